@@ -1,0 +1,92 @@
+/**
+ * The one interface every capture backend implements (ebpf, kmod, and the fake used by unit tests).
+ * The rest of the service only sees these types and never knows which backend runs a trace.
+ *
+ * Lifecycle, as in falcosecurity/libs' engine vtable: `availability()` is cheap and may be called
+ * at any time; `open()` loads, configures and attaches the kernel side and starts delivering to the
+ * sink; `stats()` may be called at any time until `close()`; `close()` detaches every kernel
+ * program and frees every kernel object, is idempotent, and after it resolves the sink is never
+ * called again.
+ */
+import type { Event } from '../api/generated/sctrace/v1/Event';
+
+/** Names a backend answers to in TraceSpec.backend and GetCapabilities. */
+export type BackendName = 'ebpf' | 'kmod';
+
+/** All real backends, in the order `auto` tries them. */
+export const BACKEND_ORDER: readonly BackendName[] = ['ebpf', 'kmod'];
+
+/** Whether a backend can run here, and if not, why (a sentence a user can act on). */
+export interface Availability {
+  available: boolean;
+  reason: string;
+}
+
+/**
+ * A validated trace spec in the form the kernel side needs: syscall names resolved to numbers,
+ * defaults applied. Empty arrays do not restrict.
+ */
+export interface CaptureSpec {
+  /** Syscall numbers to trace; null traces every syscall. */
+  syscalls: number[] | null;
+  /** Thread-group ids to trace. */
+  pids: number[];
+  /** Also trace processes forked by traced processes after the start. */
+  followChildren: boolean;
+  /** Task names (at most 15 bytes each). */
+  comms: string[];
+  /** Real uids. */
+  uids: number[];
+  /** cgroup v2 ids. */
+  cgroupIds: bigint[];
+  /** Deliver exec/fork/exit events. */
+  processEvents: boolean;
+  /** Longest string argument delivered, 1..4096. */
+  stringMaxBytes: number;
+  /** Thread-group ids never traced (the service itself). */
+  excludePids: number[];
+}
+
+/** Where events were lost before they reached the trace. */
+export type LossSite = 'kernel' | 'decode';
+
+/**
+ * Receives what a capture session produces. Calls come on the main thread, in order. Events carry
+ * no `sequence`: the trace numbers them. The sink owns the event objects it is given.
+ */
+export interface CaptureSink {
+  /** A batch of decoded events, oldest first. */
+  events(batch: Event[]): void;
+  /** `count` events were lost at `site` since the last call. */
+  lost(count: number, site: LossSite): void;
+  /** The session cannot go on (e.g. corrupt records); it has already detached itself. */
+  failed(error: Error): void;
+}
+
+/** Counters of one capture session since it was opened. */
+export interface CaptureStats {
+  /** Events delivered to the sink. */
+  received: number;
+  /** Records the kernel side could not deliver (ring full, tables full). */
+  lostKernel: number;
+  /** Records that could not be decoded. */
+  decodeErrors: number;
+}
+
+/** One running capture: the kernel side of one trace. */
+export interface CaptureSession {
+  stats(): CaptureStats;
+  /** Detaches every program and frees every kernel object. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** A capture backend. */
+export interface CaptureEngine {
+  readonly name: BackendName;
+  availability(): Availability;
+  /**
+   * Loads and attaches the kernel side for `spec` and starts delivering to `sink`. Rejects with a
+   * BackendError saying which step failed and why; a half-built session is torn down first.
+   */
+  open(spec: CaptureSpec, sink: CaptureSink): Promise<CaptureSession>;
+}

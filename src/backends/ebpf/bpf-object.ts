@@ -1,0 +1,184 @@
+/**
+ * A typed wrapper over one libbpf `struct bpf_object`: open → configure (.rodata globals, map
+ * sizes) → load → fill maps → attach every program → close. Each step throws a BackendError naming
+ * the step and the kernel's errno; `close()` undoes whatever was built, runs once, and is safe on a
+ * half-built object. Load-time only: nothing here is on the per-event path.
+ */
+import koffi from 'koffi';
+import { BackendError } from '../errors';
+import { BTF_KIND_DATASEC, errnoMessage, libbpf, type Ptr } from './libbpf';
+
+/** An attached program: its name and its libbpf link. */
+interface AttachedLink {
+  program: string;
+  link: bigint;
+}
+
+/** One BPF object file, opened through libbpf. */
+export class BpfObject {
+  private obj: bigint | null;
+  private links: AttachedLink[] = [];
+  private loaded = false;
+
+  private constructor(obj: bigint, readonly path: string) {
+    this.obj = obj;
+  }
+
+  /** Opens (parses) an object file; nothing reaches the kernel yet. */
+  static open(path: string): BpfObject {
+    const lib = libbpf();
+    const obj = lib.bpf_object__open_file(path, null) as Ptr;
+    if (!obj) throw new BackendError(errnoMessage(`open BPF object ${path}`, koffi.errno()));
+    return new BpfObject(obj, path);
+  }
+
+  private handle(): bigint {
+    if (this.obj === null) throw new BackendError(`BPF object ${this.path} is closed`);
+    return this.obj;
+  }
+
+  /** The libbpf `struct bpf_map *` named `name` (maps, or ".rodata" for the config globals). */
+  map(name: string): bigint {
+    const map = libbpf().bpf_object__find_map_by_name(this.handle(), name) as Ptr;
+    if (!map) throw new BackendError(`find map ${name} in ${this.path}: no such map`);
+    return map;
+  }
+
+  /** File descriptor of a loaded map. */
+  mapFd(name: string): number {
+    const fd = libbpf().bpf_map__fd(this.map(name)) as number;
+    if (fd < 0) throw new BackendError(errnoMessage(`map ${name} fd`, -fd));
+    return fd;
+  }
+
+  /** Sets a map's max_entries; only before load. */
+  setMaxEntries(name: string, entries: number): void {
+    const rc = libbpf().bpf_map__set_max_entries(this.map(name), entries) as number;
+    if (rc < 0) throw new BackendError(errnoMessage(`set max_entries of ${name} to ${entries}`, -rc));
+  }
+
+  /** A map's value size in bytes. */
+  valueSize(name: string): number {
+    return libbpf().bpf_map__value_size(this.map(name)) as number;
+  }
+
+  /**
+   * Sets `const volatile` globals in .rodata before load, by name, the way a libbpf skeleton
+   * does: the variables' offsets and sizes come from the object's BTF (the .rodata DATASEC), so
+   * no layout is duplicated here. The verifier then sees them as constants.
+   */
+  setReadOnlyGlobals(values: Record<string, number | bigint | boolean>): void {
+    if (this.loaded) throw new BackendError('set .rodata globals: object already loaded');
+    const lib = libbpf();
+    const sizeOut = [0];
+    const data = lib.bpf_map__initial_value(this.map('.rodata'), sizeOut) as Ptr;
+    if (!data) throw new BackendError(`set .rodata globals: ${this.path} has no initial .rodata image`);
+    const image = new DataView(koffi.view(data, Number(sizeOut[0])));
+    const vars = this.datasecVariables('.rodata');
+    for (const [name, value] of Object.entries(values)) {
+      const v = vars.get(name);
+      if (!v) throw new BackendError(`set .rodata global ${name}: not in ${this.path} (rebuild bpf/?)`);
+      writeScalar(image, v.offset, v.size, value, name);
+    }
+  }
+
+  /** Offsets and sizes of the variables of a BTF DATASEC (struct btf_type + btf_var_secinfo[]). */
+  private datasecVariables(section: string): Map<string, { offset: number; size: number }> {
+    const lib = libbpf();
+    const btf = lib.bpf_object__btf(this.handle()) as Ptr;
+    if (!btf) throw new BackendError(`read BTF of ${this.path}: object has no BTF (build with clang -g)`);
+    const id = lib.btf__find_by_name_kind(btf, section, BTF_KIND_DATASEC) as number;
+    if (id < 0) throw new BackendError(`find BTF DATASEC ${section} in ${this.path}: not found`);
+    const type = lib.btf__type_by_id(btf, id) as bigint;
+    // struct btf_type { u32 name_off; u32 info; u32 size; } then vlen × { u32 type; u32 offset; u32 size; }
+    const head = new DataView(koffi.view(type, 12));
+    const vlen = head.getUint32(4, true) & 0xffff;
+    const infos = new DataView(koffi.view(type, 12 + 12 * vlen));
+    const out = new Map<string, { offset: number; size: number }>();
+    for (let i = 0; i < vlen; i++) {
+      const base = 12 + 12 * i;
+      const varType = lib.btf__type_by_id(btf, infos.getUint32(base, true)) as bigint;
+      const nameOff = new DataView(koffi.view(varType, 4)).getUint32(0, true);
+      const name = lib.btf__name_by_offset(btf, nameOff) as string;
+      out.set(name, { offset: infos.getUint32(base + 4, true), size: infos.getUint32(base + 8, true) });
+    }
+    return out;
+  }
+
+  /** Loads every map and program into the kernel (the verifier runs here). */
+  load(): void {
+    const rc = libbpf().bpf_object__load(this.handle()) as number;
+    if (rc < 0) {
+      throw new BackendError(
+        `${errnoMessage(`load BPF object ${this.path}`, -rc)}` +
+          (rc === -1 || rc === -13 ? ' — tracing needs root (CAP_BPF and CAP_PERFMON)' : ''),
+      );
+    }
+    this.loaded = true;
+  }
+
+  /** Attaches every program of the object; on failure, detaches what was attached and throws. */
+  attachAll(): string[] {
+    const lib = libbpf();
+    let prog: Ptr = null;
+    while ((prog = lib.bpf_object__next_program(this.handle(), prog) as Ptr)) {
+      const name = lib.bpf_program__name(prog) as string;
+      const link = lib.bpf_program__attach(prog) as Ptr;
+      if (!link) {
+        const errno = koffi.errno();
+        this.detachAll();
+        throw new BackendError(errnoMessage(`attach ${name}`, errno));
+      }
+      this.links.push({ program: name, link });
+    }
+    return this.links.map((l) => l.program);
+  }
+
+  /** Detaches every attached program. */
+  detachAll(): void {
+    const lib = libbpf();
+    for (const { link } of this.links.splice(0)) lib.bpf_link__destroy(link);
+  }
+
+  /** Writes one element into a loaded map; key and value are raw bytes in the C layout. */
+  update(fd: number, mapName: string, key: Uint8Array, value: Uint8Array): void {
+    const rc = libbpf().bpf_map_update_elem(fd, key, value, 0) as number;
+    if (rc < 0) throw new BackendError(errnoMessage(`update map ${mapName}`, -rc));
+  }
+
+  /** Reads one element of a loaded map into `value` (sized by the caller); false if absent. */
+  lookup(fd: number, mapName: string, key: Uint8Array, value: Uint8Array): boolean {
+    const rc = libbpf().bpf_map_lookup_elem(fd, key, value) as number;
+    if (rc === -2) return false;
+    if (rc < 0) throw new BackendError(errnoMessage(`look up map ${mapName}`, -rc));
+    return true;
+  }
+
+  /** Detaches every program and frees the object and its maps. Runs once. */
+  close(): void {
+    if (this.obj === null) return;
+    this.detachAll();
+    libbpf().bpf_object__close(this.obj);
+    this.obj = null;
+  }
+}
+
+function writeScalar(view: DataView, offset: number, size: number, value: number | bigint | boolean, name: string): void {
+  const n = typeof value === 'boolean' ? (value ? 1 : 0) : value;
+  switch (size) {
+    case 1:
+      view.setUint8(offset, Number(n));
+      return;
+    case 2:
+      view.setUint16(offset, Number(n), true);
+      return;
+    case 4:
+      view.setUint32(offset, Number(n), true);
+      return;
+    case 8:
+      view.setBigUint64(offset, BigInt(n), true);
+      return;
+    default:
+      throw new BackendError(`set .rodata global ${name}: unsupported size ${size}`);
+  }
+}

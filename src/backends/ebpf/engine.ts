@@ -1,0 +1,95 @@
+/**
+ * The eBPF capture backend: availability checks and opening a capture session (one BPF object
+ * per trace, so each trace's filters are constants and maps of its own, and closing a trace
+ * detaches exactly its programs).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Availability, CaptureEngine, CaptureSink, CaptureSpec, CaptureSession } from '../backend';
+import { BackendUnavailableError } from '../errors';
+import type { SyscallResolver } from '../../syscalls/types';
+import { libbpf } from './libbpf';
+import { EbpfSession, type EbpfSessionOptions } from './session';
+
+/** Tunables of the eBPF backend (see src/config). */
+export interface EbpfEngineOptions {
+  /** Path of the built object (bpf/build/sctrace.bpf.o). */
+  objectPath: string;
+  /** Ring buffer data size in bytes: a power of two, a multiple of the page size. */
+  ringBytes: number;
+  /** Force a consumer wakeup when this many bytes wait in the ring. */
+  wakeupBytes: number;
+  /** Interval of the consumer's timer poll, in milliseconds. */
+  pollIntervalMs: number;
+}
+
+/** Default location of the object built by `make -C bpf`, relative to the package root. */
+export function defaultObjectPath(): string {
+  // dist/src/backends/ebpf → package root is four levels up; src/backends/ebpf (ts-node) three.
+  for (const up of ['../../../..', '../../..']) {
+    const candidate = path.resolve(__dirname, up, 'bpf/build/sctrace.bpf.o');
+    if (fs.existsSync(candidate)) return candidate;
+  }
+  return path.resolve(__dirname, '../../../..', 'bpf/build/sctrace.bpf.o');
+}
+
+/** CapEff bits from include/uapi/linux/capability.h. */
+const CAP_SYS_ADMIN = 21n;
+const CAP_PERFMON = 38n;
+const CAP_BPF = 39n;
+
+/** The eBPF backend. */
+export class EbpfEngine implements CaptureEngine {
+  readonly name = 'ebpf' as const;
+  private cached: Availability | undefined;
+
+  constructor(
+    private readonly options: EbpfEngineOptions,
+    private readonly syscalls: SyscallResolver,
+  ) {}
+
+  availability(): Availability {
+    this.cached ??= probe(this.options.objectPath);
+    return this.cached;
+  }
+
+  async open(spec: CaptureSpec, sink: CaptureSink): Promise<CaptureSession> {
+    const availability = this.availability();
+    if (!availability.available) throw new BackendUnavailableError(this.name, availability.reason);
+    const sessionOptions: EbpfSessionOptions = { ...this.options, spec, syscalls: this.syscalls };
+    return EbpfSession.open(sessionOptions, sink);
+  }
+}
+
+/** Checks, cheapest first, everything the backend needs; the first missing thing is the reason. */
+function probe(objectPath: string): Availability {
+  if (!fs.existsSync('/sys/kernel/btf/vmlinux')) {
+    return no('no BTF at /sys/kernel/btf/vmlinux: the kernel was built without CONFIG_DEBUG_INFO_BTF');
+  }
+  const caps = effectiveCapabilities();
+  const has = (bit: bigint) => (caps >> bit) & 1n;
+  if (!has(CAP_SYS_ADMIN) && !(has(CAP_BPF) && has(CAP_PERFMON))) {
+    return no('CAP_BPF and CAP_PERFMON missing (or CAP_SYS_ADMIN): run sctraced as root');
+  }
+  try {
+    libbpf();
+  } catch (err) {
+    return no((err as Error).message);
+  }
+  if (!fs.existsSync(objectPath)) return no(`BPF object ${objectPath} not built: run npm run build`);
+  return { available: true, reason: '' };
+}
+
+function no(reason: string): Availability {
+  return { available: false, reason };
+}
+
+function effectiveCapabilities(): bigint {
+  try {
+    const status = fs.readFileSync('/proc/self/status', 'utf8');
+    const match = /^CapEff:\s*([0-9a-f]+)$/m.exec(status);
+    return match ? BigInt(`0x${match[1]}`) : 0n;
+  } catch {
+    return 0n;
+  }
+}

@@ -1,0 +1,267 @@
+/**
+ * One running eBPF capture: the BPF object of one trace, configured from its spec, attached, and
+ * drained into the sink from the main thread.
+ *
+ * Wakeup policy (FACTS.md: each ring wakeup costs the traced process ~12 µs): the programs submit
+ * with BPF_RB_NO_WAKEUP unless `wakeupBytes` are waiting, so normally nothing interrupts the
+ * traced process; this side drains on a short timer, and on the ring fd's readiness for the
+ * forced wakeups of a burst. After a readiness callback the fd watch pauses until the next timer
+ * tick, because readiness is level-triggered and would otherwise fire on every loop turn.
+ */
+import koffi from 'koffi';
+import type { Event } from '../../api/generated/sctrace/v1/Event';
+import type { CaptureSink, CaptureSpec, CaptureSession, CaptureStats } from '../backend';
+import { BackendError, CorruptRecordError } from '../errors';
+import { kernelMeta } from '../../syscalls/catalog';
+import type { SyscallResolver } from '../../syscalls/types';
+import { BpfObject } from './bpf-object';
+import { libbpf } from './libbpf';
+import { RecordDecoder } from './records';
+import { RingReader } from './ringbuf';
+
+/** Everything one session needs. */
+export interface EbpfSessionOptions {
+  objectPath: string;
+  ringBytes: number;
+  wakeupBytes: number;
+  pollIntervalMs: number;
+  spec: CaptureSpec;
+  syscalls: SyscallResolver;
+}
+
+/** Records decoded per drain before yielding to the event loop (gRPC must get its turn). */
+const DRAIN_BUDGET = 16384;
+/** How often kernel loss counters are read, in milliseconds. */
+const STATS_INTERVAL_MS = 100;
+/** Scratch slots per CPU in sct_scratch (one per record-assembling program; bpf/sctrace.bpf.c). */
+const SCRATCH_SLOTS_PER_CPU = 4;
+/** enum sct_stat indexes. */
+const STAT_LOST_RINGBUF = 0;
+const STAT_LOST_INFLIGHT = 1;
+
+/** A running capture. Created by EbpfSession.open; close() detaches and frees everything. */
+export class EbpfSession implements CaptureSession {
+  private readonly decoder: RecordDecoder;
+  private readonly ring: RingReader;
+  private readonly statsFd: number;
+  private readonly ncpus: number;
+  private batch: Event[] = [];
+  private received = 0;
+  private decodeErrors = 0;
+  private lostKernelReported = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
+  private statsTimer: NodeJS.Timeout | undefined;
+  private poller: ReturnType<typeof koffi.node.poll> | undefined;
+  private polling = false;
+  private closed = false;
+
+  private constructor(
+    private readonly obj: BpfObject,
+    private readonly options: EbpfSessionOptions,
+    private readonly sink: CaptureSink,
+  ) {
+    this.ncpus = libbpf().libbpf_num_possible_cpus() as number;
+    this.statsFd = obj.mapFd('sct_stats');
+    this.ring = new RingReader(obj.mapFd('sct_events'), options.ringBytes);
+    this.decoder = new RecordDecoder(options.syscalls, monotonicToEpochOffsetNs());
+  }
+
+  /** Opens, configures, loads, fills the filter maps, attaches and starts draining. */
+  static async open(options: EbpfSessionOptions, sink: CaptureSink): Promise<EbpfSession> {
+    const obj = BpfObject.open(options.objectPath);
+    let session: EbpfSession | undefined;
+    try {
+      configure(obj, options);
+      obj.load();
+      fillMaps(obj, options);
+      session = new EbpfSession(obj, options, sink);
+      obj.attachAll();
+      session.start();
+      return session;
+    } catch (err) {
+      if (session) await session.close();
+      else obj.close();
+      throw err;
+    }
+  }
+
+  private start(): void {
+    this.poller = koffi.node.poll(this.ring.fd, { readable: true }, () => this.onReadable());
+    this.polling = true;
+    this.schedule(this.options.pollIntervalMs);
+    this.statsTimer = setInterval(() => this.reportKernelLoss(), STATS_INTERVAL_MS);
+    this.statsTimer.unref();
+  }
+
+  private onReadable(): void {
+    if (this.closed) return;
+    this.poller?.stop();
+    this.polling = false;
+    this.drainNow();
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.closed || this.timer || this.immediate) return;
+    if (delayMs === 0) this.immediate = setImmediate(() => this.drainNow());
+    else this.timer = setTimeout(() => this.drainNow(), delayMs);
+  }
+
+  private drainNow(): void {
+    if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
+    this.timer = undefined;
+    this.immediate = undefined;
+    if (this.closed) return;
+    const handled = this.drainOnce();
+    if (this.closed) return;
+    if (handled >= DRAIN_BUDGET) {
+      this.schedule(0);
+      return;
+    }
+    if (!this.polling && this.poller) {
+      this.poller.start({ readable: true }, () => this.onReadable());
+      this.polling = true;
+    }
+    this.schedule(this.options.pollIntervalMs);
+  }
+
+  /** Decodes up to one budget of records and hands them to the sink. */
+  private drainOnce(): number {
+    let fatal: Error | undefined;
+    const handled = this.ring.drain((view, bytes, off, len) => {
+      if (fatal) return;
+      try {
+        const event = this.decoder.decode(view, bytes, off, len);
+        if (event) this.batch.push(event);
+      } catch (err) {
+        this.decodeErrors++;
+        if (err instanceof CorruptRecordError) fatal = err;
+        else this.sink.lost(1, 'decode');
+      }
+    }, DRAIN_BUDGET);
+    this.flush();
+    if (fatal) {
+      const error = new BackendError(`ebpf: corrupt record from the kernel: ${fatal.message}`, { cause: fatal });
+      void this.close().then(() => this.sink.failed(error));
+    }
+    return handled;
+  }
+
+  private flush(): void {
+    if (this.batch.length === 0) return;
+    const batch = this.batch;
+    this.batch = [];
+    this.received += batch.length;
+    this.sink.events(batch);
+  }
+
+  /** Sums a per-CPU counter of sct_stats. */
+  private kernelCounter(index: number): number {
+    const key = new Uint8Array(new Uint32Array([index]).buffer);
+    const values = new BigUint64Array(this.ncpus);
+    const bytes = new Uint8Array(values.buffer);
+    if (!this.obj.lookup(this.statsFd, 'sct_stats', key, bytes)) return 0;
+    let sum = 0n;
+    for (const v of values) sum += v;
+    return Number(sum);
+  }
+
+  private lostKernel(): number {
+    return this.kernelCounter(STAT_LOST_RINGBUF) + this.kernelCounter(STAT_LOST_INFLIGHT);
+  }
+
+  private reportKernelLoss(): void {
+    if (this.closed) return;
+    const lost = this.lostKernel();
+    if (lost > this.lostKernelReported) {
+      // Deliver what was decoded first, so the notice lands where the gap is.
+      this.drainOnce();
+      this.sink.lost(lost - this.lostKernelReported, 'kernel');
+      this.lostKernelReported = lost;
+    }
+  }
+
+  stats(): CaptureStats {
+    const lostKernel = this.closed ? this.lostKernelReported : Math.max(this.lostKernel(), this.lostKernelReported);
+    return { received: this.received, lostKernel, decodeErrors: this.decodeErrors };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    // Stop producing first, then deliver what is still in the ring, then free.
+    this.obj.detachAll();
+    this.drainAll();
+    this.reportKernelLoss();
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
+    if (this.statsTimer) clearInterval(this.statsTimer);
+    this.poller?.close();
+    this.ring.close();
+    this.obj.close();
+  }
+
+  private drainAll(): void {
+    while (this.ring.pendingBytes() > 0) {
+      if (this.drainOnce() === 0) break;
+    }
+  }
+}
+
+/** Sets the programs' `const volatile` configuration and map sizes before load. */
+function configure(obj: BpfObject, { spec, ringBytes, wakeupBytes }: EbpfSessionOptions): void {
+  obj.setReadOnlyGlobals({
+    self_tgid: spec.excludePids[0] ?? process.pid,
+    filter_pids: spec.pids.length > 0,
+    follow_children: spec.followChildren,
+    filter_syscalls: spec.syscalls !== null,
+    filter_comms: spec.comms.length > 0,
+    filter_uids: spec.uids.length > 0,
+    filter_cgroups: spec.cgroupIds.length > 0,
+    process_events: spec.processEvents,
+    string_max: spec.stringMaxBytes,
+    wakeup_bytes: BigInt(wakeupBytes),
+  });
+  obj.setMaxEntries('sct_events', ringBytes);
+  const ncpus = libbpf().libbpf_num_possible_cpus() as number;
+  if (ncpus <= 0) throw new BackendError(`count possible CPUs: libbpf returned ${ncpus}`);
+  obj.setMaxEntries('sct_scratch', ncpus * SCRATCH_SLOTS_PER_CPU);
+}
+
+/** Fills the per-syscall table and the filter sets after load, before attach. */
+function fillMaps(obj: BpfObject, { spec, syscalls }: EbpfSessionOptions): void {
+  const one = Uint8Array.of(1);
+  const tabFd = obj.mapFd('sct_syscall_tab');
+  for (const m of kernelMeta(syscalls, spec.syscalls)) {
+    if (!m.traced && !m.strMask && !m.enterStr) continue;
+    obj.update(tabFd, 'sct_syscall_tab', u32(m.nr), Uint8Array.of(m.traced ? 1 : 0, m.strMask, m.enterStr ? 1 : 0, 0));
+  }
+  const tgidFd = obj.mapFd('sct_tgids');
+  for (const pid of spec.pids) obj.update(tgidFd, 'sct_tgids', u32(pid), one);
+  const commFd = obj.mapFd('sct_comms');
+  for (const comm of spec.comms) {
+    const key = new Uint8Array(16);
+    key.set(Buffer.from(comm, 'utf8').subarray(0, 15));
+    obj.update(commFd, 'sct_comms', key, one);
+  }
+  const uidFd = obj.mapFd('sct_uids');
+  for (const uid of spec.uids) obj.update(uidFd, 'sct_uids', u32(uid), one);
+  const cgFd = obj.mapFd('sct_cgroups');
+  for (const id of spec.cgroupIds) obj.update(cgFd, 'sct_cgroups', new Uint8Array(new BigUint64Array([id]).buffer), one);
+}
+
+function u32(value: number): Uint8Array {
+  return new Uint8Array(new Uint32Array([value]).buffer);
+}
+
+/**
+ * Realtime minus monotonic, in nanoseconds. performance.timeOrigin is epoch milliseconds with
+ * sub-millisecond precision and process.hrtime is CLOCK_MONOTONIC (libuv's uv_hrtime), the clock
+ * of bpf_ktime_get_ns.
+ */
+function monotonicToEpochOffsetNs(): bigint {
+  const mono = process.hrtime.bigint();
+  const epochNs = BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6));
+  return epochNs - mono;
+}

@@ -1,0 +1,160 @@
+/**
+ * The record decoder on hand-built records in the layout of bpf/shared/sctrace_event.h: good
+ * records of each kind, and truncated, corrupt and wrong-version ones.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { RecordDecoder, Layout, Kind, HeaderFlag, StrFlag, ABI_VERSION } from '../../src/backends/ebpf/records';
+import { CorruptRecordError } from '../../src/backends/errors';
+import type { RawSyscall, SyscallResolver } from '../../src/syscalls/types';
+
+/** A resolver that records what it was asked to decode. */
+function recordingResolver(): { resolver: SyscallResolver; seen: RawSyscall[] } {
+  const seen: RawSyscall[] = [];
+  const resolver: SyscallResolver = {
+    arch: 'x86_64',
+    all: () => [],
+    byNumber: () => undefined,
+    byName: () => undefined,
+    resolve: () => [],
+    decode: (raw) => {
+      seen.push(raw);
+      return { nr: raw.nr, name: `nr${raw.nr}`, ret: raw.ret.toString() };
+    },
+  };
+  return { resolver, seen };
+}
+
+interface Blob {
+  arg: number;
+  flags?: number;
+  text: string;
+}
+
+function header(buf: DataView, kind: number, size: number, flags = 0): void {
+  const H = Layout.header;
+  buf.setUint16(H.kind, kind, true);
+  buf.setUint16(H.version, ABI_VERSION, true);
+  buf.setUint32(H.size, size, true);
+  buf.setBigUint64(H.ts_ns, 5_000n, true);
+  buf.setUint32(H.pid, 100, true);
+  buf.setUint32(H.tid, 101, true);
+  buf.setUint32(H.ppid, 1, true);
+  buf.setUint32(H.uid, 1000, true);
+  buf.setUint32(H.gid, 1001, true);
+  buf.setUint32(H.flags, flags, true);
+  buf.setBigUint64(H.cgroup_id, 77n, true);
+  new Uint8Array(buf.buffer).set(Buffer.from('cat'), H.comm);
+}
+
+function blobsSize(blobs: Blob[]): number {
+  return blobs.reduce((n, b) => n + 8 + ((Buffer.byteLength(b.text) + 7) & ~7), 0);
+}
+
+function writeBlobs(bytes: Uint8Array, view: DataView, at: number, blobs: Blob[]): void {
+  for (const b of blobs) {
+    const text = Buffer.from(b.text);
+    view.setUint8(at, b.arg);
+    view.setUint8(at + 1, b.flags ?? 0);
+    view.setUint16(at + 2, text.length, true);
+    bytes.set(text, at + 8);
+    at += 8 + ((text.length + 7) & ~7);
+  }
+}
+
+function syscallRecord(blobs: Blob[], flags = 0): { view: DataView; bytes: Uint8Array; size: number } {
+  const size = Layout.syscall.SIZE + blobsSize(blobs);
+  const bytes = new Uint8Array(size);
+  const view = new DataView(bytes.buffer);
+  header(view, Kind.SYSCALL, size, flags);
+  const L = Layout.syscall;
+  view.setBigUint64(L.args, 0xffffff9cn, true);
+  view.setBigUint64(L.args + 8, 0x7ffd0000n, true);
+  view.setBigInt64(L.ret, -2n, true);
+  view.setBigUint64(L.enter_ns, 4_000n, true);
+  view.setUint32(L.nr, 257, true);
+  view.setUint16(L.nstr, blobs.length, true);
+  writeBlobs(bytes, view, L.SIZE, blobs);
+  return { view, bytes, size };
+}
+
+test('a syscall record decodes task, timing, args and strings', () => {
+  const { resolver, seen } = recordingResolver();
+  const decoder = new RecordDecoder(resolver, 1_000_000n);
+  const r = syscallRecord([{ arg: 1, text: '/etc/hostname' }, { arg: 3, flags: StrFlag.TRUNCATED, text: 'abc' }]);
+  const event = decoder.decode(r.view, r.bytes, 0, r.size);
+  assert.ok(event);
+  assert.equal(event.kind, 'syscall');
+  assert.equal(event.timestamp_ns, '1005000');
+  assert.deepEqual(event.task, { pid: 100, tid: 101, ppid: 1, uid: 1000, gid: 1001, comm: 'cat', cgroup_id: '77' });
+  assert.equal(seen.length, 1);
+  const raw = seen[0];
+  assert.equal(raw.nr, 257);
+  assert.equal(raw.ret, -2n);
+  assert.equal(raw.durationNs, 1_000n);
+  assert.equal(raw.noReturn, false);
+  assert.equal(raw.args[0], 0xffffff9cn);
+  assert.deepEqual(raw.strings.get(1), { text: '/etc/hostname', truncated: false, unreadable: false });
+  assert.deepEqual(raw.strings.get(3), { text: 'abc', truncated: true, unreadable: false });
+});
+
+test('the no-return flag reaches the syscall decoder', () => {
+  const { resolver, seen } = recordingResolver();
+  const r = syscallRecord([], HeaderFlag.NO_RETURN);
+  new RecordDecoder(resolver, 0n).decode(r.view, r.bytes, 0, r.size);
+  assert.equal(seen[0].noReturn, true);
+});
+
+test('an exec record splits the argument area into argv', () => {
+  const blobs: Blob[] = [
+    { arg: 0, text: '/usr/bin/ls' },
+    { arg: 1, text: 'ls\0-l\0/tmp\0' },
+  ];
+  const size = Layout.exec.SIZE + blobsSize(blobs);
+  const bytes = new Uint8Array(size);
+  const view = new DataView(bytes.buffer);
+  header(view, Kind.EXEC, size);
+  view.setUint32(Layout.exec.old_pid, 99, true);
+  view.setUint16(Layout.exec.nstr, 2, true);
+  writeBlobs(bytes, view, Layout.exec.SIZE, blobs);
+  const event = new RecordDecoder(recordingResolver().resolver, 0n).decode(view, bytes, 0, size);
+  assert.deepEqual(event?.exec, { filename: '/usr/bin/ls', argv: ['ls', '-l', '/tmp'], argv_truncated: false, old_pid: 99 });
+});
+
+test('an exit record splits status into code, signal and core flag', () => {
+  const bytes = new Uint8Array(Layout.exit.SIZE);
+  const view = new DataView(bytes.buffer);
+  header(view, Kind.EXIT, Layout.exit.SIZE);
+  view.setUint32(Layout.exit.exit_code, (3 << 8) | 0, true);
+  const decoder = new RecordDecoder(recordingResolver().resolver, 0n);
+  assert.deepEqual(decoder.decode(view, bytes, 0, Layout.exit.SIZE)?.exit, { exit_code: 3, signal: 0, core_dumped: false });
+  view.setUint32(Layout.exit.exit_code, 0x80 | 11, true);
+  assert.deepEqual(decoder.decode(view, bytes, 0, Layout.exit.SIZE)?.exit, { exit_code: 0, signal: 11, core_dumped: true });
+});
+
+test('records the reader cannot trust are rejected with a reason', () => {
+  const decoder = new RecordDecoder(recordingResolver().resolver, 0n);
+  const good = syscallRecord([{ arg: 1, text: '/etc/hostname' }]);
+
+  assert.throws(() => decoder.decode(good.view, good.bytes, 0, 40), CorruptRecordError, 'shorter than header');
+
+  const wrongVersion = syscallRecord([]);
+  wrongVersion.view.setUint16(Layout.header.version, ABI_VERSION + 1, true);
+  assert.throws(() => decoder.decode(wrongVersion.view, wrongVersion.bytes, 0, wrongVersion.size), /version 2/);
+
+  const overlong = syscallRecord([{ arg: 1, text: '/etc/hostname' }]);
+  overlong.view.setUint16(Layout.syscall.SIZE + Layout.str.len, 500, true);
+  assert.throws(() => decoder.decode(overlong.view, overlong.bytes, 0, overlong.size), /runs past the record/);
+
+  const tooManyBlobs = syscallRecord([]);
+  tooManyBlobs.view.setUint16(Layout.syscall.nstr, 3, true);
+  assert.throws(() => decoder.decode(tooManyBlobs.view, tooManyBlobs.bytes, 0, tooManyBlobs.size), /runs past the record/);
+
+  const badKind = syscallRecord([]);
+  badKind.view.setUint16(Layout.header.kind, 42, true);
+  assert.throws(() => decoder.decode(badKind.view, badKind.bytes, 0, badKind.size), /unknown record kind 42/);
+
+  const sizeLie = syscallRecord([]);
+  sizeLie.view.setUint32(Layout.header.size, 4096, true);
+  assert.throws(() => decoder.decode(sizeLie.view, sizeLie.bytes, 0, sizeLie.size), /says 4096 bytes/);
+});
