@@ -1,0 +1,103 @@
+/**
+ * Validates a TraceSpec from a client and turns it into the CaptureSpec a backend runs. Every
+ * check happens here, before any kernel object exists, so a bad spec is an INVALID_ARGUMENT
+ * naming the bad value and never a half-started trace.
+ */
+import type { TraceSpec, TraceSpec__Output } from './generated/sctrace/v1/TraceSpec';
+import { isBackendChoice } from '../backends/select';
+import type { SyscallResolver } from '../syscalls/types';
+import type { TraceRequest } from '../sessions/manager';
+
+/** Default of TraceSpec.string_max_bytes. */
+export const DEFAULT_STRING_MAX = 256;
+/** Hard cap (SCT_STR_MAX in bpf/shared/sctrace_event.h). */
+export const STRING_MAX_LIMIT = 4096;
+/** Most values in one list filter (they become kernel hash maps of bounded size). */
+const MAX_FILTER_VALUES = 64;
+const MAX_PIDS = 4096;
+
+/** The spec is malformed; the message says which value and why. */
+export class InvalidSpecError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidSpecError';
+  }
+}
+
+/** Checks `spec` and resolves its names. `selfPid` is the service's own pid, never traced. */
+export function validateSpec(spec: TraceSpec__Output | null | undefined, syscalls: SyscallResolver, selfPid: number): TraceRequest {
+  if (!spec) throw new InvalidSpecError('spec is missing: StartTraceRequest.spec must be set (an empty TraceSpec traces everything)');
+  const backend = spec.backend === '' ? 'auto' : spec.backend;
+  if (!isBackendChoice(backend)) {
+    throw new InvalidSpecError(`spec.backend ${JSON.stringify(spec.backend)} is not a backend: use "auto", "ebpf" or "kmod"`);
+  }
+  const stringMax = spec.string_max_bytes === 0 ? DEFAULT_STRING_MAX : spec.string_max_bytes;
+  if (stringMax > STRING_MAX_LIMIT) {
+    throw new InvalidSpecError(`spec.string_max_bytes ${stringMax} is too large: at most ${STRING_MAX_LIMIT}`);
+  }
+  const pids = uniqueNumbers(spec.pids, 'pids', MAX_PIDS);
+  for (const pid of pids) {
+    if (pid === 0) throw new InvalidSpecError('spec.pids contains 0, which is not a process id');
+    if (pid === selfPid) throw new InvalidSpecError(`spec.pids contains ${pid}, the sctraced service itself: it does not trace its own process`);
+  }
+  const uids = uniqueNumbers(spec.uids, 'uids', MAX_FILTER_VALUES);
+  const comms = [...new Set(spec.comms)];
+  if (comms.length > MAX_FILTER_VALUES) throw new InvalidSpecError(`spec.comms has ${comms.length} names, at most ${MAX_FILTER_VALUES}`);
+  for (const comm of comms) {
+    const bytes = Buffer.byteLength(comm, 'utf8');
+    if (bytes === 0 || bytes > 15) {
+      throw new InvalidSpecError(`spec.comms entry ${JSON.stringify(comm)} must be 1 to 15 bytes (the kernel's task name length)`);
+    }
+  }
+  const cgroupIds = [...new Set(spec.cgroup_ids.map((id) => BigInt(id)))];
+  if (cgroupIds.length > MAX_FILTER_VALUES) throw new InvalidSpecError(`spec.cgroup_ids has ${cgroupIds.length} ids, at most ${MAX_FILTER_VALUES}`);
+  const normalized: TraceSpec = {
+    syscalls: spec.syscalls,
+    pids,
+    follow_children: spec.follow_children,
+    comms,
+    uids,
+    process_events: spec.process_events,
+    string_max_bytes: stringMax,
+    backend,
+    cgroup_ids: cgroupIds.map(String),
+  };
+  return {
+    spec: normalized,
+    backend,
+    capture: {
+      syscalls: resolveSyscalls(spec.syscalls, syscalls),
+      pids,
+      followChildren: spec.follow_children,
+      comms,
+      uids,
+      cgroupIds,
+      processEvents: spec.process_events,
+      stringMaxBytes: stringMax,
+      excludePids: [selfPid],
+    },
+  };
+}
+
+/** Names and classes to sorted syscall numbers; null (every syscall) for an empty list. */
+function resolveSyscalls(names: string[], syscalls: SyscallResolver): number[] | null {
+  if (names.length === 0) return null;
+  const nrs = new Set<number>();
+  for (const name of names) {
+    const found = syscalls.resolve(name.trim());
+    if (found.length === 0) {
+      const hint = name.startsWith('%')
+        ? 'known classes: %file, %process, %network, %signal, %memory, %desc, %ipc, %creds, %clock, %stat'
+        : `not a system call of ${syscalls.arch}; names as in "man 2 syscalls" (e.g. openat), or a class such as %file`;
+      throw new InvalidSpecError(`spec.syscalls: unknown ${JSON.stringify(name)}: ${hint}`);
+    }
+    for (const info of found) nrs.add(info.nr);
+  }
+  return [...nrs].sort((a, b) => a - b);
+}
+
+function uniqueNumbers(values: number[], field: string, max: number): number[] {
+  const unique = [...new Set(values)];
+  if (unique.length > max) throw new InvalidSpecError(`spec.${field} has ${unique.length} values, at most ${max}`);
+  return unique;
+}

@@ -1,0 +1,17 @@
+/** Maps the service's typed errors to gRPC statuses, so every failure reaches the client as a specific code with a message. */
+import { status, type ServiceError, Metadata } from '@grpc/grpc-js';
+import { BackendError, BackendUnavailableError } from '../backends/errors';
+import { TooManyTracesError, TraceNotFoundError } from '../sessions/errors';
+import { InvalidSpecError } from './spec';
+
+/** The status a client gets for `error`. */
+export function toStatus(error: unknown): Partial<ServiceError> & { code: status; details: string } {
+  const details = error instanceof Error ? error.message : String(error);
+  let code = status.INTERNAL;
+  if (error instanceof InvalidSpecError) code = status.INVALID_ARGUMENT;
+  else if (error instanceof TraceNotFoundError) code = status.NOT_FOUND;
+  else if (error instanceof BackendUnavailableError) code = status.FAILED_PRECONDITION;
+  else if (error instanceof TooManyTracesError) code = status.RESOURCE_EXHAUSTED;
+  else if (error instanceof BackendError) code = status.INTERNAL;
+  return { code, details, metadata: new Metadata(), name: 'Error', message: details };
+}

@@ -1,0 +1,120 @@
+/**
+ * The sctrace.v1.Tracer gRPC service: request checking and status mapping around TraceManager.
+ * Every handler answers exactly once; every error becomes a specific status with a message.
+ */
+import os from 'node:os';
+import { inject, injectable } from 'tsyringe';
+import { status, type Server, type ServerWritableStream, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
+import type { GetCapabilitiesResponse } from './generated/sctrace/v1/GetCapabilitiesResponse';
+import type { ListTracesResponse } from './generated/sctrace/v1/ListTracesResponse';
+import type { StartTraceRequest__Output } from './generated/sctrace/v1/StartTraceRequest';
+import type { StartTraceResponse } from './generated/sctrace/v1/StartTraceResponse';
+import type { StopTraceRequest__Output } from './generated/sctrace/v1/StopTraceRequest';
+import type { StopTraceResponse } from './generated/sctrace/v1/StopTraceResponse';
+import type { StreamEventsRequest__Output } from './generated/sctrace/v1/StreamEventsRequest';
+import type { StreamEventsResponse } from './generated/sctrace/v1/StreamEventsResponse';
+import type { TracerHandlers } from './generated/sctrace/v1/Tracer';
+import type { BackendSelector } from '../backends/select';
+import type { TraceManager } from '../sessions/manager';
+import type { SyscallResolver } from '../syscalls/types';
+import type { Logger } from '../util/log';
+import { TOKENS } from '../di/tokens';
+import { tracerGrpc } from './proto';
+import { validateSpec } from './spec';
+import { toStatus } from './status';
+
+/** Implements the Tracer RPCs. */
+@injectable()
+export class TracerService {
+  constructor(
+    @inject(TOKENS.TraceManager) private readonly traces: TraceManager,
+    @inject(TOKENS.BackendSelector) private readonly selector: BackendSelector,
+    @inject(TOKENS.Syscalls) private readonly syscalls: SyscallResolver,
+    @inject(TOKENS.Logger) private readonly log: Logger,
+  ) {}
+
+  /** Registers the service's handlers on `server`. */
+  addToServer(server: Server): void {
+    const handlers: TracerHandlers = {
+      StartTrace: (call, callback) => void this.startTrace(call, callback),
+      StreamEvents: (call) => this.streamEvents(call),
+      StopTrace: (call, callback) => void this.stopTrace(call, callback),
+      ListTraces: (_call, callback) => this.listTraces(callback),
+      GetCapabilities: (_call, callback) => this.getCapabilities(callback),
+    };
+    server.addService(tracerGrpc().sctrace.v1.Tracer.service, handlers);
+  }
+
+  private async startTrace(
+    call: ServerUnaryCall<StartTraceRequest__Output, StartTraceResponse>,
+    callback: sendUnaryData<StartTraceResponse>,
+  ): Promise<void> {
+    try {
+      const request = validateSpec(call.request.spec, this.syscalls, process.pid);
+      const trace = await this.traces.start(request);
+      callback(null, { trace_id: trace.id, backend: trace.backend });
+    } catch (err) {
+      this.log.warn(`StartTrace from ${call.getPeer()}: ${(err as Error).message}`);
+      callback(toStatus(err));
+    }
+  }
+
+  private streamEvents(call: ServerWritableStream<StreamEventsRequest__Output, StreamEventsResponse>): void {
+    let trace;
+    try {
+      trace = this.traces.get(call.request.trace_id);
+    } catch (err) {
+      call.emit('error', toStatus(err));
+      return;
+    }
+    const { cancel } = trace.subscribe(
+      {
+        write: (message) => call.write(message),
+        once: (event, listener) => call.once(event, listener),
+        end: () => call.end(),
+        fail: (error) => call.emit('error', { code: status.ABORTED, details: `trace ${trace.id} failed: ${error.message}` }),
+      },
+      call.getPeer(),
+    );
+    // A dead client must not keep a queue alive: 'cancelled' covers resets and disconnects.
+    call.on('cancelled', cancel);
+    call.on('error', cancel);
+  }
+
+  private async stopTrace(
+    call: ServerUnaryCall<StopTraceRequest__Output, StopTraceResponse>,
+    callback: sendUnaryData<StopTraceResponse>,
+  ): Promise<void> {
+    try {
+      const counters = await this.traces.stop(call.request.trace_id);
+      callback(null, { counters });
+    } catch (err) {
+      callback(toStatus(err));
+    }
+  }
+
+  private listTraces(callback: sendUnaryData<ListTracesResponse>): void {
+    const traces = this.traces.list().map((t) => ({
+      trace_id: t.id,
+      spec: t.spec,
+      backend: t.backend,
+      subscribers: t.subscriberCount,
+      counters: t.counters(),
+      started_ns: t.startedNs.toString(),
+    }));
+    callback(null, { traces });
+  }
+
+  private getCapabilities(callback: sendUnaryData<GetCapabilitiesResponse>): void {
+    try {
+      callback(null, {
+        backends: this.selector.capabilities(),
+        default_backend: this.selector.defaultEngine()?.name ?? '',
+        kernel: os.release(),
+        arch: this.syscalls.arch,
+      });
+    } catch (err) {
+      callback(toStatus(err));
+    }
+  }
+}

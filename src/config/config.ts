@@ -1,0 +1,143 @@
+/**
+ * sctraced's configuration: command-line flags with defaults that suit a single node. Every
+ * value is checked here, so a bad flag stops the service at start with a message naming it
+ * instead of failing later inside a trace.
+ */
+import { parseArgs } from 'node:util';
+import type { LogLevel } from '../util/log';
+
+/** Where the service listens by default: a root-owned unix socket, never a network interface. */
+export const DEFAULT_LISTEN = 'unix:/run/sctrace/sctrace.sock';
+
+/** The service's settings. */
+export interface ServiceConfig {
+  /** gRPC listen address: `unix:/path` or `host:port`. */
+  listen: string;
+  /** Serve plaintext on a TCP address (TLS is not implemented yet). */
+  insecure: boolean;
+  /** A trace with no subscriber for this long is stopped. */
+  idleTimeoutMs: number;
+  /** Most traces running at once. */
+  maxTraces: number;
+  /** Events a subscriber may have queued before newer ones are dropped and announced. */
+  subscriberQueueEvents: number;
+  /** Most events in one StreamEventsResponse. */
+  batchEvents: number;
+  /** eBPF ring buffer size per trace, bytes (power of two). */
+  ringBytes: number;
+  /** Forced ring wakeup threshold, bytes. */
+  wakeupBytes: number;
+  /** Ring drain timer, milliseconds. */
+  pollIntervalMs: number;
+  /** Path of bpf/build/sctrace.bpf.o; empty for the default next to the package. */
+  bpfObject: string;
+  logLevel: LogLevel;
+}
+
+/** A flag's value is out of range or malformed. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Defaults: sized for ~1M events/s bursts on a small node with bounded memory. */
+export const DEFAULTS: ServiceConfig = {
+  listen: DEFAULT_LISTEN,
+  insecure: false,
+  idleTimeoutMs: 60_000,
+  maxTraces: 32,
+  subscriberQueueEvents: 65_536,
+  batchEvents: 1024,
+  ringBytes: 32 << 20,
+  wakeupBytes: 2 << 20,
+  pollIntervalMs: 5,
+  bpfObject: '',
+  logLevel: 'info',
+};
+
+export const USAGE = `usage: sctraced [options]
+  --listen ADDR          unix:/path or host:port (default ${DEFAULT_LISTEN})
+  --insecure             allow plaintext gRPC on a TCP address
+  --idle-timeout SEC     stop a trace with no subscriber after SEC seconds (default 60)
+  --max-traces N         most concurrent traces (default 32)
+  --queue-events N       per-subscriber queue, events (default 65536)
+  --batch-events N       most events per streamed message (default 1024)
+  --ring-mb N            eBPF ring buffer per trace, MiB, power of two (default 32)
+  --poll-ms N            ring drain interval, ms (default 5)
+  --bpf-object PATH      built BPF object (default bpf/build/sctrace.bpf.o in the package)
+  --log-level LEVEL      debug, info, warn or error (default info)
+  -h, --help`;
+
+/** Parses sctraced's command line. Throws ConfigError naming the bad flag. */
+export function parseConfig(argv: string[]): ServiceConfig | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      listen: { type: 'string' },
+      insecure: { type: 'boolean' },
+      'idle-timeout': { type: 'string' },
+      'max-traces': { type: 'string' },
+      'queue-events': { type: 'string' },
+      'batch-events': { type: 'string' },
+      'ring-mb': { type: 'string' },
+      'poll-ms': { type: 'string' },
+      'bpf-object': { type: 'string' },
+      'log-level': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return 'help';
+  const config: ServiceConfig = { ...DEFAULTS };
+  if (values.listen !== undefined) config.listen = values.listen;
+  config.insecure = values.insecure ?? false;
+  if (values['idle-timeout'] !== undefined) {
+    config.idleTimeoutMs = intFlag('--idle-timeout', values['idle-timeout'], 1, 86_400) * 1000;
+  }
+  if (values['max-traces'] !== undefined) config.maxTraces = intFlag('--max-traces', values['max-traces'], 1, 1024);
+  if (values['queue-events'] !== undefined) {
+    config.subscriberQueueEvents = intFlag('--queue-events', values['queue-events'], 64, 4_194_304);
+  }
+  if (values['batch-events'] !== undefined) config.batchEvents = intFlag('--batch-events', values['batch-events'], 1, 65_536);
+  if (values['ring-mb'] !== undefined) {
+    const mb = intFlag('--ring-mb', values['ring-mb'], 1, 1024);
+    if ((mb & (mb - 1)) !== 0) throw new ConfigError(`--ring-mb ${mb}: must be a power of two (1, 2, 4, ... 1024)`);
+    config.ringBytes = mb << 20;
+    config.wakeupBytes = Math.max(64 << 10, config.ringBytes >> 4);
+  }
+  if (values['poll-ms'] !== undefined) config.pollIntervalMs = intFlag('--poll-ms', values['poll-ms'], 1, 1000);
+  if (values['bpf-object'] !== undefined) config.bpfObject = values['bpf-object'];
+  if (values['log-level'] !== undefined) config.logLevel = logLevel(values['log-level']);
+  checkListen(config);
+  return config;
+}
+
+function intFlag(flag: string, text: string, min: number, max: number): number {
+  if (!/^\d+$/.test(text)) throw new ConfigError(`${flag} ${JSON.stringify(text)}: not a whole number`);
+  const n = Number(text);
+  if (n < min || n > max) throw new ConfigError(`${flag} ${n}: out of range ${min}..${max}`);
+  return n;
+}
+
+function logLevel(text: string): LogLevel {
+  if (text === 'debug' || text === 'info' || text === 'warn' || text === 'error') return text;
+  throw new ConfigError(`--log-level ${JSON.stringify(text)}: use debug, info, warn or error`);
+}
+
+/** A TCP address must be asked for twice: once with the address, once with --insecure. */
+function checkListen(config: ServiceConfig): void {
+  if (config.listen.startsWith('unix:')) {
+    if (config.listen.length <= 'unix:'.length) throw new ConfigError('--listen unix: needs a socket path, e.g. unix:/run/sctrace/sctrace.sock');
+    return;
+  }
+  if (!/^(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}$/.test(config.listen)) {
+    throw new ConfigError(`--listen ${JSON.stringify(config.listen)}: use unix:/path or host:port`);
+  }
+  if (!config.insecure) {
+    throw new ConfigError(
+      `--listen ${config.listen}: a TCP address would serve trace data without TLS; add --insecure to accept that, or use a unix: socket`,
+    );
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * The composition root: the only place that decides which implementation serves which token.
+ * main.ts builds it with the real backends; unit tests pass their own engines and resolver.
+ */
+import 'reflect-metadata';
+import { container as rootContainer, instanceCachingFactory, type DependencyContainer } from 'tsyringe';
+import type { ServiceConfig } from '../config/config';
+import type { CaptureEngine } from '../backends/backend';
+import { BackendSelector } from '../backends/select';
+import { EbpfEngine, defaultObjectPath } from '../backends/ebpf/engine';
+import { KmodEngine } from '../backends/kmod/engine';
+import { TraceManager } from '../sessions/manager';
+import { TracerService } from '../api/tracer-service';
+import { GrpcServer } from '../api/server';
+import type { SyscallResolver } from '../syscalls/types';
+import type { Logger } from '../util/log';
+import { TOKENS } from './tokens';
+
+/** What the caller supplies; `engines` replaces the real backends (tests only). */
+export interface ContainerInputs {
+  config: ServiceConfig;
+  log: Logger;
+  syscalls: SyscallResolver;
+  engines?: CaptureEngine[];
+}
+
+/** Builds a child container holding one service instance graph. */
+export function buildContainer(inputs: ContainerInputs): DependencyContainer {
+  const c = rootContainer.createChildContainer();
+  const { config } = inputs;
+  c.register(TOKENS.Config, { useValue: config });
+  c.register(TOKENS.Logger, { useValue: inputs.log });
+  c.register(TOKENS.Syscalls, { useValue: inputs.syscalls });
+  c.register(TOKENS.Engines, {
+    useFactory: instanceCachingFactory<CaptureEngine[]>(
+      (d) =>
+        inputs.engines ?? [
+          new EbpfEngine(
+            {
+              objectPath: config.bpfObject || defaultObjectPath(),
+              ringBytes: config.ringBytes,
+              wakeupBytes: config.wakeupBytes,
+              pollIntervalMs: config.pollIntervalMs,
+            },
+            d.resolve<SyscallResolver>(TOKENS.Syscalls),
+          ),
+          new KmodEngine(),
+        ],
+    ),
+  });
+  c.register(TOKENS.BackendSelector, {
+    useFactory: instanceCachingFactory((d) => new BackendSelector(d.resolve<CaptureEngine[]>(TOKENS.Engines))),
+  });
+  c.register(TOKENS.TraceManager, {
+    useFactory: instanceCachingFactory(
+      (d) =>
+        new TraceManager(
+          d.resolve<BackendSelector>(TOKENS.BackendSelector),
+          {
+            maxTraces: config.maxTraces,
+            idleTimeoutMs: config.idleTimeoutMs,
+            limits: { queueEvents: config.subscriberQueueEvents, batchEvents: config.batchEvents, batchBytes: 1 << 20 },
+          },
+          d.resolve<Logger>(TOKENS.Logger).child('traces'),
+        ),
+    ),
+  });
+  c.registerSingleton(TOKENS.TracerService, TracerService);
+  c.registerSingleton(TOKENS.GrpcServer, GrpcServer);
+  return c;
+}

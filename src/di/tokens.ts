@@ -1,0 +1,11 @@
+/** Injection tokens of the service's container (wired in container.ts only). */
+export const TOKENS = {
+  Config: Symbol('ServiceConfig'),
+  Logger: Symbol('Logger'),
+  Syscalls: Symbol('SyscallResolver'),
+  Engines: Symbol('CaptureEngine[]'),
+  BackendSelector: Symbol('BackendSelector'),
+  TraceManager: Symbol('TraceManager'),
+  TracerService: Symbol('TracerService'),
+  GrpcServer: Symbol('GrpcServer'),
+} as const;

@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+/**
+ * sctraced: the sctrace service. Parses flags, loads the syscall catalog from the running
+ * kernel, wires the container, serves gRPC, and on SIGINT/SIGTERM stops every trace (detaching
+ * every BPF program) before it exits.
+ */
+import 'reflect-metadata';
+import { ConfigError, USAGE, parseConfig, type ServiceConfig } from './config/config';
+import { buildContainer } from './di/container';
+import { TOKENS } from './di/tokens';
+import type { GrpcServer } from './api/server';
+import type { BackendSelector } from './backends/select';
+import type { TraceManager } from './sessions/manager';
+import { SyscallCatalog } from './syscalls/catalog';
+import { StderrLogger, type Logger } from './util/log';
+
+async function main(): Promise<number> {
+  let config: ServiceConfig | 'help';
+  try {
+    config = parseConfig(process.argv.slice(2));
+  } catch (err) {
+    process.stderr.write(`sctraced: ${(err as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (config === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const log = new StderrLogger(config.logLevel);
+  const syscalls = SyscallCatalog.load({ log: (m) => log.child('syscalls').info(m) });
+  const container = buildContainer({ config, log, syscalls });
+  const server = container.resolve<GrpcServer>(TOKENS.GrpcServer);
+  const traces = container.resolve<TraceManager>(TOKENS.TraceManager);
+  reportCapabilities(container.resolve<BackendSelector>(TOKENS.BackendSelector), log);
+  await server.listen(config.listen);
+  await untilSignal(log);
+  log.info('shutting down: stopping every trace');
+  await traces.dispose();
+  await server.shutdown();
+  log.info('stopped');
+  return 0;
+}
+
+function reportCapabilities(selector: BackendSelector, log: Logger): void {
+  for (const c of selector.capabilities()) {
+    if (c.available) log.info(`backend ${c.name}: available`);
+    else log.info(`backend ${c.name}: not available: ${c.reason}`);
+  }
+}
+
+/** Resolves on the first SIGINT or SIGTERM; a second one exits at once. */
+function untilSignal(log: Logger): Promise<void> {
+  return new Promise((resolve) => {
+    let received = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (received) {
+        log.warn(`${signal} again: exiting without cleanup`);
+        process.exit(130);
+      }
+      received = true;
+      log.info(`${signal} received`);
+      resolve();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`sctraced: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);

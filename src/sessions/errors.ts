@@ -1,0 +1,17 @@
+/** Errors of trace bookkeeping, typed so the API maps them to gRPC statuses. */
+
+/** No running trace has this id. */
+export class TraceNotFoundError extends Error {
+  constructor(readonly traceId: string) {
+    super(`no trace with id ${JSON.stringify(traceId)} (it may have stopped; ListTraces shows running traces)`);
+    this.name = 'TraceNotFoundError';
+  }
+}
+
+/** The service already runs as many traces as it is configured to. */
+export class TooManyTracesError extends Error {
+  constructor(limit: number) {
+    super(`${limit} traces are already running (sctraced --max-traces); stop one with StopTrace first`);
+    this.name = 'TooManyTracesError';
+  }
+}

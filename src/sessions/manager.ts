@@ -1,0 +1,104 @@
+/**
+ * The running traces of this service: starts them on a backend, finds them by id, stops them,
+ * and stops them all at shutdown.
+ */
+import { randomBytes } from 'node:crypto';
+import type { TraceCounters } from '../api/generated/sctrace/v1/TraceCounters';
+import type { TraceSpec } from '../api/generated/sctrace/v1/TraceSpec';
+import type { CaptureSpec } from '../backends/backend';
+import type { BackendChoice, BackendSelector } from '../backends/select';
+import type { Logger } from '../util/log';
+import { TooManyTracesError, TraceNotFoundError } from './errors';
+import type { SubscriberLimits } from './subscriber';
+import { Trace } from './trace';
+
+/** Settings of trace bookkeeping. */
+export interface TraceManagerOptions {
+  maxTraces: number;
+  idleTimeoutMs: number;
+  limits: SubscriberLimits;
+}
+
+/** A request to start a trace, already validated. */
+export interface TraceRequest {
+  /** The spec as the client sent it, with defaults filled in (shown by ListTraces). */
+  spec: TraceSpec;
+  capture: CaptureSpec;
+  backend: BackendChoice;
+}
+
+/** Owns every Trace. */
+export class TraceManager {
+  private readonly traces = new Map<string, Trace>();
+  /** Starts in flight, counted against maxTraces so concurrent starts cannot overshoot. */
+  private starting = 0;
+  private closed = false;
+
+  constructor(
+    private readonly selector: BackendSelector,
+    private readonly options: TraceManagerOptions,
+    private readonly log: Logger,
+  ) {}
+
+  /** Opens the capture session and registers the trace. Rejects with a typed error. */
+  async start(request: TraceRequest): Promise<Trace> {
+    if (this.closed) throw new Error('the service is shutting down');
+    if (this.traces.size + this.starting >= this.options.maxTraces) throw new TooManyTracesError(this.options.maxTraces);
+    const engine = this.selector.pick(request.backend);
+    const trace = new Trace({
+      id: randomBytes(6).toString('hex'),
+      spec: request.spec,
+      backend: engine.name,
+      idleTimeoutMs: this.options.idleTimeoutMs,
+      limits: this.options.limits,
+      log: this.log,
+      onEnded: (t) => {
+        this.traces.delete(t.id);
+        this.log.info(`trace ${t.id} stopped`);
+      },
+    });
+    this.starting++;
+    try {
+      const session = await engine.open(request.capture, trace);
+      trace.attach(session);
+    } finally {
+      this.starting--;
+    }
+    this.traces.set(trace.id, trace);
+    this.log.info(`trace ${trace.id} started on ${engine.name}: ${describe(request.spec)}`);
+    if (this.closed) await trace.stop();
+    return trace;
+  }
+
+  /** The running trace with this id; throws TraceNotFoundError. */
+  get(id: string): Trace {
+    const trace = this.traces.get(id);
+    if (!trace || trace.stopped) throw new TraceNotFoundError(id);
+    return trace;
+  }
+
+  /** Stops a trace and returns its final counters. */
+  stop(id: string): Promise<TraceCounters> {
+    return this.get(id).stop();
+  }
+
+  list(): Trace[] {
+    return [...this.traces.values()];
+  }
+
+  /** Stops every trace (detaching every program). Used at shutdown. */
+  async dispose(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.traces.values()].map((t) => t.stop()));
+  }
+}
+
+function describe(spec: TraceSpec): string {
+  const parts: string[] = [];
+  if (spec.pids?.length) parts.push(`pids=${spec.pids.join(',')}${spec.follow_children ? ' +children' : ''}`);
+  if (spec.syscalls?.length) parts.push(`syscalls=${spec.syscalls.join(',')}`);
+  if (spec.comms?.length) parts.push(`comms=${spec.comms.join(',')}`);
+  if (spec.uids?.length) parts.push(`uids=${spec.uids.join(',')}`);
+  if (spec.cgroup_ids?.length) parts.push(`cgroups=${spec.cgroup_ids.join(',')}`);
+  return parts.length ? parts.join(' ') : 'every process';
+}
