@@ -1,0 +1,61 @@
+/** A typed Tracer client for tests, with promise wrappers and a stream collector. */
+import { credentials, type ServiceError } from '@grpc/grpc-js';
+import { tracerGrpc } from '../../src/api/proto';
+import type { TracerClient } from '../../src/api/generated/sctrace/v1/Tracer';
+import type { Event__Output } from '../../src/api/generated/sctrace/v1/Event';
+import type { TraceSpec } from '../../src/api/generated/sctrace/v1/TraceSpec';
+import type { TraceInfo__Output } from '../../src/api/generated/sctrace/v1/TraceInfo';
+import type { TraceCounters__Output } from '../../src/api/generated/sctrace/v1/TraceCounters';
+import type { GetCapabilitiesResponse__Output } from '../../src/api/generated/sctrace/v1/GetCapabilitiesResponse';
+
+/** Connects to `address` (unix:/path or host:port). */
+export function connect(address: string): TracerClient {
+  const Tracer = tracerGrpc().sctrace.v1.Tracer;
+  return new Tracer(address, credentials.createInsecure(), { 'grpc.max_receive_message_length': 64 << 20 });
+}
+
+/** Promise wrappers around the unary calls. */
+export function api(client: TracerClient) {
+  const unary = <T>(fn: (cb: (err: ServiceError | null, res?: T) => void) => void) =>
+    new Promise<T>((resolve, reject) => fn((err, res) => (err ? reject(err) : resolve(res as T))));
+  return {
+    start: (spec: TraceSpec) => unary<{ trace_id: string; backend: string }>((cb) => client.StartTrace({ spec }, cb)),
+    stop: (id: string) => unary<{ counters: TraceCounters__Output | null }>((cb) => client.StopTrace({ trace_id: id }, cb)),
+    list: () => unary<{ traces: TraceInfo__Output[] }>((cb) => client.ListTraces({}, cb)),
+    caps: () => unary<GetCapabilitiesResponse__Output>((cb) => client.GetCapabilities({}, cb)),
+  };
+}
+
+/** An open subscription collecting every event it receives. */
+export interface Collector {
+  events: Event__Output[];
+  /** Resolves when the stream ends: null on OK, the error otherwise. */
+  done: Promise<ServiceError | null>;
+  /** Resolves once `predicate` holds for the events so far (polled), or rejects after `timeoutMs`. */
+  until(predicate: (events: Event__Output[]) => boolean, timeoutMs?: number): Promise<void>;
+  cancel(): void;
+}
+
+/** Subscribes to `traceId` and collects its events. */
+export function collect(client: TracerClient, traceId: string): Collector {
+  const events: Event__Output[] = [];
+  const call = client.StreamEvents({ trace_id: traceId });
+  const done = new Promise<ServiceError | null>((resolve) => {
+    call.on('data', (msg: { events: Event__Output[] }) => events.push(...msg.events));
+    call.on('error', (err: ServiceError) => resolve(err));
+    call.on('end', () => resolve(null));
+  });
+  const until = async (predicate: (events: Event__Output[]) => boolean, timeoutMs = 10_000) => {
+    const deadline = Date.now() + timeoutMs;
+    while (!predicate(events)) {
+      if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; ${events.length} events received`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  return { events, done, until, cancel: () => call.cancel() };
+}
+
+/** Waits until the server has registered the subscription (the stream's headers arrived). */
+export async function settle(ms = 100): Promise<void> {
+  await new Promise((r) => setTimeout(r, ms));
+}

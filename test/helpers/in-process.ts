@@ -1,0 +1,42 @@
+/** Runs the real service graph in this process on a temporary unix socket, with given engines. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DEFAULTS, type ServiceConfig } from '../../src/config/config';
+import { buildContainer } from '../../src/di/container';
+import { TOKENS } from '../../src/di/tokens';
+import type { GrpcServer } from '../../src/api/server';
+import type { TraceManager } from '../../src/sessions/manager';
+import type { CaptureEngine } from '../../src/backends/backend';
+import type { SyscallResolver } from '../../src/syscalls/types';
+import { SilentLogger } from '../../src/util/log';
+
+/** A running in-process service. */
+export interface InProcessService {
+  address: string;
+  traces: TraceManager;
+  close(): Promise<void>;
+}
+
+/** Starts the service with `engines` and `syscalls`; config overrides apply on top of defaults. */
+export async function startService(
+  engines: CaptureEngine[],
+  syscalls: SyscallResolver,
+  overrides: Partial<ServiceConfig> = {},
+): Promise<InProcessService> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sctrace-test-'));
+  const config: ServiceConfig = { ...DEFAULTS, listen: `unix:${dir}/s.sock`, ...overrides };
+  const container = buildContainer({ config, log: new SilentLogger(), syscalls, engines });
+  const server = container.resolve<GrpcServer>(TOKENS.GrpcServer);
+  const traces = container.resolve<TraceManager>(TOKENS.TraceManager);
+  const address = await server.listen(config.listen);
+  return {
+    address,
+    traces,
+    close: async () => {
+      await traces.dispose();
+      await server.shutdown(500);
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,23 @@
+/**
+ * Gate for tests that need root and a working eBPF backend: they skip with the reason printed on
+ * a machine without them, and fail instead when CI=true (CI machines must run them).
+ */
+import type { TestContext } from 'node:test';
+import fs from 'node:fs';
+
+/** Why eBPF tests cannot run here, or null when they can. */
+export function ebpfUnavailableReason(objectPath?: string): string | null {
+  if (process.getuid?.() !== 0) return 'needs root (CAP_BPF, CAP_PERFMON) to load eBPF programs';
+  if (!fs.existsSync('/sys/kernel/btf/vmlinux')) return 'kernel has no BTF (/sys/kernel/btf/vmlinux)';
+  if (objectPath && !fs.existsSync(objectPath)) return `BPF object ${objectPath} is not built (npm run build)`;
+  return null;
+}
+
+/** Skips `t` (printing why) or, under CI=true, throws so the test fails. Returns true if skipped. */
+export function skipUnlessPossible(t: TestContext, reason: string | null): boolean {
+  if (reason === null) return false;
+  if (process.env.CI === 'true') throw new Error(`cannot run under CI=true: ${reason}`);
+  process.stderr.write(`# SKIP ${t.name}: ${reason}\n`);
+  t.skip(reason);
+  return true;
+}

@@ -1,0 +1,99 @@
+/** Starts the real sctraced (dist/src/main.js) as a child process on a temporary unix socket. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+/** Package root, from dist/test/helpers. */
+export const ROOT = path.resolve(__dirname, '../../..');
+
+/** A running sctraced. */
+export interface ServiceProcess {
+  address: string;
+  pid: number;
+  /** Everything it logged so far. */
+  log(): string;
+  /** SIGINT, then waits for exit; returns the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** Spawns sctraced with `args` and waits until its socket accepts connections. */
+export async function spawnService(args: string[] = []): Promise<ServiceProcess> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sctraced-'));
+  const socket = path.join(dir, 'sctrace.sock');
+  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'dist/src/main.js'), '--listen', `unix:${socket}`, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (d) => (output += d));
+  child.stderr?.on('data', (d) => (output += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const deadline = Date.now() + 20_000;
+  while (!output.includes('listening on')) {
+    if (child.exitCode !== null) throw new Error(`sctraced exited with ${child.exitCode}:\n${output}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`sctraced did not listen within 20 s:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    address: `unix:${socket}`,
+    pid: child.pid!,
+    log: () => output,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGINT');
+      const code = await exited;
+      fs.rmSync(dir, { recursive: true, force: true });
+      return code;
+    },
+  };
+}
+
+/** A workload started stopped (SIGSTOP before exec), so a trace can be set up on its pid first. */
+export interface StoppedChild {
+  pid: number;
+  /** Lets it run (SIGCONT). */
+  resume(): void;
+  /** Resolves with its exit code and its output once it has exited. */
+  exited: Promise<{ code: number | null; stdout: string; stderr: string }>;
+}
+
+/** Spawns `argv` behind `sh -c 'kill -STOP $$; exec "$0" "$@"'` and waits until it is stopped. */
+export async function spawnStopped(argv: string[], options: { cwd?: string } = {}): Promise<StoppedChild> {
+  const child = spawn('/bin/sh', ['-c', 'kill -STOP $$; exec "$0" "$@"', ...argv], { stdio: ['ignore', 'pipe', 'pipe'], cwd: options.cwd });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on('exit', (code) => resolve({ code, stdout, stderr })),
+  );
+  const pid = child.pid!;
+  const deadline = Date.now() + 5000;
+  while (processState(pid) !== 'T') {
+    if (Date.now() > deadline) throw new Error(`process ${pid} did not stop`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  return { pid, resume: () => process.kill(pid, 'SIGCONT'), exited };
+}
+
+/** The state letter of /proc/PID/stat, or '' if gone. */
+function processState(pid: number): string {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  } catch {
+    return '';
+  }
+}
+
+/** Ids of loaded BPF programs and links (bpftool), to check that a trace leaves nothing behind. */
+export function bpfObjects(): { progs: Set<number>; links: Set<number> } {
+  const { execFileSync } = require('node:child_process') as typeof import('node:child_process');
+  const ids = (kind: string) => {
+    const out = execFileSync('bpftool', ['-j', kind, 'show'], { encoding: 'utf8' });
+    return new Set<number>((JSON.parse(out || '[]') as { id: number }[]).map((o) => o.id));
+  };
+  return { progs: ids('prog'), links: ids('link') };
+}
