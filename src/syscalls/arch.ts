@@ -1,0 +1,62 @@
+/**
+ * The per-architecture tables generated from the kernel UAPI headers (scripts/gen-syscalls.js),
+ * chosen by architecture name. Every generated file has the same exports, so adding arm64 means
+ * generating src/syscalls/generated/aarch64.ts and listing it in TABLES.
+ */
+import * as x86_64 from './generated/x86_64';
+
+/** One errno macro as the headers define it. */
+export interface ErrnoEntry {
+  readonly name: string;
+  readonly number: number;
+  /** The header's comment, e.g. "No such file or directory". */
+  readonly message: string;
+  /** For an alias such as EWOULDBLOCK, the name it shares its number with. */
+  readonly aliasOf?: string;
+}
+
+/** open(2) flag values, which differ between architectures. */
+export type OpenFlagValues = { readonly [K in keyof typeof x86_64.OPEN_FLAGS]: number };
+
+/** Everything the syscall module knows about one architecture without asking the kernel. */
+export interface ArchTables {
+  readonly arch: string;
+  /** [name, number] pairs by number. */
+  readonly syscallNumbers: ReadonlyArray<readonly [string, number]>;
+  readonly errnos: readonly ErrnoEntry[];
+  readonly openFlags: OpenFlagValues;
+}
+
+const TABLES: Readonly<Record<string, ArchTables>> = {
+  x86_64: { arch: x86_64.ARCH, syscallNumbers: x86_64.SYSCALL_NUMBERS, errnos: x86_64.ERRNOS, openFlags: x86_64.OPEN_FLAGS },
+};
+
+/** No generated tables exist for the architecture. */
+export class UnsupportedArchError extends Error {
+  constructor(arch: string) {
+    super(`syscall tables for ${arch} not supported (generated: ${Object.keys(TABLES).join(', ')})`);
+    this.name = 'UnsupportedArchError';
+  }
+}
+
+/**
+ * The kernel's name for the architecture this process runs on (uname -m spelling, which is also
+ * what SyscallEvent.arch carries): x64 → x86_64, arm64 → aarch64; other values pass through.
+ */
+export function archName(): string {
+  switch (process.arch) {
+    case 'x64':
+      return 'x86_64';
+    case 'arm64':
+      return 'aarch64';
+    default:
+      return process.arch;
+  }
+}
+
+/** The generated tables for `arch`; throws UnsupportedArchError when there are none. */
+export function archTables(arch: string): ArchTables {
+  const tables = TABLES[arch];
+  if (!tables) throw new UnsupportedArchError(arch);
+  return tables;
+}

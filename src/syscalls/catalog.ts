@@ -1,0 +1,283 @@
+/**
+ * The syscall catalog: numbers from the generated header tables, argument names and types from
+ * the running kernel's tracefs, strace classes, and the per-event decoder that turns a
+ * RawSyscall into a SyscallEvent. Built once at start-up; read-only afterwards, so it may be
+ * shared by every session.
+ */
+import type { SyscallArg } from '../api/generated/sctrace/v1/SyscallArg';
+import type { SyscallEvent } from '../api/generated/sctrace/v1/SyscallEvent';
+import { archName, archTables, type ArchTables } from './arch';
+import { integerKind, isSignedType, isStringArg, readsStringsAtEntry, ValueKind } from './argtypes';
+import { canonicalClass, SYSCALL_CLASSES } from './classes';
+import { defaultDecoders, type ArgDecoder, type DecoderRegistry } from './decoders';
+import { ErrnoTable } from './errno';
+import { ensureTracefs, loadSyscallFormats, type SyscallFormat } from './tracefs';
+import type { RawString, RawSyscall, SyscallArgInfo, SyscallInfo, SyscallResolver } from './types';
+
+export { archName } from './arch';
+
+/**
+ * Syscalls whose SYSCALL_DEFINE name (and so tracefs event name) differs from the __NR name on
+ * x86_64: the "new" stat/uname variants replaced old ABIs under the same number, sendfile is
+ * defined as sendfile64, and umount2 is SYSCALL_DEFINE2(umount, ...) in fs/namespace.c.
+ */
+const EVENT_NAME_ALIASES: Readonly<Record<string, string>> = {
+  stat: 'newstat',
+  fstat: 'newfstat',
+  lstat: 'newlstat',
+  uname: 'newuname',
+  sendfile: 'sendfile64',
+  umount2: 'umount',
+};
+
+/** Syscalls take at most six register arguments. */
+const MAX_ARGS = 6;
+
+/** Per-argument decode work, fixed at load. */
+interface ArgPlan {
+  index: number;
+  name: string;
+  type: string;
+  kind: ValueKind;
+  symbolic: ArgDecoder | null;
+}
+
+/** Per-syscall decode work, fixed at load. */
+interface DecodePlan {
+  nr: number;
+  name: string;
+  /** Raw registers to report: the argument count, or all six when the kernel gave no metadata. */
+  nargs: number;
+  args: ArgPlan[];
+}
+
+/** Options of SyscallCatalog.load. */
+export interface CatalogLoadOptions {
+  /** tracefs directory; by default found (or mounted) with ensureTracefs. */
+  tracefsDir?: string;
+  /** Where to report that tracefs was mounted. */
+  log?: (m: string) => void;
+}
+
+/** Options of SyscallCatalog.fromFormats. */
+export interface CatalogBuildOptions {
+  /** Architecture whose generated tables to use; the running one by default. */
+  arch?: string;
+  /** Symbolic decoders; defaultDecoders() by default. */
+  decoders?: DecoderRegistry;
+}
+
+/** Bound on cached plans for numbers the table does not know; they are rare but unbounded. */
+const UNKNOWN_PLAN_CACHE_LIMIT = 1024;
+
+/**
+ * The SyscallResolver of this process. Decoding is safe to call from any number of sessions:
+ * the only mutable state is caches whose entries never change once written.
+ */
+export class SyscallCatalog implements SyscallResolver {
+  /** Architecture name, e.g. "x86_64". */
+  readonly arch: string;
+  /** errno names and messages of this architecture. */
+  readonly errnos: ErrnoTable;
+
+  private readonly infos: SyscallInfo[] = [];
+  private readonly numberIndex: (SyscallInfo | undefined)[] = [];
+  private readonly nameIndex = new Map<string, SyscallInfo>();
+  /** Decode plans indexed by number: one array read per event. */
+  private readonly plans: (DecodePlan | undefined)[] = [];
+  private readonly unknownPlans = new Map<number, DecodePlan>();
+  private readonly classMembers = new Map<string, SyscallInfo[]>();
+
+  private constructor(tables: ArchTables, formats: ReadonlyMap<string, SyscallFormat>, decoders: DecoderRegistry) {
+    this.arch = tables.arch;
+    this.errnos = new ErrnoTable(tables.errnos);
+    for (const [name, nr] of tables.syscallNumbers) {
+      const format = formats.get(name) ?? formats.get(EVENT_NAME_ALIASES[name] ?? '');
+      const info: SyscallInfo = {
+        nr,
+        name,
+        args: format ? format.args.slice(0, MAX_ARGS).map((f) => argInfo(name, f.name, f.type)) : [],
+        readStringsAtEntry: readsStringsAtEntry(name),
+      };
+      this.infos.push(info);
+      this.numberIndex[nr] = info;
+      this.nameIndex.set(name, info);
+      this.plans[nr] = buildPlan(info, format !== undefined, tables, decoders);
+    }
+    for (const cls of Object.keys(SYSCALL_CLASSES)) {
+      const members = SYSCALL_CLASSES[cls].flatMap((n) => this.nameIndex.get(n) ?? []);
+      this.classMembers.set(cls, members.sort((a, b) => a.nr - b.nr));
+    }
+  }
+
+  /**
+   * Loads the catalog of the running architecture with argument metadata from tracefs (mounting
+   * it if needed). Throws TracefsError when tracefs cannot be read or mounted (not root), and
+   * UnsupportedArchError on an architecture without generated tables.
+   */
+  static load(options: CatalogLoadOptions = {}): SyscallCatalog {
+    const dir = options.tracefsDir ?? ensureTracefs(options.log ?? (() => {}));
+    return SyscallCatalog.fromFormats(loadSyscallFormats(dir), {});
+  }
+
+  /**
+   * Builds a catalog from already-parsed tracefs formats (keyed by event name without
+   * "sys_enter_"), e.g. a recorded set or an empty map for names and numbers only.
+   */
+  static fromFormats(formats: ReadonlyMap<string, SyscallFormat>, options: CatalogBuildOptions = {}): SyscallCatalog {
+    return new SyscallCatalog(archTables(options.arch ?? archName()), formats, options.decoders ?? defaultDecoders());
+  }
+
+  /** Every known syscall, by number. */
+  all(): readonly SyscallInfo[] {
+    return this.infos;
+  }
+
+  /** The syscall with this number, or undefined. */
+  byNumber(nr: number): SyscallInfo | undefined {
+    return this.numberIndex[nr];
+  }
+
+  /** The syscall with this __NR name (e.g. "stat", not its event name "newstat"), or undefined. */
+  byName(name: string): SyscallInfo | undefined {
+    return this.nameIndex.get(name);
+  }
+
+  /**
+   * A syscall name, or a strace class (%file, %process, %network or %net, %signal, %ipc, %desc,
+   * %memory, %creds, %clock, %pure, %stat, %lstat, %fstat, %%stat, %statfs, %fstatfs,
+   * %%statfs), to its syscalls ordered by number; [] when it names neither. The returned array
+   * is the caller's to keep.
+   */
+  resolve(nameOrClass: string): SyscallInfo[] {
+    if (nameOrClass.startsWith('%')) {
+      const cls = canonicalClass(nameOrClass);
+      return cls ? [...(this.classMembers.get(cls) ?? [])] : [];
+    }
+    const info = this.nameIndex.get(nameOrClass);
+    return info ? [info] : [];
+  }
+
+  /**
+   * Builds the SyscallEvent for a raw record: 64-bit values as decimal strings, errno_name for
+   * returns in [-4095, -1], one SyscallArg per argument the kernel describes. An unknown number
+   * is named syscall_<nr> and reports all six registers. Called per event; the work per
+   * argument was planned at load.
+   */
+  decode(raw: RawSyscall): SyscallEvent {
+    const plan = this.plans[raw.nr] ?? this.unknownPlan(raw.nr);
+    const regs = raw.args;
+    const args = new Array<string>(plan.nargs);
+    for (let i = 0; i < plan.nargs; i++) args[i] = (regs[i] ?? 0n).toString();
+    const decoded = new Array<SyscallArg>(plan.args.length);
+    for (let i = 0; i < plan.args.length; i++) decoded[i] = decodeArg(plan.args[i], regs, raw.strings);
+    return {
+      nr: raw.nr,
+      name: plan.name,
+      args,
+      ret: raw.ret.toString(),
+      duration_ns: raw.durationNs.toString(),
+      errno_name: this.errnos.errnoNameForReturn(raw.ret),
+      decoded,
+      no_return: raw.noReturn,
+      arch: this.arch,
+    };
+  }
+
+  private unknownPlan(nr: number): DecodePlan {
+    let plan = this.unknownPlans.get(nr);
+    if (!plan) {
+      plan = { nr, name: `syscall_${nr}`, nargs: MAX_ARGS, args: [] };
+      if (this.unknownPlans.size < UNKNOWN_PLAN_CACHE_LIMIT) this.unknownPlans.set(nr, plan);
+    }
+    return plan;
+  }
+}
+
+function argInfo(syscall: string, name: string, type: string): SyscallArgInfo {
+  return { name, type, isString: isStringArg(syscall, name, type), signed: isSignedType(type) };
+}
+
+function buildPlan(info: SyscallInfo, hasMetadata: boolean, tables: ArchTables, decoders: DecoderRegistry): DecodePlan {
+  const args = info.args.map(
+    (a, index): ArgPlan => ({
+      index,
+      name: a.name,
+      type: a.type,
+      kind: a.isString ? ValueKind.Str : integerKind(a.type),
+      symbolic: decoders.bind({ syscall: info.name, argIndex: index, args: info.args, tables }),
+    }),
+  );
+  return { nr: info.nr, name: info.name, nargs: hasMetadata ? info.args.length : MAX_ARGS, args };
+}
+
+/**
+ * One SyscallArg. Integers are cut to the width the kernel reads (an int argument ignores the
+ * register's upper half, which user space may leave dirty); SyscallEvent.args keeps the full
+ * register.
+ */
+function decodeArg(p: ArgPlan, regs: readonly bigint[], strings: ReadonlyMap<number, RawString>): SyscallArg {
+  const reg = regs[p.index] ?? 0n;
+  const symbolic = p.symbolic === null ? '' : p.symbolic(regs);
+  switch (p.kind) {
+    case ValueKind.Str: {
+      const s = strings.get(p.index);
+      if (s) {
+        return { name: p.name, type: p.type, str: s.text, value: 'str', truncated: s.truncated, unreadable: s.unreadable, symbolic };
+      }
+      // Not captured (NULL, or the string budget ran out): the pointer is all there is.
+      return { name: p.name, type: p.type, uint: reg.toString(), value: 'uint', truncated: false, unreadable: false, symbolic: reg === 0n ? 'NULL' : symbolic };
+    }
+    case ValueKind.Int32:
+      return intArg(p, BigInt.asIntN(32, reg), symbolic);
+    case ValueKind.Int64:
+      return intArg(p, BigInt.asIntN(64, reg), symbolic);
+    case ValueKind.Uint16:
+      return uintArg(p, BigInt.asUintN(16, reg), symbolic);
+    case ValueKind.Uint32:
+      return uintArg(p, BigInt.asUintN(32, reg), symbolic);
+    default:
+      return uintArg(p, reg, symbolic);
+  }
+}
+
+function intArg(p: ArgPlan, value: bigint, symbolic: string): SyscallArg {
+  return { name: p.name, type: p.type, int: value.toString(), value: 'int', truncated: false, unreadable: false, symbolic };
+}
+
+function uintArg(p: ArgPlan, value: bigint, symbolic: string): SyscallArg {
+  return { name: p.name, type: p.type, uint: value.toString(), value: 'uint', truncated: false, unreadable: false, symbolic };
+}
+
+/** What the kernel side needs per syscall number (struct sct_syscall_meta in bpf/shared/sctrace_event.h). */
+export interface KernelSyscallMeta {
+  nr: number;
+  /** The trace wants this syscall. */
+  traced: boolean;
+  /** Bit i set: argument i is a string to read (SyscallArgInfo.isString). */
+  strMask: number;
+  /** Read the strings at entry (SyscallInfo.readStringsAtEntry). */
+  enterStr: boolean;
+}
+
+/** SCT_NR_MAX in bpf/shared/sctrace_event.h: the size of the kernel's per-syscall table. */
+export const SCT_NR_MAX = 512;
+
+/**
+ * One entry per syscall number below SCT_NR_MAX, for filling the kernel's per-syscall table:
+ * traced when `traced` is null (trace everything) or lists the number; numbers the resolver does
+ * not know get no strings.
+ */
+export function kernelMeta(resolver: SyscallResolver, traced: number[] | null): KernelSyscallMeta[] {
+  const wanted = traced === null ? null : new Set(traced);
+  const out: KernelSyscallMeta[] = [];
+  for (let nr = 0; nr < SCT_NR_MAX; nr++) {
+    const info = resolver.byNumber(nr);
+    let strMask = 0;
+    if (info) {
+      for (let i = 0; i < info.args.length && i < MAX_ARGS; i++) if (info.args[i].isString) strMask |= 1 << i;
+    }
+    out.push({ nr, traced: wanted === null || wanted.has(nr), strMask, enterStr: info?.readStringsAtEntry ?? false });
+  }
+  return out;
+}

@@ -1,0 +1,61 @@
+/**
+ * Symbolic renderings of arguments (SyscallArg.symbolic), registered per syscall name and
+ * argument name. A decoder is bound once per syscall argument when the catalog loads, so the
+ * per-event work is one call on the raw registers with everything else precomputed.
+ */
+import type { ArchTables } from '../arch';
+import type { SyscallArgInfo } from '../types';
+
+/**
+ * Renders one argument from the raw registers of the call (all of them, because some renderings
+ * depend on another argument: open's mode only matters with O_CREAT). Returns "" when the value
+ * has no symbolic form. Called per event: must not throw, and should not allocate beyond the
+ * returned string.
+ */
+export type ArgDecoder = (args: readonly bigint[]) => string;
+
+/** What a factory knows when binding a decoder to one argument of one syscall. */
+export interface DecoderContext {
+  syscall: string;
+  argIndex: number;
+  /** All arguments of the syscall, to find related ones by name. */
+  args: readonly SyscallArgInfo[];
+  tables: ArchTables;
+}
+
+/** Builds the decoder for one argument, or returns null when it does not apply there. */
+export type DecoderFactory = (ctx: DecoderContext) => ArgDecoder | null;
+
+/** Key for decoders that apply to an argument name in every syscall (dfd, olddfd, ...). */
+export const ANY_SYSCALL = '*';
+
+/**
+ * Decoder factories keyed by "<syscall>.<arg>". An exact syscall entry wins over an
+ * ANY_SYSCALL one for the same argument name.
+ */
+export class DecoderRegistry {
+  private readonly factories = new Map<string, DecoderFactory>();
+
+  /**
+   * Registers a factory for `arg` of `syscall` (or of every syscall with ANY_SYSCALL). Throws
+   * on a duplicate, so two modules cannot silently fight over an argument.
+   */
+  register(syscall: string, arg: string, factory: DecoderFactory): this {
+    const key = `${syscall}.${arg}`;
+    if (this.factories.has(key)) throw new Error(`register decoder ${key}: already registered`);
+    this.factories.set(key, factory);
+    return this;
+  }
+
+  /** The bound decoder for one argument, or null when none is registered or applies. */
+  bind(ctx: DecoderContext): ArgDecoder | null {
+    const arg = ctx.args[ctx.argIndex].name;
+    const factory = this.factories.get(`${ctx.syscall}.${arg}`) ?? this.factories.get(`${ANY_SYSCALL}.${arg}`);
+    return factory ? factory(ctx) : null;
+  }
+
+  /** Registered keys, for tests and diagnostics. */
+  keys(): string[] {
+    return [...this.factories.keys()];
+  }
+}
