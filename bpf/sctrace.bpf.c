@@ -1,0 +1,629 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * sctrace kernel side: pairs each traced system call's entry with its exit and hands user space
+ * one self-contained record per call (plus exec/fork/exit records), in the layouts of
+ * shared/sctrace_event.h.
+ *
+ * Design:
+ * - Filtering happens at sys_enter, cheapest test first: the service's own tgid, then the syscall
+ *   table (an inlined array lookup), then the task filters (hash lookups). A call that passes
+ *   gets an in-flight entry keyed by tid; sys_exit does one lookup and does nothing on a miss, so
+ *   an untraced call costs at most a few lookups at entry and one failed lookup at exit.
+ * - Pairing: the in-flight entry carries the entry time, the six arguments and which of them are
+ *   strings. Strings are read at exit, when the kernel has just faulted them in, except for
+ *   calls marked enter_str (execve, execveat): a successful exec replaces the address space, so
+ *   theirs are read at entry and parked per tid in sct_enter_strs. A thread that dies inside a
+ *   call (exit, exit_group, a fatal signal) gets its record from sched_process_exit, marked
+ *   SCT_F_NO_RETURN. A non-leader thread's exec changes its tid; sched_process_exec moves the
+ *   entry to the new tid so the execve still completes.
+ * - Records are assembled in sct_scratch, an array of 32 KiB buffers indexed cpu * 4 + slot,
+ *   one slot per record-assembling program. The kernel never runs one program twice at once on
+ *   one CPU (a nested run is counted as a miss and skipped), so a slot is never shared by two
+ *   records in progress. Fixed-size records (fork, exit) are built on the stack.
+ * - Wakeups: every record is submitted with BPF_RB_NO_WAKEUP unless wakeup_bytes are already
+ *   waiting in the ring. A wakeup interrupts the traced process (about 12 us on the reference
+ *   VM, see FACTS.md), and user space drains on a 1-10 ms timer anyway; the forced wakeup only
+ *   keeps a burst from filling the ring between two ticks.
+ * - Losses are counted per CPU in sct_stats where they happen, never dropped silently.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "sctrace_event.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* Configuration, written by src/backends/ebpf/session.ts before load; constants to the verifier. */
+const volatile __u32 self_tgid = 0;
+const volatile bool filter_pids = false;
+const volatile bool follow_children = false;
+const volatile bool filter_syscalls = false;
+const volatile bool filter_comms = false;
+const volatile bool filter_uids = false;
+const volatile bool filter_cgroups = false;
+const volatile bool process_events = false;
+const volatile __u32 string_max = 256;
+const volatile __u64 wakeup_bytes = 1 << 20;
+
+#define SCT_STR_DEFAULT 256
+
+/* One scratch buffer; a power of two so a record size can be bounded with a mask. */
+#define SCT_SCRATCH_BYTES 32768
+/* Scratch slots per CPU, one per program that assembles records in sct_scratch. */
+#define SCT_SCRATCH_SLOTS 4
+enum sct_scratch_slot {
+	SCT_SLOT_SYS_ENTER = 0, /* enter-time strings, before they are parked in sct_enter_strs */
+	SCT_SLOT_SYS_EXIT = 1,  /* syscall records */
+	SCT_SLOT_PROC_EXIT = 2, /* NO_RETURN syscall records of dying threads */
+	SCT_SLOT_PROC_EXEC = 3, /* exec records */
+};
+
+/*
+ * Room one string blob may touch: its header, the text, and the read's overshoot (a string read
+ * asks for string_max + 2 bytes to tell "exactly string_max" from "longer"), padded to 8.
+ */
+#define SCT_BLOB_ROOM (sizeof(struct sct_str) + SCT_STR_MAX + 8)
+/* Highest offset at which a blob may start; keeps every access inside the scratch buffer. */
+#define SCT_BLOB_OFF_MAX (SCT_SCRATCH_BYTES - SCT_BLOB_ROOM)
+
+/* The last of six longest blobs behind a syscall record still starts in bounds. */
+_Static_assert(sizeof(struct sct_syscall) + (SCT_MAX_ARGS - 1) * (sizeof(struct sct_str) + SCT_STR_MAX) <=
+		       SCT_BLOB_OFF_MAX,
+	       "six longest strings must fit a scratch buffer");
+
+/*
+ * The scratch buffer is typed as "room for any record", which also puts every record struct in
+ * the object's BTF, where test/contract checks the decoder's offsets.
+ */
+union sct_scratch_buf {
+	struct sct_header hdr;
+	struct sct_syscall syscall;
+	struct sct_exec exec;
+	struct sct_fork fork;
+	struct sct_exit exit;
+	struct sct_str str;
+	__u8 bytes[SCT_SCRATCH_BYTES];
+};
+
+/* A syscall between sys_enter and sys_exit. */
+struct sct_inflight {
+	__u64 enter_ns;
+	__u64 args[SCT_MAX_ARGS];
+	__u32 nr;
+	__u8 str_mask;
+	__u8 enter_str;
+	__u16 pad;
+};
+
+/*
+ * Strings read at entry, as finished blobs ready to be copied behind the syscall record. Two are
+ * enough for the calls that need it (execve: filename; execveat: pathname); further string
+ * arguments of an enter_str call are not delivered.
+ */
+#define SCT_ENTER_STRS 2
+#define SCT_ENTER_STR_BYTES (SCT_ENTER_STRS * (sizeof(struct sct_str) + SCT_STR_MAX))
+struct sct_enter_strs {
+	__u32 bytes; /* of blobs[] in use */
+	__u16 nstr;
+	__u16 pad;
+	__u8 blobs[SCT_ENTER_STR_BYTES];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 24); /* the loader sets the ring size */
+} sct_events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	/* The loader sets ncpus * SCT_SCRATCH_SLOTS; a missing slot costs the record (counted). */
+	__uint(max_entries, SCT_SCRATCH_SLOTS);
+	__type(key, __u32);
+	__type(value, union sct_scratch_buf);
+} sct_scratch SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SCT_NR_MAX);
+	__type(key, __u32);
+	__type(value, struct sct_syscall_meta);
+} sct_syscall_tab SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, __u8);
+} sct_tgids SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, char[SCT_COMM_LEN]);
+	__type(value, __u8);
+} sct_comms SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__type(value, __u8);
+} sct_uids SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u64);
+	__type(value, __u8);
+} sct_cgroups SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SCT_STAT_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} sct_stats SEC(".maps");
+
+/* Preallocated: entry and exit stay free of allocations. About 8 MiB. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32); /* tid */
+	__type(value, struct sct_inflight);
+} sct_inflight SEC(".maps");
+
+/*
+ * Only threads inside an execve/execveat hold an entry, for the length of the call; 256 at once
+ * is far beyond what two exec-heavy CPUs produce, and costs 2 MiB preallocated. When it is full
+ * the strings are read at exit instead (fine for a failed exec, UNREADABLE after a successful one).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 256);
+	__type(key, __u32); /* tid */
+	__type(value, struct sct_enter_strs);
+} sct_enter_strs SEC(".maps");
+
+/* Present only on kernels whose sched_process_exit tracepoint passes group_dead (6.16+). */
+struct trace_event_raw_sched_process_exit___sct {
+	bool group_dead;
+} __attribute__((preserve_access_index));
+
+static __always_inline void count(__u32 stat)
+{
+	__u64 *v = bpf_map_lookup_elem(&sct_stats, &stat);
+
+	/* Per-CPU and never nested on one CPU: a plain increment is enough. */
+	if (v)
+		*v += 1;
+}
+
+static __always_inline __u8 *scratch(__u32 slot)
+{
+	__u32 key = bpf_get_smp_processor_id() * SCT_SCRATCH_SLOTS + slot;
+
+	return bpf_map_lookup_elem(&sct_scratch, &key);
+}
+
+static __always_inline void submit(void *rec, __u32 size)
+{
+	__u64 flags = bpf_ringbuf_query(&sct_events, BPF_RB_AVAIL_DATA) >= wakeup_bytes ?
+			      BPF_RB_FORCE_WAKEUP :
+			      BPF_RB_NO_WAKEUP;
+
+	if (bpf_ringbuf_output(&sct_events, rec, size, flags))
+		count(SCT_STAT_LOST_RINGBUF);
+	else
+		count(SCT_STAT_EMITTED);
+}
+
+/* Scratch records: the size mask only restates for the verifier that the record fits the buffer. */
+static __always_inline void submit_scratch(__u8 *buf, __u32 size)
+{
+	submit(buf, size & (SCT_SCRATCH_BYTES - 1));
+}
+
+/* The AND of the enabled task filters, for the current task. */
+static __always_inline bool task_matches(__u32 tgid)
+{
+	if (filter_pids && !bpf_map_lookup_elem(&sct_tgids, &tgid))
+		return false;
+	if (filter_comms) {
+		char comm[SCT_COMM_LEN];
+
+		/* Zero-padded to 16 bytes, as user space writes the keys. */
+		bpf_get_current_comm(comm, sizeof(comm));
+		if (!bpf_map_lookup_elem(&sct_comms, comm))
+			return false;
+	}
+	if (filter_uids) {
+		__u32 uid = (__u32)bpf_get_current_uid_gid();
+
+		if (!bpf_map_lookup_elem(&sct_uids, &uid))
+			return false;
+	}
+	if (filter_cgroups) {
+		__u64 cgid = bpf_get_current_cgroup_id();
+
+		if (!bpf_map_lookup_elem(&sct_cgroups, &cgid))
+			return false;
+	}
+	return true;
+}
+
+static __always_inline void fill_header(struct sct_header *h, __u16 kind, __u32 size, __u32 flags,
+					__u64 now)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u64 uid_gid = bpf_get_current_uid_gid();
+
+	h->kind = kind;
+	h->version = SCT_ABI_VERSION;
+	h->size = size;
+	h->ts_ns = now;
+	h->pid = pid_tgid >> 32;
+	h->tid = (__u32)pid_tgid;
+	h->ppid = task->real_parent->tgid;
+	h->uid = (__u32)uid_gid;
+	h->gid = uid_gid >> 32;
+	h->flags = flags;
+	h->cgroup_id = bpf_get_current_cgroup_id();
+	bpf_get_current_comm(h->comm, sizeof(h->comm));
+}
+
+/* string_max as the reader uses it: 0 means the default, and never more than the contract's cap. */
+static __always_inline __u32 str_cap(void)
+{
+	__u32 cap = string_max;
+
+	if (cap == 0)
+		cap = SCT_STR_DEFAULT;
+	if (cap > SCT_STR_MAX)
+		cap = SCT_STR_MAX;
+	return cap;
+}
+
+/* Clears the bytes between the end of the text and the next multiple of 8 (they hold leftovers). */
+static __always_inline void zero_pad(__u8 *text, __u32 len)
+{
+	if (len & 7) {
+		__u64 *word = (__u64 *)(text + (len & ~7u));
+
+		*word &= (1ull << ((len & 7) * 8)) - 1;
+	}
+}
+
+static __always_inline __u32 finish_blob(__u8 *buf, __u32 off, __u8 arg, __u8 flags, __u32 len)
+{
+	struct sct_str *h = (struct sct_str *)(buf + off);
+
+	h->arg = arg;
+	h->flags = flags;
+	h->len = len;
+	h->pad = 0;
+	zero_pad((__u8 *)(h + 1), len);
+	return off + sizeof(*h) + ((len + 7) & ~7u);
+}
+
+/*
+ * Appends a string blob for the NUL-terminated string at ptr (user memory, or kernel memory when
+ * kernel is set) and returns the offset after it; returns off unchanged if there is no room,
+ * which the sizes in this file rule out.
+ */
+static __always_inline __u32 put_str(__u8 *buf, __u32 off, __u8 arg, const void *ptr, bool kernel)
+{
+	__u32 cap = str_cap();
+	__u8 *text;
+	__u8 flags = 0;
+	__u32 len = 0;
+	long n;
+
+	if (off > SCT_BLOB_OFF_MAX)
+		return off;
+	text = buf + off + sizeof(struct sct_str);
+	if (!ptr) {
+		flags = SCT_STR_UNREADABLE;
+	} else {
+		/* One byte past the cap tells a cut string from one of exactly cap bytes. */
+		if (kernel)
+			n = bpf_probe_read_kernel_str(text, cap + 2, ptr);
+		else
+			n = bpf_probe_read_user_str(text, cap + 2, ptr);
+		if (n <= 0) {
+			flags = SCT_STR_UNREADABLE;
+		} else if ((__u64)n - 1 > cap) {
+			len = cap;
+			flags = SCT_STR_TRUNCATED;
+		} else {
+			len = n - 1;
+		}
+	}
+	return finish_blob(buf, off, arg, flags, len);
+}
+
+/* Appends one blob per set bit of mask, at most max of them; returns the new end, counts in *nstr. */
+static __always_inline __u32 put_user_strs(__u8 *buf, __u32 off, __u8 mask, const __u64 *args,
+					   __u16 *nstr, __u16 max)
+{
+#pragma unroll
+	for (int i = 0; i < SCT_MAX_ARGS; i++) {
+		__u32 next;
+
+		if (!(mask & (1 << i)) || *nstr >= max)
+			continue;
+		next = put_str(buf, off, i, (const void *)args[i], false);
+		if (next == off)
+			break;
+		off = next;
+		*nstr += 1;
+	}
+	return off;
+}
+
+/*
+ * Emits the syscall record of an in-flight entry from the given scratch slot and drops the
+ * entry's parked enter-time strings. The caller deletes the in-flight entry.
+ */
+static __always_inline void emit_syscall(__u32 slot, const struct sct_inflight *fl, __u32 tid,
+					 __s64 ret, __u32 flags)
+{
+	struct sct_enter_strs *parked = NULL;
+	struct sct_syscall *rec;
+	__u32 off = sizeof(*rec);
+	__u16 nstr = 0;
+	__u8 *buf;
+
+	if (fl->enter_str && fl->str_mask)
+		parked = bpf_map_lookup_elem(&sct_enter_strs, &tid);
+	buf = scratch(slot);
+	if (!buf) {
+		count(SCT_STAT_LOST_RINGBUF);
+		goto out;
+	}
+	rec = (struct sct_syscall *)buf;
+	if (parked) {
+		__u32 bytes = parked->bytes;
+
+		if (bytes > SCT_ENTER_STR_BYTES)
+			bytes = SCT_ENTER_STR_BYTES;
+		if (!bpf_probe_read_kernel(buf + off, bytes, parked->blobs)) {
+			off += bytes;
+			nstr = parked->nstr;
+		}
+	} else if (fl->str_mask) {
+		off = put_user_strs(buf, off, fl->str_mask, fl->args, &nstr, SCT_MAX_ARGS);
+	}
+#pragma unroll
+	for (int i = 0; i < SCT_MAX_ARGS; i++)
+		rec->args[i] = fl->args[i];
+	rec->ret = ret;
+	rec->enter_ns = fl->enter_ns;
+	rec->nr = fl->nr;
+	rec->nstr = nstr;
+	rec->pad = 0;
+	fill_header(&rec->hdr, SCT_KIND_SYSCALL, off, flags, bpf_ktime_get_ns());
+	submit_scratch(buf, off);
+out:
+	if (parked)
+		bpf_map_delete_elem(&sct_enter_strs, &tid);
+}
+
+/* Parks the string arguments of an execve-like call before the address space can go away. */
+static __always_inline void park_enter_strings(__u32 tid, const struct sct_inflight *fl)
+{
+	struct sct_enter_strs *parked = (struct sct_enter_strs *)scratch(SCT_SLOT_SYS_ENTER);
+	__u32 end;
+	__u16 nstr = 0;
+
+	if (!parked)
+		return;
+	end = put_user_strs((__u8 *)parked, offsetof(struct sct_enter_strs, blobs), fl->str_mask,
+			    fl->args, &nstr, SCT_ENTER_STRS);
+	parked->bytes = end - offsetof(struct sct_enter_strs, blobs);
+	parked->nstr = nstr;
+	parked->pad = 0;
+	/* On failure (table full) sys_exit reads the strings instead. */
+	bpf_map_update_elem(&sct_enter_strs, &tid, parked, BPF_ANY);
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(sct_sys_enter, struct pt_regs *regs, long id)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tgid = pid_tgid >> 32, tid = (__u32)pid_tgid, nr = (__u32)id;
+	const struct sct_syscall_meta *meta;
+	struct sct_inflight fl;
+
+	if (tgid == self_tgid)
+		return 0;
+	meta = bpf_map_lookup_elem(&sct_syscall_tab, &nr);
+	if (filter_syscalls && (!meta || !meta->traced))
+		return 0;
+	if (!task_matches(tgid))
+		return 0;
+
+	fl.enter_ns = bpf_ktime_get_ns();
+	/*
+	 * regs is the user register frame (x86_64 syscall ABI). Plain loads through the BTF pointer,
+	 * CO-RE relocated by vmlinux.h's preserve_access_index, instead of six probe-read helpers.
+	 */
+	fl.args[0] = regs->di;
+	fl.args[1] = regs->si;
+	fl.args[2] = regs->dx;
+	fl.args[3] = regs->r10;
+	fl.args[4] = regs->r8;
+	fl.args[5] = regs->r9;
+	fl.nr = nr;
+	fl.str_mask = meta ? meta->str_mask : 0;
+	fl.enter_str = meta ? meta->enter_str : 0;
+	fl.pad = 0;
+	if (bpf_map_update_elem(&sct_inflight, &tid, &fl, BPF_ANY)) {
+		count(SCT_STAT_LOST_INFLIGHT);
+		return 0;
+	}
+	if (fl.enter_str && fl.str_mask)
+		park_enter_strings(tid, &fl);
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(sct_sys_exit, struct pt_regs *regs, long ret)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct sct_inflight *fl = bpf_map_lookup_elem(&sct_inflight, &tid);
+
+	if (!fl)
+		return 0;
+	emit_syscall(SCT_SLOT_SYS_EXIT, fl, tid, ret, 0);
+	bpf_map_delete_elem(&sct_inflight, &tid);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(sct_proc_fork, struct task_struct *parent, struct task_struct *child)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	__u32 child_tgid = child->tgid, child_tid = child->pid;
+	struct sct_fork rec = {};
+
+	/* A new thread is not a new process. */
+	if (child_tid != child_tgid || tgid == self_tgid)
+		return 0;
+	if (filter_pids && follow_children && bpf_map_lookup_elem(&sct_tgids, &tgid)) {
+		__u8 one = 1;
+
+		bpf_map_update_elem(&sct_tgids, &child_tgid, &one, BPF_NOEXIST);
+	}
+	if (!process_events || !task_matches(tgid))
+		return 0;
+	fill_header(&rec.hdr, SCT_KIND_FORK, sizeof(rec), 0, bpf_ktime_get_ns());
+	rec.child_pid = child_tgid;
+	rec.child_tid = child_tid;
+	submit(&rec, sizeof(rec));
+	return 0;
+}
+
+/* Moves a thread's in-flight state when a non-leader exec gives it the leader's tid. */
+static __always_inline void move_inflight(__u32 from, __u32 to)
+{
+	struct sct_inflight *fl = bpf_map_lookup_elem(&sct_inflight, &from);
+	struct sct_enter_strs *parked;
+
+	if (!fl)
+		return;
+	bpf_map_update_elem(&sct_inflight, &to, fl, BPF_ANY);
+	bpf_map_delete_elem(&sct_inflight, &from);
+	parked = bpf_map_lookup_elem(&sct_enter_strs, &from);
+	if (parked) {
+		bpf_map_update_elem(&sct_enter_strs, &to, parked, BPF_ANY);
+		bpf_map_delete_elem(&sct_enter_strs, &from);
+	}
+}
+
+/*
+ * Appends the new image's argument area (argv strings, each NUL-terminated, as laid out by the
+ * kernel at mm->arg_start). Capped at SCT_ARGV_BYTES, one page: the contract's u16 length and a
+ * bounded copy per exec; string_max stays a per-string limit that user space applies per element.
+ */
+static __always_inline __u32 put_argv(__u8 *buf, __u32 off, struct task_struct *task, __u32 *hflags)
+{
+	unsigned long start = BPF_CORE_READ(task, mm, arg_start);
+	unsigned long end = BPF_CORE_READ(task, mm, arg_end);
+	__u64 len = end > start ? end - start : 0;
+	__u8 flags = 0;
+
+	if (off > SCT_BLOB_OFF_MAX)
+		return off;
+	if (len > SCT_ARGV_BYTES) {
+		len = SCT_ARGV_BYTES;
+		flags = SCT_STR_TRUNCATED;
+		*hflags |= SCT_F_ARGV_TRUNCATED;
+	}
+	if (bpf_probe_read_user(buf + off + sizeof(struct sct_str), len, (const void *)start)) {
+		len = 0;
+		flags = SCT_STR_UNREADABLE;
+	}
+	return finish_blob(buf, off, 1, flags, len);
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(sct_proc_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tgid = pid_tgid >> 32, tid = (__u32)pid_tgid;
+	struct sct_exec *rec;
+	__u32 off, next, hflags = 0;
+	__u16 nstr = 0;
+	__u8 *buf;
+
+	if (tgid == self_tgid)
+		return 0;
+	if ((__u32)old_pid != tid)
+		move_inflight(old_pid, tid);
+	if (!process_events || !task_matches(tgid))
+		return 0;
+	buf = scratch(SCT_SLOT_PROC_EXEC);
+	if (!buf) {
+		count(SCT_STAT_LOST_RINGBUF);
+		return 0;
+	}
+	rec = (struct sct_exec *)buf;
+	off = sizeof(*rec);
+	next = put_str(buf, off, 0, BPF_CORE_READ(bprm, filename), true);
+	nstr += next != off;
+	off = next;
+	next = put_argv(buf, off, task, &hflags);
+	nstr += next != off;
+	off = next;
+	rec->old_pid = old_pid;
+	rec->nstr = nstr;
+	rec->pad = 0;
+	fill_header(&rec->hdr, SCT_KIND_EXEC, off, hflags, bpf_ktime_get_ns());
+	submit_scratch(buf, off);
+	return 0;
+}
+
+/* Whether the exiting task is the last of its thread group. */
+static __always_inline bool group_dead(__u64 *ctx, struct task_struct *task)
+{
+	/* Exact when the tracepoint says so; otherwise two racing last threads may both see 0. */
+	if (bpf_core_field_exists(struct trace_event_raw_sched_process_exit___sct, group_dead))
+		return (__u8)ctx[1] != 0;
+	return BPF_CORE_READ(task, signal, live.counter) == 0;
+}
+
+/*
+ * Runs in the exiting thread (current == task). Strings of a call that never returned come from
+ * entry when parked there; otherwise they are read now, which works while the tracepoint still
+ * precedes exit_mm (6.16+) and yields UNREADABLE blobs on kernels where the mm is already gone.
+ */
+SEC("tp_btf/sched_process_exit")
+int sct_proc_exit(__u64 *ctx)
+{
+	struct task_struct *task = (struct task_struct *)ctx[0];
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tgid = pid_tgid >> 32, tid = (__u32)pid_tgid;
+	struct sct_inflight *fl;
+	struct sct_exit rec = {};
+
+	if (tgid == self_tgid)
+		return 0;
+	fl = bpf_map_lookup_elem(&sct_inflight, &tid);
+	if (fl) {
+		emit_syscall(SCT_SLOT_PROC_EXIT, fl, tid, 0, SCT_F_NO_RETURN);
+		bpf_map_delete_elem(&sct_inflight, &tid);
+	}
+	if (!group_dead(ctx, task))
+		return 0;
+	if (process_events && task_matches(tgid)) {
+		fill_header(&rec.hdr, SCT_KIND_EXIT, sizeof(rec), 0, bpf_ktime_get_ns());
+		rec.exit_code = BPF_CORE_READ(task, exit_code);
+		submit(&rec, sizeof(rec));
+	}
+	/* A dead tgid may be reused by an unrelated process. */
+	if (filter_pids)
+		bpf_map_delete_elem(&sct_tgids, &tgid);
+	return 0;
+}
