@@ -4,7 +4,7 @@
  * names. Reading it needs tracefs mounted, which needs root on most systems.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Where tracefs lives: its own mount point since Linux 4.1, else inside debugfs. */
@@ -25,13 +25,23 @@ export class TracefsError extends Error {
  */
 export function ensureTracefs(log: (msg: string) => void): string {
   for (const dir of TRACEFS_CANDIDATES) {
-    if (existsSync(join(dir, 'events'))) return dir;
+    const events = join(dir, 'events');
+    try {
+      statSync(events);
+      return dir;
+    } catch (err) {
+      // Mounted but closed to us (tracefs is root-only by default): mounting again would not help.
+      if ((err as NodeJS.ErrnoException).code === 'EACCES') {
+        throw new TracefsError(`read ${events}: permission denied (tracefs is readable by root only)`);
+      }
+    }
   }
   const target = TRACEFS_CANDIDATES[0];
   try {
     execFileSync('mount', ['-t', 'tracefs', 'nodev', target], { stdio: ['ignore', 'ignore', 'pipe'] });
   } catch (err) {
-    const stderr = (err as { stderr?: Buffer }).stderr?.toString().trim();
+    // mount(8) adds a "dmesg(1) may have more information" line; the first line is the cause.
+    const stderr = (err as { stderr?: Buffer }).stderr?.toString().trim().split('\n')[0];
     const why = stderr || (err as Error).message;
     throw new TracefsError(`mount tracefs on ${target}: ${why} (needs root; or mount it yourself: mount -t tracefs nodev ${target})`);
   }

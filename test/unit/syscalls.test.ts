@@ -1,0 +1,172 @@
+/**
+ * The syscall catalog on this machine's real kernel metadata (tracefs): numbers, argument names
+ * and types, the string-argument rule, classes, and decoding of recorded raw values. Loading may
+ * mount tracefs, which needs root: without root the tests skip saying why, and under CI=true
+ * they fail instead.
+ */
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { kernelMeta, SyscallCatalog } from '../../src/syscalls/catalog';
+import type { RawString, RawSyscall } from '../../src/syscalls/types';
+
+let loaded: { catalog: SyscallCatalog } | { error: Error } | undefined;
+const logged: string[] = [];
+
+/** The real catalog, loaded once; or null after skipping `t` (or throws when it must not skip). */
+function realCatalog(t: TestContext): SyscallCatalog | null {
+  if (!loaded) {
+    try {
+      loaded = { catalog: SyscallCatalog.load({ log: (m) => logged.push(m) }) };
+    } catch (err) {
+      loaded = { error: err as Error };
+    }
+  }
+  if ('catalog' in loaded) return loaded.catalog;
+  const isRoot = process.getuid?.() === 0;
+  if (isRoot || process.env.CI === 'true') throw loaded.error;
+  const reason = `needs root to mount tracefs: ${loaded.error.message}`;
+  process.stderr.write(`# SKIP ${t.name}: ${reason}\n`);
+  t.skip(reason);
+  return null;
+}
+
+function raw(nr: number, args: bigint[], ret: bigint, strings: Array<[number, RawString]> = []): RawSyscall {
+  return { nr, args, ret, durationNs: 1234n, noReturn: false, strings: new Map(strings) };
+}
+
+test('loads numbers from the headers and arguments from tracefs', (t) => {
+  const c = realCatalog(t);
+  if (!c) return;
+  for (const m of logged) t.diagnostic(m);
+  assert.equal(c.arch, 'x86_64');
+  const openat = c.byName('openat');
+  assert.ok(openat);
+  assert.equal(openat.nr, 257);
+  assert.equal(c.byNumber(257), openat);
+  assert.deepEqual(openat.args.map((a) => a.name), ['dfd', 'filename', 'flags', 'mode']);
+  assert.deepEqual(openat.args.map((a) => a.type), ['int', 'const char *', 'int', 'umode_t']);
+  assert.deepEqual(openat.args.map((a) => a.isString), [false, true, false, false]);
+  assert.deepEqual(openat.args.map((a) => a.signed), [true, false, true, false]);
+  assert.equal(openat.readStringsAtEntry, false);
+  // Zero-argument syscalls have metadata with no arguments.
+  assert.deepEqual(c.byName('getpid')?.args, []);
+});
+
+test('finds metadata under the SYSCALL_DEFINE name when it differs from the __NR name', (t) => {
+  const c = realCatalog(t);
+  if (!c) return;
+  assert.deepEqual(c.byName('stat')?.args.map((a) => a.name), ['filename', 'statbuf']);
+  assert.deepEqual(c.byName('umount2')?.args.map((a) => a.name), ['name', 'flags']);
+  assert.ok((c.byName('uname')?.args.length ?? 0) > 0);
+  assert.ok((c.byName('sendfile')?.args.length ?? 0) > 0);
+});
+
+test('string rule: paths and names are strings, byte buffers are not', (t) => {
+  const c = realCatalog(t);
+  if (!c) return;
+  const isString = (syscall: string, arg: string): boolean => {
+    const a = c.byName(syscall)?.args.find((x) => x.name === arg);
+    assert.ok(a, `${syscall}.${arg} exists on this kernel`);
+    return a.isString;
+  };
+  for (const [s, a] of [
+    ['write', 'buf'], ['read', 'buf'], ['pread64', 'buf'], ['pwrite64', 'buf'], ['getcwd', 'buf'],
+    ['readlinkat', 'buf'], ['getrandom', 'ubuf'], ['listxattr', 'list'], ['setsockopt', 'optval'],
+    ['mq_timedsend', 'u_msg_ptr'], ['shmat', 'shmaddr'], ['sethostname', 'name'], ['execve', 'argv'],
+  ]) {
+    assert.equal(isString(s, a), false, `${s}.${a} is not a string`);
+  }
+  for (const [s, a] of [
+    ['openat', 'filename'], ['execve', 'filename'], ['renameat2', 'newname'], ['mount', 'type'],
+    ['umount2', 'name'], ['stat', 'filename'], ['getxattr', 'name'], ['memfd_create', 'uname'],
+    ['readlinkat', 'pathname'],
+  ]) {
+    assert.equal(isString(s, a), true, `${s}.${a} is a string`);
+  }
+});
+
+test('execve and execveat read strings at entry', (t) => {
+  const c = realCatalog(t);
+  if (!c) return;
+  assert.equal(c.byName('execve')?.readStringsAtEntry, true);
+  assert.equal(c.byName('execveat')?.readStringsAtEntry, true);
+  assert.equal(c.byName('open')?.readStringsAtEntry, false);
+});
+
+test('resolves names and strace classes', (t) => {
+  const c = realCatalog(t);
+  if (!c) return;
+  const names = (x: string) => c.resolve(x).map((s) => s.name);
+  assert.ok(names('%file').includes('openat'));
+  assert.ok(!names('%file').includes('getppid'));
+  assert.deepEqual(names('%net'), names('%network'));
+  assert.ok(names('%network').includes('connect'));
+  assert.deepEqual(names('%%stat'), ['stat', 'fstat', 'lstat', 'newfstatat', 'statx']);
+  assert.deepEqual(names('openat'), ['openat']);
+  assert.deepEqual(c.resolve('nosuchcall'), []);
+  assert.deepEqual(c.resolve('%nosuchclass'), []);
+});
+
+test('decodes openat(AT_FDCWD, "/etc/hostname", O_RDONLY|O_CLOEXEC) = 3', (t) => {
+  const c = realCatalog(t);
+  if (!c) return;
+  // Registers as glibc leaves them: dfd is a 32-bit -100, zero-extended.
+  const ev = c.decode(
+    raw(257, [0xffffff9cn, 0x7ffc5a1b2e30n, 0x80000n, 0n, 0n, 0n], 3n, [[1, { text: '/etc/hostname', truncated: false, unreadable: false }]]),
+  );
+  assert.equal(ev.name, 'openat');
+  assert.equal(ev.nr, 257);
+  assert.deepEqual(ev.args, ['4294967196', '140721820216880', '524288', '0']);
+  assert.equal(ev.ret, '3');
+  assert.equal(ev.errno_name, '');
+  assert.equal(ev.duration_ns, '1234');
+  assert.equal(ev.arch, 'x86_64');
+  assert.equal(ev.no_return, false);
+  assert.deepEqual(ev.decoded, [
+    { name: 'dfd', type: 'int', int: '-100', value: 'int', truncated: false, unreadable: false, symbolic: 'AT_FDCWD' },
+    { name: 'filename', type: 'const char *', str: '/etc/hostname', value: 'str', truncated: false, unreadable: false, symbolic: '' },
+    { name: 'flags', type: 'int', int: '524288', value: 'int', truncated: false, unreadable: false, symbolic: 'O_RDONLY|O_CLOEXEC' },
+    { name: 'mode', type: 'umode_t', uint: '0', value: 'uint', truncated: false, unreadable: false, symbolic: '' },
+  ]);
+});
+
+test('decodes a failed open with O_CREAT, a truncated string, and an unknown number', (t) => {
+  const c = realCatalog(t);
+  if (!c) return;
+  const failed = c.decode(
+    raw(257, [3n, 0x1000n, 0o1101n, 0o644n, 0n, 0n], -2n, [[1, { text: 'a'.repeat(32), truncated: true, unreadable: false }]]),
+  );
+  assert.equal(failed.ret, '-2');
+  assert.equal(failed.errno_name, 'ENOENT');
+  assert.equal(failed.decoded?.[0].symbolic, '');
+  assert.equal(failed.decoded?.[1].truncated, true);
+  assert.equal(failed.decoded?.[1].str, 'a'.repeat(32));
+  assert.equal(failed.decoded?.[2].symbolic, 'O_WRONLY|O_CREAT|O_TRUNC');
+  assert.equal(failed.decoded?.[3].symbolic, '0644');
+
+  const unreadable = c.decode(raw(2, [0xdeadn, 0n, 0n, 0n, 0n, 0n], -14n, [[0, { text: '', truncated: false, unreadable: true }]]));
+  assert.equal(unreadable.decoded?.[0].unreadable, true);
+  assert.equal(unreadable.errno_name, 'EFAULT');
+
+  const unknown = c.decode(raw(499, [1n, 2n, 3n, 4n, 5n, 6n], 0n));
+  assert.equal(unknown.name, 'syscall_499');
+  assert.deepEqual(unknown.args, ['1', '2', '3', '4', '5', '6']);
+  assert.deepEqual(unknown.decoded, []);
+});
+
+test('kernelMeta carries string masks and entry reads for the kernel table', (t) => {
+  const c = realCatalog(t);
+  if (!c) return;
+  const all = kernelMeta(c, null);
+  assert.equal(all.length, 512);
+  assert.ok(all.every((m, i) => m.nr === i && m.traced));
+  assert.equal(all[257].strMask, 0b10); // openat: filename
+  assert.equal(all[1].strMask, 0); // write: buf is not a string
+  assert.equal(all[c.byName('renameat2')!.nr].strMask, 0b1010);
+  assert.equal(all[c.byName('mount')!.nr].strMask, 0b111);
+  assert.deepEqual(all[59], { nr: 59, traced: true, strMask: 0b1, enterStr: true }); // execve
+  assert.equal(all[322].enterStr, true); // execveat
+  const some = kernelMeta(c, [257, 59]);
+  assert.deepEqual(some.filter((m) => m.traced).map((m) => m.nr), [59, 257]);
+  assert.equal(some[2].strMask, 0b1, 'untraced syscalls keep their masks'); // open
+});
