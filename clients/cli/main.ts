@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+/**
+ * sctrace: the command-line client of sctraced. Parses the global options and the subcommand
+ * name, runs the subcommand, prints any error once (report.ts) and exits with its code.
+ */
+import { capsCommand } from './caps';
+import { COMMON_HELP, EXIT_USAGE, UsageError, type Command, type GlobalOptions } from './command';
+import { listCommand } from './list';
+import { reportError } from './report';
+import { stopCommand } from './stop';
+import { streamCommand } from './stream';
+import { traceCommand } from './trace';
+
+/** Every subcommand, in the order `--help` lists them. */
+const COMMANDS: readonly Command[] = [traceCommand, streamCommand, listCommand, stopCommand, capsCommand];
+
+const HELP = `Usage: sctrace [--server ADDR] COMMAND [options]
+
+System-call tracing through the sctraced service.
+
+Commands:
+${COMMANDS.map((command) => `  ${command.name.padEnd(8)}${command.summary}`).join('\n')}
+
+Run 'sctrace COMMAND --help' for a command's options.
+
+${COMMON_HELP}`;
+
+/** Splits `[--server ADDR] [--help] COMMAND ARGS...`. */
+function parseGlobals(argv: string[]): { globals: GlobalOptions; help: boolean; rest: string[] } {
+  const globals: GlobalOptions = {};
+  let i = 0;
+  for (; i < argv.length && argv[i].startsWith('-'); i++) {
+    const arg = argv[i];
+    if (arg === '-h' || arg === '--help') return { globals, help: true, rest: argv.slice(i + 1) };
+    if (arg.startsWith('--server=')) globals.server = arg.slice('--server='.length);
+    else if (arg === '--server' && i + 1 < argv.length) globals.server = argv[++i];
+    else throw new UsageError(arg === '--server' ? '--server needs an address' : `unknown option ${arg}`);
+  }
+  return { globals, help: false, rest: argv.slice(i) };
+}
+
+/** Runs the command line; resolves to the exit code. */
+async function main(argv: string[]): Promise<number> {
+  const { globals, help, rest } = parseGlobals(argv);
+  const [name, ...args] = rest;
+  if (help || name === 'help') return printHelp(rest[help ? 0 : 1]);
+  if (name === undefined) {
+    process.stderr.write(HELP);
+    return EXIT_USAGE;
+  }
+  const command = COMMANDS.find((candidate) => candidate.name === name);
+  if (command === undefined) throw new UsageError(`unknown command "${name}"`);
+  return command.run(args, globals);
+}
+
+/** `sctrace --help`, `sctrace help`, `sctrace help COMMAND`. */
+function printHelp(name: string | undefined): number {
+  const command = COMMANDS.find((candidate) => candidate.name === name);
+  if (name !== undefined && command === undefined) throw new UsageError(`unknown command "${name}"`);
+  process.stdout.write(command?.help ?? HELP);
+  return 0;
+}
+
+// A closed stdout (`sctrace list | head -0`) must not crash the one-shot commands; the streaming
+// ones watch their own output and stop the trace cleanly.
+process.stdout.on('error', () => undefined);
+
+main(process.argv.slice(2))
+  .catch(reportError)
+  .then((code) => {
+    // Exit explicitly, once stdout is flushed: a half-closed gRPC channel or a stray timer must
+    // not keep the CLI alive. exitCode covers a stdout that never calls back.
+    process.exitCode = code;
+    process.stdout.write('', () => process.exit(code));
+  });

@@ -1,0 +1,158 @@
+/**
+ * Renders stream events: strace-style text lines (`openat(AT_FDCWD, "/etc/hostname", O_RDONLY) =
+ * 3 <0.000012>`) or one JSON object per line. The service already decodes arguments (and gives a
+ * symbolic form where it knows one), so this file only chooses between the forms it was given.
+ */
+import type { Event__Output } from '../../src/api/generated/sctrace/v1/Event';
+import type { SyscallEvent__Output } from '../../src/api/generated/sctrace/v1/SyscallEvent';
+import type { SyscallArg__Output } from '../../src/api/generated/sctrace/v1/SyscallArg';
+import type { ProcessExec__Output } from '../../src/api/generated/sctrace/v1/ProcessExec';
+import type { ProcessExit__Output } from '../../src/api/generated/sctrace/v1/ProcessExit';
+import type { OutputFormat } from './command';
+import { errnoMessage, errnoName, hex, isRestartErrno, quoteString, signalName } from './values';
+
+/** How an EventPrinter lays out its lines. */
+export interface PrinterOptions {
+  /** `text` (strace-like) or `json` (the Event message, one object per line). */
+  format: OutputFormat;
+  /** Prefix every text line with `[pid TID] ` from the start (strace -f does). */
+  alwaysPrefix?: boolean;
+  /** Prefix text lines with the event's wall-clock time, `HH:MM:SS.uuuuuu` (strace -tt). */
+  timestamps?: boolean;
+}
+
+/**
+ * Formats events one at a time. It is stateful: like strace, text lines get a `[pid TID] `
+ * prefix once a second thread has been seen, so a single-threaded trace stays uncluttered.
+ */
+export class EventPrinter {
+  private readonly seenTids = new Set<number>();
+  private prefixing: boolean;
+
+  constructor(private readonly options: PrinterOptions) {
+    this.prefixing = options.alwaysPrefix ?? false;
+  }
+
+  /** One output line for `event`, without the newline. */
+  format(event: Event__Output): string {
+    if (this.options.format === 'json') return JSON.stringify(event);
+    return this.prefix(event) + formatEventBody(event);
+  }
+
+  private prefix(event: Event__Output): string {
+    const tid = event.task?.tid ?? 0;
+    this.seenTids.add(tid);
+    if (this.seenTids.size > 1) this.prefixing = true;
+    const pid = this.prefixing ? `[pid ${tid}] ` : '';
+    const time = this.options.timestamps ? `${formatWallClock(event.timestamp_ns)} ` : '';
+    return pid + time;
+  }
+}
+
+/** The text of one event without prefixes. */
+export function formatEventBody(event: Event__Output): string {
+  switch (event.kind) {
+    case 'syscall':
+      return event.syscall ? formatSyscall(event.syscall) : '--- empty syscall event ---';
+    case 'exec':
+      return event.exec ? formatExec(event.exec, event.task?.pid ?? 0) : '--- exec ---';
+    case 'fork':
+      return `--- fork child ${event.fork?.child_pid ?? '?'} ---`;
+    case 'exit':
+      return event.exit ? formatExit(event.exit) : '+++ exited +++';
+    case 'lost':
+      return `--- ${event.lost?.count ?? '?'} events lost (${event.lost?.where || 'unknown'}) ---`;
+    default:
+      // A newer server may send kinds this client does not know; say so instead of dropping it.
+      return `--- event of unknown kind (sequence ${event.sequence}) ---`;
+  }
+}
+
+/** `name(args) = ret <duration>`, or `name(args) = ?` when the call never returned. */
+export function formatSyscall(call: SyscallEvent__Output): string {
+  const args = formatArgs(call).join(', ');
+  if (call.no_return) return `${call.name}(${args}) = ?`;
+  return `${call.name}(${args}) = ${formatReturn(call)} <${formatDuration(call.duration_ns)}>`;
+}
+
+/** Decoded arguments when the service gave them, else the raw registers in hex (as strace does for unknown calls). */
+function formatArgs(call: SyscallEvent__Output): string[] {
+  if (call.decoded.length === 0) return call.args.map(hex);
+  return call.decoded.map((arg, i) => formatArg(arg, call.args[i]));
+}
+
+/**
+ * One argument: the service's symbolic form if any; else the string, quoted; an unreadable
+ * string as its pointer; integers in decimal, pointers in hex (NULL for 0).
+ * `raw` is the register value, used when the decoded value is missing or unreadable.
+ */
+export function formatArg(arg: SyscallArg__Output, raw: string | undefined): string {
+  if (arg.symbolic !== '') return arg.symbolic;
+  if (arg.unreadable) return raw === undefined ? '?' : formatPointer(raw);
+  switch (arg.value) {
+    case 'str':
+      return quoteString(arg.str ?? '', arg.truncated);
+    case 'int':
+      return arg.int ?? '0';
+    case 'uint':
+      return arg.type.includes('*') ? formatPointer(arg.uint ?? '0') : (arg.uint ?? '0');
+    default:
+      return raw === undefined ? '?' : hex(raw);
+  }
+}
+
+/** A pointer register: NULL for 0, else hex. */
+function formatPointer(value: string): string {
+  return value === '0' ? 'NULL' : hex(value);
+}
+
+/** System calls whose return value is an address, which strace prints in hex. */
+const ADDRESS_RETURNING = new Set(['mmap', 'mmap2', 'mremap', 'brk', 'shmat']);
+
+/** Highest errno the kernel returns as -errno (include/linux/err.h MAX_ERRNO). */
+const MAX_ERRNO = 4095n;
+
+/** `3`, `0x7f…` for address-returning calls, `-1 ENOENT (No such file or directory)`. */
+export function formatReturn(call: SyscallEvent__Output): string {
+  const ret = /^-?\d+$/.test(call.ret) ? BigInt(call.ret) : 0n;
+  const errno = call.errno_name !== '' ? call.errno_name : impliedErrno(ret);
+  if (errno !== undefined) {
+    const message = errnoMessage(errno);
+    return `${isRestartErrno(errno) ? '?' : '-1'} ${errno}${message ? ` (${message})` : ''}`;
+  }
+  return ADDRESS_RETURNING.has(call.name) ? hex(call.ret) : ret.toString();
+}
+
+/** The errno name a negative return value encodes, for servers that left errno_name empty. */
+function impliedErrno(ret: bigint): string | undefined {
+  return ret < 0n && ret >= -MAX_ERRNO ? errnoName(Number(-ret)) : undefined;
+}
+
+/** Nanoseconds as strace -T shows them: seconds with six decimals. */
+export function formatDuration(nanoseconds: string): string {
+  const ns = /^\d+$/.test(nanoseconds) ? BigInt(nanoseconds) : 0n;
+  const micros = (ns % 1_000_000_000n) / 1000n;
+  return `${ns / 1_000_000_000n}.${micros.toString().padStart(6, '0')}`;
+}
+
+/** `--- exec "/bin/ls" ["ls", "-l"] ---`, noting a pid change when a non-leader thread exec'd. */
+function formatExec(exec: ProcessExec__Output, pid: number): string {
+  const argv = exec.argv.map((arg) => quoteString(arg));
+  if (exec.argv_truncated) argv.push('...');
+  const from = exec.old_pid !== 0 && exec.old_pid !== pid ? ` (from pid ${exec.old_pid})` : '';
+  return `--- exec ${quoteString(exec.filename)} [${argv.join(', ')}]${from} ---`;
+}
+
+/** `+++ exited with 3 +++` or `+++ killed by SIGSEGV (core dumped) +++`. */
+function formatExit(exit: ProcessExit__Output): string {
+  if (exit.signal === 0) return `+++ exited with ${exit.exit_code} +++`;
+  return `+++ killed by ${signalName(exit.signal)}${exit.core_dumped ? ' (core dumped)' : ''} +++`;
+}
+
+/** Local wall-clock time with microseconds, from Unix-epoch nanoseconds. */
+export function formatWallClock(epochNs: string): string {
+  const micros = /^\d+$/.test(epochNs) ? BigInt(epochNs) / 1000n : 0n;
+  const date = new Date(Number(micros / 1000n));
+  const hms = [date.getHours(), date.getMinutes(), date.getSeconds()].map((n) => String(n).padStart(2, '0'));
+  return `${hms.join(':')}.${(micros % 1_000_000n).toString().padStart(6, '0')}`;
+}

@@ -1,0 +1,82 @@
+/**
+ * `sctrace stream ID`: subscribe to a trace someone else started and print it like `trace`.
+ * Only the subscription is ours: Ctrl-C cancels the stream and leaves the trace running.
+ */
+import { parseArgs } from 'node:util';
+import {
+  COMMON_HELP,
+  COMMON_OPTIONS,
+  parseFormat,
+  parseOrUsage,
+  singlePositional,
+  type Command,
+  type GlobalOptions,
+} from './command';
+import { TracerConnection, resolveServerAddress } from './client';
+import { EventPump, type StreamEnd } from './event-pump';
+import { Interrupts, signalExitCode } from './interrupts';
+import { Output } from './output';
+import { EventPrinter } from './printer';
+
+const NAME = 'stream';
+
+const STREAM_OPTIONS = {
+  ...COMMON_OPTIONS,
+  output: { type: 'string', short: 'o' },
+  out: { type: 'string' },
+  timestamps: { type: 'boolean', short: 't' },
+  follow: { type: 'boolean', short: 'f' },
+} as const;
+
+const HELP = `Usage: sctrace stream [options] ID
+
+Prints the events of a running trace (see 'sctrace list') until it stops or Ctrl-C.
+Ctrl-C ends this subscription only; the trace keeps running (stop it with 'sctrace stop ID').
+
+Options:
+  -o, --output FORMAT   text (strace-like, default) or json (one event object per line)
+      --out FILE        write the events to FILE instead of stdout
+  -t, --timestamps      prefix text lines with the time of day, with microseconds
+  -f, --follow          prefix every line with [pid TID] from the start (strace -f style)
+
+${COMMON_HELP}`;
+
+/** `sctrace stream`. */
+export const streamCommand: Command = { name: NAME, summary: 'print the events of a running trace', help: HELP, run: runStream };
+
+async function runStream(argv: string[], globals: GlobalOptions): Promise<number> {
+  const { values, positionals } = parseOrUsage(NAME, () =>
+    parseArgs({ args: argv, options: STREAM_OPTIONS, strict: true, allowPositionals: true }),
+  );
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const traceId = singlePositional(NAME, positionals, 'trace ID');
+  const printer = new EventPrinter({ format: parseFormat(NAME, values.output), alwaysPrefix: values.follow, timestamps: values.timestamps });
+  const output = Output.open(values.out);
+  const connection = new TracerConnection(resolveServerAddress(values.server ?? globals.server));
+  const interrupts = new Interrupts();
+  try {
+    const pump = new EventPump(connection.streamEvents(traceId), connection, printer, output, { ignorePid: process.pid });
+    return await untilEnd(pump, interrupts, output);
+  } finally {
+    interrupts.dispose();
+    connection.close();
+    await output.close();
+  }
+}
+
+/** Exit code: 0 when the trace stopped, 128+N on a signal; a failed stream is thrown for main to print. */
+async function untilEnd(pump: EventPump, interrupts: Interrupts, output: Output): Promise<number> {
+  const first = await Promise.race<StreamEnd | NodeJS.Signals | Error>([pump.ended, interrupts.received, output.failed]);
+  pump.cancel();
+  if (typeof first === 'string') return signalExitCode(first);
+  if (first instanceof Error) {
+    // A reader that went away (EPIPE, e.g. `| head`) is a normal way to stop reading.
+    if ((first as NodeJS.ErrnoException).code !== 'EPIPE') process.stderr.write(`sctrace: writing the events: ${first.message}\n`);
+    return 1;
+  }
+  if (first.kind === 'failed') throw first.error;
+  return 0;
+}
