@@ -14,6 +14,7 @@ import { ErrnoTable } from './errno';
 import { ensureTracefs, loadSyscallFormats, type SyscallFormat } from './tracefs';
 import type { RawString, RawSyscall, SyscallArgInfo, SyscallInfo, SyscallResolver } from './types';
 
+/** The running architecture's kernel name (x86_64, aarch64); defined in arch.ts. */
 export { archName } from './arch';
 
 /**
