@@ -165,7 +165,7 @@ test('GetCapabilities lists every backend with the reason it is unavailable', as
 });
 
 test('the health service reports SERVING and reflection lists the Tracer service', async () => {
-  const health = loadPackageDefinition(protoLoader.loadSync(healthProtoPath)) as any;
+  const health = loadPackageDefinition(protoLoader.loadSync(healthProtoPath, { enums: String })) as any;
   const hc = new health.grpc.health.v1.Health(service.address, credentials.createInsecure());
   const res = await new Promise<any>((resolve, reject) =>
     hc.Check({ service: 'sctrace.v1.Tracer' }, (err: Error | null, r: unknown) => (err ? reject(err) : resolve(r))),
