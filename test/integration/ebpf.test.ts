@@ -163,7 +163,12 @@ test('StopTrace leaves no program or link of the service attached', async (t) =>
   assert.ok(added.length >= 2, `the trace loaded programs (${added.length})`);
   assert.ok(addedLinks.length >= 2, `the trace attached links (${addedLinks.length})`);
   await rpc.stop(trace_id);
-  const afterStop = bpfObjects();
+  // The kernel frees a program after an RCU grace period once its last reference is gone.
+  let afterStop = bpfObjects();
+  for (let i = 0; i < 50 && added.some((id) => afterStop.progs.has(id)); i++) {
+    await settle(20);
+    afterStop = bpfObjects();
+  }
   assert.deepEqual(added.filter((id) => afterStop.progs.has(id)), [], 'programs left loaded');
   assert.deepEqual(addedLinks.filter((id) => afterStop.links.has(id)), [], 'links left attached');
 });
