@@ -6,4 +6,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 # One file at a time: integration tests attach programs and check that none are left behind.
-exec node --test --test-concurrency=1 --test-timeout=120000 dist/test/
+mapfile -t files < <(find dist/test -name '*.test.js' | sort)
+exec node --test --test-concurrency=1 --test-timeout=180000 "${files[@]}"
