@@ -32,6 +32,7 @@ export class EventPump {
   /** Set once `ended` has settled. */
   settled = false;
   private cancelled = false;
+  private waitingForDrain = false;
 
   constructor(
     private readonly stream: grpc.ClientReadableStream<StreamEventsResponse__Output>,
@@ -64,9 +65,13 @@ export class EventPump {
       if (!this.output.writeLine(this.printer.format(event))) full = true;
       this.options.onEvent?.(event);
     }
-    if (full) {
+    if (full && !this.waitingForDrain) {
+      this.waitingForDrain = true;
       this.stream.pause();
-      this.output.onDrain(() => this.stream.resume());
+      this.output.onDrain(() => {
+        this.waitingForDrain = false;
+        this.stream.resume();
+      });
     }
   }
 }

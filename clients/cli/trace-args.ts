@@ -72,6 +72,7 @@ ${COMMON_HELP}`;
 export interface TraceOptions {
   /** --help was given: print TRACE_HELP and do nothing else. */
   help: boolean;
+  /** --server, overriding the global one. */
   server?: string;
   /** CMD and its arguments; empty unless a command is to be run. */
   command: string[];
@@ -81,9 +82,11 @@ export interface TraceOptions {
   all: boolean;
   /** The spec to start; for CMD mode the child's pid is added once it exists. */
   spec: TraceSpec;
+  /** -o/--output. */
   format: OutputFormat;
   /** --out FILE. */
   out?: string;
+  /** -t/--timestamps. */
   timestamps: boolean;
 }
 

@@ -214,6 +214,19 @@ test('stream prints the events of a trace until the server ends it', async () =>
   assert.equal(run.stdout, 'close(99) = -1 EBADF (Bad file descriptor) <0.000003>\n--- 4 events lost (subscriber) ---\n');
 });
 
+test('stream -o json --out FILE writes one Event object per line to the file', async () => {
+  const file = path.join(dir, 'events.jsonl');
+  const run = await runCli(['--server', address, 'stream', 'canned', '-o', 'json', '--out', file]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(run.stdout, '');
+  const events = readFileSync(file, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line));
+  assert.equal(events.length, 2);
+  assert.equal(events[0].kind, 'syscall');
+  assert.equal(events[0].syscall.ret, '-9');
+  assert.equal(events[0].syscall.decoded[0].uint, '99');
+  assert.deepEqual(events[1].lost, { count: '4', where: 'subscriber' });
+});
+
 test('usage errors exit 2 and point at --help', async () => {
   const run = await runCli(['--server', address, 'trace', '-e', 'openat']);
   assert.equal(run.code, 2);
@@ -227,6 +240,7 @@ test('usage errors exit 2 and point at --help', async () => {
 test('trace -- CMD: starts the trace while the child is stopped, resumes it, exits with its status', async () => {
   const run = await runCli(['--server', address, 'trace', '-e', '%file,close', '-s', '64', '--', 'sh', '-c', 'exit 3']);
   assert.equal(run.code, 3, run.stderr);
+  assert.equal(run.stderr, '', 'no warnings: the response headers confirmed the subscription');
   const start = seen.starts.find((s) => s.state === 'T');
   assert.ok(start?.request.spec, 'a StartTrace arrived while the child was stopped');
   const traceId = `t-${start.request.spec.pids[0]}`;
