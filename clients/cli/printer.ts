@@ -95,10 +95,21 @@ export function formatArg(arg: SyscallArg__Output, raw: string | undefined): str
     case 'int':
       return arg.int ?? '0';
     case 'uint':
-      return arg.type.includes('*') ? formatPointer(arg.uint ?? '0') : (arg.uint ?? '0');
+      return isAddress(arg) ? formatPointer(arg.uint ?? '0') : (arg.uint ?? '0');
     default:
       return raw === undefined ? '?' : hex(raw);
   }
+}
+
+/**
+ * Argument names the kernel declares `unsigned long` although they hold addresses (mmap's addr,
+ * mprotect's start, brk's brk, mremap's new_addr, shmat's shmaddr); strace prints them as pointers.
+ */
+const ADDRESS_ARG_NAMES = new Set(['addr', 'start', 'brk', 'new_addr', 'shmaddr']);
+
+/** Pointer types, and the address-valued integers above. */
+function isAddress(arg: SyscallArg__Output): boolean {
+  return arg.type.includes('*') || (arg.type === 'unsigned long' && ADDRESS_ARG_NAMES.has(arg.name));
 }
 
 /** A pointer register: NULL for 0, else hex. */

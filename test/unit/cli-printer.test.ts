@@ -90,6 +90,11 @@ test('pointers in hex, NULL for 0, unreadable strings as their pointer, raw args
   assert.equal(line, 'execve(0x7ffd12345678, NULL, 0x59a5380) = 0 <0.000012>');
   assert.equal(text().format(syscall({ name: 'syscall_999', args: ['255', '0'] })), 'syscall_999(0xff, 0x0) = 0 <0.000012>');
   assert.equal(text().format(syscall({ name: 'mmap', ret: '139637976727552' })), 'mmap() = 0x7f0000000000 <0.000012>');
+  const mprotect = syscall({
+    name: 'mprotect',
+    decoded: [arg('start', 'unsigned long', { value: 'uint', uint: '139637976727552' }), arg('len', 'size_t', { value: 'uint', uint: '4096' })],
+  });
+  assert.equal(text().format(mprotect), 'mprotect(0x7f0000000000, 4096) = 0 <0.000012>');
 });
 
 test('process events: exec, fork, exit, kill, lost', () => {
