@@ -16,6 +16,12 @@ export type StreamEnd = { kind: 'ended' } | { kind: 'cancelled' } | { kind: 'fai
 export interface PumpOptions {
   /** Events of this process are dropped: with `--all` the client would otherwise trace its own output. */
   ignorePid?: number;
+  /**
+   * The launcher shell of `trace -- CMD`: its system calls before its successful execve (the
+   * shell's PATH walk of failed execve attempts) belong to the tracer's start-up, not to CMD, and
+   * are not shown, as strace does not show its own.
+   */
+  launcherPid?: number;
   /** Sees every event (after printing), e.g. to notice the traced child's exit. */
   onEvent?: (event: Event__Output) => void;
 }
@@ -58,10 +64,21 @@ export class EventPump {
     if (!this.settled) this.stream.cancel();
   }
 
+  private isLauncherStartup(event: Event__Output): boolean {
+    if (this.options.launcherPid === undefined || event.task?.pid !== this.options.launcherPid) return false;
+    if (event.kind !== 'syscall') return false;
+    if (event.syscall?.name === 'execve' && event.syscall.ret === '0') {
+      this.options.launcherPid = undefined;
+      return false;
+    }
+    return true;
+  }
+
   private printBatch(batch: StreamEventsResponse__Output): void {
     let full = false;
     for (const event of batch.events) {
       if (this.options.ignorePid !== undefined && event.task?.pid === this.options.ignorePid) continue;
+      if (this.isLauncherStartup(event)) continue;
       if (!this.output.writeLine(this.printer.format(event))) full = true;
       this.options.onEvent?.(event);
     }

@@ -122,6 +122,7 @@ class TraceSession {
     });
     return new EventPump(this.connection.streamEvents(traceId), this.connection, printer, this.output, {
       ignorePid: process.pid,
+      launcherPid: this.child?.pid,
       onEvent: (event) => this.onEvent(event),
     });
   }

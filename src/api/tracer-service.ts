@@ -4,7 +4,7 @@
  */
 import os from 'node:os';
 import { inject, injectable } from 'tsyringe';
-import { status, type Server, type ServerWritableStream, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
+import { Metadata, status, type Server, type ServerWritableStream, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
 import type { GetCapabilitiesResponse } from './generated/sctrace/v1/GetCapabilitiesResponse';
 import type { ListTracesResponse } from './generated/sctrace/v1/ListTracesResponse';
 import type { StartTraceRequest__Output } from './generated/sctrace/v1/StartTraceRequest';
@@ -76,6 +76,8 @@ export class TracerService {
       },
       call.getPeer(),
     );
+    // Headers now tell the client it is subscribed, so it can start its workload without racing.
+    call.sendMetadata(new Metadata());
     // A dead client must not keep a queue alive: 'cancelled' covers resets and disconnects.
     call.on('cancelled', cancel);
     call.on('error', cancel);
