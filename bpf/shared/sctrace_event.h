@@ -88,7 +88,7 @@ struct sct_syscall {
  */
 struct sct_exec {
 	struct sct_header hdr;
-	__u32 old_pid; /* thread-group id before exec */
+	__u32 old_pid; /* tid of the exec'ing thread before exec: == pid unless a non-leader exec'd */
 	__u16 nstr;
 	__u16 pad;
 };
@@ -109,8 +109,10 @@ struct sct_exit {
 
 /* Indexes of the per-CPU counters in the sct_stats map. */
 enum sct_stat {
-	SCT_STAT_LOST_RINGBUF = 0,  /* record dropped: ring buffer full */
-	SCT_STAT_LOST_INFLIGHT = 1, /* syscall dropped: in-flight table full at entry */
+	SCT_STAT_LOST_RINGBUF = 0,  /* record dropped: ring buffer full (eBPF: or sct_scratch was
+				     * sized below ncpus * 4, so no assembly slot) */
+	SCT_STAT_LOST_INFLIGHT = 1, /* syscall dropped: no in-flight slot at entry (eBPF: per-thread
+				     * task storage could not be allocated) */
 	SCT_STAT_EMITTED = 2,       /* records submitted */
 	SCT_STAT_MAX = 4,
 };
