@@ -1,14 +1,11 @@
 /** `sctrace list`: the running traces, one line each, with their counters and what they trace. */
-import { parseArgs } from 'node:util';
 import type { TraceInfo__Output } from '../../src/api/generated/sctrace/v1/TraceInfo';
 import type { TraceSpec__Output } from '../../src/api/generated/sctrace/v1/TraceSpec';
-import { COMMON_HELP, COMMON_OPTIONS, UsageError, parseFormat, parseOrUsage, type Command, type GlobalOptions } from './command';
-import { TracerConnection, resolveServerAddress } from './client';
+import { COMMON_HELP, type Command } from './command';
+import { queryCommand } from './query';
 import { formatTable } from './table';
 
 const NAME = 'list';
-
-const LIST_OPTIONS = { ...COMMON_OPTIONS, output: { type: 'string', short: 'o' } } as const;
 
 const HELP = `Usage: sctrace list [options]
 
@@ -22,25 +19,13 @@ Options:
 ${COMMON_HELP}`;
 
 /** `sctrace list`. */
-export const listCommand: Command = { name: NAME, summary: 'list running traces and their counters', help: HELP, run: runList };
-
-async function runList(argv: string[], globals: GlobalOptions): Promise<number> {
-  const { values, positionals } = parseOrUsage(NAME, () => parseArgs({ args: argv, options: LIST_OPTIONS, strict: true, allowPositionals: true }));
-  if (values.help) {
-    process.stdout.write(HELP);
-    return 0;
-  }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`, NAME);
-  const format = parseFormat(NAME, values.output);
-  const connection = new TracerConnection(resolveServerAddress(values.server ?? globals.server));
-  try {
-    const response = await connection.listTraces();
-    process.stdout.write(format === 'json' ? `${JSON.stringify(response, null, 2)}\n` : formatTraces(response.traces, Date.now()));
-    return 0;
-  } finally {
-    connection.close();
-  }
-}
+export const listCommand: Command = queryCommand({
+  name: NAME,
+  summary: 'list running traces and their counters',
+  help: HELP,
+  call: (connection) => connection.listTraces(),
+  text: (response) => formatTraces(response.traces, Date.now()),
+});
 
 /** The text table; `nowMs` is a parameter so ages are testable. */
 export function formatTraces(traces: TraceInfo__Output[], nowMs: number): string {

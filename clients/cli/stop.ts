@@ -1,13 +1,10 @@
 /** `sctrace stop ID`: stops a trace and prints its final counters. */
-import { parseArgs } from 'node:util';
 import type { TraceCounters__Output } from '../../src/api/generated/sctrace/v1/TraceCounters';
-import { COMMON_HELP, COMMON_OPTIONS, parseFormat, parseOrUsage, singlePositional, type Command, type GlobalOptions } from './command';
-import { TracerConnection, resolveServerAddress } from './client';
+import { COMMON_HELP, type Command } from './command';
+import { queryCommand } from './query';
 import { formatTable } from './table';
 
 const NAME = 'stop';
-
-const STOP_OPTIONS = { ...COMMON_OPTIONS, output: { type: 'string', short: 'o' } } as const;
 
 const HELP = `Usage: sctrace stop [options] ID
 
@@ -20,25 +17,14 @@ Options:
 ${COMMON_HELP}`;
 
 /** `sctrace stop`. */
-export const stopCommand: Command = { name: NAME, summary: 'stop a trace and print its final counters', help: HELP, run: runStop };
-
-async function runStop(argv: string[], globals: GlobalOptions): Promise<number> {
-  const { values, positionals } = parseOrUsage(NAME, () => parseArgs({ args: argv, options: STOP_OPTIONS, strict: true, allowPositionals: true }));
-  if (values.help) {
-    process.stdout.write(HELP);
-    return 0;
-  }
-  const traceId = singlePositional(NAME, positionals, 'trace ID');
-  const format = parseFormat(NAME, values.output);
-  const connection = new TracerConnection(resolveServerAddress(values.server ?? globals.server));
-  try {
-    const { counters } = await connection.stopTrace(traceId);
-    process.stdout.write(format === 'json' ? `${JSON.stringify({ counters }, null, 2)}\n` : formatStopped(traceId, counters));
-    return 0;
-  } finally {
-    connection.close();
-  }
-}
+export const stopCommand: Command = queryCommand({
+  name: NAME,
+  summary: 'stop a trace and print its final counters',
+  help: HELP,
+  positional: 'trace ID',
+  call: (connection, traceId) => connection.stopTrace(traceId!),
+  text: ({ counters }, traceId) => formatStopped(traceId!, counters),
+});
 
 /** `trace ID stopped` and one counter per line, then one line per subscriber. */
 export function formatStopped(traceId: string, counters: TraceCounters__Output | null): string {
