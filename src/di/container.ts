@@ -44,7 +44,10 @@ export function buildContainer(inputs: ContainerInputs): DependencyContainer {
             },
             d.resolve<SyscallResolver>(TOKENS.Syscalls),
           ),
-          new KmodEngine(),
+          new KmodEngine(
+            { ringBytes: config.ringBytes, wakeupBytes: config.wakeupBytes, pollIntervalMs: config.pollIntervalMs },
+            d.resolve<SyscallResolver>(TOKENS.Syscalls),
+          ),
         ],
     ),
   });

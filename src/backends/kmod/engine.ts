@@ -1,27 +1,75 @@
 /**
  * The kmod capture backend: for kernels where eBPF cannot be used, sctrace's own kernel module
- * (bpf/kmod/) publishes the same records through /proc/sctrace. This engine reports whether the
- * module is loaded; the reader lands with the kmod issue, and until then `open` refuses clearly.
+ * (bpf/kmod/) publishes the same records as the eBPF programs through /proc/sctrace. The module
+ * runs one trace at a time; a second trace on this backend is refused with a clear error while
+ * the first runs.
  */
 import fs from 'node:fs';
-import type { Availability, CaptureEngine, CaptureSession } from '../backend';
+import path from 'node:path';
+import type { Availability, CaptureEngine, CaptureSink, CaptureSpec, CaptureSession } from '../backend';
 import { BackendUnavailableError } from '../errors';
+import type { SyscallResolver } from '../../syscalls/types';
+import { KMOD_PROC_DIR, parseStats, ProcFile } from './protocol';
+import { checkAbi, KmodSession } from './session';
 
-/** Directory the module creates. */
-export const KMOD_PROC_DIR = '/proc/sctrace';
+export { KMOD_PROC_DIR } from './protocol';
+
+/** Tunables of the kmod backend (see src/config); the ring settings mirror the eBPF ones. */
+export interface KmodEngineOptions {
+  /** Ring size in bytes: a power of two from 64 KiB to 1 GiB. */
+  ringBytes: number;
+  /** Wake the reader when this many bytes wait in the ring. */
+  wakeupBytes: number;
+  /** Interval of the reader's timer drain, in milliseconds. */
+  pollIntervalMs: number;
+  /** Directory of the module's files; KMOD_PROC_DIR unless testing. */
+  procDir?: string;
+}
 
 /** The kmod backend. */
 export class KmodEngine implements CaptureEngine {
   readonly name = 'kmod' as const;
+  private readonly procDir: string;
 
+  constructor(
+    private readonly options: KmodEngineOptions,
+    private readonly syscalls: SyscallResolver,
+  ) {
+    this.procDir = options.procDir ?? KMOD_PROC_DIR;
+  }
+
+  /** Not cached: the module may be loaded or unloaded while the service runs. */
   availability(): Availability {
-    if (!fs.existsSync(KMOD_PROC_DIR)) {
-      return { available: false, reason: `${KMOD_PROC_DIR} not present: kernel module not loaded` };
-    }
-    return { available: false, reason: `${KMOD_PROC_DIR} is present, but this build of sctraced has no kmod reader yet` };
+    return probe(this.procDir);
   }
 
-  async open(): Promise<CaptureSession> {
-    throw new BackendUnavailableError(this.name, this.availability().reason);
+  async open(spec: CaptureSpec, sink: CaptureSink): Promise<CaptureSession> {
+    const availability = this.availability();
+    if (!availability.available) throw new BackendUnavailableError(this.name, availability.reason);
+    return KmodSession.open({ ...this.options, procDir: this.procDir, spec, syscalls: this.syscalls }, sink);
   }
+}
+
+/** Checks, cheapest first, what the backend needs; the first missing thing is the reason. */
+function probe(dir: string): Availability {
+  if (!fs.existsSync(dir)) return no(`${dir} not present: kernel module not loaded`);
+  const statsFile = path.join(dir, ProcFile.stats);
+  try {
+    checkAbi(parseStats(fs.readFileSync(statsFile, 'utf8')));
+  } catch (err) {
+    return no(`${statsFile}: ${(err as Error).message.replace(/^kmod: /, '')}`);
+  }
+  const control = path.join(dir, ProcFile.control);
+  try {
+    fs.accessSync(control, fs.constants.R_OK | fs.constants.W_OK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM') return no(`cannot open ${control}: permission denied (run sctraced as root)`);
+    return no(`cannot open ${control}: ${(err as Error).message}`);
+  }
+  return { available: true, reason: '' };
+}
+
+function no(reason: string): Availability {
+  return { available: false, reason };
 }
