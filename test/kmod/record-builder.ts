@@ -1,0 +1,101 @@
+/**
+ * Builds records in the layout of bpf/shared/sctrace_event.h, as the kmod module writes them to
+ * /proc/sctrace/events, for reader tests. Each builder returns one whole record (a multiple of
+ * 8 bytes); concatenate them for a read's worth.
+ */
+import { ABI_VERSION, Kind, Layout } from '../../src/backends/ebpf/records';
+
+/** Task fields of a record header. */
+export interface TaskFields {
+  pid: number;
+  tid?: number;
+  ppid?: number;
+  uid?: number;
+  gid?: number;
+  comm?: string;
+  cgroupId?: bigint;
+  flags?: number;
+  tsNs?: bigint;
+}
+
+/** One string blob. */
+export interface BlobSpec {
+  arg: number;
+  text: string | Uint8Array;
+  flags?: number;
+}
+
+const H = Layout.header;
+
+function blobBytes(blobs: BlobSpec[]): Buffer {
+  const parts: Buffer[] = [];
+  for (const b of blobs) {
+    const text = typeof b.text === 'string' ? Buffer.from(b.text, 'utf8') : Buffer.from(b.text);
+    const blob = Buffer.alloc(Layout.str.SIZE + ((text.length + 7) & ~7));
+    blob.writeUInt8(b.arg, Layout.str.arg);
+    blob.writeUInt8(b.flags ?? 0, Layout.str.flags);
+    blob.writeUInt16LE(text.length, Layout.str.len);
+    text.copy(blob, Layout.str.SIZE);
+    parts.push(blob);
+  }
+  return Buffer.concat(parts);
+}
+
+function withHeader(kind: number, fixedSize: number, task: TaskFields, tail: Buffer = Buffer.alloc(0)): Buffer {
+  const rec = Buffer.alloc(fixedSize + tail.length);
+  rec.writeUInt16LE(kind, H.kind);
+  rec.writeUInt16LE(ABI_VERSION, H.version);
+  rec.writeUInt32LE(rec.length, H.size);
+  rec.writeBigUInt64LE(task.tsNs ?? 2_000_000n, H.ts_ns);
+  rec.writeUInt32LE(task.pid, H.pid);
+  rec.writeUInt32LE(task.tid ?? task.pid, H.tid);
+  rec.writeUInt32LE(task.ppid ?? 1, H.ppid);
+  rec.writeUInt32LE(task.uid ?? 0, H.uid);
+  rec.writeUInt32LE(task.gid ?? 0, H.gid);
+  rec.writeUInt32LE(task.flags ?? 0, H.flags);
+  rec.writeBigUInt64LE(task.cgroupId ?? 1n, H.cgroup_id);
+  Buffer.from(task.comm ?? 'cat', 'utf8').subarray(0, 15).copy(rec, H.comm);
+  tail.copy(rec, fixedSize);
+  return rec;
+}
+
+/** A completed syscall. */
+export function syscallRecord(
+  task: TaskFields,
+  call: { nr: number; args?: bigint[]; ret?: bigint; enterNs?: bigint; strings?: BlobSpec[] },
+): Buffer {
+  const L = Layout.syscall;
+  const strings = call.strings ?? [];
+  const rec = withHeader(Kind.SYSCALL, L.SIZE, task, blobBytes(strings));
+  (call.args ?? []).forEach((a, i) => rec.writeBigUInt64LE(a, L.args + 8 * i));
+  rec.writeBigInt64LE(call.ret ?? 0n, L.ret);
+  rec.writeBigUInt64LE(call.enterNs ?? 1_000_000n, L.enter_ns);
+  rec.writeUInt32LE(call.nr, L.nr);
+  rec.writeUInt16LE(strings.length, L.nstr);
+  return rec;
+}
+
+/** A successful exec: filename and the NUL-separated argument area. */
+export function execRecord(task: TaskFields, filename: string, argv: string[], oldPid = task.pid): Buffer {
+  const L = Layout.exec;
+  const area = argv.map((a) => `${a}\0`).join('');
+  const rec = withHeader(Kind.EXEC, L.SIZE, task, blobBytes([{ arg: 0, text: filename }, { arg: 1, text: area }]));
+  rec.writeUInt32LE(oldPid, L.old_pid);
+  rec.writeUInt16LE(2, L.nstr);
+  return rec;
+}
+
+/** A new process forked by `task`. */
+export function forkRecord(task: TaskFields, childPid: number): Buffer {
+  const rec = withHeader(Kind.FORK, Layout.fork.SIZE, task);
+  rec.writeUInt32LE(childPid, Layout.fork.child_pid);
+  rec.writeUInt32LE(childPid, Layout.fork.child_tid);
+  return rec;
+}
+
+/** The last thread of `task`'s group exited with wait status `status` ((code << 8) | signal). */
+export function exitRecord(task: TaskFields, status: number): Buffer {
+  const rec = withHeader(Kind.EXIT, Layout.exit.SIZE, task);
+  rec.writeUInt32LE(status, Layout.exit.exit_code);
+  return rec;
+}
