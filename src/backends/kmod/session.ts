@@ -301,9 +301,8 @@ function openControl(file: string): number {
     return fs.openSync(file, fs.constants.O_RDWR);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EBUSY') {
-      throw new BackendError(`kmod: another trace holds ${file}: the kernel module runs one trace at a time`, { cause: err });
-    }
+    // Unavailable for now rather than broken: FAILED_PRECONDITION for the client, not INTERNAL.
+    if (code === 'EBUSY') throw new BackendUnavailableError('kmod', `another trace holds ${file}: the kernel module runs one trace at a time`);
     if (code === 'ENOENT') throw new BackendUnavailableError('kmod', `${path.dirname(file)} not present: kernel module not loaded`);
     if (code === 'EACCES' || code === 'EPERM') {
       throw new BackendError(`kmod: open ${file}: permission denied (run sctraced as root)`, { cause: err });

@@ -1,0 +1,191 @@
+/**
+ * Backend conformance: the same TraceSpecs and workloads on every capture backend available where
+ * the test runs, through the real sctraced and a gRPC client, with the same expectations on event
+ * kinds and fields. On a host with eBPF that is the eBPF backend; inside the kmod test guest
+ * (scripts/kmod-test.sh, where eBPF is unavailable) it is the kernel module. A backend that is not
+ * available is skipped with its reason; no backend at all (or no root) skips the whole file, and
+ * fails it under CI=true.
+ *
+ * Workloads use only /bin/sh, /bin/cat and /bin/echo, so they run the same on a Debian host and in
+ * the busybox guest (whose cat may move the bytes with sendfile instead of read).
+ */
+import { test, describe, before, after, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Event__Output } from '../../src/api/generated/sctrace/v1/Event';
+import type { TraceSpec } from '../../src/api/generated/sctrace/v1/TraceSpec';
+import { api, collect, connect, settle } from '../helpers/client';
+import { skipUnlessPossible } from '../helpers/privileges';
+import { spawnService, spawnStopped, type ServiceProcess } from '../helpers/service-process';
+
+const BACKENDS = ['ebpf', 'kmod'] as const;
+
+const rootReason = process.getuid?.() !== 0 ? 'needs root to load a capture backend and read tracefs' : null;
+let service: ServiceProcess | undefined;
+let client: ReturnType<typeof connect>;
+let rpc: ReturnType<typeof api>;
+/** Backend name → why it is unavailable ('' when available). */
+const unavailable = new Map<string, string>();
+const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'sctrace-conf-'));
+
+before(async () => {
+  if (rootReason) return;
+  service = await spawnService(['--idle-timeout', '30']);
+  client = connect(service.address);
+  rpc = api(client);
+  for (const b of (await rpc.caps()).backends) unavailable.set(b.name, b.available ? '' : b.reason);
+});
+
+after(async () => {
+  client?.close();
+  if (service) assert.equal(await service.stop(), 0, `sctraced exit code; log:\n${service.log()}`);
+  fs.rmSync(workdir, { recursive: true, force: true });
+});
+
+/** Skips unless `backend` can run here; true when skipped. */
+function skipped(t: TestContext, backend: string): boolean {
+  if (skipUnlessPossible(t, rootReason)) return true;
+  const anyAvailable = [...unavailable.values()].some((r) => r === '');
+  if (skipUnlessPossible(t, anyAvailable ? null : `no capture backend available: ${[...unavailable].map(([n, r]) => `${n}: ${r}`).join('; ')}`)) {
+    return true;
+  }
+  const reason = unavailable.get(backend);
+  if (reason === '') return false;
+  // One backend missing is normal (a host has eBPF, the kmod guest has the module).
+  process.stderr.write(`# SKIP ${t.name} on ${backend}: ${reason ?? 'not built in'}\n`);
+  t.skip(`${backend}: ${reason}`);
+  return true;
+}
+
+/** Starts `argv` stopped, traces it on `backend` with `spec` (its pid added), runs it to its exit event. */
+async function traceRun(backend: string, argv: string[], spec: TraceSpec) {
+  const child = await spawnStopped(argv, { cwd: workdir });
+  const started = await rpc.start({ process_events: true, ...spec, pids: [child.pid], backend });
+  assert.equal(started.backend, backend);
+  const sub = collect(client, started.trace_id);
+  await settle(200);
+  child.resume();
+  const result = await child.exited;
+  await sub.until((ev) => ev.some((e) => e.kind === 'exit' && e.task?.pid === child.pid), 20_000);
+  await settle(100);
+  const { counters } = await rpc.stop(started.trace_id);
+  assert.equal(await sub.done, null, 'stream ends OK after StopTrace');
+  return { pid: child.pid, result, events: sub.events, counters };
+}
+
+const syscalls = (events: Event__Output[], name?: string) =>
+  events.filter((e) => e.kind === 'syscall' && (name === undefined || e.syscall?.name === name));
+const arg = (e: Event__Output, name: string) => e.syscall?.decoded.find((a) => a.name === name);
+const names = (events: Event__Output[]) => [...new Set(syscalls(events).map((e) => e.syscall?.name))].join(' ');
+
+/** Fields every backend fills the same way. */
+function checkCommonFields(events: Event__Output[], traced: number[]): void {
+  const now = BigInt(Date.now()) * 1_000_000n;
+  for (const e of events) {
+    assert.ok(e.task, `${e.kind} has a task`);
+    assert.ok(traced.includes(e.task.pid), `${e.kind} of pid ${e.task.pid}, traced ${traced.join(',')}`);
+    assert.ok(e.task.tid > 0 && e.task.ppid > 0, 'tid and ppid set');
+    assert.ok(e.task.comm.length > 0, 'comm set');
+    assert.equal(e.task.uid, process.getuid?.());
+    const ts = BigInt(e.timestamp_ns);
+    assert.ok(ts > now - 120_000_000_000n && ts <= now + 1_000_000_000n, `epoch timestamp ${ts}`);
+    if (e.kind === 'syscall') assert.equal(e.syscall?.arch, 'x86_64');
+  }
+  const seqs = events.map((e) => Number(e.sequence));
+  for (let i = 1; i < seqs.length; i++) assert.equal(seqs[i], seqs[i - 1] + 1, 'gap-free sequence');
+}
+
+for (const backend of BACKENDS) {
+  describe(`backend ${backend}`, () => {
+    test('a chosen file is opened, its bytes moved and it is closed; exec and exit are reported', async (t) => {
+      if (skipped(t, backend)) return;
+      const file = path.join(workdir, 'chosen-file.txt');
+      fs.writeFileSync(file, 'payload\n');
+      const { pid, events, result, counters } = await traceRun(backend, ['/bin/cat', file], {});
+      assert.equal(result.stdout, 'payload\n');
+      checkCommonFields(events, [pid]);
+      const exec = events.find((e) => e.kind === 'exec');
+      assert.ok(exec, 'exec event');
+      assert.equal(exec.exec?.filename, '/bin/cat');
+      assert.deepEqual(exec.exec?.argv, ['/bin/cat', file]);
+      const execve = syscalls(events, 'execve');
+      assert.equal(execve.length, 1, 'one execve');
+      assert.equal(arg(execve[0], 'filename')?.str, '/bin/cat', 'execve filename read at entry');
+      assert.equal(execve[0].syscall?.ret, '0');
+      const open = syscalls(events, 'openat').find((e) => arg(e, 'filename')?.str === file);
+      assert.ok(open, `openat of ${file}; saw ${syscalls(events, 'openat').map((e) => arg(e, 'filename')?.str).join(', ')}`);
+      const fd = Number(open.syscall?.ret);
+      assert.ok(fd >= 3, `fd ${fd}`);
+      assert.equal(open.syscall?.errno_name, '');
+      assert.ok(BigInt(open.syscall?.duration_ns ?? '0') > 0n, 'duration measured');
+      const movers = ['read', 'sendfile', 'splice', 'copy_file_range'];
+      assert.ok(
+        syscalls(events).some((e) => movers.includes(e.syscall?.name ?? '') && e.syscall?.ret === '8'),
+        `a read/sendfile of the 8-byte payload; saw ${names(events)}`,
+      );
+      assert.ok(syscalls(events, 'close').some((e) => Number(e.syscall?.args[0]) === fd), 'close of that fd');
+      assert.ok(syscalls(events, 'exit_group').some((e) => e.syscall?.no_return), 'exit_group never returns');
+      assert.equal(events.find((e) => e.kind === 'exit')?.exit?.exit_code, 0);
+      assert.equal(counters?.lost_kernel, '0');
+      assert.equal(counters?.decode_errors, '0');
+    });
+
+    test('a failing open carries ENOENT and the exit code 1', async (t) => {
+      if (skipped(t, backend)) return;
+      const missing = path.join(workdir, 'does-not-exist');
+      const { pid, events, result } = await traceRun(backend, ['/bin/cat', missing], {});
+      assert.equal(result.code, 1);
+      checkCommonFields(events, [pid]);
+      const open = syscalls(events, 'openat').find((e) => arg(e, 'filename')?.str === missing);
+      assert.ok(open, 'openat of the missing file');
+      assert.equal(open.syscall?.ret, '-2');
+      assert.equal(open.syscall?.errno_name, 'ENOENT');
+      assert.equal(events.find((e) => e.kind === 'exit' && e.task?.pid === pid)?.exit?.exit_code, 1);
+    });
+
+    test('follow_children: fork, the child exec with its argv, and every exit code', async (t) => {
+      if (skipped(t, backend)) return;
+      const script = '/bin/echo "two words" three; ( exit 7 ); exit 3';
+      const { pid, events, result } = await traceRun(backend, ['/bin/sh', '-c', script], { follow_children: true });
+      assert.equal(result.stdout, 'two words three\n');
+      assert.equal(result.code, 3);
+      const forks = events.filter((e) => e.kind === 'fork' && e.task?.pid === pid);
+      assert.ok(forks.length >= 2, `the shell forked twice; forks: ${forks.map((f) => f.fork?.child_pid).join(' ')}`);
+      const children = forks.map((f) => f.fork!.child_pid);
+      checkCommonFields(events, [pid, ...children]);
+      const echo = events.find((e) => e.kind === 'exec' && e.exec?.filename === '/bin/echo');
+      assert.ok(echo, 'exec of /bin/echo');
+      assert.ok(children.includes(echo.task!.pid), 'by a forked child');
+      assert.deepEqual(echo.exec?.argv, ['/bin/echo', 'two words', 'three']);
+      const exitOf = (p: number) => events.find((e) => e.kind === 'exit' && e.task?.pid === p)?.exit?.exit_code;
+      assert.equal(exitOf(echo.task!.pid), 0, 'echo exits 0');
+      assert.ok(children.some((c) => exitOf(c) === 7), 'the subshell exits 7');
+      assert.equal(exitOf(pid), 3, 'the shell exits 3');
+      assert.ok(syscalls(events).some((e) => children.includes(e.task!.pid)), "the children's syscalls are traced");
+    });
+
+    test('without follow_children only the traced process is seen', async (t) => {
+      if (skipped(t, backend)) return;
+      const { pid, events } = await traceRun(backend, ['/bin/sh', '-c', '( exit 3 ); /bin/echo hi'], { follow_children: false });
+      assert.ok(syscalls(events).length > 0);
+      assert.ok(events.every((e) => e.task?.pid === pid), 'only the traced pid');
+      assert.ok(events.some((e) => e.kind === 'fork'), 'its forks are still reported');
+    });
+
+    test('syscall and comm filters keep only what they name', async (t) => {
+      if (skipped(t, backend)) return;
+      const file = path.join(workdir, 'filtered.txt');
+      fs.writeFileSync(file, 'x\n');
+      const { events } = await traceRun(backend, ['/bin/cat', file], { syscalls: ['openat'], comms: ['cat'] });
+      const sc = syscalls(events);
+      assert.ok(sc.length >= 1, 'some openat');
+      assert.equal(names(events), 'openat');
+      assert.ok(sc.some((e) => arg(e, 'filename')?.str === file));
+      // Before its exec the process is named after the shell that started it: filtered out.
+      assert.ok(events.every((e) => e.task?.comm === 'cat'), `only comm cat; saw ${[...new Set(events.map((e) => e.task?.comm))].join(' ')}`);
+      assert.ok(events.some((e) => e.kind === 'exit'), 'process events pass the same filters');
+    });
+  });
+}
