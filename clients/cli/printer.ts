@@ -35,7 +35,7 @@ export class EventPrinter {
 
   /** One output line for `event`, without the newline. */
   format(event: Event__Output): string {
-    if (this.options.format === 'json') return JSON.stringify(event);
+    if (this.options.format === 'json') return JSON.stringify(event, jsonValue);
     return this.prefix(event) + formatEventBody(event);
   }
 
@@ -47,6 +47,15 @@ export class EventPrinter {
     const time = this.options.timestamps ? `${formatWallClock(event.timestamp_ns)} ` : '';
     return pid + time;
   }
+}
+
+/**
+ * JSON.stringify replacer: bytes fields (SyscallArg.buffer) as base64 strings, as the proto3
+ * JSON mapping writes them, rather than Node's {"type":"Buffer","data":[...]}.
+ */
+function jsonValue(this: unknown, key: string, value: unknown): unknown {
+  const raw = (this as Record<string, unknown>)[key];
+  return raw instanceof Uint8Array ? Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64') : value;
 }
 
 /** The text of one event without prefixes. */

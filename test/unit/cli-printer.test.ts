@@ -20,14 +20,14 @@ function event(kind: NonNullable<Event__Output['kind']>, body: Partial<Event__Ou
 
 function syscall(call: Partial<SyscallEvent__Output>, tid = 100): Event__Output {
   const full: SyscallEvent__Output = {
-    nr: 257, name: 'openat', args: [], ret: '0', duration_ns: '12000', errno_name: '', decoded: [], no_return: false, arch: 'x86_64',
+    nr: 257, name: 'openat', args: [], ret: '0', duration_ns: '12000', errno_name: '', decoded: [], no_return: false, arch: 'x86_64', ret_fd_path: '',
     ...call,
   };
   return event('syscall', { syscall: full }, tid);
 }
 
 function arg(name: string, type: string, value: Pick<SyscallArg__Output, 'value' | 'str' | 'int' | 'uint'>, extra: Partial<SyscallArg__Output> = {}): SyscallArg__Output {
-  return { name, type, truncated: false, unreadable: false, symbolic: '', ...value, ...extra };
+  return { name, type, truncated: false, unreadable: false, symbolic: '', fd_path: '', ignored: false, buffer: Buffer.alloc(0), items: [], ...value, ...extra };
 }
 
 const openatArgs = (path: string): SyscallArg__Output[] => [
@@ -131,7 +131,12 @@ test('json mode prints the Event object on one line, 64-bit numbers as strings',
   const line = new EventPrinter({ format: 'json' }).format(ev);
   assert.ok(!line.includes('\n'));
   const parsed = JSON.parse(line) as Event__Output;
-  assert.deepEqual(parsed, ev);
+  // bytes fields are base64 strings, as in the proto3 JSON mapping.
+  const expected = JSON.parse(JSON.stringify(ev)) as Event__Output;
+  for (const a of expected.syscall?.decoded ?? []) (a as unknown as { buffer: string }).buffer = '';
+  assert.deepEqual(parsed, expected);
+  const withBytes = syscall({ decoded: [arg('buf', 'char *', { value: 'uint', uint: '1' }, { buffer: Buffer.from('hi\n') })] });
+  assert.match(new EventPrinter({ format: 'json' }).format(withBytes), /"buffer":"aGkK"/);
   assert.equal(parsed.kind, 'syscall');
   assert.equal(parsed.syscall?.ret, '3');
   assert.equal(parsed.sequence, '7');
