@@ -1,0 +1,42 @@
+#!/bin/busybox sh
+# /init of the kmod test guest (scripts/kmod-test.sh builds the initramfs around it): mounts what
+# sctraced needs, loads the module, runs the guest tests with Node, checks the kernel log, unloads
+# the module, and hands the verdict to the host through qemu's isa-debug-exit port (0 pass,
+# 1 fail; qemu exits with (byte << 1) | 1) and serial-console markers.
+/bin/busybox mount -t devtmpfs dev /dev
+exec </dev/console >/dev/console 2>&1
+/bin/busybox --install -s /bin
+export PATH=/bin:/usr/bin HOME=/tmp TMPDIR=/tmp CI=true
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t tmpfs tmp /tmp
+# The syscall catalog reads tracefs (SyscallCatalog.load would mount it too).
+mount -t tracefs nodev /sys/kernel/tracing
+
+verdict() {
+	echo "SCTRACE-GUEST-RESULT $1"
+	if [ "$1" = pass ]; then printf '\000'; else printf '\001'; fi |
+		dd of=/dev/port bs=1 seek=244 count=1 2>/dev/null
+	poweroff -f
+}
+
+echo "SCTRACE-GUEST-BOOTED kernel $(uname -r), $(nproc) cpus"
+insmod /sctrace.ko || verdict fail
+cd /app || verdict fail
+echo "SCTRACE-GUEST-BEGIN"
+start=$(date +%s)
+rc=0
+for round in $(seq "$(cat /guest-repeat)"); do
+	[ "$(cat /guest-repeat)" = 1 ] || echo "round $round"
+	# shellcheck disable=SC2046
+	node --test --test-concurrency=1 --test-timeout=300000 --test-reporter=spec $(cat /guest-tests) || rc=1
+done
+echo "SCTRACE-GUEST-END rc=$rc in $(($(date +%s) - start)) s"
+# No trace may be left behind: the module unloads only when nothing holds its files.
+grep -q '^state idle$' /proc/sctrace/stats || { echo "module not idle after the tests:"; cat /proc/sctrace/stats; rc=1; }
+rmmod sctrace || { echo "rmmod sctrace failed"; rc=1; }
+if dmesg | grep -E 'BUG|WARNING|Oops|RCU stall|sctrace'; then
+	dmesg | grep -qE 'BUG|WARNING|Oops|RCU stall' && { echo "kernel complained (above)"; rc=1; }
+fi
+[ "$rc" = 0 ] && verdict pass
+verdict fail

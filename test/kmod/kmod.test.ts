@@ -1,0 +1,37 @@
+/**
+ * The kmod backend live, as part of `npm test`: runs scripts/kmod-test.sh (the same as `npm run
+ * test:kmod`), which boots a Debian kernel under qemu with the module and the project and runs the
+ * real sctraced and the guest tests inside it. Skips with the script's reason when this machine
+ * cannot run it (not root and packages missing, or they cannot be installed); fails instead when
+ * CI=true. dist/ is already built by the time this runs, so the script does not rebuild it.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { skipUnlessPossible } from '../helpers/privileges';
+
+const ROOT = path.resolve(__dirname, '../../..');
+/** scripts/kmod-test.sh's "cannot run here" status. */
+const CANNOT_RUN = 77;
+
+test('kmod backend in a qemu guest: module, sctraced, gRPC client, real workloads', { timeout: 20 * 60_000 }, async (t) => {
+  const { code, output } = await run('bash', [path.join(ROOT, 'scripts/kmod-test.sh')], { SCTRACE_KMOD_NO_BUILD: '1' });
+  if (code === CANNOT_RUN) {
+    const reason = /SKIP: (.*)/.exec(output)?.[1] ?? 'scripts/kmod-test.sh cannot run here';
+    if (skipUnlessPossible(t, reason)) return;
+  }
+  assert.equal(code, 0, `scripts/kmod-test.sh failed:\n${output}`);
+  const summary = output.split('\n').filter((l) => /^[✔✖﹣ℹ]|\[kmod-test\] PASS/.test(l.trim()));
+  process.stderr.write(`${summary.map((l) => `# ${l}`).join('\n')}\n`);
+});
+
+function run(cmd: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
