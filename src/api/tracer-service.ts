@@ -4,7 +4,7 @@
  */
 import os from 'node:os';
 import { inject, injectable } from 'tsyringe';
-import { Metadata, status, type Server, type ServerWritableStream, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
+import { Metadata, status, type MethodDefinition, type Server, type ServiceDefinition, type ServerWritableStream, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
 import type { GetCapabilitiesResponse } from './generated/sctrace/v1/GetCapabilitiesResponse';
 import type { ListTracesResponse } from './generated/sctrace/v1/ListTracesResponse';
 import type { StartTraceRequest__Output } from './generated/sctrace/v1/StartTraceRequest';
@@ -21,6 +21,7 @@ import type { Logger } from '../util/log';
 import { TOKENS } from '../di/tokens';
 import { tracerGrpc } from './proto';
 import { validateSpec } from './spec';
+import { eventEncoder } from './wire/events';
 import { toStatus } from './status';
 
 /** Implements the Tracer RPCs. */
@@ -42,7 +43,7 @@ export class TracerService {
       ListTraces: (_call, callback) => this.listTraces(callback),
       GetCapabilities: (_call, callback) => this.getCapabilities(callback),
     };
-    server.addService(tracerGrpc().sctrace.v1.Tracer.service, handlers);
+    server.addService(withPreEncodedEvents(tracerGrpc().sctrace.v1.Tracer.service), handlers);
   }
 
   private async startTrace(
@@ -69,7 +70,8 @@ export class TracerService {
     }
     const { cancel } = trace.subscribe(
       {
-        write: (message) => call.write(message),
+        // A serialized StreamEventsResponse; the serializer passes Buffers through.
+        write: (message) => call.write(message as unknown as StreamEventsResponse),
         once: (event, listener) => call.once(event, listener),
         end: () => call.end(),
         fail: (error) => call.emit('error', { code: status.ABORTED, details: `trace ${trace.id} failed: ${error.message}` }),
@@ -119,4 +121,21 @@ export class TracerService {
       callback(toStatus(err));
     }
   }
+}
+
+/**
+ * The Tracer definition with a StreamEvents serializer that sends Buffers as they are: subscribers
+ * write batches the trace encoded once (src/api/wire/events.ts) instead of objects for
+ * protobufjs to convert and encode per subscriber. Objects still work, through the same encoder.
+ */
+function withPreEncodedEvents(service: ServiceDefinition): ServiceDefinition {
+  const stream = service.StreamEvents as MethodDefinition<StreamEventsRequest__Output, StreamEventsResponse>;
+  const encoder = eventEncoder();
+  return {
+    ...service,
+    StreamEvents: {
+      ...stream,
+      responseSerialize: (value: StreamEventsResponse | Buffer) => (Buffer.isBuffer(value) ? value : encoder.encodeResponse(value)),
+    },
+  };
 }

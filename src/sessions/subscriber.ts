@@ -1,17 +1,24 @@
 /**
  * One StreamEvents stream: a bounded queue between the trace and a gRPC writable stream.
  *
- * The trace never waits for a subscriber. When the queue is full, new events are dropped and
- * counted; before the next event that fits, the subscriber gets an EventsLost notice saying how
- * many it missed. The notice takes the sequence number of the last event it replaces, so the
- * numbers a subscriber sees account for every event of the trace.
+ * The trace never waits for a subscriber. When the queue is full (in events or in bytes), new
+ * events are dropped and counted; before the next event that fits, the subscriber gets an
+ * EventsLost notice saying how many it missed. The notice takes the sequence number of the last
+ * event it replaces, so the numbers a subscriber sees account for every event of the trace.
+ *
+ * The queue holds ranges of EventChunks, the trace's already-encoded events, so a batch written
+ * to the stream is a byte slice of a chunk (or a few slices joined), never a re-encode.
  */
 import type { Event } from '../api/generated/sctrace/v1/Event';
+import { EventChunk } from './chunk';
 
 /** Where a subscriber writes its batches: the part of a grpc-js ServerWritableStream it uses. */
 export interface EventStream {
-  /** Returns false when the transport's buffer is full; 'drain' follows. */
-  write(message: { events: Event[] }): boolean;
+  /**
+   * Writes one serialized StreamEventsResponse. Returns false when the transport's buffer is
+   * full; 'drain' follows.
+   */
+  write(message: Buffer): boolean;
   once(event: 'drain', listener: () => void): unknown;
   /** Ends the stream with OK. */
   end(): void;
@@ -22,8 +29,10 @@ export interface EventStream {
 /** Limits of one subscriber's queue and batches. */
 export interface SubscriberLimits {
   queueEvents: number;
+  /** Most encoded bytes queued (bounds memory when events carry long strings); 0: no limit. */
+  queueBytes?: number;
   batchEvents: number;
-  /** Most (approximate) bytes of one batch: gRPC clients refuse messages over 4 MiB by default. */
+  /** Most bytes of one batch: gRPC clients refuse messages over 4 MiB by default. */
   batchBytes: number;
 }
 
@@ -35,10 +44,19 @@ export interface SubscriberCounts {
   lost: number;
 }
 
+/** Events [from, to) of a chunk. */
+interface Segment {
+  chunk: EventChunk;
+  from: number;
+  to: number;
+}
+
 /** Queues events for one stream and writes them in batches as fast as the transport allows. */
 export class Subscriber {
-  private queue: Event[] = [];
+  private queue: Segment[] = [];
   private head = 0;
+  private queuedEvents = 0;
+  private queuedBytes = 0;
   private pendingLost = 0;
   private lastLostSequence = 0;
   private writable = true;
@@ -56,21 +74,39 @@ export class Subscriber {
     private readonly limits: SubscriberLimits,
   ) {}
 
-  /** Queues a batch of sequenced events; never blocks. */
-  offer(batch: readonly Event[]): void {
+  /** Queues a chunk of sequenced events; never blocks. */
+  offer(chunk: EventChunk): void {
     if (this.ending) return;
-    let i = 0;
-    for (; i < batch.length; i++) {
-      if (this.queued() >= this.limits.queueEvents) break;
-      if (this.pendingLost > 0) this.queue.push(this.lostNotice());
-      this.queue.push(batch[i]);
+    const count = chunk.count;
+    const byteLimit = this.limits.queueBytes || Infinity;
+    let take = Math.min(count, Math.max(0, this.limits.queueEvents - this.queuedEvents));
+    if (take > 0 && this.queuedBytes + chunk.ends[take - 1] > byteLimit) {
+      // An empty queue takes one event however large, so an oversized event cannot starve it.
+      if (this.queuedEvents === 0) take = chunk.endWithin(0, take, byteLimit);
+      else take = chunk.ends[0] + this.queuedBytes > byteLimit ? 0 : chunk.endWithin(0, take, byteLimit - this.queuedBytes);
     }
-    if (i < batch.length) {
-      const dropped = batch.length - i;
+    if (take > 0) {
+      if (this.pendingLost > 0) this.push(this.lostNotice());
+      this.push({ chunk, from: 0, to: take });
+    }
+    if (take < count) {
+      const dropped = count - take;
       this.pendingLost += dropped;
       this.lost += dropped;
-      this.lastLostSequence = Number(batch[batch.length - 1].sequence);
+      this.lastLostSequence = chunk.lastSequence;
     }
+    this.schedule();
+  }
+
+  /**
+   * Queues a loss notice of the trace (kernel or decode losses) past the queue limits: dropping
+   * it would turn a counted loss into an unannounced one, and notices are few (one per loss
+   * report, at most a few per second).
+   */
+  notify(notice: EventChunk): void {
+    if (this.ending) return;
+    if (this.pendingLost > 0) this.push(this.lostNotice());
+    this.push({ chunk: notice, from: 0, to: notice.count });
     this.schedule();
   }
 
@@ -79,7 +115,7 @@ export class Subscriber {
     if (this.ending) return;
     this.ending = true;
     this.failure = failure;
-    if (this.pendingLost > 0) this.queue.push(this.lostNotice());
+    if (this.pendingLost > 0) this.push(this.lostNotice());
     this.schedule();
   }
 
@@ -89,25 +125,30 @@ export class Subscriber {
     this.ended = true;
     this.queue = [];
     this.head = 0;
+    this.queuedEvents = 0;
+    this.queuedBytes = 0;
   }
 
   counts(): SubscriberCounts {
     return { id: this.id, peer: this.peer, delivered: this.delivered, lost: this.lost };
   }
 
-  private queued(): number {
-    return this.queue.length - this.head;
+  private push(segment: Segment): void {
+    this.queue.push(segment);
+    this.queuedEvents += segment.to - segment.from;
+    this.queuedBytes += segment.chunk.ends[segment.to - 1] - segment.chunk.start(segment.from);
   }
 
-  private lostNotice(): Event {
+  private lostNotice(): Segment {
     const count = this.pendingLost;
     this.pendingLost = 0;
-    return {
+    const notice: Event = {
       sequence: this.lastLostSequence,
       timestamp_ns: String(BigInt(Date.now()) * 1_000_000n),
       lost: { count, where: 'subscriber' },
       kind: 'lost',
     };
+    return { chunk: EventChunk.of([notice]), from: 0, to: 1 };
   }
 
   private schedule(): void {
@@ -121,10 +162,10 @@ export class Subscriber {
   }
 
   private pump(): void {
-    while (this.writable && !this.ended && this.queued() > 0) {
-      const batch = this.takeBatch();
-      this.delivered += batch.length;
-      this.writable = this.stream.write({ events: batch });
+    while (this.writable && !this.ended && this.queuedEvents > 0) {
+      const { bytes, events } = this.takeBatch();
+      this.delivered += events;
+      this.writable = this.stream.write(bytes);
       if (!this.writable) {
         this.stream.once('drain', () => {
           this.writable = true;
@@ -132,7 +173,7 @@ export class Subscriber {
         });
       }
     }
-    if (this.queued() === 0) {
+    if (this.queuedEvents === 0) {
       this.queue = [];
       this.head = 0;
       if (this.ending && !this.ended) {
@@ -143,36 +184,35 @@ export class Subscriber {
     }
   }
 
-  private takeBatch(): Event[] {
+  /** Up to batchEvents events and batchBytes bytes from the head of the queue, as one message. */
+  private takeBatch(): { bytes: Buffer; events: number } {
     const { batchEvents, batchBytes } = this.limits;
-    const start = this.head;
-    let end = start;
+    const parts: Buffer[] = [];
+    let events = 0;
     let bytes = 0;
-    const limit = Math.min(this.queue.length, start + batchEvents);
-    while (end < limit) {
-      bytes += approximateSize(this.queue[end]);
-      if (bytes > batchBytes && end > start) break;
-      end++;
+    while (this.head < this.queue.length && events < batchEvents) {
+      const seg = this.queue[this.head];
+      const room = batchBytes - bytes;
+      if (room <= 0) break;
+      const limit = Math.min(seg.to, seg.from + (batchEvents - events));
+      // Always take at least one event into an empty batch, however large.
+      const end = seg.chunk.endWithin(seg.from, limit, room);
+      const startByte = seg.chunk.start(seg.from);
+      const endByte = seg.chunk.ends[end - 1];
+      if (events > 0 && endByte - startByte > room) break;
+      parts.push(seg.chunk.bytes.subarray(startByte, endByte));
+      events += end - seg.from;
+      bytes += endByte - startByte;
+      seg.from = end;
+      if (seg.from === seg.to) this.head++;
     }
-    this.head = end;
-    const batch = this.queue.slice(start, end);
+    this.queuedEvents -= events;
+    this.queuedBytes -= bytes;
     // Compact now and then so the array does not grow without bound under steady load.
-    if (this.head > 65_536 && this.head * 2 > this.queue.length) {
+    if (this.head > 1024 && this.head * 2 > this.queue.length) {
       this.queue = this.queue.slice(this.head);
       this.head = 0;
     }
-    return batch;
+    return { bytes: parts.length === 1 ? parts[0] : Buffer.concat(parts, bytes), events };
   }
-}
-
-/** Upper estimate of an event's encoded size: fixed part plus its strings. */
-function approximateSize(event: Event): number {
-  let bytes = 160;
-  if (event.syscall?.decoded) {
-    for (const arg of event.syscall.decoded) bytes += 24 + (arg.str?.length ?? 0) + (arg.symbolic?.length ?? 0);
-  } else if (event.exec) {
-    bytes += event.exec.filename?.length ?? 0;
-    for (const a of event.exec.argv ?? []) bytes += a.length + 2;
-  }
-  return bytes;
 }

@@ -11,6 +11,7 @@ import type { TraceCounters } from '../api/generated/sctrace/v1/TraceCounters';
 import type { TraceSpec } from '../api/generated/sctrace/v1/TraceSpec';
 import type { BackendName, CaptureSession, CaptureSink, LossSite } from '../backends/backend';
 import type { Logger } from '../util/log';
+import { EventChunk } from './chunk';
 import { Subscriber, type EventStream, type SubscriberLimits } from './subscriber';
 
 /** What a trace needs besides its capture session. */
@@ -92,7 +93,9 @@ export class Trace implements CaptureSink {
     let seq = this.sequence;
     for (const event of batch) event.sequence = ++seq;
     this.sequence = seq;
-    for (const s of this.subscribers.values()) s.offer(batch);
+    // Encoded once here; every subscriber queues and sends slices of the same bytes.
+    const chunk = EventChunk.of(batch);
+    for (const s of this.subscribers.values()) s.offer(chunk);
   }
 
   lost(count: number, site: LossSite): void {
@@ -104,7 +107,9 @@ export class Trace implements CaptureSink {
       lost: { count, where: site },
       kind: 'lost',
     };
-    for (const s of this.subscribers.values()) s.offer([notice]);
+    if (this.subscribers.size === 0) return;
+    const chunk = EventChunk.of([notice]);
+    for (const s of this.subscribers.values()) s.notify(chunk);
   }
 
   failed(error: Error): void {

@@ -1,8 +1,24 @@
 /** The bounded subscriber queue: overflow becomes counted EventsLost notices, never a stall. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import path from 'node:path';
+import * as protoLoader from '@grpc/proto-loader';
 import type { Event } from '../../src/api/generated/sctrace/v1/Event';
+import { EventChunk } from '../../src/sessions/chunk';
 import { Subscriber, type EventStream } from '../../src/sessions/subscriber';
+
+/** Decodes what the subscriber writes (serialized StreamEventsResponses), 64-bit values as numbers. */
+const decodeResponse = (() => {
+  const definition = protoLoader.loadSync('sctrace/v1/tracer.proto', {
+    keepCase: true,
+    longs: Number,
+    enums: String,
+    oneofs: true,
+    includeDirs: [path.resolve(__dirname, '../../../proto')],
+  });
+  const type = definition['sctrace.v1.StreamEventsResponse'] as protoLoader.MessageTypeDefinition<object, object>;
+  return (bytes: Buffer) => (type.deserialize(bytes) as { events: Event[] }).events;
+})();
 
 /** A stream the test controls: it accepts writes until told it is full. */
 class ControlledStream implements EventStream {
@@ -11,8 +27,8 @@ class ControlledStream implements EventStream {
   ended = false;
   failedWith: Error | undefined;
   private drain: (() => void) | undefined;
-  write(message: { events: Event[] }): boolean {
-    this.written.push(message.events);
+  write(message: Buffer): boolean {
+    this.written.push(decodeResponse(message));
     return !this.full;
   }
   once(_event: 'drain', listener: () => void): unknown {
@@ -37,8 +53,8 @@ class ControlledStream implements EventStream {
 }
 
 const tick = () => new Promise((r) => setImmediate(r));
-const events = (from: number, n: number): Event[] =>
-  Array.from({ length: n }, (_, i) => ({ sequence: from + i, kind: 'syscall', syscall: { name: 'getpid' } }));
+const events = (from: number, n: number): EventChunk =>
+  EventChunk.of(Array.from({ length: n }, (_, i) => ({ sequence: from + i, kind: 'syscall', syscall: { name: 'getpid' } })));
 
 test('overflow is dropped, counted, and announced before the next delivered event', async () => {
   const stream = new ControlledStream();
@@ -73,7 +89,7 @@ test('batches are cut by size so a message stays under the client limit', async 
     kind: 'syscall',
     syscall: { decoded: [{ name: 'filename', str: 'x'.repeat(4000) }] },
   }));
-  sub.offer(big);
+  sub.offer(EventChunk.of(big));
   await tick();
   assert.ok(stream.written.length >= 4, `${stream.written.length} messages`);
   assert.equal(stream.all().length, 10);

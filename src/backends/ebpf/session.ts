@@ -30,7 +30,7 @@ export interface EbpfSessionOptions {
 }
 
 /** Records decoded per drain before yielding to the event loop (gRPC must get its turn). */
-const DRAIN_BUDGET = 16384;
+const DRAIN_BUDGET = 4096;
 /** How often kernel loss counters are read, in milliseconds. */
 const STATS_INTERVAL_MS = 100;
 /** Scratch slots per CPU in sct_scratch (one per record-assembling program; bpf/sctrace.bpf.c). */

@@ -1,0 +1,121 @@
+#!/usr/bin/env node
+/**
+ * sctrace benchmark: what tracing costs a workload under sctrace and its peers (strace, perf
+ * trace, bpftrace), and how many events per second sctrace delivers to one gRPC client without
+ * loss. Run through `npm run bench` (bench/run.sh installs the peers and builds first).
+ *
+ * usage: node dist/bench/main.js [--smoke] [--runs N] [--workloads a,b] [--tools a,b]
+ *          [--no-throughput] [--seconds S] [--out DIR] [-- sctraced flags]
+ *
+ * --smoke: small sizes, sctrace only, one short throughput check; exits 1 only on unannounced
+ * loss (an event neither delivered nor covered by an EventsLost notice), never on timings.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { renderChart } from './chart';
+import { startService, type Service } from './lib/service';
+import { measureWorkload, type OverheadRow } from './overhead';
+import { describeMachine, markdownReport, textReport, type Results } from './report';
+import { measureThroughput, type ThroughputResult } from './throughput';
+import { TOOLS, type RunContext, type ToolName } from './tools';
+import { prepare, workloads } from './workloads';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+function log(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      smoke: { type: 'boolean' },
+      runs: { type: 'string' },
+      workloads: { type: 'string' },
+      tools: { type: 'string' },
+      'no-throughput': { type: 'boolean' },
+      'no-overhead': { type: 'boolean' },
+      seconds: { type: 'string' },
+      out: { type: 'string' },
+      decode: { type: 'string' },
+    },
+  });
+  const smoke = values.smoke ?? false;
+  const runs = Number(values.runs ?? (smoke ? 1 : 5));
+  const toolNames = (values.tools?.split(',') ?? (smoke ? ['untraced', 'sctrace', 'sctrace-filtered'] : TOOLS.map((t) => t.name))) as ToolName[];
+  for (const t of toolNames) if (!TOOLS.some((i) => i.name === t)) throw new Error(`unknown tool ${t}; tools: ${TOOLS.map((i) => i.name).join(', ')}`);
+  if (!toolNames.includes('untraced')) toolNames.unshift('untraced');
+  const outDir = values.out ?? (smoke ? path.join(os.tmpdir(), 'sctrace-bench-smoke') : path.join(ROOT, 'bench/results'));
+  const seconds = Number(values.seconds ?? (smoke ? 1 : 5));
+
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sctrace-bench-'));
+  log(`[bench] building workloads in ${workDir}`);
+  const built = prepare(ROOT, workDir);
+  const all = workloads(built);
+  const selected = values.workloads ? all.filter((w) => values.workloads!.split(',').includes(w.name)) : all;
+  const titles = Object.fromEntries(all.map((w) => [w.name, w.title]));
+
+  let service: Service | undefined;
+  const failures: string[] = [];
+  const overhead: OverheadRow[] = [];
+  let throughput: ThroughputResult | null = null;
+  try {
+    service = await startService(ROOT, workDir, positionals);
+    const ctx: RunContext = {
+      root: ROOT,
+      workDir,
+      launch: path.join(built.bin, 'launch'),
+      service,
+      clientArgs: values.decode ? ['--decode', values.decode] : smoke ? ['--decode', 'full'] : [],
+    };
+    if (!values['no-overhead']) {
+      for (const w of selected) {
+        log(`[bench] ${w.title}`);
+        const rows = await measureWorkload(ctx, w, { runs, tools: toolNames, scale: smoke ? 0.05 : 1, log });
+        overhead.push(...rows);
+        for (const r of rows) if (r.unannounced) failures.push(`${w.name} under ${r.tool}: ${r.unannounced} events lost without an EventsLost notice`);
+      }
+    }
+    if (!values['no-throughput']) {
+      log('[bench] throughput to one gRPC client');
+      throughput = await measureThroughput(ctx, {
+        seconds,
+        runs: smoke ? 1 : Math.min(runs, 3),
+        ladder: smoke ? [100_000, 0] : [100_000, 250_000, 400_000, 500_000, 600_000, 750_000, 1_000_000, 1_250_000, 1_500_000, 2_000_000, 0],
+        refine: smoke ? 0 : 2,
+        log,
+      });
+      for (const r of [...throughput.ladder, ...throughput.confirm, ...throughput.at_2x]) {
+        if (r.unannounced) failures.push(`throughput at ${r.offered || 'flat out'}/s: ${r.unannounced} events lost without an EventsLost notice`);
+      }
+    }
+  } finally {
+    await service?.stop();
+    fs.rmSync(workDir, { recursive: true, force: true });
+  }
+
+  const results: Results = {
+    machine: describeMachine(ROOT),
+    options: { smoke, runs, tools: toolNames, seconds, sctraced: positionals, workloads: selected.map((w) => ({ name: w.name, sizes: w.sizes, unit: w.unit })) },
+    overhead,
+    throughput,
+    failures,
+  };
+  fs.mkdirSync(outDir, { recursive: true });
+  fs.writeFileSync(path.join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  fs.writeFileSync(path.join(outDir, 'results.md'), `${markdownReport(results, titles)}\n`);
+  fs.writeFileSync(path.join(outDir, 'chart.svg'), renderChart(results, titles));
+  process.stdout.write(`${textReport(results, titles)}\n\n[bench] results in ${outDir}/{results.json,results.md,chart.svg}\n`);
+  return failures.length ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`bench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(2);
+  },
+);

@@ -1,0 +1,141 @@
+/** The bench's outputs: machine description, the printed tables, and the markdown for the README. */
+import fs from 'node:fs';
+import os from 'node:os';
+import { commandOutput } from './lib/proc';
+import type { OverheadRow } from './overhead';
+import type { LoadRun, ThroughputResult } from './throughput';
+
+export interface Machine {
+  date: string;
+  host: string;
+  cpu: string;
+  cpus: number;
+  memory_gb: number;
+  kernel: string;
+  os: string;
+  virtualization: string;
+  node: string;
+  commit: string;
+  peers: Record<string, string>;
+}
+
+export interface Results {
+  machine: Machine;
+  options: Record<string, unknown>;
+  overhead: OverheadRow[];
+  throughput: ThroughputResult | null;
+  /** Checks that failed (unannounced loss); empty on a clean run. */
+  failures: string[];
+}
+
+export function describeMachine(root: string): Machine {
+  const osRelease = fs.existsSync('/etc/os-release') ? fs.readFileSync('/etc/os-release', 'utf8') : '';
+  return {
+    date: new Date().toISOString(),
+    host: os.hostname(),
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    cpus: os.cpus().length,
+    memory_gb: Math.round(os.totalmem() / 2 ** 30),
+    kernel: os.release(),
+    os: /^PRETTY_NAME="?([^"\n]*)"?/m.exec(osRelease)?.[1] ?? os.type(),
+    virtualization: commandOutput(['systemd-detect-virt']) || 'unknown',
+    node: process.version,
+    commit: commandOutput(['git', '-C', root, 'rev-parse', '--short', 'HEAD']),
+    peers: {
+      strace: commandOutput(['strace', '-V']).split('\n')[0] ?? '',
+      bpftrace: commandOutput(['bpftrace', '--version']),
+      perf: commandOutput(['perf', '--version']),
+    },
+  };
+}
+
+const fmt = (v: number | null | undefined, digits = 0) =>
+  v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+const ratio = (v: number | null) => (v === null || !Number.isFinite(v) ? '–' : `${fmt(v, v < 10 ? 2 : 1)}×`);
+
+const HEADERS = ['tool', 'size', 'wall ms', 'workload CPU ms', 'syscalls', 'ns/syscall', 'added ns/syscall', '× untraced', 'tracer CPU ms'];
+
+function cells(r: OverheadRow): string[] {
+  return [
+    r.label,
+    fmt(r.size),
+    fmt(r.wall_ms, 1),
+    fmt(r.cpu_ms, 1),
+    fmt(r.syscalls),
+    fmt(r.ns_per_syscall),
+    r.added_ns_per_syscall === null ? '–' : fmt(r.added_ns_per_syscall),
+    ratio(r.ratio),
+    fmt(r.tracer_cpu_ms, 0),
+  ];
+}
+
+/** Plain-text tables for the terminal. */
+export function textReport(results: Results, titles: Record<string, string>): string {
+  const out: string[] = [];
+  const m = results.machine;
+  out.push(`sctrace bench, ${m.date}: ${m.cpus} × ${m.cpu}, ${m.memory_gb} GB, ${m.os}, kernel ${m.kernel} (${m.virtualization}), node ${m.node}, commit ${m.commit}`);
+  for (const w of [...new Set(results.overhead.map((r) => r.workload))]) {
+    const rows = results.overhead.filter((r) => r.workload === w);
+    out.push('', `${titles[w] ?? w} (medians of ${Math.max(...rows.map((r) => r.runs))} runs)`);
+    const table = [HEADERS, ...rows.map(cells)];
+    const widths = HEADERS.map((_, i) => Math.max(...table.map((row) => row[i].length)));
+    for (const row of table) out.push(row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
+  }
+  if (results.throughput) out.push('', ...throughputLines(results.throughput));
+  if (results.failures.length) out.push('', 'FAILED CHECKS:', ...results.failures.map((f) => `  ${f}`));
+  return out.join('\n');
+}
+
+function throughputLines(t: ThroughputResult): string[] {
+  const lines = ['Throughput to one gRPC client (getppid events, one subscriber):'];
+  for (const r of [...t.ladder, ...t.confirm, ...t.at_2x]) lines.push(`  ${loadRunLine(r)}`);
+  lines.push(
+    `  highest zero-loss rate: ${fmt(t.max_zero_loss_rate)} events/s offered, ${fmt(t.median_delivered_rate)} delivered (median of ${t.confirm.length})`,
+    `  at 2×: ${fmt(t.loss_at_2x_pct, 2)}% lost, every loss announced: ${t.at_2x.every((r) => r.unannounced === 0) ? 'yes' : 'NO'}`,
+    `  service CPU at that rate ${fmt(t.service_cpu_pct)}%, peak RSS over all runs ${fmt(t.service_peak_rss_mb)} MB`,
+  );
+  return lines;
+}
+
+function loadRunLine(r: LoadRun): string {
+  const offered = r.offered ? `${fmt(r.offered / 1e3)}k/s` : 'flat out';
+  return (
+    `${offered.padStart(9)}: generator ${fmt(r.achieved_rate / 1e3)}k/s, delivered ${fmt(r.delivered_rate / 1e3)}k/s, ` +
+    `lost ${fmt(r.lost_kernel + r.lost_subscriber)} (kernel ${fmt(r.lost_kernel)}, subscriber ${fmt(r.lost_subscriber)}), ` +
+    `unannounced ${fmt(r.unannounced)}, service ${fmt(r.service_cpu_pct)}% CPU, peak RSS ${fmt(r.service_peak_rss_mb)} MB`
+  );
+}
+
+/** Markdown for the README's Benchmarks section. */
+export function markdownReport(results: Results, titles: Record<string, string>): string {
+  const out: string[] = [];
+  const m = results.machine;
+  out.push(`Measured ${m.date.slice(0, 10)} on ${m.cpus} × ${m.cpu}, ${m.memory_gb} GB, ${m.os}, kernel ${m.kernel} (${m.virtualization}), Node ${m.node}, commit ${m.commit}; medians.`);
+  for (const w of [...new Set(results.overhead.map((r) => r.workload))]) {
+    const rows = results.overhead.filter((r) => r.workload === w);
+    out.push('', `**${titles[w] ?? w}**`, '', `| ${HEADERS.join(' | ')} |`, `|${HEADERS.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`);
+    for (const r of rows) out.push(`| ${cells(r).join(' | ')} |`);
+  }
+  const t = results.throughput;
+  if (t) {
+    out.push(
+      '',
+      '**Throughput to one gRPC client**',
+      '',
+      '| offered events/s | delivered events/s | lost (kernel + subscriber) | unannounced | service CPU | service peak RSS |',
+      '|---:|---:|---:|---:|---:|---:|',
+    );
+    for (const r of [...t.ladder].sort((a, b) => (a.offered || 1e12) - (b.offered || 1e12))) {
+      out.push(
+        `| ${r.offered ? fmt(r.offered) : `flat out (${fmt(r.achieved_rate)})`} | ${fmt(r.delivered_rate)} | ${fmt(r.lost_kernel + r.lost_subscriber)} | ${fmt(r.unannounced)} | ${fmt(r.service_cpu_pct)}% | ${fmt(r.service_peak_rss_mb)} MB |`,
+      );
+    }
+    out.push(
+      '',
+      `Highest zero-loss rate: **${fmt(t.max_zero_loss_rate)} events/s** (${t.confirm.length} confirmation runs, median delivered ${fmt(t.median_delivered_rate)}/s, service ${fmt(t.service_cpu_pct)}% CPU); ` +
+        `at 2× that rate ${fmt(t.loss_at_2x_pct, 2)}% of events are lost, all announced as EventsLost; service peak RSS ${fmt(t.service_peak_rss_mb)} MB.`,
+    );
+  }
+  return out.join('\n');
+}

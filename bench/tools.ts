@@ -1,0 +1,219 @@
+/**
+ * The tracers compared, each running one workload through bench/c/launch.c: the launcher forks the
+ * workload stopped, prints its pid, resumes it on "go" and reports wall time and the workload's
+ * CPU. Tools that start the command themselves (strace, perf trace, bpftrace) wrap the launcher and
+ * follow its children; sctrace is pointed at the stopped child's pid through the gRPC API, as a
+ * user would.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { TraceCounters__Output } from '../src/api/generated/sctrace/v1/TraceCounters';
+import { cpuNs, LineChild } from './lib/proc';
+import type { Service } from './lib/service';
+import type { WireCounts } from './lib/wire';
+
+export type ToolName = 'untraced' | 'sctrace' | 'sctrace-filtered' | 'bpftrace' | 'perf-trace' | 'strace';
+
+export interface ToolInfo {
+  name: ToolName;
+  label: string;
+  /** Runs the workload's small size (a slow tracer). */
+  slow: boolean;
+  /** Debian package that provides it, for the installer. */
+  needs?: string;
+}
+
+export const TOOLS: ToolInfo[] = [
+  { name: 'untraced', label: 'untraced', slow: false },
+  { name: 'sctrace', label: 'sctrace (all syscalls, streamed)', slow: false },
+  { name: 'sctrace-filtered', label: 'sctrace (filter matches nothing)', slow: false },
+  { name: 'bpftrace', label: 'bpftrace (printf per syscall)', slow: true, needs: 'bpftrace' },
+  { name: 'perf-trace', label: 'perf trace', slow: true, needs: 'perf' },
+  { name: 'strace', label: 'strace -f -o /dev/null', slow: true, needs: 'strace' },
+];
+
+/** A syscall none of the workloads makes, for the "filter matches nothing" case. */
+export const UNUSED_SYSCALL = 'kexec_load';
+
+/** What the launcher reports. */
+interface LaunchReport {
+  wall_ns: number;
+  user_us: number;
+  sys_us: number;
+  exit: number;
+}
+
+/** The bench client's final report (bench/client.ts). */
+export interface ClientReport {
+  counts: WireCounts;
+  counters: TraceCounters__Output | null;
+  stream_error: string | null;
+  cpu_us: number;
+}
+
+export interface RunResult {
+  wallNs: number;
+  /** The workload's CPU (user + system), nanoseconds. */
+  cpuNs: number;
+  /** The tracer's own CPU (service + client for sctrace), nanoseconds; null when untraced. */
+  tracerCpuNs: number | null;
+  /** sctrace runs: what the client counted and the trace's final counters. */
+  client?: ClientReport;
+  /** The workload's stderr (the load generator reports there). */
+  workloadStderr: string;
+}
+
+export interface RunContext {
+  root: string;
+  workDir: string;
+  launch: string;
+  service: Service | null;
+  /** Passed to the bench client (e.g. --decode full). */
+  clientArgs: string[];
+}
+
+const TIMEOUT_MS = 600_000;
+
+/** Runs `argv` once under `tool`; `clientArgs` go to the bench client of sctrace runs. */
+export async function runTool(ctx: RunContext, tool: ToolName, argv: string[], clientArgs: string[] = []): Promise<RunResult> {
+  switch (tool) {
+    case 'untraced':
+      return launched(ctx, [], argv);
+    case 'sctrace':
+      return withSctrace(ctx, argv, ['--process-events', ...clientArgs]);
+    case 'sctrace-filtered':
+      return withSctrace(ctx, argv, ['--syscalls', UNUSED_SYSCALL, ...clientArgs]);
+    case 'strace':
+      return timedTool(ctx, ['strace', '-f', '-o', '/dev/null'], argv);
+    case 'perf-trace':
+      return timedTool(ctx, ['perf', 'trace', '-o', '/dev/null', '--'], argv);
+    case 'bpftrace':
+      return withBpftrace(ctx, argv);
+  }
+}
+
+/** Starts the launcher (behind `prefix`), lets `ready` set up tracing, then runs the workload. */
+async function launched(
+  ctx: RunContext,
+  prefix: string[],
+  argv: string[],
+  ready?: (pid: number) => Promise<void>,
+): Promise<RunResult & { launcher: LineChild }> {
+  const launcher = new LineChild([...prefix, ctx.launch, ...argv]);
+  try {
+    const pidLine = await launcher.line((l) => l.startsWith('pid '), 60_000, `start ${argv[0]}`);
+    if (ready) await ready(Number(pidLine.slice(4)));
+    launcher.write('go\n');
+    const report = await launcher.json<LaunchReport>('wall_ns', TIMEOUT_MS, `run ${argv.join(' ')}`);
+    if (report.exit !== 0) throw new Error(`workload ${argv.join(' ')} exited with ${report.exit}: ${launcher.stderr}`);
+    const code = await launcher.exited;
+    if (code !== 0 && prefix.length > 0) throw new Error(`${prefix.join(' ')} exited with ${code}: ${launcher.stderr}`);
+    return {
+      wallNs: report.wall_ns,
+      cpuNs: (report.user_us + report.sys_us) * 1000,
+      tracerCpuNs: null,
+      workloadStderr: launcher.stderr,
+      launcher,
+    };
+  } catch (err) {
+    launcher.kill('SIGKILL');
+    throw err;
+  }
+}
+
+/** A tracer that runs the command itself, under /usr/bin/time for its own CPU. */
+async function timedTool(ctx: RunContext, tool: string[], argv: string[]): Promise<RunResult> {
+  const timeFile = path.join(ctx.workDir, 'time.out');
+  fs.rmSync(timeFile, { force: true });
+  const result = await launched(ctx, ['/usr/bin/time', '-f', '%U %S', '-o', timeFile, ...tool], argv);
+  return { ...strip(result), tracerCpuNs: toolCpu(timeFile, result.cpuNs) };
+}
+
+/** bpftrace printing one strace-like line per syscall of the launcher's tree, to /dev/null. */
+async function withBpftrace(ctx: RunContext, argv: string[]): Promise<RunResult> {
+  // bpftrace -c takes one string; a script keeps the workload's quoting intact.
+  const cmd = path.join(ctx.workDir, 'bpftrace-cmd.sh');
+  fs.writeFileSync(cmd, `#!/bin/sh\nexec ${[ctx.launch, ...argv].map(shellQuote).join(' ')}\n`, { mode: 0o755 });
+  const script = path.join(ctx.root, 'bench/peers/syscalls.bt');
+  const timeFile = path.join(ctx.workDir, 'time.out');
+  fs.rmSync(timeFile, { force: true });
+  const launcher = new LineChild(['/usr/bin/time', '-f', '%U %S', '-o', timeFile, 'bpftrace', '-o', '/dev/null', '-c', cmd, script]);
+  try {
+    await launcher.line((l) => l.startsWith('pid '), 60_000, 'start bpftrace');
+    launcher.write('go\n');
+    const report = await launcher.json<LaunchReport>('wall_ns', TIMEOUT_MS, `bpftrace run ${argv.join(' ')}`);
+    await launcher.exited;
+    const cpu = (report.user_us + report.sys_us) * 1000;
+    return { wallNs: report.wall_ns, cpuNs: cpu, tracerCpuNs: toolCpu(timeFile, cpu), workloadStderr: launcher.stderr };
+  } catch (err) {
+    launcher.kill('SIGKILL');
+    throw err;
+  }
+}
+
+/** sctrace: the bench client starts a trace on the stopped workload (and its children). */
+async function withSctrace(ctx: RunContext, argv: string[], clientArgs: string[]): Promise<RunResult> {
+  const service = ctx.service;
+  if (!service) throw new Error('sctrace runs need the service');
+  let client: LineChild | undefined;
+  let clientReadyCpuUs = 0;
+  let serviceCpuAtGo = 0;
+  try {
+    const result = await launched(ctx, [], argv, async (pid) => {
+      client = new LineChild([
+        process.execPath,
+        path.join(ctx.root, 'dist/bench/client.js'),
+        '--server',
+        service.address,
+        '--pid',
+        String(pid),
+        '--follow',
+        ...clientArgs,
+        ...ctx.clientArgs,
+      ]);
+      const ready = await client.json<{ cpu_us: number }>('ready', 60_000, 'bench client start');
+      clientReadyCpuUs = ready.cpu_us;
+      serviceCpuAtGo = cpuNs(service.pid);
+    });
+    client!.write('stop\n');
+    const report = await client!.json<ClientReport & { done: boolean }>('done', TIMEOUT_MS, 'bench client stop');
+    const serviceCpu = cpuNs(service.pid) - serviceCpuAtGo;
+    await client!.exited;
+    return { ...strip(result), tracerCpuNs: serviceCpu + (report.cpu_us - clientReadyCpuUs) * 1000, client: report };
+  } catch (err) {
+    client?.kill('SIGKILL');
+    throw err;
+  }
+}
+
+function strip(r: RunResult & { launcher?: LineChild }): RunResult {
+  const { launcher: _launcher, ...rest } = r;
+  return rest;
+}
+
+/** The tool's CPU: /usr/bin/time's total for the tool and its children, minus the workload's. */
+function toolCpu(timeFile: string, workloadCpuNs: number): number | null {
+  try {
+    const [user, sys] = fs.readFileSync(timeFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+    return Math.max(0, (user + sys) * 1e9 - workloadCpuNs);
+  } catch {
+    return null;
+  }
+}
+
+function shellQuote(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * Losses nobody announced: every event the kernel side produced must reach the client or be
+ * covered by an EventsLost notice the client received.
+ */
+export function unannouncedLoss(report: ClientReport): number {
+  const c = report.counts;
+  const counters = report.counters;
+  if (!counters) return NaN;
+  const produced = Number(counters.events_received) + Number(counters.lost_kernel) + Number(counters.decode_errors);
+  const accounted = c.events + c.lostKernel + c.lostSubscriber + c.lostDecode;
+  return produced - accounted;
+}
