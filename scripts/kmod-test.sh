@@ -110,7 +110,7 @@ run_guest() {
   local rc=0 started=$SECONDS
   GUEST_LOG=$CACHE/guest.log
   log "booting $KVER under qemu (TCG); guest log: $GUEST_LOG"
-  timeout "$TIMEOUT" qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m 2048 -nographic -no-reboot -monitor none \
+  timeout "$TIMEOUT" qemu-system-x86_64 -accel tcg -smp 2 -m 2048 -nographic -no-reboot -monitor none \
     -kernel "$VMLINUZ" -initrd "$CACHE/initramfs.cpio" -append "console=ttyS0 panic=-1 softlockup_panic=1 ${SCTRACE_KMOD_APPEND:-loglevel=5}" \
     -device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null >"$GUEST_LOG" 2>&1 || rc=$?
   GUEST_SECONDS=$((SECONDS - started))
