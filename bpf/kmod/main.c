@@ -23,6 +23,8 @@ DEFINE_MUTEX(sct_lock);
 /* The one trace: configuring, running, or stopped with its reader still draining. */
 static struct sct_trace *sct_cur;
 static struct proc_dir_entry *sct_dir;
+/* Set at unload: no new trace may start. */
+static bool sct_exiting;
 
 /* Frees the trace once neither file holds it. Called with sct_lock held. */
 static void put_trace(struct sct_trace *t)
@@ -42,6 +44,10 @@ static int control_open(struct inode *inode, struct file *file)
 	int err = 0;
 
 	mutex_lock(&sct_lock);
+	if (sct_exiting) {
+		err = -ENODEV;
+		goto out;
+	}
 	if (sct_cur) {
 		err = -EBUSY;
 		goto out;
@@ -262,7 +268,16 @@ static int __init sct_init(void)
 
 static void __exit sct_exit(void)
 {
-	/* Waits for running file operations and releases open files: stops a running trace. */
+	/*
+	 * proc_remove waits for every file operation in progress, so a reader sleeping in read()
+	 * must be woken first: stopping the trace ends its wait (read returns what is left, then 0).
+	 */
+	mutex_lock(&sct_lock);
+	sct_exiting = true;
+	if (sct_cur)
+		sct_trace_stop(sct_cur);
+	mutex_unlock(&sct_lock);
+	/* Releases the files still open: frees the trace. */
 	proc_remove(sct_dir);
 	mutex_lock(&sct_lock);
 	if (sct_cur) {

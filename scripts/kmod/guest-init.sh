@@ -34,7 +34,16 @@ done
 echo "SCTRACE-GUEST-END rc=$rc in $(($(date +%s) - start)) s"
 # No trace may be left behind: the module unloads only when nothing holds its files.
 grep -q '^state idle$' /proc/sctrace/stats || { echo "module not idle after the tests:"; cat /proc/sctrace/stats; rc=1; }
-rmmod sctrace || { echo "rmmod sctrace failed"; rc=1; }
+# Unloading with a trace running and a reader asleep in read() must neither hang nor leak.
+exec 3<>/proc/sctrace/control
+printf 'pid 1\nstart\n' >&3
+cat /proc/sctrace/events >/dev/null &
+reader=$!
+sleep 1
+timeout 30 rmmod sctrace || { echo "rmmod sctrace with a running trace failed"; rc=1; }
+wait $reader
+exec 3>&-
+[ -e /proc/sctrace ] && { echo "/proc/sctrace still present after rmmod"; rc=1; }
 if dmesg | grep -E 'BUG|WARNING|Oops|RCU stall|sctrace'; then
 	dmesg | grep -qE 'BUG|WARNING|Oops|RCU stall' && { echo "kernel complained (above)"; rc=1; }
 fi
