@@ -7,7 +7,9 @@
 #
 # Exit status: 0 pass; 1 fail (the guest log is printed); 77 cannot run here (not root and
 # something must be installed, or the packages cannot be installed) with the reason printed.
-# Downloads and builds are cached in .cache/kmod/ (gitignored).
+# Downloads and the stripped node are cached in .cache/kmod/ (gitignored); each run builds the
+# module and the initramfs in its own directory there (removed afterwards), so runs may overlap.
+# The last run's guest log is kept as .cache/kmod/guest.log.
 #
 # Environment: SCTRACE_KMOD_KVER (default 6.1.0-56-amd64: headers and image of that exact ABI and
 # version are pinned together), SCTRACE_KMOD_NO_BUILD=1 (dist/ is already built),
@@ -63,32 +65,33 @@ ensure_vmlinuz() {
   deb=$(ls "$CACHE/deb/linux-image-${KVER}_${version}_amd64.deb" 2>/dev/null || true)
   if [ -z "$deb" ]; then
     log "downloading linux-image-$KVER=$version (only its vmlinuz is used)"
-    (cd "$CACHE/deb" && apt-get download -q -o APT::Sandbox::User=root "linux-image-$KVER=$version" >/dev/null) ||
+    (cd "$RUN" && apt-get download -q -o APT::Sandbox::User=root "linux-image-$KVER=$version" >/dev/null) ||
       skip "cannot download linux-image-$KVER=$version to match the installed headers"
+    mv "$RUN/linux-image-${KVER}_${version}_amd64.deb" "$CACHE/deb/"
     deb=$CACHE/deb/linux-image-${KVER}_${version}_amd64.deb
   fi
-  dpkg-deb --fsys-tarfile "$deb" | tar -x -O "./boot/vmlinuz-$KVER" >"$VMLINUZ.tmp"
-  mv "$VMLINUZ.tmp" "$VMLINUZ"
+  dpkg-deb --fsys-tarfile "$deb" | tar -x -O "./boot/vmlinuz-$KVER" >"$RUN/vmlinuz"
+  mv "$RUN/vmlinuz" "$VMLINUZ"
 }
 
 # Builds the module from a staged copy (the shared header beside it, as DKMS stages it), W=1.
 build_module() {
-  local dir=$CACHE/module
+  local dir=$RUN/module
   rm -rf "$dir"
   mkdir -p "$dir"
   cp bpf/kmod/Makefile bpf/kmod/*.c bpf/kmod/*.h bpf/shared/sctrace_event.h "$dir/"
-  if ! make -C "$HEADERS" M="$dir" W=1 modules >"$CACHE/module-build.log" 2>&1; then
-    cat "$CACHE/module-build.log" >&2
+  if ! make -C "$HEADERS" M="$dir" W=1 modules >"$RUN/module-build.log" 2>&1; then
+    cat "$RUN/module-build.log" >&2
     die "module build failed"
   fi
-  if grep -E "^$dir/.*(warning|error):" "$CACHE/module-build.log" >&2; then die "module build has warnings (W=1)"; fi
+  if grep -E "^$dir/.*(warning|error):" "$RUN/module-build.log" >&2; then die "module build has warnings (W=1)"; fi
   MODULE=$dir/sctrace.ko
   log "built $(modinfo -F vermagic "$MODULE" 2>/dev/null || echo "$MODULE")"
 }
 
 # The initramfs: busybox, /init, the module, node and its libraries, the package.
 build_initramfs() {
-  local root=$CACHE/root node lib
+  local root=$RUN/root node lib
   rm -rf "$root"
   mkdir -p "$root"/{bin,usr/bin,dev,proc,sys,tmp,app}
   cp /bin/busybox "$root/bin/busybox"
@@ -98,27 +101,45 @@ build_initramfs() {
   echo "$TESTS" >"$root/guest-tests"
   echo "${SCTRACE_KMOD_REPEAT:-1}" >"$root/guest-repeat"
   node=$(readlink -f "$(command -v node)")
-  if [ ! -s "$CACHE/node" ] || [ "$node" -nt "$CACHE/node" ]; then strip -o "$CACHE/node" "$node"; fi
+  if [ ! -s "$CACHE/node" ] || [ "$node" -nt "$CACHE/node" ]; then
+    strip -o "$RUN/node" "$node"
+    mv "$RUN/node" "$CACHE/node"
+  fi
   cp "$CACHE/node" "$root/usr/bin/node"
   for lib in $(ldd "$node" | grep -oE '/[^ ]+'); do cp -L --parents "$lib" "$root"; done
   cp -r dist proto package.json "$root/app/"
   tar -C "$ROOT" --exclude=node_modules/typescript --exclude=node_modules/@types -chf - node_modules | tar -C "$root/app" -xf -
-  (cd "$root" && find . -print0 | cpio --null -o -H newc --quiet) >"$CACHE/initramfs.cpio"
+  (cd "$root" && find . -print0 | cpio --null -o -H newc --quiet) >"$RUN/initramfs.cpio"
+  rm -rf "$root"
 }
 
 run_guest() {
   local rc=0 started=$SECONDS
-  GUEST_LOG=$CACHE/guest.log
+  GUEST_LOG=$RUN/guest.log
   log "booting $KVER under qemu (TCG); guest log: $GUEST_LOG"
+  # In the background so that a signal to this script ends qemu too (see cleanup).
   timeout "$TIMEOUT" qemu-system-x86_64 -accel tcg -smp 2 -m 2048 -nographic -no-reboot -monitor none \
-    -kernel "$VMLINUZ" -initrd "$CACHE/initramfs.cpio" -append "console=ttyS0 panic=-1 softlockup_panic=1 ${SCTRACE_KMOD_APPEND:-loglevel=5}" \
-    -device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null >"$GUEST_LOG" 2>&1 || rc=$?
+    -kernel "$VMLINUZ" -initrd "$RUN/initramfs.cpio" -append "console=ttyS0 panic=-1 softlockup_panic=1 ${SCTRACE_KMOD_APPEND:-loglevel=5}" \
+    -device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null >"$GUEST_LOG" 2>&1 &
+  QEMU_PID=$!
+  wait "$QEMU_PID" || rc=$?
+  QEMU_PID=
   GUEST_SECONDS=$((SECONDS - started))
   QEMU_RC=$rc
+  cp "$GUEST_LOG" "$CACHE/guest.log"
+  GUEST_LOG=$CACHE/guest.log
 }
 
 ensure_packages
 mkdir -p "$CACHE"
+RUN=$(mktemp -d "$CACHE/run.XXXXXX")
+QEMU_PID=
+cleanup() {
+  [ -z "$QEMU_PID" ] || kill "$QEMU_PID" 2>/dev/null || true
+  rm -rf "$RUN"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 ensure_vmlinuz
 if [ "${SCTRACE_KMOD_NO_BUILD:-0}" != 1 ]; then
   log "building the TypeScript (npm run build:ts)"

@@ -16,7 +16,7 @@ const ROOT = path.resolve(__dirname, '../../..');
 const CANNOT_RUN = 77;
 
 test('kmod backend in a qemu guest: module, sctraced, gRPC client, real workloads', { timeout: 20 * 60_000 }, async (t) => {
-  const { code, output } = await run('bash', [path.join(ROOT, 'scripts/kmod-test.sh')], { SCTRACE_KMOD_NO_BUILD: '1' });
+  const { code, output } = await run('bash', [path.join(ROOT, 'scripts/kmod-test.sh')], { SCTRACE_KMOD_NO_BUILD: '1' }, t.signal);
   if (code === CANNOT_RUN) {
     const reason = /SKIP: (.*)/.exec(output)?.[1] ?? 'scripts/kmod-test.sh cannot run here';
     if (skipUnlessPossible(t, reason)) return;
@@ -26,10 +26,12 @@ test('kmod backend in a qemu guest: module, sctraced, gRPC client, real workload
   process.stderr.write(`${summary.map((l) => `# ${l}`).join('\n')}\n`);
 });
 
-function run(cmd: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+/** Runs `cmd`; an aborted test (timeout) sends it SIGTERM, which also ends its qemu. */
+function run(cmd: string, args: string[], env: Record<string, string>, signal: AbortSignal): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], signal });
     let output = '';
+    child.on('error', (err) => (output += `\n${err.message}`));
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
     child.on('close', (code) => resolve({ code, output }));
