@@ -131,13 +131,14 @@ async function timedTool(ctx: RunContext, tool: string[], argv: string[]): Promi
 
 /** bpftrace printing one strace-like line per syscall of the launcher's tree, to /dev/null. */
 async function withBpftrace(ctx: RunContext, argv: string[]): Promise<RunResult> {
-  // bpftrace -c takes one string; a script keeps the workload's quoting intact.
+  // bpftrace -c takes one string split at spaces and wants an ELF first: sh runs a script that
+  // keeps the workload's quoting intact (and execs, so the pid bpftrace follows is the launcher's).
   const cmd = path.join(ctx.workDir, 'bpftrace-cmd.sh');
   fs.writeFileSync(cmd, `#!/bin/sh\nexec ${[ctx.launch, ...argv].map(shellQuote).join(' ')}\n`, { mode: 0o755 });
   const script = path.join(ctx.root, 'bench/peers/syscalls.bt');
   const timeFile = path.join(ctx.workDir, 'time.out');
   fs.rmSync(timeFile, { force: true });
-  const launcher = new LineChild(['/usr/bin/time', '-f', '%U %S', '-o', timeFile, 'bpftrace', '-o', '/dev/null', '-c', cmd, script]);
+  const launcher = new LineChild(['/usr/bin/time', '-f', '%U %S', '-o', timeFile, 'bpftrace', '-o', '/dev/null', '-c', `/bin/sh ${cmd}`, script]);
   try {
     await launcher.line((l) => l.startsWith('pid '), 60_000, 'start bpftrace');
     launcher.write('go\n');

@@ -61,6 +61,13 @@ export interface CaptureSink {
   lost(count: number, site: LossSite): void;
   /** The session cannot go on (e.g. corrupt records); it has already detached itself. */
   failed(error: Error): void;
+  /**
+   * How many more events the sink can take now without dropping them (optional). A backend may
+   * read at most this many and leave the rest in its kernel buffer, so an overloaded consumer
+   * costs no decoding of events it would drop anyway: the buffer's overflow is counted there and
+   * reported through lost(…, 'kernel').
+   */
+  demand?(): number;
 }
 
 /** Counters of one capture session since it was opened. */

@@ -51,6 +51,9 @@ interface Segment {
   to: number;
 }
 
+/** What a consumed queue slot holds until the array is compacted. */
+const RELEASED: Segment = { chunk: new EventChunk(Buffer.alloc(0), new Uint32Array(0), 0), from: 0, to: 0 };
+
 /** Queues events for one stream and writes them in batches as fast as the transport allows. */
 export class Subscriber {
   private queue: Segment[] = [];
@@ -129,6 +132,11 @@ export class Subscriber {
     this.queuedBytes = 0;
   }
 
+  /** Events the queue can still take. */
+  room(): number {
+    return this.ending ? 0 : Math.max(0, this.limits.queueEvents - this.queuedEvents);
+  }
+
   counts(): SubscriberCounts {
     return { id: this.id, peer: this.peer, delivered: this.delivered, lost: this.lost };
   }
@@ -204,12 +212,15 @@ export class Subscriber {
       events += end - seg.from;
       bytes += endByte - startByte;
       seg.from = end;
-      if (seg.from === seg.to) this.head++;
+      if (seg.from === seg.to) {
+        // Let go of the chunk now: a consumed slot must not keep its bytes alive until compaction.
+        this.queue[this.head++] = RELEASED;
+      }
     }
     this.queuedEvents -= events;
     this.queuedBytes -= bytes;
     // Compact now and then so the array does not grow without bound under steady load.
-    if (this.head > 1024 && this.head * 2 > this.queue.length) {
+    if (this.head > 256 && this.head * 2 > this.queue.length) {
       this.queue = this.queue.slice(this.head);
       this.head = 0;
     }

@@ -98,6 +98,18 @@ export class Trace implements CaptureSink {
     for (const s of this.subscribers.values()) s.offer(chunk);
   }
 
+  /**
+   * Room of the emptiest subscriber queue: the backend reads no more than that, so events no
+   * subscriber could queue stay in the kernel buffer instead of being decoded and dropped here.
+   * Unbounded without subscribers (events are counted and not kept).
+   */
+  demand(): number {
+    if (this.subscribers.size === 0) return Infinity;
+    let room = 0;
+    for (const s of this.subscribers.values()) room = Math.max(room, s.room());
+    return room;
+  }
+
   lost(count: number, site: LossSite): void {
     if (site === 'kernel') this.lostKernel += count;
     else this.decodeErrors += count;

@@ -105,3 +105,49 @@ test('a failed trace ends the stream with its error after flushing', async () =>
   assert.equal(stream.failedWith?.message, 'boom');
   assert.equal(stream.ended, false);
 });
+
+test('the byte limit drops and announces like the event limit; an empty queue takes one event however large', async () => {
+  const stream = new ControlledStream();
+  const sub = new Subscriber('s1', 'test', stream, { queueEvents: 100, queueBytes: 3000, batchEvents: 100, batchBytes: 1 << 20 });
+  const big = (seq: number): Event => ({ sequence: seq, kind: 'syscall', syscall: { decoded: [{ name: 'buf', str: 'x'.repeat(1000), value: 'str' }] } });
+  stream.full = true;
+  sub.offer(EventChunk.of([big(1)]));
+  await tick(); // written; the transport is now "full"
+  sub.offer(EventChunk.of([big(2), big(3), big(4), big(5)])); // two fit in 3000 bytes
+  assert.equal(sub.counts().lost, 2);
+  stream.release();
+  await tick();
+  sub.offer(EventChunk.of([{ sequence: 6, timestamp_ns: '1', task: { pid: 1 } }]));
+  sub.finish();
+  for (let i = 0; i < 5; i++) await tick();
+  const seqs = stream.all().map((e) => Number(e.sequence));
+  assert.deepEqual(seqs, [1, 2, 3, 5, 6]);
+  assert.deepEqual(stream.all()[3].lost, { count: 2, where: 'subscriber' });
+  const huge = new Subscriber('s2', 'test', new ControlledStream(), { queueEvents: 10, queueBytes: 10, batchEvents: 10, batchBytes: 1 << 20 });
+  huge.offer(EventChunk.of([big(1), big(2)]));
+  assert.equal(huge.counts().lost, 1, 'the first event is taken although it exceeds the byte limit');
+});
+
+test('trace loss notices are queued past a full queue; room() says what still fits', async () => {
+  const stream = new ControlledStream();
+  const sub = new Subscriber('s1', 'test', stream, { queueEvents: 3, batchEvents: 10, batchBytes: 1 << 20 });
+  assert.equal(sub.room(), 3);
+  sub.offer(events(1, 5));
+  assert.equal(sub.room(), 0);
+  sub.notify(EventChunk.of([{ sequence: 6, lost: { count: 9, where: 'kernel' }, kind: 'lost' }]));
+  sub.finish();
+  for (let i = 0; i < 3; i++) await tick();
+  const seen = stream.all();
+  assert.deepEqual(
+    seen.map((e) => [Number(e.sequence), e.kind]),
+    [
+      [1, 'syscall'],
+      [2, 'syscall'],
+      [3, 'syscall'],
+      [5, 'lost'],
+      [6, 'lost'],
+    ],
+  );
+  assert.deepEqual(seen[4].lost, { count: 9, where: 'kernel' });
+  assert.equal(sub.room(), 0, 'a finished subscriber takes nothing');
+});

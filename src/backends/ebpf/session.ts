@@ -31,6 +31,8 @@ export interface EbpfSessionOptions {
 
 /** Records decoded per drain before yielding to the event loop (gRPC must get its turn). */
 const DRAIN_BUDGET = 4096;
+/** Longest StopTrace waits for slow subscribers to take the ring's backlog, in milliseconds. */
+const CLOSE_DRAIN_MS = 3000;
 /** How often kernel loss counters are read, in milliseconds. */
 const STATS_INTERVAL_MS = 100;
 /** Scratch slots per CPU in sct_scratch (one per record-assembling program; bpf/sctrace.bpf.c). */
@@ -54,6 +56,7 @@ export class EbpfSession implements CaptureSession {
   private statsTimer: NodeJS.Timeout | undefined;
   private poller: ReturnType<typeof koffi.node.poll> | undefined;
   private polling = false;
+  private closing: Promise<void> | undefined;
   private closed = false;
 
   private constructor(
@@ -94,11 +97,17 @@ export class EbpfSession implements CaptureSession {
     this.statsTimer.unref();
   }
 
+  /**
+   * A forced wakeup (a burst crossed wakeup_bytes). Readiness is level-triggered (the ring fd
+   * polls readable while it holds any data), so the watch stays off until the next timer tick:
+   * re-armed right away it would fire on every loop turn of a busy trace, draining a few records
+   * at a time at full CPU.
+   */
   private onReadable(): void {
     if (this.closed) return;
     this.poller?.stop();
     this.polling = false;
-    this.drainNow();
+    this.drainNow(false);
   }
 
   private schedule(delayMs: number): void {
@@ -107,27 +116,31 @@ export class EbpfSession implements CaptureSession {
     else this.timer = setTimeout(() => this.drainNow(), delayMs);
   }
 
-  private drainNow(): void {
+  /** Drains one budget; `rearm`: also re-arm the readiness watch when the backlog is gone. */
+  private drainNow(rearm = true): void {
     if (this.timer) clearTimeout(this.timer);
     if (this.immediate) clearImmediate(this.immediate);
     this.timer = undefined;
     this.immediate = undefined;
     if (this.closed) return;
-    const handled = this.drainOnce();
+    // Backpressure: read no more than the subscribers can queue; the rest waits in the ring,
+    // whose overflow the kernel counts (reported as kernel loss) at no decoding cost here.
+    const budget = Math.min(DRAIN_BUDGET, this.sink.demand?.() ?? DRAIN_BUDGET);
+    const handled = budget > 0 ? this.drainOnce(budget) : 0;
     if (this.closed) return;
     if (handled >= DRAIN_BUDGET) {
       this.schedule(0);
       return;
     }
-    if (!this.polling && this.poller) {
+    if (rearm && !this.polling && this.poller) {
       this.poller.start({ readable: true }, () => this.onReadable());
       this.polling = true;
     }
     this.schedule(this.options.pollIntervalMs);
   }
 
-  /** Decodes up to one budget of records and hands them to the sink. */
-  private drainOnce(): number {
+  /** Decodes up to `budget` records and hands them to the sink. */
+  private drainOnce(budget = DRAIN_BUDGET): number {
     let fatal: Error | undefined;
     const handled = this.ring.drain((view, bytes, off, len) => {
       if (fatal) return;
@@ -139,7 +152,7 @@ export class EbpfSession implements CaptureSession {
         if (err instanceof CorruptRecordError) fatal = err;
         else this.sink.lost(1, 'decode');
       }
-    }, DRAIN_BUDGET);
+    }, budget);
     this.flush();
     if (fatal) {
       const error = new BackendError(`ebpf: corrupt record from the kernel: ${fatal.message}`, { cause: fatal });
@@ -176,7 +189,7 @@ export class EbpfSession implements CaptureSession {
     const lost = this.lostKernel();
     if (lost > this.lostKernelReported) {
       // Deliver what was decoded first, so the notice lands where the gap is.
-      this.drainOnce();
+      this.drainOnce(Math.min(DRAIN_BUDGET, this.sink.demand?.() ?? DRAIN_BUDGET));
       this.sink.lost(lost - this.lostKernelReported, 'kernel');
       this.lostKernelReported = lost;
     }
@@ -187,11 +200,15 @@ export class EbpfSession implements CaptureSession {
     return { received: this.received, lostKernel, decodeErrors: this.decodeErrors };
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
+  close(): Promise<void> {
+    this.closing ??= this.doClose();
+    return this.closing;
+  }
+
+  private async doClose(): Promise<void> {
     // Stop producing first, then deliver what is still in the ring, then free.
     this.obj.detachAll();
-    this.drainAll();
+    await this.drainAll();
     this.reportKernelLoss();
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
@@ -202,9 +219,21 @@ export class EbpfSession implements CaptureSession {
     this.obj.close();
   }
 
-  private drainAll(): void {
+  /**
+   * Delivers what is left in the ring at the pace the subscribers take it (a backlog can be a
+   * whole ring when they were the bottleneck), for at most CLOSE_DRAIN_MS; after that, the rest
+   * at once, which overflowing queues drop and count.
+   */
+  private async drainAll(): Promise<void> {
+    const deadline = Date.now() + CLOSE_DRAIN_MS;
     while (this.ring.pendingBytes() > 0) {
-      if (this.drainOnce() === 0) break;
+      const demand = Date.now() < deadline ? (this.sink.demand?.() ?? DRAIN_BUDGET) : DRAIN_BUDGET;
+      if (demand <= 0) {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        continue;
+      }
+      if (this.drainOnce(Math.min(DRAIN_BUDGET, demand)) === 0) break;
+      await new Promise((resolve) => setImmediate(resolve));
     }
   }
 }
