@@ -48,6 +48,10 @@ const volatile bool filter_cgroups = false;
 const volatile bool process_events = false;
 const volatile __u32 string_max = 256;
 const volatile __u64 wakeup_bytes = 1 << 20;
+/* Bytes of a data buffer (SCT_RD_BUFFER reads) delivered per call; 0 reads none. */
+const volatile __u32 buffer_bytes = 0;
+/* Deliver execve environments as string arrays (SCT_RD_ENV reads); otherwise count them. */
+const volatile bool exec_env = false;
 
 #define SCT_STR_DEFAULT 256
 
@@ -69,6 +73,9 @@ enum sct_scratch_slot {
 #define SCT_BLOB_ROOM (sizeof(struct sct_str) + SCT_STR_MAX + 8)
 /* Highest offset at which a blob may start; keeps every access inside the scratch buffer. */
 #define SCT_BLOB_OFF_MAX (SCT_SCRATCH_BYTES - SCT_BLOB_ROOM)
+
+/* Room a string array blob may touch while its last element is read: flags byte, overshoot. */
+#define SCT_STRV_ROOM (1 + SCT_STR_MAX + 2 + 8)
 
 /* The last of six longest blobs behind a syscall record still starts in bounds. */
 _Static_assert(sizeof(struct sct_syscall) + (SCT_MAX_ARGS - 1) * (sizeof(struct sct_str) + SCT_STR_MAX) <=
@@ -97,22 +104,32 @@ struct sct_inflight {
 	__u8 str_mask;
 	__u8 enter_str;
 	__u8 active;
-	__u8 pad;
+	__u8 reads;    /* the syscall has extra reads (sct_syscall_meta.reads) */
+	__u32 inout;   /* SCT_READ_INOUT: the value at entry */
+	__u32 inout_ok;/* ...which could be read */
 };
 
 /*
- * Strings read at entry, as finished blobs ready to be copied behind the syscall record. Two are
- * enough for the calls that need it (execve: filename; execveat: pathname); further string
- * arguments of an enter_str call are not delivered.
+ * Blobs read at entry, finished and ready to be copied behind the syscall record: the strings
+ * (two are enough for the calls that need it, execve's filename and execveat's pathname; further
+ * string arguments of an enter_str call are not delivered), then the entry-time reads (execve's
+ * argv and envp arrays), each at most SCT_STRV_BYTES of text, plus the room the verifier needs
+ * for the last element read of the second array.
  */
 #define SCT_ENTER_STRS 2
-#define SCT_ENTER_STR_BYTES (SCT_ENTER_STRS * (sizeof(struct sct_str) + SCT_STR_MAX))
+#define SCT_ENTER_STR_BYTES                                                                    \
+	(SCT_ENTER_STRS * (sizeof(struct sct_str) + SCT_STR_MAX) +                               \
+	 2 * (sizeof(struct sct_str) + SCT_STRV_BYTES) + SCT_STRV_ROOM)
 struct sct_enter_strs {
 	__u32 bytes; /* of blobs[] in use */
 	__u16 nstr;
 	__u16 pad;
 	__u8 blobs[SCT_ENTER_STR_BYTES];
 };
+
+_Static_assert(sizeof(struct sct_syscall) + SCT_ENTER_STR_BYTES <= SCT_BLOB_OFF_MAX + SCT_BLOB_ROOM,
+	       "parked blobs must fit a scratch buffer behind the record");
+_Static_assert(sizeof(struct sct_enter_strs) <= SCT_SCRATCH_BYTES, "parked blobs are built in scratch");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -133,6 +150,14 @@ struct {
 	__type(key, __u32);
 	__type(value, struct sct_syscall_meta);
 } sct_syscall_tab SEC(".maps");
+
+/* Extra reads per syscall number, for the syscalls whose sct_syscall_meta.reads is set. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SCT_NR_MAX);
+	__type(key, __u32);
+	__type(value, struct sct_syscall_reads);
+} sct_syscall_reads SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -178,13 +203,14 @@ struct {
 } sct_inflight SEC(".maps");
 
 /*
- * Only threads inside an execve/execveat hold an entry, for the length of the call; 256 at once
- * is far beyond what two exec-heavy CPUs produce, and costs 2 MiB preallocated. When it is full
- * the strings are read at exit instead (fine for a failed exec, UNREADABLE after a successful one).
+ * Only threads inside an execve/execveat hold an entry, for the length of the call; 128 at once
+ * is far beyond what two exec-heavy CPUs produce, and costs about 2.6 MiB preallocated. When it
+ * is full the strings are read at exit instead (fine for a failed exec, UNREADABLE after a
+ * successful one).
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 256);
+	__uint(max_entries, 128);
 	__type(key, __u32); /* tid */
 	__type(value, struct sct_enter_strs);
 } sct_enter_strs SEC(".maps");
@@ -381,12 +407,171 @@ static __always_inline __u32 put_user_strs(__u8 *buf, __u32 off, __u8 mask, cons
 }
 
 /*
+ * var = min(var, max) in a form the verifier tracks: clang otherwise drops a clamp it can prove
+ * redundant from the contract (sct_read.max <= SCT_STR_MAX), or turns it into a select whose
+ * bound the verifier does not see.
+ */
+#define clamp_max(var, max) asm volatile("if %0 <= %1 goto +1; %0 = %1" : "+r"(var) : "i"(max))
+
+/* buffer_bytes as the reader uses it: never more than the contract's cap. */
+static __always_inline __u32 buffer_cap(void)
+{
+	return buffer_bytes > SCT_STR_MAX ? SCT_STR_MAX : buffer_bytes;
+}
+
+/*
+ * Appends an SCT_BLOB_BYTES blob for read r (already known to be an SCT_READ_BYTES) of the call
+ * in fl, which returned ret; returns the new end, or off when the read does not apply.
+ */
+static __always_inline __u32 put_bytes(__u8 *buf, __u32 off, const struct sct_read *r,
+				       const struct sct_inflight *fl, __s64 ret, __u16 *nstr)
+{
+	__u8 arg = r->arg, len_arg = r->len_arg, flags = 0;
+	__u64 want = 0, cap = r->max;
+	const void *ptr;
+	__u32 len, v;
+
+	if (arg >= SCT_MAX_ARGS || len_arg >= SCT_MAX_ARGS || off > SCT_BLOB_OFF_MAX)
+		return off;
+	ptr = (const void *)fl->args[arg];
+	if (!ptr || ((r->flags & SCT_RD_SUCCESS) && ret < 0))
+		return off;
+	if (r->flags & SCT_RD_BUFFER) {
+		if (buffer_cap() == 0)
+			return off;
+		if (cap > buffer_cap())
+			cap = buffer_cap();
+	}
+	if ((r->flags & SCT_RD_STRING) && cap > str_cap())
+		cap = str_cap();
+	switch (r->len_from) {
+	case SCT_LEN_FIXED:
+		want = r->max;
+		break;
+	case SCT_LEN_ARG:
+		want = fl->args[len_arg];
+		break;
+	case SCT_LEN_ARG_PTR:
+		if (!fl->args[len_arg] || bpf_probe_read_user(&v, sizeof(v), (const void *)fl->args[len_arg]))
+			return off;
+		want = v;
+		break;
+	case SCT_LEN_RET:
+		want = ret > 0 ? ret : 0;
+		break;
+	default:
+		return off;
+	}
+	if (want > cap) {
+		want = cap;
+		flags = SCT_STR_TRUNCATED;
+	}
+	len = want;
+	/* max is at most SCT_STR_MAX by contract; the verifier must see it (see clamp_max). */
+	clamp_max(len, SCT_STR_MAX);
+	if (len && bpf_probe_read_user(buf + off + sizeof(struct sct_str), len, ptr)) {
+		len = 0;
+		flags = SCT_STR_UNREADABLE;
+	}
+	*nstr += 1;
+	return finish_blob(buf, off, arg, flags | (SCT_BLOB_BYTES << SCT_BLOB_KIND_SHIFT), len);
+}
+
+/* Appends the SCT_BLOB_INOUT blob of read r: fl's entry value, then the value now. */
+static __always_inline __u32 put_inout(__u8 *buf, __u32 off, const struct sct_read *r,
+				       const struct sct_inflight *fl, __u16 *nstr)
+{
+	__u8 arg = r->arg, flags = SCT_BLOB_INOUT << SCT_BLOB_KIND_SHIFT;
+	__u32 *vals;
+
+	if (arg >= SCT_MAX_ARGS || off > SCT_BLOB_OFF_MAX || !fl->args[arg])
+		return off;
+	vals = (__u32 *)(buf + off + sizeof(struct sct_str));
+	vals[0] = fl->inout;
+	*nstr += 1;
+	if (!fl->inout_ok || bpf_probe_read_user(&vals[1], sizeof(vals[1]), (const void *)fl->args[arg]))
+		return finish_blob(buf, off, arg, flags | SCT_STR_UNREADABLE, 0);
+	return finish_blob(buf, off, arg, flags, 2 * sizeof(__u32));
+}
+
+/*
+ * Returns v by way of the u32 at word (scratch memory whose content does not matter then), which
+ * the verifier sees as a value it knows nothing about. Used on offsets right before a point many
+ * paths reach (one per combination of string lengths, or one per read of a bpf_loop): those
+ * paths then arrive in the same state and what follows is verified once instead of once per
+ * path, which otherwise took seconds at load. The code after checks the offset's bound itself.
+ */
+static __always_inline __u32 forget_range(__u32 *word, __u32 v)
+{
+	*(volatile __u32 *)word = v;
+	return *(volatile __u32 *)word;
+}
+
+/*
+ * State of one walk over a call's extra reads (bpf_loop callbacks exit_read and entry_read).
+ * Each read is a callback run, so the verifier checks one read once rather than every
+ * combination of the outcomes of all of them.
+ */
+struct sct_reads_walk {
+	const struct sct_syscall_reads *rd;
+	const struct sct_inflight *fl;
+	__u8 *buf;  /* the record (exit) or the parked struct (entry) */
+	__s64 ret;
+	__u32 off;
+	__u16 nstr;
+};
+
+/* bpf_loop callback: performs exit-time read i (those without SCT_RD_ENTRY). */
+static long exit_read(__u64 i, void *data)
+{
+	struct sct_reads_walk *w = data;
+	const struct sct_read *r;
+
+	if (i >= SCT_READS_MAX)
+		return 1;
+	r = &w->rd->read[i];
+	if (r->kind == SCT_READ_NONE)
+		return 1;
+	if (r->flags & SCT_RD_ENTRY)
+		return 0;
+	if (r->kind == SCT_READ_BYTES)
+		w->off = put_bytes(w->buf, w->off, r, w->fl, w->ret, &w->nstr);
+	else if (r->kind == SCT_READ_INOUT)
+		w->off = put_inout(w->buf, w->off, r, w->fl, &w->nstr);
+	w->off = forget_range(&((struct sct_header *)w->buf)->size, w->off);
+	return 0;
+}
+
+/*
+ * Appends the exit-time extra reads of the call in fl. A call that never returned (no_return)
+ * gets none: its outputs were never written.
+ */
+static __always_inline __u32 put_exit_reads(__u8 *buf, __u32 off, const struct sct_inflight *fl,
+					    __s64 ret, bool no_return, __u16 *nstr)
+{
+	struct sct_reads_walk w = { .fl = fl, .buf = buf, .ret = ret, .nstr = *nstr };
+	__u32 nr = fl->nr;
+
+	if (!fl->reads || no_return)
+		return off;
+	/* The record's size field is free until fill_header sets it. */
+	w.off = forget_range(&((struct sct_header *)buf)->size, off);
+	w.rd = bpf_map_lookup_elem(&sct_syscall_reads, &nr);
+	if (!w.rd)
+		return off;
+	bpf_loop(SCT_READS_MAX, exit_read, &w, 0);
+	*nstr = w.nstr;
+	return w.off;
+}
+
+/*
  * Emits the syscall record of an active in-flight slot from the given scratch slot and drops
  * its parked enter-time strings. The caller idles the in-flight slot.
  */
 static __always_inline void emit_syscall(__u32 slot, const struct sct_inflight *fl, __s64 ret,
 					 __u32 flags)
 {
+	bool no_return = flags & SCT_F_NO_RETURN;
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct sct_enter_strs *parked = NULL;
 	struct sct_syscall *rec;
@@ -394,7 +579,7 @@ static __always_inline void emit_syscall(__u32 slot, const struct sct_inflight *
 	__u16 nstr = 0;
 	__u8 *buf;
 
-	if (fl->enter_str && fl->str_mask)
+	if (fl->enter_str && (fl->str_mask || fl->reads))
 		parked = bpf_map_lookup_elem(&sct_enter_strs, &tid);
 	buf = scratch(slot);
 	if (!buf) {
@@ -414,6 +599,7 @@ static __always_inline void emit_syscall(__u32 slot, const struct sct_inflight *
 	} else if (fl->str_mask) {
 		off = put_user_strs(buf, off, fl->str_mask, fl->args, &nstr, SCT_MAX_ARGS);
 	}
+	off = put_exit_reads(buf, off, fl, ret, no_return, &nstr);
 #pragma unroll
 	for (int i = 0; i < SCT_MAX_ARGS; i++)
 		rec->args[i] = fl->args[i];
@@ -429,7 +615,179 @@ out:
 		bpf_map_delete_elem(&sct_enter_strs, &tid);
 }
 
-/* Parks the string arguments of an execve-like call before the address space can go away. */
+/* End of the parked blob area, as an offset from the start of struct sct_enter_strs. */
+#define SCT_PARKED_END (sizeof(struct sct_enter_strs))
+
+/* State of one string array walk (bpf_loop callbacks count_elem and strv_elem). */
+struct sct_strv_walk {
+	const __u64 *uarr; /* the user array */
+	__u8 *text;        /* STRV: where the blob's bytes go (a scratch map value) */
+	__u32 pos;         /* STRV: bytes written; COUNT: elements counted */
+	__u32 cap;         /* STRV: string_max */
+	__u8 flags;        /* enum sct_str_flags of the whole blob */
+};
+
+/* bpf_loop callback: counts element i of the array; stops at its NULL. */
+static long count_elem(__u64 i, void *data)
+{
+	struct sct_strv_walk *w = data;
+	__u64 p;
+
+	if (bpf_probe_read_user(&p, sizeof(p), &w->uarr[i])) {
+		w->flags = SCT_STR_UNREADABLE;
+		return 1;
+	}
+	if (!p) {
+		w->flags = 0;
+		return 1;
+	}
+	w->pos++;
+	return 0;
+}
+
+/*
+ * Appends an SCT_BLOB_COUNT blob: the element count of the NULL-terminated pointer array at
+ * uarr (user memory), up to SCT_COUNT_MAX. base is the parked struct; returns the new end.
+ */
+static __always_inline __u32 put_count(__u8 *base, __u32 off, __u8 arg, const __u64 *uarr,
+				       __u16 *nstr)
+{
+	struct sct_strv_walk w = { .uarr = uarr, .flags = SCT_STR_TRUNCATED };
+
+	barrier_var(off);
+	if (off > SCT_PARKED_END - sizeof(struct sct_str) - 8)
+		return off;
+	bpf_loop(SCT_COUNT_MAX, count_elem, &w, 0);
+	*(__u32 *)(base + off + sizeof(struct sct_str)) = w.pos;
+	*nstr += 1;
+	return finish_blob(base, off, arg, w.flags | (SCT_BLOB_COUNT << SCT_BLOB_KIND_SHIFT), sizeof(w.pos));
+}
+
+/*
+ * bpf_loop callback: appends element i (one flags byte, the text cut at string_max and at the
+ * blob's remaining room, a NUL); stops at the array's NULL or when the room is used up.
+ */
+static long strv_elem(__u64 i, void *data)
+{
+	struct sct_strv_walk *w = data;
+	__u32 pos = w->pos, el_cap = w->cap, room, tl;
+	__u8 *el;
+	__u64 p;
+	long n;
+
+	if (bpf_probe_read_user(&p, sizeof(p), &w->uarr[i])) {
+		w->flags = i == 0 ? SCT_STR_UNREADABLE : SCT_STR_TRUNCATED;
+		return 1;
+	}
+	if (!p) {
+		w->flags = 0;
+		return 1;
+	}
+	if (pos >= SCT_STRV_BYTES - 2)
+		return 1;
+	room = SCT_STRV_BYTES - 2 - pos;
+	if (el_cap > room)
+		el_cap = room;
+	/*
+	 * Bounds for the verifier: pos < SCT_STRV_BYTES and el_cap < SCT_STRV_BYTES (it is at most
+	 * room, so the masks change nothing). The barriers keep clang from dropping masks it can
+	 * prove redundant but the verifier cannot.
+	 */
+	barrier_var(pos);
+	el = w->text + (pos & (SCT_STRV_BYTES - 1));
+	barrier_var(el_cap);
+	el_cap &= SCT_STRV_BYTES - 1;
+	n = bpf_probe_read_user_str(el + 1, el_cap + 1, (const void *)p);
+	el[0] = 0;
+	if (n <= 0) {
+		el[0] = SCT_STR_UNREADABLE;
+		tl = 0;
+	} else {
+		tl = n - 1;
+		/* A read that filled el_cap bytes may have cut the string; look one further. */
+		if (tl == el_cap) {
+			char next;
+
+			if (!bpf_probe_read_user(&next, 1, (const char *)p + tl) && next)
+				el[0] = SCT_STR_TRUNCATED;
+		}
+	}
+	tl &= SCT_STRV_BYTES - 1;
+	el[1 + tl] = 0;
+	w->pos = pos + 2 + tl;
+	return 0;
+}
+
+/*
+ * Appends an SCT_BLOB_STRV blob for the NULL-terminated string pointer array at uarr (user
+ * memory): up to SCT_STRV_MAX elements and SCT_STRV_BYTES of text, each element cut at
+ * string_max. base is the parked struct; returns the new end.
+ */
+static __always_inline __u32 put_strv(__u8 *base, __u32 off, __u8 arg, const __u64 *uarr,
+				      __u16 *nstr)
+{
+	struct sct_strv_walk w = { .uarr = uarr, .cap = str_cap(), .flags = SCT_STR_TRUNCATED };
+
+	/* The barrier keeps this bound check from being merged away; the verifier needs it. */
+	barrier_var(off);
+	if (off > SCT_PARKED_END - sizeof(struct sct_str) - SCT_STRV_BYTES - SCT_STRV_ROOM)
+		return off;
+	w.text = base + off + sizeof(struct sct_str);
+	bpf_loop(SCT_STRV_MAX, strv_elem, &w, 0);
+	if (w.pos > SCT_STRV_BYTES)
+		w.pos = SCT_STRV_BYTES;
+	*nstr += 1;
+	return finish_blob(base, off, arg, w.flags | (SCT_BLOB_STRV << SCT_BLOB_KIND_SHIFT), w.pos);
+}
+
+/* bpf_loop callback: performs entry-time read i (execve's arrays) into the parked blobs. */
+static long entry_read(__u64 i, void *data)
+{
+	struct sct_reads_walk *w = data;
+	const struct sct_read *r;
+	const __u64 *uarr;
+	__u8 arg;
+
+	if (i >= SCT_READS_MAX)
+		return 1;
+	r = &w->rd->read[i];
+	arg = r->arg;
+	if (r->kind == SCT_READ_NONE)
+		return 1;
+	if (!(r->flags & SCT_RD_ENTRY) || r->kind != SCT_READ_STRV || arg >= SCT_MAX_ARGS)
+		return 0;
+	uarr = (const __u64 *)w->fl->args[arg];
+	if (!uarr)
+		return 0;
+	if ((r->flags & SCT_RD_ENV) && !exec_env)
+		w->off = put_count(w->buf, w->off, arg, uarr, &w->nstr);
+	else
+		w->off = put_strv(w->buf, w->off, arg, uarr, &w->nstr);
+	w->off = forget_range(&((struct sct_enter_strs *)w->buf)->bytes, w->off);
+	return 0;
+}
+
+/* Appends the entry-time extra reads (execve's arrays) of the call in fl to the parked blobs. */
+static __always_inline __u32 put_entry_reads(__u8 *base, __u32 off, const struct sct_inflight *fl,
+					     __u16 *nstr)
+{
+	struct sct_reads_walk w = { .fl = fl, .buf = base, .nstr = *nstr };
+	__u32 nr = fl->nr;
+
+	w.rd = bpf_map_lookup_elem(&sct_syscall_reads, &nr);
+	if (!w.rd)
+		return off;
+	/* The parked struct's byte count is free until park_enter_strings sets it. */
+	w.off = forget_range(&((struct sct_enter_strs *)base)->bytes, off);
+	bpf_loop(SCT_READS_MAX, entry_read, &w, 0);
+	*nstr = w.nstr;
+	return w.off;
+}
+
+/*
+ * Parks the string arguments and entry-time reads of an execve-like call before the address
+ * space can go away.
+ */
 static __always_inline void park_enter_strings(__u32 tid, const struct sct_inflight *fl)
 {
 	struct sct_enter_strs *parked = (struct sct_enter_strs *)scratch(SCT_SLOT_SYS_ENTER);
@@ -440,11 +798,34 @@ static __always_inline void park_enter_strings(__u32 tid, const struct sct_infli
 		return;
 	end = put_user_strs((__u8 *)parked, offsetof(struct sct_enter_strs, blobs), fl->str_mask,
 			    fl->args, &nstr, SCT_ENTER_STRS);
+	if (fl->reads)
+		end = put_entry_reads((__u8 *)parked, end, fl, &nstr);
 	parked->bytes = end - offsetof(struct sct_enter_strs, blobs);
 	parked->nstr = nstr;
 	parked->pad = 0;
 	/* On failure (table full) sys_exit reads the strings instead. */
 	bpf_map_update_elem(&sct_enter_strs, &tid, parked, BPF_ANY);
+}
+
+/* Keeps the entry value of the call's SCT_READ_INOUT read (one per call) in fl. */
+static __always_inline void read_inout_at_entry(struct sct_inflight *fl)
+{
+	__u32 nr = fl->nr;
+	const struct sct_syscall_reads *rd = bpf_map_lookup_elem(&sct_syscall_reads, &nr);
+
+	fl->inout_ok = 0;
+	if (!rd)
+		return;
+#pragma unroll
+	for (int i = 0; i < SCT_READS_MAX; i++) {
+		const struct sct_read *r = &rd->read[i];
+		__u8 arg = r->arg;
+
+		if (r->kind != SCT_READ_INOUT || arg >= SCT_MAX_ARGS || !fl->args[arg])
+			continue;
+		fl->inout_ok = !bpf_probe_read_user(&fl->inout, sizeof(fl->inout), (const void *)fl->args[arg]);
+		return;
+	}
 }
 
 SEC("tp_btf/sys_enter")
@@ -483,8 +864,11 @@ int BPF_PROG(sct_sys_enter, struct pt_regs *regs, long id)
 	fl->nr = nr;
 	fl->str_mask = meta ? meta->str_mask : 0;
 	fl->enter_str = meta ? meta->enter_str : 0;
+	fl->reads = meta ? meta->reads : 0;
 	fl->active = 1;
-	if (fl->enter_str && fl->str_mask)
+	if (fl->reads)
+		read_inout_at_entry(fl);
+	if (fl->enter_str && (fl->str_mask || fl->reads))
 		park_enter_strings(tid, fl);
 	return 0;
 }

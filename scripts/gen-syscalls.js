@@ -2,9 +2,12 @@
 /**
  * Generates src/syscalls/generated/<arch>.ts from the kernel UAPI headers that Debian installs
  * with linux-libc-dev: the syscall numbers (asm/unistd_64.h), the errno names and messages
- * (asm-generic/errno-base.h, errno.h) and the open(2) flag values (asm/fcntl.h over
+ * (asm-generic/errno-base.h, errno.h), the open(2) flag values (asm/fcntl.h over
  * asm-generic/fcntl.h, which differ between architectures: O_DIRECTORY is 0200000 on x86_64 but
- * 040000 on arm64).
+ * 040000 on arm64), and the constant groups the argument decoders render (mmap prot and flags,
+ * clone flags, signals, socket families and types, ...), each from the headers that define it
+ * for the architecture. The socket constants come from glibc's headers (libc6-dev), because the
+ * kernel does not export AF_* and SOCK_* as UAPI.
  *
  * Usage: node scripts/gen-syscalls.js [--arch x86_64] [--include-dir /usr/include] [--out DIR]
  *
@@ -31,7 +34,58 @@ const ARCHES = {
     // First definition wins: the arch header is included before the generic one, whose
     // definitions are all guarded by #ifndef.
     fcntl: ['x86_64-linux-gnu/asm/fcntl.h', 'asm-generic/fcntl.h'],
+    // Headers read for CONSTANT_GROUPS, in include order: an architecture's header comes before
+    // the generic one it overrides (the first definition of a name wins).
+    constants: [
+      'x86_64-linux-gnu/asm/mman.h', 'asm-generic/mman.h', 'asm-generic/mman-common.h', 'linux/mman.h',
+      'linux/sched.h', 'linux/fcntl.h', 'x86_64-linux-gnu/asm/fcntl.h', 'asm-generic/fcntl.h', 'linux/fs.h',
+      'x86_64-linux-gnu/asm/signal.h', 'asm-generic/signal-defs.h', 'asm-generic/resource.h',
+      'x86_64-linux-gnu/asm/prctl.h', 'linux/wait.h', 'linux/futex.h', 'linux/random.h', 'linux/memfd.h',
+      'x86_64-linux-gnu/bits/socket.h', 'x86_64-linux-gnu/bits/socket_type.h', 'linux/in.h',
+      'x86_64-linux-gnu/asm/socket.h', 'asm-generic/socket.h', 'asm-generic/poll.h', 'asm-generic/ioctls.h',
+      'linux/stat.h', 'linux/time.h', 'linux/resource.h', 'linux/close_range.h', 'linux/eventpoll.h',
+      'x86_64-linux-gnu/asm/unistd_64.h',
+    ],
   },
+};
+
+/**
+ * Constant groups for the decoders: group name → the macro (or enum constant) names it holds,
+ * as a pattern. Every name matching a group's pattern in the architecture's `constants` headers
+ * and evaluating to a number is kept; names that are not numbers (casts, function-like macros)
+ * are skipped. Which names a decoder prints, and in what order, is the decoder's business.
+ */
+const CONSTANT_GROUPS = {
+  PROT: /^PROT_[A-Z_]+$/,
+  MAP: /^MAP_[A-Z0-9_]+$/,
+  MREMAP: /^MREMAP_[A-Z_]+$/,
+  MADV: /^MADV_[A-Z_]+$/,
+  CLONE: /^(CLONE_[A-Z_]+|CSIGNAL)$/,
+  AT: /^AT_[A-Z_]+$/,
+  F: /^(F_[A-Z0-9_]+|FD_CLOEXEC)$/,
+  SEEK: /^SEEK_[A-Z]+$/,
+  SIG: /^SIG[A-Z0-9]+$/,
+  SA: /^SA_[A-Z_]+$/,
+  SIGHOW: /^SIG_(BLOCK|UNBLOCK|SETMASK)$/,
+  RLIMIT: /^RLIMIT_[A-Z]+$/,
+  ARCH: /^ARCH_[A-Z0-9_]+$/,
+  WAIT: /^(W[A-Z]+|__W[A-Z]+|P_[A-Z]+)$/,
+  FUTEX: /^FUTEX_[A-Z0-9_]+$/,
+  GRND: /^GRND_[A-Z]+$/,
+  MFD: /^MFD_[A-Z_]+$/,
+  AF: /^AF_[A-Za-z0-9_]+$/,
+  SOCK: /^SOCK_[A-Z_]+$/,
+  IPPROTO: /^IPPROTO_[A-Z0-9_]+$/,
+  MSG: /^MSG_[A-Z_]+$/,
+  SO: /^(SOL_SOCKET|SO_[A-Z_]+)$/,
+  POLL: /^POLL[A-Z]+$/,
+  IOCTL: /^(TC[A-Z0-9]+|TIOC[A-Z0-9]+|FIO[A-Z]+)$/,
+  S_IF: /^S_IF[A-Z]+$/,
+  CLOCK: /^CLOCK_[A-Z_]+$/,
+  RUSAGE: /^RUSAGE_[A-Z]+$/,
+  CLOSE_RANGE: /^CLOSE_RANGE_[A-Z]+$/,
+  EPOLL: /^EPOLL[A-Z_]+$/,
+  STATX: /^STATX_[A-Z_]+$/,
 };
 
 /** open(2) flag macros the decoders render; values come from the headers. */
@@ -134,6 +188,103 @@ function parseOpenFlags(texts, files) {
   return out;
 }
 
+/**
+ * Evaluates a C constant expression of the headers: integer literals (with U/L suffixes), names
+ * already known, parentheses, unary - and ~, and the binary operators + - << >> & ^ |.
+ * Returns undefined for anything else (casts, strings, function-like macros, unknown names).
+ */
+function evalCExpr(text, known) {
+  const tokens = text.match(/0[xX][0-9a-fA-F]+[uUlL]*|\d+[uUlL]*|[A-Za-z_]\w*|<<|>>|\S/g) ?? [];
+  let pos = 0;
+  const peek = () => tokens[pos];
+  const fail = () => {
+    throw new Error('not an expression');
+  };
+  const primary = () => {
+    const t = tokens[pos++];
+    if (t === undefined) fail();
+    if (t === '(') {
+      const v = binary(0);
+      if (tokens[pos++] !== ')') fail();
+      return v;
+    }
+    if (t === '-') return -primary();
+    if (t === '~') return ~primary();
+    if (/^\d/.test(t)) {
+      const digits = t.replace(/[uUlL]+$/, '');
+      if (/^0[xX]/.test(digits)) return BigInt(digits);
+      if (/^0[0-7]+$/.test(digits)) return BigInt(`0o${digits.slice(1)}`);
+      return BigInt(digits);
+    }
+    if (known.has(t)) return known.get(t);
+    return fail();
+  };
+  const PREC = { '|': 1, '^': 2, '&': 3, '<<': 4, '>>': 4, '+': 5, '-': 5 };
+  const binary = (min) => {
+    let left = primary();
+    while (PREC[peek()] !== undefined && PREC[peek()] >= min) {
+      const op = tokens[pos++];
+      const right = binary(PREC[op] + 1);
+      if (op === '|') left |= right;
+      else if (op === '^') left ^= right;
+      else if (op === '&') left &= right;
+      else if (op === '<<') left <<= right;
+      else if (op === '>>') left >>= right;
+      else if (op === '+') left += right;
+      else left -= right;
+    }
+    return left;
+  };
+  try {
+    const value = binary(0);
+    return pos === tokens.length ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Every `#define NAME EXPR` and `NAME = EXPR,` enum constant of the headers, evaluated in order
+ * (first definition wins); then the names of each group. Values that do not fit a double
+ * exactly are refused, since the decoders hold them as numbers.
+ */
+function parseConstants(texts, files) {
+  // First definition of each name wins (include order); definitions may refer to names defined
+  // in a later header (linux/fcntl.h's F_LINUX_SPECIFIC_BASE), so evaluate until nothing changes.
+  const defs = new Map();
+  for (const text of texts) {
+    const body = text.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/\\\n/g, ' ');
+    for (const line of body.split('\n')) {
+      const m = /^\s*#\s*define\s+([A-Za-z_]\w*)\s+(.+?)\s*$/.exec(line) ?? /^\s*([A-Z_][A-Z0-9_]*)\s*=\s*([^,]+?)\s*,?\s*$/.exec(line);
+      if (m && !defs.has(m[1])) defs.set(m[1], m[2]);
+    }
+  }
+  const known = new Map();
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [name, expr] of defs) {
+      if (known.has(name)) continue;
+      const value = evalCExpr(expr, known);
+      if (value !== undefined) {
+        known.set(name, value);
+        changed = true;
+      }
+    }
+  }
+  const out = {};
+  for (const [group, pattern] of Object.entries(CONSTANT_GROUPS)) {
+    const names = {};
+    for (const [name, value] of known) {
+      if (!pattern.test(name)) continue;
+      if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < -BigInt(Number.MAX_SAFE_INTEGER)) continue;
+      names[name] = Number(value);
+    }
+    if (Object.keys(names).length === 0) throw new GenError(`${files.join(', ')}: no constant of group ${group} (${pattern})`);
+    out[group] = names;
+  }
+  return out;
+}
+
 /** The header version, so a reader of the generated file knows which kernel's table it holds. */
 function headerVersion(includeDir) {
   try {
@@ -146,8 +297,8 @@ function headerVersion(includeDir) {
   }
 }
 
-function render(arch, spec, includeDir, syscalls, errnos, openFlags) {
-  const sources = [spec.unistd, ...spec.errno, ...spec.fcntl].map((f) => path.join(includeDir, f));
+function render(arch, spec, includeDir, syscalls, errnos, openFlags, constants) {
+  const sources = [spec.unistd, ...spec.errno, ...spec.fcntl, ...spec.constants].map((f) => path.join(includeDir, f));
   const lines = [
     `// Generated by scripts/gen-syscalls.js from Linux ${headerVersion(includeDir)} UAPI headers; do not edit.`,
     `// Sources: ${sources.join(', ')}`,
@@ -170,6 +321,15 @@ function render(arch, spec, includeDir, syscalls, errnos, openFlags) {
     ...Object.entries(openFlags).map(([name, value]) => `  ${name}: 0o${value.toString(8)},`),
     '} as const;',
     '',
+    '/** Constant groups the argument decoders render, by group; values from the headers. */',
+    'export const CONSTANTS: Readonly<Record<string, Readonly<Record<string, number>>>> = {',
+    ...Object.entries(constants).flatMap(([group, names]) => [
+      `  ${group}: {`,
+      ...Object.entries(names).map(([name, value]) => `    ${name}: ${value < 0 ? '-' : ''}0x${Math.abs(value).toString(16)},`),
+      '  },',
+    ]),
+    '};',
+    '',
   ];
   return lines.join('\n');
 }
@@ -181,7 +341,8 @@ function main() {
   const syscalls = parseSyscalls(readHeader(opts.includeDir, spec.unistd), spec.unistd);
   const errnos = parseErrnos(spec.errno.map((f) => readHeader(opts.includeDir, f)), spec.errno);
   const openFlags = parseOpenFlags(spec.fcntl.map((f) => readHeader(opts.includeDir, f)), spec.fcntl);
-  const text = render(opts.arch, spec, opts.includeDir, syscalls, errnos, openFlags);
+  const constants = parseConstants(spec.constants.map((f) => readHeader(opts.includeDir, f)), spec.constants);
+  const text = render(opts.arch, spec, opts.includeDir, syscalls, errnos, openFlags, constants);
   const outFile = path.join(opts.out, `${opts.arch}.ts`);
   fs.mkdirSync(opts.out, { recursive: true });
   // Rewriting an unchanged file would only defeat incremental builds.

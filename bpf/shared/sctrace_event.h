@@ -6,16 +6,19 @@
  * the BTF of the built object.
  *
  * Every record starts with struct sct_header and is a multiple of 8 bytes long. Variable-length
- * text follows the fixed part as a run of string blobs: struct sct_str, then `len` bytes of text
- * (no NUL), then zero padding up to the next multiple of 8.
+ * data follows the fixed part as a run of blobs: struct sct_str, then `len` bytes, then zero
+ * padding up to the next multiple of 8. A blob's kind (in the high bits of its flags) says what
+ * the bytes are: a string argument (the text, no NUL), raw user memory behind a pointer argument,
+ * a string array, an element count, or a value read at entry and at exit.
  *
  * Versioning: SCT_ABI_VERSION changes whenever a layout below changes incompatibly; readers refuse
- * records of another version.
+ * records of another version. Version 2 added blob kinds (version 1 had string blobs only; their
+ * kind bits were always 0, so a version 1 record reads the same under version 2 rules).
  */
 #ifndef SCTRACE_EVENT_H
 #define SCTRACE_EVENT_H
 
-#define SCT_ABI_VERSION 1
+#define SCT_ABI_VERSION 2
 
 #define SCT_COMM_LEN 16
 #define SCT_MAX_ARGS 6
@@ -25,6 +28,13 @@
 #define SCT_NR_MAX 512
 /* Bytes of an exec's argument area copied into one record. */
 #define SCT_ARGV_BYTES 4096
+/* Extra reads per syscall (struct sct_syscall_reads). */
+#define SCT_READS_MAX 3
+/* A string array blob (argv, envp): at most this many elements and text bytes. */
+#define SCT_STRV_MAX 64
+#define SCT_STRV_BYTES 4096
+/* Elements an envp count covers before it stops (and is marked truncated). */
+#define SCT_COUNT_MAX 1024
 
 enum sct_kind {
 	SCT_KIND_SYSCALL = 1,
@@ -57,21 +67,37 @@ struct sct_header {
 	char comm[SCT_COMM_LEN];
 };
 
-/* sct_str.flags */
+/* sct_str.flags, low bits; the high four bits hold the blob's kind (enum sct_blob_kind). */
 enum sct_str_flags {
-	SCT_STR_TRUNCATED = 1 << 0,  /* longer than string_max; len bytes delivered */
+	SCT_STR_TRUNCATED = 1 << 0,  /* cut: longer than string_max (or the read's cap); len bytes
+				      * delivered. STRV: more elements or bytes than delivered */
 	SCT_STR_UNREADABLE = 1 << 1, /* the pointer could not be read; len is 0 */
 };
 
-/* Header of one string blob: 8 bytes, followed by len bytes of text and padding to 8. */
+#define SCT_BLOB_KIND_SHIFT 4
+
+/* What a blob holds: (sct_str.flags >> SCT_BLOB_KIND_SHIFT). */
+enum sct_blob_kind {
+	SCT_BLOB_STR = 0,   /* a string argument: its text, without the NUL */
+	SCT_BLOB_BYTES = 1, /* raw user memory at pointer argument `arg` */
+	SCT_BLOB_STRV = 2,  /* a string array at argument `arg`: per element one flags byte
+			     * (enum sct_str_flags of that element), its text, a NUL */
+	SCT_BLOB_COUNT = 3, /* a __u32: elements of the string array at `arg` (not delivered) */
+	SCT_BLOB_INOUT = 4, /* two __u32: the value at pointer argument `arg` at entry, at exit */
+};
+
+/* Header of one blob: 8 bytes, followed by len bytes and padding to 8. */
 struct sct_str {
 	__u8 arg;   /* SYSCALL: argument index 0-5. EXEC: 0 filename, 1 argument area */
-	__u8 flags; /* enum sct_str_flags */
+	__u8 flags; /* enum sct_str_flags | kind << SCT_BLOB_KIND_SHIFT */
 	__u16 len;
 	__u32 pad;
 };
 
-/* One completed syscall: 64 + 72 bytes, then nstr string blobs in argument order. */
+/*
+ * One completed syscall: 64 + 72 bytes, then nstr blobs: the string arguments in argument order,
+ * then the extra reads (struct sct_syscall_reads) in read order.
+ */
 struct sct_syscall {
 	struct sct_header hdr;
 	__u64 args[SCT_MAX_ARGS];
@@ -122,7 +148,53 @@ struct sct_syscall_meta {
 	__u8 traced;    /* 1: matched by the syscall filter */
 	__u8 str_mask;  /* bit i: argument i is a user-space string to read */
 	__u8 enter_str; /* 1: read strings at entry (the address space is gone at exit: execve) */
+	__u8 reads;     /* 1: sct_syscall_reads holds extra reads for this syscall */
+};
+
+/* sct_read.kind */
+enum sct_read_kind {
+	SCT_READ_NONE = 0,
+	SCT_READ_BYTES = 1, /* bytes at pointer argument `arg` → an SCT_BLOB_BYTES */
+	SCT_READ_STRV = 2,  /* the NULL-terminated string pointer array at `arg` → SCT_BLOB_STRV */
+	SCT_READ_INOUT = 3, /* the __u32 at pointer `arg`, at entry and at exit → SCT_BLOB_INOUT */
+};
+
+/* sct_read.len_from: how many bytes an SCT_READ_BYTES takes (never more than `max`). */
+enum sct_read_len {
+	SCT_LEN_FIXED = 0,   /* exactly `max` */
+	SCT_LEN_ARG = 1,     /* the value of argument `len_arg` */
+	SCT_LEN_ARG_PTR = 2, /* the __u32 that argument `len_arg` points to, at exit */
+	SCT_LEN_RET = 3,     /* the return value (bytes the call transferred) */
+};
+
+/* sct_read.flags */
+enum sct_read_flags {
+	SCT_RD_SUCCESS = 1 << 0, /* only when the call succeeded (ret >= 0): an output */
+	SCT_RD_BUFFER = 1 << 1,  /* a data buffer: only when buffer_bytes > 0, and at most that */
+	SCT_RD_ENTRY = 1 << 2,   /* at entry (execve's arrays: the address space is replaced) */
+	SCT_RD_ENV = 1 << 3,     /* STRV: an environment: without exec_env only counted
+				  * (an SCT_BLOB_COUNT instead of an SCT_BLOB_STRV) */
+	SCT_RD_STRING = 1 << 4,  /* text (readlink's target): at most string_max bytes */
+};
+
+/* One extra read: 8 bytes. */
+struct sct_read {
+	__u8 kind;     /* enum sct_read_kind; SCT_READ_NONE ends the list */
+	__u8 arg;      /* the pointer argument, 0-5 */
+	__u8 len_from; /* enum sct_read_len */
+	__u8 len_arg;  /* the length argument of SCT_LEN_ARG and SCT_LEN_ARG_PTR */
+	__u16 max;     /* byte cap (SCT_LEN_FIXED: the size); at most SCT_STR_MAX */
+	__u8 flags;    /* enum sct_read_flags */
 	__u8 pad;
+};
+
+/*
+ * Value of the per-syscall table sct_syscall_reads (eBPF), consulted only for syscalls whose
+ * sct_syscall_meta.reads is set: what to read besides the string arguments, e.g. connect's
+ * sockaddr (arg 1, length from arg 2), read's buffer (arg 1, length from the return value).
+ */
+struct sct_syscall_reads {
+	struct sct_read read[SCT_READS_MAX];
 };
 
 #endif /* SCTRACE_EVENT_H */

@@ -19,6 +19,8 @@ export interface PrinterOptions {
   alwaysPrefix?: boolean;
   /** Prefix text lines with the event's wall-clock time, `HH:MM:SS.uuuuuu` (strace -tt). */
   timestamps?: boolean;
+  /** Show what fd arguments and returned fds name, `read(3</etc/hostname>, ...)` (strace -y). */
+  fdPaths?: boolean;
 }
 
 /**
@@ -36,7 +38,7 @@ export class EventPrinter {
   /** One output line for `event`, without the newline. */
   format(event: Event__Output): string {
     if (this.options.format === 'json') return JSON.stringify(event, jsonValue);
-    return this.prefix(event) + formatEventBody(event);
+    return this.prefix(event) + formatEventBody(event, this.options.fdPaths ?? false);
   }
 
   private prefix(event: Event__Output): string {
@@ -58,11 +60,11 @@ function jsonValue(this: unknown, key: string, value: unknown): unknown {
   return raw instanceof Uint8Array ? Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64') : value;
 }
 
-/** The text of one event without prefixes. */
-export function formatEventBody(event: Event__Output): string {
+/** The text of one event without prefixes; `fdPaths` as PrinterOptions.fdPaths. */
+export function formatEventBody(event: Event__Output, fdPaths = false): string {
   switch (event.kind) {
     case 'syscall':
-      return event.syscall ? formatSyscall(event.syscall) : '--- empty syscall event ---';
+      return event.syscall ? formatSyscall(event.syscall, fdPaths) : '--- empty syscall event ---';
     case 'exec':
       return event.exec ? formatExec(event.exec, event.task?.pid ?? 0) : '--- exec ---';
     case 'fork':
@@ -77,17 +79,45 @@ export function formatEventBody(event: Event__Output): string {
   }
 }
 
-/** `name(args) = ret <duration>`, or `name(args) = ?` when the call never returned. */
-export function formatSyscall(call: SyscallEvent__Output): string {
-  const args = formatArgs(call).join(', ');
+/**
+ * `name(args) = ret <duration>`, or `name(args) = ?` when the call never returned. With
+ * `fdPaths`, fds are followed by what they name: `3</etc/hostname>`.
+ */
+export function formatSyscall(call: SyscallEvent__Output, fdPaths = false): string {
+  const args = formatArgs(call, fdPaths).join(', ');
   if (call.no_return) return `${call.name}(${args}) = ?`;
-  return `${call.name}(${args}) = ${formatReturn(call)} <${formatDuration(call.duration_ns)}>`;
+  const ret = formatReturn(call) + (fdPaths && call.ret_fd_path ? fdPath(call.ret_fd_path) : '');
+  return `${call.name}(${args}) = ${ret} <${formatDuration(call.duration_ns)}>`;
 }
 
-/** Decoded arguments when the service gave them, else the raw registers in hex (as strace does for unknown calls). */
-function formatArgs(call: SyscallEvent__Output): string[] {
+/**
+ * strace's argument order where it differs from the kernel's: x86_64's clone takes (flags, newsp,
+ * parent_tidptr, child_tidptr, tls) but strace prints child_stack first and child_tidptr last.
+ */
+const PRINT_ORDER: Readonly<Record<string, readonly string[]>> = {
+  clone: ['newsp', 'clone_flags', 'parent_tidptr', 'tls', 'child_tidptr'],
+};
+
+/**
+ * Decoded arguments when the service gave them, else the raw registers in hex (as strace does
+ * for unknown calls). Arguments the kernel ignores in this call are left out, as strace does.
+ */
+function formatArgs(call: SyscallEvent__Output, fdPaths: boolean): string[] {
   if (call.decoded.length === 0) return call.args.map(hex);
-  return call.decoded.map((arg, i) => formatArg(arg, call.args[i]));
+  let shown = call.decoded.map((arg, i) => ({ arg, raw: call.args[i] })).filter(({ arg }) => !arg.ignored);
+  const order = PRINT_ORDER[call.name];
+  if (order) shown = [...shown].sort((a, b) => rank(order, a.arg.name) - rank(order, b.arg.name));
+  return shown.map(({ arg, raw }) => formatArg(arg, raw) + (fdPaths && arg.fd_path ? fdPath(arg.fd_path) : ''));
+}
+
+function rank(order: readonly string[], name: string): number {
+  const i = order.indexOf(name);
+  return i < 0 ? order.length : i;
+}
+
+/** `</etc/hostname>`: the path escaped as in a quoted string, without the quotes. */
+function fdPath(path: string): string {
+  return `<${quoteString(path).slice(1, -1)}>`;
 }
 
 /**

@@ -3,41 +3,16 @@
  * Kept apart from printer.ts so the event layout and the value syntax can be read separately.
  */
 import { constants } from 'node:os';
-
-/** Characters strace prints with a C escape instead of octal. */
-const C_ESCAPES: Readonly<Record<number, string>> = {
-  0x09: '\\t',
-  0x0a: '\\n',
-  0x0b: '\\v',
-  0x0c: '\\f',
-  0x0d: '\\r',
-  0x22: '\\"',
-  0x5c: '\\\\',
-};
+import { quoteText } from '../../src/syscalls/decoders/quote';
 
 /**
  * Quotes a string argument like strace: printable ASCII as is, C escapes where they exist, every
  * other byte (including each byte of a UTF-8 sequence, as strace does) as an octal escape.
- * `truncated` appends strace's `...` after the closing quote.
+ * `truncated` appends strace's `...` after the closing quote. The service renders buffers with
+ * the same code (src/syscalls/decoders/quote.ts).
  */
 export function quoteString(value: string, truncated = false): string {
-  const bytes = Buffer.from(value, 'utf8');
-  let out = '"';
-  for (let i = 0; i < bytes.length; i++) {
-    const byte = bytes[i];
-    const escape = C_ESCAPES[byte];
-    if (escape !== undefined) out += escape;
-    else if (byte >= 0x20 && byte < 0x7f) out += String.fromCharCode(byte);
-    else out += octalEscape(byte, bytes[i + 1]);
-  }
-  return `${out}"${truncated ? '...' : ''}`;
-}
-
-/** Shortest octal escape, padded to three digits only where a following digit would join it. */
-function octalEscape(byte: number, next: number | undefined): string {
-  const nextIsOctalDigit = next !== undefined && next >= 0x30 && next <= 0x37;
-  const digits = byte.toString(8);
-  return `\\${nextIsOctalDigit ? digits.padStart(3, '0') : digits}`;
+  return quoteText(value, truncated);
 }
 
 /** A uint64 carried as a decimal string, in hex (`0x7ffd1234`); non-numbers pass through. */

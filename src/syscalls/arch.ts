@@ -25,10 +25,18 @@ export interface ArchTables {
   readonly syscallNumbers: ReadonlyArray<readonly [string, number]>;
   readonly errnos: readonly ErrnoEntry[];
   readonly openFlags: OpenFlagValues;
+  /** Header constants the decoders render, by group (PROT, MAP, CLONE, SIG, AF, ...). */
+  readonly constants: Readonly<Record<string, Readonly<Record<string, number>>>>;
 }
 
 const TABLES: Readonly<Record<string, ArchTables>> = {
-  x86_64: { arch: x86_64.ARCH, syscallNumbers: x86_64.SYSCALL_NUMBERS, errnos: x86_64.ERRNOS, openFlags: x86_64.OPEN_FLAGS },
+  x86_64: {
+    arch: x86_64.ARCH,
+    syscallNumbers: x86_64.SYSCALL_NUMBERS,
+    errnos: x86_64.ERRNOS,
+    openFlags: x86_64.OPEN_FLAGS,
+    constants: x86_64.CONSTANTS,
+  },
 };
 
 /** No generated tables exist for the architecture. */

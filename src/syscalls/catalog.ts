@@ -9,10 +9,14 @@ import type { SyscallEvent } from '../api/generated/sctrace/v1/SyscallEvent';
 import { archName, archTables, type ArchTables } from './arch';
 import { integerKind, isSignedType, isStringArg, readsStringsAtEntry, ValueKind } from './argtypes';
 import { canonicalClass, SYSCALL_CLASSES } from './classes';
-import { defaultDecoders, type ArgDecoder, type DecoderRegistry } from './decoders';
+import { defaultDecoders, type ArgDecoder, type CallView, type DecoderRegistry } from './decoders';
+import { DATA_BUFFERS } from './decoders/io';
 import { ErrnoTable } from './errno';
+import { fdPlan, isFdArg, type FdPlan } from './fdeffects';
+import { FdState } from './fdstate';
+import { encodeReads, syscallReads, type KernelRead } from './reads';
 import { ensureTracefs, loadSyscallFormats, type SyscallFormat } from './tracefs';
-import type { RawString, RawSyscall, SyscallArgInfo, SyscallInfo, SyscallResolver } from './types';
+import type { RawBlob, RawSyscall, SyscallArgInfo, SyscallInfo, SyscallResolver, TraceState } from './types';
 
 /** The running architecture's kernel name (x86_64, aarch64); defined in arch.ts. */
 export { archName } from './arch';
@@ -41,6 +45,10 @@ interface ArgPlan {
   type: string;
   kind: ValueKind;
   symbolic: ArgDecoder | null;
+  /** A file descriptor: rendered signed, with SyscallArg.fd_path from the trace's FdState. */
+  fd: boolean;
+  /** A data buffer: its delivered bytes go to SyscallArg.buffer. */
+  dataBuffer: boolean;
 }
 
 /** Per-syscall decode work, fixed at load. */
@@ -50,7 +58,15 @@ interface DecodePlan {
   /** Raw registers to report: the argument count, or all six when the kernel gave no metadata. */
   nargs: number;
   args: ArgPlan[];
+  /** How the call changes the trace's fd table, and whether it returns an fd. */
+  fds: FdPlan;
 }
+
+/** The blobs of a record without any. */
+const NO_BLOBS: ReadonlyMap<number, RawBlob> = new Map();
+const NO_FDS: FdPlan = { effect: null, returnsFd: null };
+/** Data buffer arguments, "syscall.arg". */
+const DATA_BUFFER_ARGS: ReadonlySet<string> = new Set(DATA_BUFFERS.map(([syscall, arg]) => `${syscall}.${arg}`));
 
 /** Options of SyscallCatalog.load. */
 export interface CatalogLoadOptions {
@@ -162,17 +178,22 @@ export class SyscallCatalog implements SyscallResolver {
   /**
    * Builds the SyscallEvent for a raw record: 64-bit values as decimal strings, errno_name for
    * returns in [-4095, -1], one SyscallArg per argument the kernel describes. An unknown number
-   * is named syscall_<nr> and reports all six registers. Called per event; the work per
-   * argument was planned at load.
+   * is named syscall_<nr> and reports all six registers. With the trace's state (from
+   * newTraceState), fd arguments and returned fds get their paths, and the call's effect on
+   * the fd table is recorded: arguments are resolved before the effect (close(3) shows what 3
+   * was), the returned fd after it. Called per event; the work per argument was planned at load.
    */
-  decode(raw: RawSyscall): SyscallEvent {
+  decode(raw: RawSyscall, state?: TraceState): SyscallEvent {
     const plan = this.plans[raw.nr] ?? this.unknownPlan(raw.nr);
     const regs = raw.args;
     const args = new Array<string>(plan.nargs);
     for (let i = 0; i < plan.nargs; i++) args[i] = (regs[i] ?? 0n).toString();
+    const call: CallView = { args: regs, ret: raw.ret, noReturn: raw.noReturn, strings: raw.strings, blobs: raw.blobs ?? NO_BLOBS };
+    const fds = state instanceof FdState ? state : undefined;
+    const pid = raw.pid ?? 0;
     const decoded = new Array<SyscallArg>(plan.args.length);
-    for (let i = 0; i < plan.args.length; i++) decoded[i] = decodeArg(plan.args[i], regs, raw.strings);
-    return {
+    for (let i = 0; i < plan.args.length; i++) decoded[i] = decodeArg(plan.args[i], call, fds, pid);
+    const event: SyscallEvent = {
       nr: raw.nr,
       name: plan.name,
       args,
@@ -183,12 +204,25 @@ export class SyscallCatalog implements SyscallResolver {
       no_return: raw.noReturn,
       arch: this.arch,
     };
+    if (fds) {
+      plan.fds.effect?.(call, pid, fds);
+      if (plan.fds.returnsFd && raw.ret >= 0n && !raw.noReturn && plan.fds.returnsFd(call)) {
+        const path = fds.path(pid, Number(raw.ret));
+        if (path !== '') event.ret_fd_path = path;
+      }
+    }
+    return event;
+  }
+
+  /** A fresh fd-path state for one trace (SyscallArg.fd_path, SyscallEvent.ret_fd_path). */
+  newTraceState(): TraceState {
+    return new FdState();
   }
 
   private unknownPlan(nr: number): DecodePlan {
     let plan = this.unknownPlans.get(nr);
     if (!plan) {
-      plan = { nr, name: `syscall_${nr}`, nargs: MAX_ARGS, args: [] };
+      plan = { nr, name: `syscall_${nr}`, nargs: MAX_ARGS, args: [], fds: NO_FDS };
       if (this.unknownPlans.size < UNKNOWN_PLAN_CACHE_LIMIT) this.unknownPlans.set(nr, plan);
     }
     return plan;
@@ -200,45 +234,82 @@ function argInfo(syscall: string, name: string, type: string): SyscallArgInfo {
 }
 
 function buildPlan(info: SyscallInfo, hasMetadata: boolean, tables: ArchTables, decoders: DecoderRegistry): DecodePlan {
-  const args = info.args.map(
-    (a, index): ArgPlan => ({
+  const args = info.args.map((a, index): ArgPlan => {
+    const fd = isFdArg(info.name, a.name, a.type);
+    return {
       index,
       name: a.name,
       type: a.type,
-      kind: a.isString ? ValueKind.Str : integerKind(a.type),
+      // strace prints fds as ints whatever the kernel's parameter type (close(-1), not 4294967295).
+      kind: a.isString ? ValueKind.Str : fd ? ValueKind.Int32 : integerKind(a.type),
       symbolic: decoders.bind({ syscall: info.name, argIndex: index, args: info.args, tables }),
-    }),
-  );
-  return { nr: info.nr, name: info.name, nargs: hasMetadata ? info.args.length : MAX_ARGS, args };
+      fd,
+      dataBuffer: DATA_BUFFER_ARGS.has(`${info.name}.${a.name}`),
+    };
+  });
+  return { nr: info.nr, name: info.name, nargs: hasMetadata ? info.args.length : MAX_ARGS, args, fds: fdPlan(info.name, info.args, tables) };
 }
+
+/** AT_FDCWD, which has no path of its own. */
+const AT_FDCWD = -100;
 
 /**
  * One SyscallArg. Integers are cut to the width the kernel reads (an int argument ignores the
  * register's upper half, which user space may leave dirty); SyscallEvent.args keeps the full
- * register.
+ * register. Fields beyond the value are set only when they say something, to keep events small.
  */
-function decodeArg(p: ArgPlan, regs: readonly bigint[], strings: ReadonlyMap<number, RawString>): SyscallArg {
-  const reg = regs[p.index] ?? 0n;
-  const symbolic = p.symbolic === null ? '' : p.symbolic(regs);
+function decodeArg(p: ArgPlan, call: CallView, fds: FdState | undefined, pid: number): SyscallArg {
+  const reg = call.args[p.index] ?? 0n;
+  const rendered = p.symbolic === null ? '' : p.symbolic(call.args, call);
+  const symbolic = rendered ?? '';
+  let arg: SyscallArg;
   switch (p.kind) {
     case ValueKind.Str: {
-      const s = strings.get(p.index);
+      const s = call.strings.get(p.index);
       if (s) {
-        return { name: p.name, type: p.type, str: s.text, value: 'str', truncated: s.truncated, unreadable: s.unreadable, symbolic };
+        arg = { name: p.name, type: p.type, str: s.text, value: 'str', truncated: s.truncated, unreadable: s.unreadable, symbolic };
+      } else {
+        // Not captured (NULL, or the string budget ran out): the pointer is all there is.
+        arg = { name: p.name, type: p.type, uint: reg.toString(), value: 'uint', truncated: false, unreadable: false, symbolic: reg === 0n ? 'NULL' : symbolic };
       }
-      // Not captured (NULL, or the string budget ran out): the pointer is all there is.
-      return { name: p.name, type: p.type, uint: reg.toString(), value: 'uint', truncated: false, unreadable: false, symbolic: reg === 0n ? 'NULL' : symbolic };
+      break;
     }
     case ValueKind.Int32:
-      return intArg(p, BigInt.asIntN(32, reg), symbolic);
+      arg = intArg(p, BigInt.asIntN(32, reg), symbolic);
+      break;
     case ValueKind.Int64:
-      return intArg(p, BigInt.asIntN(64, reg), symbolic);
+      arg = intArg(p, BigInt.asIntN(64, reg), symbolic);
+      break;
     case ValueKind.Uint16:
-      return uintArg(p, BigInt.asUintN(16, reg), symbolic);
+      arg = uintArg(p, BigInt.asUintN(16, reg), symbolic);
+      break;
     case ValueKind.Uint32:
-      return uintArg(p, BigInt.asUintN(32, reg), symbolic);
+      arg = uintArg(p, BigInt.asUintN(32, reg), symbolic);
+      break;
     default:
-      return uintArg(p, reg, symbolic);
+      arg = uintArg(p, reg, symbolic);
+  }
+  if (rendered === null) arg.ignored = true;
+  if (p.fd && fds) {
+    const fd = Number(BigInt.asIntN(32, reg));
+    if (fd >= 0 && fd !== AT_FDCWD) {
+      const path = fds.path(pid, fd);
+      if (path !== '') arg.fd_path = path;
+    }
+  }
+  const blob = call.blobs.get(p.index);
+  if (blob !== undefined) addBlob(arg, p, blob);
+  return arg;
+}
+
+/** The raw side of a kernel read: a data buffer's bytes, a string array's items. */
+function addBlob(arg: SyscallArg, p: ArgPlan, blob: RawBlob): void {
+  if (blob.kind === 'bytes' && p.dataBuffer && !blob.unreadable) {
+    arg.buffer = Buffer.from(blob.data.buffer, blob.data.byteOffset, blob.data.byteLength);
+    arg.truncated = blob.truncated;
+  } else if (blob.kind === 'strv' && !blob.unreadable) {
+    arg.items = blob.items;
+    arg.truncated = blob.truncated || blob.cut.includes(true);
   }
 }
 
@@ -259,6 +330,21 @@ export interface KernelSyscallMeta {
   strMask: number;
   /** Read the strings at entry (SyscallInfo.readStringsAtEntry). */
   enterStr: boolean;
+  /**
+   * Extra reads (struct sct_syscall_reads; src/syscalls/reads.ts): sockaddrs, stat buffers,
+   * execve's argv, data buffers. Empty for most syscalls.
+   */
+  reads: KernelRead[];
+}
+
+/** The struct sct_syscall_meta value of an entry (sct_syscall_tab): traced, str_mask, enter_str, reads. */
+export function encodeSyscallMeta(m: KernelSyscallMeta): Uint8Array {
+  return Uint8Array.of(m.traced ? 1 : 0, m.strMask, m.enterStr ? 1 : 0, m.reads.length > 0 ? 1 : 0);
+}
+
+/** The struct sct_syscall_reads value of an entry (sct_syscall_reads), for entries with reads. */
+export function encodeSyscallReads(m: KernelSyscallMeta): Uint8Array {
+  return encodeReads(m.reads);
 }
 
 /** SCT_NR_MAX in bpf/shared/sctrace_event.h: the size of the kernel's per-syscall table. */
@@ -278,7 +364,13 @@ export function kernelMeta(resolver: SyscallResolver, traced: number[] | null): 
     if (info) {
       for (let i = 0; i < info.args.length && i < MAX_ARGS; i++) if (info.args[i].isString) strMask |= 1 << i;
     }
-    out.push({ nr, traced: wanted === null || wanted.has(nr), strMask, enterStr: info?.readStringsAtEntry ?? false });
+    out.push({
+      nr,
+      traced: wanted === null || wanted.has(nr),
+      strMask,
+      enterStr: info?.readStringsAtEntry ?? false,
+      reads: info ? syscallReads(info.name, info.args) : [],
+    });
   }
   return out;
 }

@@ -34,6 +34,22 @@ export interface RawString {
   unreadable: boolean;
 }
 
+/**
+ * Memory behind a pointer argument, as an extra kernel read delivered it (see
+ * src/syscalls/reads.ts for which syscalls have which):
+ * - bytes: raw user memory (a sockaddr, a struct stat, the first bytes of a data buffer);
+ *   truncated when the call's length was more than the read's cap.
+ * - strv: a string array (execve's argv); `cut[i]` when element i was cut at string_max,
+ *   truncated when elements were left out.
+ * - count: only the number of elements of a string array (execve's envp without exec_env).
+ * - inout: a length the call reads and writes (accept's *addrlen): its value before and after.
+ */
+export type RawBlob =
+  | { kind: 'bytes'; data: Uint8Array; truncated: boolean; unreadable: boolean }
+  | { kind: 'strv'; items: string[]; cut: boolean[]; truncated: boolean; unreadable: boolean }
+  | { kind: 'count'; count: number; truncated: boolean; unreadable: boolean }
+  | { kind: 'inout'; before: number; after: number; unreadable: boolean };
+
 /** A completed syscall as a backend read it, before naming and decoding. */
 export interface RawSyscall {
   nr: number;
@@ -43,6 +59,23 @@ export interface RawSyscall {
   noReturn: boolean;
   /** String arguments by argument index. */
   strings: Map<number, RawString>;
+  /** Extra reads by pointer argument index; absent when the record had none. */
+  blobs?: ReadonlyMap<number, RawBlob>;
+  /** The calling thread: thread-group id and thread id (for per-trace state such as fd paths). */
+  pid?: number;
+  tid?: number;
+}
+
+/**
+ * Decode state of one trace, for renderings that depend on earlier events (which path an fd
+ * names). Made by SyscallResolver.newTraceState for each trace and fed that trace's records in
+ * order; SyscallResolver.decode reads and updates it. Not shared between traces.
+ */
+export interface TraceState {
+  /** Process `parent` forked process `child` (a fork record; a clone's return does the same). */
+  onFork(parent: number, child: number): void;
+  /** Process `pid` ended (its last thread exited). */
+  onExit(pid: number): void;
 }
 
 /** Resolves names and decodes records; one per process, built at start-up. */
@@ -55,6 +88,12 @@ export interface SyscallResolver {
   byName(name: string): SyscallInfo | undefined;
   /** Names a TraceSpec.syscalls entry resolves to (a name, or later a %class); empty if unknown. */
   resolve(nameOrClass: string): SyscallInfo[];
-  /** Builds the SyscallEvent message for a raw record. */
-  decode(raw: RawSyscall): SyscallEvent;
+  /**
+   * Builds the SyscallEvent message for a raw record. With `state` (one trace's, see
+   * newTraceState), also resolves fd arguments to paths and records the fds the call opened or
+   * closed.
+   */
+  decode(raw: RawSyscall, state?: TraceState): SyscallEvent;
+  /** A fresh decode state for one trace; optional for resolvers without per-trace renderings. */
+  newTraceState?(): TraceState;
 }

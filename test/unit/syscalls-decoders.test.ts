@@ -8,7 +8,7 @@ import { archName, archTables } from '../../src/syscalls/arch';
 import { integerKind, isSignedType, isStringArg, ValueKind } from '../../src/syscalls/argtypes';
 import { canonicalClass, SYSCALL_CLASSES } from '../../src/syscalls/classes';
 import { kernelMeta, SyscallCatalog } from '../../src/syscalls/catalog';
-import { defaultDecoders, DecoderRegistry } from '../../src/syscalls/decoders';
+import { defaultDecoders, DecoderRegistry, type CallView } from '../../src/syscalls/decoders';
 import { dirfdDecoder } from '../../src/syscalls/decoders/fd';
 import { formatMode, formatOpenFlags, openModeDecoder } from '../../src/syscalls/decoders/open';
 import { ErrnoTable } from '../../src/syscalls/errno';
@@ -17,6 +17,11 @@ import type { RawSyscall, SyscallInfo, SyscallResolver } from '../../src/syscall
 
 const X86 = archTables('x86_64');
 const F = X86.openFlags;
+
+/** A call with these registers and nothing else delivered (no blobs, return 0). */
+function callOf(args: readonly bigint[], extra: Partial<CallView> = {}): CallView {
+  return { args, ret: 0n, noReturn: false, strings: new Map(), blobs: new Map(), ...extra };
+}
 
 test('open flags render in strace order and spelling', () => {
   assert.equal(formatOpenFlags(0, F), 'O_RDONLY');
@@ -46,19 +51,19 @@ test('modes render like strace %#03o', () => {
 
 test('mode renders only when O_CREAT or O_TMPFILE make the kernel use it', () => {
   const mode = openModeDecoder(3, F, 2);
-  assert.equal(mode([0n, 0n, BigInt(F.O_RDONLY), 0o644n]), '');
-  assert.equal(mode([0n, 0n, BigInt(F.O_WRONLY | F.O_CREAT), 0o600n]), '0600');
-  assert.equal(mode([0n, 0n, BigInt(F.O_RDWR | F.O_TMPFILE), 0o600n]), '0600');
-  assert.equal(openModeDecoder(1, F, null)([0n, 0o664n]), '0664'); // creat
+  assert.equal(mode([0n, 0n, BigInt(F.O_RDONLY), 0o644n], callOf([0n, 0n, BigInt(F.O_RDONLY), 0o644n])), null, 'ignored: not printed');
+  assert.equal(mode([0n, 0n, BigInt(F.O_WRONLY | F.O_CREAT), 0o600n], callOf([0n, 0n, BigInt(F.O_WRONLY | F.O_CREAT), 0o600n])), '0600');
+  assert.equal(mode([0n, 0n, BigInt(F.O_RDWR | F.O_TMPFILE), 0o600n], callOf([0n, 0n, BigInt(F.O_RDWR | F.O_TMPFILE), 0o600n])), '0600');
+  assert.equal(openModeDecoder(1, F, null)([0n, 0o664n], callOf([0n, 0o664n])), '0664'); // creat
 });
 
 test('dirfd is AT_FDCWD only for a 32-bit -100, whatever the upper half holds', () => {
   const d = dirfdDecoder(0);
-  assert.equal(d([0xffffff9cn]), 'AT_FDCWD');
-  assert.equal(d([0xffffffffffffff9cn]), 'AT_FDCWD');
-  assert.equal(d([0x12345678ffffff9cn]), 'AT_FDCWD');
-  assert.equal(d([3n]), '');
-  assert.equal(d([0xffffffffn]), '');
+  assert.equal(d([0xffffff9cn], callOf([0xffffff9cn])), 'AT_FDCWD');
+  assert.equal(d([0xffffffffffffff9cn], callOf([0xffffffffffffff9cn])), 'AT_FDCWD');
+  assert.equal(d([0x12345678ffffff9cn], callOf([0x12345678ffffff9cn])), 'AT_FDCWD');
+  assert.equal(d([3n], callOf([3n])), '');
+  assert.equal(d([0xffffffffn], callOf([0xffffffffn])), '');
 });
 
 test('the registry binds exact names before any-syscall names and refuses duplicates', () => {
@@ -66,8 +71,8 @@ test('the registry binds exact names before any-syscall names and refuses duplic
     .register('*', 'fd', () => () => 'any')
     .register('close', 'fd', () => () => 'close');
   const args = [{ name: 'fd', type: 'unsigned int', isString: false, signed: false }];
-  assert.equal(reg.bind({ syscall: 'close', argIndex: 0, args, tables: X86 })?.([3n]), 'close');
-  assert.equal(reg.bind({ syscall: 'dup', argIndex: 0, args, tables: X86 })?.([3n]), 'any');
+  assert.equal(reg.bind({ syscall: 'close', argIndex: 0, args, tables: X86 })?.([3n], callOf([3n])), 'close');
+  assert.equal(reg.bind({ syscall: 'dup', argIndex: 0, args, tables: X86 })?.([3n], callOf([3n])), 'any');
   assert.throws(() => reg.register('close', 'fd', () => null), /already registered/);
   assert.ok(defaultDecoders().keys().includes('openat.flags'));
 });
@@ -166,7 +171,8 @@ test('catalog without tracefs: widths, NULL strings, missing metadata, unknown n
   // Upper register halves are ignored for 32-bit arguments; SyscallEvent.args keeps them.
   const w = c.decode(raw(1, [0xdead00000001n, 0x1000n, 5n, 0n, 0n, 0n], 5n));
   assert.deepEqual(w.args, [String(0xdead00000001n), '4096', '5']);
-  assert.deepEqual(w.decoded?.map((a) => [a.name, a.value, a.uint ?? a.int]), [['fd', 'uint', '1'], ['buf', 'uint', '4096'], ['count', 'uint', '5']]);
+  // fds are ints whatever the kernel's type says, as strace prints them.
+  assert.deepEqual(w.decoded?.map((a) => [a.name, a.value, a.uint ?? a.int]), [['fd', 'int', '1'], ['buf', 'uint', '4096'], ['count', 'uint', '5']]);
 
   const l = c.decode(raw(8, [3n, 0xfffffffffffffff6n, 2n, 0n, 0n, 0n], -22n));
   assert.equal(l.decoded?.[1].int, '-10');
@@ -203,10 +209,10 @@ test('kernelMeta from any resolver', () => {
   const resolver: Pick<SyscallResolver, 'byNumber'> = { byNumber: (nr) => table.find((s) => s.nr === nr) };
   const meta = kernelMeta(resolver as SyscallResolver, [59]);
   assert.equal(meta.length, 512);
-  assert.deepEqual(meta[2], { nr: 2, traced: false, strMask: 1, enterStr: false });
-  assert.deepEqual(meta[59], { nr: 59, traced: true, strMask: 1, enterStr: true });
-  assert.deepEqual(meta[264], { nr: 264, traced: false, strMask: 0b1010, enterStr: false });
-  assert.deepEqual(meta[3], { nr: 3, traced: false, strMask: 0, enterStr: false });
+  assert.deepEqual(meta[2], { nr: 2, traced: false, strMask: 1, enterStr: false, reads: [] });
+  assert.deepEqual(meta[59], { nr: 59, traced: true, strMask: 1, enterStr: true, reads: [] });
+  assert.deepEqual(meta[264], { nr: 264, traced: false, strMask: 0b1010, enterStr: false, reads: [] });
+  assert.deepEqual(meta[3], { nr: 3, traced: false, strMask: 0, enterStr: false, reads: [] });
 });
 
 test('archName maps Node names to kernel names', () => {

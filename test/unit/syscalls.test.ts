@@ -6,7 +6,8 @@
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { kernelMeta, SyscallCatalog } from '../../src/syscalls/catalog';
+import { encodeSyscallMeta, encodeSyscallReads, kernelMeta, SyscallCatalog } from '../../src/syscalls/catalog';
+import { ReadFlag, ReadKind, ReadLen } from '../../src/syscalls/reads';
 import type { RawString, RawSyscall } from '../../src/syscalls/types';
 
 let loaded: { catalog: SyscallCatalog } | { error: Error } | undefined;
@@ -126,7 +127,8 @@ test('decodes openat(AT_FDCWD, "/etc/hostname", O_RDONLY|O_CLOEXEC) = 3', (t) =>
     { name: 'dfd', type: 'int', int: '-100', value: 'int', truncated: false, unreadable: false, symbolic: 'AT_FDCWD' },
     { name: 'filename', type: 'const char *', str: '/etc/hostname', value: 'str', truncated: false, unreadable: false, symbolic: '' },
     { name: 'flags', type: 'int', int: '524288', value: 'int', truncated: false, unreadable: false, symbolic: 'O_RDONLY|O_CLOEXEC' },
-    { name: 'mode', type: 'umode_t', uint: '0', value: 'uint', truncated: false, unreadable: false, symbolic: '' },
+    // Without O_CREAT the kernel ignores mode and strace does not print it.
+    { name: 'mode', type: 'umode_t', uint: '0', value: 'uint', truncated: false, unreadable: false, symbolic: '', ignored: true },
   ]);
 });
 
@@ -164,7 +166,34 @@ test('kernelMeta carries string masks and entry reads for the kernel table', (t)
   assert.equal(all[1].strMask, 0); // write: buf is not a string
   assert.equal(all[c.byName('renameat2')!.nr].strMask, 0b1010);
   assert.equal(all[c.byName('mount')!.nr].strMask, 0b111);
-  assert.deepEqual(all[59], { nr: 59, traced: true, strMask: 0b1, enterStr: true }); // execve
+  // execve: filename at entry, argv read at entry, envp counted (or read with exec_env).
+  assert.deepEqual(all[59], {
+    nr: 59,
+    traced: true,
+    strMask: 0b1,
+    enterStr: true,
+    reads: [
+      { kind: ReadKind.STRV, arg: 1, lenFrom: ReadLen.FIXED, lenArg: 0, max: 4096, flags: ReadFlag.ENTRY },
+      { kind: ReadKind.STRV, arg: 2, lenFrom: ReadLen.FIXED, lenArg: 0, max: 4096, flags: ReadFlag.ENTRY | ReadFlag.ENV },
+    ],
+  });
+  // connect: the sockaddr, its length from addrlen's value.
+  assert.deepEqual(all[c.byName('connect')!.nr].reads, [{ kind: ReadKind.BYTES, arg: 1, lenFrom: ReadLen.ARG, lenArg: 2, max: 128, flags: 0 }]);
+  // accept4: the sockaddr it fills, sized by *addrlen, and *addrlen before and after.
+  assert.deepEqual(all[c.byName('accept4')!.nr].reads, [
+    { kind: ReadKind.BYTES, arg: 1, lenFrom: ReadLen.ARG_PTR, lenArg: 2, max: 128, flags: ReadFlag.SUCCESS },
+    { kind: ReadKind.INOUT, arg: 2, lenFrom: ReadLen.FIXED, lenArg: 0, max: 4 },
+  ].map((r) => ({ flags: 0, ...r })));
+  // recvfrom: the data buffer (opt-in), the source sockaddr and its length: three reads.
+  assert.equal(all[c.byName('recvfrom')!.nr].reads.length, 3);
+  // read: the bytes it returned, only with buffer_bytes.
+  assert.deepEqual(all[0].reads, [{ kind: ReadKind.BYTES, arg: 1, lenFrom: ReadLen.RET, lenArg: 0, max: 4096, flags: ReadFlag.BUFFER | ReadFlag.SUCCESS }]);
+  assert.deepEqual(all[c.byName('newfstatat')!.nr].reads, [{ kind: ReadKind.BYTES, arg: 2, lenFrom: ReadLen.FIXED, lenArg: 0, max: 144, flags: ReadFlag.SUCCESS }]);
+  assert.deepEqual(all[c.byName('getpid')!.nr].reads, []);
+  // The encoded table entries.
+  assert.deepEqual([...encodeSyscallMeta(all[59])], [1, 1, 1, 1]);
+  assert.deepEqual([...encodeSyscallMeta(all[c.byName('getpid')!.nr])], [1, 0, 0, 0]);
+  assert.deepEqual([...encodeSyscallReads(all[c.byName('connect')!.nr])], [1, 1, 1, 2, 128, 0, 0, 0, ...new Array(16).fill(0)]);
   assert.equal(all[322].enterStr, true); // execveat
   const some = kernelMeta(c, [257, 59]);
   assert.deepEqual(some.filter((m) => m.traced).map((m) => m.nr), [59, 257]);

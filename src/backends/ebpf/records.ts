@@ -6,11 +6,11 @@
  */
 import type { Event } from '../../api/generated/sctrace/v1/Event';
 import type { Task } from '../../api/generated/sctrace/v1/Task';
-import type { RawString, SyscallResolver } from '../../syscalls/types';
+import type { RawBlob, RawString, SyscallResolver, TraceState } from '../../syscalls/types';
 import { CorruptRecordError } from '../errors';
 
 /** SCT_ABI_VERSION this decoder understands. */
-export const ABI_VERSION = 1;
+export const ABI_VERSION = 2;
 
 /** Record kinds (enum sct_kind). */
 export const Kind = { SYSCALL: 1, EXEC: 2, FORK: 3, EXIT: 4 } as const;
@@ -18,8 +18,11 @@ export const Kind = { SYSCALL: 1, EXEC: 2, FORK: 3, EXIT: 4 } as const;
 /** Header flags (enum sct_header_flags). */
 export const HeaderFlag = { NO_RETURN: 1, ARGV_TRUNCATED: 2 } as const;
 
-/** String blob flags (enum sct_str_flags). */
-export const StrFlag = { TRUNCATED: 1, UNREADABLE: 2 } as const;
+/** Blob flags (enum sct_str_flags); the blob's kind is in the bits from KIND_SHIFT up. */
+export const StrFlag = { TRUNCATED: 1, UNREADABLE: 2, KIND_SHIFT: 4 } as const;
+
+/** What a blob holds (enum sct_blob_kind). */
+export const BlobKind = { STR: 0, BYTES: 1, STRV: 2, COUNT: 3, INOUT: 4 } as const;
 
 /** Byte offsets of the C structs' fields, and their sizes. */
 export const Layout = {
@@ -37,12 +40,20 @@ const COMM_LEN = 16;
 /**
  * Turns records into events. `monoToEpochNs` converts the kernel's CLOCK_MONOTONIC timestamps to
  * Unix epoch nanoseconds (it is realtime minus monotonic, measured when the trace started).
+ *
+ * One decoder serves one trace and must see its records in order: it keeps the trace's decode
+ * state (which file each fd of each traced process names, for SyscallArg.fd_path), fed by the
+ * syscall, fork and exit records it decodes.
  */
 export class RecordDecoder {
+  private readonly state: TraceState | undefined;
+
   constructor(
     private readonly syscalls: SyscallResolver,
     private readonly monoToEpochNs: bigint,
-  ) {}
+  ) {
+    this.state = syscalls.newTraceState?.();
+  }
 
   /**
    * Decodes the record at `off` (length `len`) and returns its event, or null for a record kind
@@ -72,9 +83,11 @@ export class RecordDecoder {
         need(size, Layout.fork.SIZE, 'fork');
         event.fork = { child_pid: view.getUint32(off + Layout.fork.child_pid, true) };
         event.kind = 'fork';
+        this.state?.onFork(view.getUint32(off + H.pid, true), event.fork.child_pid as number);
         return event;
       case Kind.EXIT: {
         need(size, Layout.exit.SIZE, 'exit');
+        this.state?.onExit(view.getUint32(off + H.pid, true));
         const status = view.getUint32(off + Layout.exit.exit_code, true);
         event.exit = { exit_code: (status >> 8) & 0xff, signal: status & 0x7f, core_dumped: (status & 0x80) !== 0 };
         event.kind = 'exit';
@@ -92,18 +105,74 @@ export class RecordDecoder {
     for (let i = 0; i < 6; i++) args[i] = view.getBigUint64(off + L.args + 8 * i, true);
     const nstr = view.getUint16(off + L.nstr, true);
     const strings = new Map<number, RawString>();
-    readBlobs(view, bytes, off + L.SIZE, off + size, nstr, (arg, s) => strings.set(arg, s));
-    const flags = view.getUint32(off + H.flags, true);
-    event.syscall = this.syscalls.decode({
-      nr: view.getUint32(off + L.nr, true),
-      args,
-      ret: view.getBigInt64(off + L.ret, true),
-      durationNs: view.getBigUint64(off + H.ts_ns, true) - view.getBigUint64(off + L.enter_ns, true),
-      noReturn: (flags & HeaderFlag.NO_RETURN) !== 0,
-      strings,
+    let blobs: Map<number, RawBlob> | undefined;
+    readBlobs(view, bytes, off + L.SIZE, off + size, nstr, (arg, flags, start, len) => {
+      const kind = flags >> StrFlag.KIND_SHIFT;
+      if (kind === BlobKind.STR) strings.set(arg, rawString(bytes, flags, start, len));
+      else (blobs ??= new Map()).set(arg, rawBlob(view, bytes, kind, flags, start, len));
     });
+    const flags = view.getUint32(off + H.flags, true);
+    event.syscall = this.syscalls.decode(
+      {
+        nr: view.getUint32(off + L.nr, true),
+        args,
+        ret: view.getBigInt64(off + L.ret, true),
+        durationNs: view.getBigUint64(off + H.ts_ns, true) - view.getBigUint64(off + L.enter_ns, true),
+        noReturn: (flags & HeaderFlag.NO_RETURN) !== 0,
+        strings,
+        blobs,
+        pid: view.getUint32(off + H.pid, true),
+        tid: view.getUint32(off + H.tid, true),
+      },
+      this.state,
+    );
     event.kind = 'syscall';
   }
+}
+
+function rawString(bytes: Uint8Array, flags: number, start: number, len: number): RawString {
+  return {
+    text: Buffer.from(bytes.buffer, bytes.byteOffset + start, len).toString('utf8'),
+    truncated: (flags & StrFlag.TRUNCATED) !== 0,
+    unreadable: (flags & StrFlag.UNREADABLE) !== 0,
+  };
+}
+
+/** A non-string blob; its bytes are copied, since the record's memory is the ring's. */
+function rawBlob(view: DataView, bytes: Uint8Array, kind: number, flags: number, start: number, len: number): RawBlob {
+  const truncated = (flags & StrFlag.TRUNCATED) !== 0;
+  const unreadable = (flags & StrFlag.UNREADABLE) !== 0;
+  switch (kind) {
+    case BlobKind.BYTES:
+      return { kind: 'bytes', data: bytes.slice(start, start + len), truncated, unreadable };
+    case BlobKind.STRV:
+      return { kind: 'strv', ...splitStrv(bytes, start, len), truncated, unreadable };
+    case BlobKind.COUNT:
+      if (len < 4 && !unreadable) throw new CorruptRecordError(`count blob of ${len} bytes`);
+      return { kind: 'count', count: len >= 4 ? view.getUint32(start, true) : 0, truncated, unreadable };
+    case BlobKind.INOUT:
+      if (len < 8 && !unreadable) throw new CorruptRecordError(`in-out blob of ${len} bytes`);
+      return { kind: 'inout', before: len >= 8 ? view.getUint32(start, true) : 0, after: len >= 8 ? view.getUint32(start + 4, true) : 0, unreadable };
+    default:
+      throw new CorruptRecordError(`blob of unknown kind ${kind}`);
+  }
+}
+
+/** The elements of a string array blob: per element a flags byte, the text, a NUL. */
+function splitStrv(bytes: Uint8Array, start: number, len: number): { items: string[]; cut: boolean[] } {
+  const items: string[] = [];
+  const cut: boolean[] = [];
+  const end = start + len;
+  let pos = start;
+  while (pos < end) {
+    const flags = bytes[pos];
+    let stop = pos + 1;
+    while (stop < end && bytes[stop] !== 0) stop++;
+    items.push(Buffer.from(bytes.buffer, bytes.byteOffset + pos + 1, stop - pos - 1).toString('utf8'));
+    cut.push((flags & StrFlag.TRUNCATED) !== 0);
+    pos = stop + 1;
+  }
+  return { items, cut };
 }
 
 function need(size: number, min: number, what: string): void {
@@ -130,28 +199,26 @@ function cString(bytes: Uint8Array, start: number, max: number): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('utf8');
 }
 
-/** Walks `count` string blobs from `pos` to `end`, checking every length against the record. */
+/**
+ * Walks `count` blobs from `pos` to `end`, checking every length against the record, and hands
+ * each one's argument, flags and data range (offsets into `bytes`) to `sink`.
+ */
 function readBlobs(
   view: DataView,
   bytes: Uint8Array,
   pos: number,
   end: number,
   count: number,
-  sink: (arg: number, s: RawString) => void,
+  sink: (arg: number, flags: number, start: number, len: number) => void,
 ): void {
   const S = Layout.str;
   for (let i = 0; i < count; i++) {
-    if (pos + S.SIZE > end) throw new CorruptRecordError(`string blob ${i} of ${count} runs past the record`);
+    if (pos + S.SIZE > end) throw new CorruptRecordError(`blob ${i} of ${count} runs past the record`);
     const len = view.getUint16(pos + S.len, true);
-    const flags = view.getUint8(pos + S.flags);
-    const textStart = pos + S.SIZE;
-    if (textStart + len > end) throw new CorruptRecordError(`string blob ${i} of ${len} bytes runs past the record`);
-    sink(view.getUint8(pos + S.arg), {
-      text: Buffer.from(bytes.buffer, bytes.byteOffset + textStart, len).toString('utf8'),
-      truncated: (flags & StrFlag.TRUNCATED) !== 0,
-      unreadable: (flags & StrFlag.UNREADABLE) !== 0,
-    });
-    pos = textStart + ((len + 7) & ~7);
+    const start = pos + S.SIZE;
+    if (start + len > end) throw new CorruptRecordError(`blob ${i} of ${len} bytes runs past the record`);
+    sink(view.getUint8(pos + S.arg), view.getUint8(pos + S.flags), start, len);
+    pos = start + ((len + 7) & ~7);
   }
 }
 
@@ -161,7 +228,8 @@ function decodeExec(view: DataView, bytes: Uint8Array, off: number, size: number
   let filename = '';
   let argv: string[] = [];
   let truncated = (view.getUint32(off + H.flags, true) & HeaderFlag.ARGV_TRUNCATED) !== 0;
-  readBlobs(view, bytes, off + L.SIZE, off + size, view.getUint16(off + L.nstr, true), (arg, s) => {
+  readBlobs(view, bytes, off + L.SIZE, off + size, view.getUint16(off + L.nstr, true), (arg, flags, start, len) => {
+    const s = rawString(bytes, flags, start, len);
     if (arg === 0) filename = s.text;
     else if (arg === 1) {
       // The argument area holds the strings NUL-separated, each NUL-terminated.

@@ -5,7 +5,8 @@
  * the kernel use it (O_CREAT or O_TMPFILE), as strace's decode_open does.
  */
 import type { OpenFlagValues } from '../arch';
-import type { ArgDecoder, DecoderContext, DecoderRegistry } from './registry';
+import { argIndexOf, type ArgDecoder, type DecoderContext, type DecoderRegistry } from './registry';
+import { fixedXlat, formatFlags } from './xlat';
 
 /** Names after the access mode, in the order strace prints them. */
 const FLAG_ORDER = [
@@ -62,14 +63,46 @@ export function openFlagsDecoder(argIndex: number, values: OpenFlagValues): ArgD
 
 /**
  * Decoder for a mode argument. With `flagsIndex` the mode is rendered only when those flags
- * hold O_CREAT or __O_TMPFILE (otherwise the kernel ignores it); without, always (creat).
+ * hold O_CREAT or __O_TMPFILE; otherwise the kernel ignores it and strace does not print it
+ * (null: SyscallArg.ignored). Without `flagsIndex`, always (creat).
  */
 export function openModeDecoder(argIndex: number, values: OpenFlagValues, flagsIndex: number | null): ArgDecoder {
   const usesMode = BigInt(values.O_CREAT | values.__O_TMPFILE);
   return (args) => {
-    if (flagsIndex !== null && ((args[flagsIndex] ?? 0n) & usesMode) === 0n) return '';
+    if (flagsIndex !== null && ((args[flagsIndex] ?? 0n) & usesMode) === 0n) return null;
     // umode_t is an unsigned short.
     return formatMode(Number(BigInt.asUintN(16, args[argIndex] ?? 0n)));
+  };
+}
+
+/** RESOLVE_* flags of struct open_how (include/uapi/linux/openat2.h; no header group yet). */
+const RESOLVE_FLAGS = fixedXlat([
+  ['RESOLVE_NO_XDEV', 0x01],
+  ['RESOLVE_NO_MAGICLINKS', 0x02],
+  ['RESOLVE_NO_SYMLINKS', 0x04],
+  ['RESOLVE_BENEATH', 0x08],
+  ['RESOLVE_IN_ROOT', 0x10],
+  ['RESOLVE_CACHED', 0x20],
+]);
+
+/** The smallest struct open_how (OPEN_HOW_SIZE_VER0). */
+const OPEN_HOW_MIN = 24;
+
+/**
+ * openat2's struct open_how, read by the kernel side: `{flags=O_RDONLY|O_CLOEXEC, resolve=0}`,
+ * with `mode=0644` between them when the flags use it or it is not zero.
+ */
+export function openHowDecoder(argIndex: number, sizeIndex: number, values: OpenFlagValues): ArgDecoder {
+  const usesMode = BigInt(values.O_CREAT | values.__O_TMPFILE);
+  return (args, call) => {
+    const blob = call.blobs.get(argIndex);
+    if (blob?.kind !== 'bytes' || blob.unreadable || (args[sizeIndex] ?? 0n) < BigInt(OPEN_HOW_MIN) || blob.data.length < OPEN_HOW_MIN) return '';
+    const view = new DataView(blob.data.buffer, blob.data.byteOffset, blob.data.byteLength);
+    const flags = view.getBigUint64(0, true);
+    const mode = view.getBigUint64(8, true);
+    let out = `{flags=${formatOpenFlags(Number(BigInt.asUintN(32, flags)), values)}`;
+    if ((flags & usesMode) !== 0n || mode !== 0n) out += `, mode=${formatMode(Number(mode))}`;
+    return `${out}, resolve=${formatFlags(view.getBigUint64(16, true), RESOLVE_FLAGS, 'RESOLVE_???')}}`;
   };
 }
 
@@ -89,4 +122,8 @@ export function registerOpenDecoders(registry: DecoderRegistry): void {
     });
   }
   registry.register('creat', 'mode', (ctx) => openModeDecoder(ctx.argIndex, ctx.tables.openFlags, null));
+  registry.register('openat2', 'how', (ctx) => {
+    const size = argIndexOf(ctx, 'usize');
+    return size < 0 ? null : openHowDecoder(ctx.argIndex, size, ctx.tables.openFlags);
+  });
 }

@@ -4,15 +4,31 @@
  * per-event work is one call on the raw registers with everything else precomputed.
  */
 import type { ArchTables } from '../arch';
-import type { SyscallArgInfo } from '../types';
+import type { RawBlob, RawString, SyscallArgInfo } from '../types';
+
+/** Everything one call delivered, for decoders that need more than the registers. */
+export interface CallView {
+  /** The six argument registers. */
+  args: readonly bigint[];
+  /** Return value (negative errno on failure; 0 when the call never returned). */
+  ret: bigint;
+  /** The call never returned (exit_group): outputs were never written. */
+  noReturn: boolean;
+  /** String arguments by index. */
+  strings: ReadonlyMap<number, RawString>;
+  /** Extra kernel reads by pointer argument index (src/syscalls/reads.ts). */
+  blobs: ReadonlyMap<number, RawBlob>;
+}
 
 /**
  * Renders one argument from the raw registers of the call (all of them, because some renderings
- * depend on another argument: open's mode only matters with O_CREAT). Returns "" when the value
- * has no symbolic form. Called per event: must not throw, and should not allocate beyond the
- * returned string.
+ * depend on another argument: open's mode only matters with O_CREAT) and, when needed, the rest
+ * of the call (`call`: the return value, memory the kernel side read). Returns "" when the value
+ * has no symbolic form, and null when strace would not print the argument at all because the
+ * kernel ignores it in this call (SyscallArg.ignored). Called per event: must not throw, and
+ * should not allocate beyond the returned string.
  */
-export type ArgDecoder = (args: readonly bigint[]) => string;
+export type ArgDecoder = (args: readonly bigint[], call: CallView) => string | null;
 
 /** What a factory knows when binding a decoder to one argument of one syscall. */
 export interface DecoderContext {
@@ -58,4 +74,9 @@ export class DecoderRegistry {
   keys(): string[] {
     return [...this.factories.keys()];
   }
+}
+
+/** The index of the argument named `name` in a decoder context, or -1. */
+export function argIndexOf(ctx: DecoderContext, name: string): number {
+  return ctx.args.findIndex((a) => a.name === name);
 }

@@ -1,0 +1,32 @@
+/**
+ * Data buffers of read/write-like calls, when the trace asked for their first bytes
+ * (TraceSpec.buffer_bytes): quoted like strace, `"hello\n"`, with `...` when the call
+ * transferred more than was delivered. An output buffer (read) only when the call succeeded.
+ */
+import { bytesOf } from './files';
+import { quoteBytes } from './quote';
+import type { ArgDecoder, DecoderRegistry } from './registry';
+
+/** Syscalls with a data buffer, and whether the call fills it (an output). */
+export const DATA_BUFFERS: ReadonlyArray<readonly [string, string, boolean]> = [
+  ['read', 'buf', true],
+  ['pread64', 'buf', true],
+  ['recvfrom', 'ubuf', true],
+  ['write', 'buf', false],
+  ['pwrite64', 'buf', false],
+  ['sendto', 'buff', false],
+];
+
+/** The quoted first bytes of a data buffer. */
+export function bufferDecoder(argIndex: number, output: boolean): ArgDecoder {
+  return (_args, call) => {
+    const b = bytesOf(call.blobs, argIndex);
+    if (!b || (output && call.ret < 0n)) return '';
+    return quoteBytes(b.data, { truncated: b.truncated });
+  };
+}
+
+/** Registers the data buffer decoders. */
+export function registerIoDecoders(registry: DecoderRegistry): void {
+  for (const [syscall, arg, output] of DATA_BUFFERS) registry.register(syscall, arg, (ctx) => bufferDecoder(ctx.argIndex, output));
+}

@@ -1,0 +1,204 @@
+/**
+ * Socket syscalls: socket's family, type and protocol; sockaddrs (IPv4, IPv6, unix, else raw
+ * sa_data) and their lengths (`[16]`, or `[128 => 16]` when the call changed it); send/recv
+ * flags; shutdown's how; socketpair's fds; setsockopt/getsockopt levels.
+ */
+import type { ArchTables } from '../arch';
+import { bytesOf, fdPairDecoder, flagsArg, valueArg } from './files';
+import { quoteBytes } from './quote';
+import { argIndexOf, type ArgDecoder, type CallView, type DecoderRegistry } from './registry';
+import { cached, constant, fixedXlat, formatFlags, formatValue, u32, xlat } from './xlat';
+
+/** strace's addrfams. */
+const AF_NAMES = [
+  'AF_UNSPEC', 'AF_UNIX', 'AF_INET', 'AF_AX25', 'AF_IPX', 'AF_APPLETALK', 'AF_NETROM', 'AF_BRIDGE', 'AF_ATMPVC', 'AF_X25', 'AF_INET6',
+  'AF_ROSE', 'AF_DECnet', 'AF_NETBEUI', 'AF_SECURITY', 'AF_KEY', 'AF_NETLINK', 'AF_PACKET', 'AF_ASH', 'AF_ECONET', 'AF_ATMSVC',
+  'AF_RDS', 'AF_SNA', 'AF_IRDA', 'AF_PPPOX', 'AF_WANPIPE', 'AF_LLC', 'AF_IB', 'AF_MPLS', 'AF_CAN', 'AF_TIPC', 'AF_BLUETOOTH',
+  'AF_IUCV', 'AF_RXRPC', 'AF_ISDN', 'AF_PHONET', 'AF_IEEE802154', 'AF_CAIF', 'AF_ALG', 'AF_NFC', 'AF_VSOCK', 'AF_KCM',
+  'AF_QIPCRTR', 'AF_SMC', 'AF_XDP', 'AF_MCTP',
+];
+/** strace's socktypes and sock_type_flags. */
+const SOCK_TYPE_NAMES = ['SOCK_STREAM', 'SOCK_DGRAM', 'SOCK_RAW', 'SOCK_RDM', 'SOCK_SEQPACKET', 'SOCK_DCCP', 'SOCK_PACKET'];
+const SOCK_FLAG_NAMES = ['SOCK_CLOEXEC', 'SOCK_NONBLOCK'];
+/** strace's inet_protocols. */
+const IPPROTO_NAMES = [
+  'IPPROTO_IP', 'IPPROTO_ICMP', 'IPPROTO_IGMP', 'IPPROTO_IPIP', 'IPPROTO_TCP', 'IPPROTO_EGP', 'IPPROTO_PUP', 'IPPROTO_UDP',
+  'IPPROTO_IDP', 'IPPROTO_TP', 'IPPROTO_DCCP', 'IPPROTO_IPV6', 'IPPROTO_ROUTING', 'IPPROTO_FRAGMENT', 'IPPROTO_RSVP', 'IPPROTO_GRE',
+  'IPPROTO_ESP', 'IPPROTO_AH', 'IPPROTO_ICMPV6', 'IPPROTO_NONE', 'IPPROTO_DSTOPTS', 'IPPROTO_MTP', 'IPPROTO_BEETPH', 'IPPROTO_ENCAP',
+  'IPPROTO_PIM', 'IPPROTO_COMP', 'IPPROTO_L2TP', 'IPPROTO_SCTP', 'IPPROTO_MH', 'IPPROTO_UDPLITE', 'IPPROTO_MPLS', 'IPPROTO_ETHERNET',
+  'IPPROTO_RAW', 'IPPROTO_MPTCP',
+];
+/** strace's msg_flags (the same values on every Linux architecture). */
+const MSG_FLAGS = fixedXlat([
+  ['MSG_OOB', 0x1], ['MSG_PEEK', 0x2], ['MSG_DONTROUTE', 0x4], ['MSG_CTRUNC', 0x8], ['MSG_PROBE', 0x10], ['MSG_TRUNC', 0x20],
+  ['MSG_DONTWAIT', 0x40], ['MSG_EOR', 0x80], ['MSG_WAITALL', 0x100], ['MSG_FIN', 0x200], ['MSG_SYN', 0x400],
+  ['MSG_CONFIRM', 0x800], ['MSG_RST', 0x1000], ['MSG_ERRQUEUE', 0x2000], ['MSG_NOSIGNAL', 0x4000], ['MSG_MORE', 0x8000],
+  ['MSG_WAITFORONE', 0x10000], ['MSG_SENDPAGE_NOTLAST', 0x20000], ['MSG_BATCH', 0x40000], ['MSG_NO_SHARED_FRAGS', 0x80000],
+  ['MSG_ZEROCOPY', 0x4000000], ['MSG_FASTOPEN', 0x20000000], ['MSG_CMSG_CLOEXEC', 0x40000000], ['MSG_CMSG_COMPAT', 0x80000000],
+]);
+/** strace's shutdown_modes. */
+const SHUTDOWN_MODES = fixedXlat([['SHUT_RD', 0], ['SHUT_WR', 1], ['SHUT_RDWR', 2]]);
+/** strace's socketlayers (the common ones). */
+const SOCKET_LEVELS = fixedXlat([['SOL_IP', 0], ['SOL_SOCKET', 1], ['SOL_TCP', 6], ['SOL_UDP', 17], ['SOL_IPV6', 41], ['SOL_ICMPV6', 58], ['SOL_RAW', 255]]);
+
+/** socket's type: the base type by name, then SOCK_CLOEXEC/SOCK_NONBLOCK. */
+function sockTypeFormatter(tables: ArchTables): (type: bigint) => string {
+  const types = xlat(tables, 'SOCK', SOCK_TYPE_NAMES);
+  const flags = xlat(tables, 'SOCK', SOCK_FLAG_NAMES);
+  return cached((v) => {
+    const base = types.find(([, t]) => t === (v & 0xfn))?.[0];
+    if (base === undefined) return formatFlags(v, flags, 'SOCK_???');
+    const rest = v & ~0xfn;
+    return rest === 0n ? base : `${base}|${formatFlags(rest, flags, 'SOCK_???')}`;
+  });
+}
+
+/**
+ * IPv6 text as glibc's inet_ntop writes it: the longest run of two or more zero groups as "::"
+ * (the first of equal runs), lower-case hex, and the last 32 bits dotted for IPv4-mapped and
+ * IPv4-compatible addresses.
+ */
+export function ipv6Text(addr: Uint8Array): string {
+  const words: number[] = [];
+  for (let i = 0; i < 8; i++) words.push((addr[2 * i] << 8) | addr[2 * i + 1]);
+  let bestStart = -1;
+  let bestLen = 0;
+  for (let i = 0; i < 8; ) {
+    if (words[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && words[j] === 0) j++;
+    if (j - i > bestLen) {
+      bestStart = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  if (bestLen < 2) bestStart = -1;
+  let out = '';
+  for (let i = 0; i < 8; i++) {
+    if (bestStart >= 0 && i >= bestStart && i < bestStart + bestLen) {
+      if (i === bestStart) out += ':';
+      continue;
+    }
+    if (i !== 0) out += ':';
+    if (i === 6 && bestStart === 0 && (bestLen === 6 || (bestLen === 5 && words[5] === 0xffff))) {
+      return `${out}${addr[12]}.${addr[13]}.${addr[14]}.${addr[15]}`;
+    }
+    out += words[i].toString(16);
+  }
+  if (bestStart >= 0 && bestStart + bestLen === 8) out += ':';
+  return out;
+}
+
+/** A sockaddr of `len` bytes, as strace's print_sockaddr prints it. */
+export function sockaddrFormatter(tables: ArchTables): (data: Uint8Array, len: number) => string {
+  const families = xlat(tables, 'AF', AF_NAMES);
+  const AF_UNIX = constant(tables, 'AF', 'AF_UNIX');
+  const AF_INET = constant(tables, 'AF', 'AF_INET');
+  const AF_INET6 = constant(tables, 'AF', 'AF_INET6');
+  return (data, len) => {
+    const bytes = data.subarray(0, Math.min(len, data.length));
+    if (bytes.length < 2) return '';
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const family = view.getUint16(0, true);
+    let out = `{sa_family=${formatValue(BigInt(family), families, 'AF_???')}`;
+    if (bytes.length > 2) {
+      if (family === AF_UNIX) {
+        const path = bytes.subarray(2);
+        out += path[0] === 0 ? `, sun_path=@${quoteBytes(path.subarray(1))}` : `, sun_path=${quoteBytes(path, { stopAtNul: true })}`;
+      } else if (family === AF_INET && bytes.length >= 16) {
+        out += `, sin_port=htons(${view.getUint16(2, false)}), sin_addr=inet_addr("${bytes[4]}.${bytes[5]}.${bytes[6]}.${bytes[7]}")`;
+      } else if (family === AF_INET6 && bytes.length >= 24) {
+        out += `, sin6_port=htons(${view.getUint16(2, false)}), sin6_flowinfo=htonl(${view.getUint32(4, false)})`;
+        out += `, inet_pton(AF_INET6, "${ipv6Text(bytes.subarray(8, 24))}", &sin6_addr)`;
+        if (bytes.length > 24 && bytes.length >= 28) out += `, sin6_scope_id=${view.getUint32(24, true)}`;
+      } else {
+        out += `, sa_data=${quoteBytes(bytes.subarray(2))}`;
+      }
+    }
+    return `${out}}`;
+  };
+}
+
+/** The sockaddr an input call passed (connect, bind, sendto): length from the next argument. */
+function sockaddrInDecoder(argIndex: number, lenIndex: number, tables: ArchTables): ArgDecoder {
+  const format = sockaddrFormatter(tables);
+  return (args, call) => {
+    const b = bytesOf(call.blobs, argIndex);
+    const len = Number(BigInt.asIntN(32, args[lenIndex] ?? 0n));
+    return b && len >= 2 ? format(b.data, len) : '';
+  };
+}
+
+/** The entry and exit values of an in-out length, when delivered. */
+function inout(call: CallView, index: number): { before: number; after: number } | undefined {
+  const b = call.blobs.get(index);
+  return b?.kind === 'inout' && !b.unreadable ? b : undefined;
+}
+
+/** The sockaddr an output call filled (accept, getsockname, recvfrom). */
+function sockaddrOutDecoder(argIndex: number, lenIndex: number, tables: ArchTables): ArgDecoder {
+  const format = sockaddrFormatter(tables);
+  return (_args, call) => {
+    const b = bytesOf(call.blobs, argIndex);
+    const lens = inout(call, lenIndex);
+    if (!b || !lens || call.ret < 0n) return '';
+    return format(b.data, Math.min(lens.before, lens.after));
+  };
+}
+
+/** The length pointer of an output sockaddr: `[16]`, `[128 => 16]`, or `[128]` on failure. */
+function socklenDecoder(lenIndex: number): ArgDecoder {
+  return (_args, call) => {
+    const lens = inout(call, lenIndex);
+    if (!lens) return '';
+    if (call.ret < 0n) return `[${lens.before | 0}]`;
+    return lens.before === lens.after ? `[${lens.after | 0}]` : `[${lens.before | 0} => ${lens.after | 0}]`;
+  };
+}
+
+/** Registers the socket decoders. */
+export function registerNetDecoders(registry: DecoderRegistry): void {
+  for (const syscall of ['socket', 'socketpair']) {
+    registry.register(syscall, 'family', (ctx) => valueArg(ctx.argIndex, xlat(ctx.tables, 'AF', AF_NAMES), 'AF_???'));
+    registry.register(syscall, 'type', (ctx) => {
+      const format = sockTypeFormatter(ctx.tables);
+      return (args) => format(u32(args[ctx.argIndex]));
+    });
+  }
+  registry.register('socket', 'protocol', (ctx) => {
+    const family = argIndexOf(ctx, 'family');
+    const inet = new Set([constant(ctx.tables, 'AF', 'AF_INET'), constant(ctx.tables, 'AF', 'AF_INET6')].map(BigInt));
+    const protocols = valueArg(ctx.argIndex, xlat(ctx.tables, 'IPPROTO', IPPROTO_NAMES), 'IPPROTO_???');
+    return (args, call) => (inet.has(u32(args[family])) ? protocols(args, call) : '');
+  });
+  registry.register('socketpair', 'usockvec', (ctx) => fdPairDecoder(ctx.argIndex));
+  for (const syscall of ['accept4']) {
+    registry.register(syscall, 'flags', (ctx) => flagsArg(ctx.argIndex, xlat(ctx.tables, 'SOCK', SOCK_FLAG_NAMES), 'SOCK_???'));
+  }
+  // Every `struct sockaddr *` argument, sized by the argument after it (as src/syscalls/reads.ts reads them).
+  for (const [syscall, addr, len, output] of [
+    ['connect', 'uservaddr', 'addrlen', false], ['bind', 'umyaddr', 'addrlen', false], ['sendto', 'addr', 'addr_len', false],
+    ['accept', 'upeer_sockaddr', 'upeer_addrlen', true], ['accept4', 'upeer_sockaddr', 'upeer_addrlen', true],
+    ['getsockname', 'usockaddr', 'usockaddr_len', true], ['getpeername', 'usockaddr', 'usockaddr_len', true],
+    ['recvfrom', 'addr', 'addr_len', true],
+  ] as const) {
+    registry.register(syscall, addr, (ctx) => {
+      const lenIndex = argIndexOf(ctx, len);
+      if (lenIndex < 0) return null;
+      return output ? sockaddrOutDecoder(ctx.argIndex, lenIndex, ctx.tables) : sockaddrInDecoder(ctx.argIndex, lenIndex, ctx.tables);
+    });
+    if (output) registry.register(syscall, len, (ctx) => socklenDecoder(ctx.argIndex));
+  }
+  for (const syscall of ['sendto', 'recvfrom', 'sendmsg', 'recvmsg', 'sendmmsg', 'recvmmsg']) {
+    registry.register(syscall, 'flags', (ctx) => flagsArg(ctx.argIndex, MSG_FLAGS, 'MSG_???'));
+  }
+  registry.register('shutdown', 'how', (ctx) => valueArg(ctx.argIndex, SHUTDOWN_MODES, 'SHUT_???'));
+  for (const syscall of ['setsockopt', 'getsockopt']) {
+    registry.register(syscall, 'level', (ctx) => valueArg(ctx.argIndex, SOCKET_LEVELS, 'SOL_???'));
+  }
+}
+

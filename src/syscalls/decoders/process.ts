@@ -1,0 +1,265 @@
+/**
+ * Process syscalls: clone's flags and strace's named arguments (`child_stack=NULL,
+ * flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0x...`), clone3's struct,
+ * execve's argv and envp, wait4's status and options, prlimit64's resource and limits,
+ * arch_prctl's option, rseq, futex operations (and the arguments each leaves unused), getrandom's
+ * flags and buffer.
+ */
+import type { ArchTables } from '../arch';
+import type { RawBlob } from '../types';
+import { bytesOf, flagsArg, valueArg, viewOf } from './files';
+import { quoteBytes, quoteText } from './quote';
+import { argIndexOf, type ArgDecoder, type DecoderRegistry } from './registry';
+import { signalFormatter } from './signal';
+import { cached, constant, fixedXlat, formatFlags, formatValue, hexValue, pointer, s32, u32, xlat } from './xlat';
+
+/** strace's clone_flags. */
+const CLONE_NAMES = [
+  'CLONE_VM', 'CLONE_FS', 'CLONE_FILES', 'CLONE_SIGHAND', 'CLONE_PIDFD', 'CLONE_PTRACE', 'CLONE_VFORK', 'CLONE_PARENT',
+  'CLONE_THREAD', 'CLONE_NEWNS', 'CLONE_SYSVSEM', 'CLONE_SETTLS', 'CLONE_PARENT_SETTID', 'CLONE_CHILD_CLEARTID',
+  'CLONE_UNTRACED', 'CLONE_CHILD_SETTID', 'CLONE_NEWCGROUP', 'CLONE_NEWUTS', 'CLONE_NEWIPC', 'CLONE_NEWUSER', 'CLONE_NEWPID',
+  'CLONE_NEWNET', 'CLONE_IO',
+];
+/** strace's clone3_flags (the 64-bit ones clone3 added). */
+const CLONE3_NAMES = ['CLONE_CLEAR_SIGHAND', 'CLONE_INTO_CGROUP', 'CLONE_NEWTIME'];
+/** strace's wait4_options. */
+const WAIT_NAMES = ['WNOHANG', 'WUNTRACED', 'WEXITED', 'WTRAPPED', 'WSTOPPED', 'WCONTINUED', 'WNOWAIT', '__WCLONE', '__WALL', '__WNOTHREAD'];
+/** strace's resources (generic order). */
+const RLIMIT_NAMES = [
+  'RLIMIT_CPU', 'RLIMIT_FSIZE', 'RLIMIT_DATA', 'RLIMIT_STACK', 'RLIMIT_CORE', 'RLIMIT_RSS', 'RLIMIT_NPROC', 'RLIMIT_NOFILE',
+  'RLIMIT_MEMLOCK', 'RLIMIT_AS', 'RLIMIT_LOCKS', 'RLIMIT_SIGPENDING', 'RLIMIT_MSGQUEUE', 'RLIMIT_NICE', 'RLIMIT_RTPRIO', 'RLIMIT_RTTIME',
+];
+/** strace's archvals (x86 arch_prctl options). */
+const ARCH_NAMES = [
+  'ARCH_SET_GS', 'ARCH_SET_FS', 'ARCH_GET_FS', 'ARCH_GET_GS', 'ARCH_GET_CPUID', 'ARCH_SET_CPUID', 'ARCH_GET_XCOMP_SUPP',
+  'ARCH_GET_XCOMP_PERM', 'ARCH_REQ_XCOMP_PERM', 'ARCH_GET_XCOMP_GUEST_PERM', 'ARCH_REQ_XCOMP_GUEST_PERM', 'ARCH_MAP_VDSO_X32',
+  'ARCH_MAP_VDSO_32', 'ARCH_MAP_VDSO_64',
+];
+/** strace's getrandom_flags. */
+const GRND_NAMES = ['GRND_NONBLOCK', 'GRND_RANDOM', 'GRND_INSECURE'];
+/** strace's futexops: the commands, then the _PRIVATE and CLOCK_REALTIME combinations it names. */
+const FUTEX_CMD_NAMES = [
+  'FUTEX_WAIT', 'FUTEX_WAKE', 'FUTEX_FD', 'FUTEX_REQUEUE', 'FUTEX_CMP_REQUEUE', 'FUTEX_WAKE_OP', 'FUTEX_LOCK_PI', 'FUTEX_UNLOCK_PI',
+  'FUTEX_TRYLOCK_PI', 'FUTEX_WAIT_BITSET', 'FUTEX_WAKE_BITSET', 'FUTEX_WAIT_REQUEUE_PI', 'FUTEX_CMP_REQUEUE_PI', 'FUTEX_LOCK_PI2',
+];
+
+/** Signals exit_signal-style: the name, or the number. */
+function withSignal(tables: ArchTables): (sig: number) => string {
+  return signalFormatter(tables);
+}
+
+/** clone's flags as strace prints them: the flags, then the exit signal in the low byte. */
+function cloneFlagsFormatter(tables: ArchTables): (flags: bigint) => string {
+  const names = xlat(tables, 'CLONE', CLONE_NAMES);
+  const csignal = BigInt(constant(tables, 'CLONE', 'CSIGNAL'));
+  const signal = withSignal(tables);
+  return cached((value) => {
+    const flags = value & ~csignal;
+    const sig = Number(value & csignal);
+    if (flags === 0n) return signal(sig);
+    const text = formatFlags(flags, names, 'CLONE_???');
+    return sig ? `${text}|${signal(sig)}` : text;
+  });
+}
+
+/**
+ * clone(2) on x86_64 takes (flags, newsp, parent_tidptr, child_tidptr, tls); strace prints
+ * child_stack= and flags= always, and parent_tid=, tls= and child_tidptr= only when the flags
+ * make the kernel use them (the printer puts them in strace's order).
+ */
+function registerClone(registry: DecoderRegistry): void {
+  const used = (tables: ArchTables, names: string[]) => names.reduce((m, n) => m | BigInt(constant(tables, 'CLONE', n)), 0n);
+  registry.register('clone', 'clone_flags', (ctx) => {
+    const format = cloneFlagsFormatter(ctx.tables);
+    return (args) => `flags=${format(args[ctx.argIndex] ?? 0n)}`;
+  });
+  registry.register('clone', 'newsp', (ctx) => (args) => `child_stack=${pointer(args[ctx.argIndex])}`);
+  const conditional = (arg: string, label: string, flagNames: string[]) =>
+    registry.register('clone', arg, (ctx) => {
+      const flagsIndex = argIndexOf(ctx, 'clone_flags');
+      const mask = used(ctx.tables, flagNames);
+      return (args) => (((args[flagsIndex] ?? 0n) & mask) === 0n ? null : `${label}=${pointer(args[ctx.argIndex])}`);
+    });
+  conditional('parent_tidptr', 'parent_tid', ['CLONE_PARENT_SETTID', 'CLONE_PIDFD']);
+  conditional('tls', 'tls', ['CLONE_SETTLS']);
+  conditional('child_tidptr', 'child_tidptr', ['CLONE_CHILD_SETTID', 'CLONE_CHILD_CLEARTID']);
+}
+
+/** struct clone_args (include/uapi/linux/sched.h) field offsets. */
+const CLONE_ARGS = { flags: 0, pidfd: 8, child_tid: 16, parent_tid: 24, exit_signal: 32, stack: 40, stack_size: 48, tls: 56, MIN: 64 } as const;
+
+/** clone3's struct clone_args: `{flags=..., exit_signal=SIGCHLD, stack=NULL, stack_size=0x0}`. */
+function cloneArgsDecoder(argIndex: number, tables: ArchTables): ArgDecoder {
+  const names = [...xlat(tables, 'CLONE', CLONE_NAMES), ...xlat(tables, 'CLONE', CLONE3_NAMES)];
+  const flagsText = cached((v) => formatFlags(v, names, 'CLONE_???'));
+  const c = (n: string) => BigInt(constant(tables, 'CLONE', n));
+  const signal = withSignal(tables);
+  return (_args, call) => {
+    const b = bytesOf(call.blobs, argIndex);
+    if (!b || b.data.length < CLONE_ARGS.MIN) return '';
+    const v = viewOf(b.data);
+    const u64 = (at: number) => v.getBigUint64(at, true);
+    const flags = u64(CLONE_ARGS.flags);
+    let out = `{flags=${flagsText(flags)}`;
+    if (flags & c('CLONE_PIDFD')) out += `, pidfd=${pointer(u64(CLONE_ARGS.pidfd))}`;
+    if (flags & (c('CLONE_CHILD_SETTID') | c('CLONE_CHILD_CLEARTID'))) out += `, child_tid=${pointer(u64(CLONE_ARGS.child_tid))}`;
+    if (flags & c('CLONE_PARENT_SETTID')) out += `, parent_tid=${pointer(u64(CLONE_ARGS.parent_tid))}`;
+    const exitSignal = u64(CLONE_ARGS.exit_signal);
+    out += `, exit_signal=${exitSignal < 0x7fffffffn ? signal(Number(exitSignal)) : exitSignal.toString()}`;
+    out += `, stack=${pointer(u64(CLONE_ARGS.stack))}, stack_size=${hexValue(u64(CLONE_ARGS.stack_size))}`;
+    if (flags & c('CLONE_SETTLS')) out += `, tls=${pointer(u64(CLONE_ARGS.tls))}`;
+    return `${out}}`;
+  };
+}
+
+/**
+ * A string array: `["cat", "/etc/hostname"]` (elements cut at string_max end in `...`, a cut
+ * array ends in `...`); an environment only counted: `0x7ffd... /* 35 vars *\/`.
+ */
+export function formatStrv(blob: RawBlob | undefined, reg: bigint): string {
+  if (blob === undefined || blob.unreadable) return '';
+  if (blob.kind === 'count') return `${pointer(reg)} /* ${blob.count}${blob.truncated ? '+' : ''} vars */`;
+  if (blob.kind !== 'strv') return '';
+  const items = blob.items.map((item, i) => quoteText(item, blob.cut[i]));
+  if (blob.truncated) items.push('...');
+  return `[${items.join(', ')}]`;
+}
+
+function strvDecoder(argIndex: number): ArgDecoder {
+  return (args, call) => formatStrv(call.blobs.get(argIndex), args[argIndex] ?? 0n);
+}
+
+/** strace's printstatus for wait4's *wstatus. */
+export function formatWaitStatus(status: number, signal: (sig: number) => string): string {
+  const termsig = status & 0x7f;
+  let text: string;
+  let rest = status;
+  if ((status & 0xff) === 0x7f) {
+    const sig = (status >> 8) & 0xff;
+    text = `{WIFSTOPPED(s) && WSTOPSIG(s) == ${signal(sig & 0x7f)}${sig & 0x80 ? ' | 0x80' : ''}}`;
+    rest &= ~((sig << 8) | 0x7f);
+  } else if (termsig !== 0 && termsig !== 0x7f) {
+    text = `{WIFSIGNALED(s) && WTERMSIG(s) == ${signal(termsig)}${status & 0x80 ? ' && WCOREDUMP(s)' : ''}}`;
+    rest &= ~(termsig | 0x80);
+  } else if (termsig === 0) {
+    text = `{WIFEXITED(s) && WEXITSTATUS(s) == ${(status >> 8) & 0xff}}`;
+    rest &= ~(((status >> 8) & 0xff) << 8);
+  } else if (status === 0xffff) {
+    return '[{WIFCONTINUED(s)}]';
+  } else {
+    return `[${hexValue(BigInt(status >>> 0))}]`;
+  }
+  if (rest !== 0) text += `|${hexValue(BigInt(rest >>> 0))}`;
+  return `[${text}]`;
+}
+
+function waitStatusDecoder(argIndex: number, tables: ArchTables): ArgDecoder {
+  const signal = withSignal(tables);
+  return (_args, call) => {
+    const b = bytesOf(call.blobs, argIndex);
+    if (!b || b.data.length < 4 || call.ret <= 0n) return '';
+    return formatWaitStatus(viewOf(b.data).getInt32(0, true), signal);
+  };
+}
+
+/** strace's print_rlim64_t. */
+function formatRlim(lim: bigint): string {
+  if (lim === 0xffffffffffffffffn) return 'RLIM64_INFINITY';
+  if (lim > 1024n && lim % 1024n === 0n) return `${lim / 1024n}*1024`;
+  return lim.toString();
+}
+
+function rlimitDecoder(argIndex: number, output: boolean): ArgDecoder {
+  return (_args, call) => {
+    const b = bytesOf(call.blobs, argIndex);
+    if (!b || b.data.length < 16 || (output && call.ret < 0n)) return '';
+    const v = viewOf(b.data);
+    return `{rlim_cur=${formatRlim(v.getBigUint64(0, true))}, rlim_max=${formatRlim(v.getBigUint64(8, true))}}`;
+  };
+}
+
+/** futex: the operation, and which of the other arguments it uses (strace's do_futex). */
+function registerFutex(registry: DecoderRegistry): void {
+  registry.register('futex', 'op', (ctx) => {
+    const cmds = xlat(ctx.tables, 'FUTEX', FUTEX_CMD_NAMES);
+    const priv = BigInt(constant(ctx.tables, 'FUTEX', 'FUTEX_PRIVATE_FLAG'));
+    const realtime = BigInt(constant(ctx.tables, 'FUTEX', 'FUTEX_CLOCK_REALTIME'));
+    const render = cached((op) => {
+      const cmd = op & ~(priv | realtime);
+      const name = cmds.find(([, v]) => v === cmd)?.[0];
+      if (name === undefined) return formatValue(op, [], 'FUTEX_???');
+      return `${name}${op & priv ? '_PRIVATE' : ''}${op & realtime ? '|FUTEX_CLOCK_REALTIME' : ''}`;
+    });
+    return (args) => render(u32(args[ctx.argIndex]));
+  });
+  // Which arguments after op each command prints: val, the timeout or val2, uaddr2, val3.
+  const uses = (tables: ArchTables): Map<bigint, string> => {
+    const c = (n: string) => BigInt(constant(tables, 'FUTEX', n));
+    return new Map([
+      [c('FUTEX_WAIT'), 'vt'], [c('FUTEX_WAKE'), 'v'], [c('FUTEX_FD'), 'v'], [c('FUTEX_REQUEUE'), 'v2a'],
+      [c('FUTEX_CMP_REQUEUE'), 'v2a3'], [c('FUTEX_CMP_REQUEUE_PI'), 'v2a3'], [c('FUTEX_WAKE_OP'), 'v2a3'],
+      [c('FUTEX_LOCK_PI'), 't'], [c('FUTEX_LOCK_PI2'), 't'], [c('FUTEX_UNLOCK_PI'), ''], [c('FUTEX_TRYLOCK_PI'), ''],
+      [c('FUTEX_WAIT_BITSET'), 'vt3'], [c('FUTEX_WAKE_BITSET'), 'v3'], [c('FUTEX_WAIT_REQUEUE_PI'), 'vta'],
+    ]);
+  };
+  const part = (arg: string, letter: string, render: (reg: bigint, letters: string) => string) =>
+    registry.register('futex', arg, (ctx) => {
+      const opIndex = argIndexOf(ctx, 'op');
+      const table = uses(ctx.tables);
+      return (args) => {
+        const letters = table.get(u32(args[opIndex]) & 127n);
+        if (letters === undefined) return '';
+        return letters.includes(letter) ? render(args[ctx.argIndex] ?? 0n, letters) : null;
+      };
+    });
+  part('val', 'v', (reg) => u32(reg).toString());
+  // The fourth argument is a timeout pointer, or the u32 val2 for the requeue commands.
+  registry.register('futex', 'utime', (ctx) => {
+    const opIndex = argIndexOf(ctx, 'op');
+    const table = uses(ctx.tables);
+    return (args) => {
+      const letters = table.get(u32(args[opIndex]) & 127n);
+      if (letters === undefined) return '';
+      if (letters.includes('t')) return pointer(args[ctx.argIndex]);
+      if (letters.includes('2')) return u32(args[ctx.argIndex]).toString();
+      return null;
+    };
+  });
+  part('uaddr2', 'a', (reg) => pointer(reg));
+  part('val3', '3', (reg, letters) => {
+    const v = u32(reg);
+    if (letters.includes('t') || letters === 'v3') return v === 0xffffffffn ? 'FUTEX_BITSET_MATCH_ANY' : hexValue(v);
+    return letters === 'v2a3' ? v.toString() : hexValue(v);
+  });
+}
+
+/** Registers the process decoders. */
+export function registerProcessDecoders(registry: DecoderRegistry): void {
+  registerClone(registry);
+  registerFutex(registry);
+  registry.register('clone3', 'uargs', (ctx) => cloneArgsDecoder(ctx.argIndex, ctx.tables));
+  for (const syscall of ['execve', 'execveat']) {
+    registry.register(syscall, 'argv', (ctx) => strvDecoder(ctx.argIndex));
+    registry.register(syscall, 'envp', (ctx) => strvDecoder(ctx.argIndex));
+  }
+  registry.register('wait4', 'stat_addr', (ctx) => waitStatusDecoder(ctx.argIndex, ctx.tables));
+  registry.register('wait4', 'options', (ctx) => flagsArg(ctx.argIndex, xlat(ctx.tables, 'WAIT', WAIT_NAMES), 'W???'));
+  registry.register('waitid', 'options', (ctx) => flagsArg(ctx.argIndex, xlat(ctx.tables, 'WAIT', WAIT_NAMES), 'W???'));
+  registry.register('prlimit64', 'resource', (ctx) => valueArg(ctx.argIndex, xlat(ctx.tables, 'RLIMIT', RLIMIT_NAMES), 'RLIMIT_???'));
+  registry.register('prlimit64', 'new_rlim', (ctx) => rlimitDecoder(ctx.argIndex, false));
+  registry.register('prlimit64', 'old_rlim', (ctx) => rlimitDecoder(ctx.argIndex, true));
+  for (const syscall of ['getrlimit', 'setrlimit']) {
+    registry.register(syscall, 'resource', (ctx) => valueArg(ctx.argIndex, xlat(ctx.tables, 'RLIMIT', RLIMIT_NAMES), 'RLIMIT_???'));
+  }
+  registry.register('arch_prctl', 'option', (ctx) => valueArg(ctx.argIndex, xlat(ctx.tables, 'ARCH', ARCH_NAMES), 'ARCH_???'));
+  registry.register('arch_prctl', 'arg2', (ctx) => (args) => pointer(args[ctx.argIndex]));
+  registry.register('rseq', 'rseq_len', (ctx) => (args) => hexValue(u32(args[ctx.argIndex])));
+  registry.register('rseq', 'sig', (ctx) => (args) => hexValue(u32(args[ctx.argIndex])));
+  registry.register('getrandom', 'flags', (ctx) => flagsArg(ctx.argIndex, xlat(ctx.tables, 'GRND', GRND_NAMES), 'GRND_???'));
+  registry.register('getrandom', 'ubuf', (ctx) => (_args, call) => {
+    const b = bytesOf(call.blobs, ctx.argIndex);
+    return b && call.ret >= 0n ? quoteBytes(b.data, { hex: true, truncated: b.truncated }) : '';
+  });
+  registry.register('exit_group', 'error_code', (ctx) => (args) => s32(args[ctx.argIndex]).toString());
+}
+

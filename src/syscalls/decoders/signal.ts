@@ -1,0 +1,122 @@
+/**
+ * Signals as strace prints them: numbers as names (SIGTERM, SIGRTMIN, SIGRT_3, else the decimal
+ * number), signal sets as `[CHLD TERM]` or, when two thirds or more are set, `~[KILL STOP]`,
+ * struct sigaction as `{sa_handler=..., sa_mask=[], sa_flags=SA_RESTORER|SA_RESTART,
+ * sa_restorer=0x...}`, and rt_sigprocmask's how.
+ */
+import type { ArchTables } from '../arch';
+import { bytesOf, valueArg, viewOf } from './files';
+import { argIndexOf, type ArgDecoder, type DecoderRegistry } from './registry';
+import { cached, constant, fixedXlat, formatFlags, pointer, s32, xlat } from './xlat';
+
+/**
+ * strace's signal names for 1..31 on this ABI (its signalent; the name it picks where two share
+ * a number: SIGABRT not SIGIOT, SIGIO not SIGPOLL, SIGSYS not SIGUNUSED), then SIGRTMIN.
+ */
+const SIGNAL_NAMES = [
+  'SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGILL', 'SIGTRAP', 'SIGABRT', 'SIGBUS', 'SIGFPE', 'SIGKILL', 'SIGUSR1', 'SIGSEGV', 'SIGUSR2',
+  'SIGPIPE', 'SIGALRM', 'SIGTERM', 'SIGSTKFLT', 'SIGCHLD', 'SIGCONT', 'SIGSTOP', 'SIGTSTP', 'SIGTTIN', 'SIGTTOU', 'SIGURG',
+  'SIGXCPU', 'SIGXFSZ', 'SIGVTALRM', 'SIGPROF', 'SIGWINCH', 'SIGIO', 'SIGPWR', 'SIGSYS', 'SIGRTMIN',
+];
+/** The kernel's _NSIG: signals 1..64. */
+const NSIG = 64;
+/** strace's sigact_flags, in its order. */
+const SA_NAMES = ['SA_RESTORER', 'SA_ONSTACK', 'SA_RESTART', 'SA_INTERRUPT', 'SA_NODEFER', 'SA_NOMASK', 'SA_RESETHAND', 'SA_ONESHOT', 'SA_SIGINFO', 'SA_NOCLDSTOP', 'SA_NOCLDWAIT'];
+/** strace's sigprocmaskcmds. */
+const HOW_NAMES = ['SIG_BLOCK', 'SIG_UNBLOCK', 'SIG_SETMASK'];
+/** strace's sa_handler_values (SIG_ERR, SIG_DFL, SIG_IGN; -1, 0, 1 on every Linux ABI). */
+const HANDLERS = fixedXlat([
+  ['SIG_ERR', 0xffffffffffffffffn],
+  ['SIG_DFL', 0],
+  ['SIG_IGN', 1],
+]);
+
+/** Signal names by number for this architecture; index 0 unused. */
+export function signalNames(tables: ArchTables): string[] {
+  const names: string[] = [];
+  for (const name of SIGNAL_NAMES) {
+    const n = tables.constants.SIG?.[name];
+    if (n !== undefined && names[n] === undefined) names[n] = name;
+  }
+  const rtmin = constant(tables, 'SIG', 'SIGRTMIN');
+  for (let n = rtmin + 1; n <= NSIG; n++) names[n] = `SIGRT_${n - rtmin}`;
+  return names;
+}
+
+/** printsignal: the name, or the decimal number. */
+export function signalFormatter(tables: ArchTables): (sig: number) => string {
+  const names = signalNames(tables);
+  return (sig) => (sig > 0 ? names[sig] : undefined) ?? String(sig);
+}
+
+/** A signal-number argument. */
+export function signalArg(argIndex: number, tables: ArchTables): ArgDecoder {
+  const format = signalFormatter(tables);
+  return (args) => format(Number(s32(args[argIndex])));
+}
+
+/** A 64-signal set (as a little-endian 64-bit word) as strace prints it. */
+export function sigsetFormatter(tables: ArchTables): (mask: bigint) => string {
+  const names = signalNames(tables);
+  return cached((mask) => {
+    let bits = mask;
+    let out = '';
+    let set = 0;
+    for (let i = 0; i < NSIG; i++) if ((bits >> BigInt(i)) & 1n) set++;
+    if (set >= Math.floor((NSIG * 2) / 3)) {
+      bits = ~bits & ((1n << BigInt(NSIG)) - 1n);
+      out = '~';
+    }
+    const parts: string[] = [];
+    for (let sig = 1; sig <= NSIG; sig++) {
+      if (((bits >> BigInt(sig - 1)) & 1n) === 0n) continue;
+      const name = names[sig];
+      parts.push(name === undefined ? String(sig) : name.slice(3));
+    }
+    return `${out}[${parts.join(' ')}]`;
+  });
+}
+
+/** A sigset_t the kernel side read (rt_sigprocmask's set and oldset). */
+function sigsetArg(argIndex: number, sizeIndex: number, output: boolean, tables: ArchTables): ArgDecoder {
+  const format = sigsetFormatter(tables);
+  return (args, call) => {
+    const b = bytesOf(call.blobs, argIndex);
+    if (!b || b.data.length < 8 || (args[sizeIndex] ?? 0n) !== 8n || (output && call.ret < 0n)) return '';
+    return format(viewOf(b.data).getBigUint64(0, true));
+  };
+}
+
+/** The kernel's struct sigaction on x86_64: handler, flags, restorer, mask. */
+function sigactionArg(argIndex: number, output: boolean, tables: ArchTables): ArgDecoder {
+  const sigset = sigsetFormatter(tables);
+  const saNames = xlat(tables, 'SA', SA_NAMES);
+  const restorer = BigInt(constant(tables, 'SA', 'SA_RESTORER'));
+  const flags = cached((v) => formatFlags(v, saNames, 'SA_???'));
+  return (_args, call) => {
+    const b = bytesOf(call.blobs, argIndex);
+    if (!b || b.data.length < 32 || (output && call.ret < 0n)) return '';
+    const v = viewOf(b.data);
+    const handler = v.getBigUint64(0, true);
+    const saFlags = v.getBigUint64(8, true);
+    let out = `{sa_handler=${HANDLERS.find(([, h]) => h === handler)?.[0] ?? pointer(handler)}, sa_mask=${sigset(v.getBigUint64(24, true))}, sa_flags=${flags(saFlags)}`;
+    if (saFlags & restorer) out += `, sa_restorer=${pointer(v.getBigUint64(16, true))}`;
+    return `${out}}`;
+  };
+}
+
+/** Registers the signal decoders. */
+export function registerSignalDecoders(registry: DecoderRegistry): void {
+  for (const [syscall, arg] of [
+    ['kill', 'sig'], ['tkill', 'sig'], ['tgkill', 'sig'], ['rt_sigaction', 'sig'], ['rt_sigqueueinfo', 'sig'],
+    ['rt_tgsigqueueinfo', 'sig'], ['pidfd_send_signal', 'sig'],
+  ] as const) {
+    registry.register(syscall, arg, (ctx) => signalArg(ctx.argIndex, ctx.tables));
+  }
+  registry.register('rt_sigaction', 'act', (ctx) => sigactionArg(ctx.argIndex, false, ctx.tables));
+  registry.register('rt_sigaction', 'oact', (ctx) => sigactionArg(ctx.argIndex, true, ctx.tables));
+  registry.register('rt_sigprocmask', 'how', (ctx) => valueArg(ctx.argIndex, xlat(ctx.tables, 'SIGHOW', HOW_NAMES), 'SIG_???'));
+  registry.register('rt_sigprocmask', 'nset', (ctx) => sigsetArg(ctx.argIndex, argIndexOf(ctx, 'sigsetsize'), false, ctx.tables));
+  registry.register('rt_sigprocmask', 'oset', (ctx) => sigsetArg(ctx.argIndex, argIndexOf(ctx, 'sigsetsize'), true, ctx.tables));
+}
+

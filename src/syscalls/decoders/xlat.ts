@@ -1,0 +1,100 @@
+/**
+ * strace's two ways of printing a constant, rebuilt on the architecture's generated header
+ * values (src/syscalls/generated): a value that is one of several names (printxval: "SEEK_SET",
+ * or "0x63 /* AF_??? *\/" when unknown) and a set of flags (printflags: "O_RDONLY|O_CLOEXEC",
+ * unknown bits appended in hex, "0" for none). The names and their order are strace's; the
+ * values come from the headers, so another architecture's values follow automatically.
+ */
+import type { ArchTables } from '../arch';
+
+/** Name and value pairs, in print order. */
+export type Xlat = ReadonlyArray<readonly [string, bigint]>;
+
+/** The header value of `name` in `group`; throws at load when the headers lack it. */
+export function constant(tables: ArchTables, group: string, name: string): number {
+  const value = tables.constants[group]?.[name];
+  if (value === undefined) throw new Error(`decoder needs ${name} (group ${group}), which the ${tables.arch} headers do not define`);
+  return value;
+}
+
+/**
+ * An xlat from names in print order, with values from `group`. Names the headers do not define
+ * are left out (they exist on other architectures or in other strace versions), so the same
+ * name list serves every architecture.
+ */
+export function xlat(tables: ArchTables, group: string, names: readonly string[]): Xlat {
+  const values = tables.constants[group] ?? {};
+  const out: Array<readonly [string, bigint]> = [];
+  for (const name of names) {
+    const v = values[name];
+    if (v !== undefined) out.push([name, BigInt(v)]);
+  }
+  return out;
+}
+
+/** An xlat of explicit values, for constants no UAPI header defines. */
+export function fixedXlat(pairs: ReadonlyArray<readonly [string, number | bigint]>): Xlat {
+  return pairs.map(([n, v]) => [n, BigInt(v)] as const);
+}
+
+/** strace's print_xlat_val: hex with 0x, and plain "0" for zero. */
+export function hexValue(value: bigint): string {
+  return value === 0n ? '0' : `0x${value.toString(16)}`;
+}
+
+/** printxval: the name of `value`, or the value in hex with an "unknown" comment. */
+export function formatValue(value: bigint, table: Xlat, unknown: string): string {
+  for (const [name, v] of table) if (v === value) return name;
+  return `${hexValue(value)} /* ${unknown} */`;
+}
+
+/**
+ * printflags: the names whose bits are all set, in table order, each clearing its bits; a
+ * zero-valued name only when the whole value is zero; leftover bits in hex after the names, or
+ * alone with an "unknown" comment when no name matched; "0" for zero without a zero name.
+ */
+export function formatFlags(value: bigint, table: Xlat, unknown: string): string {
+  let rest = value;
+  let out = '';
+  for (const [name, v] of table) {
+    if (rest === 0n && out !== '') break;
+    if ((v === 0n && value === 0n && out === '') || (v !== 0n && (rest & v) === v)) {
+      out += out === '' ? name : `|${name}`;
+      rest &= ~v;
+    }
+  }
+  if (out === '') return rest === 0n ? '0' : `${hexValue(rest)} /* ${unknown} */`;
+  return rest === 0n ? out : `${out}|${hexValue(rest)}`;
+}
+
+/** Distinct values per bound decoder are few; beyond this many, renderings are not cached. */
+const CACHE_LIMIT = 256;
+
+/** Memoizes a rendering of small integers (flag words, commands) per bound decoder. */
+export function cached(render: (value: bigint) => string): (value: bigint) => string {
+  const cache = new Map<bigint, string>();
+  return (value) => {
+    let text = cache.get(value);
+    if (text === undefined) {
+      text = render(value);
+      if (cache.size < CACHE_LIMIT) cache.set(value, text);
+    }
+    return text;
+  };
+}
+
+/** The register as the kernel's `int`/`unsigned int` parameter sees it: the low 32 bits. */
+export function u32(reg: bigint | undefined): bigint {
+  return BigInt.asUintN(32, reg ?? 0n);
+}
+
+/** The low 32 bits as a signed int. */
+export function s32(reg: bigint | undefined): bigint {
+  return BigInt.asIntN(32, reg ?? 0n);
+}
+
+/** A pointer as strace prints it: NULL or hex. */
+export function pointer(reg: bigint | undefined): string {
+  const v = reg ?? 0n;
+  return v === 0n ? 'NULL' : `0x${v.toString(16)}`;
+}

@@ -1,0 +1,173 @@
+/**
+ * Extra kernel reads: memory behind pointer arguments that the kernel side copies into a record
+ * besides the string arguments (struct sct_syscall_reads in bpf/shared/sctrace_event.h). Which
+ * syscall gets which is decided here, from the kernel's argument metadata (names and types from
+ * tracefs), so the kernel program stays generic: it only follows the plan it is given.
+ *
+ * What is read, and why:
+ * - sockaddrs (any `struct sockaddr *` argument): the length comes from the next argument, its
+ *   value (`int addrlen`: an input, connect/bind/sendto) or the int it points to (`int *`: an
+ *   output, accept/getsockname/recvfrom; then the length itself is read at entry and exit too,
+ *   for strace's `[128 => 16]`).
+ * - outputs strace prints: struct stat (st_mode, st_size), pipe/socketpair fd pairs, wait4's
+ *   status, old rlimits and sigactions and signal masks; readlink's and getcwd's paths.
+ * - inputs strace prints: new rlimits, sigactions and masks, clone3's and openat2's structs,
+ *   nanosleep's timespec.
+ * - data buffers (read, write, pread64, pwrite64, recvfrom, sendto, getrandom): only when the
+ *   trace asks for buffer bytes (TraceSpec.buffer_bytes), and at most that many.
+ * - execve/execveat argv, read at entry (a successful exec replaces the address space), and envp:
+ *   its strings with TraceSpec.exec_env, otherwise only their number (strace's `/* 35 vars *\/`).
+ */
+import type { SyscallArgInfo } from './types';
+
+/** enum sct_read_kind. */
+export const ReadKind = { BYTES: 1, STRV: 2, INOUT: 3 } as const;
+/** enum sct_read_len. */
+export const ReadLen = { FIXED: 0, ARG: 1, ARG_PTR: 2, RET: 3 } as const;
+/** enum sct_read_flags. */
+export const ReadFlag = { SUCCESS: 1, BUFFER: 2, ENTRY: 4, ENV: 8, STRING: 16 } as const;
+
+/** SCT_READS_MAX: reads per syscall. */
+export const READS_MAX = 3;
+/** SCT_STR_MAX: the largest cap of one read. */
+const READ_CAP = 4096;
+/** sizeof(struct sockaddr_storage). */
+const SOCKADDR_MAX = 128;
+
+/** One extra read, as struct sct_read holds it (argument indexes resolved). */
+export interface KernelRead {
+  kind: number;
+  /** The pointer argument. */
+  arg: number;
+  lenFrom: number;
+  /** The argument holding the length (ReadLen.ARG, ReadLen.ARG_PTR); 0 otherwise. */
+  lenArg: number;
+  /** Byte cap; ReadLen.FIXED's size. */
+  max: number;
+  flags: number;
+}
+
+/**
+ * Struct sizes on x86_64 (the only architecture with generated tables so far); another
+ * architecture needs its own (arm64's struct stat is 128 bytes).
+ */
+const X86_64_SIZES = {
+  stat: 144,
+  rlimit64: 16,
+  /** The kernel's struct sigaction: handler, flags, restorer, mask. */
+  sigaction: 32,
+  sigset: 8,
+  timespec: 16,
+  clone_args: 88,
+  open_how: 24,
+} as const;
+
+/** A read described by names, resolved against a syscall's arguments. */
+interface ReadSpec {
+  kind: number;
+  arg: string;
+  lenFrom?: number;
+  lenArg?: string;
+  max: number;
+  flags?: number;
+}
+
+const bytes = (arg: string, max: number, flags = 0): ReadSpec => ({ kind: ReadKind.BYTES, arg, lenFrom: ReadLen.FIXED, max, flags });
+const output = (arg: string, max: number): ReadSpec => bytes(arg, max, ReadFlag.SUCCESS);
+const buffer = (arg: string, lenFrom: number, lenArg?: string): ReadSpec => ({
+  kind: ReadKind.BYTES,
+  arg,
+  lenFrom,
+  lenArg,
+  max: READ_CAP,
+  flags: ReadFlag.BUFFER | (lenFrom === ReadLen.RET ? ReadFlag.SUCCESS : 0),
+});
+const pathOutput = (arg: string): ReadSpec => ({ kind: ReadKind.BYTES, arg, lenFrom: ReadLen.RET, max: READ_CAP, flags: ReadFlag.SUCCESS | ReadFlag.STRING });
+const sized = (arg: string, lenArg: string, max: number): ReadSpec => ({ kind: ReadKind.BYTES, arg, lenFrom: ReadLen.ARG, lenArg, max });
+const argv = (arg: string, env = false): ReadSpec => ({ kind: ReadKind.STRV, arg, max: READ_CAP, flags: ReadFlag.ENTRY | (env ? ReadFlag.ENV : 0) });
+
+const S = X86_64_SIZES;
+
+/** Reads named per syscall; sockaddr arguments are found by type in every syscall (below). */
+const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
+  read: [buffer('buf', ReadLen.RET)],
+  pread64: [buffer('buf', ReadLen.RET)],
+  write: [buffer('buf', ReadLen.ARG, 'count')],
+  pwrite64: [buffer('buf', ReadLen.ARG, 'count')],
+  recvfrom: [buffer('ubuf', ReadLen.RET)],
+  sendto: [buffer('buff', ReadLen.ARG, 'len')],
+  getrandom: [buffer('ubuf', ReadLen.RET)],
+  readlink: [pathOutput('buf')],
+  readlinkat: [pathOutput('buf')],
+  getcwd: [pathOutput('buf')],
+  execve: [argv('argv'), argv('envp', true)],
+  execveat: [argv('argv'), argv('envp', true)],
+  newstat: [output('statbuf', S.stat)],
+  newlstat: [output('statbuf', S.stat)],
+  newfstat: [output('statbuf', S.stat)],
+  newfstatat: [output('statbuf', S.stat)],
+  pipe: [output('fildes', 8)],
+  pipe2: [output('fildes', 8)],
+  socketpair: [output('usockvec', 8)],
+  wait4: [output('stat_addr', 4)],
+  prlimit64: [bytes('new_rlim', S.rlimit64), output('old_rlim', S.rlimit64)],
+  rt_sigaction: [bytes('act', S.sigaction), output('oact', S.sigaction)],
+  rt_sigprocmask: [bytes('nset', S.sigset), output('oset', S.sigset)],
+  clone3: [sized('uargs', 'size', S.clone_args)],
+  openat2: [sized('how', 'usize', S.open_how)],
+  nanosleep: [bytes('rqtp', S.timespec)],
+  clock_nanosleep: [bytes('rqtp', S.timespec)],
+};
+
+/** The sockaddr reads of a syscall: one per `struct sockaddr *` argument, sized by the next. */
+function sockaddrReads(args: readonly SyscallArgInfo[]): ReadSpec[] {
+  const out: ReadSpec[] = [];
+  args.forEach((a, i) => {
+    if (a.type !== 'struct sockaddr *') return;
+    const len = args[i + 1];
+    if (len?.type === 'int') {
+      out.push({ kind: ReadKind.BYTES, arg: a.name, lenFrom: ReadLen.ARG, lenArg: len.name, max: SOCKADDR_MAX });
+    } else if (len?.type === 'int *') {
+      out.push({ kind: ReadKind.BYTES, arg: a.name, lenFrom: ReadLen.ARG_PTR, lenArg: len.name, max: SOCKADDR_MAX, flags: ReadFlag.SUCCESS });
+      out.push({ kind: ReadKind.INOUT, arg: len.name, max: 4 });
+    }
+  });
+  return out;
+}
+
+/**
+ * The extra reads of one syscall, argument names resolved to indexes. Specs naming an argument
+ * the kernel's metadata lacks are dropped (another kernel may name it differently), and so are
+ * reads beyond READS_MAX.
+ */
+export function syscallReads(syscall: string, args: readonly SyscallArgInfo[]): KernelRead[] {
+  const index = (name: string | undefined) => (name === undefined ? -1 : args.findIndex((a) => a.name === name));
+  const out: KernelRead[] = [];
+  for (const spec of [...(BY_SYSCALL[syscall] ?? []), ...sockaddrReads(args)]) {
+    const arg = index(spec.arg);
+    const lenArg = spec.lenArg === undefined ? 0 : index(spec.lenArg);
+    if (arg < 0 || lenArg < 0 || out.length >= READS_MAX) continue;
+    out.push({ kind: spec.kind, arg, lenFrom: spec.lenFrom ?? ReadLen.FIXED, lenArg, max: spec.max, flags: spec.flags ?? 0 });
+  }
+  return out;
+}
+
+/** sizeof(struct sct_read) and sizeof(struct sct_syscall_reads). */
+const READ_BYTES = 8;
+export const SYSCALL_READS_BYTES = READ_BYTES * READS_MAX;
+
+/** The struct sct_syscall_reads value of a syscall, for the kernel's sct_syscall_reads table. */
+export function encodeReads(reads: readonly KernelRead[]): Uint8Array {
+  const out = new Uint8Array(SYSCALL_READS_BYTES);
+  const view = new DataView(out.buffer);
+  reads.slice(0, READS_MAX).forEach((r, i) => {
+    const at = i * READ_BYTES;
+    view.setUint8(at, r.kind);
+    view.setUint8(at + 1, r.arg);
+    view.setUint8(at + 2, r.lenFrom);
+    view.setUint8(at + 3, r.lenArg);
+    view.setUint16(at + 4, r.max, true);
+    view.setUint8(at + 6, r.flags);
+  });
+  return out;
+}
