@@ -151,6 +151,14 @@ struct {
 	__type(value, struct sct_syscall_meta);
 } sct_syscall_tab SEC(".maps");
 
+/* sct_prepare_exec's assembly buffer (one per CPU; the program does not nest on a CPU). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, union sct_scratch_buf);
+} sct_exec_scratch SEC(".maps");
+
 /* Extra reads per syscall number, for the syscalls whose sct_syscall_meta.reads is set. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -788,9 +796,9 @@ static __always_inline __u32 put_entry_reads(__u8 *base, __u32 off, const struct
  * Parks the string arguments and entry-time reads of an execve-like call before the address
  * space can go away.
  */
-static __always_inline void park_enter_strings(__u32 tid, const struct sct_inflight *fl)
+static __always_inline void park_enter_strings(__u32 tid, const struct sct_inflight *fl,
+					       struct sct_enter_strs *parked)
 {
-	struct sct_enter_strs *parked = (struct sct_enter_strs *)scratch(SCT_SLOT_SYS_ENTER);
 	__u32 end;
 	__u16 nstr = 0;
 
@@ -869,7 +877,29 @@ int BPF_PROG(sct_sys_enter, struct pt_regs *regs, long id)
 	if (fl->reads)
 		read_inout_at_entry(fl);
 	if (fl->enter_str && (fl->str_mask || fl->reads))
-		park_enter_strings(tid, fl);
+		park_enter_strings(tid, fl, (struct sct_enter_strs *)scratch(SCT_SLOT_SYS_ENTER));
+	return 0;
+}
+
+/*
+ * Inside a successful execve/execveat, once the kernel has copied the filename, argv and envp
+ * (faulting their pages in) and before the old address space is replaced (sched_prepare_exec,
+ * Linux 6.10): parks the strings and arrays again over what sys_enter parked. At sys_enter some
+ * may not have been readable yet: a BPF program cannot fault pages in, and a child fresh from
+ * fork typically has no page-table entries for the string literals in its .rodata until it
+ * touches them. A failed exec keeps what sys_enter read. Runs for traced calls only (an active
+ * in-flight slot that parks at entry); builds in its own per-CPU buffer, since it may preempt a
+ * sys_enter run on the same CPU.
+ */
+SEC("tp_btf/sched_prepare_exec")
+int BPF_PROG(sct_prepare_exec, struct task_struct *task, struct linux_binprm *bprm)
+{
+	struct sct_inflight *fl = bpf_task_storage_get(&sct_inflight, bpf_get_current_task_btf(), NULL, 0);
+	__u32 tid = (__u32)bpf_get_current_pid_tgid(), zero = 0;
+
+	if (!fl || !fl->active || !fl->enter_str || !(fl->str_mask || fl->reads))
+		return 0;
+	park_enter_strings(tid, fl, bpf_map_lookup_elem(&sct_exec_scratch, &zero));
 	return 0;
 }
 

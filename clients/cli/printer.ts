@@ -102,7 +102,7 @@ const PRINT_ORDER: Readonly<Record<string, readonly string[]>> = {
  * Decoded arguments when the service gave them, else the raw registers in hex (as strace does
  * for unknown calls). Arguments the kernel ignores in this call are left out, as strace does.
  */
-function formatArgs(call: SyscallEvent__Output, fdPaths: boolean): string[] {
+export function formatArgs(call: SyscallEvent__Output, fdPaths = false): string[] {
   if (call.decoded.length === 0) return call.args.map(hex);
   let shown = call.decoded.map((arg, i) => ({ arg, raw: call.args[i] })).filter(({ arg }) => !arg.ignored);
   const order = PRINT_ORDER[call.name];

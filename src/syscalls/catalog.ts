@@ -250,7 +250,7 @@ function buildPlan(info: SyscallInfo, hasMetadata: boolean, tables: ArchTables, 
   return { nr: info.nr, name: info.name, nargs: hasMetadata ? info.args.length : MAX_ARGS, args, fds: fdPlan(info.name, info.args, tables) };
 }
 
-/** AT_FDCWD, which has no path of its own. */
+/** AT_FDCWD: a dirfd meaning the working directory. */
 const AT_FDCWD = -100;
 
 /**
@@ -292,10 +292,9 @@ function decodeArg(p: ArgPlan, call: CallView, fds: FdState | undefined, pid: nu
   if (rendered === null) arg.ignored = true;
   if (p.fd && fds) {
     const fd = Number(BigInt.asIntN(32, reg));
-    if (fd >= 0 && fd !== AT_FDCWD) {
-      const path = fds.path(pid, fd);
-      if (path !== '') arg.fd_path = path;
-    }
+    // AT_FDCWD names the working directory (strace -y prints AT_FDCWD</home/me>).
+    const path = fd === AT_FDCWD ? fds.cwdPath(pid) : fds.path(pid, fd);
+    if (path !== '') arg.fd_path = path;
   }
   const blob = call.blobs.get(p.index);
   if (blob !== undefined) addBlob(arg, p, blob);

@@ -91,6 +91,11 @@ export class FdState {
     return link;
   }
 
+  /** The working directory of process pid, or '' when unknown. */
+  cwdPath(pid: number): string {
+    return this.cwd(pid) ?? '';
+  }
+
   /** A successful open of `name` relative to `dirfd` returned `fd`. */
   opened(pid: number, fd: number, dirfd: number, name: string, cloexec: boolean): void {
     const abs = this.absolute(pid, dirfd, name);

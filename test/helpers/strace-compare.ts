@@ -25,6 +25,7 @@
  *   its wait4 calls reaped, which must be the same.
  */
 import type { Event__Output } from '../../src/api/generated/sctrace/v1/Event';
+import { formatArgs } from '../../clients/cli/printer';
 import { quoteString } from '../../clients/cli/values';
 import type { StraceCall } from './strace-log';
 
@@ -43,6 +44,13 @@ export interface Call {
   paths: Map<number, string>;
   /** Printed arguments (strace run only), to look paths up by position. */
   printed?: string[];
+  /** The printed return value (strace run only), "3</etc/hostname>" with -y. */
+  retText?: string;
+  /** Arguments as sctrace's printer renders them (sctrace run only). */
+  rendered?: string[];
+  /** fd arguments sctrace named (strace -y style `3</etc/hostname>`), by printed position, and the returned fd's. */
+  fdPaths?: Map<number, string>;
+  retFdPath?: string;
   /** For mismatch reports. */
   text: string;
 }
@@ -91,15 +99,18 @@ export function straceRun(calls: StraceCall[], stracePid: number): RunTrace {
     let t = threads.get(c.tid);
     if (!t) threads.set(c.tid, (t = { tid: c.tid, calls: [], children: [] }));
     const ret = straceRet(c);
-    t.calls.push({ name: c.name, ret, paths: new Map(), printed: c.args, text: c.line });
+    t.calls.push({ name: c.name, ret, paths: new Map(), printed: c.args, retText: c.ret, text: c.line });
     if (CREATORS.has(c.name) && ret.kind === 'value' && ret.value > 0n) t.children.push(Number(ret.value));
   }
   if (calls.length === 0) throw new Error('strace log is empty');
   return finish({ root: calls[0].tid, rootParent: stracePid, threads });
 }
 
-/** Builds the sctrace run's threads from the events of a trace on `root`. */
-export function sctraceRun(events: Event__Output[], root: number): RunTrace {
+/**
+ * Builds the sctrace run's threads from the events of a trace on `root`. `fdPaths`: render
+ * arguments with fd paths, to compare with a strace -y log.
+ */
+export function sctraceRun(events: Event__Output[], root: number, fdPaths = false): RunTrace {
   const threads = new Map<number, Thread>();
   let rootParent = 0;
   for (const e of events) {
@@ -114,13 +125,16 @@ export function sctraceRun(events: Event__Output[], root: number): RunTrace {
     else if (s.errno_name !== '') ret = { kind: 'error', errno: s.errno_name };
     else ret = { kind: 'value', value: BigInt(s.ret) };
     const paths = new Map<number, string>();
+    const fdPaths = new Map<number, string>();
     let shown = 0;
     s.decoded.forEach((a) => {
       if (a.ignored) return;
       if (a.value === 'str') paths.set(shown, quoteString(a.str ?? '', a.truncated));
+      if (a.fd_path) fdPaths.set(shown, `${a.symbolic || a.int || a.uint}<${quoteString(a.fd_path).slice(1, -1)}>`);
       shown++;
     });
-    t.calls.push({ name: s.name, ret, paths, text: `${s.name}(${s.decoded.map((a) => (a.value === 'str' ? quoteString(a.str ?? '') : a.symbolic || a[a.value ?? 'uint'])).join(', ')}) = ${s.no_return ? '?' : s.ret}${s.errno_name ? ` ${s.errno_name}` : ''}` });
+    const retFdPath = s.ret_fd_path ? `${s.ret}<${quoteString(s.ret_fd_path).slice(1, -1)}>` : undefined;
+    t.calls.push({ name: s.name, ret, paths, fdPaths, retFdPath, rendered: formatArgs(s, fdPaths), text: `${s.name}(${s.decoded.map((a) => (a.value === 'str' ? quoteString(a.str ?? '') : a.symbolic || a[a.value ?? 'uint'])).join(', ')}) = ${s.no_return ? '?' : s.ret}${s.errno_name ? ` ${s.errno_name}` : ''}` });
     if (CREATORS.has(s.name) && ret.kind === 'value' && ret.value > 0n) t.children.push(Number(ret.value));
   }
   if (!threads.has(root)) throw new Error(`no syscall of the traced process ${root} was delivered`);
@@ -287,6 +301,75 @@ export function align(a: Call[], b: Call[]): Array<[Call | undefined, Call | und
   while (i < n) out.push([a[i++], undefined]);
   while (j < m) out.push([undefined, b[j++]]);
   return out;
+}
+
+/** Addresses vary between runs (ASLR); any hex number of 9 or more digits is one. */
+const ADDRESS = /0x[0-9a-f]{9,}/g;
+
+/**
+ * Compares every argument's rendering of every paired call: sctrace's printer output against
+ * strace's printed text, addresses normalized and sctrace's thread ids mapped to strace's. One
+ * field per argument position; a call with a different argument count counts its extra ones
+ * as disagreements.
+ */
+export function compareArgs(sctrace: RunTrace, strace: RunTrace): Comparison {
+  const result: Comparison = { fields: 0, agreeing: 0, calls: 0, threads: 0, mismatches: [] };
+  const pairs = pairThreads(sctrace, strace);
+  const toStrace = new Map<number, number>(pairs.map(([a, b]) => [a, b]));
+  const norm = (text: string) => text.replace(ADDRESS, '0xADDR');
+  const mapTids = (text: string) => text.replace(/\b\d{3,}\b/g, (n) => String(toStrace.get(Number(n)) ?? n));
+  for (const [a, b] of pairs) {
+    const x = sctrace.threads.get(a);
+    const y = strace.threads.get(b);
+    if (!x || !y) continue;
+    result.threads++;
+    for (const [c, d] of align(x.calls, y.calls)) {
+      if (!c || !d) continue;
+      result.calls++;
+      const mine = (c.rendered ?? []).map((r) => norm(mapTids(r)));
+      const theirs = (d.printed ?? []).map(norm);
+      const n = Math.max(mine.length, theirs.length);
+      for (let i = 0; i < n; i++) {
+        result.fields++;
+        if (mine[i] === theirs[i]) result.agreeing++;
+        else result.mismatches.push({ thread: `${a}~${b}`, field: 'path', sctrace: `${c.name} arg ${i}: ${mine[i] ?? '(none)'}   [${mine.join(', ')}]`, strace: d.text });
+      }
+    }
+  }
+  return result;
+}
+
+/** Socket and pipe inode numbers differ between runs. */
+const INODE = /:\[\d+\]/g;
+
+/**
+ * Compares the fd paths sctrace gave (SyscallArg.fd_path, SyscallEvent.ret_fd_path) with what
+ * `strace -y` printed for the same fds: one field per fd sctrace named (inode numbers of sockets
+ * and pipes normalized). `known` counts the fds strace named, to show sctrace's coverage.
+ */
+export function compareFdPaths(sctrace: RunTrace, strace: RunTrace): Comparison & { straceNamed: number } {
+  const result = { fields: 0, agreeing: 0, calls: 0, threads: 0, mismatches: [] as Mismatch[], straceNamed: 0 };
+  const norm = (text: string) => text.replace(INODE, ':[N]');
+  for (const [a, b] of pairThreads(sctrace, strace)) {
+    const x = sctrace.threads.get(a);
+    const y = strace.threads.get(b);
+    if (!x || !y) continue;
+    result.threads++;
+    for (const [c, d] of align(x.calls, y.calls)) {
+      if (!c || !d) continue;
+      result.calls++;
+      const printed = d.printed ?? [];
+      result.straceNamed += printed.filter((p) => /^-?\d+<.*>$/.test(p)).length;
+      const check = (mine: string, theirs: string | undefined, what: string) => {
+        result.fields++;
+        if (theirs !== undefined && norm(mine) === norm(theirs)) result.agreeing++;
+        else result.mismatches.push({ thread: `${a}~${b}`, field: 'path', sctrace: `${c.name} ${what}: ${mine}`, strace: d.text });
+      };
+      for (const [i, fdPath] of c.fdPaths ?? []) check(fdPath, printed[i], `arg ${i}`);
+      if (c.retFdPath !== undefined) check(c.retFdPath, d.retText, 'return');
+    }
+  }
+  return result;
 }
 
 /** "12345/12345 fields (100.00%)". */

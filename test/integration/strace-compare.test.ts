@@ -15,7 +15,7 @@ import path from 'node:path';
 import { defaultObjectPath } from '../../src/backends/ebpf/engine';
 import { ebpfUnavailableReason, skipUnlessPossible } from '../helpers/privileges';
 import { spawnService, type ServiceProcess } from '../helpers/service-process';
-import { agreementText, compareRuns, sctraceRun, straceRun, type Comparison } from '../helpers/strace-compare';
+import { agreementText, compareArgs, compareFdPaths, compareRuns, sctraceRun, straceRun, type Comparison } from '../helpers/strace-compare';
 import { parseStraceLog } from '../helpers/strace-log';
 import { makeFixture, runUnderSctrace, runUnderStrace, workloadEnv, type Workload } from '../helpers/strace-runs';
 
@@ -34,6 +34,8 @@ let service: ServiceProcess | undefined;
 let server: net.Server | undefined;
 let port = 0;
 const totals: Comparison = { fields: 0, agreeing: 0, calls: 0, threads: 0, mismatches: [] };
+const fdTotals: Comparison = { fields: 0, agreeing: 0, calls: 0, threads: 0, mismatches: [] };
+const argTotals: Comparison = { fields: 0, agreeing: 0, calls: 0, threads: 0, mismatches: [] };
 
 before(async () => {
   if (reason) return;
@@ -49,7 +51,11 @@ before(async () => {
 });
 
 after(async () => {
-  if (totals.fields > 0) process.stdout.write(`# overall agreement with strace: ${agreementText(totals)}\n`);
+  if (totals.fields > 0) {
+    process.stdout.write(`# overall agreement with strace (names, returns, paths): ${agreementText(totals)}\n`);
+    process.stdout.write(`# overall fd paths (strace -y) where sctrace named the fd: ${agreementText(fdTotals)}\n`);
+    process.stdout.write(`# overall argument renderings (informational): ${agreementText(argTotals)}\n`);
+  }
   server?.close();
   if (service) assert.equal(await service.stop(), 0, `sctraced exit code; log:\n${service.log()}`);
   fs.rmSync(workdir, { recursive: true, force: true });
@@ -59,7 +65,7 @@ after(async () => {
 async function compareProgram(label: string, argv: string[], expectCode = 0): Promise<void> {
   const w: Workload = { argv, cwd: workdir, env: workloadEnv(workdir) };
   const logFile = path.join(workdir, `${label.replace(/\W+/g, '_')}.strace`);
-  const s = await runUnderStrace(w, logFile);
+  const s = await runUnderStrace(w, logFile, ['-y']);
   const t = await runUnderSctrace(service!.address, w);
   assert.equal(s.output.code, expectCode, `${label} under strace: exit ${s.output.code}, stderr ${s.output.stderr}`);
   assert.equal(t.output.code, expectCode, `${label} under sctrace: exit ${t.output.code}, stderr ${t.output.stderr}`);
@@ -67,11 +73,22 @@ async function compareProgram(label: string, argv: string[], expectCode = 0): Pr
   assert.equal(t.counters?.lost_kernel, '0', 'no event lost in the kernel');
   assert.equal(t.counters?.lost_subscribers, '0', 'no event lost on the stream');
   assert.ok(!t.events.some((e) => e.kind === 'lost'), 'no EventsLost notice');
-  const result = compareRuns(sctraceRun(t.events, t.root), straceRun(parseStraceLog(s.log), s.stracePid));
-  for (const k of ['fields', 'agreeing', 'calls', 'threads'] as const) totals[k] += result[k];
-  process.stdout.write(`# ${label}: ${result.threads} threads, ${result.calls} calls, agreement ${agreementText(result)}\n`);
-  const shown = result.mismatches.slice(0, 25).map((m) => `  [${m.thread}] ${m.field}\n    sctrace: ${m.sctrace}\n    strace:  ${m.strace}`);
-  assert.equal(result.agreeing, result.fields, `${label}: ${result.mismatches.length} disagreements with strace:\n${shown.join('\n')}`);
+  const mine = sctraceRun(t.events, t.root, true);
+  const theirs = straceRun(parseStraceLog(s.log), s.stracePid);
+  const result = compareRuns(mine, theirs);
+  const fds = compareFdPaths(mine, theirs);
+  const args = compareArgs(mine, theirs);
+  for (const k of ['fields', 'agreeing', 'calls', 'threads'] as const) {
+    totals[k] += result[k];
+    fdTotals[k] += fds[k];
+    argTotals[k] += args[k];
+  }
+  process.stdout.write(
+    `# ${label}: ${result.threads} threads, ${result.calls} calls; names, returns, paths ${agreementText(result)}; ` +
+      `fd paths ${agreementText(fds)} (strace named ${fds.straceNamed}); arguments ${agreementText(args)}\n`,
+  );
+  const shown = [...result.mismatches, ...fds.mismatches].slice(0, 25).map((m) => `  [${m.thread}] ${m.field}\n    sctrace: ${m.sctrace}\n    strace:  ${m.strace}`);
+  assert.equal(result.agreeing + fds.agreeing, result.fields + fds.fields, `${label}: disagreements with strace:\n${shown.join('\n')}`);
 }
 
 test('cat FILE', async (t) => {

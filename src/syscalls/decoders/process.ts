@@ -118,7 +118,8 @@ function cloneArgsDecoder(argIndex: number, tables: ArchTables): ArgDecoder {
  */
 export function formatStrv(blob: RawBlob | undefined, reg: bigint): string {
   if (blob === undefined || blob.unreadable) return '';
-  if (blob.kind === 'count') return `${pointer(reg)} /* ${blob.count}${blob.truncated ? '+' : ''} vars */`;
+  // Counting stops at SCT_COUNT_MAX elements; a stopped count says so with "+".
+  if (blob.kind === 'count') return `${pointer(reg)} /* ${blob.count}${blob.truncated ? '+' : ''} var${blob.count === 1 && !blob.truncated ? '' : 's'} */`;
   if (blob.kind !== 'strv') return '';
   const items = blob.items.map((item, i) => quoteText(item, blob.cut[i]));
   if (blob.truncated) items.push('...');

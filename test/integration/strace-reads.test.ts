@@ -1,0 +1,119 @@
+/**
+ * Argument renderings against strace: a small C program (test/fixtures/syscall-tour.c, built
+ * with gcc here) that makes the syscalls sctrace decodes - files, stat buffers, pipes, mmap,
+ * signals, rlimits, IPv4/IPv6/unix sockets, fork and execve - runs under `strace -f` and under
+ * the kernel side with every extra read enabled (buffers, sockaddrs, argv), and the rendering of
+ * every argument of every call is compared with what strace printed.
+ *
+ * The kernel side runs here through test/helpers/direct-capture.ts rather than the service,
+ * because the service's loader (src/backends/ebpf/session.ts) does not fill the extra-read table
+ * yet; the decoding is the service's own (RecordDecoder and the catalog).
+ *
+ * Normalized before comparing, in both runs alike: addresses (ASLR: any hex of 9+ digits), and
+ * thread ids (through the thread pairing). Everything else must be equal.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { Event } from '../../src/api/generated/sctrace/v1/Event';
+import type { Event__Output } from '../../src/api/generated/sctrace/v1/Event';
+import { defaultObjectPath } from '../../src/backends/ebpf/engine';
+import { SyscallCatalog } from '../../src/syscalls/catalog';
+import { DirectCapture } from '../helpers/direct-capture';
+import { ebpfUnavailableReason, skipUnlessPossible } from '../helpers/privileges';
+import { agreementText, compareArgs, compareRuns, sctraceRun, straceRun } from '../helpers/strace-compare';
+import { parseStraceLog } from '../helpers/strace-log';
+import { runUnderStrace, workloadEnv, type Workload } from '../helpers/strace-runs';
+
+function missing(tool: string, args: string[]): string | null {
+  try {
+    execFileSync(tool, args, { stdio: 'ignore' });
+    return null;
+  } catch {
+    return `${tool} is not installed`;
+  }
+}
+
+const reason = ebpfUnavailableReason(defaultObjectPath()) ?? missing('strace', ['-V']) ?? missing('gcc', ['--version']);
+const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'sctrace-reads-'));
+const tour = path.join(workdir, 'syscall-tour');
+let server: net.Server | undefined;
+let port = 0;
+
+before(async () => {
+  if (reason) return;
+  execFileSync('gcc', ['-O1', '-o', tour, path.join(__dirname, '../../../test/fixtures/syscall-tour.c')]);
+  fs.writeFileSync(path.join(workdir, 'hello.txt'), 'hello, strace\n');
+  fs.symlinkSync('hello.txt', path.join(workdir, 'link'));
+  server = net.createServer((socket) => {
+    socket.on('data', () => socket.end('pong\n'));
+    socket.on('error', () => {});
+  });
+  await new Promise<void>((resolve) => server!.listen({ port: 0, host: '::', ipv6Only: false }, resolve));
+  port = (server.address() as net.AddressInfo).port;
+});
+
+after(() => {
+  server?.close();
+  fs.rmSync(workdir, { recursive: true, force: true });
+});
+
+/** An Event as a gRPC client would see it: proto3 defaults filled in. */
+function asOutput(e: Event): Event__Output {
+  const s = e.syscall;
+  return {
+    ...e,
+    syscall: s && {
+      ...s,
+      ret_fd_path: s.ret_fd_path ?? '',
+      decoded: (s.decoded ?? []).map((a) => ({
+        truncated: false,
+        unreadable: false,
+        symbolic: '',
+        fd_path: '',
+        ignored: false,
+        buffer: Buffer.alloc(0),
+        items: [],
+        ...a,
+      })),
+    },
+  } as unknown as Event__Output;
+}
+
+/** Runs `w` under the direct capture; returns the events and the launcher's pid. */
+async function runDirect(catalog: SyscallCatalog, w: Workload, bufferBytes: number, stringMax: number) {
+  const child = spawn('/bin/sh', ['-c', 'kill -STOP $$; exec "$0" "$@"', ...w.argv], { cwd: w.cwd, env: w.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  child.stdout.resume();
+  child.stderr.resume();
+  const pid = child.pid!;
+  for (let i = 0; i < 500 && !fs.readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') T '); i++) await new Promise((r) => setTimeout(r, 5));
+  const capture = DirectCapture.start(catalog, { pid, bufferBytes, stringMax });
+  const timer = setInterval(() => capture.drain(), 5);
+  process.kill(pid, 'SIGCONT');
+  const code = await exited;
+  await new Promise((r) => setTimeout(r, 100));
+  clearInterval(timer);
+  return { code, root: pid, events: capture.stop().map(asOutput) };
+}
+
+test('argument renderings of a syscall tour agree with strace', async (t) => {
+  if (skipUnlessPossible(t, reason)) return;
+  const catalog = SyscallCatalog.load();
+  const w: Workload = { argv: [tour, workdir, String(port)], cwd: workdir, env: workloadEnv(workdir) };
+  const s = await runUnderStrace(w, path.join(workdir, 'tour.strace'), ['-s', '64']);
+  const d = await runDirect(catalog, w, 64, 64);
+  assert.equal(s.output.code, 3, `tour under strace exited ${s.output.code}: ${s.output.stderr}`);
+  assert.equal(d.code, 3, 'tour under sctrace exited 3');
+  const mine = sctraceRun(d.events, d.root);
+  const theirs = straceRun(parseStraceLog(s.log), s.stracePid);
+  const base = compareRuns(mine, theirs);
+  const args = compareArgs(mine, theirs);
+  process.stdout.write(`# syscall tour: names, returns and paths ${agreementText(base)}; arguments ${agreementText(args)}\n`);
+  const shown = [...base.mismatches, ...args.mismatches].slice(0, 40).map((m) => `  [${m.thread}] ${m.field}\n    sctrace: ${m.sctrace}\n    strace:  ${m.strace}`);
+  assert.equal(base.agreeing + args.agreeing, base.fields + args.fields, `disagreements with strace:\n${shown.join('\n')}`);
+});
