@@ -107,10 +107,10 @@ export function straceRun(calls: StraceCall[], stracePid: number): RunTrace {
 }
 
 /**
- * Builds the sctrace run's threads from the events of a trace on `root`. `fdPaths`: render
+ * Builds the sctrace run's threads from the events of a trace on `root`. `withFdPaths`: render
  * arguments with fd paths, to compare with a strace -y log.
  */
-export function sctraceRun(events: Event__Output[], root: number, fdPaths = false): RunTrace {
+export function sctraceRun(events: Event__Output[], root: number, withFdPaths = false): RunTrace {
   const threads = new Map<number, Thread>();
   let rootParent = 0;
   for (const e of events) {
@@ -134,7 +134,7 @@ export function sctraceRun(events: Event__Output[], root: number, fdPaths = fals
       shown++;
     });
     const retFdPath = s.ret_fd_path ? `${s.ret}<${quoteString(s.ret_fd_path).slice(1, -1)}>` : undefined;
-    t.calls.push({ name: s.name, ret, paths, fdPaths, retFdPath, rendered: formatArgs(s, fdPaths), text: `${s.name}(${s.decoded.map((a) => (a.value === 'str' ? quoteString(a.str ?? '') : a.symbolic || a[a.value ?? 'uint'])).join(', ')}) = ${s.no_return ? '?' : s.ret}${s.errno_name ? ` ${s.errno_name}` : ''}` });
+    t.calls.push({ name: s.name, ret, paths, fdPaths, retFdPath, rendered: formatArgs(s, withFdPaths), text: `${s.name}(${s.decoded.map((a) => (a.value === 'str' ? quoteString(a.str ?? '') : a.symbolic || a[a.value ?? 'uint'])).join(', ')}) = ${s.no_return ? '?' : s.ret}${s.errno_name ? ` ${s.errno_name}` : ''}` });
     if (CREATORS.has(s.name) && ret.kind === 'value' && ret.value > 0n) t.children.push(Number(ret.value));
   }
   if (!threads.has(root)) throw new Error(`no syscall of the traced process ${root} was delivered`);
