@@ -185,6 +185,42 @@ static int parse_syscall(struct sct_trace *t, char **rest)
 	return 0;
 }
 
+/*
+ * read NR KIND ARG LEN_FROM LEN_ARG MAX FLAGS: appends one extra read (struct sct_read) to the
+ * syscall's list, at most SCT_READS_MAX, and marks the syscall as having reads.
+ */
+static int parse_read(struct sct_trace *t, char **rest)
+{
+	u64 nr, kind, arg, len_from, len_arg, max, flags;
+	struct sct_read *r;
+	int err, i;
+
+	err = parse_u64(t, "read", next_word(rest), SCT_NR_MAX - 1, &nr);
+	err = err ?: parse_u64(t, "read", next_word(rest), SCT_READ_INOUT, &kind);
+	err = err ?: parse_u64(t, "read", next_word(rest), SCT_MAX_ARGS - 1, &arg);
+	err = err ?: parse_u64(t, "read", next_word(rest), SCT_LEN_RET, &len_from);
+	err = err ?: parse_u64(t, "read", next_word(rest), SCT_MAX_ARGS - 1, &len_arg);
+	err = err ?: parse_u64(t, "read", next_word(rest), SCT_STR_MAX, &max);
+	err = err ?: parse_u64(t, "read", next_word(rest), 0xff, &flags);
+	if (err)
+		return err;
+	if (kind == SCT_READ_NONE)
+		return fail(t, -EINVAL, "read: kind 0 is not a read");
+	for (i = 0; i < SCT_READS_MAX && t->reads[nr].read[i].kind != SCT_READ_NONE; i++)
+		;
+	if (i == SCT_READS_MAX)
+		return fail(t, -E2BIG, "read: syscall %llu has %d reads already", nr, SCT_READS_MAX);
+	r = &t->reads[nr].read[i];
+	r->kind = kind;
+	r->arg = arg;
+	r->len_from = len_from;
+	r->len_arg = len_arg;
+	r->max = max;
+	r->flags = flags;
+	t->sys[nr].reads = 1;
+	return 0;
+}
+
 static int parse_ring_bytes(struct sct_trace *t, char **rest)
 {
 	u64 v;
@@ -226,6 +262,14 @@ int sct_control_line(struct sct_trace *t, char *line)
 		err = parse_bool(t, key, &rest, &t->filter_syscalls);
 	else if (!strcmp(key, "syscall"))
 		err = parse_syscall(t, &rest);
+	else if (!strcmp(key, "read"))
+		err = parse_read(t, &rest);
+	else if (!strcmp(key, "buffer_bytes")) {
+		err = parse_u64(t, key, next_word(&rest), SCT_STR_MAX, &v);
+		if (!err)
+			t->buffer_bytes = v;
+	} else if (!strcmp(key, "exec_env"))
+		err = parse_bool(t, key, &rest, &t->exec_env);
 	else if (!strcmp(key, "comm"))
 		err = parse_comm(t, &rest);
 	else if (!strcmp(key, "uid"))

@@ -37,8 +37,10 @@ static_assert(sizeof(struct sct_exec) == 72);
 static_assert(sizeof(struct sct_fork) == 72);
 static_assert(sizeof(struct sct_exit) == 72);
 static_assert(sizeof(struct sct_str) == 8);
-/* Six longest strings behind a syscall record fit one scratch buffer. */
+/* Six longest strings behind a syscall record fit one scratch buffer, and so do parked blobs. */
 static_assert(sizeof(struct sct_syscall) + SCT_MAX_ARGS * SCT_BLOB_ROOM <= SCT_SCRATCH_BYTES);
+static_assert(sizeof(struct sct_syscall) + sizeof(((struct sct_parked *)0)->blobs) <= SCT_SCRATCH_BYTES);
+static_assert(sizeof(struct sct_read) == 8);
 
 /* ---- small helpers ---- */
 
@@ -174,6 +176,29 @@ static u32 finish_blob(u8 *buf, u32 off, u8 arg, u8 flags, u32 len)
 }
 
 /*
+ * strncpy_from_user_nofault (mm/maccess.c), which 6.1 does not export to modules: copies at most
+ * `count` bytes with page faults disabled; returns the length including the NUL, `count` when
+ * the string was cut (dst[count - 1] is then a NUL), or -EFAULT.
+ */
+static long str_nofault(char *dst, const char __user *src, long count)
+{
+	long ret;
+
+	if (count <= 0)
+		return 0;
+	pagefault_disable();
+	ret = strncpy_from_user(dst, src, count);
+	pagefault_enable();
+	if (ret >= count) {
+		ret = count;
+		dst[ret - 1] = '\0';
+	} else if (ret >= 0) {
+		ret++;
+	}
+	return ret;
+}
+
+/*
  * Appends a blob for the NUL-terminated user string at `ptr`; returns `off` unchanged when the
  * buffer (`room` bytes) has no space for a longest blob.
  */
@@ -188,19 +213,16 @@ static u32 put_user_str(const struct sct_trace *t, u8 *buf, u32 off, u32 room, u
 
 	if (off + SCT_BLOB_ROOM > room)
 		return off;
-	if (ptr) {
-		/* One byte past the cap tells a cut string from one of exactly cap bytes. */
-		pagefault_disable();
-		n = strncpy_from_user(text, ptr, cap + 1);
-		pagefault_enable();
-	}
-	if (n < 0) {
+	/* One byte past the cap tells a cut string from one of exactly cap bytes. */
+	if (ptr)
+		n = str_nofault(text, ptr, cap + 2);
+	if (n <= 0) {
 		flags = SCT_STR_UNREADABLE;
-	} else if (n > cap) {
+	} else if (n - 1 > cap) {
 		len = cap;
 		flags = SCT_STR_TRUNCATED;
 	} else {
-		len = n;
+		len = n - 1;
 	}
 	return finish_blob(buf, off, arg, flags, len);
 }
@@ -247,7 +269,231 @@ static u32 put_user_strs(const struct sct_trace *t, u8 *buf, u32 off, u32 room, 
 	return off;
 }
 
-/* ---- parked enter-time strings ---- */
+/* ---- extra reads (struct sct_syscall_reads): the same plan the eBPF programs follow ---- */
+
+static u32 buffer_cap(const struct sct_trace *t)
+{
+	return min_t(u32, t->buffer_bytes, SCT_STR_MAX);
+}
+
+/* Appends the SCT_BLOB_BYTES blob of read r of the call in fl, which returned ret, if it applies. */
+static u32 put_bytes(const struct sct_trace *t, u8 *buf, u32 off, const struct sct_read *r,
+		     const struct sct_inflight *fl, s64 ret, u16 *nstr)
+{
+	const void __user *ptr;
+	u64 want, cap = r->max;
+	u8 flags = 0;
+	u32 v;
+
+	if (r->arg >= SCT_MAX_ARGS || r->len_arg >= SCT_MAX_ARGS || off + SCT_BLOB_ROOM > SCT_SCRATCH_BYTES)
+		return off;
+	ptr = (const void __user *)(uintptr_t)fl->args[r->arg];
+	if (!ptr || ((r->flags & SCT_RD_SUCCESS) && ret < 0))
+		return off;
+	if (r->flags & SCT_RD_BUFFER) {
+		if (!buffer_cap(t))
+			return off;
+		cap = min_t(u64, cap, buffer_cap(t));
+	}
+	if (r->flags & SCT_RD_STRING)
+		cap = min_t(u64, cap, t->string_max);
+	switch (r->len_from) {
+	case SCT_LEN_FIXED:
+		want = r->max;
+		break;
+	case SCT_LEN_ARG:
+		want = fl->args[r->len_arg];
+		break;
+	case SCT_LEN_ARG_PTR:
+		if (!fl->args[r->len_arg] ||
+		    copy_from_user_nofault(&v, (const void __user *)(uintptr_t)fl->args[r->len_arg], sizeof(v)))
+			return off;
+		want = v;
+		break;
+	case SCT_LEN_RET:
+		want = ret > 0 ? ret : 0;
+		break;
+	default:
+		return off;
+	}
+	if (want > cap) {
+		want = cap;
+		flags = SCT_STR_TRUNCATED;
+	}
+	want = min_t(u64, want, SCT_STR_MAX);
+	if (want && copy_from_user_nofault(buf + off + sizeof(struct sct_str), ptr, want)) {
+		want = 0;
+		flags = SCT_STR_UNREADABLE;
+	}
+	*nstr += 1;
+	return finish_blob(buf, off, r->arg, flags | (SCT_BLOB_BYTES << SCT_BLOB_KIND_SHIFT), want);
+}
+
+/* Appends the SCT_BLOB_INOUT blob of read r: the value at entry, then the value now. */
+static u32 put_inout(u8 *buf, u32 off, const struct sct_read *r, const struct sct_inflight *fl,
+		     u16 *nstr)
+{
+	u8 flags = SCT_BLOB_INOUT << SCT_BLOB_KIND_SHIFT;
+	u32 *vals;
+
+	if (r->arg >= SCT_MAX_ARGS || !fl->args[r->arg] || off + SCT_BLOB_ROOM > SCT_SCRATCH_BYTES)
+		return off;
+	vals = (u32 *)(buf + off + sizeof(struct sct_str));
+	vals[0] = fl->inout;
+	*nstr += 1;
+	if (!fl->inout_ok ||
+	    copy_from_user_nofault(&vals[1], (const void __user *)(uintptr_t)fl->args[r->arg], sizeof(vals[1])))
+		return finish_blob(buf, off, r->arg, flags | SCT_STR_UNREADABLE, 0);
+	return finish_blob(buf, off, r->arg, flags, 2 * sizeof(u32));
+}
+
+/* Appends the exit-time reads of the call in fl; a call that never returned wrote no outputs. */
+static u32 put_exit_reads(const struct sct_trace *t, u8 *buf, u32 off, const struct sct_inflight *fl,
+			  s64 ret, bool no_return, u16 *nstr)
+{
+	const struct sct_syscall_reads *rd;
+	int i;
+
+	if (!fl->reads || no_return || fl->nr >= SCT_NR_MAX)
+		return off;
+	rd = &t->reads[fl->nr];
+	for (i = 0; i < SCT_READS_MAX && rd->read[i].kind != SCT_READ_NONE; i++) {
+		const struct sct_read *r = &rd->read[i];
+
+		if (r->flags & SCT_RD_ENTRY)
+			continue;
+		if (r->kind == SCT_READ_BYTES)
+			off = put_bytes(t, buf, off, r, fl, ret, nstr);
+		else if (r->kind == SCT_READ_INOUT)
+			off = put_inout(buf, off, r, fl, nstr);
+	}
+	return off;
+}
+
+/* Keeps the entry value of the call's SCT_READ_INOUT read (one per call) in fl. */
+static void read_inout_at_entry(const struct sct_trace *t, struct sct_inflight *fl)
+{
+	const struct sct_syscall_reads *rd = &t->reads[fl->nr];
+	int i;
+
+	fl->inout_ok = 0;
+	for (i = 0; i < SCT_READS_MAX; i++) {
+		const struct sct_read *r = &rd->read[i];
+
+		if (r->kind != SCT_READ_INOUT || r->arg >= SCT_MAX_ARGS || !fl->args[r->arg])
+			continue;
+		fl->inout_ok = !copy_from_user_nofault(&fl->inout,
+						       (const void __user *)(uintptr_t)fl->args[r->arg],
+						       sizeof(fl->inout));
+		return;
+	}
+}
+
+/* Element i of the user pointer array at uarr: 1 read, 0 the terminating NULL, -1 unreadable. */
+static int array_elem(const u64 __user *uarr, u32 i, u64 *p)
+{
+	if (copy_from_user_nofault(p, uarr + i, sizeof(*p)))
+		return -1;
+	return *p != 0;
+}
+
+/* Appends an SCT_BLOB_COUNT blob: the number of elements of the array at uarr, up to SCT_COUNT_MAX. */
+static u32 put_count(u8 *base, u32 off, u32 room, u8 arg, const u64 __user *uarr, u16 *nstr)
+{
+	u8 flags = SCT_STR_TRUNCATED;
+	u32 n = 0;
+	u64 p;
+
+	if (off + sizeof(struct sct_str) + 8 > room)
+		return off;
+	for (; n < SCT_COUNT_MAX; n++) {
+		int got = array_elem(uarr, n, &p);
+
+		if (got <= 0) {
+			flags = got < 0 ? SCT_STR_UNREADABLE : 0;
+			break;
+		}
+	}
+	memcpy(base + off + sizeof(struct sct_str), &n, sizeof(n));
+	*nstr += 1;
+	return finish_blob(base, off, arg, flags | (SCT_BLOB_COUNT << SCT_BLOB_KIND_SHIFT), sizeof(n));
+}
+
+/*
+ * Appends an SCT_BLOB_STRV blob for the NULL-terminated string pointer array at uarr: per
+ * element a flags byte, the text cut at string_max and at the blob's room, a NUL; at most
+ * SCT_STRV_MAX elements and SCT_STRV_BYTES in all.
+ */
+static u32 put_strv(const struct sct_trace *t, u8 *base, u32 off, u32 room, u8 arg,
+		    const u64 __user *uarr, u16 *nstr)
+{
+	u8 *text = base + off + sizeof(struct sct_str);
+	u8 flags = SCT_STR_TRUNCATED;
+	u32 i, pos = 0;
+	u64 p;
+
+	if (off + SCT_STRV_ROOM > room)
+		return off;
+	for (i = 0; i < SCT_STRV_MAX; i++) {
+		u32 el_cap, tl;
+		u8 *el;
+		long n;
+		int got = array_elem(uarr, i, &p);
+
+		if (got <= 0) {
+			flags = got < 0 ? (i == 0 ? SCT_STR_UNREADABLE : SCT_STR_TRUNCATED) : 0;
+			break;
+		}
+		if (pos >= SCT_STRV_BYTES - 2)
+			break;
+		el_cap = min_t(u32, t->string_max, SCT_STRV_BYTES - 2 - pos);
+		el = text + pos;
+		n = str_nofault((char *)el + 1, (const char __user *)(uintptr_t)p, el_cap + 1);
+		el[0] = 0;
+		if (n <= 0) {
+			el[0] = SCT_STR_UNREADABLE;
+			tl = 0;
+		} else {
+			char next;
+
+			tl = n - 1;
+			/* A read that filled el_cap bytes may have cut the string; look one further. */
+			if (tl == el_cap && !copy_from_user_nofault(&next, (const char __user *)(uintptr_t)p + tl, 1) &&
+			    next)
+				el[0] = SCT_STR_TRUNCATED;
+		}
+		el[1 + tl] = 0;
+		pos += 2 + tl;
+	}
+	*nstr += 1;
+	return finish_blob(base, off, arg, flags | (SCT_BLOB_STRV << SCT_BLOB_KIND_SHIFT), pos);
+}
+
+/* Appends the entry-time reads (execve's argv and envp) of the call in fl to parked blobs. */
+static u32 put_entry_reads(const struct sct_trace *t, u8 *base, u32 off, u32 room,
+			   const struct sct_inflight *fl, u16 *nstr)
+{
+	const struct sct_syscall_reads *rd = &t->reads[fl->nr];
+	int i;
+
+	for (i = 0; i < SCT_READS_MAX && rd->read[i].kind != SCT_READ_NONE; i++) {
+		const struct sct_read *r = &rd->read[i];
+		const u64 __user *uarr;
+
+		if (!(r->flags & SCT_RD_ENTRY) || r->kind != SCT_READ_STRV || r->arg >= SCT_MAX_ARGS)
+			continue;
+		uarr = (const u64 __user *)(uintptr_t)fl->args[r->arg];
+		if (!uarr)
+			continue;
+		if ((r->flags & SCT_RD_ENV) && !t->exec_env)
+			off = put_count(base, off, room, r->arg, uarr, nstr);
+		else
+			off = put_strv(t, base, off, room, r->arg, uarr, nstr);
+	}
+	return off;
+}
+
+/* ---- parked enter-time blobs ---- */
 
 static int parked_claim(struct sct_trace *t)
 {
@@ -266,7 +512,7 @@ static void parked_release(struct sct_trace *t, int i)
 	clear_bit_unlock(i, t->parked_used);
 }
 
-/* Reads an execve-like call's strings before the address space can go away. */
+/* Reads an execve-like call's strings and arrays before the address space can go away. */
 static void park_enter_strings(struct sct_trace *t, struct sct_inflight *fl)
 {
 	struct sct_parked *p;
@@ -279,8 +525,10 @@ static void park_enter_strings(struct sct_trace *t, struct sct_inflight *fl)
 		return;
 	}
 	p = &t->parked[i];
-	p->bytes = put_user_strs(t, p->blobs, 0, sizeof(p->blobs), fl->str_mask, fl->args, &nstr,
-				 SCT_ENTER_STRS);
+	p->bytes = put_user_strs(t, p->blobs, 0, SCT_ENTER_STRS * SCT_BLOB_ROOM, fl->str_mask, fl->args,
+				 &nstr, SCT_ENTER_STRS);
+	if (fl->reads)
+		p->bytes = put_entry_reads(t, p->blobs, p->bytes, sizeof(p->blobs), fl, &nstr);
 	p->nstr = nstr;
 	fl->parked = i;
 }
@@ -290,6 +538,7 @@ static void park_enter_strings(struct sct_trace *t, struct sct_inflight *fl)
 /* Emits the syscall record of an in-flight entry (already out of the table) and frees its parking. */
 static void emit_syscall(struct sct_trace *t, const struct sct_inflight *fl, s64 ret, u32 flags)
 {
+	bool no_return = flags & SCT_F_NO_RETURN;
 	struct sct_syscall *rec;
 	u32 off = sizeof(*rec);
 	u16 nstr = 0;
@@ -308,6 +557,7 @@ static void emit_syscall(struct sct_trace *t, const struct sct_inflight *fl, s64
 		off = put_user_strs(t, buf, off, SCT_SCRATCH_BYTES, fl->str_mask, fl->args, &nstr,
 				    SCT_MAX_ARGS);
 	}
+	off = put_exit_reads(t, buf, off, fl, ret, no_return, &nstr);
 	memcpy(rec->args, fl->args, sizeof(rec->args));
 	rec->ret = ret;
 	rec->enter_ns = fl->enter_ns;
@@ -369,8 +619,11 @@ static void probe_sys_enter(void *data, struct pt_regs *regs, long id)
 	fl->nr = nr;
 	fl->str_mask = meta ? meta->str_mask : 0;
 	fl->enter_str = meta ? meta->enter_str : 0;
+	fl->reads = meta ? meta->reads : 0;
 	fl->parked = -1;
-	if (fl->enter_str && fl->str_mask)
+	if (fl->reads)
+		read_inout_at_entry(t, fl);
+	if (fl->enter_str && (fl->str_mask || fl->reads))
 		park_enter_strings(t, fl);
 }
 

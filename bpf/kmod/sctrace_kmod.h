@@ -35,8 +35,10 @@
 
 /* One record is assembled here before it is copied into the ring; a power of two. */
 #define SCT_SCRATCH_BYTES 32768
-/* Bytes an enter-time string blob may occupy (header, text, read overshoot, padding). */
+/* Bytes a string or bytes blob may occupy (header, text, read overshoot, padding). */
 #define SCT_BLOB_ROOM (sizeof(struct sct_str) + SCT_STR_MAX + 8)
+/* Bytes a string array blob may occupy (header, text, padding). */
+#define SCT_STRV_ROOM (sizeof(struct sct_str) + SCT_STRV_BYTES + 8)
 
 /* Longest control line, newline excluded. */
 #define SCT_LINE_MAX 1023
@@ -79,16 +81,24 @@ struct sct_inflight {
 	u32 nr;
 	u8 str_mask;
 	u8 enter_str;
-	s16 parked; /* slot in sct_trace.parked holding its enter-time strings, or -1 */
+	s16 parked; /* slot in sct_trace.parked holding its enter-time blobs, or -1 */
+	u8 reads;    /* the syscall has extra reads (sct_syscall_meta.reads) */
+	u8 inout_ok; /* inout could be read at entry */
+	u16 pad;
+	u32 inout;   /* SCT_READ_INOUT: the value at entry */
 };
 
-/* Strings of an execve-like call read at entry, as finished blobs. */
+/*
+ * Blobs of an execve-like call read at entry, finished: its strings (two at most: execve's
+ * filename, execveat's pathname) and its entry-time reads (the argv and envp arrays).
+ */
 #define SCT_ENTER_STRS 2
+#define SCT_ENTER_ARRAYS 2
 struct sct_parked {
 	u32 bytes;
 	u16 nstr;
 	u16 pad;
-	u8 blobs[SCT_ENTER_STRS * SCT_BLOB_ROOM];
+	u8 blobs[SCT_ENTER_STRS * SCT_BLOB_ROOM + SCT_ENTER_ARRAYS * SCT_STRV_ROOM];
 };
 
 /*
@@ -134,6 +144,9 @@ struct sct_trace {
 	u64 ring_bytes;
 	u64 wakeup_bytes;
 	struct sct_syscall_meta sys[SCT_NR_MAX];
+	struct sct_syscall_reads reads[SCT_NR_MAX]; /* used where sys[nr].reads is set */
+	u32 buffer_bytes; /* SCT_RD_BUFFER reads deliver at most this much; 0: none */
+	bool exec_env;    /* SCT_RD_ENV arrays as strings; otherwise only counted */
 	char comms[SCT_SET_MAX][SCT_COMM_LEN];
 	u32 ncomms;
 	u32 uids[SCT_SET_MAX];

@@ -15,6 +15,7 @@ import fs from 'node:fs';
 import koffi from 'koffi';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import type { Event } from '../../src/api/generated/sctrace/v1/Event';
+import type { SyscallEvent__Output } from '../../src/api/generated/sctrace/v1/SyscallEvent';
 import { RecordDecoder } from '../../src/backends/ebpf/records';
 import { parseStats } from '../../src/backends/kmod/protocol';
 import { decodeChunk } from '../../src/backends/kmod/reader';
@@ -182,6 +183,37 @@ test('auto picks kmod where eBPF is unavailable; one trace at a time; idle after
     assert.equal(stats().state, 'idle', 'probes unregistered, trace freed');
     const again = await rpc.start({ pids: [1], backend: 'kmod' });
     await rpc.stop(again.trace_id);
+  } finally {
+    client.close();
+  }
+});
+
+test('extra reads: exec argv as a string array, the environment counted, paths and fd pairs written by calls', async () => {
+  const service = await spawnService(['--idle-timeout', '30']);
+  services.push(service);
+  const client = connect(service.address);
+  const rpc = api(client);
+  try {
+    const child = await spawnStopped(['/bin/sh', '-c', '/bin/echo piped | /bin/cat']);
+    const { trace_id } = await rpc.start({ pids: [child.pid], follow_children: true, process_events: true });
+    const sub = collect(client, trace_id);
+    await settle(200);
+    child.resume();
+    assert.equal((await child.exited).stdout, 'piped\n');
+    await sub.until((ev) => ev.some((e) => e.kind === 'exit' && e.task?.pid === child.pid), 20_000);
+    await settle(100);
+    await rpc.stop(trace_id);
+    await sub.done;
+    const calls = (name: string) => sub.events.filter((e) => e.syscall?.name === name).map((e) => e.syscall!);
+    const argOf = (c: SyscallEvent__Output, name: string) => (c.decoded ?? []).find((a) => a.name === name);
+    const cat = calls('execve').find((c) => argOf(c, 'filename')?.str === '/bin/cat');
+    assert.ok(cat, 'execve of /bin/cat');
+    assert.deepEqual(argOf(cat, 'argv')?.items, ['/bin/cat'], 'argv read at entry as a string array');
+    assert.match(argOf(cat, 'envp')?.symbolic ?? '', /^0x[0-9a-f]+ \/\* \d+ vars? \*\/$/, 'the environment counted');
+    const readlink = calls('readlink').find((c) => Number(c.ret) > 0);
+    assert.equal(argOf(readlink!, 'buf')?.symbolic, '"/bin/busybox"', "readlink's output path");
+    const pipe = [...calls('pipe2'), ...calls('pipe')].find((c) => c.ret === '0');
+    assert.match(argOf(pipe!, 'fildes')?.symbolic ?? '', /^\[\d+, \d+\]$/, 'the fd pair pipe wrote');
   } finally {
     client.close();
   }

@@ -226,6 +226,9 @@ test('the control text states every filter and ends with start', () => {
     'start',
     '',
   ]);
+  const execve = { nr: 59, traced: true, strMask: 1, enterStr: true, reads: [{ kind: 2, arg: 1, lenFrom: 0, lenArg: 0, max: 4096, flags: 4 }] };
+  const withReads = controlText({ ...baseSpec, syscalls: null }, [execve], { ringBytes: 1 << 20, wakeupBytes: 1 });
+  assert.match(withReads, /^syscall 59 0 1 1\nread 59 2 1 0 0 4096 4$/m, 'extra reads follow their syscall');
   const all = controlText({ ...baseSpec, syscalls: null, pids: [] }, kernelMeta(syscalls, null), { ringBytes: 1 << 20, wakeupBytes: 1 });
   assert.match(all, /^syscall_filter 0$/m);
   assert.doesNotMatch(all, /^syscall \d/m, 'no table entries without a filter or strings');

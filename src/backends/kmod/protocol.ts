@@ -60,9 +60,11 @@ export function controlText(spec: CaptureSpec, meta: readonly KernelSyscallMeta[
   const filtered = spec.syscalls !== null;
   lines.push(`syscall_filter ${flag(filtered)}`);
   for (const m of meta) {
-    // Without a filter only the string columns matter.
-    if (!(filtered && m.traced) && !m.strMask && !m.enterStr) continue;
+    // A filtered-out syscall never reaches the table; without a filter only strings and reads matter.
+    const reads = m.reads ?? [];
+    if (filtered ? !m.traced : !m.strMask && !m.enterStr && reads.length === 0) continue;
     lines.push(`syscall ${m.nr} ${flag(filtered && m.traced)} ${m.strMask} ${flag(m.enterStr)}`);
+    for (const r of reads) lines.push(`read ${m.nr} ${r.kind} ${r.arg} ${r.lenFrom} ${r.lenArg} ${r.max} ${r.flags}`);
   }
   for (const comm of spec.comms) lines.push(`comm ${Buffer.from(comm, 'utf8').subarray(0, 15).toString('hex')}`);
   lines.push(...listLines('uid', spec.uids));
