@@ -18,7 +18,7 @@ import { controlError, controlText, parseStats } from '../../src/backends/kmod/p
 import { decodeChunk } from '../../src/backends/kmod/reader';
 import { KmodSession } from '../../src/backends/kmod/session';
 import { kernelMeta, SyscallCatalog } from '../../src/syscalls/catalog';
-import type { RawSyscall, SyscallResolver } from '../../src/syscalls/types';
+import type { RawBlob, RawSyscall, SyscallResolver, TraceState } from '../../src/syscalls/types';
 import { FakeSyscalls } from '../helpers/fake-syscalls';
 import { execRecord, exitRecord, forkRecord, syscallRecord } from '../kmod/record-builder';
 
@@ -102,9 +102,9 @@ function withU32(record: Buffer, offset: number, value: number): Buffer {
 
 /**
  * test/kmod/fixtures/cat-trace.b64: what the module wrote for `/bin/cat /proc/version
- * /no/such/file` in the test guest (recorded with test/kmod/record-fixture.ts, at ABI 1). Later
- * ABIs only added blob kinds, whose bits are zero in these records, so the version fields are set
- * to the reader's before use; a layout change would show up as wrong events below.
+ * /no/such/file` in the test guest (recorded with test/kmod/record-fixture.ts, at ABI 2, extra
+ * reads included). The version fields are set to the reader's before use, so a compatible ABI
+ * bump keeps the recording; a layout change shows up as wrong events below (then record again).
  */
 function recording(): Buffer {
   const text = fs.readFileSync(path.resolve(__dirname, '../../../test/kmod/fixtures/cat-trace.b64'), 'utf8');
@@ -122,21 +122,23 @@ function boundaries(bytes: Buffer): number[] {
   return out;
 }
 
-/** Names and numbers only (no tracefs needed); keeps the raw strings each syscall carried. */
+/** Names and numbers only (no tracefs needed); keeps the raw strings and blobs of each syscall. */
 function namesOnly() {
   const catalog = SyscallCatalog.fromFormats(new Map(), { arch: 'x86_64' });
   const strings: string[][] = [];
+  const blobs: Map<number, RawBlob>[] = [];
   const resolver: SyscallResolver = Object.assign(Object.create(catalog) as SyscallResolver, {
-    decode: (raw: RawSyscall) => {
+    decode: (raw: RawSyscall, state?: TraceState) => {
       strings.push([...raw.strings.values()].map((s) => s.text));
-      return catalog.decode(raw);
+      blobs.push(new Map(raw.blobs ?? []));
+      return catalog.decode(raw, state);
     },
   });
-  return { resolver, strings };
+  return { resolver, strings, blobs };
 }
 
 test('recorded module output decodes into the workload it traced', () => {
-  const { resolver, strings } = namesOnly();
+  const { resolver, strings, blobs } = namesOnly();
   const { out, result } = decode(recording(), resolver);
   assert.equal(result.corrupt, undefined);
   assert.equal(result.records, 26);
@@ -148,6 +150,14 @@ test('recorded module output decodes into the workload it traced', () => {
   const execve = calls.findIndex((c) => c.name === 'execve');
   assert.equal(calls[execve].ret, '0');
   assert.deepEqual(strings[execve], ['/bin/cat'], 'execve filename read at entry');
+  const argv = blobs[execve].get(1);
+  assert.ok(argv?.kind === 'strv', 'argv read at entry as a string array');
+  assert.deepEqual(argv.items, ['/bin/cat', '/proc/version', '/no/such/file']);
+  assert.ok(blobs[execve].get(2)?.kind === 'count', 'the environment only counted');
+  const readlink = calls.findIndex((c) => c.name === 'readlink');
+  const target = blobs[readlink].get(1);
+  assert.ok(target?.kind === 'bytes', "readlink's output read at exit");
+  assert.equal(Buffer.from(target.data).toString(), '/bin/busybox');
   const opens = calls.map((c, i) => ({ c, s: strings[i] })).filter(({ c }) => c.name === 'openat');
   assert.deepEqual(opens.map(({ c, s }) => [s[0], c.ret, c.errno_name]), [
     ['/proc/version', '3', ''],
