@@ -214,9 +214,14 @@ export class SyscallCatalog implements SyscallResolver {
     return event;
   }
 
-  /** A fresh fd-path state for one trace (SyscallArg.fd_path, SyscallEvent.ret_fd_path). */
-  newTraceState(): TraceState {
-    return new FdState();
+  /**
+   * A fresh fd-path state for one trace (SyscallArg.fd_path, SyscallEvent.ret_fd_path), with
+   * the fd tables of `pids` read now (call it before the trace's programs attach).
+   */
+  newTraceState(pids: readonly number[] = []): TraceState {
+    const state = new FdState();
+    for (const pid of pids) state.track(pid);
+    return state;
   }
 
   private unknownPlan(nr: number): DecodePlan {

@@ -174,6 +174,9 @@ export function fdPlan(syscall: string, args: readonly SyscallArgInfo[], tables:
       const i = at('fd');
       return { returnsFd: null, effect: (c, pid, s) => c.ret === 0n && s.fchdir(pid, fd(c.args[i])) };
     }
+    case 'exit_group':
+      // The process is ending; a later process may reuse its pid.
+      return { returnsFd: null, effect: (c, pid, s) => c.noReturn && s.onExit(pid) };
     case 'fork':
     case 'vfork':
       return { returnsFd: null, effect: (c, pid, s) => c.ret > 0n && s.onFork(pid, Number(c.ret)) };

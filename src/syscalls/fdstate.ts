@@ -9,11 +9,15 @@
  *   cwd;
  * - a fork copies the parent's table (a fork record or the parent's clone return, whichever
  *   comes first; CLONE_FILES shares it, threads share their process's);
- * - for processes the trace found already running (and their children), an fd never seen opened
- *   is looked up once in /proc/PID/fd when first needed (it was opened before the trace).
- * Reading /proc at decode time races with the process: a short-lived fd may already be closed or
- * reused, so those lookups only keep answers of the expected kind. Paths are canonicalized with
- * realpath in the service's mount namespace (cached); a file already gone keeps its lexical path.
+ * - a process the trace found already running (no fork seen) gets its table and cwd from
+ *   /proc/PID/fd and /proc/PID/cwd: a trace target when the trace starts (track), any other
+ *   when its first event is decoded; its children copy it.
+ * Reading /proc at decode time races with the process: it shows the table as it is when the
+ * event is decoded, a few milliseconds after the fact, so it is read once per such process and
+ * never again (a later lookup would see fds the process changed after the event being decoded:
+ * the pipe a shell's child dup2'ed onto its stdin instead of the stdin it had). Socket and pipe
+ * lookups keep only answers of the expected kind. Paths are canonicalized with realpath in the
+ * service's mount namespace (cached); a file already gone keeps its lexical path.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -22,6 +26,8 @@ import path from 'node:path';
 export interface FdSystem {
   /** readlink(2); undefined on any error. */
   readlink(file: string): string | undefined;
+  /** Directory entry names; [] on any error. */
+  readdir(dir: string): string[];
   /** realpath(3); undefined on any error. */
   realpath(file: string): string | undefined;
 }
@@ -42,6 +48,13 @@ export const HOST_FS: FdSystem = {
       return undefined;
     }
   },
+  readdir: (dir) => {
+    try {
+      return fs.readdirSync(dir);
+    } catch {
+      return [];
+    }
+  },
 };
 
 interface FdEntry {
@@ -53,13 +66,12 @@ interface FdEntry {
 interface ProcFds {
   fds: Map<number, FdEntry>;
   cwd: string | undefined;
-  /** Started before the trace (or descends from such a process without having been seen opening everything): misses may be looked up in /proc. */
-  fromProc: boolean;
-  /** fds already looked up in /proc without an answer. */
-  missed: Set<number>;
   /** The process that forked it, when the trace saw the fork. */
   parent: number | undefined;
 }
+
+/** fds read from /proc per process at most (a process with thousands open keeps the rest unnamed). */
+const SNAPSHOT_FDS_MAX = 1024;
 
 /** Processes tracked per trace; beyond this the oldest is forgotten (a trace of a whole busy host). */
 const MAX_PROCESSES = 32768;
@@ -75,25 +87,22 @@ export class FdState {
 
   constructor(private readonly system: FdSystem = HOST_FS) {}
 
+  /**
+   * Reads the fd table of running process pid now (a trace target, before the trace starts), so
+   * its fds opened before the trace are named as they were then.
+   */
+  track(pid: number): void {
+    this.proc(pid);
+  }
+
   /** What fd names in process pid, or '' when unknown. */
   path(pid: number, fd: number): string {
-    if (fd < 0) return '';
-    const proc = this.proc(pid);
-    const entry = proc.fds.get(fd);
-    if (entry) return entry.path;
-    if (!proc.fromProc || proc.missed.has(fd)) return '';
-    const link = this.system.readlink(`/proc/${pid}/fd/${fd}`);
-    if (link === undefined) {
-      proc.missed.add(fd);
-      return '';
-    }
-    proc.fds.set(fd, { path: link, cloexec: false });
-    return link;
+    return fd < 0 ? '' : (this.proc(pid).fds.get(fd)?.path ?? '');
   }
 
   /** The working directory of process pid, or '' when unknown. */
   cwdPath(pid: number): string {
-    return this.cwd(pid) ?? '';
+    return this.proc(pid).cwd ?? '';
   }
 
   /** A successful open of `name` relative to `dirfd` returned `fd`. */
@@ -120,9 +129,7 @@ export class FdState {
   }
 
   closed(pid: number, fd: number): void {
-    const proc = this.proc(pid);
-    proc.fds.delete(fd);
-    proc.missed.delete(fd);
+    this.proc(pid).fds.delete(fd);
   }
 
   /** close_range: closes (or, with `cloexecOnly`, marks close-on-exec) the fds in [first, last]. */
@@ -133,8 +140,6 @@ export class FdState {
       if (cloexecOnly) entry.cloexec = true;
       else proc.fds.delete(fd);
     }
-    // Pre-trace fds in the range are now closed too: stop asking /proc about them.
-    if (!cloexecOnly && proc.fromProc) for (let fd = first; fd <= Math.min(last, first + 1024); fd++) proc.missed.add(fd);
   }
 
   setCloexec(pid: number, fd: number, cloexec: boolean): void {
@@ -162,14 +167,15 @@ export class FdState {
 
   /**
    * Process `child` was forked by `parent`: it starts with a copy of the parent's table (or the
-   * same table with `shareFiles`, CLONE_FILES). A child already known (its fork record came
-   * first) is left alone.
+   * same table with `shareFiles`, CLONE_FILES). A child already known is left alone: its fork
+   * record came first, or (without process events) its own first events did, which then read
+   * its table from /proc.
    */
   onFork(parent: number, child: number, shareFiles = false): void {
-    if (this.procs.get(child)?.parent === parent) return;
+    if (this.procs.has(child)) return;
     const p = this.proc(parent);
     const fds = shareFiles ? p.fds : new Map([...p.fds].map(([fd, e]) => [fd, { ...e }]));
-    this.track(child, { fds, cwd: p.cwd, fromProc: p.fromProc, missed: new Set(p.missed), parent });
+    this.remember(child, { fds, cwd: p.cwd, parent });
   }
 
   onExit(pid: number): void {
@@ -177,22 +183,31 @@ export class FdState {
   }
 
   private set(pid: number, fd: number, p: string, cloexec: boolean): void {
-    const proc = this.proc(pid);
-    proc.fds.set(fd, { path: p, cloexec });
-    proc.missed.delete(fd);
+    this.proc(pid).fds.set(fd, { path: p, cloexec });
   }
 
-  /** The process's entry; one seen for the first time started before the trace. */
+  /** The process's entry; one seen for the first time started before the trace: read from /proc. */
   private proc(pid: number): ProcFds {
     let proc = this.procs.get(pid);
     if (!proc) {
-      proc = { fds: new Map(), cwd: undefined, fromProc: true, missed: new Set(), parent: undefined };
-      this.track(pid, proc);
+      proc = this.snapshot(pid);
+      this.remember(pid, proc);
     }
     return proc;
   }
 
-  private track(pid: number, proc: ProcFds): void {
+  /** A running process's fd table and cwd as /proc shows them now (empty once it is gone). */
+  private snapshot(pid: number): ProcFds {
+    const fds = new Map<number, FdEntry>();
+    const dir = `/proc/${pid}/fd`;
+    for (const name of this.system.readdir(dir).slice(0, SNAPSHOT_FDS_MAX)) {
+      const link = this.system.readlink(`${dir}/${name}`);
+      if (link !== undefined && /^\d+$/.test(name)) fds.set(Number(name), { path: link, cloexec: false });
+    }
+    return { fds, cwd: this.system.readlink(`/proc/${pid}/cwd`), parent: undefined };
+  }
+
+  private remember(pid: number, proc: ProcFds): void {
     this.procs.delete(pid);
     if (this.procs.size >= MAX_PROCESSES) this.procs.delete(this.procs.keys().next().value as number);
     this.procs.set(pid, proc);
@@ -202,18 +217,12 @@ export class FdState {
   private absolute(pid: number, dirfd: number, name: string): string | undefined {
     if (name.startsWith('/')) return path.posix.normalize(name);
     let base: string | undefined;
-    if (dirfd === AT_FDCWD) base = this.cwd(pid);
+    if (dirfd === AT_FDCWD) base = this.proc(pid).cwd;
     else {
       const p = this.path(pid, dirfd);
       base = p.startsWith('/') ? p : undefined;
     }
     return base === undefined ? undefined : path.posix.resolve(base, name);
-  }
-
-  private cwd(pid: number): string | undefined {
-    const proc = this.proc(pid);
-    if (proc.cwd === undefined && proc.fromProc) proc.cwd = this.system.readlink(`/proc/${pid}/cwd`);
-    return proc.cwd;
   }
 
   private realpath(abs: string): string {

@@ -94,6 +94,9 @@ export interface SyscallResolver {
    * closed.
    */
   decode(raw: RawSyscall, state?: TraceState): SyscallEvent;
-  /** A fresh decode state for one trace; optional for resolvers without per-trace renderings. */
-  newTraceState?(): TraceState;
+  /**
+   * A fresh decode state for one trace, knowing its target pids (read as they are now);
+   * optional for resolvers without per-trace renderings.
+   */
+  newTraceState?(pids?: readonly number[]): TraceState;
 }

@@ -37,9 +37,10 @@ export class DirectCapture {
   private constructor(
     private readonly obj: BpfObject,
     catalog: SyscallCatalog,
+    pid: number,
   ) {
     this.ring = new RingReader(obj.mapFd('sct_events'), RING_BYTES);
-    this.decoder = new RecordDecoder(catalog, 0n);
+    this.decoder = new RecordDecoder(catalog, 0n, [pid]);
   }
 
   static start(catalog: SyscallCatalog, options: DirectOptions): DirectCapture {
@@ -69,7 +70,7 @@ export class DirectCapture {
         if (m.reads.length > 0) obj.update(reads, 'sct_syscall_reads', u32(m.nr), encodeSyscallReads(m));
       }
       obj.update(obj.mapFd('sct_tgids'), 'sct_tgids', u32(options.pid), Uint8Array.of(1));
-      const capture = new DirectCapture(obj, catalog);
+      const capture = new DirectCapture(obj, catalog, options.pid);
       obj.attachAll();
       return capture;
     } catch (err) {

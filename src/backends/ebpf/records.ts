@@ -48,11 +48,17 @@ const COMM_LEN = 16;
 export class RecordDecoder {
   private readonly state: TraceState | undefined;
 
+  /**
+   * `pids` are the trace's target processes (TraceSpec.pids), if any: their fd tables are read
+   * now, before any of their events, so that fd paths of fds they opened before the trace are
+   * as of the trace's start rather than as of when their first event is decoded.
+   */
   constructor(
     private readonly syscalls: SyscallResolver,
     private readonly monoToEpochNs: bigint,
+    pids: readonly number[] = [],
   ) {
-    this.state = syscalls.newTraceState?.();
+    this.state = syscalls.newTraceState?.(pids);
   }
 
   /**

@@ -67,7 +67,7 @@ export class EbpfSession implements CaptureSession {
     this.ncpus = libbpf().libbpf_num_possible_cpus() as number;
     this.statsFd = obj.mapFd('sct_stats');
     this.ring = new RingReader(obj.mapFd('sct_events'), options.ringBytes);
-    this.decoder = new RecordDecoder(options.syscalls, monotonicToEpochOffsetNs());
+    this.decoder = new RecordDecoder(options.syscalls, monotonicToEpochOffsetNs(), options.spec.pids);
   }
 
   /** Opens, configures, loads, fills the filter maps, attaches and starts draining. */
