@@ -7,8 +7,9 @@
  * Design:
  * - Filtering happens at sys_enter, cheapest test first: the service's own tgid, then the syscall
  *   table (an inlined array lookup), then the task filters (hash lookups). A call that passes
- *   marks its thread's in-flight slot; sys_exit does one lookup and returns on a miss or an idle
- *   slot, so an untraced call costs at most a few lookups at entry and one at exit.
+ *   marks its thread's in-flight slot; sys_exit does one lookup (after the syscall table, when a
+ *   syscall filter is set) and returns on a miss or an idle slot, so an untraced call costs at
+ *   most a few lookups at entry and one at exit.
  * - Pairing: the in-flight slot (sct_inflight) is per-thread task storage rather than a hash
  *   keyed by tid. On the reference VM that took about 100 ns off each of entry and exit (a
  *   preallocated hash update + delete per call cost ~200 ns), needs no 8 MiB preallocation and
@@ -244,7 +245,8 @@ static __always_inline __u8 *scratch(__u32 slot)
 	return bpf_map_lookup_elem(&sct_scratch, &key);
 }
 
-static __always_inline void submit(void *rec, __u32 size)
+/* Submit flags for a record of `size` bytes. */
+static __always_inline __u64 wake_flags(__u32 size)
 {
 	__u64 avail = bpf_ringbuf_query(&sct_events, BPF_RB_AVAIL_DATA);
 	/*
@@ -255,11 +257,14 @@ static __always_inline void submit(void *rec, __u32 size)
 	 * miss the crossing; the drain timer covers that. wakeup_bytes 0 wakes when the ring turns
 	 * non-empty, like the kernel's adaptive mode.
 	 */
-	__u64 flags = avail <= wakeup_bytes && avail + size + BPF_RINGBUF_HDR_SZ > wakeup_bytes ?
-			      BPF_RB_FORCE_WAKEUP :
-			      BPF_RB_NO_WAKEUP;
+	if (avail <= wakeup_bytes && avail + size + BPF_RINGBUF_HDR_SZ > wakeup_bytes)
+		return BPF_RB_FORCE_WAKEUP;
+	return BPF_RB_NO_WAKEUP;
+}
 
-	if (bpf_ringbuf_output(&sct_events, rec, size, flags))
+static __always_inline void submit(void *rec, __u32 size)
+{
+	if (bpf_ringbuf_output(&sct_events, rec, size, wake_flags(size)))
 		count(SCT_STAT_LOST_RINGBUF);
 	else
 		count(SCT_STAT_EMITTED);
@@ -303,7 +308,11 @@ static __always_inline void fill_header(struct sct_header *h, __u16 kind, __u32 
 					__u64 now)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	__u64 uid_gid = bpf_get_current_uid_gid();
+	/*
+	 * Real uid/gid by plain loads: bpf_get_current_uid_gid maps them through init_user_ns, an
+	 * identity, at ~30 ns per record on the reference VM.
+	 */
+	const struct cred *cred = task->cred;
 	const __u64 *comm = (const __u64 *)task->comm;
 
 	h->kind = kind;
@@ -313,8 +322,8 @@ static __always_inline void fill_header(struct sct_header *h, __u16 kind, __u32 
 	h->pid = task->tgid;
 	h->tid = task->pid;
 	h->ppid = task->real_parent->tgid;
-	h->uid = (__u32)uid_gid;
-	h->gid = uid_gid >> 32;
+	h->uid = cred->uid.val;
+	h->gid = cred->gid.val;
 	h->flags = flags;
 	h->cgroup_id = bpf_get_current_cgroup_id();
 	/*
@@ -849,11 +858,20 @@ int BPF_PROG(sct_sys_enter, struct pt_regs *regs, long id)
 	meta = bpf_map_lookup_elem(&sct_syscall_tab, &nr);
 	if (filter_syscalls && (!meta || !meta->traced))
 		return 0;
-	if (!task_matches(tgid))
-		return 0;
-
-	fl = bpf_task_storage_get(&sct_inflight, bpf_get_current_task_btf(), NULL,
-				  BPF_LOCAL_STORAGE_GET_F_CREATE);
+	/*
+	 * A thread that has an in-flight slot passed the filters before. With no filter but the pid
+	 * filter, that verdict cannot change (a tgid leaves sct_tgids only when its process is gone),
+	 * so the slot lookup replaces the hash lookup (~55 ns less per traced call on the reference
+	 * VM); comm, uid and cgroup can change under a thread and are checked every time.
+	 */
+	fl = bpf_task_storage_get(&sct_inflight, bpf_get_current_task_btf(), NULL, 0);
+	if (!fl || filter_comms || filter_uids || filter_cgroups) {
+		if (!task_matches(tgid))
+			return 0;
+		if (!fl)
+			fl = bpf_task_storage_get(&sct_inflight, bpf_get_current_task_btf(), NULL,
+						  BPF_LOCAL_STORAGE_GET_F_CREATE);
+	}
 	if (!fl) {
 		count(SCT_STAT_LOST_INFLIGHT);
 		return 0;
@@ -903,14 +921,57 @@ int BPF_PROG(sct_prepare_exec, struct task_struct *task, struct linux_binprm *bp
 	return 0;
 }
 
+/*
+ * A syscall record without blobs (no strings, no extra reads), the common case: built in place
+ * in the ring instead of in a scratch buffer copied by bpf_ringbuf_output (~40 ns less per call
+ * on the reference VM). The same bytes as emit_syscall would submit.
+ */
+static __always_inline void emit_plain_syscall(const struct sct_inflight *fl, __s64 ret)
+{
+	__u64 wake = wake_flags(sizeof(struct sct_syscall));
+	struct sct_syscall *rec = bpf_ringbuf_reserve(&sct_events, sizeof(*rec), 0);
+
+	if (!rec) {
+		count(SCT_STAT_LOST_RINGBUF);
+		return;
+	}
+#pragma unroll
+	for (int i = 0; i < SCT_MAX_ARGS; i++)
+		rec->args[i] = fl->args[i];
+	rec->ret = ret;
+	rec->enter_ns = fl->enter_ns;
+	rec->nr = fl->nr;
+	rec->nstr = 0;
+	rec->pad = 0;
+	fill_header(&rec->hdr, SCT_KIND_SYSCALL, sizeof(*rec), 0, bpf_ktime_get_ns());
+	bpf_ringbuf_submit(rec, wake);
+	count(SCT_STAT_EMITTED);
+}
+
 SEC("tp_btf/sys_exit")
 int BPF_PROG(sct_sys_exit, struct pt_regs *regs, long ret)
 {
-	struct sct_inflight *fl = bpf_task_storage_get(&sct_inflight, bpf_get_current_task_btf(), NULL, 0);
+	struct sct_inflight *fl;
 
+	/*
+	 * With a syscall filter, most exits are of untraced calls: the inlined table lookup turns
+	 * them away before the task storage lookup (~40 ns less per filtered call on the reference
+	 * VM). orig_ax holds the number the entry saw.
+	 */
+	if (filter_syscalls) {
+		__u32 nr = regs->orig_ax;
+		const struct sct_syscall_meta *meta = bpf_map_lookup_elem(&sct_syscall_tab, &nr);
+
+		if (!meta || !meta->traced)
+			return 0;
+	}
+	fl = bpf_task_storage_get(&sct_inflight, bpf_get_current_task_btf(), NULL, 0);
 	if (!fl || !fl->active)
 		return 0;
-	emit_syscall(SCT_SLOT_SYS_EXIT, fl, ret, 0);
+	if (!fl->str_mask && !fl->reads && !fl->enter_str)
+		emit_plain_syscall(fl, ret);
+	else
+		emit_syscall(SCT_SLOT_SYS_EXIT, fl, ret, 0);
 	fl->active = 0;
 	return 0;
 }
