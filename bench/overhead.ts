@@ -3,7 +3,7 @@
  * tool, then run 2, …) so drift on the machine spreads over all tools, then medians.
  */
 import { median } from './lib/proc';
-import { runTool, TOOLS, unannouncedLoss, type RunContext, type RunResult, type ToolName } from './tools';
+import { runQuiet, TOOLS, unannouncedLoss, type RunContext, type RunResult, type ToolName } from './tools';
 import type { Workload } from './workloads';
 
 /** Medians of one tool on one workload. */
@@ -28,7 +28,8 @@ export interface OverheadRow {
   events?: number;
   lost?: number;
   unannounced?: number;
-  raw: { wall_ns: number[]; cpu_ns: number[]; tracer_cpu_ns: (number | null)[] };
+  /** Per run; foreign_cpu_ns is other processes' CPU during the run (see tools.ts). */
+  raw: { wall_ns: number[]; cpu_ns: number[]; tracer_cpu_ns: (number | null)[]; foreign_cpu_ns: number[] };
 }
 
 export interface OverheadOptions {
@@ -58,7 +59,7 @@ export async function measureWorkload(ctx: RunContext, w: Workload, opts: Overhe
     // Rotate the order so no tool always runs right after another.
     const order = plan.map((_, i) => plan[(i + run) % plan.length]);
     for (const [tool, size] of order) {
-      const r = await runTool(ctx, tool, w.argv(size));
+      const r = await runQuiet(ctx, tool, w.argv(size), [], opts.log);
       const key: Key = `${tool}@${size}`;
       results.set(key, [...(results.get(key) ?? []), r]);
       opts.log(`  ${w.name} run ${run + 1}/${opts.runs} ${tool} (${size} ${w.unit}): ${(r.wallNs / 1e6).toFixed(1)} ms${describeClient(r)}`);
@@ -97,7 +98,12 @@ function row(w: Workload, tool: ToolName, size: number, runs: RunResult[], base:
     ratio: tool === 'untraced' ? null : wall / baseWall,
     cpu_ratio: tool === 'untraced' ? null : cpu / baseCpu,
     tracer_cpu_ms: tracerCpu === null ? null : tracerCpu / 1e6,
-    raw: { wall_ns: runs.map((r) => r.wallNs), cpu_ns: runs.map((r) => r.cpuNs), tracer_cpu_ns: runs.map((r) => r.tracerCpuNs) },
+    raw: {
+      wall_ns: runs.map((r) => r.wallNs),
+      cpu_ns: runs.map((r) => r.cpuNs),
+      tracer_cpu_ns: runs.map((r) => r.tracerCpuNs),
+      foreign_cpu_ns: runs.map((r) => Math.round(r.foreignCpuNs)),
+    },
   };
   const withClient = runs.filter((r) => r.client);
   if (withClient.length) {

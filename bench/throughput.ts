@@ -5,8 +5,8 @@
  * the last passing and the first failing rung, confirms the best rate with repeated runs, then
  * measures the loss at twice that rate (or flat out, if the generator cannot go that fast traced).
  */
-import { cpuNs, median, resetPeakRss, statusKb } from './lib/proc';
-import { runTool, unannouncedLoss, type RunContext } from './tools';
+import { median, resetPeakRss, statusKb } from './lib/proc';
+import { runQuiet, unannouncedLoss, type RunContext } from './tools';
 
 /** x86_64 __NR_getppid. */
 const NR_GETPPID = 110;
@@ -61,12 +61,8 @@ export async function loadRun(ctx: RunContext, rate: number, seconds: number): P
   // Flat out, a traced getppid takes well over 0.3 us: this many calls last about `seconds`.
   const calls = rate > 0 ? Math.round(rate * seconds) : Math.round(3_000_000 * seconds);
   resetPeakRss(service.pid);
-  const cpu0 = cpuNs(service.pid);
-  const r = await runTool(ctx, 'sctrace', [ctxBin(ctx, 'getppid'), String(calls), String(rate)], [
-    '--watch-nr',
-    String(NR_GETPPID),
-  ]);
-  const serviceCpu = cpuNs(service.pid) - cpu0;
+  const r = await runQuiet(ctx, 'sctrace', [ctxBin(ctx, 'getppid'), String(calls), String(rate)], ['--watch-nr', String(NR_GETPPID)]);
+  const serviceCpu = r.serviceCpuNs ?? NaN;
   const peak = statusKb(service.pid, 'VmHWM');
   const gen = parseGenerator(r.workloadStderr);
   const c = r.client!.counts;

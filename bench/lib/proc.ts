@@ -110,6 +110,13 @@ export function cpuNs(pid: number): number {
   return (ticks * 1e9) / CLK_TCK;
 }
 
+/** CPU time all CPUs spent busy since boot (user, nice, system, irq, softirq, steal), nanoseconds. */
+export function systemBusyNs(): number {
+  const line = fs.readFileSync('/proc/stat', 'utf8').split('\n', 1)[0];
+  const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+  return ((user + nice + system + irq + softirq + (steal || 0)) * 1e9) / CLK_TCK;
+}
+
 /** A /proc/PID/status value in kB (VmHWM, VmRSS). */
 export function statusKb(pid: number, key: string): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
