@@ -102,9 +102,10 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   getcwd: [pathOutput('buf')],
   execve: [argv('argv'), argv('envp', true)],
   execveat: [argv('argv'), argv('envp', true)],
-  newstat: [output('statbuf', S.stat)],
-  newlstat: [output('statbuf', S.stat)],
-  newfstat: [output('statbuf', S.stat)],
+  // Syscalls go by their __NR names (stat, not its event name newstat).
+  stat: [output('statbuf', S.stat)],
+  lstat: [output('statbuf', S.stat)],
+  fstat: [output('statbuf', S.stat)],
   newfstatat: [output('statbuf', S.stat)],
   pipe: [output('fildes', 8)],
   pipe2: [output('fildes', 8)],

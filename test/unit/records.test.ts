@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RecordDecoder, Layout, Kind, HeaderFlag, StrFlag, ABI_VERSION } from '../../src/backends/ebpf/records';
+import { RecordDecoder, Layout, Kind, HeaderFlag, StrFlag, BlobKind, ABI_VERSION } from '../../src/backends/ebpf/records';
 import { CorruptRecordError } from '../../src/backends/errors';
 import type { RawSyscall, SyscallResolver } from '../../src/syscalls/types';
 
@@ -28,6 +28,7 @@ function recordingResolver(): { resolver: SyscallResolver; seen: RawSyscall[] } 
 interface Blob {
   arg: number;
   flags?: number;
+  /** Text, or raw bytes as latin1. */
   text: string;
 }
 
@@ -48,12 +49,12 @@ function header(buf: DataView, kind: number, size: number, flags = 0): void {
 }
 
 function blobsSize(blobs: Blob[]): number {
-  return blobs.reduce((n, b) => n + 8 + ((Buffer.byteLength(b.text) + 7) & ~7), 0);
+  return blobs.reduce((n, b) => n + 8 + ((Buffer.from(b.text, 'latin1').length + 7) & ~7), 0);
 }
 
 function writeBlobs(bytes: Uint8Array, view: DataView, at: number, blobs: Blob[]): void {
   for (const b of blobs) {
-    const text = Buffer.from(b.text);
+    const text = Buffer.from(b.text, 'latin1');
     view.setUint8(at, b.arg);
     view.setUint8(at + 1, b.flags ?? 0);
     view.setUint16(at + 2, text.length, true);
@@ -157,4 +158,30 @@ test('records the reader cannot trust are rejected with a reason', () => {
   const sizeLie = syscallRecord([]);
   sizeLie.view.setUint32(Layout.header.size, 4096, true);
   assert.throws(() => decoder.decode(sizeLie.view, sizeLie.bytes, 0, sizeLie.size), /says 4096 bytes/);
+});
+
+test('blob kinds: bytes, string arrays, counts and in-out values reach the decoder by argument', () => {
+  const { resolver, seen } = recordingResolver();
+  const kind = (k: number) => k << StrFlag.KIND_SHIFT;
+  const r = syscallRecord([
+    { arg: 0, text: '/usr/bin/true' },
+    { arg: 1, flags: kind(BlobKind.STRV) | StrFlag.TRUNCATED, text: '\x00true\x00\x01one arg\x00' },
+    { arg: 2, flags: kind(BlobKind.COUNT), text: '\x23\x00\x00\x00' },
+    { arg: 3, flags: kind(BlobKind.BYTES) | StrFlag.TRUNCATED, text: '\x7fELF\x00' },
+    { arg: 4, flags: kind(BlobKind.INOUT), text: '\x80\x00\x00\x00\x10\x00\x00\x00' },
+    { arg: 5, flags: kind(BlobKind.BYTES) | StrFlag.UNREADABLE, text: '' },
+  ]);
+  new RecordDecoder(resolver, 0n).decode(r.view, r.bytes, 0, r.size);
+  const raw = seen[0];
+  assert.deepEqual(raw.strings.get(0), { text: '/usr/bin/true', truncated: false, unreadable: false });
+  assert.deepEqual(raw.blobs?.get(1), { kind: 'strv', items: ['true', 'one arg'], cut: [false, true], truncated: true, unreadable: false });
+  assert.deepEqual(raw.blobs?.get(2), { kind: 'count', count: 35, truncated: false, unreadable: false });
+  assert.deepEqual(raw.blobs?.get(3), { kind: 'bytes', data: Uint8Array.from(Buffer.from('\x7fELF\x00', 'latin1')), truncated: true, unreadable: false });
+  assert.deepEqual(raw.blobs?.get(4), { kind: 'inout', before: 128, after: 16, unreadable: false });
+  assert.deepEqual(raw.blobs?.get(5), { kind: 'bytes', data: new Uint8Array(0), truncated: false, unreadable: true });
+  assert.equal(raw.pid, 100);
+  assert.equal(raw.tid, 101);
+  // A blob of a kind this reader does not know is a corrupt record, not a silent skip.
+  const unknown = syscallRecord([{ arg: 1, flags: kind(9), text: 'x' }]);
+  assert.throws(() => new RecordDecoder(resolver, 0n).decode(unknown.view, unknown.bytes, 0, unknown.size), /unknown kind 9/);
 });

@@ -195,7 +195,8 @@ export function registerFileDecoders(registry: DecoderRegistry): void {
   }
   registry.register('statx', 'flags', (ctx) => statxFlagsDecoder(ctx.argIndex, ctx.tables));
   registry.register('statx', 'mask', (ctx) => flagsArg(ctx.argIndex, xlat(ctx.tables, 'STATX', STATX_MASK_NAMES), 'STATX_???'));
-  for (const syscall of ['newstat', 'newlstat', 'newfstat', 'newfstatat', 'stat', 'lstat', 'fstat']) {
+  // By __NR name: stat, lstat and fstat are newstat, newlstat and newfstat in tracefs.
+  for (const syscall of ['stat', 'lstat', 'fstat', 'newfstatat']) {
     registry.register(syscall, 'statbuf', (ctx) => statDecoder(ctx.argIndex, ctx.tables));
   }
   registry.register('readlink', 'buf', (ctx) => pathOutputDecoder(ctx.argIndex, false));
