@@ -9,8 +9,9 @@
  *   value (`int addrlen`: an input, connect/bind/sendto) or the int it points to (`int *`: an
  *   output, accept/getsockname/recvfrom; then the length itself is read at entry and exit too,
  *   for strace's `[128 => 16]`).
- * - outputs strace prints: struct stat (st_mode, st_size), pipe/socketpair fd pairs, wait4's
- *   status, old rlimits and sigactions and signal masks; readlink's and getcwd's paths.
+ * - outputs strace prints: struct stat (st_mode, st_size) and the head of struct statx, pipe and
+ *   socketpair fd pairs, wait4's status, old rlimits, sigactions and signal masks, uname's
+ *   sysname and nodename, sysinfo; readlink's and getcwd's paths.
  * - inputs strace prints: new rlimits, sigactions and masks, clone3's and openat2's structs,
  *   nanosleep's timespec.
  * - data buffers (read, write, pread64, pwrite64, recvfrom, sendto, getrandom): only when the
@@ -60,6 +61,11 @@ const X86_64_SIZES = {
   timespec: 16,
   clone_args: 88,
   open_how: 24,
+  /** struct statx up to stx_size: what strace's abbreviated form prints. */
+  statx_head: 48,
+  /** struct new_utsname's sysname and nodename (65 bytes each), strace's abbreviated form. */
+  utsname_head: 130,
+  sysinfo: 112,
 } as const;
 
 /** A read described by names, resolved against a syscall's arguments. */
@@ -114,6 +120,9 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   prlimit64: [bytes('new_rlim', S.rlimit64), output('old_rlim', S.rlimit64)],
   rt_sigaction: [bytes('act', S.sigaction), output('oact', S.sigaction)],
   rt_sigprocmask: [bytes('nset', S.sigset), output('oset', S.sigset)],
+  statx: [output('buffer', S.statx_head)],
+  uname: [output('name', S.utsname_head)],
+  sysinfo: [output('info', S.sysinfo)],
   clone3: [sized('uargs', 'size', S.clone_args)],
   openat2: [sized('how', 'usize', S.open_how)],
   nanosleep: [bytes('rqtp', S.timespec)],

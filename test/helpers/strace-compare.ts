@@ -308,7 +308,8 @@ const ADDRESS = /0x[0-9a-f]{9,}/g;
 
 /**
  * Compares every argument's rendering of every paired call: sctrace's printer output against
- * strace's printed text, addresses normalized and sctrace's thread ids mapped to strace's. One
+ * strace's printed text, addresses and hex-quoted random bytes normalized and sctrace's thread
+ * ids mapped to strace's. One
  * field per argument position; a call with a different argument count counts its extra ones
  * as disagreements.
  */
@@ -316,7 +317,8 @@ export function compareArgs(sctrace: RunTrace, strace: RunTrace): Comparison {
   const result: Comparison = { fields: 0, agreeing: 0, calls: 0, threads: 0, mismatches: [] };
   const pairs = pairThreads(sctrace, strace);
   const toStrace = new Map<number, number>(pairs.map(([a, b]) => [a, b]));
-  const norm = (text: string) => text.replace(ADDRESS, '0xADDR');
+  // Random bytes (getrandom's, which strace shows in hex) differ between runs too.
+  const norm = (text: string) => text.replace(ADDRESS, '0xADDR').replace(/"(?:\\x[0-9a-f]{2})+"/g, '"<hex>"');
   const mapTids = (text: string) => text.replace(/\b\d{3,}\b/g, (n) => String(toStrace.get(Number(n)) ?? n));
   for (const [a, b] of pairs) {
     const x = sctrace.threads.get(a);

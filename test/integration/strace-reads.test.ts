@@ -49,6 +49,10 @@ before(async () => {
   execFileSync('gcc', ['-O1', '-o', tour, path.join(__dirname, '../../../test/fixtures/syscall-tour.c')]);
   fs.writeFileSync(path.join(workdir, 'hello.txt'), 'hello, strace\n');
   fs.symlinkSync('hello.txt', path.join(workdir, 'link'));
+  // A directory nothing writes to while the tests run (ls -l prints sizes).
+  fs.mkdirSync(path.join(workdir, 'still'));
+  fs.writeFileSync(path.join(workdir, 'still', 'a.txt'), 'a\n');
+  fs.symlinkSync('a.txt', path.join(workdir, 'still', 'b'));
   server = net.createServer((socket) => {
     socket.on('data', () => socket.end('pong\n'));
     socket.on('error', () => {});
@@ -100,6 +104,46 @@ async function runDirect(catalog: SyscallCatalog, w: Workload, bufferBytes: numb
   clearInterval(timer);
   return { code, root: pid, events: capture.stop().map(asOutput) };
 }
+
+/**
+ * Everyday programs with every extra read on (buffers and strings up to 4096 bytes, strace -s
+ * 4096): how many argument renderings agree with strace. Informational, since not every
+ * syscall's structures are decoded; names, returns and paths must still agree fully.
+ */
+test('argument renderings of everyday programs (informational figure)', async (t) => {
+  if (skipUnlessPossible(t, reason)) return;
+  const catalog = SyscallCatalog.load();
+  const hello = path.join(workdir, 'hello.txt');
+  const programs: Array<[string, string[]]> = [
+    ['cat FILE', ['/usr/bin/cat', hello]],
+    ['ls -l DIR', ['/usr/bin/ls', '-l', path.join(workdir, 'still')]],
+    ['sh -c pipeline', ['/bin/sh', '-c', `cat ${hello} | wc -c`]],
+    ['bash /dev/tcp', ['/usr/bin/bash', '-c', `exec 3<>/dev/tcp/127.0.0.1/${port}; printf 'ping\\n' >&3; read -r reply <&3; echo "$reply"`]],
+  ];
+  const total = { fields: 0, agreeing: 0 };
+  const misses = new Map<string, number>();
+  for (const [label, argv] of programs) {
+    const w: Workload = { argv, cwd: workdir, env: workloadEnv(workdir) };
+    const s = await runUnderStrace(w, path.join(workdir, 'everyday.strace'));
+    const d = await runDirect(catalog, w, 4096, 4096);
+    const mine = sctraceRun(d.events, d.root);
+    const theirs = straceRun(parseStraceLog(s.log), s.stracePid);
+    const base = compareRuns(mine, theirs);
+    const args = compareArgs(mine, theirs);
+    total.fields += args.fields;
+    total.agreeing += args.agreeing;
+    for (const m of args.mismatches) {
+      const name = m.sctrace.split(' ')[0];
+      misses.set(name, (misses.get(name) ?? 0) + 1);
+    }
+    process.stdout.write(`# ${label}: names, returns and paths ${agreementText(base)}; arguments ${agreementText(args)}\n`);
+    const shown = [...base.mismatches, ...args.mismatches].slice(0, 30).map((m) => `  [${m.thread}] ${m.field}\n    sctrace: ${m.sctrace}\n    strace:  ${m.strace}`);
+    if (process.env.SCT_SHOW) process.stdout.write(shown.join("\n") + "\n");
+    assert.equal(base.agreeing, base.fields, `${label}: names, returns and paths disagree:\n${shown.join("\n")}`);
+  }
+  const top = [...misses].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([n, c]) => `${n} ${c}`);
+  process.stdout.write(`# everyday programs: arguments ${agreementText(total)}; most differing: ${top.join(', ')}\n`);
+});
 
 test('argument renderings of a syscall tour agree with strace', async (t) => {
   if (skipUnlessPossible(t, reason)) return;

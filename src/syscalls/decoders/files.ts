@@ -54,6 +54,18 @@ const IOCTL_NAMES = [
   'TIOCSERGSTRUCT', 'TIOCSERGETLSR', 'TIOCSERGETMULTI', 'TIOCSERSETMULTI', 'TIOCMIWAIT', 'TIOCGICOUNT', 'FIOQSIZE',
 ];
 
+/** strace's statx_attrs (include/uapi/linux/stat.h values, the same on every architecture). */
+const STATX_ATTRS = fixedXlat([
+  ['STATX_ATTR_COMPRESSED', 0x4], ['STATX_ATTR_IMMUTABLE', 0x10], ['STATX_ATTR_APPEND', 0x20], ['STATX_ATTR_NODUMP', 0x40],
+  ['STATX_ATTR_ENCRYPTED', 0x800], ['STATX_ATTR_AUTOMOUNT', 0x1000], ['STATX_ATTR_MOUNT_ROOT', 0x2000],
+  ['STATX_ATTR_VERITY', 0x100000], ['STATX_ATTR_DAX', 0x200000],
+]);
+/** strace's advise (posix_fadvise advice; x86_64 values of linux/fadvise.h, which s390 changes). */
+const FADVISE = fixedXlat([
+  ['POSIX_FADV_NORMAL', 0], ['POSIX_FADV_RANDOM', 1], ['POSIX_FADV_SEQUENTIAL', 2], ['POSIX_FADV_WILLNEED', 3],
+  ['POSIX_FADV_DONTNEED', 4], ['POSIX_FADV_NOREUSE', 5],
+]);
+
 /** The open flags strace prints for dup3/pipe2 (open_mode_flags: no access mode, "0" when none). */
 function openModeFlagsXlat(tables: ArchTables): Xlat {
   const f = tables.openFlags;
@@ -128,6 +140,27 @@ export function statDecoder(argIndex: number, tables: ArchTables): ArgDecoder {
   };
 }
 
+/**
+ * statx's output, abbreviated like strace: `{stx_mask=STATX_BASIC_STATS|STATX_MNT_ID,
+ * stx_attributes=0, stx_mode=S_IFDIR|0700, stx_size=4096, ...}` (mode and size as the mask says).
+ */
+export function statxDecoder(argIndex: number, tables: ArchTables): ArgDecoder {
+  const masks = xlat(tables, 'STATX', STATX_MASK_NAMES);
+  const format = symbolicModeFormatter(tables);
+  const typeOrMode = BigInt(constant(tables, 'STATX', 'STATX_TYPE') | constant(tables, 'STATX', 'STATX_MODE'));
+  const size = BigInt(constant(tables, 'STATX', 'STATX_SIZE'));
+  return (_args, call) => {
+    const b = bytesOf(call.blobs, argIndex);
+    if (!b || b.data.length < 48 || call.ret < 0n) return '';
+    const v = viewOf(b.data);
+    const mask = BigInt(v.getUint32(0, true));
+    let out = `{stx_mask=${formatFlags(mask, masks, 'STATX_???')}, stx_attributes=${formatFlags(v.getBigUint64(8, true), STATX_ATTRS, 'STATX_ATTR_???')}`;
+    if (mask & typeOrMode) out += `, stx_mode=${format(v.getUint16(28, true))}`;
+    if (mask & size) out += `, stx_size=${v.getBigUint64(40, true)}`;
+    return `${out}, ...}`;
+  };
+}
+
 /** A path the call wrote (readlink, getcwd), as many bytes as it returned. */
 export function pathOutputDecoder(argIndex: number, nulTerminated: boolean): ArgDecoder {
   return (_args, call) => {
@@ -195,6 +228,8 @@ export function registerFileDecoders(registry: DecoderRegistry): void {
   }
   registry.register('statx', 'flags', (ctx) => statxFlagsDecoder(ctx.argIndex, ctx.tables));
   registry.register('statx', 'mask', (ctx) => flagsArg(ctx.argIndex, xlat(ctx.tables, 'STATX', STATX_MASK_NAMES), 'STATX_???'));
+  registry.register('statx', 'buffer', (ctx) => statxDecoder(ctx.argIndex, ctx.tables));
+  registry.register('fadvise64', 'advice', (ctx) => valueArg(ctx.argIndex, FADVISE, 'POSIX_FADV_???'));
   // By __NR name: stat, lstat and fstat are newstat, newlstat and newfstat in tracefs.
   for (const syscall of ['stat', 'lstat', 'fstat', 'newfstatat']) {
     registry.register(syscall, 'statbuf', (ctx) => statDecoder(ctx.argIndex, ctx.tables));

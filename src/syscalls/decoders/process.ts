@@ -234,6 +234,31 @@ function registerFutex(registry: DecoderRegistry): void {
   });
 }
 
+/** uname's struct new_utsname, abbreviated like strace: `{sysname="Linux", nodename="vm", ...}`. */
+function unameDecoder(argIndex: number): ArgDecoder {
+  return (_args, call) => {
+    const b = bytesOf(call.blobs, argIndex);
+    if (!b || b.data.length < 130 || call.ret < 0n) return '';
+    const field = (at: number) => quoteBytes(b.data.subarray(at, at + 65), { stopAtNul: true });
+    return `{sysname=${field(0)}, nodename=${field(65)}, ...}`;
+  };
+}
+
+/** struct sysinfo (x86_64 layout), every field as strace prints it. */
+function sysinfoDecoder(argIndex: number): ArgDecoder {
+  return (_args, call) => {
+    const b = bytesOf(call.blobs, argIndex);
+    if (!b || b.data.length < 108 || call.ret < 0n) return '';
+    const v = viewOf(b.data);
+    const u = (at: number) => v.getBigUint64(at, true).toString();
+    return (
+      `{uptime=${v.getBigInt64(0, true)}, loads=[${u(8)}, ${u(16)}, ${u(24)}], totalram=${u(32)}, freeram=${u(40)}, ` +
+      `sharedram=${u(48)}, bufferram=${u(56)}, totalswap=${u(64)}, freeswap=${u(72)}, procs=${v.getUint16(80, true)}, ` +
+      `totalhigh=${u(88)}, freehigh=${u(96)}, mem_unit=${v.getUint32(104, true)}}`
+    );
+  };
+}
+
 /** Registers the process decoders. */
 export function registerProcessDecoders(registry: DecoderRegistry): void {
   registerClone(registry);
@@ -262,5 +287,7 @@ export function registerProcessDecoders(registry: DecoderRegistry): void {
     return b && call.ret >= 0n ? quoteBytes(b.data, { hex: true, truncated: b.truncated }) : '';
   });
   registry.register('exit_group', 'error_code', (ctx) => (args) => s32(args[ctx.argIndex]).toString());
+  registry.register('uname', 'name', (ctx) => unameDecoder(ctx.argIndex));
+  registry.register('sysinfo', 'info', (ctx) => sysinfoDecoder(ctx.argIndex));
 }
 
