@@ -35,6 +35,7 @@ const TRACE_OPTIONS = {
   output: { type: 'string', short: 'o' },
   out: { type: 'string' },
   timestamps: { type: 'boolean', short: 't' },
+  'fd-paths': { type: 'boolean', short: 'y' },
   pid: { type: 'string', short: 'p', multiple: true },
   all: { type: 'boolean' },
 } as const;
@@ -65,6 +66,7 @@ Capture and output:
   -o, --output FORMAT   text (strace-like, default) or json (one event object per line)
       --out FILE        write the trace to FILE instead of stdout
   -t, --timestamps      prefix text lines with the time of day, with microseconds
+  -y, --fd-paths        show what file descriptors name: read(3</etc/hostname>, ...)
 
 ${COMMON_HELP}`;
 
@@ -88,6 +90,8 @@ export interface TraceOptions {
   out?: string;
   /** -t/--timestamps. */
   timestamps: boolean;
+  /** -y/--fd-paths. */
+  fdPaths: boolean;
 }
 
 /** Parses and validates `sctrace trace ...` (the arguments after `trace`). */
@@ -105,6 +109,7 @@ export function parseTraceArgs(argv: string[]): TraceOptions {
     format: parseFormat(NAME, values.output),
     out: values.out,
     timestamps: values.timestamps ?? false,
+    fdPaths: values['fd-paths'] ?? false,
   };
   if (!options.help) checkTarget(options);
   return options;

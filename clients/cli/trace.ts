@@ -119,6 +119,7 @@ class TraceSession {
       format: this.options.format,
       alwaysPrefix: this.options.spec.follow_children ?? false,
       timestamps: this.options.timestamps,
+      fdPaths: this.options.fdPaths,
     });
     return new EventPump(this.connection.streamEvents(traceId), this.connection, printer, this.output, {
       ignorePid: process.pid,

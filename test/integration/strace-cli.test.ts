@@ -1,0 +1,56 @@
+/**
+ * The CLI end to end against the real service: `sctrace trace -f -y -e %file -- cat FILE`
+ * prints only the syscalls of strace's %file class, in strace's syntax, with fd paths.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { defaultObjectPath } from '../../src/backends/ebpf/engine';
+import { SYSCALL_CLASSES } from '../../src/syscalls/classes';
+import { ebpfUnavailableReason, skipUnlessPossible } from '../helpers/privileges';
+import { ROOT, spawnService, type ServiceProcess } from '../helpers/service-process';
+
+const reason = ebpfUnavailableReason(defaultObjectPath());
+const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'sctrace-cli-'));
+let service: ServiceProcess | undefined;
+
+before(async () => {
+  if (reason) return;
+  service = await spawnService(['--idle-timeout', '30']);
+});
+
+after(async () => {
+  if (service) assert.equal(await service.stop(), 0, `sctraced exit code; log:\n${service.log()}`);
+  fs.rmSync(workdir, { recursive: true, force: true });
+});
+
+function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [path.join(ROOT, 'dist/clients/cli/main.js'), '--server', service!.address, ...args], { cwd: workdir }, (err, stdout, stderr) =>
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+test('trace -e %file -y prints only %file syscalls, strace-style, with fd paths', async (t) => {
+  if (skipUnlessPossible(t, reason)) return;
+  const file = path.join(workdir, 'hello.txt');
+  fs.writeFileSync(file, 'hello\n');
+  const out = path.join(workdir, 'trace.txt');
+  const run = await cli(['trace', '-f', '-y', '-e', '%file', '--out', out, '--', '/usr/bin/cat', file]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(run.stdout, 'hello\n');
+  const lines = fs.readFileSync(out, 'utf8').split('\n').filter((l) => /^\[pid \d+\] [a-z_0-9]+\(/.test(l));
+  const names = new Set(lines.map((l) => /^\[pid \d+\] ([a-z_0-9]+)\(/.exec(l)![1]));
+  const fileClass = new Set(SYSCALL_CLASSES['%file']);
+  assert.ok(lines.length > 5, `some syscalls: ${lines.length}`);
+  assert.deepEqual([...names].filter((n) => !fileClass.has(n)), [], 'only %file members');
+  // The mode of an openat without O_CREAT is not printed; the returned fd is named.
+  const open = lines.find((l) => l.includes(`"${file}"`));
+  assert.ok(open, `openat of ${file}`);
+  assert.match(open, new RegExp(`openat\\(AT_FDCWD<[^>]+>, "${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}", O_RDONLY\\) = 3<${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}> <\\d+\\.\\d{6}>$`));
+  assert.ok(lines.some((l) => /execve\("\/usr\/bin\/cat", \["\/usr\/bin\/cat", ".*"\], 0x[0-9a-f]+ \/\* \d+ vars \*\/\) = 0/.test(l) || /execve\("\/usr\/bin\/cat", 0x/.test(l)), 'execve line');
+});
