@@ -301,15 +301,18 @@ function decodeArg(p: ArgPlan, call: CallView, fds: FdState | undefined, pid: nu
     const path = fd === AT_FDCWD ? fds.cwdPath(pid) : fds.path(pid, fd);
     if (path !== '') arg.fd_path = path;
   }
-  const blob = call.blobs.get(p.index);
-  if (blob !== undefined) addBlob(arg, p, blob);
+  if (call.blobs.size > 0) {
+    const blob = call.blobs.get(p.index);
+    if (blob !== undefined) addBlob(arg, p, blob);
+  }
   return arg;
 }
 
 /** The raw side of a kernel read: a data buffer's bytes, a string array's items. */
 function addBlob(arg: SyscallArg, p: ArgPlan, blob: RawBlob): void {
   if (blob.kind === 'bytes' && p.dataBuffer && !blob.unreadable) {
-    arg.buffer = Buffer.from(blob.data.buffer, blob.data.byteOffset, blob.data.byteLength);
+    // A copy: the blob may alias the ring buffer.
+    arg.buffer = Buffer.from(blob.data);
     arg.truncated = blob.truncated;
   } else if (blob.kind === 'strv' && !blob.unreadable) {
     arg.items = blob.items;

@@ -107,8 +107,13 @@ export class FdState {
 
   /** A successful open of `name` relative to `dirfd` returned `fd`. */
   opened(pid: number, fd: number, dirfd: number, name: string, cloexec: boolean): void {
+    // An absolute name seen before needs neither normalizing nor realpath again.
+    const known = name.startsWith('/') ? this.canonical.get(name) : undefined;
+    if (known !== undefined) return this.set(pid, fd, known, cloexec);
     const abs = this.absolute(pid, dirfd, name);
-    this.set(pid, fd, abs === undefined ? name : this.realpath(abs), cloexec);
+    const real = abs === undefined ? name : this.realpath(abs);
+    if (abs !== undefined && name.startsWith('/') && this.canonical.size < REALPATH_CACHE_LIMIT) this.canonical.set(name, real);
+    this.set(pid, fd, real, cloexec);
   }
 
   /**

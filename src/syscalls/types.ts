@@ -59,7 +59,10 @@ export interface RawSyscall {
   noReturn: boolean;
   /** String arguments by argument index. */
   strings: Map<number, RawString>;
-  /** Extra reads by pointer argument index; absent when the record had none. */
+  /**
+   * Extra reads by pointer argument index; absent when the record had none. Bytes may alias the
+   * backend's buffer and are valid only during decode: copy what is kept.
+   */
   blobs?: ReadonlyMap<number, RawBlob>;
   /** The calling thread: thread-group id and thread id (for per-trace state such as fd paths). */
   pid?: number;

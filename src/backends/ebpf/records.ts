@@ -144,13 +144,16 @@ function rawString(bytes: Uint8Array, flags: number, start: number, len: number)
   };
 }
 
-/** A non-string blob; its bytes are copied, since the record's memory is the ring's. */
+/**
+ * A non-string blob. A bytes blob aliases the record's memory (the ring's), valid only while the
+ * record is decoded; whoever keeps bytes copies them (the catalog copies data buffers).
+ */
 function rawBlob(view: DataView, bytes: Uint8Array, kind: number, flags: number, start: number, len: number): RawBlob {
   const truncated = (flags & StrFlag.TRUNCATED) !== 0;
   const unreadable = (flags & StrFlag.UNREADABLE) !== 0;
   switch (kind) {
     case BlobKind.BYTES:
-      return { kind: 'bytes', data: bytes.slice(start, start + len), truncated, unreadable };
+      return { kind: 'bytes', data: bytes.subarray(start, start + len), truncated, unreadable };
     case BlobKind.STRV:
       return { kind: 'strv', ...splitStrv(bytes, start, len), truncated, unreadable };
     case BlobKind.COUNT:

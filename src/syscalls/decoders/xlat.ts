@@ -70,14 +70,19 @@ export function formatFlags(value: bigint, table: Xlat, unknown: string): string
 /** Distinct values per bound decoder are few; beyond this many, renderings are not cached. */
 const CACHE_LIMIT = 256;
 
-/** Memoizes a rendering of small integers (flag words, commands) per bound decoder. */
+/**
+ * Memoizes a rendering of integers (flag words, commands) per bound decoder. Keyed by number
+ * (a Map hashes numbers much faster than BigInts); values beyond 2^53 are not cached.
+ */
 export function cached(render: (value: bigint) => string): (value: bigint) => string {
-  const cache = new Map<bigint, string>();
+  const cache = new Map<number, string>();
   return (value) => {
-    let text = cache.get(value);
+    if (value > 0x1fffffffffffffn || value < 0n) return render(value);
+    const key = Number(value);
+    let text = cache.get(key);
     if (text === undefined) {
       text = render(value);
-      if (cache.size < CACHE_LIMIT) cache.set(value, text);
+      if (cache.size < CACHE_LIMIT) cache.set(key, text);
     }
     return text;
   };
