@@ -7,6 +7,7 @@ import type { Results } from './report';
 
 const COLORS: Record<string, string> = {
   sctrace: '#1b9e77',
+  'sctrace-nice': '#0b6e4f',
   'sctrace-filtered': '#66c2a5',
   bpftrace: '#7570b3',
   'perf-trace': '#e7298a',
@@ -42,8 +43,8 @@ function overheadPanel(results: Results, titles: Record<string, string>, x0: num
   const tools = [...new Set(rows.map((r) => r.tool))];
   const left = x0 + 150;
   const plotW = w - 160 - 60;
-  const top = y0 + 40;
-  const plotH = h - 80;
+  const top = y0 + 56;
+  const plotH = h - 96;
   // Log axis from 10 ns to 1 ms per syscall.
   const lo = 1;
   const hi = 6;
@@ -70,17 +71,12 @@ function overheadPanel(results: Results, titles: Record<string, string>, x0: num
       out.push(text(x + 4, y + barH - 4, label, 'font-size="10" fill="#333"'));
     });
   });
-  // Legend
+  // Legend: three per row under the title.
   tools.forEach((tool, i) => {
-    const lx = left + (i % 3) * 165;
-    const ly = y0 + 22 + Math.floor(i / 3) * 0;
-    if (i >= 3) return;
-    out.push(`<rect x="${lx}" y="${ly - 8}" width="10" height="10" fill="${COLORS[tool] ?? '#999'}"/>`, text(lx + 14, ly + 1, rows.find((r) => r.tool === tool)!.label, 'font-size="10"'));
-  });
-  tools.slice(3).forEach((tool, i) => {
-    const lx = left + i * 165;
-    const ly = y0 + h - 38 + 40;
-    out.push(`<rect x="${lx}" y="${ly - 8 - 12}" width="10" height="10" fill="${COLORS[tool] ?? '#999'}"/>`, text(lx + 14, ly - 11, rows.find((r) => r.tool === tool)!.label, 'font-size="10"'));
+    const lx = left + (i % 3) * 170;
+    const ly = y0 + 28 + Math.floor(i / 3) * 14;
+    const label = rows.find((r) => r.tool === tool)!.label;
+    out.push(`<rect x="${lx}" y="${ly - 8}" width="10" height="10" fill="${COLORS[tool] ?? '#999'}"/>`, text(lx + 14, ly + 1, label, 'font-size="10"'));
   });
   return out;
 }

@@ -59,16 +59,19 @@ async function main(): Promise<number> {
   const titles = Object.fromEntries(all.map((w) => [w.name, w.title]));
 
   let service: Service | undefined;
+  let niceService: Service | undefined;
   const failures: string[] = [];
   const overhead: OverheadRow[] = [];
   let throughput: ThroughputResult | null = null;
   try {
     service = await startService(ROOT, workDir, positionals);
+    if (toolNames.includes('sctrace-nice')) niceService = await startService(ROOT, path.join(workDir, 'nice'), [...positionals, '--nice', '10']);
     const ctx: RunContext = {
       root: ROOT,
       workDir,
       launch: path.join(built.bin, 'launch'),
       service,
+      niceService: niceService ?? null,
       clientArgs: values.decode ? ['--decode', values.decode] : smoke ? ['--decode', 'full'] : [],
     };
     if (!values['no-overhead']) {
@@ -94,6 +97,7 @@ async function main(): Promise<number> {
     }
   } finally {
     await service?.stop();
+    await niceService?.stop();
     fs.rmSync(workDir, { recursive: true, force: true });
   }
 

@@ -12,7 +12,7 @@ import { cpuNs, LineChild, systemBusyNs } from './lib/proc';
 import type { Service } from './lib/service';
 import type { WireCounts } from './lib/wire';
 
-export type ToolName = 'untraced' | 'sctrace' | 'sctrace-filtered' | 'bpftrace' | 'perf-trace' | 'strace';
+export type ToolName = 'untraced' | 'sctrace' | 'sctrace-nice' | 'sctrace-filtered' | 'bpftrace' | 'perf-trace' | 'strace';
 
 export interface ToolInfo {
   name: ToolName;
@@ -26,6 +26,7 @@ export interface ToolInfo {
 export const TOOLS: ToolInfo[] = [
   { name: 'untraced', label: 'untraced', slow: false },
   { name: 'sctrace', label: 'sctrace (all syscalls, streamed)', slow: false },
+  { name: 'sctrace-nice', label: 'sctrace --nice 10 (all, streamed)', slow: false },
   { name: 'sctrace-filtered', label: 'sctrace (filter matches nothing)', slow: false },
   { name: 'bpftrace', label: 'bpftrace (printf per syscall)', slow: true, needs: 'bpftrace' },
   { name: 'perf-trace', label: 'perf trace', slow: true, needs: 'perf' },
@@ -75,6 +76,8 @@ export interface RunContext {
   workDir: string;
   launch: string;
   service: Service | null;
+  /** A second sctraced started with --nice 10, for the sctrace-nice runs. */
+  niceService: Service | null;
   /** Passed to the bench client (e.g. --decode full). */
   clientArgs: string[];
 }
@@ -87,9 +90,11 @@ export async function runTool(ctx: RunContext, tool: ToolName, argv: string[], c
     case 'untraced':
       return foreign(strip(await launched(ctx, [], argv)));
     case 'sctrace':
-      return withSctrace(ctx, argv, ['--process-events', ...clientArgs]);
+      return withSctrace(ctx, ctx.service, argv, ['--process-events', ...clientArgs]);
+    case 'sctrace-nice':
+      return withSctrace(ctx, ctx.niceService, argv, ['--process-events', ...clientArgs]);
     case 'sctrace-filtered':
-      return withSctrace(ctx, argv, ['--syscalls', UNUSED_SYSCALL, ...clientArgs]);
+      return withSctrace(ctx, ctx.service, argv, ['--syscalls', UNUSED_SYSCALL, ...clientArgs]);
     case 'strace':
       return timedTool(ctx, ['strace', '-f', '-o', '/dev/null'], argv);
     case 'perf-trace':
@@ -209,8 +214,7 @@ async function withBpftrace(ctx: RunContext, argv: string[]): Promise<RunResult>
 }
 
 /** sctrace: the bench client starts a trace on the stopped workload (and its children). */
-async function withSctrace(ctx: RunContext, argv: string[], clientArgs: string[]): Promise<RunResult> {
-  const service = ctx.service;
+async function withSctrace(ctx: RunContext, service: Service | null, argv: string[], clientArgs: string[]): Promise<RunResult> {
   if (!service) throw new Error('sctrace runs need the service');
   let client: LineChild | undefined;
   let clientReadyCpuUs = 0;

@@ -6,6 +6,7 @@
  */
 import 'reflect-metadata';
 import { ConfigError, USAGE, parseConfig, type ServiceConfig } from './config/config';
+import { applyNice } from './config/priority';
 import { buildContainer } from './di/container';
 import { TOKENS } from './di/tokens';
 import type { GrpcServer } from './api/server';
@@ -27,6 +28,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const log = new StderrLogger(config.logLevel);
+  if (config.nice !== 0) log.info(`running at nice ${config.nice} (${applyNice(config.nice)} threads)`);
   const syscalls = SyscallCatalog.load({ log: (m) => log.child('syscalls').info(m) });
   const container = buildContainer({ config, log, syscalls });
   const server = container.resolve<GrpcServer>(TOKENS.GrpcServer);

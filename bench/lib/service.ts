@@ -11,6 +11,7 @@ export interface Service {
 
 /** Starts sctraced with `args` and waits until it listens. */
 export async function startService(root: string, workDir: string, args: string[] = [], nodeArgs: string[] = []): Promise<Service> {
+  fs.mkdirSync(workDir, { recursive: true });
   const socket = path.join(workDir, 'sctrace.sock');
   fs.rmSync(socket, { force: true });
   const child = new LineChild([process.execPath, ...nodeArgs, path.join(root, 'dist/src/main.js'), '--listen', `unix:${socket}`, '--log-level', 'warn', ...args]);

@@ -16,6 +16,9 @@ export class ProtoWriter {
   /** Halves of the last 64-bit value parsed by set64. */
   private lo = 0;
   private hi = 0;
+  /** The last long decimal's digits above the lowest nine, and their value (parseDecimal). */
+  private highText = '';
+  private highValue = 0;
 
   constructor(initialBytes = 1 << 16) {
     this.buf = Buffer.allocUnsafe(initialBytes);
@@ -133,8 +136,16 @@ export class ProtoWriter {
       this.hi = Math.floor(n / TWO_32) >>> 0;
     } else {
       // value = high * 1e9 + low, with high < 2^37; split high at 2^16 so every product is exact.
+      // Timestamps share their leading digits for a second: the parsed high part is kept.
       const split = len - 9;
-      const high = digits(s, i, split);
+      let high: number;
+      if (this.highText.length === split - i && s.startsWith(this.highText, i)) {
+        high = this.highValue;
+      } else {
+        high = digits(s, i, split);
+        this.highText = s.slice(i, split);
+        this.highValue = high;
+      }
       const low = digits(s, split, len);
       const highTop = Math.floor(high / 65536);
       const a = (high - highTop * 65536) * 1e9 + low; // < 2^47
