@@ -12,6 +12,8 @@ import type { TraceRequest } from '../sessions/manager';
 export const DEFAULT_STRING_MAX = 256;
 /** Hard cap (SCT_STR_MAX in bpf/shared/sctrace_event.h). */
 export const STRING_MAX_LIMIT = 4096;
+/** Hard cap of TraceSpec.buffer_bytes (the kernel side's buffer read bound). */
+export const BUFFER_BYTES_LIMIT = 4096;
 /** Most values in one list filter (they become kernel hash maps of bounded size). */
 const MAX_FILTER_VALUES = 64;
 const MAX_PIDS = 4096;
@@ -34,6 +36,9 @@ export function validateSpec(spec: TraceSpec__Output | null | undefined, syscall
   const stringMax = spec.string_max_bytes === 0 ? DEFAULT_STRING_MAX : spec.string_max_bytes;
   if (stringMax > STRING_MAX_LIMIT) {
     throw new InvalidSpecError(`spec.string_max_bytes ${stringMax} is too large: at most ${STRING_MAX_LIMIT}`);
+  }
+  if (spec.buffer_bytes > BUFFER_BYTES_LIMIT) {
+    throw new InvalidSpecError(`spec.buffer_bytes ${spec.buffer_bytes} is too large: at most ${BUFFER_BYTES_LIMIT}`);
   }
   const pids = uniqueNumbers(spec.pids, 'pids', MAX_PIDS);
   for (const pid of pids) {
@@ -61,6 +66,8 @@ export function validateSpec(spec: TraceSpec__Output | null | undefined, syscall
     string_max_bytes: stringMax,
     backend,
     cgroup_ids: cgroupIds.map(String),
+    buffer_bytes: spec.buffer_bytes,
+    exec_env: spec.exec_env,
   };
   return {
     spec: normalized,
@@ -74,6 +81,8 @@ export function validateSpec(spec: TraceSpec__Output | null | undefined, syscall
       cgroupIds,
       processEvents: spec.process_events,
       stringMaxBytes: stringMax,
+      bufferBytes: spec.buffer_bytes,
+      execEnv: spec.exec_env,
       excludePids: [selfPid],
     },
   };

@@ -43,6 +43,10 @@ export interface CaptureSpec {
   processEvents: boolean;
   /** Longest string argument delivered, 1..4096. */
   stringMaxBytes: number;
+  /** First bytes of data buffers (read, write, ...) to deliver, 0..4096; 0 delivers none. */
+  bufferBytes: number;
+  /** Deliver execve's environment strings, not only their count. */
+  execEnv: boolean;
   /** Thread-group ids never traced (the service itself). */
   excludePids: number[];
 }

@@ -28,6 +28,8 @@ test('record the module output of a small workload', async () => {
     cgroupIds: [],
     processEvents: true,
     stringMaxBytes: 256,
+    bufferBytes: 0,
+    execEnv: false,
     excludePids: [process.pid],
   };
   const control = fs.openSync('/proc/sctrace/control', fs.constants.O_RDWR);

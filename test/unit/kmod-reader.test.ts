@@ -214,6 +214,8 @@ const baseSpec: CaptureSpec = {
   cgroupIds: [1n],
   processEvents: true,
   stringMaxBytes: 512,
+  bufferBytes: 0,
+  execEnv: false,
   excludePids: [4242],
 };
 

@@ -44,6 +44,7 @@ test('bad specs are INVALID_ARGUMENT naming the bad value, and the service keeps
   await expectStatus(rpc.start({ syscalls: ['%nosuchclass'] }), status.INVALID_ARGUMENT, /"%nosuchclass"/);
   await expectStatus(rpc.start({ backend: 'dtrace' }), status.INVALID_ARGUMENT, /"dtrace"/);
   await expectStatus(rpc.start({ string_max_bytes: 1 << 20 }), status.INVALID_ARGUMENT, /string_max_bytes 1048576/);
+  await expectStatus(rpc.start({ buffer_bytes: 1 << 30 }), status.INVALID_ARGUMENT, /buffer_bytes 1073741824/);
   await expectStatus(rpc.start({ comms: ['a-name-longer-than-15'] }), status.INVALID_ARGUMENT, /a-name-longer-than-15/);
   await expectStatus(rpc.start({ pids: [process.pid] }), status.INVALID_ARGUMENT, /sctraced service itself/);
   const caps = await rpc.caps();
@@ -74,6 +75,8 @@ test('two subscribers receive the same sequenced events; StopTrace ends both str
   assert.deepEqual(session.spec.syscalls, [0, 257], 'names and classes resolve to sorted numbers');
   assert.deepEqual(session.spec.excludePids, [process.pid]);
   assert.equal(session.spec.stringMaxBytes, 256);
+  assert.equal(session.spec.bufferBytes, 0, 'data buffers are opt-in');
+  assert.equal(session.spec.execEnv, false);
 
   const a = collect(client, trace_id);
   const b = collect(client, trace_id);

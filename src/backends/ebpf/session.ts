@@ -12,7 +12,7 @@ import koffi from 'koffi';
 import type { Event } from '../../api/generated/sctrace/v1/Event';
 import type { CaptureSink, CaptureSpec, CaptureSession, CaptureStats } from '../backend';
 import { BackendError, CorruptRecordError } from '../errors';
-import { kernelMeta } from '../../syscalls/catalog';
+import { encodeSyscallMeta, encodeSyscallReads, kernelMeta } from '../../syscalls/catalog';
 import type { SyscallResolver } from '../../syscalls/types';
 import { BpfObject } from './bpf-object';
 import { libbpf } from './libbpf';
@@ -251,6 +251,8 @@ function configure(obj: BpfObject, { spec, ringBytes, wakeupBytes }: EbpfSession
     process_events: spec.processEvents,
     string_max: spec.stringMaxBytes,
     wakeup_bytes: BigInt(wakeupBytes),
+    buffer_bytes: spec.bufferBytes,
+    exec_env: spec.execEnv,
   });
   obj.setMaxEntries('sct_events', ringBytes);
   const ncpus = libbpf().libbpf_num_possible_cpus() as number;
@@ -262,9 +264,11 @@ function configure(obj: BpfObject, { spec, ringBytes, wakeupBytes }: EbpfSession
 function fillMaps(obj: BpfObject, { spec, syscalls }: EbpfSessionOptions): void {
   const one = Uint8Array.of(1);
   const tabFd = obj.mapFd('sct_syscall_tab');
+  const readsFd = obj.mapFd('sct_syscall_reads');
   for (const m of kernelMeta(syscalls, spec.syscalls)) {
-    if (!m.traced && !m.strMask && !m.enterStr) continue;
-    obj.update(tabFd, 'sct_syscall_tab', u32(m.nr), Uint8Array.of(m.traced ? 1 : 0, m.strMask, m.enterStr ? 1 : 0, 0));
+    if (!m.traced && !m.strMask && !m.enterStr && m.reads.length === 0) continue;
+    obj.update(tabFd, 'sct_syscall_tab', u32(m.nr), encodeSyscallMeta(m));
+    if (m.reads.length > 0) obj.update(readsFd, 'sct_syscall_reads', u32(m.nr), encodeSyscallReads(m));
   }
   const tgidFd = obj.mapFd('sct_tgids');
   for (const pid of spec.pids) obj.update(tgidFd, 'sct_tgids', u32(pid), one);

@@ -71,6 +71,8 @@ export function controlText(spec: CaptureSpec, meta: readonly KernelSyscallMeta[
   lines.push(...listLines('cgroup', spec.cgroupIds));
   lines.push(`process_events ${flag(spec.processEvents)}`);
   lines.push(`string_max ${spec.stringMaxBytes}`);
+  if (spec.bufferBytes > 0) lines.push(`buffer_bytes ${spec.bufferBytes}`);
+  if (spec.execEnv) lines.push('exec_env 1');
   lines.push(`ring_bytes ${ringBytes}`);
   lines.push(`wakeup_bytes ${Math.max(1, Math.min(wakeupBytes, ringBytes))}`);
   lines.push('start');
