@@ -53,6 +53,8 @@ export class RecordDecoder {
    * now, before any of their events, so that fd paths of fds they opened before the trace are
    * as of the trace's start rather than as of when their first event is decoded.
    */
+  private readonly tasks = new TaskReader();
+
   constructor(
     private readonly syscalls: SyscallResolver,
     private readonly monoToEpochNs: bigint,
@@ -76,7 +78,7 @@ export class RecordDecoder {
     const kind = view.getUint16(off + H.kind, true);
     const event: Event = {
       timestamp_ns: (view.getBigUint64(off + H.ts_ns, true) + this.monoToEpochNs).toString(),
-      task: readTask(view, bytes, off),
+      task: this.tasks.read(view, bytes, off),
     };
     switch (kind) {
       case Kind.SYSCALL:
@@ -188,16 +190,44 @@ function need(size: number, min: number, what: string): void {
   if (size < min) throw new CorruptRecordError(`${what} record of ${size} bytes, at least ${min} expected`);
 }
 
-function readTask(view: DataView, bytes: Uint8Array, off: number): Task {
-  return {
-    pid: view.getUint32(off + H.pid, true),
-    tid: view.getUint32(off + H.tid, true),
-    ppid: view.getUint32(off + H.ppid, true),
-    uid: view.getUint32(off + H.uid, true),
-    gid: view.getUint32(off + H.gid, true),
-    comm: cString(bytes, off + H.comm, COMM_LEN),
-    cgroup_id: view.getBigUint64(off + H.cgroup_id, true).toString(),
-  };
+/**
+ * Reads a record's task, keeping the comm and cgroup strings of the previous record when its
+ * header words match: consecutive records mostly come from one thread, and those two
+ * conversions were ~15% of the service's CPU at 600k events/s. Every call returns a new object.
+ */
+class TaskReader {
+  /** Header words (byte offset / 4) that identify a task: pid..gid, cgroup_id, comm. */
+  private static readonly WORDS = [H.pid, H.tid, H.ppid, H.uid, H.gid, H.cgroup_id, H.cgroup_id + 4, H.comm, H.comm + 4, H.comm + 8, H.comm + 12];
+  private readonly last = new Uint32Array(TaskReader.WORDS.length);
+  private comm = '';
+  private cgroupId = '';
+  private valid = false;
+
+  read(view: DataView, bytes: Uint8Array, off: number): Task {
+    const words = TaskReader.WORDS;
+    let same = this.valid;
+    for (let i = 0; i < words.length; i++) {
+      const w = view.getUint32(off + words[i], true);
+      if (w !== this.last[i]) {
+        same = false;
+        this.last[i] = w;
+      }
+    }
+    if (!same) {
+      this.comm = cString(bytes, off + H.comm, COMM_LEN);
+      this.cgroupId = view.getBigUint64(off + H.cgroup_id, true).toString();
+      this.valid = true;
+    }
+    return {
+      pid: this.last[0],
+      tid: this.last[1],
+      ppid: this.last[2],
+      uid: this.last[3],
+      gid: this.last[4],
+      comm: this.comm,
+      cgroup_id: this.cgroupId,
+    };
+  }
 }
 
 /** Text up to the first NUL within `max` bytes. */
