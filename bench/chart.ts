@@ -7,7 +7,7 @@ import type { Results } from './report';
 
 const COLORS: Record<string, string> = {
   sctrace: '#1b9e77',
-  'sctrace-nice': '#0b6e4f',
+  'sctrace-nice0': '#0b6e4f',
   'sctrace-filtered': '#66c2a5',
   bpftrace: '#7570b3',
   'perf-trace': '#e7298a',

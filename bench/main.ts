@@ -65,7 +65,7 @@ async function main(): Promise<number> {
   let throughput: ThroughputResult | null = null;
   try {
     service = await startService(ROOT, workDir, positionals);
-    if (toolNames.includes('sctrace-nice')) niceService = await startService(ROOT, path.join(workDir, 'nice'), [...positionals, '--nice', '10']);
+    if (toolNames.includes('sctrace-nice0')) niceService = await startService(ROOT, path.join(workDir, 'nice0'), [...positionals, '--nice', '0']);
     const ctx: RunContext = {
       root: ROOT,
       workDir,

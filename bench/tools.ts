@@ -12,7 +12,7 @@ import { cpuNs, LineChild, systemBusyNs } from './lib/proc';
 import type { Service } from './lib/service';
 import type { WireCounts } from './lib/wire';
 
-export type ToolName = 'untraced' | 'sctrace' | 'sctrace-nice' | 'sctrace-filtered' | 'bpftrace' | 'perf-trace' | 'strace';
+export type ToolName = 'untraced' | 'sctrace' | 'sctrace-nice0' | 'sctrace-filtered' | 'bpftrace' | 'perf-trace' | 'strace';
 
 export interface ToolInfo {
   name: ToolName;
@@ -26,7 +26,7 @@ export interface ToolInfo {
 export const TOOLS: ToolInfo[] = [
   { name: 'untraced', label: 'untraced', slow: false },
   { name: 'sctrace', label: 'sctrace (all syscalls, streamed)', slow: false },
-  { name: 'sctrace-nice', label: 'sctrace --nice 10 (all, streamed)', slow: false },
+  { name: 'sctrace-nice0', label: 'sctrace --nice 0 (all, streamed)', slow: false },
   { name: 'sctrace-filtered', label: 'sctrace (filter matches nothing)', slow: false },
   { name: 'bpftrace', label: 'bpftrace (printf per syscall)', slow: true, needs: 'bpftrace' },
   { name: 'perf-trace', label: 'perf trace', slow: true, needs: 'perf' },
@@ -76,7 +76,7 @@ export interface RunContext {
   workDir: string;
   launch: string;
   service: Service | null;
-  /** A second sctraced started with --nice 10, for the sctrace-nice runs. */
+  /** A second sctraced started with --nice 0 (the default is 10), for the sctrace-nice0 runs. */
   niceService: Service | null;
   /** Passed to the bench client (e.g. --decode full). */
   clientArgs: string[];
@@ -91,7 +91,7 @@ export async function runTool(ctx: RunContext, tool: ToolName, argv: string[], c
       return foreign(strip(await launched(ctx, [], argv)));
     case 'sctrace':
       return withSctrace(ctx, ctx.service, argv, ['--process-events', ...clientArgs]);
-    case 'sctrace-nice':
+    case 'sctrace-nice0':
       return withSctrace(ctx, ctx.niceService, argv, ['--process-events', ...clientArgs]);
     case 'sctrace-filtered':
       return withSctrace(ctx, ctx.service, argv, ['--syscalls', UNUSED_SYSCALL, ...clientArgs]);

@@ -30,9 +30,11 @@ export interface ServiceConfig {
   /** Ring drain timer, milliseconds. */
   pollIntervalMs: number;
   /**
-   * Nice value the service runs at (every thread), -20..19; 0 leaves it alone. A positive value
-   * lets traced workloads win the CPU from the service when both want it; what the service then
-   * cannot read in time is dropped in the kernel and announced as EventsLost.
+   * Nice value the service runs at (every thread), -20..19; 0 leaves it alone. The default, 10,
+   * lets traced workloads win the CPU from the service when both want it (on the reference VM a
+   * traced getppid loop ran 3× slower at nice 0 than at 10, the service taking the CPU it
+   * needed); what the service then cannot read in time is dropped in the kernel and announced as
+   * EventsLost.
    */
   nice: number;
   /** Path of bpf/build/sctrace.bpf.o; empty for the default next to the package. */
@@ -63,7 +65,7 @@ export const DEFAULTS: ServiceConfig = {
   ringBytes: 16 << 20,
   wakeupBytes: 1 << 20,
   pollIntervalMs: 5,
-  nice: 0,
+  nice: 10,
   bpfObject: '',
   logLevel: 'info',
 };
@@ -77,8 +79,9 @@ export const USAGE = `usage: sctraced [options]
   --batch-events N       most events per streamed message (default 1024)
   --ring-mb N            eBPF ring buffer per trace, MiB, power of two (default 16)
   --poll-ms N            ring drain interval, ms (default 5)
-  --nice N               run the service at nice N (-20..19), so traced programs win the CPU
-                         when both want it (default 0: unchanged)
+  --nice N               run the service at nice N (-20..19; a negative N as --nice=-N); at the
+                         default 10 traced programs win the CPU when both want it, and what
+                         the service cannot read in time is counted and announced as lost
   --bpf-object PATH      built BPF object (default bpf/build/sctrace.bpf.o in the package)
   --log-level LEVEL      debug, info, warn or error (default info)
   -h, --help`;

@@ -9,20 +9,20 @@ const parse = (...args: string[]) => {
   return config as Exclude<ReturnType<typeof parseConfig>, 'help'>;
 };
 
-test('defaults: a 16 MiB ring woken at 1 MiB, a 5 ms drain timer, nice unchanged', () => {
+test('defaults: a 16 MiB ring woken at 1 MiB, a 5 ms drain timer, nice 10', () => {
   const config = parse();
   assert.equal(config.ringBytes, 16 << 20);
   assert.equal(config.wakeupBytes, 1 << 20);
   assert.equal(config.pollIntervalMs, 5);
-  assert.equal(config.nice, 0);
+  assert.equal(config.nice, 10);
   assert.deepEqual({ ...config, listen: DEFAULTS.listen }, DEFAULTS);
 });
 
 test('--ring-mb sets the ring and its wakeup threshold; --nice takes -20..19', () => {
-  const config = parse('--ring-mb', '8', '--nice', '10');
+  const config = parse('--ring-mb', '8', '--nice', '0');
   assert.equal(config.ringBytes, 8 << 20);
   assert.equal(config.wakeupBytes, 512 << 10);
-  assert.equal(config.nice, 10);
+  assert.equal(config.nice, 0);
   assert.equal(parse('--nice=-5').nice, -5, 'a negative value needs the = form');
   assert.throws(() => parse('--nice', '20'), ConfigError);
   assert.throws(() => parse('--nice', 'x'), /--nice "x": not a whole number/);
