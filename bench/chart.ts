@@ -22,14 +22,14 @@ function text(x: number, y: number, s: string, attrs = ''): string {
 
 export function renderChart(results: Results, titles: Record<string, string>): string {
   const width = 1100;
-  const height = 460;
+  const height = 520;
   const parts: string[] = [];
   parts.push(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
     `<rect width="100%" height="100%" fill="white"/>`,
   );
-  parts.push(...overheadPanel(results, titles, 10, 10, 640, height - 20));
-  if (results.throughput) parts.push(...throughputPanel(results, 680, 10, 410, height - 20));
+  parts.push(...overheadPanel(results, titles, 10, 10, 660, height - 30));
+  if (results.throughput) parts.push(...throughputPanel(results, 690, 10, 400, height - 30));
   const m = results.machine;
   parts.push(text(10, height - 4, `${m.date.slice(0, 10)} · ${m.cpus} × ${m.cpu} · kernel ${m.kernel} · commit ${m.commit}`, 'font-size="10" fill="#666"'));
   parts.push('</svg>');
@@ -41,10 +41,10 @@ function overheadPanel(results: Results, titles: Record<string, string>, x0: num
   const rows = results.overhead.filter((r) => r.tool !== 'untraced' && r.added_ns_per_syscall !== null);
   const workloads = [...new Set(rows.map((r) => r.workload))];
   const tools = [...new Set(rows.map((r) => r.tool))];
-  const left = x0 + 150;
-  const plotW = w - 160 - 60;
-  const top = y0 + 56;
-  const plotH = h - 96;
+  const left = x0 + 10;
+  const plotW = w - 20 - 110;
+  const top = y0 + 60;
+  const plotH = h - 90;
   // Log axis from 10 ns to 1 ms per syscall.
   const lo = 1;
   const hi = 6;
@@ -56,14 +56,14 @@ function overheadPanel(results: Results, titles: Record<string, string>, x0: num
     out.push(text(x, top + plotH + 14, p < 3 ? `${10 ** p} ns` : p < 6 ? `${10 ** (p - 3)} µs` : '1 ms', 'text-anchor="middle" fill="#444"'));
   }
   const groupH = plotH / Math.max(1, workloads.length);
-  const barH = Math.min(14, (groupH - 12) / Math.max(1, tools.length));
+  const barH = Math.min(14, (groupH - 24) / Math.max(1, tools.length));
   workloads.forEach((wname, gi) => {
     const gy = top + gi * groupH;
-    out.push(text(x0, gy + groupH / 2, titles[wname] ?? wname, 'font-weight="bold" dominant-baseline="middle"'));
+    out.push(text(left, gy + 12, titles[wname] ?? wname, 'font-weight="bold"'));
     tools.forEach((tool, ti) => {
       const r = rows.find((row) => row.workload === wname && row.tool === tool);
       if (!r) return;
-      const y = gy + 6 + ti * barH;
+      const y = gy + 18 + ti * barH;
       const v = r.added_ns_per_syscall!;
       const x = xOf(Math.max(v, 10));
       out.push(`<rect x="${left}" y="${y.toFixed(1)}" width="${Math.max(1, x - left).toFixed(1)}" height="${(barH - 2).toFixed(1)}" fill="${COLORS[tool] ?? '#999'}"/>`);
@@ -73,8 +73,8 @@ function overheadPanel(results: Results, titles: Record<string, string>, x0: num
   });
   // Legend: three per row under the title.
   tools.forEach((tool, i) => {
-    const lx = left + (i % 3) * 170;
-    const ly = y0 + 28 + Math.floor(i / 3) * 14;
+    const lx = left + (i % 3) * 215;
+    const ly = y0 + 30 + Math.floor(i / 3) * 14;
     const label = rows.find((r) => r.tool === tool)!.label;
     out.push(`<rect x="${lx}" y="${ly - 8}" width="10" height="10" fill="${COLORS[tool] ?? '#999'}"/>`, text(lx + 14, ly + 1, label, 'font-size="10"'));
   });
@@ -89,7 +89,7 @@ function throughputPanel(results: Results, x0: number, y0: number, w: number, h:
   const left = x0 + 50;
   const top = y0 + 40;
   const plotW = w - 70;
-  const plotH = h - 90;
+  const plotH = h - 115;
   const xOf = (v: number) => left + (v / maxRate) * plotW;
   const yOf = (v: number) => top + plotH - (v / maxRate) * plotH;
   out.push(text(x0, y0 + 14, 'Events/s delivered to one gRPC client', 'font-weight="bold" font-size="13"'));

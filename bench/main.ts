@@ -6,6 +6,7 @@
  *
  * usage: node dist/bench/main.js [--smoke] [--runs N] [--workloads a,b] [--tools a,b]
  *          [--no-throughput] [--seconds S] [--out DIR] [-- sctraced flags]
+ *        node dist/bench/main.js --render DIR   (rewrite DIR's results.md and chart.svg from its JSON)
  *
  * --smoke: small sizes, sctrace only, one short throughput check; exits 1 only on unannounced
  * loss (an event neither delivered nor covered by an EventsLost notice), never on timings.
@@ -41,8 +42,10 @@ async function main(): Promise<number> {
       seconds: { type: 'string' },
       out: { type: 'string' },
       decode: { type: 'string' },
+      render: { type: 'string' },
     },
   });
+  if (values.render) return render(values.render);
   const smoke = values.smoke ?? false;
   const runs = Number(values.runs ?? (smoke ? 1 : 5));
   const toolNames = (values.tools?.split(',') ?? (smoke ? ['untraced', 'sctrace', 'sctrace-filtered'] : TOOLS.map((t) => t.name))) as ToolName[];
@@ -89,6 +92,7 @@ async function main(): Promise<number> {
         runs: smoke ? 1 : Math.min(runs, 3),
         ladder: smoke ? [100_000, 0] : [100_000, 250_000, 400_000, 500_000, 600_000, 750_000, 1_000_000, 1_250_000, 1_500_000, 2_000_000, 0],
         refine: smoke ? 0 : 2,
+        fresh: () => startService(ROOT, path.join(workDir, 'load'), positionals),
         log,
       });
       for (const r of [...throughput.ladder, ...throughput.confirm, ...throughput.at_2x]) {
@@ -114,6 +118,21 @@ async function main(): Promise<number> {
   fs.writeFileSync(path.join(outDir, 'chart.svg'), renderChart(results, titles));
   process.stdout.write(`${textReport(results, titles)}\n\n[bench] results in ${outDir}/{results.json,results.md,chart.svg}\n`);
   return failures.length ? 1 : 0;
+}
+
+/** Rewrites results.md and chart.svg of `dir` from its results.json (after a change to the report). */
+function render(dir: string): number {
+  const results = JSON.parse(fs.readFileSync(path.join(dir, 'results.json'), 'utf8')) as Results;
+  const titles = Object.fromEntries(workloads(prepareless()).map((w) => [w.name, w.title]));
+  fs.writeFileSync(path.join(dir, 'results.md'), `${markdownReport(results, titles)}\n`);
+  fs.writeFileSync(path.join(dir, 'chart.svg'), renderChart(results, titles));
+  process.stdout.write(`${textReport(results, titles)}\n`);
+  return 0;
+}
+
+/** Paths for workload titles only (nothing is built). */
+function prepareless(): Parameters<typeof workloads>[0] {
+  return { bin: '', filesDir: '', treeDir: '', tarOut: '' };
 }
 
 main().then(

@@ -30,6 +30,7 @@ export interface Results {
 
 export function describeMachine(root: string): Machine {
   const osRelease = fs.existsSync('/etc/os-release') ? fs.readFileSync('/etc/os-release', 'utf8') : '';
+  const commit = commandOutput(['git', '-C', root, 'rev-parse', '--short', 'HEAD']);
   return {
     date: new Date().toISOString(),
     host: os.hostname(),
@@ -40,7 +41,7 @@ export function describeMachine(root: string): Machine {
     os: /^PRETTY_NAME="?([^"\n]*)"?/m.exec(osRelease)?.[1] ?? os.type(),
     virtualization: commandOutput(['systemd-detect-virt']) || 'unknown',
     node: process.version,
-    commit: commandOutput(['git', '-C', root, 'rev-parse', '--short', 'HEAD']),
+    commit: /^[0-9a-f]{7,40}$/.test(commit) ? commit : 'unknown',
     peers: {
       strace: commandOutput(['strace', '-V']).split('\n')[0] ?? '',
       bpftrace: commandOutput(['bpftrace', '--version']),

@@ -6,6 +6,7 @@
  * measures the loss at twice that rate (or flat out, if the generator cannot go that fast traced).
  */
 import { median, resetPeakRss, statusKb } from './lib/proc';
+import type { Service } from './lib/service';
 import { runQuiet, unannouncedLoss, type RunContext } from './tools';
 
 /** x86_64 __NR_getppid. */
@@ -52,12 +53,25 @@ export interface ThroughputOptions {
   ladder: number[];
   /** Bisection steps between the last passing and the first failing rung. */
   refine: number;
+  /** Starts a service for one run (each run gets a fresh one); without it, ctx's is used. */
+  fresh?: () => Promise<Service>;
   log: (line: string) => void;
 }
 
-/** One run of the generator at `rate` calls/s (0: flat out) for about `seconds`. */
-export async function loadRun(ctx: RunContext, rate: number, seconds: number): Promise<LoadRun> {
-  const service = ctx.service!;
+/**
+ * One run of the generator at `rate` calls/s (0: flat out) for about `seconds`, against a fresh
+ * service from `fresh` when given (so its peak RSS is that of this load alone), else ctx's.
+ */
+export async function loadRun(ctx: RunContext, rate: number, seconds: number, fresh?: () => Promise<Service>): Promise<LoadRun> {
+  const service = fresh ? await fresh() : ctx.service!;
+  try {
+    return await measureLoad({ ...ctx, service }, service, rate, seconds);
+  } finally {
+    if (fresh) await service.stop();
+  }
+}
+
+async function measureLoad(ctx: RunContext, service: Service, rate: number, seconds: number): Promise<LoadRun> {
   // Flat out, a traced getppid takes well over 0.3 us: this many calls last about `seconds`.
   const calls = rate > 0 ? Math.round(rate * seconds) : Math.round(3_000_000 * seconds);
   resetPeakRss(service.pid);
@@ -115,7 +129,7 @@ function describe(r: LoadRun): string {
 export async function measureThroughput(ctx: RunContext, opts: ThroughputOptions): Promise<ThroughputResult> {
   const ladder: LoadRun[] = [];
   const run = async (rate: number) => {
-    const r = await loadRun(ctx, rate, opts.seconds);
+    const r = await loadRun(ctx, rate, opts.seconds, opts.fresh);
     opts.log(`  ${describe(r)}`);
     return r;
   };
