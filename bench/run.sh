@@ -14,7 +14,6 @@ for arg in "$@"; do [ "$arg" = "--smoke" ] && smoke=true; done
 missing=()
 command -v gcc >/dev/null 2>&1 || missing+=(gcc)
 [ -e /usr/lib/x86_64-linux-gnu/libc.a ] || [ -e "/usr/lib/$(gcc -dumpmachine 2>/dev/null)/libc.a" ] || missing+=(libc6-dev)
-[ -x /usr/bin/time ] || missing+=(time)
 if [ "$smoke" = false ]; then
   command -v strace >/dev/null 2>&1 || missing+=(strace)
   command -v bpftrace >/dev/null 2>&1 || missing+=(bpftrace)

@@ -88,7 +88,7 @@ const TIMEOUT_MS = 600_000;
 export async function runTool(ctx: RunContext, tool: ToolName, argv: string[], clientArgs: string[] = []): Promise<RunResult> {
   switch (tool) {
     case 'untraced':
-      return foreign(strip(await launched(ctx, [], argv)));
+      return foreign(strip(await launched([ctx.launch, ...argv], argv.join(' '))));
     case 'sctrace':
       return withSctrace(ctx, ctx.service, argv, ['--process-events', ...clientArgs]);
     case 'sctrace-nice0':
@@ -104,31 +104,38 @@ export async function runTool(ctx: RunContext, tool: ToolName, argv: string[], c
   }
 }
 
-/** Starts the launcher (behind `prefix`), lets `ready` set up tracing, then runs the workload. */
+/**
+ * Spawns `command` (the launcher, or a tracer that starts it), lets `ready` set up tracing on the
+ * stopped workload, then runs it. With `measureSpawned`, the spawned process is the tracer: its
+ * own CPU from "go" to the workload's end (the launcher keeps it alive until then) becomes
+ * tracerCpuNs.
+ */
 async function launched(
-  ctx: RunContext,
-  prefix: string[],
-  argv: string[],
-  ready?: (pid: number) => Promise<void>,
+  command: string[],
+  what: string,
+  opts: { ready?: (pid: number) => Promise<void>; measureSpawned?: boolean } = {},
 ): Promise<RunResult & { launcher: LineChild }> {
-  const launcher = new LineChild([...prefix, ctx.launch, ...argv]);
+  const launcher = new LineChild(command);
   try {
-    const pidLine = await launcher.line((l) => l.startsWith('pid '), 60_000, `start ${argv[0]}`);
-    if (ready) await ready(Number(pidLine.slice(4)));
+    const pidLine = await launcher.line((l) => l.startsWith('pid '), 60_000, `start ${what}`);
+    if (opts.ready) await opts.ready(Number(pidLine.slice(4)));
+    const tool0 = opts.measureSpawned ? cpuNs(launcher.pid) : 0;
     const busy0 = systemBusyNs();
     const self0 = process.cpuUsage();
     launcher.write('go\n');
-    const report = await launcher.json<LaunchReport>('wall_ns', TIMEOUT_MS, `run ${argv.join(' ')}`);
+    const report = await launcher.json<LaunchReport>('wall_ns', TIMEOUT_MS, `run ${what}`);
     const busy = systemBusyNs() - busy0;
     const self = process.cpuUsage(self0);
-    if (report.exit !== 0) throw new Error(`workload ${argv.join(' ')} exited with ${report.exit}: ${launcher.stderr}`);
+    const tool = opts.measureSpawned ? cpuNs(launcher.pid) - tool0 : null;
+    launcher.write('exit\n');
+    if (report.exit !== 0) throw new Error(`workload ${what} exited with ${report.exit}: ${launcher.stderr}`);
     const code = await launcher.exited;
-    if (code !== 0 && prefix.length > 0) throw new Error(`${prefix.join(' ')} exited with ${code}: ${launcher.stderr}`);
+    if (code !== 0) throw new Error(`${command[0]} exited with ${code}: ${launcher.stderr}`);
     const cpu = (report.user_us + report.sys_us) * 1000;
     return {
       wallNs: report.wall_ns,
       cpuNs: cpu,
-      tracerCpuNs: null,
+      tracerCpuNs: tool,
       workloadStderr: launcher.stderr,
       // Without the tracer's share yet: the callers subtract it (see foreign()).
       foreignCpuNs: busy - cpu - (self.user + self.system) * 1000,
@@ -172,12 +179,10 @@ export async function runQuiet(
   return { ...best!, attempts };
 }
 
-/** A tracer that runs the command itself, under /usr/bin/time for its own CPU. */
+/** A tracer that runs the command itself; its own CPU is read from /proc while it waits. */
 async function timedTool(ctx: RunContext, tool: string[], argv: string[]): Promise<RunResult> {
-  const timeFile = path.join(ctx.workDir, 'time.out');
-  fs.rmSync(timeFile, { force: true });
-  const result = await launched(ctx, ['/usr/bin/time', '-f', '%U %S', '-o', timeFile, ...tool], argv);
-  return foreign({ ...strip(result), tracerCpuNs: toolCpu(timeFile, result.cpuNs) });
+  const result = await launched([...tool, ctx.launch, ...argv], `${tool[0]} ${argv.join(' ')}`, { measureSpawned: true });
+  return foreign(strip(result));
 }
 
 /** bpftrace printing one strace-like line per syscall of the launcher's tree, to /dev/null. */
@@ -187,30 +192,10 @@ async function withBpftrace(ctx: RunContext, argv: string[]): Promise<RunResult>
   const cmd = path.join(ctx.workDir, 'bpftrace-cmd.sh');
   fs.writeFileSync(cmd, `#!/bin/sh\nexec ${[ctx.launch, ...argv].map(shellQuote).join(' ')}\n`, { mode: 0o755 });
   const script = path.join(ctx.root, 'bench/peers/syscalls.bt');
-  const timeFile = path.join(ctx.workDir, 'time.out');
-  fs.rmSync(timeFile, { force: true });
-  const launcher = new LineChild(['/usr/bin/time', '-f', '%U %S', '-o', timeFile, 'bpftrace', '-o', '/dev/null', '-c', `/bin/sh ${cmd}`, script]);
-  try {
-    await launcher.line((l) => l.startsWith('pid '), 60_000, 'start bpftrace');
-    const busy0 = systemBusyNs();
-    const self0 = process.cpuUsage();
-    launcher.write('go\n');
-    const report = await launcher.json<LaunchReport>('wall_ns', TIMEOUT_MS, `bpftrace run ${argv.join(' ')}`);
-    const busy = systemBusyNs() - busy0;
-    const self = process.cpuUsage(self0);
-    await launcher.exited;
-    const cpu = (report.user_us + report.sys_us) * 1000;
-    return foreign({
-      wallNs: report.wall_ns,
-      cpuNs: cpu,
-      tracerCpuNs: toolCpu(timeFile, cpu),
-      workloadStderr: launcher.stderr,
-      foreignCpuNs: busy - cpu - (self.user + self.system) * 1000,
-    });
-  } catch (err) {
-    launcher.kill('SIGKILL');
-    throw err;
-  }
+  const result = await launched(['bpftrace', '-o', '/dev/null', '-c', `/bin/sh ${cmd}`, script], `bpftrace ${argv.join(' ')}`, {
+    measureSpawned: true,
+  });
+  return foreign(strip(result));
 }
 
 /** sctrace: the bench client starts a trace on the stopped workload (and its children). */
@@ -220,21 +205,23 @@ async function withSctrace(ctx: RunContext, service: Service | null, argv: strin
   let clientReadyCpuUs = 0;
   let serviceCpuAtGo = 0;
   try {
-    const result = await launched(ctx, [], argv, async (pid) => {
-      client = new LineChild([
-        process.execPath,
-        path.join(ctx.root, 'dist/bench/client.js'),
-        '--server',
-        service.address,
-        '--pid',
-        String(pid),
-        '--follow',
-        ...clientArgs,
-        ...ctx.clientArgs,
-      ]);
-      const ready = await client.json<{ cpu_us: number }>('ready', 60_000, 'bench client start');
-      clientReadyCpuUs = ready.cpu_us;
-      serviceCpuAtGo = cpuNs(service.pid);
+    const result = await launched([ctx.launch, ...argv], argv.join(' '), {
+      ready: async (pid) => {
+        client = new LineChild([
+          process.execPath,
+          path.join(ctx.root, 'dist/bench/client.js'),
+          '--server',
+          service.address,
+          '--pid',
+          String(pid),
+          '--follow',
+          ...clientArgs,
+          ...ctx.clientArgs,
+        ]);
+        const ready = await client.json<{ cpu_us: number }>('ready', 60_000, 'bench client start');
+        clientReadyCpuUs = ready.cpu_us;
+        serviceCpuAtGo = cpuNs(service.pid);
+      },
     });
     client!.write('stop\n');
     const report = await client!.json<ClientReport & { done: boolean }>('done', TIMEOUT_MS, 'bench client stop');
@@ -263,16 +250,6 @@ function foreign(r: RunResult): RunResult {
 function strip(r: RunResult & { launcher?: LineChild }): RunResult {
   const { launcher: _launcher, ...rest } = r;
   return rest;
-}
-
-/** The tool's CPU: /usr/bin/time's total for the tool and its children, minus the workload's. */
-function toolCpu(timeFile: string, workloadCpuNs: number): number | null {
-  try {
-    const [user, sys] = fs.readFileSync(timeFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
-    return Math.max(0, (user + sys) * 1e9 - workloadCpuNs);
-  } catch {
-    return null;
-  }
 }
 
 function shellQuote(s: string): string {

@@ -2,7 +2,9 @@
  * launch: runs a workload under a stopwatch, started stopped so a tracer can attach to its pid
  * first. Prints "pid N" once the child is stopped before exec, waits for a line on stdin, resumes
  * it, and prints one JSON line with the wall time from resume to exit and the child's CPU
- * (getrusage of the waited child, which includes the descendants it waited for).
+ * (getrusage of the waited child, which includes the descendants it waited for). It then waits
+ * for a second line (or EOF) before exiting, so a tracer that runs it is still alive and its own
+ * CPU can be read from /proc.
  *
  * usage: launch CMD [ARGS...]
  */
@@ -73,5 +75,8 @@ int main(int argc, char **argv)
 	       (long long)ru.ru_utime.tv_sec * 1000000 + ru.ru_utime.tv_usec,
 	       (long long)ru.ru_stime.tv_sec * 1000000 + ru.ru_stime.tv_usec,
 	       WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	fflush(stdout);
+	if (!fgets(line, sizeof(line), stdin))
+		return 0;
 	return 0;
 }
