@@ -3,7 +3,7 @@
  * each workload (log scale); right, events per second delivered to one gRPC client against the
  * rate offered, with the runs that lost events marked.
  */
-import type { Results } from './report';
+import { peakAtRate, type Results } from './report';
 
 const COLORS: Record<string, string> = {
   sctrace: '#1b9e77',
@@ -113,7 +113,7 @@ function throughputPanel(results: Results, x0: number, y0: number, w: number, h:
     text(left + 70, top + plotH + 46, `● events lost (counted, announced): ${t.loss_at_2x_pct.toFixed(1)}% at 2×`, 'fill="#d62728" font-size="11"'),
   );
   out.push(
-    text(left, top + plotH + 62, `service ${Math.round(t.service_cpu_pct)}% CPU at ${Math.round(best / 1e3)}k/s, peak RSS ${Math.round(t.service_peak_rss_mb)} MB`, 'fill="#444" font-size="11"'),
+    text(left, top + plotH + 62, `at ${Math.round(best / 1e3)}k/s: service ${Math.round(t.service_cpu_pct)}% CPU, peak RSS ${Math.round(peakAtRate(t))} MB`, 'fill="#444" font-size="11"'),
   );
   return out;
 }

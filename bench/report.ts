@@ -94,7 +94,7 @@ function throughputLines(t: ThroughputResult): string[] {
   lines.push(
     `  highest zero-loss rate: ${fmt(t.max_zero_loss_rate)} events/s offered, ${fmt(t.median_delivered_rate)} delivered (median of ${t.confirm.length})`,
     `  at 2×: ${fmt(t.loss_at_2x_pct, 2)}% lost, every loss announced: ${t.at_2x.every((r) => r.unannounced === 0) ? 'yes' : 'NO'}`,
-    `  service CPU at that rate ${fmt(t.service_cpu_pct)}%, peak RSS over all runs ${fmt(t.service_peak_rss_mb)} MB`,
+    `  service CPU at that rate ${fmt(t.service_cpu_pct)}%, peak RSS ${fmt(peakAtRate(t))} MB (${fmt(t.service_peak_rss_mb)} MB over all runs)`,
   );
   return lines;
 }
@@ -135,8 +135,13 @@ export function markdownReport(results: Results, titles: Record<string, string>)
     out.push(
       '',
       `Highest zero-loss rate: **${fmt(t.max_zero_loss_rate)} events/s** (${t.confirm.length} confirmation runs, median delivered ${fmt(t.median_delivered_rate)}/s, service ${fmt(t.service_cpu_pct)}% CPU); ` +
-        `at 2× that rate ${fmt(t.loss_at_2x_pct, 2)}% of events are lost, all announced as EventsLost; service peak RSS ${fmt(t.service_peak_rss_mb)} MB.`,
+        `at 2× that rate ${fmt(t.loss_at_2x_pct, 2)}% of events are lost, all announced as EventsLost. Service peak RSS ${fmt(peakAtRate(t))} MB at that rate, ${fmt(t.service_peak_rss_mb)} MB at most over all runs (overload included).`,
     );
   }
   return out.join('\n');
+}
+
+/** The service's peak RSS over the confirmation runs at the highest zero-loss rate, MB. */
+export function peakAtRate(t: ThroughputResult): number {
+  return t.confirm.length ? Math.max(...t.confirm.map((r) => r.service_peak_rss_mb)) : NaN;
 }
