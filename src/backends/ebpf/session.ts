@@ -142,18 +142,31 @@ export class EbpfSession implements CaptureSession {
   /** Decodes up to `budget` records and hands them to the sink. */
   private drainOnce(budget = DRAIN_BUDGET): number {
     let fatal: Error | undefined;
+    // A run of undecodable records becomes one loss notice, placed between the events around it
+    // (one notice per record could flood the subscribers' queues, which notices bypass).
+    let undecodable = 0;
     const handled = this.ring.drain((view, bytes, off, len) => {
       if (fatal) return;
       try {
         const event = this.decoder.decode(view, bytes, off, len);
-        if (event) this.batch.push(event);
+        if (!event) return;
+        if (undecodable > 0) {
+          this.sink.lost(undecodable, 'decode');
+          undecodable = 0;
+        }
+        this.batch.push(event);
       } catch (err) {
         this.decodeErrors++;
-        if (err instanceof CorruptRecordError) fatal = err;
-        else this.sink.lost(1, 'decode');
+        if (err instanceof CorruptRecordError) {
+          fatal = err;
+          return;
+        }
+        if (undecodable === 0) this.flush();
+        undecodable++;
       }
     }, budget);
     this.flush();
+    if (undecodable > 0) this.sink.lost(undecodable, 'decode');
     if (fatal) {
       const error = new BackendError(`ebpf: corrupt record from the kernel: ${fatal.message}`, { cause: fatal });
       void this.close().then(() => this.sink.failed(error));
