@@ -19,16 +19,8 @@ if [ "$smoke" = false ]; then
   command -v bpftrace >/dev/null 2>&1 || missing+=(bpftrace)
   perf trace -h >/dev/null 2>&1 || perf --version >/dev/null 2>&1 || missing+=(linux-perf)
 fi
-if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" -ne 0 ]; then
-    log "missing Debian packages: ${missing[*]}; run as root or: sudo apt-get install ${missing[*]}"
-    exit 1
-  fi
-  log "installing Debian packages: ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+source scripts/lib/apt.sh
+install_missing
 
 bash scripts/setup.sh
 exec node dist/bench/main.js "$@"
