@@ -845,23 +845,36 @@ static __always_inline void read_inout_at_entry(struct sct_inflight *fl)
 	}
 }
 
-SEC("tp_btf/sys_enter")
-int BPF_PROG(sct_sys_enter, struct pt_regs *regs, long id)
-{
-	__u32 nr = (__u32)id;
-	const struct sct_syscall_meta *meta = bpf_map_lookup_elem(&sct_syscall_tab, &nr);
-	struct sct_inflight *fl;
-	__u64 pid_tgid;
-	__u32 tgid, tid;
+/*
+ * The context of a BPF program on a per-syscall tracepoint (syscalls/sys_enter_<name>,
+ * syscalls/sys_exit_<name>), as the kernel's perf path builds it for BPF and as tracefs'
+ * format files describe: the common fields, the syscall number at 8, the arguments or the return
+ * value at 16. Only the syscall's own arguments are filled in; the rest is not initialized.
+ */
+struct sct_tp_sys_enter {
+	__u64 common;
+	__s32 nr;
+	__u32 pad;
+	__u64 args[SCT_MAX_ARGS];
+};
 
-	/* The syscall table first: an inlined array load, cheaper than the pid helper. */
-	if (filter_syscalls && (!meta || !meta->traced))
-		return 0;
-	pid_tgid = bpf_get_current_pid_tgid();
-	tgid = pid_tgid >> 32;
-	tid = (__u32)pid_tgid;
+struct sct_tp_sys_exit {
+	__u64 common;
+	__s32 nr;
+	__u32 pad;
+	__s64 ret;
+};
+
+/*
+ * The task filters of a syscall entry (the callers apply the syscall filter): the thread's
+ * in-flight slot when the call is to be traced, NULL otherwise.
+ */
+static __always_inline struct sct_inflight *enter_slot(__u32 tgid)
+{
+	struct sct_inflight *fl;
+
 	if (tgid == self_tgid)
-		return 0;
+		return NULL;
 	/*
 	 * A thread that has an in-flight slot passed the filters before. With no filter but the pid
 	 * filter, that verdict cannot change (a tgid leaves sct_tgids only when its process is gone),
@@ -871,16 +884,51 @@ int BPF_PROG(sct_sys_enter, struct pt_regs *regs, long id)
 	fl = bpf_task_storage_get(&sct_inflight, bpf_get_current_task_btf(), NULL, 0);
 	if (!fl || filter_comms || filter_uids || filter_cgroups) {
 		if (!task_matches(tgid))
-			return 0;
+			return NULL;
 		if (!fl)
 			fl = bpf_task_storage_get(&sct_inflight, bpf_get_current_task_btf(), NULL,
 						  BPF_LOCAL_STORAGE_GET_F_CREATE);
 	}
-	if (!fl) {
+	if (!fl)
 		count(SCT_STAT_LOST_INFLIGHT);
-		return 0;
-	}
+	return fl;
+}
+
+/* Completes an entry whose arguments the caller stored in fl->args. */
+static __always_inline void enter_done(struct sct_inflight *fl, __u32 nr, const struct sct_syscall_meta *meta,
+				       __u32 tid)
+{
 	fl->enter_ns = bpf_ktime_get_ns();
+	fl->nr = nr;
+	fl->str_mask = meta ? meta->str_mask : 0;
+	fl->enter_str = meta ? meta->enter_str : 0;
+	fl->reads = meta ? meta->reads : 0;
+	fl->active = 1;
+	if (fl->reads)
+		read_inout_at_entry(fl);
+	if (fl->enter_str && (fl->str_mask || fl->reads))
+		park_enter_strings(tid, fl, (struct sct_enter_strs *)scratch(SCT_SLOT_SYS_ENTER));
+}
+
+/*
+ * Every syscall of every task passes here while attached (the raw_syscalls mode, used when the
+ * trace wants all syscalls or many of them).
+ */
+SEC("tp_btf/sys_enter")
+int BPF_PROG(sct_sys_enter, struct pt_regs *regs, long id)
+{
+	__u32 nr = (__u32)id;
+	/* The syscall table first: an inlined array load, cheaper than the pid helper. */
+	const struct sct_syscall_meta *meta = bpf_map_lookup_elem(&sct_syscall_tab, &nr);
+	__u64 pid_tgid;
+	struct sct_inflight *fl;
+
+	if (filter_syscalls && (!meta || !meta->traced))
+		return 0;
+	pid_tgid = bpf_get_current_pid_tgid();
+	fl = enter_slot(pid_tgid >> 32);
+	if (!fl)
+		return 0;
 	/*
 	 * regs is the user register frame (x86_64 syscall ABI). Plain loads through the BTF pointer,
 	 * CO-RE relocated by vmlinux.h's preserve_access_index, instead of six probe-read helpers.
@@ -891,17 +939,48 @@ int BPF_PROG(sct_sys_enter, struct pt_regs *regs, long id)
 	fl->args[3] = regs->r10;
 	fl->args[4] = regs->r8;
 	fl->args[5] = regs->r9;
-	fl->nr = nr;
-	fl->str_mask = meta ? meta->str_mask : 0;
-	fl->enter_str = meta ? meta->enter_str : 0;
-	fl->reads = meta ? meta->reads : 0;
-	fl->active = 1;
-	if (fl->reads)
-		read_inout_at_entry(fl);
-	if (fl->enter_str && (fl->str_mask || fl->reads))
-		park_enter_strings(tid, fl, (struct sct_enter_strs *)scratch(SCT_SLOT_SYS_ENTER));
+	enter_done(fl, nr, meta, (__u32)pid_tgid);
 	return 0;
 }
+
+/*
+ * The per-syscall mode: user space attaches these programs to syscalls/sys_enter_<name> of each
+ * syscall the trace wants, so the others never run a BPF program (the raw_syscalls attachment
+ * alone costs every syscall on the host about 85 ns; FACTS.md). The kernel refuses a program that
+ * reads past the event's arguments (EACCES at attach), so there is one program per argument
+ * count: sct_sys_enter_tpN reads N arguments and zeroes the rest, and user space loads and
+ * attaches only the counts its syscalls need.
+ */
+static __always_inline int sys_enter_tp(struct sct_tp_sys_enter *ctx, const int nargs)
+{
+	__u32 nr = (__u32)ctx->nr;
+	const struct sct_syscall_meta *meta = bpf_map_lookup_elem(&sct_syscall_tab, &nr);
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct sct_inflight *fl = enter_slot(pid_tgid >> 32);
+
+	if (!fl)
+		return 0;
+#pragma unroll
+	for (int i = 0; i < SCT_MAX_ARGS; i++)
+		fl->args[i] = i < nargs ? ctx->args[i] : 0;
+	enter_done(fl, nr, meta, (__u32)pid_tgid);
+	return 0;
+}
+
+#define SCT_SYS_ENTER_TP(n)                                                                    \
+	SEC("tracepoint")                                                                        \
+	int sct_sys_enter_tp##n(struct sct_tp_sys_enter *ctx)                                    \
+	{                                                                                        \
+		return sys_enter_tp(ctx, n);                                                     \
+	}
+
+SCT_SYS_ENTER_TP(0)
+SCT_SYS_ENTER_TP(1)
+SCT_SYS_ENTER_TP(2)
+SCT_SYS_ENTER_TP(3)
+SCT_SYS_ENTER_TP(4)
+SCT_SYS_ENTER_TP(5)
+SCT_SYS_ENTER_TP(6)
 
 /*
  * Inside a successful execve/execveat, once the kernel has copied the filename, argv and envp
@@ -952,11 +1031,23 @@ static __always_inline void emit_plain_syscall(const struct sct_inflight *fl, __
 	count(SCT_STAT_EMITTED);
 }
 
+/* Emits the thread's in-flight call, if any, as completed with `ret`. */
+static __always_inline void exit_done(__s64 ret)
+{
+	struct sct_inflight *fl = bpf_task_storage_get(&sct_inflight, bpf_get_current_task_btf(), NULL, 0);
+
+	if (!fl || !fl->active)
+		return;
+	if (!fl->str_mask && !fl->reads && !fl->enter_str)
+		emit_plain_syscall(fl, ret);
+	else
+		emit_syscall(SCT_SLOT_SYS_EXIT, fl, ret, 0);
+	fl->active = 0;
+}
+
 SEC("tp_btf/sys_exit")
 int BPF_PROG(sct_sys_exit, struct pt_regs *regs, long ret)
 {
-	struct sct_inflight *fl;
-
 	/*
 	 * With a syscall filter, most exits are of untraced calls: the inlined table lookup turns
 	 * them away before the task storage lookup (~40 ns less per filtered call on the reference
@@ -969,14 +1060,15 @@ int BPF_PROG(sct_sys_exit, struct pt_regs *regs, long ret)
 		if (!meta || !meta->traced)
 			return 0;
 	}
-	fl = bpf_task_storage_get(&sct_inflight, bpf_get_current_task_btf(), NULL, 0);
-	if (!fl || !fl->active)
-		return 0;
-	if (!fl->str_mask && !fl->reads && !fl->enter_str)
-		emit_plain_syscall(fl, ret);
-	else
-		emit_syscall(SCT_SLOT_SYS_EXIT, fl, ret, 0);
-	fl->active = 0;
+	exit_done(ret);
+	return 0;
+}
+
+/* The per-syscall mode's exit: attached to syscalls/sys_exit_<name> of the wanted syscalls only. */
+SEC("tracepoint")
+int sct_sys_exit_tp(struct sct_tp_sys_exit *ctx)
+{
+	exit_done(ctx->ret);
 	return 0;
 }
 

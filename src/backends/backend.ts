@@ -86,6 +86,8 @@ export interface CaptureStats {
 
 /** One running capture: the kernel side of one trace. */
 export interface CaptureSession {
+  /** How the kernel side captures, in a few words for the service log (optional). */
+  readonly detail?: string;
   stats(): CaptureStats;
   /** Detaches every program and frees every kernel object. Idempotent. */
   close(): Promise<void>;

@@ -41,6 +41,7 @@ export function buildContainer(inputs: ContainerInputs): DependencyContainer {
               ringBytes: config.ringBytes,
               wakeupBytes: config.wakeupBytes,
               pollIntervalMs: config.pollIntervalMs,
+              perSyscallMax: config.perSyscallMax,
             },
             d.resolve<SyscallResolver>(TOKENS.Syscalls),
           ),

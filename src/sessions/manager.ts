@@ -58,14 +58,17 @@ export class TraceManager {
       },
     });
     this.starting++;
+    let detail: string | undefined;
     try {
       const session = await engine.open(request.capture, trace);
+      detail = session.detail;
       trace.attach(session);
     } finally {
       this.starting--;
     }
     this.traces.set(trace.id, trace);
-    this.log.info(`trace ${trace.id} started on ${engine.name}: ${describe(request.spec)}`);
+    const on = detail ? `${engine.name} (${detail})` : engine.name;
+    this.log.info(`trace ${trace.id} started on ${on}: ${describe(request.spec)}`);
     if (this.closed) await trace.stop();
     return trace;
   }

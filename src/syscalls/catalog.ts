@@ -109,13 +109,15 @@ export class SyscallCatalog implements SyscallResolver {
     this.arch = tables.arch;
     this.errnos = new ErrnoTable(tables.errnos);
     for (const [name, nr] of tables.syscallNumbers) {
-      const format = formats.get(name) ?? formats.get(EVENT_NAME_ALIASES[name] ?? '');
+      const eventName = formats.has(name) ? name : EVENT_NAME_ALIASES[name];
+      const format = eventName === undefined ? undefined : formats.get(eventName);
       const info: SyscallInfo = {
         nr,
         name,
         args: format ? format.args.slice(0, MAX_ARGS).map((f) => argInfo(name, f.name, f.type)) : [],
         readStringsAtEntry: readsStringsAtEntry(name),
       };
+      if (format) info.tracepoint = eventName;
       this.infos.push(info);
       this.numberIndex[nr] = info;
       this.nameIndex.set(name, info);

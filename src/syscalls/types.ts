@@ -25,6 +25,11 @@ export interface SyscallInfo {
   args: SyscallArgInfo[];
   /** Strings must be read at entry because the address space is replaced (execve, execveat). */
   readStringsAtEntry: boolean;
+  /**
+   * The name of its per-syscall tracepoints, syscalls/sys_enter_<name> and sys_exit_<name> (e.g.
+   * "newstat" for stat); absent when the running kernel has none for it.
+   */
+  tracepoint?: string;
 }
 
 /** A string argument as the kernel side delivered it. */

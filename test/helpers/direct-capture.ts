@@ -10,6 +10,7 @@ import { libbpf } from '../../src/backends/ebpf/libbpf';
 import { RecordDecoder } from '../../src/backends/ebpf/records';
 import { RingReader } from '../../src/backends/ebpf/ringbuf';
 import type { Event } from '../../src/api/generated/sctrace/v1/Event';
+import { PER_SYSCALL_PROGRAMS } from '../../src/backends/ebpf/attach-plan';
 import { encodeSyscallMeta, encodeSyscallReads, kernelMeta, type SyscallCatalog } from '../../src/syscalls/catalog';
 
 /** What to configure. */
@@ -60,6 +61,8 @@ export class DirectCapture {
         buffer_bytes: options.bufferBytes ?? 0,
         exec_env: options.execEnv ?? false,
       });
+      // Every syscall, so the raw_syscalls programs (src/backends/ebpf/attach-plan.ts).
+      for (const name of PER_SYSCALL_PROGRAMS) obj.setAutoload(name, false);
       obj.setMaxEntries('sct_events', RING_BYTES);
       obj.setMaxEntries('sct_scratch', (libbpf().libbpf_num_possible_cpus() as number) * SCRATCH_SLOTS);
       obj.load();

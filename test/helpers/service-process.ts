@@ -55,6 +55,8 @@ export interface StoppedChild {
   pid: number;
   /** Lets it run (SIGCONT). */
   resume(): void;
+  /** Kills it (SIGKILL; also works while it is stopped), e.g. when a test fails before resume(). */
+  kill(): void;
   /** Resolves with its exit code and its output once it has exited. */
   exited: Promise<{ code: number | null; stdout: string; stderr: string }>;
 }
@@ -75,7 +77,7 @@ export async function spawnStopped(argv: string[], options: { cwd?: string } = {
     if (Date.now() > deadline) throw new Error(`process ${pid} did not stop`);
     await new Promise((r) => setTimeout(r, 5));
   }
-  return { pid, resume: () => process.kill(pid, 'SIGCONT'), exited };
+  return { pid, resume: () => process.kill(pid, 'SIGCONT'), kill: () => child.kill('SIGKILL'), exited };
 }
 
 /** The state letter of /proc/PID/stat, or '' if gone. */

@@ -15,6 +15,7 @@ test('defaults: a 16 MiB ring woken at 1 MiB, a 5 ms drain timer, nice 10', () =
   assert.equal(config.wakeupBytes, 1 << 20);
   assert.equal(config.pollIntervalMs, 5);
   assert.equal(config.nice, 10);
+  assert.equal(config.perSyscallMax, 16);
   assert.deepEqual({ ...config, listen: DEFAULTS.listen }, DEFAULTS);
 });
 
@@ -27,4 +28,10 @@ test('--ring-mb sets the ring and its wakeup threshold; --nice takes -20..19', (
   assert.throws(() => parse('--nice', '20'), ConfigError);
   assert.throws(() => parse('--nice', 'x'), /--nice "x": not a whole number/);
   assert.throws(() => parse('--ring-mb', '3'), /power of two/);
+});
+
+test('--per-syscall-max takes 0..64', () => {
+  assert.equal(parse('--per-syscall-max', '0').perSyscallMax, 0);
+  assert.equal(parse('--per-syscall-max', '64').perSyscallMax, 64);
+  assert.throws(() => parse('--per-syscall-max', '65'), /--per-syscall-max 65: out of range 0\.\.64/);
 });

@@ -193,6 +193,10 @@ test('kernelMeta carries string masks and entry reads for the kernel table', (t)
   // The encoded table entries.
   assert.deepEqual([...encodeSyscallMeta(all[59])], [1, 1, 1, 1]);
   assert.deepEqual([...encodeSyscallMeta(all[c.byName('getpid')!.nr])], [1, 0, 0, 0]);
+  // Per-syscall tracepoint names, under the SYSCALL_DEFINE name where it differs.
+  assert.equal(c.byName('openat')!.tracepoint, 'openat');
+  assert.equal(c.byName('stat')!.tracepoint, 'newstat');
+  assert.equal(c.byName('stat')!.args.length, 2);
   assert.deepEqual([...encodeSyscallReads(all[c.byName('connect')!.nr])], [1, 1, 1, 2, 128, 0, 0, 0, ...new Array(16).fill(0)]);
   assert.equal(all[322].enterStr, true); // execveat
   const some = kernelMeta(c, [257, 59]);

@@ -105,6 +105,20 @@ export class BpfObject {
     return out;
   }
 
+  /** The libbpf `struct bpf_program *` named `name`. */
+  private program(name: string): bigint {
+    const prog = libbpf().bpf_object__find_program_by_name(this.handle(), name) as Ptr;
+    if (!prog) throw new BackendError(`find program ${name} in ${this.path}: no such program (rebuild bpf/?)`);
+    return prog;
+  }
+
+  /** Whether load() loads program `name` (all do by default); only before load. */
+  setAutoload(name: string, autoload: boolean): void {
+    if (this.loaded) throw new BackendError(`set autoload of ${name}: object already loaded`);
+    const rc = libbpf().bpf_program__set_autoload(this.program(name), autoload) as number;
+    if (rc < 0) throw new BackendError(errnoMessage(`set autoload of ${name}`, -rc));
+  }
+
   /** Loads every map and program into the kernel (the verifier runs here). */
   load(): void {
     const rc = libbpf().bpf_object__load(this.handle()) as number;
@@ -117,12 +131,17 @@ export class BpfObject {
     this.loaded = true;
   }
 
-  /** Attaches every program of the object; on failure, detaches what was attached and throws. */
-  attachAll(): string[] {
+  /**
+   * Attaches every loaded program whose section names its attach point, except those in `skip`
+   * (attached by the caller, e.g. with attachTracepoint); on failure, detaches what was attached
+   * and throws.
+   */
+  attachAll(skip: ReadonlySet<string> = new Set()): string[] {
     const lib = libbpf();
     let prog: Ptr = null;
     while ((prog = lib.bpf_object__next_program(this.handle(), prog) as Ptr)) {
       const name = lib.bpf_program__name(prog) as string;
+      if (skip.has(name) || !(lib.bpf_program__autoload(prog) as boolean)) continue;
       const link = lib.bpf_program__attach(prog) as Ptr;
       if (!link) {
         const errno = koffi.errno();
@@ -134,10 +153,36 @@ export class BpfObject {
     return this.links.map((l) => l.program);
   }
 
-  /** Detaches every attached program. */
+  /**
+   * Attaches program `name` to the classic tracepoint `category`/`event` (through tracefs, which
+   * must be mounted); the link joins the others, so detachAll() and close() remove it too. Leaves
+   * the other links in place on failure: the caller decides.
+   */
+  attachTracepoint(name: string, category: string, event: string): void {
+    const link = libbpf().bpf_program__attach_tracepoint(this.program(name), category, event) as Ptr;
+    if (!link) throw new BackendError(errnoMessage(`attach ${name} to tracepoint ${category}/${event}`, koffi.errno()));
+    this.links.push({ program: `${name}@${event}`, link });
+  }
+
+  /** Detaches every attached program. Blocks: see detachAllAsync. */
   detachAll(): void {
     const lib = libbpf();
     for (const { link } of this.links.splice(0)) lib.bpf_link__destroy(link);
+  }
+
+  /**
+   * Detaches every attached program from worker threads, several at once. Closing a tracepoint's
+   * perf event waits for RCU grace periods in the kernel (tens of milliseconds each on the
+   * reference VM), so detaching dozens of per-syscall tracepoints on the main thread would stall
+   * every other trace and the gRPC server for seconds; concurrent closes share grace periods.
+   */
+  async detachAllAsync(): Promise<void> {
+    const destroy = libbpf().bpf_link__destroy;
+    await Promise.all(
+      this.links.splice(0).map(
+        ({ link }) => new Promise<void>((resolve) => destroy.async(link, () => resolve())),
+      ),
+    );
   }
 
   /** Writes one element into a loaded map; key and value are raw bytes in the C layout. */

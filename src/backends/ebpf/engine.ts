@@ -21,6 +21,8 @@ export interface EbpfEngineOptions {
   wakeupBytes: number;
   /** Interval of the consumer's timer poll, in milliseconds. */
   pollIntervalMs: number;
+  /** Most syscalls a trace attaches one by one (ServiceConfig.perSyscallMax). */
+  perSyscallMax: number;
 }
 
 /** Default location of the object built by `make -C bpf`, relative to the package root. */

@@ -27,7 +27,13 @@ function declare() {
     bpf_object__find_map_by_name: lib.func('void *bpf_object__find_map_by_name(void *obj, const char *name)'),
     bpf_object__next_program: lib.func('void *bpf_object__next_program(void *obj, void *prev)'),
     bpf_program__name: lib.func('const char *bpf_program__name(void *prog)'),
+    bpf_object__find_program_by_name: lib.func('void *bpf_object__find_program_by_name(void *obj, const char *name)'),
     bpf_program__attach: lib.func('void *bpf_program__attach(void *prog)'),
+    bpf_program__attach_tracepoint: lib.func(
+      'void *bpf_program__attach_tracepoint(void *prog, const char *category, const char *name)',
+    ),
+    bpf_program__set_autoload: lib.func('int bpf_program__set_autoload(void *prog, bool autoload)'),
+    bpf_program__autoload: lib.func('bool bpf_program__autoload(void *prog)'),
     bpf_link__destroy: lib.func('int bpf_link__destroy(void *link)'),
     bpf_map__fd: lib.func('int bpf_map__fd(void *map)'),
     bpf_map__set_max_entries: lib.func('int bpf_map__set_max_entries(void *map, uint32_t max_entries)'),

@@ -14,6 +14,16 @@ import type { CaptureSink, CaptureSpec, CaptureSession, CaptureStats } from '../
 import { BackendError, CorruptRecordError } from '../errors';
 import { encodeSyscallMeta, encodeSyscallReads, kernelMeta } from '../../syscalls/catalog';
 import type { SyscallResolver } from '../../syscalls/types';
+import {
+  PER_SYSCALL_EXIT_PROGRAM,
+  PER_SYSCALL_PROGRAMS,
+  perSyscallEnterProgram,
+  planSyscallAttach,
+  programsUsed,
+  RAW_PROGRAMS,
+  describePlan,
+  type SyscallAttachPlan,
+} from './attach-plan';
 import { BpfObject } from './bpf-object';
 import { libbpf } from './libbpf';
 import { RecordDecoder } from './records';
@@ -25,6 +35,8 @@ export interface EbpfSessionOptions {
   ringBytes: number;
   wakeupBytes: number;
   pollIntervalMs: number;
+  /** Most syscalls attached one by one (attach-plan.ts). */
+  perSyscallMax: number;
   spec: CaptureSpec;
   syscalls: SyscallResolver;
 }
@@ -43,6 +55,7 @@ const STAT_LOST_INFLIGHT = 1;
 
 /** A running capture. Created by EbpfSession.open; close() detaches and frees everything. */
 export class EbpfSession implements CaptureSession {
+  readonly detail: string;
   private readonly decoder: RecordDecoder;
   private readonly ring: RingReader;
   private readonly statsFd: number;
@@ -63,23 +76,27 @@ export class EbpfSession implements CaptureSession {
     private readonly obj: BpfObject,
     private readonly options: EbpfSessionOptions,
     private readonly sink: CaptureSink,
+    /** How the syscall programs are attached (raw_syscalls or per-syscall tracepoints). */
+    readonly attachPlan: SyscallAttachPlan,
   ) {
     this.ncpus = libbpf().libbpf_num_possible_cpus() as number;
     this.statsFd = obj.mapFd('sct_stats');
     this.ring = new RingReader(obj.mapFd('sct_events'), options.ringBytes);
     this.decoder = new RecordDecoder(options.syscalls, monotonicToEpochOffsetNs(), options.spec.pids);
+    this.detail = describePlan(attachPlan);
   }
 
   /** Opens, configures, loads, fills the filter maps, attaches and starts draining. */
   static async open(options: EbpfSessionOptions, sink: CaptureSink): Promise<EbpfSession> {
     const obj = BpfObject.open(options.objectPath);
+    const plan = planSyscallAttach(options.spec.syscalls, options.syscalls, options.perSyscallMax);
     let session: EbpfSession | undefined;
     try {
-      configure(obj, options);
+      configure(obj, options, plan);
       obj.load();
       fillMaps(obj, options);
-      session = new EbpfSession(obj, options, sink);
-      obj.attachAll();
+      session = new EbpfSession(obj, options, sink, plan);
+      attach(obj, plan);
       session.start();
       return session;
     } catch (err) {
@@ -220,7 +237,7 @@ export class EbpfSession implements CaptureSession {
 
   private async doClose(): Promise<void> {
     // Stop producing first, then deliver what is still in the ring, then free.
-    this.obj.detachAll();
+    await this.obj.detachAllAsync();
     await this.drainAll();
     this.reportKernelLoss();
     this.closed = true;
@@ -251,8 +268,13 @@ export class EbpfSession implements CaptureSession {
   }
 }
 
-/** Sets the programs' `const volatile` configuration and map sizes before load. */
-function configure(obj: BpfObject, { spec, ringBytes, wakeupBytes }: EbpfSessionOptions): void {
+/**
+ * Sets the programs' `const volatile` configuration and map sizes before load, and leaves the
+ * syscall programs of the mode not taken unloaded.
+ */
+function configure(obj: BpfObject, { spec, ringBytes, wakeupBytes }: EbpfSessionOptions, plan: SyscallAttachPlan): void {
+  const used = programsUsed(plan);
+  for (const name of [...RAW_PROGRAMS, ...PER_SYSCALL_PROGRAMS]) if (!used.has(name)) obj.setAutoload(name, false);
   obj.setReadOnlyGlobals({
     self_tgid: spec.excludePids[0] ?? process.pid,
     filter_pids: spec.pids.length > 0,
@@ -271,6 +293,21 @@ function configure(obj: BpfObject, { spec, ringBytes, wakeupBytes }: EbpfSession
   const ncpus = libbpf().libbpf_num_possible_cpus() as number;
   if (ncpus <= 0) throw new BackendError(`count possible CPUs: libbpf returned ${ncpus}`);
   obj.setMaxEntries('sct_scratch', ncpus * SCRATCH_SLOTS_PER_CPU);
+}
+
+/**
+ * Attaches the sched programs, then the syscall programs as planned; on failure the caller closes
+ * the object, which detaches whatever was attached.
+ */
+function attach(obj: BpfObject, plan: SyscallAttachPlan): void {
+  obj.attachAll(new Set(PER_SYSCALL_PROGRAMS));
+  if (plan.mode !== 'per-syscall') return;
+  // Exits before entries: an entry without its exit program would leave a slot active until the
+  // thread's next traced call.
+  for (const tp of plan.tracepoints) obj.attachTracepoint(PER_SYSCALL_EXIT_PROGRAM, 'syscalls', `sys_exit_${tp.name}`);
+  for (const tp of plan.tracepoints) {
+    obj.attachTracepoint(perSyscallEnterProgram(tp.nargs), 'syscalls', `sys_enter_${tp.name}`);
+  }
 }
 
 /** Fills the per-syscall table and the filter sets after load, before attach. */
