@@ -9,6 +9,7 @@ const COLORS: Record<string, string> = {
   sctrace: '#1b9e77',
   'sctrace-nice0': '#0b6e4f',
   'sctrace-filtered': '#66c2a5',
+  'sctrace-filtered-raw': '#a6d9c7',
   bpftrace: '#7570b3',
   'perf-trace': '#e7298a',
   strace: '#d95f02',

@@ -12,7 +12,13 @@ import { cpuNs, LineChild, systemBusyNs } from './lib/proc';
 import type { Service } from './lib/service';
 import type { WireCounts } from './lib/wire';
 
-export type ToolName = 'untraced' | 'sctrace' | 'sctrace-nice0' | 'sctrace-filtered' | 'bpftrace' | 'perf-trace' | 'strace';
+export type ToolName =
+  | 'untraced'
+  | 'sctrace'
+  | 'sctrace-nice0'
+  | 'sctrace-filtered'
+  | 'sctrace-filtered-raw'
+  | 'bpftrace' | 'perf-trace' | 'strace';
 
 export interface ToolInfo {
   name: ToolName;
@@ -28,13 +34,22 @@ export const TOOLS: ToolInfo[] = [
   { name: 'sctrace', label: 'sctrace (all syscalls, streamed)', slow: false },
   { name: 'sctrace-nice0', label: 'sctrace --nice 0 (all, streamed)', slow: false },
   { name: 'sctrace-filtered', label: 'sctrace (filter matches nothing)', slow: false },
+  { name: 'sctrace-filtered-raw', label: 'sctrace (filter matches nothing, raw_syscalls)', slow: false },
   { name: 'bpftrace', label: 'bpftrace (printf per syscall)', slow: true, needs: 'bpftrace' },
   { name: 'perf-trace', label: 'perf trace', slow: true, needs: 'perf' },
   { name: 'strace', label: 'strace -f -o /dev/null', slow: true, needs: 'strace' },
 ];
 
-/** A syscall none of the workloads makes, for the "filter matches nothing" case. */
-export const UNUSED_SYSCALL = 'kexec_load';
+/**
+ * A syscall none of the workloads makes, for the "filter matches nothing" case: the trace attaches
+ * to its own tracepoints (src/backends/ebpf/attach-plan.ts), as a narrow filter does.
+ */
+export const UNUSED_SYSCALL = 'swapoff';
+/**
+ * Another, with no tracepoint (no x86_64 kernel implements it): the same filter on the raw_syscalls
+ * programs, as a trace of more than --per-syscall-max syscalls runs.
+ */
+export const UNUSED_SYSCALL_RAW = 'afs_syscall';
 
 /** What the launcher reports. */
 interface LaunchReport {
@@ -95,6 +110,8 @@ export async function runTool(ctx: RunContext, tool: ToolName, argv: string[], c
       return withSctrace(ctx, ctx.niceService, argv, ['--process-events', ...clientArgs]);
     case 'sctrace-filtered':
       return withSctrace(ctx, ctx.service, argv, ['--syscalls', UNUSED_SYSCALL, ...clientArgs]);
+    case 'sctrace-filtered-raw':
+      return withSctrace(ctx, ctx.service, argv, ['--syscalls', UNUSED_SYSCALL_RAW, ...clientArgs]);
     case 'strace':
       return timedTool(ctx, ['strace', '-f', '-o', '/dev/null'], argv);
     case 'perf-trace':
