@@ -5,12 +5,10 @@
  * Wakeup policy (FACTS.md: each ring wakeup costs the traced process ~12 µs): the programs submit
  * with BPF_RB_NO_WAKEUP unless `wakeupBytes` are waiting, so normally nothing interrupts the
  * traced process; this side drains on a short timer, and on the ring fd's readiness for the
- * forced wakeups of a burst. After a readiness callback the fd watch pauses until the next timer
- * tick, because readiness is level-triggered and would otherwise fire on every loop turn.
+ * forced wakeups of a burst (DrainLoop, shared with the kmod backend).
  */
-import koffi from 'koffi';
-import type { Event } from '../../api/generated/sctrace/v1/Event';
 import type { CaptureSink, CaptureSpec, CaptureSession, CaptureStats } from '../backend';
+import { DrainLoop, EventBatch, monotonicToEpochOffsetNs, type DrainOutcome } from '../drain-loop';
 import { BackendError, CorruptRecordError } from '../errors';
 import { encodeSyscallMeta, encodeSyscallReads, kernelMeta } from '../../syscalls/catalog';
 import type { SyscallResolver } from '../../syscalls/types';
@@ -60,15 +58,11 @@ export class EbpfSession implements CaptureSession {
   private readonly ring: RingReader;
   private readonly statsFd: number;
   private readonly ncpus: number;
-  private batch: Event[] = [];
-  private received = 0;
+  private readonly batch: EventBatch;
+  private readonly loop: DrainLoop;
   private decodeErrors = 0;
   private lostKernelReported = 0;
-  private timer: NodeJS.Timeout | undefined;
-  private immediate: NodeJS.Immediate | undefined;
   private statsTimer: NodeJS.Timeout | undefined;
-  private poller: ReturnType<typeof koffi.node.poll> | undefined;
-  private polling = false;
   private closing: Promise<void> | undefined;
   private closed = false;
 
@@ -84,6 +78,8 @@ export class EbpfSession implements CaptureSession {
     this.ring = new RingReader(obj.mapFd('sct_events'), options.ringBytes);
     this.decoder = new RecordDecoder(options.syscalls, monotonicToEpochOffsetNs(), options.spec.pids);
     this.detail = describePlan(attachPlan);
+    this.batch = new EventBatch(sink);
+    this.loop = new DrainLoop(options.pollIntervalMs, () => this.drainTurn(), false);
   }
 
   /** Opens, configures, loads, fills the filter maps, attaches and starts draining. */
@@ -107,53 +103,20 @@ export class EbpfSession implements CaptureSession {
   }
 
   private start(): void {
-    this.poller = koffi.node.poll(this.ring.fd, { readable: true }, () => this.onReadable());
-    this.polling = true;
-    this.schedule(this.options.pollIntervalMs);
+    this.loop.start(this.ring.fd);
     this.statsTimer = setInterval(() => this.reportKernelLoss(), STATS_INTERVAL_MS);
     this.statsTimer.unref();
   }
 
-  /**
-   * A forced wakeup (a burst crossed wakeup_bytes). Readiness is level-triggered (the ring fd
-   * polls readable while it holds any data), so the watch stays off until the next timer tick:
-   * re-armed right away it would fire on every loop turn of a busy trace, draining a few records
-   * at a time at full CPU.
-   */
-  private onReadable(): void {
-    if (this.closed) return;
-    this.poller?.stop();
-    this.polling = false;
-    this.drainNow(false);
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.closed || this.timer || this.immediate) return;
-    if (delayMs === 0) this.immediate = setImmediate(() => this.drainNow());
-    else this.timer = setTimeout(() => this.drainNow(), delayMs);
-  }
-
-  /** Drains one budget; `rearm`: also re-arm the readiness watch when the backlog is gone. */
-  private drainNow(rearm = true): void {
-    if (this.timer) clearTimeout(this.timer);
-    if (this.immediate) clearImmediate(this.immediate);
-    this.timer = undefined;
-    this.immediate = undefined;
-    if (this.closed) return;
+  /** One turn of the drain loop. */
+  private drainTurn(): DrainOutcome {
+    if (this.closed) return 'ended';
     // Backpressure: read no more than the subscribers can queue; the rest waits in the ring,
     // whose overflow the kernel counts (reported as kernel loss) at no decoding cost here.
     const budget = Math.min(DRAIN_BUDGET, this.sink.demand?.() ?? DRAIN_BUDGET);
     const handled = budget > 0 ? this.drainOnce(budget) : 0;
-    if (this.closed) return;
-    if (handled >= DRAIN_BUDGET) {
-      this.schedule(0);
-      return;
-    }
-    if (rearm && !this.polling && this.poller) {
-      this.poller.start({ readable: true }, () => this.onReadable());
-      this.polling = true;
-    }
-    this.schedule(this.options.pollIntervalMs);
+    if (this.closed) return 'ended';
+    return handled >= DRAIN_BUDGET ? 'more' : 'idle';
   }
 
   /** Decodes up to `budget` records and hands them to the sink. */
@@ -171,32 +134,24 @@ export class EbpfSession implements CaptureSession {
           this.sink.lost(undecodable, 'decode');
           undecodable = 0;
         }
-        this.batch.push(event);
+        this.batch.pending.push(event);
       } catch (err) {
         this.decodeErrors++;
         if (err instanceof CorruptRecordError) {
           fatal = err;
           return;
         }
-        if (undecodable === 0) this.flush();
+        if (undecodable === 0) this.batch.flush();
         undecodable++;
       }
     }, budget);
-    this.flush();
+    this.batch.flush();
     if (undecodable > 0) this.sink.lost(undecodable, 'decode');
     if (fatal) {
       const error = new BackendError(`ebpf: corrupt record from the kernel: ${fatal.message}`, { cause: fatal });
       void this.close().then(() => this.sink.failed(error));
     }
     return handled;
-  }
-
-  private flush(): void {
-    if (this.batch.length === 0) return;
-    const batch = this.batch;
-    this.batch = [];
-    this.received += batch.length;
-    this.sink.events(batch);
   }
 
   /** Sums a per-CPU counter of sct_stats. */
@@ -227,7 +182,7 @@ export class EbpfSession implements CaptureSession {
 
   stats(): CaptureStats {
     const lostKernel = this.closed ? this.lostKernelReported : Math.max(this.lostKernel(), this.lostKernelReported);
-    return { received: this.received, lostKernel, decodeErrors: this.decodeErrors };
+    return { received: this.batch.received, lostKernel, decodeErrors: this.decodeErrors };
   }
 
   close(): Promise<void> {
@@ -241,10 +196,8 @@ export class EbpfSession implements CaptureSession {
     await this.drainAll();
     this.reportKernelLoss();
     this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
-    if (this.immediate) clearImmediate(this.immediate);
+    this.loop.stop();
     if (this.statsTimer) clearInterval(this.statsTimer);
-    this.poller?.close();
     this.ring.close();
     this.obj.close();
   }
@@ -336,15 +289,4 @@ function fillMaps(obj: BpfObject, { spec, syscalls }: EbpfSessionOptions): void 
 
 function u32(value: number): Uint8Array {
   return new Uint8Array(new Uint32Array([value]).buffer);
-}
-
-/**
- * Realtime minus monotonic, in nanoseconds. performance.timeOrigin is epoch milliseconds with
- * sub-millisecond precision and process.hrtime is CLOCK_MONOTONIC (libuv's uv_hrtime), the clock
- * of bpf_ktime_get_ns.
- */
-function monotonicToEpochOffsetNs(): bigint {
-  const mono = process.hrtime.bigint();
-  const epochNs = BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6));
-  return epochNs - mono;
 }
