@@ -44,8 +44,10 @@ function overheadPanel(results: Results, titles: Record<string, string>, x0: num
   const tools = [...new Set(rows.map((r) => r.tool))];
   const left = x0 + 10;
   const plotW = w - 20 - 110;
-  const top = y0 + 60;
-  const plotH = h - 90;
+  // Legend: two per row under the title (the labels are long), then the bars.
+  const legendPerRow = 2;
+  const top = y0 + 36 + Math.ceil(tools.length / legendPerRow) * 14;
+  const plotH = h - (top - y0) - 30;
   // Log axis from 10 ns to 1 ms per syscall.
   const lo = 1;
   const hi = 6;
@@ -72,10 +74,9 @@ function overheadPanel(results: Results, titles: Record<string, string>, x0: num
       out.push(text(x + 4, y + barH - 4, label, 'font-size="10" fill="#333"'));
     });
   });
-  // Legend: three per row under the title.
   tools.forEach((tool, i) => {
-    const lx = left + (i % 3) * 215;
-    const ly = y0 + 30 + Math.floor(i / 3) * 14;
+    const lx = left + (i % legendPerRow) * 320;
+    const ly = y0 + 30 + Math.floor(i / legendPerRow) * 14;
     const label = rows.find((r) => r.tool === tool)!.label;
     out.push(`<rect x="${lx}" y="${ly - 8}" width="10" height="10" fill="${COLORS[tool] ?? '#999'}"/>`, text(lx + 14, ly + 1, label, 'font-size="10"'));
   });
