@@ -43,6 +43,8 @@ function declare() {
     bpf_map_update_elem: lib.func('int bpf_map_update_elem(int fd, const void *key, const void *value, uint64_t flags)'),
     bpf_map_lookup_elem: lib.func('int bpf_map_lookup_elem(int fd, const void *key, _Out_ void *value)'),
     bpf_map_delete_elem: lib.func('int bpf_map_delete_elem(int fd, const void *key)'),
+    btf__load_vmlinux_btf: lib.func('void *btf__load_vmlinux_btf(void)'),
+    btf__free: lib.func('void btf__free(void *btf)'),
     btf__find_by_name_kind: lib.func('int32_t btf__find_by_name_kind(void *btf, const char *name, uint32_t kind)'),
     btf__type_by_id: lib.func('void *btf__type_by_id(void *btf, uint32_t id)'),
     btf__name_by_offset: lib.func('const char *btf__name_by_offset(void *btf, uint32_t offset)'),
@@ -73,6 +75,8 @@ export const MAP_FAILED = 0xffffffffffffffffn;
 export const PROT_READ = 1;
 export const PROT_WRITE = 2;
 export const MAP_SHARED = 1;
+/** BTF_KIND_TYPEDEF, from include/uapi/linux/btf.h. */
+export const BTF_KIND_TYPEDEF = 8;
 /** BTF_KIND_DATASEC and BTF_KIND_VAR, from include/uapi/linux/btf.h. */
 export const BTF_KIND_VAR = 14;
 export const BTF_KIND_DATASEC = 15;

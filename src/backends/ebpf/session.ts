@@ -23,6 +23,7 @@ import {
   type SyscallAttachPlan,
 } from './attach-plan';
 import { BpfObject } from './bpf-object';
+import { hasBtfTracepoint } from './kernel-btf';
 import { libbpf } from './libbpf';
 import { RecordDecoder } from './records';
 import { RingReader } from './ringbuf';
@@ -228,6 +229,8 @@ export class EbpfSession implements CaptureSession {
 function configure(obj: BpfObject, { spec, ringBytes, wakeupBytes }: EbpfSessionOptions, plan: SyscallAttachPlan): void {
   const used = programsUsed(plan);
   for (const name of [...RAW_PROGRAMS, ...PER_SYSCALL_PROGRAMS]) if (!used.has(name)) obj.setAutoload(name, false);
+  // Linux < 6.10 has no sched_prepare_exec: exec strings are then read at sys_enter only.
+  if (!hasBtfTracepoint('sched_prepare_exec')) obj.setAutoload('sct_prepare_exec', false);
   obj.setReadOnlyGlobals({
     self_tgid: spec.excludePids[0] ?? process.pid,
     filter_pids: spec.pids.length > 0,
