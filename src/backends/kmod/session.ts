@@ -74,9 +74,7 @@ export class KmodSession implements CaptureSession {
     this.statsPath = path.join(options.procDir, ProcFile.stats);
     this.decoder = new RecordDecoder(options.syscalls, monotonicToEpochOffsetNs());
     this.batch = new EventBatch(sink);
-    // Re-armed at once, as the kmod reader always was: with the watch left off until the timer
-    // tick, the qemu guest test's 6.1 kernel soft-locked (2 runs of 2; module bug suspected,
-    // see the closing note of issue 5).
+    // The events file is read until EAGAIN, so its readiness watch can be re-armed at once.
     this.loop = new DrainLoop(options.pollIntervalMs, () => this.drainTurn(), true);
   }
 
