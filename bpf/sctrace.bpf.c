@@ -282,9 +282,13 @@ static __always_inline bool task_matches(__u32 tgid)
 	if (filter_pids && !bpf_map_lookup_elem(&sct_tgids, &tgid))
 		return false;
 	if (filter_comms) {
-		char comm[SCT_COMM_LEN];
+		/*
+		 * Zero-padded to 16 bytes, as user space writes the keys. Zeroed here first: on some
+		 * kernels (6.1 in the qemu test) bpf_get_current_comm copies with strscpy and leaves
+		 * the bytes after the NUL as they were, and most lookups then missed.
+		 */
+		char comm[SCT_COMM_LEN] = {};
 
-		/* Zero-padded to 16 bytes, as user space writes the keys. */
 		bpf_get_current_comm(comm, sizeof(comm));
 		if (!bpf_map_lookup_elem(&sct_comms, comm))
 			return false;
@@ -430,6 +434,17 @@ static __always_inline __u32 put_user_strs(__u8 *buf, __u32 off, __u8 mask, cons
  */
 #define clamp_max(var, max) asm volatile("if %0 <= %1 goto +1; %0 = %1" : "+r"(var) : "i"(max))
 
+/*
+ * fl->args[i] for an i the caller checked against SCT_MAX_ARGS, bounded again at the access:
+ * clang may spill the index to the stack before the check and reload it after, and older
+ * verifiers (Linux 6.1) lose the bound across the spill and reject the load.
+ */
+static __always_inline __u64 arg_value(const struct sct_inflight *fl, __u32 i)
+{
+	clamp_max(i, SCT_MAX_ARGS - 1);
+	return fl->args[i];
+}
+
 /* buffer_bytes as the reader uses it: never more than the contract's cap. */
 static __always_inline __u32 buffer_cap(void)
 {
@@ -450,7 +465,7 @@ static __always_inline __u32 put_bytes(__u8 *buf, __u32 off, const struct sct_re
 
 	if (arg >= SCT_MAX_ARGS || len_arg >= SCT_MAX_ARGS || off > SCT_BLOB_OFF_MAX)
 		return off;
-	ptr = (const void *)fl->args[arg];
+	ptr = (const void *)arg_value(fl, arg);
 	if (!ptr || ((r->flags & SCT_RD_SUCCESS) && ret < 0))
 		return off;
 	if (r->flags & SCT_RD_BUFFER) {
@@ -466,10 +481,11 @@ static __always_inline __u32 put_bytes(__u8 *buf, __u32 off, const struct sct_re
 		want = r->max;
 		break;
 	case SCT_LEN_ARG:
-		want = fl->args[len_arg];
+		want = arg_value(fl, len_arg);
 		break;
 	case SCT_LEN_ARG_PTR:
-		if (!fl->args[len_arg] || bpf_probe_read_user(&v, sizeof(v), (const void *)fl->args[len_arg]))
+		if (!arg_value(fl, len_arg) ||
+		    bpf_probe_read_user(&v, sizeof(v), (const void *)arg_value(fl, len_arg)))
 			return off;
 		want = v;
 		break;
@@ -501,12 +517,12 @@ static __always_inline __u32 put_inout(__u8 *buf, __u32 off, const struct sct_re
 	__u8 arg = r->arg, flags = SCT_BLOB_INOUT << SCT_BLOB_KIND_SHIFT;
 	__u32 *vals;
 
-	if (arg >= SCT_MAX_ARGS || off > SCT_BLOB_OFF_MAX || !fl->args[arg])
+	if (arg >= SCT_MAX_ARGS || off > SCT_BLOB_OFF_MAX || !arg_value(fl, arg))
 		return off;
 	vals = (__u32 *)(buf + off + sizeof(struct sct_str));
 	vals[0] = fl->inout;
 	*nstr += 1;
-	if (!fl->inout_ok || bpf_probe_read_user(&vals[1], sizeof(vals[1]), (const void *)fl->args[arg]))
+	if (!fl->inout_ok || bpf_probe_read_user(&vals[1], sizeof(vals[1]), (const void *)arg_value(fl, arg)))
 		return finish_blob(buf, off, arg, flags | SCT_STR_UNREADABLE, 0);
 	return finish_blob(buf, off, arg, flags, 2 * sizeof(__u32));
 }
@@ -773,7 +789,7 @@ static long entry_read(__u64 i, void *data)
 		return 1;
 	if (!(r->flags & SCT_RD_ENTRY) || r->kind != SCT_READ_STRV || arg >= SCT_MAX_ARGS)
 		return 0;
-	uarr = (const __u64 *)w->fl->args[arg];
+	uarr = (const __u64 *)arg_value(w->fl, arg);
 	if (!uarr)
 		return 0;
 	if ((r->flags & SCT_RD_ENV) && !exec_env)
@@ -838,9 +854,9 @@ static __always_inline void read_inout_at_entry(struct sct_inflight *fl)
 		const struct sct_read *r = &rd->read[i];
 		__u8 arg = r->arg;
 
-		if (r->kind != SCT_READ_INOUT || arg >= SCT_MAX_ARGS || !fl->args[arg])
+		if (r->kind != SCT_READ_INOUT || arg >= SCT_MAX_ARGS || !arg_value(fl, arg))
 			continue;
-		fl->inout_ok = !bpf_probe_read_user(&fl->inout, sizeof(fl->inout), (const void *)fl->args[arg]);
+		fl->inout_ok = !bpf_probe_read_user(&fl->inout, sizeof(fl->inout), (const void *)arg_value(fl, arg));
 		return;
 	}
 }

@@ -107,6 +107,13 @@ build_initramfs() {
   fi
   cp "$CACHE/node" "$root/usr/bin/node"
   for lib in $(ldd "$node" | grep -oE '/[^ ]+'); do cp -L --parents "$lib" "$root"; done
+  # libbpf and the BPF object too, so the conformance cases run the eBPF backend on this older
+  # kernel as well (CO-RE, and the programs it lacks left out).
+  libbpf=$(readlink -f /usr/lib/x86_64-linux-gnu/libbpf.so.1)
+  cp -L --parents /usr/lib/x86_64-linux-gnu/libbpf.so.1 "$root"
+  for lib in $(ldd "$libbpf" | grep -oE '/[^ ]+'); do cp -L --parents "$lib" "$root"; done
+  mkdir -p "$root/app/bpf/build"
+  cp bpf/build/sctrace.bpf.o "$root/app/bpf/build/"
   cp -r dist proto package.json "$root/app/"
   tar -C "$ROOT" --exclude=node_modules/typescript --exclude=node_modules/@types -chf - node_modules | tar -C "$root/app" -xf -
   (cd "$root" && find . -print0 | cpio --null -o -H newc --quiet) >"$RUN/initramfs.cpio"

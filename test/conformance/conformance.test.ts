@@ -62,13 +62,20 @@ function skipped(t: TestContext, backend: string): boolean {
 /** Starts `argv` stopped, traces it on `backend` with `spec` (its pid added), runs it to its exit event. */
 async function traceRun(backend: string, argv: string[], spec: TraceSpec) {
   const child = await spawnStopped(argv, { cwd: workdir });
-  const started = await rpc.start({ process_events: true, ...spec, pids: [child.pid], backend });
+  const started = await rpc.start({ process_events: true, ...spec, pids: [child.pid], backend }).catch((err: Error) => {
+    // A stopped child left behind would keep the test run alive; the service's log holds the
+    // kernel side's own diagnostics (e.g. libbpf's verifier log).
+    child.kill();
+    throw new Error(`${err.message}\nsctraced log (last lines):\n${service!.log().split('\n').slice(-60).join('\n')}`);
+  });
   assert.equal(started.backend, backend);
   const sub = collect(client, started.trace_id);
   await settle(200);
   child.resume();
   const result = await child.exited;
-  await sub.until((ev) => ev.some((e) => e.kind === 'exit' && e.task?.pid === child.pid), 20_000);
+  await sub.until((ev) => ev.some((e) => e.kind === 'exit' && e.task?.pid === child.pid), 20_000).catch((err: Error) => {
+    throw new Error(`${err.message}\nsctraced log (last lines):\n${service!.log().split('\n').slice(-60).join('\n')}`);
+  });
   await settle(100);
   const { counters } = await rpc.stop(started.trace_id);
   assert.equal(await sub.done, null, 'stream ends OK after StopTrace');

@@ -26,6 +26,11 @@ import { spawnService, spawnStopped, type ServiceProcess } from '../helpers/serv
 const DIR = '/proc/sctrace';
 const catalog = SyscallCatalog.load();
 const services: ServiceProcess[] = [];
+/**
+ * The guest has libbpf and the BPF object (the conformance cases run both backends); these tests
+ * are about the module, so their service gets no usable BPF object and `auto` means kmod.
+ */
+const KMOD_ONLY = ['--bpf-object', '/nonexistent/sctrace.bpf.o'];
 
 after(async () => {
   for (const s of services) await s.stop();
@@ -161,7 +166,7 @@ test('a full ring drops and counts records and never blocks the traced process',
 // ---- through sctraced ----
 
 test('auto picks kmod where eBPF is unavailable; one trace at a time; idle after StopTrace', async () => {
-  const service = await spawnService(['--idle-timeout', '30']);
+  const service = await spawnService(['--idle-timeout', '30', ...KMOD_ONLY]);
   services.push(service);
   const client = connect(service.address);
   const rpc = api(client);
@@ -189,7 +194,7 @@ test('auto picks kmod where eBPF is unavailable; one trace at a time; idle after
 });
 
 test('extra reads: exec argv as a string array, the environment counted, paths and fd pairs written by calls', async () => {
-  const service = await spawnService(['--idle-timeout', '30']);
+  const service = await spawnService(['--idle-timeout', '30', ...KMOD_ONLY]);
   services.push(service);
   const client = connect(service.address);
   const rpc = api(client);
@@ -222,7 +227,7 @@ test('extra reads: exec argv as a string array, the environment counted, paths a
 test('kernel losses reach the stream as EventsLost notices and the counters', async () => {
   // A 1 MiB ring and a reader that is not running (sctraced stopped) while the workload makes
   // about 5 MiB of records: most are dropped, and the workload must still run to its end.
-  const service = await spawnService(['--idle-timeout', '30', '--ring-mb', '1']);
+  const service = await spawnService(['--idle-timeout', '30', '--ring-mb', '1', ...KMOD_ONLY]);
   services.push(service);
   const client = connect(service.address);
   const rpc = api(client);
