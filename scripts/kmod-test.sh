@@ -154,10 +154,12 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 ensure_vmlinuz
 if [ "${SCTRACE_KMOD_NO_BUILD:-0}" != 1 ]; then
-  log "building the TypeScript (npm run build:ts)"
-  npm run --silent build:ts >&2
+  log "building the BPF object and the TypeScript (npm run build)"
+  npm run --silent build >&2
 fi
 [ -f dist/src/main.js ] && [ -d node_modules ] || die "dist/ or node_modules/ missing: run npm run setup"
+[ -f bpf/build/sctrace.bpf.o ] && [ -e /usr/lib/x86_64-linux-gnu/libbpf.so.1 ] ||
+  die "bpf/build/sctrace.bpf.o or libbpf.so.1 missing (the guest runs the eBPF backend too): run npm run setup"
 for t in $TESTS; do [ -f "$t" ] || die "guest test $t not built"; done
 build_module
 build_initramfs
