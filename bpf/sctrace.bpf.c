@@ -597,6 +597,21 @@ static __always_inline __u32 put_exit_reads(__u8 *buf, __u32 off, const struct s
 	return w.off;
 }
 
+/* The fixed part of a syscall record of `size` bytes (header included) for the call in fl. */
+static __always_inline void fill_syscall(struct sct_syscall *rec, const struct sct_inflight *fl, __s64 ret,
+					 __u16 nstr, __u32 size, __u32 flags)
+{
+#pragma unroll
+	for (int i = 0; i < SCT_MAX_ARGS; i++)
+		rec->args[i] = fl->args[i];
+	rec->ret = ret;
+	rec->enter_ns = fl->enter_ns;
+	rec->nr = fl->nr;
+	rec->nstr = nstr;
+	rec->pad = 0;
+	fill_header(&rec->hdr, SCT_KIND_SYSCALL, size, flags, bpf_ktime_get_ns());
+}
+
 /*
  * Emits the syscall record of an active in-flight slot from the given scratch slot and drops
  * its parked enter-time strings. The caller idles the in-flight slot.
@@ -633,15 +648,7 @@ static __always_inline void emit_syscall(__u32 slot, const struct sct_inflight *
 		off = put_user_strs(buf, off, fl->str_mask, fl->args, &nstr, SCT_MAX_ARGS);
 	}
 	off = put_exit_reads(buf, off, fl, ret, no_return, &nstr);
-#pragma unroll
-	for (int i = 0; i < SCT_MAX_ARGS; i++)
-		rec->args[i] = fl->args[i];
-	rec->ret = ret;
-	rec->enter_ns = fl->enter_ns;
-	rec->nr = fl->nr;
-	rec->nstr = nstr;
-	rec->pad = 0;
-	fill_header(&rec->hdr, SCT_KIND_SYSCALL, off, flags, bpf_ktime_get_ns());
+	fill_syscall(rec, fl, ret, nstr, off, flags);
 	submit_scratch(buf, off);
 out:
 	if (parked)
@@ -1034,15 +1041,7 @@ static __always_inline void emit_plain_syscall(const struct sct_inflight *fl, __
 		count(SCT_STAT_LOST_RINGBUF);
 		return;
 	}
-#pragma unroll
-	for (int i = 0; i < SCT_MAX_ARGS; i++)
-		rec->args[i] = fl->args[i];
-	rec->ret = ret;
-	rec->enter_ns = fl->enter_ns;
-	rec->nr = fl->nr;
-	rec->nstr = 0;
-	rec->pad = 0;
-	fill_header(&rec->hdr, SCT_KIND_SYSCALL, sizeof(*rec), 0, bpf_ktime_get_ns());
+	fill_syscall(rec, fl, ret, 0, sizeof(*rec), 0);
 	bpf_ringbuf_submit(rec, wake);
 	count(SCT_STAT_EMITTED);
 }
