@@ -315,29 +315,20 @@ const ADDRESS = /0x[0-9a-f]{9,}/g;
  */
 export function compareArgs(sctrace: RunTrace, strace: RunTrace): Comparison {
   const result: Comparison = { fields: 0, agreeing: 0, calls: 0, threads: 0, mismatches: [] };
-  const pairs = pairThreads(sctrace, strace);
-  const toStrace = new Map<number, number>(pairs.map(([a, b]) => [a, b]));
+  const toStrace = new Map<number, number>(pairThreads(sctrace, strace));
   // Random bytes (getrandom's, which strace shows in hex) differ between runs too.
   const norm = (text: string) => text.replace(ADDRESS, '0xADDR').replace(/"(?:\\x[0-9a-f]{2})+"/g, '"<hex>"');
   const mapTids = (text: string) => text.replace(/\b\d{3,}\b/g, (n) => String(toStrace.get(Number(n)) ?? n));
-  for (const [a, b] of pairs) {
-    const x = sctrace.threads.get(a);
-    const y = strace.threads.get(b);
-    if (!x || !y) continue;
-    result.threads++;
-    for (const [c, d] of align(x.calls, y.calls)) {
-      if (!c || !d) continue;
-      result.calls++;
-      const mine = (c.rendered ?? []).map((r) => norm(mapTids(r)));
-      const theirs = (d.printed ?? []).map(norm);
-      const n = Math.max(mine.length, theirs.length);
-      for (let i = 0; i < n; i++) {
-        result.fields++;
-        if (mine[i] === theirs[i]) result.agreeing++;
-        else result.mismatches.push({ thread: `${a}~${b}`, field: 'path', sctrace: `${c.name} arg ${i}: ${mine[i] ?? '(none)'}   [${mine.join(', ')}]`, strace: d.text });
-      }
+  forEachCallPair(sctrace, strace, result, (c, d, thread) => {
+    const mine = (c.rendered ?? []).map((r) => norm(mapTids(r)));
+    const theirs = (d.printed ?? []).map(norm);
+    const n = Math.max(mine.length, theirs.length);
+    for (let i = 0; i < n; i++) {
+      result.fields++;
+      if (mine[i] === theirs[i]) result.agreeing++;
+      else result.mismatches.push({ thread, field: 'path', sctrace: `${c.name} arg ${i}: ${mine[i] ?? '(none)'}   [${mine.join(', ')}]`, strace: d.text });
     }
-  }
+  });
   return result;
 }
 
@@ -352,6 +343,25 @@ const INODE = /:\[\d+\]/g;
 export function compareFdPaths(sctrace: RunTrace, strace: RunTrace): Comparison & { straceNamed: number } {
   const result = { fields: 0, agreeing: 0, calls: 0, threads: 0, mismatches: [] as Mismatch[], straceNamed: 0 };
   const norm = (text: string) => text.replace(INODE, ':[N]');
+  forEachCallPair(sctrace, strace, result, (c, d, thread) => {
+    const printed = d.printed ?? [];
+    result.straceNamed += printed.filter((p) => /^-?\d+<.*>$/.test(p)).length;
+    const check = (mine: string, theirs: string | undefined, what: string) => {
+      result.fields++;
+      if (theirs !== undefined && norm(mine) === norm(theirs)) result.agreeing++;
+      else result.mismatches.push({ thread, field: 'path', sctrace: `${c.name} ${what}: ${mine}`, strace: d.text });
+    };
+    for (const [i, fdPath] of c.fdPaths ?? []) check(fdPath, printed[i], `arg ${i}`);
+    if (c.retFdPath !== undefined) check(c.retFdPath, d.retText, 'return');
+  });
+  return result;
+}
+
+/**
+ * Calls `visit` for each pair of calls both sides made, aligned within each pair of threads, and
+ * counts the threads and calls it compared in `result`; `thread` names the pair ("sctraceTid~straceTid").
+ */
+function forEachCallPair(sctrace: RunTrace, strace: RunTrace, result: Comparison, visit: (c: Call, d: Call, thread: string) => void): void {
   for (const [a, b] of pairThreads(sctrace, strace)) {
     const x = sctrace.threads.get(a);
     const y = strace.threads.get(b);
@@ -360,18 +370,9 @@ export function compareFdPaths(sctrace: RunTrace, strace: RunTrace): Comparison 
     for (const [c, d] of align(x.calls, y.calls)) {
       if (!c || !d) continue;
       result.calls++;
-      const printed = d.printed ?? [];
-      result.straceNamed += printed.filter((p) => /^-?\d+<.*>$/.test(p)).length;
-      const check = (mine: string, theirs: string | undefined, what: string) => {
-        result.fields++;
-        if (theirs !== undefined && norm(mine) === norm(theirs)) result.agreeing++;
-        else result.mismatches.push({ thread: `${a}~${b}`, field: 'path', sctrace: `${c.name} ${what}: ${mine}`, strace: d.text });
-      };
-      for (const [i, fdPath] of c.fdPaths ?? []) check(fdPath, printed[i], `arg ${i}`);
-      if (c.retFdPath !== undefined) check(c.retFdPath, d.retText, 'return');
+      visit(c, d, `${a}~${b}`);
     }
   }
-  return result;
 }
 
 /** "12345/12345 fields (100.00%)". */
