@@ -178,9 +178,9 @@ test('recorded output corrupted at every record: the records before it survive, 
   for (const [k, at] of starts.entries()) {
     const variants: [string, Buffer, RegExp][] = [
       ['truncated', good.subarray(0, at + 8), /truncated record: the read ends 8 bytes into a 64-byte header/],
-      ['wrong version', withU16At(good, at + Layout.header.version, 99), /record version 99/],
-      ['size overflow', withU32At(good, at + Layout.header.size, 0x80000000), /record size 2147483648 exceeds the largest record/],
-      ['size past the read', withU32At(good, at + Layout.header.size, good.length - at + 8), /truncated record: it says \d+ bytes but the read holds/],
+      ['wrong version', withU16(good, at + Layout.header.version, 99), /record version 99/],
+      ['size overflow', withU32(good, at + Layout.header.size, 0x80000000), /record size 2147483648 exceeds the largest record/],
+      ['size past the read', withU32(good, at + Layout.header.size, good.length - at + 8), /truncated record: it says \d+ bytes but the read holds/],
     ];
     for (const [name, bytes, reason] of variants) {
       const { out, result } = decode(bytes, namesOnly().resolver);
@@ -190,18 +190,6 @@ test('recorded output corrupted at every record: the records before it survive, 
     }
   }
 });
-
-function withU16At(bytes: Buffer, offset: number, value: number): Buffer {
-  const copy = Buffer.from(bytes);
-  copy.writeUInt16LE(value, offset);
-  return copy;
-}
-
-function withU32At(bytes: Buffer, offset: number, value: number): Buffer {
-  const copy = Buffer.from(bytes);
-  copy.writeUInt32LE(value, offset);
-  return copy;
-}
 
 // ---- control and stats text ----
 
