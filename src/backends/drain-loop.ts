@@ -28,10 +28,10 @@ export class DrainLoop {
   private polling = false;
   private stopped = false;
 
-  /** `drain` reads one budget; `fromReadiness` is true when a readiness callback started it. */
+  /** `drain` reads one budget and says what it left. */
   constructor(
     private readonly intervalMs: number,
-    private readonly drain: (fromReadiness: boolean) => DrainOutcome,
+    private readonly drain: () => DrainOutcome,
     private readonly rearmAfterReadiness: boolean,
   ) {}
 
@@ -75,7 +75,7 @@ export class DrainLoop {
   private run(fromReadiness: boolean): void {
     this.clear();
     if (this.stopped) return;
-    const outcome = this.drain(fromReadiness);
+    const outcome = this.drain();
     if (this.stopped || outcome === 'ended') return;
     if (outcome === 'more') {
       this.schedule(0);

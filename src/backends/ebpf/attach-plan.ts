@@ -89,5 +89,5 @@ export function programsUsed(plan: SyscallAttachPlan): Set<string> {
 export function describePlan(plan: SyscallAttachPlan): string {
   return plan.mode === 'raw'
     ? `syscalls through raw_syscalls (${plan.reason})`
-    : `syscalls through ${plan.tracepoints.length} per-syscall tracepoint pairs`;
+    : `syscalls through ${plan.tracepoints.length} per-syscall tracepoint pair${plan.tracepoints.length === 1 ? '' : 's'}`;
 }
