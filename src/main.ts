@@ -11,7 +11,7 @@ import { buildContainer } from './di/container';
 import { TOKENS } from './di/tokens';
 import type { GrpcServer } from './api/server';
 import type { BackendSelector } from './backends/select';
-import type { TraceManager } from './sessions/manager';
+import type { TraceManager } from './traces/manager';
 import { SyscallCatalog } from './syscalls/catalog';
 import { StderrLogger, type Logger } from './util/log';
 

@@ -6,7 +6,7 @@
 import type { TraceSpec, TraceSpec__Output } from './generated/sctrace/v1/TraceSpec';
 import { isBackendChoice } from '../backends/select';
 import type { SyscallResolver } from '../syscalls/types';
-import type { TraceRequest } from '../sessions/manager';
+import type { TraceRequest } from '../traces/manager';
 
 /** Default of TraceSpec.string_max_bytes. */
 export const DEFAULT_STRING_MAX = 256;

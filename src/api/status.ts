@@ -1,7 +1,7 @@
 /** Maps the service's typed errors to gRPC statuses, so every failure reaches the client as a specific code with a message. */
 import { status, type ServiceError, Metadata } from '@grpc/grpc-js';
 import { BackendError, BackendUnavailableError } from '../backends/errors';
-import { TooManyTracesError, TraceNotFoundError } from '../sessions/errors';
+import { TooManyTracesError, TraceNotFoundError } from '../traces/errors';
 import { InvalidSpecError } from './spec';
 
 /** The status a client gets for `error`. */

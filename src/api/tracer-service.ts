@@ -15,7 +15,7 @@ import type { StreamEventsRequest__Output } from './generated/sctrace/v1/StreamE
 import type { StreamEventsResponse } from './generated/sctrace/v1/StreamEventsResponse';
 import type { TracerHandlers } from './generated/sctrace/v1/Tracer';
 import type { BackendSelector } from '../backends/select';
-import type { TraceManager } from '../sessions/manager';
+import type { TraceManager } from '../traces/manager';
 import type { SyscallResolver } from '../syscalls/types';
 import type { Logger } from '../util/log';
 import { TOKENS } from '../di/tokens';

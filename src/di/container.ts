@@ -9,7 +9,7 @@ import type { CaptureEngine } from '../backends/backend';
 import { BackendSelector } from '../backends/select';
 import { EbpfEngine, defaultObjectPath } from '../backends/ebpf/engine';
 import { KmodEngine } from '../backends/kmod/engine';
-import { TraceManager } from '../sessions/manager';
+import { TraceManager } from '../traces/manager';
 import { TracerService } from '../api/tracer-service';
 import { GrpcServer } from '../api/server';
 import type { SyscallResolver } from '../syscalls/types';

@@ -88,7 +88,7 @@ export interface CatalogBuildOptions {
 const UNKNOWN_PLAN_CACHE_LIMIT = 1024;
 
 /**
- * The SyscallResolver of this process. Decoding is safe to call from any number of sessions:
+ * The SyscallResolver of this process. Decoding is safe to call from any number of traces:
  * the only mutable state is caches whose entries never change once written.
  */
 export class SyscallCatalog implements SyscallResolver {

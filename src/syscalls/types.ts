@@ -1,7 +1,7 @@
 /**
  * What the rest of the service needs to know about system calls: numbers, names, argument
  * metadata, and how to turn a raw record into SyscallEvent fields. Implemented by
- * SyscallCatalog (catalog.ts); kept as interfaces so sessions and the API can be tested alone.
+ * SyscallCatalog (catalog.ts); kept as interfaces so traces and the API can be tested alone.
  */
 import type { SyscallEvent } from '../api/generated/sctrace/v1/SyscallEvent';
 

@@ -6,7 +6,7 @@ import { DEFAULTS, type ServiceConfig } from '../../src/config/config';
 import { buildContainer } from '../../src/di/container';
 import { TOKENS } from '../../src/di/tokens';
 import type { GrpcServer } from '../../src/api/server';
-import type { TraceManager } from '../../src/sessions/manager';
+import type { TraceManager } from '../../src/traces/manager';
 import type { CaptureEngine } from '../../src/backends/backend';
 import type { SyscallResolver } from '../../src/syscalls/types';
 import { SilentLogger } from '../../src/util/log';

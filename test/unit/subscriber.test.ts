@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import * as protoLoader from '@grpc/proto-loader';
 import type { Event } from '../../src/api/generated/sctrace/v1/Event';
-import { EventChunk } from '../../src/sessions/chunk';
-import { Subscriber, type EventStream } from '../../src/sessions/subscriber';
+import { EventChunk } from '../../src/traces/chunk';
+import { Subscriber, type EventStream } from '../../src/traces/subscriber';
 
 /** Decodes what the subscriber writes (serialized StreamEventsResponses), 64-bit values as numbers. */
 const decodeResponse = (() => {

@@ -11,7 +11,7 @@ import { EventEncoder } from '../../src/api/wire/events';
 import { FieldType, readSchemas, type FieldSchema, type MessageSchema, type Schemas } from '../../src/api/wire/descriptor';
 import { ProtoWriter } from '../../src/api/wire/writer';
 import type { Event } from '../../src/api/generated/sctrace/v1/Event';
-import { EventChunk } from '../../src/sessions/chunk';
+import { EventChunk } from '../../src/traces/chunk';
 
 const definition = tracerPackageDefinition();
 const RESPONSE = 'sctrace.v1.StreamEventsResponse';
