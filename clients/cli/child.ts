@@ -4,7 +4,7 @@
  * started for that pid while it is stopped, so everything from the exec on is recorded.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants as fsConstants, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants as fsConstants, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { CliError, sleep } from './command';
 import { signalExitCode } from './interrupts';
@@ -59,9 +59,57 @@ function isExecutableFile(file: string): boolean {
   }
 }
 
+/** Descriptors 3 and up that CMD inherits, as recorded by snapshotInheritedFds. */
+let inherited: number[] = [];
+
+/**
+ * Records which descriptors from 3 up this process inherited, so CMD inherits them too (strace
+ * passes its own on: `sctrace trace -- CMD 9>>log` must give CMD its fd 9). Call it first thing,
+ * before anything opens a descriptor. The close-on-exec flag cannot tell them apart from Node's
+ * own: Node marks inherited descriptors close-on-exec at start-up (libuv's
+ * uv_disable_stdio_inheritance). What Node opens by then is libuv's event loop plumbing: epoll,
+ * eventfd and signalfd descriptors (anon_inode:[...]) and pipes it holds both ends of; every
+ * other descriptor came from the parent.
+ */
+export function snapshotInheritedFds(fdDir = '/proc/self/fd'): number[] {
+  const targets = new Map<number, string>();
+  let names: string[];
+  try {
+    names = readdirSync(fdDir);
+  } catch {
+    return (inherited = []);
+  }
+  for (const name of names) {
+    const fd = Number(name);
+    if (!Number.isInteger(fd) || fd < 3) continue;
+    try {
+      targets.set(fd, readlinkSync(`${fdDir}/${name}`));
+    } catch {
+      // the descriptor readdir itself used, closed by now
+    }
+  }
+  const pipeEnds = new Map<string, number>();
+  for (const target of targets.values()) if (target.startsWith('pipe:')) pipeEnds.set(target, (pipeEnds.get(target) ?? 0) + 1);
+  inherited = [...targets]
+    .filter(([, target]) => !target.startsWith('anon_inode:') && !(target.startsWith('pipe:') && pipeEnds.get(target)! > 1))
+    .map(([fd]) => fd)
+    .sort((a, b) => a - b);
+  return inherited;
+}
+
+/** spawn's stdio: 0-2 inherited, then each inherited descriptor at its own number. */
+export function childStdio(fds: readonly number[] = inherited): ('inherit' | 'ignore' | number)[] {
+  const stdio: ('inherit' | 'ignore' | number)[] = ['inherit', 'inherit', 'inherit'];
+  for (const fd of fds) {
+    while (stdio.length < fd) stdio.push('ignore');
+    stdio[fd] = fd;
+  }
+  return stdio;
+}
+
 /** Spawns `sh -c 'kill -STOP $$; exec "$0" "$@"' CMD ARGS…` and waits until it has stopped. */
 export async function spawnStopped(command: string[]): Promise<StoppedChild> {
-  const child = spawn('/bin/sh', ['-c', STOP_THEN_EXEC, ...command], { stdio: 'inherit' });
+  const child = spawn('/bin/sh', ['-c', STOP_THEN_EXEC, ...command], { stdio: childStdio() });
   const pid = await spawned(child);
   let hasExited = false;
   const exited = new Promise<ChildExit>((resolve) => {

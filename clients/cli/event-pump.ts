@@ -17,9 +17,11 @@ export interface PumpOptions {
   /** Events of this process are dropped: with `--all` the client would otherwise trace its own output. */
   ignorePid?: number;
   /**
-   * The launcher shell of `trace -- CMD`: its system calls before its successful execve (the
-   * shell's PATH walk of failed execve attempts) belong to the tracer's start-up, not to CMD, and
-   * are not shown, as strace does not show its own.
+   * The launcher shell of `trace -- CMD`: its system calls before it execs CMD (the return from
+   * its self-stop, the PATH walk of failed execve attempts) belong to the tracer's start-up, not
+   * to CMD, and are not shown, as strace does not show its own. The start-up ends at the
+   * launcher's exec event (the trace always has process events; the exec event comes whatever
+   * the syscall filter selects), or at its successful execve when that is seen first.
    */
   launcherPid?: number;
   /** Sees every event (after printing), e.g. to notice the traced child's exit. */
@@ -66,12 +68,12 @@ export class EventPump {
 
   private isLauncherStartup(event: Event__Output): boolean {
     if (this.options.launcherPid === undefined || event.task?.pid !== this.options.launcherPid) return false;
-    if (event.kind !== 'syscall') return false;
-    if (event.syscall?.name === 'execve' && event.syscall.ret === '0') {
+    const execed = event.kind === 'exec' || (event.kind === 'syscall' && event.syscall?.name === 'execve' && event.syscall.ret === '0');
+    if (execed) {
       this.options.launcherPid = undefined;
       return false;
     }
-    return true;
+    return event.kind === 'syscall';
   }
 
   private printBatch(batch: StreamEventsResponse__Output): void {

@@ -4,6 +4,7 @@
  * name, runs the subcommand, prints any error once (report.ts) and exits with its code.
  */
 import { capsCommand } from './caps';
+import { snapshotInheritedFds } from './child';
 import { COMMON_HELP, EXIT_USAGE, UsageError, type Command, type GlobalOptions } from './command';
 import { listCommand } from './list';
 import { reportError } from './report';
@@ -64,6 +65,9 @@ function printHelp(name: string | undefined): number {
 // A closed stdout (`sctrace list | head -0`) must not crash the one-shot commands; the streaming
 // ones watch their own output and stop the trace cleanly.
 process.stdout.on('error', () => undefined);
+
+// Before anything opens a descriptor: `trace -- CMD` passes the inherited ones on to CMD.
+snapshotInheritedFds();
 
 main(process.argv.slice(2))
   .catch(reportError)

@@ -54,3 +54,32 @@ test('trace -e %file -y prints only %file syscalls, strace-style, with fd paths'
   assert.match(open, new RegExp(`openat\\(AT_FDCWD<[^>]+>, "${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}", O_RDONLY\\) = 3<${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}> <\\d+\\.\\d{6}>$`));
   assert.ok(lines.some((l) => /execve\("\/usr\/bin\/cat", \["\/usr\/bin\/cat", ".*"\], 0x[0-9a-f]+ \/\* \d+ vars \*\/\) = 0/.test(l) || /execve\("\/usr\/bin\/cat", 0x/.test(l)), 'execve line');
 });
+
+test('trace -e chdir shows the command\'s chdir calls (the launcher start-up ends at its exec event)', async (t) => {
+  if (skipUnlessPossible(t, reason)) return;
+  const run = await cli(['trace', '-e', 'chdir', '--', '/bin/sh', '-c', 'cd /tmp; cd /nonexistent-sctrace-dir']);
+  assert.equal(run.code, 2, run.stderr);
+  const calls = run.stdout.split('\n').filter((l) => /^chdir\(/.test(l));
+  assert.deepEqual(
+    calls.map((l) => l.replace(/ <\d+\.\d+>$/, '')),
+    ['chdir("/tmp") = 0', 'chdir("/nonexistent-sctrace-dir") = -1 ENOENT (No such file or directory)'],
+    run.stdout,
+  );
+});
+
+test('trace -e openat -- cat shows cat\'s openat of the file', async (t) => {
+  if (skipUnlessPossible(t, reason)) return;
+  const run = await cli(['trace', '-e', 'openat', '--', 'cat', '/etc/hostname']);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /^openat\(AT_FDCWD, "\/etc\/hostname", O_RDONLY\) = 3 <\d+\.\d{6}>$/m);
+});
+
+test('CMD inherits the descriptors the CLI inherited from 3 up', async (t) => {
+  if (skipUnlessPossible(t, reason)) return;
+  const script = `exec 9>>/dev/full; exec "${process.execPath}" "${path.join(ROOT, 'dist/clients/cli/main.js')}" --server "${service!.address}" trace -e execve -- /bin/sh -c 'ls -l /proc/self/fd/'`;
+  const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    execFile('/bin/bash', ['-c', script], { cwd: workdir }, (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr })),
+  );
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, / 9 -> \/dev\/full$/m, run.stdout);
+});
