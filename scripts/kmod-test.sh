@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # npm run test:kmod — the kmod backend, live: builds bpf/kmod against the headers of a Debian 6.1
 # kernel, boots that exact kernel under qemu (TCG: this host's kernel cannot load modules and its
-# KVM cannot run a stock guest, see ../shared/FACTS.md) with an initramfs holding busybox, the
+# KVM cannot run a stock guest, see docs/kernel-costs.md) with an initramfs holding busybox, the
 # module, Node and the project, and runs inside it test/kmod/in-guest.ts (the module's /proc files
 # and the real sctraced picking kmod) and test/conformance (the same event checks as on eBPF).
 #

@@ -3,7 +3,7 @@
  * The events ring: many producers (the probes, on any CPU, never sleeping, never waiting for the
  * reader) and one reader (/proc/sctrace/events). See struct sct_ring.
  *
- * Wakeups: waking the reader from a probe costs the traced task an interrupt (FACTS.md: about
+ * Wakeups: waking the reader from a probe costs the traced task an interrupt (docs/kernel-costs.md: about
  * 12 us per wakeup on the reference VM), so a producer wakes the reader only when its record makes
  * the unread bytes cross wakeup_bytes. With wakeup_bytes = 1 that is once per empty-to-non-empty
  * transition; sctraced sets a large threshold and drains on a timer. The wakeup itself goes

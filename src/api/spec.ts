@@ -14,6 +14,8 @@ export const DEFAULT_STRING_MAX = 256;
 export const STRING_MAX_LIMIT = 4096;
 /** Hard cap of TraceSpec.buffer_bytes (the kernel side's buffer read bound). */
 export const BUFFER_BYTES_LIMIT = 4096;
+/** Hard cap of TraceSpec.ring_bytes: 3/8 of the largest ring (--ring-mb 1024). */
+const RING_BYTES_LIMIT = (1024 << 20) * 3 / 8;
 /** Most values in one list filter (they become kernel hash maps of bounded size). */
 const MAX_FILTER_VALUES = 64;
 const MAX_PIDS = 4096;
@@ -39,6 +41,10 @@ export function validateSpec(spec: TraceSpec__Output | null | undefined, syscall
   }
   if (spec.buffer_bytes > BUFFER_BYTES_LIMIT) {
     throw new InvalidSpecError(`spec.buffer_bytes ${spec.buffer_bytes} is too large: at most ${BUFFER_BYTES_LIMIT}`);
+  }
+  const ringBytes = Number(spec.ring_bytes);
+  if (!Number.isSafeInteger(ringBytes) || ringBytes > RING_BYTES_LIMIT) {
+    throw new InvalidSpecError(`spec.ring_bytes ${spec.ring_bytes} is too large: at most ${RING_BYTES_LIMIT} (the service's ring is shared by every trace)`);
   }
   const pids = uniqueNumbers(spec.pids, 'pids', MAX_PIDS);
   for (const pid of pids) {
@@ -68,6 +74,7 @@ export function validateSpec(spec: TraceSpec__Output | null | undefined, syscall
     cgroup_ids: cgroupIds.map(String),
     buffer_bytes: spec.buffer_bytes,
     exec_env: spec.exec_env,
+    ring_bytes: String(ringBytes),
   };
   return {
     spec: normalized,
@@ -84,6 +91,7 @@ export function validateSpec(spec: TraceSpec__Output | null | undefined, syscall
       bufferBytes: spec.buffer_bytes,
       execEnv: spec.exec_env,
       excludePids: [selfPid],
+      ringBytes,
     },
   };
 }

@@ -49,6 +49,11 @@ export interface CaptureSpec {
   execEnv: boolean;
   /** Thread-group ids never traced (the service itself). */
   excludePids: number[];
+  /**
+   * Bytes of the backend's shared ring this trace is guaranteed while the ring is under pressure
+   * (TraceSpec.ring_bytes); 0: an even share of what no trace asked for.
+   */
+  ringBytes: number;
 }
 
 /** Where events were lost before they reached the trace. */

@@ -42,6 +42,7 @@ export function buildContainer(inputs: ContainerInputs): DependencyContainer {
               wakeupBytes: config.wakeupBytes,
               pollIntervalMs: config.pollIntervalMs,
               perSyscallMax: config.perSyscallMax,
+              maxTraces: config.maxTraces,
             },
             d.resolve<SyscallResolver>(TOKENS.Syscalls),
           ),

@@ -16,7 +16,7 @@ import koffi from 'koffi';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import type { Event } from '../../src/api/generated/sctrace/v1/Event';
 import type { SyscallEvent__Output } from '../../src/api/generated/sctrace/v1/SyscallEvent';
-import { RecordDecoder } from '../../src/backends/ebpf/records';
+import { RecordDecoder } from '../../src/backends/records';
 import { parseStats } from '../../src/backends/kmod/protocol';
 import { decodeChunk } from '../../src/backends/kmod/reader';
 import { SyscallCatalog } from '../../src/syscalls/catalog';

@@ -3,7 +3,7 @@
  * /proc/sctrace/events, for reader tests. Each builder returns one whole record (a multiple of
  * 8 bytes); concatenate them for a read's worth.
  */
-import { ABI_VERSION, Kind, Layout } from '../../src/backends/ebpf/records';
+import { ABI_VERSION, Kind, Layout } from '../../src/backends/records';
 
 /** Task fields of a record header. */
 export interface TaskFields {

@@ -31,9 +31,10 @@ test('record the module output of a small workload', async () => {
     bufferBytes: 0,
     execEnv: false,
     excludePids: [process.pid],
+    ringBytes: 0,
   };
   const control = fs.openSync('/proc/sctrace/control', fs.constants.O_RDWR);
-  fs.writeSync(control, controlText(spec, kernelMeta(catalog, null), { ringBytes: 1 << 20, wakeupBytes: 1 }));
+  fs.writeSync(control, controlText(spec, kernelMeta(catalog), { ringBytes: 1 << 20, wakeupBytes: 1 }));
   const events = fs.openSync('/proc/sctrace/events', fs.constants.O_RDONLY);
   child.resume();
   await child.exited;

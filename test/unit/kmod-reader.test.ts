@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Event } from '../../src/api/generated/sctrace/v1/Event';
 import type { CaptureSink, CaptureSpec, LossSite } from '../../src/backends/backend';
-import { ABI_VERSION, Layout, RecordDecoder } from '../../src/backends/ebpf/records';
+import { ABI_VERSION, Layout, RecordDecoder } from '../../src/backends/records';
 import { KmodEngine } from '../../src/backends/kmod/engine';
 import { controlError, controlText, parseStats } from '../../src/backends/kmod/protocol';
 import { decodeChunk } from '../../src/backends/kmod/reader';
@@ -205,10 +205,11 @@ const baseSpec: CaptureSpec = {
   bufferBytes: 0,
   execEnv: false,
   excludePids: [4242],
+  ringBytes: 0,
 };
 
 test('the control text states every filter and ends with start', () => {
-  const text = controlText(baseSpec, kernelMeta(syscalls, baseSpec.syscalls), { ringBytes: 1 << 20, wakeupBytes: 1 << 16 });
+  const text = controlText(baseSpec, kernelMeta(syscalls), { ringBytes: 1 << 20, wakeupBytes: 1 << 16 });
   assert.deepEqual(text.split('\n'), [
     'exclude 4242',
     'pid 100 200',
@@ -226,10 +227,10 @@ test('the control text states every filter and ends with start', () => {
     'start',
     '',
   ]);
-  const execve = { nr: 59, traced: true, strMask: 1, enterStr: true, reads: [{ kind: 2, arg: 1, lenFrom: 0, lenArg: 0, max: 4096, flags: 4 }] };
+  const execve = { nr: 59, strMask: 1, pathMask: 1, enterStr: true, reads: [{ kind: 2, arg: 1, lenFrom: 0, lenArg: 0, max: 4096, flags: 4 }] };
   const withReads = controlText({ ...baseSpec, syscalls: null }, [execve], { ringBytes: 1 << 20, wakeupBytes: 1 });
   assert.match(withReads, /^syscall 59 0 1 1\nread 59 2 1 0 0 4096 4$/m, 'extra reads follow their syscall');
-  const all = controlText({ ...baseSpec, syscalls: null, pids: [] }, kernelMeta(syscalls, null), { ringBytes: 1 << 20, wakeupBytes: 1 });
+  const all = controlText({ ...baseSpec, syscalls: null, pids: [] }, kernelMeta(syscalls), { ringBytes: 1 << 20, wakeupBytes: 1 });
   assert.match(all, /^syscall_filter 0$/m);
   assert.doesNotMatch(all, /^syscall \d/m, 'no table entries without a filter or strings');
   assert.doesNotMatch(all, /^follow_children/m);
@@ -247,7 +248,7 @@ test('stats text parses into counters; losses are the sum of lost_*', () => {
   assert.equal(controlError('state running\nerror none\n'), '');
 });
 
-function statsText(counters: Record<string, number>, abi = ABI_VERSION): string {
+function statsText(counters: Record<string, number>, abi: number = ABI_VERSION): string {
   const all = { lost_ring: 0, lost_inflight: 0, emitted: 0, lost_busy: 0, ...counters };
   return `abi ${abi}\nversion 0.1.0\nstate running\n${Object.entries(all).map(([k, v]) => `${k} ${v}`).join('\n')}\n`;
 }
@@ -389,7 +390,7 @@ test('the events file ending while the trace runs fails the session', async () =
 });
 
 test('a module of another record ABI is refused before it is configured, naming both versions', async () => {
-  const other = ABI_VERSION + 1;
+  const other: number = ABI_VERSION + 1;
   const proc = fakeProc(statsText({}, other));
   await assert.rejects(open(proc.dir, new RecordingSink()), new RegExp(`writes record ABI ${other}, this sctraced reads ABI ${ABI_VERSION}`));
   assert.equal(proc.control(), '', 'control untouched');

@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RecordDecoder, Layout, Kind, HeaderFlag, StrFlag, BlobKind, ABI_VERSION } from '../../src/backends/ebpf/records';
+import { RecordDecoder, Layout, Kind, HeaderFlag, StrFlag, BlobKind, ABI_VERSION } from '../../src/backends/records';
 import { CorruptRecordError } from '../../src/backends/errors';
 import type { RawSyscall, SyscallResolver } from '../../src/syscalls/types';
 

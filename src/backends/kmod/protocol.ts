@@ -58,12 +58,13 @@ export function controlText(spec: CaptureSpec, meta: readonly KernelSyscallMeta[
   lines.push(...listLines('pid', spec.pids));
   if (spec.pids.length > 0) lines.push(`follow_children ${flag(spec.followChildren)}`);
   const filtered = spec.syscalls !== null;
+  const traced = new Set(spec.syscalls ?? []);
   lines.push(`syscall_filter ${flag(filtered)}`);
   for (const m of meta) {
     // A filtered-out syscall never reaches the table; without a filter only strings and reads matter.
     const reads = m.reads ?? [];
-    if (filtered ? !m.traced : !m.strMask && !m.enterStr && reads.length === 0) continue;
-    lines.push(`syscall ${m.nr} ${flag(filtered && m.traced)} ${m.strMask} ${flag(m.enterStr)}`);
+    if (filtered ? !traced.has(m.nr) : !m.strMask && !m.enterStr && reads.length === 0) continue;
+    lines.push(`syscall ${m.nr} ${flag(filtered && traced.has(m.nr))} ${m.strMask} ${flag(m.enterStr)}`);
     for (const r of reads) lines.push(`read ${m.nr} ${r.kind} ${r.arg} ${r.lenFrom} ${r.lenArg} ${r.max} ${r.flags}`);
   }
   for (const comm of spec.comms) lines.push(`comm ${Buffer.from(comm, 'utf8').subarray(0, 15).toString('hex')}`);

@@ -8,7 +8,7 @@
  */
 import type { Event } from '../../api/generated/sctrace/v1/Event';
 import { CorruptRecordError } from '../errors';
-import { ABI_VERSION, Layout, type RecordDecoder } from '../ebpf/records';
+import { ABI_VERSION, Layout, type RecordDecoder } from '../records';
 
 /** Largest record the module assembles (SCT_SCRATCH_BYTES in bpf/kmod/sctrace_kmod.h). */
 export const MAX_RECORD_BYTES = 32768;

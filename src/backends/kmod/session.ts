@@ -7,7 +7,7 @@
  * present when it started, so each drain is bounded (plus a byte budget per turn of the event
  * loop, so gRPC gets its share). Drains run on a timer (pollIntervalMs) and when poll() reports
  * the fd readable (DrainLoop, shared with the eBPF backend); the module wakes pollers only when
- * wakeupBytes of records are waiting (a wakeup interrupts the traced process, FACTS.md).
+ * wakeupBytes of records are waiting (a wakeup interrupts the traced process, docs/kernel-costs.md).
  *
  * Ending: close() closes the control file first (the module unregisters its probes and waits
  * until none runs), then reads what is left up to the end of the file, takes the final loss
@@ -19,7 +19,7 @@ import path from 'node:path';
 import type { CaptureSink, CaptureSpec, CaptureSession, CaptureStats } from '../backend';
 import { DrainLoop, EventBatch, monotonicToEpochOffsetNs, type DrainOutcome } from '../drain-loop';
 import { BackendError, BackendUnavailableError } from '../errors';
-import { ABI_VERSION, RecordDecoder } from '../ebpf/records';
+import { ABI_VERSION, RecordDecoder } from '../records';
 import { kernelMeta } from '../../syscalls/catalog';
 import type { SyscallResolver } from '../../syscalls/types';
 import { controlError, controlText, parseStats, ProcFile, type ModuleStats } from './protocol';
@@ -86,7 +86,7 @@ export class KmodSession implements CaptureSession {
     const controlFd = openControl(controlPath);
     let eventsFd: number | undefined;
     try {
-      const meta = kernelMeta(options.syscalls, options.spec.syscalls);
+      const meta = kernelMeta(options.syscalls);
       writeControl(controlFd, controlPath, controlText(options.spec, meta, options));
       eventsFd = openFile(path.join(dir, ProcFile.events), fs.constants.O_RDONLY | fs.constants.O_NONBLOCK, 'open events');
       const session = new KmodSession(options, sink, controlFd, eventsFd);

@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * The maps and globals of sctrace's one kernel pass. Configuration that never changes while the
+ * object is loaded is `const volatile` (constants to the verifier); what changes as traces come
+ * and go lives in the control block (struct sct_control in ../shared/sctrace_event.h), a .bss
+ * global user space maps and writes.
+ */
+#ifndef SCT_LIB_MAPS_H
+#define SCT_LIB_MAPS_H
+
+/* Set by src/backends/ebpf/kernel-pass.ts before load. */
+const volatile __u32 self_tgid = 0;
+const volatile __u64 wakeup_bytes = 1 << 20;
+
+/* The control block: masks, budgets, per-trace losses, per-syscall trace masks. */
+struct sct_control sct_ctl SEC(".bss");
+
+/* One scratch buffer; a power of two so a record size can be bounded with a mask. */
+#define SCT_SCRATCH_BYTES 32768
+/* Scratch slots per CPU, one per program that assembles records in sct_scratch. */
+#define SCT_SCRATCH_SLOTS 4
+enum sct_scratch_slot {
+	SCT_SLOT_SYS_ENTER = 0, /* enter-time strings, before they are parked in sct_enter_strs */
+	SCT_SLOT_SYS_EXIT = 1,  /* syscall records */
+	SCT_SLOT_PROC_EXIT = 2, /* NO_RETURN syscall records of dying threads */
+	SCT_SLOT_PROC_EXEC = 3, /* exec records */
+};
+
+/*
+ * Room one string blob may touch: its header, the text, and the read's overshoot (a string read
+ * asks for cap + 2 bytes to tell "exactly cap" from "longer"), padded to 8.
+ */
+#define SCT_BLOB_ROOM (sizeof(struct sct_str) + SCT_STR_MAX + 8)
+/* Highest offset at which a blob may start; keeps every access inside the scratch buffer. */
+#define SCT_BLOB_OFF_MAX (SCT_SCRATCH_BYTES - SCT_BLOB_ROOM)
+/* Room a string array blob may touch while its last element is read: flags byte, overshoot. */
+#define SCT_STRV_ROOM (1 + SCT_STR_MAX + 2 + 8)
+
+/* The last of six longest blobs behind a syscall record still starts in bounds. */
+_Static_assert(sizeof(struct sct_syscall) + (SCT_MAX_ARGS - 1) * (sizeof(struct sct_str) + SCT_STR_MAX) <=
+		       SCT_BLOB_OFF_MAX,
+	       "six longest strings must fit a scratch buffer");
+
+/*
+ * The scratch buffer is typed as "room for any record", which also puts every record struct in
+ * the object's BTF, where scripts/gen-bpf-types.js and test/contract find them; the enums of
+ * the contract ride along for the same reason.
+ */
+union sct_scratch_buf {
+	struct sct_header hdr;
+	struct sct_syscall syscall;
+	struct sct_exec exec;
+	struct sct_fork fork;
+	struct sct_exit exit;
+	struct sct_str str;
+	struct {
+		enum sct_limits limits;
+		enum sct_kind kind;
+		enum sct_header_flags header_flags;
+		enum sct_str_flags str_flags;
+		enum sct_blob_kind blob_kind;
+		enum sct_read_kind read_kind;
+		enum sct_read_len read_len;
+		enum sct_read_flags read_flags;
+		enum sct_attach_mode attach_mode;
+		enum sct_loss loss;
+	} btf_enums;
+	__u8 bytes[SCT_SCRATCH_BYTES];
+};
+
+/* A thread's in-flight slot: the syscall between its sys_enter and sys_exit, when active. */
+struct sct_inflight {
+	__u64 enter_ns;
+	__u64 args[SCT_MAX_ARGS];
+	__u64 traces;     /* the traces that wanted the call at entry */
+	__u32 nr;
+	__u8 str_mask;
+	__u8 path_mask;
+	__u8 enter_str;
+	__u8 active;
+	__u8 reads;       /* the syscall has extra reads (sct_syscall_meta.reads) */
+	__u8 inout_ok;    /* ...and its SCT_READ_INOUT value could be read at entry */
+	__u16 pad;
+	__u32 inout;      /* SCT_READ_INOUT: the value at entry */
+	__u32 pad2;
+};
+
+/*
+ * Blobs read at entry, finished and ready to be copied behind the syscall record: the strings
+ * (two are enough for the calls that need it, execve's filename and execveat's pathname; further
+ * string arguments of an enter_str call are not delivered), then the entry-time reads (execve's
+ * argv and envp arrays), each at most SCT_STRV_BYTES of text, plus the room the verifier needs
+ * for the last element read of the second array.
+ */
+#define SCT_ENTER_STRS 2
+#define SCT_ENTER_STR_BYTES                                                                    \
+	(SCT_ENTER_STRS * (sizeof(struct sct_str) + SCT_STR_MAX) +                               \
+	 2 * (sizeof(struct sct_str) + SCT_STRV_BYTES) + SCT_STRV_ROOM)
+struct sct_enter_strs {
+	__u32 bytes; /* of blobs[] in use */
+	__u16 nstr;
+	__u16 pad;
+	__u8 blobs[SCT_ENTER_STR_BYTES];
+};
+
+_Static_assert(sizeof(struct sct_syscall) + SCT_ENTER_STR_BYTES <= SCT_BLOB_OFF_MAX + SCT_BLOB_ROOM,
+	       "parked blobs must fit a scratch buffer behind the record");
+_Static_assert(sizeof(struct sct_enter_strs) <= SCT_SCRATCH_BYTES, "parked blobs are built in scratch");
+
+/* The one ring of the service; every record names its traces (sct_header.traces). */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 24); /* the loader sets the ring size */
+} sct_events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	/* The loader sets ncpus * SCT_SCRATCH_SLOTS; a missing slot costs the record (counted). */
+	__uint(max_entries, SCT_SCRATCH_SLOTS);
+	__type(key, __u32);
+	__type(value, union sct_scratch_buf);
+} sct_scratch SEC(".maps");
+
+/* What to read per syscall number, whichever trace wants it; filled once after load. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SCT_NR_MAX);
+	__type(key, __u32);
+	__type(value, struct sct_syscall_meta);
+} sct_syscall_tab SEC(".maps");
+
+/* sct_prepare_exec's assembly buffer (one per CPU; the program does not nest on a CPU). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, union sct_scratch_buf);
+} sct_exec_scratch SEC(".maps");
+
+/* Extra reads per syscall number, for the syscalls whose sct_syscall_meta.reads is set. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SCT_NR_MAX);
+	__type(key, __u32);
+	__type(value, struct sct_syscall_reads);
+} sct_syscall_reads SEC(".maps");
+
+/*
+ * Filter maps: a value → the traces whose filter lists it. The tgid map holds the traces' pids
+ * (written by user space) and the children they follow (added at fork, by the programs only for
+ * tgids that are new), and loses a tgid when its process ends.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, __u64);
+} sct_tgids SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, char[SCT_COMM_LEN]);
+	__type(value, __u64);
+} sct_comms SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, __u64);
+} sct_uids SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, __u64);
+} sct_cgroups SEC(".maps");
+
+/*
+ * The last pid verdict of this CPU (see pid_traces in task.h): `key` is tgid << 32 | pid_gen,
+ * written after `traces`; readers check it before and after reading `traces`.
+ */
+struct sct_pid_cache {
+	__u64 key;
+	__u64 traces;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sct_pid_cache);
+} sct_pid_cache SEC(".maps");
+
+/* Allocated at a thread's first traced call, reused for its later ones, freed with the thread. */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct sct_inflight);
+} sct_inflight SEC(".maps");
+
+/*
+ * Only threads inside an execve/execveat hold an entry, for the length of the call; 128 at once
+ * is far beyond what two exec-heavy CPUs produce, and costs about 2.6 MiB preallocated. When it
+ * is full the strings are read at exit instead (fine for a failed exec, UNREADABLE after a
+ * successful one).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 128);
+	__type(key, __u32); /* tid */
+	__type(value, struct sct_enter_strs);
+} sct_enter_strs SEC(".maps");
+
+#endif /* SCT_LIB_MAPS_H */
