@@ -165,6 +165,7 @@ int BPF_PROG(sct_proc_fork, struct task_struct *parent, struct task_struct *chil
 	__u32 child_tgid = child->tgid, child_tid = child->pid;
 	struct sct_fork rec = {};
 	__u64 want, avail;
+	__u32 hflags = 0;
 
 	/* A new thread is not a new process. */
 	if (child_tid != child_tgid || tgid == self_tgid || !sct_ctl.active)
@@ -182,13 +183,13 @@ int BPF_PROG(sct_proc_fork, struct task_struct *parent, struct task_struct *chil
 	if (!want)
 		return 0;
 	avail = ring_avail();
-	want = charge_traces(want, sizeof(rec), avail);
+	want = charge_traces(want, sizeof(rec), avail, &hflags);
 	if (!want)
 		return 0;
-	fill_header(&rec.hdr, SCT_KIND_FORK, sizeof(rec), 0, bpf_ktime_get_ns(), want);
+	fill_header(&rec.hdr, SCT_KIND_FORK, sizeof(rec), hflags, bpf_ktime_get_ns(), want);
 	rec.child_pid = child_tgid;
 	rec.child_tid = child_tid;
-	submit(&rec, sizeof(rec), want, avail);
+	submit(&rec, sizeof(rec), avail);
 	return 0;
 }
 
@@ -268,14 +269,14 @@ int BPF_PROG(sct_proc_exec, struct task_struct *task, pid_t old_pid, struct linu
 	nstr += next != off;
 	off = next;
 	avail = ring_avail();
-	want = charge_traces(want, off, avail);
+	want = charge_traces(want, off, avail, &hflags);
 	if (!want)
 		return 0;
 	rec->old_pid = old_pid;
 	rec->nstr = nstr;
 	rec->pad = 0;
 	fill_header(&rec->hdr, SCT_KIND_EXEC, off, hflags, bpf_ktime_get_ns(), want);
-	submit_scratch(buf, off, want, avail);
+	submit_scratch(buf, off, avail);
 	return 0;
 }
 
@@ -301,6 +302,7 @@ int sct_proc_exit(__u64 *ctx)
 	struct sct_inflight *fl;
 	struct sct_exit rec = {};
 	__u64 want, avail;
+	__u32 hflags = 0;
 
 	if (tgid == self_tgid)
 		return 0;
@@ -316,12 +318,12 @@ int sct_proc_exit(__u64 *ctx)
 		want = admit_traces(task_traces(want, tgid));
 	if (want) {
 		avail = ring_avail();
-		want = charge_traces(want, sizeof(rec), avail);
+		want = charge_traces(want, sizeof(rec), avail, &hflags);
 	}
 	if (want) {
-		fill_header(&rec.hdr, SCT_KIND_EXIT, sizeof(rec), 0, bpf_ktime_get_ns(), want);
+		fill_header(&rec.hdr, SCT_KIND_EXIT, sizeof(rec), hflags, bpf_ktime_get_ns(), want);
 		rec.exit_code = BPF_CORE_READ(task, exit_code);
-		submit(&rec, sizeof(rec), want, avail);
+		submit(&rec, sizeof(rec), avail);
 	}
 	/* A dead tgid may be reused by an unrelated process. */
 	if (!bpf_map_delete_elem(&sct_tgids, &tgid))

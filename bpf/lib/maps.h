@@ -64,6 +64,7 @@ union sct_scratch_buf {
 		enum sct_read_flags read_flags;
 		enum sct_attach_mode attach_mode;
 		enum sct_loss loss;
+		enum sct_charge charge;
 	} btf_enums;
 	__u8 bytes[SCT_SCRATCH_BYTES];
 };

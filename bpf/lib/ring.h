@@ -38,21 +38,6 @@ static __always_inline void count_lost(__u64 traces, enum sct_loss cause)
 	bpf_loop(SCT_TRACES_MAX, lost_one, &w, 0);
 }
 
-static long charge_one(__u64 i, void *data)
-{
-	struct sct_mask_walk *w = data;
-
-	if (i >= SCT_TRACES_MAX || !(w->traces >> i))
-		return 1;
-	if (!((w->traces >> i) & 1))
-		return 0;
-	if (__sync_fetch_and_add(&sct_ctl.used[i], w->size) + w->size > sct_ctl.budget[i]) {
-		w->out &= ~(1ull << i);
-		__sync_fetch_and_add(&sct_ctl.lost[i][SCT_LOSS_BUDGET], 1);
-	}
-	return 0;
-}
-
 /* Bytes waiting in the ring, for the pressure test and the wakeup decision. */
 static __always_inline __u64 ring_avail(void)
 {
@@ -75,20 +60,58 @@ static __always_inline __u64 admit_traces(__u64 traces)
 	return t;
 }
 
+static long charge_one(__u64 i, void *data)
+{
+	struct sct_mask_walk *w = data;
+
+	if (i >= SCT_TRACES_MAX || !(w->traces >> i))
+		return 1;
+	if (!((w->traces >> i) & 1))
+		return 0;
+	if (__sync_fetch_and_add(&sct_ctl.used[i], w->size) + w->size > sct_ctl.budget[i]) {
+		__sync_fetch_and_add(&sct_ctl.used[i], -(__s64)w->size);
+		w->out &= ~(1ull << i);
+		__sync_fetch_and_add(&sct_ctl.lost[i][SCT_LOSS_BUDGET], 1);
+	}
+	return 0;
+}
+
+static long uncharge_one(__u64 i, void *data)
+{
+	struct sct_mask_walk *w = data;
+
+	if (i >= SCT_TRACES_MAX || !(w->traces >> i))
+		return 1;
+	if ((w->traces >> i) & 1)
+		__sync_fetch_and_add(&sct_ctl.used[i], -(__s64)w->size);
+	return 0;
+}
+
 /*
  * Under pressure (more than pressure_bytes waiting), charges a record of `size` bytes to each of
  * its traces and keeps those still within their budget; the others lose it (SCT_LOSS_BUDGET).
- * Below the threshold this is one comparison: isolation costs nothing until the ring fills.
+ * Sets SCT_F_CHARGED in *hflags when it charged. Below the threshold this is one comparison:
+ * isolation costs nothing until the ring fills.
  */
-static __always_inline __u64 charge_traces(__u64 traces, __u32 size, __u64 avail)
+static __always_inline __u64 charge_traces(__u64 traces, __u32 size, __u64 avail, __u32 *hflags)
 {
 	__u64 limit = sct_ctl.pressure_bytes;
-	struct sct_mask_walk w = { .traces = traces, .out = traces, .size = size + BPF_RINGBUF_HDR_SZ };
+	struct sct_mask_walk w = { .traces = traces, .out = traces, .size = size + SCT_CHARGE_OVERHEAD };
 
 	if (!limit || avail < limit)
 		return traces;
 	bpf_loop(SCT_TRACES_MAX, charge_one, &w, 0);
+	*hflags |= SCT_F_CHARGED;
 	return w.out;
+}
+
+/* A charged record did not make it into the ring after all: its traces get the bytes back. */
+static __always_inline void uncharge_traces(__u64 traces, __u32 size, __u32 hflags)
+{
+	struct sct_mask_walk w = { .traces = traces, .size = size + SCT_CHARGE_OVERHEAD };
+
+	if (hflags & SCT_F_CHARGED)
+		bpf_loop(SCT_TRACES_MAX, uncharge_one, &w, 0);
 }
 
 /* Submit flags for a record of `size` bytes with `avail` bytes already waiting. */
@@ -107,17 +130,21 @@ static __always_inline __u64 wake_flags(__u32 size, __u64 avail)
 	return BPF_RB_NO_WAKEUP;
 }
 
-/* Copies an assembled record into the ring for `traces` (already in its header). */
-static __always_inline void submit(void *rec, __u32 size, __u64 traces, __u64 avail)
+/* Copies an assembled record (its header filled in: traces, flags) into the ring. */
+static __always_inline void submit(void *rec, __u32 size, __u64 avail)
 {
-	if (bpf_ringbuf_output(&sct_events, rec, size, wake_flags(size, avail)))
-		count_lost(traces, SCT_LOSS_RING);
+	const struct sct_header *h = rec;
+
+	if (bpf_ringbuf_output(&sct_events, rec, size, wake_flags(size, avail))) {
+		uncharge_traces(h->traces, size, h->flags);
+		count_lost(h->traces, SCT_LOSS_RING);
+	}
 }
 
 /* Scratch records: the size mask only restates for the verifier that the record fits the buffer. */
-static __always_inline void submit_scratch(__u8 *buf, __u32 size, __u64 traces, __u64 avail)
+static __always_inline void submit_scratch(__u8 *buf, __u32 size, __u64 avail)
 {
-	submit(buf, size & (SCT_SCRATCH_BYTES - 1), traces, avail);
+	submit(buf, size & (SCT_SCRATCH_BYTES - 1), avail);
 }
 
 static __always_inline __u8 *scratch(__u32 slot)

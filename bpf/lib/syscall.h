@@ -71,11 +71,11 @@ static __always_inline void emit_syscall(__u32 slot, const struct sct_inflight *
 	}
 	off = put_exit_reads(buf, off, fl, ret, no_return, &nstr);
 	avail = ring_avail();
-	traces = charge_traces(traces, off, avail);
+	traces = charge_traces(traces, off, avail, &flags);
 	if (!traces)
 		goto out;
 	fill_syscall(rec, fl, ret, nstr, off, flags, traces);
-	submit_scratch(buf, off, traces, avail);
+	submit_scratch(buf, off, avail);
 out:
 	if (parked)
 		bpf_map_delete_elem(&sct_enter_strs, &tid);
@@ -90,19 +90,21 @@ static __always_inline void emit_plain_syscall(const struct sct_inflight *fl, __
 {
 	__u64 traces = admit_traces(fl->traces), avail;
 	struct sct_syscall *rec;
+	__u32 flags = 0;
 
 	if (!traces)
 		return;
 	avail = ring_avail();
-	traces = charge_traces(traces, sizeof(*rec), avail);
+	traces = charge_traces(traces, sizeof(*rec), avail, &flags);
 	if (!traces)
 		return;
 	rec = bpf_ringbuf_reserve(&sct_events, sizeof(*rec), 0);
 	if (!rec) {
+		uncharge_traces(traces, sizeof(*rec), flags);
 		count_lost(traces, SCT_LOSS_RING);
 		return;
 	}
-	fill_syscall(rec, fl, ret, 0, sizeof(*rec), 0, traces);
+	fill_syscall(rec, fl, ret, 0, sizeof(*rec), flags, traces);
 	bpf_ringbuf_submit(rec, wake_flags(sizeof(*rec), avail));
 }
 

@@ -61,6 +61,16 @@ enum sct_header_flags {
 	SCT_F_NO_RETURN = 1 << 0,
 	/* EXEC: the argument area was longer than SCT_ARGV_BYTES or string_max and was cut. */
 	SCT_F_ARGV_TRUNCATED = 1 << 1,
+	/*
+	 * Charged to the ring budgets of its traces (the ring was under pressure): whoever consumes
+	 * the record credits each of them SCT_CHARGE_OVERHEAD + size bytes (sct_control.used).
+	 */
+	SCT_F_CHARGED = 1 << 2,
+};
+
+enum sct_charge {
+	/* Bytes a record costs a budget beyond its size: the ring's per-record header. */
+	SCT_CHARGE_OVERHEAD = 8,
 };
 
 /* Common header of every record: 72 bytes. */
@@ -247,11 +257,12 @@ struct sct_control {
 	__u32 pid_gen;    /* changes whenever a pid verdict may have changed */
 	/*
 	 * Isolation in the one shared ring: once more than `pressure_bytes` wait in it, each record
-	 * is charged to every trace it is for (`used`), and a trace that would go past its
-	 * `budget` loses the record (SCT_LOSS_BUDGET) while the others still get it. The budgets sum
-	 * to less than the ring's free part at that point, so a trace that floods fills its own part
-	 * and never the others'. User space zeroes `used` once the ring has drained below half the
-	 * threshold.
+	 * is charged to every trace it is for (`used`, flagged SCT_F_CHARGED), and a trace that
+	 * would go past its `budget` loses the record (SCT_LOSS_BUDGET) while the others still get
+	 * it. The consumer credits a charged record back to each of its traces as it reads it, so
+	 * `used` is what each trace has waiting in the ring beyond the threshold. The budgets sum to
+	 * less than the ring's free part at that point, so a trace that floods fills its own part and
+	 * never the others'.
 	 */
 	__u64 pressure_bytes;
 	__u64 budget[SCT_TRACES_MAX];

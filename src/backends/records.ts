@@ -25,7 +25,11 @@ export const Kind = {
 } as const;
 
 /** Header flags (enum sct_header_flags). */
-export const HeaderFlag = { NO_RETURN: E.sct_header_flags.SCT_F_NO_RETURN, ARGV_TRUNCATED: E.sct_header_flags.SCT_F_ARGV_TRUNCATED } as const;
+export const HeaderFlag = {
+  NO_RETURN: E.sct_header_flags.SCT_F_NO_RETURN,
+  ARGV_TRUNCATED: E.sct_header_flags.SCT_F_ARGV_TRUNCATED,
+  CHARGED: E.sct_header_flags.SCT_F_CHARGED,
+} as const;
 
 /** Blob flags (enum sct_str_flags); the blob's kind is in the bits from KIND_SHIFT up. */
 export const StrFlag = {

@@ -108,7 +108,7 @@ export class KernelPass {
         parts.source,
         decoder,
         parts.counters,
-        { pollIntervalMs: this.options.pollIntervalMs, pressureResetBytes: Math.floor(this.options.ringBytes / 4) },
+        { pollIntervalMs: this.options.pollIntervalMs },
         (error) => void this.serialize(() => this.failAll(error)),
       );
       const loaded: Loaded = { parts, traces, pipeline, taps: new Set() };

@@ -17,7 +17,8 @@ import type { Event } from '../../api/generated/sctrace/v1/Event';
 import type { CaptureSink, CaptureStats } from '../backend';
 import { DrainLoop, EventBatch, type DrainOutcome } from '../drain-loop';
 import { BackendError, CorruptRecordError } from '../errors';
-import { Kind, Layout, recordTraces, type RecordDecoder } from '../records';
+import { HeaderFlag, Kind, Layout, recordTraces, type RecordDecoder } from '../records';
+import { ENUMS } from '../ebpf/generated/bpf';
 import type { RecordHandler } from '../ebpf/ringbuf';
 import type { ViewLimits } from '../../syscalls/types';
 import type { TraceSlot } from './trace-set';
@@ -46,8 +47,8 @@ export interface LossCounters {
   lost(slot: number): number;
   /** Traces to drop in the kernel because their consumers are full (bit per slot). */
   setPaused(traces: bigint): void;
-  /** The ring has drained: the per-trace budget counters start again from zero. */
-  resetPressure(): void;
+  /** Gives `bytes` back to the ring budget of the trace in `slot` (records it charged were read). */
+  credit(slot: number, bytes: number): void;
 }
 
 /** Records decoded per drain before yielding to the event loop (gRPC must get its turn). */
@@ -90,9 +91,10 @@ export class TraceTap {
 /** Options of a Pipeline. */
 export interface PipelineOptions {
   pollIntervalMs: number;
-  /** Ring fill below which the budget counters are reset (half the pressure threshold). */
-  pressureResetBytes: number;
 }
+
+/** What a record charged to a ring budget costs beyond its size (SCT_CHARGE_OVERHEAD). */
+const CHARGE_OVERHEAD = ENUMS.sct_charge.SCT_CHARGE_OVERHEAD;
 
 /** Decodes a source's records once and feeds every trace they are for. */
 export class Pipeline {
@@ -102,7 +104,8 @@ export class Pipeline {
   private readonly loop: DrainLoop;
   private statsTimer: NodeJS.Timeout | undefined;
   private paused = 0n;
-  private pressured = false;
+  /** Budget bytes to give back per slot after this drain (records flagged SCT_F_CHARGED). */
+  private readonly credits = new Array<number>(64).fill(0);
   private stopped = false;
   private failure: Error | undefined;
 
@@ -182,7 +185,6 @@ export class Pipeline {
     const handled = this.drainOnce(DRAIN_BUDGET);
     if (this.stopped) return 'ended';
     this.updatePaused();
-    this.updatePressure();
     return handled >= DRAIN_BUDGET ? 'more' : 'idle';
   }
 
@@ -195,6 +197,11 @@ export class Pipeline {
     } catch (err) {
       this.fail(err instanceof BackendError ? err : new BackendError(`read the capture source: ${(err as Error).message}`, { cause: err }));
     }
+    for (let slot = 0; slot < this.credits.length; slot++) {
+      if (this.credits[slot] === 0) continue;
+      this.counters.credit(slot, this.credits[slot]);
+      this.credits[slot] = 0;
+    }
     for (const tap of this.taps) {
       if (!tap) continue;
       tap.batch.flush();
@@ -206,11 +213,25 @@ export class Pipeline {
     return handled;
   }
 
+  /** A record charged to its traces' ring budgets is read: each gets the bytes back. */
+  private creditRecord(lo: number, hi: number, len: number): void {
+    const bytes = len + CHARGE_OVERHEAD;
+    for (let half = 0; half < 2; half++) {
+      let bits = half === 0 ? lo : hi;
+      while (bits !== 0) {
+        const bit = 31 - Math.clz32(bits & -bits);
+        bits &= bits - 1;
+        this.credits[half * 32 + bit] += bytes;
+      }
+    }
+  }
+
   private readonly onRecord: RecordHandler = (view, bytes, off, len) => {
     if (this.failure) return;
     // A record too short for its header is corrupt: the decoder says so. Otherwise a record no
     // open trace takes (its trace stopped, or the call began before its trace) is not decoded.
     const { lo, hi } = len >= Layout.header.SIZE ? recordTraces(view, off) : { lo: 0, hi: 0 };
+    if (len >= Layout.header.SIZE && view.getUint32(off + Layout.header.flags, true) & HeaderFlag.CHARGED) this.creditRecord(lo, hi, len);
     if (len >= Layout.header.SIZE && !this.firstTap(lo, hi, view, off)) return;
     // The views this record's traces take; almost always just the first.
     let wanted = 0;
@@ -308,16 +329,6 @@ export class Pipeline {
     if (paused !== this.paused) {
       this.paused = paused;
       this.counters.setPaused(paused);
-    }
-  }
-
-  /** Once the ring is back under half the pressure threshold, the budgets start over. */
-  private updatePressure(): void {
-    const pending = this.source.pendingBytes();
-    if (pending >= this.options.pressureResetBytes) this.pressured = true;
-    else if (this.pressured) {
-      this.pressured = false;
-      this.counters.resetPressure();
     }
   }
 

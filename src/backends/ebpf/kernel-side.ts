@@ -276,8 +276,8 @@ class ControlView implements LossCounters {
     this.store(C.paused, traces);
   }
 
-  resetPressure(): void {
-    for (let i = 0; i < 64; i++) this.store(C.used + 8 * i, 0n);
+  credit(slot: number, bytes: number): void {
+    Atomics.sub(this.u64, (C.used >> 3) + slot, BigInt(bytes));
   }
 
   close(): void {
