@@ -87,6 +87,12 @@ export interface CaptureStats {
   lostKernel: number;
   /** Records that could not be decoded. */
   decodeErrors: number;
+  /**
+   * lostKernel by cause, where the backend counts them: `ring` (no room), `budget` (the shared
+   * ring was under pressure and this trace had used its share), `paused` (its consumers were
+   * full), `inflight` (no in-flight slot for the call).
+   */
+  lostKernelCauses?: Record<'ring' | 'budget' | 'paused' | 'inflight', number>;
 }
 
 /** One running capture: the kernel side of one trace. */

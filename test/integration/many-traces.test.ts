@@ -13,9 +13,9 @@ import type { Event__Output } from '../../src/api/generated/sctrace/v1/Event';
 import type { TraceSpec } from '../../src/api/generated/sctrace/v1/TraceSpec';
 import { defaultObjectPath } from '../../src/backends/ebpf/engine';
 import { SYSCALL_CLASSES } from '../../src/syscalls/classes';
-import { api, collect, connect, settle, type Collector } from '../helpers/client';
+import { api, collect, connect, countEvents, settle, type Collector } from '../helpers/client';
 import { ebpfUnavailableReason, skipUnlessPossible } from '../helpers/privileges';
-import { bpfObjects, spawnService, spawnStopped, type ServiceProcess } from '../helpers/service-process';
+import { bpfObjects, leftBehind, spawnService, spawnStopped, type ServiceProcess } from '../helpers/service-process';
 
 const reason = ebpfUnavailableReason(defaultObjectPath());
 let service: ServiceProcess | undefined;
@@ -27,8 +27,11 @@ const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'sctrace-many-'));
 before(async () => {
   if (reason) return;
   before0 = bpfObjects();
-  // A small ring, so that a flood puts it under pressure on any machine.
-  service = await spawnService(['--idle-timeout', '30', '--ring-mb', '1']);
+  // A small ring, so that a flood puts it under pressure on any machine. At the default nice 10
+  // the service yields the CPU to the flood and to the paced workload itself, and what it cannot
+  // read in time is lost by everyone (by design: traced programs win); isolation is about the
+  // ring, so the service here competes as an equal.
+  service = await spawnService(['--idle-timeout', '30', '--ring-mb', '4', '--nice', '0']);
   client = connect(service.address);
   rpc = api(client);
 });
@@ -120,11 +123,15 @@ test('concurrent traces with different filters each get exactly what a trace alo
 test('a flooding trace next to a paced one: the paced one loses nothing', async (t) => {
   if (skipUnlessPossible(t, reason)) return;
   const paced = await spawnStopped(['/bin/sh', '-c', 'for i in $(seq 1 40); do cat /etc/hostname >/dev/null; sleep 0.02; done']);
-  const flood = await spawnStopped(['/usr/bin/dd', 'if=/dev/zero', 'of=/dev/null', 'bs=1', 'count=3000000']);
-  const p = await rpc.start({ pids: [paced.pid], follow_children: true, process_events: true });
+  const flood = await spawnStopped(['/usr/bin/dd', 'if=/dev/zero', 'of=/dev/null', 'bs=1', 'count=4000000']);
+  // The paced trace asks for a larger guaranteed share of the ring than the even split: while the
+  // flood keeps the service busy, its events wait longer to be read.
+  const p = await rpc.start({ pids: [paced.pid], follow_children: true, process_events: true, ring_bytes: String(1 << 20) });
   const f = await rpc.start({ pids: [flood.pid], process_events: true });
   const ps = collect(client, p.trace_id);
-  const fs_ = collect(client, f.trace_id);
+  // The flood's events are only counted: decoding a million of them here would take the CPUs
+  // the service needs, and a service that cannot run loses everyone's events.
+  const fs_ = countEvents(service!.address, f.trace_id);
   await settle(200);
   flood.resume();
   paced.resume();
@@ -133,15 +140,17 @@ test('a flooding trace next to a paced one: the paced one loses nothing', async 
   const { counters: pc } = await rpc.stop(p.trace_id);
   const { counters: fc } = await rpc.stop(f.trace_id);
   await Promise.all([ps.done, fs_.done]);
+  const log = () => service!.log().split('\n').filter((l) => l.includes('stopped')).join('\n');
+  assert.equal(Number(pc?.lost_kernel), 0, `paced: nothing lost in the kernel; ${log()}`);
   assertGapless(ps.events, 'paced');
-  assert.equal(Number(pc?.lost_kernel), 0, 'paced: nothing lost in the kernel');
   assert.equal(ps.events.filter((e) => e.kind === 'exec' && e.exec?.filename === '/usr/bin/cat').length, 40, 'paced: all 40 cats');
-  // The flood did fill the ring (1 MiB): it lost events, each one counted and announced.
-  const floodLost = lostIn(fs_.events);
-  assert.ok(Number(fc?.lost_kernel) > 0, `flood: lost in the kernel (${fc?.lost_kernel})`);
-  assert.equal(floodLost, Number(fc?.lost_kernel) + Number(fc?.lost_subscribers), 'flood: every loss announced');
-  const delivered = fs_.events.filter((e) => e.kind !== 'lost').length;
-  assert.equal(delivered + floodLost, Number(fs_.events.at(-1)?.sequence), 'flood: events plus announced losses account for every sequence number');
+  // The flood did fill the ring (4 MiB): it lost events, each one counted and announced.
+  const c = fs_.counts;
+  assert.ok(Number(fc?.lost_kernel) > 0, `flood: lost in the kernel (${fc?.lost_kernel}); ${log()}`);
+  assert.equal(c.lostKernel + c.lostSubscriber, Number(fc?.lost_kernel) + Number(fc?.lost_subscribers), 'flood: every loss announced');
+  // Sequence numbers jump only where a notice of the subscriber's own losses covers the gap.
+  assert.equal(c.sequenceErrors, 0, 'flood: no unannounced gap');
+  assert.ok(c.events > 0, 'flood: events delivered too');
 });
 
 test('traces started and stopped while another streams leave it no gap, and nothing attached', async (t) => {
@@ -187,7 +196,5 @@ test('traces started and stopped while another streams leave it no gap, and noth
   const { traces } = await rpc.list();
   assert.deepEqual(traces, [], 'no trace left');
   // The kernel pass unloads with the last trace.
-  const now = bpfObjects();
-  assert.deepEqual([...now.progs].filter((id) => !before0!.progs.has(id)), [], 'no program left');
-  assert.deepEqual([...now.links].filter((id) => !before0!.links.has(id)), [], 'no link left');
+  assert.deepEqual(await leftBehind(before0!), { progs: [], links: [] }, 'no program or link left');
 });

@@ -64,6 +64,9 @@ class Counters implements LossCounters {
   lost(slot: number): number {
     return this.lostBySlot.get(slot) ?? 0;
   }
+  lostByCause(slot: number): number[] {
+    return [this.lost(slot), 0, 0, 0];
+  }
   setPaused(traces: bigint): void {
     this.paused.push(traces);
   }

@@ -45,6 +45,8 @@ export interface RecordSource {
 export interface LossCounters {
   /** Records the trace in `slot` lost in the kernel since the pass was loaded, all causes. */
   lost(slot: number): number;
+  /** The same by cause (enum sct_loss order: ring, budget, paused, inflight). */
+  lostByCause(slot: number): number[];
   /** Traces to drop in the kernel because their consumers are full (bit per slot). */
   setPaused(traces: bigint): void;
   /** Gives `bytes` back to the ring budget of the trace in `slot` (records it charged were read). */
@@ -67,6 +69,8 @@ export class TraceTap {
   lostBase = 0;
   /** Set once its slot is released: nothing more is delivered. */
   closed = false;
+  /** Its counters when it was detached. */
+  final: CaptureStats | undefined;
   /**
    * Which of the pipeline's views it takes: 0, the records as the kernel read them, when its
    * settings are the largest; otherwise a view cut to its settings.
@@ -83,8 +87,16 @@ export class TraceTap {
     this.batch = new EventBatch(sink);
   }
 
-  stats(lostNow: number): CaptureStats {
-    return { received: this.batch.received, lostKernel: Math.max(this.lostReported, lostNow - this.lostBase), decodeErrors: this.decodeErrors };
+  /** Counter values by cause at activation. */
+  causesBase: number[] = [0, 0, 0, 0];
+
+  stats(lostNow: number, causesNow?: number[]): CaptureStats {
+    const stats: CaptureStats = { received: this.batch.received, lostKernel: Math.max(this.lostReported, lostNow - this.lostBase), decodeErrors: this.decodeErrors };
+    if (causesNow) {
+      const c = causesNow.map((n, i) => n - (this.causesBase[i] ?? 0));
+      stats.lostKernelCauses = { ring: c[0] ?? 0, budget: c[1] ?? 0, paused: c[2] ?? 0, inflight: c[3] ?? 0 };
+    }
+    return stats;
   }
 }
 
@@ -129,6 +141,7 @@ export class Pipeline {
   /** Starts feeding `tap` (its trace is active in the kernel from now on). */
   attach(tap: TraceTap): void {
     tap.lostBase = this.counters.lost(tap.trace.slot);
+    tap.causesBase = this.counters.lostByCause(tap.trace.slot);
     this.taps[tap.trace.slot] = tap;
   }
 
@@ -143,13 +156,15 @@ export class Pipeline {
       await new Promise((resolve) => setImmediate(resolve));
     }
     this.reportLoss(tap);
+    tap.final = tap.stats(this.counters.lost(tap.trace.slot), this.counters.lostByCause(tap.trace.slot));
     tap.closed = true;
     if (this.taps[tap.trace.slot] === tap) this.taps[tap.trace.slot] = undefined;
   }
 
-  /** Every tap's counters. */
+  /** A tap's counters (as of its detach, once detached). */
   stats(tap: TraceTap): CaptureStats {
-    return tap.stats(this.stopped ? 0 : this.counters.lost(tap.trace.slot));
+    if (tap.final || this.stopped) return tap.final ?? tap.stats(0);
+    return tap.stats(this.counters.lost(tap.trace.slot), this.counters.lostByCause(tap.trace.slot));
   }
 
   /**

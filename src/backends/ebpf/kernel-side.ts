@@ -267,9 +267,13 @@ class ControlView implements LossCounters {
   }
 
   lost(slot: number): number {
-    let sum = 0n;
-    for (let k = 0; k < LOSS_KINDS; k++) sum += Atomics.load(this.u64, (C.lost >> 3) + slot * LOSS_KINDS + k);
-    return Number(sum);
+    return this.lostByCause(slot).reduce((a, b) => a + b, 0);
+  }
+
+  lostByCause(slot: number): number[] {
+    const out: number[] = [];
+    for (let k = 0; k < LOSS_KINDS; k++) out.push(Number(Atomics.load(this.u64, (C.lost >> 3) + slot * LOSS_KINDS + k)));
+    return out;
   }
 
   setPaused(traces: bigint): void {
