@@ -4,7 +4,8 @@
  * instead of failing later inside a trace.
  */
 import { parseArgs } from 'node:util';
-import type { LogLevel } from '../util/log';
+import { splitHostPort } from '../util/address';
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../util/log';
 
 /** Hard cap of --per-syscall-max: two perf events (file descriptors) per syscall. */
 export const PER_SYSCALL_LIMIT = 64;
@@ -51,6 +52,10 @@ export interface ServiceConfig {
   /** Path of bpf/build/sctrace.bpf.o; empty for the default next to the package. */
   bpfObject: string;
   logLevel: LogLevel;
+  /** json (one pino record per line) or text (one readable line per record). */
+  logFormat: LogFormat;
+  /** HOST:PORT of the Prometheus endpoint (GET /metrics); empty: none. */
+  metricsListen: string;
 }
 
 /** A flag's value is out of range or malformed. */
@@ -80,6 +85,8 @@ export const DEFAULTS: ServiceConfig = {
   perSyscallMax: 16,
   bpfObject: '',
   logLevel: 'info',
+  logFormat: 'text',
+  metricsListen: '',
 };
 
 export const USAGE = `usage: sctraced [options]
@@ -99,6 +106,9 @@ export const USAGE = `usage: sctraced [options]
                          per syscall. 0: always the raw_syscalls tracepoints
   --bpf-object PATH      built BPF object (default bpf/build/sctrace.bpf.o in the package)
   --log-level LEVEL      debug, info, warn or error (default info)
+  --log-format FORMAT    json (one record per line, for a log collector) or text (default text)
+  --metrics-listen ADDR  serve Prometheus metrics at http://ADDR/metrics, ADDR as HOST:PORT
+                         (default: none)
   -h, --help`;
 
 /** Parses sctraced's command line. Throws ConfigError naming the bad flag. */
@@ -119,6 +129,8 @@ export function parseConfig(argv: string[]): ServiceConfig | 'help' {
       'per-syscall-max': { type: 'string' },
       'bpf-object': { type: 'string' },
       'log-level': { type: 'string' },
+      'log-format': { type: 'string' },
+      'metrics-listen': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -146,7 +158,14 @@ export function parseConfig(argv: string[]): ServiceConfig | 'help' {
     config.perSyscallMax = intFlag('--per-syscall-max', values['per-syscall-max'], 0, PER_SYSCALL_LIMIT);
   }
   if (values['bpf-object'] !== undefined) config.bpfObject = values['bpf-object'];
-  if (values['log-level'] !== undefined) config.logLevel = logLevel(values['log-level']);
+  if (values['log-level'] !== undefined) config.logLevel = oneOf('--log-level', values['log-level'], LOG_LEVELS);
+  if (values['log-format'] !== undefined) config.logFormat = oneOf('--log-format', values['log-format'], LOG_FORMATS);
+  if (values['metrics-listen'] !== undefined) {
+    if (!splitHostPort(values['metrics-listen'])) {
+      throw new ConfigError(`--metrics-listen ${JSON.stringify(values['metrics-listen'])}: use HOST:PORT, e.g. 0.0.0.0:9464 or [::]:9464`);
+    }
+    config.metricsListen = values['metrics-listen'];
+  }
   checkListen(config);
   return config;
 }
@@ -165,9 +184,9 @@ function signedIntFlag(flag: string, text: string, min: number, max: number): nu
   return n;
 }
 
-function logLevel(text: string): LogLevel {
-  if (text === 'debug' || text === 'info' || text === 'warn' || text === 'error') return text;
-  throw new ConfigError(`--log-level ${JSON.stringify(text)}: use debug, info, warn or error`);
+function oneOf<T extends string>(flag: string, text: string, accepted: readonly T[]): T {
+  if ((accepted as readonly string[]).includes(text)) return text as T;
+  throw new ConfigError(`${flag} ${JSON.stringify(text)}: use ${accepted.slice(0, -1).join(', ')} or ${accepted[accepted.length - 1]}`);
 }
 
 /** A TCP address must be asked for twice: once with the address, once with --insecure. */
@@ -176,7 +195,7 @@ function checkListen(config: ServiceConfig): void {
     if (config.listen.length <= 'unix:'.length) throw new ConfigError('--listen unix: needs a socket path, e.g. unix:/run/sctrace/sctrace.sock');
     return;
   }
-  if (!/^(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}$/.test(config.listen)) {
+  if (!splitHostPort(config.listen)) {
     throw new ConfigError(`--listen ${JSON.stringify(config.listen)}: use unix:/path or host:port`);
   }
   if (!config.insecure) {
