@@ -15,6 +15,7 @@ import type { TraceManager } from './traces/manager';
 import { SyscallCatalog } from './syscalls/catalog';
 import { PinoLogger, type Logger } from './util/log';
 import { MetricsEndpoint } from './metrics/endpoint';
+import { HealthEndpoint } from './metrics/health-endpoint';
 import type { ServiceMetrics } from './metrics/metrics';
 
 async function main(): Promise<number> {
@@ -40,12 +41,15 @@ async function main(): Promise<number> {
   const metrics = config.metricsListen
     ? await MetricsEndpoint.listen(config.metricsListen, container.resolve<ServiceMetrics>(TOKENS.Metrics), log.child('metrics'))
     : undefined;
+  const health = config.healthListen ? await HealthEndpoint.listen(config.healthListen, log.child('health')) : undefined;
   await server.listen(config.listen);
+  health?.serving(true);
   await untilSignal(log);
+  health?.serving(false);
   log.info('shutting down: stopping every trace');
   await traces.dispose();
   await server.shutdown();
-  await metrics?.close();
+  await Promise.all([metrics?.close(), health?.close()]);
   log.info('stopped');
   return 0;
 }

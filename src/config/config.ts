@@ -56,6 +56,8 @@ export interface ServiceConfig {
   logFormat: LogFormat;
   /** HOST:PORT of the Prometheus endpoint (GET /metrics); empty: none. */
   metricsListen: string;
+  /** HOST:PORT of a plaintext grpc.health.v1-only port (Kubernetes gRPC probes); empty: none. */
+  healthListen: string;
 }
 
 /** A flag's value is out of range or malformed. */
@@ -87,6 +89,7 @@ export const DEFAULTS: ServiceConfig = {
   logLevel: 'info',
   logFormat: 'text',
   metricsListen: '',
+  healthListen: '',
 };
 
 export const USAGE = `usage: sctraced [options]
@@ -109,6 +112,8 @@ export const USAGE = `usage: sctraced [options]
   --log-format FORMAT    json (one record per line, for a log collector) or text (default text)
   --metrics-listen ADDR  serve Prometheus metrics at http://ADDR/metrics, ADDR as HOST:PORT
                          (default: none)
+  --health-listen ADDR   serve grpc.health.v1 alone, plaintext, on HOST:PORT, for probes that
+                         cannot present client certificates (default: none)
   -h, --help`;
 
 /** Parses sctraced's command line. Throws ConfigError naming the bad flag. */
@@ -131,6 +136,7 @@ export function parseConfig(argv: string[]): ServiceConfig | 'help' {
       'log-level': { type: 'string' },
       'log-format': { type: 'string' },
       'metrics-listen': { type: 'string' },
+      'health-listen': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -160,12 +166,8 @@ export function parseConfig(argv: string[]): ServiceConfig | 'help' {
   if (values['bpf-object'] !== undefined) config.bpfObject = values['bpf-object'];
   if (values['log-level'] !== undefined) config.logLevel = oneOf('--log-level', values['log-level'], LOG_LEVELS);
   if (values['log-format'] !== undefined) config.logFormat = oneOf('--log-format', values['log-format'], LOG_FORMATS);
-  if (values['metrics-listen'] !== undefined) {
-    if (!splitHostPort(values['metrics-listen'])) {
-      throw new ConfigError(`--metrics-listen ${JSON.stringify(values['metrics-listen'])}: use HOST:PORT, e.g. 0.0.0.0:9464 or [::]:9464`);
-    }
-    config.metricsListen = values['metrics-listen'];
-  }
+  if (values['metrics-listen'] !== undefined) config.metricsListen = hostPort('--metrics-listen', values['metrics-listen']);
+  if (values['health-listen'] !== undefined) config.healthListen = hostPort('--health-listen', values['health-listen']);
   checkListen(config);
   return config;
 }
@@ -182,6 +184,11 @@ function signedIntFlag(flag: string, text: string, min: number, max: number): nu
   const n = Number(text);
   if (n < min || n > max) throw new ConfigError(`${flag} ${n}: out of range ${min}..${max}`);
   return n;
+}
+
+function hostPort(flag: string, text: string): string {
+  if (!splitHostPort(text)) throw new ConfigError(`${flag} ${JSON.stringify(text)}: use HOST:PORT, e.g. 0.0.0.0:9464 or [::]:9464`);
+  return text;
 }
 
 function oneOf<T extends string>(flag: string, text: string, accepted: readonly T[]): T {
