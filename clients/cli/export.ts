@@ -120,26 +120,26 @@ async function runExport(argv: string[], globals: GlobalOptions): Promise<number
 }
 
 /**
- * The events of a StreamEvents call, skipping those the stream already holds (sequence <= `after`).
+ * The events of a StreamEvents call, a message at a time, skipping those the stream already holds
+ * (sequence <= `after`).
  * A cancelled call ends the iteration; any other error is thrown.
  */
 async function* eventsOf(
   stream: AsyncIterable<{ events: Event__Output[] }>,
   after: number,
   log: (line: string) => void,
-): AsyncGenerator<Event__Output> {
+): AsyncGenerator<Event__Output[]> {
   let next = after + 1;
   try {
     for await (const message of stream) {
-      for (const event of message.events) {
-        const seq = Number(event.sequence);
-        if (seq < next) continue;
-        // A stream subscribes from now: what the trace made before this subscription is not
-        // replayed, and a consumer sees the gap in the sequence numbers. Say so here too.
-        if (seq > next && after > 0) log(`events ${next}..${seq - 1} of the trace were made while no exporter ran and are not in the stream`);
-        next = seq + 1;
-        yield event;
-      }
+      const events = message.events;
+      if (events.length === 0) continue;
+      const first = Number(events[0].sequence);
+      // A stream subscribes from now: what the trace made before this subscription is not
+      // replayed, and a consumer sees the gap in the sequence numbers. Say so here too.
+      if (first > next && after > 0) log(`events ${next}..${first - 1} of the trace were made while no exporter ran and are not in the stream`);
+      next = Number(events[events.length - 1].sequence) + 1;
+      yield first > after ? events : events.filter((e) => Number(e.sequence) > after);
     }
   } catch (err) {
     if ((err as { code?: number }).code !== 1 /* CANCELLED */) throw err;

@@ -32,9 +32,13 @@ export interface ExportCounts {
 /** Bytes of framing a message may need beyond its events, and a margin for headers. */
 const PAYLOAD_MARGIN = 4096;
 
-/** Publishes every event of `events` (already in sequence order) until it ends or throws. */
+/**
+ * Publishes every event of `batches` (arrays of events in sequence order, as the stream's messages
+ * bring them: iterating per message, not per event, keeps the per-event cost to a push) until it
+ * ends or throws.
+ */
 export async function pumpEvents(
-  events: AsyncIterable<Event>,
+  batches: AsyncIterable<Event[]>,
   publisher: Pick<JetStreamPublisher, 'publish' | 'maxPayload'>,
   options: PumpOptions = PUMP_DEFAULTS,
   counts: ExportCounts = { events: 0, messages: 0, duplicates: 0, announcedLost: 0, lastSequence: 0 },
@@ -48,8 +52,8 @@ export async function pumpEvents(
 
   const reader = (async () => {
     try {
-      for await (const event of events) {
-        buffer.push(event);
+      for await (const events of batches) {
+        for (const event of events) buffer.push(event);
         wakeWriter?.();
         if (buffer.length >= options.bufferEvents) await new Promise<void>((r) => (wakeReader = r));
       }

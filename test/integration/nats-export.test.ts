@@ -15,12 +15,19 @@ import { natsServerUnavailableReason, startNatsServer } from '../helpers/nats-se
 import { skipUnlessPossible } from '../helpers/privileges';
 
 /** Events first..last as a trace would number them; every 1000th is an EventsLost notice. */
-async function* syntheticEvents(first: number, last: number, at?: { seq: number; run: () => void }): AsyncGenerator<Event> {
-  for (let seq = first; seq <= last; seq++) {
-    if (at?.seq === seq) at.run();
+async function* syntheticEvents(first: number, last: number, at?: { seq: number; run: () => void }): AsyncGenerator<Event[]> {
+  for (let from = first; from <= last; from += 500) {
+    if (at && at.seq >= from && at.seq < from + 500) at.run();
     // Paced a little, as a trace is, so the export is still going on when nats-server restarts.
-    if (seq % 500 === 0) await new Promise((r) => setTimeout(r, 1));
-    yield seq % 1000 === 0
+    await new Promise((r) => setTimeout(r, 1));
+    const batch: Event[] = [];
+    for (let seq = from; seq < Math.min(from + 500, last + 1); seq++) batch.push(synthetic(seq));
+    yield batch;
+  }
+}
+
+function synthetic(seq: number): Event {
+  return seq % 1000 === 0
       ? { sequence: String(seq), timestamp_ns: '1', kind: 'lost', lost: { count: 7, where: 'kernel' } }
       : {
           sequence: String(seq),
@@ -29,7 +36,6 @@ async function* syntheticEvents(first: number, last: number, at?: { seq: number;
           task: { pid: 42, tid: 42, ppid: 1, uid: 0, gid: 0, comm: 'synthetic', cgroup_id: '1' },
           syscall: { nr: 110, name: 'getppid', ret: '1', args: [], decoded: [], arch: 'x86_64' },
         };
-  }
 }
 
 /** Every event sequence in the stream for `subject`, in stream order, and the messages' ids. */
