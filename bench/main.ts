@@ -5,7 +5,7 @@
  * loss. Run through `npm run bench` (bench/run.sh installs the peers and builds first).
  *
  * usage: node dist/bench/main.js [--smoke] [--runs N] [--workloads a,b] [--tools a,b]
- *          [--no-throughput] [--seconds S] [--out DIR] [-- sctraced flags]
+ *          [--no-throughput] [--no-export] [--seconds S] [--out DIR] [-- sctraced flags]
  *        node dist/bench/main.js --render DIR   (rewrite DIR's results.md and chart.svg from its JSON)
  *
  * --smoke: small sizes, sctrace only, one short throughput check; exits 1 only on unannounced
@@ -20,6 +20,7 @@ import { startService, type Service } from './lib/service';
 import { measureWorkload, type OverheadRow } from './overhead';
 import { describeMachine, markdownReport, textReport, type Results } from './report';
 import { measureThroughput, type ThroughputResult } from './throughput';
+import { measureExport, type ExportResult } from './export';
 import { TOOLS, type RunContext, type ToolName } from './tools';
 import { prepare, workloads } from './workloads';
 
@@ -38,6 +39,7 @@ async function main(): Promise<number> {
       workloads: { type: 'string' },
       tools: { type: 'string' },
       'no-throughput': { type: 'boolean' },
+      'no-export': { type: 'boolean' },
       'no-overhead': { type: 'boolean' },
       seconds: { type: 'string' },
       out: { type: 'string' },
@@ -66,6 +68,7 @@ async function main(): Promise<number> {
   const failures: string[] = [];
   const overhead: OverheadRow[] = [];
   let throughput: ThroughputResult | null = null;
+  let exported: ExportResult | null = null;
   try {
     service = await startService(ROOT, workDir, positionals);
     if (toolNames.includes('sctrace-nice0')) niceService = await startService(ROOT, path.join(workDir, 'nice0'), [...positionals, '--nice', '0']);
@@ -99,6 +102,22 @@ async function main(): Promise<number> {
         if (r.unannounced) failures.push(`throughput at ${r.offered || 'flat out'}/s: ${r.unannounced} events lost without an EventsLost notice`);
       }
     }
+    if (!values['no-export']) {
+      log('[bench] export into NATS JetStream');
+      exported = await measureExport({
+        root: ROOT,
+        getppid: path.join(built.bin, 'getppid'),
+        seconds,
+        runs: smoke ? 1 : Math.min(runs, 3),
+        ladder: smoke ? [50_000] : [100_000, 200_000, 300_000, 400_000, 500_000, 600_000],
+        fresh: () => startService(ROOT, path.join(workDir, 'export'), positionals),
+        log,
+      });
+      for (const r of [...exported.ladder, ...exported.confirm]) {
+        const unannounced = r.calls - r.consumed - r.announced_lost;
+        if (unannounced > 0) failures.push(`export at ${r.offered}/s: ${unannounced} getppid neither in JetStream nor announced lost`);
+      }
+    }
   } finally {
     await service?.stop();
     await niceService?.stop();
@@ -110,6 +129,7 @@ async function main(): Promise<number> {
     options: { smoke, runs, tools: toolNames, seconds, sctraced: positionals, workloads: selected.map((w) => ({ name: w.name, sizes: w.sizes, unit: w.unit })) },
     overhead,
     throughput,
+    export: exported,
     failures,
   };
   fs.mkdirSync(outDir, { recursive: true });

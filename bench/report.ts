@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { commandOutput } from './lib/proc';
 import type { OverheadRow } from './overhead';
+import type { ExportResult, ExportRun } from './export';
 import type { LoadRun, ThroughputResult } from './throughput';
 
 export interface Machine {
@@ -24,6 +25,8 @@ export interface Results {
   options: Record<string, unknown>;
   overhead: OverheadRow[];
   throughput: ThroughputResult | null;
+  /** Export into NATS JetStream (absent in results of runs before it existed). */
+  export?: ExportResult | null;
   /** Checks that failed (unannounced loss); empty on a clean run. */
   failures: string[];
 }
@@ -84,6 +87,7 @@ export function textReport(results: Results, titles: Record<string, string>): st
     for (const row of table) out.push(row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
   }
   if (results.throughput) out.push('', ...throughputLines(results.throughput));
+  if (results.export) out.push('', ...exportLines(results.export));
   if (results.failures.length) out.push('', 'FAILED CHECKS:', ...results.failures.map((f) => `  ${f}`));
   return out.join('\n');
 }
@@ -97,6 +101,22 @@ function throughputLines(t: ThroughputResult): string[] {
     `  service CPU at that rate ${fmt(t.service_cpu_pct)}%, peak RSS ${fmt(peakAtRate(t))} MB (${fmt(t.service_peak_rss_mb)} MB over all runs)`,
   );
   return lines;
+}
+
+function exportLines(e: ExportResult): string[] {
+  const lines = ['Export into NATS JetStream (sctrace export, getppid events, a consumer on the bus):'];
+  for (const r of [...e.ladder, ...e.confirm]) lines.push(`  ${exportRunLine(r)}`);
+  lines.push(
+    `  highest zero-loss rate into JetStream: ${fmt(e.max_zero_loss_rate)} events/s (${e.confirm.length} confirmation runs); the consumer read ${fmt(e.median_consumer_rate)} events/s (median)`,
+  );
+  return lines;
+}
+
+function exportRunLine(r: ExportRun): string {
+  return (
+    `${`${fmt(r.offered / 1e3)}k/s`.padStart(9)}: generator ${fmt(r.achieved_rate / 1e3)}k/s, consumer got ${fmt(r.consumed)} of ${fmt(r.calls)} ` +
+    `getppid in ${fmt(r.messages)} messages at ${fmt(r.consumer_rate / 1e3)}k events/s, announced lost ${fmt(r.announced_lost)}`
+  );
 }
 
 function loadRunLine(r: LoadRun): string {
@@ -137,6 +157,20 @@ export function markdownReport(results: Results, titles: Record<string, string>)
       `Highest zero-loss rate: **${fmt(t.max_zero_loss_rate)} events/s** (${t.confirm.length} confirmation runs, median delivered ${fmt(t.median_delivered_rate)}/s, service ${fmt(t.service_cpu_pct)}% CPU); ` +
         `at 2× that rate ${fmt(t.loss_at_2x_pct, 2)}% of events are lost, all announced as EventsLost. Service peak RSS ${fmt(peakAtRate(t))} MB at that rate, ${fmt(t.service_peak_rss_mb)} MB at most over all runs (overload included).`,
     );
+  }
+  const e = results.export;
+  if (e) {
+    out.push(
+      '',
+      '**Export into NATS JetStream** (`sctrace export`, a consumer on the bus)',
+      '',
+      '| offered events/s | generator events/s | in JetStream, read by the consumer | messages | consumer events/s | announced lost |',
+      '|---:|---:|---:|---:|---:|---:|',
+    );
+    for (const r of e.ladder) {
+      out.push(`| ${fmt(r.offered)} | ${fmt(r.achieved_rate)} | ${fmt(r.consumed)} of ${fmt(r.calls)} | ${fmt(r.messages)} | ${fmt(r.consumer_rate)} | ${fmt(r.announced_lost)} |`);
+    }
+    out.push('', `Highest zero-loss rate into JetStream: **${fmt(e.max_zero_loss_rate)} events/s** (${e.confirm.length} confirmation runs); the consumer read ${fmt(e.median_consumer_rate)} events/s (median).`);
   }
   return out.join('\n');
 }

@@ -13,6 +13,10 @@ command -v llvm-strip >/dev/null 2>&1 || missing+=(llvm)
 command -v bpftool >/dev/null 2>&1 || missing+=(bpftool)
 command -v make >/dev/null 2>&1 || missing+=(make)
 command -v strace >/dev/null 2>&1 || missing+=(strace)
+# deploy/check.sh extracts the Helm binary from a zip.
+command -v unzip >/dev/null 2>&1 || missing+=(unzip)
+# The NATS JetStream export tests run a real nats-server.
+command -v nats-server >/dev/null 2>&1 || missing+=(nats-server)
 ldconfig -p 2>/dev/null | grep -q 'libbpf\.so\.1 ' || missing+=(libbpf1)
 [ -e /usr/include/bpf/bpf_helpers.h ] || missing+=(libbpf-dev)
 [ -e "/usr/include/$(gcc -dumpmachine 2>/dev/null || echo x86_64-linux-gnu)/asm/unistd_64.h" ] || missing+=(linux-libc-dev)

@@ -13,7 +13,10 @@ import type { GrpcServer } from './api/server';
 import type { BackendSelector } from './backends/select';
 import type { TraceManager } from './traces/manager';
 import { SyscallCatalog } from './syscalls/catalog';
-import { StderrLogger, type Logger } from './util/log';
+import { PinoLogger, type Logger } from './util/log';
+import { MetricsEndpoint } from './metrics/endpoint';
+import { HealthEndpoint } from './metrics/health-endpoint';
+import type { ServiceMetrics } from './metrics/metrics';
 
 async function main(): Promise<number> {
   let config: ServiceConfig | 'help';
@@ -27,18 +30,26 @@ async function main(): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const log = new StderrLogger(config.logLevel);
+  const log = PinoLogger.create({ level: config.logLevel, format: config.logFormat });
   if (config.nice !== 0) log.info(`running at nice ${config.nice} (${applyNice(config.nice)} threads)`);
   const syscalls = SyscallCatalog.load({ log: (m) => log.child('syscalls').info(m) });
   const container = buildContainer({ config, log, syscalls });
   const server = container.resolve<GrpcServer>(TOKENS.GrpcServer);
   const traces = container.resolve<TraceManager>(TOKENS.TraceManager);
   reportCapabilities(container.resolve<BackendSelector>(TOKENS.BackendSelector), log);
+  // The metrics port first: a taken port stops the service before it serves any trace.
+  const metrics = config.metricsListen
+    ? await MetricsEndpoint.listen(config.metricsListen, container.resolve<ServiceMetrics>(TOKENS.Metrics), log.child('metrics'))
+    : undefined;
+  const health = config.healthListen ? await HealthEndpoint.listen(config.healthListen, log.child('health')) : undefined;
   await server.listen(config.listen);
+  health?.serving(true);
   await untilSignal(log);
+  health?.serving(false);
   log.info('shutting down: stopping every trace');
   await traces.dispose();
   await server.shutdown();
+  await Promise.all([metrics?.close(), health?.close()]);
   log.info('stopped');
   return 0;
 }

@@ -4,6 +4,7 @@
  * name, runs the subcommand, prints any error once (report.ts) and exits with its code.
  */
 import { capsCommand } from './caps';
+import { exportCommand } from './export';
 import { snapshotInheritedFds } from './child';
 import { COMMON_HELP, EXIT_USAGE, UsageError, type Command, type GlobalOptions } from './command';
 import { listCommand } from './list';
@@ -13,7 +14,7 @@ import { streamCommand } from './stream';
 import { traceCommand } from './trace';
 
 /** Every subcommand, in the order `--help` lists them. */
-const COMMANDS: readonly Command[] = [traceCommand, streamCommand, listCommand, stopCommand, capsCommand];
+const COMMANDS: readonly Command[] = [traceCommand, streamCommand, exportCommand, listCommand, stopCommand, capsCommand];
 
 const HELP = `Usage: sctrace [--server ADDR] COMMAND [options]
 

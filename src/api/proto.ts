@@ -4,17 +4,16 @@ import path from 'node:path';
 import * as protoLoader from '@grpc/proto-loader';
 import { loadPackageDefinition, type GrpcObject } from '@grpc/grpc-js';
 import type { ProtoGrpcType } from './generated/tracer';
+import { packageRoot } from '../util/package';
 
 /** Options matching `proto-loader-gen-types --keepCase --longs String --enums String --defaults --oneofs`. */
 export const LOADER_OPTIONS: protoLoader.Options = { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true };
 
-/** The package root, found from this file whether it runs from src/ or dist/src/. */
+/** proto/ of the package. */
 function protoRoot(): string {
-  for (const up of ['../..', '../../..']) {
-    const dir = path.resolve(__dirname, up, 'proto');
-    if (fs.existsSync(path.join(dir, 'sctrace/v1/tracer.proto'))) return dir;
-  }
-  throw new Error(`proto/sctrace/v1/tracer.proto not found above ${__dirname}`);
+  const dir = path.join(packageRoot(), 'proto');
+  if (!fs.existsSync(path.join(dir, 'sctrace/v1/tracer.proto'))) throw new Error(`${dir}/sctrace/v1/tracer.proto not found`);
+  return dir;
 }
 
 let cached: protoLoader.PackageDefinition | undefined;

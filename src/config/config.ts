@@ -4,7 +4,8 @@
  * instead of failing later inside a trace.
  */
 import { parseArgs } from 'node:util';
-import type { LogLevel } from '../util/log';
+import { splitHostPort } from '../util/address';
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../util/log';
 
 /** Hard cap of --per-syscall-max: two perf events (file descriptors) per syscall. */
 export const PER_SYSCALL_LIMIT = 64;
@@ -51,6 +52,12 @@ export interface ServiceConfig {
   /** Path of bpf/build/sctrace.bpf.o; empty for the default next to the package. */
   bpfObject: string;
   logLevel: LogLevel;
+  /** json (one pino record per line) or text (one readable line per record). */
+  logFormat: LogFormat;
+  /** HOST:PORT of the Prometheus endpoint (GET /metrics); empty: none. */
+  metricsListen: string;
+  /** HOST:PORT of a plaintext grpc.health.v1-only port (Kubernetes gRPC probes); empty: none. */
+  healthListen: string;
 }
 
 /** A flag's value is out of range or malformed. */
@@ -80,6 +87,9 @@ export const DEFAULTS: ServiceConfig = {
   perSyscallMax: 16,
   bpfObject: '',
   logLevel: 'info',
+  logFormat: 'text',
+  metricsListen: '',
+  healthListen: '',
 };
 
 export const USAGE = `usage: sctraced [options]
@@ -99,6 +109,11 @@ export const USAGE = `usage: sctraced [options]
                          per syscall. 0: always the raw_syscalls tracepoints
   --bpf-object PATH      built BPF object (default bpf/build/sctrace.bpf.o in the package)
   --log-level LEVEL      debug, info, warn or error (default info)
+  --log-format FORMAT    json (one record per line, for a log collector) or text (default text)
+  --metrics-listen ADDR  serve Prometheus metrics at http://ADDR/metrics, ADDR as HOST:PORT
+                         (default: none)
+  --health-listen ADDR   serve grpc.health.v1 alone, plaintext, on HOST:PORT, for probes that
+                         cannot present client certificates (default: none)
   -h, --help`;
 
 /** Parses sctraced's command line. Throws ConfigError naming the bad flag. */
@@ -119,6 +134,9 @@ export function parseConfig(argv: string[]): ServiceConfig | 'help' {
       'per-syscall-max': { type: 'string' },
       'bpf-object': { type: 'string' },
       'log-level': { type: 'string' },
+      'log-format': { type: 'string' },
+      'metrics-listen': { type: 'string' },
+      'health-listen': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -146,7 +164,10 @@ export function parseConfig(argv: string[]): ServiceConfig | 'help' {
     config.perSyscallMax = intFlag('--per-syscall-max', values['per-syscall-max'], 0, PER_SYSCALL_LIMIT);
   }
   if (values['bpf-object'] !== undefined) config.bpfObject = values['bpf-object'];
-  if (values['log-level'] !== undefined) config.logLevel = logLevel(values['log-level']);
+  if (values['log-level'] !== undefined) config.logLevel = oneOf('--log-level', values['log-level'], LOG_LEVELS);
+  if (values['log-format'] !== undefined) config.logFormat = oneOf('--log-format', values['log-format'], LOG_FORMATS);
+  if (values['metrics-listen'] !== undefined) config.metricsListen = hostPort('--metrics-listen', values['metrics-listen']);
+  if (values['health-listen'] !== undefined) config.healthListen = hostPort('--health-listen', values['health-listen']);
   checkListen(config);
   return config;
 }
@@ -165,9 +186,14 @@ function signedIntFlag(flag: string, text: string, min: number, max: number): nu
   return n;
 }
 
-function logLevel(text: string): LogLevel {
-  if (text === 'debug' || text === 'info' || text === 'warn' || text === 'error') return text;
-  throw new ConfigError(`--log-level ${JSON.stringify(text)}: use debug, info, warn or error`);
+function hostPort(flag: string, text: string): string {
+  if (!splitHostPort(text)) throw new ConfigError(`${flag} ${JSON.stringify(text)}: use HOST:PORT, e.g. 0.0.0.0:9464 or [::]:9464`);
+  return text;
+}
+
+function oneOf<T extends string>(flag: string, text: string, accepted: readonly T[]): T {
+  if ((accepted as readonly string[]).includes(text)) return text as T;
+  throw new ConfigError(`${flag} ${JSON.stringify(text)}: use ${accepted.slice(0, -1).join(', ')} or ${accepted[accepted.length - 1]}`);
 }
 
 /** A TCP address must be asked for twice: once with the address, once with --insecure. */
@@ -176,7 +202,7 @@ function checkListen(config: ServiceConfig): void {
     if (config.listen.length <= 'unix:'.length) throw new ConfigError('--listen unix: needs a socket path, e.g. unix:/run/sctrace/sctrace.sock');
     return;
   }
-  if (!/^(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}$/.test(config.listen)) {
+  if (!splitHostPort(config.listen)) {
     throw new ConfigError(`--listen ${JSON.stringify(config.listen)}: use unix:/path or host:port`);
   }
   if (!config.insecure) {

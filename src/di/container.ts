@@ -9,7 +9,9 @@ import type { CaptureEngine } from '../backends/backend';
 import { BackendSelector } from '../backends/select';
 import { EbpfEngine, defaultObjectPath } from '../backends/ebpf/engine';
 import { KmodEngine } from '../backends/kmod/engine';
-import { TraceManager } from '../traces/manager';
+import { MeteredTraceManager } from '../metrics/trace-totals';
+import { ServiceMetrics } from '../metrics/metrics';
+import { packageVersion } from '../util/package';
 import { TracerService } from '../api/tracer-service';
 import { GrpcServer } from '../api/server';
 import type { SyscallResolver } from '../syscalls/types';
@@ -59,7 +61,8 @@ export function buildContainer(inputs: ContainerInputs): DependencyContainer {
   c.register(TOKENS.TraceManager, {
     useFactory: instanceCachingFactory(
       (d) =>
-        new TraceManager(
+        // A TraceManager that also keeps service-wide totals for the metrics.
+        new MeteredTraceManager(
           d.resolve<BackendSelector>(TOKENS.BackendSelector),
           {
             maxTraces: config.maxTraces,
@@ -68,6 +71,14 @@ export function buildContainer(inputs: ContainerInputs): DependencyContainer {
           },
           d.resolve<Logger>(TOKENS.Logger).child('traces'),
         ),
+    ),
+  });
+  c.register(TOKENS.Metrics, {
+    useFactory: instanceCachingFactory(
+      (d) =>
+        new ServiceMetrics(d.resolve<MeteredTraceManager>(TOKENS.TraceManager), d.resolve<BackendSelector>(TOKENS.BackendSelector), {
+          version: packageVersion(),
+        }),
     ),
   });
   c.registerSingleton(TOKENS.TracerService, TracerService);

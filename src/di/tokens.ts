@@ -8,4 +8,5 @@ export const TOKENS = {
   TraceManager: Symbol('TraceManager'),
   TracerService: Symbol('TracerService'),
   GrpcServer: Symbol('GrpcServer'),
+  Metrics: Symbol('ServiceMetrics'),
 } as const;

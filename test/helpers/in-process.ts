@@ -9,12 +9,14 @@ import type { GrpcServer } from '../../src/api/server';
 import type { TraceManager } from '../../src/traces/manager';
 import type { CaptureEngine } from '../../src/backends/backend';
 import type { SyscallResolver } from '../../src/syscalls/types';
+import type { ServiceMetrics } from '../../src/metrics/metrics';
 import { SilentLogger } from '../../src/util/log';
 
 /** A running in-process service. */
 export interface InProcessService {
   address: string;
   traces: TraceManager;
+  metrics: ServiceMetrics;
   close(): Promise<void>;
 }
 
@@ -33,6 +35,7 @@ export async function startService(
   return {
     address,
     traces,
+    metrics: container.resolve<ServiceMetrics>(TOKENS.Metrics),
     close: async () => {
       await traces.dispose();
       await server.shutdown(500);

@@ -35,3 +35,11 @@ test('--per-syscall-max takes 0..64', () => {
   assert.equal(parse('--per-syscall-max', '64').perSyscallMax, 64);
   assert.throws(() => parse('--per-syscall-max', '65'), /--per-syscall-max 65: out of range 0\.\.64/);
 });
+
+test('--log-format takes json or text; --metrics-listen takes HOST:PORT', () => {
+  assert.equal(parse('--log-format', 'json').logFormat, 'json');
+  assert.throws(() => parse('--log-format', 'xml'), /--log-format "xml": use json or text/);
+  assert.throws(() => parse('--log-level', 'loud'), /--log-level "loud": use debug, info, warn or error/);
+  assert.equal(parse('--metrics-listen', '[::]:9464').metricsListen, '[::]:9464');
+  assert.throws(() => parse('--metrics-listen', '9464'), /--metrics-listen "9464": use HOST:PORT/);
+});

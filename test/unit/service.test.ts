@@ -8,11 +8,11 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { status, credentials, loadPackageDefinition, type ServiceError } from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { protoPath as healthProtoPath } from 'grpc-health-check';
 import { FakeEngine } from '../../src/backends/fake/engine';
 import { startService, type InProcessService } from '../helpers/in-process';
 import { FakeSyscalls, syscallEvent } from '../helpers/fake-syscalls';
 import { api, collect, connect, settle } from '../helpers/client';
+import { checkHealth } from '../helpers/health';
 
 const ebpf = new FakeEngine('ebpf');
 const kmod = new FakeEngine('kmod', { available: false, reason: '/proc/sctrace not present: kernel module not loaded' });
@@ -168,13 +168,7 @@ test('GetCapabilities lists every backend with the reason it is unavailable', as
 });
 
 test('the health service reports SERVING and reflection lists the Tracer service', async () => {
-  const health = loadPackageDefinition(protoLoader.loadSync(healthProtoPath, { enums: String })) as any;
-  const hc = new health.grpc.health.v1.Health(service.address, credentials.createInsecure());
-  const res = await new Promise<any>((resolve, reject) =>
-    hc.Check({ service: 'sctrace.v1.Tracer' }, (err: Error | null, r: unknown) => (err ? reject(err) : resolve(r))),
-  );
-  assert.equal(res.status, 'SERVING');
-  hc.close();
+  assert.equal(await checkHealth(service.address, 'sctrace.v1.Tracer'), 'SERVING');
 
   const reflectionProto = require.resolve('@grpc/reflection/build/proto/grpc/reflection/v1/reflection.proto');
   const refl = loadPackageDefinition(protoLoader.loadSync(reflectionProto, { keepCase: true })) as any;

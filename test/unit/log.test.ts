@@ -1,0 +1,56 @@
+/** The pino logger: JSON and text records, levels, components, trace ids and identities. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import { PinoLogger, type LogOptions } from '../../src/util/log';
+
+function capture(options: LogOptions) {
+  const chunks: string[] = [];
+  const destination = new Writable({
+    write(chunk, _enc, done) {
+      chunks.push(String(chunk));
+      done();
+    },
+  });
+  return { log: PinoLogger.create({ ...options, destination }), lines: () => chunks.join('').split('\n').filter(Boolean) };
+}
+
+test('json: one record per line with time, level, component, message and fields', () => {
+  const { log, lines } = capture({ format: 'json', level: 'info' });
+  log.debug('not shown at info');
+  log.info('listening on unix:/x');
+  log.child('traces').warn('something', { identity: 'alice' });
+  const records = lines().map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.equal(records.length, 2, 'debug is below the level');
+  assert.equal(records[0].msg, 'listening on unix:/x');
+  assert.equal(records[0].level, 30);
+  assert.equal(records[0].component, 'sctraced');
+  assert.match(String(records[0].time), /^\d{4}-\d\d-\d\dT/);
+  assert.equal(records[1].component, 'traces');
+  assert.equal(records[1].level, 40);
+  assert.equal(records[1].identity, 'alice');
+});
+
+test('json: trace-related lines carry trace_id, bound or named in the message', () => {
+  const { log, lines } = capture({ format: 'json' });
+  const traces = log.child('traces');
+  traces.info('trace 0123456789ab started on ebpf: every process');
+  traces.child('trace', { trace_id: 'fedcba987654', identity: 'bob' }).info('subscriber s1 attached');
+  traces.info('no trace here');
+  const [named, bound, none] = lines().map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.equal(named.trace_id, '0123456789ab');
+  assert.equal(bound.trace_id, 'fedcba987654');
+  assert.equal(bound.identity, 'bob');
+  assert.equal(bound.component, 'trace');
+  assert.equal(none.trace_id, undefined);
+});
+
+test('text: one readable line per record, fields on the same line', () => {
+  const { log, lines } = capture({ format: 'text', level: 'debug' });
+  log.child('traces').debug('trace 0123456789ab: subscriber s1 left');
+  log.error('failed', { identity: 'carol' });
+  const [first, second] = lines();
+  assert.equal(lines().length, 2);
+  assert.match(first, /^\[\d{4}-\d\d-\d\dT[\d:.]+Z\] DEBUG: \[traces\] trace 0123456789ab: subscriber s1 left .*"trace_id":"0123456789ab"/);
+  assert.match(second, /ERROR: \[sctraced\] failed .*"identity":"carol"/);
+});
