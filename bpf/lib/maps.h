@@ -195,6 +195,18 @@ struct {
 	__type(value, struct sct_pid_cache);
 } sct_pid_cache SEC(".maps");
 
+/*
+ * Losses of records for several traces, one entry per trace mask that lost any: one update per
+ * dropped record whatever the number of traces (user space adds each count to every trace of
+ * the mask). When it is full, losses are counted per trace instead (a loop over the mask).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, struct sct_mask_loss);
+} sct_lost_masks SEC(".maps");
+
 /* Allocated at a thread's first traced call, reused for its later ones, freed with the thread. */
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);

@@ -7,16 +7,10 @@
 #ifndef SCT_LIB_RING_H
 #define SCT_LIB_RING_H
 
-/*
- * Walks over the traces of a mask (bpf_loop callbacks lost_one and charge_one): one callback
- * run per slot, so the verifier checks the body once instead of once per bit of every mask it
- * can tell apart (a plain loop over 64 bits went past its million-instruction limit).
- */
+/* One walk over the traces of a mask (bpf_loop callback lost_one: the verifier checks it once). */
 struct sct_mask_walk {
-	__u64 traces; /* the traces to visit */
-	__u64 out;    /* charge_one: those still admitted */
-	__u32 size;   /* charge_one: bytes to charge */
-	__u32 cause;  /* lost_one: enum sct_loss */
+	__u64 traces;
+	__u32 cause; /* enum sct_loss */
 };
 
 static long lost_one(__u64 i, void *data)
@@ -30,12 +24,30 @@ static long lost_one(__u64 i, void *data)
 	return 0;
 }
 
-/* Adds one loss of `cause` to every trace in `traces` (slow paths only). */
+/*
+ * Counts one loss of `cause` for a record for `traces`: in the trace's own counter when it is
+ * one trace, else once in the mask's entry of sct_lost_masks (or per trace when that is full).
+ */
 static __always_inline void count_lost(__u64 traces, enum sct_loss cause)
 {
+	struct sct_mask_loss zero = {}, *v;
 	struct sct_mask_walk w = { .traces = traces, .cause = cause };
 
-	bpf_loop(SCT_TRACES_MAX, lost_one, &w, 0);
+	if (!traces || cause >= SCT_LOSS_KINDS)
+		return;
+	if (!(traces & (traces - 1))) {
+		__sync_fetch_and_add(&sct_ctl.lost[sct_first_slot(traces)][cause], 1);
+		return;
+	}
+	v = bpf_map_lookup_elem(&sct_lost_masks, &traces);
+	if (!v) {
+		bpf_map_update_elem(&sct_lost_masks, &traces, &zero, BPF_NOEXIST);
+		v = bpf_map_lookup_elem(&sct_lost_masks, &traces);
+	}
+	if (v)
+		__sync_fetch_and_add(&v->lost[cause], 1);
+	else
+		bpf_loop(SCT_TRACES_MAX, lost_one, &w, 0);
 }
 
 /* Bytes waiting in the ring, for the pressure test and the wakeup decision. */
@@ -60,58 +72,35 @@ static __always_inline __u64 admit_traces(__u64 traces)
 	return t;
 }
 
-static long charge_one(__u64 i, void *data)
-{
-	struct sct_mask_walk *w = data;
-
-	if (i >= SCT_TRACES_MAX || !(w->traces >> i))
-		return 1;
-	if (!((w->traces >> i) & 1))
-		return 0;
-	if (__sync_fetch_and_add(&sct_ctl.used[i], w->size) + w->size > sct_ctl.budget[i]) {
-		__sync_fetch_and_add(&sct_ctl.used[i], -(__s64)w->size);
-		w->out &= ~(1ull << i);
-		__sync_fetch_and_add(&sct_ctl.lost[i][SCT_LOSS_BUDGET], 1);
-	}
-	return 0;
-}
-
-static long uncharge_one(__u64 i, void *data)
-{
-	struct sct_mask_walk *w = data;
-
-	if (i >= SCT_TRACES_MAX || !(w->traces >> i))
-		return 1;
-	if ((w->traces >> i) & 1)
-		__sync_fetch_and_add(&sct_ctl.used[i], -(__s64)w->size);
-	return 0;
-}
-
 /*
- * Under pressure (more than pressure_bytes waiting), charges a record of `size` bytes to each of
- * its traces and keeps those still within their budget; the others lose it (SCT_LOSS_BUDGET).
+ * Under pressure (more than pressure_bytes waiting), charges a record of `size` bytes to its
+ * first trace's budget; a record that does not fit is lost by all its traces (SCT_LOSS_BUDGET).
  * Sets SCT_F_CHARGED in *hflags when it charged. Below the threshold this is one comparison:
- * isolation costs nothing until the ring fills.
+ * isolation costs nothing until the ring fills, and one charge above it however many traces
+ * want the record.
  */
 static __always_inline __u64 charge_traces(__u64 traces, __u32 size, __u64 avail, __u32 *hflags)
 {
-	__u64 limit = sct_ctl.pressure_bytes;
-	struct sct_mask_walk w = { .traces = traces, .out = traces, .size = size + SCT_CHARGE_OVERHEAD };
+	__u64 limit = sct_ctl.pressure_bytes, cost = size + SCT_CHARGE_OVERHEAD;
+	__u32 slot;
 
-	if (!limit || avail < limit)
+	if (!limit || avail < limit || !traces)
 		return traces;
-	bpf_loop(SCT_TRACES_MAX, charge_one, &w, 0);
+	slot = sct_first_slot(traces);
+	if (__sync_fetch_and_add(&sct_ctl.used[slot], cost) + cost > sct_ctl.budget[slot]) {
+		__sync_fetch_and_add(&sct_ctl.used[slot], -(__s64)cost);
+		count_lost(traces, SCT_LOSS_BUDGET);
+		return 0;
+	}
 	*hflags |= SCT_F_CHARGED;
-	return w.out;
+	return traces;
 }
 
-/* A charged record did not make it into the ring after all: its traces get the bytes back. */
+/* A charged record did not make it into the ring after all: its first trace gets the bytes back. */
 static __always_inline void uncharge_traces(__u64 traces, __u32 size, __u32 hflags)
 {
-	struct sct_mask_walk w = { .traces = traces, .size = size + SCT_CHARGE_OVERHEAD };
-
-	if (hflags & SCT_F_CHARGED)
-		bpf_loop(SCT_TRACES_MAX, uncharge_one, &w, 0);
+	if ((hflags & SCT_F_CHARGED) && traces)
+		__sync_fetch_and_add(&sct_ctl.used[sct_first_slot(traces)], -(__s64)(size + SCT_CHARGE_OVERHEAD));
 }
 
 /* Submit flags for a record of `size` bytes with `avail` bytes already waiting. */

@@ -181,6 +181,8 @@ static __always_inline struct sct_inflight *enter_slot(__u32 nr, __u64 pid_tgid)
 
 	if (nr >= SCT_NR_MAX)
 		return NULL;
+	/* Keeps clang from indexing before the check, which the verifier then cannot see. */
+	barrier_var(nr);
 	want = sct_ctl.sys_traces[nr];
 	if (!want || tgid == self_tgid)
 		return NULL;

@@ -62,8 +62,9 @@ enum sct_header_flags {
 	/* EXEC: the argument area was longer than SCT_ARGV_BYTES or string_max and was cut. */
 	SCT_F_ARGV_TRUNCATED = 1 << 1,
 	/*
-	 * Charged to the ring budgets of its traces (the ring was under pressure): whoever consumes
-	 * the record credits each of them SCT_CHARGE_OVERHEAD + size bytes (sct_control.used).
+	 * Charged to the ring budget of its first trace (the lowest slot of sct_header.traces; the
+	 * ring was under pressure): whoever consumes the record credits that trace
+	 * SCT_CHARGE_OVERHEAD + size bytes (sct_control.used).
 	 */
 	SCT_F_CHARGED = 1 << 2,
 };
@@ -257,20 +258,30 @@ struct sct_control {
 	__u32 pid_gen;    /* changes whenever a pid verdict may have changed */
 	/*
 	 * Isolation in the one shared ring: once more than `pressure_bytes` wait in it, each record
-	 * is charged to every trace it is for (`used`, flagged SCT_F_CHARGED), and a trace that
-	 * would go past its `budget` loses the record (SCT_LOSS_BUDGET) while the others still get
-	 * it. The consumer credits a charged record back to each of its traces as it reads it, so
-	 * `used` is what each trace has waiting in the ring beyond the threshold. The budgets sum to
-	 * less than the ring's free part at that point, so a trace that floods fills its own part and
-	 * never the others'.
+	 * is charged to its first trace (the lowest slot it is for: one charge however many traces
+	 * share the record; `used`, flagged SCT_F_CHARGED), and a record that would take that trace
+	 * past its `budget` is dropped (SCT_LOSS_BUDGET for each of its traces). The consumer
+	 * credits a charged record back as it reads it, so `used` is what each trace has waiting in
+	 * the ring beyond the threshold. The budgets sum to less than the ring's free part at that
+	 * point, so a trace that floods fills its own part and never the others'.
 	 */
 	__u64 pressure_bytes;
 	__u64 budget[SCT_TRACES_MAX];
 	__u64 used[SCT_TRACES_MAX];
-	/* Per trace and cause (enum sct_loss): records lost in the kernel. Only ever increase. */
+	/*
+	 * Per trace and cause (enum sct_loss): records lost in the kernel that were for this trace
+	 * alone. Losses of records for several traces are counted once per record by their trace
+	 * mask (struct sct_mask_loss, sct_lost_masks on eBPF); a trace's losses are the sum of both.
+	 * Only ever increase.
+	 */
 	__u64 lost[SCT_TRACES_MAX][SCT_LOSS_KINDS];
 	/* Per syscall number: the traces that want it (0: nobody; the programs return at once). */
 	__u64 sys_traces[SCT_NR_MAX];
+};
+
+/* Losses of records for several traces, by cause: the value of a table keyed by trace mask. */
+struct sct_mask_loss {
+	__u64 lost[SCT_LOSS_KINDS];
 };
 
 #endif /* SCTRACE_EVENT_H */

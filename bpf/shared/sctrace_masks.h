@@ -47,6 +47,24 @@ static SCT_INLINE __u64 sct_inherited_traces(const struct sct_control *c, __u64 
 	return parent_traces & c->follow & c->active;
 }
 
+/* de Bruijn sequence 0x03f79d71b4cb0a89: bit i of a one-bit mask → i, without a loop. */
+static const __u8 sct_debruijn64[64] = {
+	0,  1,  48, 2,  57, 49, 28, 3,  61, 58, 50, 42, 38, 29, 17, 4,  62, 55, 59, 36, 53, 51,
+	43, 22, 45, 39, 33, 30, 24, 18, 12, 5,  63, 47, 56, 27, 60, 41, 37, 16, 54, 35, 52, 21,
+	44, 32, 23, 11, 46, 26, 40, 15, 34, 20, 31, 10, 25, 14, 19, 9,  13, 8,  7,  6,
+};
+
+/*
+ * The slot of the lowest trace in a non-empty mask. A record for several traces is charged to
+ * this one's budget only (the first of its traces pays for what they share), so that admitting a
+ * record costs the same however many traces want it.
+ */
+static SCT_INLINE __u32 sct_first_slot(__u64 traces)
+{
+	/* The mask restates for the BPF verifier that the table holds slots only. */
+	return sct_debruijn64[((traces & -traces) * 0x03f79d71b4cb0a89ull) >> 58] & (SCT_TRACES_MAX - 1);
+}
+
 /* string_max as the readers apply it: the largest of the running traces, within the contract. */
 static SCT_INLINE __u32 sct_string_cap(const struct sct_control *c)
 {

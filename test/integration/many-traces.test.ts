@@ -127,11 +127,15 @@ test('a flooding trace next to a paced one: the paced one loses nothing', async 
   // The paced trace asks for a larger guaranteed share of the ring than the even split: while the
   // flood keeps the service busy, its events wait longer to be read.
   const p = await rpc.start({ pids: [paced.pid], follow_children: true, process_events: true, ring_bytes: String(1 << 20) });
+  // Two traces of the flood: the records they share are lost for both at once (counted once per
+  // record, by their mask) and announced to each.
   const f = await rpc.start({ pids: [flood.pid], process_events: true });
+  const f2 = await rpc.start({ pids: [flood.pid], syscalls: ['read'] });
   const ps = collect(client, p.trace_id);
   // The flood's events are only counted: decoding a million of them here would take the CPUs
   // the service needs, and a service that cannot run loses everyone's events.
   const fs_ = countEvents(service!.address, f.trace_id);
+  const fs2 = countEvents(service!.address, f2.trace_id);
   await settle(200);
   flood.resume();
   paced.resume();
@@ -139,7 +143,8 @@ test('a flooding trace next to a paced one: the paced one loses nothing', async 
   await settle(300);
   const { counters: pc } = await rpc.stop(p.trace_id);
   const { counters: fc } = await rpc.stop(f.trace_id);
-  await Promise.all([ps.done, fs_.done]);
+  const { counters: fc2 } = await rpc.stop(f2.trace_id);
+  await Promise.all([ps.done, fs_.done, fs2.done]);
   const log = () => service!.log().split('\n').filter((l) => l.includes('stopped')).join('\n');
   assert.equal(Number(pc?.lost_kernel), 0, `paced: nothing lost in the kernel; ${log()}`);
   assertGapless(ps.events, 'paced');
@@ -151,6 +156,10 @@ test('a flooding trace next to a paced one: the paced one loses nothing', async 
   // Sequence numbers jump only where a notice of the subscriber's own losses covers the gap.
   assert.equal(c.sequenceErrors, 0, 'flood: no unannounced gap');
   assert.ok(c.events > 0, 'flood: events delivered too');
+  const c2 = fs2.counts;
+  assert.ok(Number(fc2?.lost_kernel) > 0, `second flood trace: lost in the kernel (${fc2?.lost_kernel}); ${log()}`);
+  assert.equal(c2.lostKernel + c2.lostSubscriber, Number(fc2?.lost_kernel) + Number(fc2?.lost_subscribers), 'second flood trace: every loss announced');
+  assert.equal(c2.sequenceErrors, 0, 'second flood trace: no unannounced gap');
 });
 
 test('traces started and stopped while another streams leave it no gap, and nothing attached', async (t) => {

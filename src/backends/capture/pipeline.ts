@@ -228,17 +228,10 @@ export class Pipeline {
     return handled;
   }
 
-  /** A record charged to its traces' ring budgets is read: each gets the bytes back. */
+  /** A record charged to its first trace's ring budget (its lowest slot) is read: it gets the bytes back. */
   private creditRecord(lo: number, hi: number, len: number): void {
-    const bytes = len + CHARGE_OVERHEAD;
-    for (let half = 0; half < 2; half++) {
-      let bits = half === 0 ? lo : hi;
-      while (bits !== 0) {
-        const bit = 31 - Math.clz32(bits & -bits);
-        bits &= bits - 1;
-        this.credits[half * 32 + bit] += bytes;
-      }
-    }
+    const slot = lo !== 0 ? 31 - Math.clz32(lo & -lo) : 32 + 31 - Math.clz32(hi & -hi);
+    if ((lo | hi) !== 0) this.credits[slot] += len + CHARGE_OVERHEAD;
   }
 
   private readonly onRecord: RecordHandler = (view, bytes, off, len) => {

@@ -126,7 +126,8 @@ export class BpfObject {
     if (rc < 0) {
       throw new BackendError(
         `${errnoMessage(`load BPF object ${this.path}`, -rc)}` +
-          (rc === -1 || rc === -13 ? ' — tracing needs root (CAP_BPF and CAP_PERFMON)' : ''),
+          (rc === -1 ? ' — tracing needs root (CAP_BPF and CAP_PERFMON)' : '') +
+          (rc === -13 ? ' — the kernel verifier refused a program (libbpf printed its log on stderr), or the service lacks CAP_BPF/CAP_PERFMON' : ''),
       );
     }
     this.loaded = true;

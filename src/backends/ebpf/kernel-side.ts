@@ -81,7 +81,7 @@ export class EbpfKernelSide implements KernelSide {
       this.fillTables(obj);
       for (const name of PROCESS_PROGRAMS) if (name !== 'sct_prepare_exec' || hasPrepareExec()) obj.attach(name);
       this.ring = new RingReader(obj.mapFd('sct_events'), this.options.ringBytes);
-      return { filters: new EbpfFilters(obj, this.control), source: new RingSource(this.ring), counters: this.control };
+      return { filters: new EbpfFilters(obj, this.control), source: new RingSource(this.ring), counters: new EbpfLosses(obj, this.control) };
     } catch (err) {
       await this.close();
       throw err;
@@ -207,11 +207,71 @@ class RingSource implements RecordSource {
 }
 
 /**
+ * Per-trace kernel losses: a trace's own counters in the control block plus its share of the
+ * losses of records for several traces, which the programs count once per record by trace mask
+ * (sct_lost_masks; read at most every MASK_LOSS_REFRESH_MS, it is a map walk).
+ */
+class EbpfLosses implements LossCounters {
+  private readonly masksFd: number;
+  private shared: number[][] = [];
+  private readAt = 0;
+
+  constructor(
+    private readonly obj: BpfObject,
+    private readonly control: ControlView,
+  ) {
+    this.masksFd = obj.mapFd('sct_lost_masks');
+  }
+
+  lost(slot: number): number {
+    return this.lostByCause(slot).reduce((a, b) => a + b, 0);
+  }
+
+  lostByCause(slot: number): number[] {
+    const own = this.control.lostByCause(slot);
+    const shared = this.sharedLosses()[slot];
+    return shared ? own.map((n, k) => n + (shared[k] ?? 0)) : own;
+  }
+
+  setPaused(traces: bigint): void {
+    this.control.setPaused(traces);
+  }
+
+  credit(slot: number, bytes: number): void {
+    this.control.credit(slot, bytes);
+  }
+
+  /** Per slot and cause, the losses of every mask entry that names the slot. */
+  private sharedLosses(): number[][] {
+    const now = Date.now();
+    if (now - this.readAt < MASK_LOSS_REFRESH_MS) return this.shared;
+    this.readAt = now;
+    const bySlot: number[][] = [];
+    const value = new BigUint64Array(LOSS_KINDS);
+    const bytes = new Uint8Array(value.buffer);
+    for (const key of this.obj.keys(this.masksFd, 'sct_lost_masks', 8)) {
+      if (!this.obj.lookup(this.masksFd, 'sct_lost_masks', key, bytes)) continue;
+      const mask = new DataView(key.buffer).getBigUint64(0, true);
+      for (let slot = 0; slot < 64; slot++) {
+        if (!((mask >> BigInt(slot)) & 1n)) continue;
+        const row = (bySlot[slot] ??= new Array<number>(LOSS_KINDS).fill(0));
+        for (let k = 0; k < LOSS_KINDS; k++) row[k] += Number(value[k]);
+      }
+    }
+    this.shared = bySlot;
+    return bySlot;
+  }
+}
+
+/** How stale the shared-loss totals may be, in milliseconds (the pipeline reads every 100 ms). */
+const MASK_LOSS_REFRESH_MS = 50;
+
+/**
  * The control block (struct sct_control) through a shared mapping of the .bss map: masks and
  * settings are stores, counters are loads, no syscall either way. 64-bit fields are naturally
  * aligned, so each store and load is single-copy atomic on x86_64.
  */
-class ControlView implements LossCounters {
+class ControlView {
   private readonly addr: bigint;
   private readonly length: number;
   private readonly u64: BigUint64Array;
@@ -266,10 +326,7 @@ class ControlView implements LossCounters {
     Atomics.add(this.u32, C.pid_gen >> 2, 1);
   }
 
-  lost(slot: number): number {
-    return this.lostByCause(slot).reduce((a, b) => a + b, 0);
-  }
-
+  /** The trace's own loss counters by cause (records for it alone). */
   lostByCause(slot: number): number[] {
     const out: number[] = [];
     for (let k = 0; k < LOSS_KINDS; k++) out.push(Number(Atomics.load(this.u64, (C.lost >> 3) + slot * LOSS_KINDS + k)));
