@@ -6,10 +6,14 @@
  * for. The programs are loaded with the service's first trace and unloaded after its last; a
  * trace coming or going is a few stores into the control block and filter maps.
  *
- * The code is split by concern (lib/): maps.h (maps, globals, the in-flight slot), task.h
- * (filter lookups, pid verdicts, the record header), ring.h (admission, budgets, wakeups,
- * per-trace loss counts), blobs.h (strings and reads behind pointers), syscall.h (entry/exit pairing
- * and syscall records). This file holds the programs themselves.
+ * The code is split by concern (lib/): helpers.h (how the code shared with the kernel module
+ * reads memory and loops here), maps.h (maps and globals), task.h (filter lookups, pid verdicts,
+ * the task's part of the record header; the filter evaluation from shared/sctrace_masks.h),
+ * ring.h (wakeups, submission, losses counted by trace mask; admission, budgets and per-trace
+ * loss counts from shared/sctrace_admit.h), syscall.h (entry/exit pairing and syscall records).
+ * Record assembly (strings and reads behind pointers, the in-flight call, parked blobs, the
+ * record header) is shared/sctrace_blobs.h and sctrace_kernel.h, which the module compiles too.
+ * This file holds the programs themselves.
  *
  * Two ways to attach the syscall programs, one set of records (src/backends/ebpf/attach-plan.ts):
  * raw_syscalls (every syscall of every task runs sct_sys_enter/sct_sys_exit; used when some trace
@@ -29,10 +33,12 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include "sctrace_event.h"
+#include "sctrace_kernel.h"
+#include "lib/helpers.h"
 #include "lib/maps.h"
 #include "lib/task.h"
 #include "lib/ring.h"
-#include "lib/blobs.h"
+#include "sctrace_blobs.h"
 #include "lib/syscall.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
@@ -195,14 +201,14 @@ int BPF_PROG(sct_proc_fork, struct task_struct *parent, struct task_struct *chil
 	want = sct_ctl.proc_events & sct_ctl.active;
 	if (!want)
 		return 0;
-	want = admit_traces(task_traces(want, tgid));
+	want = sct_admit_traces(task_traces(want, tgid));
 	if (!want)
 		return 0;
 	avail = ring_avail();
-	want = charge_traces(want, sizeof(rec), avail, &hflags);
+	want = sct_charge_traces(want, sizeof(rec), avail, &hflags);
 	if (!want)
 		return 0;
-	fill_header(&rec.hdr, SCT_KIND_FORK, sizeof(rec), hflags, bpf_ktime_get_ns(), want);
+	sct_fill_header(&rec.hdr, SCT_KIND_FORK, sizeof(rec), hflags, bpf_ktime_get_ns(), want);
 	rec.child_pid = child_tgid;
 	rec.child_tid = child_tid;
 	submit(&rec, sizeof(rec), avail);
@@ -220,44 +226,14 @@ static __always_inline void move_parked(__u32 from, __u32 to)
 	}
 }
 
-/*
- * Appends the new image's argument area (argv strings, each NUL-terminated, as laid out by the
- * kernel at mm->arg_start). Capped at SCT_ARGV_BYTES, one page: the contract's u16 length and a
- * bounded copy per exec; string_max stays a per-string limit that user space applies per element.
- */
-static __always_inline __u32 put_argv(__u8 *buf, __u32 off, struct task_struct *task, __u32 *hflags)
-{
-	unsigned long start = BPF_CORE_READ(task, mm, arg_start);
-	unsigned long end = BPF_CORE_READ(task, mm, arg_end);
-	__u64 area = end > start ? end - start : 0;
-	__u8 flags = 0;
-	__u32 len;
-
-	if (off > SCT_BLOB_OFF_MAX)
-		return off;
-	if (area > SCT_ARGV_BYTES) {
-		area = SCT_ARGV_BYTES;
-		flags = SCT_STR_TRUNCATED;
-		*hflags |= SCT_F_ARGV_TRUNCATED;
-	}
-	len = area;
-	/* Restated for the verifier, which otherwise loses the bound on a copy clang makes first. */
-	clamp_max(len, SCT_ARGV_BYTES);
-	if (bpf_probe_read_user(buf + off + sizeof(struct sct_str), len, (const void *)start)) {
-		len = 0;
-		flags = SCT_STR_UNREADABLE;
-	}
-	return finish_blob(buf, off, 1, flags, len);
-}
-
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(sct_proc_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid(), want, avail;
 	__u32 tgid = pid_tgid >> 32, tid = (__u32)pid_tgid;
 	struct sct_exec *rec;
-	__u32 off, next, hflags = 0;
-	__u16 nstr = 0;
+	__u32 off, hflags = 0;
+	__u16 nstr;
 	__u8 *buf;
 
 	if (tgid == self_tgid)
@@ -267,31 +243,25 @@ int BPF_PROG(sct_proc_exec, struct task_struct *task, pid_t old_pid, struct linu
 	want = sct_ctl.proc_events & sct_ctl.active;
 	if (!want)
 		return 0;
-	want = admit_traces(task_traces(want, tgid));
+	want = sct_admit_traces(task_traces(want, tgid));
 	if (!want)
 		return 0;
 	buf = scratch(SCT_SLOT_PROC_EXEC);
 	if (!buf) {
-		count_lost(want, SCT_LOSS_RING);
+		sct_count_lost(want, SCT_LOSS_RING);
 		return 0;
 	}
 	rec = (struct sct_exec *)buf;
-	off = sizeof(*rec);
-	/* The filename is a path: whole, whatever string_max says. */
-	next = put_str(buf, off, 0, BPF_CORE_READ(bprm, filename), true, SCT_STR_MAX);
-	nstr += next != off;
-	off = next;
-	next = put_argv(buf, off, task, &hflags);
-	nstr += next != off;
-	off = next;
+	off = sct_exec_blobs(buf, (__u64)BPF_CORE_READ(bprm, filename), BPF_CORE_READ(task, mm, arg_start),
+			     BPF_CORE_READ(task, mm, arg_end), &nstr, &hflags);
 	avail = ring_avail();
-	want = charge_traces(want, off, avail, &hflags);
+	want = sct_charge_traces(want, off, avail, &hflags);
 	if (!want)
 		return 0;
 	rec->old_pid = old_pid;
 	rec->nstr = nstr;
 	rec->pad = 0;
-	fill_header(&rec->hdr, SCT_KIND_EXEC, off, hflags, bpf_ktime_get_ns(), want);
+	sct_fill_header(&rec->hdr, SCT_KIND_EXEC, off, hflags, bpf_ktime_get_ns(), want);
 	submit_scratch(buf, off, avail);
 	return 0;
 }
@@ -331,13 +301,13 @@ int sct_proc_exit(__u64 *ctx)
 		return 0;
 	want = sct_ctl.proc_events & sct_ctl.active;
 	if (want)
-		want = admit_traces(task_traces(want, tgid));
+		want = sct_admit_traces(task_traces(want, tgid));
 	if (want) {
 		avail = ring_avail();
-		want = charge_traces(want, sizeof(rec), avail, &hflags);
+		want = sct_charge_traces(want, sizeof(rec), avail, &hflags);
 	}
 	if (want) {
-		fill_header(&rec.hdr, SCT_KIND_EXIT, sizeof(rec), hflags, bpf_ktime_get_ns(), want);
+		sct_fill_header(&rec.hdr, SCT_KIND_EXIT, sizeof(rec), hflags, bpf_ktime_get_ns(), want);
 		rec.exit_code = BPF_CORE_READ(task, exit_code);
 		submit(&rec, sizeof(rec), avail);
 	}

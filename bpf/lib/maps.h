@@ -3,7 +3,8 @@
  * The maps and globals of sctrace's one kernel pass. Configuration that never changes while the
  * object is loaded is `const volatile` (constants to the verifier); what changes as traces come
  * and go lives in the control block (struct sct_control in ../shared/sctrace_event.h), a .bss
- * global user space maps and writes.
+ * global user space maps and writes. The record assembly buffers and the in-flight and parked
+ * structs are those of ../shared/sctrace_kernel.h, shared with the module.
  */
 #ifndef SCT_LIB_MAPS_H
 #define SCT_LIB_MAPS_H
@@ -15,8 +16,6 @@ const volatile __u64 wakeup_bytes = 1 << 20;
 /* The control block: masks, budgets, per-trace losses, per-syscall trace masks. */
 struct sct_control sct_ctl SEC(".bss");
 
-/* One scratch buffer; a power of two so a record size can be bounded with a mask. */
-#define SCT_SCRATCH_BYTES 32768
 /* Scratch slots per CPU, one per program that assembles records in sct_scratch. */
 #define SCT_SCRATCH_SLOTS 4
 enum sct_scratch_slot {
@@ -25,21 +24,6 @@ enum sct_scratch_slot {
 	SCT_SLOT_PROC_EXIT = 2, /* NO_RETURN syscall records of dying threads */
 	SCT_SLOT_PROC_EXEC = 3, /* exec records */
 };
-
-/*
- * Room one string blob may touch: its header, the text, and the read's overshoot (a string read
- * asks for cap + 2 bytes to tell "exactly cap" from "longer"), padded to 8.
- */
-#define SCT_BLOB_ROOM (sizeof(struct sct_str) + SCT_STR_MAX + 8)
-/* Highest offset at which a blob may start; keeps every access inside the scratch buffer. */
-#define SCT_BLOB_OFF_MAX (SCT_SCRATCH_BYTES - SCT_BLOB_ROOM)
-/* Room a string array blob may touch while its last element is read: flags byte, overshoot. */
-#define SCT_STRV_ROOM (1 + SCT_STR_MAX + 2 + 8)
-
-/* The last of six longest blobs behind a syscall record still starts in bounds. */
-_Static_assert(sizeof(struct sct_syscall) + (SCT_MAX_ARGS - 1) * (sizeof(struct sct_str) + SCT_STR_MAX) <=
-		       SCT_BLOB_OFF_MAX,
-	       "six longest strings must fit a scratch buffer");
 
 /*
  * The scratch buffer is typed as "room for any record", which also puts every record struct in
@@ -68,45 +52,6 @@ union sct_scratch_buf {
 	} btf_enums;
 	__u8 bytes[SCT_SCRATCH_BYTES];
 };
-
-/* A thread's in-flight slot: the syscall between its sys_enter and sys_exit, when active. */
-struct sct_inflight {
-	__u64 enter_ns;
-	__u64 args[SCT_MAX_ARGS];
-	__u64 traces;     /* the traces that wanted the call at entry */
-	__u32 nr;
-	__u8 str_mask;
-	__u8 path_mask;
-	__u8 enter_str;
-	__u8 active;
-	__u8 reads;       /* the syscall has extra reads (sct_syscall_meta.reads) */
-	__u8 inout_ok;    /* ...and its SCT_READ_INOUT value could be read at entry */
-	__u16 pad;
-	__u32 inout;      /* SCT_READ_INOUT: the value at entry */
-	__u32 pad2;
-};
-
-/*
- * Blobs read at entry, finished and ready to be copied behind the syscall record: the strings
- * (two are enough for the calls that need it, execve's filename and execveat's pathname; further
- * string arguments of an enter_str call are not delivered), then the entry-time reads (execve's
- * argv and envp arrays), each at most SCT_STRV_BYTES of text, plus the room the verifier needs
- * for the last element read of the second array.
- */
-#define SCT_ENTER_STRS 2
-#define SCT_ENTER_STR_BYTES                                                                    \
-	(SCT_ENTER_STRS * (sizeof(struct sct_str) + SCT_STR_MAX) +                               \
-	 2 * (sizeof(struct sct_str) + SCT_STRV_BYTES) + SCT_STRV_ROOM)
-struct sct_enter_strs {
-	__u32 bytes; /* of blobs[] in use */
-	__u16 nstr;
-	__u16 pad;
-	__u8 blobs[SCT_ENTER_STR_BYTES];
-};
-
-_Static_assert(sizeof(struct sct_syscall) + SCT_ENTER_STR_BYTES <= SCT_BLOB_OFF_MAX + SCT_BLOB_ROOM,
-	       "parked blobs must fit a scratch buffer behind the record");
-_Static_assert(sizeof(struct sct_enter_strs) <= SCT_SCRATCH_BYTES, "parked blobs are built in scratch");
 
 /* The one ring of the service; every record names its traces (sct_header.traces). */
 struct {

@@ -1,106 +1,39 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * Getting records into the shared ring: which of a record's traces get it (admission: running,
- * not paused, within budget under pressure), when to wake the consumer, and per-trace loss
- * counting wherever a record is dropped. Nothing is dropped without a count.
+ * not paused, within budget under pressure; ../shared/sctrace_admit.h, shared with the module),
+ * when to wake the consumer, and loss counting wherever a record is dropped (per trace, or once
+ * by trace mask for a record of several). Nothing is dropped without a count.
  */
 #ifndef SCT_LIB_RING_H
 #define SCT_LIB_RING_H
 
-/* One walk over the traces of a mask (bpf_loop callback lost_one: the verifier checks it once). */
-struct sct_mask_walk {
-	__u64 traces;
-	__u32 cause; /* enum sct_loss */
-};
-
-static long lost_one(__u64 i, void *data)
-{
-	struct sct_mask_walk *w = data;
-
-	if (i >= SCT_TRACES_MAX || !(w->traces >> i))
-		return 1;
-	if (((w->traces >> i) & 1) && w->cause < SCT_LOSS_KINDS)
-		__sync_fetch_and_add(&sct_ctl.lost[i][w->cause], 1);
-	return 0;
-}
-
 /*
- * Counts one loss of `cause` for a record for `traces`: in the trace's own counter when it is
- * one trace, else once in the mask's entry of sct_lost_masks (or per trace when that is full).
+ * Counts one loss of `cause` for a record for several `traces` once, in the mask's entry of
+ * sct_lost_masks (user space adds it to each trace of the mask); false when the table is full
+ * (sctrace_admit.h then counts it per trace).
  */
-static __always_inline void count_lost(__u64 traces, enum sct_loss cause)
+static __always_inline bool sct_count_lost_mask(__u64 traces, enum sct_loss cause)
 {
 	struct sct_mask_loss zero = {}, *v;
-	struct sct_mask_walk w = { .traces = traces, .cause = cause };
 
-	if (!traces || cause >= SCT_LOSS_KINDS)
-		return;
-	if (!(traces & (traces - 1))) {
-		__sync_fetch_and_add(&sct_ctl.lost[sct_first_slot(traces)][cause], 1);
-		return;
-	}
 	v = bpf_map_lookup_elem(&sct_lost_masks, &traces);
 	if (!v) {
 		bpf_map_update_elem(&sct_lost_masks, &traces, &zero, BPF_NOEXIST);
 		v = bpf_map_lookup_elem(&sct_lost_masks, &traces);
 	}
-	if (v)
-		__sync_fetch_and_add(&v->lost[cause], 1);
-	else
-		bpf_loop(SCT_TRACES_MAX, lost_one, &w, 0);
+	if (!v)
+		return false;
+	__sync_fetch_and_add(&v->lost[cause], 1);
+	return true;
 }
+
+#include "sctrace_admit.h"
 
 /* Bytes waiting in the ring, for the pressure test and the wakeup decision. */
 static __always_inline __u64 ring_avail(void)
 {
 	return bpf_ringbuf_query(&sct_events, BPF_RB_AVAIL_DATA);
-}
-
-/*
- * The traces of a call or event that may get a record at all: running and not paused (a paused
- * trace's record is counted lost here, before anything is assembled for it).
- */
-static __always_inline __u64 admit_traces(__u64 traces)
-{
-	__u64 t = traces & sct_ctl.active;
-	__u64 paused = t & sct_ctl.paused;
-
-	if (paused) {
-		count_lost(paused, SCT_LOSS_PAUSED);
-		t &= ~paused;
-	}
-	return t;
-}
-
-/*
- * Under pressure (more than pressure_bytes waiting), charges a record of `size` bytes to its
- * first trace's budget; a record that does not fit is lost by all its traces (SCT_LOSS_BUDGET).
- * Sets SCT_F_CHARGED in *hflags when it charged. Below the threshold this is one comparison:
- * isolation costs nothing until the ring fills, and one charge above it however many traces
- * want the record.
- */
-static __always_inline __u64 charge_traces(__u64 traces, __u32 size, __u64 avail, __u32 *hflags)
-{
-	__u64 limit = sct_ctl.pressure_bytes, cost = size + SCT_CHARGE_OVERHEAD;
-	__u32 slot;
-
-	if (!limit || avail < limit || !traces)
-		return traces;
-	slot = sct_first_slot(traces);
-	if (__sync_fetch_and_add(&sct_ctl.used[slot], cost) + cost > sct_ctl.budget[slot]) {
-		__sync_fetch_and_add(&sct_ctl.used[slot], -(__s64)cost);
-		count_lost(traces, SCT_LOSS_BUDGET);
-		return 0;
-	}
-	*hflags |= SCT_F_CHARGED;
-	return traces;
-}
-
-/* A charged record did not make it into the ring after all: its first trace gets the bytes back. */
-static __always_inline void uncharge_traces(__u64 traces, __u32 size, __u32 hflags)
-{
-	if ((hflags & SCT_F_CHARGED) && traces)
-		__sync_fetch_and_add(&sct_ctl.used[sct_first_slot(traces)], -(__s64)(size + SCT_CHARGE_OVERHEAD));
 }
 
 /* Submit flags for a record of `size` bytes with `avail` bytes already waiting. */
@@ -125,8 +58,8 @@ static __always_inline void submit(void *rec, __u32 size, __u64 avail)
 	const struct sct_header *h = rec;
 
 	if (bpf_ringbuf_output(&sct_events, rec, size, wake_flags(size, avail))) {
-		uncharge_traces(h->traces, size, h->flags);
-		count_lost(h->traces, SCT_LOSS_RING);
+		sct_uncharge_traces(h->traces, size, h->flags);
+		sct_count_lost(h->traces, SCT_LOSS_RING);
 	}
 }
 

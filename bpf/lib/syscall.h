@@ -15,21 +15,6 @@
 #ifndef SCT_LIB_SYSCALL_H
 #define SCT_LIB_SYSCALL_H
 
-/* The fixed part of a syscall record of `size` bytes (header included) for the call in fl. */
-static __always_inline void fill_syscall(struct sct_syscall *rec, const struct sct_inflight *fl, __s64 ret,
-					 __u16 nstr, __u32 size, __u32 flags, __u64 traces)
-{
-#pragma unroll
-	for (int i = 0; i < SCT_MAX_ARGS; i++)
-		rec->args[i] = fl->args[i];
-	rec->ret = ret;
-	rec->enter_ns = fl->enter_ns;
-	rec->nr = fl->nr;
-	rec->nstr = nstr;
-	rec->pad = 0;
-	fill_header(&rec->hdr, SCT_KIND_SYSCALL, size, flags, bpf_ktime_get_ns(), traces);
-}
-
 /*
  * Emits the syscall record of an active in-flight slot from the given scratch slot, for the
  * traces that wanted it at entry and still run, and drops its parked enter-time strings. The
@@ -38,44 +23,29 @@ static __always_inline void fill_syscall(struct sct_syscall *rec, const struct s
 static __always_inline void emit_syscall(__u32 slot, const struct sct_inflight *fl, __s64 ret,
 					 __u32 flags)
 {
-	bool no_return = flags & SCT_F_NO_RETURN;
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct sct_enter_strs *parked = NULL;
-	__u64 traces = admit_traces(fl->traces), avail;
-	struct sct_syscall *rec;
-	__u32 off = sizeof(*rec);
-	__u16 nstr = 0;
+	__u64 traces = sct_admit_traces(fl->traces), avail;
+	__u32 size;
+	__u16 nstr;
 	__u8 *buf;
 
-	if (fl->enter_str && (fl->str_mask || fl->reads))
+	if (sct_parks(fl))
 		parked = bpf_map_lookup_elem(&sct_enter_strs, &tid);
 	if (!traces)
 		goto out;
 	buf = scratch(slot);
 	if (!buf) {
-		count_lost(traces, SCT_LOSS_RING);
+		sct_count_lost(traces, SCT_LOSS_RING);
 		goto out;
 	}
-	rec = (struct sct_syscall *)buf;
-	if (parked) {
-		__u32 bytes = parked->bytes;
-
-		if (bytes > SCT_ENTER_STR_BYTES)
-			bytes = SCT_ENTER_STR_BYTES;
-		if (!bpf_probe_read_kernel(buf + off, bytes, parked->blobs)) {
-			off += bytes;
-			nstr = parked->nstr;
-		}
-	} else if (fl->str_mask) {
-		off = put_user_strs(buf, off, fl->str_mask, fl->path_mask, fl->args, &nstr, SCT_MAX_ARGS);
-	}
-	off = put_exit_reads(buf, off, fl, ret, no_return, &nstr);
+	size = sct_syscall_blobs(buf, fl, ret, flags & SCT_F_NO_RETURN, parked, &nstr);
 	avail = ring_avail();
-	traces = charge_traces(traces, off, avail, &flags);
+	traces = sct_charge_traces(traces, size, avail, &flags);
 	if (!traces)
 		goto out;
-	fill_syscall(rec, fl, ret, nstr, off, flags, traces);
-	submit_scratch(buf, off, avail);
+	sct_fill_syscall((struct sct_syscall *)buf, fl, ret, nstr, size, flags, traces);
+	submit_scratch(buf, size, avail);
 out:
 	if (parked)
 		bpf_map_delete_elem(&sct_enter_strs, &tid);
@@ -88,23 +58,23 @@ out:
  */
 static __always_inline void emit_plain_syscall(const struct sct_inflight *fl, __s64 ret)
 {
-	__u64 traces = admit_traces(fl->traces), avail;
+	__u64 traces = sct_admit_traces(fl->traces), avail;
 	struct sct_syscall *rec;
 	__u32 flags = 0;
 
 	if (!traces)
 		return;
 	avail = ring_avail();
-	traces = charge_traces(traces, sizeof(*rec), avail, &flags);
+	traces = sct_charge_traces(traces, sizeof(*rec), avail, &flags);
 	if (!traces)
 		return;
 	rec = bpf_ringbuf_reserve(&sct_events, sizeof(*rec), 0);
 	if (!rec) {
-		uncharge_traces(traces, sizeof(*rec), flags);
-		count_lost(traces, SCT_LOSS_RING);
+		sct_uncharge_traces(traces, sizeof(*rec), flags);
+		sct_count_lost(traces, SCT_LOSS_RING);
 		return;
 	}
-	fill_syscall(rec, fl, ret, 0, sizeof(*rec), flags, traces);
+	sct_fill_syscall(rec, fl, ret, 0, sizeof(*rec), flags, traces);
 	bpf_ringbuf_submit(rec, wake_flags(sizeof(*rec), avail));
 }
 
@@ -124,46 +94,16 @@ static __always_inline void exit_done(__s64 ret)
 
 /*
  * Parks the string arguments and entry-time reads of an execve-like call before the address
- * space can go away.
+ * space can go away: built in `parked` (a scratch buffer), stored by tid.
  */
 static __always_inline void park_enter_strings(__u32 tid, const struct sct_inflight *fl,
 					       struct sct_enter_strs *parked)
 {
-	__u32 end;
-	__u16 nstr = 0;
-
 	if (!parked)
 		return;
-	end = put_user_strs((__u8 *)parked, offsetof(struct sct_enter_strs, blobs), fl->str_mask,
-			    fl->path_mask, fl->args, &nstr, SCT_ENTER_STRS);
-	if (fl->reads)
-		end = put_entry_reads((__u8 *)parked, end, fl, &nstr);
-	parked->bytes = end - offsetof(struct sct_enter_strs, blobs);
-	parked->nstr = nstr;
-	parked->pad = 0;
+	sct_park_blobs(fl, parked);
 	/* On failure (table full) sys_exit reads the strings instead. */
 	bpf_map_update_elem(&sct_enter_strs, &tid, parked, BPF_ANY);
-}
-
-/* Keeps the entry value of the call's SCT_READ_INOUT read (one per call) in fl. */
-static __always_inline void read_inout_at_entry(struct sct_inflight *fl)
-{
-	__u32 nr = fl->nr;
-	const struct sct_syscall_reads *rd = bpf_map_lookup_elem(&sct_syscall_reads, &nr);
-
-	fl->inout_ok = 0;
-	if (!rd)
-		return;
-#pragma unroll
-	for (int i = 0; i < SCT_READS_MAX; i++) {
-		const struct sct_read *r = &rd->read[i];
-		__u8 arg = r->arg;
-
-		if (r->kind != SCT_READ_INOUT || arg >= SCT_MAX_ARGS || !arg_value(fl, arg))
-			continue;
-		fl->inout_ok = !bpf_probe_read_user(&fl->inout, sizeof(fl->inout), (const void *)arg_value(fl, arg));
-		return;
-	}
 }
 
 /*
@@ -198,7 +138,7 @@ static __always_inline struct sct_inflight *enter_slot(__u32 nr, __u64 pid_tgid)
 	fl = bpf_task_storage_get(&sct_inflight, bpf_get_current_task_btf(), NULL,
 				  BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!fl) {
-		count_lost(want, SCT_LOSS_INFLIGHT);
+		sct_count_lost(want, SCT_LOSS_INFLIGHT);
 		return NULL;
 	}
 	fl->traces = want;
@@ -218,8 +158,8 @@ static __always_inline void enter_done(struct sct_inflight *fl, __u32 nr, __u32 
 	fl->reads = meta ? meta->reads : 0;
 	fl->active = 1;
 	if (fl->reads)
-		read_inout_at_entry(fl);
-	if (fl->enter_str && (fl->str_mask || fl->reads))
+		sct_read_inout_at_entry(fl);
+	if (sct_parks(fl))
 		park_enter_strings(tid, fl, (struct sct_enter_strs *)scratch(SCT_SLOT_SYS_ENTER));
 }
 

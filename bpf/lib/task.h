@@ -1,14 +1,11 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * The current task: which traces its filters select (the lookups ../shared/sctrace_masks.h
- * needs), its pid verdict cache, the traces its children inherit, and the record header.
+ * needs), its pid verdict cache, the traces its children inherit, and its fields of the record
+ * header.
  */
 #ifndef SCT_LIB_TASK_H
 #define SCT_LIB_TASK_H
-
-#define SCT_INLINE __always_inline
-#define SCT_READ_ONCE(x) (*(volatile typeof(x) *)&(x))
-#define SCT_WRITE_ONCE(x, v) (*(volatile typeof(x) *)&(x) = (v))
 
 static __always_inline __u64 sct_tgid_traces(__u32 tgid)
 {
@@ -123,8 +120,8 @@ static __always_inline void add_tgid_traces(__u32 tgid, __u64 traces)
 	pid_changed();
 }
 
-static __always_inline void fill_header(struct sct_header *h, __u16 kind, __u32 size, __u32 flags,
-					__u64 now, __u64 traces)
+/* The current task's fields of a record header (the rest: sct_fill_header, sctrace_blobs.h). */
+static __always_inline void sct_header_task(struct sct_header *h)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	/*
@@ -134,16 +131,11 @@ static __always_inline void fill_header(struct sct_header *h, __u16 kind, __u32 
 	const struct cred *cred = task->cred;
 	const __u64 *comm = (const __u64 *)task->comm;
 
-	h->kind = kind;
-	h->version = SCT_ABI_VERSION;
-	h->size = size;
-	h->ts_ns = now;
 	h->pid = task->tgid;
 	h->tid = task->pid;
 	h->ppid = task->real_parent->tgid;
 	h->uid = cred->uid.val;
 	h->gid = cred->gid.val;
-	h->flags = flags;
 	h->cgroup_id = bpf_get_current_cgroup_id();
 	/*
 	 * Two plain loads instead of bpf_get_current_comm (~50 ns per record here). Older kernels may
@@ -151,7 +143,6 @@ static __always_inline void fill_header(struct sct_header *h, __u16 kind, __u32 
 	 */
 	((__u64 *)h->comm)[0] = comm[0];
 	((__u64 *)h->comm)[1] = comm[1];
-	h->traces = traces;
 }
 
 #endif /* SCT_LIB_TASK_H */
