@@ -79,7 +79,7 @@ build_module() {
   local dir=$RUN/module
   rm -rf "$dir"
   mkdir -p "$dir"
-  cp bpf/kmod/Makefile bpf/kmod/*.c bpf/kmod/*.h bpf/shared/sctrace_event.h "$dir/"
+  cp bpf/kmod/Makefile bpf/kmod/*.c bpf/kmod/*.h bpf/shared/*.h "$dir/"
   if ! make -C "$HEADERS" M="$dir" W=1 modules >"$RUN/module-build.log" 2>&1; then
     cat "$RUN/module-build.log" >&2
     die "module build failed"

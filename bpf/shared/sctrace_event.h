@@ -271,7 +271,8 @@ struct sct_control {
 	/*
 	 * Per trace and cause (enum sct_loss): records lost in the kernel that were for this trace
 	 * alone. Losses of records for several traces are counted once per record by their trace
-	 * mask (struct sct_mask_loss, sct_lost_masks on eBPF); a trace's losses are the sum of both.
+	 * mask (struct sct_mask_loss, sct_lost_masks on eBPF; the module counts them here, in each
+	 * trace's counter); a trace's losses are the sum of both.
 	 * Only ever increase.
 	 */
 	__u64 lost[SCT_TRACES_MAX][SCT_LOSS_KINDS];

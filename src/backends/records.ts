@@ -180,10 +180,9 @@ export class RecordDecoder {
       event.syscall = this.syscalls.decode(raw, this.state);
       return [event];
     }
-    const calls = this.syscalls.decodeViews
-      ? this.syscalls.decodeViews(raw, this.state, views)
-      : [this.syscalls.decode(raw, this.state)];
-    const first = calls[0];
+    // A resolver without views decodes once; every view gets that.
+    const calls = this.syscalls.decodeViews ? this.syscalls.decodeViews(raw, this.state, views) : views.map(() => undefined);
+    const first = calls[0] ?? this.syscalls.decode(raw, this.state);
     return calls.map((call, i) => (i === 0 ? Object.assign(event, { syscall: first }) : { ...event, syscall: call ?? first }));
   }
 }

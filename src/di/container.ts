@@ -49,7 +49,7 @@ export function buildContainer(inputs: ContainerInputs): DependencyContainer {
             d.resolve<SyscallResolver>(TOKENS.Syscalls),
           ),
           new KmodEngine(
-            { ringBytes: config.ringBytes, wakeupBytes: config.wakeupBytes, pollIntervalMs: config.pollIntervalMs },
+            { ringBytes: config.ringBytes, wakeupBytes: config.wakeupBytes, pollIntervalMs: config.pollIntervalMs, maxTraces: config.maxTraces },
             d.resolve<SyscallResolver>(TOKENS.Syscalls),
           ),
         ],
