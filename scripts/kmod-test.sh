@@ -22,7 +22,7 @@ ROOT=$PWD
 KVER=${SCTRACE_KMOD_KVER:-6.1.0-56-amd64}
 CACHE=$ROOT/.cache/kmod
 TIMEOUT=${SCTRACE_KMOD_TIMEOUT:-900}
-TESTS=${SCTRACE_KMOD_TESTS:-dist/test/kmod/in-guest.js dist/test/conformance/conformance.test.js}
+TESTS=${SCTRACE_KMOD_TESTS:-dist/test/kmod/in-guest.js dist/test/conformance/conformance.test.js dist/test/conformance/concurrent.test.js}
 HEADERS=/usr/src/linux-headers-$KVER
 
 log() { echo "[kmod-test] $*" >&2; }
