@@ -241,6 +241,18 @@ for (const backend of BACKENDS) {
         const s = await rpc.start({ pids: [child.pid], follow_children: true, process_events: true, backend });
         const sub = collect(client, s.trace_id);
         await settle(200);
+        // Start and stop latency with one trace running and the system idle (the workload waits).
+        const idleStart: number[] = [];
+        const idleStop: number[] = [];
+        for (let i = 0; i < 8; i++) {
+          let begin = performance.now();
+          const { trace_id } = await rpc.start({ pids: [1], backend });
+          idleStart.push(performance.now() - begin);
+          begin = performance.now();
+          await rpc.stop(trace_id);
+          idleStop.push(performance.now() - begin);
+        }
+        process.stderr.write(`# ${backend}: StartTrace/StopTrace next to one trace, idle: median ${median(idleStart).toFixed(1)} ms / ${median(idleStop).toFixed(1)} ms\n`);
         child.resume();
         const variety: TraceSpec[] = [
           { pids: [child.pid], follow_children: true, syscalls: ['read'] },

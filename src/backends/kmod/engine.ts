@@ -41,8 +41,13 @@ export class KmodEngine implements CaptureEngine {
     this.pass = new KernelPass(side, syscalls, { ringBytes: options.ringBytes, maxTraces: options.maxTraces, pollIntervalMs: options.pollIntervalMs });
   }
 
-  /** Not cached: the module may be loaded or unloaded while the service runs. */
+  /**
+   * Not cached while no trace runs: the module may be loaded or unloaded meanwhile. While the
+   * pass runs the module is there and speaks this release's versions (an unloaded module ends the
+   * pass, and every trace with it); reading its stats each StartTrace would only add latency.
+   */
   availability(): Availability {
+    if (this.pass.traceCount > 0) return { available: true, reason: '' };
     return probe(this.procDir);
   }
 
