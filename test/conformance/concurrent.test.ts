@@ -212,6 +212,8 @@ for (const backend of BACKENDS) {
         assert.ok(lostIn(fSub) > 0, 'the flood lost events in the kernel');
         assert.ok(fSub.events.filter((e) => e.kind === 'lost').every((e) => e.lost?.where === 'kernel'));
         assert.equal(Number(fStop.counters?.lost_kernel), lostIn(fSub), "the flood's counters agree with its notices");
+        const fCalls = records(fSub).filter((e) => e.kind === 'syscall').length;
+        assert.ok(fCalls + lostIn(fSub) >= 40000, `${fCalls} received + ${lostIn(fSub)} lost cover the flood's 40000 reads and writes: nothing unaccounted`);
         assert.equal(lostIn(pSub), 0, `the paced trace lost nothing: ${notices(pSub)}`);
         assert.equal(pStop.counters?.lost_kernel, '0');
         assert.equal(ddMoves(records(pSub), 'read').length, 200, 'every read of the paced workload');
