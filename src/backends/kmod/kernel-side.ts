@@ -13,13 +13,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { CaptureSpec } from '../backend';
 import { BackendError, BackendUnavailableError } from '../errors';
 import { ABI_VERSION } from '../records';
 import type { KernelParts, KernelSide } from '../capture/kernel-pass';
 import type { LossCounters } from '../capture/pipeline';
-import type { ControlBlock, KernelFilters } from '../capture/trace-set';
-import { TRACE_SLOTS } from '../capture/trace-set';
+import { TRACE_SLOTS, type ControlBlock, type KernelFilters } from '../capture/trace-set';
 import { kernelMeta } from '../../syscalls/catalog';
 import type { SyscallResolver } from '../../syscalls/types';
 import {
@@ -86,7 +84,7 @@ export class KmodKernelSide implements KernelSide {
   /** The module's syscall probes are the raw sys_enter/sys_exit pair, for every trace: nothing to re-plan. */
   async reconcile(): Promise<void> {}
 
-  describe(_spec: CaptureSpec): string {
+  describe(): string {
     return "syscalls through the module's sys_enter/sys_exit probes";
   }
 
