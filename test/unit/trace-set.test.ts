@@ -124,9 +124,9 @@ test('ring budgets: even shares, requests honoured, over-asking refused with not
   const b = set.add(spec({ ringBytes: 100_000 }));
   assert.equal(k.control!.budgets[b.slot], 100_000);
   assert.equal(k.control!.budgets[a.slot], share - 100_000);
-  const writes = k.writes;
+  const control = k.control;
   assert.throws(() => set.add(spec({ ringBytes: share })), CapacityError);
-  assert.equal(k.writes, writes, 'the refused trace wrote nothing');
+  assert.deepEqual(k.control, control, 'the refused trace changed nothing');
   assert.equal(set.size, 2);
   assert.equal(k.control!.budgets[a.slot], share - 100_000, 'budgets unchanged');
 });
@@ -137,4 +137,21 @@ test('slots are bounded by maxTraces', () => {
   set.add(spec());
   assert.throws(() => set.add(spec()), /all 2 trace slots/);
   assert.throws(() => new TraceSet(new RecordingFilters(), { ringBytes: RING, maxTraces: 65 }), /1 to 64/);
+});
+
+test('a trace whose entries cannot all be written leaves none behind', () => {
+  const k = new RecordingFilters();
+  const set = new TraceSet(k, { ringBytes: RING, maxTraces: 64 });
+  const a = set.add(spec({ pids: [10], comms: ['cat'] }));
+  const original = k.setUid.bind(k);
+  k.setUid = () => {
+    throw new Error('update map sct_uids: E2BIG (the table is full)');
+  };
+  assert.throws(() => set.add(spec({ pids: [20], comms: ['cat', 'ls'], uids: [7], syscalls: [3] })), /E2BIG/);
+  k.setUid = original;
+  assert.deepEqual([...k.tgids], [[10, 1n]], "the failed trace's pid is gone");
+  assert.deepEqual([...k.comms], [['cat', 1n]], 'its comms are gone, the first trace keeps its own');
+  assert.equal(k.sys.get(3), 1n, 'only the first trace wants syscall 3');
+  assert.equal(k.control!.active, a.bit);
+  assert.equal(set.add(spec()).slot, 1, 'its slot is free');
 });

@@ -141,8 +141,17 @@ export class TraceSet {
       this.writeValues(trace);
       this.filters.writeControl(this.control());
     } catch (err) {
+      // Leave no entry behind for a slot that never became active: the next trace in it would
+      // inherit them (its pids, its bits in the value maps).
       this.slots[slot] = undefined;
       this.assignBudgets();
+      for (const undo of [() => this.filters.writeControl(this.control()), () => this.filters.removeFromTgids(trace.bit), () => this.writeValues(trace)]) {
+        try {
+          undo();
+        } catch {
+          // The kernel side refuses this write too; the error below says what failed first.
+        }
+      }
       throw err;
     }
     return trace;
