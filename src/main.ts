@@ -42,7 +42,7 @@ async function main(): Promise<number> {
     ? await MetricsEndpoint.listen(config.metricsListen, container.resolve<ServiceMetrics>(TOKENS.Metrics), log.child('metrics'))
     : undefined;
   const health = config.healthListen ? await HealthEndpoint.listen(config.healthListen, log.child('health')) : undefined;
-  await server.listen(config.listen);
+  await server.listen();
   health?.serving(true);
   await untilSignal(log);
   health?.serving(false);

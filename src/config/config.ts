@@ -15,10 +15,17 @@ export const DEFAULT_LISTEN = 'unix:/run/sctrace/sctrace.sock';
 
 /** The service's settings. */
 export interface ServiceConfig {
-  /** gRPC listen address: `unix:/path` or `host:port`. */
-  listen: string;
-  /** Serve plaintext on a TCP address (TLS is not implemented yet). */
+  /** gRPC listen addresses, `unix:/path` or `host:port` (--listen, repeatable). */
+  listen: string[];
+  /** Serve plaintext gRPC on the TCP addresses (no TLS). */
   insecure: boolean;
+  /** TLS for the TCP addresses: certificate chain and private key (PEM files); empty: none. */
+  tlsCert: string;
+  tlsKey: string;
+  /** Mutual TLS: TCP clients must present a certificate signed by this CA (PEM file); empty: not required. */
+  tlsClientCa: string;
+  /** Group whose members may use the unix sockets (created 0660 root:GROUP); empty: root only (0600). */
+  socketGroup: string;
   /** A trace with no subscriber for this long is stopped. */
   idleTimeoutMs: number;
   /** Most traces running at once. */
@@ -74,8 +81,12 @@ export class ConfigError extends Error {
  * the service's RSS, and backpressure lets a slow subscriber fill it.
  */
 export const DEFAULTS: ServiceConfig = {
-  listen: DEFAULT_LISTEN,
+  listen: [DEFAULT_LISTEN],
   insecure: false,
+  tlsCert: '',
+  tlsKey: '',
+  tlsClientCa: '',
+  socketGroup: '',
   idleTimeoutMs: 60_000,
   maxTraces: 32,
   subscriberQueueEvents: 65_536,
@@ -93,8 +104,12 @@ export const DEFAULTS: ServiceConfig = {
 };
 
 export const USAGE = `usage: sctraced [options]
-  --listen ADDR          unix:/path or host:port (default ${DEFAULT_LISTEN})
-  --insecure             allow plaintext gRPC on a TCP address
+  --listen ADDR          unix:/path or host:port (default ${DEFAULT_LISTEN}); repeatable
+  --tls-cert FILE        serve TLS on the TCP addresses with this certificate chain (PEM)
+  --tls-key FILE         ... and this private key (PEM)
+  --tls-client-ca FILE   mutual TLS: require client certificates signed by this CA (PEM)
+  --insecure             allow plaintext gRPC on a TCP address (anyone who reaches it can trace)
+  --socket-group GROUP   create the unix sockets 0660 for GROUP (default: 0600, root only)
   --idle-timeout SEC     stop a trace with no subscriber after SEC seconds (default 60)
   --max-traces N         most concurrent traces (default 32)
   --queue-events N       per-subscriber queue, events (default 65536)
@@ -122,8 +137,12 @@ export function parseConfig(argv: string[]): ServiceConfig | 'help' {
     args: argv,
     strict: true,
     options: {
-      listen: { type: 'string' },
+      listen: { type: 'string', multiple: true },
       insecure: { type: 'boolean' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'tls-client-ca': { type: 'string' },
+      'socket-group': { type: 'string' },
       'idle-timeout': { type: 'string' },
       'max-traces': { type: 'string' },
       'queue-events': { type: 'string' },
@@ -142,8 +161,12 @@ export function parseConfig(argv: string[]): ServiceConfig | 'help' {
   });
   if (values.help) return 'help';
   const config: ServiceConfig = { ...DEFAULTS };
-  if (values.listen !== undefined) config.listen = values.listen;
+  if (values.listen !== undefined) config.listen = [...new Set(values.listen)];
   config.insecure = values.insecure ?? false;
+  config.tlsCert = fileFlag('--tls-cert', values['tls-cert']);
+  config.tlsKey = fileFlag('--tls-key', values['tls-key']);
+  config.tlsClientCa = fileFlag('--tls-client-ca', values['tls-client-ca']);
+  if (values['socket-group'] !== undefined) config.socketGroup = groupFlag(values['socket-group']);
   if (values['idle-timeout'] !== undefined) {
     config.idleTimeoutMs = intFlag('--idle-timeout', values['idle-timeout'], 1, 86_400) * 1000;
   }
@@ -168,8 +191,27 @@ export function parseConfig(argv: string[]): ServiceConfig | 'help' {
   if (values['log-format'] !== undefined) config.logFormat = oneOf('--log-format', values['log-format'], LOG_FORMATS);
   if (values['metrics-listen'] !== undefined) config.metricsListen = hostPort('--metrics-listen', values['metrics-listen']);
   if (values['health-listen'] !== undefined) config.healthListen = hostPort('--health-listen', values['health-listen']);
-  checkListen(config);
+  checkTransport(config);
   return config;
+}
+
+/** How one listen address is served. */
+export type Transport = 'unix' | 'tcp' | 'tls' | 'mtls';
+
+/** One address the service binds. */
+export interface Listener {
+  address: string;
+  transport: Transport;
+}
+
+/** The listeners of a checked config: unix sockets as they are, TCP addresses with TLS, mTLS or plaintext. */
+export function listenerPlan(config: ServiceConfig): Listener[] {
+  const tcp: Transport = config.tlsClientCa ? 'mtls' : config.tlsCert ? 'tls' : 'tcp';
+  return config.listen.map((address) => ({ address, transport: isUnix(address) ? 'unix' : tcp }));
+}
+
+function isUnix(address: string): boolean {
+  return address.startsWith('unix:');
 }
 
 function intFlag(flag: string, text: string, min: number, max: number): number {
@@ -196,18 +238,47 @@ function oneOf<T extends string>(flag: string, text: string, accepted: readonly 
   throw new ConfigError(`${flag} ${JSON.stringify(text)}: use ${accepted.slice(0, -1).join(', ')} or ${accepted[accepted.length - 1]}`);
 }
 
-/** A TCP address must be asked for twice: once with the address, once with --insecure. */
-function checkListen(config: ServiceConfig): void {
-  if (config.listen.startsWith('unix:')) {
-    if (config.listen.length <= 'unix:'.length) throw new ConfigError('--listen unix: needs a socket path, e.g. unix:/run/sctrace/sctrace.sock');
-    return;
+function fileFlag(flag: string, text: string | undefined): string {
+  if (text === undefined) return '';
+  if (text.trim() === '') throw new ConfigError(`${flag} needs a file name`);
+  return text;
+}
+
+function groupFlag(text: string): string {
+  if (!/^[A-Za-z0-9_.][A-Za-z0-9_.-]*\$?$/.test(text)) throw new ConfigError(`--socket-group ${JSON.stringify(text)}: not a group name or number`);
+  return text;
+}
+
+/**
+ * Refuses at start every combination that would expose trace data without meaning to: a TCP
+ * address must be asked for twice (the address, then --insecure or TLS), TLS must come with a way
+ * to tell clients apart (client certificates), and TLS flags that would do nothing are mistakes.
+ */
+function checkTransport(config: ServiceConfig): void {
+  for (const address of config.listen) {
+    if (isUnix(address)) {
+      if (address.length <= 'unix:'.length) throw new ConfigError('--listen unix: needs a socket path, e.g. unix:/run/sctrace/sctrace.sock');
+    } else if (!splitHostPort(address)) {
+      throw new ConfigError(`--listen ${JSON.stringify(address)}: use unix:/path or host:port`);
+    }
   }
-  if (!splitHostPort(config.listen)) {
-    throw new ConfigError(`--listen ${JSON.stringify(config.listen)}: use unix:/path or host:port`);
+  const tcp = config.listen.filter((a) => !isUnix(a));
+  const tls = config.tlsCert !== '' || config.tlsKey !== '';
+  if (tls && (config.tlsCert === '' || config.tlsKey === '')) {
+    throw new ConfigError(`${config.tlsCert ? '--tls-cert' : '--tls-key'} needs ${config.tlsCert ? '--tls-key' : '--tls-cert'} too: TLS takes a certificate and its private key`);
   }
-  if (!config.insecure) {
+  if (config.tlsClientCa && !tls) throw new ConfigError('--tls-client-ca needs --tls-cert and --tls-key: mutual TLS is TLS with client certificates');
+  if (tls && tcp.length === 0) throw new ConfigError('--tls-cert: no TCP --listen address to serve TLS on (unix sockets are not encrypted); add e.g. --listen 0.0.0.0:7070');
+  if (tls && config.insecure) throw new ConfigError('--insecure asks for plaintext and --tls-cert for TLS: choose one');
+  if (tcp.length > 0 && !tls && !config.insecure) {
     throw new ConfigError(
-      `--listen ${config.listen}: a TCP address would serve trace data without TLS; add --insecure to accept that, or use a unix: socket`,
+      `--listen ${tcp[0]}: a TCP address would serve trace data without TLS; serve TLS with --tls-cert, --tls-key and --tls-client-ca, add --insecure to accept plaintext, or use a unix: socket`,
     );
   }
+  if (tls && !config.tlsClientCa) {
+    throw new ConfigError(
+      '--tls-cert without --tls-client-ca would let anyone who reaches the address in: require client certificates with --tls-client-ca FILE',
+    );
+  }
+  if (config.socketGroup && !config.listen.some(isUnix)) throw new ConfigError('--socket-group: no unix: --listen address to apply it to');
 }

@@ -14,7 +14,10 @@ import { SilentLogger } from '../../src/util/log';
 
 /** A running in-process service. */
 export interface InProcessService {
+  /** The first listen address (the unix socket unless overridden). */
   address: string;
+  /** Every bound address, in --listen order (TCP port 0 resolved). */
+  addresses: string[];
   traces: TraceManager;
   metrics: ServiceMetrics;
   close(): Promise<void>;
@@ -27,13 +30,14 @@ export async function startService(
   overrides: Partial<ServiceConfig> = {},
 ): Promise<InProcessService> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sctrace-test-'));
-  const config: ServiceConfig = { ...DEFAULTS, listen: `unix:${dir}/s.sock`, ...overrides };
+  const config: ServiceConfig = { ...DEFAULTS, listen: [`unix:${dir}/s.sock`], ...overrides };
   const container = buildContainer({ config, log: new SilentLogger(), syscalls, engines });
   const server = container.resolve<GrpcServer>(TOKENS.GrpcServer);
   const traces = container.resolve<TraceManager>(TOKENS.TraceManager);
-  const address = await server.listen(config.listen);
+  const addresses = await server.listen();
   return {
-    address,
+    address: addresses[0],
+    addresses,
     traces,
     metrics: container.resolve<ServiceMetrics>(TOKENS.Metrics),
     close: async () => {
