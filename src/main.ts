@@ -34,6 +34,13 @@ async function main(): Promise<number> {
   if (config.nice !== 0) log.info(`running at nice ${config.nice} (${applyNice(config.nice)} threads)`);
   const syscalls = SyscallCatalog.load({ log: (m) => log.child('syscalls').info(m) });
   const container = buildContainer({ config, log, syscalls });
+  try {
+    // Read --auth now, so a bad file stops the service with its own message.
+    container.resolve(TOKENS.Identities);
+  } catch (err) {
+    process.stderr.write(`sctraced: ${(err as Error).message}\n`);
+    return 2;
+  }
   const server = container.resolve<GrpcServer>(TOKENS.GrpcServer);
   const traces = container.resolve<TraceManager>(TOKENS.TraceManager);
   reportCapabilities(container.resolve<BackendSelector>(TOKENS.BackendSelector), log);

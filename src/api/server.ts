@@ -1,7 +1,7 @@
 /**
- * The gRPC servers: one grpc-js Server per listen address, so each knows how its clients arrive
- * (unix socket, plaintext TCP, TLS, mutual TLS). Each serves Tracer, grpc.health.v1.Health and
- * server reflection; all shut down together, gracefully with a deadline.
+ * The gRPC servers: one grpc-js Server per listen address, so each one's access gate knows how
+ * its clients arrive (unix socket, plaintext TCP, TLS, mutual TLS). Each serves Tracer,
+ * grpc.health.v1.Health and server reflection; all shut down together, gracefully with a deadline.
  */
 import fs from 'node:fs';
 import net from 'node:net';
@@ -15,6 +15,7 @@ import { TOKENS } from '../di/tokens';
 import { listenerPlan, type Listener, type ServiceConfig } from '../config/config';
 import { serverTlsCredentials } from '../auth/tls';
 import { directoryBarrier, resolveGroup, secureSocket, socketDirMode } from '../auth/socket-access';
+import type { Gate } from '../auth/gate';
 import { tracerPackageDefinition } from './proto';
 import type { TracerService } from './tracer-service';
 
@@ -38,6 +39,7 @@ export class GrpcServer {
   constructor(
     @inject(TOKENS.Config) private readonly config: ServiceConfig,
     @inject(TOKENS.TracerService) private readonly tracer: TracerService,
+    @inject(TOKENS.Gate) private readonly gate: Gate,
     @inject(TOKENS.Logger) private readonly log: Logger,
   ) {}
 
@@ -60,7 +62,8 @@ export class GrpcServer {
     const { address, transport } = listener;
     const socketPath = transport === 'unix' ? address.replace(/^unix:(\/\/)?/, '') : '';
     if (socketPath) await prepareUnixSocket(socketPath, gid, (m) => this.log.warn(m));
-    const server = new Server(SERVER_OPTIONS);
+    // The gate first: every call of this listener is authenticated and authorized before a handler runs.
+    const server = new Server({ ...SERVER_OPTIONS, interceptors: [this.gate.interceptor(listener)] });
     this.tracer.addToServer(server);
     this.health.addToServer(server);
     this.reflection.addToServer(server);

@@ -26,8 +26,11 @@ export class InvalidSpecError extends Error {
   }
 }
 
+/** A checked spec: a TraceRequest but for who asks for it. */
+export type CheckedSpec = Omit<TraceRequest, 'owner'>;
+
 /** Checks `spec` and resolves its names. `selfPid` is the service's own pid, never traced. */
-export function validateSpec(spec: TraceSpec__Output | null | undefined, syscalls: SyscallResolver, selfPid: number): TraceRequest {
+export function validateSpec(spec: TraceSpec__Output | null | undefined, syscalls: SyscallResolver, selfPid: number): CheckedSpec {
   if (!spec) throw new InvalidSpecError('spec is missing: StartTraceRequest.spec must be set (an empty TraceSpec traces everything)');
   const backend = spec.backend === '' ? 'auto' : spec.backend;
   if (!isBackendChoice(backend)) {

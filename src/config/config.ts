@@ -24,6 +24,8 @@ export interface ServiceConfig {
   tlsKey: string;
   /** Mutual TLS: TCP clients must present a certificate signed by this CA (PEM file); empty: not required. */
   tlsClientCa: string;
+  /** Identities file (--auth, JSON or YAML); empty: none. */
+  authFile: string;
   /** Group whose members may use the unix sockets (created 0660 root:GROUP); empty: root only (0600). */
   socketGroup: string;
   /** A trace with no subscriber for this long is stopped. */
@@ -86,6 +88,7 @@ export const DEFAULTS: ServiceConfig = {
   tlsCert: '',
   tlsKey: '',
   tlsClientCa: '',
+  authFile: '',
   socketGroup: '',
   idleTimeoutMs: 60_000,
   maxTraces: 32,
@@ -108,6 +111,8 @@ export const USAGE = `usage: sctraced [options]
   --tls-cert FILE        serve TLS on the TCP addresses with this certificate chain (PEM)
   --tls-key FILE         ... and this private key (PEM)
   --tls-client-ca FILE   mutual TLS: require client certificates signed by this CA (PEM)
+  --auth FILE            identities (JSON or YAML): names, roles, token hashes, certificate CNs,
+                         scopes; see the README's Security section
   --insecure             allow plaintext gRPC on a TCP address (anyone who reaches it can trace)
   --socket-group GROUP   create the unix sockets 0660 for GROUP (default: 0600, root only)
   --idle-timeout SEC     stop a trace with no subscriber after SEC seconds (default 60)
@@ -142,6 +147,7 @@ export function parseConfig(argv: string[]): ServiceConfig | 'help' {
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
       'tls-client-ca': { type: 'string' },
+      auth: { type: 'string' },
       'socket-group': { type: 'string' },
       'idle-timeout': { type: 'string' },
       'max-traces': { type: 'string' },
@@ -166,6 +172,7 @@ export function parseConfig(argv: string[]): ServiceConfig | 'help' {
   config.tlsCert = fileFlag('--tls-cert', values['tls-cert']);
   config.tlsKey = fileFlag('--tls-key', values['tls-key']);
   config.tlsClientCa = fileFlag('--tls-client-ca', values['tls-client-ca']);
+  config.authFile = fileFlag('--auth', values.auth);
   if (values['socket-group'] !== undefined) config.socketGroup = groupFlag(values['socket-group']);
   if (values['idle-timeout'] !== undefined) {
     config.idleTimeoutMs = intFlag('--idle-timeout', values['idle-timeout'], 1, 86_400) * 1000;
@@ -252,7 +259,8 @@ function groupFlag(text: string): string {
 /**
  * Refuses at start every combination that would expose trace data without meaning to: a TCP
  * address must be asked for twice (the address, then --insecure or TLS), TLS must come with a way
- * to tell clients apart (client certificates), and TLS flags that would do nothing are mistakes.
+ * to tell clients apart (client certificates or identities), and TLS flags that would do nothing
+ * are mistakes.
  */
 function checkTransport(config: ServiceConfig): void {
   for (const address of config.listen) {
@@ -275,9 +283,9 @@ function checkTransport(config: ServiceConfig): void {
       `--listen ${tcp[0]}: a TCP address would serve trace data without TLS; serve TLS with --tls-cert, --tls-key and --tls-client-ca, add --insecure to accept plaintext, or use a unix: socket`,
     );
   }
-  if (tls && !config.tlsClientCa) {
+  if (tls && !config.tlsClientCa && !config.authFile) {
     throw new ConfigError(
-      '--tls-cert without --tls-client-ca would let anyone who reaches the address in: require client certificates with --tls-client-ca FILE',
+      '--tls-cert with neither --tls-client-ca nor --auth would let anyone who reaches the address in: require client certificates (--tls-client-ca FILE) or tokens (--auth FILE)',
     );
   }
   if (config.socketGroup && !config.listen.some(isUnix)) throw new ConfigError('--socket-group: no unix: --listen address to apply it to');

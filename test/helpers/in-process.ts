@@ -10,7 +10,7 @@ import type { TraceManager } from '../../src/traces/manager';
 import type { CaptureEngine } from '../../src/backends/backend';
 import type { SyscallResolver } from '../../src/syscalls/types';
 import type { ServiceMetrics } from '../../src/metrics/metrics';
-import { SilentLogger } from '../../src/util/log';
+import { SilentLogger, type Logger } from '../../src/util/log';
 
 /** A running in-process service. */
 export interface InProcessService {
@@ -28,10 +28,11 @@ export async function startService(
   engines: CaptureEngine[],
   syscalls: SyscallResolver,
   overrides: Partial<ServiceConfig> = {},
+  log: Logger = new SilentLogger(),
 ): Promise<InProcessService> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sctrace-test-'));
   const config: ServiceConfig = { ...DEFAULTS, listen: [`unix:${dir}/s.sock`], ...overrides };
-  const container = buildContainer({ config, log: new SilentLogger(), syscalls, engines });
+  const container = buildContainer({ config, log, syscalls, engines });
   const server = container.resolve<GrpcServer>(TOKENS.GrpcServer);
   const traces = container.resolve<TraceManager>(TOKENS.TraceManager);
   const addresses = await server.listen();

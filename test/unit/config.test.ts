@@ -60,7 +60,9 @@ test('TLS combinations that would expose the service, or do nothing, are refused
   const mtls = parseConfig([...tcp, '--tls-cert', 'c.pem', '--tls-key', 'k.pem', '--tls-client-ca', 'ca.pem']);
   assert.notEqual(mtls, 'help');
   assert.deepEqual(listenerPlan(mtls as Exclude<typeof mtls, 'help'>), [{ address: '127.0.0.1:7070', transport: 'mtls' }]);
-  refuse(/would let anyone who reaches the address in/, ...tcp, '--tls-cert', 'c.pem', '--tls-key', 'k.pem');
+  refuse(/with neither --tls-client-ca nor --auth would let anyone who reaches the address in/, ...tcp, '--tls-cert', 'c.pem', '--tls-key', 'k.pem');
+  const tokens = parseConfig([...tcp, '--tls-cert', 'c.pem', '--tls-key', 'k.pem', '--auth', 'ids.yaml']);
+  assert.deepEqual(listenerPlan(tokens as Exclude<typeof tokens, 'help'>).map((l) => l.transport), ['tls']);
   refuse(/--tls-cert needs --tls-key too/, ...tcp, '--tls-cert', 'c.pem', '--tls-client-ca', 'ca.pem');
   refuse(/--tls-key needs --tls-cert too/, ...tcp, '--tls-key', 'k.pem', '--tls-client-ca', 'ca.pem');
   refuse(/--tls-client-ca needs --tls-cert and --tls-key/, ...tcp, '--insecure', '--tls-client-ca', 'ca.pem');
