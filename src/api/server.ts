@@ -63,7 +63,14 @@ export class GrpcServer {
     const socketPath = transport === 'unix' ? address.replace(/^unix:(\/\/)?/, '') : '';
     if (socketPath) await prepareUnixSocket(socketPath, gid, (m) => this.log.warn(m));
     // The gate first: every call of this listener is authenticated and authorized before a handler runs.
-    const server = new Server({ ...SERVER_OPTIONS, interceptors: [this.gate.interceptor(listener)] });
+    const server = new Server({
+      ...SERVER_OPTIONS,
+      interceptors: [this.gate.interceptor(listener)],
+      // Refused before it is decoded, as RESOURCE_EXHAUSTED "Received message larger than max (N vs LIMIT)".
+      'grpc.max_receive_message_length': this.config.maxRequestBytes,
+      // A backstop below the gate's own per-connection limit: HTTP/2 refuses streams past it.
+      'grpc.max_concurrent_streams': this.config.maxStreamsPerConnection + 100,
+    });
     this.tracer.addToServer(server);
     this.health.addToServer(server);
     this.reflection.addToServer(server);

@@ -3,6 +3,7 @@ import { status, type ServiceError, Metadata } from '@grpc/grpc-js';
 import { BackendError, BackendUnavailableError } from '../backends/errors';
 import { TooManyTracesError, TraceNotFoundError } from '../traces/errors';
 import { PermissionDeniedError, UnauthenticatedError } from '../auth/errors';
+import { LimitExceededError } from '../auth/limits';
 import { InvalidSpecError } from './spec';
 
 /** The status a client gets for `error`. */
@@ -15,6 +16,7 @@ export function toStatus(error: unknown): Partial<ServiceError> & { code: status
   else if (error instanceof TooManyTracesError) code = status.RESOURCE_EXHAUSTED;
   else if (error instanceof UnauthenticatedError) code = status.UNAUTHENTICATED;
   else if (error instanceof PermissionDeniedError) code = status.PERMISSION_DENIED;
+  else if (error instanceof LimitExceededError) code = status.RESOURCE_EXHAUSTED;
   else if (error instanceof BackendError) code = status.INTERNAL;
   return { code, details, metadata: new Metadata(), name: 'Error', message: details };
 }

@@ -23,6 +23,8 @@ import type { SyscallResolver } from '../syscalls/types';
 import type { AuditLog } from '../auth/audit';
 import { callerOf } from '../auth/gate';
 import type { TraceAccess } from '../auth/access';
+import { LimitExceededError, TraceQuota } from '../auth/limits';
+import type { ServiceConfig } from '../config/config';
 import { TOKENS } from '../di/tokens';
 import { tracerGrpc } from './proto';
 import { validateSpec } from './spec';
@@ -32,13 +34,18 @@ import { toStatus } from './status';
 /** Implements the Tracer RPCs. */
 @injectable()
 export class TracerService {
+  private readonly quota: TraceQuota;
+
   constructor(
+    @inject(TOKENS.Config) private readonly config: ServiceConfig,
     @inject(TOKENS.TraceManager) private readonly traces: TraceManager,
     @inject(TOKENS.BackendSelector) private readonly selector: BackendSelector,
     @inject(TOKENS.Syscalls) private readonly syscalls: SyscallResolver,
     @inject(TOKENS.TraceAccess) private readonly access: TraceAccess,
     @inject(TOKENS.AuditLog) private readonly audit: AuditLog,
-  ) {}
+  ) {
+    this.quota = new TraceQuota(config.maxTracesPerIdentity);
+  }
 
   /** Registers the service's handlers on `server`. */
   addToServer(server: Server): void {
@@ -60,8 +67,15 @@ export class TracerService {
     let caller;
     try {
       caller = callerOf(call);
-      const checked = validateSpec(this.access.admit(caller, spec), this.syscalls, process.pid);
-      const trace = await this.traces.start({ ...checked, owner: caller.identity.name });
+      const owner = caller.identity.name;
+      const checked = validateSpec(this.access.admit(caller, spec), this.syscalls, process.pid, this.config);
+      const release = this.quota.reserve(owner, this.traces.list().filter((t) => t.owner === owner).length);
+      let trace;
+      try {
+        trace = await this.traces.start({ ...checked, owner });
+      } finally {
+        release();
+      }
       const scoped = caller.identity.scope ? { effectiveSpec: trace.spec } : {};
       this.audit.record({ call: 'StartTrace', caller, result: 'OK', traceId: trace.id, spec, ...scoped });
       callback(null, { trace_id: trace.id, backend: trace.backend, effective_spec: trace.spec });
@@ -79,6 +93,9 @@ export class TracerService {
       caller = callerOf(call);
       trace = this.traces.get(call.request.trace_id);
       this.access.checkStream(caller, trace);
+      if (trace.subscriberCount >= this.config.maxSubscribers) {
+        throw new LimitExceededError(`trace ${trace.id} already has ${trace.subscriberCount} subscribers, the most one trace may (sctraced --max-subscribers)`);
+      }
     } catch (err) {
       const failure = toStatus(err);
       this.audit.record({ call: 'StreamEvents', caller, peer: call.getPeer(), result: status[failure.code], detail: failure.details, traceId: call.request.trace_id });

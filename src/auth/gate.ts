@@ -3,8 +3,10 @@
  * listener so it knows the transport). On the call's metadata it authenticates: no or unknown
  * credentials end the call with UNAUTHENTICATED and nothing else, before the request is even
  * decoded. On the first request message it authorizes the method for the identity's role
- * (PERMISSION_DENIED naming role and call) and logs every refusal with the request's spec.
- * Admitted calls carry their Caller, which the services read with callerOf().
+ * (PERMISSION_DENIED naming role and call), takes the call from the identity's rate limit and
+ * counts a stream against its connection's limit (RESOURCE_EXHAUSTED naming the limit), and logs
+ * every refusal with the request's spec. Admitted calls carry their Caller, which the services
+ * read with callerOf().
  */
 import {
   Metadata,
@@ -16,6 +18,7 @@ import {
   type ServerInterceptor,
 } from '@grpc/grpc-js';
 import type { Listener } from '../config/config';
+import { connectionOf, type RateLimiter, type StreamCounter } from './limits';
 import type { AuditLog } from './audit';
 import type { Authenticator } from './authenticate';
 import { UnauthenticatedError } from './errors';
@@ -50,16 +53,20 @@ export class Gate {
   constructor(
     private readonly authenticator: Authenticator,
     private readonly audit: AuditLog,
+    private readonly rate: RateLimiter,
+    private readonly streams: StreamCounter,
   ) {}
 
   /** The interceptor for calls arriving through `listener`. */
   interceptor(listener: Listener): ServerInterceptor {
     const socketPeer = listener.transport === 'unix' ? listener.address : undefined;
-    return (method, call) => (isOpenMethod(method.path) ? new ServerInterceptingCall(call) : this.guard(method.path, call, listener, socketPeer));
+    return (method, call) =>
+      isOpenMethod(method.path) ? new ServerInterceptingCall(call) : this.guard(method.path, method.responseStream, call, listener, socketPeer);
   }
 
-  private guard(path: string, call: ServerInterceptingCallInterface, listener: Listener, socketPeer: string | undefined): ServerInterceptingCall {
+  private guard(path: string, streaming: boolean, call: ServerInterceptingCallInterface, listener: Listener, socketPeer: string | undefined): ServerInterceptingCall {
     const name = methodName(path);
+    let release = () => {};
     const peer = socketPeer ?? call.getPeer();
     let caller: Caller | undefined;
     let refused = false;
@@ -85,13 +92,27 @@ export class Gate {
           first = false;
           const action = actionOf(path);
           if (!allows(caller!.identity.role, action)) return refuse(status.PERMISSION_DENIED, roleDenial(caller!, name, action), message);
+          try {
+            this.rate.take(caller!.identity.name);
+            if (streaming) release = this.streams.admit(connectionOf(call) ?? peer);
+          } catch (err) {
+            return refuse(status.RESOURCE_EXHAUSTED, (err as Error).message, message);
+          }
         }
         next(message);
       })
       .withOnReceiveHalfClose((next) => {
         if (!refused) next();
       })
+      .withOnCancel(() => release())
       .build();
-    return new ServerInterceptingCall(call, new ResponderBuilder().withStart((next) => next(incoming)).build());
+    const responder = new ResponderBuilder()
+      .withStart((next) => next(incoming))
+      .withSendStatus((sent, next) => {
+        release();
+        next(sent);
+      })
+      .build();
+    return new ServerInterceptingCall(call, responder);
   }
 }

@@ -32,6 +32,22 @@ export interface ServiceConfig {
   idleTimeoutMs: number;
   /** Most traces running at once. */
   maxTraces: number;
+  /** Most traces one identity may run at once. */
+  maxTracesPerIdentity: number;
+  /** Most StreamEvents subscribers of one trace. */
+  maxSubscribers: number;
+  /** Most streams (StreamEvents, reflection) open on one connection. */
+  maxStreamsPerConnection: number;
+  /** Requests per second one identity may make (a bucket of that many, refilled continuously). */
+  rateLimit: number;
+  /** Largest request message, bytes (grpc-js refuses larger ones before decoding them). */
+  maxRequestBytes: number;
+  /** Largest TraceSpec.string_max_bytes a client may ask for (at most 4096, the kernel side's cap). */
+  maxStringBytes: number;
+  /** Largest TraceSpec.buffer_bytes a client may ask for (at most 4096). */
+  maxBufferBytes: number;
+  /** Bytes a subscriber may have queued (with subscriberQueueEvents, whichever fills first). */
+  subscriberQueueBytes: number;
   /** Events a subscriber may have queued before newer ones are dropped and announced. */
   subscriberQueueEvents: number;
   /** Most events in one StreamEventsResponse. */
@@ -92,6 +108,14 @@ export const DEFAULTS: ServiceConfig = {
   socketGroup: '',
   idleTimeoutMs: 60_000,
   maxTraces: 32,
+  maxTracesPerIdentity: 16,
+  maxSubscribers: 16,
+  maxStreamsPerConnection: 32,
+  rateLimit: 100,
+  maxRequestBytes: 64 << 10,
+  maxStringBytes: 4096,
+  maxBufferBytes: 4096,
+  subscriberQueueBytes: 64 << 20,
   subscriberQueueEvents: 65_536,
   batchEvents: 1024,
   ringBytes: 16 << 20,
@@ -118,6 +142,15 @@ export const USAGE = `usage: sctraced [options]
   --idle-timeout SEC     stop a trace with no subscriber after SEC seconds (default 60)
   --max-traces N         most concurrent traces (default 32)
   --queue-events N       per-subscriber queue, events (default 65536)
+  --queue-mb N           per-subscriber queue, MiB of encoded events (default 64)
+Limits (a request beyond one is answered RESOURCE_EXHAUSTED naming it):
+  --max-traces-per-identity N   traces one identity may run at once (default 16)
+  --max-subscribers N    StreamEvents subscribers of one trace (default 16)
+  --max-streams-per-connection N  open streams on one connection (default 32)
+  --rate-limit N         requests per second per identity (default 100)
+  --max-request-bytes N  largest request message (default 65536)
+  --max-string-bytes N   largest string_max_bytes a trace may ask for (default and most 4096)
+  --max-buffer-bytes N   largest buffer_bytes a trace may ask for (default and most 4096)
   --batch-events N       most events per streamed message (default 1024)
   --ring-mb N            eBPF ring buffer per trace, MiB, power of two (default 16)
   --poll-ms N            ring drain interval, ms (default 5)
@@ -151,6 +184,14 @@ export function parseConfig(argv: string[]): ServiceConfig | 'help' {
       'socket-group': { type: 'string' },
       'idle-timeout': { type: 'string' },
       'max-traces': { type: 'string' },
+      'max-traces-per-identity': { type: 'string' },
+      'max-subscribers': { type: 'string' },
+      'max-streams-per-connection': { type: 'string' },
+      'rate-limit': { type: 'string' },
+      'max-request-bytes': { type: 'string' },
+      'max-string-bytes': { type: 'string' },
+      'max-buffer-bytes': { type: 'string' },
+      'queue-mb': { type: 'string' },
       'queue-events': { type: 'string' },
       'batch-events': { type: 'string' },
       'ring-mb': { type: 'string' },
@@ -181,6 +222,17 @@ export function parseConfig(argv: string[]): ServiceConfig | 'help' {
   if (values['queue-events'] !== undefined) {
     config.subscriberQueueEvents = intFlag('--queue-events', values['queue-events'], 64, 4_194_304);
   }
+  const limit = (flag: keyof typeof values, min: number, max: number): number | undefined =>
+    values[flag] === undefined ? undefined : intFlag(`--${flag}`, values[flag] as string, min, max);
+  config.maxTracesPerIdentity = limit('max-traces-per-identity', 1, 1024) ?? config.maxTracesPerIdentity;
+  config.maxSubscribers = limit('max-subscribers', 1, 1024) ?? config.maxSubscribers;
+  config.maxStreamsPerConnection = limit('max-streams-per-connection', 1, 1024) ?? config.maxStreamsPerConnection;
+  config.rateLimit = limit('rate-limit', 1, 1_000_000) ?? config.rateLimit;
+  config.maxRequestBytes = limit('max-request-bytes', 1024, 16 << 20) ?? config.maxRequestBytes;
+  config.maxStringBytes = limit('max-string-bytes', 1, 4096) ?? config.maxStringBytes;
+  config.maxBufferBytes = limit('max-buffer-bytes', 0, 4096) ?? config.maxBufferBytes;
+  const queueMb = limit('queue-mb', 1, 4096);
+  if (queueMb !== undefined) config.subscriberQueueBytes = queueMb << 20;
   if (values['batch-events'] !== undefined) config.batchEvents = intFlag('--batch-events', values['batch-events'], 1, 65_536);
   if (values['ring-mb'] !== undefined) {
     const mb = intFlag('--ring-mb', values['ring-mb'], 1, 1024);

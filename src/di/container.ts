@@ -19,6 +19,7 @@ import { AuditLog } from '../auth/audit';
 import { Authenticator } from '../auth/authenticate';
 import { TraceAccess } from '../auth/access';
 import { Gate } from '../auth/gate';
+import { RateLimiter, StreamCounter } from '../auth/limits';
 import { loadIdentities } from '../auth/identities-file';
 import type { Identity } from '../auth/identity';
 import type { Logger } from '../util/log';
@@ -72,7 +73,12 @@ export function buildContainer(inputs: ContainerInputs): DependencyContainer {
           {
             maxTraces: config.maxTraces,
             idleTimeoutMs: config.idleTimeoutMs,
-            limits: { queueEvents: config.subscriberQueueEvents, batchEvents: config.batchEvents, batchBytes: 1 << 20 },
+            limits: {
+              queueEvents: config.subscriberQueueEvents,
+              queueBytes: config.subscriberQueueBytes,
+              batchEvents: config.batchEvents,
+              batchBytes: 1 << 20,
+            },
           },
           d.resolve<Logger>(TOKENS.Logger).child('traces'),
         ),
@@ -104,7 +110,13 @@ export function buildContainer(inputs: ContainerInputs): DependencyContainer {
   c.register(TOKENS.TraceAccess, { useValue: new TraceAccess() });
   c.register(TOKENS.Gate, {
     useFactory: instanceCachingFactory(
-      (d) => new Gate(new Authenticator(d.resolve<Identity[] | null>(TOKENS.Identities)), d.resolve<AuditLog>(TOKENS.AuditLog)),
+      (d) =>
+        new Gate(
+          new Authenticator(d.resolve<Identity[] | null>(TOKENS.Identities)),
+          d.resolve<AuditLog>(TOKENS.AuditLog),
+          new RateLimiter(config.rateLimit),
+          new StreamCounter(config.maxStreamsPerConnection),
+        ),
     ),
   });
   c.registerSingleton(TOKENS.TracerService, TracerService);

@@ -77,3 +77,20 @@ test('--socket-group needs a unix socket and a group-like name', () => {
   refuse(/--socket-group "a b": not a group name or number/, '--listen', 'unix:/tmp/x.sock', '--socket-group', 'a b');
   refuse(/--socket-group: no unix: --listen address/, '--listen', '127.0.0.1:1', '--insecure', '--socket-group', 'sctrace');
 });
+
+test('the limits: sane defaults, each flag range-checked', () => {
+  const config = parse();
+  assert.deepEqual(
+    [config.maxTracesPerIdentity, config.maxSubscribers, config.maxStreamsPerConnection, config.rateLimit, config.maxRequestBytes, config.maxStringBytes, config.maxBufferBytes, config.subscriberQueueBytes],
+    [16, 16, 32, 100, 65536, 4096, 4096, 64 << 20],
+  );
+  const set = parse('--max-traces-per-identity', '3', '--max-subscribers', '4', '--max-streams-per-connection', '5', '--rate-limit', '6',
+    '--max-request-bytes', '2048', '--max-string-bytes', '512', '--max-buffer-bytes', '0', '--queue-mb', '8');
+  assert.deepEqual(
+    [set.maxTracesPerIdentity, set.maxSubscribers, set.maxStreamsPerConnection, set.rateLimit, set.maxRequestBytes, set.maxStringBytes, set.maxBufferBytes, set.subscriberQueueBytes],
+    [3, 4, 5, 6, 2048, 512, 0, 8 << 20],
+  );
+  assert.throws(() => parse('--max-string-bytes', '8192'), /--max-string-bytes 8192: out of range 1\.\.4096/);
+  assert.throws(() => parse('--rate-limit', '0'), /--rate-limit 0: out of range/);
+  assert.throws(() => parse('--max-request-bytes', '10'), /--max-request-bytes 10: out of range 1024\.\./);
+});
