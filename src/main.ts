@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
  * sctraced: the sctrace service. Parses flags, loads the syscall catalog from the running
- * kernel, wires the container, serves gRPC, and on SIGINT/SIGTERM stops every trace (detaching
- * every BPF program) before it exits.
+ * kernel, wires the container, serves gRPC, and on SIGINT/SIGTERM stops taking calls, stops every
+ * trace (detaching every BPF program), lets subscribers take what is queued (--shutdown-grace)
+ * and exits.
  */
 import 'reflect-metadata';
 import { ConfigError, USAGE, parseConfig, type ServiceConfig } from './config/config';
@@ -53,9 +54,11 @@ async function main(): Promise<number> {
   health?.serving(true);
   await untilSignal(log);
   health?.serving(false);
-  log.info('shutting down: stopping every trace');
+  log.info(`shutting down: no new calls; stopping every trace; subscribers get ${config.shutdownGraceMs / 1000} s to take what is queued`);
+  // The servers stop taking calls first; the grace covers stopping the traces and the streams' last events.
+  const drained = server.shutdown(config.shutdownGraceMs);
   await traces.dispose();
-  await server.shutdown();
+  await drained;
   await Promise.all([metrics?.close(), health?.close()]);
   log.info('stopped');
   return 0;

@@ -51,7 +51,7 @@ export class GrpcServer {
     return bound;
   }
 
-  /** Stops accepting calls, lets running ones finish for up to `graceMs`, then cancels them. */
+  /** Stops accepting calls at once, lets running ones finish for up to `graceMs`, then cancels them. */
   async shutdown(graceMs = 2000): Promise<void> {
     this.health.setStatus('', 'NOT_SERVING');
     this.health.setStatus(TRACER_SERVICE_NAME, 'NOT_SERVING');

@@ -30,6 +30,11 @@ export interface ServiceConfig {
   socketGroup: string;
   /** A trace with no subscriber for this long is stopped. */
   idleTimeoutMs: number;
+  /**
+   * At SIGTERM/SIGINT, how long subscribers get to take what their traces still hold (stopping
+   * a trace first drains its ring at the subscribers' pace, up to 3 s) before they are cut off.
+   */
+  shutdownGraceMs: number;
   /** Most traces running at once. */
   maxTraces: number;
   /** Most traces one identity may run at once. */
@@ -107,6 +112,7 @@ export const DEFAULTS: ServiceConfig = {
   authFile: '',
   socketGroup: '',
   idleTimeoutMs: 60_000,
+  shutdownGraceMs: 10_000,
   maxTraces: 32,
   maxTracesPerIdentity: 16,
   maxSubscribers: 16,
@@ -140,6 +146,8 @@ export const USAGE = `usage: sctraced [options]
   --insecure             allow plaintext gRPC on a TCP address (anyone who reaches it can trace)
   --socket-group GROUP   create the unix sockets 0660 for GROUP (default: 0600, root only)
   --idle-timeout SEC     stop a trace with no subscriber after SEC seconds (default 60)
+  --shutdown-grace SEC   at SIGTERM, give subscribers SEC seconds to take their queued events
+                         before their streams are cut (default 10)
   --max-traces N         most concurrent traces (default 32)
   --queue-events N       per-subscriber queue, events (default 65536)
   --queue-mb N           per-subscriber queue, MiB of encoded events (default 64)
@@ -183,6 +191,7 @@ export function parseConfig(argv: string[]): ServiceConfig | 'help' {
       auth: { type: 'string' },
       'socket-group': { type: 'string' },
       'idle-timeout': { type: 'string' },
+      'shutdown-grace': { type: 'string' },
       'max-traces': { type: 'string' },
       'max-traces-per-identity': { type: 'string' },
       'max-subscribers': { type: 'string' },
@@ -217,6 +226,9 @@ export function parseConfig(argv: string[]): ServiceConfig | 'help' {
   if (values['socket-group'] !== undefined) config.socketGroup = groupFlag(values['socket-group']);
   if (values['idle-timeout'] !== undefined) {
     config.idleTimeoutMs = intFlag('--idle-timeout', values['idle-timeout'], 1, 86_400) * 1000;
+  }
+  if (values['shutdown-grace'] !== undefined) {
+    config.shutdownGraceMs = intFlag('--shutdown-grace', values['shutdown-grace'], 1, 3600) * 1000;
   }
   if (values['max-traces'] !== undefined) config.maxTraces = intFlag('--max-traces', values['max-traces'], 1, 1024);
   if (values['queue-events'] !== undefined) {

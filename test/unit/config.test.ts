@@ -94,3 +94,9 @@ test('the limits: sane defaults, each flag range-checked', () => {
   assert.throws(() => parse('--rate-limit', '0'), /--rate-limit 0: out of range/);
   assert.throws(() => parse('--max-request-bytes', '10'), /--max-request-bytes 10: out of range 1024\.\./);
 });
+
+test('--shutdown-grace: seconds subscribers get at SIGTERM (default 10)', () => {
+  assert.equal(parse().shutdownGraceMs, 10_000);
+  assert.equal(parse('--shutdown-grace', '30').shutdownGraceMs, 30_000);
+  assert.throws(() => parse('--shutdown-grace', '0'), /--shutdown-grace 0: out of range 1\.\.3600/);
+});
