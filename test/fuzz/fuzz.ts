@@ -30,7 +30,8 @@ import type { MethodDefinition } from '@grpc/proto-loader';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 import { tracerPackageDefinition } from '../../src/api/proto';
 import { makePki, type TestPki } from '../helpers/certs';
-import { bpfObjects, spawnService, type ServiceProcess } from '../helpers/service-process';
+import { statusKb } from '../../bench/lib/proc';
+import { bpfLeftSince, bpfObjects, spawnService, type ServiceProcess } from '../helpers/service-process';
 
 /** How much the service's RSS may grow over a fuzz run (warm service, traces stopped). */
 export const RSS_GROWTH_LIMIT_MB = 64;
@@ -532,10 +533,7 @@ async function sendTls(target: Target, plan: TlsPlan, hello: Buffer): Promise<st
 
 // --- the run ------------------------------------------------------------------------------
 
-function rssMb(pid: number): number {
-  const m = /^VmRSS:\s*(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
-}
+const rssMb = (pid: number) => statusKb(pid, 'VmRSS') / 1024;
 
 /** grpc.health.v1.Health/Check through `transport`: true when it answers SERVING. */
 function healthy(target: Target, transport: Transport, timeoutMs = 5000): Promise<boolean> {
@@ -656,14 +654,9 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     report.healthyAfter = (await healthy(target, 'tls')) && (await healthy(target, 'unix'));
     report.rssAfterMb = rssMb(service.pid);
     report.rssPeakMb = Math.max(report.rssPeakMb, report.rssAfterMb);
-    const added = (ids: Set<number>, old: Set<number>) => [...ids].filter((id) => !old.has(id));
-    let now = bpfObjects();
-    for (let i = 0; i < 100 && (added(now.progs, before.progs).length > 0 || added(now.links, before.links).length > 0); i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      now = bpfObjects();
-    }
-    report.leftPrograms = added(now.progs, before.progs);
-    report.leftLinks = added(now.links, before.links);
+    const left = await bpfLeftSince(before);
+    report.leftPrograms = left.progs;
+    report.leftLinks = left.links;
   } finally {
     target.close();
     report.exitCode = await service.stop();

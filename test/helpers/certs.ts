@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { commandUnavailableReason } from './privileges';
 
 /** A certificate and its key, as files and as contents. */
 export interface KeyPair {
@@ -32,12 +33,7 @@ export interface TestPki {
 
 /** Why certificates cannot be made here, or null. */
 export function opensslUnavailableReason(): string | null {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return null;
-  } catch {
-    return 'needs openssl to make test certificates (apt-get install openssl; scripts/setup.sh installs it)';
-  }
+  return commandUnavailableReason(['openssl', 'version'], 'to make test certificates');
 }
 
 function openssl(args: string[], cwd: string): void {

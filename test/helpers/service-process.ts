@@ -110,6 +110,26 @@ function processState(pid: number): string {
   }
 }
 
+/** Programs and links loaded since `before` (a bpfObjects() result) that are still there. */
+export function bpfAddedSince(before: { progs: Set<number>; links: Set<number> }): { progs: number[]; links: number[] } {
+  const now = bpfObjects();
+  return { progs: [...now.progs].filter((id) => !before.progs.has(id)), links: [...now.links].filter((id) => !before.links.has(id)) };
+}
+
+/**
+ * What is still loaded of what was added since `before`, once the kernel had up to `timeoutMs`
+ * to free it (programs go after an RCU grace period once their last reference is gone).
+ */
+export async function bpfLeftSince(before: { progs: Set<number>; links: Set<number> }, timeoutMs = 5000): Promise<{ progs: number[]; links: number[] }> {
+  const deadline = Date.now() + timeoutMs;
+  let left = bpfAddedSince(before);
+  while (left.progs.length + left.links.length > 0 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+    left = bpfAddedSince(before);
+  }
+  return left;
+}
+
 /** Ids of loaded BPF programs and links (bpftool), to check that a trace leaves nothing behind. */
 export function bpfObjects(): { progs: Set<number>; links: Set<number> } {
   const { execFileSync } = require('node:child_process') as typeof import('node:child_process');

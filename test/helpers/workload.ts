@@ -7,18 +7,14 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { commandUnavailableReason } from './privileges';
 import { ROOT } from './service-process';
 
 let built: string | undefined;
 
 /** Why the generator cannot be built here, or null. */
 export function gccUnavailableReason(): string | null {
-  try {
-    execFileSync('gcc', ['--version'], { stdio: 'ignore' });
-    return null;
-  } catch {
-    return 'needs gcc to build the load generator (apt-get install gcc; scripts/setup.sh installs it)';
-  }
+  return commandUnavailableReason(['gcc', '--version'], 'to build the load generator');
 }
 
 /** Path of the compiled generator (built once per process). */

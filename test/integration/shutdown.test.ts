@@ -14,25 +14,10 @@ import { defaultObjectPath } from '../../src/backends/ebpf/engine';
 import type { Event__Output } from '../../src/api/generated/sctrace/v1/Event';
 import { api, collect, connect, settle } from '../helpers/client';
 import { ebpfUnavailableReason, skipUnlessPossible } from '../helpers/privileges';
-import { bpfObjects, spawnService, spawnStopped } from '../helpers/service-process';
+import { bpfAddedSince, bpfLeftSince, bpfObjects, spawnService, spawnStopped } from '../helpers/service-process';
 import { gccUnavailableReason, getppidGenerator } from '../helpers/workload';
 
 const reason = ebpfUnavailableReason(defaultObjectPath()) ?? gccUnavailableReason();
-
-/** Programs and links loaded since `before` that are still there, waiting out the kernel's deferred frees. */
-async function leftSince(before: ReturnType<typeof bpfObjects>, added: { progs: number[]; links: number[] }): Promise<{ progs: number[]; links: number[] }> {
-  let now = bpfObjects();
-  for (let i = 0; i < 100 && (added.progs.some((id) => now.progs.has(id)) || added.links.some((id) => now.links.has(id))); i++) {
-    await settle(50);
-    now = bpfObjects();
-  }
-  return { progs: added.progs.filter((id) => now.progs.has(id)), links: added.links.filter((id) => now.links.has(id)) };
-}
-
-function addedSince(before: ReturnType<typeof bpfObjects>): { progs: number[]; links: number[] } {
-  const now = bpfObjects();
-  return { progs: [...now.progs].filter((id) => !before.progs.has(id)), links: [...now.links].filter((id) => !before.links.has(id)) };
-}
 
 /** Sequence numbers never go back, and every gap is covered by an EventsLost notice. */
 function checkSequences(events: Event__Output[]): void {
@@ -64,7 +49,7 @@ test('SIGTERM: subscribers get what was queued and an OK end, every program is d
     await settle(200);
     load.resume();
     await subs[0].until((ev) => ev.length > 20_000, 20_000);
-    const attached = addedSince(before);
+    const attached = bpfAddedSince(before);
     assert.ok(attached.progs.length >= 4 && attached.links.length >= 4, `two traces attached programs (${attached.progs.length}) and links (${attached.links.length})`);
     process.kill(service.pid, 'SIGTERM');
     for (const s of subs) assert.equal(await s.done, null, 'the stream ends with OK, not a reset');
@@ -74,7 +59,7 @@ test('SIGTERM: subscribers get what was queued and an OK end, every program is d
       assert.ok(s.events.length > 20_000, `${s.events.length} events`);
       checkSequences(s.events);
     }
-    assert.deepEqual(await leftSince(before, attached), { progs: [], links: [] }, 'programs or links left after SIGTERM');
+    assert.deepEqual(await bpfLeftSince(before), { progs: [], links: [] }, 'programs or links left after SIGTERM');
   } finally {
     load.kill();
     client.close();
@@ -96,11 +81,11 @@ test('SIGKILL: the kernel releases every program and link; the next start takes 
     await rpc.start({ pids: [1], syscalls: ['getppid', 'openat'] });
     const sub = collect(client, wide.trace_id);
     await sub.until((ev) => ev.length > 0, 10_000);
-    const attached = addedSince(before);
+    const attached = bpfAddedSince(before);
     assert.ok(attached.progs.length >= 4 && attached.links.length >= 2, `programs ${attached.progs.length}, links ${attached.links.length}`);
     process.kill(service.pid, 'SIGKILL');
     assert.deepEqual(await service.exited, { code: null, signal: 'SIGKILL' });
-    assert.deepEqual(await leftSince(before, attached), { progs: [], links: [] }, 'programs or links left after SIGKILL');
+    assert.deepEqual(await bpfLeftSince(before), { progs: [], links: [] }, 'programs or links left after SIGKILL');
     assert.ok(fs.existsSync(socket), 'SIGKILL left the socket file behind');
     const next = await spawnService(['--idle-timeout', '30'], { socket });
     const again = connect(next.address);

@@ -26,7 +26,8 @@ import type { TraceCounters__Output } from '../../src/api/generated/sctrace/v1/T
 import { forEachEvent, type WireEvent } from '../../bench/lib/wire';
 import { api, connect } from '../helpers/client';
 import { makePki } from '../helpers/certs';
-import { bpfObjects, spawnService, spawnStopped } from '../helpers/service-process';
+import { sleep, statusKb } from '../../bench/lib/proc';
+import { bpfLeftSince, bpfObjects, spawnService, spawnStopped } from '../helpers/service-process';
 import { getppidGenerator, parseGeneratorReport } from '../helpers/workload';
 
 /** x86_64 __NR_getppid. */
@@ -137,12 +138,7 @@ interface OpenStream {
   ended: Promise<string>;
 }
 
-function rssMb(pid: number): number {
-  const m = /^VmRSS:\s*(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const rssMb = (pid: number) => statusKb(pid, 'VmRSS') / 1024;
 
 /** Runs the soak against a fresh sctraced and reports what every subscriber saw. */
 export async function runSoak(options: SoakOptions): Promise<SoakReport> {
@@ -277,14 +273,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const third = Math.max(1, Math.floor(report.rssSamplesMb.length / 3));
     report.rssPeakMb = Math.max(...report.rssSamplesMb, 0);
     report.rssGrowthMb = Math.max(...report.rssSamplesMb.slice(-third), 0) - Math.max(...report.rssSamplesMb.slice(third, 2 * third), 0);
-    const added = (now: Set<number>, old: Set<number>) => [...now].filter((id) => !old.has(id));
-    let now = bpfObjects();
-    for (let i = 0; i < 100 && (added(now.progs, before.progs).length > 0 || added(now.links, before.links).length > 0); i++) {
-      await sleep(50);
-      now = bpfObjects();
-    }
-    report.leftPrograms = added(now.progs, before.progs);
-    report.leftLinks = added(now.links, before.links);
+    const left = await bpfLeftSince(before);
+    report.leftPrograms = left.progs;
+    report.leftLinks = left.links;
     report.exitCode = await service.stop();
     pki.remove();
   }
