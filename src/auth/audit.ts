@@ -2,10 +2,11 @@
  * The audit log: one line per StartTrace, StopTrace and StreamEvents subscription, and per call
  * the service refused (authentication, role, scope, limits), naming the identity and the spec.
  * Each line is `audit {json}` under the `audit` component of the service log, so it can be
- * grepped and parsed; JSON escaping keeps a hostile CN or spec on one line.
+ * grepped and parsed; JSON escaping keeps a hostile CN or spec on one line. The identity and the
+ * trace id are also the record's structured fields, as on every trace-related line.
  */
 import type { TraceSpec } from '../api/generated/sctrace/v1/TraceSpec';
-import type { Logger } from '../util/log';
+import type { LogFields, Logger } from '../util/log';
 import type { Caller } from './identity';
 
 /** One audited call. */
@@ -50,8 +51,9 @@ export class AuditLog {
     if (entry.spec !== undefined) line.spec = entry.spec === null ? null : compact(entry.spec);
     if (entry.effectiveSpec) line.effective_spec = compact(entry.effectiveSpec);
     const text = `audit ${JSON.stringify(line)}`;
-    if (entry.result === 'OK') this.log.info(text);
-    else this.log.warn(text);
+    const fields: LogFields = { identity: entry.caller?.identity.name, trace_id: entry.traceId };
+    if (entry.result === 'OK') this.log.info(text, fields);
+    else this.log.warn(text, fields);
   }
 }
 

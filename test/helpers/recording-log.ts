@@ -1,11 +1,12 @@
 /** A Logger that keeps every line, so tests can check what the service logged (the audit log). */
-import type { Logger } from '../../src/util/log';
+import type { LogFields, Logger } from '../../src/util/log';
 
 /** One logged line. */
 export interface LoggedLine {
   level: 'debug' | 'info' | 'warn' | 'error';
   component: string;
   message: string;
+  fields?: LogFields;
 }
 
 export class RecordingLogger implements Logger {
@@ -14,17 +15,17 @@ export class RecordingLogger implements Logger {
     private readonly component = 'sctraced',
   ) {}
 
-  debug(message: string): void {
-    this.lines.push({ level: 'debug', component: this.component, message });
+  debug(message: string, fields?: LogFields): void {
+    this.lines.push({ level: 'debug', component: this.component, message, fields });
   }
-  info(message: string): void {
-    this.lines.push({ level: 'info', component: this.component, message });
+  info(message: string, fields?: LogFields): void {
+    this.lines.push({ level: 'info', component: this.component, message, fields });
   }
-  warn(message: string): void {
-    this.lines.push({ level: 'warn', component: this.component, message });
+  warn(message: string, fields?: LogFields): void {
+    this.lines.push({ level: 'warn', component: this.component, message, fields });
   }
-  error(message: string): void {
-    this.lines.push({ level: 'error', component: this.component, message });
+  error(message: string, fields?: LogFields): void {
+    this.lines.push({ level: 'error', component: this.component, message, fields });
   }
   child(component: string): Logger {
     return new RecordingLogger(this.lines, component);

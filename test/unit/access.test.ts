@@ -188,6 +188,8 @@ test('an operator starts traces and stops its own; an admin stops anyone\'s', as
     assert.deepEqual(started && [started.identity, started.role, started.credential, started.result], ['ops', 'operator', 'token', 'OK']);
     assert.deepEqual(started?.spec, { pids: [20] }, 'the spec as sent, without its empty fields');
     assert.match(String(started?.peer), /^127\.0\.0\.1:\d+$/);
+    const record = log.lines.find((l) => l.component === 'audit' && l.message.includes(`"trace_id":"${mine.trace_id}"`) && l.message.includes('"call":"StartTrace"'));
+    assert.deepEqual(record?.fields, { identity: 'ops', trace_id: mine.trace_id }, 'identity and trace id are structured fields too');
   } finally {
     for (const c of [admin, ops, ops2]) c.client.close();
   }
