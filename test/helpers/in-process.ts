@@ -35,7 +35,10 @@ export async function startService(
   const container = buildContainer({ config, log, syscalls, engines });
   const server = container.resolve<GrpcServer>(TOKENS.GrpcServer);
   const traces = container.resolve<TraceManager>(TOKENS.TraceManager);
-  const addresses = await server.listen();
+  const addresses = await server.listen().catch((err: unknown) => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw err;
+  });
   return {
     address: addresses[0],
     addresses,

@@ -21,6 +21,7 @@ export function gccUnavailableReason(): string | null {
 export function getppidGenerator(): string {
   if (built) return built;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sctrace-load-'));
+  process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
   const out = path.join(dir, 'getppid');
   execFileSync('gcc', ['-O2', '-o', out, path.join(ROOT, 'bench/c/getppid.c')], { stdio: ['ignore', 'ignore', 'pipe'] });
   built = out;

@@ -1,5 +1,5 @@
 /** --auth FILE: the identities format, JSON and YAML, and the errors that stop the service at start. */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -8,6 +8,7 @@ import { IdentitiesError, loadIdentities, parseIdentities } from '../../src/auth
 
 const HASH = 'a'.repeat(64);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sctrace-ids-'));
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
 const write = (name: string, text: string, mode = 0o600) => {
   const file = path.join(dir, name);
   fs.writeFileSync(file, text, { mode });
