@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what sctrace needs on a fresh Debian 12 machine and builds it: Debian packages (clang,
-# bpftool, libbpf, kernel UAPI headers, strace for the comparison tests), npm packages from the
-# lockfile, the BPF object and the TypeScript. Safe to run again: it skips what is already there.
+# bpftool, libbpf, kernel UAPI headers, strace for the comparison tests, gcc for their workloads,
+# openssl for the tests' certificates), npm packages from the lockfile, the BPF object and the
+# TypeScript. Safe to run again: it skips what is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +18,8 @@ command -v strace >/dev/null 2>&1 || missing+=(strace)
 command -v unzip >/dev/null 2>&1 || missing+=(unzip)
 # The NATS JetStream export tests run a real nats-server.
 command -v nats-server >/dev/null 2>&1 || missing+=(nats-server)
+command -v gcc >/dev/null 2>&1 || missing+=(gcc)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 ldconfig -p 2>/dev/null | grep -q 'libbpf\.so\.1 ' || missing+=(libbpf1)
 [ -e /usr/include/bpf/bpf_helpers.h ] || missing+=(libbpf-dev)
 [ -e "/usr/include/$(gcc -dumpmachine 2>/dev/null || echo x86_64-linux-gnu)/asm/unistd_64.h" ] || missing+=(linux-libc-dev)
