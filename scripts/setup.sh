@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what sctrace needs on a fresh Debian 12 machine and builds it: Debian packages (clang,
-# bpftool, libbpf, kernel UAPI headers, strace for the comparison tests), npm packages from the
+# bpftool, libbpf, kernel UAPI headers, strace for the comparison tests, protoc, Python and Go for
+# the clients), npm packages from the
 # lockfile, the BPF object and the TypeScript. Safe to run again: it skips what is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +21,21 @@ command -v nats-server >/dev/null 2>&1 || missing+=(nats-server)
 ldconfig -p 2>/dev/null | grep -q 'libbpf\.so\.1 ' || missing+=(libbpf1)
 [ -e /usr/include/bpf/bpf_helpers.h ] || missing+=(libbpf-dev)
 [ -e "/usr/include/$(gcc -dumpmachine 2>/dev/null || echo x86_64-linux-gnu)/asm/unistd_64.h" ] || missing+=(linux-libc-dev)
+# The Python and Go clients (clients/python, clients/go): stubs from proto/ (clients/generate.sh),
+# their tests against a live sctraced, and the TLS test certificates. Debian's python3 (not another
+# python3 on PATH) is the one its python3-* packages install for.
+command -v protoc >/dev/null 2>&1 || missing+=(protobuf-compiler)
+command -v grpc_python_plugin >/dev/null 2>&1 || missing+=(protobuf-compiler-grpc)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+[ -x /usr/bin/python3 ] || missing+=(python3)
+/usr/bin/python3 -c 'import grpc' 2>/dev/null || missing+=(python3-grpcio)
+/usr/bin/python3 -c 'import google.protobuf' 2>/dev/null || missing+=(python3-protobuf)
+/usr/bin/python3 -c 'import pytest' 2>/dev/null || missing+=(python3-pytest)
+command -v go >/dev/null 2>&1 || missing+=(golang-go)
+command -v protoc-gen-go >/dev/null 2>&1 || missing+=(protoc-gen-go)
+command -v protoc-gen-go-grpc >/dev/null 2>&1 || missing+=(protoc-gen-go-grpc)
+[ -d /usr/share/gocode/src/google.golang.org/grpc ] || missing+=(golang-google-grpc-dev)
+[ -d /usr/share/gocode/src/google.golang.org/protobuf ] || missing+=(golang-google-protobuf-dev)
 
 source scripts/lib/apt.sh
 install_missing

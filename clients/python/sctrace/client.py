@@ -1,0 +1,284 @@
+"""A connection to one sctraced: the unary calls, and an event stream that reconnects and resumes.
+
+The messages are the generated ones (sctrace.v1.tracer_pb2, from proto/sctrace/v1/tracer.proto):
+what the calls return and what the stream yields are those classes, so every field the proto
+documents (docs/api.md) is there under its proto name.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import threading
+import time
+from dataclasses import dataclass
+from typing import Iterator, Optional, Sequence
+
+import grpc
+
+from sctrace.v1 import tracer_pb2 as pb
+from sctrace.v1 import tracer_pb2_grpc as pb_grpc
+
+#: Where sctraced listens unless told otherwise.
+DEFAULT_SERVER = "unix:/run/sctrace/sctrace.sock"
+#: Environment variable naming the server when no address is given.
+SERVER_ENV = "SCTRACE_SERVER"
+#: Unary calls give up after this long; StartTrace may take seconds to load BPF programs.
+UNARY_TIMEOUT_S = 60.0
+
+# A stream carries batches of up to --batch-events events; a batch with large decoded arguments
+# can pass grpcio's 4 MiB default.
+_CHANNEL_OPTIONS = [("grpc.max_receive_message_length", 64 << 20)]
+
+
+class Error(Exception):
+    """A failed call: ``<rpc>: <STATUS>: <details>``, plus a hint when the server was unreachable."""
+
+    def __init__(self, rpc: str, address: str, code: grpc.StatusCode, details: str, hint: Optional[str] = None):
+        message = f"{rpc}: {code.name}: {details}"
+        if hint:
+            message += f" ({hint})"
+        super().__init__(message)
+        self.rpc = rpc
+        self.address = address
+        #: The gRPC status code (grpc.StatusCode).
+        self.code = code
+        self.details = details
+        self.hint = hint
+
+
+def _error(rpc: str, address: str, err: grpc.RpcError) -> Error:
+    code = err.code() if hasattr(err, "code") else grpc.StatusCode.UNKNOWN
+    details = (err.details() if hasattr(err, "details") else None) or str(err)
+    hint = None
+    if code == grpc.StatusCode.UNAVAILABLE:
+        if "Permission denied" in details or "EACCES" in details:
+            hint = f"no permission to connect to sctraced at {address}: run as root, or ask for access to the socket"
+        else:
+            hint = f"cannot reach sctraced at {address}: start it, or pass the address where it listens (or set ${SERVER_ENV})"
+    return Error(rpc, address, code, details, hint)
+
+
+@dataclass(frozen=True)
+class TLS:
+    """TLS for a TCP address. Without ``ca_file`` the system's roots verify the server."""
+
+    #: PEM file of the CA(s) that signed the server's certificate.
+    ca_file: Optional[str] = None
+    #: PEM certificate and key of this client, when the server asks for one (mutual TLS).
+    cert_file: Optional[str] = None
+    key_file: Optional[str] = None
+    #: Name to verify the server's certificate against, when it differs from the address's host.
+    server_name: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """How an event stream waits between reconnection attempts: exponential, with jitter."""
+
+    #: First wait, seconds.
+    initial: float = 0.1
+    #: Longest wait, seconds.
+    maximum: float = 5.0
+    multiplier: float = 2.0
+    #: Each wait is randomised by up to this fraction, so a fleet does not reconnect in step.
+    jitter: float = 0.2
+    #: Give up (raise the last error) after failing to reconnect for this long, seconds; None: never.
+    give_up_after: Optional[float] = 60.0
+
+    def delays(self) -> Iterator[float]:
+        delay = self.initial
+        while True:
+            yield delay * (1 + random.uniform(-self.jitter, self.jitter))
+            delay = min(self.maximum, delay * self.multiplier)
+
+
+def resolve_address(address: Optional[str] = None) -> str:
+    """The address given, else $SCTRACE_SERVER, else the default socket; a bare path is a socket."""
+    resolved = address or os.environ.get(SERVER_ENV) or DEFAULT_SERVER
+    if resolved.strip() == "":
+        raise ValueError(f"an sctraced address is needed, e.g. {DEFAULT_SERVER} or host:port")
+    return f"unix:{resolved}" if resolved.startswith("/") else resolved
+
+
+def _read(path: Optional[str]) -> Optional[bytes]:
+    if path is None:
+        return None
+    with open(path, "rb") as f:
+        return f.read()
+
+
+class Client:
+    """A connection to one sctraced. Thread-safe; close() (or ``with``) releases the channel."""
+
+    def __init__(self, address: Optional[str] = None, *, tls: Optional[TLS] = None, token: Optional[str] = None,
+                 timeout: float = UNARY_TIMEOUT_S):
+        self.address = resolve_address(address)
+        self.timeout = timeout
+        self._metadata = (("authorization", f"Bearer {token}"),) if token else ()
+        if tls is None:
+            self._channel = grpc.insecure_channel(self.address, options=_CHANNEL_OPTIONS)
+        else:
+            if self.address.startswith("unix:"):
+                raise ValueError(f"TLS is for TCP addresses (host:port), not {self.address}")
+            if (tls.cert_file is None) != (tls.key_file is None):
+                raise ValueError("TLS client authentication needs both cert_file and key_file")
+            credentials = grpc.ssl_channel_credentials(
+                root_certificates=_read(tls.ca_file),
+                private_key=_read(tls.key_file),
+                certificate_chain=_read(tls.cert_file),
+            )
+            options = list(_CHANNEL_OPTIONS)
+            if tls.server_name:
+                options.append(("grpc.ssl_target_name_override", tls.server_name))
+            self._channel = grpc.secure_channel(self.address, credentials, options=options)
+        self._stub = pb_grpc.TracerStub(self._channel)
+
+    def __enter__(self) -> "Client":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._channel.close()
+
+    def _unary(self, rpc: str, request):
+        try:
+            return getattr(self._stub, rpc)(request, timeout=self.timeout, metadata=self._metadata)
+        except grpc.RpcError as err:
+            raise _error(rpc, self.address, err) from None
+
+    def start_trace(self, spec: Optional[pb.TraceSpec] = None, **fields) -> pb.StartTraceResponse:
+        """Starts a trace of ``spec`` (or of a TraceSpec built from keyword fields: syscalls=..., pids=...)."""
+        if spec is None:
+            spec = pb.TraceSpec(**fields)
+        elif fields:
+            raise TypeError("pass either a TraceSpec or its fields, not both")
+        return self._unary("StartTrace", pb.StartTraceRequest(spec=spec))
+
+    def stop_trace(self, trace_id: str) -> pb.TraceCounters:
+        """Stops a trace; returns its final counters."""
+        return self._unary("StopTrace", pb.StopTraceRequest(trace_id=trace_id)).counters
+
+    def list_traces(self) -> Sequence[pb.TraceInfo]:
+        """Every running trace on this node."""
+        return list(self._unary("ListTraces", pb.ListTracesRequest()).traces)
+
+    def get_capabilities(self) -> pb.GetCapabilitiesResponse:
+        """Which capture backends this node can use, and why not."""
+        return self._unary("GetCapabilities", pb.GetCapabilitiesRequest())
+
+    def events(self, trace_id: str, *, from_sequence: int = 0, reconnect: bool = True,
+               backoff: Backoff = Backoff()) -> "EventStream":
+        """The trace's events, in sequence order; see EventStream."""
+        return EventStream(self, trace_id, from_sequence=from_sequence, reconnect=reconnect, backoff=backoff)
+
+
+def connect(address: Optional[str] = None, *, tls: Optional[TLS] = None, token: Optional[str] = None,
+            timeout: float = UNARY_TIMEOUT_S) -> Client:
+    """A Client for ``address`` (``unix:/path`` or ``host:port``; default $SCTRACE_SERVER, else the
+    local socket), over TLS when ``tls`` is given, sending ``token`` as a bearer token."""
+    return Client(address, tls=tls, token=token, timeout=timeout)
+
+
+# Status codes after which a stream is resumed: the connection or the server went away. Anything
+# else (NOT_FOUND: the trace is gone; ABORTED: its capture failed; bad arguments) is final.
+_RETRYABLE = {grpc.StatusCode.UNAVAILABLE}
+
+_HAS_FROM_SEQUENCE = "from_sequence" in pb.StreamEventsRequest.DESCRIPTOR.fields_by_name
+
+
+class EventStream:
+    """Iterates a trace's events (sctrace.v1.Event), reconnecting by itself when the connection drops.
+
+    Sequence numbers are per trace. The stream checks them: after a reconnection it asks the
+    server for the next sequence (StreamEventsRequest.from_sequence), drops anything it already
+    yielded, and if a number is still skipped without an EventsLost covering it, it yields an
+    EventsLost of its own (``where: "unannounced"``, the sequence of the last event it stands for),
+    so a gap is never silent. Ends when the trace stops; raises sctrace.Error when the trace is
+    gone or the server stays unreachable longer than ``backoff.give_up_after``.
+    """
+
+    def __init__(self, client: Client, trace_id: str, *, from_sequence: int = 0, reconnect: bool = True,
+                 backoff: Backoff = Backoff()):
+        if from_sequence < 0:
+            raise ValueError("from_sequence is 0 (from now) or a sequence number >= 1")
+        self._client = client
+        self.trace_id = trace_id
+        self._reconnect = reconnect
+        self._backoff = backoff
+        #: The sequence number the next event must have; 0 until the first event says where "now" is.
+        self.next_sequence = from_sequence
+        #: How many times the stream reconnected.
+        self.reconnects = 0
+        self._call = None
+        self._closed = False
+        self._lock = threading.Lock()
+
+    def __iter__(self) -> Iterator[pb.Event]:
+        for batch in self.batches():
+            yield from batch
+
+    def batches(self) -> Iterator[Sequence[pb.Event]]:
+        """The same events, one list per response (cheaper per event for a fast consumer)."""
+        failing_since: Optional[float] = None
+        delays = self._backoff.delays()
+        while not self._closed:
+            request = pb.StreamEventsRequest(trace_id=self.trace_id)
+            if _HAS_FROM_SEQUENCE:
+                request.from_sequence = self.next_sequence
+            with self._lock:
+                if self._closed:
+                    return
+                self._call = self._client._stub.StreamEvents(request, metadata=self._client._metadata)
+            try:
+                for response in self._call:
+                    failing_since = None
+                    delays = self._backoff.delays()
+                    if response.events:
+                        yield self._checked(response.events)
+                return
+            except grpc.RpcError as err:
+                if self._closed and err.code() == grpc.StatusCode.CANCELLED:
+                    return
+                if not self._reconnect or err.code() not in _RETRYABLE:
+                    raise self._final_error(err) from None
+                now = time.monotonic()
+                failing_since = failing_since or now
+                limit = self._backoff.give_up_after
+                if limit is not None and now - failing_since > limit:
+                    raise _error("StreamEvents", self._client.address, err) from None
+                time.sleep(next(delays))
+                self.reconnects += 1
+
+    def _final_error(self, err: grpc.RpcError) -> Error:
+        e = _error("StreamEvents", self._client.address, err)
+        if e.code == grpc.StatusCode.NOT_FOUND and self.reconnects > 0:
+            e.hint = (f"the trace is gone from the server (stopped, idle timeout or a service restart) "
+                      f"while reconnecting: events from sequence {self.next_sequence} on are lost")
+            e.args = (f"{e.rpc}: {e.code.name}: {e.details} ({e.hint})",)
+        return e
+
+    def _checked(self, events) -> Sequence[pb.Event]:
+        expected = self.next_sequence
+        if expected == 0:
+            expected = events[0].sequence
+        out = []
+        for event in events:
+            seq = event.sequence
+            if seq < expected:
+                continue  # already yielded before a reconnection
+            if seq > expected and event.WhichOneof("kind") != "lost":
+                out.append(pb.Event(sequence=seq - 1, lost=pb.EventsLost(count=seq - expected, where="unannounced")))
+            out.append(event)
+            expected = seq + 1
+        self.next_sequence = expected
+        return out
+
+    def close(self) -> None:
+        """Cancels the stream; a loop over it ends."""
+        with self._lock:
+            self._closed = True
+            if self._call is not None:
+                self._call.cancel()
