@@ -36,6 +36,9 @@ command -v protoc-gen-go >/dev/null 2>&1 || missing+=(protoc-gen-go)
 command -v protoc-gen-go-grpc >/dev/null 2>&1 || missing+=(protoc-gen-go-grpc)
 [ -d /usr/share/gocode/src/google.golang.org/grpc ] || missing+=(golang-google-grpc-dev)
 [ -d /usr/share/gocode/src/google.golang.org/protobuf ] || missing+=(golang-google-protobuf-dev)
+# grpc's codec calls github.com/golang/protobuf: its 1.5 series (over APIv2) decodes the generated
+# messages, Debian's default 1.3 series panics on them.
+[ -e /usr/share/gocode/src/github.com/golang/protobuf/proto/registry.go ] || missing+=(golang-github-golang-protobuf-1-5-dev)
 
 source scripts/lib/apt.sh
 install_missing

@@ -187,6 +187,10 @@ def connect(address: Optional[str] = None, *, tls: Optional[TLS] = None, token: 
 _RETRYABLE = {grpc.StatusCode.UNAVAILABLE}
 
 _HAS_FROM_SEQUENCE = "from_sequence" in pb.StreamEventsRequest.DESCRIPTOR.fields_by_name
+_HAS_HEARTBEAT = "latest_sequence" in pb.StreamEventsResponse.DESCRIPTOR.fields_by_name
+
+#: A stream silent for this many heartbeat intervals is taken for a dead connection and resumed.
+STALL_INTERVALS = 3
 
 
 class EventStream:
@@ -196,8 +200,11 @@ class EventStream:
     server for the next sequence (StreamEventsRequest.from_sequence), drops anything it already
     yielded, and if a number is still skipped without an EventsLost covering it, it yields an
     EventsLost of its own (``where: "unannounced"``, the sequence of the last event it stands for),
-    so a gap is never silent. Ends when the trace stops; raises sctrace.Error when the trace is
-    gone or the server stays unreachable longer than ``backoff.give_up_after``.
+    so a gap is never silent. Heartbeats (responses without events) are not yielded: they tell
+    where "now" is for ``from_sequence=0``, keep ``latest_sequence`` and ``queued_events`` current,
+    and a stream silent for STALL_INTERVALS heartbeat intervals is cut and resumed. Ends when the
+    trace stops; raises sctrace.Error when the trace is gone or the server stays unreachable
+    longer than ``backoff.give_up_after``.
     """
 
     def __init__(self, client: Client, trace_id: str, *, from_sequence: int = 0, reconnect: bool = True,
@@ -208,13 +215,20 @@ class EventStream:
         self.trace_id = trace_id
         self._reconnect = reconnect
         self._backoff = backoff
-        #: The sequence number the next event must have; 0 until the first event says where "now" is.
+        #: The sequence number the next event must have; 0 until the server says where "now" is.
         self.next_sequence = from_sequence
         #: How many times the stream reconnected.
         self.reconnects = 0
+        #: From the last heartbeat: the trace's newest sequence, and what this stream had not sent yet.
+        self.latest_sequence = 0
+        self.queued_events = 0
         self._call = None
         self._closed = False
+        self._stalled = False
+        self._last_response = time.monotonic()
+        self._interval_s = 0.0
         self._lock = threading.Lock()
+        self._watchdog: Optional[threading.Thread] = None
 
     def __iter__(self) -> Iterator[pb.Event]:
         for batch in self.batches():
@@ -224,33 +238,63 @@ class EventStream:
         """The same events, one list per response (cheaper per event for a fast consumer)."""
         failing_since: Optional[float] = None
         delays = self._backoff.delays()
+        try:
+            while not self._closed:
+                request = pb.StreamEventsRequest(trace_id=self.trace_id)
+                if _HAS_FROM_SEQUENCE:
+                    request.from_sequence = self.next_sequence
+                with self._lock:
+                    if self._closed:
+                        return
+                    self._stalled = False
+                    self._last_response = time.monotonic()
+                    self._call = self._client._stub.StreamEvents(request, metadata=self._client._metadata)
+                try:
+                    for response in self._call:
+                        self._last_response = time.monotonic()
+                        if failing_since is not None:
+                            failing_since = None
+                            delays = self._backoff.delays()
+                        if response.events:
+                            yield self._checked(response.events)
+                        elif _HAS_HEARTBEAT:
+                            self._heartbeat(response)
+                    return
+                except grpc.RpcError as err:
+                    if self._closed and err.code() == grpc.StatusCode.CANCELLED:
+                        return
+                    retry = err.code() in _RETRYABLE or (self._stalled and err.code() == grpc.StatusCode.CANCELLED)
+                    if not self._reconnect or not retry:
+                        raise self._final_error(err) from None
+                    now = time.monotonic()
+                    failing_since = failing_since or now
+                    limit = self._backoff.give_up_after
+                    if limit is not None and now - failing_since > limit:
+                        raise _error("StreamEvents", self._client.address, err) from None
+                    time.sleep(next(delays))
+                    self.reconnects += 1
+        finally:
+            self.close()
+
+    def _heartbeat(self, response) -> None:
+        self.latest_sequence = response.latest_sequence
+        self.queued_events = response.queued_events
+        if self.next_sequence == 0:
+            self.next_sequence = response.latest_sequence + 1
+        if response.heartbeat_interval_ms and self._watchdog is None:
+            self._interval_s = response.heartbeat_interval_ms / 1000
+            self._watchdog = threading.Thread(target=self._watch, name="sctrace-stream-watchdog", daemon=True)
+            self._watchdog.start()
+
+    def _watch(self) -> None:
+        """Cuts a call that has been silent for STALL_INTERVALS heartbeat intervals."""
         while not self._closed:
-            request = pb.StreamEventsRequest(trace_id=self.trace_id)
-            if _HAS_FROM_SEQUENCE:
-                request.from_sequence = self.next_sequence
+            time.sleep(self._interval_s)
             with self._lock:
-                if self._closed:
-                    return
-                self._call = self._client._stub.StreamEvents(request, metadata=self._client._metadata)
-            try:
-                for response in self._call:
-                    failing_since = None
-                    delays = self._backoff.delays()
-                    if response.events:
-                        yield self._checked(response.events)
-                return
-            except grpc.RpcError as err:
-                if self._closed and err.code() == grpc.StatusCode.CANCELLED:
-                    return
-                if not self._reconnect or err.code() not in _RETRYABLE:
-                    raise self._final_error(err) from None
-                now = time.monotonic()
-                failing_since = failing_since or now
-                limit = self._backoff.give_up_after
-                if limit is not None and now - failing_since > limit:
-                    raise _error("StreamEvents", self._client.address, err) from None
-                time.sleep(next(delays))
-                self.reconnects += 1
+                silent = time.monotonic() - self._last_response
+                if self._call is not None and not self._stalled and silent > STALL_INTERVALS * self._interval_s:
+                    self._stalled = True
+                    self._call.cancel()
 
     def _final_error(self, err: grpc.RpcError) -> Error:
         e = _error("StreamEvents", self._client.address, err)
