@@ -27,6 +27,8 @@ export interface Results {
   throughput: ThroughputResult | null;
   /** Export into NATS JetStream (absent in results of runs before it existed). */
   export?: ExportResult | null;
+  /** The same search with bench/client.py (the Python client library); absent in older results. */
+  throughput_python?: ThroughputResult | null;
   /** Checks that failed (unannounced loss); empty on a clean run. */
   failures: string[];
 }
@@ -88,12 +90,13 @@ export function textReport(results: Results, titles: Record<string, string>): st
   }
   if (results.throughput) out.push('', ...throughputLines(results.throughput));
   if (results.export) out.push('', ...exportLines(results.export));
+  if (results.throughput_python) out.push('', ...throughputLines(results.throughput_python, 'Throughput to one Python client (clients/python, bench/client.py):'));
   if (results.failures.length) out.push('', 'FAILED CHECKS:', ...results.failures.map((f) => `  ${f}`));
   return out.join('\n');
 }
 
-function throughputLines(t: ThroughputResult): string[] {
-  const lines = ['Throughput to one gRPC client (getppid events, one subscriber):'];
+function throughputLines(t: ThroughputResult, title = 'Throughput to one gRPC client (getppid events, one subscriber):'): string[] {
+  const lines = [title];
   for (const r of [...t.ladder, ...t.confirm, ...t.at_2x]) lines.push(`  ${loadRunLine(r)}`);
   lines.push(
     `  highest zero-loss rate: ${fmt(t.max_zero_loss_rate)} events/s offered, ${fmt(t.median_delivered_rate)} delivered (median of ${t.confirm.length})`,
@@ -171,6 +174,26 @@ export function markdownReport(results: Results, titles: Record<string, string>)
       out.push(`| ${fmt(r.offered)} | ${fmt(r.achieved_rate)} | ${fmt(r.consumed)} of ${fmt(r.calls)} | ${fmt(r.messages)} | ${fmt(r.consumer_rate)} | ${fmt(r.announced_lost)} |`);
     }
     out.push('', `Highest zero-loss rate into JetStream: **${fmt(e.max_zero_loss_rate)} events/s** (${e.confirm.length} confirmation runs); the consumer read ${fmt(e.median_consumer_rate)} events/s (median).`);
+  }
+  const py = results.throughput_python;
+  if (py) {
+    out.push(
+      '',
+      '**Throughput to one Python client** (`bench/client.py`: the Python client library, every message decoded by the generated classes)',
+      '',
+      '| offered events/s | delivered events/s | lost (kernel + subscriber) | unannounced | client CPU |',
+      '|---:|---:|---:|---:|---:|',
+    );
+    for (const r of [...py.ladder].sort((a, b) => (a.offered || 1e12) - (b.offered || 1e12))) {
+      out.push(
+        `| ${r.offered ? fmt(r.offered) : `flat out (${fmt(r.achieved_rate)})`} | ${fmt(r.delivered_rate)} | ${fmt(r.lost_kernel + r.lost_subscriber)} | ${fmt(r.unannounced)} | ${fmt(r.client_cpu_pct)}% |`,
+      );
+    }
+    out.push(
+      '',
+      `Highest zero-loss rate with the Python client: **${fmt(py.max_zero_loss_rate)} events/s** (${py.confirm.length} confirmation runs, median delivered ${fmt(py.median_delivered_rate)}/s); ` +
+        `at 2× that rate ${fmt(py.loss_at_2x_pct, 2)}% of events are lost, all announced as EventsLost.`,
+    );
   }
   return out.join('\n');
 }
