@@ -144,17 +144,11 @@ export function markdownReport(results: Results, titles: Record<string, string>)
   const t = results.throughput;
   if (t) {
     out.push(
-      '',
-      '**Throughput to one gRPC client**',
-      '',
-      '| offered events/s | delivered events/s | lost (kernel + subscriber) | unannounced | service CPU | service peak RSS |',
-      '|---:|---:|---:|---:|---:|---:|',
+      ...ladderTable('**Throughput to one gRPC client**', t, ['service CPU', 'service peak RSS'], (r) => [
+        `${fmt(r.service_cpu_pct)}%`,
+        `${fmt(r.service_peak_rss_mb)} MB`,
+      ]),
     );
-    for (const r of [...t.ladder].sort((a, b) => (a.offered || 1e12) - (b.offered || 1e12))) {
-      out.push(
-        `| ${r.offered ? fmt(r.offered) : `flat out (${fmt(r.achieved_rate)})`} | ${fmt(r.delivered_rate)} | ${fmt(r.lost_kernel + r.lost_subscriber)} | ${fmt(r.unannounced)} | ${fmt(r.service_cpu_pct)}% | ${fmt(r.service_peak_rss_mb)} MB |`,
-      );
-    }
     out.push(
       '',
       `Highest zero-loss rate: **${fmt(t.max_zero_loss_rate)} events/s** (${t.confirm.length} confirmation runs, median delivered ${fmt(t.median_delivered_rate)}/s, service ${fmt(t.service_cpu_pct)}% CPU); ` +
@@ -177,18 +171,8 @@ export function markdownReport(results: Results, titles: Record<string, string>)
   }
   const py = results.throughput_python;
   if (py) {
-    out.push(
-      '',
-      '**Throughput to one Python client** (`bench/client.py`: the Python client library, every message decoded by the generated classes)',
-      '',
-      '| offered events/s | delivered events/s | lost (kernel + subscriber) | unannounced | client CPU |',
-      '|---:|---:|---:|---:|---:|',
-    );
-    for (const r of [...py.ladder].sort((a, b) => (a.offered || 1e12) - (b.offered || 1e12))) {
-      out.push(
-        `| ${r.offered ? fmt(r.offered) : `flat out (${fmt(r.achieved_rate)})`} | ${fmt(r.delivered_rate)} | ${fmt(r.lost_kernel + r.lost_subscriber)} | ${fmt(r.unannounced)} | ${fmt(r.client_cpu_pct)}% |`,
-      );
-    }
+    const title = '**Throughput to one Python client** (`bench/client.py`: the Python client library, every message decoded by the generated classes)';
+    out.push(...ladderTable(title, py, ['client CPU'], (r) => [`${fmt(r.client_cpu_pct)}%`]));
     out.push(
       '',
       `Highest zero-loss rate with the Python client: **${fmt(py.max_zero_loss_rate)} events/s** (${py.confirm.length} confirmation runs, median delivered ${fmt(py.median_delivered_rate)}/s); ` +
@@ -196,6 +180,18 @@ export function markdownReport(results: Results, titles: Record<string, string>)
     );
   }
   return out.join('\n');
+}
+
+/** A throughput search's ladder as a Markdown table, by offered rate (flat out last), with `extra` columns. */
+function ladderTable(title: string, t: ThroughputResult, extra: string[], cells: (r: LoadRun) => string[]): string[] {
+  const headers = ['offered events/s', 'delivered events/s', 'lost (kernel + subscriber)', 'unannounced', ...extra];
+  const lines = ['', title, '', `| ${headers.join(' | ')} |`, `|${headers.map(() => '---:').join('|')}|`];
+  for (const r of [...t.ladder].sort((a, b) => (a.offered || 1e12) - (b.offered || 1e12))) {
+    const offered = r.offered ? fmt(r.offered) : `flat out (${fmt(r.achieved_rate)})`;
+    const row = [offered, fmt(r.delivered_rate), fmt(r.lost_kernel + r.lost_subscriber), fmt(r.unannounced), ...cells(r)];
+    lines.push(`| ${row.join(' | ')} |`);
+  }
+  return lines;
 }
 
 /** The service's peak RSS over the confirmation runs at the highest zero-loss rate, MB. */

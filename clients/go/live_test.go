@@ -136,6 +136,17 @@ func startService(t *testing.T) *service {
 	return s
 }
 
+// dial connects a plaintext client, closed when the test ends.
+func dial(t *testing.T, address string) *sctrace.Client {
+	t.Helper()
+	c, err := sctrace.Dial(address, sctrace.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
 func (s *service) logText() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -269,11 +280,7 @@ func checkExact(t *testing.T, events []*pb.Event, calls int) {
 func TestCallsAndEventsFromNow(t *testing.T) {
 	svc := startService(t)
 	ctx := context.Background()
-	client, err := sctrace.Dial(svc.address, sctrace.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer client.Close()
+	client := dial(t, svc.address)
 	caps, err := client.GetCapabilities(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -330,13 +337,9 @@ func waitSubscribed(t *testing.T, client *sctrace.Client, id string) {
 func TestErrorsCarryStatusAndMessage(t *testing.T) {
 	svc := startService(t)
 	ctx := context.Background()
-	client, err := sctrace.Dial(svc.address, sctrace.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer client.Close()
+	client := dial(t, svc.address)
 	var e *sctrace.Error
-	_, err = client.StartTrace(ctx, &pb.TraceSpec{Syscalls: []string{"no_such_syscall"}})
+	_, err := client.StartTrace(ctx, &pb.TraceSpec{Syscalls: []string{"no_such_syscall"}})
 	if !errors.As(err, &e) || e.Code != codes.InvalidArgument || !strings.Contains(err.Error(), "no_such_syscall") {
 		t.Fatalf("bad syscall: %v", err)
 	}
@@ -344,11 +347,7 @@ func TestErrorsCarryStatusAndMessage(t *testing.T) {
 	if !errors.As(err, &e) || e.Code != codes.NotFound {
 		t.Fatalf("unknown trace: %v", err)
 	}
-	down, err := sctrace.Dial("unix:"+filepath.Join(t.TempDir(), "nobody.sock"), sctrace.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer down.Close()
+	down := dial(t, "unix:"+filepath.Join(t.TempDir(), "nobody.sock"))
 	short, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	_, err = down.ListTraces(short)
@@ -406,11 +405,7 @@ func TestStreamSurvivesAKilledConnection(t *testing.T) {
 	svc := startService(t)
 	p := newProxy(t, svc.socket)
 	ctx := context.Background()
-	client, err := sctrace.Dial(p.ln.Addr().String(), sctrace.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer client.Close()
+	client := dial(t, p.ln.Addr().String())
 	const calls = 30000
 	w := startStopped(t, calls, 15) // about 2 s
 	trace, err := client.StartTrace(ctx, &pb.TraceSpec{Syscalls: []string{"getppid"}, Pids: []uint32{uint32(w.pid)}})
@@ -471,11 +466,7 @@ func TestRestartedClientAndLateSubscriberResume(t *testing.T) {
 	}
 	svc := startService(t)
 	ctx := context.Background()
-	client, err := sctrace.Dial(svc.address, sctrace.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer client.Close()
+	client := dial(t, svc.address)
 	const calls = 10000
 	w := startStopped(t, calls, 0)
 	trace, err := client.StartTrace(ctx, &pb.TraceSpec{Syscalls: []string{"getppid"}, Pids: []uint32{uint32(w.pid)}})
@@ -493,11 +484,7 @@ func TestRestartedClientAndLateSubscriberResume(t *testing.T) {
 		got = append(got, ev)
 	}
 	first.Close() // the first client goes away
-	again, err := sctrace.Dial(svc.address, sctrace.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer again.Close()
+	again := dial(t, svc.address)
 	rest := collect(again.Events(ctx, trace.TraceId, sctrace.StreamOptions{FromSequence: got[len(got)-1].Sequence + 1}), nil)
 	late := collect(again.Events(ctx, trace.TraceId, sctrace.StreamOptions{FromSequence: 1}), nil)
 	rest.waitFor(t, calls-len(got))

@@ -35,16 +35,18 @@ class Error(Exception):
     """A failed call: ``<rpc>: <STATUS>: <details>``, plus a hint when the server was unreachable."""
 
     def __init__(self, rpc: str, address: str, code: grpc.StatusCode, details: str, hint: Optional[str] = None):
-        message = f"{rpc}: {code.name}: {details}"
-        if hint:
-            message += f" ({hint})"
-        super().__init__(message)
+        super().__init__(rpc, code, details)
         self.rpc = rpc
         self.address = address
         #: The gRPC status code (grpc.StatusCode).
         self.code = code
         self.details = details
+        #: What to do about it, or what it means for the stream; None when there is nothing to add.
         self.hint = hint
+
+    def __str__(self) -> str:
+        message = f"{self.rpc}: {self.code.name}: {self.details}"
+        return f"{message} ({self.hint})" if self.hint else message
 
 
 def _error(rpc: str, address: str, err: grpc.RpcError) -> Error:
@@ -301,7 +303,6 @@ class EventStream:
         if e.code == grpc.StatusCode.NOT_FOUND and self.reconnects > 0:
             e.hint = (f"the trace is gone from the server (stopped, idle timeout or a service restart) "
                       f"while reconnecting: events from sequence {self.next_sequence} on are lost")
-            e.args = (f"{e.rpc}: {e.code.name}: {e.details} ({e.hint})",)
         return e
 
     def _checked(self, events) -> Sequence[pb.Event]:

@@ -62,16 +62,9 @@ def serve(certs: Path, require_client_cert: bool):
     return server, f"127.0.0.1:{port}"
 
 
-@pytest.fixture
-def tls_server(certs):
-    server, address = serve(certs, require_client_cert=False)
-    yield address
-    server.stop(None)
-
-
-@pytest.fixture
-def mtls_server(certs):
-    server, address = serve(certs, require_client_cert=True)
+@pytest.fixture(params=[False], ids=["server-auth"])
+def tls_server(certs, request):
+    server, address = serve(certs, require_client_cert=request.param)
     yield address
     server.stop(None)
 
@@ -102,7 +95,9 @@ def test_untrusted_server_is_refused(certs, tls_server):
     assert err.value.code == grpc.StatusCode.UNAVAILABLE
 
 
-def test_client_certificate(certs, mtls_server):
+@pytest.mark.parametrize("tls_server", [True], ids=["mutual"], indirect=True)
+def test_client_certificate(certs, tls_server):
+    mtls_server = tls_server
     tls = sctrace.TLS(ca_file=str(certs / "ca.pem"), cert_file=str(certs / "client.pem"), key_file=str(certs / "client.key"))
     with sctrace.connect(mtls_server, tls=tls, token=TOKEN) as client:
         assert client.get_capabilities().kernel == "tls-test"
