@@ -347,6 +347,14 @@ func TestErrorsCarryStatusAndMessage(t *testing.T) {
 	if !errors.As(err, &e) || e.Code != codes.NotFound {
 		t.Fatalf("unknown trace: %v", err)
 	}
+	opened := client.Events(ctx, "no-such-trace", sctrace.StreamOptions{})
+	if err := opened.Open(); err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	_, err = opened.Next()
+	if !errors.As(err, &e) || e.Code != codes.NotFound || !strings.Contains(err.Error(), "no-such-trace") {
+		t.Fatalf("unknown trace after Open: %v", err)
+	}
 	down := dial(t, "unix:"+filepath.Join(t.TempDir(), "nobody.sock"))
 	short, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
@@ -413,13 +421,15 @@ func TestStreamSurvivesAKilledConnection(t *testing.T) {
 		t.Fatal(err)
 	}
 	stream := client.Events(ctx, trace.TraceId, sctrace.StreamOptions{Backoff: sctrace.Backoff{Initial: 50 * time.Millisecond, Max: 500 * time.Millisecond}})
+	if err := stream.Open(); err != nil {
+		t.Fatal(err)
+	}
 	var once sync.Once
 	events := collect(stream, func(n int) {
 		if n == 5000 {
 			once.Do(p.cut)
 		}
 	})
-	waitSubscribed(t, client, trace.TraceId)
 	w.run(t)
 	deadline := time.Now().Add(30 * time.Second)
 	for stream.NextSequence() <= calls && time.Now().Before(deadline) {
@@ -512,8 +522,8 @@ func TestFollowExample(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	time.Sleep(200 * time.Millisecond) // its stream subscribes from sequence 1: nothing is missed anyway
-	w.run(t)
+	w.run(t) // the example says "trace" once its stream is open
+
 	if err := cmd.Wait(); err != nil {
 		t.Fatalf("example: %v\n%s", err, stderr.String())
 	}

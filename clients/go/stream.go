@@ -127,6 +127,25 @@ func (s *EventStream) Next() (*pb.Event, error) {
 	return ev, nil
 }
 
+// Open subscribes now and returns once the server has answered the subscription (its response
+// headers arrived), so nothing started afterwards can be missed, even by a server that streams
+// only "from now". Next continues on this call. An unreachable server is an *Error here; a
+// subscription the server refused in that answer (an unknown trace) is reported by Next, since
+// grpc-go 1.33 does not tell a trailers-only answer from headers.
+func (s *EventStream) Open() error {
+	if s.stream != nil {
+		return nil
+	}
+	if err := s.open(); err != nil {
+		return err
+	}
+	if _, err := s.stream.Header(); err != nil {
+		s.stream = nil
+		return wrap("StreamEvents", s.client.Address, err)
+	}
+	return nil
+}
+
 // Close ends the stream.
 func (s *EventStream) Close() {
 	s.mu.Lock()

@@ -77,7 +77,8 @@ def main() -> int:
                                     syscalls=[s for s in opts.syscalls.split(",") if s])
         trace = client.start_trace(spec)
         print(f"trace {trace.trace_id} on {trace.backend}", file=sys.stderr)
-        stream = client.events(trace.trace_id, from_sequence=1)
+        # open(): subscribed before the command runs, whatever the server retains.
+        stream = client.events(trace.trace_id, from_sequence=1).open()
         signal.signal(signal.SIGINT, lambda *_: stream.close())
         if child:
             os.kill(child.pid, signal.SIGCONT)

@@ -225,6 +225,7 @@ class EventStream:
         self.latest_sequence = 0
         self.queued_events = 0
         self._call = None
+        self._opened = None  # a call open() made, for the first attempt of batches()
         self._closed = False
         self._stalled = False
         self._last_response = time.monotonic()
@@ -236,21 +237,44 @@ class EventStream:
         for batch in self.batches():
             yield from batch
 
+    def _request(self) -> pb.StreamEventsRequest:
+        request = pb.StreamEventsRequest(trace_id=self.trace_id)
+        if _HAS_FROM_SEQUENCE:
+            request.from_sequence = self.next_sequence
+        return request
+
+    def open(self) -> "EventStream":
+        """Subscribes now and returns once the server has registered the subscription (its
+        response headers arrived), so nothing started afterwards can be missed, even by a server
+        that streams only "from now". Iterating continues on this call. Raises sctrace.Error
+        when the subscription fails (unknown trace, server unreachable)."""
+        with self._lock:
+            if self._closed or self._opened is not None:
+                return self
+            call = self._client._stub.StreamEvents(self._request(), metadata=self._client._metadata)
+            self._opened = self._call = call
+        call.initial_metadata()  # returns when the headers arrive or the call ends
+        if call.done() and call.code() != grpc.StatusCode.OK:
+            with self._lock:
+                self._opened = self._call = None
+            raise _error("StreamEvents", self._client.address, call) from None
+        return self
+
     def batches(self) -> Iterator[Sequence[pb.Event]]:
         """The same events, one list per response (cheaper per event for a fast consumer)."""
         failing_since: Optional[float] = None
         delays = self._backoff.delays()
         try:
             while not self._closed:
-                request = pb.StreamEventsRequest(trace_id=self.trace_id)
-                if _HAS_FROM_SEQUENCE:
-                    request.from_sequence = self.next_sequence
                 with self._lock:
                     if self._closed:
                         return
                     self._stalled = False
                     self._last_response = time.monotonic()
-                    self._call = self._client._stub.StreamEvents(request, metadata=self._client._metadata)
+                    if self._opened is not None:
+                        self._opened = None
+                    else:
+                        self._call = self._client._stub.StreamEvents(self._request(), metadata=self._client._metadata)
                 try:
                     for response in self._call:
                         self._last_response = time.monotonic()

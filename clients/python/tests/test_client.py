@@ -122,8 +122,7 @@ def test_stream_survives_a_killed_connection(service, stopped, proxy):
             if len(c.events) == 5_000:
                 proxy.cut()
 
-        events = Collector(stream, on_event=cut_once)
-        time.sleep(0.3)  # let the subscription reach the server
+        events = Collector(stream.open(), on_event=cut_once)
         work.resume()
         assert work.wait() == 0
         deadline = time.monotonic() + 30
@@ -144,6 +143,13 @@ def test_stream_survives_a_killed_connection(service, stopped, proxy):
         assert all(x.where == "unannounced" for x in lost)
         assert len(seen) + sum(x.count for x in lost) == calls
         assert sequences[-1] == calls
+
+
+def test_open_fails_clearly_for_an_unknown_trace(service):
+    with sctrace.connect(service.address) as client:
+        with pytest.raises(sctrace.Error) as err:
+            client.events("no-such-trace").open()
+    assert err.value.code == grpc.StatusCode.NOT_FOUND and "no-such-trace" in str(err.value)
 
 
 @NEEDS_RESUME

@@ -101,8 +101,12 @@ func run(server string, opts sctrace.Options, pid uint32, syscalls string, count
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(os.Stderr, "trace %s on %s\n", trace.TraceId, trace.Backend)
 	events := client.Events(ctx, trace.TraceId, sctrace.StreamOptions{FromSequence: 1})
+	if err := events.Open(); err != nil {
+		return err
+	}
+	// Subscribed: whatever the pid does from now on reaches this stream.
+	fmt.Fprintf(os.Stderr, "trace %s on %s\n", trace.TraceId, trace.Backend)
 	var streamErr error
 	for seen := 0; count == 0 || seen < count; seen++ {
 		ev, err := events.Next()
