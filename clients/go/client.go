@@ -104,9 +104,11 @@ func wrap(rpc, address string, err error) error {
 
 // Client is a connection to one sctraced; safe for concurrent use.
 type Client struct {
-	Address string
-	conn    *grpc.ClientConn
-	tracer  pb.TracerClient
+	Address  string
+	target   string
+	dialOpts []grpc.DialOption
+	conn     *grpc.ClientConn
+	tracer   pb.TracerClient
 }
 
 // ResolveAddress is address, else $SCTRACE_SERVER, else DefaultServer; a bare path is a socket.
@@ -163,11 +165,23 @@ func Dial(address string, opts Options) (*Client, error) {
 	if opts.Token != "" {
 		dialOpts = append(dialOpts, grpc.WithPerRPCCredentials(bearer(opts.Token)))
 	}
-	conn, err := grpc.Dial(target, dialOpts...)
+	c := &Client{Address: address, target: target, dialOpts: dialOpts}
+	conn, err := c.dial()
 	if err != nil {
-		return nil, fmt.Errorf("connect to %s: %w", address, err)
+		return nil, err
 	}
-	return &Client{Address: address, conn: conn, tracer: pb.NewTracerClient(conn)}, nil
+	c.conn, c.tracer = conn, pb.NewTracerClient(conn)
+	return c, nil
+}
+
+// dial opens a connection with the client's options. Event streams get one of their own, so a
+// stream can drop a stalled connection and dial anew without touching the client's.
+func (c *Client) dial() (*grpc.ClientConn, error) {
+	conn, err := grpc.Dial(c.target, c.dialOpts...)
+	if err != nil {
+		return nil, fmt.Errorf("connect to %s: %w", c.Address, err)
+	}
+	return conn, nil
 }
 
 func tlsConfig(t *TLS) (*tls.Config, error) {

@@ -94,12 +94,12 @@ type service struct {
 }
 
 // startService runs sctraced on a socket in a temporary directory until the test ends.
-func startService(t *testing.T) *service {
+func startService(t *testing.T, args ...string) *service {
 	root := requireLive(t)
 	dir := t.TempDir()
 	s := &service{socket: filepath.Join(dir, "sctrace.sock")}
 	s.address = "unix:" + s.socket
-	s.cmd = exec.Command("node", filepath.Join(root, "dist/src/main.js"), "--listen", s.address)
+	s.cmd = exec.Command("node", append([]string{filepath.Join(root, "dist/src/main.js"), "--listen", s.address}, args...)...)
 	out, err := s.cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -366,9 +366,45 @@ func TestErrorsCarryStatusAndMessage(t *testing.T) {
 
 // proxy forwards TCP connections on 127.0.0.1 to the service's socket; cut() kills them all.
 type proxy struct {
-	ln    net.Listener
-	mu    sync.Mutex
-	conns []net.Conn
+	ln     net.Listener
+	mu     sync.Mutex
+	conns  []net.Conn
+	frozen map[net.Conn]bool
+}
+
+// pump copies src to dst, holding the data while src is frozen.
+func (p *proxy) pump(src, dst net.Conn) {
+	buf := make([]byte, 64<<10)
+	for {
+		n, err := src.Read(buf)
+		for p.isFrozen(src) {
+			time.Sleep(10 * time.Millisecond)
+		}
+		if n > 0 {
+			if _, werr := dst.Write(buf[:n]); werr != nil {
+				break
+			}
+		}
+		if err != nil {
+			break
+		}
+	}
+	dst.Close()
+}
+
+func (p *proxy) isFrozen(c net.Conn) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.frozen[c]
+}
+
+// freeze stops forwarding on every connection open now, keeping them open: a stalled link.
+func (p *proxy) freeze() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, c := range p.conns {
+		p.frozen[c] = true
+	}
 }
 
 func newProxy(t *testing.T, socket string) *proxy {
@@ -376,8 +412,14 @@ func newProxy(t *testing.T, socket string) *proxy {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &proxy{ln: ln}
-	t.Cleanup(func() { ln.Close(); p.cut() })
+	p := &proxy{ln: ln, frozen: map[net.Conn]bool{}}
+	t.Cleanup(func() {
+		ln.Close()
+		p.mu.Lock()
+		p.frozen = map[net.Conn]bool{}
+		p.mu.Unlock()
+		p.cut()
+	})
 	go func() {
 		for {
 			c, err := ln.Accept()
@@ -392,8 +434,8 @@ func newProxy(t *testing.T, socket string) *proxy {
 			p.mu.Lock()
 			p.conns = append(p.conns, c, up)
 			p.mu.Unlock()
-			go func() { io.Copy(up, c); up.Close() }()
-			go func() { io.Copy(c, up); c.Close() }()
+			go p.pump(c, up)
+			go p.pump(up, c)
 		}
 	}()
 	return p
@@ -463,6 +505,45 @@ func TestStreamSurvivesAKilledConnection(t *testing.T) {
 	}
 	if uint64(seen)+lost != calls || got[len(got)-1].Sequence != calls {
 		t.Fatalf("%d events + %d announced lost for %d calls (last sequence %d)", seen, lost, calls, got[len(got)-1].Sequence)
+	}
+}
+
+func TestAStalledConnectionIsCutAndResumed(t *testing.T) {
+	if (&pb.StreamEventsResponse{}).ProtoReflect().Descriptor().Fields().ByName("heartbeat_interval_ms") == nil {
+		t.Skip("StreamEventsResponse heartbeats are not in proto/ yet (issue 13's server side)")
+	}
+	svc := startService(t, "--heartbeat-ms", "200")
+	p := newProxy(t, svc.socket)
+	ctx := context.Background()
+	client := dial(t, p.ln.Addr().String())
+	const calls = 20000
+	w := startStopped(t, calls, 10) // about 2 s
+	trace, err := client.StartTrace(ctx, &pb.TraceSpec{Syscalls: []string{"getppid"}, Pids: []uint32{uint32(w.pid)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stream := client.Events(ctx, trace.TraceId, sctrace.StreamOptions{Backoff: sctrace.Backoff{Initial: 50 * time.Millisecond, Max: 500 * time.Millisecond}})
+	if err := stream.Open(); err != nil {
+		t.Fatal(err)
+	}
+	var once sync.Once
+	events := collect(stream, func(n int) {
+		if n == 3000 {
+			once.Do(p.freeze)
+		}
+	})
+	w.run(t)
+	deadline := time.Now().Add(30 * time.Second)
+	for stream.NextSequence() <= calls && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	// The client's own connection went through the frozen link too: stop on a new one.
+	if _, err := dial(t, svc.address).StopTrace(ctx, trace.TraceId); err != nil {
+		t.Fatal(err)
+	}
+	checkExact(t, events.wait(t), calls)
+	if stream.Reconnects() < 1 {
+		t.Fatal("the stream never reconnected")
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/reflect/protoreflect"
@@ -87,6 +88,8 @@ type EventStream struct {
 	interval atomic.Int64
 	watching bool
 	stream   pb.Tracer_StreamEventsClient
+	// conn is this stream's own connection, dialled anew after a stall.
+	conn *grpc.ClientConn
 }
 
 // Fields set by reflection so the client builds against protos with and without them.
@@ -154,6 +157,10 @@ func (s *EventStream) Close() {
 	if s.cancel != nil {
 		s.cancel()
 	}
+	if s.conn != nil {
+		s.conn.Close()
+		s.conn = nil
+	}
 }
 
 // fill receives one response with events (reconnecting as needed) into pending.
@@ -187,6 +194,7 @@ func (s *EventStream) fill() error {
 			return io.EOF
 		}
 		if s.ctx.Err() != nil {
+			s.Close()
 			return s.ctx.Err()
 		}
 		s.mu.Lock()
@@ -201,18 +209,21 @@ func (s *EventStream) fill() error {
 			if code == codes.NotFound && s.reconnects > 0 {
 				e.Hint = "the trace is gone from the server (stopped, idle timeout or a service restart) while reconnecting: events from the stream's next sequence on are lost"
 			}
+			s.Close()
 			return e
 		}
 		if failingSince.IsZero() {
 			failingSince = time.Now()
 		}
 		if s.opts.Backoff.GiveUpAfter > 0 && time.Since(failingSince) > s.opts.Backoff.GiveUpAfter {
+			s.Close()
 			return wrap("StreamEvents", s.client.Address, err)
 		}
 		jitter := 1 + s.opts.Backoff.Jitter*(2*rand.Float64()-1)
 		select {
 		case <-time.After(time.Duration(float64(delay) * jitter)):
 		case <-s.ctx.Done():
+			s.Close()
 			return s.ctx.Err()
 		}
 		delay = time.Duration(float64(delay) * s.opts.Backoff.Multiplier)
@@ -233,8 +244,19 @@ func (s *EventStream) open() error {
 	if fromSequenceField != nil {
 		req.ProtoReflect().Set(fromSequenceField, protoreflect.ValueOfUint64(s.next))
 	}
+	if s.stalled && s.conn != nil {
+		s.conn.Close()
+		s.conn = nil
+	}
+	if s.conn == nil {
+		conn, err := s.client.dial()
+		if err != nil {
+			return err
+		}
+		s.conn = conn
+	}
 	ctx, cancel := context.WithCancel(s.ctx)
-	stream, err := s.client.tracer.StreamEvents(ctx, req)
+	stream, err := pb.NewTracerClient(s.conn).StreamEvents(ctx, req)
 	if err != nil {
 		cancel()
 		return wrap("StreamEvents", s.client.Address, err)

@@ -118,23 +118,32 @@ class Client:
         self.address = resolve_address(address)
         self.timeout = timeout
         self._metadata = (("authorization", f"Bearer {token}"),) if token else ()
-        if tls is None:
-            self._channel = grpc.insecure_channel(self.address, options=_CHANNEL_OPTIONS)
-        else:
+        self._options = list(_CHANNEL_OPTIONS)
+        self._credentials = None
+        if tls is not None:
             if self.address.startswith("unix:"):
                 raise ValueError(f"TLS is for TCP addresses (host:port), not {self.address}")
             if (tls.cert_file is None) != (tls.key_file is None):
                 raise ValueError("TLS client authentication needs both cert_file and key_file")
-            credentials = grpc.ssl_channel_credentials(
+            self._credentials = grpc.ssl_channel_credentials(
                 root_certificates=_read(tls.ca_file),
                 private_key=_read(tls.key_file),
                 certificate_chain=_read(tls.cert_file),
             )
-            options = list(_CHANNEL_OPTIONS)
             if tls.server_name:
-                options.append(("grpc.ssl_target_name_override", tls.server_name))
-            self._channel = grpc.secure_channel(self.address, credentials, options=options)
-        self._stub = pb_grpc.TracerStub(self._channel)
+                self._options.append(("grpc.ssl_target_name_override", tls.server_name))
+        self._channel, self._stub = self._new_channel(shared=True)
+
+    def _new_channel(self, shared: bool):
+        """A channel to the server and its stub. An event stream gets one of its own (own
+        connection: a local subchannel pool), so it can drop a stalled connection and dial anew
+        without touching the client's."""
+        options = self._options if shared else [*self._options, ("grpc.use_local_subchannel_pool", 1)]
+        if self._credentials is None:
+            channel = grpc.insecure_channel(self.address, options=options)
+        else:
+            channel = grpc.secure_channel(self.address, self._credentials, options=options)
+        return channel, pb_grpc.TracerStub(channel)
 
     def __enter__(self) -> "Client":
         return self
@@ -232,6 +241,8 @@ class EventStream:
         self._interval_s = 0.0
         self._lock = threading.Lock()
         self._watchdog: Optional[threading.Thread] = None
+        self._channel = None
+        self._stub = None
 
     def __iter__(self) -> Iterator[pb.Event]:
         for batch in self.batches():
@@ -251,7 +262,7 @@ class EventStream:
         with self._lock:
             if self._closed or self._opened is not None:
                 return self
-            call = self._client._stub.StreamEvents(self._request(), metadata=self._client._metadata)
+            call = self._start_call()
             self._opened = self._call = call
         call.initial_metadata()  # returns when the headers arrive or the call ends
         if call.done() and call.code() != grpc.StatusCode.OK:
@@ -269,12 +280,11 @@ class EventStream:
                 with self._lock:
                     if self._closed:
                         return
-                    self._stalled = False
                     self._last_response = time.monotonic()
                     if self._opened is not None:
                         self._opened = None
                     else:
-                        self._call = self._client._stub.StreamEvents(self._request(), metadata=self._client._metadata)
+                        self._call = self._start_call()
                 try:
                     for response in self._call:
                         self._last_response = time.monotonic()
@@ -301,6 +311,16 @@ class EventStream:
                     self.reconnects += 1
         finally:
             self.close()
+
+    def _start_call(self):
+        """A StreamEvents call on this stream's channel (dialled anew after a stall). Holds _lock."""
+        if self._stalled and self._channel is not None:
+            self._channel.close()
+            self._channel = None
+        self._stalled = False
+        if self._channel is None:
+            self._channel, self._stub = self._client._new_channel(shared=False)
+        return self._stub.StreamEvents(self._request(), metadata=self._client._metadata)
 
     def _heartbeat(self, response) -> None:
         self.latest_sequence = response.latest_sequence
@@ -346,8 +366,11 @@ class EventStream:
         return out
 
     def close(self) -> None:
-        """Cancels the stream; a loop over it ends."""
+        """Cancels the stream and closes its channel; a loop over it ends."""
         with self._lock:
             self._closed = True
             if self._call is not None:
                 self._call.cancel()
+            if self._channel is not None:
+                self._channel.close()
+                self._channel = None

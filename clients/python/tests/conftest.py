@@ -169,6 +169,7 @@ class Proxy:
         self._listener.listen(16)
         self.address = f"127.0.0.1:{self._listener.getsockname()[1]}"
         self._open: list[socket.socket] = []
+        self._frozen: set[socket.socket] = set()
         self._lock = threading.Lock()
         self.cuts = 0
         threading.Thread(target=self._accept, daemon=True).start()
@@ -186,10 +187,11 @@ class Proxy:
             for a, b in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
 
-    @staticmethod
-    def _pump(src: socket.socket, dst: socket.socket) -> None:
+    def _pump(self, src: socket.socket, dst: socket.socket) -> None:
         try:
             while data := src.recv(1 << 16):
+                while src in self._frozen:
+                    time.sleep(0.01)
                 dst.sendall(data)
         except OSError:
             pass
@@ -211,8 +213,14 @@ class Proxy:
             except OSError:
                 pass
 
+    def freeze(self) -> None:
+        """Stops forwarding on every connection open now, keeping them open: a stalled link."""
+        with self._lock:
+            self._frozen.update(self._open)
+
     def close(self) -> None:
         self._listener.close()
+        self._frozen.clear()
         self.cut()
 
 

@@ -9,9 +9,9 @@ import grpc
 import pytest
 
 import sctrace
-from sctrace.client import _HAS_FROM_SEQUENCE
+from sctrace.client import _HAS_FROM_SEQUENCE, _HAS_HEARTBEAT
 
-from conftest import getppid_loop
+from conftest import Proxy, Service, getppid_loop
 
 NEEDS_RESUME = pytest.mark.skipif(
     not _HAS_FROM_SEQUENCE,
@@ -177,3 +177,37 @@ def test_restarted_client_and_late_subscriber_resume(service, stopped):
     assert [e.sequence for e in first + rest.events] == list(range(1, calls + 1))
     assert [e.sequence for e in late.events] == list(range(1, calls + 1))
     assert len(getppid_events(late.events)) == calls
+
+
+@pytest.mark.skipif(not _HAS_HEARTBEAT, reason="StreamEventsResponse heartbeats are not in proto/ yet (issue 13's server side)")
+def test_a_stalled_connection_is_cut_and_resumed(stopped):
+    """The link stops carrying anything but stays open: after sctrace.client.STALL_INTERVALS
+    heartbeat intervals of silence the stream gives up on it and resumes on a new connection."""
+    svc = Service("--heartbeat-ms", "200")
+    proxy = Proxy(svc.socket)
+    try:
+        calls = 20_000
+        with sctrace.connect(proxy.address) as client:
+            work = stopped(getppid_loop(calls, per_ms=10))  # about 2 s
+            started = client.start_trace(syscalls=["getppid"], pids=[work.pid])
+            stream = client.events(started.trace_id, backoff=sctrace.Backoff(initial=0.05, maximum=0.5))
+
+            def freeze_once(c: Collector, _event) -> None:
+                if len(c.events) == 3_000:
+                    proxy.freeze()
+
+            events = Collector(stream.open(), on_event=freeze_once)
+            work.resume()
+            assert work.wait() == 0
+            deadline = time.monotonic() + 30
+            while stream.next_sequence <= calls and time.monotonic() < deadline and events.error is None:
+                time.sleep(0.05)
+        # The client's own connection went through the frozen link too: stop on a new one.
+        with sctrace.connect(svc.address) as direct:
+            direct.stop_trace(started.trace_id)
+        events.join()
+        assert stream.reconnects >= 1
+        assert [e.sequence for e in events.events] == list(range(1, calls + 1))
+    finally:
+        proxy.close()
+        assert svc.stop() == 0, svc.log()
