@@ -52,9 +52,9 @@ def require_live_service() -> None:
 class Service:
     """A running sctraced on a unix socket in a temporary directory."""
 
-    def __init__(self, *args: str):
+    def __init__(self, *args: str, socket_path: str | None = None):
         self.dir = tempfile.mkdtemp(prefix="sctraced-py-")
-        self.socket = os.path.join(self.dir, "sctrace.sock")
+        self.socket = socket_path or os.path.join(self.dir, "sctrace.sock")
         self.address = f"unix:{self.socket}"
         self.log_path = os.path.join(self.dir, "log")
         self._log = open(self.log_path, "wb")
@@ -73,6 +73,11 @@ class Service:
 
     def log(self) -> str:
         return Path(self.log_path).read_text(errors="replace")
+
+    def kill(self) -> None:
+        """SIGKILL, as a crash: the kernel detaches its programs when its descriptors close."""
+        self.proc.kill()
+        self.proc.wait()
 
     def stop(self) -> int:
         if self.proc.poll() is None:

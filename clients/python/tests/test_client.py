@@ -145,6 +145,32 @@ def test_stream_survives_a_killed_connection(service, stopped, proxy):
         assert sequences[-1] == calls
 
 
+def test_a_restarted_service_ends_the_stream_with_a_clear_error(stopped):
+    """The service dies and comes back on the same socket without the trace: the stream, which
+    reconnects by itself, ends with NOT_FOUND and says which events are lost."""
+    first = Service()
+    work = stopped(getppid_loop(1000))
+    with sctrace.connect(first.address) as client:
+        started = client.start_trace(syscalls=["getppid"], pids=[work.pid])
+        stream = client.events(started.trace_id, backoff=sctrace.Backoff(initial=0.05, maximum=0.2))
+        events = Collector(stream.open())
+        work.resume()
+        assert work.wait() == 0
+        events.wait_for(1000)
+        first.kill()
+        second = Service(socket_path=first.socket)
+        try:
+            with pytest.raises(sctrace.Error) as gone:
+                events.join()
+        finally:
+            assert second.stop() == 0, second.log()
+            first.stop()
+    assert gone.value.code == grpc.StatusCode.NOT_FOUND
+    assert stream.reconnects >= 1
+    assert f"events from sequence {stream.next_sequence} on are lost" in str(gone.value)
+    assert stream.next_sequence == 1001
+
+
 def test_open_fails_clearly_for_an_unknown_trace(service):
     with sctrace.connect(service.address) as client:
         with pytest.raises(sctrace.Error) as err:
