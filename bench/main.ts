@@ -8,6 +8,7 @@
  *          [--no-throughput] [--no-export] [--seconds S] [--out DIR] [-- sctraced flags]
  *        node dist/bench/main.js --render DIR   (rewrite DIR's results.md and chart.svg from its JSON)
  *
+ * --no-python: skip the throughput search with the Python client (bench/client.py).
  * --smoke: small sizes, sctrace only, one short throughput check; exits 1 only on unannounced
  * loss (an event neither delivered nor covered by an EventsLost notice), never on timings.
  */
@@ -22,7 +23,7 @@ import { measureWorkload, type OverheadRow } from './overhead';
 import { describeMachine, markdownReport, textReport, type Results } from './report';
 import { measureThroughput, type ThroughputResult } from './throughput';
 import { measureExport, type ExportResult } from './export';
-import { TOOLS, type RunContext, type ToolName } from './tools';
+import { TOOLS, pythonClient, type RunContext, type ToolName } from './tools';
 import { prepare, workloads } from './workloads';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -43,6 +44,7 @@ async function main(): Promise<number> {
       'no-export': { type: 'boolean' },
       'no-overhead': { type: 'boolean' },
       'no-concurrency': { type: 'boolean' },
+      'no-python': { type: 'boolean' },
       seconds: { type: 'string' },
       out: { type: 'string' },
       decode: { type: 'string' },
@@ -72,6 +74,7 @@ async function main(): Promise<number> {
   let throughput: ThroughputResult | null = null;
   let concurrency: ConcurrencyRow[] | null = null;
   let exported: ExportResult | null = null;
+  let throughputPython: ThroughputResult | null = null;
   try {
     service = await startService(ROOT, workDir, positionals);
     if (toolNames.includes('sctrace-nice0')) niceService = await startService(ROOT, path.join(workDir, 'nice0'), [...positionals, '--nice', '0']);
@@ -115,6 +118,24 @@ async function main(): Promise<number> {
       for (const r of [...throughput.ladder, ...throughput.confirm, ...throughput.at_2x]) {
         if (r.unannounced) failures.push(`throughput at ${r.offered || 'flat out'}/s: ${r.unannounced} events lost without an EventsLost notice`);
       }
+      if (!values['no-python']) {
+        // The same search with bench/client.py, a consumer written with the Python client library.
+        log('[bench] throughput to one Python client (clients/python)');
+        throughputPython = await measureThroughput(
+          { ...ctx, clientCommand: pythonClient(ROOT), clientArgs: [] },
+          {
+            seconds,
+            runs: smoke ? 1 : Math.min(runs, 3),
+            ladder: smoke ? [50_000] : [50_000, 100_000, 150_000, 200_000, 250_000, 300_000, 400_000, 500_000, 750_000, 1_000_000, 0],
+            refine: smoke ? 0 : 2,
+            fresh: () => startService(ROOT, path.join(workDir, 'load'), positionals),
+            log,
+          },
+        );
+        for (const r of [...throughputPython.ladder, ...throughputPython.confirm, ...throughputPython.at_2x]) {
+          if (r.unannounced) failures.push(`Python client at ${r.offered || 'flat out'}/s: ${r.unannounced} events lost without an EventsLost notice`);
+        }
+      }
     }
     if (!values['no-export']) {
       log('[bench] export into NATS JetStream');
@@ -144,6 +165,7 @@ async function main(): Promise<number> {
     overhead,
     throughput,
     export: exported,
+    throughput_python: throughputPython,
     failures,
   };
   fs.mkdirSync(outDir, { recursive: true });

@@ -30,6 +30,8 @@ export interface Results {
   concurrency?: ConcurrencyRow[] | null;
   /** Export into NATS JetStream (absent in results of runs before it existed). */
   export?: ExportResult | null;
+  /** The same search with bench/client.py (the Python client library); absent in older results. */
+  throughput_python?: ThroughputResult | null;
   /** Checks that failed (unannounced loss); empty on a clean run. */
   failures: string[];
 }
@@ -92,12 +94,13 @@ export function textReport(results: Results, titles: Record<string, string>): st
   if (results.concurrency?.length) out.push('', ...concurrencyTable(results.concurrency).map((r) => r.replace(/\*\*/g, '')));
   if (results.throughput) out.push('', ...throughputLines(results.throughput));
   if (results.export) out.push('', ...exportLines(results.export));
+  if (results.throughput_python) out.push('', ...throughputLines(results.throughput_python, 'Throughput to one Python client (clients/python, bench/client.py):'));
   if (results.failures.length) out.push('', 'FAILED CHECKS:', ...results.failures.map((f) => `  ${f}`));
   return out.join('\n');
 }
 
-function throughputLines(t: ThroughputResult): string[] {
-  const lines = ['Throughput to one gRPC client (getppid events, one subscriber):'];
+function throughputLines(t: ThroughputResult, title = 'Throughput to one gRPC client (getppid events, one subscriber):'): string[] {
+  const lines = [title];
   for (const r of [...t.ladder, ...t.confirm, ...t.at_2x]) lines.push(`  ${loadRunLine(r)}`);
   lines.push(
     `  highest zero-loss rate: ${fmt(t.max_zero_loss_rate)} events/s offered, ${fmt(t.median_delivered_rate)} delivered (median of ${t.confirm.length})`,
@@ -146,17 +149,11 @@ export function markdownReport(results: Results, titles: Record<string, string>)
   const t = results.throughput;
   if (t) {
     out.push(
-      '',
-      '**Throughput to one gRPC client**',
-      '',
-      '| offered events/s | delivered events/s | lost (kernel + subscriber) | unannounced | service CPU | service peak RSS |',
-      '|---:|---:|---:|---:|---:|---:|',
+      ...ladderTable('**Throughput to one gRPC client**', t, ['service CPU', 'service peak RSS'], (r) => [
+        `${fmt(r.service_cpu_pct)}%`,
+        `${fmt(r.service_peak_rss_mb)} MB`,
+      ]),
     );
-    for (const r of [...t.ladder].sort((a, b) => (a.offered || 1e12) - (b.offered || 1e12))) {
-      out.push(
-        `| ${r.offered ? fmt(r.offered) : `flat out (${fmt(r.achieved_rate)})`} | ${fmt(r.delivered_rate)} | ${fmt(r.lost_kernel + r.lost_subscriber)} | ${fmt(r.unannounced)} | ${fmt(r.service_cpu_pct)}% | ${fmt(r.service_peak_rss_mb)} MB |`,
-      );
-    }
     out.push(
       '',
       `Highest zero-loss rate: **${fmt(t.max_zero_loss_rate)} events/s** (${t.confirm.length} confirmation runs, median delivered ${fmt(t.median_delivered_rate)}/s, service ${fmt(t.service_cpu_pct)}% CPU); ` +
@@ -177,7 +174,29 @@ export function markdownReport(results: Results, titles: Record<string, string>)
     }
     out.push('', `Highest zero-loss rate into JetStream: **${fmt(e.max_zero_loss_rate)} events/s** (${e.confirm.length} confirmation runs); the consumer read ${fmt(e.median_consumer_rate)} events/s (median).`);
   }
+  const py = results.throughput_python;
+  if (py) {
+    const title = '**Throughput to one Python client** (`bench/client.py`: the Python client library, every message decoded by the generated classes)';
+    out.push(...ladderTable(title, py, ['client CPU'], (r) => [`${fmt(r.client_cpu_pct)}%`]));
+    out.push(
+      '',
+      `Highest zero-loss rate with the Python client: **${fmt(py.max_zero_loss_rate)} events/s** (${py.confirm.length} confirmation runs, median delivered ${fmt(py.median_delivered_rate)}/s); ` +
+        `at 2× that rate ${fmt(py.loss_at_2x_pct, 2)}% of events are lost, all announced as EventsLost.`,
+    );
+  }
   return out.join('\n');
+}
+
+/** A throughput search's ladder as a Markdown table, by offered rate (flat out last), with `extra` columns. */
+function ladderTable(title: string, t: ThroughputResult, extra: string[], cells: (r: LoadRun) => string[]): string[] {
+  const headers = ['offered events/s', 'delivered events/s', 'lost (kernel + subscriber)', 'unannounced', ...extra];
+  const lines = ['', title, '', `| ${headers.join(' | ')} |`, `|${headers.map(() => '---:').join('|')}|`];
+  for (const r of [...t.ladder].sort((a, b) => (a.offered || 1e12) - (b.offered || 1e12))) {
+    const offered = r.offered ? fmt(r.offered) : `flat out (${fmt(r.achieved_rate)})`;
+    const row = [offered, fmt(r.delivered_rate), fmt(r.lost_kernel + r.lost_subscriber), fmt(r.unannounced), ...cells(r)];
+    lines.push(`| ${row.join(' | ')} |`);
+  }
+  return lines;
 }
 
 /** The service's peak RSS over the confirmation runs at the highest zero-loss rate, MB. */

@@ -95,6 +95,18 @@ export interface RunContext {
   niceService: Service | null;
   /** Passed to the bench client (e.g. --decode full). */
   clientArgs: string[];
+  /** The command that runs the bench client: bench/client.ts (nodeClient) unless set, e.g. to pythonClient. */
+  clientCommand?: string[];
+}
+
+/** bench/client.ts, compiled. */
+export function nodeClient(root: string): string[] {
+  return [process.execPath, path.join(root, 'dist/bench/client.js')];
+}
+
+/** bench/client.py: the same protocol, written with the Python client library (clients/python). */
+export function pythonClient(root: string): string[] {
+  return ['/usr/bin/python3', path.join(root, 'bench/client.py')];
 }
 
 const TIMEOUT_MS = 600_000;
@@ -225,8 +237,7 @@ async function withSctrace(ctx: RunContext, service: Service | null, argv: strin
     const result = await launched([ctx.launch, ...argv], argv.join(' '), {
       ready: async (pid) => {
         client = new LineChild([
-          process.execPath,
-          path.join(ctx.root, 'dist/bench/client.js'),
+          ...(ctx.clientCommand ?? nodeClient(ctx.root)),
           '--server',
           service.address,
           '--pid',

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
  * sctraced: the sctrace service. Parses flags, loads the syscall catalog from the running
- * kernel, wires the container, serves gRPC, and on SIGINT/SIGTERM stops every trace (detaching
- * every BPF program) before it exits.
+ * kernel, wires the container, serves gRPC, and on SIGINT/SIGTERM stops taking calls, stops every
+ * trace (detaching every BPF program), lets subscribers take what is queued (--shutdown-grace)
+ * and exits.
  */
 import 'reflect-metadata';
 import { ConfigError, USAGE, parseConfig, type ServiceConfig } from './config/config';
@@ -34,6 +35,13 @@ async function main(): Promise<number> {
   if (config.nice !== 0) log.info(`running at nice ${config.nice} (${applyNice(config.nice)} threads)`);
   const syscalls = SyscallCatalog.load({ log: (m) => log.child('syscalls').info(m) });
   const container = buildContainer({ config, log, syscalls });
+  try {
+    // Read --auth now, so a bad file stops the service with its own message.
+    container.resolve(TOKENS.Identities);
+  } catch (err) {
+    process.stderr.write(`sctraced: ${(err as Error).message}\n`);
+    return 2;
+  }
   const server = container.resolve<GrpcServer>(TOKENS.GrpcServer);
   const traces = container.resolve<TraceManager>(TOKENS.TraceManager);
   reportCapabilities(container.resolve<BackendSelector>(TOKENS.BackendSelector), log);
@@ -42,13 +50,15 @@ async function main(): Promise<number> {
     ? await MetricsEndpoint.listen(config.metricsListen, container.resolve<ServiceMetrics>(TOKENS.Metrics), log.child('metrics'))
     : undefined;
   const health = config.healthListen ? await HealthEndpoint.listen(config.healthListen, log.child('health')) : undefined;
-  await server.listen(config.listen);
+  await server.listen();
   health?.serving(true);
   await untilSignal(log);
   health?.serving(false);
-  log.info('shutting down: stopping every trace');
+  log.info(`shutting down: no new calls; stopping every trace; subscribers get ${config.shutdownGraceMs / 1000} s to take what is queued`);
+  // The servers stop taking calls first; the grace covers stopping the traces and the streams' last events.
+  const drained = server.shutdown(config.shutdownGraceMs);
   await traces.dispose();
-  await server.shutdown();
+  await drained;
   await Promise.all([metrics?.close(), health?.close()]);
   log.info('stopped');
   return 0;

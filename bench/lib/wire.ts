@@ -88,14 +88,22 @@ class Reader {
   }
 }
 
-/**
- * Adds one StreamEventsResponse to `counts`. `watchNr` is a syscall number to count separately
- * (the load generator's getppid), or -1.
- */
-export function countMessage(buf: Uint8Array, counts: WireCounts, watchNr = -1): void {
-  counts.messages++;
-  counts.bytes += buf.length;
+/** One event as the walk sees it; the same object is reused for every event of a walk. */
+export interface WireEvent {
+  sequence: number;
+  /** Field number of the Event's kind: 10 syscall, 11 exec, 12 fork, 13 exit, 14 lost; 0 none. */
+  kind: number;
+  /** The syscall number of a SyscallEvent, else -1. */
+  nr: number;
+  /** EventsLost's count and where, for kind 14. */
+  lostCount: number;
+  lostWhere: string;
+}
+
+/** Calls `visit` for each Event of one StreamEventsResponse, in order. */
+export function forEachEvent(buf: Uint8Array, visit: (event: WireEvent) => void): void {
   const r = new Reader(buf, 0, buf.length);
+  const event: WireEvent = { sequence: 0, kind: 0, nr: -1, lostCount: 0, lostWhere: '' };
   while (r.pos < r.end) {
     const tag = r.varint();
     if (tag !== 0x0a) {
@@ -105,34 +113,48 @@ export function countMessage(buf: Uint8Array, counts: WireCounts, watchNr = -1):
     const len = r.varint();
     const end = r.pos + len;
     if (end > r.end) throw new Error('event runs past the message');
-    countEvent(new Reader(buf, r.pos, end), counts, watchNr);
+    readEvent(new Reader(buf, r.pos, end), event);
+    visit(event);
     r.pos = end;
   }
 }
 
-function countEvent(r: Reader, counts: WireCounts, watchNr: number): void {
-  let sequence = 0;
-  let kind = 0;
-  let nr = -1;
-  let lostCount = 0;
-  let lostWhere = '';
+/**
+ * Adds one StreamEventsResponse to `counts`. `watchNr` is a syscall number to count separately
+ * (the load generator's getppid), or -1.
+ */
+export function countMessage(buf: Uint8Array, counts: WireCounts, watchNr = -1): void {
+  counts.messages++;
+  counts.bytes += buf.length;
+  forEachEvent(buf, (event) => countEvent(event, counts, watchNr));
+}
+
+function readEvent(r: Reader, event: WireEvent): void {
+  event.sequence = 0;
+  event.kind = 0;
+  event.nr = -1;
+  event.lostCount = 0;
+  event.lostWhere = '';
   while (r.pos < r.end) {
     const tag = r.varint();
     const field = Math.floor(tag / 8);
     const wt = tag & 7;
     if (field === 1 && wt === 0) {
-      sequence = r.varint();
+      event.sequence = r.varint();
     } else if (field >= 10 && field <= 14 && wt === 2) {
-      kind = field;
+      event.kind = field;
       const len = r.varint();
       const end = r.pos + len;
-      if (field === 10) nr = firstVarint(r.buf, r.pos, end, 1);
-      else if (field === 14) [lostCount, lostWhere] = lostFields(r.buf, r.pos, end);
+      if (field === 10) event.nr = firstVarint(r.buf, r.pos, end, 1);
+      else if (field === 14) [event.lostCount, event.lostWhere] = lostFields(r.buf, r.pos, end);
       r.pos = end;
     } else {
       r.skip(wt);
     }
   }
+}
+
+function countEvent({ sequence, kind, nr, lostCount, lostWhere }: WireEvent, counts: WireCounts, watchNr: number): void {
   if (kind === 14) {
     counts.notices++;
     if (lostWhere === 'kernel') counts.lostKernel += lostCount;

@@ -16,6 +16,7 @@ import type { ListTracesResponse__Output } from '../../src/api/generated/sctrace
 import type { GetCapabilitiesResponse__Output } from '../../src/api/generated/sctrace/v1/GetCapabilitiesResponse';
 import type { StreamEventsResponse__Output } from '../../src/api/generated/sctrace/v1/StreamEventsResponse';
 import { CliError, UsageError } from './command';
+import { channelSecurity, credentialHint, type ChannelSecurity, type CredentialOptions } from './credentials';
 
 /** Where sctraced listens unless told otherwise. */
 export const DEFAULT_SERVER = 'unix:/run/sctrace/sctrace.sock';
@@ -78,11 +79,11 @@ export class RpcError extends Error {
   /** What to do about it, when the failure is a known setup problem; else undefined. */
   readonly hint: string | undefined;
 
-  constructor(readonly rpc: string, readonly address: string, cause: grpc.ServiceError) {
+  constructor(readonly rpc: string, readonly address: string, cause: grpc.ServiceError, security?: ChannelSecurity) {
     super(`${rpc}: ${grpc.status[cause.code] ?? cause.code}: ${describeDetails(cause)}`, { cause });
     this.name = 'RpcError';
     this.code = cause.code;
-    this.hint = connectionHint(address, cause);
+    this.hint = credentialHint(cause, security) ?? connectionHint(address, cause);
   }
 }
 
@@ -107,6 +108,12 @@ function connectionHint(address: string, cause: grpc.ServiceError): string | und
   return undefined;
 }
 
+/** The connection a command asks for: `server` (else $SCTRACE_SERVER, else the default) with `credentials`. */
+export function openConnection(server: string | undefined, credentials: CredentialOptions): TracerConnection {
+  const address = resolveServerAddress(server);
+  return new TracerConnection(address, channelSecurity(address, credentials));
+}
+
 /**
  * A connection to one sctraced. Calls may run concurrently; close() cancels nothing in flight
  * but lets the process exit once they finish.
@@ -114,10 +121,13 @@ function connectionHint(address: string, cause: grpc.ServiceError): string | und
 export class TracerConnection {
   private readonly client: TracerClient;
 
-  constructor(readonly address: string) {
+  /** `security` comes from credentials.ts; without it the channel is plaintext and sends no token. */
+  constructor(
+    readonly address: string,
+    private readonly security?: ChannelSecurity,
+  ) {
     const { Tracer } = loadProto().sctrace.v1;
-    // TCP is plaintext for now: the service is meant for the local socket; TLS comes with auth.
-    this.client = new Tracer(address, grpc.credentials.createInsecure());
+    this.client = new Tracer(address, security?.credentials ?? grpc.credentials.createInsecure(), security?.options ?? {});
   }
 
   /** StartTrace: validates the spec on the server and starts recording. */
@@ -147,7 +157,7 @@ export class TracerConnection {
 
   /** Wraps a service error of `rpc` with this connection's address. */
   rpcError(rpc: string, cause: grpc.ServiceError): RpcError {
-    return new RpcError(rpc, this.address, cause);
+    return new RpcError(rpc, this.address, cause, this.security);
   }
 
   /** Closes the channel. */

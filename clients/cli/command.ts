@@ -4,9 +4,11 @@
  * one place that prints errors and ends the process.
  */
 
-/** Options given before the subcommand name (`sctrace --server ADDR list`). */
-export interface GlobalOptions {
-  /** `--server ADDR`; a subcommand's own `--server` overrides it. */
+import type { CredentialOptions } from './credentials';
+
+/** Options given before the subcommand name (`sctrace --server ADDR list`); a subcommand's own override them. */
+export interface GlobalOptions extends CredentialOptions {
+  /** `--server ADDR`. */
   server?: string;
 }
 
@@ -44,6 +46,10 @@ export class CliError extends Error {
 /** Options every subcommand accepts, spread into each parseArgs configuration. */
 export const COMMON_OPTIONS = {
   server: { type: 'string' },
+  'tls-ca': { type: 'string' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
+  'token-file': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -51,6 +57,12 @@ export const COMMON_OPTIONS = {
 export const COMMON_HELP = `Common options:
   --server ADDR     sctraced address: unix:/path, unix:///path or host:port
                     (default: $SCTRACE_SERVER, else unix:/run/sctrace/sctrace.sock)
+  --tls-ca FILE     TLS to a host:port server, checked against this CA (PEM; default:
+                    the system's CAs); any TLS or token option means TLS on TCP
+  --tls-cert FILE   client certificate for mutual TLS (PEM), with --tls-key FILE
+  --tls-key FILE    its private key (PEM)
+  --token-file FILE send the token in FILE as "authorization: Bearer TOKEN"
+                    (default: $SCTRACE_TOKEN, if set)
   -h, --help        show this help
 `;
 

@@ -9,9 +9,9 @@ const NAME = 'list';
 
 const HELP = `Usage: sctrace list [options]
 
-Lists the running traces: id, backend, subscribers, event counters (received from the kernel,
-delivered to subscribers, lost in the kernel ring buffer, dropped at full subscriber queues),
-age and what each one traces.
+Lists the running traces you may see: id, backend, subscribers, event counters (received from
+the kernel, delivered to subscribers, lost in the kernel ring buffer, dropped at full subscriber
+queues), the identity that started it, age and what each one traces.
 
 Options:
   -o, --output FORMAT   text (a table, default) or json (the ListTraces response)
@@ -30,7 +30,7 @@ export const listCommand: Command = queryCommand({
 /** The text table; `nowMs` is a parameter so ages are testable. */
 export function formatTraces(traces: TraceInfo__Output[], nowMs: number): string {
   if (traces.length === 0) return 'no running traces\n';
-  const header = ['ID', 'BACKEND', 'SUBS', 'RECEIVED', 'DELIVERED', 'LOST_KERNEL', 'LOST_SUBS', 'AGE', 'TRACING'];
+  const header = ['ID', 'BACKEND', 'SUBS', 'RECEIVED', 'DELIVERED', 'LOST_KERNEL', 'LOST_SUBS', 'OWNER', 'AGE', 'TRACING'];
   const rows = traces.map((trace) => [
     trace.trace_id,
     trace.backend,
@@ -39,6 +39,7 @@ export function formatTraces(traces: TraceInfo__Output[], nowMs: number): string
     trace.counters?.events_delivered ?? '0',
     trace.counters?.lost_kernel ?? '0',
     trace.counters?.lost_subscribers ?? '0',
+    trace.owner || '-',
     formatAge(trace.started_ns, nowMs),
     describeSpec(trace.spec),
   ]);

@@ -16,7 +16,7 @@ import { traceCommand } from './trace';
 /** Every subcommand, in the order `--help` lists them. */
 const COMMANDS: readonly Command[] = [traceCommand, streamCommand, exportCommand, listCommand, stopCommand, capsCommand];
 
-const HELP = `Usage: sctrace [--server ADDR] COMMAND [options]
+const HELP = `Usage: sctrace [--server ADDR] [--tls-ca FILE] [--token-file FILE] ... COMMAND [options]
 
 System-call tracing through the sctraced service.
 
@@ -27,16 +27,29 @@ Run 'sctrace COMMAND --help' for a command's options.
 
 ${COMMON_HELP}`;
 
-/** Splits `[--server ADDR] [--help] COMMAND ARGS...`. */
+/** Global options that take a value, and where they go. */
+const GLOBAL_FLAGS: Record<string, keyof GlobalOptions> = {
+  '--server': 'server',
+  '--tls-ca': 'tlsCa',
+  '--tls-cert': 'tlsCert',
+  '--tls-key': 'tlsKey',
+  '--token-file': 'tokenFile',
+};
+
+/** Splits `[--server ADDR] [credential options] [--help] COMMAND ARGS...`. */
 function parseGlobals(argv: string[]): { globals: GlobalOptions; help: boolean; rest: string[] } {
   const globals: GlobalOptions = {};
   let i = 0;
   for (; i < argv.length && argv[i].startsWith('-'); i++) {
     const arg = argv[i];
     if (arg === '-h' || arg === '--help') return { globals, help: true, rest: argv.slice(i + 1) };
-    if (arg.startsWith('--server=')) globals.server = arg.slice('--server='.length);
-    else if (arg === '--server' && i + 1 < argv.length) globals.server = argv[++i];
-    else throw new UsageError(arg === '--server' ? '--server needs an address' : `unknown option ${arg}`);
+    const eq = arg.indexOf('=');
+    const flag = eq > 0 ? arg.slice(0, eq) : arg;
+    const key = GLOBAL_FLAGS[flag];
+    if (key === undefined) throw new UsageError(`unknown option ${arg}`);
+    if (eq > 0) globals[key] = arg.slice(eq + 1);
+    else if (i + 1 < argv.length) globals[key] = argv[++i];
+    else throw new UsageError(flag === '--server' ? '--server needs an address' : `${flag} needs a file name`);
   }
   return { globals, help: false, rest: argv.slice(i) };
 }

@@ -4,7 +4,8 @@
  */
 import { parseArgs } from 'node:util';
 import { COMMON_OPTIONS, UsageError, parseFormat, parseOrUsage, singlePositional, type Command, type GlobalOptions } from './command';
-import { TracerConnection, resolveServerAddress } from './client';
+import { openConnection, type TracerConnection } from './client';
+import { credentialFlags, withFallback } from './credentials';
 
 const QUERY_OPTIONS = { ...COMMON_OPTIONS, output: { type: 'string', short: 'o' } } as const;
 
@@ -34,7 +35,7 @@ export function queryCommand<T>(spec: QuerySpec<T>): Command {
     if (spec.positional !== undefined) positional = singlePositional(spec.name, positionals, spec.positional);
     else if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`, spec.name);
     const format = parseFormat(spec.name, values.output);
-    const connection = new TracerConnection(resolveServerAddress(values.server ?? globals.server));
+    const connection = openConnection(values.server ?? globals.server, withFallback(credentialFlags(values), globals));
     try {
       const response = await spec.call(connection, positional);
       process.stdout.write(format === 'json' ? `${JSON.stringify(response, null, 2)}\n` : spec.text(response, positional));

@@ -1,6 +1,7 @@
 /** Turns an error into its stderr lines and exit code: the one place errors are printed. */
 import { CliError, EXIT_USAGE, UsageError } from './command';
 import { RpcError } from './client';
+import { CredentialError } from './credentials';
 
 /** Prints `err` to stderr and returns the exit code it stands for. */
 export function reportError(err: unknown): number {
@@ -13,7 +14,7 @@ export function reportError(err: unknown): number {
     process.stderr.write(`sctrace: ${err.message}\n${err.hint === undefined ? '' : `sctrace: ${err.hint}\n`}`);
     return 1;
   }
-  if (err instanceof CliError) {
+  if (err instanceof CliError || err instanceof CredentialError) {
     process.stderr.write(`sctrace: ${err.message}\n`);
     return 1;
   }

@@ -12,7 +12,8 @@ import {
   type Command,
   type GlobalOptions,
 } from './command';
-import { TracerConnection, resolveServerAddress } from './client';
+import { openConnection } from './client';
+import { credentialFlags, withFallback } from './credentials';
 import { EventPump, type StreamEnd } from './event-pump';
 import { Interrupts, signalExitCode } from './interrupts';
 import { Output } from './output';
@@ -55,7 +56,7 @@ async function runStream(argv: string[], globals: GlobalOptions): Promise<number
   const traceId = singlePositional(NAME, positionals, 'trace ID');
   const printer = new EventPrinter({ format: parseFormat(NAME, values.output), alwaysPrefix: values.follow, timestamps: values.timestamps });
   const output = Output.open(values.out);
-  const connection = new TracerConnection(resolveServerAddress(values.server ?? globals.server));
+  const connection = openConnection(values.server ?? globals.server, withFallback(credentialFlags(values), globals));
   const interrupts = new Interrupts();
   try {
     const pump = new EventPump(connection.streamEvents(traceId), connection, printer, output, { ignorePid: process.pid });

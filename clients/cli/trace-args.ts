@@ -15,6 +15,7 @@ import {
   parseUint64,
   type OutputFormat,
 } from './command';
+import { credentialFlags, type CredentialOptions } from './credentials';
 
 const NAME = 'trace';
 
@@ -80,6 +81,8 @@ export interface TraceOptions {
   help: boolean;
   /** --server, overriding the global one. */
   server?: string;
+  /** --tls-ca, --tls-cert, --tls-key, --token-file, each overriding the global one. */
+  credentials: CredentialOptions;
   /** CMD and its arguments; empty unless a command is to be run. */
   command: string[];
   /** --pid values; empty unless attaching. */
@@ -106,6 +109,7 @@ export function parseTraceArgs(argv: string[]): TraceOptions {
   const options: TraceOptions = {
     help: values.help ?? false,
     server: values.server,
+    credentials: credentialFlags(values),
     command,
     pids,
     all: values.all ?? false,

@@ -7,7 +7,8 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Event__Output } from '../../src/api/generated/sctrace/v1/Event';
 import { CliError, sleep, type Command, type GlobalOptions } from './command';
-import { RpcError, TracerConnection, resolveServerAddress } from './client';
+import { RpcError, openConnection, type TracerConnection } from './client';
+import { withFallback } from './credentials';
 import { checkExecutable, exitStatus, spawnStopped, type StoppedChild } from './child';
 import { EventPump, type StreamEnd } from './event-pump';
 import { Interrupts, signalExitCode } from './interrupts';
@@ -42,7 +43,7 @@ async function runTrace(argv: string[], globals: GlobalOptions): Promise<number>
   if (options.command.length > 0) checkExecutable(options.command[0]);
   for (const pid of options.pids) if (!processExists(pid)) throw new CliError(`--pid ${pid}: no such process`);
   const output = Output.open(options.out);
-  const connection = new TracerConnection(resolveServerAddress(options.server ?? globals.server));
+  const connection = openConnection(options.server ?? globals.server, withFallback(options.credentials, globals));
   const interrupts = new Interrupts();
   try {
     return await new TraceSession(connection, output, interrupts, options).run();

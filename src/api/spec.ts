@@ -7,6 +7,7 @@ import type { TraceSpec, TraceSpec__Output } from './generated/sctrace/v1/TraceS
 import { isBackendChoice } from '../backends/select';
 import type { SyscallResolver } from '../syscalls/types';
 import type { TraceRequest } from '../traces/manager';
+import { LimitExceededError } from '../auth/limits';
 
 /** Default of TraceSpec.string_max_bytes. */
 export const DEFAULT_STRING_MAX = 256;
@@ -28,19 +29,46 @@ export class InvalidSpecError extends Error {
   }
 }
 
-/** Checks `spec` and resolves its names. `selfPid` is the service's own pid, never traced. */
-export function validateSpec(spec: TraceSpec__Output | null | undefined, syscalls: SyscallResolver, selfPid: number): TraceRequest {
+/** A checked spec: a TraceRequest but for who asks for it. */
+export type CheckedSpec = Omit<TraceRequest, 'owner'>;
+
+/** What this service lets a trace capture (sctraced --max-string-bytes, --max-buffer-bytes). */
+export interface CaptureLimits {
+  maxStringBytes: number;
+  maxBufferBytes: number;
+}
+
+/** The kernel side's own caps: a service may be configured below them, never above. */
+export const NO_CAPTURE_LIMITS: CaptureLimits = { maxStringBytes: STRING_MAX_LIMIT, maxBufferBytes: BUFFER_BYTES_LIMIT };
+
+/**
+ * Checks `spec` and resolves its names. `selfPid` is the service's own pid, never traced. A size
+ * beyond what the kernel side can do is INVALID_ARGUMENT; one within it but beyond this service's
+ * `limits` is RESOURCE_EXHAUSTED naming the flag.
+ */
+export function validateSpec(
+  spec: TraceSpec__Output | null | undefined,
+  syscalls: SyscallResolver,
+  selfPid: number,
+  limits: CaptureLimits = NO_CAPTURE_LIMITS,
+): CheckedSpec {
   if (!spec) throw new InvalidSpecError('spec is missing: StartTraceRequest.spec must be set (an empty TraceSpec traces everything)');
   const backend = spec.backend === '' ? 'auto' : spec.backend;
   if (!isBackendChoice(backend)) {
     throw new InvalidSpecError(`spec.backend ${JSON.stringify(spec.backend)} is not a backend: use "auto", "ebpf" or "kmod"`);
   }
-  const stringMax = spec.string_max_bytes === 0 ? DEFAULT_STRING_MAX : spec.string_max_bytes;
+  const stringMax = spec.string_max_bytes === 0 ? Math.min(DEFAULT_STRING_MAX, limits.maxStringBytes) : spec.string_max_bytes;
   if (stringMax > STRING_MAX_LIMIT) {
     throw new InvalidSpecError(`spec.string_max_bytes ${stringMax} is too large: at most ${STRING_MAX_LIMIT}`);
   }
+  if (stringMax > limits.maxStringBytes) {
+    throw new LimitExceededError(`spec.string_max_bytes ${stringMax} is above this service's limit of ${limits.maxStringBytes} (sctraced --max-string-bytes)`);
+  }
   if (spec.buffer_bytes > BUFFER_BYTES_LIMIT) {
     throw new InvalidSpecError(`spec.buffer_bytes ${spec.buffer_bytes} is too large: at most ${BUFFER_BYTES_LIMIT}`);
+  }
+  if (spec.buffer_bytes > limits.maxBufferBytes) {
+    throw new LimitExceededError(`spec.buffer_bytes ${spec.buffer_bytes} is above this service's limit of ${limits.maxBufferBytes} (sctraced --max-buffer-bytes)`);
   }
   const ringBytes = Number(spec.ring_bytes);
   if (!Number.isSafeInteger(ringBytes) || ringBytes > RING_BYTES_LIMIT) {

@@ -2,6 +2,8 @@
 import { status, type ServiceError, Metadata } from '@grpc/grpc-js';
 import { BackendError, BackendUnavailableError, CapacityError } from '../backends/errors';
 import { TooManyTracesError, TraceNotFoundError } from '../traces/errors';
+import { PermissionDeniedError, UnauthenticatedError } from '../auth/errors';
+import { LimitExceededError } from '../auth/limits';
 import { InvalidSpecError } from './spec';
 
 /** The status a client gets for `error`. */
@@ -12,6 +14,9 @@ export function toStatus(error: unknown): Partial<ServiceError> & { code: status
   else if (error instanceof TraceNotFoundError) code = status.NOT_FOUND;
   else if (error instanceof BackendUnavailableError) code = status.FAILED_PRECONDITION;
   else if (error instanceof TooManyTracesError || error instanceof CapacityError) code = status.RESOURCE_EXHAUSTED;
+  else if (error instanceof UnauthenticatedError) code = status.UNAUTHENTICATED;
+  else if (error instanceof PermissionDeniedError) code = status.PERMISSION_DENIED;
+  else if (error instanceof LimitExceededError) code = status.RESOURCE_EXHAUSTED;
   else if (error instanceof BackendError) code = status.INTERNAL;
   return { code, details, metadata: new Metadata(), name: 'Error', message: details };
 }

@@ -1,6 +1,9 @@
 /**
  * The sctrace.v1.Tracer gRPC service: request checking and status mapping around TraceManager.
  * Every handler answers exactly once; every error becomes a specific status with a message.
+ * Calls arrive through the access gate (src/auth/gate.ts), which authenticated them and checked
+ * the caller's role; the handlers apply what needs the traces themselves (whose trace it is),
+ * and audit every start, stop and subscription.
  */
 import os from 'node:os';
 import { inject, injectable } from 'tsyringe';
@@ -17,7 +20,11 @@ import type { TracerHandlers } from './generated/sctrace/v1/Tracer';
 import type { BackendSelector } from '../backends/select';
 import type { TraceManager } from '../traces/manager';
 import type { SyscallResolver } from '../syscalls/types';
-import type { Logger } from '../util/log';
+import type { AuditLog } from '../auth/audit';
+import { callerOf } from '../auth/gate';
+import type { TraceAccess } from '../auth/access';
+import { LimitExceededError, TraceQuota } from '../auth/limits';
+import type { ServiceConfig } from '../config/config';
 import { TOKENS } from '../di/tokens';
 import { tracerGrpc } from './proto';
 import { validateSpec } from './spec';
@@ -27,12 +34,18 @@ import { toStatus } from './status';
 /** Implements the Tracer RPCs. */
 @injectable()
 export class TracerService {
+  private readonly quota: TraceQuota;
+
   constructor(
+    @inject(TOKENS.Config) private readonly config: ServiceConfig,
     @inject(TOKENS.TraceManager) private readonly traces: TraceManager,
     @inject(TOKENS.BackendSelector) private readonly selector: BackendSelector,
     @inject(TOKENS.Syscalls) private readonly syscalls: SyscallResolver,
-    @inject(TOKENS.Logger) private readonly log: Logger,
-  ) {}
+    @inject(TOKENS.TraceAccess) private readonly access: TraceAccess,
+    @inject(TOKENS.AuditLog) private readonly audit: AuditLog,
+  ) {
+    this.quota = new TraceQuota(config.maxTracesPerIdentity);
+  }
 
   /** Registers the service's handlers on `server`. */
   addToServer(server: Server): void {
@@ -40,7 +53,7 @@ export class TracerService {
       StartTrace: (call, callback) => void this.startTrace(call, callback),
       StreamEvents: (call) => this.streamEvents(call),
       StopTrace: (call, callback) => void this.stopTrace(call, callback),
-      ListTraces: (_call, callback) => this.listTraces(callback),
+      ListTraces: (call, callback) => this.listTraces(call, callback),
       GetCapabilities: (_call, callback) => this.getCapabilities(callback),
     };
     server.addService(withPreEncodedEvents(tracerGrpc().sctrace.v1.Tracer.service), handlers);
@@ -50,22 +63,43 @@ export class TracerService {
     call: ServerUnaryCall<StartTraceRequest__Output, StartTraceResponse>,
     callback: sendUnaryData<StartTraceResponse>,
   ): Promise<void> {
+    const spec = call.request.spec;
+    let caller;
     try {
-      const request = validateSpec(call.request.spec, this.syscalls, process.pid);
-      const trace = await this.traces.start(request);
-      callback(null, { trace_id: trace.id, backend: trace.backend });
+      caller = callerOf(call);
+      const owner = caller.identity.name;
+      const checked = validateSpec(this.access.admit(caller, spec), this.syscalls, process.pid, this.config);
+      const release = this.quota.reserve(owner, this.traces.list().filter((t) => t.owner === owner).length);
+      let trace;
+      try {
+        trace = await this.traces.start({ ...checked, owner });
+      } finally {
+        release();
+      }
+      const scoped = caller.identity.scope ? { effectiveSpec: trace.spec } : {};
+      this.audit.record({ call: 'StartTrace', caller, result: 'OK', traceId: trace.id, spec, ...scoped });
+      callback(null, { trace_id: trace.id, backend: trace.backend, effective_spec: trace.spec });
     } catch (err) {
-      this.log.warn(`StartTrace from ${call.getPeer()}: ${(err as Error).message}`);
-      callback(toStatus(err));
+      const failure = toStatus(err);
+      this.audit.record({ call: 'StartTrace', caller, peer: call.getPeer(), result: status[failure.code], detail: failure.details, spec });
+      callback(failure);
     }
   }
 
   private streamEvents(call: ServerWritableStream<StreamEventsRequest__Output, StreamEventsResponse>): void {
     let trace;
+    let caller;
     try {
+      caller = callerOf(call);
       trace = this.traces.get(call.request.trace_id);
+      this.access.checkStream(caller, trace);
+      if (trace.subscriberCount >= this.config.maxSubscribers) {
+        throw new LimitExceededError(`trace ${trace.id} already has ${trace.subscriberCount} subscribers, the most one trace may (sctraced --max-subscribers)`);
+      }
     } catch (err) {
-      call.emit('error', toStatus(err));
+      const failure = toStatus(err);
+      this.audit.record({ call: 'StreamEvents', caller, peer: call.getPeer(), result: status[failure.code], detail: failure.details, traceId: call.request.trace_id });
+      call.emit('error', failure);
       return;
     }
     const { cancel } = trace.subscribe(
@@ -76,8 +110,9 @@ export class TracerService {
         end: () => call.end(),
         fail: (error) => call.emit('error', { code: status.ABORTED, details: `trace ${trace.id} failed: ${error.message}` }),
       },
-      call.getPeer(),
+      caller.peer,
     );
+    this.audit.record({ call: 'StreamEvents', caller, result: 'OK', traceId: trace.id });
     // Headers now tell the client it is subscribed, so it can start its workload without racing.
     call.sendMetadata(new Metadata());
     // A dead client must not keep a queue alive: 'cancelled' covers resets and disconnects.
@@ -89,24 +124,41 @@ export class TracerService {
     call: ServerUnaryCall<StopTraceRequest__Output, StopTraceResponse>,
     callback: sendUnaryData<StopTraceResponse>,
   ): Promise<void> {
+    const traceId = call.request.trace_id;
+    let caller;
     try {
-      const counters = await this.traces.stop(call.request.trace_id);
+      caller = callerOf(call);
+      const trace = this.traces.get(traceId);
+      this.access.checkStop(caller, trace);
+      const counters = await trace.stop();
+      this.audit.record({ call: 'StopTrace', caller, result: 'OK', traceId, spec: trace.spec });
       callback(null, { counters });
     } catch (err) {
-      callback(toStatus(err));
+      const failure = toStatus(err);
+      this.audit.record({ call: 'StopTrace', caller, peer: call.getPeer(), result: status[failure.code], detail: failure.details, traceId });
+      callback(failure);
     }
   }
 
-  private listTraces(callback: sendUnaryData<ListTracesResponse>): void {
-    const traces = this.traces.list().map((t) => ({
-      trace_id: t.id,
-      spec: t.spec,
-      backend: t.backend,
-      subscribers: t.subscriberCount,
-      counters: t.counters(),
-      started_ns: t.startedNs.toString(),
-    }));
-    callback(null, { traces });
+  private listTraces(call: ServerUnaryCall<unknown, ListTracesResponse>, callback: sendUnaryData<ListTracesResponse>): void {
+    try {
+      const caller = callerOf(call);
+      const traces = this.traces
+        .list()
+        .filter((t) => this.access.canSee(caller, t))
+        .map((t) => ({
+          trace_id: t.id,
+          spec: t.spec,
+          backend: t.backend,
+          subscribers: t.subscriberCount,
+          counters: t.counters(),
+          started_ns: t.startedNs.toString(),
+          owner: t.owner,
+        }));
+      callback(null, { traces });
+    } catch (err) {
+      callback(toStatus(err));
+    }
   }
 
   private getCapabilities(callback: sendUnaryData<GetCapabilitiesResponse>): void {

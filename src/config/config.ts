@@ -15,14 +15,44 @@ export const DEFAULT_LISTEN = 'unix:/run/sctrace/sctrace.sock';
 
 /** The service's settings. */
 export interface ServiceConfig {
-  /** gRPC listen address: `unix:/path` or `host:port`. */
-  listen: string;
-  /** Serve plaintext on a TCP address (TLS is not implemented yet). */
+  /** gRPC listen addresses, `unix:/path` or `host:port` (--listen, repeatable). */
+  listen: string[];
+  /** Serve plaintext gRPC on the TCP addresses (no TLS). */
   insecure: boolean;
+  /** TLS for the TCP addresses: certificate chain and private key (PEM files); empty: none. */
+  tlsCert: string;
+  tlsKey: string;
+  /** Mutual TLS: TCP clients must present a certificate signed by this CA (PEM file); empty: not required. */
+  tlsClientCa: string;
+  /** Identities file (--auth, JSON or YAML); empty: none. */
+  authFile: string;
+  /** Group whose members may use the unix sockets (created 0660 root:GROUP); empty: root only (0600). */
+  socketGroup: string;
   /** A trace with no subscriber for this long is stopped. */
   idleTimeoutMs: number;
-  /** Most traces running at once. */
+  /**
+   * At SIGTERM/SIGINT, how long subscribers get to take what their traces still hold (stopping
+   * a trace first drains its ring at the subscribers' pace, up to 3 s) before they are cut off.
+   */
+  shutdownGraceMs: number;
+  /** Most traces running at once: each is a slot of a backend's one kernel pass (at most 64). */
   maxTraces: number;
+  /** Most traces one identity may run at once. */
+  maxTracesPerIdentity: number;
+  /** Most StreamEvents subscribers of one trace. */
+  maxSubscribers: number;
+  /** Most streams (StreamEvents, reflection) open on one connection. */
+  maxStreamsPerConnection: number;
+  /** Requests per second one identity may make (a bucket of that many, refilled continuously). */
+  rateLimit: number;
+  /** Largest request message, bytes (grpc-js refuses larger ones before decoding them). */
+  maxRequestBytes: number;
+  /** Largest TraceSpec.string_max_bytes a client may ask for (at most 4096, the kernel side's cap). */
+  maxStringBytes: number;
+  /** Largest TraceSpec.buffer_bytes a client may ask for (at most 4096). */
+  maxBufferBytes: number;
+  /** Bytes a subscriber may have queued (with subscriberQueueEvents, whichever fills first). */
+  subscriberQueueBytes: number;
   /** Events a subscriber may have queued before newer ones are dropped and announced. */
   subscriberQueueEvents: number;
   /** Most events in one StreamEventsResponse. */
@@ -74,10 +104,24 @@ export class ConfigError extends Error {
  * the service's RSS, and backpressure lets a slow subscriber fill it.
  */
 export const DEFAULTS: ServiceConfig = {
-  listen: DEFAULT_LISTEN,
+  listen: [DEFAULT_LISTEN],
   insecure: false,
+  tlsCert: '',
+  tlsKey: '',
+  tlsClientCa: '',
+  authFile: '',
+  socketGroup: '',
   idleTimeoutMs: 60_000,
-  maxTraces: 32,
+  shutdownGraceMs: 10_000,
+  maxTraces: 64,
+  maxTracesPerIdentity: 16,
+  maxSubscribers: 16,
+  maxStreamsPerConnection: 32,
+  rateLimit: 100,
+  maxRequestBytes: 64 << 10,
+  maxStringBytes: 4096,
+  maxBufferBytes: 4096,
+  subscriberQueueBytes: 64 << 20,
   subscriberQueueEvents: 65_536,
   batchEvents: 1024,
   ringBytes: 16 << 20,
@@ -93,13 +137,31 @@ export const DEFAULTS: ServiceConfig = {
 };
 
 export const USAGE = `usage: sctraced [options]
-  --listen ADDR          unix:/path or host:port (default ${DEFAULT_LISTEN})
-  --insecure             allow plaintext gRPC on a TCP address
+  --listen ADDR          unix:/path or host:port (default ${DEFAULT_LISTEN}); repeatable
+  --tls-cert FILE        serve TLS on the TCP addresses with this certificate chain (PEM)
+  --tls-key FILE         ... and this private key (PEM)
+  --tls-client-ca FILE   mutual TLS: require client certificates signed by this CA (PEM)
+  --auth FILE            identities (JSON or YAML): names, roles, token hashes, certificate CNs,
+                         scopes; see the README's Security section
+  --insecure             allow plaintext gRPC on a TCP address (anyone who reaches it can trace)
+  --socket-group GROUP   create the unix sockets 0660 for GROUP (default: 0600, root only)
   --idle-timeout SEC     stop a trace with no subscriber after SEC seconds (default 60)
-  --max-traces N         most concurrent traces (default 32)
+  --shutdown-grace SEC   at SIGTERM, give subscribers SEC seconds to take their queued events
+                         before their streams are cut (default 10)
+  --max-traces N         most concurrent traces, 1..64: each is a slot of the one kernel pass (default 64)
   --queue-events N       per-subscriber queue, events (default 65536)
+  --queue-mb N           per-subscriber queue, MiB of encoded events (default 64)
+Limits (a request beyond one is answered RESOURCE_EXHAUSTED naming it):
+  --max-traces-per-identity N   traces one identity may run at once (default 16)
+  --max-subscribers N    StreamEvents subscribers of one trace (default 16)
+  --max-streams-per-connection N  open streams on one connection (default 32)
+  --rate-limit N         requests per second per identity (default 100)
+  --max-request-bytes N  largest request message (default 65536)
+  --max-string-bytes N   largest string_max_bytes a trace may ask for (default and most 4096)
+  --max-buffer-bytes N   largest buffer_bytes a trace may ask for (default and most 4096)
   --batch-events N       most events per streamed message (default 1024)
-  --ring-mb N            eBPF ring buffer per trace, MiB, power of two (default 16)
+  --ring-mb N            the ring buffer every trace shares, MiB, power of two (default 16); under
+                         pressure each trace keeps its share of 3/8 of it (TraceSpec.ring_bytes)
   --poll-ms N            ring drain interval, ms (default 5)
   --nice N               run the service at nice N (-20..19; a negative N as --nice=-N); at the
                          default 10 traced programs win the CPU when both want it, and what
@@ -122,10 +184,24 @@ export function parseConfig(argv: string[]): ServiceConfig | 'help' {
     args: argv,
     strict: true,
     options: {
-      listen: { type: 'string' },
+      listen: { type: 'string', multiple: true },
       insecure: { type: 'boolean' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'tls-client-ca': { type: 'string' },
+      auth: { type: 'string' },
+      'socket-group': { type: 'string' },
       'idle-timeout': { type: 'string' },
+      'shutdown-grace': { type: 'string' },
       'max-traces': { type: 'string' },
+      'max-traces-per-identity': { type: 'string' },
+      'max-subscribers': { type: 'string' },
+      'max-streams-per-connection': { type: 'string' },
+      'rate-limit': { type: 'string' },
+      'max-request-bytes': { type: 'string' },
+      'max-string-bytes': { type: 'string' },
+      'max-buffer-bytes': { type: 'string' },
+      'queue-mb': { type: 'string' },
       'queue-events': { type: 'string' },
       'batch-events': { type: 'string' },
       'ring-mb': { type: 'string' },
@@ -142,15 +218,34 @@ export function parseConfig(argv: string[]): ServiceConfig | 'help' {
   });
   if (values.help) return 'help';
   const config: ServiceConfig = { ...DEFAULTS };
-  if (values.listen !== undefined) config.listen = values.listen;
+  if (values.listen !== undefined) config.listen = [...new Set(values.listen)];
   config.insecure = values.insecure ?? false;
+  config.tlsCert = fileFlag('--tls-cert', values['tls-cert']);
+  config.tlsKey = fileFlag('--tls-key', values['tls-key']);
+  config.tlsClientCa = fileFlag('--tls-client-ca', values['tls-client-ca']);
+  config.authFile = fileFlag('--auth', values.auth);
+  if (values['socket-group'] !== undefined) config.socketGroup = groupFlag(values['socket-group']);
   if (values['idle-timeout'] !== undefined) {
     config.idleTimeoutMs = intFlag('--idle-timeout', values['idle-timeout'], 1, 86_400) * 1000;
   }
-  if (values['max-traces'] !== undefined) config.maxTraces = intFlag('--max-traces', values['max-traces'], 1, 1024);
+  if (values['shutdown-grace'] !== undefined) {
+    config.shutdownGraceMs = intFlag('--shutdown-grace', values['shutdown-grace'], 1, 3600) * 1000;
+  }
+  if (values['max-traces'] !== undefined) config.maxTraces = intFlag('--max-traces', values['max-traces'], 1, 64);
   if (values['queue-events'] !== undefined) {
     config.subscriberQueueEvents = intFlag('--queue-events', values['queue-events'], 64, 4_194_304);
   }
+  const limit = (flag: keyof typeof values, min: number, max: number): number | undefined =>
+    values[flag] === undefined ? undefined : intFlag(`--${flag}`, values[flag] as string, min, max);
+  config.maxTracesPerIdentity = limit('max-traces-per-identity', 1, 1024) ?? config.maxTracesPerIdentity;
+  config.maxSubscribers = limit('max-subscribers', 1, 1024) ?? config.maxSubscribers;
+  config.maxStreamsPerConnection = limit('max-streams-per-connection', 1, 1024) ?? config.maxStreamsPerConnection;
+  config.rateLimit = limit('rate-limit', 1, 1_000_000) ?? config.rateLimit;
+  config.maxRequestBytes = limit('max-request-bytes', 1024, 16 << 20) ?? config.maxRequestBytes;
+  config.maxStringBytes = limit('max-string-bytes', 1, 4096) ?? config.maxStringBytes;
+  config.maxBufferBytes = limit('max-buffer-bytes', 0, 4096) ?? config.maxBufferBytes;
+  const queueMb = limit('queue-mb', 1, 4096);
+  if (queueMb !== undefined) config.subscriberQueueBytes = queueMb << 20;
   if (values['batch-events'] !== undefined) config.batchEvents = intFlag('--batch-events', values['batch-events'], 1, 65_536);
   if (values['ring-mb'] !== undefined) {
     const mb = intFlag('--ring-mb', values['ring-mb'], 1, 1024);
@@ -168,8 +263,27 @@ export function parseConfig(argv: string[]): ServiceConfig | 'help' {
   if (values['log-format'] !== undefined) config.logFormat = oneOf('--log-format', values['log-format'], LOG_FORMATS);
   if (values['metrics-listen'] !== undefined) config.metricsListen = hostPort('--metrics-listen', values['metrics-listen']);
   if (values['health-listen'] !== undefined) config.healthListen = hostPort('--health-listen', values['health-listen']);
-  checkListen(config);
+  checkTransport(config);
   return config;
+}
+
+/** How one listen address is served. */
+export type Transport = 'unix' | 'tcp' | 'tls' | 'mtls';
+
+/** One address the service binds. */
+export interface Listener {
+  address: string;
+  transport: Transport;
+}
+
+/** The listeners of a checked config: unix sockets as they are, TCP addresses with TLS, mTLS or plaintext. */
+export function listenerPlan(config: ServiceConfig): Listener[] {
+  const tcp: Transport = config.tlsClientCa ? 'mtls' : config.tlsCert ? 'tls' : 'tcp';
+  return config.listen.map((address) => ({ address, transport: isUnix(address) ? 'unix' : tcp }));
+}
+
+function isUnix(address: string): boolean {
+  return address.startsWith('unix:');
 }
 
 function intFlag(flag: string, text: string, min: number, max: number): number {
@@ -196,18 +310,48 @@ function oneOf<T extends string>(flag: string, text: string, accepted: readonly 
   throw new ConfigError(`${flag} ${JSON.stringify(text)}: use ${accepted.slice(0, -1).join(', ')} or ${accepted[accepted.length - 1]}`);
 }
 
-/** A TCP address must be asked for twice: once with the address, once with --insecure. */
-function checkListen(config: ServiceConfig): void {
-  if (config.listen.startsWith('unix:')) {
-    if (config.listen.length <= 'unix:'.length) throw new ConfigError('--listen unix: needs a socket path, e.g. unix:/run/sctrace/sctrace.sock');
-    return;
+function fileFlag(flag: string, text: string | undefined): string {
+  if (text === undefined) return '';
+  if (text.trim() === '') throw new ConfigError(`${flag} needs a file name`);
+  return text;
+}
+
+function groupFlag(text: string): string {
+  if (!/^[A-Za-z0-9_.][A-Za-z0-9_.-]*\$?$/.test(text)) throw new ConfigError(`--socket-group ${JSON.stringify(text)}: not a group name or number`);
+  return text;
+}
+
+/**
+ * Refuses at start every combination that would expose trace data without meaning to: a TCP
+ * address must be asked for twice (the address, then --insecure or TLS), TLS must come with a way
+ * to tell clients apart (client certificates or identities), and TLS flags that would do nothing
+ * are mistakes.
+ */
+function checkTransport(config: ServiceConfig): void {
+  for (const address of config.listen) {
+    if (isUnix(address)) {
+      if (address.length <= 'unix:'.length) throw new ConfigError('--listen unix: needs a socket path, e.g. unix:/run/sctrace/sctrace.sock');
+    } else if (!splitHostPort(address)) {
+      throw new ConfigError(`--listen ${JSON.stringify(address)}: use unix:/path or host:port`);
+    }
   }
-  if (!splitHostPort(config.listen)) {
-    throw new ConfigError(`--listen ${JSON.stringify(config.listen)}: use unix:/path or host:port`);
+  const tcp = config.listen.filter((a) => !isUnix(a));
+  const tls = config.tlsCert !== '' || config.tlsKey !== '';
+  if (tls && (config.tlsCert === '' || config.tlsKey === '')) {
+    throw new ConfigError(`${config.tlsCert ? '--tls-cert' : '--tls-key'} needs ${config.tlsCert ? '--tls-key' : '--tls-cert'} too: TLS takes a certificate and its private key`);
   }
-  if (!config.insecure) {
+  if (config.tlsClientCa && !tls) throw new ConfigError('--tls-client-ca needs --tls-cert and --tls-key: mutual TLS is TLS with client certificates');
+  if (tls && tcp.length === 0) throw new ConfigError('--tls-cert: no TCP --listen address to serve TLS on (unix sockets are not encrypted); add e.g. --listen 0.0.0.0:7070');
+  if (tls && config.insecure) throw new ConfigError('--insecure asks for plaintext and --tls-cert for TLS: choose one');
+  if (tcp.length > 0 && !tls && !config.insecure) {
     throw new ConfigError(
-      `--listen ${config.listen}: a TCP address would serve trace data without TLS; add --insecure to accept that, or use a unix: socket`,
+      `--listen ${tcp[0]}: a TCP address would serve trace data without TLS; serve TLS with --tls-cert, --tls-key and --tls-client-ca, add --insecure to accept plaintext, or use a unix: socket`,
     );
   }
+  if (tls && !config.tlsClientCa && !config.authFile) {
+    throw new ConfigError(
+      '--tls-cert with neither --tls-client-ca nor --auth would let anyone who reaches the address in: require client certificates (--tls-client-ca FILE) or tokens (--auth FILE)',
+    );
+  }
+  if (config.socketGroup && !config.listen.some(isUnix)) throw new ConfigError('--socket-group: no unix: --listen address to apply it to');
 }

@@ -15,6 +15,13 @@ import { packageVersion } from '../util/package';
 import { TracerService } from '../api/tracer-service';
 import { GrpcServer } from '../api/server';
 import type { SyscallResolver } from '../syscalls/types';
+import { AuditLog } from '../auth/audit';
+import { Authenticator } from '../auth/authenticate';
+import { TraceAccess } from '../auth/access';
+import { Gate } from '../auth/gate';
+import { RateLimiter, StreamCounter } from '../auth/limits';
+import { loadIdentities } from '../auth/identities-file';
+import type { Identity } from '../auth/identity';
 import type { Logger } from '../util/log';
 import { TOKENS } from './tokens';
 
@@ -67,7 +74,12 @@ export function buildContainer(inputs: ContainerInputs): DependencyContainer {
           {
             maxTraces: config.maxTraces,
             idleTimeoutMs: config.idleTimeoutMs,
-            limits: { queueEvents: config.subscriberQueueEvents, batchEvents: config.batchEvents, batchBytes: 1 << 20 },
+            limits: {
+              queueEvents: config.subscriberQueueEvents,
+              queueBytes: config.subscriberQueueBytes,
+              batchEvents: config.batchEvents,
+              batchBytes: 1 << 20,
+            },
           },
           d.resolve<Logger>(TOKENS.Logger).child('traces'),
         ),
@@ -79,6 +91,33 @@ export function buildContainer(inputs: ContainerInputs): DependencyContainer {
         new ServiceMetrics(d.resolve<MeteredTraceManager>(TOKENS.TraceManager), d.resolve<BackendSelector>(TOKENS.BackendSelector), {
           version: packageVersion(),
         }),
+    ),
+  });
+  c.register(TOKENS.Identities, {
+    useFactory: instanceCachingFactory<Identity[] | null>((d) => {
+      if (!config.authFile) return null;
+      const identities = loadIdentities(config.authFile);
+      const log = d.resolve<Logger>(TOKENS.Logger);
+      log.info(`--auth ${config.authFile}: ${identities.length} identities`);
+      for (const id of identities) {
+        if (id.certCn !== undefined && !config.tlsClientCa) {
+          log.warn(`--auth: identity ${id.name} has a cert_cn, but without --tls-client-ca no client certificate is asked for`);
+        }
+      }
+      return identities;
+    }),
+  });
+  c.register(TOKENS.AuditLog, { useFactory: instanceCachingFactory((d) => new AuditLog(d.resolve<Logger>(TOKENS.Logger).child('audit'))) });
+  c.register(TOKENS.TraceAccess, { useValue: new TraceAccess() });
+  c.register(TOKENS.Gate, {
+    useFactory: instanceCachingFactory(
+      (d) =>
+        new Gate(
+          new Authenticator(d.resolve<Identity[] | null>(TOKENS.Identities)),
+          d.resolve<AuditLog>(TOKENS.AuditLog),
+          new RateLimiter(config.rateLimit),
+          new StreamCounter(config.maxStreamsPerConnection),
+        ),
     ),
   });
   c.registerSingleton(TOKENS.TracerService, TracerService);

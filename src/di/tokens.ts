@@ -9,4 +9,8 @@ export const TOKENS = {
   TracerService: Symbol('TracerService'),
   GrpcServer: Symbol('GrpcServer'),
   Metrics: Symbol('ServiceMetrics'),
+  Identities: Symbol('Identity[] | null'),
+  AuditLog: Symbol('AuditLog'),
+  TraceAccess: Symbol('TraceAccess'),
+  Gate: Symbol('Gate'),
 } as const;

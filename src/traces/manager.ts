@@ -25,6 +25,8 @@ export interface TraceRequest {
   spec: TraceSpec;
   capture: CaptureSpec;
   backend: BackendChoice;
+  /** The identity that starts it (ListTraces shows it; access checks use it). */
+  owner: string;
 }
 
 /** Owns every Trace. */
@@ -49,6 +51,7 @@ export class TraceManager {
       id: randomBytes(6).toString('hex'),
       spec: request.spec,
       backend: engine.name,
+      owner: request.owner,
       idleTimeoutMs: this.options.idleTimeoutMs,
       limits: this.options.limits,
       log: this.log,
@@ -68,7 +71,7 @@ export class TraceManager {
     }
     this.traces.set(trace.id, trace);
     const on = detail ? `${engine.name} (${detail})` : engine.name;
-    this.log.info(`trace ${trace.id} started on ${on}: ${describe(request.spec)}`);
+    this.log.info(`trace ${trace.id} started on ${on} for ${request.owner}: ${describe(request.spec)}`);
     if (this.closed) await trace.stop();
     return trace;
   }

@@ -19,6 +19,8 @@ export interface TraceOptions {
   id: string;
   spec: TraceSpec;
   backend: BackendName;
+  /** The identity that started it. */
+  owner: string;
   idleTimeoutMs: number;
   limits: SubscriberLimits;
   log: Logger;
@@ -53,6 +55,9 @@ export class Trace implements CaptureSink {
   }
   get spec(): TraceSpec {
     return this.options.spec;
+  }
+  get owner(): string {
+    return this.options.owner;
   }
   get subscriberCount(): number {
     return this.subscribers.size;

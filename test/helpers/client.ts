@@ -1,5 +1,5 @@
 /** A typed Tracer client for tests, with promise wrappers and a stream collector. */
-import { Client, credentials, type MethodDefinition, type ServiceError } from '@grpc/grpc-js';
+import { Client, credentials, type ChannelCredentials, type MethodDefinition, type ServiceError } from '@grpc/grpc-js';
 import { tracerGrpc, tracerPackageDefinition } from '../../src/api/proto';
 import { countMessage, emptyCounts, type WireCounts } from '../../bench/lib/wire';
 import type { TracerClient } from '../../src/api/generated/sctrace/v1/Tracer';
@@ -9,10 +9,10 @@ import type { TraceInfo__Output } from '../../src/api/generated/sctrace/v1/Trace
 import type { TraceCounters__Output } from '../../src/api/generated/sctrace/v1/TraceCounters';
 import type { GetCapabilitiesResponse__Output } from '../../src/api/generated/sctrace/v1/GetCapabilitiesResponse';
 
-/** Connects to `address` (unix:/path or host:port). */
-export function connect(address: string): TracerClient {
+/** Connects to `address` (unix:/path or host:port), in plaintext unless given `channel` credentials. */
+export function connect(address: string, channel: ChannelCredentials = credentials.createInsecure()): TracerClient {
   const Tracer = tracerGrpc().sctrace.v1.Tracer;
-  return new Tracer(address, credentials.createInsecure(), { 'grpc.max_receive_message_length': 64 << 20 });
+  return new Tracer(address, channel, { 'grpc.max_receive_message_length': 64 << 20 });
 }
 
 /** Promise wrappers around the unary calls. */

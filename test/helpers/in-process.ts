@@ -10,11 +10,14 @@ import type { TraceManager } from '../../src/traces/manager';
 import type { CaptureEngine } from '../../src/backends/backend';
 import type { SyscallResolver } from '../../src/syscalls/types';
 import type { ServiceMetrics } from '../../src/metrics/metrics';
-import { SilentLogger } from '../../src/util/log';
+import { SilentLogger, type Logger } from '../../src/util/log';
 
 /** A running in-process service. */
 export interface InProcessService {
+  /** The first listen address (the unix socket unless overridden). */
   address: string;
+  /** Every bound address, in --listen order (TCP port 0 resolved). */
+  addresses: string[];
   traces: TraceManager;
   metrics: ServiceMetrics;
   close(): Promise<void>;
@@ -25,15 +28,20 @@ export async function startService(
   engines: CaptureEngine[],
   syscalls: SyscallResolver,
   overrides: Partial<ServiceConfig> = {},
+  log: Logger = new SilentLogger(),
 ): Promise<InProcessService> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sctrace-test-'));
-  const config: ServiceConfig = { ...DEFAULTS, listen: `unix:${dir}/s.sock`, ...overrides };
-  const container = buildContainer({ config, log: new SilentLogger(), syscalls, engines });
+  const config: ServiceConfig = { ...DEFAULTS, listen: [`unix:${dir}/s.sock`], ...overrides };
+  const container = buildContainer({ config, log, syscalls, engines });
   const server = container.resolve<GrpcServer>(TOKENS.GrpcServer);
   const traces = container.resolve<TraceManager>(TOKENS.TraceManager);
-  const address = await server.listen(config.listen);
+  const addresses = await server.listen().catch((err: unknown) => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw err;
+  });
   return {
-    address,
+    address: addresses[0],
+    addresses,
     traces,
     metrics: container.resolve<ServiceMetrics>(TOKENS.Metrics),
     close: async () => {

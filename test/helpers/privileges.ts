@@ -3,6 +3,7 @@
  * a machine without them, and fail instead when CI=true (CI machines must run them).
  */
 import type { TestContext } from 'node:test';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 
 /** Why eBPF tests cannot run here, or null when they can. */
@@ -11,6 +12,16 @@ export function ebpfUnavailableReason(objectPath?: string): string | null {
   if (!fs.existsSync('/sys/kernel/btf/vmlinux')) return 'kernel has no BTF (/sys/kernel/btf/vmlinux)';
   if (objectPath && !fs.existsSync(objectPath)) return `BPF object ${objectPath} is not built (npm run build)`;
   return null;
+}
+
+/** Why `argv` (a tool's version command) cannot run here, with what the tool is for, or null. */
+export function commandUnavailableReason(argv: string[], purpose: string): string | null {
+  try {
+    execFileSync(argv[0], argv.slice(1), { stdio: 'ignore' });
+    return null;
+  } catch {
+    return `needs ${argv[0]} ${purpose} (apt-get install ${argv[0]}; scripts/setup.sh installs it)`;
+  }
 }
 
 /** Skips `t` (printing why) or, under CI=true, throws so the test fails. Returns true if skipped. */

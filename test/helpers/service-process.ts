@@ -9,27 +9,45 @@ export const ROOT = path.resolve(__dirname, '../../..');
 
 /** A running sctraced. */
 export interface ServiceProcess {
+  /** Its unix socket. */
   address: string;
+  /** Every address it listens on, in --listen order (the unix socket first; TCP port 0 resolved). */
+  addresses: string[];
   pid: number;
   /** Everything it logged so far. */
   log(): string;
-  /** SIGINT, then waits for exit; returns the exit code. */
+  /** Resolves when it has exited: its exit code, or the signal that killed it. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** SIGINT (unless it has exited already), then waits for exit; returns the exit code. */
   stop(): Promise<number | null>;
 }
 
-/** Spawns sctraced with `args` and waits until its socket accepts connections. */
-export async function spawnService(args: string[] = []): Promise<ServiceProcess> {
+/** Where the service listens by default, and where its socket goes. */
+export interface SpawnOptions {
+  /** The unix socket's path (default: a fresh temporary directory's sctrace.sock). */
+  socket?: string;
+}
+
+/**
+ * Spawns sctraced with `args` (more --listen addresses may be among them) and waits until it
+ * listens on every address.
+ */
+export async function spawnService(args: string[] = [], options: SpawnOptions = {}): Promise<ServiceProcess> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sctraced-'));
-  const socket = path.join(dir, 'sctrace.sock');
+  const socket = options.socket ?? path.join(dir, 'sctrace.sock');
   const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'dist/src/main.js'), '--listen', `unix:${socket}`, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   child.stdout?.on('data', (d) => (output += d));
   child.stderr?.on('data', (d) => (output += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const listeners = 1 + args.filter((a) => a === '--listen' || a.startsWith('--listen=')).length;
+  const listening = () => [...output.matchAll(/listening on (\S+)/g)].map((m) => m[1]);
   const deadline = Date.now() + 20_000;
-  while (!output.includes('listening on')) {
+  while (listening().length < listeners) {
     if (child.exitCode !== null) throw new Error(`sctraced exited with ${child.exitCode}:\n${output}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
@@ -39,11 +57,13 @@ export async function spawnService(args: string[] = []): Promise<ServiceProcess>
   }
   return {
     address: `unix:${socket}`,
+    addresses: listening(),
     pid: child.pid!,
     log: () => output,
+    exited,
     stop: async () => {
-      if (child.exitCode === null) child.kill('SIGINT');
-      const code = await exited;
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+      const { code } = await exited;
       fs.rmSync(dir, { recursive: true, force: true });
       return code;
     },
@@ -88,6 +108,26 @@ function processState(pid: number): string {
   } catch {
     return '';
   }
+}
+
+/** Programs and links loaded since `before` (a bpfObjects() result) that are still there. */
+export function bpfAddedSince(before: { progs: Set<number>; links: Set<number> }): { progs: number[]; links: number[] } {
+  const now = bpfObjects();
+  return { progs: [...now.progs].filter((id) => !before.progs.has(id)), links: [...now.links].filter((id) => !before.links.has(id)) };
+}
+
+/**
+ * What is still loaded of what was added since `before`, once the kernel had up to `timeoutMs`
+ * to free it (programs go after an RCU grace period once their last reference is gone).
+ */
+export async function bpfLeftSince(before: { progs: Set<number>; links: Set<number> }, timeoutMs = 5000): Promise<{ progs: number[]; links: number[] }> {
+  const deadline = Date.now() + timeoutMs;
+  let left = bpfAddedSince(before);
+  while (left.progs.length + left.links.length > 0 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+    left = bpfAddedSince(before);
+  }
+  return left;
 }
 
 /** Ids of loaded BPF programs and links (bpftool), to check that a trace leaves nothing behind. */

@@ -154,8 +154,8 @@ test('list prints a table of traces', async () => {
   const run = await runCli(['--server', address, 'list']);
   assert.equal(run.code, 0, run.stderr);
   const [header, row] = run.stdout.trimEnd().split('\n');
-  assert.match(header, /^ID\s+BACKEND\s+SUBS\s+RECEIVED\s+DELIVERED\s+LOST_KERNEL\s+LOST_SUBS\s+AGE\s+TRACING$/);
-  assert.match(row, /^t-1\s+ebpf\s+2\s+10000000000\s+9\s+1\s+0\s+90s\s+pids=42\+children syscalls=%file,close$/);
+  assert.match(header, /^ID\s+BACKEND\s+SUBS\s+RECEIVED\s+DELIVERED\s+LOST_KERNEL\s+LOST_SUBS\s+OWNER\s+AGE\s+TRACING$/);
+  assert.match(row, /^t-1\s+ebpf\s+2\s+10000000000\s+9\s+1\s+0\s+-\s+90s\s+pids=42\+children syscalls=%file,close$/);
 });
 
 test('list -o json prints the response, 64-bit counters as strings', async () => {

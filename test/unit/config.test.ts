@@ -1,7 +1,7 @@
 /** sctraced's flags: defaults and the checks that stop a bad value at start. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigError, DEFAULTS, parseConfig } from '../../src/config/config';
+import { ConfigError, DEFAULTS, listenerPlan, parseConfig } from '../../src/config/config';
 
 const parse = (...args: string[]) => {
   const config = parseConfig(['--listen', 'unix:/tmp/x.sock', ...args]);
@@ -42,4 +42,68 @@ test('--log-format takes json or text; --metrics-listen takes HOST:PORT', () => 
   assert.throws(() => parse('--log-level', 'loud'), /--log-level "loud": use debug, info, warn or error/);
   assert.equal(parse('--metrics-listen', '[::]:9464').metricsListen, '[::]:9464');
   assert.throws(() => parse('--metrics-listen', '9464'), /--metrics-listen "9464": use HOST:PORT/);
+});
+
+const refuse = (pattern: RegExp, ...args: string[]) => assert.throws(() => parseConfig(args), pattern);
+
+test('--listen is repeatable; each TCP address needs TLS or --insecure', () => {
+  const config = parse('--listen', '127.0.0.1:7070', '--insecure');
+  assert.deepEqual(config.listen, ['unix:/tmp/x.sock', '127.0.0.1:7070']);
+  assert.deepEqual(listenerPlan(config).map((l) => l.transport), ['unix', 'tcp']);
+  refuse(/a TCP address would serve trace data without TLS/, '--listen', '0.0.0.0:7070');
+  refuse(/use unix:\/path or host:port/, '--listen', 'nowhere');
+  assert.deepEqual(DEFAULTS.listen, ['unix:/run/sctrace/sctrace.sock']);
+});
+
+test('TLS combinations that would expose the service, or do nothing, are refused at start', () => {
+  const tcp = ['--listen', '127.0.0.1:7070'];
+  const mtls = parseConfig([...tcp, '--tls-cert', 'c.pem', '--tls-key', 'k.pem', '--tls-client-ca', 'ca.pem']);
+  assert.notEqual(mtls, 'help');
+  assert.deepEqual(listenerPlan(mtls as Exclude<typeof mtls, 'help'>), [{ address: '127.0.0.1:7070', transport: 'mtls' }]);
+  refuse(/with neither --tls-client-ca nor --auth would let anyone who reaches the address in/, ...tcp, '--tls-cert', 'c.pem', '--tls-key', 'k.pem');
+  const tokens = parseConfig([...tcp, '--tls-cert', 'c.pem', '--tls-key', 'k.pem', '--auth', 'ids.yaml']);
+  assert.deepEqual(listenerPlan(tokens as Exclude<typeof tokens, 'help'>).map((l) => l.transport), ['tls']);
+  refuse(/--tls-cert needs --tls-key too/, ...tcp, '--tls-cert', 'c.pem', '--tls-client-ca', 'ca.pem');
+  refuse(/--tls-key needs --tls-cert too/, ...tcp, '--tls-key', 'k.pem', '--tls-client-ca', 'ca.pem');
+  refuse(/--tls-client-ca needs --tls-cert and --tls-key/, ...tcp, '--insecure', '--tls-client-ca', 'ca.pem');
+  refuse(/no TCP --listen address to serve TLS on/, '--tls-cert', 'c.pem', '--tls-key', 'k.pem', '--tls-client-ca', 'ca.pem');
+  refuse(/--insecure asks for plaintext and --tls-cert for TLS: choose one/, ...tcp, '--insecure', '--tls-cert', 'c.pem', '--tls-key', 'k.pem', '--tls-client-ca', 'ca.pem');
+  refuse(/--tls-cert needs a file name/, ...tcp, '--tls-cert', '', '--tls-key', 'k.pem');
+});
+
+test('--socket-group needs a unix socket and a group-like name', () => {
+  assert.equal(parse('--socket-group', 'sctrace').socketGroup, 'sctrace');
+  assert.equal(parse('--socket-group', '4242').socketGroup, '4242');
+  refuse(/--socket-group "a b": not a group name or number/, '--listen', 'unix:/tmp/x.sock', '--socket-group', 'a b');
+  refuse(/--socket-group: no unix: --listen address/, '--listen', '127.0.0.1:1', '--insecure', '--socket-group', 'sctrace');
+});
+
+test('the limits: sane defaults, each flag range-checked', () => {
+  const config = parse();
+  assert.deepEqual(
+    [config.maxTracesPerIdentity, config.maxSubscribers, config.maxStreamsPerConnection, config.rateLimit, config.maxRequestBytes, config.maxStringBytes, config.maxBufferBytes, config.subscriberQueueBytes],
+    [16, 16, 32, 100, 65536, 4096, 4096, 64 << 20],
+  );
+  const set = parse('--max-traces-per-identity', '3', '--max-subscribers', '4', '--max-streams-per-connection', '5', '--rate-limit', '6',
+    '--max-request-bytes', '2048', '--max-string-bytes', '512', '--max-buffer-bytes', '0', '--queue-mb', '8');
+  assert.deepEqual(
+    [set.maxTracesPerIdentity, set.maxSubscribers, set.maxStreamsPerConnection, set.rateLimit, set.maxRequestBytes, set.maxStringBytes, set.maxBufferBytes, set.subscriberQueueBytes],
+    [3, 4, 5, 6, 2048, 512, 0, 8 << 20],
+  );
+  assert.throws(() => parse('--max-string-bytes', '8192'), /--max-string-bytes 8192: out of range 1\.\.4096/);
+  assert.throws(() => parse('--rate-limit', '0'), /--rate-limit 0: out of range/);
+  assert.throws(() => parse('--max-request-bytes', '10'), /--max-request-bytes 10: out of range 1024\.\./);
+});
+
+test('--shutdown-grace: seconds subscribers get at SIGTERM (default 10)', () => {
+  assert.equal(parse().shutdownGraceMs, 10_000);
+  assert.equal(parse('--shutdown-grace', '30').shutdownGraceMs, 30_000);
+  assert.throws(() => parse('--shutdown-grace', '0'), /--shutdown-grace 0: out of range 1\.\.3600/);
+});
+
+test('--max-traces: the kernel pass has 64 slots', () => {
+  const config = parseConfig([]);
+  assert.ok(config !== 'help');
+  assert.equal(config.maxTraces, 64);
+  assert.throws(() => parseConfig(['--max-traces', '65']), /--max-traces 65: out of range 1\.\.64/);
 });

@@ -1,0 +1,282 @@
+from google.protobuf.internal import containers as _containers
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from typing import ClassVar as _ClassVar, Iterable as _Iterable, Mapping as _Mapping, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class BackendCapability(_message.Message):
+    __slots__ = ["available", "name", "reason"]
+    AVAILABLE_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    available: bool
+    name: str
+    reason: str
+    def __init__(self, name: _Optional[str] = ..., available: bool = ..., reason: _Optional[str] = ...) -> None: ...
+
+class Event(_message.Message):
+    __slots__ = ["exec", "exit", "fork", "lost", "sequence", "syscall", "task", "timestamp_ns"]
+    EXEC_FIELD_NUMBER: _ClassVar[int]
+    EXIT_FIELD_NUMBER: _ClassVar[int]
+    FORK_FIELD_NUMBER: _ClassVar[int]
+    LOST_FIELD_NUMBER: _ClassVar[int]
+    SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    SYSCALL_FIELD_NUMBER: _ClassVar[int]
+    TASK_FIELD_NUMBER: _ClassVar[int]
+    TIMESTAMP_NS_FIELD_NUMBER: _ClassVar[int]
+    exec: ProcessExec
+    exit: ProcessExit
+    fork: ProcessFork
+    lost: EventsLost
+    sequence: int
+    syscall: SyscallEvent
+    task: Task
+    timestamp_ns: int
+    def __init__(self, sequence: _Optional[int] = ..., timestamp_ns: _Optional[int] = ..., task: _Optional[_Union[Task, _Mapping]] = ..., syscall: _Optional[_Union[SyscallEvent, _Mapping]] = ..., exec: _Optional[_Union[ProcessExec, _Mapping]] = ..., fork: _Optional[_Union[ProcessFork, _Mapping]] = ..., exit: _Optional[_Union[ProcessExit, _Mapping]] = ..., lost: _Optional[_Union[EventsLost, _Mapping]] = ...) -> None: ...
+
+class EventsLost(_message.Message):
+    __slots__ = ["count", "where"]
+    COUNT_FIELD_NUMBER: _ClassVar[int]
+    WHERE_FIELD_NUMBER: _ClassVar[int]
+    count: int
+    where: str
+    def __init__(self, count: _Optional[int] = ..., where: _Optional[str] = ...) -> None: ...
+
+class GetCapabilitiesRequest(_message.Message):
+    __slots__ = []
+    def __init__(self) -> None: ...
+
+class GetCapabilitiesResponse(_message.Message):
+    __slots__ = ["arch", "backends", "default_backend", "kernel"]
+    ARCH_FIELD_NUMBER: _ClassVar[int]
+    BACKENDS_FIELD_NUMBER: _ClassVar[int]
+    DEFAULT_BACKEND_FIELD_NUMBER: _ClassVar[int]
+    KERNEL_FIELD_NUMBER: _ClassVar[int]
+    arch: str
+    backends: _containers.RepeatedCompositeFieldContainer[BackendCapability]
+    default_backend: str
+    kernel: str
+    def __init__(self, backends: _Optional[_Iterable[_Union[BackendCapability, _Mapping]]] = ..., default_backend: _Optional[str] = ..., kernel: _Optional[str] = ..., arch: _Optional[str] = ...) -> None: ...
+
+class ListTracesRequest(_message.Message):
+    __slots__ = []
+    def __init__(self) -> None: ...
+
+class ListTracesResponse(_message.Message):
+    __slots__ = ["traces"]
+    TRACES_FIELD_NUMBER: _ClassVar[int]
+    traces: _containers.RepeatedCompositeFieldContainer[TraceInfo]
+    def __init__(self, traces: _Optional[_Iterable[_Union[TraceInfo, _Mapping]]] = ...) -> None: ...
+
+class ProcessExec(_message.Message):
+    __slots__ = ["argv", "argv_truncated", "filename", "old_pid"]
+    ARGV_FIELD_NUMBER: _ClassVar[int]
+    ARGV_TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    FILENAME_FIELD_NUMBER: _ClassVar[int]
+    OLD_PID_FIELD_NUMBER: _ClassVar[int]
+    argv: _containers.RepeatedScalarFieldContainer[str]
+    argv_truncated: bool
+    filename: str
+    old_pid: int
+    def __init__(self, filename: _Optional[str] = ..., argv: _Optional[_Iterable[str]] = ..., argv_truncated: bool = ..., old_pid: _Optional[int] = ...) -> None: ...
+
+class ProcessExit(_message.Message):
+    __slots__ = ["core_dumped", "exit_code", "signal"]
+    CORE_DUMPED_FIELD_NUMBER: _ClassVar[int]
+    EXIT_CODE_FIELD_NUMBER: _ClassVar[int]
+    SIGNAL_FIELD_NUMBER: _ClassVar[int]
+    core_dumped: bool
+    exit_code: int
+    signal: int
+    def __init__(self, exit_code: _Optional[int] = ..., signal: _Optional[int] = ..., core_dumped: bool = ...) -> None: ...
+
+class ProcessFork(_message.Message):
+    __slots__ = ["child_pid"]
+    CHILD_PID_FIELD_NUMBER: _ClassVar[int]
+    child_pid: int
+    def __init__(self, child_pid: _Optional[int] = ...) -> None: ...
+
+class StartTraceRequest(_message.Message):
+    __slots__ = ["spec"]
+    SPEC_FIELD_NUMBER: _ClassVar[int]
+    spec: TraceSpec
+    def __init__(self, spec: _Optional[_Union[TraceSpec, _Mapping]] = ...) -> None: ...
+
+class StartTraceResponse(_message.Message):
+    __slots__ = ["backend", "effective_spec", "trace_id"]
+    BACKEND_FIELD_NUMBER: _ClassVar[int]
+    EFFECTIVE_SPEC_FIELD_NUMBER: _ClassVar[int]
+    TRACE_ID_FIELD_NUMBER: _ClassVar[int]
+    backend: str
+    effective_spec: TraceSpec
+    trace_id: str
+    def __init__(self, trace_id: _Optional[str] = ..., backend: _Optional[str] = ..., effective_spec: _Optional[_Union[TraceSpec, _Mapping]] = ...) -> None: ...
+
+class StopTraceRequest(_message.Message):
+    __slots__ = ["trace_id"]
+    TRACE_ID_FIELD_NUMBER: _ClassVar[int]
+    trace_id: str
+    def __init__(self, trace_id: _Optional[str] = ...) -> None: ...
+
+class StopTraceResponse(_message.Message):
+    __slots__ = ["counters"]
+    COUNTERS_FIELD_NUMBER: _ClassVar[int]
+    counters: TraceCounters
+    def __init__(self, counters: _Optional[_Union[TraceCounters, _Mapping]] = ...) -> None: ...
+
+class StreamEventsRequest(_message.Message):
+    __slots__ = ["trace_id"]
+    TRACE_ID_FIELD_NUMBER: _ClassVar[int]
+    trace_id: str
+    def __init__(self, trace_id: _Optional[str] = ...) -> None: ...
+
+class StreamEventsResponse(_message.Message):
+    __slots__ = ["events"]
+    EVENTS_FIELD_NUMBER: _ClassVar[int]
+    events: _containers.RepeatedCompositeFieldContainer[Event]
+    def __init__(self, events: _Optional[_Iterable[_Union[Event, _Mapping]]] = ...) -> None: ...
+
+class SubscriberCounters(_message.Message):
+    __slots__ = ["delivered", "id", "lost", "peer"]
+    DELIVERED_FIELD_NUMBER: _ClassVar[int]
+    ID_FIELD_NUMBER: _ClassVar[int]
+    LOST_FIELD_NUMBER: _ClassVar[int]
+    PEER_FIELD_NUMBER: _ClassVar[int]
+    delivered: int
+    id: str
+    lost: int
+    peer: str
+    def __init__(self, id: _Optional[str] = ..., peer: _Optional[str] = ..., delivered: _Optional[int] = ..., lost: _Optional[int] = ...) -> None: ...
+
+class SyscallArg(_message.Message):
+    __slots__ = ["buffer", "fd_path", "ignored", "int", "items", "name", "str", "symbolic", "truncated", "type", "uint", "unreadable"]
+    BUFFER_FIELD_NUMBER: _ClassVar[int]
+    FD_PATH_FIELD_NUMBER: _ClassVar[int]
+    IGNORED_FIELD_NUMBER: _ClassVar[int]
+    INT_FIELD_NUMBER: _ClassVar[int]
+    ITEMS_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    STR_FIELD_NUMBER: _ClassVar[int]
+    SYMBOLIC_FIELD_NUMBER: _ClassVar[int]
+    TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    UINT_FIELD_NUMBER: _ClassVar[int]
+    UNREADABLE_FIELD_NUMBER: _ClassVar[int]
+    buffer: bytes
+    fd_path: str
+    ignored: bool
+    int: int
+    items: _containers.RepeatedScalarFieldContainer[str]
+    name: str
+    str: str
+    symbolic: str
+    truncated: bool
+    type: str
+    uint: int
+    unreadable: bool
+    def __init__(self, name: _Optional[str] = ..., type: _Optional[str] = ..., uint: _Optional[int] = ..., int: _Optional[int] = ..., str: _Optional[str] = ..., truncated: bool = ..., unreadable: bool = ..., symbolic: _Optional[str] = ..., fd_path: _Optional[str] = ..., ignored: bool = ..., buffer: _Optional[bytes] = ..., items: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class SyscallEvent(_message.Message):
+    __slots__ = ["arch", "args", "decoded", "duration_ns", "errno_name", "name", "no_return", "nr", "ret", "ret_fd_path"]
+    ARCH_FIELD_NUMBER: _ClassVar[int]
+    ARGS_FIELD_NUMBER: _ClassVar[int]
+    DECODED_FIELD_NUMBER: _ClassVar[int]
+    DURATION_NS_FIELD_NUMBER: _ClassVar[int]
+    ERRNO_NAME_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    NO_RETURN_FIELD_NUMBER: _ClassVar[int]
+    NR_FIELD_NUMBER: _ClassVar[int]
+    RET_FD_PATH_FIELD_NUMBER: _ClassVar[int]
+    RET_FIELD_NUMBER: _ClassVar[int]
+    arch: str
+    args: _containers.RepeatedScalarFieldContainer[int]
+    decoded: _containers.RepeatedCompositeFieldContainer[SyscallArg]
+    duration_ns: int
+    errno_name: str
+    name: str
+    no_return: bool
+    nr: int
+    ret: int
+    ret_fd_path: str
+    def __init__(self, nr: _Optional[int] = ..., name: _Optional[str] = ..., args: _Optional[_Iterable[int]] = ..., ret: _Optional[int] = ..., duration_ns: _Optional[int] = ..., errno_name: _Optional[str] = ..., decoded: _Optional[_Iterable[_Union[SyscallArg, _Mapping]]] = ..., no_return: bool = ..., arch: _Optional[str] = ..., ret_fd_path: _Optional[str] = ...) -> None: ...
+
+class Task(_message.Message):
+    __slots__ = ["cgroup_id", "comm", "gid", "pid", "ppid", "tid", "uid"]
+    CGROUP_ID_FIELD_NUMBER: _ClassVar[int]
+    COMM_FIELD_NUMBER: _ClassVar[int]
+    GID_FIELD_NUMBER: _ClassVar[int]
+    PID_FIELD_NUMBER: _ClassVar[int]
+    PPID_FIELD_NUMBER: _ClassVar[int]
+    TID_FIELD_NUMBER: _ClassVar[int]
+    UID_FIELD_NUMBER: _ClassVar[int]
+    cgroup_id: int
+    comm: str
+    gid: int
+    pid: int
+    ppid: int
+    tid: int
+    uid: int
+    def __init__(self, pid: _Optional[int] = ..., tid: _Optional[int] = ..., ppid: _Optional[int] = ..., uid: _Optional[int] = ..., gid: _Optional[int] = ..., comm: _Optional[str] = ..., cgroup_id: _Optional[int] = ...) -> None: ...
+
+class TraceCounters(_message.Message):
+    __slots__ = ["decode_errors", "events_delivered", "events_received", "lost_kernel", "lost_subscribers", "per_subscriber"]
+    DECODE_ERRORS_FIELD_NUMBER: _ClassVar[int]
+    EVENTS_DELIVERED_FIELD_NUMBER: _ClassVar[int]
+    EVENTS_RECEIVED_FIELD_NUMBER: _ClassVar[int]
+    LOST_KERNEL_FIELD_NUMBER: _ClassVar[int]
+    LOST_SUBSCRIBERS_FIELD_NUMBER: _ClassVar[int]
+    PER_SUBSCRIBER_FIELD_NUMBER: _ClassVar[int]
+    decode_errors: int
+    events_delivered: int
+    events_received: int
+    lost_kernel: int
+    lost_subscribers: int
+    per_subscriber: _containers.RepeatedCompositeFieldContainer[SubscriberCounters]
+    def __init__(self, events_received: _Optional[int] = ..., events_delivered: _Optional[int] = ..., lost_kernel: _Optional[int] = ..., lost_subscribers: _Optional[int] = ..., decode_errors: _Optional[int] = ..., per_subscriber: _Optional[_Iterable[_Union[SubscriberCounters, _Mapping]]] = ...) -> None: ...
+
+class TraceInfo(_message.Message):
+    __slots__ = ["backend", "counters", "owner", "spec", "started_ns", "subscribers", "trace_id"]
+    BACKEND_FIELD_NUMBER: _ClassVar[int]
+    COUNTERS_FIELD_NUMBER: _ClassVar[int]
+    OWNER_FIELD_NUMBER: _ClassVar[int]
+    SPEC_FIELD_NUMBER: _ClassVar[int]
+    STARTED_NS_FIELD_NUMBER: _ClassVar[int]
+    SUBSCRIBERS_FIELD_NUMBER: _ClassVar[int]
+    TRACE_ID_FIELD_NUMBER: _ClassVar[int]
+    backend: str
+    counters: TraceCounters
+    owner: str
+    spec: TraceSpec
+    started_ns: int
+    subscribers: int
+    trace_id: str
+    def __init__(self, trace_id: _Optional[str] = ..., spec: _Optional[_Union[TraceSpec, _Mapping]] = ..., backend: _Optional[str] = ..., subscribers: _Optional[int] = ..., counters: _Optional[_Union[TraceCounters, _Mapping]] = ..., started_ns: _Optional[int] = ..., owner: _Optional[str] = ...) -> None: ...
+
+class TraceSpec(_message.Message):
+    __slots__ = ["backend", "buffer_bytes", "cgroup_ids", "comms", "exec_env", "follow_children", "pids", "process_events", "ring_bytes", "string_max_bytes", "syscalls", "uids"]
+    BACKEND_FIELD_NUMBER: _ClassVar[int]
+    BUFFER_BYTES_FIELD_NUMBER: _ClassVar[int]
+    CGROUP_IDS_FIELD_NUMBER: _ClassVar[int]
+    COMMS_FIELD_NUMBER: _ClassVar[int]
+    EXEC_ENV_FIELD_NUMBER: _ClassVar[int]
+    FOLLOW_CHILDREN_FIELD_NUMBER: _ClassVar[int]
+    PIDS_FIELD_NUMBER: _ClassVar[int]
+    PROCESS_EVENTS_FIELD_NUMBER: _ClassVar[int]
+    RING_BYTES_FIELD_NUMBER: _ClassVar[int]
+    STRING_MAX_BYTES_FIELD_NUMBER: _ClassVar[int]
+    SYSCALLS_FIELD_NUMBER: _ClassVar[int]
+    UIDS_FIELD_NUMBER: _ClassVar[int]
+    backend: str
+    buffer_bytes: int
+    cgroup_ids: _containers.RepeatedScalarFieldContainer[int]
+    comms: _containers.RepeatedScalarFieldContainer[str]
+    exec_env: bool
+    follow_children: bool
+    pids: _containers.RepeatedScalarFieldContainer[int]
+    process_events: bool
+    ring_bytes: int
+    string_max_bytes: int
+    syscalls: _containers.RepeatedScalarFieldContainer[str]
+    uids: _containers.RepeatedScalarFieldContainer[int]
+    def __init__(self, syscalls: _Optional[_Iterable[str]] = ..., pids: _Optional[_Iterable[int]] = ..., follow_children: bool = ..., comms: _Optional[_Iterable[str]] = ..., uids: _Optional[_Iterable[int]] = ..., process_events: bool = ..., string_max_bytes: _Optional[int] = ..., backend: _Optional[str] = ..., cgroup_ids: _Optional[_Iterable[int]] = ..., buffer_bytes: _Optional[int] = ..., exec_env: bool = ..., ring_bytes: _Optional[int] = ...) -> None: ...
