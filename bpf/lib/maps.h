@@ -16,13 +16,16 @@ const volatile __u64 wakeup_bytes = 1 << 20;
 /* The control block: masks, budgets, per-trace losses, per-syscall trace masks. */
 struct sct_control sct_ctl SEC(".bss");
 
-/* Scratch slots per CPU, one per program that assembles records in sct_scratch. */
-#define SCT_SCRATCH_SLOTS 4
+/*
+ * Scratch slots per CPU, one per program that assembles records in sct_scratch; the loader sizes
+ * the map ncpus * SCT_SCRATCH_SLOTS (an enumerator, so the TypeScript side gets it from the BTF).
+ */
 enum sct_scratch_slot {
 	SCT_SLOT_SYS_ENTER = 0, /* enter-time strings, before they are parked in sct_enter_strs */
 	SCT_SLOT_SYS_EXIT = 1,  /* syscall records */
 	SCT_SLOT_PROC_EXIT = 2, /* NO_RETURN syscall records of dying threads */
 	SCT_SLOT_PROC_EXEC = 3, /* exec records */
+	SCT_SCRATCH_SLOTS = 4,
 };
 
 /*
@@ -49,6 +52,7 @@ union sct_scratch_buf {
 		enum sct_attach_mode attach_mode;
 		enum sct_loss loss;
 		enum sct_charge charge;
+		enum sct_scratch_slot scratch_slot;
 	} btf_enums;
 	__u8 bytes[SCT_SCRATCH_BYTES];
 };

@@ -45,8 +45,8 @@ export interface EbpfKernelOptions {
   selfTgid: number;
 }
 
-/** Scratch slots per CPU in sct_scratch (SCT_SCRATCH_SLOTS in bpf/lib/maps.h). */
-const SCRATCH_SLOTS_PER_CPU = 4;
+/** Scratch slots per CPU in sct_scratch. */
+const SCRATCH_SLOTS_PER_CPU = ENUMS.sct_scratch_slot.SCT_SCRATCH_SLOTS;
 const MODE = ENUMS.sct_attach_mode;
 const LOSS_KINDS = ENUMS.sct_loss.SCT_LOSS_KINDS;
 const C = STRUCTS.sct_control;
