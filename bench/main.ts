@@ -17,6 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderChart } from './chart';
+import { measureConcurrency, type ConcurrencyRow } from './concurrency';
 import { startService, type Service } from './lib/service';
 import { measureWorkload, type OverheadRow } from './overhead';
 import { describeMachine, markdownReport, textReport, type Results } from './report';
@@ -42,6 +43,7 @@ async function main(): Promise<number> {
       'no-throughput': { type: 'boolean' },
       'no-export': { type: 'boolean' },
       'no-overhead': { type: 'boolean' },
+      'no-concurrency': { type: 'boolean' },
       'no-python': { type: 'boolean' },
       seconds: { type: 'string' },
       out: { type: 'string' },
@@ -70,6 +72,7 @@ async function main(): Promise<number> {
   const failures: string[] = [];
   const overhead: OverheadRow[] = [];
   let throughput: ThroughputResult | null = null;
+  let concurrency: ConcurrencyRow[] | null = null;
   let exported: ExportResult | null = null;
   let throughputPython: ThroughputResult | null = null;
   try {
@@ -90,6 +93,17 @@ async function main(): Promise<number> {
         overhead.push(...rows);
         for (const r of rows) if (r.unannounced) failures.push(`${w.name} under ${r.tool}: ${r.unannounced} events lost without an EventsLost notice`);
       }
+    }
+    const getppid = all.find((w) => w.name === 'getppid');
+    if (!values['no-concurrency'] && getppid) {
+      log('[bench] concurrent traces (one kernel pass)');
+      concurrency = await measureConcurrency(ctx, getppid, {
+        counts: smoke ? [1, 4] : [1, 4, 16, 32],
+        runs: smoke ? 1 : Math.min(runs, 3),
+        size: smoke ? 200_000 : getppid.sizes.full,
+        fresh: (k) => startService(ROOT, path.join(workDir, `traces-${k}`), positionals),
+        log,
+      });
     }
     if (!values['no-throughput']) {
       log('[bench] throughput to one gRPC client');

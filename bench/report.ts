@@ -1,5 +1,6 @@
 /** The bench's outputs: machine description, the printed tables, and the markdown for the README. */
 import fs from 'node:fs';
+import type { ConcurrencyRow } from './concurrency';
 import os from 'node:os';
 import { commandOutput } from './lib/proc';
 import type { OverheadRow } from './overhead';
@@ -25,6 +26,8 @@ export interface Results {
   options: Record<string, unknown>;
   overhead: OverheadRow[];
   throughput: ThroughputResult | null;
+  /** Concurrent traces on one kernel pass (bench/concurrency.ts); absent in older results. */
+  concurrency?: ConcurrencyRow[] | null;
   /** Export into NATS JetStream (absent in results of runs before it existed). */
   export?: ExportResult | null;
   /** The same search with bench/client.py (the Python client library); absent in older results. */
@@ -88,6 +91,7 @@ export function textReport(results: Results, titles: Record<string, string>): st
     const widths = HEADERS.map((_, i) => Math.max(...table.map((row) => row[i].length)));
     for (const row of table) out.push(row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
   }
+  if (results.concurrency?.length) out.push('', ...concurrencyTable(results.concurrency).map((r) => r.replace(/\*\*/g, '')));
   if (results.throughput) out.push('', ...throughputLines(results.throughput));
   if (results.export) out.push('', ...exportLines(results.export));
   if (results.throughput_python) out.push('', ...throughputLines(results.throughput_python, 'Throughput to one Python client (clients/python, bench/client.py):'));
@@ -141,6 +145,7 @@ export function markdownReport(results: Results, titles: Record<string, string>)
     out.push('', `**${titles[w] ?? w}**`, '', `| ${HEADERS.join(' | ')} |`, `|${HEADERS.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`);
     for (const r of rows) out.push(`| ${cells(r).join(' | ')} |`);
   }
+  if (results.concurrency?.length) out.push('', ...concurrencyTable(results.concurrency));
   const t = results.throughput;
   if (t) {
     out.push(
@@ -197,4 +202,21 @@ function ladderTable(title: string, t: ThroughputResult, extra: string[], cells:
 /** The service's peak RSS over the confirmation runs at the highest zero-loss rate, MB. */
 export function peakAtRate(t: ThroughputResult): number {
   return t.confirm.length ? Math.max(...t.confirm.map((r) => r.service_peak_rss_mb)) : NaN;
+}
+
+/** The concurrent-traces table (markdown). */
+function concurrencyTable(rows: readonly ConcurrencyRow[]): string[] {
+  const out = [
+    '**Concurrent traces, one kernel pass** (getppid loop; medians)',
+    '',
+    '| traces | syscall no trace wants: raw_syscalls | …: per-syscall tracepoints | syscall every trace wants | × one trace | StartTrace | StopTrace | service peak RSS |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of rows) {
+    const ms = (v: number | null) => (v === null ? '–' : `${v.toFixed(1)} ms`);
+    out.push(
+      `| ${r.traces} | +${fmt(r.idle_raw_added_ns)} ns | +${fmt(r.idle_per_syscall_added_ns)} ns | +${fmt(r.all_added_ns)} ns | ${r.all_vs_one === null ? '–' : `${r.all_vs_one.toFixed(2)}×`} | ${ms(r.start_ms)} | ${ms(r.stop_ms)} | ${fmt(r.service_peak_rss_mb)} MB |`,
+    );
+  }
+  return out;
 }

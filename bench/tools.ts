@@ -139,7 +139,7 @@ export async function runTool(ctx: RunContext, tool: ToolName, argv: string[], c
  * own CPU from "go" to the workload's end (the launcher keeps it alive until then) becomes
  * tracerCpuNs.
  */
-async function launched(
+export async function launched(
   command: string[],
   what: string,
   opts: { ready?: (pid: number) => Promise<void>; measureSpawned?: boolean } = {},

@@ -15,6 +15,8 @@ export const DEFAULT_STRING_MAX = 256;
 export const STRING_MAX_LIMIT = 4096;
 /** Hard cap of TraceSpec.buffer_bytes (the kernel side's buffer read bound). */
 export const BUFFER_BYTES_LIMIT = 4096;
+/** Hard cap of TraceSpec.ring_bytes: 3/8 of the largest ring (--ring-mb 1024). */
+const RING_BYTES_LIMIT = (1024 << 20) * 3 / 8;
 /** Most values in one list filter (they become kernel hash maps of bounded size). */
 const MAX_FILTER_VALUES = 64;
 const MAX_PIDS = 4096;
@@ -68,6 +70,10 @@ export function validateSpec(
   if (spec.buffer_bytes > limits.maxBufferBytes) {
     throw new LimitExceededError(`spec.buffer_bytes ${spec.buffer_bytes} is above this service's limit of ${limits.maxBufferBytes} (sctraced --max-buffer-bytes)`);
   }
+  const ringBytes = Number(spec.ring_bytes);
+  if (!Number.isSafeInteger(ringBytes) || ringBytes > RING_BYTES_LIMIT) {
+    throw new InvalidSpecError(`spec.ring_bytes ${spec.ring_bytes} is too large: at most ${RING_BYTES_LIMIT} (the service's ring is shared by every trace)`);
+  }
   const pids = uniqueNumbers(spec.pids, 'pids', MAX_PIDS);
   for (const pid of pids) {
     if (pid === 0) throw new InvalidSpecError('spec.pids contains 0, which is not a process id');
@@ -96,6 +102,7 @@ export function validateSpec(
     cgroup_ids: cgroupIds.map(String),
     buffer_bytes: spec.buffer_bytes,
     exec_env: spec.exec_env,
+    ring_bytes: String(ringBytes),
   };
   return {
     spec: normalized,
@@ -112,6 +119,7 @@ export function validateSpec(
       bufferBytes: spec.buffer_bytes,
       execEnv: spec.exec_env,
       excludePids: [selfPid],
+      ringBytes,
     },
   };
 }

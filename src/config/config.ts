@@ -35,7 +35,7 @@ export interface ServiceConfig {
    * a trace first drains its ring at the subscribers' pace, up to 3 s) before they are cut off.
    */
   shutdownGraceMs: number;
-  /** Most traces running at once. */
+  /** Most traces running at once: each is a slot of a backend's one kernel pass (at most 64). */
   maxTraces: number;
   /** Most traces one identity may run at once. */
   maxTracesPerIdentity: number;
@@ -113,7 +113,7 @@ export const DEFAULTS: ServiceConfig = {
   socketGroup: '',
   idleTimeoutMs: 60_000,
   shutdownGraceMs: 10_000,
-  maxTraces: 32,
+  maxTraces: 64,
   maxTracesPerIdentity: 16,
   maxSubscribers: 16,
   maxStreamsPerConnection: 32,
@@ -148,7 +148,7 @@ export const USAGE = `usage: sctraced [options]
   --idle-timeout SEC     stop a trace with no subscriber after SEC seconds (default 60)
   --shutdown-grace SEC   at SIGTERM, give subscribers SEC seconds to take their queued events
                          before their streams are cut (default 10)
-  --max-traces N         most concurrent traces (default 32)
+  --max-traces N         most concurrent traces, 1..64: each is a slot of the one kernel pass (default 64)
   --queue-events N       per-subscriber queue, events (default 65536)
   --queue-mb N           per-subscriber queue, MiB of encoded events (default 64)
 Limits (a request beyond one is answered RESOURCE_EXHAUSTED naming it):
@@ -160,7 +160,8 @@ Limits (a request beyond one is answered RESOURCE_EXHAUSTED naming it):
   --max-string-bytes N   largest string_max_bytes a trace may ask for (default and most 4096)
   --max-buffer-bytes N   largest buffer_bytes a trace may ask for (default and most 4096)
   --batch-events N       most events per streamed message (default 1024)
-  --ring-mb N            eBPF ring buffer per trace, MiB, power of two (default 16)
+  --ring-mb N            the ring buffer every trace shares, MiB, power of two (default 16); under
+                         pressure each trace keeps its share of 3/8 of it (TraceSpec.ring_bytes)
   --poll-ms N            ring drain interval, ms (default 5)
   --nice N               run the service at nice N (-20..19; a negative N as --nice=-N); at the
                          default 10 traced programs win the CPU when both want it, and what
@@ -230,7 +231,7 @@ export function parseConfig(argv: string[]): ServiceConfig | 'help' {
   if (values['shutdown-grace'] !== undefined) {
     config.shutdownGraceMs = intFlag('--shutdown-grace', values['shutdown-grace'], 1, 3600) * 1000;
   }
-  if (values['max-traces'] !== undefined) config.maxTraces = intFlag('--max-traces', values['max-traces'], 1, 1024);
+  if (values['max-traces'] !== undefined) config.maxTraces = intFlag('--max-traces', values['max-traces'], 1, 64);
   if (values['queue-events'] !== undefined) {
     config.subscriberQueueEvents = intFlag('--queue-events', values['queue-events'], 64, 4_194_304);
   }

@@ -51,11 +51,12 @@ export function buildContainer(inputs: ContainerInputs): DependencyContainer {
               wakeupBytes: config.wakeupBytes,
               pollIntervalMs: config.pollIntervalMs,
               perSyscallMax: config.perSyscallMax,
+              maxTraces: config.maxTraces,
             },
             d.resolve<SyscallResolver>(TOKENS.Syscalls),
           ),
           new KmodEngine(
-            { ringBytes: config.ringBytes, wakeupBytes: config.wakeupBytes, pollIntervalMs: config.pollIntervalMs },
+            { ringBytes: config.ringBytes, wakeupBytes: config.wakeupBytes, pollIntervalMs: config.pollIntervalMs, maxTraces: config.maxTraces },
             d.resolve<SyscallResolver>(TOKENS.Syscalls),
           ),
         ],

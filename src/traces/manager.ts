@@ -57,7 +57,7 @@ export class TraceManager {
       log: this.log,
       onEnded: (t) => {
         this.traces.delete(t.id);
-        this.log.info(`trace ${t.id} stopped`);
+        this.log.info(`trace ${t.id} stopped${lossSummary(t)}`);
       },
     });
     this.starting++;
@@ -97,6 +97,14 @@ export class TraceManager {
     this.closed = true;
     await Promise.all([...this.traces.values()].map((t) => t.stop()));
   }
+}
+
+/** ", lost in the kernel: budget 12, paused 3" when the trace lost events there. */
+function lossSummary(trace: Trace): string {
+  const causes = trace.captureStats()?.lostKernelCauses;
+  if (!causes) return '';
+  const parts = Object.entries(causes).filter(([, n]) => n > 0).map(([cause, n]) => `${cause} ${n}`);
+  return parts.length ? `, lost in the kernel: ${parts.join(', ')}` : '';
 }
 
 function describe(spec: TraceSpec): string {

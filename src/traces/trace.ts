@@ -9,7 +9,7 @@
 import type { Event } from '../api/generated/sctrace/v1/Event';
 import type { TraceCounters } from '../api/generated/sctrace/v1/TraceCounters';
 import type { TraceSpec } from '../api/generated/sctrace/v1/TraceSpec';
-import type { BackendName, CaptureSession, CaptureSink, LossSite } from '../backends/backend';
+import type { BackendName, CaptureSession, CaptureSink, CaptureStats, LossSite } from '../backends/backend';
 import type { Logger } from '../util/log';
 import { EventChunk } from './chunk';
 import { Subscriber, type EventStream, type SubscriberLimits } from './subscriber';
@@ -138,6 +138,11 @@ export class Trace implements CaptureSink {
   /** Why the trace ended early, if it failed. */
   get failedWith(): Error | undefined {
     return this.failure;
+  }
+
+  /** The capture session's counters, if it is attached. */
+  captureStats(): CaptureStats | undefined {
+    return this.session?.stats();
   }
 
   counters(): TraceCounters {

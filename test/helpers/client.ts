@@ -1,6 +1,7 @@
 /** A typed Tracer client for tests, with promise wrappers and a stream collector. */
-import { credentials, type ChannelCredentials, type ServiceError } from '@grpc/grpc-js';
-import { tracerGrpc } from '../../src/api/proto';
+import { Client, credentials, type ChannelCredentials, type MethodDefinition, type ServiceError } from '@grpc/grpc-js';
+import { tracerGrpc, tracerPackageDefinition } from '../../src/api/proto';
+import { countMessage, emptyCounts, type WireCounts } from '../../bench/lib/wire';
 import type { TracerClient } from '../../src/api/generated/sctrace/v1/Tracer';
 import type { Event__Output } from '../../src/api/generated/sctrace/v1/Event';
 import type { TraceSpec } from '../../src/api/generated/sctrace/v1/TraceSpec';
@@ -58,4 +59,21 @@ export function collect(client: TracerClient, traceId: string): Collector {
 /** Waits until the server has registered the subscription (the stream's headers arrived). */
 export async function settle(ms = 100): Promise<void> {
   await new Promise((r) => setTimeout(r, ms));
+}
+
+/**
+ * Subscribes to `traceId` and only counts its events from the wire bytes (bench/lib/wire.ts), for
+ * floods a full decode in the test process would slow down, on CPUs the service needs.
+ */
+export function countEvents(address: string, traceId: string): { counts: WireCounts; done: Promise<ServiceError | null> } {
+  const def = (tracerPackageDefinition()['sctrace.v1.Tracer'] as Record<string, MethodDefinition<object, object>>).StreamEvents;
+  const raw = new Client(address, credentials.createInsecure(), { 'grpc-node.flow_control_window': 16 << 20 });
+  const counts = emptyCounts();
+  const call = raw.makeServerStreamRequest<object, Buffer>(def.path, (req) => def.requestSerialize(req), (bytes) => bytes, { trace_id: traceId });
+  const done = new Promise<ServiceError | null>((resolve) => {
+    call.on('data', (bytes: Buffer) => countMessage(bytes, counts));
+    call.on('error', (err: ServiceError) => resolve(err));
+    call.on('end', () => resolve(null));
+  }).finally(() => raw.close());
+  return { counts, done };
 }

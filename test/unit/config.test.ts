@@ -100,3 +100,10 @@ test('--shutdown-grace: seconds subscribers get at SIGTERM (default 10)', () => 
   assert.equal(parse('--shutdown-grace', '30').shutdownGraceMs, 30_000);
   assert.throws(() => parse('--shutdown-grace', '0'), /--shutdown-grace 0: out of range 1\.\.3600/);
 });
+
+test('--max-traces: the kernel pass has 64 slots', () => {
+  const config = parseConfig([]);
+  assert.ok(config !== 'help');
+  assert.equal(config.maxTraces, 64);
+  assert.throws(() => parseConfig(['--max-traces', '65']), /--max-traces 65: out of range 1\.\.64/);
+});

@@ -1,6 +1,6 @@
 /**
  * Compiles one encode function per message type from the schemas of tracer.proto, so the hot path
- * writes protobuf without protobufjs's fromObject/encode (FACTS.md: a hand-written encoder of the
+ * writes protobuf without protobufjs's fromObject/encode (docs/kernel-costs.md: a hand-written encoder of the
  * wire format is ~3× faster; measured here 8–11× on events, whose 64-bit fields arrive as
  * decimal strings that fromObject turns into Long objects first).
  *

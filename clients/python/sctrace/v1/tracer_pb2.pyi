@@ -254,7 +254,7 @@ class TraceInfo(_message.Message):
     def __init__(self, trace_id: _Optional[str] = ..., spec: _Optional[_Union[TraceSpec, _Mapping]] = ..., backend: _Optional[str] = ..., subscribers: _Optional[int] = ..., counters: _Optional[_Union[TraceCounters, _Mapping]] = ..., started_ns: _Optional[int] = ..., owner: _Optional[str] = ...) -> None: ...
 
 class TraceSpec(_message.Message):
-    __slots__ = ["backend", "buffer_bytes", "cgroup_ids", "comms", "exec_env", "follow_children", "pids", "process_events", "string_max_bytes", "syscalls", "uids"]
+    __slots__ = ["backend", "buffer_bytes", "cgroup_ids", "comms", "exec_env", "follow_children", "pids", "process_events", "ring_bytes", "string_max_bytes", "syscalls", "uids"]
     BACKEND_FIELD_NUMBER: _ClassVar[int]
     BUFFER_BYTES_FIELD_NUMBER: _ClassVar[int]
     CGROUP_IDS_FIELD_NUMBER: _ClassVar[int]
@@ -263,6 +263,7 @@ class TraceSpec(_message.Message):
     FOLLOW_CHILDREN_FIELD_NUMBER: _ClassVar[int]
     PIDS_FIELD_NUMBER: _ClassVar[int]
     PROCESS_EVENTS_FIELD_NUMBER: _ClassVar[int]
+    RING_BYTES_FIELD_NUMBER: _ClassVar[int]
     STRING_MAX_BYTES_FIELD_NUMBER: _ClassVar[int]
     SYSCALLS_FIELD_NUMBER: _ClassVar[int]
     UIDS_FIELD_NUMBER: _ClassVar[int]
@@ -274,7 +275,8 @@ class TraceSpec(_message.Message):
     follow_children: bool
     pids: _containers.RepeatedScalarFieldContainer[int]
     process_events: bool
+    ring_bytes: int
     string_max_bytes: int
     syscalls: _containers.RepeatedScalarFieldContainer[str]
     uids: _containers.RepeatedScalarFieldContainer[int]
-    def __init__(self, syscalls: _Optional[_Iterable[str]] = ..., pids: _Optional[_Iterable[int]] = ..., follow_children: bool = ..., comms: _Optional[_Iterable[str]] = ..., uids: _Optional[_Iterable[int]] = ..., process_events: bool = ..., string_max_bytes: _Optional[int] = ..., backend: _Optional[str] = ..., cgroup_ids: _Optional[_Iterable[int]] = ..., buffer_bytes: _Optional[int] = ..., exec_env: bool = ...) -> None: ...
+    def __init__(self, syscalls: _Optional[_Iterable[str]] = ..., pids: _Optional[_Iterable[int]] = ..., follow_children: bool = ..., comms: _Optional[_Iterable[str]] = ..., uids: _Optional[_Iterable[int]] = ..., process_events: bool = ..., string_max_bytes: _Optional[int] = ..., backend: _Optional[str] = ..., cgroup_ids: _Optional[_Iterable[int]] = ..., buffer_bytes: _Optional[int] = ..., exec_env: bool = ..., ring_bytes: _Optional[int] = ...) -> None: ...
