@@ -39,6 +39,7 @@
 #include "lib/task.h"
 #include "lib/ring.h"
 #include "sctrace_blobs.h"
+#include "sctrace_task.h"
 #include "lib/syscall.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
@@ -275,6 +276,52 @@ static __always_inline bool group_dead(__u64 *ctx, struct task_struct *task)
 	return BPF_CORE_READ(task, signal, live.counter) == 0;
 }
 
+/* One walk over a dying group's list of threads (bpf_loop callback sct_exit_thread). */
+struct sct_thread_walk {
+	__u64 pos;  /* address of the next thread's thread_node */
+	__u64 head; /* address of the list's head, signal_struct.thread_head */
+	__u64 off;  /* offsetof(struct task_struct, thread_node) */
+	__u32 n;
+	__u32 pad;
+	struct sct_usage u;
+};
+
+/* bpf_loop callback: adds the counts of the thread at w->pos and steps to the next one. */
+static long sct_exit_thread(__u64 i, void *data)
+{
+	struct sct_thread_walk *w = data;
+	struct list_head *pos = (struct list_head *)w->pos;
+
+	if (!pos || w->pos == w->head)
+		return 1;
+	sct_usage_add_task(&w->u, (struct task_struct *)(w->pos - w->off));
+	w->n++;
+	w->pos = (__u64)BPF_CORE_READ(pos, next);
+	return 0;
+}
+
+/*
+ * The exit record of a thread group whose last thread is `task` (see struct sct_exit for what it
+ * sums), written into rec (ring memory: every field is set). The list is walked with probe reads
+ * under the tracepoint's RCU protection; threads that leave it meanwhile were added to the
+ * signal's sums, which are read after.
+ */
+static __always_inline void fill_exit(struct sct_exit *rec, struct task_struct *task)
+{
+	struct signal_struct *sig = task->signal;
+	struct sct_thread_walk w = {};
+
+	w.head = (__u64)sig + bpf_core_field_offset(struct signal_struct, thread_head);
+	w.pos = (__u64)BPF_CORE_READ(sig, thread_head.next);
+	w.off = bpf_core_field_offset(struct task_struct, thread_node);
+	bpf_loop(SCT_EXIT_THREADS_MAX, sct_exit_thread, &w, 0);
+	rec->self = w.u;
+	sct_exit_group_usage(rec, sig);
+	rec->exit_code = BPF_CORE_READ(task, exit_code);
+	rec->threads = w.n;
+	rec->start_ns = BPF_CORE_READ(task, group_leader, start_time);
+}
+
 /*
  * Runs in the exiting thread (current == task). Strings of a call that never returned come from
  * entry when parked there; otherwise they are read now: that works where the tracepoint precedes
@@ -286,8 +333,8 @@ int sct_proc_exit(__u64 *ctx)
 	struct task_struct *task = (struct task_struct *)ctx[0];
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	struct sct_inflight *fl;
-	struct sct_exit rec = {};
-	__u64 want, avail;
+	struct sct_exit *rec;
+	__u64 want, avail = 0;
 	__u32 hflags = 0;
 
 	if (tgid == self_tgid)
@@ -304,12 +351,18 @@ int sct_proc_exit(__u64 *ctx)
 		want = sct_admit_traces(task_traces(want, tgid));
 	if (want) {
 		avail = ring_avail();
-		want = sct_charge_traces(want, sizeof(rec), avail, &hflags);
+		want = sct_charge_traces(want, sizeof(*rec), avail, &hflags);
 	}
 	if (want) {
-		sct_fill_header(&rec.hdr, SCT_KIND_EXIT, sizeof(rec), hflags, bpf_ktime_get_ns(), want);
-		rec.exit_code = BPF_CORE_READ(task, exit_code);
-		submit(&rec, sizeof(rec), avail);
+		rec = bpf_ringbuf_reserve(&sct_events, sizeof(*rec), 0);
+		if (rec) {
+			fill_exit(rec, task);
+			sct_fill_header(&rec->hdr, SCT_KIND_EXIT, sizeof(*rec), hflags, bpf_ktime_get_ns(), want);
+			bpf_ringbuf_submit(rec, wake_flags(sizeof(*rec), avail));
+		} else {
+			sct_uncharge_traces(want, sizeof(*rec), hflags);
+			sct_count_lost(want, SCT_LOSS_RING);
+		}
 	}
 	/* A dead tgid may be reused by an unrelated process. */
 	if (!bpf_map_delete_elem(&sct_tgids, &tgid))

@@ -26,6 +26,7 @@ const STRUCTS = [
   'sct_exec',
   'sct_fork',
   'sct_exit',
+  'sct_usage',
   'sct_str',
   'sct_syscall_meta',
   'sct_read',

@@ -22,7 +22,7 @@ ROOT=$PWD
 KVER=${SCTRACE_KMOD_KVER:-6.1.0-56-amd64}
 CACHE=$ROOT/.cache/kmod
 TIMEOUT=${SCTRACE_KMOD_TIMEOUT:-900}
-TESTS=${SCTRACE_KMOD_TESTS:-dist/test/kmod/in-guest.js dist/test/conformance/conformance.test.js dist/test/conformance/concurrent.test.js}
+TESTS=${SCTRACE_KMOD_TESTS:-dist/test/kmod/in-guest.js dist/test/conformance/conformance.test.js dist/test/conformance/concurrent.test.js dist/test/conformance/lifecycle.test.js}
 HEADERS=/usr/src/linux-headers-$KVER
 
 log() { echo "[kmod-test] $*" >&2; }
@@ -45,6 +45,7 @@ ensure_packages() {
   command -v cpio >/dev/null 2>&1 || missing+=(cpio)
   command -v make >/dev/null 2>&1 || missing+=(make)
   command -v strip >/dev/null 2>&1 || missing+=(binutils)
+  command -v gcc >/dev/null 2>&1 || missing+=(gcc libc6-dev)
   [ -f "$HEADERS/Makefile" ] || missing+=("linux-headers-$KVER")
   [ ${#missing[@]} -eq 0 ] && return
   is_root || skip "needs root to install: ${missing[*]}"
@@ -115,6 +116,13 @@ build_initramfs() {
   mkdir -p "$root/app/bpf/build"
   cp bpf/build/sctrace.bpf.o "$root/app/bpf/build/"
   cp -r dist proto package.json "$root/app/"
+  # The C fixtures of the tests, built here: the guest has no compiler (test/helpers/fixtures.ts
+  # takes them from $SCTRACE_FIXTURES, which guest-init.sh sets). Dynamically linked: node's libc
+  # is in the initramfs already.
+  mkdir -p "$root/app/fixtures"
+  for name in lifecycle; do
+    gcc -O1 -Wall -pthread -o "$root/app/fixtures/$name" "test/fixtures/$name.c" || die "building the test fixture test/fixtures/$name.c failed"
+  done
   tar -C "$ROOT" --exclude=node_modules/typescript --exclude=node_modules/@types -chf - node_modules | tar -C "$root/app" -xf -
   (cd "$root" && find . -print0 | cpio --null -o -H newc --quiet) >"$RUN/initramfs.cpio"
   rm -rf "$root"

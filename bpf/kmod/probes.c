@@ -41,7 +41,8 @@ static_assert(sizeof(struct sct_header) == 72);
 static_assert(sizeof(struct sct_syscall) == 144);
 static_assert(sizeof(struct sct_exec) == 80);
 static_assert(sizeof(struct sct_fork) == 80);
-static_assert(sizeof(struct sct_exit) == 80);
+static_assert(sizeof(struct sct_usage) == 64);
+static_assert(sizeof(struct sct_exit) == 232);
 static_assert(sizeof(struct sct_str) == 8);
 static_assert(sizeof(struct sct_read) == 8);
 static_assert(sizeof(struct sct_syscall_meta) == 4);
@@ -126,6 +127,9 @@ static long kstr_copy(void *dst, u64 ptr, long count)
 #define sct_forget(word, v) (v)
 #define sct_now() ktime_get_ns()
 #define sct_syscall_reads_of(nr) ((nr) < SCT_NR_MAX ? (const struct sct_syscall_reads *)&sct_reads[(nr)] : NULL)
+#define sct_task_read(t, field) ((t)->field)
+#define sct_signal_read(s, field) ((s)->field)
+#define SCT_PAGE_KB (PAGE_SIZE / 1024)
 
 static u64 current_cgroup_id(void)
 {
@@ -204,6 +208,7 @@ static inline bool sct_count_lost_mask(u64 traces, enum sct_loss cause)
 
 #include "sctrace_admit.h"
 #include "sctrace_blobs.h"
+#include "sctrace_task.h"
 
 /* ---- small helpers ---- */
 
@@ -501,6 +506,28 @@ static void probe_exec(void *data, struct task_struct *p, pid_t old_pid, struct 
 }
 
 /*
+ * The exit record of a thread group whose last thread is p (see struct sct_exit for what it
+ * sums): the threads still in the group's list, then the signal's sums of those released.
+ */
+static void fill_exit(struct sct_exit *rec, struct task_struct *p)
+{
+	struct task_struct *t;
+
+	memset(rec, 0, sizeof(*rec));
+	rcu_read_lock();
+	for_each_thread(p, t) {
+		if (rec->threads == SCT_EXIT_THREADS_MAX)
+			break;
+		sct_usage_add_task(&rec->self, t);
+		rec->threads++;
+	}
+	rcu_read_unlock();
+	sct_exit_group_usage(rec, p->signal);
+	rec->exit_code = p->exit_code;
+	rec->start_ns = p->group_leader->start_time;
+}
+
+/*
  * Runs in the exiting thread. On 6.1 the tracepoint fires after exit_mm, so the strings of a call
  * that never returned are only delivered when they were parked at entry (UNREADABLE otherwise).
  */
@@ -522,9 +549,8 @@ static void on_exit(struct task_struct *p, bool group_dead)
 	if (want)
 		want = charge(want, sizeof(rec), &hflags);
 	if (want) {
-		memset(&rec, 0, sizeof(rec));
+		fill_exit(&rec, p);
 		sct_fill_header(&rec.hdr, SCT_KIND_EXIT, sizeof(rec), hflags, ktime_get_ns(), want);
-		rec.exit_code = p->exit_code;
 		submit(&rec, sizeof(rec));
 	}
 	/* A dead tgid may be reused by an unrelated process. */

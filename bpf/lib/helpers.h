@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * The eBPF side's answers to what the kernel code shared with the module asks for
- * (../shared/sctrace_masks.h, sctrace_admit.h, sctrace_blobs.h): how user and kernel memory are
+ * (../shared/sctrace_masks.h, sctrace_admit.h, sctrace_blobs.h, sctrace_task.h): how user and kernel memory are
  * read (probe-read helpers), how a loop runs (bpf_loop, so the verifier checks a body once), and
  * the spellings that keep the verifier's bounds (the module defines these as plain C).
  */
@@ -20,6 +20,11 @@
 #define SCT_UNROLL _Pragma("unroll")
 #define sct_now() bpf_ktime_get_ns()
 #define sct_barrier_var(var) barrier_var(var)
+/* Fields of any task and of its signal_struct (sctrace_task.h): CO-RE reads. */
+#define sct_task_read(t, field) BPF_CORE_READ((t), field)
+#define sct_signal_read(s, field) BPF_CORE_READ((s), field)
+/* x86_64's pages (the only architecture the programs are built for, -D__TARGET_ARCH_x86). */
+#define SCT_PAGE_KB 4
 /* The extra reads of a syscall number (the map is in maps.h). */
 #define sct_syscall_reads_of(nr) ((const struct sct_syscall_reads *)bpf_map_lookup_elem(&sct_syscall_reads, &(nr)))
 

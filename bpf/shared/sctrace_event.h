@@ -20,13 +20,14 @@
  *
  * Versioning: SCT_ABI_VERSION changes whenever a layout below changes incompatibly; readers refuse
  * records of another version. Version 2 added blob kinds; version 3 added sct_header.traces (one
- * kernel pass for many traces), sct_syscall_meta.traces/path_mask and struct sct_control.
+ * kernel pass for many traces), sct_syscall_meta.traces/path_mask and struct sct_control; version
+ * 4 added what the process used to struct sct_exit (struct sct_usage, start time).
  */
 #ifndef SCTRACE_EVENT_H
 #define SCTRACE_EVENT_H
 
 enum sct_limits {
-	SCT_ABI_VERSION = 3,
+	SCT_ABI_VERSION = 4,
 	SCT_COMM_LEN = 16,
 	SCT_MAX_ARGS = 6,
 	/* Trace slots: one bit each in every mask. */
@@ -149,11 +150,47 @@ struct sct_fork {
 	__u32 child_tid;
 };
 
-/* The last thread of a thread group exited: 72 + 8 bytes. */
+/*
+ * What a thread group (or a thread) used, as the kernel counts it in struct task_struct and struct
+ * signal_struct: 64 bytes. The CPU times are the kernel's raw ones: utime and stime are sampled at
+ * the scheduler tick, runtime is exact (se.sum_exec_runtime); getrusage() and wait4() report
+ * runtime split in the ratio utime:stime (kernel/sched/cputime.c cputime_adjust), and so does the
+ * decoder (src/backends/records.ts), starting from sct_exit.prev_*.
+ */
+struct sct_usage {
+	__u64 utime_ns;   /* user time, tick-sampled */
+	__u64 stime_ns;   /* system time, tick-sampled */
+	__u64 runtime_ns; /* on-CPU time, exact; a zero utime and stime leave it unsplit (all user) */
+	__u64 nvcsw;      /* voluntary context switches (the task blocked or slept) */
+	__u64 nivcsw;     /* involuntary ones (preempted) */
+	__u64 min_flt;    /* page faults served without I/O */
+	__u64 maj_flt;    /* ... that needed I/O */
+	__u64 maxrss_kb;  /* peak resident set size (signal_struct.maxrss), KiB; 0 for a thread */
+};
+
+/*
+ * The last thread of a thread group exited: 72 + 32 + 2 * 64 bytes, read at sched_process_exit,
+ * in the exiting thread, before the kernel has released it. What the kernel has summed by then:
+ * signal_struct holds the counts of the group's threads already released (each added in
+ * __exit_signal), the group's list still holds the others (this thread, a leader that exited
+ * first and waits as a zombie, threads racing to exit), so `self` is the signal's sums plus those
+ * threads' own counts: the figures wait4() gives the parent for the group (RUSAGE_SELF's part of
+ * its rusage), less what the exiting thread does after this point (its on-CPU time since the
+ * scheduler last accounted it, at most a tick, and the final switch into death, which wait4
+ * counts as one more voluntary switch). maxrss is the signal's, which do_exit has updated from
+ * the address space by then. `children` is what the group's waited-for children used
+ * (signal_struct.c*: RUSAGE_CHILDREN, already split by the kernel: runtime = utime + stime);
+ * wait4's rusage is the sum of both (maxrss the larger).
+ */
 struct sct_exit {
 	struct sct_header hdr;
-	__u32 exit_code; /* task->exit_code: (status << 8) | signal | 0x80 if core dumped */
-	__u32 pad;
+	__u32 exit_code;  /* task->exit_code: (status << 8) | signal | 0x80 if core dumped */
+	__u32 threads;    /* threads whose own counts were added from the group's list */
+	__u64 start_ns;   /* the group leader's start (fork; CLOCK_MONOTONIC): wall = hdr.ts_ns - start_ns */
+	__u64 prev_utime_ns; /* signal_struct.prev_cputime: the split of runtime reported so far, */
+	__u64 prev_stime_ns; /* which cputime_adjust keeps from going back */
+	struct sct_usage self;
+	struct sct_usage children;
 };
 
 /*

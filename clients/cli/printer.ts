@@ -193,10 +193,24 @@ function formatExec(exec: ProcessExec__Output, pid: number): string {
   return `--- exec ${quoteString(exec.filename)} [${argv.join(', ')}]${from} ---`;
 }
 
-/** `+++ exited with 3 +++` or `+++ killed by SIGSEGV (core dumped) +++`. */
+/**
+ * `+++ exited with 3 (1.21 s, user 0.80 s, sys 0.10 s) +++` or `+++ killed by SIGSEGV (core
+ * dumped) (…) +++`: wall time, then CPU time as wait4 reports it to the parent (the process's own
+ * and its waited-for children's, like time(1)); without the times for a server that sends none.
+ */
 function formatExit(exit: ProcessExit__Output): string {
-  if (exit.signal === 0) return `+++ exited with ${exit.exit_code} +++`;
-  return `+++ killed by ${signalName(exit.signal)}${exit.core_dumped ? ' (core dumped)' : ''} +++`;
+  const how = exit.signal === 0 ? `exited with ${exit.exit_code}` : `killed by ${signalName(exit.signal)}${exit.core_dumped ? ' (core dumped)' : ''}`;
+  return `+++ ${how}${formatExitTimes(exit)} +++`;
+}
+
+/** ` (1.21 s, user 0.80 s, sys 0.10 s)`, or '' when the exit carries no figures. */
+function formatExitTimes(exit: ProcessExit__Output): string {
+  if (!exit.usage || exit.wall_time_ns === '0') return '';
+  const ns = (v: string | undefined) => (v !== undefined && /^\d+$/.test(v) ? Number(v) : 0);
+  const seconds = (v: number) => `${(v / 1e9).toFixed(2)} s`;
+  const user = ns(exit.usage.user_time_ns) + ns(exit.children_usage?.user_time_ns);
+  const system = ns(exit.usage.system_time_ns) + ns(exit.children_usage?.system_time_ns);
+  return ` (${seconds(ns(exit.wall_time_ns))}, user ${seconds(user)}, sys ${seconds(system)})`;
 }
 
 /** Local wall-clock time with microseconds, from Unix-epoch nanoseconds. */

@@ -7,6 +7,8 @@
 exec </dev/console >/dev/console 2>&1
 /bin/busybox --install -s /bin
 export PATH=/bin:/usr/bin HOME=/tmp TMPDIR=/tmp CI=true
+# The test fixtures, built by scripts/kmod-test.sh (no compiler here).
+export SCTRACE_FIXTURES=/app/fixtures
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t tmpfs tmp /tmp

@@ -6,6 +6,7 @@
  * the same header and static-asserts the same sizes.
  */
 import type { Event } from '../api/generated/sctrace/v1/Event';
+import type { ResourceUsage } from '../api/generated/sctrace/v1/ResourceUsage';
 import type { Task } from '../api/generated/sctrace/v1/Task';
 import type { RawBlob, RawString, RawSyscall, SyscallResolver, TraceState, ViewLimits } from '../syscalls/types';
 import { CorruptRecordError } from './errors';
@@ -54,6 +55,7 @@ export const Layout = {
   exec: STRUCTS.sct_exec,
   fork: STRUCTS.sct_fork,
   exit: STRUCTS.sct_exit,
+  usage: STRUCTS.sct_usage,
   str: STRUCTS.sct_str,
 } as const;
 
@@ -133,9 +135,7 @@ export class RecordDecoder {
       case Kind.EXIT: {
         need(size, Layout.exit.SIZE, 'exit');
         this.state?.onExit(view.getUint32(off + H.pid, true));
-        const status = view.getUint32(off + Layout.exit.exit_code, true);
-        event.exit = { exit_code: (status >> 8) & 0xff, signal: status & 0x7f, core_dumped: (status & 0x80) !== 0 };
-        event.kind = 'exit';
+        decodeExit(view, off, event);
         return views ? views.map(() => event) : single;
       }
       default:
@@ -328,4 +328,59 @@ function decodeExec(view: DataView, bytes: Uint8Array, off: number, size: number
   });
   event.exec = { filename, argv, argv_truncated: truncated, old_pid: view.getUint32(off + L.old_pid, true) };
   event.kind = 'exec';
+}
+
+/** A thread group's exit: its status, wall time and what it used (struct sct_exit). */
+function decodeExit(view: DataView, off: number, event: Event): void {
+  const L = Layout.exit;
+  const status = view.getUint32(off + L.exit_code, true);
+  const u64 = (at: number) => view.getBigUint64(off + at, true);
+  const end = u64(H.ts_ns);
+  const start = u64(L.start_ns);
+  event.exit = {
+    exit_code: (status >> 8) & 0xff,
+    signal: status & 0x7f,
+    core_dumped: (status & 0x80) !== 0,
+    wall_time_ns: (end > start ? end - start : 0n).toString(),
+    usage: readUsage(view, off + L.self, u64(L.prev_utime_ns), u64(L.prev_stime_ns)),
+    children_usage: readUsage(view, off + L.children, 0n, 0n),
+  };
+  event.kind = 'exit';
+}
+
+/**
+ * A struct sct_usage as getrusage reports it: the exact on-CPU time split in the ratio of the
+ * tick-sampled user and system times, never below the split already reported (`prevUser`,
+ * `prevSystem`), as the kernel's cputime_adjust does.
+ */
+function readUsage(view: DataView, at: number, prevUser: bigint, prevSystem: bigint): ResourceUsage {
+  const U = Layout.usage;
+  const u64 = (field: number) => view.getBigUint64(at + field, true);
+  const { user, system } = splitRuntime(u64(U.runtime_ns), u64(U.utime_ns), u64(U.stime_ns), prevUser, prevSystem);
+  return {
+    user_time_ns: user.toString(),
+    system_time_ns: system.toString(),
+    voluntary_switches: u64(U.nvcsw).toString(),
+    involuntary_switches: u64(U.nivcsw).toString(),
+    max_rss_kb: u64(U.maxrss_kb).toString(),
+    minor_faults: u64(U.min_flt).toString(),
+    major_faults: u64(U.maj_flt).toString(),
+  };
+}
+
+/**
+ * kernel/sched/cputime.c cputime_adjust: `runtime` (exact) split as `utime`:`stime` (tick
+ * samples), all of it user time while either sample is 0, and neither part below what was
+ * reported before (`prevUser`, `prevSystem`), which wins outright once it covers the runtime.
+ */
+export function splitRuntime(runtime: bigint, utime: bigint, stime: bigint, prevUser: bigint, prevSystem: bigint): { user: bigint; system: bigint } {
+  if (prevUser + prevSystem >= runtime) return { user: prevUser, system: prevSystem };
+  let system = stime === 0n ? 0n : utime === 0n ? runtime : (stime * runtime) / (stime + utime);
+  if (system < prevSystem) system = prevSystem;
+  let user = runtime - system;
+  if (user < prevUser) {
+    user = prevUser;
+    system = runtime - user;
+  }
+  return { user, system };
 }

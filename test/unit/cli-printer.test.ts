@@ -97,23 +97,44 @@ test('pointers in hex, NULL for 0, unreadable strings as their pointer, raw args
   assert.equal(text().format(mprotect), 'mprotect(0x7f0000000000, 4096) = 0 <0.000012>');
 });
 
+/** The exit figures a server before issue 15 did not send. */
+const NO_USAGE = { wall_time_ns: '0', usage: null, children_usage: null };
+
 test('process events: exec, fork, exit, kill, lost', () => {
   const printer = text();
   const exec = { filename: '/bin/ls', argv: ['ls', '-l'], argv_truncated: false, old_pid: 100 };
   assert.equal(printer.format(event('exec', { exec })), '--- exec "/bin/ls" ["ls", "-l"] ---');
   assert.equal(printer.format(event('exec', { exec: { ...exec, argv_truncated: true } })), '--- exec "/bin/ls" ["ls", "-l", ...] ---');
   assert.equal(printer.format(event('fork', { fork: { child_pid: 4242 } })), '--- fork child 4242 ---');
-  assert.equal(printer.format(event('exit', { exit: { exit_code: 3, signal: 0, core_dumped: false } })), '+++ exited with 3 +++');
-  assert.equal(printer.format(event('exit', { exit: { exit_code: 0, signal: 9, core_dumped: false } })), '+++ killed by SIGKILL +++');
-  assert.equal(printer.format(event('exit', { exit: { exit_code: 0, signal: 11, core_dumped: true } })), '+++ killed by SIGSEGV (core dumped) +++');
+  assert.equal(printer.format(event('exit', { exit: { exit_code: 3, signal: 0, core_dumped: false, ...NO_USAGE } })), '+++ exited with 3 +++');
+  assert.equal(printer.format(event('exit', { exit: { exit_code: 0, signal: 9, core_dumped: false, ...NO_USAGE } })), '+++ killed by SIGKILL +++');
+  assert.equal(printer.format(event('exit', { exit: { exit_code: 0, signal: 11, core_dumped: true, ...NO_USAGE } })), '+++ killed by SIGSEGV (core dumped) +++');
   assert.equal(printer.format(event('lost', { lost: { count: '12', where: 'kernel' } })), '--- 12 events lost (kernel) ---');
   assert.equal(signalName(6), 'SIGABRT');
   assert.equal(signalName(34), 'SIGRT_2');
 });
 
+test('the exit line carries the wall time and the CPU time of the process and its waited-for children', () => {
+  const usage = (user: string, system: string) => ({
+    user_time_ns: user,
+    system_time_ns: system,
+    voluntary_switches: '0',
+    involuntary_switches: '0',
+    max_rss_kb: '0',
+    minor_faults: '0',
+    major_faults: '0',
+  });
+  const exit = { exit_code: 0, signal: 0, core_dumped: false, wall_time_ns: '1212000000', usage: usage('700000000', '95000000'), children_usage: usage('100000000', '5000000') };
+  assert.equal(text().format(event('exit', { exit })), '+++ exited with 0 (1.21 s, user 0.80 s, sys 0.10 s) +++');
+  const killed = { ...exit, signal: 11, core_dumped: true, children_usage: null };
+  assert.equal(text().format(event('exit', { exit: killed })), '+++ killed by SIGSEGV (core dumped) (1.21 s, user 0.70 s, sys 0.10 s) +++');
+  const json = JSON.parse(new EventPrinter({ format: 'json' }).format(event('exit', { exit })) ?? '{}');
+  assert.deepEqual(json.exit, exit, 'JSON has every field of the exit');
+});
+
 test('the [pid TID] prefix appears once a second thread is seen, or always with follow', () => {
   const printer = text();
-  const exitOf = (tid: number) => event('exit', { exit: { exit_code: 0, signal: 0, core_dumped: false } }, tid);
+  const exitOf = (tid: number) => event('exit', { exit: { exit_code: 0, signal: 0, core_dumped: false, ...NO_USAGE } }, tid);
   assert.equal(printer.format(exitOf(100)), '+++ exited with 0 +++');
   assert.equal(printer.format(exitOf(101)), '[pid 101] +++ exited with 0 +++');
   assert.equal(printer.format(exitOf(100)), '[pid 100] +++ exited with 0 +++');

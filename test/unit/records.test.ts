@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RecordDecoder, Layout, Kind, HeaderFlag, StrFlag, BlobKind, ABI_VERSION } from '../../src/backends/records';
+import { RecordDecoder, Layout, Kind, HeaderFlag, StrFlag, BlobKind, ABI_VERSION, splitRuntime } from '../../src/backends/records';
 import { CorruptRecordError } from '../../src/backends/errors';
 import type { RawSyscall, SyscallResolver } from '../../src/syscalls/types';
 
@@ -122,15 +122,54 @@ test('an exec record splits the argument area into argv', () => {
   assert.deepEqual(event?.exec, { filename: '/usr/bin/ls', argv: ['ls', '-l', '/tmp'], argv_truncated: false, old_pid: 99 });
 });
 
-test('an exit record splits status into code, signal and core flag', () => {
+test('an exit record: status split into code, signal and core flag; wall time; usage as getrusage splits it', () => {
   const bytes = new Uint8Array(Layout.exit.SIZE);
   const view = new DataView(bytes.buffer);
   header(view, Kind.EXIT, Layout.exit.SIZE);
   view.setUint32(Layout.exit.exit_code, (3 << 8) | 0, true);
   const decoder = new RecordDecoder(recordingResolver().resolver, 0n);
-  assert.deepEqual(decoder.decode(view, bytes, 0, Layout.exit.SIZE)?.exit, { exit_code: 3, signal: 0, core_dumped: false });
+  const decoded = () => decoder.decode(view, bytes, 0, Layout.exit.SIZE)?.exit;
+  assert.deepEqual({ ...decoded(), usage: undefined, children_usage: undefined }, {
+    exit_code: 3, signal: 0, core_dumped: false, wall_time_ns: '5000', usage: undefined, children_usage: undefined,
+  });
   view.setUint32(Layout.exit.exit_code, 0x80 | 11, true);
-  assert.deepEqual(decoder.decode(view, bytes, 0, Layout.exit.SIZE)?.exit, { exit_code: 0, signal: 11, core_dumped: true });
+  assert.deepEqual([decoded()?.exit_code, decoded()?.signal, decoded()?.core_dumped], [0, 11, true]);
+
+  const U = Layout.usage;
+  const self = Layout.exit.self;
+  const kids = Layout.exit.children;
+  const set = (at: number, v: bigint) => view.setBigUint64(at, v, true);
+  set(Layout.exit.start_ns, 1_000n);
+  // Tick samples 30:10, exact runtime 100: user 75, system 25 (the kernel's cputime_adjust).
+  set(self + U.utime_ns, 30n);
+  set(self + U.stime_ns, 10n);
+  set(self + U.runtime_ns, 100n);
+  set(self + U.nvcsw, 7n);
+  set(self + U.nivcsw, 2n);
+  set(self + U.min_flt, 300n);
+  set(self + U.maj_flt, 1n);
+  set(self + U.maxrss_kb, 4096n);
+  set(kids + U.utime_ns, 40n);
+  set(kids + U.stime_ns, 2n);
+  set(kids + U.runtime_ns, 42n);
+  set(kids + U.nvcsw, 3n);
+  const exit = decoded();
+  assert.equal(exit?.wall_time_ns, '4000');
+  assert.deepEqual(exit?.usage, {
+    user_time_ns: '75', system_time_ns: '25', voluntary_switches: '7', involuntary_switches: '2', max_rss_kb: '4096', minor_faults: '300', major_faults: '1',
+  });
+  assert.deepEqual([exit?.children_usage?.user_time_ns, exit?.children_usage?.system_time_ns, exit?.children_usage?.voluntary_switches], ['40', '2', '3']);
+  // A split reported before (prev_cputime) is never gone back on.
+  set(Layout.exit.prev_stime_ns, 40n);
+  assert.deepEqual([decoded()?.usage?.user_time_ns, decoded()?.usage?.system_time_ns], ['60', '40']);
+});
+
+test('splitRuntime follows cputime_adjust: no samples, no system time; previous split kept', () => {
+  assert.deepEqual(splitRuntime(100n, 0n, 0n, 0n, 0n), { user: 100n, system: 0n });
+  assert.deepEqual(splitRuntime(100n, 0n, 5n, 0n, 0n), { user: 0n, system: 100n });
+  assert.deepEqual(splitRuntime(100n, 1n, 1n, 0n, 0n), { user: 50n, system: 50n });
+  assert.deepEqual(splitRuntime(100n, 1n, 1n, 70n, 40n), { user: 70n, system: 40n }, 'runtime already covered');
+  assert.deepEqual(splitRuntime(100n, 9n, 1n, 0n, 30n), { user: 70n, system: 30n });
 });
 
 test('records the reader cannot trust are rejected with a reason', () => {

@@ -82,20 +82,44 @@ class ProcessExec(_message.Message):
     def __init__(self, filename: _Optional[str] = ..., argv: _Optional[_Iterable[str]] = ..., argv_truncated: bool = ..., old_pid: _Optional[int] = ...) -> None: ...
 
 class ProcessExit(_message.Message):
-    __slots__ = ["core_dumped", "exit_code", "signal"]
+    __slots__ = ["children_usage", "core_dumped", "exit_code", "signal", "usage", "wall_time_ns"]
+    CHILDREN_USAGE_FIELD_NUMBER: _ClassVar[int]
     CORE_DUMPED_FIELD_NUMBER: _ClassVar[int]
     EXIT_CODE_FIELD_NUMBER: _ClassVar[int]
     SIGNAL_FIELD_NUMBER: _ClassVar[int]
+    USAGE_FIELD_NUMBER: _ClassVar[int]
+    WALL_TIME_NS_FIELD_NUMBER: _ClassVar[int]
+    children_usage: ResourceUsage
     core_dumped: bool
     exit_code: int
     signal: int
-    def __init__(self, exit_code: _Optional[int] = ..., signal: _Optional[int] = ..., core_dumped: bool = ...) -> None: ...
+    usage: ResourceUsage
+    wall_time_ns: int
+    def __init__(self, exit_code: _Optional[int] = ..., signal: _Optional[int] = ..., core_dumped: bool = ..., wall_time_ns: _Optional[int] = ..., usage: _Optional[_Union[ResourceUsage, _Mapping]] = ..., children_usage: _Optional[_Union[ResourceUsage, _Mapping]] = ...) -> None: ...
 
 class ProcessFork(_message.Message):
     __slots__ = ["child_pid"]
     CHILD_PID_FIELD_NUMBER: _ClassVar[int]
     child_pid: int
     def __init__(self, child_pid: _Optional[int] = ...) -> None: ...
+
+class ResourceUsage(_message.Message):
+    __slots__ = ["involuntary_switches", "major_faults", "max_rss_kb", "minor_faults", "system_time_ns", "user_time_ns", "voluntary_switches"]
+    INVOLUNTARY_SWITCHES_FIELD_NUMBER: _ClassVar[int]
+    MAJOR_FAULTS_FIELD_NUMBER: _ClassVar[int]
+    MAX_RSS_KB_FIELD_NUMBER: _ClassVar[int]
+    MINOR_FAULTS_FIELD_NUMBER: _ClassVar[int]
+    SYSTEM_TIME_NS_FIELD_NUMBER: _ClassVar[int]
+    USER_TIME_NS_FIELD_NUMBER: _ClassVar[int]
+    VOLUNTARY_SWITCHES_FIELD_NUMBER: _ClassVar[int]
+    involuntary_switches: int
+    major_faults: int
+    max_rss_kb: int
+    minor_faults: int
+    system_time_ns: int
+    user_time_ns: int
+    voluntary_switches: int
+    def __init__(self, user_time_ns: _Optional[int] = ..., system_time_ns: _Optional[int] = ..., voluntary_switches: _Optional[int] = ..., involuntary_switches: _Optional[int] = ..., max_rss_kb: _Optional[int] = ..., minor_faults: _Optional[int] = ..., major_faults: _Optional[int] = ...) -> None: ...
 
 class StartTraceRequest(_message.Message):
     __slots__ = ["spec"]
