@@ -14,7 +14,7 @@ import type { StopTraceResponse__Output } from '../../src/api/generated/sctrace/
 import type { StreamEventsResponse__Output } from '../../src/api/generated/sctrace/v1/StreamEventsResponse';
 import type { TraceSpec } from '../../src/api/generated/sctrace/v1/TraceSpec';
 import { decodersFromDescriptors, type DecodeFn } from './decoder';
-import { RpcError } from './errors';
+import { RpcError, connectionHint, type FailureCause, type FailureHint } from './errors';
 import { TraceEvents } from './events';
 import { EventSubscription, type StreamOpener, type SubscribeOptions } from './subscription';
 
@@ -38,8 +38,10 @@ export interface ConnectOptions {
   token?: string;
   /** Deadline of the unary calls, ms (default 60000: StartTrace may load BPF programs for seconds). */
   unaryTimeoutMs?: number;
-  /** More grpc-js channel options; they override the defaults below. */
-  channelOptions?: grpc.ChannelOptions;
+  /** More grpc-js client options (channel options, interceptors); they override the defaults below. */
+  channelOptions?: grpc.ClientOptions;
+  /** Advice attached to failed calls (RpcError.hint); default: connectionHint. */
+  hint?: FailureHint;
 }
 
 /**
@@ -99,10 +101,11 @@ export class SctraceClient implements StreamOpener {
   private readonly decodeResponseFn: DecodeFn;
   private readonly unaryTimeoutMs: number;
   private readonly token: string | undefined;
+  private readonly hint: FailureHint;
 
   constructor(address: string, options: ConnectOptions = {}) {
     this.address = normalizeAddress(address);
-    const channelOptions: grpc.ChannelOptions = { ...CHANNEL_DEFAULTS, ...options.channelOptions };
+    const channelOptions: grpc.ClientOptions = { ...CHANNEL_DEFAULTS, ...options.channelOptions };
     if (options.tls?.serverName) {
       channelOptions['grpc.ssl_target_name_override'] = options.tls.serverName;
       channelOptions['grpc.default_authority'] = options.tls.serverName;
@@ -114,6 +117,12 @@ export class SctraceClient implements StreamOpener {
     this.decodeResponseFn = compiledDecoders().get(RESPONSE)!;
     this.unaryTimeoutMs = options.unaryTimeoutMs ?? 60_000;
     this.token = options.token;
+    this.hint = options.hint ?? connectionHint;
+  }
+
+  /** An RpcError of `rpc` on this connection, with this connection's advice. */
+  rpcError(rpc: string, cause: FailureCause): RpcError {
+    return new RpcError(rpc, this.address, cause, this.hint);
   }
 
   /** StartTrace: validates the spec on the server and starts recording. */
@@ -198,8 +207,8 @@ export class SctraceClient implements StreamOpener {
         this.metadata(),
         { deadline: Date.now() + this.unaryTimeoutMs },
         (err, response) => {
-          if (err) reject(new RpcError(rpc, this.address, err));
-          else if (response === undefined) reject(new RpcError(rpc, this.address, { code: grpc.status.INTERNAL, details: 'the server sent no response', message: '' }));
+          if (err) reject(this.rpcError(rpc, err));
+          else if (response === undefined) reject(this.rpcError(rpc, { code: grpc.status.INTERNAL, details: 'the server sent no response', message: '' }));
           else resolve(response);
         },
       );

@@ -18,6 +18,8 @@ export type DecodeFn<T = unknown> = (bytes: Uint8Array) => T;
 
 /** Strings up to this many bytes are remembered per field, to recognise a repeat without decoding. */
 const CACHED_STRING_BYTES = 32;
+/** Values remembered per string field (a power of two). */
+const CACHE_SLOTS = 8;
 
 
 
@@ -56,17 +58,24 @@ function f64() {
 }
 function f32() { const v = (buf[p] | (buf[p + 1] << 8) | (buf[p + 2] << 16) | (buf[p + 3] << 24)); p += 4; return v; }
 function pad7(n) { const s = '' + n; return s.length === 7 ? s : '0000000'.slice(s.length) + s; }
-// Unsigned decimal of hi:lo. Above 2^53, in base-10^7 digits of 24-bit limbs:
+// Unsigned decimal of hi:lo, built from numbers below 2^31 only: V8 turns those into strings
+// fast (and caches them); a larger number takes its general double-to-string path, several
+// times slower. Above 2^53, in base-10^7 digits of 24-bit limbs:
 // 2^24 = 10^7 + 6777216, 2^48 = (2 * 10^7 + 8147497) * 10^7 + 6710656.
 function u64s(l, h) {
-  if (h < 0x200000) return '' + (h * 4294967296 + l);
+  if (h === 0 && l < 0x80000000) return '' + l;
+  if (h < 0x200000) {
+    const v = h * 4294967296 + l;
+    const q = Math.floor(v / 10000000);
+    return q + pad7(v - q * 10000000); // q < 2^53 / 10^7 < 2^31
+  }
   const low = l & 0xffffff, mid = ((l >>> 24) | (h << 8)) & 0xffffff, high = (h >>> 16) & 0xffff;
   let a = low + mid * 6777216 + high * 6710656;
   let b = mid + high * 8147497;
   let c = high * 2;
   if (a >= 10000000) { b += Math.floor(a / 10000000); a %= 10000000; }
   if (b >= 10000000) { c += Math.floor(b / 10000000); b %= 10000000; }
-  return (c * 10000000 + b) + pad7(a);
+  return c + pad7(b) + pad7(a);
 }
 function s64s(l, h) {
   if ((h & 0x80000000) === 0) return u64s(l, h);
@@ -81,21 +90,28 @@ function str(n) {
   const e = p + n; if (e > buf.length) fail('string runs past the message');
   const s = buf.utf8Slice(p, e); p = e; return s;
 }
-// A string field's last value and its bytes: a repeat is recognised by comparing bytes.
-function cache() { return { n: -1, s: '', b: new Uint8Array(${CACHED_STRING_BYTES}) }; }
-function cstr(n, c) {
-  if (n > ${CACHED_STRING_BYTES}) return str(n);
-  const e = p + n; if (e > buf.length) fail('string runs past the message');
-  const b = c.b;
-  if (c.n === n) {
-    let i = 0;
-    while (i < n && b[i] === buf[p + i]) i++;
-    if (i === n) { p = e; return c.s; }
-  }
-  for (let i = 0; i < n; i++) b[i] = buf[p + i];
-  c.n = n; c.s = buf.utf8Slice(p, e); p = e;
-  return c.s;
+// A string field's recent values and their bytes, in ${CACHE_SLOTS} slots picked by length and end
+// bytes (a field of a repeated message, like SyscallArg.name, cycles through a few values): a
+// repeat is recognised by comparing bytes.
+function cache() {
+  return { n: new Int32Array(${CACHE_SLOTS}).fill(-1), s: new Array(${CACHE_SLOTS}).fill(''), b: new Uint8Array(${CACHE_SLOTS * CACHED_STRING_BYTES}) };
 }
+function cstr(n, c) {
+  if (n > ${CACHED_STRING_BYTES} || n === 0) return n === 0 ? '' : str(n);
+  const e = p + n; if (e > buf.length) fail('string runs past the message');
+  const slot = (n * 7 + buf[p] * 3 + buf[e - 1]) & ${CACHE_SLOTS - 1};
+  const b = c.b, at = slot * ${CACHED_STRING_BYTES};
+  if (c.n[slot] === n) {
+    let i = 0;
+    while (i < n && b[at + i] === buf[p + i]) i++;
+    if (i === n) { p = e; return c.s[slot]; }
+  }
+  for (let i = 0; i < n; i++) b[at + i] = buf[p + i];
+  const s = buf.utf8Slice(p, e);
+  c.n[slot] = n; c.s[slot] = s; p = e;
+  return s;
+}
+const EMPTY = Buffer.alloc(0);
 function bytes(n) {
   const e = p + n; if (e > buf.length) fail('bytes run past the message');
   const out = Buffer.allocUnsafe(n); buf.copy(out, 0, p, e); p = e; return out;
@@ -117,7 +133,9 @@ function defaultCode(f: FieldSchema, schemas: Schemas): string {
     case FieldType.STRING:
       return "''";
     case FieldType.BYTES:
-      return 'Buffer.alloc(0)';
+      // One shared empty Buffer (it has no bytes to change): a new one per message costs more
+      // than the rest of a small message.
+      return 'EMPTY';
     case FieldType.BOOL:
       return 'false';
     case FieldType.MESSAGE:

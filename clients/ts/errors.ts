@@ -1,6 +1,12 @@
 /** Errors of the sctrace client library: a failed call keeps its RPC, address and gRPC status. */
 import * as grpc from '@grpc/grpc-js';
 
+/** What a failed call is given to explain itself: its status code and details. */
+export type FailureCause = Pick<grpc.ServiceError, 'code' | 'details' | 'message'>;
+
+/** Says what to do about a failure of a call to `address`, when it knows; else undefined. */
+export type FailureHint = (cause: FailureCause, address: string) => string | undefined;
+
 /** A failed call: `<rpc>: <STATUS>: <details>`, plus a hint when the server was not reachable. */
 export class RpcError extends Error {
   /** The gRPC status code. */
@@ -10,22 +16,24 @@ export class RpcError extends Error {
   /** What to do about it, when the failure is a known setup problem; else undefined. */
   readonly hint: string | undefined;
 
+  /** `hint` replaces the default advice (connectionHint). */
   constructor(
     readonly rpc: string,
     readonly address: string,
-    cause: Pick<grpc.ServiceError, 'code' | 'details' | 'message'>,
+    cause: FailureCause,
+    hint: FailureHint = connectionHint,
   ) {
     const details = describeDetails(cause);
     super(`${rpc}: ${grpc.status[cause.code] ?? cause.code}: ${details}`, { cause });
     this.name = 'RpcError';
     this.code = cause.code;
     this.details = details;
-    this.hint = connectionHint(address, cause);
+    this.hint = hint({ ...cause, details }, address);
   }
 }
 
 /** The status details; grpc-js ends its connection errors with an empty "Resolution note:". */
-function describeDetails(cause: Pick<grpc.ServiceError, 'details' | 'message'>): string {
+function describeDetails(cause: FailureCause): string {
   return (cause.details || cause.message).replace(/\s*Resolution note:\s*$/, '');
 }
 
@@ -33,7 +41,7 @@ function describeDetails(cause: Pick<grpc.ServiceError, 'details' | 'message'>):
  * Explains a connection failure. grpc-js reports it as UNAVAILABLE with the socket error in the
  * details; a server may also answer UNAVAILABLE on purpose, so only socket errors get the hint.
  */
-function connectionHint(address: string, cause: Pick<grpc.ServiceError, 'code' | 'details'>): string | undefined {
+export function connectionHint(cause: FailureCause, address: string): string | undefined {
   if (cause.code !== grpc.status.UNAVAILABLE) return undefined;
   const details = cause.details ?? '';
   if (/EACCES|EPERM/.test(details)) {

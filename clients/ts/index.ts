@@ -11,7 +11,7 @@
 export { connect, normalizeAddress, decodeStreamEventsResponse, SctraceClient, type ConnectOptions, type EventsOptions, type TlsOptions } from './client';
 export { EventSubscription, type Heartbeat, type Reconnect, type RetryOptions, type SubscribeOptions } from './subscription';
 export { TraceEvents } from './events';
-export { RpcError, isTransient } from './errors';
+export { RpcError, connectionHint, isTransient, type FailureCause, type FailureHint } from './errors';
 export { compileDecoders, decodersFromDescriptors, type DecodeFn } from './decoder';
 export type { Event__Output as Event } from '../../src/api/generated/sctrace/v1/Event';
 export type { TraceSpec } from '../../src/api/generated/sctrace/v1/TraceSpec';

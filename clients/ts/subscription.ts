@@ -13,7 +13,7 @@ import { EventEmitter } from 'node:events';
 import * as grpc from '@grpc/grpc-js';
 import type { Event__Output } from '../../src/api/generated/sctrace/v1/Event';
 import type { StreamEventsResponse__Output } from '../../src/api/generated/sctrace/v1/StreamEventsResponse';
-import { RpcError, isTransient } from './errors';
+import { isTransient, type FailureCause, type RpcError } from './errors';
 
 /** How a broken stream is retried. */
 export interface RetryOptions {
@@ -65,13 +65,15 @@ export interface StreamOpener {
   decodeResponse(bytes: Buffer): StreamEventsResponse__Output;
   /** Makes the next streams use a new connection (after one went silent). */
   renew?(): void;
+  /** An RpcError of a failure on this connection. */
+  rpcError(rpc: string, cause: FailureCause): RpcError;
 }
 
 const RPC = 'StreamEvents';
 
 /**
  * Emits: 'metadata' (once, the first stream's headers: the subscription is registered),
- * 'data' ({ events }: events in sequence order, each once), 'heartbeat' (Heartbeat),
+ * 'data' (a StreamEventsResponse: events in sequence order, each once), 'heartbeat' (Heartbeat),
  * 'reconnecting' (Reconnect), 'end' (the trace stopped and everything was received),
  * 'error' (RpcError: a refusal, the trace is gone or failed, retries ran out, or CANCELLED after
  * cancel()). Exactly one of 'end' and 'error' comes, once.
@@ -127,7 +129,7 @@ export class EventSubscription extends EventEmitter {
     const call = this.call;
     this.call = undefined;
     call?.cancel();
-    this.fail(new RpcError(RPC, this.opener.address, { code: grpc.status.CANCELLED, details: 'cancelled by the client', message: '' }));
+    this.fail(this.opener.rpcError(RPC, { code: grpc.status.CANCELLED, details: 'cancelled by the client', message: '' }));
   }
 
   private open(): void {
@@ -162,7 +164,7 @@ export class EventSubscription extends EventEmitter {
     } catch (err) {
       this.call?.cancel();
       this.call = undefined;
-      this.fail(new RpcError(RPC, this.opener.address, { code: grpc.status.INTERNAL, details: (err as Error).message, message: '' }));
+      this.fail(this.opener.rpcError(RPC, { code: grpc.status.INTERNAL, details: (err as Error).message, message: '' }));
       return;
     }
     this.failures = 0;
@@ -185,13 +187,14 @@ export class EventSubscription extends EventEmitter {
       if (fresh.length === 0) return;
     }
     this.next = Number(fresh[fresh.length - 1].sequence) + 1;
-    this.emit('data', { events: fresh });
+    message.events = fresh;
+    this.emit('data', message);
   }
 
   private onBroken(err: grpc.ServiceError): void {
     this.call = undefined;
     this.clearTimers();
-    const error = new RpcError(RPC, this.opener.address, err);
+    const error = this.opener.rpcError(RPC, err);
     if (this.cancelled || !isTransient(err.code)) {
       this.fail(error);
       return;
@@ -200,7 +203,7 @@ export class EventSubscription extends EventEmitter {
     if (this.failures === 0) this.failingSince = now;
     this.failures++;
     if (now - this.failingSince > this.retry.giveUpAfterMs) {
-      this.fail(new RpcError(RPC, this.opener.address, { ...err, details: `${error.details} (gave up after retrying for ${Math.round((now - this.failingSince) / 1000)} s)` }));
+      this.fail(this.opener.rpcError(RPC, { ...err, details: `${error.details} (gave up after retrying for ${Math.round((now - this.failingSince) / 1000)} s)` }));
       return;
     }
     const base = Math.min(this.retry.maxDelayMs, this.retry.initialDelayMs * 2 ** (this.failures - 1));
