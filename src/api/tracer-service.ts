@@ -101,7 +101,7 @@ export class TracerService {
       subscription = trace.subscribe(
         {
           // A serialized StreamEventsResponse; the serializer passes Buffers through.
-          write: (message) => call.write(message as unknown as StreamEventsResponse),
+          write: (message, written) => call.write(message as unknown as StreamEventsResponse, written),
           once: (event, listener) => call.once(event, listener),
           end: () => call.end(),
           fail: (error) => call.emit('error', { code: status.ABORTED, details: `trace ${trace.id} failed: ${error.message}` }),

@@ -6,15 +6,17 @@
  * buffers raised the service's peak RSS by about 250 MB at 750k events/s. With slabs it holds
  * the window's bytes plus at most two slabs, allocated once.
  *
- * A chunk's bytes are views into a slab, so nothing may keep them once the chunk is released:
- * subscribers copy what they send (subscriber.ts), the window releases a chunk when it drops it.
+ * A chunk's bytes are views into a slab, so a slab is reused only when every chunk in it has been
+ * released (the window releases a chunk when it drops it) and no message written from it is
+ * still held by a transport (a subscriber pins the slab from write() until the write's callback).
  */
 import type { EncodedEvents, EncodedEventsStore } from '../api/wire/events';
 
-/** One slab: `used` bytes handed out, `live` chunks in it not released yet. */
+/** One slab: `used` bytes handed out, `live` chunks in it not released yet, `pins` writes in flight. */
 export class Slab {
   used = 0;
   live = 0;
+  pins = 0;
   constructor(readonly buf: Buffer) {}
 }
 
@@ -25,6 +27,8 @@ export interface SlabEncoded extends EncodedEvents {
 
 export class SlabPool implements EncodedEventsStore {
   private current: Slab | undefined;
+  /** Slabs allocated so far (reused ones count once). */
+  slabCount = 0;
   private readonly free: Slab[] = [];
 
   /** `slabBytes`: size of each slab; a chunk over a quarter of it gets a buffer of its own. */
@@ -42,8 +46,10 @@ export class SlabPool implements EncodedEventsStore {
     }
     let slab = this.current;
     if (slab === undefined || slab.used + total > this.slabBytes) {
-      if (slab !== undefined && slab.live === 0) this.recycle(slab);
-      slab = this.free.pop() ?? new Slab(Buffer.allocUnsafeSlow(this.slabBytes));
+      const full = slab;
+      this.current = undefined;
+      if (full !== undefined) this.recycleIfUnused(full);
+      slab = this.free.pop() ?? this.newSlab();
       this.current = slab;
     }
     const at = slab.used;
@@ -53,16 +59,33 @@ export class SlabPool implements EncodedEventsStore {
     return { bytes: buf.subarray(at, at + bytes), ends: new Uint32Array(buf.buffer, buf.byteOffset + at + endsAt, events), slab };
   }
 
-  /** A chunk from `slab` was dropped; the slab is reused once all of its chunks are. */
+  /** A chunk from `slab` was dropped. */
   release(slab: Slab | undefined): void {
     if (slab === undefined) return;
     slab.live--;
-    if (slab.live === 0 && slab !== this.current) this.recycle(slab);
+    this.recycleIfUnused(slab);
   }
 
-  private recycle(slab: Slab): void {
+  /** A message viewing `slab`'s memory was handed to a transport. */
+  pin(slab: Slab): void {
+    slab.pins++;
+  }
+
+  /** The transport is done with such a message. */
+  unpin(slab: Slab): void {
+    slab.pins--;
+    this.recycleIfUnused(slab);
+  }
+
+  private newSlab(): Slab {
+    this.slabCount++;
+    return new Slab(Buffer.allocUnsafeSlow(this.slabBytes));
+  }
+
+  private recycleIfUnused(slab: Slab): void {
+    if (slab.live > 0 || slab.pins > 0 || slab === this.current) return;
     slab.used = 0;
-    if (this.free.length < this.maxFree) this.free.push(slab);
+    if (this.free.length < this.maxFree && !this.free.includes(slab)) this.free.push(slab);
   }
 }
 

@@ -9,21 +9,23 @@
  * is the EventsLost notice for them: the loss notices of the trace among them, then one where
  * "subscriber" numbered like the last event it replaces, so the numbers it sends stay gap-free.
  *
- * Batches are copies of byte ranges of the window's chunks (slabs.ts), never a re-encode. A
+ * Batches are byte ranges of the window's chunks (a view of one chunk, its slab pinned until the
+ * transport is done with it; or a copy joining several), never a re-encode. A
  * heartbeat (a response without events: latest sequence, how far behind this stream is) goes out
  * when the stream starts and then every `heartbeatMs`.
  */
 import { eventEncoder } from '../api/wire/events';
 import type { EventChunk } from './chunk';
+import type { Slab } from './slabs';
 import type { RetentionWindow } from './retention';
 
 /** Where a subscriber writes its batches: the part of a grpc-js ServerWritableStream it uses. */
 export interface EventStream {
   /**
    * Writes one serialized StreamEventsResponse. Returns false when the transport's buffer is
-   * full; 'drain' follows.
+   * full; 'drain' follows. `written` runs once the transport no longer needs `message`.
    */
-  write(message: Buffer): boolean;
+  write(message: Buffer, written?: () => void): boolean;
   once(event: 'drain', listener: () => void): unknown;
   /** Ends the stream with OK. */
   end(): void;
@@ -164,9 +166,11 @@ export class Subscriber {
         continue;
       }
       if (this.window.dropped(this.ordinal)) this.takeSkip('subscriber');
-      const batch = this.notices.length > 0 ? this.takeNotices() : this.takeBatch();
-      if (batch === undefined) break;
-      this.write(batch);
+      if (this.notices.length > 0) {
+        this.write(this.takeNotices());
+        continue;
+      }
+      if (!this.writeBatch()) break;
     }
     if (!this.ended && this.ending && this.notices.length === 0 && this.window.at(this.ordinal) === undefined) {
       this.ended = true;
@@ -176,8 +180,14 @@ export class Subscriber {
     }
   }
 
-  private write(message: Buffer): void {
-    this.writable = this.stream.write(message);
+  private write(message: Buffer, slab?: Slab): void {
+    if (slab) {
+      const pool = this.window.pool;
+      pool.pin(slab);
+      this.writable = this.stream.write(message, () => pool.unpin(slab));
+    } else {
+      this.writable = this.stream.write(message);
+    }
     if (!this.writable) {
       this.stream.once('drain', () => {
         this.writable = true;
@@ -193,10 +203,14 @@ export class Subscriber {
     return parts.length === 1 ? parts[0] : Buffer.concat(parts);
   }
 
-  /** Up to batchEvents events and batchBytes bytes from the cursor, as one message. */
-  private takeBatch(): Buffer | undefined {
+  /**
+   * Writes up to batchEvents events and batchBytes bytes from the cursor as one message; false
+   * when there is nothing to send.
+   */
+  private writeBatch(): boolean {
     const { batchEvents, batchBytes } = this.limits;
     const parts: Buffer[] = [];
+    let slab: Slab | undefined;
     let events = 0;
     let bytes = 0;
     for (;;) {
@@ -216,16 +230,17 @@ export class Subscriber {
       const endByte = chunk.ends[end - 1];
       if (events > 0 && endByte - startByte > room) break;
       parts.push(chunk.bytes.subarray(startByte, endByte));
+      slab = chunk.slab;
       events += end - this.index;
       bytes += endByte - startByte;
       this.index = end;
     }
-    if (events === 0) return undefined;
+    if (events === 0) return false;
     this.nextSequence += events;
     this.delivered += events;
-    // A copy: the chunks' memory is reused once the window drops them, while the transport may
-    // hold a written message for a while.
-    return Buffer.concat(parts, bytes);
+    if (parts.length === 1) this.write(parts[0], slab);
+    else this.write(Buffer.concat(parts, bytes));
+    return true;
   }
 
   private onHeartbeatTimer(): void {

@@ -136,7 +136,9 @@ export class Trace implements CaptureSink {
     if (this.subscribers.size === 0) return Infinity;
     let behind = Infinity;
     for (const s of this.subscribers.values()) behind = Math.min(behind, s.bytesBehind());
-    const room = this.options.retentionBytes - behind;
+    // A sixteenth of the window is kept in reserve: chunks are dropped whole, and a batch of
+    // larger than average events must not push out the chunk that subscriber is reading.
+    const room = this.options.retentionBytes - (this.options.retentionBytes >> 4) - behind;
     if (room <= 0) return 0;
     return Math.floor(room / this.window.averageEventBytes());
   }
