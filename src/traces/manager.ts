@@ -1,8 +1,8 @@
 /**
  * The running traces of this service: starts them on a backend, finds them by id, stops them,
- * and stops them all at shutdown. A stopped trace stays streamable for a short while
- * (STOPPED_LINGER_MS), so a client whose connection dropped just before the stop can still
- * resume and receive the end of it.
+ * and stops them all at shutdown. A trace stopped while no stream was attached stays streamable
+ * for a short while (STOPPED_LINGER_MS), so a client whose connection dropped just before the
+ * stop can still resume and receive the end of it; its window's memory is kept that long.
  */
 import { randomBytes } from 'node:crypto';
 import type { TraceCounters } from '../api/generated/sctrace/v1/TraceCounters';
@@ -70,7 +70,7 @@ export class TraceManager {
       onEnded: (t) => {
         this.traces.delete(t.id);
         this.log.info(`trace ${t.id} stopped${lossSummary(t)}`);
-        if (this.closed) return;
+        if (this.closed || !t.awaitedAfterStop) return;
         this.stopped.set(t.id, t);
         setTimeout(() => this.stopped.delete(t.id), this.options.stoppedLingerMs ?? STOPPED_LINGER_MS).unref();
       },

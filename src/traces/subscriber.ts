@@ -9,8 +9,8 @@
  * is the EventsLost notice for them: the loss notices of the trace among them, then one where
  * "subscriber" numbered like the last event it replaces, so the numbers it sends stay gap-free.
  *
- * Batches are byte ranges of the window's chunks (a view of one chunk, its slab pinned until the
- * transport is done with it; or a copy joining several), never a re-encode. A
+ * Batches are byte ranges of one of the window's chunks (a view, its slab pinned until the
+ * transport is done with it), never a copy or a re-encode. A
  * heartbeat (a response without events: latest sequence, how far behind this stream is) goes out
  * when the stream starts and then every `heartbeatMs`.
  */
@@ -204,42 +204,28 @@ export class Subscriber {
   }
 
   /**
-   * Writes up to batchEvents events and batchBytes bytes from the cursor as one message; false
-   * when there is nothing to send.
+   * Writes up to batchEvents events and batchBytes bytes from the cursor, all from one chunk, as
+   * one message: a view of the chunk's memory, so nothing is copied here (joining chunks would
+   * allocate a buffer per message, garbage the collector frees late). False when there is
+   * nothing to send.
    */
   private writeBatch(): boolean {
-    const { batchEvents, batchBytes } = this.limits;
-    const parts: Buffer[] = [];
-    let slab: Slab | undefined;
-    let events = 0;
-    let bytes = 0;
-    for (;;) {
-      const chunk = this.window.at(this.ordinal);
-      if (chunk === undefined || events >= batchEvents) break;
-      if (this.index >= chunk.count) {
-        this.ordinal++;
-        this.index = 0;
-        continue;
-      }
-      const room = batchBytes - bytes;
-      if (room <= 0) break;
-      const limit = Math.min(chunk.count, this.index + (batchEvents - events));
-      // Always take at least one event into an empty batch, however large.
-      const end = chunk.endWithin(this.index, limit, room);
-      const startByte = chunk.start(this.index);
-      const endByte = chunk.ends[end - 1];
-      if (events > 0 && endByte - startByte > room) break;
-      parts.push(chunk.bytes.subarray(startByte, endByte));
-      slab = chunk.slab;
-      events += end - this.index;
-      bytes += endByte - startByte;
-      this.index = end;
+    let chunk = this.window.at(this.ordinal);
+    while (chunk !== undefined && this.index >= chunk.count) {
+      this.ordinal++;
+      this.index = 0;
+      chunk = this.window.at(this.ordinal);
     }
-    if (events === 0) return false;
+    if (chunk === undefined) return false;
+    const limit = Math.min(chunk.count, this.index + this.limits.batchEvents);
+    // At least one event, however large.
+    const end = chunk.endWithin(this.index, limit, this.limits.batchBytes);
+    const message = chunk.bytes.subarray(chunk.start(this.index), chunk.ends[end - 1]);
+    const events = end - this.index;
+    this.index = end;
     this.nextSequence += events;
     this.delivered += events;
-    if (parts.length === 1) this.write(parts[0], slab);
-    else this.write(Buffer.concat(parts, bytes));
+    this.write(message, chunk.slab);
     return true;
   }
 

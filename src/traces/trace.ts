@@ -51,6 +51,9 @@ export class Trace implements CaptureSink {
   private stopping: Promise<TraceCounters> | undefined;
   /** The capture session has closed: no event comes after the window's last. */
   private ended = false;
+  /** Stopped with nobody subscribed, and not for idleness: a client may be about to come back. */
+  private awaitedAtStop = false;
+  private idleStop = false;
   private failure: Error | undefined;
 
   constructor(private readonly options: TraceOptions) {
@@ -161,6 +164,15 @@ export class Trace implements CaptureSink {
     void this.stop();
   }
 
+  /**
+   * Whether the stopped trace's window is worth keeping for a while: it stopped while no stream
+   * was attached (a client reconnecting, or one that has not subscribed yet), other than by the
+   * idle timeout. A trace stopped under its subscribers has sent them everything.
+   */
+  get awaitedAfterStop(): boolean {
+    return this.awaitedAtStop;
+  }
+
   /** Why the trace ended early, if it failed. */
   get failedWith(): Error | undefined {
     return this.failure;
@@ -207,6 +219,7 @@ export class Trace implements CaptureSink {
       this.options.log.error(`trace ${this.id}: closing the capture session: ${(err as Error).message}`);
     }
     this.ended = true;
+    this.awaitedAtStop = this.subscribers.size === 0 && !this.idleStop;
     const counters = this.counters();
     for (const s of this.subscribers.values()) s.finish(this.failure);
     this.options.onEnded(this);
@@ -225,6 +238,7 @@ export class Trace implements CaptureSink {
     this.idleTimer = setTimeout(() => {
       this.idleTimer = undefined;
       this.options.log.info(`trace ${this.id}: no subscriber for ${this.options.idleTimeoutMs / 1000} s, stopping it`);
+      this.idleStop = true;
       void this.stop();
     }, this.options.idleTimeoutMs);
     this.idleTimer.unref();

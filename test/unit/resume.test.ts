@@ -109,7 +109,7 @@ test('a start older than the window gets EventsLost "retention" for exactly what
   assert.equal(counters.lost_subscribers, String(dropped));
 });
 
-test('a stopped trace stays streamable from its window for a while', async () => {
+test('a trace stopped while no stream was attached stays streamable from its window for a while; one stopped under its subscribers does not', async () => {
   const { trace_id } = await rpc.start({});
   const session = engine.sessions.at(-1)!;
   emit(session, 50);
@@ -119,6 +119,16 @@ test('a stopped trace stays streamable from its window for a while', async () =>
   const tail = collect(client, trace_id, 41);
   assert.equal(await tail.done, null, 'the stream ends with OK after the window');
   assert.deepEqual(sequences(tail.events), range(41, 50));
+  // Stopped under a subscriber, which got everything: its window's memory goes at once.
+  const watched = await rpc.start({});
+  const sub = collect(client, watched.trace_id);
+  await settle();
+  engine.sessions.at(-1)!.emit([syscallEvent(7, 'getpid')]);
+  await sub.until((ev) => ev.length === 1);
+  await rpc.stop(watched.trace_id);
+  assert.equal(await sub.done, null);
+  const late = collect(client, watched.trace_id, 1);
+  assert.equal((await late.done)?.code, status.NOT_FOUND);
 });
 
 test('a quiet stream carries heartbeats; bad from_sequence and retention_bytes get clear statuses', async () => {
