@@ -11,6 +11,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { MethodDefinition } from '@grpc/proto-loader';
 import { countMessage, emptyCounts, type WireCounts } from '../../bench/lib/wire';
 import { tracerPackageDefinition } from '../../src/api/proto';
+import { commandUnavailableReason } from './privileges';
 import { ROOT } from './service-process';
 
 /** x86_64 __NR_getppid. */
@@ -18,12 +19,7 @@ export const NR_GETPPID = 110;
 
 /** Why the generator cannot be built here, or null. */
 export function compilerMissingReason(): string | null {
-  try {
-    execFileSync('gcc', ['--version'], { stdio: 'ignore' });
-    return null;
-  } catch {
-    return 'gcc is not installed (apt-get install gcc): it builds the load generator bench/c/getppid.c';
-  }
+  return commandUnavailableReason(['gcc', '--version'], 'to build the load generator bench/c/getppid.c');
 }
 
 /** Compiles bench/c/getppid.c into `dir`; usage: getppid CALLS [RATE]. */
