@@ -90,6 +90,8 @@ export class EventSubscription extends EventEmitter {
   private headers = false;
   private heartbeatMs = 0;
   private stallTimer: NodeJS.Timeout | undefined;
+  /** When the current stream last said something (Date.now()). */
+  private lastMessageAt = 0;
   private retryTimer: NodeJS.Timeout | undefined;
   private readonly retry: Required<RetryOptions>;
 
@@ -168,7 +170,7 @@ export class EventSubscription extends EventEmitter {
       return;
     }
     this.failures = 0;
-    this.armStallTimer();
+    this.lastMessageAt = Date.now();
     const events = message.events;
     if (events.length === 0) {
       const beat = heartbeatOf(message);
@@ -215,20 +217,32 @@ export class EventSubscription extends EventEmitter {
     }, delayMs);
   }
 
-  /** A stream silent for longer than the heartbeats allow is cancelled and opened again. */
+  /**
+   * A stream silent for longer than the heartbeats allow is cancelled and opened again. One timer
+   * per stall period, not per message: it looks at when the last message came.
+   */
   private armStallTimer(): void {
     if (this.stallTimer) clearTimeout(this.stallTimer);
     this.stallTimer = undefined;
     const timeout = this.options.stallTimeoutMs ?? (this.heartbeatMs > 0 ? Math.max(5000, 4 * this.heartbeatMs) : 0);
     if (timeout <= 0 || this.settled) return;
-    this.stallTimer = setTimeout(() => {
+    this.lastMessageAt = Date.now();
+    const check = () => {
+      this.stallTimer = undefined;
       const call = this.call;
-      if (!call || this.paused) return;
+      if (!call || this.paused || this.settled) return;
+      const silent = Date.now() - this.lastMessageAt;
+      if (silent < timeout) {
+        this.stallTimer = setTimeout(check, timeout - silent);
+        this.stallTimer.unref();
+        return;
+      }
       this.call = undefined;
       call.cancel();
       this.opener.renew?.();
       this.onBroken({ code: grpc.status.UNAVAILABLE, details: `no message for ${timeout} ms (the server sends a heartbeat every ${this.heartbeatMs} ms)`, message: '' } as grpc.ServiceError);
-    }, timeout);
+    };
+    this.stallTimer = setTimeout(check, timeout);
     this.stallTimer.unref();
   }
 
