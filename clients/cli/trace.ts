@@ -127,7 +127,9 @@ class TraceSession {
       timestamps: this.options.timestamps,
       fdPaths: this.options.fdPaths,
     });
-    return new EventPump(this.connection.streamEvents(traceId), this.connection, printer, this.output, {
+    // From the trace's first event: nothing since StartTrace is missed, and a resumed stream
+    // knows where it stands even before the first heartbeat.
+    return new EventPump(this.connection.streamEvents(traceId, 1), this.connection, printer, this.output, {
       ignorePid: process.pid,
       launcherPid: this.child?.pid,
       onEvent: (event) => this.onEvent(event),
