@@ -75,8 +75,13 @@ function u64s(l, h) {
   let c = high * 2;
   if (a >= 10000000) { b += Math.floor(a / 10000000); a %= 10000000; }
   if (b >= 10000000) { c += Math.floor(b / 10000000); b %= 10000000; }
-  return c + pad7(b) + pad7(a);
+  // Such values are nanosecond timestamps: those of one batch share their digits above the
+  // lowest seven (10 ms), so that prefix is kept from one call to the next.
+  const top = c * 10000000 + b;
+  if (top !== topValue) { topValue = top; topText = c + pad7(b); }
+  return topText + pad7(a);
 }
+let topValue = -1; let topText = '';
 function s64s(l, h) {
   if ((h & 0x80000000) === 0) return u64s(l, h);
   l = (~l + 1) >>> 0; h = (~h + (l === 0 ? 1 : 0)) >>> 0;
