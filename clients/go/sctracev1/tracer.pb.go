@@ -72,8 +72,9 @@ type TraceSpec struct {
 	// full the oldest events are dropped first. Stream subscribers are served from this window too:
 	// a subscriber that falls behind it loses the events dropped before it read them (announced as
 	// EventsLost where "subscriber"). 0 means the service default (sctraced --retention-mb, 64 MiB).
-	// At least 65536; at most the service's limit (sctraced --max-retention-mb, 1024 MiB), else
-	// INVALID_ARGUMENT. ListTraces shows the value in effect.
+	// At least 65536, else INVALID_ARGUMENT; at most the service's limit (sctraced
+	// --max-retention-mb, 1024 MiB by default), else RESOURCE_EXHAUSTED naming it. ListTraces shows
+	// the value in effect.
 	RetentionBytes uint64 `protobuf:"varint,13,opt,name=retention_bytes,json=retentionBytes,proto3" json:"retention_bytes,omitempty"`
 }
 
@@ -1653,8 +1654,8 @@ type TraceCounters struct {
 	EventsDelivered uint64 `protobuf:"varint,2,opt,name=events_delivered,json=eventsDelivered,proto3" json:"events_delivered,omitempty"`
 	// Records the kernel could not put into the ring buffer.
 	LostKernel uint64 `protobuf:"varint,3,opt,name=lost_kernel,json=lostKernel,proto3" json:"lost_kernel,omitempty"`
-	// Events subscriber streams lost by falling behind the retention window (EventsLost where
-	// "subscriber"), summed over subscribers.
+	// Events subscriber streams were told they lost because the retention window no longer held
+	// them (EventsLost where "subscriber" or "retention"), summed over subscribers.
 	LostSubscribers uint64 `protobuf:"varint,4,opt,name=lost_subscribers,json=lostSubscribers,proto3" json:"lost_subscribers,omitempty"`
 	// Records that could not be decoded.
 	DecodeErrors uint64 `protobuf:"varint,5,opt,name=decode_errors,json=decodeErrors,proto3" json:"decode_errors,omitempty"`
@@ -1748,7 +1749,7 @@ type SubscriberCounters struct {
 	Peer string `protobuf:"bytes,2,opt,name=peer,proto3" json:"peer,omitempty"`
 	// Events handed to this stream.
 	Delivered uint64 `protobuf:"varint,3,opt,name=delivered,proto3" json:"delivered,omitempty"`
-	// Events dropped because this stream's queue was full.
+	// Events this stream was told it lost because the retention window no longer held them.
 	Lost uint64 `protobuf:"varint,4,opt,name=lost,proto3" json:"lost,omitempty"`
 }
 
