@@ -2,9 +2,10 @@
 import fs from 'node:fs';
 import type { ConcurrencyRow } from './concurrency';
 import os from 'node:os';
-import { commandOutput } from './lib/proc';
+import { commandOutput, median } from './lib/proc';
 import type { OverheadRow } from './overhead';
 import type { ExportResult, ExportRun } from './export';
+import type { DecodeRate } from './decode';
 import type { LoadRun, ThroughputResult } from './throughput';
 
 export interface Machine {
@@ -32,6 +33,10 @@ export interface Results {
   export?: ExportResult | null;
   /** The same search with bench/client.py (the Python client library); absent in older results. */
   throughput_python?: ThroughputResult | null;
+  /** The same search with bench/ts-client.ts (the TypeScript client library); absent in older results. */
+  throughput_ts_client?: ThroughputResult | null;
+  /** Decode rates of the TypeScript client library and of protobufjs; absent in older results. */
+  decode?: DecodeRate[] | null;
   /** Checks that failed (unannounced loss); empty on a clean run. */
   failures: string[];
 }
@@ -95,8 +100,16 @@ export function textReport(results: Results, titles: Record<string, string>): st
   if (results.throughput) out.push('', ...throughputLines(results.throughput));
   if (results.export) out.push('', ...exportLines(results.export));
   if (results.throughput_python) out.push('', ...throughputLines(results.throughput_python, 'Throughput to one Python client (clients/python, bench/client.py):'));
+  if (results.throughput_ts_client) {
+    out.push('', ...throughputLines(results.throughput_ts_client, 'Throughput to one TypeScript client (clients/ts, bench/ts-client.ts: every event decoded and iterated):'));
+  }
+  if (results.decode) out.push('', 'Decoding StreamEventsResponse batches on one core:', ...results.decode.map((d) => `  ${decodeLine(d)}`));
   if (results.failures.length) out.push('', 'FAILED CHECKS:', ...results.failures.map((f) => `  ${f}`));
   return out.join('\n');
+}
+
+function decodeLine(d: DecodeRate): string {
+  return `${d.event}, ${fmt(d.bytes_per_event)} B: clients/ts ${fmt(d.library_rate / 1e3)}k events/s, protobufjs ${fmt(d.protobufjs_rate / 1e3)}k/s (${fmt(d.library_rate / d.protobufjs_rate, 1)}×)`;
 }
 
 function throughputLines(t: ThroughputResult, title = 'Throughput to one gRPC client (getppid events, one subscriber):'): string[] {
@@ -183,6 +196,21 @@ export function markdownReport(results: Results, titles: Record<string, string>)
       `Highest zero-loss rate with the Python client: **${fmt(py.max_zero_loss_rate)} events/s** (${py.confirm.length} confirmation runs, median delivered ${fmt(py.median_delivered_rate)}/s); ` +
         `at 2× that rate ${fmt(py.loss_at_2x_pct, 2)}% of events are lost, all announced as EventsLost.`,
     );
+  }
+  const ts = results.throughput_ts_client;
+  if (ts) {
+    const title = '**Throughput to one TypeScript client** (`bench/ts-client.ts`: the TypeScript client library, `for await` over every event, each decoded to an object)';
+    out.push(...ladderTable(title, ts, ['client CPU'], (r) => [`${fmt(r.client_cpu_pct)}%`]));
+    out.push(
+      '',
+      `Highest zero-loss rate with a consumer written with the TypeScript client library (\`bench/ts-client.ts\`: \`for await\` over \`client.events()\`, every event decoded to an object): ` +
+        `**${fmt(ts.max_zero_loss_rate)} events/s** (${ts.confirm.length} confirmation runs, median delivered ${fmt(ts.median_delivered_rate)}/s, client ${fmt(median(ts.confirm.map((r) => r.client_cpu_pct)))}% CPU); ` +
+        `at 2× that rate ${fmt(ts.loss_at_2x_pct, 2)}% lost, all announced.`,
+    );
+  }
+  if (results.decode) {
+    out.push('', '| decoding, one core | bytes/event | clients/ts events/s | protobufjs events/s | ratio |', '|---|---:|---:|---:|---:|');
+    for (const d of results.decode) out.push(`| ${d.event} | ${fmt(d.bytes_per_event)} | ${fmt(d.library_rate)} | ${fmt(d.protobufjs_rate)} | ${fmt(d.library_rate / d.protobufjs_rate, 1)}× |`);
   }
   return out.join('\n');
 }

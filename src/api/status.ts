@@ -1,7 +1,7 @@
 /** Maps the service's typed errors to gRPC statuses, so every failure reaches the client as a specific code with a message. */
 import { status, type ServiceError, Metadata } from '@grpc/grpc-js';
 import { BackendError, BackendUnavailableError, CapacityError } from '../backends/errors';
-import { TooManyTracesError, TraceNotFoundError } from '../traces/errors';
+import { SequenceOutOfRangeError, TooManyTracesError, TraceNotFoundError } from '../traces/errors';
 import { PermissionDeniedError, UnauthenticatedError } from '../auth/errors';
 import { LimitExceededError } from '../auth/limits';
 import { InvalidSpecError } from './spec';
@@ -17,6 +17,7 @@ export function toStatus(error: unknown): Partial<ServiceError> & { code: status
   else if (error instanceof UnauthenticatedError) code = status.UNAUTHENTICATED;
   else if (error instanceof PermissionDeniedError) code = status.PERMISSION_DENIED;
   else if (error instanceof LimitExceededError) code = status.RESOURCE_EXHAUSTED;
+  else if (error instanceof SequenceOutOfRangeError) code = status.OUT_OF_RANGE;
   else if (error instanceof BackendError) code = status.INTERNAL;
   return { code, details, metadata: new Metadata(), name: 'Error', message: details };
 }

@@ -74,12 +74,7 @@ export function buildContainer(inputs: ContainerInputs): DependencyContainer {
           {
             maxTraces: config.maxTraces,
             idleTimeoutMs: config.idleTimeoutMs,
-            limits: {
-              queueEvents: config.subscriberQueueEvents,
-              queueBytes: config.subscriberQueueBytes,
-              batchEvents: config.batchEvents,
-              batchBytes: 1 << 20,
-            },
+            limits: { batchEvents: config.batchEvents, batchBytes: 1 << 20, heartbeatMs: config.heartbeatMs },
           },
           d.resolve<Logger>(TOKENS.Logger).child('traces'),
         ),
