@@ -181,19 +181,29 @@ int sct_sys_exit_tp(struct sct_tp_sys_exit *ctx)
 	return 0;
 }
 
-SEC("tp_btf/sched_process_fork")
-int BPF_PROG(sct_proc_fork, struct task_struct *parent, struct task_struct *child)
+/*
+ * task_newtask, in the creator, before the new task first runs (so a followed child is traced from
+ * its first syscall): a new process or a new thread, with the clone flags that made it.
+ */
+static __always_inline __u64 exit_signal_of(struct task_struct *child)
+{
+	return sct_exit_signal_bits(BPF_CORE_READ(child, exit_signal));
+}
+
+SEC("tp_btf/task_newtask")
+int BPF_PROG(sct_proc_fork, struct task_struct *child, unsigned long clone_flags)
 {
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	__u32 child_tgid = child->tgid, child_tid = child->pid;
+	bool thread = child_tid != child_tgid;
 	struct sct_fork rec = {};
 	__u64 want, avail;
 	__u32 hflags = 0;
 
-	/* A new thread is not a new process. */
-	if (child_tid != child_tgid || tgid == self_tgid || !sct_ctl.active)
+	if (tgid == self_tgid || !sct_ctl.active)
 		return 0;
-	if (sct_ctl.follow & sct_ctl.active) {
+	/* A new thread is not a new process: it is in its group's traces already. */
+	if (!thread && (sct_ctl.follow & sct_ctl.active)) {
 		__u64 inherit = sct_inherited_traces(&sct_ctl, pid_traces(tgid));
 
 		if (inherit)
@@ -209,9 +219,10 @@ int BPF_PROG(sct_proc_fork, struct task_struct *parent, struct task_struct *chil
 	want = sct_charge_traces(want, sizeof(rec), avail, &hflags);
 	if (!want)
 		return 0;
-	sct_fill_header(&rec.hdr, SCT_KIND_FORK, sizeof(rec), hflags, bpf_ktime_get_ns(), want);
+	sct_fill_header(&rec.hdr, thread ? SCT_KIND_THREAD : SCT_KIND_FORK, sizeof(rec), hflags, bpf_ktime_get_ns(), want);
 	rec.child_pid = child_tgid;
 	rec.child_tid = child_tid;
+	rec.clone_flags = clone_flags | exit_signal_of(child);
 	submit(&rec, sizeof(rec), avail);
 	return 0;
 }
@@ -322,6 +333,33 @@ static __always_inline void fill_exit(struct sct_exit *rec, struct task_struct *
 	rec->start_ns = BPF_CORE_READ(task, group_leader, start_time);
 }
 
+/* A thread that is not its group's last exited: its own record, for the traces of its group. */
+static __always_inline void thread_exited(struct task_struct *task, __u32 tgid)
+{
+	struct sct_thread_exit *rec;
+	__u64 want, avail;
+	__u32 hflags = 0;
+
+	want = sct_ctl.proc_events & sct_ctl.active;
+	if (want)
+		want = sct_admit_traces(task_traces(want, tgid));
+	if (!want)
+		return;
+	avail = ring_avail();
+	want = sct_charge_traces(want, sizeof(*rec), avail, &hflags);
+	if (!want)
+		return;
+	rec = bpf_ringbuf_reserve(&sct_events, sizeof(*rec), 0);
+	if (!rec) {
+		sct_uncharge_traces(want, sizeof(*rec), hflags);
+		sct_count_lost(want, SCT_LOSS_RING);
+		return;
+	}
+	sct_thread_exit_fill(rec, task);
+	sct_fill_header(&rec->hdr, SCT_KIND_THREAD_EXIT, sizeof(*rec), hflags, bpf_ktime_get_ns(), want);
+	bpf_ringbuf_submit(rec, wake_flags(sizeof(*rec), avail));
+}
+
 /*
  * Runs in the exiting thread (current == task). Strings of a call that never returned come from
  * entry when parked there; otherwise they are read now: that works where the tracepoint precedes
@@ -344,8 +382,10 @@ int sct_proc_exit(__u64 *ctx)
 		emit_syscall(SCT_SLOT_PROC_EXIT, fl, 0, SCT_F_NO_RETURN);
 		fl->active = 0;
 	}
-	if (!group_dead(ctx, task))
+	if (!group_dead(ctx, task)) {
+		thread_exited(task, tgid);
 		return 0;
+	}
 	want = sct_ctl.proc_events & sct_ctl.active;
 	if (want)
 		want = sct_admit_traces(task_traces(want, tgid));

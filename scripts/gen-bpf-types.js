@@ -27,6 +27,7 @@ const STRUCTS = [
   'sct_fork',
   'sct_exit',
   'sct_usage',
+  'sct_thread_exit',
   'sct_str',
   'sct_syscall_meta',
   'sct_read',

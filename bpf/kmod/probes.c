@@ -40,9 +40,10 @@
 static_assert(sizeof(struct sct_header) == 72);
 static_assert(sizeof(struct sct_syscall) == 144);
 static_assert(sizeof(struct sct_exec) == 80);
-static_assert(sizeof(struct sct_fork) == 80);
+static_assert(sizeof(struct sct_fork) == 88);
 static_assert(sizeof(struct sct_usage) == 64);
 static_assert(sizeof(struct sct_exit) == 232);
+static_assert(sizeof(struct sct_thread_exit) == 168);
 static_assert(sizeof(struct sct_str) == 8);
 static_assert(sizeof(struct sct_read) == 8);
 static_assert(sizeof(struct sct_syscall_meta) == 4);
@@ -422,16 +423,21 @@ static void probe_sys_exit(void *data, struct pt_regs *regs, long ret)
 		emit_syscall(&fl, ret, 0);
 }
 
-static void probe_fork(void *data, struct task_struct *parent, struct task_struct *child)
+/*
+ * task_newtask, in the creator, before the new task first runs (a followed child is traced from
+ * its first syscall): a new process or a new thread, with the clone flags that made it.
+ */
+static void probe_newtask(void *data, struct task_struct *child, unsigned long clone_flags)
 {
 	u32 tgid = current->tgid, hflags = 0;
+	bool thread = child->pid != child->tgid;
 	struct sct_fork rec;
 	u64 want;
 
-	/* A new thread is not a new process. */
-	if (child->pid != child->tgid || excluded(tgid) || !READ_ONCE(sct_ctl.active))
+	if (excluded(tgid) || !READ_ONCE(sct_ctl.active))
 		return;
-	if (sct_ctl.follow & sct_ctl.active) {
+	/* A new thread is not a new process: it is in its group's traces already. */
+	if (!thread && (sct_ctl.follow & sct_ctl.active)) {
 		u64 inherit = sct_inherited_traces(&sct_ctl, sct_tgid_traces(tgid));
 
 		if (inherit && !sct_tab_or_u64(&sct_tgids, child->tgid, inherit))
@@ -443,9 +449,10 @@ static void probe_fork(void *data, struct task_struct *parent, struct task_struc
 	if (!want)
 		return;
 	memset(&rec, 0, sizeof(rec));
-	sct_fill_header(&rec.hdr, SCT_KIND_FORK, sizeof(rec), hflags, ktime_get_ns(), want);
+	sct_fill_header(&rec.hdr, thread ? SCT_KIND_THREAD : SCT_KIND_FORK, sizeof(rec), hflags, ktime_get_ns(), want);
 	rec.child_pid = child->tgid;
 	rec.child_tid = child->pid;
+	rec.clone_flags = clone_flags | sct_exit_signal_bits(child->exit_signal);
 	submit(&rec, sizeof(rec));
 }
 
@@ -527,6 +534,23 @@ static void fill_exit(struct sct_exit *rec, struct task_struct *p)
 	rec->start_ns = p->group_leader->start_time;
 }
 
+/* A thread that is not its group's last exited: its own record, for the traces of its group. */
+static void thread_exited(struct task_struct *p, u32 tgid)
+{
+	struct sct_thread_exit rec;
+	u32 hflags = 0;
+	u64 want;
+
+	want = proc_traces(tgid);
+	if (want)
+		want = charge(want, sizeof(rec), &hflags);
+	if (!want)
+		return;
+	sct_thread_exit_fill(&rec, p);
+	sct_fill_header(&rec.hdr, SCT_KIND_THREAD_EXIT, sizeof(rec), hflags, ktime_get_ns(), want);
+	submit(&rec, sizeof(rec));
+}
+
 /*
  * Runs in the exiting thread. On 6.1 the tracepoint fires after exit_mm, so the strings of a call
  * that never returned are only delivered when they were parked at entry (UNREADABLE otherwise).
@@ -543,8 +567,10 @@ static void on_exit(struct task_struct *p, bool group_dead)
 		return;
 	if (take_inflight(current->pid, &fl))
 		emit_syscall(&fl, 0, SCT_F_NO_RETURN);
-	if (!group_dead)
+	if (!group_dead) {
+		thread_exited(p, tgid);
 		return;
+	}
 	want = proc_traces(tgid);
 	if (want)
 		want = charge(want, sizeof(rec), &hflags);
@@ -583,7 +609,7 @@ struct sct_hook {
 /* In registration order; unregistered in reverse. */
 static struct sct_hook hooks[] = {
 	{ "sched_process_exit", probe_exit },
-	{ "sched_process_fork", probe_fork },
+	{ "task_newtask", probe_newtask },
 	{ "sched_process_exec", probe_exec },
 	{ "sys_exit", probe_sys_exit },
 	{ "sys_enter", probe_sys_enter },

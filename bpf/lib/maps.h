@@ -39,6 +39,7 @@ union sct_scratch_buf {
 	struct sct_exec exec;
 	struct sct_fork fork;
 	struct sct_exit exit;
+	struct sct_thread_exit thread_exit;
 	struct sct_str str;
 	struct {
 		enum sct_limits limits;

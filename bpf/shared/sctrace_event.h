@@ -21,13 +21,14 @@
  * Versioning: SCT_ABI_VERSION changes whenever a layout below changes incompatibly; readers refuse
  * records of another version. Version 2 added blob kinds; version 3 added sct_header.traces (one
  * kernel pass for many traces), sct_syscall_meta.traces/path_mask and struct sct_control; version
- * 4 added what the process used to struct sct_exit (struct sct_usage, start time).
+ * 4 added what the process used to struct sct_exit (struct sct_usage, start time); version 5 added
+ * thread records (SCT_KIND_THREAD, SCT_KIND_THREAD_EXIT) and sct_fork.clone_flags.
  */
 #ifndef SCTRACE_EVENT_H
 #define SCTRACE_EVENT_H
 
 enum sct_limits {
-	SCT_ABI_VERSION = 4,
+	SCT_ABI_VERSION = 5,
 	SCT_COMM_LEN = 16,
 	SCT_MAX_ARGS = 6,
 	/* Trace slots: one bit each in every mask. */
@@ -54,6 +55,10 @@ enum sct_kind {
 	SCT_KIND_EXEC = 2,
 	SCT_KIND_FORK = 3,
 	SCT_KIND_EXIT = 4,
+	/* A thread created in an existing thread group: struct sct_fork. */
+	SCT_KIND_THREAD = 5,
+	/* A thread exited that was not its group's last: struct sct_thread_exit. */
+	SCT_KIND_THREAD_EXIT = 6,
 };
 
 /* sct_header.flags */
@@ -143,11 +148,15 @@ struct sct_exec {
 	__u16 pad;
 };
 
-/* A new process (not a thread) forked by hdr's task: 72 + 8 bytes. */
+/*
+ * A task created by hdr's task (read at task_newtask, in the creator, before the new task runs):
+ * a new process (SCT_KIND_FORK) or a new thread of hdr's group (SCT_KIND_THREAD): 72 + 16 bytes.
+ */
 struct sct_fork {
 	struct sct_header hdr;
 	__u32 child_pid;
 	__u32 child_tid;
+	__u64 clone_flags; /* what clone/clone3/fork/vfork asked for (CLONE_*, the low byte the exit signal) */
 };
 
 /*
@@ -191,6 +200,21 @@ struct sct_exit {
 	__u64 prev_stime_ns; /* which cputime_adjust keeps from going back */
 	struct sct_usage self;
 	struct sct_usage children;
+};
+
+/*
+ * A thread exited while others of its group live on (hdr is that thread): 72 + 32 + 64 bytes, read
+ * at sched_process_exit in the thread itself. `self` holds its own counts (maxrss 0: the address
+ * space is the group's), less what it runs after that point (at most a tick, and the final switch).
+ */
+struct sct_thread_exit {
+	struct sct_header hdr;
+	__u32 exit_code;     /* task->exit_code */
+	__u32 pad;
+	__u64 start_ns;      /* the thread's start (its clone; CLOCK_MONOTONIC) */
+	__u64 prev_utime_ns; /* task_struct.prev_cputime, as in struct sct_exit */
+	__u64 prev_stime_ns;
+	struct sct_usage self;
 };
 
 /*

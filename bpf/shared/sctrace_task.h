@@ -59,4 +59,25 @@ static SCT_INLINE void sct_exit_group_usage(struct sct_exit *rec, struct signal_
 	c->maxrss_kb = (__u64)sct_signal_read(sig, cmaxrss) * SCT_PAGE_KB;
 }
 
+/*
+ * The CSIGNAL byte of clone's flags, which the kernel keeps apart (kernel_clone_args.exit_signal,
+ * then task->exit_signal; -1 for a thread) and task_newtask's clone_flags lack.
+ */
+static SCT_INLINE __u64 sct_exit_signal_bits(int exit_signal)
+{
+	return exit_signal > 0 ? (__u64)(exit_signal & 0xff) : 0;
+}
+
+/* A thread's exit record but for its header: its own counts, start and exit code. */
+static SCT_INLINE void sct_thread_exit_fill(struct sct_thread_exit *rec, struct task_struct *t)
+{
+	__builtin_memset(&rec->self, 0, sizeof(rec->self));
+	sct_usage_add_task(&rec->self, t);
+	rec->exit_code = sct_task_read(t, exit_code);
+	rec->pad = 0;
+	rec->start_ns = sct_task_read(t, start_time);
+	rec->prev_utime_ns = sct_task_read(t, prev_cputime.utime);
+	rec->prev_stime_ns = sct_task_read(t, prev_cputime.stime);
+}
+
 #endif /* SCTRACE_TASK_H */

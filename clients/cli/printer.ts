@@ -8,6 +8,7 @@ import type { SyscallEvent__Output } from '../../src/api/generated/sctrace/v1/Sy
 import type { SyscallArg__Output } from '../../src/api/generated/sctrace/v1/SyscallArg';
 import type { ProcessExec__Output } from '../../src/api/generated/sctrace/v1/ProcessExec';
 import type { ProcessExit__Output } from '../../src/api/generated/sctrace/v1/ProcessExit';
+import type { ResourceUsage__Output } from '../../src/api/generated/sctrace/v1/ResourceUsage';
 import type { OutputFormat } from './command';
 import { errnoMessage, errnoName, hex, isRestartErrno, quoteString, signalName } from './values';
 
@@ -71,6 +72,10 @@ export function formatEventBody(event: Event__Output, fdPaths = false): string {
       return `--- fork child ${event.fork?.child_pid ?? '?'} ---`;
     case 'exit':
       return event.exit ? formatExit(event.exit) : '+++ exited +++';
+    case 'thread_created':
+      return `--- thread ${event.thread_created?.tid ?? '?'} created (clone flags ${hex(event.thread_created?.clone_flags ?? '0')}) ---`;
+    case 'thread_exit':
+      return `--- thread exited${event.thread_exit ? formatTimes(event.thread_exit.wall_time_ns, event.thread_exit.usage) : ''} ---`;
     case 'lost':
       return `--- ${event.lost?.count ?? '?'} events lost (${event.lost?.where || 'unknown'}) ---`;
     default:
@@ -205,12 +210,17 @@ function formatExit(exit: ProcessExit__Output): string {
 
 /** ` (1.21 s, user 0.80 s, sys 0.10 s)`, or '' when the exit carries no figures. */
 function formatExitTimes(exit: ProcessExit__Output): string {
-  if (!exit.usage || exit.wall_time_ns === '0') return '';
+  return formatTimes(exit.wall_time_ns, exit.usage, exit.children_usage);
+}
+
+/** ` (WALL s, user U s, sys S s)` of the usages summed, or '' without figures (an older server). */
+function formatTimes(wallNs: string, ...usages: (ResourceUsage__Output | null | undefined)[]): string {
+  if (!usages[0] || wallNs === '0') return '';
   const ns = (v: string | undefined) => (v !== undefined && /^\d+$/.test(v) ? Number(v) : 0);
   const seconds = (v: number) => `${(v / 1e9).toFixed(2)} s`;
-  const user = ns(exit.usage.user_time_ns) + ns(exit.children_usage?.user_time_ns);
-  const system = ns(exit.usage.system_time_ns) + ns(exit.children_usage?.system_time_ns);
-  return ` (${seconds(ns(exit.wall_time_ns))}, user ${seconds(user)}, sys ${seconds(system)})`;
+  const user = usages.reduce((sum, u) => sum + ns(u?.user_time_ns), 0);
+  const system = usages.reduce((sum, u) => sum + ns(u?.system_time_ns), 0);
+  return ` (${seconds(ns(wallNs))}, user ${seconds(user)}, sys ${seconds(system)})`;
 }
 
 /** Local wall-clock time with microseconds, from Unix-epoch nanoseconds. */

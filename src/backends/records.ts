@@ -23,6 +23,8 @@ export const Kind = {
   EXEC: E.sct_kind.SCT_KIND_EXEC,
   FORK: E.sct_kind.SCT_KIND_FORK,
   EXIT: E.sct_kind.SCT_KIND_EXIT,
+  THREAD: E.sct_kind.SCT_KIND_THREAD,
+  THREAD_EXIT: E.sct_kind.SCT_KIND_THREAD_EXIT,
 } as const;
 
 /** Header flags (enum sct_header_flags). */
@@ -55,6 +57,7 @@ export const Layout = {
   exec: STRUCTS.sct_exec,
   fork: STRUCTS.sct_fork,
   exit: STRUCTS.sct_exit,
+  threadExit: STRUCTS.sct_thread_exit,
   usage: STRUCTS.sct_usage,
   str: STRUCTS.sct_str,
 } as const;
@@ -128,10 +131,26 @@ export class RecordDecoder {
         return views ? views.map(() => event) : single;
       case Kind.FORK:
         need(size, Layout.fork.SIZE, 'fork');
-        event.fork = { child_pid: view.getUint32(off + Layout.fork.child_pid, true) };
+        event.fork = { child_pid: view.getUint32(off + Layout.fork.child_pid, true), clone_flags: view.getBigUint64(off + Layout.fork.clone_flags, true).toString() };
         event.kind = 'fork';
         this.state?.onFork(view.getUint32(off + H.pid, true), event.fork.child_pid as number);
         return views ? views.map(() => event) : single;
+      case Kind.THREAD:
+        need(size, Layout.fork.SIZE, 'thread');
+        event.thread_created = { tid: view.getUint32(off + Layout.fork.child_tid, true), clone_flags: view.getBigUint64(off + Layout.fork.clone_flags, true).toString() };
+        event.kind = 'thread_created';
+        return views ? views.map(() => event) : single;
+      case Kind.THREAD_EXIT: {
+        need(size, Layout.threadExit.SIZE, 'thread exit');
+        const L = Layout.threadExit;
+        const u64 = (at: number) => view.getBigUint64(off + at, true);
+        event.thread_exit = {
+          wall_time_ns: since(u64(L.start_ns), u64(H.ts_ns)),
+          usage: readUsage(view, off + L.self, u64(L.prev_utime_ns), u64(L.prev_stime_ns)),
+        };
+        event.kind = 'thread_exit';
+        return views ? views.map(() => event) : single;
+      }
       case Kind.EXIT: {
         need(size, Layout.exit.SIZE, 'exit');
         this.state?.onExit(view.getUint32(off + H.pid, true));
@@ -341,11 +360,16 @@ function decodeExit(view: DataView, off: number, event: Event): void {
     exit_code: (status >> 8) & 0xff,
     signal: status & 0x7f,
     core_dumped: (status & 0x80) !== 0,
-    wall_time_ns: (end > start ? end - start : 0n).toString(),
+    wall_time_ns: since(start, end),
     usage: readUsage(view, off + L.self, u64(L.prev_utime_ns), u64(L.prev_stime_ns)),
     children_usage: readUsage(view, off + L.children, 0n, 0n),
   };
   event.kind = 'exit';
+}
+
+/** Nanoseconds from `start` to `end` (CLOCK_MONOTONIC), 0 if the clock went the other way. */
+function since(start: bigint, end: bigint): string {
+  return (end > start ? end - start : 0n).toString();
 }
 
 /**

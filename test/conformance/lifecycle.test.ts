@@ -1,7 +1,8 @@
 /**
  * The process life the kernel sees (issue 15), on every capture backend available where the test
  * runs (the eBPF backend here; the kernel module and eBPF on 6.1 in the kmod guest), through the
- * real sctraced: what a process used at its exit against wait4's rusage of the same child.
+ * real sctraced: what a process used at its exit against wait4's rusage of the same child, and the
+ * thread tree of a program that starts threads (thread and fork events with their clone flags).
  *
  * The workloads are test/fixtures/lifecycle.c: it forks the child, which stops itself until the
  * trace is set up, waits for it with wait4 and prints the status and rusage the kernel gave.
@@ -146,12 +147,63 @@ function tickNs(): number {
 }
 
 const n = (v: string | undefined) => Number(v ?? 'NaN');
+const CLONE_THREAD = 0x10000n;
 
 for (const backend of BACKENDS) {
   describe(`backend ${backend}`, () => {
+    test('the thread tree of a program that starts threads, from thread and fork events with their clone flags', async (t) => {
+      if (skipped(t, backend)) return;
+      const { child, events, lines } = await traceLaunch(backend, ['threads'], { follow_children: true });
+      const said = lines.filter((l) => 'thread' in l) as unknown as { thread: string; pid: number; tid: number; by: number }[];
+      const byName = new Map(said.map((l) => [l.thread, l]));
+      assert.deepEqual([...byName.keys()].sort(), ['a', 'a1', 'b', 'c', 'c1', 'main'], `the fixture's threads: ${JSON.stringify(said)}`);
+      const main = byName.get('main')!;
+      const c = byName.get('c')!;
+      assert.equal(main.tid, child);
+      const created = events.filter((e) => e.kind === 'thread_created');
+      const detail = JSON.stringify(events.filter((e) => e.kind !== 'syscall').map((e) => ({ kind: e.kind, pid: e.task?.pid, tid: e.task?.tid, fork: e.fork, thread: e.thread_created })));
+      // Every thread the fixture started, made by the thread that says it made it, in its process.
+      for (const name of ['a', 'b', 'a1', 'c1']) {
+        const l = byName.get(name)!;
+        const ev = created.filter((e) => e.thread_created?.tid === l.tid);
+        assert.equal(ev.length, 1, `one thread_created for ${name} (tid ${l.tid}): ${detail}`);
+        assert.equal(ev[0].task?.tid, l.by, `${name} was created by tid ${l.by}: ${detail}`);
+        assert.equal(ev[0].task?.pid, l.pid, `${name} is in process ${l.pid}`);
+        assert.ok((BigInt(ev[0].thread_created!.clone_flags) & CLONE_THREAD) !== 0n, `${name}'s clone flags have CLONE_THREAD`);
+      }
+      assert.equal(created.length, 4, `no other thread: ${detail}`);
+      // The process c, forked by the main thread: a fork, not a thread, SIGCHLD in the low byte.
+      const forks = events.filter((e) => e.kind === 'fork');
+      assert.equal(forks.length, 1, `one fork: ${detail}`);
+      assert.equal(forks[0].fork?.child_pid, c.pid);
+      assert.equal(forks[0].task?.tid, main.tid);
+      const flags = BigInt(forks[0].fork!.clone_flags);
+      assert.equal(flags & CLONE_THREAD, 0n);
+      assert.equal(flags & 0xffn, 17n, 'exit signal SIGCHLD');
+      // Each started thread exits before its process (it is joined), having lived its 20 ms.
+      for (const name of ['a', 'b', 'a1', 'c1']) {
+        const l = byName.get(name)!;
+        const ends = events.filter((e) => e.kind === 'thread_exit' && e.task?.tid === l.tid);
+        assert.equal(ends.length, 1, `one thread_exit for ${name}: ${detail}`);
+        assert.ok(n(ends[0].thread_exit?.wall_time_ns) >= 19e6, `${name} lived at least 20 ms: ${ends[0].thread_exit?.wall_time_ns}`);
+        assert.ok(ends[0].thread_exit?.usage, `${name}'s usage`);
+      }
+      // The processes end with ProcessExit, not a thread exit (their last threads are the mains).
+      for (const pid of [main.pid, c.pid]) assert.equal(events.filter((e) => e.kind === 'exit' && e.task?.pid === pid).length, 1, `exit of ${pid}`);
+      assert.equal(events.filter((e) => e.kind === 'thread_exit').length, 4, `no other thread exit: ${detail}`);
+      // The tree rebuilt from the stream alone: tid -> creator tid.
+      const parent = new Map<number, number>();
+      for (const e of created) parent.set(e.thread_created!.tid, e.task!.tid);
+      for (const e of forks) parent.set(e.fork!.child_pid, e.task!.tid);
+      assert.deepEqual(
+        Object.fromEntries(['a', 'b', 'a1', 'c', 'c1'].map((name) => [name, parent.get(byName.get(name)!.tid)])),
+        Object.fromEntries(['a', 'b', 'a1', 'c', 'c1'].map((name) => [name, byName.get(name)!.by])),
+      );
+    });
+
     test("a process's exit carries what it used, as wait4's rusage of the same child says", async (t) => {
       if (skipped(t, backend)) return;
-      const { child, events, waited } = await traceLaunch(backend, ['usage'], {});
+      const { child, events, lines, waited } = await traceLaunch(backend, ['usage'], {});
       const exit = events.find((e: Event__Output) => e.kind === 'exit' && e.task?.pid === child)?.exit;
       assert.ok(exit, 'exit event');
       assert.equal(exit.exit_code, 3);
@@ -171,7 +223,13 @@ for (const backend of BACKENDS) {
       assert.ok(Math.abs(user - ru.user_ns) <= 2 * tick, `user time: ${detail}`);
       assert.ok(Math.abs(system - ru.system_ns) <= 2 * tick, `system time: ${detail}`);
       assert.ok(user >= 150e6 && system >= 1e6, `the workload's user and system time show: ${detail}`);
-      assert.ok(n(kids.user_time_ns) >= 30e6, `the grandchild's 50 ms of user time are the children's: ${detail}`);
+      // The children's part is what the child's own wait4 said of the grandchild.
+      const grand = (lines.find((l) => 'grandchild' in l) as { grandchild: Rusage } | undefined)?.grandchild;
+      assert.ok(grand, 'the fixture printed the grandchild rusage');
+      assert.ok(Math.abs(n(kids.user_time_ns) + n(kids.system_time_ns) - grand.user_ns - grand.system_ns) <= 2e3, `children's CPU time as the child's wait4 said: ${detail}; grandchild ${JSON.stringify(grand)}`);
+      assert.ok(n(kids.user_time_ns) > 0, `the grandchild's user time is the children's: ${detail}`);
+      assert.equal(n(kids.voluntary_switches), grand.nvcsw, "children's voluntary switches");
+      assert.equal(n(kids.minor_faults), grand.minflt, "children's minor faults");
       // wait4 also counts the final switch into death, and whatever the exit path blocks on.
       const nvcsw = n(self.voluntary_switches) + n(kids.voluntary_switches);
       const nivcsw = n(self.involuntary_switches) + n(kids.involuntary_switches);

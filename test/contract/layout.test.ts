@@ -49,6 +49,8 @@ test('decoder offsets match the C structs in the BPF object BTF', (t) => {
     ['sct_exec', Layout.exec],
     ['sct_fork', Layout.fork],
     ['sct_exit', Layout.exit],
+    ['sct_usage', Layout.usage],
+    ['sct_thread_exit', Layout.threadExit],
     ['sct_str', Layout.str],
   ];
   let checked = 0;

@@ -139,7 +139,7 @@ test('a running pass: changes apply, a bad one fails only its write, and closing
   try {
     const s = stats();
     assert.equal(s.state, 'running');
-    assert.equal(s.counters.get('probes'), 5, 'sys_enter, sys_exit, sched_process_exec/fork/exit');
+    assert.equal(s.counters.get('probes'), 5, 'sys_enter, sys_exit, sched_process_exec/exit, task_newtask');
     assert.equal(errnoOf(() => fs.writeSync(fd, 'set active 0x3 string_max 99999\n')), 'EINVAL');
     assert.match(controlStatus(fd), /^state running\nerror string_max: "99999" is not a number in 0\.\.4096\n$/);
     assert.equal(stats().counters.get('traces'), 0, 'a rejected set writes no field');

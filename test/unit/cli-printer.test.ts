@@ -105,7 +105,7 @@ test('process events: exec, fork, exit, kill, lost', () => {
   const exec = { filename: '/bin/ls', argv: ['ls', '-l'], argv_truncated: false, old_pid: 100 };
   assert.equal(printer.format(event('exec', { exec })), '--- exec "/bin/ls" ["ls", "-l"] ---');
   assert.equal(printer.format(event('exec', { exec: { ...exec, argv_truncated: true } })), '--- exec "/bin/ls" ["ls", "-l", ...] ---');
-  assert.equal(printer.format(event('fork', { fork: { child_pid: 4242 } })), '--- fork child 4242 ---');
+  assert.equal(printer.format(event('fork', { fork: { child_pid: 4242, clone_flags: '17' } })), '--- fork child 4242 ---');
   assert.equal(printer.format(event('exit', { exit: { exit_code: 3, signal: 0, core_dumped: false, ...NO_USAGE } })), '+++ exited with 3 +++');
   assert.equal(printer.format(event('exit', { exit: { exit_code: 0, signal: 9, core_dumped: false, ...NO_USAGE } })), '+++ killed by SIGKILL +++');
   assert.equal(printer.format(event('exit', { exit: { exit_code: 0, signal: 11, core_dumped: true, ...NO_USAGE } })), '+++ killed by SIGSEGV (core dumped) +++');
@@ -130,6 +130,8 @@ test('the exit line carries the wall time and the CPU time of the process and it
   assert.equal(text().format(event('exit', { exit: killed })), '+++ killed by SIGSEGV (core dumped) (1.21 s, user 0.70 s, sys 0.10 s) +++');
   const json = JSON.parse(new EventPrinter({ format: 'json' }).format(event('exit', { exit })) ?? '{}');
   assert.deepEqual(json.exit, exit, 'JSON has every field of the exit');
+  assert.equal(text().format(event('thread_exit', { thread_exit: { wall_time_ns: '50000000', usage: usage('40000000', '1000000') } })), '--- thread exited (0.05 s, user 0.04 s, sys 0.00 s) ---');
+  assert.equal(text().format(event('thread_created', { thread_created: { tid: 101, clone_flags: '4001536' } })), '--- thread 101 created (clone flags 0x3d0f00) ---');
 });
 
 test('the [pid TID] prefix appears once a second thread is seen, or always with follow', () => {
@@ -142,7 +144,7 @@ test('the [pid TID] prefix appears once a second thread is seen, or always with 
 });
 
 test('timestamps prefix the time of day with microseconds', () => {
-  const line = new EventPrinter({ format: 'text', timestamps: true }).format(event('fork', { fork: { child_pid: 1 }, timestamp_ns: '1700000000123456789' }));
+  const line = new EventPrinter({ format: 'text', timestamps: true }).format(event('fork', { fork: { child_pid: 1, clone_flags: '17' }, timestamp_ns: '1700000000123456789' }));
   assert.match(line, /^\d\d:\d\d:\d\d\.123456 --- fork child 1 ---$/);
   assert.equal(formatDuration('1500000000'), '1.500000');
 });

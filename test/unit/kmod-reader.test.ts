@@ -105,7 +105,7 @@ function withU32(record: Buffer, offset: number, value: number): Buffer {
 
 /**
  * test/kmod/fixtures/cat-trace.b64: what the module wrote for `/bin/cat /proc/version
- * /no/such/file` in the test guest (recorded with test/kmod/record-fixture.ts, at ABI 3, one
+ * /no/such/file` in the test guest (recorded with test/kmod/record-fixture.ts, at ABI 5, one
  * trace in slot 0, extra reads included). The version fields are set to the reader's before use,
  * so a compatible ABI bump keeps the recording; a layout change shows up as wrong events below
  * (then record again).
@@ -173,7 +173,12 @@ test('recorded module output decodes into the workload it traced', () => {
   const last = calls[calls.length - 1];
   assert.equal(last.name, 'exit_group');
   assert.equal(last.no_return, true);
-  assert.deepEqual(out[out.length - 1].exit, { exit_code: 1, signal: 0, core_dumped: false });
+  const exit = out[out.length - 1].exit;
+  assert.deepEqual([exit?.exit_code, exit?.signal, exit?.core_dumped], [1, 0, false]);
+  // What the module read from the task: a process that ran, faulted pages in and held memory.
+  assert.ok(Number(exit?.wall_time_ns) > 0, 'wall time');
+  assert.ok(Number(exit?.usage?.user_time_ns) + Number(exit?.usage?.system_time_ns) > 0, 'CPU time');
+  assert.ok(Number(exit?.usage?.minor_faults) > 0 && Number(exit?.usage?.max_rss_kb) > 0, 'faults and peak RSS');
   const ts = out.map((e) => BigInt(String(e.timestamp_ns)));
   assert.ok(ts.every((t, i) => i === 0 || t >= ts[i - 1]), 'in time order');
 });

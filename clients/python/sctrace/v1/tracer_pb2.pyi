@@ -16,7 +16,7 @@ class BackendCapability(_message.Message):
     def __init__(self, name: _Optional[str] = ..., available: bool = ..., reason: _Optional[str] = ...) -> None: ...
 
 class Event(_message.Message):
-    __slots__ = ["exec", "exit", "fork", "lost", "sequence", "syscall", "task", "timestamp_ns"]
+    __slots__ = ["exec", "exit", "fork", "lost", "sequence", "syscall", "task", "thread_created", "thread_exit", "timestamp_ns"]
     EXEC_FIELD_NUMBER: _ClassVar[int]
     EXIT_FIELD_NUMBER: _ClassVar[int]
     FORK_FIELD_NUMBER: _ClassVar[int]
@@ -24,6 +24,8 @@ class Event(_message.Message):
     SEQUENCE_FIELD_NUMBER: _ClassVar[int]
     SYSCALL_FIELD_NUMBER: _ClassVar[int]
     TASK_FIELD_NUMBER: _ClassVar[int]
+    THREAD_CREATED_FIELD_NUMBER: _ClassVar[int]
+    THREAD_EXIT_FIELD_NUMBER: _ClassVar[int]
     TIMESTAMP_NS_FIELD_NUMBER: _ClassVar[int]
     exec: ProcessExec
     exit: ProcessExit
@@ -32,8 +34,10 @@ class Event(_message.Message):
     sequence: int
     syscall: SyscallEvent
     task: Task
+    thread_created: ThreadCreated
+    thread_exit: ThreadExit
     timestamp_ns: int
-    def __init__(self, sequence: _Optional[int] = ..., timestamp_ns: _Optional[int] = ..., task: _Optional[_Union[Task, _Mapping]] = ..., syscall: _Optional[_Union[SyscallEvent, _Mapping]] = ..., exec: _Optional[_Union[ProcessExec, _Mapping]] = ..., fork: _Optional[_Union[ProcessFork, _Mapping]] = ..., exit: _Optional[_Union[ProcessExit, _Mapping]] = ..., lost: _Optional[_Union[EventsLost, _Mapping]] = ...) -> None: ...
+    def __init__(self, sequence: _Optional[int] = ..., timestamp_ns: _Optional[int] = ..., task: _Optional[_Union[Task, _Mapping]] = ..., syscall: _Optional[_Union[SyscallEvent, _Mapping]] = ..., exec: _Optional[_Union[ProcessExec, _Mapping]] = ..., fork: _Optional[_Union[ProcessFork, _Mapping]] = ..., exit: _Optional[_Union[ProcessExit, _Mapping]] = ..., lost: _Optional[_Union[EventsLost, _Mapping]] = ..., thread_created: _Optional[_Union[ThreadCreated, _Mapping]] = ..., thread_exit: _Optional[_Union[ThreadExit, _Mapping]] = ...) -> None: ...
 
 class EventsLost(_message.Message):
     __slots__ = ["count", "where"]
@@ -100,10 +104,12 @@ class ProcessExit(_message.Message):
     def __init__(self, exit_code: _Optional[int] = ..., signal: _Optional[int] = ..., core_dumped: bool = ..., wall_time_ns: _Optional[int] = ..., usage: _Optional[_Union[ResourceUsage, _Mapping]] = ..., children_usage: _Optional[_Union[ResourceUsage, _Mapping]] = ...) -> None: ...
 
 class ProcessFork(_message.Message):
-    __slots__ = ["child_pid"]
+    __slots__ = ["child_pid", "clone_flags"]
     CHILD_PID_FIELD_NUMBER: _ClassVar[int]
+    CLONE_FLAGS_FIELD_NUMBER: _ClassVar[int]
     child_pid: int
-    def __init__(self, child_pid: _Optional[int] = ...) -> None: ...
+    clone_flags: int
+    def __init__(self, child_pid: _Optional[int] = ..., clone_flags: _Optional[int] = ...) -> None: ...
 
 class ResourceUsage(_message.Message):
     __slots__ = ["involuntary_switches", "major_faults", "max_rss_kb", "minor_faults", "system_time_ns", "user_time_ns", "voluntary_switches"]
@@ -258,6 +264,22 @@ class Task(_message.Message):
     tid: int
     uid: int
     def __init__(self, pid: _Optional[int] = ..., tid: _Optional[int] = ..., ppid: _Optional[int] = ..., uid: _Optional[int] = ..., gid: _Optional[int] = ..., comm: _Optional[str] = ..., cgroup_id: _Optional[int] = ...) -> None: ...
+
+class ThreadCreated(_message.Message):
+    __slots__ = ["clone_flags", "tid"]
+    CLONE_FLAGS_FIELD_NUMBER: _ClassVar[int]
+    TID_FIELD_NUMBER: _ClassVar[int]
+    clone_flags: int
+    tid: int
+    def __init__(self, tid: _Optional[int] = ..., clone_flags: _Optional[int] = ...) -> None: ...
+
+class ThreadExit(_message.Message):
+    __slots__ = ["usage", "wall_time_ns"]
+    USAGE_FIELD_NUMBER: _ClassVar[int]
+    WALL_TIME_NS_FIELD_NUMBER: _ClassVar[int]
+    usage: ResourceUsage
+    wall_time_ns: int
+    def __init__(self, wall_time_ns: _Optional[int] = ..., usage: _Optional[_Union[ResourceUsage, _Mapping]] = ...) -> None: ...
 
 class TraceCounters(_message.Message):
     __slots__ = ["decode_errors", "events_delivered", "events_received", "lost_kernel", "lost_subscribers", "per_subscriber"]
