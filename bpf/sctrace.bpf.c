@@ -41,6 +41,7 @@
 #include "sctrace_blobs.h"
 #include "sctrace_task.h"
 #include "lib/syscall.h"
+#include "lib/sched.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 

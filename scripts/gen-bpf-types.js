@@ -28,6 +28,7 @@ const STRUCTS = [
   'sct_exit',
   'sct_usage',
   'sct_thread_exit',
+  'sct_switch',
   'sct_str',
   'sct_syscall_meta',
   'sct_read',

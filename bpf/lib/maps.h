@@ -40,6 +40,7 @@ union sct_scratch_buf {
 	struct sct_fork fork;
 	struct sct_exit exit;
 	struct sct_thread_exit thread_exit;
+	struct sct_switch sched_switch;
 	struct sct_str str;
 	struct {
 		enum sct_limits limits;
@@ -47,6 +48,8 @@ union sct_scratch_buf {
 		enum sct_header_flags header_flags;
 		enum sct_str_flags str_flags;
 		enum sct_blob_kind blob_kind;
+		enum sct_switch_state switch_state;
+		enum sct_switch_flags switch_flags;
 		enum sct_read_kind read_kind;
 		enum sct_read_len read_len;
 		enum sct_read_flags read_flags;

@@ -22,13 +22,14 @@
  * records of another version. Version 2 added blob kinds; version 3 added sct_header.traces (one
  * kernel pass for many traces), sct_syscall_meta.traces/path_mask and struct sct_control; version
  * 4 added what the process used to struct sct_exit (struct sct_usage, start time); version 5 added
- * thread records (SCT_KIND_THREAD, SCT_KIND_THREAD_EXIT) and sct_fork.clone_flags.
+ * thread records (SCT_KIND_THREAD, SCT_KIND_THREAD_EXIT) and sct_fork.clone_flags; version 6 added
+ * context switches (SCT_KIND_SWITCH, struct sct_switch, sct_control.sched).
  */
 #ifndef SCTRACE_EVENT_H
 #define SCTRACE_EVENT_H
 
 enum sct_limits {
-	SCT_ABI_VERSION = 5,
+	SCT_ABI_VERSION = 6,
 	SCT_COMM_LEN = 16,
 	SCT_MAX_ARGS = 6,
 	/* Trace slots: one bit each in every mask. */
@@ -59,6 +60,8 @@ enum sct_kind {
 	SCT_KIND_THREAD = 5,
 	/* A thread exited that was not its group's last: struct sct_thread_exit. */
 	SCT_KIND_THREAD_EXIT = 6,
+	/* A traced task was switched out or in (sched_switch): struct sct_switch. */
+	SCT_KIND_SWITCH = 7,
 };
 
 /* sct_header.flags */
@@ -292,6 +295,41 @@ enum sct_loss {
 	SCT_LOSS_KINDS = 4,
 };
 
+/* What a task was doing when it was switched out (sct_switch.state), from its TASK_* state. */
+enum sct_switch_state {
+	SCT_STATE_RUNNABLE = 0, /* preempted or yielded: still on the run queue */
+	SCT_STATE_SLEEPING = 1, /* TASK_INTERRUPTIBLE: waiting for an event (a signal wakes it) */
+	SCT_STATE_BLOCKED = 2,  /* TASK_UNINTERRUPTIBLE: waiting, typically for I/O */
+	SCT_STATE_STOPPED = 3,  /* stopped by a signal */
+	SCT_STATE_TRACED = 4,   /* stopped by ptrace */
+	SCT_STATE_DEAD = 5,     /* its last switch: it exited */
+	SCT_STATE_IDLE = 6,     /* TASK_IDLE: uninterruptible without counting as load (kernel threads) */
+	SCT_STATE_PARKED = 7,   /* a parked kernel thread */
+	SCT_STATE_OTHER = 8,    /* any other state (sct_switch.raw_state has the bits) */
+};
+
+/* sct_switch.flags */
+enum sct_switch_flags {
+	SCT_SWITCH_IN = 1 << 0,      /* switched in (else out) */
+	SCT_SWITCH_PREEMPT = 1 << 1, /* out: the scheduler preempted it */
+	SCT_SWITCH_UNKNOWN = 1 << 2, /* out: its switch-in came before the trace (delta_ns is 0) */
+};
+
+/*
+ * A traced task was switched out (hdr is the task, on its way off the CPU) or in (hdr is the task
+ * about to run): 72 + 32 bytes, read at sched_switch.
+ */
+struct sct_switch {
+	struct sct_header hdr;
+	__u64 delta_ns;     /* out: how long it ran since its switch-in; in: how long it was off the CPU */
+	__u32 cpu;
+	__u32 flags;        /* enum sct_switch_flags */
+	__u32 state;        /* enum sct_switch_state: out: as it left; in: as it waited */
+	__u32 raw_state;    /* the kernel's TASK_* bits behind state (prev_state at the switch-out) */
+	__u32 other_tid;    /* out: the task switched in instead (0: idle); in: the task it replaced */
+	__u32 pad;
+};
+
 /*
  * The control block: written by user space (the service), read by every program on every
  * event. On eBPF it is a global in .bss that user space maps (BPF_F_MMAPABLE), so adding or
@@ -312,6 +350,7 @@ struct sct_control {
 	__u64 proc_events;/* traces that want exec/fork/exit records */
 	__u64 buffers;    /* traces with buffer_bytes > 0 */
 	__u64 exec_env;   /* traces that want environments as strings */
+	__u64 sched;      /* traces that want context-switch records */
 	__u64 paused;     /* traces whose consumers can take nothing now: dropped, counted */
 	__u32 string_max; /* the largest string_max of the active traces (1..SCT_STR_MAX) */
 	__u32 buffer_bytes; /* the largest buffer_bytes of the traces in `buffers` */

@@ -8,6 +8,7 @@ import type { SyscallEvent__Output } from '../../src/api/generated/sctrace/v1/Sy
 import type { SyscallArg__Output } from '../../src/api/generated/sctrace/v1/SyscallArg';
 import type { ProcessExec__Output } from '../../src/api/generated/sctrace/v1/ProcessExec';
 import type { ProcessExit__Output } from '../../src/api/generated/sctrace/v1/ProcessExit';
+import type { ContextSwitch__Output } from '../../src/api/generated/sctrace/v1/ContextSwitch';
 import type { ResourceUsage__Output } from '../../src/api/generated/sctrace/v1/ResourceUsage';
 import type { OutputFormat } from './command';
 import { errnoMessage, errnoName, hex, isRestartErrno, quoteString, signalName } from './values';
@@ -76,6 +77,8 @@ export function formatEventBody(event: Event__Output, fdPaths = false): string {
       return `--- thread ${event.thread_created?.tid ?? '?'} created (clone flags ${hex(event.thread_created?.clone_flags ?? '0')}) ---`;
     case 'thread_exit':
       return `--- thread exited${event.thread_exit ? formatTimes(event.thread_exit.wall_time_ns, event.thread_exit.usage) : ''} ---`;
+    case 'context_switch':
+      return event.context_switch ? formatSwitch(event.context_switch) : '--- context switch ---';
     case 'lost':
       return `--- ${event.lost?.count ?? '?'} events lost (${event.lost?.where || 'unknown'}) ---`;
     default:
@@ -221,6 +224,29 @@ function formatTimes(wallNs: string, ...usages: (ResourceUsage__Output | null | 
   const user = usages.reduce((sum, u) => sum + ns(u?.user_time_ns), 0);
   const system = usages.reduce((sum, u) => sum + ns(u?.system_time_ns), 0);
   return ` (${seconds(ns(wallNs))}, user ${seconds(user)}, sys ${seconds(system)})`;
+}
+
+/** strace-style words for TaskState. */
+const STATE_WORDS: Record<string, string> = {
+  TASK_STATE_RUNNABLE: 'runnable',
+  TASK_STATE_SLEEPING: 'sleeping',
+  TASK_STATE_BLOCKED: 'blocked',
+  TASK_STATE_STOPPED: 'stopped',
+  TASK_STATE_TRACED: 'traced',
+  TASK_STATE_DEAD: 'dead',
+  TASK_STATE_IDLE: 'idle',
+  TASK_STATE_PARKED: 'parked',
+};
+
+/**
+ * `--- switched out sleeping, ran 0.000153 s, cpu 1 ---` (preempted: `runnable (preempted)`) and
+ * `--- switched in, off cpu 0.030112 s sleeping, cpu 0 ---`: times as strace -T shows them.
+ */
+function formatSwitch(sw: ContextSwitch__Output): string {
+  const state = STATE_WORDS[sw.state] ?? `state 0x${sw.raw_state.toString(16)}`;
+  if (sw.switched_in) return `--- switched in, off cpu ${formatDuration(sw.off_cpu_ns)} s ${state}, cpu ${sw.cpu} ---`;
+  const ran = sw.since_unknown ? '' : `, ran ${formatDuration(sw.ran_ns)} s`;
+  return `--- switched out ${state}${sw.preempted ? ' (preempted)' : ''}${ran}, cpu ${sw.cpu} ---`;
 }
 
 /** Local wall-clock time with microseconds, from Unix-epoch nanoseconds. */

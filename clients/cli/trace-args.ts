@@ -31,6 +31,7 @@ const TRACE_OPTIONS = {
   'string-max': { type: 'string', short: 's' },
   'buffer-bytes': { type: 'string' },
   'exec-env': { type: 'boolean' },
+  sched: { type: 'boolean' },
   comm: { type: 'string', multiple: true },
   uid: { type: 'string', multiple: true },
   'cgroup-id': { type: 'string', multiple: true },
@@ -67,6 +68,7 @@ Capture and output:
   -s, --string-max N    longest string argument shown, in bytes (default 256, at most 4096)
   --buffer-bytes N      show the first N bytes of data buffers (read, write, ...), at most 4096
   --exec-env            show execve's environment strings, not only their count
+  --sched               show the context switches of the traced threads (--- lines; eBPF only)
       --backend NAME    auto (default), ebpf or kmod
   -o, --output FORMAT   text (strace-like, default) or json (one event object per line)
       --out FILE        write the trace to FILE instead of stdout
@@ -149,6 +151,7 @@ function buildSpec(values: TraceValues, pids: number[]): TraceSpec {
     string_max_bytes: values['string-max'] === undefined ? 0 : parseInteger(NAME, '--string-max', values['string-max'], 1, STRING_MAX_LIMIT),
     buffer_bytes: values['buffer-bytes'] === undefined ? 0 : parseInteger(NAME, '--buffer-bytes', values['buffer-bytes'], 0, STRING_MAX_LIMIT),
     exec_env: values['exec-env'] ?? false,
+    sched_events: values.sched ?? false,
     backend: parseBackend(values.backend),
     cgroup_ids: (values['cgroup-id'] ?? []).map((id) => parseUint64(NAME, '--cgroup-id', id)),
   };

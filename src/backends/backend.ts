@@ -41,6 +41,8 @@ export interface CaptureSpec {
   cgroupIds: bigint[];
   /** Deliver exec/fork/exit events. */
   processEvents: boolean;
+  /** Deliver context switches of the traced tasks (eBPF only). */
+  schedEvents?: boolean;
   /** Longest string argument delivered, 1..4096. */
   stringMaxBytes: number;
   /** First bytes of data buffers (read, write, ...) to deliver, 0..4096; 0 delivers none. */

@@ -8,6 +8,7 @@
 import type { Event } from '../api/generated/sctrace/v1/Event';
 import type { ResourceUsage } from '../api/generated/sctrace/v1/ResourceUsage';
 import type { Task } from '../api/generated/sctrace/v1/Task';
+import type { TaskState } from '../api/generated/sctrace/v1/TaskState';
 import type { RawBlob, RawString, RawSyscall, SyscallResolver, TraceState, ViewLimits } from '../syscalls/types';
 import { CorruptRecordError } from './errors';
 import { ENUMS, STRUCTS } from './ebpf/generated/bpf';
@@ -25,6 +26,7 @@ export const Kind = {
   EXIT: E.sct_kind.SCT_KIND_EXIT,
   THREAD: E.sct_kind.SCT_KIND_THREAD,
   THREAD_EXIT: E.sct_kind.SCT_KIND_THREAD_EXIT,
+  SWITCH: E.sct_kind.SCT_KIND_SWITCH,
 } as const;
 
 /** Header flags (enum sct_header_flags). */
@@ -32,6 +34,13 @@ export const HeaderFlag = {
   NO_RETURN: E.sct_header_flags.SCT_F_NO_RETURN,
   ARGV_TRUNCATED: E.sct_header_flags.SCT_F_ARGV_TRUNCATED,
   CHARGED: E.sct_header_flags.SCT_F_CHARGED,
+} as const;
+
+/** Context-switch flags (enum sct_switch_flags). */
+export const SwitchFlag = {
+  IN: E.sct_switch_flags.SCT_SWITCH_IN,
+  PREEMPT: E.sct_switch_flags.SCT_SWITCH_PREEMPT,
+  UNKNOWN: E.sct_switch_flags.SCT_SWITCH_UNKNOWN,
 } as const;
 
 /** Blob flags (enum sct_str_flags); the blob's kind is in the bits from KIND_SHIFT up. */
@@ -58,6 +67,7 @@ export const Layout = {
   fork: STRUCTS.sct_fork,
   exit: STRUCTS.sct_exit,
   threadExit: STRUCTS.sct_thread_exit,
+  switch: STRUCTS.sct_switch,
   usage: STRUCTS.sct_usage,
   str: STRUCTS.sct_str,
 } as const;
@@ -139,6 +149,10 @@ export class RecordDecoder {
         need(size, Layout.fork.SIZE, 'thread');
         event.thread_created = { tid: view.getUint32(off + Layout.fork.child_tid, true), clone_flags: view.getBigUint64(off + Layout.fork.clone_flags, true).toString() };
         event.kind = 'thread_created';
+        return views ? views.map(() => event) : single;
+      case Kind.SWITCH:
+        need(size, Layout.switch.SIZE, 'context switch');
+        decodeSwitch(view, off, event);
         return views ? views.map(() => event) : single;
       case Kind.THREAD_EXIT: {
         need(size, Layout.threadExit.SIZE, 'thread exit');
@@ -407,4 +421,30 @@ export function splitRuntime(runtime: bigint, utime: bigint, stime: bigint, prev
     system = runtime - user;
   }
   return { user, system };
+}
+
+/** enum sct_switch_state → TaskState (the proto's names; its 0 is UNSPECIFIED). */
+const TASK_STATES: readonly TaskState[] = [
+  'TASK_STATE_RUNNABLE', 'TASK_STATE_SLEEPING', 'TASK_STATE_BLOCKED', 'TASK_STATE_STOPPED', 'TASK_STATE_TRACED',
+  'TASK_STATE_DEAD', 'TASK_STATE_IDLE', 'TASK_STATE_PARKED', 'TASK_STATE_OTHER',
+];
+
+/** A context switch (struct sct_switch). */
+function decodeSwitch(view: DataView, off: number, event: Event): void {
+  const L = Layout.switch;
+  const flags = view.getUint32(off + L.flags, true);
+  const delta = view.getBigUint64(off + L.delta_ns, true).toString();
+  const into = (flags & SwitchFlag.IN) !== 0;
+  event.context_switch = {
+    switched_in: into,
+    cpu: view.getUint32(off + L.cpu, true),
+    ran_ns: into ? '0' : delta,
+    off_cpu_ns: into ? delta : '0',
+    state: TASK_STATES[view.getUint32(off + L.state, true)] ?? 'TASK_STATE_OTHER',
+    raw_state: view.getUint32(off + L.raw_state, true),
+    preempted: (flags & SwitchFlag.PREEMPT) !== 0,
+    other_tid: view.getUint32(off + L.other_tid, true),
+    since_unknown: (flags & SwitchFlag.UNKNOWN) !== 0,
+  };
+  event.kind = 'context_switch';
 }

@@ -2,7 +2,8 @@
  * The process life the kernel sees (issue 15), on every capture backend available where the test
  * runs (the eBPF backend here; the kernel module and eBPF on 6.1 in the kmod guest), through the
  * real sctraced: what a process used at its exit against wait4's rusage of the same child, and the
- * thread tree of a program that starts threads (thread and fork events with their clone flags).
+ * thread tree of a program that starts threads (thread and fork events with their clone flags), and
+ * a sleeping process's context switches against its off-CPU time (eBPF only; the module refuses).
  *
  * The workloads are test/fixtures/lifecycle.c: it forks the child, which stops itself until the
  * trace is set up, waits for it with wait4 and prints the status and rusage the kernel gave.
@@ -151,6 +152,72 @@ const CLONE_THREAD = 0x10000n;
 
 for (const backend of BACKENDS) {
   describe(`backend ${backend}`, () => {
+    test("a sleeping process's context switches tile its life and add up to its off-CPU time", async (t) => {
+      if (skipped(t, backend)) return;
+      if (backend === 'kmod') {
+        // eBPF-only for now: the module refuses, saying so, and the service goes on.
+        const run = await launch(['sleep', '1', '1']);
+        try {
+          await assert.rejects(rpc.start({ process_events: true, sched_events: true, pids: [run.child], backend }), (err: Error & { code?: number }) => {
+            assert.equal(err.code, 9, `FAILED_PRECONDITION: ${err.message}`);
+            assert.match(err.message, /sched_events .*eBPF-only/);
+            return true;
+          });
+        } finally {
+          run.kill();
+        }
+        return;
+      }
+      const { child, events, lines } = await traceLaunch(backend, ['sleep', '10', '30'], { sched_events: true });
+      const slept = lines.find((l) => 'slept_ns' in l) as { slept_ns: number; sleeps: number } | undefined;
+      assert.ok(slept, 'the fixture printed its sleeps');
+      const sw = events.filter((e) => e.kind === 'context_switch' && e.task?.tid === child);
+      const exit = events.find((e) => e.kind === 'exit' && e.task?.pid === child)?.exit;
+      assert.ok(exit?.usage, 'exit with usage');
+      assert.ok(sw.length >= 20, `at least a switch out and in per sleep: ${sw.length}`);
+      assert.ok(events.every((e) => e.kind !== 'context_switch' || e.task?.pid === child), 'switches of the traced process only');
+      const seq = sw.map((e) => `${e.context_switch!.switched_in ? 'in' : 'out'}:${e.context_switch!.state.replace('TASK_STATE_', '')}${e.context_switch!.since_unknown ? '?' : ''}`).join(' ');
+      const ts = (i: number) => BigInt(sw[i].timestamp_ns);
+      const cs = (i: number) => sw[i].context_switch!;
+      // Out, then in and out in turn, to its last switch, as it died; each interval is the time
+      // between the two records that bound it (both are stamped with the same clock reading).
+      assert.equal(cs(0).switched_in, false, `first seen leaving the CPU (it was switched in before the trace): ${seq}`);
+      assert.equal(cs(0).since_unknown, true);
+      assert.equal(cs(sw.length - 1).switched_in, false);
+      assert.equal(cs(sw.length - 1).state, 'TASK_STATE_DEAD', 'the last switch is its death');
+      let off = 0n;
+      let on = 0n;
+      for (let i = 1; i < sw.length; i++) {
+        const c = cs(i);
+        assert.equal(c.switched_in, !cs(i - 1).switched_in, `switch ${i} alternates: ${seq}`);
+        const gap = ts(i) - ts(i - 1);
+        if (c.switched_in) {
+          assert.equal(BigInt(c.off_cpu_ns), gap, `switch ${i}: off-CPU time is the time since the switch-out`);
+          assert.equal(c.state, cs(i - 1).state, 'switched in in the state it left in');
+          off += gap;
+        } else {
+          assert.equal(BigInt(c.ran_ns), gap, `switch ${i}: on-CPU time is the time since the switch-in`);
+          on += gap;
+        }
+      }
+      assert.equal(off + on, ts(sw.length - 1) - ts(0), 'the intervals tile the span');
+      // Its sleeps: the switch-ins after sleeping, against the wall time the fixture measured.
+      const sleeping = sw.filter((e) => e.context_switch!.switched_in && e.context_switch!.state === 'TASK_STATE_SLEEPING');
+      const long = sleeping.filter((e) => n(e.context_switch!.off_cpu_ns) >= 30e6);
+      assert.ok(long.length >= slept.sleeps, `${long.length} sleeps of 30 ms or more, of ${slept.sleeps}`);
+      const sleptOff = sleeping.reduce((sum, e) => sum + n(e.context_switch!.off_cpu_ns), 0);
+      const detail = `off ${off} on ${on} sleeping off ${sleptOff}; fixture slept ${slept.slept_ns}; kernel user+sys ${n(exit.usage.user_time_ns) + n(exit.usage.system_time_ns)}`;
+      process.stderr.write(`# ${backend}: ${detail}\n`);
+      assert.ok(sleptOff <= slept.slept_ns, `off-CPU while sleeping is within the sleeps' wall time: ${detail}`);
+      assert.ok(slept.slept_ns - sleptOff <= Math.max(5e6, 0.05 * slept.slept_ns), `and is nearly all of it: ${detail}`);
+      // On-CPU time in the span against the kernel's exact runtime of the process (which also has
+      // its start before the span, and lacks at most a tick after the exit record).
+      const kernelOn = n(exit.usage.user_time_ns) + n(exit.usage.system_time_ns);
+      const tick = tickNs();
+      assert.ok(Number(on) <= kernelOn + tick, `on-CPU within the kernel's runtime: ${detail}`);
+      assert.ok(kernelOn - Number(on) <= 20e6, `and nearly all of it: ${detail}`);
+    });
+
     test('the thread tree of a program that starts threads, from thread and fork events with their clone flags', async (t) => {
       if (skipped(t, backend)) return;
       const { child, events, lines } = await traceLaunch(backend, ['threads'], { follow_children: true });

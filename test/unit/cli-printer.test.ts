@@ -2,6 +2,7 @@
  * The CLI's event printer on hand-built events shaped like the runtime objects proto-loader
  * produces (Event__Output: 64-bit numbers as strings, the oneof member named in `kind`/`value`).
  */
+import type { ContextSwitch__Output } from '../../src/api/generated/sctrace/v1/ContextSwitch';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Event__Output } from '../../src/api/generated/sctrace/v1/Event';
@@ -132,6 +133,15 @@ test('the exit line carries the wall time and the CPU time of the process and it
   assert.deepEqual(json.exit, exit, 'JSON has every field of the exit');
   assert.equal(text().format(event('thread_exit', { thread_exit: { wall_time_ns: '50000000', usage: usage('40000000', '1000000') } })), '--- thread exited (0.05 s, user 0.04 s, sys 0.00 s) ---');
   assert.equal(text().format(event('thread_created', { thread_created: { tid: 101, clone_flags: '4001536' } })), '--- thread 101 created (clone flags 0x3d0f00) ---');
+});
+
+test('context switches as --- lines, times as strace -T shows them', () => {
+  const sw: ContextSwitch__Output = { switched_in: false, cpu: 1, ran_ns: '153000', off_cpu_ns: '0', state: 'TASK_STATE_SLEEPING', raw_state: 1, preempted: false, other_tid: 0, since_unknown: false };
+  assert.equal(text().format(event('context_switch', { context_switch: sw })), '--- switched out sleeping, ran 0.000153 s, cpu 1 ---');
+  assert.equal(text().format(event('context_switch', { context_switch: { ...sw, state: 'TASK_STATE_RUNNABLE', raw_state: 0, preempted: true, since_unknown: true } })), '--- switched out runnable (preempted), cpu 1 ---');
+  const back: ContextSwitch__Output = { ...sw, switched_in: true, cpu: 0, ran_ns: '0', off_cpu_ns: '30112000' };
+  assert.equal(text().format(event('context_switch', { context_switch: back })), '--- switched in, off cpu 0.030112 s sleeping, cpu 0 ---');
+  assert.equal(text().format(event('context_switch', { context_switch: { ...back, state: 'TASK_STATE_OTHER', raw_state: 0x8000 } })), '--- switched in, off cpu 0.030112 s state 0x8000, cpu 0 ---');
 });
 
 test('the [pid TID] prefix appears once a second thread is seen, or always with follow', () => {

@@ -228,7 +228,7 @@ test('syscall masks are written as runs, the control block as budgets and one se
   assert.deepEqual(syscallLines(new Map([[5, 1n], [3, 1n], [9, 0n]])), ['sys 3 0x1', 'sys 5 0x1', 'sys 9 0x0']);
   const written = new Array<number>(64).fill(0);
   const control = {
-    active: 0x3n, pidAny: 0x2n, commAny: 0x2n, uidAny: 0x3n, cgroupAny: 0x3n, follow: 0x1n, procEvents: 0x1n, buffers: 0n, execEnv: 0n,
+    active: 0x3n, pidAny: 0x2n, commAny: 0x2n, uidAny: 0x3n, cgroupAny: 0x3n, follow: 0x1n, procEvents: 0x1n, buffers: 0n, execEnv: 0n, sched: 0n,
     stringMax: 512, bufferBytes: 0, pressureBytes: 1 << 19, budgets: [100, 200, ...new Array<number>(62).fill(0)],
   };
   const lines = controlLines(control, written);

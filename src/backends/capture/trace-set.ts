@@ -31,6 +31,8 @@ export interface ControlBlock {
   procEvents: bigint;
   buffers: bigint;
   execEnv: bigint;
+  /** Traces that want context switches. */
+  sched: bigint;
   /** The largest string_max of the active traces; 0 without traces. */
   stringMax: number;
   /** The largest buffer_bytes. */
@@ -200,6 +202,7 @@ export class TraceSet {
       procEvents: 0n,
       buffers: 0n,
       execEnv: 0n,
+      sched: 0n,
       stringMax: 0,
       bufferBytes: 0,
       pressureBytes: Math.floor(this.options.ringBytes / 2),
@@ -216,6 +219,7 @@ export class TraceSet {
       if (spec.processEvents) c.procEvents |= bit;
       if (spec.bufferBytes > 0) c.buffers |= bit;
       if (spec.execEnv) c.execEnv |= bit;
+      if (spec.schedEvents) c.sched |= bit;
       c.budgets[t.slot] = t.budget;
     }
     const max = this.maxLimits();

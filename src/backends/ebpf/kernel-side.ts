@@ -51,7 +51,7 @@ const MODE = ENUMS.sct_attach_mode;
 const LOSS_KINDS = ENUMS.sct_loss.SCT_LOSS_KINDS;
 const C = STRUCTS.sct_control;
 /** The programs that do not depend on the syscall attach mode, attached at load. */
-const PROCESS_PROGRAMS: readonly ProgramName[] = ['sct_proc_fork', 'sct_proc_exec', 'sct_proc_exit', 'sct_prepare_exec'];
+const PROCESS_PROGRAMS: readonly ProgramName[] = ['sct_proc_fork', 'sct_proc_exec', 'sct_proc_exit', 'sct_prepare_exec', 'sct_sched_switch'];
 
 /** The eBPF kernel side. */
 export class EbpfKernelSide implements KernelSide {
@@ -305,6 +305,7 @@ class ControlView {
     this.store(C.proc_events, c.procEvents);
     this.store(C.buffers, c.buffers);
     this.store(C.exec_env, c.execEnv);
+    this.store(C.sched, c.sched);
     Atomics.store(this.u32, C.string_max >> 2, c.stringMax);
     Atomics.store(this.u32, C.buffer_bytes >> 2, c.bufferBytes);
     this.store(C.pressure_bytes, BigInt(c.pressureBytes));

@@ -1,9 +1,20 @@
 from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from typing import ClassVar as _ClassVar, Iterable as _Iterable, Mapping as _Mapping, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
+TASK_STATE_BLOCKED: TaskState
+TASK_STATE_DEAD: TaskState
+TASK_STATE_IDLE: TaskState
+TASK_STATE_OTHER: TaskState
+TASK_STATE_PARKED: TaskState
+TASK_STATE_RUNNABLE: TaskState
+TASK_STATE_SLEEPING: TaskState
+TASK_STATE_STOPPED: TaskState
+TASK_STATE_TRACED: TaskState
+TASK_STATE_UNSPECIFIED: TaskState
 
 class BackendCapability(_message.Message):
     __slots__ = ["available", "name", "reason"]
@@ -15,8 +26,31 @@ class BackendCapability(_message.Message):
     reason: str
     def __init__(self, name: _Optional[str] = ..., available: bool = ..., reason: _Optional[str] = ...) -> None: ...
 
+class ContextSwitch(_message.Message):
+    __slots__ = ["cpu", "off_cpu_ns", "other_tid", "preempted", "ran_ns", "raw_state", "since_unknown", "state", "switched_in"]
+    CPU_FIELD_NUMBER: _ClassVar[int]
+    OFF_CPU_NS_FIELD_NUMBER: _ClassVar[int]
+    OTHER_TID_FIELD_NUMBER: _ClassVar[int]
+    PREEMPTED_FIELD_NUMBER: _ClassVar[int]
+    RAN_NS_FIELD_NUMBER: _ClassVar[int]
+    RAW_STATE_FIELD_NUMBER: _ClassVar[int]
+    SINCE_UNKNOWN_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    SWITCHED_IN_FIELD_NUMBER: _ClassVar[int]
+    cpu: int
+    off_cpu_ns: int
+    other_tid: int
+    preempted: bool
+    ran_ns: int
+    raw_state: int
+    since_unknown: bool
+    state: TaskState
+    switched_in: bool
+    def __init__(self, switched_in: bool = ..., cpu: _Optional[int] = ..., ran_ns: _Optional[int] = ..., off_cpu_ns: _Optional[int] = ..., state: _Optional[_Union[TaskState, str]] = ..., raw_state: _Optional[int] = ..., preempted: bool = ..., other_tid: _Optional[int] = ..., since_unknown: bool = ...) -> None: ...
+
 class Event(_message.Message):
-    __slots__ = ["exec", "exit", "fork", "lost", "sequence", "syscall", "task", "thread_created", "thread_exit", "timestamp_ns"]
+    __slots__ = ["context_switch", "exec", "exit", "fork", "lost", "sequence", "syscall", "task", "thread_created", "thread_exit", "timestamp_ns"]
+    CONTEXT_SWITCH_FIELD_NUMBER: _ClassVar[int]
     EXEC_FIELD_NUMBER: _ClassVar[int]
     EXIT_FIELD_NUMBER: _ClassVar[int]
     FORK_FIELD_NUMBER: _ClassVar[int]
@@ -27,6 +61,7 @@ class Event(_message.Message):
     THREAD_CREATED_FIELD_NUMBER: _ClassVar[int]
     THREAD_EXIT_FIELD_NUMBER: _ClassVar[int]
     TIMESTAMP_NS_FIELD_NUMBER: _ClassVar[int]
+    context_switch: ContextSwitch
     exec: ProcessExec
     exit: ProcessExit
     fork: ProcessFork
@@ -37,7 +72,7 @@ class Event(_message.Message):
     thread_created: ThreadCreated
     thread_exit: ThreadExit
     timestamp_ns: int
-    def __init__(self, sequence: _Optional[int] = ..., timestamp_ns: _Optional[int] = ..., task: _Optional[_Union[Task, _Mapping]] = ..., syscall: _Optional[_Union[SyscallEvent, _Mapping]] = ..., exec: _Optional[_Union[ProcessExec, _Mapping]] = ..., fork: _Optional[_Union[ProcessFork, _Mapping]] = ..., exit: _Optional[_Union[ProcessExit, _Mapping]] = ..., lost: _Optional[_Union[EventsLost, _Mapping]] = ..., thread_created: _Optional[_Union[ThreadCreated, _Mapping]] = ..., thread_exit: _Optional[_Union[ThreadExit, _Mapping]] = ...) -> None: ...
+    def __init__(self, sequence: _Optional[int] = ..., timestamp_ns: _Optional[int] = ..., task: _Optional[_Union[Task, _Mapping]] = ..., syscall: _Optional[_Union[SyscallEvent, _Mapping]] = ..., exec: _Optional[_Union[ProcessExec, _Mapping]] = ..., fork: _Optional[_Union[ProcessFork, _Mapping]] = ..., exit: _Optional[_Union[ProcessExit, _Mapping]] = ..., lost: _Optional[_Union[EventsLost, _Mapping]] = ..., thread_created: _Optional[_Union[ThreadCreated, _Mapping]] = ..., thread_exit: _Optional[_Union[ThreadExit, _Mapping]] = ..., context_switch: _Optional[_Union[ContextSwitch, _Mapping]] = ...) -> None: ...
 
 class EventsLost(_message.Message):
     __slots__ = ["count", "where"]
@@ -318,7 +353,7 @@ class TraceInfo(_message.Message):
     def __init__(self, trace_id: _Optional[str] = ..., spec: _Optional[_Union[TraceSpec, _Mapping]] = ..., backend: _Optional[str] = ..., subscribers: _Optional[int] = ..., counters: _Optional[_Union[TraceCounters, _Mapping]] = ..., started_ns: _Optional[int] = ..., node: _Optional[str] = ..., owner: _Optional[str] = ...) -> None: ...
 
 class TraceSpec(_message.Message):
-    __slots__ = ["backend", "buffer_bytes", "cgroup_ids", "comms", "exec_env", "follow_children", "pids", "process_events", "retention_bytes", "ring_bytes", "string_max_bytes", "syscalls", "uids"]
+    __slots__ = ["backend", "buffer_bytes", "cgroup_ids", "comms", "exec_env", "follow_children", "pids", "process_events", "retention_bytes", "ring_bytes", "sched_events", "string_max_bytes", "syscalls", "uids"]
     BACKEND_FIELD_NUMBER: _ClassVar[int]
     BUFFER_BYTES_FIELD_NUMBER: _ClassVar[int]
     CGROUP_IDS_FIELD_NUMBER: _ClassVar[int]
@@ -329,6 +364,7 @@ class TraceSpec(_message.Message):
     PROCESS_EVENTS_FIELD_NUMBER: _ClassVar[int]
     RETENTION_BYTES_FIELD_NUMBER: _ClassVar[int]
     RING_BYTES_FIELD_NUMBER: _ClassVar[int]
+    SCHED_EVENTS_FIELD_NUMBER: _ClassVar[int]
     STRING_MAX_BYTES_FIELD_NUMBER: _ClassVar[int]
     SYSCALLS_FIELD_NUMBER: _ClassVar[int]
     UIDS_FIELD_NUMBER: _ClassVar[int]
@@ -342,7 +378,11 @@ class TraceSpec(_message.Message):
     process_events: bool
     retention_bytes: int
     ring_bytes: int
+    sched_events: bool
     string_max_bytes: int
     syscalls: _containers.RepeatedScalarFieldContainer[str]
     uids: _containers.RepeatedScalarFieldContainer[int]
-    def __init__(self, syscalls: _Optional[_Iterable[str]] = ..., pids: _Optional[_Iterable[int]] = ..., follow_children: bool = ..., comms: _Optional[_Iterable[str]] = ..., uids: _Optional[_Iterable[int]] = ..., process_events: bool = ..., string_max_bytes: _Optional[int] = ..., backend: _Optional[str] = ..., cgroup_ids: _Optional[_Iterable[int]] = ..., buffer_bytes: _Optional[int] = ..., exec_env: bool = ..., ring_bytes: _Optional[int] = ..., retention_bytes: _Optional[int] = ...) -> None: ...
+    def __init__(self, syscalls: _Optional[_Iterable[str]] = ..., pids: _Optional[_Iterable[int]] = ..., follow_children: bool = ..., comms: _Optional[_Iterable[str]] = ..., uids: _Optional[_Iterable[int]] = ..., process_events: bool = ..., string_max_bytes: _Optional[int] = ..., backend: _Optional[str] = ..., cgroup_ids: _Optional[_Iterable[int]] = ..., buffer_bytes: _Optional[int] = ..., exec_env: bool = ..., ring_bytes: _Optional[int] = ..., retention_bytes: _Optional[int] = ..., sched_events: bool = ...) -> None: ...
+
+class TaskState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
