@@ -11,6 +11,7 @@ import type { CaptureSpec } from '../backends/backend';
 import type { BackendChoice, BackendSelector } from '../backends/select';
 import type { Logger } from '../util/log';
 import { TooManyTracesError, TraceNotFoundError } from './errors';
+import type { RetentionBudget } from './retention-budget';
 import type { SubscriberLimits } from './subscriber';
 import { Trace } from './trace';
 
@@ -21,6 +22,8 @@ export interface TraceManagerOptions {
   limits: SubscriberLimits;
   /** How long a stopped trace can still be streamed from its window; default STOPPED_LINGER_MS. */
   stoppedLingerMs?: number;
+  /** The bound on all traces' retained bytes together (sctraced --retention-total-mb). */
+  retentionBudget?: RetentionBudget;
 }
 
 /** How long a stopped trace's window stays available to StreamEvents. */
@@ -65,6 +68,7 @@ export class TraceManager {
       owner: request.owner,
       idleTimeoutMs: this.options.idleTimeoutMs,
       retentionBytes: request.retentionBytes,
+      budget: this.options.retentionBudget,
       limits: this.options.limits,
       log: this.log,
       onEnded: (t) => {
@@ -72,7 +76,10 @@ export class TraceManager {
         this.log.info(`trace ${t.id} stopped${lossSummary(t)}`);
         if (this.closed || !t.awaitedAfterStop) return;
         this.stopped.set(t.id, t);
-        setTimeout(() => this.stopped.delete(t.id), this.options.stoppedLingerMs ?? STOPPED_LINGER_MS).unref();
+        setTimeout(() => {
+          this.stopped.delete(t.id);
+          t.release();
+        }, this.options.stoppedLingerMs ?? STOPPED_LINGER_MS).unref();
       },
     });
     this.starting++;
@@ -81,6 +88,9 @@ export class TraceManager {
       const session = await engine.open(request.capture, trace);
       detail = session.detail;
       trace.attach(session);
+    } catch (err) {
+      trace.release();
+      throw err;
     } finally {
       this.starting--;
     }
