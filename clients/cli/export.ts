@@ -6,11 +6,14 @@
  * stream, so nothing is published twice.
  */
 import os from 'node:os';
-import type { Event__Output } from '../../src/api/generated/sctrace/v1/Event';
+import { parseArgs } from 'node:util';
+import * as grpc from '@grpc/grpc-js';
 import { DEFAULT_STREAM, JetStreamPublisher } from '../export/jetstream';
-import { pumpEvents, type ExportCounts } from '../export/pump';
-import { COMMON_HELP, UsageError, type Command, type GlobalOptions } from './command';
+import { pumpMessages, type ExportCounts } from '../export/pump';
+import { streamEventBytes, streamingClient } from '../export/source';
+import { COMMON_HELP, COMMON_OPTIONS, UsageError, type Command, type GlobalOptions } from './command';
 import { TracerConnection, resolveServerAddress } from './client';
+import { channelSecurity, credentialFlags, withFallback, type CredentialOptions } from './credentials';
 import { Interrupts, signalExitCode } from './interrupts';
 import { parseTraceArgs } from './trace-args';
 
@@ -78,19 +81,28 @@ async function runExport(argv: string[], globals: GlobalOptions): Promise<number
     return 0;
   }
   let server = globals.server;
+  let credentials: CredentialOptions = globals;
   let spec;
   if (args.traceId === undefined) {
     const trace = parseTraceArgs(args.rest);
     if (trace.command.length > 0) throw new UsageError('export traces --pid or --all (start the command, then export it with --pid)', NAME);
     server = trace.server ?? server;
+    credentials = withFallback(trace.credentials, globals);
     spec = trace.spec;
   } else {
-    const rest = [...args.rest];
-    const at = rest.findIndex((a) => a === '--server' || a.startsWith('--server='));
-    if (at >= 0) server = rest[at].startsWith('--server=') ? rest.splice(at, 1)[0].slice('--server='.length) : rest.splice(at, 2)[1];
-    if (rest.length) throw new UsageError(`--trace joins a running trace: ${rest.join(' ')} does not apply`, NAME);
+    let values;
+    try {
+      ({ values } = parseArgs({ args: args.rest, options: COMMON_OPTIONS, strict: true, allowPositionals: false }));
+    } catch {
+      throw new UsageError(`--trace joins a running trace: ${args.rest.join(' ')} does not apply (only --server and the credential options do)`, NAME);
+    }
+    server = values.server ?? server;
+    credentials = withFallback(credentialFlags(values), globals);
   }
-  const connection = new TracerConnection(resolveServerAddress(server));
+  const address = resolveServerAddress(server);
+  const security = channelSecurity(address, credentials);
+  const connection = new TracerConnection(address, security);
+  const streams = streamingClient(address, security.credentials, security.options);
   const interrupts = new Interrupts();
   const log = (line: string) => process.stderr.write(`sctrace export: ${line}\n`);
   let owned: string | undefined;
@@ -100,11 +112,11 @@ async function runExport(argv: string[], globals: GlobalOptions): Promise<number
     publisher = await JetStreamPublisher.open({ servers: args.nats, stream: args.stream, node: args.node, traceId, log });
     const already = await publisher.lastSequence();
     log(`trace ${traceId} → ${args.stream} ${publisher.subject}${already ? ` (stream holds it up to sequence ${already})` : ''}`);
-    const stream = connection.streamEvents(traceId);
-    const counts = pumpEvents(eventsOf(stream, already, log), publisher);
+    const call = streamEventBytes(streams, { trace_id: traceId });
+    const counts = pumpMessages(messagesOf(call, connection), publisher, { after: already, log });
     const first = await Promise.race([counts.then((c) => ({ done: c })), interrupts.received]);
     if (typeof first === 'string') {
-      stream.cancel();
+      call.cancel();
       const c = await counts.catch(() => undefined);
       if (c) log(summary(c));
       return signalExitCode(first);
@@ -115,34 +127,22 @@ async function runExport(argv: string[], globals: GlobalOptions): Promise<number
     interrupts.dispose();
     if (owned) await connection.stopTrace(owned).catch(() => undefined);
     await publisher?.close();
+    streams.close();
     connection.close();
   }
 }
 
 /**
- * The events of a StreamEvents call, a message at a time, skipping those the stream already holds
- * (sequence <= `after`).
- * A cancelled call ends the iteration; any other error is thrown.
+ * The messages of a StreamEvents call, each the bytes of one StreamEventsResponse as they came
+ * off the wire. A cancelled call ends the iteration; any other failure is thrown as an RpcError.
+ * (What the trace made before the subscription is not replayed: the service streams from now.)
  */
-async function* eventsOf(
-  stream: AsyncIterable<{ events: Event__Output[] }>,
-  after: number,
-  log: (line: string) => void,
-): AsyncGenerator<Event__Output[]> {
-  let next = after + 1;
+async function* messagesOf(call: grpc.ClientReadableStream<Buffer>, connection: TracerConnection): AsyncGenerator<Buffer> {
   try {
-    for await (const message of stream) {
-      const events = message.events;
-      if (events.length === 0) continue;
-      const first = Number(events[0].sequence);
-      // A stream subscribes from now: what the trace made before this subscription is not
-      // replayed, and a consumer sees the gap in the sequence numbers. Say so here too.
-      if (first > next && after > 0) log(`events ${next}..${first - 1} of the trace were made while no exporter ran and are not in the stream`);
-      next = Number(events[events.length - 1].sequence) + 1;
-      yield first > after ? events : events.filter((e) => Number(e.sequence) > after);
-    }
+    for await (const message of call) yield message as Buffer;
   } catch (err) {
-    if ((err as { code?: number }).code !== 1 /* CANCELLED */) throw err;
+    if ((err as grpc.ServiceError).code === grpc.status.CANCELLED) return;
+    throw typeof (err as grpc.ServiceError).code === 'number' ? connection.rpcError('StreamEvents', err as grpc.ServiceError) : err;
   }
 }
 
