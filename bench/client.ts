@@ -14,51 +14,28 @@
  * usage: client --server ADDR --pid N [--follow] [--process-events] [--syscalls a,b]
  *                [--watch-nr NR] [--decode count|full]
  */
-import { parseArgs } from 'node:util';
 import readline from 'node:readline';
 import * as grpc from '@grpc/grpc-js';
 import { tracerGrpc, tracerPackageDefinition } from '../src/api/proto';
 import type { StreamEventsResponse__Output } from '../src/api/generated/sctrace/v1/StreamEventsResponse';
 import type { TraceCounters__Output } from '../src/api/generated/sctrace/v1/TraceCounters';
 import type { MethodDefinition } from '@grpc/proto-loader';
-import { countMessage, emptyCounts, type WireCounts } from './lib/wire';
+import { emit, parseClientArgs } from './lib/client-args';
+import { countDecodedEvent, countMessage, emptyCounts, type WireCounts } from './lib/wire';
 import { STREAMING_OPTIONS, streamEventBytes, streamingClient } from '../clients/export/source';
 
-function emit(obj: unknown): void {
-  process.stdout.write(`${JSON.stringify(obj)}\n`);
-}
-
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      server: { type: 'string' },
-      pid: { type: 'string', multiple: true },
-      follow: { type: 'boolean' },
-      'process-events': { type: 'boolean' },
-      syscalls: { type: 'string' },
-      'watch-nr': { type: 'string' },
-      decode: { type: 'string' },
-    },
-  });
-  if (!values.server) throw new Error('--server is required');
-  const watchNr = values['watch-nr'] ? Number(values['watch-nr']) : -1;
-  const full = values.decode === 'full';
+  const { server, spec, watchNr, decode } = parseClientArgs();
+  const full = decode === 'full';
   const Tracer = tracerGrpc().sctrace.v1.Tracer;
   // A streaming consumer raises grpc-js's 64 KiB HTTP/2 window (grpc-go and grpcio tune theirs).
-  const tracer = new Tracer(values.server, grpc.credentials.createInsecure(), STREAMING_OPTIONS);
-  const spec = {
-    pids: (values.pid ?? []).map(Number),
-    follow_children: values.follow ?? false,
-    process_events: values['process-events'] ?? false,
-    syscalls: values.syscalls ? values.syscalls.split(',') : [],
-    backend: 'ebpf',
-  };
+  const tracer = new Tracer(server, grpc.credentials.createInsecure(), STREAMING_OPTIONS);
   const started = await new Promise<{ trace_id: string }>((resolve, reject) =>
     tracer.StartTrace({ spec }, (err, res) => (err ? reject(err) : resolve(res!))),
   );
 
   const streamDef = (tracerPackageDefinition()['sctrace.v1.Tracer'] as Record<string, MethodDefinition<object, object>>).StreamEvents;
-  const raw = streamingClient(values.server, grpc.credentials.createInsecure());
+  const raw = streamingClient(server, grpc.credentials.createInsecure());
   const counts: WireCounts = emptyCounts();
   const call = streamEventBytes(raw, { trace_id: started.trace_id });
   const ended = new Promise<string | null>((resolve) => {
@@ -90,28 +67,7 @@ async function main(): Promise<void> {
 function countDecoded(msg: StreamEventsResponse__Output, bytes: Buffer, counts: WireCounts, watchNr: number): void {
   counts.messages++;
   counts.bytes += bytes.length;
-  for (const e of msg.events) {
-    const sequence = Number(e.sequence);
-    if (e.kind === 'lost') {
-      counts.notices++;
-      const n = Number(e.lost!.count);
-      if (e.lost!.where === 'kernel') counts.lostKernel += n;
-      else if (e.lost!.where === 'subscriber') counts.lostSubscriber += n;
-      else counts.lostDecode += n;
-      if (sequence < counts.lastSequence) counts.sequenceErrors++;
-      counts.lastSequence = Math.max(counts.lastSequence, sequence);
-      continue;
-    }
-    counts.events++;
-    if (e.kind === 'syscall') {
-      counts.syscalls++;
-      if (e.syscall!.nr === watchNr) counts.watched++;
-    } else if (e.kind === 'exec') counts.exec++;
-    else if (e.kind === 'fork') counts.fork++;
-    else if (e.kind === 'exit') counts.exit++;
-    if (sequence !== counts.lastSequence + 1 && counts.lastSequence !== 0) counts.sequenceErrors++;
-    counts.lastSequence = sequence;
-  }
+  for (const e of msg.events) countDecodedEvent(e, counts, watchNr);
 }
 
 main().catch((err: unknown) => {

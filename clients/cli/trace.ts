@@ -7,8 +7,9 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Event__Output } from '../../src/api/generated/sctrace/v1/Event';
 import { CliError, sleep, type Command, type GlobalOptions } from './command';
-import { RpcError, openConnection, type TracerConnection } from './client';
+import { RpcError, connectTo, resolveServerAddresses, type TracerConnection } from './client';
 import { withFallback } from './credentials';
+import { runFleetTrace } from './fleet';
 import { checkExecutable, exitStatus, spawnStopped, type StoppedChild } from './child';
 import { EventPump, type StreamEnd } from './event-pump';
 import { Interrupts, signalExitCode } from './interrupts';
@@ -40,10 +41,14 @@ async function runTrace(argv: string[], globals: GlobalOptions): Promise<number>
     process.stdout.write(TRACE_HELP);
     return 0;
   }
+  // Several servers: a fleet trace (fleet.ts); its pids name processes on those nodes.
+  const servers = resolveServerAddresses(options.server ?? globals.server);
+  const credentials = withFallback(options.credentials, globals);
+  if (servers.length > 1) return runFleetTrace(options, servers, credentials);
   if (options.command.length > 0) checkExecutable(options.command[0]);
   for (const pid of options.pids) if (!processExists(pid)) throw new CliError(`--pid ${pid}: no such process`);
   const output = Output.open(options.out);
-  const connection = openConnection(options.server ?? globals.server, withFallback(options.credentials, globals));
+  const connection = connectTo(servers[0], credentials);
   const interrupts = new Interrupts();
   try {
     return await new TraceSession(connection, output, interrupts, options).run();
@@ -122,7 +127,9 @@ class TraceSession {
       timestamps: this.options.timestamps,
       fdPaths: this.options.fdPaths,
     });
-    return new EventPump(this.connection.streamEvents(traceId), this.connection, printer, this.output, {
+    // From the trace's first event: nothing since StartTrace is missed, and a resumed stream
+    // knows where it stands even before the first heartbeat.
+    return new EventPump(this.connection.streamEvents(traceId, 1), this.connection, printer, this.output, {
       ignorePid: process.pid,
       launcherPid: this.child?.pid,
       onEvent: (event) => this.onEvent(event),

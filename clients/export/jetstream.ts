@@ -162,9 +162,15 @@ export class JetStreamPublisher {
   }
 }
 
-/** Whether an error is one of NATS being away for a while, not of the request being wrong. */
+/**
+ * Whether an error is one of NATS being away for a while, not of the request being wrong. A
+ * server without JetStream is refused before any of this (ensureStream does not retry), so "not
+ * enabled" here is a restarted server whose JetStream is not answering yet.
+ */
 function transient(err: unknown): boolean {
   // 10008: JetStream temporarily unavailable (no stream leader yet after a restart).
   if (err instanceof JetStreamApiError) return err.code === 10008 || err.status === 503;
+  // The client's "jetstream is not enabled" wraps the request's no-responders error.
+  if (err instanceof Error && err.cause instanceof RequestError && err.cause.isNoResponders()) return true;
   return err instanceof TimeoutError || err instanceof NoRespondersError || err instanceof RequestError || err instanceof ConnectionError;
 }

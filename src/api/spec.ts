@@ -15,6 +15,11 @@ export const DEFAULT_STRING_MAX = 256;
 export const STRING_MAX_LIMIT = 4096;
 /** Hard cap of TraceSpec.buffer_bytes (the kernel side's buffer read bound). */
 export const BUFFER_BYTES_LIMIT = 4096;
+/** Hard cap of TraceSpec.ring_bytes: 3/8 of the largest ring (--ring-mb 1024). */
+const RING_BYTES_LIMIT = (1024 << 20) * 3 / 8;
+/** Smallest TraceSpec.retention_bytes: a window must hold a few batches to be of use. */
+export const RETENTION_MIN_BYTES = 65_536;
+
 /** Most values in one list filter (they become kernel hash maps of bounded size). */
 const MAX_FILTER_VALUES = 64;
 const MAX_PIDS = 4096;
@@ -34,10 +39,19 @@ export type CheckedSpec = Omit<TraceRequest, 'owner'>;
 export interface CaptureLimits {
   maxStringBytes: number;
   maxBufferBytes: number;
+  /** What TraceSpec.retention_bytes 0 means (sctraced --retention-mb). */
+  retentionBytes: number;
+  /** Largest TraceSpec.retention_bytes (sctraced --max-retention-mb). */
+  maxRetentionBytes: number;
 }
 
 /** The kernel side's own caps: a service may be configured below them, never above. */
-export const NO_CAPTURE_LIMITS: CaptureLimits = { maxStringBytes: STRING_MAX_LIMIT, maxBufferBytes: BUFFER_BYTES_LIMIT };
+export const NO_CAPTURE_LIMITS: CaptureLimits = {
+  maxStringBytes: STRING_MAX_LIMIT,
+  maxBufferBytes: BUFFER_BYTES_LIMIT,
+  retentionBytes: 64 << 20,
+  maxRetentionBytes: 1024 << 20,
+};
 
 /**
  * Checks `spec` and resolves its names. `selfPid` is the service's own pid, never traced. A size
@@ -68,6 +82,11 @@ export function validateSpec(
   if (spec.buffer_bytes > limits.maxBufferBytes) {
     throw new LimitExceededError(`spec.buffer_bytes ${spec.buffer_bytes} is above this service's limit of ${limits.maxBufferBytes} (sctraced --max-buffer-bytes)`);
   }
+  const ringBytes = Number(spec.ring_bytes);
+  if (!Number.isSafeInteger(ringBytes) || ringBytes > RING_BYTES_LIMIT) {
+    throw new InvalidSpecError(`spec.ring_bytes ${spec.ring_bytes} is too large: at most ${RING_BYTES_LIMIT} (the service's ring is shared by every trace)`);
+  }
+  const retentionBytes = retentionOf(spec.retention_bytes, limits);
   const pids = uniqueNumbers(spec.pids, 'pids', MAX_PIDS);
   for (const pid of pids) {
     if (pid === 0) throw new InvalidSpecError('spec.pids contains 0, which is not a process id');
@@ -96,10 +115,13 @@ export function validateSpec(
     cgroup_ids: cgroupIds.map(String),
     buffer_bytes: spec.buffer_bytes,
     exec_env: spec.exec_env,
+    ring_bytes: String(ringBytes),
+    retention_bytes: retentionBytes,
   };
   return {
     spec: normalized,
     backend,
+    retentionBytes,
     capture: {
       syscalls: resolveSyscalls(spec.syscalls, syscalls),
       pids,
@@ -112,8 +134,22 @@ export function validateSpec(
       bufferBytes: spec.buffer_bytes,
       execEnv: spec.exec_env,
       excludePids: [selfPid],
+      ringBytes,
     },
   };
+}
+
+/** TraceSpec.retention_bytes (a decimal string, as 64-bit fields arrive) in bytes, checked. */
+function retentionOf(value: string, limits: CaptureLimits): number {
+  const requested = BigInt(value || '0');
+  if (requested === 0n) return limits.retentionBytes;
+  if (requested < BigInt(RETENTION_MIN_BYTES)) {
+    throw new InvalidSpecError(`spec.retention_bytes ${requested} is too small: at least ${RETENTION_MIN_BYTES} (or 0 for the service default)`);
+  }
+  if (requested > BigInt(limits.maxRetentionBytes)) {
+    throw new LimitExceededError(`spec.retention_bytes ${requested} is above this service's limit of ${limits.maxRetentionBytes} (sctraced --max-retention-mb)`);
+  }
+  return Number(requested);
 }
 
 /** Names and classes to sorted syscall numbers; null (every syscall) for an empty list. */

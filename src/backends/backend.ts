@@ -49,6 +49,11 @@ export interface CaptureSpec {
   execEnv: boolean;
   /** Thread-group ids never traced (the service itself). */
   excludePids: number[];
+  /**
+   * Bytes of the backend's shared ring this trace is guaranteed while the ring is under pressure
+   * (TraceSpec.ring_bytes); 0: an even share of what no trace asked for.
+   */
+  ringBytes: number;
 }
 
 /** Where events were lost before they reached the trace. */
@@ -82,6 +87,12 @@ export interface CaptureStats {
   lostKernel: number;
   /** Records that could not be decoded. */
   decodeErrors: number;
+  /**
+   * lostKernel by cause, where the backend counts them: `ring` (no room), `budget` (the shared
+   * ring was under pressure and this trace had used its share), `paused` (its consumers were
+   * full), `inflight` (no in-flight slot for the call).
+   */
+  lostKernelCauses?: Record<'ring' | 'budget' | 'paused' | 'inflight', number>;
 }
 
 /** One running capture: the kernel side of one trace. */

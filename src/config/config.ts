@@ -233,6 +233,8 @@ function isUnix(address: string): boolean {
  * to tell clients apart (client certificates or identities), and TLS flags that would do nothing
  * are mistakes. `name` spells a key as the source that set it did.
  */
+const MIB = 1 << 20;
+
 function checkCombinations(config: ServiceConfig, name: (key: keyof ServiceConfig) => string): void {
   const tcp = config.listen.filter((a) => !isUnix(a));
   const tls = config.tlsCert !== '' || config.tlsKey !== '';
@@ -255,6 +257,11 @@ function checkCombinations(config: ServiceConfig, name: (key: keyof ServiceConfi
   if (tls && !config.tlsClientCa && !config.authFile) {
     throw new ConfigError(
       `${name('tlsCert')} with neither ${name('tlsClientCa')} nor ${name('authFile')} would let anyone who reaches the address in: require client certificates (--tls-client-ca FILE) or tokens (--auth FILE)`,
+    );
+  }
+  if (config.retentionBytes > config.maxRetentionBytes) {
+    throw new ConfigError(
+      `${name('retentionBytes')} ${config.retentionBytes / MIB} is above ${name('maxRetentionBytes')} ${config.maxRetentionBytes / MIB}: raise the limit or lower the default`,
     );
   }
   if (config.socketGroup && !config.listen.some(isUnix)) throw new ConfigError(`${name('socketGroup')}: no unix: ${name('listen')} address to apply it to`);

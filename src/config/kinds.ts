@@ -6,6 +6,7 @@
  * is passed on unchanged, so the schema refuses it with the message users see. Messages say what
  * is accepted; config.ts puts the key, its source and the value in front.
  */
+import os from 'node:os';
 import { z } from 'zod';
 import { splitHostPort } from '../util/address';
 
@@ -72,6 +73,13 @@ export function file(): Kind<string> {
 /** Any text; unset is ''. */
 export function text(): Kind<string> {
   return { schema: z.string({ error: 'use a string' }), fromText: (t) => t, none: '' };
+}
+
+/** A node's name: 1 to 253 characters without spaces (surrounding blanks are trimmed). */
+export function nodeName(): Kind<string> {
+  const error = 'use 1 to 253 characters without spaces';
+  // Unset, it is the host name as the system gives it (taken as it is, even empty).
+  return { schema: z.string({ error }).trim().min(1, { error }).max(253, { error }).regex(/^\S+$/, { error }), fromText: (t) => t, none: os.hostname() };
 }
 
 /** A group name or number (--socket-group). */

@@ -7,7 +7,7 @@
  * where it is used); checks across options live in config.ts.
  */
 import { LOG_FORMATS, LOG_LEVELS } from '../util/log';
-import { addresses, bool, file, group, hostPort, int, oneOf, powerOfTwo, text, type Kind } from './kinds';
+import { addresses, bool, file, group, hostPort, int, nodeName, oneOf, powerOfTwo, text, type Kind } from './kinds';
 
 /** Hard cap of --per-syscall-max: two perf events (file descriptors) per syscall. */
 export const PER_SYSCALL_LIMIT = 64;
@@ -74,7 +74,7 @@ export const OPTIONS = [
   }),
   option({ key: 'batchEvents', name: 'batch-events', arg: 'N', kind: int(1, 65_536), default: 1024, group: 'traces', help: 'most events per streamed message' }),
 
-  option({ key: 'maxTraces', name: 'max-traces', arg: 'N', kind: int(1, 1024), default: 32, group: 'limits', help: 'most concurrent traces' }),
+  option({ key: 'maxTraces', name: 'max-traces', arg: 'N', kind: int(1, 64), default: 64, group: 'limits', help: 'most concurrent traces, 1..64: each is a slot of the one kernel pass' }),
   option({ key: 'maxTracesPerIdentity', name: 'max-traces-per-identity', arg: 'N', kind: int(1, 1024), default: 16, group: 'limits', help: 'traces one identity may run at once' }),
   option({ key: 'maxSubscribers', name: 'max-subscribers', arg: 'N', kind: int(1, 1024), default: 16, group: 'limits', help: 'StreamEvents subscribers of one trace' }),
   option({ key: 'maxStreamsPerConnection', name: 'max-streams-per-connection', arg: 'N', kind: int(1, 1024), default: 32, group: 'limits', help: 'open streams on one connection' }),
@@ -89,16 +89,18 @@ export const OPTIONS = [
   option({ key: 'maxStringBytes', name: 'max-string-bytes', arg: 'N', kind: int(1, 4096), default: 4096, group: 'limits', help: 'largest string_max_bytes a trace may ask for (the kernel side reads at most 4096)' }),
   option({ key: 'maxBufferBytes', name: 'max-buffer-bytes', arg: 'N', kind: int(0, 4096), default: 4096, group: 'limits', help: 'largest buffer_bytes a trace may ask for (at most 4096)' }),
   option({
-    key: 'subscriberQueueEvents', name: 'queue-events', arg: 'N', kind: int(64, 4_194_304), default: 65_536, group: 'limits',
-    help: 'per-subscriber queue, events; beyond it (or --queue-mb) newer events are dropped and announced',
+    key: 'retentionBytes', name: 'retention-mb', arg: 'N', kind: int(1, 65_536, MiB), default: 64, group: 'limits',
+    help: 'encoded events each trace keeps for late and reconnecting clients (StreamEvents from_sequence), MiB; a subscriber may fall this far behind before it loses events (announced)',
   }),
-  option({ key: 'subscriberQueueBytes', name: 'queue-mb', arg: 'N', kind: int(1, 4096, MiB), default: 64, group: 'limits', help: 'per-subscriber queue, MiB of encoded events' }),
+  option({ key: 'maxRetentionBytes', name: 'max-retention-mb', arg: 'N', kind: int(1, 65_536, MiB), default: 1024, group: 'limits', help: 'largest TraceSpec.retention_bytes a client may ask for, MiB' }),
+  option({ key: 'heartbeatMs', name: 'heartbeat-ms', arg: 'N', kind: int(100, 60_000), default: 2000, group: 'traces', help: 'longest time between two heartbeats of a stream, ms' }),
+  option({ key: 'nodeName', name: 'node-name', arg: 'NAME', kind: nodeName(), shownDefault: 'the host name', group: 'traces', help: "this node's name in the API" }),
 
   option({
     // 16 MiB holds about 110k syscall records, 130 ms at 850k events/s; mapped twice, it counts
     // 32 MiB towards the service's RSS, and backpressure lets a slow subscriber fill it.
     key: 'ringBytes', name: 'ring-mb', arg: 'N', kind: powerOfTwo(1, 1024, MiB), default: 16, group: 'capture',
-    help: 'eBPF ring buffer per trace, MiB, power of two; a forced wakeup comes at 1/16 of it',
+    help: 'the ring buffer every trace shares, MiB, power of two; under pressure each trace keeps its share of 3/8 of it (TraceSpec.ring_bytes); a forced wakeup comes at 1/16 of it',
   }),
   option({ key: 'pollIntervalMs', name: 'poll-ms', arg: 'N', kind: int(1, 1000), default: 5, group: 'capture', help: 'ring drain interval, ms' }),
   option({

@@ -92,3 +92,22 @@ const READ_STRINGS_AT_ENTRY: ReadonlySet<string> = new Set(['execve', 'execveat'
 export function readsStringsAtEntry(syscall: string): boolean {
   return READ_STRINGS_AT_ENTRY.has(syscall);
 }
+
+/**
+ * String arguments that are paths, by argument name: strace prints them whole whatever -s says
+ * (printpath), so the kernel side reads them up to PATH_MAX instead of string_max. The kernel's
+ * names are consistent: filename/pathname/path and their old/new pairs, mount's dev_name and
+ * dir_name, swapon's specialfile, quotactl's special, uselib's library, pivot_root's two.
+ */
+const PATH_ARG_NAMES: ReadonlySet<string> = new Set([
+  'filename', 'pathname', 'path', 'oldname', 'newname', 'oldpath', 'newpath', 'dir_name', 'dev_name',
+  'specialfile', 'special', 'library', 'new_root', 'put_old',
+]);
+
+/** Paths named `name`: umount's and acct's only argument. */
+const PATH_ARGS: ReadonlySet<string> = new Set(['umount.name', 'umount2.name', 'acct.name']);
+
+/** Whether a string argument is a path (SyscallArgInfo.isPath). */
+export function isPathArg(syscall: string, argName: string): boolean {
+  return PATH_ARG_NAMES.has(argName) || PATH_ARGS.has(`${syscall}.${argName}`);
+}

@@ -7,7 +7,7 @@
 import type { SyscallArg } from '../api/generated/sctrace/v1/SyscallArg';
 import type { SyscallEvent } from '../api/generated/sctrace/v1/SyscallEvent';
 import { archName, archTables, type ArchTables } from './arch';
-import { integerKind, isSignedType, isStringArg, readsStringsAtEntry, ValueKind } from './argtypes';
+import { integerKind, isPathArg, isSignedType, isStringArg, readsStringsAtEntry, ValueKind } from './argtypes';
 import { canonicalClass, SYSCALL_CLASSES } from './classes';
 import { defaultDecoders, type ArgDecoder, type CallView, type DecoderRegistry } from './decoders';
 import { DATA_BUFFERS } from './decoders/io';
@@ -16,7 +16,7 @@ import { fdPlan, isFdArg, type FdPlan } from './fdeffects';
 import { FdState } from './fdstate';
 import { encodeReads, syscallReads, type KernelRead } from './reads';
 import { ensureTracefs, loadSyscallFormats, type SyscallFormat } from './tracefs';
-import type { RawBlob, RawSyscall, SyscallArgInfo, SyscallInfo, SyscallResolver, TraceState } from './types';
+import type { RawBlob, RawString, RawSyscall, SyscallArgInfo, SyscallInfo, SyscallResolver, TraceState, ViewLimits } from './types';
 
 /** The running architecture's kernel name (x86_64, aarch64); defined in arch.ts. */
 export { archName } from './arch';
@@ -49,6 +49,10 @@ interface ArgPlan {
   fd: boolean;
   /** A data buffer: its delivered bytes go to SyscallArg.buffer. */
   dataBuffer: boolean;
+  /** A path string: never cut to a view's string_max. */
+  path: boolean;
+  /** An environment array (execve's envp): only counted in a view without exec_env. */
+  env: boolean;
 }
 
 /** Per-syscall decode work, fixed at load. */
@@ -186,6 +190,15 @@ export class SyscallCatalog implements SyscallResolver {
    * was), the returned fd after it. Called per event; the work per argument was planned at load.
    */
   decode(raw: RawSyscall, state?: TraceState): SyscallEvent {
+    return this.decodeViews(raw, state, ONE_VIEW)[0];
+  }
+
+  /**
+   * decode() for several views of one record at once (traces with different string_max,
+   * buffer_bytes or exec_env sharing it): arguments are rendered per view from the record cut to
+   * that view, the fd table is read before and updated once after, as decode() does.
+   */
+  decodeViews(raw: RawSyscall, state: TraceState | undefined, views: readonly (ViewLimits | undefined)[]): SyscallEvent[] {
     const plan = this.plans[raw.nr] ?? this.unknownPlan(raw.nr);
     const regs = raw.args;
     const args = new Array<string>(plan.nargs);
@@ -193,27 +206,23 @@ export class SyscallCatalog implements SyscallResolver {
     const call: CallView = { args: regs, ret: raw.ret, noReturn: raw.noReturn, strings: raw.strings, blobs: raw.blobs ?? NO_BLOBS };
     const fds = state instanceof FdState ? state : undefined;
     const pid = raw.pid ?? 0;
-    const decoded = new Array<SyscallArg>(plan.args.length);
-    for (let i = 0; i < plan.args.length; i++) decoded[i] = decodeArg(plan.args[i], call, fds, pid);
-    const event: SyscallEvent = {
-      nr: raw.nr,
-      name: plan.name,
-      args,
-      ret: raw.ret.toString(),
-      duration_ns: raw.durationNs.toString(),
-      errno_name: this.errnos.errnoNameForReturn(raw.ret),
-      decoded,
-      no_return: raw.noReturn,
-      arch: this.arch,
-    };
+    const ret = raw.ret.toString();
+    const durationNs = raw.durationNs.toString();
+    const errnoName = this.errnos.errnoNameForReturn(raw.ret);
+    const events = views.map((view): SyscallEvent => {
+      const seen = view === undefined ? call : cutToView(call, plan, view);
+      const decoded = new Array<SyscallArg>(plan.args.length);
+      for (let i = 0; i < plan.args.length; i++) decoded[i] = decodeArg(plan.args[i], seen, fds, pid);
+      return { nr: raw.nr, name: plan.name, args, ret, duration_ns: durationNs, errno_name: errnoName, decoded, no_return: raw.noReturn, arch: this.arch };
+    });
     if (fds) {
       plan.fds.effect?.(call, pid, fds);
       if (plan.fds.returnsFd && raw.ret >= 0n && !raw.noReturn && plan.fds.returnsFd(call)) {
         const path = fds.path(pid, Number(raw.ret));
-        if (path !== '') event.ret_fd_path = path;
+        if (path !== '') for (const event of events) event.ret_fd_path = path;
       }
     }
-    return event;
+    return events;
   }
 
   /**
@@ -237,7 +246,58 @@ export class SyscallCatalog implements SyscallResolver {
 }
 
 function argInfo(syscall: string, name: string, type: string): SyscallArgInfo {
-  return { name, type, isString: isStringArg(syscall, name, type), signed: isSignedType(type) };
+  const isString = isStringArg(syscall, name, type);
+  return { name, type, isString, isPath: isString && isPathArg(syscall, name), signed: isSignedType(type) };
+}
+
+/** decodeViews' views for decode(): the record as delivered. */
+const ONE_VIEW: readonly (ViewLimits | undefined)[] = [undefined];
+
+/**
+ * The record as a trace with `view`'s settings would have had it from the kernel: strings other
+ * than paths cut at its string_max, data buffers at its buffer_bytes (none at 0), string array
+ * elements at its string_max, and an environment only counted without exec_env.
+ */
+function cutToView(call: CallView, plan: DecodePlan, view: ViewLimits): CallView {
+  let strings: Map<number, RawString> | undefined;
+  for (const [i, s] of call.strings) {
+    if (plan.args[i]?.path || s.unreadable) continue;
+    const bytes = Buffer.byteLength(s.text, 'utf8');
+    if (bytes <= view.stringMax) continue;
+    strings ??= new Map(call.strings);
+    strings.set(i, { ...s, text: Buffer.from(s.text, 'utf8').subarray(0, view.stringMax).toString('utf8'), truncated: true });
+  }
+  let blobs: Map<number, RawBlob> | undefined;
+  for (const [i, b] of call.blobs) {
+    const p = plan.args[i];
+    const cut = p ? cutBlob(b, p, view) : b;
+    if (cut === b) continue;
+    blobs ??= new Map(call.blobs);
+    if (cut === null) blobs.delete(i);
+    else blobs.set(i, cut);
+  }
+  if (!strings && !blobs) return call;
+  return { ...call, strings: strings ?? call.strings, blobs: blobs ?? call.blobs };
+}
+
+/** One blob cut to a view (the same object when nothing changes, null when the view has none). */
+function cutBlob(b: RawBlob, p: ArgPlan, view: ViewLimits): RawBlob | null {
+  if (b.kind === 'bytes' && p.dataBuffer) {
+    if (view.bufferBytes === 0) return null;
+    if (b.data.length <= view.bufferBytes) return b;
+    return { ...b, data: b.data.subarray(0, view.bufferBytes), truncated: true };
+  }
+  if (b.kind !== 'strv') return b;
+  if (p.env && !view.execEnv) return { kind: 'count', count: b.items.length, truncated: b.truncated, unreadable: b.unreadable };
+  let changed = false;
+  const cut = b.cut.slice();
+  const items = b.items.map((item, i) => {
+    if (Buffer.byteLength(item, 'utf8') <= view.stringMax) return item;
+    changed = true;
+    cut[i] = true;
+    return Buffer.from(item, 'utf8').subarray(0, view.stringMax).toString('utf8');
+  });
+  return changed ? { ...b, items, cut } : b;
 }
 
 function buildPlan(info: SyscallInfo, hasMetadata: boolean, tables: ArchTables, decoders: DecoderRegistry): DecodePlan {
@@ -252,6 +312,8 @@ function buildPlan(info: SyscallInfo, hasMetadata: boolean, tables: ArchTables, 
       symbolic: decoders.bind({ syscall: info.name, argIndex: index, args: info.args, tables }),
       fd,
       dataBuffer: DATA_BUFFER_ARGS.has(`${info.name}.${a.name}`),
+      path: a.isPath,
+      env: a.name === 'envp' && info.readStringsAtEntry,
     };
   });
   return { nr: info.nr, name: info.name, nargs: hasMetadata ? info.args.length : MAX_ARGS, args, fds: fdPlan(info.name, info.args, tables) };
@@ -330,13 +392,13 @@ function uintArg(p: ArgPlan, value: bigint, symbolic: string): SyscallArg {
   return { name: p.name, type: p.type, uint: value.toString(), value: 'uint', truncated: false, unreadable: false, symbolic };
 }
 
-/** What the kernel side needs per syscall number (struct sct_syscall_meta in bpf/shared/sctrace_event.h). */
+/** What the kernel side reads per syscall number (struct sct_syscall_meta in bpf/shared/sctrace_event.h). */
 export interface KernelSyscallMeta {
   nr: number;
-  /** The trace wants this syscall. */
-  traced: boolean;
   /** Bit i set: argument i is a string to read (SyscallArgInfo.isString). */
   strMask: number;
+  /** Bit i set: ...and a path, read whole up to PATH_MAX (SyscallArgInfo.isPath). */
+  pathMask: number;
   /** Read the strings at entry (SyscallInfo.readStringsAtEntry). */
   enterStr: boolean;
   /**
@@ -346,9 +408,9 @@ export interface KernelSyscallMeta {
   reads: KernelRead[];
 }
 
-/** The struct sct_syscall_meta value of an entry (sct_syscall_tab): traced, str_mask, enter_str, reads. */
+/** The struct sct_syscall_meta value of an entry (sct_syscall_tab): str_mask, path_mask, enter_str, reads. */
 export function encodeSyscallMeta(m: KernelSyscallMeta): Uint8Array {
-  return Uint8Array.of(m.traced ? 1 : 0, m.strMask, m.enterStr ? 1 : 0, m.reads.length > 0 ? 1 : 0);
+  return Uint8Array.of(m.strMask, m.pathMask, m.enterStr ? 1 : 0, m.reads.length > 0 ? 1 : 0);
 }
 
 /** The struct sct_syscall_reads value of an entry (sct_syscall_reads), for entries with reads. */
@@ -360,23 +422,25 @@ export function encodeSyscallReads(m: KernelSyscallMeta): Uint8Array {
 export const SCT_NR_MAX = 512;
 
 /**
- * One entry per syscall number below SCT_NR_MAX, for filling the kernel's per-syscall table:
- * traced when `traced` is null (trace everything) or lists the number; numbers the resolver does
- * not know get no strings.
+ * One entry per syscall number below SCT_NR_MAX, for filling the kernel's per-syscall table
+ * (what to read, whichever trace wants the call); numbers the resolver does not know get none.
  */
-export function kernelMeta(resolver: SyscallResolver, traced: number[] | null): KernelSyscallMeta[] {
-  const wanted = traced === null ? null : new Set(traced);
+export function kernelMeta(resolver: SyscallResolver): KernelSyscallMeta[] {
   const out: KernelSyscallMeta[] = [];
   for (let nr = 0; nr < SCT_NR_MAX; nr++) {
     const info = resolver.byNumber(nr);
     let strMask = 0;
+    let pathMask = 0;
     if (info) {
-      for (let i = 0; i < info.args.length && i < MAX_ARGS; i++) if (info.args[i].isString) strMask |= 1 << i;
+      for (let i = 0; i < info.args.length && i < MAX_ARGS; i++) {
+        if (info.args[i].isString) strMask |= 1 << i;
+        if (info.args[i].isPath) pathMask |= 1 << i;
+      }
     }
     out.push({
       nr,
-      traced: wanted === null || wanted.has(nr),
       strMask,
+      pathMask,
       enterStr: info?.readStringsAtEntry ?? false,
       reads: info ? syscallReads(info.name, info.args) : [],
     });

@@ -13,6 +13,8 @@ export interface SyscallArgInfo {
   type: string;
   /** A user-space string the kernel side should read (`const char *`). */
   isString: boolean;
+  /** ...and a path: read whole (up to PATH_MAX), never cut at string_max, as strace prints it. */
+  isPath: boolean;
   /** Signed integer type (int, long, pid_t, ...): decoded as `int` rather than `uint`. */
   signed: boolean;
 }
@@ -75,11 +77,23 @@ export interface RawSyscall {
 }
 
 /**
- * Decode state of one trace, for renderings that depend on earlier events (which path an fd
- * names). Made by SyscallResolver.newTraceState for each trace and fed that trace's records in
- * order; SyscallResolver.decode reads and updates it. Not shared between traces.
+ * What a trace's events are cut to: its string_max_bytes, buffer_bytes and exec_env. The kernel
+ * side reads at the largest settings of the traces a record is for; each trace gets its own view.
+ */
+export interface ViewLimits {
+  stringMax: number;
+  bufferBytes: number;
+  execEnv: boolean;
+}
+
+/**
+ * Decode state of one kernel pass, for renderings that depend on earlier events (which path an
+ * fd names). Made by SyscallResolver.newTraceState and fed every record of the pass in order;
+ * SyscallResolver.decode reads and updates it.
  */
 export interface TraceState {
+  /** Reads the fd table of running process pid now (a new trace's target). */
+  track?(pid: number): void;
   /** Process `parent` forked process `child` (a fork record; a clone's return does the same). */
   onFork(parent: number, child: number): void;
   /** Process `pid` ended (its last thread exited). */
@@ -102,6 +116,12 @@ export interface SyscallResolver {
    * closed.
    */
   decode(raw: RawSyscall, state?: TraceState): SyscallEvent;
+  /**
+   * One SyscallEvent per view of the same record, each cut to its limits (undefined: as
+   * delivered), with `state` updated once. For records several traces with different settings
+   * share; decode(raw, state) is decodeViews(raw, state, [undefined])[0].
+   */
+  decodeViews?(raw: RawSyscall, state: TraceState | undefined, views: readonly (ViewLimits | undefined)[]): SyscallEvent[];
   /**
    * A fresh decode state for one trace, knowing its target pids (read as they are now);
    * optional for resolvers without per-trace renderings.

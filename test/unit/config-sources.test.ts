@@ -34,7 +34,7 @@ listen: [unix:/tmp/a.sock, 127.0.0.1:7070]
 insecure: true
 max-traces: 8
 idle-timeout: 30
-queue-mb: 8
+retention-mb: 8
 ring-mb: 4
 nice: -5
 log-format: json
@@ -45,7 +45,7 @@ metrics-listen: "[::]:9464"
   assert.equal(config.insecure, true);
   assert.equal(config.maxTraces, 8);
   assert.equal(config.idleTimeoutMs, 30_000);
-  assert.equal(config.subscriberQueueBytes, 8 << 20);
+  assert.equal(config.retentionBytes, 8 << 20);
   assert.equal(config.ringBytes, 4 << 20);
   assert.equal(config.wakeupBytes, 256 << 10, 'the wakeup threshold follows the ring from any source');
   assert.equal(config.nice, -5);
@@ -92,7 +92,7 @@ test('flags win over the environment, the environment over the file; $SCTRACED_C
 
 test('a bad value names the key as its source spells it, the value, and what is accepted', () => {
   const file = configFile('max-traces: 0\nlog-format: xml\nring-mb: 3\ntls-cert: ""\nlisten: [unix:/tmp/x.sock, nowhere]\ninsecure: maybe\n');
-  refuses(['--config', file], {}, new RegExp(`^${file}: max-traces 0: out of range 1\\.\\.1024$`, 'm'));
+  refuses(['--config', file], {}, new RegExp(`^${file}: max-traces 0: out of range 1\\.\\.64$`, 'm'));
   refuses(['--config', file], {}, new RegExp(`^${file}: log-format "xml": use json or text$`, 'm'));
   refuses(['--config', file], {}, new RegExp(`^${file}: ring-mb 3: must be a power of two \\(1, 2, 4, \\.\\.\\. 1024\\)$`, 'm'));
   refuses(['--config', file], {}, new RegExp(`^${file}: tls-cert needs a file name$`, 'm'));
@@ -106,7 +106,7 @@ test('a bad value names the key as its source spells it, the value, and what is 
 
 test('every value given is checked, even one a higher source overrides', () => {
   const file = configFile('max-traces: 2000\n');
-  refuses(['--config', file, '--max-traces', '4'], {}, /max-traces 2000: out of range 1\.\.1024/);
+  refuses(['--config', file, '--max-traces', '4'], {}, /max-traces 2000: out of range 1\.\.64/);
   refuses(['--max-traces', '4'], { SCTRACED_MAX_TRACES: 'x' }, /\$SCTRACED_MAX_TRACES "x"/);
 });
 
@@ -167,7 +167,8 @@ test('each option\'s default, given through any source, reads back as the defaul
   }
 });
 
-test('sizes in MiB are exact up to their maximum (--queue-mb 4096 is 4 GiB)', () => {
-  assert.equal(load(['--queue-mb', '4096']).subscriberQueueBytes, 4096 * 2 ** 20);
+test('sizes in MiB are exact up to their maximum (--retention-mb 4096 is 4 GiB, --max-retention-mb 65536 is 64 GiB)', () => {
+  assert.equal(load(['--retention-mb', '4096', '--max-retention-mb', '65536']).retentionBytes, 4096 * 2 ** 20);
+  assert.equal(load(['--max-retention-mb', '65536']).maxRetentionBytes, 2 ** 36);
   assert.equal(load(['--ring-mb', '1024']).ringBytes, 2 ** 30);
 });

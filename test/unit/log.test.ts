@@ -62,8 +62,8 @@ test('text: one readable line per record, fields on the same line', () => {
 test('every line about a trace carries its trace_id and the identity that started it', async () => {
   const { log, lines } = capture({ format: 'json', level: 'debug' });
   const engine = new FakeEngine('ebpf');
-  const manager = new TraceManager(new BackendSelector([engine]), { maxTraces: 4, idleTimeoutMs: 60_000, limits: { queueEvents: 64, batchEvents: 16, batchBytes: 1 << 20 } }, log.child('traces'));
-  const request = (owner: string) => ({ spec: { pids: [4242] }, capture: {} as CaptureSpec, backend: 'auto' as const, owner });
+  const manager = new TraceManager(new BackendSelector([engine]), { maxTraces: 4, idleTimeoutMs: 60_000, limits: { batchEvents: 16, batchBytes: 1 << 20, heartbeatMs: 2000 } }, log.child('traces'));
+  const request = (owner: string) => ({ spec: { pids: [4242] }, capture: {} as CaptureSpec, backend: 'auto' as const, owner, retentionBytes: 1 << 20 });
   const a = await manager.start(request('team-a'));
   const b = await manager.start(request('ci'));
   const stream = { write: () => true, once: () => undefined, end: () => undefined, fail: () => undefined };

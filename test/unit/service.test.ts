@@ -11,7 +11,7 @@ import * as protoLoader from '@grpc/proto-loader';
 import { FakeEngine } from '../../src/backends/fake/engine';
 import { startService, type InProcessService } from '../helpers/in-process';
 import { FakeSyscalls, syscallEvent } from '../helpers/fake-syscalls';
-import { api, collect, connect, settle } from '../helpers/client';
+import { api, collect, connect, expectStatus, settle } from '../helpers/client';
 import { checkHealth } from '../helpers/health';
 
 const ebpf = new FakeEngine('ebpf');
@@ -30,14 +30,6 @@ after(async () => {
   client.close();
   await service.close();
 });
-
-async function expectStatus(promise: Promise<unknown>, code: status, pattern: RegExp): Promise<void> {
-  await assert.rejects(promise, (err: ServiceError) => {
-    assert.equal(err.code, code, `status ${err.code} (${err.details}), expected ${code}`);
-    assert.match(err.details, pattern);
-    return true;
-  });
-}
 
 test('bad specs are INVALID_ARGUMENT naming the bad value, and the service keeps running', async () => {
   await expectStatus(rpc.start({ syscalls: ['openat', 'frobnicate'] }), status.INVALID_ARGUMENT, /"frobnicate"/);

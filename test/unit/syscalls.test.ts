@@ -159,18 +159,20 @@ test('decodes a failed open with O_CREAT, a truncated string, and an unknown num
 test('kernelMeta carries string masks and entry reads for the kernel table', (t) => {
   const c = realCatalog(t);
   if (!c) return;
-  const all = kernelMeta(c, null);
+  const all = kernelMeta(c);
   assert.equal(all.length, 512);
-  assert.ok(all.every((m, i) => m.nr === i && m.traced));
+  assert.ok(all.every((m, i) => m.nr === i));
   assert.equal(all[257].strMask, 0b10); // openat: filename
+  assert.equal(all[257].pathMask, 0b10, 'a path: read whole whatever string_max says');
   assert.equal(all[1].strMask, 0); // write: buf is not a string
   assert.equal(all[c.byName('renameat2')!.nr].strMask, 0b1010);
   assert.equal(all[c.byName('mount')!.nr].strMask, 0b111);
+  assert.equal(all[c.byName('mount')!.nr].pathMask, 0b011, "mount's dev_name and dir_name are paths, its type is not");
   // execve: filename at entry, argv read at entry, envp counted (or read with exec_env).
   assert.deepEqual(all[59], {
     nr: 59,
-    traced: true,
     strMask: 0b1,
+    pathMask: 0b1,
     enterStr: true,
     reads: [
       { kind: ReadKind.STRV, arg: 1, lenFrom: ReadLen.FIXED, lenArg: 0, max: 4096, flags: ReadFlag.ENTRY },
@@ -192,14 +194,11 @@ test('kernelMeta carries string masks and entry reads for the kernel table', (t)
   assert.deepEqual(all[c.byName('getpid')!.nr].reads, []);
   // The encoded table entries.
   assert.deepEqual([...encodeSyscallMeta(all[59])], [1, 1, 1, 1]);
-  assert.deepEqual([...encodeSyscallMeta(all[c.byName('getpid')!.nr])], [1, 0, 0, 0]);
+  assert.deepEqual([...encodeSyscallMeta(all[c.byName('getpid')!.nr])], [0, 0, 0, 0]);
   // Per-syscall tracepoint names, under the SYSCALL_DEFINE name where it differs.
   assert.equal(c.byName('openat')!.tracepoint, 'openat');
   assert.equal(c.byName('stat')!.tracepoint, 'newstat');
   assert.equal(c.byName('stat')!.args.length, 2);
   assert.deepEqual([...encodeSyscallReads(all[c.byName('connect')!.nr])], [1, 1, 1, 2, 128, 0, 0, 0, ...new Array(16).fill(0)]);
   assert.equal(all[322].enterStr, true); // execveat
-  const some = kernelMeta(c, [257, 59]);
-  assert.deepEqual(some.filter((m) => m.traced).map((m) => m.nr), [59, 257]);
-  assert.equal(some[2].strMask, 0b1, 'untraced syscalls keep their masks'); // open
 });

@@ -19,7 +19,6 @@ import { api, connect } from '../helpers/client';
 import { makePki, opensslUnavailableReason, type TestPki } from '../helpers/certs';
 import { skipUnlessPossible } from '../helpers/privileges';
 
-const CLI = path.resolve(__dirname, '../../clients/cli/main.js');
 const noOpenssl = opensslUnavailableReason();
 let pki: TestPki;
 let mtls: InProcessService;
@@ -97,11 +96,17 @@ test('TLS files that are missing or do not fit together stop the service at star
   await assert.rejects(start({ tlsKey: pki.client('alice').key }), /not the private key of the --tls-cert certificate/);
 });
 
-/** Runs the compiled CLI as uid/gid 65534 (nobody), with `groups` as its supplementary groups. */
-function cliAsNobody(groups: number[], args: string[]): Promise<{ code: number; stderr: string }> {
+/**
+ * Connects to the unix socket as uid/gid 65534 (nobody), with `groups` as its supplementary
+ * groups: connect(2) is where the socket's permissions are checked. A bare Node one-liner, so
+ * it runs wherever the checkout lives (a client from the checkout would need nobody to be able to
+ * read it, which a private clone directory does not allow).
+ */
+function connectAsNobody(groups: number[], socket: string): Promise<{ code: number; stderr: string }> {
   const setpriv = ['--reuid=65534', '--regid=65534', groups.length ? `--groups=${groups.join(',')}` : '--clear-groups'];
+  const probe = "require('net').connect(process.argv[1]).on('connect', () => process.exit(0)).on('error', (e) => { process.stderr.write(e.code + '\\n'); process.exit(1); })";
   return new Promise((resolve) => {
-    execFile('setpriv', [...setpriv, process.execPath, CLI, ...args], (err, _stdout, stderr) =>
+    execFile('setpriv', [...setpriv, process.execPath, '-e', probe, socket], (err, _stdout, stderr) =>
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stderr }),
     );
   });
@@ -121,11 +126,11 @@ test('--socket-group: the socket is 0660 for the group; its members get in, othe
     const dir = fs.statSync(path.dirname(socket));
     assert.equal(dir.mode & 0o777, 0o750, 'the directory the service made lets the group through');
     assert.equal(dir.gid, gid);
-    const member = await cliAsNobody([gid], ['--server', `unix:${socket}`, 'list']);
+    const member = await connectAsNobody([gid], socket);
     assert.equal(member.code, 0, `a member of the group: ${member.stderr}`);
-    const stranger = await cliAsNobody([], ['--server', `unix:${socket}`, 'list']);
+    const stranger = await connectAsNobody([], socket);
     assert.notEqual(stranger.code, 0);
-    assert.match(stranger.stderr, /EACCES|no permission/);
+    assert.match(stranger.stderr, /EACCES/);
   } finally {
     await service.close();
     fs.rmSync(base, { recursive: true, force: true });
