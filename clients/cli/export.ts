@@ -2,17 +2,20 @@
  * `sctrace export --nats nats://HOST:PORT [--stream NAME] [--trace ID | trace options]`: starts a
  * trace (or joins one with --trace) and publishes its events into NATS JetStream until the trace
  * stops or Ctrl-C (a trace it started, it stops). clients/export/jetstream.ts says how events sit
- * on the bus. Run again with --trace ID, it continues after the last sequence already in the
- * stream, so nothing is published twice.
+ * on the bus. The events come through the client library's resumable subscription
+ * (clients/export/source.ts), so a broken stream to sctraced continues where it broke; run again
+ * with --trace ID, it reads the last sequence back from the stream and subscribes from the next
+ * one (StreamEvents from_sequence), so nothing is published twice and nothing is skipped while
+ * the trace still retains it.
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import * as grpc from '@grpc/grpc-js';
+import type { Reconnect } from '../ts';
 import { DEFAULT_STREAM, JetStreamPublisher } from '../export/jetstream';
 import { pumpMessages, type ExportCounts } from '../export/pump';
-import { streamEventBytes, streamingClient } from '../export/source';
+import { relayMessages, relaySubscription } from '../export/source';
 import { COMMON_HELP, COMMON_OPTIONS, UsageError, type Command, type GlobalOptions } from './command';
-import { TracerConnection, resolveServerAddress } from './client';
+import { TracerConnection, reconnectMessage, resolveServerAddress } from './client';
 import { channelSecurity, credentialFlags, withFallback, type CredentialOptions } from './credentials';
 import { Interrupts, signalExitCode } from './interrupts';
 import { parseTraceArgs } from './trace-args';
@@ -27,7 +30,11 @@ with subjects sctrace.events.>), subject sctrace.events.<node>.<trace_id>, one m
 of events: a serialized sctrace.v1.StreamEventsResponse in sequence order (EventsLost notices
 included), header Nats-Msg-Id: <node>/<trace_id>/<first sequence>.
 Without --trace it starts a trace with the filters of 'sctrace trace' (see 'sctrace trace --help')
-and stops it on Ctrl-C; with --trace it joins a running trace and leaves it running.
+and stops it on Ctrl-C; with --trace it joins a running trace and leaves it running. The export
+resumes: after a broken connection to sctraced it subscribes again from the next event; run again
+with --trace ID, it continues after the last event the stream holds (from the trace's first
+retained event when the stream holds none). Events the trace no longer retains are published as
+the EventsLost notice (where "retention") the service sends in their place.
 
 Options:
   --nats URL        NATS server(s), nats://HOST:PORT, comma-separated for a cluster
@@ -102,7 +109,6 @@ async function runExport(argv: string[], globals: GlobalOptions): Promise<number
   const address = resolveServerAddress(server);
   const security = channelSecurity(address, credentials);
   const connection = new TracerConnection(address, security);
-  const streams = streamingClient(address, security.credentials, security.options);
   const interrupts = new Interrupts();
   const log = (line: string) => process.stderr.write(`sctrace export: ${line}\n`);
   let owned: string | undefined;
@@ -112,11 +118,14 @@ async function runExport(argv: string[], globals: GlobalOptions): Promise<number
     publisher = await JetStreamPublisher.open({ servers: args.nats, stream: args.stream, node: args.node, traceId, log });
     const already = await publisher.lastSequence();
     log(`trace ${traceId} → ${args.stream} ${publisher.subject}${already ? ` (stream holds it up to sequence ${already})` : ''}`);
-    const call = streamEventBytes(streams, { trace_id: traceId });
-    const counts = pumpMessages(messagesOf(call, connection), publisher, { after: already, log });
+    const subscription = relaySubscription(connection.client, traceId, { fromSequence: already + 1 });
+    subscription.on('reconnecting', (r: Reconnect) => {
+      if (r.attempt === 1 || r.attempt % 10 === 0) log(reconnectMessage(r));
+    });
+    const counts = pumpMessages(relayMessages(subscription), publisher, { after: already, log });
     const first = await Promise.race([counts.then((c) => ({ done: c })), interrupts.received]);
     if (typeof first === 'string') {
-      call.cancel();
+      subscription.cancel();
       const c = await counts.catch(() => undefined);
       if (c) log(summary(c));
       return signalExitCode(first);
@@ -127,22 +136,7 @@ async function runExport(argv: string[], globals: GlobalOptions): Promise<number
     interrupts.dispose();
     if (owned) await connection.stopTrace(owned).catch(() => undefined);
     await publisher?.close();
-    streams.close();
     connection.close();
-  }
-}
-
-/**
- * The messages of a StreamEvents call, each the bytes of one StreamEventsResponse as they came
- * off the wire. A cancelled call ends the iteration; any other failure is thrown as an RpcError.
- * (What the trace made before the subscription is not replayed: the service streams from now.)
- */
-async function* messagesOf(call: grpc.ClientReadableStream<Buffer>, connection: TracerConnection): AsyncGenerator<Buffer> {
-  try {
-    for await (const message of call) yield message as Buffer;
-  } catch (err) {
-    if ((err as grpc.ServiceError).code === grpc.status.CANCELLED) return;
-    throw typeof (err as grpc.ServiceError).code === 'number' ? connection.rpcError('StreamEvents', err as grpc.ServiceError) : err;
   }
 }
 

@@ -10,8 +10,8 @@
  * when it is full, which backpressures the gRPC stream), the writer publishes everything buffered
  * as one message (up to the limits), one message at a time.
  */
-import { KIND_LOST, forEachEvent } from '../../src/api/wire/walk';
 import type { EncodedBatch, JetStreamPublisher } from './jetstream';
+import type { RelayMessage } from './source';
 
 /** Limits of the pump. */
 export interface PumpOptions {
@@ -44,26 +44,31 @@ export interface Piece extends EncodedBatch {
 }
 
 /**
- * The events of one serialized StreamEventsResponse with sequence > `after`, as pieces of at most
- * `limit` bytes (fields other than events, such as heartbeats, are left out).
+ * The events of one relayed StreamEventsResponse with sequence > `after`, as pieces of at most
+ * `limit` bytes each. Events that sit next to each other in the bytes share a piece; anything
+ * between them (a field other than events, such as heartbeat fields, or an event left out) cuts.
  */
-export function piecesOf(message: Uint8Array, after: number, limit: number): Piece[] {
+export function piecesOf(message: RelayMessage, after: number, limit: number): Piece[] {
   const pieces: Piece[] = [];
+  const { bytes, events } = message;
   let open: { start: number; end: number; first: number; last: number; count: number; lost: number } | undefined;
   const close = () => {
-    if (open) pieces.push({ bytes: message.subarray(open.start, open.end), first: open.first, last: open.last, count: open.count, lost: open.lost });
+    if (open) pieces.push({ bytes: bytes.subarray(open.start, open.end), first: open.first, last: open.last, count: open.count, lost: open.lost });
     open = undefined;
   };
-  forEachEvent(message, (e) => {
-    if (e.sequence <= after) return close();
+  for (const e of events) {
+    if (e.sequence <= after) {
+      close();
+      continue;
+    }
     if (e.end - e.start > limit) throw new Error(`event ${e.sequence} alone is ${e.end - e.start} bytes, over NATS's ${limit + PAYLOAD_MARGIN}-byte message limit`);
     if (open && (open.end !== e.start || e.end - open.start > limit)) close();
     open ??= { start: e.start, end: e.start, first: e.sequence, last: 0, count: 0, lost: 0 };
     open.end = e.end;
     open.last = e.sequence;
     open.count++;
-    if (e.kind === KIND_LOST) open.lost += e.lostCount;
-  });
+    open.lost += e.lost;
+  }
   close();
   return pieces;
 }
@@ -72,16 +77,16 @@ export function piecesOf(message: Uint8Array, after: number, limit: number): Pie
 export interface PumpStart {
   /** Events up to this sequence are in the stream already and are skipped. */
   after: number;
-  /** Says which sequences the trace made that the stream will not hold (a gap at the start). */
+  /** Says which events the trace made that the stream will hold only as a loss (a gap at the start). */
   log?: (line: string) => void;
 }
 
 /**
- * Publishes every event of `messages` (serialized StreamEventsResponses in sequence order, as a
- * StreamEvents call delivers them) until it ends or throws.
+ * Publishes every event of `messages` (StreamEventsResponses in sequence order, each event once,
+ * as a relay subscription delivers them: source.ts) until it ends or throws.
  */
 export async function pumpMessages(
-  messages: AsyncIterable<Uint8Array>,
+  messages: AsyncIterable<RelayMessage>,
   publisher: Pick<JetStreamPublisher, 'publish' | 'maxPayload'>,
   start: PumpStart = { after: 0 },
   options: PumpOptions = PUMP_DEFAULTS,
@@ -102,9 +107,15 @@ export async function pumpMessages(
         const pieces = piecesOf(message, next - 1, limit);
         if (pieces.length === 0) continue;
         const first = pieces[0].first;
-        // The stream starts after where the export left off: say which events it will not hold.
-        if (first > next && start.after > 0 && next === start.after + 1) {
-          start.log?.(`events ${next}..${first - 1} of the trace were made while no exporter ran and are not in the stream`);
+        if (first > next && next === start.after + 1) {
+          // Resumed past what the trace still retains: the service's EventsLost notice (its
+          // sequence the last event it stands for) goes into the stream in their place.
+          const notice = message.events.find((e) => e.sequence === first)!.lost > 0;
+          start.log?.(
+            notice
+              ? `events ${next}..${first} of the trace are no longer retained by the service: the stream gets its EventsLost notice for them`
+              : `events ${next}..${first - 1} of the trace did not come and are not in the stream`,
+          );
         }
         next = pieces[pieces.length - 1].last + 1;
         for (const piece of pieces) {

@@ -11,6 +11,8 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { Event } from '../../src/api/generated/sctrace/v1/Event';
 import { DEFAULT_STREAM, JetStreamPublisher, decodeBatch, traceSubject } from '../../clients/export/jetstream';
 import { pumpMessages } from '../../clients/export/pump';
+import { relayMessage, type RelayMessage } from '../../clients/export/source';
+import { decodeStreamEventsResponse } from '../../clients/ts';
 import { EventEncoder } from '../../src/api/wire/events';
 import { natsServerUnavailableReason, startNatsServer } from '../helpers/nats-server';
 import { skipUnlessPossible } from '../helpers/privileges';
@@ -21,14 +23,14 @@ const encoder = new EventEncoder();
  * Events first..last as a trace would number them, as the StreamEventsResponse messages of a
  * stream (500 events each); every 1000th is an EventsLost notice.
  */
-async function* syntheticMessages(first: number, last: number, at?: { seq: number; run: () => void }): AsyncGenerator<Uint8Array> {
+async function* syntheticMessages(first: number, last: number, at?: { seq: number; run: () => void }): AsyncGenerator<RelayMessage> {
   for (let from = first; from <= last; from += 500) {
     if (at && at.seq >= from && at.seq < from + 500) at.run();
     // Paced a little, as a trace is, so the export is still going on when nats-server restarts.
     await new Promise((r) => setTimeout(r, 1));
     const batch: Event[] = [];
     for (let seq = from; seq < Math.min(from + 500, last + 1); seq++) batch.push(synthetic(seq));
-    yield encoder.encodeResponse({ events: batch });
+    yield relayMessage(encoder.encodeResponse({ events: batch }), decodeStreamEventsResponse);
   }
 }
 
@@ -108,8 +110,8 @@ test('export into JetStream: stream created, exporter restart resumes, nats-serv
     assert.equal(resumeAt, 30_001);
     let restarted: Promise<void> | undefined;
     const restartMidway = { seq: 60_000, run: () => (restarted = nats.restart(700)) };
-    // The stream replays a little of what the first run published (a resuming subscription may):
-    // the export skips what the stream holds.
+    // The source repeats a little of what the first run published: the export skips what the
+    // stream holds.
     const c2 = await pumpMessages(syntheticMessages(resumeAt - 250, 120_000, restartMidway), second, { after: resumeAt - 1 }, { batchEvents: 2048, bufferEvents: 16_384 });
     await restarted;
     await second.close();

@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { exportCommand, parseExportArgs } from '../../clients/cli/export';
 import { decodeBatch, subjectToken, traceSubject } from '../../clients/export/jetstream';
 import { piecesOf } from '../../clients/export/pump';
+import { relayMessage } from '../../clients/export/source';
+import { decodeStreamEventsResponse } from '../../clients/ts';
 import { EventEncoder } from '../../src/api/wire/events';
 import type { Event } from '../../src/api/generated/sctrace/v1/Event';
 
@@ -40,18 +42,23 @@ test('piecesOf: a message\'s events as its own bytes, cut at event boundaries, w
   const withOther = Buffer.concat([message.subarray(0, cut), Buffer.from([0x10, 0x05]), message.subarray(cut)]);
   const sequences = (bytes: Uint8Array) => decodeBatch(bytes).events.map((e) => Number(e.sequence));
 
-  const whole = piecesOf(message, 0, 1 << 20);
+  const relay = (bytes: Buffer) => relayMessage(bytes, decodeStreamEventsResponse);
+  const whole = piecesOf(relay(message), 0, 1 << 20);
   assert.equal(whole.length, 1);
   assert.equal(Buffer.compare(Buffer.from(whole[0].bytes), message), 0, 'a message of events alone is published as it came');
   assert.deepEqual([whole[0].first, whole[0].last, whole[0].count, whole[0].lost], [1, 40, 40, 12]);
 
-  const small = piecesOf(withOther, 12, 200);
+  const small = piecesOf(relay(withOther), 12, 200);
   assert.ok(small.length > 2 && small.every((p) => p.bytes.length <= 200), 'cut under the limit');
   assert.deepEqual(small.flatMap((p) => sequences(p.bytes)), events.slice(12).map((e) => Number(e.sequence)), 'every event once, in order, from 13');
   assert.deepEqual(sequences(Buffer.concat(small.map((p) => p.bytes))), events.slice(12).map((e) => Number(e.sequence)), 'pieces joined are a response again');
   assert.equal(small.reduce((n, p) => n + p.lost, 0), 9);
-  assert.deepEqual(piecesOf(message, 40, 1 << 20), []);
-  assert.throws(() => piecesOf(message, 0, 10), /event 1 alone is \d+ bytes, over NATS's 4106-byte message limit/);
+  assert.deepEqual(piecesOf(relay(message), 40, 1 << 20), []);
+  // An event the subscription left out (it had delivered it before) cuts the run too.
+  const gapped = relay(message);
+  gapped.events = gapped.events.filter((e) => e.sequence !== 20);
+  assert.deepEqual(piecesOf(gapped, 0, 1 << 20).map((p) => [p.first, p.last]), [[1, 19], [21, 40]]);
+  assert.throws(() => piecesOf(relay(message), 0, 10), /event 1 alone is \d+ bytes, over NATS's 4106-byte message limit/);
 });
 
 test('export takes the credential options, with --trace too (a TLS or token sctraced is reachable)', async () => {
