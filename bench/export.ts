@@ -24,6 +24,9 @@ export interface ExportRun {
   /** getppid events the consumer read from JetStream, and losses announced in the stream. */
   consumed: number;
   announced_lost: number;
+  /** The same by where the service lost them: in the kernel ring, or behind the export's subscription ("subscriber", "retention"). */
+  lost_kernel?: number;
+  lost_subscriber?: number;
   messages: number;
   /** Events out of sequence order or repeated, gaps no EventsLost covers: must be 0. */
   sequence_errors: number;
@@ -115,6 +118,8 @@ async function exportRun(opts: ExportOptions, natsUrl: string, rate: number, nod
       achieved_rate: made.rate,
       consumed: consumed(),
       announced_lost: lost(),
+      lost_kernel: counts.lostKernel,
+      lost_subscriber: counts.lostSubscriber,
       messages: counts.messages,
       sequence_errors: counts.sequenceErrors,
       consumer_rate: lastAt > firstAt ? (counts.events + counts.notices) / ((lastAt - firstAt) / 1000) : 0,
@@ -133,7 +138,7 @@ async function exportRun(opts: ExportOptions, natsUrl: string, rate: number, nod
 function describe(r: ExportRun): string {
   return (
     `offered ${(r.offered / 1e3).toFixed(0)}k/s: made ${(r.achieved_rate / 1e3).toFixed(0)}k/s, consumer read ${r.consumed} of ${r.calls} ` +
-    `getppid in ${r.messages} messages (${(r.consumer_rate / 1e3).toFixed(0)}k events/s), announced lost ${r.announced_lost}, ` +
+    `getppid in ${r.messages} messages (${(r.consumer_rate / 1e3).toFixed(0)}k events/s), announced lost ${r.announced_lost}${r.announced_lost ? ` (kernel ${r.lost_kernel}, subscriber ${r.lost_subscriber})` : ''}, ` +
     `exporter ${r.exporter_cpu_pct}% CPU, service ${r.service_cpu_pct}%` +
     (r.sequence_errors ? `, ${r.sequence_errors} SEQUENCE ERRORS` : '')
   );

@@ -135,7 +135,7 @@ function exportLines(e: ExportResult): string[] {
 function exportRunLine(r: ExportRun): string {
   return (
     `${`${fmt(r.offered / 1e3)}k/s`.padStart(9)}: generator ${fmt(r.achieved_rate / 1e3)}k/s, consumer got ${fmt(r.consumed)} of ${fmt(r.calls)} ` +
-    `getppid in ${fmt(r.messages)} messages at ${fmt(r.consumer_rate / 1e3)}k events/s, announced lost ${fmt(r.announced_lost)}` +
+    `getppid in ${fmt(r.messages)} messages at ${fmt(r.consumer_rate / 1e3)}k events/s, announced lost ${fmt(r.announced_lost)}${r.announced_lost && r.lost_kernel !== undefined ? ` (kernel ${fmt(r.lost_kernel)}, subscriber ${fmt(r.lost_subscriber ?? 0)})` : ''}` +
     (r.exporter_cpu_pct === undefined ? '' : `, exporter ${fmt(r.exporter_cpu_pct)}% CPU, service ${fmt(r.service_cpu_pct)}%`)
   );
 }
