@@ -22,7 +22,7 @@ import type { TraceCounters__Output } from '../src/api/generated/sctrace/v1/Trac
 import type { MethodDefinition } from '@grpc/proto-loader';
 import { emit, parseClientArgs } from './lib/client-args';
 import { countDecodedEvent, countMessage, emptyCounts, type WireCounts } from './lib/wire';
-import { STREAMING_OPTIONS, streamEventBytes, streamingClient } from '../clients/export/source';
+import { STREAMING_OPTIONS, streamEventBytes, streamingClient } from './lib/raw-stream';
 
 async function main(): Promise<void> {
   const { server, spec, watchNr, decode } = parseClientArgs();

@@ -7,13 +7,8 @@
  * decoding and encoding every event again would cost the export most of its CPU.
  */
 import * as grpc from '@grpc/grpc-js';
-import type { MethodDefinition } from '@grpc/proto-loader';
 import { EventSubscription, type FailureCause, type SctraceClient, type StreamMessage, type StreamOpener, type SubscribeOptions } from '../ts';
-import { tracerPackageDefinition } from '../../src/api/proto';
 import { KIND_LOST, forEachEvent } from '../../src/api/wire/walk';
-import type { StreamEventsRequest } from '../../src/api/generated/sctrace/v1/StreamEventsRequest';
-
-const STREAM_PATH = '/sctrace.v1.Tracer/StreamEvents';
 
 /** One event of a relayed message: where it sits in the message's bytes. */
 export interface RelayEvent {
@@ -124,22 +119,4 @@ export async function* relayMessages(subscription: EventSubscription<RelayMessag
   } finally {
     subscription.cancel();
   }
-}
-
-/**
- * Channel options for a stream that should keep up with the service: grpc-js clients advertise a
- * 64 KiB HTTP/2 window by default, which caps a stream at one window per round trip of both event
- * loops (the bench measured 750k events/s against more than 875k with 16 MiB).
- */
-export const STREAMING_OPTIONS: grpc.ClientOptions = { 'grpc.max_receive_message_length': 64 << 20, 'grpc-node.flow_control_window': 16 << 20 };
-
-/** A channel for byte streams (the bench client); `base` carries credentials' options (interceptors). */
-export function streamingClient(address: string, credentials: grpc.ChannelCredentials, base: grpc.ClientOptions = {}): grpc.Client {
-  return new grpc.Client(address, credentials, { ...base, ...STREAMING_OPTIONS });
-}
-
-/** Opens StreamEvents on `client`; each 'data' is a Buffer holding one StreamEventsResponse. */
-export function streamEventBytes(client: grpc.Client, request: StreamEventsRequest): grpc.ClientReadableStream<Buffer> {
-  const method = (tracerPackageDefinition()['sctrace.v1.Tracer'] as Record<string, MethodDefinition<object, object>>).StreamEvents;
-  return client.makeServerStreamRequest<StreamEventsRequest, Buffer>(STREAM_PATH, (req) => method.requestSerialize(req), (bytes) => bytes, request);
 }
