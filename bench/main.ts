@@ -171,13 +171,14 @@ async function main(): Promise<number> {
         getppid: path.join(built.bin, 'getppid'),
         seconds,
         runs: smoke ? 1 : Math.min(runs, 3),
-        ladder: smoke ? [50_000] : [100_000, 200_000, 300_000, 400_000, 500_000, 600_000],
+        ladder: smoke ? [50_000] : [100_000, 200_000, 300_000, 400_000, 500_000, 600_000, 800_000, 1_000_000],
         fresh: () => startService(ROOT, path.join(workDir, 'export'), positionals),
         log,
       });
       for (const r of [...exported.ladder, ...exported.confirm]) {
         const unannounced = r.calls - r.consumed - r.announced_lost;
         if (unannounced > 0) failures.push(`export at ${r.offered}/s: ${unannounced} getppid neither in JetStream nor announced lost`);
+        if (r.sequence_errors > 0) failures.push(`export at ${r.offered}/s: ${r.sequence_errors} events out of order, repeated or missing without a notice on the bus`);
       }
     }
   } finally {

@@ -61,8 +61,11 @@ export class TraceManager {
     if (this.closed) throw new Error('the service is shutting down');
     if (this.traces.size + this.starting >= this.options.maxTraces) throw new TooManyTracesError(this.options.maxTraces);
     const engine = this.selector.pick(request.backend);
+    const id = randomBytes(6).toString('hex');
+    // Every line about this trace, its own and the bookkeeping's, carries its id and its owner.
+    const log = this.log.child('traces', { trace_id: id, identity: request.owner });
     const trace = new Trace({
-      id: randomBytes(6).toString('hex'),
+      id,
       spec: request.spec,
       backend: engine.name,
       owner: request.owner,
@@ -70,10 +73,10 @@ export class TraceManager {
       retentionBytes: request.retentionBytes,
       budget: this.options.retentionBudget,
       limits: this.options.limits,
-      log: this.log,
+      log,
       onEnded: (t) => {
         this.traces.delete(t.id);
-        this.log.info(`trace ${t.id} stopped${lossSummary(t)}`);
+        log.info(`trace ${t.id} stopped${lossSummary(t)}`);
         if (this.closed || !t.awaitedAfterStop) return;
         this.stopped.set(t.id, t);
         setTimeout(() => {
@@ -96,7 +99,7 @@ export class TraceManager {
     }
     this.traces.set(trace.id, trace);
     const on = detail ? `${engine.name} (${detail})` : engine.name;
-    this.log.info(`trace ${trace.id} started on ${on} for ${request.owner}: ${describe(request.spec)}`);
+    log.info(`trace ${trace.id} started on ${on} for ${request.owner}: ${describe(request.spec)}`);
     if (this.closed) await trace.stop();
     return trace;
   }

@@ -50,6 +50,7 @@ export class Trace implements CaptureSink {
   /** Counters of subscribers that have left, so the trace's totals never go down. */
   private pastDelivered = 0;
   private pastLost = 0;
+  private pastLostRetention = 0;
   private idleTimer: NodeJS.Timeout | undefined;
   private stopping: Promise<TraceCounters> | undefined;
   /** The capture session has closed: no event comes after the window's last. */
@@ -207,6 +208,22 @@ export class Trace implements CaptureSink {
   }
 
   /**
+   * What subscriber streams were told they lost, by where (metrics): "retention" for starts
+   * older than the window, "subscriber" for streams that fell out of it. Their sum is
+   * counters().lost_subscribers.
+   */
+  subscriberLosses(): { subscriber: number; retention: number } {
+    let lost = this.pastLost;
+    let retention = this.pastLostRetention;
+    for (const s of this.subscribers.values()) {
+      const c = s.counts();
+      lost += c.lost;
+      retention += c.lostRetention;
+    }
+    return { subscriber: lost - retention, retention };
+  }
+
+  /**
    * Detaches the kernel side, delivers what it still had, ends every stream once it has sent the
    * window, and returns the final counters. Safe to call more than once.
    */
@@ -247,6 +264,7 @@ export class Trace implements CaptureSink {
     const c = subscriber.counts();
     this.pastDelivered += c.delivered;
     this.pastLost += c.lost;
+    this.pastLostRetention += c.lostRetention;
     this.subscribers.delete(subscriber.id);
     this.releaseIfDone();
   }
