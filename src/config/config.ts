@@ -264,5 +264,10 @@ function checkCombinations(config: ServiceConfig, name: (key: keyof ServiceConfi
       `${name('retentionBytes')} ${config.retentionBytes / MIB} is above ${name('maxRetentionBytes')} ${config.maxRetentionBytes / MIB}: raise the limit or lower the default`,
     );
   }
+  if (config.retentionBytes > config.retentionTotalBytes) {
+    throw new ConfigError(
+      `${name('retentionBytes')} ${config.retentionBytes / MIB} is above ${name('retentionTotalBytes')} ${config.retentionTotalBytes / MIB}: one trace's window cannot be larger than all of them together`,
+    );
+  }
   if (config.socketGroup && !config.listen.some(isUnix)) throw new ConfigError(`${name('socketGroup')}: no unix: ${name('listen')} address to apply it to`);
 }

@@ -168,7 +168,12 @@ test('each option\'s default, given through any source, reads back as the defaul
 });
 
 test('sizes in MiB are exact up to their maximum (--retention-mb 4096 is 4 GiB, --max-retention-mb 65536 is 64 GiB)', () => {
-  assert.equal(load(['--retention-mb', '4096', '--max-retention-mb', '65536']).retentionBytes, 4096 * 2 ** 20);
+  assert.equal(load(['--retention-mb', '4096', '--max-retention-mb', '65536', '--retention-total-mb', '8192']).retentionBytes, 4096 * 2 ** 20);
+  assert.equal(load(['--retention-total-mb', '65536']).retentionTotalBytes, 2 ** 36);
   assert.equal(load(['--max-retention-mb', '65536']).maxRetentionBytes, 2 ** 36);
   assert.equal(load(['--ring-mb', '1024']).ringBytes, 2 ** 30);
+});
+
+test('a default window larger than all windows together is refused, naming both flags', () => {
+  assert.throws(() => load(['--retention-mb', '512']), /--retention-mb 512 is above --retention-total-mb 256/);
 });
