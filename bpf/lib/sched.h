@@ -19,22 +19,6 @@ struct {
 	__type(value, struct sct_sched_task);
 } sct_sched_tasks SEC(".maps");
 
-/* The header fields of task t, not current (the task switched in), read as sct_header_task does. */
-static __always_inline void sched_header_of(struct sct_header *h, struct task_struct *t)
-{
-	const struct cred *cred = t->cred;
-	const __u64 *comm = (const __u64 *)t->comm;
-
-	h->pid = t->tgid;
-	h->tid = t->pid;
-	h->ppid = t->real_parent->tgid;
-	h->uid = cred->uid.val;
-	h->gid = cred->gid.val;
-	h->cgroup_id = BPF_CORE_READ(t, cgroups, dfl_cgrp, kn, id);
-	((__u64 *)h->comm)[0] = comm[0];
-	((__u64 *)h->comm)[1] = comm[1];
-}
-
 /* One switch record for `traces` (among the admitted ones), charged and submitted; losses counted. */
 static __always_inline void sched_submit(struct sct_switch *rec, __u64 traces, __u64 now, struct task_struct *of)
 {
@@ -55,7 +39,8 @@ static __always_inline void sched_submit(struct sct_switch *rec, __u64 traces, _
 		rec->hdr.ts_ns = now;
 		rec->hdr.flags = hflags;
 		rec->hdr.traces = traces;
-		sched_header_of(&rec->hdr, of);
+		sct_header_of(&rec->hdr, of);
+		rec->hdr.cgroup_id = BPF_CORE_READ(of, cgroups, dfl_cgrp, kn, id);
 	} else {
 		sct_fill_header(&rec->hdr, SCT_KIND_SWITCH, sizeof(*rec), hflags, now, traces);
 	}
@@ -77,10 +62,10 @@ static __always_inline void sched_out(struct task_struct *prev, __u32 next_tid, 
 	if (!st)
 		return;
 	/*
-	 * A dying task keeps its verdict: its exit has already dropped its tgid from the pid filter
-	 * (and moved pid_gen), and its last switch is still its own.
+	 * An exiting task keeps its verdict: its exit may have dropped its tgid from the pid filter
+	 * (and moved pid_gen) already, and its switches to the last one are still its own.
 	 */
-	if (st->gen != gen && !(prev_state & SCT_TASK_DEAD)) {
+	if (st->gen != gen && !(prev->flags & SCT_PF_EXITING)) {
 		st->traces = task_traces(want, tgid);
 		st->gen = gen;
 	}

@@ -120,29 +120,34 @@ static __always_inline void add_tgid_traces(__u32 tgid, __u64 traces)
 	pid_changed();
 }
 
-/* The current task's fields of a record header (the rest: sct_fill_header, sctrace_blobs.h). */
-static __always_inline void sct_header_task(struct sct_header *h)
+/* Task t's fields of a record header but the cgroup id (the current task, or sched_switch's next). */
+static __always_inline void sct_header_of(struct sct_header *h, struct task_struct *t)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
 	/*
 	 * Real uid/gid by plain loads: bpf_get_current_uid_gid maps them through init_user_ns, an
 	 * identity, at ~30 ns per record on the reference VM (docs/kernel-costs.md).
 	 */
-	const struct cred *cred = task->cred;
-	const __u64 *comm = (const __u64 *)task->comm;
+	const struct cred *cred = t->cred;
+	const __u64 *comm = (const __u64 *)t->comm;
 
-	h->pid = task->tgid;
-	h->tid = task->pid;
-	h->ppid = task->real_parent->tgid;
+	h->pid = t->tgid;
+	h->tid = t->pid;
+	h->ppid = t->real_parent->tgid;
 	h->uid = cred->uid.val;
 	h->gid = cred->gid.val;
-	h->cgroup_id = bpf_get_current_cgroup_id();
 	/*
 	 * Two plain loads instead of bpf_get_current_comm (~50 ns per record here). Older kernels may
 	 * leave stale bytes after the NUL; readers stop at the first NUL.
 	 */
 	((__u64 *)h->comm)[0] = comm[0];
 	((__u64 *)h->comm)[1] = comm[1];
+}
+
+/* The current task's fields of a record header (the rest: sct_fill_header, sctrace_blobs.h). */
+static __always_inline void sct_header_task(struct sct_header *h)
+{
+	sct_header_of(h, bpf_get_current_task_btf());
+	h->cgroup_id = bpf_get_current_cgroup_id();
 }
 
 #endif /* SCT_LIB_TASK_H */

@@ -40,6 +40,9 @@ enum sct_task_state_bits {
 	SCT_TASK_NOLOAD = 0x0400,
 };
 
+/* task_struct.flags: do_exit has begun (set before sched_process_exit; include/linux/sched.h). */
+#define SCT_PF_EXITING 0x00000004
+
 /* enum sct_switch_state of a task leaving the CPU with `prev_state`, preempted or not. */
 static SCT_INLINE __u32 sct_switch_state(int preempt, __u32 prev_state)
 {

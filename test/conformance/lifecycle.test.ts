@@ -164,8 +164,9 @@ for (const backend of BACKENDS) {
             return true;
           });
         } finally {
-          run.kill();
+          process.kill(run.child, 'SIGCONT');
         }
+        await run.done;
         return;
       }
       const { child, events, lines } = await traceLaunch(backend, ['sleep', '10', '30'], { sched_events: true });
@@ -203,8 +204,10 @@ for (const backend of BACKENDS) {
       assert.equal(off + on, ts(sw.length - 1) - ts(0), 'the intervals tile the span');
       // Its sleeps: the switch-ins after sleeping, against the wall time the fixture measured.
       const sleeping = sw.filter((e) => e.context_switch!.switched_in && e.context_switch!.state === 'TASK_STATE_SLEEPING');
-      const long = sleeping.filter((e) => n(e.context_switch!.off_cpu_ns) >= 30e6);
-      assert.ok(long.length >= slept.sleeps, `${long.length} sleeps of 30 ms or more, of ${slept.sleeps}`);
+      // A 30 ms sleep is off the CPU from its switch-out, a little after the timer was armed, to
+      // its switch-in, some time after the timer fired: 30 ms less that little at least.
+      const long = sleeping.filter((e) => n(e.context_switch!.off_cpu_ns) >= 24e6);
+      assert.ok(long.length >= slept.sleeps, `${long.length} sleeps of 24 ms or more, of ${slept.sleeps}: ${seq}`);
       const sleptOff = sleeping.reduce((sum, e) => sum + n(e.context_switch!.off_cpu_ns), 0);
       const detail = `off ${off} on ${on} sleeping off ${sleptOff}; fixture slept ${slept.slept_ns}; kernel user+sys ${n(exit.usage.user_time_ns) + n(exit.usage.system_time_ns)}`;
       process.stderr.write(`# ${backend}: ${detail}\n`);
@@ -215,7 +218,9 @@ for (const backend of BACKENDS) {
       const kernelOn = n(exit.usage.user_time_ns) + n(exit.usage.system_time_ns);
       const tick = tickNs();
       assert.ok(Number(on) <= kernelOn + tick, `on-CPU within the kernel's runtime: ${detail}`);
-      assert.ok(kernelOn - Number(on) <= 20e6, `and nearly all of it: ${detail}`);
+      // What it ran before the span (fork to its stop, resume to its first sleep): 20 ms, more
+      // under an emulated CPU, in ticks.
+      assert.ok(kernelOn - Number(on) <= 20e6 + 2 * tick, `and nearly all of it: ${detail}`);
     });
 
     test('the thread tree of a program that starts threads, from thread and fork events with their clone flags', async (t) => {
@@ -284,8 +289,11 @@ for (const backend of BACKENDS) {
       const system = n(self.system_time_ns) + n(kids.system_time_ns);
       const detail = `sctrace: user ${user} sys ${system} nvcsw ${self.voluntary_switches}+${kids.voluntary_switches} nivcsw ${self.involuntary_switches}+${kids.involuntary_switches} maxrss ${self.max_rss_kb}/${kids.max_rss_kb} minflt ${self.minor_faults}+${kids.minor_faults} wall ${exit.wall_time_ns}; wait4: ${JSON.stringify(waited)}; tick ${tick} ns`;
       process.stderr.write(`# ${backend}: ${detail}\n`);
-      // What the last thread runs after the exit point is at most a tick of on-CPU time.
-      assert.ok(Math.abs(user + system - (ru.user_ns + ru.system_ns)) <= tick + 1e6, `user+system within a tick of wait4's: ${detail}`);
+      // After the exit point the kernel still accounts the last thread's runtime since the last
+      // update (at most a tick) and the rest of its exit path (files, namespaces, notifying the
+      // parent: well under a millisecond natively, a few under an emulated CPU).
+      const total = ru.user_ns + ru.system_ns;
+      assert.ok(Math.abs(user + system - total) <= tick + 2e6 + 0.01 * total, `user+system within a tick of wait4's: ${detail}`);
       // The split is in the ratio of tick samples: a tick more or less on either side.
       assert.ok(Math.abs(user - ru.user_ns) <= 2 * tick, `user time: ${detail}`);
       assert.ok(Math.abs(system - ru.system_ns) <= 2 * tick, `system time: ${detail}`);

@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RecordDecoder, Layout, Kind, HeaderFlag, StrFlag, BlobKind, ABI_VERSION, splitRuntime } from '../../src/backends/records';
+import { RecordDecoder, Layout, Kind, HeaderFlag, StrFlag, BlobKind, ABI_VERSION, SwitchFlag, splitRuntime } from '../../src/backends/records';
 import { CorruptRecordError } from '../../src/backends/errors';
 import type { RawSyscall, SyscallResolver } from '../../src/syscalls/types';
 
@@ -162,6 +162,57 @@ test('an exit record: status split into code, signal and core flag; wall time; u
   // A split reported before (prev_cputime) is never gone back on.
   set(Layout.exit.prev_stime_ns, 40n);
   assert.deepEqual([decoded()?.usage?.user_time_ns, decoded()?.usage?.system_time_ns], ['60', '40']);
+});
+
+test('a context-switch record: out with its on-CPU time, in with its off-CPU time and the state it waited in', () => {
+  const L = Layout.switch;
+  const bytes = new Uint8Array(L.SIZE);
+  const view = new DataView(bytes.buffer);
+  header(view, Kind.SWITCH, L.SIZE);
+  view.setBigUint64(L.delta_ns, 153_000n, true);
+  view.setUint32(L.cpu, 1, true);
+  view.setUint32(L.flags, SwitchFlag.PREEMPT, true);
+  view.setUint32(L.state, 0, true);
+  view.setUint32(L.raw_state, 1, true);
+  view.setUint32(L.other_tid, 77, true);
+  const decoder = new RecordDecoder(recordingResolver().resolver, 0n);
+  const decoded = () => decoder.decode(view, bytes, 0, L.SIZE);
+  assert.equal(decoded()?.kind, 'context_switch');
+  assert.deepEqual(decoded()?.context_switch, {
+    switched_in: false, cpu: 1, ran_ns: '153000', off_cpu_ns: '0', state: 'TASK_STATE_RUNNABLE', raw_state: 1, preempted: true, other_tid: 77, since_unknown: false,
+  });
+  view.setUint32(L.flags, SwitchFlag.IN, true);
+  view.setUint32(L.state, 2, true);
+  const back = decoded()?.context_switch;
+  assert.deepEqual([back?.switched_in, back?.ran_ns, back?.off_cpu_ns, back?.state, back?.preempted], [true, '0', '153000', 'TASK_STATE_BLOCKED', false]);
+  view.setUint32(L.state, 42, true);
+  assert.equal(decoded()?.context_switch?.state, 'TASK_STATE_OTHER', 'a state this reader does not know');
+  view.setUint32(L.flags, SwitchFlag.UNKNOWN, true);
+  assert.equal(decoded()?.context_switch?.since_unknown, true);
+});
+
+test('thread records: created (tid, clone flags) and exited (wall time, own usage)', () => {
+  const F = Layout.fork;
+  const bytes = new Uint8Array(Layout.threadExit.SIZE);
+  const view = new DataView(bytes.buffer);
+  header(view, Kind.THREAD, F.SIZE);
+  view.setUint32(F.child_pid, 100, true);
+  view.setUint32(F.child_tid, 101, true);
+  view.setBigUint64(F.clone_flags, 0x3d0f00n, true);
+  const decoder = new RecordDecoder(recordingResolver().resolver, 0n);
+  const created = decoder.decode(view, bytes, 0, F.SIZE);
+  assert.equal(created?.kind, 'thread_created');
+  assert.deepEqual(created?.thread_created, { tid: 101, clone_flags: String(0x3d0f00) });
+  bytes.fill(0);
+  const T = Layout.threadExit;
+  header(view, Kind.THREAD_EXIT, T.SIZE);
+  view.setBigUint64(T.start_ns, 2_000n, true);
+  view.setBigUint64(T.self + Layout.usage.runtime_ns, 900n, true);
+  view.setBigUint64(T.self + Layout.usage.utime_ns, 1n, true);
+  const ended = decoder.decode(view, bytes, 0, T.SIZE);
+  assert.equal(ended?.kind, 'thread_exit');
+  assert.equal(ended?.thread_exit?.wall_time_ns, '3000');
+  assert.deepEqual([ended?.thread_exit?.usage?.user_time_ns, ended?.thread_exit?.usage?.system_time_ns], ['900', '0']);
 });
 
 test('splitRuntime follows cputime_adjust: no samples, no system time; previous split kept', () => {

@@ -1538,7 +1538,9 @@ func (x *ContextSwitch) GetSinceUnknown() bool {
 	return false
 }
 
-// A thread ended while others of its process live on (Event.task is that thread).
+// A thread ended while others of its process live on (Event.task is that thread). Before Linux
+// 6.16 the kernel does not say whether an exiting thread is its process's last, and a thread
+// whose exit races the exit of the rest of its process may go unreported.
 type ThreadExit struct {
 	state         protoimpl.MessageState
 	sizeCache     protoimpl.SizeCache
