@@ -11,7 +11,7 @@
  * Counting (default) walks the wire bytes (bench/lib/wire.ts) instead of building objects; with
  * --decode full every message goes through proto-loader's deserializer as a generic client would.
  *
- * usage: client --server ADDR --pid N [--follow] [--process-events] [--syscalls a,b]
+ * usage: client --server ADDR --pid N [--follow] [--process-events] [--sched] [--syscalls a,b]
  *                [--watch-nr NR] [--decode count|full]
  */
 import readline from 'node:readline';

@@ -10,6 +10,7 @@
  *
  * --no-python: skip the throughput search with the Python client (bench/client.py).
  * --no-ts-client: skip the throughput search with the TypeScript client library (bench/ts-client.ts).
+ * --no-sched: skip the context-switch tracing costs (bench/sched.ts, a pipe ping-pong).
  * --smoke: small sizes, sctrace only, one short throughput check; exits 1 only on unannounced
  * loss (an event neither delivered nor covered by an EventsLost notice), never on timings.
  */
@@ -25,6 +26,7 @@ import { describeMachine, markdownReport, textReport, type Results } from './rep
 import { measureThroughput, type ThroughputResult } from './throughput';
 import { measureExport, type ExportResult } from './export';
 import { measureDecode, type DecodeRate } from './decode';
+import { measureSched, type SchedRow } from './sched';
 import { TOOLS, pythonClient, tsLibraryClient, type RunContext, type ToolName } from './tools';
 import { prepare, workloads } from './workloads';
 
@@ -48,6 +50,7 @@ async function main(): Promise<number> {
       'no-concurrency': { type: 'boolean' },
       'no-python': { type: 'boolean' },
       'no-ts-client': { type: 'boolean' },
+      'no-sched': { type: 'boolean' },
       seconds: { type: 'string' },
       out: { type: 'string' },
       decode: { type: 'string' },
@@ -80,6 +83,7 @@ async function main(): Promise<number> {
   let throughputPython: ThroughputResult | null = null;
   let throughputTsClient: ThroughputResult | null = null;
   let decode: DecodeRate[] | null = null;
+  let sched: SchedRow[] | null = null;
   try {
     service = await startService(ROOT, workDir, positionals);
     if (toolNames.includes('sctrace-nice0')) niceService = await startService(ROOT, path.join(workDir, 'nice0'), [...positionals, '--nice', '0']);
@@ -161,6 +165,10 @@ async function main(): Promise<number> {
         }
       }
     }
+    if (!values['no-sched']) {
+      log('[bench] context switches: pipe ping-pong');
+      sched = await measureSched({ root: ROOT, workDir, service, runs: smoke ? 1 : Math.min(runs, 5), rounds: smoke ? 20_000 : 100_000, log });
+    }
     if (!values['no-ts-client']) {
       log('[bench] decode rate of the TypeScript client library, one core');
       decode = measureDecode(smoke ? 3 : 7, smoke ? 100 : 500);
@@ -197,6 +205,7 @@ async function main(): Promise<number> {
     throughput_python: throughputPython,
     throughput_ts_client: throughputTsClient,
     decode,
+    sched,
     failures,
   };
   fs.mkdirSync(outDir, { recursive: true });

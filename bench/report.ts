@@ -1,4 +1,5 @@
 /** The bench's outputs: machine description, the printed tables, and the markdown for the README. */
+import { schedMarkdown, type SchedRow } from './sched';
 import fs from 'node:fs';
 import type { ConcurrencyRow } from './concurrency';
 import os from 'node:os';
@@ -37,6 +38,8 @@ export interface Results {
   throughput_ts_client?: ThroughputResult | null;
   /** Decode rates of the TypeScript client library and of protobufjs; absent in older results. */
   decode?: DecodeRate[] | null;
+  /** Context-switch tracing on a pipe ping-pong (bench/sched.ts); absent in older results. */
+  sched?: SchedRow[] | null;
   /** Checks that failed (unannounced loss); empty on a clean run. */
   failures: string[];
 }
@@ -97,6 +100,7 @@ export function textReport(results: Results, titles: Record<string, string>): st
     for (const row of table) out.push(row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
   }
   if (results.concurrency?.length) out.push('', ...concurrencyTable(results.concurrency).map((r) => r.replace(/\*\*/g, '')));
+  if (results.sched?.length) out.push('', 'Context switches (bench/sched.ts)', schedMarkdown(results.sched));
   if (results.throughput) out.push('', ...throughputLines(results.throughput));
   if (results.export) out.push('', ...exportLines(results.export));
   if (results.throughput_python) out.push('', ...throughputLines(results.throughput_python, 'Throughput to one Python client (clients/python, bench/client.py):'));
@@ -160,6 +164,7 @@ export function markdownReport(results: Results, titles: Record<string, string>)
     for (const r of rows) out.push(`| ${cells(r).join(' | ')} |`);
   }
   if (results.concurrency?.length) out.push('', ...concurrencyTable(results.concurrency));
+  if (results.sched?.length) out.push('', '**Context switches** (`bench/sched.ts`: TraceSpec.sched_events against the peers)', '', schedMarkdown(results.sched));
   const t = results.throughput;
   if (t) {
     out.push(

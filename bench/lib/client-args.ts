@@ -15,7 +15,7 @@ export interface ClientArgs {
   decode: string | undefined;
 }
 
-/** --server ADDR --pid N [--follow] [--process-events] [--syscalls a,b] [--watch-nr NR] [--decode MODE] */
+/** --server ADDR --pid N [--follow] [--process-events] [--sched] [--syscalls a,b] [--watch-nr NR] [--decode MODE] */
 export function parseClientArgs(argv: string[] = process.argv.slice(2)): ClientArgs {
   const { values } = parseArgs({
     args: argv,
@@ -24,6 +24,7 @@ export function parseClientArgs(argv: string[] = process.argv.slice(2)): ClientA
       pid: { type: 'string', multiple: true },
       follow: { type: 'boolean' },
       'process-events': { type: 'boolean' },
+      sched: { type: 'boolean' },
       syscalls: { type: 'string' },
       'watch-nr': { type: 'string' },
       decode: { type: 'string' },
@@ -36,6 +37,7 @@ export function parseClientArgs(argv: string[] = process.argv.slice(2)): ClientA
       pids: (values.pid ?? []).map(Number),
       follow_children: values.follow ?? false,
       process_events: values['process-events'] ?? false,
+      sched_events: values.sched ?? false,
       syscalls: values.syscalls ? values.syscalls.split(',') : [],
       backend: 'ebpf',
     },
