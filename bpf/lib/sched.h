@@ -72,6 +72,11 @@ static __always_inline void sched_out(struct task_struct *prev, __u32 next_tid, 
 	traces = st->traces & want;
 	if (!traces)
 		return;
+	if (st->sched_gen != sct_ctl.sched_gen) {
+		/* Switched in before these sched traces began: how long it ran is unknown. */
+		st->in_ns = 0;
+		st->sched_gen = sct_ctl.sched_gen;
+	}
 	sct_switch_out(&rec, st, now, cpu, preempt, prev_state, next_tid);
 	sched_submit(&rec, traces, now, NULL);
 }
@@ -91,13 +96,21 @@ static __always_inline void sched_in(struct task_struct *next, __u32 prev_tid, _
 	traces = st->traces & want;
 	if (!traces)
 		return;
+	if (st->sched_gen != sct_ctl.sched_gen) {
+		/* Switched out before these sched traces began: no off-CPU interval of theirs. */
+		st->out_ns = 0;
+		st->in_ns = now;
+		st->sched_gen = sct_ctl.sched_gen;
+		return;
+	}
 	if (sct_switch_in(&rec, st, now, cpu, prev_tid))
 		sched_submit(&rec, traces, now, next);
 }
 
 /*
- * Every context switch. No trace wants switches: two loads and back. Otherwise one storage
- * lookup for each side (created for prev), and records for the traced ones.
+ * Every context switch, while a trace wants switches (user space attaches the program for the
+ * first such trace and detaches it after the last): one storage lookup for each side (created
+ * for prev), and records for the traced ones.
  */
 SEC("tp_btf/sched_switch")
 int BPF_PROG(sct_sched_switch, bool preempt, struct task_struct *prev, struct task_struct *next, unsigned int prev_state)

@@ -356,6 +356,8 @@ struct sct_control {
 	__u32 buffer_bytes; /* the largest buffer_bytes of the traces in `buffers` */
 	__u32 mode;       /* enum sct_attach_mode */
 	__u32 pid_gen;    /* changes whenever a pid verdict may have changed */
+	__u32 sched_gen;  /* changes whenever `sched` does: a switch from before belongs to no trace */
+	__u32 pad;
 	/*
 	 * Isolation in the one shared ring: once more than `pressure_bytes` wait in it, each record
 	 * is charged to its first trace (the lowest slot it is for: one charge however many traces

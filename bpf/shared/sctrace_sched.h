@@ -5,10 +5,10 @@
  * CPU in, and the switch records. Include after sctrace_event.h, having defined SCT_INLINE. The
  * eBPF side keeps struct sct_sched_task in task storage (../lib/sched.h).
  *
- * Cost: sched_switch fires on every context switch of every task. With no trace asking for
- * switches the program returns after two loads of the control block; otherwise a task nobody
- * traces costs one lookup of its per-task state on each side of a switch, plus a filter
- * evaluation when the verdict in that state is older than sct_control.pid_gen.
+ * Cost: sched_switch fires on every context switch of every task. The program is attached only
+ * while a trace asks for switches; then a task nobody traces costs one lookup of its per-task
+ * state on each side of a switch, plus a filter evaluation when the verdict in that state is
+ * older than sct_control.pid_gen.
  */
 #ifndef SCTRACE_SCHED_H
 #define SCTRACE_SCHED_H
@@ -21,7 +21,7 @@ struct sct_sched_task {
 	__u32 gen;       /* sct_control.pid_gen when `traces` was worked out */
 	__u32 out_state; /* enum sct_switch_state at that switch-out */
 	__u32 out_raw;   /* ... and the TASK_* bits */
-	__u32 pad;
+	__u32 sched_gen; /* sct_control.sched_gen of in_ns and out_ns (older ones are not this trace's) */
 };
 
 /*

@@ -67,6 +67,8 @@ interface Waited {
 /** A fixture run whose child is stopped, waiting for the trace. */
 interface Launched {
   child: number;
+  /** The fixture's own process (it waits for the child). */
+  parent: number;
   /** The lines the fixture and its threads printed, parsed, once it has exited. */
   done: Promise<{ lines: Record<string, unknown>[]; waited: Waited }>;
   kill(): void;
@@ -96,6 +98,7 @@ async function launch(args: string[]): Promise<Launched> {
   });
   return {
     child,
+    parent: proc.pid!,
     done,
     kill: () => {
       process.kill(child, 'SIGKILL');
@@ -221,6 +224,31 @@ for (const backend of BACKENDS) {
       // What it ran before the span (fork to its stop, resume to its first sleep): 20 ms, more
       // under an emulated CPU, in ticks.
       assert.ok(kernelOn - Number(on) <= 20e6 + 2 * tick, `and nearly all of it: ${detail}`);
+    });
+
+    test('a sched trace started after another on the same process gets no interval begun before it', async (t) => {
+      if (skipped(t, backend) || backend === 'kmod') return;
+      const run = await launch(['sleep', '20', '30']);
+      // A trace that outlives both keeps the kernel pass (and the tasks' switch state) in place,
+      // and the second sched trace may take the first one's slot.
+      const anchor = await rpc.start({ syscalls: ['getppid'], pids: [run.parent], backend });
+      const first = await rpc.start({ sched_events: true, syscalls: ['getppid'], pids: [run.child], backend });
+      process.kill(run.child, 'SIGCONT');
+      await settle(150);
+      await rpc.stop(first.trace_id);
+      const since = BigInt(Date.now()) * 1_000_000n;
+      const second = await rpc.start({ process_events: true, sched_events: true, syscalls: ['getppid'], pids: [run.child], backend });
+      const sub = collect(client, second.trace_id);
+      await run.done;
+      await sub.until((ev) => ev.some((e) => e.kind === 'exit' && e.task?.pid === run.child), 20_000);
+      await rpc.stop(second.trace_id);
+      await rpc.stop(anchor.trace_id);
+      await sub.done;
+      const ins = sub.events.filter((e) => e.kind === 'context_switch' && e.context_switch!.switched_in);
+      assert.ok(ins.length >= 5, `switch-ins seen by the second trace: ${ins.length}`);
+      // The service's epoch clock and this process's may differ by a little: 2 ms of slack.
+      const early = ins.filter((e) => BigInt(e.timestamp_ns) - BigInt(e.context_switch!.off_cpu_ns) < since - 2_000_000n);
+      assert.deepEqual(early.map((e) => e.context_switch!.off_cpu_ns), [], 'off-CPU intervals that began before the second trace');
     });
 
     test('the thread tree of a program that starts threads, from thread and fork events with their clone flags', async (t) => {

@@ -51,7 +51,7 @@ const MODE = ENUMS.sct_attach_mode;
 const LOSS_KINDS = ENUMS.sct_loss.SCT_LOSS_KINDS;
 const C = STRUCTS.sct_control;
 /** The programs that do not depend on the syscall attach mode, attached at load. */
-const PROCESS_PROGRAMS: readonly ProgramName[] = ['sct_proc_fork', 'sct_proc_exec', 'sct_proc_exit', 'sct_prepare_exec', 'sct_sched_switch'];
+const PROCESS_PROGRAMS: readonly ProgramName[] = ['sct_proc_fork', 'sct_proc_exec', 'sct_proc_exit', 'sct_prepare_exec'];
 
 /** The eBPF kernel side. */
 export class EbpfKernelSide implements KernelSide {
@@ -81,7 +81,7 @@ export class EbpfKernelSide implements KernelSide {
       this.fillTables(obj);
       for (const name of PROCESS_PROGRAMS) if (name !== 'sct_prepare_exec' || hasPrepareExec()) obj.attach(name);
       this.ring = new RingReader(obj.mapFd('sct_events'), this.options.ringBytes);
-      return { filters: new EbpfFilters(obj, this.control), source: new RingSource(this.ring), counters: new EbpfLosses(obj, this.control) };
+      return { filters: new EbpfFilters(obj, this.control, (links) => this.detachInBackground(links)), source: new RingSource(this.ring), counters: new EbpfLosses(obj, this.control) };
     } catch (err) {
       await this.close();
       throw err;
@@ -272,6 +272,7 @@ const MASK_LOSS_REFRESH_MS = 50;
  * aligned, so each store and load is single-copy atomic on x86_64.
  */
 class ControlView {
+  private lastSched = 0n;
   private readonly addr: bigint;
   private readonly length: number;
   private readonly u64: BigUint64Array;
@@ -306,6 +307,11 @@ class ControlView {
     this.store(C.buffers, c.buffers);
     this.store(C.exec_env, c.execEnv);
     this.store(C.sched, c.sched);
+    // Switch intervals begun under other sched traces (their slots may be reused) are not these.
+    if (c.sched !== this.lastSched) {
+      Atomics.add(this.u32, C.sched_gen >> 2, 1);
+      this.lastSched = c.sched;
+    }
     Atomics.store(this.u32, C.string_max >> 2, c.stringMax);
     Atomics.store(this.u32, C.buffer_bytes >> 2, c.bufferBytes);
     this.store(C.pressure_bytes, BigInt(c.pressureBytes));
@@ -353,6 +359,8 @@ class ControlView {
 
 /** The filter maps and the control block, as TraceSet changes them. */
 class EbpfFilters implements KernelFilters {
+  /** sct_sched_switch, attached while a trace wants context switches (it runs on every one). */
+  private schedLink: AttachedLink | undefined;
   private readonly tgids: number;
   private readonly comms: number;
   private readonly uids: number;
@@ -361,6 +369,7 @@ class EbpfFilters implements KernelFilters {
   constructor(
     private readonly obj: BpfObject,
     private readonly control: ControlView,
+    private readonly detach: (links: readonly AttachedLink[]) => void,
   ) {
     this.tgids = obj.mapFd('sct_tgids');
     this.comms = obj.mapFd('sct_comms');
@@ -413,8 +422,14 @@ class EbpfFilters implements KernelFilters {
     this.set(this.cgroups, 'sct_cgroups', new Uint8Array(new BigUint64Array([id]).buffer), traces);
   }
 
+  /** The control block; sct_sched_switch attached before the first sched trace shows, detached after the last. */
   writeControl(control: ControlBlock): void {
+    if (control.sched !== 0n && !this.schedLink) this.schedLink = this.obj.attach('sct_sched_switch');
     this.control.write(control);
+    if (control.sched === 0n && this.schedLink) {
+      this.detach([this.schedLink]);
+      this.schedLink = undefined;
+    }
   }
 
   private set(fd: number, name: 'sct_comms' | 'sct_uids' | 'sct_cgroups', key: Uint8Array, traces: bigint): void {
