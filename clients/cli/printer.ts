@@ -9,6 +9,8 @@ import type { SyscallArg__Output } from '../../src/api/generated/sctrace/v1/Sysc
 import type { ProcessExec__Output } from '../../src/api/generated/sctrace/v1/ProcessExec';
 import type { ProcessExit__Output } from '../../src/api/generated/sctrace/v1/ProcessExit';
 import type { OutputFormat } from './command';
+import { quoteBytes } from '../../src/syscalls/decoders/quote';
+import { textBytes } from '../../src/syscalls/text';
 import { errnoMessage, errnoName, hex, isRestartErrno, quoteString, signalName } from './values';
 
 /** How an EventPrinter lays out its lines. */
@@ -130,7 +132,7 @@ export function formatArg(arg: SyscallArg__Output, raw: string | undefined): str
   if (arg.unreadable) return raw === undefined ? '?' : formatPointer(raw);
   switch (arg.value) {
     case 'str':
-      return quoteString(arg.str ?? '', arg.truncated);
+      return quoteBytes(textBytes(arg.str ?? '', arg.str_bytes), { truncated: arg.truncated });
     case 'int':
       return arg.int ?? '0';
     case 'uint':
@@ -187,10 +189,10 @@ export function formatDuration(nanoseconds: string): string {
 
 /** `--- exec "/bin/ls" ["ls", "-l"] ---`, noting a pid change when a non-leader thread exec'd. */
 function formatExec(exec: ProcessExec__Output, pid: number): string {
-  const argv = exec.argv.map((arg) => quoteString(arg));
+  const argv = exec.argv.map((arg, i) => quoteBytes(textBytes(arg, exec.argv_bytes[i])));
   if (exec.argv_truncated) argv.push('...');
   const from = exec.old_pid !== 0 && exec.old_pid !== pid ? ` (from pid ${exec.old_pid})` : '';
-  return `--- exec ${quoteString(exec.filename)} [${argv.join(', ')}]${from} ---`;
+  return `--- exec ${quoteBytes(textBytes(exec.filename, exec.filename_bytes))} [${argv.join(', ')}]${from} ---`;
 }
 
 /** `+++ exited with 3 +++` or `+++ killed by SIGSEGV (core dumped) +++`. */

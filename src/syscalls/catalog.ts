@@ -275,6 +275,7 @@ function decodeArg(p: ArgPlan, call: CallView, fds: FdState | undefined, pid: nu
       const s = call.strings.get(p.index);
       if (s) {
         arg = { name: p.name, type: p.type, str: s.text, value: 'str', truncated: s.truncated, unreadable: s.unreadable, symbolic };
+        if (s.bytes !== undefined) arg.str_bytes = s.bytes;
       } else {
         // Not captured (NULL, or the string budget ran out): the pointer is all there is.
         arg = { name: p.name, type: p.type, uint: reg.toString(), value: 'uint', truncated: false, unreadable: false, symbolic: reg === 0n ? 'NULL' : symbolic };
@@ -318,6 +319,7 @@ function addBlob(arg: SyscallArg, p: ArgPlan, blob: RawBlob): void {
     arg.truncated = blob.truncated;
   } else if (blob.kind === 'strv' && !blob.unreadable) {
     arg.items = blob.items;
+    if (blob.itemBytes !== undefined) arg.items_bytes = blob.itemBytes;
     arg.truncated = blob.truncated || blob.cut.includes(true);
   }
 }

@@ -34,7 +34,10 @@ export interface SyscallInfo {
 
 /** A string argument as the kernel side delivered it. */
 export interface RawString {
+  /** The bytes as UTF-8 text (invalid sequences as U+FFFD). */
   text: string;
+  /** The exact bytes, only when they are not valid UTF-8 (src/syscalls/text.ts). */
+  bytes?: Uint8Array;
   truncated: boolean;
   unreadable: boolean;
 }
@@ -45,13 +48,14 @@ export interface RawString {
  * - bytes: raw user memory (a sockaddr, a struct stat, the first bytes of a data buffer);
  *   truncated when the call's length was more than the read's cap.
  * - strv: a string array (execve's argv); `cut[i]` when element i was cut at string_max,
- *   truncated when elements were left out.
+ *   truncated when elements were left out; `itemBytes` (one per item) only when an item is not
+ *   valid UTF-8.
  * - count: only the number of elements of a string array (execve's envp without exec_env).
  * - inout: a length the call reads and writes (accept's *addrlen): its value before and after.
  */
 export type RawBlob =
   | { kind: 'bytes'; data: Uint8Array; truncated: boolean; unreadable: boolean }
-  | { kind: 'strv'; items: string[]; cut: boolean[]; truncated: boolean; unreadable: boolean }
+  | { kind: 'strv'; items: string[]; itemBytes?: Uint8Array[]; cut: boolean[]; truncated: boolean; unreadable: boolean }
   | { kind: 'count'; count: number; truncated: boolean; unreadable: boolean }
   | { kind: 'inout'; before: number; after: number; unreadable: boolean };
 

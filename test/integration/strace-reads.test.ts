@@ -82,6 +82,8 @@ function asOutput(e: Event): Event__Output {
         ignored: false,
         buffer: Buffer.alloc(0),
         items: [],
+        str_bytes: Buffer.alloc(0),
+        items_bytes: [],
         ...a,
       })),
     },

@@ -27,7 +27,7 @@ function syscall(call: Partial<SyscallEvent__Output>, tid = 100): Event__Output 
 }
 
 function arg(name: string, type: string, value: Pick<SyscallArg__Output, 'value' | 'str' | 'int' | 'uint'>, extra: Partial<SyscallArg__Output> = {}): SyscallArg__Output {
-  return { name, type, truncated: false, unreadable: false, symbolic: '', fd_path: '', ignored: false, buffer: Buffer.alloc(0), items: [], ...value, ...extra };
+  return { name, type, truncated: false, unreadable: false, symbolic: '', fd_path: '', ignored: false, buffer: Buffer.alloc(0), items: [], str_bytes: Buffer.alloc(0), items_bytes: [], ...value, ...extra };
 }
 
 const openatArgs = (path: string): SyscallArg__Output[] => [
@@ -99,7 +99,7 @@ test('pointers in hex, NULL for 0, unreadable strings as their pointer, raw args
 
 test('process events: exec, fork, exit, kill, lost', () => {
   const printer = text();
-  const exec = { filename: '/bin/ls', argv: ['ls', '-l'], argv_truncated: false, old_pid: 100 };
+  const exec = { filename: '/bin/ls', argv: ['ls', '-l'], argv_truncated: false, old_pid: 100, filename_bytes: Buffer.alloc(0), argv_bytes: [] };
   assert.equal(printer.format(event('exec', { exec })), '--- exec "/bin/ls" ["ls", "-l"] ---');
   assert.equal(printer.format(event('exec', { exec: { ...exec, argv_truncated: true } })), '--- exec "/bin/ls" ["ls", "-l", ...] ---');
   assert.equal(printer.format(event('fork', { fork: { child_pid: 4242 } })), '--- fork child 4242 ---');
@@ -133,10 +133,12 @@ test('json mode prints the Event object on one line, 64-bit numbers as strings',
   const parsed = JSON.parse(line) as Event__Output;
   // bytes fields are base64 strings, as in the proto3 JSON mapping.
   const expected = JSON.parse(JSON.stringify(ev)) as Event__Output;
-  for (const a of expected.syscall?.decoded ?? []) (a as unknown as { buffer: string }).buffer = '';
+  for (const a of expected.syscall?.decoded ?? []) Object.assign(a, { buffer: '', str_bytes: '' });
   assert.deepEqual(parsed, expected);
   const withBytes = syscall({ decoded: [arg('buf', 'char *', { value: 'uint', uint: '1' }, { buffer: Buffer.from('hi\n') })] });
   assert.match(new EventPrinter({ format: 'json' }).format(withBytes), /"buffer":"aGkK"/);
+  const notUtf8 = syscall({ decoded: [arg('filename', 'const char *', { value: 'str', str: 'hi\ufffd' }, { str_bytes: Buffer.from('hi\x92', 'latin1') })] });
+  assert.match(new EventPrinter({ format: 'json' }).format(notUtf8), /"str_bytes":"aGmS"/);
   assert.equal(parsed.kind, 'syscall');
   assert.equal(parsed.syscall?.ret, '3');
   assert.equal(parsed.sequence, '7');

@@ -102,7 +102,7 @@ const bytes = (data: Uint8Array | string, truncated = false): RawBlob => ({
 interface Call {
   args: Array<bigint | number>;
   ret?: bigint | number;
-  strings?: Record<number, string>;
+  strings?: Record<number, string | RawString>;
   blobs?: Record<number, RawBlob>;
   noReturn?: boolean;
   pid?: number;
@@ -112,7 +112,9 @@ interface Call {
 function decode(name: string, call: Call, state?: TraceState): SyscallEvent__Output {
   const info = catalog.byName(name);
   assert.ok(info, `no ${name} in the test catalog`);
-  const strings = new Map<number, RawString>(Object.entries(call.strings ?? {}).map(([i, text]) => [Number(i), { text, truncated: false, unreadable: false }]));
+  const strings = new Map<number, RawString>(
+    Object.entries(call.strings ?? {}).map(([i, s]) => [Number(i), typeof s === 'string' ? { text: s, truncated: false, unreadable: false } : s]),
+  );
   const args = call.args.map(BigInt);
   while (args.length < 6) args.push(0n);
   const ev = catalog.decode(
@@ -133,7 +135,7 @@ function decode(name: string, call: Call, state?: TraceState): SyscallEvent__Out
   return {
     ret_fd_path: '',
     ...ev,
-    decoded: (ev.decoded ?? []).map((a) => ({ truncated: false, unreadable: false, symbolic: '', fd_path: '', ignored: false, buffer: Buffer.alloc(0), items: [], ...a })),
+    decoded: (ev.decoded ?? []).map((a) => ({ truncated: false, unreadable: false, symbolic: '', fd_path: '', ignored: false, buffer: Buffer.alloc(0), items: [], str_bytes: Buffer.alloc(0), items_bytes: [], ...a })),
   } as unknown as SyscallEvent__Output;
 }
 
@@ -354,4 +356,19 @@ test('fd paths: opens, dups, closes, exec, fork, chdir, and the pre-trace table'
   at('openat', { args: [AT_FDCWD, 1, 0, 0], strings: { 1: 'x' }, ret: 5 });
   assert.equal(at('read', { args: [5, 0, 0] }).decoded[0].fd_path, '/tmp/x');
   state.onExit(100);
+});
+
+test('strings keep bytes that are not UTF-8 (str_bytes) and print them as strace does; unreadable ones print their address', () => {
+  const raw = Buffer.from('/tmp/hi~\x92', 'latin1');
+  const ev = decode('chdir', { args: [0x7ffd0000], ret: -2, strings: { 0: { text: raw.toString('utf8'), bytes: raw, truncated: false, unreadable: false } } });
+  assert.deepEqual(Buffer.from(ev.decoded[0].str_bytes), raw);
+  assert.equal(ev.decoded[0].str, '/tmp/hi~\ufffd');
+  assert.equal(formatArgs(ev).join(', '), '"/tmp/hi~\\222"');
+  assert.equal(render('chdir', { args: [0x7ffd0000], ret: -2, strings: { 0: '/tmp/caf\u00e9' } }), '"/tmp/caf\\303\\251"');
+  assert.equal(render('chdir', { args: [0x7f0000001000], ret: -14, strings: { 0: { text: '', truncated: false, unreadable: true } } }), '0x7f0000001000');
+
+  const argv: RawBlob = { kind: 'strv', items: ['ls', '\ufffd'], itemBytes: [Buffer.from('ls'), Buffer.from([0x92])], cut: [false, false], truncated: false, unreadable: false };
+  const exec = decode('execve', { args: [1, 2, 3], strings: { 0: '/bin/ls' }, blobs: { 1: argv } });
+  assert.deepEqual(exec.decoded[1].items_bytes.map((b) => [...b]), [[0x6c, 0x73], [0x92]]);
+  assert.equal(formatArgs(exec)[1], '["ls", "\\222"]');
 });

@@ -6,6 +6,7 @@
  */
 import type { Event } from '../../api/generated/sctrace/v1/Event';
 import type { Task } from '../../api/generated/sctrace/v1/Task';
+import { decodeText } from '../../syscalls/text';
 import type { RawBlob, RawString, SyscallResolver, TraceState } from '../../syscalls/types';
 import { CorruptRecordError } from '../errors';
 
@@ -138,12 +139,12 @@ export class RecordDecoder {
   }
 }
 
+/** A string blob; its bytes are kept (RawString.bytes) only when they are not valid UTF-8. */
 function rawString(bytes: Uint8Array, flags: number, start: number, len: number): RawString {
-  return {
-    text: Buffer.from(bytes.buffer, bytes.byteOffset + start, len).toString('utf8'),
-    truncated: (flags & StrFlag.TRUNCATED) !== 0,
-    unreadable: (flags & StrFlag.UNREADABLE) !== 0,
-  };
+  const s: RawString = decodeText(bytes.subarray(start, start + len)) as RawString;
+  s.truncated = (flags & StrFlag.TRUNCATED) !== 0;
+  s.unreadable = (flags & StrFlag.UNREADABLE) !== 0;
+  return s;
 }
 
 /**
@@ -169,21 +170,30 @@ function rawBlob(view: DataView, bytes: Uint8Array, kind: number, flags: number,
   }
 }
 
-/** The elements of a string array blob: per element a flags byte, the text, a NUL. */
-function splitStrv(bytes: Uint8Array, start: number, len: number): { items: string[]; cut: boolean[] } {
+/**
+ * The elements of a string array blob: per element a flags byte, the text, a NUL. Every
+ * element's bytes are kept (itemBytes) when one of them is not valid UTF-8.
+ */
+function splitStrv(bytes: Uint8Array, start: number, len: number): { items: string[]; itemBytes?: Uint8Array[]; cut: boolean[] } {
   const items: string[] = [];
+  const views: Uint8Array[] = [];
   const cut: boolean[] = [];
+  let invalid = false;
   const end = start + len;
   let pos = start;
   while (pos < end) {
     const flags = bytes[pos];
     let stop = pos + 1;
     while (stop < end && bytes[stop] !== 0) stop++;
-    items.push(Buffer.from(bytes.buffer, bytes.byteOffset + pos + 1, stop - pos - 1).toString('utf8'));
+    const view = bytes.subarray(pos + 1, stop);
+    const item = decodeText(view);
+    items.push(item.text);
+    views.push(view);
+    invalid ||= item.bytes !== undefined;
     cut.push((flags & StrFlag.TRUNCATED) !== 0);
     pos = stop + 1;
   }
-  return { items, cut };
+  return invalid ? { items, itemBytes: views.map((v) => v.slice()), cut } : { items, cut };
 }
 
 function need(size: number, min: number, what: string): void {
@@ -265,18 +275,41 @@ function decodeExec(view: DataView, bytes: Uint8Array, off: number, size: number
   const L = Layout.exec;
   need(size, L.SIZE, 'exec');
   let filename = '';
+  let filenameBytes: Uint8Array | undefined;
   let argv: string[] = [];
+  let argvBytes: Uint8Array[] | undefined;
   let truncated = (view.getUint32(off + H.flags, true) & HeaderFlag.ARGV_TRUNCATED) !== 0;
   readBlobs(view, bytes, off + L.SIZE, off + size, view.getUint16(off + L.nstr, true), (arg, flags, start, len) => {
-    const s = rawString(bytes, flags, start, len);
-    if (arg === 0) filename = s.text;
-    else if (arg === 1) {
+    if (arg === 0) {
+      const s = rawString(bytes, flags, start, len);
+      filename = s.text;
+      filenameBytes = s.bytes;
+    } else if (arg === 1) {
       // The argument area holds the strings NUL-separated, each NUL-terminated.
-      const text = s.text.endsWith('\0') ? s.text.slice(0, -1) : s.text;
-      argv = text.length ? text.split('\0') : [];
-      truncated ||= s.truncated;
+      let stop = start + len;
+      if (len > 0 && bytes[stop - 1] === 0) stop--;
+      const parts = stop > start ? splitAt(bytes.subarray(start, stop), 0) : [];
+      const decoded = parts.map(decodeText);
+      argv = decoded.map((d) => d.text);
+      if (decoded.some((d) => d.bytes !== undefined)) argvBytes = parts.map((p) => p.slice());
+      truncated ||= (flags & StrFlag.TRUNCATED) !== 0;
     }
   });
   event.exec = { filename, argv, argv_truncated: truncated, old_pid: view.getUint32(off + L.old_pid, true) };
+  if (filenameBytes) event.exec.filename_bytes = filenameBytes;
+  if (argvBytes) event.exec.argv_bytes = argvBytes;
   event.kind = 'exec';
+}
+
+/** `bytes` split at every `sep` byte (views, not copies). */
+function splitAt(bytes: Uint8Array, sep: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  let from = 0;
+  for (let i = 0; i <= bytes.length; i++) {
+    if (i === bytes.length || bytes[i] === sep) {
+      out.push(bytes.subarray(from, i));
+      from = i + 1;
+    }
+  }
+  return out;
 }

@@ -8,7 +8,8 @@
 import type { ArchTables } from '../arch';
 import type { RawBlob } from '../types';
 import { bytesOf, flagsArg, valueArg, viewOf } from './files';
-import { quoteBytes, quoteText } from './quote';
+import { textBytes } from '../text';
+import { quoteBytes } from './quote';
 import { argIndexOf, type ArgDecoder, type DecoderRegistry } from './registry';
 import { signalFormatter } from './signal';
 import { cached, constant, fixedXlat, formatFlags, formatValue, hexValue, pointer, s32, u32, xlat } from './xlat';
@@ -121,7 +122,7 @@ export function formatStrv(blob: RawBlob | undefined, reg: bigint): string {
   // Counting stops at SCT_COUNT_MAX elements; a stopped count says so with "+".
   if (blob.kind === 'count') return `${pointer(reg)} /* ${blob.count}${blob.truncated ? '+' : ''} var${blob.count === 1 && !blob.truncated ? '' : 's'} */`;
   if (blob.kind !== 'strv') return '';
-  const items = blob.items.map((item, i) => quoteText(item, blob.cut[i]));
+  const items = blob.items.map((item, i) => quoteBytes(textBytes(item, blob.itemBytes?.[i]), { truncated: blob.cut[i] }));
   if (blob.truncated) items.push('...');
   return `[${items.join(', ')}]`;
 }

@@ -70,16 +70,20 @@ class ListTracesResponse(_message.Message):
     def __init__(self, traces: _Optional[_Iterable[_Union[TraceInfo, _Mapping]]] = ...) -> None: ...
 
 class ProcessExec(_message.Message):
-    __slots__ = ["argv", "argv_truncated", "filename", "old_pid"]
+    __slots__ = ["argv", "argv_bytes", "argv_truncated", "filename", "filename_bytes", "old_pid"]
+    ARGV_BYTES_FIELD_NUMBER: _ClassVar[int]
     ARGV_FIELD_NUMBER: _ClassVar[int]
     ARGV_TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    FILENAME_BYTES_FIELD_NUMBER: _ClassVar[int]
     FILENAME_FIELD_NUMBER: _ClassVar[int]
     OLD_PID_FIELD_NUMBER: _ClassVar[int]
     argv: _containers.RepeatedScalarFieldContainer[str]
+    argv_bytes: _containers.RepeatedScalarFieldContainer[bytes]
     argv_truncated: bool
     filename: str
+    filename_bytes: bytes
     old_pid: int
-    def __init__(self, filename: _Optional[str] = ..., argv: _Optional[_Iterable[str]] = ..., argv_truncated: bool = ..., old_pid: _Optional[int] = ...) -> None: ...
+    def __init__(self, filename: _Optional[str] = ..., argv: _Optional[_Iterable[str]] = ..., argv_truncated: bool = ..., old_pid: _Optional[int] = ..., filename_bytes: _Optional[bytes] = ..., argv_bytes: _Optional[_Iterable[bytes]] = ...) -> None: ...
 
 class ProcessExit(_message.Message):
     __slots__ = ["core_dumped", "exit_code", "signal"]
@@ -150,13 +154,15 @@ class SubscriberCounters(_message.Message):
     def __init__(self, id: _Optional[str] = ..., peer: _Optional[str] = ..., delivered: _Optional[int] = ..., lost: _Optional[int] = ...) -> None: ...
 
 class SyscallArg(_message.Message):
-    __slots__ = ["buffer", "fd_path", "ignored", "int", "items", "name", "str", "symbolic", "truncated", "type", "uint", "unreadable"]
+    __slots__ = ["buffer", "fd_path", "ignored", "int", "items", "items_bytes", "name", "str", "str_bytes", "symbolic", "truncated", "type", "uint", "unreadable"]
     BUFFER_FIELD_NUMBER: _ClassVar[int]
     FD_PATH_FIELD_NUMBER: _ClassVar[int]
     IGNORED_FIELD_NUMBER: _ClassVar[int]
     INT_FIELD_NUMBER: _ClassVar[int]
+    ITEMS_BYTES_FIELD_NUMBER: _ClassVar[int]
     ITEMS_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
+    STR_BYTES_FIELD_NUMBER: _ClassVar[int]
     STR_FIELD_NUMBER: _ClassVar[int]
     SYMBOLIC_FIELD_NUMBER: _ClassVar[int]
     TRUNCATED_FIELD_NUMBER: _ClassVar[int]
@@ -168,14 +174,16 @@ class SyscallArg(_message.Message):
     ignored: bool
     int: int
     items: _containers.RepeatedScalarFieldContainer[str]
+    items_bytes: _containers.RepeatedScalarFieldContainer[bytes]
     name: str
     str: str
+    str_bytes: bytes
     symbolic: str
     truncated: bool
     type: str
     uint: int
     unreadable: bool
-    def __init__(self, name: _Optional[str] = ..., type: _Optional[str] = ..., uint: _Optional[int] = ..., int: _Optional[int] = ..., str: _Optional[str] = ..., truncated: bool = ..., unreadable: bool = ..., symbolic: _Optional[str] = ..., fd_path: _Optional[str] = ..., ignored: bool = ..., buffer: _Optional[bytes] = ..., items: _Optional[_Iterable[str]] = ...) -> None: ...
+    def __init__(self, name: _Optional[str] = ..., type: _Optional[str] = ..., uint: _Optional[int] = ..., int: _Optional[int] = ..., str: _Optional[str] = ..., truncated: bool = ..., unreadable: bool = ..., symbolic: _Optional[str] = ..., fd_path: _Optional[str] = ..., ignored: bool = ..., buffer: _Optional[bytes] = ..., items: _Optional[_Iterable[str]] = ..., str_bytes: _Optional[bytes] = ..., items_bytes: _Optional[_Iterable[bytes]] = ...) -> None: ...
 
 class SyscallEvent(_message.Message):
     __slots__ = ["arch", "args", "decoded", "duration_ns", "errno_name", "name", "no_return", "nr", "ret", "ret_fd_path"]
