@@ -5,7 +5,7 @@
  */
 import type { TraceSpec, TraceSpec__Output } from './generated/sctrace/v1/TraceSpec';
 import { isBackendChoice } from '../backends/select';
-import type { SyscallResolver } from '../syscalls/types';
+import type { DecodeOptions, SyscallResolver } from '../syscalls/types';
 import type { TraceRequest } from '../traces/manager';
 import { LimitExceededError } from '../auth/limits';
 
@@ -15,6 +15,15 @@ export const DEFAULT_STRING_MAX = 256;
 export const STRING_MAX_LIMIT = 4096;
 /** Hard cap of TraceSpec.buffer_bytes (the kernel side's buffer read bound). */
 export const BUFFER_BYTES_LIMIT = 4096;
+/**
+ * What the kernel side reads of every string argument: PATH_MAX, so that paths are never cut
+ * (strace never cuts a path). The catalog cuts the strings that are not paths, and string arrays,
+ * at the trace's string_max_bytes (DecodeOptions.stringMax). Until the kernel side tells paths
+ * from other strings by itself (issue 10, bug 4, the capture layer's part), it is given this cap
+ * for all of them; a string read stops at its NUL, so short strings cost the same. A service
+ * configured with a lower --max-string-bytes reads no more than that (paths are cut there).
+ */
+const KERNEL_STRING_BYTES = STRING_MAX_LIMIT;
 /** Most values in one list filter (they become kernel hash maps of bounded size). */
 const MAX_FILTER_VALUES = 64;
 const MAX_PIDS = 4096;
@@ -96,6 +105,7 @@ export function validateSpec(
     cgroup_ids: cgroupIds.map(String),
     buffer_bytes: spec.buffer_bytes,
     exec_env: spec.exec_env,
+    rendering: spec.rendering ?? { constants: 'CONSTANT_STYLE_ABBREV', verbose: false, fd_details: false },
   };
   return {
     spec: normalized,
@@ -108,12 +118,27 @@ export function validateSpec(
       uids,
       cgroupIds,
       processEvents: spec.process_events,
-      stringMaxBytes: stringMax,
+      stringMaxBytes: Math.min(KERNEL_STRING_BYTES, limits.maxStringBytes),
       bufferBytes: spec.buffer_bytes,
       execEnv: spec.exec_env,
       excludePids: [selfPid],
+      decode: decodeOptions(spec, stringMax),
     },
   };
+}
+
+/** TraceSpec.rendering and string_max_bytes as the catalog's decode options. */
+function decodeOptions(spec: TraceSpec__Output, stringMax: number): DecodeOptions {
+  const r = spec.rendering;
+  const styles: Record<string, DecodeOptions['constants']> = {
+    CONSTANT_STYLE_UNSPECIFIED: 'abbrev',
+    CONSTANT_STYLE_ABBREV: 'abbrev',
+    CONSTANT_STYLE_RAW: 'raw',
+    CONSTANT_STYLE_VERBOSE: 'verbose',
+  };
+  const constants = styles[r?.constants ?? 'CONSTANT_STYLE_UNSPECIFIED'];
+  if (constants === undefined) throw new InvalidSpecError(`spec.rendering.constants ${JSON.stringify(r?.constants)} is not a ConstantStyle`);
+  return { stringMax, constants, verbose: r?.verbose ?? false, fdDetails: r?.fd_details ?? false };
 }
 
 /** Names and classes to sorted syscall numbers; null (every syscall) for an empty list. */

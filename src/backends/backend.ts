@@ -9,6 +9,7 @@
  * called again.
  */
 import type { Event } from '../api/generated/sctrace/v1/Event';
+import type { DecodeOptions } from '../syscalls/types';
 
 /** Names a backend answers to in TraceSpec.backend and GetCapabilities. */
 export type BackendName = 'ebpf' | 'kmod';
@@ -49,6 +50,8 @@ export interface CaptureSpec {
   execEnv: boolean;
   /** Thread-group ids never traced (the service itself). */
   excludePids: number[];
+  /** How the trace's events are rendered (SyscallResolver.newTraceState); strace's defaults when absent. */
+  decode?: DecodeOptions;
 }
 
 /** Where events were lost before they reached the trace. */

@@ -92,3 +92,21 @@ const READ_STRINGS_AT_ENTRY: ReadonlySet<string> = new Set(['execve', 'execveat'
 export function readsStringsAtEntry(syscall: string): boolean {
   return READ_STRINGS_AT_ENTRY.has(syscall);
 }
+
+/**
+ * String arguments that are not paths, "syscall.arg": strace prints them with printstr, cut at
+ * -s (every other string argument is a path, which it prints whole with printpath). Names of
+ * extended attributes, key types and descriptions, filesystem type and parameter names, memfd
+ * names.
+ */
+const NOT_PATH_STRINGS: ReadonlySet<string> = new Set([
+  ...['setxattr', 'lsetxattr', 'fsetxattr', 'getxattr', 'lgetxattr', 'fgetxattr', 'removexattr', 'lremovexattr', 'fremovexattr',
+    'setxattrat', 'getxattrat', 'removexattrat'].map((s) => `${s}.name`),
+  'add_key._type', 'add_key._description', 'request_key._type', 'request_key._description', 'request_key._callout_info',
+  'mount.type', 'fsconfig._key', 'fsopen._fs_name', 'memfd_create.uname',
+]);
+
+/** Whether string argument `argName` of `syscall` is a path (never cut, as strace prints it). */
+export function isPathArg(syscall: string, argName: string): boolean {
+  return !NOT_PATH_STRINGS.has(`${syscall}.${argName}`);
+}

@@ -7,16 +7,27 @@
 import type { SyscallArg } from '../api/generated/sctrace/v1/SyscallArg';
 import type { SyscallEvent } from '../api/generated/sctrace/v1/SyscallEvent';
 import { archName, archTables, type ArchTables } from './arch';
-import { integerKind, isSignedType, isStringArg, readsStringsAtEntry, ValueKind } from './argtypes';
+import { integerKind, isPathArg, isSignedType, isStringArg, readsStringsAtEntry, ValueKind } from './argtypes';
 import { canonicalClass, SYSCALL_CLASSES } from './classes';
-import { defaultDecoders, type ArgDecoder, type CallView, type DecoderRegistry } from './decoders';
+import { defaultDecoders, type ArgDecoder, type BindStyle, type CallView, type DecoderRegistry } from './decoders';
 import { DATA_BUFFERS } from './decoders/io';
 import { ErrnoTable } from './errno';
 import { fdPlan, isFdArg, type FdPlan } from './fdeffects';
-import { FdState } from './fdstate';
-import { encodeReads, syscallReads, type KernelRead } from './reads';
+import { FdState, type FdSystem } from './fdstate';
+import { encodeReads, ReadKind, syscallReads, type KernelRead } from './reads';
+import { decodeText, textBytes } from './text';
 import { ensureTracefs, loadSyscallFormats, type SyscallFormat } from './tracefs';
-import type { RawBlob, RawSyscall, SyscallArgInfo, SyscallInfo, SyscallResolver, TraceState } from './types';
+import {
+  DEFAULT_DECODE_OPTIONS,
+  type DecodeOptions,
+  type RawBlob,
+  type RawString,
+  type RawSyscall,
+  type SyscallArgInfo,
+  type SyscallInfo,
+  type SyscallResolver,
+  type TraceState,
+} from './types';
 
 /** The running architecture's kernel name (x86_64, aarch64); defined in arch.ts. */
 export { archName } from './arch';
@@ -49,6 +60,8 @@ interface ArgPlan {
   fd: boolean;
   /** A data buffer: its delivered bytes go to SyscallArg.buffer. */
   dataBuffer: boolean;
+  /** A string that is not a path: cut at the trace's string length. */
+  cutString: boolean;
 }
 
 /** Per-syscall decode work, fixed at load. */
@@ -60,6 +73,8 @@ interface DecodePlan {
   args: ArgPlan[];
   /** How the call changes the trace's fd table, and whether it returns an fd. */
   fds: FdPlan;
+  /** Some argument is cut at the trace's string length: a string that is not a path, a string array. */
+  cuts: boolean;
 }
 
 /** The blobs of a record without any. */
@@ -100,12 +115,19 @@ export class SyscallCatalog implements SyscallResolver {
   private readonly infos: SyscallInfo[] = [];
   private readonly numberIndex: (SyscallInfo | undefined)[] = [];
   private readonly nameIndex = new Map<string, SyscallInfo>();
-  /** Decode plans indexed by number: one array read per event. */
+  /** Decode plans indexed by number (one array read per event), for strace's default renderings. */
   private readonly plans: (DecodePlan | undefined)[] = [];
+  /** Plans bound with other renderings (-X, -v), built when a trace first asks for them. */
+  private readonly styledPlans = new Map<string, (DecodePlan | undefined)[]>();
+  private readonly hasMetadata = new Set<number>();
   private readonly unknownPlans = new Map<number, DecodePlan>();
   private readonly classMembers = new Map<string, SyscallInfo[]>();
 
-  private constructor(tables: ArchTables, formats: ReadonlyMap<string, SyscallFormat>, decoders: DecoderRegistry) {
+  private constructor(
+    private readonly tables: ArchTables,
+    formats: ReadonlyMap<string, SyscallFormat>,
+    private readonly decoders: DecoderRegistry,
+  ) {
     this.arch = tables.arch;
     this.errnos = new ErrnoTable(tables.errnos);
     for (const [name, nr] of tables.syscallNumbers) {
@@ -121,8 +143,9 @@ export class SyscallCatalog implements SyscallResolver {
       this.infos.push(info);
       this.numberIndex[nr] = info;
       this.nameIndex.set(name, info);
-      this.plans[nr] = buildPlan(info, format !== undefined, tables, decoders);
+      if (format) this.hasMetadata.add(nr);
     }
+    this.buildPlans(this.plans, DEFAULT_DECODE_OPTIONS);
     for (const cls of Object.keys(SYSCALL_CLASSES)) {
       const members = SYSCALL_CLASSES[cls].flatMap((n) => this.nameIndex.get(n) ?? []);
       this.classMembers.set(cls, members.sort((a, b) => a.nr - b.nr));
@@ -186,12 +209,15 @@ export class SyscallCatalog implements SyscallResolver {
    * was), the returned fd after it. Called per event; the work per argument was planned at load.
    */
   decode(raw: RawSyscall, state?: TraceState): SyscallEvent {
-    const plan = this.plans[raw.nr] ?? this.unknownPlan(raw.nr);
+    const trace = state instanceof CatalogTraceState ? state : undefined;
+    const options = trace?.options ?? DEFAULT_DECODE_OPTIONS;
+    const plan = (trace?.plans ?? this.plans)[raw.nr] ?? this.unknownPlan(raw.nr);
     const regs = raw.args;
     const args = new Array<string>(plan.nargs);
     for (let i = 0; i < plan.nargs; i++) args[i] = (regs[i] ?? 0n).toString();
-    const call: CallView = { args: regs, ret: raw.ret, noReturn: raw.noReturn, strings: raw.strings, blobs: raw.blobs ?? NO_BLOBS };
-    const fds = state instanceof FdState ? state : undefined;
+    const call: CallView = { args: regs, ret: raw.ret, noReturn: raw.noReturn, strings: raw.strings, blobs: raw.blobs ?? NO_BLOBS, options };
+    if (plan.cuts) cutStrings(plan, call);
+    const fds = trace?.fds;
     const pid = raw.pid ?? 0;
     const decoded = new Array<SyscallArg>(plan.args.length);
     for (let i = 0; i < plan.args.length; i++) decoded[i] = decodeArg(plan.args[i], call, fds, pid);
@@ -217,19 +243,38 @@ export class SyscallCatalog implements SyscallResolver {
   }
 
   /**
-   * A fresh fd-path state for one trace (SyscallArg.fd_path, SyscallEvent.ret_fd_path), with
-   * the fd tables of `pids` read now (call it before the trace's programs attach).
+   * A fresh decode state for one trace: its fd paths (SyscallArg.fd_path, SyscallEvent.ret_fd_path),
+   * with the fd tables of `pids` read now (call it before the trace's programs attach) from
+   * `system` (the host's /proc by default), and its renderings.
    */
-  newTraceState(pids: readonly number[] = []): TraceState {
-    const state = new FdState();
-    for (const pid of pids) state.track(pid);
-    return state;
+  newTraceState(pids: readonly number[] = [], options: DecodeOptions = DEFAULT_DECODE_OPTIONS, system?: FdSystem): TraceState {
+    const fds = new FdState(system);
+    for (const pid of pids) fds.track(pid);
+    return new CatalogTraceState(fds, options, this.plansFor(options));
+  }
+
+  /** The plans bound with the renderings `options` asks for. */
+  private plansFor(options: DecodeOptions): (DecodePlan | undefined)[] {
+    if (options.constants === DEFAULT_DECODE_OPTIONS.constants && options.verbose === DEFAULT_DECODE_OPTIONS.verbose) return this.plans;
+    const key = `${options.constants}/${options.verbose}`;
+    let plans = this.styledPlans.get(key);
+    if (!plans) {
+      plans = [];
+      this.buildPlans(plans, options);
+      this.styledPlans.set(key, plans);
+    }
+    return plans;
+  }
+
+  private buildPlans(plans: (DecodePlan | undefined)[], style: BindStyle): void {
+    const bound: BindStyle = { constants: style.constants, verbose: style.verbose };
+    for (const info of this.infos) plans[info.nr] = buildPlan(info, this.hasMetadata.has(info.nr), this.tables, this.decoders, bound);
   }
 
   private unknownPlan(nr: number): DecodePlan {
     let plan = this.unknownPlans.get(nr);
     if (!plan) {
-      plan = { nr, name: `syscall_${nr}`, nargs: MAX_ARGS, args: [], fds: NO_FDS };
+      plan = { nr, name: `syscall_${nr}`, nargs: MAX_ARGS, args: [], fds: NO_FDS, cuts: false };
       if (this.unknownPlans.size < UNKNOWN_PLAN_CACHE_LIMIT) this.unknownPlans.set(nr, plan);
     }
     return plan;
@@ -240,7 +285,7 @@ function argInfo(syscall: string, name: string, type: string): SyscallArgInfo {
   return { name, type, isString: isStringArg(syscall, name, type), signed: isSignedType(type) };
 }
 
-function buildPlan(info: SyscallInfo, hasMetadata: boolean, tables: ArchTables, decoders: DecoderRegistry): DecodePlan {
+function buildPlan(info: SyscallInfo, hasMetadata: boolean, tables: ArchTables, decoders: DecoderRegistry, style: BindStyle): DecodePlan {
   const args = info.args.map((a, index): ArgPlan => {
     const fd = isFdArg(info.name, a.name, a.type);
     return {
@@ -249,12 +294,81 @@ function buildPlan(info: SyscallInfo, hasMetadata: boolean, tables: ArchTables, 
       type: a.type,
       // strace prints fds as ints whatever the kernel's parameter type (close(-1), not 4294967295).
       kind: a.isString ? ValueKind.Str : fd ? ValueKind.Int32 : integerKind(a.type),
-      symbolic: decoders.bind({ syscall: info.name, argIndex: index, args: info.args, tables }),
+      symbolic: decoders.bind({ syscall: info.name, argIndex: index, args: info.args, tables, style }),
       fd,
       dataBuffer: DATA_BUFFER_ARGS.has(`${info.name}.${a.name}`),
+      cutString: a.isString && !isPathArg(info.name, a.name),
     };
   });
-  return { nr: info.nr, name: info.name, nargs: hasMetadata ? info.args.length : MAX_ARGS, args, fds: fdPlan(info.name, info.args, tables) };
+  const cuts = args.some((a) => a.cutString) || syscallReads(info.name, info.args).some((r) => r.kind === ReadKind.STRV);
+  return { nr: info.nr, name: info.name, nargs: hasMetadata ? info.args.length : MAX_ARGS, args, fds: fdPlan(info.name, info.args, tables), cuts };
+}
+
+/**
+ * The decode state of one trace: its fd table and how its events render (the plans bound for
+ * its renderings).
+ */
+class CatalogTraceState implements TraceState {
+  constructor(
+    readonly fds: FdState,
+    readonly options: DecodeOptions,
+    readonly plans: readonly (DecodePlan | undefined)[],
+  ) {}
+
+  onFork(parent: number, child: number): void {
+    this.fds.onFork(parent, child);
+  }
+
+  onExit(pid: number): void {
+    this.fds.onExit(pid);
+  }
+}
+
+/**
+ * Cuts what strace cuts at -s, in `call` before anything reads it: strings that are not paths
+ * to stringMax bytes, string arrays to stringMax elements of at most stringMax bytes each
+ * (strace's printargv). The kernel side may deliver more (it reads every string up to PATH_MAX).
+ */
+function cutStrings(plan: DecodePlan, call: CallView): void {
+  const max = call.options.stringMax;
+  let strings: Map<number, RawString> | undefined;
+  for (const a of plan.args) {
+    const s = a.cutString ? call.strings.get(a.index) : undefined;
+    if (s === undefined || s.unreadable) continue;
+    const bytes = textBytes(s.text, s.bytes);
+    if (bytes.length <= max) continue;
+    (strings ??= new Map(call.strings)).set(a.index, { ...decodeText(bytes.subarray(0, max)), truncated: true, unreadable: false });
+  }
+  if (strings) call.strings = strings;
+  let blobs: Map<number, RawBlob> | undefined;
+  for (const [index, blob] of call.blobs) {
+    if (blob.kind !== 'strv' || blob.unreadable) continue;
+    const cut = cutStrv(blob, max);
+    if (cut !== blob) (blobs ??= new Map(call.blobs)).set(index, cut);
+  }
+  if (blobs) call.blobs = blobs;
+}
+
+/** A string array cut to `max` elements of at most `max` bytes; the same object when nothing is cut. */
+function cutStrv(blob: RawBlob & { kind: 'strv' }, max: number): RawBlob & { kind: 'strv' } {
+  const long = (item: string, i: number) => textBytes(item, blob.itemBytes?.[i]).length > max;
+  if (blob.items.length <= max && !blob.items.some(long)) return blob;
+  const items: string[] = [];
+  const itemBytes: Uint8Array[] = [];
+  const cut: boolean[] = [];
+  let invalid = false;
+  for (let i = 0; i < Math.min(blob.items.length, max); i++) {
+    const bytes = textBytes(blob.items[i], blob.itemBytes?.[i]);
+    const part = bytes.length > max ? decodeText(bytes.subarray(0, max)) : { text: blob.items[i], bytes: blob.itemBytes?.[i] };
+    items.push(part.text);
+    itemBytes.push(part.bytes ?? bytes.subarray(0, max));
+    invalid ||= part.bytes !== undefined;
+    cut.push(blob.cut[i] || bytes.length > max);
+  }
+  const out: RawBlob & { kind: 'strv' } = { ...blob, items, cut, truncated: blob.truncated || blob.items.length > max };
+  if (invalid) out.itemBytes = itemBytes;
+  else delete out.itemBytes;
+  return out;
 }
 
 /** AT_FDCWD: a dirfd meaning the working directory. */

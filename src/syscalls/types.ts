@@ -78,6 +78,21 @@ export interface RawSyscall {
   tid?: number;
 }
 
+/** How a trace's events are rendered (TraceSpec.string_max_bytes and TraceSpec.rendering). */
+export interface DecodeOptions {
+  /** Longest string that is not a path, string array (elements and count), rendered buffer. */
+  stringMax: number;
+  /** Constants by name (strace's default), as numbers, or both (strace -X). */
+  constants: 'abbrev' | 'raw' | 'verbose';
+  /** Structures in full (strace -v). */
+  verbose: boolean;
+  /** Fd paths with socket endpoints and device numbers (strace -yy). */
+  fdDetails: boolean;
+}
+
+/** strace's renderings with the API's default string length. */
+export const DEFAULT_DECODE_OPTIONS: DecodeOptions = { stringMax: 256, constants: 'abbrev', verbose: false, fdDetails: false };
+
 /**
  * Decode state of one trace, for renderings that depend on earlier events (which path an fd
  * names). Made by SyscallResolver.newTraceState for each trace and fed that trace's records in
@@ -107,8 +122,9 @@ export interface SyscallResolver {
    */
   decode(raw: RawSyscall, state?: TraceState): SyscallEvent;
   /**
-   * A fresh decode state for one trace, knowing its target pids (read as they are now);
-   * optional for resolvers without per-trace renderings.
+   * A fresh decode state for one trace, knowing its target pids (read as they are now) and how
+   * its events are rendered (DEFAULT_DECODE_OPTIONS when not given); optional for resolvers
+   * without per-trace renderings.
    */
-  newTraceState?(pids?: readonly number[]): TraceState;
+  newTraceState?(pids?: readonly number[], options?: DecodeOptions): TraceState;
 }

@@ -15,7 +15,7 @@ import { quoteBytes } from '../../src/syscalls/decoders/quote';
 import { fixedXlat, formatFlags, formatValue } from '../../src/syscalls/decoders/xlat';
 import { FdState, type FdSystem } from '../../src/syscalls/fdstate';
 import type { SyscallFormat } from '../../src/syscalls/tracefs';
-import type { RawBlob, RawString, TraceState } from '../../src/syscalls/types';
+import { DEFAULT_DECODE_OPTIONS, type RawBlob, type RawString, type TraceState } from '../../src/syscalls/types';
 
 /** Argument declarations of this kernel's sys_enter_* formats (Linux 6.18, x86_64). */
 const FORMATS: Record<string, string[]> = {
@@ -65,6 +65,7 @@ const FORMATS: Record<string, string[]> = {
   unlinkat: ['int dfd', 'const char * pathname', 'int flag'],
   mkdir: ['const char * pathname', 'umode_t mode'],
   chdir: ['const char * filename'],
+  setxattr: ['const char * pathname', 'const char * name', 'const void * value', 'size_t size', 'int flags'],
 };
 
 const catalog = SyscallCatalog.fromFormats(
@@ -329,8 +330,8 @@ function fakeFs(links: Record<string, string>, real: Record<string, string> = {}
 }
 
 test('fd paths: opens, dups, closes, exec, fork, chdir, and the pre-trace table', () => {
-  const state = new FdState(fakeFs({ '/proc/100/fd/0': '/dev/null', '/proc/100/fd/1': 'pipe:[7]', '/proc/100/cwd': '/home/me' }, { '/lib/x86_64-linux-gnu/libc.so.6': '/usr/lib/x86_64-linux-gnu/libc.so.6' }));
-  state.track(100);
+  const fs = fakeFs({ '/proc/100/fd/0': '/dev/null', '/proc/100/fd/1': 'pipe:[7]', '/proc/100/cwd': '/home/me' }, { '/lib/x86_64-linux-gnu/libc.so.6': '/usr/lib/x86_64-linux-gnu/libc.so.6' });
+  const state = catalog.newTraceState([100], DEFAULT_DECODE_OPTIONS, fs);
   const at = (name: string, call: Call) => decode(name, { pid: 100, ...call }, state);
   const open = at('openat', { args: [AT_FDCWD, 1, 0o2000000, 0], strings: { 1: '/lib/x86_64-linux-gnu/libc.so.6' }, ret: 3 });
   assert.equal(open.ret_fd_path, '/usr/lib/x86_64-linux-gnu/libc.so.6', 'symlinks resolved like /proc shows them');
@@ -371,4 +372,20 @@ test('strings keep bytes that are not UTF-8 (str_bytes) and print them as strace
   const exec = decode('execve', { args: [1, 2, 3], strings: { 0: '/bin/ls' }, blobs: { 1: argv } });
   assert.deepEqual(exec.decoded[1].items_bytes.map((b) => [...b]), [[0x6c, 0x73], [0x92]]);
   assert.equal(formatArgs(exec)[1], '["ls", "\\222"]');
+});
+
+test('-s cuts strings that are not paths and string arrays, never paths', () => {
+  const state = catalog.newTraceState([], { ...DEFAULT_DECODE_OPTIONS, stringMax: 8 });
+  const long = '/a/very/long/path/that/is/never/cut';
+  assert.equal(
+    formatArgs(decode('setxattr', { args: [1, 2, 3, 4, 0], strings: { 0: long, 1: 'user.attribute' } }, state)).slice(0, 2).join(', '),
+    `"${long}", "user.att"...`,
+  );
+  const argv: RawBlob = { kind: 'strv', items: ['1', '2', '3', '4', '5', '6', '7', '8', 'nine', 'ten'], cut: new Array(10).fill(false), truncated: false, unreadable: false };
+  const exec = decode('execve', { args: [1, 2, 3], strings: { 0: long }, blobs: { 1: argv } }, state);
+  assert.equal(formatArgs(exec).slice(0, 2).join(', '), `"${long}", ["1", "2", "3", "4", "5", "6", "7", "8", ...]`);
+  const wide: RawBlob = { kind: 'strv', items: ['cat', '/etc/hostname'], cut: [false, false], truncated: false, unreadable: false };
+  assert.equal(formatArgs(decode('execve', { args: [1, 2, 3], strings: { 0: '/bin/cat' }, blobs: { 1: wide } }, state))[1], '["cat", "/etc/hos"...]');
+  assert.equal(exec.decoded[1].items.length, 8);
+  assert.equal(exec.decoded[1].truncated, true);
 });

@@ -7,7 +7,7 @@
 import type { Event } from '../../api/generated/sctrace/v1/Event';
 import type { Task } from '../../api/generated/sctrace/v1/Task';
 import { decodeText } from '../../syscalls/text';
-import type { RawBlob, RawString, SyscallResolver, TraceState } from '../../syscalls/types';
+import type { DecodeOptions, RawBlob, RawString, SyscallResolver, TraceState } from '../../syscalls/types';
 import { CorruptRecordError } from '../errors';
 
 /** SCT_ABI_VERSION this decoder understands. */
@@ -60,8 +60,10 @@ export class RecordDecoder {
     private readonly syscalls: SyscallResolver,
     private readonly monoToEpochNs: bigint,
     pids: readonly number[] = [],
+    /** The trace's renderings (CaptureSpec.decode). */
+    options?: DecodeOptions,
   ) {
-    this.state = syscalls.newTraceState?.(pids);
+    this.state = syscalls.newTraceState?.(pids, options);
   }
 
   /**

@@ -77,7 +77,7 @@ export class EbpfSession implements CaptureSession {
     this.ncpus = libbpf().libbpf_num_possible_cpus() as number;
     this.statsFd = obj.mapFd('sct_stats');
     this.ring = new RingReader(obj.mapFd('sct_events'), options.ringBytes);
-    this.decoder = new RecordDecoder(options.syscalls, monotonicToEpochOffsetNs(), options.spec.pids);
+    this.decoder = new RecordDecoder(options.syscalls, monotonicToEpochOffsetNs(), options.spec.pids, options.spec.decode);
     this.detail = describePlan(attachPlan);
     this.batch = new EventBatch(sink);
     this.loop = new DrainLoop(options.pollIntervalMs, () => this.drainTurn(), false);

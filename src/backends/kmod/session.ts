@@ -72,7 +72,7 @@ export class KmodSession implements CaptureSession {
     this.controlFd = controlFd;
     this.eventsPath = path.join(options.procDir, ProcFile.events);
     this.statsPath = path.join(options.procDir, ProcFile.stats);
-    this.decoder = new RecordDecoder(options.syscalls, monotonicToEpochOffsetNs());
+    this.decoder = new RecordDecoder(options.syscalls, monotonicToEpochOffsetNs(), [], options.spec.decode);
     this.batch = new EventBatch(sink);
     // The events file is read until EAGAIN, so its readiness watch can be re-armed at once.
     this.loop = new DrainLoop(options.pollIntervalMs, () => this.drainTurn(), true);

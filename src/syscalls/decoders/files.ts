@@ -7,7 +7,7 @@
 import type { ArchTables } from '../arch';
 import type { RawBlob } from '../types';
 import { formatMode, formatOpenFlags } from './open';
-import { quoteBytes } from './quote';
+import { quoteBytes, quoteShown } from './quote';
 import { argIndexOf, type ArgDecoder, type DecoderContext, type DecoderRegistry } from './registry';
 import { cached, constant, fixedXlat, formatFlags, formatValue, hexValue, pointer, u32, xlat, type Xlat } from './xlat';
 
@@ -161,12 +161,16 @@ export function statxDecoder(argIndex: number, tables: ArchTables): ArgDecoder {
   };
 }
 
-/** A path the call wrote (readlink, getcwd), as many bytes as it returned. */
+/**
+ * What the call wrote: getcwd's path (NUL-terminated, whole), readlink's target (as many bytes
+ * as it returned, cut at the trace's string length as strace's printstrn cuts it).
+ */
 export function pathOutputDecoder(argIndex: number, nulTerminated: boolean): ArgDecoder {
   return (_args, call) => {
     const b = bytesOf(call.blobs, argIndex);
     if (!b || call.ret < 0n) return '';
-    return quoteBytes(b.data, { truncated: b.truncated, stopAtNul: nulTerminated });
+    if (nulTerminated) return quoteBytes(b.data, { truncated: b.truncated, stopAtNul: true });
+    return quoteShown(b, call.options.stringMax);
   };
 }
 

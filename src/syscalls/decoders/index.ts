@@ -13,7 +13,7 @@ import { DecoderRegistry } from './registry';
 import { registerSignalDecoders } from './signal';
 
 export { ANY_SYSCALL, DecoderRegistry } from './registry';
-export type { ArgDecoder, CallView, DecoderContext, DecoderFactory } from './registry';
+export type { ArgDecoder, BindStyle, CallView, DecoderContext, DecoderFactory } from './registry';
 
 /** A registry with all built-in decoders. */
 export function defaultDecoders(): DecoderRegistry {

@@ -4,7 +4,7 @@
  * transferred more than was delivered. An output buffer (read) only when the call succeeded.
  */
 import { bytesOf } from './files';
-import { quoteBytes } from './quote';
+import { quoteShown } from './quote';
 import type { ArgDecoder, DecoderRegistry } from './registry';
 
 /** Syscalls with a data buffer, and whether the call fills it (an output). */
@@ -17,14 +17,15 @@ export const DATA_BUFFERS: ReadonlyArray<readonly [string, string, boolean]> = [
   ['sendto', 'buff', false],
 ];
 
-/** The quoted first bytes of a data buffer. */
-export function bufferDecoder(argIndex: number, output: boolean): ArgDecoder {
+/** The quoted first bytes of a data buffer, at most the trace's string length (strace -s). */
+export function bufferDecoder(argIndex: number, output: boolean, hex = false): ArgDecoder {
   return (_args, call) => {
     const b = bytesOf(call.blobs, argIndex);
     if (!b || (output && call.ret < 0n)) return '';
-    return quoteBytes(b.data, { truncated: b.truncated });
+    return quoteShown(b, call.options.stringMax, hex);
   };
 }
+
 
 /** Registers the data buffer decoders. */
 export function registerIoDecoders(registry: DecoderRegistry): void {

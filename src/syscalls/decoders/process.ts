@@ -8,6 +8,7 @@
 import type { ArchTables } from '../arch';
 import type { RawBlob } from '../types';
 import { bytesOf, flagsArg, valueArg, viewOf } from './files';
+import { bufferDecoder } from './io';
 import { textBytes } from '../text';
 import { quoteBytes } from './quote';
 import { argIndexOf, type ArgDecoder, type DecoderRegistry } from './registry';
@@ -283,10 +284,8 @@ export function registerProcessDecoders(registry: DecoderRegistry): void {
   registry.register('rseq', 'rseq_len', (ctx) => (args) => hexValue(u32(args[ctx.argIndex])));
   registry.register('rseq', 'sig', (ctx) => (args) => hexValue(u32(args[ctx.argIndex])));
   registry.register('getrandom', 'flags', (ctx) => flagsArg(ctx.argIndex, xlat(ctx.tables, 'GRND', GRND_NAMES), 'GRND_???'));
-  registry.register('getrandom', 'ubuf', (ctx) => (_args, call) => {
-    const b = bytesOf(call.blobs, ctx.argIndex);
-    return b && call.ret >= 0n ? quoteBytes(b.data, { hex: true, truncated: b.truncated }) : '';
-  });
+  // strace always shows random bytes in hex.
+  registry.register('getrandom', 'ubuf', (ctx) => bufferDecoder(ctx.argIndex, true, true));
   registry.register('exit_group', 'error_code', (ctx) => (args) => s32(args[ctx.argIndex]).toString());
   registry.register('uname', 'name', (ctx) => unameDecoder(ctx.argIndex));
   registry.register('sysinfo', 'info', (ctx) => sysinfoDecoder(ctx.argIndex));

@@ -56,3 +56,9 @@ export function quoteBytes(bytes: Uint8Array, options: QuoteOptions = {}): strin
 export function quoteText(text: string, truncated = false): string {
   return quoteBytes(Buffer.from(text, 'utf8'), { truncated });
 }
+
+/** A delivered buffer quoted up to `max` bytes, `...` when the call transferred more. */
+export function quoteShown(b: { data: Uint8Array; truncated: boolean }, max: number, hex = false): string {
+  const cut = b.data.length > max;
+  return quoteBytes(cut ? b.data.subarray(0, max) : b.data, { truncated: b.truncated || cut, hex });
+}

@@ -4,7 +4,7 @@
  * per-event work is one call on the raw registers with everything else precomputed.
  */
 import type { ArchTables } from '../arch';
-import type { RawBlob, RawString, SyscallArgInfo } from '../types';
+import type { DecodeOptions, RawBlob, RawString, SyscallArgInfo } from '../types';
 
 /** Everything one call delivered, for decoders that need more than the registers. */
 export interface CallView {
@@ -18,6 +18,8 @@ export interface CallView {
   strings: ReadonlyMap<number, RawString>;
   /** Extra kernel reads by pointer argument index (src/syscalls/reads.ts). */
   blobs: ReadonlyMap<number, RawBlob>;
+  /** The trace's renderings (its string length for buffers, ...). */
+  options: DecodeOptions;
 }
 
 /**
@@ -37,7 +39,12 @@ export interface DecoderContext {
   /** All arguments of the syscall, to find related ones by name. */
   args: readonly SyscallArgInfo[];
   tables: ArchTables;
+  /** The renderings fixed when decoders are bound (one set of bound decoders per combination). */
+  style: BindStyle;
 }
+
+/** The part of DecodeOptions that decoders are bound with. */
+export type BindStyle = Pick<DecodeOptions, 'constants' | 'verbose'>;
 
 /** Builds the decoder for one argument, or returns null when it does not apply there. */
 export type DecoderFactory = (ctx: DecoderContext) => ArgDecoder | null;

@@ -1,8 +1,13 @@
 from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from typing import ClassVar as _ClassVar, Iterable as _Iterable, Mapping as _Mapping, Optional as _Optional, Union as _Union
 
+CONSTANT_STYLE_ABBREV: ConstantStyle
+CONSTANT_STYLE_RAW: ConstantStyle
+CONSTANT_STYLE_UNSPECIFIED: ConstantStyle
+CONSTANT_STYLE_VERBOSE: ConstantStyle
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class BackendCapability(_message.Message):
@@ -100,6 +105,16 @@ class ProcessFork(_message.Message):
     CHILD_PID_FIELD_NUMBER: _ClassVar[int]
     child_pid: int
     def __init__(self, child_pid: _Optional[int] = ...) -> None: ...
+
+class Rendering(_message.Message):
+    __slots__ = ["constants", "fd_details", "verbose"]
+    CONSTANTS_FIELD_NUMBER: _ClassVar[int]
+    FD_DETAILS_FIELD_NUMBER: _ClassVar[int]
+    VERBOSE_FIELD_NUMBER: _ClassVar[int]
+    constants: ConstantStyle
+    fd_details: bool
+    verbose: bool
+    def __init__(self, constants: _Optional[_Union[ConstantStyle, str]] = ..., verbose: bool = ..., fd_details: bool = ...) -> None: ...
 
 class StartTraceRequest(_message.Message):
     __slots__ = ["spec"]
@@ -262,7 +277,7 @@ class TraceInfo(_message.Message):
     def __init__(self, trace_id: _Optional[str] = ..., spec: _Optional[_Union[TraceSpec, _Mapping]] = ..., backend: _Optional[str] = ..., subscribers: _Optional[int] = ..., counters: _Optional[_Union[TraceCounters, _Mapping]] = ..., started_ns: _Optional[int] = ..., owner: _Optional[str] = ...) -> None: ...
 
 class TraceSpec(_message.Message):
-    __slots__ = ["backend", "buffer_bytes", "cgroup_ids", "comms", "exec_env", "follow_children", "pids", "process_events", "string_max_bytes", "syscalls", "uids"]
+    __slots__ = ["backend", "buffer_bytes", "cgroup_ids", "comms", "exec_env", "follow_children", "pids", "process_events", "rendering", "string_max_bytes", "syscalls", "uids"]
     BACKEND_FIELD_NUMBER: _ClassVar[int]
     BUFFER_BYTES_FIELD_NUMBER: _ClassVar[int]
     CGROUP_IDS_FIELD_NUMBER: _ClassVar[int]
@@ -271,6 +286,7 @@ class TraceSpec(_message.Message):
     FOLLOW_CHILDREN_FIELD_NUMBER: _ClassVar[int]
     PIDS_FIELD_NUMBER: _ClassVar[int]
     PROCESS_EVENTS_FIELD_NUMBER: _ClassVar[int]
+    RENDERING_FIELD_NUMBER: _ClassVar[int]
     STRING_MAX_BYTES_FIELD_NUMBER: _ClassVar[int]
     SYSCALLS_FIELD_NUMBER: _ClassVar[int]
     UIDS_FIELD_NUMBER: _ClassVar[int]
@@ -282,7 +298,11 @@ class TraceSpec(_message.Message):
     follow_children: bool
     pids: _containers.RepeatedScalarFieldContainer[int]
     process_events: bool
+    rendering: Rendering
     string_max_bytes: int
     syscalls: _containers.RepeatedScalarFieldContainer[str]
     uids: _containers.RepeatedScalarFieldContainer[int]
-    def __init__(self, syscalls: _Optional[_Iterable[str]] = ..., pids: _Optional[_Iterable[int]] = ..., follow_children: bool = ..., comms: _Optional[_Iterable[str]] = ..., uids: _Optional[_Iterable[int]] = ..., process_events: bool = ..., string_max_bytes: _Optional[int] = ..., backend: _Optional[str] = ..., cgroup_ids: _Optional[_Iterable[int]] = ..., buffer_bytes: _Optional[int] = ..., exec_env: bool = ...) -> None: ...
+    def __init__(self, syscalls: _Optional[_Iterable[str]] = ..., pids: _Optional[_Iterable[int]] = ..., follow_children: bool = ..., comms: _Optional[_Iterable[str]] = ..., uids: _Optional[_Iterable[int]] = ..., process_events: bool = ..., string_max_bytes: _Optional[int] = ..., backend: _Optional[str] = ..., cgroup_ids: _Optional[_Iterable[int]] = ..., buffer_bytes: _Optional[int] = ..., exec_env: bool = ..., rendering: _Optional[_Union[Rendering, _Mapping]] = ...) -> None: ...
+
+class ConstantStyle(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
