@@ -11,12 +11,14 @@ import { RpcError, openConnection, type TracerConnection } from './client';
 import { withFallback } from './credentials';
 import { checkExecutable, exitStatus, spawnStopped, type StoppedChild } from './child';
 import { EventPump, type StreamEnd } from './event-pump';
+import { EventFilter } from './filter';
 import { Interrupts, signalExitCode } from './interrupts';
 import { Output } from './output';
 import { EventPrinter } from './printer';
 import { ProcessSet, processExists } from './process-set';
 import { reportError } from './report';
 import { TRACE_HELP, parseTraceArgs, type TraceOptions } from './trace-args';
+import { quoteString } from './values';
 
 /** After the child exits, how long to wait for its exit event before stopping anyway. */
 const EXIT_GRACE_MS = 500;
@@ -42,7 +44,8 @@ async function runTrace(argv: string[], globals: GlobalOptions): Promise<number>
   }
   if (options.command.length > 0) checkExecutable(options.command[0]);
   for (const pid of options.pids) if (!processExists(pid)) throw new CliError(`--pid ${pid}: no such process`);
-  const output = Output.open(options.out);
+  const d = options.display;
+  const output = Output.open(d.outFile, { separately: d.outputSeparately, append: d.append });
   const connection = openConnection(options.server ?? globals.server, withFallback(options.credentials, globals));
   const interrupts = new Interrupts();
   try {
@@ -80,7 +83,7 @@ class TraceSession {
   /** Runs the session; resolves to the exit code. */
   async run(): Promise<number> {
     try {
-      if (this.options.command.length > 0) this.child = await spawnStopped(this.options.command);
+      if (this.options.command.length > 0) this.child = await spawnStopped(this.options.command, this.options.env);
       if (this.interrupts.signal !== undefined) return this.abandon(this.interrupts.signal);
       const traceId = await this.startTrace();
       const pump = this.subscribe(traceId);
@@ -116,16 +119,33 @@ class TraceSession {
   }
 
   private subscribe(traceId: string): EventPump {
+    const d = this.options.display;
     const printer = new EventPrinter({
-      format: this.options.format,
-      alwaysPrefix: this.options.spec.follow_children ?? false,
-      timestamps: this.options.timestamps,
-      fdPaths: this.options.fdPaths,
+      format: d.format,
+      // strace: with -o FILE (not -ff), a `PID ` column with -f or several -p; else `[pid N]` while several tasks run.
+      pidColumn: d.outFile !== undefined && !d.outputSeparately && (d.followForks || d.multipleAttach),
+      pidBrackets: d.outFile === undefined,
+      timestamps: d.timestamps,
+      relative: d.relative,
+      durations: d.durations,
+      fdPaths: d.fdPaths > 0,
+      hex: d.hex,
+      syscallNumbers: d.syscallNumbers,
+      column: d.column,
+      exitLines: !d.quiet.has('exit'),
+      readDump: d.readDump,
+      writeDump: d.writeDump,
+      processNotices: d.processNotices,
     });
+    const filter = new EventFilter(d);
+    if (!d.quiet.has('path-resolution')) {
+      for (const [p, r] of filter.resolvedPaths()) process.stderr.write(`sctrace: Requested path ${quoteString(p)} resolved into ${quoteString(r)}\n`);
+    }
     return new EventPump(this.connection.streamEvents(traceId), this.connection, printer, this.output, {
       ignorePid: process.pid,
       launcherPid: this.child?.pid,
       onEvent: (event) => this.onEvent(event),
+      filter,
     });
   }
 

@@ -5,6 +5,7 @@
  */
 import type { TraceSpec, TraceSpec__Output } from './generated/sctrace/v1/TraceSpec';
 import { isBackendChoice } from '../backends/select';
+import { FD_CHANGING_SYSCALLS } from '../syscalls/fdeffects';
 import type { DecodeOptions, SyscallResolver } from '../syscalls/types';
 import type { TraceRequest } from '../traces/manager';
 import { LimitExceededError } from '../auth/limits';
@@ -77,6 +78,9 @@ export function validateSpec(
   if (spec.buffer_bytes > limits.maxBufferBytes) {
     throw new LimitExceededError(`spec.buffer_bytes ${spec.buffer_bytes} is above this service's limit of ${limits.maxBufferBytes} (sctraced --max-buffer-bytes)`);
   }
+  if (spec.no_syscalls && spec.syscalls.length > 0) {
+    throw new InvalidSpecError(`spec.no_syscalls is set but spec.syscalls names ${spec.syscalls.length}: choose one`);
+  }
   const pids = uniqueNumbers(spec.pids, 'pids', MAX_PIDS);
   for (const pid of pids) {
     if (pid === 0) throw new InvalidSpecError('spec.pids contains 0, which is not a process id');
@@ -93,6 +97,7 @@ export function validateSpec(
   }
   const cgroupIds = [...new Set(spec.cgroup_ids.map((id) => BigInt(id)))];
   if (cgroupIds.length > MAX_FILTER_VALUES) throw new InvalidSpecError(`spec.cgroup_ids has ${cgroupIds.length} ids, at most ${MAX_FILTER_VALUES}`);
+  const captured = spec.no_syscalls ? [] : resolveSyscalls(spec.syscalls, syscalls);
   const normalized: TraceSpec = {
     syscalls: spec.syscalls,
     pids,
@@ -106,12 +111,13 @@ export function validateSpec(
     buffer_bytes: spec.buffer_bytes,
     exec_env: spec.exec_env,
     rendering: spec.rendering ?? { constants: 'CONSTANT_STYLE_ABBREV', verbose: false, fd_details: false },
+    no_syscalls: spec.no_syscalls,
   };
   return {
     spec: normalized,
     backend,
     capture: {
-      syscalls: resolveSyscalls(spec.syscalls, syscalls),
+      syscalls: captured,
       pids,
       followChildren: spec.follow_children,
       comms,
@@ -122,7 +128,7 @@ export function validateSpec(
       bufferBytes: spec.buffer_bytes,
       execEnv: spec.exec_env,
       excludePids: [selfPid],
-      decode: decodeOptions(spec, stringMax),
+      decode: { ...decodeOptions(spec, stringMax), fdChangesTraced: tracesFdChanges(captured, syscalls) },
     },
   };
 }
@@ -138,7 +144,17 @@ function decodeOptions(spec: TraceSpec__Output, stringMax: number): DecodeOption
   };
   const constants = styles[r?.constants ?? 'CONSTANT_STYLE_UNSPECIFIED'];
   if (constants === undefined) throw new InvalidSpecError(`spec.rendering.constants ${JSON.stringify(r?.constants)} is not a ConstantStyle`);
-  return { stringMax, constants, verbose: r?.verbose ?? false, fdDetails: r?.fd_details ?? false };
+  return { stringMax, constants, verbose: r?.verbose ?? false, fdDetails: r?.fd_details ?? false, fdChangesTraced: true };
+}
+
+/** Whether `traced` (null: every syscall) selects every call that changes fds. */
+function tracesFdChanges(traced: number[] | null, syscalls: SyscallResolver): boolean {
+  if (traced === null) return true;
+  const set = new Set(traced);
+  return FD_CHANGING_SYSCALLS.every((name) => {
+    const info = syscalls.byName(name);
+    return info === undefined || set.has(info.nr);
+  });
 }
 
 /** Names and classes to sorted syscall numbers; null (every syscall) for an empty list. */

@@ -248,7 +248,7 @@ export class SyscallCatalog implements SyscallResolver {
    * `system` (the host's /proc by default), and its renderings.
    */
   newTraceState(pids: readonly number[] = [], options: DecodeOptions = DEFAULT_DECODE_OPTIONS, system?: FdSystem): TraceState {
-    const fds = new FdState(system);
+    const fds = new FdState(system, { refresh: !options.fdChangesTraced });
     for (const pid of pids) fds.track(pid);
     return new CatalogTraceState(fds, options, this.plansFor(options));
   }

@@ -210,6 +210,15 @@ export function fdPlan(syscall: string, args: readonly SyscallArgInfo[], tables:
   return NONE;
 }
 
+/**
+ * The syscalls that change which files fds name (opens, closes, dups, forks, execs), by __NR
+ * name: when a trace does not select them all, its fd table cannot follow the events.
+ */
+export const FD_CHANGING_SYSCALLS: readonly string[] = [
+  'open', 'creat', 'openat', 'openat2', 'socket', 'accept', 'accept4', 'socketpair', 'pipe', 'pipe2', 'dup', 'dup2', 'dup3',
+  'fcntl', 'close', 'close_range', 'execve', 'execveat', 'fork', 'vfork', 'clone', 'clone3', ...Object.keys(ANON_FDS),
+];
+
 /** Argument names that hold a file descriptor (strace prints them with -y as `3</path>`). */
 export const FD_ARG_NAMES: ReadonlySet<string> = new Set([
   'fd', 'ufd', 'fd_in', 'fd_out', 'in_fd', 'out_fd', 'fdin', 'fdout', 'oldfd', 'newfd', 'fildes', 'epfd', 'pidfd', 'group_fd',

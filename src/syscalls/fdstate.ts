@@ -11,7 +11,13 @@
  *   comes first; CLONE_FILES shares it, threads share their process's);
  * - a process the trace found already running (no fork seen) gets its table and cwd from
  *   /proc/PID/fd and /proc/PID/cwd: a trace target when the trace starts (track), any other
- *   when its first event is decoded; its children copy it.
+ *   when its first event is decoded; its children copy it;
+ * - an fd the table does not know (opened by a call the trace does not select, or by one it
+ *   does not model) is read from /proc/PID/fd/N when it is first asked for, as strace -y does,
+ *   and kept; a failed lookup is remembered too (bounded), until the fd is opened;
+ * - when the trace does not select every call that changes fds (`refresh`), the table cannot
+ *   be kept by events, so every answer comes from /proc/PID/fd/N, re-read at most every
+ *   REFRESH_MS per fd.
  * Reading /proc at decode time races with the process: it shows the table as it is when the
  * event is decoded, a few milliseconds after the fact, so it is read once per such process and
  * never again (a later lookup would see fds the process changed after the event being decoded:
@@ -60,6 +66,8 @@ export const HOST_FS: FdSystem = {
 interface FdEntry {
   path: string;
   cloexec: boolean;
+  /** Refresh mode: when it was last confirmed (by an event or /proc), in milliseconds. */
+  readAt?: number;
 }
 
 /** One process's view: its fd table (shared by its threads, and by CLONE_FILES children). */
@@ -68,6 +76,8 @@ interface ProcFds {
   cwd: string | undefined;
   /** The process that forked it, when the trace saw the fork. */
   parent: number | undefined;
+  /** fds /proc did not show when asked (bounded by MISSES_MAX). */
+  misses?: Set<number>;
 }
 
 /** fds read from /proc per process at most (a process with thousands open keeps the rest unnamed). */
@@ -79,13 +89,34 @@ const MAX_PROCESSES = 32768;
 const REALPATH_CACHE_LIMIT = 8192;
 /** AT_FDCWD. */
 const AT_FDCWD = -100;
+/** Unknown fds remembered per process as absent from /proc (EBADF probes, closed fds). */
+const MISSES_MAX = 256;
+/** In refresh mode, how long an answer from /proc is reused. */
+const REFRESH_MS = 10;
+
+/** How an FdState keeps its tables. */
+export interface FdStateOptions {
+  /** Not every fd-changing call is traced: answer from /proc (see the file comment). */
+  refresh?: boolean;
+  /** Milliseconds now, for refresh mode (injectable for tests). */
+  now?: () => number;
+}
 
 /** The fd paths of one trace. Not shared between traces; not safe for concurrent use. */
 export class FdState {
   private readonly procs = new Map<number, ProcFds>();
   private readonly canonical = new Map<string, string>();
 
-  constructor(private readonly system: FdSystem = HOST_FS) {}
+  private readonly refresh: boolean;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly system: FdSystem = HOST_FS,
+    options: FdStateOptions = {},
+  ) {
+    this.refresh = options.refresh ?? false;
+    this.now = options.now ?? Date.now;
+  }
 
   /**
    * Reads the fd table of running process pid now (a trace target, before the trace starts), so
@@ -97,7 +128,28 @@ export class FdState {
 
   /** What fd names in process pid, or '' when unknown. */
   path(pid: number, fd: number): string {
-    return fd < 0 ? '' : (this.proc(pid).fds.get(fd)?.path ?? '');
+    if (fd < 0) return '';
+    const proc = this.proc(pid);
+    const entry = proc.fds.get(fd);
+    if (entry !== undefined && !(this.refresh && this.now() - (entry.readAt ?? 0) > REFRESH_MS)) return entry.path;
+    if (entry === undefined && proc.misses?.has(fd)) return '';
+    return this.lookup(pid, proc, fd, entry);
+  }
+
+  /** Reads fd's target from /proc and keeps the answer (or the miss). */
+  private lookup(pid: number, proc: ProcFds, fd: number, old: FdEntry | undefined): string {
+    const link = this.system.readlink(`/proc/${pid}/fd/${fd}`);
+    if (link === undefined) {
+      proc.fds.delete(fd);
+      if (!this.refresh) {
+        proc.misses ??= new Set();
+        if (proc.misses.size >= MISSES_MAX) proc.misses.clear();
+        proc.misses.add(fd);
+      }
+      return '';
+    }
+    proc.fds.set(fd, { path: link, cloexec: old?.cloexec ?? false, readAt: this.refresh ? this.now() : undefined });
+    return link;
   }
 
   /** The working directory of process pid, or '' when unknown. */
@@ -188,7 +240,10 @@ export class FdState {
   }
 
   private set(pid: number, fd: number, p: string, cloexec: boolean): void {
-    this.proc(pid).fds.set(fd, { path: p, cloexec });
+    const proc = this.proc(pid);
+    // In refresh mode an entry an event made is trusted for REFRESH_MS, then /proc is asked again.
+    proc.fds.set(fd, { path: p, cloexec, readAt: this.refresh ? this.now() : undefined });
+    proc.misses?.delete(fd);
   }
 
   /** The process's entry; one seen for the first time started before the trace: read from /proc. */

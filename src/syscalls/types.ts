@@ -88,10 +88,15 @@ export interface DecodeOptions {
   verbose: boolean;
   /** Fd paths with socket endpoints and device numbers (strace -yy). */
   fdDetails: boolean;
+  /**
+   * The trace selects every call that changes fds (FD_CHANGING_SYSCALLS), so the fd table is
+   * kept from events; otherwise fd paths come from /proc each time (src/syscalls/fdstate.ts).
+   */
+  fdChangesTraced: boolean;
 }
 
 /** strace's renderings with the API's default string length. */
-export const DEFAULT_DECODE_OPTIONS: DecodeOptions = { stringMax: 256, constants: 'abbrev', verbose: false, fdDetails: false };
+export const DEFAULT_DECODE_OPTIONS: DecodeOptions = { stringMax: 256, constants: 'abbrev', verbose: false, fdDetails: false, fdChangesTraced: true };
 
 /**
  * Decode state of one trace, for renderings that depend on earlier events (which path an fd

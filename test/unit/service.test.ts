@@ -75,7 +75,7 @@ test('two subscribers receive the same sequenced events; StopTrace ends both str
   assert.deepEqual(session.spec.syscalls, [0, 257], 'names and classes resolve to sorted numbers');
   assert.deepEqual(session.spec.excludePids, [process.pid]);
   assert.equal(session.spec.stringMaxBytes, 4096, 'the kernel side reads paths whole');
-  assert.deepEqual(session.spec.decode, { stringMax: 256, constants: 'abbrev', verbose: false, fdDetails: false }, 'strings that are not paths are cut at the default');
+  assert.deepEqual(session.spec.decode, { stringMax: 256, constants: 'abbrev', verbose: false, fdDetails: false, fdChangesTraced: true }, 'strings that are not paths are cut at the default');
   assert.equal(session.spec.bufferBytes, 0, 'data buffers are opt-in');
   assert.equal(session.spec.execEnv, false);
 

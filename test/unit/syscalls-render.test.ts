@@ -389,3 +389,27 @@ test('-s cuts strings that are not paths and string arrays, never paths', () => 
   assert.equal(exec.decoded[1].items.length, 8);
   assert.equal(exec.decoded[1].truncated, true);
 });
+
+test('fd paths: an fd the events did not open is read from /proc once; with a partial syscall filter, every time', () => {
+  const links: Record<string, string> = { '/proc/100/cwd': '/' };
+  const reads: string[] = [];
+  const system: FdSystem = { ...fakeFs(links), readlink: (f) => (reads.push(f), links[f]) };
+  const state = catalog.newTraceState([100], DEFAULT_DECODE_OPTIONS, system);
+  const fdOf = (fd: number) => decode('read', { pid: 100, args: [fd, 0, 0] }, state).decoded[0].fd_path;
+  links['/proc/100/fd/7'] = '/var/log/opened-by-an-untraced-call';
+  assert.equal(fdOf(7), '/var/log/opened-by-an-untraced-call');
+  links['/proc/100/fd/7'] = '/changed';
+  assert.equal(fdOf(7), '/var/log/opened-by-an-untraced-call', 'kept: the events keep the table');
+  assert.equal(fdOf(9), '');
+  const before = reads.length;
+  assert.equal(fdOf(9), '', 'a miss is remembered');
+  assert.equal(reads.length, before);
+  const partial = catalog.newTraceState([100], { ...DEFAULT_DECODE_OPTIONS, fdChangesTraced: false }, system);
+  const partialFd = (fd: number) => decode('read', { pid: 100, args: [fd, 0, 0] }, partial).decoded[0].fd_path;
+  assert.equal(partialFd(7), '/changed');
+  links['/proc/100/fd/7'] = '/changed-again';
+  // Refresh mode re-reads after REFRESH_MS of wall time; wait it out.
+  const until = Date.now() + 15;
+  while (Date.now() < until);
+  assert.equal(partialFd(7), '/changed-again', 'answers come from /proc when the filter misses fd changes');
+});

@@ -203,3 +203,17 @@ test('kernelMeta carries string masks and entry reads for the kernel table', (t)
   assert.deepEqual(some.filter((m) => m.traced).map((m) => m.nr), [59, 257]);
   assert.equal(some[2].strMask, 0b1, 'untraced syscalls keep their masks'); // open
 });
+
+test('spec validation: renderings, -s, trace=none and whether the fd table can follow the events', async () => {
+  const { validateSpec } = await import('../../src/api/spec');
+  const catalog = SyscallCatalog.fromFormats(new Map(), { arch: 'x86_64' });
+  const base = { syscalls: [], pids: [], follow_children: false, comms: [], uids: [], process_events: true, string_max_bytes: 32, backend: '', cgroup_ids: [], buffer_bytes: 32, exec_env: false, rendering: null, no_syscalls: false };
+  const all = validateSpec(base, catalog, 1).capture;
+  assert.equal(all.syscalls, null);
+  assert.equal(all.stringMaxBytes, 4096, 'the kernel side reads strings up to PATH_MAX');
+  assert.deepEqual(all.decode, { stringMax: 32, constants: 'abbrev', verbose: false, fdDetails: false, fdChangesTraced: true });
+  const reads = validateSpec({ ...base, syscalls: ['read'], rendering: { constants: 'CONSTANT_STYLE_VERBOSE', verbose: true, fd_details: true } }, catalog, 1).capture;
+  assert.deepEqual(reads.decode, { stringMax: 32, constants: 'verbose', verbose: true, fdDetails: true, fdChangesTraced: false });
+  assert.deepEqual(validateSpec({ ...base, no_syscalls: true }, catalog, 1).capture.syscalls, []);
+  assert.throws(() => validateSpec({ ...base, no_syscalls: true, syscalls: ['read'] }, catalog, 1), /no_syscalls is set but spec.syscalls names 1/);
+});

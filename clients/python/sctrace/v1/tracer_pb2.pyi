@@ -277,13 +277,14 @@ class TraceInfo(_message.Message):
     def __init__(self, trace_id: _Optional[str] = ..., spec: _Optional[_Union[TraceSpec, _Mapping]] = ..., backend: _Optional[str] = ..., subscribers: _Optional[int] = ..., counters: _Optional[_Union[TraceCounters, _Mapping]] = ..., started_ns: _Optional[int] = ..., owner: _Optional[str] = ...) -> None: ...
 
 class TraceSpec(_message.Message):
-    __slots__ = ["backend", "buffer_bytes", "cgroup_ids", "comms", "exec_env", "follow_children", "pids", "process_events", "rendering", "string_max_bytes", "syscalls", "uids"]
+    __slots__ = ["backend", "buffer_bytes", "cgroup_ids", "comms", "exec_env", "follow_children", "no_syscalls", "pids", "process_events", "rendering", "string_max_bytes", "syscalls", "uids"]
     BACKEND_FIELD_NUMBER: _ClassVar[int]
     BUFFER_BYTES_FIELD_NUMBER: _ClassVar[int]
     CGROUP_IDS_FIELD_NUMBER: _ClassVar[int]
     COMMS_FIELD_NUMBER: _ClassVar[int]
     EXEC_ENV_FIELD_NUMBER: _ClassVar[int]
     FOLLOW_CHILDREN_FIELD_NUMBER: _ClassVar[int]
+    NO_SYSCALLS_FIELD_NUMBER: _ClassVar[int]
     PIDS_FIELD_NUMBER: _ClassVar[int]
     PROCESS_EVENTS_FIELD_NUMBER: _ClassVar[int]
     RENDERING_FIELD_NUMBER: _ClassVar[int]
@@ -296,13 +297,14 @@ class TraceSpec(_message.Message):
     comms: _containers.RepeatedScalarFieldContainer[str]
     exec_env: bool
     follow_children: bool
+    no_syscalls: bool
     pids: _containers.RepeatedScalarFieldContainer[int]
     process_events: bool
     rendering: Rendering
     string_max_bytes: int
     syscalls: _containers.RepeatedScalarFieldContainer[str]
     uids: _containers.RepeatedScalarFieldContainer[int]
-    def __init__(self, syscalls: _Optional[_Iterable[str]] = ..., pids: _Optional[_Iterable[int]] = ..., follow_children: bool = ..., comms: _Optional[_Iterable[str]] = ..., uids: _Optional[_Iterable[int]] = ..., process_events: bool = ..., string_max_bytes: _Optional[int] = ..., backend: _Optional[str] = ..., cgroup_ids: _Optional[_Iterable[int]] = ..., buffer_bytes: _Optional[int] = ..., exec_env: bool = ..., rendering: _Optional[_Union[Rendering, _Mapping]] = ...) -> None: ...
+    def __init__(self, syscalls: _Optional[_Iterable[str]] = ..., pids: _Optional[_Iterable[int]] = ..., follow_children: bool = ..., comms: _Optional[_Iterable[str]] = ..., uids: _Optional[_Iterable[int]] = ..., process_events: bool = ..., string_max_bytes: _Optional[int] = ..., backend: _Optional[str] = ..., cgroup_ids: _Optional[_Iterable[int]] = ..., buffer_bytes: _Optional[int] = ..., exec_env: bool = ..., rendering: _Optional[_Union[Rendering, _Mapping]] = ..., no_syscalls: bool = ...) -> None: ...
 
 class ConstantStyle(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []
