@@ -164,7 +164,8 @@ export class EventPrinter {
     if (call.no_return) return `${head}${' '.repeat(pad)}= ?`;
     const fdPath = this.options.fdPaths && call.ret_fd_path ? fdPathText(call.ret_fd_path, this.style) : '';
     const time = this.options.durations ? ` <${formatDuration(call.duration_ns)}>` : '';
-    return `${head}${' '.repeat(pad)}= ${formatReturn(call, fdPath)}${time}`;
+    const notes = call.decoded.filter((a) => a.return_note).map((a) => requote(a.return_note, this.style));
+    return `${head}${' '.repeat(pad)}= ${formatReturn(call, fdPath, notes)}${time}`;
   }
 
   /** `+++ exited with N +++` (or killed) for each of `tids`, unless silenced. */
@@ -305,9 +306,12 @@ export function formatArg(arg: SyscallArg__Output, raw: string | undefined, styl
  */
 const ADDRESS_ARG_NAMES = new Set(['addr', 'start', 'brk', 'new_addr', 'shmaddr']);
 
+/** Pointer typedefs the kernel's metadata spells without a `*`. */
+const POINTER_TYPES = new Set(['cap_user_header_t', 'cap_user_data_t']);
+
 /** Pointer types, and the address-valued integers above. */
 function isAddress(arg: SyscallArg__Output): boolean {
-  return arg.type.includes('*') || (arg.type === 'unsigned long' && ADDRESS_ARG_NAMES.has(arg.name));
+  return arg.type.includes('*') || POINTER_TYPES.has(arg.type) || (arg.type === 'unsigned long' && ADDRESS_ARG_NAMES.has(arg.name));
 }
 
 /** A pointer register: NULL for 0, else hex. */

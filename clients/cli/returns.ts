@@ -7,6 +7,8 @@
 import type { SyscallEvent__Output } from '../../src/api/generated/sctrace/v1/SyscallEvent';
 import { archTables, type ArchTables } from '../../src/syscalls/arch';
 import { formatMode, formatOpenFlags } from '../../src/syscalls/decoders/open';
+import { personalityFormatter } from '../../src/syscalls/decoders/ids';
+import { membarrierCommands } from '../../src/syscalls/decoders/misc';
 import { signalFormatter } from '../../src/syscalls/decoders/signal';
 import { fixedXlat, formatFlags, xlat } from '../../src/syscalls/decoders/xlat';
 import { errnoMessage, errnoName, hex, isRestartErrno } from './values';
@@ -18,7 +20,7 @@ const MAX_ERRNO = 4095n;
 const ADDRESS_RETURNING = new Set(['mmap', 'mmap2', 'mremap', 'brk', 'shmat']);
 
 /** Syscalls that return 0 on a timeout, which strace notes as `(Timeout)`. */
-const TIMEOUT_RETURNING = new Set(['poll', 'ppoll', 'select', 'pselect6', 'epoll_wait', 'epoll_pwait', 'epoll_pwait2']);
+const TIMEOUT_RETURNING = new Set(['poll', 'ppoll', 'select', 'pselect6']);
 
 /** strace's schedulers (the kernel calls SCHED_OTHER SCHED_NORMAL; values of linux/sched.h). */
 const SCHEDULERS = fixedXlat([
@@ -32,10 +34,12 @@ const SEAL_NAMES = ['F_SEAL_SEAL', 'F_SEAL_SHRINK', 'F_SEAL_GROW', 'F_SEAL_WRITE
 /** Per-architecture renderers of return values, built on first use. */
 class Renderers {
   readonly signal: (sig: number) => string;
+  readonly personality: (value: bigint) => string;
   private readonly F: Readonly<Record<string, number>>;
 
   constructor(readonly tables: ArchTables) {
     this.signal = signalFormatter(tables);
+    this.personality = personalityFormatter(tables);
     this.F = tables.constants.F ?? {};
   }
 
@@ -60,6 +64,17 @@ class Renderers {
         const name = SCHEDULERS.find(([, v]) => v === ret)?.[0];
         return name === undefined ? { hex: false } : { hex: false, note: name };
       }
+      case 'prctl':
+        if (Number(arg(0)) === this.tables.constants.PR?.PR_GET_DUMPABLE) {
+          const name = ['SUID_DUMP_DISABLE', 'SUID_DUMP_USER', 'SUID_DUMP_ROOT'][Number(ret)];
+          return name === undefined ? { hex: false } : { hex: false, note: name };
+        }
+        return { hex: false };
+      case 'membarrier':
+        // MEMBARRIER_CMD_QUERY answers with the commands the kernel supports.
+        return Number(arg(0)) === 0 && ret > 0n ? { hex: true, note: formatFlags(ret, membarrierCommands(this.tables), '') } : { hex: false };
+      case 'personality':
+        return { hex: true, note: this.personality(BigInt.asUintN(32, ret)) };
       case 'rt_sigtimedwait':
         return ret === 0n ? { hex: false } : { hex: false, note: this.signal(Number(ret)) };
       default:
@@ -89,7 +104,7 @@ function renderersFor(arch: string): Renderers | null {
  * `0x7f…`, `022`, `0x1 (flags FD_CLOEXEC)`, `-1 ENOENT (No such file or directory)`,
  * `-1 (errno 530)` for an errno without a name, `? ERESTARTSYS (To be restarted if ...)`.
  */
-export function formatReturn(call: SyscallEvent__Output, fdPath = ''): string {
+export function formatReturn(call: SyscallEvent__Output, fdPath = '', argNotes: readonly string[] = []): string {
   const ret = /^-?\d+$/.test(call.ret) ? BigInt(call.ret) : 0n;
   const errno = errnoOf(call, ret);
   if (errno !== undefined) {
@@ -99,8 +114,10 @@ export function formatReturn(call: SyscallEvent__Output, fdPath = ''): string {
   }
   if (call.name === 'umask') return formatMode(Number(ret & 0o7777n));
   const r = renderersFor(call.arch);
-  const { hex: inHex, note } = r ? r.note(call, ret) : { hex: ADDRESS_RETURNING.has(call.name), note: undefined };
-  const value = inHex ? hex(call.ret) : ret.toString();
+  const decided = r ? r.note(call, ret) : { hex: ADDRESS_RETURNING.has(call.name), note: undefined };
+  // What the call wrote into its arguments (poll's revents) is strace's note when there is one.
+  const note = argNotes.length > 0 ? argNotes.join(', ') : decided.note;
+  const value = decided.hex && ret !== 0n ? hex(call.ret) : ret.toString();
   return `${value}${fdPath}${note === undefined ? '' : ` (${note})`}`;
 }
 

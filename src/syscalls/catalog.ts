@@ -14,6 +14,7 @@ import { DATA_BUFFERS } from './decoders/io';
 import { ErrnoTable } from './errno';
 import { fdPlan, isFdArg, type FdPlan } from './fdeffects';
 import { FdState, type FdSystem } from './fdstate';
+import { withBindingStyle } from './decoders/xlat';
 import { encodeReads, ReadKind, syscallReads, type KernelRead } from './reads';
 import { decodeText, textBytes } from './text';
 import { ensureTracefs, loadSyscallFormats, type SyscallFormat } from './tracefs';
@@ -56,6 +57,8 @@ interface ArgPlan {
   type: string;
   kind: ValueKind;
   symbolic: ArgDecoder | null;
+  /** What strace prints about it after the return value (SyscallArg.return_note). */
+  note: ArgDecoder | null;
   /** A file descriptor: rendered signed, with SyscallArg.fd_path from the trace's FdState. */
   fd: boolean;
   /** A data buffer: its delivered bytes go to SyscallArg.buffer. */
@@ -75,6 +78,8 @@ interface DecodePlan {
   fds: FdPlan;
   /** Some argument is cut at the trace's string length: a string that is not a path, a string array. */
   cuts: boolean;
+  /** Decoders of this call ask what a socket fd is (netlink messages). */
+  socketCalls: boolean;
 }
 
 /** The blobs of a record without any. */
@@ -98,6 +103,9 @@ export interface CatalogBuildOptions {
   /** Symbolic decoders; defaultDecoders() by default. */
   decoders?: DecoderRegistry;
 }
+
+/** Syscalls whose decoders look at the socket an fd argument is (netlink payloads). */
+const SOCKET_CALLS: ReadonlySet<string> = new Set(['sendto', 'recvfrom', 'sendmsg', 'recvmsg', 'sendmmsg', 'recvmmsg']);
 
 /** Bound on cached plans for numbers the table does not know; they are rare but unbounded. */
 const UNKNOWN_PLAN_CACHE_LIMIT = 1024;
@@ -219,6 +227,7 @@ export class SyscallCatalog implements SyscallResolver {
     if (plan.cuts) cutStrings(plan, call);
     const fds = trace?.fds;
     const pid = raw.pid ?? 0;
+    if (fds && plan.socketCalls) call.socketOf = (fd) => fds.socketInfo(pid, fd);
     const decoded = new Array<SyscallArg>(plan.args.length);
     for (let i = 0; i < plan.args.length; i++) decoded[i] = decodeArg(plan.args[i], call, fds, pid);
     const event: SyscallEvent = {
@@ -268,13 +277,15 @@ export class SyscallCatalog implements SyscallResolver {
 
   private buildPlans(plans: (DecodePlan | undefined)[], style: BindStyle): void {
     const bound: BindStyle = { constants: style.constants, verbose: style.verbose };
-    for (const info of this.infos) plans[info.nr] = buildPlan(info, this.hasMetadata.has(info.nr), this.tables, this.decoders, bound);
+    withBindingStyle(bound.constants, () => {
+      for (const info of this.infos) plans[info.nr] = buildPlan(info, this.hasMetadata.has(info.nr), this.tables, this.decoders, bound);
+    });
   }
 
   private unknownPlan(nr: number): DecodePlan {
     let plan = this.unknownPlans.get(nr);
     if (!plan) {
-      plan = { nr, name: `syscall_${nr}`, nargs: MAX_ARGS, args: [], fds: NO_FDS, cuts: false };
+      plan = { nr, name: `syscall_${nr}`, nargs: MAX_ARGS, args: [], fds: NO_FDS, cuts: false, socketCalls: false };
       if (this.unknownPlans.size < UNKNOWN_PLAN_CACHE_LIMIT) this.unknownPlans.set(nr, plan);
     }
     return plan;
@@ -295,13 +306,14 @@ function buildPlan(info: SyscallInfo, hasMetadata: boolean, tables: ArchTables, 
       // strace prints fds as ints whatever the kernel's parameter type (close(-1), not 4294967295).
       kind: a.isString ? ValueKind.Str : fd ? ValueKind.Int32 : integerKind(a.type),
       symbolic: decoders.bind({ syscall: info.name, argIndex: index, args: info.args, tables, style }),
+      note: decoders.bindNote({ syscall: info.name, argIndex: index, args: info.args, tables, style }),
       fd,
       dataBuffer: DATA_BUFFER_ARGS.has(`${info.name}.${a.name}`),
       cutString: a.isString && !isPathArg(info.name, a.name),
     };
   });
   const cuts = args.some((a) => a.cutString) || syscallReads(info.name, info.args).some((r) => r.kind === ReadKind.STRV);
-  return { nr: info.nr, name: info.name, nargs: hasMetadata ? info.args.length : MAX_ARGS, args, fds: fdPlan(info.name, info.args, tables), cuts };
+  return { nr: info.nr, name: info.name, nargs: hasMetadata ? info.args.length : MAX_ARGS, args, fds: fdPlan(info.name, info.args, tables), cuts, socketCalls: SOCKET_CALLS.has(info.name) };
 }
 
 /**
@@ -412,6 +424,10 @@ function decodeArg(p: ArgPlan, call: CallView, fds: FdState | undefined, pid: nu
       arg = uintArg(p, reg, symbolic);
   }
   if (rendered === null) arg.ignored = true;
+  if (p.note !== null && !call.noReturn && call.ret >= 0n) {
+    const note = p.note(call.args, call);
+    if (note) arg.return_note = note;
+  }
   if (p.fd && fds) {
     const fd = Number(BigInt.asIntN(32, reg));
     // AT_FDCWD names the working directory (strace -y prints AT_FDCWD</home/me>).

@@ -4,7 +4,7 @@
  * names, so the per-event work is one closure call.
  */
 import type { ArchTables } from './arch';
-import { bytesOf, viewOf } from './decoders/files';
+import { bytesOf, viewOf } from './decoders/registry';
 import type { CallView } from './decoders/registry';
 import { constant } from './decoders/xlat';
 import type { FdState } from './fdstate';
@@ -104,8 +104,17 @@ export function fdPlan(syscall: string, args: readonly SyscallArgInfo[], tables:
         return b && b.data.length >= 8 ? viewOf(b.data).getBigUint64(0, true) : 0n;
       });
     }
-    case 'socket':
-      return created('socket:', flagBit('type', BigInt(constant(tables, 'SOCK', 'SOCK_CLOEXEC'))));
+    case 'socket': {
+      const plan = created('socket:', flagBit('type', BigInt(constant(tables, 'SOCK', 'SOCK_CLOEXEC'))));
+      const [family, protocol] = [at('family'), at('protocol')];
+      return {
+        returnsFd: always,
+        effect: (call, pid, state) => {
+          plan.effect?.(call, pid, state);
+          if (ok(call)) state.setSocket(pid, Number(call.ret), { family: fd(call.args[family]), protocol: fd(call.args[protocol]) });
+        },
+      };
+    }
     case 'accept':
       return created('socket:', () => false);
     case 'accept4':

@@ -36,6 +36,8 @@ export interface FdSystem {
   readdir(dir: string): string[];
   /** realpath(3); undefined on any error. */
   realpath(file: string): string | undefined;
+  /** A small text file (/proc/PID/net/netlink); undefined on any error. */
+  readFile?(file: string): string | undefined;
 }
 
 /** The real filesystem. */
@@ -61,11 +63,25 @@ export const HOST_FS: FdSystem = {
       return [];
     }
   },
+  readFile: (file) => {
+    try {
+      return fs.readFileSync(file, 'utf8');
+    } catch {
+      return undefined;
+    }
+  },
 };
+
+/** What a socket fd is: its family and protocol (from its socket() call, or from /proc/net). */
+export interface SocketInfo {
+  family: number;
+  protocol: number;
+}
 
 interface FdEntry {
   path: string;
   cloexec: boolean;
+  socket?: SocketInfo;
   /** Refresh mode: when it was last confirmed (by an event or /proc), in milliseconds. */
   readAt?: number;
 }
@@ -93,6 +109,10 @@ const AT_FDCWD = -100;
 const MISSES_MAX = 256;
 /** In refresh mode, how long an answer from /proc is reused. */
 const REFRESH_MS = 10;
+/** How long a process's /proc/PID/net/netlink table is reused. */
+const NETLINK_TABLE_MS = 100;
+/** AF_NETLINK (include/linux/socket.h). */
+const AF_NETLINK = 16;
 
 /** How an FdState keeps its tables. */
 export interface FdStateOptions {
@@ -124,6 +144,50 @@ export class FdState {
    */
   track(pid: number): void {
     this.proc(pid);
+  }
+
+  /** A socket() call returned `fd`: remember its family and protocol (netlink decoding needs the protocol). */
+  setSocket(pid: number, fd: number, info: SocketInfo): void {
+    const fds = this.proc(pid).fds;
+    const entry = fds.get(fd);
+    // Known to be a socket even when /proc could not name it (the process was already gone).
+    if (entry) entry.socket = info;
+    else fds.set(fd, { path: '', cloexec: false, socket: info });
+  }
+
+  /**
+   * The family and protocol of socket `fd`, when known: from its socket() call, or for a
+   * netlink socket made before the trace (or by a call it did not select) from
+   * /proc/PID/net/netlink by inode, read at most every NETLINK_TABLE_MS.
+   */
+  socketInfo(pid: number, fd: number): SocketInfo | undefined {
+    const entry = this.proc(pid).fds.get(fd);
+    if (entry?.socket) return entry.socket;
+    const path = entry?.path ?? this.path(pid, fd);
+    const m = /^socket:\[(\d+)\]$/.exec(path);
+    if (!m) return undefined;
+    const protocol = this.netlinkProtocol(pid, m[1]);
+    if (protocol === undefined) return undefined;
+    const info = { family: AF_NETLINK, protocol };
+    const kept = this.proc(pid).fds.get(fd);
+    if (kept) kept.socket = info;
+    return info;
+  }
+
+  private netlinkTable: { pid: number; readAt: number; byInode: Map<string, number> } | undefined;
+
+  private netlinkProtocol(pid: number, inode: string): number | undefined {
+    const now = this.now();
+    if (!this.netlinkTable || this.netlinkTable.pid !== pid || now - this.netlinkTable.readAt > NETLINK_TABLE_MS) {
+      const byInode = new Map<string, number>();
+      // sk Eth Pid Groups Rmem Wmem Dump Locks Drops Inode
+      for (const line of (this.system.readFile?.(`/proc/${pid}/net/netlink`) ?? '').split('\n').slice(1)) {
+        const f = line.trim().split(/\s+/);
+        if (f.length >= 10) byInode.set(f[9], Number(f[1]));
+      }
+      this.netlinkTable = { pid, readAt: now, byInode };
+    }
+    return this.netlinkTable.byInode.get(inode);
   }
 
   /** What fd names in process pid, or '' when unknown. */

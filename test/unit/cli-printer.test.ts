@@ -28,7 +28,7 @@ function syscall(call: Partial<SyscallEvent__Output>, tid = 100): Event__Output 
 }
 
 function arg(name: string, type: string, value: Pick<SyscallArg__Output, 'value' | 'str' | 'int' | 'uint'>, extra: Partial<SyscallArg__Output> = {}): SyscallArg__Output {
-  return { name, type, truncated: false, unreadable: false, symbolic: '', fd_path: '', ignored: false, buffer: Buffer.alloc(0), items: [], str_bytes: Buffer.alloc(0), items_bytes: [], ...value, ...extra };
+  return { name, type, truncated: false, unreadable: false, symbolic: '', fd_path: '', ignored: false, buffer: Buffer.alloc(0), items: [], str_bytes: Buffer.alloc(0), items_bytes: [], return_note: '', ...value, ...extra };
 }
 
 const openatArgs = (path: string): SyscallArg__Output[] => [

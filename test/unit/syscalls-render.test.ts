@@ -66,6 +66,16 @@ const FORMATS: Record<string, string[]> = {
   mkdir: ['const char * pathname', 'umode_t mode'],
   chdir: ['const char * filename'],
   setxattr: ['const char * pathname', 'const char * name', 'const void * value', 'size_t size', 'int flags'],
+  clock_gettime: ['const clockid_t which_clock', 'struct __kernel_timespec * tp'],
+  timerfd_create: ['int clockid', 'int flags'],
+  poll: ['struct pollfd * ufds', 'unsigned int nfds', 'int timeout_msecs'],
+  prctl: ['int option', 'unsigned long arg2', 'unsigned long arg3', 'unsigned long arg4', 'unsigned long arg5'],
+  getresuid: ['uid_t * ruidp', 'uid_t * euidp', 'uid_t * suidp'],
+  chown: ['const char * filename', 'uid_t user', 'gid_t group'],
+  mknodat: ['int dfd', 'const char * filename', 'umode_t mode', 'unsigned int dev'],
+  setsockopt: ['int fd', 'int level', 'int optname', 'char * optval', 'int optlen'],
+  epoll_ctl: ['int epfd', 'int op', 'int fd', 'struct epoll_event * event'],
+  mremap: ['unsigned long addr', 'unsigned long old_len', 'unsigned long new_len', 'unsigned long flags', 'unsigned long new_addr'],
 };
 
 const catalog = SyscallCatalog.fromFormats(
@@ -136,7 +146,7 @@ function decode(name: string, call: Call, state?: TraceState): SyscallEvent__Out
   return {
     ret_fd_path: '',
     ...ev,
-    decoded: (ev.decoded ?? []).map((a) => ({ truncated: false, unreadable: false, symbolic: '', fd_path: '', ignored: false, buffer: Buffer.alloc(0), items: [], str_bytes: Buffer.alloc(0), items_bytes: [], ...a })),
+    decoded: (ev.decoded ?? []).map((a) => ({ truncated: false, unreadable: false, symbolic: '', fd_path: '', ignored: false, buffer: Buffer.alloc(0), items: [], str_bytes: Buffer.alloc(0), items_bytes: [], return_note: '', ...a })),
   } as unknown as SyscallEvent__Output;
 }
 
@@ -412,4 +422,88 @@ test('fd paths: an fd the events did not open is read from /proc once; with a pa
   const until = Date.now() + 15;
   while (Date.now() < until);
   assert.equal(partialFd(7), '/changed-again', 'answers come from /proc when the filter misses fd changes');
+});
+
+test('ioctl: request names from the headers (" or " for shared numbers), _IOC for unknown ones, arguments as the request uses them', () => {
+  const termios = Buffer.alloc(36);
+  termios.writeUInt32LE(0o400 | 0o2000, 0); // ICRNL|IXON
+  termios.writeUInt32LE(0o1 | 0o4, 4); // OPOST|ONLCR
+  termios.writeUInt32LE(0o17 | 0o60 | 0o200, 8); // B38400|CS8|CREAD
+  termios.writeUInt32LE(0o1 | 0o2 | 0o10 | 0o20 | 0o40 | 0o100000 | 0o1000 | 0o4000, 12);
+  const arg = (data: Buffer) => ({ 2: bytes(data) });
+  assert.equal(render('ioctl', { args: [4, 0x5401, 0x7ffc], blobs: arg(termios) }),
+    '4, TCGETS, {c_iflag=ICRNL|IXON, c_oflag=NL0|CR0|TAB0|BS0|VT0|FF0|OPOST|ONLCR, c_cflag=B38400|CS8|CREAD, c_lflag=ISIG|ICANON|ECHO|ECHOE|ECHOK|IEXTEN|ECHOCTL|ECHOKE, ...}');
+  assert.equal(render('ioctl', { args: [4, 0x5402, 0x7ffc], blobs: arg(termios) }).split(', {')[0], '4, SNDCTL_TMR_START or TCSETS');
+  assert.equal(render('ioctl', { args: [4, 0x5401, 0x7ffc], blobs: arg(termios), ret: -25 }), '4, TCGETS, 0x7ffc', 'an output after a failure is its address');
+  const ws = Buffer.from([24, 0, 80, 0, 0, 0, 0, 0]);
+  assert.equal(render('ioctl', { args: [4, 0x5413, 0x7ffc], blobs: arg(ws) }), '4, TIOCGWINSZ, {ws_row=24, ws_col=80, ws_xpixel=0, ws_ypixel=0}');
+  assert.equal(render('ioctl', { args: [3, 0x541b, 0x7ffc], blobs: arg(Buffer.from([3, 0, 0, 0])) }), '3, FIONREAD, [3]');
+  assert.equal(render('ioctl', { args: [4, 0x540c, 0xffffffff] }), '4, TIOCEXCL', 'no argument');
+  assert.equal(render('ioctl', { args: [4, 0x540b, 0] }), '4, TCFLSH, TCIFLUSH');
+  assert.equal(render('ioctl', { args: [3, 0x12345678, 0] }), '3, _IOC(_IOC_NONE, 0x56, 0x78, 0x1234), 0');
+  assert.equal(render('ioctl', { args: [3, 0x80045801, 0x7ffc] }), '3, _IOC(_IOC_READ, 0x58, 0x1, 0x4), 0x7ffc');
+  assert.equal(render('ioctl', { args: [3, 0x40049409, 0] }), '3, BTRFS_IOC_CLONE or FICLONE, 0');
+  assert.equal(render('ioctl', { args: [3, 0x80086601, 0x7ffc], blobs: arg(Buffer.from([0, 0, 8, 0])) }), '3, FS_IOC_GETFLAGS, [FS_EXTENT_FL]');
+  assert.equal(render('ioctl', { args: [3, 0x80404506, 0x7ffc], ret: -9 }), '3, EVIOCGNAME(64), 0x7ffc');
+});
+
+test('clocks, timers, poll, prctl, ids, mknod, socket options and epoll as strace prints them', () => {
+  const ts = Buffer.alloc(16);
+  ts.writeBigInt64LE(5n, 0);
+  ts.writeBigInt64LE(1000n, 8);
+  assert.equal(render('clock_gettime', { args: [1, 0x7ffc], blobs: { 1: bytes(ts) } }), 'CLOCK_MONOTONIC, {tv_sec=5, tv_nsec=1000}');
+  assert.equal(render('clock_gettime', { args: [12345, 0x7ffc], ret: -22 }), '0x3039 /* CLOCK_??? */, 0x7ffc');
+  assert.equal(render('timerfd_create', { args: [1, 0o4000 | 0o2000000] }), 'CLOCK_MONOTONIC, TFD_CLOEXEC|TFD_NONBLOCK');
+  assert.equal(render('timerfd_create', { args: [0, 0x40000000] }), 'CLOCK_REALTIME, 0x40000000 /* TFD_??? */');
+  const fds = Buffer.alloc(16);
+  fds.writeInt32LE(6, 0);
+  fds.writeUInt16LE(1, 4); // POLLIN
+  fds.writeUInt16LE(1, 6);
+  fds.writeInt32LE(5, 8);
+  fds.writeUInt16LE(4, 12); // POLLOUT
+  fds.writeUInt16LE(4, 14);
+  const poll = decode('poll', { args: [0x7ffc, 2, 0], blobs: { 0: bytes(fds) }, ret: 2 });
+  assert.equal(formatSyscall(poll), 'poll([{fd=6, events=POLLIN}, {fd=5, events=POLLOUT}], 2, 0) = 2 ([{fd=6, revents=POLLIN}, {fd=5, revents=POLLOUT}])');
+  assert.equal(formatSyscall(decode('poll', { args: [0, 0, 1], ret: 0 })), 'poll(NULL, 0, 1)                        = 0 (Timeout)');
+  const name = Buffer.alloc(16);
+  name.write('corpus-proc');
+  assert.equal(render('prctl', { args: [15, 0x7ffc, 96, 0x7f12, 128], blobs: { 1: bytes(name) } }), 'PR_SET_NAME, "corpus-proc"');
+  assert.equal(render('prctl', { args: [3, 0x7ffc, 0, 0x7f12, 128] }), 'PR_GET_DUMPABLE');
+  assert.equal(render('prctl', { args: [1, 15, 0, 0x7f12, 128] }), 'PR_SET_PDEATHSIG, SIGTERM');
+  assert.equal(render('prctl', { args: [9999, 1, 2, 3, 4], ret: -22 }), '0x270f /* PR_??? */, 0x1, 0x2, 0x3, 0x4');
+  assert.equal(render('getresuid', { args: [1, 2, 3], blobs: { 0: bytes(words([0], 4)), 1: bytes(words([1000], 4)), 2: bytes(words([0xffffffff], 4)) } }), '[0], [1000], [-1]');
+  assert.equal(render('chown', { args: [1, 0xffffffff, 0xffffffff], strings: { 0: 'b.txt' } }), '"b.txt", -1, -1');
+  assert.equal(render('mknodat', { args: [AT_FDCWD, 1, 0o10600, 0], strings: { 1: 'fifo' } }), 'AT_FDCWD, "fifo", S_IFIFO|0600');
+  assert.equal(render('mknodat', { args: [AT_FDCWD, 1, 0o20600, 0x103], strings: { 1: 'null' } }), 'AT_FDCWD, "null", S_IFCHR|0600, makedev(0x1, 0x3)');
+  assert.equal(render('setsockopt', { args: [3, 1, 2, 0x7ffc, 4], blobs: { 3: bytes(words([1], 4)) } }), '3, SOL_SOCKET, SO_REUSEADDR, [1], 4');
+  assert.equal(render('setsockopt', { args: [3, 6, 1, 0x7ffc, 4], blobs: { 3: bytes(words([1], 4)) } }), '3, SOL_TCP, TCP_NODELAY, [1], 4');
+  const ev = Buffer.alloc(12);
+  ev.writeUInt32LE(0x80000001, 0);
+  ev.writeBigUInt64LE(42n, 4);
+  assert.equal(render('epoll_ctl', { args: [9, 1, 8, 0x7ffc], blobs: { 3: bytes(ev) } }), '9, EPOLL_CTL_ADD, 8, {events=EPOLLIN|EPOLLET, data={u32=42, u64=42}}');
+  assert.equal(render('mremap', { args: [0x7f0000000000n, 16384, 32768, 1, 0] }), '0x7f0000000000, 16384, 32768, MREMAP_MAYMOVE');
+});
+
+test('netlink messages sent to a netlink socket are decoded as strace does', () => {
+  const state = catalog.newTraceState([100], DEFAULT_DECODE_OPTIONS, fakeFs({ '/proc/100/cwd': '/' }));
+  decode('socket', { pid: 100, args: [16, 3 | 0o2000000, 0], ret: 3 }, state);
+  const req = Buffer.alloc(32);
+  req.writeUInt32LE(32, 0);
+  req.writeUInt16LE(18, 4); // RTM_GETLINK
+  req.writeUInt16LE(0x301, 6); // NLM_F_REQUEST|NLM_F_DUMP
+  req.writeUInt32LE(1, 8);
+  const sent = decode('sendto', { pid: 100, args: [3, 0x7ffc, 32, 0, 0, 0], blobs: { 1: bytes(req) }, ret: 32 }, state);
+  assert.equal(formatArgs(sent)[1], '[{nlmsg_len=32, nlmsg_type=RTM_GETLINK, nlmsg_flags=NLM_F_REQUEST|NLM_F_DUMP, nlmsg_seq=1, nlmsg_pid=0}, {ifi_family=AF_UNSPEC, ifi_type=ARPHRD_NETROM, ifi_index=0, ifi_flags=0, ifi_change=0}]');
+  const cut = decode('sendto', { pid: 100, args: [3, 0x7ffc, 64, 0, 0, 0], blobs: { 1: bytes(req.subarray(0, 32), true) }, ret: 64 }, state);
+  assert.match(formatArgs(cut)[1], /^" \\0\\0\\0/, 'a message longer than what was delivered stays bytes');
+});
+
+test('-X raw and -X verbose render constants as numbers, or numbers with their names', () => {
+  const raw = catalog.newTraceState([], { ...DEFAULT_DECODE_OPTIONS, constants: 'raw' });
+  const verbose = catalog.newTraceState([], { ...DEFAULT_DECODE_OPTIONS, constants: 'verbose' });
+  const openat = (state: TraceState) => formatArgs(decode('openat', { args: [AT_FDCWD, 1, 0o2000000, 0], strings: { 1: '/etc/hostname' }, ret: 3 }, state)).join(', ');
+  assert.equal(openat(raw), '-100, "/etc/hostname", 0x80000');
+  assert.equal(openat(verbose), '-100 /* AT_FDCWD */, "/etc/hostname", 0x80000 /* O_RDONLY|O_CLOEXEC */');
+  assert.equal(formatArgs(decode('lseek', { args: [3, 0, 2] }, verbose)).join(', '), '3, 0, 0x2 /* SEEK_END */');
+  assert.equal(formatArgs(decode('ioctl', { args: [3, 0x5401, 0x7ffc], ret: -25 }, raw))[1], '0x5401');
 });

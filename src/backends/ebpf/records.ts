@@ -120,7 +120,11 @@ export class RecordDecoder {
     readBlobs(view, bytes, off + L.SIZE, off + size, nstr, (arg, flags, start, len) => {
       const kind = flags >> StrFlag.KIND_SHIFT;
       if (kind === BlobKind.STR) strings.set(arg, rawString(bytes, flags, start, len));
-      else (blobs ??= new Map()).set(arg, rawBlob(view, bytes, kind, flags, start, len));
+      else {
+        const blob = rawBlob(view, bytes, kind, flags, start, len);
+        const kept = (blobs ??= new Map()).get(arg);
+        if (kept === undefined || preferred(blob, kept)) blobs.set(arg, blob);
+      }
     });
     const flags = view.getUint32(off + H.flags, true);
     event.syscall = this.syscalls.decode(
@@ -147,6 +151,17 @@ function rawString(bytes: Uint8Array, flags: number, start: number, len: number)
   s.truncated = (flags & StrFlag.TRUNCATED) !== 0;
   s.unreadable = (flags & StrFlag.UNREADABLE) !== 0;
   return s;
+}
+
+/**
+ * Of two reads of one argument at different sizes (an array whose length the kernel side cannot
+ * compute, an ioctl argument whose size depends on the request; src/syscalls/reads.ts), the
+ * longest that was readable is the one kept.
+ */
+function preferred(blob: RawBlob, kept: RawBlob): boolean {
+  if (blob.unreadable) return false;
+  if (kept.unreadable) return true;
+  return blob.kind === 'bytes' && kept.kind === 'bytes' && blob.data.length > kept.data.length;
 }
 
 /**

@@ -7,7 +7,8 @@
  */
 import type { ArchTables } from '../arch';
 import type { RawBlob } from '../types';
-import { bytesOf, flagsArg, valueArg, viewOf } from './files';
+import { bytesOf, viewOf } from './registry';
+import { flagsArg, valueArg } from './xlat';
 import { bufferDecoder } from './io';
 import { textBytes } from '../text';
 import { quoteBytes } from './quote';
@@ -280,7 +281,6 @@ export function registerProcessDecoders(registry: DecoderRegistry): void {
     registry.register(syscall, 'resource', (ctx) => valueArg(ctx.argIndex, xlat(ctx.tables, 'RLIMIT', RLIMIT_NAMES), 'RLIMIT_???'));
   }
   registry.register('arch_prctl', 'option', (ctx) => valueArg(ctx.argIndex, xlat(ctx.tables, 'ARCH', ARCH_NAMES), 'ARCH_???'));
-  registry.register('arch_prctl', 'arg2', (ctx) => (args) => pointer(args[ctx.argIndex]));
   registry.register('rseq', 'rseq_len', (ctx) => (args) => hexValue(u32(args[ctx.argIndex])));
   registry.register('rseq', 'sig', (ctx) => (args) => hexValue(u32(args[ctx.argIndex])));
   registry.register('getrandom', 'flags', (ctx) => flagsArg(ctx.argIndex, xlat(ctx.tables, 'GRND', GRND_NAMES), 'GRND_???'));

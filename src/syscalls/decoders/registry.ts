@@ -20,6 +20,8 @@ export interface CallView {
   blobs: ReadonlyMap<number, RawBlob>;
   /** The trace's renderings (its string length for buffers, ...). */
   options: DecodeOptions;
+  /** The family and protocol of a socket fd of the calling process, when the trace knows them. */
+  socketOf?: (fd: number) => { family: number; protocol: number } | undefined;
 }
 
 /**
@@ -77,6 +79,20 @@ export class DecoderRegistry {
     return factory ? factory(ctx) : null;
   }
 
+  /**
+   * Registers a factory for what strace prints about `arg` of `syscall` after the return value
+   * (SyscallArg.return_note): poll's revents, select's ready sets. Throws on a duplicate.
+   */
+  registerNote(syscall: string, arg: string, factory: DecoderFactory): this {
+    return this.register(`note:${syscall}`, arg, factory);
+  }
+
+  /** The bound note decoder for one argument, or null. */
+  bindNote(ctx: DecoderContext): ArgDecoder | null {
+    const factory = this.factories.get(`note:${ctx.syscall}.${ctx.args[ctx.argIndex].name}`);
+    return factory ? factory(ctx) : null;
+  }
+
   /** Registered keys, for tests and diagnostics. */
   keys(): string[] {
     return [...this.factories.keys()];
@@ -87,3 +103,15 @@ export class DecoderRegistry {
 export function argIndexOf(ctx: DecoderContext, name: string): number {
   return ctx.args.findIndex((a) => a.name === name);
 }
+
+/** A bytes blob when the kernel side delivered a readable one for `argIndex`. */
+export function bytesOf(blobs: ReadonlyMap<number, RawBlob>, argIndex: number): (RawBlob & { kind: 'bytes' }) | undefined {
+  const b = blobs.get(argIndex);
+  return b?.kind === 'bytes' && !b.unreadable ? b : undefined;
+}
+
+/** A DataView over a blob's bytes. */
+export function viewOf(data: Uint8Array): DataView {
+  return new DataView(data.buffer, data.byteOffset, data.byteLength);
+}
+

@@ -169,7 +169,7 @@ class SubscriberCounters(_message.Message):
     def __init__(self, id: _Optional[str] = ..., peer: _Optional[str] = ..., delivered: _Optional[int] = ..., lost: _Optional[int] = ...) -> None: ...
 
 class SyscallArg(_message.Message):
-    __slots__ = ["buffer", "fd_path", "ignored", "int", "items", "items_bytes", "name", "str", "str_bytes", "symbolic", "truncated", "type", "uint", "unreadable"]
+    __slots__ = ["buffer", "fd_path", "ignored", "int", "items", "items_bytes", "name", "return_note", "str", "str_bytes", "symbolic", "truncated", "type", "uint", "unreadable"]
     BUFFER_FIELD_NUMBER: _ClassVar[int]
     FD_PATH_FIELD_NUMBER: _ClassVar[int]
     IGNORED_FIELD_NUMBER: _ClassVar[int]
@@ -177,6 +177,7 @@ class SyscallArg(_message.Message):
     ITEMS_BYTES_FIELD_NUMBER: _ClassVar[int]
     ITEMS_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
+    RETURN_NOTE_FIELD_NUMBER: _ClassVar[int]
     STR_BYTES_FIELD_NUMBER: _ClassVar[int]
     STR_FIELD_NUMBER: _ClassVar[int]
     SYMBOLIC_FIELD_NUMBER: _ClassVar[int]
@@ -191,6 +192,7 @@ class SyscallArg(_message.Message):
     items: _containers.RepeatedScalarFieldContainer[str]
     items_bytes: _containers.RepeatedScalarFieldContainer[bytes]
     name: str
+    return_note: str
     str: str
     str_bytes: bytes
     symbolic: str
@@ -198,7 +200,7 @@ class SyscallArg(_message.Message):
     type: str
     uint: int
     unreadable: bool
-    def __init__(self, name: _Optional[str] = ..., type: _Optional[str] = ..., uint: _Optional[int] = ..., int: _Optional[int] = ..., str: _Optional[str] = ..., truncated: bool = ..., unreadable: bool = ..., symbolic: _Optional[str] = ..., fd_path: _Optional[str] = ..., ignored: bool = ..., buffer: _Optional[bytes] = ..., items: _Optional[_Iterable[str]] = ..., str_bytes: _Optional[bytes] = ..., items_bytes: _Optional[_Iterable[bytes]] = ...) -> None: ...
+    def __init__(self, name: _Optional[str] = ..., type: _Optional[str] = ..., uint: _Optional[int] = ..., int: _Optional[int] = ..., str: _Optional[str] = ..., truncated: bool = ..., unreadable: bool = ..., symbolic: _Optional[str] = ..., fd_path: _Optional[str] = ..., ignored: bool = ..., buffer: _Optional[bytes] = ..., items: _Optional[_Iterable[str]] = ..., str_bytes: _Optional[bytes] = ..., items_bytes: _Optional[_Iterable[bytes]] = ..., return_note: _Optional[str] = ...) -> None: ...
 
 class SyscallEvent(_message.Message):
     __slots__ = ["arch", "args", "decoded", "duration_ns", "errno_name", "name", "no_return", "nr", "ret", "ret_fd_path"]
