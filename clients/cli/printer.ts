@@ -33,8 +33,11 @@ export interface PrinterOptions {
   relative?: boolean;
   /** -T: time spent in the call. */
   durations?: boolean;
-  /** -y: what fds name, `read(3</etc/hostname>, ...)`. */
-  fdPaths?: boolean;
+  /**
+   * -y: what fds name, `read(3</etc/hostname>, ...)`; 'details' for -yy, where the service's
+   * fd_path holds strace's -yy text (`TCP:[...]`, `/dev/null<char 1:3>`, `pid:N`).
+   */
+  fdPaths?: FdPaths;
   /** -x count. */
   hex?: 0 | 1 | 2;
   /** -n: syscall numbers. */
@@ -159,10 +162,11 @@ export class EventPrinter {
   /** `name(args) = ret`, ` = ` at the column, counting the `lead` characters before it. */
   private syscallText(call: SyscallEvent__Output, lead: number): string {
     const number = this.options.syscallNumbers ? `[${String(call.nr).padStart(4)}] ` : '';
-    const head = `${number}${call.name}(${formatArgs(call, this.options.fdPaths ?? false, this.style).join(', ')}) `;
+    const fdPaths = this.options.fdPaths ?? false;
+    const head = `${number}${call.name}(${formatArgs(call, fdPaths, this.style).join(', ')}) `;
     const pad = Math.max(0, this.column - lead - head.length);
     if (call.no_return) return `${head}${' '.repeat(pad)}= ?`;
-    const fdPath = this.options.fdPaths && call.ret_fd_path ? fdPathText(call.ret_fd_path, this.style) : '';
+    const fdPath = fdPaths && call.ret_fd_path ? fdPathText(call.ret_fd_path, this.style, fdPaths === 'details') : '';
     const time = this.options.durations ? ` <${formatDuration(call.duration_ns)}>` : '';
     const notes = call.decoded.filter((a) => a.return_note).map((a) => requote(a.return_note, this.style));
     return `${head}${' '.repeat(pad)}= ${formatReturn(call, fdPath, notes)}${time}`;
@@ -239,7 +243,7 @@ function jsonValue(this: unknown, key: string, value: unknown): unknown {
  * `name(args) = ret` with strace's defaults (no prefix, ` = ` at column 40), or `name(args) = ?`
  * when the call never returned. With `fdPaths`, fds are followed by what they name.
  */
-export function formatSyscall(call: SyscallEvent__Output, fdPaths = false): string {
+export function formatSyscall(call: SyscallEvent__Output, fdPaths: FdPaths = false): string {
   return new EventPrinter({ format: 'text', fdPaths }).format({
     sequence: '0',
     timestamp_ns: '0',
@@ -261,12 +265,12 @@ const PRINT_ORDER: Readonly<Record<string, readonly string[]>> = {
  * Decoded arguments when the service gave them, else the raw registers in hex (as strace does
  * for unknown calls). Arguments the kernel ignores in this call are left out, as strace does.
  */
-export function formatArgs(call: SyscallEvent__Output, fdPaths = false, style: HexStyle = 'none'): string[] {
+export function formatArgs(call: SyscallEvent__Output, fdPaths: FdPaths = false, style: HexStyle = 'none'): string[] {
   if (call.decoded.length === 0) return call.args.map(hex);
   let shown = call.decoded.map((arg, i) => ({ arg, raw: call.args[i] })).filter(({ arg }) => !arg.ignored);
   const order = PRINT_ORDER[call.name];
   if (order) shown = [...shown].sort((a, b) => rank(order, a.arg.name) - rank(order, b.arg.name));
-  return shown.map(({ arg, raw }) => formatArg(arg, raw, style) + (fdPaths && arg.fd_path ? fdPathText(arg.fd_path, style) : ''));
+  return shown.map(({ arg, raw }) => formatArg(arg, raw, style) + (fdPaths && arg.fd_path ? fdPathText(arg.fd_path, style, fdPaths === 'details') : ''));
 }
 
 function rank(order: readonly string[], name: string): number {
@@ -274,9 +278,27 @@ function rank(order: readonly string[], name: string): number {
   return i < 0 ? order.length : i;
 }
 
-/** `</etc/hostname>`: the path escaped as in a quoted string, without the quotes. */
-function fdPathText(path: string, style: HexStyle): string {
-  return `<${requote(quoteString(path), style).slice(1, -1)}>`;
+/** -y (true), -yy ('details') or neither. */
+export type FdPaths = boolean | 'details';
+
+/** What -yy's text of a socket (`UNIX-STREAM:[1234,"/run/a.sock"]`) and of a pidfd (`pid:N`) look like. */
+const SOCKET_OR_PIDFD = /^(?:[A-Z][A-Za-z0-9/-]*:\[.*\]|pid:\d+)$/;
+/** A device's -yy text: its path, then `<char M:m>` or `<block M:m>`. */
+const DEVICE = /^(\/.*)(<(?:char|block) \d+:\d+>)$/;
+
+/**
+ * `</etc/hostname>`: the path escaped as in a quoted string, without the quotes. With -yy
+ * (`details`), a socket's or pidfd's text is printed as the service made it (strace prints it
+ * unescaped) and a device's path escaped, its `<char M:m>` kept.
+ */
+function fdPathText(path: string, style: HexStyle, details = false): string {
+  const escaped = (p: string) => requote(quoteString(p), style).slice(1, -1);
+  if (details) {
+    if (SOCKET_OR_PIDFD.test(path)) return `<${path}>`;
+    const dev = DEVICE.exec(path);
+    if (dev) return `<${escaped(dev[1])}${dev[2]}>`;
+  }
+  return `<${escaped(path)}>`;
 }
 
 /**

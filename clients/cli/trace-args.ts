@@ -56,6 +56,7 @@ const TRACE_OPTIONS = {
   quiet: { type: 'boolean', short: 'q', multiple: true },
   columns: { type: 'string', short: 'a' },
   env: { type: 'string', short: 'E', multiple: true },
+  'output-separately': { type: 'boolean' },
   // strace's long forms of -e.
   trace: { type: 'string', multiple: true },
   status: { type: 'string', multiple: true },
@@ -99,7 +100,26 @@ const UNSUPPORTED: Readonly<Record<string, string>> = {
   I: 'signal blocking modes (-I) do not apply: the kernel side never stops the tracee',
   Y: 'process names after pids (-Y) are not implemented',
   V: 'use `sctrace --help`; sctrace has no version banner',
-  seccomp: '--seccomp-bpf does not apply: the kernel side filters already',
+  'seccomp-bpf': 'seccomp filtering (--seccomp-bpf) does not apply: the kernel side filters already',
+  'summary-only': 'the syscall summary (-c) is not implemented',
+  summary: 'the syscall summary (-C) is not implemented',
+  'summary-wall-clock': 'the syscall summary (-w) is not implemented',
+  'summary-sort-by': 'the syscall summary (-S) is not implemented',
+  'summary-columns': 'the syscall summary (-U) is not implemented',
+  'summary-syscall-overhead': 'overhead adjustment (-O) belongs to the syscall summary, which is not implemented',
+  'stack-traces': 'stack traces (-k) are not implemented',
+  'instruction-pointer': 'instruction pointers (-i) are not captured',
+  debug: 'strace debug output (-d) has no equivalent',
+  daemonize: 'sctrace traces from the kernel; there is no tracer process to detach (--daemonize)',
+  daemonized: 'sctrace traces from the kernel; there is no tracer process to detach (--daemonize)',
+  daemonised: 'sctrace traces from the kernel; there is no tracer process to detach (--daemonize)',
+  'detach-on': 'detaching on execve (-b) is not implemented',
+  user: 'running the command as another user (-u) is not implemented',
+  interruptible: 'signal blocking modes (-I) do not apply: the kernel side never stops the tracee',
+  version: 'use `sctrace --help`; sctrace has no version banner',
+  'pidns-translation': 'pid namespace translation (--pidns-translation) is not implemented',
+  tips: 'strace tips (--tips) have no equivalent',
+  signals: 'signal deliveries are not captured yet, so --signals= has nothing to select',
   inject: 'syscall tampering (-e inject=) is not possible: sctrace only observes',
   fault: 'syscall tampering (-e fault=) is not possible: sctrace only observes',
   kvm: '-e kvm= is not implemented',
@@ -335,8 +355,8 @@ function collectExpressions(values: TraceValues): Expressions {
 
 function buildDisplay(values: TraceValues, exprs: Expressions, attached: number): DisplayOptions {
   const { format, file } = parseOutput(values.output, values.format, values.out);
-  const follow = (values['follow-forks']?.length ?? 0) > 0 || (values.follow ?? false);
-  const separately = (values['follow-forks']?.length ?? 0) > 1;
+  const separately = (values['follow-forks']?.length ?? 0) > 1 || (values['output-separately'] ?? false);
+  const follow = (values['follow-forks']?.length ?? 0) > 0 || (values.follow ?? false) || separately;
   if (separately && file === undefined) throw new UsageError('-ff needs -o FILE (one file per thread, FILE.TID)', NAME);
   let status = exprs.status === undefined ? QualifiedSet.all<SyscallStatus>() : parseStatusSet(exprs.status);
   // strace: -z is status=successful, -Z status=failed; both together show both.

@@ -128,7 +128,7 @@ class TraceSession {
       timestamps: d.timestamps,
       relative: d.relative,
       durations: d.durations,
-      fdPaths: d.fdPaths > 0,
+      fdPaths: d.fdPaths === 2 ? 'details' : d.fdPaths > 0,
       hex: d.hex,
       syscallNumbers: d.syscallNumbers,
       column: d.column,

@@ -13,8 +13,10 @@ import { defaultDecoders, type ArgDecoder, type BindStyle, type CallView, type D
 import { DATA_BUFFERS } from './decoders/io';
 import { ErrnoTable } from './errno';
 import { fdPlan, isFdArg, type FdPlan } from './fdeffects';
+import { FdDetails } from './fddetails';
 import { FdState, type FdSystem } from './fdstate';
-import { withBindingStyle } from './decoders/xlat';
+import { NETLINK_PROTOCOLS } from './decoders/net';
+import { withBindingStyle, xlat } from './decoders/xlat';
 import { encodeReads, ReadKind, syscallReads, type KernelRead } from './reads';
 import { decodeText, textBytes } from './text';
 import { ensureTracefs, loadSyscallFormats, type SyscallFormat } from './tracefs';
@@ -244,7 +246,7 @@ export class SyscallCatalog implements SyscallResolver {
     if (fds) {
       plan.fds.effect?.(call, pid, fds);
       if (plan.fds.returnsFd && raw.ret >= 0n && !raw.noReturn && plan.fds.returnsFd(call)) {
-        const path = fds.path(pid, Number(raw.ret));
+        const path = fds.shown(pid, Number(raw.ret));
         if (path !== '') event.ret_fd_path = path;
       }
     }
@@ -257,9 +259,17 @@ export class SyscallCatalog implements SyscallResolver {
    * `system` (the host's /proc by default), and its renderings.
    */
   newTraceState(pids: readonly number[] = [], options: DecodeOptions = DEFAULT_DECODE_OPTIONS, system?: FdSystem): TraceState {
-    const fds = new FdState(system, { refresh: !options.fdChangesTraced });
+    const details = options.fdDetails ? new FdDetails(this.netlinkProtocolName()) : undefined;
+    const fds = new FdState(system, { refresh: !options.fdChangesTraced, details });
     for (const pid of pids) fds.track(pid);
     return new CatalogTraceState(fds, options, this.plansFor(options));
+  }
+
+  /** NETLINK_ROUTE's "ROUTE" by number, as -yy names a netlink socket's protocol. */
+  private netlinkProtocolName(): (protocol: number) => string | undefined {
+    const names = new Map<number, string>();
+    for (const [name, value] of xlat(this.tables, 'NETLINK', NETLINK_PROTOCOLS)) names.set(Number(value), name.slice('NETLINK_'.length));
+    return (protocol) => names.get(protocol);
   }
 
   /** The plans bound with the renderings `options` asks for. */
@@ -431,7 +441,7 @@ function decodeArg(p: ArgPlan, call: CallView, fds: FdState | undefined, pid: nu
   if (p.fd && fds) {
     const fd = Number(BigInt.asIntN(32, reg));
     // AT_FDCWD names the working directory (strace -y prints AT_FDCWD</home/me>).
-    const path = fd === AT_FDCWD ? fds.cwdPath(pid) : fds.path(pid, fd);
+    const path = fd === AT_FDCWD ? fds.cwdPath(pid) : fds.shown(pid, fd);
     if (path !== '') arg.fd_path = path;
   }
   if (call.blobs.size > 0) {

@@ -106,12 +106,12 @@ export function fdPlan(syscall: string, args: readonly SyscallArgInfo[], tables:
     }
     case 'socket': {
       const plan = created('socket:', flagBit('type', BigInt(constant(tables, 'SOCK', 'SOCK_CLOEXEC'))));
-      const [family, protocol] = [at('family'), at('protocol')];
+      const [family, type, protocol] = [at('family'), at('type'), at('protocol')];
       return {
         returnsFd: always,
         effect: (call, pid, state) => {
           plan.effect?.(call, pid, state);
-          if (ok(call)) state.setSocket(pid, Number(call.ret), { family: fd(call.args[family]), protocol: fd(call.args[protocol]) });
+          if (ok(call)) state.setSocket(pid, Number(call.ret), { family: fd(call.args[family]), type: fd(call.args[type]), protocol: fd(call.args[protocol]) });
         },
       };
     }

@@ -27,6 +27,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import type { FdDetails } from './fddetails';
 
 /** The few filesystem calls FdState makes, injectable for tests. */
 export interface FdSystem {
@@ -76,6 +77,8 @@ export const HOST_FS: FdSystem = {
 export interface SocketInfo {
   family: number;
   protocol: number;
+  /** The socket() type (SOCK_STREAM, ...), when the call was seen. */
+  type?: number;
 }
 
 interface FdEntry {
@@ -120,6 +123,8 @@ export interface FdStateOptions {
   refresh?: boolean;
   /** Milliseconds now, for refresh mode (injectable for tests). */
   now?: () => number;
+  /** -yy: sockets, devices and pidfds shown with their details (fddetails.ts). */
+  details?: FdDetails;
 }
 
 /** The fd paths of one trace. Not shared between traces; not safe for concurrent use. */
@@ -129,6 +134,7 @@ export class FdState {
 
   private readonly refresh: boolean;
   private readonly now: () => number;
+  private readonly details: FdDetails | undefined;
 
   constructor(
     private readonly system: FdSystem = HOST_FS,
@@ -136,6 +142,7 @@ export class FdState {
   ) {
     this.refresh = options.refresh ?? false;
     this.now = options.now ?? Date.now;
+    this.details = options.details;
   }
 
   /**
@@ -198,6 +205,16 @@ export class FdState {
     if (entry !== undefined && !(this.refresh && this.now() - (entry.readAt ?? 0) > REFRESH_MS)) return entry.path;
     if (entry === undefined && proc.misses?.has(fd)) return '';
     return this.lookup(pid, proc, fd, entry);
+  }
+
+  /**
+   * What strace prints between `<` and `>` after fd: its path, or with -yy (the `details`
+   * option) a socket's protocol and endpoints, a device's numbers, a pidfd's pid; '' when unknown.
+   */
+  shown(pid: number, fd: number): string {
+    const p = this.path(pid, fd);
+    if (this.details === undefined || p === '') return p;
+    return this.details.describe(pid, fd, p, this.proc(pid).fds.get(fd)?.socket) ?? p;
   }
 
   /** Reads fd's target from /proc and keeps the answer (or the miss). */

@@ -310,6 +310,8 @@ test('trace: strace options become the spec; unknown and unsupported options are
     [['-c'], /-c is not supported: the syscall summary/],
     [['-k'], /-k is not supported: stack traces/],
     [['--frobnicate'], /unknown option --frobnicate/],
+    [['--seccomp-bpf'], /--seccomp-bpf is not supported: seccomp filtering/],
+    [['--summary-only'], /--summary-only is not supported: the syscall summary/],
     [['-e', 'inject=open:error=ENOENT'], /-e inject= is not supported/],
     [['-e', 'trace=nosuchcall'], /invalid trace "nosuchcall"/],
     [['-ff'], /-ff needs -o FILE/],

@@ -13,6 +13,7 @@ import { SyscallCatalog } from '../../src/syscalls/catalog';
 import { ipv6Text } from '../../src/syscalls/decoders/net';
 import { quoteBytes } from '../../src/syscalls/decoders/quote';
 import { fixedXlat, formatFlags, formatValue } from '../../src/syscalls/decoders/xlat';
+import { FdDetails } from '../../src/syscalls/fddetails';
 import { FdState, type FdSystem } from '../../src/syscalls/fdstate';
 import type { SyscallFormat } from '../../src/syscalls/tracefs';
 import { DEFAULT_DECODE_OPTIONS, type RawBlob, type RawString, type TraceState } from '../../src/syscalls/types';
@@ -506,4 +507,56 @@ test('-X raw and -X verbose render constants as numbers, or numbers with their n
   assert.equal(openat(verbose), '-100 /* AT_FDCWD */, "/etc/hostname", 0x80000 /* O_RDONLY|O_CLOEXEC */');
   assert.equal(formatArgs(decode('lseek', { args: [3, 0, 2] }, verbose)).join(', '), '3, 0, 0x2 /* SEEK_END */');
   assert.equal(formatArgs(decode('ioctl', { args: [3, 0x5401, 0x7ffc], ret: -25 }, raw))[1], '0x5401');
+});
+
+test('-yy: sockets with protocol and endpoints (from /proc/PID/net), devices with numbers, pidfds with their pid', () => {
+  const files: Record<string, string> = {
+    '/proc/100/net/tcp': [
+      '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode',
+      '   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 501 1 0 100 0 0 10 0',
+      '   1: 0100007F:9C40 0100007F:1F90 01 00000000:00000000 00:00000000 00000000     0        0 502 1 0 20 4 30 10 -1',
+    ].join('\n'),
+    '/proc/100/net/tcp6': [
+      '  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode',
+      '   0: 00000000000000000000000001000000:1F90 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 503 1 0',
+    ].join('\n'),
+    '/proc/100/net/unix': [
+      'Num       RefCount Protocol Flags    Type St Inode Path',
+      '0000000000000000: 00000002 00000000 00010000 0001 01 504 /run/a b.sock',
+      '0000000000000000: 00000002 00000000 00000000 0002 01 505 @abstract',
+      '0000000000000000: 00000003 00000000 00000000 0001 03 506',
+    ].join('\n'),
+    '/proc/100/net/netlink': ['sk               Eth Pid        Groups   Rmem     Wmem     Dump  Locks    Drops    Inode', '0000000000000000 0   4242       00000000 0        0        0     2        0        507'].join('\n'),
+    '/proc/100/fdinfo/9': 'pos:\t0\nflags:\t02000002\nmnt_id:\t15\nino:\t1057\nPid:\t4321\nNSpid:\t4321\n',
+  };
+  const details = new FdDetails((p) => (p === 0 ? 'ROUTE' : undefined), {
+    readFile: (f) => (files[f] === undefined ? undefined : Buffer.from(files[f], 'latin1')),
+    stat: (f) => (f === '/dev/null' ? { mode: 0o20666, rdev: 0x103 } : f === '/dev/sda1' ? { mode: 0o60660, rdev: 0x801 } : f === '/etc/passwd' ? { mode: 0o100644, rdev: 0 } : undefined),
+  });
+  const links: Record<string, string> = { '/proc/100/cwd': '/' };
+  const names = ['socket:[501]', 'socket:[502]', 'socket:[503]', 'socket:[504]', 'socket:[505]', 'socket:[506]', 'socket:[507]', 'socket:[599]', 'anon_inode:[pidfd]', '/dev/null', '/dev/sda1', '/etc/passwd', 'pipe:[77]'];
+  names.forEach((name, i) => (links[`/proc/100/fd/${i + 1}`] = name));
+  links['/proc/100/fd/9'] = 'anon_inode:[pidfd]';
+  const state = new FdState(fakeFs(links), { details });
+  state.setSocket(100, 8, { family: 2, type: 1, protocol: 0 }); // fd 8's socket() call: AF_INET, SOCK_STREAM
+  assert.deepEqual(names.map((_, i) => state.shown(100, i + 1)), [
+    'TCP:[127.0.0.1:8080]',
+    'TCP:[127.0.0.1:40000->127.0.0.1:8080]',
+    'TCPv6:[[::1]:8080]',
+    'UNIX-STREAM:[504,"/run/a b.sock"]',
+    'UNIX:[505,@"abstract"]',
+    'socket:[506]',
+    'NETLINK:[ROUTE:4242]',
+    'TCP:[599]',
+    'pid:4321',
+    '/dev/null<char 1:3>',
+    '/dev/sda1<block 8:1>',
+    '/etc/passwd',
+    'pipe:[77]',
+  ]);
+  // The printer prints socket and pidfd texts as they are, a device's path escaped.
+  const ev = (fd_path: string) => ({ ...decode('close', { args: [3] }), decoded: [{ ...decode('close', { args: [3] }).decoded[0], fd_path }] });
+  assert.equal(formatArgs(ev('UNIX-STREAM:[504,"/run/a b.sock"]'), 'details')[0], '3<UNIX-STREAM:[504,"/run/a b.sock"]>');
+  assert.equal(formatArgs(ev('/dev/tty\n<char 5:0>'), 'details')[0], '3</dev/tty\\n<char 5:0>>');
+  assert.equal(formatArgs(ev('UNIX:[1,"x"]'), true)[0], '3<UNIX:[1,\\"x\\"]>', 'with -y alone a path is always escaped');
 });

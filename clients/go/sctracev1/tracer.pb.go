@@ -262,8 +262,12 @@ type Rendering struct {
 	// Structures with every field (struct stat in full, termios, ...), like strace -v; otherwise
 	// abbreviated as strace prints them by default (`{st_mode=S_IFREG|0644, st_size=37, ...}`).
 	Verbose bool `protobuf:"varint,2,opt,name=verbose,proto3" json:"verbose,omitempty"`
-	// Fd paths with details, like strace -yy: a socket's protocol and endpoints
-	// ("TCP:[127.0.0.1:41322->127.0.0.1:80]") instead of "socket:[INODE]", a device file's numbers.
+	// Fd paths with details, like strace -yy: SyscallArg.fd_path and SyscallEvent.ret_fd_path hold
+	// what strace -yy prints between "<" and ">" instead of the bare path: a socket's protocol and
+	// endpoints ("TCP:[127.0.0.1:41322->127.0.0.1:80]", "UNIX-STREAM:[1234,\"/run/a.sock\"]",
+	// "NETLINK:[ROUTE:5678]", or "TCP:[INODE]" while no endpoint is known; a unix socket's peer is
+	// not shown), a device file's path followed by its type and numbers ("/dev/null<char 1:3>"),
+	// a pidfd's "pid:N". Other fds keep their path.
 	FdDetails bool `protobuf:"varint,3,opt,name=fd_details,json=fdDetails,proto3" json:"fd_details,omitempty"`
 }
 
@@ -823,7 +827,8 @@ type SyscallEvent struct {
 	// Architecture the numbers belong to, e.g. "x86_64".
 	Arch string `protobuf:"bytes,9,opt,name=arch,proto3" json:"arch,omitempty"`
 	// When the call returned a new file descriptor: what it names, as strace -y shows it
-	// ("/etc/hostname", "socket:[123]", "pipe:[456]"). Empty when unknown or not an fd.
+	// ("/etc/hostname", "socket:[123]", "pipe:[456]"; with Rendering.fd_details as -yy does).
+	// Empty when unknown or not an fd.
 	RetFdPath string `protobuf:"bytes,10,opt,name=ret_fd_path,json=retFdPath,proto3" json:"ret_fd_path,omitempty"`
 }
 
@@ -957,7 +962,8 @@ type SyscallArg struct {
 	Symbolic string `protobuf:"bytes,8,opt,name=symbolic,proto3" json:"symbolic,omitempty"`
 	// For a file descriptor argument: what it names, as strace -y shows it ("/etc/hostname",
 	// "socket:[123]", "pipe:[456]"), from the fds the trace saw being opened (and the tracee's
-	// /proc/PID/fd for those opened before the trace). Empty when unknown.
+	// /proc/PID/fd for those opened before the trace); with Rendering.fd_details as strace -yy
+	// shows it. Empty when unknown.
 	FdPath string `protobuf:"bytes,9,opt,name=fd_path,json=fdPath,proto3" json:"fd_path,omitempty"`
 	// The kernel ignores this argument in this call (openat's mode without O_CREAT or O_TMPFILE,
 	// futex's timeout with FUTEX_WAKE), so strace does not print it. The value is still given.

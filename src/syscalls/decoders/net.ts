@@ -42,8 +42,8 @@ const MSG_FLAGS = fixedXlat([
 /** strace's shutdown_modes. */
 const SHUTDOWN_MODES = fixedXlat([['SHUT_RD', 0], ['SHUT_WR', 1], ['SHUT_RDWR', 2]]);
 
-/** strace's netlink_protocols. */
-const NETLINK_PROTOCOLS = [
+/** strace's netlink_protocols: the protocols of socket(AF_NETLINK, ..., protocol). */
+export const NETLINK_PROTOCOLS = [
   'NETLINK_ROUTE', 'NETLINK_UNUSED', 'NETLINK_USERSOCK', 'NETLINK_FIREWALL', 'NETLINK_SOCK_DIAG', 'NETLINK_NFLOG', 'NETLINK_XFRM',
   'NETLINK_SELINUX', 'NETLINK_ISCSI', 'NETLINK_AUDIT', 'NETLINK_FIB_LOOKUP', 'NETLINK_CONNECTOR', 'NETLINK_NETFILTER', 'NETLINK_IP6_FW',
   'NETLINK_DNRTMSG', 'NETLINK_KOBJECT_UEVENT', 'NETLINK_GENERIC', 'NETLINK_SCSITRANSPORT', 'NETLINK_ECRYPTFS', 'NETLINK_RDMA',

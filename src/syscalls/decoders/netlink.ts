@@ -5,8 +5,9 @@
  * `[{nla_len=8, nla_type=IFLA_MTU}, 65536]`. Decoded here: the header with each protocol's
  * message types and flags, errors (`{error=-ENOENT, msg=...}`) and NLMSG_DONE, rtnetlink's
  * link, address and route messages with their common attributes, sock_diag's unix and inet
- * requests, and generic netlink's header and controller attributes; other payloads are shown
- * as strace shows what it does not decode, their bytes in hex.
+ * requests; other payloads (generic netlink's too: strace 6.1 names the controller's messages
+ * `nlctrl` but has no decoder for their payload) are shown as strace shows what it does not
+ * decode, their bytes in hex, cut at -s.
  *
  * The bytes are the call's data buffer as the kernel side delivered it: a message longer than
  * what was delivered is shown as bytes (strace reads it whole; see KERNEL_NEEDS.md).
@@ -78,8 +79,6 @@ const ARPHRD = [
   'ARPHRD_IEEE80211_PRISM', 'ARPHRD_IEEE80211_RADIOTAP', 'ARPHRD_IEEE802154', 'ARPHRD_IEEE802154_MONITOR', 'ARPHRD_PHONET',
   'ARPHRD_PHONET_PIPE', 'ARPHRD_CAIF', 'ARPHRD_IP6GRE', 'ARPHRD_NETLINK', 'ARPHRD_6LOWPAN', 'ARPHRD_VSOCKMON', 'ARPHRD_NONE', 'ARPHRD_VOID',
 ];
-const GENL_CTRL_CMDS = ['CTRL_CMD_UNSPEC', 'CTRL_CMD_NEWFAMILY', 'CTRL_CMD_DELFAMILY', 'CTRL_CMD_GETFAMILY', 'CTRL_CMD_NEWOPS', 'CTRL_CMD_DELOPS', 'CTRL_CMD_GETOPS', 'CTRL_CMD_NEWMCAST_GRP', 'CTRL_CMD_DELMCAST_GRP', 'CTRL_CMD_GETMCAST_GRP', 'CTRL_CMD_GETPOLICY'];
-const GENL_CTRL_ATTRS = ['CTRL_ATTR_UNSPEC', 'CTRL_ATTR_FAMILY_ID', 'CTRL_ATTR_FAMILY_NAME', 'CTRL_ATTR_VERSION', 'CTRL_ATTR_HDRSIZE', 'CTRL_ATTR_MAXATTR', 'CTRL_ATTR_OPS', 'CTRL_ATTR_MCAST_GROUPS', 'CTRL_ATTR_POLICY', 'CTRL_ATTR_OP_POLICY', 'CTRL_ATTR_OP'];
 const UDIAG_SHOW = fixedXlat([['UDIAG_SHOW_NAME', 1], ['UDIAG_SHOW_VFS', 2], ['UDIAG_SHOW_PEER', 4], ['UDIAG_SHOW_ICONS', 8], ['UDIAG_SHOW_RQLEN', 16], ['UDIAG_SHOW_MEMINFO', 32], ['UDIAG_SHOW_UID', 64]]);
 /** strace's tcp_states, which the sock_diag state masks name bit by bit. */
 const TCP_STATES = ['TCP_ESTABLISHED', 'TCP_SYN_SENT', 'TCP_SYN_RECV', 'TCP_FIN_WAIT1', 'TCP_FIN_WAIT2', 'TCP_TIME_WAIT', 'TCP_CLOSE', 'TCP_CLOSE_WAIT', 'TCP_LAST_ACK', 'TCP_LISTEN', 'TCP_CLOSING', 'TCP_NEW_SYN_RECV'];
@@ -110,11 +109,13 @@ const inetAddr: AttrValue = (d) => {
 export class NetlinkDecoder {
   private readonly routeTypes: Xlat;
   private readonly families: Xlat;
-  private readonly attrs: { link: Xlat; addr: Xlat; route: Xlat; ctrl: Xlat };
+  private readonly attrs: { link: Xlat; addr: Xlat; route: Xlat };
   private readonly linkValues: Map<string, AttrValue>;
   private readonly addrValues: Map<string, AttrValue>;
   private readonly routeValues: Map<string, AttrValue>;
-  private readonly ctrlValues: Map<string, AttrValue>;
+
+  /** -s of the call being decoded: messages shown, and bytes of a payload shown in hex. */
+  private max = 32;
 
   constructor(private readonly tables: ArchTables, families: Xlat) {
     this.families = families;
@@ -123,7 +124,6 @@ export class NetlinkDecoder {
       link: xlat(tables, 'IFLA', LINK_ATTRS),
       addr: xlat(tables, 'IFLA', ADDR_ATTRS),
       route: xlat(tables, 'RTM', ROUTE_ATTRS),
-      ctrl: xlat(tables, 'GENL', GENL_CTRL_ATTRS),
     };
     this.linkValues = new Map<string, AttrValue>([
       ['IFLA_ADDRESS', hwaddr], ['IFLA_BROADCAST', hwaddr], ['IFLA_PERM_ADDRESS', hwaddr], ['IFLA_IFNAME', str], ['IFLA_QDISC', str],
@@ -146,10 +146,6 @@ export class NetlinkDecoder {
       ['RTA_PREF', u8], ['RTA_TTL_PROPAGATE', u8], ['RTA_NH_ID', u32],
       ['RTA_TABLE', (d, v) => (d.length === 4 ? formatValue(BigInt(v.getUint32(0, true)), xlat(tables, 'RTM', TABLES_IDS), '') : '')],
     ]);
-    this.ctrlValues = new Map<string, AttrValue>([
-      ['CTRL_ATTR_FAMILY_ID', u16], ['CTRL_ATTR_FAMILY_NAME', str], ['CTRL_ATTR_VERSION', u32], ['CTRL_ATTR_HDRSIZE', u32],
-      ['CTRL_ATTR_MAXATTR', u32], ['CTRL_ATTR_OP', u32],
-    ]);
   }
 
   /**
@@ -158,8 +154,9 @@ export class NetlinkDecoder {
    */
   decode(data: Uint8Array, len: number, protocol: number, max: number): string | undefined {
     if (data.length < len) return undefined;
+    this.max = max;
     const bytes = data.subarray(0, len);
-    if (bytes.length < NLMSG_HDRLEN) return quoteBytes(bytes, { hex: true });
+    if (bytes.length < NLMSG_HDRLEN) return this.hex(bytes);
     const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const messages: string[] = [];
     let at = 0;
@@ -175,7 +172,7 @@ export class NetlinkDecoder {
       if (msgLen < NLMSG_HDRLEN || at + align4(msgLen) >= bytes.length) break;
       at += align4(msgLen);
       if (at + NLMSG_HDRLEN > bytes.length) {
-        messages.push(quoteBytes(bytes.subarray(at), { hex: true }));
+        messages.push(this.hex(bytes.subarray(at)));
         break;
       }
     }
@@ -191,6 +188,12 @@ export class NetlinkDecoder {
     if (payloadLen <= 0) return header;
     const payload = bytes.subarray(NLMSG_HDRLEN, NLMSG_HDRLEN + payloadLen);
     return `[${header}, ${this.payload(payload, type, flags, protocol)}]`;
+  }
+
+  /** A payload strace has no decoder for: in hex, cut at -s as printstr is. */
+  private hex(bytes: Uint8Array): string {
+    const cut = bytes.length > this.max;
+    return quoteBytes(cut ? bytes.subarray(0, this.max) : bytes, { hex: true, truncated: cut });
   }
 
   private typeText(type: number, protocol: number): string {
@@ -224,17 +227,12 @@ export class NetlinkDecoder {
       const d = this.sockDiag(p, v, type, flags);
       if (d !== undefined) return d;
     }
-    if (type === GENL_ID_CTRL && protocol === PROTO.GENERIC && p.length >= 4) {
-      const cmd = formatValue(BigInt(p[0]), xlat(this.tables, 'GENL', GENL_CTRL_CMDS), 'CTRL_CMD_???');
-      const head = `{cmd=${cmd}, version=${p[1]}}`;
-      return p.length > 4 ? `${head}, ${this.attributes(p.subarray(4), this.attrs.ctrl, 'CTRL_ATTR_???', this.ctrlValues)}` : head;
-    }
-    return quoteBytes(p, { hex: true });
+    return this.hex(p);
   }
 
   /** NLMSG_ERROR: `{error=-ENOENT, msg=[header, payload]}` (the request the error answers). */
   private error(p: Uint8Array, v: DataView, flags: number, protocol: number): string {
-    if (p.length < 20) return quoteBytes(p, { hex: true });
+    if (p.length < 20) return this.hex(p);
     const err = v.getInt32(0, true);
     const name = err < 0 ? this.tables.errnos.find((e) => e.number === -err && e.aliasOf === undefined)?.name : undefined;
     const errText = err === 0 ? '0' : name ? `-${name}` : String(err);
@@ -303,7 +301,7 @@ export class NetlinkDecoder {
 
   /** Attributes: `[{nla_len=8, nla_type=IFLA_MTU}, 65536]`, several as an array. */
   private attributes(bytes: Uint8Array, names: Xlat, unknown: string, values: ReadonlyMap<string, AttrValue>): string {
-    if (bytes.length < NLA_HDRLEN) return quoteBytes(bytes, { hex: true });
+    if (bytes.length < NLA_HDRLEN) return this.hex(bytes);
     const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const out: string[] = [];
     let at = 0;
@@ -316,13 +314,13 @@ export class NetlinkDecoder {
       const dataLen = Math.min(len, bytes.length - at) - NLA_HDRLEN;
       if (dataLen > 0) {
         const data = bytes.subarray(at + NLA_HDRLEN, at + NLA_HDRLEN + dataLen);
-        const shown = values.get(typeName)?.(data, new DataView(data.buffer, data.byteOffset, data.byteLength)) || quoteBytes(data, { hex: true });
+        const shown = values.get(typeName)?.(data, new DataView(data.buffer, data.byteOffset, data.byteLength)) || this.hex(data);
         out.push(`[${head}, ${shown}]`);
       } else out.push(head);
       if (len < NLA_HDRLEN || at + align4(len) >= bytes.length) break;
       at += align4(len);
       if (at + NLA_HDRLEN > bytes.length) {
-        out.push(quoteBytes(bytes.subarray(at), { hex: true }));
+        out.push(this.hex(bytes.subarray(at)));
         break;
       }
     }
