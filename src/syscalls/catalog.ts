@@ -12,7 +12,7 @@ import { canonicalClass, SYSCALL_CLASSES } from './classes';
 import { defaultDecoders, type ArgDecoder, type BindStyle, type CallView, type DecoderRegistry } from './decoders';
 import { DATA_BUFFERS } from './decoders/io';
 import { ErrnoTable } from './errno';
-import { fdPlan, isFdArg, type FdPlan } from './fdeffects';
+import { fdPlan, isFdArg, isFdTarget, type FdPlan } from './fdeffects';
 import { FdDetails } from './fddetails';
 import { FdState, type FdSystem } from './fdstate';
 import { NETLINK_PROTOCOLS } from './decoders/net';
@@ -63,6 +63,8 @@ interface ArgPlan {
   note: ArgDecoder | null;
   /** A file descriptor: rendered signed, with SyscallArg.fd_path from the trace's FdState. */
   fd: boolean;
+  /** An fd the call itself (re)defines: named from the trace's table only, never from /proc. */
+  fdTarget: boolean;
   /** A data buffer: its delivered bytes go to SyscallArg.buffer. */
   dataBuffer: boolean;
   /** A string that is not a path: cut at the trace's string length. */
@@ -318,6 +320,7 @@ function buildPlan(info: SyscallInfo, hasMetadata: boolean, tables: ArchTables, 
       symbolic: decoders.bind({ syscall: info.name, argIndex: index, args: info.args, tables, style }),
       note: decoders.bindNote({ syscall: info.name, argIndex: index, args: info.args, tables, style }),
       fd,
+      fdTarget: fd && isFdTarget(info.name, a.name),
       dataBuffer: DATA_BUFFER_ARGS.has(`${info.name}.${a.name}`),
       cutString: a.isString && !isPathArg(info.name, a.name),
     };
@@ -441,7 +444,7 @@ function decodeArg(p: ArgPlan, call: CallView, fds: FdState | undefined, pid: nu
   if (p.fd && fds) {
     const fd = Number(BigInt.asIntN(32, reg));
     // AT_FDCWD names the working directory (strace -y prints AT_FDCWD</home/me>).
-    const path = fd === AT_FDCWD ? fds.cwdPath(pid) : fds.shown(pid, fd);
+    const path = fd === AT_FDCWD ? fds.cwdPath(pid) : fds.shown(pid, fd, !p.fdTarget);
     if (path !== '') arg.fd_path = path;
   }
   if (call.blobs.size > 0) {

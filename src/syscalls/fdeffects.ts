@@ -235,6 +235,18 @@ export const FD_ARG_NAMES: ReadonlySet<string> = new Set([
 ]);
 
 /** Whether argument `name` of `syscall` is a file descriptor. */
+/**
+ * fd arguments a call itself (re)defines: /proc, read after the call, shows what they name after
+ * it, not before (dup2(3</dev/null>, 1) with fd 1 closed before: strace prints a bare `1`), so
+ * only what the trace's own table knew is shown for them.
+ */
+const FD_TARGETS: Readonly<Record<string, string>> = { dup2: 'newfd', dup3: 'newfd' };
+
+/** Whether `syscall`'s fd argument `name` is one the call itself (re)defines (FD_TARGETS). */
+export function isFdTarget(syscall: string, name: string): boolean {
+  return FD_TARGETS[syscall] === name;
+}
+
 export function isFdArg(syscall: string, name: string, type: string): boolean {
   // pipe's `int * fildes` is an array, and close_range's `fd` is the first of a range.
   if (type.includes('*') || syscall === 'close_range') return false;

@@ -197,11 +197,12 @@ export class FdState {
     return this.netlinkTable.byInode.get(inode);
   }
 
-  /** What fd names in process pid, or '' when unknown. */
-  path(pid: number, fd: number): string {
+  /** What fd names in process pid, or '' when unknown; without `lookup`, from the table alone. */
+  path(pid: number, fd: number, lookup = true): string {
     if (fd < 0) return '';
     const proc = this.proc(pid);
     const entry = proc.fds.get(fd);
+    if (!lookup) return entry?.path ?? '';
     if (entry !== undefined && !(this.refresh && this.now() - (entry.readAt ?? 0) > REFRESH_MS)) return entry.path;
     if (entry === undefined && proc.misses?.has(fd)) return '';
     return this.lookup(pid, proc, fd, entry);
@@ -211,8 +212,8 @@ export class FdState {
    * What strace prints between `<` and `>` after fd: its path, or with -yy (the `details`
    * option) a socket's protocol and endpoints, a device's numbers, a pidfd's pid; '' when unknown.
    */
-  shown(pid: number, fd: number): string {
-    const p = this.path(pid, fd);
+  shown(pid: number, fd: number, lookup = true): string {
+    const p = this.path(pid, fd, lookup);
     if (this.details === undefined || p === '') return p;
     return this.details.describe(pid, fd, p, this.proc(pid).fds.get(fd)?.socket) ?? p;
   }

@@ -192,7 +192,9 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   ppoll: [bytes('ufds', S.pollfd * 8), bytes('tsp', S.timespec), bytes('sigmask', S.sigset)],
   epoll_ctl: [bytes('event', S.epoll_event)],
   epoll_wait: sizes('events', S.epoll_event, [1, 4, 16], output),
-  epoll_pwait: sizes('events', S.epoll_event, [1, 4, 8], output),
+  epoll_pwait: [...sizes('events', S.epoll_event, [1, 8], output), bytes('sigmask', S.sigset)], // READS_MAX: two sizes and the mask
+  signalfd: [bytes('user_mask', S.sigset)],
+  signalfd4: [bytes('user_mask', S.sigset)],
   setsockopt: [argSized('optval', 'optlen')],
   getsockopt: [
     { kind: ReadKind.BYTES, arg: 'optval', lenFrom: ReadLen.ARG_PTR, lenArg: 'optlen', max: READ_CAP, flags: ReadFlag.SUCCESS },

@@ -70,6 +70,8 @@ const FORMATS: Record<string, string[]> = {
   clock_gettime: ['const clockid_t which_clock', 'struct __kernel_timespec * tp'],
   timerfd_create: ['int clockid', 'int flags'],
   poll: ['struct pollfd * ufds', 'unsigned int nfds', 'int timeout_msecs'],
+  ppoll: ['struct pollfd * ufds', 'unsigned int nfds', 'struct __kernel_timespec * tsp', 'const sigset_t * sigmask', 'size_t sigsetsize'],
+  signalfd4: ['int ufd', 'sigset_t * user_mask', 'size_t sizemask', 'int flags'],
   prctl: ['int option', 'unsigned long arg2', 'unsigned long arg3', 'unsigned long arg4', 'unsigned long arg5'],
   getresuid: ['uid_t * ruidp', 'uid_t * euidp', 'uid_t * suidp'],
   chown: ['const char * filename', 'uid_t user', 'gid_t group'],
@@ -415,6 +417,11 @@ test('fd paths: an fd the events did not open is read from /proc once; with a pa
   const before = reads.length;
   assert.equal(fdOf(9), '', 'a miss is remembered');
   assert.equal(reads.length, before);
+  // dup2's newfd: /proc shows it after the call; only the table's knowledge from before counts.
+  links['/proc/100/fd/11'] = '/var/log/opened-by-an-untraced-call';
+  const dup = decode('dup2', { pid: 100, args: [7, 11], ret: 11 }, state);
+  assert.deepEqual(dup.decoded.map((a) => a.fd_path), ['/var/log/opened-by-an-untraced-call', '']);
+  assert.equal(fdOf(11), '/var/log/opened-by-an-untraced-call', 'and after it names what fd 7 does');
   const partial = catalog.newTraceState([100], { ...DEFAULT_DECODE_OPTIONS, fdChangesTraced: false }, system);
   const partialFd = (fd: number) => decode('read', { pid: 100, args: [fd, 0, 0] }, partial).decoded[0].fd_path;
   assert.equal(partialFd(7), '/changed');
@@ -559,4 +566,12 @@ test('-yy: sockets with protocol and endpoints (from /proc/PID/net), devices wit
   assert.equal(formatArgs(ev('UNIX-STREAM:[504,"/run/a b.sock"]'), 'details')[0], '3<UNIX-STREAM:[504,"/run/a b.sock"]>');
   assert.equal(formatArgs(ev('/dev/tty\n<char 5:0>'), 'details')[0], '3</dev/tty\\n<char 5:0>>');
   assert.equal(formatArgs(ev('UNIX:[1,"x"]'), true)[0], '3<UNIX:[1,\\"x\\"]>', 'with -y alone a path is always escaped');
+});
+
+test('signal masks given to ppoll and signalfd4', () => {
+  // SIGINT (2) and SIGTERM (15): bits 1 and 14.
+  const mask = bytes(words([(1n << 1n) | (1n << 14n)]));
+  assert.equal(render('signalfd4', { args: [-1, 0x7ffc0000, 8, 0o2000000], ret: 3, blobs: { 1: mask } }), '-1, [INT TERM], 8, SFD_CLOEXEC');
+  assert.equal(render('ppoll', { args: [0, 0, 0, 0x7ffc0000, 8], ret: 0, blobs: { 3: mask } }).split(', ').slice(3).join(', '), '[INT TERM], 8');
+  assert.equal(render('ppoll', { args: [0, 0, 0, 0, 8], ret: 0 }).split(', ').slice(3).join(', '), 'NULL, 8');
 });

@@ -127,6 +127,10 @@ export function registerSignalDecoders(registry: DecoderRegistry): void {
   registry.register('rt_sigpending', 'uset', (ctx) => sigsetArg(ctx.argIndex, argIndexOf(ctx, 'sigsetsize'), true, ctx.tables));
   registry.register('rt_sigsuspend', 'unewset', (ctx) => sigsetArg(ctx.argIndex, argIndexOf(ctx, 'sigsetsize'), false, ctx.tables));
   registry.register('rt_sigtimedwait', 'uthese', (ctx) => sigsetArg(ctx.argIndex, argIndexOf(ctx, 'sigsetsize'), false, ctx.tables));
+  // Masks these calls take as input (unchanged at exit, where they are read).
+  for (const [syscall, arg, size] of [['ppoll', 'sigmask', 'sigsetsize'], ['epoll_pwait', 'sigmask', 'sigsetsize'], ['signalfd', 'user_mask', 'sizemask'], ['signalfd4', 'user_mask', 'sizemask']]) {
+    registry.register(syscall, arg, (ctx) => sigsetArg(ctx.argIndex, argIndexOf(ctx, size), false, ctx.tables));
+  }
   registry.register('rt_sigtimedwait', 'uts', (ctx) => structArg(ctx.argIndex, 16, false, (v) => formatTimespec(v)));
   for (const [syscall, arg] of [
     ['kill', 'sig'], ['tkill', 'sig'], ['tgkill', 'sig'], ['rt_sigaction', 'sig'], ['rt_sigqueueinfo', 'sig'],
