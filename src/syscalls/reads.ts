@@ -150,6 +150,8 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   socketpair: [output('usockvec', 8)],
   wait4: [output('stat_addr', 4), output('ru', S.rusage)],
   prlimit64: [bytes('new_rlim', S.rlimit64), output('old_rlim', S.rlimit64)],
+  getrlimit: [output('rlim', S.rlimit64)],
+  setrlimit: [bytes('rlim', S.rlimit64)],
   rt_sigaction: [bytes('act', S.sigaction), output('oact', S.sigaction)],
   rt_sigprocmask: [bytes('nset', S.sigset), output('oset', S.sigset)],
   statx: [output('buffer', S.statx_head)],

@@ -72,6 +72,7 @@ const FORMATS: Record<string, string[]> = {
   poll: ['struct pollfd * ufds', 'unsigned int nfds', 'int timeout_msecs'],
   ppoll: ['struct pollfd * ufds', 'unsigned int nfds', 'struct __kernel_timespec * tsp', 'const sigset_t * sigmask', 'size_t sigsetsize'],
   signalfd4: ['int ufd', 'sigset_t * user_mask', 'size_t sizemask', 'int flags'],
+  getrlimit: ['unsigned int resource', 'struct rlimit * rlim'],
   prctl: ['int option', 'unsigned long arg2', 'unsigned long arg3', 'unsigned long arg4', 'unsigned long arg5'],
   getresuid: ['uid_t * ruidp', 'uid_t * euidp', 'uid_t * suidp'],
   chown: ['const char * filename', 'uid_t user', 'gid_t group'],
@@ -574,4 +575,10 @@ test('signal masks given to ppoll and signalfd4', () => {
   assert.equal(render('signalfd4', { args: [-1, 0x7ffc0000, 8, 0o2000000], ret: 3, blobs: { 1: mask } }), '-1, [INT TERM], 8, SFD_CLOEXEC');
   assert.equal(render('ppoll', { args: [0, 0, 0, 0x7ffc0000, 8], ret: 0, blobs: { 3: mask } }).split(', ').slice(3).join(', '), '[INT TERM], 8');
   assert.equal(render('ppoll', { args: [0, 0, 0, 0, 8], ret: 0 }).split(', ').slice(3).join(', '), 'NULL, 8');
+});
+
+test('getrlimit prints the limits as prlimit64 does', () => {
+  const rlim = bytes(words([8192n * 1024n, (1n << 64n) - 1n]));
+  assert.equal(render('getrlimit', { args: [3, 0x7ffc0000], ret: 0, blobs: { 1: rlim } }), 'RLIMIT_STACK, {rlim_cur=8192*1024, rlim_max=RLIM64_INFINITY}');
+  assert.equal(render('getrlimit', { args: [3, 0x7ffc0000], ret: -14, blobs: { 1: rlim } }), 'RLIMIT_STACK, 0x7ffc0000');
 });

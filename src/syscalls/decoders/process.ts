@@ -279,6 +279,8 @@ export function registerProcessDecoders(registry: DecoderRegistry): void {
   registry.register('prlimit64', 'old_rlim', (ctx) => rlimitDecoder(ctx.argIndex, true));
   for (const syscall of ['getrlimit', 'setrlimit']) {
     registry.register(syscall, 'resource', (ctx) => valueArg(ctx.argIndex, xlat(ctx.tables, 'RLIMIT', RLIMIT_NAMES), 'RLIMIT_???'));
+    // 64-bit rlim_t on x86_64: strace prints it as prlimit64's (RLIM64_INFINITY).
+    registry.register(syscall, 'rlim', (ctx) => rlimitDecoder(ctx.argIndex, syscall === 'getrlimit'));
   }
   registry.register('arch_prctl', 'option', (ctx) => valueArg(ctx.argIndex, xlat(ctx.tables, 'ARCH', ARCH_NAMES), 'ARCH_???'));
   registry.register('rseq', 'rseq_len', (ctx) => (args) => hexValue(u32(args[ctx.argIndex])));
