@@ -14,55 +14,32 @@
  * usage: client --server ADDR --pid N [--follow] [--process-events] [--syscalls a,b]
  *                [--watch-nr NR] [--decode count|full]
  */
-import { parseArgs } from 'node:util';
 import readline from 'node:readline';
 import * as grpc from '@grpc/grpc-js';
 import { tracerGrpc, tracerPackageDefinition } from '../src/api/proto';
 import type { StreamEventsResponse__Output } from '../src/api/generated/sctrace/v1/StreamEventsResponse';
 import type { TraceCounters__Output } from '../src/api/generated/sctrace/v1/TraceCounters';
 import type { MethodDefinition } from '@grpc/proto-loader';
-import { countMessage, emptyCounts, type WireCounts } from './lib/wire';
+import { emit, parseClientArgs } from './lib/client-args';
+import { countDecodedEvent, countMessage, emptyCounts, type WireCounts } from './lib/wire';
 
 const STREAM_PATH = '/sctrace.v1.Tracer/StreamEvents';
 
-function emit(obj: unknown): void {
-  process.stdout.write(`${JSON.stringify(obj)}\n`);
-}
-
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      server: { type: 'string' },
-      pid: { type: 'string', multiple: true },
-      follow: { type: 'boolean' },
-      'process-events': { type: 'boolean' },
-      syscalls: { type: 'string' },
-      'watch-nr': { type: 'string' },
-      decode: { type: 'string' },
-    },
-  });
-  if (!values.server) throw new Error('--server is required');
-  const watchNr = values['watch-nr'] ? Number(values['watch-nr']) : -1;
-  const full = values.decode === 'full';
+  const { server, spec, watchNr, decode } = parseClientArgs();
+  const full = decode === 'full';
   const Tracer = tracerGrpc().sctrace.v1.Tracer;
   // grpc-js clients advertise a 64 KiB HTTP/2 window by default, which caps a stream at one window per
   // round trip of both event loops; a streaming consumer should raise it (grpc-go and grpcio tune it).
   const options = { 'grpc.max_receive_message_length': 64 << 20, 'grpc-node.flow_control_window': 16 << 20 };
-  const tracer = new Tracer(values.server, grpc.credentials.createInsecure(), options);
-  const spec = {
-    pids: (values.pid ?? []).map(Number),
-    follow_children: values.follow ?? false,
-    process_events: values['process-events'] ?? false,
-    syscalls: values.syscalls ? values.syscalls.split(',') : [],
-    backend: 'ebpf',
-  };
+  const tracer = new Tracer(server, grpc.credentials.createInsecure(), options);
   const started = await new Promise<{ trace_id: string }>((resolve, reject) =>
     tracer.StartTrace({ spec }, (err, res) => (err ? reject(err) : resolve(res!))),
   );
 
   const method = tracerPackageDefinition()['sctrace.v1.Tracer'] as Record<string, MethodDefinition<object, object>>;
   const streamDef = method.StreamEvents;
-  const raw = new grpc.Client(values.server, grpc.credentials.createInsecure(), options);
+  const raw = new grpc.Client(server, grpc.credentials.createInsecure(), options);
   const counts: WireCounts = emptyCounts();
   const call = raw.makeServerStreamRequest<object, Buffer>(
     STREAM_PATH,
@@ -99,28 +76,7 @@ async function main(): Promise<void> {
 function countDecoded(msg: StreamEventsResponse__Output, bytes: Buffer, counts: WireCounts, watchNr: number): void {
   counts.messages++;
   counts.bytes += bytes.length;
-  for (const e of msg.events) {
-    const sequence = Number(e.sequence);
-    if (e.kind === 'lost') {
-      counts.notices++;
-      const n = Number(e.lost!.count);
-      if (e.lost!.where === 'kernel') counts.lostKernel += n;
-      else if (e.lost!.where === 'subscriber') counts.lostSubscriber += n;
-      else counts.lostDecode += n;
-      if (sequence < counts.lastSequence) counts.sequenceErrors++;
-      counts.lastSequence = Math.max(counts.lastSequence, sequence);
-      continue;
-    }
-    counts.events++;
-    if (e.kind === 'syscall') {
-      counts.syscalls++;
-      if (e.syscall!.nr === watchNr) counts.watched++;
-    } else if (e.kind === 'exec') counts.exec++;
-    else if (e.kind === 'fork') counts.fork++;
-    else if (e.kind === 'exit') counts.exit++;
-    if (sequence !== counts.lastSequence + 1 && counts.lastSequence !== 0) counts.sequenceErrors++;
-    counts.lastSequence = sequence;
-  }
+  for (const e of msg.events) countDecodedEvent(e, counts, watchNr);
 }
 
 main().catch((err: unknown) => {

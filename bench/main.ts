@@ -9,6 +9,7 @@
  *        node dist/bench/main.js --render DIR   (rewrite DIR's results.md and chart.svg from its JSON)
  *
  * --no-python: skip the throughput search with the Python client (bench/client.py).
+ * --no-ts-client: skip the throughput search with the TypeScript client library (bench/ts-client.ts).
  * --smoke: small sizes, sctrace only, one short throughput check; exits 1 only on unannounced
  * loss (an event neither delivered nor covered by an EventsLost notice), never on timings.
  */
@@ -17,12 +18,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderChart } from './chart';
+import { measureConcurrency, type ConcurrencyRow } from './concurrency';
 import { startService, type Service } from './lib/service';
 import { measureWorkload, type OverheadRow } from './overhead';
 import { describeMachine, markdownReport, textReport, type Results } from './report';
 import { measureThroughput, type ThroughputResult } from './throughput';
 import { measureExport, type ExportResult } from './export';
-import { TOOLS, pythonClient, type RunContext, type ToolName } from './tools';
+import { measureDecode, type DecodeRate } from './decode';
+import { TOOLS, pythonClient, tsLibraryClient, type RunContext, type ToolName } from './tools';
 import { prepare, workloads } from './workloads';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -42,7 +45,9 @@ async function main(): Promise<number> {
       'no-throughput': { type: 'boolean' },
       'no-export': { type: 'boolean' },
       'no-overhead': { type: 'boolean' },
+      'no-concurrency': { type: 'boolean' },
       'no-python': { type: 'boolean' },
+      'no-ts-client': { type: 'boolean' },
       seconds: { type: 'string' },
       out: { type: 'string' },
       decode: { type: 'string' },
@@ -70,8 +75,11 @@ async function main(): Promise<number> {
   const failures: string[] = [];
   const overhead: OverheadRow[] = [];
   let throughput: ThroughputResult | null = null;
+  let concurrency: ConcurrencyRow[] | null = null;
   let exported: ExportResult | null = null;
   let throughputPython: ThroughputResult | null = null;
+  let throughputTsClient: ThroughputResult | null = null;
+  let decode: DecodeRate[] | null = null;
   try {
     service = await startService(ROOT, workDir, positionals);
     if (toolNames.includes('sctrace-nice0')) niceService = await startService(ROOT, path.join(workDir, 'nice0'), [...positionals, '--nice', '0']);
@@ -90,6 +98,17 @@ async function main(): Promise<number> {
         overhead.push(...rows);
         for (const r of rows) if (r.unannounced) failures.push(`${w.name} under ${r.tool}: ${r.unannounced} events lost without an EventsLost notice`);
       }
+    }
+    const getppid = all.find((w) => w.name === 'getppid');
+    if (!values['no-concurrency'] && getppid) {
+      log('[bench] concurrent traces (one kernel pass)');
+      concurrency = await measureConcurrency(ctx, getppid, {
+        counts: smoke ? [1, 4] : [1, 4, 16, 32],
+        runs: smoke ? 1 : Math.min(runs, 3),
+        size: smoke ? 200_000 : getppid.sizes.full,
+        fresh: (k) => startService(ROOT, path.join(workDir, `traces-${k}`), positionals),
+        log,
+      });
     }
     if (!values['no-throughput']) {
       log('[bench] throughput to one gRPC client');
@@ -122,6 +141,28 @@ async function main(): Promise<number> {
           if (r.unannounced) failures.push(`Python client at ${r.offered || 'flat out'}/s: ${r.unannounced} events lost without an EventsLost notice`);
         }
       }
+      if (!values['no-ts-client']) {
+        // The same search with bench/ts-client.ts, a consumer written with the TypeScript client library.
+        log('[bench] throughput to one TypeScript client (clients/ts)');
+        throughputTsClient = await measureThroughput(
+          { ...ctx, clientCommand: tsLibraryClient(ROOT), clientArgs: [] },
+          {
+            seconds,
+            runs: smoke ? 1 : Math.min(runs, 3),
+            ladder: smoke ? [100_000] : [100_000, 250_000, 400_000, 500_000, 600_000, 750_000, 1_000_000, 1_250_000, 0],
+            refine: smoke ? 0 : 2,
+            fresh: () => startService(ROOT, path.join(workDir, 'load'), positionals),
+            log,
+          },
+        );
+        for (const r of [...throughputTsClient.ladder, ...throughputTsClient.confirm, ...throughputTsClient.at_2x]) {
+          if (r.unannounced) failures.push(`TypeScript client at ${r.offered || 'flat out'}/s: ${r.unannounced} events lost without an EventsLost notice`);
+        }
+      }
+    }
+    if (!values['no-ts-client']) {
+      log('[bench] decode rate of the TypeScript client library, one core');
+      decode = measureDecode(smoke ? 3 : 7, smoke ? 100 : 500);
     }
     if (!values['no-export']) {
       log('[bench] export into NATS JetStream');
@@ -152,6 +193,8 @@ async function main(): Promise<number> {
     throughput,
     export: exported,
     throughput_python: throughputPython,
+    throughput_ts_client: throughputTsClient,
+    decode,
     failures,
   };
   fs.mkdirSync(outDir, { recursive: true });

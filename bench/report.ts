@@ -1,9 +1,11 @@
 /** The bench's outputs: machine description, the printed tables, and the markdown for the README. */
 import fs from 'node:fs';
+import type { ConcurrencyRow } from './concurrency';
 import os from 'node:os';
-import { commandOutput } from './lib/proc';
+import { commandOutput, median } from './lib/proc';
 import type { OverheadRow } from './overhead';
 import type { ExportResult, ExportRun } from './export';
+import type { DecodeRate } from './decode';
 import type { LoadRun, ThroughputResult } from './throughput';
 
 export interface Machine {
@@ -25,10 +27,16 @@ export interface Results {
   options: Record<string, unknown>;
   overhead: OverheadRow[];
   throughput: ThroughputResult | null;
+  /** Concurrent traces on one kernel pass (bench/concurrency.ts); absent in older results. */
+  concurrency?: ConcurrencyRow[] | null;
   /** Export into NATS JetStream (absent in results of runs before it existed). */
   export?: ExportResult | null;
   /** The same search with bench/client.py (the Python client library); absent in older results. */
   throughput_python?: ThroughputResult | null;
+  /** The same search with bench/ts-client.ts (the TypeScript client library); absent in older results. */
+  throughput_ts_client?: ThroughputResult | null;
+  /** Decode rates of the TypeScript client library and of protobufjs; absent in older results. */
+  decode?: DecodeRate[] | null;
   /** Checks that failed (unannounced loss); empty on a clean run. */
   failures: string[];
 }
@@ -88,11 +96,20 @@ export function textReport(results: Results, titles: Record<string, string>): st
     const widths = HEADERS.map((_, i) => Math.max(...table.map((row) => row[i].length)));
     for (const row of table) out.push(row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
   }
+  if (results.concurrency?.length) out.push('', ...concurrencyTable(results.concurrency).map((r) => r.replace(/\*\*/g, '')));
   if (results.throughput) out.push('', ...throughputLines(results.throughput));
   if (results.export) out.push('', ...exportLines(results.export));
   if (results.throughput_python) out.push('', ...throughputLines(results.throughput_python, 'Throughput to one Python client (clients/python, bench/client.py):'));
+  if (results.throughput_ts_client) {
+    out.push('', ...throughputLines(results.throughput_ts_client, 'Throughput to one TypeScript client (clients/ts, bench/ts-client.ts: every event decoded and iterated):'));
+  }
+  if (results.decode) out.push('', 'Decoding StreamEventsResponse batches on one core:', ...results.decode.map((d) => `  ${decodeLine(d)}`));
   if (results.failures.length) out.push('', 'FAILED CHECKS:', ...results.failures.map((f) => `  ${f}`));
   return out.join('\n');
+}
+
+function decodeLine(d: DecodeRate): string {
+  return `${d.event}, ${fmt(d.bytes_per_event)} B: clients/ts ${fmt(d.library_rate / 1e3)}k events/s, protobufjs ${fmt(d.protobufjs_rate / 1e3)}k/s (${fmt(d.library_rate / d.protobufjs_rate, 1)}×)`;
 }
 
 function throughputLines(t: ThroughputResult, title = 'Throughput to one gRPC client (getppid events, one subscriber):'): string[] {
@@ -141,6 +158,7 @@ export function markdownReport(results: Results, titles: Record<string, string>)
     out.push('', `**${titles[w] ?? w}**`, '', `| ${HEADERS.join(' | ')} |`, `|${HEADERS.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`);
     for (const r of rows) out.push(`| ${cells(r).join(' | ')} |`);
   }
+  if (results.concurrency?.length) out.push('', ...concurrencyTable(results.concurrency));
   const t = results.throughput;
   if (t) {
     out.push(
@@ -179,6 +197,21 @@ export function markdownReport(results: Results, titles: Record<string, string>)
         `at 2× that rate ${fmt(py.loss_at_2x_pct, 2)}% of events are lost, all announced as EventsLost.`,
     );
   }
+  const ts = results.throughput_ts_client;
+  if (ts) {
+    const title = '**Throughput to one TypeScript client** (`bench/ts-client.ts`: the TypeScript client library, `for await` over every event, each decoded to an object)';
+    out.push(...ladderTable(title, ts, ['client CPU'], (r) => [`${fmt(r.client_cpu_pct)}%`]));
+    out.push(
+      '',
+      `Highest zero-loss rate with a consumer written with the TypeScript client library (\`bench/ts-client.ts\`: \`for await\` over \`client.events()\`, every event decoded to an object): ` +
+        `**${fmt(ts.max_zero_loss_rate)} events/s** (${ts.confirm.length} confirmation runs, median delivered ${fmt(ts.median_delivered_rate)}/s, client ${fmt(median(ts.confirm.map((r) => r.client_cpu_pct)))}% CPU); ` +
+        `at 2× that rate ${fmt(ts.loss_at_2x_pct, 2)}% lost, all announced.`,
+    );
+  }
+  if (results.decode) {
+    out.push('', '| decoding, one core | bytes/event | clients/ts events/s | protobufjs events/s | ratio |', '|---|---:|---:|---:|---:|');
+    for (const d of results.decode) out.push(`| ${d.event} | ${fmt(d.bytes_per_event)} | ${fmt(d.library_rate)} | ${fmt(d.protobufjs_rate)} | ${fmt(d.library_rate / d.protobufjs_rate, 1)}× |`);
+  }
   return out.join('\n');
 }
 
@@ -197,4 +230,21 @@ function ladderTable(title: string, t: ThroughputResult, extra: string[], cells:
 /** The service's peak RSS over the confirmation runs at the highest zero-loss rate, MB. */
 export function peakAtRate(t: ThroughputResult): number {
   return t.confirm.length ? Math.max(...t.confirm.map((r) => r.service_peak_rss_mb)) : NaN;
+}
+
+/** The concurrent-traces table (markdown). */
+function concurrencyTable(rows: readonly ConcurrencyRow[]): string[] {
+  const out = [
+    '**Concurrent traces, one kernel pass** (getppid loop; medians)',
+    '',
+    '| traces | syscall no trace wants: raw_syscalls | …: per-syscall tracepoints | syscall every trace wants | × one trace | StartTrace | StopTrace | service peak RSS |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of rows) {
+    const ms = (v: number | null) => (v === null ? '–' : `${v.toFixed(1)} ms`);
+    out.push(
+      `| ${r.traces} | +${fmt(r.idle_raw_added_ns)} ns | +${fmt(r.idle_per_syscall_added_ns)} ns | +${fmt(r.all_added_ns)} ns | ${r.all_vs_one === null ? '–' : `${r.all_vs_one.toFixed(2)}×`} | ${ms(r.start_ms)} | ${ms(r.stop_ms)} | ${fmt(r.service_peak_rss_mb)} MB |`,
+    );
+  }
+  return out;
 }

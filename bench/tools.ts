@@ -95,7 +95,7 @@ export interface RunContext {
   niceService: Service | null;
   /** Passed to the bench client (e.g. --decode full). */
   clientArgs: string[];
-  /** The command that runs the bench client: bench/client.ts (nodeClient) unless set, e.g. to pythonClient. */
+  /** The command that runs the bench client: bench/client.ts (nodeClient) unless set, e.g. to pythonClient or tsLibraryClient. */
   clientCommand?: string[];
 }
 
@@ -107,6 +107,11 @@ export function nodeClient(root: string): string[] {
 /** bench/client.py: the same protocol, written with the Python client library (clients/python). */
 export function pythonClient(root: string): string[] {
   return ['/usr/bin/python3', path.join(root, 'bench/client.py')];
+}
+
+/** bench/ts-client.ts: the same protocol, written with the TypeScript client library (clients/ts). */
+export function tsLibraryClient(root: string): string[] {
+  return [process.execPath, path.join(root, 'dist/bench/ts-client.js')];
 }
 
 const TIMEOUT_MS = 600_000;
@@ -139,7 +144,7 @@ export async function runTool(ctx: RunContext, tool: ToolName, argv: string[], c
  * own CPU from "go" to the workload's end (the launcher keeps it alive until then) becomes
  * tracerCpuNs.
  */
-async function launched(
+export async function launched(
   command: string[],
   what: string,
   opts: { ready?: (pid: number) => Promise<void>; measureSpawned?: boolean } = {},

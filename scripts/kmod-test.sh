@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # npm run test:kmod — the kmod backend, live: builds bpf/kmod against the headers of a Debian 6.1
 # kernel, boots that exact kernel under qemu (TCG: this host's kernel cannot load modules and its
-# KVM cannot run a stock guest, see ../shared/FACTS.md) with an initramfs holding busybox, the
+# KVM cannot run a stock guest, see docs/kernel-costs.md) with an initramfs holding busybox, the
 # module, Node and the project, and runs inside it test/kmod/in-guest.ts (the module's /proc files
 # and the real sctraced picking kmod) and test/conformance (the same event checks as on eBPF).
 #
@@ -22,7 +22,7 @@ ROOT=$PWD
 KVER=${SCTRACE_KMOD_KVER:-6.1.0-56-amd64}
 CACHE=$ROOT/.cache/kmod
 TIMEOUT=${SCTRACE_KMOD_TIMEOUT:-900}
-TESTS=${SCTRACE_KMOD_TESTS:-dist/test/kmod/in-guest.js dist/test/conformance/conformance.test.js}
+TESTS=${SCTRACE_KMOD_TESTS:-dist/test/kmod/in-guest.js dist/test/conformance/conformance.test.js dist/test/conformance/concurrent.test.js}
 HEADERS=/usr/src/linux-headers-$KVER
 
 log() { echo "[kmod-test] $*" >&2; }
@@ -79,7 +79,7 @@ build_module() {
   local dir=$RUN/module
   rm -rf "$dir"
   mkdir -p "$dir"
-  cp bpf/kmod/Makefile bpf/kmod/*.c bpf/kmod/*.h bpf/shared/sctrace_event.h "$dir/"
+  cp bpf/kmod/Makefile bpf/kmod/*.c bpf/kmod/*.h bpf/shared/*.h "$dir/"
   if ! make -C "$HEADERS" M="$dir" W=1 modules >"$RUN/module-build.log" 2>&1; then
     cat "$RUN/module-build.log" >&2
     die "module build failed"

@@ -20,6 +20,8 @@ command -v unzip >/dev/null 2>&1 || missing+=(unzip)
 command -v nats-server >/dev/null 2>&1 || missing+=(nats-server)
 command -v gcc >/dev/null 2>&1 || missing+=(gcc)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+# The load generator of the subscriber, resume and fleet tests is compiled C (bench/c/getppid.c).
+[ -e /usr/include/stdio.h ] || missing+=(libc6-dev)
 ldconfig -p 2>/dev/null | grep -q 'libbpf\.so\.1 ' || missing+=(libbpf1)
 [ -e /usr/include/bpf/bpf_helpers.h ] || missing+=(libbpf-dev)
 [ -e "/usr/include/$(gcc -dumpmachine 2>/dev/null || echo x86_64-linux-gnu)/asm/unistd_64.h" ] || missing+=(linux-libc-dev)

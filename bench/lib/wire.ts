@@ -16,7 +16,7 @@ export interface WireCounts {
   exec: number;
   fork: number;
   exit: number;
-  /** EventsLost notices received, and the counts they announce by `where`. */
+  /** EventsLost notices received, and the counts they announce by `where` (lostSubscriber: "subscriber" and "retention"). */
   notices: number;
   lostKernel: number;
   lostSubscriber: number;
@@ -158,8 +158,8 @@ function countEvent({ sequence, kind, nr, lostCount, lostWhere }: WireEvent, cou
   if (kind === 14) {
     counts.notices++;
     if (lostWhere === 'kernel') counts.lostKernel += lostCount;
-    else if (lostWhere === 'subscriber') counts.lostSubscriber += lostCount;
-    else counts.lostDecode += lostCount;
+    else if (lostWhere === 'decode') counts.lostDecode += lostCount;
+    else counts.lostSubscriber += lostCount; // "subscriber", "retention": this client's own loss
     // A notice carries the sequence number of the last event it stands for.
     if (sequence < counts.lastSequence) counts.sequenceErrors++;
     counts.lastSequence = Math.max(counts.lastSequence, sequence);
@@ -202,4 +202,36 @@ function lostFields(buf: Uint8Array, start: number, end: number): [number, strin
     } else r.skip(tag & 7);
   }
   return [count, where];
+}
+
+/** The fields of a decoded Event the counts need (proto-loader's or the client library's objects). */
+export interface DecodedEvent {
+  sequence: string;
+  kind?: string;
+  syscall?: { nr: number } | null;
+  lost?: { count: string; where: string } | null;
+}
+
+/** Adds one decoded event to `counts`, as countMessage does from bytes. */
+export function countDecodedEvent(e: DecodedEvent, counts: WireCounts, watchNr: number): void {
+  const sequence = Number(e.sequence);
+  if (e.kind === 'lost') {
+    counts.notices++;
+    const n = Number(e.lost!.count);
+    if (e.lost!.where === 'kernel') counts.lostKernel += n;
+    else if (e.lost!.where === 'decode') counts.lostDecode += n;
+    else counts.lostSubscriber += n;
+    if (sequence < counts.lastSequence) counts.sequenceErrors++;
+    counts.lastSequence = Math.max(counts.lastSequence, sequence);
+    return;
+  }
+  counts.events++;
+  if (e.kind === 'syscall') {
+    counts.syscalls++;
+    if (e.syscall!.nr === watchNr) counts.watched++;
+  } else if (e.kind === 'exec') counts.exec++;
+  else if (e.kind === 'fork') counts.fork++;
+  else if (e.kind === 'exit') counts.exit++;
+  if (sequence !== counts.lastSequence + 1 && counts.lastSequence !== 0) counts.sequenceErrors++;
+  counts.lastSequence = sequence;
 }

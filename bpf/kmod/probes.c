@@ -1,20 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The tracepoint probes and the start/stop of a trace. The semantics follow the eBPF programs in
- * ../sctrace.bpf.c record for record:
- * - sys_enter filters, cheapest test first (the service's own tgids, the syscall table, then the
- *   task filters), and gives a call that passes an in-flight entry keyed by tid; sys_exit does
- *   one lock-free lookup and nothing on a miss.
+ * The tracepoint probes of the one kernel pass, and its start and stop. The record assembly, the
+ * filter evaluation and the ring admission are the code the eBPF programs run
+ * (../shared/sctrace_blobs.h, sctrace_masks.h, sctrace_admit.h), compiled here with plain C for
+ * their few macros; this file holds what differs: the probes' signatures, the tables, the ring.
+ *
+ * - sys_enter filters, cheapest test first: the syscall's trace mask, the service's own tgids,
+ *   then the task filters of the traces still in the running set (one evaluation gives every
+ *   trace that wants the call); a call some trace wants gets an in-flight entry keyed by tid,
+ *   holding that set. sys_exit skips syscalls no trace wants, then does one lock-free lookup.
  * - Strings are read at exit, when the kernel has just faulted them in, except for calls marked
  *   enter_str (execve, execveat): a successful exec replaces the address space, so theirs are read
  *   at entry and parked. A thread that dies inside a call gets its record from
  *   sched_process_exit, flagged SCT_F_NO_RETURN. A non-leader exec takes the leader's tid;
  *   sched_process_exec moves the in-flight entry to it.
+ * - follow_children: a fork by a process of a following trace gives the child the parent's bits
+ *   of those traces (sct_inherited_traces); an ended process leaves the tgid table.
  * - Probes run with preemption disabled (__DO_TRACE in include/linux/tracepoint.h) and must not
  *   fault: user memory is read with page faults disabled (strncpy_from_user_nofault is not
  *   exported to modules on 6.1, so its body is repeated here) and copy_from_user_nofault.
  * - A record is assembled in this CPU's scratch buffer, then copied into the ring; when the ring
- *   is full it is dropped and counted, never waited for.
+ *   is full it is dropped and counted for each of its traces, never waited for.
  */
 #include <linux/binfmts.h>
 #include <linux/cgroup.h>
@@ -31,50 +37,95 @@
 #include <asm/syscall.h>
 #include "sctrace_kmod.h"
 
-static_assert(sizeof(struct sct_header) == 64);
-static_assert(sizeof(struct sct_syscall) == 136);
-static_assert(sizeof(struct sct_exec) == 72);
-static_assert(sizeof(struct sct_fork) == 72);
-static_assert(sizeof(struct sct_exit) == 72);
+static_assert(sizeof(struct sct_header) == 72);
+static_assert(sizeof(struct sct_syscall) == 144);
+static_assert(sizeof(struct sct_exec) == 80);
+static_assert(sizeof(struct sct_fork) == 80);
+static_assert(sizeof(struct sct_exit) == 80);
 static_assert(sizeof(struct sct_str) == 8);
-/* Six longest strings behind a syscall record fit one scratch buffer, and so do parked blobs. */
-static_assert(sizeof(struct sct_syscall) + SCT_MAX_ARGS * SCT_BLOB_ROOM <= SCT_SCRATCH_BYTES);
-static_assert(sizeof(struct sct_syscall) + sizeof(((struct sct_parked *)0)->blobs) <= SCT_SCRATCH_BYTES);
 static_assert(sizeof(struct sct_read) == 8);
+static_assert(sizeof(struct sct_syscall_meta) == 4);
 
-/* ---- small helpers ---- */
+struct sct_control sct_ctl;
+struct sct_syscall_meta sct_meta[SCT_NR_MAX];
+struct sct_syscall_reads sct_reads[SCT_NR_MAX];
+u32 sct_exclude[SCT_EXCLUDE_MAX];
+u32 sct_nexclude;
+struct sct_u32tab sct_tgids;
+struct sct_vtab __rcu *sct_comms;
+struct sct_vtab __rcu *sct_uids;
+struct sct_vtab __rcu *sct_cgroups;
+struct sct_ring sct_ring;
+struct sct_cpu __percpu *sct_cpus;
+unsigned int sct_probes_registered;
 
-static u8 *scratch_get(struct sct_trace *t)
+/* tid → struct sct_inflight: the calls between their entry and exit. */
+static struct sct_u32tab sct_inflight;
+/* Parked enter-time blobs; a call's in-flight entry names its slot. */
+static struct sct_enter_strs *sct_parked;
+static unsigned long sct_parked_used[BITS_TO_LONGS(SCT_PARKED_SLOTS)];
+
+/* ---- what the shared kernel code asks for ---- */
+
+#define SCT_INLINE inline
+
+/*
+ * strncpy_from_user_nofault (mm/maccess.c), which 6.1 does not export to modules: copies at most
+ * `count` bytes with page faults disabled; returns the length including the NUL, `count` when
+ * the string was cut (dst[count - 1] is then a NUL), or -EFAULT.
+ */
+static long str_nofault(void *dst, u64 uaddr, long count)
 {
-	struct sct_cpu *c = this_cpu_ptr(t->cpu);
+	char *d = dst;
+	long ret;
 
-	if (c->busy) {
-		sct_count(t, SCT_KSTAT_LOST_BUSY);
-		return NULL;
+	if (count <= 0)
+		return 0;
+	pagefault_disable();
+	ret = strncpy_from_user(d, (const char __user *)(uintptr_t)uaddr, count);
+	pagefault_enable();
+	if (ret >= count) {
+		ret = count;
+		d[ret - 1] = '\0';
+	} else if (ret >= 0) {
+		ret++;
 	}
-	c->busy = 1;
-	barrier();
-	return c->scratch;
+	return ret;
 }
 
-static void scratch_put(struct sct_trace *t)
+/* The same contract for a kernel string (an exec's resolved filename, always mapped). */
+static long kstr_copy(void *dst, u64 ptr, long count)
 {
-	barrier();
-	this_cpu_ptr(t->cpu)->busy = 0;
-}
+	const char *src = (const char *)(uintptr_t)ptr;
+	size_t len = strnlen(src, count);
+	char *d = dst;
 
-static void submit(struct sct_trace *t, const void *rec, u32 size)
-{
-	bool woke;
-
-	if (!sct_ring_write(&t->ring, rec, size, &woke)) {
-		sct_count(t, SCT_KSTAT_LOST_RING);
-		return;
+	if (len == count) {
+		memcpy(d, src, count - 1);
+		d[count - 1] = '\0';
+		return count;
 	}
-	sct_count(t, SCT_KSTAT_EMITTED);
-	if (woke)
-		sct_count(t, SCT_KSTAT_WAKEUPS);
+	memcpy(d, src, len + 1);
+	return len + 1;
 }
+
+#define sct_read_user(dst, n, uaddr) copy_from_user_nofault((dst), (const void __user *)(uintptr_t)(uaddr), (n))
+#define sct_read_user_str(dst, n, uaddr) str_nofault((dst), (uaddr), (n))
+#define sct_read_kernel_str(dst, n, ptr) kstr_copy((dst), (ptr), (n))
+#define sct_copy_kernel(dst, n, src) (memcpy((dst), (src), (n)), 0)
+#define SCT_LOOP(n, fn, ctx)                                                                       \
+	do {                                                                                       \
+		__u64 __i;                                                                         \
+		for (__i = 0; __i < (n); __i++)                                                    \
+			if (fn(__i, (ctx)))                                                        \
+				break;                                                             \
+	} while (0)
+#define SCT_UNROLL
+#define sct_clamp_max(var, max) ((var) = min_t(typeof(var), (var), (max)))
+#define sct_barrier_var(var) ((void)0)
+#define sct_forget(word, v) (v)
+#define sct_now() ktime_get_ns()
+#define sct_syscall_reads_of(nr) ((nr) < SCT_NR_MAX ? (const struct sct_syscall_reads *)&sct_reads[(nr)] : NULL)
 
 static u64 current_cgroup_id(void)
 {
@@ -90,15 +141,44 @@ static u64 current_cgroup_id(void)
 #endif
 }
 
-static void fill_header(struct sct_header *h, u16 kind, u32 size, u32 flags, u64 now)
+static inline __u64 sct_tgid_traces(u32 tgid)
+{
+	u64 v;
+
+	return sct_tab_get_u64(&sct_tgids, tgid, &v) ? v : 0;
+}
+
+static inline __u64 sct_comm_traces(void)
+{
+	u64 key[2] = { 0, 0 };
+
+	/* Zero-padded to 16 bytes, as the control file writes the keys. */
+	strscpy_pad((char *)key, current->comm, sizeof(key));
+	return sct_vtab_lookup(rcu_dereference_sched(sct_comms), key[0], key[1]);
+}
+
+static inline __u64 sct_uid_traces(u32 uid)
+{
+	return sct_vtab_lookup(rcu_dereference_sched(sct_uids), uid, 0);
+}
+
+static inline __u64 sct_cgroup_traces(u64 id)
+{
+	return sct_vtab_lookup(rcu_dereference_sched(sct_cgroups), id, 0);
+}
+
+static inline __u32 sct_current_uid(void)
+{
+	return from_kuid(&init_user_ns, current_uid());
+}
+
+#define sct_current_cgroup() current_cgroup_id()
+
+static void sct_header_task(struct sct_header *h)
 {
 	struct task_struct *task = current;
 	const struct cred *cred = current_cred();
 
-	h->kind = kind;
-	h->version = SCT_ABI_VERSION;
-	h->size = size;
-	h->ts_ns = now;
 	h->pid = task->tgid;
 	h->tid = task->pid;
 	rcu_read_lock();
@@ -106,481 +186,173 @@ static void fill_header(struct sct_header *h, u16 kind, u32 size, u32 flags, u64
 	rcu_read_unlock();
 	h->uid = from_kuid(&init_user_ns, cred->uid);
 	h->gid = from_kgid(&init_user_ns, cred->gid);
-	h->flags = flags;
 	h->cgroup_id = current_cgroup_id();
 	strscpy_pad(h->comm, task->comm, sizeof(h->comm));
 }
 
-static bool excluded(const struct sct_trace *t, u32 tgid)
+#include "sctrace_masks.h"
+
+/*
+ * A record of several traces that is lost counts in each of their counters (the counters file
+ * is per trace): a loop over its set bits, cheap in C, where the eBPF side keeps one count per
+ * trace mask to spare the verifier and the programs a walk.
+ */
+static inline bool sct_count_lost_mask(u64 traces, enum sct_loss cause)
+{
+	return false;
+}
+
+#include "sctrace_admit.h"
+#include "sctrace_blobs.h"
+
+/* ---- small helpers ---- */
+
+static u8 *scratch_get(void)
+{
+	struct sct_cpu *c = this_cpu_ptr(sct_cpus);
+
+	if (c->busy)
+		return NULL;
+	c->busy = 1;
+	barrier();
+	return c->scratch;
+}
+
+static void scratch_put(void)
+{
+	barrier();
+	this_cpu_ptr(sct_cpus)->busy = 0;
+}
+
+/*
+ * The admitted `traces` that get a record of `size` bytes: within budget when the ring is under
+ * pressure (*hflags gains SCT_F_CHARGED then), the others' losses counted.
+ */
+static u64 charge(u64 traces, u32 size, u32 *hflags)
+{
+	return sct_charge_traces(traces, size, sct_ring_pending(&sct_ring), hflags);
+}
+
+/* Copies an assembled record (its header filled in: traces, flags) into the ring. */
+static void submit(const void *rec, u32 size)
+{
+	const struct sct_header *h = rec;
+	bool woke;
+
+	if (!sct_ring_write(&sct_ring, rec, size, &woke)) {
+		sct_uncharge_traces(h->traces, size, h->flags);
+		sct_count_lost(h->traces, SCT_LOSS_RING);
+		return;
+	}
+	sct_count(SCT_KSTAT_EMITTED);
+	if (woke)
+		sct_count(SCT_KSTAT_WAKEUPS);
+}
+
+static bool excluded(u32 tgid)
 {
 	u32 i;
 
-	for (i = 0; i < t->nexclude; i++)
-		if (t->exclude[i] == tgid)
+	for (i = 0; i < sct_nexclude; i++)
+		if (sct_exclude[i] == tgid)
 			return true;
 	return false;
 }
 
-/* The AND of the enabled task filters, for the current task. */
-static bool task_matches(struct sct_trace *t, u32 tgid)
+/* The running traces that want a process event (exec, fork, exit) of the current task. */
+static u64 proc_traces(u32 tgid)
 {
-	u32 i;
+	u64 want = sct_ctl.proc_events & sct_ctl.active;
 
-	if (t->filter_pids && sct_tab_lookup(&t->tgids, tgid) < 0)
-		return false;
-	if (t->ncomms) {
-		char comm[SCT_COMM_LEN];
-
-		strscpy_pad(comm, current->comm, sizeof(comm));
-		for (i = 0; i < t->ncomms; i++)
-			if (!memcmp(comm, t->comms[i], SCT_COMM_LEN))
-				break;
-		if (i == t->ncomms)
-			return false;
-	}
-	if (t->nuids) {
-		u32 uid = from_kuid(&init_user_ns, current_uid());
-
-		for (i = 0; i < t->nuids; i++)
-			if (t->uids[i] == uid)
-				break;
-		if (i == t->nuids)
-			return false;
-	}
-	if (t->ncgroups) {
-		u64 id = current_cgroup_id();
-
-		for (i = 0; i < t->ncgroups; i++)
-			if (t->cgroups[i] == id)
-				break;
-		if (i == t->ncgroups)
-			return false;
-	}
-	return true;
-}
-
-/* ---- string blobs ---- */
-
-/* Writes a blob header, clears the padding after the text, returns the offset after the blob. */
-static u32 finish_blob(u8 *buf, u32 off, u8 arg, u8 flags, u32 len)
-{
-	struct sct_str *s = (struct sct_str *)(buf + off);
-	u32 padded = round_up(len, 8);
-
-	s->arg = arg;
-	s->flags = flags;
-	s->len = len;
-	s->pad = 0;
-	memset((u8 *)(s + 1) + len, 0, padded - len);
-	return off + sizeof(*s) + padded;
-}
-
-/*
- * strncpy_from_user_nofault (mm/maccess.c), which 6.1 does not export to modules: copies at most
- * `count` bytes with page faults disabled; returns the length including the NUL, `count` when
- * the string was cut (dst[count - 1] is then a NUL), or -EFAULT.
- */
-static long str_nofault(char *dst, const char __user *src, long count)
-{
-	long ret;
-
-	if (count <= 0)
-		return 0;
-	pagefault_disable();
-	ret = strncpy_from_user(dst, src, count);
-	pagefault_enable();
-	if (ret >= count) {
-		ret = count;
-		dst[ret - 1] = '\0';
-	} else if (ret >= 0) {
-		ret++;
-	}
-	return ret;
-}
-
-/*
- * Appends a blob for the NUL-terminated user string at `ptr`; returns `off` unchanged when the
- * buffer (`room` bytes) has no space for a longest blob.
- */
-static u32 put_user_str(const struct sct_trace *t, u8 *buf, u32 off, u32 room, u8 arg,
-			const char __user *ptr)
-{
-	u32 cap = t->string_max;
-	char *text = (char *)(buf + off + sizeof(struct sct_str));
-	u8 flags = 0;
-	u32 len = 0;
-	long n = -EFAULT;
-
-	if (off + SCT_BLOB_ROOM > room)
-		return off;
-	/* One byte past the cap tells a cut string from one of exactly cap bytes. */
-	if (ptr)
-		n = str_nofault(text, ptr, cap + 2);
-	if (n <= 0) {
-		flags = SCT_STR_UNREADABLE;
-	} else if (n - 1 > cap) {
-		len = cap;
-		flags = SCT_STR_TRUNCATED;
-	} else {
-		len = n - 1;
-	}
-	return finish_blob(buf, off, arg, flags, len);
-}
-
-/* The same for a kernel string (an exec's resolved filename). */
-static u32 put_kernel_str(const struct sct_trace *t, u8 *buf, u32 off, u8 arg, const char *str)
-{
-	u32 cap = t->string_max;
-	u8 flags = 0;
-	size_t len = 0;
-
-	if (off + SCT_BLOB_ROOM > SCT_SCRATCH_BYTES)
-		return off;
-	if (!str) {
-		flags = SCT_STR_UNREADABLE;
-	} else {
-		len = strnlen(str, cap + 1);
-		if (len > cap) {
-			len = cap;
-			flags = SCT_STR_TRUNCATED;
-		}
-		memcpy(buf + off + sizeof(struct sct_str), str, len);
-	}
-	return finish_blob(buf, off, arg, flags, len);
-}
-
-/* Appends one blob per set bit of `mask`, at most `max`; counts them in *nstr. */
-static u32 put_user_strs(const struct sct_trace *t, u8 *buf, u32 off, u32 room, u8 mask,
-			 const u64 *args, u16 *nstr, u16 max)
-{
-	int i;
-
-	for (i = 0; i < SCT_MAX_ARGS; i++) {
-		u32 next;
-
-		if (!(mask & (1 << i)) || *nstr >= max)
-			continue;
-		next = put_user_str(t, buf, off, room, i, (const char __user *)(uintptr_t)args[i]);
-		if (next == off)
-			break;
-		off = next;
-		*nstr += 1;
-	}
-	return off;
-}
-
-/* ---- extra reads (struct sct_syscall_reads): the same plan the eBPF programs follow ---- */
-
-static u32 buffer_cap(const struct sct_trace *t)
-{
-	return min_t(u32, t->buffer_bytes, SCT_STR_MAX);
-}
-
-/* Appends the SCT_BLOB_BYTES blob of read r of the call in fl, which returned ret, if it applies. */
-static u32 put_bytes(const struct sct_trace *t, u8 *buf, u32 off, const struct sct_read *r,
-		     const struct sct_inflight *fl, s64 ret, u16 *nstr)
-{
-	const void __user *ptr;
-	u64 want, cap = r->max;
-	u8 flags = 0;
-	u32 v;
-
-	if (r->arg >= SCT_MAX_ARGS || r->len_arg >= SCT_MAX_ARGS || off + SCT_BLOB_ROOM > SCT_SCRATCH_BYTES)
-		return off;
-	ptr = (const void __user *)(uintptr_t)fl->args[r->arg];
-	if (!ptr || ((r->flags & SCT_RD_SUCCESS) && ret < 0))
-		return off;
-	if (r->flags & SCT_RD_BUFFER) {
-		if (!buffer_cap(t))
-			return off;
-		cap = min_t(u64, cap, buffer_cap(t));
-	}
-	if (r->flags & SCT_RD_STRING)
-		cap = min_t(u64, cap, t->string_max);
-	switch (r->len_from) {
-	case SCT_LEN_FIXED:
-		want = r->max;
-		break;
-	case SCT_LEN_ARG:
-		want = fl->args[r->len_arg];
-		break;
-	case SCT_LEN_ARG_PTR:
-		if (!fl->args[r->len_arg] ||
-		    copy_from_user_nofault(&v, (const void __user *)(uintptr_t)fl->args[r->len_arg], sizeof(v)))
-			return off;
-		want = v;
-		break;
-	case SCT_LEN_RET:
-		want = ret > 0 ? ret : 0;
-		break;
-	default:
-		return off;
-	}
-	if (want > cap) {
-		want = cap;
-		flags = SCT_STR_TRUNCATED;
-	}
-	want = min_t(u64, want, SCT_STR_MAX);
-	if (want && copy_from_user_nofault(buf + off + sizeof(struct sct_str), ptr, want)) {
-		want = 0;
-		flags = SCT_STR_UNREADABLE;
-	}
-	*nstr += 1;
-	return finish_blob(buf, off, r->arg, flags | (SCT_BLOB_BYTES << SCT_BLOB_KIND_SHIFT), want);
-}
-
-/* Appends the SCT_BLOB_INOUT blob of read r: the value at entry, then the value now. */
-static u32 put_inout(u8 *buf, u32 off, const struct sct_read *r, const struct sct_inflight *fl,
-		     u16 *nstr)
-{
-	u8 flags = SCT_BLOB_INOUT << SCT_BLOB_KIND_SHIFT;
-	u32 *vals;
-
-	if (r->arg >= SCT_MAX_ARGS || !fl->args[r->arg] || off + SCT_BLOB_ROOM > SCT_SCRATCH_BYTES)
-		return off;
-	vals = (u32 *)(buf + off + sizeof(struct sct_str));
-	vals[0] = fl->inout;
-	*nstr += 1;
-	if (!fl->inout_ok ||
-	    copy_from_user_nofault(&vals[1], (const void __user *)(uintptr_t)fl->args[r->arg], sizeof(vals[1])))
-		return finish_blob(buf, off, r->arg, flags | SCT_STR_UNREADABLE, 0);
-	return finish_blob(buf, off, r->arg, flags, 2 * sizeof(u32));
-}
-
-/* Appends the exit-time reads of the call in fl; a call that never returned wrote no outputs. */
-static u32 put_exit_reads(const struct sct_trace *t, u8 *buf, u32 off, const struct sct_inflight *fl,
-			  s64 ret, bool no_return, u16 *nstr)
-{
-	const struct sct_syscall_reads *rd;
-	int i;
-
-	if (!fl->reads || no_return || fl->nr >= SCT_NR_MAX)
-		return off;
-	rd = &t->reads[fl->nr];
-	for (i = 0; i < SCT_READS_MAX && rd->read[i].kind != SCT_READ_NONE; i++) {
-		const struct sct_read *r = &rd->read[i];
-
-		if (r->flags & SCT_RD_ENTRY)
-			continue;
-		if (r->kind == SCT_READ_BYTES)
-			off = put_bytes(t, buf, off, r, fl, ret, nstr);
-		else if (r->kind == SCT_READ_INOUT)
-			off = put_inout(buf, off, r, fl, nstr);
-	}
-	return off;
-}
-
-/* Keeps the entry value of the call's SCT_READ_INOUT read (one per call) in fl. */
-static void read_inout_at_entry(const struct sct_trace *t, struct sct_inflight *fl)
-{
-	const struct sct_syscall_reads *rd = &t->reads[fl->nr];
-	int i;
-
-	fl->inout_ok = 0;
-	for (i = 0; i < SCT_READS_MAX; i++) {
-		const struct sct_read *r = &rd->read[i];
-
-		if (r->kind != SCT_READ_INOUT || r->arg >= SCT_MAX_ARGS || !fl->args[r->arg])
-			continue;
-		fl->inout_ok = !copy_from_user_nofault(&fl->inout,
-						       (const void __user *)(uintptr_t)fl->args[r->arg],
-						       sizeof(fl->inout));
-		return;
-	}
-}
-
-/* Element i of the user pointer array at uarr: 1 read, 0 the terminating NULL, -1 unreadable. */
-static int array_elem(const u64 __user *uarr, u32 i, u64 *p)
-{
-	if (copy_from_user_nofault(p, uarr + i, sizeof(*p)))
-		return -1;
-	return *p != 0;
-}
-
-/* Appends an SCT_BLOB_COUNT blob: the number of elements of the array at uarr, up to SCT_COUNT_MAX. */
-static u32 put_count(u8 *base, u32 off, u32 room, u8 arg, const u64 __user *uarr, u16 *nstr)
-{
-	u8 flags = SCT_STR_TRUNCATED;
-	u32 n = 0;
-	u64 p;
-
-	if (off + sizeof(struct sct_str) + 8 > room)
-		return off;
-	for (; n < SCT_COUNT_MAX; n++) {
-		int got = array_elem(uarr, n, &p);
-
-		if (got <= 0) {
-			flags = got < 0 ? SCT_STR_UNREADABLE : 0;
-			break;
-		}
-	}
-	memcpy(base + off + sizeof(struct sct_str), &n, sizeof(n));
-	*nstr += 1;
-	return finish_blob(base, off, arg, flags | (SCT_BLOB_COUNT << SCT_BLOB_KIND_SHIFT), sizeof(n));
-}
-
-/*
- * Appends an SCT_BLOB_STRV blob for the NULL-terminated string pointer array at uarr: per
- * element a flags byte, the text cut at string_max and at the blob's room, a NUL; at most
- * SCT_STRV_MAX elements and SCT_STRV_BYTES in all.
- */
-static u32 put_strv(const struct sct_trace *t, u8 *base, u32 off, u32 room, u8 arg,
-		    const u64 __user *uarr, u16 *nstr)
-{
-	u8 *text = base + off + sizeof(struct sct_str);
-	u8 flags = SCT_STR_TRUNCATED;
-	u32 i, pos = 0;
-	u64 p;
-
-	if (off + SCT_STRV_ROOM > room)
-		return off;
-	for (i = 0; i < SCT_STRV_MAX; i++) {
-		u32 el_cap, tl;
-		u8 *el;
-		long n;
-		int got = array_elem(uarr, i, &p);
-
-		if (got <= 0) {
-			flags = got < 0 ? (i == 0 ? SCT_STR_UNREADABLE : SCT_STR_TRUNCATED) : 0;
-			break;
-		}
-		if (pos >= SCT_STRV_BYTES - 2)
-			break;
-		el_cap = min_t(u32, t->string_max, SCT_STRV_BYTES - 2 - pos);
-		el = text + pos;
-		n = str_nofault((char *)el + 1, (const char __user *)(uintptr_t)p, el_cap + 1);
-		el[0] = 0;
-		if (n <= 0) {
-			el[0] = SCT_STR_UNREADABLE;
-			tl = 0;
-		} else {
-			char next;
-
-			tl = n - 1;
-			/* A read that filled el_cap bytes may have cut the string; look one further. */
-			if (tl == el_cap && !copy_from_user_nofault(&next, (const char __user *)(uintptr_t)p + tl, 1) &&
-			    next)
-				el[0] = SCT_STR_TRUNCATED;
-		}
-		el[1 + tl] = 0;
-		pos += 2 + tl;
-	}
-	*nstr += 1;
-	return finish_blob(base, off, arg, flags | (SCT_BLOB_STRV << SCT_BLOB_KIND_SHIFT), pos);
-}
-
-/* Appends the entry-time reads (execve's argv and envp) of the call in fl to parked blobs. */
-static u32 put_entry_reads(const struct sct_trace *t, u8 *base, u32 off, u32 room,
-			   const struct sct_inflight *fl, u16 *nstr)
-{
-	const struct sct_syscall_reads *rd = &t->reads[fl->nr];
-	int i;
-
-	for (i = 0; i < SCT_READS_MAX && rd->read[i].kind != SCT_READ_NONE; i++) {
-		const struct sct_read *r = &rd->read[i];
-		const u64 __user *uarr;
-
-		if (!(r->flags & SCT_RD_ENTRY) || r->kind != SCT_READ_STRV || r->arg >= SCT_MAX_ARGS)
-			continue;
-		uarr = (const u64 __user *)(uintptr_t)fl->args[r->arg];
-		if (!uarr)
-			continue;
-		if ((r->flags & SCT_RD_ENV) && !t->exec_env)
-			off = put_count(base, off, room, r->arg, uarr, nstr);
-		else
-			off = put_strv(t, base, off, room, r->arg, uarr, nstr);
-	}
-	return off;
+	return want ? sct_admit_traces(sct_task_traces(&sct_ctl, want, tgid, NULL)) : 0;
 }
 
 /* ---- parked enter-time blobs ---- */
 
-static int parked_claim(struct sct_trace *t)
+static int parked_claim(void)
 {
 	for (;;) {
-		int i = find_first_zero_bit(t->parked_used, SCT_PARKED_SLOTS);
+		int i = find_first_zero_bit(sct_parked_used, SCT_PARKED_SLOTS);
 
 		if (i >= SCT_PARKED_SLOTS)
 			return -1;
-		if (!test_and_set_bit_lock(i, t->parked_used))
+		if (!test_and_set_bit_lock(i, sct_parked_used))
 			return i;
 	}
 }
 
-static void parked_release(struct sct_trace *t, int i)
+static void parked_release(int i)
 {
-	clear_bit_unlock(i, t->parked_used);
+	clear_bit_unlock(i, sct_parked_used);
 }
 
 /* Reads an execve-like call's strings and arrays before the address space can go away. */
-static void park_enter_strings(struct sct_trace *t, struct sct_inflight *fl)
+static void park_enter_strings(struct sct_inflight *fl)
 {
-	struct sct_parked *p;
-	u16 nstr = 0;
-	int i = parked_claim(t);
+	int i = parked_claim();
 
 	if (i < 0) {
 		/* sys_exit reads them instead: fine for a failed exec, unreadable after success. */
-		sct_count(t, SCT_KSTAT_PARKED_FULL);
+		sct_count(SCT_KSTAT_PARKED_FULL);
 		return;
 	}
-	p = &t->parked[i];
-	p->bytes = put_user_strs(t, p->blobs, 0, SCT_ENTER_STRS * SCT_BLOB_ROOM, fl->str_mask, fl->args,
-				 &nstr, SCT_ENTER_STRS);
-	if (fl->reads)
-		p->bytes = put_entry_reads(t, p->blobs, p->bytes, sizeof(p->blobs), fl, &nstr);
-	p->nstr = nstr;
+	sct_park_blobs(fl, &sct_parked[i]);
 	fl->parked = i;
 }
 
 /* ---- records ---- */
 
-/* Emits the syscall record of an in-flight entry (already out of the table) and frees its parking. */
-static void emit_syscall(struct sct_trace *t, const struct sct_inflight *fl, s64 ret, u32 flags)
+/*
+ * Emits the syscall record of an in-flight entry (already out of the table) for the traces that
+ * wanted it at entry and still run, and frees its parking.
+ */
+static void emit_syscall(const struct sct_inflight *fl, s64 ret, u32 flags)
 {
-	bool no_return = flags & SCT_F_NO_RETURN;
-	struct sct_syscall *rec;
-	u32 off = sizeof(*rec);
-	u16 nstr = 0;
-	u8 *buf = scratch_get(t);
+	const struct sct_enter_strs *parked = fl->parked >= 0 ? &sct_parked[fl->parked] : NULL;
+	u64 traces = sct_admit_traces(fl->traces);
+	struct sct_syscall plain;
+	u32 size;
+	u16 nstr;
+	u8 *buf;
 
-	if (!buf)
+	if (!traces)
 		goto out;
-	rec = (struct sct_syscall *)buf;
-	if (fl->parked >= 0) {
-		const struct sct_parked *p = &t->parked[fl->parked];
-
-		memcpy(buf + off, p->blobs, p->bytes);
-		off += p->bytes;
-		nstr = p->nstr;
-	} else if (fl->str_mask) {
-		off = put_user_strs(t, buf, off, SCT_SCRATCH_BYTES, fl->str_mask, fl->args, &nstr,
-				    SCT_MAX_ARGS);
+	if (!fl->str_mask && !fl->reads && !parked) {
+		/* The common case, no blobs: assembled on the stack. */
+		traces = charge(traces, sizeof(plain), &flags);
+		if (traces) {
+			sct_fill_syscall(&plain, fl, ret, 0, sizeof(plain), flags, traces);
+			submit(&plain, sizeof(plain));
+		}
+		goto out;
 	}
-	off = put_exit_reads(t, buf, off, fl, ret, no_return, &nstr);
-	memcpy(rec->args, fl->args, sizeof(rec->args));
-	rec->ret = ret;
-	rec->enter_ns = fl->enter_ns;
-	rec->nr = fl->nr;
-	rec->nstr = nstr;
-	rec->pad = 0;
-	fill_header(&rec->hdr, SCT_KIND_SYSCALL, off, flags, ktime_get_ns());
-	submit(t, buf, off);
-	scratch_put(t);
+	buf = scratch_get();
+	if (!buf) {
+		sct_count(SCT_KSTAT_BUSY);
+		sct_count_lost(traces, SCT_LOSS_RING);
+		goto out;
+	}
+	size = sct_syscall_blobs(buf, fl, ret, flags & SCT_F_NO_RETURN, parked, &nstr);
+	traces = charge(traces, size, &flags);
+	if (traces) {
+		sct_fill_syscall((struct sct_syscall *)buf, fl, ret, nstr, size, flags, traces);
+		submit(buf, size);
+	}
+	scratch_put();
 out:
-	if (fl->parked >= 0)
-		parked_release(t, fl->parked);
+	if (parked)
+		parked_release(fl->parked);
 }
 
 /* Takes the in-flight entry of `tid` out of the table into *fl; false when there is none. */
-static bool take_inflight(struct sct_trace *t, u32 tid, struct sct_inflight *fl)
+static bool take_inflight(u32 tid, struct sct_inflight *fl)
 {
-	long slot = sct_tab_lookup(&t->inflight, tid);
+	long slot = sct_tab_lookup(&sct_inflight, tid);
 
 	if (slot < 0)
 		return false;
-	*fl = *(struct sct_inflight *)sct_tab_val(&t->inflight, slot);
-	sct_tab_remove_at(&t->inflight, slot);
+	*fl = *(struct sct_inflight *)sct_tab_val(&sct_inflight, slot);
+	sct_tab_remove_at(&sct_inflight, slot);
 	return true;
 }
 
@@ -588,197 +360,189 @@ static bool take_inflight(struct sct_trace *t, u32 tid, struct sct_inflight *fl)
 
 static void probe_sys_enter(void *data, struct pt_regs *regs, long id)
 {
-	struct sct_trace *t = data;
 	u32 tgid = current->tgid, tid = current->pid, nr = (u32)id;
-	const struct sct_syscall_meta *meta = nr < SCT_NR_MAX ? &t->sys[nr] : NULL;
 	unsigned long args[SCT_MAX_ARGS];
+	const struct sct_syscall_meta *meta;
 	struct sct_inflight *fl;
 	bool fresh;
 	long slot;
+	u64 want;
 	int i;
 
-	if (excluded(t, tgid))
+	if (nr >= SCT_NR_MAX)
 		return;
-	if (t->filter_syscalls && (!meta || !meta->traced))
+	want = READ_ONCE(sct_ctl.sys_traces[nr]);
+	if (!want || excluded(tgid))
 		return;
-	if (!task_matches(t, tgid))
+	want = sct_task_traces(&sct_ctl, want, tgid, NULL);
+	if (!want)
 		return;
-	slot = sct_tab_insert_new(&t->inflight, tid, &fresh);
+	slot = sct_tab_claim(&sct_inflight, tid, NULL, &fresh);
 	if (slot < 0) {
-		sct_count(t, SCT_KSTAT_LOST_INFLIGHT);
+		sct_count_lost(want, SCT_LOSS_INFLIGHT);
 		return;
 	}
-	fl = sct_tab_val(&t->inflight, slot);
+	fl = sct_tab_val(&sct_inflight, slot);
 	/* A leftover entry of this thread (its exit was never seen) must not leak its parking. */
 	if (!fresh && fl->parked >= 0)
-		parked_release(t, fl->parked);
+		parked_release(fl->parked);
+	meta = &sct_meta[nr];
 	fl->enter_ns = ktime_get_ns();
 	syscall_get_arguments(current, regs, args);
 	for (i = 0; i < SCT_MAX_ARGS; i++)
 		fl->args[i] = args[i];
+	fl->traces = want;
 	fl->nr = nr;
-	fl->str_mask = meta ? meta->str_mask : 0;
-	fl->enter_str = meta ? meta->enter_str : 0;
-	fl->reads = meta ? meta->reads : 0;
+	fl->str_mask = meta->str_mask;
+	fl->path_mask = meta->path_mask;
+	fl->enter_str = meta->enter_str;
+	fl->reads = meta->reads;
+	fl->active = 1;
 	fl->parked = -1;
 	if (fl->reads)
-		read_inout_at_entry(t, fl);
-	if (fl->enter_str && (fl->str_mask || fl->reads))
-		park_enter_strings(t, fl);
+		sct_read_inout_at_entry(fl);
+	if (sct_parks(fl))
+		park_enter_strings(fl);
 }
 
 static void probe_sys_exit(void *data, struct pt_regs *regs, long ret)
 {
-	struct sct_trace *t = data;
+	u32 nr = syscall_get_nr(current, regs);
 	struct sct_inflight fl;
 
-	if (take_inflight(t, current->pid, &fl))
-		emit_syscall(t, &fl, ret, 0);
+	/* Most exits are of calls no trace wants: no lookup for them. */
+	if (nr < SCT_NR_MAX && !READ_ONCE(sct_ctl.sys_traces[nr]))
+		return;
+	if (take_inflight(current->pid, &fl))
+		emit_syscall(&fl, ret, 0);
 }
 
 static void probe_fork(void *data, struct task_struct *parent, struct task_struct *child)
 {
-	struct sct_trace *t = data;
-	u32 tgid = current->tgid;
+	u32 tgid = current->tgid, hflags = 0;
 	struct sct_fork rec;
+	u64 want;
 
 	/* A new thread is not a new process. */
-	if (child->pid != child->tgid || excluded(t, tgid))
+	if (child->pid != child->tgid || excluded(tgid) || !READ_ONCE(sct_ctl.active))
 		return;
-	if (t->filter_pids && t->follow_children && sct_tab_lookup(&t->tgids, tgid) >= 0) {
-		bool fresh;
+	if (sct_ctl.follow & sct_ctl.active) {
+		u64 inherit = sct_inherited_traces(&sct_ctl, sct_tgid_traces(tgid));
 
-		if (sct_tab_insert_new(&t->tgids, child->tgid, &fresh) < 0)
-			sct_count(t, SCT_KSTAT_LOST_FOLLOW);
+		if (inherit && !sct_tab_or_u64(&sct_tgids, child->tgid, inherit))
+			sct_count(SCT_KSTAT_FOLLOW_FULL);
 	}
-	if (!t->process_events || !task_matches(t, tgid))
+	want = proc_traces(tgid);
+	if (want)
+		want = charge(want, sizeof(rec), &hflags);
+	if (!want)
 		return;
 	memset(&rec, 0, sizeof(rec));
-	fill_header(&rec.hdr, SCT_KIND_FORK, sizeof(rec), 0, ktime_get_ns());
+	sct_fill_header(&rec.hdr, SCT_KIND_FORK, sizeof(rec), hflags, ktime_get_ns(), want);
 	rec.child_pid = child->tgid;
 	rec.child_tid = child->pid;
-	submit(t, &rec, sizeof(rec));
+	submit(&rec, sizeof(rec));
 }
 
 /* Moves a thread's in-flight entry when a non-leader exec gives it the leader's tid. */
-static void move_inflight(struct sct_trace *t, u32 from, u32 to)
+static void move_inflight(u32 from, u32 to)
 {
 	struct sct_inflight fl;
 	bool fresh;
 	long slot;
 
-	if (!take_inflight(t, from, &fl))
+	if (!take_inflight(from, &fl))
 		return;
-	slot = sct_tab_insert_new(&t->inflight, to, &fresh);
+	slot = sct_tab_claim(&sct_inflight, to, &fl, &fresh);
 	if (slot < 0) {
-		sct_count(t, SCT_KSTAT_LOST_INFLIGHT);
+		sct_count_lost(fl.traces, SCT_LOSS_INFLIGHT);
 		if (fl.parked >= 0)
-			parked_release(t, fl.parked);
+			parked_release(fl.parked);
 		return;
 	}
-	*(struct sct_inflight *)sct_tab_val(&t->inflight, slot) = fl;
-}
-
-/*
- * Appends the new image's argument area (the argv strings, each NUL-terminated, as the kernel
- * laid them out at mm->arg_start), at most SCT_ARGV_BYTES of it.
- */
-static u32 put_argv(u8 *buf, u32 off, struct task_struct *task, u32 *hflags)
-{
-	struct mm_struct *mm = task->mm;
-	unsigned long start = mm ? mm->arg_start : 0, end = mm ? mm->arg_end : 0;
-	size_t len = end > start ? end - start : 0;
-	u8 flags = 0;
-
-	if (off + sizeof(struct sct_str) + SCT_ARGV_BYTES + 8 > SCT_SCRATCH_BYTES)
-		return off;
-	if (len > SCT_ARGV_BYTES) {
-		len = SCT_ARGV_BYTES;
-		flags = SCT_STR_TRUNCATED;
-		*hflags |= SCT_F_ARGV_TRUNCATED;
-	}
-	if (copy_from_user_nofault(buf + off + sizeof(struct sct_str),
-				   (const void __user *)start, len)) {
-		len = 0;
-		flags = SCT_STR_UNREADABLE;
-	}
-	return finish_blob(buf, off, 1, flags, len);
+	if (!fresh)
+		*(struct sct_inflight *)sct_tab_val(&sct_inflight, slot) = fl;
 }
 
 static void probe_exec(void *data, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
-	struct sct_trace *t = data;
-	u32 tgid = current->tgid, tid = current->pid, off, next, hflags = 0;
+	u32 tgid = current->tgid, tid = current->pid, size, hflags = 0;
+	struct mm_struct *mm = p->mm;
 	struct sct_exec *rec;
-	u16 nstr = 0;
+	u16 nstr;
+	u64 want;
 	u8 *buf;
 
-	if (excluded(t, tgid))
+	if (excluded(tgid))
 		return;
 	if ((u32)old_pid != tid)
-		move_inflight(t, old_pid, tid);
-	if (!t->process_events || !task_matches(t, tgid))
+		move_inflight(old_pid, tid);
+	want = proc_traces(tgid);
+	if (!want)
 		return;
-	buf = scratch_get(t);
-	if (!buf)
+	buf = scratch_get();
+	if (!buf) {
+		sct_count(SCT_KSTAT_BUSY);
+		sct_count_lost(want, SCT_LOSS_RING);
 		return;
+	}
 	rec = (struct sct_exec *)buf;
-	off = sizeof(*rec);
-	next = put_kernel_str(t, buf, off, 0, bprm->filename);
-	nstr += next != off;
-	off = next;
-	next = put_argv(buf, off, p, &hflags);
-	nstr += next != off;
-	off = next;
-	rec->old_pid = old_pid;
-	rec->nstr = nstr;
-	rec->pad = 0;
-	fill_header(&rec->hdr, SCT_KIND_EXEC, off, hflags, ktime_get_ns());
-	submit(t, buf, off);
-	scratch_put(t);
+	size = sct_exec_blobs(buf, (uintptr_t)bprm->filename, mm ? mm->arg_start : 0, mm ? mm->arg_end : 0,
+			      &nstr, &hflags);
+	want = charge(want, size, &hflags);
+	if (want) {
+		rec->old_pid = old_pid;
+		rec->nstr = nstr;
+		rec->pad = 0;
+		sct_fill_header(&rec->hdr, SCT_KIND_EXEC, size, hflags, ktime_get_ns(), want);
+		submit(buf, size);
+	}
+	scratch_put();
 }
 
 /*
  * Runs in the exiting thread. On 6.1 the tracepoint fires after exit_mm, so the strings of a call
  * that never returned are only delivered when they were parked at entry (UNREADABLE otherwise).
  */
-static void on_exit(struct sct_trace *t, struct task_struct *p, bool group_dead)
+static void on_exit(struct task_struct *p, bool group_dead)
 {
-	u32 tgid = current->tgid;
+	u32 tgid = current->tgid, hflags = 0;
 	struct sct_inflight fl;
 	struct sct_exit rec;
 	long slot;
+	u64 want;
 
-	if (excluded(t, tgid))
+	if (excluded(tgid))
 		return;
-	if (take_inflight(t, current->pid, &fl))
-		emit_syscall(t, &fl, 0, SCT_F_NO_RETURN);
+	if (take_inflight(current->pid, &fl))
+		emit_syscall(&fl, 0, SCT_F_NO_RETURN);
 	if (!group_dead)
 		return;
-	if (t->process_events && task_matches(t, tgid)) {
+	want = proc_traces(tgid);
+	if (want)
+		want = charge(want, sizeof(rec), &hflags);
+	if (want) {
 		memset(&rec, 0, sizeof(rec));
-		fill_header(&rec.hdr, SCT_KIND_EXIT, sizeof(rec), 0, ktime_get_ns());
+		sct_fill_header(&rec.hdr, SCT_KIND_EXIT, sizeof(rec), hflags, ktime_get_ns(), want);
 		rec.exit_code = p->exit_code;
-		submit(t, &rec, sizeof(rec));
+		submit(&rec, sizeof(rec));
 	}
 	/* A dead tgid may be reused by an unrelated process. */
-	if (t->filter_pids) {
-		slot = sct_tab_lookup(&t->tgids, tgid);
-		if (slot >= 0)
-			sct_tab_remove_at(&t->tgids, slot);
-	}
+	slot = sct_tab_lookup(&sct_tgids, tgid);
+	if (slot >= 0)
+		sct_tab_remove_at(&sct_tgids, slot);
 }
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 16, 0)
 static void probe_exit(void *data, struct task_struct *p, bool group_dead)
 {
-	on_exit(data, p, group_dead);
+	on_exit(p, group_dead);
 }
 #else
 static void probe_exit(void *data, struct task_struct *p)
 {
 	/* Exact only for the last thread; two racing last threads may both see 0 (as on eBPF). */
-	on_exit(data, p, atomic_read(&p->signal->live) == 0);
+	on_exit(p, atomic_read(&p->signal->live) == 0);
 }
 #endif
 
@@ -823,73 +587,106 @@ int sct_probes_init(void)
 	return 0;
 }
 
-static void unregister_probes(struct sct_trace *t)
+static void unregister_probes(void)
 {
-	while (t->probes_registered > 0) {
-		struct sct_hook *h = &hooks[--t->probes_registered];
+	while (sct_probes_registered > 0) {
+		struct sct_hook *h = &hooks[--sct_probes_registered];
 
-		WARN_ON(tracepoint_probe_unregister(h->tp, h->probe, t));
+		WARN_ON(tracepoint_probe_unregister(h->tp, h->probe, NULL));
 	}
-	/* No probe runs past this point; the trace's memory may be freed afterwards. */
+	/* No probe runs past this point; the pass's memory may be freed afterwards. */
 	tracepoint_synchronize_unregister();
 }
 
-static int allocate(struct sct_trace *t)
+/* A new pass starts from nothing: no trace, no table entry, no loss. Called with sct_lock held. */
+void sct_pass_reset(void)
+{
+	memset(&sct_ctl, 0, sizeof(sct_ctl));
+	memset(sct_meta, 0, sizeof(sct_meta));
+	memset(sct_reads, 0, sizeof(sct_reads));
+	sct_nexclude = 0;
+	bitmap_zero(sct_parked_used, SCT_PARKED_SLOTS);
+}
+
+static int allocate(struct sct_pass *p)
 {
 	int cpu, err;
 
-	err = sct_tab_init(&t->inflight, SCT_INFLIGHT_SLOTS, sizeof(struct sct_inflight));
+	err = sct_tab_init(&sct_tgids, SCT_TGID_SLOTS, sizeof(u64));
+	err = err ?: sct_tab_init(&sct_inflight, SCT_INFLIGHT_SLOTS, sizeof(struct sct_inflight));
 	if (err)
 		return err;
-	t->parked = vzalloc(array_size(SCT_PARKED_SLOTS, sizeof(struct sct_parked)));
-	if (!t->parked)
+	sct_parked = vzalloc(array_size(SCT_PARKED_SLOTS, sizeof(struct sct_enter_strs)));
+	if (!sct_parked)
 		return -ENOMEM;
-	t->cpu = alloc_percpu(struct sct_cpu);
-	if (!t->cpu)
+	sct_cpus = alloc_percpu(struct sct_cpu);
+	if (!sct_cpus)
 		return -ENOMEM;
 	for_each_possible_cpu(cpu) {
-		struct sct_cpu *c = per_cpu_ptr(t->cpu, cpu);
+		struct sct_cpu *c = per_cpu_ptr(sct_cpus, cpu);
 
 		c->scratch = vzalloc(SCT_SCRATCH_BYTES);
 		if (!c->scratch)
 			return -ENOMEM;
 	}
-	return sct_ring_init(&t->ring, t->ring_bytes, t->wakeup_bytes);
+	return sct_ring_init(&sct_ring, p->ring_bytes, p->wakeup_bytes);
 }
 
-/* Allocates the run-time state and registers every probe. Called with sct_lock held. */
-int sct_trace_start(struct sct_trace *t)
+/* Allocates the pass's tables and ring and registers every probe. Called with sct_lock held. */
+int sct_pass_start(struct sct_pass *p)
 {
 	int err;
 
-	err = allocate(t);
+	err = allocate(p);
 	if (err) {
-		snprintf(t->error, sizeof(t->error), "start: cannot allocate ring and tables (%u-byte ring)",
-			 (u32)t->ring_bytes);
+		snprintf(p->error, sizeof(p->error), "start: cannot allocate the ring and tables (%llu-byte ring)",
+			 p->ring_bytes);
 		return err;
 	}
-	for (t->probes_registered = 0; t->probes_registered < ARRAY_SIZE(hooks); t->probes_registered++) {
-		struct sct_hook *h = &hooks[t->probes_registered];
+	for (sct_probes_registered = 0; sct_probes_registered < ARRAY_SIZE(hooks); sct_probes_registered++) {
+		struct sct_hook *h = &hooks[sct_probes_registered];
 
-		err = tracepoint_probe_register(h->tp, h->probe, t);
+		err = tracepoint_probe_register(h->tp, h->probe, NULL);
 		if (err) {
-			snprintf(t->error, sizeof(t->error), "start: register probe on %s: error %d",
-				 h->name, err);
-			unregister_probes(t);
+			snprintf(p->error, sizeof(p->error), "start: register probe on %s: error %d", h->name, err);
+			unregister_probes();
 			return err;
 		}
 	}
-	WRITE_ONCE(t->state, SCT_RUNNING);
+	WRITE_ONCE(p->state, SCT_RUNNING);
 	return 0;
 }
 
 /* Unregisters every probe, waits until none runs, and ends the reader's wait. */
-void sct_trace_stop(struct sct_trace *t)
+void sct_pass_stop(struct sct_pass *p)
 {
-	if (t->state != SCT_RUNNING)
+	if (p->state != SCT_RUNNING)
 		return;
-	unregister_probes(t);
-	WRITE_ONCE(t->state, SCT_STOPPED);
-	irq_work_sync(&t->ring.wake_work);
-	wake_up_all(&t->ring.wq);
+	WRITE_ONCE(sct_ctl.active, 0);
+	unregister_probes();
+	WRITE_ONCE(p->state, SCT_STOPPED);
+	irq_work_sync(&sct_ring.wake_work);
+	wake_up_all(&sct_ring.wq);
+}
+
+/* Frees a pass that is not running (never started, or stopped) and what it allocated. */
+void sct_pass_free(struct sct_pass *p)
+{
+	int cpu;
+
+	sct_tab_free(&sct_tgids);
+	sct_tab_free(&sct_inflight);
+	vfree(sct_parked);
+	sct_parked = NULL;
+	sct_ring_free(&sct_ring);
+	if (sct_cpus) {
+		for_each_possible_cpu(cpu)
+			vfree(per_cpu_ptr(sct_cpus, cpu)->scratch);
+		free_percpu(sct_cpus);
+		sct_cpus = NULL;
+	}
+	sct_vtab_free(&sct_comms);
+	sct_vtab_free(&sct_uids);
+	sct_vtab_free(&sct_cgroups);
+	vfree(p);
 }

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The events ring: many producers (the probes, on any CPU, never sleeping, never waiting for the
- * reader) and one reader (/proc/sctrace/events). See struct sct_ring.
+ * The events ring of the pass, shared by every trace (each record names its traces): many
+ * producers (the probes, on any CPU, never sleeping, never waiting for the reader) and one reader
+ * (/proc/sctrace/events). See struct sct_ring. Isolation between traces is the producers'
+ * business (../shared/sctrace_admit.h: per-trace budgets once the ring is under pressure).
  *
- * Wakeups: waking the reader from a probe costs the traced task an interrupt (FACTS.md: about
+ * Wakeups: waking the reader from a probe costs the traced task an interrupt (docs/kernel-costs.md: about
  * 12 us per wakeup on the reference VM), so a producer wakes the reader only when its record makes
  * the unread bytes cross wakeup_bytes. With wakeup_bytes = 1 that is once per empty-to-non-empty
  * transition; sctraced sets a large threshold and drains on a timer. The wakeup itself goes
@@ -101,12 +103,12 @@ static int copy_out(struct sct_ring *ring, char __user *dst, u64 pos, u32 len)
  * One read of the events file: whole records only, as many as fit `count`, never more than were
  * in the ring when the read started (a reader whose own syscalls are traced would otherwise never
  * finish). Empty ring: -EAGAIN for a non-blocking reader, otherwise waits; 0 (end of file) once
- * the trace has stopped and everything was read. -EINVAL when `count` cannot hold the next
+ * the pass has stopped and everything was read. -EINVAL when `count` cannot hold the next
  * record (records are at most SCT_SCRATCH_BYTES).
  */
-ssize_t sct_ring_read(struct sct_trace *t, char __user *buf, size_t count, bool nonblock)
+ssize_t sct_ring_read(struct sct_pass *p, char __user *buf, size_t count, bool nonblock)
 {
-	struct sct_ring *ring = &t->ring;
+	struct sct_ring *ring = &sct_ring;
 	u64 head, pos, start;
 	size_t copied = 0;
 	ssize_t ret;
@@ -118,7 +120,7 @@ ssize_t sct_ring_read(struct sct_trace *t, char __user *buf, size_t count, bool 
 		start = ring->tail;
 		if (head != start)
 			break;
-		if (READ_ONCE(t->state) != SCT_RUNNING) {
+		if (READ_ONCE(p->state) != SCT_RUNNING) {
 			ret = 0;
 			goto out;
 		}
@@ -128,7 +130,7 @@ ssize_t sct_ring_read(struct sct_trace *t, char __user *buf, size_t count, bool 
 		}
 		mutex_unlock(&ring->read_lock);
 		ret = wait_event_interruptible(ring->wq, sct_ring_pending(ring) != 0 ||
-								 READ_ONCE(t->state) != SCT_RUNNING);
+								 READ_ONCE(p->state) != SCT_RUNNING);
 		if (ret)
 			return ret;
 		if (mutex_lock_interruptible(&ring->read_lock))

@@ -1,8 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * sctrace kernel module: internal declarations shared by its compilation units. The record
- * layouts user space reads are in ../shared/sctrace_event.h (the same contract as the eBPF side);
- * the control and events file formats are documented in README.md next to this file.
+ * sctrace kernel module: internal declarations shared by its compilation units. The records
+ * user space reads and the control block it writes are in ../shared/sctrace_event.h (the same
+ * contract as the eBPF side); the record assembly, the filter evaluation and the ring admission
+ * are the shared headers next to it; the control and events file formats are documented in
+ * README.md next to this file.
+ *
+ * One kernel pass serves every trace of the service, as on eBPF: one set of probes, one ring,
+ * and a trace is a slot in the masks of the control block and of the value → traces tables. The
+ * pass exists while the service holds /proc/sctrace/control (see struct sct_pass); the state the
+ * probes read is module-global (one pass at a time) and described here.
  */
 #ifndef SCTRACE_KMOD_H
 #define SCTRACE_KMOD_H
@@ -11,16 +18,24 @@
 #include <linux/irq_work.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
+#include <linux/rcupdate.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 #include "sctrace_event.h"
+#include "sctrace_kernel.h"
 
-#define SCT_MODULE_VERSION "0.1.0"
+#define SCT_MODULE_VERSION "0.2.0"
+/*
+ * Version of the control language (README.md): sctraced says which one it speaks in its first
+ * line, and the module refuses another. 1 was one trace per opener; 2 is one kernel pass with
+ * trace slots.
+ */
+#define SCT_CONTROL_PROTOCOL 2
 
-/* Limits of one trace's filters (the service validates TraceSpec within these). */
+/* Thread groups never traced (the service itself). */
 #define SCT_EXCLUDE_MAX 8
-#define SCT_SET_MAX 64 /* comms, uids, cgroups */
-#define SCT_STR_DEFAULT 256
+/* Entries of each value → traces table (comms, uids, cgroup ids), as the eBPF maps hold. */
+#define SCT_VALUES_MAX 4096
 
 /* Table sizes: powers of two. */
 #define SCT_TGID_SLOTS 16384
@@ -33,72 +48,53 @@
 #define SCT_RING_MAX (1u << 30)
 #define SCT_RING_DEFAULT (4u << 20)
 
-/* One record is assembled here before it is copied into the ring; a power of two. */
-#define SCT_SCRATCH_BYTES 32768
-/* Bytes a string or bytes blob may occupy (header, text, read overshoot, padding). */
-#define SCT_BLOB_ROOM (sizeof(struct sct_str) + SCT_STR_MAX + 8)
-/* Bytes a string array blob may occupy (header, text, padding). */
-#define SCT_STRV_ROOM (sizeof(struct sct_str) + SCT_STRV_BYTES + 8)
-
 /* Longest control line, newline excluded. */
 #define SCT_LINE_MAX 1023
 
-/*
- * Counters, per CPU, summed in /proc/sctrace/stats. The first three share their meaning (and
- * index) with enum sct_stat of the eBPF side.
- */
+/* Counters of the pass, per CPU, summed in /proc/sctrace/stats. Losses are per trace instead. */
 enum sct_kstat {
-	SCT_KSTAT_LOST_RING = SCT_STAT_LOST_RINGBUF, /* record dropped: ring full */
-	SCT_KSTAT_LOST_INFLIGHT = SCT_STAT_LOST_INFLIGHT, /* syscall dropped: in-flight table full */
-	SCT_KSTAT_EMITTED = SCT_STAT_EMITTED, /* records written to the ring */
-	SCT_KSTAT_LOST_BUSY = 3, /* record dropped: a probe nested inside another on one CPU */
-	SCT_KSTAT_PARKED_FULL = 4, /* exec strings not parked at entry (read at exit instead) */
-	SCT_KSTAT_WAKEUPS = 5, /* reader wakeups queued */
-	SCT_KSTAT_LOST_FOLLOW = 6, /* a child of a traced process not followed: tgid set full */
-	SCT_KSTAT_MAX = 7,
+	SCT_KSTAT_EMITTED = 0,     /* records written to the ring */
+	SCT_KSTAT_WAKEUPS = 1,     /* reader wakeups queued */
+	SCT_KSTAT_BUSY = 2,        /* records lost: a probe nested in another on one CPU (SCT_LOSS_RING) */
+	SCT_KSTAT_PARKED_FULL = 3, /* exec strings not parked at entry (read at exit instead) */
+	SCT_KSTAT_FOLLOW_FULL = 4, /* children of followed processes not followed: tgid table full */
+	SCT_KSTAT_MAX = 5,
 };
 
 /*
  * A set or map keyed by a non-zero u32 (tgid or tid), open addressing with linear probing over a
- * bounded window. Writers (insert, remove) serialize on `lock`; lookups take no lock. Every key
- * is inserted and removed by one thread at a time (its own), so a lookup for key K never races
- * with a change to K itself, and a removal never ends another key's probe path early (a slot
- * becomes empty only when the slot after it is empty, checked under the lock).
+ * bounded window. Writers (claim, remove) serialize on `lock`; lookups take no lock. A key is
+ * published after its value (a lookup never sees a new key with a stale value), and a removal
+ * never ends another key's probe path early (a slot becomes empty only when the slot after it is
+ * empty, checked under the lock). A lookup that races with the removal of its own key and the
+ * reuse of the slot sees the key change and misses (sct_tab_get_u64).
  */
 struct sct_u32tab {
 	u32 *keys;
-	u8 *vals; /* val_size bytes per slot, or NULL for a set */
+	u8 *vals; /* val_size bytes per slot */
 	u32 mask;
 	u32 val_size;
 	atomic_t live;
 	raw_spinlock_t lock;
 };
 
-/* A syscall between sys_enter and sys_exit: the value of the in-flight table. */
-struct sct_inflight {
-	u64 enter_ns;
-	u64 args[SCT_MAX_ARGS];
-	u32 nr;
-	u8 str_mask;
-	u8 enter_str;
-	s16 parked; /* slot in sct_trace.parked holding its enter-time blobs, or -1 */
-	u8 reads;    /* the syscall has extra reads (sct_syscall_meta.reads) */
-	u8 inout_ok; /* inout could be read at entry */
-	u16 pad;
-	u32 inout;   /* SCT_READ_INOUT: the value at entry */
+/*
+ * A value → traces table (comm, uid or cgroup id), immutable once published: the control file
+ * builds a new one for each insertion or removal, publishes it with RCU and frees the old one
+ * after a grace period (the probes run with preemption disabled: a read-side section); a changed
+ * mask of an existing value is one store. Open addressing, at most half full; an entry with
+ * traces 0 is empty. Keys are 16 bytes: a comm zero-padded, a uid or cgroup id little-endian.
+ */
+struct sct_ventry {
+	u64 key[2];
+	u64 traces;
 };
 
-/*
- * Blobs of an execve-like call read at entry, finished: its strings (two at most: execve's
- * filename, execveat's pathname) and its entry-time reads (the argv and envp arrays).
- */
-#define SCT_ENTER_STRS 2
-#define SCT_ENTER_ARRAYS 2
-struct sct_parked {
-	u32 bytes;
-	u16 nstr;
-	u16 pad;
-	u8 blobs[SCT_ENTER_STRS * SCT_BLOB_ROOM + SCT_ENTER_ARRAYS * SCT_STRV_ROOM];
+struct sct_vtab {
+	struct rcu_head rcu;
+	u32 mask;
+	u32 count;
+	struct sct_ventry e[];
 };
 
 /*
@@ -131,82 +127,84 @@ enum sct_state {
 	SCT_STOPPED = 2,
 };
 
-/* One trace: its filters, its tables and its ring. Only one exists at a time. */
-struct sct_trace {
-	/* Filters: written through the control file, read-only once running. */
-	u32 exclude[SCT_EXCLUDE_MAX];
-	u32 nexclude;
-	bool filter_pids;
-	bool follow_children;
-	bool filter_syscalls;
-	bool process_events;
-	u32 string_max;
-	u64 ring_bytes;
-	u64 wakeup_bytes;
-	struct sct_syscall_meta sys[SCT_NR_MAX];
-	struct sct_syscall_reads reads[SCT_NR_MAX]; /* used where sys[nr].reads is set */
-	u32 buffer_bytes; /* SCT_RD_BUFFER reads deliver at most this much; 0: none */
-	bool exec_env;    /* SCT_RD_ENV arrays as strings; otherwise only counted */
-	char comms[SCT_SET_MAX][SCT_COMM_LEN];
-	u32 ncomms;
-	u32 uids[SCT_SET_MAX];
-	u32 nuids;
-	u64 cgroups[SCT_SET_MAX];
-	u32 ncgroups;
-
-	/* Run-time state, allocated at start. */
-	struct sct_u32tab tgids;
-	struct sct_u32tab inflight;
-	struct sct_parked *parked;
-	unsigned long parked_used[BITS_TO_LONGS(SCT_PARKED_SLOTS)];
-	struct sct_ring ring;
-	struct sct_cpu __percpu *cpu;
-	unsigned int probes_registered;
-
-	/* Lifecycle, under sct_lock. */
+/*
+ * The pass's lifecycle and configuration, under sct_lock: created when the service opens
+ * control, running from `start` (probes registered) until it closes control (probes
+ * unregistered), freed once the events reader has closed too.
+ */
+struct sct_pass {
 	int state; /* enum sct_state, read locklessly by the events reader */
 	bool control_open;
 	bool reader_open;
-	bool poisoned; /* a control line was rejected: the trace cannot start */
+	bool poisoned;     /* a configuration line was rejected: the pass cannot start */
+	bool protocol_ok;  /* the opener's first line named this module's protocol */
+	u64 ring_bytes;
+	u64 wakeup_bytes;
 	u32 line_len;
 	char line[SCT_LINE_MAX + 1];
-	char error[128];
+	char error[192];
 };
 
-/* Serializes trace creation, start, stop and teardown. */
+/* ---- what the probes read (one pass at a time); defined in probes.c ---- */
+
+/* The control block, as on eBPF: masks, budgets, per-trace losses, per-syscall trace masks. */
+extern struct sct_control sct_ctl;
+/* What to read per syscall number, whichever trace wants it: written before start. */
+extern struct sct_syscall_meta sct_meta[SCT_NR_MAX];
+extern struct sct_syscall_reads sct_reads[SCT_NR_MAX];
+extern u32 sct_exclude[SCT_EXCLUDE_MAX];
+extern u32 sct_nexclude;
+/* tgid → traces (u64 values): the traces' pids and the children they follow. */
+extern struct sct_u32tab sct_tgids;
+extern struct sct_vtab __rcu *sct_comms;
+extern struct sct_vtab __rcu *sct_uids;
+extern struct sct_vtab __rcu *sct_cgroups;
+extern struct sct_ring sct_ring;
+extern struct sct_cpu __percpu *sct_cpus;
+extern unsigned int sct_probes_registered;
+
+/* Serializes the pass's creation, configuration, start, stop and teardown. */
 extern struct mutex sct_lock;
 
 /* table.c */
 int sct_tab_init(struct sct_u32tab *tab, u32 slots, u32 val_size);
 void sct_tab_free(struct sct_u32tab *tab);
 long sct_tab_lookup(struct sct_u32tab *tab, u32 key);
-long sct_tab_insert_new(struct sct_u32tab *tab, u32 key, bool *fresh);
+long sct_tab_claim(struct sct_u32tab *tab, u32 key, const void *init, bool *fresh);
 void sct_tab_remove_at(struct sct_u32tab *tab, u32 slot);
+bool sct_tab_get_u64(struct sct_u32tab *tab, u32 key, u64 *val);
+bool sct_tab_or_u64(struct sct_u32tab *tab, u32 key, u64 bits);
+void sct_tab_clear_u64(struct sct_u32tab *tab, u64 bits);
 static inline void *sct_tab_val(struct sct_u32tab *tab, u32 slot)
 {
 	return tab->vals + (size_t)slot * tab->val_size;
 }
+
+u64 sct_vtab_lookup(const struct sct_vtab *t, u64 k0, u64 k1);
+int sct_vtab_set(struct sct_vtab __rcu **slot, u64 k0, u64 k1, u64 traces);
+void sct_vtab_free(struct sct_vtab __rcu **slot);
 
 /* ring.c */
 int sct_ring_init(struct sct_ring *ring, u64 size, u64 wakeup_bytes);
 void sct_ring_free(struct sct_ring *ring);
 bool sct_ring_write(struct sct_ring *ring, const void *rec, u32 size, bool *woke);
 u64 sct_ring_pending(struct sct_ring *ring);
-ssize_t sct_ring_read(struct sct_trace *t, char __user *buf, size_t count, bool nonblock);
+ssize_t sct_ring_read(struct sct_pass *p, char __user *buf, size_t count, bool nonblock);
 
 /* control.c */
-struct sct_trace *sct_trace_alloc(void);
-void sct_trace_free(struct sct_trace *t);
-int sct_control_line(struct sct_trace *t, char *line);
+struct sct_pass *sct_pass_alloc(void);
+int sct_control_line(struct sct_pass *p, char *line);
 
 /* probes.c */
 int sct_probes_init(void);
-int sct_trace_start(struct sct_trace *t);
-void sct_trace_stop(struct sct_trace *t);
+void sct_pass_reset(void);
+int sct_pass_start(struct sct_pass *p);
+void sct_pass_stop(struct sct_pass *p);
+void sct_pass_free(struct sct_pass *p);
 
-static inline void sct_count(struct sct_trace *t, enum sct_kstat stat)
+static inline void sct_count(enum sct_kstat stat)
 {
-	this_cpu_inc(t->cpu->stats[stat]);
+	this_cpu_inc(sct_cpus->stats[stat]);
 }
 
 #endif /* SCTRACE_KMOD_H */

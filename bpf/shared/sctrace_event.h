@@ -1,9 +1,16 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
- * The record contract between sctrace's kernel side (eBPF programs and the kmod module) and its
- * TypeScript decoder (src/backends/ebpf/records.ts). Fixed-width types and explicit padding only,
- * so the layout never depends on a compiler; test/contract checks the decoder's offsets against
- * the BTF of the built object.
+ * The contract between sctrace's kernel side (the eBPF programs and the kmod module) and its
+ * TypeScript side: the records user space reads, the per-syscall tables and the control block it
+ * writes. Fixed-width types and explicit padding only, so the layout never depends on a compiler.
+ * The constants are enumerators, not macros, so that they reach the BPF object's BTF:
+ * scripts/gen-bpf-types.js generates the TypeScript constants and layouts from that BTF
+ * (src/backends/ebpf/generated/), and test/contract checks them.
+ *
+ * One kernel pass serves every trace of the service: a trace is a slot (0..SCT_TRACES_MAX-1), a
+ * record carries the mask of the slots it is for (sct_header.traces), and the filters are maps
+ * from a value (syscall number, tgid, comm, uid, cgroup id) to the mask of the traces that accept
+ * it (sct_masks.h evaluates them).
  *
  * Every record starts with struct sct_header and is a multiple of 8 bytes long. Variable-length
  * data follows the fixed part as a run of blobs: struct sct_str, then `len` bytes, then zero
@@ -12,29 +19,34 @@
  * a string array, an element count, or a value read at entry and at exit.
  *
  * Versioning: SCT_ABI_VERSION changes whenever a layout below changes incompatibly; readers refuse
- * records of another version. Version 2 added blob kinds (version 1 had string blobs only; their
- * kind bits were always 0, so a version 1 record reads the same under version 2 rules).
+ * records of another version. Version 2 added blob kinds; version 3 added sct_header.traces (one
+ * kernel pass for many traces), sct_syscall_meta.traces/path_mask and struct sct_control.
  */
 #ifndef SCTRACE_EVENT_H
 #define SCTRACE_EVENT_H
 
-#define SCT_ABI_VERSION 2
-
-#define SCT_COMM_LEN 16
-#define SCT_MAX_ARGS 6
-/* Hard cap on TraceSpec.string_max_bytes. */
-#define SCT_STR_MAX 4096
-/* Syscall numbers covered by the per-syscall tables (x86_64 has about 460). */
-#define SCT_NR_MAX 512
-/* Bytes of an exec's argument area copied into one record. */
-#define SCT_ARGV_BYTES 4096
-/* Extra reads per syscall (struct sct_syscall_reads). */
-#define SCT_READS_MAX 3
-/* A string array blob (argv, envp): at most this many elements and text bytes. */
-#define SCT_STRV_MAX 64
-#define SCT_STRV_BYTES 4096
-/* Elements an envp count covers before it stops (and is marked truncated). */
-#define SCT_COUNT_MAX 1024
+enum sct_limits {
+	SCT_ABI_VERSION = 3,
+	SCT_COMM_LEN = 16,
+	SCT_MAX_ARGS = 6,
+	/* Trace slots: one bit each in every mask. */
+	SCT_TRACES_MAX = 64,
+	/* Hard cap on TraceSpec.string_max_bytes and on one read; also PATH_MAX, the cap of paths. */
+	SCT_STR_MAX = 4096,
+	/* Syscall numbers covered by the per-syscall tables (x86_64 has about 460). */
+	SCT_NR_MAX = 512,
+	/* Bytes of an exec's argument area copied into one record. */
+	SCT_ARGV_BYTES = 4096,
+	/* Extra reads per syscall (struct sct_syscall_reads). */
+	SCT_READS_MAX = 3,
+	/* A string array blob (argv, envp): at most this many elements and text bytes. */
+	SCT_STRV_MAX = 64,
+	SCT_STRV_BYTES = 4096,
+	/* Elements an envp count covers before it stops (and is marked truncated). */
+	SCT_COUNT_MAX = 1024,
+	/* Default string_max (TraceSpec.string_max_bytes 0). */
+	SCT_STR_DEFAULT = 256,
+};
 
 enum sct_kind {
 	SCT_KIND_SYSCALL = 1,
@@ -49,9 +61,20 @@ enum sct_header_flags {
 	SCT_F_NO_RETURN = 1 << 0,
 	/* EXEC: the argument area was longer than SCT_ARGV_BYTES or string_max and was cut. */
 	SCT_F_ARGV_TRUNCATED = 1 << 1,
+	/*
+	 * Charged to the ring budget of its first trace (the lowest slot of sct_header.traces; the
+	 * ring was under pressure): whoever consumes the record credits that trace
+	 * SCT_CHARGE_OVERHEAD + size bytes (sct_control.used).
+	 */
+	SCT_F_CHARGED = 1 << 2,
 };
 
-/* Common header of every record: 64 bytes. */
+enum sct_charge {
+	/* Bytes a record costs a budget beyond its size: the ring's per-record header. */
+	SCT_CHARGE_OVERHEAD = 8,
+};
+
+/* Common header of every record: 72 bytes. */
 struct sct_header {
 	__u16 kind;    /* enum sct_kind */
 	__u16 version; /* SCT_ABI_VERSION */
@@ -65,6 +88,7 @@ struct sct_header {
 	__u32 flags;   /* enum sct_header_flags */
 	__u64 cgroup_id;
 	char comm[SCT_COMM_LEN];
+	__u64 traces;  /* bit s: the record is for the trace in slot s */
 };
 
 /* sct_str.flags, low bits; the high four bits hold the blob's kind (enum sct_blob_kind). */
@@ -72,9 +96,8 @@ enum sct_str_flags {
 	SCT_STR_TRUNCATED = 1 << 0,  /* cut: longer than string_max (or the read's cap); len bytes
 				      * delivered. STRV: more elements or bytes than delivered */
 	SCT_STR_UNREADABLE = 1 << 1, /* the pointer could not be read; len is 0 */
+	SCT_BLOB_KIND_SHIFT = 4,
 };
-
-#define SCT_BLOB_KIND_SHIFT 4
 
 /* What a blob holds: (sct_str.flags >> SCT_BLOB_KIND_SHIFT). */
 enum sct_blob_kind {
@@ -95,7 +118,7 @@ struct sct_str {
 };
 
 /*
- * One completed syscall: 64 + 72 bytes, then nstr blobs: the string arguments in argument order,
+ * One completed syscall: 72 + 72 bytes, then nstr blobs: the string arguments in argument order,
  * then the extra reads (struct sct_syscall_reads) in read order.
  */
 struct sct_syscall {
@@ -109,7 +132,7 @@ struct sct_syscall {
 };
 
 /*
- * A successful exec: 64 + 8 bytes, then blob 0 (the filename the kernel resolved) and blob 1 (the
+ * A successful exec: 72 + 8 bytes, then blob 0 (the filename the kernel resolved) and blob 1 (the
  * new image's argument area: the argv strings separated by NUL bytes, as in the process's memory).
  */
 struct sct_exec {
@@ -119,34 +142,27 @@ struct sct_exec {
 	__u16 pad;
 };
 
-/* A new process (not a thread) forked by hdr's task: 64 + 8 bytes. */
+/* A new process (not a thread) forked by hdr's task: 72 + 8 bytes. */
 struct sct_fork {
 	struct sct_header hdr;
 	__u32 child_pid;
 	__u32 child_tid;
 };
 
-/* The last thread of a thread group exited: 64 + 8 bytes. */
+/* The last thread of a thread group exited: 72 + 8 bytes. */
 struct sct_exit {
 	struct sct_header hdr;
 	__u32 exit_code; /* task->exit_code: (status << 8) | signal | 0x80 if core dumped */
 	__u32 pad;
 };
 
-/* Indexes of the per-CPU counters in the sct_stats map. */
-enum sct_stat {
-	SCT_STAT_LOST_RINGBUF = 0,  /* record dropped: ring buffer full (eBPF: or sct_scratch was
-				     * sized below ncpus * 4, so no assembly slot) */
-	SCT_STAT_LOST_INFLIGHT = 1, /* syscall dropped: no in-flight slot at entry (eBPF: per-thread
-				     * task storage could not be allocated) */
-	SCT_STAT_EMITTED = 2,       /* records submitted */
-	SCT_STAT_MAX = 4,
-};
-
-/* Value of the per-syscall table sct_syscall_tab, filled by user space before attach. */
+/*
+ * Value of the per-syscall table (sct_syscall_tab), trace-independent, filled once by user space
+ * before the first attach: what the kernel reads for a syscall whichever trace wants it.
+ */
 struct sct_syscall_meta {
-	__u8 traced;    /* 1: matched by the syscall filter */
 	__u8 str_mask;  /* bit i: argument i is a user-space string to read */
+	__u8 path_mask; /* bit i: ...and a path: read up to SCT_STR_MAX whatever string_max says */
 	__u8 enter_str; /* 1: read strings at entry (the address space is gone at exit: execve) */
 	__u8 reads;     /* 1: sct_syscall_reads holds extra reads for this syscall */
 };
@@ -170,11 +186,13 @@ enum sct_read_len {
 /* sct_read.flags */
 enum sct_read_flags {
 	SCT_RD_SUCCESS = 1 << 0, /* only when the call succeeded (ret >= 0): an output */
-	SCT_RD_BUFFER = 1 << 1,  /* a data buffer: only when buffer_bytes > 0, and at most that */
+	SCT_RD_BUFFER = 1 << 1,  /* a data buffer: only for traces with buffer_bytes > 0 (the
+				  * largest of theirs is read; user space cuts per trace) */
 	SCT_RD_ENTRY = 1 << 2,   /* at entry (execve's arrays: the address space is replaced) */
-	SCT_RD_ENV = 1 << 3,     /* STRV: an environment: without exec_env only counted
-				  * (an SCT_BLOB_COUNT instead of an SCT_BLOB_STRV) */
-	SCT_RD_STRING = 1 << 4,  /* text (readlink's target): at most string_max bytes */
+	SCT_RD_ENV = 1 << 3,     /* STRV: an environment: without a trace that wants exec_env only
+				  * counted (an SCT_BLOB_COUNT instead of an SCT_BLOB_STRV) */
+	SCT_RD_STRING = 1 << 4,  /* a path the call wrote (readlink's target): read whole, up to
+				  * `max`, like path arguments */
 };
 
 /* One extra read: 8 bytes. */
@@ -189,12 +207,82 @@ struct sct_read {
 };
 
 /*
- * Value of the per-syscall table sct_syscall_reads (eBPF), consulted only for syscalls whose
+ * Value of the per-syscall table sct_syscall_reads, consulted only for syscalls whose
  * sct_syscall_meta.reads is set: what to read besides the string arguments, e.g. connect's
  * sockaddr (arg 1, length from arg 2), read's buffer (arg 1, length from the return value).
  */
 struct sct_syscall_reads {
 	struct sct_read read[SCT_READS_MAX];
+};
+
+/* sct_control.mode: which syscall programs act (both sets may be attached during a switch). */
+enum sct_attach_mode {
+	SCT_MODE_NONE = 0, /* no syscall program acts */
+	SCT_MODE_RAW = 1,  /* the raw_syscalls programs: every syscall of every task runs them */
+	SCT_MODE_PER = 2,  /* the per-syscall tracepoint programs, attached to wanted syscalls only */
+};
+
+/* Per-trace counters of sct_control.lost: records a trace lost in the kernel, by cause. */
+enum sct_loss {
+	SCT_LOSS_RING = 0,     /* the ring buffer had no room (or no assembly buffer) */
+	SCT_LOSS_BUDGET = 1,   /* the ring was under pressure and the trace had used its budget */
+	SCT_LOSS_PAUSED = 2,   /* user space paused the trace (its consumers could take no more) */
+	SCT_LOSS_INFLIGHT = 3, /* no in-flight slot for the call (task storage / table full) */
+	SCT_LOSS_KINDS = 4,
+};
+
+/*
+ * The control block: written by user space (the service), read by every program on every
+ * event. On eBPF it is a global in .bss that user space maps (BPF_F_MMAPABLE), so adding or
+ * removing a trace is a few stores, not a reload; the module holds the same struct and its
+ * control file writes it. Masks have one bit per trace slot.
+ *
+ * Ordering rules user space follows (x86 stores are seen in program order): a trace's bits are
+ * set in the filter maps and masks before its bit in `active`, and cleared after; `pid_gen` is
+ * bumped after any change to the tgid map or pid_any, invalidating the per-thread pid verdicts.
+ */
+struct sct_control {
+	__u64 active;     /* running traces */
+	__u64 pid_any;    /* traces without a pid filter */
+	__u64 comm_any;   /* ... without a comm filter */
+	__u64 uid_any;    /* ... without a uid filter */
+	__u64 cgroup_any; /* ... without a cgroup filter */
+	__u64 follow;     /* traces that follow the children of their processes */
+	__u64 proc_events;/* traces that want exec/fork/exit records */
+	__u64 buffers;    /* traces with buffer_bytes > 0 */
+	__u64 exec_env;   /* traces that want environments as strings */
+	__u64 paused;     /* traces whose consumers can take nothing now: dropped, counted */
+	__u32 string_max; /* the largest string_max of the active traces (1..SCT_STR_MAX) */
+	__u32 buffer_bytes; /* the largest buffer_bytes of the traces in `buffers` */
+	__u32 mode;       /* enum sct_attach_mode */
+	__u32 pid_gen;    /* changes whenever a pid verdict may have changed */
+	/*
+	 * Isolation in the one shared ring: once more than `pressure_bytes` wait in it, each record
+	 * is charged to its first trace (the lowest slot it is for: one charge however many traces
+	 * share the record; `used`, flagged SCT_F_CHARGED), and a record that would take that trace
+	 * past its `budget` is dropped (SCT_LOSS_BUDGET for each of its traces). The consumer
+	 * credits a charged record back as it reads it, so `used` is what each trace has waiting in
+	 * the ring beyond the threshold. The budgets sum to less than the ring's free part at that
+	 * point, so a trace that floods fills its own part and never the others'.
+	 */
+	__u64 pressure_bytes;
+	__u64 budget[SCT_TRACES_MAX];
+	__u64 used[SCT_TRACES_MAX];
+	/*
+	 * Per trace and cause (enum sct_loss): records lost in the kernel that were for this trace
+	 * alone. Losses of records for several traces are counted once per record by their trace
+	 * mask (struct sct_mask_loss, sct_lost_masks on eBPF; the module counts them here, in each
+	 * trace's counter); a trace's losses are the sum of both.
+	 * Only ever increase.
+	 */
+	__u64 lost[SCT_TRACES_MAX][SCT_LOSS_KINDS];
+	/* Per syscall number: the traces that want it (0: nobody; the programs return at once). */
+	__u64 sys_traces[SCT_NR_MAX];
+};
+
+/* Losses of records for several traces, by cause: the value of a table keyed by trace mask. */
+struct sct_mask_loss {
+	__u64 lost[SCT_LOSS_KINDS];
 };
 
 #endif /* SCTRACE_EVENT_H */

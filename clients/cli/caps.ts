@@ -23,6 +23,7 @@ export const capsCommand: Command = queryCommand({
   help: HELP,
   call: (connection) => connection.getCapabilities(),
   text: (caps) => formatCapabilities(caps),
+  nodeOf: (caps) => caps.node,
 });
 
 /** The backend table, then the default backend, kernel and architecture. */

@@ -56,7 +56,8 @@ export const COMMON_OPTIONS = {
 /** The help lines for COMMON_OPTIONS, appended to every command's help text. */
 export const COMMON_HELP = `Common options:
   --server ADDR     sctraced address: unix:/path, unix:///path or host:port
-                    (default: $SCTRACE_SERVER, else unix:/run/sctrace/sctrace.sock)
+                    (default: $SCTRACE_SERVER, else unix:/run/sctrace/sctrace.sock);
+                    several, comma-separated, for trace, list, stop and caps on a fleet
   --tls-ca FILE     TLS to a host:port server, checked against this CA (PEM; default:
                     the system's CAs); any TLS or token option means TLS on TCP
   --tls-cert FILE   client certificate for mutual TLS (PEM), with --tls-key FILE

@@ -5,6 +5,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Event__Output } from '../../src/api/generated/sctrace/v1/Event';
 import type { StreamEventsResponse__Output } from '../../src/api/generated/sctrace/v1/StreamEventsResponse';
+import type { EventSubscription } from '../ts';
 import type { RpcError, TracerConnection } from './client';
 import type { EventFilter } from './filter';
 import type { EventPrinter } from './printer';
@@ -46,7 +47,7 @@ export class EventPump {
   private waitingForDrain = false;
 
   constructor(
-    private readonly stream: grpc.ClientReadableStream<StreamEventsResponse__Output>,
+    private readonly stream: EventSubscription,
     connection: TracerConnection,
     private readonly printer: EventPrinter,
     private readonly output: Output,

@@ -100,7 +100,9 @@ async function runExport(argv: string[], globals: GlobalOptions): Promise<number
     publisher = await JetStreamPublisher.open({ servers: args.nats, stream: args.stream, node: args.node, traceId, log });
     const already = await publisher.lastSequence();
     log(`trace ${traceId} → ${args.stream} ${publisher.subject}${already ? ` (stream holds it up to sequence ${already})` : ''}`);
-    const stream = connection.streamEvents(traceId);
+    // Resumes after what the stream holds, while the trace still retains it; a trace of our own
+    // from its first event.
+    const stream = connection.messages(traceId, already > 0 ? already + 1 : owned ? 1 : 0);
     const counts = pumpEvents(eventsOf(stream, already, log), publisher);
     const first = await Promise.race([counts.then((c) => ({ done: c })), interrupts.received]);
     if (typeof first === 'string') {

@@ -25,13 +25,21 @@ export const listCommand: Command = queryCommand({
   help: HELP,
   call: (connection) => connection.listTraces(),
   text: (response) => formatTraces(response.traces, Date.now()),
+  // Several servers: one table, a NODE column first.
+  fleetText: (answers) =>
+    formatTraces(
+      answers.flatMap((a) => a.response.traces.map((trace) => ({ ...trace, node: trace.node || a.node }))),
+      Date.now(),
+      true,
+    ),
 });
 
-/** The text table; `nowMs` is a parameter so ages are testable. */
-export function formatTraces(traces: TraceInfo__Output[], nowMs: number): string {
+/** The text table; `nowMs` is a parameter so ages are testable; `withNode` adds a NODE column. */
+export function formatTraces(traces: TraceInfo__Output[], nowMs: number, withNode = false): string {
   if (traces.length === 0) return 'no running traces\n';
-  const header = ['ID', 'BACKEND', 'SUBS', 'RECEIVED', 'DELIVERED', 'LOST_KERNEL', 'LOST_SUBS', 'OWNER', 'AGE', 'TRACING'];
+  const header = [...(withNode ? ['NODE'] : []), 'ID', 'BACKEND', 'SUBS', 'RECEIVED', 'DELIVERED', 'LOST_KERNEL', 'LOST_SUBS', 'OWNER', 'AGE', 'TRACING'];
   const rows = traces.map((trace) => [
+    ...(withNode ? [trace.node] : []),
     trace.trace_id,
     trace.backend,
     String(trace.subscribers),

@@ -7,6 +7,7 @@ import {
   COMMON_HELP,
   COMMON_OPTIONS,
   parseFormat,
+  parseInteger,
   parseOrUsage,
   singlePositional,
   type Command,
@@ -27,6 +28,7 @@ const STREAM_OPTIONS = {
   out: { type: 'string' },
   timestamps: { type: 'boolean', short: 't' },
   follow: { type: 'boolean', short: 'f' },
+  from: { type: 'string' },
 } as const;
 
 const HELP = `Usage: sctrace stream [options] ID
@@ -39,6 +41,9 @@ Options:
       --out FILE        write the events to FILE instead of stdout
   -t, --timestamps      prefix text lines with the time of day, with microseconds
   -f, --follow          prefix every line with its thread id (as strace -f -o FILE does)
+      --from N          start at event N (1: the trace's first) while the service retains it
+                        (default: new events only); the stream resumes by itself after a
+                        dropped connection
 
 ${COMMON_HELP}`;
 
@@ -54,12 +59,13 @@ async function runStream(argv: string[], globals: GlobalOptions): Promise<number
     return 0;
   }
   const traceId = singlePositional(NAME, positionals, 'trace ID');
+  const from = values.from === undefined ? 0 : parseInteger(NAME, '--from', values.from, 1, Number.MAX_SAFE_INTEGER);
   const printer = new EventPrinter({ format: parseFormat(NAME, values.output), pidColumn: values.follow, pidBrackets: true, timestamps: values.timestamps ? 2 : 0 });
   const output = Output.open(values.out);
   const connection = openConnection(values.server ?? globals.server, withFallback(credentialFlags(values), globals));
   const interrupts = new Interrupts();
   try {
-    const pump = new EventPump(connection.streamEvents(traceId), connection, printer, output, { ignorePid: process.pid });
+    const pump = new EventPump(connection.streamEvents(traceId, from), connection, printer, output, { ignorePid: process.pid });
     return await untilEnd(pump, interrupts, output);
   } finally {
     interrupts.dispose();

@@ -21,6 +21,7 @@ import {
   type SyscallStatus,
 } from './qualify';
 import { credentialFlags, type CredentialOptions } from './credentials';
+import type { PrinterOptions } from './printer';
 
 const NAME = 'trace';
 
@@ -221,6 +222,27 @@ export interface DisplayOptions {
   column: number;
   /** --process-notices. */
   processNotices: boolean;
+}
+
+/** How `trace` prints, from its display options (the fleet's printers too). */
+export function printerOptions(d: DisplayOptions): PrinterOptions {
+  return {
+    format: d.format,
+    // strace: with -o FILE (not -ff), a `PID ` column with -f or several -p; else `[pid N]` while several tasks run.
+    pidColumn: d.outFile !== undefined && !d.outputSeparately && (d.followForks || d.multipleAttach),
+    pidBrackets: d.outFile === undefined,
+    timestamps: d.timestamps,
+    relative: d.relative,
+    durations: d.durations,
+    fdPaths: d.fdPaths === 2 ? 'details' : d.fdPaths > 0,
+    hex: d.hex,
+    syscallNumbers: d.syscallNumbers,
+    column: d.column,
+    exitLines: !d.quiet.has('exit'),
+    readDump: d.readDump,
+    writeDump: d.writeDump,
+    processNotices: d.processNotices,
+  };
 }
 
 /** Everything `trace` needs, validated. */

@@ -7,8 +7,9 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Event__Output } from '../../src/api/generated/sctrace/v1/Event';
 import { CliError, sleep, type Command, type GlobalOptions } from './command';
-import { RpcError, openConnection, type TracerConnection } from './client';
+import { RpcError, connectTo, resolveServerAddresses, type TracerConnection } from './client';
 import { withFallback } from './credentials';
+import { runFleetTrace } from './fleet';
 import { checkExecutable, exitStatus, spawnStopped, type StoppedChild } from './child';
 import { EventPump, type StreamEnd } from './event-pump';
 import { EventFilter } from './filter';
@@ -17,7 +18,7 @@ import { Output } from './output';
 import { EventPrinter } from './printer';
 import { ProcessSet, processExists } from './process-set';
 import { reportError } from './report';
-import { TRACE_HELP, parseTraceArgs, type TraceOptions } from './trace-args';
+import { TRACE_HELP, parseTraceArgs, printerOptions, type TraceOptions } from './trace-args';
 import { quoteString } from './values';
 
 /** After the child exits, how long to wait for its exit event before stopping anyway. */
@@ -42,11 +43,15 @@ async function runTrace(argv: string[], globals: GlobalOptions): Promise<number>
     process.stdout.write(TRACE_HELP);
     return 0;
   }
+  // Several servers: a fleet trace (fleet.ts); its pids name processes on those nodes.
+  const servers = resolveServerAddresses(options.server ?? globals.server);
+  const credentials = withFallback(options.credentials, globals);
+  if (servers.length > 1) return runFleetTrace(options, servers, credentials);
   if (options.command.length > 0) checkExecutable(options.command[0]);
   for (const pid of options.pids) if (!processExists(pid)) throw new CliError(`--pid ${pid}: no such process`);
   const d = options.display;
   const output = Output.open(d.outFile, { separately: d.outputSeparately, append: d.append });
-  const connection = openConnection(options.server ?? globals.server, withFallback(options.credentials, globals));
+  const connection = connectTo(servers[0], credentials);
   const interrupts = new Interrupts();
   try {
     return await new TraceSession(connection, output, interrupts, options).run();
@@ -120,28 +125,14 @@ class TraceSession {
 
   private subscribe(traceId: string): EventPump {
     const d = this.options.display;
-    const printer = new EventPrinter({
-      format: d.format,
-      // strace: with -o FILE (not -ff), a `PID ` column with -f or several -p; else `[pid N]` while several tasks run.
-      pidColumn: d.outFile !== undefined && !d.outputSeparately && (d.followForks || d.multipleAttach),
-      pidBrackets: d.outFile === undefined,
-      timestamps: d.timestamps,
-      relative: d.relative,
-      durations: d.durations,
-      fdPaths: d.fdPaths === 2 ? 'details' : d.fdPaths > 0,
-      hex: d.hex,
-      syscallNumbers: d.syscallNumbers,
-      column: d.column,
-      exitLines: !d.quiet.has('exit'),
-      readDump: d.readDump,
-      writeDump: d.writeDump,
-      processNotices: d.processNotices,
-    });
+    const printer = new EventPrinter(printerOptions(d));
     const filter = new EventFilter(d);
     if (!d.quiet.has('path-resolution')) {
       for (const [p, r] of filter.resolvedPaths()) process.stderr.write(`sctrace: Requested path ${quoteString(p)} resolved into ${quoteString(r)}\n`);
     }
-    return new EventPump(this.connection.streamEvents(traceId), this.connection, printer, this.output, {
+    // From the trace's first event: nothing since StartTrace is missed, and a resumed stream
+    // knows where it stands even before the first heartbeat.
+    return new EventPump(this.connection.streamEvents(traceId, 1), this.connection, printer, this.output, {
       ignorePid: process.pid,
       launcherPid: this.child?.pid,
       onEvent: (event) => this.onEvent(event),

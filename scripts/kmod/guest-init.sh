@@ -32,14 +32,18 @@ for round in $(seq "$(cat /guest-repeat)"); do
 	node --test --test-concurrency=1 --test-timeout=300000 --test-reporter=spec $(cat /guest-tests) || rc=1
 done
 echo "SCTRACE-GUEST-END rc=$rc in $(($(date +%s) - start)) s"
-# No trace may be left behind: the module unloads only when nothing holds its files.
-grep -q '^state idle$' /proc/sctrace/stats || { echo "module not idle after the tests:"; cat /proc/sctrace/stats; rc=1; }
-# Unloading with a trace running and a reader asleep in read() must neither hang nor leak.
+# No trace may be left behind: no pass, no probe registered.
+grep -q '^state idle$' /proc/sctrace/stats && grep -q '^probes 0$' /proc/sctrace/stats ||
+	{ echo "module not idle after the tests:"; cat /proc/sctrace/stats; rc=1; }
+# Unloading with a pass running (one trace: pid 1) and a reader asleep in read() must neither
+# hang nor leak.
 exec 3<>/proc/sctrace/control
-printf 'pid 1\nstart\n' >&3
+printf 'protocol 2\nring_bytes 65536\nstart\nsys 0-511 0x1\ntgid 1 0x1\nset active 0x1\n' >&3 ||
+	{ echo "could not start a pass by hand"; rc=1; }
 cat /proc/sctrace/events >/dev/null &
 reader=$!
 sleep 1
+grep -q '^state running$' /proc/sctrace/stats || { echo "the pass started by hand is not running:"; cat /proc/sctrace/stats; rc=1; }
 timeout 30 rmmod sctrace || { echo "rmmod sctrace with a running trace failed"; rc=1; }
 wait $reader
 exec 3>&-

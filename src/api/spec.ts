@@ -5,8 +5,7 @@
  */
 import type { TraceSpec, TraceSpec__Output } from './generated/sctrace/v1/TraceSpec';
 import { isBackendChoice } from '../backends/select';
-import { FD_CHANGING_SYSCALLS } from '../syscalls/fdeffects';
-import type { DecodeOptions, SyscallResolver } from '../syscalls/types';
+import type { Rendering, SyscallResolver } from '../syscalls/types';
 import type { TraceRequest } from '../traces/manager';
 import { LimitExceededError } from '../auth/limits';
 
@@ -16,15 +15,11 @@ export const DEFAULT_STRING_MAX = 256;
 export const STRING_MAX_LIMIT = 4096;
 /** Hard cap of TraceSpec.buffer_bytes (the kernel side's buffer read bound). */
 export const BUFFER_BYTES_LIMIT = 4096;
-/**
- * What the kernel side reads of every string argument: PATH_MAX, so that paths are never cut
- * (strace never cuts a path). The catalog cuts the strings that are not paths, and string arrays,
- * at the trace's string_max_bytes (DecodeOptions.stringMax). Until the kernel side tells paths
- * from other strings by itself (issue 10, bug 4, the capture layer's part), it is given this cap
- * for all of them; a string read stops at its NUL, so short strings cost the same. A service
- * configured with a lower --max-string-bytes reads no more than that (paths are cut there).
- */
-const KERNEL_STRING_BYTES = STRING_MAX_LIMIT;
+/** Hard cap of TraceSpec.ring_bytes: 3/8 of the largest ring (--ring-mb 1024). */
+const RING_BYTES_LIMIT = (1024 << 20) * 3 / 8;
+/** Smallest TraceSpec.retention_bytes: a window must hold a few batches to be of use. */
+export const RETENTION_MIN_BYTES = 65_536;
+
 /** Most values in one list filter (they become kernel hash maps of bounded size). */
 const MAX_FILTER_VALUES = 64;
 const MAX_PIDS = 4096;
@@ -44,10 +39,19 @@ export type CheckedSpec = Omit<TraceRequest, 'owner'>;
 export interface CaptureLimits {
   maxStringBytes: number;
   maxBufferBytes: number;
+  /** What TraceSpec.retention_bytes 0 means (sctraced --retention-mb). */
+  retentionBytes: number;
+  /** Largest TraceSpec.retention_bytes (sctraced --max-retention-mb). */
+  maxRetentionBytes: number;
 }
 
 /** The kernel side's own caps: a service may be configured below them, never above. */
-export const NO_CAPTURE_LIMITS: CaptureLimits = { maxStringBytes: STRING_MAX_LIMIT, maxBufferBytes: BUFFER_BYTES_LIMIT };
+export const NO_CAPTURE_LIMITS: CaptureLimits = {
+  maxStringBytes: STRING_MAX_LIMIT,
+  maxBufferBytes: BUFFER_BYTES_LIMIT,
+  retentionBytes: 64 << 20,
+  maxRetentionBytes: 1024 << 20,
+};
 
 /**
  * Checks `spec` and resolves its names. `selfPid` is the service's own pid, never traced. A size
@@ -81,6 +85,11 @@ export function validateSpec(
   if (spec.no_syscalls && spec.syscalls.length > 0) {
     throw new InvalidSpecError(`spec.no_syscalls is set but spec.syscalls names ${spec.syscalls.length}: choose one`);
   }
+  const ringBytes = Number(spec.ring_bytes);
+  if (!Number.isSafeInteger(ringBytes) || ringBytes > RING_BYTES_LIMIT) {
+    throw new InvalidSpecError(`spec.ring_bytes ${spec.ring_bytes} is too large: at most ${RING_BYTES_LIMIT} (the service's ring is shared by every trace)`);
+  }
+  const retentionBytes = retentionOf(spec.retention_bytes, limits);
   const pids = uniqueNumbers(spec.pids, 'pids', MAX_PIDS);
   for (const pid of pids) {
     if (pid === 0) throw new InvalidSpecError('spec.pids contains 0, which is not a process id');
@@ -112,10 +121,13 @@ export function validateSpec(
     exec_env: spec.exec_env,
     rendering: spec.rendering ?? { constants: 'CONSTANT_STYLE_ABBREV', verbose: false, fd_details: false },
     no_syscalls: spec.no_syscalls,
+    ring_bytes: String(ringBytes),
+    retention_bytes: retentionBytes,
   };
   return {
     spec: normalized,
     backend,
+    retentionBytes,
     capture: {
       syscalls: captured,
       pids,
@@ -124,19 +136,20 @@ export function validateSpec(
       uids,
       cgroupIds,
       processEvents: spec.process_events,
-      stringMaxBytes: Math.min(KERNEL_STRING_BYTES, limits.maxStringBytes),
+      stringMaxBytes: stringMax,
       bufferBytes: spec.buffer_bytes,
       execEnv: spec.exec_env,
       excludePids: [selfPid],
-      decode: { ...decodeOptions(spec, stringMax), fdChangesTraced: tracesFdChanges(captured, syscalls) },
+      ringBytes,
+      rendering: renderingOf(spec),
     },
   };
 }
 
-/** TraceSpec.rendering and string_max_bytes as the catalog's decode options. */
-function decodeOptions(spec: TraceSpec__Output, stringMax: number): DecodeOptions {
+/** TraceSpec.rendering as the catalog's renderings. */
+function renderingOf(spec: TraceSpec__Output): Rendering {
   const r = spec.rendering;
-  const styles: Record<string, DecodeOptions['constants']> = {
+  const styles: Record<string, Rendering['constants']> = {
     CONSTANT_STYLE_UNSPECIFIED: 'abbrev',
     CONSTANT_STYLE_ABBREV: 'abbrev',
     CONSTANT_STYLE_RAW: 'raw',
@@ -144,17 +157,20 @@ function decodeOptions(spec: TraceSpec__Output, stringMax: number): DecodeOption
   };
   const constants = styles[r?.constants ?? 'CONSTANT_STYLE_UNSPECIFIED'];
   if (constants === undefined) throw new InvalidSpecError(`spec.rendering.constants ${JSON.stringify(r?.constants)} is not a ConstantStyle`);
-  return { stringMax, constants, verbose: r?.verbose ?? false, fdDetails: r?.fd_details ?? false, fdChangesTraced: true };
+  return { constants, verbose: r?.verbose ?? false, fdDetails: r?.fd_details ?? false };
 }
 
-/** Whether `traced` (null: every syscall) selects every call that changes fds. */
-function tracesFdChanges(traced: number[] | null, syscalls: SyscallResolver): boolean {
-  if (traced === null) return true;
-  const set = new Set(traced);
-  return FD_CHANGING_SYSCALLS.every((name) => {
-    const info = syscalls.byName(name);
-    return info === undefined || set.has(info.nr);
-  });
+/** TraceSpec.retention_bytes (a decimal string, as 64-bit fields arrive) in bytes, checked. */
+function retentionOf(value: string, limits: CaptureLimits): number {
+  const requested = BigInt(value || '0');
+  if (requested === 0n) return limits.retentionBytes;
+  if (requested < BigInt(RETENTION_MIN_BYTES)) {
+    throw new InvalidSpecError(`spec.retention_bytes ${requested} is too small: at least ${RETENTION_MIN_BYTES} (or 0 for the service default)`);
+  }
+  if (requested > BigInt(limits.maxRetentionBytes)) {
+    throw new LimitExceededError(`spec.retention_bytes ${requested} is above this service's limit of ${limits.maxRetentionBytes} (sctraced --max-retention-mb)`);
+  }
+  return Number(requested);
 }
 
 /** Names and classes to sorted syscall numbers; null (every syscall) for an empty list. */

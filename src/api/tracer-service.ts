@@ -7,7 +7,7 @@
  */
 import os from 'node:os';
 import { inject, injectable } from 'tsyringe';
-import { Metadata, status, type MethodDefinition, type Server, type ServiceDefinition, type ServerWritableStream, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
+import { status, type MethodDefinition, type Server, type ServiceDefinition, type ServerWritableStream, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
 import type { GetCapabilitiesResponse } from './generated/sctrace/v1/GetCapabilitiesResponse';
 import type { ListTracesResponse } from './generated/sctrace/v1/ListTracesResponse';
 import type { StartTraceRequest__Output } from './generated/sctrace/v1/StartTraceRequest';
@@ -78,7 +78,7 @@ export class TracerService {
       }
       const scoped = caller.identity.scope ? { effectiveSpec: trace.spec } : {};
       this.audit.record({ call: 'StartTrace', caller, result: 'OK', traceId: trace.id, spec, ...scoped });
-      callback(null, { trace_id: trace.id, backend: trace.backend, effective_spec: trace.spec });
+      callback(null, { trace_id: trace.id, backend: trace.backend, effective_spec: trace.spec, node: this.config.nodeName });
     } catch (err) {
       const failure = toStatus(err);
       this.audit.record({ call: 'StartTrace', caller, peer: call.getPeer(), result: status[failure.code], detail: failure.details, spec });
@@ -87,35 +87,37 @@ export class TracerService {
   }
 
   private streamEvents(call: ServerWritableStream<StreamEventsRequest__Output, StreamEventsResponse>): void {
-    let trace;
+    let subscription;
     let caller;
     try {
       caller = callerOf(call);
-      trace = this.traces.get(call.request.trace_id);
+      const trace = this.traces.streamable(call.request.trace_id);
       this.access.checkStream(caller, trace);
       if (trace.subscriberCount >= this.config.maxSubscribers) {
         throw new LimitExceededError(`trace ${trace.id} already has ${trace.subscriberCount} subscribers, the most one trace may (sctraced --max-subscribers)`);
       }
+      // Subscribing writes the first heartbeat at once: its headers tell the client that it is
+      // subscribed, so it can start its workload without racing.
+      subscription = trace.subscribe(
+        {
+          // A serialized StreamEventsResponse; the serializer passes Buffers through.
+          write: (message, written) => call.write(message as unknown as StreamEventsResponse, written),
+          once: (event, listener) => call.once(event, listener),
+          end: () => call.end(),
+          fail: (error) => call.emit('error', { code: status.ABORTED, details: `trace ${trace.id} failed: ${error.message}` }),
+        },
+        caller.peer,
+        Number(call.request.from_sequence),
+      );
+      this.audit.record({ call: 'StreamEvents', caller, result: 'OK', traceId: trace.id });
     } catch (err) {
       const failure = toStatus(err);
       this.audit.record({ call: 'StreamEvents', caller, peer: call.getPeer(), result: status[failure.code], detail: failure.details, traceId: call.request.trace_id });
       call.emit('error', failure);
       return;
     }
-    const { cancel } = trace.subscribe(
-      {
-        // A serialized StreamEventsResponse; the serializer passes Buffers through.
-        write: (message) => call.write(message as unknown as StreamEventsResponse),
-        once: (event, listener) => call.once(event, listener),
-        end: () => call.end(),
-        fail: (error) => call.emit('error', { code: status.ABORTED, details: `trace ${trace.id} failed: ${error.message}` }),
-      },
-      caller.peer,
-    );
-    this.audit.record({ call: 'StreamEvents', caller, result: 'OK', traceId: trace.id });
-    // Headers now tell the client it is subscribed, so it can start its workload without racing.
-    call.sendMetadata(new Metadata());
-    // A dead client must not keep a queue alive: 'cancelled' covers resets and disconnects.
+    const { cancel } = subscription;
+    // A dead client must not keep a cursor alive: 'cancelled' covers resets and disconnects.
     call.on('cancelled', cancel);
     call.on('error', cancel);
   }
@@ -154,6 +156,7 @@ export class TracerService {
           counters: t.counters(),
           started_ns: t.startedNs.toString(),
           owner: t.owner,
+          node: this.config.nodeName,
         }));
       callback(null, { traces });
     } catch (err) {
@@ -168,6 +171,7 @@ export class TracerService {
         default_backend: this.selector.defaultEngine()?.name ?? '',
         kernel: os.release(),
         arch: this.syscalls.arch,
+        node: this.config.nodeName,
       });
     } catch (err) {
       callback(toStatus(err));

@@ -9,7 +9,7 @@
  * called again.
  */
 import type { Event } from '../api/generated/sctrace/v1/Event';
-import type { DecodeOptions } from '../syscalls/types';
+import type { Rendering } from '../syscalls/types';
 
 /** Names a backend answers to in TraceSpec.backend and GetCapabilities. */
 export type BackendName = 'ebpf' | 'kmod';
@@ -50,8 +50,13 @@ export interface CaptureSpec {
   execEnv: boolean;
   /** Thread-group ids never traced (the service itself). */
   excludePids: number[];
-  /** How the trace's events are rendered (SyscallResolver.newTraceState); strace's defaults when absent. */
-  decode?: DecodeOptions;
+  /**
+   * Bytes of the backend's shared ring this trace is guaranteed while the ring is under pressure
+   * (TraceSpec.ring_bytes); 0: an even share of what no trace asked for.
+   */
+  ringBytes: number;
+  /** How the trace's values render (TraceSpec.rendering); strace's defaults when absent. */
+  rendering?: Rendering;
 }
 
 /** Where events were lost before they reached the trace. */
@@ -85,6 +90,12 @@ export interface CaptureStats {
   lostKernel: number;
   /** Records that could not be decoded. */
   decodeErrors: number;
+  /**
+   * lostKernel by cause, where the backend counts them: `ring` (no room), `budget` (the shared
+   * ring was under pressure and this trace had used its share), `paused` (its consumers were
+   * full), `inflight` (no in-flight slot for the call).
+   */
+  lostKernelCauses?: Record<'ring' | 'budget' | 'paused' | 'inflight', number>;
 }
 
 /** One running capture: the kernel side of one trace. */

@@ -12,7 +12,7 @@ export type DrainOutcome = 'more' | 'idle' | 'ended';
 
 /**
  * Drives a session's drains: on a timer (the kernel side normally submits without waking anyone,
- * since a wakeup costs the traced process ~12 µs, FACTS.md), at once while a drain says there is
+ * since a wakeup costs the traced process ~12 µs, docs/kernel-costs.md), at once while a drain says there is
  * more, and when the kernel signals readiness on `fd` (a forced wakeup in a burst).
  *
  * Re-arming the readiness watch: a BPF ring fd polls readable while it holds any data, and

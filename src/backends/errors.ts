@@ -23,3 +23,11 @@ export class CorruptRecordError extends BackendError {
     this.name = 'CorruptRecordError';
   }
 }
+
+/** The kernel pass cannot take the trace: its slots or its ring's guaranteed shares are used up. */
+export class CapacityError extends BackendError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CapacityError';
+  }
+}

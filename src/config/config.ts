@@ -3,6 +3,7 @@
  * value is checked here, so a bad flag stops the service at start with a message naming it
  * instead of failing later inside a trace.
  */
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { splitHostPort } from '../util/address';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../util/log';
@@ -35,7 +36,7 @@ export interface ServiceConfig {
    * a trace first drains its ring at the subscribers' pace, up to 3 s) before they are cut off.
    */
   shutdownGraceMs: number;
-  /** Most traces running at once. */
+  /** Most traces running at once: each is a slot of a backend's one kernel pass (at most 64). */
   maxTraces: number;
   /** Most traces one identity may run at once. */
   maxTracesPerIdentity: number;
@@ -51,10 +52,17 @@ export interface ServiceConfig {
   maxStringBytes: number;
   /** Largest TraceSpec.buffer_bytes a client may ask for (at most 4096). */
   maxBufferBytes: number;
-  /** Bytes a subscriber may have queued (with subscriberQueueEvents, whichever fills first). */
-  subscriberQueueBytes: number;
-  /** Events a subscriber may have queued before newer ones are dropped and announced. */
-  subscriberQueueEvents: number;
+  /**
+   * Bytes of encoded events each trace retains by default (TraceSpec.retention_bytes 0): what a
+   * late or reconnecting client can still start from, and how far a subscriber may fall behind.
+   */
+  retentionBytes: number;
+  /** Largest TraceSpec.retention_bytes a client may ask for. */
+  maxRetentionBytes: number;
+  /** Longest time between two heartbeats of a stream, milliseconds. */
+  heartbeatMs: number;
+  /** This node's name in GetCapabilities, ListTraces and StartTrace (default: the host name). */
+  nodeName: string;
   /** Most events in one StreamEventsResponse. */
   batchEvents: number;
   /** eBPF ring buffer size per trace, bytes (power of two). */
@@ -113,7 +121,7 @@ export const DEFAULTS: ServiceConfig = {
   socketGroup: '',
   idleTimeoutMs: 60_000,
   shutdownGraceMs: 10_000,
-  maxTraces: 32,
+  maxTraces: 64,
   maxTracesPerIdentity: 16,
   maxSubscribers: 16,
   maxStreamsPerConnection: 32,
@@ -121,8 +129,10 @@ export const DEFAULTS: ServiceConfig = {
   maxRequestBytes: 64 << 10,
   maxStringBytes: 4096,
   maxBufferBytes: 4096,
-  subscriberQueueBytes: 64 << 20,
-  subscriberQueueEvents: 65_536,
+  retentionBytes: 64 << 20,
+  maxRetentionBytes: 1024 << 20,
+  heartbeatMs: 2000,
+  nodeName: os.hostname(),
   batchEvents: 1024,
   ringBytes: 16 << 20,
   wakeupBytes: 1 << 20,
@@ -148,9 +158,7 @@ export const USAGE = `usage: sctraced [options]
   --idle-timeout SEC     stop a trace with no subscriber after SEC seconds (default 60)
   --shutdown-grace SEC   at SIGTERM, give subscribers SEC seconds to take their queued events
                          before their streams are cut (default 10)
-  --max-traces N         most concurrent traces (default 32)
-  --queue-events N       per-subscriber queue, events (default 65536)
-  --queue-mb N           per-subscriber queue, MiB of encoded events (default 64)
+  --max-traces N         most concurrent traces, 1..64: each is a slot of the one kernel pass (default 64)
 Limits (a request beyond one is answered RESOURCE_EXHAUSTED naming it):
   --max-traces-per-identity N   traces one identity may run at once (default 16)
   --max-subscribers N    StreamEvents subscribers of one trace (default 16)
@@ -159,8 +167,15 @@ Limits (a request beyond one is answered RESOURCE_EXHAUSTED naming it):
   --max-request-bytes N  largest request message (default 65536)
   --max-string-bytes N   largest string_max_bytes a trace may ask for (default and most 4096)
   --max-buffer-bytes N   largest buffer_bytes a trace may ask for (default and most 4096)
+  --retention-mb N       encoded events each trace keeps for late and reconnecting clients
+                         (StreamEvents from_sequence), MiB (default 64); a subscriber may fall
+                         this far behind before it loses events (announced)
+  --max-retention-mb N   largest TraceSpec.retention_bytes a client may ask for, MiB (default 1024)
+  --heartbeat-ms N       longest time between two heartbeats of a stream, ms (default 2000)
+  --node-name NAME       this node's name in the API (default: the host name)
   --batch-events N       most events per streamed message (default 1024)
-  --ring-mb N            eBPF ring buffer per trace, MiB, power of two (default 16)
+  --ring-mb N            the ring buffer every trace shares, MiB, power of two (default 16); under
+                         pressure each trace keeps its share of 3/8 of it (TraceSpec.ring_bytes)
   --poll-ms N            ring drain interval, ms (default 5)
   --nice N               run the service at nice N (-20..19; a negative N as --nice=-N); at the
                          default 10 traced programs win the CPU when both want it, and what
@@ -200,8 +215,10 @@ export function parseConfig(argv: string[]): ServiceConfig | 'help' {
       'max-request-bytes': { type: 'string' },
       'max-string-bytes': { type: 'string' },
       'max-buffer-bytes': { type: 'string' },
-      'queue-mb': { type: 'string' },
-      'queue-events': { type: 'string' },
+      'retention-mb': { type: 'string' },
+      'max-retention-mb': { type: 'string' },
+      'heartbeat-ms': { type: 'string' },
+      'node-name': { type: 'string' },
       'batch-events': { type: 'string' },
       'ring-mb': { type: 'string' },
       'poll-ms': { type: 'string' },
@@ -230,9 +247,25 @@ export function parseConfig(argv: string[]): ServiceConfig | 'help' {
   if (values['shutdown-grace'] !== undefined) {
     config.shutdownGraceMs = intFlag('--shutdown-grace', values['shutdown-grace'], 1, 3600) * 1000;
   }
-  if (values['max-traces'] !== undefined) config.maxTraces = intFlag('--max-traces', values['max-traces'], 1, 1024);
-  if (values['queue-events'] !== undefined) {
-    config.subscriberQueueEvents = intFlag('--queue-events', values['queue-events'], 64, 4_194_304);
+  if (values['max-traces'] !== undefined) config.maxTraces = intFlag('--max-traces', values['max-traces'], 1, 64);
+  if (values['max-retention-mb'] !== undefined) {
+    config.maxRetentionBytes = intFlag('--max-retention-mb', values['max-retention-mb'], 1, 65_536) * (1 << 20);
+  }
+  if (values['retention-mb'] !== undefined) {
+    config.retentionBytes = intFlag('--retention-mb', values['retention-mb'], 1, 65_536) * (1 << 20);
+  }
+  if (config.retentionBytes > config.maxRetentionBytes) {
+    throw new ConfigError(
+      `--retention-mb ${config.retentionBytes >> 20} is above --max-retention-mb ${config.maxRetentionBytes >> 20}: raise the limit or lower the default`,
+    );
+  }
+  if (values['heartbeat-ms'] !== undefined) config.heartbeatMs = intFlag('--heartbeat-ms', values['heartbeat-ms'], 100, 60_000);
+  if (values['node-name'] !== undefined) {
+    const name = values['node-name'].trim();
+    if (name === '' || name.length > 253 || /\s/.test(name)) {
+      throw new ConfigError(`--node-name ${JSON.stringify(values['node-name'])}: use 1 to 253 characters without spaces`);
+    }
+    config.nodeName = name;
   }
   const limit = (flag: keyof typeof values, min: number, max: number): number | undefined =>
     values[flag] === undefined ? undefined : intFlag(`--${flag}`, values[flag] as string, min, max);
@@ -243,8 +276,6 @@ export function parseConfig(argv: string[]): ServiceConfig | 'help' {
   config.maxRequestBytes = limit('max-request-bytes', 1024, 16 << 20) ?? config.maxRequestBytes;
   config.maxStringBytes = limit('max-string-bytes', 1, 4096) ?? config.maxStringBytes;
   config.maxBufferBytes = limit('max-buffer-bytes', 0, 4096) ?? config.maxBufferBytes;
-  const queueMb = limit('queue-mb', 1, 4096);
-  if (queueMb !== undefined) config.subscriberQueueBytes = queueMb << 20;
   if (values['batch-events'] !== undefined) config.batchEvents = intFlag('--batch-events', values['batch-events'], 1, 65_536);
   if (values['ring-mb'] !== undefined) {
     const mb = intFlag('--ring-mb', values['ring-mb'], 1, 1024);

@@ -51,11 +51,12 @@ export function buildContainer(inputs: ContainerInputs): DependencyContainer {
               wakeupBytes: config.wakeupBytes,
               pollIntervalMs: config.pollIntervalMs,
               perSyscallMax: config.perSyscallMax,
+              maxTraces: config.maxTraces,
             },
             d.resolve<SyscallResolver>(TOKENS.Syscalls),
           ),
           new KmodEngine(
-            { ringBytes: config.ringBytes, wakeupBytes: config.wakeupBytes, pollIntervalMs: config.pollIntervalMs },
+            { ringBytes: config.ringBytes, wakeupBytes: config.wakeupBytes, pollIntervalMs: config.pollIntervalMs, maxTraces: config.maxTraces },
             d.resolve<SyscallResolver>(TOKENS.Syscalls),
           ),
         ],
@@ -73,12 +74,7 @@ export function buildContainer(inputs: ContainerInputs): DependencyContainer {
           {
             maxTraces: config.maxTraces,
             idleTimeoutMs: config.idleTimeoutMs,
-            limits: {
-              queueEvents: config.subscriberQueueEvents,
-              queueBytes: config.subscriberQueueBytes,
-              batchEvents: config.batchEvents,
-              batchBytes: 1 << 20,
-            },
+            limits: { batchEvents: config.batchEvents, batchBytes: 1 << 20, heartbeatMs: config.heartbeatMs },
           },
           d.resolve<Logger>(TOKENS.Logger).child('traces'),
         ),

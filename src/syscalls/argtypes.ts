@@ -95,18 +95,21 @@ export function readsStringsAtEntry(syscall: string): boolean {
 
 /**
  * String arguments that are not paths, "syscall.arg": strace prints them with printstr, cut at
- * -s (every other string argument is a path, which it prints whole with printpath). Names of
- * extended attributes, key types and descriptions, filesystem type and parameter names, memfd
- * names.
+ * -s. Every other string argument is a path (filename, pathname, oldname, mount's dev_name and
+ * dir_name, move_mount's from_pathname, mq_open's u_name, ...), which strace prints whole with
+ * printpath, so the kernel side reads it up to PATH_MAX instead of string_max
+ * (SyscallArgInfo.isPath). Names of extended attributes, key types and descriptions,
+ * filesystem type and parameter names, memfd names, module parameters and names.
  */
 const NOT_PATH_STRINGS: ReadonlySet<string> = new Set([
   ...['setxattr', 'lsetxattr', 'fsetxattr', 'getxattr', 'lgetxattr', 'fgetxattr', 'removexattr', 'lremovexattr', 'fremovexattr',
     'setxattrat', 'getxattrat', 'removexattrat'].map((s) => `${s}.name`),
   'add_key._type', 'add_key._description', 'request_key._type', 'request_key._description', 'request_key._callout_info',
   'mount.type', 'fsconfig._key', 'fsopen._fs_name', 'memfd_create.uname',
+  'init_module.uargs', 'finit_module.uargs', 'delete_module.name_user', 'kexec_file_load.cmdline_ptr',
 ]);
 
-/** Whether string argument `argName` of `syscall` is a path (never cut, as strace prints it). */
+/** Whether string argument `argName` of `syscall` is a path (SyscallArgInfo.isPath: never cut, as strace prints it). */
 export function isPathArg(syscall: string, argName: string): boolean {
   return !NOT_PATH_STRINGS.has(`${syscall}.${argName}`);
 }

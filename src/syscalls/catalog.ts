@@ -17,7 +17,7 @@ import { FdDetails } from './fddetails';
 import { FdState, type FdSystem } from './fdstate';
 import { NETLINK_PROTOCOLS } from './decoders/net';
 import { withBindingStyle, xlat } from './decoders/xlat';
-import { encodeReads, ReadKind, syscallReads, type KernelRead } from './reads';
+import { encodeReads, syscallReads, type KernelRead } from './reads';
 import { decodeText, textBytes } from './text';
 import { ensureTracefs, loadSyscallFormats, type SyscallFormat } from './tracefs';
 import {
@@ -30,6 +30,7 @@ import {
   type SyscallInfo,
   type SyscallResolver,
   type TraceState,
+  type TraceView,
 } from './types';
 
 /** The running architecture's kernel name (x86_64, aarch64); defined in arch.ts. */
@@ -67,8 +68,10 @@ interface ArgPlan {
   fdTarget: boolean;
   /** A data buffer: its delivered bytes go to SyscallArg.buffer. */
   dataBuffer: boolean;
-  /** A string that is not a path: cut at the trace's string length. */
-  cutString: boolean;
+  /** A path string: never cut to a view's string_max. */
+  path: boolean;
+  /** An environment array (execve's envp): only counted in a view without exec_env. */
+  env: boolean;
 }
 
 /** Per-syscall decode work, fixed at load. */
@@ -80,8 +83,6 @@ interface DecodePlan {
   args: ArgPlan[];
   /** How the call changes the trace's fd table, and whether it returns an fd. */
   fds: FdPlan;
-  /** Some argument is cut at the trace's string length: a string that is not a path, a string array. */
-  cuts: boolean;
   /** Decoders of this call ask what a socket fd is (netlink messages). */
   socketCalls: boolean;
 }
@@ -221,50 +222,69 @@ export class SyscallCatalog implements SyscallResolver {
    * was), the returned fd after it. Called per event; the work per argument was planned at load.
    */
   decode(raw: RawSyscall, state?: TraceState): SyscallEvent {
-    const trace = state instanceof CatalogTraceState ? state : undefined;
-    const options = trace?.options ?? DEFAULT_DECODE_OPTIONS;
-    const plan = (trace?.plans ?? this.plans)[raw.nr] ?? this.unknownPlan(raw.nr);
-    const regs = raw.args;
-    const args = new Array<string>(plan.nargs);
-    for (let i = 0; i < plan.nargs; i++) args[i] = (regs[i] ?? 0n).toString();
-    const call: CallView = { args: regs, ret: raw.ret, noReturn: raw.noReturn, strings: raw.strings, blobs: raw.blobs ?? NO_BLOBS, options };
-    if (plan.cuts) cutStrings(plan, call);
-    const fds = trace?.fds;
-    const pid = raw.pid ?? 0;
-    if (fds && plan.socketCalls) call.socketOf = (fd) => fds.socketInfo(pid, fd);
-    const decoded = new Array<SyscallArg>(plan.args.length);
-    for (let i = 0; i < plan.args.length; i++) decoded[i] = decodeArg(plan.args[i], call, fds, pid);
-    const event: SyscallEvent = {
-      nr: raw.nr,
-      name: plan.name,
-      args,
-      ret: raw.ret.toString(),
-      duration_ns: raw.durationNs.toString(),
-      errno_name: this.errnos.errnoNameForReturn(raw.ret),
-      decoded,
-      no_return: raw.noReturn,
-      arch: this.arch,
-    };
-    if (fds) {
-      plan.fds.effect?.(call, pid, fds);
-      if (plan.fds.returnsFd && raw.ret >= 0n && !raw.noReturn && plan.fds.returnsFd(call)) {
-        const path = fds.shown(pid, Number(raw.ret));
-        if (path !== '') event.ret_fd_path = path;
-      }
-    }
-    return event;
+    return this.decodeViews(raw, state, ONE_VIEW)[0];
   }
 
   /**
-   * A fresh decode state for one trace: its fd paths (SyscallArg.fd_path, SyscallEvent.ret_fd_path),
-   * with the fd tables of `pids` read now (call it before the trace's programs attach) from
-   * `system` (the host's /proc by default), and its renderings.
+   * decode() for several views of one record at once (traces with different string_max,
+   * buffer_bytes, exec_env or renderings sharing it): arguments are rendered per view from the
+   * record cut to that view, with the plans bound for its renderings; the fd table is read
+   * before and updated once after, as decode() does. Without `fdChangesTraced` (none of the
+   * record's traces selects every call that changes fds), fd paths come from /proc.
    */
-  newTraceState(pids: readonly number[] = [], options: DecodeOptions = DEFAULT_DECODE_OPTIONS, system?: FdSystem): TraceState {
-    const details = options.fdDetails ? new FdDetails(this.netlinkProtocolName()) : undefined;
-    const fds = new FdState(system, { refresh: !options.fdChangesTraced, details });
+  decodeViews(raw: RawSyscall, state: TraceState | undefined, views: readonly (TraceView | undefined)[], fdChangesTraced = true): SyscallEvent[] {
+    const base = this.plans[raw.nr] ?? this.unknownPlan(raw.nr);
+    const regs = raw.args;
+    const args = new Array<string>(base.nargs);
+    for (let i = 0; i < base.nargs; i++) args[i] = (regs[i] ?? 0n).toString();
+    const fds = state instanceof FdState ? state : undefined;
+    if (fds) fds.refresh = !fdChangesTraced;
+    const pid = raw.pid ?? 0;
+    const ret = raw.ret.toString();
+    const durationNs = raw.durationNs.toString();
+    const errnoName = this.errnos.errnoNameForReturn(raw.ret);
+    const delivered: CallView = { args: regs, ret: raw.ret, noReturn: raw.noReturn, strings: raw.strings, blobs: raw.blobs ?? NO_BLOBS, options: DEFAULT_DECODE_OPTIONS };
+    const socketOf = fds && base.socketCalls ? (fd: number) => fds.socketInfo(pid, fd) : undefined;
+    const events = views.map((view): SyscallEvent => {
+      const plan = view === undefined ? base : (this.plansFor(view)[raw.nr] ?? base);
+      const call = view === undefined ? { ...delivered } : cutToView(delivered, plan, view);
+      if (socketOf) call.socketOf = socketOf;
+      const details = view?.fdDetails ? this.fdDetails() : undefined;
+      const decoded = new Array<SyscallArg>(plan.args.length);
+      for (let i = 0; i < plan.args.length; i++) decoded[i] = decodeArg(plan.args[i], call, fds, pid, details);
+      return { nr: raw.nr, name: plan.name, args, ret, duration_ns: durationNs, errno_name: errnoName, decoded, no_return: raw.noReturn, arch: this.arch };
+    });
+    if (fds) {
+      base.fds.effect?.(delivered, pid, fds);
+      if (base.fds.returnsFd && raw.ret >= 0n && !raw.noReturn && base.fds.returnsFd(delivered)) {
+        const fd = Number(raw.ret);
+        views.forEach((view, i) => {
+          const path = fds.shown(pid, fd, true, view?.fdDetails ? this.fdDetails() : undefined);
+          if (path !== '') events[i].ret_fd_path = path;
+        });
+      }
+    }
+    return events;
+  }
+
+  /**
+   * A fresh decode state for one kernel pass: its fd paths (SyscallArg.fd_path,
+   * SyscallEvent.ret_fd_path), with the fd tables of `pids` read now (call it before the trace's
+   * programs attach; later targets through TraceState.track) from `system` (the host's /proc by
+   * default).
+   */
+  newTraceState(pids: readonly number[] = [], system?: FdSystem): TraceState {
+    const fds = new FdState(system);
     for (const pid of pids) fds.track(pid);
-    return new CatalogTraceState(fds, options, this.plansFor(options));
+    return fds;
+  }
+
+  private details: FdDetails | undefined;
+
+  /** What -yy shows of sockets and devices (one for every view that asks: its caches are by inode). */
+  private fdDetails(): FdDetails {
+    this.details ??= new FdDetails(this.netlinkProtocolName());
+    return this.details;
   }
 
   /** NETLINK_ROUTE's "ROUTE" by number, as -yy names a netlink socket's protocol. */
@@ -297,7 +317,7 @@ export class SyscallCatalog implements SyscallResolver {
   private unknownPlan(nr: number): DecodePlan {
     let plan = this.unknownPlans.get(nr);
     if (!plan) {
-      plan = { nr, name: `syscall_${nr}`, nargs: MAX_ARGS, args: [], fds: NO_FDS, cuts: false, socketCalls: false };
+      plan = { nr, name: `syscall_${nr}`, nargs: MAX_ARGS, args: [], fds: NO_FDS, socketCalls: false };
       if (this.unknownPlans.size < UNKNOWN_PLAN_CACHE_LIMIT) this.unknownPlans.set(nr, plan);
     }
     return plan;
@@ -305,7 +325,51 @@ export class SyscallCatalog implements SyscallResolver {
 }
 
 function argInfo(syscall: string, name: string, type: string): SyscallArgInfo {
-  return { name, type, isString: isStringArg(syscall, name, type), signed: isSignedType(type) };
+  const isString = isStringArg(syscall, name, type);
+  return { name, type, isString, isPath: isString && isPathArg(syscall, name), signed: isSignedType(type) };
+}
+
+/** decodeViews' views for decode(): the record as delivered. */
+const ONE_VIEW: readonly (TraceView | undefined)[] = [undefined];
+
+/**
+ * The record as a trace with `view`'s settings would have had it from the kernel, and what
+ * strace cuts at -s: strings other than paths cut at its string_max, data buffers at its
+ * buffer_bytes (none at 0), string arrays to string_max elements of at most string_max bytes
+ * each (strace's printargv), and an environment only counted without exec_env. A fresh CallView
+ * (its maps shared with `call` where nothing is cut), with `view` as its options.
+ */
+function cutToView(call: CallView, plan: DecodePlan, view: TraceView): CallView {
+  const max = view.stringMax;
+  let strings: Map<number, RawString> | undefined;
+  for (const [i, s] of call.strings) {
+    if (plan.args[i]?.path !== false || s.unreadable) continue;
+    const bytes = textBytes(s.text, s.bytes);
+    if (bytes.length <= max) continue;
+    (strings ??= new Map(call.strings)).set(i, { ...decodeText(bytes.subarray(0, max)), truncated: true, unreadable: false });
+  }
+  let blobs: Map<number, RawBlob> | undefined;
+  for (const [i, b] of call.blobs) {
+    const p = plan.args[i];
+    const cut = p ? cutBlob(b, p, view) : b;
+    if (cut === b) continue;
+    blobs ??= new Map(call.blobs);
+    if (cut === null) blobs.delete(i);
+    else blobs.set(i, cut);
+  }
+  return { ...call, strings: strings ?? call.strings, blobs: blobs ?? call.blobs, options: view };
+}
+
+/** One blob cut to a view (the same object when nothing changes, null when the view has none). */
+function cutBlob(b: RawBlob, p: ArgPlan, view: TraceView): RawBlob | null {
+  if (b.kind === 'bytes' && p.dataBuffer) {
+    if (view.bufferBytes === 0) return null;
+    if (b.data.length <= view.bufferBytes) return b;
+    return { ...b, data: b.data.subarray(0, view.bufferBytes), truncated: true };
+  }
+  if (b.kind !== 'strv' || b.unreadable) return b;
+  if (p.env && !view.execEnv) return { kind: 'count', count: b.items.length, truncated: b.truncated, unreadable: b.unreadable };
+  return cutStrv(b, view.stringMax);
 }
 
 function buildPlan(info: SyscallInfo, hasMetadata: boolean, tables: ArchTables, decoders: DecoderRegistry, style: BindStyle): DecodePlan {
@@ -322,57 +386,13 @@ function buildPlan(info: SyscallInfo, hasMetadata: boolean, tables: ArchTables, 
       fd,
       fdTarget: fd && isFdTarget(info.name, a.name),
       dataBuffer: DATA_BUFFER_ARGS.has(`${info.name}.${a.name}`),
-      cutString: a.isString && !isPathArg(info.name, a.name),
+      path: a.isPath,
+      env: a.name === 'envp' && info.readStringsAtEntry,
     };
   });
-  const cuts = args.some((a) => a.cutString) || syscallReads(info.name, info.args).some((r) => r.kind === ReadKind.STRV);
-  return { nr: info.nr, name: info.name, nargs: hasMetadata ? info.args.length : MAX_ARGS, args, fds: fdPlan(info.name, info.args, tables), cuts, socketCalls: SOCKET_CALLS.has(info.name) };
+  return { nr: info.nr, name: info.name, nargs: hasMetadata ? info.args.length : MAX_ARGS, args, fds: fdPlan(info.name, info.args, tables), socketCalls: SOCKET_CALLS.has(info.name) };
 }
 
-/**
- * The decode state of one trace: its fd table and how its events render (the plans bound for
- * its renderings).
- */
-class CatalogTraceState implements TraceState {
-  constructor(
-    readonly fds: FdState,
-    readonly options: DecodeOptions,
-    readonly plans: readonly (DecodePlan | undefined)[],
-  ) {}
-
-  onFork(parent: number, child: number): void {
-    this.fds.onFork(parent, child);
-  }
-
-  onExit(pid: number): void {
-    this.fds.onExit(pid);
-  }
-}
-
-/**
- * Cuts what strace cuts at -s, in `call` before anything reads it: strings that are not paths
- * to stringMax bytes, string arrays to stringMax elements of at most stringMax bytes each
- * (strace's printargv). The kernel side may deliver more (it reads every string up to PATH_MAX).
- */
-function cutStrings(plan: DecodePlan, call: CallView): void {
-  const max = call.options.stringMax;
-  let strings: Map<number, RawString> | undefined;
-  for (const a of plan.args) {
-    const s = a.cutString ? call.strings.get(a.index) : undefined;
-    if (s === undefined || s.unreadable) continue;
-    const bytes = textBytes(s.text, s.bytes);
-    if (bytes.length <= max) continue;
-    (strings ??= new Map(call.strings)).set(a.index, { ...decodeText(bytes.subarray(0, max)), truncated: true, unreadable: false });
-  }
-  if (strings) call.strings = strings;
-  let blobs: Map<number, RawBlob> | undefined;
-  for (const [index, blob] of call.blobs) {
-    if (blob.kind !== 'strv' || blob.unreadable) continue;
-    const cut = cutStrv(blob, max);
-    if (cut !== blob) (blobs ??= new Map(call.blobs)).set(index, cut);
-  }
-  if (blobs) call.blobs = blobs;
-}
 
 /** A string array cut to `max` elements of at most `max` bytes; the same object when nothing is cut. */
 function cutStrv(blob: RawBlob & { kind: 'strv' }, max: number): RawBlob & { kind: 'strv' } {
@@ -404,7 +424,7 @@ const AT_FDCWD = -100;
  * register's upper half, which user space may leave dirty); SyscallEvent.args keeps the full
  * register. Fields beyond the value are set only when they say something, to keep events small.
  */
-function decodeArg(p: ArgPlan, call: CallView, fds: FdState | undefined, pid: number): SyscallArg {
+function decodeArg(p: ArgPlan, call: CallView, fds: FdState | undefined, pid: number, details: FdDetails | undefined): SyscallArg {
   const reg = call.args[p.index] ?? 0n;
   const rendered = p.symbolic === null ? '' : p.symbolic(call.args, call);
   const symbolic = rendered ?? '';
@@ -444,7 +464,7 @@ function decodeArg(p: ArgPlan, call: CallView, fds: FdState | undefined, pid: nu
   if (p.fd && fds) {
     const fd = Number(BigInt.asIntN(32, reg));
     // AT_FDCWD names the working directory (strace -y prints AT_FDCWD</home/me>).
-    const path = fd === AT_FDCWD ? fds.cwdPath(pid) : fds.shown(pid, fd, !p.fdTarget);
+    const path = fd === AT_FDCWD ? fds.cwdPath(pid) : fds.shown(pid, fd, !p.fdTarget, details);
     if (path !== '') arg.fd_path = path;
   }
   if (call.blobs.size > 0) {
@@ -475,13 +495,13 @@ function uintArg(p: ArgPlan, value: bigint, symbolic: string): SyscallArg {
   return { name: p.name, type: p.type, uint: value.toString(), value: 'uint', truncated: false, unreadable: false, symbolic };
 }
 
-/** What the kernel side needs per syscall number (struct sct_syscall_meta in bpf/shared/sctrace_event.h). */
+/** What the kernel side reads per syscall number (struct sct_syscall_meta in bpf/shared/sctrace_event.h). */
 export interface KernelSyscallMeta {
   nr: number;
-  /** The trace wants this syscall. */
-  traced: boolean;
   /** Bit i set: argument i is a string to read (SyscallArgInfo.isString). */
   strMask: number;
+  /** Bit i set: ...and a path, read whole up to PATH_MAX (SyscallArgInfo.isPath). */
+  pathMask: number;
   /** Read the strings at entry (SyscallInfo.readStringsAtEntry). */
   enterStr: boolean;
   /**
@@ -491,9 +511,9 @@ export interface KernelSyscallMeta {
   reads: KernelRead[];
 }
 
-/** The struct sct_syscall_meta value of an entry (sct_syscall_tab): traced, str_mask, enter_str, reads. */
+/** The struct sct_syscall_meta value of an entry (sct_syscall_tab): str_mask, path_mask, enter_str, reads. */
 export function encodeSyscallMeta(m: KernelSyscallMeta): Uint8Array {
-  return Uint8Array.of(m.traced ? 1 : 0, m.strMask, m.enterStr ? 1 : 0, m.reads.length > 0 ? 1 : 0);
+  return Uint8Array.of(m.strMask, m.pathMask, m.enterStr ? 1 : 0, m.reads.length > 0 ? 1 : 0);
 }
 
 /** The struct sct_syscall_reads value of an entry (sct_syscall_reads), for entries with reads. */
@@ -505,23 +525,25 @@ export function encodeSyscallReads(m: KernelSyscallMeta): Uint8Array {
 export const SCT_NR_MAX = 512;
 
 /**
- * One entry per syscall number below SCT_NR_MAX, for filling the kernel's per-syscall table:
- * traced when `traced` is null (trace everything) or lists the number; numbers the resolver does
- * not know get no strings.
+ * One entry per syscall number below SCT_NR_MAX, for filling the kernel's per-syscall table
+ * (what to read, whichever trace wants the call); numbers the resolver does not know get none.
  */
-export function kernelMeta(resolver: SyscallResolver, traced: number[] | null): KernelSyscallMeta[] {
-  const wanted = traced === null ? null : new Set(traced);
+export function kernelMeta(resolver: SyscallResolver): KernelSyscallMeta[] {
   const out: KernelSyscallMeta[] = [];
   for (let nr = 0; nr < SCT_NR_MAX; nr++) {
     const info = resolver.byNumber(nr);
     let strMask = 0;
+    let pathMask = 0;
     if (info) {
-      for (let i = 0; i < info.args.length && i < MAX_ARGS; i++) if (info.args[i].isString) strMask |= 1 << i;
+      for (let i = 0; i < info.args.length && i < MAX_ARGS; i++) {
+        if (info.args[i].isString) strMask |= 1 << i;
+        if (info.args[i].isPath) pathMask |= 1 << i;
+      }
     }
     out.push({
       nr,
-      traced: wanted === null || wanted.has(nr),
       strMask,
+      pathMask,
       enterStr: info?.readStringsAtEntry ?? false,
       reads: info ? syscallReads(info.name, info.args) : [],
     });

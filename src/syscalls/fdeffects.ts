@@ -8,7 +8,7 @@ import { bytesOf, viewOf } from './decoders/registry';
 import type { CallView } from './decoders/registry';
 import { constant } from './decoders/xlat';
 import type { FdState } from './fdstate';
-import type { SyscallArgInfo } from './types';
+import type { SyscallArgInfo, SyscallResolver } from './types';
 
 /** Applies a call's effect on the fd table of process `pid`. */
 export type FdEffect = (call: CallView, pid: number, state: FdState) => void;
@@ -227,6 +227,19 @@ export const FD_CHANGING_SYSCALLS: readonly string[] = [
   'open', 'creat', 'openat', 'openat2', 'socket', 'accept', 'accept4', 'socketpair', 'pipe', 'pipe2', 'dup', 'dup2', 'dup3',
   'fcntl', 'close', 'close_range', 'execve', 'execveat', 'fork', 'vfork', 'clone', 'clone3', ...Object.keys(ANON_FDS),
 ];
+
+/**
+ * Whether a trace of `traced` (syscall numbers; null: every syscall) selects every call that
+ * changes fds, so that the decode state can keep fd tables from its events alone.
+ */
+export function tracesFdChanges(traced: readonly number[] | null, syscalls: SyscallResolver): boolean {
+  if (traced === null) return true;
+  const set = new Set(traced);
+  return FD_CHANGING_SYSCALLS.every((name) => {
+    const info = syscalls.byName(name);
+    return info === undefined || set.has(info.nr);
+  });
+}
 
 /** Argument names that hold a file descriptor (strace prints them with -y as `3</path>`). */
 export const FD_ARG_NAMES: ReadonlySet<string> = new Set([

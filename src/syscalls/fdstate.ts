@@ -1,8 +1,8 @@
 /**
  * What each file descriptor of each traced process names, as strace -y shows it: a path
  * ("/etc/hostname", symlinks resolved as the kernel's d_path would), "socket:[INODE]",
- * "pipe:[INODE]", "anon_inode:[eventfd]". One FdState per trace, fed that trace's events in order
- * by SyscallCatalog.decode:
+ * "pipe:[INODE]", "anon_inode:[eventfd]". One FdState per kernel pass, fed every record of the
+ * pass in order by SyscallCatalog.decodeViews:
  * - successful opens record the path (relative names resolved against the process's cwd or the
  *   dirfd's path), socket/pipe/eventfd-like calls record what /proc/PID/fd/N says at decode time,
  *   dup, dup2, dup3 and fcntl(F_DUPFD) copy, close forgets, exec drops close-on-exec fds, chdir/fchdir move the
@@ -15,9 +15,9 @@
  * - an fd the table does not know (opened by a call the trace does not select, or by one it
  *   does not model) is read from /proc/PID/fd/N when it is first asked for, as strace -y does,
  *   and kept; a failed lookup is remembered too (bounded), until the fd is opened;
- * - when the trace does not select every call that changes fds (`refresh`), the table cannot
- *   be kept by events, so every answer comes from /proc/PID/fd/N, re-read at most every
- *   REFRESH_MS per fd.
+ * - when none of the traces a record is for selects every call that changes fds (`refresh`,
+ *   set per record), the table cannot be kept by events, so every answer for that record comes
+ *   from /proc/PID/fd/N, re-read at most every REFRESH_MS per fd.
  * Reading /proc at decode time races with the process: it shows the table as it is when the
  * event is decoded, a few milliseconds after the fact, so it is read once per such process and
  * never again (a later lookup would see fds the process changed after the event being decoded:
@@ -127,12 +127,16 @@ export interface FdStateOptions {
   details?: FdDetails;
 }
 
-/** The fd paths of one trace. Not shared between traces; not safe for concurrent use. */
+/** The fd paths of one kernel pass (every trace of a backend); not safe for concurrent use. */
 export class FdState {
   private readonly procs = new Map<number, ProcFds>();
   private readonly canonical = new Map<string, string>();
 
-  private readonly refresh: boolean;
+  /**
+   * Not every fd-changing call of the records being decoded is traced: answer from /proc. Set
+   * per record by the catalog (SyscallResolver.decodeViews' fdChangesTraced).
+   */
+  refresh: boolean;
   private readonly now: () => number;
   private readonly details: FdDetails | undefined;
 
@@ -210,12 +214,13 @@ export class FdState {
 
   /**
    * What strace prints between `<` and `>` after fd: its path, or with -yy (the `details`
-   * option) a socket's protocol and endpoints, a device's numbers, a pidfd's pid; '' when unknown.
+   * option, or `details` for this answer) a socket's protocol and endpoints, a device's
+   * numbers, a pidfd's pid; '' when unknown.
    */
-  shown(pid: number, fd: number, lookup = true): string {
+  shown(pid: number, fd: number, lookup = true, details = this.details): string {
     const p = this.path(pid, fd, lookup);
-    if (this.details === undefined || p === '') return p;
-    return this.details.describe(pid, fd, p, this.proc(pid).fds.get(fd)?.socket) ?? p;
+    if (details === undefined || p === '') return p;
+    return details.describe(pid, fd, p, this.proc(pid).fds.get(fd)?.socket) ?? p;
   }
 
   /** Reads fd's target from /proc and keeps the answer (or the miss). */

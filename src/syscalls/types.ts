@@ -13,6 +13,8 @@ export interface SyscallArgInfo {
   type: string;
   /** A user-space string the kernel side should read (`const char *`). */
   isString: boolean;
+  /** ...and a path: read whole (up to PATH_MAX), never cut at string_max, as strace prints it. */
+  isPath: boolean;
   /** Signed integer type (int, long, pid_t, ...): decoded as `int` rather than `uint`. */
   signed: boolean;
 }
@@ -78,32 +80,64 @@ export interface RawSyscall {
   tid?: number;
 }
 
-/** How a trace's events are rendered (TraceSpec.string_max_bytes and TraceSpec.rendering). */
-export interface DecodeOptions {
-  /** Longest string that is not a path, string array (elements and count), rendered buffer. */
-  stringMax: number;
+/** How a trace's values render, as strace's options choose (TraceSpec.rendering). */
+export interface Rendering {
   /** Constants by name (strace's default), as numbers, or both (strace -X). */
   constants: 'abbrev' | 'raw' | 'verbose';
   /** Structures in full (strace -v). */
   verbose: boolean;
   /** Fd paths with socket endpoints and device numbers (strace -yy). */
   fdDetails: boolean;
-  /**
-   * The trace selects every call that changes fds (FD_CHANGING_SYSCALLS), so the fd table is
-   * kept from events; otherwise fd paths come from /proc each time (src/syscalls/fdstate.ts).
-   */
-  fdChangesTraced: boolean;
+}
+
+/** strace's default renderings. */
+export const DEFAULT_RENDERING: Rendering = { constants: 'abbrev', verbose: false, fdDetails: false };
+
+/** What the decoders see of a trace's settings (CallView.options): its renderings and its -s. */
+export interface DecodeOptions extends Rendering {
+  /** Longest string that is not a path, string array (elements and count), rendered buffer. */
+  stringMax: number;
 }
 
 /** strace's renderings with the API's default string length. */
-export const DEFAULT_DECODE_OPTIONS: DecodeOptions = { stringMax: 256, constants: 'abbrev', verbose: false, fdDetails: false, fdChangesTraced: true };
+export const DEFAULT_DECODE_OPTIONS: DecodeOptions = { stringMax: 256, ...DEFAULT_RENDERING };
 
 /**
- * Decode state of one trace, for renderings that depend on earlier events (which path an fd
- * names). Made by SyscallResolver.newTraceState for each trace and fed that trace's records in
- * order; SyscallResolver.decode reads and updates it. Not shared between traces.
+ * What a trace's events are cut to: its string_max_bytes, buffer_bytes and exec_env. The kernel
+ * side reads at the largest settings of the traces a record is for; each trace gets its own view.
+ */
+export interface ViewLimits {
+  stringMax: number;
+  bufferBytes: number;
+  execEnv: boolean;
+}
+
+/**
+ * One way of decoding a record: a trace's limits and renderings. Traces with equal views share
+ * one decoding of each record (src/backends/capture/pipeline.ts); a view is a DecodeOptions.
+ */
+export interface TraceView extends ViewLimits, Rendering {}
+
+/** Whether two views decode alike (the pipeline's grouping key). */
+export function sameView(a: TraceView, b: TraceView): boolean {
+  return (
+    a.stringMax === b.stringMax &&
+    a.bufferBytes === b.bufferBytes &&
+    a.execEnv === b.execEnv &&
+    a.constants === b.constants &&
+    a.verbose === b.verbose &&
+    a.fdDetails === b.fdDetails
+  );
+}
+
+/**
+ * Decode state of one kernel pass, for renderings that depend on earlier events (which path an
+ * fd names). Made by SyscallResolver.newTraceState and fed every record of the pass in order;
+ * SyscallResolver.decode reads and updates it.
  */
 export interface TraceState {
+  /** Reads the fd table of running process pid now (a new trace's target). */
+  track?(pid: number): void;
   /** Process `parent` forked process `child` (a fork record; a clone's return does the same). */
   onFork(parent: number, child: number): void;
   /** Process `pid` ended (its last thread exited). */
@@ -127,9 +161,18 @@ export interface SyscallResolver {
    */
   decode(raw: RawSyscall, state?: TraceState): SyscallEvent;
   /**
-   * A fresh decode state for one trace, knowing its target pids (read as they are now) and how
-   * its events are rendered (DEFAULT_DECODE_OPTIONS when not given); optional for resolvers
-   * without per-trace renderings.
+   * One SyscallEvent per view of the same record, each cut to its view's limits and rendered as
+   * it asks (undefined: as delivered, strace's renderings), with `state` updated once. For
+   * records several traces with different settings share; decode(raw, state) is
+   * decodeViews(raw, state, [undefined])[0]. `fdChangesTraced` says whether the record's traces
+   * select every call that changes fds (FD_CHANGING_SYSCALLS): when none does, the state cannot
+   * keep fd tables from events and fd paths come from /proc (src/syscalls/fdstate.ts).
    */
-  newTraceState?(pids?: readonly number[], options?: DecodeOptions): TraceState;
+  decodeViews?(raw: RawSyscall, state: TraceState | undefined, views: readonly (TraceView | undefined)[], fdChangesTraced?: boolean): SyscallEvent[];
+  /**
+   * A fresh decode state for one kernel pass, knowing the target pids of its first trace (read
+   * as they are now; later targets through TraceState.track); optional for resolvers without
+   * per-trace renderings.
+   */
+  newTraceState?(pids?: readonly number[]): TraceState;
 }

@@ -15,3 +15,14 @@ export class TooManyTracesError extends Error {
     this.name = 'TooManyTracesError';
   }
 }
+
+/** StreamEvents asked for a sequence number the trace has not reached yet. */
+export class SequenceOutOfRangeError extends Error {
+  constructor(traceId: string, fromSequence: number, latest: number) {
+    super(
+      `from_sequence ${fromSequence} is beyond trace ${traceId}'s latest event ${latest}: ` +
+        `use the last sequence received + 1 (at most ${latest + 1}), or 0 for new events only`,
+    );
+    this.name = 'SequenceOutOfRangeError';
+  }
+}

@@ -1,6 +1,8 @@
 /**
  * The running traces of this service: starts them on a backend, finds them by id, stops them,
- * and stops them all at shutdown.
+ * and stops them all at shutdown. A trace stopped while no stream was attached stays streamable
+ * for a short while (STOPPED_LINGER_MS), so a client whose connection dropped just before the
+ * stop can still resume and receive the end of it; its window's memory is kept that long.
  */
 import { randomBytes } from 'node:crypto';
 import type { TraceCounters } from '../api/generated/sctrace/v1/TraceCounters';
@@ -17,7 +19,12 @@ export interface TraceManagerOptions {
   maxTraces: number;
   idleTimeoutMs: number;
   limits: SubscriberLimits;
+  /** How long a stopped trace can still be streamed from its window; default STOPPED_LINGER_MS. */
+  stoppedLingerMs?: number;
 }
+
+/** How long a stopped trace's window stays available to StreamEvents. */
+export const STOPPED_LINGER_MS = 30_000;
 
 /** A request to start a trace, already validated. */
 export interface TraceRequest {
@@ -27,11 +34,15 @@ export interface TraceRequest {
   backend: BackendChoice;
   /** The identity that starts it (ListTraces shows it; access checks use it). */
   owner: string;
+  /** Bytes of encoded events the trace retains. */
+  retentionBytes: number;
 }
 
 /** Owns every Trace. */
 export class TraceManager {
   private readonly traces = new Map<string, Trace>();
+  /** Stopped traces whose windows can still be streamed, until their timer forgets them. */
+  private readonly stopped = new Map<string, Trace>();
   /** Starts in flight, counted against maxTraces so concurrent starts cannot overshoot. */
   private starting = 0;
   private closed = false;
@@ -53,11 +64,15 @@ export class TraceManager {
       backend: engine.name,
       owner: request.owner,
       idleTimeoutMs: this.options.idleTimeoutMs,
+      retentionBytes: request.retentionBytes,
       limits: this.options.limits,
       log: this.log,
       onEnded: (t) => {
         this.traces.delete(t.id);
-        this.log.info(`trace ${t.id} stopped`);
+        this.log.info(`trace ${t.id} stopped${lossSummary(t)}`);
+        if (this.closed || !t.awaitedAfterStop) return;
+        this.stopped.set(t.id, t);
+        setTimeout(() => this.stopped.delete(t.id), this.options.stoppedLingerMs ?? STOPPED_LINGER_MS).unref();
       },
     });
     this.starting++;
@@ -83,6 +98,13 @@ export class TraceManager {
     return trace;
   }
 
+  /** A running trace, or a stopped one whose window is still available, to stream from. */
+  streamable(id: string): Trace {
+    const trace = this.traces.get(id) ?? this.stopped.get(id);
+    if (!trace) throw new TraceNotFoundError(id);
+    return trace;
+  }
+
   /** Stops a trace and returns its final counters. */
   stop(id: string): Promise<TraceCounters> {
     return this.get(id).stop();
@@ -97,6 +119,14 @@ export class TraceManager {
     this.closed = true;
     await Promise.all([...this.traces.values()].map((t) => t.stop()));
   }
+}
+
+/** ", lost in the kernel: budget 12, paused 3" when the trace lost events there. */
+function lossSummary(trace: Trace): string {
+  const causes = trace.captureStats()?.lostKernelCauses;
+  if (!causes) return '';
+  const parts = Object.entries(causes).filter(([, n]) => n > 0).map(([cause, n]) => `${cause} ${n}`);
+  return parts.length ? `, lost in the kernel: ${parts.join(', ')}` : '';
 }
 
 function describe(spec: TraceSpec): string {

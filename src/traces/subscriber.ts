@@ -1,24 +1,31 @@
 /**
- * One StreamEvents stream: a bounded queue between the trace and a gRPC writable stream.
+ * One StreamEvents stream: a cursor into its trace's retention window (retention.ts), written to
+ * a gRPC writable stream as fast as the transport takes it.
  *
- * The trace never waits for a subscriber. When the queue is full (in events or in bytes), new
- * events are dropped and counted; before the next event that fits, the subscriber gets an
- * EventsLost notice saying how many it missed. The notice takes the sequence number of the last
- * event it replaces, so the numbers a subscriber sees account for every event of the trace.
+ * A subscriber owns no queue: what it has not sent yet is the part of the shared window after its
+ * cursor, so a slow or paused subscriber costs the trace and the other subscribers nothing (no
+ * copy, no per-subscriber memory beyond a few numbers). When the window drops events the
+ * subscriber has not sent, its next write (as soon as the transport has room, quiet trace or not)
+ * is the EventsLost notice for them: the loss notices of the trace among them, then one where
+ * "subscriber" numbered like the last event it replaces, so the numbers it sends stay gap-free.
  *
- * The queue holds ranges of EventChunks, the trace's already-encoded events, so a batch written
- * to the stream is a byte slice of a chunk (or a few slices joined), never a re-encode.
+ * Batches are byte ranges of one of the window's chunks (a view, its slab pinned until the
+ * transport is done with it), never a copy or a re-encode. A
+ * heartbeat (a response without events: latest sequence, how far behind this stream is) goes out
+ * when the stream starts and then every `heartbeatMs`.
  */
-import type { Event } from '../api/generated/sctrace/v1/Event';
-import { EventChunk } from './chunk';
+import { eventEncoder } from '../api/wire/events';
+import type { EventChunk } from './chunk';
+import type { Slab } from './slabs';
+import type { RetentionWindow } from './retention';
 
 /** Where a subscriber writes its batches: the part of a grpc-js ServerWritableStream it uses. */
 export interface EventStream {
   /**
    * Writes one serialized StreamEventsResponse. Returns false when the transport's buffer is
-   * full; 'drain' follows.
+   * full; 'drain' follows. `written` runs once the transport no longer needs `message`.
    */
-  write(message: Buffer): boolean;
+  write(message: Buffer, written?: () => void): boolean;
   once(event: 'drain', listener: () => void): unknown;
   /** Ends the stream with OK. */
   end(): void;
@@ -26,14 +33,13 @@ export interface EventStream {
   fail(error: Error): void;
 }
 
-/** Limits of one subscriber's queue and batches. */
+/** Limits of one subscriber's batches, and its heartbeat period. */
 export interface SubscriberLimits {
-  queueEvents: number;
-  /** Most encoded bytes queued (bounds memory when events carry long strings); 0: no limit. */
-  queueBytes?: number;
   batchEvents: number;
   /** Most bytes of one batch: gRPC clients refuse messages over 4 MiB by default. */
   batchBytes: number;
+  /** Longest time between two heartbeats, milliseconds. */
+  heartbeatMs: number;
 }
 
 /** A subscriber's counters. */
@@ -44,119 +50,103 @@ export interface SubscriberCounts {
   lost: number;
 }
 
-/** Events [from, to) of a chunk. */
-interface Segment {
-  chunk: EventChunk;
-  from: number;
-  to: number;
-}
-
-/** What a consumed queue slot holds until the array is compacted. */
-const RELEASED: Segment = { chunk: new EventChunk(Buffer.alloc(0), new Uint32Array(0), 0), from: 0, to: 0 };
-
-/** Queues events for one stream and writes them in batches as fast as the transport allows. */
+/** Sends a trace's window to one stream, from a starting sequence number on. */
 export class Subscriber {
-  private queue: Segment[] = [];
-  private head = 0;
-  private queuedEvents = 0;
-  private queuedBytes = 0;
-  private pendingLost = 0;
-  private lastLostSequence = 0;
+  /** The next chunk to send from (by ordinal in the window) and the event within it. */
+  private ordinal: number;
+  private index: number;
+  /** Sequence number of the next event to send. */
+  private nextSequence: number;
+  /** Notices to send before the window's events (a skipped range), oldest first. */
+  private notices: EventChunk[] = [];
   private writable = true;
   private scheduled = false;
+  private heartbeatDue = false;
   private ending = false;
   private ended = false;
   private failure: Error | undefined;
+  private timer: NodeJS.Timeout | undefined;
   private delivered = 0;
   private lost = 0;
 
+  /**
+   * Starts at `fromSequence`, which the trace has checked: 1 <= fromSequence <= latest + 1.
+   * Older than the window, the stream starts with the EventsLost "retention" for the difference.
+   */
   constructor(
     readonly id: string,
     readonly peer: string,
     private readonly stream: EventStream,
     private readonly limits: SubscriberLimits,
-  ) {}
+    private readonly window: RetentionWindow,
+    fromSequence: number,
+  ) {
+    this.nextSequence = fromSequence;
+    if (fromSequence < window.first) {
+      this.takeSkip('retention');
+    }
+    const at = window.locate(this.nextSequence);
+    this.ordinal = at.ordinal;
+    this.index = at.index;
+  }
 
-  /** Queues a chunk of sequenced events; never blocks. */
-  offer(chunk: EventChunk): void {
-    if (this.ending) return;
-    const count = chunk.count;
-    const byteLimit = this.limits.queueBytes || Infinity;
-    let take = Math.min(count, Math.max(0, this.limits.queueEvents - this.queuedEvents));
-    if (take > 0 && this.queuedBytes + chunk.ends[take - 1] > byteLimit) {
-      // An empty queue takes one event however large, so an oversized event cannot starve it.
-      if (this.queuedEvents === 0) take = chunk.endWithin(0, take, byteLimit);
-      else take = chunk.ends[0] + this.queuedBytes > byteLimit ? 0 : chunk.endWithin(0, take, byteLimit - this.queuedBytes);
-    }
-    if (take > 0) {
-      if (this.pendingLost > 0) this.push(this.lostNotice());
-      this.push({ chunk, from: 0, to: take });
-    }
-    if (take < count) {
-      const dropped = count - take;
-      this.pendingLost += dropped;
-      this.lost += dropped;
-      this.lastLostSequence = chunk.lastSequence;
-    }
+  /** Sends the first heartbeat and whatever is already there; starts the heartbeat clock. */
+  start(): void {
+    this.heartbeat();
+    this.timer = setInterval(() => this.onHeartbeatTimer(), this.limits.heartbeatMs);
+    this.timer.unref();
     this.schedule();
   }
 
-  /**
-   * Queues a loss notice of the trace (kernel or decode losses) past the queue limits: dropping
-   * it would turn a counted loss into an unannounced one, and notices are few (one per loss
-   * report, at most a few per second).
-   */
-  notify(notice: EventChunk): void {
-    if (this.ending) return;
-    if (this.pendingLost > 0) this.push(this.lostNotice());
-    this.push({ chunk: notice, from: 0, to: notice.count });
-    this.schedule();
+  /** The window has grown: send what is new. Never blocks. */
+  wake(): void {
+    if (this.writable) this.schedule();
   }
 
-  /** Flushes what is queued, then ends the stream: OK, or with `failure` if the trace failed. */
+  /** Sends what is left of the window, then ends the stream: OK, or with `failure`. */
   finish(failure?: Error): void {
     if (this.ending) return;
     this.ending = true;
     this.failure = failure;
-    if (this.pendingLost > 0) this.push(this.lostNotice());
     this.schedule();
   }
 
-  /** The client went away: drop everything, write nothing more. */
+  /** The client went away: write nothing more. */
   abandon(): void {
     this.ending = true;
     this.ended = true;
-    this.queue = [];
-    this.head = 0;
-    this.queuedEvents = 0;
-    this.queuedBytes = 0;
+    this.notices = [];
+    this.stopHeartbeats();
   }
 
-  /** Events the queue can still take. */
-  room(): number {
-    return this.ending ? 0 : Math.max(0, this.limits.queueEvents - this.queuedEvents);
+  /** Events the trace has that this stream has not sent (its lag). */
+  queued(): number {
+    return this.window.latest - (this.nextSequence - 1);
+  }
+
+  /**
+   * Bytes of the window this stream still needs (from the chunk it is reading): the window can
+   * take its limit minus that before it drops what this stream has not sent. Infinity once that
+   * has happened.
+   */
+  bytesBehind(): number {
+    if (this.window.dropped(this.ordinal)) return Infinity;
+    return this.window.bytesFrom(this.ordinal);
   }
 
   counts(): SubscriberCounts {
     return { id: this.id, peer: this.peer, delivered: this.delivered, lost: this.lost };
   }
 
-  private push(segment: Segment): void {
-    this.queue.push(segment);
-    this.queuedEvents += segment.to - segment.from;
-    this.queuedBytes += segment.chunk.ends[segment.to - 1] - segment.chunk.start(segment.from);
-  }
-
-  private lostNotice(): Segment {
-    const count = this.pendingLost;
-    this.pendingLost = 0;
-    const notice: Event = {
-      sequence: this.lastLostSequence,
-      timestamp_ns: String(BigInt(Date.now()) * 1_000_000n),
-      lost: { count, where: 'subscriber' },
-      kind: 'lost',
-    };
-    return { chunk: EventChunk.of([notice]), from: 0, to: 1 };
+  /** The window dropped events this stream had not sent: queue the notices that replace them. */
+  private takeSkip(where: 'subscriber' | 'retention'): void {
+    const { chunks, dropped } = this.window.skip(this.nextSequence, where);
+    this.notices.push(...chunks);
+    this.lost += dropped;
+    this.nextSequence = this.window.first;
+    const at = this.window.locate(this.nextSequence);
+    this.ordinal = at.ordinal;
+    this.index = at.index;
   }
 
   private schedule(): void {
@@ -170,60 +160,97 @@ export class Subscriber {
   }
 
   private pump(): void {
-    while (this.writable && !this.ended && this.queuedEvents > 0) {
-      const { bytes, events } = this.takeBatch();
-      this.delivered += events;
-      this.writable = this.stream.write(bytes);
-      if (!this.writable) {
-        this.stream.once('drain', () => {
-          this.writable = true;
-          this.pump();
-        });
+    while (this.writable && !this.ended) {
+      if (this.heartbeatDue) {
+        this.heartbeat();
+        continue;
       }
+      if (this.window.dropped(this.ordinal)) this.takeSkip('subscriber');
+      if (this.notices.length > 0) {
+        this.write(this.takeNotices());
+        continue;
+      }
+      if (!this.writeBatch()) break;
     }
-    if (this.queuedEvents === 0) {
-      this.queue = [];
-      this.head = 0;
-      if (this.ending && !this.ended) {
-        this.ended = true;
-        if (this.failure) this.stream.fail(this.failure);
-        else this.stream.end();
-      }
+    if (!this.ended && this.ending && this.notices.length === 0 && this.window.at(this.ordinal) === undefined) {
+      this.ended = true;
+      this.stopHeartbeats();
+      if (this.failure) this.stream.fail(this.failure);
+      else this.stream.end();
     }
   }
 
-  /** Up to batchEvents events and batchBytes bytes from the head of the queue, as one message. */
-  private takeBatch(): { bytes: Buffer; events: number } {
-    const { batchEvents, batchBytes } = this.limits;
-    const parts: Buffer[] = [];
-    let events = 0;
-    let bytes = 0;
-    while (this.head < this.queue.length && events < batchEvents) {
-      const seg = this.queue[this.head];
-      const room = batchBytes - bytes;
-      if (room <= 0) break;
-      const limit = Math.min(seg.to, seg.from + (batchEvents - events));
-      // Always take at least one event into an empty batch, however large.
-      const end = seg.chunk.endWithin(seg.from, limit, room);
-      const startByte = seg.chunk.start(seg.from);
-      const endByte = seg.chunk.ends[end - 1];
-      if (events > 0 && endByte - startByte > room) break;
-      parts.push(seg.chunk.bytes.subarray(startByte, endByte));
-      events += end - seg.from;
-      bytes += endByte - startByte;
-      seg.from = end;
-      if (seg.from === seg.to) {
-        // Let go of the chunk now: a consumed slot must not keep its bytes alive until compaction.
-        this.queue[this.head++] = RELEASED;
-      }
+  private write(message: Buffer, slab?: Slab): void {
+    if (slab) {
+      const pool = this.window.pool;
+      pool.pin(slab);
+      this.writable = this.stream.write(message, () => pool.unpin(slab));
+    } else {
+      this.writable = this.stream.write(message);
     }
-    this.queuedEvents -= events;
-    this.queuedBytes -= bytes;
-    // Compact now and then so the array does not grow without bound under steady load.
-    if (this.head > 256 && this.head * 2 > this.queue.length) {
-      this.queue = this.queue.slice(this.head);
-      this.head = 0;
+    if (!this.writable) {
+      this.stream.once('drain', () => {
+        this.writable = true;
+        this.pump();
+      });
     }
-    return { bytes: parts.length === 1 ? parts[0] : Buffer.concat(parts, bytes), events };
+  }
+
+  private takeNotices(): Buffer {
+    const parts = this.notices.map((c) => c.bytes);
+    this.delivered += parts.length;
+    this.notices = [];
+    return parts.length === 1 ? parts[0] : Buffer.concat(parts);
+  }
+
+  /**
+   * Writes up to batchEvents events and batchBytes bytes from the cursor, all from one chunk, as
+   * one message: a view of the chunk's memory, so nothing is copied here (joining chunks would
+   * allocate a buffer per message, garbage the collector frees late). False when there is
+   * nothing to send.
+   */
+  private writeBatch(): boolean {
+    let chunk = this.window.at(this.ordinal);
+    while (chunk !== undefined && this.index >= chunk.count) {
+      this.ordinal++;
+      this.index = 0;
+      chunk = this.window.at(this.ordinal);
+    }
+    if (chunk === undefined) return false;
+    const limit = Math.min(chunk.count, this.index + this.limits.batchEvents);
+    // At least one event, however large.
+    const end = chunk.endWithin(this.index, limit, this.limits.batchBytes);
+    const message = chunk.bytes.subarray(chunk.start(this.index), chunk.ends[end - 1]);
+    const events = end - this.index;
+    this.index = end;
+    this.nextSequence += events;
+    this.delivered += events;
+    this.write(message, chunk.slab);
+    return true;
+  }
+
+  private onHeartbeatTimer(): void {
+    // A stream whose transport is full gets its heartbeat when it drains: piling heartbeats up
+    // behind a paused reader would only grow the transport's buffer.
+    if (this.writable && !this.ended) this.heartbeat();
+    else this.heartbeatDue = true;
+  }
+
+  private heartbeat(): void {
+    this.heartbeatDue = false;
+    if (this.ended) return;
+    const message = eventEncoder().encodeResponse({
+      latest_sequence: this.window.latest,
+      queued_events: this.queued(),
+      first_retained_sequence: this.window.latest === 0 ? 0 : this.window.first,
+      server_time_ns: String(BigInt(Date.now()) * 1_000_000n),
+      heartbeat_interval_ms: this.limits.heartbeatMs,
+    });
+    this.write(message);
+  }
+
+  private stopHeartbeats(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
   }
 }

@@ -1,17 +1,21 @@
 /**
- * One running trace: its capture session, its subscribers, its sequence numbers and counters.
+ * One running trace: its capture session, its retention window, its subscribers, its sequence
+ * numbers and counters.
  *
- * The trace is the capture session's sink. It numbers every event once, fans each batch out to
- * the subscribers' bounded queues, and turns losses into EventsLost events in the stream. Events
- * that arrive while nobody is subscribed are counted as received and not kept: a subscriber gets
- * every event from the moment it subscribed.
+ * The trace is the capture session's sink. It numbers every event once (the same number in every
+ * stream), encodes each batch once into its retention window (retention.ts), bounded in bytes and
+ * kept also while nobody is subscribed, and wakes the subscribers, which read the window through
+ * cursors of their own (subscriber.ts). Kernel and decode losses become EventsLost events of the
+ * window, numbered like events.
  */
 import type { Event } from '../api/generated/sctrace/v1/Event';
 import type { TraceCounters } from '../api/generated/sctrace/v1/TraceCounters';
 import type { TraceSpec } from '../api/generated/sctrace/v1/TraceSpec';
-import type { BackendName, CaptureSession, CaptureSink, LossSite } from '../backends/backend';
+import type { BackendName, CaptureSession, CaptureSink, CaptureStats, LossSite } from '../backends/backend';
 import type { Logger } from '../util/log';
 import { EventChunk } from './chunk';
+import { SequenceOutOfRangeError } from './errors';
+import { RetentionWindow } from './retention';
 import { Subscriber, type EventStream, type SubscriberLimits } from './subscriber';
 
 /** What a trace needs besides its capture session. */
@@ -22,6 +26,8 @@ export interface TraceOptions {
   /** The identity that started it. */
   owner: string;
   idleTimeoutMs: number;
+  /** Bytes of encoded events retained (TraceSpec.retention_bytes, or the service default). */
+  retentionBytes: number;
   limits: SubscriberLimits;
   log: Logger;
   /** Called once, after the trace has ended for whatever reason. */
@@ -34,7 +40,7 @@ export class Trace implements CaptureSink {
   private session: CaptureSession | undefined;
   private readonly subscribers = new Map<string, Subscriber>();
   private nextSubscriber = 1;
-  private sequence = 0;
+  private readonly window: RetentionWindow;
   private received = 0;
   private lostKernel = 0;
   private decodeErrors = 0;
@@ -43,9 +49,16 @@ export class Trace implements CaptureSink {
   private pastLost = 0;
   private idleTimer: NodeJS.Timeout | undefined;
   private stopping: Promise<TraceCounters> | undefined;
+  /** The capture session has closed: no event comes after the window's last. */
+  private ended = false;
+  /** Stopped with nobody subscribed, and not for idleness: a client may be about to come back. */
+  private awaitedAtStop = false;
+  private idleStop = false;
   private failure: Error | undefined;
 
-  constructor(private readonly options: TraceOptions) {}
+  constructor(private readonly options: TraceOptions) {
+    this.window = new RetentionWindow(options.retentionBytes);
+  }
 
   get id(): string {
     return this.options.id;
@@ -72,13 +85,26 @@ export class Trace implements CaptureSink {
     this.armIdleTimer();
   }
 
-  /** Adds a stream; returns a function the caller runs when the client goes away. */
-  subscribe(stream: EventStream, peer: string): { subscriber: Subscriber; cancel: () => void } {
+  /** Sequence number of the newest event or notice; 0 before the first. */
+  get latestSequence(): number {
+    return this.window.latest;
+  }
+
+  /**
+   * Adds a stream starting at `fromSequence` (0: the next event; N >= 1: event N, or the oldest
+   * retained one after an EventsLost "retention"); returns a function the caller runs when the
+   * client goes away. Throws SequenceOutOfRangeError for a sequence the trace has not reached.
+   */
+  subscribe(stream: EventStream, peer: string, fromSequence = 0): { subscriber: Subscriber; cancel: () => void } {
+    const latest = this.window.latest;
+    if (fromSequence > latest + 1) throw new SequenceOutOfRangeError(this.id, fromSequence, latest);
     const id = `s${this.nextSubscriber++}`;
-    const subscriber = new Subscriber(id, peer, stream, this.options.limits);
+    const start = fromSequence === 0 ? latest + 1 : fromSequence;
+    const subscriber = new Subscriber(id, peer, stream, this.options.limits, this.window, start);
     this.subscribers.set(id, subscriber);
     this.disarmIdleTimer();
-    this.options.log.info(`trace ${this.id}: subscriber ${id} from ${peer} attached`);
+    const from = fromSequence === 0 ? '' : ` from sequence ${fromSequence}`;
+    this.options.log.info(`trace ${this.id}: subscriber ${id} from ${peer} attached${from}`);
     const cancel = () => {
       if (!this.subscribers.has(id)) return;
       subscriber.abandon();
@@ -86,47 +112,50 @@ export class Trace implements CaptureSink {
       this.options.log.info(`trace ${this.id}: subscriber ${id} left`);
       this.armIdleTimer();
     };
+    subscriber.start();
+    // A stopped trace still serves its window to a client catching up on the end of it.
+    if (this.ended) subscriber.finish(this.failure);
     return { subscriber, cancel };
   }
 
   events(batch: Event[]): void {
+    if (batch.length === 0) return;
     this.received += batch.length;
-    if (this.subscribers.size === 0) {
-      this.sequence += batch.length;
-      return;
-    }
-    let seq = this.sequence;
+    let seq = this.window.latest;
     for (const event of batch) event.sequence = ++seq;
-    this.sequence = seq;
-    // Encoded once here; every subscriber queues and sends slices of the same bytes.
-    const chunk = EventChunk.of(batch);
-    for (const s of this.subscribers.values()) s.offer(chunk);
+    // Encoded once here; every subscriber sends slices of the same bytes.
+    this.append(EventChunk.of(batch, this.window.pool));
   }
 
   /**
-   * Room of the emptiest subscriber queue: the backend reads no more than that, so events no
-   * subscriber could queue stay in the kernel buffer instead of being decoded and dropped here.
-   * Unbounded without subscribers (events are counted and not kept).
+   * How many more events the trace takes now without making its most up-to-date subscriber lose
+   * any: the backend reads no more than that, so when even that subscriber is a full window
+   * behind, the excess waits in the kernel buffer (whose overflow is counted there) instead of
+   * being decoded only to push unsent events out of the window. Subscribers further behind do not
+   * limit it: a paused one must not cost the others anything. Unbounded without subscribers
+   * (the window keeps the newest events for whoever subscribes later).
    */
   demand(): number {
     if (this.subscribers.size === 0) return Infinity;
-    let room = 0;
-    for (const s of this.subscribers.values()) room = Math.max(room, s.room());
-    return room;
+    let behind = Infinity;
+    for (const s of this.subscribers.values()) behind = Math.min(behind, s.bytesBehind());
+    // A sixteenth of the window is kept in reserve: chunks are dropped whole, and a batch of
+    // larger than average events must not push out the chunk that subscriber is reading.
+    const room = this.options.retentionBytes - (this.options.retentionBytes >> 4) - behind;
+    if (room <= 0) return 0;
+    return Math.floor(room / this.window.averageEventBytes());
   }
 
   lost(count: number, site: LossSite): void {
+    if (count <= 0) return;
     if (site === 'kernel') this.lostKernel += count;
     else this.decodeErrors += count;
-    const notice: Event = {
-      sequence: ++this.sequence,
-      timestamp_ns: String(BigInt(Date.now()) * 1_000_000n),
-      lost: { count, where: site },
-      kind: 'lost',
-    };
-    if (this.subscribers.size === 0) return;
-    const chunk = EventChunk.of([notice]);
-    for (const s of this.subscribers.values()) s.notify(chunk);
+    this.append(EventChunk.lost(this.window.latest + 1, { count, where: site }));
+  }
+
+  private append(chunk: EventChunk): void {
+    this.window.append(chunk);
+    for (const s of this.subscribers.values()) s.wake();
   }
 
   failed(error: Error): void {
@@ -135,9 +164,23 @@ export class Trace implements CaptureSink {
     void this.stop();
   }
 
+  /**
+   * Whether the stopped trace's window is worth keeping for a while: it stopped while no stream
+   * was attached (a client reconnecting, or one that has not subscribed yet), other than by the
+   * idle timeout. A trace stopped under its subscribers has sent them everything.
+   */
+  get awaitedAfterStop(): boolean {
+    return this.awaitedAtStop;
+  }
+
   /** Why the trace ended early, if it failed. */
   get failedWith(): Error | undefined {
     return this.failure;
+  }
+
+  /** The capture session's counters, if it is attached. */
+  captureStats(): CaptureStats | undefined {
+    return this.session?.stats();
   }
 
   counters(): TraceCounters {
@@ -160,8 +203,8 @@ export class Trace implements CaptureSink {
   }
 
   /**
-   * Detaches the kernel side, delivers what it still had, ends every stream after its queue, and
-   * returns the final counters. Safe to call more than once.
+   * Detaches the kernel side, delivers what it still had, ends every stream once it has sent the
+   * window, and returns the final counters. Safe to call more than once.
    */
   stop(): Promise<TraceCounters> {
     this.stopping ??= this.doStop();
@@ -175,6 +218,8 @@ export class Trace implements CaptureSink {
     } catch (err) {
       this.options.log.error(`trace ${this.id}: closing the capture session: ${(err as Error).message}`);
     }
+    this.ended = true;
+    this.awaitedAtStop = this.subscribers.size === 0 && !this.idleStop;
     const counters = this.counters();
     for (const s of this.subscribers.values()) s.finish(this.failure);
     this.options.onEnded(this);
@@ -193,6 +238,7 @@ export class Trace implements CaptureSink {
     this.idleTimer = setTimeout(() => {
       this.idleTimer = undefined;
       this.options.log.info(`trace ${this.id}: no subscriber for ${this.options.idleTimeoutMs / 1000} s, stopping it`);
+      this.idleStop = true;
       void this.stop();
     }, this.options.idleTimeoutMs);
     this.idleTimer.unref();

@@ -17,7 +17,7 @@ import path from 'node:path';
 import type { Event__Output } from '../../src/api/generated/sctrace/v1/Event';
 import type { TraceSpec } from '../../src/api/generated/sctrace/v1/TraceSpec';
 import { api, collect, connect, settle } from '../helpers/client';
-import { skipUnlessPossible } from '../helpers/privileges';
+import { skipUnlessBackend } from '../helpers/privileges';
 import { spawnService, spawnStopped, type ServiceProcess } from '../helpers/service-process';
 
 const BACKENDS = ['ebpf', 'kmod'] as const;
@@ -46,17 +46,7 @@ after(async () => {
 
 /** Skips unless `backend` can run here; true when skipped. */
 function skipped(t: TestContext, backend: string): boolean {
-  if (skipUnlessPossible(t, rootReason)) return true;
-  const anyAvailable = [...unavailable.values()].some((r) => r === '');
-  if (skipUnlessPossible(t, anyAvailable ? null : `no capture backend available: ${[...unavailable].map(([n, r]) => `${n}: ${r}`).join('; ')}`)) {
-    return true;
-  }
-  const reason = unavailable.get(backend);
-  if (reason === '') return false;
-  // One backend missing is normal (a host has eBPF, the kmod guest has the module).
-  process.stderr.write(`# SKIP ${t.name} on ${backend}: ${reason ?? 'not built in'}\n`);
-  t.skip(`${backend}: ${reason}`);
-  return true;
+  return skipUnlessBackend(t, backend, unavailable, rootReason);
 }
 
 /** Starts `argv` stopped, traces it on `backend` with `spec` (its pid added), runs it to its exit event. */

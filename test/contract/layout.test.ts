@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { defaultObjectPath } from '../../src/backends/ebpf/engine';
-import { Layout } from '../../src/backends/ebpf/records';
+import { Layout } from '../../src/backends/records';
 
 interface BtfStruct {
   size: number;

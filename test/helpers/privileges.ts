@@ -32,3 +32,22 @@ export function skipUnlessPossible(t: TestContext, reason: string | null): boole
   t.skip(reason);
   return true;
 }
+
+/**
+ * For tests run on every capture backend (test/conformance): skips unless `backend` can run here
+ * (`unavailable`: backend name → why not, '' when available), saying why; true when skipped.
+ * One backend missing is normal (a host has eBPF, the kmod guest has the module); none at all, or
+ * `rootReason` set, fails under CI=true.
+ */
+export function skipUnlessBackend(t: TestContext, backend: string, unavailable: ReadonlyMap<string, string>, rootReason: string | null): boolean {
+  if (skipUnlessPossible(t, rootReason)) return true;
+  const anyAvailable = [...unavailable.values()].some((r) => r === '');
+  if (skipUnlessPossible(t, anyAvailable ? null : `no capture backend available: ${[...unavailable].map(([n, r]) => `${n}: ${r}`).join('; ')}`)) {
+    return true;
+  }
+  const reason = unavailable.get(backend);
+  if (reason === '') return false;
+  process.stderr.write(`# SKIP ${t.name} on ${backend}: ${reason ?? 'not built in'}\n`);
+  t.skip(`${backend}: ${reason}`);
+  return true;
+}

@@ -139,3 +139,19 @@ export function bpfObjects(): { progs: Set<number>; links: Set<number> } {
   };
   return { progs: ids('prog'), links: ids('link') };
 }
+
+/**
+ * The programs and links loaded since `before` that are still there after up to `timeoutMs`: the
+ * kernel frees a program an RCU grace period after its last reference goes (a detached perf
+ * event's takes longer), so a check right after a stop would see some for a moment.
+ */
+export async function leftBehind(before: ReturnType<typeof bpfObjects>, timeoutMs = 3000): Promise<{ progs: number[]; links: number[] }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const now = bpfObjects();
+    const progs = [...now.progs].filter((id) => !before.progs.has(id));
+    const links = [...now.links].filter((id) => !before.links.has(id));
+    if ((progs.length === 0 && links.length === 0) || Date.now() > deadline) return { progs, links };
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -90,13 +90,11 @@ async function runDirect(catalog: SyscallCatalog, w: Workload, bufferBytes: numb
   child.stderr.resume();
   const pid = child.pid!;
   for (let i = 0; i < 500 && !fs.readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') T '); i++) await new Promise((r) => setTimeout(r, 5));
-  const capture = DirectCapture.start(catalog, { pid, bufferBytes, stringMax });
-  const timer = setInterval(() => capture.drain(), 5);
+  const capture = await DirectCapture.start(catalog, { pid, bufferBytes, stringMax });
   process.kill(pid, 'SIGCONT');
   const code = await exited;
   await new Promise((r) => setTimeout(r, 100));
-  clearInterval(timer);
-  return { code, root: pid, events: capture.stop().map(asOutput) };
+  return { code, root: pid, events: (await capture.stop()).map(asOutput) };
 }
 
 /**

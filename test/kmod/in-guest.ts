@@ -2,26 +2,27 @@
  * Runs inside the kmod test guest only (scripts/kmod-test.sh boots a Debian kernel with the module
  * loaded and runs this file with `node --test`; the name does not end in .test.ts, so the host's
  * test run never picks it up). Two layers:
- * - the module's /proc interface used directly: exclusive control, rejected lines with reasons,
- *   poll wakeups, whole-record bounded reads, a full ring that drops and counts;
- * - the real sctraced over gRPC: `auto` picks kmod where eBPF is unavailable, one trace at a time,
- *   the module idle again after StopTrace, kernel losses reaching the stream.
- * The shared event checks (open, ENOENT, fork/exec/argv, exit codes) are in test/conformance,
- * which the guest runs as well.
+ * - the module's /proc interface used directly (control protocol 2): one opener, protocol
+ *   versions checked with both named, rejected lines with reasons, trace masks in every record,
+ *   follow_children copying the parent's bits, poll wakeups, whole-record bounded reads, a full
+ *   ring that drops and counts per trace;
+ * - the real sctraced over gRPC: `auto` picks kmod where eBPF is unavailable, several traces in
+ *   one pass, the module idle (no probe registered) after the last StopTrace, extra reads.
+ * The shared event checks are in test/conformance (conformance.test.ts; concurrent.test.ts, with
+ * kernel losses reaching the stream), which the guest runs on both backends.
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import koffi from 'koffi';
-import { status, type ServiceError } from '@grpc/grpc-js';
 import type { Event } from '../../src/api/generated/sctrace/v1/Event';
 import type { SyscallEvent__Output } from '../../src/api/generated/sctrace/v1/SyscallEvent';
-import { RecordDecoder } from '../../src/backends/ebpf/records';
-import { parseStats } from '../../src/backends/kmod/protocol';
-import { decodeChunk } from '../../src/backends/kmod/reader';
-import { SyscallCatalog } from '../../src/syscalls/catalog';
+import { RecordDecoder, Layout } from '../../src/backends/records';
+import { Counters, CONTROL_PROTOCOL, parseStats, setupText } from '../../src/backends/kmod/protocol';
+import { kernelMeta, SyscallCatalog } from '../../src/syscalls/catalog';
 import { api, collect, connect, settle } from '../helpers/client';
 import { spawnService, spawnStopped, type ServiceProcess } from '../helpers/service-process';
+import { decodeChunk } from './chunks';
 
 const DIR = '/proc/sctrace';
 const catalog = SyscallCatalog.load();
@@ -49,50 +50,170 @@ function errnoOf(fn: () => unknown): string {
   return 'no error';
 }
 
-/** Opens control and writes `lines`; the caller closes the fd to stop the trace. */
-function startRaw(lines: string[]): number {
+function controlStatus(fd: number): string {
+  const buf = Buffer.alloc(512);
+  return buf.subarray(0, fs.readSync(fd, buf, 0, buf.length, null)).toString();
+}
+
+/**
+ * Opens control, configures and starts a pass (ring `ringBytes`), then writes `lines` (the
+ * traces); the caller closes the fd to stop the pass.
+ */
+function startPass(lines: string[], ringBytes = 1 << 20, wakeupBytes = 1): number {
   const fd = fs.openSync(`${DIR}/control`, fs.constants.O_RDWR);
-  fs.writeSync(fd, `${[...lines, 'start'].join('\n')}\n`);
+  fs.writeSync(fd, setupText({ exclude: [process.pid], ringBytes, wakeupBytes }, kernelMeta(catalog)));
+  if (lines.length) fs.writeSync(fd, `${lines.join('\n')}\n`);
   return fd;
 }
 
+/** The lines that run the traces of mask `traces` on every syscall of `pid` (with process events). */
+function traceLines(traces: bigint, pid: number): string[] {
+  const m = `0x${traces.toString(16)}`;
+  return [`sys 0-511 ${m}`, `tgid ${pid} ${m}`, `set comm_any ${m} uid_any ${m} cgroup_any ${m} proc_events ${m} string_max 256 active ${m}`];
+}
+
 /** Reads one buffer's worth of whole records (non-blocking fd); [] when none are waiting. */
-function readEvents(fd: number, buf = Buffer.alloc(1 << 20)): { events: Event[]; bytes: number } {
+function readEvents(fd: number, buf = Buffer.alloc(1 << 20)): { events: Event[]; masks: bigint[]; bytes: number } {
   let n: number;
   try {
     n = fs.readSync(fd, buf, 0, buf.length, null);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EAGAIN') return { events: [], bytes: 0 };
+    if ((err as NodeJS.ErrnoException).code === 'EAGAIN') return { events: [], masks: [], bytes: 0 };
     throw err;
   }
   const events: Event[] = [];
   const result = decodeChunk(new RecordDecoder(catalog, 0n), buf.subarray(0, n), events);
   assert.equal(result.corrupt, undefined, `whole, valid records: ${result.corrupt?.message}`);
-  return { events, bytes: n };
+  const masks: bigint[] = [];
+  for (let off = 0; off < n; off += buf.readUInt32LE(off + Layout.header.size)) masks.push(buf.readBigUInt64LE(off + Layout.header.traces));
+  return { events, masks, bytes: n };
+}
+
+/** The per-trace loss counters of the counters file. */
+function lostOf(slot: number): bigint[] {
+  const buf = Buffer.alloc(Counters.LOSS_KINDS * 8);
+  const fd = fs.openSync(`${DIR}/counters`, 'r');
+  try {
+    fs.readSync(fd, buf, 0, buf.length, Counters.lost(slot) * 8);
+  } finally {
+    fs.closeSync(fd);
+  }
+  return Array.from({ length: Counters.LOSS_KINDS }, (_, k) => buf.readBigUInt64LE(8 * k));
 }
 
 // ---- the module's files, directly ----
 
-test('control is exclusive, names a rejected line, and a poisoned trace cannot start', () => {
+test('control has one opener, checks the protocol first, names a rejected line, and a poisoned pass cannot start', () => {
   assert.equal(stats().state, 'idle');
-  assert.equal(errnoOf(() => fs.openSync(`${DIR}/events`, 'r')), 'ENODATA', 'no events without a running trace');
-  const fd = fs.openSync(`${DIR}/control`, fs.constants.O_RDWR);
+  assert.equal(stats().protocol, CONTROL_PROTOCOL);
+  assert.equal(errnoOf(() => fs.openSync(`${DIR}/events`, 'r')), 'ENODATA', 'no events without a running pass');
+  let fd = fs.openSync(`${DIR}/control`, fs.constants.O_RDWR);
   try {
     assert.equal(errnoOf(() => fs.openSync(`${DIR}/control`, fs.constants.O_RDWR)), 'EBUSY', 'second opener');
-    assert.equal(errnoOf(() => fs.writeSync(fd, 'pid 0\n')), 'EINVAL');
-    const status = Buffer.alloc(256);
-    const text = status.subarray(0, fs.readSync(fd, status, 0, 256, null)).toString();
-    assert.match(text, /^state configuring\nerror pid: 0 is not a process id\n$/);
+    assert.equal(errnoOf(() => fs.writeSync(fd, 'exclude 1\n')), 'EPROTO', 'an opener that does not say its protocol (an older sctraced)');
+    assert.match(controlStatus(fd), new RegExp(`error the first line must be "protocol N": this module \\(version [\\d.]+\\) speaks control protocol ${CONTROL_PROTOCOL}`));
+  } finally {
+    fs.closeSync(fd);
+  }
+  fd = fs.openSync(`${DIR}/control`, fs.constants.O_RDWR);
+  try {
+    assert.equal(errnoOf(() => fs.writeSync(fd, 'protocol 1\n')), 'EPROTO');
+    assert.match(controlStatus(fd), new RegExp(`sctraced speaks control protocol 1, this module \\(version [\\d.]+\\) speaks ${CONTROL_PROTOCOL}`));
+  } finally {
+    fs.closeSync(fd);
+  }
+  fd = fs.openSync(`${DIR}/control`, fs.constants.O_RDWR);
+  try {
+    fs.writeSync(fd, `protocol ${CONTROL_PROTOCOL}\n`);
+    assert.equal(errnoOf(() => fs.writeSync(fd, 'ring_bytes 1000\n')), 'EINVAL');
+    assert.match(controlStatus(fd), /^state configuring\nerror ring_bytes: 1000 is not a power of two in 65536\.\.1073741824\n$/);
     assert.equal(errnoOf(() => fs.writeSync(fd, 'start\n')), 'EINVAL', 'poisoned');
   } finally {
     fs.closeSync(fd);
   }
-  assert.equal(stats().state, 'idle', 'closing control frees the trace');
+  assert.equal(stats().state, 'idle', 'closing control frees the pass');
+});
+
+test('a running pass: changes apply, a bad one fails only its write, and closing unregisters every probe', () => {
+  const fd = startPass([]);
+  try {
+    const s = stats();
+    assert.equal(s.state, 'running');
+    assert.equal(s.counters.get('probes'), 5, 'sys_enter, sys_exit, sched_process_exec/fork/exit');
+    assert.equal(errnoOf(() => fs.writeSync(fd, 'set active 0x3 string_max 99999\n')), 'EINVAL');
+    assert.match(controlStatus(fd), /^state running\nerror string_max: "99999" is not a number in 0\.\.4096\n$/);
+    assert.equal(stats().counters.get('traces'), 0, 'a rejected set writes no field');
+    fs.writeSync(fd, `${traceLines(0x4n, 1).join('\n')}\n`);
+    assert.equal(stats().counters.get('traces'), 1, 'the pass goes on after a rejected write');
+    assert.match(fs.readFileSync(`${DIR}/stats`, 'utf8'), /^trace 2 lost_ring=0 lost_budget=0 lost_paused=0 lost_inflight=0$/m);
+    assert.equal(errnoOf(() => fs.writeSync(fd, 'ring_bytes 65536\n')), 'EINVAL', 'configuration is over');
+    // What a StartTrace and a StopTrace of a trace of every syscall with a pid, a comm and a uid
+    // filter cost the module: one write each, as the service makes them.
+    const startBatch = `sys 0-511 0x6\ntgid 1 0x2\ncomm ${Buffer.from('init').toString('hex')} 0x2\nuid 0 0x2\nbudget 1 1000\nset pid_any 0x4 comm_any 0x4 uid_any 0x4 cgroup_any 0x6 string_max 256 active 0x6\n`;
+    const stopBatch = `set pid_any 0x4 comm_any 0x4 uid_any 0x4 cgroup_any 0x4 string_max 256 active 0x4\nsys 0-511 0x4\ncomm ${Buffer.from('init').toString('hex')} 0x0\nuid 0 0x0\ntgid_clear 0x2\n`;
+    const startUs: number[] = [];
+    const stopUs: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      let begin = process.hrtime.bigint();
+      fs.writeSync(fd, startBatch);
+      startUs.push(Number(process.hrtime.bigint() - begin) / 1000);
+      begin = process.hrtime.bigint();
+      fs.writeSync(fd, stopBatch);
+      stopUs.push(Number(process.hrtime.bigint() - begin) / 1000);
+    }
+    const med = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1].toFixed(0);
+    process.stderr.write(`# module: a trace's start and stop writes: median ${med(startUs)} us / ${med(stopUs)} us (50 each)\n`);
+    assert.equal(stats().counters.get('traces'), 1, 'the stops undid the starts');
+  } finally {
+    fs.closeSync(fd);
+  }
+  const s = stats();
+  assert.equal(s.state, 'idle');
+  assert.equal(s.counters.get('probes'), 0, 'no probe left registered');
+});
+
+test('records carry the traces they are for; follow_children copies only the following traces\' bits', async () => {
+  const child = await spawnStopped(['/bin/sh', '-c', '/bin/echo hi; exit 0']);
+  // Slot 0 follows the shell's children, slot 1 does not; slot 3 wants any task named "echo".
+  const control = startPass([
+    'sys 0-511 0xb',
+    `tgid ${child.pid} 0x3`,
+    `comm ${Buffer.from('echo').toString('hex')} 0x8`,
+    'set pid_any 0x8 comm_any 0x3 uid_any 0xb cgroup_any 0xb follow 0x1 proc_events 0x3 string_max 256 active 0xb',
+  ]);
+  const events = fs.openSync(`${DIR}/events`, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  const got: { e: Event; mask: bigint }[] = [];
+  try {
+    child.resume();
+    assert.equal((await child.exited).stdout, 'hi\n');
+    for (let i = 0; i < 100 && !got.some(({ e }) => e.kind === 'exit' && e.task?.pid === child.pid); i++) {
+      const r = readEvents(events);
+      r.events.forEach((e, k) => got.push({ e, mask: r.masks[k] }));
+      await settle(10);
+    }
+  } finally {
+    fs.closeSync(control);
+    fs.closeSync(events);
+  }
+  const fork = got.find(({ e }) => e.kind === 'fork' && e.task?.pid === child.pid);
+  assert.ok(fork, 'the fork of echo');
+  const echo = fork.e.fork!.child_pid;
+  const masks = (list: typeof got) => [...new Set(list.map((g) => `0x${g.mask.toString(16)}`))].join(' ');
+  const ofShell = got.filter(({ e }) => e.task?.pid === child.pid);
+  assert.equal(masks(ofShell), '0x3', "the shell's records are for slots 0 and 1");
+  const ofEcho = got.filter(({ e }) => e.task?.pid === echo);
+  // Filters are evaluated at entry: echo's execve entered as "sh", its later calls as "echo".
+  const named = ofEcho.filter(({ e }) => e.kind === 'syscall' && e.syscall?.name !== 'execve' && e.task?.comm === 'echo');
+  assert.ok(named.length > 0, 'syscalls of echo after its exec');
+  assert.equal(masks(named), '0x9', 'the followed child named echo: slots 0 and 3');
+  assert.equal(masks(ofEcho.filter((g) => !named.includes(g))), '0x1', 'the rest of the child (before exec, process events): the following trace only');
+  assert.ok(got.every(({ e }) => e.task?.pid === child.pid || e.task?.pid === echo), 'nothing else');
+  assert.equal(stats().state, 'idle');
 });
 
 test('poll wakes the reader, and records arrive whole and decodable', async () => {
   const child = await spawnStopped(['/bin/cat', '/proc/version']);
-  const control = startRaw([`pid ${child.pid}`, 'process_events 1', 'wakeup_bytes 1', 'syscall 59 0 1 1', 'syscall 257 0 2 0']);
+  const control = startPass(traceLines(0x1n, child.pid));
   const events = fs.openSync(`${DIR}/events`, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
   try {
     assert.equal(errnoOf(() => fs.openSync(`${DIR}/events`, 'r')), 'EBUSY', 'one reader');
@@ -129,7 +250,9 @@ test('poll wakes the reader, and records arrive whole and decodable', async () =
 
 test('a reader that traces itself still gets bounded reads', () => {
   // Every read is itself traced, so "read until empty" would never end; each read must return.
-  const control = startRaw([`pid ${process.pid}`, 'ring_bytes 1048576']);
+  const fd = fs.openSync(`${DIR}/control`, fs.constants.O_RDWR);
+  fs.writeSync(fd, setupText({ exclude: [], ringBytes: 1 << 20, wakeupBytes: 1 }, kernelMeta(catalog)));
+  fs.writeSync(fd, `${traceLines(0x1n, process.pid).join('\n')}\n`);
   const events = fs.openSync(`${DIR}/events`, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
   try {
     const buf = Buffer.alloc(1 << 20);
@@ -138,14 +261,15 @@ test('a reader that traces itself still gets bounded reads', () => {
     assert.ok(total > 0, 'its own syscalls were recorded');
     assert.ok(stats().counters.get('emitted')! >= 200, 'each read produced a record');
   } finally {
-    fs.closeSync(control);
+    fs.closeSync(fd);
     fs.closeSync(events);
   }
 });
 
-test('a full ring drops and counts records and never blocks the traced process', async () => {
+test('a full ring drops and counts records for each of their traces and never blocks the traced process', async () => {
   const child = await spawnStopped(['/bin/dd', 'if=/dev/zero', 'of=/dev/null', 'bs=1', 'count=3000']);
-  const control = startRaw([`pid ${child.pid}`, 'ring_bytes 65536']);
+  // Two traces on the same process; no budgets (pressure_bytes 0): the ring itself overflows.
+  const control = startPass(traceLines(0x3n, child.pid), 65536);
   const events = fs.openSync(`${DIR}/events`, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
   try {
     child.resume();
@@ -154,6 +278,9 @@ test('a full ring drops and counts records and never blocks the traced process',
     const s = stats();
     assert.ok(s.counters.get('lost_ring')! > 0, `records dropped: ${[...s.counters].join(' ')}`);
     assert.ok(s.counters.get('unread_bytes')! <= 65536);
+    const [ring0] = lostOf(0);
+    const [ring1] = lostOf(1);
+    assert.ok(ring0 > 0n && ring0 === ring1, `each dropped record counts once for each of its traces: ${ring0} ${ring1}`);
     let bytes = 0;
     for (let n; (n = readEvents(events).bytes) > 0; ) bytes += n;
     assert.ok(bytes > 60000 && bytes <= 65536, `the ring's worth was kept: ${bytes}`);
@@ -165,7 +292,7 @@ test('a full ring drops and counts records and never blocks the traced process',
 
 // ---- through sctraced ----
 
-test('auto picks kmod where eBPF is unavailable; one trace at a time; idle after StopTrace', async () => {
+test('auto picks kmod where eBPF is unavailable; traces share one pass; the module is idle after the last StopTrace', async () => {
   const service = await spawnService(['--idle-timeout', '30', ...KMOD_ONLY]);
   services.push(service);
   const client = connect(service.address);
@@ -180,12 +307,15 @@ test('auto picks kmod where eBPF is unavailable; one trace at a time; idle after
     const first = await rpc.start({ pids: [1] });
     assert.equal(first.backend, 'kmod');
     assert.equal(stats().state, 'running');
-    await assert.rejects(
-      rpc.start({ pids: [1], backend: 'kmod' }),
-      (err: ServiceError) => err.code === status.FAILED_PRECONDITION && /one trace at a time/.test(err.details),
-    );
+    const second = await rpc.start({ pids: [1], backend: 'kmod', syscalls: ['getppid'] });
+    assert.equal(stats().counters.get('traces'), 2, 'a second trace in the same pass');
+    assert.equal(stats().counters.get('probes'), 5, 'one set of probes');
     await rpc.stop(first.trace_id);
-    assert.equal(stats().state, 'idle', 'probes unregistered, trace freed');
+    assert.equal(stats().counters.get('traces'), 1);
+    await rpc.stop(second.trace_id);
+    const s = stats();
+    assert.equal(s.state, 'idle', 'pass freed after the last trace');
+    assert.equal(s.counters.get('probes'), 0, 'probes unregistered');
     const again = await rpc.start({ pids: [1], backend: 'kmod' });
     await rpc.stop(again.trace_id);
   } finally {
@@ -219,45 +349,6 @@ test('extra reads: exec argv as a string array, the environment counted, paths a
     assert.equal(argOf(readlink!, 'buf')?.symbolic, '"/bin/busybox"', "readlink's output path");
     const pipe = [...calls('pipe2'), ...calls('pipe')].find((c) => c.ret === '0');
     assert.match(argOf(pipe!, 'fildes')?.symbolic ?? '', /^\[\d+, \d+\]$/, 'the fd pair pipe wrote');
-  } finally {
-    client.close();
-  }
-});
-
-test('kernel losses reach the stream as EventsLost notices and the counters', async () => {
-  // A 1 MiB ring and a reader that is not running (sctraced stopped) while the workload makes
-  // about 5 MiB of records: most are dropped, and the workload must still run to its end.
-  const service = await spawnService(['--idle-timeout', '30', '--ring-mb', '1', ...KMOD_ONLY]);
-  services.push(service);
-  const client = connect(service.address);
-  const rpc = api(client);
-  try {
-    const child = await spawnStopped(['/bin/dd', 'if=/dev/zero', 'of=/dev/null', 'bs=1', 'count=20000']);
-    const { trace_id } = await rpc.start({ pids: [child.pid], process_events: true });
-    const sub = collect(client, trace_id);
-    await settle(200);
-    process.kill(service.pid, 'SIGSTOP');
-    try {
-      child.resume();
-      assert.equal((await child.exited).code, 0, 'the traced process never waits for the reader');
-    } finally {
-      process.kill(service.pid, 'SIGCONT');
-    }
-    // The exit record itself may be among the dropped: wait until the stream goes quiet instead.
-    for (let seen = -1; seen !== sub.events.length; ) {
-      seen = sub.events.length;
-      await settle(1000);
-    }
-    const { counters } = await rpc.stop(trace_id);
-    await sub.done;
-    const notices = sub.events.filter((e) => e.kind === 'lost');
-    const noticed = notices.reduce((n, e) => n + Number(e.lost?.count), 0);
-    assert.ok(noticed > 0, 'EventsLost notices in the stream');
-    assert.ok(notices.every((e) => e.lost?.where === 'kernel'));
-    assert.equal(Number(counters?.lost_kernel), noticed, 'counters agree with the notices');
-    const received = sub.events.filter((e) => e.kind === 'syscall').length;
-    assert.ok(received > 0 && received < 10000, `${received} received: about a ring's worth`);
-    assert.ok(received + noticed >= 40000, `${received} received + ${noticed} lost cover the 40000 read/write calls`);
   } finally {
     client.close();
   }

@@ -3,7 +3,7 @@
  * /proc/sctrace/events, for reader tests. Each builder returns one whole record (a multiple of
  * 8 bytes); concatenate them for a read's worth.
  */
-import { ABI_VERSION, Kind, Layout } from '../../src/backends/ebpf/records';
+import { ABI_VERSION, Kind, Layout } from '../../src/backends/records';
 
 /** Task fields of a record header. */
 export interface TaskFields {
@@ -16,6 +16,8 @@ export interface TaskFields {
   cgroupId?: bigint;
   flags?: number;
   tsNs?: bigint;
+  /** sct_header.traces: the trace slots the record is for (default slot 0). */
+  traces?: bigint;
 }
 
 /** One string blob. */
@@ -55,6 +57,7 @@ function withHeader(kind: number, fixedSize: number, task: TaskFields, tail: Buf
   rec.writeUInt32LE(task.flags ?? 0, H.flags);
   rec.writeBigUInt64LE(task.cgroupId ?? 1n, H.cgroup_id);
   Buffer.from(task.comm ?? 'cat', 'utf8').subarray(0, 15).copy(rec, H.comm);
+  rec.writeBigUInt64LE(task.traces ?? 1n, H.traces);
   tail.copy(rec, fixedSize);
   return rec;
 }

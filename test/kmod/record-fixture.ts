@@ -13,27 +13,16 @@
 import { test } from 'node:test';
 import fs from 'node:fs';
 import { kernelMeta, SyscallCatalog } from '../../src/syscalls/catalog';
-import { controlText } from '../../src/backends/kmod/protocol';
+import { setupText } from '../../src/backends/kmod/protocol';
 import { spawnStopped } from '../helpers/service-process';
 
 test('record the module output of a small workload', async () => {
   const catalog = SyscallCatalog.load();
   const child = await spawnStopped(['/bin/cat', '/proc/version', '/no/such/file']);
-  const spec = {
-    syscalls: null,
-    pids: [child.pid],
-    followChildren: false,
-    comms: [],
-    uids: [],
-    cgroupIds: [],
-    processEvents: true,
-    stringMaxBytes: 256,
-    bufferBytes: 0,
-    execEnv: false,
-    excludePids: [process.pid],
-  };
+  // One trace in slot 0: every syscall of the child, with process events, as sctraced writes it.
   const control = fs.openSync('/proc/sctrace/control', fs.constants.O_RDWR);
-  fs.writeSync(control, controlText(spec, kernelMeta(catalog, null), { ringBytes: 1 << 20, wakeupBytes: 1 }));
+  fs.writeSync(control, setupText({ exclude: [process.pid], ringBytes: 1 << 20, wakeupBytes: 1 }, kernelMeta(catalog)));
+  fs.writeSync(control, `sys 0-511 0x1\ntgid ${child.pid} 0x1\nset comm_any 0x1 uid_any 0x1 cgroup_any 0x1 proc_events 0x1 string_max 256 active 0x1\n`);
   const events = fs.openSync('/proc/sctrace/events', fs.constants.O_RDONLY);
   child.resume();
   await child.exited;

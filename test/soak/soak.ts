@@ -6,7 +6,8 @@
  * The workload is bench/c/getppid.c at a steady rate; the trace takes its getppid calls only, so
  * the generator's own count of calls is the ground truth. One trace, five kinds of subscriber:
  * - steady: reads everything, for the whole run (unix socket);
- * - paused: stops reading for seconds at a time (3 s by default), so its queue overflows (unix socket);
+ * - paused: stops reading for seconds at a time (3 s by default), so it falls out of the trace's
+ *   retention window (8 MiB here) and is told what it lost (unix socket);
  * - TLS: a viewer identity with a bearer token over TLS, for the whole run;
  * - reconnecting: subscribes, reads for a moment, cancels, subscribes again, in a loop;
  * - cancelling: subscribes, reads, stops reading until its queue is full, then cancels while
@@ -147,7 +148,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const ids = path.join(pki.dir, 'identities.json');
   fs.writeFileSync(ids, JSON.stringify({ identities: [{ name: 'soak-viewer', role: 'viewer', token_sha256: createHash('sha256').update(token).digest('hex') }] }));
   const before = bpfObjects();
-  const service = await spawnService(['--listen', '127.0.0.1:0', '--tls-cert', pki.server.cert, '--tls-key', pki.server.key, '--auth', ids, '--idle-timeout', '30']);
+  // An 8 MiB retention window (about 120k getppid events): a subscriber paused for seconds falls
+  // out of it and must be told what it lost (the default 64 MiB would hold ten seconds here).
+  const service = await spawnService(['--listen', '127.0.0.1:0', '--tls-cert', pki.server.cert, '--tls-key', pki.server.key, '--auth', ids, '--idle-timeout', '30', '--retention-mb', '8']);
   const tcp = service.addresses[1];
   const streamDef = (tracerPackageDefinition()['sctrace.v1.Tracer'] as Record<string, MethodDefinition<object, object>>).StreamEvents;
   // Whole-run readers raise their HTTP/2 window like a streaming consumer should (see the bench client).

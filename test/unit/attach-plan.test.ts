@@ -1,14 +1,13 @@
-/** How a trace's syscall programs attach (src/backends/ebpf/attach-plan.ts), from a small table. */
+/**
+ * How the kernel pass's syscall programs attach for the union of the running traces
+ * (src/backends/ebpf/attach-plan.ts), from a small table.
+ */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  describePlan,
-  planSyscallAttach,
-  programsUsed,
-} from '../../src/backends/ebpf/attach-plan';
+import { describePlan, planSyscallAttach } from '../../src/backends/ebpf/attach-plan';
 import type { SyscallArgInfo, SyscallInfo, SyscallResolver } from '../../src/syscalls/types';
 
-const arg = (name: string): SyscallArgInfo => ({ name, type: 'int', isString: false, signed: true });
+const arg = (name: string): SyscallArgInfo => ({ name, type: 'int', isString: false, isPath: false, signed: true });
 const info = (nr: number, name: string, nargs: number, tracepoint?: string): SyscallInfo => ({
   nr,
   name,
@@ -27,43 +26,40 @@ const TABLE = [
 ];
 const resolver = { byNumber: (nr: number) => TABLE.find((s) => s.nr === nr) } as SyscallResolver;
 
-test('every syscall traced: the raw_syscalls programs', () => {
-  const plan = planSyscallAttach(null, resolver, 16);
-  assert.deepEqual(plan, { mode: 'raw', reason: 'every syscall is traced' });
-  assert.deepEqual([...programsUsed(plan)], ['sct_sys_enter', 'sct_sys_exit']);
+test('a trace of every syscall: the raw_syscalls programs, whatever the others select', () => {
+  assert.deepEqual(planSyscallAttach([null], resolver, 16), { mode: 'raw', reason: 'a trace wants every syscall' });
+  assert.deepEqual(planSyscallAttach([[257], null, [4]], resolver, 16), { mode: 'raw', reason: 'a trace wants every syscall' });
 });
 
-test('a few syscalls with tracepoints: attached one by one, entry program by argument count', () => {
-  const plan = planSyscallAttach([257, 4, 110, 257], resolver, 16);
+test('narrow traces: their syscalls together, once each, attached one by one by argument count', () => {
+  const plan = planSyscallAttach([[257, 4], [110, 257]], resolver, 16);
   assert.deepEqual(plan, {
     mode: 'per-syscall',
     tracepoints: [
-      { name: 'openat', nargs: 4 },
       { name: 'newstat', nargs: 2 },
       { name: 'getppid', nargs: 0 },
+      { name: 'openat', nargs: 4 },
     ],
   });
-  assert.deepEqual([...programsUsed(plan)].sort(), ['sct_sys_enter_tp0', 'sct_sys_enter_tp2', 'sct_sys_enter_tp4', 'sct_sys_exit_tp']);
   assert.equal(describePlan(plan), 'syscalls through 3 per-syscall tracepoint pairs');
 });
 
 test('no syscalls at all (process events only): nothing attached per syscall', () => {
-  const plan = planSyscallAttach([], resolver, 16);
-  assert.deepEqual(plan, { mode: 'per-syscall', tracepoints: [] });
+  assert.deepEqual(planSyscallAttach([[]], resolver, 16), { mode: 'per-syscall', tracepoints: [] });
 });
 
-test('a syscall without a tracepoint keeps the whole trace on raw_syscalls, and says which', () => {
-  const plan = planSyscallAttach([257, 246], resolver, 16);
+test('a syscall without a tracepoint moves the pass to raw_syscalls, and says which', () => {
+  const plan = planSyscallAttach([[257], [246]], resolver, 16);
   assert.equal(plan.mode, 'raw');
   assert.match(describePlan(plan), /raw_syscalls \(kexec_load has no syscalls\/sys_enter_\* tracepoint/);
-  assert.match(describePlan(planSyscallAttach([9999], resolver, 16)), /syscall 9999 has no/);
+  assert.match(describePlan(planSyscallAttach([[9999]], resolver, 16)), /syscall 9999 has no/);
 });
 
-test('more syscalls than the limit: raw_syscalls; limit 0: always raw_syscalls', () => {
+test('more syscalls together than the limit: raw_syscalls; limit 0: always raw_syscalls', () => {
   const many = Array.from({ length: 16 }, (_, i) => 1000 + i);
-  assert.equal(planSyscallAttach(many, resolver, 16).mode, 'per-syscall');
-  const plan = planSyscallAttach([...many, 1099], resolver, 16);
+  assert.equal(planSyscallAttach([many.slice(0, 8), many.slice(8)], resolver, 16).mode, 'per-syscall');
+  const plan = planSyscallAttach([many, [1099]], resolver, 16);
   assert.equal(plan.mode, 'raw');
-  assert.match(describePlan(plan), /17 syscalls selected, --per-syscall-max is 16/);
-  assert.equal(planSyscallAttach([110], resolver, 0).mode, 'raw');
+  assert.match(describePlan(plan), /the traces select 17 syscalls, --per-syscall-max is 16/);
+  assert.equal(planSyscallAttach([[110]], resolver, 0).mode, 'raw');
 });

@@ -1,6 +1,7 @@
 /** sctraced's flags: defaults and the checks that stop a bad value at start. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import os from 'node:os';
 import { ConfigError, DEFAULTS, listenerPlan, parseConfig } from '../../src/config/config';
 
 const parse = (...args: string[]) => {
@@ -81,14 +82,14 @@ test('--socket-group needs a unix socket and a group-like name', () => {
 test('the limits: sane defaults, each flag range-checked', () => {
   const config = parse();
   assert.deepEqual(
-    [config.maxTracesPerIdentity, config.maxSubscribers, config.maxStreamsPerConnection, config.rateLimit, config.maxRequestBytes, config.maxStringBytes, config.maxBufferBytes, config.subscriberQueueBytes],
-    [16, 16, 32, 100, 65536, 4096, 4096, 64 << 20],
+    [config.maxTracesPerIdentity, config.maxSubscribers, config.maxStreamsPerConnection, config.rateLimit, config.maxRequestBytes, config.maxStringBytes, config.maxBufferBytes],
+    [16, 16, 32, 100, 65536, 4096, 4096],
   );
   const set = parse('--max-traces-per-identity', '3', '--max-subscribers', '4', '--max-streams-per-connection', '5', '--rate-limit', '6',
-    '--max-request-bytes', '2048', '--max-string-bytes', '512', '--max-buffer-bytes', '0', '--queue-mb', '8');
+    '--max-request-bytes', '2048', '--max-string-bytes', '512', '--max-buffer-bytes', '0');
   assert.deepEqual(
-    [set.maxTracesPerIdentity, set.maxSubscribers, set.maxStreamsPerConnection, set.rateLimit, set.maxRequestBytes, set.maxStringBytes, set.maxBufferBytes, set.subscriberQueueBytes],
-    [3, 4, 5, 6, 2048, 512, 0, 8 << 20],
+    [set.maxTracesPerIdentity, set.maxSubscribers, set.maxStreamsPerConnection, set.rateLimit, set.maxRequestBytes, set.maxStringBytes, set.maxBufferBytes],
+    [3, 4, 5, 6, 2048, 512, 0],
   );
   assert.throws(() => parse('--max-string-bytes', '8192'), /--max-string-bytes 8192: out of range 1\.\.4096/);
   assert.throws(() => parse('--rate-limit', '0'), /--rate-limit 0: out of range/);
@@ -99,4 +100,24 @@ test('--shutdown-grace: seconds subscribers get at SIGTERM (default 10)', () => 
   assert.equal(parse().shutdownGraceMs, 10_000);
   assert.equal(parse('--shutdown-grace', '30').shutdownGraceMs, 30_000);
   assert.throws(() => parse('--shutdown-grace', '0'), /--shutdown-grace 0: out of range 1\.\.3600/);
+});
+
+test('--max-traces: the kernel pass has 64 slots', () => {
+  const config = parseConfig([]);
+  assert.ok(config !== 'help');
+  assert.equal(config.maxTraces, 64);
+  assert.throws(() => parseConfig(['--max-traces', '65']), /--max-traces 65: out of range 1\.\.64/);
+});
+
+test('retention, heartbeat and node name flags', () => {
+  const config = parse();
+  assert.equal(config.retentionBytes, 64 << 20, 'each trace keeps 64 MiB of events by default');
+  assert.equal(config.maxRetentionBytes, 1024 << 20);
+  assert.equal(config.heartbeatMs, 2000);
+  assert.equal(config.nodeName, os.hostname());
+  const set = parse('--retention-mb', '8', '--max-retention-mb', '16', '--heartbeat-ms', '250', '--node-name', 'edge-7');
+  assert.deepEqual([set.retentionBytes, set.maxRetentionBytes, set.heartbeatMs, set.nodeName], [8 << 20, 16 << 20, 250, 'edge-7']);
+  assert.throws(() => parse('--retention-mb', '32', '--max-retention-mb', '16'), /--retention-mb 32 is above --max-retention-mb 16/);
+  assert.throws(() => parse('--heartbeat-ms', '10'), /--heartbeat-ms 10: out of range 100\.\.60000/);
+  assert.throws(() => parse('--node-name', 'two words'), /--node-name "two words"/);
 });

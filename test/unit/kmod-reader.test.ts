@@ -1,8 +1,10 @@
 /**
- * The kmod backend's reader without the module: record framing on good and deliberately corrupted
- * reads, the control and stats text, and whole sessions against a stand-in /proc/sctrace (a
- * temporary directory with a regular control file, a stats file the test rewrites, and a FIFO as
- * the events file, which the session polls and reads exactly as it does the module's file).
+ * The kmod backend without the module: record framing on good and deliberately corrupted reads,
+ * control protocol 2 and the stats text, and the one kernel pass (KmodEngine → KernelPass →
+ * KmodKernelSide → capture pipeline) against a stand-in /proc/sctrace: a temporary directory with
+ * a regular control file that collects what the service writes, stats and counters files the test
+ * rewrites, and a FIFO as the events file, which the service polls and reads exactly as it does
+ * the module's file.
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,19 +14,20 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Event } from '../../src/api/generated/sctrace/v1/Event';
 import type { CaptureSink, CaptureSpec, LossSite } from '../../src/backends/backend';
-import { ABI_VERSION, Layout, RecordDecoder } from '../../src/backends/ebpf/records';
+import { ABI_VERSION, Layout, RecordDecoder } from '../../src/backends/records';
 import { KmodEngine } from '../../src/backends/kmod/engine';
-import { controlError, controlText, parseStats } from '../../src/backends/kmod/protocol';
-import { decodeChunk } from '../../src/backends/kmod/reader';
-import { KmodSession } from '../../src/backends/kmod/session';
+import { checkModule } from '../../src/backends/kmod/kernel-side';
+import { CONTROL_PROTOCOL, controlError, controlLines, Counters, parseStats, setupText, syscallLines } from '../../src/backends/kmod/protocol';
 import { kernelMeta, SyscallCatalog } from '../../src/syscalls/catalog';
 import type { RawBlob, RawSyscall, SyscallResolver, TraceState } from '../../src/syscalls/types';
+import { ENUMS } from '../../src/backends/ebpf/generated/bpf';
 import { FakeSyscalls } from '../helpers/fake-syscalls';
-import { execRecord, exitRecord, forkRecord, syscallRecord } from '../kmod/record-builder';
+import { decodeChunk } from '../kmod/chunks';
+import { execRecord, exitRecord, forkRecord, syscallRecord, type TaskFields } from '../kmod/record-builder';
 
 const syscalls = new FakeSyscalls();
 const task = { pid: 4242, comm: 'cat' };
-const openat = () => syscallRecord(task, { nr: 257, ret: -2n, strings: [{ arg: 1, text: '/no/such/file' }] });
+const openat = (t: TaskFields = task) => syscallRecord(t, { nr: 257, ret: -2n, enterNs: process.hrtime.bigint(), strings: [{ arg: 1, text: '/no/such/file' }] });
 
 function decode(bytes: Buffer, resolver: SyscallResolver = syscalls) {
   const out: Event[] = [];
@@ -57,10 +60,10 @@ test('corrupt reads stop the walk with a reason, after delivering the records be
   const good = openat();
   const cases: [string, Buffer, RegExp][] = [
     ['cut inside a record', Buffer.concat([good, good.subarray(0, good.length - 8)]), /truncated record: it says \d+ bytes but the read holds \d+/],
-    ['cut inside a header', Buffer.concat([good, good.subarray(0, 40)]), /the read ends 40 bytes into a 64-byte header/],
+    ['cut inside a header', Buffer.concat([good, good.subarray(0, 40)]), new RegExp(`the read ends 40 bytes into a ${Layout.header.SIZE}-byte header`)],
     ['wrong version', Buffer.concat([good, withU16(good, Layout.header.version, ABI_VERSION + 1)]), new RegExp(`record version ${ABI_VERSION + 1}, this reader understands version ${ABI_VERSION}`)],
     ['size overflow', Buffer.concat([good, withU32(good, Layout.header.size, 0xfffffff8)]), /record size 4294967288 exceeds the largest record/],
-    ['size below a header', Buffer.concat([good, withU32(good, Layout.header.size, 16)]), /record size 16 is not a multiple of 8 of at least 64/],
+    ['size below a header', Buffer.concat([good, withU32(good, Layout.header.size, 16)]), new RegExp(`record size 16 is not a multiple of 8 of at least ${Layout.header.SIZE}`)],
     ['unaligned size', Buffer.concat([good, withU32(good, Layout.header.size, good.length - 3)]), /not a multiple of 8/],
     ['string past the record', Buffer.concat([good, withU16(good, Layout.syscall.SIZE + Layout.str.len, 900)]), /runs past the record/],
     ['unknown kind', Buffer.concat([good, withU16(good, Layout.header.kind, 9)]), /unknown record kind 9/],
@@ -102,9 +105,10 @@ function withU32(record: Buffer, offset: number, value: number): Buffer {
 
 /**
  * test/kmod/fixtures/cat-trace.b64: what the module wrote for `/bin/cat /proc/version
- * /no/such/file` in the test guest (recorded with test/kmod/record-fixture.ts, at ABI 2, extra
- * reads included). The version fields are set to the reader's before use, so a compatible ABI
- * bump keeps the recording; a layout change shows up as wrong events below (then record again).
+ * /no/such/file` in the test guest (recorded with test/kmod/record-fixture.ts, at ABI 3, one
+ * trace in slot 0, extra reads included). The version fields are set to the reader's before use,
+ * so a compatible ABI bump keeps the recording; a layout change shows up as wrong events below
+ * (then record again).
  */
 function recording(): Buffer {
   const text = fs.readFileSync(path.resolve(__dirname, '../../../test/kmod/fixtures/cat-trace.b64'), 'utf8');
@@ -139,9 +143,11 @@ function namesOnly() {
 
 test('recorded module output decodes into the workload it traced', () => {
   const { resolver, strings, blobs } = namesOnly();
-  const { out, result } = decode(recording(), resolver);
+  const bytes = recording();
+  const { out, result } = decode(bytes, resolver);
   assert.equal(result.corrupt, undefined);
   assert.equal(result.records, 26);
+  assert.ok(boundaries(bytes).every((off) => bytes.readBigUInt64LE(off + Layout.header.traces) === 1n), 'every record names trace slot 0');
   const pid = out[0].task!.pid;
   assert.ok(out.every((e) => e.task?.pid === pid && e.task?.tid === pid), 'one process');
   const exec = out.find((e) => e.kind === 'exec');
@@ -177,7 +183,7 @@ test('recorded output corrupted at every record: the records before it survive, 
   const starts = boundaries(good);
   for (const [k, at] of starts.entries()) {
     const variants: [string, Buffer, RegExp][] = [
-      ['truncated', good.subarray(0, at + 8), /truncated record: the read ends 8 bytes into a 64-byte header/],
+      ['truncated', good.subarray(0, at + 8), new RegExp(`truncated record: the read ends 8 bytes into a ${Layout.header.SIZE}-byte header`)],
       ['wrong version', withU16(good, at + Layout.header.version, 99), /record version 99/],
       ['size overflow', withU32(good, at + Layout.header.size, 0x80000000), /record size 2147483648 exceeds the largest record/],
       ['size past the read', withU32(good, at + Layout.header.size, good.length - at + 8), /truncated record: it says \d+ bytes but the read holds/],
@@ -191,68 +197,69 @@ test('recorded output corrupted at every record: the records before it survive, 
   }
 });
 
-// ---- control and stats text ----
+// ---- control protocol 2 and the stats text ----
 
-const baseSpec: CaptureSpec = {
-  syscalls: [257],
-  pids: [100, 200],
-  followChildren: true,
-  comms: ['cat', 'a b'],
-  uids: [0, 1000],
-  cgroupIds: [1n],
-  processEvents: true,
-  stringMaxBytes: 512,
-  bufferBytes: 0,
-  execEnv: false,
-  excludePids: [4242],
-};
-
-test('the control text states every filter and ends with start', () => {
-  const text = controlText(baseSpec, kernelMeta(syscalls, baseSpec.syscalls), { ringBytes: 1 << 20, wakeupBytes: 1 << 16 });
-  assert.deepEqual(text.split('\n'), [
+test('the setup text names the protocol, the exclusions, the ring and the per-syscall tables, and ends with start', () => {
+  const execve = { nr: 59, strMask: 1, pathMask: 1, enterStr: true, reads: [{ kind: 2, arg: 1, lenFrom: 0, lenArg: 0, max: 4096, flags: 4 }] };
+  const getpid = { nr: 39, strMask: 0, pathMask: 0, enterStr: false, reads: [] };
+  assert.deepEqual(setupText({ exclude: [4242], ringBytes: 1 << 20, wakeupBytes: 1 << 16 }, [getpid, execve]).split('\n'), [
+    `protocol ${CONTROL_PROTOCOL}`,
     'exclude 4242',
-    'pid 100 200',
-    'follow_children 1',
-    'syscall_filter 1',
-    'syscall 257 1 0 0',
-    'comm 636174',
-    'comm 612062',
-    'uid 0 1000',
-    'cgroup 1',
-    'process_events 1',
-    'string_max 512',
     'ring_bytes 1048576',
     'wakeup_bytes 65536',
+    'syscall 59 1 1 1',
+    'read 59 2 1 0 0 4096 4',
     'start',
     '',
   ]);
-  const execve = { nr: 59, traced: true, strMask: 1, enterStr: true, reads: [{ kind: 2, arg: 1, lenFrom: 0, lenArg: 0, max: 4096, flags: 4 }] };
-  const withReads = controlText({ ...baseSpec, syscalls: null }, [execve], { ringBytes: 1 << 20, wakeupBytes: 1 });
-  assert.match(withReads, /^syscall 59 0 1 1\nread 59 2 1 0 0 4096 4$/m, 'extra reads follow their syscall');
-  const all = controlText({ ...baseSpec, syscalls: null, pids: [] }, kernelMeta(syscalls, null), { ringBytes: 1 << 20, wakeupBytes: 1 });
-  assert.match(all, /^syscall_filter 0$/m);
-  assert.doesNotMatch(all, /^syscall \d/m, 'no table entries without a filter or strings');
-  assert.doesNotMatch(all, /^follow_children/m);
-  assert.throws(() => controlText(baseSpec, [], { ringBytes: 3 << 20, wakeupBytes: 1 }), /power of two/);
+  assert.throws(() => setupText({ exclude: [], ringBytes: 3 << 20, wakeupBytes: 1 }, []), /power of two/);
+  assert.throws(() => setupText({ exclude: [1, 2, 3, 4, 5, 6, 7, 8, 9], ringBytes: 1 << 20, wakeupBytes: 1 }, []), /at most 8/);
 });
 
-test('stats text parses into counters; losses are the sum of lost_*', () => {
-  const stats = parseStats(statsText({ lost_ring: 5, lost_inflight: 2, emitted: 90 }));
+test('syscall masks are written as runs, the control block as budgets and one set line with active last', () => {
+  const masks = new Map<number, bigint>([...Array.from({ length: 512 }, (_, nr) => [nr, 2n] as [number, bigint])]);
+  masks.set(257, 3n);
+  assert.deepEqual(syscallLines(masks), ['sys 0-256 0x2', 'sys 257 0x3', 'sys 258-511 0x2']);
+  assert.deepEqual(syscallLines(new Map([[5, 1n], [3, 1n], [9, 0n]])), ['sys 3 0x1', 'sys 5 0x1', 'sys 9 0x0']);
+  const written = new Array<number>(64).fill(0);
+  const control = {
+    active: 0x3n, pidAny: 0x2n, commAny: 0x2n, uidAny: 0x3n, cgroupAny: 0x3n, follow: 0x1n, procEvents: 0x1n, buffers: 0n, execEnv: 0n,
+    stringMax: 512, bufferBytes: 0, pressureBytes: 1 << 19, budgets: [100, 200, ...new Array<number>(62).fill(0)],
+  };
+  const lines = controlLines(control, written);
+  assert.deepEqual(lines, [
+    'budget 0 100',
+    'budget 1 200',
+    'set pid_any 0x2 comm_any 0x2 uid_any 0x3 cgroup_any 0x3 follow 0x1 proc_events 0x1 buffers 0x0 exec_env 0x0 string_max 512 buffer_bytes 0 pressure_bytes 524288 active 0x3',
+  ]);
+  assert.deepEqual(controlLines({ ...control, budgets: [100, 300, ...new Array<number>(62).fill(0)] }, written).slice(0, -1), ['budget 1 300'], 'only changed budgets');
+});
+
+test('stats text parses into counters; module and sctraced versions are checked, both named', () => {
+  const stats = parseStats(statsText({ emitted: 90, lost_ring: 5 }));
   assert.equal(stats.abi, ABI_VERSION);
+  assert.equal(stats.protocol, CONTROL_PROTOCOL);
   assert.equal(stats.state, 'running');
-  assert.equal(stats.lost, 7);
   assert.equal(stats.counters.get('emitted'), 90);
   assert.throws(() => parseStats('hello 1\n'), /no "abi" line/);
-  assert.equal(controlError('state configuring\nerror pid: 0 is not a process id\n'), 'pid: 0 is not a process id');
+  assert.equal(controlError('state configuring\nerror ring_bytes: 3 is not a power of two\n'), 'ring_bytes: 3 is not a power of two');
   assert.equal(controlError('state running\nerror none\n'), '');
+  assert.doesNotThrow(() => checkModule(stats));
+  assert.throws(() => checkModule(parseStats(statsText({}, { abi: 2 }))), new RegExp(`version 0.2.0\\) writes record ABI 2, this sctraced reads ABI ${ABI_VERSION}`));
+  // A module of protocol 1 has no protocol line.
+  const old = parseStats(statsText({}).replace(/^protocol .*\n/m, ''));
+  assert.equal(old.protocol, 1);
+  assert.throws(() => checkModule(old), new RegExp(`speaks control protocol 1, this sctraced speaks control protocol ${CONTROL_PROTOCOL}`));
 });
 
-function statsText(counters: Record<string, number>, abi = ABI_VERSION): string {
-  const all = { lost_ring: 0, lost_inflight: 0, emitted: 0, lost_busy: 0, ...counters };
-  return `abi ${abi}\nversion 0.1.0\nstate running\n${Object.entries(all).map(([k, v]) => `${k} ${v}`).join('\n')}\n`;
+function statsText(counters: Record<string, number>, versions: { abi?: number; protocol?: number } = {}): string {
+  const all = { probes: 5, traces: 0, emitted: 0, lost_ring: 0, ...counters };
+  return `abi ${versions.abi ?? ABI_VERSION}\nprotocol ${versions.protocol ?? CONTROL_PROTOCOL}\nversion 0.2.0\nstate running\n${Object.entries(all)
+    .map(([k, v]) => `${k} ${v}`)
+    .join('\n')}\n`;
 }
 
-// ---- sessions against a stand-in /proc/sctrace ----
+// ---- the kernel pass against a stand-in /proc/sctrace ----
 
 const dirs: string[] = [];
 after(() => {
@@ -265,14 +272,39 @@ function fakeProc(stats = statsText({})) {
   dirs.push(dir);
   fs.writeFileSync(path.join(dir, 'control'), '');
   fs.writeFileSync(path.join(dir, 'stats'), stats);
+  const counters = new BigUint64Array(Counters.WORDS);
+  fs.writeFileSync(path.join(dir, 'counters'), new Uint8Array(counters.buffer));
   execFileSync('mkfifo', [path.join(dir, 'events')]);
   // Read-write, so opening does not wait for a reader and the FIFO has a writer until closed.
   let writer: number | undefined = fs.openSync(path.join(dir, 'events'), fs.constants.O_RDWR);
+  const writerFd = writer;
+  const setWord = (index: number, value: bigint) => {
+    counters[index] = value;
+    fs.writeFileSync(path.join(dir, 'counters'), new Uint8Array(counters.buffer));
+  };
+  let read = 0;
   return {
     dir,
+    /** The descriptors the service holds on the module's files (the test's own FIFO writer aside). */
+    held: () => fdsInto(dir, writerFd),
     write: (bytes: Buffer) => fs.writeSync(writer!, bytes),
-    setStats: (text: string) => fs.writeFileSync(path.join(dir, 'stats'), text),
-    control: () => fs.readFileSync(path.join(dir, 'control'), 'utf8'),
+    /** The control text written since the last call. */
+    control: () => {
+      const all = fs.readFileSync(path.join(dir, 'control'), 'utf8');
+      const fresh = all.slice(read);
+      read = all.length;
+      return fresh;
+    },
+    /** Empties the control file (a new pass writes from its start, as a regular file is written). */
+    resetControl: () => {
+      fs.writeFileSync(path.join(dir, 'control'), '');
+      read = 0;
+    },
+    setLost: (slot: number, cause: number, value: bigint) => setWord(Counters.lost(slot) + cause, value),
+    setRing: (written: bigint, readBytes: bigint) => {
+      setWord(Counters.WRITTEN, written);
+      setWord(Counters.READ, readBytes);
+    },
     endEvents: () => {
       if (writer !== undefined) fs.closeSync(writer);
       writer = undefined;
@@ -280,13 +312,30 @@ function fakeProc(stats = statsText({})) {
   };
 }
 
-/** Records every sink call; calls after close() count as violations. */
+/** The descriptors this process holds on files in `dir`, except `except`. */
+function fdsInto(dir: string, except: number): string[] {
+  return fs
+    .readdirSync('/proc/self/fd')
+    .filter((fd) => Number(fd) !== except)
+    .map((fd) => {
+      try {
+        return fs.readlinkSync(`/proc/self/fd/${fd}`);
+      } catch {
+        return '';
+      }
+    })
+    .filter((target) => target.startsWith(dir));
+}
+
+/** Records every sink call; calls after it is closed count as violations. */
 class RecordingSink implements CaptureSink {
   readonly delivered: Event[] = [];
   readonly losses: [number, LossSite][] = [];
   readonly failures: Error[] = [];
   closed = false;
   lateCalls = 0;
+  /** What demand() answers (undefined: no demand() at all). */
+  room: number | undefined;
   events(batch: Event[]): void {
     if (this.closed) this.lateCalls++;
     this.delivered.push(...batch);
@@ -298,6 +347,9 @@ class RecordingSink implements CaptureSink {
   failed(error: Error): void {
     this.failures.push(error);
   }
+  demand(): number {
+    return this.room ?? Infinity;
+  }
 }
 
 async function until(predicate: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
@@ -308,40 +360,143 @@ async function until(predicate: () => boolean, what: string, timeoutMs = 3000): 
   }
 }
 
-function open(procDir: string, sink: CaptureSink) {
-  return KmodSession.open({ procDir, ringBytes: 1 << 20, wakeupBytes: 1 << 16, pollIntervalMs: 20, spec: baseSpec, syscalls }, sink);
+const RING = 1 << 20;
+
+function engine(procDir: string): KmodEngine {
+  return new KmodEngine({ ringBytes: RING, wakeupBytes: 1 << 16, pollIntervalMs: 5, maxTraces: 8, procDir }, syscalls);
 }
 
-test('a session configures the module, delivers records and reports kernel losses', async () => {
+const specA: CaptureSpec = {
+  syscalls: [257],
+  pids: [100, 200],
+  followChildren: true,
+  comms: ['cat'],
+  uids: [0],
+  cgroupIds: [1n],
+  processEvents: true,
+  stringMaxBytes: 512,
+  bufferBytes: 0,
+  execEnv: false,
+  excludePids: [],
+  ringBytes: 0,
+};
+
+const specB: CaptureSpec = { ...specA, syscalls: null, pids: [], followChildren: false, comms: [], uids: [], cgroupIds: [], processEvents: false, stringMaxBytes: 256 };
+
+test('traces share one pass: setup once, a trace is mask writes, records go to the traces they name', async () => {
   const proc = fakeProc();
-  const sink = new RecordingSink();
-  const session = await open(proc.dir, sink);
-  assert.match(proc.control(), /^exclude 4242\n[\s\S]*\nstart\n$/);
-  proc.write(Buffer.concat([forkRecord({ pid: 100 }, 101), openat()]));
-  await until(() => sink.delivered.length === 2, 'two events');
-  assert.deepEqual(sink.delivered.map((e) => e.kind), ['fork', 'syscall']);
-  proc.setStats(statsText({ lost_ring: 3, lost_busy: 1 }));
-  await until(() => sink.losses.length === 1, 'a loss notice');
-  assert.deepEqual(sink.losses, [[4, 'kernel']]);
-  proc.write(exitRecord({ pid: 100 }, 0));
-  await session.close();
-  sink.closed = true;
-  // Whatever was still unread when close() began is delivered before it resolves.
-  assert.deepEqual(sink.delivered.map((e) => e.kind), ['fork', 'syscall', 'exit']);
-  assert.deepEqual(session.stats(), { received: 3, lostKernel: 4, decodeErrors: 0 });
-  proc.write(openat());
-  await new Promise((r) => setTimeout(r, 60));
-  assert.equal(sink.lateCalls, 0, 'no sink call after close');
-  assert.equal(sink.failures.length, 0);
-  await session.close();
+  const kmod = engine(proc.dir);
+  const a = new RecordingSink();
+  const sa = await kmod.open(specA, a);
+  const setup = `${setupText({ exclude: [process.pid], ringBytes: RING, wakeupBytes: 1 << 16 }, kernelMeta(syscalls))}`;
+  assert.deepEqual(proc.control().split('\n'), [
+    ...setup.split('\n').slice(0, -1),
+    'sys 257 0x1',
+    'tgid 100 0x1',
+    'tgid 200 0x1',
+    'comm 636174 0x1',
+    'uid 0 0x1',
+    'cgroup 1 0x1',
+    `budget 0 ${RING * 0.375}`,
+    'set pid_any 0x0 comm_any 0x0 uid_any 0x0 cgroup_any 0x0 follow 0x1 proc_events 0x1 buffers 0x0 exec_env 0x0 string_max 512 buffer_bytes 0 pressure_bytes 524288 active 0x1',
+    '',
+  ]);
+  assert.match(sa.detail ?? '', /module's sys_enter\/sys_exit probes/);
+  const b = new RecordingSink();
+  const sb = await kmod.open(specB, b);
+  assert.deepEqual(proc.control().split('\n'), [
+    'sys 0-256 0x2',
+    'sys 257 0x3',
+    'sys 258-511 0x2',
+    `budget 0 ${RING * 0.1875}`,
+    `budget 1 ${RING * 0.1875}`,
+    'set pid_any 0x2 comm_any 0x2 uid_any 0x2 cgroup_any 0x2 follow 0x1 proc_events 0x1 buffers 0x0 exec_env 0x0 string_max 512 buffer_bytes 0 pressure_bytes 524288 active 0x3',
+    '',
+  ], 'the second trace: slot 1, no new setup');
+
+  proc.write(Buffer.concat([forkRecord({ pid: 100, traces: 0x1n }, 101), openat({ pid: 100, traces: 0x3n }), openat({ pid: 7, traces: 0x2n })]));
+  await until(() => a.delivered.length === 2 && b.delivered.length === 2, 'each trace its records');
+  assert.deepEqual(a.delivered.map((e) => `${e.kind} ${e.task?.pid}`), ['fork 100', 'syscall 100']);
+  assert.deepEqual(b.delivered.map((e) => `${e.kind} ${e.task?.pid}`), ['syscall 100', 'syscall 7']);
+  assert.notEqual(a.delivered[1], b.delivered[1], 'each trace owns its event object');
+
+  // Losses are per trace: slot 1's budget losses reach B only.
+  proc.setLost(1, ENUMS.sct_loss.SCT_LOSS_BUDGET, 5n);
+  await until(() => b.losses.length === 1, 'a loss notice');
+  assert.deepEqual(b.losses, [[5, 'kernel']]);
+  assert.deepEqual(a.losses, []);
+
+  await sa.close();
+  a.closed = true;
+  assert.deepEqual(proc.control().split('\n'), [
+    'budget 0 0',
+    `budget 1 ${RING * 0.375}`,
+    'set pid_any 0x2 comm_any 0x2 uid_any 0x2 cgroup_any 0x2 follow 0x0 proc_events 0x0 buffers 0x0 exec_env 0x0 string_max 256 buffer_bytes 0 pressure_bytes 524288 active 0x2',
+    'sys 257 0x2',
+    'comm 636174 0x0',
+    'uid 0 0x0',
+    'cgroup 1 0x0',
+    'tgid_clear 0x1',
+    '',
+  ], "stopping A: inactive first, then its entries and its tgids' bits");
+  proc.write(Buffer.concat([openat({ pid: 100, traces: 0x3n })]));
+  await until(() => b.delivered.length === 3, 'B goes on');
+  assert.equal(a.lateCalls, 0, 'nothing for A after its close');
+  assert.deepEqual(sa.stats(), { received: 2, lostKernel: 0, decodeErrors: 0, lostKernelCauses: { ring: 0, budget: 0, paused: 0, inflight: 0 } });
+  assert.equal(proc.held().length, 3, 'control, events and counters stay open while B runs');
+
+  await sb.close();
+  assert.match(proc.control(), /active 0x0\nsys 0-511 0x0\ntgid_clear 0x2\n$/, 'the last trace is removed like the others');
+  assert.deepEqual(sb.stats().lostKernelCauses, { ring: 0, budget: 5, paused: 0, inflight: 0 }, 'losses by cause');
+  assert.deepEqual(proc.held(), [], 'the last trace closes the pass: no file of the module left open');
+  assert.deepEqual([...a.failures, ...b.failures], []);
+
+  // The next trace starts a new pass, set up from the start.
+  proc.resetControl();
+  const c = new RecordingSink();
+  const sc = await kmod.open(specB, c);
+  assert.match(proc.control(), new RegExp(`^protocol ${CONTROL_PROTOCOL}\\n[\\s\\S]*\\nstart\\nsys 0-511 0x1\\n`));
+  await sc.close();
   proc.endEvents();
 });
 
-test('a session delivers a recorded trace written in several reads', async () => {
+test('a full consumer pauses its trace in the kernel; records charged to ring budgets are credited back as they are read', async () => {
   const proc = fakeProc();
+  const kmod = engine(proc.dir);
+  const a = new RecordingSink();
+  const sa = await kmod.open(specB, a);
+  const b = new RecordingSink();
+  const sb = await kmod.open(specB, b);
+  proc.control();
+  a.room = 0;
+  await until(() => /^paused 0x1$/m.test(proc.control()), 'paused 0x1');
+  a.room = undefined;
+  await until(() => /^paused 0x0$/m.test(proc.control()), 'paused 0x0');
+  // Two records charged under pressure (SCT_F_CHARGED), one for both traces, one for B; one not charged.
+  const charged = ENUMS.sct_header_flags.SCT_F_CHARGED;
+  const one = openat({ pid: 9, traces: 0x3n, flags: charged });
+  const two = openat({ pid: 9, traces: 0x2n, flags: charged });
+  proc.write(Buffer.concat([one, two, openat({ pid: 9, traces: 0x3n })]));
+  await until(() => b.delivered.length === 3, 'the records');
+  const overhead = ENUMS.sct_charge.SCT_CHARGE_OVERHEAD;
+  // Each charged record is credited to its first trace (the lowest slot), which paid for it.
+  assert.deepEqual(proc.control().split('\n'), [`credit 0 ${one.length + overhead}`, `credit 1 ${two.length + overhead}`, ''], 'one write per drain');
+  await sa.close();
+  await sb.close();
+  proc.endEvents();
+});
+
+test('a recorded trace written in several reads reaches its trace whole', async () => {
+  const proc = fakeProc();
+  const kmod = engine(proc.dir);
   const sink = new RecordingSink();
-  const session = await open(proc.dir, sink);
+  // The recording's syscalls entered before this trace started; as the module's records they are its own.
+  const session = await kmod.open({ ...specB, processEvents: true }, sink);
   const bytes = recording();
+  const now = process.hrtime.bigint();
+  for (const off of boundaries(bytes)) {
+    if (bytes.readUInt16LE(off + Layout.header.kind) === 1) bytes.writeBigUInt64LE(now, off + Layout.syscall.enter_ns);
+  }
   const starts = [...boundaries(bytes), bytes.length];
   // Three reads' worth, each made of whole records, as the module hands them out.
   const cuts = [0, starts[8], starts[17], bytes.length];
@@ -354,56 +509,61 @@ test('a session delivers a recorded trace written in several reads', async () =>
 });
 
 for (const [name, bad, reason] of [
-  ['a truncated record', openat().subarray(0, 100), /corrupt record from the kernel module: .*truncated record/],
-  ['a wrong-version record', withU16(openat(), Layout.header.version, 7), new RegExp(`record version 7, this reader understands version ${ABI_VERSION}`)],
-  ['a size overflow', withU32(openat(), Layout.header.size, 1 << 20), /record size 1048576 exceeds the largest record/],
+  ['a truncated record', () => openat().subarray(0, 100), /corrupt record from the kernel module at byte \d+ of a \d+-byte read of .*events: truncated record/],
+  ['a wrong-version record', () => withU16(openat(), Layout.header.version, 7), new RegExp(`record version 7, this reader understands version ${ABI_VERSION}`)],
+  ['a size overflow', () => withU32(openat(), Layout.header.size, 1 << 20), /record size 1048576 exceeds the largest record/],
 ] as const) {
-  test(`${name} fails the session with a clear error after closing it`, async () => {
+  test(`${name} fails every trace with a clear error and closes the pass`, async () => {
     const proc = fakeProc();
-    const sink = new RecordingSink();
-    const session = await open(proc.dir, sink);
-    proc.write(Buffer.concat([forkRecord({ pid: 100 }, 101), bad]));
-    await until(() => sink.failures.length === 1, 'the failure');
-    assert.match(sink.failures[0].message, reason);
-    assert.equal(sink.failures[0].name, 'BackendError');
-    assert.deepEqual(sink.delivered.map((e) => e.kind), ['fork'], 'records before the bad one are delivered');
-    assert.deepEqual(sink.losses, [[1, 'decode']]);
-    assert.equal(session.stats().decodeErrors, 1);
-    // Closed already: nothing more is read, and close() again is harmless.
-    sink.closed = true;
-    proc.write(openat());
-    await new Promise((r) => setTimeout(r, 60));
-    assert.equal(sink.lateCalls, 0);
-    await session.close();
+    const kmod = engine(proc.dir);
+    const a = new RecordingSink();
+    const b = new RecordingSink();
+    await kmod.open(specB, a);
+    const sb = await kmod.open(specB, b);
+    proc.write(Buffer.concat([forkRecord({ pid: 100, traces: 0x3n }, 101), bad()]));
+    await until(() => a.failures.length === 1 && b.failures.length === 1, 'the failures');
+    for (const s of [a, b]) {
+      assert.match(s.failures[0].message, reason);
+      assert.ok(s.failures[0].name === 'CorruptRecordError' || s.failures[0].name === 'BackendError');
+      assert.deepEqual(s.delivered.map((e) => e.kind), ['fork'], 'records before the bad one are delivered');
+    }
+    assert.deepEqual(proc.held(), [], 'the pass is closed');
+    a.closed = b.closed = true;
+    proc.write(openat({ pid: 1, traces: 0x3n }));
+    await new Promise((r) => setTimeout(r, 30));
+    assert.equal(a.lateCalls + b.lateCalls, 0);
+    await sb.close();
     proc.endEvents();
   });
 }
 
-test('the events file ending while the trace runs fails the session', async () => {
+test('the events file ending while traces run fails them', async () => {
   const proc = fakeProc();
   const sink = new RecordingSink();
-  await open(proc.dir, sink);
+  await engine(proc.dir).open(specB, sink);
   proc.endEvents();
   await until(() => sink.failures.length === 1, 'the failure');
-  assert.match(sink.failures[0].message, /ended while the trace was running/);
+  assert.match(sink.failures[0].message, /events ended while traces were running \(module unloaded\?\)/);
 });
 
-test('a module of another record ABI is refused before it is configured, naming both versions', async () => {
-  const other = ABI_VERSION + 1;
-  const proc = fakeProc(statsText({}, other));
-  await assert.rejects(open(proc.dir, new RecordingSink()), new RegExp(`writes record ABI ${other}, this sctraced reads ABI ${ABI_VERSION}`));
-  assert.equal(proc.control(), '', 'control untouched');
-  const engine = new KmodEngine({ ringBytes: 1 << 20, wakeupBytes: 1, pollIntervalMs: 5, procDir: proc.dir }, syscalls);
-  assert.equal(engine.availability().available, false);
-  assert.match(engine.availability().reason, new RegExp(`record ABI ${other}`));
-  proc.endEvents();
+test('a module of another record ABI or control protocol is refused before it is configured, naming both versions', async () => {
+  for (const [versions, reason] of [
+    [{ abi: ABI_VERSION + 1 }, `writes record ABI ${ABI_VERSION + 1}, this sctraced reads ABI ${ABI_VERSION}`],
+    [{ protocol: CONTROL_PROTOCOL + 1 }, `speaks control protocol ${CONTROL_PROTOCOL + 1}, this sctraced speaks control protocol ${CONTROL_PROTOCOL}`],
+  ] as const) {
+    const proc = fakeProc(statsText({}, versions));
+    const kmod = engine(proc.dir);
+    await assert.rejects(kmod.open(specB, new RecordingSink()), new RegExp(reason));
+    assert.equal(proc.control(), '', 'control untouched');
+    assert.equal(kmod.availability().available, false);
+    assert.match(kmod.availability().reason, new RegExp(reason));
+    proc.endEvents();
+  }
 });
 
 test('availability: module absent, and present', () => {
-  const absent = new KmodEngine({ ringBytes: 1 << 20, wakeupBytes: 1, pollIntervalMs: 5, procDir: '/nonexistent/sctrace' }, syscalls);
-  assert.deepEqual(absent.availability(), { available: false, reason: '/nonexistent/sctrace not present: kernel module not loaded' });
+  assert.deepEqual(engine('/nonexistent/sctrace').availability(), { available: false, reason: '/nonexistent/sctrace not present: kernel module not loaded' });
   const proc = fakeProc();
-  const present = new KmodEngine({ ringBytes: 1 << 20, wakeupBytes: 1, pollIntervalMs: 5, procDir: proc.dir }, syscalls);
-  assert.deepEqual(present.availability(), { available: true, reason: '' });
+  assert.deepEqual(engine(proc.dir).availability(), { available: true, reason: '' });
   proc.endEvents();
 });

@@ -11,7 +11,7 @@ import * as protoLoader from '@grpc/proto-loader';
 import { FakeEngine } from '../../src/backends/fake/engine';
 import { startService, type InProcessService } from '../helpers/in-process';
 import { FakeSyscalls, syscallEvent } from '../helpers/fake-syscalls';
-import { api, collect, connect, settle } from '../helpers/client';
+import { api, collect, connect, expectStatus, settle } from '../helpers/client';
 import { checkHealth } from '../helpers/health';
 
 const ebpf = new FakeEngine('ebpf');
@@ -30,14 +30,6 @@ after(async () => {
   client.close();
   await service.close();
 });
-
-async function expectStatus(promise: Promise<unknown>, code: status, pattern: RegExp): Promise<void> {
-  await assert.rejects(promise, (err: ServiceError) => {
-    assert.equal(err.code, code, `status ${err.code} (${err.details}), expected ${code}`);
-    assert.match(err.details, pattern);
-    return true;
-  });
-}
 
 test('bad specs are INVALID_ARGUMENT naming the bad value, and the service keeps running', async () => {
   await expectStatus(rpc.start({ syscalls: ['openat', 'frobnicate'] }), status.INVALID_ARGUMENT, /"frobnicate"/);
@@ -74,8 +66,8 @@ test('two subscribers receive the same sequenced events; StopTrace ends both str
   assert.deepEqual(session.spec.pids, [4242]);
   assert.deepEqual(session.spec.syscalls, [0, 257], 'names and classes resolve to sorted numbers');
   assert.deepEqual(session.spec.excludePids, [process.pid]);
-  assert.equal(session.spec.stringMaxBytes, 4096, 'the kernel side reads paths whole');
-  assert.deepEqual(session.spec.decode, { stringMax: 256, constants: 'abbrev', verbose: false, fdDetails: false, fdChangesTraced: true }, 'strings that are not paths are cut at the default');
+  assert.equal(session.spec.stringMaxBytes, 256, 'strings that are not paths are cut at the default (the kernel reads paths whole)');
+  assert.deepEqual(session.spec.rendering, { constants: 'abbrev', verbose: false, fdDetails: false }, "strace's renderings by default");
   assert.equal(session.spec.bufferBytes, 0, 'data buffers are opt-in');
   assert.equal(session.spec.execEnv, false);
 

@@ -1,11 +1,24 @@
-/** The bounded subscriber queue: overflow becomes counted EventsLost notices, never a stall. */
+/**
+ * The retention window and the subscriber cursors over it: gap-free sequence numbers, exact loss
+ * notices when the window drops what a stream has not sent (announced as soon as the transport
+ * has room), starts from a given sequence, batches cut by count and size, heartbeats.
+ */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import * as protoLoader from '@grpc/proto-loader';
 import type { Event } from '../../src/api/generated/sctrace/v1/Event';
 import { EventChunk } from '../../src/traces/chunk';
-import { Subscriber, type EventStream } from '../../src/traces/subscriber';
+import { RetentionWindow } from '../../src/traces/retention';
+import { Subscriber, type EventStream, type SubscriberLimits } from '../../src/traces/subscriber';
+
+interface Response {
+  events: Event[];
+  latest_sequence: number;
+  queued_events: number;
+  first_retained_sequence: number;
+  heartbeat_interval_ms: number;
+}
 
 /** Decodes what the subscriber writes (serialized StreamEventsResponses), 64-bit values as numbers. */
 const decodeResponse = (() => {
@@ -14,20 +27,27 @@ const decodeResponse = (() => {
     longs: Number,
     enums: String,
     oneofs: true,
+    defaults: true,
     includeDirs: [path.resolve(__dirname, '../../../proto')],
   });
   const type = definition['sctrace.v1.StreamEventsResponse'] as protoLoader.MessageTypeDefinition<object, object>;
-  return (bytes: Buffer) => (type.deserialize(bytes) as { events: Event[] }).events;
+  return (bytes: Buffer) => type.deserialize(bytes) as Response;
 })();
 
 /** A stream the test controls: it accepts writes until told it is full. */
 class ControlledStream implements EventStream {
-  written: Event[][] = [];
+  written: Response[] = [];
+  /** The messages as written, to check later that they did not change. */
+  raw: Buffer[] = [];
+  /** Callbacks of writes the "transport" still holds (run by done()). */
+  private held: (() => void)[] = [];
   full = false;
   ended = false;
   failedWith: Error | undefined;
   private drain: (() => void) | undefined;
-  write(message: Buffer): boolean {
+  write(message: Buffer, written?: () => void): boolean {
+    this.raw.push(message);
+    if (written) this.held.push(written);
     this.written.push(decodeResponse(message));
     return !this.full;
   }
@@ -47,107 +67,226 @@ class ControlledStream implements EventStream {
     this.drain = undefined;
     d?.();
   }
+  /** The transport is done with everything written so far. */
+  done(): void {
+    for (const f of this.held.splice(0)) f();
+  }
   all(): Event[] {
-    return this.written.flat();
+    return this.written.flatMap((r) => r.events);
+  }
+  batches(): Event[][] {
+    return this.written.filter((r) => r.events.length > 0).map((r) => r.events);
+  }
+  heartbeats(): Response[] {
+    return this.written.filter((r) => r.events.length === 0);
   }
 }
 
 const tick = () => new Promise((r) => setImmediate(r));
-const events = (from: number, n: number): EventChunk =>
-  EventChunk.of(Array.from({ length: n }, (_, i) => ({ sequence: from + i, kind: 'syscall', syscall: { name: 'getpid' } })));
+const ticks = async (n = 5) => {
+  for (let i = 0; i < n; i++) await tick();
+};
+const LIMITS: SubscriberLimits = { batchEvents: 1000, batchBytes: 1 << 20, heartbeatMs: 60_000 };
 
-test('overflow is dropped, counted, and announced before the next delivered event', async () => {
+/** A window fed like a trace feeds it: consecutive numbers, events and loss notices. */
+class Feed {
+  readonly window: RetentionWindow;
+  constructor(limitBytes: number, keptNotices?: number) {
+    this.window = new RetentionWindow(limitBytes, keptNotices);
+  }
+  events(n: number, payload = 0): void {
+    const from = this.window.latest + 1;
+    const batch: Event[] = Array.from({ length: n }, (_, i) => ({
+      sequence: from + i,
+      kind: 'syscall',
+      syscall: { name: 'getpid', decoded: payload ? [{ name: 'buf', str: 'x'.repeat(payload), value: 'str' }] : [] },
+    }));
+    this.window.append(EventChunk.of(batch, this.window.pool));
+  }
+  lost(count: number, where: 'kernel' | 'decode' = 'kernel'): void {
+    this.window.append(EventChunk.lost(this.window.latest + 1, { count, where }));
+  }
+}
+
+/** Events received + events announced lost (what a client's accounting adds up). */
+function accounted(events: Event[]): number {
+  return events.reduce((n, e) => n + (e.kind === 'lost' ? Number(e.lost!.count) : 1), 0);
+}
+
+function sequences(events: Event[]): number[] {
+  return events.map((e) => Number(e.sequence));
+}
+
+test('a stream starts with a heartbeat and sends the window from its start sequence, in batches', async () => {
+  const feed = new Feed(1 << 20);
+  feed.events(25);
   const stream = new ControlledStream();
-  const sub = new Subscriber('s1', 'test', stream, { queueEvents: 10, batchEvents: 4, batchBytes: 1 << 20 });
-  stream.full = true;
-  sub.offer(events(1, 1));
-  await tick(); // event 1 written, transport now "full"
-  sub.offer(events(2, 25)); // 10 fit in the queue, 15 are dropped
-  await tick();
-  assert.equal(sub.counts().lost, 15);
-  stream.release();
-  await tick();
-  sub.offer(events(27, 2));
+  const sub = new Subscriber('s1', 'test', stream, { ...LIMITS, batchEvents: 4 }, feed.window, 11);
+  sub.start();
+  await ticks();
+  const { server_time_ns: serverTime, ...first } = stream.written[0] as Response & { server_time_ns: number };
+  assert.ok(Math.abs(serverTime / 1e6 - Date.now()) < 5000, 'server_time_ns is now');
+  assert.deepEqual(
+    { ...first, events: first.events.length },
+    { events: 0, latest_sequence: 25, queued_events: 15, first_retained_sequence: 1, heartbeat_interval_ms: 60_000 },
+    'the first response is a heartbeat saying where the trace stands',
+  );
+  assert.deepEqual(sequences(stream.all()), Array.from({ length: 15 }, (_, i) => 11 + i));
+  assert.ok(stream.batches().every((b) => b.length <= 4), 'batches respect batchEvents');
+  feed.events(3);
+  sub.wake();
   sub.finish();
-  for (let i = 0; i < 5; i++) await tick();
-  const seen = stream.all();
-  const seqs = seen.map((e) => Number(e.sequence));
-  assert.deepEqual(seqs, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 26, 27, 28]);
-  const notice = seen[11];
-  assert.equal(notice.kind, 'lost');
-  assert.deepEqual(notice.lost, { count: 15, where: 'subscriber' });
-  assert.ok(stream.ended, 'finish() ends the stream after the queue is flushed');
-  assert.equal(sub.counts().delivered, seen.length);
-  assert.ok(stream.written.every((b) => b.length <= 4), 'batches respect batchEvents');
+  await ticks();
+  assert.deepEqual(sequences(stream.all()).slice(-3), [26, 27, 28]);
+  assert.ok(stream.ended, 'finish() ends the stream once the window is sent');
+  assert.equal(sub.counts().delivered, 18);
 });
 
 test('batches are cut by size so a message stays under the client limit', async () => {
+  const feed = new Feed(1 << 20);
+  feed.events(10, 4000);
   const stream = new ControlledStream();
-  const sub = new Subscriber('s1', 'test', stream, { queueEvents: 100, batchEvents: 100, batchBytes: 10_000 });
-  const big: Event[] = Array.from({ length: 10 }, (_, i) => ({
-    sequence: i + 1,
-    kind: 'syscall',
-    syscall: { decoded: [{ name: 'filename', str: 'x'.repeat(4000) }] },
-  }));
-  sub.offer(EventChunk.of(big));
-  await tick();
-  assert.ok(stream.written.length >= 4, `${stream.written.length} messages`);
+  const sub = new Subscriber('s1', 'test', stream, { ...LIMITS, batchBytes: 10_000 }, feed.window, 1);
+  sub.start();
+  await ticks();
+  assert.ok(stream.batches().length >= 4, `${stream.batches().length} messages`);
   assert.equal(stream.all().length, 10);
 });
 
-test('a failed trace ends the stream with its error after flushing', async () => {
+test('a paused stream that the window leaves behind is told exactly what it lost as soon as it has room, with no new event needed', async () => {
+  const feed = new Feed(64 << 10);
   const stream = new ControlledStream();
-  const sub = new Subscriber('s1', 'test', stream, { queueEvents: 10, batchEvents: 10, batchBytes: 1 << 20 });
-  sub.offer(events(1, 3));
+  // One chunk per batch: the messages written are single ranges of the window's memory.
+  const sub = new Subscriber('s1', 'test', stream, { ...LIMITS, batchEvents: 50 }, feed.window, 1);
+  sub.start();
+  stream.full = true; // the first heartbeat went out; the transport is now "full"
+  for (let i = 0; i < 20; i++) {
+    feed.events(50, 100); // ~8 KB per chunk: the 64 KiB window holds about 8
+    if (i === 5) feed.lost(7, 'kernel');
+    if (i === 6) feed.lost(3, 'decode');
+    sub.wake();
+  }
+  await ticks();
+  assert.ok(feed.window.first > 500, `the window dropped the oldest events (first retained ${feed.window.first})`);
+  const before = stream.all().length;
+  stream.release(); // room again; the trace stays quiet
+  await ticks();
+  const seen = stream.all();
+  assert.ok(seen.length > before);
+  // A kernel and a decode notice kept from the dropped range, then one subscriber notice.
+  const notices = seen.filter((e) => e.kind === 'lost').map((e) => [e.lost!.where, Number(e.lost!.count)]);
+  assert.deepEqual(notices.slice(0, 2), [['kernel', 7], ['decode', 3]]);
+  assert.equal(notices[2][0], 'subscriber');
+  assert.equal(accounted(seen), 20 * 50 + 7 + 3, 'received + announced = produced');
+  assert.equal(sub.counts().lost, notices[2][1]);
+  const seqs = sequences(seen);
+  for (let i = 1; i < seqs.length; i++) assert.ok(seqs[i] > seqs[i - 1], 'sequence numbers only grow');
+  assert.equal(seqs.at(-1), feed.window.latest);
+  const resumed = seen.findIndex((e) => e.lost?.where === 'subscriber') + 1;
+  assert.equal(seqs[resumed], feed.window.first, 'after the notice, the oldest retained event');
+  assert.deepEqual(seqs.slice(resumed), Array.from({ length: feed.window.latest - feed.window.first + 1 }, (_, i) => feed.window.first + i));
+  // Pause again and turn the window over: its slabs are reused, but not those holding messages
+  // the transport still has: what was written must not change.
+  stream.full = true;
+  for (let i = 0; i < 20; i++) {
+    feed.events(50, 100);
+    sub.wake();
+  }
+  await ticks();
+  assert.deepEqual(stream.raw.map(decodeResponse), stream.written, 'written messages did not change');
+  // Once the transport lets go, the slabs are reused: turning the window over many more times
+  // takes no new memory.
+  stream.release();
+  stream.done();
+  const slabs = feed.window.pool.slabCount;
+  for (let i = 0; i < 200; i++) {
+    feed.events(50, 100);
+    sub.wake();
+    await tick();
+    stream.done();
+  }
+  assert.ok(feed.window.pool.slabCount <= slabs + 1, `${feed.window.pool.slabCount} slabs, ${slabs} before`);
+  assert.ok(feed.window.pool.slabCount <= (64 << 10) / feed.window.pool.slabBytes + 3, 'bounded by the window');
+});
+
+test('a start older than the window gets one EventsLost "retention" (after the kept loss notices), then the window', async () => {
+  const feed = new Feed(32 << 10);
+  feed.events(100, 100);
+  feed.lost(5);
+  for (let i = 0; i < 10; i++) feed.events(100, 100);
+  const first = feed.window.first;
+  assert.ok(first > 102, `window starts at ${first}`);
+  for (const from of [1, 50]) {
+    const stream = new ControlledStream();
+    const sub = new Subscriber('s', 'test', stream, LIMITS, feed.window, from);
+    sub.start();
+    sub.finish();
+    await ticks();
+    const seen = stream.all();
+    const wantLost = first - from - (from <= 101 ? 1 : 0);
+    if (from <= 101) {
+      assert.deepEqual([seen[0].kind, Number(seen[0].sequence), seen[0].lost], ['lost', 101, { count: 5, where: 'kernel' }]);
+      seen.shift();
+    }
+    assert.deepEqual([Number(seen[0].sequence), seen[0].lost], [first - 1, { count: wantLost, where: 'retention' }]);
+    assert.equal(Number(seen[1].sequence), first);
+    assert.equal(seen.length - 1, feed.window.latest - first + 1, 'then every retained event');
+    assert.equal(sub.counts().lost, wantLost);
+  }
+});
+
+test('beyond the kept-notice capacity, older loss notices are folded into one total per site', async () => {
+  const feed = new Feed(16 << 10, 4);
+  for (let i = 0; i < 10; i++) {
+    feed.events(20, 100);
+    feed.lost(i + 1);
+  }
+  for (let i = 0; i < 10; i++) feed.events(20, 100);
+  const stream = new ControlledStream();
+  const sub = new Subscriber('s', 'test', stream, LIMITS, feed.window, 1);
+  sub.start();
+  sub.finish();
+  await ticks();
+  const seen = stream.all();
+  const kernel = seen.filter((e) => e.lost?.where === 'kernel').reduce((n, e) => n + Number(e.lost!.count), 0);
+  assert.equal(kernel, 55, 'every kernel loss is still announced');
+  assert.ok(seen.filter((e) => e.lost?.where === 'kernel').length < 10, 'some were folded');
+  assert.equal(accounted(seen), 20 * 20 + 55);
+});
+
+test('a failed trace ends the stream with its error after the window', async () => {
+  const feed = new Feed(1 << 20);
+  feed.events(3);
+  const stream = new ControlledStream();
+  const sub = new Subscriber('s1', 'test', stream, LIMITS, feed.window, 1);
+  sub.start();
   sub.finish(new Error('boom'));
-  await tick();
+  await ticks();
   assert.equal(stream.all().length, 3);
   assert.equal(stream.failedWith?.message, 'boom');
   assert.equal(stream.ended, false);
 });
 
-test('the byte limit drops and announces like the event limit; an empty queue takes one event however large', async () => {
+test('heartbeats come every heartbeatMs, and one that fell due while the transport was full follows the drain', async () => {
+  const feed = new Feed(1 << 20);
   const stream = new ControlledStream();
-  const sub = new Subscriber('s1', 'test', stream, { queueEvents: 100, queueBytes: 3000, batchEvents: 100, batchBytes: 1 << 20 });
-  const big = (seq: number): Event => ({ sequence: seq, kind: 'syscall', syscall: { decoded: [{ name: 'buf', str: 'x'.repeat(1000), value: 'str' }] } });
+  const sub = new Subscriber('s1', 'test', stream, { ...LIMITS, heartbeatMs: 100 }, feed.window, 1);
+  sub.start();
+  await new Promise((r) => setTimeout(r, 350));
+  const quiet = stream.heartbeats().length;
+  assert.ok(quiet >= 3 && quiet <= 5, `${quiet} heartbeats in 350 ms`);
   stream.full = true;
-  sub.offer(EventChunk.of([big(1)]));
-  await tick(); // written; the transport is now "full"
-  sub.offer(EventChunk.of([big(2), big(3), big(4), big(5)])); // two fit in 3000 bytes
-  assert.equal(sub.counts().lost, 2);
-  stream.release();
-  await tick();
-  sub.offer(EventChunk.of([{ sequence: 6, timestamp_ns: '1', task: { pid: 1 } }]));
-  sub.finish();
-  for (let i = 0; i < 5; i++) await tick();
-  const seqs = stream.all().map((e) => Number(e.sequence));
-  assert.deepEqual(seqs, [1, 2, 3, 5, 6]);
-  assert.deepEqual(stream.all()[3].lost, { count: 2, where: 'subscriber' });
-  const huge = new Subscriber('s2', 'test', new ControlledStream(), { queueEvents: 10, queueBytes: 10, batchEvents: 10, batchBytes: 1 << 20 });
-  huge.offer(EventChunk.of([big(1), big(2)]));
-  assert.equal(huge.counts().lost, 1, 'the first event is taken although it exceeds the byte limit');
-});
-
-test('trace loss notices are queued past a full queue; room() says what still fits', async () => {
-  const stream = new ControlledStream();
-  const sub = new Subscriber('s1', 'test', stream, { queueEvents: 3, batchEvents: 10, batchBytes: 1 << 20 });
-  assert.equal(sub.room(), 3);
-  sub.offer(events(1, 5));
-  assert.equal(sub.room(), 0);
-  sub.notify(EventChunk.of([{ sequence: 6, lost: { count: 9, where: 'kernel' }, kind: 'lost' }]));
-  sub.finish();
-  for (let i = 0; i < 3; i++) await tick();
-  const seen = stream.all();
-  assert.deepEqual(
-    seen.map((e) => [Number(e.sequence), e.kind]),
-    [
-      [1, 'syscall'],
-      [2, 'syscall'],
-      [3, 'syscall'],
-      [5, 'lost'],
-      [6, 'lost'],
-    ],
-  );
-  assert.deepEqual(seen[4].lost, { count: 9, where: 'kernel' });
-  assert.equal(sub.room(), 0, 'a finished subscriber takes nothing');
+  feed.events(2);
+  sub.wake();
+  await ticks(); // the batch is written; the transport is now "full"
+  const whileFull = stream.heartbeats().length;
+  await new Promise((r) => setTimeout(r, 250));
+  assert.equal(stream.heartbeats().length, whileFull, 'no heartbeat is written into a full transport');
+  stream.release(); // the drain listener writes at once
+  assert.equal(stream.heartbeats().length, whileFull + 1, 'the due heartbeat goes out on drain');
+  assert.equal(stream.heartbeats().at(-1)!.latest_sequence, 2);
+  sub.abandon();
+  const after = stream.written.length;
+  await new Promise((r) => setTimeout(r, 250));
+  assert.equal(stream.written.length, after, 'an abandoned subscriber writes nothing');
 });

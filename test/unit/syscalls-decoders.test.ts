@@ -70,7 +70,7 @@ test('the registry binds exact names before any-syscall names and refuses duplic
   const reg = new DecoderRegistry()
     .register('*', 'fd', () => () => 'any')
     .register('close', 'fd', () => () => 'close');
-  const args = [{ name: 'fd', type: 'unsigned int', isString: false, signed: false }];
+  const args = [{ name: 'fd', type: 'unsigned int', isString: false, isPath: false, signed: false }];
   assert.equal(reg.bind({ syscall: 'close', argIndex: 0, args, tables: X86, style: DEFAULT_DECODE_OPTIONS })?.([3n], callOf([3n])), 'close');
   assert.equal(reg.bind({ syscall: 'dup', argIndex: 0, args, tables: X86, style: DEFAULT_DECODE_OPTIONS })?.([3n], callOf([3n])), 'any');
   assert.throws(() => reg.register('close', 'fd', () => null), /already registered/);
@@ -202,17 +202,17 @@ test('kernelMeta from any resolver', () => {
   const info = (nr: number, name: string, strs: boolean[], entry = false): SyscallInfo => ({
     nr,
     name,
-    args: strs.map((isString, i) => ({ name: `a${i}`, type: isString ? 'const char *' : 'int', isString, signed: !isString })),
+    args: strs.map((isString, i) => ({ name: i === 0 ? 'filename' : `a${i}`, type: isString ? 'const char *' : 'int', isString, isPath: isString && i === 0, signed: !isString })),
     readStringsAtEntry: entry,
   });
   const table = [info(2, 'open', [true, false, false]), info(59, 'execve', [true, false, false], true), info(264, 'renameat', [false, true, false, true])];
   const resolver: Pick<SyscallResolver, 'byNumber'> = { byNumber: (nr) => table.find((s) => s.nr === nr) };
-  const meta = kernelMeta(resolver as SyscallResolver, [59]);
+  const meta = kernelMeta(resolver as SyscallResolver);
   assert.equal(meta.length, 512);
-  assert.deepEqual(meta[2], { nr: 2, traced: false, strMask: 1, enterStr: false, reads: [] });
-  assert.deepEqual(meta[59], { nr: 59, traced: true, strMask: 1, enterStr: true, reads: [] });
-  assert.deepEqual(meta[264], { nr: 264, traced: false, strMask: 0b1010, enterStr: false, reads: [] });
-  assert.deepEqual(meta[3], { nr: 3, traced: false, strMask: 0, enterStr: false, reads: [] });
+  assert.deepEqual(meta[2], { nr: 2, strMask: 1, pathMask: 1, enterStr: false, reads: [] });
+  assert.deepEqual(meta[59], { nr: 59, strMask: 1, pathMask: 1, enterStr: true, reads: [] });
+  assert.deepEqual(meta[264], { nr: 264, strMask: 0b1010, pathMask: 0, enterStr: false, reads: [] });
+  assert.deepEqual(meta[3], { nr: 3, strMask: 0, pathMask: 0, enterStr: false, reads: [] });
 });
 
 test('archName maps Node names to kernel names', () => {

@@ -16,7 +16,7 @@ import { fixedXlat, formatFlags, formatValue } from '../../src/syscalls/decoders
 import { FdDetails } from '../../src/syscalls/fddetails';
 import { FdState, type FdSystem } from '../../src/syscalls/fdstate';
 import type { SyscallFormat } from '../../src/syscalls/tracefs';
-import { DEFAULT_DECODE_OPTIONS, type RawBlob, type RawString, type TraceState } from '../../src/syscalls/types';
+import { DEFAULT_DECODE_OPTIONS, type RawBlob, type RawString, type RawSyscall, type TraceState, type TraceView } from '../../src/syscalls/types';
 
 /** Argument declarations of this kernel's sys_enter_* formats (Linux 6.18, x86_64). */
 const FORMATS: Record<string, string[]> = {
@@ -123,8 +123,20 @@ interface Call {
   pid?: number;
 }
 
+/** A trace as the pipeline decodes for it: the pass's state, its view, whether it follows fd changes. */
+interface Trace {
+  state: TraceState;
+  view: TraceView;
+  fdChangesTraced: boolean;
+}
+
+/** A trace of `options` (strace's defaults otherwise) whose targets are `pids`. */
+function traceOf(pids: number[], options: Partial<TraceView>, system?: FdSystem, fdChangesTraced = true): Trace {
+  return { state: catalog.newTraceState(pids, system), view: { ...DEFAULT_DECODE_OPTIONS, bufferBytes: 4096, execEnv: true, ...options }, fdChangesTraced };
+}
+
 /** Decodes a call through the catalog, as the service would, to the client's output shape. */
-function decode(name: string, call: Call, state?: TraceState): SyscallEvent__Output {
+function decode(name: string, call: Call, state?: TraceState | Trace): SyscallEvent__Output {
   const info = catalog.byName(name);
   assert.ok(info, `no ${name} in the test catalog`);
   const strings = new Map<number, RawString>(
@@ -132,20 +144,18 @@ function decode(name: string, call: Call, state?: TraceState): SyscallEvent__Out
   );
   const args = call.args.map(BigInt);
   while (args.length < 6) args.push(0n);
-  const ev = catalog.decode(
-    {
-      nr: info.nr,
-      args,
-      ret: BigInt(call.ret ?? 0),
-      durationNs: 1000n,
-      noReturn: call.noReturn ?? false,
-      strings,
-      blobs: new Map(Object.entries(call.blobs ?? {}).map(([i, b]) => [Number(i), b])),
-      pid: call.pid ?? 100,
-      tid: call.pid ?? 100,
-    },
-    state,
-  );
+  const raw: RawSyscall = {
+    nr: info.nr,
+    args,
+    ret: BigInt(call.ret ?? 0),
+    durationNs: 1000n,
+    noReturn: call.noReturn ?? false,
+    strings,
+    blobs: new Map(Object.entries(call.blobs ?? {}).map(([i, b]) => [Number(i), b])),
+    pid: call.pid ?? 100,
+    tid: call.pid ?? 100,
+  };
+  const ev = state !== undefined && 'view' in state ? catalog.decodeViews(raw, state.state, [state.view], state.fdChangesTraced)[0] : catalog.decode(raw, state);
   // Proto3 defaults, as a gRPC client sees them.
   return {
     ret_fd_path: '',
@@ -155,7 +165,7 @@ function decode(name: string, call: Call, state?: TraceState): SyscallEvent__Out
 }
 
 /** The argument list as the printer renders it. */
-function render(name: string, call: Call, state?: TraceState, fdPaths = false): string {
+function render(name: string, call: Call, state?: TraceState | Trace, fdPaths = false): string {
   return formatArgs(decode(name, call, state), fdPaths).join(', ');
 }
 
@@ -345,7 +355,7 @@ function fakeFs(links: Record<string, string>, real: Record<string, string> = {}
 
 test('fd paths: opens, dups, closes, exec, fork, chdir, and the pre-trace table', () => {
   const fs = fakeFs({ '/proc/100/fd/0': '/dev/null', '/proc/100/fd/1': 'pipe:[7]', '/proc/100/cwd': '/home/me' }, { '/lib/x86_64-linux-gnu/libc.so.6': '/usr/lib/x86_64-linux-gnu/libc.so.6' });
-  const state = catalog.newTraceState([100], DEFAULT_DECODE_OPTIONS, fs);
+  const state = catalog.newTraceState([100], fs);
   const at = (name: string, call: Call) => decode(name, { pid: 100, ...call }, state);
   const open = at('openat', { args: [AT_FDCWD, 1, 0o2000000, 0], strings: { 1: '/lib/x86_64-linux-gnu/libc.so.6' }, ret: 3 });
   assert.equal(open.ret_fd_path, '/usr/lib/x86_64-linux-gnu/libc.so.6', 'symlinks resolved like /proc shows them');
@@ -389,7 +399,7 @@ test('strings keep bytes that are not UTF-8 (str_bytes) and print them as strace
 });
 
 test('-s cuts strings that are not paths and string arrays, never paths', () => {
-  const state = catalog.newTraceState([], { ...DEFAULT_DECODE_OPTIONS, stringMax: 8 });
+  const state = traceOf([], { stringMax: 8 });
   const long = '/a/very/long/path/that/is/never/cut';
   assert.equal(
     formatArgs(decode('setxattr', { args: [1, 2, 3, 4, 0], strings: { 0: long, 1: 'user.attribute' } }, state)).slice(0, 2).join(', '),
@@ -408,7 +418,7 @@ test('fd paths: an fd the events did not open is read from /proc once; with a pa
   const links: Record<string, string> = { '/proc/100/cwd': '/' };
   const reads: string[] = [];
   const system: FdSystem = { ...fakeFs(links), readlink: (f) => (reads.push(f), links[f]) };
-  const state = catalog.newTraceState([100], DEFAULT_DECODE_OPTIONS, system);
+  const state = catalog.newTraceState([100], system);
   const fdOf = (fd: number) => decode('read', { pid: 100, args: [fd, 0, 0] }, state).decoded[0].fd_path;
   links['/proc/100/fd/7'] = '/var/log/opened-by-an-untraced-call';
   assert.equal(fdOf(7), '/var/log/opened-by-an-untraced-call');
@@ -423,7 +433,7 @@ test('fd paths: an fd the events did not open is read from /proc once; with a pa
   const dup = decode('dup2', { pid: 100, args: [7, 11], ret: 11 }, state);
   assert.deepEqual(dup.decoded.map((a) => a.fd_path), ['/var/log/opened-by-an-untraced-call', '']);
   assert.equal(fdOf(11), '/var/log/opened-by-an-untraced-call', 'and after it names what fd 7 does');
-  const partial = catalog.newTraceState([100], { ...DEFAULT_DECODE_OPTIONS, fdChangesTraced: false }, system);
+  const partial = traceOf([100], {}, system, false);
   const partialFd = (fd: number) => decode('read', { pid: 100, args: [fd, 0, 0] }, partial).decoded[0].fd_path;
   assert.equal(partialFd(7), '/changed');
   links['/proc/100/fd/7'] = '/changed-again';
@@ -494,7 +504,7 @@ test('clocks, timers, poll, prctl, ids, mknod, socket options and epoll as strac
 });
 
 test('netlink messages sent to a netlink socket are decoded as strace does', () => {
-  const state = catalog.newTraceState([100], DEFAULT_DECODE_OPTIONS, fakeFs({ '/proc/100/cwd': '/' }));
+  const state = catalog.newTraceState([100], fakeFs({ '/proc/100/cwd': '/' }));
   decode('socket', { pid: 100, args: [16, 3 | 0o2000000, 0], ret: 3 }, state);
   const req = Buffer.alloc(32);
   req.writeUInt32LE(32, 0);
@@ -508,9 +518,9 @@ test('netlink messages sent to a netlink socket are decoded as strace does', () 
 });
 
 test('-X raw and -X verbose render constants as numbers, or numbers with their names', () => {
-  const raw = catalog.newTraceState([], { ...DEFAULT_DECODE_OPTIONS, constants: 'raw' });
-  const verbose = catalog.newTraceState([], { ...DEFAULT_DECODE_OPTIONS, constants: 'verbose' });
-  const openat = (state: TraceState) => formatArgs(decode('openat', { args: [AT_FDCWD, 1, 0o2000000, 0], strings: { 1: '/etc/hostname' }, ret: 3 }, state)).join(', ');
+  const raw = traceOf([], { constants: 'raw' });
+  const verbose = traceOf([], { constants: 'verbose' });
+  const openat = (state: Trace) => formatArgs(decode('openat', { args: [AT_FDCWD, 1, 0o2000000, 0], strings: { 1: '/etc/hostname' }, ret: 3 }, state)).join(', ');
   assert.equal(openat(raw), '-100, "/etc/hostname", 0x80000');
   assert.equal(openat(verbose), '-100 /* AT_FDCWD */, "/etc/hostname", 0x80000 /* O_RDONLY|O_CLOEXEC */');
   assert.equal(formatArgs(decode('lseek', { args: [3, 0, 2] }, verbose)).join(', '), '3, 0, 0x2 /* SEEK_END */');

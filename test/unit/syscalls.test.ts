@@ -6,6 +6,7 @@
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
+import { tracesFdChanges } from '../../src/syscalls/fdeffects';
 import { encodeSyscallMeta, encodeSyscallReads, kernelMeta, SyscallCatalog } from '../../src/syscalls/catalog';
 import { ReadFlag, ReadKind, ReadLen } from '../../src/syscalls/reads';
 import type { RawString, RawSyscall } from '../../src/syscalls/types';
@@ -159,18 +160,20 @@ test('decodes a failed open with O_CREAT, a truncated string, and an unknown num
 test('kernelMeta carries string masks and entry reads for the kernel table', (t) => {
   const c = realCatalog(t);
   if (!c) return;
-  const all = kernelMeta(c, null);
+  const all = kernelMeta(c);
   assert.equal(all.length, 512);
-  assert.ok(all.every((m, i) => m.nr === i && m.traced));
+  assert.ok(all.every((m, i) => m.nr === i));
   assert.equal(all[257].strMask, 0b10); // openat: filename
+  assert.equal(all[257].pathMask, 0b10, 'a path: read whole whatever string_max says');
   assert.equal(all[1].strMask, 0); // write: buf is not a string
   assert.equal(all[c.byName('renameat2')!.nr].strMask, 0b1010);
   assert.equal(all[c.byName('mount')!.nr].strMask, 0b111);
+  assert.equal(all[c.byName('mount')!.nr].pathMask, 0b011, "mount's dev_name and dir_name are paths, its type is not");
   // execve: filename at entry, argv read at entry, envp counted (or read with exec_env).
   assert.deepEqual(all[59], {
     nr: 59,
-    traced: true,
     strMask: 0b1,
+    pathMask: 0b1,
     enterStr: true,
     reads: [
       { kind: ReadKind.STRV, arg: 1, lenFrom: ReadLen.FIXED, lenArg: 0, max: 4096, flags: ReadFlag.ENTRY },
@@ -192,28 +195,28 @@ test('kernelMeta carries string masks and entry reads for the kernel table', (t)
   assert.deepEqual(all[c.byName('getpid')!.nr].reads, []);
   // The encoded table entries.
   assert.deepEqual([...encodeSyscallMeta(all[59])], [1, 1, 1, 1]);
-  assert.deepEqual([...encodeSyscallMeta(all[c.byName('getpid')!.nr])], [1, 0, 0, 0]);
+  assert.deepEqual([...encodeSyscallMeta(all[c.byName('getpid')!.nr])], [0, 0, 0, 0]);
   // Per-syscall tracepoint names, under the SYSCALL_DEFINE name where it differs.
   assert.equal(c.byName('openat')!.tracepoint, 'openat');
   assert.equal(c.byName('stat')!.tracepoint, 'newstat');
   assert.equal(c.byName('stat')!.args.length, 2);
   assert.deepEqual([...encodeSyscallReads(all[c.byName('connect')!.nr])], [1, 1, 1, 2, 128, 0, 0, 0, ...new Array(16).fill(0)]);
   assert.equal(all[322].enterStr, true); // execveat
-  const some = kernelMeta(c, [257, 59]);
-  assert.deepEqual(some.filter((m) => m.traced).map((m) => m.nr), [59, 257]);
-  assert.equal(some[2].strMask, 0b1, 'untraced syscalls keep their masks'); // open
 });
 
-test('spec validation: renderings, -s, trace=none and whether the fd table can follow the events', async () => {
+test('spec validation: renderings, -s, trace=none, and whether a trace lets the fd table follow the events', async () => {
   const { validateSpec } = await import('../../src/api/spec');
   const catalog = SyscallCatalog.fromFormats(new Map(), { arch: 'x86_64' });
-  const base = { syscalls: [], pids: [], follow_children: false, comms: [], uids: [], process_events: true, string_max_bytes: 32, backend: '', cgroup_ids: [], buffer_bytes: 32, exec_env: false, rendering: null, no_syscalls: false };
+  const base = { syscalls: [], pids: [], follow_children: false, comms: [], uids: [], process_events: true, string_max_bytes: 32, backend: '', cgroup_ids: [], buffer_bytes: 32, exec_env: false, rendering: null, no_syscalls: false, ring_bytes: '0', retention_bytes: '0' };
   const all = validateSpec(base, catalog, 1).capture;
   assert.equal(all.syscalls, null);
-  assert.equal(all.stringMaxBytes, 4096, 'the kernel side reads strings up to PATH_MAX');
-  assert.deepEqual(all.decode, { stringMax: 32, constants: 'abbrev', verbose: false, fdDetails: false, fdChangesTraced: true });
+  assert.equal(all.stringMaxBytes, 32, 'strings that are not paths are read at -s (paths whole, by the kernel side)');
+  assert.deepEqual(all.rendering, { constants: 'abbrev', verbose: false, fdDetails: false });
+  assert.equal(tracesFdChanges(all.syscalls, catalog), true, 'every syscall: the fd table follows the events');
   const reads = validateSpec({ ...base, syscalls: ['read'], rendering: { constants: 'CONSTANT_STYLE_VERBOSE', verbose: true, fd_details: true } }, catalog, 1).capture;
-  assert.deepEqual(reads.decode, { stringMax: 32, constants: 'verbose', verbose: true, fdDetails: true, fdChangesTraced: false });
+  assert.deepEqual(reads.rendering, { constants: 'verbose', verbose: true, fdDetails: true });
+  assert.equal(tracesFdChanges(reads.syscalls, catalog), false, 'read alone: fd paths from /proc');
+  assert.throws(() => validateSpec({ ...base, rendering: { constants: 'CONSTANT_STYLE_BOLD' as 'CONSTANT_STYLE_RAW', verbose: false, fd_details: false } }, catalog, 1), /spec.rendering.constants "CONSTANT_STYLE_BOLD" is not a ConstantStyle/);
   assert.deepEqual(validateSpec({ ...base, no_syscalls: true }, catalog, 1).capture.syscalls, []);
   assert.throws(() => validateSpec({ ...base, no_syscalls: true, syscalls: ['read'] }, catalog, 1), /no_syscalls is set but spec.syscalls names 1/);
 });

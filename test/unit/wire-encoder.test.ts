@@ -8,10 +8,11 @@ import assert from 'node:assert/strict';
 import type { MessageTypeDefinition } from '@grpc/proto-loader';
 import { tracerPackageDefinition } from '../../src/api/proto';
 import { EventEncoder } from '../../src/api/wire/events';
-import { FieldType, readSchemas, type FieldSchema, type MessageSchema, type Schemas } from '../../src/api/wire/descriptor';
+import { readSchemas, type Schemas } from '../../src/api/wire/descriptor';
 import { ProtoWriter } from '../../src/api/wire/writer';
 import type { Event } from '../../src/api/generated/sctrace/v1/Event';
 import { EventChunk } from '../../src/traces/chunk';
+import { UNICODE, sampleMessage } from '../helpers/messages';
 
 const definition = tracerPackageDefinition();
 const RESPONSE = 'sctrace.v1.StreamEventsResponse';
@@ -29,70 +30,12 @@ function assertSameAsReference(message: { events: Event[] }, what: string): void
   assert.deepEqual(decode(encoder.encodeEvents(message.events).bytes), decode(reference), `${what}: framed events decode like the reference`);
 }
 
-const UNICODE = 'žluťoučký kůň ✓ 日本語 🙂';
-
-/** A value of `f`'s type; `variant` picks among interesting ones (0: extreme, 1: default, 2: ordinary). */
-function valueOf(f: FieldSchema, variant: number, depth: number): unknown {
-  switch (f.type) {
-    case FieldType.STRING:
-      return [UNICODE, '', `${f.name}-${'x'.repeat(140)}`][variant];
-    case FieldType.BYTES:
-      return [Buffer.from([0, 1, 2, 255, 128]), Buffer.alloc(0), Buffer.alloc(300, 7)][variant];
-    case FieldType.BOOL:
-      return [true, false, true][variant];
-    case FieldType.UINT32:
-    case FieldType.FIXED32:
-      return [4294967295, 0, 1234][variant];
-    case FieldType.INT32:
-    case FieldType.SINT32:
-    case FieldType.SFIXED32:
-      return [-2147483648, 0, -5][variant];
-    case FieldType.UINT64:
-    case FieldType.FIXED64:
-      return ['18446744073709551615', '0', '1764000000123456789'][variant];
-    case FieldType.INT64:
-    case FieldType.SINT64:
-    case FieldType.SFIXED64:
-      return ['-9223372036854775808', '0', '-2'][variant];
-    case FieldType.DOUBLE:
-    case FieldType.FLOAT:
-      return [-1.5, 0, 0.25][variant];
-    case FieldType.ENUM:
-      return [...schemas.enums.get(f.typeName)!.values.keys()].at(-1);
-    case FieldType.MESSAGE:
-      return depth > 3 ? {} : build(schemas.messages.get(f.typeName)!, variant, 0, depth + 1);
-    default:
-      throw new Error(`test does not know field type ${f.type}`);
-  }
-}
-
-/** A message with every field set, and member `oneofPick` (cycling) of each oneof. */
-function build(schema: MessageSchema, variant: number, oneofPick: number, depth = 0): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  schema.oneofs.forEach((name, index) => {
-    const members = schema.fields.filter((f) => f.oneof === index);
-    const chosen = members[oneofPick % members.length];
-    out[chosen.name] = f1(chosen, variant, depth);
-    out[name] = chosen.name;
-  });
-  for (const f of schema.fields) {
-    if (f.oneof !== null) continue;
-    out[f.name] = f1(f, variant, depth);
-  }
-  return out;
-}
-
-function f1(f: FieldSchema, variant: number, depth: number): unknown {
-  if (!f.repeated) return valueOf(f, variant, depth);
-  return variant === 1 ? [] : [valueOf(f, 0, depth), valueOf(f, 2, depth), valueOf(f, 1, depth)];
-}
-
 test('every field of every event kind and oneof member encodes like the reference', () => {
   const eventSchema = schemas.messages.get('sctrace.v1.Event')!;
   const kinds = eventSchema.fields.filter((f) => f.oneof !== null).length;
   for (let pick = 0; pick < Math.max(kinds, 3); pick++) {
     for (const variant of [0, 1, 2]) {
-      const event = build(eventSchema, variant, pick) as Event;
+      const event = sampleMessage(schemas, eventSchema, variant, pick) as Event;
       assertSameAsReference({ events: [event] }, `kind #${pick} variant ${variant}`);
     }
   }

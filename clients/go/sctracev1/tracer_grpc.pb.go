@@ -18,10 +18,15 @@ const _ = grpc.SupportPackageIsVersion7
 // For semantics around ctx use and closing/ending streaming RPCs, please refer to https://pkg.go.dev/google.golang.org/grpc/?tab=doc#ClientConn.NewStream.
 type TracerClient interface {
 	// Starts a trace: validates the spec, loads and attaches the backend's kernel programs, and
-	// returns the trace id. Events are recorded from now on, but only delivered to subscribers.
+	// returns the trace id. Events are recorded from now on and retained for subscribers (see
+	// TraceSpec.retention_bytes), so a stream opened after StartTrace can start at event 1.
 	StartTrace(ctx context.Context, in *StartTraceRequest, opts ...grpc.CallOption) (*StartTraceResponse, error)
-	// Subscribes to a trace. The stream carries every event from the moment of subscription until
-	// the trace stops (the stream then ends with OK) or the client cancels.
+	// Subscribes to a trace. The stream carries every event from the moment of subscription, or
+	// from StreamEventsRequest.from_sequence while the trace still retains it, until the trace
+	// stops (the stream then ends with OK) or the client cancels. Its first response, and then one
+	// at least every few seconds, is a heartbeat (a response without events). A client that loses
+	// its connection resumes without gap or duplicate by subscribing again with from_sequence set
+	// to the last sequence it received + 1.
 	StreamEvents(ctx context.Context, in *StreamEventsRequest, opts ...grpc.CallOption) (Tracer_StreamEventsClient, error)
 	// Stops a trace, detaching its kernel programs; open streams end after their queued events.
 	StopTrace(ctx context.Context, in *StopTraceRequest, opts ...grpc.CallOption) (*StopTraceResponse, error)
@@ -112,10 +117,15 @@ func (c *tracerClient) GetCapabilities(ctx context.Context, in *GetCapabilitiesR
 // for forward compatibility
 type TracerServer interface {
 	// Starts a trace: validates the spec, loads and attaches the backend's kernel programs, and
-	// returns the trace id. Events are recorded from now on, but only delivered to subscribers.
+	// returns the trace id. Events are recorded from now on and retained for subscribers (see
+	// TraceSpec.retention_bytes), so a stream opened after StartTrace can start at event 1.
 	StartTrace(context.Context, *StartTraceRequest) (*StartTraceResponse, error)
-	// Subscribes to a trace. The stream carries every event from the moment of subscription until
-	// the trace stops (the stream then ends with OK) or the client cancels.
+	// Subscribes to a trace. The stream carries every event from the moment of subscription, or
+	// from StreamEventsRequest.from_sequence while the trace still retains it, until the trace
+	// stops (the stream then ends with OK) or the client cancels. Its first response, and then one
+	// at least every few seconds, is a heartbeat (a response without events). A client that loses
+	// its connection resumes without gap or duplicate by subscribing again with from_sequence set
+	// to the last sequence it received + 1.
 	StreamEvents(*StreamEventsRequest, Tracer_StreamEventsServer) error
 	// Stops a trace, detaching its kernel programs; open streams end after their queued events.
 	StopTrace(context.Context, *StopTraceRequest) (*StopTraceResponse, error)

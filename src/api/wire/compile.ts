@@ -1,6 +1,6 @@
 /**
  * Compiles one encode function per message type from the schemas of tracer.proto, so the hot path
- * writes protobuf without protobufjs's fromObject/encode (FACTS.md: a hand-written encoder of the
+ * writes protobuf without protobufjs's fromObject/encode (docs/kernel-costs.md: a hand-written encoder of the
  * wire format is ~3× faster; measured here 8–11× on events, whose 64-bit fields arrive as
  * decimal strings that fromObject turns into Long objects first).
  *
@@ -13,37 +13,15 @@
  * canonical encoding; protobufjs writes them when the property is present), and a lone UTF-16
  * surrogate becomes U+FFFD (Buffer's UTF-8) where protobufjs writes it as is.
  */
-import { FieldType, type FieldSchema, type MessageSchema, type Schemas } from './descriptor';
+import { FieldType, WIRE_LEN, reachableFrom, wireType, type FieldSchema, type MessageSchema, type Schemas } from './descriptor';
 import type { ProtoWriter } from './writer';
 
 /** Writes the fields of one message (no tag or length of its own). */
 export type EncodeFn = (message: object, w: ProtoWriter) => void;
 
-const WIRE_VARINT = 0;
-const WIRE_FIXED64 = 1;
-const WIRE_LEN = 2;
-const WIRE_FIXED32 = 5;
 
 const SIXTY_FOUR = new Set<number>([FieldType.INT64, FieldType.UINT64, FieldType.SINT64, FieldType.FIXED64, FieldType.SFIXED64]);
 
-function wireType(type: number): number {
-  switch (type) {
-    case FieldType.DOUBLE:
-    case FieldType.FIXED64:
-    case FieldType.SFIXED64:
-      return WIRE_FIXED64;
-    case FieldType.FLOAT:
-    case FieldType.FIXED32:
-    case FieldType.SFIXED32:
-      return WIRE_FIXED32;
-    case FieldType.STRING:
-    case FieldType.BYTES:
-    case FieldType.MESSAGE:
-      return WIRE_LEN;
-    default:
-      return WIRE_VARINT;
-  }
-}
 
 /** Source that writes a field's tag. */
 function tagCode(number: number, wt: number): string {
@@ -147,29 +125,8 @@ function messageSource(schema: MessageSchema, messageIndex: Map<string, number>,
 
 /** Encoders for every message reachable from `roots`, by full name. */
 export function compileEncoders(schemas: Schemas, roots: string[]): Map<string, EncodeFn> {
-  const order: MessageSchema[] = [];
-  const messageIndex = new Map<string, number>();
-  const enumIndex = new Map<string, number>();
-  const enumTables: Map<string, number>[] = [];
-  const visit = (name: string) => {
-    if (messageIndex.has(name)) return;
-    const schema = schemas.messages.get(name);
-    if (!schema) throw new Error(`encoder: message ${name} is not in the descriptors`);
-    if (schema.mapEntry) throw new Error(`encoder: ${name} is a map entry; map fields are not supported`);
-    messageIndex.set(name, order.length);
-    order.push(schema);
-    for (const f of schema.fields) {
-      if (f.type === FieldType.GROUP) throw new Error(`encoder: ${name}.${f.name} is a group; groups are not supported`);
-      if (f.type === FieldType.MESSAGE) visit(f.typeName);
-      if (f.type === FieldType.ENUM && !enumIndex.has(f.typeName)) {
-        const e = schemas.enums.get(f.typeName);
-        if (!e) throw new Error(`encoder: enum ${f.typeName} is not in the descriptors`);
-        enumIndex.set(f.typeName, enumTables.length);
-        enumTables.push(e.values);
-      }
-    }
-  };
-  for (const root of roots) visit(root);
+  const { messages: order, messageIndex, enums, enumIndex } = reachableFrom(schemas, roots, 'encoder');
+  const enumTables = enums.map((e) => e.values);
   const encoders: EncodeFn[] = [];
   for (const schema of order) {
     // Source generated above from the proto's own descriptors, never from input.

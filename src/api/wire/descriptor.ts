@@ -28,6 +28,32 @@ export const FieldType = {
   SINT64: 18,
 } as const;
 
+/** Wire types of the protobuf encoding. */
+export const WIRE_VARINT = 0;
+export const WIRE_FIXED64 = 1;
+export const WIRE_LEN = 2;
+export const WIRE_FIXED32 = 5;
+
+/** The wire type a field of `type` (a FieldType) is written with, unpacked. */
+export function wireType(type: number): number {
+  switch (type) {
+    case FieldType.DOUBLE:
+    case FieldType.FIXED64:
+    case FieldType.SFIXED64:
+      return WIRE_FIXED64;
+    case FieldType.FLOAT:
+    case FieldType.FIXED32:
+    case FieldType.SFIXED32:
+      return WIRE_FIXED32;
+    case FieldType.STRING:
+    case FieldType.BYTES:
+    case FieldType.MESSAGE:
+      return WIRE_LEN;
+    default:
+      return WIRE_VARINT;
+  }
+}
+
 export interface FieldSchema {
   name: string;
   number: number;
@@ -231,4 +257,41 @@ function resolveType(ref: string, from: string, schemas: Schemas): string {
     if (schemas.messages.has(candidate) || schemas.enums.has(candidate)) return candidate;
   }
   throw new Error(`descriptor: type ${ref} referenced from ${from} is not defined`);
+}
+
+/** The messages and enums reachable from some root messages, numbered in the order found. */
+export interface Reachable {
+  messages: MessageSchema[];
+  messageIndex: Map<string, number>;
+  enums: EnumSchema[];
+  enumIndex: Map<string, number>;
+}
+
+/**
+ * Walks the message types reachable from `roots` through message fields, for the compiled encoder
+ * and decoder (which number them to call each other). `who` names the caller in errors; maps
+ * and groups, which tracer.proto does not use, are refused.
+ */
+export function reachableFrom(schemas: Schemas, roots: string[], who: string): Reachable {
+  const found: Reachable = { messages: [], messageIndex: new Map(), enums: [], enumIndex: new Map() };
+  const visit = (name: string) => {
+    if (found.messageIndex.has(name)) return;
+    const schema = schemas.messages.get(name);
+    if (!schema) throw new Error(`${who}: message ${name} is not in the descriptors`);
+    if (schema.mapEntry) throw new Error(`${who}: ${name} is a map entry; map fields are not supported`);
+    found.messageIndex.set(name, found.messages.length);
+    found.messages.push(schema);
+    for (const f of schema.fields) {
+      if (f.type === FieldType.GROUP) throw new Error(`${who}: ${name}.${f.name} is a group; groups are not supported`);
+      if (f.type === FieldType.MESSAGE) visit(f.typeName);
+      if (f.type === FieldType.ENUM && !found.enumIndex.has(f.typeName)) {
+        const e = schemas.enums.get(f.typeName);
+        if (!e) throw new Error(`${who}: enum ${f.typeName} is not in the descriptors`);
+        found.enumIndex.set(f.typeName, found.enums.length);
+        found.enums.push(e);
+      }
+    }
+  };
+  for (const root of roots) visit(root);
+  return found;
 }

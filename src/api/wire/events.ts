@@ -18,6 +18,12 @@ export interface EncodedEvents {
   ends: Uint32Array;
 }
 
+/** Where encodeEvents puts its result instead of fresh buffers (e.g. a trace's slab memory). */
+export interface EncodedEventsStore {
+  /** Room for `bytes` bytes of events and `events` end offsets. */
+  allocate(bytes: number, events: number): EncodedEvents;
+}
+
 const EVENT = 'sctrace.v1.Event';
 const RESPONSE = 'sctrace.v1.StreamEventsResponse';
 /** Tag of StreamEventsResponse.events (field 1, length-delimited). */
@@ -26,6 +32,8 @@ const EVENTS_TAG = 0x0a;
 /** Encodes events and StreamEventsResponse messages. Not reentrant: one writer is reused. */
 export class EventEncoder {
   private readonly w = new ProtoWriter(1 << 20);
+  /** End offsets of the events being encoded, reused. */
+  private ends = new Uint32Array(4096);
   private readonly event: EncodeFn;
   private readonly response: EncodeFn;
 
@@ -37,11 +45,12 @@ export class EventEncoder {
     this.response = encoders.get(RESPONSE)!;
   }
 
-  /** Frames each event as a StreamEventsResponse field, all in one buffer. */
-  encodeEvents(events: readonly Event[]): EncodedEvents {
+  /** Frames each event as a StreamEventsResponse field, all in one buffer (from `store` if given). */
+  encodeEvents(events: readonly Event[], store?: EncodedEventsStore): EncodedEvents {
     const w = this.w;
     w.reset();
-    const ends = new Uint32Array(events.length);
+    if (this.ends.length < events.length) this.ends = new Uint32Array(Math.max(events.length, this.ends.length * 2));
+    const ends = this.ends;
     for (let i = 0; i < events.length; i++) {
       w.byte(EVENTS_TAG);
       const mark = w.reserve();
@@ -49,9 +58,16 @@ export class EventEncoder {
       w.finish(mark);
       ends[i] = w.pos;
     }
-    const bytes = w.copy();
+    let out: EncodedEvents;
+    if (store) {
+      out = store.allocate(w.pos, events.length);
+      w.buf.copy(out.bytes, 0, 0, w.pos);
+      out.ends.set(ends.subarray(0, events.length));
+    } else {
+      out = { bytes: w.copy(), ends: ends.slice(0, events.length) };
+    }
     this.shrink();
-    return { bytes, ends };
+    return out;
   }
 
   /** One StreamEventsResponse from its object form. */

@@ -1,15 +1,15 @@
 /**
- * The eBPF capture backend: availability checks and opening a capture session (one BPF object
- * per trace, so each trace's filters are constants and maps of its own, and closing a trace
- * detaches exactly its programs).
+ * The eBPF capture backend: availability checks, and one kernel pass (one BPF object, one ring)
+ * for every trace, loaded with the first and unloaded after the last (capture/kernel-pass.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Availability, CaptureEngine, CaptureSink, CaptureSpec, CaptureSession } from '../backend';
+import { KernelPass } from '../capture/kernel-pass';
 import { BackendUnavailableError } from '../errors';
 import type { SyscallResolver } from '../../syscalls/types';
+import { EbpfKernelSide } from './kernel-side';
 import { libbpf } from './libbpf';
-import { EbpfSession, type EbpfSessionOptions } from './session';
 
 /** Tunables of the eBPF backend (see src/config). */
 export interface EbpfEngineOptions {
@@ -21,8 +21,10 @@ export interface EbpfEngineOptions {
   wakeupBytes: number;
   /** Interval of the consumer's timer poll, in milliseconds. */
   pollIntervalMs: number;
-  /** Most syscalls a trace attaches one by one (ServiceConfig.perSyscallMax). */
+  /** Most syscalls the traces together attach one by one (ServiceConfig.perSyscallMax). */
   perSyscallMax: number;
+  /** Most traces at once (at most 64 slots). */
+  maxTraces: number;
 }
 
 /** Default location of the object built by `make -C bpf`, relative to the package root. */
@@ -44,22 +46,26 @@ const CAP_BPF = 39n;
 export class EbpfEngine implements CaptureEngine {
   readonly name = 'ebpf' as const;
   private cached: Availability | undefined;
+  private readonly pass: KernelPass;
 
   constructor(
     private readonly options: EbpfEngineOptions,
-    private readonly syscalls: SyscallResolver,
-  ) {}
+    syscalls: SyscallResolver,
+  ) {
+    const side = new EbpfKernelSide({ ...options, selfTgid: process.pid }, syscalls);
+    this.pass = new KernelPass(side, syscalls, { ringBytes: options.ringBytes, maxTraces: options.maxTraces, pollIntervalMs: options.pollIntervalMs });
+  }
 
   availability(): Availability {
     this.cached ??= probe(this.options.objectPath);
     return this.cached;
   }
 
+  /** Adds a trace to the kernel pass (loading it for the first trace). */
   async open(spec: CaptureSpec, sink: CaptureSink): Promise<CaptureSession> {
     const availability = this.availability();
     if (!availability.available) throw new BackendUnavailableError(this.name, availability.reason);
-    const sessionOptions: EbpfSessionOptions = { ...this.options, spec, syscalls: this.syscalls };
-    return EbpfSession.open(sessionOptions, sink);
+    return this.pass.open(spec, sink);
   }
 }
 

@@ -43,6 +43,7 @@ function declare() {
     bpf_map_update_elem: lib.func('int bpf_map_update_elem(int fd, const void *key, const void *value, uint64_t flags)'),
     bpf_map_lookup_elem: lib.func('int bpf_map_lookup_elem(int fd, const void *key, _Out_ void *value)'),
     bpf_map_delete_elem: lib.func('int bpf_map_delete_elem(int fd, const void *key)'),
+    bpf_map_get_next_key: lib.func('int bpf_map_get_next_key(int fd, const void *key, _Out_ void *next_key)'),
     btf__load_vmlinux_btf: lib.func('void *btf__load_vmlinux_btf(void)'),
     btf__free: lib.func('void btf__free(void *btf)'),
     btf__find_by_name_kind: lib.func('int32_t btf__find_by_name_kind(void *btf, const char *name, uint32_t kind)'),

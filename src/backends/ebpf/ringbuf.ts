@@ -1,7 +1,8 @@
 /**
  * A BPF_MAP_TYPE_RINGBUF consumer that reads the ring directly from JavaScript: the consumer page
  * is mapped read-write, the producer page and data area read-only, and records are decoded in
- * place. FACTS.md measured this at 7–31 ns per record against 81+ ns for a libbpf callback into JS.
+ * place. Measured at 7–31 ns per record against 81+ ns for a libbpf callback into JS
+ * (docs/kernel-costs.md).
  *
  * Memory layout (kernel/bpf/ringbuf.c): page 0 holds consumer_pos (written by us), page 1 holds
  * producer_pos (written by the kernel), then the data area of `size` bytes, mapped twice back to
@@ -65,6 +66,12 @@ export class RingReader {
   pendingBytes(): number {
     if (this.closed) return 0;
     return Number(Atomics.load(this.producerPos, 0) - Atomics.load(this.consumerPos, 0));
+  }
+
+  /** Bytes consumed since the ring was created (the consumer position). */
+  consumedBytes(): number {
+    if (this.closed) return 0;
+    return Number(Atomics.load(this.consumerPos, 0));
   }
 
   /**

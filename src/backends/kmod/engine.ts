@@ -1,16 +1,17 @@
 /**
  * The kmod capture backend: for kernels where eBPF cannot be used, sctrace's own kernel module
- * (bpf/kmod/) publishes the same records as the eBPF programs through /proc/sctrace. The module
- * runs one trace at a time; a second trace on this backend is refused with a clear error while
- * the first runs.
+ * (bpf/kmod/) publishes the same records as the eBPF programs through /proc/sctrace. As on eBPF,
+ * one kernel pass (the module's one set of probes and one ring) serves every trace, loaded with
+ * the first and unloaded after the last (capture/kernel-pass.ts); a trace is a slot in its masks.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Availability, CaptureEngine, CaptureSink, CaptureSpec, CaptureSession } from '../backend';
+import { KernelPass } from '../capture/kernel-pass';
 import { BackendUnavailableError } from '../errors';
 import type { SyscallResolver } from '../../syscalls/types';
+import { checkModule, KmodKernelSide } from './kernel-side';
 import { KMOD_PROC_DIR, parseStats, ProcFile } from './protocol';
-import { checkAbi, KmodSession } from './session';
 
 export { KMOD_PROC_DIR } from './protocol';
 
@@ -22,6 +23,8 @@ export interface KmodEngineOptions {
   wakeupBytes: number;
   /** Interval of the reader's timer drain, in milliseconds. */
   pollIntervalMs: number;
+  /** Most traces at once (at most 64 slots). */
+  maxTraces: number;
   /** Directory of the module's files; KMOD_PROC_DIR unless testing. */
   procDir?: string;
 }
@@ -30,23 +33,29 @@ export interface KmodEngineOptions {
 export class KmodEngine implements CaptureEngine {
   readonly name = 'kmod' as const;
   private readonly procDir: string;
+  private readonly pass: KernelPass;
 
-  constructor(
-    private readonly options: KmodEngineOptions,
-    private readonly syscalls: SyscallResolver,
-  ) {
+  constructor(options: KmodEngineOptions, syscalls: SyscallResolver) {
     this.procDir = options.procDir ?? KMOD_PROC_DIR;
+    const side = new KmodKernelSide({ ...options, procDir: this.procDir, selfTgid: process.pid }, syscalls);
+    this.pass = new KernelPass(side, syscalls, { ringBytes: options.ringBytes, maxTraces: options.maxTraces, pollIntervalMs: options.pollIntervalMs });
   }
 
-  /** Not cached: the module may be loaded or unloaded while the service runs. */
+  /**
+   * Not cached while no trace runs: the module may be loaded or unloaded meanwhile. While the
+   * pass runs the module is there and speaks this release's versions (an unloaded module ends the
+   * pass, and every trace with it); reading its stats each StartTrace would only add latency.
+   */
   availability(): Availability {
+    if (this.pass.traceCount > 0) return { available: true, reason: '' };
     return probe(this.procDir);
   }
 
+  /** Adds a trace to the kernel pass (starting it for the first trace). */
   async open(spec: CaptureSpec, sink: CaptureSink): Promise<CaptureSession> {
     const availability = this.availability();
     if (!availability.available) throw new BackendUnavailableError(this.name, availability.reason);
-    return KmodSession.open({ ...this.options, procDir: this.procDir, spec, syscalls: this.syscalls }, sink);
+    return this.pass.open(spec, sink);
   }
 }
 
@@ -55,7 +64,7 @@ function probe(dir: string): Availability {
   if (!fs.existsSync(dir)) return no(`${dir} not present: kernel module not loaded`);
   const statsFile = path.join(dir, ProcFile.stats);
   try {
-    checkAbi(parseStats(fs.readFileSync(statsFile, 'utf8')));
+    checkModule(parseStats(fs.readFileSync(statsFile, 'utf8')));
   } catch (err) {
     return no(`${statsFile}: ${(err as Error).message.replace(/^kmod: /, '')}`);
   }

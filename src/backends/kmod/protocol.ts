@@ -1,36 +1,40 @@
 /**
- * The text side of the module's /proc interface (bpf/kmod/README.md): the control lines that
- * configure a trace, and the "name value" lines of the stats file. Pure functions, so the
- * protocol is tested without the module.
+ * The module's /proc interface as text and bytes (bpf/kmod/README.md): control protocol 2 (the
+ * lines that configure the one kernel pass and then add and remove traces by writing masks), the
+ * "name value" lines of the stats file and the layout of the binary counters file. Pure
+ * functions, so the protocol is tested without the module.
  */
-import type { CaptureSpec } from '../backend';
 import type { KernelSyscallMeta } from '../../syscalls/catalog';
+import { ENUMS } from '../ebpf/generated/bpf';
+import type { ControlBlock } from '../capture/trace-set';
 
 /** Where the module publishes its files. */
 export const KMOD_PROC_DIR = '/proc/sctrace';
 
 /** File names inside KMOD_PROC_DIR. */
-export const ProcFile = { control: 'control', events: 'events', stats: 'stats' } as const;
+export const ProcFile = { control: 'control', events: 'events', counters: 'counters', stats: 'stats' } as const;
 
-/** Limits of one control line's lists and of the module's sets (SCT_EXCLUDE_MAX, SCT_SET_MAX). */
-const EXCLUDE_MAX = 8;
-const SET_MAX = 64;
-/** Values per list line; keeps every line far below the module's 1023-byte line limit. */
-const PER_LINE = 32;
+/** The control language this build speaks (SCT_CONTROL_PROTOCOL in bpf/kmod/sctrace_kmod.h). */
+export const CONTROL_PROTOCOL = 2;
 
 /** Ring size bounds the module accepts (SCT_RING_MIN, SCT_RING_MAX). */
 export const RING_MIN = 64 << 10;
 export const RING_MAX = 1 << 30;
 
-/** Ring and wakeup settings of a trace. */
-export interface KmodTuning {
+/** Thread groups the module can exclude (SCT_EXCLUDE_MAX). */
+const EXCLUDE_MAX = 8;
+
+/** Settings of the pass, fixed while it runs. */
+export interface PassSetup {
+  /** Thread groups never traced (the service itself). */
+  exclude: number[];
   /** Ring size in bytes: a power of two in RING_MIN..RING_MAX. */
   ringBytes: number;
   /** The reader is woken when this many unread bytes are reached (1: on every empty → non-empty). */
   wakeupBytes: number;
 }
 
-/** The spec cannot be expressed in the module's control language. */
+/** The pass cannot be set up as asked. */
 export class ControlSpecError extends Error {
   constructor(message: string) {
     super(message);
@@ -39,67 +43,100 @@ export class ControlSpecError extends Error {
 }
 
 /**
- * The control text that configures `spec` and starts the trace (ending with "start\n").
- * `meta` is kernelMeta(resolver, spec.syscalls): the per-syscall table.
+ * The lines that configure the pass and start it (ending with "start\n"): the protocol, the
+ * exclusions, the ring, and the per-syscall tables (what to read for each syscall, whichever
+ * trace wants it; `meta` is kernelMeta(resolver)).
  */
-export function controlText(spec: CaptureSpec, meta: readonly KernelSyscallMeta[], tuning: KmodTuning): string {
-  if (spec.excludePids.length > EXCLUDE_MAX) {
-    throw new ControlSpecError(`${spec.excludePids.length} excluded pids, the module takes at most ${EXCLUDE_MAX}`);
-  }
-  for (const [name, n] of [['comms', spec.comms.length], ['uids', spec.uids.length], ['cgroup ids', spec.cgroupIds.length]] as const) {
-    if (n > SET_MAX) throw new ControlSpecError(`${n} ${name}, the module takes at most ${SET_MAX}`);
-  }
-  const { ringBytes, wakeupBytes } = tuning;
+export function setupText(setup: PassSetup, meta: readonly KernelSyscallMeta[]): string {
+  const { ringBytes, wakeupBytes, exclude } = setup;
   if (ringBytes < RING_MIN || ringBytes > RING_MAX || (ringBytes & (ringBytes - 1)) !== 0) {
-    throw new ControlSpecError(`ring of ${ringBytes} bytes: must be a power of two from ${RING_MIN} to ${RING_MAX}`);
+    throw new ControlSpecError(`ring of ${ringBytes} bytes: must be a power of two from ${RING_MIN} to ${RING_MAX} (sctraced --ring-mb)`);
   }
-  const lines: string[] = [];
-  lines.push(...listLines('exclude', spec.excludePids));
-  lines.push(...listLines('pid', spec.pids));
-  if (spec.pids.length > 0) lines.push(`follow_children ${flag(spec.followChildren)}`);
-  const filtered = spec.syscalls !== null;
-  lines.push(`syscall_filter ${flag(filtered)}`);
+  if (exclude.length > EXCLUDE_MAX) throw new ControlSpecError(`${exclude.length} excluded pids, the module takes at most ${EXCLUDE_MAX}`);
+  const lines = [`protocol ${CONTROL_PROTOCOL}`];
+  if (exclude.length > 0) lines.push(`exclude ${exclude.join(' ')}`);
+  lines.push(`ring_bytes ${ringBytes}`, `wakeup_bytes ${Math.max(1, Math.min(wakeupBytes, ringBytes))}`);
   for (const m of meta) {
-    // A filtered-out syscall never reaches the table; without a filter only strings and reads matter.
-    const reads = m.reads ?? [];
-    if (filtered ? !m.traced : !m.strMask && !m.enterStr && reads.length === 0) continue;
-    lines.push(`syscall ${m.nr} ${flag(filtered && m.traced)} ${m.strMask} ${flag(m.enterStr)}`);
-    for (const r of reads) lines.push(`read ${m.nr} ${r.kind} ${r.arg} ${r.lenFrom} ${r.lenArg} ${r.max} ${r.flags}`);
+    if (!m.strMask && !m.pathMask && !m.enterStr && m.reads.length === 0) continue;
+    lines.push(`syscall ${m.nr} ${m.strMask} ${m.pathMask} ${m.enterStr ? 1 : 0}`);
+    for (const r of m.reads) lines.push(`read ${m.nr} ${r.kind} ${r.arg} ${r.lenFrom} ${r.lenArg} ${r.max} ${r.flags}`);
   }
-  for (const comm of spec.comms) lines.push(`comm ${Buffer.from(comm, 'utf8').subarray(0, 15).toString('hex')}`);
-  lines.push(...listLines('uid', spec.uids));
-  lines.push(...listLines('cgroup', spec.cgroupIds));
-  lines.push(`process_events ${flag(spec.processEvents)}`);
-  lines.push(`string_max ${spec.stringMaxBytes}`);
-  if (spec.bufferBytes > 0) lines.push(`buffer_bytes ${spec.bufferBytes}`);
-  if (spec.execEnv) lines.push('exec_env 1');
-  lines.push(`ring_bytes ${ringBytes}`);
-  lines.push(`wakeup_bytes ${Math.max(1, Math.min(wakeupBytes, ringBytes))}`);
   lines.push('start');
   return `${lines.join('\n')}\n`;
 }
 
-function flag(value: boolean): string {
-  return value ? '1' : '0';
+/** A trace mask as the control language writes it. */
+export function mask(traces: bigint): string {
+  return `0x${traces.toString(16)}`;
 }
 
-function listLines(key: string, values: readonly (number | bigint)[]): string[] {
+/**
+ * `sys` lines for the per-syscall trace masks in `masks`: runs of consecutive numbers with the
+ * same mask become one `sys FIRST-LAST MASK` line (a trace of every syscall is one line).
+ */
+export function syscallLines(masks: ReadonlyMap<number, bigint>): string[] {
+  const nrs = [...masks.keys()].sort((a, b) => a - b);
   const out: string[] = [];
-  for (let i = 0; i < values.length; i += PER_LINE) out.push(`${key} ${values.slice(i, i + PER_LINE).join(' ')}`);
+  for (let i = 0; i < nrs.length; ) {
+    const first = nrs[i];
+    const m = masks.get(first)!;
+    let j = i + 1;
+    while (j < nrs.length && nrs[j] === nrs[j - 1] + 1 && masks.get(nrs[j]) === m) j++;
+    const last = nrs[j - 1];
+    out.push(`sys ${last === first ? first : `${first}-${last}`} ${mask(m)}`);
+    i = j;
+  }
   return out;
+}
+
+/** A comm as the control language writes it: its bytes (at most 15) in hex. */
+export function commHex(comm: string): string {
+  return Buffer.from(comm, 'utf8').subarray(0, 15).toString('hex');
+}
+
+/**
+ * The `set` line of a control block (its masks and settings, `active` last so a starting trace
+ * becomes visible once everything it needs is written), preceded by a `budget` line for each
+ * slot whose budget is not `written[slot]` (updated).
+ */
+export function controlLines(c: ControlBlock, written: number[]): string[] {
+  const lines: string[] = [];
+  c.budgets.forEach((b, slot) => {
+    if (written[slot] === b) return;
+    lines.push(`budget ${slot} ${b}`);
+    written[slot] = b;
+  });
+  lines.push(
+    [
+      'set',
+      `pid_any ${mask(c.pidAny)}`,
+      `comm_any ${mask(c.commAny)}`,
+      `uid_any ${mask(c.uidAny)}`,
+      `cgroup_any ${mask(c.cgroupAny)}`,
+      `follow ${mask(c.follow)}`,
+      `proc_events ${mask(c.procEvents)}`,
+      `buffers ${mask(c.buffers)}`,
+      `exec_env ${mask(c.execEnv)}`,
+      `string_max ${c.stringMax}`,
+      `buffer_bytes ${c.bufferBytes}`,
+      `pressure_bytes ${c.pressureBytes}`,
+      `active ${mask(c.active)}`,
+    ].join(' '),
+  );
+  return lines;
 }
 
 /** What the stats file says. */
 export interface ModuleStats {
   /** SCT_ABI_VERSION of the module's records. */
   abi: number;
+  /** The control protocol the module speaks (absent before protocol 2: 1). */
+  protocol: number;
   /** Module version string. */
   version: string;
   /** idle, configuring, running or stopped. */
   state: string;
-  /** Records the kernel side dropped, all causes (the sum of every lost_* counter). */
-  lost: number;
-  /** Every counter by name. */
+  /** Every numeric counter by name (probes, traces, emitted, lost_ring, ...). */
   counters: Map<string, number>;
 }
 
@@ -117,9 +154,7 @@ export function parseStats(text: string): ModuleStats {
   }
   const abi = counters.get('abi');
   if (abi === undefined) throw new Error('no "abi" line: not the stats file of the sctrace module');
-  let lost = 0;
-  for (const [name, value] of counters) if (name.startsWith('lost_')) lost += value;
-  return { abi, version, state, lost, counters };
+  return { abi, protocol: counters.get('protocol') ?? 1, version, state, counters };
 }
 
 /** The "error" line of the control file's status text, or '' when there is none. */
@@ -127,3 +162,20 @@ export function controlError(status: string): string {
   const m = /^error (.*)$/m.exec(status);
   return m && m[1] !== 'none' ? m[1] : '';
 }
+
+/**
+ * The counters file: little-endian u64 words (bpf/kmod/main.c). Words 0-3: bytes written to the
+ * ring since the pass started, bytes read from it, the ring's size, probes registered; then
+ * struct sct_control.lost, SCT_LOSS_KINDS words per trace slot.
+ */
+export const Counters = {
+  WRITTEN: 0,
+  READ: 1,
+  RING_BYTES: 2,
+  PROBES: 3,
+  /** Word index of slot s's first loss counter. */
+  lost: (slot: number) => 4 + slot * ENUMS.sct_loss.SCT_LOSS_KINDS,
+  LOSS_KINDS: ENUMS.sct_loss.SCT_LOSS_KINDS,
+  /** Words in the file. */
+  WORDS: 4 + ENUMS.sct_limits.SCT_TRACES_MAX * ENUMS.sct_loss.SCT_LOSS_KINDS,
+} as const;

@@ -53,16 +53,18 @@ class GetCapabilitiesRequest(_message.Message):
     def __init__(self) -> None: ...
 
 class GetCapabilitiesResponse(_message.Message):
-    __slots__ = ["arch", "backends", "default_backend", "kernel"]
+    __slots__ = ["arch", "backends", "default_backend", "kernel", "node"]
     ARCH_FIELD_NUMBER: _ClassVar[int]
     BACKENDS_FIELD_NUMBER: _ClassVar[int]
     DEFAULT_BACKEND_FIELD_NUMBER: _ClassVar[int]
     KERNEL_FIELD_NUMBER: _ClassVar[int]
+    NODE_FIELD_NUMBER: _ClassVar[int]
     arch: str
     backends: _containers.RepeatedCompositeFieldContainer[BackendCapability]
     default_backend: str
     kernel: str
-    def __init__(self, backends: _Optional[_Iterable[_Union[BackendCapability, _Mapping]]] = ..., default_backend: _Optional[str] = ..., kernel: _Optional[str] = ..., arch: _Optional[str] = ...) -> None: ...
+    node: str
+    def __init__(self, backends: _Optional[_Iterable[_Union[BackendCapability, _Mapping]]] = ..., default_backend: _Optional[str] = ..., kernel: _Optional[str] = ..., arch: _Optional[str] = ..., node: _Optional[str] = ...) -> None: ...
 
 class ListTracesRequest(_message.Message):
     __slots__ = []
@@ -123,14 +125,16 @@ class StartTraceRequest(_message.Message):
     def __init__(self, spec: _Optional[_Union[TraceSpec, _Mapping]] = ...) -> None: ...
 
 class StartTraceResponse(_message.Message):
-    __slots__ = ["backend", "effective_spec", "trace_id"]
+    __slots__ = ["backend", "effective_spec", "node", "trace_id"]
     BACKEND_FIELD_NUMBER: _ClassVar[int]
     EFFECTIVE_SPEC_FIELD_NUMBER: _ClassVar[int]
+    NODE_FIELD_NUMBER: _ClassVar[int]
     TRACE_ID_FIELD_NUMBER: _ClassVar[int]
     backend: str
     effective_spec: TraceSpec
+    node: str
     trace_id: str
-    def __init__(self, trace_id: _Optional[str] = ..., backend: _Optional[str] = ..., effective_spec: _Optional[_Union[TraceSpec, _Mapping]] = ...) -> None: ...
+    def __init__(self, trace_id: _Optional[str] = ..., backend: _Optional[str] = ..., effective_spec: _Optional[_Union[TraceSpec, _Mapping]] = ..., node: _Optional[str] = ...) -> None: ...
 
 class StopTraceRequest(_message.Message):
     __slots__ = ["trace_id"]
@@ -145,16 +149,28 @@ class StopTraceResponse(_message.Message):
     def __init__(self, counters: _Optional[_Union[TraceCounters, _Mapping]] = ...) -> None: ...
 
 class StreamEventsRequest(_message.Message):
-    __slots__ = ["trace_id"]
+    __slots__ = ["from_sequence", "trace_id"]
+    FROM_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
     TRACE_ID_FIELD_NUMBER: _ClassVar[int]
+    from_sequence: int
     trace_id: str
-    def __init__(self, trace_id: _Optional[str] = ...) -> None: ...
+    def __init__(self, trace_id: _Optional[str] = ..., from_sequence: _Optional[int] = ...) -> None: ...
 
 class StreamEventsResponse(_message.Message):
-    __slots__ = ["events"]
+    __slots__ = ["events", "first_retained_sequence", "heartbeat_interval_ms", "latest_sequence", "queued_events", "server_time_ns"]
     EVENTS_FIELD_NUMBER: _ClassVar[int]
+    FIRST_RETAINED_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    HEARTBEAT_INTERVAL_MS_FIELD_NUMBER: _ClassVar[int]
+    LATEST_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    QUEUED_EVENTS_FIELD_NUMBER: _ClassVar[int]
+    SERVER_TIME_NS_FIELD_NUMBER: _ClassVar[int]
     events: _containers.RepeatedCompositeFieldContainer[Event]
-    def __init__(self, events: _Optional[_Iterable[_Union[Event, _Mapping]]] = ...) -> None: ...
+    first_retained_sequence: int
+    heartbeat_interval_ms: int
+    latest_sequence: int
+    queued_events: int
+    server_time_ns: int
+    def __init__(self, events: _Optional[_Iterable[_Union[Event, _Mapping]]] = ..., latest_sequence: _Optional[int] = ..., queued_events: _Optional[int] = ..., first_retained_sequence: _Optional[int] = ..., server_time_ns: _Optional[int] = ..., heartbeat_interval_ms: _Optional[int] = ...) -> None: ...
 
 class SubscriberCounters(_message.Message):
     __slots__ = ["delivered", "id", "lost", "peer"]
@@ -261,9 +277,10 @@ class TraceCounters(_message.Message):
     def __init__(self, events_received: _Optional[int] = ..., events_delivered: _Optional[int] = ..., lost_kernel: _Optional[int] = ..., lost_subscribers: _Optional[int] = ..., decode_errors: _Optional[int] = ..., per_subscriber: _Optional[_Iterable[_Union[SubscriberCounters, _Mapping]]] = ...) -> None: ...
 
 class TraceInfo(_message.Message):
-    __slots__ = ["backend", "counters", "owner", "spec", "started_ns", "subscribers", "trace_id"]
+    __slots__ = ["backend", "counters", "node", "owner", "spec", "started_ns", "subscribers", "trace_id"]
     BACKEND_FIELD_NUMBER: _ClassVar[int]
     COUNTERS_FIELD_NUMBER: _ClassVar[int]
+    NODE_FIELD_NUMBER: _ClassVar[int]
     OWNER_FIELD_NUMBER: _ClassVar[int]
     SPEC_FIELD_NUMBER: _ClassVar[int]
     STARTED_NS_FIELD_NUMBER: _ClassVar[int]
@@ -271,15 +288,16 @@ class TraceInfo(_message.Message):
     TRACE_ID_FIELD_NUMBER: _ClassVar[int]
     backend: str
     counters: TraceCounters
+    node: str
     owner: str
     spec: TraceSpec
     started_ns: int
     subscribers: int
     trace_id: str
-    def __init__(self, trace_id: _Optional[str] = ..., spec: _Optional[_Union[TraceSpec, _Mapping]] = ..., backend: _Optional[str] = ..., subscribers: _Optional[int] = ..., counters: _Optional[_Union[TraceCounters, _Mapping]] = ..., started_ns: _Optional[int] = ..., owner: _Optional[str] = ...) -> None: ...
+    def __init__(self, trace_id: _Optional[str] = ..., spec: _Optional[_Union[TraceSpec, _Mapping]] = ..., backend: _Optional[str] = ..., subscribers: _Optional[int] = ..., counters: _Optional[_Union[TraceCounters, _Mapping]] = ..., started_ns: _Optional[int] = ..., node: _Optional[str] = ..., owner: _Optional[str] = ...) -> None: ...
 
 class TraceSpec(_message.Message):
-    __slots__ = ["backend", "buffer_bytes", "cgroup_ids", "comms", "exec_env", "follow_children", "no_syscalls", "pids", "process_events", "rendering", "string_max_bytes", "syscalls", "uids"]
+    __slots__ = ["backend", "buffer_bytes", "cgroup_ids", "comms", "exec_env", "follow_children", "no_syscalls", "pids", "process_events", "rendering", "retention_bytes", "ring_bytes", "string_max_bytes", "syscalls", "uids"]
     BACKEND_FIELD_NUMBER: _ClassVar[int]
     BUFFER_BYTES_FIELD_NUMBER: _ClassVar[int]
     CGROUP_IDS_FIELD_NUMBER: _ClassVar[int]
@@ -290,6 +308,8 @@ class TraceSpec(_message.Message):
     PIDS_FIELD_NUMBER: _ClassVar[int]
     PROCESS_EVENTS_FIELD_NUMBER: _ClassVar[int]
     RENDERING_FIELD_NUMBER: _ClassVar[int]
+    RETENTION_BYTES_FIELD_NUMBER: _ClassVar[int]
+    RING_BYTES_FIELD_NUMBER: _ClassVar[int]
     STRING_MAX_BYTES_FIELD_NUMBER: _ClassVar[int]
     SYSCALLS_FIELD_NUMBER: _ClassVar[int]
     UIDS_FIELD_NUMBER: _ClassVar[int]
@@ -303,10 +323,12 @@ class TraceSpec(_message.Message):
     pids: _containers.RepeatedScalarFieldContainer[int]
     process_events: bool
     rendering: Rendering
+    retention_bytes: int
+    ring_bytes: int
     string_max_bytes: int
     syscalls: _containers.RepeatedScalarFieldContainer[str]
     uids: _containers.RepeatedScalarFieldContainer[int]
-    def __init__(self, syscalls: _Optional[_Iterable[str]] = ..., pids: _Optional[_Iterable[int]] = ..., follow_children: bool = ..., comms: _Optional[_Iterable[str]] = ..., uids: _Optional[_Iterable[int]] = ..., process_events: bool = ..., string_max_bytes: _Optional[int] = ..., backend: _Optional[str] = ..., cgroup_ids: _Optional[_Iterable[int]] = ..., buffer_bytes: _Optional[int] = ..., exec_env: bool = ..., rendering: _Optional[_Union[Rendering, _Mapping]] = ..., no_syscalls: bool = ...) -> None: ...
+    def __init__(self, syscalls: _Optional[_Iterable[str]] = ..., pids: _Optional[_Iterable[int]] = ..., follow_children: bool = ..., comms: _Optional[_Iterable[str]] = ..., uids: _Optional[_Iterable[int]] = ..., process_events: bool = ..., string_max_bytes: _Optional[int] = ..., backend: _Optional[str] = ..., cgroup_ids: _Optional[_Iterable[int]] = ..., buffer_bytes: _Optional[int] = ..., exec_env: bool = ..., ring_bytes: _Optional[int] = ..., retention_bytes: _Optional[int] = ..., rendering: _Optional[_Union[Rendering, _Mapping]] = ..., no_syscalls: bool = ...) -> None: ...
 
 class ConstantStyle(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []

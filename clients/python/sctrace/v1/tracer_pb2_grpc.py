@@ -48,15 +48,20 @@ class TracerServicer(object):
 
     def StartTrace(self, request, context):
         """Starts a trace: validates the spec, loads and attaches the backend's kernel programs, and
-        returns the trace id. Events are recorded from now on, but only delivered to subscribers.
+        returns the trace id. Events are recorded from now on and retained for subscribers (see
+        TraceSpec.retention_bytes), so a stream opened after StartTrace can start at event 1.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def StreamEvents(self, request, context):
-        """Subscribes to a trace. The stream carries every event from the moment of subscription until
-        the trace stops (the stream then ends with OK) or the client cancels.
+        """Subscribes to a trace. The stream carries every event from the moment of subscription, or
+        from StreamEventsRequest.from_sequence while the trace still retains it, until the trace
+        stops (the stream then ends with OK) or the client cancels. Its first response, and then one
+        at least every few seconds, is a heartbeat (a response without events). A client that loses
+        its connection resumes without gap or duplicate by subscribing again with from_sequence set
+        to the last sequence it received + 1.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -1,77 +1,121 @@
 /**
- * Decodes the binary records of bpf/shared/sctrace_event.h into Event messages. Shared by every
- * backend that speaks that contract (the eBPF ring buffer now, the kmod /proc file later). The
- * offsets below mirror the C structs; test/contract checks them against the BTF of the built
- * object, so a layout change in C fails a test instead of corrupting events.
+ * Decodes the binary records of bpf/shared/sctrace_event.h into Event messages, for every backend
+ * that speaks that contract (the eBPF ring buffer, the kmod /proc file). Offsets, sizes and
+ * constants come from src/backends/ebpf/generated/bpf.ts, generated from the built object's BTF
+ * (scripts/gen-bpf-types.js), so a layout change in C changes them here too; the module compiles
+ * the same header and static-asserts the same sizes.
  */
-import type { Event } from '../../api/generated/sctrace/v1/Event';
-import type { Task } from '../../api/generated/sctrace/v1/Task';
-import { decodeText } from '../../syscalls/text';
-import type { DecodeOptions, RawBlob, RawString, SyscallResolver, TraceState } from '../../syscalls/types';
-import { CorruptRecordError } from '../errors';
+import type { Event } from '../api/generated/sctrace/v1/Event';
+import type { Task } from '../api/generated/sctrace/v1/Task';
+import { decodeText } from '../syscalls/text';
+import type { RawBlob, RawString, RawSyscall, SyscallResolver, TraceState, TraceView } from '../syscalls/types';
+import { CorruptRecordError } from './errors';
+import { ENUMS, STRUCTS } from './ebpf/generated/bpf';
+
+const E = ENUMS;
 
 /** SCT_ABI_VERSION this decoder understands. */
-export const ABI_VERSION = 2;
+export const ABI_VERSION = E.sct_limits.SCT_ABI_VERSION;
 
 /** Record kinds (enum sct_kind). */
-export const Kind = { SYSCALL: 1, EXEC: 2, FORK: 3, EXIT: 4 } as const;
+export const Kind = {
+  SYSCALL: E.sct_kind.SCT_KIND_SYSCALL,
+  EXEC: E.sct_kind.SCT_KIND_EXEC,
+  FORK: E.sct_kind.SCT_KIND_FORK,
+  EXIT: E.sct_kind.SCT_KIND_EXIT,
+} as const;
 
 /** Header flags (enum sct_header_flags). */
-export const HeaderFlag = { NO_RETURN: 1, ARGV_TRUNCATED: 2 } as const;
+export const HeaderFlag = {
+  NO_RETURN: E.sct_header_flags.SCT_F_NO_RETURN,
+  ARGV_TRUNCATED: E.sct_header_flags.SCT_F_ARGV_TRUNCATED,
+  CHARGED: E.sct_header_flags.SCT_F_CHARGED,
+} as const;
 
 /** Blob flags (enum sct_str_flags); the blob's kind is in the bits from KIND_SHIFT up. */
-export const StrFlag = { TRUNCATED: 1, UNREADABLE: 2, KIND_SHIFT: 4 } as const;
+export const StrFlag = {
+  TRUNCATED: E.sct_str_flags.SCT_STR_TRUNCATED,
+  UNREADABLE: E.sct_str_flags.SCT_STR_UNREADABLE,
+  KIND_SHIFT: E.sct_str_flags.SCT_BLOB_KIND_SHIFT,
+} as const;
 
 /** What a blob holds (enum sct_blob_kind). */
-export const BlobKind = { STR: 0, BYTES: 1, STRV: 2, COUNT: 3, INOUT: 4 } as const;
+export const BlobKind = {
+  STR: E.sct_blob_kind.SCT_BLOB_STR,
+  BYTES: E.sct_blob_kind.SCT_BLOB_BYTES,
+  STRV: E.sct_blob_kind.SCT_BLOB_STRV,
+  COUNT: E.sct_blob_kind.SCT_BLOB_COUNT,
+  INOUT: E.sct_blob_kind.SCT_BLOB_INOUT,
+} as const;
 
 /** Byte offsets of the C structs' fields, and their sizes. */
 export const Layout = {
-  header: { kind: 0, version: 2, size: 4, ts_ns: 8, pid: 16, tid: 20, ppid: 24, uid: 28, gid: 32, flags: 36, cgroup_id: 40, comm: 48, SIZE: 64 },
-  syscall: { args: 64, ret: 112, enter_ns: 120, nr: 128, nstr: 132, SIZE: 136 },
-  exec: { old_pid: 64, nstr: 68, SIZE: 72 },
-  fork: { child_pid: 64, child_tid: 68, SIZE: 72 },
-  exit: { exit_code: 64, SIZE: 72 },
-  str: { arg: 0, flags: 1, len: 2, SIZE: 8 },
+  header: STRUCTS.sct_header,
+  syscall: STRUCTS.sct_syscall,
+  exec: STRUCTS.sct_exec,
+  fork: STRUCTS.sct_fork,
+  exit: STRUCTS.sct_exit,
+  str: STRUCTS.sct_str,
 } as const;
 
 const H = Layout.header;
-const COMM_LEN = 16;
+const COMM_LEN = E.sct_limits.SCT_COMM_LEN;
+
+/**
+ * The trace mask of the record at `off` (sct_header.traces) as two 32-bit halves: bit s of the
+ * 64-bit mask is bit s of `lo` for s < 32, bit s - 32 of `hi` otherwise.
+ */
+export function recordTraces(view: DataView, off: number): { lo: number; hi: number } {
+  return { lo: view.getUint32(off + H.traces, true), hi: view.getUint32(off + H.traces + 4, true) };
+}
 
 /**
  * Turns records into events. `monoToEpochNs` converts the kernel's CLOCK_MONOTONIC timestamps to
- * Unix epoch nanoseconds (it is realtime minus monotonic, measured when the trace started).
+ * Unix epoch nanoseconds (it is realtime minus monotonic, measured when the capture started).
  *
- * One decoder serves one trace and must see its records in order: it keeps the trace's decode
- * state (which file each fd of each traced process names, for SyscallArg.fd_path), fed by the
- * syscall, fork and exit records it decodes.
+ * One decoder serves one kernel pass (every trace of a backend) and must see its records in
+ * order: it keeps the decode state (which file each fd of each process names, for
+ * SyscallArg.fd_path), fed by the syscall, fork and exit records it decodes. A record is decoded
+ * once, whichever traces it is for.
  */
 export class RecordDecoder {
-  private readonly state: TraceState | undefined;
-
-  /**
-   * `pids` are the trace's target processes (TraceSpec.pids), if any: their fd tables are read
-   * now, before any of their events, so that fd paths of fds they opened before the trace are
-   * as of the trace's start rather than as of when their first event is decoded.
-   */
   private readonly tasks = new TaskReader();
 
+  /** `state` is the pass's decode state (SyscallResolver.newTraceState), if the resolver has one. */
   constructor(
     private readonly syscalls: SyscallResolver,
     private readonly monoToEpochNs: bigint,
-    pids: readonly number[] = [],
-    /** The trace's renderings (CaptureSpec.decode). */
-    options?: DecodeOptions,
-  ) {
-    this.state = syscalls.newTraceState?.(pids, options);
-  }
+    readonly state: TraceState | undefined = syscalls.newTraceState?.(),
+  ) {}
 
   /**
    * Decodes the record at `off` (length `len`) and returns its event, or null for a record kind
    * this trace does not deliver. Throws CorruptRecordError when the record contradicts itself.
+   * A syscall is cut to `as` and rendered as it asks (undefined: as delivered, strace's
+   * renderings); `fdChangesTraced` as in SyscallResolver.decodeViews.
    */
-  decode(view: DataView, bytes: Uint8Array, off: number, len: number): Event | null {
-    if (len < H.SIZE) throw new CorruptRecordError(`record of ${len} bytes is shorter than its 64-byte header`);
+  decode(view: DataView, bytes: Uint8Array, off: number, len: number, as?: TraceView, fdChangesTraced = true): Event | null {
+    return this.decodeRecord(view, bytes, off, len, as === undefined ? undefined : [as], fdChangesTraced)?.[0] ?? null;
+  }
+
+  /**
+   * decode() for several views of the record (traces with different settings sharing it): one
+   * event per view, each syscall cut to its view (undefined: as delivered), the decode state
+   * updated once. Other kinds of record are the same for every view (one object, shared).
+   */
+  decodeViews(view: DataView, bytes: Uint8Array, off: number, len: number, views: readonly (TraceView | undefined)[], fdChangesTraced = true): Event[] | null {
+    return this.decodeRecord(view, bytes, off, len, views, fdChangesTraced);
+  }
+
+  private decodeRecord(
+    view: DataView,
+    bytes: Uint8Array,
+    off: number,
+    len: number,
+    views: readonly (TraceView | undefined)[] | undefined,
+    fdChangesTraced: boolean,
+  ): Event[] | null {
+    if (len < H.SIZE) throw new CorruptRecordError(`record of ${len} bytes is shorter than its ${H.SIZE}-byte header`);
     const version = view.getUint16(off + H.version, true);
     if (version !== ABI_VERSION) {
       throw new CorruptRecordError(`record version ${version}, this reader understands version ${ABI_VERSION}`);
@@ -83,33 +127,41 @@ export class RecordDecoder {
       timestamp_ns: (view.getBigUint64(off + H.ts_ns, true) + this.monoToEpochNs).toString(),
       task: this.tasks.read(view, bytes, off),
     };
+    const single = [event];
     switch (kind) {
       case Kind.SYSCALL:
-        this.decodeSyscall(view, bytes, off, size, event);
-        return event;
+        return this.decodeSyscall(view, bytes, off, size, event, views, fdChangesTraced);
       case Kind.EXEC:
         decodeExec(view, bytes, off, size, event);
-        return event;
+        return views ? views.map(() => event) : single;
       case Kind.FORK:
         need(size, Layout.fork.SIZE, 'fork');
         event.fork = { child_pid: view.getUint32(off + Layout.fork.child_pid, true) };
         event.kind = 'fork';
         this.state?.onFork(view.getUint32(off + H.pid, true), event.fork.child_pid as number);
-        return event;
+        return views ? views.map(() => event) : single;
       case Kind.EXIT: {
         need(size, Layout.exit.SIZE, 'exit');
         this.state?.onExit(view.getUint32(off + H.pid, true));
         const status = view.getUint32(off + Layout.exit.exit_code, true);
         event.exit = { exit_code: (status >> 8) & 0xff, signal: status & 0x7f, core_dumped: (status & 0x80) !== 0 };
         event.kind = 'exit';
-        return event;
+        return views ? views.map(() => event) : single;
       }
       default:
         throw new CorruptRecordError(`unknown record kind ${kind}`);
     }
   }
 
-  private decodeSyscall(view: DataView, bytes: Uint8Array, off: number, size: number, event: Event): void {
+  private decodeSyscall(
+    view: DataView,
+    bytes: Uint8Array,
+    off: number,
+    size: number,
+    event: Event,
+    views: readonly (TraceView | undefined)[] | undefined,
+    fdChangesTraced: boolean,
+  ): Event[] {
     const L = Layout.syscall;
     need(size, L.SIZE, 'syscall');
     const args: bigint[] = new Array(6);
@@ -127,23 +179,30 @@ export class RecordDecoder {
       }
     });
     const flags = view.getUint32(off + H.flags, true);
-    event.syscall = this.syscalls.decode(
-      {
-        nr: view.getUint32(off + L.nr, true),
-        args,
-        ret: view.getBigInt64(off + L.ret, true),
-        durationNs: view.getBigUint64(off + H.ts_ns, true) - view.getBigUint64(off + L.enter_ns, true),
-        noReturn: (flags & HeaderFlag.NO_RETURN) !== 0,
-        strings,
-        blobs,
-        pid: view.getUint32(off + H.pid, true),
-        tid: view.getUint32(off + H.tid, true),
-      },
-      this.state,
-    );
+    const raw: RawSyscall = {
+      nr: view.getUint32(off + L.nr, true),
+      args,
+      ret: view.getBigInt64(off + L.ret, true),
+      durationNs: view.getBigUint64(off + H.ts_ns, true) - view.getBigUint64(off + L.enter_ns, true),
+      noReturn: (flags & HeaderFlag.NO_RETURN) !== 0,
+      strings,
+      blobs,
+      pid: view.getUint32(off + H.pid, true),
+      tid: view.getUint32(off + H.tid, true),
+    };
     event.kind = 'syscall';
+    if (!this.syscalls.decodeViews || (!views && fdChangesTraced)) {
+      // The record as delivered, or a resolver without views: decoded once, every view gets that.
+      event.syscall = this.syscalls.decode(raw, this.state);
+      return views ? views.map((_, i) => (i === 0 ? event : { ...event })) : [event];
+    }
+    const calls = this.syscalls.decodeViews(raw, this.state, views ?? ONE_VIEW, fdChangesTraced);
+    return calls.map((call, i) => (i === 0 ? Object.assign(event, { syscall: call }) : { ...event, syscall: call }));
   }
 }
+
+/** The views of decode() without one: the record as delivered. */
+const ONE_VIEW: readonly (TraceView | undefined)[] = [undefined];
 
 /** A string blob; its bytes are kept (RawString.bytes) only when they are not valid UTF-8. */
 function rawString(bytes: Uint8Array, flags: number, start: number, len: number): RawString {
