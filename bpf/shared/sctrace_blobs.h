@@ -235,6 +235,8 @@ static SCT_INLINE __u32 sct_put_inout(__u8 *buf, __u32 off, const struct sct_rea
 	return sct_finish_blob(buf, off, arg, flags, 2 * sizeof(__u32));
 }
 
+#include "sctrace_iov.h"
+
 /*
  * State of one walk over a call's extra reads (SCT_LOOP callbacks sct_exit_read and
  * sct_entry_read). On eBPF each read is a bpf_loop callback run, so the verifier checks one read
@@ -271,6 +273,10 @@ static long sct_exit_read(__u64 i, void *data)
 		w->off = sct_put_bytes(w->buf, w->off, r, w->fl, w->ret, &w->nstr);
 	else if (r->kind == SCT_READ_INOUT)
 		w->off = sct_put_inout(w->buf, w->off, r, w->fl, &w->nstr);
+	else if (r->kind == SCT_READ_IOVEC)
+		w->off = sct_put_iovec_read(w->buf, w->off, r, w->fl, w->ret, &w->nstr);
+	else if (r->kind == SCT_READ_MSGHDR)
+		w->off = sct_put_msghdr_read(w->buf, w->off, r, w->fl, w->ret, &w->nstr);
 	w->off = sct_forget(&((struct sct_header *)w->buf)->size, w->off);
 	return 0;
 }

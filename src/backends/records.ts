@@ -36,6 +36,7 @@ export const HeaderFlag = {
 export const StrFlag = {
   TRUNCATED: E.sct_str_flags.SCT_STR_TRUNCATED,
   UNREADABLE: E.sct_str_flags.SCT_STR_UNREADABLE,
+  DATA: E.sct_str_flags.SCT_STR_DATA,
   KIND_SHIFT: E.sct_str_flags.SCT_BLOB_KIND_SHIFT,
 } as const;
 
@@ -232,6 +233,7 @@ function rawBlob(view: DataView, bytes: Uint8Array, kind: number, flags: number,
   const unreadable = (flags & StrFlag.UNREADABLE) !== 0;
   switch (kind) {
     case BlobKind.BYTES:
+      if (flags & StrFlag.DATA) return { kind: 'bytes', data: bytes.subarray(start, start + len), truncated, unreadable, transferred: true };
       return { kind: 'bytes', data: bytes.subarray(start, start + len), truncated, unreadable };
     case BlobKind.STRV:
       return { kind: 'strv', ...splitStrv(bytes, start, len), truncated, unreadable };

@@ -351,7 +351,7 @@ function cutToView(call: CallView, plan: DecodePlan, view: TraceView): CallView 
   let blobs: Map<number, RawBlob> | undefined;
   for (const [i, b] of call.blobs) {
     const p = plan.args[i];
-    const cut = p ? cutBlob(b, p, view) : b;
+    const cut = p || (b.kind === 'bytes' && b.transferred) ? cutBlob(b, p, view) : b;
     if (cut === b) continue;
     blobs ??= new Map(call.blobs);
     if (cut === null) blobs.delete(i);
@@ -361,14 +361,14 @@ function cutToView(call: CallView, plan: DecodePlan, view: TraceView): CallView 
 }
 
 /** One blob cut to a view (the same object when nothing changes, null when the view has none). */
-function cutBlob(b: RawBlob, p: ArgPlan, view: TraceView): RawBlob | null {
-  if (b.kind === 'bytes' && p.dataBuffer) {
+function cutBlob(b: RawBlob, p: ArgPlan | undefined, view: TraceView): RawBlob | null {
+  if (b.kind === 'bytes' && (p?.dataBuffer || b.transferred)) {
     if (view.bufferBytes === 0) return null;
     if (b.data.length <= view.bufferBytes) return b;
     return { ...b, data: b.data.subarray(0, view.bufferBytes), truncated: true };
   }
   if (b.kind !== 'strv' || b.unreadable) return b;
-  if (p.env && !view.execEnv) return { kind: 'count', count: b.items.length, truncated: b.truncated, unreadable: b.unreadable };
+  if (p?.env && !view.execEnv) return { kind: 'count', count: b.items.length, truncated: b.truncated, unreadable: b.unreadable };
   return cutStrv(b, view.stringMax);
 }
 

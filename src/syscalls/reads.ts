@@ -22,7 +22,7 @@
 import type { SyscallArgInfo } from './types';
 
 /** enum sct_read_kind. */
-export const ReadKind = { BYTES: 1, STRV: 2, INOUT: 3 } as const;
+export const ReadKind = { BYTES: 1, STRV: 2, INOUT: 3, IOVEC: 4, MSGHDR: 5 } as const;
 /** enum sct_read_len. */
 export const ReadLen = { FIXED: 0, ARG: 1, ARG_PTR: 2, RET: 3 } as const;
 /** enum sct_read_flags. */
@@ -122,6 +122,26 @@ const retSized = (arg: string): ReadSpec => ({ kind: ReadKind.BYTES, arg, lenFro
  * read at up to three sizes, and the record decoder keeps the longest that was readable, so an
  * array at the end of a mapped page is still read at a size that fits.
  */
+/**
+ * An iovec array of `lenArg` elements and their data (derived blobs, sctrace_iov.h): an output's
+ * data (readv) at most the return value, after success; an input's (writev) all of it.
+ */
+const iovec = (arg: string, lenArg: string, output: boolean): ReadSpec => ({
+  kind: ReadKind.IOVEC,
+  arg,
+  lenArg,
+  lenFrom: output ? ReadLen.RET : ReadLen.FIXED,
+  max: READ_CAP,
+  flags: ReadFlag.BUFFER | (output ? ReadFlag.SUCCESS : 0),
+});
+/** What a struct user_msghdr points to: name, iovecs and their data, control data. */
+const msghdrPointers = (arg: string, output: boolean): ReadSpec => ({
+  kind: ReadKind.MSGHDR,
+  arg,
+  lenFrom: output ? ReadLen.RET : ReadLen.FIXED,
+  max: READ_CAP,
+  flags: ReadFlag.BUFFER | (output ? ReadFlag.SUCCESS : 0),
+});
 const sizes = (arg: string, elem: number, counts: readonly number[], make: (arg: string, max: number) => ReadSpec): ReadSpec[] => counts.map((n) => make(arg, elem * n));
 
 const S = X86_64_SIZES;
@@ -232,9 +252,16 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   setdomainname: [argSized('name', 'len')],
   // ARCH_GET_FS/ARCH_GET_GS's output; other options pass no pointer and the read fails harmlessly.
   arch_prctl: [output('arg2', 8)],
-  // The struct itself; what its pointers point to is KERNEL_NEEDS.md entry 2.
-  sendmsg: [bytes('msg', S.msghdr)],
-  recvmsg: [bytes('msg', S.msghdr)],
+  // The struct itself, then what its pointers point to (at exit: recvmsg's answers are there).
+  sendmsg: [bytes('msg', S.msghdr), msghdrPointers('msg', false)],
+  recvmsg: [bytes('msg', S.msghdr), msghdrPointers('msg', true)],
+  readv: [iovec('vec', 'vlen', true)],
+  preadv: [iovec('vec', 'vlen', true)],
+  preadv2: [iovec('vec', 'vlen', true)],
+  writev: [iovec('vec', 'vlen', false)],
+  pwritev: [iovec('vec', 'vlen', false)],
+  pwritev2: [iovec('vec', 'vlen', false)],
+  vmsplice: [iovec('uiov', 'nr_segs', false)],
 };
 
 /** The sockaddr reads of a syscall: one per `struct sockaddr *` argument, sized by the next. */

@@ -48,7 +48,9 @@ export interface RawString {
  * Memory behind a pointer argument, as an extra kernel read delivered it (see
  * src/syscalls/reads.ts for which syscalls have which):
  * - bytes: raw user memory (a sockaddr, a struct stat, the first bytes of a data buffer);
- *   truncated when the call's length was more than the read's cap.
+ *   truncated when the call's length was more than the read's cap; `transferred` for data a
+ *   call moved that is not an argument's data buffer (an iovec element's, behind a pointer:
+ *   a derived blob, keyed 0x80 | arg << 3 | part), cut per trace like a data buffer.
  * - strv: a string array (execve's argv); `cut[i]` when element i was cut at string_max,
  *   truncated when elements were left out; `itemBytes` (one per item) only when an item is not
  *   valid UTF-8.
@@ -56,7 +58,7 @@ export interface RawString {
  * - inout: a length the call reads and writes (accept's *addrlen): its value before and after.
  */
 export type RawBlob =
-  | { kind: 'bytes'; data: Uint8Array; truncated: boolean; unreadable: boolean }
+  | { kind: 'bytes'; data: Uint8Array; truncated: boolean; unreadable: boolean; transferred?: boolean }
   | { kind: 'strv'; items: string[]; itemBytes?: Uint8Array[]; cut: boolean[]; truncated: boolean; unreadable: boolean }
   | { kind: 'count'; count: number; truncated: boolean; unreadable: boolean }
   | { kind: 'inout'; before: number; after: number; unreadable: boolean };

@@ -186,6 +186,10 @@ test('blob kinds: bytes, string arrays, counts and in-out values reach the decod
   assert.deepEqual(raw.blobs?.get(4), { kind: 'inout', before: 128, after: 16, unreadable: false });
   assert.deepEqual(raw.blobs?.get(5), { kind: 'bytes', data: new Uint8Array(0), truncated: false, unreadable: true });
   assert.equal(raw.pid, 100);
+  // A derived blob (what a read found behind a pointer in user memory) holding data a call moved.
+  const derived = syscallRecord([{ arg: 0x80 | (1 << 3) | 1, flags: kind(BlobKind.BYTES) | StrFlag.DATA, text: 'vec' }]);
+  new RecordDecoder(resolver, 0n).decode(derived.view, derived.bytes, 0, derived.size);
+  assert.deepEqual(seen[1].blobs?.get(0x89), { kind: 'bytes', data: Uint8Array.from(Buffer.from('vec')), truncated: false, unreadable: false, transferred: true });
   assert.equal(raw.tid, 101);
   // A blob of a kind this reader does not know is a corrupt record, not a silent skip.
   const unknown = syscallRecord([{ arg: 1, flags: kind(9), text: 'x' }]);

@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { formatArgs, formatSyscall } from '../../clients/cli/printer';
 import type { SyscallEvent__Output } from '../../src/api/generated/sctrace/v1/SyscallEvent';
 import { SyscallCatalog } from '../../src/syscalls/catalog';
+import { derivedKey } from '../../src/syscalls/decoders/msghdr';
 import { ipv6Text } from '../../src/syscalls/decoders/net';
 import { quoteBytes } from '../../src/syscalls/decoders/quote';
 import { fixedXlat, formatFlags, formatValue } from '../../src/syscalls/decoders/xlat';
@@ -21,6 +22,10 @@ import { DEFAULT_DECODE_OPTIONS, type RawBlob, type RawString, type RawSyscall, 
 /** Argument declarations of this kernel's sys_enter_* formats (Linux 6.18, x86_64). */
 const FORMATS: Record<string, string[]> = {
   read: ['unsigned int fd', 'char * buf', 'size_t count'],
+  readv: ['unsigned long fd', 'const struct iovec * vec', 'unsigned long vlen'],
+  writev: ['unsigned long fd', 'const struct iovec * vec', 'unsigned long vlen'],
+  sendmsg: ['int fd', 'struct user_msghdr * msg', 'unsigned int flags'],
+  recvmsg: ['int fd', 'struct user_msghdr * msg', 'unsigned int flags'],
   write: ['unsigned int fd', 'const char * buf', 'size_t count'],
   pread64: ['unsigned int fd', 'char * buf', 'size_t count', 'loff_t pos'],
   openat: ['int dfd', 'const char * filename', 'int flags', 'umode_t mode'],
@@ -396,6 +401,42 @@ test('strings keep bytes that are not UTF-8 (str_bytes) and print them as strace
   const exec = decode('execve', { args: [1, 2, 3], strings: { 0: '/bin/ls' }, blobs: { 1: argv } });
   assert.deepEqual(exec.decoded[1].items_bytes.map((b) => [...b]), [[0x6c, 0x73], [0x92]]);
   assert.equal(formatArgs(exec)[1], '["ls", "\\222"]');
+});
+
+test('iovec arrays and msghdrs from their derived blobs, the data cut per view to its buffer_bytes', () => {
+  const iovs = (...elems: Array<[number, number]>) => bytes(words(elems.flat(), 8));
+  const data = (text: string): RawBlob => ({ kind: 'bytes', data: Buffer.from(text), truncated: false, unreadable: false, transferred: true });
+  const writev: Call = { args: [3, 0x7ffc, 2], ret: 7, blobs: { [derivedKey(1, 0)]: iovs([0x1000, 3], [0x2000, 4]), [derivedKey(1, 1)]: data('vec'), [derivedKey(1, 2)]: data('tor\n') } };
+  assert.equal(render('writev', writev), '3, [{iov_base="vec", iov_len=3}, {iov_base="tor\\n", iov_len=4}], 2');
+  const cut = traceOf([], { bufferBytes: 2 });
+  assert.equal(render('writev', writev, cut), '3, [{iov_base="ve"..., iov_len=3}, {iov_base="to"..., iov_len=4}], 2', 'cut to the view');
+  const none = traceOf([], { bufferBytes: 0 });
+  assert.equal(render('writev', writev, none), '3, [{iov_base=0x1000, iov_len=3}, {iov_base=0x2000, iov_len=4}], 2', 'no data without buffer_bytes');
+  // readv: what the call read, at most its return value per element in order.
+  const readv: Call = { args: [3, 0x7ffc, 2], ret: 0, blobs: { [derivedKey(1, 0)]: iovs([0x1000, 5], [0x2000, 64]), [derivedKey(1, 1)]: data(''), [derivedKey(1, 2)]: data('') } };
+  assert.equal(render('readv', readv), '3, [{iov_base="", iov_len=5}, {iov_base="", iov_len=64}], 2');
+  assert.equal(render('readv', { ...readv, ret: -14 }), '3, 0x7ffc, 2', 'a failed read shows the address');
+  // sendmsg: the struct, its iovecs and an SCM_RIGHTS control message.
+  const msg = Buffer.alloc(56);
+  msg.writeBigUInt64LE(0x3000n, 16); // msg_iov
+  msg.writeBigUInt64LE(1n, 24); // msg_iovlen
+  msg.writeBigUInt64LE(0x4000n, 32); // msg_control
+  msg.writeBigUInt64LE(24n, 40); // msg_controllen
+  const cmsg = Buffer.alloc(24);
+  cmsg.writeBigUInt64LE(20n, 0);
+  cmsg.writeInt32LE(1, 8); // SOL_SOCKET
+  cmsg.writeInt32LE(1, 12); // SCM_RIGHTS
+  cmsg.writeInt32LE(3, 16);
+  const sendmsg: Call = {
+    args: [4, 0x7ffc, 0],
+    ret: 5,
+    blobs: { 1: bytes(msg), [derivedKey(1, 2)]: iovs([0x5000, 5]), [derivedKey(1, 3)]: data('hello'), [derivedKey(1, 7)]: bytes(cmsg) },
+  };
+  assert.equal(
+    render('sendmsg', sendmsg),
+    '4, {msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base="hello", iov_len=5}], msg_iovlen=1, msg_control=[{cmsg_len=20, cmsg_level=SOL_SOCKET, cmsg_type=SCM_RIGHTS, cmsg_data=[3]}], msg_controllen=24, msg_flags=0}, 0',
+  );
+  assert.equal(render('sendmsg', { ...sendmsg, blobs: { 1: bytes(msg) } }), '4, 0x7ffc, 0', 'without what its pointers point to: the address');
 });
 
 test('-s cuts strings that are not paths and string arrays, never paths', () => {

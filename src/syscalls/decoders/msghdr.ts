@@ -5,10 +5,10 @@
  * msg_controllen=24, msg_flags=0}`.
  *
  * The kernel side delivers the struct itself as the argument's blob (56 bytes, read at exit) and
- * what its pointers point to as derived blobs (KERNEL_NEEDS.md, entries 2 and 3: blob argument
- * `0x80 | (arg << 3) | part`; part 1 the name, 2 the iovec array, 3..6 the data of the first
- * iovecs, 7 the control data). Without the derived blobs a pointer field is shown as its address
- * only when it is NULL; otherwise the whole argument is its address, as before.
+ * what its pointers point to as derived blobs (bpf/shared/sctrace_iov.h, enum sct_derived: blob
+ * argument `0x80 | (arg << 3) | part`; part 1 the name, 2 the iovec array, 3..6 the data of the
+ * first iovecs, 7 the control data; an iovec argument's part 0 is the array, 1..7 the data).
+ * Without the derived blobs the whole argument is its address.
  */
 import type { ArchTables } from '../arch';
 import type { RawBlob } from '../types';
@@ -25,6 +25,8 @@ export function derivedKey(arg: number, part: number): number {
 const MSGHDR_SIZE = 56;
 /** Parts of the derived reads. */
 const PART = { NAME: 1, IOV: 2, DATA: 3, DATA_MAX: 4, CONTROL: 7 } as const;
+/** An iovec argument's parts: 0 the array, 1..7 the data of its first elements (SCT_IOV_DATA_PARTS). */
+const IOV_DATA_PARTS = 7;
 
 /** strace's msg_flags (the same values everywhere), for msg_flags. */
 export const MSG_FLAGS: Xlat = fixedXlat([
@@ -122,7 +124,7 @@ function derivedText(blob: RawBlob | undefined, format: (data: Uint8Array) => st
   return blob?.kind === 'bytes' && !blob.unreadable ? format(blob.data) : undefined;
 }
 
-/** Registers the msghdr decoders (the iovec calls wait for KERNEL_NEEDS.md entry 3 the same way). */
+/** Registers the msghdr and iovec decoders. */
 export function registerMsghdrDecoders(registry: DecoderRegistry, sockaddr: (tables: ArchTables) => (data: Uint8Array, len: number) => string, levels: Xlat): void {
   registerVectorOffsets(registry);
   registry.register('sendmsg', 'msg', (ctx) => msghdrDecoder(ctx.argIndex, false, sockaddr(ctx.tables), levels));
@@ -155,7 +157,7 @@ function iovecArg(argIndex: number, output: boolean): ArgDecoder {
     const array = call.blobs.get(derivedKey(argIndex, 0));
     if (array?.kind !== 'bytes' || array.unreadable || (output && call.ret < 0n)) return '';
     const count = Number(BigInt.asUintN(32, args[argIndex + 1] ?? 0n));
-    const data = Array.from({ length: 6 }, (_, i) => call.blobs.get(derivedKey(argIndex, i + 1)));
+    const data = Array.from({ length: IOV_DATA_PARTS }, (_, i) => call.blobs.get(derivedKey(argIndex, i + 1)));
     return formatIovec(array.data, count, data, call.options.stringMax, output ? (call.ret > 0n ? call.ret : 0n) : 1n << 62n) ?? '';
   };
 }
