@@ -75,6 +75,34 @@ static SCT_INLINE __u32 sct_finish_blob(__u8 *buf, __u32 off, __u8 arg, __u8 fla
 }
 
 /*
+ * Appends a string blob for the user path at ptr, read as strace reads one: PATH_MAX
+ * (SCT_STR_MAX) bytes at most, never past them (a path that fills PATH_MAX without a NUL may
+ * end at an unmapped page), so such a path is its first PATH_MAX - 1 bytes, truncated, rather
+ * than unreadable. Returns the offset after the blob (sct_put_str's caller checked the room).
+ */
+static SCT_INLINE __u32 sct_put_path(__u8 *buf, __u32 off, __u8 arg, __u64 ptr)
+{
+	__u8 *text = buf + off + sizeof(struct sct_str);
+	__u8 flags = 0;
+	__u32 len = 0;
+	char last;
+	long n;
+
+	n = sct_read_user_str(text, SCT_STR_MAX, ptr);
+	if (n <= 0) {
+		flags = SCT_STR_UNREADABLE;
+	} else if (n == SCT_STR_MAX) {
+		/* PATH_MAX - 1 bytes and no NUL yet: a path of exactly that length if the next is NUL. */
+		len = SCT_STR_MAX - 1;
+		if (sct_read_user(&last, 1, ptr + SCT_STR_MAX - 1) || last)
+			flags = SCT_STR_TRUNCATED;
+	} else {
+		len = n - 1;
+	}
+	return sct_finish_blob(buf, off, arg, flags, len);
+}
+
+/*
  * Appends a string blob for the NUL-terminated string at ptr (user memory, or kernel memory when
  * kernel is set), cut at cap (1..SCT_STR_MAX), and returns the offset after it; returns off
  * unchanged if there is no room, which the sizes in this file rule out.
@@ -94,6 +122,8 @@ static SCT_INLINE __u32 sct_put_str(__u8 *buf, __u32 off, __u8 arg, __u64 ptr, b
 	} else {
 		/* Restated for the verifier: Linux 6.1 loses the caller's bound on a copy of cap. */
 		sct_clamp_max(cap, SCT_STR_MAX);
+		if (cap == SCT_STR_MAX && !kernel)
+			return sct_put_path(buf, off, arg, ptr);
 		/* One byte past the cap tells a cut string from one of exactly cap bytes. */
 		if (kernel)
 			n = sct_read_kernel_str(text, cap + 2, ptr);
