@@ -29,6 +29,7 @@
  *   sct_now()                            __u64: CLOCK_MONOTONIC nanoseconds
  *   sct_header_task(h)                   fills the current task's fields of a struct sct_header
  *                                        (pid, tid, ppid, uid, gid, cgroup_id, comm)
+ *   sct_fd_is_netlink(fd)                bool: fd (u64) of the current task is an AF_NETLINK socket
  *
  * The caps come from the control block: the largest of the running traces; user space cuts per
  * trace. Every write below stays inside a buffer of SCT_SCRATCH_BYTES for a record, or inside a
@@ -228,6 +229,11 @@ static SCT_INLINE __u32 sct_put_bytes(__u8 *buf, __u32 off, const struct sct_rea
 
 		if (bcap == 0)
 			return off;
+		/* A netlink message is decoded whole (sct_fd_is_netlink: each backend's). */
+		if ((r->flags & SCT_RD_NETLINK) && sct_fd_is_netlink(sct_arg_value(fl, 0))) {
+			bcap = cap;
+			flags = SCT_STR_WHOLE;
+		}
 		if (cap > bcap)
 			cap = bcap;
 	}
@@ -235,7 +241,7 @@ static SCT_INLINE __u32 sct_put_bytes(__u8 *buf, __u32 off, const struct sct_rea
 		return off;
 	if (want > cap) {
 		want = cap;
-		flags = SCT_STR_TRUNCATED;
+		flags |= SCT_STR_TRUNCATED;
 	}
 	len = want;
 	/* max is at most SCT_STR_MAX by contract; the verifier must see it (see sct_clamp_max). */

@@ -98,6 +98,8 @@ enum sct_str_flags {
 	SCT_STR_UNREADABLE = 1 << 1, /* the pointer could not be read; len is 0 */
 	SCT_STR_DATA = 1 << 2,       /* BYTES: data a call transferred (an iovec element's):
 				      * user space cuts it to each trace's buffer_bytes */
+	SCT_STR_WHOLE = 1 << 3,      /* BYTES: a netlink message read whole (SCT_RD_NETLINK), not
+				      * cut to buffer_bytes for decoding */
 	SCT_BLOB_KIND_SHIFT = 4,
 };
 
@@ -222,6 +224,9 @@ enum sct_read_flags {
 				  * counted (an SCT_BLOB_COUNT instead of an SCT_BLOB_STRV) */
 	SCT_RD_STRING = 1 << 4,  /* a path the call wrote (readlink's target): read whole, up to
 				  * `max`, like path arguments */
+	SCT_RD_NETLINK = 1 << 5, /* BUFFER: when the fd in argument 0 is an AF_NETLINK socket, read
+				  * up to `max` whatever buffer_bytes says (a netlink message is
+				  * decoded whole, as strace does) and flag the blob SCT_STR_WHOLE */
 };
 
 /* One extra read: 8 bytes. */

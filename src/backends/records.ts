@@ -37,6 +37,7 @@ export const StrFlag = {
   TRUNCATED: E.sct_str_flags.SCT_STR_TRUNCATED,
   UNREADABLE: E.sct_str_flags.SCT_STR_UNREADABLE,
   DATA: E.sct_str_flags.SCT_STR_DATA,
+  WHOLE: E.sct_str_flags.SCT_STR_WHOLE,
   KIND_SHIFT: E.sct_str_flags.SCT_BLOB_KIND_SHIFT,
 } as const;
 
@@ -234,6 +235,7 @@ function rawBlob(view: DataView, bytes: Uint8Array, kind: number, flags: number,
   switch (kind) {
     case BlobKind.BYTES:
       if (flags & StrFlag.DATA) return { kind: 'bytes', data: bytes.subarray(start, start + len), truncated, unreadable, transferred: true };
+      if (flags & StrFlag.WHOLE) return { kind: 'bytes', data: bytes.subarray(start, start + len), truncated, unreadable, whole: true };
       return { kind: 'bytes', data: bytes.subarray(start, start + len), truncated, unreadable };
     case BlobKind.STRV:
       return { kind: 'strv', ...splitStrv(bytes, start, len), truncated, unreadable };

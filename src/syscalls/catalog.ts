@@ -364,7 +364,7 @@ function cutToView(call: CallView, plan: DecodePlan, view: TraceView): CallView 
 function cutBlob(b: RawBlob, p: ArgPlan | undefined, view: TraceView): RawBlob | null {
   if (b.kind === 'bytes' && (p?.dataBuffer || b.transferred)) {
     if (view.bufferBytes === 0) return null;
-    if (b.data.length <= view.bufferBytes) return b;
+    if (b.data.length <= view.bufferBytes || b.whole) return b;
     return { ...b, data: b.data.subarray(0, view.bufferBytes), truncated: true };
   }
   if (b.kind !== 'strv' || b.unreadable) return b;
@@ -469,17 +469,21 @@ function decodeArg(p: ArgPlan, call: CallView, fds: FdState | undefined, pid: nu
   }
   if (call.blobs.size > 0) {
     const blob = call.blobs.get(p.index);
-    if (blob !== undefined) addBlob(arg, p, blob);
+    if (blob !== undefined) addBlob(arg, p, blob, (call.options as Partial<TraceView>).bufferBytes);
   }
   return arg;
 }
 
-/** The raw side of a kernel read: a data buffer's bytes, a string array's items. */
-function addBlob(arg: SyscallArg, p: ArgPlan, blob: RawBlob): void {
+/**
+ * The raw side of a kernel read: a data buffer's bytes (at most the view's buffer_bytes, also
+ * for a netlink message read whole), a string array's items.
+ */
+function addBlob(arg: SyscallArg, p: ArgPlan, blob: RawBlob, bufferBytes: number | undefined): void {
   if (blob.kind === 'bytes' && p.dataBuffer && !blob.unreadable) {
+    const cut = blob.whole && bufferBytes !== undefined && blob.data.length > bufferBytes;
     // A copy: the blob may alias the ring buffer.
-    arg.buffer = Buffer.from(blob.data);
-    arg.truncated = blob.truncated;
+    arg.buffer = Buffer.from(cut ? blob.data.subarray(0, bufferBytes) : blob.data);
+    arg.truncated = blob.truncated || cut;
   } else if (blob.kind === 'strv' && !blob.unreadable) {
     arg.items = blob.items;
     if (blob.itemBytes !== undefined) arg.items_bytes = blob.itemBytes;

@@ -26,7 +26,7 @@ export const ReadKind = { BYTES: 1, STRV: 2, INOUT: 3, IOVEC: 4, MSGHDR: 5 } as 
 /** enum sct_read_len. */
 export const ReadLen = { FIXED: 0, ARG: 1, ARG_PTR: 2, RET: 3 } as const;
 /** enum sct_read_flags. */
-export const ReadFlag = { SUCCESS: 1, BUFFER: 2, ENTRY: 4, ENV: 8, STRING: 16 } as const;
+export const ReadFlag = { SUCCESS: 1, BUFFER: 2, ENTRY: 4, ENV: 8, STRING: 16, NETLINK: 32 } as const;
 
 /** SCT_READS_MAX: reads per syscall. */
 export const READS_MAX = 3;
@@ -111,6 +111,7 @@ const buffer = (arg: string, lenFrom: number, lenArg?: string): ReadSpec => ({
   max: READ_CAP,
   flags: ReadFlag.BUFFER | (lenFrom === ReadLen.RET ? ReadFlag.SUCCESS : 0),
 });
+const netlinkOr = (read: ReadSpec): ReadSpec => ({ ...read, flags: (read.flags ?? 0) | ReadFlag.NETLINK });
 const pathOutput = (arg: string): ReadSpec => ({ kind: ReadKind.BYTES, arg, lenFrom: ReadLen.RET, max: READ_CAP, flags: ReadFlag.SUCCESS | ReadFlag.STRING });
 const sized = (arg: string, lenArg: string, max: number): ReadSpec => ({ kind: ReadKind.BYTES, arg, lenFrom: ReadLen.ARG, lenArg, max });
 const argv = (arg: string, env = false): ReadSpec => ({ kind: ReadKind.STRV, arg, max: READ_CAP, flags: ReadFlag.ENTRY | (env ? ReadFlag.ENV : 0) });
@@ -152,8 +153,9 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   pread64: [buffer('buf', ReadLen.RET)],
   write: [buffer('buf', ReadLen.ARG, 'count')],
   pwrite64: [buffer('buf', ReadLen.ARG, 'count')],
-  recvfrom: [buffer('ubuf', ReadLen.RET)],
-  sendto: [buffer('buff', ReadLen.ARG, 'len')],
+  // On a netlink socket the message is read whole (strace decodes it whole), else as a buffer.
+  recvfrom: [netlinkOr(buffer('ubuf', ReadLen.RET))],
+  sendto: [netlinkOr(buffer('buff', ReadLen.ARG, 'len'))],
   getrandom: [buffer('ubuf', ReadLen.RET)],
   readlink: [pathOutput('buf')],
   readlinkat: [pathOutput('buf')],

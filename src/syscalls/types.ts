@@ -50,7 +50,9 @@ export interface RawString {
  * - bytes: raw user memory (a sockaddr, a struct stat, the first bytes of a data buffer);
  *   truncated when the call's length was more than the read's cap; `transferred` for data a
  *   call moved that is not an argument's data buffer (an iovec element's, behind a pointer:
- *   a derived blob, keyed 0x80 | arg << 3 | part), cut per trace like a data buffer.
+ *   a derived blob, keyed 0x80 | arg << 3 | part), cut per trace like a data buffer; `whole`
+ *   for a data buffer read whole because it is a netlink message (decoded whole; its
+ *   SyscallArg.buffer is still cut to the trace's buffer_bytes).
  * - strv: a string array (execve's argv); `cut[i]` when element i was cut at string_max,
  *   truncated when elements were left out; `itemBytes` (one per item) only when an item is not
  *   valid UTF-8.
@@ -58,7 +60,7 @@ export interface RawString {
  * - inout: a length the call reads and writes (accept's *addrlen): its value before and after.
  */
 export type RawBlob =
-  | { kind: 'bytes'; data: Uint8Array; truncated: boolean; unreadable: boolean; transferred?: boolean }
+  | { kind: 'bytes'; data: Uint8Array; truncated: boolean; unreadable: boolean; transferred?: boolean; whole?: boolean }
   | { kind: 'strv'; items: string[]; itemBytes?: Uint8Array[]; cut: boolean[]; truncated: boolean; unreadable: boolean }
   | { kind: 'count'; count: number; truncated: boolean; unreadable: boolean }
   | { kind: 'inout'; before: number; after: number; unreadable: boolean };

@@ -558,6 +558,53 @@ test('netlink messages sent to a netlink socket are decoded as strace does', () 
   assert.match(formatArgs(cut)[1], /^" \\0\\0\\0/, 'a message longer than what was delivered stays bytes');
 });
 
+test('netlink replies read whole: address cache info, unix sock_diag replies, link statistics, at most -s attributes', () => {
+  const state = traceOf([100], { stringMax: 32 }, fakeFs({ '/proc/100/cwd': '/' }));
+  decode('socket', { pid: 100, args: [16, 3, 0], ret: 3 }, state); // NETLINK_ROUTE
+  decode('socket', { pid: 100, args: [16, 3, 4], ret: 4 }, state); // NETLINK_SOCK_DIAG
+  const nlmsg = (type: number, flags: number, payload: Buffer) => {
+    const h = Buffer.alloc(16);
+    h.writeUInt32LE(16 + payload.length, 0);
+    h.writeUInt16LE(type, 4);
+    h.writeUInt16LE(flags, 6);
+    h.writeUInt32LE(2, 8);
+    return Buffer.concat([h, payload]);
+  };
+  const attr = (type: number, data: Buffer) => {
+    const h = Buffer.alloc(4);
+    h.writeUInt16LE(4 + data.length, 0);
+    h.writeUInt16LE(type, 2);
+    return Buffer.concat([h, data, Buffer.alloc((4 - (data.length % 4)) % 4)]);
+  };
+  const whole = (data: Buffer): RawBlob => ({ kind: 'bytes', data, truncated: false, unreadable: false, whole: true });
+  const cache = Buffer.from(words([0xffffffff, 0xffffffff, 22, 22], 4));
+  const addr = nlmsg(20, 2, Buffer.concat([Buffer.from([2, 8, 0x80, 254, 0, 0, 0, 0]), attr(6, cache)])); // RTM_NEWADDR, NLM_F_MULTI
+  const got = decode('recvfrom', { pid: 100, args: [3, 0x7ffc, 32768, 0x40, 0, 0], blobs: { 1: whole(addr) }, ret: addr.length }, state);
+  assert.equal(
+    formatArgs(got)[1],
+    '[{nlmsg_len=44, nlmsg_type=RTM_NEWADDR, nlmsg_flags=NLM_F_MULTI, nlmsg_seq=2, nlmsg_pid=0}, {ifa_family=AF_INET, ifa_prefixlen=8, ifa_flags=IFA_F_PERMANENT, ifa_scope=RT_SCOPE_HOST, ifa_index=0}, [{nla_len=20, nla_type=IFA_CACHEINFO}, {ifa_prefered=4294967295, ifa_valid=4294967295, cstamp=22, tstamp=22}]]',
+  );
+  const head = Buffer.alloc(16);
+  head.set([1, 1, 10, 0]); // AF_UNIX, SOCK_STREAM, TCP_LISTEN
+  head.writeUInt32LE(929926, 4);
+  head.writeUInt32LE(178, 8);
+  const diag = nlmsg(20, 2, Buffer.concat([head, attr(0, Buffer.from('/tmp/sctraced-hWwrrG/sctrace.sock\0')), attr(6, Buffer.from([0]))]));
+  const reply = decode('recvfrom', { pid: 100, args: [4, 0x7ffc, 32768, 0x40, 0, 0], blobs: { 1: whole(diag) }, ret: diag.length }, state);
+  assert.equal(
+    formatArgs(reply)[1],
+    `[{nlmsg_len=${diag.length}, nlmsg_type=SOCK_DIAG_BY_FAMILY, nlmsg_flags=NLM_F_MULTI, nlmsg_seq=2, nlmsg_pid=0}, {udiag_family=AF_UNIX, udiag_type=SOCK_STREAM, udiag_state=TCP_LISTEN, udiag_ino=929926, udiag_cookie=[178, 0]}, ` +
+      '[[{nla_len=38, nla_type=UNIX_DIAG_NAME}, "/tmp/sctraced-hWwrrG/sctrace.soc"...], [{nla_len=5, nla_type=UNIX_DIAG_SHUTDOWN}, 0]]]',
+  );
+  // A link with statistics and more attributes than -s (here 4): the first four, then "...".
+  const stats = Buffer.from(words([7, 8], 8));
+  const link = nlmsg(16, 2, Buffer.concat([Buffer.alloc(16), attr(23, stats), ...[1, 2, 3, 4].map((n) => attr(4, Buffer.from(words([n], 4))))]));
+  const four = traceOf([], { stringMax: 4 });
+  decode('socket', { pid: 100, args: [16, 3, 0], ret: 3 }, four);
+  const linkText = formatArgs(decode('recvfrom', { pid: 100, args: [3, 0x7ffc, 32768, 0, 0, 0], blobs: { 1: whole(link) }, ret: link.length }, four))[1];
+  assert.match(linkText, /\[\{nla_len=20, nla_type=IFLA_STATS64\}, \{rx_packets=7, tx_packets=8\}\], \[\{nla_len=8, nla_type=IFLA_MTU\}, 1\], .*, \.\.\.\]\]$/);
+  assert.equal(linkText.match(/nla_type=IFLA_MTU/g)?.length, 3, 'four attributes, then ...');
+});
+
 test('-X raw and -X verbose render constants as numbers, or numbers with their names', () => {
   const raw = traceOf([], { constants: 'raw' });
   const verbose = traceOf([], { constants: 'verbose' });

@@ -82,6 +82,29 @@ const ARPHRD = [
 const UDIAG_SHOW = fixedXlat([['UDIAG_SHOW_NAME', 1], ['UDIAG_SHOW_VFS', 2], ['UDIAG_SHOW_PEER', 4], ['UDIAG_SHOW_ICONS', 8], ['UDIAG_SHOW_RQLEN', 16], ['UDIAG_SHOW_MEMINFO', 32], ['UDIAG_SHOW_UID', 64]]);
 /** strace's tcp_states, which the sock_diag state masks name bit by bit. */
 const TCP_STATES = ['TCP_ESTABLISHED', 'TCP_SYN_SENT', 'TCP_SYN_RECV', 'TCP_FIN_WAIT1', 'TCP_FIN_WAIT2', 'TCP_TIME_WAIT', 'TCP_CLOSE', 'TCP_CLOSE_WAIT', 'TCP_LAST_ACK', 'TCP_LISTEN', 'TCP_CLOSING', 'TCP_NEW_SYN_RECV'];
+/** struct rtnl_link_stats64 (u64 fields) and rtnl_link_stats (u32, without the last), in order. */
+const LINK_STATS = [
+  'rx_packets', 'tx_packets', 'rx_bytes', 'tx_bytes', 'rx_errors', 'tx_errors', 'rx_dropped', 'tx_dropped', 'multicast', 'collisions',
+  'rx_length_errors', 'rx_over_errors', 'rx_crc_errors', 'rx_frame_errors', 'rx_fifo_errors', 'rx_missed_errors', 'tx_aborted_errors',
+  'tx_carrier_errors', 'tx_fifo_errors', 'tx_heartbeat_errors', 'tx_window_errors', 'rx_compressed', 'tx_compressed', 'rx_nohandler',
+  'rx_otherhost_dropped',
+];
+/** Fields of a struct of `size`-byte unsigned fields, as many as the payload holds: `{rx_packets=1, ...}`. */
+function fieldsOf(names: readonly string[], size: 4 | 8): AttrValue {
+  return (d, v) => {
+    const n = Math.min(names.length, Math.floor(d.length / size));
+    if (n === 0) return '';
+    return `{${names.slice(0, n).map((name, i) => `${name}=${size === 8 ? v.getBigUint64(8 * i, true) : v.getUint32(4 * i, true)}`).join(', ')}}`;
+  };
+}
+/** unix_diag_msg's attributes (enum UNIX_DIAG_*). */
+const UNIX_DIAG_ATTRS = fixedXlat(
+  ['UNIX_DIAG_NAME', 'UNIX_DIAG_VFS', 'UNIX_DIAG_PEER', 'UNIX_DIAG_ICONS', 'UNIX_DIAG_RQLEN', 'UNIX_DIAG_MEMINFO', 'UNIX_DIAG_SHUTDOWN', 'UNIX_DIAG_UID'].map(
+    (name, i): [string, number] => [name, i],
+  ),
+);
+const SOCK_TYPES = fixedXlat(['SOCK_STREAM', 'SOCK_DGRAM', 'SOCK_RAW', 'SOCK_RDM', 'SOCK_SEQPACKET', 'SOCK_DCCP'].map((name, i): [string, number] => [name, i + 1]));
+const TCP_STATE_VALUES = fixedXlat(TCP_STATES.map((name, i): [string, number] => [name, i + 1]));
 /** GENL_ID_CTRL: the generic controller's family id, which strace names by its family name. */
 const GENL_ID_CTRL = 0x10;
 
@@ -129,6 +152,7 @@ export class NetlinkDecoder {
       ['IFLA_ADDRESS', hwaddr], ['IFLA_BROADCAST', hwaddr], ['IFLA_PERM_ADDRESS', hwaddr], ['IFLA_IFNAME', str], ['IFLA_QDISC', str],
       ['IFLA_IFALIAS', str], ['IFLA_ALT_IFNAME', str], ['IFLA_PHYS_PORT_NAME', str], ['IFLA_PARENT_DEV_NAME', str],
       ['IFLA_PARENT_DEV_BUS_NAME', str], ['IFLA_OPERSTATE', u8], ['IFLA_LINKMODE', u8], ['IFLA_CARRIER', u8], ['IFLA_PROTO_DOWN', u8],
+      ['IFLA_STATS64', fieldsOf(LINK_STATS, 8)], ['IFLA_STATS', fieldsOf(LINK_STATS.slice(0, -1), 4)],
       ['IFLA_LINK_NETNSID', s32], ['IFLA_NEW_NETNSID', s32], ['IFLA_IF_NETNSID', s32], ['IFLA_NEW_IFINDEX', ifindex],
       ...['IFLA_MTU', 'IFLA_LINK', 'IFLA_MASTER', 'IFLA_TXQLEN', 'IFLA_WEIGHT', 'IFLA_NET_NS_PID', 'IFLA_NUM_VF', 'IFLA_GROUP',
         'IFLA_PROMISCUITY', 'IFLA_NUM_TX_QUEUES', 'IFLA_NUM_RX_QUEUES', 'IFLA_CARRIER_CHANGES', 'IFLA_GSO_MAX_SEGS', 'IFLA_GSO_MAX_SIZE',
@@ -138,6 +162,7 @@ export class NetlinkDecoder {
     this.addrValues = new Map<string, AttrValue>([
       ['IFA_ADDRESS', inetAddr], ['IFA_LOCAL', inetAddr], ['IFA_BROADCAST', inetAddr], ['IFA_ANYCAST', inetAddr], ['IFA_MULTICAST', inetAddr],
       ['IFA_LABEL', str], ['IFA_RT_PRIORITY', u32], ['IFA_TARGET_NETNSID', s32], ['IFA_PROTO', u8],
+      ['IFA_CACHEINFO', (d, v) => (d.length >= 16 ? `{ifa_prefered=${v.getUint32(0, true)}, ifa_valid=${v.getUint32(4, true)}, cstamp=${v.getUint32(8, true)}, tstamp=${v.getUint32(12, true)}}` : '')],
       ['IFA_FLAGS', (d, v) => (d.length === 4 ? formatFlags(BigInt(v.getUint32(0, true)), xlat(tables, 'IFLA', IFA_FLAGS), 'IFA_F_???') : '')],
     ]);
     this.routeValues = new Map<string, AttrValue>([
@@ -167,7 +192,7 @@ export class NetlinkDecoder {
         break;
       }
       const msgLen = v.getUint32(at, true);
-      const whole = Math.min(Math.max(msgLen, 0), bytes.length - at);
+      const whole = Math.min(Math.max(msgLen, NLMSG_HDRLEN), bytes.length - at);
       messages.push(this.message(bytes.subarray(at, at + whole), new DataView(bytes.buffer, bytes.byteOffset + at, whole), msgLen, protocol));
       if (msgLen < NLMSG_HDRLEN || at + align4(msgLen) >= bytes.length) break;
       at += align4(msgLen);
@@ -272,15 +297,34 @@ export class NetlinkDecoder {
     return undefined;
   }
 
-  /** sock_diag requests: unix_diag_req and inet_diag_req_v2 (the replies are shown as bytes). */
+  /** sock_diag: unix_diag_req requests and unix_diag_msg replies with their attributes. */
   private sockDiag(p: Uint8Array, v: DataView, type: number, flags: number): string | undefined {
-    if (type !== 20 || (flags & 1) === 0 || p.length < 2) return undefined;
+    if (type !== 20 || p.length < 2) return undefined;
     const family = formatValue(BigInt(p[0]), this.families, 'AF_???');
+    if ((flags & 1) === 0) return p[0] === 1 ? this.unixDiagReply(p, v, family) : undefined;
     if (p[0] === 1 && p.length >= 24) {
       return `{sdiag_family=${family}, sdiag_protocol=${p[1]}, udiag_states=${this.states(v.getUint32(4, true))}, udiag_ino=${v.getUint32(8, true)}, ` +
         `udiag_show=${formatFlags(BigInt(v.getUint32(12, true)), UDIAG_SHOW, 'UDIAG_SHOW_???')}, udiag_cookie=[${v.getUint32(16, true)}, ${v.getUint32(20, true)}]}`;
     }
     return undefined;
+  }
+
+  /** struct unix_diag_msg, then its attributes (the name cut at -s, as strace prints it). */
+  private unixDiagReply(p: Uint8Array, v: DataView, family: string): string | undefined {
+    if (p.length < 16) return undefined;
+    const head = `{udiag_family=${family}, udiag_type=${formatValue(BigInt(p[1]), SOCK_TYPES, 'SOCK_???')}, ` +
+      `udiag_state=${formatValue(BigInt(p[2]), TCP_STATE_VALUES, 'TCP_???')}, udiag_ino=${v.getUint32(4, true)}, udiag_cookie=[${v.getUint32(8, true)}, ${v.getUint32(12, true)}]}`;
+    if (p.length === 16) return head;
+    const name: AttrValue = (d) => {
+      const text = d.subarray(0, d.indexOf(0) < 0 ? d.length : d.indexOf(0));
+      return quoteBytes(text.subarray(0, this.max), { truncated: text.length > this.max });
+    };
+    const values = new Map<string, AttrValue>([
+      ['UNIX_DIAG_NAME', name], ['UNIX_DIAG_PEER', u32], ['UNIX_DIAG_SHUTDOWN', u8], ['UNIX_DIAG_UID', u32],
+      ['UNIX_DIAG_VFS', (d, dv) => (d.length >= 8 ? `{udiag_vfs_ino=${dv.getUint32(0, true)}, udiag_vfs_dev=${dv.getUint32(4, true)}}` : '')],
+      ['UNIX_DIAG_RQLEN', (d, dv) => (d.length >= 8 ? `{udiag_rqueue=${dv.getUint32(0, true)}, udiag_wqueue=${dv.getUint32(4, true)}}` : '')],
+    ]);
+    return `${head}, ${this.attributes(p.subarray(16), UNIX_DIAG_ATTRS, 'UNIX_DIAG_???', values)}`;
   }
 
   /** A state mask: `1<<TCP_ESTABLISHED|1<<TCP_SYN_SENT|...`. */
@@ -306,6 +350,11 @@ export class NetlinkDecoder {
     const out: string[] = [];
     let at = 0;
     while (at + NLA_HDRLEN <= bytes.length) {
+      // At most -s attributes, as strace prints arrays.
+      if (out.length === this.max) {
+        out.push('...');
+        break;
+      }
       const len = v.getUint16(at, true);
       const rawType = v.getUint16(at + 2, true);
       const prefix = `${rawType & 0x8000 ? 'NLA_F_NESTED|' : ''}${rawType & 0x4000 ? 'NLA_F_NET_BYTEORDER|' : ''}`;
