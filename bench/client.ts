@@ -22,31 +22,22 @@ import type { TraceCounters__Output } from '../src/api/generated/sctrace/v1/Trac
 import type { MethodDefinition } from '@grpc/proto-loader';
 import { emit, parseClientArgs } from './lib/client-args';
 import { countDecodedEvent, countMessage, emptyCounts, type WireCounts } from './lib/wire';
-
-const STREAM_PATH = '/sctrace.v1.Tracer/StreamEvents';
+import { STREAMING_OPTIONS, streamEventBytes, streamingClient } from './lib/raw-stream';
 
 async function main(): Promise<void> {
   const { server, spec, watchNr, decode } = parseClientArgs();
   const full = decode === 'full';
   const Tracer = tracerGrpc().sctrace.v1.Tracer;
-  // grpc-js clients advertise a 64 KiB HTTP/2 window by default, which caps a stream at one window per
-  // round trip of both event loops; a streaming consumer should raise it (grpc-go and grpcio tune it).
-  const options = { 'grpc.max_receive_message_length': 64 << 20, 'grpc-node.flow_control_window': 16 << 20 };
-  const tracer = new Tracer(server, grpc.credentials.createInsecure(), options);
+  // A streaming consumer raises grpc-js's 64 KiB HTTP/2 window (grpc-go and grpcio tune theirs).
+  const tracer = new Tracer(server, grpc.credentials.createInsecure(), STREAMING_OPTIONS);
   const started = await new Promise<{ trace_id: string }>((resolve, reject) =>
     tracer.StartTrace({ spec }, (err, res) => (err ? reject(err) : resolve(res!))),
   );
 
-  const method = tracerPackageDefinition()['sctrace.v1.Tracer'] as Record<string, MethodDefinition<object, object>>;
-  const streamDef = method.StreamEvents;
-  const raw = new grpc.Client(server, grpc.credentials.createInsecure(), options);
+  const streamDef = (tracerPackageDefinition()['sctrace.v1.Tracer'] as Record<string, MethodDefinition<object, object>>).StreamEvents;
+  const raw = streamingClient(server, grpc.credentials.createInsecure());
   const counts: WireCounts = emptyCounts();
-  const call = raw.makeServerStreamRequest<object, Buffer>(
-    STREAM_PATH,
-    (req) => streamDef.requestSerialize(req),
-    (bytes) => bytes,
-    { trace_id: started.trace_id },
-  );
+  const call = streamEventBytes(raw, { trace_id: started.trace_id });
   const ended = new Promise<string | null>((resolve) => {
     call.on('data', (bytes: Buffer) => {
       if (full) countDecoded(streamDef.responseDeserialize(bytes) as StreamEventsResponse__Output, bytes, counts, watchNr);

@@ -9,10 +9,12 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
-import { DEFAULT_STREAM, decodeBatch, traceSubject } from '../clients/export/jetstream';
+import { DEFAULT_STREAM, traceSubject } from '../clients/export/jetstream';
 import { startNatsServer } from '../test/helpers/nats-server';
 import { spawnStopped } from '../test/helpers/service-process';
-import { median, sleep } from './lib/proc';
+import { cpuNs, median, sleep } from './lib/proc';
+import { countMessage, emptyCounts } from './lib/wire';
+import { NR_GETPPID } from './throughput';
 import type { Service } from './lib/service';
 
 export interface ExportRun {
@@ -22,7 +24,15 @@ export interface ExportRun {
   /** getppid events the consumer read from JetStream, and losses announced in the stream. */
   consumed: number;
   announced_lost: number;
+  /** The same by where the service lost them: in the kernel ring, or behind the export's subscription ("subscriber", "retention"). */
+  lost_kernel?: number;
+  lost_subscriber?: number;
   messages: number;
+  /** Events out of sequence order or repeated, gaps no EventsLost covers: must be 0. */
+  sequence_errors: number;
+  /** CPU of the exporter and of sctraced from the generator's start until the consumer had everything, % of one CPU. */
+  exporter_cpu_pct: number;
+  service_cpu_pct: number;
   /** Consumer: events per second between its first and last message. */
   consumer_rate: number;
   zero_loss: boolean;
@@ -71,26 +81,20 @@ async function exportRun(opts: ExportOptions, natsUrl: string, rate: number, nod
     // The consumer on the bus reads while the export runs.
     const consumer = await jetstream(nc).consumers.get(DEFAULT_STREAM, { filter_subjects: subject });
     const messages = await consumer.consume();
-    let consumed = 0;
-    let lost = 0;
-    let count = 0;
+    // It counts from the wire bytes (bench/lib/wire.ts) as the gRPC bench client does: a consumer
+    // on the bus is elsewhere in a fleet, and here it shares the 2 CPUs with the service.
+    const counts = emptyCounts();
     let firstAt = 0;
     let lastAt = 0;
-    let events = 0;
     const reading = (async () => {
       for await (const m of messages) {
-        const batch = decodeBatch(m.data).events;
+        countMessage(m.data, counts, NR_GETPPID);
         firstAt ||= Date.now();
         lastAt = Date.now();
-        count++;
-        events += batch.length;
-        for (const e of batch) {
-          if (e.syscall?.name === 'getppid') consumed++;
-          else if (e.kind === 'lost') lost += Number(e.lost?.count);
-        }
       }
     })();
     await sleep(200);
+    const cpuAtStart = { exporter: cpuNs(exporter.pid!), service: cpuNs(service.pid), at: process.hrtime.bigint() };
     generator.resume();
     const gen = await generator.exited;
     const made = JSON.parse(gen.stderr.trim().split('\n').reverse().find((l) => l.startsWith('{"calls"')) ?? '{"calls":0,"rate":0}') as {
@@ -98,7 +102,12 @@ async function exportRun(opts: ExportOptions, natsUrl: string, rate: number, nod
       rate: number;
     };
     // Drained when the consumer has every call (or nothing arrives for 2 s).
-    for (let idle = 0, seen = -1; consumed + lost < made.calls && idle < 20; idle = consumed === seen ? idle + 1 : 0, seen = consumed) await sleep(100);
+    const consumed = () => counts.watched;
+    const lost = () => counts.lostKernel + counts.lostSubscriber + counts.lostDecode;
+    for (let idle = 0, seen = -1; consumed() + lost() < made.calls && idle < 20; idle = consumed() === seen ? idle + 1 : 0, seen = consumed()) await sleep(100);
+    const wallNs = Number(process.hrtime.bigint() - cpuAtStart.at);
+    const exporterCpu = (cpuNs(exporter.pid!) - cpuAtStart.exporter) / wallNs;
+    const serviceCpu = (cpuNs(service.pid) - cpuAtStart.service) / wallNs;
     exporter.kill('SIGINT');
     await exited;
     messages.stop();
@@ -107,11 +116,16 @@ async function exportRun(opts: ExportOptions, natsUrl: string, rate: number, nod
       offered: rate,
       calls: made.calls,
       achieved_rate: made.rate,
-      consumed,
-      announced_lost: lost,
-      messages: count,
-      consumer_rate: lastAt > firstAt ? events / ((lastAt - firstAt) / 1000) : 0,
-      zero_loss: consumed === made.calls && lost === 0,
+      consumed: consumed(),
+      announced_lost: lost(),
+      lost_kernel: counts.lostKernel,
+      lost_subscriber: counts.lostSubscriber,
+      messages: counts.messages,
+      sequence_errors: counts.sequenceErrors,
+      consumer_rate: lastAt > firstAt ? (counts.events + counts.notices) / ((lastAt - firstAt) / 1000) : 0,
+      exporter_cpu_pct: Math.round(100 * exporterCpu),
+      service_cpu_pct: Math.round(100 * serviceCpu),
+      zero_loss: consumed() === made.calls && lost() === 0 && counts.sequenceErrors === 0,
     };
   } finally {
     if (exporter.exitCode === null) exporter.kill('SIGKILL');
@@ -124,7 +138,9 @@ async function exportRun(opts: ExportOptions, natsUrl: string, rate: number, nod
 function describe(r: ExportRun): string {
   return (
     `offered ${(r.offered / 1e3).toFixed(0)}k/s: made ${(r.achieved_rate / 1e3).toFixed(0)}k/s, consumer read ${r.consumed} of ${r.calls} ` +
-    `getppid in ${r.messages} messages (${(r.consumer_rate / 1e3).toFixed(0)}k events/s), announced lost ${r.announced_lost}`
+    `getppid in ${r.messages} messages (${(r.consumer_rate / 1e3).toFixed(0)}k events/s), announced lost ${r.announced_lost}${r.announced_lost ? ` (kernel ${r.lost_kernel}, subscriber ${r.lost_subscriber})` : ''}, ` +
+    `exporter ${r.exporter_cpu_pct}% CPU, service ${r.service_cpu_pct}%` +
+    (r.sequence_errors ? `, ${r.sequence_errors} SEQUENCE ERRORS` : '')
   );
 }
 

@@ -135,7 +135,8 @@ function exportLines(e: ExportResult): string[] {
 function exportRunLine(r: ExportRun): string {
   return (
     `${`${fmt(r.offered / 1e3)}k/s`.padStart(9)}: generator ${fmt(r.achieved_rate / 1e3)}k/s, consumer got ${fmt(r.consumed)} of ${fmt(r.calls)} ` +
-    `getppid in ${fmt(r.messages)} messages at ${fmt(r.consumer_rate / 1e3)}k events/s, announced lost ${fmt(r.announced_lost)}`
+    `getppid in ${fmt(r.messages)} messages at ${fmt(r.consumer_rate / 1e3)}k events/s, announced lost ${fmt(r.announced_lost)}${r.announced_lost && r.lost_kernel !== undefined ? ` (kernel ${fmt(r.lost_kernel)}, subscriber ${fmt(r.lost_subscriber ?? 0)})` : ''}` +
+    (r.exporter_cpu_pct === undefined ? '' : `, exporter ${fmt(r.exporter_cpu_pct)}% CPU, service ${fmt(r.service_cpu_pct)}%`)
   );
 }
 
@@ -179,11 +180,14 @@ export function markdownReport(results: Results, titles: Record<string, string>)
       '',
       '**Export into NATS JetStream** (`sctrace export`, a consumer on the bus)',
       '',
-      '| offered events/s | generator events/s | in JetStream, read by the consumer | messages | consumer events/s | announced lost |',
-      '|---:|---:|---:|---:|---:|---:|',
+      '| offered events/s | generator events/s | in JetStream, read by the consumer | messages | consumer events/s | announced lost | exporter CPU | service CPU |',
+      '|---:|---:|---:|---:|---:|---:|---:|---:|',
     );
     for (const r of e.ladder) {
-      out.push(`| ${fmt(r.offered)} | ${fmt(r.achieved_rate)} | ${fmt(r.consumed)} of ${fmt(r.calls)} | ${fmt(r.messages)} | ${fmt(r.consumer_rate)} | ${fmt(r.announced_lost)} |`);
+      const cpu = (pct: number | undefined) => (pct === undefined ? '–' : `${fmt(pct)}%`);
+      out.push(
+        `| ${fmt(r.offered)} | ${fmt(r.achieved_rate)} | ${fmt(r.consumed)} of ${fmt(r.calls)} | ${fmt(r.messages)} | ${fmt(r.consumer_rate)} | ${fmt(r.announced_lost)} | ${cpu(r.exporter_cpu_pct)} | ${cpu(r.service_cpu_pct)} |`,
+      );
     }
     out.push('', `Highest zero-loss rate into JetStream: **${fmt(e.max_zero_loss_rate)} events/s** (${e.confirm.length} confirmation runs); the consumer read ${fmt(e.median_consumer_rate)} events/s (median).`);
   }

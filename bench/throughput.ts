@@ -10,7 +10,7 @@ import type { Service } from './lib/service';
 import { runQuiet, unannouncedLoss, type RunContext } from './tools';
 
 /** x86_64 __NR_getppid. */
-const NR_GETPPID = 110;
+export const NR_GETPPID = 110;
 
 export interface LoadRun {
   /** Offered rate, calls/s (0 = flat out). */

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 /**
- * sctraced: the sctrace service. Parses flags, loads the syscall catalog from the running
- * kernel, wires the container, serves gRPC, and on SIGINT/SIGTERM stops taking calls, stops every
- * trace (detaching every BPF program), lets subscribers take what is queued (--shutdown-grace)
- * and exits.
+ * sctraced: the sctrace service. Reads its configuration (--config file, SCTRACED_* variables,
+ * flags), loads the syscall catalog from the running kernel, wires the container, serves gRPC,
+ * and on SIGINT/SIGTERM stops taking calls, stops every trace (detaching every BPF program), lets
+ * subscribers take what is queued (--shutdown-grace) and exits.
  */
 import 'reflect-metadata';
 import { ConfigError, USAGE, parseConfig, type ServiceConfig } from './config/config';
@@ -24,7 +24,9 @@ async function main(): Promise<number> {
   try {
     config = parseConfig(process.argv.slice(2));
   } catch (err) {
-    process.stderr.write(`sctraced: ${(err as Error).message}\n${USAGE}\n`);
+    if (!(err instanceof ConfigError)) throw err;
+    const lines = err.message.split('\n').map((line) => `sctraced: ${line}\n`);
+    process.stderr.write(`${lines.join('')}sctraced --help lists the options, their defaults, the config file and SCTRACED_* variables\n`);
     return 2;
   }
   if (config === 'help') {

@@ -6,7 +6,6 @@
  */
 import type { ServiceError } from '@grpc/grpc-js';
 import { connect, connectionHint, RpcError, type EventSubscription, type FailureCause, type Reconnect, type SctraceClient } from '../ts';
-import type { Event__Output } from '../../src/api/generated/sctrace/v1/Event';
 import type { TraceSpec } from '../../src/api/generated/sctrace/v1/TraceSpec';
 import type { StartTraceResponse__Output } from '../../src/api/generated/sctrace/v1/StartTraceResponse';
 import type { StopTraceResponse__Output } from '../../src/api/generated/sctrace/v1/StopTraceResponse';
@@ -117,20 +116,6 @@ export class TracerConnection {
       if (r.attempt === 1 || r.attempt % 10 === 0) process.stderr.write(`sctrace: ${label}${reconnectMessage(r)}\n`);
     });
     return subscription;
-  }
-
-  /**
-   * The same stream as messages ({ events }) for a `for await` consumer: resumed after a dropped
-   * connection, ended by cancel() (the iteration then throws CANCELLED).
-   */
-  messages(traceId: string, fromSequence = 0): AsyncIterable<{ events: Event__Output[] }> & { cancel(): void } {
-    const events = this.client.events(traceId, { fromSequence });
-    return {
-      async *[Symbol.asyncIterator]() {
-        for await (const batch of events.batchesOf()) yield { events: batch };
-      },
-      cancel: () => events.subscription.cancel(),
-    };
   }
 
   /** Wraps a service error of `rpc` with this connection's address. */

@@ -2,15 +2,21 @@
  * `sctrace export --nats nats://HOST:PORT [--stream NAME] [--trace ID | trace options]`: starts a
  * trace (or joins one with --trace) and publishes its events into NATS JetStream until the trace
  * stops or Ctrl-C (a trace it started, it stops). clients/export/jetstream.ts says how events sit
- * on the bus. Run again with --trace ID, it continues after the last sequence already in the
- * stream, so nothing is published twice.
+ * on the bus. The events come through the client library's resumable subscription
+ * (clients/export/source.ts), so a broken stream to sctraced continues where it broke; run again
+ * with --trace ID, it reads the last sequence back from the stream and subscribes from the next
+ * one (StreamEvents from_sequence), so nothing is published twice and nothing is skipped while
+ * the trace still retains it.
  */
 import os from 'node:os';
-import type { Event__Output } from '../../src/api/generated/sctrace/v1/Event';
+import { parseArgs } from 'node:util';
+import type { Reconnect } from '../ts';
 import { DEFAULT_STREAM, JetStreamPublisher } from '../export/jetstream';
-import { pumpEvents, type ExportCounts } from '../export/pump';
-import { COMMON_HELP, UsageError, type Command, type GlobalOptions } from './command';
-import { TracerConnection, resolveServerAddress } from './client';
+import { pumpMessages, type ExportCounts } from '../export/pump';
+import { relayMessages, relaySubscription } from '../export/source';
+import { COMMON_HELP, COMMON_OPTIONS, UsageError, type Command, type GlobalOptions } from './command';
+import { TracerConnection, reconnectMessage, resolveServerAddress } from './client';
+import { channelSecurity, credentialFlags, withFallback, type CredentialOptions } from './credentials';
 import { Interrupts, signalExitCode } from './interrupts';
 import { parseTraceArgs } from './trace-args';
 
@@ -24,7 +30,11 @@ with subjects sctrace.events.>), subject sctrace.events.<node>.<trace_id>, one m
 of events: a serialized sctrace.v1.StreamEventsResponse in sequence order (EventsLost notices
 included), header Nats-Msg-Id: <node>/<trace_id>/<first sequence>.
 Without --trace it starts a trace with the filters of 'sctrace trace' (see 'sctrace trace --help')
-and stops it on Ctrl-C; with --trace it joins a running trace and leaves it running.
+and stops it on Ctrl-C; with --trace it joins a running trace and leaves it running. The export
+resumes: after a broken connection to sctraced it subscribes again from the next event; run again
+with --trace ID, it continues after the last event the stream holds (from the trace's first
+retained event when the stream holds none). Events the trace no longer retains are published as
+the EventsLost notice (where "retention") the service sends in their place.
 
 Options:
   --nats URL        NATS server(s), nats://HOST:PORT, comma-separated for a cluster
@@ -78,19 +88,27 @@ async function runExport(argv: string[], globals: GlobalOptions): Promise<number
     return 0;
   }
   let server = globals.server;
+  let credentials: CredentialOptions = globals;
   let spec;
   if (args.traceId === undefined) {
     const trace = parseTraceArgs(args.rest);
     if (trace.command.length > 0) throw new UsageError('export traces --pid or --all (start the command, then export it with --pid)', NAME);
     server = trace.server ?? server;
+    credentials = withFallback(trace.credentials, globals);
     spec = trace.spec;
   } else {
-    const rest = [...args.rest];
-    const at = rest.findIndex((a) => a === '--server' || a.startsWith('--server='));
-    if (at >= 0) server = rest[at].startsWith('--server=') ? rest.splice(at, 1)[0].slice('--server='.length) : rest.splice(at, 2)[1];
-    if (rest.length) throw new UsageError(`--trace joins a running trace: ${rest.join(' ')} does not apply`, NAME);
+    let values;
+    try {
+      ({ values } = parseArgs({ args: args.rest, options: COMMON_OPTIONS, strict: true, allowPositionals: false }));
+    } catch {
+      throw new UsageError(`--trace joins a running trace: ${args.rest.join(' ')} does not apply (only --server and the credential options do)`, NAME);
+    }
+    server = values.server ?? server;
+    credentials = withFallback(credentialFlags(values), globals);
   }
-  const connection = new TracerConnection(resolveServerAddress(server));
+  const address = resolveServerAddress(server);
+  const security = channelSecurity(address, credentials);
+  const connection = new TracerConnection(address, security);
   const interrupts = new Interrupts();
   const log = (line: string) => process.stderr.write(`sctrace export: ${line}\n`);
   let owned: string | undefined;
@@ -100,13 +118,14 @@ async function runExport(argv: string[], globals: GlobalOptions): Promise<number
     publisher = await JetStreamPublisher.open({ servers: args.nats, stream: args.stream, node: args.node, traceId, log });
     const already = await publisher.lastSequence();
     log(`trace ${traceId} → ${args.stream} ${publisher.subject}${already ? ` (stream holds it up to sequence ${already})` : ''}`);
-    // Resumes after what the stream holds, while the trace still retains it; a trace of our own
-    // from its first event.
-    const stream = connection.messages(traceId, already > 0 ? already + 1 : owned ? 1 : 0);
-    const counts = pumpEvents(eventsOf(stream, already, log), publisher);
+    const subscription = relaySubscription(connection.client, traceId, { fromSequence: already + 1 });
+    subscription.on('reconnecting', (r: Reconnect) => {
+      if (r.attempt === 1 || r.attempt % 10 === 0) log(reconnectMessage(r));
+    });
+    const counts = pumpMessages(relayMessages(subscription), publisher, { after: already, log });
     const first = await Promise.race([counts.then((c) => ({ done: c })), interrupts.received]);
     if (typeof first === 'string') {
-      stream.cancel();
+      subscription.cancel();
       const c = await counts.catch(() => undefined);
       if (c) log(summary(c));
       return signalExitCode(first);
@@ -118,33 +137,6 @@ async function runExport(argv: string[], globals: GlobalOptions): Promise<number
     if (owned) await connection.stopTrace(owned).catch(() => undefined);
     await publisher?.close();
     connection.close();
-  }
-}
-
-/**
- * The events of a StreamEvents call, a message at a time, skipping those the stream already holds
- * (sequence <= `after`).
- * A cancelled call ends the iteration; any other error is thrown.
- */
-async function* eventsOf(
-  stream: AsyncIterable<{ events: Event__Output[] }>,
-  after: number,
-  log: (line: string) => void,
-): AsyncGenerator<Event__Output[]> {
-  let next = after + 1;
-  try {
-    for await (const message of stream) {
-      const events = message.events;
-      if (events.length === 0) continue;
-      const first = Number(events[0].sequence);
-      // A stream subscribes from now: what the trace made before this subscription is not
-      // replayed, and a consumer sees the gap in the sequence numbers. Say so here too.
-      if (first > next && after > 0) log(`events ${next}..${first - 1} of the trace were made while no exporter ran and are not in the stream`);
-      next = Number(events[events.length - 1].sequence) + 1;
-      yield first > after ? events : events.filter((e) => Number(e.sequence) > after);
-    }
-  } catch (err) {
-    if ((err as { code?: number }).code !== 1 /* CANCELLED */) throw err;
   }
 }
 

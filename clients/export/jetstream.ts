@@ -18,6 +18,7 @@ import { connect } from '@nats-io/transport-node';
 import { ConnectionError, NoRespondersError, RequestError, TimeoutError, type NatsConnection } from '@nats-io/nats-core';
 import { jetstream, jetstreamManager, JetStreamApiError, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { tracerPackageDefinition } from '../../src/api/proto';
+import { forEachEvent } from '../../src/api/wire/walk';
 import type { StreamEventsResponse__Output } from '../../src/api/generated/sctrace/v1/StreamEventsResponse';
 
 export const DEFAULT_STREAM = 'SCTRACE';
@@ -36,7 +37,7 @@ export function traceSubject(node: string, traceId: string): string {
   return `${SUBJECT_ROOT}.${subjectToken(node)}.${subjectToken(traceId)}`;
 }
 
-/** Decodes one message of the stream (a StreamEventsResponse). */
+/** Decodes one message of the stream (a StreamEventsResponse), for consumers. */
 export function decodeBatch(data: Uint8Array): StreamEventsResponse__Output {
   const method = (tracerPackageDefinition()['sctrace.v1.Tracer'] as unknown as Record<string, { responseDeserialize(b: Buffer): unknown }>)
     .StreamEvents;
@@ -105,9 +106,9 @@ export class JetStreamPublisher {
     const stored = await this.retrying('reading the last exported batch', () =>
       this.jsm.streams.getMessage(this.target.stream, { last_by_subj: this.subject }),
     );
-    if (!stored) return 0;
-    const events = decodeBatch(stored.data).events;
-    return events.length ? Number(events[events.length - 1].sequence) : 0;
+    let last = 0;
+    if (stored) forEachEvent(stored.data, (e) => (last = e.sequence));
+    return last;
   }
 
   /** Publishes `batch`, retrying until the stream acknowledged it; true if it was a duplicate. */

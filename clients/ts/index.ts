@@ -9,7 +9,7 @@
  * See README.md ("TypeScript client") for TLS, tokens, resuming and the decoder.
  */
 export { connect, normalizeAddress, decodeStreamEventsResponse, SctraceClient, type ConnectOptions, type EventsOptions, type TlsOptions } from './client';
-export { EventSubscription, type Heartbeat, type Reconnect, type RetryOptions, type SubscribeOptions } from './subscription';
+export { EventSubscription, type Heartbeat, type Reconnect, type RetryOptions, type StreamMessage, type StreamOpener, type SubscribeOptions } from './subscription';
 export { TraceEvents } from './events';
 export { RpcError, connectionHint, isTransient, type FailureCause, type FailureHint } from './errors';
 export { compileDecoders, decodersFromDescriptors, type DecodeFn } from './decoder';

@@ -11,7 +11,6 @@
  */
 import { EventEmitter } from 'node:events';
 import * as grpc from '@grpc/grpc-js';
-import type { Event__Output } from '../../src/api/generated/sctrace/v1/Event';
 import type { StreamEventsResponse__Output } from '../../src/api/generated/sctrace/v1/StreamEventsResponse';
 import { isTransient, type FailureCause, type RpcError } from './errors';
 
@@ -56,13 +55,27 @@ export interface Reconnect {
   fromSequence: number;
 }
 
-/** What the subscription needs from its connection. */
-export interface StreamOpener {
+/**
+ * What the subscription reads of a message: its events' sequence numbers, and the heartbeat
+ * fields of a message without events. A StreamEventsResponse decoded in full is one; a relay
+ * (sctrace export) gives a lighter form that keeps the message's bytes.
+ */
+export interface StreamMessage {
+  events: { sequence: string | number }[];
+  latest_sequence: string | number;
+  queued_events: string | number;
+  first_retained_sequence: string | number;
+  server_time_ns: string;
+  heartbeat_interval_ms: number;
+}
+
+/** What the subscription needs from its connection; M is the form decodeResponse gives messages in. */
+export interface StreamOpener<M extends StreamMessage = StreamEventsResponse__Output> {
   readonly address: string;
   /** Opens one StreamEvents call whose messages are raw bytes. */
   openStream(traceId: string, fromSequence: number): grpc.ClientReadableStream<Buffer>;
-  /** Decodes one StreamEventsResponse. */
-  decodeResponse(bytes: Buffer): StreamEventsResponse__Output;
+  /** Decodes one StreamEventsResponse (as far as M needs). */
+  decodeResponse(bytes: Buffer): M;
   /** Makes the next streams use a new connection (after one went silent). */
   renew?(): void;
   /** An RpcError of a failure on this connection. */
@@ -76,9 +89,10 @@ const RPC = 'StreamEvents';
  * 'data' (a StreamEventsResponse: events in sequence order, each once), 'heartbeat' (Heartbeat),
  * 'reconnecting' (Reconnect), 'end' (the trace stopped and everything was received),
  * 'error' (RpcError: a refusal, the trace is gone or failed, retries ran out, or CANCELLED after
- * cancel()). Exactly one of 'end' and 'error' comes, once.
+ * cancel()). Exactly one of 'end' and 'error' comes, once. 'data' carries messages in the form the
+ * opener decodes them to (M), their events cut to those not delivered before.
  */
-export class EventSubscription extends EventEmitter {
+export class EventSubscription<M extends StreamMessage = StreamEventsResponse__Output> extends EventEmitter {
   private call: grpc.ClientReadableStream<Buffer> | undefined;
   /** Sequence of the next event wanted; 0 until the first stream says where "now" is. */
   private next: number;
@@ -96,7 +110,7 @@ export class EventSubscription extends EventEmitter {
   private readonly retry: Required<RetryOptions>;
 
   constructor(
-    private readonly opener: StreamOpener,
+    private readonly opener: StreamOpener<M>,
     readonly traceId: string,
     private readonly options: SubscribeOptions = {},
   ) {
@@ -160,7 +174,7 @@ export class EventSubscription extends EventEmitter {
   }
 
   private onMessage(bytes: Buffer): void {
-    let message: StreamEventsResponse__Output;
+    let message: M;
     try {
       message = this.opener.decodeResponse(bytes);
     } catch (err) {
@@ -182,7 +196,7 @@ export class EventSubscription extends EventEmitter {
       this.emit('heartbeat', beat);
       return;
     }
-    let fresh: Event__Output[] = events;
+    let fresh = events as M['events'];
     if (this.next > 0 && Number(events[0].sequence) < this.next) {
       // A resumed stream repeating what was delivered (it cannot, by the contract; kept safe).
       fresh = events.filter((e) => Number(e.sequence) >= this.next);
@@ -261,12 +275,12 @@ export class EventSubscription extends EventEmitter {
   }
 }
 
-function heartbeatOf(message: StreamEventsResponse__Output): Heartbeat {
+function heartbeatOf(message: StreamMessage): Heartbeat {
   return {
     latestSequence: Number(message.latest_sequence),
     queuedEvents: Number(message.queued_events),
     firstRetainedSequence: Number(message.first_retained_sequence),
-    serverTimeNs: message.server_time_ns,
+    serverTimeNs: String(message.server_time_ns),
     intervalMs: message.heartbeat_interval_ms,
   };
 }

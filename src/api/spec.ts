@@ -43,6 +43,8 @@ export interface CaptureLimits {
   retentionBytes: number;
   /** Largest TraceSpec.retention_bytes (sctraced --max-retention-mb). */
   maxRetentionBytes: number;
+  /** What all windows hold together (sctraced --retention-total-mb): no window may ask for more. */
+  retentionTotalBytes?: number;
 }
 
 /** The kernel side's own caps: a service may be configured below them, never above. */
@@ -169,6 +171,11 @@ function retentionOf(value: string, limits: CaptureLimits): number {
   }
   if (requested > BigInt(limits.maxRetentionBytes)) {
     throw new LimitExceededError(`spec.retention_bytes ${requested} is above this service's limit of ${limits.maxRetentionBytes} (sctraced --max-retention-mb)`);
+  }
+  if (limits.retentionTotalBytes !== undefined && requested > BigInt(limits.retentionTotalBytes)) {
+    throw new LimitExceededError(
+      `spec.retention_bytes ${requested} is above what all traces of this service may retain together, ${limits.retentionTotalBytes} (sctraced --retention-total-mb)`,
+    );
   }
   return Number(requested);
 }

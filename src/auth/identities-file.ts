@@ -4,8 +4,7 @@
  * unlike JSON.parse, refuses a key given twice). Every field is checked and every unknown key is
  * an error: a typo such as "scopes" must stop the service, not grant an unscoped identity.
  */
-import fs from 'node:fs';
-import { parse } from 'yaml';
+import { readSettingsFile } from '../util/files';
 import { RESERVED_NAMES, ROLES, type Identity, type Role, type Scope } from './identity';
 
 /** The file is unreadable or an entry is wrong; the message names the entry and the field. */
@@ -22,18 +21,11 @@ const UINT64_MAX = (1n << 64n) - 1n;
 
 /** Loads and checks the identities in `file`. */
 export function loadIdentities(file: string): Identity[] {
-  let text: string;
-  try {
-    if (fs.statSync(file).mode & 0o002) throw new Error('anyone on this host can write to it (chmod o-w it)');
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new IdentitiesError(`--auth ${file}: ${(err as Error).message}`);
-  }
   let doc: unknown;
   try {
-    doc = parse(text);
+    doc = readSettingsFile(file);
   } catch (err) {
-    throw new IdentitiesError(`--auth ${file}: not JSON or YAML: ${(err as Error).message}`);
+    throw new IdentitiesError(`--auth ${file}: ${(err as Error).message}`);
   }
   return parseIdentities(doc, `--auth ${file}`);
 }

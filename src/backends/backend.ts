@@ -107,10 +107,20 @@ export interface CaptureSession {
   close(): Promise<void>;
 }
 
+/** How full a backend's ring is (the one ring its traces share). */
+export interface RingFill {
+  /** Bytes the kernel side has committed that user space has not read yet. */
+  pendingBytes: number;
+  /** The ring's size, bytes. */
+  sizeBytes: number;
+}
+
 /** A capture backend. */
 export interface CaptureEngine {
   readonly name: BackendName;
   availability(): Availability;
+  /** The ring's fill now; undefined while no trace runs (the ring is not loaded). For metrics. */
+  ringFill?(): RingFill | undefined;
   /**
    * Loads and attaches the kernel side for `spec` and starts delivering to `sink`. Rejects with a
    * BackendError saying which step failed and why; a half-built session is torn down first.

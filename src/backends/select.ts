@@ -2,7 +2,7 @@
  * Chooses the capture backend for a trace. `auto` takes the first available backend in
  * BACKEND_ORDER; a named backend is used only if it is available, never silently replaced.
  */
-import { BACKEND_ORDER, type BackendName, type CaptureEngine } from './backend';
+import { BACKEND_ORDER, type BackendName, type CaptureEngine, type RingFill } from './backend';
 import { BackendUnavailableError } from './errors';
 
 /** What TraceSpec.backend may say. */
@@ -23,6 +23,14 @@ export interface Capability {
 /** Holds the engines this service was built with. */
 export class BackendSelector {
   constructor(private readonly engines: readonly CaptureEngine[]) {}
+
+  /** Every engine's ring fill, for those that report one and have their ring loaded. */
+  ringFills(): { name: BackendName; fill: RingFill }[] {
+    return this.engines.flatMap((e) => {
+      const fill = e.ringFill?.();
+      return fill ? [{ name: e.name, fill }] : [];
+    });
+  }
 
   /** Every engine with its availability, in `auto` order. */
   capabilities(): Capability[] {

@@ -23,6 +23,7 @@ import { RateLimiter, StreamCounter } from '../auth/limits';
 import { loadIdentities } from '../auth/identities-file';
 import type { Identity } from '../auth/identity';
 import type { Logger } from '../util/log';
+import { RetentionBudget } from '../traces/retention-budget';
 import { TOKENS } from './tokens';
 
 /** What the caller supplies; `engines` replaces the real backends (tests only). */
@@ -75,6 +76,7 @@ export function buildContainer(inputs: ContainerInputs): DependencyContainer {
             maxTraces: config.maxTraces,
             idleTimeoutMs: config.idleTimeoutMs,
             limits: { batchEvents: config.batchEvents, batchBytes: 1 << 20, heartbeatMs: config.heartbeatMs },
+            retentionBudget: new RetentionBudget(config.retentionTotalBytes),
           },
           d.resolve<Logger>(TOKENS.Logger).child('traces'),
         ),

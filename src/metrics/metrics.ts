@@ -10,7 +10,7 @@ import type { BackendSelector } from '../backends/select';
 import type { MeteredTraceManager } from './trace-totals';
 
 /** Where an event was lost, as the `where` label says it. */
-const LOSS_SITES = ['kernel', 'subscriber', 'decode'] as const;
+const LOSS_SITES = ['kernel', 'subscriber', 'retention', 'decode'] as const;
 
 /** Build facts for sctrace_build_info. */
 export interface BuildInfo {
@@ -31,6 +31,9 @@ export class ServiceMetrics {
   private readonly traceDelivered: Counter<'trace_id' | 'backend'>;
   private readonly traceLost: Counter<'trace_id' | 'backend' | 'where'>;
   private readonly traceSubscribers: Gauge<'trace_id' | 'backend'>;
+  private readonly ringFill: Gauge<'backend'>;
+  private readonly ringPending: Gauge<'backend'>;
+  private readonly ringSize: Gauge<'backend'>;
 
   constructor(
     private readonly traces: MeteredTraceManager,
@@ -53,7 +56,7 @@ export class ServiceMetrics {
     });
     this.lost = new Counter({
       name: 'sctrace_events_lost_total',
-      help: 'Events lost, by where: kernel (ring buffer full), subscriber (a stream queue full), decode (undecodable records). Each is announced to subscribers as EventsLost.',
+      help: 'Events lost, by where: kernel (ring buffer full), subscriber (a stream fell out of its trace\'s retention window), retention (a stream started before the window), decode (undecodable records). Each is announced to subscribers as EventsLost.',
       labelNames: ['where'],
       registers,
     });
@@ -91,6 +94,19 @@ export class ServiceMetrics {
       labelNames: perTrace,
       registers,
     });
+    this.ringPending = new Gauge({
+      name: 'sctrace_ring_pending_bytes',
+      help: 'Bytes the kernel side has put in a backend\'s ring (shared by its traces) that sctraced has not read yet; present while the backend runs traces.',
+      labelNames: ['backend'],
+      registers,
+    });
+    this.ringSize = new Gauge({ name: 'sctrace_ring_size_bytes', help: 'Size of a backend\'s ring (sctraced --ring-mb), while it runs traces.', labelNames: ['backend'], registers });
+    this.ringFill = new Gauge({
+      name: 'sctrace_ring_fill_ratio',
+      help: 'sctrace_ring_pending_bytes / sctrace_ring_size_bytes: near 1 the kernel side drops events (counted in sctrace_events_lost_total{where="kernel"}).',
+      labelNames: ['backend'],
+      registers,
+    });
   }
 
   /** The exposition text of every metric, read now. */
@@ -111,6 +127,7 @@ export class ServiceMetrics {
     setCounter(this.delivered, {}, totals.delivered);
     setCounter(this.lost, { where: 'kernel' }, totals.lostKernel);
     setCounter(this.lost, { where: 'subscriber' }, totals.lostSubscriber);
+    setCounter(this.lost, { where: 'retention' }, totals.lostRetention);
     setCounter(this.lost, { where: 'decode' }, totals.decodeErrors);
     setCounter(this.started, {}, snapshot.tracesStarted);
     this.running.set(snapshot.running.length);
@@ -127,12 +144,20 @@ export class ServiceMetrics {
       const lost: Record<(typeof LOSS_SITES)[number], number> = {
         kernel: counters.lostKernel,
         subscriber: counters.lostSubscriber,
+        retention: counters.lostRetention,
         decode: counters.decodeErrors,
       };
       for (const where of LOSS_SITES) setCounter(this.traceLost, { ...labels, where }, lost[where]);
     }
     this.subscribers.set(subscribers);
     for (const c of this.selector.capabilities()) this.backendAvailable.set({ backend: c.name }, c.available ? 1 : 0);
+    // A backend's ring exists while it runs traces: its series come and go with it.
+    for (const m of [this.ringFill, this.ringPending, this.ringSize]) m.reset();
+    for (const { name, fill } of this.selector.ringFills()) {
+      this.ringPending.set({ backend: name }, fill.pendingBytes);
+      this.ringSize.set({ backend: name }, fill.sizeBytes);
+      this.ringFill.set({ backend: name }, fill.sizeBytes > 0 ? fill.pendingBytes / fill.sizeBytes : 0);
+    }
   }
 }
 

@@ -12,7 +12,10 @@ export interface EventTotals {
   received: number;
   delivered: number;
   lostKernel: number;
+  /** Lost by subscriber streams that fell out of the retention window (where "subscriber"). */
   lostSubscriber: number;
+  /** Announced to streams that started before the window (where "retention"). */
+  lostRetention: number;
   decodeErrors: number;
 }
 
@@ -24,7 +27,7 @@ export interface TracesSnapshot {
   running: { trace: Trace; counters: EventTotals }[];
 }
 
-const ZERO: EventTotals = { received: 0, delivered: 0, lostKernel: 0, lostSubscriber: 0, decodeErrors: 0 };
+const ZERO: EventTotals = { received: 0, delivered: 0, lostKernel: 0, lostSubscriber: 0, lostRetention: 0, decodeErrors: 0 };
 
 /**
  * The trace manager, also remembering each trace it started until its final counters are folded
@@ -50,7 +53,7 @@ export class MeteredTraceManager extends TraceManager {
     const totals = { ...this.ended };
     const running: TracesSnapshot['running'] = [];
     for (const trace of this.watched) {
-      const counters = totalsOf(trace.counters());
+      const counters = totalsOf(trace.counters(), trace);
       add(totals, counters);
       // One that stopped since the fold counts in the totals, but is no longer running.
       if (!trace.stopped) running.push({ trace, counters });
@@ -64,17 +67,19 @@ export class MeteredTraceManager extends TraceManager {
       if (!trace.stopped) continue;
       const final = await trace.stop();
       if (!this.watched.delete(trace)) continue;
-      add(this.ended, totalsOf(final));
+      add(this.ended, totalsOf(final, trace));
     }
   }
 }
 
-function totalsOf(c: TraceCounters): EventTotals {
+function totalsOf(c: TraceCounters, trace: Trace): EventTotals {
+  const behind = trace.subscriberLosses();
   return {
     received: Number(c.events_received ?? 0),
     delivered: Number(c.events_delivered ?? 0),
     lostKernel: Number(c.lost_kernel ?? 0),
-    lostSubscriber: Number(c.lost_subscribers ?? 0),
+    lostSubscriber: behind.subscriber,
+    lostRetention: behind.retention,
     decodeErrors: Number(c.decode_errors ?? 0),
   };
 }
@@ -84,5 +89,6 @@ function add(into: EventTotals, from: EventTotals): void {
   into.delivered += from.delivered;
   into.lostKernel += from.lostKernel;
   into.lostSubscriber += from.lostSubscriber;
+  into.lostRetention += from.lostRetention;
   into.decodeErrors += from.decodeErrors;
 }

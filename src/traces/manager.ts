@@ -11,6 +11,7 @@ import type { CaptureSpec } from '../backends/backend';
 import type { BackendChoice, BackendSelector } from '../backends/select';
 import type { Logger } from '../util/log';
 import { TooManyTracesError, TraceNotFoundError } from './errors';
+import type { RetentionBudget } from './retention-budget';
 import type { SubscriberLimits } from './subscriber';
 import { Trace } from './trace';
 
@@ -21,6 +22,8 @@ export interface TraceManagerOptions {
   limits: SubscriberLimits;
   /** How long a stopped trace can still be streamed from its window; default STOPPED_LINGER_MS. */
   stoppedLingerMs?: number;
+  /** The bound on all traces' retained bytes together (sctraced --retention-total-mb). */
+  retentionBudget?: RetentionBudget;
 }
 
 /** How long a stopped trace's window stays available to StreamEvents. */
@@ -58,21 +61,28 @@ export class TraceManager {
     if (this.closed) throw new Error('the service is shutting down');
     if (this.traces.size + this.starting >= this.options.maxTraces) throw new TooManyTracesError(this.options.maxTraces);
     const engine = this.selector.pick(request.backend);
+    const id = randomBytes(6).toString('hex');
+    // Every line about this trace, its own and the bookkeeping's, carries its id and its owner.
+    const log = this.log.child('traces', { trace_id: id, identity: request.owner });
     const trace = new Trace({
-      id: randomBytes(6).toString('hex'),
+      id,
       spec: request.spec,
       backend: engine.name,
       owner: request.owner,
       idleTimeoutMs: this.options.idleTimeoutMs,
       retentionBytes: request.retentionBytes,
+      budget: this.options.retentionBudget,
       limits: this.options.limits,
-      log: this.log,
+      log,
       onEnded: (t) => {
         this.traces.delete(t.id);
-        this.log.info(`trace ${t.id} stopped${lossSummary(t)}`);
+        log.info(`trace ${t.id} stopped${lossSummary(t)}`);
         if (this.closed || !t.awaitedAfterStop) return;
         this.stopped.set(t.id, t);
-        setTimeout(() => this.stopped.delete(t.id), this.options.stoppedLingerMs ?? STOPPED_LINGER_MS).unref();
+        setTimeout(() => {
+          this.stopped.delete(t.id);
+          t.release();
+        }, this.options.stoppedLingerMs ?? STOPPED_LINGER_MS).unref();
       },
     });
     this.starting++;
@@ -81,12 +91,15 @@ export class TraceManager {
       const session = await engine.open(request.capture, trace);
       detail = session.detail;
       trace.attach(session);
+    } catch (err) {
+      trace.release();
+      throw err;
     } finally {
       this.starting--;
     }
     this.traces.set(trace.id, trace);
     const on = detail ? `${engine.name} (${detail})` : engine.name;
-    this.log.info(`trace ${trace.id} started on ${on} for ${request.owner}: ${describe(request.spec)}`);
+    log.info(`trace ${trace.id} started on ${on} for ${request.owner}: ${describe(request.spec)}`);
     if (this.closed) await trace.stop();
     return trace;
   }

@@ -11,6 +11,7 @@
  * the range held.
  */
 import { EventChunk, type LossNotice } from './chunk';
+import type { BudgetedWindow, RetentionBudget } from './retention-budget';
 import { SlabPool, slabBytesFor } from './slabs';
 
 /** Where a stream stands in the window: the next chunk (by ordinal) and event within it. */
@@ -122,7 +123,7 @@ class KeptNotices {
 /** Most dropped loss notices remembered one by one (17 bytes each) before the older half is folded. */
 const KEPT_NOTICES = 65_536;
 
-export class RetentionWindow {
+export class RetentionWindow implements BudgetedWindow {
   private chunks: EventChunk[] = [];
   /** offsets[i]: bytes appended before chunks[i], over the trace's life. */
   private offsets: number[] = [];
@@ -139,16 +140,21 @@ export class RetentionWindow {
   readonly pool: SlabPool;
 
   /**
-   * `limitBytes`: most bytes kept; the newest chunk is kept whatever its size. `keptNotices`:
+   * `limitBytes`: most bytes kept; the newest chunk is kept whatever its size. `budget`: the
+   * service-wide bound this window shares with the others (release() leaves it). `keptNotices`:
    * most dropped loss notices remembered one by one.
    */
   constructor(
     readonly limitBytes: number,
+    private readonly budget?: RetentionBudget,
     keptNotices = KEPT_NOTICES,
   ) {
+    budget?.add(this);
     this.kept = new KeptNotices(keptNotices);
     const slabBytes = slabBytesFor(limitBytes);
-    this.pool = new SlabPool(slabBytes, Math.ceil(limitBytes / slabBytes) + 2);
+    // One free slab suffices to reuse memory as the window turns over (the oldest slab empties
+    // before the newest is full); more would keep memory the service-wide budget does not count.
+    this.pool = new SlabPool(slabBytes, 1);
   }
 
   /** Appends a chunk that continues the sequence, then drops the oldest chunks over the limit. */
@@ -160,14 +166,31 @@ export class RetentionWindow {
     this.offsets.push(this.appended);
     this.appended += chunk.footprint;
     this.bytes += chunk.footprint;
+    this.budget?.changed(this, chunk.footprint);
     this.events += chunk.count;
     this.latest = chunk.lastSequence;
     while (this.bytes > this.limitBytes && this.chunks.length - this.head > 1) this.evictOldest();
-    if (this.head > 1024 && this.head * 2 > this.chunks.length) {
-      this.chunks = this.chunks.slice(this.head);
-      this.offsets = this.offsets.slice(this.head);
-      this.head = 0;
-    }
+    this.budget?.enforce();
+  }
+
+  /** BudgetedWindow: the service-wide budget drops this window's oldest chunk (never the newest). */
+  evictForBudget(): boolean {
+    if (this.chunks.length - this.head <= 1) return false;
+    this.evictOldest();
+    return true;
+  }
+
+  /**
+   * Bytes this window can hold before it drops anything: its limit, or less while the
+   * service-wide budget is short (RetentionBudget.roomFor).
+   */
+  get roomBytes(): number {
+    return this.budget ? Math.min(this.limitBytes, this.budget.roomFor(this)) : this.limitBytes;
+  }
+
+  /** Gives the window's bytes back to the service-wide budget; the trace is being forgotten. */
+  release(): void {
+    this.budget?.remove(this);
   }
 
   /** The oldest sequence number retained; latest + 1 when nothing is. */
@@ -248,9 +271,15 @@ export class RetentionWindow {
     this.chunks[this.head++] = RELEASED;
     this.baseOrdinal++;
     this.bytes -= chunk.footprint;
+    this.budget?.changed(this, -chunk.footprint);
     this.events -= chunk.count;
     this.pool.release(chunk.slab);
     if (chunk.notice) this.kept.add(chunk.firstSequence, chunk.notice, chunk.timeMs);
+    if (this.head > 1024 && this.head * 2 > this.chunks.length) {
+      this.chunks = this.chunks.slice(this.head);
+      this.offsets = this.offsets.slice(this.head);
+      this.head = 0;
+    }
   }
 }
 

@@ -89,7 +89,10 @@ export class SlabPool implements EncodedEventsStore {
   }
 }
 
-/** Slab size for a window of `limitBytes`: a sixteenth of it, from 64 KiB to 4 MiB. */
+/**
+ * Slab size for a window of `limitBytes`: a sixteenth of it, from 64 KiB to 1 MiB (a window holds
+ * at most its bytes plus about three slabs, so with 64 traces the slabs stay under 200 MB).
+ */
 export function slabBytesFor(limitBytes: number): number {
-  return Math.min(4 << 20, Math.max(64 << 10, Math.floor(limitBytes / 16 / 4096) * 4096));
+  return Math.min(1 << 20, Math.max(64 << 10, Math.floor(limitBytes / 16 / 4096) * 4096));
 }

@@ -48,6 +48,8 @@ export interface SubscriberCounts {
   peer: string;
   delivered: number;
   lost: number;
+  /** The part of `lost` announced as "retention" (the stream started before the window); the rest fell out of it ("subscriber"). */
+  lostRetention: number;
 }
 
 /** Sends a trace's window to one stream, from a starting sequence number on. */
@@ -68,6 +70,7 @@ export class Subscriber {
   private timer: NodeJS.Timeout | undefined;
   private delivered = 0;
   private lost = 0;
+  private lostRetention = 0;
 
   /**
    * Starts at `fromSequence`, which the trace has checked: 1 <= fromSequence <= latest + 1.
@@ -135,7 +138,7 @@ export class Subscriber {
   }
 
   counts(): SubscriberCounts {
-    return { id: this.id, peer: this.peer, delivered: this.delivered, lost: this.lost };
+    return { id: this.id, peer: this.peer, delivered: this.delivered, lost: this.lost, lostRetention: this.lostRetention };
   }
 
   /** The window dropped events this stream had not sent: queue the notices that replace them. */
@@ -143,6 +146,7 @@ export class Subscriber {
     const { chunks, dropped } = this.window.skip(this.nextSequence, where);
     this.notices.push(...chunks);
     this.lost += dropped;
+    if (where === 'retention') this.lostRetention += dropped;
     this.nextSequence = this.window.first;
     const at = this.window.locate(this.nextSequence);
     this.ordinal = at.ordinal;

@@ -16,6 +16,7 @@ import type { Logger } from '../util/log';
 import { EventChunk } from './chunk';
 import { SequenceOutOfRangeError } from './errors';
 import { RetentionWindow } from './retention';
+import type { RetentionBudget } from './retention-budget';
 import { Subscriber, type EventStream, type SubscriberLimits } from './subscriber';
 
 /** What a trace needs besides its capture session. */
@@ -28,6 +29,8 @@ export interface TraceOptions {
   idleTimeoutMs: number;
   /** Bytes of encoded events retained (TraceSpec.retention_bytes, or the service default). */
   retentionBytes: number;
+  /** The service-wide bound on retained bytes the window counts against (none: its own limit only). */
+  budget?: RetentionBudget;
   limits: SubscriberLimits;
   log: Logger;
   /** Called once, after the trace has ended for whatever reason. */
@@ -47,6 +50,7 @@ export class Trace implements CaptureSink {
   /** Counters of subscribers that have left, so the trace's totals never go down. */
   private pastDelivered = 0;
   private pastLost = 0;
+  private pastLostRetention = 0;
   private idleTimer: NodeJS.Timeout | undefined;
   private stopping: Promise<TraceCounters> | undefined;
   /** The capture session has closed: no event comes after the window's last. */
@@ -57,7 +61,7 @@ export class Trace implements CaptureSink {
   private failure: Error | undefined;
 
   constructor(private readonly options: TraceOptions) {
-    this.window = new RetentionWindow(options.retentionBytes);
+    this.window = new RetentionWindow(options.retentionBytes, options.budget);
   }
 
   get id(): string {
@@ -141,7 +145,8 @@ export class Trace implements CaptureSink {
     for (const s of this.subscribers.values()) behind = Math.min(behind, s.bytesBehind());
     // A sixteenth of the window is kept in reserve: chunks are dropped whole, and a batch of
     // larger than average events must not push out the chunk that subscriber is reading.
-    const room = this.options.retentionBytes - (this.options.retentionBytes >> 4) - behind;
+    const window = this.window.roomBytes;
+    const room = window - (window >> 4) - behind;
     if (room <= 0) return 0;
     return Math.floor(room / this.window.averageEventBytes());
   }
@@ -203,6 +208,22 @@ export class Trace implements CaptureSink {
   }
 
   /**
+   * What subscriber streams were told they lost, by where (metrics): "retention" for starts
+   * older than the window, "subscriber" for streams that fell out of it. Their sum is
+   * counters().lost_subscribers.
+   */
+  subscriberLosses(): { subscriber: number; retention: number } {
+    let lost = this.pastLost;
+    let retention = this.pastLostRetention;
+    for (const s of this.subscribers.values()) {
+      const c = s.counts();
+      lost += c.lost;
+      retention += c.lostRetention;
+    }
+    return { subscriber: lost - retention, retention };
+  }
+
+  /**
    * Detaches the kernel side, delivers what it still had, ends every stream once it has sent the
    * window, and returns the final counters. Safe to call more than once.
    */
@@ -223,14 +244,29 @@ export class Trace implements CaptureSink {
     const counters = this.counters();
     for (const s of this.subscribers.values()) s.finish(this.failure);
     this.options.onEnded(this);
+    this.releaseIfDone();
     return counters;
+  }
+
+  /**
+   * Gives the window's bytes back to the service-wide budget: the trace has ended and no stream
+   * will read it again (TraceManager calls it when a stopped trace's linger time is over).
+   */
+  release(): void {
+    this.window.release();
+  }
+
+  private releaseIfDone(): void {
+    if (this.ended && this.subscribers.size === 0 && !this.awaitedAtStop) this.release();
   }
 
   private retire(subscriber: Subscriber): void {
     const c = subscriber.counts();
     this.pastDelivered += c.delivered;
     this.pastLost += c.lost;
+    this.pastLostRetention += c.lostRetention;
     this.subscribers.delete(subscriber.id);
+    this.releaseIfDone();
   }
 
   private armIdleTimer(): void {

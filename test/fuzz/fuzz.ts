@@ -199,6 +199,7 @@ function acceptable(code: grpc.status, details: string): boolean {
     case grpc.status.NOT_FOUND:
     case grpc.status.FAILED_PRECONDITION:
     case grpc.status.RESOURCE_EXHAUSTED:
+    case grpc.status.OUT_OF_RANGE: // StreamEvents from a sequence the trace has not reached
     case grpc.status.PERMISSION_DENIED:
     case grpc.status.UNAUTHENTICATED:
       return details !== '' || code === grpc.status.OK || code === grpc.status.CANCELLED;

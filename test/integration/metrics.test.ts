@@ -13,7 +13,7 @@ import { spawnService, spawnStopped } from '../helpers/service-process';
 
 test('a real trace moves the scraped counters; its series end with it; its log lines carry its id', async (t) => {
   if (skipUnlessPossible(t, ebpfUnavailableReason(defaultObjectPath()))) return;
-  const service = await spawnService(['--metrics-listen', '127.0.0.1:0', '--log-format', 'json']);
+  const service = await spawnService(['--metrics-listen', '127.0.0.1:0', '--log-format', 'json', '--ring-mb', '8']);
   const client = connect(service.address);
   try {
     const records = () =>
@@ -30,6 +30,7 @@ test('a real trace moves the scraped counters; its series end with it; its log l
     assert.equal(sampleValue(idle, 'sctrace_traces_running'), 0);
     assert.equal(sampleValue(idle, 'sctrace_events_received_total'), 0);
     assert.equal(sampleValue(idle, 'sctrace_backend_available', { backend: 'ebpf' }), 1);
+    assert.equal(sampleValue(idle, 'sctrace_ring_size_bytes', { backend: 'ebpf' }), undefined, 'no ring before the first trace');
 
     const rpc = api(client);
     const child = await spawnStopped(['/bin/sh', '-c', 'for i in 1 2 3 4 5 6 7 8; do cat /etc/hostname; done']);
@@ -52,6 +53,9 @@ test('a real trace moves the scraped counters; its series end with it; its log l
     assert.equal(sampleValue(during, 'sctrace_traces_running'), 1);
     assert.equal(sampleValue(during, 'sctrace_subscribers'), 1);
     assert.equal(sampleValue(during, 'sctrace_trace_events_received_total', { trace_id, backend: 'ebpf' }), received);
+    assert.equal(sampleValue(during, 'sctrace_ring_size_bytes', { backend: 'ebpf' }), 8 << 20, 'the ring of --ring-mb 8');
+    const fill = sampleValue(during, 'sctrace_ring_fill_ratio', { backend: 'ebpf' });
+    assert.ok(fill !== undefined && fill >= 0 && fill < 0.01, `an idle workload leaves the ring (nearly) empty: ${fill}`);
 
     const { counters } = await rpc.stop(trace_id);
     await sub.done;
@@ -60,6 +64,7 @@ test('a real trace moves the scraped counters; its series end with it; its log l
     assert.equal(ended.filter((s) => s.labels.trace_id === trace_id).length, 0, 'no series keeps the ended trace id');
     assert.equal(sampleValue(ended, 'sctrace_events_received_total'), Number(counters?.events_received), 'the total is the trace’s final count');
     assert.equal(sampleValue(ended, 'sctrace_traces_started_total'), 1);
+    assert.equal(sampleValue(ended, 'sctrace_ring_fill_ratio', { backend: 'ebpf' }), undefined, 'the ring is unloaded with the last trace');
 
     const traceLines = records().filter((r) => typeof r.msg === 'string' && r.msg.includes(trace_id));
     assert.ok(traceLines.length >= 3, `started, subscriber attached, stopped: ${JSON.stringify(traceLines)}`);

@@ -10,19 +10,27 @@ import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { Event } from '../../src/api/generated/sctrace/v1/Event';
 import { DEFAULT_STREAM, JetStreamPublisher, decodeBatch, traceSubject } from '../../clients/export/jetstream';
-import { pumpEvents } from '../../clients/export/pump';
+import { pumpMessages } from '../../clients/export/pump';
+import { relayMessage, type RelayMessage } from '../../clients/export/source';
+import { decodeStreamEventsResponse } from '../../clients/ts';
+import { EventEncoder } from '../../src/api/wire/events';
 import { natsServerUnavailableReason, startNatsServer } from '../helpers/nats-server';
 import { skipUnlessPossible } from '../helpers/privileges';
 
-/** Events first..last as a trace would number them; every 1000th is an EventsLost notice. */
-async function* syntheticEvents(first: number, last: number, at?: { seq: number; run: () => void }): AsyncGenerator<Event[]> {
+const encoder = new EventEncoder();
+
+/**
+ * Events first..last as a trace would number them, as the StreamEventsResponse messages of a
+ * stream (500 events each); every 1000th is an EventsLost notice.
+ */
+async function* syntheticMessages(first: number, last: number, at?: { seq: number; run: () => void }): AsyncGenerator<RelayMessage> {
   for (let from = first; from <= last; from += 500) {
     if (at && at.seq >= from && at.seq < from + 500) at.run();
     // Paced a little, as a trace is, so the export is still going on when nats-server restarts.
     await new Promise((r) => setTimeout(r, 1));
     const batch: Event[] = [];
     for (let seq = from; seq < Math.min(from + 500, last + 1); seq++) batch.push(synthetic(seq));
-    yield batch;
+    yield relayMessage(encoder.encodeResponse({ events: batch }), decodeStreamEventsResponse);
   }
 }
 
@@ -88,7 +96,7 @@ test('export into JetStream: stream created, exporter restart resumes, nats-serv
     const first = await JetStreamPublisher.open(target);
     assert.ok(lines.some((l) => l.includes('created JetStream stream SCTRACE')), lines.join('\n'));
     assert.equal(await first.lastSequence(), 0);
-    const c1 = await pumpEvents(syntheticEvents(1, 30_000), first);
+    const c1 = await pumpMessages(syntheticMessages(1, 30_000), first);
     assert.equal(c1.events, 30_000);
     assert.equal(c1.lastSequence, 30_000);
     // A publish retried after its acknowledgement was lost: same Nats-Msg-Id, stored once.
@@ -102,10 +110,13 @@ test('export into JetStream: stream created, exporter restart resumes, nats-serv
     assert.equal(resumeAt, 30_001);
     let restarted: Promise<void> | undefined;
     const restartMidway = { seq: 60_000, run: () => (restarted = nats.restart(700)) };
-    const c2 = await pumpEvents(syntheticEvents(resumeAt, 120_000, restartMidway), second, { batchEvents: 2048, bufferEvents: 16_384 });
+    // The source repeats a little of what the first run published: the export skips what the
+    // stream holds.
+    const c2 = await pumpMessages(syntheticMessages(resumeAt - 250, 120_000, restartMidway), second, { after: resumeAt - 1 }, { batchEvents: 2048, bufferEvents: 16_384 });
     await restarted;
     await second.close();
     assert.equal(c2.events, 90_000);
+    assert.equal(c2.announcedLost, 90 * 7);
     assert.ok(lines.some((l) => /NATS unavailable while publishing/.test(l)), `publishes met the outage:\n${lines.join('\n')}`);
     assert.ok(lines.some((l) => /NATS is back/.test(l)), lines.join('\n'));
 

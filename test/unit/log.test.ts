@@ -3,6 +3,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { PinoLogger, type LogOptions } from '../../src/util/log';
+import { FakeEngine } from '../../src/backends/fake/engine';
+import { BackendSelector } from '../../src/backends/select';
+import type { CaptureSpec } from '../../src/backends/backend';
+import { TraceManager } from '../../src/traces/manager';
 
 function capture(options: LogOptions) {
   const chunks: string[] = [];
@@ -53,4 +57,34 @@ test('text: one readable line per record, fields on the same line', () => {
   assert.equal(lines().length, 2);
   assert.match(first, /^\[\d{4}-\d\d-\d\dT[\d:.]+Z\] DEBUG: \[traces\] trace 0123456789ab: subscriber s1 left .*"trace_id":"0123456789ab"/);
   assert.match(second, /ERROR: \[sctraced\] failed .*"identity":"carol"/);
+});
+
+test('every line about a trace carries its trace_id and the identity that started it', async () => {
+  const { log, lines } = capture({ format: 'json', level: 'debug' });
+  const engine = new FakeEngine('ebpf');
+  const manager = new TraceManager(new BackendSelector([engine]), { maxTraces: 4, idleTimeoutMs: 60_000, limits: { batchEvents: 16, batchBytes: 1 << 20, heartbeatMs: 2000 } }, log.child('traces'));
+  const request = (owner: string) => ({ spec: { pids: [4242] }, capture: {} as CaptureSpec, backend: 'auto' as const, owner, retentionBytes: 1 << 20 });
+  const a = await manager.start(request('team-a'));
+  const b = await manager.start(request('ci'));
+  const stream = { write: () => true, once: () => undefined, end: () => undefined, fail: () => undefined };
+  a.subscribe(stream, '10.1.2.3:5000').cancel();
+  engine.sessions[1].fail(new Error('corrupt record'));
+  await manager.stop(a.id);
+  await manager.dispose();
+  const records = lines().map((l) => JSON.parse(l) as Record<string, unknown>);
+  const about = (id: string) => records.filter((r) => String(r.msg).includes(id));
+  assert.deepEqual(about(a.id).map((r) => r.msg), [
+    `trace ${a.id} started on ebpf for team-a: pids=4242`,
+    `trace ${a.id}: subscriber s1 from 10.1.2.3:5000 attached`,
+    `trace ${a.id}: subscriber s1 left`,
+    `trace ${a.id} stopped`,
+  ]);
+  assert.ok(about(b.id).some((r) => r.level === 50 && /failed: corrupt record/.test(String(r.msg))), 'the failure is logged');
+  for (const [trace, owner] of [[a, 'team-a'], [b, 'ci']] as const) {
+    for (const record of about(trace.id)) {
+      assert.equal(record.trace_id, trace.id, `trace_id on ${String(record.msg)}`);
+      assert.equal(record.identity, owner, `identity on ${String(record.msg)}`);
+      assert.equal(record.component, 'traces');
+    }
+  }
 });

@@ -87,6 +87,43 @@ test('a trace that starts and ends between two scrapes still counts in the total
   assert.equal((sampleValue(now, 'sctrace_traces_started_total') ?? 0) - started, 1);
 });
 
+test('a stream that starts before the retention window counts as lost where "retention", one that falls out of it where "subscriber"', async () => {
+  const rpc = api(client);
+  const before = await read();
+  const base = (where: string) => sampleValue(before, 'sctrace_events_lost_total', { where }) ?? 0;
+  const { trace_id } = await rpc.start({ pids: [4444], retention_bytes: 65_536 });
+  const session = ebpf.sessions[ebpf.sessions.length - 1];
+  for (let i = 0; i < 50; i++) session.emit(Array.from({ length: 100 }, () => syscallEvent(4444, 'getppid')));
+  const late = collect(client, trace_id, 1);
+  await late.until((ev) => ev.length > 0 && Number(ev.at(-1)!.sequence) === 5000);
+  const dropped = Number(late.events[0].lost!.count);
+  assert.equal(late.events[0].lost!.where, 'retention');
+  const during = await read();
+  assert.equal((sampleValue(during, 'sctrace_events_lost_total', { where: 'retention' }) ?? 0) - base('retention'), dropped);
+  assert.equal((sampleValue(during, 'sctrace_events_lost_total', { where: 'subscriber' }) ?? 0) - base('subscriber'), 0);
+  assert.equal(sampleValue(during, 'sctrace_trace_events_lost_total', { trace_id, where: 'retention' }), dropped);
+  late.cancel();
+  await late.done;
+  await rpc.stop(trace_id);
+  const after = await read();
+  assert.equal((sampleValue(after, 'sctrace_events_lost_total', { where: 'retention' }) ?? 0) - base('retention'), dropped, 'the total keeps it after the stream and the trace ended');
+});
+
+test('ring fill: pending and size bytes and their ratio per backend, only while its ring is loaded', async () => {
+  assert.equal((await read()).filter((s) => s.name.startsWith('sctrace_ring_')).length, 0, 'no ring, no series');
+  ebpf.fill = { pendingBytes: 4 << 20, sizeBytes: 16 << 20 };
+  try {
+    const now = await read();
+    assert.equal(sampleValue(now, 'sctrace_ring_pending_bytes', { backend: 'ebpf' }), 4 << 20);
+    assert.equal(sampleValue(now, 'sctrace_ring_size_bytes', { backend: 'ebpf' }), 16 << 20);
+    assert.equal(sampleValue(now, 'sctrace_ring_fill_ratio', { backend: 'ebpf' }), 0.25);
+    assert.equal(sampleValue(now, 'sctrace_ring_fill_ratio', { backend: 'kmod' }), undefined);
+  } finally {
+    ebpf.fill = undefined;
+  }
+  assert.equal(sampleValue(await read(), 'sctrace_ring_fill_ratio', { backend: 'ebpf' }), undefined, 'the series goes with the ring');
+});
+
 test('the endpoint serves GET /metrics as Prometheus text and 404 elsewhere', async () => {
   const endpoint = await MetricsEndpoint.listen('127.0.0.1:0', service.metrics, new SilentLogger());
   try {

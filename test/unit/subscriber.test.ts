@@ -10,6 +10,7 @@ import * as protoLoader from '@grpc/proto-loader';
 import type { Event } from '../../src/api/generated/sctrace/v1/Event';
 import { EventChunk } from '../../src/traces/chunk';
 import { RetentionWindow } from '../../src/traces/retention';
+import { RetentionBudget } from '../../src/traces/retention-budget';
 import { Subscriber, type EventStream, type SubscriberLimits } from '../../src/traces/subscriber';
 
 interface Response {
@@ -91,8 +92,8 @@ const LIMITS: SubscriberLimits = { batchEvents: 1000, batchBytes: 1 << 20, heart
 /** A window fed like a trace feeds it: consecutive numbers, events and loss notices. */
 class Feed {
   readonly window: RetentionWindow;
-  constructor(limitBytes: number, keptNotices?: number) {
-    this.window = new RetentionWindow(limitBytes, keptNotices);
+  constructor(limitBytes: number, keptNotices?: number, budget?: RetentionBudget) {
+    this.window = new RetentionWindow(limitBytes, budget, keptNotices);
   }
   events(n: number, payload = 0): void {
     const from = this.window.latest + 1;
@@ -207,6 +208,51 @@ test('a paused stream that the window leaves behind is told exactly what it lost
   }
   assert.ok(feed.window.pool.slabCount <= slabs + 1, `${feed.window.pool.slabCount} slabs, ${slabs} before`);
   assert.ok(feed.window.pool.slabCount <= (64 << 10) / feed.window.pool.slabBytes + 3, 'bounded by the window');
+});
+
+test('windows share the service-wide budget: the largest gives up its oldest chunks first, a quiet one keeps its events, a released one stops counting', async () => {
+  const budget = new RetentionBudget(96 << 10);
+  const [a, b, quiet] = [new Feed(64 << 10, undefined, budget), new Feed(64 << 10, undefined, budget), new Feed(64 << 10, undefined, budget)];
+  quiet.events(10, 100);
+  const quietBytes = quiet.window.retainedBytes;
+  for (let i = 0; i < 8; i++) a.events(50, 100); // ~52 KB: within its own limit and the budget
+  assert.equal(a.window.first, 1, 'nothing dropped while the total fits');
+  for (let i = 0; i < 8; i++) b.events(50, 100);
+  const total = a.window.retainedBytes + b.window.retainedBytes + quiet.window.retainedBytes;
+  assert.equal(budget.retainedBytes, total, 'the budget counts what the windows hold');
+  assert.ok(total <= 96 << 10, `${total} bytes held, the budget is ${96 << 10}`);
+  assert.ok(a.window.first > 1, 'the largest window gave up its oldest events');
+  assert.equal(quiet.window.first, 1, 'the quiet window kept all it had');
+  assert.equal(quiet.window.retainedBytes, quietBytes);
+  assert.ok(Math.abs(a.window.retainedBytes - b.window.retainedBytes) <= 10 << 10, 'busy windows converge to even shares');
+  // Room for a window: what the others leave of the budget, at least an even share.
+  assert.ok(b.window.roomBytes >= Math.floor((96 << 10) / 3) && b.window.roomBytes <= 64 << 10);
+  a.window.release();
+  assert.equal(budget.retainedBytes, b.window.retainedBytes + quiet.window.retainedBytes, 'a released window no longer counts');
+  for (let i = 0; i < 3; i++) b.events(50, 100);
+  assert.ok(b.window.retainedBytes > 56_000, "the room it left is used by the others");
+});
+
+test('a paused stream whose window the budget shrinks for another trace is told exactly what it lost', async () => {
+  const budget = new RetentionBudget(64 << 10);
+  const mine = new Feed(64 << 10, undefined, budget);
+  const other = new Feed(64 << 10, undefined, budget);
+  const stream = new ControlledStream();
+  const sub = new Subscriber('s1', 'test', stream, { ...LIMITS, batchEvents: 50 }, mine.window, 1);
+  sub.start();
+  stream.full = true;
+  for (let i = 0; i < 6; i++) mine.events(50, 100);
+  // The other trace's events push this window's oldest out; this trace itself stays quiet.
+  for (let i = 0; i < 30; i++) other.events(50, 100);
+  assert.ok(mine.window.first > 1, `the budget dropped events of the quiet trace (first retained ${mine.window.first})`);
+  stream.release();
+  await ticks();
+  const seen = stream.all();
+  const lost = seen.filter((e) => e.kind === 'lost');
+  assert.equal(lost.length, 1);
+  assert.equal(lost[0].lost!.where, 'subscriber');
+  assert.equal(accounted(seen), 6 * 50, 'received + announced = produced');
+  assert.equal(sequences(seen).at(-1), mine.window.latest);
 });
 
 test('a start older than the window gets one EventsLost "retention" (after the kept loss notices), then the window', async () => {

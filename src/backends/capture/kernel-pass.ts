@@ -10,7 +10,7 @@
  * remove its entries, then re-plan the attachments for the traces left (or unload). Starts and
  * stops are serialized; the drain loop runs throughout.
  */
-import type { CaptureSession, CaptureSink, CaptureSpec, CaptureStats } from '../backend';
+import type { CaptureSession, CaptureSink, CaptureSpec, CaptureStats, RingFill } from '../backend';
 import { monotonicToEpochOffsetNs } from '../drain-loop';
 import { RecordDecoder } from '../records';
 import { tracesFdChanges } from '../../syscalls/fdeffects';
@@ -70,6 +70,12 @@ export class KernelPass {
   /** Starts a trace of `spec` delivering to `sink`. */
   open(spec: CaptureSpec, sink: CaptureSink): Promise<CaptureSession> {
     return this.serialize(() => this.add(spec, sink));
+  }
+
+  /** The shared ring's fill, while the pass is loaded. */
+  ringFill(): RingFill | undefined {
+    const loaded = this.loaded;
+    return loaded ? { pendingBytes: loaded.parts.source.pendingBytes(), sizeBytes: this.options.ringBytes } : undefined;
   }
 
   /** Running traces (for tests and the log). */

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Availability, CaptureEngine, CaptureSink, CaptureSpec, CaptureSession } from '../backend';
+import type { Availability, CaptureEngine, CaptureSink, CaptureSpec, CaptureSession, RingFill } from '../backend';
 import { KernelPass } from '../capture/kernel-pass';
 import { BackendUnavailableError } from '../errors';
 import type { SyscallResolver } from '../../syscalls/types';
@@ -59,6 +59,10 @@ export class EbpfEngine implements CaptureEngine {
   availability(): Availability {
     this.cached ??= probe(this.options.objectPath);
     return this.cached;
+  }
+
+  ringFill(): RingFill | undefined {
+    return this.pass.ringFill();
   }
 
   /** Adds a trace to the kernel pass (loading it for the first trace). */

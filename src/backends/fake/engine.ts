@@ -3,7 +3,7 @@
  * tests of the server core only; the service never registers it.
  */
 import type { Event } from '../../api/generated/sctrace/v1/Event';
-import type { Availability, BackendName, CaptureEngine, CaptureSession, CaptureSink, CaptureSpec, CaptureStats, LossSite } from '../backend';
+import type { Availability, BackendName, CaptureEngine, CaptureSession, CaptureSink, CaptureSpec, CaptureStats, LossSite, RingFill } from '../backend';
 
 /** One open fake session, controllable by the test. */
 export class FakeSession implements CaptureSession {
@@ -47,6 +47,8 @@ export class FakeSession implements CaptureSession {
 /** An engine whose sessions the test drives. */
 export class FakeEngine implements CaptureEngine {
   readonly sessions: FakeSession[] = [];
+  /** What ringFill() reports; set by the test (undefined: no ring loaded). */
+  fill: RingFill | undefined;
 
   constructor(
     readonly name: BackendName = 'ebpf',
@@ -55,6 +57,10 @@ export class FakeEngine implements CaptureEngine {
 
   availability(): Availability {
     return this.availabilityValue;
+  }
+
+  ringFill(): RingFill | undefined {
+    return this.fill;
   }
 
   async open(spec: CaptureSpec, sink: CaptureSink): Promise<CaptureSession> {

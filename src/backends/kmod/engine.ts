@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Availability, CaptureEngine, CaptureSink, CaptureSpec, CaptureSession } from '../backend';
+import type { Availability, CaptureEngine, CaptureSink, CaptureSpec, CaptureSession, RingFill } from '../backend';
 import { KernelPass } from '../capture/kernel-pass';
 import { BackendUnavailableError } from '../errors';
 import type { SyscallResolver } from '../../syscalls/types';
@@ -49,6 +49,10 @@ export class KmodEngine implements CaptureEngine {
   availability(): Availability {
     if (this.pass.traceCount > 0) return { available: true, reason: '' };
     return probe(this.procDir);
+  }
+
+  ringFill(): RingFill | undefined {
+    return this.pass.ringFill();
   }
 
   /** Adds a trace to the kernel pass (starting it for the first trace). */

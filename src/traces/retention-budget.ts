@@ -1,0 +1,67 @@
+/**
+ * The service-wide bound on retained events (sctraced --retention-total-mb). Each trace's window
+ * has its own limit (TraceSpec.retention_bytes, or --retention-mb); together they could ask for
+ * tens of gigabytes (64 traces × 64 MiB), so their sum is bounded too. When a window's append
+ * takes the total over the budget, the oldest chunks of the window holding the most bytes are
+ * dropped first, until the total fits: a quiet trace keeps its few events, busy traces converge
+ * to equal shares, and a subscriber whose unsent events go is told as for its own window's
+ * overflow (EventsLost "subscriber", or "retention" when resuming).
+ */
+
+/** What the budget needs of a window. */
+export interface BudgetedWindow {
+  /** Bytes held now. */
+  readonly retainedBytes: number;
+  /** Drops the window's oldest chunk if it holds more than one; whether it did. */
+  evictForBudget(): boolean;
+}
+
+export class RetentionBudget {
+  private readonly windows = new Set<BudgetedWindow>();
+  private total = 0;
+
+  constructor(readonly limitBytes: number) {}
+
+  /** Bytes held by every window together. */
+  get retainedBytes(): number {
+    return this.total;
+  }
+
+  /** A window starts counting (before its first append). */
+  add(window: BudgetedWindow): void {
+    this.windows.add(window);
+  }
+
+  /** A window's memory is given up (its trace is forgotten): its bytes no longer count. */
+  remove(window: BudgetedWindow): void {
+    if (this.windows.delete(window)) this.total -= window.retainedBytes;
+  }
+
+  /** A registered window's bytes changed by `delta` (its own appends and evictions). */
+  changed(window: BudgetedWindow, delta: number): void {
+    if (this.windows.has(window)) this.total += delta;
+  }
+
+  /** Drops chunks, largest window first, until the total fits (each window keeps its newest chunk). */
+  enforce(): void {
+    while (this.total > this.limitBytes) {
+      let largest: BudgetedWindow | undefined;
+      for (const w of this.windows) if (largest === undefined || w.retainedBytes > largest.retainedBytes) largest = w;
+      if (largest === undefined || !largest.evictForBudget()) {
+        // The largest holds one chunk: try the others, from the largest down.
+        const rest = [...this.windows].sort((a, b) => b.retainedBytes - a.retainedBytes);
+        if (!rest.some((w) => w.evictForBudget())) return;
+      }
+    }
+  }
+
+  /**
+   * What `window` may hold without making the budget drop anything: the budget less what the
+   * others hold, and never less than an even share (what the others shrink to under pressure).
+   */
+  roomFor(window: BudgetedWindow): number {
+    const others = this.total - (this.windows.has(window) ? window.retainedBytes : 0);
+    const share = Math.floor(this.limitBytes / Math.max(1, this.windows.size));
+    return Math.max(share, this.limitBytes - others);
+  }
+}
