@@ -212,7 +212,7 @@ static bool sct_fd_is_netlink(u64 fd)
 	struct file *file;
 	bool netlink = false;
 
-	if (fd > INT_MAX)
+	if (fd > INT_MAX || !current->files)
 		return false;
 	rcu_read_lock();
 	file = files_lookup_fd_rcu(current->files, fd);
