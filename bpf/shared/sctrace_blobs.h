@@ -100,6 +100,8 @@ static SCT_INLINE __u32 sct_put_path(__u8 *buf, __u32 off, __u8 arg, __u64 ptr)
 	} else {
 		len = n - 1;
 	}
+	/* Restated for the verifier: Linux 6.1 loses off's bound when clang spills it across the reads. */
+	sct_clamp_max(off, SCT_BLOB_OFF_MAX);
 	return sct_finish_blob(buf, off, arg, flags, len);
 }
 

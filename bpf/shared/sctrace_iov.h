@@ -58,6 +58,8 @@ static SCT_INLINE __u32 sct_put_user_blob(__u8 *buf, __u32 off, __u8 key, __u8 f
 		len = 0;
 		flags |= SCT_STR_UNREADABLE;
 	}
+	/* Restated for the verifier: Linux 6.1 loses off's bound when clang spills it across the read. */
+	sct_clamp_max(off, SCT_BLOB_OFF_MAX);
 	return sct_finish_blob(buf, off, key, flags, len);
 }
 

@@ -97,8 +97,13 @@ export class RecordDecoder {
    * renderings); `fdChangesTraced` as in SyscallResolver.decodeViews.
    */
   decode(view: DataView, bytes: Uint8Array, off: number, len: number, as?: TraceView, fdChangesTraced = true): Event | null {
-    return this.decodeRecord(view, bytes, off, len, as === undefined ? undefined : [as], fdChangesTraced)?.[0] ?? null;
+    if (as === undefined) return this.decodeRecord(view, bytes, off, len, undefined, fdChangesTraced)?.[0] ?? null;
+    // One reused array: the resolver reads the views during the call only.
+    this.oneView[0] = as;
+    return this.decodeRecord(view, bytes, off, len, this.oneView, fdChangesTraced)?.[0] ?? null;
   }
+
+  private readonly oneView: TraceView[] = [];
 
   /**
    * decode() for several views of the record (traces with different settings sharing it): one
@@ -199,7 +204,9 @@ export class RecordDecoder {
       return views ? views.map((_, i) => (i === 0 ? event : { ...event })) : [event];
     }
     const calls = this.syscalls.decodeViews(raw, this.state, views ?? ONE_VIEW, fdChangesTraced);
-    return calls.map((call, i) => (i === 0 ? Object.assign(event, { syscall: call }) : { ...event, syscall: call }));
+    event.syscall = calls[0];
+    if (calls.length === 1) return [event];
+    return calls.map((call, i) => (i === 0 ? event : { ...event, syscall: call }));
   }
 }
 

@@ -245,15 +245,25 @@ export class SyscallCatalog implements SyscallResolver {
     const errnoName = this.errnos.errnoNameForReturn(raw.ret);
     const delivered: CallView = { args: regs, ret: raw.ret, noReturn: raw.noReturn, strings: raw.strings, blobs: raw.blobs ?? NO_BLOBS, options: DEFAULT_DECODE_OPTIONS };
     const socketOf = fds && base.socketCalls ? (fd: number) => fds.socketInfo(pid, fd) : undefined;
-    const events = views.map((view): SyscallEvent => {
+    // A record without strings or blobs has nothing to cut: each view decodes it as it is (the
+    // one view of the common case without a copy).
+    const nothingToCut = raw.strings.size === 0 && delivered.blobs.size === 0;
+    const events = new Array<SyscallEvent>(views.length);
+    for (let v = 0; v < views.length; v++) {
+      const view = views[v];
       const plan = view === undefined ? base : (this.plansFor(view)[raw.nr] ?? base);
-      const call = view === undefined ? { ...delivered } : cutToView(delivered, plan, view);
+      let call: CallView;
+      if (view !== undefined && !nothingToCut) call = cutToView(delivered, plan, view);
+      else {
+        call = views.length === 1 ? delivered : { ...delivered };
+        if (view !== undefined) call.options = view;
+      }
       if (socketOf) call.socketOf = socketOf;
       const details = view?.fdDetails ? this.fdDetails() : undefined;
       const decoded = new Array<SyscallArg>(plan.args.length);
       for (let i = 0; i < plan.args.length; i++) decoded[i] = decodeArg(plan.args[i], call, fds, pid, details);
-      return { nr: raw.nr, name: plan.name, args, ret, duration_ns: durationNs, errno_name: errnoName, decoded, no_return: raw.noReturn, arch: this.arch };
-    });
+      events[v] = { nr: raw.nr, name: plan.name, args, ret, duration_ns: durationNs, errno_name: errnoName, decoded, no_return: raw.noReturn, arch: this.arch };
+    }
     if (fds) {
       base.fds.effect?.(delivered, pid, fds);
       if (base.fds.returnsFd && raw.ret >= 0n && !raw.noReturn && base.fds.returnsFd(delivered)) {
