@@ -135,7 +135,7 @@ type TraceSpec struct {
 	// EventsLost where "subscriber"). 0 means the service default (sctraced --retention-mb, 64 MiB).
 	// At least 65536, else INVALID_ARGUMENT; at most the service's limits (sctraced
 	// --max-retention-mb, 1024 MiB by default, and --retention-total-mb), else RESOURCE_EXHAUSTED
-	// naming them. All windows together hold at most --retention-total-mb (256 MiB by default):
+	// naming them. All windows together hold at most --retention-total-mb (128 MiB by default):
 	// past it the largest window drops its oldest events first. ListTraces shows the value in effect.
 	RetentionBytes uint64 `protobuf:"varint,13,opt,name=retention_bytes,json=retentionBytes,proto3" json:"retention_bytes,omitempty"`
 	// How SyscallArg.symbolic renders values (strace's -X, -v and -yy); the default is strace's.
