@@ -200,6 +200,7 @@ async function main(): Promise<number> {
     machine: describeMachine(ROOT),
     options: { smoke, runs, tools: toolNames, seconds, sctraced: positionals, workloads: selected.map((w) => ({ name: w.name, sizes: w.sizes, unit: w.unit })) },
     overhead,
+    concurrency,
     throughput,
     export: exported,
     throughput_python: throughputPython,

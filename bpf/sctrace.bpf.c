@@ -38,6 +38,7 @@
 #include "lib/maps.h"
 #include "lib/task.h"
 #include "lib/ring.h"
+#include "lib/fd.h"
 #include "sctrace_blobs.h"
 #include "sctrace_task.h"
 #include "lib/syscall.h"

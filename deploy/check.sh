@@ -31,7 +31,7 @@ variants=(
   "--set auth.secretName=sctrace-auth"
   "--set auth.secretName=sctrace-auth --set tls.clientCertificates=false --set grpc.hostSocketDir="
   "--set metrics.annotations=false --set priorityClassName= --set serviceAccount.create=false --set-json extraArgs=[\"--max-traces\",\"64\"]"
-  "--set-json config={\"max-traces\":32,\"retention-mb\":256,\"idle-timeout\":300}"
+  "--set-json config={\"max-traces\":32,\"retention-mb\":32,\"idle-timeout\":300}"
 )
 for v in "${variants[@]}"; do
   # shellcheck disable=SC2086

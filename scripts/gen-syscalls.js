@@ -45,6 +45,14 @@ const ARCHES = {
       'x86_64-linux-gnu/asm/socket.h', 'asm-generic/socket.h', 'asm-generic/poll.h', 'asm-generic/ioctls.h',
       'linux/stat.h', 'linux/time.h', 'linux/resource.h', 'linux/close_range.h', 'linux/eventpoll.h',
       'x86_64-linux-gnu/asm/unistd_64.h',
+      'linux/prctl.h', 'linux/inotify.h', 'linux/personality.h', 'linux/tcp.h', 'linux/in6.h', 'linux/netlink.h',
+      'linux/rtnetlink.h', 'linux/sock_diag.h', 'linux/genetlink.h', 'linux/signal.h', 'linux/if_packet.h', 'linux/udp.h',
+      'linux/keyctl.h', 'linux/capability.h', 'linux/if_addr.h', 'linux/if_link.h', 'linux/neighbour.h', 'linux/if.h',
+      'linux/if_arp.h', 'linux/inet_diag.h', 'linux/unix_diag.h', 'linux/netlink_diag.h', 'linux/packet_diag.h',
+      'linux/mempolicy.h', 'linux/fanotify.h', 'linux/seccomp.h', 'linux/membarrier.h', 'linux/kcmp.h', 'linux/reboot.h',
+      'linux/falloc.h', 'linux/mount.h', 'linux/xattr.h', 'linux/io_uring.h', 'linux/landlock.h', 'linux/bpf.h',
+      'linux/perf_event.h', 'linux/quota.h', 'linux/ptrace.h', 'linux/sched.h', 'linux/termios.h',
+      'x86_64-linux-gnu/asm/termbits.h', 'asm-generic/termbits-common.h', 'asm-generic/termbits.h',
     ],
   },
 };
@@ -86,6 +94,45 @@ const CONSTANT_GROUPS = {
   CLOSE_RANGE: /^CLOSE_RANGE_[A-Z]+$/,
   EPOLL: /^EPOLL[A-Z_]+$/,
   STATX: /^STATX_[A-Z_]+$/,
+  PR: /^PR_[A-Z0-9_]+$/,
+  FS_FL: /^FS_[A-Z_]+_FL$/,
+  IN: /^IN_[A-Z_]+$/,
+  PER: /^(PER_[A-Z0-9_]+|UNAME26|ADDR_[A-Z0-9_]+|FDPIC_FUNCPTRS|MMAP_PAGE_ZERO|READ_IMPLIES_EXEC|SHORT_INODE|WHOLE_SECONDS|STICKY_TIMEOUTS)$/,
+  LOCK: /^LOCK_[A-Z]+$/,
+  MS: /^MS_(ASYNC|INVALIDATE|SYNC)$/,
+  MCL: /^MCL_[A-Z]+$/,
+  SS: /^SS_[A-Z]+$/,
+  ITIMER: /^ITIMER_[A-Z]+$/,
+  PRIO: /^PRIO_[A-Z]+$/,
+  TCP: /^TCP_[A-Z0-9_]+$/,
+  IP: /^(IP_[A-Z0-9_]+|IPV6_[A-Z0-9_]+|MCAST_[A-Z_]+)$/,
+  NETLINK: /^NETLINK_[A-Z0-9_]+$/,
+  NLM: /^(NLM_F_[A-Z_]+|NLMSG_[A-Z]+|NLA_F_[A-Z_]+)$/,
+  RTM: /^(RTM_[A-Z0-9_]+|RTN_[A-Z]+|RTPROT_[A-Z0-9]+|RT_SCOPE_[A-Z]+|RT_TABLE_[A-Z]+|RTM_F_[A-Z_]+|RTA_[A-Z_]+|RTNLGRP_[A-Z0-9_]+)$/,
+  IFLA: /^(IFLA_[A-Z0-9_]+|IFA_[A-Z_]+|IFA_F_[A-Z_]+|NDA_[A-Z_]+)$/,
+  IFF: /^IFF_[A-Z0-9_]+$/,
+  ARPHRD: /^ARPHRD_[A-Z0-9_]+$/,
+  DIAG: /^(SOCK_DIAG_BY_FAMILY|SOCK_DESTROY|UDIAG_SHOW_[A-Z_]+|UNIX_DIAG_[A-Z_]+|INET_DIAG_[A-Z_]+|NDIAG_[A-Z_]+|NETLINK_DIAG_[A-Z_]+|PACKET_DIAG_[A-Z_]+|PACKET_SHOW_[A-Z_]+)$/,
+  GENL: /^(GENL_[A-Z_]+|CTRL_CMD_[A-Z_]+|CTRL_ATTR_[A-Z_]+)$/,
+  KEY: /^(KEYCTL_[A-Z_]+|KEY_SPEC_[A-Z_]+|KEY_REQKEY_DEFL_[A-Z_]+)$/,
+  CAP: /^(CAP_[A-Z_]+|_LINUX_CAPABILITY_VERSION_[0-9]+)$/,
+  MPOL: /^(MPOL_[A-Z_]+)$/,
+  FAN: /^(FAN_[A-Z_]+|FAN_MARK_[A-Z_]+)$/,
+  SECCOMP: /^SECCOMP_[A-Z_]+$/,
+  MEMBARRIER: /^MEMBARRIER_CMD_[A-Z_]+$/,
+  KCMP: /^KCMP_[A-Z]+$/,
+  REBOOT: /^LINUX_REBOOT_[A-Z0-9_]+$/,
+  FALLOC: /^FALLOC_FL_[A-Z_]+$/,
+  MOUNT: /^(MS_[A-Z_]+|MNT_[A-Z_]+|MOVE_MOUNT_[A-Z_]+|FSOPEN_[A-Z_]+|FSMOUNT_[A-Z_]+|FSCONFIG_[A-Z_]+|OPEN_TREE_[A-Z_]+|MOUNT_ATTR_[A-Z_0-9]+|UMOUNT_[A-Z_]+)$/,
+  XATTR: /^XATTR_[A-Z]+$/,
+  IORING: /^(IORING_[A-Z0-9_]+)$/,
+  LANDLOCK: /^LANDLOCK_[A-Z_]+$/,
+  BPF: /^(BPF_[A-Z0-9_]+)$/,
+  PERF: /^(PERF_[A-Z0-9_]+)$/,
+  QUOTA: /^(Q_[A-Z]+|USRQUOTA|GRPQUOTA|PRJQUOTA)$/,
+  PTRACE: /^(PTRACE_[A-Z_]+)$/,
+  SCHED: /^(SCHED_[A-Z_]+)$/,
+  TERM: /^(IGNBRK|BRKINT|IGNPAR|PARMRK|INPCK|ISTRIP|INLCR|IGNCR|ICRNL|IUCLC|IXON|IXANY|IXOFF|IMAXBEL|IUTF8|OPOST|OLCUC|ONLCR|OCRNL|ONOCR|ONLRET|OFILL|OFDEL|NLDLY|NL0|NL1|CRDLY|CR[0-3]|TABDLY|TAB[0-3]|XTABS|BSDLY|BS[01]|VTDLY|VT[01]|FFDLY|FF[01]|CBAUD|CBAUDEX|B[0-9]+|CSIZE|CS[5-8]|CSTOPB|CREAD|PARENB|PARODD|HUPCL|CLOCAL|CIBAUD|CMSPAR|CRTSCTS|ISIG|ICANON|XCASE|ECHO|ECHOE|ECHOK|ECHONL|NOFLSH|TOSTOP|ECHOCTL|ECHOPRT|ECHOKE|FLUSHO|PENDIN|IEXTEN|EXTPROC|V[A-Z]+|TC[IO]+FLUSH|TCO(ON|OFF)|TCI(ON|OFF)|TCSA[A-Z]+|TIOCM_[A-Z]+|TIOCPKT_[A-Z]+|N_[A-Z0-9]+)$/,
 };
 
 /** open(2) flag macros the decoders render; values come from the headers. */
@@ -248,6 +295,28 @@ function evalCExpr(text, known) {
  * (first definition wins); then the names of each group. Values that do not fit a double
  * exactly are refused, since the decoders hold them as numbers.
  */
+/**
+ * The members of every `enum { A, B = 4, C, ... }` in a header (comments removed): an explicit
+ * value, or the previous member's plus one. A member whose value cannot be evaluated ends its
+ * enum's numbering. `#define X X` lines inside the body (rtnetlink.h's) are skipped.
+ */
+function enumConstants(body, known) {
+  for (const m of body.matchAll(/\benum\s*\w*\s*\{([^}]*)\}/g)) {
+    let next = 0n;
+    const items = m[1].split('\n').filter((l) => !/^\s*#/.test(l)).join(' ').split(',');
+    for (const raw of items) {
+      const item = raw.trim();
+      if (item === '') continue;
+      const [, name, expr] = /^([A-Za-z_]\w*)\s*(?:=\s*(.+))?$/.exec(item) ?? [];
+      if (name === undefined) break;
+      const value = expr === undefined ? next : evalCExpr(expr, known);
+      if (value === undefined) break;
+      if (!known.has(name)) known.set(name, value);
+      next = value + 1n;
+    }
+  }
+}
+
 function parseConstants(texts, files) {
   // First definition of each name wins (include order); definitions may refer to names defined
   // in a later header (linux/fcntl.h's F_LINUX_SPECIFIC_BASE), so evaluate until nothing changes.
@@ -260,6 +329,7 @@ function parseConstants(texts, files) {
     }
   }
   const known = new Map();
+  for (const text of texts) enumConstants(text.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/\/\/[^\n]*/g, ' '), known);
   for (let changed = true; changed; ) {
     changed = false;
     for (const [name, expr] of defs) {

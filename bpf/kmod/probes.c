@@ -25,6 +25,8 @@
 #include <linux/binfmts.h>
 #include <linux/cgroup.h>
 #include <linux/cred.h>
+#include <linux/fdtable.h>
+#include <linux/net.h>
 #include <linux/kernel.h>
 #include <linux/ktime.h>
 #include <linux/sched.h>
@@ -33,6 +35,7 @@
 #include <linux/tracepoint.h>
 #include <linux/uaccess.h>
 #include <linux/version.h>
+#include <net/sock.h>
 #include <linux/vmalloc.h>
 #include <asm/syscall.h>
 #include "sctrace_kmod.h"
@@ -205,6 +208,24 @@ static void sct_header_task(struct sct_header *h)
 static inline bool sct_count_lost_mask(u64 traces, enum sct_loss cause)
 {
 	return false;
+}
+
+/* Whether fd of the current task is an AF_NETLINK socket (SCT_RD_NETLINK). */
+static bool sct_fd_is_netlink(u64 fd)
+{
+	struct socket *sock;
+	struct file *file;
+	bool netlink = false;
+
+	if (fd > INT_MAX || !current->files)
+		return false;
+	rcu_read_lock();
+	file = files_lookup_fd_rcu(current->files, fd);
+	sock = file ? sock_from_file(file) : NULL;
+	if (sock && sock->sk)
+		netlink = sock->sk->sk_family == AF_NETLINK;
+	rcu_read_unlock();
+	return netlink;
 }
 
 #include "sctrace_admit.h"

@@ -29,6 +29,7 @@
  *   sct_now()                            __u64: CLOCK_MONOTONIC nanoseconds
  *   sct_header_task(h)                   fills the current task's fields of a struct sct_header
  *                                        (pid, tid, ppid, uid, gid, cgroup_id, comm)
+ *   sct_fd_is_netlink(fd)                bool: fd (u64) of the current task is an AF_NETLINK socket
  *
  * The caps come from the control block: the largest of the running traces; user space cuts per
  * trace. Every write below stays inside a buffer of SCT_SCRATCH_BYTES for a record, or inside a
@@ -75,6 +76,36 @@ static SCT_INLINE __u32 sct_finish_blob(__u8 *buf, __u32 off, __u8 arg, __u8 fla
 }
 
 /*
+ * Appends a string blob for the user path at ptr, read as strace reads one: PATH_MAX
+ * (SCT_STR_MAX) bytes at most, never past them (a path that fills PATH_MAX without a NUL may
+ * end at an unmapped page), so such a path is its first PATH_MAX - 1 bytes, truncated, rather
+ * than unreadable. Returns the offset after the blob (sct_put_str's caller checked the room).
+ */
+static SCT_INLINE __u32 sct_put_path(__u8 *buf, __u32 off, __u8 arg, __u64 ptr)
+{
+	__u8 *text = buf + off + sizeof(struct sct_str);
+	__u8 flags = 0;
+	__u32 len = 0;
+	char last;
+	long n;
+
+	n = sct_read_user_str(text, SCT_STR_MAX, ptr);
+	if (n <= 0) {
+		flags = SCT_STR_UNREADABLE;
+	} else if (n == SCT_STR_MAX) {
+		/* PATH_MAX - 1 bytes and no NUL yet: a path of exactly that length if the next is NUL. */
+		len = SCT_STR_MAX - 1;
+		if (sct_read_user(&last, 1, ptr + SCT_STR_MAX - 1) || last)
+			flags = SCT_STR_TRUNCATED;
+	} else {
+		len = n - 1;
+	}
+	/* Restated for the verifier: Linux 6.1 loses off's bound when clang spills it across the reads. */
+	sct_clamp_max(off, SCT_BLOB_OFF_MAX);
+	return sct_finish_blob(buf, off, arg, flags, len);
+}
+
+/*
  * Appends a string blob for the NUL-terminated string at ptr (user memory, or kernel memory when
  * kernel is set), cut at cap (1..SCT_STR_MAX), and returns the offset after it; returns off
  * unchanged if there is no room, which the sizes in this file rule out.
@@ -94,6 +125,8 @@ static SCT_INLINE __u32 sct_put_str(__u8 *buf, __u32 off, __u8 arg, __u64 ptr, b
 	} else {
 		/* Restated for the verifier: Linux 6.1 loses the caller's bound on a copy of cap. */
 		sct_clamp_max(cap, SCT_STR_MAX);
+		if (cap == SCT_STR_MAX && !kernel)
+			return sct_put_path(buf, off, arg, ptr);
 		/* One byte past the cap tells a cut string from one of exactly cap bytes. */
 		if (kernel)
 			n = sct_read_kernel_str(text, cap + 2, ptr);
@@ -198,6 +231,11 @@ static SCT_INLINE __u32 sct_put_bytes(__u8 *buf, __u32 off, const struct sct_rea
 
 		if (bcap == 0)
 			return off;
+		/* A netlink message is decoded whole (sct_fd_is_netlink: each backend's). */
+		if ((r->flags & SCT_RD_NETLINK) && sct_fd_is_netlink(sct_arg_value(fl, 0))) {
+			bcap = cap;
+			flags = SCT_STR_WHOLE;
+		}
 		if (cap > bcap)
 			cap = bcap;
 	}
@@ -205,7 +243,7 @@ static SCT_INLINE __u32 sct_put_bytes(__u8 *buf, __u32 off, const struct sct_rea
 		return off;
 	if (want > cap) {
 		want = cap;
-		flags = SCT_STR_TRUNCATED;
+		flags |= SCT_STR_TRUNCATED;
 	}
 	len = want;
 	/* max is at most SCT_STR_MAX by contract; the verifier must see it (see sct_clamp_max). */
@@ -234,6 +272,8 @@ static SCT_INLINE __u32 sct_put_inout(__u8 *buf, __u32 off, const struct sct_rea
 		return sct_finish_blob(buf, off, arg, flags | SCT_STR_UNREADABLE, 0);
 	return sct_finish_blob(buf, off, arg, flags, 2 * sizeof(__u32));
 }
+
+#include "sctrace_iov.h"
 
 /*
  * State of one walk over a call's extra reads (SCT_LOOP callbacks sct_exit_read and
@@ -271,6 +311,10 @@ static long sct_exit_read(__u64 i, void *data)
 		w->off = sct_put_bytes(w->buf, w->off, r, w->fl, w->ret, &w->nstr);
 	else if (r->kind == SCT_READ_INOUT)
 		w->off = sct_put_inout(w->buf, w->off, r, w->fl, &w->nstr);
+	else if (r->kind == SCT_READ_IOVEC)
+		w->off = sct_put_iovec_read(w->buf, w->off, r, w->fl, w->ret, &w->nstr);
+	else if (r->kind == SCT_READ_MSGHDR)
+		w->off = sct_put_msghdr_read(w->buf, w->off, r, w->fl, w->ret, &w->nstr);
 	w->off = sct_forget(&((struct sct_header *)w->buf)->size, w->off);
 	return 0;
 }

@@ -105,6 +105,10 @@ enum sct_str_flags {
 	SCT_STR_TRUNCATED = 1 << 0,  /* cut: longer than string_max (or the read's cap); len bytes
 				      * delivered. STRV: more elements or bytes than delivered */
 	SCT_STR_UNREADABLE = 1 << 1, /* the pointer could not be read; len is 0 */
+	SCT_STR_DATA = 1 << 2,       /* BYTES: data a call transferred (an iovec element's):
+				      * user space cuts it to each trace's buffer_bytes */
+	SCT_STR_WHOLE = 1 << 3,      /* BYTES: a netlink message read whole (SCT_RD_NETLINK), not
+				      * cut to buffer_bytes for decoding */
 	SCT_BLOB_KIND_SHIFT = 4,
 };
 
@@ -237,6 +241,33 @@ enum sct_read_kind {
 	SCT_READ_BYTES = 1, /* bytes at pointer argument `arg` → an SCT_BLOB_BYTES */
 	SCT_READ_STRV = 2,  /* the NULL-terminated string pointer array at `arg` → SCT_BLOB_STRV */
 	SCT_READ_INOUT = 3, /* the __u32 at pointer `arg`, at entry and at exit → SCT_BLOB_INOUT */
+	SCT_READ_IOVEC = 4, /* the iovec array at `arg` of `len_arg` elements and their data, at
+			     * exit (len_from SCT_LEN_RET: the data at most the return value) →
+			     * derived blobs (enum sct_derived; sctrace_iov.h) */
+	SCT_READ_MSGHDR = 5, /* what the struct user_msghdr at `arg` points to, at exit → derived
+			      * blobs (the struct itself is an SCT_READ_BYTES of its own) */
+};
+
+/*
+ * Derived blobs: what a read found behind a pointer inside user memory. Their sct_str.arg is
+ * SCT_BLOB_DERIVED | arg << SCT_DERIVED_ARG_SHIFT | part, so they never collide with an
+ * argument's blob (0-5); their kind is SCT_BLOB_BYTES.
+ */
+enum sct_derived {
+	SCT_BLOB_DERIVED = 0x80,
+	SCT_DERIVED_ARG_SHIFT = 3,
+	/* SCT_READ_IOVEC: part 0 the array, parts 1.. the data of the first elements. */
+	SCT_IOV_PART_ARRAY = 0,
+	SCT_IOV_DATA_PARTS = 7,
+	/* Elements of an iovec array delivered (the blob is truncated beyond). */
+	SCT_IOV_ELEMS = 32,
+	/* SCT_READ_MSGHDR: 1 msg_name, 2 the iovec array, 3-6 the data, 7 msg_control. */
+	SCT_MSG_PART_NAME = 1,
+	SCT_MSG_PART_IOV = 2,
+	SCT_MSG_DATA_PARTS = 4,
+	SCT_MSG_PART_CONTROL = 7,
+	SCT_MSG_NAME_MAX = 128,
+	SCT_MSG_CONTROL_MAX = 1024,
 };
 
 /* sct_read.len_from: how many bytes an SCT_READ_BYTES takes (never more than `max`). */
@@ -257,6 +288,9 @@ enum sct_read_flags {
 				  * counted (an SCT_BLOB_COUNT instead of an SCT_BLOB_STRV) */
 	SCT_RD_STRING = 1 << 4,  /* a path the call wrote (readlink's target): read whole, up to
 				  * `max`, like path arguments */
+	SCT_RD_NETLINK = 1 << 5, /* BUFFER: when the fd in argument 0 is an AF_NETLINK socket, read
+				  * up to `max` whatever buffer_bytes says (a netlink message is
+				  * decoded whole, as strace does) and flag the blob SCT_STR_WHOLE */
 };
 
 /* One extra read: 8 bytes. */

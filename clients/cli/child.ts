@@ -107,9 +107,17 @@ export function childStdio(fds: readonly number[] = inherited): ('inherit' | 'ig
   return stdio;
 }
 
-/** Spawns `sh -c 'kill -STOP $$; exec "$0" "$@"' CMD ARGS…` and waits until it has stopped. */
-export async function spawnStopped(command: string[]): Promise<StoppedChild> {
-  const child = spawn('/bin/sh', ['-c', STOP_THEN_EXEC, ...command], { stdio: childStdio() });
+/**
+ * Spawns `sh -c 'kill -STOP $$; exec "$0" "$@"' CMD ARGS…` and waits until it has stopped.
+ * `env` changes CMD's environment (strace -E): a value sets a variable, null removes it.
+ */
+export async function spawnStopped(command: string[], env: ReadonlyMap<string, string | null> = new Map()): Promise<StoppedChild> {
+  const childEnv = { ...process.env };
+  for (const [name, value] of env) {
+    if (value === null) delete childEnv[name];
+    else childEnv[name] = value;
+  }
+  const child = spawn('/bin/sh', ['-c', STOP_THEN_EXEC, ...command], { stdio: childStdio(), env: childEnv });
   const pid = await spawned(child);
   let hasExited = false;
   const exited = new Promise<ChildExit>((resolve) => {

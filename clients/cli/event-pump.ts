@@ -7,6 +7,7 @@ import type { Event__Output } from '../../src/api/generated/sctrace/v1/Event';
 import type { StreamEventsResponse__Output } from '../../src/api/generated/sctrace/v1/StreamEventsResponse';
 import type { EventSubscription } from '../ts';
 import type { RpcError, TracerConnection } from './client';
+import type { EventFilter } from './filter';
 import type { EventPrinter } from './printer';
 import type { Output } from './output';
 
@@ -27,6 +28,8 @@ export interface PumpOptions {
   launcherPid?: number;
   /** Sees every event (after printing), e.g. to notice the traced child's exit. */
   onEvent?: (event: Event__Output) => void;
+  /** Which events are printed (strace's -e status=, -P); all when absent. */
+  filter?: EventFilter;
 }
 
 /**
@@ -82,7 +85,9 @@ export class EventPump {
     for (const event of batch.events) {
       if (this.options.ignorePid !== undefined && event.task?.pid === this.options.ignorePid) continue;
       if (this.isLauncherStartup(event)) continue;
-      if (!this.output.writeLine(this.printer.format(event))) full = true;
+      if (this.options.filter?.accept(event) ?? true) {
+        for (const line of this.printer.lines(event)) if (!this.output.writeLine(line.text, line.tid)) full = true;
+      } else this.printer.skip(event);
       this.options.onEvent?.(event);
     }
     if (full && !this.waitingForDrain) {

@@ -19,7 +19,8 @@ import type { CredentialOptions } from './credentials';
 import { Interrupts, signalExitCode } from './interrupts';
 import { Output } from './output';
 import { EventPrinter } from './printer';
-import type { TraceOptions } from './trace-args';
+import { printerOptions, type TraceOptions } from './trace-args';
+import { EventFilter } from './filter';
 
 /** After StopTrace everywhere, how long queued events may take to arrive. */
 const DRAIN_MS = 2_000;
@@ -61,7 +62,7 @@ class Node {
 }
 
 function newPrinter(options: TraceOptions): EventPrinter {
-  return new EventPrinter({ format: options.format, alwaysPrefix: true, timestamps: options.timestamps, fdPaths: options.fdPaths });
+  return new EventPrinter(printerOptions(options.display));
 }
 
 /** Runs `trace` on every server of `addresses`; resolves to the exit code. */
@@ -72,7 +73,9 @@ export async function runFleetTrace(options: TraceOptions, addresses: string[], 
       'trace',
     );
   }
-  const output = Output.open(options.out);
+  const d = options.display;
+  if (d.outputSeparately) throw new UsageError('-ff writes one file per thread of this machine; with several servers, use -o FILE', 'trace');
+  const output = Output.open(d.outFile, { append: d.append });
   const interrupts = new Interrupts();
   // Credentials first, for every node: a bad flag stops the command before any trace starts.
   const connections = addresses.map((address) => connectTo(address, credentials));
@@ -89,13 +92,17 @@ export async function runFleetTrace(options: TraceOptions, addresses: string[], 
 class Fleet {
   private waitingForDrain = false;
   private stopping = false;
+  /** Which events are printed (-e status=, -P), the same on every node. */
+  private readonly filter: EventFilter;
 
   constructor(
     private readonly nodes: Node[],
     private readonly options: TraceOptions,
     private readonly output: Output,
     private readonly interrupts: Interrupts,
-  ) {}
+  ) {
+    this.filter = new EventFilter(options.display);
+  }
 
   async run(): Promise<number> {
     await Promise.all(this.nodes.map((node) => this.name(node)));
@@ -195,15 +202,20 @@ class Fleet {
 
   private print(node: Node, events: Event__Output[]): void {
     let full = false;
-    const json = this.options.format === 'json';
+    const json = this.options.display.format === 'json';
     const prefix = `[${node.name}] `;
     const field = `{"node":${JSON.stringify(node.name)},`;
     for (const event of events) {
       // On this machine the CLI's own output would be traced too, and print more of itself.
       if (node.local && event.task?.pid === process.pid) continue;
-      const line = node.printer.format(event);
-      const tagged = json ? (line.startsWith('{"') ? field + line.slice(1) : line) : prefix + line;
-      if (!this.output.writeLine(tagged)) full = true;
+      if (!this.filter.accept(event)) {
+        node.printer.skip(event);
+        continue;
+      }
+      for (const { text } of node.printer.lines(event)) {
+        const tagged = json ? (text.startsWith('{"') ? field + text.slice(1) : text) : prefix + text;
+        if (!this.output.writeLine(tagged)) full = true;
+      }
     }
     if (full && !this.waitingForDrain) {
       // A slow destination pauses every node: the services hold what comes meanwhile.

@@ -40,7 +40,7 @@ Options:
   -o, --output FORMAT   text (strace-like, default) or json (one event object per line)
       --out FILE        write the events to FILE instead of stdout
   -t, --timestamps      prefix text lines with the time of day, with microseconds
-  -f, --follow          prefix every line with [pid TID] from the start (strace -f style)
+  -f, --follow          prefix every line with its thread id (as strace -f -o FILE does)
       --from N          start at event N (1: the trace's first) while the service retains it
                         (default: new events only); the stream resumes by itself after a
                         dropped connection
@@ -60,7 +60,7 @@ async function runStream(argv: string[], globals: GlobalOptions): Promise<number
   }
   const traceId = singlePositional(NAME, positionals, 'trace ID');
   const from = values.from === undefined ? 0 : parseInteger(NAME, '--from', values.from, 1, Number.MAX_SAFE_INTEGER);
-  const printer = new EventPrinter({ format: parseFormat(NAME, values.output), alwaysPrefix: values.follow, timestamps: values.timestamps });
+  const printer = new EventPrinter({ format: parseFormat(NAME, values.output), pidColumn: values.follow, pidBrackets: true, timestamps: values.timestamps ? 2 : 0 });
   const output = Output.open(values.out);
   const connection = openConnection(values.server ?? globals.server, withFallback(credentialFlags(values), globals));
   const interrupts = new Interrupts();

@@ -12,12 +12,14 @@ import { withFallback } from './credentials';
 import { runFleetTrace } from './fleet';
 import { checkExecutable, exitStatus, spawnStopped, type StoppedChild } from './child';
 import { EventPump, type StreamEnd } from './event-pump';
+import { EventFilter } from './filter';
 import { Interrupts, signalExitCode } from './interrupts';
 import { Output } from './output';
 import { EventPrinter } from './printer';
 import { ProcessSet, processExists } from './process-set';
 import { reportError } from './report';
-import { TRACE_HELP, parseTraceArgs, type TraceOptions } from './trace-args';
+import { TRACE_HELP, parseTraceArgs, printerOptions, type TraceOptions } from './trace-args';
+import { quoteString } from './values';
 
 /** After the child exits, how long to wait for its exit event before stopping anyway. */
 const EXIT_GRACE_MS = 500;
@@ -47,7 +49,8 @@ async function runTrace(argv: string[], globals: GlobalOptions): Promise<number>
   if (servers.length > 1) return runFleetTrace(options, servers, credentials);
   if (options.command.length > 0) checkExecutable(options.command[0]);
   for (const pid of options.pids) if (!processExists(pid)) throw new CliError(`--pid ${pid}: no such process`);
-  const output = Output.open(options.out);
+  const d = options.display;
+  const output = Output.open(d.outFile, { separately: d.outputSeparately, append: d.append });
   const connection = connectTo(servers[0], credentials);
   const interrupts = new Interrupts();
   try {
@@ -85,7 +88,7 @@ class TraceSession {
   /** Runs the session; resolves to the exit code. */
   async run(): Promise<number> {
     try {
-      if (this.options.command.length > 0) this.child = await spawnStopped(this.options.command);
+      if (this.options.command.length > 0) this.child = await spawnStopped(this.options.command, this.options.env);
       if (this.interrupts.signal !== undefined) return this.abandon(this.interrupts.signal);
       const traceId = await this.startTrace();
       const pump = this.subscribe(traceId);
@@ -121,18 +124,19 @@ class TraceSession {
   }
 
   private subscribe(traceId: string): EventPump {
-    const printer = new EventPrinter({
-      format: this.options.format,
-      alwaysPrefix: this.options.spec.follow_children ?? false,
-      timestamps: this.options.timestamps,
-      fdPaths: this.options.fdPaths,
-    });
+    const d = this.options.display;
+    const printer = new EventPrinter(printerOptions(d));
+    const filter = new EventFilter(d);
+    if (!d.quiet.has('path-resolution')) {
+      for (const [p, r] of filter.resolvedPaths()) process.stderr.write(`sctrace: Requested path ${quoteString(p)} resolved into ${quoteString(r)}\n`);
+    }
     // From the trace's first event: nothing since StartTrace is missed, and a resumed stream
     // knows where it stands even before the first heartbeat.
     return new EventPump(this.connection.streamEvents(traceId, 1), this.connection, printer, this.output, {
       ignorePid: process.pid,
       launcherPid: this.child?.pid,
       onEvent: (event) => this.onEvent(event),
+      filter,
     });
   }
 

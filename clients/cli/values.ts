@@ -21,118 +21,179 @@ export function hex(decimal: string): string {
 }
 
 /**
- * Error codes the kernel uses internally that leak to tracers as return values (from
- * include/linux/errno.h); user space never sees them, so os.constants does not have them.
+ * Every errno strace 6.1 names, as [number, name, message]: its names (linux/generic/errnoent.h:
+ * EAGAIN not EWOULDBLOCK, EDEADLK not EDEADLOCK, EOPNOTSUPP not ENOTSUP), including the codes the
+ * kernel uses internally that leak to tracers as return values (include/linux/errno.h, 512 and
+ * up), with glibc's strerror() text ("Unknown error N" for those), except strace's own texts
+ * for the four restart codes.
  */
-const KERNEL_ERRNOS: Readonly<Record<number, string>> = {
-  512: 'ERESTARTSYS',
-  513: 'ERESTARTNOINTR',
-  514: 'ERESTARTNOHAND',
-  515: 'ENOIOCTLCMD',
-  516: 'ERESTART_RESTARTBLOCK',
-};
+const ERRNOS: ReadonlyArray<readonly [number, string, string]> = [
+  [1, 'EPERM', 'Operation not permitted'],
+  [2, 'ENOENT', 'No such file or directory'],
+  [3, 'ESRCH', 'No such process'],
+  [4, 'EINTR', 'Interrupted system call'],
+  [5, 'EIO', 'Input/output error'],
+  [6, 'ENXIO', 'No such device or address'],
+  [7, 'E2BIG', 'Argument list too long'],
+  [8, 'ENOEXEC', 'Exec format error'],
+  [9, 'EBADF', 'Bad file descriptor'],
+  [10, 'ECHILD', 'No child processes'],
+  [11, 'EAGAIN', 'Resource temporarily unavailable'],
+  [12, 'ENOMEM', 'Cannot allocate memory'],
+  [13, 'EACCES', 'Permission denied'],
+  [14, 'EFAULT', 'Bad address'],
+  [15, 'ENOTBLK', 'Block device required'],
+  [16, 'EBUSY', 'Device or resource busy'],
+  [17, 'EEXIST', 'File exists'],
+  [18, 'EXDEV', 'Invalid cross-device link'],
+  [19, 'ENODEV', 'No such device'],
+  [20, 'ENOTDIR', 'Not a directory'],
+  [21, 'EISDIR', 'Is a directory'],
+  [22, 'EINVAL', 'Invalid argument'],
+  [23, 'ENFILE', 'Too many open files in system'],
+  [24, 'EMFILE', 'Too many open files'],
+  [25, 'ENOTTY', 'Inappropriate ioctl for device'],
+  [26, 'ETXTBSY', 'Text file busy'],
+  [27, 'EFBIG', 'File too large'],
+  [28, 'ENOSPC', 'No space left on device'],
+  [29, 'ESPIPE', 'Illegal seek'],
+  [30, 'EROFS', 'Read-only file system'],
+  [31, 'EMLINK', 'Too many links'],
+  [32, 'EPIPE', 'Broken pipe'],
+  [33, 'EDOM', 'Numerical argument out of domain'],
+  [34, 'ERANGE', 'Numerical result out of range'],
+  [35, 'EDEADLK', 'Resource deadlock avoided'],
+  [36, 'ENAMETOOLONG', 'File name too long'],
+  [37, 'ENOLCK', 'No locks available'],
+  [38, 'ENOSYS', 'Function not implemented'],
+  [39, 'ENOTEMPTY', 'Directory not empty'],
+  [40, 'ELOOP', 'Too many levels of symbolic links'],
+  [42, 'ENOMSG', 'No message of desired type'],
+  [43, 'EIDRM', 'Identifier removed'],
+  [44, 'ECHRNG', 'Channel number out of range'],
+  [45, 'EL2NSYNC', 'Level 2 not synchronized'],
+  [46, 'EL3HLT', 'Level 3 halted'],
+  [47, 'EL3RST', 'Level 3 reset'],
+  [48, 'ELNRNG', 'Link number out of range'],
+  [49, 'EUNATCH', 'Protocol driver not attached'],
+  [50, 'ENOCSI', 'No CSI structure available'],
+  [51, 'EL2HLT', 'Level 2 halted'],
+  [52, 'EBADE', 'Invalid exchange'],
+  [53, 'EBADR', 'Invalid request descriptor'],
+  [54, 'EXFULL', 'Exchange full'],
+  [55, 'ENOANO', 'No anode'],
+  [56, 'EBADRQC', 'Invalid request code'],
+  [57, 'EBADSLT', 'Invalid slot'],
+  [59, 'EBFONT', 'Bad font file format'],
+  [60, 'ENOSTR', 'Device not a stream'],
+  [61, 'ENODATA', 'No data available'],
+  [62, 'ETIME', 'Timer expired'],
+  [63, 'ENOSR', 'Out of streams resources'],
+  [64, 'ENONET', 'Machine is not on the network'],
+  [65, 'ENOPKG', 'Package not installed'],
+  [66, 'EREMOTE', 'Object is remote'],
+  [67, 'ENOLINK', 'Link has been severed'],
+  [68, 'EADV', 'Advertise error'],
+  [69, 'ESRMNT', 'Srmount error'],
+  [70, 'ECOMM', 'Communication error on send'],
+  [71, 'EPROTO', 'Protocol error'],
+  [72, 'EMULTIHOP', 'Multihop attempted'],
+  [73, 'EDOTDOT', 'RFS specific error'],
+  [74, 'EBADMSG', 'Bad message'],
+  [75, 'EOVERFLOW', 'Value too large for defined data type'],
+  [76, 'ENOTUNIQ', 'Name not unique on network'],
+  [77, 'EBADFD', 'File descriptor in bad state'],
+  [78, 'EREMCHG', 'Remote address changed'],
+  [79, 'ELIBACC', 'Can not access a needed shared library'],
+  [80, 'ELIBBAD', 'Accessing a corrupted shared library'],
+  [81, 'ELIBSCN', '.lib section in a.out corrupted'],
+  [82, 'ELIBMAX', 'Attempting to link in too many shared libraries'],
+  [83, 'ELIBEXEC', 'Cannot exec a shared library directly'],
+  [84, 'EILSEQ', 'Invalid or incomplete multibyte or wide character'],
+  [85, 'ERESTART', 'Interrupted system call should be restarted'],
+  [86, 'ESTRPIPE', 'Streams pipe error'],
+  [87, 'EUSERS', 'Too many users'],
+  [88, 'ENOTSOCK', 'Socket operation on non-socket'],
+  [89, 'EDESTADDRREQ', 'Destination address required'],
+  [90, 'EMSGSIZE', 'Message too long'],
+  [91, 'EPROTOTYPE', 'Protocol wrong type for socket'],
+  [92, 'ENOPROTOOPT', 'Protocol not available'],
+  [93, 'EPROTONOSUPPORT', 'Protocol not supported'],
+  [94, 'ESOCKTNOSUPPORT', 'Socket type not supported'],
+  [95, 'EOPNOTSUPP', 'Operation not supported'],
+  [96, 'EPFNOSUPPORT', 'Protocol family not supported'],
+  [97, 'EAFNOSUPPORT', 'Address family not supported by protocol'],
+  [98, 'EADDRINUSE', 'Address already in use'],
+  [99, 'EADDRNOTAVAIL', 'Cannot assign requested address'],
+  [100, 'ENETDOWN', 'Network is down'],
+  [101, 'ENETUNREACH', 'Network is unreachable'],
+  [102, 'ENETRESET', 'Network dropped connection on reset'],
+  [103, 'ECONNABORTED', 'Software caused connection abort'],
+  [104, 'ECONNRESET', 'Connection reset by peer'],
+  [105, 'ENOBUFS', 'No buffer space available'],
+  [106, 'EISCONN', 'Transport endpoint is already connected'],
+  [107, 'ENOTCONN', 'Transport endpoint is not connected'],
+  [108, 'ESHUTDOWN', 'Cannot send after transport endpoint shutdown'],
+  [109, 'ETOOMANYREFS', 'Too many references: cannot splice'],
+  [110, 'ETIMEDOUT', 'Connection timed out'],
+  [111, 'ECONNREFUSED', 'Connection refused'],
+  [112, 'EHOSTDOWN', 'Host is down'],
+  [113, 'EHOSTUNREACH', 'No route to host'],
+  [114, 'EALREADY', 'Operation already in progress'],
+  [115, 'EINPROGRESS', 'Operation now in progress'],
+  [116, 'ESTALE', 'Stale file handle'],
+  [117, 'EUCLEAN', 'Structure needs cleaning'],
+  [118, 'ENOTNAM', 'Not a XENIX named type file'],
+  [119, 'ENAVAIL', 'No XENIX semaphores available'],
+  [120, 'EISNAM', 'Is a named type file'],
+  [121, 'EREMOTEIO', 'Remote I/O error'],
+  [122, 'EDQUOT', 'Disk quota exceeded'],
+  [123, 'ENOMEDIUM', 'No medium found'],
+  [124, 'EMEDIUMTYPE', 'Wrong medium type'],
+  [125, 'ECANCELED', 'Operation canceled'],
+  [126, 'ENOKEY', 'Required key not available'],
+  [127, 'EKEYEXPIRED', 'Key has expired'],
+  [128, 'EKEYREVOKED', 'Key has been revoked'],
+  [129, 'EKEYREJECTED', 'Key was rejected by service'],
+  [130, 'EOWNERDEAD', 'Owner died'],
+  [131, 'ENOTRECOVERABLE', 'State not recoverable'],
+  [132, 'ERFKILL', 'Operation not possible due to RF-kill'],
+  [133, 'EHWPOISON', 'Memory page has hardware error'],
+  [512, 'ERESTARTSYS', 'To be restarted if SA_RESTART is set'],
+  [513, 'ERESTARTNOINTR', 'To be restarted'],
+  [514, 'ERESTARTNOHAND', 'To be restarted if no handler'],
+  [515, 'ENOIOCTLCMD', 'Unknown error 515'],
+  [516, 'ERESTART_RESTARTBLOCK', 'Interrupted by signal'],
+  [517, 'EPROBE_DEFER', 'Unknown error 517'],
+  [518, 'EOPENSTALE', 'Unknown error 518'],
+  [521, 'EBADHANDLE', 'Unknown error 521'],
+  [522, 'ENOTSYNC', 'Unknown error 522'],
+  [523, 'EBADCOOKIE', 'Unknown error 523'],
+  [524, 'ENOTSUPP', 'Unknown error 524'],
+  [525, 'ETOOSMALL', 'Unknown error 525'],
+  [526, 'ESERVERFAULT', 'Unknown error 526'],
+  [527, 'EBADTYPE', 'Unknown error 527'],
+  [528, 'EJUKEBOX', 'Unknown error 528'],
+  [529, 'EIOCBQUEUED', 'Unknown error 529'],
+  [530, 'ERECALLCONFLICT', 'Unknown error 530'],
+];
 
-/** glibc's strerror() texts for the errnos a trace commonly shows, plus strace's restart texts. */
-const ERRNO_MESSAGES: Readonly<Record<string, string>> = {
-  EPERM: 'Operation not permitted',
-  ENOENT: 'No such file or directory',
-  ESRCH: 'No such process',
-  EINTR: 'Interrupted system call',
-  EIO: 'Input/output error',
-  ENXIO: 'No such device or address',
-  E2BIG: 'Argument list too long',
-  ENOEXEC: 'Exec format error',
-  EBADF: 'Bad file descriptor',
-  ECHILD: 'No child processes',
-  EAGAIN: 'Resource temporarily unavailable',
-  ENOMEM: 'Cannot allocate memory',
-  EACCES: 'Permission denied',
-  EFAULT: 'Bad address',
-  EBUSY: 'Device or resource busy',
-  EEXIST: 'File exists',
-  EXDEV: 'Invalid cross-device link',
-  ENODEV: 'No such device',
-  ENOTDIR: 'Not a directory',
-  EISDIR: 'Is a directory',
-  EINVAL: 'Invalid argument',
-  ENFILE: 'Too many open files in system',
-  EMFILE: 'Too many open files',
-  ENOTTY: 'Inappropriate ioctl for device',
-  ETXTBSY: 'Text file busy',
-  EFBIG: 'File too large',
-  ENOSPC: 'No space left on device',
-  ESPIPE: 'Illegal seek',
-  EROFS: 'Read-only file system',
-  EMLINK: 'Too many links',
-  EPIPE: 'Broken pipe',
-  EDOM: 'Numerical argument out of domain',
-  ERANGE: 'Numerical result out of range',
-  EDEADLK: 'Resource deadlock avoided',
-  ENAMETOOLONG: 'File name too long',
-  ENOLCK: 'No locks available',
-  ENOSYS: 'Function not implemented',
-  ENOTEMPTY: 'Directory not empty',
-  ELOOP: 'Too many levels of symbolic links',
-  ENODATA: 'No data available',
-  ETIME: 'Timer expired',
-  EOVERFLOW: 'Value too large for defined data type',
-  EILSEQ: 'Invalid or incomplete multibyte or wide character',
-  ENOTSOCK: 'Socket operation on non-socket',
-  EDESTADDRREQ: 'Destination address required',
-  EMSGSIZE: 'Message too long',
-  EPROTOTYPE: 'Protocol wrong type for socket',
-  ENOPROTOOPT: 'Protocol not available',
-  EPROTONOSUPPORT: 'Protocol not supported',
-  EOPNOTSUPP: 'Operation not supported',
-  EAFNOSUPPORT: 'Address family not supported by protocol',
-  EADDRINUSE: 'Address already in use',
-  EADDRNOTAVAIL: 'Cannot assign requested address',
-  ENETDOWN: 'Network is down',
-  ENETUNREACH: 'Network is unreachable',
-  ECONNABORTED: 'Software caused connection abort',
-  ECONNRESET: 'Connection reset by peer',
-  ENOBUFS: 'No buffer space available',
-  EISCONN: 'Transport endpoint is already connected',
-  ENOTCONN: 'Transport endpoint is not connected',
-  ETIMEDOUT: 'Connection timed out',
-  ECONNREFUSED: 'Connection refused',
-  EHOSTUNREACH: 'No route to host',
-  EALREADY: 'Operation already in progress',
-  EINPROGRESS: 'Operation now in progress',
-  ESTALE: 'Stale file handle',
-  EDQUOT: 'Disk quota exceeded',
-  ECANCELED: 'Operation canceled',
-  ERESTARTSYS: 'To be restarted if SA_RESTART is set',
-  ERESTARTNOINTR: 'To be restarted',
-  ERESTARTNOHAND: 'To be restarted if no handler',
-  ERESTART_RESTARTBLOCK: 'Interrupted by signal',
-};
+const ERRNO_NAMES_BY_NUMBER: ReadonlyMap<number, string> = new Map(ERRNOS.map(([n, name]) => [n, name]));
+const ERRNO_MESSAGES: ReadonlyMap<string, string> = new Map(ERRNOS.map(([, name, message]) => [name, message]));
 
-/**
- * Number → name. Several names share a number (EAGAIN/EWOULDBLOCK, EOPNOTSUPP/ENOTSUP); the one
- * with a message above wins, which is the one strace and glibc print.
- */
-const ERRNO_NAMES: ReadonlyMap<number, string> = (() => {
-  const byNumber = new Map<number, string>(Object.entries(KERNEL_ERRNOS).map(([n, name]) => [Number(n), name]));
-  const entries = Object.entries(constants.errno);
-  for (const [name, n] of entries) if (name in ERRNO_MESSAGES) byNumber.set(n, name);
-  for (const [name, n] of entries) if (!byNumber.has(n)) byNumber.set(n, name);
-  return byNumber;
-})();
-
-/** `2` → `ENOENT`; an unknown number → `E<n>`. */
+/** `2` → `ENOENT`; a number without a name → `E<n>`. */
 export function errnoName(errno: number): string {
-  return ERRNO_NAMES.get(errno) ?? `E${errno}`;
+  return ERRNO_NAMES_BY_NUMBER.get(errno) ?? `E${errno}`;
 }
 
-/** `ENOENT` → `No such file or directory`; undefined for names outside the table. */
+/** `ENOENT` → `No such file or directory` (glibc's strerror); undefined for names outside the table. */
 export function errnoMessage(name: string): string | undefined {
-  return ERRNO_MESSAGES[name];
+  return ERRNO_MESSAGES.get(name);
 }
 
 /** The kernel's "restart the call" codes, which strace shows as `= ? ERESTARTSYS (...)`. */
 export function isRestartErrno(name: string): boolean {
-  return name.startsWith('ERESTART');
+  return name.startsWith('ERESTART') && name !== 'ERESTART';
 }
 
 /** Number → name; the first name Node lists wins (SIGABRT over SIGIOT, SIGIO over SIGPOLL). */

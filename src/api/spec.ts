@@ -5,7 +5,7 @@
  */
 import type { TraceSpec, TraceSpec__Output } from './generated/sctrace/v1/TraceSpec';
 import { isBackendChoice } from '../backends/select';
-import type { SyscallResolver } from '../syscalls/types';
+import type { Rendering, SyscallResolver } from '../syscalls/types';
 import type { TraceRequest } from '../traces/manager';
 import { LimitExceededError } from '../auth/limits';
 
@@ -84,6 +84,9 @@ export function validateSpec(
   if (spec.buffer_bytes > limits.maxBufferBytes) {
     throw new LimitExceededError(`spec.buffer_bytes ${spec.buffer_bytes} is above this service's limit of ${limits.maxBufferBytes} (sctraced --max-buffer-bytes)`);
   }
+  if (spec.no_syscalls && spec.syscalls.length > 0) {
+    throw new InvalidSpecError(`spec.no_syscalls is set but spec.syscalls names ${spec.syscalls.length}: choose one`);
+  }
   const ringBytes = Number(spec.ring_bytes);
   if (!Number.isSafeInteger(ringBytes) || ringBytes > RING_BYTES_LIMIT) {
     throw new InvalidSpecError(`spec.ring_bytes ${spec.ring_bytes} is too large: at most ${RING_BYTES_LIMIT} (the service's ring is shared by every trace)`);
@@ -105,6 +108,7 @@ export function validateSpec(
   }
   const cgroupIds = [...new Set(spec.cgroup_ids.map((id) => BigInt(id)))];
   if (cgroupIds.length > MAX_FILTER_VALUES) throw new InvalidSpecError(`spec.cgroup_ids has ${cgroupIds.length} ids, at most ${MAX_FILTER_VALUES}`);
+  const captured = spec.no_syscalls ? [] : resolveSyscalls(spec.syscalls, syscalls);
   const normalized: TraceSpec = {
     syscalls: spec.syscalls,
     pids,
@@ -118,6 +122,8 @@ export function validateSpec(
     cgroup_ids: cgroupIds.map(String),
     buffer_bytes: spec.buffer_bytes,
     exec_env: spec.exec_env,
+    rendering: spec.rendering ?? { constants: 'CONSTANT_STYLE_ABBREV', verbose: false, fd_details: false },
+    no_syscalls: spec.no_syscalls,
     ring_bytes: String(ringBytes),
     retention_bytes: retentionBytes,
   };
@@ -126,7 +132,7 @@ export function validateSpec(
     backend,
     retentionBytes,
     capture: {
-      syscalls: resolveSyscalls(spec.syscalls, syscalls),
+      syscalls: captured,
       pids,
       followChildren: spec.follow_children,
       comms,
@@ -139,8 +145,23 @@ export function validateSpec(
       execEnv: spec.exec_env,
       excludePids: [selfPid],
       ringBytes,
+      rendering: renderingOf(spec),
     },
   };
+}
+
+/** TraceSpec.rendering as the catalog's renderings. */
+function renderingOf(spec: TraceSpec__Output): Rendering {
+  const r = spec.rendering;
+  const styles: Record<string, Rendering['constants']> = {
+    CONSTANT_STYLE_UNSPECIFIED: 'abbrev',
+    CONSTANT_STYLE_ABBREV: 'abbrev',
+    CONSTANT_STYLE_RAW: 'raw',
+    CONSTANT_STYLE_VERBOSE: 'verbose',
+  };
+  const constants = styles[r?.constants ?? 'CONSTANT_STYLE_UNSPECIFIED'];
+  if (constants === undefined) throw new InvalidSpecError(`spec.rendering.constants ${JSON.stringify(r?.constants)} is not a ConstantStyle`);
+  return { constants, verbose: r?.verbose ?? false, fdDetails: r?.fd_details ?? false };
 }
 
 /** TraceSpec.retention_bytes (a decimal string, as 64-bit fields arrive) in bytes, checked. */

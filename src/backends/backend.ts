@@ -9,6 +9,7 @@
  * called again.
  */
 import type { Event } from '../api/generated/sctrace/v1/Event';
+import type { Rendering } from '../syscalls/types';
 
 /** Names a backend answers to in TraceSpec.backend and GetCapabilities. */
 export type BackendName = 'ebpf' | 'kmod';
@@ -56,6 +57,8 @@ export interface CaptureSpec {
    * (TraceSpec.ring_bytes); 0: an even share of what no trace asked for.
    */
   ringBytes: number;
+  /** How the trace's values render (TraceSpec.rendering); strace's defaults when absent. */
+  rendering?: Rendering;
 }
 
 /** Where events were lost before they reached the trace. */

@@ -9,7 +9,8 @@ import type { Event } from '../api/generated/sctrace/v1/Event';
 import type { ResourceUsage } from '../api/generated/sctrace/v1/ResourceUsage';
 import type { Task } from '../api/generated/sctrace/v1/Task';
 import type { TaskState } from '../api/generated/sctrace/v1/TaskState';
-import type { RawBlob, RawString, RawSyscall, SyscallResolver, TraceState, ViewLimits } from '../syscalls/types';
+import { decodeText } from '../syscalls/text';
+import type { RawBlob, RawString, RawSyscall, SyscallResolver, TraceState, TraceView } from '../syscalls/types';
 import { CorruptRecordError } from './errors';
 import { ENUMS, STRUCTS } from './ebpf/generated/bpf';
 
@@ -47,6 +48,8 @@ export const SwitchFlag = {
 export const StrFlag = {
   TRUNCATED: E.sct_str_flags.SCT_STR_TRUNCATED,
   UNREADABLE: E.sct_str_flags.SCT_STR_UNREADABLE,
+  DATA: E.sct_str_flags.SCT_STR_DATA,
+  WHOLE: E.sct_str_flags.SCT_STR_WHOLE,
   KIND_SHIFT: E.sct_str_flags.SCT_BLOB_KIND_SHIFT,
 } as const;
 
@@ -105,21 +108,35 @@ export class RecordDecoder {
   /**
    * Decodes the record at `off` (length `len`) and returns its event, or null for a record kind
    * this trace does not deliver. Throws CorruptRecordError when the record contradicts itself.
+   * A syscall is cut to `as` and rendered as it asks (undefined: as delivered, strace's
+   * renderings); `fdChangesTraced` as in SyscallResolver.decodeViews.
    */
-  decode(view: DataView, bytes: Uint8Array, off: number, len: number): Event | null {
-    return this.decodeRecord(view, bytes, off, len, undefined)?.[0] ?? null;
+  decode(view: DataView, bytes: Uint8Array, off: number, len: number, as?: TraceView, fdChangesTraced = true): Event | null {
+    if (as === undefined) return this.decodeRecord(view, bytes, off, len, undefined, fdChangesTraced)?.[0] ?? null;
+    // One reused array: the resolver reads the views during the call only.
+    this.oneView[0] = as;
+    return this.decodeRecord(view, bytes, off, len, this.oneView, fdChangesTraced)?.[0] ?? null;
   }
+
+  private readonly oneView: TraceView[] = [];
 
   /**
    * decode() for several views of the record (traces with different settings sharing it): one
    * event per view, each syscall cut to its view (undefined: as delivered), the decode state
    * updated once. Other kinds of record are the same for every view (one object, shared).
    */
-  decodeViews(view: DataView, bytes: Uint8Array, off: number, len: number, views: readonly (ViewLimits | undefined)[]): Event[] | null {
-    return this.decodeRecord(view, bytes, off, len, views);
+  decodeViews(view: DataView, bytes: Uint8Array, off: number, len: number, views: readonly (TraceView | undefined)[], fdChangesTraced = true): Event[] | null {
+    return this.decodeRecord(view, bytes, off, len, views, fdChangesTraced);
   }
 
-  private decodeRecord(view: DataView, bytes: Uint8Array, off: number, len: number, views: readonly (ViewLimits | undefined)[] | undefined): Event[] | null {
+  private decodeRecord(
+    view: DataView,
+    bytes: Uint8Array,
+    off: number,
+    len: number,
+    views: readonly (TraceView | undefined)[] | undefined,
+    fdChangesTraced: boolean,
+  ): Event[] | null {
     if (len < H.SIZE) throw new CorruptRecordError(`record of ${len} bytes is shorter than its ${H.SIZE}-byte header`);
     const version = view.getUint16(off + H.version, true);
     if (version !== ABI_VERSION) {
@@ -135,7 +152,7 @@ export class RecordDecoder {
     const single = [event];
     switch (kind) {
       case Kind.SYSCALL:
-        return this.decodeSyscall(view, bytes, off, size, event, views);
+        return this.decodeSyscall(view, bytes, off, size, event, views, fdChangesTraced);
       case Kind.EXEC:
         decodeExec(view, bytes, off, size, event);
         return views ? views.map(() => event) : single;
@@ -182,7 +199,8 @@ export class RecordDecoder {
     off: number,
     size: number,
     event: Event,
-    views: readonly (ViewLimits | undefined)[] | undefined,
+    views: readonly (TraceView | undefined)[] | undefined,
+    fdChangesTraced: boolean,
   ): Event[] {
     const L = Layout.syscall;
     need(size, L.SIZE, 'syscall');
@@ -194,7 +212,11 @@ export class RecordDecoder {
     readBlobs(view, bytes, off + L.SIZE, off + size, nstr, (arg, flags, start, len) => {
       const kind = flags >> StrFlag.KIND_SHIFT;
       if (kind === BlobKind.STR) strings.set(arg, rawString(bytes, flags, start, len));
-      else (blobs ??= new Map()).set(arg, rawBlob(view, bytes, kind, flags, start, len));
+      else {
+        const blob = rawBlob(view, bytes, kind, flags, start, len);
+        const kept = (blobs ??= new Map()).get(arg);
+        if (kept === undefined || preferred(blob, kept)) blobs.set(arg, blob);
+      }
     });
     const flags = view.getUint32(off + H.flags, true);
     const raw: RawSyscall = {
@@ -209,23 +231,38 @@ export class RecordDecoder {
       tid: view.getUint32(off + H.tid, true),
     };
     event.kind = 'syscall';
-    if (!views) {
+    if (!this.syscalls.decodeViews || (!views && fdChangesTraced)) {
+      // The record as delivered, or a resolver without views: decoded once, every view gets that.
       event.syscall = this.syscalls.decode(raw, this.state);
-      return [event];
+      return views ? views.map((_, i) => (i === 0 ? event : { ...event })) : [event];
     }
-    // A resolver without views decodes once; every view gets that.
-    const calls = this.syscalls.decodeViews ? this.syscalls.decodeViews(raw, this.state, views) : views.map(() => undefined);
-    const first = calls[0] ?? this.syscalls.decode(raw, this.state);
-    return calls.map((call, i) => (i === 0 ? Object.assign(event, { syscall: first }) : { ...event, syscall: call ?? first }));
+    const calls = this.syscalls.decodeViews(raw, this.state, views ?? ONE_VIEW, fdChangesTraced);
+    event.syscall = calls[0];
+    if (calls.length === 1) return [event];
+    return calls.map((call, i) => (i === 0 ? event : { ...event, syscall: call }));
   }
 }
 
+/** The views of decode() without one: the record as delivered. */
+const ONE_VIEW: readonly (TraceView | undefined)[] = [undefined];
+
+/** A string blob; its bytes are kept (RawString.bytes) only when they are not valid UTF-8. */
 function rawString(bytes: Uint8Array, flags: number, start: number, len: number): RawString {
-  return {
-    text: Buffer.from(bytes.buffer, bytes.byteOffset + start, len).toString('utf8'),
-    truncated: (flags & StrFlag.TRUNCATED) !== 0,
-    unreadable: (flags & StrFlag.UNREADABLE) !== 0,
-  };
+  const s: RawString = decodeText(bytes.subarray(start, start + len)) as RawString;
+  s.truncated = (flags & StrFlag.TRUNCATED) !== 0;
+  s.unreadable = (flags & StrFlag.UNREADABLE) !== 0;
+  return s;
+}
+
+/**
+ * Of two reads of one argument at different sizes (an array whose length the kernel side cannot
+ * compute, an ioctl argument whose size depends on the request; src/syscalls/reads.ts), the
+ * longest that was readable is the one kept.
+ */
+function preferred(blob: RawBlob, kept: RawBlob): boolean {
+  if (blob.unreadable) return false;
+  if (kept.unreadable) return true;
+  return blob.kind === 'bytes' && kept.kind === 'bytes' && blob.data.length > kept.data.length;
 }
 
 /**
@@ -237,6 +274,8 @@ function rawBlob(view: DataView, bytes: Uint8Array, kind: number, flags: number,
   const unreadable = (flags & StrFlag.UNREADABLE) !== 0;
   switch (kind) {
     case BlobKind.BYTES:
+      if (flags & StrFlag.DATA) return { kind: 'bytes', data: bytes.subarray(start, start + len), truncated, unreadable, transferred: true };
+      if (flags & StrFlag.WHOLE) return { kind: 'bytes', data: bytes.subarray(start, start + len), truncated, unreadable, whole: true };
       return { kind: 'bytes', data: bytes.subarray(start, start + len), truncated, unreadable };
     case BlobKind.STRV:
       return { kind: 'strv', ...splitStrv(bytes, start, len), truncated, unreadable };
@@ -251,21 +290,30 @@ function rawBlob(view: DataView, bytes: Uint8Array, kind: number, flags: number,
   }
 }
 
-/** The elements of a string array blob: per element a flags byte, the text, a NUL. */
-function splitStrv(bytes: Uint8Array, start: number, len: number): { items: string[]; cut: boolean[] } {
+/**
+ * The elements of a string array blob: per element a flags byte, the text, a NUL. Every
+ * element's bytes are kept (itemBytes) when one of them is not valid UTF-8.
+ */
+function splitStrv(bytes: Uint8Array, start: number, len: number): { items: string[]; itemBytes?: Uint8Array[]; cut: boolean[] } {
   const items: string[] = [];
+  const views: Uint8Array[] = [];
   const cut: boolean[] = [];
+  let invalid = false;
   const end = start + len;
   let pos = start;
   while (pos < end) {
     const flags = bytes[pos];
     let stop = pos + 1;
     while (stop < end && bytes[stop] !== 0) stop++;
-    items.push(Buffer.from(bytes.buffer, bytes.byteOffset + pos + 1, stop - pos - 1).toString('utf8'));
+    const view = bytes.subarray(pos + 1, stop);
+    const item = decodeText(view);
+    items.push(item.text);
+    views.push(view);
+    invalid ||= item.bytes !== undefined;
     cut.push((flags & StrFlag.TRUNCATED) !== 0);
     pos = stop + 1;
   }
-  return { items, cut };
+  return invalid ? { items, itemBytes: views.map((v) => v.slice()), cut } : { items, cut };
 }
 
 function need(size: number, min: number, what: string): void {
@@ -347,19 +395,29 @@ function decodeExec(view: DataView, bytes: Uint8Array, off: number, size: number
   const L = Layout.exec;
   need(size, L.SIZE, 'exec');
   let filename = '';
+  let filenameBytes: Uint8Array | undefined;
   let argv: string[] = [];
+  let argvBytes: Uint8Array[] | undefined;
   let truncated = (view.getUint32(off + H.flags, true) & HeaderFlag.ARGV_TRUNCATED) !== 0;
   readBlobs(view, bytes, off + L.SIZE, off + size, view.getUint16(off + L.nstr, true), (arg, flags, start, len) => {
-    const s = rawString(bytes, flags, start, len);
-    if (arg === 0) filename = s.text;
-    else if (arg === 1) {
+    if (arg === 0) {
+      const s = rawString(bytes, flags, start, len);
+      filename = s.text;
+      filenameBytes = s.bytes;
+    } else if (arg === 1) {
       // The argument area holds the strings NUL-separated, each NUL-terminated.
-      const text = s.text.endsWith('\0') ? s.text.slice(0, -1) : s.text;
-      argv = text.length ? text.split('\0') : [];
-      truncated ||= s.truncated;
+      let stop = start + len;
+      if (len > 0 && bytes[stop - 1] === 0) stop--;
+      const parts = stop > start ? splitAt(bytes.subarray(start, stop), 0) : [];
+      const decoded = parts.map(decodeText);
+      argv = decoded.map((d) => d.text);
+      if (decoded.some((d) => d.bytes !== undefined)) argvBytes = parts.map((p) => p.slice());
+      truncated ||= (flags & StrFlag.TRUNCATED) !== 0;
     }
   });
   event.exec = { filename, argv, argv_truncated: truncated, old_pid: view.getUint32(off + L.old_pid, true) };
+  if (filenameBytes) event.exec.filename_bytes = filenameBytes;
+  if (argvBytes) event.exec.argv_bytes = argvBytes;
   event.kind = 'exec';
 }
 
@@ -447,4 +505,17 @@ function decodeSwitch(view: DataView, off: number, event: Event): void {
     since_unknown: (flags & SwitchFlag.UNKNOWN) !== 0,
   };
   event.kind = 'context_switch';
+}
+
+/** `bytes` split at every `sep` byte (views, not copies). */
+function splitAt(bytes: Uint8Array, sep: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  let from = 0;
+  for (let i = 0; i <= bytes.length; i++) {
+    if (i === bytes.length || bytes[i] === sep) {
+      out.push(bytes.subarray(from, i));
+      from = i + 1;
+    }
+  }
+  return out;
 }

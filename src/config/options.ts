@@ -94,7 +94,7 @@ export const OPTIONS = [
   }),
   option({ key: 'maxRetentionBytes', name: 'max-retention-mb', arg: 'N', kind: int(1, 65_536, MiB), default: 1024, group: 'limits', help: 'largest TraceSpec.retention_bytes a client may ask for, MiB' }),
   option({
-    key: 'retentionTotalBytes', name: 'retention-total-mb', arg: 'N', kind: int(1, 65_536, MiB), default: 256, group: 'limits',
+    key: 'retentionTotalBytes', name: 'retention-total-mb', arg: 'N', kind: int(1, 65_536, MiB), default: 128, group: 'limits',
     help: "encoded events all traces keep together, MiB; past it the largest window gives up its oldest events first",
   }),
   option({ key: 'heartbeatMs', name: 'heartbeat-ms', arg: 'N', kind: int(100, 60_000), default: 2000, group: 'traces', help: 'longest time between two heartbeats of a stream, ms' }),

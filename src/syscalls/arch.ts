@@ -3,6 +3,7 @@
  * chosen by architecture name. Every generated file has the same exports, so adding arm64 means
  * generating src/syscalls/generated/aarch64.ts and listing it in TABLES.
  */
+import * as x86_64Ioctls from './generated/ioctls-x86_64';
 import * as x86_64 from './generated/x86_64';
 
 /** One errno macro as the headers define it. */
@@ -27,6 +28,8 @@ export interface ArchTables {
   readonly openFlags: OpenFlagValues;
   /** Header constants the decoders render, by group (PROT, MAP, CLONE, SIG, AF, ...). */
   readonly constants: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  /** Every ioctl request the headers define, [request, name], by request then name (scripts/gen-ioctls.js). */
+  readonly ioctls: ReadonlyArray<readonly [number, string]>;
 }
 
 const TABLES: Readonly<Record<string, ArchTables>> = {
@@ -36,6 +39,7 @@ const TABLES: Readonly<Record<string, ArchTables>> = {
     errnos: x86_64.ERRNOS,
     openFlags: x86_64.OPEN_FLAGS,
     constants: x86_64.CONSTANTS,
+    ioctls: x86_64Ioctls.IOCTLS,
   },
 };
 

@@ -94,20 +94,22 @@ export function readsStringsAtEntry(syscall: string): boolean {
 }
 
 /**
- * String arguments that are paths, by argument name: strace prints them whole whatever -s says
- * (printpath), so the kernel side reads them up to PATH_MAX instead of string_max. The kernel's
- * names are consistent: filename/pathname/path and their old/new pairs, mount's dev_name and
- * dir_name, swapon's specialfile, quotactl's special, uselib's library, pivot_root's two.
+ * String arguments that are not paths, "syscall.arg": strace prints them with printstr, cut at
+ * -s. Every other string argument is a path (filename, pathname, oldname, mount's dev_name and
+ * dir_name, move_mount's from_pathname, mq_open's u_name, ...), which strace prints whole with
+ * printpath, so the kernel side reads it up to PATH_MAX instead of string_max
+ * (SyscallArgInfo.isPath). Names of extended attributes, key types and descriptions,
+ * filesystem type and parameter names, memfd names, module parameters and names.
  */
-const PATH_ARG_NAMES: ReadonlySet<string> = new Set([
-  'filename', 'pathname', 'path', 'oldname', 'newname', 'oldpath', 'newpath', 'dir_name', 'dev_name',
-  'specialfile', 'special', 'library', 'new_root', 'put_old',
+const NOT_PATH_STRINGS: ReadonlySet<string> = new Set([
+  ...['setxattr', 'lsetxattr', 'fsetxattr', 'getxattr', 'lgetxattr', 'fgetxattr', 'removexattr', 'lremovexattr', 'fremovexattr',
+    'setxattrat', 'getxattrat', 'removexattrat'].map((s) => `${s}.name`),
+  'add_key._type', 'add_key._description', 'request_key._type', 'request_key._description', 'request_key._callout_info',
+  'mount.type', 'fsconfig._key', 'fsopen._fs_name', 'memfd_create.uname',
+  'init_module.uargs', 'finit_module.uargs', 'delete_module.name_user', 'kexec_file_load.cmdline_ptr',
 ]);
 
-/** Paths named `name`: umount's and acct's only argument. */
-const PATH_ARGS: ReadonlySet<string> = new Set(['umount.name', 'umount2.name', 'acct.name']);
-
-/** Whether a string argument is a path (SyscallArgInfo.isPath). */
+/** Whether string argument `argName` of `syscall` is a path (SyscallArgInfo.isPath: never cut, as strace prints it). */
 export function isPathArg(syscall: string, argName: string): boolean {
-  return PATH_ARG_NAMES.has(argName) || PATH_ARGS.has(`${syscall}.${argName}`);
+  return !NOT_PATH_STRINGS.has(`${syscall}.${argName}`);
 }

@@ -9,14 +9,29 @@ import type { SyscallEvent } from '../api/generated/sctrace/v1/SyscallEvent';
 import { archName, archTables, type ArchTables } from './arch';
 import { integerKind, isPathArg, isSignedType, isStringArg, readsStringsAtEntry, ValueKind } from './argtypes';
 import { canonicalClass, SYSCALL_CLASSES } from './classes';
-import { defaultDecoders, type ArgDecoder, type CallView, type DecoderRegistry } from './decoders';
+import { defaultDecoders, type ArgDecoder, type BindStyle, type CallView, type DecoderRegistry } from './decoders';
 import { DATA_BUFFERS } from './decoders/io';
 import { ErrnoTable } from './errno';
-import { fdPlan, isFdArg, type FdPlan } from './fdeffects';
-import { FdState } from './fdstate';
+import { fdPlan, isFdArg, isFdTarget, type FdPlan } from './fdeffects';
+import { FdDetails } from './fddetails';
+import { FdState, type FdSystem } from './fdstate';
+import { NETLINK_PROTOCOLS } from './decoders/net';
+import { withBindingStyle, xlat } from './decoders/xlat';
 import { encodeReads, syscallReads, type KernelRead } from './reads';
+import { decodeText, textBytes } from './text';
 import { ensureTracefs, loadSyscallFormats, type SyscallFormat } from './tracefs';
-import type { RawBlob, RawString, RawSyscall, SyscallArgInfo, SyscallInfo, SyscallResolver, TraceState, ViewLimits } from './types';
+import {
+  DEFAULT_DECODE_OPTIONS,
+  type DecodeOptions,
+  type RawBlob,
+  type RawString,
+  type RawSyscall,
+  type SyscallArgInfo,
+  type SyscallInfo,
+  type SyscallResolver,
+  type TraceState,
+  type TraceView,
+} from './types';
 
 /** The running architecture's kernel name (x86_64, aarch64); defined in arch.ts. */
 export { archName } from './arch';
@@ -45,8 +60,12 @@ interface ArgPlan {
   type: string;
   kind: ValueKind;
   symbolic: ArgDecoder | null;
+  /** What strace prints about it after the return value (SyscallArg.return_note). */
+  note: ArgDecoder | null;
   /** A file descriptor: rendered signed, with SyscallArg.fd_path from the trace's FdState. */
   fd: boolean;
+  /** An fd the call itself (re)defines: named from the trace's table only, never from /proc. */
+  fdTarget: boolean;
   /** A data buffer: its delivered bytes go to SyscallArg.buffer. */
   dataBuffer: boolean;
   /** A path string: never cut to a view's string_max. */
@@ -64,6 +83,8 @@ interface DecodePlan {
   args: ArgPlan[];
   /** How the call changes the trace's fd table, and whether it returns an fd. */
   fds: FdPlan;
+  /** Decoders of this call ask what a socket fd is (netlink messages). */
+  socketCalls: boolean;
 }
 
 /** The blobs of a record without any. */
@@ -88,6 +109,9 @@ export interface CatalogBuildOptions {
   decoders?: DecoderRegistry;
 }
 
+/** Syscalls whose decoders look at the socket an fd argument is (netlink payloads). */
+const SOCKET_CALLS: ReadonlySet<string> = new Set(['sendto', 'recvfrom', 'sendmsg', 'recvmsg', 'sendmmsg', 'recvmmsg']);
+
 /** Bound on cached plans for numbers the table does not know; they are rare but unbounded. */
 const UNKNOWN_PLAN_CACHE_LIMIT = 1024;
 
@@ -104,12 +128,19 @@ export class SyscallCatalog implements SyscallResolver {
   private readonly infos: SyscallInfo[] = [];
   private readonly numberIndex: (SyscallInfo | undefined)[] = [];
   private readonly nameIndex = new Map<string, SyscallInfo>();
-  /** Decode plans indexed by number: one array read per event. */
+  /** Decode plans indexed by number (one array read per event), for strace's default renderings. */
   private readonly plans: (DecodePlan | undefined)[] = [];
+  /** Plans bound with other renderings (-X, -v), built when a trace first asks for them. */
+  private readonly styledPlans = new Map<string, (DecodePlan | undefined)[]>();
+  private readonly hasMetadata = new Set<number>();
   private readonly unknownPlans = new Map<number, DecodePlan>();
   private readonly classMembers = new Map<string, SyscallInfo[]>();
 
-  private constructor(tables: ArchTables, formats: ReadonlyMap<string, SyscallFormat>, decoders: DecoderRegistry) {
+  private constructor(
+    private readonly tables: ArchTables,
+    formats: ReadonlyMap<string, SyscallFormat>,
+    private readonly decoders: DecoderRegistry,
+  ) {
     this.arch = tables.arch;
     this.errnos = new ErrnoTable(tables.errnos);
     for (const [name, nr] of tables.syscallNumbers) {
@@ -125,8 +156,9 @@ export class SyscallCatalog implements SyscallResolver {
       this.infos.push(info);
       this.numberIndex[nr] = info;
       this.nameIndex.set(name, info);
-      this.plans[nr] = buildPlan(info, format !== undefined, tables, decoders);
+      if (format) this.hasMetadata.add(nr);
     }
+    this.buildPlans(this.plans, DEFAULT_DECODE_OPTIONS);
     for (const cls of Object.keys(SYSCALL_CLASSES)) {
       const members = SYSCALL_CLASSES[cls].flatMap((n) => this.nameIndex.get(n) ?? []);
       this.classMembers.set(cls, members.sort((a, b) => a.nr - b.nr));
@@ -195,50 +227,107 @@ export class SyscallCatalog implements SyscallResolver {
 
   /**
    * decode() for several views of one record at once (traces with different string_max,
-   * buffer_bytes or exec_env sharing it): arguments are rendered per view from the record cut to
-   * that view, the fd table is read before and updated once after, as decode() does.
+   * buffer_bytes, exec_env or renderings sharing it): arguments are rendered per view from the
+   * record cut to that view, with the plans bound for its renderings; the fd table is read
+   * before and updated once after, as decode() does. Without `fdChangesTraced` (none of the
+   * record's traces selects every call that changes fds), fd paths come from /proc.
    */
-  decodeViews(raw: RawSyscall, state: TraceState | undefined, views: readonly (ViewLimits | undefined)[]): SyscallEvent[] {
-    const plan = this.plans[raw.nr] ?? this.unknownPlan(raw.nr);
+  decodeViews(raw: RawSyscall, state: TraceState | undefined, views: readonly (TraceView | undefined)[], fdChangesTraced = true): SyscallEvent[] {
+    const base = this.plans[raw.nr] ?? this.unknownPlan(raw.nr);
     const regs = raw.args;
-    const args = new Array<string>(plan.nargs);
-    for (let i = 0; i < plan.nargs; i++) args[i] = (regs[i] ?? 0n).toString();
-    const call: CallView = { args: regs, ret: raw.ret, noReturn: raw.noReturn, strings: raw.strings, blobs: raw.blobs ?? NO_BLOBS };
+    const args = new Array<string>(base.nargs);
+    for (let i = 0; i < base.nargs; i++) args[i] = (regs[i] ?? 0n).toString();
     const fds = state instanceof FdState ? state : undefined;
+    if (fds) fds.refresh = !fdChangesTraced;
     const pid = raw.pid ?? 0;
     const ret = raw.ret.toString();
     const durationNs = raw.durationNs.toString();
     const errnoName = this.errnos.errnoNameForReturn(raw.ret);
-    const events = views.map((view): SyscallEvent => {
-      const seen = view === undefined ? call : cutToView(call, plan, view);
+    const delivered: CallView = { args: regs, ret: raw.ret, noReturn: raw.noReturn, strings: raw.strings, blobs: raw.blobs ?? NO_BLOBS, options: DEFAULT_DECODE_OPTIONS };
+    const socketOf = fds && base.socketCalls ? (fd: number) => fds.socketInfo(pid, fd) : undefined;
+    // A record without strings or blobs has nothing to cut: each view decodes it as it is (the
+    // one view of the common case without a copy).
+    const nothingToCut = raw.strings.size === 0 && delivered.blobs.size === 0;
+    const events = new Array<SyscallEvent>(views.length);
+    for (let v = 0; v < views.length; v++) {
+      const view = views[v];
+      const plan = view === undefined ? base : (this.plansFor(view)[raw.nr] ?? base);
+      let call: CallView;
+      if (view !== undefined && !nothingToCut) call = cutToView(delivered, plan, view);
+      else {
+        call = views.length === 1 ? delivered : { ...delivered };
+        if (view !== undefined) call.options = view;
+      }
+      if (socketOf) call.socketOf = socketOf;
+      const details = view?.fdDetails ? this.fdDetails() : undefined;
       const decoded = new Array<SyscallArg>(plan.args.length);
-      for (let i = 0; i < plan.args.length; i++) decoded[i] = decodeArg(plan.args[i], seen, fds, pid);
-      return { nr: raw.nr, name: plan.name, args, ret, duration_ns: durationNs, errno_name: errnoName, decoded, no_return: raw.noReturn, arch: this.arch };
-    });
+      for (let i = 0; i < plan.args.length; i++) decoded[i] = decodeArg(plan.args[i], call, fds, pid, details);
+      events[v] = { nr: raw.nr, name: plan.name, args, ret, duration_ns: durationNs, errno_name: errnoName, decoded, no_return: raw.noReturn, arch: this.arch };
+    }
     if (fds) {
-      plan.fds.effect?.(call, pid, fds);
-      if (plan.fds.returnsFd && raw.ret >= 0n && !raw.noReturn && plan.fds.returnsFd(call)) {
-        const path = fds.path(pid, Number(raw.ret));
-        if (path !== '') for (const event of events) event.ret_fd_path = path;
+      base.fds.effect?.(delivered, pid, fds);
+      if (base.fds.returnsFd && raw.ret >= 0n && !raw.noReturn && base.fds.returnsFd(delivered)) {
+        const fd = Number(raw.ret);
+        views.forEach((view, i) => {
+          const path = fds.shown(pid, fd, true, view?.fdDetails ? this.fdDetails() : undefined);
+          if (path !== '') events[i].ret_fd_path = path;
+        });
       }
     }
     return events;
   }
 
   /**
-   * A fresh fd-path state for one trace (SyscallArg.fd_path, SyscallEvent.ret_fd_path), with
-   * the fd tables of `pids` read now (call it before the trace's programs attach).
+   * A fresh decode state for one kernel pass: its fd paths (SyscallArg.fd_path,
+   * SyscallEvent.ret_fd_path), with the fd tables of `pids` read now (call it before the trace's
+   * programs attach; later targets through TraceState.track) from `system` (the host's /proc by
+   * default).
    */
-  newTraceState(pids: readonly number[] = []): TraceState {
-    const state = new FdState();
-    for (const pid of pids) state.track(pid);
-    return state;
+  newTraceState(pids: readonly number[] = [], system?: FdSystem): TraceState {
+    const fds = new FdState(system);
+    for (const pid of pids) fds.track(pid);
+    return fds;
+  }
+
+  private details: FdDetails | undefined;
+
+  /** What -yy shows of sockets and devices (one for every view that asks: its caches are by inode). */
+  private fdDetails(): FdDetails {
+    this.details ??= new FdDetails(this.netlinkProtocolName());
+    return this.details;
+  }
+
+  /** NETLINK_ROUTE's "ROUTE" by number, as -yy names a netlink socket's protocol. */
+  private netlinkProtocolName(): (protocol: number) => string | undefined {
+    const names = new Map<number, string>();
+    for (const [name, value] of xlat(this.tables, 'NETLINK', NETLINK_PROTOCOLS)) names.set(Number(value), name.slice('NETLINK_'.length));
+    return (protocol) => names.get(protocol);
+  }
+
+  /** The plans bound with the renderings `options` asks for. */
+  private plansFor(options: DecodeOptions): (DecodePlan | undefined)[] {
+    if (options.constants === DEFAULT_DECODE_OPTIONS.constants && options.verbose === DEFAULT_DECODE_OPTIONS.verbose) return this.plans;
+    const key = `${options.constants}/${options.verbose}`;
+    let plans = this.styledPlans.get(key);
+    if (!plans) {
+      plans = [];
+      this.buildPlans(plans, options);
+      this.styledPlans.set(key, plans);
+    }
+    return plans;
+  }
+
+  private buildPlans(plans: (DecodePlan | undefined)[], style: BindStyle): void {
+    const bound: BindStyle = { constants: style.constants, verbose: style.verbose };
+    withBindingStyle(bound.constants, () => {
+      for (const info of this.infos) plans[info.nr] = buildPlan(info, this.hasMetadata.has(info.nr), this.tables, this.decoders, bound);
+    });
   }
 
   private unknownPlan(nr: number): DecodePlan {
     let plan = this.unknownPlans.get(nr);
     if (!plan) {
-      plan = { nr, name: `syscall_${nr}`, nargs: MAX_ARGS, args: [], fds: NO_FDS };
+      plan = { nr, name: `syscall_${nr}`, nargs: MAX_ARGS, args: [], fds: NO_FDS, socketCalls: false };
       if (this.unknownPlans.size < UNKNOWN_PLAN_CACHE_LIMIT) this.unknownPlans.set(nr, plan);
     }
     return plan;
@@ -251,56 +340,49 @@ function argInfo(syscall: string, name: string, type: string): SyscallArgInfo {
 }
 
 /** decodeViews' views for decode(): the record as delivered. */
-const ONE_VIEW: readonly (ViewLimits | undefined)[] = [undefined];
+const ONE_VIEW: readonly (TraceView | undefined)[] = [undefined];
 
 /**
- * The record as a trace with `view`'s settings would have had it from the kernel: strings other
- * than paths cut at its string_max, data buffers at its buffer_bytes (none at 0), string array
- * elements at its string_max, and an environment only counted without exec_env.
+ * The record as a trace with `view`'s settings would have had it from the kernel, and what
+ * strace cuts at -s: strings other than paths cut at its string_max, data buffers at its
+ * buffer_bytes (none at 0), string arrays to string_max elements of at most string_max bytes
+ * each (strace's printargv), and an environment only counted without exec_env. A fresh CallView
+ * (its maps shared with `call` where nothing is cut), with `view` as its options.
  */
-function cutToView(call: CallView, plan: DecodePlan, view: ViewLimits): CallView {
+function cutToView(call: CallView, plan: DecodePlan, view: TraceView): CallView {
+  const max = view.stringMax;
   let strings: Map<number, RawString> | undefined;
   for (const [i, s] of call.strings) {
-    if (plan.args[i]?.path || s.unreadable) continue;
-    const bytes = Buffer.byteLength(s.text, 'utf8');
-    if (bytes <= view.stringMax) continue;
-    strings ??= new Map(call.strings);
-    strings.set(i, { ...s, text: Buffer.from(s.text, 'utf8').subarray(0, view.stringMax).toString('utf8'), truncated: true });
+    if (plan.args[i]?.path !== false || s.unreadable) continue;
+    const bytes = textBytes(s.text, s.bytes);
+    if (bytes.length <= max) continue;
+    (strings ??= new Map(call.strings)).set(i, { ...decodeText(bytes.subarray(0, max)), truncated: true, unreadable: false });
   }
   let blobs: Map<number, RawBlob> | undefined;
   for (const [i, b] of call.blobs) {
     const p = plan.args[i];
-    const cut = p ? cutBlob(b, p, view) : b;
+    const cut = p || (b.kind === 'bytes' && b.transferred) ? cutBlob(b, p, view) : b;
     if (cut === b) continue;
     blobs ??= new Map(call.blobs);
     if (cut === null) blobs.delete(i);
     else blobs.set(i, cut);
   }
-  if (!strings && !blobs) return call;
-  return { ...call, strings: strings ?? call.strings, blobs: blobs ?? call.blobs };
+  return { ...call, strings: strings ?? call.strings, blobs: blobs ?? call.blobs, options: view };
 }
 
 /** One blob cut to a view (the same object when nothing changes, null when the view has none). */
-function cutBlob(b: RawBlob, p: ArgPlan, view: ViewLimits): RawBlob | null {
-  if (b.kind === 'bytes' && p.dataBuffer) {
+function cutBlob(b: RawBlob, p: ArgPlan | undefined, view: TraceView): RawBlob | null {
+  if (b.kind === 'bytes' && (p?.dataBuffer || b.transferred)) {
     if (view.bufferBytes === 0) return null;
-    if (b.data.length <= view.bufferBytes) return b;
+    if (b.data.length <= view.bufferBytes || b.whole) return b;
     return { ...b, data: b.data.subarray(0, view.bufferBytes), truncated: true };
   }
-  if (b.kind !== 'strv') return b;
-  if (p.env && !view.execEnv) return { kind: 'count', count: b.items.length, truncated: b.truncated, unreadable: b.unreadable };
-  let changed = false;
-  const cut = b.cut.slice();
-  const items = b.items.map((item, i) => {
-    if (Buffer.byteLength(item, 'utf8') <= view.stringMax) return item;
-    changed = true;
-    cut[i] = true;
-    return Buffer.from(item, 'utf8').subarray(0, view.stringMax).toString('utf8');
-  });
-  return changed ? { ...b, items, cut } : b;
+  if (b.kind !== 'strv' || b.unreadable) return b;
+  if (p?.env && !view.execEnv) return { kind: 'count', count: b.items.length, truncated: b.truncated, unreadable: b.unreadable };
+  return cutStrv(b, view.stringMax);
 }
 
-function buildPlan(info: SyscallInfo, hasMetadata: boolean, tables: ArchTables, decoders: DecoderRegistry): DecodePlan {
+function buildPlan(info: SyscallInfo, hasMetadata: boolean, tables: ArchTables, decoders: DecoderRegistry, style: BindStyle): DecodePlan {
   const args = info.args.map((a, index): ArgPlan => {
     const fd = isFdArg(info.name, a.name, a.type);
     return {
@@ -309,14 +391,39 @@ function buildPlan(info: SyscallInfo, hasMetadata: boolean, tables: ArchTables, 
       type: a.type,
       // strace prints fds as ints whatever the kernel's parameter type (close(-1), not 4294967295).
       kind: a.isString ? ValueKind.Str : fd ? ValueKind.Int32 : integerKind(a.type),
-      symbolic: decoders.bind({ syscall: info.name, argIndex: index, args: info.args, tables }),
+      symbolic: decoders.bind({ syscall: info.name, argIndex: index, args: info.args, tables, style }),
+      note: decoders.bindNote({ syscall: info.name, argIndex: index, args: info.args, tables, style }),
       fd,
+      fdTarget: fd && isFdTarget(info.name, a.name),
       dataBuffer: DATA_BUFFER_ARGS.has(`${info.name}.${a.name}`),
       path: a.isPath,
       env: a.name === 'envp' && info.readStringsAtEntry,
     };
   });
-  return { nr: info.nr, name: info.name, nargs: hasMetadata ? info.args.length : MAX_ARGS, args, fds: fdPlan(info.name, info.args, tables) };
+  return { nr: info.nr, name: info.name, nargs: hasMetadata ? info.args.length : MAX_ARGS, args, fds: fdPlan(info.name, info.args, tables), socketCalls: SOCKET_CALLS.has(info.name) };
+}
+
+
+/** A string array cut to `max` elements of at most `max` bytes; the same object when nothing is cut. */
+function cutStrv(blob: RawBlob & { kind: 'strv' }, max: number): RawBlob & { kind: 'strv' } {
+  const long = (item: string, i: number) => textBytes(item, blob.itemBytes?.[i]).length > max;
+  if (blob.items.length <= max && !blob.items.some(long)) return blob;
+  const items: string[] = [];
+  const itemBytes: Uint8Array[] = [];
+  const cut: boolean[] = [];
+  let invalid = false;
+  for (let i = 0; i < Math.min(blob.items.length, max); i++) {
+    const bytes = textBytes(blob.items[i], blob.itemBytes?.[i]);
+    const part = bytes.length > max ? decodeText(bytes.subarray(0, max)) : { text: blob.items[i], bytes: blob.itemBytes?.[i] };
+    items.push(part.text);
+    itemBytes.push(part.bytes ?? bytes.subarray(0, max));
+    invalid ||= part.bytes !== undefined;
+    cut.push(blob.cut[i] || bytes.length > max);
+  }
+  const out: RawBlob & { kind: 'strv' } = { ...blob, items, cut, truncated: blob.truncated || blob.items.length > max };
+  if (invalid) out.itemBytes = itemBytes;
+  else delete out.itemBytes;
+  return out;
 }
 
 /** AT_FDCWD: a dirfd meaning the working directory. */
@@ -327,7 +434,7 @@ const AT_FDCWD = -100;
  * register's upper half, which user space may leave dirty); SyscallEvent.args keeps the full
  * register. Fields beyond the value are set only when they say something, to keep events small.
  */
-function decodeArg(p: ArgPlan, call: CallView, fds: FdState | undefined, pid: number): SyscallArg {
+function decodeArg(p: ArgPlan, call: CallView, fds: FdState | undefined, pid: number, details: FdDetails | undefined): SyscallArg {
   const reg = call.args[p.index] ?? 0n;
   const rendered = p.symbolic === null ? '' : p.symbolic(call.args, call);
   const symbolic = rendered ?? '';
@@ -337,6 +444,7 @@ function decodeArg(p: ArgPlan, call: CallView, fds: FdState | undefined, pid: nu
       const s = call.strings.get(p.index);
       if (s) {
         arg = { name: p.name, type: p.type, str: s.text, value: 'str', truncated: s.truncated, unreadable: s.unreadable, symbolic };
+        if (s.bytes !== undefined) arg.str_bytes = s.bytes;
       } else {
         // Not captured (NULL, or the string budget ran out): the pointer is all there is.
         arg = { name: p.name, type: p.type, uint: reg.toString(), value: 'uint', truncated: false, unreadable: false, symbolic: reg === 0n ? 'NULL' : symbolic };
@@ -359,27 +467,36 @@ function decodeArg(p: ArgPlan, call: CallView, fds: FdState | undefined, pid: nu
       arg = uintArg(p, reg, symbolic);
   }
   if (rendered === null) arg.ignored = true;
+  if (p.note !== null && !call.noReturn && call.ret >= 0n) {
+    const note = p.note(call.args, call);
+    if (note) arg.return_note = note;
+  }
   if (p.fd && fds) {
     const fd = Number(BigInt.asIntN(32, reg));
     // AT_FDCWD names the working directory (strace -y prints AT_FDCWD</home/me>).
-    const path = fd === AT_FDCWD ? fds.cwdPath(pid) : fds.path(pid, fd);
+    const path = fd === AT_FDCWD ? fds.cwdPath(pid) : fds.shown(pid, fd, !p.fdTarget, details);
     if (path !== '') arg.fd_path = path;
   }
   if (call.blobs.size > 0) {
     const blob = call.blobs.get(p.index);
-    if (blob !== undefined) addBlob(arg, p, blob);
+    if (blob !== undefined) addBlob(arg, p, blob, (call.options as Partial<TraceView>).bufferBytes);
   }
   return arg;
 }
 
-/** The raw side of a kernel read: a data buffer's bytes, a string array's items. */
-function addBlob(arg: SyscallArg, p: ArgPlan, blob: RawBlob): void {
+/**
+ * The raw side of a kernel read: a data buffer's bytes (at most the view's buffer_bytes, also
+ * for a netlink message read whole), a string array's items.
+ */
+function addBlob(arg: SyscallArg, p: ArgPlan, blob: RawBlob, bufferBytes: number | undefined): void {
   if (blob.kind === 'bytes' && p.dataBuffer && !blob.unreadable) {
+    const cut = blob.whole && bufferBytes !== undefined && blob.data.length > bufferBytes;
     // A copy: the blob may alias the ring buffer.
-    arg.buffer = Buffer.from(blob.data);
-    arg.truncated = blob.truncated;
+    arg.buffer = Buffer.from(cut ? blob.data.subarray(0, bufferBytes) : blob.data);
+    arg.truncated = blob.truncated || cut;
   } else if (blob.kind === 'strv' && !blob.unreadable) {
     arg.items = blob.items;
+    if (blob.itemBytes !== undefined) arg.items_bytes = blob.itemBytes;
     arg.truncated = blob.truncated || blob.cut.includes(true);
   }
 }

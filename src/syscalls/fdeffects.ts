@@ -4,11 +4,11 @@
  * names, so the per-event work is one closure call.
  */
 import type { ArchTables } from './arch';
-import { bytesOf, viewOf } from './decoders/files';
+import { bytesOf, viewOf } from './decoders/registry';
 import type { CallView } from './decoders/registry';
 import { constant } from './decoders/xlat';
 import type { FdState } from './fdstate';
-import type { SyscallArgInfo } from './types';
+import type { SyscallArgInfo, SyscallResolver } from './types';
 
 /** Applies a call's effect on the fd table of process `pid`. */
 export type FdEffect = (call: CallView, pid: number, state: FdState) => void;
@@ -104,8 +104,17 @@ export function fdPlan(syscall: string, args: readonly SyscallArgInfo[], tables:
         return b && b.data.length >= 8 ? viewOf(b.data).getBigUint64(0, true) : 0n;
       });
     }
-    case 'socket':
-      return created('socket:', flagBit('type', BigInt(constant(tables, 'SOCK', 'SOCK_CLOEXEC'))));
+    case 'socket': {
+      const plan = created('socket:', flagBit('type', BigInt(constant(tables, 'SOCK', 'SOCK_CLOEXEC'))));
+      const [family, type, protocol] = [at('family'), at('type'), at('protocol')];
+      return {
+        returnsFd: always,
+        effect: (call, pid, state) => {
+          plan.effect?.(call, pid, state);
+          if (ok(call)) state.setSocket(pid, Number(call.ret), { family: fd(call.args[family]), type: fd(call.args[type]), protocol: fd(call.args[protocol]) });
+        },
+      };
+    }
     case 'accept':
       return created('socket:', () => false);
     case 'accept4':
@@ -210,6 +219,28 @@ export function fdPlan(syscall: string, args: readonly SyscallArgInfo[], tables:
   return NONE;
 }
 
+/**
+ * The syscalls that change which files fds name (opens, closes, dups, forks, execs), by __NR
+ * name: when a trace does not select them all, its fd table cannot follow the events.
+ */
+export const FD_CHANGING_SYSCALLS: readonly string[] = [
+  'open', 'creat', 'openat', 'openat2', 'socket', 'accept', 'accept4', 'socketpair', 'pipe', 'pipe2', 'dup', 'dup2', 'dup3',
+  'fcntl', 'close', 'close_range', 'execve', 'execveat', 'fork', 'vfork', 'clone', 'clone3', ...Object.keys(ANON_FDS),
+];
+
+/**
+ * Whether a trace of `traced` (syscall numbers; null: every syscall) selects every call that
+ * changes fds, so that the decode state can keep fd tables from its events alone.
+ */
+export function tracesFdChanges(traced: readonly number[] | null, syscalls: SyscallResolver): boolean {
+  if (traced === null) return true;
+  const set = new Set(traced);
+  return FD_CHANGING_SYSCALLS.every((name) => {
+    const info = syscalls.byName(name);
+    return info === undefined || set.has(info.nr);
+  });
+}
+
 /** Argument names that hold a file descriptor (strace prints them with -y as `3</path>`). */
 export const FD_ARG_NAMES: ReadonlySet<string> = new Set([
   'fd', 'ufd', 'fd_in', 'fd_out', 'in_fd', 'out_fd', 'fdin', 'fdout', 'oldfd', 'newfd', 'fildes', 'epfd', 'pidfd', 'group_fd',
@@ -217,6 +248,18 @@ export const FD_ARG_NAMES: ReadonlySet<string> = new Set([
 ]);
 
 /** Whether argument `name` of `syscall` is a file descriptor. */
+/**
+ * fd arguments a call itself (re)defines: /proc, read after the call, shows what they name after
+ * it, not before (dup2(3</dev/null>, 1) with fd 1 closed before: strace prints a bare `1`), so
+ * only what the trace's own table knew is shown for them.
+ */
+const FD_TARGETS: Readonly<Record<string, string>> = { dup2: 'newfd', dup3: 'newfd' };
+
+/** Whether `syscall`'s fd argument `name` is one the call itself (re)defines (FD_TARGETS). */
+export function isFdTarget(syscall: string, name: string): boolean {
+  return FD_TARGETS[syscall] === name;
+}
+
 export function isFdArg(syscall: string, name: string, type: string): boolean {
   // pipe's `int * fildes` is an array, and close_range's `fd` is the first of a range.
   if (type.includes('*') || syscall === 'close_range') return false;

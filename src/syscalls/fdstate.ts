@@ -1,8 +1,8 @@
 /**
  * What each file descriptor of each traced process names, as strace -y shows it: a path
  * ("/etc/hostname", symlinks resolved as the kernel's d_path would), "socket:[INODE]",
- * "pipe:[INODE]", "anon_inode:[eventfd]". One FdState per trace, fed that trace's events in order
- * by SyscallCatalog.decode:
+ * "pipe:[INODE]", "anon_inode:[eventfd]". One FdState per kernel pass, fed every record of the
+ * pass in order by SyscallCatalog.decodeViews:
  * - successful opens record the path (relative names resolved against the process's cwd or the
  *   dirfd's path), socket/pipe/eventfd-like calls record what /proc/PID/fd/N says at decode time,
  *   dup, dup2, dup3 and fcntl(F_DUPFD) copy, close forgets, exec drops close-on-exec fds, chdir/fchdir move the
@@ -11,7 +11,13 @@
  *   comes first; CLONE_FILES shares it, threads share their process's);
  * - a process the trace found already running (no fork seen) gets its table and cwd from
  *   /proc/PID/fd and /proc/PID/cwd: a trace target when the trace starts (track), any other
- *   when its first event is decoded; its children copy it.
+ *   when its first event is decoded; its children copy it;
+ * - an fd the table does not know (opened by a call the trace does not select, or by one it
+ *   does not model) is read from /proc/PID/fd/N when it is first asked for, as strace -y does,
+ *   and kept; a failed lookup is remembered too (bounded), until the fd is opened;
+ * - when none of the traces a record is for selects every call that changes fds (`refresh`,
+ *   set per record), the table cannot be kept by events, so every answer for that record comes
+ *   from /proc/PID/fd/N, re-read at most every REFRESH_MS per fd.
  * Reading /proc at decode time races with the process: it shows the table as it is when the
  * event is decoded, a few milliseconds after the fact, so it is read once per such process and
  * never again (a later lookup would see fds the process changed after the event being decoded:
@@ -21,6 +27,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import type { FdDetails } from './fddetails';
 
 /** The few filesystem calls FdState makes, injectable for tests. */
 export interface FdSystem {
@@ -30,6 +37,8 @@ export interface FdSystem {
   readdir(dir: string): string[];
   /** realpath(3); undefined on any error. */
   realpath(file: string): string | undefined;
+  /** A small text file (/proc/PID/net/netlink); undefined on any error. */
+  readFile?(file: string): string | undefined;
 }
 
 /** The real filesystem. */
@@ -55,11 +64,29 @@ export const HOST_FS: FdSystem = {
       return [];
     }
   },
+  readFile: (file) => {
+    try {
+      return fs.readFileSync(file, 'utf8');
+    } catch {
+      return undefined;
+    }
+  },
 };
+
+/** What a socket fd is: its family and protocol (from its socket() call, or from /proc/net). */
+export interface SocketInfo {
+  family: number;
+  protocol: number;
+  /** The socket() type (SOCK_STREAM, ...), when the call was seen. */
+  type?: number;
+}
 
 interface FdEntry {
   path: string;
   cloexec: boolean;
+  socket?: SocketInfo;
+  /** Refresh mode: when it was last confirmed (by an event or /proc), in milliseconds. */
+  readAt?: number;
 }
 
 /** One process's view: its fd table (shared by its threads, and by CLONE_FILES children). */
@@ -68,6 +95,8 @@ interface ProcFds {
   cwd: string | undefined;
   /** The process that forked it, when the trace saw the fork. */
   parent: number | undefined;
+  /** fds /proc did not show when asked (bounded by MISSES_MAX). */
+  misses?: Set<number>;
 }
 
 /** fds read from /proc per process at most (a process with thousands open keeps the rest unnamed). */
@@ -79,13 +108,46 @@ const MAX_PROCESSES = 32768;
 const REALPATH_CACHE_LIMIT = 8192;
 /** AT_FDCWD. */
 const AT_FDCWD = -100;
+/** Unknown fds remembered per process as absent from /proc (EBADF probes, closed fds). */
+const MISSES_MAX = 256;
+/** In refresh mode, how long an answer from /proc is reused. */
+const REFRESH_MS = 10;
+/** How long a process's /proc/PID/net/netlink table is reused. */
+const NETLINK_TABLE_MS = 100;
+/** AF_NETLINK (include/linux/socket.h). */
+const AF_NETLINK = 16;
 
-/** The fd paths of one trace. Not shared between traces; not safe for concurrent use. */
+/** How an FdState keeps its tables. */
+export interface FdStateOptions {
+  /** Not every fd-changing call is traced: answer from /proc (see the file comment). */
+  refresh?: boolean;
+  /** Milliseconds now, for refresh mode (injectable for tests). */
+  now?: () => number;
+  /** -yy: sockets, devices and pidfds shown with their details (fddetails.ts). */
+  details?: FdDetails;
+}
+
+/** The fd paths of one kernel pass (every trace of a backend); not safe for concurrent use. */
 export class FdState {
   private readonly procs = new Map<number, ProcFds>();
   private readonly canonical = new Map<string, string>();
 
-  constructor(private readonly system: FdSystem = HOST_FS) {}
+  /**
+   * Not every fd-changing call of the records being decoded is traced: answer from /proc. Set
+   * per record by the catalog (SyscallResolver.decodeViews' fdChangesTraced).
+   */
+  refresh: boolean;
+  private readonly now: () => number;
+  private readonly details: FdDetails | undefined;
+
+  constructor(
+    private readonly system: FdSystem = HOST_FS,
+    options: FdStateOptions = {},
+  ) {
+    this.refresh = options.refresh ?? false;
+    this.now = options.now ?? Date.now;
+    this.details = options.details;
+  }
 
   /**
    * Reads the fd table of running process pid now (a trace target, before the trace starts), so
@@ -95,9 +157,86 @@ export class FdState {
     this.proc(pid);
   }
 
-  /** What fd names in process pid, or '' when unknown. */
-  path(pid: number, fd: number): string {
-    return fd < 0 ? '' : (this.proc(pid).fds.get(fd)?.path ?? '');
+  /** A socket() call returned `fd`: remember its family and protocol (netlink decoding needs the protocol). */
+  setSocket(pid: number, fd: number, info: SocketInfo): void {
+    const fds = this.proc(pid).fds;
+    const entry = fds.get(fd);
+    // Known to be a socket even when /proc could not name it (the process was already gone).
+    if (entry) entry.socket = info;
+    else fds.set(fd, { path: '', cloexec: false, socket: info });
+  }
+
+  /**
+   * The family and protocol of socket `fd`, when known: from its socket() call, or for a
+   * netlink socket made before the trace (or by a call it did not select) from
+   * /proc/PID/net/netlink by inode, read at most every NETLINK_TABLE_MS.
+   */
+  socketInfo(pid: number, fd: number): SocketInfo | undefined {
+    const entry = this.proc(pid).fds.get(fd);
+    if (entry?.socket) return entry.socket;
+    const path = entry?.path ?? this.path(pid, fd);
+    const m = /^socket:\[(\d+)\]$/.exec(path);
+    if (!m) return undefined;
+    const protocol = this.netlinkProtocol(pid, m[1]);
+    if (protocol === undefined) return undefined;
+    const info = { family: AF_NETLINK, protocol };
+    const kept = this.proc(pid).fds.get(fd);
+    if (kept) kept.socket = info;
+    return info;
+  }
+
+  private netlinkTable: { pid: number; readAt: number; byInode: Map<string, number> } | undefined;
+
+  private netlinkProtocol(pid: number, inode: string): number | undefined {
+    const now = this.now();
+    if (!this.netlinkTable || this.netlinkTable.pid !== pid || now - this.netlinkTable.readAt > NETLINK_TABLE_MS) {
+      const byInode = new Map<string, number>();
+      // sk Eth Pid Groups Rmem Wmem Dump Locks Drops Inode
+      for (const line of (this.system.readFile?.(`/proc/${pid}/net/netlink`) ?? '').split('\n').slice(1)) {
+        const f = line.trim().split(/\s+/);
+        if (f.length >= 10) byInode.set(f[9], Number(f[1]));
+      }
+      this.netlinkTable = { pid, readAt: now, byInode };
+    }
+    return this.netlinkTable.byInode.get(inode);
+  }
+
+  /** What fd names in process pid, or '' when unknown; without `lookup`, from the table alone. */
+  path(pid: number, fd: number, lookup = true): string {
+    if (fd < 0) return '';
+    const proc = this.proc(pid);
+    const entry = proc.fds.get(fd);
+    if (!lookup) return entry?.path ?? '';
+    if (entry !== undefined && !(this.refresh && this.now() - (entry.readAt ?? 0) > REFRESH_MS)) return entry.path;
+    if (entry === undefined && proc.misses?.has(fd)) return '';
+    return this.lookup(pid, proc, fd, entry);
+  }
+
+  /**
+   * What strace prints between `<` and `>` after fd: its path, or with -yy (the `details`
+   * option, or `details` for this answer) a socket's protocol and endpoints, a device's
+   * numbers, a pidfd's pid; '' when unknown.
+   */
+  shown(pid: number, fd: number, lookup = true, details = this.details): string {
+    const p = this.path(pid, fd, lookup);
+    if (details === undefined || p === '') return p;
+    return details.describe(pid, fd, p, this.proc(pid).fds.get(fd)?.socket) ?? p;
+  }
+
+  /** Reads fd's target from /proc and keeps the answer (or the miss). */
+  private lookup(pid: number, proc: ProcFds, fd: number, old: FdEntry | undefined): string {
+    const link = this.system.readlink(`/proc/${pid}/fd/${fd}`);
+    if (link === undefined) {
+      proc.fds.delete(fd);
+      if (!this.refresh) {
+        proc.misses ??= new Set();
+        if (proc.misses.size >= MISSES_MAX) proc.misses.clear();
+        proc.misses.add(fd);
+      }
+      return '';
+    }
+    proc.fds.set(fd, { path: link, cloexec: old?.cloexec ?? false, readAt: this.refresh ? this.now() : undefined });
+    return link;
   }
 
   /** The working directory of process pid, or '' when unknown. */
@@ -188,7 +327,10 @@ export class FdState {
   }
 
   private set(pid: number, fd: number, p: string, cloexec: boolean): void {
-    this.proc(pid).fds.set(fd, { path: p, cloexec });
+    const proc = this.proc(pid);
+    // In refresh mode an entry an event made is trusted for REFRESH_MS, then /proc is asked again.
+    proc.fds.set(fd, { path: p, cloexec, readAt: this.refresh ? this.now() : undefined });
+    proc.misses?.delete(fd);
   }
 
   /** The process's entry; one seen for the first time started before the trace: read from /proc. */

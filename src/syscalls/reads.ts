@@ -22,11 +22,11 @@
 import type { SyscallArgInfo } from './types';
 
 /** enum sct_read_kind. */
-export const ReadKind = { BYTES: 1, STRV: 2, INOUT: 3 } as const;
+export const ReadKind = { BYTES: 1, STRV: 2, INOUT: 3, IOVEC: 4, MSGHDR: 5 } as const;
 /** enum sct_read_len. */
 export const ReadLen = { FIXED: 0, ARG: 1, ARG_PTR: 2, RET: 3 } as const;
 /** enum sct_read_flags. */
-export const ReadFlag = { SUCCESS: 1, BUFFER: 2, ENTRY: 4, ENV: 8, STRING: 16 } as const;
+export const ReadFlag = { SUCCESS: 1, BUFFER: 2, ENTRY: 4, ENV: 8, STRING: 16, NETLINK: 32 } as const;
 
 /** SCT_READS_MAX: reads per syscall. */
 export const READS_MAX = 3;
@@ -66,6 +66,29 @@ const X86_64_SIZES = {
   /** struct new_utsname's sysname and nodename (65 bytes each), strace's abbreviated form. */
   utsname_head: 130,
   sysinfo: 112,
+  timeval: 16,
+  itimerspec: 32,
+  itimerval: 32,
+  timezone: 8,
+  stack_t: 24,
+  siginfo: 128,
+  rusage: 144,
+  tms: 32,
+  statfs: 120,
+  epoll_event: 12,
+  pollfd: 8,
+  int: 4,
+  sched_param: 4,
+  /** struct __user_cap_header_struct, and two struct __user_cap_data_struct (version 2 and 3). */
+  cap_header: 8,
+  cap_data: 24,
+  /** TASK_COMM_LEN: prctl's PR_SET_NAME/PR_GET_NAME string. */
+  comm: 16,
+  /** The kernel's struct termios (TCGETS), struct winsize. */
+  termios: 36,
+  winsize: 8,
+  /** struct user_msghdr. */
+  msghdr: 56,
 } as const;
 
 /** A read described by names, resolved against a syscall's arguments. */
@@ -88,9 +111,39 @@ const buffer = (arg: string, lenFrom: number, lenArg?: string): ReadSpec => ({
   max: READ_CAP,
   flags: ReadFlag.BUFFER | (lenFrom === ReadLen.RET ? ReadFlag.SUCCESS : 0),
 });
+const netlinkOr = (read: ReadSpec): ReadSpec => ({ ...read, flags: (read.flags ?? 0) | ReadFlag.NETLINK });
 const pathOutput = (arg: string): ReadSpec => ({ kind: ReadKind.BYTES, arg, lenFrom: ReadLen.RET, max: READ_CAP, flags: ReadFlag.SUCCESS | ReadFlag.STRING });
 const sized = (arg: string, lenArg: string, max: number): ReadSpec => ({ kind: ReadKind.BYTES, arg, lenFrom: ReadLen.ARG, lenArg, max });
 const argv = (arg: string, env = false): ReadSpec => ({ kind: ReadKind.STRV, arg, max: READ_CAP, flags: ReadFlag.ENTRY | (env ? ReadFlag.ENV : 0) });
+/** Bytes whose length is the argument `lenArg` (an input) or the return value (an output). */
+const argSized = (arg: string, lenArg: string): ReadSpec => ({ kind: ReadKind.BYTES, arg, lenFrom: ReadLen.ARG, lenArg, max: READ_CAP });
+const retSized = (arg: string): ReadSpec => ({ kind: ReadKind.BYTES, arg, lenFrom: ReadLen.RET, max: READ_CAP, flags: ReadFlag.SUCCESS });
+/**
+ * An array whose byte length the kernel side cannot compute (a count of elements, not bytes):
+ * read at up to three sizes, and the record decoder keeps the longest that was readable, so an
+ * array at the end of a mapped page is still read at a size that fits.
+ */
+/**
+ * An iovec array of `lenArg` elements and their data (derived blobs, sctrace_iov.h): an output's
+ * data (readv) at most the return value, after success; an input's (writev) all of it.
+ */
+const iovec = (arg: string, lenArg: string, output: boolean): ReadSpec => ({
+  kind: ReadKind.IOVEC,
+  arg,
+  lenArg,
+  lenFrom: output ? ReadLen.RET : ReadLen.FIXED,
+  max: READ_CAP,
+  flags: ReadFlag.BUFFER | (output ? ReadFlag.SUCCESS : 0),
+});
+/** What a struct user_msghdr points to: name, iovecs and their data, control data. */
+const msghdrPointers = (arg: string, output: boolean): ReadSpec => ({
+  kind: ReadKind.MSGHDR,
+  arg,
+  lenFrom: output ? ReadLen.RET : ReadLen.FIXED,
+  max: READ_CAP,
+  flags: ReadFlag.BUFFER | (output ? ReadFlag.SUCCESS : 0),
+});
+const sizes = (arg: string, elem: number, counts: readonly number[], make: (arg: string, max: number) => ReadSpec): ReadSpec[] => counts.map((n) => make(arg, elem * n));
 
 const S = X86_64_SIZES;
 
@@ -100,8 +153,9 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   pread64: [buffer('buf', ReadLen.RET)],
   write: [buffer('buf', ReadLen.ARG, 'count')],
   pwrite64: [buffer('buf', ReadLen.ARG, 'count')],
-  recvfrom: [buffer('ubuf', ReadLen.RET)],
-  sendto: [buffer('buff', ReadLen.ARG, 'len')],
+  // On a netlink socket the message is read whole (strace decodes it whole), else as a buffer.
+  recvfrom: [netlinkOr(buffer('ubuf', ReadLen.RET))],
+  sendto: [netlinkOr(buffer('buff', ReadLen.ARG, 'len'))],
   getrandom: [buffer('ubuf', ReadLen.RET)],
   readlink: [pathOutput('buf')],
   readlinkat: [pathOutput('buf')],
@@ -116,8 +170,10 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   pipe: [output('fildes', 8)],
   pipe2: [output('fildes', 8)],
   socketpair: [output('usockvec', 8)],
-  wait4: [output('stat_addr', 4)],
+  wait4: [output('stat_addr', 4), output('ru', S.rusage)],
   prlimit64: [bytes('new_rlim', S.rlimit64), output('old_rlim', S.rlimit64)],
+  getrlimit: [output('rlim', S.rlimit64)],
+  setrlimit: [bytes('rlim', S.rlimit64)],
   rt_sigaction: [bytes('act', S.sigaction), output('oact', S.sigaction)],
   rt_sigprocmask: [bytes('nset', S.sigset), output('oset', S.sigset)],
   statx: [output('buffer', S.statx_head)],
@@ -127,6 +183,87 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   openat2: [sized('how', 'usize', S.open_how)],
   nanosleep: [bytes('rqtp', S.timespec)],
   clock_nanosleep: [bytes('rqtp', S.timespec)],
+  clock_gettime: [output('tp', S.timespec)],
+  utimensat: [bytes('utimes', 2 * S.timespec)],
+  utimes: [bytes('utimes', 2 * S.timeval)],
+  futimesat: [bytes('utimes', 2 * S.timeval)],
+  clock_getres: [output('tp', S.timespec)],
+  clock_settime: [bytes('tp', S.timespec)],
+  gettimeofday: [output('tv', S.timeval), output('tz', S.timezone)],
+  settimeofday: [bytes('tv', S.timeval), bytes('tz', S.timezone)],
+  timerfd_settime: [bytes('utmr', S.itimerspec), output('otmr', S.itimerspec)],
+  timerfd_gettime: [output('otmr', S.itimerspec)],
+  timer_settime: [bytes('new_setting', S.itimerspec), output('old_setting', S.itimerspec)],
+  timer_gettime: [output('setting', S.itimerspec)],
+  setitimer: [bytes('value', S.itimerval), output('ovalue', S.itimerval)],
+  getitimer: [output('value', S.itimerval)],
+  rt_sigtimedwait: [bytes('uthese', S.sigset), bytes('uts', S.timespec), output('uinfo', S.siginfo)],
+  rt_sigpending: [output('uset', S.sigset)],
+  rt_sigsuspend: [bytes('unewset', S.sigset)],
+  sigaltstack: [bytes('uss', S.stack_t), output('uoss', S.stack_t)],
+  getresuid: [output('ruidp', S.int), output('euidp', S.int), output('suidp', S.int)],
+  getresgid: [output('rgidp', S.int), output('egidp', S.int), output('sgidp', S.int)],
+  getgroups: sizes('grouplist', S.int, [1, 8, 64], output),
+  setgroups: sizes('grouplist', S.int, [1, 8, 64], bytes),
+  sched_getaffinity: [retSized('user_mask_ptr')],
+  sched_setaffinity: [argSized('user_mask_ptr', 'len')],
+  sched_getparam: [output('param', S.sched_param)],
+  sched_setparam: [bytes('param', S.sched_param)],
+  sched_setscheduler: [bytes('param', S.sched_param)],
+  mincore: sizes('vec', 1, [1, 4, 16], output),
+  // Read at exit, where struct pollfd holds the events asked for and the revents returned.
+  poll: sizes('ufds', S.pollfd, [1, 4, 16], bytes),
+  ppoll: [bytes('ufds', S.pollfd * 8), bytes('tsp', S.timespec), bytes('sigmask', S.sigset)],
+  epoll_ctl: [bytes('event', S.epoll_event)],
+  epoll_wait: sizes('events', S.epoll_event, [1, 4, 16], output),
+  epoll_pwait: [...sizes('events', S.epoll_event, [1, 8], output), bytes('sigmask', S.sigset)], // READS_MAX: two sizes and the mask
+  signalfd: [bytes('user_mask', S.sigset)],
+  signalfd4: [bytes('user_mask', S.sigset)],
+  setsockopt: [argSized('optval', 'optlen')],
+  getsockopt: [
+    { kind: ReadKind.BYTES, arg: 'optval', lenFrom: ReadLen.ARG_PTR, lenArg: 'optlen', max: READ_CAP, flags: ReadFlag.SUCCESS },
+    { kind: ReadKind.INOUT, arg: 'optlen', max: 4 },
+  ],
+  statfs: [output('buf', S.statfs)],
+  fstatfs: [output('buf', S.statfs)],
+  waitid: [output('infop', S.siginfo), output('ru', S.rusage)],
+  getrusage: [output('ru', S.rusage)],
+  times: [output('tbuf', S.tms)],
+  setxattr: [argSized('value', 'size')],
+  lsetxattr: [argSized('value', 'size')],
+  fsetxattr: [argSized('value', 'size')],
+  getxattr: [retSized('value')],
+  lgetxattr: [retSized('value')],
+  fgetxattr: [retSized('value')],
+  listxattr: [retSized('list')],
+  llistxattr: [retSized('list')],
+  flistxattr: [retSized('list')],
+  // PR_SET_NAME's and PR_GET_NAME's string; for other options arg2 is no pointer and the read fails harmlessly.
+  prctl: [bytes('arg2', S.comm)],
+  capget: [bytes('header', S.cap_header), output('dataptr', S.cap_data)],
+  capset: [bytes('header', S.cap_header), bytes('data', S.cap_data)],
+  getcpu: [output('cpup', S.int), output('nodep', S.int)],
+  // The argument's size depends on the request (int, struct winsize, struct termios): the
+  // longest that was readable is kept. Read at exit: inputs are unchanged by then.
+  ioctl: [bytes('arg', S.int), bytes('arg', S.winsize), bytes('arg', S.termios)],
+  // The entries, to count them (strace's `/* 4 entries */`); at most READ_CAP bytes of them.
+  getdents64: [retSized('dirent')],
+  getdents: [retSized('dirent')],
+  add_key: [argSized('_payload', 'plen')],
+  sethostname: [argSized('name', 'len')],
+  setdomainname: [argSized('name', 'len')],
+  // ARCH_GET_FS/ARCH_GET_GS's output; other options pass no pointer and the read fails harmlessly.
+  arch_prctl: [output('arg2', 8)],
+  // The struct itself, then what its pointers point to (at exit: recvmsg's answers are there).
+  sendmsg: [bytes('msg', S.msghdr), msghdrPointers('msg', false)],
+  recvmsg: [bytes('msg', S.msghdr), msghdrPointers('msg', true)],
+  readv: [iovec('vec', 'vlen', true)],
+  preadv: [iovec('vec', 'vlen', true)],
+  preadv2: [iovec('vec', 'vlen', true)],
+  writev: [iovec('vec', 'vlen', false)],
+  pwritev: [iovec('vec', 'vlen', false)],
+  pwritev2: [iovec('vec', 'vlen', false)],
+  vmsplice: [iovec('uiov', 'nr_segs', false)],
 };
 
 /** The sockaddr reads of a syscall: one per `struct sockaddr *` argument, sized by the next. */

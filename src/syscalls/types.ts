@@ -36,7 +36,10 @@ export interface SyscallInfo {
 
 /** A string argument as the kernel side delivered it. */
 export interface RawString {
+  /** The bytes as UTF-8 text (invalid sequences as U+FFFD). */
   text: string;
+  /** The exact bytes, only when they are not valid UTF-8 (src/syscalls/text.ts). */
+  bytes?: Uint8Array;
   truncated: boolean;
   unreadable: boolean;
 }
@@ -45,15 +48,20 @@ export interface RawString {
  * Memory behind a pointer argument, as an extra kernel read delivered it (see
  * src/syscalls/reads.ts for which syscalls have which):
  * - bytes: raw user memory (a sockaddr, a struct stat, the first bytes of a data buffer);
- *   truncated when the call's length was more than the read's cap.
+ *   truncated when the call's length was more than the read's cap; `transferred` for data a
+ *   call moved that is not an argument's data buffer (an iovec element's, behind a pointer:
+ *   a derived blob, keyed 0x80 | arg << 3 | part), cut per trace like a data buffer; `whole`
+ *   for a data buffer read whole because it is a netlink message (decoded whole; its
+ *   SyscallArg.buffer is still cut to the trace's buffer_bytes).
  * - strv: a string array (execve's argv); `cut[i]` when element i was cut at string_max,
- *   truncated when elements were left out.
+ *   truncated when elements were left out; `itemBytes` (one per item) only when an item is not
+ *   valid UTF-8.
  * - count: only the number of elements of a string array (execve's envp without exec_env).
  * - inout: a length the call reads and writes (accept's *addrlen): its value before and after.
  */
 export type RawBlob =
-  | { kind: 'bytes'; data: Uint8Array; truncated: boolean; unreadable: boolean }
-  | { kind: 'strv'; items: string[]; cut: boolean[]; truncated: boolean; unreadable: boolean }
+  | { kind: 'bytes'; data: Uint8Array; truncated: boolean; unreadable: boolean; transferred?: boolean; whole?: boolean }
+  | { kind: 'strv'; items: string[]; itemBytes?: Uint8Array[]; cut: boolean[]; truncated: boolean; unreadable: boolean }
   | { kind: 'count'; count: number; truncated: boolean; unreadable: boolean }
   | { kind: 'inout'; before: number; after: number; unreadable: boolean };
 
@@ -76,6 +84,28 @@ export interface RawSyscall {
   tid?: number;
 }
 
+/** How a trace's values render, as strace's options choose (TraceSpec.rendering). */
+export interface Rendering {
+  /** Constants by name (strace's default), as numbers, or both (strace -X). */
+  constants: 'abbrev' | 'raw' | 'verbose';
+  /** Structures in full (strace -v). */
+  verbose: boolean;
+  /** Fd paths with socket endpoints and device numbers (strace -yy). */
+  fdDetails: boolean;
+}
+
+/** strace's default renderings. */
+export const DEFAULT_RENDERING: Rendering = { constants: 'abbrev', verbose: false, fdDetails: false };
+
+/** What the decoders see of a trace's settings (CallView.options): its renderings and its -s. */
+export interface DecodeOptions extends Rendering {
+  /** Longest string that is not a path, string array (elements and count), rendered buffer. */
+  stringMax: number;
+}
+
+/** strace's renderings with the API's default string length. */
+export const DEFAULT_DECODE_OPTIONS: DecodeOptions = { stringMax: 256, ...DEFAULT_RENDERING };
+
 /**
  * What a trace's events are cut to: its string_max_bytes, buffer_bytes and exec_env. The kernel
  * side reads at the largest settings of the traces a record is for; each trace gets its own view.
@@ -84,6 +114,24 @@ export interface ViewLimits {
   stringMax: number;
   bufferBytes: number;
   execEnv: boolean;
+}
+
+/**
+ * One way of decoding a record: a trace's limits and renderings. Traces with equal views share
+ * one decoding of each record (src/backends/capture/pipeline.ts); a view is a DecodeOptions.
+ */
+export interface TraceView extends ViewLimits, Rendering {}
+
+/** Whether two views decode alike (the pipeline's grouping key). */
+export function sameView(a: TraceView, b: TraceView): boolean {
+  return (
+    a.stringMax === b.stringMax &&
+    a.bufferBytes === b.bufferBytes &&
+    a.execEnv === b.execEnv &&
+    a.constants === b.constants &&
+    a.verbose === b.verbose &&
+    a.fdDetails === b.fdDetails
+  );
 }
 
 /**
@@ -117,14 +165,18 @@ export interface SyscallResolver {
    */
   decode(raw: RawSyscall, state?: TraceState): SyscallEvent;
   /**
-   * One SyscallEvent per view of the same record, each cut to its limits (undefined: as
-   * delivered), with `state` updated once. For records several traces with different settings
-   * share; decode(raw, state) is decodeViews(raw, state, [undefined])[0].
+   * One SyscallEvent per view of the same record, each cut to its view's limits and rendered as
+   * it asks (undefined: as delivered, strace's renderings), with `state` updated once. For
+   * records several traces with different settings share; decode(raw, state) is
+   * decodeViews(raw, state, [undefined])[0]. `fdChangesTraced` says whether the record's traces
+   * select every call that changes fds (FD_CHANGING_SYSCALLS): when none does, the state cannot
+   * keep fd tables from events and fd paths come from /proc (src/syscalls/fdstate.ts).
    */
-  decodeViews?(raw: RawSyscall, state: TraceState | undefined, views: readonly (ViewLimits | undefined)[]): SyscallEvent[];
+  decodeViews?(raw: RawSyscall, state: TraceState | undefined, views: readonly (TraceView | undefined)[], fdChangesTraced?: boolean): SyscallEvent[];
   /**
-   * A fresh decode state for one trace, knowing its target pids (read as they are now);
-   * optional for resolvers without per-trace renderings.
+   * A fresh decode state for one kernel pass, knowing the target pids of its first trace (read
+   * as they are now; later targets through TraceState.track); optional for resolvers without
+   * per-trace renderings.
    */
   newTraceState?(pids?: readonly number[]): TraceState;
 }

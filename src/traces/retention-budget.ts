@@ -2,16 +2,19 @@
  * The service-wide bound on retained events (sctraced --retention-total-mb). Each trace's window
  * has its own limit (TraceSpec.retention_bytes, or --retention-mb); together they could ask for
  * tens of gigabytes (64 traces × 64 MiB), so their sum is bounded too. When a window's append
- * takes the total over the budget, the oldest chunks of the window holding the most bytes are
- * dropped first, until the total fits: a quiet trace keeps its few events, busy traces converge
- * to equal shares, and a subscriber whose unsent events go is told as for its own window's
- * overflow (EventsLost "subscriber", or "retention" when resuming).
+ * takes the total over the budget, windows of stopped traces (kept a while for a client coming
+ * back) give way first, then the oldest chunks of the window holding the most bytes are dropped,
+ * until the total fits: a quiet trace keeps its few events, busy traces converge to equal
+ * shares, and a subscriber whose unsent events go is told as for its own window's overflow
+ * (EventsLost "subscriber", or "retention" when resuming).
  */
 
 /** What the budget needs of a window. */
 export interface BudgetedWindow {
   /** Bytes held now. */
   readonly retainedBytes: number;
+  /** Its trace has stopped: nothing more is appended, it is kept only for a client coming back. */
+  readonly retired: boolean;
   /** Drops the window's oldest chunk if it holds more than one; whether it did. */
   evictForBudget(): boolean;
 }
@@ -42,14 +45,17 @@ export class RetentionBudget {
     if (this.windows.has(window)) this.total += delta;
   }
 
-  /** Drops chunks, largest window first, until the total fits (each window keeps its newest chunk). */
+  /**
+   * Drops chunks until the total fits: stopped traces' windows first, then the largest window's
+   * (each window keeps its newest chunk).
+   */
   enforce(): void {
     while (this.total > this.limitBytes) {
-      let largest: BudgetedWindow | undefined;
-      for (const w of this.windows) if (largest === undefined || w.retainedBytes > largest.retainedBytes) largest = w;
-      if (largest === undefined || !largest.evictForBudget()) {
-        // The largest holds one chunk: try the others, from the largest down.
-        const rest = [...this.windows].sort((a, b) => b.retainedBytes - a.retainedBytes);
+      let pick: BudgetedWindow | undefined;
+      for (const w of this.windows) if (pick === undefined || before(w, pick)) pick = w;
+      if (pick === undefined || !pick.evictForBudget()) {
+        // That one holds a single chunk: try the others in the same order.
+        const rest = [...this.windows].sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
         if (!rest.some((w) => w.evictForBudget())) return;
       }
     }
@@ -64,4 +70,10 @@ export class RetentionBudget {
     const share = Math.floor(this.limitBytes / Math.max(1, this.windows.size));
     return Math.max(share, this.limitBytes - others);
   }
+}
+
+/** Whether `a` gives up memory before `b`: retired windows first, then the larger. */
+function before(a: BudgetedWindow, b: BudgetedWindow): boolean {
+  if (a.retired !== b.retired) return a.retired;
+  return a.retainedBytes > b.retainedBytes;
 }

@@ -136,6 +136,8 @@ export class RetentionWindow implements BudgetedWindow {
   private readonly kept: KeptNotices;
   /** Sequence number of the newest event; 0 before the first. */
   latest = 0;
+  /** Its trace has ended (set by the trace): the budget takes from it first. */
+  retired = false;
   /** Memory for the window's chunks (EventChunk.of). */
   readonly pool: SlabPool;
 

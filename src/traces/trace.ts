@@ -240,6 +240,7 @@ export class Trace implements CaptureSink {
       this.options.log.error(`trace ${this.id}: closing the capture session: ${(err as Error).message}`);
     }
     this.ended = true;
+    this.window.retired = true;
     this.awaitedAtStop = this.subscribers.size === 0 && !this.idleStop;
     const counters = this.counters();
     for (const s of this.subscribers.values()) s.finish(this.failure);

@@ -192,7 +192,8 @@ export function compareRuns(sctrace: RunTrace, strace: RunTrace): Comparison {
   return result;
 }
 
-function pairThreads(a: RunTrace, b: RunTrace): Array<[number, number]> {
+/** Pairs the threads of two runs by creation order, from the roots (see the file comment). */
+export function pairThreads(a: RunTrace, b: RunTrace): Array<[number, number]> {
   const pairs: Array<[number, number]> = [];
   const walk = (x: number, y: number) => {
     pairs.push([x, y]);

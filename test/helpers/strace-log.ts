@@ -18,6 +18,8 @@ export interface StraceCall {
   retExtra: string;
   /** The whole line, joined, without the tid. */
   line: string;
+  /** Joined from `<unfinished ...>` and `<... resumed>` halves (its padding before ` = ` is the second half's). */
+  joined?: boolean;
 }
 
 const UNFINISHED = ' <unfinished ...>';
@@ -25,10 +27,10 @@ const RESUMED_RE = /^<\.\.\. ([A-Za-z0-9_?]+) resumed>\s?(.*)$/;
 
 /**
  * Parses the text of a strace -f log. Lines that are not syscalls (signals `--- ... ---`, exits
- * `+++ ... +++`) are skipped; an unfinished call that never resumed (the thread died in it) is
- * kept with an empty return.
+ * `+++ ... +++`) are skipped unless `notices` asks for them; an unfinished call that never
+ * resumed (the thread died in it) is kept with an empty return.
  */
-export function parseStraceLog(text: string): StraceCall[] {
+export function parseStraceLog(text: string, options: { notices?: boolean } = {}): StraceCall[] {
   const calls: StraceCall[] = [];
   const pending = new Map<number, { index: number; prefix: string }>();
   for (const raw of text.split('\n')) {
@@ -36,13 +38,17 @@ export function parseStraceLog(text: string): StraceCall[] {
     if (!m) continue;
     const tid = Number(m[1]);
     const rest = m[2];
-    if (rest.startsWith('---') || rest.startsWith('+++')) continue;
+    if (rest.startsWith('---') || rest.startsWith('+++')) {
+      // With `notices`, signal (`--- SIGCHLD {...} ---`) and exit (`+++ exited with 0 +++`) lines are kept, named by their first word.
+      if (options.notices) calls.push({ tid, name: rest.slice(0, 3), args: [], ret: '', errno: '', retExtra: '', line: rest });
+      continue;
+    }
     const resumed = RESUMED_RE.exec(rest);
     if (resumed) {
       const open = pending.get(tid);
       if (!open) throw new Error(`strace log: "${raw}" resumes a call that was never started`);
       pending.delete(tid);
-      calls[open.index] = parseCall(tid, open.prefix + resumed[2]);
+      calls[open.index] = { ...parseCall(tid, open.prefix + resumed[2]), joined: true };
       continue;
     }
     if (rest.endsWith(UNFINISHED)) {

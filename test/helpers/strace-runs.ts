@@ -45,9 +45,18 @@ function gather(child: ReturnType<typeof spawn>): Promise<ProgramOutput> {
  * and returns the log text and strace's pid (the root's parent).
  */
 export async function runUnderStrace(w: Workload, logFile: string, extraFlags: string[] = []): Promise<{ log: string; stracePid: number; output: ProgramOutput }> {
-  const child = spawn('strace', ['-f', '-qq', '-s', '4096', ...extraFlags, '-o', logFile, '--', ...w.argv], { cwd: w.cwd, env: w.env, stdio: STDIO });
+  return runTracer('strace', ['-f', '-qq', '-s', '4096', ...extraFlags, '-o', logFile], w, logFile);
+}
+
+/**
+ * Runs `w` under `tool flags -- argv` (strace, or the sctrace CLI with its own leading
+ * arguments), which writes its trace to `logFile`; returns the log, the tool's pid (the traced
+ * root's parent) and what the program printed.
+ */
+export async function runTracer(tool: string, flags: string[], w: Workload, logFile: string): Promise<{ log: string; stracePid: number; output: ProgramOutput }> {
+  const child = spawn(tool, [...flags, '--', ...w.argv], { cwd: w.cwd, env: w.env, stdio: STDIO });
   const output = await gather(child);
-  return { log: fs.readFileSync(logFile, 'utf8'), stracePid: child.pid!, output };
+  return { log: fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '', stracePid: child.pid!, output };
 }
 
 /** State letter of /proc/PID/stat, or '' when the process is gone. */

@@ -7,28 +7,18 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { defaultObjectPath } from '../../src/backends/ebpf/engine';
-import { ebpfUnavailableReason, skipUnlessPossible } from '../helpers/privileges';
+import { commandUnavailableReason, ebpfUnavailableReason, skipUnlessPossible } from '../helpers/privileges';
 import { spawnService, type ServiceProcess } from '../helpers/service-process';
 import { agreementText, compareArgs, compareFdPaths, compareRuns, sctraceRun, straceRun, type Comparison } from '../helpers/strace-compare';
 import { parseStraceLog } from '../helpers/strace-log';
 import { makeFixture, runUnderSctrace, runUnderStrace, workloadEnv, type Workload } from '../helpers/strace-runs';
 
-function straceMissing(): string | null {
-  try {
-    execFileSync('strace', ['-V'], { stdio: 'ignore' });
-    return null;
-  } catch {
-    return 'strace is not installed (apt-get install strace)';
-  }
-}
-
-const reason = ebpfUnavailableReason(defaultObjectPath()) ?? straceMissing();
+const reason = ebpfUnavailableReason(defaultObjectPath()) ?? commandUnavailableReason(['strace', '-V'], 'as the reference to compare with');
 const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'sctrace-vs-strace-'));
 let service: ServiceProcess | undefined;
 let server: net.Server | undefined;

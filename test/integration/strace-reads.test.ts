@@ -24,21 +24,12 @@ import type { Event__Output } from '../../src/api/generated/sctrace/v1/Event';
 import { defaultObjectPath } from '../../src/backends/ebpf/engine';
 import { SyscallCatalog } from '../../src/syscalls/catalog';
 import { DirectCapture } from '../helpers/direct-capture';
-import { ebpfUnavailableReason, skipUnlessPossible } from '../helpers/privileges';
+import { commandUnavailableReason, ebpfUnavailableReason, skipUnlessPossible } from '../helpers/privileges';
 import { agreementText, compareArgs, compareRuns, sctraceRun, straceRun } from '../helpers/strace-compare';
 import { parseStraceLog } from '../helpers/strace-log';
 import { runUnderStrace, workloadEnv, type Workload } from '../helpers/strace-runs';
 
-function missing(tool: string, args: string[]): string | null {
-  try {
-    execFileSync(tool, args, { stdio: 'ignore' });
-    return null;
-  } catch {
-    return `${tool} is not installed`;
-  }
-}
-
-const reason = ebpfUnavailableReason(defaultObjectPath()) ?? missing('strace', ['-V']) ?? missing('gcc', ['--version']);
+const reason = ebpfUnavailableReason(defaultObjectPath()) ?? commandUnavailableReason(['strace', '-V'], 'as the reference to compare with') ?? commandUnavailableReason(['gcc', '--version'], 'to build the C programs it traces');
 const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'sctrace-reads-'));
 const tour = path.join(workdir, 'syscall-tour');
 let server: net.Server | undefined;
@@ -82,6 +73,9 @@ function asOutput(e: Event): Event__Output {
         ignored: false,
         buffer: Buffer.alloc(0),
         items: [],
+        str_bytes: Buffer.alloc(0),
+        items_bytes: [],
+        return_note: '',
         ...a,
       })),
     },

@@ -211,7 +211,7 @@ test('an unreachable server names the address and how to fix it, exit 1', async 
 test('stream prints the events of a trace until the server ends it', async () => {
   const run = await runCli(['--server', address, 'stream', 'canned']);
   assert.equal(run.code, 0, run.stderr);
-  assert.equal(run.stdout, 'close(99) = -1 EBADF (Bad file descriptor) <0.000003>\n--- 4 events lost (subscriber) ---\n');
+  assert.equal(run.stdout, 'close(99)                               = -1 EBADF (Bad file descriptor)\n--- 4 events lost (subscriber) ---\n');
 });
 
 test('stream -o json --out FILE writes one Event object per line to the file', async () => {
@@ -249,7 +249,8 @@ test('trace -- CMD: starts the trace while the child is stopped, resumes it, exi
   assert.equal(start.request.spec.follow_children, false);
   assert.equal(start.request.spec.string_max_bytes, 64);
   assert.equal(seen.subscribed.find((s) => s.traceId === traceId)?.childState, 'T', 'child still stopped when subscribed');
-  assert.equal(run.stdout, '--- exec "/bin/sh" ["sh", "-c", "exit 3"] ---\n+++ exited with 3 +++\n');
+  assert.equal(start.request.spec.buffer_bytes, 64, 'data buffers as long as -s');
+  assert.equal(run.stdout, '+++ exited with 3 +++\n', 'no exec line: strace prints none');
   assert.ok(seen.stops.includes(traceId));
 });
 
@@ -265,7 +266,8 @@ test('trace --all: Ctrl-C stops the trace and exits 130', async () => {
 });
 
 test('trace --pid ends when the process is gone', async () => {
-  const sleeper = spawn('sleep', ['0.3']);
+  // Long enough to outlive the CLI's start-up on a loaded machine.
+  const sleeper = spawn('sleep', ['1.5']);
   const run = await runCli(['--server', address, 'trace', '--pid', String(sleeper.pid)]);
   assert.equal(run.code, 0, run.stderr);
   assert.deepEqual(seen.starts.at(-1)?.request.spec?.pids, [sleeper.pid]);
@@ -289,4 +291,34 @@ test('trace -- CMD: Ctrl-C stops the trace, exits 130 and leaves the child runni
   assert.equal(run.code, 130, run.stderr);
   assert.ok(childPid !== undefined && seen.stops.includes(`t-${childPid}`));
   assert.match(childStateAtExit ?? 'gone', /^[SR]$/, 'child resumed and still running when the CLI exited');
+});
+
+test('trace: strace options become the spec; unknown and unsupported options are refused by name', async () => {
+  const run = await runCli(['--server', address, 'trace', '-f', '-e', 'trace=!read,write', '-e', 'status=failed', '-yy', '-X', 'raw', '-v', '-o', 'json', '--', 'sh', '-c', 'exit 0']);
+  assert.equal(run.code, 0, run.stderr);
+  const spec = seen.starts.at(-1)!.request.spec!;
+  const names = spec.syscalls;
+  assert.ok(names.includes('openat') && !names.includes('read') && !names.includes('write'), 'a negated set is the other syscalls');
+  assert.equal(spec.follow_children, true);
+  assert.equal(spec.exec_env, true, '-v shows environments');
+  assert.deepEqual(spec.rendering, { constants: 'CONSTANT_STYLE_RAW', verbose: true, fd_details: true });
+  assert.equal(spec.string_max_bytes, 32, "strace's default -s");
+  const none = await runCli(['--server', address, 'trace', '-e', 'trace=none', '--', 'sh', '-c', 'exit 0']);
+  assert.equal(none.code, 0, none.stderr);
+  assert.equal(seen.starts.at(-1)!.request.spec!.no_syscalls, true);
+  for (const [args, message] of [
+    [['-c'], /-c is not supported: the syscall summary/],
+    [['-k'], /-k is not supported: stack traces/],
+    [['--frobnicate'], /unknown option --frobnicate/],
+    [['--seccomp-bpf'], /--seccomp-bpf is not supported: seccomp filtering/],
+    [['--summary-only'], /--summary-only is not supported: the syscall summary/],
+    [['-e', 'inject=open:error=ENOENT'], /-e inject= is not supported/],
+    [['-e', 'trace=nosuchcall'], /invalid trace "nosuchcall"/],
+    [['-ff'], /-ff needs -o FILE/],
+    [['-X', 'pretty'], /-X must be raw, abbrev or verbose/],
+  ] as const) {
+    const bad = await runCli(['--server', address, 'trace', ...args, '--', 'true']);
+    assert.equal(bad.code, 2, `${args.join(' ')}: ${bad.stderr}`);
+    assert.match(bad.stderr, message);
+  }
 });

@@ -175,5 +175,5 @@ test('sizes in MiB are exact up to their maximum (--retention-mb 4096 is 4 GiB, 
 });
 
 test('a default window larger than all windows together is refused, naming both flags', () => {
-  assert.throws(() => load(['--retention-mb', '512']), /--retention-mb 512 is above --retention-total-mb 256/);
+  assert.throws(() => load(["--retention-mb", "512"]), /--retention-mb 512 is above --retention-total-mb 128/);
 });

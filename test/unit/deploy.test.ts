@@ -68,13 +68,13 @@ function serviceConfigOf(objects: Record<string, any>[]) {
 test('chart value config: a ConfigMap sctraced reads with --config, its checksum on the pods; sctraced refuses a bad key in it', () => {
   const plain = serviceConfigOf(renderChart({}));
   assert.ok(!plain.args.includes('--config'), 'no config file without `config`');
-  const objects = renderChart({ config: { 'max-traces': 32, 'retention-mb': 256, 'idle-timeout': 300 } });
+  const objects = renderChart({ config: { 'max-traces': 32, 'retention-mb': 32, 'idle-timeout': 300 } });
   const pod = objects.find((o) => o.kind === 'DaemonSet')!.spec.template;
   assert.match(pod.metadata.annotations['checksum/config'], /^[0-9a-f]{64}$/);
   assert.deepEqual(pod.spec.volumes.find((v: { name: string }) => v.name === 'config').configMap, { name: 'sctrace-config', defaultMode: 0o444 });
   const { config } = serviceConfigOf(objects);
   assert.ok(config !== 'help');
-  assert.deepEqual([config.maxTraces, config.retentionBytes, config.idleTimeoutMs], [32, 256 << 20, 300_000], 'the file is read');
+  assert.deepEqual([config.maxTraces, config.retentionBytes, config.idleTimeoutMs], [32, 32 << 20, 300_000], 'the file is read');
   assert.equal(config.logFormat, 'json', "the chart's flags are read alongside it");
   assert.throws(() => serviceConfigOf(renderChart({ config: { 'max-trace': 32 } })), (err: unknown) => err instanceof ConfigError && /unknown key "max-trace" \(did you mean max-traces\?\)/.test(err.message));
 });

@@ -129,7 +129,7 @@ test('a record goes once decoded to every trace of its mask, cut to each one', a
     new TraceTap(slot(2), sinks[2], { stringMax: 256, bufferBytes: 0, execEnv: false }, 5000n),
   ];
   for (const t of taps) pipeline.attach(t);
-  pipeline.setLimits({ stringMax: 256, bufferBytes: 0, execEnv: false });
+  pipeline.regroup();
   pipeline.start();
   await new Promise((r) => setTimeout(r, 30));
   pipeline.stop();
@@ -166,4 +166,61 @@ test('kernel losses are announced to the trace whose counter moved, after its ev
   assert.equal(sinks[1].got.length, 1, 'the event decoded before the counter moved came first');
   assert.equal(pipeline.stats(taps[1]).lostKernel, 3);
   assert.ok(counters.paused.includes(0b01n), 'the trace with no room was paused in the kernel');
+});
+
+test('a view is limits and renderings: traces that differ in either get their own decoding, equal ones share it', async () => {
+  const open = () =>
+    syscallRecord({ pid: 5, traces: 0b111n }, { nr: 257, args: [0xffffff9cn, 1n, 0o2000000n, 0n], ret: 3n, enterNs: 2000n, strings: strings('/etc/hostname') });
+  const source = new ArraySource([open()]);
+  const seen: number[] = [];
+  const decoder = new RecordDecoder(catalog, 0n);
+  const decodeViews = decoder.decodeViews.bind(decoder);
+  decoder.decodeViews = (view, bytes, off, len, views, fd) => {
+    seen.push(views.length);
+    return decodeViews(view, bytes, off, len, views, fd);
+  };
+  const pipeline = new Pipeline(source, decoder, new Counters(), { pollIntervalMs: 1 }, (e) => assert.fail(e));
+  const sinks = [new Sink(), new Sink(), new Sink()];
+  const limits = { stringMax: 256, bufferBytes: 0, execEnv: false };
+  const raw = { constants: 'raw', verbose: false, fdDetails: false } as const;
+  const taps = [new TraceTap(slot(0), sinks[0], limits, 1n), new TraceTap(slot(1), sinks[1], limits, 1n, raw), new TraceTap(slot(2), sinks[2], limits, 1n)];
+  for (const t of taps) pipeline.attach(t);
+  pipeline.regroup();
+  assert.deepEqual(taps.map((t) => t.view), [0, 1, 0], 'the same limits with another rendering is another view');
+  pipeline.start();
+  await new Promise((r) => setTimeout(r, 30));
+  pipeline.stop();
+  assert.deepEqual(seen, [2], 'one record, decoded once per view');
+  const flags = (s: Sink) => s.got[0].syscall!.decoded![2].symbolic;
+  assert.deepEqual(sinks.map(flags), ['O_RDONLY|O_CLOEXEC', '0x80000', 'O_RDONLY|O_CLOEXEC']);
+});
+
+test('the fd table is trusted for a record when one of its traces selects every fd change, else /proc answers', async () => {
+  const withRead = SyscallCatalog.fromFormats(
+    new Map<string, SyscallFormat>([
+      ['openat', { name: 'openat', id: 0, args: fields(['int dfd', 'const char * filename', 'int flags', 'umode_t mode']) }],
+      ['read', { name: 'read', id: 0, args: fields(['unsigned int fd', 'char * buf', 'size_t count']) }],
+    ]),
+    { arch: 'x86_64' },
+  );
+  const links: Record<string, string> = { '/proc/5/cwd': '/', '/proc/5/fd/3': '/what/proc/says' };
+  const state = withRead.newTraceState([], { readlink: (f) => links[f], realpath: (f) => f, readdir: () => [] });
+  const read = (traces: bigint, enterNs: bigint) => syscallRecord({ pid: 5, traces }, { nr: 0, args: [3n, 0n, 1n], ret: 1n, enterNs });
+  const source = new ArraySource([
+    syscallRecord({ pid: 5, traces: 0b11n }, { nr: 257, args: [0xffffff9cn, 1n, 0n, 0n], ret: 3n, enterNs: 10n, strings: strings('/etc/hostname') }),
+    read(0b11n, 20n),
+    read(0b01n, 30n),
+  ]);
+  const pipeline = new Pipeline(source, new RecordDecoder(withRead, 0n, state), new Counters(), { pollIntervalMs: 1 }, (e) => assert.fail(e));
+  const sinks = [new Sink(), new Sink()];
+  const limits = { stringMax: 256, bufferBytes: 0, execEnv: false };
+  // Slot 0 traces read alone (its fd changes are not seen); slot 1 every syscall.
+  const taps = [new TraceTap(slot(0), sinks[0], limits, 1n, undefined, false), new TraceTap(slot(1), sinks[1], limits, 1n, undefined, true)];
+  for (const t of taps) pipeline.attach(t);
+  pipeline.regroup();
+  pipeline.start();
+  await new Promise((r) => setTimeout(r, 30));
+  pipeline.stop();
+  const paths = sinks[0].got.filter((e) => e.syscall?.name === 'read').map((e) => e.syscall!.decoded![0].fd_path);
+  assert.deepEqual(paths, ['/etc/hostname', '/what/proc/says'], 'with the full trace: from the events; alone: from /proc');
 });

@@ -99,6 +99,18 @@ test('a syscall record decodes task, timing, args and strings', () => {
   assert.deepEqual(raw.strings.get(3), { text: 'abc', truncated: true, unreadable: false });
 });
 
+/** An exec record (old pid 99) with `blobs`: the filename, the argument area. */
+function execRecord(blobs: Blob[]): { view: DataView; bytes: Uint8Array; size: number } {
+  const size = Layout.exec.SIZE + blobsSize(blobs);
+  const bytes = new Uint8Array(size);
+  const view = new DataView(bytes.buffer);
+  header(view, Kind.EXEC, size);
+  view.setUint32(Layout.exec.old_pid, 99, true);
+  view.setUint16(Layout.exec.nstr, blobs.length, true);
+  writeBlobs(bytes, view, Layout.exec.SIZE, blobs);
+  return { view, bytes, size };
+}
+
 test('the no-return flag reaches the syscall decoder', () => {
   const { resolver, seen } = recordingResolver();
   const r = syscallRecord([], HeaderFlag.NO_RETURN);
@@ -111,14 +123,8 @@ test('an exec record splits the argument area into argv', () => {
     { arg: 0, text: '/usr/bin/ls' },
     { arg: 1, text: 'ls\0-l\0/tmp\0' },
   ];
-  const size = Layout.exec.SIZE + blobsSize(blobs);
-  const bytes = new Uint8Array(size);
-  const view = new DataView(bytes.buffer);
-  header(view, Kind.EXEC, size);
-  view.setUint32(Layout.exec.old_pid, 99, true);
-  view.setUint16(Layout.exec.nstr, 2, true);
-  writeBlobs(bytes, view, Layout.exec.SIZE, blobs);
-  const event = new RecordDecoder(recordingResolver().resolver, 0n).decode(view, bytes, 0, size);
+  const r = execRecord(blobs);
+  const event = new RecordDecoder(recordingResolver().resolver, 0n).decode(r.view, r.bytes, 0, r.size);
   assert.deepEqual(event?.exec, { filename: '/usr/bin/ls', argv: ['ls', '-l', '/tmp'], argv_truncated: false, old_pid: 99 });
 });
 
@@ -270,8 +276,46 @@ test('blob kinds: bytes, string arrays, counts and in-out values reach the decod
   assert.deepEqual(raw.blobs?.get(4), { kind: 'inout', before: 128, after: 16, unreadable: false });
   assert.deepEqual(raw.blobs?.get(5), { kind: 'bytes', data: new Uint8Array(0), truncated: false, unreadable: true });
   assert.equal(raw.pid, 100);
+  // A derived blob (what a read found behind a pointer in user memory) holding data a call moved.
+  const derived = syscallRecord([{ arg: 0x80 | (1 << 3) | 1, flags: kind(BlobKind.BYTES) | StrFlag.DATA, text: 'vec' }]);
+  new RecordDecoder(resolver, 0n).decode(derived.view, derived.bytes, 0, derived.size);
+  assert.deepEqual(seen[1].blobs?.get(0x89), { kind: 'bytes', data: Uint8Array.from(Buffer.from('vec')), truncated: false, unreadable: false, transferred: true });
   assert.equal(raw.tid, 101);
   // A blob of a kind this reader does not know is a corrupt record, not a silent skip.
   const unknown = syscallRecord([{ arg: 1, flags: kind(9), text: 'x' }]);
   assert.throws(() => new RecordDecoder(resolver, 0n).decode(unknown.view, unknown.bytes, 0, unknown.size), /unknown kind 9/);
+});
+
+test('bytes that are not UTF-8 survive: strings, string arrays and exec records keep them', () => {
+  const { resolver, seen } = recordingResolver();
+  const kind = (k: number) => k << StrFlag.KIND_SHIFT;
+  const r = syscallRecord([
+    { arg: 0, text: '/tmp/hi~\x92' },
+    { arg: 1, flags: kind(BlobKind.STRV), text: '\x00ok\x00\x00caf\xe9\x00' },
+    // Valid UTF-8 that holds U+FFFD itself is text only.
+    { arg: 2, text: Buffer.from('a\ufffdb', 'utf8').toString('latin1') },
+  ]);
+  new RecordDecoder(resolver, 0n).decode(r.view, r.bytes, 0, r.size);
+  const raw = seen[0];
+  assert.deepEqual(raw.strings.get(0), { text: '/tmp/hi~\ufffd', bytes: Uint8Array.from(Buffer.from('/tmp/hi~\x92', 'latin1')), truncated: false, unreadable: false });
+  assert.deepEqual(raw.strings.get(2), { text: 'a\ufffdb', truncated: false, unreadable: false });
+  assert.deepEqual(raw.blobs?.get(1), {
+    kind: 'strv',
+    items: ['ok', 'caf\ufffd'],
+    itemBytes: [Uint8Array.from(Buffer.from('ok')), Uint8Array.from(Buffer.from('caf\xe9', 'latin1'))],
+    cut: [false, false],
+    truncated: false,
+    unreadable: false,
+  });
+
+  const blobs: Blob[] = [
+    { arg: 0, text: '/tmp/\xff' },
+    { arg: 1, text: 'x\0\xfe\0' },
+  ];
+  const e = execRecord(blobs);
+  const exec = new RecordDecoder(resolver, 0n).decode(e.view, e.bytes, 0, e.size)?.exec;
+  assert.equal(exec?.filename, '/tmp/\ufffd');
+  assert.deepEqual(exec?.filename_bytes, Uint8Array.of(0x2f, 0x74, 0x6d, 0x70, 0x2f, 0xff));
+  assert.deepEqual(exec?.argv, ['x', '\ufffd']);
+  assert.deepEqual(exec?.argv_bytes, [Uint8Array.of(0x78), Uint8Array.of(0xfe)]);
 });

@@ -147,5 +147,5 @@ test('a quiet stream carries heartbeats; bad from_sequence and retention_bytes g
   await rpc.stop(trace_id);
   await expectStatus(rpc.start({ retention_bytes: 1000 }), status.INVALID_ARGUMENT, /retention_bytes 1000 is too small: at least 65536/);
   await expectStatus(rpc.start({ retention_bytes: String(2 ** 40) }), status.RESOURCE_EXHAUSTED, /above this service's limit of 1073741824 \(sctraced --max-retention-mb\)/);
-  await expectStatus(rpc.start({ retention_bytes: String(512 << 20) }), status.RESOURCE_EXHAUSTED, /above what all traces of this service may retain together, 268435456 \(sctraced --retention-total-mb\)/);
+  await expectStatus(rpc.start({ retention_bytes: String(512 << 20) }), status.RESOURCE_EXHAUSTED, /above what all traces of this service may retain together, 134217728 \(sctraced --retention-total-mb\)/);
 });

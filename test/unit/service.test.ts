@@ -66,7 +66,8 @@ test('two subscribers receive the same sequenced events; StopTrace ends both str
   assert.deepEqual(session.spec.pids, [4242]);
   assert.deepEqual(session.spec.syscalls, [0, 257], 'names and classes resolve to sorted numbers');
   assert.deepEqual(session.spec.excludePids, [process.pid]);
-  assert.equal(session.spec.stringMaxBytes, 256);
+  assert.equal(session.spec.stringMaxBytes, 256, 'strings that are not paths are cut at the default (the kernel reads paths whole)');
+  assert.deepEqual(session.spec.rendering, { constants: 'abbrev', verbose: false, fdDetails: false }, "strace's renderings by default");
   assert.equal(session.spec.bufferBytes, 0, 'data buffers are opt-in');
   assert.equal(session.spec.execEnv, false);
 

@@ -213,7 +213,8 @@ test('a paused stream that the window leaves behind is told exactly what it lost
 test('windows share the service-wide budget: the largest gives up its oldest chunks first, a quiet one keeps its events, a released one stops counting', async () => {
   const budget = new RetentionBudget(96 << 10);
   const [a, b, quiet] = [new Feed(64 << 10, undefined, budget), new Feed(64 << 10, undefined, budget), new Feed(64 << 10, undefined, budget)];
-  quiet.events(10, 100);
+  quiet.events(5, 100);
+  quiet.events(5, 100);
   const quietBytes = quiet.window.retainedBytes;
   for (let i = 0; i < 8; i++) a.events(50, 100); // ~52 KB: within its own limit and the budget
   assert.equal(a.window.first, 1, 'nothing dropped while the total fits');
@@ -227,6 +228,10 @@ test('windows share the service-wide budget: the largest gives up its oldest chu
   assert.ok(Math.abs(a.window.retainedBytes - b.window.retainedBytes) <= 10 << 10, 'busy windows converge to even shares');
   // Room for a window: what the others leave of the budget, at least an even share.
   assert.ok(b.window.roomBytes >= Math.floor((96 << 10) / 3) && b.window.roomBytes <= 64 << 10);
+  // A stopped trace's window gives way first, however small.
+  quiet.window.retired = true;
+  b.events(50, 100);
+  assert.ok(quiet.window.first > 1, "the stopped trace's window gave up its events first");
   a.window.release();
   assert.equal(budget.retainedBytes, b.window.retainedBytes + quiet.window.retainedBytes, 'a released window no longer counts');
   for (let i = 0; i < 3; i++) b.events(50, 100);

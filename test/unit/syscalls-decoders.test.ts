@@ -13,14 +13,14 @@ import { dirfdDecoder } from '../../src/syscalls/decoders/fd';
 import { formatMode, formatOpenFlags, openModeDecoder } from '../../src/syscalls/decoders/open';
 import { ErrnoTable } from '../../src/syscalls/errno';
 import { parseFormat, type SyscallFormat } from '../../src/syscalls/tracefs';
-import type { RawSyscall, SyscallInfo, SyscallResolver } from '../../src/syscalls/types';
+import { DEFAULT_DECODE_OPTIONS, type RawSyscall, type SyscallInfo, type SyscallResolver } from '../../src/syscalls/types';
 
 const X86 = archTables('x86_64');
 const F = X86.openFlags;
 
 /** A call with these registers and nothing else delivered (no blobs, return 0). */
 function callOf(args: readonly bigint[], extra: Partial<CallView> = {}): CallView {
-  return { args, ret: 0n, noReturn: false, strings: new Map(), blobs: new Map(), ...extra };
+  return { args, ret: 0n, noReturn: false, strings: new Map(), blobs: new Map(), options: DEFAULT_DECODE_OPTIONS, ...extra };
 }
 
 test('open flags render in strace order and spelling', () => {
@@ -71,8 +71,8 @@ test('the registry binds exact names before any-syscall names and refuses duplic
     .register('*', 'fd', () => () => 'any')
     .register('close', 'fd', () => () => 'close');
   const args = [{ name: 'fd', type: 'unsigned int', isString: false, isPath: false, signed: false }];
-  assert.equal(reg.bind({ syscall: 'close', argIndex: 0, args, tables: X86 })?.([3n], callOf([3n])), 'close');
-  assert.equal(reg.bind({ syscall: 'dup', argIndex: 0, args, tables: X86 })?.([3n], callOf([3n])), 'any');
+  assert.equal(reg.bind({ syscall: 'close', argIndex: 0, args, tables: X86, style: DEFAULT_DECODE_OPTIONS })?.([3n], callOf([3n])), 'close');
+  assert.equal(reg.bind({ syscall: 'dup', argIndex: 0, args, tables: X86, style: DEFAULT_DECODE_OPTIONS })?.([3n], callOf([3n])), 'any');
   assert.throws(() => reg.register('close', 'fd', () => null), /already registered/);
   assert.ok(defaultDecoders().keys().includes('openat.flags'));
 });

@@ -10,16 +10,22 @@ import assert from 'node:assert/strict';
 import { formatArgs, formatSyscall } from '../../clients/cli/printer';
 import type { SyscallEvent__Output } from '../../src/api/generated/sctrace/v1/SyscallEvent';
 import { SyscallCatalog } from '../../src/syscalls/catalog';
+import { derivedKey } from '../../src/syscalls/decoders/msghdr';
 import { ipv6Text } from '../../src/syscalls/decoders/net';
 import { quoteBytes } from '../../src/syscalls/decoders/quote';
 import { fixedXlat, formatFlags, formatValue } from '../../src/syscalls/decoders/xlat';
+import { FdDetails } from '../../src/syscalls/fddetails';
 import { FdState, type FdSystem } from '../../src/syscalls/fdstate';
 import type { SyscallFormat } from '../../src/syscalls/tracefs';
-import type { RawBlob, RawString, TraceState } from '../../src/syscalls/types';
+import { DEFAULT_DECODE_OPTIONS, type RawBlob, type RawString, type RawSyscall, type TraceState, type TraceView } from '../../src/syscalls/types';
 
 /** Argument declarations of this kernel's sys_enter_* formats (Linux 6.18, x86_64). */
 const FORMATS: Record<string, string[]> = {
   read: ['unsigned int fd', 'char * buf', 'size_t count'],
+  readv: ['unsigned long fd', 'const struct iovec * vec', 'unsigned long vlen'],
+  writev: ['unsigned long fd', 'const struct iovec * vec', 'unsigned long vlen'],
+  sendmsg: ['int fd', 'struct user_msghdr * msg', 'unsigned int flags'],
+  recvmsg: ['int fd', 'struct user_msghdr * msg', 'unsigned int flags'],
   write: ['unsigned int fd', 'const char * buf', 'size_t count'],
   pread64: ['unsigned int fd', 'char * buf', 'size_t count', 'loff_t pos'],
   openat: ['int dfd', 'const char * filename', 'int flags', 'umode_t mode'],
@@ -65,6 +71,20 @@ const FORMATS: Record<string, string[]> = {
   unlinkat: ['int dfd', 'const char * pathname', 'int flag'],
   mkdir: ['const char * pathname', 'umode_t mode'],
   chdir: ['const char * filename'],
+  setxattr: ['const char * pathname', 'const char * name', 'const void * value', 'size_t size', 'int flags'],
+  clock_gettime: ['const clockid_t which_clock', 'struct __kernel_timespec * tp'],
+  timerfd_create: ['int clockid', 'int flags'],
+  poll: ['struct pollfd * ufds', 'unsigned int nfds', 'int timeout_msecs'],
+  ppoll: ['struct pollfd * ufds', 'unsigned int nfds', 'struct __kernel_timespec * tsp', 'const sigset_t * sigmask', 'size_t sigsetsize'],
+  signalfd4: ['int ufd', 'sigset_t * user_mask', 'size_t sizemask', 'int flags'],
+  getrlimit: ['unsigned int resource', 'struct rlimit * rlim'],
+  prctl: ['int option', 'unsigned long arg2', 'unsigned long arg3', 'unsigned long arg4', 'unsigned long arg5'],
+  getresuid: ['uid_t * ruidp', 'uid_t * euidp', 'uid_t * suidp'],
+  chown: ['const char * filename', 'uid_t user', 'gid_t group'],
+  mknodat: ['int dfd', 'const char * filename', 'umode_t mode', 'unsigned int dev'],
+  setsockopt: ['int fd', 'int level', 'int optname', 'char * optval', 'int optlen'],
+  epoll_ctl: ['int epfd', 'int op', 'int fd', 'struct epoll_event * event'],
+  mremap: ['unsigned long addr', 'unsigned long old_len', 'unsigned long new_len', 'unsigned long flags', 'unsigned long new_addr'],
 };
 
 const catalog = SyscallCatalog.fromFormats(
@@ -102,43 +122,55 @@ const bytes = (data: Uint8Array | string, truncated = false): RawBlob => ({
 interface Call {
   args: Array<bigint | number>;
   ret?: bigint | number;
-  strings?: Record<number, string>;
+  strings?: Record<number, string | RawString>;
   blobs?: Record<number, RawBlob>;
   noReturn?: boolean;
   pid?: number;
 }
 
+/** A trace as the pipeline decodes for it: the pass's state, its view, whether it follows fd changes. */
+interface Trace {
+  state: TraceState;
+  view: TraceView;
+  fdChangesTraced: boolean;
+}
+
+/** A trace of `options` (strace's defaults otherwise) whose targets are `pids`. */
+function traceOf(pids: number[], options: Partial<TraceView>, system?: FdSystem, fdChangesTraced = true): Trace {
+  return { state: catalog.newTraceState(pids, system), view: { ...DEFAULT_DECODE_OPTIONS, bufferBytes: 4096, execEnv: true, ...options }, fdChangesTraced };
+}
+
 /** Decodes a call through the catalog, as the service would, to the client's output shape. */
-function decode(name: string, call: Call, state?: TraceState): SyscallEvent__Output {
+function decode(name: string, call: Call, state?: TraceState | Trace): SyscallEvent__Output {
   const info = catalog.byName(name);
   assert.ok(info, `no ${name} in the test catalog`);
-  const strings = new Map<number, RawString>(Object.entries(call.strings ?? {}).map(([i, text]) => [Number(i), { text, truncated: false, unreadable: false }]));
+  const strings = new Map<number, RawString>(
+    Object.entries(call.strings ?? {}).map(([i, s]) => [Number(i), typeof s === 'string' ? { text: s, truncated: false, unreadable: false } : s]),
+  );
   const args = call.args.map(BigInt);
   while (args.length < 6) args.push(0n);
-  const ev = catalog.decode(
-    {
-      nr: info.nr,
-      args,
-      ret: BigInt(call.ret ?? 0),
-      durationNs: 1000n,
-      noReturn: call.noReturn ?? false,
-      strings,
-      blobs: new Map(Object.entries(call.blobs ?? {}).map(([i, b]) => [Number(i), b])),
-      pid: call.pid ?? 100,
-      tid: call.pid ?? 100,
-    },
-    state,
-  );
+  const raw: RawSyscall = {
+    nr: info.nr,
+    args,
+    ret: BigInt(call.ret ?? 0),
+    durationNs: 1000n,
+    noReturn: call.noReturn ?? false,
+    strings,
+    blobs: new Map(Object.entries(call.blobs ?? {}).map(([i, b]) => [Number(i), b])),
+    pid: call.pid ?? 100,
+    tid: call.pid ?? 100,
+  };
+  const ev = state !== undefined && 'view' in state ? catalog.decodeViews(raw, state.state, [state.view], state.fdChangesTraced)[0] : catalog.decode(raw, state);
   // Proto3 defaults, as a gRPC client sees them.
   return {
     ret_fd_path: '',
     ...ev,
-    decoded: (ev.decoded ?? []).map((a) => ({ truncated: false, unreadable: false, symbolic: '', fd_path: '', ignored: false, buffer: Buffer.alloc(0), items: [], ...a })),
+    decoded: (ev.decoded ?? []).map((a) => ({ truncated: false, unreadable: false, symbolic: '', fd_path: '', ignored: false, buffer: Buffer.alloc(0), items: [], str_bytes: Buffer.alloc(0), items_bytes: [], return_note: '', ...a })),
   } as unknown as SyscallEvent__Output;
 }
 
 /** The argument list as the printer renders it. */
-function render(name: string, call: Call, state?: TraceState, fdPaths = false): string {
+function render(name: string, call: Call, state?: TraceState | Trace, fdPaths = false): string {
   return formatArgs(decode(name, call, state), fdPaths).join(', ');
 }
 
@@ -327,8 +359,8 @@ function fakeFs(links: Record<string, string>, real: Record<string, string> = {}
 }
 
 test('fd paths: opens, dups, closes, exec, fork, chdir, and the pre-trace table', () => {
-  const state = new FdState(fakeFs({ '/proc/100/fd/0': '/dev/null', '/proc/100/fd/1': 'pipe:[7]', '/proc/100/cwd': '/home/me' }, { '/lib/x86_64-linux-gnu/libc.so.6': '/usr/lib/x86_64-linux-gnu/libc.so.6' }));
-  state.track(100);
+  const fs = fakeFs({ '/proc/100/fd/0': '/dev/null', '/proc/100/fd/1': 'pipe:[7]', '/proc/100/cwd': '/home/me' }, { '/lib/x86_64-linux-gnu/libc.so.6': '/usr/lib/x86_64-linux-gnu/libc.so.6' });
+  const state = catalog.newTraceState([100], fs);
   const at = (name: string, call: Call) => decode(name, { pid: 100, ...call }, state);
   const open = at('openat', { args: [AT_FDCWD, 1, 0o2000000, 0], strings: { 1: '/lib/x86_64-linux-gnu/libc.so.6' }, ret: 3 });
   assert.equal(open.ret_fd_path, '/usr/lib/x86_64-linux-gnu/libc.so.6', 'symlinks resolved like /proc shows them');
@@ -354,4 +386,297 @@ test('fd paths: opens, dups, closes, exec, fork, chdir, and the pre-trace table'
   at('openat', { args: [AT_FDCWD, 1, 0, 0], strings: { 1: 'x' }, ret: 5 });
   assert.equal(at('read', { args: [5, 0, 0] }).decoded[0].fd_path, '/tmp/x');
   state.onExit(100);
+});
+
+test('strings keep bytes that are not UTF-8 (str_bytes) and print them as strace does; unreadable ones print their address', () => {
+  const raw = Buffer.from('/tmp/hi~\x92', 'latin1');
+  const ev = decode('chdir', { args: [0x7ffd0000], ret: -2, strings: { 0: { text: raw.toString('utf8'), bytes: raw, truncated: false, unreadable: false } } });
+  assert.deepEqual(Buffer.from(ev.decoded[0].str_bytes), raw);
+  assert.equal(ev.decoded[0].str, '/tmp/hi~\ufffd');
+  assert.equal(formatArgs(ev).join(', '), '"/tmp/hi~\\222"');
+  assert.equal(render('chdir', { args: [0x7ffd0000], ret: -2, strings: { 0: '/tmp/caf\u00e9' } }), '"/tmp/caf\\303\\251"');
+  assert.equal(render('chdir', { args: [0x7f0000001000], ret: -14, strings: { 0: { text: '', truncated: false, unreadable: true } } }), '0x7f0000001000');
+
+  const argv: RawBlob = { kind: 'strv', items: ['ls', '\ufffd'], itemBytes: [Buffer.from('ls'), Buffer.from([0x92])], cut: [false, false], truncated: false, unreadable: false };
+  const exec = decode('execve', { args: [1, 2, 3], strings: { 0: '/bin/ls' }, blobs: { 1: argv } });
+  assert.deepEqual(exec.decoded[1].items_bytes.map((b) => [...b]), [[0x6c, 0x73], [0x92]]);
+  assert.equal(formatArgs(exec)[1], '["ls", "\\222"]');
+});
+
+test('iovec arrays and msghdrs from their derived blobs, the data cut per view to its buffer_bytes', () => {
+  const iovs = (...elems: Array<[number, number]>) => bytes(words(elems.flat(), 8));
+  const data = (text: string): RawBlob => ({ kind: 'bytes', data: Buffer.from(text), truncated: false, unreadable: false, transferred: true });
+  const writev: Call = { args: [3, 0x7ffc, 2], ret: 7, blobs: { [derivedKey(1, 0)]: iovs([0x1000, 3], [0x2000, 4]), [derivedKey(1, 1)]: data('vec'), [derivedKey(1, 2)]: data('tor\n') } };
+  assert.equal(render('writev', writev), '3, [{iov_base="vec", iov_len=3}, {iov_base="tor\\n", iov_len=4}], 2');
+  const cut = traceOf([], { bufferBytes: 2 });
+  assert.equal(render('writev', writev, cut), '3, [{iov_base="ve"..., iov_len=3}, {iov_base="to"..., iov_len=4}], 2', 'cut to the view');
+  const none = traceOf([], { bufferBytes: 0 });
+  assert.equal(render('writev', writev, none), '3, [{iov_base=0x1000, iov_len=3}, {iov_base=0x2000, iov_len=4}], 2', 'no data without buffer_bytes');
+  // readv: what the call read, at most its return value per element in order.
+  const readv: Call = { args: [3, 0x7ffc, 2], ret: 0, blobs: { [derivedKey(1, 0)]: iovs([0x1000, 5], [0x2000, 64]), [derivedKey(1, 1)]: data(''), [derivedKey(1, 2)]: data('') } };
+  assert.equal(render('readv', readv), '3, [{iov_base="", iov_len=5}, {iov_base="", iov_len=64}], 2');
+  assert.equal(render('readv', { ...readv, ret: -14 }), '3, 0x7ffc, 2', 'a failed read shows the address');
+  // sendmsg: the struct, its iovecs and an SCM_RIGHTS control message.
+  const msg = Buffer.alloc(56);
+  msg.writeBigUInt64LE(0x3000n, 16); // msg_iov
+  msg.writeBigUInt64LE(1n, 24); // msg_iovlen
+  msg.writeBigUInt64LE(0x4000n, 32); // msg_control
+  msg.writeBigUInt64LE(24n, 40); // msg_controllen
+  const cmsg = Buffer.alloc(24);
+  cmsg.writeBigUInt64LE(20n, 0);
+  cmsg.writeInt32LE(1, 8); // SOL_SOCKET
+  cmsg.writeInt32LE(1, 12); // SCM_RIGHTS
+  cmsg.writeInt32LE(3, 16);
+  const sendmsg: Call = {
+    args: [4, 0x7ffc, 0],
+    ret: 5,
+    blobs: { 1: bytes(msg), [derivedKey(1, 2)]: iovs([0x5000, 5]), [derivedKey(1, 3)]: data('hello'), [derivedKey(1, 7)]: bytes(cmsg) },
+  };
+  assert.equal(
+    render('sendmsg', sendmsg),
+    '4, {msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base="hello", iov_len=5}], msg_iovlen=1, msg_control=[{cmsg_len=20, cmsg_level=SOL_SOCKET, cmsg_type=SCM_RIGHTS, cmsg_data=[3]}], msg_controllen=24, msg_flags=0}, 0',
+  );
+  assert.equal(render('sendmsg', { ...sendmsg, blobs: { 1: bytes(msg) } }), '4, 0x7ffc, 0', 'without what its pointers point to: the address');
+});
+
+test('-s cuts strings that are not paths and string arrays, never paths', () => {
+  const state = traceOf([], { stringMax: 8 });
+  const long = '/a/very/long/path/that/is/never/cut';
+  assert.equal(
+    formatArgs(decode('setxattr', { args: [1, 2, 3, 4, 0], strings: { 0: long, 1: 'user.attribute' } }, state)).slice(0, 2).join(', '),
+    `"${long}", "user.att"...`,
+  );
+  const argv: RawBlob = { kind: 'strv', items: ['1', '2', '3', '4', '5', '6', '7', '8', 'nine', 'ten'], cut: new Array(10).fill(false), truncated: false, unreadable: false };
+  const exec = decode('execve', { args: [1, 2, 3], strings: { 0: long }, blobs: { 1: argv } }, state);
+  assert.equal(formatArgs(exec).slice(0, 2).join(', '), `"${long}", ["1", "2", "3", "4", "5", "6", "7", "8", ...]`);
+  const wide: RawBlob = { kind: 'strv', items: ['cat', '/etc/hostname'], cut: [false, false], truncated: false, unreadable: false };
+  assert.equal(formatArgs(decode('execve', { args: [1, 2, 3], strings: { 0: '/bin/cat' }, blobs: { 1: wide } }, state))[1], '["cat", "/etc/hos"...]');
+  assert.equal(exec.decoded[1].items.length, 8);
+  assert.equal(exec.decoded[1].truncated, true);
+});
+
+test('fd paths: an fd the events did not open is read from /proc once; with a partial syscall filter, every time', () => {
+  const links: Record<string, string> = { '/proc/100/cwd': '/' };
+  const reads: string[] = [];
+  const system: FdSystem = { ...fakeFs(links), readlink: (f) => (reads.push(f), links[f]) };
+  const state = catalog.newTraceState([100], system);
+  const fdOf = (fd: number) => decode('read', { pid: 100, args: [fd, 0, 0] }, state).decoded[0].fd_path;
+  links['/proc/100/fd/7'] = '/var/log/opened-by-an-untraced-call';
+  assert.equal(fdOf(7), '/var/log/opened-by-an-untraced-call');
+  links['/proc/100/fd/7'] = '/changed';
+  assert.equal(fdOf(7), '/var/log/opened-by-an-untraced-call', 'kept: the events keep the table');
+  assert.equal(fdOf(9), '');
+  const before = reads.length;
+  assert.equal(fdOf(9), '', 'a miss is remembered');
+  assert.equal(reads.length, before);
+  // dup2's newfd: /proc shows it after the call; only the table's knowledge from before counts.
+  links['/proc/100/fd/11'] = '/var/log/opened-by-an-untraced-call';
+  const dup = decode('dup2', { pid: 100, args: [7, 11], ret: 11 }, state);
+  assert.deepEqual(dup.decoded.map((a) => a.fd_path), ['/var/log/opened-by-an-untraced-call', '']);
+  assert.equal(fdOf(11), '/var/log/opened-by-an-untraced-call', 'and after it names what fd 7 does');
+  const partial = traceOf([100], {}, system, false);
+  const partialFd = (fd: number) => decode('read', { pid: 100, args: [fd, 0, 0] }, partial).decoded[0].fd_path;
+  assert.equal(partialFd(7), '/changed');
+  links['/proc/100/fd/7'] = '/changed-again';
+  // Refresh mode re-reads after REFRESH_MS of wall time; wait it out.
+  const until = Date.now() + 15;
+  while (Date.now() < until);
+  assert.equal(partialFd(7), '/changed-again', 'answers come from /proc when the filter misses fd changes');
+});
+
+test('ioctl: request names from the headers (" or " for shared numbers), _IOC for unknown ones, arguments as the request uses them', () => {
+  const termios = Buffer.alloc(36);
+  termios.writeUInt32LE(0o400 | 0o2000, 0); // ICRNL|IXON
+  termios.writeUInt32LE(0o1 | 0o4, 4); // OPOST|ONLCR
+  termios.writeUInt32LE(0o17 | 0o60 | 0o200, 8); // B38400|CS8|CREAD
+  termios.writeUInt32LE(0o1 | 0o2 | 0o10 | 0o20 | 0o40 | 0o100000 | 0o1000 | 0o4000, 12);
+  const arg = (data: Buffer) => ({ 2: bytes(data) });
+  assert.equal(render('ioctl', { args: [4, 0x5401, 0x7ffc], blobs: arg(termios) }),
+    '4, TCGETS, {c_iflag=ICRNL|IXON, c_oflag=NL0|CR0|TAB0|BS0|VT0|FF0|OPOST|ONLCR, c_cflag=B38400|CS8|CREAD, c_lflag=ISIG|ICANON|ECHO|ECHOE|ECHOK|IEXTEN|ECHOCTL|ECHOKE, ...}');
+  assert.equal(render('ioctl', { args: [4, 0x5402, 0x7ffc], blobs: arg(termios) }).split(', {')[0], '4, SNDCTL_TMR_START or TCSETS');
+  assert.equal(render('ioctl', { args: [4, 0x5401, 0x7ffc], blobs: arg(termios), ret: -25 }), '4, TCGETS, 0x7ffc', 'an output after a failure is its address');
+  const ws = Buffer.from([24, 0, 80, 0, 0, 0, 0, 0]);
+  assert.equal(render('ioctl', { args: [4, 0x5413, 0x7ffc], blobs: arg(ws) }), '4, TIOCGWINSZ, {ws_row=24, ws_col=80, ws_xpixel=0, ws_ypixel=0}');
+  assert.equal(render('ioctl', { args: [3, 0x541b, 0x7ffc], blobs: arg(Buffer.from([3, 0, 0, 0])) }), '3, FIONREAD, [3]');
+  assert.equal(render('ioctl', { args: [4, 0x540c, 0xffffffff] }), '4, TIOCEXCL', 'no argument');
+  assert.equal(render('ioctl', { args: [4, 0x540b, 0] }), '4, TCFLSH, TCIFLUSH');
+  assert.equal(render('ioctl', { args: [3, 0x12345678, 0] }), '3, _IOC(_IOC_NONE, 0x56, 0x78, 0x1234), 0');
+  assert.equal(render('ioctl', { args: [3, 0x80045801, 0x7ffc] }), '3, _IOC(_IOC_READ, 0x58, 0x1, 0x4), 0x7ffc');
+  assert.equal(render('ioctl', { args: [3, 0x40049409, 0] }), '3, BTRFS_IOC_CLONE or FICLONE, 0');
+  assert.equal(render('ioctl', { args: [3, 0x80086601, 0x7ffc], blobs: arg(Buffer.from([0, 0, 8, 0])) }), '3, FS_IOC_GETFLAGS, [FS_EXTENT_FL]');
+  assert.equal(render('ioctl', { args: [3, 0x80404506, 0x7ffc], ret: -9 }), '3, EVIOCGNAME(64), 0x7ffc');
+});
+
+test('clocks, timers, poll, prctl, ids, mknod, socket options and epoll as strace prints them', () => {
+  const ts = Buffer.alloc(16);
+  ts.writeBigInt64LE(5n, 0);
+  ts.writeBigInt64LE(1000n, 8);
+  assert.equal(render('clock_gettime', { args: [1, 0x7ffc], blobs: { 1: bytes(ts) } }), 'CLOCK_MONOTONIC, {tv_sec=5, tv_nsec=1000}');
+  assert.equal(render('clock_gettime', { args: [12345, 0x7ffc], ret: -22 }), '0x3039 /* CLOCK_??? */, 0x7ffc');
+  assert.equal(render('timerfd_create', { args: [1, 0o4000 | 0o2000000] }), 'CLOCK_MONOTONIC, TFD_CLOEXEC|TFD_NONBLOCK');
+  assert.equal(render('timerfd_create', { args: [0, 0x40000000] }), 'CLOCK_REALTIME, 0x40000000 /* TFD_??? */');
+  const fds = Buffer.alloc(16);
+  fds.writeInt32LE(6, 0);
+  fds.writeUInt16LE(1, 4); // POLLIN
+  fds.writeUInt16LE(1, 6);
+  fds.writeInt32LE(5, 8);
+  fds.writeUInt16LE(4, 12); // POLLOUT
+  fds.writeUInt16LE(4, 14);
+  const poll = decode('poll', { args: [0x7ffc, 2, 0], blobs: { 0: bytes(fds) }, ret: 2 });
+  assert.equal(formatSyscall(poll), 'poll([{fd=6, events=POLLIN}, {fd=5, events=POLLOUT}], 2, 0) = 2 ([{fd=6, revents=POLLIN}, {fd=5, revents=POLLOUT}])');
+  assert.equal(formatSyscall(decode('poll', { args: [0, 0, 1], ret: 0 })), 'poll(NULL, 0, 1)                        = 0 (Timeout)');
+  const name = Buffer.alloc(16);
+  name.write('corpus-proc');
+  assert.equal(render('prctl', { args: [15, 0x7ffc, 96, 0x7f12, 128], blobs: { 1: bytes(name) } }), 'PR_SET_NAME, "corpus-proc"');
+  assert.equal(render('prctl', { args: [3, 0x7ffc, 0, 0x7f12, 128] }), 'PR_GET_DUMPABLE');
+  assert.equal(render('prctl', { args: [1, 15, 0, 0x7f12, 128] }), 'PR_SET_PDEATHSIG, SIGTERM');
+  assert.equal(render('prctl', { args: [9999, 1, 2, 3, 4], ret: -22 }), '0x270f /* PR_??? */, 0x1, 0x2, 0x3, 0x4');
+  assert.equal(render('getresuid', { args: [1, 2, 3], blobs: { 0: bytes(words([0], 4)), 1: bytes(words([1000], 4)), 2: bytes(words([0xffffffff], 4)) } }), '[0], [1000], [-1]');
+  assert.equal(render('chown', { args: [1, 0xffffffff, 0xffffffff], strings: { 0: 'b.txt' } }), '"b.txt", -1, -1');
+  assert.equal(render('mknodat', { args: [AT_FDCWD, 1, 0o10600, 0], strings: { 1: 'fifo' } }), 'AT_FDCWD, "fifo", S_IFIFO|0600');
+  assert.equal(render('mknodat', { args: [AT_FDCWD, 1, 0o20600, 0x103], strings: { 1: 'null' } }), 'AT_FDCWD, "null", S_IFCHR|0600, makedev(0x1, 0x3)');
+  assert.equal(render('setsockopt', { args: [3, 1, 2, 0x7ffc, 4], blobs: { 3: bytes(words([1], 4)) } }), '3, SOL_SOCKET, SO_REUSEADDR, [1], 4');
+  assert.equal(render('setsockopt', { args: [3, 6, 1, 0x7ffc, 4], blobs: { 3: bytes(words([1], 4)) } }), '3, SOL_TCP, TCP_NODELAY, [1], 4');
+  const ev = Buffer.alloc(12);
+  ev.writeUInt32LE(0x80000001, 0);
+  ev.writeBigUInt64LE(42n, 4);
+  assert.equal(render('epoll_ctl', { args: [9, 1, 8, 0x7ffc], blobs: { 3: bytes(ev) } }), '9, EPOLL_CTL_ADD, 8, {events=EPOLLIN|EPOLLET, data={u32=42, u64=42}}');
+  assert.equal(render('mremap', { args: [0x7f0000000000n, 16384, 32768, 1, 0] }), '0x7f0000000000, 16384, 32768, MREMAP_MAYMOVE');
+});
+
+test('netlink messages sent to a netlink socket are decoded as strace does', () => {
+  const state = catalog.newTraceState([100], fakeFs({ '/proc/100/cwd': '/' }));
+  decode('socket', { pid: 100, args: [16, 3 | 0o2000000, 0], ret: 3 }, state);
+  const req = Buffer.alloc(32);
+  req.writeUInt32LE(32, 0);
+  req.writeUInt16LE(18, 4); // RTM_GETLINK
+  req.writeUInt16LE(0x301, 6); // NLM_F_REQUEST|NLM_F_DUMP
+  req.writeUInt32LE(1, 8);
+  const sent = decode('sendto', { pid: 100, args: [3, 0x7ffc, 32, 0, 0, 0], blobs: { 1: bytes(req) }, ret: 32 }, state);
+  assert.equal(formatArgs(sent)[1], '[{nlmsg_len=32, nlmsg_type=RTM_GETLINK, nlmsg_flags=NLM_F_REQUEST|NLM_F_DUMP, nlmsg_seq=1, nlmsg_pid=0}, {ifi_family=AF_UNSPEC, ifi_type=ARPHRD_NETROM, ifi_index=0, ifi_flags=0, ifi_change=0}]');
+  const cut = decode('sendto', { pid: 100, args: [3, 0x7ffc, 64, 0, 0, 0], blobs: { 1: bytes(req.subarray(0, 32), true) }, ret: 64 }, state);
+  assert.match(formatArgs(cut)[1], /^" \\0\\0\\0/, 'a message longer than what was delivered stays bytes');
+});
+
+test('netlink replies read whole: address cache info, unix sock_diag replies, link statistics, at most -s attributes', () => {
+  const state = traceOf([100], { stringMax: 32 }, fakeFs({ '/proc/100/cwd': '/' }));
+  decode('socket', { pid: 100, args: [16, 3, 0], ret: 3 }, state); // NETLINK_ROUTE
+  decode('socket', { pid: 100, args: [16, 3, 4], ret: 4 }, state); // NETLINK_SOCK_DIAG
+  const nlmsg = (type: number, flags: number, payload: Buffer) => {
+    const h = Buffer.alloc(16);
+    h.writeUInt32LE(16 + payload.length, 0);
+    h.writeUInt16LE(type, 4);
+    h.writeUInt16LE(flags, 6);
+    h.writeUInt32LE(2, 8);
+    return Buffer.concat([h, payload]);
+  };
+  const attr = (type: number, data: Buffer) => {
+    const h = Buffer.alloc(4);
+    h.writeUInt16LE(4 + data.length, 0);
+    h.writeUInt16LE(type, 2);
+    return Buffer.concat([h, data, Buffer.alloc((4 - (data.length % 4)) % 4)]);
+  };
+  const whole = (data: Buffer): RawBlob => ({ kind: 'bytes', data, truncated: false, unreadable: false, whole: true });
+  const cache = Buffer.from(words([0xffffffff, 0xffffffff, 22, 22], 4));
+  const addr = nlmsg(20, 2, Buffer.concat([Buffer.from([2, 8, 0x80, 254, 0, 0, 0, 0]), attr(6, cache)])); // RTM_NEWADDR, NLM_F_MULTI
+  const got = decode('recvfrom', { pid: 100, args: [3, 0x7ffc, 32768, 0x40, 0, 0], blobs: { 1: whole(addr) }, ret: addr.length }, state);
+  assert.equal(
+    formatArgs(got)[1],
+    '[{nlmsg_len=44, nlmsg_type=RTM_NEWADDR, nlmsg_flags=NLM_F_MULTI, nlmsg_seq=2, nlmsg_pid=0}, {ifa_family=AF_INET, ifa_prefixlen=8, ifa_flags=IFA_F_PERMANENT, ifa_scope=RT_SCOPE_HOST, ifa_index=0}, [{nla_len=20, nla_type=IFA_CACHEINFO}, {ifa_prefered=4294967295, ifa_valid=4294967295, cstamp=22, tstamp=22}]]',
+  );
+  const head = Buffer.alloc(16);
+  head.set([1, 1, 10, 0]); // AF_UNIX, SOCK_STREAM, TCP_LISTEN
+  head.writeUInt32LE(929926, 4);
+  head.writeUInt32LE(178, 8);
+  const diag = nlmsg(20, 2, Buffer.concat([head, attr(0, Buffer.from('/tmp/sctraced-hWwrrG/sctrace.sock\0')), attr(6, Buffer.from([0]))]));
+  const reply = decode('recvfrom', { pid: 100, args: [4, 0x7ffc, 32768, 0x40, 0, 0], blobs: { 1: whole(diag) }, ret: diag.length }, state);
+  assert.equal(
+    formatArgs(reply)[1],
+    `[{nlmsg_len=${diag.length}, nlmsg_type=SOCK_DIAG_BY_FAMILY, nlmsg_flags=NLM_F_MULTI, nlmsg_seq=2, nlmsg_pid=0}, {udiag_family=AF_UNIX, udiag_type=SOCK_STREAM, udiag_state=TCP_LISTEN, udiag_ino=929926, udiag_cookie=[178, 0]}, ` +
+      '[[{nla_len=38, nla_type=UNIX_DIAG_NAME}, "/tmp/sctraced-hWwrrG/sctrace.soc"...], [{nla_len=5, nla_type=UNIX_DIAG_SHUTDOWN}, 0]]]',
+  );
+  // A link with statistics and more attributes than -s (here 4): the first four, then "...".
+  const stats = Buffer.from(words([7, 8], 8));
+  const link = nlmsg(16, 2, Buffer.concat([Buffer.alloc(16), attr(23, stats), ...[1, 2, 3, 4].map((n) => attr(4, Buffer.from(words([n], 4))))]));
+  const four = traceOf([], { stringMax: 4 });
+  decode('socket', { pid: 100, args: [16, 3, 0], ret: 3 }, four);
+  const linkText = formatArgs(decode('recvfrom', { pid: 100, args: [3, 0x7ffc, 32768, 0, 0, 0], blobs: { 1: whole(link) }, ret: link.length }, four))[1];
+  assert.match(linkText, /\[\{nla_len=20, nla_type=IFLA_STATS64\}, \{rx_packets=7, tx_packets=8\}\], \[\{nla_len=8, nla_type=IFLA_MTU\}, 1\], .*, \.\.\.\]\]$/);
+  assert.equal(linkText.match(/nla_type=IFLA_MTU/g)?.length, 3, 'four attributes, then ...');
+});
+
+test('-X raw and -X verbose render constants as numbers, or numbers with their names', () => {
+  const raw = traceOf([], { constants: 'raw' });
+  const verbose = traceOf([], { constants: 'verbose' });
+  const openat = (state: Trace) => formatArgs(decode('openat', { args: [AT_FDCWD, 1, 0o2000000, 0], strings: { 1: '/etc/hostname' }, ret: 3 }, state)).join(', ');
+  assert.equal(openat(raw), '-100, "/etc/hostname", 0x80000');
+  assert.equal(openat(verbose), '-100 /* AT_FDCWD */, "/etc/hostname", 0x80000 /* O_RDONLY|O_CLOEXEC */');
+  assert.equal(formatArgs(decode('lseek', { args: [3, 0, 2] }, verbose)).join(', '), '3, 0, 0x2 /* SEEK_END */');
+  assert.equal(formatArgs(decode('ioctl', { args: [3, 0x5401, 0x7ffc], ret: -25 }, raw))[1], '0x5401');
+});
+
+test('-yy: sockets with protocol and endpoints (from /proc/PID/net), devices with numbers, pidfds with their pid', () => {
+  const files: Record<string, string> = {
+    '/proc/100/net/tcp': [
+      '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode',
+      '   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 501 1 0 100 0 0 10 0',
+      '   1: 0100007F:9C40 0100007F:1F90 01 00000000:00000000 00:00000000 00000000     0        0 502 1 0 20 4 30 10 -1',
+    ].join('\n'),
+    '/proc/100/net/tcp6': [
+      '  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode',
+      '   0: 00000000000000000000000001000000:1F90 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 503 1 0',
+    ].join('\n'),
+    '/proc/100/net/unix': [
+      'Num       RefCount Protocol Flags    Type St Inode Path',
+      '0000000000000000: 00000002 00000000 00010000 0001 01 504 /run/a b.sock',
+      '0000000000000000: 00000002 00000000 00000000 0002 01 505 @abstract',
+      '0000000000000000: 00000003 00000000 00000000 0001 03 506',
+    ].join('\n'),
+    '/proc/100/net/netlink': ['sk               Eth Pid        Groups   Rmem     Wmem     Dump  Locks    Drops    Inode', '0000000000000000 0   4242       00000000 0        0        0     2        0        507'].join('\n'),
+    '/proc/100/fdinfo/9': 'pos:\t0\nflags:\t02000002\nmnt_id:\t15\nino:\t1057\nPid:\t4321\nNSpid:\t4321\n',
+  };
+  const details = new FdDetails((p) => (p === 0 ? 'ROUTE' : undefined), {
+    readFile: (f) => (files[f] === undefined ? undefined : Buffer.from(files[f], 'latin1')),
+    stat: (f) => (f === '/dev/null' ? { mode: 0o20666, rdev: 0x103 } : f === '/dev/sda1' ? { mode: 0o60660, rdev: 0x801 } : f === '/etc/passwd' ? { mode: 0o100644, rdev: 0 } : undefined),
+  });
+  const links: Record<string, string> = { '/proc/100/cwd': '/' };
+  const names = ['socket:[501]', 'socket:[502]', 'socket:[503]', 'socket:[504]', 'socket:[505]', 'socket:[506]', 'socket:[507]', 'socket:[599]', 'anon_inode:[pidfd]', '/dev/null', '/dev/sda1', '/etc/passwd', 'pipe:[77]'];
+  names.forEach((name, i) => (links[`/proc/100/fd/${i + 1}`] = name));
+  links['/proc/100/fd/9'] = 'anon_inode:[pidfd]';
+  const state = new FdState(fakeFs(links), { details });
+  state.setSocket(100, 8, { family: 2, type: 1, protocol: 0 }); // fd 8's socket() call: AF_INET, SOCK_STREAM
+  assert.deepEqual(names.map((_, i) => state.shown(100, i + 1)), [
+    'TCP:[127.0.0.1:8080]',
+    'TCP:[127.0.0.1:40000->127.0.0.1:8080]',
+    'TCPv6:[[::1]:8080]',
+    'UNIX-STREAM:[504,"/run/a b.sock"]',
+    'UNIX:[505,@"abstract"]',
+    'socket:[506]',
+    'NETLINK:[ROUTE:4242]',
+    'TCP:[599]',
+    'pid:4321',
+    '/dev/null<char 1:3>',
+    '/dev/sda1<block 8:1>',
+    '/etc/passwd',
+    'pipe:[77]',
+  ]);
+  // The printer prints socket and pidfd texts as they are, a device's path escaped.
+  const ev = (fd_path: string) => ({ ...decode('close', { args: [3] }), decoded: [{ ...decode('close', { args: [3] }).decoded[0], fd_path }] });
+  assert.equal(formatArgs(ev('UNIX-STREAM:[504,"/run/a b.sock"]'), 'details')[0], '3<UNIX-STREAM:[504,"/run/a b.sock"]>');
+  assert.equal(formatArgs(ev('/dev/tty\n<char 5:0>'), 'details')[0], '3</dev/tty\\n<char 5:0>>');
+  assert.equal(formatArgs(ev('UNIX:[1,"x"]'), true)[0], '3<UNIX:[1,\\"x\\"]>', 'with -y alone a path is always escaped');
+});
+
+test('signal masks given to ppoll and signalfd4', () => {
+  // SIGINT (2) and SIGTERM (15): bits 1 and 14.
+  const mask = bytes(words([(1n << 1n) | (1n << 14n)]));
+  assert.equal(render('signalfd4', { args: [-1, 0x7ffc0000, 8, 0o2000000], ret: 3, blobs: { 1: mask } }), '-1, [INT TERM], 8, SFD_CLOEXEC');
+  assert.equal(render('ppoll', { args: [0, 0, 0, 0x7ffc0000, 8], ret: 0, blobs: { 3: mask } }).split(', ').slice(3).join(', '), '[INT TERM], 8');
+  assert.equal(render('ppoll', { args: [0, 0, 0, 0, 8], ret: 0 }).split(', ').slice(3).join(', '), 'NULL, 8');
+});
+
+test('getrlimit prints the limits as prlimit64 does', () => {
+  const rlim = bytes(words([8192n * 1024n, (1n << 64n) - 1n]));
+  assert.equal(render('getrlimit', { args: [3, 0x7ffc0000], ret: 0, blobs: { 1: rlim } }), 'RLIMIT_STACK, {rlim_cur=8192*1024, rlim_max=RLIM64_INFINITY}');
+  assert.equal(render('getrlimit', { args: [3, 0x7ffc0000], ret: -14, blobs: { 1: rlim } }), 'RLIMIT_STACK, 0x7ffc0000');
 });

@@ -6,6 +6,7 @@
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
+import { tracesFdChanges } from '../../src/syscalls/fdeffects';
 import { encodeSyscallMeta, encodeSyscallReads, kernelMeta, SyscallCatalog } from '../../src/syscalls/catalog';
 import { ReadFlag, ReadKind, ReadLen } from '../../src/syscalls/reads';
 import type { RawString, RawSyscall } from '../../src/syscalls/types';
@@ -201,4 +202,21 @@ test('kernelMeta carries string masks and entry reads for the kernel table', (t)
   assert.equal(c.byName('stat')!.args.length, 2);
   assert.deepEqual([...encodeSyscallReads(all[c.byName('connect')!.nr])], [1, 1, 1, 2, 128, 0, 0, 0, ...new Array(16).fill(0)]);
   assert.equal(all[322].enterStr, true); // execveat
+});
+
+test('spec validation: renderings, -s, trace=none, and whether a trace lets the fd table follow the events', async () => {
+  const { validateSpec } = await import('../../src/api/spec');
+  const catalog = SyscallCatalog.fromFormats(new Map(), { arch: 'x86_64' });
+  const base = { syscalls: [], pids: [], follow_children: false, comms: [], uids: [], process_events: true, string_max_bytes: 32, backend: '', cgroup_ids: [], buffer_bytes: 32, exec_env: false, rendering: null, no_syscalls: false, ring_bytes: '0', retention_bytes: '0', sched_events: false };
+  const all = validateSpec(base, catalog, 1).capture;
+  assert.equal(all.syscalls, null);
+  assert.equal(all.stringMaxBytes, 32, 'strings that are not paths are read at -s (paths whole, by the kernel side)');
+  assert.deepEqual(all.rendering, { constants: 'abbrev', verbose: false, fdDetails: false });
+  assert.equal(tracesFdChanges(all.syscalls, catalog), true, 'every syscall: the fd table follows the events');
+  const reads = validateSpec({ ...base, syscalls: ['read'], rendering: { constants: 'CONSTANT_STYLE_VERBOSE', verbose: true, fd_details: true } }, catalog, 1).capture;
+  assert.deepEqual(reads.rendering, { constants: 'verbose', verbose: true, fdDetails: true });
+  assert.equal(tracesFdChanges(reads.syscalls, catalog), false, 'read alone: fd paths from /proc');
+  assert.throws(() => validateSpec({ ...base, rendering: { constants: 'CONSTANT_STYLE_BOLD' as 'CONSTANT_STYLE_RAW', verbose: false, fd_details: false } }, catalog, 1), /spec.rendering.constants "CONSTANT_STYLE_BOLD" is not a ConstantStyle/);
+  assert.deepEqual(validateSpec({ ...base, no_syscalls: true }, catalog, 1).capture.syscalls, []);
+  assert.throws(() => validateSpec({ ...base, no_syscalls: true, syscalls: ['read'] }, catalog, 1), /no_syscalls is set but spec.syscalls names 1/);
 });

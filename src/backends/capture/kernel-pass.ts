@@ -13,6 +13,7 @@
 import type { CaptureSession, CaptureSink, CaptureSpec, CaptureStats, RingFill } from '../backend';
 import { monotonicToEpochOffsetNs } from '../drain-loop';
 import { RecordDecoder } from '../records';
+import { tracesFdChanges } from '../../syscalls/fdeffects';
 import type { SyscallResolver } from '../../syscalls/types';
 import { Pipeline, TraceTap, type LossCounters, type RecordSource } from './pipeline';
 import { TraceSet, type KernelFilters, type TraceSlot } from './trace-set';
@@ -94,9 +95,16 @@ export class KernelPass {
       await this.side.reconcile([...[...loaded.taps].map((t) => t.trace.spec), spec]);
       for (const pid of spec.pids) loaded.pipeline.track(pid);
       const trace = loaded.traces.add(spec);
-      const tap = new TraceTap(trace, sink, { stringMax: spec.stringMaxBytes, bufferBytes: spec.bufferBytes, execEnv: spec.execEnv }, process.hrtime.bigint());
+      const tap = new TraceTap(
+        trace,
+        sink,
+        { stringMax: spec.stringMaxBytes, bufferBytes: spec.bufferBytes, execEnv: spec.execEnv },
+        process.hrtime.bigint(),
+        spec.rendering,
+        tracesFdChanges(spec.syscalls, this.syscalls),
+      );
       loaded.pipeline.attach(tap);
-      loaded.pipeline.setLimits(loaded.traces.maxLimits());
+      loaded.pipeline.regroup();
       loaded.taps.add(tap);
       return new TapSession(tap, this.side.describe(spec), loaded.pipeline, () => this.serialize(() => this.remove(loaded, tap)));
     } catch (err) {
@@ -132,7 +140,7 @@ export class KernelPass {
     loaded.traces.remove(tap.trace);
     await loaded.pipeline.detach(tap);
     loaded.taps.delete(tap);
-    loaded.pipeline.setLimits(loaded.traces.maxLimits());
+    loaded.pipeline.regroup();
     if (loaded.taps.size === 0) await this.unload(loaded);
     else await this.side.reconcile([...loaded.taps].map((t) => t.trace.spec));
   }

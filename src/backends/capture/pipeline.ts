@@ -10,6 +10,10 @@
  *   have seen a call already in progress when its programs were attached either.
  * - Kernel losses are counted per trace in the kernel (struct sct_control.lost) and announced to
  *   that trace only, after the events decoded before the counter moved.
+ * - Traces with the same limits and renderings (a TraceView) share one decoding of each record;
+ *   a record several views want is decoded once per view, with the decode state updated once.
+ * - The fd table is kept from events for a record when one of its traces selects every call that
+ *   changes fds; otherwise its fd paths come from /proc (src/syscalls/fdstate.ts).
  * - A trace whose consumers can take nothing (CaptureSink.demand() is 0) is paused in the kernel:
  *   its records are dropped there, counted, at no decoding cost, and the other traces go on.
  */
@@ -20,7 +24,7 @@ import { BackendError, CorruptRecordError } from '../errors';
 import { HeaderFlag, Kind, Layout, recordTraces, type RecordDecoder } from '../records';
 import { ENUMS } from '../ebpf/generated/bpf';
 import type { RecordHandler } from '../ebpf/ringbuf';
-import type { ViewLimits } from '../../syscalls/types';
+import { DEFAULT_RENDERING, sameView, type Rendering, type TraceView, type ViewLimits } from '../../syscalls/types';
 import type { TraceSlot } from './trace-set';
 
 /** Where raw records come from. */
@@ -71,11 +75,10 @@ export class TraceTap {
   closed = false;
   /** Its counters when it was detached. */
   final: CaptureStats | undefined;
-  /**
-   * Which of the pipeline's views it takes: 0, the records as the kernel read them, when its
-   * settings are the largest; otherwise a view cut to its settings.
-   */
+  /** Which of the pipeline's views it takes (Pipeline.regroup). */
   view = 0;
+  /** Its limits and renderings: the key its view is shared by. */
+  readonly decodeView: TraceView;
 
   constructor(
     readonly trace: TraceSlot,
@@ -83,8 +86,12 @@ export class TraceTap {
     readonly limits: ViewLimits,
     /** CLOCK_MONOTONIC ns at activation: calls that entered before belong to someone else. */
     readonly activeSinceNs: bigint,
+    rendering: Rendering = DEFAULT_RENDERING,
+    /** It selects every call that changes fds (src/syscalls/fdeffects.ts tracesFdChanges). */
+    readonly fdChangesTraced = true,
   ) {
     this.batch = new EventBatch(sink);
+    this.decodeView = { ...limits, ...rendering };
   }
 
   /** Counter values by cause at activation. */
@@ -111,8 +118,10 @@ const CHARGE_OVERHEAD = ENUMS.sct_charge.SCT_CHARGE_OVERHEAD;
 /** Decodes a source's records once and feeds every trace they are for. */
 export class Pipeline {
   private readonly taps: (TraceTap | undefined)[] = new Array(64);
-  /** Views the records are decoded in: [0] as delivered, then one per smaller set of settings. */
-  private views: (ViewLimits | undefined)[] = [undefined];
+  /** Views the records are decoded in: one per distinct TraceView of the taps (as delivered before regroup). */
+  private views: (TraceView | undefined)[] = [undefined];
+  /** Every tap keeps fd tables from events (no record needs to ask which of its traces do). */
+  private allFdChangesTraced = true;
   private readonly loop: DrainLoop;
   private statsTimer: NodeJS.Timeout | undefined;
   private paused = 0n;
@@ -168,24 +177,22 @@ export class Pipeline {
   }
 
   /**
-   * Groups the traces by view after the settings the kernel reads at changed to `max`: those at
-   * the largest settings take the records as read, the others a view cut to their settings (one
-   * per distinct set, so traces with equal settings share one decoding).
+   * Groups the traces by view after a trace came or went: one view per distinct set of limits
+   * and renderings, so traces with equal ones share one decoding. The kernel reads at the
+   * largest limits of the traces (TraceSet.maxLimits); each view is cut from that.
    */
-  setLimits(max: ViewLimits): void {
-    const views: (ViewLimits | undefined)[] = [undefined];
+  regroup(): void {
+    const views: TraceView[] = [];
+    let allFdChangesTraced = true;
     for (const tap of this.taps) {
-      if (!tap) continue;
-      const l = tap.limits;
-      if (l.stringMax >= max.stringMax && l.bufferBytes >= max.bufferBytes && (l.execEnv || !max.execEnv)) {
-        tap.view = 0;
-        continue;
-      }
-      let i = views.findIndex((v) => v !== undefined && v.stringMax === l.stringMax && v.bufferBytes === l.bufferBytes && v.execEnv === l.execEnv);
-      if (i < 0) i = views.push(l) - 1;
+      if (!tap || tap.closed) continue;
+      let i = views.findIndex((v) => sameView(v, tap.decodeView));
+      if (i < 0) i = views.push(tap.decodeView) - 1;
       tap.view = i;
+      allFdChangesTraced &&= tap.fdChangesTraced;
     }
-    this.views = views;
+    this.views = views.length > 0 ? views : [undefined];
+    this.allFdChangesTraced = allFdChangesTraced;
   }
 
   /** Stops draining. Idempotent; the taps are left as they are. */
@@ -241,15 +248,23 @@ export class Pipeline {
     const { lo, hi } = len >= Layout.header.SIZE ? recordTraces(view, off) : { lo: 0, hi: 0 };
     if (len >= Layout.header.SIZE && view.getUint32(off + Layout.header.flags, true) & HeaderFlag.CHARGED) this.creditRecord(lo, hi, len);
     if (len >= Layout.header.SIZE && !this.firstTap(lo, hi, view, off)) return;
-    // The views this record's traces take; almost always just the first.
+    // The views this record's traces take (almost always just the first), and whether one of
+    // them keeps the fd table from events.
     let wanted = 0;
-    if (this.views.length > 1) this.forTaps(lo, hi, view, off, (tap) => (wanted |= 1 << tap.view));
+    let fdChangesTraced = this.allFdChangesTraced;
+    if (this.views.length > 1 || !fdChangesTraced) {
+      this.forTaps(lo, hi, view, off, (tap) => {
+        wanted |= tap.view < 31 ? 1 << tap.view : -1;
+        fdChangesTraced ||= tap.fdChangesTraced;
+      });
+    }
     let events: Event[] | null;
-    const picked = wanted > 1 ? this.views.filter((_, i) => wanted & (1 << i)) : undefined;
+    // More than 31 distinct views: every view is decoded (rare; each tap finds its own by index).
+    const picked = wanted < 0 ? this.views : wanted > 1 ? this.views.filter((_, i) => wanted & (1 << i)) : undefined;
     try {
-      if (picked) events = this.decoder.decodeViews(view, bytes, off, len, picked);
+      if (picked) events = this.decoder.decodeViews(view, bytes, off, len, picked, fdChangesTraced);
       else {
-        const event = this.decoder.decode(view, bytes, off, len);
+        const event = this.decoder.decode(view, bytes, off, len, this.views[0], fdChangesTraced);
         events = event ? [event] : null;
       }
     } catch (err) {
@@ -272,7 +287,7 @@ export class Pipeline {
         tap.sink.lost(tap.undecodable, 'decode');
         tap.undecodable = 0;
       }
-      const event = picked ? events![bitIndex(wanted, tap.view)] : events![0];
+      const event = picked ? events![picked === this.views ? tap.view : bitIndex(wanted, tap.view)] : events![0];
       // Each trace owns its event object (it numbers it); the first one takes the decoded one.
       const own = given.has(event) ? { ...event } : event;
       given.add(event);

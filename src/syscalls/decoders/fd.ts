@@ -2,6 +2,7 @@
  * Directory file descriptors of the *at() family: AT_FDCWD instead of -100.
  */
 import { ANY_SYSCALL, type ArgDecoder, type DecoderRegistry } from './registry';
+import { currentBindingStyle, styled } from './xlat';
 
 /** AT_FDCWD from include/uapi/linux/fcntl.h; the same on every architecture. */
 export const AT_FDCWD = -100;
@@ -14,7 +15,9 @@ export const DIRFD_ARG_NAMES: readonly string[] = ['dfd', 'dirfd', 'olddfd', 'ne
 
 /** Renders a dirfd register: the kernel reads it as a 32-bit int, so the upper half is ignored. */
 export function dirfdDecoder(argIndex: number): ArgDecoder {
-  return (args) => (Number(BigInt.asIntN(32, args[argIndex] ?? 0n)) === AT_FDCWD ? 'AT_FDCWD' : '');
+  const style = currentBindingStyle();
+  const fdcwd = styled(BigInt(AT_FDCWD), 'AT_FDCWD', style, true);
+  return (args) => (Number(BigInt.asIntN(32, args[argIndex] ?? 0n)) === AT_FDCWD ? fdcwd : '');
 }
 
 /** Registers the dirfd decoder for every DIRFD_ARG_NAMES argument of any syscall. */

@@ -1,15 +1,17 @@
 /**
  * File syscalls other than open: access modes, AT_* flags, struct stat (strace's abbreviated
- * `{st_mode=S_IFREG|0644, st_size=37479, ...}`), readlink's and getcwd's paths, lseek's whence,
- * fcntl commands and their argument, ioctl request names, dup3/pipe2 flags, pipe fd pairs,
- * statx flags and masks, and octal modes of mkdir/chmod/umask.
+ * `{st_mode=S_IFREG|0644, st_size=37479, ...}`, every field with -v), struct statfs, readlink's
+ * and getcwd's paths, lseek's whence, fcntl commands and their argument, dup3/pipe2 flags, pipe
+ * fd pairs, statx flags and masks, mknod's mode and device, extended attribute values and
+ * lists, renameat2 flags, directory entry counts, and octal modes of mkdir/chmod/umask.
  */
 import type { ArchTables } from '../arch';
 import type { RawBlob } from '../types';
 import { formatMode, formatOpenFlags } from './open';
-import { quoteBytes } from './quote';
-import { argIndexOf, type ArgDecoder, type DecoderContext, type DecoderRegistry } from './registry';
-import { cached, constant, fixedXlat, formatFlags, formatValue, hexValue, pointer, u32, xlat, type Xlat } from './xlat';
+import { formatTimeComment } from './time';
+import { quoteBytes, quoteShown } from './quote';
+import { argIndexOf, bytesOf, viewOf, type ArgDecoder, type DecoderContext, type DecoderRegistry } from './registry';
+import { cached, constant, fixedXlat, flagsArg, formatFlags, formatValue, hexValue, pointer, u32, valueArg, xlat, type Xlat } from './xlat';
 
 /** access(2) modes: POSIX values, the same everywhere (strace's access_modes). */
 const ACCESS_MODES = fixedXlat([
@@ -43,16 +45,6 @@ const FCNTL_NAMES = [
 const SEAL_NAMES = ['F_SEAL_SEAL', 'F_SEAL_SHRINK', 'F_SEAL_GROW', 'F_SEAL_WRITE', 'F_SEAL_FUTURE_WRITE'];
 /** strace's modetypes (file type bits of st_mode). */
 const MODE_TYPE_NAMES = ['S_IFREG', 'S_IFSOCK', 'S_IFIFO', 'S_IFLNK', 'S_IFDIR', 'S_IFBLK', 'S_IFCHR'];
-/** The terminal ioctls strace names by their request number (asm-generic/ioctls.h). */
-const IOCTL_NAMES = [
-  'TCGETS', 'TCSETS', 'TCSETSW', 'TCSETSF', 'TCGETA', 'TCSETA', 'TCSETAW', 'TCSETAF', 'TCSBRK', 'TCXONC', 'TCFLSH', 'TIOCEXCL',
-  'TIOCNXCL', 'TIOCSCTTY', 'TIOCGPGRP', 'TIOCSPGRP', 'TIOCOUTQ', 'TIOCSTI', 'TIOCGWINSZ', 'TIOCSWINSZ', 'TIOCMGET', 'TIOCMBIS',
-  'TIOCMBIC', 'TIOCMSET', 'TIOCGSOFTCAR', 'TIOCSSOFTCAR', 'FIONREAD', 'TIOCLINUX', 'TIOCCONS', 'TIOCGSERIAL', 'TIOCSSERIAL',
-  'TIOCPKT', 'FIONBIO', 'TIOCNOTTY', 'TIOCSETD', 'TIOCGETD', 'TCSBRKP', 'TIOCSBRK', 'TIOCCBRK', 'TIOCGSID', 'TIOCGPTN',
-  'TIOCSPTLCK', 'TIOCGDEV', 'TIOCSIG', 'TIOCVHANGUP', 'TIOCGPKT', 'TIOCGPTLCK', 'TIOCGEXCL', 'TIOCGPTPEER', 'FIONCLEX',
-  'FIOCLEX', 'FIOASYNC', 'TIOCSERCONFIG', 'TIOCSERGWILD', 'TIOCSERSWILD', 'TIOCGLCKTRMIOS', 'TIOCSLCKTRMIOS',
-  'TIOCSERGSTRUCT', 'TIOCSERGETLSR', 'TIOCSERGETMULTI', 'TIOCSERSETMULTI', 'TIOCMIWAIT', 'TIOCGICOUNT', 'FIOQSIZE',
-];
 
 /** strace's statx_attrs (include/uapi/linux/stat.h values, the same on every architecture). */
 const STATX_ATTRS = fixedXlat([
@@ -72,29 +64,6 @@ function openModeFlagsXlat(tables: ArchTables): Xlat {
   const names = ['O_CREAT', 'O_EXCL', 'O_NOCTTY', 'O_TRUNC', 'O_APPEND', 'O_NONBLOCK', 'O_SYNC', '__O_SYNC', 'O_DSYNC', 'O_DIRECT',
     'O_LARGEFILE', 'O_NOFOLLOW', 'O_NOATIME', 'O_CLOEXEC', 'O_PATH', 'O_TMPFILE', '__O_TMPFILE', 'O_DIRECTORY', 'FASYNC'] as const;
   return names.map((n) => [n, BigInt(f[n])] as const);
-}
-
-/** A flags argument (the kernel's int: low 32 bits) rendered with `table`. */
-export function flagsArg(argIndex: number, table: Xlat, unknown: string): ArgDecoder {
-  const render = cached((v) => formatFlags(v, table, unknown));
-  return (args) => render(u32(args[argIndex]));
-}
-
-/** A value argument (low 32 bits) rendered with `table`. */
-export function valueArg(argIndex: number, table: Xlat, unknown: string): ArgDecoder {
-  const render = cached((v) => formatValue(v, table, unknown));
-  return (args) => render(u32(args[argIndex]));
-}
-
-/** A bytes blob when the kernel side delivered a readable one for `argIndex`. */
-export function bytesOf(blobs: ReadonlyMap<number, RawBlob>, argIndex: number): (RawBlob & { kind: 'bytes' }) | undefined {
-  const b = blobs.get(argIndex);
-  return b?.kind === 'bytes' && !b.unreadable ? b : undefined;
-}
-
-/** A DataView over a blob's bytes. */
-export function viewOf(data: Uint8Array): DataView {
-  return new DataView(data.buffer, data.byteOffset, data.byteLength);
 }
 
 /** strace's print_symbolic_mode_t: `S_IFREG|0644`, set-id bits named, or plain octal. */
@@ -121,8 +90,11 @@ function makedev(dev: bigint): string {
   return `makedev(${hexValue(major)}, ${hexValue(minor)})`;
 }
 
-/** A struct stat output, abbreviated like strace: mode, then rdev (devices) or size. */
-export function statDecoder(argIndex: number, tables: ArchTables): ArgDecoder {
+/**
+ * A struct stat output as strace prints it: abbreviated, mode then rdev (devices) or size; with
+ * -v (`verbose`) every field, the times with their local time in a comment.
+ */
+export function statDecoder(argIndex: number, tables: ArchTables, verbose = false): ArgDecoder {
   if (tables.arch !== 'x86_64') return () => '';
   const ifmt = constant(tables, 'S_IF', 'S_IFMT');
   const chr = constant(tables, 'S_IF', 'S_IFCHR');
@@ -136,7 +108,19 @@ export function statDecoder(argIndex: number, tables: ArchTables): ArgDecoder {
     const mode = v.getUint32(STAT.mode, true);
     const type = mode & ifmt;
     const second = type === chr || type === blk ? `st_rdev=${makedev(v.getBigUint64(STAT.rdev, true))}` : `st_size=${v.getBigUint64(STAT.size, true)}`;
-    return `{st_mode=${symbolicMode(BigInt(mode))}, ${second}, ...}`;
+    if (!verbose) return `{st_mode=${symbolicMode(BigInt(mode))}, ${second}, ...}`;
+    // x86_64's struct stat: dev, ino, nlink, mode, uid, gid, pad, rdev, size, blksize, blocks, then the three times.
+    const u64 = (at: number) => v.getBigUint64(at, true);
+    const time = (name: string, at: number) => {
+      const sec = v.getBigInt64(at, true);
+      const nsec = u64(at + 8);
+      const comment = formatTimeComment(sec, nsec, 9);
+      return `${name}=${sec}${comment ? ` /* ${comment} */` : ''}, ${name}_nsec=${nsec}`;
+    };
+    return (
+      `{st_dev=${makedev(u64(0))}, st_ino=${u64(8)}, st_mode=${symbolicMode(BigInt(mode))}, st_nlink=${u64(16)}, st_uid=${v.getUint32(28, true)}, ` +
+      `st_gid=${v.getUint32(32, true)}, st_blksize=${u64(56)}, st_blocks=${u64(64)}, ${second}, ${time('st_atime', 72)}, ${time('st_mtime', 88)}, ${time('st_ctime', 104)}}`
+    );
   };
 }
 
@@ -161,12 +145,16 @@ export function statxDecoder(argIndex: number, tables: ArchTables): ArgDecoder {
   };
 }
 
-/** A path the call wrote (readlink, getcwd), as many bytes as it returned. */
+/**
+ * What the call wrote: getcwd's path (NUL-terminated, whole), readlink's target (as many bytes
+ * as it returned, cut at the trace's string length as strace's printstrn cuts it).
+ */
 export function pathOutputDecoder(argIndex: number, nulTerminated: boolean): ArgDecoder {
   return (_args, call) => {
     const b = bytesOf(call.blobs, argIndex);
     if (!b || call.ret < 0n) return '';
-    return quoteBytes(b.data, { truncated: b.truncated, stopAtNul: nulTerminated });
+    if (nulTerminated) return quoteBytes(b.data, { truncated: b.truncated, stopAtNul: true });
+    return quoteShown(b, call.options.stringMax);
   };
 }
 
@@ -177,6 +165,37 @@ export function fdPairDecoder(argIndex: number): ArgDecoder {
     if (!b || b.data.length < 8 || call.ret < 0n) return '';
     const v = viewOf(b.data);
     return `[${v.getInt32(0, true)}, ${v.getInt32(4, true)}]`;
+  };
+}
+
+/** strace's fsmagic names of the filesystems one meets (include/uapi/linux/magic.h values). */
+const FS_MAGIC = fixedXlat([
+  ['EXT2_SUPER_MAGIC', 0xef53], ['TMPFS_MAGIC', 0x01021994], ['PROC_SUPER_MAGIC', 0x9fa0], ['SYSFS_MAGIC', 0x62656572],
+  ['BTRFS_SUPER_MAGIC', 0x9123683e], ['XFS_SUPER_MAGIC', 0x58465342], ['OVERLAYFS_SUPER_MAGIC', 0x794c7630],
+  ['DEVPTS_SUPER_MAGIC', 0x1cd1], ['CGROUP2_SUPER_MAGIC', 0x63677270], ['NFS_SUPER_MAGIC', 0x6969], ['SQUASHFS_MAGIC', 0x73717368],
+  ['V9FS_MAGIC', 0x01021997], ['FUSE_SUPER_MAGIC', 0x65735546], ['RAMFS_MAGIC', 0x858458f6], ['DEBUGFS_MAGIC', 0x64626720],
+  ['TRACEFS_MAGIC', 0x74726163], ['BPF_FS_MAGIC', 0xcafe4a11], ['MSDOS_SUPER_MAGIC', 0x4d44], ['ISOFS_SUPER_MAGIC', 0x9660],
+]);
+/** strace's statfs_flags (the ST_* of include/linux/statfs.h). */
+const ST_FLAGS = fixedXlat([
+  ['ST_VALID', 0x20], ['ST_RDONLY', 0x1], ['ST_NOSUID', 0x2], ['ST_NODEV', 0x4], ['ST_NOEXEC', 0x8], ['ST_SYNCHRONOUS', 0x10],
+  ['ST_MANDLOCK', 0x40], ['ST_WRITE', 0x80], ['ST_APPEND', 0x100], ['ST_IMMUTABLE', 0x200], ['ST_NOATIME', 0x400],
+  ['ST_NODIRATIME', 0x800], ['ST_RELATIME', 0x1000], ['ST_NOSYMFOLLOW', 0x2000],
+]);
+
+/** x86_64's struct statfs: every field, as strace prints it. */
+function statfsDecoder(argIndex: number): ArgDecoder {
+  return (_args, call) => {
+    const b = bytesOf(call.blobs, argIndex);
+    if (!b || b.data.length < 120 || call.ret < 0n) return '';
+    const v = viewOf(b.data);
+    const u = (at: number) => v.getBigUint64(at, true);
+    const fsid = `{val=[${hexValue(BigInt(v.getUint32(56, true)))}, ${hexValue(BigInt(v.getUint32(60, true)))}]}`;
+    return (
+      `{f_type=${formatValue(u(0), FS_MAGIC, '')}`.replace(/ \/\* \*\/$/, '') +
+      `, f_bsize=${u(8)}, f_blocks=${u(16)}, f_bfree=${u(24)}, f_bavail=${u(32)}, f_files=${u(40)}, f_ffree=${u(48)}, f_fsid=${fsid}, ` +
+      `f_namelen=${u(64)}, f_frsize=${u(72)}, f_flags=${formatFlags(u(80), ST_FLAGS, 'ST_???')}}`
+    );
   };
 }
 
@@ -232,7 +251,7 @@ export function registerFileDecoders(registry: DecoderRegistry): void {
   registry.register('fadvise64', 'advice', (ctx) => valueArg(ctx.argIndex, FADVISE, 'POSIX_FADV_???'));
   // By __NR name: stat, lstat and fstat are newstat, newlstat and newfstat in tracefs.
   for (const syscall of ['stat', 'lstat', 'fstat', 'newfstatat']) {
-    registry.register(syscall, 'statbuf', (ctx) => statDecoder(ctx.argIndex, ctx.tables));
+    registry.register(syscall, 'statbuf', (ctx) => statDecoder(ctx.argIndex, ctx.tables, ctx.style.verbose));
   }
   registry.register('readlink', 'buf', (ctx) => pathOutputDecoder(ctx.argIndex, false));
   registry.register('readlinkat', 'buf', (ctx) => pathOutputDecoder(ctx.argIndex, false));
@@ -240,17 +259,55 @@ export function registerFileDecoders(registry: DecoderRegistry): void {
   registry.register('lseek', 'whence', (ctx) => valueArg(ctx.argIndex, xlat(ctx.tables, 'SEEK', WHENCE_NAMES), 'SEEK_???'));
   registry.register('fcntl', 'cmd', (ctx) => valueArg(ctx.argIndex, xlat(ctx.tables, 'F', FCNTL_NAMES), 'F_???'));
   registry.register('fcntl', 'arg', (ctx) => fcntlArgDecoder(argIndexOf(ctx, 'cmd'), ctx.argIndex, ctx.tables));
-  registry.register('ioctl', 'cmd', (ctx) => {
-    const names = xlat(ctx.tables, 'IOCTL', IOCTL_NAMES);
-    const render = cached((v) => names.find(([, n]) => n === v)?.[0] ?? hexValue(v));
-    return (args) => render(u32(args[ctx.argIndex]));
-  });
-  registry.register('ioctl', 'arg', (ctx) => (args) => pointer(args[ctx.argIndex]));
   const modeFlags = (ctx: DecoderContext) => flagsArg(ctx.argIndex, openModeFlagsXlat(ctx.tables), 'O_???');
   registry.register('dup3', 'flags', modeFlags);
   registry.register('pipe2', 'flags', modeFlags);
   registry.register('pipe', 'fildes', (ctx) => fdPairDecoder(ctx.argIndex));
   registry.register('pipe2', 'fildes', (ctx) => fdPairDecoder(ctx.argIndex));
+  // mknod: the file type and mode, and the device only for character and block devices.
+  for (const syscall of ['mknod', 'mknodat']) {
+    registry.register(syscall, 'mode', (ctx) => {
+      const format = symbolicModeFormatter(ctx.tables);
+      return (args) => format(Number(BigInt.asUintN(16, args[ctx.argIndex] ?? 0n)));
+    });
+    registry.register(syscall, 'dev', (ctx) => {
+      const mode = argIndexOf(ctx, 'mode');
+      const ifmt = BigInt(constant(ctx.tables, 'S_IF', 'S_IFMT'));
+      const devices = new Set([constant(ctx.tables, 'S_IF', 'S_IFCHR'), constant(ctx.tables, 'S_IF', 'S_IFBLK')].map(BigInt));
+      return (args) => (devices.has((args[mode] ?? 0n) & ifmt) ? makedev(BigInt.asUintN(32, args[ctx.argIndex] ?? 0n)) : null);
+    });
+  }
+  for (const syscall of ['renameat2']) registry.register(syscall, 'flags', (ctx) => flagsArg(ctx.argIndex, fixedXlat([['RENAME_NOREPLACE', 1], ['RENAME_EXCHANGE', 2], ['RENAME_WHITEOUT', 4]]), 'RENAME_???'));
+  for (const syscall of ['statfs', 'fstatfs']) registry.register(syscall, 'buf', (ctx) => statfsDecoder(ctx.argIndex));
+  // Directory entries, counted as strace's abbreviated form shows them; only when all were delivered.
+  for (const syscall of ['getdents64', 'getdents']) {
+    registry.register(syscall, 'dirent', (ctx) => (args, call) => {
+      const b = bytesOf(call.blobs, ctx.argIndex);
+      if (!b || b.truncated || call.ret < 0n || BigInt(b.data.length) !== call.ret) return '';
+      const reclenAt = syscall === 'getdents64' ? 16 : 16;
+      let count = 0;
+      for (let at = 0; at + reclenAt + 2 <= b.data.length; count++) {
+        const reclen = viewOf(b.data).getUint16(at + reclenAt, true);
+        if (reclen === 0) break;
+        at += reclen;
+      }
+      return `${pointer(args[ctx.argIndex])} /* ${count} entr${count === 1 ? 'y' : 'ies'} */`;
+    });
+  }
+  // Extended attribute values: what was set (as many bytes as the size says), what was got.
+  for (const syscall of ['setxattr', 'lsetxattr', 'fsetxattr']) {
+    registry.register(syscall, 'value', (ctx) => (_args, call) => {
+      const b = bytesOf(call.blobs, ctx.argIndex);
+      return b ? quoteShown(b, call.options.stringMax) : '';
+    });
+    registry.register(syscall, 'flags', (ctx) => flagsArg(ctx.argIndex, fixedXlat([['XATTR_CREATE', 1], ['XATTR_REPLACE', 2]]), 'XATTR_???'));
+  }
+  for (const [syscall, arg] of [['getxattr', 'value'], ['lgetxattr', 'value'], ['fgetxattr', 'value'], ['listxattr', 'list'], ['llistxattr', 'list'], ['flistxattr', 'list']] as const) {
+    registry.register(syscall, arg, (ctx) => (_args, call) => {
+      const b = bytesOf(call.blobs, ctx.argIndex);
+      return b && call.ret >= 0n ? quoteShown(b, call.options.stringMax) : '';
+    });
+  }
   const octalMode = (ctx: DecoderContext): ArgDecoder => (args) => formatMode(Number(BigInt.asUintN(16, args[ctx.argIndex] ?? 0n)));
   for (const syscall of ['mkdir', 'mkdirat', 'chmod', 'fchmod', 'fchmodat', 'fchmodat2', 'umask']) {
     registry.register(syscall, 'mode', octalMode);

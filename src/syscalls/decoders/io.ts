@@ -3,9 +3,12 @@
  * (TraceSpec.buffer_bytes): quoted like strace, `"hello\n"`, with `...` when the call
  * transferred more than was delivered. An output buffer (read) only when the call succeeded.
  */
-import { bytesOf } from './files';
-import { quoteBytes } from './quote';
-import type { ArgDecoder, DecoderRegistry } from './registry';
+import { bytesOf } from './registry';
+import { addressFamilies } from './net';
+import { NetlinkDecoder } from './netlink';
+import { quoteShown } from './quote';
+import { argIndexOf, type ArgDecoder, type DecoderRegistry } from './registry';
+import { constant, u32 } from './xlat';
 
 /** Syscalls with a data buffer, and whether the call fills it (an output). */
 export const DATA_BUFFERS: ReadonlyArray<readonly [string, string, boolean]> = [
@@ -17,16 +20,33 @@ export const DATA_BUFFERS: ReadonlyArray<readonly [string, string, boolean]> = [
   ['sendto', 'buff', false],
 ];
 
-/** The quoted first bytes of a data buffer. */
-export function bufferDecoder(argIndex: number, output: boolean): ArgDecoder {
+/** The quoted first bytes of a data buffer, at most the trace's string length (strace -s). */
+export function bufferDecoder(argIndex: number, output: boolean, hex = false): ArgDecoder {
   return (_args, call) => {
     const b = bytesOf(call.blobs, argIndex);
     if (!b || (output && call.ret < 0n)) return '';
-    return quoteBytes(b.data, { truncated: b.truncated });
+    return quoteShown(b, call.options.stringMax, hex);
   };
 }
 
-/** Registers the data buffer decoders. */
+/** Registers the data buffer decoders; buffers sent to and received from netlink sockets are decoded as messages. */
 export function registerIoDecoders(registry: DecoderRegistry): void {
-  for (const [syscall, arg, output] of DATA_BUFFERS) registry.register(syscall, arg, (ctx) => bufferDecoder(ctx.argIndex, output));
+  for (const [syscall, arg, output] of DATA_BUFFERS) {
+    registry.register(syscall, arg, (ctx) => {
+      const plain = bufferDecoder(ctx.argIndex, output);
+      if (syscall !== 'sendto' && syscall !== 'recvfrom') return plain;
+      const fdIndex = argIndexOf(ctx, 'fd');
+      const lenIndex = argIndexOf(ctx, syscall === 'sendto' ? 'len' : 'size');
+      const netlink = new NetlinkDecoder(ctx.tables, addressFamilies(ctx.tables));
+      const AF_NETLINK = constant(ctx.tables, 'AF', 'AF_NETLINK');
+      return (args, call) => {
+        const socket = call.socketOf?.(Number(BigInt.asIntN(32, args[fdIndex] ?? 0n)));
+        const b = bytesOf(call.blobs, ctx.argIndex);
+        if (socket?.family !== AF_NETLINK || !b || (output && call.ret < 0n)) return plain(args, call);
+        // strace decodes what was sent (the length asked) and what was received (the return value).
+        const len = output ? Number(call.ret) : Number(u32(args[lenIndex]));
+        return netlink.decode(b.data, len, socket.protocol, call.options.stringMax) ?? plain(args, call);
+      };
+    });
+  }
 }

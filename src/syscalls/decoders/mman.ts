@@ -3,9 +3,10 @@
  * then the flags, as strace's print_mmap_flags does), mmap's offset in hex, mremap flags and
  * madvise advice.
  */
-import { flagsArg, valueArg } from './files';
-import type { ArgDecoder, DecoderRegistry } from './registry';
-import { cached, constant, formatFlags, formatValue, hexValue, xlat } from './xlat';
+import { bytesOf } from './registry';
+import { flagsArg, valueArg } from './xlat';
+import { argIndexOf, type ArgDecoder, type DecoderRegistry } from './registry';
+import { cached, constant, fixedXlat, formatFlags, formatValue, hexValue, xlat } from './xlat';
 
 /** strace's mmap_prot. */
 const PROT_NAMES = ['PROT_NONE', 'PROT_READ', 'PROT_WRITE', 'PROT_EXEC', 'PROT_SEM', 'PROT_GROWSDOWN', 'PROT_GROWSUP', 'PROT_SAO', 'PROT_ADI'];
@@ -54,5 +55,27 @@ export function registerMemoryDecoders(registry: DecoderRegistry): void {
   registry.register('mmap', 'flags', (ctx) => mmapFlagsDecoder(ctx.argIndex, ctx.tables));
   registry.register('mmap', 'off', (ctx) => (args) => hexValue(args[ctx.argIndex] ?? 0n));
   registry.register('mremap', 'flags', (ctx) => flagsArg(ctx.argIndex, xlat(ctx.tables, 'MREMAP', MREMAP_NAMES), 'MREMAP_???'));
+  // The new address is only read with MREMAP_MAYMOVE|MREMAP_FIXED (strace's SYS_FUNC(mremap)).
+  registry.register('mremap', 'new_addr', (ctx) => {
+    const flags = argIndexOf(ctx, 'flags');
+    const both = BigInt(constant(ctx.tables, 'MREMAP', 'MREMAP_MAYMOVE') | constant(ctx.tables, 'MREMAP', 'MREMAP_FIXED'));
+    return (args) => (((args[flags] ?? 0n) & both) === both ? '' : null);
+  });
+  registry.register('msync', 'flags', (ctx) => flagsArg(ctx.argIndex, xlat(ctx.tables, 'MS', ['MS_ASYNC', 'MS_INVALIDATE', 'MS_SYNC']), 'MS_???'));
+  registry.register('mlockall', 'flags', (ctx) => flagsArg(ctx.argIndex, xlat(ctx.tables, 'MCL', ['MCL_CURRENT', 'MCL_FUTURE', 'MCL_ONFAULT']), 'MCL_???'));
+  registry.register('mlock2', 'flags', (ctx) => flagsArg(ctx.argIndex, fixedXlat([['MLOCK_ONFAULT', 1]]), 'MLOCK_???'));
+  // One byte per page of the range, shown as its residency bit, at most -s of them.
+  registry.register('mincore', 'vec', (ctx) => {
+    const len = argIndexOf(ctx, 'len');
+    return (args, call) => {
+      const b = bytesOf(call.blobs, ctx.argIndex);
+      const pages = Number(((args[len] ?? 0n) + 4095n) / 4096n);
+      const max = call.options.stringMax;
+      if (!b || call.ret < 0n || b.data.length < Math.min(pages, max)) return '';
+      const shown = Array.from(b.data.subarray(0, Math.min(pages, max)), (e) => String(e & 1));
+      if (pages > max) shown.push('...');
+      return `[${shown.join(', ')}]`;
+    };
+  });
   registry.register('madvise', 'behavior', (ctx) => valueArg(ctx.argIndex, xlat(ctx.tables, 'MADV', MADV_NAMES), 'MADV_???'));
 }

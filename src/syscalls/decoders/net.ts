@@ -3,11 +3,14 @@
  * sa_data) and their lengths (`[16]`, or `[128 => 16]` when the call changed it); send/recv
  * flags; shutdown's how; socketpair's fds; setsockopt/getsockopt levels.
  */
+import fs from 'node:fs';
 import type { ArchTables } from '../arch';
-import { bytesOf, fdPairDecoder, flagsArg, valueArg } from './files';
+import { fdPairDecoder } from './files';
+import { bytesOf } from './registry';
+import { flagsArg, valueArg } from './xlat';
 import { quoteBytes } from './quote';
 import { argIndexOf, type ArgDecoder, type CallView, type DecoderRegistry } from './registry';
-import { cached, constant, fixedXlat, formatFlags, formatValue, u32, xlat } from './xlat';
+import { cached, constant, fixedXlat, formatFlags, formatValue, u32, xlat, type Xlat } from './xlat';
 
 /** strace's addrfams. */
 const AF_NAMES = [
@@ -38,8 +41,14 @@ const MSG_FLAGS = fixedXlat([
 ]);
 /** strace's shutdown_modes. */
 const SHUTDOWN_MODES = fixedXlat([['SHUT_RD', 0], ['SHUT_WR', 1], ['SHUT_RDWR', 2]]);
-/** strace's socketlayers (the common ones). */
-const SOCKET_LEVELS = fixedXlat([['SOL_IP', 0], ['SOL_SOCKET', 1], ['SOL_TCP', 6], ['SOL_UDP', 17], ['SOL_IPV6', 41], ['SOL_ICMPV6', 58], ['SOL_RAW', 255]]);
+
+/** strace's netlink_protocols: the protocols of socket(AF_NETLINK, ..., protocol). */
+export const NETLINK_PROTOCOLS = [
+  'NETLINK_ROUTE', 'NETLINK_UNUSED', 'NETLINK_USERSOCK', 'NETLINK_FIREWALL', 'NETLINK_SOCK_DIAG', 'NETLINK_NFLOG', 'NETLINK_XFRM',
+  'NETLINK_SELINUX', 'NETLINK_ISCSI', 'NETLINK_AUDIT', 'NETLINK_FIB_LOOKUP', 'NETLINK_CONNECTOR', 'NETLINK_NETFILTER', 'NETLINK_IP6_FW',
+  'NETLINK_DNRTMSG', 'NETLINK_KOBJECT_UEVENT', 'NETLINK_GENERIC', 'NETLINK_SCSITRANSPORT', 'NETLINK_ECRYPTFS', 'NETLINK_RDMA',
+  'NETLINK_CRYPTO', 'NETLINK_SMC',
+];
 
 /** socket's type: the base type by name, then SOCK_CLOEXEC/SOCK_NONBLOCK. */
 function sockTypeFormatter(tables: ArchTables): (type: bigint) => string {
@@ -93,12 +102,18 @@ export function ipv6Text(addr: Uint8Array): string {
   return out;
 }
 
+/** strace's addrfams of an architecture. */
+export function addressFamilies(tables: ArchTables): Xlat {
+  return xlat(tables, 'AF', AF_NAMES);
+}
+
 /** A sockaddr of `len` bytes, as strace's print_sockaddr prints it. */
 export function sockaddrFormatter(tables: ArchTables): (data: Uint8Array, len: number) => string {
   const families = xlat(tables, 'AF', AF_NAMES);
   const AF_UNIX = constant(tables, 'AF', 'AF_UNIX');
   const AF_INET = constant(tables, 'AF', 'AF_INET');
   const AF_INET6 = constant(tables, 'AF', 'AF_INET6');
+  const AF_NETLINK = constant(tables, 'AF', 'AF_NETLINK');
   return (data, len) => {
     const bytes = data.subarray(0, Math.min(len, data.length));
     if (bytes.length < 2) return '';
@@ -114,13 +129,39 @@ export function sockaddrFormatter(tables: ArchTables): (data: Uint8Array, len: n
       } else if (family === AF_INET6 && bytes.length >= 24) {
         out += `, sin6_port=htons(${view.getUint16(2, false)}), sin6_flowinfo=htonl(${view.getUint32(4, false)})`;
         out += `, inet_pton(AF_INET6, "${ipv6Text(bytes.subarray(8, 24))}", &sin6_addr)`;
-        if (bytes.length > 24 && bytes.length >= 28) out += `, sin6_scope_id=${view.getUint32(24, true)}`;
+        if (bytes.length > 24 && bytes.length >= 28) {
+          const scope = view.getUint32(24, true);
+          const name = scope === 0 ? undefined : interfaceName(scope);
+          out += `, sin6_scope_id=${name === undefined ? scope : `if_nametoindex(${quoteBytes(Buffer.from(name))})`}`;
+        }
+      } else if (family === AF_NETLINK && bytes.length >= 12) {
+        out += `, nl_pid=${view.getInt32(4, true)}, nl_groups=${view.getUint32(8, true).toString(16).padStart(8, '0')}`;
       } else {
         out += `, sa_data=${quoteBytes(bytes.subarray(2))}`;
       }
     }
     return `${out}}`;
   };
+}
+
+/** Interface names by index, from /sys/class/net (the service's network namespace), re-read on a miss at most every 10 s. */
+const interfaces = { names: new Map<number, string>(), readAt: 0 };
+
+/** The network interface with index `index`, as if_indextoname(3) answers. */
+export function interfaceName(index: number): string | undefined {
+  if (!interfaces.names.has(index) && Date.now() - interfaces.readAt > 10_000) {
+    interfaces.readAt = Date.now();
+    interfaces.names.clear();
+    try {
+      for (const name of fs.readdirSync('/sys/class/net')) {
+        const n = Number(fs.readFileSync(`/sys/class/net/${name}/ifindex`, 'utf8'));
+        if (Number.isInteger(n)) interfaces.names.set(n, name);
+      }
+    } catch {
+      // no /sys: indexes stay numbers
+    }
+  }
+  return interfaces.names.get(index);
 }
 
 /** The sockaddr an input call passed (connect, bind, sendto): length from the next argument. */
@@ -172,9 +213,16 @@ export function registerNetDecoders(registry: DecoderRegistry): void {
   registry.register('socket', 'protocol', (ctx) => {
     const family = argIndexOf(ctx, 'family');
     const inet = new Set([constant(ctx.tables, 'AF', 'AF_INET'), constant(ctx.tables, 'AF', 'AF_INET6')].map(BigInt));
+    const netlink = BigInt(constant(ctx.tables, 'AF', 'AF_NETLINK'));
     const protocols = valueArg(ctx.argIndex, xlat(ctx.tables, 'IPPROTO', IPPROTO_NAMES), 'IPPROTO_???');
-    return (args, call) => (inet.has(u32(args[family])) ? protocols(args, call) : '');
+    const netlinkProtocols = valueArg(ctx.argIndex, xlat(ctx.tables, 'NETLINK', NETLINK_PROTOCOLS), 'NETLINK_???');
+    return (args, call) => {
+      const f = u32(args[family]);
+      if (inet.has(f)) return protocols(args, call);
+      return f === netlink ? netlinkProtocols(args, call) : '';
+    };
   });
+
   registry.register('socketpair', 'usockvec', (ctx) => fdPairDecoder(ctx.argIndex));
   for (const syscall of ['accept4']) {
     registry.register(syscall, 'flags', (ctx) => flagsArg(ctx.argIndex, xlat(ctx.tables, 'SOCK', SOCK_FLAG_NAMES), 'SOCK_???'));
@@ -197,8 +245,6 @@ export function registerNetDecoders(registry: DecoderRegistry): void {
     registry.register(syscall, 'flags', (ctx) => flagsArg(ctx.argIndex, MSG_FLAGS, 'MSG_???'));
   }
   registry.register('shutdown', 'how', (ctx) => valueArg(ctx.argIndex, SHUTDOWN_MODES, 'SHUT_???'));
-  for (const syscall of ['setsockopt', 'getsockopt']) {
-    registry.register(syscall, 'level', (ctx) => valueArg(ctx.argIndex, SOCKET_LEVELS, 'SOL_???'));
-  }
+
 }
 

@@ -6,7 +6,7 @@
  */
 import type { OpenFlagValues } from '../arch';
 import { argIndexOf, type ArgDecoder, type DecoderContext, type DecoderRegistry } from './registry';
-import { fixedXlat, formatFlags } from './xlat';
+import { currentBindingStyle, fixedXlat, formatFlags, styled } from './xlat';
 
 /** Names after the access mode, in the order strace prints them. */
 const FLAG_ORDER = [
@@ -49,12 +49,13 @@ const FLAG_CACHE_LIMIT = 256;
 /** Decoder for an open-flags argument; caches the rendering of each distinct flag word. */
 export function openFlagsDecoder(argIndex: number, values: OpenFlagValues): ArgDecoder {
   const cache = new Map<number, string>();
+  const style = currentBindingStyle();
   return (args) => {
     // The kernel's flags parameter is an int: the register's upper half is ignored.
     const flags = Number(BigInt.asUintN(32, args[argIndex] ?? 0n));
     let text = cache.get(flags);
     if (text === undefined) {
-      text = formatOpenFlags(flags, values);
+      text = styled(BigInt(flags), formatOpenFlags(flags, values), style);
       if (cache.size < FLAG_CACHE_LIMIT) cache.set(flags, text);
     }
     return text;

@@ -7,8 +7,11 @@
  */
 import type { ArchTables } from '../arch';
 import type { RawBlob } from '../types';
-import { bytesOf, flagsArg, valueArg, viewOf } from './files';
-import { quoteBytes, quoteText } from './quote';
+import { bytesOf, viewOf } from './registry';
+import { flagsArg, valueArg } from './xlat';
+import { bufferDecoder } from './io';
+import { textBytes } from '../text';
+import { quoteBytes } from './quote';
 import { argIndexOf, type ArgDecoder, type DecoderRegistry } from './registry';
 import { signalFormatter } from './signal';
 import { cached, constant, fixedXlat, formatFlags, formatValue, hexValue, pointer, s32, u32, xlat } from './xlat';
@@ -121,7 +124,7 @@ export function formatStrv(blob: RawBlob | undefined, reg: bigint): string {
   // Counting stops at SCT_COUNT_MAX elements; a stopped count says so with "+".
   if (blob.kind === 'count') return `${pointer(reg)} /* ${blob.count}${blob.truncated ? '+' : ''} var${blob.count === 1 && !blob.truncated ? '' : 's'} */`;
   if (blob.kind !== 'strv') return '';
-  const items = blob.items.map((item, i) => quoteText(item, blob.cut[i]));
+  const items = blob.items.map((item, i) => quoteBytes(textBytes(item, blob.itemBytes?.[i]), { truncated: blob.cut[i] }));
   if (blob.truncated) items.push('...');
   return `[${items.join(', ')}]`;
 }
@@ -276,16 +279,15 @@ export function registerProcessDecoders(registry: DecoderRegistry): void {
   registry.register('prlimit64', 'old_rlim', (ctx) => rlimitDecoder(ctx.argIndex, true));
   for (const syscall of ['getrlimit', 'setrlimit']) {
     registry.register(syscall, 'resource', (ctx) => valueArg(ctx.argIndex, xlat(ctx.tables, 'RLIMIT', RLIMIT_NAMES), 'RLIMIT_???'));
+    // 64-bit rlim_t on x86_64: strace prints it as prlimit64's (RLIM64_INFINITY).
+    registry.register(syscall, 'rlim', (ctx) => rlimitDecoder(ctx.argIndex, syscall === 'getrlimit'));
   }
   registry.register('arch_prctl', 'option', (ctx) => valueArg(ctx.argIndex, xlat(ctx.tables, 'ARCH', ARCH_NAMES), 'ARCH_???'));
-  registry.register('arch_prctl', 'arg2', (ctx) => (args) => pointer(args[ctx.argIndex]));
   registry.register('rseq', 'rseq_len', (ctx) => (args) => hexValue(u32(args[ctx.argIndex])));
   registry.register('rseq', 'sig', (ctx) => (args) => hexValue(u32(args[ctx.argIndex])));
   registry.register('getrandom', 'flags', (ctx) => flagsArg(ctx.argIndex, xlat(ctx.tables, 'GRND', GRND_NAMES), 'GRND_???'));
-  registry.register('getrandom', 'ubuf', (ctx) => (_args, call) => {
-    const b = bytesOf(call.blobs, ctx.argIndex);
-    return b && call.ret >= 0n ? quoteBytes(b.data, { hex: true, truncated: b.truncated }) : '';
-  });
+  // strace always shows random bytes in hex.
+  registry.register('getrandom', 'ubuf', (ctx) => bufferDecoder(ctx.argIndex, true, true));
   registry.register('exit_group', 'error_code', (ctx) => (args) => s32(args[ctx.argIndex]).toString());
   registry.register('uname', 'name', (ctx) => unameDecoder(ctx.argIndex));
   registry.register('sysinfo', 'info', (ctx) => sysinfoDecoder(ctx.argIndex));

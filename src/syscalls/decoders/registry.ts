@@ -4,7 +4,7 @@
  * per-event work is one call on the raw registers with everything else precomputed.
  */
 import type { ArchTables } from '../arch';
-import type { RawBlob, RawString, SyscallArgInfo } from '../types';
+import type { DecodeOptions, RawBlob, RawString, SyscallArgInfo } from '../types';
 
 /** Everything one call delivered, for decoders that need more than the registers. */
 export interface CallView {
@@ -18,6 +18,10 @@ export interface CallView {
   strings: ReadonlyMap<number, RawString>;
   /** Extra kernel reads by pointer argument index (src/syscalls/reads.ts). */
   blobs: ReadonlyMap<number, RawBlob>;
+  /** The trace's renderings (its string length for buffers, ...). */
+  options: DecodeOptions;
+  /** The family and protocol of a socket fd of the calling process, when the trace knows them. */
+  socketOf?: (fd: number) => { family: number; protocol: number } | undefined;
 }
 
 /**
@@ -37,7 +41,12 @@ export interface DecoderContext {
   /** All arguments of the syscall, to find related ones by name. */
   args: readonly SyscallArgInfo[];
   tables: ArchTables;
+  /** The renderings fixed when decoders are bound (one set of bound decoders per combination). */
+  style: BindStyle;
 }
+
+/** The part of DecodeOptions that decoders are bound with. */
+export type BindStyle = Pick<DecodeOptions, 'constants' | 'verbose'>;
 
 /** Builds the decoder for one argument, or returns null when it does not apply there. */
 export type DecoderFactory = (ctx: DecoderContext) => ArgDecoder | null;
@@ -70,6 +79,20 @@ export class DecoderRegistry {
     return factory ? factory(ctx) : null;
   }
 
+  /**
+   * Registers a factory for what strace prints about `arg` of `syscall` after the return value
+   * (SyscallArg.return_note): poll's revents, select's ready sets. Throws on a duplicate.
+   */
+  registerNote(syscall: string, arg: string, factory: DecoderFactory): this {
+    return this.register(`note:${syscall}`, arg, factory);
+  }
+
+  /** The bound note decoder for one argument, or null. */
+  bindNote(ctx: DecoderContext): ArgDecoder | null {
+    const factory = this.factories.get(`note:${ctx.syscall}.${ctx.args[ctx.argIndex].name}`);
+    return factory ? factory(ctx) : null;
+  }
+
   /** Registered keys, for tests and diagnostics. */
   keys(): string[] {
     return [...this.factories.keys()];
@@ -80,3 +103,15 @@ export class DecoderRegistry {
 export function argIndexOf(ctx: DecoderContext, name: string): number {
   return ctx.args.findIndex((a) => a.name === name);
 }
+
+/** A bytes blob when the kernel side delivered a readable one for `argIndex`. */
+export function bytesOf(blobs: ReadonlyMap<number, RawBlob>, argIndex: number): (RawBlob & { kind: 'bytes' }) | undefined {
+  const b = blobs.get(argIndex);
+  return b?.kind === 'bytes' && !b.unreadable ? b : undefined;
+}
+
+/** A DataView over a blob's bytes. */
+export function viewOf(data: Uint8Array): DataView {
+  return new DataView(data.buffer, data.byteOffset, data.byteLength);
+}
+

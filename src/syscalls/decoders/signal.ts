@@ -5,8 +5,10 @@
  * sa_restorer=0x...}`, and rt_sigprocmask's how.
  */
 import type { ArchTables } from '../arch';
-import { bytesOf, valueArg, viewOf } from './files';
+import { bytesOf, viewOf } from './registry';
+import { valueArg } from './xlat';
 import { argIndexOf, type ArgDecoder, type DecoderRegistry } from './registry';
+import { formatTimespec, structArg } from './time';
 import { cached, constant, fixedXlat, formatFlags, pointer, s32, xlat } from './xlat';
 
 /**
@@ -105,8 +107,31 @@ function sigactionArg(argIndex: number, output: boolean, tables: ArchTables): Ar
   };
 }
 
+/** strace's sigaltstack_flags. */
+const SS_FLAGS = fixedXlat([['SS_ONSTACK', 1], ['SS_DISABLE', 2], ['SS_AUTODISARM', 2 ** 31]]);
+
+/** A stack_t: `{ss_sp=0x7f..., ss_flags=0, ss_size=65536}`. */
+function stackArg(argIndex: number, output: boolean): ArgDecoder {
+  return (_args, call) => {
+    const b = bytesOf(call.blobs, argIndex);
+    if (!b || b.data.length < 24 || (output && call.ret < 0n)) return '';
+    const v = viewOf(b.data);
+    return `{ss_sp=${pointer(v.getBigUint64(0, true))}, ss_flags=${formatFlags(BigInt(v.getUint32(8, true)), SS_FLAGS, 'SS_???')}, ss_size=${v.getBigUint64(16, true)}}`;
+  };
+}
+
 /** Registers the signal decoders. */
 export function registerSignalDecoders(registry: DecoderRegistry): void {
+  registry.register('sigaltstack', 'uss', (ctx) => stackArg(ctx.argIndex, false));
+  registry.register('sigaltstack', 'uoss', (ctx) => stackArg(ctx.argIndex, true));
+  registry.register('rt_sigpending', 'uset', (ctx) => sigsetArg(ctx.argIndex, argIndexOf(ctx, 'sigsetsize'), true, ctx.tables));
+  registry.register('rt_sigsuspend', 'unewset', (ctx) => sigsetArg(ctx.argIndex, argIndexOf(ctx, 'sigsetsize'), false, ctx.tables));
+  registry.register('rt_sigtimedwait', 'uthese', (ctx) => sigsetArg(ctx.argIndex, argIndexOf(ctx, 'sigsetsize'), false, ctx.tables));
+  // Masks these calls take as input (unchanged at exit, where they are read).
+  for (const [syscall, arg, size] of [['ppoll', 'sigmask', 'sigsetsize'], ['epoll_pwait', 'sigmask', 'sigsetsize'], ['signalfd', 'user_mask', 'sizemask'], ['signalfd4', 'user_mask', 'sizemask']]) {
+    registry.register(syscall, arg, (ctx) => sigsetArg(ctx.argIndex, argIndexOf(ctx, size), false, ctx.tables));
+  }
+  registry.register('rt_sigtimedwait', 'uts', (ctx) => structArg(ctx.argIndex, 16, false, (v) => formatTimespec(v)));
   for (const [syscall, arg] of [
     ['kill', 'sig'], ['tkill', 'sig'], ['tgkill', 'sig'], ['rt_sigaction', 'sig'], ['rt_sigqueueinfo', 'sig'],
     ['rt_tgsigqueueinfo', 'sig'], ['pidfd_send_signal', 'sig'],

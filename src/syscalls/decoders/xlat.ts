@@ -6,6 +6,7 @@
  * values come from the headers, so another architecture's values follow automatically.
  */
 import type { ArchTables } from '../arch';
+import type { ArgDecoder } from './registry';
 
 /** Name and value pairs, in print order. */
 export type Xlat = ReadonlyArray<readonly [string, bigint]>;
@@ -63,8 +64,46 @@ export function formatFlags(value: bigint, table: Xlat, unknown: string): string
       rest &= ~v;
     }
   }
-  if (out === '') return rest === 0n ? '0' : `${hexValue(rest)} /* ${unknown} */`;
+  if (out === '') return rest === 0n ? '0' : unknown === '' ? hexValue(rest) : `${hexValue(rest)} /* ${unknown} */`;
   return rest === 0n ? out : `${out}|${hexValue(rest)}`;
+}
+
+/** How constants render (strace -X): by name, as the number, or both. */
+export type ConstantStyle = 'abbrev' | 'raw' | 'verbose';
+
+/**
+ * The style decoders are being bound with. The catalog binds each set of plans under
+ * withBindingStyle; helpers that render constants (flagsArg, valueArg, the open flags) read it
+ * once when they are bound, so a bound decoder renders in one style and needs no lookup per event.
+ */
+let bindingStyle: ConstantStyle = 'abbrev';
+
+/** Runs `bind` with decoders bound in `style`. */
+export function withBindingStyle<T>(style: ConstantStyle, bind: () => T): T {
+  const previous = bindingStyle;
+  bindingStyle = style;
+  try {
+    return bind();
+  } finally {
+    bindingStyle = previous;
+  }
+}
+
+/** The style of the decoders being bound now. */
+export function currentBindingStyle(): ConstantStyle {
+  return bindingStyle;
+}
+
+/**
+ * A constant's rendering in `style`: the name(s) (`abbrev`), the number in hex (`raw`; or in
+ * decimal for `decimal`), or the number with the name(s) in a comment (`verbose`). A rendering
+ * that already says the value is unknown keeps its own comment.
+ */
+export function styled(value: bigint, abbrev: string, style: ConstantStyle, decimal = false): string {
+  if (style === 'abbrev') return abbrev;
+  const number = decimal ? value.toString() : hexValue(value);
+  if (style === 'raw' || abbrev === number || abbrev.startsWith(`${number} /*`)) return style === 'raw' ? number : abbrev;
+  return `${number} /* ${abbrev} */`;
 }
 
 /** Distinct values per bound decoder are few; beyond this many, renderings are not cached. */
@@ -103,3 +142,18 @@ export function pointer(reg: bigint | undefined): string {
   const v = reg ?? 0n;
   return v === 0n ? 'NULL' : `0x${v.toString(16)}`;
 }
+
+/** A flags argument (the kernel's int: low 32 bits) rendered with `table`. */
+export function flagsArg(argIndex: number, table: Xlat, unknown: string): ArgDecoder {
+  const style = currentBindingStyle();
+  const render = cached((v) => styled(v, formatFlags(v, table, unknown), style));
+  return (args) => render(u32(args[argIndex]));
+}
+
+/** A value argument (low 32 bits) rendered with `table`. */
+export function valueArg(argIndex: number, table: Xlat, unknown: string): ArgDecoder {
+  const style = currentBindingStyle();
+  const render = cached((v) => styled(v, formatValue(v, table, unknown), style));
+  return (args) => render(u32(args[argIndex]));
+}
+

@@ -4,6 +4,10 @@ from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from typing import ClassVar as _ClassVar, Iterable as _Iterable, Mapping as _Mapping, Optional as _Optional, Union as _Union
 
+CONSTANT_STYLE_ABBREV: ConstantStyle
+CONSTANT_STYLE_RAW: ConstantStyle
+CONSTANT_STYLE_UNSPECIFIED: ConstantStyle
+CONSTANT_STYLE_VERBOSE: ConstantStyle
 DESCRIPTOR: _descriptor.FileDescriptor
 TASK_STATE_BLOCKED: TaskState
 TASK_STATE_DEAD: TaskState
@@ -111,16 +115,20 @@ class ListTracesResponse(_message.Message):
     def __init__(self, traces: _Optional[_Iterable[_Union[TraceInfo, _Mapping]]] = ...) -> None: ...
 
 class ProcessExec(_message.Message):
-    __slots__ = ["argv", "argv_truncated", "filename", "old_pid"]
+    __slots__ = ["argv", "argv_bytes", "argv_truncated", "filename", "filename_bytes", "old_pid"]
+    ARGV_BYTES_FIELD_NUMBER: _ClassVar[int]
     ARGV_FIELD_NUMBER: _ClassVar[int]
     ARGV_TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    FILENAME_BYTES_FIELD_NUMBER: _ClassVar[int]
     FILENAME_FIELD_NUMBER: _ClassVar[int]
     OLD_PID_FIELD_NUMBER: _ClassVar[int]
     argv: _containers.RepeatedScalarFieldContainer[str]
+    argv_bytes: _containers.RepeatedScalarFieldContainer[bytes]
     argv_truncated: bool
     filename: str
+    filename_bytes: bytes
     old_pid: int
-    def __init__(self, filename: _Optional[str] = ..., argv: _Optional[_Iterable[str]] = ..., argv_truncated: bool = ..., old_pid: _Optional[int] = ...) -> None: ...
+    def __init__(self, filename: _Optional[str] = ..., argv: _Optional[_Iterable[str]] = ..., argv_truncated: bool = ..., old_pid: _Optional[int] = ..., filename_bytes: _Optional[bytes] = ..., argv_bytes: _Optional[_Iterable[bytes]] = ...) -> None: ...
 
 class ProcessExit(_message.Message):
     __slots__ = ["children_usage", "core_dumped", "exit_code", "signal", "usage", "wall_time_ns"]
@@ -145,6 +153,16 @@ class ProcessFork(_message.Message):
     child_pid: int
     clone_flags: int
     def __init__(self, child_pid: _Optional[int] = ..., clone_flags: _Optional[int] = ...) -> None: ...
+
+class Rendering(_message.Message):
+    __slots__ = ["constants", "fd_details", "verbose"]
+    CONSTANTS_FIELD_NUMBER: _ClassVar[int]
+    FD_DETAILS_FIELD_NUMBER: _ClassVar[int]
+    VERBOSE_FIELD_NUMBER: _ClassVar[int]
+    constants: ConstantStyle
+    fd_details: bool
+    verbose: bool
+    def __init__(self, constants: _Optional[_Union[ConstantStyle, str]] = ..., verbose: bool = ..., fd_details: bool = ...) -> None: ...
 
 class ResourceUsage(_message.Message):
     __slots__ = ["involuntary_switches", "major_faults", "max_rss_kb", "minor_faults", "system_time_ns", "user_time_ns", "voluntary_switches"]
@@ -231,13 +249,16 @@ class SubscriberCounters(_message.Message):
     def __init__(self, id: _Optional[str] = ..., peer: _Optional[str] = ..., delivered: _Optional[int] = ..., lost: _Optional[int] = ...) -> None: ...
 
 class SyscallArg(_message.Message):
-    __slots__ = ["buffer", "fd_path", "ignored", "int", "items", "name", "str", "symbolic", "truncated", "type", "uint", "unreadable"]
+    __slots__ = ["buffer", "fd_path", "ignored", "int", "items", "items_bytes", "name", "return_note", "str", "str_bytes", "symbolic", "truncated", "type", "uint", "unreadable"]
     BUFFER_FIELD_NUMBER: _ClassVar[int]
     FD_PATH_FIELD_NUMBER: _ClassVar[int]
     IGNORED_FIELD_NUMBER: _ClassVar[int]
     INT_FIELD_NUMBER: _ClassVar[int]
+    ITEMS_BYTES_FIELD_NUMBER: _ClassVar[int]
     ITEMS_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
+    RETURN_NOTE_FIELD_NUMBER: _ClassVar[int]
+    STR_BYTES_FIELD_NUMBER: _ClassVar[int]
     STR_FIELD_NUMBER: _ClassVar[int]
     SYMBOLIC_FIELD_NUMBER: _ClassVar[int]
     TRUNCATED_FIELD_NUMBER: _ClassVar[int]
@@ -249,14 +270,17 @@ class SyscallArg(_message.Message):
     ignored: bool
     int: int
     items: _containers.RepeatedScalarFieldContainer[str]
+    items_bytes: _containers.RepeatedScalarFieldContainer[bytes]
     name: str
+    return_note: str
     str: str
+    str_bytes: bytes
     symbolic: str
     truncated: bool
     type: str
     uint: int
     unreadable: bool
-    def __init__(self, name: _Optional[str] = ..., type: _Optional[str] = ..., uint: _Optional[int] = ..., int: _Optional[int] = ..., str: _Optional[str] = ..., truncated: bool = ..., unreadable: bool = ..., symbolic: _Optional[str] = ..., fd_path: _Optional[str] = ..., ignored: bool = ..., buffer: _Optional[bytes] = ..., items: _Optional[_Iterable[str]] = ...) -> None: ...
+    def __init__(self, name: _Optional[str] = ..., type: _Optional[str] = ..., uint: _Optional[int] = ..., int: _Optional[int] = ..., str: _Optional[str] = ..., truncated: bool = ..., unreadable: bool = ..., symbolic: _Optional[str] = ..., fd_path: _Optional[str] = ..., ignored: bool = ..., buffer: _Optional[bytes] = ..., items: _Optional[_Iterable[str]] = ..., str_bytes: _Optional[bytes] = ..., items_bytes: _Optional[_Iterable[bytes]] = ..., return_note: _Optional[str] = ...) -> None: ...
 
 class SyscallEvent(_message.Message):
     __slots__ = ["arch", "args", "decoded", "duration_ns", "errno_name", "name", "no_return", "nr", "ret", "ret_fd_path"]
@@ -353,15 +377,17 @@ class TraceInfo(_message.Message):
     def __init__(self, trace_id: _Optional[str] = ..., spec: _Optional[_Union[TraceSpec, _Mapping]] = ..., backend: _Optional[str] = ..., subscribers: _Optional[int] = ..., counters: _Optional[_Union[TraceCounters, _Mapping]] = ..., started_ns: _Optional[int] = ..., node: _Optional[str] = ..., owner: _Optional[str] = ...) -> None: ...
 
 class TraceSpec(_message.Message):
-    __slots__ = ["backend", "buffer_bytes", "cgroup_ids", "comms", "exec_env", "follow_children", "pids", "process_events", "retention_bytes", "ring_bytes", "sched_events", "string_max_bytes", "syscalls", "uids"]
+    __slots__ = ["backend", "buffer_bytes", "cgroup_ids", "comms", "exec_env", "follow_children", "no_syscalls", "pids", "process_events", "rendering", "retention_bytes", "ring_bytes", "sched_events", "string_max_bytes", "syscalls", "uids"]
     BACKEND_FIELD_NUMBER: _ClassVar[int]
     BUFFER_BYTES_FIELD_NUMBER: _ClassVar[int]
     CGROUP_IDS_FIELD_NUMBER: _ClassVar[int]
     COMMS_FIELD_NUMBER: _ClassVar[int]
     EXEC_ENV_FIELD_NUMBER: _ClassVar[int]
     FOLLOW_CHILDREN_FIELD_NUMBER: _ClassVar[int]
+    NO_SYSCALLS_FIELD_NUMBER: _ClassVar[int]
     PIDS_FIELD_NUMBER: _ClassVar[int]
     PROCESS_EVENTS_FIELD_NUMBER: _ClassVar[int]
+    RENDERING_FIELD_NUMBER: _ClassVar[int]
     RETENTION_BYTES_FIELD_NUMBER: _ClassVar[int]
     RING_BYTES_FIELD_NUMBER: _ClassVar[int]
     SCHED_EVENTS_FIELD_NUMBER: _ClassVar[int]
@@ -374,15 +400,20 @@ class TraceSpec(_message.Message):
     comms: _containers.RepeatedScalarFieldContainer[str]
     exec_env: bool
     follow_children: bool
+    no_syscalls: bool
     pids: _containers.RepeatedScalarFieldContainer[int]
     process_events: bool
+    rendering: Rendering
     retention_bytes: int
     ring_bytes: int
     sched_events: bool
     string_max_bytes: int
     syscalls: _containers.RepeatedScalarFieldContainer[str]
     uids: _containers.RepeatedScalarFieldContainer[int]
-    def __init__(self, syscalls: _Optional[_Iterable[str]] = ..., pids: _Optional[_Iterable[int]] = ..., follow_children: bool = ..., comms: _Optional[_Iterable[str]] = ..., uids: _Optional[_Iterable[int]] = ..., process_events: bool = ..., string_max_bytes: _Optional[int] = ..., backend: _Optional[str] = ..., cgroup_ids: _Optional[_Iterable[int]] = ..., buffer_bytes: _Optional[int] = ..., exec_env: bool = ..., ring_bytes: _Optional[int] = ..., retention_bytes: _Optional[int] = ..., sched_events: bool = ...) -> None: ...
+    def __init__(self, syscalls: _Optional[_Iterable[str]] = ..., pids: _Optional[_Iterable[int]] = ..., follow_children: bool = ..., comms: _Optional[_Iterable[str]] = ..., uids: _Optional[_Iterable[int]] = ..., process_events: bool = ..., string_max_bytes: _Optional[int] = ..., backend: _Optional[str] = ..., cgroup_ids: _Optional[_Iterable[int]] = ..., buffer_bytes: _Optional[int] = ..., exec_env: bool = ..., ring_bytes: _Optional[int] = ..., retention_bytes: _Optional[int] = ..., sched_events: bool = ..., rendering: _Optional[_Union[Rendering, _Mapping]] = ..., no_syscalls: bool = ...) -> None: ...
+
+class ConstantStyle(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
 
 class TaskState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []

@@ -1,0 +1,73 @@
+/* The rest of the list: random bytes, system info, keys, bpf, perf, io_uring, landlock, memfd,
+ * inotify, fanotify, openat2, faccessat2, clone3, arch_prctl, kcmp, syslog, quotactl, mempolicy. */
+#include "corpus.h"
+#include <linux/openat2.h>
+#include <linux/sched.h>
+#include <sys/inotify.h>
+#include <sys/sysinfo.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <asm/prctl.h>
+
+int main(int argc, char **argv)
+{
+	char buf[64];
+	enter_dir(argc, argv);
+	syscall(SYS_getrandom, buf, 0, 0);
+	syscall(SYS_getrandom, NULL, 0, 0x40);
+	syscall(SYS_add_key, "user", "corpus-key", "secret", 6, -2);
+	syscall(SYS_keyctl, 0, -3, 0);
+	syscall(SYS_keyctl, 9999, 0, 0, 0, 0); /* every register set: an unknown command shows all four */
+	syscall(SYS_request_key, "user", "no-such-key", NULL, 0);
+	syscall(SYS_bpf, 9999, NULL, 0);
+	syscall(SYS_bpf, 0, NULL, 0);
+	syscall(SYS_perf_event_open, NULL, 0, -1, -1, 0);
+	syscall(SYS_io_uring_setup, 0, NULL);
+	syscall(SYS_io_uring_register, -1, 0, NULL, 0);
+	syscall(SYS_landlock_create_ruleset, NULL, 0, 1);
+	int mfd = syscall(SYS_memfd_create, "corpus", 1);
+	close(mfd);
+	int in = inotify_init1(IN_CLOEXEC);
+	inotify_add_watch(in, ".", IN_CREATE | IN_DELETE);
+	close(in);
+	syscall(SYS_fanotify_init, 0, 0);
+	struct open_how how = { .flags = O_RDONLY | O_CLOEXEC, .resolve = RESOLVE_BENEATH };
+	syscall(SYS_openat2, AT_FDCWD, ".", &how, sizeof(how));
+	close(3);
+	syscall(SYS_openat2, AT_FDCWD, "/etc/hostname", &how, sizeof(how));
+	syscall(SYS_faccessat2, AT_FDCWD, ".", R_OK, AT_EACCESS | AT_SYMLINK_NOFOLLOW);
+	struct clone_args ca = { .flags = CLONE_PIDFD, .pidfd = (unsigned long)buf, .exit_signal = SIGCHLD };
+	long pid = syscall(SYS_clone3, &ca, sizeof(ca));
+	if (pid == 0)
+		_exit(0);
+	waitpid(pid, NULL, 0);
+	syscall(SYS_arch_prctl, ARCH_GET_FS, buf);
+	syscall(SYS_arch_prctl, 0x9999, 0);
+	syscall(SYS_kcmp, getpid(), getpid(), 0, 0, 0);
+	syscall(SYS_syslog, 10, NULL, 0);
+	syscall(SYS_quotactl, 0, NULL, 0, NULL);
+	syscall(SYS_set_mempolicy, 0, NULL, 0);
+	syscall(SYS_get_mempolicy, NULL, NULL, 0, NULL, 0);
+	syscall(SYS_mbind, 0, 0, 0, NULL, 0, 0);
+	struct sysinfo si;
+	sysinfo(&si);
+	struct utsname u;
+	uname(&u);
+	syscall(SYS_getcpu, NULL, NULL, NULL);
+	syscall(SYS_sethostname, "x", 0);
+	syscall(SYS_capget, NULL, NULL);
+	syscall(SYS_seccomp, 99, 0, NULL);
+	syscall(SYS_pidfd_open, getpid(), 0);
+	syscall(SYS_userfaultfd, 0x99);
+	syscall(SYS_membarrier, 0, 0, 0);
+	syscall(SYS_rseq, NULL, 0, 0, 0);
+	syscall(SYS_process_madvise, -1, NULL, 0, 0, 0);
+	syscall(SYS_mount, "none", "/nonexistent", "tmpfs", 0, NULL);
+	syscall(SYS_umount2, "/nonexistent", 0);
+	syscall(SYS_swapon, "/nonexistent", 0);
+	syscall(SYS_reboot, 0, 0, 0, NULL);
+	syscall(SYS_chroot, "/nonexistent");
+	syscall(SYS_acct, NULL);
+	syscall(SYS_ptrace, 9999, 0, 0, 0);
+	return 0;
+}

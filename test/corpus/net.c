@@ -1,0 +1,123 @@
+/* Sockets: unix, IPv4, IPv6, datagrams, options, messages with iovecs and control data. */
+#include "corpus.h"
+#include <arpa/inet.h>
+#include <stddef.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <sys/un.h>
+
+static void unix_pair(void)
+{
+	int sv[2], fd = open("/dev/null", O_RDONLY);
+	char buf[64], cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov[2] = { { "hello", 5 }, { ", world", 7 } };
+	struct msghdr m = { .msg_iov = iov, .msg_iovlen = 2, .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+
+	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	sendmsg(sv[0], &m, 0);
+	struct iovec in = { buf, sizeof(buf) };
+	struct msghdr r = { .msg_iov = &in, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	recvmsg(sv[1], &r, MSG_CMSG_CLOEXEC);
+	send(sv[0], "abc", 3, MSG_DONTWAIT);
+	recv(sv[1], buf, sizeof(buf), MSG_PEEK);
+	recv(sv[1], buf, sizeof(buf), 0);
+	recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT);
+	shutdown(sv[0], SHUT_WR);
+	close(sv[0]);
+	close(sv[1]);
+	close(fd);
+}
+
+static void unix_stream(void)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX, .sun_path = "sock" }, p;
+	socklen_t len = sizeof(p);
+	int l = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int c = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	bind(l, (struct sockaddr *)&a, sizeof(a));
+	bind(l, (struct sockaddr *)&a, sizeof(a));
+	listen(l, 5);
+	connect(c, (struct sockaddr *)&a, offsetof(struct sockaddr_un, sun_path) + 5);
+	int s = accept(l, (struct sockaddr *)&p, &len);
+	len = sizeof(p);
+	getsockname(c, (struct sockaddr *)&p, &len);
+	len = sizeof(p);
+	getpeername(c, (struct sockaddr *)&p, &len);
+	write(c, "ping", 4);
+	char buf[8];
+	read(s, buf, sizeof(buf));
+	close(s);
+	close(c);
+	close(l);
+	unlink("sock");
+	struct sockaddr_un abs = { .sun_family = AF_UNIX, .sun_path = "\0abstract" };
+	int d = socket(AF_UNIX, SOCK_DGRAM, 0);
+	bind(d, (struct sockaddr *)&abs, offsetof(struct sockaddr_un, sun_path) + 9);
+	close(d);
+}
+
+static void inet(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(0) }, b;
+	socklen_t len = sizeof(b);
+	int one = 1, val;
+	char buf[32];
+	int u = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	setsockopt(u, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	setsockopt(u, SOL_SOCKET, SO_RCVBUF, &one, sizeof(one));
+	len = sizeof(val);
+	getsockopt(u, SOL_SOCKET, SO_TYPE, &val, &len);
+	len = sizeof(val);
+	getsockopt(u, SOL_SOCKET, SO_ERROR, &val, &len);
+	setsockopt(u, IPPROTO_IP, IP_TOS, &one, sizeof(one));
+	bind(u, (struct sockaddr *)&a, sizeof(a));
+	len = sizeof(b);
+	getsockname(u, (struct sockaddr *)&b, &len);
+	sendto(u, "datagram", 8, 0, (struct sockaddr *)&b, sizeof(b));
+	len = sizeof(a);
+	recvfrom(u, buf, sizeof(buf), 0, (struct sockaddr *)&a, &len);
+	sendto(u, "x", 1, 0, NULL, 0);
+	close(u);
+	int t = socket(AF_INET, SOCK_STREAM, 0);
+	setsockopt(t, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	a.sin_port = htons(1);
+	connect(t, (struct sockaddr *)&a, sizeof(a));
+	close(t);
+	socket(AF_INET, SOCK_RAW, 9999);
+	socket(12345, SOCK_STREAM, 0);
+}
+
+static void inet6(void)
+{
+	struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_port = htons(1) };
+	int s = socket(AF_INET6, SOCK_STREAM | SOCK_NONBLOCK, 0);
+
+	inet_pton(AF_INET6, "::1", &a.sin6_addr);
+	connect(s, (struct sockaddr *)&a, sizeof(a));
+	inet_pton(AF_INET6, "fe80::1:2", &a.sin6_addr);
+	a.sin6_scope_id = 1;
+	connect(s, (struct sockaddr *)&a, sizeof(a));
+	close(s);
+}
+
+int main(int argc, char **argv)
+{
+	enter_dir(argc, argv);
+	unix_pair();
+	unix_stream();
+	inet();
+	inet6();
+	connect(-1, NULL, 0);
+	accept(-1, NULL, NULL);
+	return 0;
+}
