@@ -134,7 +134,9 @@ test('a client process killed and started again resumes from the last sequence i
 
 test('a subscriber arriving after the workload ran gets the trace from event 1 while it is retained', async (t) => {
   if (skipUnlessPossible(t, reason)) return;
-  const { child, traceId } = await tracedGenerator(100_000, 0);
+  // Paced: flat out, a busy machine's service (at nice 10) may fall a ring behind, and the kernel
+  // losses (announced, but not what this test is about) would break the count.
+  const { child, traceId } = await tracedGenerator(100_000, 200_000);
   child.resume();
   const { calls } = generatorResult((await child.exited).stderr);
   await sleep(300);
