@@ -53,6 +53,8 @@ export interface PrinterOptions {
   writeDump?: QualifiedSet<number>;
   /** --process-notices: `--- exec ... ---` and `--- fork ... ---` lines. */
   processNotices?: boolean;
+  /** --sched: `+++ exited with 0 (1.21 s, user 0.80 s, sys 0.10 s) +++`; without it strace's line. */
+  exitTimes?: boolean;
 }
 
 /** One printed line and the thread it belongs to (for -ff's per-thread files). */
@@ -192,7 +194,7 @@ export class EventPrinter {
       this.gone.add(t);
       if (this.options.exitLines !== false) {
         // The process's own line carries its times (issue 15): ` (1.21 s, user 0.80 s, sys 0.10 s)`.
-        const times = event.kind === 'exit' && t === (event.task?.tid ?? 0) ? formatTimes(exit.wall_time_ns, exit.usage, exit.children_usage) : '';
+        const times = this.options.exitTimes && event.kind === 'exit' && t === (event.task?.tid ?? 0) ? formatTimes(exit.wall_time_ns, exit.usage, exit.children_usage) : '';
         const text =
           exit.signal === 0 || event.kind === 'syscall'
             ? `+++ exited with ${code}${times} +++`

@@ -191,14 +191,16 @@ test('json mode prints the Event object on one line, 64-bit numbers as strings',
   assert.match(new EventPrinter({ format: 'json' }).format(event('fork', { fork: { child_pid: 5, clone_flags: '17' } })), /"child_pid":5/);
 });
 
-test('issue 15: the exit line carries the times; thread and context-switch lines', () => {
+test('issue 15: with --sched the exit line carries the times; thread and context-switch lines', () => {
   const usage = (user: string, system: string) => ({
     user_time_ns: user, system_time_ns: system, voluntary_switches: '0', involuntary_switches: '0', max_rss_kb: '0', minor_faults: '0', major_faults: '0',
   });
   const exit = { exit_code: 0, signal: 0, core_dumped: false, wall_time_ns: '1212000000', usage: usage('700000000', '95000000'), children_usage: usage('100000000', '5000000') };
-  assert.equal(text().format(event('exit', { exit })), '+++ exited with 0 (1.21 s, user 0.80 s, sys 0.10 s) +++');
+  const sched = text({ exitTimes: true });
+  assert.equal(sched.format(event('exit', { exit })), '+++ exited with 0 (1.21 s, user 0.80 s, sys 0.10 s) +++');
+  assert.equal(text().format(event('exit', { exit })), '+++ exited with 0 +++', "without --sched, strace's line");
   const killed = { ...exit, signal: 11, core_dumped: true, children_usage: null };
-  assert.equal(text().format(event('exit', { exit: killed })), '+++ killed by SIGSEGV (core dumped) (1.21 s, user 0.70 s, sys 0.10 s) +++');
+  assert.equal(text({ exitTimes: true }).format(event('exit', { exit: killed })), '+++ killed by SIGSEGV (core dumped) (1.21 s, user 0.70 s, sys 0.10 s) +++');
   const json = JSON.parse(new EventPrinter({ format: 'json' }).format(event('exit', { exit })));
   assert.deepEqual(json.exit, exit, 'JSON has every field of the exit');
   const notices = text({ processNotices: true });
