@@ -59,6 +59,10 @@ func describe(ev *pb.Event) string {
 		return fmt.Sprintf("%s exit code=%d signal=%d", head, k.Exit.ExitCode, k.Exit.Signal)
 	case *pb.Event_Lost:
 		return fmt.Sprintf("%s LOST %d events (%s)", head, k.Lost.Count, k.Lost.Where)
+	case *pb.Event_ThreadCreated:
+		return fmt.Sprintf("%s thread %d created (clone flags %#x)", head, k.ThreadCreated.Tid, k.ThreadCreated.CloneFlags)
+	case *pb.Event_ThreadExit:
+		return fmt.Sprintf("%s thread exited after %d ns", head, k.ThreadExit.WallTimeNs)
 	}
 	return head
 }
