@@ -1,5 +1,6 @@
 /** A small SyscallResolver for server-core unit tests (no tracefs needed). */
 import type { SyscallEvent } from '../../src/api/generated/sctrace/v1/SyscallEvent';
+import type { FakeSession } from '../../src/backends/fake/engine';
 import type { RawSyscall, SyscallInfo, SyscallResolver } from '../../src/syscalls/types';
 
 const TABLE: SyscallInfo[] = [
@@ -42,4 +43,9 @@ export function syscallEvent(pid: number, name: string, ret = 0) {
     syscall: { nr: info.nr, name, ret: String(ret), args: [], decoded: [], arch: 'x86_64' },
     kind: 'syscall' as const,
   };
+}
+
+/** Emits `n` calls of `name` by pid 7 from the fake session, in batches of `batch` events. */
+export function emitSyscalls(session: FakeSession, n: number, name: string, batch: number): void {
+  for (let i = 0; i < n; i += batch) session.emit(Array.from({ length: Math.min(batch, n - i) }, () => syscallEvent(7, name)));
 }

@@ -12,7 +12,7 @@ import { relayMessages, relaySubscription } from '../../clients/export/source';
 import { piecesOf } from '../../clients/export/pump';
 import { FakeEngine, type FakeSession } from '../../src/backends/fake/engine';
 import { startService, type InProcessService } from '../helpers/in-process';
-import { FakeSyscalls, syscallEvent } from '../helpers/fake-syscalls';
+import { FakeSyscalls, emitSyscalls } from '../helpers/fake-syscalls';
 import { startProxy, type Proxy } from '../helpers/proxy';
 
 const engine = new FakeEngine('ebpf');
@@ -34,9 +34,7 @@ after(async () => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function emit(session: FakeSession, n: number): void {
-  for (let i = 0; i < n; i += 250) session.emit(Array.from({ length: Math.min(250, n - i) }, () => syscallEvent(7, 'getppid')));
-}
+const emit = (session: FakeSession, n: number) => emitSyscalls(session, n, 'getppid', 250);
 
 test('relayed messages: every event once across connection cuts, from event 1, as bytes that decode to it; the iteration ends with the trace', async () => {
   const { trace_id } = await client.startTrace({ pids: [7] });

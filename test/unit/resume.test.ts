@@ -11,7 +11,7 @@ import { status, type ServiceError } from '@grpc/grpc-js';
 import type { Event__Output } from '../../src/api/generated/sctrace/v1/Event';
 import { FakeEngine, type FakeSession } from '../../src/backends/fake/engine';
 import { startService, type InProcessService } from '../helpers/in-process';
-import { FakeSyscalls, syscallEvent } from '../helpers/fake-syscalls';
+import { FakeSyscalls, emitSyscalls, syscallEvent } from '../helpers/fake-syscalls';
 import { api, collect, connect, expectStatus, settle } from '../helpers/client';
 
 const engine = new FakeEngine('ebpf');
@@ -30,9 +30,7 @@ after(async () => {
   await service.close();
 });
 
-function emit(session: FakeSession, n: number): void {
-  for (let i = 0; i < n; i += 500) session.emit(Array.from({ length: Math.min(500, n - i) }, () => syscallEvent(7, 'getpid')));
-}
+const emit = (session: FakeSession, n: number) => emitSyscalls(session, n, 'getpid', 500);
 
 function sequences(events: Event__Output[]): number[] {
   return events.map((e) => Number(e.sequence));
