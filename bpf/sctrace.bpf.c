@@ -247,7 +247,7 @@ int BPF_PROG(sct_proc_exec, struct task_struct *task, pid_t old_pid, struct linu
 	__u32 tgid = pid_tgid >> 32, tid = (__u32)pid_tgid;
 	struct sct_exec *rec;
 	__u32 off, hflags = 0;
-	__u16 nstr;
+	__u16 nblob;
 	__u8 *buf;
 
 	if (tgid == self_tgid)
@@ -267,13 +267,13 @@ int BPF_PROG(sct_proc_exec, struct task_struct *task, pid_t old_pid, struct linu
 	}
 	rec = (struct sct_exec *)buf;
 	off = sct_exec_blobs(buf, (__u64)BPF_CORE_READ(bprm, filename), BPF_CORE_READ(task, mm, arg_start),
-			     BPF_CORE_READ(task, mm, arg_end), &nstr, &hflags);
+			     BPF_CORE_READ(task, mm, arg_end), &nblob, &hflags);
 	avail = ring_avail();
 	want = sct_charge_traces(want, off, avail, &hflags);
 	if (!want)
 		return 0;
 	rec->old_pid = old_pid;
-	rec->nstr = nstr;
+	rec->nblob = nblob;
 	rec->pad = 0;
 	sct_fill_header(&rec->hdr, SCT_KIND_EXEC, off, hflags, bpf_ktime_get_ns(), want);
 	submit_scratch(buf, off, avail);

@@ -29,7 +29,7 @@ const STRUCTS = [
   'sct_usage',
   'sct_thread_exit',
   'sct_switch',
-  'sct_str',
+  'sct_blob',
   'sct_syscall_meta',
   'sct_read',
   'sct_syscall_reads',

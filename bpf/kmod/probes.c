@@ -47,7 +47,7 @@ static_assert(sizeof(struct sct_fork) == 88);
 static_assert(sizeof(struct sct_usage) == 64);
 static_assert(sizeof(struct sct_exit) == 232);
 static_assert(sizeof(struct sct_thread_exit) == 168);
-static_assert(sizeof(struct sct_str) == 8);
+static_assert(sizeof(struct sct_blob) == 8);
 static_assert(sizeof(struct sct_read) == 8);
 static_assert(sizeof(struct sct_syscall_meta) == 4);
 
@@ -339,7 +339,7 @@ static void emit_syscall(const struct sct_inflight *fl, s64 ret, u32 flags)
 	u64 traces = sct_admit_traces(fl->traces);
 	struct sct_syscall plain;
 	u32 size;
-	u16 nstr;
+	u16 nblob;
 	u8 *buf;
 
 	if (!traces)
@@ -359,10 +359,10 @@ static void emit_syscall(const struct sct_inflight *fl, s64 ret, u32 flags)
 		sct_count_lost(traces, SCT_LOSS_RING);
 		goto out;
 	}
-	size = sct_syscall_blobs(buf, fl, ret, flags & SCT_F_NO_RETURN, parked, &nstr);
+	size = sct_syscall_blobs(buf, fl, ret, flags & SCT_F_NO_RETURN, parked, &nblob);
 	traces = charge(traces, size, &flags);
 	if (traces) {
-		sct_fill_syscall((struct sct_syscall *)buf, fl, ret, nstr, size, flags, traces);
+		sct_fill_syscall((struct sct_syscall *)buf, fl, ret, nblob, size, flags, traces);
 		submit(buf, size);
 	}
 	scratch_put();
@@ -502,7 +502,7 @@ static void probe_exec(void *data, struct task_struct *p, pid_t old_pid, struct 
 	u32 tgid = current->tgid, tid = current->pid, size, hflags = 0;
 	struct mm_struct *mm = p->mm;
 	struct sct_exec *rec;
-	u16 nstr;
+	u16 nblob;
 	u64 want;
 	u8 *buf;
 
@@ -521,11 +521,11 @@ static void probe_exec(void *data, struct task_struct *p, pid_t old_pid, struct 
 	}
 	rec = (struct sct_exec *)buf;
 	size = sct_exec_blobs(buf, (uintptr_t)bprm->filename, mm ? mm->arg_start : 0, mm ? mm->arg_end : 0,
-			      &nstr, &hflags);
+			      &nblob, &hflags);
 	want = charge(want, size, &hflags);
 	if (want) {
 		rec->old_pid = old_pid;
-		rec->nstr = nstr;
+		rec->nblob = nblob;
 		rec->pad = 0;
 		sct_fill_header(&rec->hdr, SCT_KIND_EXEC, size, hflags, ktime_get_ns(), want);
 		submit(buf, size);

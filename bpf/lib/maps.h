@@ -41,12 +41,12 @@ union sct_scratch_buf {
 	struct sct_exit exit;
 	struct sct_thread_exit thread_exit;
 	struct sct_switch sched_switch;
-	struct sct_str str;
+	struct sct_blob str;
 	struct {
 		enum sct_limits limits;
 		enum sct_kind kind;
 		enum sct_header_flags header_flags;
-		enum sct_str_flags str_flags;
+		enum sct_blob_flags str_flags;
 		enum sct_blob_kind blob_kind;
 		enum sct_switch_state switch_state;
 		enum sct_switch_flags switch_flags;

@@ -27,7 +27,7 @@ static __always_inline void emit_syscall(__u32 slot, const struct sct_inflight *
 	struct sct_enter_strs *parked = NULL;
 	__u64 traces = sct_admit_traces(fl->traces), avail;
 	__u32 size;
-	__u16 nstr;
+	__u16 nblob;
 	__u8 *buf;
 
 	if (sct_parks(fl))
@@ -39,12 +39,12 @@ static __always_inline void emit_syscall(__u32 slot, const struct sct_inflight *
 		sct_count_lost(traces, SCT_LOSS_RING);
 		goto out;
 	}
-	size = sct_syscall_blobs(buf, fl, ret, flags & SCT_F_NO_RETURN, parked, &nstr);
+	size = sct_syscall_blobs(buf, fl, ret, flags & SCT_F_NO_RETURN, parked, &nblob);
 	avail = ring_avail();
 	traces = sct_charge_traces(traces, size, avail, &flags);
 	if (!traces)
 		goto out;
-	sct_fill_syscall((struct sct_syscall *)buf, fl, ret, nstr, size, flags, traces);
+	sct_fill_syscall((struct sct_syscall *)buf, fl, ret, nblob, size, flags, traces);
 	submit_scratch(buf, size, avail);
 out:
 	if (parked)

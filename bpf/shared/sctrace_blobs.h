@@ -65,7 +65,7 @@ static SCT_INLINE void sct_zero_pad(__u8 *text, __u32 len)
 /* Writes the blob header at off, clears the padding after the text, returns the offset after it. */
 static SCT_INLINE __u32 sct_finish_blob(__u8 *buf, __u32 off, __u8 arg, __u8 flags, __u32 len)
 {
-	struct sct_str *h = (struct sct_str *)(buf + off);
+	struct sct_blob *h = (struct sct_blob *)(buf + off);
 
 	h->arg = arg;
 	h->flags = flags;
@@ -83,7 +83,7 @@ static SCT_INLINE __u32 sct_finish_blob(__u8 *buf, __u32 off, __u8 arg, __u8 fla
  */
 static SCT_INLINE __u32 sct_put_path(__u8 *buf, __u32 off, __u8 arg, __u64 ptr)
 {
-	__u8 *text = buf + off + sizeof(struct sct_str);
+	__u8 *text = buf + off + sizeof(struct sct_blob);
 	__u8 flags = 0;
 	__u32 len = 0;
 	char last;
@@ -91,12 +91,12 @@ static SCT_INLINE __u32 sct_put_path(__u8 *buf, __u32 off, __u8 arg, __u64 ptr)
 
 	n = sct_read_user_str(text, SCT_STR_MAX, ptr);
 	if (n <= 0) {
-		flags = SCT_STR_UNREADABLE;
+		flags = SCT_BLOB_UNREADABLE;
 	} else if (n == SCT_STR_MAX) {
 		/* PATH_MAX - 1 bytes and no NUL yet: a path of exactly that length if the next is NUL. */
 		len = SCT_STR_MAX - 1;
 		if (sct_read_user(&last, 1, ptr + SCT_STR_MAX - 1) || last)
-			flags = SCT_STR_TRUNCATED;
+			flags = SCT_BLOB_TRUNCATED;
 	} else {
 		len = n - 1;
 	}
@@ -119,9 +119,9 @@ static SCT_INLINE __u32 sct_put_str(__u8 *buf, __u32 off, __u8 arg, __u64 ptr, b
 
 	if (off > SCT_BLOB_OFF_MAX)
 		return off;
-	text = buf + off + sizeof(struct sct_str);
+	text = buf + off + sizeof(struct sct_blob);
 	if (!ptr) {
-		flags = SCT_STR_UNREADABLE;
+		flags = SCT_BLOB_UNREADABLE;
 	} else {
 		/* Restated for the verifier: Linux 6.1 loses the caller's bound on a copy of cap. */
 		sct_clamp_max(cap, SCT_STR_MAX);
@@ -133,10 +133,10 @@ static SCT_INLINE __u32 sct_put_str(__u8 *buf, __u32 off, __u8 arg, __u64 ptr, b
 		else
 			n = sct_read_user_str(text, cap + 2, ptr);
 		if (n <= 0) {
-			flags = SCT_STR_UNREADABLE;
+			flags = SCT_BLOB_UNREADABLE;
 		} else if ((__u64)n - 1 > cap) {
 			len = cap;
-			flags = SCT_STR_TRUNCATED;
+			flags = SCT_BLOB_TRUNCATED;
 		} else {
 			len = n - 1;
 		}
@@ -145,12 +145,12 @@ static SCT_INLINE __u32 sct_put_str(__u8 *buf, __u32 off, __u8 arg, __u64 ptr, b
 }
 
 /*
- * Appends one blob per set bit of mask, at most max of them; returns the new end, counts in *nstr.
+ * Appends one blob per set bit of mask, at most max of them; returns the new end, counts in *nblob.
  * Paths (path_mask) are read whole, up to PATH_MAX, as strace never cuts a path; the other
  * strings at string_max.
  */
 static SCT_INLINE __u32 sct_put_user_strs(__u8 *buf, __u32 off, __u8 mask, __u8 path_mask,
-					  const __u64 *args, __u16 *nstr, __u16 max)
+					  const __u64 *args, __u16 *nblob, __u16 max)
 {
 	__u32 cap = sct_string_cap(&sct_ctl);
 
@@ -158,13 +158,13 @@ static SCT_INLINE __u32 sct_put_user_strs(__u8 *buf, __u32 off, __u8 mask, __u8 
 	for (int i = 0; i < SCT_MAX_ARGS; i++) {
 		__u32 next;
 
-		if (!(mask & (1 << i)) || *nstr >= max)
+		if (!(mask & (1 << i)) || *nblob >= max)
 			continue;
 		next = sct_put_str(buf, off, i, args[i], false, (path_mask & (1 << i)) ? SCT_STR_MAX : cap);
 		if (next == off)
 			break;
 		off = next;
-		*nstr += 1;
+		*nblob += 1;
 	}
 	return off;
 }
@@ -215,7 +215,7 @@ static SCT_INLINE bool sct_read_len(const struct sct_read *r, const struct sct_i
  * in fl, which returned ret; returns the new end, or off when the read does not apply.
  */
 static SCT_INLINE __u32 sct_put_bytes(__u8 *buf, __u32 off, const struct sct_read *r,
-				      const struct sct_inflight *fl, __s64 ret, __u16 *nstr)
+				      const struct sct_inflight *fl, __s64 ret, __u16 *nblob)
 {
 	__u8 arg = r->arg, len_arg = r->len_arg, flags = 0;
 	__u64 want = 0, cap = r->max, ptr;
@@ -234,7 +234,7 @@ static SCT_INLINE __u32 sct_put_bytes(__u8 *buf, __u32 off, const struct sct_rea
 		/* A netlink message is decoded whole (sct_fd_is_netlink: each backend's). */
 		if ((r->flags & SCT_RD_NETLINK) && sct_fd_is_netlink(sct_arg_value(fl, 0))) {
 			bcap = cap;
-			flags = SCT_STR_WHOLE;
+			flags = SCT_BLOB_WHOLE;
 		}
 		if (cap > bcap)
 			cap = bcap;
@@ -243,33 +243,33 @@ static SCT_INLINE __u32 sct_put_bytes(__u8 *buf, __u32 off, const struct sct_rea
 		return off;
 	if (want > cap) {
 		want = cap;
-		flags |= SCT_STR_TRUNCATED;
+		flags |= SCT_BLOB_TRUNCATED;
 	}
 	len = want;
 	/* max is at most SCT_STR_MAX by contract; the verifier must see it (see sct_clamp_max). */
 	sct_clamp_max(len, SCT_STR_MAX);
-	if (len && sct_read_user(buf + off + sizeof(struct sct_str), len, ptr)) {
+	if (len && sct_read_user(buf + off + sizeof(struct sct_blob), len, ptr)) {
 		len = 0;
-		flags = SCT_STR_UNREADABLE;
+		flags = SCT_BLOB_UNREADABLE;
 	}
-	*nstr += 1;
+	*nblob += 1;
 	return sct_finish_blob(buf, off, arg, flags | (SCT_BLOB_BYTES << SCT_BLOB_KIND_SHIFT), len);
 }
 
 /* Appends the SCT_BLOB_INOUT blob of read r: fl's entry value, then the value now. */
 static SCT_INLINE __u32 sct_put_inout(__u8 *buf, __u32 off, const struct sct_read *r,
-				      const struct sct_inflight *fl, __u16 *nstr)
+				      const struct sct_inflight *fl, __u16 *nblob)
 {
 	__u8 arg = r->arg, flags = SCT_BLOB_INOUT << SCT_BLOB_KIND_SHIFT;
 	__u32 *vals;
 
 	if (arg >= SCT_MAX_ARGS || off > SCT_BLOB_OFF_MAX || !sct_arg_value(fl, arg))
 		return off;
-	vals = (__u32 *)(buf + off + sizeof(struct sct_str));
+	vals = (__u32 *)(buf + off + sizeof(struct sct_blob));
 	vals[0] = fl->inout;
-	*nstr += 1;
+	*nblob += 1;
 	if (!fl->inout_ok || sct_read_user(&vals[1], sizeof(vals[1]), sct_arg_value(fl, arg)))
-		return sct_finish_blob(buf, off, arg, flags | SCT_STR_UNREADABLE, 0);
+		return sct_finish_blob(buf, off, arg, flags | SCT_BLOB_UNREADABLE, 0);
 	return sct_finish_blob(buf, off, arg, flags, 2 * sizeof(__u32));
 }
 
@@ -291,7 +291,7 @@ struct sct_reads_walk {
 	__u8 *buf;  /* the record (exit) or the parked struct (entry) */
 	__s64 ret;
 	__u32 off;
-	__u16 nstr;
+	__u16 nblob;
 };
 
 /* SCT_LOOP callback: performs exit-time read i (those without SCT_RD_ENTRY). */
@@ -308,13 +308,13 @@ static long sct_exit_read(__u64 i, void *data)
 	if (r->flags & SCT_RD_ENTRY)
 		return 0;
 	if (r->kind == SCT_READ_BYTES)
-		w->off = sct_put_bytes(w->buf, w->off, r, w->fl, w->ret, &w->nstr);
+		w->off = sct_put_bytes(w->buf, w->off, r, w->fl, w->ret, &w->nblob);
 	else if (r->kind == SCT_READ_INOUT)
-		w->off = sct_put_inout(w->buf, w->off, r, w->fl, &w->nstr);
+		w->off = sct_put_inout(w->buf, w->off, r, w->fl, &w->nblob);
 	else if (r->kind == SCT_READ_IOVEC)
-		w->off = sct_put_iovec_read(w->buf, w->off, r, w->fl, w->ret, &w->nstr);
+		w->off = sct_put_iovec_read(w->buf, w->off, r, w->fl, w->ret, &w->nblob);
 	else if (r->kind == SCT_READ_MSGHDR)
-		w->off = sct_put_msghdr_read(w->buf, w->off, r, w->fl, w->ret, &w->nstr);
+		w->off = sct_put_msghdr_read(w->buf, w->off, r, w->fl, w->ret, &w->nblob);
 	w->off = sct_forget(&((struct sct_header *)w->buf)->size, w->off);
 	return 0;
 }
@@ -324,9 +324,9 @@ static long sct_exit_read(__u64 i, void *data)
  * gets none: its outputs were never written.
  */
 static SCT_INLINE __u32 sct_put_exit_reads(__u8 *buf, __u32 off, const struct sct_inflight *fl,
-					   __s64 ret, bool no_return, __u16 *nstr)
+					   __s64 ret, bool no_return, __u16 *nblob)
 {
-	struct sct_reads_walk w = { .fl = fl, .buf = buf, .ret = ret, .nstr = *nstr };
+	struct sct_reads_walk w = { .fl = fl, .buf = buf, .ret = ret, .nblob = *nblob };
 	__u32 nr = fl->nr;
 
 	if (!fl->reads || no_return)
@@ -337,7 +337,7 @@ static SCT_INLINE __u32 sct_put_exit_reads(__u8 *buf, __u32 off, const struct sc
 	if (!w.rd)
 		return off;
 	SCT_LOOP(SCT_READS_MAX, sct_exit_read, &w);
-	*nstr = w.nstr;
+	*nblob = w.nblob;
 	return w.off;
 }
 
@@ -347,7 +347,7 @@ struct sct_strv_walk {
 	__u8 *text;   /* STRV: where the blob's bytes go */
 	__u32 pos;    /* STRV: bytes written; COUNT: elements counted */
 	__u32 cap;    /* STRV: string_max */
-	__u8 flags;   /* enum sct_str_flags of the whole blob */
+	__u8 flags;   /* enum sct_blob_flags of the whole blob */
 };
 
 /* SCT_LOOP callback: counts element i of the array; stops at its NULL. */
@@ -357,7 +357,7 @@ static long sct_count_elem(__u64 i, void *data)
 	__u64 p;
 
 	if (sct_read_user(&p, sizeof(p), w->uarr + i * sizeof(__u64))) {
-		w->flags = SCT_STR_UNREADABLE;
+		w->flags = SCT_BLOB_UNREADABLE;
 		return 1;
 	}
 	if (!p) {
@@ -372,16 +372,16 @@ static long sct_count_elem(__u64 i, void *data)
  * Appends an SCT_BLOB_COUNT blob: the element count of the NULL-terminated pointer array at
  * uarr (user memory), up to SCT_COUNT_MAX. base is the parked struct; returns the new end.
  */
-static SCT_INLINE __u32 sct_put_count(__u8 *base, __u32 off, __u8 arg, __u64 uarr, __u16 *nstr)
+static SCT_INLINE __u32 sct_put_count(__u8 *base, __u32 off, __u8 arg, __u64 uarr, __u16 *nblob)
 {
-	struct sct_strv_walk w = { .uarr = uarr, .flags = SCT_STR_TRUNCATED };
+	struct sct_strv_walk w = { .uarr = uarr, .flags = SCT_BLOB_TRUNCATED };
 
 	sct_barrier_var(off);
-	if (off > SCT_PARKED_END - sizeof(struct sct_str) - 8)
+	if (off > SCT_PARKED_END - sizeof(struct sct_blob) - 8)
 		return off;
 	SCT_LOOP(SCT_COUNT_MAX, sct_count_elem, &w);
-	*(__u32 *)(base + off + sizeof(struct sct_str)) = w.pos;
-	*nstr += 1;
+	*(__u32 *)(base + off + sizeof(struct sct_blob)) = w.pos;
+	*nblob += 1;
 	return sct_finish_blob(base, off, arg, w.flags | (SCT_BLOB_COUNT << SCT_BLOB_KIND_SHIFT), sizeof(w.pos));
 }
 
@@ -398,7 +398,7 @@ static long sct_strv_elem(__u64 i, void *data)
 	long n;
 
 	if (sct_read_user(&p, sizeof(p), w->uarr + i * sizeof(__u64))) {
-		w->flags = i == 0 ? SCT_STR_UNREADABLE : SCT_STR_TRUNCATED;
+		w->flags = i == 0 ? SCT_BLOB_UNREADABLE : SCT_BLOB_TRUNCATED;
 		return 1;
 	}
 	if (!p) {
@@ -422,7 +422,7 @@ static long sct_strv_elem(__u64 i, void *data)
 	n = sct_read_user_str(el + 1, el_cap + 1, p);
 	el[0] = 0;
 	if (n <= 0) {
-		el[0] = SCT_STR_UNREADABLE;
+		el[0] = SCT_BLOB_UNREADABLE;
 		tl = 0;
 	} else {
 		tl = n - 1;
@@ -431,7 +431,7 @@ static long sct_strv_elem(__u64 i, void *data)
 			char next;
 
 			if (!sct_read_user(&next, 1, p + tl) && next)
-				el[0] = SCT_STR_TRUNCATED;
+				el[0] = SCT_BLOB_TRUNCATED;
 		}
 	}
 	tl &= SCT_STRV_BYTES - 1;
@@ -445,19 +445,19 @@ static long sct_strv_elem(__u64 i, void *data)
  * memory): up to SCT_STRV_MAX elements and SCT_STRV_BYTES of text, each element cut at
  * string_max. base is the parked struct; returns the new end.
  */
-static SCT_INLINE __u32 sct_put_strv(__u8 *base, __u32 off, __u8 arg, __u64 uarr, __u16 *nstr)
+static SCT_INLINE __u32 sct_put_strv(__u8 *base, __u32 off, __u8 arg, __u64 uarr, __u16 *nblob)
 {
-	struct sct_strv_walk w = { .uarr = uarr, .cap = sct_string_cap(&sct_ctl), .flags = SCT_STR_TRUNCATED };
+	struct sct_strv_walk w = { .uarr = uarr, .cap = sct_string_cap(&sct_ctl), .flags = SCT_BLOB_TRUNCATED };
 
 	/* The barrier keeps this bound check from being merged away; the verifier needs it. */
 	sct_barrier_var(off);
-	if (off > SCT_PARKED_END - sizeof(struct sct_str) - SCT_STRV_BYTES - SCT_STRV_ROOM)
+	if (off > SCT_PARKED_END - sizeof(struct sct_blob) - SCT_STRV_BYTES - SCT_STRV_ROOM)
 		return off;
-	w.text = base + off + sizeof(struct sct_str);
+	w.text = base + off + sizeof(struct sct_blob);
 	SCT_LOOP(SCT_STRV_MAX, sct_strv_elem, &w);
 	if (w.pos > SCT_STRV_BYTES)
 		w.pos = SCT_STRV_BYTES;
-	*nstr += 1;
+	*nblob += 1;
 	return sct_finish_blob(base, off, arg, w.flags | (SCT_BLOB_STRV << SCT_BLOB_KIND_SHIFT), w.pos);
 }
 
@@ -481,18 +481,18 @@ static long sct_entry_read(__u64 i, void *data)
 	if (!uarr)
 		return 0;
 	if ((r->flags & SCT_RD_ENV) && !(w->fl->traces & sct_ctl.exec_env))
-		w->off = sct_put_count(w->buf, w->off, arg, uarr, &w->nstr);
+		w->off = sct_put_count(w->buf, w->off, arg, uarr, &w->nblob);
 	else
-		w->off = sct_put_strv(w->buf, w->off, arg, uarr, &w->nstr);
+		w->off = sct_put_strv(w->buf, w->off, arg, uarr, &w->nblob);
 	w->off = sct_forget(&((struct sct_enter_strs *)w->buf)->bytes, w->off);
 	return 0;
 }
 
 /* Appends the entry-time extra reads (execve's arrays) of the call in fl to the parked blobs. */
 static SCT_INLINE __u32 sct_put_entry_reads(__u8 *base, __u32 off, const struct sct_inflight *fl,
-					    __u16 *nstr)
+					    __u16 *nblob)
 {
-	struct sct_reads_walk w = { .fl = fl, .buf = base, .nstr = *nstr };
+	struct sct_reads_walk w = { .fl = fl, .buf = base, .nblob = *nblob };
 	__u32 nr = fl->nr;
 
 	w.rd = sct_syscall_reads_of(nr);
@@ -501,7 +501,7 @@ static SCT_INLINE __u32 sct_put_entry_reads(__u8 *base, __u32 off, const struct 
 	/* The parked struct's byte count is free until sct_park_blobs sets it. */
 	w.off = sct_forget(&((struct sct_enter_strs *)base)->bytes, off);
 	SCT_LOOP(SCT_READS_MAX, sct_entry_read, &w);
-	*nstr = w.nstr;
+	*nblob = w.nblob;
 	return w.off;
 }
 
@@ -512,14 +512,14 @@ static SCT_INLINE __u32 sct_put_entry_reads(__u8 *base, __u32 off, const struct 
 static SCT_INLINE void sct_park_blobs(const struct sct_inflight *fl, struct sct_enter_strs *parked)
 {
 	__u32 end;
-	__u16 nstr = 0;
+	__u16 nblob = 0;
 
 	end = sct_put_user_strs((__u8 *)parked, offsetof(struct sct_enter_strs, blobs), fl->str_mask,
-				fl->path_mask, fl->args, &nstr, SCT_ENTER_STRS);
+				fl->path_mask, fl->args, &nblob, SCT_ENTER_STRS);
 	if (fl->reads)
-		end = sct_put_entry_reads((__u8 *)parked, end, fl, &nstr);
+		end = sct_put_entry_reads((__u8 *)parked, end, fl, &nblob);
 	parked->bytes = end - offsetof(struct sct_enter_strs, blobs);
-	parked->nstr = nstr;
+	parked->nblob = nblob;
 	parked->pad = 0;
 }
 
@@ -553,14 +553,14 @@ static SCT_INLINE bool sct_parks(const struct sct_inflight *fl)
 /*
  * The blobs of the syscall record in buf (after its fixed part): the parked ones when there are
  * (an enter_str call), otherwise the string arguments read now; then the exit-time reads.
- * Returns the record's size, their count in *nstr.
+ * Returns the record's size, their count in *nblob.
  */
 static SCT_INLINE __u32 sct_syscall_blobs(__u8 *buf, const struct sct_inflight *fl, __s64 ret, bool no_return,
-					  const struct sct_enter_strs *parked, __u16 *nstr)
+					  const struct sct_enter_strs *parked, __u16 *nblob)
 {
 	__u32 off = sizeof(struct sct_syscall);
 
-	*nstr = 0;
+	*nblob = 0;
 	if (parked) {
 		__u32 bytes = parked->bytes;
 
@@ -568,17 +568,17 @@ static SCT_INLINE __u32 sct_syscall_blobs(__u8 *buf, const struct sct_inflight *
 			bytes = SCT_ENTER_STR_BYTES;
 		if (!sct_copy_kernel(buf + off, bytes, parked->blobs)) {
 			off += bytes;
-			*nstr = parked->nstr;
+			*nblob = parked->nblob;
 		}
 	} else if (fl->str_mask) {
-		off = sct_put_user_strs(buf, off, fl->str_mask, fl->path_mask, fl->args, nstr, SCT_MAX_ARGS);
+		off = sct_put_user_strs(buf, off, fl->str_mask, fl->path_mask, fl->args, nblob, SCT_MAX_ARGS);
 	}
-	return sct_put_exit_reads(buf, off, fl, ret, no_return, nstr);
+	return sct_put_exit_reads(buf, off, fl, ret, no_return, nblob);
 }
 
 /* The fixed part of a syscall record of `size` bytes (header included) for the call in fl. */
 static SCT_INLINE void sct_fill_syscall(struct sct_syscall *rec, const struct sct_inflight *fl, __s64 ret,
-					__u16 nstr, __u32 size, __u32 flags, __u64 traces)
+					__u16 nblob, __u32 size, __u32 flags, __u64 traces)
 {
 	SCT_UNROLL
 	for (int i = 0; i < SCT_MAX_ARGS; i++)
@@ -586,7 +586,7 @@ static SCT_INLINE void sct_fill_syscall(struct sct_syscall *rec, const struct sc
 	rec->ret = ret;
 	rec->enter_ns = fl->enter_ns;
 	rec->nr = fl->nr;
-	rec->nstr = nstr;
+	rec->nblob = nblob;
 	rec->pad = 0;
 	sct_fill_header(&rec->hdr, SCT_KIND_SYSCALL, size, flags, sct_now(), traces);
 }
@@ -607,15 +607,15 @@ static SCT_INLINE __u32 sct_put_argv(__u8 *buf, __u32 off, __u64 start, __u64 en
 		return off;
 	if (area > SCT_ARGV_BYTES) {
 		area = SCT_ARGV_BYTES;
-		flags = SCT_STR_TRUNCATED;
+		flags = SCT_BLOB_TRUNCATED;
 		*hflags |= SCT_F_ARGV_TRUNCATED;
 	}
 	len = area;
 	/* Restated for the verifier, which otherwise loses the bound on a copy clang makes first. */
 	sct_clamp_max(len, SCT_ARGV_BYTES);
-	if (sct_read_user(buf + off + sizeof(struct sct_str), len, start)) {
+	if (sct_read_user(buf + off + sizeof(struct sct_blob), len, start)) {
 		len = 0;
-		flags = SCT_STR_UNREADABLE;
+		flags = SCT_BLOB_UNREADABLE;
 	}
 	return sct_finish_blob(buf, off, 1, flags, len);
 }
@@ -623,19 +623,19 @@ static SCT_INLINE __u32 sct_put_argv(__u8 *buf, __u32 off, __u64 start, __u64 en
 /*
  * The blobs of an exec record in buf (after struct sct_exec): the resolved filename (a path:
  * whole, whatever string_max says) and the argument area. Returns the record's size, the
- * blob count in *nstr, header flags in *hflags.
+ * blob count in *nblob, header flags in *hflags.
  */
-static SCT_INLINE __u32 sct_exec_blobs(__u8 *buf, __u64 filename, __u64 arg_start, __u64 arg_end, __u16 *nstr,
+static SCT_INLINE __u32 sct_exec_blobs(__u8 *buf, __u64 filename, __u64 arg_start, __u64 arg_end, __u16 *nblob,
 				       __u32 *hflags)
 {
 	__u32 off = sizeof(struct sct_exec), next;
 
-	*nstr = 0;
+	*nblob = 0;
 	next = sct_put_str(buf, off, 0, filename, true, SCT_STR_MAX);
-	*nstr += next != off;
+	*nblob += next != off;
 	off = next;
 	next = sct_put_argv(buf, off, arg_start, arg_end, hflags);
-	*nstr += next != off;
+	*nblob += next != off;
 	return next;
 }
 

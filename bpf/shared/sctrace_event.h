@@ -13,7 +13,7 @@
  * it (sct_masks.h evaluates them).
  *
  * Every record starts with struct sct_header and is a multiple of 8 bytes long. Variable-length
- * data follows the fixed part as a run of blobs: struct sct_str, then `len` bytes, then zero
+ * data follows the fixed part as a run of blobs: struct sct_blob, then `len` bytes, then zero
  * padding up to the next multiple of 8. A blob's kind (in the high bits of its flags) says what
  * the bytes are: a string argument (the text, no NUL), raw user memory behind a pointer argument,
  * a string array, an element count, or a value read at entry and at exit.
@@ -100,38 +100,38 @@ struct sct_header {
 	__u64 traces;  /* bit s: the record is for the trace in slot s */
 };
 
-/* sct_str.flags, low bits; the high four bits hold the blob's kind (enum sct_blob_kind). */
-enum sct_str_flags {
-	SCT_STR_TRUNCATED = 1 << 0,  /* cut: longer than string_max (or the read's cap); len bytes
+/* sct_blob.flags, low bits; the high four bits hold the blob's kind (enum sct_blob_kind). */
+enum sct_blob_flags {
+	SCT_BLOB_TRUNCATED = 1 << 0,  /* cut: longer than string_max (or the read's cap); len bytes
 				      * delivered. STRV: more elements or bytes than delivered */
-	SCT_STR_UNREADABLE = 1 << 1, /* the pointer could not be read; len is 0 */
-	SCT_STR_DATA = 1 << 2,       /* BYTES: data a call transferred (an iovec element's):
+	SCT_BLOB_UNREADABLE = 1 << 1, /* the pointer could not be read; len is 0 */
+	SCT_BLOB_DATA = 1 << 2,       /* BYTES: data a call transferred (an iovec element's):
 				      * user space cuts it to each trace's buffer_bytes */
-	SCT_STR_WHOLE = 1 << 3,      /* BYTES: a netlink message read whole (SCT_RD_NETLINK), not
+	SCT_BLOB_WHOLE = 1 << 3,      /* BYTES: a netlink message read whole (SCT_RD_NETLINK), not
 				      * cut to buffer_bytes for decoding */
 	SCT_BLOB_KIND_SHIFT = 4,
 };
 
-/* What a blob holds: (sct_str.flags >> SCT_BLOB_KIND_SHIFT). */
+/* What a blob holds: (sct_blob.flags >> SCT_BLOB_KIND_SHIFT). */
 enum sct_blob_kind {
 	SCT_BLOB_STR = 0,   /* a string argument: its text, without the NUL */
 	SCT_BLOB_BYTES = 1, /* raw user memory at pointer argument `arg` */
 	SCT_BLOB_STRV = 2,  /* a string array at argument `arg`: per element one flags byte
-			     * (enum sct_str_flags of that element), its text, a NUL */
+			     * (enum sct_blob_flags of that element), its text, a NUL */
 	SCT_BLOB_COUNT = 3, /* a __u32: elements of the string array at `arg` (not delivered) */
 	SCT_BLOB_INOUT = 4, /* two __u32: the value at pointer argument `arg` at entry, at exit */
 };
 
 /* Header of one blob: 8 bytes, followed by len bytes and padding to 8. */
-struct sct_str {
+struct sct_blob {
 	__u8 arg;   /* SYSCALL: argument index 0-5. EXEC: 0 filename, 1 argument area */
-	__u8 flags; /* enum sct_str_flags | kind << SCT_BLOB_KIND_SHIFT */
+	__u8 flags; /* enum sct_blob_flags | kind << SCT_BLOB_KIND_SHIFT */
 	__u16 len;
 	__u32 pad;
 };
 
 /*
- * One completed syscall: 72 + 72 bytes, then nstr blobs: the string arguments in argument order,
+ * One completed syscall: 72 + 72 bytes, then nblob blobs: the string arguments in argument order,
  * then the extra reads (struct sct_syscall_reads) in read order.
  */
 struct sct_syscall {
@@ -140,7 +140,7 @@ struct sct_syscall {
 	__s64 ret;      /* 0 when SCT_F_NO_RETURN */
 	__u64 enter_ns; /* CLOCK_MONOTONIC at entry; duration = hdr.ts_ns - enter_ns */
 	__u32 nr;
-	__u16 nstr;
+	__u16 nblob;
 	__u16 pad;
 };
 
@@ -151,7 +151,7 @@ struct sct_syscall {
 struct sct_exec {
 	struct sct_header hdr;
 	__u32 old_pid; /* tid of the exec'ing thread before exec: == pid unless a non-leader exec'd */
-	__u16 nstr;
+	__u16 nblob;
 	__u16 pad;
 };
 
@@ -249,7 +249,7 @@ enum sct_read_kind {
 };
 
 /*
- * Derived blobs: what a read found behind a pointer inside user memory. Their sct_str.arg is
+ * Derived blobs: what a read found behind a pointer inside user memory. Their sct_blob.arg is
  * SCT_BLOB_DERIVED | arg << SCT_DERIVED_ARG_SHIFT | part, so they never collide with an
  * argument's blob (0-5); their kind is SCT_BLOB_BYTES.
  */
@@ -290,7 +290,7 @@ enum sct_read_flags {
 				  * `max`, like path arguments */
 	SCT_RD_NETLINK = 1 << 5, /* BUFFER: when the fd in argument 0 is an AF_NETLINK socket, read
 				  * up to `max` whatever buffer_bytes says (a netlink message is
-				  * decoded whole, as strace does) and flag the blob SCT_STR_WHOLE */
+				  * decoded whole, as strace does) and flag the blob SCT_BLOB_WHOLE */
 };
 
 /* One extra read: 8 bytes. */

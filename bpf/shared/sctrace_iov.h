@@ -4,8 +4,8 @@
  * sctrace_blobs.h, whose helpers and caps it uses): an iovec array and the data of its elements
  * (readv, writev, preadv, pwritev and their v2 forms, vmsplice: SCT_READ_IOVEC), and what a
  * struct user_msghdr points to (sendmsg, recvmsg: SCT_READ_MSGHDR). What they produce are
- * derived blobs (sct_str.arg = SCT_BLOB_DERIVED | arg << SCT_DERIVED_ARG_SHIFT | part, kind
- * SCT_BLOB_BYTES), in the parts sctrace_event.h lists; element data carries SCT_STR_DATA, so user
+ * derived blobs (sct_blob.arg = SCT_BLOB_DERIVED | arg << SCT_DERIVED_ARG_SHIFT | part, kind
+ * SCT_BLOB_BYTES), in the parts sctrace_event.h lists; element data carries SCT_BLOB_DATA, so user
  * space cuts it to each trace's buffer_bytes like a data buffer.
  */
 #ifndef SCTRACE_IOV_H
@@ -50,13 +50,13 @@ static SCT_INLINE __u32 sct_put_user_blob(__u8 *buf, __u32 off, __u8 key, __u8 f
 	flags |= SCT_BLOB_BYTES << SCT_BLOB_KIND_SHIFT;
 	if (want > cap) {
 		want = cap;
-		flags |= SCT_STR_TRUNCATED;
+		flags |= SCT_BLOB_TRUNCATED;
 	}
 	len = want;
 	sct_clamp_max(len, SCT_STR_MAX);
-	if (len && sct_read_user(buf + off + sizeof(struct sct_str), len, uaddr)) {
+	if (len && sct_read_user(buf + off + sizeof(struct sct_blob), len, uaddr)) {
 		len = 0;
-		flags |= SCT_STR_UNREADABLE;
+		flags |= SCT_BLOB_UNREADABLE;
 	}
 	/* Restated for the verifier: Linux 6.1 loses off's bound when clang spills it across the read. */
 	sct_clamp_max(off, SCT_BLOB_OFF_MAX);
@@ -70,7 +70,7 @@ struct sct_iov_walk {
 	__u64 left;  /* data bytes the call transferred and not yet delivered (~0: no bound) */
 	__u32 off;
 	__u32 cap;   /* per element data cap: the largest buffer_bytes of the call's traces */
-	__u16 nstr;
+	__u16 nblob;
 	__u8 key;    /* the derived key of the first element's data */
 	__u8 parts;  /* elements whose data has a part */
 };
@@ -91,11 +91,11 @@ static long sct_iov_elem(__u64 i, void *data)
 	w->left -= want;
 	if (!iov.base)
 		return 0;
-	next = sct_put_user_blob(w->buf, w->off, w->key + i, SCT_STR_DATA, iov.base, want, w->cap);
+	next = sct_put_user_blob(w->buf, w->off, w->key + i, SCT_BLOB_DATA, iov.base, want, w->cap);
 	if (next == w->off)
 		return 1;
 	w->off = sct_forget(&((struct sct_header *)w->buf)->size, next);
-	w->nstr++;
+	w->nblob++;
 	return 0;
 }
 
@@ -105,7 +105,7 @@ static long sct_iov_elem(__u64 i, void *data)
  * after it), `left` bytes in all. Data only for traces with buffer_bytes; returns the new end.
  */
 static SCT_INLINE __u32 sct_put_iov(__u8 *buf, __u32 off, __u8 arg, __u8 array_part, __u64 uiov, __u64 count,
-				    __u64 left, __u64 traces, __u8 parts, __u16 *nstr)
+				    __u64 left, __u64 traces, __u8 parts, __u16 *nblob)
 {
 	struct sct_iov_walk w = { .buf = buf, .uiov = uiov, .left = left, .parts = parts };
 	/* One element more than delivered marks the array truncated (and keeps the product small). */
@@ -120,7 +120,7 @@ static SCT_INLINE __u32 sct_put_iov(__u8 *buf, __u32 off, __u8 arg, __u8 array_p
 				 SCT_IOV_ELEMS * sizeof(struct sct_uiovec));
 	if (next == off)
 		return off;
-	*nstr += 1;
+	*nblob += 1;
 	w.cap = sct_buffer_cap(&sct_ctl, traces);
 	if (w.cap == 0 || count == 0)
 		return next;
@@ -128,7 +128,7 @@ static SCT_INLINE __u32 sct_put_iov(__u8 *buf, __u32 off, __u8 arg, __u8 array_p
 	w.off = sct_forget(&((struct sct_header *)buf)->size, next);
 	w.key = sct_derived_key(arg, array_part + 1);
 	SCT_LOOP(SCT_IOV_DATA_PARTS, sct_iov_elem, &w);
-	*nstr += w.nstr;
+	*nblob += w.nblob;
 	return w.off;
 }
 
@@ -142,14 +142,14 @@ static SCT_INLINE __u64 sct_iov_budget(const struct sct_read *r, __s64 ret)
 
 /* SCT_READ_IOVEC: the iovec array at argument r->arg, r->len_arg elements, and their data. */
 static SCT_INLINE __u32 sct_put_iovec_read(__u8 *buf, __u32 off, const struct sct_read *r,
-					   const struct sct_inflight *fl, __s64 ret, __u16 *nstr)
+					   const struct sct_inflight *fl, __s64 ret, __u16 *nblob)
 {
 	__u8 arg = r->arg, len_arg = r->len_arg;
 
 	if (arg >= SCT_MAX_ARGS || len_arg >= SCT_MAX_ARGS || ((r->flags & SCT_RD_SUCCESS) && ret < 0))
 		return off;
 	return sct_put_iov(buf, off, arg, SCT_IOV_PART_ARRAY, sct_arg_value(fl, arg), sct_arg_value(fl, len_arg),
-			   sct_iov_budget(r, ret), fl->traces, SCT_IOV_DATA_PARTS, nstr);
+			   sct_iov_budget(r, ret), fl->traces, SCT_IOV_DATA_PARTS, nblob);
 }
 
 /*
@@ -158,7 +158,7 @@ static SCT_INLINE __u32 sct_put_iovec_read(__u8 *buf, __u32 off, const struct sc
  * the data of its first elements, the control data.
  */
 static SCT_INLINE __u32 sct_put_msghdr_read(__u8 *buf, __u32 off, const struct sct_read *r,
-					    const struct sct_inflight *fl, __s64 ret, __u16 *nstr)
+					    const struct sct_inflight *fl, __s64 ret, __u16 *nblob)
 {
 	struct sct_umsghdr m;
 	__u8 arg = r->arg;
@@ -171,16 +171,16 @@ static SCT_INLINE __u32 sct_put_msghdr_read(__u8 *buf, __u32 off, const struct s
 	if (m.name && m.namelen) {
 		next = sct_put_user_blob(buf, off, sct_derived_key(arg, SCT_MSG_PART_NAME), 0, m.name, m.namelen,
 					 SCT_MSG_NAME_MAX);
-		*nstr += next != off;
+		*nblob += next != off;
 		off = sct_forget(&((struct sct_header *)buf)->size, next);
 	}
 	off = sct_put_iov(buf, off, arg, SCT_MSG_PART_IOV, m.iov, m.iovlen, sct_iov_budget(r, ret), fl->traces,
-			  SCT_MSG_DATA_PARTS, nstr);
+			  SCT_MSG_DATA_PARTS, nblob);
 	off = sct_forget(&((struct sct_header *)buf)->size, off);
 	if (m.control && m.controllen) {
 		next = sct_put_user_blob(buf, off, sct_derived_key(arg, SCT_MSG_PART_CONTROL), 0, m.control,
 					 m.controllen, SCT_MSG_CONTROL_MAX);
-		*nstr += next != off;
+		*nblob += next != off;
 		off = next;
 	}
 	return off;

@@ -16,7 +16,7 @@
  * Room one string blob may touch: its header, the text, and the read's overshoot (a string read
  * asks for cap + 2 bytes to tell "exactly cap" from "longer"), padded to 8.
  */
-#define SCT_BLOB_ROOM (sizeof(struct sct_str) + SCT_STR_MAX + 8)
+#define SCT_BLOB_ROOM (sizeof(struct sct_blob) + SCT_STR_MAX + 8)
 /* Highest offset at which a blob may start; keeps every access inside the scratch buffer. */
 #define SCT_BLOB_OFF_MAX (SCT_SCRATCH_BYTES - SCT_BLOB_ROOM)
 /* Room a string array blob may touch while its last element is read: flags byte, overshoot. */
@@ -47,11 +47,11 @@ struct sct_inflight {
  */
 #define SCT_ENTER_STRS 2
 #define SCT_ENTER_STR_BYTES                                                                    \
-	(SCT_ENTER_STRS * (sizeof(struct sct_str) + SCT_STR_MAX) +                               \
-	 2 * (sizeof(struct sct_str) + SCT_STRV_BYTES) + SCT_STRV_ROOM)
+	(SCT_ENTER_STRS * (sizeof(struct sct_blob) + SCT_STR_MAX) +                               \
+	 2 * (sizeof(struct sct_blob) + SCT_STRV_BYTES) + SCT_STRV_ROOM)
 struct sct_enter_strs {
 	__u32 bytes; /* of blobs[] in use */
-	__u16 nstr;
+	__u16 nblob;
 	__u16 pad;
 	__u8 blobs[SCT_ENTER_STR_BYTES];
 };
@@ -60,14 +60,14 @@ struct sct_enter_strs {
 #define SCT_PARKED_END (sizeof(struct sct_enter_strs))
 
 /* The last of six longest blobs behind a syscall record still starts in bounds. */
-_Static_assert(sizeof(struct sct_syscall) + (SCT_MAX_ARGS - 1) * (sizeof(struct sct_str) + SCT_STR_MAX) <=
+_Static_assert(sizeof(struct sct_syscall) + (SCT_MAX_ARGS - 1) * (sizeof(struct sct_blob) + SCT_STR_MAX) <=
 		       SCT_BLOB_OFF_MAX,
 	       "six longest strings must fit a scratch buffer");
 _Static_assert(sizeof(struct sct_syscall) + SCT_ENTER_STR_BYTES <= SCT_BLOB_OFF_MAX + SCT_BLOB_ROOM,
 	       "parked blobs must fit a scratch buffer behind the record");
 _Static_assert(sizeof(struct sct_enter_strs) <= SCT_SCRATCH_BYTES, "parked blobs are built in scratch");
-_Static_assert(sizeof(struct sct_exec) + sizeof(struct sct_str) + SCT_STR_MAX + 8 +
-			       sizeof(struct sct_str) + SCT_ARGV_BYTES + 8 <= SCT_SCRATCH_BYTES,
+_Static_assert(sizeof(struct sct_exec) + sizeof(struct sct_blob) + SCT_STR_MAX + 8 +
+			       sizeof(struct sct_blob) + SCT_ARGV_BYTES + 8 <= SCT_SCRATCH_BYTES,
 	       "an exec record fits a scratch buffer");
 
 #endif /* SCTRACE_KERNEL_H */

@@ -44,13 +44,13 @@ export const SwitchFlag = {
   UNKNOWN: E.sct_switch_flags.SCT_SWITCH_UNKNOWN,
 } as const;
 
-/** Blob flags (enum sct_str_flags); the blob's kind is in the bits from KIND_SHIFT up. */
-export const StrFlag = {
-  TRUNCATED: E.sct_str_flags.SCT_STR_TRUNCATED,
-  UNREADABLE: E.sct_str_flags.SCT_STR_UNREADABLE,
-  DATA: E.sct_str_flags.SCT_STR_DATA,
-  WHOLE: E.sct_str_flags.SCT_STR_WHOLE,
-  KIND_SHIFT: E.sct_str_flags.SCT_BLOB_KIND_SHIFT,
+/** Blob flags (enum sct_blob_flags); the blob's kind is in the bits from KIND_SHIFT up. */
+export const BlobFlag = {
+  TRUNCATED: E.sct_blob_flags.SCT_BLOB_TRUNCATED,
+  UNREADABLE: E.sct_blob_flags.SCT_BLOB_UNREADABLE,
+  DATA: E.sct_blob_flags.SCT_BLOB_DATA,
+  WHOLE: E.sct_blob_flags.SCT_BLOB_WHOLE,
+  KIND_SHIFT: E.sct_blob_flags.SCT_BLOB_KIND_SHIFT,
 } as const;
 
 /** What a blob holds (enum sct_blob_kind). */
@@ -72,7 +72,7 @@ export const Layout = {
   threadExit: STRUCTS.sct_thread_exit,
   switch: STRUCTS.sct_switch,
   usage: STRUCTS.sct_usage,
-  str: STRUCTS.sct_str,
+  blob: STRUCTS.sct_blob,
 } as const;
 
 const H = Layout.header;
@@ -206,11 +206,11 @@ export class RecordDecoder {
     need(size, L.SIZE, 'syscall');
     const args: bigint[] = new Array(6);
     for (let i = 0; i < 6; i++) args[i] = view.getBigUint64(off + L.args + 8 * i, true);
-    const nstr = view.getUint16(off + L.nstr, true);
+    const nblob = view.getUint16(off + L.nblob, true);
     const strings = new Map<number, RawString>();
     let blobs: Map<number, RawBlob> | undefined;
-    readBlobs(view, bytes, off + L.SIZE, off + size, nstr, (arg, flags, start, len) => {
-      const kind = flags >> StrFlag.KIND_SHIFT;
+    readBlobs(view, bytes, off + L.SIZE, off + size, nblob, (arg, flags, start, len) => {
+      const kind = flags >> BlobFlag.KIND_SHIFT;
       if (kind === BlobKind.STR) strings.set(arg, rawString(bytes, flags, start, len));
       else {
         const blob = rawBlob(view, bytes, kind, flags, start, len);
@@ -249,8 +249,8 @@ const ONE_VIEW: readonly (TraceView | undefined)[] = [undefined];
 /** A string blob; its bytes are kept (RawString.bytes) only when they are not valid UTF-8. */
 function rawString(bytes: Uint8Array, flags: number, start: number, len: number): RawString {
   const s: RawString = decodeText(bytes.subarray(start, start + len)) as RawString;
-  s.truncated = (flags & StrFlag.TRUNCATED) !== 0;
-  s.unreadable = (flags & StrFlag.UNREADABLE) !== 0;
+  s.truncated = (flags & BlobFlag.TRUNCATED) !== 0;
+  s.unreadable = (flags & BlobFlag.UNREADABLE) !== 0;
   return s;
 }
 
@@ -270,12 +270,12 @@ function preferred(blob: RawBlob, kept: RawBlob): boolean {
  * record is decoded; whoever keeps bytes copies them (the catalog copies data buffers).
  */
 function rawBlob(view: DataView, bytes: Uint8Array, kind: number, flags: number, start: number, len: number): RawBlob {
-  const truncated = (flags & StrFlag.TRUNCATED) !== 0;
-  const unreadable = (flags & StrFlag.UNREADABLE) !== 0;
+  const truncated = (flags & BlobFlag.TRUNCATED) !== 0;
+  const unreadable = (flags & BlobFlag.UNREADABLE) !== 0;
   switch (kind) {
     case BlobKind.BYTES:
-      if (flags & StrFlag.DATA) return { kind: 'bytes', data: bytes.subarray(start, start + len), truncated, unreadable, transferred: true };
-      if (flags & StrFlag.WHOLE) return { kind: 'bytes', data: bytes.subarray(start, start + len), truncated, unreadable, whole: true };
+      if (flags & BlobFlag.DATA) return { kind: 'bytes', data: bytes.subarray(start, start + len), truncated, unreadable, transferred: true };
+      if (flags & BlobFlag.WHOLE) return { kind: 'bytes', data: bytes.subarray(start, start + len), truncated, unreadable, whole: true };
       return { kind: 'bytes', data: bytes.subarray(start, start + len), truncated, unreadable };
     case BlobKind.STRV:
       return { kind: 'strv', ...splitStrv(bytes, start, len), truncated, unreadable };
@@ -310,7 +310,7 @@ function splitStrv(bytes: Uint8Array, start: number, len: number): { items: stri
     items.push(item.text);
     views.push(view);
     invalid ||= item.bytes !== undefined;
-    cut.push((flags & StrFlag.TRUNCATED) !== 0);
+    cut.push((flags & BlobFlag.TRUNCATED) !== 0);
     pos = stop + 1;
   }
   return invalid ? { items, itemBytes: views.map((v) => v.slice()), cut } : { items, cut };
@@ -380,7 +380,7 @@ function readBlobs(
   count: number,
   sink: (arg: number, flags: number, start: number, len: number) => void,
 ): void {
-  const S = Layout.str;
+  const S = Layout.blob;
   for (let i = 0; i < count; i++) {
     if (pos + S.SIZE > end) throw new CorruptRecordError(`blob ${i} of ${count} runs past the record`);
     const len = view.getUint16(pos + S.len, true);
@@ -399,7 +399,7 @@ function decodeExec(view: DataView, bytes: Uint8Array, off: number, size: number
   let argv: string[] = [];
   let argvBytes: Uint8Array[] | undefined;
   let truncated = (view.getUint32(off + H.flags, true) & HeaderFlag.ARGV_TRUNCATED) !== 0;
-  readBlobs(view, bytes, off + L.SIZE, off + size, view.getUint16(off + L.nstr, true), (arg, flags, start, len) => {
+  readBlobs(view, bytes, off + L.SIZE, off + size, view.getUint16(off + L.nblob, true), (arg, flags, start, len) => {
     if (arg === 0) {
       const s = rawString(bytes, flags, start, len);
       filename = s.text;
@@ -412,7 +412,7 @@ function decodeExec(view: DataView, bytes: Uint8Array, off: number, size: number
       const decoded = parts.map(decodeText);
       argv = decoded.map((d) => d.text);
       if (decoded.some((d) => d.bytes !== undefined)) argvBytes = parts.map((p) => p.slice());
-      truncated ||= (flags & StrFlag.TRUNCATED) !== 0;
+      truncated ||= (flags & BlobFlag.TRUNCATED) !== 0;
     }
   });
   event.exec = { filename, argv, argv_truncated: truncated, old_pid: view.getUint32(off + L.old_pid, true) };

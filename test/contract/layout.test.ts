@@ -51,7 +51,7 @@ test('decoder offsets match the C structs in the BPF object BTF', (t) => {
     ['sct_exit', Layout.exit],
     ['sct_usage', Layout.usage],
     ['sct_thread_exit', Layout.threadExit],
-    ['sct_str', Layout.str],
+    ['sct_blob', Layout.blob],
   ];
   let checked = 0;
   for (const [name, layout] of expect) {

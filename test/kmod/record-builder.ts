@@ -33,11 +33,11 @@ function blobBytes(blobs: BlobSpec[]): Buffer {
   const parts: Buffer[] = [];
   for (const b of blobs) {
     const text = typeof b.text === 'string' ? Buffer.from(b.text, 'utf8') : Buffer.from(b.text);
-    const blob = Buffer.alloc(Layout.str.SIZE + ((text.length + 7) & ~7));
-    blob.writeUInt8(b.arg, Layout.str.arg);
-    blob.writeUInt8(b.flags ?? 0, Layout.str.flags);
-    blob.writeUInt16LE(text.length, Layout.str.len);
-    text.copy(blob, Layout.str.SIZE);
+    const blob = Buffer.alloc(Layout.blob.SIZE + ((text.length + 7) & ~7));
+    blob.writeUInt8(b.arg, Layout.blob.arg);
+    blob.writeUInt8(b.flags ?? 0, Layout.blob.flags);
+    blob.writeUInt16LE(text.length, Layout.blob.len);
+    text.copy(blob, Layout.blob.SIZE);
     parts.push(blob);
   }
   return Buffer.concat(parts);
@@ -74,7 +74,7 @@ export function syscallRecord(
   rec.writeBigInt64LE(call.ret ?? 0n, L.ret);
   rec.writeBigUInt64LE(call.enterNs ?? 1_000_000n, L.enter_ns);
   rec.writeUInt32LE(call.nr, L.nr);
-  rec.writeUInt16LE(strings.length, L.nstr);
+  rec.writeUInt16LE(strings.length, L.nblob);
   return rec;
 }
 
@@ -84,7 +84,7 @@ export function execRecord(task: TaskFields, filename: string, argv: string[], o
   const area = argv.map((a) => `${a}\0`).join('');
   const rec = withHeader(Kind.EXEC, L.SIZE, task, blobBytes([{ arg: 0, text: filename }, { arg: 1, text: area }]));
   rec.writeUInt32LE(oldPid, L.old_pid);
-  rec.writeUInt16LE(2, L.nstr);
+  rec.writeUInt16LE(2, L.nblob);
   return rec;
 }
 

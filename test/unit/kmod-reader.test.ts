@@ -65,7 +65,7 @@ test('corrupt reads stop the walk with a reason, after delivering the records be
     ['size overflow', Buffer.concat([good, withU32(good, Layout.header.size, 0xfffffff8)]), /record size 4294967288 exceeds the largest record/],
     ['size below a header', Buffer.concat([good, withU32(good, Layout.header.size, 16)]), new RegExp(`record size 16 is not a multiple of 8 of at least ${Layout.header.SIZE}`)],
     ['unaligned size', Buffer.concat([good, withU32(good, Layout.header.size, good.length - 3)]), /not a multiple of 8/],
-    ['string past the record', Buffer.concat([good, withU16(good, Layout.syscall.SIZE + Layout.str.len, 900)]), /runs past the record/],
+    ['string past the record', Buffer.concat([good, withU16(good, Layout.syscall.SIZE + Layout.blob.len, 900)]), /runs past the record/],
     ['unknown kind', Buffer.concat([good, withU16(good, Layout.header.kind, 9)]), /unknown record kind 9/],
   ];
   for (const [name, bytes, reason] of cases) {

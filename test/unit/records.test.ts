@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RecordDecoder, Layout, Kind, HeaderFlag, StrFlag, BlobKind, ABI_VERSION, SwitchFlag, splitRuntime } from '../../src/backends/records';
+import { RecordDecoder, Layout, Kind, HeaderFlag, BlobFlag, BlobKind, ABI_VERSION, SwitchFlag, splitRuntime } from '../../src/backends/records';
 import { CorruptRecordError } from '../../src/backends/errors';
 import type { RawSyscall, SyscallResolver } from '../../src/syscalls/types';
 
@@ -74,7 +74,7 @@ function syscallRecord(blobs: Blob[], flags = 0): { view: DataView; bytes: Uint8
   view.setBigInt64(L.ret, -2n, true);
   view.setBigUint64(L.enter_ns, 4_000n, true);
   view.setUint32(L.nr, 257, true);
-  view.setUint16(L.nstr, blobs.length, true);
+  view.setUint16(L.nblob, blobs.length, true);
   writeBlobs(bytes, view, L.SIZE, blobs);
   return { view, bytes, size };
 }
@@ -82,7 +82,7 @@ function syscallRecord(blobs: Blob[], flags = 0): { view: DataView; bytes: Uint8
 test('a syscall record decodes task, timing, args and strings', () => {
   const { resolver, seen } = recordingResolver();
   const decoder = new RecordDecoder(resolver, 1_000_000n);
-  const r = syscallRecord([{ arg: 1, text: '/etc/hostname' }, { arg: 3, flags: StrFlag.TRUNCATED, text: 'abc' }]);
+  const r = syscallRecord([{ arg: 1, text: '/etc/hostname' }, { arg: 3, flags: BlobFlag.TRUNCATED, text: 'abc' }]);
   const event = decoder.decode(r.view, r.bytes, 0, r.size);
   assert.ok(event);
   assert.equal(event.kind, 'syscall');
@@ -106,7 +106,7 @@ function execRecord(blobs: Blob[]): { view: DataView; bytes: Uint8Array; size: n
   const view = new DataView(bytes.buffer);
   header(view, Kind.EXEC, size);
   view.setUint32(Layout.exec.old_pid, 99, true);
-  view.setUint16(Layout.exec.nstr, blobs.length, true);
+  view.setUint16(Layout.exec.nblob, blobs.length, true);
   writeBlobs(bytes, view, Layout.exec.SIZE, blobs);
   return { view, bytes, size };
 }
@@ -240,11 +240,11 @@ test('records the reader cannot trust are rejected with a reason', () => {
   assert.throws(() => decoder.decode(wrongVersion.view, wrongVersion.bytes, 0, wrongVersion.size), new RegExp(`record version ${ABI_VERSION + 1}, this reader understands version ${ABI_VERSION}`));
 
   const overlong = syscallRecord([{ arg: 1, text: '/etc/hostname' }]);
-  overlong.view.setUint16(Layout.syscall.SIZE + Layout.str.len, 500, true);
+  overlong.view.setUint16(Layout.syscall.SIZE + Layout.blob.len, 500, true);
   assert.throws(() => decoder.decode(overlong.view, overlong.bytes, 0, overlong.size), /runs past the record/);
 
   const tooManyBlobs = syscallRecord([]);
-  tooManyBlobs.view.setUint16(Layout.syscall.nstr, 3, true);
+  tooManyBlobs.view.setUint16(Layout.syscall.nblob, 3, true);
   assert.throws(() => decoder.decode(tooManyBlobs.view, tooManyBlobs.bytes, 0, tooManyBlobs.size), /runs past the record/);
 
   const badKind = syscallRecord([]);
@@ -258,14 +258,14 @@ test('records the reader cannot trust are rejected with a reason', () => {
 
 test('blob kinds: bytes, string arrays, counts and in-out values reach the decoder by argument', () => {
   const { resolver, seen } = recordingResolver();
-  const kind = (k: number) => k << StrFlag.KIND_SHIFT;
+  const kind = (k: number) => k << BlobFlag.KIND_SHIFT;
   const r = syscallRecord([
     { arg: 0, text: '/usr/bin/true' },
-    { arg: 1, flags: kind(BlobKind.STRV) | StrFlag.TRUNCATED, text: '\x00true\x00\x01one arg\x00' },
+    { arg: 1, flags: kind(BlobKind.STRV) | BlobFlag.TRUNCATED, text: '\x00true\x00\x01one arg\x00' },
     { arg: 2, flags: kind(BlobKind.COUNT), text: '\x23\x00\x00\x00' },
-    { arg: 3, flags: kind(BlobKind.BYTES) | StrFlag.TRUNCATED, text: '\x7fELF\x00' },
+    { arg: 3, flags: kind(BlobKind.BYTES) | BlobFlag.TRUNCATED, text: '\x7fELF\x00' },
     { arg: 4, flags: kind(BlobKind.INOUT), text: '\x80\x00\x00\x00\x10\x00\x00\x00' },
-    { arg: 5, flags: kind(BlobKind.BYTES) | StrFlag.UNREADABLE, text: '' },
+    { arg: 5, flags: kind(BlobKind.BYTES) | BlobFlag.UNREADABLE, text: '' },
   ]);
   new RecordDecoder(resolver, 0n).decode(r.view, r.bytes, 0, r.size);
   const raw = seen[0];
@@ -277,7 +277,7 @@ test('blob kinds: bytes, string arrays, counts and in-out values reach the decod
   assert.deepEqual(raw.blobs?.get(5), { kind: 'bytes', data: new Uint8Array(0), truncated: false, unreadable: true });
   assert.equal(raw.pid, 100);
   // A derived blob (what a read found behind a pointer in user memory) holding data a call moved.
-  const derived = syscallRecord([{ arg: 0x80 | (1 << 3) | 1, flags: kind(BlobKind.BYTES) | StrFlag.DATA, text: 'vec' }]);
+  const derived = syscallRecord([{ arg: 0x80 | (1 << 3) | 1, flags: kind(BlobKind.BYTES) | BlobFlag.DATA, text: 'vec' }]);
   new RecordDecoder(resolver, 0n).decode(derived.view, derived.bytes, 0, derived.size);
   assert.deepEqual(seen[1].blobs?.get(0x89), { kind: 'bytes', data: Uint8Array.from(Buffer.from('vec')), truncated: false, unreadable: false, transferred: true });
   assert.equal(raw.tid, 101);
@@ -288,7 +288,7 @@ test('blob kinds: bytes, string arrays, counts and in-out values reach the decod
 
 test('bytes that are not UTF-8 survive: strings, string arrays and exec records keep them', () => {
   const { resolver, seen } = recordingResolver();
-  const kind = (k: number) => k << StrFlag.KIND_SHIFT;
+  const kind = (k: number) => k << BlobFlag.KIND_SHIFT;
   const r = syscallRecord([
     { arg: 0, text: '/tmp/hi~\x92' },
     { arg: 1, flags: kind(BlobKind.STRV), text: '\x00ok\x00\x00caf\xe9\x00' },
