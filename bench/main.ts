@@ -85,8 +85,8 @@ async function main(): Promise<number> {
   let decode: DecodeRate[] | null = null;
   let sched: SchedRow[] | null = null;
   try {
-    service = await startService(ROOT, workDir, positionals);
-    if (toolNames.includes('sctrace-nice0')) niceService = await startService(ROOT, path.join(workDir, 'nice0'), [...positionals, '--nice', '0']);
+    service = await startService(workDir, positionals);
+    if (toolNames.includes('sctrace-nice0')) niceService = await startService(path.join(workDir, 'nice0'), [...positionals, '--nice', '0']);
     const ctx: RunContext = {
       root: ROOT,
       workDir,
@@ -111,7 +111,7 @@ async function main(): Promise<number> {
         runs: smoke ? 1 : Math.min(runs, 3),
         size: smoke ? 200_000 : getppid.sizes.full,
         // One identity (the local socket's) starts every trace: as many as the service allows.
-        fresh: (k) => startService(ROOT, path.join(workDir, `traces-${k}`), ['--max-traces-per-identity', '64', ...positionals]),
+        fresh: (k) => startService(path.join(workDir, `traces-${k}`), ['--max-traces-per-identity', '64', ...positionals]),
         log,
       });
     }
@@ -122,7 +122,7 @@ async function main(): Promise<number> {
         runs: smoke ? 1 : Math.min(runs, 3),
         ladder: smoke ? [100_000, 0] : [100_000, 250_000, 400_000, 500_000, 600_000, 750_000, 1_000_000, 1_250_000, 1_500_000, 2_000_000, 0],
         refine: smoke ? 0 : 2,
-        fresh: () => startService(ROOT, path.join(workDir, 'load'), positionals),
+        fresh: () => startService(path.join(workDir, 'load'), positionals),
         log,
       });
       for (const r of [...throughput.ladder, ...throughput.confirm, ...throughput.at_2x]) {
@@ -138,7 +138,7 @@ async function main(): Promise<number> {
             runs: smoke ? 1 : Math.min(runs, 3),
             ladder: smoke ? [50_000] : [50_000, 100_000, 150_000, 200_000, 250_000, 300_000, 400_000, 500_000, 750_000, 1_000_000, 0],
             refine: smoke ? 0 : 2,
-            fresh: () => startService(ROOT, path.join(workDir, 'load'), positionals),
+            fresh: () => startService(path.join(workDir, 'load'), positionals),
             log,
           },
         );
@@ -156,7 +156,7 @@ async function main(): Promise<number> {
             runs: smoke ? 1 : Math.min(runs, 3),
             ladder: smoke ? [100_000] : [100_000, 250_000, 400_000, 500_000, 600_000, 750_000, 1_000_000, 1_250_000, 0],
             refine: smoke ? 0 : 2,
-            fresh: () => startService(ROOT, path.join(workDir, 'load'), positionals),
+            fresh: () => startService(path.join(workDir, 'load'), positionals),
             log,
           },
         );
@@ -181,7 +181,7 @@ async function main(): Promise<number> {
         seconds,
         runs: smoke ? 1 : Math.min(runs, 3),
         ladder: smoke ? [50_000] : [100_000, 200_000, 300_000, 400_000, 500_000, 600_000, 800_000, 1_000_000],
-        fresh: () => startService(ROOT, path.join(workDir, 'export'), positionals),
+        fresh: () => startService(path.join(workDir, 'export'), positionals),
         log,
       });
       for (const r of [...exported.ladder, ...exported.confirm]) {
