@@ -3,7 +3,7 @@
  * runs (the eBPF backend here; the kernel module and eBPF on 6.1 in the kmod guest), through the
  * real sctraced: what a process used at its exit against wait4's rusage of the same child, and the
  * thread tree of a program that starts threads (thread and fork events with their clone flags), and
- * a sleeping process's context switches against its off-CPU time (eBPF only; the module refuses).
+ * a sleeping process's context switches against its off-CPU time.
  *
  * The workloads are test/fixtures/lifecycle.c: it forks the child, which stops itself until the
  * trace is set up, waits for it with wait4 and prints the status and rusage the kernel gave.
@@ -157,21 +157,6 @@ for (const backend of BACKENDS) {
   describe(`backend ${backend}`, () => {
     test("a sleeping process's context switches tile its life and add up to its off-CPU time", async (t) => {
       if (skipped(t, backend)) return;
-      if (backend === 'kmod') {
-        // eBPF-only for now: the module refuses, saying so, and the service goes on.
-        const run = await launch(['sleep', '1', '1']);
-        try {
-          await assert.rejects(rpc.start({ process_events: true, sched_events: true, pids: [run.child], backend }), (err: Error & { code?: number }) => {
-            assert.equal(err.code, 9, `FAILED_PRECONDITION: ${err.message}`);
-            assert.match(err.message, /sched_events .*eBPF-only/);
-            return true;
-          });
-        } finally {
-          process.kill(run.child, 'SIGCONT');
-        }
-        await run.done;
-        return;
-      }
       const { child, events, lines } = await traceLaunch(backend, ['sleep', '10', '30'], { sched_events: true });
       const slept = lines.find((l) => 'slept_ns' in l) as { slept_ns: number; sleeps: number } | undefined;
       assert.ok(slept, 'the fixture printed its sleeps');
@@ -229,7 +214,7 @@ for (const backend of BACKENDS) {
     });
 
     test('a sched trace started after another on the same process gets no interval begun before it', async (t) => {
-      if (skipped(t, backend) || backend === 'kmod') return;
+      if (skipped(t, backend)) return;
       const run = await launch(['sleep', '60', '30']);
       // A trace that outlives both keeps the kernel pass (and the tasks' switch state) in place,
       // and the second sched trace may take the first one's slot.

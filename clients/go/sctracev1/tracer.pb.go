@@ -221,7 +221,7 @@ type TraceSpec struct {
 	RetentionBytes uint64 `protobuf:"varint,13,opt,name=retention_bytes,json=retentionBytes,proto3" json:"retention_bytes,omitempty"`
 	// Deliver a ContextSwitch event each time a traced thread is switched out of a CPU or back in
 	// (sched_switch), with the pid, comm, uid and cgroup filters applied in the kernel as for system
-	// calls. eBPF backend only: the kmod backend refuses such a trace (FAILED_PRECONDITION).
+	// calls, on both backends.
 	SchedEvents bool `protobuf:"varint,14,opt,name=sched_events,json=schedEvents,proto3" json:"sched_events,omitempty"`
 	// How SyscallArg.symbolic renders values (strace's -X, -v and -yy); the default is strace's.
 	Rendering *Rendering `protobuf:"bytes,16,opt,name=rendering,proto3" json:"rendering,omitempty"`
