@@ -50,7 +50,7 @@ static_assert(sizeof(struct sct_thread_exit) == 168);
 static_assert(sizeof(struct sct_blob) == 8);
 static_assert(sizeof(struct sct_read) == 8);
 static_assert(sizeof(struct sct_syscall_meta) == 4);
-static_assert(sizeof(struct sct_switch) == 104);
+static_assert(sizeof(struct sct_switch) == 112);
 
 struct sct_control sct_ctl;
 struct sct_syscall_meta sct_meta[SCT_NR_MAX];

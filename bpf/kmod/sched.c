@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Context switches of traced tasks in the module (TraceSpec.sched_events): the sched_switch probe
- * and the per-task state between a task's switches (struct sct_sched_task), which the eBPF side
+ * Context switches of traced tasks in the module (TraceSpec.sched_events): the sched_switch and
+ * sched_wakeup probes and the per-task state between a task's switches (struct sct_sched_task), which the eBPF side
  * keeps in task storage and the module in a tid table. What a switch record says is worked out by
  * ../shared/sctrace_sched.h, the code the eBPF program runs (../lib/sched.h).
  *
- * - The probe is registered while a trace wants switches (control.c's `set sched`, before the
+ * - The probes are registered while a trace wants switches (control.c's `set sched`, before the
  *   first such trace shows in `active`) and unregistered after the last; then the table goes.
- *   Other traces pay nothing per switch.
+ *   Other traces pay nothing per switch or wakeup.
  * - Filters apply as for syscalls: a task's switch-out runs in the task (it is still `current`),
  *   so its traces are worked out there as at a syscall entry (sct_sched_traces: with a pid filter
  *   one tgid lookup), and only a traced task gets an entry. Its switch-in looks the entry up (one
@@ -30,7 +30,7 @@
 
 /* tid → struct sct_sched_task, while the probe is registered. */
 static struct sct_u32tab sct_sched_tab;
-static struct tracepoint *tp_switch;
+static struct tracepoint *tp_switch, *tp_wakeup;
 unsigned int sct_sched_probes;
 
 /* prev (the current task) leaves the CPU. */
@@ -122,10 +122,34 @@ static void probe_switch(void *data, bool preempt, struct task_struct *prev, str
 	sched_in(next, prev->pid, want, now, cpu);
 }
 
-static void find_switch(struct tracepoint *tp, void *priv)
+/*
+ * Every wakeup while a trace wants switches (in the waker, with the wakee's run queue locked): one
+ * lookup; a traced task's wakeup time, for its switch-in's run-queue wait. The entry may be
+ * another task's whose switches write it at the same time only if its slot changed hands between
+ * the lookup and the store, which takes the task's death, and then costs one interval's split.
+ */
+static void probe_wakeup(void *data, struct task_struct *p)
+{
+	u64 want = READ_ONCE(sct_ctl.sched) & READ_ONCE(sct_ctl.active);
+	struct sct_sched_task *st;
+	long slot;
+
+	if (!want || !p->pid)
+		return;
+	slot = sct_tab_lookup(&sct_sched_tab, p->pid);
+	if (slot < 0)
+		return;
+	st = sct_tab_val(&sct_sched_tab, slot);
+	if ((st->traces & want) && st->sched_gen == sct_ctl.sched_gen)
+		sct_switch_wakeup(st, ktime_get_ns());
+}
+
+static void find_tracepoints(struct tracepoint *tp, void *priv)
 {
 	if (!strcmp(tp->name, "sched_switch"))
 		tp_switch = tp;
+	else if (!strcmp(tp->name, "sched_wakeup"))
+		tp_wakeup = tp;
 }
 
 /* Registers the probe (and makes its table) unless it is registered. Called with sct_lock held. */
@@ -135,19 +159,27 @@ int sct_sched_enable(void)
 
 	if (sct_sched_probes)
 		return 0;
-	if (!tp_switch)
-		for_each_kernel_tracepoint(find_switch, NULL);
-	if (!tp_switch)
+	if (!tp_switch || !tp_wakeup)
+		for_each_kernel_tracepoint(find_tracepoints, NULL);
+	if (!tp_switch || !tp_wakeup)
 		return -ENOENT;
 	err = sct_tab_init(&sct_sched_tab, SCT_SCHED_SLOTS, sizeof(struct sct_sched_task));
 	if (err)
 		return err;
-	err = tracepoint_probe_register(tp_switch, probe_switch, NULL);
+	/* The wakeups first, so a switch-in never misses a wakeup it should have seen. */
+	err = tracepoint_probe_register(tp_wakeup, probe_wakeup, NULL);
+	if (!err) {
+		err = tracepoint_probe_register(tp_switch, probe_switch, NULL);
+		if (err) {
+			WARN_ON(tracepoint_probe_unregister(tp_wakeup, probe_wakeup, NULL));
+			tracepoint_synchronize_unregister();
+		}
+	}
 	if (err) {
 		sct_tab_free(&sct_sched_tab);
 		return err;
 	}
-	sct_sched_probes = 1;
+	sct_sched_probes = 2;
 	return 0;
 }
 
@@ -157,6 +189,7 @@ void sct_sched_disable(void)
 	if (!sct_sched_probes)
 		return;
 	WARN_ON(tracepoint_probe_unregister(tp_switch, probe_switch, NULL));
+	WARN_ON(tracepoint_probe_unregister(tp_wakeup, probe_wakeup, NULL));
 	sct_sched_probes = 0;
 	tracepoint_synchronize_unregister();
 	sct_tab_free(&sct_sched_tab);
