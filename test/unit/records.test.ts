@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { RecordDecoder, Layout, Kind, HeaderFlag, BlobFlag, BlobKind, ABI_VERSION, SwitchFlag, splitRuntime } from '../../src/backends/records';
 import { CorruptRecordError } from '../../src/backends/errors';
 import type { RawSyscall, SyscallResolver } from '../../src/syscalls/types';
+import { blobBytes, writeHeader, type BlobSpec, type TaskFields } from '../kmod/record-builder';
 
 /** A resolver that records what it was asked to decode. */
 function recordingResolver(): { resolver: SyscallResolver; seen: RawSyscall[] } {
@@ -32,35 +33,23 @@ interface Blob {
   text: string;
 }
 
+/** The task every record of these tests is from. */
+const TASK: TaskFields = { pid: 100, tid: 101, ppid: 1, uid: 1000, gid: 1001, comm: 'cat', cgroupId: 77n, tsNs: 5_000n, traces: 0n };
+
 function header(buf: DataView, kind: number, size: number, flags = 0): void {
-  const H = Layout.header;
-  buf.setUint16(H.kind, kind, true);
-  buf.setUint16(H.version, ABI_VERSION, true);
-  buf.setUint32(H.size, size, true);
-  buf.setBigUint64(H.ts_ns, 5_000n, true);
-  buf.setUint32(H.pid, 100, true);
-  buf.setUint32(H.tid, 101, true);
-  buf.setUint32(H.ppid, 1, true);
-  buf.setUint32(H.uid, 1000, true);
-  buf.setUint32(H.gid, 1001, true);
-  buf.setUint32(H.flags, flags, true);
-  buf.setBigUint64(H.cgroup_id, 77n, true);
-  new Uint8Array(buf.buffer).set(Buffer.from('cat'), H.comm);
+  writeHeader(buf, kind, size, { ...TASK, flags });
 }
 
 function blobsSize(blobs: Blob[]): number {
-  return blobs.reduce((n, b) => n + 8 + ((Buffer.from(b.text, 'latin1').length + 7) & ~7), 0);
+  return blobBytes(latin1(blobs)).length;
 }
 
-function writeBlobs(bytes: Uint8Array, view: DataView, at: number, blobs: Blob[]): void {
-  for (const b of blobs) {
-    const text = Buffer.from(b.text, 'latin1');
-    view.setUint8(at, b.arg);
-    view.setUint8(at + 1, b.flags ?? 0);
-    view.setUint16(at + 2, text.length, true);
-    bytes.set(text, at + 8);
-    at += 8 + ((text.length + 7) & ~7);
-  }
+function writeBlobs(bytes: Uint8Array, _view: DataView, at: number, blobs: Blob[]): void {
+  bytes.set(blobBytes(latin1(blobs)), at);
+}
+
+function latin1(blobs: Blob[]): BlobSpec[] {
+  return blobs.map((b) => ({ ...b, text: Buffer.from(b.text, 'latin1') }));
 }
 
 function syscallRecord(blobs: Blob[], flags = 0): { view: DataView; bytes: Uint8Array; size: number } {

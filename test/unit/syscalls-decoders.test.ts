@@ -12,6 +12,7 @@ import { defaultDecoders, DecoderRegistry, type CallView } from '../../src/sysca
 import { dirfdDecoder } from '../../src/syscalls/decoders/fd';
 import { formatMode, formatOpenFlags, openModeDecoder } from '../../src/syscalls/decoders/open';
 import { ErrnoTable } from '../../src/syscalls/errno';
+import { STRACE_ERRNOS } from '../../src/syscalls/strerror';
 import { parseFormat, type SyscallFormat } from '../../src/syscalls/tracefs';
 import { DEFAULT_DECODE_OPTIONS, type RawSyscall, type SyscallInfo, type SyscallResolver } from '../../src/syscalls/types';
 
@@ -90,6 +91,15 @@ test('errno names, messages, aliases and kernel restart codes', () => {
   assert.equal(e.errnoNameForReturn(0n), '');
   assert.equal(e.errnoNameForReturn(3n), '');
   assert.equal(e.errnoNameForReturn(-4096n), '');
+});
+
+test('the service names every errno as the CLI prints it (one table: strerror.ts)', () => {
+  const e = ErrnoTable.forArch('x86_64');
+  for (const [number, name, message] of STRACE_ERRNOS) {
+    assert.equal(e.name(number), name, `errno ${number}`);
+    assert.equal(e.message(number), message, `errno ${number}`);
+  }
+  assert.equal(e.message(11), 'Resource temporarily unavailable');
 });
 
 test('parses a tracefs format file', () => {
