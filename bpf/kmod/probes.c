@@ -50,6 +50,7 @@ static_assert(sizeof(struct sct_thread_exit) == 168);
 static_assert(sizeof(struct sct_blob) == 8);
 static_assert(sizeof(struct sct_read) == 8);
 static_assert(sizeof(struct sct_syscall_meta) == 4);
+static_assert(sizeof(struct sct_switch) == 112);
 
 struct sct_control sct_ctl;
 struct sct_syscall_meta sct_meta[SCT_NR_MAX];
@@ -182,20 +183,30 @@ static inline __u32 sct_current_uid(void)
 
 #define sct_current_cgroup() current_cgroup_id()
 
-static void sct_header_task(struct sct_header *h)
+/* The task fields of a record header, of any task (a context switch's is not always current). */
+static void header_of(struct sct_header *h, struct task_struct *task)
 {
-	struct task_struct *task = current;
-	const struct cred *cred = current_cred();
+	const struct cred *cred;
 
 	h->pid = task->tgid;
 	h->tid = task->pid;
 	rcu_read_lock();
 	h->ppid = rcu_dereference(task->real_parent)->tgid;
-	rcu_read_unlock();
+	cred = __task_cred(task);
 	h->uid = from_kuid(&init_user_ns, cred->uid);
 	h->gid = from_kgid(&init_user_ns, cred->gid);
-	h->cgroup_id = current_cgroup_id();
+#ifdef CONFIG_CGROUPS
+	h->cgroup_id = cgroup_id(task_dfl_cgroup(task));
+#else
+	h->cgroup_id = 0;
+#endif
+	rcu_read_unlock();
 	strscpy_pad(h->comm, task->comm, sizeof(h->comm));
+}
+
+static void sct_header_task(struct sct_header *h)
+{
+	header_of(h, current);
 }
 
 #include "sctrace_masks.h"
@@ -619,6 +630,41 @@ static void probe_exit(void *data, struct task_struct *p)
 }
 #endif
 
+/* ---- for the context-switch probe (sched.c) ---- */
+
+/* The traces among `want` whose filters select the current task, of thread group tgid. */
+u64 sct_sched_traces(u64 want, u32 tgid)
+{
+	return excluded(tgid) ? 0 : sct_task_traces(&sct_ctl, want, tgid, NULL);
+}
+
+/* A switch record that found no room for its task's state. */
+void sct_sched_lost(u64 traces)
+{
+	sct_count_lost(sct_admit_traces(traces), SCT_LOSS_INFLIGHT);
+}
+
+/* A switch record (but for its header) of task `of` (NULL: current) for `traces`, submitted. */
+void sct_sched_submit(struct sct_switch *rec, u64 traces, u64 now, struct task_struct *of)
+{
+	struct sct_header *h = &rec->hdr;
+	u32 hflags = 0;
+
+	traces = sct_admit_traces(traces);
+	if (traces)
+		traces = charge(traces, sizeof(*rec), &hflags);
+	if (!traces)
+		return;
+	h->kind = SCT_KIND_SWITCH;
+	h->version = SCT_ABI_VERSION;
+	h->size = sizeof(*rec);
+	h->ts_ns = now;
+	h->flags = hflags;
+	h->traces = traces;
+	header_of(h, of ?: current);
+	submit(rec, sizeof(*rec));
+}
+
 /* ---- registration ---- */
 
 struct sct_hook {
@@ -736,6 +782,7 @@ void sct_pass_stop(struct sct_pass *p)
 	if (p->state != SCT_RUNNING)
 		return;
 	WRITE_ONCE(sct_ctl.active, 0);
+	sct_sched_disable();
 	unregister_probes();
 	WRITE_ONCE(p->state, SCT_STOPPED);
 	irq_work_sync(&sct_ring.wake_work);

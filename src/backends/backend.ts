@@ -42,7 +42,7 @@ export interface CaptureSpec {
   cgroupIds: bigint[];
   /** Deliver exec/fork/exit events. */
   processEvents: boolean;
-  /** Deliver context switches of the traced tasks (eBPF only). */
+  /** Deliver context switches of the traced tasks. */
   schedEvents?: boolean;
   /** Longest string argument delivered, 1..4096. */
   stringMaxBytes: number;

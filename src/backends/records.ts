@@ -43,6 +43,7 @@ export const SwitchFlag = {
   IN: E.sct_switch_flags.SCT_SWITCH_IN,
   PREEMPT: E.sct_switch_flags.SCT_SWITCH_PREEMPT,
   UNKNOWN: E.sct_switch_flags.SCT_SWITCH_UNKNOWN,
+  NO_WAKEUP: E.sct_switch_flags.SCT_SWITCH_NO_WAKEUP,
 } as const;
 
 /** Blob flags (enum sct_blob_flags); the blob's kind is in the bits from KIND_SHIFT up. */
@@ -507,6 +508,8 @@ function decodeSwitch(view: DataView, off: number, event: Event): void {
     preempted: (flags & SwitchFlag.PREEMPT) !== 0,
     other_tid: view.getUint32(off + L.other_tid, true),
     since_unknown: (flags & SwitchFlag.UNKNOWN) !== 0,
+    run_queue_ns: into ? view.getBigUint64(off + L.runq_ns, true).toString() : '0',
+    wakeup_unknown: (flags & SwitchFlag.NO_WAKEUP) !== 0,
   };
   event.kind = 'context_switch';
 }

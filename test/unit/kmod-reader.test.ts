@@ -235,7 +235,7 @@ test('syscall masks are written as runs, the control block as budgets and one se
   assert.deepEqual(lines, [
     'budget 0 100',
     'budget 1 200',
-    'set pid_any 0x2 comm_any 0x2 uid_any 0x3 cgroup_any 0x3 follow 0x1 proc_events 0x1 buffers 0x0 exec_env 0x0 string_max 512 buffer_bytes 0 pressure_bytes 524288 active 0x3',
+    'set pid_any 0x2 comm_any 0x2 uid_any 0x3 cgroup_any 0x3 follow 0x1 proc_events 0x1 buffers 0x0 exec_env 0x0 sched 0x0 string_max 512 buffer_bytes 0 pressure_bytes 524288 active 0x3',
   ]);
   assert.deepEqual(controlLines({ ...control, budgets: [100, 300, ...new Array<number>(62).fill(0)] }, written).slice(0, -1), ['budget 1 300'], 'only changed budgets');
 });
@@ -403,7 +403,7 @@ test('traces share one pass: setup once, a trace is mask writes, records go to t
     'uid 0 0x1',
     'cgroup 1 0x1',
     `budget 0 ${RING * 0.375}`,
-    'set pid_any 0x0 comm_any 0x0 uid_any 0x0 cgroup_any 0x0 follow 0x1 proc_events 0x1 buffers 0x0 exec_env 0x0 string_max 512 buffer_bytes 0 pressure_bytes 524288 active 0x1',
+    'set pid_any 0x0 comm_any 0x0 uid_any 0x0 cgroup_any 0x0 follow 0x1 proc_events 0x1 buffers 0x0 exec_env 0x0 sched 0x0 string_max 512 buffer_bytes 0 pressure_bytes 524288 active 0x1',
     '',
   ]);
   assert.match(sa.detail ?? '', /module's sys_enter\/sys_exit probes/);
@@ -415,7 +415,7 @@ test('traces share one pass: setup once, a trace is mask writes, records go to t
     'sys 258-511 0x2',
     `budget 0 ${RING * 0.1875}`,
     `budget 1 ${RING * 0.1875}`,
-    'set pid_any 0x2 comm_any 0x2 uid_any 0x2 cgroup_any 0x2 follow 0x1 proc_events 0x1 buffers 0x0 exec_env 0x0 string_max 512 buffer_bytes 0 pressure_bytes 524288 active 0x3',
+    'set pid_any 0x2 comm_any 0x2 uid_any 0x2 cgroup_any 0x2 follow 0x1 proc_events 0x1 buffers 0x0 exec_env 0x0 sched 0x0 string_max 512 buffer_bytes 0 pressure_bytes 524288 active 0x3',
     '',
   ], 'the second trace: slot 1, no new setup');
 
@@ -436,7 +436,7 @@ test('traces share one pass: setup once, a trace is mask writes, records go to t
   assert.deepEqual(proc.control().split('\n'), [
     'budget 0 0',
     `budget 1 ${RING * 0.375}`,
-    'set pid_any 0x2 comm_any 0x2 uid_any 0x2 cgroup_any 0x2 follow 0x0 proc_events 0x0 buffers 0x0 exec_env 0x0 string_max 256 buffer_bytes 0 pressure_bytes 524288 active 0x2',
+    'set pid_any 0x2 comm_any 0x2 uid_any 0x2 cgroup_any 0x2 follow 0x0 proc_events 0x0 buffers 0x0 exec_env 0x0 sched 0x0 string_max 256 buffer_bytes 0 pressure_bytes 524288 active 0x2',
     'sys 257 0x2',
     'comm 636174 0x0',
     'uid 0 0x0',
@@ -515,7 +515,7 @@ test('a recorded trace written in several reads reaches its trace whole', async 
 
 for (const [name, bad, reason] of [
   ['a truncated record', () => openat().subarray(0, 100), /corrupt record from the kernel module at byte \d+ of a \d+-byte read of .*events: truncated record/],
-  ['a wrong-version record', () => withU16(openat(), Layout.header.version, 7), new RegExp(`record version 7, this reader understands version ${ABI_VERSION}`)],
+  ['a wrong-version record', () => withU16(openat(), Layout.header.version, ABI_VERSION + 1), new RegExp(`record version ${ABI_VERSION + 1}, this reader understands version ${ABI_VERSION}`)],
   ['a size overflow', () => withU32(openat(), Layout.header.size, 1 << 20), /record size 1048576 exceeds the largest record/],
 ] as const) {
   test(`${name} fails every trace with a clear error and closes the pass`, async () => {

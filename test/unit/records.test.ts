@@ -175,11 +175,15 @@ test('a context-switch record: out with its on-CPU time, in with its off-CPU tim
   assert.equal(decoded()?.kind, 'context_switch');
   assert.deepEqual(decoded()?.context_switch, {
     switched_in: false, cpu: 1, ran_ns: '153000', off_cpu_ns: '0', state: 'TASK_STATE_RUNNABLE', raw_state: 1, preempted: true, other_tid: 77, since_unknown: false,
+    run_queue_ns: '0', wakeup_unknown: false,
   });
   view.setUint32(L.flags, SwitchFlag.IN, true);
   view.setUint32(L.state, 2, true);
+  view.setBigUint64(L.runq_ns, 41_000n, true);
   const back = decoded()?.context_switch;
-  assert.deepEqual([back?.switched_in, back?.ran_ns, back?.off_cpu_ns, back?.state, back?.preempted], [true, '0', '153000', 'TASK_STATE_BLOCKED', false]);
+  assert.deepEqual([back?.switched_in, back?.ran_ns, back?.off_cpu_ns, back?.state, back?.preempted, back?.run_queue_ns], [true, '0', '153000', 'TASK_STATE_BLOCKED', false, '41000']);
+  view.setUint32(L.flags, SwitchFlag.IN | SwitchFlag.NO_WAKEUP, true);
+  assert.equal(decoded()?.context_switch?.wakeup_unknown, true);
   view.setUint32(L.state, 42, true);
   assert.equal(decoded()?.context_switch?.state, 'TASK_STATE_OTHER', 'a state this reader does not know');
   view.setUint32(L.flags, SwitchFlag.UNKNOWN, true);

@@ -359,8 +359,8 @@ class ControlView {
 
 /** The filter maps and the control block, as TraceSet changes them. */
 class EbpfFilters implements KernelFilters {
-  /** sct_sched_switch, attached while a trace wants context switches (it runs on every one). */
-  private schedLink: AttachedLink | undefined;
+  /** sct_sched_switch and sct_sched_wakeup, attached while a trace wants context switches (they run on every one). */
+  private schedLinks: AttachedLink[] = [];
   private readonly tgids: number;
   private readonly comms: number;
   private readonly uids: number;
@@ -422,13 +422,24 @@ class EbpfFilters implements KernelFilters {
     this.set(this.cgroups, 'sct_cgroups', new Uint8Array(new BigUint64Array([id]).buffer), traces);
   }
 
-  /** The control block; sct_sched_switch attached before the first sched trace shows, detached after the last. */
+  /** The control block; the sched programs attached before the first sched trace shows, detached after the last. */
   writeControl(control: ControlBlock): void {
-    if (control.sched !== 0n && !this.schedLink) this.schedLink = this.obj.attach('sct_sched_switch');
+    if (control.sched !== 0n && this.schedLinks.length === 0) this.attachSched();
     this.control.write(control);
-    if (control.sched === 0n && this.schedLink) {
-      this.detach([this.schedLink]);
-      this.schedLink = undefined;
+    if (control.sched === 0n && this.schedLinks.length > 0) {
+      this.detach(this.schedLinks);
+      this.schedLinks = [];
+    }
+  }
+
+  /** Both or neither: the wakeups program first, so a switch-in never misses a wakeup it should have seen. */
+  private attachSched(): void {
+    const wakeup = this.obj.attach('sct_sched_wakeup');
+    try {
+      this.schedLinks = [wakeup, this.obj.attach('sct_sched_switch')];
+    } catch (err) {
+      this.detach([wakeup]);
+      throw err;
     }
   }
 

@@ -59,7 +59,6 @@ export class KmodEngine implements CaptureEngine {
   async open(spec: CaptureSpec, sink: CaptureSink): Promise<CaptureSession> {
     const availability = this.availability();
     if (!availability.available) throw new BackendUnavailableError(this.name, availability.reason);
-    if (spec.schedEvents) throw new BackendUnavailableError(this.name, 'sched_events (context switches) is eBPF-only in this release: use backend "ebpf"');
     return this.pass.open(spec, sink);
   }
 }

@@ -117,6 +117,7 @@ export function controlLines(c: ControlBlock, written: number[]): string[] {
       `proc_events ${mask(c.procEvents)}`,
       `buffers ${mask(c.buffers)}`,
       `exec_env ${mask(c.execEnv)}`,
+      `sched ${mask(c.sched)}`,
       `string_max ${c.stringMax}`,
       `buffer_bytes ${c.bufferBytes}`,
       `pressure_bytes ${c.pressureBytes}`,
