@@ -12,7 +12,7 @@
  * --decode full every message goes through proto-loader's deserializer as a generic client would.
  *
  * usage: client --server ADDR --pid N [--follow] [--process-events] [--sched] [--syscalls a,b]
- *                [--watch-nr NR] [--decode count|full]
+ *                [--watch-nr NR] [--decode count|full] [--buffer-bytes N] [--string-max N]
  */
 import readline from 'node:readline';
 import * as grpc from '@grpc/grpc-js';

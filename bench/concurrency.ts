@@ -89,7 +89,7 @@ export async function measureConcurrency(ctx: RunContext, getppid: Workload, opt
       row.all_vs_one = one > 0 ? row.all_added_ns / one : null;
       opts.log(
         `  ${k} trace${k === 1 ? '' : 's'}: nobody wants it +${row.idle_raw_added_ns.toFixed(0)} ns (raw_syscalls), +${row.idle_per_syscall_added_ns.toFixed(0)} ns (per-syscall); ` +
-          `everyone wants it +${row.all_added_ns.toFixed(0)} ns; StartTrace ${row.start_ms?.toFixed(1)} ms, StopTrace ${row.stop_ms?.toFixed(1)} ms; RSS ${row.service_peak_rss_mb.toFixed(0)} MB`,
+          `everyone wants it +${row.all_added_ns.toFixed(0)} ns; StartTrace ${ms(row.start_ms)}, StopTrace ${ms(row.stop_ms)}; RSS ${row.service_peak_rss_mb.toFixed(0)} MB`,
       );
       rows.push(row);
     } finally {
@@ -131,4 +131,9 @@ async function stopAll(client: TracerClient, ids: string[], latencies: number[])
 
 function call<T>(fn: (cb: (err: ServiceError | null, res?: T) => void) => void): Promise<T> {
   return new Promise<T>((resolve, reject) => fn((err, res) => (err ? reject(err) : resolve(res as T))));
+}
+
+/** A latency median for the log line; none for one trace (the medians are over traces 2..k). */
+function ms(value: number | null): string {
+  return value === null ? '– (first trace loads the programs)' : `${value.toFixed(1)} ms`;
 }

@@ -11,6 +11,7 @@
  * --no-python: skip the throughput search with the Python client (bench/client.py).
  * --no-ts-client: skip the throughput search with the TypeScript client library (bench/ts-client.ts).
  * --no-sched: skip the context-switch tracing costs (bench/sched.ts, a pipe ping-pong).
+ * --no-reads: skip the cost of the kernel reads by syscall family (bench/reads.ts).
  * --smoke: small sizes, sctrace only, one short throughput check; exits 1 only on unannounced
  * loss (an event neither delivered nor covered by an EventsLost notice), never on timings.
  */
@@ -26,6 +27,7 @@ import { describeMachine, markdownReport, textReport, type Results } from './rep
 import { measureThroughput, type ThroughputResult } from './throughput';
 import { measureExport, type ExportResult } from './export';
 import { measureDecode, type DecodeRate } from './decode';
+import { measureReads, type ReadsRow } from './reads';
 import { measureSched, type SchedRow } from './sched';
 import { TOOLS, pythonClient, tsLibraryClient, type RunContext, type ToolName } from './tools';
 import { prepare, workloads } from './workloads';
@@ -51,6 +53,7 @@ async function main(): Promise<number> {
       'no-python': { type: 'boolean' },
       'no-ts-client': { type: 'boolean' },
       'no-sched': { type: 'boolean' },
+      'no-reads': { type: 'boolean' },
       seconds: { type: 'string' },
       out: { type: 'string' },
       decode: { type: 'string' },
@@ -84,9 +87,10 @@ async function main(): Promise<number> {
   let throughputTsClient: ThroughputResult | null = null;
   let decode: DecodeRate[] | null = null;
   let sched: SchedRow[] | null = null;
+  let reads: ReadsRow[] | null = null;
   try {
-    service = await startService(ROOT, workDir, positionals);
-    if (toolNames.includes('sctrace-nice0')) niceService = await startService(ROOT, path.join(workDir, 'nice0'), [...positionals, '--nice', '0']);
+    service = await startService(workDir, positionals);
+    if (toolNames.includes('sctrace-nice0')) niceService = await startService(path.join(workDir, 'nice0'), [...positionals, '--nice', '0']);
     const ctx: RunContext = {
       root: ROOT,
       workDir,
@@ -111,7 +115,7 @@ async function main(): Promise<number> {
         runs: smoke ? 1 : Math.min(runs, 3),
         size: smoke ? 200_000 : getppid.sizes.full,
         // One identity (the local socket's) starts every trace: as many as the service allows.
-        fresh: (k) => startService(ROOT, path.join(workDir, `traces-${k}`), ['--max-traces-per-identity', '64', ...positionals]),
+        fresh: (k) => startService(path.join(workDir, `traces-${k}`), ['--max-traces-per-identity', '64', ...positionals]),
         log,
       });
     }
@@ -122,7 +126,7 @@ async function main(): Promise<number> {
         runs: smoke ? 1 : Math.min(runs, 3),
         ladder: smoke ? [100_000, 0] : [100_000, 250_000, 400_000, 500_000, 600_000, 750_000, 1_000_000, 1_250_000, 1_500_000, 2_000_000, 0],
         refine: smoke ? 0 : 2,
-        fresh: () => startService(ROOT, path.join(workDir, 'load'), positionals),
+        fresh: () => startService(path.join(workDir, 'load'), positionals),
         log,
       });
       for (const r of [...throughput.ladder, ...throughput.confirm, ...throughput.at_2x]) {
@@ -138,7 +142,7 @@ async function main(): Promise<number> {
             runs: smoke ? 1 : Math.min(runs, 3),
             ladder: smoke ? [50_000] : [50_000, 100_000, 150_000, 200_000, 250_000, 300_000, 400_000, 500_000, 750_000, 1_000_000, 0],
             refine: smoke ? 0 : 2,
-            fresh: () => startService(ROOT, path.join(workDir, 'load'), positionals),
+            fresh: () => startService(path.join(workDir, 'load'), positionals),
             log,
           },
         );
@@ -156,7 +160,7 @@ async function main(): Promise<number> {
             runs: smoke ? 1 : Math.min(runs, 3),
             ladder: smoke ? [100_000] : [100_000, 250_000, 400_000, 500_000, 600_000, 750_000, 1_000_000, 1_250_000, 0],
             refine: smoke ? 0 : 2,
-            fresh: () => startService(ROOT, path.join(workDir, 'load'), positionals),
+            fresh: () => startService(path.join(workDir, 'load'), positionals),
             log,
           },
         );
@@ -168,6 +172,10 @@ async function main(): Promise<number> {
     if (!values['no-sched']) {
       log('[bench] context switches: pipe ping-pong');
       sched = await measureSched({ root: ROOT, workDir, service, runs: smoke ? 1 : Math.min(runs, 5), rounds: smoke ? 20_000 : 100_000, log });
+    }
+    if (!values['no-reads']) {
+      log('[bench] kernel reads by syscall family');
+      reads = await measureReads({ root: ROOT, workDir, service, runs: smoke ? 1 : Math.min(runs, 5), calls: smoke ? 20_000 : 100_000, log });
     }
     if (!values['no-ts-client']) {
       log('[bench] decode rate of the TypeScript client library, one core');
@@ -181,7 +189,7 @@ async function main(): Promise<number> {
         seconds,
         runs: smoke ? 1 : Math.min(runs, 3),
         ladder: smoke ? [50_000] : [100_000, 200_000, 300_000, 400_000, 500_000, 600_000, 800_000, 1_000_000],
-        fresh: () => startService(ROOT, path.join(workDir, 'export'), positionals),
+        fresh: () => startService(path.join(workDir, 'export'), positionals),
         log,
       });
       for (const r of [...exported.ladder, ...exported.confirm]) {
@@ -207,6 +215,7 @@ async function main(): Promise<number> {
     throughput_ts_client: throughputTsClient,
     decode,
     sched,
+    reads,
     failures,
   };
   fs.mkdirSync(outDir, { recursive: true });

@@ -1,4 +1,5 @@
 /** The bench's outputs: machine description, the printed tables, and the markdown for the README. */
+import { readsMarkdown, type ReadsRow } from './reads';
 import { schedMarkdown, type SchedRow } from './sched';
 import fs from 'node:fs';
 import type { ConcurrencyRow } from './concurrency';
@@ -40,6 +41,8 @@ export interface Results {
   decode?: DecodeRate[] | null;
   /** Context-switch tracing on a pipe ping-pong (bench/sched.ts); absent in older results. */
   sched?: SchedRow[] | null;
+  /** The kernel reads' cost by syscall family (bench/reads.ts); absent in older results. */
+  reads?: ReadsRow[] | null;
   /** Checks that failed (unannounced loss); empty on a clean run. */
   failures: string[];
 }
@@ -101,6 +104,7 @@ export function textReport(results: Results, titles: Record<string, string>): st
   }
   if (results.concurrency?.length) out.push('', ...concurrencyTable(results.concurrency).map((r) => r.replace(/\*\*/g, '')));
   if (results.sched?.length) out.push('', 'Context switches (bench/sched.ts)', schedMarkdown(results.sched));
+  if (results.reads?.length) out.push('', 'Kernel reads by syscall family, ns added per call (bench/reads.ts)', readsMarkdown(results.reads));
   if (results.throughput) out.push('', ...throughputLines(results.throughput));
   if (results.export) out.push('', ...exportLines(results.export));
   if (results.throughput_python) out.push('', ...throughputLines(results.throughput_python, 'Throughput to one Python client (clients/python, bench/client.py):'));
@@ -165,6 +169,7 @@ export function markdownReport(results: Results, titles: Record<string, string>)
   }
   if (results.concurrency?.length) out.push('', ...concurrencyTable(results.concurrency));
   if (results.sched?.length) out.push('', '**Context switches** (`bench/sched.ts`: TraceSpec.sched_events against the peers)', '', schedMarkdown(results.sched));
+  if (results.reads?.length) out.push('', '**Kernel reads by syscall family** (`bench/reads.ts`: ns added per call, medians)', '', readsMarkdown(results.reads));
   const t = results.throughput;
   if (t) {
     out.push(

@@ -203,7 +203,7 @@ async function main(): Promise<number> {
   const root = path.resolve(__dirname, '../..');
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sctrace-bench-sched-'));
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  const service = await startService(root, path.join(workDir, 'service'));
+  const service = await startService(path.join(workDir, 'service'));
   try {
     const rows = await measureSched({ root, workDir, service, runs: Number(values.runs ?? 5), rounds: Number(values.rounds ?? 100_000), log });
     const md = schedMarkdown(rows);

@@ -15,7 +15,10 @@ export interface ClientArgs {
   decode: string | undefined;
 }
 
-/** --server ADDR --pid N [--follow] [--process-events] [--sched] [--syscalls a,b] [--watch-nr NR] [--decode MODE] */
+/**
+ * --server ADDR --pid N [--follow] [--process-events] [--sched] [--syscalls a,b] [--watch-nr NR]
+ * [--decode MODE] [--buffer-bytes N] [--string-max N]
+ */
 export function parseClientArgs(argv: string[] = process.argv.slice(2)): ClientArgs {
   const { values } = parseArgs({
     args: argv,
@@ -28,6 +31,8 @@ export function parseClientArgs(argv: string[] = process.argv.slice(2)): ClientA
       syscalls: { type: 'string' },
       'watch-nr': { type: 'string' },
       decode: { type: 'string' },
+      'buffer-bytes': { type: 'string' },
+      'string-max': { type: 'string' },
     },
   });
   if (!values.server) throw new Error('--server is required');
@@ -39,6 +44,8 @@ export function parseClientArgs(argv: string[] = process.argv.slice(2)): ClientA
       process_events: values['process-events'] ?? false,
       sched_events: values.sched ?? false,
       syscalls: values.syscalls ? values.syscalls.split(',') : [],
+      buffer_bytes: Number(values['buffer-bytes'] ?? 0),
+      string_max_bytes: Number(values['string-max'] ?? 0),
       backend: 'ebpf',
     },
     watchNr: values['watch-nr'] ? Number(values['watch-nr']) : -1,

@@ -336,6 +336,7 @@ static const struct sct_field fields[] = {
 	{ "proc_events", true, U64_MAX, &sct_ctl.proc_events },
 	{ "buffers", true, U64_MAX, &sct_ctl.buffers },
 	{ "exec_env", true, U64_MAX, &sct_ctl.exec_env },
+	{ "sched", true, U64_MAX, &sct_ctl.sched },
 	{ "signals", true, U64_MAX, &sct_ctl.signals },
 	{ "string_max", false, SCT_STR_MAX, NULL, &sct_ctl.string_max },
 	{ "buffer_bytes", false, SCT_STR_MAX, NULL, &sct_ctl.buffer_bytes },
@@ -352,7 +353,7 @@ static const struct sct_field fields[] = {
 static int parse_set(struct sct_pass *p, char **rest)
 {
 	const struct sct_field *which[SCT_SET_MAX * 2];
-	u64 values[SCT_SET_MAX * 2];
+	u64 values[SCT_SET_MAX * 2], *sched = NULL;
 	unsigned int n = 0, i, f;
 	char *key;
 	int err;
@@ -374,12 +375,29 @@ static int parse_set(struct sct_pass *p, char **rest)
 	}
 	if (!n)
 		return fail(p, -EINVAL, "set: no fields");
-	for (i = 0; i < n; i++) {
-		if (which[i]->u64p)
-			WRITE_ONCE(*which[i]->u64p, values[i]);
-		else
-			WRITE_ONCE(*which[i]->u32p, (u32)values[i]);
+	for (i = 0; i < n; i++)
+		if (which[i]->u64p == &sct_ctl.sched)
+			sched = &values[i];
+	/* The context-switch probe is there before a trace that wants switches shows in `active`. */
+	if (sched && *sched) {
+		err = sct_sched_enable();
+		if (err)
+			return fail(p, err, "set sched: register the probe on sched_switch: error %d", err);
 	}
+	for (i = 0; i < n; i++) {
+		if (which[i]->u64p == &sct_ctl.sched && values[i] != sct_ctl.sched) {
+			WRITE_ONCE(sct_ctl.sched, values[i]);
+			/* Switch intervals begun under other sched traces (whose slots may be reused) are not these. */
+			WRITE_ONCE(sct_ctl.sched_gen, sct_ctl.sched_gen + 1);
+		} else if (which[i]->u64p) {
+			WRITE_ONCE(*which[i]->u64p, values[i]);
+		} else {
+			WRITE_ONCE(*which[i]->u32p, (u32)values[i]);
+		}
+	}
+	/* ...and goes after the last one has left it. */
+	if (sched && !*sched)
+		sct_sched_disable();
 	return 0;
 }
 

@@ -278,7 +278,7 @@ static int stats_show(struct seq_file *m, void *v)
 	p = sct_cur;
 	active = p ? READ_ONCE(sct_ctl.active) : 0;
 	seq_printf(m, "state %s\nprobes %u\ntraces %u\nactive 0x%llx\n", p ? state_names[p->state] : "idle",
-		   sct_probes_registered, (unsigned int)hweight64(active), active);
+		   sct_probes_registered + sct_sched_probes, (unsigned int)hweight64(active), active);
 	for (i = 0; i < SCT_KSTAT_MAX; i++) {
 		u64 sum = 0;
 

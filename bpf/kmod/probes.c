@@ -53,6 +53,7 @@ static_assert(sizeof(struct kernel_siginfo) == SCT_SIGINFO_BYTES);
 static_assert(sizeof(struct sct_blob) == 8);
 static_assert(sizeof(struct sct_read) == 8);
 static_assert(sizeof(struct sct_syscall_meta) == 4);
+static_assert(sizeof(struct sct_switch) == 112);
 
 struct sct_control sct_ctl;
 struct sct_syscall_meta sct_meta[SCT_NR_MAX];
@@ -187,8 +188,8 @@ static inline __u32 sct_current_uid(void)
 
 #define sct_current_cgroup() current_cgroup_id()
 
-/* Task t's fields of a record header (the current task, or a signal's target). */
-static void sct_header_of(struct sct_header *h, struct task_struct *task)
+/* The task fields of a record header, of any task (a context switch's is not always current). */
+static void header_of(struct sct_header *h, struct task_struct *task)
 {
 	const struct cred *cred;
 
@@ -199,12 +200,19 @@ static void sct_header_of(struct sct_header *h, struct task_struct *task)
 	cred = __task_cred(task);
 	h->uid = from_kuid(&init_user_ns, cred->uid);
 	h->gid = from_kgid(&init_user_ns, cred->gid);
+#ifdef CONFIG_CGROUPS
+	h->cgroup_id = cgroup_id(task_dfl_cgroup(task));
+#else
+	h->cgroup_id = 0;
+#endif
 	rcu_read_unlock();
-	h->cgroup_id = task_cgroup_id(task);
 	strscpy_pad(h->comm, task->comm, sizeof(h->comm));
 }
 
-#define sct_header_task(h) sct_header_of((h), current)
+static void sct_header_task(struct sct_header *h)
+{
+	header_of(h, current);
+}
 
 #include "sctrace_masks.h"
 
@@ -711,8 +719,43 @@ static void probe_signal_generate(void *data, int sig, struct kernel_siginfo *in
 	rec.hdr.ts_ns = ktime_get_ns();
 	rec.hdr.flags = hflags;
 	rec.hdr.traces = want;
-	sct_header_of(&rec.hdr, task);
+	header_of(&rec.hdr, task);
 	submit(&rec, sizeof(rec));
+}
+
+/* ---- for the context-switch probe (sched.c) ---- */
+
+/* The traces among `want` whose filters select the current task, of thread group tgid. */
+u64 sct_sched_traces(u64 want, u32 tgid)
+{
+	return excluded(tgid) ? 0 : sct_task_traces(&sct_ctl, want, tgid, NULL);
+}
+
+/* A switch record that found no room for its task's state. */
+void sct_sched_lost(u64 traces)
+{
+	sct_count_lost(sct_admit_traces(traces), SCT_LOSS_INFLIGHT);
+}
+
+/* A switch record (but for its header) of task `of` (NULL: current) for `traces`, submitted. */
+void sct_sched_submit(struct sct_switch *rec, u64 traces, u64 now, struct task_struct *of)
+{
+	struct sct_header *h = &rec->hdr;
+	u32 hflags = 0;
+
+	traces = sct_admit_traces(traces);
+	if (traces)
+		traces = charge(traces, sizeof(*rec), &hflags);
+	if (!traces)
+		return;
+	h->kind = SCT_KIND_SWITCH;
+	h->version = SCT_ABI_VERSION;
+	h->size = sizeof(*rec);
+	h->ts_ns = now;
+	h->flags = hflags;
+	h->traces = traces;
+	header_of(h, of ?: current);
+	submit(rec, sizeof(*rec));
 }
 
 /* ---- registration ---- */
@@ -834,6 +877,7 @@ void sct_pass_stop(struct sct_pass *p)
 	if (p->state != SCT_RUNNING)
 		return;
 	WRITE_ONCE(sct_ctl.active, 0);
+	sct_sched_disable();
 	unregister_probes();
 	WRITE_ONCE(p->state, SCT_STOPPED);
 	irq_work_sync(&sct_ring.wake_work);

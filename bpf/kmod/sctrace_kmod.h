@@ -202,6 +202,15 @@ int sct_pass_start(struct sct_pass *p);
 void sct_pass_stop(struct sct_pass *p);
 void sct_pass_free(struct sct_pass *p);
 
+/* Context switches (sched.c), and what they need of probes.c. */
+extern unsigned int sct_sched_probes;
+int sct_sched_enable(void);
+void sct_sched_disable(void);
+u64 sct_sched_traces(u64 want, u32 tgid);
+void sct_sched_lost(u64 traces);
+struct task_struct;
+void sct_sched_submit(struct sct_switch *rec, u64 traces, u64 now, struct task_struct *of);
+
 static inline void sct_count(enum sct_kstat stat)
 {
 	this_cpu_inc(sct_cpus->stats[stat]);

@@ -120,4 +120,22 @@ int BPF_PROG(sct_sched_switch, bool preempt, struct task_struct *prev, struct ta
 	return 0;
 }
 
+/*
+ * Every wakeup, while a trace wants switches (attached and detached with sct_sched_switch): one
+ * storage lookup, never creating; a traced task's wakeup time, for its switch-in's run-queue wait.
+ */
+SEC("tp_btf/sched_wakeup")
+int BPF_PROG(sct_sched_wakeup, struct task_struct *p)
+{
+	__u64 want = sct_ctl.sched & sct_ctl.active;
+	struct sct_sched_task *st;
+
+	if (!want)
+		return 0;
+	st = bpf_task_storage_get(&sct_sched_tasks, p, NULL, 0);
+	if (st && (st->traces & want) && st->sched_gen == sct_ctl.sched_gen)
+		sct_switch_wakeup(st, bpf_ktime_get_ns());
+	return 0;
+}
+
 #endif /* SCT_LIB_SCHED_H */

@@ -23,14 +23,15 @@
  * kernel pass for many traces), sct_syscall_meta.traces/path_mask and struct sct_control; version
  * 4 added what the process used to struct sct_exit (struct sct_usage, start time); version 5 added
  * thread records (SCT_KIND_THREAD, SCT_KIND_THREAD_EXIT) and sct_fork.clone_flags; version 6 added
- * context switches (SCT_KIND_SWITCH, struct sct_switch, sct_control.sched); version 7 added signal
- * deliveries (SCT_KIND_SIGNAL, struct sct_signal, sct_control.signals) and SCT_READ_SIGMASK.
+ * context switches (SCT_KIND_SWITCH, struct sct_switch, sct_control.sched); version 7 added
+ * sct_switch.runq_ns (run-queue wait) and SCT_SWITCH_NO_WAKEUP; version 8 added signal deliveries
+ * (SCT_KIND_SIGNAL, struct sct_signal, sct_control.signals) and SCT_READ_SIGMASK.
  */
 #ifndef SCTRACE_EVENT_H
 #define SCTRACE_EVENT_H
 
 enum sct_limits {
-	SCT_ABI_VERSION = 7,
+	SCT_ABI_VERSION = 8,
 	SCT_COMM_LEN = 16,
 	SCT_MAX_ARGS = 6,
 	/* Trace slots: one bit each in every mask. */
@@ -353,11 +354,12 @@ enum sct_switch_flags {
 	SCT_SWITCH_IN = 1 << 0,      /* switched in (else out) */
 	SCT_SWITCH_PREEMPT = 1 << 1, /* out: the scheduler preempted it */
 	SCT_SWITCH_UNKNOWN = 1 << 2, /* out: its switch-in came before the trace (delta_ns is 0) */
+	SCT_SWITCH_NO_WAKEUP = 1 << 3, /* in: it slept and its wakeup was not seen (runq_ns is 0) */
 };
 
 /*
  * A traced task was switched out (hdr is the task, on its way off the CPU) or in (hdr is the task
- * about to run): 72 + 32 bytes, read at sched_switch.
+ * about to run): 72 + 40 bytes, read at sched_switch (and sched_wakeup, for runq_ns).
  */
 struct sct_switch {
 	struct sct_header hdr;
@@ -368,6 +370,7 @@ struct sct_switch {
 	__u32 raw_state;    /* the kernel's TASK_* bits behind state (prev_state at the switch-out) */
 	__u32 other_tid;    /* out: the task switched in instead (0: idle); in: the task it replaced */
 	__u32 pad;
+	__u64 runq_ns;      /* in: of delta_ns, how long it waited runnable on a run queue (woken or preempted) */
 };
 
 /* Bytes of struct kernel_siginfo a signal record carries (all of it on 64-bit Linux). */

@@ -18,6 +18,7 @@ struct sct_sched_task {
 	__u64 traces;    /* the sched traces whose filters selected it, as of `gen` */
 	__u64 in_ns;     /* when it was last switched in while traced; 0: not since tracing began */
 	__u64 out_ns;    /* when it was last switched out while traced; 0: not since tracing began */
+	__u64 wake_ns;   /* when it was woken (sched_wakeup) since that switch-out; 0: not yet */
 	__u32 gen;       /* sct_control.pid_gen when `traces` was worked out */
 	__u32 out_state; /* enum sct_switch_state at that switch-out */
 	__u32 out_raw;   /* ... and the TASK_* bits */
@@ -86,26 +87,53 @@ static SCT_INLINE void sct_switch_out(struct sct_switch *rec, struct sct_sched_t
 	rec->pad = 0;
 	st->in_ns = 0;
 	st->out_ns = now;
+	st->wake_ns = 0;
 	st->out_state = rec->state;
 	st->out_raw = prev_state;
 }
 
 /*
+ * A traced task is woken at `now` (sched_wakeup: it is on a run queue from now, runnable). Only
+ * the first wakeup after its switch-out ends a sleep; one while it is still on its CPU (woken
+ * between setting its sleep state and calling the scheduler, so it never slept) is not one.
+ */
+static SCT_INLINE void sct_switch_wakeup(struct sct_sched_task *st, __u64 now)
+{
+	if (st->out_ns && !st->wake_ns && now >= st->out_ns)
+		st->wake_ns = now;
+}
+
+/*
  * A traced task gets the CPU at `now`: its switch-in record but for the header (how long it was
- * off the CPU, and as what), or 0 when its switch-out came before the trace (no record then).
+ * off the CPU, as what, and how much of that it waited runnable on a run queue), or 0 when its
+ * switch-out came before the trace (no record then).
  */
 static SCT_INLINE int sct_switch_in(struct sct_switch *rec, struct sct_sched_task *st, __u64 now, __u32 cpu,
 				    __u32 prev_tid)
 {
-	__u64 out = st->out_ns;
+	__u64 out = st->out_ns, wake = st->wake_ns;
 
 	st->in_ns = now;
 	st->out_ns = 0;
+	st->wake_ns = 0;
 	if (!out || now < out)
 		return 0;
 	rec->delta_ns = now - out;
 	rec->cpu = cpu;
 	rec->flags = SCT_SWITCH_IN;
+	/*
+	 * Run-queue wait: all of the time off the CPU for a task that left it runnable (preempted or
+	 * yielding); for one that slept, the time since its wakeup. A sleeper whose wakeup was not
+	 * seen (the wakeup came through a path without sched_wakeup) has it unknown.
+	 */
+	if (st->out_state == SCT_STATE_RUNNABLE) {
+		rec->runq_ns = now - out;
+	} else if (wake && wake <= now) {
+		rec->runq_ns = now - wake;
+	} else {
+		rec->runq_ns = 0;
+		rec->flags |= SCT_SWITCH_NO_WAKEUP;
+	}
 	rec->state = st->out_state;
 	rec->raw_state = st->out_raw;
 	rec->other_tid = prev_tid;

@@ -1,36 +1,16 @@
 /**
- * Starting `trace -- CMD` without losing its first system calls: the child is a shell that stops
- * itself (`kill -STOP $$`) and, once continued, execs CMD in the same process. The trace is
- * started for that pid while it is stopped, so everything from the exec on is recorded.
+ * The command of `trace -- CMD`: checked before anything starts, started stopped before its exec
+ * (clients/ts/launch.ts) so the trace records it from the exec on, with the caller's descriptors
+ * from 3 up and strace -E's environment changes.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants as fsConstants, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { accessSync, constants as fsConstants, readdirSync, readlinkSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { CliError, sleep } from './command';
+import { LaunchError, launchStopped, type ChildExit, type StoppedCommand } from '../ts/launch';
+import { CliError } from './command';
 import { signalExitCode } from './interrupts';
 
-/** `$0` is CMD and `"$@"` its arguments, so the shell never re-parses them. */
-const STOP_THEN_EXEC = 'kill -STOP $$; exec "$0" "$@"';
-
-/** How long the shell may take to stop itself before we give up. */
-const STOP_TIMEOUT_MS = 5_000;
-const STOP_POLL_MS = 2;
-
-/** How a child ended, as Node reports it. */
-export interface ChildExit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
-
 /** A child stopped before exec: resume() lets it exec CMD; `exited` settles when it ends. */
-export interface StoppedChild {
-  readonly pid: number;
-  readonly exited: Promise<ChildExit>;
-  /** SIGCONT: the shell execs CMD. Safe to call more than once. */
-  resume(): void;
-  /** SIGKILL, for when the trace could not be started. */
-  kill(): void;
-}
+export type StoppedChild = StoppedCommand;
 
 /** The exit status a shell would report: the code, or 128 + signal number. */
 export function exitStatus(exit: ChildExit): number {
@@ -108,8 +88,8 @@ export function childStdio(fds: readonly number[] = inherited): ('inherit' | 'ig
 }
 
 /**
- * Spawns `sh -c 'kill -STOP $$; exec "$0" "$@"' CMD ARGS…` and waits until it has stopped.
- * `env` changes CMD's environment (strace -E): a value sets a variable, null removes it.
+ * Starts CMD stopped before its exec (clients/ts/launch.ts), with the terminal and the inherited
+ * descriptors. `env` changes CMD's environment (strace -E): a value sets a variable, null removes it.
  */
 export async function spawnStopped(command: string[], env: ReadonlyMap<string, string | null> = new Map()): Promise<StoppedChild> {
   const childEnv = { ...process.env };
@@ -117,56 +97,10 @@ export async function spawnStopped(command: string[], env: ReadonlyMap<string, s
     if (value === null) delete childEnv[name];
     else childEnv[name] = value;
   }
-  const child = spawn('/bin/sh', ['-c', STOP_THEN_EXEC, ...command], { stdio: childStdio(), env: childEnv });
-  const pid = await spawned(child);
-  let hasExited = false;
-  const exited = new Promise<ChildExit>((resolve) => {
-    child.once('exit', (code, signal) => {
-      hasExited = true;
-      resolve({ code, signal });
-    });
-  });
-  await waitUntilStopped(pid, () => hasExited, command[0]);
-  return {
-    pid,
-    exited,
-    resume: () => signalChild(child, 'SIGCONT'),
-    kill: () => signalChild(child, 'SIGKILL'),
-  };
-}
-
-/** The child's pid once it runs, or the spawn error. */
-function spawned(child: ChildProcess): Promise<number> {
-  return new Promise((resolve, reject) => {
-    child.once('error', (err) => reject(new CliError(`cannot start /bin/sh: ${err.message}`, { cause: err })));
-    child.once('spawn', () => resolve(child.pid ?? 0));
-  });
-}
-
-/** Polls /proc/PID/stat until the state is T (stopped by a signal). */
-async function waitUntilStopped(pid: number, hasExited: () => boolean, name: string): Promise<void> {
-  const deadline = Date.now() + STOP_TIMEOUT_MS;
-  while (processState(pid) !== 'T') {
-    if (hasExited()) throw new CliError(`${name} exited before the trace could start`);
-    if (Date.now() > deadline) throw new CliError(`${name} (pid ${pid}) did not stop within ${STOP_TIMEOUT_MS} ms`);
-    await sleep(STOP_POLL_MS);
-  }
-}
-
-/**
- * The state letter of /proc/PID/stat (field 3). The command name before it is in parentheses
- * and may itself contain spaces and parentheses, so the state is found after the last ')'.
- */
-export function processState(pid: number): string | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) || undefined;
-  } catch {
-    return undefined;
+    return await launchStopped(command, { env: childEnv, stdio: childStdio() });
+  } catch (err) {
+    if (err instanceof LaunchError) throw new CliError(err.message, { cause: err });
+    throw err;
   }
-}
-
-/** Sends a signal, ignoring a child that has already gone. */
-function signalChild(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.exitCode === null && child.signalCode === null) child.kill(signal);
 }

@@ -468,11 +468,16 @@ const STATE_WORDS: Record<string, string> = {
 
 /**
  * `--- switched out sleeping, ran 0.000153 s, cpu 1 ---` (preempted: `runnable (preempted)`) and
- * `--- switched in, off cpu 0.030112 s sleeping, cpu 0 ---`: times as strace -T shows them.
+ * `--- switched in, off cpu 0.030112 s sleeping, run queue 0.000041 s, cpu 0 ---` (the part of the
+ * off-CPU time it waited runnable; left out when its wakeup was not seen): times as strace -T
+ * shows them.
  */
 function formatSwitch(sw: ContextSwitch__Output): string {
   const state = STATE_WORDS[sw.state] ?? `state 0x${sw.raw_state.toString(16)}`;
-  if (sw.switched_in) return `--- switched in, off cpu ${formatDuration(sw.off_cpu_ns)} s ${state}, cpu ${sw.cpu} ---`;
+  if (sw.switched_in) {
+    const runq = sw.wakeup_unknown ? '' : `, run queue ${formatDuration(sw.run_queue_ns)} s`;
+    return `--- switched in, off cpu ${formatDuration(sw.off_cpu_ns)} s ${state}${runq}, cpu ${sw.cpu} ---`;
+  }
   const ran = sw.since_unknown ? '' : `, ran ${formatDuration(sw.ran_ns)} s`;
   return `--- switched out ${state}${sw.preempted ? ' (preempted)' : ''}${ran}, cpu ${sw.cpu} ---`;
 }

@@ -184,7 +184,7 @@ sctrace's own output options:
                         same filters applied)
       --process-notices also print exec and fork events as "--- exec ... ---" lines (not strace's)
       --exec-env        execve's environment strings, without the rest of -v
-      --sched           the traced threads' context switches as --- lines (eBPF only), and exit
+      --sched           the traced threads' context switches as --- lines, and exit
                         lines with the process's times: +++ exited with 0 (1.21 s, user 0.80 s, sys 0.10 s) +++
       --backend NAME    auto (default), ebpf or kmod
 

@@ -12,6 +12,7 @@ export { connect, normalizeAddress, decodeStreamEventsResponse, SctraceClient, t
 export { EventSubscription, type Heartbeat, type Reconnect, type RetryOptions, type StreamMessage, type StreamOpener, type SubscribeOptions } from './subscription';
 export { TraceEvents } from './events';
 export { RpcError, connectionHint, isTransient, type FailureCause, type FailureHint } from './errors';
+export { launchStopped, LaunchError, processState, type ChildExit, type LaunchOptions, type StoppedCommand } from './launch';
 export { compileDecoders, decodersFromDescriptors, type DecodeFn } from './decoder';
 export type { Event__Output as Event } from '../../src/api/generated/sctrace/v1/Event';
 export type { TraceSpec } from '../../src/api/generated/sctrace/v1/TraceSpec';

@@ -42,7 +42,7 @@ export interface CaptureSpec {
   cgroupIds: bigint[];
   /** Deliver exec/fork/exit events. */
   processEvents: boolean;
-  /** Deliver context switches of the traced tasks (eBPF only). */
+  /** Deliver context switches of the traced tasks. */
   schedEvents?: boolean;
   /** Deliver the signals delivered to the traced tasks (and those they ignore, as strace shows them). */
   signalEvents?: boolean;

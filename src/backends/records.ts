@@ -11,6 +11,7 @@ import type { Task } from '../api/generated/sctrace/v1/Task';
 import type { TaskState } from '../api/generated/sctrace/v1/TaskState';
 import { decodeText } from '../syscalls/text';
 import type { RawBlob, RawString, RawSyscall, SyscallResolver, TraceState, TraceView } from '../syscalls/types';
+import { EpochClock } from '../util/longs';
 import { CorruptRecordError } from './errors';
 import { ENUMS, STRUCTS } from './ebpf/generated/bpf';
 
@@ -50,6 +51,7 @@ export const SwitchFlag = {
   IN: E.sct_switch_flags.SCT_SWITCH_IN,
   PREEMPT: E.sct_switch_flags.SCT_SWITCH_PREEMPT,
   UNKNOWN: E.sct_switch_flags.SCT_SWITCH_UNKNOWN,
+  NO_WAKEUP: E.sct_switch_flags.SCT_SWITCH_NO_WAKEUP,
 } as const;
 
 /** Blob flags (enum sct_blob_flags); the blob's kind is in the bits from KIND_SHIFT up. */
@@ -106,13 +108,16 @@ export function recordTraces(view: DataView, off: number): { lo: number; hi: num
  */
 export class RecordDecoder {
   private readonly tasks = new TaskReader();
+  private readonly clock: EpochClock;
 
   /** `state` is the pass's decode state (SyscallResolver.newTraceState), if the resolver has one. */
   constructor(
     private readonly syscalls: SyscallResolver,
-    private readonly monoToEpochNs: bigint,
+    monoToEpochNs: bigint,
     readonly state: TraceState | undefined = syscalls.newTraceState?.(),
-  ) {}
+  ) {
+    this.clock = new EpochClock(monoToEpochNs);
+  }
 
   /**
    * Decodes the record at `off` (length `len`) and returns its event, or null for a record kind
@@ -155,7 +160,7 @@ export class RecordDecoder {
     if (size > len || size < H.SIZE) throw new CorruptRecordError(`record says ${size} bytes but ${len} were delivered`);
     const kind = view.getUint16(off + H.kind, true);
     const event: Event = {
-      timestamp_ns: (view.getBigUint64(off + H.ts_ns, true) + this.monoToEpochNs).toString(),
+      timestamp_ns: this.clock.read(view, off + H.ts_ns),
       task: this.tasks.read(view, bytes, off),
     };
     const single = [event];
@@ -539,6 +544,8 @@ function decodeSwitch(view: DataView, off: number, event: Event): void {
     preempted: (flags & SwitchFlag.PREEMPT) !== 0,
     other_tid: view.getUint32(off + L.other_tid, true),
     since_unknown: (flags & SwitchFlag.UNKNOWN) !== 0,
+    run_queue_ns: into ? view.getBigUint64(off + L.runq_ns, true).toString() : '0',
+    wakeup_unknown: (flags & SwitchFlag.NO_WAKEUP) !== 0,
   };
   event.kind = 'context_switch';
 }

@@ -1,35 +1,17 @@
 /**
  * errno names and messages by number, from the generated header table plus the kernel-internal
- * restart codes a tracer sees at syscall exit.
+ * restart codes a tracer sees at syscall exit; messages as strace prints them (strerror.ts).
  */
 import { archTables, type ErrnoEntry } from './arch';
+import { errnoMessage, STRACE_ERRNOS } from './strerror';
 
 /**
- * Codes from the kernel's include/linux/errno.h, which is not UAPI: user space never receives
- * them, but the sys_exit tracepoint fires before signal delivery turns them into a restart or
- * EINTR, so a traced call interrupted by a signal returns one of these (and a few leak out
- * unchanged: ENOTSUPP, ENOIOCTLCMD). Names are strace's; messages are strace's for the restart
- * codes and the kernel header's comments for the others.
+ * Codes from the kernel's include/linux/errno.h (512 and up), which is not UAPI: user space never
+ * receives them, but the sys_exit tracepoint fires before signal delivery turns them into a
+ * restart or EINTR, so a traced call interrupted by a signal returns one of these (and a few leak
+ * out unchanged: ENOTSUPP, ENOIOCTLCMD). strace names them; the table is strerror.ts's.
  */
-const KERNEL_ERRNOS: readonly ErrnoEntry[] = [
-  { name: 'ERESTARTSYS', number: 512, message: 'To be restarted if SA_RESTART is set' },
-  { name: 'ERESTARTNOINTR', number: 513, message: 'To be restarted' },
-  { name: 'ERESTARTNOHAND', number: 514, message: 'To be restarted if no handler' },
-  { name: 'ENOIOCTLCMD', number: 515, message: 'No ioctl command' },
-  { name: 'ERESTART_RESTARTBLOCK', number: 516, message: 'Interrupted by signal' },
-  { name: 'EPROBE_DEFER', number: 517, message: 'Driver requests probe retry' },
-  { name: 'EOPENSTALE', number: 518, message: 'open found a stale dentry' },
-  { name: 'EBADHANDLE', number: 521, message: 'Illegal NFS file handle' },
-  { name: 'ENOTSYNC', number: 522, message: 'Update synchronization mismatch' },
-  { name: 'EBADCOOKIE', number: 523, message: 'Cookie is stale' },
-  { name: 'ENOTSUPP', number: 524, message: 'Operation is not supported' },
-  { name: 'ETOOSMALL', number: 525, message: 'Buffer or request is too small' },
-  { name: 'ESERVERFAULT', number: 526, message: 'An untranslatable error occurred' },
-  { name: 'EBADTYPE', number: 527, message: 'Type not supported by server' },
-  { name: 'EJUKEBOX', number: 528, message: 'Request initiated, but will not complete before timeout' },
-  { name: 'EIOCBQUEUED', number: 529, message: 'iocb queued, will get completion event' },
-  { name: 'ERECALLCONFLICT', number: 530, message: 'conflict with recalled state' },
-];
+const KERNEL_ERRNOS: readonly ErrnoEntry[] = STRACE_ERRNOS.filter(([n]) => n >= 512).map(([number, name, message]) => ({ name, number, message }));
 
 /** Largest errno a syscall returns as -errno (MAX_ERRNO in include/linux/err.h). */
 export const MAX_ERRNO = 4095;
@@ -59,9 +41,13 @@ export class ErrnoTable {
     return this.byNumber[errno]?.name;
   }
 
-  /** "No such file or directory" for 2; undefined for a number with no name. */
+  /**
+   * "No such file or directory" for 2, as strace prints it (glibc's strerror text; the header's
+   * comment for a name glibc does not know); undefined for a number with no name.
+   */
   message(errno: number): string | undefined {
-    return this.byNumber[errno]?.message;
+    const entry = this.byNumber[errno];
+    return entry && (errnoMessage(entry.name) ?? entry.message);
   }
 
   /** The entry for a name, aliases included (EWOULDBLOCK → number 11). */

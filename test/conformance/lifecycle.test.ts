@@ -3,7 +3,8 @@
  * runs (the eBPF backend here; the kernel module and eBPF on 6.1 in the kmod guest), through the
  * real sctraced: what a process used at its exit against wait4's rusage of the same child, and the
  * thread tree of a program that starts threads (thread and fork events with their clone flags), and
- * a sleeping process's context switches against its off-CPU time (eBPF only; the module refuses).
+ * a sleeping process's context switches against its off-CPU time, and the run-queue wait of a
+ * process that shares one CPU with another.
  *
  * The workloads are test/fixtures/lifecycle.c: it forks the child, which stops itself until the
  * trace is set up, waits for it with wait4 and prints the status and rusage the kernel gave.
@@ -157,21 +158,6 @@ for (const backend of BACKENDS) {
   describe(`backend ${backend}`, () => {
     test("a sleeping process's context switches tile its life and add up to its off-CPU time", async (t) => {
       if (skipped(t, backend)) return;
-      if (backend === 'kmod') {
-        // eBPF-only for now: the module refuses, saying so, and the service goes on.
-        const run = await launch(['sleep', '1', '1']);
-        try {
-          await assert.rejects(rpc.start({ process_events: true, sched_events: true, pids: [run.child], backend }), (err: Error & { code?: number }) => {
-            assert.equal(err.code, 9, `FAILED_PRECONDITION: ${err.message}`);
-            assert.match(err.message, /sched_events .*eBPF-only/);
-            return true;
-          });
-        } finally {
-          process.kill(run.child, 'SIGCONT');
-        }
-        await run.done;
-        return;
-      }
       const { child, events, lines } = await traceLaunch(backend, ['sleep', '10', '30'], { sched_events: true });
       const slept = lines.find((l) => 'slept_ns' in l) as { slept_ns: number; sleeps: number } | undefined;
       assert.ok(slept, 'the fixture printed its sleeps');
@@ -215,6 +201,17 @@ for (const backend of BACKENDS) {
       const detail = `off ${off} on ${on} sleeping off ${sleptOff}; fixture slept ${slept.slept_ns}; kernel user+sys ${n(exit.usage.user_time_ns) + n(exit.usage.system_time_ns)}`;
       process.stderr.write(`# ${backend}: ${detail}\n`);
       assert.ok(sleptOff <= slept.slept_ns, `off-CPU while sleeping is within the sleeps' wall time: ${detail}`);
+      // Each switch-in splits its off-CPU time: the run-queue wait after the timer woke it (seen
+      // for every sleep: the wakeup of a traced task is never missed) is part of it, the rest slept.
+      for (const e of sw.filter((x) => x.context_switch!.switched_in)) {
+        const c = e.context_switch!;
+        assert.equal(c.wakeup_unknown, false, `wakeup seen: ${JSON.stringify(c)}`);
+        assert.ok(n(c.run_queue_ns) <= n(c.off_cpu_ns), `run-queue wait within the off-CPU time: ${JSON.stringify(c)}`);
+        if (c.state === 'TASK_STATE_RUNNABLE') assert.equal(c.run_queue_ns, c.off_cpu_ns, 'a preempted task waited runnable all the time');
+      }
+      const runq = sleeping.reduce((sum, e) => sum + n(e.context_switch!.run_queue_ns), 0);
+      process.stderr.write(`# ${backend}: run-queue wait after the sleeps ${runq} ns of ${sleeping.length}\n`);
+      assert.ok(sleptOff - runq >= 0.9 * slept.slept_ns - 5e6, `the sleeps, less their run-queue waits, are nearly their wall time: ${detail}, runq ${runq}`);
       // The rest of the sleeps' wall time is time it ran or waited runnable, within the span.
       assert.ok(slept.slept_ns - sleptOff <= Number(on) + (Number(off) - sleptOff) + 5e6, `and the rest is on-CPU or runnable time: ${detail}`);
       assert.ok(sleptOff >= 0.9 * slept.slept_ns, `and is nearly all of it: ${detail}`);
@@ -228,8 +225,27 @@ for (const backend of BACKENDS) {
       assert.ok(kernelOn - Number(on) <= 20e6 + 2 * tick, `and nearly all of it: ${detail}`);
     });
 
+    test('a CPU-bound pair on one CPU waits on the run queue; a wait for the other is woken and split', async (t) => {
+      if (skipped(t, backend)) return;
+      const busyMs = 150;
+      const { child, events } = await traceLaunch(backend, ['busy', String(busyMs)], { sched_events: true });
+      const ins = events.filter((e) => e.kind === 'context_switch' && e.task?.tid === child && e.context_switch!.switched_in).map((e) => e.context_switch!);
+      const preempted = ins.filter((c) => c.state === 'TASK_STATE_RUNNABLE');
+      const runq = preempted.reduce((sum, c) => sum + n(c.run_queue_ns), 0);
+      const detail = `${ins.length} switch-ins, ${preempted.length} after a preemption with ${runq} ns on the run queue`;
+      process.stderr.write(`# ${backend}: ${detail}\n`);
+      assert.ok(preempted.length >= 3, `preempted by its sibling on the one CPU: ${detail}`);
+      for (const c of ins) {
+        assert.ok(n(c.run_queue_ns) <= n(c.off_cpu_ns), `run-queue wait within the off-CPU time: ${JSON.stringify(c)}`);
+        if (c.state === 'TASK_STATE_RUNNABLE') assert.equal(c.run_queue_ns, c.off_cpu_ns, `preempted: all its wait was on the run queue: ${JSON.stringify(c)}`);
+        else assert.equal(c.wakeup_unknown, false, `its wakeup (by the sibling's exit) seen: ${JSON.stringify(c)}`);
+      }
+      // While it waits runnable its sibling runs: most of the sibling's 150 ms of CPU time.
+      assert.ok(runq >= (busyMs / 3) * 1e6, `nonzero run-queue wait, a good part of the sibling's CPU time: ${detail}`);
+    });
+
     test('a sched trace started after another on the same process gets no interval begun before it', async (t) => {
-      if (skipped(t, backend) || backend === 'kmod') return;
+      if (skipped(t, backend)) return;
       const run = await launch(['sleep', '60', '30']);
       // A trace that outlives both keeps the kernel pass (and the tasks' switch state) in place,
       // and the second sched trace may take the first one's slot.
@@ -340,7 +356,9 @@ for (const backend of BACKENDS) {
       const nivcsw = n(self.involuntary_switches) + n(kids.involuntary_switches);
       assert.ok(ru.nvcsw - nvcsw >= 0 && ru.nvcsw - nvcsw <= 3, `voluntary switches: ${detail}`);
       assert.ok(nvcsw >= 20, `the child's 20 sleeps are voluntary switches: ${detail}`);
-      assert.ok(ru.nivcsw - nivcsw >= 0 && ru.nivcsw - nivcsw <= 3, `involuntary switches: ${detail}`);
+      // Preemptions of the exit path after the kernel read are unbounded in principle; on a host
+      // whose CPUs are oversubscribed (CI with other jobs) 4 were seen, so allow a few more.
+      assert.ok(ru.nivcsw - nivcsw >= 0 && ru.nivcsw - nivcsw <= 8, `involuntary switches: ${detail}`);
       assert.equal(Math.max(n(self.max_rss_kb), n(kids.max_rss_kb)), ru.maxrss_kb, `peak RSS: ${detail}`);
       assert.ok(n(self.max_rss_kb) >= 32 << 10, `the 32 MiB it touched: ${detail}`);
       const minflt = n(self.minor_faults) + n(kids.minor_faults);

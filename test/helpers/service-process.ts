@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { launchStopped } from '../../clients/ts/launch';
 
 /** Package root, from dist/test/helpers. */
 export const ROOT = path.resolve(__dirname, '../../..');
@@ -26,6 +27,8 @@ export interface ServiceProcess {
 export interface SpawnOptions {
   /** The unix socket's path (default: a fresh temporary directory's sctrace.sock). */
   socket?: string;
+  /** Options for node itself (e.g. --cpu-prof), before the script. */
+  nodeArgs?: string[];
 }
 
 /**
@@ -35,7 +38,7 @@ export interface SpawnOptions {
 export async function spawnService(args: string[] = [], options: SpawnOptions = {}): Promise<ServiceProcess> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sctraced-'));
   const socket = options.socket ?? path.join(dir, 'sctrace.sock');
-  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'dist/src/main.js'), '--listen', `unix:${socket}`, ...args], {
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), path.join(ROOT, 'dist/src/main.js'), '--listen', `unix:${socket}`, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -81,33 +84,15 @@ export interface StoppedChild {
   exited: Promise<{ code: number | null; stdout: string; stderr: string }>;
 }
 
-/** Spawns `argv` behind `sh -c 'kill -STOP $$; exec "$0" "$@"'` and waits until it is stopped. */
+/** Starts `argv` stopped before its exec (the client library's launcher), its output collected. */
 export async function spawnStopped(argv: string[], options: { cwd?: string } = {}): Promise<StoppedChild> {
-  const child = spawn('/bin/sh', ['-c', 'kill -STOP $$; exec "$0" "$@"', ...argv], { stdio: ['ignore', 'pipe', 'pipe'], cwd: options.cwd });
+  const launched = await launchStopped(argv, { cwd: options.cwd });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.on('exit', (code) => resolve({ code, stdout, stderr })),
-  );
-  const pid = child.pid!;
-  const deadline = Date.now() + 5000;
-  while (processState(pid) !== 'T') {
-    if (Date.now() > deadline) throw new Error(`process ${pid} did not stop`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  return { pid, resume: () => process.kill(pid, 'SIGCONT'), kill: () => child.kill('SIGKILL'), exited };
-}
-
-/** The state letter of /proc/PID/stat, or '' if gone. */
-function processState(pid: number): string {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-  } catch {
-    return '';
-  }
+  launched.child.stdout!.on('data', (d) => (stdout += d));
+  launched.child.stderr!.on('data', (d) => (stderr += d));
+  const exited = launched.exited.then(({ code }) => ({ code, stdout, stderr }));
+  return { pid: launched.pid, resume: launched.resume, kill: launched.kill, exited };
 }
 
 /** Programs and links loaded since `before` (a bpfObjects() result) that are still there. */

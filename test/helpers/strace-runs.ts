@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Event__Output } from '../../src/api/generated/sctrace/v1/Event';
 import type { TraceSpec } from '../../src/api/generated/sctrace/v1/TraceSpec';
 import type { TraceCounters__Output } from '../../src/api/generated/sctrace/v1/TraceCounters';
+import { launchStopped } from '../../clients/ts/launch';
 import { api, collect, connect, settle } from './client';
 
 /** How a program is run in both runs. */
@@ -59,16 +60,6 @@ export async function runTracer(tool: string, flags: string[], w: Workload, logF
   return { log: fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '', stracePid: child.pid!, output };
 }
 
-/** State letter of /proc/PID/stat, or '' when the process is gone. */
-function processState(pid: number): string {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-  } catch {
-    return '';
-  }
-}
-
 /**
  * Runs `w` under a trace of the service at `address`: the program starts behind a shell that
  * stops itself (so the trace is set on its pid before it runs) and then exec's it; the trace
@@ -83,18 +74,17 @@ export async function runUnderSctrace(
   const client = connect(address);
   const rpc = api(client);
   try {
-    const child = spawn('/bin/sh', ['-c', 'kill -STOP $$; exec "$0" "$@"', ...w.argv], { cwd: w.cwd, env: w.env, stdio: STDIO });
-    const output = gather(child);
-    const root = child.pid!;
-    const deadline = Date.now() + 5000;
-    while (processState(root) !== 'T') {
-      if (Date.now() > deadline) throw new Error(`launcher ${root} did not stop`);
-      await settle(2);
-    }
-    const { trace_id } = await rpc.start({ follow_children: true, process_events: true, string_max_bytes: 4096, ...spec, pids: [root] });
+    const launched = await launchStopped(w.argv, { cwd: w.cwd, env: w.env, stdio: STDIO });
+    const output = gather(launched.child);
+    const root = launched.pid;
+    const started = rpc.start({ follow_children: true, process_events: true, string_max_bytes: 4096, ...spec, pids: [root] });
+    const { trace_id } = await started.catch((err) => {
+      launched.kill();
+      throw err;
+    });
     const sub = collect(client, trace_id);
     await settle(200);
-    process.kill(root, 'SIGCONT');
+    launched.resume();
     const result = await output;
     // Every process that forked must have exited before the trace is complete.
     const complete = (events: Event__Output[]) => {

@@ -3,61 +3,45 @@
  * gRPC client over a unix socket, and real workloads started by the test. Skips with the reason
  * on a machine without root/BPF; fails instead under CI=true.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import type { Event__Output } from '../../src/api/generated/sctrace/v1/Event';
 import type { SyscallArg__Output } from '../../src/api/generated/sctrace/v1/SyscallArg';
 import type { TraceSpec } from '../../src/api/generated/sctrace/v1/TraceSpec';
 import { defaultObjectPath } from '../../src/backends/ebpf/engine';
-import { api, collect, connect, settle, type Collector } from '../helpers/client';
+import { collect, settle, type Collector } from '../helpers/client';
 import { ebpfUnavailableReason, skipUnlessPossible } from '../helpers/privileges';
-import { bpfObjects, leftBehind, spawnService, spawnStopped, type ServiceProcess } from '../helpers/service-process';
+import { bpfObjects, leftBehind, spawnStopped } from '../helpers/service-process';
+import { liveService } from '../helpers/live-service';
 
 const reason = ebpfUnavailableReason(defaultObjectPath());
-let service: ServiceProcess | undefined;
-let client: ReturnType<typeof connect>;
-let rpc: ReturnType<typeof api>;
-const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'sctrace-it-'));
-
-before(async () => {
-  if (reason) return;
-  service = await spawnService(['--idle-timeout', '30']);
-  client = connect(service.address);
-  rpc = api(client);
-});
-
-after(async () => {
-  client?.close();
-  if (service) assert.equal(await service.stop(), 0, `sctraced exit code; log:\n${service.log()}`);
-  fs.rmSync(workdir, { recursive: true, force: true });
-});
+const live = liveService({ args: ['--idle-timeout', '30'], skip: () => reason, prefix: 'sctrace-it-' });
 
 /**
  * Starts `argv` stopped, traces it with `spec` (its pid added), lets it run, and returns the
  * events once its exit event (or, without process events, its exit plus a drain) arrived.
  */
 async function traceRun(argv: string[], spec: TraceSpec, subscribers = 1) {
-  const child = await spawnStopped(argv, { cwd: workdir });
+  const child = await spawnStopped(argv, { cwd: live.workdir });
   // A stopped child left behind would keep the test run alive.
-  const started = await rpc.start({ process_events: true, ...spec, pids: [child.pid] }).catch((err: unknown) => {
+  const started = await live.rpc.start({ process_events: true, ...spec, pids: [child.pid] }).catch((err: unknown) => {
     child.kill();
     throw err;
   });
   const { trace_id, backend } = started;
   assert.equal(backend, 'ebpf');
   const subs: Collector[] = [];
-  for (let i = 0; i < subscribers; i++) subs.push(collect(client, trace_id));
+  for (let i = 0; i < subscribers; i++) subs.push(collect(live.client, trace_id));
   await settle(200);
   child.resume();
   const result = await child.exited;
   const exitedTop = (ev: Event__Output[]) => ev.some((e) => e.kind === 'exit' && e.task?.pid === child.pid);
   if (spec.process_events !== false) await Promise.all(subs.map((s) => s.until(exitedTop)));
   await settle(100);
-  const { counters } = await rpc.stop(trace_id);
+  const { counters } = await live.rpc.stop(trace_id);
   for (const s of subs) assert.equal(await s.done, null, 'stream ends OK after StopTrace');
   return { pid: child.pid, result, subs, events: subs[0].events, counters };
 }
@@ -90,7 +74,7 @@ test('execve of a traced child arrives with filename and argv, as a syscall and 
 
 test('openat of a file the test chose: path decoded, fd returned and then read and closed', async (t) => {
   if (skipUnlessPossible(t, reason)) return;
-  const file = path.join(workdir, 'chosen-file.txt');
+  const file = path.join(live.workdir, 'chosen-file.txt');
   fs.writeFileSync(file, 'payload\n');
   const { events, result } = await traceRun(['/bin/cat', file], {});
   assert.equal(result.stdout, 'payload\n');
@@ -107,7 +91,7 @@ test('openat of a file the test chose: path decoded, fd returned and then read a
 
 test('a failing syscall carries its errno name', async (t) => {
   if (skipUnlessPossible(t, reason)) return;
-  const missing = path.join(workdir, 'does-not-exist');
+  const missing = path.join(live.workdir, 'does-not-exist');
   const { events, result } = await traceRun(['/bin/cat', missing], {});
   assert.equal(result.code, 1);
   const open = syscalls(events, 'openat').find((e) => arg(e, 'filename')?.str === missing);
@@ -156,7 +140,7 @@ test('per-syscall tracepoints and raw_syscalls deliver the same events', async (
   // it has no tracepoint), makes the same filter fall back to the raw_syscalls programs.
   const perSyscall = await traceRun(['/bin/cat', '/etc/hostname'], { syscalls: wanted });
   const raw = await traceRun(['/bin/cat', '/etc/hostname'], { syscalls: [...wanted, 'afs_syscall'] });
-  const log = service!.log();
+  const log = live.service!.log();
   assert.match(log, /started on ebpf \(syscalls through 6 per-syscall tracepoint pairs\)/);
   assert.match(log, /started on ebpf \(syscalls through raw_syscalls \(afs_syscall has no syscalls\/sys_enter_\* tracepoint/);
   // Values that do not depend on address-space layout: pointers and mmap's addresses are masked.
@@ -186,21 +170,21 @@ test('two subscribers receive the same events', async (t) => {
 test('StopTrace leaves no program or link of the service attached', async (t) => {
   if (skipUnlessPossible(t, reason)) return;
   const before = bpfObjects();
-  const { trace_id } = await rpc.start({ pids: [1] });
+  const { trace_id } = await live.rpc.start({ pids: [1] });
   const during = bpfObjects();
   const added = [...during.progs].filter((id) => !before.progs.has(id));
   const addedLinks = [...during.links].filter((id) => !before.links.has(id));
   assert.ok(added.length >= 2, `the trace loaded programs (${added.length})`);
   assert.ok(addedLinks.length >= 2, `the trace attached links (${addedLinks.length})`);
-  await rpc.stop(trace_id);
+  await live.rpc.stop(trace_id);
   assert.deepEqual(await leftBehind(before), { progs: [], links: [] }, 'programs left loaded or links left attached');
 });
 
 test('the service refuses to trace itself and rejects unknown syscalls', async (t) => {
   if (skipUnlessPossible(t, reason)) return;
-  await assert.rejects(rpc.start({ pids: [service!.pid] }), (err: ServiceError) => err.code === status.INVALID_ARGUMENT && /itself/.test(err.details));
-  await assert.rejects(rpc.start({ syscalls: ['opne'] }), (err: ServiceError) => err.code === status.INVALID_ARGUMENT && /"opne"/.test(err.details));
-  const caps = await rpc.caps();
+  await assert.rejects(live.rpc.start({ pids: [live.service!.pid] }), (err: ServiceError) => err.code === status.INVALID_ARGUMENT && /itself/.test(err.details));
+  await assert.rejects(live.rpc.start({ syscalls: ['opne'] }), (err: ServiceError) => err.code === status.INVALID_ARGUMENT && /"opne"/.test(err.details));
+  const caps = await live.rpc.caps();
   assert.equal(caps.default_backend, 'ebpf');
   assert.deepEqual(caps.backends.map((b) => b.name), ['ebpf', 'kmod']);
   assert.match(caps.backends[1].reason, /kernel module not loaded/);

@@ -4,43 +4,29 @@
  * whose workload floods does not make a paced trace next to it lose anything; traces started and
  * stopped while another streams leave it no gap; and nothing stays attached afterwards.
  */
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Event__Output } from '../../src/api/generated/sctrace/v1/Event';
 import type { TraceSpec } from '../../src/api/generated/sctrace/v1/TraceSpec';
 import { defaultObjectPath } from '../../src/backends/ebpf/engine';
 import { SYSCALL_CLASSES } from '../../src/syscalls/classes';
-import { api, collect, connect, countEvents, settle, type Collector } from '../helpers/client';
+import { collect, countEvents, settle, type Collector } from '../helpers/client';
 import { ebpfUnavailableReason, skipUnlessPossible } from '../helpers/privileges';
-import { bpfObjects, leftBehind, spawnService, spawnStopped, type ServiceProcess } from '../helpers/service-process';
+import { bpfObjects, leftBehind, spawnStopped } from '../helpers/service-process';
+import { liveService } from '../helpers/live-service';
 
 const reason = ebpfUnavailableReason(defaultObjectPath());
-let service: ServiceProcess | undefined;
-let client: ReturnType<typeof connect>;
-let rpc: ReturnType<typeof api>;
 let before0: ReturnType<typeof bpfObjects> | undefined;
-const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'sctrace-many-'));
-
-before(async () => {
-  if (reason) return;
-  before0 = bpfObjects();
-  // A small ring, so that a flood puts it under pressure on any machine. At the default nice 10
-  // the service yields the CPU to the flood and to the paced workload itself, and what it cannot
-  // read in time is lost by everyone (by design: traced programs win); isolation is about the
-  // ring, so the service here competes as an equal.
-  service = await spawnService(['--idle-timeout', '30', '--ring-mb', '4', '--nice', '0']);
-  client = connect(service.address);
-  rpc = api(client);
+before(() => {
+  if (!reason) before0 = bpfObjects();
 });
-
-after(async () => {
-  client?.close();
-  if (service) assert.equal(await service.stop(), 0, `sctraced exit code; log:\n${service.log()}`);
-  fs.rmSync(workdir, { recursive: true, force: true });
-});
+// A small ring, so that a flood puts it under pressure on any machine. At the default nice 10
+// the service yields the CPU to the flood and to the paced workload itself, and what it cannot
+// read in time is lost by everyone (by design: traced programs win); isolation is about the
+// ring, so the service here competes as an equal.
+const live = liveService({ args: ['--idle-timeout', '30', '--ring-mb', '4', '--nice', '0'], skip: () => reason, prefix: 'sctrace-many-' });
 
 /** What identifies one event across traces: the same call seen by two traces is the same record. */
 function key(e: Event__Output): string {
@@ -61,9 +47,9 @@ function assertGapless(events: Event__Output[], what: string): void {
 
 test('concurrent traces with different filters each get exactly what a trace alone would', async (t) => {
   if (skipUnlessPossible(t, reason)) return;
-  const file = path.join(workdir, 'hello.txt');
+  const file = path.join(live.workdir, 'hello.txt');
   fs.writeFileSync(file, 'hello\n');
-  const child = await spawnStopped(['/bin/sh', '-c', `cat ${file} >/dev/null; ls ${workdir} >/dev/null; cat /nonexistent-sctrace 2>/dev/null; true`], { cwd: workdir });
+  const child = await spawnStopped(['/bin/sh', '-c', `cat ${file} >/dev/null; ls ${live.workdir} >/dev/null; cat /nonexistent-sctrace 2>/dev/null; true`], { cwd: live.workdir });
   const uid = process.getuid?.() ?? 0;
   const specs: Record<string, TraceSpec> = {
     all: { pids: [child.pid], follow_children: true, process_events: true },
@@ -76,8 +62,8 @@ test('concurrent traces with different filters each get exactly what a trace alo
   const traces: Record<string, { id: string; sub: Collector }> = {};
   try {
     for (const [name, spec] of Object.entries(specs)) {
-      const { trace_id } = await rpc.start(spec);
-      traces[name] = { id: trace_id, sub: collect(client, trace_id) };
+      const { trace_id } = await live.rpc.start(spec);
+      traces[name] = { id: trace_id, sub: collect(live.client, trace_id) };
     }
   } catch (err) {
     child.kill();
@@ -88,7 +74,7 @@ test('concurrent traces with different filters each get exactly what a trace alo
   await child.exited;
   await traces.all.sub.until((ev) => ev.some((e) => e.kind === 'exit' && e.task?.pid === child.pid));
   await settle(200);
-  for (const { id } of Object.values(traces)) await rpc.stop(id);
+  for (const { id } of Object.values(traces)) await live.rpc.stop(id);
   for (const { sub } of Object.values(traces)) await sub.done;
 
   const all = traces.all.sub.events;
@@ -126,26 +112,26 @@ test('a flooding trace next to a paced one: the paced one loses nothing', async 
   const flood = await spawnStopped(['/usr/bin/dd', 'if=/dev/zero', 'of=/dev/null', 'bs=1', 'count=4000000']);
   // The paced trace asks for a larger guaranteed share of the ring than the even split: while the
   // flood keeps the service busy, its events wait longer to be read.
-  const p = await rpc.start({ pids: [paced.pid], follow_children: true, process_events: true, ring_bytes: String(1 << 20) });
+  const p = await live.rpc.start({ pids: [paced.pid], follow_children: true, process_events: true, ring_bytes: String(1 << 20) });
   // Two traces of the flood: the records they share are lost for both at once (counted once per
   // record, by their mask) and announced to each.
-  const f = await rpc.start({ pids: [flood.pid], process_events: true });
-  const f2 = await rpc.start({ pids: [flood.pid], syscalls: ['read'] });
-  const ps = collect(client, p.trace_id);
+  const f = await live.rpc.start({ pids: [flood.pid], process_events: true });
+  const f2 = await live.rpc.start({ pids: [flood.pid], syscalls: ['read'] });
+  const ps = collect(live.client, p.trace_id);
   // The flood's events are only counted: decoding a million of them here would take the CPUs
   // the service needs, and a service that cannot run loses everyone's events.
-  const fs_ = countEvents(service!.address, f.trace_id);
-  const fs2 = countEvents(service!.address, f2.trace_id);
+  const fs_ = countEvents(live.service!.address, f.trace_id);
+  const fs2 = countEvents(live.service!.address, f2.trace_id);
   await settle(200);
   flood.resume();
   paced.resume();
   await Promise.all([paced.exited, flood.exited]);
   await settle(300);
-  const { counters: pc } = await rpc.stop(p.trace_id);
-  const { counters: fc } = await rpc.stop(f.trace_id);
-  const { counters: fc2 } = await rpc.stop(f2.trace_id);
+  const { counters: pc } = await live.rpc.stop(p.trace_id);
+  const { counters: fc } = await live.rpc.stop(f.trace_id);
+  const { counters: fc2 } = await live.rpc.stop(f2.trace_id);
   await Promise.all([ps.done, fs_.done, fs2.done]);
-  const log = () => service!.log().split('\n').filter((l) => l.includes('stopped')).join('\n');
+  const log = () => live.service!.log().split('\n').filter((l) => l.includes('stopped')).join('\n');
   assert.equal(Number(pc?.lost_kernel), 0, `paced: nothing lost in the kernel; ${log()}`);
   assertGapless(ps.events, 'paced');
   assert.equal(ps.events.filter((e) => e.kind === 'exec' && e.exec?.filename === '/usr/bin/cat').length, 40, 'paced: all 40 cats');
@@ -165,8 +151,8 @@ test('a flooding trace next to a paced one: the paced one loses nothing', async 
 test('traces started and stopped while another streams leave it no gap, and nothing attached', async (t) => {
   if (skipUnlessPossible(t, reason)) return;
   const child = await spawnStopped(['/bin/sh', '-c', 'for i in $(seq 1 60); do cat /etc/hostname >/dev/null; sleep 0.01; done']);
-  const main = await rpc.start({ pids: [child.pid], follow_children: true, process_events: true });
-  const sub = collect(client, main.trace_id);
+  const main = await live.rpc.start({ pids: [child.pid], follow_children: true, process_events: true });
+  const sub = collect(live.client, main.trace_id);
   await settle(200);
   child.resume();
   const others: Array<{ spec: TraceSpec; events: Event__Output[] }> = [];
@@ -181,16 +167,16 @@ test('traces started and stopped while another streams leave it no gap, and noth
   const exited = child.exited.then(() => true);
   while (!(await Promise.race([exited, settle(60).then(() => false)]))) {
     const spec = churn[i++ % churn.length];
-    const { trace_id } = await rpc.start(spec);
-    const c = collect(client, trace_id);
+    const { trace_id } = await live.rpc.start(spec);
+    const c = collect(live.client, trace_id);
     await settle(40);
-    await rpc.stop(trace_id);
+    await live.rpc.stop(trace_id);
     await c.done;
     others.push({ spec, events: c.events });
   }
   await sub.until((ev) => ev.some((e) => e.kind === 'exit' && e.task?.pid === child.pid));
   await settle(100);
-  await rpc.stop(main.trace_id);
+  await live.rpc.stop(main.trace_id);
   await sub.done;
   assertGapless(sub.events, 'main');
   assert.equal(sub.events.filter((e) => e.kind === 'exec' && e.exec?.filename === '/usr/bin/cat').length, 60, 'main: all 60 cats');
@@ -202,7 +188,7 @@ test('traces started and stopped while another streams leave it no gap, and noth
     const foreign = o.events.filter((e) => e.kind !== 'lost' && !mainKeys.has(key(e)));
     assert.deepEqual(foreign.map(key), [], `a trace of ${JSON.stringify(o.spec)} saw only what the main trace saw`);
   }
-  const { traces } = await rpc.list();
+  const { traces } = await live.rpc.list();
   assert.deepEqual(traces, [], 'no trace left');
   // The kernel pass unloads with the last trace.
   assert.deepEqual(await leftBehind(before0!), { progs: [], links: [] }, 'no program or link left');

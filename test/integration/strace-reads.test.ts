@@ -14,7 +14,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -23,6 +23,7 @@ import type { Event } from '../../src/api/generated/sctrace/v1/Event';
 import type { Event__Output } from '../../src/api/generated/sctrace/v1/Event';
 import { defaultObjectPath } from '../../src/backends/ebpf/engine';
 import { SyscallCatalog } from '../../src/syscalls/catalog';
+import { launchStopped } from '../../clients/ts/launch';
 import { DirectCapture } from '../helpers/direct-capture';
 import { commandUnavailableReason, ebpfUnavailableReason, skipUnlessPossible } from '../helpers/privileges';
 import { agreementText, compareArgs, compareRuns, sctraceRun, straceRun } from '../helpers/strace-compare';
@@ -64,6 +65,10 @@ function asOutput(e: Event): Event__Output {
     ...e,
     syscall: s && {
       ...s,
+      // 64-bit values as a client decodes them (decimal text); the service holds numbers.
+      args: (s.args ?? []).map(String),
+      ret: String(s.ret ?? 0),
+      duration_ns: String(s.duration_ns ?? 0),
       ret_fd_path: s.ret_fd_path ?? '',
       decoded: (s.decoded ?? []).map((a) => ({
         truncated: false,
@@ -84,15 +89,14 @@ function asOutput(e: Event): Event__Output {
 
 /** Runs `w` under the direct capture; returns the events and the launcher's pid. */
 async function runDirect(catalog: SyscallCatalog, w: Workload, bufferBytes: number, stringMax: number) {
-  const child = spawn('/bin/sh', ['-c', 'kill -STOP $$; exec "$0" "$@"', ...w.argv], { cwd: w.cwd, env: w.env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  child.stdout.resume();
-  child.stderr.resume();
-  const pid = child.pid!;
-  for (let i = 0; i < 500 && !fs.readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') T '); i++) await new Promise((r) => setTimeout(r, 5));
+  // Pipes, as the strace run has (strace-runs.ts), so both runs make the same syscalls.
+  const launched = await launchStopped(w.argv, { cwd: w.cwd, env: w.env });
+  launched.child.stdout!.resume();
+  launched.child.stderr!.resume();
+  const pid = launched.pid;
   const capture = await DirectCapture.start(catalog, { pid, bufferBytes, stringMax });
-  process.kill(pid, 'SIGCONT');
-  const code = await exited;
+  launched.resume();
+  const { code } = await launched.exited;
   await new Promise((r) => setTimeout(r, 100));
   return { code, root: pid, events: (await capture.stop()).map(asOutput) };
 }

@@ -4,36 +4,22 @@
  * even when the trace has gone quiet; and a subscriber paused for seconds costs another
  * subscriber of the same trace nothing. Load comes from bench/c/getppid.c, paced.
  */
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { defaultObjectPath } from '../../src/backends/ebpf/engine';
 import { api, connect } from '../helpers/client';
 import { buildGetppid, compilerMissingReason, countingStream, generatorResult, type CountingStream } from '../helpers/load';
 import { ebpfUnavailableReason, skipUnlessPossible } from '../helpers/privileges';
-import { spawnService, spawnStopped, type ServiceProcess } from '../helpers/service-process';
+import { spawnStopped } from '../helpers/service-process';
+import { liveService } from '../helpers/live-service';
 
 const reason = ebpfUnavailableReason(defaultObjectPath()) ?? compilerMissingReason();
-let service: ServiceProcess | undefined;
-let client: ReturnType<typeof connect>;
-let rpc: ReturnType<typeof api>;
-const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'sctrace-subs-'));
+const live = liveService({ args: ['--heartbeat-ms', '1000'], skip: () => reason, prefix: 'sctrace-subs-' });
 let generator = '';
-
-before(async () => {
-  if (reason) return;
-  generator = buildGetppid(workdir);
-  service = await spawnService(['--heartbeat-ms', '1000']);
-  client = connect(service.address);
-  rpc = api(client);
-});
-
-after(async () => {
-  client?.close();
-  if (service) assert.equal(await service.stop(), 0, `sctraced exit code; log:\n${service.log()}`);
-  fs.rmSync(workdir, { recursive: true, force: true });
+before(() => {
+  if (!reason) generator = buildGetppid(live.workdir);
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -41,12 +27,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Starts the generator stopped, a getppid trace of it, and subscribers; returns them. */
 async function setUp(calls: number, rate: number, spec: { retention_bytes?: number }, subscribers: number) {
   const child = await spawnStopped([generator, String(calls), String(rate)]);
-  const { trace_id } = await rpc.start({ pids: [child.pid], syscalls: ['getppid'], ...spec }).catch((err: unknown) => {
+  const { trace_id } = await live.rpc.start({ pids: [child.pid], syscalls: ['getppid'], ...spec }).catch((err: unknown) => {
     child.kill();
     throw err;
   });
   const subs: CountingStream[] = [];
-  for (let i = 0; i < subscribers; i++) subs.push(countingStream(service!.address, trace_id));
+  for (let i = 0; i < subscribers; i++) subs.push(countingStream(live.service!.address, trace_id));
   await Promise.all(subs.map((s) => s.subscribed));
   return { child, trace_id, subs };
 }
@@ -80,7 +66,7 @@ test('a subscriber left behind learns of its loss within 100 ms of having room a
   t.diagnostic(`loss notice ${delay.toFixed(1)} ms after resuming; lost ${paused.counts.lostSubscriber} of ${calls}`);
   assert.ok(delay < 100, `the notice came ${delay.toFixed(1)} ms after the stream had room again`);
   assert.ok(paused.counts.lostSubscriber > 0);
-  const stopped = await rpc.stop(trace_id);
+  const stopped = await live.rpc.stop(trace_id);
   for (const s of subs) {
     assert.equal(await s.done, null);
     s.close();
@@ -101,7 +87,7 @@ test('a subscriber paused for 8 s at 200k events/s costs the other subscriber of
   const { calls, rate } = generatorResult((await child.exited).stderr);
   const deadline = Date.now() + 20_000;
   while ((accounted(fast) < calls || accounted(paused) < calls) && Date.now() < deadline) await sleep(50);
-  const stopped = await rpc.stop(trace_id);
+  const stopped = await live.rpc.stop(trace_id);
   for (const s of subs) {
     assert.equal(await s.done, null);
     s.close();

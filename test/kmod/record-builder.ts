@@ -1,7 +1,7 @@
 /**
- * Builds records in the layout of bpf/shared/sctrace_event.h, as the kmod module writes them to
- * /proc/sctrace/events, for reader tests. Each builder returns one whole record (a multiple of
- * 8 bytes); concatenate them for a read's worth.
+ * Builds records in the layout of bpf/shared/sctrace_event.h, as both backends write them (the
+ * module to /proc/sctrace/events, the programs to the ring), for decoder and reader tests. Each
+ * builder returns one whole record (a multiple of 8 bytes); concatenate them for a read's worth.
  */
 import { ABI_VERSION, Kind, Layout } from '../../src/backends/records';
 
@@ -29,7 +29,8 @@ export interface BlobSpec {
 
 const H = Layout.header;
 
-function blobBytes(blobs: BlobSpec[]): Buffer {
+/** The blobs' bytes: each an 8-byte struct sct_blob, then its bytes padded to 8. */
+export function blobBytes(blobs: BlobSpec[]): Buffer {
   const parts: Buffer[] = [];
   for (const b of blobs) {
     const text = typeof b.text === 'string' ? Buffer.from(b.text, 'utf8') : Buffer.from(b.text);
@@ -43,21 +44,26 @@ function blobBytes(blobs: BlobSpec[]): Buffer {
   return Buffer.concat(parts);
 }
 
+/** Writes sct_header at the start of `rec` (a record of `size` bytes) from `task`. */
+export function writeHeader(rec: DataView, kind: number, size: number, task: TaskFields): void {
+  rec.setUint16(H.kind, kind, true);
+  rec.setUint16(H.version, ABI_VERSION, true);
+  rec.setUint32(H.size, size, true);
+  rec.setBigUint64(H.ts_ns, task.tsNs ?? 2_000_000n, true);
+  rec.setUint32(H.pid, task.pid, true);
+  rec.setUint32(H.tid, task.tid ?? task.pid, true);
+  rec.setUint32(H.ppid, task.ppid ?? 1, true);
+  rec.setUint32(H.uid, task.uid ?? 0, true);
+  rec.setUint32(H.gid, task.gid ?? 0, true);
+  rec.setUint32(H.flags, task.flags ?? 0, true);
+  rec.setBigUint64(H.cgroup_id, task.cgroupId ?? 1n, true);
+  new Uint8Array(rec.buffer, rec.byteOffset + H.comm, 15).set(Buffer.from(task.comm ?? 'cat', 'utf8').subarray(0, 15));
+  rec.setBigUint64(H.traces, task.traces ?? 1n, true);
+}
+
 function withHeader(kind: number, fixedSize: number, task: TaskFields, tail: Buffer = Buffer.alloc(0)): Buffer {
   const rec = Buffer.alloc(fixedSize + tail.length);
-  rec.writeUInt16LE(kind, H.kind);
-  rec.writeUInt16LE(ABI_VERSION, H.version);
-  rec.writeUInt32LE(rec.length, H.size);
-  rec.writeBigUInt64LE(task.tsNs ?? 2_000_000n, H.ts_ns);
-  rec.writeUInt32LE(task.pid, H.pid);
-  rec.writeUInt32LE(task.tid ?? task.pid, H.tid);
-  rec.writeUInt32LE(task.ppid ?? 1, H.ppid);
-  rec.writeUInt32LE(task.uid ?? 0, H.uid);
-  rec.writeUInt32LE(task.gid ?? 0, H.gid);
-  rec.writeUInt32LE(task.flags ?? 0, H.flags);
-  rec.writeBigUInt64LE(task.cgroupId ?? 1n, H.cgroup_id);
-  Buffer.from(task.comm ?? 'cat', 'utf8').subarray(0, 15).copy(rec, H.comm);
-  rec.writeBigUInt64LE(task.traces ?? 1n, H.traces);
+  writeHeader(new DataView(rec.buffer, rec.byteOffset, rec.length), kind, rec.length, task);
   tail.copy(rec, fixedSize);
   return rec;
 }

@@ -206,10 +206,12 @@ test('issue 15: with --sched the exit line carries the times; thread and context
   const notices = text({ processNotices: true });
   assert.equal(notices.format(event('thread_created', { thread_created: { tid: 101, clone_flags: '4001536' } })), '--- thread 101 created (clone flags 0x3d0f00) ---');
   assert.equal(text({ processNotices: true }).format(event('thread_exit', { thread_exit: { wall_time_ns: '50000000', usage: usage('40000000', '1000000') } })), '--- thread exited (0.05 s, user 0.04 s, sys 0.00 s) ---');
-  const sw = { switched_in: false, cpu: 1, ran_ns: '153000', off_cpu_ns: '0', state: 'TASK_STATE_SLEEPING' as const, raw_state: 1, preempted: false, other_tid: 0, since_unknown: false };
+  const sw = { switched_in: false, cpu: 1, ran_ns: '153000', off_cpu_ns: '0', state: 'TASK_STATE_SLEEPING' as const, raw_state: 1, preempted: false, other_tid: 0, since_unknown: false, run_queue_ns: '0', wakeup_unknown: false };
   assert.equal(text().format(event('context_switch', { context_switch: sw })), '--- switched out sleeping, ran 0.000153 s, cpu 1 ---');
   assert.equal(text().format(event('context_switch', { context_switch: { ...sw, state: 'TASK_STATE_RUNNABLE', raw_state: 0, preempted: true, since_unknown: true } })), '--- switched out runnable (preempted), cpu 1 ---');
-  const back = { ...sw, switched_in: true, cpu: 0, ran_ns: '0', off_cpu_ns: '30112000' };
-  assert.equal(text().format(event('context_switch', { context_switch: back })), '--- switched in, off cpu 0.030112 s sleeping, cpu 0 ---');
-  assert.equal(text().format(event('context_switch', { context_switch: { ...back, state: 'TASK_STATE_OTHER', raw_state: 0x8000 } })), '--- switched in, off cpu 0.030112 s state 0x8000, cpu 0 ---');
+  const back = { ...sw, switched_in: true, cpu: 0, ran_ns: '0', off_cpu_ns: '30112000', run_queue_ns: '41000' };
+  assert.equal(text().format(event('context_switch', { context_switch: back })), '--- switched in, off cpu 0.030112 s sleeping, run queue 0.000041 s, cpu 0 ---');
+  assert.equal(text().format(event('context_switch', { context_switch: { ...back, state: 'TASK_STATE_OTHER', raw_state: 0x8000, run_queue_ns: '0', wakeup_unknown: true } })), '--- switched in, off cpu 0.030112 s state 0x8000, cpu 0 ---', 'no run-queue part when the wakeup was not seen');
+  const swJson = JSON.parse(new EventPrinter({ format: 'json' }).format(event('context_switch', { context_switch: back })));
+  assert.equal(swJson.context_switch.run_queue_ns, '41000', 'JSON carries the run-queue wait');
 });

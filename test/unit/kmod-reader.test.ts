@@ -154,7 +154,7 @@ test('recorded module output decodes into the workload it traced', () => {
   assert.deepEqual(exec?.exec, { filename: '/bin/cat', argv: ['/bin/cat', '/proc/version', '/no/such/file'], argv_truncated: false, old_pid: pid });
   const calls = out.filter((e) => e.kind === 'syscall').map((e) => e.syscall!);
   const execve = calls.findIndex((c) => c.name === 'execve');
-  assert.equal(calls[execve].ret, '0');
+  assert.equal(calls[execve].ret, 0);
   assert.deepEqual(strings[execve], ['/bin/cat'], 'execve filename read at entry');
   const argv = blobs[execve].get(1);
   assert.ok(argv?.kind === 'strv', 'argv read at entry as a string array');
@@ -166,8 +166,8 @@ test('recorded module output decodes into the workload it traced', () => {
   assert.equal(Buffer.from(target.data).toString(), '/bin/busybox');
   const opens = calls.map((c, i) => ({ c, s: strings[i] })).filter(({ c }) => c.name === 'openat');
   assert.deepEqual(opens.map(({ c, s }) => [s[0], c.ret, c.errno_name]), [
-    ['/proc/version', '3', ''],
-    ['/no/such/file', '-2', 'ENOENT'],
+    ['/proc/version', 3, ''],
+    ['/no/such/file', -2, 'ENOENT'],
   ]);
   assert.ok(calls.some((c) => c.name === 'sendfile' && Number(c.ret) > 0), 'busybox cat copies with sendfile');
   const last = calls[calls.length - 1];
@@ -235,7 +235,7 @@ test('syscall masks are written as runs, the control block as budgets and one se
   assert.deepEqual(lines, [
     'budget 0 100',
     'budget 1 200',
-    'set pid_any 0x2 comm_any 0x2 uid_any 0x3 cgroup_any 0x3 follow 0x1 proc_events 0x1 buffers 0x0 exec_env 0x0 signals 0x1 string_max 512 buffer_bytes 0 pressure_bytes 524288 active 0x3',
+    'set pid_any 0x2 comm_any 0x2 uid_any 0x3 cgroup_any 0x3 follow 0x1 proc_events 0x1 buffers 0x0 exec_env 0x0 sched 0x0 signals 0x1 string_max 512 buffer_bytes 0 pressure_bytes 524288 active 0x3',
   ]);
   assert.deepEqual(controlLines({ ...control, budgets: [100, 300, ...new Array<number>(62).fill(0)] }, written).slice(0, -1), ['budget 1 300'], 'only changed budgets');
 });
@@ -403,7 +403,7 @@ test('traces share one pass: setup once, a trace is mask writes, records go to t
     'uid 0 0x1',
     'cgroup 1 0x1',
     `budget 0 ${RING * 0.375}`,
-    'set pid_any 0x0 comm_any 0x0 uid_any 0x0 cgroup_any 0x0 follow 0x1 proc_events 0x1 buffers 0x0 exec_env 0x0 signals 0x0 string_max 512 buffer_bytes 0 pressure_bytes 524288 active 0x1',
+    'set pid_any 0x0 comm_any 0x0 uid_any 0x0 cgroup_any 0x0 follow 0x1 proc_events 0x1 buffers 0x0 exec_env 0x0 sched 0x0 signals 0x0 string_max 512 buffer_bytes 0 pressure_bytes 524288 active 0x1',
     '',
   ]);
   assert.match(sa.detail ?? '', /module's sys_enter\/sys_exit probes/);
@@ -415,7 +415,7 @@ test('traces share one pass: setup once, a trace is mask writes, records go to t
     'sys 258-511 0x2',
     `budget 0 ${RING * 0.1875}`,
     `budget 1 ${RING * 0.1875}`,
-    'set pid_any 0x2 comm_any 0x2 uid_any 0x2 cgroup_any 0x2 follow 0x1 proc_events 0x1 buffers 0x0 exec_env 0x0 signals 0x0 string_max 512 buffer_bytes 0 pressure_bytes 524288 active 0x3',
+    'set pid_any 0x2 comm_any 0x2 uid_any 0x2 cgroup_any 0x2 follow 0x1 proc_events 0x1 buffers 0x0 exec_env 0x0 sched 0x0 signals 0x0 string_max 512 buffer_bytes 0 pressure_bytes 524288 active 0x3',
     '',
   ], 'the second trace: slot 1, no new setup');
 
@@ -436,7 +436,7 @@ test('traces share one pass: setup once, a trace is mask writes, records go to t
   assert.deepEqual(proc.control().split('\n'), [
     'budget 0 0',
     `budget 1 ${RING * 0.375}`,
-    'set pid_any 0x2 comm_any 0x2 uid_any 0x2 cgroup_any 0x2 follow 0x0 proc_events 0x0 buffers 0x0 exec_env 0x0 signals 0x0 string_max 256 buffer_bytes 0 pressure_bytes 524288 active 0x2',
+    'set pid_any 0x2 comm_any 0x2 uid_any 0x2 cgroup_any 0x2 follow 0x0 proc_events 0x0 buffers 0x0 exec_env 0x0 sched 0x0 signals 0x0 string_max 256 buffer_bytes 0 pressure_bytes 524288 active 0x2',
     'sys 257 0x2',
     'comm 636174 0x0',
     'uid 0 0x0',

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { RecordDecoder, Layout, Kind, HeaderFlag, BlobFlag, BlobKind, ABI_VERSION, SwitchFlag, splitRuntime } from '../../src/backends/records';
 import { CorruptRecordError } from '../../src/backends/errors';
 import type { RawSyscall, SyscallResolver } from '../../src/syscalls/types';
+import { blobBytes, writeHeader, type BlobSpec, type TaskFields } from '../kmod/record-builder';
 
 /** A resolver that records what it was asked to decode. */
 function recordingResolver(): { resolver: SyscallResolver; seen: RawSyscall[] } {
@@ -32,35 +33,23 @@ interface Blob {
   text: string;
 }
 
+/** The task every record of these tests is from. */
+const TASK: TaskFields = { pid: 100, tid: 101, ppid: 1, uid: 1000, gid: 1001, comm: 'cat', cgroupId: 77n, tsNs: 5_000n, traces: 0n };
+
 function header(buf: DataView, kind: number, size: number, flags = 0): void {
-  const H = Layout.header;
-  buf.setUint16(H.kind, kind, true);
-  buf.setUint16(H.version, ABI_VERSION, true);
-  buf.setUint32(H.size, size, true);
-  buf.setBigUint64(H.ts_ns, 5_000n, true);
-  buf.setUint32(H.pid, 100, true);
-  buf.setUint32(H.tid, 101, true);
-  buf.setUint32(H.ppid, 1, true);
-  buf.setUint32(H.uid, 1000, true);
-  buf.setUint32(H.gid, 1001, true);
-  buf.setUint32(H.flags, flags, true);
-  buf.setBigUint64(H.cgroup_id, 77n, true);
-  new Uint8Array(buf.buffer).set(Buffer.from('cat'), H.comm);
+  writeHeader(buf, kind, size, { ...TASK, flags });
 }
 
 function blobsSize(blobs: Blob[]): number {
-  return blobs.reduce((n, b) => n + 8 + ((Buffer.from(b.text, 'latin1').length + 7) & ~7), 0);
+  return blobBytes(latin1(blobs)).length;
 }
 
-function writeBlobs(bytes: Uint8Array, view: DataView, at: number, blobs: Blob[]): void {
-  for (const b of blobs) {
-    const text = Buffer.from(b.text, 'latin1');
-    view.setUint8(at, b.arg);
-    view.setUint8(at + 1, b.flags ?? 0);
-    view.setUint16(at + 2, text.length, true);
-    bytes.set(text, at + 8);
-    at += 8 + ((text.length + 7) & ~7);
-  }
+function writeBlobs(bytes: Uint8Array, _view: DataView, at: number, blobs: Blob[]): void {
+  bytes.set(blobBytes(latin1(blobs)), at);
+}
+
+function latin1(blobs: Blob[]): BlobSpec[] {
+  return blobs.map((b) => ({ ...b, text: Buffer.from(b.text, 'latin1') }));
 }
 
 function syscallRecord(blobs: Blob[], flags = 0): { view: DataView; bytes: Uint8Array; size: number } {
@@ -86,7 +75,7 @@ test('a syscall record decodes task, timing, args and strings', () => {
   const event = decoder.decode(r.view, r.bytes, 0, r.size);
   assert.ok(event);
   assert.equal(event.kind, 'syscall');
-  assert.equal(event.timestamp_ns, '1005000');
+  assert.equal(String(event.timestamp_ns), '1005000');
   assert.deepEqual(event.task, { pid: 100, tid: 101, ppid: 1, uid: 1000, gid: 1001, comm: 'cat', cgroup_id: '77' });
   assert.equal(seen.length, 1);
   const raw = seen[0];
@@ -186,11 +175,15 @@ test('a context-switch record: out with its on-CPU time, in with its off-CPU tim
   assert.equal(decoded()?.kind, 'context_switch');
   assert.deepEqual(decoded()?.context_switch, {
     switched_in: false, cpu: 1, ran_ns: '153000', off_cpu_ns: '0', state: 'TASK_STATE_RUNNABLE', raw_state: 1, preempted: true, other_tid: 77, since_unknown: false,
+    run_queue_ns: '0', wakeup_unknown: false,
   });
   view.setUint32(L.flags, SwitchFlag.IN, true);
   view.setUint32(L.state, 2, true);
+  view.setBigUint64(L.runq_ns, 41_000n, true);
   const back = decoded()?.context_switch;
-  assert.deepEqual([back?.switched_in, back?.ran_ns, back?.off_cpu_ns, back?.state, back?.preempted], [true, '0', '153000', 'TASK_STATE_BLOCKED', false]);
+  assert.deepEqual([back?.switched_in, back?.ran_ns, back?.off_cpu_ns, back?.state, back?.preempted, back?.run_queue_ns], [true, '0', '153000', 'TASK_STATE_BLOCKED', false, '41000']);
+  view.setUint32(L.flags, SwitchFlag.IN | SwitchFlag.NO_WAKEUP, true);
+  assert.equal(decoded()?.context_switch?.wakeup_unknown, true);
   view.setUint32(L.state, 42, true);
   assert.equal(decoded()?.context_switch?.state, 'TASK_STATE_OTHER', 'a state this reader does not know');
   view.setUint32(L.flags, SwitchFlag.UNKNOWN, true);

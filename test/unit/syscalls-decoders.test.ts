@@ -12,6 +12,7 @@ import { defaultDecoders, DecoderRegistry, type CallView } from '../../src/sysca
 import { dirfdDecoder } from '../../src/syscalls/decoders/fd';
 import { formatMode, formatOpenFlags, openModeDecoder } from '../../src/syscalls/decoders/open';
 import { ErrnoTable } from '../../src/syscalls/errno';
+import { STRACE_ERRNOS } from '../../src/syscalls/strerror';
 import { parseFormat, type SyscallFormat } from '../../src/syscalls/tracefs';
 import { DEFAULT_DECODE_OPTIONS, type RawSyscall, type SyscallInfo, type SyscallResolver } from '../../src/syscalls/types';
 
@@ -92,6 +93,15 @@ test('errno names, messages, aliases and kernel restart codes', () => {
   assert.equal(e.errnoNameForReturn(-4096n), '');
 });
 
+test('the service names every errno as the CLI prints it (one table: strerror.ts)', () => {
+  const e = ErrnoTable.forArch('x86_64');
+  for (const [number, name, message] of STRACE_ERRNOS) {
+    assert.equal(e.name(number), name, `errno ${number}`);
+    assert.equal(e.message(number), message, `errno ${number}`);
+  }
+  assert.equal(e.message(11), 'Resource temporarily unavailable');
+});
+
 test('parses a tracefs format file', () => {
   const text = [
     'name: sys_enter_openat',
@@ -170,14 +180,14 @@ test('catalog without tracefs: widths, NULL strings, missing metadata, unknown n
 
   // Upper register halves are ignored for 32-bit arguments; SyscallEvent.args keeps them.
   const w = c.decode(raw(1, [0xdead00000001n, 0x1000n, 5n, 0n, 0n, 0n], 5n));
-  assert.deepEqual(w.args, [String(0xdead00000001n), '4096', '5']);
+  assert.deepEqual(w.args, [0xdead00000001, 4096, 5]);
   // fds are ints whatever the kernel's type says, as strace prints them.
   assert.deepEqual(w.decoded?.map((a) => [a.name, a.value, a.uint ?? a.int]), [['fd', 'int', '1'], ['buf', 'uint', '4096'], ['count', 'uint', '5']]);
 
   const l = c.decode(raw(8, [3n, 0xfffffffffffffff6n, 2n, 0n, 0n, 0n], -22n));
   assert.equal(l.decoded?.[1].int, '-10');
   assert.equal(l.errno_name, 'EINVAL');
-  assert.equal(l.ret, '-22');
+  assert.equal(l.ret, -22);
 
   // A string argument the kernel side did not capture: NULL pointer.
   const o = c.decode(raw(257, [0xffffff9cn, 0n, 0n, 0n, 0n, 0n], -14n));
@@ -188,7 +198,7 @@ test('catalog without tracefs: widths, NULL strings, missing metadata, unknown n
   // Known number, no tracefs metadata: name, all six registers, no decoded arguments.
   const r = c.decode(raw(0, [1n, 2n, 3n, 4n, 5n, 6n], 3n));
   assert.equal(r.name, 'read');
-  assert.deepEqual(r.args, ['1', '2', '3', '4', '5', '6']);
+  assert.deepEqual(r.args, [1, 2, 3, 4, 5, 6]);
   assert.deepEqual(r.decoded, []);
   assert.deepEqual(c.byName('read')?.args, []);
 

@@ -360,8 +360,8 @@ class ControlView {
 
 /** The filter maps and the control block, as TraceSet changes them. */
 class EbpfFilters implements KernelFilters {
-  /** sct_sched_switch, attached while a trace wants context switches (it runs on every one). */
-  private schedLink: AttachedLink | undefined;
+  /** sct_sched_switch and sct_sched_wakeup, attached while a trace wants context switches (they run on every one). */
+  private schedLinks: AttachedLink[] = [];
   /** sct_signal_deliver and sct_signal_generate, attached while a trace wants signals. */
   private signalLinks: AttachedLink[] | undefined;
   private readonly tgids: number;
@@ -426,21 +426,32 @@ class EbpfFilters implements KernelFilters {
   }
 
   /**
-   * The control block; sct_sched_switch attached before the first sched trace shows, detached
+   * The control block; the sched programs attached before the first sched trace shows, detached
    * after the last, and the signal programs likewise for signal traces (a trace without either
    * costs the host nothing per switch or per signal).
    */
   writeControl(control: ControlBlock): void {
-    if (control.sched !== 0n && !this.schedLink) this.schedLink = this.obj.attach('sct_sched_switch');
+    if (control.sched !== 0n && this.schedLinks.length === 0) this.attachSched();
     if (control.signals !== 0n && !this.signalLinks) this.signalLinks = this.attachSignals();
     this.control.write(control);
-    if (control.sched === 0n && this.schedLink) {
-      this.detach([this.schedLink]);
-      this.schedLink = undefined;
+    if (control.sched === 0n && this.schedLinks.length > 0) {
+      this.detach(this.schedLinks);
+      this.schedLinks = [];
     }
     if (control.signals === 0n && this.signalLinks) {
       this.detach(this.signalLinks);
       this.signalLinks = undefined;
+    }
+  }
+
+  /** Both or neither: the wakeups program first, so a switch-in never misses a wakeup it should have seen. */
+  private attachSched(): void {
+    const wakeup = this.obj.attach('sct_sched_wakeup');
+    try {
+      this.schedLinks = [wakeup, this.obj.attach('sct_sched_switch')];
+    } catch (err) {
+      this.detach([wakeup]);
+      throw err;
     }
   }
 

@@ -39,26 +39,30 @@ class BackendCapability(_message.Message):
     def __init__(self, name: _Optional[str] = ..., available: bool = ..., reason: _Optional[str] = ...) -> None: ...
 
 class ContextSwitch(_message.Message):
-    __slots__ = ["cpu", "off_cpu_ns", "other_tid", "preempted", "ran_ns", "raw_state", "since_unknown", "state", "switched_in"]
+    __slots__ = ["cpu", "off_cpu_ns", "other_tid", "preempted", "ran_ns", "raw_state", "run_queue_ns", "since_unknown", "state", "switched_in", "wakeup_unknown"]
     CPU_FIELD_NUMBER: _ClassVar[int]
     OFF_CPU_NS_FIELD_NUMBER: _ClassVar[int]
     OTHER_TID_FIELD_NUMBER: _ClassVar[int]
     PREEMPTED_FIELD_NUMBER: _ClassVar[int]
     RAN_NS_FIELD_NUMBER: _ClassVar[int]
     RAW_STATE_FIELD_NUMBER: _ClassVar[int]
+    RUN_QUEUE_NS_FIELD_NUMBER: _ClassVar[int]
     SINCE_UNKNOWN_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
     SWITCHED_IN_FIELD_NUMBER: _ClassVar[int]
+    WAKEUP_UNKNOWN_FIELD_NUMBER: _ClassVar[int]
     cpu: int
     off_cpu_ns: int
     other_tid: int
     preempted: bool
     ran_ns: int
     raw_state: int
+    run_queue_ns: int
     since_unknown: bool
     state: TaskState
     switched_in: bool
-    def __init__(self, switched_in: bool = ..., cpu: _Optional[int] = ..., ran_ns: _Optional[int] = ..., off_cpu_ns: _Optional[int] = ..., state: _Optional[_Union[TaskState, str]] = ..., raw_state: _Optional[int] = ..., preempted: bool = ..., other_tid: _Optional[int] = ..., since_unknown: bool = ...) -> None: ...
+    wakeup_unknown: bool
+    def __init__(self, switched_in: bool = ..., cpu: _Optional[int] = ..., ran_ns: _Optional[int] = ..., off_cpu_ns: _Optional[int] = ..., state: _Optional[_Union[TaskState, str]] = ..., raw_state: _Optional[int] = ..., preempted: bool = ..., other_tid: _Optional[int] = ..., since_unknown: bool = ..., run_queue_ns: _Optional[int] = ..., wakeup_unknown: bool = ...) -> None: ...
 
 class Event(_message.Message):
     __slots__ = ["context_switch", "exec", "exit", "fork", "lost", "sequence", "signal_delivered", "syscall", "task", "thread_created", "thread_exit", "timestamp_ns"]
