@@ -11,6 +11,7 @@ import type { Task } from '../api/generated/sctrace/v1/Task';
 import type { TaskState } from '../api/generated/sctrace/v1/TaskState';
 import { decodeText } from '../syscalls/text';
 import type { RawBlob, RawString, RawSyscall, SyscallResolver, TraceState, TraceView } from '../syscalls/types';
+import { EpochClock } from '../util/longs';
 import { CorruptRecordError } from './errors';
 import { ENUMS, STRUCTS } from './ebpf/generated/bpf';
 
@@ -98,13 +99,16 @@ export function recordTraces(view: DataView, off: number): { lo: number; hi: num
  */
 export class RecordDecoder {
   private readonly tasks = new TaskReader();
+  private readonly clock: EpochClock;
 
   /** `state` is the pass's decode state (SyscallResolver.newTraceState), if the resolver has one. */
   constructor(
     private readonly syscalls: SyscallResolver,
-    private readonly monoToEpochNs: bigint,
+    monoToEpochNs: bigint,
     readonly state: TraceState | undefined = syscalls.newTraceState?.(),
-  ) {}
+  ) {
+    this.clock = new EpochClock(monoToEpochNs);
+  }
 
   /**
    * Decodes the record at `off` (length `len`) and returns its event, or null for a record kind
@@ -147,7 +151,7 @@ export class RecordDecoder {
     if (size > len || size < H.SIZE) throw new CorruptRecordError(`record says ${size} bytes but ${len} were delivered`);
     const kind = view.getUint16(off + H.kind, true);
     const event: Event = {
-      timestamp_ns: (view.getBigUint64(off + H.ts_ns, true) + this.monoToEpochNs).toString(),
+      timestamp_ns: this.clock.read(view, off + H.ts_ns),
       task: this.tasks.read(view, bytes, off),
     };
     const single = [event];

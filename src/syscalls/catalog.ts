@@ -17,6 +17,7 @@ import { FdDetails } from './fddetails';
 import { FdState, type FdSystem } from './fdstate';
 import { NETLINK_PROTOCOLS } from './decoders/net';
 import { withBindingStyle, xlat } from './decoders/xlat';
+import { longValue } from '../util/longs';
 import { encodeReads, syscallReads, type KernelRead } from './reads';
 import { decodeText, textBytes } from './text';
 import { ensureTracefs, loadSyscallFormats, type SyscallFormat } from './tracefs';
@@ -235,13 +236,13 @@ export class SyscallCatalog implements SyscallResolver {
   decodeViews(raw: RawSyscall, state: TraceState | undefined, views: readonly (TraceView | undefined)[], fdChangesTraced = true): SyscallEvent[] {
     const base = this.plans[raw.nr] ?? this.unknownPlan(raw.nr);
     const regs = raw.args;
-    const args = new Array<string>(base.nargs);
-    for (let i = 0; i < base.nargs; i++) args[i] = (regs[i] ?? 0n).toString();
+    const args = new Array<number | string>(base.nargs);
+    for (let i = 0; i < base.nargs; i++) args[i] = longValue(regs[i] ?? 0n);
     const fds = state instanceof FdState ? state : undefined;
     if (fds) fds.refresh = !fdChangesTraced;
     const pid = raw.pid ?? 0;
-    const ret = raw.ret.toString();
-    const durationNs = raw.durationNs.toString();
+    const ret = longValue(raw.ret);
+    const durationNs = longValue(raw.durationNs);
     const errnoName = this.errnos.errnoNameForReturn(raw.ret);
     const delivered: CallView = { args: regs, ret: raw.ret, noReturn: raw.noReturn, strings: raw.strings, blobs: raw.blobs ?? NO_BLOBS, options: DEFAULT_DECODE_OPTIONS };
     const socketOf = fds && base.socketCalls ? (fd: number) => fds.socketInfo(pid, fd) : undefined;

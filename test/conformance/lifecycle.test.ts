@@ -393,7 +393,9 @@ for (const backend of BACKENDS) {
       const nivcsw = n(self.involuntary_switches) + n(kids.involuntary_switches);
       assert.ok(ru.nvcsw - nvcsw >= 0 && ru.nvcsw - nvcsw <= 3, `voluntary switches: ${detail}`);
       assert.ok(nvcsw >= 20, `the child's 20 sleeps are voluntary switches: ${detail}`);
-      assert.ok(ru.nivcsw - nivcsw >= 0 && ru.nivcsw - nivcsw <= 3, `involuntary switches: ${detail}`);
+      // Preemptions of the exit path after the kernel read are unbounded in principle; on a host
+      // whose CPUs are oversubscribed (CI with other jobs) 4 were seen, so allow a few more.
+      assert.ok(ru.nivcsw - nivcsw >= 0 && ru.nivcsw - nivcsw <= 8, `involuntary switches: ${detail}`);
       assert.equal(Math.max(n(self.max_rss_kb), n(kids.max_rss_kb)), ru.maxrss_kb, `peak RSS: ${detail}`);
       assert.ok(n(self.max_rss_kb) >= 32 << 10, `the 32 MiB it touched: ${detail}`);
       const minflt = n(self.minor_faults) + n(kids.minor_faults);

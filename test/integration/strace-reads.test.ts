@@ -65,6 +65,10 @@ function asOutput(e: Event): Event__Output {
     ...e,
     syscall: s && {
       ...s,
+      // 64-bit values as a client decodes them (decimal text); the service holds numbers.
+      args: (s.args ?? []).map(String),
+      ret: String(s.ret ?? 0),
+      duration_ns: String(s.duration_ns ?? 0),
       ret_fd_path: s.ret_fd_path ?? '',
       decoded: (s.decoded ?? []).map((a) => ({
         truncated: false,

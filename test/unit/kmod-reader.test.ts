@@ -154,7 +154,7 @@ test('recorded module output decodes into the workload it traced', () => {
   assert.deepEqual(exec?.exec, { filename: '/bin/cat', argv: ['/bin/cat', '/proc/version', '/no/such/file'], argv_truncated: false, old_pid: pid });
   const calls = out.filter((e) => e.kind === 'syscall').map((e) => e.syscall!);
   const execve = calls.findIndex((c) => c.name === 'execve');
-  assert.equal(calls[execve].ret, '0');
+  assert.equal(calls[execve].ret, 0);
   assert.deepEqual(strings[execve], ['/bin/cat'], 'execve filename read at entry');
   const argv = blobs[execve].get(1);
   assert.ok(argv?.kind === 'strv', 'argv read at entry as a string array');
@@ -166,8 +166,8 @@ test('recorded module output decodes into the workload it traced', () => {
   assert.equal(Buffer.from(target.data).toString(), '/bin/busybox');
   const opens = calls.map((c, i) => ({ c, s: strings[i] })).filter(({ c }) => c.name === 'openat');
   assert.deepEqual(opens.map(({ c, s }) => [s[0], c.ret, c.errno_name]), [
-    ['/proc/version', '3', ''],
-    ['/no/such/file', '-2', 'ENOENT'],
+    ['/proc/version', 3, ''],
+    ['/no/such/file', -2, 'ENOENT'],
   ]);
   assert.ok(calls.some((c) => c.name === 'sendfile' && Number(c.ret) > 0), 'busybox cat copies with sendfile');
   const last = calls[calls.length - 1];

@@ -75,7 +75,7 @@ test('a syscall record decodes task, timing, args and strings', () => {
   const event = decoder.decode(r.view, r.bytes, 0, r.size);
   assert.ok(event);
   assert.equal(event.kind, 'syscall');
-  assert.equal(event.timestamp_ns, '1005000');
+  assert.equal(String(event.timestamp_ns), '1005000');
   assert.deepEqual(event.task, { pid: 100, tid: 101, ppid: 1, uid: 1000, gid: 1001, comm: 'cat', cgroup_id: '77' });
   assert.equal(seen.length, 1);
   const raw = seen[0];

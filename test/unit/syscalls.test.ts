@@ -118,10 +118,10 @@ test('decodes openat(AT_FDCWD, "/etc/hostname", O_RDONLY|O_CLOEXEC) = 3', (t) =>
   );
   assert.equal(ev.name, 'openat');
   assert.equal(ev.nr, 257);
-  assert.deepEqual(ev.args, ['4294967196', '140721820216880', '524288', '0']);
-  assert.equal(ev.ret, '3');
+  assert.deepEqual(ev.args, [4294967196, 140721820216880, 524288, 0]);
+  assert.equal(ev.ret, 3);
   assert.equal(ev.errno_name, '');
-  assert.equal(ev.duration_ns, '1234');
+  assert.equal(ev.duration_ns, 1234);
   assert.equal(ev.arch, 'x86_64');
   assert.equal(ev.no_return, false);
   assert.deepEqual(ev.decoded, [
@@ -139,7 +139,7 @@ test('decodes a failed open with O_CREAT, a truncated string, and an unknown num
   const failed = c.decode(
     raw(257, [3n, 0x1000n, 0o1101n, 0o644n, 0n, 0n], -2n, [[1, { text: 'a'.repeat(32), truncated: true, unreadable: false }]]),
   );
-  assert.equal(failed.ret, '-2');
+  assert.equal(failed.ret, -2);
   assert.equal(failed.errno_name, 'ENOENT');
   assert.equal(failed.decoded?.[0].symbolic, '');
   assert.equal(failed.decoded?.[1].truncated, true);
@@ -153,7 +153,7 @@ test('decodes a failed open with O_CREAT, a truncated string, and an unknown num
 
   const unknown = c.decode(raw(499, [1n, 2n, 3n, 4n, 5n, 6n], 0n));
   assert.equal(unknown.name, 'syscall_499');
-  assert.deepEqual(unknown.args, ['1', '2', '3', '4', '5', '6']);
+  assert.deepEqual(unknown.args, [1, 2, 3, 4, 5, 6]);
   assert.deepEqual(unknown.decoded, []);
 });
 

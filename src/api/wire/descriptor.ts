@@ -6,6 +6,8 @@
  * google/protobuf/descriptor.proto.
  */
 
+import { WireReader } from './reader';
+
 /** FieldDescriptorProto.Type values. */
 export const FieldType = {
   DOUBLE: 1,
@@ -85,70 +87,19 @@ export interface Schemas {
   enums: Map<string, EnumSchema>;
 }
 
-/** Minimal protobuf reader for descriptor bytes. */
-class Reader {
-  pos = 0;
-  constructor(
-    private readonly buf: Uint8Array,
-    readonly end = buf.length,
-    start = 0,
-  ) {
-    this.pos = start;
-  }
-  varint(): number {
-    let result = 0;
-    let scale = 1;
-    for (;;) {
-      if (this.pos >= this.end) throw new Error('descriptor: truncated varint');
-      const b = this.buf[this.pos++];
-      result += (b & 0x7f) * scale;
-      if (b < 0x80) return result;
-      scale *= 128;
-    }
-  }
-  bytes(): Reader {
-    const len = this.varint();
-    const sub = new Reader(this.buf, this.pos + len, this.pos);
-    this.pos += len;
-    return sub;
-  }
-  string(): string {
-    const len = this.varint();
-    const s = Buffer.from(this.buf.buffer, this.buf.byteOffset + this.pos, len).toString('utf8');
-    this.pos += len;
-    return s;
-  }
-  skip(wireType: number): void {
-    if (wireType === 0) this.varint();
-    else if (wireType === 1) this.pos += 8;
-    else if (wireType === 2) {
-      const len = this.varint();
-      this.pos += len;
-    } else if (wireType === 5) this.pos += 4;
-    else throw new Error(`descriptor: unsupported wire type ${wireType}`);
-  }
-  /** Calls `onField(number, wireType)` for each field; the callback consumes or skips the value. */
-  fields(onField: (field: number, wireType: number) => boolean): void {
-    while (this.pos < this.end) {
-      const tag = this.varint();
-      if (!onField(Math.floor(tag / 8), tag & 7)) this.skip(tag & 7);
-    }
-  }
-}
-
 /** Reads every message and enum of the given serialized FileDescriptorProtos. */
 export function readSchemas(files: readonly Uint8Array[]): Schemas {
   const schemas: Schemas = { messages: new Map(), enums: new Map() };
   const pending: { schema: MessageSchema; typeNames: string[] }[] = [];
   for (const file of files) {
-    const r = new Reader(file);
+    const r = new WireReader(file);
     let pkg = '';
-    const messages: Reader[] = [];
-    const enums: Reader[] = [];
+    const messages: WireReader[] = [];
+    const enums: WireReader[] = [];
     r.fields((field, wt) => {
       if (field === 2 && wt === 2) pkg = r.string();
-      else if (field === 4 && wt === 2) messages.push(r.bytes());
-      else if (field === 5 && wt === 2) enums.push(r.bytes());
+      else if (field === 4 && wt === 2) messages.push(r.sub());
+      else if (field === 5 && wt === 2) enums.push(r.sub());
       else return false;
       return true;
     });
@@ -167,24 +118,24 @@ function join(scope: string, name: string): string {
   return scope ? `${scope}.${name}` : name;
 }
 
-function readMessage(r: Reader, scope: string, schemas: Schemas, pending: { schema: MessageSchema; typeNames: string[] }[]): void {
+function readMessage(r: WireReader, scope: string, schemas: Schemas, pending: { schema: MessageSchema; typeNames: string[] }[]): void {
   let name = '';
-  const fields: Reader[] = [];
-  const nested: Reader[] = [];
-  const enums: Reader[] = [];
+  const fields: WireReader[] = [];
+  const nested: WireReader[] = [];
+  const enums: WireReader[] = [];
   const oneofs: string[] = [];
   let mapEntry = false;
   r.fields((field, wt) => {
     if (wt !== 2) return false;
     if (field === 1) name = r.string();
-    else if (field === 2) fields.push(r.bytes());
-    else if (field === 3) nested.push(r.bytes());
-    else if (field === 4) enums.push(r.bytes());
+    else if (field === 2) fields.push(r.sub());
+    else if (field === 3) nested.push(r.sub());
+    else if (field === 4) enums.push(r.sub());
     else if (field === 7) {
-      const opts = r.bytes();
+      const opts = r.sub();
       opts.fields((f, w) => (f === 7 && w === 0 ? ((mapEntry = opts.varint() !== 0), true) : false));
     } else if (field === 8) {
-      const decl = r.bytes();
+      const decl = r.sub();
       decl.fields((f, w) => (f === 1 && w === 2 ? (oneofs.push(decl.string()), true) : false));
     } else return false;
     return true;
@@ -203,7 +154,7 @@ function readMessage(r: Reader, scope: string, schemas: Schemas, pending: { sche
   for (const e of enums) readEnum(e, fullName, schemas);
 }
 
-function readField(r: Reader): { field: FieldSchema; typeName: string } {
+function readField(r: WireReader): { field: FieldSchema; typeName: string } {
   const field: FieldSchema = { name: '', number: 0, type: 0, repeated: false, packed: true, oneof: null, typeName: '' };
   let typeName = '';
   let packedOption: boolean | null = null;
@@ -215,7 +166,7 @@ function readField(r: Reader): { field: FieldSchema; typeName: string } {
     else if (f === 6 && wt === 2) typeName = r.string();
     else if (f === 9 && wt === 0) field.oneof = r.varint();
     else if (f === 8 && wt === 2) {
-      const opts = r.bytes();
+      const opts = r.sub();
       opts.fields((o, w) => (o === 2 && w === 0 ? ((packedOption = opts.varint() !== 0), true) : false));
     } else return false;
     return true;
@@ -225,13 +176,13 @@ function readField(r: Reader): { field: FieldSchema; typeName: string } {
   return { field, typeName };
 }
 
-function readEnum(r: Reader, scope: string, schemas: Schemas): void {
+function readEnum(r: WireReader, scope: string, schemas: Schemas): void {
   let name = '';
   const values = new Map<string, number>();
   r.fields((f, wt) => {
     if (f === 1 && wt === 2) name = r.string();
     else if (f === 2 && wt === 2) {
-      const v = r.bytes();
+      const v = r.sub();
       let vName = '';
       let vNumber = 0;
       v.fields((vf, vw) => {

@@ -7,45 +7,7 @@
  * service without paying for a full decode of every event.
  */
 
-/** Cursor over a protobuf buffer. */
-class Reader {
-  pos: number;
-  constructor(
-    readonly buf: Uint8Array,
-    start: number,
-    readonly end: number,
-  ) {
-    this.pos = start;
-  }
-
-  /** A varint as a double (exact below 2^53, which every count and sequence here is). */
-  varint(): number {
-    const buf = this.buf;
-    let result = 0;
-    let scale = 1;
-    for (;;) {
-      if (this.pos >= this.end) throw new Error('truncated varint');
-      const b = buf[this.pos++];
-      result += (b & 0x7f) * scale;
-      if (b < 0x80) return result;
-      scale *= 128;
-    }
-  }
-
-  /** Skips the value of a field with wire type `wt`. */
-  skip(wt: number): void {
-    if (wt === 0) this.varint();
-    else if (wt === 1) this.pos += 8;
-    else if (wt === 2) {
-      // Not `this.pos += this.varint()`: that adds to the position from before the length.
-      const len = this.varint();
-      this.pos += len;
-    }
-    else if (wt === 5) this.pos += 4;
-    else throw new Error(`unexpected wire type ${wt}`);
-    if (this.pos > this.end) throw new Error('field runs past the message');
-  }
-}
+import { WireReader as Reader } from './reader';
 
 /** Event kinds: the field number of the Event's oneof member. */
 export const KIND_SYSCALL = 10;

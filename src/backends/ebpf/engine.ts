@@ -4,9 +4,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Availability, CaptureEngine, CaptureSink, CaptureSpec, CaptureSession, RingFill } from '../backend';
-import { KernelPass } from '../capture/kernel-pass';
-import { BackendUnavailableError } from '../errors';
+import type { Availability } from '../backend';
+import { PassEngine, unavailable } from '../capture/pass-engine';
 import type { SyscallResolver } from '../../syscalls/types';
 import { EbpfKernelSide } from './kernel-side';
 import { libbpf } from './libbpf';
@@ -43,57 +42,40 @@ const CAP_PERFMON = 38n;
 const CAP_BPF = 39n;
 
 /** The eBPF backend. */
-export class EbpfEngine implements CaptureEngine {
+export class EbpfEngine extends PassEngine {
   readonly name = 'ebpf' as const;
   private cached: Availability | undefined;
-  private readonly pass: KernelPass;
 
   constructor(
     private readonly options: EbpfEngineOptions,
     syscalls: SyscallResolver,
   ) {
-    const side = new EbpfKernelSide({ ...options, selfTgid: process.pid }, syscalls);
-    this.pass = new KernelPass(side, syscalls, { ringBytes: options.ringBytes, maxTraces: options.maxTraces, pollIntervalMs: options.pollIntervalMs });
+    super(new EbpfKernelSide({ ...options, selfTgid: process.pid }, syscalls), syscalls, options);
   }
 
   availability(): Availability {
     this.cached ??= probe(this.options.objectPath);
     return this.cached;
   }
-
-  ringFill(): RingFill | undefined {
-    return this.pass.ringFill();
-  }
-
-  /** Adds a trace to the kernel pass (loading it for the first trace). */
-  async open(spec: CaptureSpec, sink: CaptureSink): Promise<CaptureSession> {
-    const availability = this.availability();
-    if (!availability.available) throw new BackendUnavailableError(this.name, availability.reason);
-    return this.pass.open(spec, sink);
-  }
 }
 
 /** Checks, cheapest first, everything the backend needs; the first missing thing is the reason. */
 function probe(objectPath: string): Availability {
   if (!fs.existsSync('/sys/kernel/btf/vmlinux')) {
-    return no('no BTF at /sys/kernel/btf/vmlinux: the kernel was built without CONFIG_DEBUG_INFO_BTF');
+    return unavailable('no BTF at /sys/kernel/btf/vmlinux: the kernel was built without CONFIG_DEBUG_INFO_BTF');
   }
   const caps = effectiveCapabilities();
   const has = (bit: bigint) => (caps >> bit) & 1n;
   if (!has(CAP_SYS_ADMIN) && !(has(CAP_BPF) && has(CAP_PERFMON))) {
-    return no('CAP_BPF and CAP_PERFMON missing (or CAP_SYS_ADMIN): run sctraced as root');
+    return unavailable('CAP_BPF and CAP_PERFMON missing (or CAP_SYS_ADMIN): run sctraced as root');
   }
   try {
     libbpf();
   } catch (err) {
-    return no((err as Error).message);
+    return unavailable((err as Error).message);
   }
-  if (!fs.existsSync(objectPath)) return no(`BPF object ${objectPath} not built: run npm run build`);
+  if (!fs.existsSync(objectPath)) return unavailable(`BPF object ${objectPath} not built: run npm run build`);
   return { available: true, reason: '' };
-}
-
-function no(reason: string): Availability {
-  return { available: false, reason };
 }
 
 function effectiveCapabilities(): bigint {

@@ -6,9 +6,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Availability, CaptureEngine, CaptureSink, CaptureSpec, CaptureSession, RingFill } from '../backend';
-import { KernelPass } from '../capture/kernel-pass';
-import { BackendUnavailableError } from '../errors';
+import type { Availability } from '../backend';
+import { PassEngine, unavailable } from '../capture/pass-engine';
 import type { SyscallResolver } from '../../syscalls/types';
 import { checkModule, KmodKernelSide } from './kernel-side';
 import { KMOD_PROC_DIR, parseStats, ProcFile } from './protocol';
@@ -30,15 +29,14 @@ export interface KmodEngineOptions {
 }
 
 /** The kmod backend. */
-export class KmodEngine implements CaptureEngine {
+export class KmodEngine extends PassEngine {
   readonly name = 'kmod' as const;
   private readonly procDir: string;
-  private readonly pass: KernelPass;
 
   constructor(options: KmodEngineOptions, syscalls: SyscallResolver) {
-    this.procDir = options.procDir ?? KMOD_PROC_DIR;
-    const side = new KmodKernelSide({ ...options, procDir: this.procDir, selfTgid: process.pid }, syscalls);
-    this.pass = new KernelPass(side, syscalls, { ringBytes: options.ringBytes, maxTraces: options.maxTraces, pollIntervalMs: options.pollIntervalMs });
+    const procDir = options.procDir ?? KMOD_PROC_DIR;
+    super(new KmodKernelSide({ ...options, procDir, selfTgid: process.pid }, syscalls), syscalls, options);
+    this.procDir = procDir;
   }
 
   /**
@@ -50,39 +48,25 @@ export class KmodEngine implements CaptureEngine {
     if (this.pass.traceCount > 0) return { available: true, reason: '' };
     return probe(this.procDir);
   }
-
-  ringFill(): RingFill | undefined {
-    return this.pass.ringFill();
-  }
-
-  /** Adds a trace to the kernel pass (starting it for the first trace). */
-  async open(spec: CaptureSpec, sink: CaptureSink): Promise<CaptureSession> {
-    const availability = this.availability();
-    if (!availability.available) throw new BackendUnavailableError(this.name, availability.reason);
-    return this.pass.open(spec, sink);
-  }
 }
 
 /** Checks, cheapest first, what the backend needs; the first missing thing is the reason. */
 function probe(dir: string): Availability {
-  if (!fs.existsSync(dir)) return no(`${dir} not present: kernel module not loaded`);
+  if (!fs.existsSync(dir)) return unavailable(`${dir} not present: kernel module not loaded`);
   const statsFile = path.join(dir, ProcFile.stats);
   try {
     checkModule(parseStats(fs.readFileSync(statsFile, 'utf8')));
   } catch (err) {
-    return no(`${statsFile}: ${(err as Error).message.replace(/^kmod: /, '')}`);
+    return unavailable(`${statsFile}: ${(err as Error).message.replace(/^kmod: /, '')}`);
   }
   const control = path.join(dir, ProcFile.control);
   try {
     fs.accessSync(control, fs.constants.R_OK | fs.constants.W_OK);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EACCES' || code === 'EPERM') return no(`cannot open ${control}: permission denied (run sctraced as root)`);
-    return no(`cannot open ${control}: ${(err as Error).message}`);
+    if (code === 'EACCES' || code === 'EPERM') return unavailable(`cannot open ${control}: permission denied (run sctraced as root)`);
+    return unavailable(`cannot open ${control}: ${(err as Error).message}`);
   }
   return { available: true, reason: '' };
 }
 
-function no(reason: string): Availability {
-  return { available: false, reason };
-}
