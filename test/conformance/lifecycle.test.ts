@@ -13,6 +13,7 @@ import { test, describe, before, after, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import zlib from 'node:zlib';
 import type { Event__Output } from '../../src/api/generated/sctrace/v1/Event';
 import type { ResourceUsage__Output } from '../../src/api/generated/sctrace/v1/ResourceUsage';
@@ -272,6 +273,25 @@ for (const backend of BACKENDS) {
       // The service's epoch clock and this process's may differ by a little: 2 ms of slack.
       const early = ins.filter((e) => BigInt(e.timestamp_ns) - BigInt(e.context_switch!.off_cpu_ns) < since - 2_000_000n);
       assert.deepEqual(early.map((e) => e.context_switch!.off_cpu_ns), [], 'off-CPU intervals that began before the second trace');
+    });
+
+    test('a second sched trace without a pid filter, started while another runs, gets the switches too', async (t) => {
+      if (skipped(t, backend)) return;
+      const run = await launch(['sleep', '30', '20']);
+      // A comm filter moves no pid verdict: the task's cached verdict must still take the new trace.
+      const comms = [path.basename(fixture('lifecycle')).slice(0, 15)];
+      const first = await rpc.start({ sched_events: true, syscalls: ['getppid'], comms, backend });
+      process.kill(run.child, 'SIGCONT');
+      await settle(150);
+      const second = await rpc.start({ process_events: true, sched_events: true, syscalls: ['getppid'], comms, backend });
+      const sub = collect(client, second.trace_id);
+      await run.done;
+      await sub.until((ev) => ev.some((e) => e.kind === 'exit' && e.task?.pid === run.child), 20_000);
+      await rpc.stop(second.trace_id);
+      await rpc.stop(first.trace_id);
+      await sub.done;
+      const ins = sub.events.filter((e) => e.kind === 'context_switch' && e.task?.tid === run.child && e.context_switch!.switched_in);
+      assert.ok(ins.length >= 10, `the child's switch-ins seen by the second trace: ${ins.length}`);
     });
 
     test('the thread tree of a program that starts threads, from thread and fork events with their clone flags', async (t) => {
