@@ -33,14 +33,7 @@ static __always_inline void sched_submit(struct sct_switch *rec, __u64 traces, _
 	if (!traces)
 		return;
 	if (of) {
-		rec->hdr.kind = SCT_KIND_SWITCH;
-		rec->hdr.version = SCT_ABI_VERSION;
-		rec->hdr.size = sizeof(*rec);
-		rec->hdr.ts_ns = now;
-		rec->hdr.flags = hflags;
-		rec->hdr.traces = traces;
-		sct_header_of(&rec->hdr, of);
-		rec->hdr.cgroup_id = BPF_CORE_READ(of, cgroups, dfl_cgrp, kn, id);
+		sct_fill_header_of(&rec->hdr, SCT_KIND_SWITCH, sizeof(*rec), hflags, now, traces, of);
 	} else {
 		sct_fill_header(&rec->hdr, SCT_KIND_SWITCH, sizeof(*rec), hflags, now, traces);
 	}

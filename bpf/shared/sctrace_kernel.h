@@ -36,6 +36,9 @@ struct sct_inflight {
 	__u8 inout_ok;    /* ...and its SCT_READ_INOUT value could be read at entry */
 	__s16 parked;     /* module: the slot of its parked blobs, or -1 (eBPF: keyed by tid) */
 	__u32 inout;      /* SCT_READ_INOUT: the value at entry */
+	__u32 sigmask_ok; /* SCT_READ_SIGMASK: 1 when sigmask could be read at entry */
+	__u32 pad;
+	__u64 sigmask;    /* ...the mask rt_sigreturn's signal frame restores */
 };
 
 /*
