@@ -118,6 +118,22 @@ class GetCapabilitiesResponse(_message.Message):
     node: str
     def __init__(self, backends: _Optional[_Iterable[_Union[BackendCapability, _Mapping]]] = ..., default_backend: _Optional[str] = ..., kernel: _Optional[str] = ..., arch: _Optional[str] = ..., node: _Optional[str] = ...) -> None: ...
 
+class GetProcessTreeRequest(_message.Message):
+    __slots__ = ["trace_id"]
+    TRACE_ID_FIELD_NUMBER: _ClassVar[int]
+    trace_id: str
+    def __init__(self, trace_id: _Optional[str] = ...) -> None: ...
+
+class GetProcessTreeResponse(_message.Message):
+    __slots__ = ["dropped_nodes", "node_limit", "processes"]
+    DROPPED_NODES_FIELD_NUMBER: _ClassVar[int]
+    NODE_LIMIT_FIELD_NUMBER: _ClassVar[int]
+    PROCESSES_FIELD_NUMBER: _ClassVar[int]
+    dropped_nodes: int
+    node_limit: int
+    processes: _containers.RepeatedCompositeFieldContainer[ProcessNode]
+    def __init__(self, processes: _Optional[_Iterable[_Union[ProcessNode, _Mapping]]] = ..., dropped_nodes: _Optional[int] = ..., node_limit: _Optional[int] = ...) -> None: ...
+
 class ListTracesRequest(_message.Message):
     __slots__ = []
     def __init__(self) -> None: ...
@@ -167,6 +183,32 @@ class ProcessFork(_message.Message):
     child_pid: int
     clone_flags: int
     def __init__(self, child_pid: _Optional[int] = ..., clone_flags: _Optional[int] = ...) -> None: ...
+
+class ProcessNode(_message.Message):
+    __slots__ = ["clone_flags", "comm", "exec_filename", "exit_code", "exit_ns", "exited", "pid", "ppid", "signal", "start_ns", "threads"]
+    CLONE_FLAGS_FIELD_NUMBER: _ClassVar[int]
+    COMM_FIELD_NUMBER: _ClassVar[int]
+    EXEC_FILENAME_FIELD_NUMBER: _ClassVar[int]
+    EXITED_FIELD_NUMBER: _ClassVar[int]
+    EXIT_CODE_FIELD_NUMBER: _ClassVar[int]
+    EXIT_NS_FIELD_NUMBER: _ClassVar[int]
+    PID_FIELD_NUMBER: _ClassVar[int]
+    PPID_FIELD_NUMBER: _ClassVar[int]
+    SIGNAL_FIELD_NUMBER: _ClassVar[int]
+    START_NS_FIELD_NUMBER: _ClassVar[int]
+    THREADS_FIELD_NUMBER: _ClassVar[int]
+    clone_flags: int
+    comm: str
+    exec_filename: str
+    exit_code: int
+    exit_ns: int
+    exited: bool
+    pid: int
+    ppid: int
+    signal: int
+    start_ns: int
+    threads: _containers.RepeatedCompositeFieldContainer[ThreadNode]
+    def __init__(self, pid: _Optional[int] = ..., ppid: _Optional[int] = ..., comm: _Optional[str] = ..., exec_filename: _Optional[str] = ..., threads: _Optional[_Iterable[_Union[ThreadNode, _Mapping]]] = ..., start_ns: _Optional[int] = ..., clone_flags: _Optional[int] = ..., exited: bool = ..., exit_ns: _Optional[int] = ..., exit_code: _Optional[int] = ..., signal: _Optional[int] = ...) -> None: ...
 
 class Rendering(_message.Message):
     __slots__ = ["constants", "fd_details", "verbose"]
@@ -413,6 +455,20 @@ class ThreadExit(_message.Message):
     usage: ResourceUsage
     wall_time_ns: int
     def __init__(self, wall_time_ns: _Optional[int] = ..., usage: _Optional[_Union[ResourceUsage, _Mapping]] = ...) -> None: ...
+
+class ThreadNode(_message.Message):
+    __slots__ = ["clone_flags", "exit_ns", "exited", "start_ns", "tid"]
+    CLONE_FLAGS_FIELD_NUMBER: _ClassVar[int]
+    EXITED_FIELD_NUMBER: _ClassVar[int]
+    EXIT_NS_FIELD_NUMBER: _ClassVar[int]
+    START_NS_FIELD_NUMBER: _ClassVar[int]
+    TID_FIELD_NUMBER: _ClassVar[int]
+    clone_flags: int
+    exit_ns: int
+    exited: bool
+    start_ns: int
+    tid: int
+    def __init__(self, tid: _Optional[int] = ..., clone_flags: _Optional[int] = ..., start_ns: _Optional[int] = ..., exited: bool = ..., exit_ns: _Optional[int] = ...) -> None: ...
 
 class TraceCounters(_message.Message):
     __slots__ = ["decode_errors", "events_delivered", "events_received", "lost_kernel", "lost_subscribers", "per_subscriber"]
