@@ -215,7 +215,8 @@ export class RecordDecoder {
   private decodeSignal(view: DataView, bytes: Uint8Array, off: number, event: Event): void {
     const L = Layout.signal;
     const flags = view.getUint32(off + L.flags, true);
-    const siginfo = bytes.slice(off + L.siginfo, off + L.siginfo + E.sct_signal_limits.SCT_SIGINFO_BYTES);
+    // A copy: the reader reuses its buffer (and a Buffer's slice would be a view into it).
+    const siginfo = new Uint8Array(bytes.subarray(off + L.siginfo, off + L.siginfo + E.sct_signal_limits.SCT_SIGINFO_BYTES));
     const signo = view.getInt32(off + L.signo, true);
     const decoded = this.syscalls.decodeSiginfo?.(siginfo);
     event.signal_delivered = {
