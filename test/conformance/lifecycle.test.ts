@@ -9,7 +9,7 @@
  * The workloads are test/fixtures/lifecycle.c: it forks the child, which stops itself until the
  * trace is set up, waits for it with wait4 and prints the status and rusage the kernel gave.
  */
-import { test, describe, before, after, type TestContext } from 'node:test';
+import { test, describe, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -18,35 +18,19 @@ import zlib from 'node:zlib';
 import type { Event__Output } from '../../src/api/generated/sctrace/v1/Event';
 import type { ResourceUsage__Output } from '../../src/api/generated/sctrace/v1/ResourceUsage';
 import type { TraceSpec } from '../../src/api/generated/sctrace/v1/TraceSpec';
-import { api, collect, connect, settle } from '../helpers/client';
+import { collect, settle } from '../helpers/client';
 import { fixture, fixtureUnavailableReason, stateOf } from '../helpers/fixtures';
 import { skipUnlessBackend, skipUnlessPossible } from '../helpers/privileges';
-import { spawnService, type ServiceProcess } from '../helpers/service-process';
 import { connect as connectLib, type ProcessTree } from '../../clients/ts';
+import { liveService } from '../helpers/live-service';
 
 const BACKENDS = ['ebpf', 'kmod'] as const;
 
 const rootReason = process.getuid?.() !== 0 ? 'needs root to load a capture backend and read tracefs' : null;
-let service: ServiceProcess | undefined;
-let client: ReturnType<typeof connect>;
-let rpc: ReturnType<typeof api>;
-const unavailable = new Map<string, string>();
-
-before(async () => {
-  if (rootReason) return;
-  service = await spawnService(['--idle-timeout', '30']);
-  client = connect(service.address);
-  rpc = api(client);
-  for (const b of (await rpc.caps()).backends) unavailable.set(b.name, b.available ? '' : b.reason);
-});
-
-after(async () => {
-  client?.close();
-  if (service) assert.equal(await service.stop(), 0, `sctraced exit code; log:\n${service.log()}`);
-});
+const live = liveService({ args: ['--idle-timeout', '30'], skip: () => rootReason, prefix: 'sctrace-life-' });
 
 function skipped(t: TestContext, backend: string): boolean {
-  return skipUnlessBackend(t, backend, unavailable, rootReason) || skipUnlessPossible(t, fixtureUnavailableReason('lifecycle'));
+  return skipUnlessBackend(t, backend, live.unavailable, rootReason) || skipUnlessPossible(t, fixtureUnavailableReason('lifecycle'));
 }
 
 /** What getrusage fills, as the fixture prints it. */
@@ -116,18 +100,18 @@ async function launch(args: string[]): Promise<Launched> {
  */
 async function traceLaunch(backend: string, args: string[], spec: TraceSpec, beforeStop?: (traceId: string) => Promise<void>) {
   const run = await launch(args);
-  const started = await rpc.start({ process_events: true, ...spec, pids: [run.child], backend }).catch((err: Error) => {
+  const started = await live.rpc.start({ process_events: true, ...spec, pids: [run.child], backend }).catch((err: Error) => {
     run.kill();
-    throw new Error(`${err.message}\nsctraced log (last lines):\n${service!.log().split('\n').slice(-40).join('\n')}`);
+    throw new Error(`${err.message}\nsctraced log (last lines):\n${live.service!.log().split('\n').slice(-40).join('\n')}`);
   });
-  const sub = collect(client, started.trace_id);
+  const sub = collect(live.client, started.trace_id);
   await settle(200);
   process.kill(run.child, 'SIGCONT');
   const { lines, waited } = await run.done;
   await sub.until((ev) => ev.some((e) => e.kind === 'exit' && e.task?.pid === run.child), 20_000);
   await settle(100);
   await beforeStop?.(started.trace_id);
-  const { counters } = await rpc.stop(started.trace_id);
+  const { counters } = await live.rpc.stop(started.trace_id);
   assert.equal(await sub.done, null, 'stream ends OK after StopTrace');
   assert.equal(counters?.lost_kernel, '0', 'nothing lost');
   return { child: run.child, parent: run.parent, events: sub.events, lines, waited };
@@ -246,18 +230,18 @@ for (const backend of BACKENDS) {
       const run = await launch(['sleep', '60', '30']);
       // A trace that outlives both keeps the kernel pass (and the tasks' switch state) in place,
       // and the second sched trace may take the first one's slot.
-      const anchor = await rpc.start({ syscalls: ['getppid'], pids: [run.parent], backend });
-      const first = await rpc.start({ sched_events: true, syscalls: ['getppid'], pids: [run.child], backend });
+      const anchor = await live.rpc.start({ syscalls: ['getppid'], pids: [run.parent], backend });
+      const first = await live.rpc.start({ sched_events: true, syscalls: ['getppid'], pids: [run.child], backend });
       process.kill(run.child, 'SIGCONT');
       await settle(150);
-      await rpc.stop(first.trace_id);
+      await live.rpc.stop(first.trace_id);
       const since = BigInt(Date.now()) * 1_000_000n;
-      const second = await rpc.start({ process_events: true, sched_events: true, syscalls: ['getppid'], pids: [run.child], backend });
-      const sub = collect(client, second.trace_id);
+      const second = await live.rpc.start({ process_events: true, sched_events: true, syscalls: ['getppid'], pids: [run.child], backend });
+      const sub = collect(live.client, second.trace_id);
       await run.done;
       await sub.until((ev) => ev.some((e) => e.kind === 'exit' && e.task?.pid === run.child), 20_000);
-      await rpc.stop(second.trace_id);
-      await rpc.stop(anchor.trace_id);
+      await live.rpc.stop(second.trace_id);
+      await live.rpc.stop(anchor.trace_id);
       await sub.done;
       const ins = sub.events.filter((e) => e.kind === 'context_switch' && e.context_switch!.switched_in);
       assert.ok(ins.length >= 5, `switch-ins seen by the second trace: ${ins.length}`);
@@ -271,15 +255,15 @@ for (const backend of BACKENDS) {
       const run = await launch(['sleep', '30', '20']);
       // A comm filter moves no pid verdict: the task's cached verdict must still take the new trace.
       const comms = [path.basename(fixture('lifecycle')).slice(0, 15)];
-      const first = await rpc.start({ sched_events: true, syscalls: ['getppid'], comms, backend });
+      const first = await live.rpc.start({ sched_events: true, syscalls: ['getppid'], comms, backend });
       process.kill(run.child, 'SIGCONT');
       await settle(150);
-      const second = await rpc.start({ process_events: true, sched_events: true, syscalls: ['getppid'], comms, backend });
-      const sub = collect(client, second.trace_id);
+      const second = await live.rpc.start({ process_events: true, sched_events: true, syscalls: ['getppid'], comms, backend });
+      const sub = collect(live.client, second.trace_id);
       await run.done;
       await sub.until((ev) => ev.some((e) => e.kind === 'exit' && e.task?.pid === run.child), 20_000);
-      await rpc.stop(second.trace_id);
-      await rpc.stop(first.trace_id);
+      await live.rpc.stop(second.trace_id);
+      await live.rpc.stop(first.trace_id);
       await sub.done;
       const ins = sub.events.filter((e) => e.kind === 'context_switch' && e.task?.tid === run.child && e.context_switch!.switched_in);
       assert.ok(ins.length >= 10, `the child's switch-ins seen by the second trace: ${ins.length}`);
@@ -290,7 +274,7 @@ for (const backend of BACKENDS) {
       // The tree the service built from the same events, through the TypeScript client library.
       let tree: ProcessTree | undefined;
       const { child, parent: parentPid, events, lines } = await traceLaunch(backend, ['threads'], { follow_children: true }, async (id) => {
-        const lib = connectLib(service!.address);
+        const lib = connectLib(live.service!.address);
         try {
           tree = await lib.getProcessTree(id);
         } finally {

@@ -7,39 +7,23 @@
  * process's system calls; rt_sigreturn shows the mask it restores. A trace without
  * signal_events gets none.
  */
-import { test, describe, before, after, type TestContext } from 'node:test';
+import { test, describe, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import type { Event__Output } from '../../src/api/generated/sctrace/v1/Event';
 import type { TraceSpec } from '../../src/api/generated/sctrace/v1/TraceSpec';
-import { api, collect, connect, settle } from '../helpers/client';
+import { collect, settle } from '../helpers/client';
 import { fixture, fixtureUnavailableReason, stateOf } from '../helpers/fixtures';
 import { skipUnlessBackend, skipUnlessPossible } from '../helpers/privileges';
-import { spawnService, type ServiceProcess } from '../helpers/service-process';
+import { liveService } from '../helpers/live-service';
 
 const BACKENDS = ['ebpf', 'kmod'] as const;
 
 const rootReason = process.getuid?.() !== 0 ? 'needs root to load a capture backend and read tracefs' : null;
-let service: ServiceProcess | undefined;
-let client: ReturnType<typeof connect>;
-let rpc: ReturnType<typeof api>;
-const unavailable = new Map<string, string>();
-
-before(async () => {
-  if (rootReason) return;
-  service = await spawnService(['--idle-timeout', '30']);
-  client = connect(service.address);
-  rpc = api(client);
-  for (const b of (await rpc.caps()).backends) unavailable.set(b.name, b.available ? '' : b.reason);
-});
-
-after(async () => {
-  client?.close();
-  if (service) assert.equal(await service.stop(), 0, `sctraced exit code; log:\n${service.log()}`);
-});
+const live = liveService({ args: ['--idle-timeout', '30'], skip: () => rootReason, prefix: 'sctrace-signals-' });
 
 function skipped(t: TestContext, backend: string): boolean {
-  return skipUnlessBackend(t, backend, unavailable, rootReason) || skipUnlessPossible(t, fixtureUnavailableReason('signals'));
+  return skipUnlessBackend(t, backend, live.unavailable, rootReason) || skipUnlessPossible(t, fixtureUnavailableReason('signals'));
 }
 
 /** Runs the fixture traced on `backend` by `spec` from its stop to its exit event. */
@@ -59,17 +43,17 @@ async function traceFixture(backend: string, spec: Partial<TraceSpec>) {
     }
     await settle(5);
   }
-  const started = await rpc.start({ process_events: true, follow_children: true, ...spec, pids: [pid], backend }).catch((e: Error) => {
+  const started = await live.rpc.start({ process_events: true, follow_children: true, ...spec, pids: [pid], backend }).catch((e: Error) => {
     proc.kill('SIGKILL');
     throw e;
   });
-  const sub = collect(client, started.trace_id);
+  const sub = collect(live.client, started.trace_id);
   await settle(200);
   process.kill(pid, 'SIGCONT');
   assert.equal(await exited, 0, `fixture exit code; stderr: ${err}`);
   await sub.until((ev) => ev.some((e) => e.kind === 'exit' && e.task?.pid === pid), 20_000);
   await settle(100);
-  const { counters } = await rpc.stop(started.trace_id);
+  const { counters } = await live.rpc.stop(started.trace_id);
   assert.equal(await sub.done, null, 'stream ends OK after StopTrace');
   assert.equal(counters?.lost_kernel, '0', 'nothing lost');
   const done = JSON.parse(out.trim().split('\n').pop()!) as { child: number; fault: number };
