@@ -4,6 +4,7 @@
  * SyscallCatalog (catalog.ts); kept as interfaces so traces and the API can be tested alone.
  */
 import type { SyscallEvent } from '../api/generated/sctrace/v1/SyscallEvent';
+import type { IoctlArgSize } from './decoders/ioctl';
 
 /** One argument as the kernel's metadata describes it. */
 export interface SyscallArgInfo {
@@ -179,4 +180,6 @@ export interface SyscallResolver {
    * per-trace renderings.
    */
   newTraceState?(pids?: readonly number[]): TraceState;
+  /** The kernel side's ioctl size table (struct sct_ioctl_size); none for resolvers without decoders. */
+  ioctlArgSizes?(): readonly IoctlArgSize[];
 }

@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { defaultObjectPath } from '../../src/backends/ebpf/engine';
 import { Layout } from '../../src/backends/records';
+import { STRUCTS } from '../../src/backends/ebpf/generated/bpf';
 
 interface BtfStruct {
   size: number;
@@ -52,6 +53,7 @@ test('decoder offsets match the C structs in the BPF object BTF', (t) => {
     ['sct_usage', Layout.usage],
     ['sct_thread_exit', Layout.threadExit],
     ['sct_blob', Layout.blob],
+    ['sct_ioctl_size', STRUCTS.sct_ioctl_size],
   ];
   let checked = 0;
   for (const [name, layout] of expect) {
