@@ -10,7 +10,8 @@
  * reads memory and loops here), maps.h (maps and globals), task.h (filter lookups, pid verdicts,
  * the task's part of the record header; the filter evaluation from shared/sctrace_masks.h),
  * ring.h (wakeups, submission, losses counted by trace mask; admission, budgets and per-trace
- * loss counts from shared/sctrace_admit.h), syscall.h (entry/exit pairing and syscall records).
+ * loss counts from shared/sctrace_admit.h), syscall.h (entry/exit pairing and syscall records),
+ * sched.h (context switches), signal.h (signal deliveries).
  * Record assembly (strings and reads behind pointers, the in-flight call, parked blobs, the
  * record header) is shared/sctrace_blobs.h and sctrace_kernel.h, which the module compiles too.
  * This file holds the programs themselves.
@@ -43,6 +44,7 @@
 #include "sctrace_task.h"
 #include "lib/syscall.h"
 #include "lib/sched.h"
+#include "lib/signal.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 

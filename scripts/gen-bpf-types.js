@@ -29,6 +29,7 @@ const STRUCTS = [
   'sct_usage',
   'sct_thread_exit',
   'sct_switch',
+  'sct_signal',
   'sct_blob',
   'sct_syscall_meta',
   'sct_read',

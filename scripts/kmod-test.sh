@@ -22,7 +22,7 @@ ROOT=$PWD
 KVER=${SCTRACE_KMOD_KVER:-6.1.0-56-amd64}
 CACHE=$ROOT/.cache/kmod
 TIMEOUT=${SCTRACE_KMOD_TIMEOUT:-900}
-TESTS=${SCTRACE_KMOD_TESTS:-dist/test/kmod/in-guest.js dist/test/conformance/conformance.test.js dist/test/conformance/concurrent.test.js dist/test/conformance/lifecycle.test.js}
+TESTS=${SCTRACE_KMOD_TESTS:-dist/test/kmod/in-guest.js dist/test/conformance/conformance.test.js dist/test/conformance/concurrent.test.js dist/test/conformance/lifecycle.test.js dist/test/conformance/signals.test.js}
 HEADERS=/usr/src/linux-headers-$KVER
 
 log() { echo "[kmod-test] $*" >&2; }
@@ -120,7 +120,7 @@ build_initramfs() {
   # takes them from $SCTRACE_FIXTURES, which guest-init.sh sets). Dynamically linked: node's libc
   # is in the initramfs already.
   mkdir -p "$root/app/fixtures"
-  for name in lifecycle reads; do
+  for name in lifecycle signals reads; do
     gcc -O1 -Wall -pthread -o "$root/app/fixtures/$name" "test/fixtures/$name.c" || die "building the test fixture test/fixtures/$name.c failed"
   done
   tar -C "$ROOT" --exclude=node_modules/typescript --exclude=node_modules/@types -chf - node_modules | tar -C "$root/app" -xf -

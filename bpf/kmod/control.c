@@ -362,6 +362,7 @@ static const struct sct_field fields[] = {
 	{ "buffers", true, U64_MAX, &sct_ctl.buffers },
 	{ "exec_env", true, U64_MAX, &sct_ctl.exec_env },
 	{ "sched", true, U64_MAX, &sct_ctl.sched },
+	{ "signals", true, U64_MAX, &sct_ctl.signals },
 	{ "string_max", false, SCT_STR_MAX, NULL, &sct_ctl.string_max },
 	{ "buffer_bytes", false, SCT_STR_MAX, NULL, &sct_ctl.buffer_bytes },
 	{ "pressure_bytes", false, U64_MAX, &sct_ctl.pressure_bytes },

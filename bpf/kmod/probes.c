@@ -38,6 +38,7 @@
 #include <net/sock.h>
 #include <linux/vmalloc.h>
 #include <asm/syscall.h>
+#include <asm/sigframe.h>
 #include "sctrace_kmod.h"
 
 static_assert(sizeof(struct sct_header) == 72);
@@ -47,6 +48,8 @@ static_assert(sizeof(struct sct_fork) == 88);
 static_assert(sizeof(struct sct_usage) == 64);
 static_assert(sizeof(struct sct_exit) == 232);
 static_assert(sizeof(struct sct_thread_exit) == 168);
+static_assert(sizeof(struct sct_signal) == 152);
+static_assert(sizeof(struct kernel_siginfo) == SCT_SIGINFO_BYTES);
 static_assert(sizeof(struct sct_blob) == 8);
 static_assert(sizeof(struct sct_read) == 8);
 static_assert(sizeof(struct sct_syscall_meta) == 4);
@@ -151,19 +154,21 @@ static const struct sct_ioctl_size *ioctl_size_of(u32 request)
 	return NULL;
 }
 
-static u64 current_cgroup_id(void)
+static u64 task_cgroup_id(struct task_struct *t)
 {
 #ifdef CONFIG_CGROUPS
 	u64 id;
 
 	rcu_read_lock();
-	id = cgroup_id(task_dfl_cgroup(current));
+	id = cgroup_id(task_dfl_cgroup(t));
 	rcu_read_unlock();
 	return id;
 #else
 	return 0;
 #endif
 }
+
+#define current_cgroup_id() task_cgroup_id(current)
 
 static inline __u64 sct_tgid_traces(u32 tgid)
 {
@@ -252,6 +257,44 @@ static bool sct_fd_is_netlink(u64 fd)
 		netlink = sock->sk->sk_family == AF_NETLINK;
 	rcu_read_unlock();
 	return netlink;
+}
+
+/* What ../shared/sctrace_signal.h asks for (rt_sigreturn's frame, a signal's target task). */
+#define sct_user_sp() user_stack_pointer(task_pt_regs(current))
+#define SCT_SIGFRAME_MASK_OFF offsetof(struct rt_sigframe, uc.uc_sigmask)
+
+static inline __u64 sct_task_comm_traces(struct task_struct *t)
+{
+	u64 key[2] = { 0, 0 };
+
+	/* Without task_lock (the sender holds the target's siglock): a racing rename reads torn. */
+	strscpy_pad((char *)key, t->comm, sizeof(key));
+	return sct_vtab_lookup(rcu_dereference_sched(sct_comms), key[0], key[1]);
+}
+
+static inline __u32 sct_task_uid(struct task_struct *t)
+{
+	u32 uid;
+
+	rcu_read_lock();
+	uid = from_kuid(&init_user_ns, __task_cred(t)->uid);
+	rcu_read_unlock();
+	return uid;
+}
+
+#define sct_task_cgroup(t) task_cgroup_id(t)
+#define sct_task_in_syscall(t) (sct_tab_lookup(&sct_inflight, (t)->pid) >= 0)
+
+/* Task t's action for signal sig (the sender holds t's siglock at signal_generate). */
+static inline __u64 sct_task_action(struct task_struct *t, int sig, __u64 *flags)
+{
+	const struct k_sigaction *ka;
+
+	if (sig < 1 || sig > _NSIG || !t->sighand)
+		return 0;
+	ka = &t->sighand->action[sig - 1];
+	*flags = ka->sa.sa_flags;
+	return (uintptr_t)ka->sa.sa_handler;
 }
 
 #include "sctrace_admit.h"
@@ -458,8 +501,10 @@ static void probe_sys_enter(void *data, struct pt_regs *regs, long id)
 	fl->reads = meta->reads;
 	fl->active = 1;
 	fl->parked = -1;
-	if (fl->reads)
+	if (fl->reads) {
 		sct_read_at_entry(fl);
+		sct_read_sigmask_at_entry(fl);
+	}
 	if (sct_parks(fl))
 		park_enter_strings(fl);
 }
@@ -651,6 +696,54 @@ static void probe_exit(void *data, struct task_struct *p)
 }
 #endif
 
+/* ---- signals (TraceSpec.signal_events; the record is ../shared/sctrace_signal.h's) ---- */
+
+/* A signal is delivered to the current task (get_signal, before its action runs). */
+static void probe_signal_deliver(void *data, int sig, struct kernel_siginfo *info, struct k_sigaction *ka)
+{
+	u64 want = sct_signal_want(&sct_ctl);
+	u32 hflags = 0;
+	struct sct_signal rec;
+
+	if (!want || excluded(current->tgid))
+		return;
+	want = sct_admit_traces(sct_task_traces(&sct_ctl, want, current->tgid, NULL));
+	if (want)
+		want = charge(want, sizeof(rec), &hflags);
+	if (!want)
+		return;
+	sct_signal_fill(&rec, sig, info, (uintptr_t)ka->sa.sa_handler, ka->sa.sa_flags);
+	sct_fill_header(&rec.hdr, SCT_KIND_SIGNAL, sizeof(rec), hflags, ktime_get_ns(), want);
+	submit(&rec, sizeof(rec));
+}
+
+/* A signal was sent to `task` (in the sender): recorded when it was discarded as ignored. */
+static void probe_signal_generate(void *data, int sig, struct kernel_siginfo *info, struct task_struct *task,
+				  int group, int result)
+{
+	u64 want = sct_signal_want(&sct_ctl), flags = 0;
+	u32 hflags = 0;
+	struct sct_signal rec;
+
+	if (result != SCT_TRACE_SIGNAL_IGNORED || !want || excluded(task->tgid) ||
+	    !sct_signal_ignored(sig, sct_task_action(task, sig, &flags)))
+		return;
+	want = sct_admit_traces(sct_other_task_traces(&sct_ctl, want, task));
+	if (want)
+		want = charge(want, sizeof(rec), &hflags);
+	if (!want)
+		return;
+	sct_signal_fill_discarded(&rec, sig, info, task, current->tgid, from_kuid(&init_user_ns, current_uid()));
+	rec.hdr.kind = SCT_KIND_SIGNAL;
+	rec.hdr.version = SCT_ABI_VERSION;
+	rec.hdr.size = sizeof(rec);
+	rec.hdr.ts_ns = ktime_get_ns();
+	rec.hdr.flags = hflags;
+	rec.hdr.traces = want;
+	header_of(&rec.hdr, task);
+	submit(&rec, sizeof(rec));
+}
+
 /* ---- for the context-switch probe (sched.c) ---- */
 
 /* The traces among `want` whose filters select the current task, of thread group tgid. */
@@ -701,6 +794,8 @@ static struct sct_hook hooks[] = {
 	{ "sched_process_exec", probe_exec },
 	{ "sys_exit", probe_sys_exit },
 	{ "sys_enter", probe_sys_enter },
+	{ "signal_deliver", probe_signal_deliver },
+	{ "signal_generate", probe_signal_generate },
 };
 
 static void find_hook(struct tracepoint *tp, void *priv)

@@ -51,7 +51,8 @@ static void sched_out(struct task_struct *prev, u32 next_tid, u64 want, u64 now,
 		if (slot < 0)
 			return;
 		st = sct_tab_val(&sct_sched_tab, slot);
-		traces = st->traces & want;
+		/* Its verdict, unless worked out for other sched traces (whose slots may be reused). */
+		traces = st->sched_gen == sct_ctl.sched_gen ? st->traces & want : 0;
 	} else {
 		traces = sct_sched_traces(want, prev->tgid);
 		if (!traces)
@@ -67,11 +68,7 @@ static void sched_out(struct task_struct *prev, u32 next_tid, u64 want, u64 now,
 		st->traces = traces;
 	}
 	if (traces) {
-		if (st->sched_gen != sct_ctl.sched_gen) {
-			/* Switched in before these sched traces began: how long it ran is unknown. */
-			st->in_ns = 0;
-			st->sched_gen = sct_ctl.sched_gen;
-		}
+		sct_sched_stale(st, sct_ctl.sched_gen, 0, now);
 		sct_switch_out(&rec, st, now, cpu, preempt, prev_state, next_tid);
 		sct_sched_submit(&rec, traces, now, NULL);
 	}
@@ -96,13 +93,8 @@ static void sched_in(struct task_struct *next, u32 prev_tid, u64 want, u64 now, 
 	traces = st->traces & want;
 	if (!traces)
 		return;
-	if (st->sched_gen != sct_ctl.sched_gen) {
-		/* Switched out before these sched traces began: no off-CPU interval of theirs. */
-		st->out_ns = 0;
-		st->in_ns = now;
-		st->sched_gen = sct_ctl.sched_gen;
+	if (sct_sched_stale(st, sct_ctl.sched_gen, 1, now))
 		return;
-	}
 	if (sct_switch_in(&rec, st, now, cpu, prev_tid))
 		sct_sched_submit(&rec, traces, now, next);
 }

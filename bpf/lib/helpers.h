@@ -25,6 +25,9 @@
 #define sct_signal_read(s, field) BPF_CORE_READ((s), field)
 /* x86_64's pages (the only architecture the programs are built for, -D__TARGET_ARCH_x86). */
 #define SCT_PAGE_KB 4
+/* The user stack pointer at syscall entry, and where the signal frame keeps its mask (sctrace_signal.h). */
+#define sct_user_sp() BPF_CORE_READ((struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf()), sp)
+#define SCT_SIGFRAME_MASK_OFF bpf_core_field_offset(struct rt_sigframe, uc.uc_sigmask)
 /* The extra reads of a syscall number (the map is in maps.h). */
 #define sct_syscall_reads_of(nr) ((const struct sct_syscall_reads *)bpf_map_lookup_elem(&sct_syscall_reads, &(nr)))
 /* The ioctl size table's entry of a request (the map is in maps.h). */

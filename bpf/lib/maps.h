@@ -41,6 +41,7 @@ union sct_scratch_buf {
 	struct sct_exit exit;
 	struct sct_thread_exit thread_exit;
 	struct sct_switch sched_switch;
+	struct sct_signal signal;
 	struct sct_blob str;
 	struct {
 		enum sct_limits limits;
@@ -50,6 +51,8 @@ union sct_scratch_buf {
 		enum sct_blob_kind blob_kind;
 		enum sct_switch_state switch_state;
 		enum sct_switch_flags switch_flags;
+		enum sct_signal_limits signal_limits;
+		enum sct_signal_flags signal_flags;
 		enum sct_read_kind read_kind;
 		enum sct_read_len read_len;
 		enum sct_read_flags read_flags;

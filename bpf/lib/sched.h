@@ -33,14 +33,7 @@ static __always_inline void sched_submit(struct sct_switch *rec, __u64 traces, _
 	if (!traces)
 		return;
 	if (of) {
-		rec->hdr.kind = SCT_KIND_SWITCH;
-		rec->hdr.version = SCT_ABI_VERSION;
-		rec->hdr.size = sizeof(*rec);
-		rec->hdr.ts_ns = now;
-		rec->hdr.flags = hflags;
-		rec->hdr.traces = traces;
-		sct_header_of(&rec->hdr, of);
-		rec->hdr.cgroup_id = BPF_CORE_READ(of, cgroups, dfl_cgrp, kn, id);
+		sct_fill_header_of(&rec->hdr, SCT_KIND_SWITCH, sizeof(*rec), hflags, now, traces, of);
 	} else {
 		sct_fill_header(&rec->hdr, SCT_KIND_SWITCH, sizeof(*rec), hflags, now, traces);
 	}
@@ -63,20 +56,21 @@ static __always_inline void sched_out(struct task_struct *prev, __u32 next_tid, 
 		return;
 	/*
 	 * An exiting task keeps its verdict: its exit may have dropped its tgid from the pid filter
-	 * (and moved pid_gen) already, and its switches to the last one are still its own.
+	 * (and moved pid_gen) already, and its switches to the last one are still its own; but not a
+	 * verdict worked out for other sched traces than today's (their slots may be reused). Every
+	 * trace start and stop moves pid_gen (writeControl), so other tasks work theirs out again.
 	 */
-	if (st->gen != gen && !(prev->flags & SCT_PF_EXITING)) {
+	if (prev->flags & SCT_PF_EXITING) {
+		if (st->sched_gen != sct_ctl.sched_gen)
+			st->traces = 0;
+	} else if (st->gen != gen) {
 		st->traces = task_traces(want, tgid);
 		st->gen = gen;
 	}
 	traces = st->traces & want;
 	if (!traces)
 		return;
-	if (st->sched_gen != sct_ctl.sched_gen) {
-		/* Switched in before these sched traces began: how long it ran is unknown. */
-		st->in_ns = 0;
-		st->sched_gen = sct_ctl.sched_gen;
-	}
+	sct_sched_stale(st, sct_ctl.sched_gen, 0, now);
 	sct_switch_out(&rec, st, now, cpu, preempt, prev_state, next_tid);
 	sched_submit(&rec, traces, now, NULL);
 }
@@ -96,13 +90,8 @@ static __always_inline void sched_in(struct task_struct *next, __u32 prev_tid, _
 	traces = st->traces & want;
 	if (!traces)
 		return;
-	if (st->sched_gen != sct_ctl.sched_gen) {
-		/* Switched out before these sched traces began: no off-CPU interval of theirs. */
-		st->out_ns = 0;
-		st->in_ns = now;
-		st->sched_gen = sct_ctl.sched_gen;
+	if (sct_sched_stale(st, sct_ctl.sched_gen, 1, now))
 		return;
-	}
 	if (sct_switch_in(&rec, st, now, cpu, prev_tid))
 		sched_submit(&rec, traces, now, next);
 }

@@ -182,8 +182,10 @@ static __always_inline void enter_done(struct sct_inflight *fl, __u32 nr, __u32 
 	fl->enter_str = meta ? meta->enter_str : 0;
 	fl->reads = meta ? meta->reads : 0;
 	fl->active = 1;
-	if (fl->reads)
+	if (fl->reads) {
 		sct_read_at_entry(fl);
+		sct_read_sigmask_at_entry(fl);
+	}
 	if (sct_parks(fl))
 		park_enter_strings(tid, fl, (struct sct_enter_strs *)scratch(SCT_SLOT_SYS_ENTER));
 }

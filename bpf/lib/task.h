@@ -55,6 +55,40 @@ static __always_inline __u64 sct_current_cgroup(void)
 
 #include "sctrace_masks.h"
 
+/* What ../shared/sctrace_signal.h asks about a task that need not be the current one. */
+static __always_inline __u64 sct_task_comm_traces(struct task_struct *t)
+{
+	char comm[SCT_COMM_LEN] = {};
+	__u64 *v;
+
+	bpf_probe_read_kernel_str(comm, sizeof(comm), &t->comm);
+	v = bpf_map_lookup_elem(&sct_comms, comm);
+	return v ? *v : 0;
+}
+
+#define sct_task_uid(t) ((__u32)BPF_CORE_READ((t), cred, uid.val))
+#define sct_task_cgroup(t) ((__u64)BPF_CORE_READ((t), cgroups, dfl_cgrp, kn, id))
+
+static __always_inline bool sct_task_in_syscall(struct task_struct *t)
+{
+	struct sct_inflight *fl = bpf_task_storage_get(&sct_inflight, t, NULL, 0);
+
+	return fl && fl->active;
+}
+
+/* Task t's action for signal sig: its handler (SIG_DFL 0, SIG_IGN 1), its SA_* flags in *flags. */
+static __always_inline __u64 sct_task_action(struct task_struct *t, int sig, __u64 *flags)
+{
+	struct sighand_struct *sh = BPF_CORE_READ(t, sighand);
+	__u64 handler = 0;
+
+	if (sig < 1 || sig > 64 || !sh)
+		return 0;
+	bpf_core_read(&handler, sizeof(handler), &sh->action[sig - 1].sa.sa_handler);
+	bpf_core_read(flags, sizeof(*flags), &sh->action[sig - 1].sa.sa_flags);
+	return handler;
+}
+
 /*
  * The traces whose pid filter selects tgid, through a one-entry cache per CPU: consecutive
  * syscalls on a CPU mostly come from one process, so the hash lookup is mostly skipped, for
@@ -141,6 +175,20 @@ static __always_inline void sct_header_of(struct sct_header *h, struct task_stru
 	 */
 	((__u64 *)h->comm)[0] = comm[0];
 	((__u64 *)h->comm)[1] = comm[1];
+}
+
+/* The header of a record about task t, which need not be the current task (sct_fill_header's for t). */
+static __always_inline void sct_fill_header_of(struct sct_header *h, __u16 kind, __u32 size, __u32 flags, __u64 now,
+					       __u64 traces, struct task_struct *t)
+{
+	h->kind = kind;
+	h->version = SCT_ABI_VERSION;
+	h->size = size;
+	h->ts_ns = now;
+	h->flags = flags;
+	h->traces = traces;
+	sct_header_of(h, t);
+	h->cgroup_id = BPF_CORE_READ(t, cgroups, dfl_cgrp, kn, id);
 }
 
 /* The current task's fields of a record header (the rest: sct_fill_header, sctrace_blobs.h). */

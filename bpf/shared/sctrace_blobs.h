@@ -30,6 +30,7 @@
  *   sct_header_task(h)                   fills the current task's fields of a struct sct_header
  *                                        (pid, tid, ppid, uid, gid, cgroup_id, comm)
  *   sct_fd_is_netlink(fd)                bool: fd (u64) of the current task is an AF_NETLINK socket
+ *   sct_user_sp(), SCT_SIGFRAME_MASK_OFF see sctrace_signal.h
  *
  * The caps come from the control block: the largest of the running traces; user space cuts per
  * trace. Every write below stays inside a buffer of SCT_SCRATCH_BYTES for a record, or inside a
@@ -275,6 +276,7 @@ static SCT_INLINE __u32 sct_put_inout(__u8 *buf, __u32 off, const struct sct_rea
 
 #include "sctrace_iov.h"
 #include "sctrace_reads.h"
+#include "sctrace_signal.h"
 
 /*
  * State of one walk over a call's extra reads (SCT_LOOP callbacks sct_exit_read and
@@ -325,6 +327,8 @@ static long sct_exit_read(__u64 i, void *data)
 		w->off = sct_put_clone3(w->buf, w->off, r, w->fl, w->ret, &w->nblob);
 	else if (r->kind == SCT_READ_DIRENTS)
 		w->off = sct_put_dirents(w->buf, w->off, r, w->fl, w->ret, &w->nblob);
+	else if (r->kind == SCT_READ_SIGMASK)
+		w->off = sct_put_sigmask(w->buf, w->off, r, w->fl, &w->nblob);
 	w->off = sct_forget(&((struct sct_header *)w->buf)->size, w->off);
 	return 0;
 }

@@ -24,16 +24,17 @@
  * 4 added what the process used to struct sct_exit (struct sct_usage, start time); version 5 added
  * thread records (SCT_KIND_THREAD, SCT_KIND_THREAD_EXIT) and sct_fork.clone_flags; version 6 added
  * context switches (SCT_KIND_SWITCH, struct sct_switch, sct_control.sched); version 7 added
- * sct_switch.runq_ns (run-queue wait) and SCT_SWITCH_NO_WAKEUP; version 8 added the reads of
- * issue 10 (SCT_READ_IOCTL, SCT_READ_FDSETS, SCT_READ_CLONE3, SCT_READ_DIRENTS, the SCT_RD_BOTH
- * flag and the entry-value blobs, sct_syscall_meta.enter_str's SCT_ENTER_READS) and the ioctl
- * size table (struct sct_ioctl_size).
+ * sct_switch.runq_ns (run-queue wait) and SCT_SWITCH_NO_WAKEUP; version 8 added signal deliveries
+ * (SCT_KIND_SIGNAL, struct sct_signal, sct_control.signals) and SCT_READ_SIGMASK; version 9 added
+ * the reads of issue 10 (SCT_READ_IOCTL, SCT_READ_FDSETS, SCT_READ_CLONE3, SCT_READ_DIRENTS, the
+ * SCT_RD_BOTH flag and the entry-value blobs, sct_syscall_meta.enter_str's SCT_ENTER_READS) and
+ * the ioctl size table (struct sct_ioctl_size).
  */
 #ifndef SCTRACE_EVENT_H
 #define SCTRACE_EVENT_H
 
 enum sct_limits {
-	SCT_ABI_VERSION = 8,
+	SCT_ABI_VERSION = 9,
 	SCT_COMM_LEN = 16,
 	SCT_MAX_ARGS = 6,
 	/* Trace slots: one bit each in every mask. */
@@ -72,6 +73,8 @@ enum sct_kind {
 	SCT_KIND_THREAD_EXIT = 6,
 	/* A traced task was switched out or in (sched_switch): struct sct_switch. */
 	SCT_KIND_SWITCH = 7,
+	/* A signal was delivered to a traced task (signal_deliver): struct sct_signal. */
+	SCT_KIND_SIGNAL = 8,
 };
 
 /* sct_header.flags */
@@ -269,6 +272,9 @@ enum sct_read_kind {
 			     * derived blobs (enum sct_derived; sctrace_iov.h) */
 	SCT_READ_MSGHDR = 5, /* what the struct user_msghdr at `arg` points to, at exit → derived
 			      * blobs (the struct itself is an SCT_READ_BYTES of its own) */
+	SCT_READ_SIGMASK = 6, /* rt_sigreturn's: the signal mask its signal frame restores, 8 bytes
+			       * on the user stack at entry (sctrace_signal.h) → an SCT_BLOB_BYTES
+			       * of `arg` */
 	/*
 	 * ioctl's argument at `arg`, sized by the request in argument `len_arg`: the ioctl size
 	 * table's entry for it (struct sct_ioctl_size, filled by user space: requests without the
@@ -277,25 +283,25 @@ enum sct_read_kind {
 	 * faulted it in by then); _IOC_READ: at exit after success; both: also at entry (the
 	 * entry-value blob). Nothing for _IOC_NONE or size 0.
 	 */
-	SCT_READ_IOCTL = 6,
+	SCT_READ_IOCTL = 7,
 	/*
 	 * select's three fd_set pointers, arguments `arg`..`arg` + 2, each (nfds + 7) / 8 bytes
 	 * (nfds: argument `len_arg`), at most `max`: at entry (entry-value blobs) and, when the call
 	 * returned a positive count, at exit (the arguments' own blobs).
 	 */
-	SCT_READ_FDSETS = 7,
+	SCT_READ_FDSETS = 8,
 	/*
 	 * clone3's outputs behind pointers in its struct clone_args at `arg`, at exit in the parent
 	 * (ret > 0): the pidfd (CLONE_PIDFD) and the parent's copy of the child's tid
 	 * (CLONE_PARENT_SETTID), 4 bytes each (derived parts SCT_CLONE3_PART_*).
 	 */
-	SCT_READ_CLONE3 = 8,
+	SCT_READ_CLONE3 = 9,
 	/*
 	 * The number of directory entries getdents/getdents64 returned at `arg` (their d_reclen walked
 	 * over the ret bytes), when ret exceeds `max`, the bytes a BYTES read of them delivers
 	 * (user space counts those itself): an SCT_BLOB_COUNT in derived part SCT_DIRENTS_PART_COUNT.
 	 */
-	SCT_READ_DIRENTS = 9,
+	SCT_READ_DIRENTS = 10,
 };
 
 /*
@@ -438,6 +444,47 @@ struct sct_switch {
 	__u64 runq_ns;      /* in: of delta_ns, how long it waited runnable on a run queue (woken or preempted) */
 };
 
+/* Bytes of struct kernel_siginfo a signal record carries (all of it on 64-bit Linux). */
+enum sct_signal_limits {
+	SCT_SIGINFO_BYTES = 48,
+};
+
+/* sct_signal.flags */
+enum sct_signal_flags {
+	/*
+	 * The kernel passed no siginfo (SEND_SIG_NOINFO or SEND_SIG_PRIV: the SIGKILL of a group
+	 * exit, which kills without running an action): siginfo is zero, si_code 0.
+	 */
+	SCT_SIGNAL_NOINFO = 1 << 0,
+	/*
+	 * Not delivered: discarded when it was sent, because the task ignores it (SIG_IGN, or SIG_DFL
+	 * of a signal whose default is to ignore it: SIGCHLD, SIGURG, SIGWINCH, SIGCONT). Read at
+	 * signal_generate, in the sender; ptrace makes the kernel queue such a signal instead, so
+	 * strace shows it. siginfo is what the sender passed, or what the kernel would have queued.
+	 */
+	SCT_SIGNAL_DISCARDED = 1 << 1,
+	/* DISCARDED: the task was inside a traced syscall then (strace would show it after that call). */
+	SCT_SIGNAL_IN_SYSCALL = 1 << 2,
+};
+
+/*
+ * A signal is being delivered to a traced task (hdr is that task; read at signal_deliver, in it,
+ * as get_signal dequeues the signal and before its action runs): 72 + 80 bytes. A signal whose
+ * action is SIG_IGN is reported too (the tracepoint fires before the action is looked at), and
+ * so is one the kernel discarded when it was sent because the task ignores it (e.g. SIGCHLD with
+ * SIG_DFL; SCT_SIGNAL_DISCARDED), which strace shows because ptrace has it queued.
+ */
+struct sct_signal {
+	struct sct_header hdr;
+	__s32 signo;
+	__s32 si_errno;
+	__s32 si_code;
+	__u32 flags;      /* enum sct_signal_flags */
+	__u64 sa_handler; /* the action about to run: SIG_DFL 0, SIG_IGN 1, else the handler */
+	__u64 sa_flags;   /* SA_* of that action */
+	__u8 siginfo[SCT_SIGINFO_BYTES]; /* struct kernel_siginfo as the kernel holds it */
+};
+
 /*
  * The control block: written by user space (the service), read by every program on every
  * event. On eBPF it is a global in .bss that user space maps (BPF_F_MMAPABLE), so adding or
@@ -459,6 +506,7 @@ struct sct_control {
 	__u64 buffers;    /* traces with buffer_bytes > 0 */
 	__u64 exec_env;   /* traces that want environments as strings */
 	__u64 sched;      /* traces that want context-switch records */
+	__u64 signals;    /* traces that want signal deliveries (SCT_KIND_SIGNAL) */
 	__u64 paused;     /* traces whose consumers can take nothing now: dropped, counted */
 	__u32 string_max; /* the largest string_max of the active traces (1..SCT_STR_MAX) */
 	__u32 buffer_bytes; /* the largest buffer_bytes of the traces in `buffers` */

@@ -67,6 +67,23 @@ static SCT_INLINE __u32 sct_switch_state(int preempt, __u32 prev_state)
 }
 
 /*
+ * Whether a task's state is of other sched traces than those of sched_gen `gen` (whose slots may
+ * be reused): then what it holds began before these traces, and it is made theirs. At a
+ * switch-out (out = 0) how long it ran is unknown; at a switch-in (out = 1) the off-CPU interval
+ * that ends is not theirs and the task runs from `now`.
+ */
+static SCT_INLINE int sct_sched_stale(struct sct_sched_task *st, __u32 gen, int in, __u64 now)
+{
+	if (st->sched_gen == gen)
+		return 0;
+	st->sched_gen = gen;
+	st->in_ns = in ? now : 0;
+	st->out_ns = 0;
+	st->wake_ns = 0;
+	return 1;
+}
+
+/*
  * A traced task leaves the CPU at `now`: its switch-out record but for the header (how long it
  * ran, the state it leaves in), and what its switch-in will need.
  */

@@ -11,6 +11,7 @@ import type { StartTraceResponse__Output } from '../../src/api/generated/sctrace
 import type { StopTraceResponse__Output } from '../../src/api/generated/sctrace/v1/StopTraceResponse';
 import type { ListTracesResponse__Output } from '../../src/api/generated/sctrace/v1/ListTracesResponse';
 import type { GetCapabilitiesResponse__Output } from '../../src/api/generated/sctrace/v1/GetCapabilitiesResponse';
+import type { GetProcessTreeResponse__Output } from '../../src/api/generated/sctrace/v1/GetProcessTreeResponse';
 import { UsageError } from './command';
 import { channelSecurity, credentialHint, type ChannelSecurity, type CredentialOptions } from './credentials';
 
@@ -98,6 +99,11 @@ export class TracerConnection {
   /** ListTraces: every running trace. */
   listTraces(): Promise<ListTracesResponse__Output> {
     return this.client.listTraces();
+  }
+
+  /** GetProcessTree: the processes and threads a trace has seen. */
+  getProcessTree(traceId: string): Promise<GetProcessTreeResponse__Output> {
+    return this.client.getProcessTree(traceId);
   }
 
   /** GetCapabilities: which backends this node can use. */

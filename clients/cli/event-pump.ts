@@ -77,7 +77,7 @@ export class EventPump {
       this.options.launcherPid = undefined;
       return false;
     }
-    return event.kind === 'syscall';
+    return event.kind === 'syscall' || event.kind === 'signal_delivered';
   }
 
   private printBatch(batch: StreamEventsResponse__Output): void {

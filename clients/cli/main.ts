@@ -12,9 +12,10 @@ import { reportError } from './report';
 import { stopCommand } from './stop';
 import { streamCommand } from './stream';
 import { traceCommand } from './trace';
+import { treeCommand } from './tree';
 
 /** Every subcommand, in the order `--help` lists them. */
-const COMMANDS: readonly Command[] = [traceCommand, streamCommand, exportCommand, listCommand, stopCommand, capsCommand];
+const COMMANDS: readonly Command[] = [traceCommand, streamCommand, exportCommand, listCommand, treeCommand, stopCommand, capsCommand];
 
 const HELP = `Usage: sctrace [--server ADDR] [--tls-ca FILE] [--token-file FILE] ... COMMAND [options]
 

@@ -55,6 +55,8 @@ export interface PrinterOptions {
   processNotices?: boolean;
   /** --sched: `+++ exited with 0 (1.21 s, user 0.80 s, sys 0.10 s) +++`; without it strace's line. */
   exitTimes?: boolean;
+  /** -e signal=: signals whose `--- SIG... ---` and `+++ killed by +++` lines print (all by default). */
+  signals?: QualifiedSet<number>;
 }
 
 /** One printed line and the thread it belongs to (for -ff's per-thread files). */
@@ -84,6 +86,12 @@ export class EventPrinter {
   /** Tasks whose exit line is printed (a thread's exit(2), before its process's exit event). */
   private readonly gone = new Set<number>();
   private lastNs: bigint | undefined;
+  /**
+   * Signal lines held back until their thread's current call has its line: a signal the task
+   * ignored, discarded while it was inside that call (strace, through ptrace, sees it delivered
+   * as the call returns, after the call's line).
+   */
+  private readonly heldSignals = new Map<number, PrintedLine[]>();
   private readonly style: HexStyle;
   private readonly column: number;
 
@@ -123,12 +131,28 @@ export class EventPrinter {
         const head = this.leader(tid, entry);
         out.push({ tid, text: head + this.syscallText(call, head.length) });
         for (const dump of this.dumps(call)) out.push({ tid, text: dump });
+        this.releaseSignals(out, tid);
         if (call.no_return && call.name === 'exit') this.exitedLines(out, event, [tid]);
         break;
       }
       case 'exit':
+        for (const t of this.tasksOf(event.task?.pid ?? tid, tid)) this.releaseSignals(out, t);
         if (event.exit) this.exitedLines(out, event, this.tasksOf(event.task?.pid ?? tid, tid));
         break;
+      case 'signal_delivered': {
+        const sig = event.signal_delivered;
+        // No siginfo: the SIGKILL of a process killed as a whole, which strace shows only as its end.
+        if (!sig || sig.no_info || !(this.options.signals?.has(sig.signo) ?? true)) break;
+        const text = this.leader(tid, eventNs(event)) + `--- ${sig.signal} ${sig.symbolic} ---`;
+        if (sig.discarded && sig.during_syscall) {
+          const held = this.heldSignals.get(tid) ?? [];
+          held.push({ tid, text });
+          this.heldSignals.set(tid, held);
+        } else {
+          out.push({ tid, text });
+        }
+        break;
+      }
       case 'exec':
         if (this.options.processNotices && event.exec) line(formatExec(event.exec, event.task?.pid ?? 0));
         break;
@@ -185,6 +209,14 @@ export class EventPrinter {
     return `${head}${' '.repeat(pad)}= ${formatReturn(call, fdPath, notes)}${time}`;
   }
 
+  /** The signal lines held back for `tid` (see heldSignals), after its call's line. */
+  private releaseSignals(out: PrintedLine[], tid: number): void {
+    const held = this.heldSignals.get(tid);
+    if (!held) return;
+    out.push(...held);
+    this.heldSignals.delete(tid);
+  }
+
   /** `+++ exited with N +++` (or killed) for each of `tids`, unless silenced. */
   private exitedLines(out: PrintedLine[], event: Event__Output, tids: number[]): void {
     const exit: ProcessExit__Output = event.exit ?? { exit_code: 0, signal: 0, core_dumped: false, wall_time_ns: '0', usage: null, children_usage: null };
@@ -192,7 +224,9 @@ export class EventPrinter {
     for (const t of tids) {
       if (this.gone.has(t)) continue;
       this.gone.add(t);
-      if (this.options.exitLines !== false) {
+      // strace shows `+++ killed by SIG +++` only for signals in -e signal= (print_signalled).
+      const killedHidden = exit.signal !== 0 && event.kind !== 'syscall' && !(this.options.signals?.has(exit.signal) ?? true);
+      if (this.options.exitLines !== false && !killedHidden) {
         // The process's own line carries its times (issue 15): ` (1.21 s, user 0.80 s, sys 0.10 s)`.
         const times = this.options.exitTimes && event.kind === 'exit' && t === (event.task?.tid ?? 0) ? formatTimes(exit.wall_time_ns, exit.usage, exit.children_usage) : '';
         const text =

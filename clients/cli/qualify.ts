@@ -6,11 +6,13 @@
  * - status=: successful, failed, unfinished, unavailable, detached;
  * - quiet=: attach, exit (exits), path-resolution, personality, superseded (thread-execve);
  * - read=, write=: file descriptor numbers;
- * - decode-fds=: path, socket, dev, pidfd.
+ * - decode-fds=: path, socket, dev, pidfd;
+ * - signal=: signal names with or without SIG (any case), numbers 1..255.
  * A later -e of the same qualifier replaces the earlier one, as in strace.
  */
 import { canonicalClass, SYSCALL_CLASSES } from '../../src/syscalls/classes';
 import { UsageError } from './command';
+import { signalName } from './values';
 
 const NAME = 'trace';
 
@@ -147,4 +149,19 @@ const FD_DECODINGS: readonly FdDecoding[] = ['path', 'socket', 'dev', 'pidfd'];
 
 export function parseFdDecodingSet(spec: string): QualifiedSet<FdDecoding> {
   return parseSet('decode-fds', spec, (t) => (FD_DECODINGS.includes(t as FdDecoding) ? [t as FdDecoding] : null));
+}
+
+/** The highest signal number strace's -e signal= accepts. */
+const SIGNAL_SET_MAX = 255;
+
+/** -e signal=SET (strace's qualify_signals): which signals' lines (`--- SIG... ---`, `+++ killed by +++`) print. */
+export function parseSignalSet(spec: string): QualifiedSet<number> {
+  const byName = new Map<string, number>();
+  for (let n = 1; n <= 64; n++) byName.set(signalName(n).slice(3).toUpperCase(), n);
+  return parseSet('signal', spec, (t) => {
+    if (/^\d+$/.test(t)) return Number(t) <= SIGNAL_SET_MAX ? [Number(t)] : null;
+    const name = t.toUpperCase().replace(/^SIG/, '');
+    const n = byName.get(name);
+    return n === undefined ? null : [n];
+  });
 }

@@ -13,6 +13,7 @@ import {
   parseFdDecodingSet,
   parseFdSet,
   parseQuietSet,
+  parseSignalSet,
   parseStatusSet,
   parseTraceSet,
   splitExpression,
@@ -61,6 +62,8 @@ const TRACE_OPTIONS = {
   // strace's long forms of -e.
   trace: { type: 'string', multiple: true },
   status: { type: 'string', multiple: true },
+  signal: { type: 'string', multiple: true },
+  signals: { type: 'string', multiple: true },
   // sctrace's own.
   format: { type: 'string' },
   out: { type: 'string' },
@@ -121,11 +124,9 @@ const UNSUPPORTED: Readonly<Record<string, string>> = {
   version: 'use `sctrace --help`; sctrace has no version banner',
   'pidns-translation': 'pid namespace translation (--pidns-translation) is not implemented',
   tips: 'strace tips (--tips) have no equivalent',
-  signals: 'signal deliveries are not captured yet, so --signals= has nothing to select',
   inject: 'syscall tampering (-e inject=) is not possible: sctrace only observes',
   fault: 'syscall tampering (-e fault=) is not possible: sctrace only observes',
   kvm: '-e kvm= is not implemented',
-  signal: 'signal deliveries are not captured yet, so -e signal= has nothing to select',
   abbrev: '-e abbrev= per syscall is not implemented; -v turns abbreviation off for all',
   verbose: '-e verbose= per syscall is not implemented; -v applies to all',
   raw: '-e raw= per syscall is not implemented; -X raw prints every constant as a number',
@@ -149,6 +150,9 @@ Filters (strace's):
                         (-e SET alone means trace=SET); repeatable, the last one counts
   -e status=SET         only calls that ended so: successful, failed, unfinished
   -z, -Z                only successful (-z) or only failed (-Z) calls
+  -e signal=SET         signals whose lines show (--- SIGCHLD {...} ---, +++ killed by ...):
+                        names (SIGUSR1 or USR1), numbers, all (default), none (the kernel
+                        side is then not asked for signals); !SET negates; --signal=SET
   -P PATH               only calls that touch PATH (a path argument, or an fd naming it);
                         filtered by this client, the kernel side still captures every call
   -f                    also trace children forked after the start; with -o FILE, -ff writes
@@ -227,6 +231,8 @@ export interface DisplayOptions {
   processNotices: boolean;
   /** --sched: exit lines also carry the process's times (strace's own exit lines do not). */
   exitTimes: boolean;
+  /** -e signal=: the signals whose lines print (all by default, as in strace). */
+  signals: QualifiedSet<number>;
 }
 
 /** How `trace` prints, from its display options (the fleet's printers too). */
@@ -248,6 +254,7 @@ export function printerOptions(d: DisplayOptions): PrinterOptions {
     writeDump: d.writeDump,
     processNotices: d.processNotices,
     exitTimes: d.exitTimes,
+    signals: d.signals,
   };
 }
 
@@ -332,6 +339,7 @@ interface Expressions {
   read?: string;
   write?: string;
   decodeFds?: string;
+  signal?: string;
 }
 
 function collectExpressions(values: TraceValues): Expressions {
@@ -341,6 +349,7 @@ function collectExpressions(values: TraceValues): Expressions {
     ...(values.syscalls ?? []).map((s) => `trace=${s}`),
     ...(values.trace ?? []).map((s) => `trace=${s}`),
     ...(values.status ?? []).map((s) => `status=${s}`),
+    ...[...(values.signal ?? []), ...(values.signals ?? [])].map((s) => `signal=${s}`),
   ];
   for (const expr of all) {
     const { qualifier, value } = splitExpression(expr);
@@ -371,6 +380,11 @@ function collectExpressions(values: TraceValues): Expressions {
       case 'decode-fd':
       case 'decode-fds':
         out.decodeFds = value;
+        break;
+      case 's':
+      case 'signal':
+      case 'signals':
+        out.signal = value;
         break;
       default: {
         const reason = UNSUPPORTED[qualifier];
@@ -428,6 +442,7 @@ function buildDisplay(values: TraceValues, exprs: Expressions, attached: number)
     column: values.columns === undefined ? DEFAULT_COLUMN : parseInteger(NAME, '-a', values.columns, 0, 4096),
     processNotices: values['process-notices'] ?? false,
     exitTimes: values.sched ?? false,
+    signals: exprs.signal === undefined ? QualifiedSet.all() : parseSignalSet(exprs.signal),
   };
 }
 
@@ -469,6 +484,8 @@ function buildSpec(values: TraceValues, exprs: Expressions, pids: number[], disp
     buffer_bytes: dumps ? STRING_MAX_LIMIT : stringLimit,
     exec_env: verbose || (values['exec-env'] ?? false),
     sched_events: values.sched ?? false,
+    // strace prints signals by default; with -e signal=none the kernel side is not asked for them.
+    signal_events: !display.signals.isNone,
     backend: parseBackend(values.backend),
     cgroup_ids: (values['cgroup-id'] ?? []).map((id) => parseUint64(NAME, '--cgroup-id', id)),
     rendering: { constants, verbose, fd_details: display.fdPaths === 2 },

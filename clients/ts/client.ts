@@ -8,6 +8,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { MethodDefinition } from '@grpc/proto-loader';
 import { tracerPackageDefinition } from '../../src/api/proto';
 import type { GetCapabilitiesResponse__Output } from '../../src/api/generated/sctrace/v1/GetCapabilitiesResponse';
+import type { GetProcessTreeResponse__Output } from '../../src/api/generated/sctrace/v1/GetProcessTreeResponse';
 import type { ListTracesResponse__Output } from '../../src/api/generated/sctrace/v1/ListTracesResponse';
 import type { StartTraceResponse__Output } from '../../src/api/generated/sctrace/v1/StartTraceResponse';
 import type { StopTraceResponse__Output } from '../../src/api/generated/sctrace/v1/StopTraceResponse';
@@ -138,6 +139,15 @@ export class SctraceClient implements StreamOpener {
   /** ListTraces: every running trace of this node. */
   listTraces(): Promise<ListTracesResponse__Output> {
     return this.unary('ListTraces', {});
+  }
+
+  /**
+   * GetProcessTree: the processes and threads a trace has seen (from its process and thread
+   * events), each with its parent, exec filename, threads and exit; at most sctraced
+   * --tree-max-nodes of them, the rest counted in dropped_nodes.
+   */
+  getProcessTree(traceId: string): Promise<GetProcessTreeResponse__Output> {
+    return this.unary('GetProcessTree', { trace_id: traceId });
   }
 
   /** GetCapabilities: which backends this node can use, and its name. */

@@ -18,5 +18,7 @@ export type { Event__Output as Event } from '../../src/api/generated/sctrace/v1/
 export type { TraceSpec } from '../../src/api/generated/sctrace/v1/TraceSpec';
 export type { TraceInfo__Output as TraceInfo } from '../../src/api/generated/sctrace/v1/TraceInfo';
 export type { TraceCounters__Output as TraceCounters } from '../../src/api/generated/sctrace/v1/TraceCounters';
+export type { GetProcessTreeResponse__Output as ProcessTree } from '../../src/api/generated/sctrace/v1/GetProcessTreeResponse';
+export type { ProcessNode__Output as ProcessNode } from '../../src/api/generated/sctrace/v1/ProcessNode';
 export type { SyscallEvent__Output as SyscallEvent } from '../../src/api/generated/sctrace/v1/SyscallEvent';
 export type { StreamEventsResponse__Output as StreamEventsResponse } from '../../src/api/generated/sctrace/v1/StreamEventsResponse';

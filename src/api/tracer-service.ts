@@ -9,6 +9,8 @@ import os from 'node:os';
 import { inject, injectable } from 'tsyringe';
 import { status, type MethodDefinition, type Server, type ServiceDefinition, type ServerWritableStream, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
 import type { GetCapabilitiesResponse } from './generated/sctrace/v1/GetCapabilitiesResponse';
+import type { GetProcessTreeRequest__Output } from './generated/sctrace/v1/GetProcessTreeRequest';
+import type { GetProcessTreeResponse } from './generated/sctrace/v1/GetProcessTreeResponse';
 import type { ListTracesResponse } from './generated/sctrace/v1/ListTracesResponse';
 import type { StartTraceRequest__Output } from './generated/sctrace/v1/StartTraceRequest';
 import type { StartTraceResponse } from './generated/sctrace/v1/StartTraceResponse';
@@ -55,6 +57,7 @@ export class TracerService {
       StopTrace: (call, callback) => void this.stopTrace(call, callback),
       ListTraces: (call, callback) => this.listTraces(call, callback),
       GetCapabilities: (_call, callback) => this.getCapabilities(callback),
+      GetProcessTree: (call, callback) => this.getProcessTree(call, callback),
     };
     server.addService(withPreEncodedEvents(tracerGrpc().sctrace.v1.Tracer.service), handlers);
   }
@@ -159,6 +162,18 @@ export class TracerService {
           node: this.config.nodeName,
         }));
       callback(null, { traces });
+    } catch (err) {
+      callback(toStatus(err));
+    }
+  }
+
+  /** A trace's process tree, for whoever may stream the trace (a scoped viewer: in its scope). */
+  private getProcessTree(call: ServerUnaryCall<GetProcessTreeRequest__Output, GetProcessTreeResponse>, callback: sendUnaryData<GetProcessTreeResponse>): void {
+    try {
+      const caller = callerOf(call);
+      const trace = this.traces.streamable(call.request.trace_id);
+      this.access.checkStream(caller, trace);
+      callback(null, trace.processTree());
     } catch (err) {
       callback(toStatus(err));
     }

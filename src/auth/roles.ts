@@ -21,6 +21,8 @@ const ACTIONS: Record<string, Action> = {
   '/sctrace.v1.Tracer/StreamEvents': 'stream',
   '/sctrace.v1.Tracer/ListTraces': 'read',
   '/sctrace.v1.Tracer/GetCapabilities': 'read',
+  // What the trace's events said, so whoever may stream them.
+  '/sctrace.v1.Tracer/GetProcessTree': 'stream',
   '/grpc.reflection.v1.ServerReflection/ServerReflectionInfo': 'read',
   '/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo': 'read',
 };

@@ -44,6 +44,8 @@ export interface CaptureSpec {
   processEvents: boolean;
   /** Deliver context switches of the traced tasks. */
   schedEvents?: boolean;
+  /** Deliver the signals delivered to the traced tasks (and those they ignore, as strace shows them). */
+  signalEvents?: boolean;
   /** Longest string argument delivered, 1..4096. */
   stringMaxBytes: number;
   /** First bytes of data buffers (read, write, ...) to deliver, 0..4096; 0 delivers none. */

@@ -29,6 +29,14 @@ export const Kind = {
   THREAD: E.sct_kind.SCT_KIND_THREAD,
   THREAD_EXIT: E.sct_kind.SCT_KIND_THREAD_EXIT,
   SWITCH: E.sct_kind.SCT_KIND_SWITCH,
+  SIGNAL: E.sct_kind.SCT_KIND_SIGNAL,
+} as const;
+
+/** Signal record flags (enum sct_signal_flags). */
+export const SignalFlag = {
+  NOINFO: E.sct_signal_flags.SCT_SIGNAL_NOINFO,
+  DISCARDED: E.sct_signal_flags.SCT_SIGNAL_DISCARDED,
+  IN_SYSCALL: E.sct_signal_flags.SCT_SIGNAL_IN_SYSCALL,
 } as const;
 
 /** Header flags (enum sct_header_flags). */
@@ -73,6 +81,7 @@ export const Layout = {
   exit: STRUCTS.sct_exit,
   threadExit: STRUCTS.sct_thread_exit,
   switch: STRUCTS.sct_switch,
+  signal: STRUCTS.sct_signal,
   usage: STRUCTS.sct_usage,
   blob: STRUCTS.sct_blob,
 } as const;
@@ -176,6 +185,10 @@ export class RecordDecoder {
         need(size, Layout.switch.SIZE, 'context switch');
         decodeSwitch(view, off, event);
         return views ? views.map(() => event) : single;
+      case Kind.SIGNAL:
+        need(size, Layout.signal.SIZE, 'signal');
+        this.decodeSignal(view, bytes, off, event);
+        return views ? views.map(() => event) : single;
       case Kind.THREAD_EXIT: {
         need(size, Layout.threadExit.SIZE, 'thread exit');
         const L = Layout.threadExit;
@@ -196,6 +209,30 @@ export class RecordDecoder {
       default:
         throw new CorruptRecordError(`unknown record kind ${kind}`);
     }
+  }
+
+  /** A signal delivery (struct sct_signal): the siginfo decoded once, as strace prints it. */
+  private decodeSignal(view: DataView, bytes: Uint8Array, off: number, event: Event): void {
+    const L = Layout.signal;
+    const flags = view.getUint32(off + L.flags, true);
+    // A copy: the reader reuses its buffer (and a Buffer's slice would be a view into it).
+    const siginfo = new Uint8Array(bytes.subarray(off + L.siginfo, off + L.siginfo + E.sct_signal_limits.SCT_SIGINFO_BYTES));
+    const signo = view.getInt32(off + L.signo, true);
+    const decoded = this.syscalls.decodeSiginfo?.(siginfo);
+    event.signal_delivered = {
+      ...decoded,
+      signo,
+      signal: decoded?.signal ?? String(signo),
+      code: view.getInt32(off + L.si_code, true),
+      si_errno: view.getInt32(off + L.si_errno, true),
+      handler: view.getBigUint64(off + L.sa_handler, true).toString(),
+      sa_flags: view.getBigUint64(off + L.sa_flags, true).toString(),
+      siginfo,
+      discarded: (flags & SignalFlag.DISCARDED) !== 0,
+      during_syscall: (flags & SignalFlag.IN_SYSCALL) !== 0,
+      no_info: (flags & SignalFlag.NOINFO) !== 0,
+    };
+    event.kind = 'signal_delivered';
   }
 
   private decodeSyscall(

@@ -97,6 +97,10 @@ export const OPTIONS = [
     key: 'retentionTotalBytes', name: 'retention-total-mb', arg: 'N', kind: int(1, 65_536, MiB), default: 128, group: 'limits',
     help: "encoded events all traces keep together, MiB; past it the largest window gives up its oldest events first",
   }),
+  option({
+    key: 'treeMaxNodes', name: 'tree-max-nodes', arg: 'N', kind: int(1, 1_000_000), default: 10_000, group: 'limits',
+    help: 'processes and threads one trace keeps for GetProcessTree (past it, counted as dropped)',
+  }),
   option({ key: 'heartbeatMs', name: 'heartbeat-ms', arg: 'N', kind: int(100, 60_000), default: 2000, group: 'traces', help: 'longest time between two heartbeats of a stream, ms' }),
   option({ key: 'nodeName', name: 'node-name', arg: 'NAME', kind: nodeName(), shownDefault: 'the host name', group: 'traces', help: "this node's name in the API" }),
 

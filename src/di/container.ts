@@ -77,6 +77,7 @@ export function buildContainer(inputs: ContainerInputs): DependencyContainer {
             idleTimeoutMs: config.idleTimeoutMs,
             limits: { batchEvents: config.batchEvents, batchBytes: 1 << 20, heartbeatMs: config.heartbeatMs },
             retentionBudget: new RetentionBudget(config.retentionTotalBytes),
+            treeMaxNodes: config.treeMaxNodes,
           },
           d.resolve<Logger>(TOKENS.Logger).child('traces'),
         ),

@@ -16,6 +16,7 @@ import { fdPlan, isFdArg, isFdTarget, type FdPlan } from './fdeffects';
 import { FdDetails } from './fddetails';
 import { FdState, type FdSystem } from './fdstate';
 import { NETLINK_PROTOCOLS } from './decoders/net';
+import { siginfoDecoder, type DecodedSiginfo } from './decoders/siginfo';
 import { withBindingStyle, xlat } from './decoders/xlat';
 import { longValue } from '../util/longs';
 import { ioctlArgSizes, type IoctlArgSize } from './decoders/ioctl';
@@ -291,6 +292,14 @@ export class SyscallCatalog implements SyscallResolver {
     return fds;
   }
 
+  private siginfo: ((bytes: Uint8Array) => DecodedSiginfo) | undefined;
+
+  /** A signal record's siginfo as strace prints it (src/syscalls/decoders/siginfo.ts). */
+  decodeSiginfo(bytes: Uint8Array): DecodedSiginfo {
+    this.siginfo ??= siginfoDecoder(this.tables);
+    return this.siginfo(bytes);
+  }
+
   /** The ioctl size table of the requests the decoders show (decoders/ioctl.ts). */
   ioctlArgSizes(): IoctlArgSize[] {
     return ioctlArgSizes(this.tables);
@@ -389,8 +398,18 @@ function cutBlob(b: RawBlob, p: ArgPlan | undefined, view: TraceView): RawBlob |
   return cutStrv(b, view.stringMax);
 }
 
+/**
+ * Arguments strace prints that the kernel's metadata does not declare, decoded from what the
+ * kernel side read (no register behind them): rt_sigreturn's `{mask=[...]}`, the mask its signal
+ * frame restores (src/syscalls/reads.ts reads it as a blob of argument 0).
+ */
+const PSEUDO_ARGS: Readonly<Record<string, readonly SyscallArgInfo[]>> = {
+  rt_sigreturn: [{ name: 'frame', type: 'struct rt_sigframe *', isString: false, isPath: false, signed: false }],
+};
+
 function buildPlan(info: SyscallInfo, hasMetadata: boolean, tables: ArchTables, decoders: DecoderRegistry, style: BindStyle): DecodePlan {
-  const args = info.args.map((a, index): ArgPlan => {
+  const declared = hasMetadata && info.args.length === 0 ? (PSEUDO_ARGS[info.name] ?? info.args) : info.args;
+  const args = declared.map((a, index): ArgPlan => {
     const fd = isFdArg(info.name, a.name, a.type);
     return {
       index,
@@ -398,8 +417,8 @@ function buildPlan(info: SyscallInfo, hasMetadata: boolean, tables: ArchTables, 
       type: a.type,
       // strace prints fds as ints whatever the kernel's parameter type (close(-1), not 4294967295).
       kind: a.isString ? ValueKind.Str : fd ? ValueKind.Int32 : integerKind(a.type),
-      symbolic: decoders.bind({ syscall: info.name, argIndex: index, args: info.args, tables, style }),
-      note: decoders.bindNote({ syscall: info.name, argIndex: index, args: info.args, tables, style }),
+      symbolic: decoders.bind({ syscall: info.name, argIndex: index, args: declared, tables, style }),
+      note: decoders.bindNote({ syscall: info.name, argIndex: index, args: declared, tables, style }),
       fd,
       fdTarget: fd && isFdTarget(info.name, a.name),
       dataBuffer: DATA_BUFFER_ARGS.has(`${info.name}.${a.name}`),

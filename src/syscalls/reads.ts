@@ -26,11 +26,13 @@
  * - ioctl's argument, sized by the request (its _IOC size, or the size table user space fills
  *   for requests without one: ioctlArgSizes in decoders/ioctl.ts), clone3's pidfd and parent_tid
  *   outputs, getdents' entry count over the whole returned buffer.
+ * - rt_sigreturn's signal mask: the frame's uc_sigmask on the user stack at entry (strace's
+ *   `rt_sigreturn({mask=[USR2]})`; bpf/shared/sctrace_signal.h).
  */
 import type { SyscallArgInfo } from './types';
 
 /** enum sct_read_kind. */
-export const ReadKind = { BYTES: 1, STRV: 2, INOUT: 3, IOVEC: 4, MSGHDR: 5, IOCTL: 6, FDSETS: 7, CLONE3: 8, DIRENTS: 9 } as const;
+export const ReadKind = { BYTES: 1, STRV: 2, INOUT: 3, IOVEC: 4, MSGHDR: 5, SIGMASK: 6, IOCTL: 7, FDSETS: 8, CLONE3: 9, DIRENTS: 10 } as const;
 /** enum sct_read_len. */
 export const ReadLen = { FIXED: 0, ARG: 1, ARG_PTR: 2, RET: 3 } as const;
 /** enum sct_read_flags. */
@@ -87,6 +89,7 @@ const X86_64_SIZES = {
   timezone: 8,
   stack_t: 24,
   siginfo: 128,
+  sigevent: 64,
   rusage: 144,
   tms: 32,
   statfs: 120,
@@ -197,6 +200,11 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   setrlimit: [bytes('rlim', S.rlimit64)],
   rt_sigaction: [bytes('act', S.sigaction), output('oact', S.sigaction)],
   rt_sigprocmask: [bytes('nset', S.sigset), output('oset', S.sigset)],
+  // No argument: the mask its signal frame restores, on the user stack at entry (blob of arg 0).
+  rt_sigreturn: [{ kind: ReadKind.SIGMASK, arg: '', max: S.sigset }],
+  rt_sigqueueinfo: [bytes('uinfo', S.siginfo)],
+  rt_tgsigqueueinfo: [bytes('uinfo', S.siginfo)],
+  timer_create: [bytes('timer_event_spec', S.sigevent), output('created_timer_id', S.int)],
   statx: [output('buffer', S.statx_head)],
   uname: [output('name', S.utsname_head)],
   sysinfo: [output('info', S.sysinfo)],
@@ -317,7 +325,7 @@ export function syscallReads(syscall: string, args: readonly SyscallArgInfo[]): 
   const index = (name: string | undefined) => (name === undefined ? -1 : args.findIndex((a) => a.name === name));
   const out: KernelRead[] = [];
   for (const spec of [...(BY_SYSCALL[syscall] ?? []), ...sockaddrReads(args)]) {
-    const arg = index(spec.arg);
+    const arg = spec.kind === ReadKind.SIGMASK ? 0 : index(spec.arg);
     const lenArg = spec.lenArg === undefined ? 0 : index(spec.lenArg);
     if (arg < 0 || lenArg < 0 || out.length >= READS_MAX) continue;
     out.push({ kind: spec.kind, arg, lenFrom: spec.lenFrom ?? ReadLen.FIXED, lenArg, max: spec.max, flags: spec.flags ?? 0 });

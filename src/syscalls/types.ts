@@ -3,6 +3,7 @@
  * metadata, and how to turn a raw record into SyscallEvent fields. Implemented by
  * SyscallCatalog (catalog.ts); kept as interfaces so traces and the API can be tested alone.
  */
+import type { DecodedSiginfo } from './decoders/siginfo';
 import type { SyscallEvent } from '../api/generated/sctrace/v1/SyscallEvent';
 import type { IoctlArgSize } from './decoders/ioctl';
 
@@ -180,6 +181,11 @@ export interface SyscallResolver {
    * per-trace renderings.
    */
   newTraceState?(pids?: readonly number[]): TraceState;
+  /**
+   * A signal record's siginfo (struct kernel_siginfo bytes) decoded as strace prints it; optional
+   * for resolvers without signal names (the record decoder then reports the raw numbers only).
+   */
+  decodeSiginfo?(siginfo: Uint8Array): DecodedSiginfo;
   /** The kernel side's ioctl size table (struct sct_ioctl_size); none for resolvers without decoders. */
   ioctlArgSizes?(): readonly IoctlArgSize[];
 }

@@ -24,6 +24,8 @@ export interface TraceManagerOptions {
   stoppedLingerMs?: number;
   /** The bound on all traces' retained bytes together (sctraced --retention-total-mb). */
   retentionBudget?: RetentionBudget;
+  /** Most processes and threads a trace's process tree keeps (sctraced --tree-max-nodes). */
+  treeMaxNodes?: number;
 }
 
 /** How long a stopped trace's window stays available to StreamEvents. */
@@ -73,6 +75,7 @@ export class TraceManager {
       retentionBytes: request.retentionBytes,
       budget: this.options.retentionBudget,
       limits: this.options.limits,
+      treeMaxNodes: this.options.treeMaxNodes,
       log,
       onEnded: (t) => {
         this.traces.delete(t.id);

@@ -9,6 +9,7 @@
  * window, numbered like events.
  */
 import type { Event } from '../api/generated/sctrace/v1/Event';
+import type { GetProcessTreeResponse } from '../api/generated/sctrace/v1/GetProcessTreeResponse';
 import type { TraceCounters } from '../api/generated/sctrace/v1/TraceCounters';
 import type { TraceSpec } from '../api/generated/sctrace/v1/TraceSpec';
 import type { BackendName, CaptureSession, CaptureSink, CaptureStats, LossSite } from '../backends/backend';
@@ -17,6 +18,7 @@ import { EventChunk } from './chunk';
 import { SequenceOutOfRangeError } from './errors';
 import { RetentionWindow } from './retention';
 import type { RetentionBudget } from './retention-budget';
+import { ProcessTree } from './process-tree';
 import { Subscriber, type EventStream, type SubscriberLimits } from './subscriber';
 
 /** What a trace needs besides its capture session. */
@@ -35,6 +37,8 @@ export interface TraceOptions {
   log: Logger;
   /** Called once, after the trace has ended for whatever reason. */
   onEnded: (trace: Trace) => void;
+  /** Most processes and threads its process tree keeps (sctraced --tree-max-nodes). */
+  treeMaxNodes?: number;
 }
 
 /** A trace. Created by TraceManager; `attach` happens right after the capture session opens. */
@@ -59,9 +63,11 @@ export class Trace implements CaptureSink {
   private awaitedAtStop = false;
   private idleStop = false;
   private failure: Error | undefined;
+  private readonly tree: ProcessTree;
 
   constructor(private readonly options: TraceOptions) {
     this.window = new RetentionWindow(options.retentionBytes, options.budget);
+    this.tree = new ProcessTree(options.treeMaxNodes);
   }
 
   get id(): string {
@@ -127,6 +133,7 @@ export class Trace implements CaptureSink {
     this.received += batch.length;
     let seq = this.window.latest;
     for (const event of batch) event.sequence = ++seq;
+    this.tree.observe(batch);
     // Encoded once here; every subscriber sends slices of the same bytes.
     this.append(EventChunk.of(batch, this.window.pool));
   }
@@ -181,6 +188,11 @@ export class Trace implements CaptureSink {
   /** Why the trace ended early, if it failed. */
   get failedWith(): Error | undefined {
     return this.failure;
+  }
+
+  /** The processes and threads the trace has seen (GetProcessTree). */
+  processTree(): GetProcessTreeResponse {
+    return this.tree.snapshot();
   }
 
   /** The capture session's counters, if it is attached. */

@@ -13,6 +13,7 @@ import { test, describe, before, after, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import zlib from 'node:zlib';
 import type { Event__Output } from '../../src/api/generated/sctrace/v1/Event';
 import type { ResourceUsage__Output } from '../../src/api/generated/sctrace/v1/ResourceUsage';
@@ -21,6 +22,7 @@ import { api, collect, connect, settle } from '../helpers/client';
 import { fixture, fixtureUnavailableReason } from '../helpers/fixtures';
 import { skipUnlessBackend, skipUnlessPossible } from '../helpers/privileges';
 import { spawnService, type ServiceProcess } from '../helpers/service-process';
+import { connect as connectLib, type ProcessTree } from '../../clients/ts';
 
 const BACKENDS = ['ebpf', 'kmod'] as const;
 
@@ -117,8 +119,11 @@ function stateOf(pid: number): string {
   }
 }
 
-/** Runs the fixture in `args`'s mode with its child traced on `backend` by `spec`, to the child's exit event. */
-async function traceLaunch(backend: string, args: string[], spec: TraceSpec) {
+/**
+ * Runs the fixture in `args`'s mode with its child traced on `backend` by `spec`, to the child's
+ * exit event; `beforeStop` runs with the trace id once the events are in, before StopTrace.
+ */
+async function traceLaunch(backend: string, args: string[], spec: TraceSpec, beforeStop?: (traceId: string) => Promise<void>) {
   const run = await launch(args);
   const started = await rpc.start({ process_events: true, ...spec, pids: [run.child], backend }).catch((err: Error) => {
     run.kill();
@@ -130,10 +135,11 @@ async function traceLaunch(backend: string, args: string[], spec: TraceSpec) {
   const { lines, waited } = await run.done;
   await sub.until((ev) => ev.some((e) => e.kind === 'exit' && e.task?.pid === run.child), 20_000);
   await settle(100);
+  await beforeStop?.(started.trace_id);
   const { counters } = await rpc.stop(started.trace_id);
   assert.equal(await sub.done, null, 'stream ends OK after StopTrace');
   assert.equal(counters?.lost_kernel, '0', 'nothing lost');
-  return { child: run.child, events: sub.events, lines, waited };
+  return { child: run.child, parent: run.parent, events: sub.events, lines, waited };
 }
 
 /**
@@ -269,9 +275,37 @@ for (const backend of BACKENDS) {
       assert.deepEqual(early.map((e) => e.context_switch!.off_cpu_ns), [], 'off-CPU intervals that began before the second trace');
     });
 
+    test('a second sched trace without a pid filter, started while another runs, gets the switches too', async (t) => {
+      if (skipped(t, backend)) return;
+      const run = await launch(['sleep', '30', '20']);
+      // A comm filter moves no pid verdict: the task's cached verdict must still take the new trace.
+      const comms = [path.basename(fixture('lifecycle')).slice(0, 15)];
+      const first = await rpc.start({ sched_events: true, syscalls: ['getppid'], comms, backend });
+      process.kill(run.child, 'SIGCONT');
+      await settle(150);
+      const second = await rpc.start({ process_events: true, sched_events: true, syscalls: ['getppid'], comms, backend });
+      const sub = collect(client, second.trace_id);
+      await run.done;
+      await sub.until((ev) => ev.some((e) => e.kind === 'exit' && e.task?.pid === run.child), 20_000);
+      await rpc.stop(second.trace_id);
+      await rpc.stop(first.trace_id);
+      await sub.done;
+      const ins = sub.events.filter((e) => e.kind === 'context_switch' && e.task?.tid === run.child && e.context_switch!.switched_in);
+      assert.ok(ins.length >= 10, `the child's switch-ins seen by the second trace: ${ins.length}`);
+    });
+
     test('the thread tree of a program that starts threads, from thread and fork events with their clone flags', async (t) => {
       if (skipped(t, backend)) return;
-      const { child, events, lines } = await traceLaunch(backend, ['threads'], { follow_children: true });
+      // The tree the service built from the same events, through the TypeScript client library.
+      let tree: ProcessTree | undefined;
+      const { child, parent: parentPid, events, lines } = await traceLaunch(backend, ['threads'], { follow_children: true }, async (id) => {
+        const lib = connectLib(service!.address);
+        try {
+          tree = await lib.getProcessTree(id);
+        } finally {
+          lib.close();
+        }
+      });
       const said = lines.filter((l) => 'thread' in l) as unknown as { thread: string; pid: number; tid: number; by: number }[];
       const byName = new Map(said.map((l) => [l.thread, l]));
       assert.deepEqual([...byName.keys()].sort(), ['a', 'a1', 'b', 'c', 'c1', 'main'], `the fixture's threads: ${JSON.stringify(said)}`);
@@ -317,6 +351,29 @@ for (const backend of BACKENDS) {
         Object.fromEntries(['a', 'b', 'a1', 'c', 'c1'].map((name) => [name, parent.get(byName.get(name)!.tid)])),
         Object.fromEntries(['a', 'b', 'a1', 'c', 'c1'].map((name) => [name, byName.get(name)!.by])),
       );
+      // GetProcessTree: the child (running before the trace, so no start) and c under it, each
+      // with its threads in creation order, the main one first, all ended, and the exits.
+      assert.ok(tree, 'GetProcessTree answered');
+      assert.equal(tree.dropped_nodes, '0');
+      const tid = (name: string) => byName.get(name)!.tid;
+      assert.deepEqual(
+        tree.processes.map((p) => ({ pid: p.pid, ppid: p.ppid, threads: p.threads.map((t) => t.tid), ended: p.threads.every((t) => t.exited), exited: p.exited, code: p.exit_code })),
+        [
+          { pid: child, ppid: parentPid, threads: [child, ...created.filter((e) => e.task?.pid === child).map((e) => e.thread_created!.tid)], ended: true, exited: true, code: 0 },
+          { pid: c.pid, ppid: child, threads: [c.pid, tid('c1')], ended: true, exited: true, code: 0 },
+        ],
+        `the tree: ${JSON.stringify(tree.processes)}`,
+      );
+      const [cNode] = tree.processes.filter((p) => p.pid === c.pid);
+      assert.equal(cNode.clone_flags, forks[0].fork!.clone_flags, "c's fork flags");
+      assert.equal(cNode.threads[0].clone_flags, forks[0].fork!.clone_flags, "and its main thread's");
+      assert.equal(cNode.start_ns, forks[0].timestamp_ns, 'c started at its fork');
+      assert.equal(tree.processes[0].start_ns, '0', 'the child was running before the trace');
+      for (const name of ['a', 'b', 'a1', 'c1']) {
+        const t = tree.processes.flatMap((p) => p.threads).find((x) => x.tid === tid(name))!;
+        assert.ok((BigInt(t.clone_flags) & CLONE_THREAD) !== 0n, `${name}'s clone flags in the tree`);
+        assert.ok(BigInt(t.exit_ns) - BigInt(t.start_ns) >= 19_000_000n, `${name} lived at least 20 ms in the tree`);
+      }
     });
 
     test("a process's exit carries what it used, as wait4's rusage of the same child says", async (t) => {

@@ -52,6 +52,8 @@ test('decoder offsets match the C structs in the BPF object BTF', (t) => {
     ['sct_exit', Layout.exit],
     ['sct_usage', Layout.usage],
     ['sct_thread_exit', Layout.threadExit],
+    ['sct_switch', Layout.switch],
+    ['sct_signal', Layout.signal],
     ['sct_blob', Layout.blob],
     ['sct_ioctl_size', STRUCTS.sct_ioctl_size],
   ];

@@ -139,7 +139,7 @@ test('a running pass: changes apply, a bad one fails only its write, and closing
   try {
     const s = stats();
     assert.equal(s.state, 'running');
-    assert.equal(s.counters.get('probes'), 5, 'sys_enter, sys_exit, sched_process_exec/exit, task_newtask');
+    assert.equal(s.counters.get('probes'), 7, 'sys_enter, sys_exit, sched_process_exec/exit, task_newtask, signal_deliver/generate');
     assert.equal(errnoOf(() => fs.writeSync(fd, 'set active 0x3 string_max 99999\n')), 'EINVAL');
     assert.match(controlStatus(fd), /^state running\nerror string_max: "99999" is not a number in 0\.\.4096\n$/);
     assert.equal(stats().counters.get('traces'), 0, 'a rejected set writes no field');
@@ -309,7 +309,7 @@ test('auto picks kmod where eBPF is unavailable; traces share one pass; the modu
     assert.equal(stats().state, 'running');
     const second = await rpc.start({ pids: [1], backend: 'kmod', syscalls: ['getppid'] });
     assert.equal(stats().counters.get('traces'), 2, 'a second trace in the same pass');
-    assert.equal(stats().counters.get('probes'), 5, 'one set of probes');
+    assert.equal(stats().counters.get('probes'), 7, 'one set of probes');
     await rpc.stop(first.trace_id);
     assert.equal(stats().counters.get('traces'), 1);
     await rpc.stop(second.trace_id);

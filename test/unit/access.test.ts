@@ -18,6 +18,7 @@ import { FakeEngine } from '../../src/backends/fake/engine';
 import type { TracerClient } from '../../src/api/generated/sctrace/v1/Tracer';
 import type { TraceSpec } from '../../src/api/generated/sctrace/v1/TraceSpec';
 import type { StartTraceResponse__Output } from '../../src/api/generated/sctrace/v1/StartTraceResponse';
+import type { GetProcessTreeResponse__Output } from '../../src/api/generated/sctrace/v1/GetProcessTreeResponse';
 import type { ListTracesResponse__Output } from '../../src/api/generated/sctrace/v1/ListTracesResponse';
 import { startService, type InProcessService } from '../helpers/in-process';
 import { FakeSyscalls } from '../helpers/fake-syscalls';
@@ -81,6 +82,7 @@ function rpcs(client: TracerClient, metadata = new Metadata()) {
     stop: (id: string) => unary<unknown>((cb) => client.StopTrace({ trace_id: id }, metadata, cb)),
     list: () => unary<ListTracesResponse__Output>((cb) => client.ListTraces({}, metadata, cb)),
     caps: () => unary<unknown>((cb) => client.GetCapabilities({}, metadata, cb)),
+    tree: (id: string) => unary<GetProcessTreeResponse__Output>((cb) => client.GetProcessTree({ trace_id: id }, metadata, cb)),
     /** The status StreamEvents ends with (the test stops the trace or cancels). */
     stream: (id: string) => {
       const call = client.StreamEvents({ trace_id: id }, metadata);
@@ -131,6 +133,7 @@ test('no credentials, unknown or malformed ones: UNAUTHENTICATED for every call,
       await expectStatus(rpc.caps(), status.UNAUTHENTICATED, pattern);
       await expectStatus(rpc.start({}), status.UNAUTHENTICATED, pattern);
       await expectStatus(rpc.stop('x'), status.UNAUTHENTICATED, pattern);
+      await expectStatus(rpc.tree('x'), status.UNAUTHENTICATED, pattern);
       const stream = rpc.stream('x');
       const err = await stream.done;
       assert.equal(err?.code, status.UNAUTHENTICATED, `${what}: StreamEvents`);
@@ -155,6 +158,7 @@ test('a viewer lists and streams; StartTrace and StopTrace are PERMISSION_DENIED
     const { trace_id } = await admin.rpc.start({ pids: [10] });
     assert.ok((await viewer.rpc.list()).traces.some((tr) => tr.trace_id === trace_id));
     await viewer.rpc.caps();
+    assert.deepEqual((await viewer.rpc.tree(trace_id)).processes, [], 'a viewer may ask for the process tree (nothing seen yet)');
     const stream = viewer.rpc.stream(trace_id);
     await expectStatus(viewer.rpc.start({ pids: [11] }), status.PERMISSION_DENIED, /identity watcher has role viewer, which may not start traces \(StartTrace\)/);
     await expectStatus(viewer.rpc.stop(trace_id), status.PERMISSION_DENIED, /role viewer, which may not stop traces \(StopTrace\)/);
@@ -234,6 +238,8 @@ test('a scoped viewer sees and streams only traces confined to its scope', async
     assert.match(err?.details ?? '', /not confined to the scope of identity tenant-viewer \(its spec\.uids reaches outside it\)/);
     const denied2 = await viewer.rpc.stream(otherUser.trace_id).done;
     assert.equal(denied2?.code, status.PERMISSION_DENIED);
+    await expectStatus(viewer.rpc.tree(wide.trace_id), status.PERMISSION_DENIED, /not confined to the scope of identity tenant-viewer/);
+    assert.equal((await viewer.rpc.tree(inside.trace_id)).node_limit, 10_000, 'the tree of a trace in its scope');
     const allowed = viewer.rpc.stream(inside.trace_id);
     await settle();
     await tenant.rpc.stop(inside.trace_id);

@@ -93,6 +93,20 @@ const handlers: TracerHandlers = {
       },
     });
   },
+  GetProcessTree(call, callback) {
+    if (call.request.trace_id === 'missing') return callback(notFound(call.request.trace_id));
+    const thread = (tid: number, exited: boolean, clone_flags = '0') => ({ tid, clone_flags, start_ns: '0', exited, exit_ns: '0' });
+    return callback(null, {
+      node_limit: 10_000,
+      dropped_nodes: 2,
+      processes: [
+        { pid: 42, ppid: 1, comm: 'server', exec_filename: '/usr/bin/server', threads: [thread(42, false), thread(43, true, '4001536')], start_ns: '0', clone_flags: '0', exited: false },
+        { pid: 50, ppid: 42, comm: 'worker', threads: [thread(50, true, '17')], start_ns: '1', clone_flags: '17', exited: true, exit_code: 3, signal: 0 },
+        { pid: 60, ppid: 42, comm: 'killed', threads: [thread(60, true)], start_ns: '1', clone_flags: '17', exited: true, exit_code: 0, signal: 9 },
+        { pid: 70, ppid: 50, comm: 'grandchild', threads: [thread(70, false)], start_ns: '1', clone_flags: '17', exited: false },
+      ],
+    });
+  },
   ListTraces(_call, callback) {
     callback(null, {
       traces: [{
@@ -164,6 +178,24 @@ test('list -o json prints the response, 64-bit counters as strings', async () =>
   const response = JSON.parse(run.stdout);
   assert.equal(response.traces[0].trace_id, 't-1');
   assert.equal(response.traces[0].counters.events_received, '10000000000');
+});
+
+test('tree prints each process under its parent, with its threads and how it ended; NOT_FOUND for an unknown trace', async () => {
+  const run = await runCli(['--server', address, 'tree', 't-1']);
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(run.stdout, [
+    '42 server /usr/bin/server, threads 42 43-',
+    '├─ 50 worker, threads 50-, exited with 3',
+    '│  └─ 70 grandchild, threads 70',
+    '└─ 60 killed, threads 60-, killed by SIGKILL',
+    "(2 processes and threads not kept: a trace's tree holds at most 10000, sctraced --tree-max-nodes)",
+    '',
+  ].join('\n'));
+  const json = await runCli(['--server', address, 'tree', '-o', 'json', 't-1']);
+  assert.equal(JSON.parse(json.stdout).processes[1].exit_code, 3);
+  const missing = await runCli(['--server', address, 'tree', 'missing']);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /GetProcessTree: NOT_FOUND: no trace "missing"/);
 });
 
 test('caps shows backends, the default, kernel and arch', async () => {

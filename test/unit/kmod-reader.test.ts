@@ -233,14 +233,14 @@ test('syscall masks are written as runs, the control block as budgets and one se
   assert.deepEqual(syscallLines(new Map([[5, 1n], [3, 1n], [9, 0n]])), ['sys 3 0x1', 'sys 5 0x1', 'sys 9 0x0']);
   const written = new Array<number>(64).fill(0);
   const control = {
-    active: 0x3n, pidAny: 0x2n, commAny: 0x2n, uidAny: 0x3n, cgroupAny: 0x3n, follow: 0x1n, procEvents: 0x1n, buffers: 0n, execEnv: 0n, sched: 0n,
+    active: 0x3n, pidAny: 0x2n, commAny: 0x2n, uidAny: 0x3n, cgroupAny: 0x3n, follow: 0x1n, procEvents: 0x1n, buffers: 0n, execEnv: 0n, sched: 0n, signals: 0x1n,
     stringMax: 512, bufferBytes: 0, pressureBytes: 1 << 19, budgets: [100, 200, ...new Array<number>(62).fill(0)],
   };
   const lines = controlLines(control, written);
   assert.deepEqual(lines, [
     'budget 0 100',
     'budget 1 200',
-    'set pid_any 0x2 comm_any 0x2 uid_any 0x3 cgroup_any 0x3 follow 0x1 proc_events 0x1 buffers 0x0 exec_env 0x0 sched 0x0 string_max 512 buffer_bytes 0 pressure_bytes 524288 active 0x3',
+    'set pid_any 0x2 comm_any 0x2 uid_any 0x3 cgroup_any 0x3 follow 0x1 proc_events 0x1 buffers 0x0 exec_env 0x0 sched 0x0 signals 0x1 string_max 512 buffer_bytes 0 pressure_bytes 524288 active 0x3',
   ]);
   assert.deepEqual(controlLines({ ...control, budgets: [100, 300, ...new Array<number>(62).fill(0)] }, written).slice(0, -1), ['budget 1 300'], 'only changed budgets');
 });
@@ -408,7 +408,7 @@ test('traces share one pass: setup once, a trace is mask writes, records go to t
     'uid 0 0x1',
     'cgroup 1 0x1',
     `budget 0 ${RING * 0.375}`,
-    'set pid_any 0x0 comm_any 0x0 uid_any 0x0 cgroup_any 0x0 follow 0x1 proc_events 0x1 buffers 0x0 exec_env 0x0 sched 0x0 string_max 512 buffer_bytes 0 pressure_bytes 524288 active 0x1',
+    'set pid_any 0x0 comm_any 0x0 uid_any 0x0 cgroup_any 0x0 follow 0x1 proc_events 0x1 buffers 0x0 exec_env 0x0 sched 0x0 signals 0x0 string_max 512 buffer_bytes 0 pressure_bytes 524288 active 0x1',
     '',
   ]);
   assert.match(sa.detail ?? '', /module's sys_enter\/sys_exit probes/);
@@ -420,7 +420,7 @@ test('traces share one pass: setup once, a trace is mask writes, records go to t
     'sys 258-511 0x2',
     `budget 0 ${RING * 0.1875}`,
     `budget 1 ${RING * 0.1875}`,
-    'set pid_any 0x2 comm_any 0x2 uid_any 0x2 cgroup_any 0x2 follow 0x1 proc_events 0x1 buffers 0x0 exec_env 0x0 sched 0x0 string_max 512 buffer_bytes 0 pressure_bytes 524288 active 0x3',
+    'set pid_any 0x2 comm_any 0x2 uid_any 0x2 cgroup_any 0x2 follow 0x1 proc_events 0x1 buffers 0x0 exec_env 0x0 sched 0x0 signals 0x0 string_max 512 buffer_bytes 0 pressure_bytes 524288 active 0x3',
     '',
   ], 'the second trace: slot 1, no new setup');
 
@@ -441,7 +441,7 @@ test('traces share one pass: setup once, a trace is mask writes, records go to t
   assert.deepEqual(proc.control().split('\n'), [
     'budget 0 0',
     `budget 1 ${RING * 0.375}`,
-    'set pid_any 0x2 comm_any 0x2 uid_any 0x2 cgroup_any 0x2 follow 0x0 proc_events 0x0 buffers 0x0 exec_env 0x0 sched 0x0 string_max 256 buffer_bytes 0 pressure_bytes 524288 active 0x2',
+    'set pid_any 0x2 comm_any 0x2 uid_any 0x2 cgroup_any 0x2 follow 0x0 proc_events 0x0 buffers 0x0 exec_env 0x0 sched 0x0 signals 0x0 string_max 256 buffer_bytes 0 pressure_bytes 524288 active 0x2',
     'sys 257 0x2',
     'comm 636174 0x0',
     'uid 0 0x0',

@@ -208,7 +208,7 @@ test('kernelMeta carries string masks and entry reads for the kernel table', (t)
 test('spec validation: renderings, -s, trace=none, and whether a trace lets the fd table follow the events', async () => {
   const { validateSpec } = await import('../../src/api/spec');
   const catalog = SyscallCatalog.fromFormats(new Map(), { arch: 'x86_64' });
-  const base = { syscalls: [], pids: [], follow_children: false, comms: [], uids: [], process_events: true, string_max_bytes: 32, backend: '', cgroup_ids: [], buffer_bytes: 32, exec_env: false, rendering: null, no_syscalls: false, ring_bytes: '0', retention_bytes: '0', sched_events: false };
+  const base = { syscalls: [], pids: [], follow_children: false, comms: [], uids: [], process_events: true, string_max_bytes: 32, backend: '', cgroup_ids: [], buffer_bytes: 32, exec_env: false, rendering: null, no_syscalls: false, ring_bytes: '0', retention_bytes: '0', sched_events: false, signal_events: false };
   const all = validateSpec(base, catalog, 1).capture;
   assert.equal(all.syscalls, null);
   assert.equal(all.stringMaxBytes, 32, 'strings that are not paths are read at -s (paths whole, by the kernel side)');

@@ -32,6 +32,7 @@ before(async () => {
     StartTrace: unimplemented,
     StopTrace: unimplemented,
     ListTraces: unimplemented,
+    GetProcessTree: unimplemented,
     StreamEvents: (call) => call.emit('error', { code: grpc.status.UNIMPLEMENTED, details: 'not in this test' }),
   };
   server.addService(tracerGrpc().sctrace.v1.Tracer.service, handlers);

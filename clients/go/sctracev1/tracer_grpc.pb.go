@@ -34,6 +34,11 @@ type TracerClient interface {
 	ListTraces(ctx context.Context, in *ListTracesRequest, opts ...grpc.CallOption) (*ListTracesResponse, error)
 	// Reports which capture backends this node can use, and why not where it cannot.
 	GetCapabilities(ctx context.Context, in *GetCapabilitiesRequest, opts ...grpc.CallOption) (*GetCapabilitiesResponse, error)
+	// The processes and threads a trace has seen, as a tree: built by the service from the
+	// process and thread events the trace delivered (ProcessFork/Exec/Exit, ThreadCreated/
+	// ThreadExit: TraceSpec.process_events), so a client need not rebuild it from the stream.
+	// Whoever may stream the trace may ask (a viewer, in its scope).
+	GetProcessTree(ctx context.Context, in *GetProcessTreeRequest, opts ...grpc.CallOption) (*GetProcessTreeResponse, error)
 }
 
 type tracerClient struct {
@@ -112,6 +117,15 @@ func (c *tracerClient) GetCapabilities(ctx context.Context, in *GetCapabilitiesR
 	return out, nil
 }
 
+func (c *tracerClient) GetProcessTree(ctx context.Context, in *GetProcessTreeRequest, opts ...grpc.CallOption) (*GetProcessTreeResponse, error) {
+	out := new(GetProcessTreeResponse)
+	err := c.cc.Invoke(ctx, "/sctrace.v1.Tracer/GetProcessTree", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // TracerServer is the server API for Tracer service.
 // All implementations must embed UnimplementedTracerServer
 // for forward compatibility
@@ -133,6 +147,11 @@ type TracerServer interface {
 	ListTraces(context.Context, *ListTracesRequest) (*ListTracesResponse, error)
 	// Reports which capture backends this node can use, and why not where it cannot.
 	GetCapabilities(context.Context, *GetCapabilitiesRequest) (*GetCapabilitiesResponse, error)
+	// The processes and threads a trace has seen, as a tree: built by the service from the
+	// process and thread events the trace delivered (ProcessFork/Exec/Exit, ThreadCreated/
+	// ThreadExit: TraceSpec.process_events), so a client need not rebuild it from the stream.
+	// Whoever may stream the trace may ask (a viewer, in its scope).
+	GetProcessTree(context.Context, *GetProcessTreeRequest) (*GetProcessTreeResponse, error)
 	mustEmbedUnimplementedTracerServer()
 }
 
@@ -154,6 +173,9 @@ func (UnimplementedTracerServer) ListTraces(context.Context, *ListTracesRequest)
 }
 func (UnimplementedTracerServer) GetCapabilities(context.Context, *GetCapabilitiesRequest) (*GetCapabilitiesResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method GetCapabilities not implemented")
+}
+func (UnimplementedTracerServer) GetProcessTree(context.Context, *GetProcessTreeRequest) (*GetProcessTreeResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method GetProcessTree not implemented")
 }
 func (UnimplementedTracerServer) mustEmbedUnimplementedTracerServer() {}
 
@@ -261,6 +283,24 @@ func _Tracer_GetCapabilities_Handler(srv interface{}, ctx context.Context, dec f
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Tracer_GetProcessTree_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetProcessTreeRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(TracerServer).GetProcessTree(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/sctrace.v1.Tracer/GetProcessTree",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(TracerServer).GetProcessTree(ctx, req.(*GetProcessTreeRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 var _Tracer_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "sctrace.v1.Tracer",
 	HandlerType: (*TracerServer)(nil),
@@ -280,6 +320,10 @@ var _Tracer_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetCapabilities",
 			Handler:    _Tracer_GetCapabilities_Handler,
+		},
+		{
+			MethodName: "GetProcessTree",
+			Handler:    _Tracer_GetProcessTree_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{

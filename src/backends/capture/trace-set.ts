@@ -33,6 +33,8 @@ export interface ControlBlock {
   execEnv: bigint;
   /** Traces that want context switches. */
   sched: bigint;
+  /** Traces that want signal deliveries. */
+  signals: bigint;
   /** The largest string_max of the active traces; 0 without traces. */
   stringMax: number;
   /** The largest buffer_bytes. */
@@ -203,6 +205,7 @@ export class TraceSet {
       buffers: 0n,
       execEnv: 0n,
       sched: 0n,
+      signals: 0n,
       stringMax: 0,
       bufferBytes: 0,
       pressureBytes: Math.floor(this.options.ringBytes / 2),
@@ -220,6 +223,7 @@ export class TraceSet {
       if (spec.bufferBytes > 0) c.buffers |= bit;
       if (spec.execEnv) c.execEnv |= bit;
       if (spec.schedEvents) c.sched |= bit;
+      if (spec.signalEvents) c.signals |= bit;
       c.budgets[t.slot] = t.budget;
     }
     const max = this.maxLimits();

@@ -310,6 +310,7 @@ class ControlView {
     this.store(C.buffers, c.buffers);
     this.store(C.exec_env, c.execEnv);
     this.store(C.sched, c.sched);
+    this.store(C.signals, c.signals);
     // Switch intervals begun under other sched traces (their slots may be reused) are not these.
     if (c.sched !== this.lastSched) {
       Atomics.add(this.u32, C.sched_gen >> 2, 1);
@@ -364,6 +365,8 @@ class ControlView {
 class EbpfFilters implements KernelFilters {
   /** sct_sched_switch and sct_sched_wakeup, attached while a trace wants context switches (they run on every one). */
   private schedLinks: AttachedLink[] = [];
+  /** sct_signal_deliver and sct_signal_generate, attached while a trace wants signals. */
+  private signalLinks: AttachedLink[] | undefined;
   private readonly tgids: number;
   private readonly comms: number;
   private readonly uids: number;
@@ -425,13 +428,22 @@ class EbpfFilters implements KernelFilters {
     this.set(this.cgroups, 'sct_cgroups', new Uint8Array(new BigUint64Array([id]).buffer), traces);
   }
 
-  /** The control block; the sched programs attached before the first sched trace shows, detached after the last. */
+  /**
+   * The control block; the sched programs attached before the first sched trace shows, detached
+   * after the last, and the signal programs likewise for signal traces (a trace without either
+   * costs the host nothing per switch or per signal).
+   */
   writeControl(control: ControlBlock): void {
     if (control.sched !== 0n && this.schedLinks.length === 0) this.attachSched();
+    if (control.signals !== 0n && !this.signalLinks) this.signalLinks = this.attachSignals();
     this.control.write(control);
     if (control.sched === 0n && this.schedLinks.length > 0) {
       this.detach(this.schedLinks);
       this.schedLinks = [];
+    }
+    if (control.signals === 0n && this.signalLinks) {
+      this.detach(this.signalLinks);
+      this.signalLinks = undefined;
     }
   }
 
@@ -442,6 +454,16 @@ class EbpfFilters implements KernelFilters {
       this.schedLinks = [wakeup, this.obj.attach('sct_sched_switch')];
     } catch (err) {
       this.detach([wakeup]);
+      throw err;
+    }
+  }
+
+  private attachSignals(): AttachedLink[] {
+    const deliver = this.obj.attach('sct_signal_deliver');
+    try {
+      return [deliver, this.obj.attach('sct_signal_generate')];
+    } catch (err) {
+      this.detach([deliver]);
       throw err;
     }
   }

@@ -120,6 +120,7 @@ export function controlLines(c: ControlBlock, written: number[]): string[] {
       `buffers ${mask(c.buffers)}`,
       `exec_env ${mask(c.execEnv)}`,
       `sched ${mask(c.sched)}`,
+      `signals ${mask(c.signals)}`,
       `string_max ${c.stringMax}`,
       `buffer_bytes ${c.bufferBytes}`,
       `pressure_bytes ${c.pressureBytes}`,

@@ -11,7 +11,8 @@ import { formatMode, formatOpenFlags } from './open';
 import { formatTimeComment } from './time';
 import { quoteBytes, quoteShown } from './quote';
 import { argIndexOf, bytesOf, derivedKey, viewOf, type ArgDecoder, type CallView, type DecoderContext, type DecoderRegistry } from './registry';
-import { cached, constant, fixedXlat, flagsArg, formatFlags, formatValue, hexValue, pointer, u32, valueArg, xlat, type Xlat } from './xlat';
+import { signalFormatter } from './signal';
+import { cached, constant, fixedXlat, flagsArg, formatFlags, formatValue, hexValue, pointer, s32, u32, valueArg, xlat, type Xlat } from './xlat';
 
 /** access(2) modes: POSIX values, the same everywhere (strace's access_modes). */
 const ACCESS_MODES = fixedXlat([
@@ -216,7 +217,8 @@ function statxFlagsDecoder(argIndex: number, tables: ArchTables): ArgDecoder {
 /** fcntl's third argument, as the command uses it; ignored by commands that take none. */
 function fcntlArgDecoder(cmdIndex: number, argIndex: number, tables: ArchTables): ArgDecoder {
   const c = (name: string) => BigInt(constant(tables, 'F', name));
-  const [SETFD, SETFL, DUPFD, DUPFD_CLOEXEC, SETPIPE_SZ, ADD_SEALS, SETOWN] = ['F_SETFD', 'F_SETFL', 'F_DUPFD', 'F_DUPFD_CLOEXEC', 'F_SETPIPE_SZ', 'F_ADD_SEALS', 'F_SETOWN'].map(c);
+  const [SETFD, SETFL, DUPFD, DUPFD_CLOEXEC, SETPIPE_SZ, ADD_SEALS, SETOWN, SETSIG] = ['F_SETFD', 'F_SETFL', 'F_DUPFD', 'F_DUPFD_CLOEXEC', 'F_SETPIPE_SZ', 'F_ADD_SEALS', 'F_SETOWN', 'F_SETSIG'].map(c);
+  const signal = signalFormatter(tables);
   const noArg = new Set(['F_GETFD', 'F_GETFL', 'F_GETOWN', 'F_GETSIG', 'F_GETPIPE_SZ', 'F_GET_SEALS', 'F_GETLEASE'].map(c));
   const fdFlags = xlat(tables, 'F', ['FD_CLOEXEC']);
   const seals = xlat(tables, 'F', SEAL_NAMES);
@@ -228,6 +230,7 @@ function fcntlArgDecoder(cmdIndex: number, argIndex: number, tables: ArchTables)
     if (cmd === SETFL) return formatOpenFlags(Number(u32(arg)), tables.openFlags);
     if (cmd === DUPFD || cmd === DUPFD_CLOEXEC || cmd === SETPIPE_SZ || cmd === SETOWN) return BigInt.asIntN(32, arg).toString();
     if (cmd === ADD_SEALS) return formatFlags(u32(arg), seals, 'F_SEAL_???');
+    if (cmd === SETSIG) return signal(Number(s32(arg)));
     return pointer(arg);
   };
 }

@@ -9,6 +9,7 @@ import { bytesOf, viewOf } from './registry';
 import { valueArg } from './xlat';
 import { quoteBytes } from './quote';
 import { argIndexOf, type ArgDecoder, type CallView, type DecoderRegistry } from './registry';
+import { SIGINFO_FIELD_BYTES, siginfoDecoder } from './siginfo';
 import { signalFormatter } from './signal';
 import { formatTimeval, structArg } from './time';
 import { cached, constant, fixedXlat, formatFlags, formatValue, hexValue, u32, xlat } from './xlat';
@@ -83,25 +84,6 @@ export function formatRusage(v: DataView): string {
   return `{ru_utime=${formatTimeval(v, 0)}, ru_stime=${formatTimeval(v, 16)}, ...}`;
 }
 
-/** strace's siginfo for SIGCHLD (waitid's infop): `{si_signo=SIGCHLD, si_code=CLD_EXITED, ...}`. */
-function siginfoFormatter(tables: ArchTables): (v: DataView) => string {
-  const signal = signalFormatter(tables);
-  const cld = fixedXlat([['CLD_EXITED', 1], ['CLD_KILLED', 2], ['CLD_DUMPED', 3], ['CLD_TRAPPED', 4], ['CLD_STOPPED', 5], ['CLD_CONTINUED', 6]]);
-  const chld = constant(tables, 'SIG', 'SIGCHLD');
-  return (v) => {
-    const signo = v.getInt32(0, true);
-    const code = v.getInt32(8, true);
-    if (signo === 0) return '{}';
-    let out = `{si_signo=${signal(signo)}, si_code=${signo === chld ? formatValue(BigInt(code), cld, 'CLD_???') : code}`;
-    if (signo === chld) {
-      const status = v.getInt32(24, true);
-      const statusText = code === 1 ? String(status) : signal(status);
-      out += `, si_pid=${v.getInt32(16, true)}, si_uid=${v.getUint32(20, true)}, si_status=${statusText}, si_utime=${v.getBigInt64(32, true)}, si_stime=${v.getBigInt64(40, true)}`;
-    }
-    return `${out}}`;
-  };
-}
-
 /** Registers the id, priority, scheduling and personality decoders (prctl: registerPrctl). */
 export function registerIdDecoders(registry: DecoderRegistry): void {
   const ids: Array<[string, string[]]> = [
@@ -136,7 +118,10 @@ export function registerIdDecoders(registry: DecoderRegistry): void {
     return b ? cpuMask(b.data) : '';
   });
   registry.register('waitid', 'which', (ctx) => valueArg(ctx.argIndex, IDTYPES, 'P_???'));
-  registry.register('waitid', 'infop', (ctx) => structArg(ctx.argIndex, 48, true, siginfoFormatter(ctx.tables)));
+  registry.register('waitid', 'infop', (ctx) => {
+    const decode = siginfoDecoder(ctx.tables);
+    return structArg(ctx.argIndex, SIGINFO_FIELD_BYTES, true, (v) => decode(new Uint8Array(v.buffer, v.byteOffset, v.byteLength)).symbolic);
+  });
   for (const syscall of ['wait4', 'waitid', 'getrusage']) registry.register(syscall, 'ru', (ctx) => structArg(ctx.argIndex, 32, true, formatRusage));
   registry.register('getrusage', 'who', (ctx) => valueArg(ctx.argIndex, xlat(ctx.tables, 'RUSAGE', ['RUSAGE_SELF', 'RUSAGE_CHILDREN', 'RUSAGE_BOTH', 'RUSAGE_THREAD']), 'RUSAGE_???'));
   registry.register('personality', 'personality', (ctx) => {

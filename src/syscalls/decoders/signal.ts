@@ -9,7 +9,8 @@ import { bytesOf, viewOf } from './registry';
 import { valueArg } from './xlat';
 import { argIndexOf, type ArgDecoder, type DecoderRegistry } from './registry';
 import { formatTimespec, structArg } from './time';
-import { cached, constant, fixedXlat, formatFlags, pointer, s32, xlat } from './xlat';
+import { SIGINFO_FIELD_BYTES, siginfoDecoder } from './siginfo';
+import { cached, constant, fixedXlat, formatFlags, formatValue, pointer, s32, xlat } from './xlat';
 
 /**
  * strace's signal names for 1..31 on this ABI (its signalent; the name it picks where two share
@@ -120,8 +121,50 @@ function stackArg(argIndex: number, output: boolean): ArgDecoder {
   };
 }
 
+/**
+ * rt_sigreturn's one argument as strace 6.1 prints it, `{mask=[USR1]}`: the mask the signal frame
+ * restores, read by the kernel side at entry (blob of argument 0; src/syscalls/reads.ts).
+ */
+function frameMaskArg(tables: ArchTables): ArgDecoder {
+  const format = sigsetFormatter(tables);
+  return (_args, call) => {
+    const b = bytesOf(call.blobs, 0);
+    if (!b || b.data.length < 8) return '';
+    return `{mask=${format(viewOf(b.data).getBigUint64(0, true))}}`;
+  };
+}
+
+/** strace's sigev_value xlat (sigev_notify values). */
+const SIGEV_NOTIFY = fixedXlat([['SIGEV_SIGNAL', 0], ['SIGEV_NONE', 1], ['SIGEV_THREAD', 2], ['SIGEV_THREAD_ID', 4]]);
+
+/** A struct sigevent (x86_64: value at 0, signo 8, notify 12, tid or function 16, attributes 24), strace's print_sigevent. */
+function sigeventFormatter(tables: ArchTables): (v: DataView) => string {
+  const signal = signalFormatter(tables);
+  return (v) => {
+    const ptr = v.getBigUint64(0, true);
+    const notify = v.getInt32(12, true);
+    const parts: string[] = [];
+    if (ptr !== 0n) parts.push(`sigev_value={sival_int=${v.getInt32(0, true)}, sival_ptr=${pointer(ptr)}}`);
+    const signo = v.getInt32(8, true);
+    parts.push(`sigev_signo=${notify === 0 || notify === 2 || notify === 4 ? signal(signo) : String(v.getUint32(8, true))}`);
+    parts.push(`sigev_notify=${formatValue(BigInt(notify), SIGEV_NOTIFY, 'SIGEV_???')}`);
+    if (notify === 4) parts.push(`sigev_notify_thread_id=${v.getInt32(16, true)}`);
+    if (notify === 2) parts.push(`sigev_notify_function=${pointer(v.getBigUint64(16, true))}`, `sigev_notify_attributes=${pointer(v.getBigUint64(24, true))}`);
+    return `{${parts.join(', ')}}`;
+  };
+}
+
 /** Registers the signal decoders. */
 export function registerSignalDecoders(registry: DecoderRegistry): void {
+  registry.register('timer_create', 'timer_event_spec', (ctx) => structArg(ctx.argIndex, 64, false, sigeventFormatter(ctx.tables)));
+  registry.register('timer_create', 'created_timer_id', (ctx) => structArg(ctx.argIndex, 4, true, (v) => `[${v.getInt32(0, true)}]`));
+  for (const syscall of ['rt_sigqueueinfo', 'rt_tgsigqueueinfo']) {
+    registry.register(syscall, 'uinfo', (ctx) => {
+      const decode = siginfoDecoder(ctx.tables);
+      return structArg(ctx.argIndex, SIGINFO_FIELD_BYTES, false, (v) => decode(new Uint8Array(v.buffer, v.byteOffset, v.byteLength)).symbolic);
+    });
+  }
+  registry.register('rt_sigreturn', 'frame', (ctx) => frameMaskArg(ctx.tables));
   registry.register('sigaltstack', 'uss', (ctx) => stackArg(ctx.argIndex, false));
   registry.register('sigaltstack', 'uoss', (ctx) => stackArg(ctx.argIndex, true));
   registry.register('rt_sigpending', 'uset', (ctx) => sigsetArg(ctx.argIndex, argIndexOf(ctx, 'sigsetsize'), true, ctx.tables));

@@ -9,6 +9,14 @@ CONSTANT_STYLE_RAW: ConstantStyle
 CONSTANT_STYLE_UNSPECIFIED: ConstantStyle
 CONSTANT_STYLE_VERBOSE: ConstantStyle
 DESCRIPTOR: _descriptor.FileDescriptor
+SIGINFO_FIELDS_CHLD: SiginfoFields
+SIGINFO_FIELDS_FAULT: SiginfoFields
+SIGINFO_FIELDS_KILL: SiginfoFields
+SIGINFO_FIELDS_POLL: SiginfoFields
+SIGINFO_FIELDS_RT: SiginfoFields
+SIGINFO_FIELDS_SYS: SiginfoFields
+SIGINFO_FIELDS_TIMER: SiginfoFields
+SIGINFO_FIELDS_UNSPECIFIED: SiginfoFields
 TASK_STATE_BLOCKED: TaskState
 TASK_STATE_DEAD: TaskState
 TASK_STATE_IDLE: TaskState
@@ -57,13 +65,14 @@ class ContextSwitch(_message.Message):
     def __init__(self, switched_in: bool = ..., cpu: _Optional[int] = ..., ran_ns: _Optional[int] = ..., off_cpu_ns: _Optional[int] = ..., state: _Optional[_Union[TaskState, str]] = ..., raw_state: _Optional[int] = ..., preempted: bool = ..., other_tid: _Optional[int] = ..., since_unknown: bool = ..., run_queue_ns: _Optional[int] = ..., wakeup_unknown: bool = ...) -> None: ...
 
 class Event(_message.Message):
-    __slots__ = ["context_switch", "exec", "exit", "fork", "lost", "sequence", "syscall", "task", "thread_created", "thread_exit", "timestamp_ns"]
+    __slots__ = ["context_switch", "exec", "exit", "fork", "lost", "sequence", "signal_delivered", "syscall", "task", "thread_created", "thread_exit", "timestamp_ns"]
     CONTEXT_SWITCH_FIELD_NUMBER: _ClassVar[int]
     EXEC_FIELD_NUMBER: _ClassVar[int]
     EXIT_FIELD_NUMBER: _ClassVar[int]
     FORK_FIELD_NUMBER: _ClassVar[int]
     LOST_FIELD_NUMBER: _ClassVar[int]
     SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    SIGNAL_DELIVERED_FIELD_NUMBER: _ClassVar[int]
     SYSCALL_FIELD_NUMBER: _ClassVar[int]
     TASK_FIELD_NUMBER: _ClassVar[int]
     THREAD_CREATED_FIELD_NUMBER: _ClassVar[int]
@@ -75,12 +84,13 @@ class Event(_message.Message):
     fork: ProcessFork
     lost: EventsLost
     sequence: int
+    signal_delivered: SignalDelivered
     syscall: SyscallEvent
     task: Task
     thread_created: ThreadCreated
     thread_exit: ThreadExit
     timestamp_ns: int
-    def __init__(self, sequence: _Optional[int] = ..., timestamp_ns: _Optional[int] = ..., task: _Optional[_Union[Task, _Mapping]] = ..., syscall: _Optional[_Union[SyscallEvent, _Mapping]] = ..., exec: _Optional[_Union[ProcessExec, _Mapping]] = ..., fork: _Optional[_Union[ProcessFork, _Mapping]] = ..., exit: _Optional[_Union[ProcessExit, _Mapping]] = ..., lost: _Optional[_Union[EventsLost, _Mapping]] = ..., thread_created: _Optional[_Union[ThreadCreated, _Mapping]] = ..., thread_exit: _Optional[_Union[ThreadExit, _Mapping]] = ..., context_switch: _Optional[_Union[ContextSwitch, _Mapping]] = ...) -> None: ...
+    def __init__(self, sequence: _Optional[int] = ..., timestamp_ns: _Optional[int] = ..., task: _Optional[_Union[Task, _Mapping]] = ..., syscall: _Optional[_Union[SyscallEvent, _Mapping]] = ..., exec: _Optional[_Union[ProcessExec, _Mapping]] = ..., fork: _Optional[_Union[ProcessFork, _Mapping]] = ..., exit: _Optional[_Union[ProcessExit, _Mapping]] = ..., lost: _Optional[_Union[EventsLost, _Mapping]] = ..., thread_created: _Optional[_Union[ThreadCreated, _Mapping]] = ..., thread_exit: _Optional[_Union[ThreadExit, _Mapping]] = ..., context_switch: _Optional[_Union[ContextSwitch, _Mapping]] = ..., signal_delivered: _Optional[_Union[SignalDelivered, _Mapping]] = ...) -> None: ...
 
 class EventsLost(_message.Message):
     __slots__ = ["count", "where"]
@@ -107,6 +117,22 @@ class GetCapabilitiesResponse(_message.Message):
     kernel: str
     node: str
     def __init__(self, backends: _Optional[_Iterable[_Union[BackendCapability, _Mapping]]] = ..., default_backend: _Optional[str] = ..., kernel: _Optional[str] = ..., arch: _Optional[str] = ..., node: _Optional[str] = ...) -> None: ...
+
+class GetProcessTreeRequest(_message.Message):
+    __slots__ = ["trace_id"]
+    TRACE_ID_FIELD_NUMBER: _ClassVar[int]
+    trace_id: str
+    def __init__(self, trace_id: _Optional[str] = ...) -> None: ...
+
+class GetProcessTreeResponse(_message.Message):
+    __slots__ = ["dropped_nodes", "node_limit", "processes"]
+    DROPPED_NODES_FIELD_NUMBER: _ClassVar[int]
+    NODE_LIMIT_FIELD_NUMBER: _ClassVar[int]
+    PROCESSES_FIELD_NUMBER: _ClassVar[int]
+    dropped_nodes: int
+    node_limit: int
+    processes: _containers.RepeatedCompositeFieldContainer[ProcessNode]
+    def __init__(self, processes: _Optional[_Iterable[_Union[ProcessNode, _Mapping]]] = ..., dropped_nodes: _Optional[int] = ..., node_limit: _Optional[int] = ...) -> None: ...
 
 class ListTracesRequest(_message.Message):
     __slots__ = []
@@ -158,6 +184,32 @@ class ProcessFork(_message.Message):
     clone_flags: int
     def __init__(self, child_pid: _Optional[int] = ..., clone_flags: _Optional[int] = ...) -> None: ...
 
+class ProcessNode(_message.Message):
+    __slots__ = ["clone_flags", "comm", "exec_filename", "exit_code", "exit_ns", "exited", "pid", "ppid", "signal", "start_ns", "threads"]
+    CLONE_FLAGS_FIELD_NUMBER: _ClassVar[int]
+    COMM_FIELD_NUMBER: _ClassVar[int]
+    EXEC_FILENAME_FIELD_NUMBER: _ClassVar[int]
+    EXITED_FIELD_NUMBER: _ClassVar[int]
+    EXIT_CODE_FIELD_NUMBER: _ClassVar[int]
+    EXIT_NS_FIELD_NUMBER: _ClassVar[int]
+    PID_FIELD_NUMBER: _ClassVar[int]
+    PPID_FIELD_NUMBER: _ClassVar[int]
+    SIGNAL_FIELD_NUMBER: _ClassVar[int]
+    START_NS_FIELD_NUMBER: _ClassVar[int]
+    THREADS_FIELD_NUMBER: _ClassVar[int]
+    clone_flags: int
+    comm: str
+    exec_filename: str
+    exit_code: int
+    exit_ns: int
+    exited: bool
+    pid: int
+    ppid: int
+    signal: int
+    start_ns: int
+    threads: _containers.RepeatedCompositeFieldContainer[ThreadNode]
+    def __init__(self, pid: _Optional[int] = ..., ppid: _Optional[int] = ..., comm: _Optional[str] = ..., exec_filename: _Optional[str] = ..., threads: _Optional[_Iterable[_Union[ThreadNode, _Mapping]]] = ..., start_ns: _Optional[int] = ..., clone_flags: _Optional[int] = ..., exited: bool = ..., exit_ns: _Optional[int] = ..., exit_code: _Optional[int] = ..., signal: _Optional[int] = ...) -> None: ...
+
 class Rendering(_message.Message):
     __slots__ = ["constants", "fd_details", "verbose"]
     CONSTANTS_FIELD_NUMBER: _ClassVar[int]
@@ -185,6 +237,66 @@ class ResourceUsage(_message.Message):
     user_time_ns: int
     voluntary_switches: int
     def __init__(self, user_time_ns: _Optional[int] = ..., system_time_ns: _Optional[int] = ..., voluntary_switches: _Optional[int] = ..., involuntary_switches: _Optional[int] = ..., max_rss_kb: _Optional[int] = ..., minor_faults: _Optional[int] = ..., major_faults: _Optional[int] = ...) -> None: ...
+
+class SignalDelivered(_message.Message):
+    __slots__ = ["addr", "arch", "band", "call_addr", "code", "code_name", "discarded", "during_syscall", "fd", "fields", "handler", "int_value", "no_info", "overrun", "pid", "ptr_value", "sa_flags", "si_errno", "siginfo", "signal", "signo", "status", "stime", "symbolic", "syscall", "timer_id", "uid", "utime"]
+    ADDR_FIELD_NUMBER: _ClassVar[int]
+    ARCH_FIELD_NUMBER: _ClassVar[int]
+    BAND_FIELD_NUMBER: _ClassVar[int]
+    CALL_ADDR_FIELD_NUMBER: _ClassVar[int]
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    CODE_NAME_FIELD_NUMBER: _ClassVar[int]
+    DISCARDED_FIELD_NUMBER: _ClassVar[int]
+    DURING_SYSCALL_FIELD_NUMBER: _ClassVar[int]
+    FD_FIELD_NUMBER: _ClassVar[int]
+    FIELDS_FIELD_NUMBER: _ClassVar[int]
+    HANDLER_FIELD_NUMBER: _ClassVar[int]
+    INT_VALUE_FIELD_NUMBER: _ClassVar[int]
+    NO_INFO_FIELD_NUMBER: _ClassVar[int]
+    OVERRUN_FIELD_NUMBER: _ClassVar[int]
+    PID_FIELD_NUMBER: _ClassVar[int]
+    PTR_VALUE_FIELD_NUMBER: _ClassVar[int]
+    SA_FLAGS_FIELD_NUMBER: _ClassVar[int]
+    SIGINFO_FIELD_NUMBER: _ClassVar[int]
+    SIGNAL_FIELD_NUMBER: _ClassVar[int]
+    SIGNO_FIELD_NUMBER: _ClassVar[int]
+    SI_ERRNO_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    STIME_FIELD_NUMBER: _ClassVar[int]
+    SYMBOLIC_FIELD_NUMBER: _ClassVar[int]
+    SYSCALL_FIELD_NUMBER: _ClassVar[int]
+    TIMER_ID_FIELD_NUMBER: _ClassVar[int]
+    UID_FIELD_NUMBER: _ClassVar[int]
+    UTIME_FIELD_NUMBER: _ClassVar[int]
+    addr: int
+    arch: int
+    band: int
+    call_addr: int
+    code: int
+    code_name: str
+    discarded: bool
+    during_syscall: bool
+    fd: int
+    fields: SiginfoFields
+    handler: int
+    int_value: int
+    no_info: bool
+    overrun: int
+    pid: int
+    ptr_value: int
+    sa_flags: int
+    si_errno: int
+    siginfo: bytes
+    signal: str
+    signo: int
+    status: int
+    stime: int
+    symbolic: str
+    syscall: int
+    timer_id: int
+    uid: int
+    utime: int
+    def __init__(self, signo: _Optional[int] = ..., signal: _Optional[str] = ..., code: _Optional[int] = ..., code_name: _Optional[str] = ..., si_errno: _Optional[int] = ..., fields: _Optional[_Union[SiginfoFields, str]] = ..., pid: _Optional[int] = ..., uid: _Optional[int] = ..., status: _Optional[int] = ..., utime: _Optional[int] = ..., stime: _Optional[int] = ..., addr: _Optional[int] = ..., int_value: _Optional[int] = ..., ptr_value: _Optional[int] = ..., band: _Optional[int] = ..., fd: _Optional[int] = ..., timer_id: _Optional[int] = ..., overrun: _Optional[int] = ..., call_addr: _Optional[int] = ..., syscall: _Optional[int] = ..., arch: _Optional[int] = ..., handler: _Optional[int] = ..., sa_flags: _Optional[int] = ..., siginfo: _Optional[bytes] = ..., symbolic: _Optional[str] = ..., discarded: bool = ..., during_syscall: bool = ..., no_info: bool = ...) -> None: ...
 
 class StartTraceRequest(_message.Message):
     __slots__ = ["spec"]
@@ -344,6 +456,20 @@ class ThreadExit(_message.Message):
     wall_time_ns: int
     def __init__(self, wall_time_ns: _Optional[int] = ..., usage: _Optional[_Union[ResourceUsage, _Mapping]] = ...) -> None: ...
 
+class ThreadNode(_message.Message):
+    __slots__ = ["clone_flags", "exit_ns", "exited", "start_ns", "tid"]
+    CLONE_FLAGS_FIELD_NUMBER: _ClassVar[int]
+    EXITED_FIELD_NUMBER: _ClassVar[int]
+    EXIT_NS_FIELD_NUMBER: _ClassVar[int]
+    START_NS_FIELD_NUMBER: _ClassVar[int]
+    TID_FIELD_NUMBER: _ClassVar[int]
+    clone_flags: int
+    exit_ns: int
+    exited: bool
+    start_ns: int
+    tid: int
+    def __init__(self, tid: _Optional[int] = ..., clone_flags: _Optional[int] = ..., start_ns: _Optional[int] = ..., exited: bool = ..., exit_ns: _Optional[int] = ...) -> None: ...
+
 class TraceCounters(_message.Message):
     __slots__ = ["decode_errors", "events_delivered", "events_received", "lost_kernel", "lost_subscribers", "per_subscriber"]
     DECODE_ERRORS_FIELD_NUMBER: _ClassVar[int]
@@ -381,7 +507,7 @@ class TraceInfo(_message.Message):
     def __init__(self, trace_id: _Optional[str] = ..., spec: _Optional[_Union[TraceSpec, _Mapping]] = ..., backend: _Optional[str] = ..., subscribers: _Optional[int] = ..., counters: _Optional[_Union[TraceCounters, _Mapping]] = ..., started_ns: _Optional[int] = ..., node: _Optional[str] = ..., owner: _Optional[str] = ...) -> None: ...
 
 class TraceSpec(_message.Message):
-    __slots__ = ["backend", "buffer_bytes", "cgroup_ids", "comms", "exec_env", "follow_children", "no_syscalls", "pids", "process_events", "rendering", "retention_bytes", "ring_bytes", "sched_events", "string_max_bytes", "syscalls", "uids"]
+    __slots__ = ["backend", "buffer_bytes", "cgroup_ids", "comms", "exec_env", "follow_children", "no_syscalls", "pids", "process_events", "rendering", "retention_bytes", "ring_bytes", "sched_events", "signal_events", "string_max_bytes", "syscalls", "uids"]
     BACKEND_FIELD_NUMBER: _ClassVar[int]
     BUFFER_BYTES_FIELD_NUMBER: _ClassVar[int]
     CGROUP_IDS_FIELD_NUMBER: _ClassVar[int]
@@ -395,6 +521,7 @@ class TraceSpec(_message.Message):
     RETENTION_BYTES_FIELD_NUMBER: _ClassVar[int]
     RING_BYTES_FIELD_NUMBER: _ClassVar[int]
     SCHED_EVENTS_FIELD_NUMBER: _ClassVar[int]
+    SIGNAL_EVENTS_FIELD_NUMBER: _ClassVar[int]
     STRING_MAX_BYTES_FIELD_NUMBER: _ClassVar[int]
     SYSCALLS_FIELD_NUMBER: _ClassVar[int]
     UIDS_FIELD_NUMBER: _ClassVar[int]
@@ -411,12 +538,16 @@ class TraceSpec(_message.Message):
     retention_bytes: int
     ring_bytes: int
     sched_events: bool
+    signal_events: bool
     string_max_bytes: int
     syscalls: _containers.RepeatedScalarFieldContainer[str]
     uids: _containers.RepeatedScalarFieldContainer[int]
-    def __init__(self, syscalls: _Optional[_Iterable[str]] = ..., pids: _Optional[_Iterable[int]] = ..., follow_children: bool = ..., comms: _Optional[_Iterable[str]] = ..., uids: _Optional[_Iterable[int]] = ..., process_events: bool = ..., string_max_bytes: _Optional[int] = ..., backend: _Optional[str] = ..., cgroup_ids: _Optional[_Iterable[int]] = ..., buffer_bytes: _Optional[int] = ..., exec_env: bool = ..., ring_bytes: _Optional[int] = ..., retention_bytes: _Optional[int] = ..., sched_events: bool = ..., rendering: _Optional[_Union[Rendering, _Mapping]] = ..., no_syscalls: bool = ...) -> None: ...
+    def __init__(self, syscalls: _Optional[_Iterable[str]] = ..., pids: _Optional[_Iterable[int]] = ..., follow_children: bool = ..., comms: _Optional[_Iterable[str]] = ..., uids: _Optional[_Iterable[int]] = ..., process_events: bool = ..., string_max_bytes: _Optional[int] = ..., backend: _Optional[str] = ..., cgroup_ids: _Optional[_Iterable[int]] = ..., buffer_bytes: _Optional[int] = ..., exec_env: bool = ..., ring_bytes: _Optional[int] = ..., retention_bytes: _Optional[int] = ..., sched_events: bool = ..., rendering: _Optional[_Union[Rendering, _Mapping]] = ..., no_syscalls: bool = ..., signal_events: bool = ...) -> None: ...
 
 class ConstantStyle(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class SiginfoFields(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []
 
 class TaskState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):

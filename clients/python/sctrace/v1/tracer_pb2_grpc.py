@@ -40,6 +40,11 @@ class TracerStub(object):
                 request_serializer=sctrace_dot_v1_dot_tracer__pb2.GetCapabilitiesRequest.SerializeToString,
                 response_deserializer=sctrace_dot_v1_dot_tracer__pb2.GetCapabilitiesResponse.FromString,
                 )
+        self.GetProcessTree = channel.unary_unary(
+                '/sctrace.v1.Tracer/GetProcessTree',
+                request_serializer=sctrace_dot_v1_dot_tracer__pb2.GetProcessTreeRequest.SerializeToString,
+                response_deserializer=sctrace_dot_v1_dot_tracer__pb2.GetProcessTreeResponse.FromString,
+                )
 
 
 class TracerServicer(object):
@@ -88,6 +93,16 @@ class TracerServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetProcessTree(self, request, context):
+        """The processes and threads a trace has seen, as a tree: built by the service from the
+        process and thread events the trace delivered (ProcessFork/Exec/Exit, ThreadCreated/
+        ThreadExit: TraceSpec.process_events), so a client need not rebuild it from the stream.
+        Whoever may stream the trace may ask (a viewer, in its scope).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_TracerServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -115,6 +130,11 @@ def add_TracerServicer_to_server(servicer, server):
                     servicer.GetCapabilities,
                     request_deserializer=sctrace_dot_v1_dot_tracer__pb2.GetCapabilitiesRequest.FromString,
                     response_serializer=sctrace_dot_v1_dot_tracer__pb2.GetCapabilitiesResponse.SerializeToString,
+            ),
+            'GetProcessTree': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetProcessTree,
+                    request_deserializer=sctrace_dot_v1_dot_tracer__pb2.GetProcessTreeRequest.FromString,
+                    response_serializer=sctrace_dot_v1_dot_tracer__pb2.GetProcessTreeResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -209,5 +229,22 @@ class Tracer(object):
         return grpc.experimental.unary_unary(request, target, '/sctrace.v1.Tracer/GetCapabilities',
             sctrace_dot_v1_dot_tracer__pb2.GetCapabilitiesRequest.SerializeToString,
             sctrace_dot_v1_dot_tracer__pb2.GetCapabilitiesResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def GetProcessTree(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/sctrace.v1.Tracer/GetProcessTree',
+            sctrace_dot_v1_dot_tracer__pb2.GetProcessTreeRequest.SerializeToString,
+            sctrace_dot_v1_dot_tracer__pb2.GetProcessTreeResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
