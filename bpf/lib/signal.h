@@ -9,6 +9,26 @@
 #define SCT_LIB_SIGNAL_H
 
 /*
+ * Ring room for a signal record for the admitted traces *want (charged to a budget under
+ * pressure, which may narrow *want), or NULL with the losses counted.
+ */
+static __always_inline struct sct_signal *signal_reserve(__u64 *want, __u32 *hflags, __u64 *avail)
+{
+	struct sct_signal *rec;
+
+	*avail = ring_avail();
+	*want = sct_charge_traces(*want, sizeof(*rec), *avail, hflags);
+	if (!*want)
+		return NULL;
+	rec = bpf_ringbuf_reserve(&sct_events, sizeof(*rec), 0);
+	if (!rec) {
+		sct_uncharge_traces(*want, sizeof(*rec), *hflags);
+		sct_count_lost(*want, SCT_LOSS_RING);
+	}
+	return rec;
+}
+
+/*
  * Attached while a trace wants signals (user space attaches it for the first such trace and
  * detaches it after the last): a signal of a task nobody traces costs the filter evaluation.
  */
@@ -22,18 +42,9 @@ int BPF_PROG(sct_signal_deliver, int sig, struct kernel_siginfo *info, struct k_
 	if (!want || tgid == self_tgid)
 		return 0;
 	want = sct_admit_traces(task_traces(want, tgid));
-	if (!want)
+	rec = want ? signal_reserve(&want, &hflags, &avail) : NULL;
+	if (!rec)
 		return 0;
-	avail = ring_avail();
-	want = sct_charge_traces(want, sizeof(*rec), avail, &hflags);
-	if (!want)
-		return 0;
-	rec = bpf_ringbuf_reserve(&sct_events, sizeof(*rec), 0);
-	if (!rec) {
-		sct_uncharge_traces(want, sizeof(*rec), hflags);
-		sct_count_lost(want, SCT_LOSS_RING);
-		return 0;
-	}
 	sct_signal_fill(rec, sig, info, (__u64)BPF_CORE_READ(ka, sa.sa_handler), BPF_CORE_READ(ka, sa.sa_flags));
 	sct_fill_header(&rec->hdr, SCT_KIND_SIGNAL, sizeof(*rec), hflags, bpf_ktime_get_ns(), want);
 	bpf_ringbuf_submit(rec, wake_flags(sizeof(*rec), avail));
@@ -60,18 +71,9 @@ int BPF_PROG(sct_signal_generate, int sig, struct kernel_siginfo *info, struct t
 	if (tgid == self_tgid || !sct_signal_ignored(sig, sct_task_action(task, sig, &flags)))
 		return 0;
 	want = sct_admit_traces(sct_other_task_traces(&sct_ctl, want, task));
-	if (!want)
+	rec = want ? signal_reserve(&want, &hflags, &avail) : NULL;
+	if (!rec)
 		return 0;
-	avail = ring_avail();
-	want = sct_charge_traces(want, sizeof(*rec), avail, &hflags);
-	if (!want)
-		return 0;
-	rec = bpf_ringbuf_reserve(&sct_events, sizeof(*rec), 0);
-	if (!rec) {
-		sct_uncharge_traces(want, sizeof(*rec), hflags);
-		sct_count_lost(want, SCT_LOSS_RING);
-		return 0;
-	}
 	pid_tgid = bpf_get_current_pid_tgid();
 	sct_signal_fill_discarded(rec, sig, info, task, pid_tgid >> 32, (__u32)bpf_get_current_uid_gid());
 	sct_fill_header_of(&rec->hdr, SCT_KIND_SIGNAL, sizeof(*rec), hflags, bpf_ktime_get_ns(), want, task);

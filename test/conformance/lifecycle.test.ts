@@ -19,7 +19,7 @@ import type { Event__Output } from '../../src/api/generated/sctrace/v1/Event';
 import type { ResourceUsage__Output } from '../../src/api/generated/sctrace/v1/ResourceUsage';
 import type { TraceSpec } from '../../src/api/generated/sctrace/v1/TraceSpec';
 import { api, collect, connect, settle } from '../helpers/client';
-import { fixture, fixtureUnavailableReason } from '../helpers/fixtures';
+import { fixture, fixtureUnavailableReason, stateOf } from '../helpers/fixtures';
 import { skipUnlessBackend, skipUnlessPossible } from '../helpers/privileges';
 import { spawnService, type ServiceProcess } from '../helpers/service-process';
 import { connect as connectLib, type ProcessTree } from '../../clients/ts';
@@ -108,15 +108,6 @@ async function launch(args: string[]): Promise<Launched> {
       proc.kill('SIGKILL');
     },
   };
-}
-
-function stateOf(pid: number): string {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-  } catch {
-    return '';
-  }
 }
 
 /**

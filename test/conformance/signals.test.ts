@@ -10,11 +10,10 @@
 import { test, describe, before, after, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
 import type { Event__Output } from '../../src/api/generated/sctrace/v1/Event';
 import type { TraceSpec } from '../../src/api/generated/sctrace/v1/TraceSpec';
 import { api, collect, connect, settle } from '../helpers/client';
-import { fixture, fixtureUnavailableReason } from '../helpers/fixtures';
+import { fixture, fixtureUnavailableReason, stateOf } from '../helpers/fixtures';
 import { skipUnlessBackend, skipUnlessPossible } from '../helpers/privileges';
 import { spawnService, type ServiceProcess } from '../helpers/service-process';
 
@@ -41,15 +40,6 @@ after(async () => {
 
 function skipped(t: TestContext, backend: string): boolean {
   return skipUnlessBackend(t, backend, unavailable, rootReason) || skipUnlessPossible(t, fixtureUnavailableReason('signals'));
-}
-
-function stateOf(pid: number): string {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-  } catch {
-    return '';
-  }
 }
 
 /** Runs the fixture traced on `backend` by `spec` from its stop to its exit event. */

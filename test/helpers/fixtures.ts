@@ -36,3 +36,13 @@ export function fixture(name: string): string {
   built.set(name, out);
   return out;
 }
+
+/** The state letter of process `pid` in /proc/PID/stat (T: stopped), or "" once it is gone. */
+export function stateOf(pid: number): string {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  } catch {
+    return '';
+  }
+}

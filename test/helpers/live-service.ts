@@ -18,6 +18,8 @@ export interface LiveService {
   rpc: ReturnType<typeof api>;
   /** A temporary directory for the file's workloads, removed in after(). */
   readonly workdir: string;
+  /** Backend name → why it is unavailable ('' when available), from GetCapabilities in before(). */
+  readonly unavailable: Map<string, string>;
 }
 
 export interface LiveServiceOptions {
@@ -30,12 +32,13 @@ export interface LiveServiceOptions {
 }
 
 export function liveService(options: LiveServiceOptions = {}): LiveService {
-  const live = { workdir: fs.mkdtempSync(path.join(os.tmpdir(), options.prefix ?? 'sctrace-it-')) } as LiveService;
+  const live = { workdir: fs.mkdtempSync(path.join(os.tmpdir(), options.prefix ?? 'sctrace-it-')), unavailable: new Map() } as LiveService;
   before(async () => {
     if (options.skip?.()) return;
     live.service = await spawnService(options.args ?? ['--idle-timeout', '30']);
     live.client = connect(live.service.address);
     live.rpc = api(live.client);
+    for (const b of (await live.rpc.caps()).backends) live.unavailable.set(b.name, b.available ? '' : b.reason);
   });
   after(async () => {
     live.client?.close();
