@@ -34,6 +34,7 @@ const STRUCTS = [
   'sct_syscall_meta',
   'sct_read',
   'sct_syscall_reads',
+  'sct_ioctl_size',
   'sct_control',
 ];
 

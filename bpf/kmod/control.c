@@ -125,7 +125,7 @@ static int parse_syscall(struct sct_pass *p, char **rest)
 	err = parse_u64(p, "syscall", next_word(rest), SCT_NR_MAX - 1, &nr);
 	err = err ?: parse_u64(p, "syscall", next_word(rest), (1 << SCT_MAX_ARGS) - 1, &mask);
 	err = err ?: parse_u64(p, "syscall", next_word(rest), (1 << SCT_MAX_ARGS) - 1, &paths);
-	err = err ?: parse_u64(p, "syscall", next_word(rest), 1, &enter);
+	err = err ?: parse_u64(p, "syscall", next_word(rest), SCT_ENTER_STRINGS | SCT_ENTER_READS, &enter);
 	if (err)
 		return err;
 	sct_meta[nr].str_mask = mask;
@@ -145,7 +145,7 @@ static int parse_read(struct sct_pass *p, char **rest)
 	int err, i;
 
 	err = parse_u64(p, "read", next_word(rest), SCT_NR_MAX - 1, &nr);
-	err = err ?: parse_u64(p, "read", next_word(rest), SCT_READ_SIGMASK, &kind);
+	err = err ?: parse_u64(p, "read", next_word(rest), SCT_READ_DIRENTS, &kind);
 	err = err ?: parse_u64(p, "read", next_word(rest), SCT_MAX_ARGS - 1, &arg);
 	err = err ?: parse_u64(p, "read", next_word(rest), SCT_LEN_RET, &len_from);
 	err = err ?: parse_u64(p, "read", next_word(rest), SCT_MAX_ARGS - 1, &len_arg);
@@ -170,6 +170,29 @@ static int parse_read(struct sct_pass *p, char **rest)
 	return 0;
 }
 
+/* ioctl REQUEST SIZE DIR: one entry of the ioctl size table (struct sct_ioctl_size). */
+static int parse_ioctl(struct sct_pass *p, char **rest)
+{
+	u64 request, size, dir;
+	struct sct_ioctl_size *e;
+	int err;
+
+	err = parse_u64(p, "ioctl", next_word(rest), U32_MAX, &request);
+	err = err ?: parse_u64(p, "ioctl", next_word(rest), SCT_STR_MAX, &size);
+	err = err ?: parse_u64(p, "ioctl", next_word(rest), 3, &dir);
+	if (err)
+		return err;
+	if (sct_nioctls == SCT_IOCTL_SIZES_MAX)
+		return fail(p, -E2BIG, "ioctl: the table holds %d requests already", SCT_IOCTL_SIZES_MAX);
+	e = &sct_ioctls[sct_nioctls];
+	e->request = request;
+	e->size = size;
+	e->dir = dir;
+	e->pad = 0;
+	WRITE_ONCE(sct_nioctls, sct_nioctls + 1);
+	return 0;
+}
+
 static int configure(struct sct_pass *p, const char *key, char **rest)
 {
 	u64 v;
@@ -189,6 +212,8 @@ static int configure(struct sct_pass *p, const char *key, char **rest)
 		return parse_syscall(p, rest);
 	if (!strcmp(key, "read"))
 		return parse_read(p, rest);
+	if (!strcmp(key, "ioctl"))
+		return parse_ioctl(p, rest);
 	if (!strcmp(key, "start")) {
 		/* sct_pass_start leaves its own reason in p->error. */
 		err = sct_pass_start(p);

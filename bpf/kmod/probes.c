@@ -54,10 +54,13 @@ static_assert(sizeof(struct sct_blob) == 8);
 static_assert(sizeof(struct sct_read) == 8);
 static_assert(sizeof(struct sct_syscall_meta) == 4);
 static_assert(sizeof(struct sct_switch) == 112);
+static_assert(sizeof(struct sct_ioctl_size) == 8);
 
 struct sct_control sct_ctl;
 struct sct_syscall_meta sct_meta[SCT_NR_MAX];
 struct sct_syscall_reads sct_reads[SCT_NR_MAX];
+struct sct_ioctl_size sct_ioctls[SCT_IOCTL_SIZES_MAX];
+u32 sct_nioctls;
 u32 sct_exclude[SCT_EXCLUDE_MAX];
 u32 sct_nexclude;
 struct sct_u32tab sct_tgids;
@@ -135,9 +138,21 @@ static long kstr_copy(void *dst, u64 ptr, long count)
 #define sct_forget(word, v) (v)
 #define sct_now() ktime_get_ns()
 #define sct_syscall_reads_of(nr) ((nr) < SCT_NR_MAX ? (const struct sct_syscall_reads *)&sct_reads[(nr)] : NULL)
+#define sct_ioctl_size_of(req) ioctl_size_of(req)
 #define sct_task_read(t, field) ((t)->field)
 #define sct_signal_read(s, field) ((s)->field)
 #define SCT_PAGE_KB (PAGE_SIZE / 1024)
+
+/* The ioctl size table's entry of a request: a few dozen entries, searched only for ioctl reads. */
+static const struct sct_ioctl_size *ioctl_size_of(u32 request)
+{
+	u32 i, n = READ_ONCE(sct_nioctls);
+
+	for (i = 0; i < n && i < SCT_IOCTL_SIZES_MAX; i++)
+		if (sct_ioctls[i].request == request)
+			return &sct_ioctls[i];
+	return NULL;
+}
 
 static u64 task_cgroup_id(struct task_struct *t)
 {
@@ -367,7 +382,10 @@ static void parked_release(int i)
 	clear_bit_unlock(i, sct_parked_used);
 }
 
-/* Reads an execve-like call's strings and arrays before the address space can go away. */
+/*
+ * Reads an execve-like call's strings and arrays before the address space can go away, and the
+ * entry values of a call's other reads.
+ */
 static void park_enter_strings(struct sct_inflight *fl)
 {
 	int i = parked_claim();
@@ -398,6 +416,9 @@ static void emit_syscall(const struct sct_inflight *fl, s64 ret, u32 flags)
 
 	if (!traces)
 		goto out;
+	/* A failed exec: its strings again, now that the call has faulted them in. */
+	if (parked && sct_repark(fl, ret))
+		sct_park_blobs(fl, &sct_parked[fl->parked]);
 	if (!fl->str_mask && !fl->reads && !parked) {
 		/* The common case, no blobs: assembled on the stack. */
 		traces = charge(traces, sizeof(plain), &flags);
@@ -481,7 +502,7 @@ static void probe_sys_enter(void *data, struct pt_regs *regs, long id)
 	fl->active = 1;
 	fl->parked = -1;
 	if (fl->reads) {
-		sct_read_inout_at_entry(fl);
+		sct_read_at_entry(fl);
 		sct_read_sigmask_at_entry(fl);
 	}
 	if (sct_parks(fl))
@@ -818,6 +839,7 @@ void sct_pass_reset(void)
 	memset(&sct_ctl, 0, sizeof(sct_ctl));
 	memset(sct_meta, 0, sizeof(sct_meta));
 	memset(sct_reads, 0, sizeof(sct_reads));
+	sct_nioctls = 0;
 	sct_nexclude = 0;
 	bitmap_zero(sct_parked_used, SCT_PARKED_SLOTS);
 }

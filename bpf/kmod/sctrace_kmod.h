@@ -40,8 +40,13 @@
 /* Table sizes: powers of two. */
 #define SCT_TGID_SLOTS 16384
 #define SCT_INFLIGHT_SLOTS 32768
-/* Threads inside execve/execveat at once whose strings are parked at entry. */
-#define SCT_PARKED_SLOTS 128
+/*
+ * Threads at once whose entry-time blobs are parked: inside execve/execveat, or inside a call
+ * whose entry values are read (select, ppoll, sendfile, ...; those may block for long). About
+ * 20 KiB each. When all are taken the strings are read at exit and the entry values are missing
+ * (counted: SCT_KSTAT_PARKED_FULL).
+ */
+#define SCT_PARKED_SLOTS 256
 
 /* Ring sizes accepted by the control file (ring_bytes), and the default. */
 #define SCT_RING_MIN (64u << 10)
@@ -152,6 +157,9 @@ extern struct sct_control sct_ctl;
 /* What to read per syscall number, whichever trace wants it: written before start. */
 extern struct sct_syscall_meta sct_meta[SCT_NR_MAX];
 extern struct sct_syscall_reads sct_reads[SCT_NR_MAX];
+/* The ioctl size table (control file: `ioctl REQUEST SIZE DIR`); searched for ioctl reads only. */
+extern struct sct_ioctl_size sct_ioctls[SCT_IOCTL_SIZES_MAX];
+extern u32 sct_nioctls;
 extern u32 sct_exclude[SCT_EXCLUDE_MAX];
 extern u32 sct_nexclude;
 /* tgid → traces (u64 values): the traces' pids and the children they follow. */

@@ -30,6 +30,8 @@
 #define SCT_SIGFRAME_MASK_OFF bpf_core_field_offset(struct rt_sigframe, uc.uc_sigmask)
 /* The extra reads of a syscall number (the map is in maps.h). */
 #define sct_syscall_reads_of(nr) ((const struct sct_syscall_reads *)bpf_map_lookup_elem(&sct_syscall_reads, &(nr)))
+/* The ioctl size table's entry of a request (the map is in maps.h). */
+#define sct_ioctl_size_of(req) ((const struct sct_ioctl_size *)bpf_map_lookup_elem(&sct_ioctl_sizes, &(req)))
 
 /*
  * var = min(var, max) in a form the verifier tracks: clang otherwise drops a clamp it can prove

@@ -60,7 +60,10 @@ union sct_scratch_buf {
 		enum sct_loss loss;
 		enum sct_charge charge;
 		enum sct_scratch_slot scratch_slot;
+		enum sct_enter enter;
+		enum sct_derived derived;
 	} btf_enums;
+	struct sct_ioctl_size ioctl_size;
 	__u8 bytes[SCT_SCRATCH_BYTES];
 };
 
@@ -93,6 +96,14 @@ struct {
 	__type(key, __u32);
 	__type(value, union sct_scratch_buf);
 } sct_exec_scratch SEC(".maps");
+
+/* The ioctl size table (struct sct_ioctl_size), by request; filled once after load. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SCT_IOCTL_SIZES_MAX);
+	__type(key, __u32);
+	__type(value, struct sct_ioctl_size);
+} sct_ioctl_sizes SEC(".maps");
 
 /* Extra reads per syscall number, for the syscalls whose sct_syscall_meta.reads is set. */
 struct {
@@ -172,14 +183,17 @@ struct {
 } sct_inflight SEC(".maps");
 
 /*
- * Only threads inside an execve/execveat hold an entry, for the length of the call; 128 at once
- * is far beyond what two exec-heavy CPUs produce, and costs about 2.6 MiB preallocated. When it
- * is full the strings are read at exit instead (fine for a failed exec, UNREADABLE after a
- * successful one).
+ * Parked entry-time blobs by tid: threads inside an execve/execveat (for the length of the
+ * call), and inside a call whose entry values are read (select, pselect6, ppoll, sendfile,
+ * splice, copy_file_range, an ioctl whose argument is read and written), which may block for
+ * long. Allocated on demand (an entry is about 20 KiB, so 1024 preallocated would pin 20 MiB);
+ * when the table is full the strings are read at exit instead (fine for a failed exec,
+ * UNREADABLE after a successful one) and the entry values are missing.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 128);
+	__uint(max_entries, 1024);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, __u32); /* tid */
 	__type(value, struct sct_enter_strs);
 } sct_enter_strs SEC(".maps");

@@ -16,6 +16,38 @@
 #define SCT_LIB_SYSCALL_H
 
 /*
+ * Parks the string arguments and entry-time reads of an execve-like call before the address
+ * space can go away: built in `parked` (a scratch buffer), stored by tid.
+ */
+static __always_inline void park_enter_strings(__u32 tid, const struct sct_inflight *fl,
+					       struct sct_enter_strs *parked)
+{
+	if (!parked)
+		return;
+	sct_park_blobs(fl, parked);
+	/* On failure (table full) sys_exit reads the strings instead; entry values are missing. */
+	bpf_map_update_elem(&sct_enter_strs, &tid, parked, BPF_ANY);
+}
+
+/* What sct_repark_cb parks again. */
+struct sct_repark_walk {
+	const struct sct_inflight *fl;
+	__u32 tid;
+};
+
+/*
+ * bpf_loop callback (one run): parks a failed exec's strings again. A callback so the verifier
+ * checks the parking once, apart from the record assembly that follows in the same program.
+ */
+static long sct_repark_cb(__u64 i, void *data)
+{
+	struct sct_repark_walk *w = data;
+
+	park_enter_strings(w->tid, w->fl, (struct sct_enter_strs *)scratch(SCT_SLOT_SYS_ENTER));
+	return 1;
+}
+
+/*
  * Emits the syscall record of an active in-flight slot from the given scratch slot, for the
  * traces that wanted it at entry and still run, and drops its parked enter-time strings. The
  * caller idles the in-flight slot.
@@ -34,6 +66,13 @@ static __always_inline void emit_syscall(__u32 slot, const struct sct_inflight *
 		parked = bpf_map_lookup_elem(&sct_enter_strs, &tid);
 	if (!traces)
 		goto out;
+	if (parked && sct_repark(fl, ret)) {
+		struct sct_repark_walk w = { .fl = fl, .tid = tid };
+
+		/* A failed exec: its strings again, now that the call has faulted them in. */
+		bpf_loop(1, sct_repark_cb, &w, 0);
+		parked = bpf_map_lookup_elem(&sct_enter_strs, &tid);
+	}
 	buf = scratch(slot);
 	if (!buf) {
 		sct_count_lost(traces, SCT_LOSS_RING);
@@ -93,20 +132,6 @@ static __always_inline void exit_done(__s64 ret)
 }
 
 /*
- * Parks the string arguments and entry-time reads of an execve-like call before the address
- * space can go away: built in `parked` (a scratch buffer), stored by tid.
- */
-static __always_inline void park_enter_strings(__u32 tid, const struct sct_inflight *fl,
-					       struct sct_enter_strs *parked)
-{
-	if (!parked)
-		return;
-	sct_park_blobs(fl, parked);
-	/* On failure (table full) sys_exit reads the strings instead. */
-	bpf_map_update_elem(&sct_enter_strs, &tid, parked, BPF_ANY);
-}
-
-/*
  * Which traces want syscall `nr` of the current thread, by every filter: the syscall's mask
  * first (one array load; most syscalls of most tasks stop here when traces are narrow), then the
  * service's own tgid, then the pid verdict (cached per CPU, see pid_traces), then comm, uid and
@@ -158,7 +183,7 @@ static __always_inline void enter_done(struct sct_inflight *fl, __u32 nr, __u32 
 	fl->reads = meta ? meta->reads : 0;
 	fl->active = 1;
 	if (fl->reads) {
-		sct_read_inout_at_entry(fl);
+		sct_read_at_entry(fl);
 		sct_read_sigmask_at_entry(fl);
 	}
 	if (sct_parks(fl))

@@ -275,6 +275,7 @@ static SCT_INLINE __u32 sct_put_inout(__u8 *buf, __u32 off, const struct sct_rea
 }
 
 #include "sctrace_iov.h"
+#include "sctrace_reads.h"
 #include "sctrace_signal.h"
 
 /*
@@ -317,6 +318,15 @@ static long sct_exit_read(__u64 i, void *data)
 		w->off = sct_put_iovec_read(w->buf, w->off, r, w->fl, w->ret, &w->nblob);
 	else if (r->kind == SCT_READ_MSGHDR)
 		w->off = sct_put_msghdr_read(w->buf, w->off, r, w->fl, w->ret, &w->nblob);
+	else if (r->kind == SCT_READ_IOCTL)
+		w->off = sct_put_ioctl(w->buf, w->off, r, w->fl, w->ret, false, &w->nblob);
+	else if (r->kind == SCT_READ_FDSETS)
+		w->off = sct_put_fdsets(w->buf, w->off, r, w->fl, w->ret, false, &((struct sct_header *)w->buf)->size,
+					&w->nblob);
+	else if (r->kind == SCT_READ_CLONE3)
+		w->off = sct_put_clone3(w->buf, w->off, r, w->fl, w->ret, &w->nblob);
+	else if (r->kind == SCT_READ_DIRENTS)
+		w->off = sct_put_dirents(w->buf, w->off, r, w->fl, w->ret, &w->nblob);
 	else if (r->kind == SCT_READ_SIGMASK)
 		w->off = sct_put_sigmask(w->buf, w->off, r, w->fl, &w->nblob);
 	w->off = sct_forget(&((struct sct_header *)w->buf)->size, w->off);
@@ -465,10 +475,15 @@ static SCT_INLINE __u32 sct_put_strv(__u8 *base, __u32 off, __u8 arg, __u64 uarr
 	return sct_finish_blob(base, off, arg, w.flags | (SCT_BLOB_STRV << SCT_BLOB_KIND_SHIFT), w.pos);
 }
 
-/* SCT_LOOP callback: performs entry-time read i (execve's arrays) into the parked blobs. */
+/*
+ * SCT_LOOP callback: performs entry-time read i into the parked blobs: execve's arrays
+ * (SCT_RD_ENTRY), and the entry values of BYTES reads made at entry (SCT_RD_ENTRY) or at entry and
+ * exit (SCT_RD_BOTH), of fd sets, of an ioctl argument read and written.
+ */
 static long sct_entry_read(__u64 i, void *data)
 {
 	struct sct_reads_walk *w = data;
+	__u32 *word = &((struct sct_enter_strs *)w->buf)->bytes;
 	const struct sct_read *r;
 	__u64 uarr;
 	__u8 arg;
@@ -479,16 +494,24 @@ static long sct_entry_read(__u64 i, void *data)
 	arg = r->arg;
 	if (r->kind == SCT_READ_NONE)
 		return 1;
-	if (!(r->flags & SCT_RD_ENTRY) || r->kind != SCT_READ_STRV || arg >= SCT_MAX_ARGS)
+	if (arg >= SCT_MAX_ARGS)
 		return 0;
-	uarr = sct_arg_value(w->fl, arg);
-	if (!uarr)
-		return 0;
-	if ((r->flags & SCT_RD_ENV) && !(w->fl->traces & sct_ctl.exec_env))
-		w->off = sct_put_count(w->buf, w->off, arg, uarr, &w->nblob);
-	else
-		w->off = sct_put_strv(w->buf, w->off, arg, uarr, &w->nblob);
-	w->off = sct_forget(&((struct sct_enter_strs *)w->buf)->bytes, w->off);
+	if (r->kind == SCT_READ_IOCTL) {
+		w->off = sct_put_ioctl(w->buf, w->off, r, w->fl, 0, true, &w->nblob);
+	} else if (r->kind == SCT_READ_FDSETS) {
+		w->off = sct_put_fdsets(w->buf, w->off, r, w->fl, 0, true, word, &w->nblob);
+	} else if (r->kind == SCT_READ_BYTES && (r->flags & (SCT_RD_BOTH | SCT_RD_ENTRY))) {
+		w->off = sct_put_both_entry(w->buf, w->off, r, w->fl, &w->nblob);
+	} else if (r->kind == SCT_READ_STRV && (r->flags & SCT_RD_ENTRY)) {
+		uarr = sct_arg_value(w->fl, arg);
+		if (!uarr)
+			return 0;
+		if ((r->flags & SCT_RD_ENV) && !(w->fl->traces & sct_ctl.exec_env))
+			w->off = sct_put_count(w->buf, w->off, arg, uarr, &w->nblob);
+		else
+			w->off = sct_put_strv(w->buf, w->off, arg, uarr, &w->nblob);
+	}
+	w->off = sct_forget(word, w->off);
 	return 0;
 }
 
@@ -510,42 +533,24 @@ static SCT_INLINE __u32 sct_put_entry_reads(__u8 *base, __u32 off, const struct 
 }
 
 /*
- * Reads the string arguments and entry-time reads of an execve-like call into `parked`, before
- * the address space can go away. The caller stores it (eBPF: by tid; the module: in its pool).
+ * Reads what the call in fl reads at entry into `parked`: an execve-like call's string arguments
+ * and arrays (SCT_ENTER_STRINGS), before the address space can go away, and the entry values
+ * of its other reads (SCT_ENTER_READS). The caller stores it (eBPF: by tid; the module: in its
+ * pool).
  */
 static SCT_INLINE void sct_park_blobs(const struct sct_inflight *fl, struct sct_enter_strs *parked)
 {
-	__u32 end;
+	__u32 end = offsetof(struct sct_enter_strs, blobs);
 	__u16 nblob = 0;
 
-	end = sct_put_user_strs((__u8 *)parked, offsetof(struct sct_enter_strs, blobs), fl->str_mask,
-				fl->path_mask, fl->args, &nblob, SCT_ENTER_STRS);
+	if (fl->enter_str & SCT_ENTER_STRINGS)
+		end = sct_put_user_strs((__u8 *)parked, end, fl->str_mask, fl->path_mask, fl->args, &nblob,
+					SCT_ENTER_STRS);
 	if (fl->reads)
 		end = sct_put_entry_reads((__u8 *)parked, end, fl, &nblob);
 	parked->bytes = end - offsetof(struct sct_enter_strs, blobs);
 	parked->nblob = nblob;
 	parked->pad = 0;
-}
-
-/* Keeps the entry value of the call's SCT_READ_INOUT read (one per call) in fl. */
-static SCT_INLINE void sct_read_inout_at_entry(struct sct_inflight *fl)
-{
-	__u32 nr = fl->nr;
-	const struct sct_syscall_reads *rd = sct_syscall_reads_of(nr);
-
-	fl->inout_ok = 0;
-	if (!rd)
-		return;
-	SCT_UNROLL
-	for (int i = 0; i < SCT_READS_MAX; i++) {
-		const struct sct_read *r = &rd->read[i];
-		__u8 arg = r->arg;
-
-		if (r->kind != SCT_READ_INOUT || arg >= SCT_MAX_ARGS || !sct_arg_value(fl, arg))
-			continue;
-		fl->inout_ok = !sct_read_user(&fl->inout, sizeof(fl->inout), sct_arg_value(fl, arg));
-		return;
-	}
 }
 
 /* Whether the call in fl parks its strings and entry-time reads at entry. */
@@ -555,8 +560,18 @@ static SCT_INLINE bool sct_parks(const struct sct_inflight *fl)
 }
 
 /*
+ * Whether the strings and arrays of the call in fl, which returned ret, are read again at its
+ * exit: an execve-like call that failed (see SCT_ENTER_STRINGS).
+ */
+static SCT_INLINE bool sct_repark(const struct sct_inflight *fl, __s64 ret)
+{
+	return ret < 0 && (fl->enter_str & SCT_ENTER_STRINGS);
+}
+
+/*
  * The blobs of the syscall record in buf (after its fixed part): the parked ones when there are
- * (an enter_str call), otherwise the string arguments read now; then the exit-time reads.
+ * (strings of an execve-like call, entry values: the calls that park those have no string
+ * arguments), otherwise the string arguments read now; then the exit-time reads.
  * Returns the record's size, their count in *nblob.
  */
 static SCT_INLINE __u32 sct_syscall_blobs(__u8 *buf, const struct sct_inflight *fl, __s64 ret, bool no_return,

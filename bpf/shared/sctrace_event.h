@@ -25,13 +25,16 @@
  * thread records (SCT_KIND_THREAD, SCT_KIND_THREAD_EXIT) and sct_fork.clone_flags; version 6 added
  * context switches (SCT_KIND_SWITCH, struct sct_switch, sct_control.sched); version 7 added
  * sct_switch.runq_ns (run-queue wait) and SCT_SWITCH_NO_WAKEUP; version 8 added signal deliveries
- * (SCT_KIND_SIGNAL, struct sct_signal, sct_control.signals) and SCT_READ_SIGMASK.
+ * (SCT_KIND_SIGNAL, struct sct_signal, sct_control.signals) and SCT_READ_SIGMASK; version 9 added
+ * the reads of issue 10 (SCT_READ_IOCTL, SCT_READ_FDSETS, SCT_READ_CLONE3, SCT_READ_DIRENTS, the
+ * SCT_RD_BOTH flag and the entry-value blobs, sct_syscall_meta.enter_str's SCT_ENTER_READS) and
+ * the ioctl size table (struct sct_ioctl_size).
  */
 #ifndef SCTRACE_EVENT_H
 #define SCTRACE_EVENT_H
 
 enum sct_limits {
-	SCT_ABI_VERSION = 8,
+	SCT_ABI_VERSION = 9,
 	SCT_COMM_LEN = 16,
 	SCT_MAX_ARGS = 6,
 	/* Trace slots: one bit each in every mask. */
@@ -51,6 +54,12 @@ enum sct_limits {
 	SCT_COUNT_MAX = 1024,
 	/* Default string_max (TraceSpec.string_max_bytes 0). */
 	SCT_STR_DEFAULT = 256,
+	/* Entries of the ioctl size table (struct sct_ioctl_size). */
+	SCT_IOCTL_SIZES_MAX = 64,
+	/* Bytes of one fd_set an SCT_READ_FDSETS reads: FD_SETSIZE (1024) bits. */
+	SCT_FDSET_MAX = 128,
+	/* Directory entries an SCT_READ_DIRENTS counts before it stops (and is marked truncated). */
+	SCT_DIRENTS_MAX = 2048,
 };
 
 enum sct_kind {
@@ -235,8 +244,21 @@ struct sct_thread_exit {
 struct sct_syscall_meta {
 	__u8 str_mask;  /* bit i: argument i is a user-space string to read */
 	__u8 path_mask; /* bit i: ...and a path: read up to SCT_STR_MAX whatever string_max says */
-	__u8 enter_str; /* 1: read strings at entry (the address space is gone at exit: execve) */
+	__u8 enter_str; /* enum sct_enter: what is read at entry and parked until the exit */
 	__u8 reads;     /* 1: sct_syscall_reads holds extra reads for this syscall */
+};
+
+/* sct_syscall_meta.enter_str: bits. */
+enum sct_enter {
+	/*
+	 * The strings and the SCT_RD_ENTRY arrays, at entry (a successful execve replaces the address
+	 * space), and again at exit when the call failed: a freshly forked child may not have the
+	 * pages of its strings mapped at entry (a BPF program cannot fault them in), and the failed
+	 * call has faulted in what it copied.
+	 */
+	SCT_ENTER_STRINGS = 1 << 0,
+	/* The entry values of BYTES reads with SCT_RD_BOTH or SCT_RD_ENTRY and of SCT_READ_FDSETS. */
+	SCT_ENTER_READS = 1 << 1,
 };
 
 /* sct_read.kind */
@@ -253,6 +275,33 @@ enum sct_read_kind {
 	SCT_READ_SIGMASK = 6, /* rt_sigreturn's: the signal mask its signal frame restores, 8 bytes
 			       * on the user stack at entry (sctrace_signal.h) → an SCT_BLOB_BYTES
 			       * of `arg` */
+	/*
+	 * ioctl's argument at `arg`, sized by the request in argument `len_arg`: the ioctl size
+	 * table's entry for it (struct sct_ioctl_size, filled by user space: requests without the
+	 * _IOC encoding, or whose encoding misstates the size), else _IOC_SIZE and _IOC_DIR; at most
+	 * `max` bytes. _IOC_WRITE: an input, read at exit (the kernel does not change it, and has
+	 * faulted it in by then); _IOC_READ: at exit after success; both: also at entry (the
+	 * entry-value blob). Nothing for _IOC_NONE or size 0.
+	 */
+	SCT_READ_IOCTL = 7,
+	/*
+	 * select's three fd_set pointers, arguments `arg`..`arg` + 2, each (nfds + 7) / 8 bytes
+	 * (nfds: argument `len_arg`), at most `max`: at entry (entry-value blobs) and, when the call
+	 * returned a positive count, at exit (the arguments' own blobs).
+	 */
+	SCT_READ_FDSETS = 8,
+	/*
+	 * clone3's outputs behind pointers in its struct clone_args at `arg`, at exit in the parent
+	 * (ret > 0): the pidfd (CLONE_PIDFD) and the parent's copy of the child's tid
+	 * (CLONE_PARENT_SETTID), 4 bytes each (derived parts SCT_CLONE3_PART_*).
+	 */
+	SCT_READ_CLONE3 = 9,
+	/*
+	 * The number of directory entries getdents/getdents64 returned at `arg` (their d_reclen walked
+	 * over the ret bytes), when ret exceeds `max`, the bytes a BYTES read of them delivers
+	 * (user space counts those itself): an SCT_BLOB_COUNT in derived part SCT_DIRENTS_PART_COUNT.
+	 */
+	SCT_READ_DIRENTS = 10,
 };
 
 /*
@@ -275,6 +324,13 @@ enum sct_derived {
 	SCT_MSG_PART_CONTROL = 7,
 	SCT_MSG_NAME_MAX = 128,
 	SCT_MSG_CONTROL_MAX = 1024,
+	/* An argument's value at entry, of a read made at entry and at exit (SCT_RD_BOTH, FDSETS, IOCTL). */
+	SCT_PART_ENTRY = 0,
+	/* SCT_READ_CLONE3 (behind argument 0): the pidfd, the parent_tid. */
+	SCT_CLONE3_PART_PIDFD = 0,
+	SCT_CLONE3_PART_PARENT_TID = 1,
+	/* SCT_READ_DIRENTS: the entry count. */
+	SCT_DIRENTS_PART_COUNT = 0,
 };
 
 /* sct_read.len_from: how many bytes an SCT_READ_BYTES takes (never more than `max`). */
@@ -290,7 +346,8 @@ enum sct_read_flags {
 	SCT_RD_SUCCESS = 1 << 0, /* only when the call succeeded (ret >= 0): an output */
 	SCT_RD_BUFFER = 1 << 1,  /* a data buffer: only for traces with buffer_bytes > 0 (the
 				  * largest of theirs is read; user space cuts per trace) */
-	SCT_RD_ENTRY = 1 << 2,   /* at entry (execve's arrays: the address space is replaced) */
+	SCT_RD_ENTRY = 1 << 2,   /* at entry only (execve's arrays: the address space is replaced;
+				  * BYTES: into the entry-value blob, splice's offsets) */
 	SCT_RD_ENV = 1 << 3,     /* STRV: an environment: without a trace that wants exec_env only
 				  * counted (an SCT_BLOB_COUNT instead of an SCT_BLOB_STRV) */
 	SCT_RD_STRING = 1 << 4,  /* a path the call wrote (readlink's target): read whole, up to
@@ -298,6 +355,8 @@ enum sct_read_flags {
 	SCT_RD_NETLINK = 1 << 5, /* BUFFER: when the fd in argument 0 is an AF_NETLINK socket, read
 				  * up to `max` whatever buffer_bytes says (a netlink message is
 				  * decoded whole, as strace does) and flag the blob SCT_BLOB_WHOLE */
+	SCT_RD_BOTH = 1 << 6,    /* BYTES: also at entry, into the entry-value blob (select's
+				  * timeout, sendfile's offset: `[0] => [100]`) */
 };
 
 /* One extra read: 8 bytes. */
@@ -318,6 +377,18 @@ struct sct_read {
  */
 struct sct_syscall_reads {
 	struct sct_read read[SCT_READS_MAX];
+};
+
+/*
+ * One entry of the ioctl size table: the size and direction (_IOC_READ 2, _IOC_WRITE 1) of a
+ * request's argument, for the requests whose number does not say it (TCGETS: 0x5401, no _IOC
+ * encoding) or says it wrong (FS_IOC_GETFLAGS: encoded as a long, the kernel passes an int).
+ */
+struct sct_ioctl_size {
+	__u32 request;
+	__u16 size;
+	__u8 dir;
+	__u8 pad;
 };
 
 /* sct_control.mode: which syscall programs act (both sets may be attached during a switch). */

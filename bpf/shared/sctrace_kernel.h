@@ -35,7 +35,7 @@ struct sct_inflight {
 	__u8 reads;       /* the syscall has extra reads (sct_syscall_meta.reads) */
 	__u8 inout_ok;    /* ...and its SCT_READ_INOUT value could be read at entry */
 	__s16 parked;     /* module: the slot of its parked blobs, or -1 (eBPF: keyed by tid) */
-	__u32 inout;      /* SCT_READ_INOUT: the value at entry */
+	__u32 inout;      /* SCT_READ_INOUT: the value at entry; SCT_READ_IOCTL: size | dir << 16 */
 	__u32 sigmask_ok; /* SCT_READ_SIGMASK: 1 when sigmask could be read at entry */
 	__u32 pad;
 	__u64 sigmask;    /* ...the mask rt_sigreturn's signal frame restores */

@@ -298,8 +298,8 @@ function rawString(bytes: Uint8Array, flags: number, start: number, len: number)
 
 /**
  * Of two reads of one argument at different sizes (an array whose length the kernel side cannot
- * compute, an ioctl argument whose size depends on the request; src/syscalls/reads.ts), the
- * longest that was readable is the one kept.
+ * compute: getgroups, poll, epoll_wait; src/syscalls/reads.ts), the longest that was readable is
+ * the one kept.
  */
 function preferred(blob: RawBlob, kept: RawBlob): boolean {
   if (blob.unreadable) return false;

@@ -19,7 +19,8 @@ import { NETLINK_PROTOCOLS } from './decoders/net';
 import { siginfoDecoder, type DecodedSiginfo } from './decoders/siginfo';
 import { withBindingStyle, xlat } from './decoders/xlat';
 import { longValue } from '../util/longs';
-import { encodeReads, syscallReads, type KernelRead } from './reads';
+import { ioctlArgSizes, type IoctlArgSize } from './decoders/ioctl';
+import { encodeReads, readsAtEntry, syscallReads, type KernelRead } from './reads';
 import { decodeText, textBytes } from './text';
 import { ensureTracefs, loadSyscallFormats, type SyscallFormat } from './tracefs';
 import {
@@ -299,6 +300,11 @@ export class SyscallCatalog implements SyscallResolver {
     return this.siginfo(bytes);
   }
 
+  /** The ioctl size table of the requests the decoders show (decoders/ioctl.ts). */
+  ioctlArgSizes(): IoctlArgSize[] {
+    return ioctlArgSizes(this.tables);
+  }
+
   private details: FdDetails | undefined;
 
   /** What -yy shows of sockets and devices (one for every view that asks: its caches are by inode). */
@@ -538,6 +544,8 @@ export interface KernelSyscallMeta {
   pathMask: number;
   /** Read the strings at entry (SyscallInfo.readStringsAtEntry). */
   enterStr: boolean;
+  /** Park the entry values of its reads (readsAtEntry: select's sets, sendfile's offset). */
+  enterReads: boolean;
   /**
    * Extra reads (struct sct_syscall_reads; src/syscalls/reads.ts): sockaddrs, stat buffers,
    * execve's argv, data buffers. Empty for most syscalls.
@@ -547,7 +555,12 @@ export interface KernelSyscallMeta {
 
 /** The struct sct_syscall_meta value of an entry (sct_syscall_tab): str_mask, path_mask, enter_str, reads. */
 export function encodeSyscallMeta(m: KernelSyscallMeta): Uint8Array {
-  return Uint8Array.of(m.strMask, m.pathMask, m.enterStr ? 1 : 0, m.reads.length > 0 ? 1 : 0);
+  return Uint8Array.of(m.strMask, m.pathMask, enterBits(m), m.reads.length > 0 ? 1 : 0);
+}
+
+/** sct_syscall_meta.enter_str: SCT_ENTER_STRINGS (1), SCT_ENTER_READS (2). */
+export function enterBits(m: KernelSyscallMeta): number {
+  return (m.enterStr ? 1 : 0) | (m.enterReads ? 2 : 0);
 }
 
 /** The struct sct_syscall_reads value of an entry (sct_syscall_reads), for entries with reads. */
@@ -574,13 +587,8 @@ export function kernelMeta(resolver: SyscallResolver): KernelSyscallMeta[] {
         if (info.args[i].isPath) pathMask |= 1 << i;
       }
     }
-    out.push({
-      nr,
-      strMask,
-      pathMask,
-      enterStr: info?.readStringsAtEntry ?? false,
-      reads: info ? syscallReads(info.name, info.args) : [],
-    });
+    const reads = info ? syscallReads(info.name, info.args) : [];
+    out.push({ nr, strMask, pathMask, enterStr: info?.readStringsAtEntry ?? false, enterReads: readsAtEntry(reads), reads });
   }
   return out;
 }

@@ -17,18 +17,31 @@
  * - data buffers (read, write, pread64, pwrite64, recvfrom, sendto, getrandom): only when the
  *   trace asks for buffer bytes (TraceSpec.buffer_bytes), and at most that many.
  * - execve/execveat argv, read at entry (a successful exec replaces the address space), and envp:
- *   its strings with TraceSpec.exec_env, otherwise only their number (strace's `/* 35 vars *\/`).
+ *   its strings with TraceSpec.exec_env, otherwise only their number (strace's `/* 35 vars *\/`);
+ *   read again at exit when the call failed (a fresh child's pages may not be mapped at entry).
+ * - values at entry of what the call also writes (the derived blob SCT_PART_ENTRY of the
+ *   argument; the exit value is its own blob): select's fd sets and timeout (`left {...}`),
+ *   ppoll's timeout, sendfile's offset (`[0] => [8]`); at entry only: splice's and
+ *   copy_file_range's offsets.
+ * - ioctl's argument, sized by the request (its _IOC size, or the size table user space fills
+ *   for requests without one: ioctlArgSizes in decoders/ioctl.ts), clone3's pidfd and parent_tid
+ *   outputs, getdents' entry count over the whole returned buffer.
  * - rt_sigreturn's signal mask: the frame's uc_sigmask on the user stack at entry (strace's
  *   `rt_sigreturn({mask=[USR2]})`; bpf/shared/sctrace_signal.h).
  */
 import type { SyscallArgInfo } from './types';
 
 /** enum sct_read_kind. */
-export const ReadKind = { BYTES: 1, STRV: 2, INOUT: 3, IOVEC: 4, MSGHDR: 5, SIGMASK: 6 } as const;
+export const ReadKind = { BYTES: 1, STRV: 2, INOUT: 3, IOVEC: 4, MSGHDR: 5, SIGMASK: 6, IOCTL: 7, FDSETS: 8, CLONE3: 9, DIRENTS: 10 } as const;
 /** enum sct_read_len. */
 export const ReadLen = { FIXED: 0, ARG: 1, ARG_PTR: 2, RET: 3 } as const;
 /** enum sct_read_flags. */
-export const ReadFlag = { SUCCESS: 1, BUFFER: 2, ENTRY: 4, ENV: 8, STRING: 16, NETLINK: 32 } as const;
+export const ReadFlag = { SUCCESS: 1, BUFFER: 2, ENTRY: 4, ENV: 8, STRING: 16, NETLINK: 32, BOTH: 64 } as const;
+
+/** The kinds and flags of reads that need a value at entry (sct_syscall_meta.enter_str's SCT_ENTER_READS). */
+export function readsAtEntry(reads: readonly KernelRead[]): boolean {
+  return reads.some((r) => r.kind === ReadKind.FDSETS || (r.kind === ReadKind.BYTES && (r.flags & (ReadFlag.BOTH | ReadFlag.ENTRY)) !== 0));
+}
 
 /** SCT_READS_MAX: reads per syscall. */
 export const READS_MAX = 3;
@@ -36,6 +49,8 @@ export const READS_MAX = 3;
 const READ_CAP = 4096;
 /** sizeof(struct sockaddr_storage). */
 const SOCKADDR_MAX = 128;
+/** SCT_FDSET_MAX: bytes of one fd_set (FD_SETSIZE bits). */
+const FDSET_MAX = 128;
 
 /** One extra read, as struct sct_read holds it (argument indexes resolved). */
 export interface KernelRead {
@@ -146,6 +161,12 @@ const msghdrPointers = (arg: string, output: boolean): ReadSpec => ({
   max: READ_CAP,
   flags: ReadFlag.BUFFER | (output ? ReadFlag.SUCCESS : 0),
 });
+/** Bytes read at entry (the derived entry-value blob) and at exit (the argument's blob). */
+const both = (arg: string, max: number): ReadSpec => bytes(arg, max, ReadFlag.BOTH);
+/** Bytes read at entry only (the derived entry-value blob): an input the call may change. */
+const atEntry = (arg: string, max: number): ReadSpec => bytes(arg, max, ReadFlag.ENTRY);
+/** select's three fd sets (arguments `first`..+2), sized by nfds, at entry and at exit. */
+const fdsets = (first: string, nfds: string): ReadSpec => ({ kind: ReadKind.FDSETS, arg: first, lenArg: nfds, max: FDSET_MAX });
 const sizes = (arg: string, elem: number, counts: readonly number[], make: (arg: string, max: number) => ReadSpec): ReadSpec[] => counts.map((n) => make(arg, elem * n));
 
 const S = X86_64_SIZES;
@@ -187,7 +208,7 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   statx: [output('buffer', S.statx_head)],
   uname: [output('name', S.utsname_head)],
   sysinfo: [output('info', S.sysinfo)],
-  clone3: [sized('uargs', 'size', S.clone_args)],
+  clone3: [sized('uargs', 'size', S.clone_args), { kind: ReadKind.CLONE3, arg: 'uargs', max: 4 }],
   openat2: [sized('how', 'usize', S.open_how)],
   nanosleep: [bytes('rqtp', S.timespec)],
   clock_nanosleep: [bytes('rqtp', S.timespec)],
@@ -221,7 +242,12 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   mincore: sizes('vec', 1, [1, 4, 16], output),
   // Read at exit, where struct pollfd holds the events asked for and the revents returned.
   poll: sizes('ufds', S.pollfd, [1, 4, 16], bytes),
-  ppoll: [bytes('ufds', S.pollfd * 8), bytes('tsp', S.timespec), bytes('sigmask', S.sigset)],
+  ppoll: [bytes('ufds', S.pollfd * 8), both('tsp', S.timespec), bytes('sigmask', S.sigset)],
+  select: [fdsets('inp', 'n'), both('tvp', S.timeval)],
+  pselect6: [fdsets('inp', 'n'), both('tsp', S.timespec)],
+  sendfile: [both('offset', 8)],
+  splice: [atEntry('off_in', 8), atEntry('off_out', 8)],
+  copy_file_range: [atEntry('off_in', 8), atEntry('off_out', 8)],
   epoll_ctl: [bytes('event', S.epoll_event)],
   epoll_wait: sizes('events', S.epoll_event, [1, 4, 16], output),
   epoll_pwait: [...sizes('events', S.epoll_event, [1, 8], output), bytes('sigmask', S.sigset)], // READS_MAX: two sizes and the mask
@@ -251,12 +277,12 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   capget: [bytes('header', S.cap_header), output('dataptr', S.cap_data)],
   capset: [bytes('header', S.cap_header), bytes('data', S.cap_data)],
   getcpu: [output('cpup', S.int), output('nodep', S.int)],
-  // The argument's size depends on the request (int, struct winsize, struct termios): the
-  // longest that was readable is kept. Read at exit: inputs are unchanged by then.
-  ioctl: [bytes('arg', S.int), bytes('arg', S.winsize), bytes('arg', S.termios)],
-  // The entries, to count them (strace's `/* 4 entries */`); at most READ_CAP bytes of them.
-  getdents64: [retSized('dirent')],
-  getdents: [retSized('dirent')],
+  // The argument, sized by the request in the kernel (SCT_READ_IOCTL).
+  ioctl: [{ kind: ReadKind.IOCTL, arg: 'arg', lenArg: 'cmd', max: READ_CAP }],
+  // The entries, to count them (strace's `/* 4 entries */`): at most READ_CAP bytes of them, and
+  // the kernel's count when more were returned.
+  getdents64: [retSized('dirent'), { kind: ReadKind.DIRENTS, arg: 'dirent', max: READ_CAP }],
+  getdents: [retSized('dirent'), { kind: ReadKind.DIRENTS, arg: 'dirent', max: READ_CAP }],
   add_key: [argSized('_payload', 'plen')],
   sethostname: [argSized('name', 'len')],
   setdomainname: [argSized('name', 'len')],

@@ -5,6 +5,7 @@
  */
 import type { DecodedSiginfo } from './decoders/siginfo';
 import type { SyscallEvent } from '../api/generated/sctrace/v1/SyscallEvent';
+import type { IoctlArgSize } from './decoders/ioctl';
 
 /** One argument as the kernel's metadata describes it. */
 export interface SyscallArgInfo {
@@ -185,4 +186,6 @@ export interface SyscallResolver {
    * for resolvers without signal names (the record decoder then reports the raw numbers only).
    */
   decodeSiginfo?(siginfo: Uint8Array): DecodedSiginfo;
+  /** The kernel side's ioctl size table (struct sct_ioctl_size); none for resolvers without decoders. */
+  ioctlArgSizes?(): readonly IoctlArgSize[];
 }

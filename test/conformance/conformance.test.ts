@@ -7,7 +7,9 @@
  * fails it under CI=true.
  *
  * Workloads use only /bin/sh, /bin/cat and /bin/echo, so they run the same on a Debian host and in
- * the busybox guest (whose cat may move the bytes with sendfile instead of read).
+ * the busybox guest (whose cat may move the bytes with sendfile instead of read), and the C
+ * fixture test/fixtures/reads.c (built for the guest by scripts/kmod-test.sh) for the kernel
+ * reads whose size or timing depends on the call (bpf/shared/sctrace_reads.h).
  */
 import { test, describe, before, after, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,7 +19,8 @@ import path from 'node:path';
 import type { Event__Output } from '../../src/api/generated/sctrace/v1/Event';
 import type { TraceSpec } from '../../src/api/generated/sctrace/v1/TraceSpec';
 import { api, collect, connect, settle } from '../helpers/client';
-import { skipUnlessBackend } from '../helpers/privileges';
+import { fixture, fixtureUnavailableReason } from '../helpers/fixtures';
+import { skipUnlessBackend, skipUnlessPossible } from '../helpers/privileges';
 import { spawnService, spawnStopped, type ServiceProcess } from '../helpers/service-process';
 
 const BACKENDS = ['ebpf', 'kmod'] as const;
@@ -183,6 +186,34 @@ for (const backend of BACKENDS) {
       // Before its exec the process is named after the shell that started it: filtered out.
       assert.ok(events.every((e) => e.task?.comm === 'cat'), `only comm cat; saw ${[...new Set(events.map((e) => e.task?.comm))].join(' ')}`);
       assert.ok(events.some((e) => e.kind === 'exit'), 'process events pass the same filters');
+    });
+
+    // An ioctl argument read at the size its request gives (an int at the end of a mapped page, for
+    // a request without the _IOC encoding: the size table user space fills), select's fd sets and
+    // timeout at entry and at exit, and a forked child's failed execve, whose strings are read
+    // again at exit (at entry their pages were not mapped in the child).
+    test('ioctl sized by its request, select sets and timeout at entry and exit, a failed execve read at exit', async (t) => {
+      if (skipped(t, backend) || skipUnlessPossible(t, fixtureUnavailableReason('reads'))) return;
+      const { pid, events, result, counters } = await traceRun(backend, [fixture('reads')], { follow_children: true, syscalls: ['ioctl', 'select', 'execve'] });
+      assert.equal(result.code, 0);
+      const fionread = syscalls(events, 'ioctl').find((e) => arg(e, 'cmd')?.symbolic === 'FIONREAD');
+      assert.ok(fionread, `an ioctl FIONREAD; saw ${syscalls(events, 'ioctl').map((e) => arg(e, 'cmd')?.symbolic).join(' ')}`);
+      assert.equal(arg(fionread, 'arg')?.symbolic, '[3]', 'the int at the end of the page, read at its 4 bytes');
+      const select = syscalls(events, 'select');
+      assert.equal(select.length, 1, 'one select');
+      assert.equal(select[0].syscall?.ret, '1');
+      assert.equal(arg(select[0], 'inp')?.symbolic, '[3]', 'the set given');
+      assert.equal(arg(select[0], 'tvp')?.symbolic, '{tv_sec=0, tv_usec=0}', 'the timeout given');
+      assert.equal(arg(select[0], 'exp')?.return_note, 'in [3]', 'the ready set');
+      assert.equal(arg(select[0], 'tvp')?.return_note, 'left {tv_sec=0, tv_usec=0}', 'the time left');
+      const failed = syscalls(events, 'execve').find((e) => e.syscall?.ret === '-2');
+      assert.ok(failed, `the child's failed execve; saw ${syscalls(events, 'execve').map((e) => e.syscall?.ret).join(' ')}`);
+      assert.notEqual(failed.task?.pid, pid, 'made by the forked child');
+      assert.equal(arg(failed, 'filename')?.str, '/nonexistent/program');
+      assert.equal(arg(failed, 'filename')?.unreadable, false);
+      assert.deepEqual(arg(failed, 'argv')?.items, ['nope']);
+      assert.equal(counters?.lost_kernel, '0');
+      assert.equal(counters?.decode_errors, '0');
     });
   });
 }

@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { defaultObjectPath } from '../../src/backends/ebpf/engine';
 import { Layout } from '../../src/backends/records';
+import { STRUCTS } from '../../src/backends/ebpf/generated/bpf';
 
 interface BtfStruct {
   size: number;
@@ -54,6 +55,7 @@ test('decoder offsets match the C structs in the BPF object BTF', (t) => {
     ['sct_switch', Layout.switch],
     ['sct_signal', Layout.signal],
     ['sct_blob', Layout.blob],
+    ['sct_ioctl_size', STRUCTS.sct_ioctl_size],
   ];
   let checked = 0;
   for (const [name, layout] of expect) {

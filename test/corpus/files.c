@@ -86,6 +86,11 @@ int main(int argc, char **argv)
 	close(dfd);
 	rmdir("d");
 	rmdir("missing");
+	/* A directory read of more than 4096 bytes: its entries counted in the kernel (strace counts them all). */
+	static char ents[32768];
+	dfd = open("/usr/bin", O_RDONLY | O_DIRECTORY);
+	syscall(SYS_getdents64, dfd, ents, sizeof(ents));
+	close(dfd);
 	umask(022);
 	umask(077);
 	mknod("fifo", S_IFIFO | 0600, 0);

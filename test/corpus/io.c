@@ -43,7 +43,16 @@ int main(int argc, char **argv)
 	read(p[0], buf, sizeof(buf));
 	lseek(fd, 0, SEEK_SET);
 	sendfile(q[1], fd, NULL, 8);
+	/* File offsets: sendfile's before and after, splice's and copy_file_range's as given. */
+	off_t so = 2;
+	sendfile(q[1], fd, &so, 4);
+	sendfile(q[1], fd, &so, 0);
 	copy_file_range(fd, NULL, fd, NULL, 0, 0);
+	loff_t ci = 0, co = 100;
+	copy_file_range(fd, &ci, fd, &co, 4, 0);
+	loff_t sp = 1;
+	write(p[1], "xy", 2);
+	splice(p[0], NULL, fd, &sp, 2, 0);
 	dup(fd);
 	dup2(fd, 9);
 	dup3(fd, 8, O_CLOEXEC);
@@ -57,6 +66,35 @@ int main(int argc, char **argv)
 	FD_SET(q[0], &rd);
 	struct timeval tv = { 0, 0 };
 	select(q[0] + 1, &rd, NULL, NULL, &tv);
+	/*
+	 * The select syscall itself (glibc's select is pselect6): sets and timeout in, ready sets and
+	 * time left out. Timeouts that expire show the value given (the kernel leaves 0 behind); a
+	 * call that returns at once leaves a time that differs between runs, so those pass 0.
+	 */
+	fd_set wr;
+	FD_ZERO(&rd);
+	FD_SET(p[0], &rd);
+	FD_SET(q[0], &rd);
+	FD_ZERO(&wr);
+	FD_SET(p[1], &wr);
+	FD_SET(q[1], &wr);
+	struct timeval tv0 = { 0, 0 };
+	syscall(SYS_select, q[1] + 1, &rd, &wr, NULL, &tv0);
+	FD_ZERO(&rd);
+	FD_SET(q[0], &rd);
+	syscall(SYS_select, q[0] + 1, &rd, NULL, NULL, NULL);
+	FD_ZERO(&rd);
+	FD_SET(p[0], &rd);
+	struct timeval tv1 = { 0, 1 };
+	syscall(SYS_select, p[0] + 1, &rd, NULL, NULL, &tv1);
+	struct timespec ts1 = { 0, 1000 };
+	syscall(SYS_pselect6, p[0] + 1, &rd, NULL, NULL, &ts1, NULL);
+	struct pollfd one = { p[0], POLLIN, 0 };
+	ts1.tv_nsec = 1000;
+	ppoll(&one, 1, &ts1, NULL);
+	struct timespec ts0 = { 0, 0 };
+	one.fd = q[0];
+	ppoll(&one, 1, &ts0, NULL);
 	ev = eventfd(3, EFD_CLOEXEC | EFD_NONBLOCK);
 	uint64_t v;
 	read(ev, &v, sizeof(v));

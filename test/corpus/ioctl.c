@@ -23,6 +23,12 @@ int main(int argc, char **argv)
 	ioctl(s, TCSETSW, &t);
 	ioctl(s, TIOCSWINSZ, &ws);
 	ioctl(s, TIOCGWINSZ, &ws);
+	/* Arguments that end where their page does: read at the request's size, not more. */
+	ioctl(s, TIOCGWINSZ, tail(sizeof(ws), 0));
+	ioctl(s, TIOCSWINSZ, memcpy(tail(sizeof(ws), 0), &ws, sizeof(ws)));
+	ioctl(m, TIOCGPTN, tail(sizeof(int), 0));
+	ioctl(s, TIOCOUTQ, tail(sizeof(int), 0));
+	ioctl(s, TCGETS, tail(sizeof(t), 0));
 	ioctl(s, TCFLSH, TCIFLUSH);
 	ioctl(s, TIOCOUTQ, &n);
 	ioctl(s, FIONREAD, &n);

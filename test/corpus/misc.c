@@ -41,6 +41,14 @@ int main(int argc, char **argv)
 	if (pid == 0)
 		_exit(0);
 	waitpid(pid, NULL, 0);
+	/* Both outputs clone3 writes in the parent, the second into the last int of a page. */
+	int *ptid = tail(sizeof(int), 0);
+	struct clone_args ca2 = { .flags = CLONE_PIDFD | CLONE_PARENT_SETTID, .pidfd = (unsigned long)buf,
+				  .parent_tid = (unsigned long)ptid, .exit_signal = SIGCHLD };
+	pid = syscall(SYS_clone3, &ca2, sizeof(ca2));
+	if (pid == 0)
+		_exit(0);
+	waitpid(pid, NULL, 0);
 	syscall(SYS_arch_prctl, ARCH_GET_FS, buf);
 	syscall(SYS_arch_prctl, 0x9999, 0);
 	syscall(SYS_kcmp, getpid(), getpid(), 0, 0, 0);

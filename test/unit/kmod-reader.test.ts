@@ -204,16 +204,21 @@ test('recorded output corrupted at every record: the records before it survive, 
 
 // ---- control protocol 2 and the stats text ----
 
-test('the setup text names the protocol, the exclusions, the ring and the per-syscall tables, and ends with start', () => {
-  const execve = { nr: 59, strMask: 1, pathMask: 1, enterStr: true, reads: [{ kind: 2, arg: 1, lenFrom: 0, lenArg: 0, max: 4096, flags: 4 }] };
-  const getpid = { nr: 39, strMask: 0, pathMask: 0, enterStr: false, reads: [] };
-  assert.deepEqual(setupText({ exclude: [4242], ringBytes: 1 << 20, wakeupBytes: 1 << 16 }, [getpid, execve]).split('\n'), [
+test('the setup text names the protocol, the exclusions, the ring, the per-syscall and ioctl tables, and ends with start', () => {
+  const execve = { nr: 59, strMask: 1, pathMask: 1, enterStr: true, enterReads: false, reads: [{ kind: 2, arg: 1, lenFrom: 0, lenArg: 0, max: 4096, flags: 4 }] };
+  const select = { nr: 23, strMask: 0, pathMask: 0, enterStr: false, enterReads: true, reads: [{ kind: 7, arg: 1, lenFrom: 0, lenArg: 0, max: 128, flags: 0 }] };
+  const getpid = { nr: 39, strMask: 0, pathMask: 0, enterStr: false, enterReads: false, reads: [] };
+  const tcgets = { request: 0x5401, size: 36, dir: 2 };
+  assert.deepEqual(setupText({ exclude: [4242], ringBytes: 1 << 20, wakeupBytes: 1 << 16 }, [select, getpid, execve], [tcgets]).split('\n'), [
     `protocol ${CONTROL_PROTOCOL}`,
     'exclude 4242',
     'ring_bytes 1048576',
     'wakeup_bytes 65536',
+    'syscall 23 0 0 2',
+    'read 23 7 1 0 0 128 0',
     'syscall 59 1 1 1',
     'read 59 2 1 0 0 4096 4',
+    'ioctl 21505 36 2',
     'start',
     '',
   ]);

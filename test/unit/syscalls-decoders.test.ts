@@ -219,10 +219,10 @@ test('kernelMeta from any resolver', () => {
   const resolver: Pick<SyscallResolver, 'byNumber'> = { byNumber: (nr) => table.find((s) => s.nr === nr) };
   const meta = kernelMeta(resolver as SyscallResolver);
   assert.equal(meta.length, 512);
-  assert.deepEqual(meta[2], { nr: 2, strMask: 1, pathMask: 1, enterStr: false, reads: [] });
-  assert.deepEqual(meta[59], { nr: 59, strMask: 1, pathMask: 1, enterStr: true, reads: [] });
-  assert.deepEqual(meta[264], { nr: 264, strMask: 0b1010, pathMask: 0, enterStr: false, reads: [] });
-  assert.deepEqual(meta[3], { nr: 3, strMask: 0, pathMask: 0, enterStr: false, reads: [] });
+  assert.deepEqual(meta[2], { nr: 2, strMask: 1, pathMask: 1, enterStr: false, enterReads: false, reads: [] });
+  assert.deepEqual(meta[59], { nr: 59, strMask: 1, pathMask: 1, enterStr: true, enterReads: false, reads: [] });
+  assert.deepEqual(meta[264], { nr: 264, strMask: 0b1010, pathMask: 0, enterStr: false, enterReads: false, reads: [] });
+  assert.deepEqual(meta[3], { nr: 3, strMask: 0, pathMask: 0, enterStr: false, enterReads: false, reads: [] });
 });
 
 test('archName maps Node names to kernel names', () => {

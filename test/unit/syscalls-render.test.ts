@@ -75,6 +75,12 @@ const FORMATS: Record<string, string[]> = {
   clock_gettime: ['const clockid_t which_clock', 'struct __kernel_timespec * tp'],
   timerfd_create: ['int clockid', 'int flags'],
   poll: ['struct pollfd * ufds', 'unsigned int nfds', 'int timeout_msecs'],
+  select: ['int n', 'fd_set * inp', 'fd_set * outp', 'fd_set * exp', 'struct __kernel_old_timeval * tvp'],
+  pselect6: ['int n', 'fd_set * inp', 'fd_set * outp', 'fd_set * exp', 'struct __kernel_timespec * tsp', 'void * sig'],
+  sendfile64: ['int out_fd', 'int in_fd', 'loff_t * offset', 'size_t count'],
+  splice: ['int fd_in', 'loff_t * off_in', 'int fd_out', 'loff_t * off_out', 'size_t len', 'unsigned int flags'],
+  copy_file_range: ['int fd_in', 'loff_t * off_in', 'int fd_out', 'loff_t * off_out', 'size_t len', 'unsigned int flags'],
+  getdents64: ['unsigned int fd', 'struct linux_dirent64 * dirent', 'unsigned int count'],
   ppoll: ['struct pollfd * ufds', 'unsigned int nfds', 'struct __kernel_timespec * tsp', 'const sigset_t * sigmask', 'size_t sigsetsize'],
   signalfd4: ['int ufd', 'sigset_t * user_mask', 'size_t sizemask', 'int flags'],
   getrlimit: ['unsigned int resource', 'struct rlimit * rlim'],
@@ -679,4 +685,68 @@ test('getrlimit prints the limits as prlimit64 does', () => {
   const rlim = bytes(words([8192n * 1024n, (1n << 64n) - 1n]));
   assert.equal(render('getrlimit', { args: [3, 0x7ffc0000], ret: 0, blobs: { 1: rlim } }), 'RLIMIT_STACK, {rlim_cur=8192*1024, rlim_max=RLIM64_INFINITY}');
   assert.equal(render('getrlimit', { args: [3, 0x7ffc0000], ret: -14, blobs: { 1: rlim } }), 'RLIMIT_STACK, 0x7ffc0000');
+});
+
+/** The entry-value blob of argument `arg` (SCT_PART_ENTRY). */
+const atEntry = (arg: number, blob: RawBlob): Record<number, RawBlob> => ({ [derivedKey(arg, 0)]: blob });
+
+test('select and pselect6: fd sets and timeout at entry, ready sets and time left after the return', () => {
+  const set = (...fds: number[]) => bytes(words([fds.reduce((m, fd) => m | (1n << BigInt(fd)), 0n)]));
+  const zeroTv = bytes(words([0, 0]));
+  // select(8, [4 6], [5 7], NULL, {0, 0}) = 3: q[0] (6) readable, both write ends writable.
+  const ready: Call = {
+    args: [8, 0x7ffc0100, 0x7ffc0180, 0, 0x7ffc0200],
+    ret: 3,
+    blobs: { ...atEntry(1, set(4, 6)), ...atEntry(2, set(5, 7)), ...atEntry(4, zeroTv), 1: set(6), 2: set(5, 7), 4: zeroTv },
+  };
+  assert.equal(formatSyscall(decode('select', ready)), 'select(8, [4 6], [5 7], NULL, {tv_sec=0, tv_usec=0}) = 3 (in [6], out [5 7], left {tv_sec=0, tv_usec=0})');
+  // No timeout: no time left; the ready count stops the listing (the kernel leaves no extra bit, strace stops at ret anyway).
+  const noTimeout: Call = { args: [7, 0x7ffc0100, 0, 0, 0], ret: 1, blobs: { ...atEntry(1, set(6)), 1: set(3, 6) } };
+  assert.equal(formatSyscall(decode('select', noTimeout)), 'select(7, [6], NULL, NULL, NULL)        = 1 (in [3])');
+  // A timeout that expired: the argument is the value given, not the 0 the kernel left.
+  const expired: Call = { args: [5, 0x7ffc0100, 0, 0, 0x7ffc0200], ret: 0, blobs: { ...atEntry(1, set(4)), ...atEntry(4, bytes(words([0, 1]))), 4: zeroTv } };
+  assert.equal(formatSyscall(decode('select', expired)), 'select(5, [4], NULL, NULL, {tv_sec=0, tv_usec=1}) = 0 (Timeout)');
+  const pselect: Call = { args: [5, 0x7ffc0100, 0, 0, 0x7ffc0200, 0], ret: 0, blobs: { ...atEntry(1, set()), ...atEntry(4, bytes(words([0, 1000]))) } };
+  assert.equal(formatSyscall(decode('pselect6', pselect)), 'pselect6(5, [], NULL, NULL, {tv_sec=0, tv_nsec=1000}, NULL) = 0 (Timeout)');
+  // Not delivered (the parking table was full): addresses, as before.
+  assert.equal(render('select', { args: [5, 0x7ffc0100, 0, 0, 0x7ffc0200], ret: 0 }), '5, 0x7ffc0100, NULL, NULL, 0x7ffc0200');
+});
+
+test('ppoll: the timeout given, the time left; sendfile, splice and copy_file_range offsets', () => {
+  const pfd = bytes(Uint8Array.of(6, 0, 0, 0, 1, 0, 1, 0));
+  const ppoll: Call = { args: [0x7ffc0000, 1, 0x7ffc0100, 0, 8], ret: 1, blobs: { 0: pfd, ...atEntry(2, bytes(words([2, 0]))), 2: bytes(words([1, 999999000])) } };
+  assert.equal(formatSyscall(decode('ppoll', ppoll)), 'ppoll([{fd=6, events=POLLIN}], 1, {tv_sec=2, tv_nsec=0}, NULL, 8) = 1 ([{fd=6, revents=POLLIN}], left {tv_sec=1, tv_nsec=999999000})');
+  const off = (v: number) => bytes(words([v]));
+  assert.equal(formatSyscall(decode('sendfile', { args: [7, 3, 0x7ffc0000, 4], ret: 4, blobs: { ...atEntry(2, off(2)), 2: off(6) } })), 'sendfile(7, 3, [2] => [6], 4)           = 4');
+  assert.equal(render('sendfile', { args: [7, 3, 0x7ffc0000, 0], ret: 0, blobs: { ...atEntry(2, off(6)), 2: off(6) } }), '7, 3, [6], 0');
+  assert.equal(render('sendfile', { args: [7, 3, 0x7ffc0000, 4], ret: -9, blobs: { ...atEntry(2, off(2)), 2: off(2) } }), '7, 3, [2], 4');
+  assert.equal(render('sendfile', { args: [7, 3, 0, 8], ret: 8 }), '7, 3, NULL, 8');
+  assert.equal(render('copy_file_range', { args: [3, 0x7ffc0000, 3, 0x7ffc0008, 4, 0], ret: 4, blobs: { ...atEntry(1, off(0)), ...atEntry(3, off(100)) } }), '3, [0], 3, [100], 4, 0');
+  assert.equal(render('splice', { args: [4, 0, 3, 0x7ffc0000, 2, 0], ret: 2, blobs: atEntry(3, off(1)) }), '4, NULL, 3, [1], 2, 0');
+});
+
+test('clone3 outputs in the parent, getdents entry counts from the kernel', () => {
+  const args3 = words([0x1000n | 0x100000n, 0x7ffc0260n, 0, 0x7f44e24beffcn, 17, 0, 0, 0, 0, 0, 0]);
+  const outs = { 0: bytes(args3), [derivedKey(0, 0)]: bytes(words([3], 4)), [derivedKey(0, 1)]: bytes(words([826], 4)) };
+  assert.equal(
+    render('clone3', { args: [0x7ffc0000, 88], ret: 826, blobs: outs }),
+    '{flags=CLONE_PIDFD|CLONE_PARENT_SETTID, pidfd=0x7ffc0260, parent_tid=0x7f44e24beffc, exit_signal=SIGCHLD, stack=NULL, stack_size=0} => {pidfd=[3], parent_tid=[826]}, 88',
+  );
+  assert.equal(render('clone3', { args: [0x7ffc0000, 88], ret: 826, blobs: { 0: bytes(args3) } }).split(' => ')[1], '{pidfd=0x7ffc0260, parent_tid=0x7f44e24beffc}, 88', 'an output not delivered is its address');
+  assert.equal(render('clone3', { args: [0x7ffc0000, 88], ret: -11, blobs: outs }).includes('=>'), false, 'nothing was written after a failure');
+  const count = (n: number, truncated = false): RawBlob => ({ kind: 'count', count: n, truncated, unreadable: false });
+  // 16384 bytes returned, 4096 delivered: the kernel's count of the whole buffer.
+  const big: Call = { args: [3, 0x7ffc0000, 16384], ret: 16384, blobs: { 1: bytes(new Uint8Array(4096), true), [derivedKey(1, 0)]: count(512) } };
+  assert.equal(render('getdents64', big), '3, 0x7ffc0000 /* 512 entries */, 16384');
+  assert.equal(render('getdents64', { ...big, blobs: { 1: bytes(new Uint8Array(4096), true), [derivedKey(1, 0)]: count(2048, true) } }), '3, 0x7ffc0000, 16384', 'a count that stopped shows none');
+});
+
+test('ioctl size table: requests whose number does not say what the decoder shows', () => {
+  const sizes = new Map(catalog.ioctlArgSizes().map((t) => [t.request, t]));
+  assert.deepEqual(sizes.get(0x5401), { request: 0x5401, size: 36, dir: 2 }, 'TCGETS: an output termios');
+  assert.deepEqual(sizes.get(0x5414), { request: 0x5414, size: 8, dir: 1 }, 'TIOCSWINSZ: an input winsize');
+  assert.deepEqual(sizes.get(0x5409), undefined, 'TCSBRK: a value, and its number says no size either');
+  assert.equal(sizes.has(0x80045430), false, 'TIOCGPTN: _IOR(T, 0x30, int) says it all');
+  assert.equal(sizes.get(0x80086601)?.size, 4, 'FS_IOC_GETFLAGS: encoded as a long, the kernel writes an int');
+  assert.ok(sizes.size <= 64, `${sizes.size} entries, the kernel table holds 64`);
 });

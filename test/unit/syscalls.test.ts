@@ -175,6 +175,7 @@ test('kernelMeta carries string masks and entry reads for the kernel table', (t)
     strMask: 0b1,
     pathMask: 0b1,
     enterStr: true,
+    enterReads: false,
     reads: [
       { kind: ReadKind.STRV, arg: 1, lenFrom: ReadLen.FIXED, lenArg: 0, max: 4096, flags: ReadFlag.ENTRY },
       { kind: ReadKind.STRV, arg: 2, lenFrom: ReadLen.FIXED, lenArg: 0, max: 4096, flags: ReadFlag.ENTRY | ReadFlag.ENV },

@@ -18,6 +18,7 @@ import type { LossCounters, RecordSource } from '../capture/pipeline';
 import type { ControlBlock, KernelFilters } from '../capture/trace-set';
 import { encodeSyscallMeta, encodeSyscallReads, kernelMeta } from '../../syscalls/catalog';
 import type { SyscallResolver } from '../../syscalls/types';
+import type { IoctlArgSize } from '../../syscalls/decoders/ioctl';
 import {
   describePlan,
   PER_SYSCALL_EXIT_PROGRAM,
@@ -106,6 +107,8 @@ export class EbpfKernelSide implements KernelSide {
       obj.update(tabFd, 'sct_syscall_tab', u32(m.nr), encodeSyscallMeta(m));
       if (m.reads.length > 0) obj.update(readsFd, 'sct_syscall_reads', u32(m.nr), encodeSyscallReads(m));
     }
+    const ioctlFd = obj.mapFd('sct_ioctl_sizes');
+    for (const t of this.syscalls.ioctlArgSizes?.() ?? []) obj.update(ioctlFd, 'sct_ioctl_sizes', u32(t.request), encodeIoctlSize(t));
   }
 
   /**
@@ -469,6 +472,17 @@ class EbpfFilters implements KernelFilters {
     if (traces === 0n) this.obj.delete(fd, name, key);
     else this.obj.update(fd, name, key, new Uint8Array(new BigUint64Array([traces]).buffer));
   }
+}
+
+/** A struct sct_ioctl_size. */
+function encodeIoctlSize(t: IoctlArgSize): Uint8Array {
+  const L = STRUCTS.sct_ioctl_size;
+  const out = new Uint8Array(L.SIZE);
+  const view = new DataView(out.buffer);
+  view.setUint32(L.request, t.request >>> 0, true);
+  view.setUint16(L.size, t.size, true);
+  view.setUint8(L.dir, t.dir);
+  return out;
 }
 
 function u32(value: number): Uint8Array {

@@ -64,7 +64,7 @@ export class KmodKernelSide implements KernelSide {
     this.control = control;
     try {
       const { ringBytes, wakeupBytes, selfTgid } = this.options;
-      control.write(setupText({ exclude: [selfTgid], ringBytes, wakeupBytes }, kernelMeta(this.syscalls)), 'configure and start the pass');
+      control.write(setupText({ exclude: [selfTgid], ringBytes, wakeupBytes }, kernelMeta(this.syscalls), this.syscalls.ioctlArgSizes?.()), 'configure and start the pass');
       const eventsPath = path.join(dir, ProcFile.events);
       this.eventsFd = openFile(eventsPath, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
       const countersPath = path.join(dir, ProcFile.counters);

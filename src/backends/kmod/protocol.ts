@@ -4,7 +4,8 @@
  * "name value" lines of the stats file and the layout of the binary counters file. Pure
  * functions, so the protocol is tested without the module.
  */
-import type { KernelSyscallMeta } from '../../syscalls/catalog';
+import { enterBits, type KernelSyscallMeta } from '../../syscalls/catalog';
+import type { IoctlArgSize } from '../../syscalls/decoders/ioctl';
 import { ENUMS } from '../ebpf/generated/bpf';
 import type { ControlBlock } from '../capture/trace-set';
 
@@ -45,9 +46,9 @@ export class ControlSpecError extends Error {
 /**
  * The lines that configure the pass and start it (ending with "start\n"): the protocol, the
  * exclusions, the ring, and the per-syscall tables (what to read for each syscall, whichever
- * trace wants it; `meta` is kernelMeta(resolver)).
+ * trace wants it; `meta` is kernelMeta(resolver)) and the ioctl size table.
  */
-export function setupText(setup: PassSetup, meta: readonly KernelSyscallMeta[]): string {
+export function setupText(setup: PassSetup, meta: readonly KernelSyscallMeta[], ioctls: readonly IoctlArgSize[] = []): string {
   const { ringBytes, wakeupBytes, exclude } = setup;
   if (ringBytes < RING_MIN || ringBytes > RING_MAX || (ringBytes & (ringBytes - 1)) !== 0) {
     throw new ControlSpecError(`ring of ${ringBytes} bytes: must be a power of two from ${RING_MIN} to ${RING_MAX} (sctraced --ring-mb)`);
@@ -58,9 +59,10 @@ export function setupText(setup: PassSetup, meta: readonly KernelSyscallMeta[]):
   lines.push(`ring_bytes ${ringBytes}`, `wakeup_bytes ${Math.max(1, Math.min(wakeupBytes, ringBytes))}`);
   for (const m of meta) {
     if (!m.strMask && !m.pathMask && !m.enterStr && m.reads.length === 0) continue;
-    lines.push(`syscall ${m.nr} ${m.strMask} ${m.pathMask} ${m.enterStr ? 1 : 0}`);
+    lines.push(`syscall ${m.nr} ${m.strMask} ${m.pathMask} ${enterBits(m)}`);
     for (const r of m.reads) lines.push(`read ${m.nr} ${r.kind} ${r.arg} ${r.lenFrom} ${r.lenArg} ${r.max} ${r.flags}`);
   }
+  for (const t of ioctls) lines.push(`ioctl ${t.request} ${t.size} ${t.dir}`);
   lines.push('start');
   return `${lines.join('\n')}\n`;
 }

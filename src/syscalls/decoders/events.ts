@@ -6,7 +6,8 @@
  * operations.
  */
 import type { ArchTables } from '../arch';
-import { bytesOf, viewOf } from './registry';
+import { bytesOf, entryBytesOf, viewOf } from './registry';
+import { formatTimespec, formatTimeval } from './time';
 import { flagsArg, valueArg } from './xlat';
 import { argIndexOf, type ArgDecoder, type DecoderRegistry } from './registry';
 import { cached, fixedXlat, formatFlags, u32, xlat, type Xlat } from './xlat';
@@ -84,6 +85,81 @@ function pollNote(argIndex: number, nfdsIndex: number, flags: Xlat): ArgDecoder 
   };
 }
 
+/** The fds set in an fd_set's bytes, below nfds, at most `limit` of them. */
+function setFds(data: Uint8Array, nfds: number, limit = Infinity): number[] {
+  const fds: number[] = [];
+  for (let fd = 0; fd < nfds && fd < data.length * 8 && fds.length < limit; fd++) {
+    if (data[fd >> 3] & (1 << (fd & 7))) fds.push(fd);
+  }
+  return fds;
+}
+
+/** select's nfds as the kernel takes it (an int; a negative one is none). */
+function selectNfds(args: readonly bigint[], nfdsIndex: number): number {
+  const n = Number(BigInt.asIntN(32, args[nfdsIndex] ?? 0n));
+  return n < 0 ? 0 : Math.min(n, 1024 * 1024);
+}
+
+/** select's fd set as it was at entry: `[3 6]`, NULL, or the address when it was not delivered. */
+function fdSetDecoder(argIndex: number, nfdsIndex: number): ArgDecoder {
+  return (args, call) => {
+    if ((args[argIndex] ?? 0n) === 0n) return '';
+    const b = entryBytesOf(call.blobs, argIndex);
+    return b ? `[${setFds(b.data, selectNfds(args, nfdsIndex)).join(' ')}]` : '';
+  };
+}
+
+/**
+ * select's ready sets after the return value, as strace counts them: the sets in order, each fd
+ * set in them until as many as the call returned are named (`in [6], out [7]`).
+ */
+function readySetsNote(nfdsIndex: number, firstSet: number): ArgDecoder {
+  const names = ['in', 'out', 'except'];
+  return (args, call) => {
+    let left = Number(call.ret);
+    const parts: string[] = [];
+    for (let i = 0; i < 3 && left > 0; i++) {
+      const b = (args[firstSet + i] ?? 0n) !== 0n ? bytesOf(call.blobs, firstSet + i) : undefined;
+      if (!b) continue;
+      const fds = setFds(b.data, selectNfds(args, nfdsIndex), left);
+      left -= fds.length;
+      if (fds.length > 0) parts.push(`${names[i]} [${fds.join(' ')}]`);
+    }
+    return parts.join(', ');
+  };
+}
+
+/**
+ * A timeout read at entry and at exit (select, pselect6, ppoll): the argument is its entry value,
+ * the note after a positive return the time left (`left {tv_sec=0, tv_usec=999}`).
+ */
+function timeoutArg(argIndex: number, format: (v: DataView) => string): ArgDecoder {
+  return (_args, call) => {
+    const b = entryBytesOf(call.blobs, argIndex);
+    return b && b.data.length >= 16 ? format(viewOf(b.data)) : '';
+  };
+}
+
+function timeLeftNote(argIndex: number, format: (v: DataView) => string): ArgDecoder {
+  return (args, call) => {
+    const b = bytesOf(call.blobs, argIndex);
+    if ((args[argIndex] ?? 0n) === 0n || call.ret <= 0n || !b || b.data.length < 16) return '';
+    return `left ${format(viewOf(b.data))}`;
+  };
+}
+
+/** Registers select's and pselect6's fd sets and timeouts, and ppoll's timeout. */
+function registerSelectDecoders(registry: DecoderRegistry): void {
+  for (const [syscall, timeout, format] of [['select', 'tvp', formatTimeval], ['pselect6', 'tsp', formatTimespec]] as const) {
+    for (const set of ['inp', 'outp', 'exp']) registry.register(syscall, set, (ctx) => fdSetDecoder(ctx.argIndex, argIndexOf(ctx, 'n')));
+    registry.registerNote(syscall, 'exp', (ctx) => readySetsNote(argIndexOf(ctx, 'n'), argIndexOf(ctx, 'inp')));
+    registry.register(syscall, timeout, (ctx) => timeoutArg(ctx.argIndex, format));
+    registry.registerNote(syscall, timeout, (ctx) => timeLeftNote(ctx.argIndex, format));
+  }
+  registry.register('ppoll', 'tsp', (ctx) => timeoutArg(ctx.argIndex, formatTimespec));
+  registry.registerNote('ppoll', 'tsp', (ctx) => timeLeftNote(ctx.argIndex, formatTimespec));
+}
+
 /** Registers the event and flag decoders. */
 export function registerEventDecoders(registry: DecoderRegistry): void {
   registry.register('eventfd2', 'flags', (ctx) => flagsArg(ctx.argIndex, fdFlags(ctx.tables, 'EFD', [['EFD_SEMAPHORE', 1]]), 'EFD_???'));
@@ -121,4 +197,5 @@ export function registerEventDecoders(registry: DecoderRegistry): void {
     registry.register(syscall, 'ufds', (ctx) => pollfdsDecoder(ctx.argIndex, argIndexOf(ctx, 'nfds'), pollFlags(ctx.tables)));
     registry.registerNote(syscall, 'ufds', (ctx) => pollNote(ctx.argIndex, argIndexOf(ctx, 'nfds'), pollFlags(ctx.tables)));
   }
+  registerSelectDecoders(registry);
 }

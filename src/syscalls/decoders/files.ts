@@ -10,7 +10,7 @@ import type { RawBlob } from '../types';
 import { formatMode, formatOpenFlags } from './open';
 import { formatTimeComment } from './time';
 import { quoteBytes, quoteShown } from './quote';
-import { argIndexOf, bytesOf, viewOf, type ArgDecoder, type DecoderContext, type DecoderRegistry } from './registry';
+import { argIndexOf, bytesOf, derivedKey, viewOf, type ArgDecoder, type CallView, type DecoderContext, type DecoderRegistry } from './registry';
 import { signalFormatter } from './signal';
 import { cached, constant, fixedXlat, flagsArg, formatFlags, formatValue, hexValue, pointer, s32, u32, valueArg, xlat, type Xlat } from './xlat';
 
@@ -235,6 +235,26 @@ function fcntlArgDecoder(cmdIndex: number, argIndex: number, tables: ArchTables)
   };
 }
 
+/** The entries getdents returned: counted in the delivered bytes, or by the kernel side; undefined when neither has them all. */
+function direntCount(call: CallView, argIndex: number): number | undefined {
+  const counted = call.blobs.get(derivedKey(argIndex, DIRENTS_PART_COUNT));
+  if (counted?.kind === 'count' && !counted.truncated && !counted.unreadable) return counted.count;
+  const b = bytesOf(call.blobs, argIndex);
+  if (!b || b.truncated || BigInt(b.data.length) !== call.ret) return undefined;
+  // d_reclen is at offset 16 in both struct linux_dirent64 and (64-bit) struct linux_dirent.
+  const reclenAt = 16;
+  let count = 0;
+  for (let at = 0; at + reclenAt + 2 <= b.data.length; count++) {
+    const reclen = viewOf(b.data).getUint16(at + reclenAt, true);
+    if (reclen === 0) break;
+    at += reclen;
+  }
+  return count;
+}
+
+/** SCT_DIRENTS_PART_COUNT: the derived part of the kernel's entry count. */
+const DIRENTS_PART_COUNT = 0;
+
 /** Registers the file syscall decoders. */
 export function registerFileDecoders(registry: DecoderRegistry): void {
   for (const syscall of ['access', 'faccessat', 'faccessat2']) {
@@ -282,19 +302,13 @@ export function registerFileDecoders(registry: DecoderRegistry): void {
   }
   for (const syscall of ['renameat2']) registry.register(syscall, 'flags', (ctx) => flagsArg(ctx.argIndex, fixedXlat([['RENAME_NOREPLACE', 1], ['RENAME_EXCHANGE', 2], ['RENAME_WHITEOUT', 4]]), 'RENAME_???'));
   for (const syscall of ['statfs', 'fstatfs']) registry.register(syscall, 'buf', (ctx) => statfsDecoder(ctx.argIndex));
-  // Directory entries, counted as strace's abbreviated form shows them; only when all were delivered.
+  // Directory entries, counted as strace's abbreviated form shows them: over the delivered bytes
+  // when all were delivered, else the kernel side's count over the whole buffer (SCT_READ_DIRENTS).
   for (const syscall of ['getdents64', 'getdents']) {
     registry.register(syscall, 'dirent', (ctx) => (args, call) => {
-      const b = bytesOf(call.blobs, ctx.argIndex);
-      if (!b || b.truncated || call.ret < 0n || BigInt(b.data.length) !== call.ret) return '';
-      const reclenAt = syscall === 'getdents64' ? 16 : 16;
-      let count = 0;
-      for (let at = 0; at + reclenAt + 2 <= b.data.length; count++) {
-        const reclen = viewOf(b.data).getUint16(at + reclenAt, true);
-        if (reclen === 0) break;
-        at += reclen;
-      }
-      return `${pointer(args[ctx.argIndex])} /* ${count} entr${count === 1 ? 'y' : 'ies'} */`;
+      if (call.ret < 0n) return '';
+      const count = direntCount(call, ctx.argIndex);
+      return count === undefined ? '' : `${pointer(args[ctx.argIndex])} /* ${count} entr${count === 1 ? 'y' : 'ies'} */`;
     });
   }
   // Extended attribute values: what was set (as many bytes as the size says), what was got.

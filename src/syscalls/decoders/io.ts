@@ -3,7 +3,7 @@
  * (TraceSpec.buffer_bytes): quoted like strace, `"hello\n"`, with `...` when the call
  * transferred more than was delivered. An output buffer (read) only when the call succeeded.
  */
-import { bytesOf } from './registry';
+import { bytesOf, entryBytesOf, viewOf } from './registry';
 import { addressFamilies } from './net';
 import { NetlinkDecoder } from './netlink';
 import { quoteShown } from './quote';
@@ -29,6 +29,31 @@ export function bufferDecoder(argIndex: number, output: boolean, hex = false): A
   };
 }
 
+/** A loff_t behind a pointer as the kernel side read it at entry (`[0]`), '' when not delivered. */
+function entryOffset(args: readonly bigint[], argIndex: number, call: Parameters<ArgDecoder>[1]): string {
+  const b = (args[argIndex] ?? 0n) !== 0n ? entryBytesOf(call.blobs, argIndex) : undefined;
+  return b && b.data.length >= 8 ? `[${viewOf(b.data).getBigInt64(0, true)}]` : '';
+}
+
+/**
+ * The file offsets splice and copy_file_range take (their value at entry, `[0]`) and sendfile's,
+ * which also shows where it moved to after a transfer: `[0] => [8]`.
+ */
+function registerOffsetDecoders(registry: DecoderRegistry): void {
+  for (const syscall of ['splice', 'copy_file_range']) {
+    for (const arg of ['off_in', 'off_out']) registry.register(syscall, arg, (ctx) => (args, call) => entryOffset(args, ctx.argIndex, call));
+  }
+  registry.register('sendfile', 'offset', (ctx) => {
+    const count = argIndexOf(ctx, 'count');
+    return (args, call) => {
+      const before = entryOffset(args, ctx.argIndex, call);
+      const after = bytesOf(call.blobs, ctx.argIndex);
+      if (!before || (args[count] ?? 0n) === 0n || call.ret <= 0n || !after || after.data.length < 8) return before;
+      return `${before} => [${viewOf(after.data).getBigInt64(0, true)}]`;
+    };
+  });
+}
+
 /** Registers the data buffer decoders; buffers sent to and received from netlink sockets are decoded as messages. */
 export function registerIoDecoders(registry: DecoderRegistry): void {
   for (const [syscall, arg, output] of DATA_BUFFERS) {
@@ -49,4 +74,5 @@ export function registerIoDecoders(registry: DecoderRegistry): void {
       };
     });
   }
+  registerOffsetDecoders(registry);
 }

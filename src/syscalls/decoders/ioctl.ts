@@ -5,7 +5,9 @@
  * then the argument as the request uses it: none (TIOCEXCL), a value (TCFLSH's TCIFLUSH, TCSBRK's
  * 1), an int behind a pointer (`[3]`), struct termios and winsize, modem and inode flags, or the
  * argument in hex for requests strace does not decode. Outputs are shown after success only,
- * inputs always (the kernel side reads the argument at exit; an input is unchanged by then).
+ * inputs always. The kernel side reads the argument at the size its request gives (SCT_READ_IOCTL:
+ * the _IOC size, or ioctlArgSizes' table for requests whose number does not say it), at exit (an
+ * input is unchanged by then), and the value at entry too when the argument is read and written.
  */
 import type { ArchTables } from '../arch';
 import { bytesOf, viewOf } from './registry';
@@ -213,6 +215,39 @@ function renderArg(shape: ArgShape, arg: bigint, argIndex: number, call: CallVie
       return `[${shape.unsigned ? v.getUint32(0, true) : v.getInt32(0, true)}]`;
     }
   }
+}
+
+/** A request's argument size and direction as the kernel side reads it (struct sct_ioctl_size). */
+export interface IoctlArgSize {
+  request: number;
+  /** Bytes; 0: nothing to read (the argument is a value, or there is none). */
+  size: number;
+  /** _IOC_READ (2: an output), _IOC_WRITE (1: an input). */
+  dir: number;
+}
+
+/** SCT_IOCTL_SIZES_MAX: entries of the kernel's ioctl size table. */
+export const IOCTL_SIZES_MAX = 64;
+
+/**
+ * The ioctl size table for the kernel side: each request this decoder shows whose number does
+ * not give the size and direction of what it shows (TCGETS has no _IOC encoding; BLKBSZGET is
+ * encoded as a size_t, the kernel passes an int; TCSBRK's argument is a value, no pointer).
+ */
+export function ioctlArgSizes(tables: ArchTables): IoctlArgSize[] {
+  const out: IoctlArgSize[] = [];
+  for (const [request, shape] of argShapes(tables, false)) {
+    let size = 0;
+    let dir: number = IOC.NONE;
+    if (shape.kind === 'struct' || shape.kind === 'int' || shape.kind === 'flags') {
+      size = shape.kind === 'struct' ? shape.size : shape.kind === 'int' ? (shape.bytes ?? 4) : 4;
+      dir = shape.output ? IOC.READ : IOC.WRITE;
+    }
+    const encoded = iocDir(request) === IOC.NONE ? 0 : iocSize(request);
+    if (size === 0 && encoded === 0) continue;
+    if (size !== encoded || dir !== iocDir(request)) out.push({ request, size, dir });
+  }
+  return out.slice(0, IOCTL_SIZES_MAX);
 }
 
 /** Registers ioctl's request and argument decoders. */

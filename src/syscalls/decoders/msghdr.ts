@@ -12,15 +12,12 @@
  */
 import type { ArchTables } from '../arch';
 import type { RawBlob } from '../types';
-import { bytesOf, viewOf } from './registry';
+import { bytesOf, derivedKey, viewOf } from './registry';
 import { quoteBytes } from './quote';
 import type { ArgDecoder, CallView, DecoderRegistry } from './registry';
 import { fixedXlat, formatFlags, formatValue, pointer, type Xlat } from './xlat';
 
-/** The derived blob of read `part` behind argument `arg` (KERNEL_NEEDS.md). */
-export function derivedKey(arg: number, part: number): number {
-  return 0x80 | (arg << 3) | part;
-}
+export { derivedKey };
 
 const MSGHDR_SIZE = 56;
 /** Parts of the derived reads. */

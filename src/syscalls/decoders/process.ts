@@ -7,12 +7,12 @@
  */
 import type { ArchTables } from '../arch';
 import type { RawBlob } from '../types';
-import { bytesOf, viewOf } from './registry';
+import { bytesOf, derivedKey, viewOf } from './registry';
 import { flagsArg, valueArg } from './xlat';
 import { bufferDecoder } from './io';
 import { textBytes } from '../text';
 import { quoteBytes } from './quote';
-import { argIndexOf, type ArgDecoder, type DecoderRegistry } from './registry';
+import { argIndexOf, type ArgDecoder, type CallView, type DecoderRegistry } from './registry';
 import { signalFormatter } from './signal';
 import { cached, constant, fixedXlat, formatFlags, formatValue, hexValue, pointer, s32, u32, xlat } from './xlat';
 
@@ -111,9 +111,29 @@ function cloneArgsDecoder(argIndex: number, tables: ArchTables): ArgDecoder {
     out += `, exit_signal=${exitSignal < 0x7fffffffn ? signal(Number(exitSignal)) : exitSignal.toString()}`;
     out += `, stack=${pointer(u64(CLONE_ARGS.stack))}, stack_size=${hexValue(u64(CLONE_ARGS.stack_size))}`;
     if (flags & c('CLONE_SETTLS')) out += `, tls=${pointer(u64(CLONE_ARGS.tls))}`;
-    return `${out}}`;
+    return `${out}}${cloneOutputs(call, argIndex, flags, c('CLONE_PIDFD'), c('CLONE_PARENT_SETTID'), u64)}`;
   };
 }
+
+/**
+ * What clone3 wrote in the parent through the struct's pointers, as strace shows it after the
+ * struct: ` => {pidfd=[3], parent_tid=[1234]}` (the kernel side's SCT_READ_CLONE3 parts; an
+ * output that was not delivered is its address).
+ */
+function cloneOutputs(call: CallView, argIndex: number, flags: bigint, pidfdFlag: bigint, parentFlag: bigint, u64: (at: number) => bigint): string {
+  if (call.ret <= 0n || !(flags & (pidfdFlag | parentFlag))) return '';
+  const out = (part: number, at: number) => {
+    const b = bytesOf(call.blobs, derivedKey(argIndex, part));
+    return b && b.data.length >= 4 ? `[${viewOf(b.data).getInt32(0, true)}]` : pointer(u64(at));
+  };
+  const parts: string[] = [];
+  if (flags & pidfdFlag) parts.push(`pidfd=${out(CLONE3_PART.PIDFD, CLONE_ARGS.pidfd)}`);
+  if (flags & parentFlag) parts.push(`parent_tid=${out(CLONE3_PART.PARENT_TID, CLONE_ARGS.parent_tid)}`);
+  return ` => {${parts.join(', ')}}`;
+}
+
+/** SCT_CLONE3_PART_*: the derived parts of clone3's outputs. */
+const CLONE3_PART = { PIDFD: 0, PARENT_TID: 1 } as const;
 
 /**
  * A string array: `["cat", "/etc/hostname"]` (elements cut at string_max end in `...`, a cut

@@ -110,6 +110,22 @@ export function bytesOf(blobs: ReadonlyMap<number, RawBlob>, argIndex: number): 
   return b?.kind === 'bytes' && !b.unreadable ? b : undefined;
 }
 
+/** The derived blob of read `part` behind argument `arg` (KERNEL_NEEDS.md, enum sct_derived). */
+export function derivedKey(arg: number, part: number): number {
+  return 0x80 | (arg << 3) | part;
+}
+
+/** SCT_PART_ENTRY: an argument's value at entry, of a read made at entry (and at exit). */
+const PART_ENTRY = 0;
+
+/**
+ * The bytes argument `argIndex` pointed to at entry (SCT_RD_BOTH, SCT_RD_ENTRY, select's sets),
+ * when the kernel side delivered them readable; its own blob is the value at exit.
+ */
+export function entryBytesOf(blobs: ReadonlyMap<number, RawBlob>, argIndex: number): (RawBlob & { kind: 'bytes' }) | undefined {
+  return bytesOf(blobs, derivedKey(argIndex, PART_ENTRY));
+}
+
 /** A DataView over a blob's bytes. */
 export function viewOf(data: Uint8Array): DataView {
   return new DataView(data.buffer, data.byteOffset, data.byteLength);
