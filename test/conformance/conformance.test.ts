@@ -11,66 +11,47 @@
  * fixture test/fixtures/reads.c (built for the guest by scripts/kmod-test.sh) for the kernel
  * reads whose size or timing depends on the call (bpf/shared/sctrace_reads.h).
  */
-import { test, describe, before, after, type TestContext } from 'node:test';
+import { test, describe, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Event__Output } from '../../src/api/generated/sctrace/v1/Event';
 import type { TraceSpec } from '../../src/api/generated/sctrace/v1/TraceSpec';
-import { api, collect, connect, settle } from '../helpers/client';
+import { collect, settle } from '../helpers/client';
 import { fixture, fixtureUnavailableReason } from '../helpers/fixtures';
 import { skipUnlessBackend, skipUnlessPossible } from '../helpers/privileges';
-import { spawnService, spawnStopped, type ServiceProcess } from '../helpers/service-process';
+import { spawnStopped } from '../helpers/service-process';
+import { liveService } from '../helpers/live-service';
 
 const BACKENDS = ['ebpf', 'kmod'] as const;
 
 const rootReason = process.getuid?.() !== 0 ? 'needs root to load a capture backend and read tracefs' : null;
-let service: ServiceProcess | undefined;
-let client: ReturnType<typeof connect>;
-let rpc: ReturnType<typeof api>;
-/** Backend name → why it is unavailable ('' when available). */
-const unavailable = new Map<string, string>();
-const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'sctrace-conf-'));
-
-before(async () => {
-  if (rootReason) return;
-  service = await spawnService(['--idle-timeout', '30']);
-  client = connect(service.address);
-  rpc = api(client);
-  for (const b of (await rpc.caps()).backends) unavailable.set(b.name, b.available ? '' : b.reason);
-});
-
-after(async () => {
-  client?.close();
-  if (service) assert.equal(await service.stop(), 0, `sctraced exit code; log:\n${service.log()}`);
-  fs.rmSync(workdir, { recursive: true, force: true });
-});
+const live = liveService({ args: ['--idle-timeout', '30'], skip: () => rootReason, prefix: 'sctrace-conf-' });
 
 /** Skips unless `backend` can run here; true when skipped. */
 function skipped(t: TestContext, backend: string): boolean {
-  return skipUnlessBackend(t, backend, unavailable, rootReason);
+  return skipUnlessBackend(t, backend, live.unavailable, rootReason);
 }
 
 /** Starts `argv` stopped, traces it on `backend` with `spec` (its pid added), runs it to its exit event. */
 async function traceRun(backend: string, argv: string[], spec: TraceSpec) {
-  const child = await spawnStopped(argv, { cwd: workdir });
-  const started = await rpc.start({ process_events: true, ...spec, pids: [child.pid], backend }).catch((err: Error) => {
+  const child = await spawnStopped(argv, { cwd: live.workdir });
+  const started = await live.rpc.start({ process_events: true, ...spec, pids: [child.pid], backend }).catch((err: Error) => {
     // A stopped child left behind would keep the test run alive; the service's log holds the
     // kernel side's own diagnostics (e.g. libbpf's verifier log).
     child.kill();
-    throw new Error(`${err.message}\nsctraced log (last lines):\n${service!.log().split('\n').slice(-60).join('\n')}`);
+    throw new Error(`${err.message}\nsctraced log (last lines):\n${live.service!.log().split('\n').slice(-60).join('\n')}`);
   });
   assert.equal(started.backend, backend);
-  const sub = collect(client, started.trace_id);
+  const sub = collect(live.client, started.trace_id);
   await settle(200);
   child.resume();
   const result = await child.exited;
   await sub.until((ev) => ev.some((e) => e.kind === 'exit' && e.task?.pid === child.pid), 20_000).catch((err: Error) => {
-    throw new Error(`${err.message}\nsctraced log (last lines):\n${service!.log().split('\n').slice(-60).join('\n')}`);
+    throw new Error(`${err.message}\nsctraced log (last lines):\n${live.service!.log().split('\n').slice(-60).join('\n')}`);
   });
   await settle(100);
-  const { counters } = await rpc.stop(started.trace_id);
+  const { counters } = await live.rpc.stop(started.trace_id);
   assert.equal(await sub.done, null, 'stream ends OK after StopTrace');
   return { pid: child.pid, result, events: sub.events, counters };
 }
@@ -101,7 +82,7 @@ for (const backend of BACKENDS) {
   describe(`backend ${backend}`, () => {
     test('a chosen file is opened, its bytes moved and it is closed; exec and exit are reported', async (t) => {
       if (skipped(t, backend)) return;
-      const file = path.join(workdir, 'chosen-file.txt');
+      const file = path.join(live.workdir, 'chosen-file.txt');
       fs.writeFileSync(file, 'payload\n');
       const { pid, events, result, counters } = await traceRun(backend, ['/bin/cat', file], {});
       assert.equal(result.stdout, 'payload\n');
@@ -134,7 +115,7 @@ for (const backend of BACKENDS) {
 
     test('a failing open carries ENOENT and the exit code 1', async (t) => {
       if (skipped(t, backend)) return;
-      const missing = path.join(workdir, 'does-not-exist');
+      const missing = path.join(live.workdir, 'does-not-exist');
       const { pid, events, result } = await traceRun(backend, ['/bin/cat', missing], {});
       assert.equal(result.code, 1);
       checkCommonFields(events, [pid]);
@@ -176,7 +157,7 @@ for (const backend of BACKENDS) {
 
     test('syscall and comm filters keep only what they name', async (t) => {
       if (skipped(t, backend)) return;
-      const file = path.join(workdir, 'filtered.txt');
+      const file = path.join(live.workdir, 'filtered.txt');
       fs.writeFileSync(file, 'x\n');
       const { events } = await traceRun(backend, ['/bin/cat', file], { syscalls: ['openat'], comms: ['cat'] });
       const sc = syscalls(events);
