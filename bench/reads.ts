@@ -13,12 +13,10 @@
  * Standalone: node dist/bench/reads.js [--runs N] [--calls N] [--out DIR] (under the BPF lock).
  */
 import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { LineChild, median } from './lib/proc';
-import { startService, type Service } from './lib/service';
+import type { Service } from './lib/service';
+import { runStandalone } from './lib/standalone';
 import { nodeClient } from './tools';
 
 export type Family = 'getppid' | 'path' | 'read' | 'ioctl' | 'writev' | 'sendmsg' | 'netlink';
@@ -149,34 +147,6 @@ export function readsMarkdown(rows: ReadsRow[]): string {
   return lines.join('\n');
 }
 
-async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { runs: { type: 'string' }, calls: { type: 'string' }, out: { type: 'string' } } });
-  const root = path.resolve(__dirname, '../..');
-  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sctrace-bench-reads-'));
-  const log = (line: string) => process.stderr.write(`${line}\n`);
-  const service = await startService(path.join(workDir, 'service'));
-  try {
-    const rows = await measureReads({ root, workDir, service, runs: Number(values.runs ?? 5), calls: Number(values.calls ?? 100_000), log });
-    const md = readsMarkdown(rows);
-    process.stdout.write(`${md}\n`);
-    if (values.out) {
-      fs.mkdirSync(values.out, { recursive: true });
-      fs.writeFileSync(path.join(values.out, 'reads.json'), `${JSON.stringify(rows, null, 2)}\n`);
-      fs.writeFileSync(path.join(values.out, 'reads.md'), `${md}\n`);
-    }
-    return 0;
-  } finally {
-    await service.stop();
-    fs.rmSync(workDir, { recursive: true, force: true });
-  }
-}
-
 if (require.main === module) {
-  main().then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      process.stderr.write(`bench reads: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-      process.exit(1);
-    },
-  );
+  runStandalone('reads', 'calls', (c) => measureReads({ root: c.root, workDir: c.workDir, service: c.service, runs: Number(c.values.runs ?? 5), calls: Number(c.values.calls ?? 100_000), log: c.log }), readsMarkdown);
 }

@@ -17,12 +17,10 @@
  * Standalone: node dist/bench/sched.js [--runs N] [--rounds N] [--out DIR] (under the BPF lock).
  */
 import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { LineChild, median, sleep } from './lib/proc';
-import { startService, type Service } from './lib/service';
+import type { Service } from './lib/service';
+import { runStandalone } from './lib/standalone';
 import { nodeClient } from './tools';
 
 /** One mode's figures. */
@@ -198,34 +196,6 @@ export function schedMarkdown(rows: SchedRow[]): string {
   return lines.join('\n');
 }
 
-async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { runs: { type: 'string' }, rounds: { type: 'string' }, out: { type: 'string' } } });
-  const root = path.resolve(__dirname, '../..');
-  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sctrace-bench-sched-'));
-  const log = (line: string) => process.stderr.write(`${line}\n`);
-  const service = await startService(path.join(workDir, 'service'));
-  try {
-    const rows = await measureSched({ root, workDir, service, runs: Number(values.runs ?? 5), rounds: Number(values.rounds ?? 100_000), log });
-    const md = schedMarkdown(rows);
-    process.stdout.write(`${md}\n`);
-    if (values.out) {
-      fs.mkdirSync(values.out, { recursive: true });
-      fs.writeFileSync(path.join(values.out, 'sched.json'), `${JSON.stringify(rows, null, 2)}\n`);
-      fs.writeFileSync(path.join(values.out, 'sched.md'), `${md}\n`);
-    }
-    return 0;
-  } finally {
-    await service.stop();
-    fs.rmSync(workDir, { recursive: true, force: true });
-  }
-}
-
 if (require.main === module) {
-  main().then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      process.stderr.write(`bench sched: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-      process.exit(1);
-    },
-  );
+  runStandalone('sched', 'rounds', (c) => measureSched({ root: c.root, workDir: c.workDir, service: c.service, runs: Number(c.values.runs ?? 5), rounds: Number(c.values.rounds ?? 100_000), log: c.log }), schedMarkdown);
 }
