@@ -229,6 +229,8 @@ static void sct_header_task(struct sct_header *h)
 	header_of(h, current);
 }
 
+#define sct_header_task_of header_of
+
 #include "sctrace_masks.h"
 
 /*
@@ -734,13 +736,7 @@ static void probe_signal_generate(void *data, int sig, struct kernel_siginfo *in
 	if (!want)
 		return;
 	sct_signal_fill_discarded(&rec, sig, info, task, current->tgid, from_kuid(&init_user_ns, current_uid()));
-	rec.hdr.kind = SCT_KIND_SIGNAL;
-	rec.hdr.version = SCT_ABI_VERSION;
-	rec.hdr.size = sizeof(rec);
-	rec.hdr.ts_ns = ktime_get_ns();
-	rec.hdr.flags = hflags;
-	rec.hdr.traces = want;
-	header_of(&rec.hdr, task);
+	sct_fill_header_of(&rec.hdr, SCT_KIND_SIGNAL, sizeof(rec), hflags, ktime_get_ns(), want, task);
 	submit(&rec, sizeof(rec));
 }
 
@@ -769,13 +765,7 @@ void sct_sched_submit(struct sct_switch *rec, u64 traces, u64 now, struct task_s
 		traces = charge(traces, sizeof(*rec), &hflags);
 	if (!traces)
 		return;
-	h->kind = SCT_KIND_SWITCH;
-	h->version = SCT_ABI_VERSION;
-	h->size = sizeof(*rec);
-	h->ts_ns = now;
-	h->flags = hflags;
-	h->traces = traces;
-	header_of(h, of ?: current);
+	sct_fill_header_of(h, SCT_KIND_SWITCH, sizeof(*rec), hflags, now, traces, of ?: current);
 	submit(rec, sizeof(*rec));
 }
 

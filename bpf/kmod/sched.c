@@ -90,12 +90,8 @@ static void sched_in(struct task_struct *next, u32 prev_tid, u64 want, u64 now, 
 	if (slot < 0)
 		return;
 	st = sct_tab_val(&sct_sched_tab, slot);
-	traces = st->traces & want;
-	if (!traces)
-		return;
-	if (sct_sched_stale(st, sct_ctl.sched_gen, 1, now))
-		return;
-	if (sct_switch_in(&rec, st, now, cpu, prev_tid))
+	traces = sct_sched_in(&rec, st, want, sct_ctl.sched_gen, now, cpu, prev_tid);
+	if (traces)
 		sct_sched_submit(&rec, traces, now, next);
 }
 

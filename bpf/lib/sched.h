@@ -87,12 +87,8 @@ static __always_inline void sched_in(struct task_struct *next, __u32 prev_tid, _
 	st = bpf_task_storage_get(&sct_sched_tasks, next, NULL, 0);
 	if (!st)
 		return;
-	traces = st->traces & want;
-	if (!traces)
-		return;
-	if (sct_sched_stale(st, sct_ctl.sched_gen, 1, now))
-		return;
-	if (sct_switch_in(&rec, st, now, cpu, prev_tid))
+	traces = sct_sched_in(&rec, st, want, sct_ctl.sched_gen, now, cpu, prev_tid);
+	if (traces)
 		sched_submit(&rec, traces, now, next);
 }
 

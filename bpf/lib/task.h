@@ -177,16 +177,9 @@ static __always_inline void sct_header_of(struct sct_header *h, struct task_stru
 	((__u64 *)h->comm)[1] = comm[1];
 }
 
-/* The header of a record about task t, which need not be the current task (sct_fill_header's for t). */
-static __always_inline void sct_fill_header_of(struct sct_header *h, __u16 kind, __u32 size, __u32 flags, __u64 now,
-					       __u64 traces, struct task_struct *t)
+/* The task fields of a record header for task t, which need not be current (sct_fill_header_of). */
+static __always_inline void sct_header_task_of(struct sct_header *h, struct task_struct *t)
 {
-	h->kind = kind;
-	h->version = SCT_ABI_VERSION;
-	h->size = size;
-	h->ts_ns = now;
-	h->flags = flags;
-	h->traces = traces;
 	sct_header_of(h, t);
 	h->cgroup_id = BPF_CORE_READ(t, cgroups, dfl_cgrp, kn, id);
 }

@@ -40,9 +40,9 @@
 #ifndef SCTRACE_BLOBS_H
 #define SCTRACE_BLOBS_H
 
-/* The header every record starts with, for the current task and the traces it is for. */
-static SCT_INLINE void sct_fill_header(struct sct_header *h, __u16 kind, __u32 size, __u32 flags, __u64 now,
-				       __u64 traces)
+/* The fields of a record's header that are not about its task. */
+static SCT_INLINE void sct_header_fields(struct sct_header *h, __u16 kind, __u32 size, __u32 flags, __u64 now,
+					 __u64 traces)
 {
 	h->kind = kind;
 	h->version = SCT_ABI_VERSION;
@@ -50,7 +50,25 @@ static SCT_INLINE void sct_fill_header(struct sct_header *h, __u16 kind, __u32 s
 	h->ts_ns = now;
 	h->flags = flags;
 	h->traces = traces;
+}
+
+/* The header every record starts with, for the current task and the traces it is for. */
+static SCT_INLINE void sct_fill_header(struct sct_header *h, __u16 kind, __u32 size, __u32 flags, __u64 now,
+				       __u64 traces)
+{
+	sct_header_fields(h, kind, size, flags, now, traces);
 	sct_header_task(h);
+}
+
+/*
+ * The header of a record about task t, which need not be the current task (a context switch's
+ * incoming task, a signal's receiver); each side's sct_header_task_of fills t's fields.
+ */
+static SCT_INLINE void sct_fill_header_of(struct sct_header *h, __u16 kind, __u32 size, __u32 flags, __u64 now,
+					  __u64 traces, struct task_struct *t)
+{
+	sct_header_fields(h, kind, size, flags, now, traces);
+	sct_header_task_of(h, t);
 }
 
 /* Clears the bytes between the end of the text and the next multiple of 8 (they hold leftovers). */

@@ -158,4 +158,19 @@ static SCT_INLINE int sct_switch_in(struct sct_switch *rec, struct sct_sched_tas
 	return 1;
 }
 
+/*
+ * A task with state st gets the CPU: the traces among `want` whose switch-in record is due, with
+ * rec filled but for its header, or 0 (none of them traces it, its state predates sched_gen
+ * `gen`, or its switch-out came before the trace).
+ */
+static SCT_INLINE __u64 sct_sched_in(struct sct_switch *rec, struct sct_sched_task *st, __u64 want, __u32 gen,
+				     __u64 now, __u32 cpu, __u32 prev_tid)
+{
+	__u64 traces = st->traces & want;
+
+	if (!traces || sct_sched_stale(st, gen, 1, now) || !sct_switch_in(rec, st, now, cpu, prev_tid))
+		return 0;
+	return traces;
+}
+
 #endif /* SCTRACE_SCHED_H */
