@@ -366,7 +366,7 @@ class EbpfFilters implements KernelFilters {
   /** sct_sched_switch and sct_sched_wakeup, attached while a trace wants context switches (they run on every one). */
   private schedLinks: AttachedLink[] = [];
   /** sct_signal_deliver and sct_signal_generate, attached while a trace wants signals. */
-  private signalLinks: AttachedLink[] | undefined;
+  private signalLinks: AttachedLink[] = [];
   private readonly tgids: number;
   private readonly comms: number;
   private readonly uids: number;
@@ -434,36 +434,31 @@ class EbpfFilters implements KernelFilters {
    * costs the host nothing per switch or per signal).
    */
   writeControl(control: ControlBlock): void {
-    if (control.sched !== 0n && this.schedLinks.length === 0) this.attachSched();
-    if (control.signals !== 0n && !this.signalLinks) this.signalLinks = this.attachSignals();
+    if (control.sched !== 0n && this.schedLinks.length === 0) this.schedLinks = this.attachAll(['sct_sched_wakeup', 'sct_sched_switch']);
+    if (control.signals !== 0n && this.signalLinks.length === 0) this.signalLinks = this.attachAll(['sct_signal_deliver', 'sct_signal_generate']);
     this.control.write(control);
     if (control.sched === 0n && this.schedLinks.length > 0) {
       this.detach(this.schedLinks);
       this.schedLinks = [];
     }
-    if (control.signals === 0n && this.signalLinks) {
+    if (control.signals === 0n && this.signalLinks.length > 0) {
       this.detach(this.signalLinks);
-      this.signalLinks = undefined;
+      this.signalLinks = [];
     }
   }
 
-  /** Both or neither: the wakeups program first, so a switch-in never misses a wakeup it should have seen. */
-  private attachSched(): void {
-    const wakeup = this.obj.attach('sct_sched_wakeup');
+  /**
+   * The programs `names`, attached in that order, all or none (one that fails detaches those
+   * before it). The sched pair attaches the wakeup program first, so a switch-in never misses a
+   * wakeup it should have seen.
+   */
+  private attachAll(names: readonly ProgramName[]): AttachedLink[] {
+    const links: AttachedLink[] = [];
     try {
-      this.schedLinks = [wakeup, this.obj.attach('sct_sched_switch')];
+      for (const name of names) links.push(this.obj.attach(name));
+      return links;
     } catch (err) {
-      this.detach([wakeup]);
-      throw err;
-    }
-  }
-
-  private attachSignals(): AttachedLink[] {
-    const deliver = this.obj.attach('sct_signal_deliver');
-    try {
-      return [deliver, this.obj.attach('sct_signal_generate')];
-    } catch (err) {
-      this.detach([deliver]);
+      this.detach(links);
       throw err;
     }
   }
