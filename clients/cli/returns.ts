@@ -11,7 +11,8 @@ import { personalityFormatter } from '../../src/syscalls/decoders/ids';
 import { membarrierCommands } from '../../src/syscalls/decoders/misc';
 import { signalFormatter } from '../../src/syscalls/decoders/signal';
 import { fixedXlat, formatFlags, xlat } from '../../src/syscalls/decoders/xlat';
-import { errnoMessage, errnoName, hex, isRestartErrno } from './values';
+import { errnoMessage, errnoName, isRestartErrno } from '../../src/syscalls/strerror';
+import { hex } from './values';
 
 /** Highest errno the kernel returns as -errno (include/linux/err.h MAX_ERRNO). */
 const MAX_ERRNO = 4095n;

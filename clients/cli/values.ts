@@ -1,10 +1,10 @@
 /**
- * strace's renderings of single values: quoted strings, hex pointers, errno and signal names.
+ * strace's renderings of single values: quoted strings, hex pointers and signal names (errno names
+ * and messages: src/syscalls/strerror.ts).
  * Kept apart from printer.ts so the event layout and the value syntax can be read separately.
  */
 import { constants } from 'node:os';
 import { quoteText } from '../../src/syscalls/decoders/quote';
-export { errnoMessage, errnoName, isRestartErrno } from '../../src/syscalls/strerror';
 
 /**
  * Quotes a string argument like strace: printable ASCII as is, C escapes where they exist, every

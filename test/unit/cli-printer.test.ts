@@ -9,7 +9,8 @@ import type { SyscallArg__Output } from '../../src/api/generated/sctrace/v1/Sysc
 import type { SyscallEvent__Output } from '../../src/api/generated/sctrace/v1/SyscallEvent';
 import { EventPrinter, formatDuration, type PrinterOptions } from '../../clients/cli/printer';
 import { QualifiedSet } from '../../clients/cli/qualify';
-import { errnoName, quoteString, signalName } from '../../clients/cli/values';
+import { errnoName } from '../../src/syscalls/strerror';
+import { quoteString, signalName } from '../../clients/cli/values';
 
 function task(tid = 100, pid = tid) {
   return { pid, tid, ppid: 1, uid: 0, gid: 0, comm: 'cat', cgroup_id: '1' };

@@ -44,7 +44,7 @@ function blobsSize(blobs: Blob[]): number {
   return blobBytes(latin1(blobs)).length;
 }
 
-function writeBlobs(bytes: Uint8Array, _view: DataView, at: number, blobs: Blob[]): void {
+function writeBlobs(bytes: Uint8Array, at: number, blobs: Blob[]): void {
   bytes.set(blobBytes(latin1(blobs)), at);
 }
 
@@ -64,7 +64,7 @@ function syscallRecord(blobs: Blob[], flags = 0): { view: DataView; bytes: Uint8
   view.setBigUint64(L.enter_ns, 4_000n, true);
   view.setUint32(L.nr, 257, true);
   view.setUint16(L.nblob, blobs.length, true);
-  writeBlobs(bytes, view, L.SIZE, blobs);
+  writeBlobs(bytes, L.SIZE, blobs);
   return { view, bytes, size };
 }
 
@@ -96,7 +96,7 @@ function execRecord(blobs: Blob[]): { view: DataView; bytes: Uint8Array; size: n
   header(view, Kind.EXEC, size);
   view.setUint32(Layout.exec.old_pid, 99, true);
   view.setUint16(Layout.exec.nblob, blobs.length, true);
-  writeBlobs(bytes, view, Layout.exec.SIZE, blobs);
+  writeBlobs(bytes, Layout.exec.SIZE, blobs);
   return { view, bytes, size };
 }
 
