@@ -145,7 +145,7 @@ static int parse_read(struct sct_pass *p, char **rest)
 	int err, i;
 
 	err = parse_u64(p, "read", next_word(rest), SCT_NR_MAX - 1, &nr);
-	err = err ?: parse_u64(p, "read", next_word(rest), SCT_READ_DIRENTS, &kind);
+	err = err ?: parse_u64(p, "read", next_word(rest), SCT_READ_LAST, &kind);
 	err = err ?: parse_u64(p, "read", next_word(rest), SCT_MAX_ARGS - 1, &arg);
 	err = err ?: parse_u64(p, "read", next_word(rest), SCT_LEN_RET, &len_from);
 	err = err ?: parse_u64(p, "read", next_word(rest), SCT_MAX_ARGS - 1, &len_arg);

@@ -302,6 +302,8 @@ enum sct_read_kind {
 	 * (user space counts those itself): an SCT_BLOB_COUNT in derived part SCT_DIRENTS_PART_COUNT.
 	 */
 	SCT_READ_DIRENTS = 10,
+	/* The highest kind, which readers of read tables accept (a new kind moves it). */
+	SCT_READ_LAST = SCT_READ_DIRENTS,
 };
 
 /*
