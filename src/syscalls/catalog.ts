@@ -20,7 +20,7 @@ import { siginfoDecoder, type DecodedSiginfo } from './decoders/siginfo';
 import { withBindingStyle, xlat } from './decoders/xlat';
 import { longValue } from '../util/longs';
 import { ioctlArgSizes, type IoctlArgSize } from './decoders/ioctl';
-import { encodeReads, readsAtEntry, syscallReads, type KernelRead } from './reads';
+import { encodeReads, EnterBit, readsAtEntry, syscallReads, type KernelRead } from './reads';
 import { decodeText, textBytes } from './text';
 import { ensureTracefs, loadSyscallFormats, type SyscallFormat } from './tracefs';
 import {
@@ -558,9 +558,9 @@ export function encodeSyscallMeta(m: KernelSyscallMeta): Uint8Array {
   return Uint8Array.of(m.strMask, m.pathMask, enterBits(m), m.reads.length > 0 ? 1 : 0);
 }
 
-/** sct_syscall_meta.enter_str: SCT_ENTER_STRINGS (1), SCT_ENTER_READS (2). */
+/** sct_syscall_meta.enter_str: SCT_ENTER_STRINGS, SCT_ENTER_READS. */
 export function enterBits(m: KernelSyscallMeta): number {
-  return (m.enterStr ? 1 : 0) | (m.enterReads ? 2 : 0);
+  return (m.enterStr ? EnterBit.STRINGS : 0) | (m.enterReads ? EnterBit.READS : 0);
 }
 
 /** The struct sct_syscall_reads value of an entry (sct_syscall_reads), for entries with reads. */

@@ -35,6 +35,8 @@ import type { SyscallArgInfo } from './types';
 export const ReadKind = { BYTES: 1, STRV: 2, INOUT: 3, IOVEC: 4, MSGHDR: 5, SIGMASK: 6, IOCTL: 7, FDSETS: 8, CLONE3: 9, DIRENTS: 10 } as const;
 /** enum sct_read_len. */
 export const ReadLen = { FIXED: 0, ARG: 1, ARG_PTR: 2, RET: 3 } as const;
+/** enum sct_enter: sct_syscall_meta.enter_str's bits. */
+export const EnterBit = { STRINGS: 1, READS: 2 } as const;
 /** enum sct_read_flags. */
 export const ReadFlag = { SUCCESS: 1, BUFFER: 2, ENTRY: 4, ENV: 8, STRING: 16, NETLINK: 32, BOTH: 64 } as const;
 

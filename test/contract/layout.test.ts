@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import { defaultObjectPath } from '../../src/backends/ebpf/engine';
 import { Layout } from '../../src/backends/records';
 import { ENUMS, STRUCTS } from '../../src/backends/ebpf/generated/bpf';
-import { ReadFlag, ReadKind, ReadLen } from '../../src/syscalls/reads';
+import { EnterBit, ReadFlag, ReadKind, ReadLen } from '../../src/syscalls/reads';
 
 interface BtfStruct {
   size: number;
@@ -75,7 +75,7 @@ test('decoder offsets match the C structs in the BPF object BTF', (t) => {
   assert.ok(checked >= 25, `only ${checked} fields checked`);
 });
 
-test("the read table's kinds, lengths and flags in src/syscalls/reads.ts are the object's enums", () => {
+test("the read table's kinds, lengths, flags and enter bits in src/syscalls/reads.ts are the object's enums", () => {
   const expect = (ts: Record<string, number>, c: Record<string, number>, prefix: string) => {
     for (const [name, value] of Object.entries(ts)) assert.equal(value, c[`${prefix}${name}`], `${prefix}${name}`);
     const named = Object.entries(c).filter(([name]) => name !== `${prefix}NONE` && name !== `${prefix}LAST`);
@@ -84,4 +84,5 @@ test("the read table's kinds, lengths and flags in src/syscalls/reads.ts are the
   expect(ReadKind, ENUMS.sct_read_kind, 'SCT_READ_');
   expect(ReadLen, ENUMS.sct_read_len, 'SCT_LEN_');
   expect(ReadFlag, ENUMS.sct_read_flags, 'SCT_RD_');
+  expect(EnterBit, ENUMS.sct_enter, 'SCT_ENTER_');
 });
