@@ -166,7 +166,7 @@ export class SctraceClient implements StreamOpener {
    * or failed (ABORTED), when the server refuses the stream, or when reconnecting gave up.
    */
   events(traceId: string, options: EventsOptions = {}): TraceEvents {
-    const opener = new RunOpener(this, compiledDecoders().get(EVENT)!);
+    const opener = new RunOpener(this, this.decodeResponseFn);
     return new TraceEvents(new EventSubscription(opener, traceId, options), opener, options.highWaterMark);
   }
 

@@ -13,11 +13,8 @@
  */
 import { FieldType, WIRE_LEN, reachableFrom, readSchemas, wireType, type FieldSchema, type MessageSchema, type Schemas } from '../../src/api/wire/descriptor';
 
-/**
- * Decodes one serialized message: all of `bytes`, or the message in bytes [start, end) (an
- * embedded one, such as one Event of a StreamEventsResponse, without a view made for it).
- */
-export type DecodeFn<T = unknown> = (bytes: Uint8Array, start?: number, end?: number) => T;
+/** Decodes one serialized message. */
+export type DecodeFn<T = unknown> = (bytes: Uint8Array) => T;
 
 /** Strings up to this many bytes are remembered per field, to recognise a repeat without decoding. */
 const CACHED_STRING_BYTES = 32;
@@ -274,11 +271,7 @@ export function compileDecoders(schemas: Schemas, roots: string[]): Map<string, 
   const enumTables = enums.map((e) => new Map([...e.values].map(([name, number]) => [number, name])));
   const parts = order.map((schema, i) => messageSource(schema, i, messageIndex, enumIndex, schemas));
   const caches = parts.flatMap((c) => c.caches).map((name) => `const ${name} = cache();`);
-  const entries = order.map(
-    (_, i) =>
-      `function (b, s, e) { buf = Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength); p = s === undefined ? 0 : s; ` +
-      `if (e === undefined) e = b.length; else if (e > b.length || p > e) fail('range outside the buffer'); const m = D${i}(e); buf = undefined; return m; }`,
-  );
+  const entries = order.map((_, i) => `function (b) { buf = Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength); p = 0; const m = D${i}(b.length); buf = undefined; return m; }`);
   const source = `${RUNTIME}\n${caches.join('\n')}\n${parts.map((c) => c.source).join('\n')}\nreturn [${entries.join(',\n')}];`;
   // Source generated above from the proto's own descriptors, never from input.
   const factory = new Function('N', 'Buffer', source) as (n: Map<number, string>[], buffer: typeof Buffer) => DecodeFn[];

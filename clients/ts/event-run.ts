@@ -1,16 +1,16 @@
 /**
- * A StreamEventsResponse kept as its bytes with its events located but not decoded: the form the
- * event iterator (events.ts) queues, decoding each event only when its consumer reaches it.
+ * A StreamEventsResponse kept as its bytes until its consumer reaches it: the form the event
+ * iterator (events.ts) queues. Locating it reads only the framing of its events (tag and length
+ * of each) and the sequence numbers of the first and last, which is what the subscription needs
+ * to resume; the message is decoded in one call when the loop gets to it.
  *
- * Why: decoded on arrival, a message's events (about 500 bytes of objects each for a getppid)
- * wait in the queue and the gRPC buffers while the consumer works through the ones before, so
- * every young-generation collection finds a batch or more of them alive and copies them (the
- * collector's cost is what survives); decoded one at a time as the loop asks, only the event in
- * hand is alive. Locating is one pass over the framing (tag and length of each event); sequence
- * numbers are read from the bytes only where the subscription needs them (the first and last
- * events, and a resumed stream's overlap).
+ * Why: decoded on arrival, a message's events (about 400 bytes of objects each for a getppid)
+ * would wait in the queue while the consumer works through the ones before, so every
+ * young-generation collection finds them alive and copies them, and a backlog of highWaterMark
+ * events costs its objects instead of its bytes (about 64 each).
  */
 import type { Event__Output } from '../../src/api/generated/sctrace/v1/Event';
+import type { StreamEventsResponse__Output } from '../../src/api/generated/sctrace/v1/StreamEventsResponse';
 import { WireReader } from '../../src/api/wire/reader';
 import type { DecodeFn } from './decoder';
 
@@ -18,52 +18,35 @@ import type { DecodeFn } from './decoder';
 const EVENTS_TAG = 0x0a;
 const SEQUENCE_TAG = 0x08;
 
-/** Offsets of the events of the message being located, reused (copied out per message). */
-let scratch = new Int32Array(2048);
-
-/** The events of one message from its event `first` on: event k's bytes are [offsets[2k], offsets[2k + 1]). */
+/** The events of one message numbered `min` or more. */
 export class EventRun {
   constructor(
     readonly bytes: Buffer,
-    private readonly offsets: Int32Array,
-    private readonly first = 0,
+    /** Events in the run. */
+    readonly length: number,
+    /** Sequence numbers of its first and last events (0 when empty). */
+    readonly firstSequence: number,
+    readonly lastSequence: number,
+    private readonly min = 0,
   ) {}
-
-  /** Events in the run. */
-  get length(): number {
-    return (this.offsets.length >> 1) - this.first;
-  }
-
-  /** The sequence number of event i of the run, read from its bytes (0 when absent, as proto3 omits it). */
-  sequenceAt(i: number): number {
-    const k = 2 * (this.first + i);
-    const r = new WireReader(this.bytes, this.offsets[k], this.offsets[k + 1]);
-    while (r.pos < r.end) {
-      const tag = r.varint();
-      if (tag === SEQUENCE_TAG) return r.varint();
-      r.skip(tag & 7);
-    }
-    return 0;
-  }
 
   /** The run without its events numbered below `sequence` (events are in increasing order). */
   from(sequence: number): EventRun {
-    let i = 0;
-    while (i < this.length && this.sequenceAt(i) < sequence) i++;
-    return i === 0 ? this : new EventRun(this.bytes, this.offsets, this.first + i);
+    if (sequence <= this.firstSequence) return this;
+    let n = 0;
+    let first = 0;
+    forEachEventRange(this.bytes, (start, end) => {
+      const s = sequenceOf(this.bytes, start, end);
+      if (s < sequence) return;
+      if (n++ === 0) first = s;
+    });
+    return new EventRun(this.bytes, n, first, n === 0 ? 0 : this.lastSequence, sequence);
   }
 
-  /** Event i of the run, decoded by `decodeEvent` (sctrace.v1.Event's decoder). */
-  decode(i: number, decodeEvent: DecodeFn): Event__Output {
-    const k = 2 * (this.first + i);
-    return decodeEvent(this.bytes, this.offsets[k], this.offsets[k + 1]) as Event__Output;
-  }
-
-  /** Every event of the run, decoded. */
-  decodeAll(decodeEvent: DecodeFn): Event__Output[] {
-    const out = new Array<Event__Output>(this.length);
-    for (let i = 0; i < out.length; i++) out[i] = this.decode(i, decodeEvent);
-    return out;
+  /** Its events, decoded by `decodeResponse` (sctrace.v1.StreamEventsResponse's decoder). */
+  decode(decodeResponse: DecodeFn): Event__Output[] {
+    const events = (decodeResponse(this.bytes) as StreamEventsResponse__Output).events;
+    return this.min === 0 ? events : events.filter((e) => Number(e.sequence) >= this.min);
   }
 }
 
@@ -72,26 +55,58 @@ export class EventRun {
  * Throws when the framing is broken: a length running past the message, a truncated varint.
  */
 export function locateEvents(bytes: Buffer): EventRun {
-  const r = new WireReader(bytes);
   let n = 0;
-  while (r.pos < r.end) {
+  let firstStart = 0;
+  let firstEnd = 0;
+  let lastStart = 0;
+  let lastEnd = 0;
+  forEachEventRange(bytes, (start, end) => {
+    if (n++ === 0) {
+      firstStart = start;
+      firstEnd = end;
+    }
+    lastStart = start;
+    lastEnd = end;
+  });
+  if (n === 0) return new EventRun(bytes, 0, 0, 0);
+  return new EventRun(bytes, n, sequenceOf(bytes, firstStart, firstEnd), sequenceOf(bytes, lastStart, lastEnd));
+}
+
+/** Calls `visit` with the byte range of each Event of the message (a short event's framing is read inline). */
+function forEachEventRange(bytes: Buffer, visit: (start: number, end: number) => void): void {
+  const size = bytes.length;
+  let p = 0;
+  while (p < size) {
+    // The common case: the events tag, then a one-byte length.
+    if (bytes[p] === EVENTS_TAG && p + 1 < size && bytes[p + 1] < 0x80) {
+      const end = p + 2 + bytes[p + 1];
+      if (end > size) throw new Error('decode: an event runs past the message');
+      visit(p + 2, end);
+      p = end;
+      continue;
+    }
+    const r = new WireReader(bytes, p);
     const tag = r.varint();
     if (tag !== EVENTS_TAG) {
       r.skip(tag & 7);
+      p = r.pos;
       continue;
     }
     const len = r.varint();
     const end = r.pos + len;
-    if (end > r.end) throw new Error('decode: an event runs past the message');
-    if (2 * n + 2 > scratch.length) {
-      const grown = new Int32Array(scratch.length * 2);
-      grown.set(scratch);
-      scratch = grown;
-    }
-    scratch[2 * n] = r.pos;
-    scratch[2 * n + 1] = end;
-    n++;
-    r.pos = end;
+    if (end > size) throw new Error('decode: an event runs past the message');
+    visit(r.pos, end);
+    p = end;
   }
-  return new EventRun(bytes, scratch.slice(0, 2 * n));
+}
+
+/** The sequence number of the Event in bytes [start, end) (0 when absent, as proto3 omits it). */
+function sequenceOf(bytes: Buffer, start: number, end: number): number {
+  const r = new WireReader(bytes, start, end);
+  while (r.pos < r.end) {
+    const tag = r.varint();
+    if (tag === SEQUENCE_TAG) return r.varint();
+    r.skip(tag & 7);
+  }
+  return 0;
 }

@@ -5,9 +5,9 @@
  * slower than the trace pauses the stream once `highWaterMark` events are waiting, so the
  * server holds the backlog (in its retention window) instead of this process's memory.
  *
- * Messages wait here as bytes (event-run.ts) and each event is decoded when the loop reaches it,
- * so the only decoded events alive are those the consumer holds; `batchesOf()` hands out the rest
- * of a message at a time, for a consumer that would rather pay one promise per batch than one per
+ * Messages wait here as bytes (event-run.ts) and are decoded when the loop reaches them, so the
+ * only decoded events alive are those of the message in hand; `batchesOf()` hands out the rest of
+ * a message at a time, for a consumer that would rather pay one promise per batch than one per
  * event.
  */
 import * as grpc from '@grpc/grpc-js';
@@ -27,8 +27,8 @@ export interface RunMessage extends StreamMessage {
 
 /** What the iterator decodes with, and how it reports a message it cannot decode. */
 export interface RunCodec {
-  /** sctrace.v1.Event's decoder (bytes, start, end). */
-  decodeEvent: DecodeFn;
+  /** sctrace.v1.StreamEventsResponse's decoder. */
+  decodeMessage: DecodeFn;
   rpcError(rpc: string, cause: FailureCause): RpcError;
 }
 
@@ -36,7 +36,7 @@ export interface RunCodec {
 export class RunOpener implements StreamOpener<RunMessage>, RunCodec {
   constructor(
     private readonly client: StreamOpener & { renew(): void },
-    readonly decodeEvent: DecodeFn,
+    readonly decodeMessage: DecodeFn,
   ) {}
 
   get address(): string {
@@ -62,11 +62,10 @@ export class RunOpener implements StreamOpener<RunMessage>, RunCodec {
   }
 }
 
-const NO_EVENTS = locateEvents(Buffer.alloc(0));
-
 export class TraceEvents implements AsyncIterableIterator<Event__Output> {
   private runs: EventRun[] = [];
-  private run: EventRun = NO_EVENTS;
+  /** The message in hand, decoded, and the next of its events to hand out. */
+  private batch: Event__Output[] = [];
   private index = 0;
   private buffered = 0;
   private done = false;
@@ -91,8 +90,9 @@ export class TraceEvents implements AsyncIterableIterator<Event__Output> {
   }
 
   next(): Promise<IteratorResult<Event__Output>> {
+    if (this.index < this.batch.length) return Promise.resolve({ value: this.batch[this.index++], done: false });
     try {
-      if (this.index < this.run.length || this.takeRun()) return Promise.resolve({ value: this.take(), done: false });
+      if (this.takeRun()) return Promise.resolve({ value: this.batch[this.index++], done: false });
     } catch (err) {
       return Promise.reject(err);
     }
@@ -119,8 +119,9 @@ export class TraceEvents implements AsyncIterableIterator<Event__Output> {
       for (;;) {
         const first = await this.next();
         if (first.done) return;
-        const batch = [first.value];
-        while (this.index < this.run.length) batch.push(this.take());
+        // `first` is batch[index - 1], whichever way next() got it.
+        const batch = this.batch.slice(this.index - 1);
+        this.index = this.batch.length;
         yield batch;
       }
     } finally {
@@ -128,10 +129,17 @@ export class TraceEvents implements AsyncIterableIterator<Event__Output> {
     }
   }
 
-  /** The next event of the current run, decoded; a message that does not decode ends the iteration. */
-  private take(): Event__Output {
+  /** The next message, decoded (false when none waits); one that does not decode ends the iteration. */
+  private takeRun(): boolean {
+    const next = this.runs.shift();
+    if (next === undefined) return false;
+    this.buffered -= next.length;
+    if (this.pausedForBacklog && this.buffered <= this.highWaterMark >> 1) {
+      this.pausedForBacklog = false;
+      this.subscription.resume();
+    }
     try {
-      return this.run.decode(this.index++, this.codec.decodeEvent);
+      this.batch = next.decode(this.codec.decodeMessage);
     } catch (err) {
       const error = this.codec.rpcError('StreamEvents', { code: grpc.status.INTERNAL, details: (err as Error).message, message: '' });
       this.failure = error;
@@ -141,47 +149,35 @@ export class TraceEvents implements AsyncIterableIterator<Event__Output> {
       this.done = true;
       throw error;
     }
+    this.index = 0;
+    return this.batch.length > 0 || this.takeRun();
   }
 
   private drop(): void {
     this.runs = [];
-    this.run = NO_EVENTS;
+    this.batch = [];
     this.index = 0;
   }
 
   private push(events: EventRun): void {
     if (this.done) return;
+    this.runs.push(events);
+    this.buffered += events.length;
     if (this.waiter) {
       const waiter = this.waiter;
       this.waiter = undefined;
-      this.run = events;
-      this.index = 0;
       try {
-        waiter.resolve({ value: this.take(), done: false });
+        if (this.takeRun()) waiter.resolve({ value: this.batch[this.index++], done: false });
+        else this.waiter = waiter;
       } catch (err) {
         waiter.reject(err as Error);
       }
       return;
     }
-    this.runs.push(events);
-    this.buffered += events.length;
     if (this.buffered > this.highWaterMark && !this.pausedForBacklog) {
       this.pausedForBacklog = true;
       this.subscription.pause();
     }
-  }
-
-  private takeRun(): boolean {
-    const next = this.runs.shift();
-    if (next === undefined) return false;
-    this.buffered -= next.length;
-    if (this.pausedForBacklog && this.buffered <= this.highWaterMark >> 1) {
-      this.pausedForBacklog = false;
-      this.subscription.resume();
-    }
-    this.run = next;
-    this.index = 0;
-    return true;
   }
 
   private finish(error: Error | undefined): void {

@@ -61,8 +61,8 @@ export interface Reconnect {
  */
 export interface SequencedRun {
   readonly length: number;
-  /** The sequence number of event i. */
-  sequenceAt(i: number): number;
+  readonly firstSequence: number;
+  readonly lastSequence: number;
   /** The events numbered `sequence` or more. */
   from(sequence: number): SequencedRun;
 }
@@ -210,12 +210,12 @@ export class EventSubscription<M extends StreamMessage = StreamEventsResponse__O
       return;
     }
     let fresh = events;
-    if (this.next > 0 && sequenceAt(events, 0) < this.next) {
+    if (this.next > 0 && firstSequence(events) < this.next) {
       // A resumed stream repeating what was delivered (it cannot, by the contract; kept safe).
       fresh = from(events, this.next);
       if (fresh.length === 0) return;
     }
-    this.next = sequenceAt(fresh, fresh.length - 1) + 1;
+    this.next = lastSequence(fresh) + 1;
     message.events = fresh as M['events'];
     this.emit('data', message);
   }
@@ -288,8 +288,12 @@ export class EventSubscription<M extends StreamMessage = StreamEventsResponse__O
   }
 }
 
-function sequenceAt(events: StreamMessage['events'], i: number): number {
-  return Array.isArray(events) ? Number(events[i].sequence) : events.sequenceAt(i);
+function firstSequence(events: StreamMessage['events']): number {
+  return Array.isArray(events) ? Number(events[0].sequence) : events.firstSequence;
+}
+
+function lastSequence(events: StreamMessage['events']): number {
+  return Array.isArray(events) ? Number(events[events.length - 1].sequence) : events.lastSequence;
 }
 
 function from(events: StreamMessage['events'], sequence: number): StreamMessage['events'] {

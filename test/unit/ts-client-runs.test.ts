@@ -1,9 +1,10 @@
 /**
- * The event iterator's lazy form (clients/ts/event-run.ts, events.ts): a message located but not
- * decoded, each event decoded from its range of the message's bytes when the loop reaches it.
- * Every event so decoded must equal protobufjs's decoding of the whole message; sequence numbers
- * read from the bytes must be the events'; the iterator must hand out every event once, in
- * order, one at a time or a batch at a time, and end with INTERNAL on bytes that do not decode.
+ * The event iterator's lazy form (clients/ts/event-run.ts, events.ts): a message located (its
+ * events counted, the first and last sequence numbers read from the bytes) and decoded only when
+ * the loop reaches it. The located figures must be the message's (protobufjs decoding it is the
+ * reference), a run cut at a sequence must keep exactly the events from it on, and the iterator
+ * must hand out every event once, in order, one at a time or a batch at a time, and end with
+ * INTERNAL on bytes that do not decode.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -27,8 +28,7 @@ const RESPONSE = 'sctrace.v1.StreamEventsResponse';
 const EVENT = 'sctrace.v1.Event';
 const responseType = definition[RESPONSE] as MessageTypeDefinition<object, object>;
 const schemas = readSchemas((definition[EVENT] as MessageTypeDefinition<object, object>).fileDescriptorProtos);
-const decoders = compileDecoders(schemas, [RESPONSE, EVENT]);
-const decodeEvent = decoders.get(EVENT)!;
+const decodeMessage = compileDecoders(schemas, [RESPONSE]).get(RESPONSE)!;
 const encoder = new EventEncoder(definition);
 
 /** Events of every kind and variant the sample generator makes, numbered from `first`. */
@@ -42,28 +42,34 @@ function sampleEvents(first: number): Event[] {
   return events;
 }
 
-test('each event decoded from its range of the message equals protobufjs decoding the whole message', () => {
+test('a located message has the events protobufjs decodes, numbered as they are; cut at a sequence it keeps those from it on', () => {
   const events = sampleEvents(41);
+  // The service's encoder writes one-byte lengths for short events; protobufjs bytes carry longer ones and other fields.
   for (const bytes of [encoder.encodeResponse({ events }), responseType.serialize({ events, latest_sequence: 7 })]) {
     const run = locateEvents(bytes);
     const reference = (responseType.deserialize(bytes) as StreamEventsResponse__Output).events;
     assert.equal(run.length, reference.length);
-    assert.deepStrictEqual(run.decodeAll(decodeEvent), reference);
-    for (let i = 0; i < run.length; i++) assert.equal(run.sequenceAt(i), Number(reference[i].sequence), `sequence of event ${i}`);
+    assert.equal(run.firstSequence, 41);
+    assert.equal(run.lastSequence, 41 + reference.length - 1);
+    assert.deepStrictEqual(run.decode(decodeMessage), reference);
+    const cut = run.from(45);
+    assert.equal(cut.length, reference.length - 4);
+    assert.equal(cut.firstSequence, 45);
+    assert.equal(cut.lastSequence, run.lastSequence);
+    assert.deepStrictEqual(cut.decode(decodeMessage), reference.slice(4));
+    assert.equal(run.from(41), run, 'nothing to cut: the same run');
+    assert.equal(run.from(1_000).length, 0);
   }
 });
 
-test('a run cut at a sequence keeps the events from it on; a range outside the buffer is an error', () => {
+test('broken framing is an error when located, a broken event when decoded', () => {
   const bytes = encoder.encodeResponse({ events: sampleEvents(100) });
-  const run = locateEvents(bytes);
-  const cut = run.from(105);
-  assert.equal(cut.length, run.length - 5);
-  assert.equal(cut.sequenceAt(0), 105);
-  assert.deepStrictEqual(cut.decode(0, decodeEvent), run.decode(5, decodeEvent));
-  assert.equal(run.from(100), run, 'nothing to cut: the same run');
-  assert.equal(run.from(1_000).length, 0);
-  assert.throws(() => decodeEvent(bytes, 0, bytes.length + 1), /decode: range outside the buffer/);
-  assert.throws(() => locateEvents(bytes.subarray(0, bytes.length - 1)), /decode: /, 'a truncated last event');
+  assert.throws(() => locateEvents(bytes.subarray(0, bytes.length - 1)), /runs past the message/, 'a truncated last event');
+  // Event { sequence: 4, timestamp_ns: a truncated varint }: framed well, so located; its body does not decode.
+  const broken = locateEvents(Buffer.from([0x0a, 0x04, 0x08, 0x04, 0x10, 0x80]));
+  assert.equal(broken.length, 1);
+  assert.equal(broken.firstSequence, 4);
+  assert.throws(() => broken.decode(decodeMessage), /decode: /);
 });
 
 /** A stand-in for the subscription underneath: it emits what the test sends and records pause/resume/cancel. */
@@ -87,7 +93,7 @@ class FakeSubscription extends EventEmitter {
   }
 }
 
-const codec = { decodeEvent, rpcError: (rpc: string, cause: FailureCause) => new RpcError(rpc, 'test', cause) };
+const codec = { decodeMessage, rpcError: (rpc: string, cause: FailureCause) => new RpcError(rpc, 'test', cause) };
 
 function iterator(highWaterMark?: number): { sub: FakeSubscription; events: TraceEvents } {
   const sub = new FakeSubscription();
@@ -127,8 +133,8 @@ test('batchesOf gives the rest of each message at a time; leaving its loop cance
 test('an event that does not decode ends the iteration with INTERNAL and cancels the stream', async () => {
   const { sub, events } = iterator();
   sub.send(1, 3);
-  // A well-framed event whose body is a truncated varint field.
-  sub.emit('data', { events: locateEvents(Buffer.from([0x0a, 0x02, 0x08, 0x80])) } as RunMessage);
+  // A well-framed event (sequence 4) whose timestamp is a truncated varint.
+  sub.emit('data', { events: locateEvents(Buffer.from([0x0a, 0x04, 0x08, 0x04, 0x10, 0x80])) } as RunMessage);
   const seen: number[] = [];
   await assert.rejects(
     (async () => {
