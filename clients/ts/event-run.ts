@@ -4,10 +4,10 @@
  * of each) and the sequence numbers of the first and last, which is what the subscription needs
  * to resume; the message is decoded in one call when the loop gets to it.
  *
- * Why: decoded on arrival, a message's events (about 400 bytes of objects each for a getppid)
- * would wait in the queue while the consumer works through the ones before, so every
- * young-generation collection finds them alive and copies them, and a backlog of highWaterMark
- * events costs its objects instead of its bytes (about 64 each).
+ * Why: decoded on arrival, a message's events would wait in the queue as objects (several times
+ * their encoded size) while the consumer works through the ones before, each young-generation
+ * collection finding them alive and copying them, and a backlog of highWaterMark events would
+ * cost its objects instead of its bytes.
  */
 import type { Event__Output } from '../../src/api/generated/sctrace/v1/Event';
 import type { StreamEventsResponse__Output } from '../../src/api/generated/sctrace/v1/StreamEventsResponse';
