@@ -10,9 +10,13 @@
  * input is unchanged by then), and the value at entry too when the argument is read and written.
  */
 import type { ArchTables } from '../arch';
-import { bytesOf, viewOf } from './registry';
-import { argIndexOf, type ArgDecoder, type CallView, type DecoderRegistry } from './registry';
-import { cached, constant, currentBindingStyle, fixedXlat, formatFlags, formatValue, hexValue, styled, u32, xlat, type Xlat } from './xlat';
+import { evdevNumbered } from './ioctl/evdev';
+import { familyShapes } from './ioctl/families';
+import { kdShapes } from './ioctl/kd';
+import type { ArgShape } from './ioctl/shape';
+import { bytesOf, entryBytesOf, viewOf } from './registry';
+import { argIndexOf, type CallView, type DecoderRegistry } from './registry';
+import { cached, constant, currentBindingStyle, fixedXlat, formatFlags, formatValue, hexValue, styled, u32, xlat, type ConstantStyle } from './xlat';
 
 /** _IOC field layout of x86_64 (asm-generic/ioctl.h). */
 const IOC = { NRBITS: 8, TYPEBITS: 8, SIZEBITS: 14, DIRSHIFT: 30, NONE: 0, WRITE: 1, READ: 2 } as const;
@@ -29,13 +33,16 @@ function iocText(code: number): string {
 }
 
 /** strace's evdev and hiddev requests whose number carries a length or an event type. */
-function numberedRequest(code: number): string | undefined {
+function numberedRequest(code: number, verbose: boolean): string | undefined {
   const type = String.fromCharCode(iocType(code));
   const nr = iocNr(code);
   const dir = iocDir(code);
   const size = iocSize(code);
+  if (type === 'E' && (dir === IOC.READ || dir === IOC.WRITE)) {
+    const numbered = evdevNumbered(nr, size, dir === IOC.READ, verbose);
+    if (numbered) return numbered;
+  }
   if (type === 'E' && dir === IOC.READ) {
-    if (nr >= 0x20 && nr < 0x40) return `EVIOCGBIT(${nr - 0x20}, ${size})`;
     const named: Record<number, string> = { 0x06: 'EVIOCGNAME', 0x07: 'EVIOCGPHYS', 0x08: 'EVIOCGUNIQ', 0x09: 'EVIOCGPROP', 0x0a: 'EVIOCGMTSLOTS', 0x18: 'EVIOCGKEY', 0x19: 'EVIOCGLED', 0x1a: 'EVIOCGSND', 0x1b: 'EVIOCGSW' };
     if (named[nr]) return `${named[nr]}(${size})`;
   }
@@ -56,7 +63,7 @@ function numberedRequest(code: number): string | undefined {
 }
 
 /** The request's names as strace prints them. */
-export function requestFormatter(tables: ArchTables): (code: number) => string {
+export function requestFormatter(tables: ArchTables, style: ConstantStyle = 'abbrev'): (code: number) => string {
   const names = new Map<number, string[]>();
   for (const [code, name] of tables.ioctls) {
     const list = names.get(code);
@@ -64,20 +71,12 @@ export function requestFormatter(tables: ArchTables): (code: number) => string {
     else names.set(code, [name]);
   }
   return (code) => {
-    const numbered = numberedRequest(code);
+    const numbered = numberedRequest(code, style === 'verbose');
     const known = names.get(code);
     if (known) return numbered ? `${numbered} or ${known.join(' or ')}` : known.join(' or ');
     return numbered ?? iocText(code);
   };
 }
-
-/** How the argument of a known request is shown. */
-type ArgShape =
-  | { kind: 'none' }
-  | { kind: 'value'; xlat?: Xlat; unknown?: string; signed?: boolean }
-  | { kind: 'int'; output: boolean; unsigned?: boolean; bytes?: 2 | 4 | 8 }
-  | { kind: 'flags'; output: boolean; xlat: Xlat; unknown: string }
-  | { kind: 'struct'; output: boolean; size: number; format: (v: DataView, call: CallView) => string };
 
 /** strace's term_iflags, term_lflags, term_cflags and the delay fields of term_oflags. */
 const TERM_IFLAGS = ['IGNBRK', 'BRKINT', 'IGNPAR', 'PARMRK', 'INPCK', 'ISTRIP', 'INLCR', 'IGNCR', 'ICRNL', 'IUCLC', 'IXON', 'IXANY', 'IXOFF', 'IMAXBEL', 'IUTF8'];
@@ -153,16 +152,18 @@ function termiosFormatter(tables: ArchTables, verbose: boolean): (v: DataView) =
 const winsize = (v: DataView) => `{ws_row=${v.getUint16(0, true)}, ws_col=${v.getUint16(2, true)}, ws_xpixel=${v.getUint16(4, true)}, ws_ypixel=${v.getUint16(6, true)}}`;
 
 /** How each request strace decodes shows its argument, by request number. */
-function argShapes(tables: ArchTables, verbose: boolean): Map<number, ArgShape> {
+function argShapes(tables: ArchTables, verbose: boolean, style: ConstantStyle): Map<number, ArgShape> {
   const byName = new Map<string, number>();
   for (const [code, name] of tables.ioctls) byName.set(name, code);
   const shapes = new Map<number, ArgShape>();
-  const set = (names: string[], shape: ArgShape) => {
+  const set = (names: readonly string[], shape: ArgShape) => {
     for (const n of names) {
       const code = byName.get(n);
       if (code !== undefined) shapes.set(code, shape);
     }
   };
+  familyShapes({ set, tables, style, verbose });
+  kdShapes({ set, tables, style, verbose });
   const termios = termiosFormatter(tables, verbose);
   set(['TCGETS', 'TIOCGLCKTRMIOS'], { kind: 'struct', output: true, size: 36, format: termios });
   set(['TCSETS', 'TCSETSW', 'TCSETSF', 'TIOCSLCKTRMIOS'], { kind: 'struct', output: false, size: 36, format: termios });
@@ -195,24 +196,44 @@ function argShapes(tables: ArchTables, verbose: boolean): Map<number, ArgShape> 
   return shapes;
 }
 
-/** The argument of one request as its shape says, '' when it cannot be shown (then: its value in hex). */
+/** Bytes of what an int, flags or struct shape points to. */
+function pointedSize(shape: ArgShape): number {
+  if (shape.kind === 'struct') return shape.size;
+  if (shape.kind === 'int') return shape.bytes ?? 4;
+  return shape.kind === 'flags' ? 4 : 0;
+}
+
+/**
+ * The argument of one request as its shape says: null when strace shows none, '' when it cannot
+ * be shown (then: its value in hex). A pointer strace decodes shows as NULL when it is one.
+ */
 function renderArg(shape: ArgShape, arg: bigint, argIndex: number, call: CallView): string | null {
   switch (shape.kind) {
     case 'none':
       return null;
     case 'value':
+      if (shape.format) return shape.format(arg);
       if (shape.xlat) return formatValue(arg, shape.xlat, shape.unknown ?? '???');
       return shape.signed ? BigInt.asIntN(32, arg).toString() : arg.toString();
+    case 'ptr':
+      return arg === 0n ? 'NULL' : '';
     default: {
-      const b = bytesOf(call.blobs, argIndex);
-      const size = shape.kind === 'struct' ? shape.size : shape.kind === 'int' ? (shape.bytes ?? 4) : 4;
-      if (!b || b.data.length < size || (shape.output && call.ret < 0n)) return '';
+      if (arg === 0n) return 'NULL';
+      const size = pointedSize(shape);
+      // An input read and written is there at entry too (a failed call has no exit read).
+      const outputOnly = shape.output && !(shape.kind === 'struct' && shape.inout);
+      const exit = outputOnly && call.ret < 0n ? undefined : bytesOf(call.blobs, argIndex);
+      const b = exit ?? (outputOnly ? undefined : entryBytesOf(call.blobs, argIndex));
+      if (!b || b.data.length < size) return '';
       const v = viewOf(b.data);
-      if (shape.kind === 'struct') return shape.format(v, call);
+      if (shape.kind === 'struct') return shape.format(v, call, b !== exit);
       if (shape.kind === 'flags') return `[${formatFlags(BigInt(v.getUint32(0, true)), shape.xlat, shape.unknown)}]`;
-      if (size === 2) return `[${v.getUint16(0, true)}]`;
-      if (size === 8) return `[${shape.unsigned ? v.getBigUint64(0, true) : v.getBigInt64(0, true)}]`;
-      return `[${shape.unsigned ? v.getUint32(0, true) : v.getInt32(0, true)}]`;
+      let n: bigint;
+      if (size === 1) n = BigInt(v.getUint8(0));
+      else if (size === 2) n = BigInt(v.getUint16(0, true));
+      else if (size === 8) n = shape.unsigned ? v.getBigUint64(0, true) : v.getBigInt64(0, true);
+      else n = BigInt(shape.unsigned ? v.getUint32(0, true) : v.getInt32(0, true));
+      return `[${shape.xlat ? formatFlags(n, shape.xlat, shape.unknown ?? '???') : n}]`;
     }
   }
 }
@@ -236,30 +257,36 @@ export const IOCTL_SIZES_MAX = 64;
  */
 export function ioctlArgSizes(tables: ArchTables): IoctlArgSize[] {
   const out: IoctlArgSize[] = [];
-  for (const [request, shape] of argShapes(tables, false)) {
-    let size = 0;
+  const unread: IoctlArgSize[] = [];
+  for (const [request, shape] of argShapes(tables, false, 'abbrev')) {
+    // A pointer not shown is read as its number says (harmless; a decoder of it will need it).
+    if (shape.kind === 'ptr') continue;
+    const size = pointedSize(shape);
     let dir: number = IOC.NONE;
     if (shape.kind === 'struct' || shape.kind === 'int' || shape.kind === 'flags') {
-      size = shape.kind === 'struct' ? shape.size : shape.kind === 'int' ? (shape.bytes ?? 4) : 4;
-      dir = shape.output ? IOC.READ : IOC.WRITE;
+      dir = shape.kind === 'struct' && shape.inout ? IOC.READ | IOC.WRITE : shape.output ? IOC.READ : IOC.WRITE;
     }
     const encoded = iocDir(request) === IOC.NONE ? 0 : iocSize(request);
     if (size === 0 && encoded === 0) continue;
-    if (size !== encoded || dir !== iocDir(request)) out.push({ request, size, dir });
+    // What the number encodes serves when it is the size and covers the direction (an input
+    // that is also written is read at entry too).
+    if (size === encoded && (iocDir(request) & dir) === dir && (dir !== IOC.NONE || iocDir(request) === IOC.NONE)) continue;
+    (size === 0 ? unread : out).push({ request, size, dir });
   }
-  return out.slice(0, IOCTL_SIZES_MAX);
+  // Requests whose argument is no pointer are not read at all, as far as the table has room.
+  return [...out, ...unread].slice(0, IOCTL_SIZES_MAX);
 }
 
 /** Registers ioctl's request and argument decoders. */
 export function registerIoctlDecoders(registry: DecoderRegistry): void {
   registry.register('ioctl', 'cmd', (ctx) => {
-    const format = requestFormatter(ctx.tables);
     const style = currentBindingStyle();
+    const format = requestFormatter(ctx.tables, style);
     const render = cached((v) => styled(v, format(Number(v)), style));
     return (args) => render(u32(args[ctx.argIndex]));
   });
   registry.register('ioctl', 'arg', (ctx) => {
-    const shapes = argShapes(ctx.tables, ctx.style.verbose);
+    const shapes = argShapes(ctx.tables, ctx.style.verbose, currentBindingStyle());
     const cmd = argIndexOf(ctx, 'cmd');
     return (args, call) => {
       const arg = args[ctx.argIndex] ?? 0n;

@@ -1,0 +1,31 @@
+/**
+ * How the argument of a known ioctl request is shown (decoders/ioctl.ts renders it; the family
+ * modules beside this one say which request has which shape).
+ */
+import type { ArchTables } from '../../arch';
+import type { CallView } from '../registry';
+import type { ConstantStyle, Xlat } from '../xlat';
+
+export type ArgShape =
+  /** No argument (TIOCEXCL, KDENABIO). */
+  | { kind: 'none' }
+  /** The argument is a value: named by `xlat`, or decimal (`signed`: as an int), or rendered by `format`. */
+  | { kind: 'value'; xlat?: Xlat; unknown?: string; signed?: boolean; format?: (arg: bigint) => string }
+  /** A pointer strace decodes whose target is not shown here: NULL, or the address. */
+  | { kind: 'ptr' }
+  | { kind: 'int'; output: boolean; unsigned?: boolean; bytes?: 1 | 2 | 4 | 8; xlat?: Xlat; unknown?: string }
+  | { kind: 'flags'; output: boolean; xlat: Xlat; unknown: string }
+  /**
+   * A struct of `size` bytes: an output (after success), an input, or (`inout`) both, whose
+   * value at entry is shown after a failure (strace's KDGKBENT `{kb_table=..., kb_index=...}`).
+   */
+  | { kind: 'struct'; output: boolean; inout?: boolean; size: number; format: (v: DataView, call: CallView, entry: boolean) => string };
+
+/** What a family module gets to declare its requests' shapes with. */
+export interface ShapeContext {
+  /** Gives each named request (those the table knows) the shape. */
+  set(names: readonly string[], shape: ArgShape): void;
+  tables: ArchTables;
+  style: ConstantStyle;
+  verbose: boolean;
+}
