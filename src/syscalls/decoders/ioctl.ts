@@ -14,6 +14,7 @@ import { evdevNumbered } from './ioctl/evdev';
 import { familyShapes } from './ioctl/families';
 import { kdShapes } from './ioctl/kd';
 import type { ArgShape } from './ioctl/shape';
+import { v4l2Shapes } from './ioctl/v4l2';
 import { bytesOf, entryBytesOf, viewOf } from './registry';
 import { argIndexOf, type CallView, type DecoderRegistry } from './registry';
 import { cached, constant, currentBindingStyle, fixedXlat, formatFlags, formatValue, hexValue, styled, u32, xlat, type ConstantStyle } from './xlat';
@@ -164,6 +165,7 @@ function argShapes(tables: ArchTables, verbose: boolean, style: ConstantStyle): 
   };
   familyShapes({ set, tables, style, verbose });
   kdShapes({ set, tables, style, verbose });
+  v4l2Shapes({ set, tables, style, verbose });
   const termios = termiosFormatter(tables, verbose);
   set(['TCGETS', 'TIOCGLCKTRMIOS'], { kind: 'struct', output: true, size: 36, format: termios });
   set(['TCSETS', 'TCSETSW', 'TCSETSF', 'TIOCSLCKTRMIOS'], { kind: 'struct', output: false, size: 36, format: termios });
@@ -277,6 +279,9 @@ export function ioctlArgSizes(tables: ArchTables): IoctlArgSize[] {
   return [...out, ...unread].slice(0, IOCTL_SIZES_MAX);
 }
 
+/** The input requests numbered by a length, an event type or an axis (EVIOCGNAME(64)) take a pointer. */
+const EVDEV_NUMBERED: ArgShape = { kind: 'ptr' };
+
 /** Registers ioctl's request and argument decoders. */
 export function registerIoctlDecoders(registry: DecoderRegistry): void {
   registry.register('ioctl', 'cmd', (ctx) => {
@@ -290,7 +295,8 @@ export function registerIoctlDecoders(registry: DecoderRegistry): void {
     const cmd = argIndexOf(ctx, 'cmd');
     return (args, call) => {
       const arg = args[ctx.argIndex] ?? 0n;
-      const shape = shapes.get(Number(u32(args[cmd])));
+      const code = Number(u32(args[cmd]));
+      const shape = shapes.get(code) ?? (iocType(code) === 0x45 && numberedRequest(code, false) ? EVDEV_NUMBERED : undefined);
       const shown = shape ? renderArg(shape, arg, ctx.argIndex, call) : '';
       // What strace does not decode it prints as the value in hex (0 as "0"), pointer or not.
       return shown === '' ? hexValue(arg) : shown;

@@ -1,0 +1,100 @@
+/**
+ * ioctl's family decoders (src/syscalls/decoders/ioctl/*.ts) on raw registers and kernel reads,
+ * against the lines strace 6.1 printed for the same calls (test/corpus/ioctl-dev.c's, on fd -1).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { formatArgs } from '../../clients/cli/printer';
+import type { SyscallEvent__Output } from '../../src/api/generated/sctrace/v1/SyscallEvent';
+import { SyscallCatalog } from '../../src/syscalls/catalog';
+import { ioctlArgSizes } from '../../src/syscalls/decoders/ioctl';
+import { derivedKey } from '../../src/syscalls/decoders/registry';
+import { archTables } from '../../src/syscalls/arch';
+import type { RawBlob } from '../../src/syscalls/types';
+
+const catalog = SyscallCatalog.fromFormats(
+  new Map([['ioctl', { name: 'ioctl', id: 0, args: ['fd', 'cmd', 'arg'].map((name) => ({ name, type: name === 'fd' ? 'unsigned int' : 'unsigned long', signed: false, offset: 0, size: 8 })) }]]),
+  { arch: 'x86_64' },
+);
+const EBADF = -9n;
+const bytes = (data: number[]): RawBlob => ({ kind: 'bytes', data: Uint8Array.from(data), truncated: false, unreadable: false });
+
+/** ioctl(-1, request, arg) as the CLI prints its arguments; `exit`/`entry`: the kernel's reads of arg. */
+function ioctl(request: number, arg: bigint | number, opts: { ret?: bigint; exit?: number[]; entry?: number[] } = {}): string {
+  const info = catalog.byName('ioctl');
+  assert.ok(info);
+  const blobs = new Map<number, RawBlob>();
+  if (opts.exit) blobs.set(2, bytes(opts.exit));
+  if (opts.entry) blobs.set(derivedKey(2, 0), bytes(opts.entry));
+  const ev = catalog.decode({ nr: info.nr, args: [0xffffffffn, BigInt(request), BigInt(arg), 0n, 0n, 0n], ret: opts.ret ?? EBADF, durationNs: 1n, noReturn: false, strings: new Map(), blobs, pid: 1, tid: 1 });
+  const out = { ...ev, decoded: (ev.decoded ?? []).map((a) => ({ truncated: false, unreadable: false, symbolic: '', fd_path: '', ignored: false, buffer: Buffer.alloc(0), items: [], return_note: '', ...a })) };
+  return formatArgs(out as unknown as SyscallEvent__Output, false).slice(1).join(', ');
+}
+
+test('console (kd) values: sounds and tones with their frequency, LEDs, modes, signals, ports', () => {
+  assert.equal(ioctl(0x4b2f, 0), 'KIOCSOUND, 0 /* off */');
+  assert.equal(ioctl(0x4b2f, 440), 'KIOCSOUND, 440 /* 2711 Hz */');
+  assert.equal(ioctl(0x4b30, (100 << 16) | 1193), 'KDMKTONE, 100<<16|1193 /* 1000 Hz, 100 ms */');
+  assert.equal(ioctl(0x4b30, 1193), 'KDMKTONE, 1193 /* off */');
+  assert.equal(ioctl(0x4b32, 5), 'KDSETLED, LED_SCR|LED_CAP');
+  assert.equal(ioctl(0x4b32, 0xf9), 'KDSETLED, LED_SCR|0xf8');
+  assert.equal(ioctl(0x4b65, 0x21), 'KDSKBLED, LED_SCR|LED_NUM<<4');
+  assert.equal(ioctl(0x4b3a, 7), 'KDSETMODE, 0x7 /* KD_??? */');
+  assert.equal(ioctl(0x4b45, 3), 'KDSKBMODE, K_UNICODE');
+  assert.equal(ioctl(0x4b45, 0xffffffffffffffffn), 'KDSKBMODE, -1 /* K_??? */');
+  assert.equal(ioctl(0x4b63, 1), 'KDSKBMETA, 0x1 /* K_??? */');
+  assert.equal(ioctl(0x4b4e, 10), 'KDSIGACCEPT, SIGUSR1');
+  assert.equal(ioctl(0x4b4e, 0xffffffffffffffffn), 'KDSIGACCEPT, 18446744073709551615');
+  assert.equal(ioctl(0x4b34, 0x3c0), 'KDADDIO, 0x3c0 /* GPFIRST + 12 */');
+  assert.equal(ioctl(0x4b34, 0x80), 'KDADDIO, 0x80');
+  assert.equal(ioctl(0x4b36, 0x7ffc), 'KDENABIO', 'no argument');
+});
+
+test('pointers strace decodes are NULL when null; struct kbentry as given, and its value once read', () => {
+  assert.equal(ioctl(0x4b31, 0), 'KDGETLED, NULL');
+  assert.equal(ioctl(0x4b72, 0), 'KDFONTOP, NULL');
+  assert.equal(ioctl(0x4b72, 0x7ffc), 'KDFONTOP, 0x7ffc', 'not spelled out: the address');
+  assert.equal(ioctl(0xc0403d08, 0), 'PTP_SYS_OFFSET_PRECISE, NULL');
+  assert.equal(ioctl(0x40304580, 0), 'EVIOCSFF, NULL');
+  assert.equal(ioctl(0x4b46, 0x7ffc, { entry: [0x0c, 2, 0, 0] }), 'KDGKBENT, {kb_table=1<<KG_CTRL|1<<KG_ALT, kb_index=2}');
+  assert.equal(ioctl(0x4b46, 0x7ffc, { ret: 0n, exit: [1, 30, 0x61, 0] }), "KDGKBENT, {kb_table=K_SHIFTTAB, kb_index=30, kb_value=0x61 /* K(KT_LATIN, 'a') */}");
+  assert.equal(ioctl(0x4b47, 0x7ffc, { entry: [1, 30, 0x14, 3] }), 'KDSKBENT, {kb_table=K_SHIFTTAB, kb_index=30, kb_value=0x314 /* K(KT_PAD, 0x14) */}');
+  assert.equal(ioctl(0x4b47, 0x7ffc), 'KDSKBENT, 0x7ffc', 'unreadable: the address');
+});
+
+test('other families: values, no argument, ints behind pointers, numbered evdev requests', () => {
+  assert.equal(ioctl(0x40044900, 0xfffffffb), 'INOTIFY_IOC_SETNEXTWD, -5');
+  assert.equal(ioctl(0x4c00, 0xffffffffffffffffn), 'LOOP_SET_FD, -1');
+  assert.equal(ioctl(0x4c09, 4096), 'LOOP_SET_BLOCK_SIZE, 4096');
+  assert.equal(ioctl(0x4c01, 0), 'LOOP_CLR_FD');
+  assert.equal(ioctl(0x80045705, 0), 'WDIOC_KEEPALIVE');
+  assert.equal(ioctl(0xc0045706, 0x7ffc, { entry: [123, 0, 0, 0] }), 'WDIOC_SETTIMEOUT, [123]', 'an input read and written: its value at entry');
+  assert.equal(ioctl(0x40045201, 0x7ffc, { exit: [123, 0, 0, 0] }), 'RNDADDTOENTCNT, [123]');
+  assert.equal(ioctl(0x2400, 1), 'PERF_EVENT_IOC_ENABLE, PERF_IOC_FLAG_GROUP');
+  assert.equal(ioctl(0xab0a, 1), 'NBD_SET_FLAGS, NBD_FLAG_HAS_FLAGS');
+  assert.equal(ioctl(0x80104521, 0), 'EVIOCGBIT(EV_KEY, 16), NULL');
+  assert.equal(ioctl(0x80044529, 0), 'EVIOCGBIT(0x9 /* EV_??? */, 4), NULL');
+  assert.equal(ioctl(0x80184541, 0), 'EVIOCGABS(ABS_Y), NULL');
+  assert.equal(ioctl(0x401845ef, 0), 'EVIOCSABS(ABS_MT_SLOT), NULL');
+  assert.equal(ioctl(0x40044590, 1), 'EVIOCGRAB, 1');
+  assert.equal(ioctl(0x5413, 0), 'TIOCGWINSZ, NULL');
+});
+
+test('v4l2: what a request is given, as a failed call shows it', () => {
+  const le = (...w: number[]) => w.flatMap((x) => [x & 0xff, (x >>> 8) & 0xff, (x >>> 16) & 0xff, x >>> 24]);
+  const pad = (a: number[], n: number) => [...a, ...new Array(n - a.length).fill(0)];
+  assert.equal(ioctl(0xc0d05604, 0x7ffc, { entry: pad(le(1), 208) }), 'VIDIOC_G_FMT, {type=V4L2_BUF_TYPE_VIDEO_CAPTURE}');
+  assert.equal(ioctl(0xc0145608, 0x7ffc, { entry: pad(le(4, 0xf3f2f1f0, 2), 20) }), 'VIDIOC_REQBUFS, {type=0xf3f2f1f0 /* V4L2_BUF_TYPE_??? */, memory=V4L2_MEMORY_USERPTR, count=4}');
+  assert.equal(ioctl(0x40045612, 0x7ffc, { exit: le(1) }), 'VIDIOC_STREAMON, [V4L2_BUF_TYPE_VIDEO_CAPTURE]');
+  assert.equal(ioctl(0xc0d05605, 0x7ffc, { entry: pad(le(0xb3b2b1b0), 208) }), 'VIDIOC_S_FMT, {type=0xb3b2b1b0 /* V4L2_BUF_TYPE_??? */}');
+  assert.equal(ioctl(0xc0d05605, 0x7ffc, { entry: pad(le(1), 208) }), 'VIDIOC_S_FMT, 0x7ffc', 'formats not spelled out: the address');
+  assert.equal(ioctl(0xc0d05604, 0x7ffc, { ret: 0n, exit: pad(le(1), 208) }), 'VIDIOC_G_FMT, 0x7ffc', "a driver's answer not spelled out: the address");
+});
+
+test('the kernel size table holds every request whose number does not give what is shown', () => {
+  const sizes = ioctlArgSizes(archTables('x86_64'));
+  assert.ok(sizes.length <= 64);
+  assert.deepEqual(sizes.find((s) => s.request === 0x4b46), { request: 0x4b46, size: 4, dir: 3 }, 'KDGKBENT: read at entry and exit');
+  assert.deepEqual(sizes.find((s) => s.request === 0x4b31), { request: 0x4b31, size: 1, dir: 2 }, 'KDGETLED: one byte out');
+  assert.equal(sizes.find((s) => s.request === 0xc0045706), undefined, 'WDIOC_SETTIMEOUT: its number says it');
+});
