@@ -13,6 +13,7 @@ import type { ArchTables } from '../arch';
 import { evdevNumbered } from './ioctl/evdev';
 import { familyShapes } from './ioctl/families';
 import { kdShapes } from './ioctl/kd';
+import { fsShapes } from './ioctl/fs';
 import type { ArgShape } from './ioctl/shape';
 import { v4l2Shapes } from './ioctl/v4l2';
 import { bytesOf, entryBytesOf, viewOf } from './registry';
@@ -99,7 +100,11 @@ const BAUDS = [
 ];
 const TERMIOS_CC = ['VINTR', 'VQUIT', 'VERASE', 'VKILL', 'VEOF', 'VTIME', 'VMIN', 'VSWTC', 'VSTART', 'VSTOP', 'VSUSP', 'VEOL', 'VREPRINT', 'VDISCARD', 'VWERASE', 'VLNEXT', 'VEOL2'];
 const LINE_DISCS = ['N_TTY', 'N_SLIP', 'N_MOUSE', 'N_PPP', 'N_STRIP', 'N_AX25', 'N_X25', 'N_6PACK', 'N_MASC', 'N_R3964', 'N_PROFIBUS_FDL', 'N_IRDA', 'N_SMSBLOCK', 'N_HDLC', 'N_SYNC_PPP', 'N_HCI', 'N_GIGASET_M101', 'N_SLCAN', 'N_PPS', 'N_V253', 'N_CAIF', 'N_GSM0710', 'N_TI_WL', 'N_TRACESINK', 'N_TRACEROUTER', 'N_NCI', 'N_SPEAKUP', 'N_NULL'];
-const MODEM = ['TIOCM_LE', 'TIOCM_DTR', 'TIOCM_RTS', 'TIOCM_ST', 'TIOCM_SR', 'TIOCM_CTS', 'TIOCM_CAR', 'TIOCM_RNG', 'TIOCM_DSR', 'TIOCM_OUT1', 'TIOCM_OUT2', 'TIOCM_LOOP'];
+/** strace's modem_flags (asm-generic/termios.h; not all in the generated constants). */
+const MODEM = fixedXlat([
+  ['TIOCM_LE', 0x1], ['TIOCM_DTR', 0x2], ['TIOCM_RTS', 0x4], ['TIOCM_ST', 0x8], ['TIOCM_SR', 0x10], ['TIOCM_CTS', 0x20], ['TIOCM_CAR', 0x40],
+  ['TIOCM_RNG', 0x80], ['TIOCM_DSR', 0x100], ['TIOCM_OUT1', 0x2000], ['TIOCM_OUT2', 0x4000], ['TIOCM_LOOP', 0x8000],
+]);
 /** strace's fs_ioc_flags. */
 const FS_FLAGS = [
   'FS_SECRM_FL', 'FS_UNRM_FL', 'FS_COMPR_FL', 'FS_SYNC_FL', 'FS_IMMUTABLE_FL', 'FS_APPEND_FL', 'FS_NODUMP_FL', 'FS_NOATIME_FL',
@@ -166,6 +171,7 @@ function argShapes(tables: ArchTables, verbose: boolean, style: ConstantStyle): 
   familyShapes({ set, tables, style, verbose });
   kdShapes({ set, tables, style, verbose });
   v4l2Shapes({ set, tables, style, verbose });
+  fsShapes({ set, tables, style, verbose });
   const termios = termiosFormatter(tables, verbose);
   set(['TCGETS', 'TIOCGLCKTRMIOS'], { kind: 'struct', output: true, size: 36, format: termios });
   set(['TCSETS', 'TCSETSW', 'TCSETSF', 'TIOCSLCKTRMIOS'], { kind: 'struct', output: false, size: 36, format: termios });
@@ -174,7 +180,7 @@ function argShapes(tables: ArchTables, verbose: boolean, style: ConstantStyle): 
   set(['TCXONC'], { kind: 'value', xlat: xlat(tables, 'TERM', ['TCOOFF', 'TCOON', 'TCIOFF', 'TCION']), unknown: 'TC???' });
   set(['TCFLSH'], { kind: 'value', xlat: xlat(tables, 'TERM', ['TCIFLUSH', 'TCOFLUSH', 'TCIOFLUSH']), unknown: 'TC???' });
   set(['TCSBRK', 'TCSBRKP', 'TIOCSCTTY'], { kind: 'value', signed: true });
-  const modem = xlat(tables, 'TERM', MODEM);
+  const modem = MODEM;
   set(['TIOCMGET'], { kind: 'flags', output: true, xlat: modem, unknown: 'TIOCM_???' });
   set(['TIOCMBIS', 'TIOCMBIC', 'TIOCMSET'], { kind: 'flags', output: false, xlat: modem, unknown: 'TIOCM_???' });
   set(['TIOCGPGRP', 'TIOCGSID', 'TIOCGETD', 'TIOCGSOFTCAR', 'TIOCGPTN', 'FIONREAD', 'TIOCOUTQ', 'TIOCGEXCL', 'TIOCGDEV'], { kind: 'int', output: true });

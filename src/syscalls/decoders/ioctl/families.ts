@@ -6,7 +6,7 @@
  * not spell out yet, which strace shows as NULL or as the struct, and this decoder as NULL or
  * the address.
  */
-import { fixedXlat, styled, formatFlags } from '../xlat';
+import { fixedXlat, formatFlags, formatValue, hexValue, styled } from '../xlat';
 import type { ShapeContext } from './shape';
 
 /** Requests whose argument strace prints as a signed int. */
@@ -27,7 +27,7 @@ const NO_ARG = [
 ];
 /** An int input behind a pointer. */
 const INT_INPUTS = ['WDIOC_SETTIMEOUT', 'WDIOC_SETPRETIMEOUT', 'RNDADDTOENTCNT'];
-const UINT_INPUTS = ['EVIOCSCLOCKID', 'LIRC_SET_SEND_CARRIER', 'LIRC_SET_REC_CARRIER', 'LIRC_SET_SEND_DUTY_CYCLE', 'LIRC_SET_REC_TIMEOUT', 'LIRC_SET_REC_TIMEOUT_REPORTS', 'LIRC_SET_MEASURE_CARRIER_MODE', 'LIRC_SET_REC_CARRIER_RANGE', 'LIRC_SET_WIDEBAND_RECEIVER'];
+const UINT_INPUTS = ['EVIOCSCLOCKID', 'VIDIOC_S_INPUT', 'LIRC_SET_SEND_CARRIER', 'LIRC_SET_REC_CARRIER', 'LIRC_SET_SEND_DUTY_CYCLE', 'LIRC_SET_REC_TIMEOUT', 'LIRC_SET_REC_TIMEOUT_REPORTS', 'LIRC_SET_MEASURE_CARRIER_MODE', 'LIRC_SET_REC_CARRIER_RANGE', 'LIRC_SET_WIDEBAND_RECEIVER'];
 /** An int output behind a pointer. */
 const INT_OUTPUTS = ['WDIOC_GETTIMEOUT', 'WDIOC_GETPRETIMEOUT', 'WDIOC_GETTIMELEFT', 'RNDGETENTCNT'];
 const UINT_OUTPUTS = ['LIRC_GET_REC_RESOLUTION', 'LIRC_GET_MIN_TIMEOUT', 'LIRC_GET_MAX_TIMEOUT', 'LIRC_GET_LENGTH', 'LIRC_GET_REC_TIMEOUT'];
@@ -51,7 +51,7 @@ const POINTERS = [
   'VIDIOC_S_INPUT', 'VIDIOC_CROPCAP', 'VIDIOC_G_CROP', 'VIDIOC_S_CROP', 'VIDIOC_S_EXT_CTRLS', 'VIDIOC_TRY_EXT_CTRLS', 'VIDIOC_G_EXT_CTRLS',
   'VIDIOC_ENUM_FRAMESIZES', 'VIDIOC_ENUM_FRAMEINTERVALS', 'VIDIOC_CREATE_BUFS',
   // watchdog, random, counter
-  'WDIOC_GETSUPPORT', 'WDIOC_GETSTATUS', 'WDIOC_GETBOOTSTATUS', 'WDIOC_GETTEMP', 'WDIOC_SETOPTIONS', 'RNDADDENTROPY', 'COUNTER_ADD_WATCH_IOCTL',
+  'WDIOC_GETSUPPORT', 'WDIOC_GETSTATUS', 'WDIOC_GETBOOTSTATUS', 'WDIOC_GETTEMP', 'WDIOC_SETOPTIONS', 'RNDADDENTROPY',
   // fs
   'FS_IOC_FIEMAP', 'FITRIM', 'FS_IOC_FSGETXATTR', 'FS_IOC_FSSETXATTR', 'FICLONERANGE', 'FIDEDUPERANGE', 'FS_IOC_GETFSLABEL', 'FS_IOC_SETFSLABEL',
   // loop, block, hdio
@@ -59,7 +59,7 @@ const POINTERS = [
   'BLKDISCARD', 'BLKSECDISCARD', 'BLKZEROOUT', 'BLKPG', 'BLKTRACESETUP', 'HDIO_GETGEO', 'HDIO_DRIVE_CMD', 'HDIO_DRIVE_RESET', 'HDIO_SCAN_HWIF',
   'HDIO_OBSOLETE_IDENTITY', 'HDIO_GET_IDENTITY',
   // lirc, mtd, rtc
-  'LIRC_GET_FEATURES', 'LIRC_GET_SEND_MODE', 'LIRC_GET_REC_MODE', 'LIRC_SET_SEND_MODE', 'LIRC_SET_REC_MODE', 'LIRC_SET_TRANSMITTER_MASK',
+  'LIRC_GET_FEATURES', 'LIRC_GET_SEND_MODE', 'LIRC_GET_REC_MODE',
   'MEMERASE', 'MEMLOCK', 'MEMUNLOCK', 'MEMISLOCKED', 'MEMERASE64', 'MEMWRITEOOB', 'MEMREADOOB', 'MEMWRITEOOB64', 'MEMREADOOB64', 'MEMWRITE',
   'OTPGETREGIONINFO', 'OTPLOCK', 'OTPSELECT', 'MEMGETBADBLOCK', 'MEMSETBADBLOCK', 'MEMGETINFO', 'MEMGETOOBSEL', 'ECCGETLAYOUT', 'ECCGETSTATS',
   'OTPGETREGIONCOUNT', 'MEMGETREGIONCOUNT', 'MEMGETREGIONINFO',
@@ -110,6 +110,12 @@ const NBD_FLAGS = fixedXlat([
 ]);
 /** PERF_EVENT_IOC_{ENABLE,DISABLE,RESET}'s flag. */
 const PERF_IOC_FLAGS = fixedXlat([['PERF_IOC_FLAG_GROUP', 1]]);
+/** LIRC_MODE_* (linux/lirc.h). */
+const LIRC_MODES = fixedXlat([['LIRC_MODE_RAW', 1], ['LIRC_MODE_PULSE', 2], ['LIRC_MODE_MODE2', 4], ['LIRC_MODE_SCANCODE', 8], ['LIRC_MODE_LIRCCODE', 0x10]]);
+/** struct counter_watch's enums (linux/counter.h). */
+const COUNTER_COMPONENTS = fixedXlat(['NONE', 'SIGNAL', 'COUNT', 'FUNCTION', 'SYNAPSE_ACTION', 'EXTENSION'].map((n, i) => [`COUNTER_COMPONENT_${n}`, i]));
+const COUNTER_SCOPES = fixedXlat(['DEVICE', 'SIGNAL', 'COUNT'].map((n, i) => [`COUNTER_SCOPE_${n}`, i]));
+const COUNTER_EVENTS = fixedXlat(['OVERFLOW', 'UNDERFLOW', 'OVERFLOW_UNDERFLOW', 'THRESHOLD', 'INDEX', 'CHANGE_OF_STATE', 'CAPTURE'].map((n, i) => [`COUNTER_EVENT_${n}`, i]));
 
 export function familyShapes(ctx: ShapeContext): void {
   const { set, style } = ctx;
@@ -124,6 +130,19 @@ export function familyShapes(ctx: ShapeContext): void {
   set(['NBD_SET_FLAGS'], { kind: 'value', format: (arg) => styled(arg, formatFlags(arg, NBD_FLAGS, 'NBD_FLAG_???'), style) });
   set(['PERF_EVENT_IOC_ENABLE', 'PERF_EVENT_IOC_DISABLE', 'PERF_EVENT_IOC_RESET'], {
     kind: 'value',
-    format: (arg) => styled(arg, formatFlags(arg, PERF_IOC_FLAGS, 'PERF_IOC_FLAG_???'), style),
+    format: (arg) => styled(BigInt.asUintN(32, arg), formatFlags(BigInt.asUintN(32, arg), PERF_IOC_FLAGS, 'PERF_IOC_FLAG_???'), style),
+  });
+  set(['PERF_EVENT_IOC_PERIOD'], { kind: 'int', output: false, unsigned: true, bytes: 8 });
+  const value = (n: number, table: typeof LIRC_MODES, unknown: string) => styled(BigInt(n), formatValue(BigInt(n), table, unknown), style);
+  set(['LIRC_SET_SEND_MODE', 'LIRC_SET_REC_MODE'], { kind: 'struct', output: false, size: 4, format: (v) => `[${value(v.getUint32(0, true), LIRC_MODES, 'LIRC_MODE_???')}]` });
+  set(['LIRC_SET_TRANSMITTER_MASK'], { kind: 'struct', output: false, size: 4, format: (v) => `[${hexValue(BigInt(v.getUint32(0, true)))}]` });
+  // struct counter_watch: component {type, scope, parent, id}, event, channel.
+  set(['COUNTER_ADD_WATCH_IOCTL'], {
+    kind: 'struct',
+    output: false,
+    size: 6,
+    format: (v) =>
+      `{component={type=${value(v.getUint8(0), COUNTER_COMPONENTS, 'COUNTER_COMPONENT_???')}, scope=${value(v.getUint8(1), COUNTER_SCOPES, 'COUNTER_SCOPE_???')}, ` +
+      `parent=${v.getUint8(2)}, id=${v.getUint8(3)}}, event=${value(v.getUint8(4), COUNTER_EVENTS, 'COUNTER_EVENT_???')}, channel=${v.getUint8(5)}}`,
   });
 }

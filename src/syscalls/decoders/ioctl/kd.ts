@@ -26,6 +26,22 @@ const CHAR_TYPES = new Set([0, 8, 11, 13]);
 const GPFIRST = 0x3b4n;
 const GPLAST = 0x3dfn;
 
+/** The function keys (KT_FN) by value, as linux/keyboard.h names them. */
+const FN_KEYS: string[] = Array.from({ length: 256 }, (_, i) => {
+  const named = ['K_FIND', 'K_INSERT', 'K_REMOVE', 'K_SELECT', 'K_PGUP', 'K_PGDN', 'K_MACRO', 'K_HELP', 'K_DO', 'K_PAUSE'];
+  if (i < 20) return `K_F${i + 1}`;
+  if (i < 30) return named[i - 20];
+  return i === 255 ? 'K_UNDO' : `K_F${i - 9}`;
+});
+const FONT_OPS = fixedXlat([['KD_FONT_OP_SET', 0], ['KD_FONT_OP_GET', 1], ['KD_FONT_OP_SET_DEFAULT', 2], ['KD_FONT_OP_COPY', 3]]);
+const FONT_FLAGS = fixedXlat([['KD_FONT_FLAG_DONT_RECALC', 1], ['KD_FONT_FLAG_OLD', 0x80000000]]);
+
+/** A user pointer inside a struct. */
+function ptr(v: DataView, at: number): string {
+  const p = v.getBigUint64(at, true);
+  return p === 0n ? 'NULL' : hexValue(p);
+}
+
 /** A byte as strace's print_char shows it quoted, with whitespace escaped. */
 function charText(c: number): string {
   const escapes: Record<number, string> = { 9: '\\t', 10: '\\n', 11: '\\v', 12: '\\f', 13: '\\r', 39: "\\'", 92: '\\\\' };
@@ -40,6 +56,7 @@ function keyValue(value: number, raw: boolean): string {
   if (raw) return hex;
   const type = value >> 8;
   const kval = value & 0xff;
+  if (type === 1) return `${hex} /* ${FN_KEYS[kval]} */`;
   const typeText = KEY_TYPES[type] ?? hexValue(BigInt(type));
   return `${hex} /* K(${typeText}, ${CHAR_TYPES.has(type) ? charText(kval) : hexValue(BigInt(kval))}) */`;
 }
@@ -68,7 +85,7 @@ export function kdShapes(ctx: ShapeContext): void {
   set(['KDSKBLED'], { kind: 'value', format: (arg) => defaultLeds(arg & 0xffn) });
   set(['KDGETLED'], { kind: 'int', output: true, bytes: 1, xlat: LEDS, unknown: 'LED_???' });
   set(['KDGKBLED'], { kind: 'int', output: true, bytes: 1, xlat: DEFAULT_LEDS, unknown: 'LED_???' });
-  set(['KDSETMODE'], { kind: 'value', format: named(MODES, 'KD_???') });
+  set(['KDSETMODE'], { kind: 'value', format: (arg) => named(MODES, 'KD_???')(BigInt.asUintN(32, arg)) });
   const kbdMode = (v: bigint) => {
     const name = KBD_MODES.find(([, n]) => n === v)?.[0];
     return styled(v, name ?? `${v} /* K_??? */`, style, true);
@@ -99,9 +116,59 @@ export function kdShapes(ctx: ShapeContext): void {
       return `${head}, kb_value=${keyValue(v.getUint16(2, true), raw)}}`;
     },
   });
+  // struct kbsentry: kb_func (what KDGKBSENT is given), then the string it returns.
+  set(['KDGKBSENT'], {
+    kind: 'struct', output: false, inout: true, size: 1,
+    format: (v, call, entry) => (entry || call.ret < 0n ? `{kb_func=${styled(BigInt(v.getUint8(0)), `KVAL(${FN_KEYS[v.getUint8(0)]})`, style)}}` : ''),
+  });
+  const x32 = (v: DataView, at: number) => hexValue(BigInt(v.getUint32(at, true)));
+  // struct kbkeycode: scancode, keycode (KDGETKEYCODE returns the keycode).
+  set(['KDSETKEYCODE'], { kind: 'struct', output: false, size: 8, format: (v) => `{scancode=${x32(v, 0)}, keycode=${x32(v, 4)}}` });
+  set(['KDGETKEYCODE'], {
+    kind: 'struct', output: false, inout: true, size: 8,
+    format: (v, call, entry) => (entry || call.ret < 0n ? `{scancode=${x32(v, 0)}, keycode=${x32(v, 4)}}` : ''),
+  });
+  // struct kbd_repeat: delay, period (set, and returned).
+  set(['KDKBDREP'], {
+    kind: 'struct', output: false, inout: true, size: 8,
+    format: (v, call, entry) => (entry || call.ret < 0n ? `{delay=${v.getInt32(0, true)}, period=${v.getInt32(4, true)}}` : ''),
+  });
+  // struct unimapinit.
+  set(['PIO_UNIMAPCLR'], {
+    kind: 'struct', output: false, size: 6,
+    format: (v) => `{advised_hashsize=${v.getUint16(0, true)}, advised_hashstep=${v.getUint16(2, true)}, advised_hashlevel=${v.getUint16(4, true)}}`,
+  });
+  // struct unimapdesc: entry_ct, entries (GIO_UNIMAP returns the count; the pairs are not read).
+  set(['GIO_UNIMAP'], {
+    kind: 'struct', output: false, inout: true, size: 16,
+    format: (v, call, entry) => (entry || call.ret < 0n ? `{entry_ct=${v.getUint16(0, true)} => ${v.getUint16(0, true)}, entries=${ptr(v, 8)}}` : ''),
+  });
+  set(['PIO_UNIMAP'], {
+    kind: 'struct', output: false, size: 16,
+    format: (v) => {
+      const entries = v.getBigUint64(8, true) === 0n ? 'NULL' : v.getUint16(0, true) === 0 ? '[]' : '';
+      return entries === '' ? '' : `{entry_ct=${v.getUint16(0, true)}, entries=${entries}}`;
+    },
+  });
+  // struct consolefontdesc: charcount, charheight, chardata (what GIO_FONTX is given).
+  set(['GIO_FONTX'], {
+    kind: 'struct', output: false, inout: true, size: 16,
+    format: (v, call, entry) => (entry || call.ret < 0n ? `{charcount=${v.getUint16(0, true)}, charheight=${v.getUint16(2, true)}, chardata=${ptr(v, 8)}}` : ''),
+  });
+  // struct console_font_op: op, flags, width, height, charcount, data; a font to set (its data) is not read.
+  set(['KDFONTOP'], {
+    kind: 'struct', output: false, inout: true, size: 32,
+    format: (v, call, entry) => {
+      const op = v.getUint32(0, true);
+      if (op <= 3 && op !== 1) return '';
+      if (!entry && call.ret >= 0n) return '';
+      const u = (at: number) => v.getUint32(at, true);
+      return `{op=${named(FONT_OPS, 'KD_FONT_OP_???')(BigInt(op))}, flags=${named(FONT_FLAGS, 'KD_FONT_FLAG_???', true)(BigInt(u(4)))}, width=${u(8)}, height=${u(12)}, charcount=${u(16)}, data=${ptr(v, 24)}}`;
+    },
+  });
   set([
-    'KDGKBTYPE', 'KDGETMODE', 'GIO_SCRNMAP', 'PIO_SCRNMAP', 'GIO_UNISCRNMAP', 'PIO_UNISCRNMAP', 'KDGKBMODE', 'KDGKBSENT', 'KDSKBSENT',
-    'KDGKBDIACR', 'KDSKBDIACR', 'KDGKBDIACRUC', 'KDSKBDIACRUC', 'KDGETKEYCODE', 'KDSETKEYCODE', 'KDKBDREP', 'GIO_FONT', 'PIO_FONT', 'KDGKBMETA',
-    'PIO_UNIMAPCLR', 'GIO_CMAP', 'PIO_CMAP', 'KDFONTOP', 'GIO_FONTX', 'PIO_FONTX', 'GIO_UNIMAP', 'PIO_UNIMAP',
+    'KDGKBTYPE', 'KDGETMODE', 'GIO_SCRNMAP', 'PIO_SCRNMAP', 'GIO_UNISCRNMAP', 'PIO_UNISCRNMAP', 'KDGKBMODE', 'KDSKBSENT',
+    'KDGKBDIACR', 'KDSKBDIACR', 'KDGKBDIACRUC', 'KDSKBDIACRUC', 'GIO_FONT', 'PIO_FONT', 'KDGKBMETA',
+    'GIO_CMAP', 'PIO_CMAP', 'PIO_FONTX',
   ], { kind: 'ptr' });
 }
