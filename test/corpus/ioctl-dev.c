@@ -5,16 +5,21 @@
  * NULL pointers, struct kbentry, request numbers that carry an event type or an axis.
  */
 #include "corpus.h"
+#include <linux/counter.h>
+#include <linux/fiemap.h>
 #include <linux/fs.h>
+#include <linux/gpio.h>
 #include <linux/input.h>
 #include <linux/kd.h>
 #include <linux/keyboard.h>
+#include <linux/lirc.h>
 #include <linux/loop.h>
 #include <linux/nbd.h>
 #include <linux/perf_event.h>
 #include <linux/ptp_clock.h>
 #include <linux/random.h>
 #include <linux/rtc.h>
+#include <linux/videodev2.h>
 #include <linux/watchdog.h>
 #include <signal.h>
 #include <sys/inotify.h>
@@ -33,6 +38,27 @@ int main(int argc, char **argv)
 	struct kbentry kbe = { .kb_table = K_SHIFTTAB, .kb_index = 30, .kb_value = K(KT_LATIN, 'a') };
 	struct kbentry kbg = { .kb_table = (1 << KG_CTRL) | (1 << KG_ALT), .kb_index = 2 };
 	int n = 123;
+	struct fiemap fm = { .fm_start = 16, .fm_length = 4096, .fm_flags = FIEMAP_FLAG_SYNC, .fm_extent_count = 0 };
+	struct fstrim_range trim = { .start = 0x1000, .len = 1 << 20, .minlen = 512 };
+	struct fsxattr fsx = { .fsx_xflags = FS_XFLAG_APPEND | FS_XFLAG_NODUMP, .fsx_extsize = 4096, .fsx_projid = 0xcafe };
+	struct counter_watch cw = { .component = { .type = COUNTER_COMPONENT_COUNT, .scope = COUNTER_SCOPE_COUNT, .parent = 2, .id = 3 }, .event = COUNTER_EVENT_INDEX, .channel = 1 };
+	struct ptp_extts_request extts = { .index = 1, .flags = PTP_ENABLE_FEATURE | PTP_RISING_EDGE };
+	struct ptp_perout_request perout = { .start = { .sec = 1700000000, .nsec = 5 }, .period = { .sec = 1 }, .index = 2, .flags = PTP_PEROUT_ONE_SHOT };
+	struct ptp_sys_offset so = { .n_samples = 5 };
+	struct ptp_pin_desc pd = { .index = 3, .func = PTP_PF_PEROUT, .chan = 1 };
+	struct gpioline_info gli = { .line_offset = 7 };
+	struct gpio_v2_line_config glc = { .flags = GPIO_V2_LINE_FLAG_INPUT | GPIO_V2_LINE_FLAG_EDGE_RISING };
+	struct v4l2_format vf = { .type = V4L2_BUF_TYPE_VIDEO_CAPTURE };
+	struct v4l2_requestbuffers rb = { .count = 4, .type = V4L2_BUF_TYPE_VIDEO_CAPTURE, .memory = V4L2_MEMORY_MMAP };
+	struct v4l2_crop crop = { .type = V4L2_BUF_TYPE_VIDEO_OUTPUT, .c = { .left = -1, .top = 2, .width = 640, .height = 480 } };
+	int buftype = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+	struct kbkeycode kc = { .scancode = 0x1e, .keycode = 30 };
+	struct kbd_repeat rep = { .delay = 250, .period = 33 };
+	struct unimapinit umi = { .advised_hashsize = 1, .advised_hashstep = 2, .advised_hashlevel = 3 };
+	struct unimapdesc umd = { .entry_ct = 0, .entries = NULL };
+	struct consolefontdesc cfd = { .charcount = 256, .charheight = 16, .chardata = NULL };
+	struct console_font_op cfo = { .op = KD_FONT_OP_GET, .flags = KD_FONT_FLAG_DONT_RECALC, .width = 8, .height = 16, .charcount = 256 };
+	unsigned int reps[2] = { 250, 33 }, mode = LIRC_MODE_MODE2, modem = TIOCM_DTR | TIOCM_RTS;
 
 	for (unsigned i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
 		int d = fds[i];
@@ -95,6 +121,35 @@ int main(int argc, char **argv)
 		ioctl(d, TIOCGWINSZ, NULL);
 		ioctl(d, TIOCMGET, NULL);
 		ioctl(d, INOTIFY_IOC_SETNEXTWD, -5);
+		/* Structs as given (not to the file: FITRIM would trim its file system). */
+		if (d == fd)
+			continue;
+		ioctl(d, FS_IOC_FIEMAP, &fm);
+		ioctl(d, FITRIM, &trim);
+		ioctl(d, FS_IOC_FSSETXATTR, &fsx);
+		ioctl(d, COUNTER_ADD_WATCH_IOCTL, &cw);
+		ioctl(d, PTP_EXTTS_REQUEST2, &extts);
+		ioctl(d, PTP_PEROUT_REQUEST, &perout);
+		ioctl(d, PTP_SYS_OFFSET, &so);
+		ioctl(d, PTP_PIN_GETFUNC, &pd);
+		ioctl(d, PTP_PIN_SETFUNC, &pd);
+		ioctl(d, GPIO_GET_LINEINFO_IOCTL, &gli);
+		ioctl(d, GPIO_V2_LINE_SET_CONFIG_IOCTL, &glc);
+		ioctl(d, VIDIOC_G_FMT, &vf);
+		ioctl(d, VIDIOC_REQBUFS, &rb);
+		ioctl(d, VIDIOC_S_CROP, &crop);
+		ioctl(d, VIDIOC_STREAMON, &buftype);
+		ioctl(d, KDGETKEYCODE, &kc);
+		ioctl(d, KDSETKEYCODE, &kc);
+		ioctl(d, KDKBDREP, &rep);
+		ioctl(d, PIO_UNIMAPCLR, &umi);
+		ioctl(d, GIO_UNIMAP, &umd);
+		ioctl(d, PIO_UNIMAP, &umd);
+		ioctl(d, GIO_FONTX, &cfd);
+		ioctl(d, KDFONTOP, &cfo);
+		ioctl(d, EVIOCSREP, reps);
+		ioctl(d, LIRC_SET_REC_MODE, &mode);
+		ioctl(d, TIOCMBIS, &modem);
 	}
 	int in = inotify_init1(IN_CLOEXEC);
 	ioctl(in, INOTIFY_IOC_SETNEXTWD, 7);

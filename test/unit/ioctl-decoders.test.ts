@@ -98,3 +98,23 @@ test('the kernel size table holds every request whose number does not give what 
   assert.deepEqual(sizes.find((s) => s.request === 0x4b31), { request: 0x4b31, size: 1, dir: 2 }, 'KDGETLED: one byte out');
   assert.equal(sizes.find((s) => s.request === 0xc0045706), undefined, 'WDIOC_SETTIMEOUT: its number says it');
 });
+
+test('ptp, gpio, fs, counter: the structs requests are given', () => {
+  const le = (...w: number[]) => w.flatMap((x) => [x & 0xff, (x >>> 8) & 0xff, (x >>> 16) & 0xff, x >>> 24]);
+  const pad = (a: number[], n: number) => [...a, ...new Array(n - a.length).fill(0)];
+  assert.equal(ioctl(0x40103d02, 0x7ffc, { exit: le(7, 2 | 4 | 0x100, 0, 0) }), 'PTP_EXTTS_REQUEST, {index=7, flags=PTP_RISING_EDGE|PTP_FALLING_EDGE|0x100}');
+  assert.equal(ioctl(0x40103d0b, 0x7ffc, { exit: le(7, 0, 0xdeadc0de, 0) }), 'PTP_EXTTS_REQUEST2, {index=7, flags=0, rsv=[0xdeadc0de, 0]}');
+  const perout = pad([...le(0, 0, 0, 0), ...le(2, 0, 500, 0), ...le(3, 1)], 56);
+  assert.equal(ioctl(0x40383d03, 0x7ffc, { exit: perout }), 'PTP_PEROUT_REQUEST, {start={sec=0, nsec=0}, period={sec=2, nsec=500}, index=3, flags=PTP_PEROUT_ONE_SHOT}');
+  assert.equal(ioctl(0x43403d05, 0x7ffc, { exit: pad(le(13, 0xbadfaced), 832) }), 'PTP_SYS_OFFSET, {n_samples=13, rsv=[0xbadfaced, 0, 0]}');
+  assert.equal(ioctl(0xc0603d06, 0x7ffc, { entry: pad([...new Array(64).fill(0), ...le(5)], 96) }), 'PTP_PIN_GETFUNC, {index=5}');
+  assert.equal(ioctl(0x40603d07, 0x7ffc, { exit: pad([...new Array(64).fill(0), ...le(5, 1, 9)], 96) }), 'PTP_PIN_SETFUNC, {index=5, func=PTP_PF_EXTTS, chan=9}');
+  assert.equal(ioctl(0xc048b402, 0x7ffc, { entry: pad(le(50), 72) }), 'GPIO_GET_LINEINFO_IOCTL, {line_offset=50}');
+  assert.equal(ioctl(0xc110b40d, 0x7ffc, { entry: pad(le(0x102, 0, 0), 272) }), 'GPIO_V2_LINE_SET_CONFIG_IOCTL, {flags=GPIO_V2_LINE_FLAG_ACTIVE_LOW|GPIO_V2_LINE_FLAG_BIAS_PULL_UP, num_attrs=0}');
+  const fiemap = [...le(16, 0, 4096, 0), ...le(1 | 8, 0, 3, 0)];
+  assert.equal(ioctl(0xc020660b, 0x7ffc, { entry: fiemap }), 'FS_IOC_FIEMAP, {fm_start=16, fm_length=4096, fm_flags=FIEMAP_FLAG_SYNC|0x8, fm_extent_count=3}');
+  assert.equal(ioctl(0x401c5820, 0x7ffc, { exit: pad(le(0x8 | 4, 7, 0, 0xcafe, 1), 28) }), 'FS_IOC_FSSETXATTR, {fsx_xflags=FS_XFLAG_IMMUTABLE|0x4, fsx_extsize=7, fsx_projid=0xcafe, fsx_cowextsize=1}');
+  assert.equal(ioctl(0x40063e00, 0x7ffc, { exit: [5, 2, 23, 42, 6, 69] }),
+    'COUNTER_ADD_WATCH_IOCTL, {component={type=COUNTER_COMPONENT_EXTENSION, scope=COUNTER_SCOPE_COUNT, parent=23, id=42}, event=COUNTER_EVENT_CAPTURE, channel=69}');
+  assert.equal(ioctl(0x5416, 0x7ffc, { exit: le(0xe1ff) }), 'TIOCMBIS, [TIOCM_LE|TIOCM_DTR|TIOCM_RTS|TIOCM_ST|TIOCM_SR|TIOCM_CTS|TIOCM_CAR|TIOCM_RNG|TIOCM_DSR|TIOCM_OUT1|TIOCM_OUT2|TIOCM_LOOP]');
+});

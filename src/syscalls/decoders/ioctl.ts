@@ -14,6 +14,8 @@ import { evdevNumbered } from './ioctl/evdev';
 import { familyShapes } from './ioctl/families';
 import { kdShapes } from './ioctl/kd';
 import { fsShapes } from './ioctl/fs';
+import { gpioShapes } from './ioctl/gpio';
+import { ptpShapes } from './ioctl/ptp';
 import type { ArgShape } from './ioctl/shape';
 import { v4l2Shapes } from './ioctl/v4l2';
 import { bytesOf, entryBytesOf, viewOf } from './registry';
@@ -172,6 +174,8 @@ function argShapes(tables: ArchTables, verbose: boolean, style: ConstantStyle): 
   kdShapes({ set, tables, style, verbose });
   v4l2Shapes({ set, tables, style, verbose });
   fsShapes({ set, tables, style, verbose });
+  ptpShapes({ set, tables, style, verbose });
+  gpioShapes({ set, tables, style, verbose });
   const termios = termiosFormatter(tables, verbose);
   set(['TCGETS', 'TIOCGLCKTRMIOS'], { kind: 'struct', output: true, size: 36, format: termios });
   set(['TCSETS', 'TCSETSW', 'TCSETSF', 'TIOCSLCKTRMIOS'], { kind: 'struct', output: false, size: 36, format: termios });

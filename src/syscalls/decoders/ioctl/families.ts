@@ -35,7 +35,7 @@ const UINT_OUTPUTS = ['LIRC_GET_REC_RESOLUTION', 'LIRC_GET_MIN_TIMEOUT', 'LIRC_G
 /** Pointers to structs strace decodes (by family). */
 const POINTERS = [
   // evdev
-  'EVIOCGVERSION', 'EVIOCGEFFECTS', 'EVIOCGID', 'EVIOCGREP', 'EVIOCGKEYCODE', 'EVIOCGKEYCODE_V2', 'EVIOCSREP', 'EVIOCSKEYCODE', 'EVIOCSKEYCODE_V2', 'EVIOCSFF',
+  'EVIOCGVERSION', 'EVIOCGEFFECTS', 'EVIOCGID', 'EVIOCGREP', 'EVIOCGKEYCODE', 'EVIOCGKEYCODE_V2', 'EVIOCSKEYCODE', 'EVIOCSKEYCODE_V2', 'EVIOCSFF',
   // ptp
   'PTP_CLOCK_GETCAPS', 'PTP_CLOCK_GETCAPS2', 'PTP_EXTTS_REQUEST', 'PTP_EXTTS_REQUEST2', 'PTP_PEROUT_REQUEST', 'PTP_PEROUT_REQUEST2', 'PTP_SYS_OFFSET',
   'PTP_SYS_OFFSET2', 'PTP_PIN_GETFUNC', 'PTP_PIN_GETFUNC2', 'PTP_PIN_SETFUNC', 'PTP_PIN_SETFUNC2', 'PTP_SYS_OFFSET_PRECISE', 'PTP_SYS_OFFSET_PRECISE2',
@@ -132,6 +132,7 @@ export function familyShapes(ctx: ShapeContext): void {
     kind: 'value',
     format: (arg) => styled(BigInt.asUintN(32, arg), formatFlags(BigInt.asUintN(32, arg), PERF_IOC_FLAGS, 'PERF_IOC_FLAG_???'), style),
   });
+  set(['EVIOCSREP'], { kind: 'struct', output: false, size: 8, format: (v) => `[${v.getUint32(0, true)}, ${v.getUint32(4, true)}]` });
   set(['PERF_EVENT_IOC_PERIOD'], { kind: 'int', output: false, unsigned: true, bytes: 8 });
   const value = (n: number, table: typeof LIRC_MODES, unknown: string) => styled(BigInt(n), formatValue(BigInt(n), table, unknown), style);
   set(['LIRC_SET_SEND_MODE', 'LIRC_SET_REC_MODE'], { kind: 'struct', output: false, size: 4, format: (v) => `[${value(v.getUint32(0, true), LIRC_MODES, 'LIRC_MODE_???')}]` });
