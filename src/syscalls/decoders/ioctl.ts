@@ -116,7 +116,7 @@ const FS_FLAGS = [
 ];
 
 /** strace's decode_termios (abbreviated, or in full with -v). */
-function termiosFormatter(tables: ArchTables, verbose: boolean): (v: DataView) => string {
+function termiosFormatter(tables: ArchTables, verbose: boolean, termio = false): (v: DataView) => string {
   const t = (name: string) => BigInt(constant(tables, 'TERM', name));
   const iflags = xlat(tables, 'TERM', TERM_IFLAGS);
   const oflags = xlat(tables, 'TERM', TERM_OFLAGS);
@@ -146,13 +146,16 @@ function termiosFormatter(tables: ArchTables, verbose: boolean): (v: DataView) =
     parts.push(formatFlags(value & ~(CBAUD | CIBAUD | CSIZE), cflags, ''));
     return parts.join('|');
   });
+  // struct termios (and termios2, which adds speeds strace shows only in full) has int flags and
+  // 19 control characters; the old struct termio (TCGETA) short flags and 8.
+  const [word, ncc] = termio ? [2, 8] : [4, 19];
   return (v) => {
-    const f = (at: number) => BigInt(v.getUint32(at, true));
-    let out = `{c_iflag=${formatFlags(f(0), iflags, '')}, c_oflag=${oflag(f(4))}, c_cflag=${cflag(f(8))}, c_lflag=${formatFlags(f(12), lflags, '')}, `;
+    const f = (i: number) => BigInt(word === 2 ? v.getUint16(i * 2, true) : v.getUint32(i * 4, true));
+    let out = `{c_iflag=${formatFlags(f(0), iflags, '')}, c_oflag=${oflag(f(1))}, c_cflag=${cflag(f(2))}, c_lflag=${formatFlags(f(3), lflags, '')}, `;
     if (!verbose) return `${out}...}`;
-    out += `c_line=${formatValue(BigInt(v.getUint8(16)), discs, 'N_???')}, c_cc=[`;
+    out += `c_line=${formatValue(BigInt(v.getUint8(4 * word)), discs, 'N_???')}, c_cc=[`;
     const chars: string[] = [];
-    for (let i = 0; i < 19; i++) chars.push(`[${cc.find(([, n]) => n === BigInt(i))?.[0] ?? i}] = ${hexValue(BigInt(v.getUint8(17 + i)))}`);
+    for (let i = 0; i < ncc; i++) chars.push(`[${cc.find(([, n]) => n === BigInt(i))?.[0] ?? i}] = ${hexValue(BigInt(v.getUint8(4 * word + 1 + i)))}`);
     return `${out}${chars.join(', ')}]}`;
   };
 }
@@ -179,6 +182,11 @@ function argShapes(tables: ArchTables, verbose: boolean, style: ConstantStyle): 
   const termios = termiosFormatter(tables, verbose);
   set(['TCGETS', 'TIOCGLCKTRMIOS'], { kind: 'struct', output: true, size: 36, format: termios });
   set(['TCSETS', 'TCSETSW', 'TCSETSF', 'TIOCSLCKTRMIOS'], { kind: 'struct', output: false, size: 36, format: termios });
+  set(['TCGETS2'], { kind: 'struct', output: true, size: 44, format: termios });
+  set(['TCSETS2', 'TCSETSW2', 'TCSETSF2'], { kind: 'struct', output: false, size: 44, format: termios });
+  const termio = termiosFormatter(tables, verbose, true);
+  set(['TCGETA'], { kind: 'struct', output: true, size: 18, format: termio });
+  set(['TCSETA', 'TCSETAW', 'TCSETAF'], { kind: 'struct', output: false, size: 18, format: termio });
   set(['TIOCGWINSZ'], { kind: 'struct', output: true, size: 8, format: winsize });
   set(['TIOCSWINSZ'], { kind: 'struct', output: false, size: 8, format: winsize });
   set(['TCXONC'], { kind: 'value', xlat: xlat(tables, 'TERM', ['TCOOFF', 'TCOON', 'TCIOFF', 'TCION']), unknown: 'TC???' });
