@@ -23,6 +23,7 @@
 #include <linux/watchdog.h>
 #include <signal.h>
 #include <sys/inotify.h>
+#include <asm/termbits.h>
 #include <sys/ioctl.h>
 
 #ifndef INOTIFY_IOC_SETNEXTWD
@@ -151,6 +152,20 @@ int main(int argc, char **argv)
 		ioctl(d, LIRC_SET_REC_MODE, &mode);
 		ioctl(d, TIOCMBIS, &modem);
 	}
+	/* The old and the new terminal structs on a pseudo-terminal. */
+	int m = posix_openpt(O_RDWR | O_NOCTTY);
+	grantpt(m);
+	unlockpt(m);
+	int s = open(ptsname(m), O_RDWR | O_NOCTTY);
+	struct termio tio;
+	struct termios2 t2;
+	ioctl(s, TCGETA, &tio);
+	ioctl(s, TCSETA, &tio);
+	ioctl(s, TCGETS2, &t2);
+	ioctl(s, TCSETSW2, &t2);
+	ioctl(s, TIOCMGET, &n);
+	close(s);
+	close(m);
 	int in = inotify_init1(IN_CLOEXEC);
 	ioctl(in, INOTIFY_IOC_SETNEXTWD, 7);
 	close(in);

@@ -118,3 +118,13 @@ test('ptp, gpio, fs, counter: the structs requests are given', () => {
     'COUNTER_ADD_WATCH_IOCTL, {component={type=COUNTER_COMPONENT_EXTENSION, scope=COUNTER_SCOPE_COUNT, parent=23, id=42}, event=COUNTER_EVENT_CAPTURE, channel=69}');
   assert.equal(ioctl(0x5416, 0x7ffc, { exit: le(0xe1ff) }), 'TIOCMBIS, [TIOCM_LE|TIOCM_DTR|TIOCM_RTS|TIOCM_ST|TIOCM_SR|TIOCM_CTS|TIOCM_CAR|TIOCM_RNG|TIOCM_DSR|TIOCM_OUT1|TIOCM_OUT2|TIOCM_LOOP]');
 });
+
+test('kbentry values by name (function, special, pad, cursor, shift, lock keys), termio flags', () => {
+  assert.equal(ioctl(0x4b47, 0x7ffc, { entry: [0, 89, 0x00, 1] }), 'KDSKBENT, {kb_table=K_NORMTAB, kb_index=89, kb_value=0x100 /* K_F1 */}');
+  assert.equal(ioctl(0x4b47, 0x7ffc, { entry: [1, 1, 0x7e, 2] }), 'KDSKBENT, {kb_table=K_SHIFTTAB, kb_index=1, kb_value=0x27e /* K_ALLOCATED */}');
+  assert.equal(ioctl(0x4b47, 0x7ffc, { entry: [0, 2, 0x08, 7] }), 'KDSKBENT, {kb_table=K_NORMTAB, kb_index=2, kb_value=0x708 /* K_CAPSSHIFT */}');
+  assert.equal(ioctl(0x4b47, 0x7ffc, { entry: [0, 2, 0x0b, 14] }), 'KDSKBENT, {kb_table=K_NORMTAB, kb_index=2, kb_value=0xe0b /* K(KT_BRL, 0xb) */}');
+  assert.equal(ioctl(0x4b48, 0x7ffc, { entry: [1] }), 'KDGKBSENT, {kb_func=KVAL(K_F2)}');
+  const termio = [0x00, 0x05, 0x05, 0, 0xbf, 0, 0x3b, 0x8a, 0, 3, 0x1c, 0x7f, 0x15, 4, 0, 1, 0, 0];
+  assert.equal(ioctl(0x5405, 0x7ffc, { ret: 0n, exit: termio }), 'TCGETA, {c_iflag=ICRNL|IXON, c_oflag=NL0|CR0|TAB0|BS0|VT0|FF0|OPOST|ONLCR, c_cflag=B38400|CS8|CREAD, c_lflag=ISIG|ICANON|ECHO|ECHOE|ECHOK|IEXTEN|ECHOCTL|ECHOKE, ...}');
+});

@@ -33,6 +33,29 @@ const FN_KEYS: string[] = Array.from({ length: 256 }, (_, i) => {
   if (i < 30) return named[i - 20];
   return i === 255 ? 'K_UNDO' : `K_F${i - 9}`;
 });
+const SHIFTS = ['SHIFT', 'ALTGR', 'CTRL', 'ALT', 'SHIFTL', 'SHIFTR', 'CTRLL', 'CTRLR', 'CAPSSHIFT'];
+const SPEC_KEYS: Record<number, string> = {
+  ...['HOLE', 'ENTER', 'SH_REGS', 'SH_MEM', 'SH_STAT', 'BREAK', 'CONS', 'CAPS', 'NUM', 'HOLD', 'SCROLLFORW', 'SCROLLBACK', 'BOOT', 'CAPSON', 'COMPOSE',
+    'SAK', 'DECRCONSOLE', 'INCRCONSOLE', 'SPAWNCONSOLE', 'BARENUMLOCK'].map((n) => `K_${n}`),
+  126: 'K_ALLOCATED',
+  127: 'K_NOSUCHMAP',
+};
+/** The named keys of each key type whose values linux/keyboard.h names (by KVAL). */
+const NAMED_KEYS: Record<number, Record<number, string>> = {
+  1: { ...FN_KEYS },
+  2: SPEC_KEYS,
+  3: { ...[...Array.from({ length: 10 }, (_, i) => `P${i}`), 'PPLUS', 'PMINUS', 'PSTAR', 'PSLASH', 'PENTER', 'PCOMMA', 'PDOT', 'PPLUSMINUS', 'PPARENL', 'PPARENR'].map((n) => `K_${n}`) },
+  4: {
+    ...['DGRAVE', 'DACUTE', 'DCIRCM', 'DTILDE', 'DDIERE', 'DCEDIL', 'DMACRON', 'DBREVE', 'DABDOT', 'DABRING', 'DDBACUTE', 'DCARON', 'DOGONEK', 'DIOTA',
+      'DVOICED', 'DSEMVOICED', 'DBEDOT', 'DHOOK', 'DHORN', 'DSTROKE', 'DABCOMMA', 'DABREVCOMMA', 'DDBGRAVE', 'DINVBREVE', 'DBECOMMA', 'DCURRENCY', 'DGREEK'].map((n) => `K_${n}`),
+  },
+  6: { ...['K_DOWN', 'K_LEFT', 'K_RIGHT', 'K_UP'] },
+  7: { ...SHIFTS.map((n) => `K_${n}`) },
+  9: { ...[...Array.from({ length: 10 }, (_, i) => `K_ASC${i}`), ...Array.from({ length: 10 }, (_, i) => `K_HEX${i}`), ...'abcdef'.split('').map((c) => `K_HEX${c}`)] },
+  10: { ...SHIFTS.map((n) => `K_${n}LOCK`) },
+  12: { ...SHIFTS.map((n) => `K_${n}_SLOCK`) },
+  14: { ...['K_BRL_BLANK', ...Array.from({ length: 10 }, (_, i) => `K_BRL_DOT${i + 1}`)] },
+};
 const FONT_OPS = fixedXlat([['KD_FONT_OP_SET', 0], ['KD_FONT_OP_GET', 1], ['KD_FONT_OP_SET_DEFAULT', 2], ['KD_FONT_OP_COPY', 3]]);
 const FONT_FLAGS = fixedXlat([['KD_FONT_FLAG_DONT_RECALC', 1], ['KD_FONT_FLAG_OLD', 0x80000000]]);
 
@@ -56,7 +79,8 @@ function keyValue(value: number, raw: boolean): string {
   if (raw) return hex;
   const type = value >> 8;
   const kval = value & 0xff;
-  if (type === 1) return `${hex} /* ${FN_KEYS[kval]} */`;
+  const name = NAMED_KEYS[type]?.[kval];
+  if (name) return `${hex} /* ${name} */`;
   const typeText = KEY_TYPES[type] ?? hexValue(BigInt(type));
   return `${hex} /* K(${typeText}, ${CHAR_TYPES.has(type) ? charText(kval) : hexValue(BigInt(kval))}) */`;
 }
