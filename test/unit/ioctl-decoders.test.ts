@@ -128,3 +128,12 @@ test('kbentry values by name (function, special, pad, cursor, shift, lock keys),
   const termio = [0x00, 0x05, 0x05, 0, 0xbf, 0, 0x3b, 0x8a, 0, 3, 0x1c, 0x7f, 0x15, 4, 0, 1, 0, 0];
   assert.equal(ioctl(0x5405, 0x7ffc, { ret: 0n, exit: termio }), 'TCGETA, {c_iflag=ICRNL|IXON, c_oflag=NL0|CR0|TAB0|BS0|VT0|FF0|OPOST|ONLCR, c_cflag=B38400|CS8|CREAD, c_lflag=ISIG|ICANON|ECHO|ECHOE|ECHOK|IEXTEN|ECHOCTL|ECHOKE, ...}');
 });
+
+test('rtc: times abbreviated, the wake alarm, parameters by kind', () => {
+  const le = (...w: number[]) => w.flatMap((x) => [x & 0xff, (x >>> 8) & 0xff, (x >>> 16) & 0xff, x >>> 24]);
+  assert.equal(ioctl(0x4024700a, 0x7ffc, { exit: le(1, 2, 3, 4, 5, 6, 7, 8, 9) }), 'RTC_SET_TIME, {tm_sec=1, tm_min=2, tm_hour=3, tm_mday=4, tm_mon=5, tm_year=6, ...}');
+  assert.equal(ioctl(0x4028700f, 0x7ffc, { exit: [1, 0, 0, 0, ...le(1, 2, 3, 4, 5, 6, 7, 8, 9)] }), 'RTC_WKALM_SET, {enabled=1, pending=0, time={tm_sec=1, tm_min=2, tm_hour=3, tm_mday=4, tm_mon=5, tm_year=6, ...}}');
+  assert.equal(ioctl(0x40187014, 0x7ffc, { exit: le(0, 0, 1 | 4, 0, 7, 0) }), 'RTC_PARAM_SET, {param=RTC_PARAM_FEATURES, uvalue=1<<RTC_FEATURE_ALARM|1<<RTC_FEATURE_NEED_WEEK_DAY, index=7}');
+  assert.equal(ioctl(0x40187014, 0x7ffc, { exit: le(2, 0, 4, 0, 0, 0x17) }), 'RTC_PARAM_SET, {param=RTC_PARAM_BACKUP_SWITCH_MODE, uvalue=0x4 /* RTC_BSM_??? */, index=0, __pad=0x17}');
+  assert.equal(ioctl(0x40187013, 0x7ffc, { exit: le(1, 0, 5, 0, 66, 0) }), 'RTC_PARAM_GET, {param=RTC_PARAM_CORRECTION, index=66} => 0x7ffc');
+});

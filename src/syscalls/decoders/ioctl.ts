@@ -16,6 +16,7 @@ import { kdShapes } from './ioctl/kd';
 import { fsShapes } from './ioctl/fs';
 import { gpioShapes } from './ioctl/gpio';
 import { ptpShapes } from './ioctl/ptp';
+import { rtcShapes } from './ioctl/rtc';
 import type { ArgShape } from './ioctl/shape';
 import { v4l2Shapes } from './ioctl/v4l2';
 import { bytesOf, entryBytesOf, viewOf } from './registry';
@@ -179,6 +180,7 @@ function argShapes(tables: ArchTables, verbose: boolean, style: ConstantStyle): 
   fsShapes({ set, tables, style, verbose });
   ptpShapes({ set, tables, style, verbose });
   gpioShapes({ set, tables, style, verbose });
+  rtcShapes({ set, tables, style, verbose });
   const termios = termiosFormatter(tables, verbose);
   set(['TCGETS', 'TIOCGLCKTRMIOS'], { kind: 'struct', output: true, size: 36, format: termios });
   set(['TCSETS', 'TCSETSW', 'TCSETSF', 'TIOCSLCKTRMIOS'], { kind: 'struct', output: false, size: 36, format: termios });
