@@ -26,7 +26,7 @@ const NO_ARG = [
   'UBI_IOCVOLCRBLK', 'UBI_IOCVOLRMBLK', 'SG_GET_TIMEOUT',
 ];
 /** An int input behind a pointer. */
-const INT_INPUTS = ['WDIOC_SETTIMEOUT', 'WDIOC_SETPRETIMEOUT', 'RNDADDTOENTCNT'];
+const INT_INPUTS = ['WDIOC_SETTIMEOUT', 'WDIOC_SETPRETIMEOUT', 'RNDADDTOENTCNT', 'UBI_IOCDET', 'UBI_IOCEBER', 'UBI_IOCEBISMAP', 'UBI_IOCEBUNMAP', 'UBI_IOCRMVOL', 'UBI_IOCRPEB', 'UBI_IOCSPEB'];
 const UINT_INPUTS = ['EVIOCSCLOCKID', 'VIDIOC_S_INPUT', 'LIRC_SET_SEND_CARRIER', 'LIRC_SET_REC_CARRIER', 'LIRC_SET_SEND_DUTY_CYCLE', 'LIRC_SET_REC_TIMEOUT', 'LIRC_SET_REC_TIMEOUT_REPORTS', 'LIRC_SET_MEASURE_CARRIER_MODE', 'LIRC_SET_REC_CARRIER_RANGE', 'LIRC_SET_WIDEBAND_RECEIVER'];
 /** An int output behind a pointer. */
 const INT_OUTPUTS = ['WDIOC_GETTIMEOUT', 'WDIOC_GETPRETIMEOUT', 'WDIOC_GETTIMELEFT', 'RNDGETENTCNT'];
@@ -72,7 +72,6 @@ const POINTERS = [
   'SG_GET_VERSION_NUM',
   // ubi, uffdio, tee, perf, kvm
   'UBI_IOCATT', 'UBI_IOCEBCH', 'UBI_IOCEBMAP', 'UBI_IOCMKVOL', 'UBI_IOCRNVOL', 'UBI_IOCRSVOL', 'UBI_IOCSETVOLPROP',
-  'UFFDIO_API', 'UFFDIO_REGISTER', 'UFFDIO_COPY', 'UFFDIO_ZEROPAGE', 'UFFDIO_WAKE', 'UFFDIO_UNREGISTER',
   'TEE_IOC_CANCEL', 'TEE_IOC_INVOKE', 'TEE_IOC_VERSION', 'TEE_IOC_SHM_ALLOC', 'TEE_IOC_SUPPL_RECV', 'TEE_IOC_SUPPL_SEND', 'TEE_IOC_OPEN_SESSION',
   'TEE_IOC_SHM_REGISTER', 'TEE_IOC_CLOSE_SESSION', 'TEE_IOC_SHM_REGISTER_FD',
   'PERF_EVENT_IOC_PERIOD', 'PERF_EVENT_IOC_SET_FILTER', 'PERF_EVENT_IOC_ID', 'PERF_EVENT_IOC_QUERY_BPF', 'PERF_EVENT_IOC_MODIFY_ATTRIBUTES',
@@ -99,6 +98,15 @@ const POINTERS = [
   // kvm
   'KVM_SET_CPUID2', 'KVM_GET_SUPPORTED_CPUID', 'KVM_SET_USER_MEMORY_REGION', 'KVM_GET_SREGS', 'KVM_SET_SREGS', 'KVM_GET_REGS', 'KVM_SET_REGS',
 ];
+
+/** userfaultfd's features and modes (linux/userfaultfd.h). */
+const UFFD_FEATURES = fixedXlat([
+  'PAGEFAULT_FLAG_WP', 'EVENT_FORK', 'EVENT_REMAP', 'EVENT_REMOVE', 'MISSING_HUGETLBFS', 'MISSING_SHMEM', 'EVENT_UNMAP', 'SIGBUS', 'THREAD_ID',
+  'MINOR_HUGETLBFS', 'MINOR_SHMEM', 'EXACT_ADDRESS', 'WP_HUGETLBFS_SHMEM',
+].map((n, i) => [`UFFD_FEATURE_${n}`, 1n << BigInt(i)]));
+const UFFD_REGISTER_MODES = fixedXlat([['UFFDIO_REGISTER_MODE_MISSING', 1], ['UFFDIO_REGISTER_MODE_WP', 2], ['UFFDIO_REGISTER_MODE_MINOR', 4]]);
+const UFFD_COPY_MODES = fixedXlat([['UFFDIO_COPY_MODE_DONTWAKE', 1], ['UFFDIO_COPY_MODE_WP', 2]]);
+const UFFD_ZEROPAGE_MODES = fixedXlat([['UFFDIO_ZEROPAGE_MODE_DONTWAKE', 1]]);
 
 /** NBD_SET_FLAGS's flags (linux/nbd.h). */
 const NBD_FLAGS = fixedXlat([
@@ -130,11 +138,26 @@ export function familyShapes(ctx: ShapeContext): void {
     kind: 'value',
     format: (arg) => styled(BigInt.asUintN(32, arg), formatFlags(BigInt.asUintN(32, arg), PERF_IOC_FLAGS, 'PERF_IOC_FLAG_???'), style),
   });
+  set(['UBI_IOCVOLUP'], { kind: 'int', output: false, bytes: 8 });
   set(['EVIOCSREP'], { kind: 'struct', output: false, size: 8, format: (v) => `[${v.getUint32(0, true)}, ${v.getUint32(4, true)}]` });
   set(['PERF_EVENT_IOC_PERIOD'], { kind: 'int', output: false, unsigned: true, bytes: 8 });
   const value = (n: number, table: typeof LIRC_MODES, unknown: string) => styled(BigInt(n), formatValue(BigInt(n), table, unknown), style);
   set(['LIRC_SET_SEND_MODE', 'LIRC_SET_REC_MODE'], { kind: 'struct', output: false, size: 4, format: (v) => `[${value(v.getUint32(0, true), LIRC_MODES, 'LIRC_MODE_???')}]` });
   set(['LIRC_SET_TRANSMITTER_MASK'], { kind: 'struct', output: false, size: 4, format: (v) => `[${hexValue(BigInt(v.getUint32(0, true)))}]` });
+  // userfaultfd: what each request is given (a success adds what it returns, not spelled out here).
+  const x64 = (v: DataView, at: number) => hexValue(v.getBigUint64(at, true));
+  const flags64 = (v: DataView, at: number, table: typeof UFFD_FEATURES, unknown: string) => styled(v.getBigUint64(at, true), formatFlags(v.getBigUint64(at, true), table, unknown), style);
+  const range = (v: DataView, at: number) => `{start=${x64(v, at)}, len=${x64(v, at + 8)}}`;
+  const given = (size: number, text: (v: DataView) => string) => ({
+    kind: 'struct' as const, output: false, inout: true, size,
+    format: (v: DataView, call: { ret: bigint }, entry: boolean) => (entry || call.ret < 0n ? text(v) : ''),
+  });
+  set(['UFFDIO_API'], given(24, (v) => `{api=${x64(v, 0)}, features=${flags64(v, 8, UFFD_FEATURES, 'UFFD_FEATURE_???')}}`));
+  set(['UFFDIO_REGISTER'], given(32, (v) => `{range=${range(v, 0)}, mode=${flags64(v, 16, UFFD_REGISTER_MODES, 'UFFDIO_REGISTER_MODE_???')}}`));
+  set(['UFFDIO_COPY'], given(40, (v) => `{dst=${x64(v, 0)}, src=${x64(v, 8)}, len=${x64(v, 16)}, mode=${flags64(v, 24, UFFD_COPY_MODES, 'UFFDIO_COPY_MODE_???')}}`));
+  set(['UFFDIO_ZEROPAGE'], given(32, (v) => `{range=${range(v, 0)}, mode=${flags64(v, 16, UFFD_ZEROPAGE_MODES, 'UFFDIO_ZEROPAGE_MODE_???')}}`));
+  // The header numbers these as outputs; the kernel reads the range they are given.
+  set(['UFFDIO_WAKE', 'UFFDIO_UNREGISTER'], { kind: 'struct', output: false, size: 16, format: (v) => range(v, 0) });
   // struct counter_watch: component {type, scope, parent, id}, event, channel.
   set(['COUNTER_ADD_WATCH_IOCTL'], {
     kind: 'struct',
