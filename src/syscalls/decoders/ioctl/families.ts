@@ -7,7 +7,7 @@
  * the address.
  */
 import { fixedXlat, formatFlags, formatValue, hexValue, styled } from '../xlat';
-import type { ShapeContext } from './shape';
+import { givenStruct, type ShapeContext } from './shape';
 
 /** Requests whose argument strace prints as a signed int. */
 const INT_VALUES = ['INOTIFY_IOC_SETNEXTWD', 'EVIOCRMFF', 'LOOP_SET_FD', 'LOOP_CHANGE_FD', 'LOOP_CTL_ADD', 'LOOP_CTL_REMOVE', 'PERF_EVENT_IOC_REFRESH', 'PERF_EVENT_IOC_SET_OUTPUT', 'PERF_EVENT_IOC_SET_BPF'];
@@ -148,10 +148,7 @@ export function familyShapes(ctx: ShapeContext): void {
   const x64 = (v: DataView, at: number) => hexValue(v.getBigUint64(at, true));
   const flags64 = (v: DataView, at: number, table: typeof UFFD_FEATURES, unknown: string) => styled(v.getBigUint64(at, true), formatFlags(v.getBigUint64(at, true), table, unknown), style);
   const range = (v: DataView, at: number) => `{start=${x64(v, at)}, len=${x64(v, at + 8)}}`;
-  const given = (size: number, text: (v: DataView) => string) => ({
-    kind: 'struct' as const, output: false, inout: true, size,
-    format: (v: DataView, call: { ret: bigint }, entry: boolean) => (entry || call.ret < 0n ? text(v) : ''),
-  });
+  const given = givenStruct;
   set(['UFFDIO_API'], given(24, (v) => `{api=${x64(v, 0)}, features=${flags64(v, 8, UFFD_FEATURES, 'UFFD_FEATURE_???')}}`));
   set(['UFFDIO_REGISTER'], given(32, (v) => `{range=${range(v, 0)}, mode=${flags64(v, 16, UFFD_REGISTER_MODES, 'UFFDIO_REGISTER_MODE_???')}}`));
   set(['UFFDIO_COPY'], given(40, (v) => `{dst=${x64(v, 0)}, src=${x64(v, 8)}, len=${x64(v, 16)}, mode=${flags64(v, 24, UFFD_COPY_MODES, 'UFFDIO_COPY_MODE_???')}}`));

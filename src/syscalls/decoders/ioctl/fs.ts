@@ -4,7 +4,7 @@
  * (FS_IOC_FSSETXATTR).
  */
 import { fixedXlat, formatFlags, hexValue, styled } from '../xlat';
-import type { ShapeContext } from './shape';
+import { givenStruct, type ShapeContext } from './shape';
 
 const FIEMAP_FLAGS = fixedXlat([['FIEMAP_FLAG_SYNC', 1], ['FIEMAP_FLAG_XATTR', 2], ['FIEMAP_FLAG_CACHE', 4]]);
 const XFLAGS = fixedXlat([
@@ -18,23 +18,10 @@ export function fsShapes(ctx: ShapeContext): void {
   const { set, style } = ctx;
   const flags = (v: number, table: typeof XFLAGS, unknown: string) => styled(BigInt(v), formatFlags(BigInt(v), table, unknown), style);
   // struct fiemap: fm_start, fm_length, fm_flags, fm_mapped_extents, fm_extent_count (the extents that follow are an output).
-  set(['FS_IOC_FIEMAP'], {
-    kind: 'struct',
-    output: false,
-    inout: true,
-    size: 32,
-    format: (v, call, entry) => (entry || call.ret < 0n
-      ? `{fm_start=${v.getBigUint64(0, true)}, fm_length=${v.getBigUint64(8, true)}, fm_flags=${flags(v.getUint32(16, true), FIEMAP_FLAGS, 'FIEMAP_FLAG_???')}, fm_extent_count=${v.getUint32(24, true)}}`
-      : ''),
-  });
+  set(['FS_IOC_FIEMAP'], givenStruct(32, (v) =>
+    `{fm_start=${v.getBigUint64(0, true)}, fm_length=${v.getBigUint64(8, true)}, fm_flags=${flags(v.getUint32(16, true), FIEMAP_FLAGS, 'FIEMAP_FLAG_???')}, fm_extent_count=${v.getUint32(24, true)}}`));
   // struct fstrim_range: start, len, minlen (the kernel updates len: shown as given).
-  set(['FITRIM'], {
-    kind: 'struct',
-    output: false,
-    inout: true,
-    size: 24,
-    format: (v, call, entry) => (entry || call.ret < 0n ? `{start=${hexValue(v.getBigUint64(0, true))}, len=${v.getBigUint64(8, true)}, minlen=${v.getBigUint64(16, true)}}` : ''),
-  });
+  set(['FITRIM'], givenStruct(24, (v) => `{start=${hexValue(v.getBigUint64(0, true))}, len=${v.getBigUint64(8, true)}, minlen=${v.getBigUint64(16, true)}}`));
   // struct fsxattr: fsx_xflags, fsx_extsize, fsx_nextents (an output), fsx_projid, fsx_cowextsize.
   set(['FS_IOC_FSSETXATTR'], {
     kind: 'struct',

@@ -4,7 +4,7 @@
  * call returns after success is not spelled out here (its address is shown).
  */
 import { fixedXlat, formatFlags, hexValue, styled } from '../xlat';
-import type { ShapeContext } from './shape';
+import { givenStruct, type ShapeContext } from './shape';
 
 const V2_LINE_FLAGS = fixedXlat([
   'USED', 'ACTIVE_LOW', 'INPUT', 'OUTPUT', 'EDGE_RISING', 'EDGE_FALLING', 'OPEN_DRAIN', 'OPEN_SOURCE', 'BIAS_PULL_UP', 'BIAS_PULL_DOWN',
@@ -13,13 +13,7 @@ const V2_LINE_FLAGS = fixedXlat([
 
 export function gpioShapes(ctx: ShapeContext): void {
   const { set, style } = ctx;
-  const asked = (size: number, field: string, at: number) => ({
-    kind: 'struct' as const,
-    output: false,
-    inout: true,
-    size,
-    format: (v: DataView, call: { ret: bigint }, entry: boolean) => (entry || call.ret < 0n ? `{${field}=${v.getUint32(at, true)}}` : ''),
-  });
+  const asked = (size: number, field: string, at: number) => givenStruct(size, (v) => `{${field}=${v.getUint32(at, true)}}`);
   // struct gpioline_info: line_offset first; struct gpio_v2_line_info: offset after name and consumer.
   set(['GPIO_GET_LINEINFO_IOCTL', 'GPIO_GET_LINEINFO_WATCH_IOCTL'], asked(72, 'line_offset', 0));
   set(['GPIO_V2_GET_LINEINFO_IOCTL', 'GPIO_V2_GET_LINEINFO_WATCH_IOCTL'], asked(256, 'offset', 64));

@@ -6,7 +6,7 @@
  */
 import { signalFormatter } from '../signal';
 import { fixedXlat, formatFlags, formatValue, hexValue, styled, type Xlat } from '../xlat';
-import type { ShapeContext } from './shape';
+import { givenStruct, type ShapeContext } from './shape';
 
 /** The PIT's input clock (Hz): KIOCSOUND and KDMKTONE take its divisor. */
 const PIT_TICK_RATE = 1193182n;
@@ -141,32 +141,20 @@ export function kdShapes(ctx: ShapeContext): void {
     },
   });
   // struct kbsentry: kb_func (what KDGKBSENT is given), then the string it returns.
-  set(['KDGKBSENT'], {
-    kind: 'struct', output: false, inout: true, size: 1,
-    format: (v, call, entry) => (entry || call.ret < 0n ? `{kb_func=${styled(BigInt(v.getUint8(0)), `KVAL(${FN_KEYS[v.getUint8(0)]})`, style)}}` : ''),
-  });
+  set(['KDGKBSENT'], givenStruct(1, (v) => `{kb_func=${styled(BigInt(v.getUint8(0)), `KVAL(${FN_KEYS[v.getUint8(0)]})`, style)}}`));
   const x32 = (v: DataView, at: number) => hexValue(BigInt(v.getUint32(at, true)));
   // struct kbkeycode: scancode, keycode (KDGETKEYCODE returns the keycode).
   set(['KDSETKEYCODE'], { kind: 'struct', output: false, size: 8, format: (v) => `{scancode=${x32(v, 0)}, keycode=${x32(v, 4)}}` });
-  set(['KDGETKEYCODE'], {
-    kind: 'struct', output: false, inout: true, size: 8,
-    format: (v, call, entry) => (entry || call.ret < 0n ? `{scancode=${x32(v, 0)}, keycode=${x32(v, 4)}}` : ''),
-  });
+  set(['KDGETKEYCODE'], givenStruct(8, (v) => `{scancode=${x32(v, 0)}, keycode=${x32(v, 4)}}`));
   // struct kbd_repeat: delay, period (set, and returned).
-  set(['KDKBDREP'], {
-    kind: 'struct', output: false, inout: true, size: 8,
-    format: (v, call, entry) => (entry || call.ret < 0n ? `{delay=${v.getInt32(0, true)}, period=${v.getInt32(4, true)}}` : ''),
-  });
+  set(['KDKBDREP'], givenStruct(8, (v) => `{delay=${v.getInt32(0, true)}, period=${v.getInt32(4, true)}}`));
   // struct unimapinit.
   set(['PIO_UNIMAPCLR'], {
     kind: 'struct', output: false, size: 6,
     format: (v) => `{advised_hashsize=${v.getUint16(0, true)}, advised_hashstep=${v.getUint16(2, true)}, advised_hashlevel=${v.getUint16(4, true)}}`,
   });
   // struct unimapdesc: entry_ct, entries (GIO_UNIMAP returns the count; the pairs are not read).
-  set(['GIO_UNIMAP'], {
-    kind: 'struct', output: false, inout: true, size: 16,
-    format: (v, call, entry) => (entry || call.ret < 0n ? `{entry_ct=${v.getUint16(0, true)} => ${v.getUint16(0, true)}, entries=${ptr(v, 8)}}` : ''),
-  });
+  set(['GIO_UNIMAP'], givenStruct(16, (v) => `{entry_ct=${v.getUint16(0, true)} => ${v.getUint16(0, true)}, entries=${ptr(v, 8)}}`));
   set(['PIO_UNIMAP'], {
     kind: 'struct', output: false, size: 16,
     format: (v) => {
@@ -175,21 +163,14 @@ export function kdShapes(ctx: ShapeContext): void {
     },
   });
   // struct consolefontdesc: charcount, charheight, chardata (what GIO_FONTX is given).
-  set(['GIO_FONTX'], {
-    kind: 'struct', output: false, inout: true, size: 16,
-    format: (v, call, entry) => (entry || call.ret < 0n ? `{charcount=${v.getUint16(0, true)}, charheight=${v.getUint16(2, true)}, chardata=${ptr(v, 8)}}` : ''),
-  });
+  set(['GIO_FONTX'], givenStruct(16, (v) => `{charcount=${v.getUint16(0, true)}, charheight=${v.getUint16(2, true)}, chardata=${ptr(v, 8)}}`));
   // struct console_font_op: op, flags, width, height, charcount, data; a font to set (its data) is not read.
-  set(['KDFONTOP'], {
-    kind: 'struct', output: false, inout: true, size: 32,
-    format: (v, call, entry) => {
-      const op = v.getUint32(0, true);
-      if (op <= 3 && op !== 1) return '';
-      if (!entry && call.ret >= 0n) return '';
-      const u = (at: number) => v.getUint32(at, true);
-      return `{op=${named(FONT_OPS, 'KD_FONT_OP_???')(BigInt(op))}, flags=${named(FONT_FLAGS, 'KD_FONT_FLAG_???', true)(BigInt(u(4)))}, width=${u(8)}, height=${u(12)}, charcount=${u(16)}, data=${ptr(v, 24)}}`;
-    },
-  });
+  set(['KDFONTOP'], givenStruct(32, (v) => {
+    const op = v.getUint32(0, true);
+    if (op <= 3 && op !== 1) return '';
+    const u = (at: number) => v.getUint32(at, true);
+    return `{op=${named(FONT_OPS, 'KD_FONT_OP_???')(BigInt(op))}, flags=${named(FONT_FLAGS, 'KD_FONT_FLAG_???', true)(BigInt(u(4)))}, width=${u(8)}, height=${u(12)}, charcount=${u(16)}, data=${ptr(v, 24)}}`;
+  }));
   set([
     'KDGKBTYPE', 'KDGETMODE', 'GIO_SCRNMAP', 'PIO_SCRNMAP', 'GIO_UNISCRNMAP', 'PIO_UNISCRNMAP', 'KDGKBMODE', 'KDSKBSENT',
     'KDGKBDIACR', 'KDSKBDIACR', 'KDGKBDIACRUC', 'KDSKBDIACRUC', 'GIO_FONT', 'PIO_FONT', 'KDGKBMETA',

@@ -6,7 +6,7 @@
  */
 import { formatTimeComment } from '../time';
 import { fixedXlat, formatFlags, formatValue, hexValue, styled, type Xlat } from '../xlat';
-import type { ShapeContext } from './shape';
+import { givenStruct, type ShapeContext } from './shape';
 
 const EXTTS_FLAGS = fixedXlat([['PTP_ENABLE_FEATURE', 1], ['PTP_RISING_EDGE', 2], ['PTP_FALLING_EDGE', 4], ['PTP_STRICT_FLAGS', 8]]);
 const PEROUT_FLAGS = fixedXlat([['PTP_PEROUT_ONE_SHOT', 1], ['PTP_PEROUT_DUTY_CYCLE', 2], ['PTP_PEROUT_PHASE', 4]]);
@@ -49,13 +49,13 @@ export function ptpShapes(ctx: ShapeContext): void {
     });
   }
   // struct ptp_sys_offset and ptp_sys_offset_extended: n_samples, rsv[3], then the samples the call returns.
-  const samples = { kind: 'struct' as const, output: false, inout: true, format: (v: DataView, call: { ret: bigint }, entry: boolean) => (entry || call.ret < 0n ? `{n_samples=${u32(v, 0)}${rsv(v, 4, 3)}}` : '') };
-  set(['PTP_SYS_OFFSET', 'PTP_SYS_OFFSET2'], { ...samples, size: 832 });
-  set(['PTP_SYS_OFFSET_EXTENDED', 'PTP_SYS_OFFSET_EXTENDED2'], { ...samples, size: 1216 });
+  const samples = (v: DataView) => `{n_samples=${u32(v, 0)}${rsv(v, 4, 3)}}`;
+  set(['PTP_SYS_OFFSET', 'PTP_SYS_OFFSET2'], givenStruct(832, samples));
+  set(['PTP_SYS_OFFSET_EXTENDED', 'PTP_SYS_OFFSET_EXTENDED2'], givenStruct(1216, samples));
   // struct ptp_pin_desc: name[64], index, func, chan, rsv[5].
   const pin = (v: DataView) => `func=${styled(BigInt(u32(v, 68)), formatValue(BigInt(u32(v, 68)), PIN_FUNCS, 'PTP_PF_???'), style)}, chan=${u32(v, 72)}`;
   for (const [name, v2] of [['PTP_PIN_GETFUNC', false], ['PTP_PIN_GETFUNC2', true]] as const) {
-    set([name], { kind: 'struct', output: false, inout: true, size: 96, format: (v, call, entry) => (entry || call.ret < 0n ? `{index=${u32(v, 64)}${v2 ? rsv(v, 76, 5) : ''}}` : '') });
+    set([name], givenStruct(96, (v) => `{index=${u32(v, 64)}${v2 ? rsv(v, 76, 5) : ''}}`));
   }
   set(['PTP_PIN_SETFUNC'], { kind: 'struct', output: false, size: 96, format: (v) => `{index=${u32(v, 64)}, ${pin(v)}}` });
   set(['PTP_PIN_SETFUNC2'], { kind: 'struct', output: false, size: 96, format: (v) => `{index=${u32(v, 64)}, ${pin(v)}${rsv(v, 76, 5)}}` });

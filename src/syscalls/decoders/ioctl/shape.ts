@@ -29,3 +29,12 @@ export interface ShapeContext {
   style: ConstantStyle;
   verbose: boolean;
 }
+
+/**
+ * A struct a request is given and writes back: shown as given (`text`; '' for the address) at
+ * entry and after a failure. What the call returns after success is not spelled out by these
+ * decoders, so such a call shows the address.
+ */
+export function givenStruct(size: number, text: (v: DataView) => string): ArgShape {
+  return { kind: 'struct', output: false, inout: true, size, format: (v, call, entry) => (entry || call.ret < 0n ? text(v) : '') };
+}

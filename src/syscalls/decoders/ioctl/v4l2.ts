@@ -6,7 +6,7 @@
  * user tracing a program without the device sees.
  */
 import { fixedXlat, formatValue, hexValue, styled, type Xlat } from '../xlat';
-import type { ShapeContext } from './shape';
+import { givenStruct, type ShapeContext } from './shape';
 
 const BUF_TYPES = fixedXlat([
   'VIDEO_CAPTURE', 'VIDEO_OUTPUT', 'VIDEO_OVERLAY', 'VBI_CAPTURE', 'VBI_OUTPUT', 'SLICED_VBI_CAPTURE', 'SLICED_VBI_OUTPUT',
@@ -20,16 +20,10 @@ export function v4l2Shapes(ctx: ShapeContext): void {
   const named = (table: Xlat, unknown: string) => (n: number) => styled(BigInt(n), formatValue(BigInt(n), table, unknown), style);
   const bufType = named(BUF_TYPES, 'V4L2_BUF_TYPE_???');
   const memory = named(MEMORIES, 'V4L2_MEMORY_???');
-  // Shown only as given: after a success strace adds what the driver wrote, which this does not.
-  const given = (size: number, head: (v: DataView) => string) => ({
-    kind: 'struct' as const,
-    output: false,
-    inout: true,
-    size,
-    format: (v: DataView, call: { ret: bigint }, entry: boolean) => {
-      const text = entry || call.ret < 0n ? head(v) : '';
-      return text === '' ? '' : `${text}}`;
-    },
+  // Shown as given: after a success strace adds what the driver wrote, which this does not.
+  const given = (size: number, head: (v: DataView) => string) => givenStruct(size, (v) => {
+    const text = head(v);
+    return text === '' ? '' : `${text}}`;
   });
   // struct v4l2_fmtdesc: index, type.
   set(['VIDIOC_ENUM_FMT'], given(64, (v) => `{index=${u32(v, 0)}, type=${bufType(u32(v, 4))}`));
@@ -43,9 +37,9 @@ export function v4l2Shapes(ctx: ShapeContext): void {
   // struct v4l2_streamparm: the capture and output parameters are not spelled out.
   set(['VIDIOC_G_PARM'], given(204, (v) => `{type=${bufType(u32(v, 0))}`));
   // S_PARM's capture and output parameters and S_FMT's formats are not spelled out: only other types.
-  const typeOnly = (known: (type: number) => boolean) => given(0, (v) => (known(u32(v, 0)) ? '' : `{type=${bufType(u32(v, 0))}`));
-  set(['VIDIOC_S_PARM'], { ...typeOnly((t) => t === 1 || t === 2), size: 204 });
-  set(['VIDIOC_S_FMT', 'VIDIOC_TRY_FMT'], { ...typeOnly((t) => t >= 1 && t <= 14), size: 208 });
+  const typeOnly = (size: number, known: (type: number) => boolean) => given(size, (v) => (known(u32(v, 0)) ? '' : `{type=${bufType(u32(v, 0))}`));
+  set(['VIDIOC_S_PARM'], typeOnly(204, (t) => t === 1 || t === 2));
+  set(['VIDIOC_S_FMT', 'VIDIOC_TRY_FMT'], typeOnly(208, (t) => t >= 1 && t <= 14));
   // struct v4l2_standard, v4l2_input, v4l2_tuner: index first.
   set(['VIDIOC_ENUMSTD'], given(72, (v) => `{index=${u32(v, 0)}`));
   set(['VIDIOC_ENUMINPUT'], given(80, (v) => `{index=${u32(v, 0)}`));
