@@ -145,3 +145,10 @@ test('uffdio and ubi: ranges, modes and ints as given', () => {
   assert.equal(ioctl(0x8010aa02, 0x7ffc, { exit: le64(0, 0) }), 'UFFDIO_WAKE, {start=0, len=0}');
   assert.equal(ioctl(0x40046f41, 0x7ffc, { exit: [0xef, 0xbe, 0xad, 0xde] }), 'UBI_IOCDET, [-559038737]');
 });
+
+test('mtd: erase ranges, out-of-band buffers, write requests', () => {
+  const le = (...w: number[]) => w.flatMap((x) => [x & 0xff, (x >>> 8) & 0xff, (x >>> 16) & 0xff, x >>> 24]);
+  assert.equal(ioctl(0x40084d02, 0x7ffc, { exit: le(0x1000, 0x2000) }), 'MIXER_WRITE(2) or MEMERASE, {start=0x1000, length=0x2000}');
+  assert.equal(ioctl(0xc0104d04, 0x7ffc, { entry: le(0x10, 0x20, 0x7000, 0) }), 'MEMREADOOB, {start=0x10, length=0x20, ptr=0x7000}');
+  assert.equal(ioctl(0xc0304d18, 0x7ffc, { entry: [...le(1, 0, 2, 0, 3, 0, 4, 0, 5, 0), 1, 0, 0, 0, 0, 0, 0, 0] }), 'MEMWRITE, {start=0x1, len=0x2, ooblen=0x3, usr_data=0x4, usr_oob=0x5, mode=MTD_OPS_AUTO_OOB}');
+});

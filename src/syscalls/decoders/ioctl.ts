@@ -15,6 +15,7 @@ import { familyShapes } from './ioctl/families';
 import { kdShapes } from './ioctl/kd';
 import { fsShapes } from './ioctl/fs';
 import { gpioShapes } from './ioctl/gpio';
+import { mtdShapes } from './ioctl/mtd';
 import { ptpShapes } from './ioctl/ptp';
 import { rtcShapes } from './ioctl/rtc';
 import type { ArgShape } from './ioctl/shape';
@@ -181,6 +182,7 @@ function argShapes(tables: ArchTables, verbose: boolean, style: ConstantStyle): 
   ptpShapes({ set, tables, style, verbose });
   gpioShapes({ set, tables, style, verbose });
   rtcShapes({ set, tables, style, verbose });
+  mtdShapes({ set, tables, style, verbose });
   const termios = termiosFormatter(tables, verbose);
   set(['TCGETS', 'TIOCGLCKTRMIOS'], { kind: 'struct', output: true, size: 36, format: termios });
   set(['TCSETS', 'TCSETSW', 'TCSETSF', 'TIOCSLCKTRMIOS'], { kind: 'struct', output: false, size: 36, format: termios });
