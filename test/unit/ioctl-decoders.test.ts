@@ -152,3 +152,9 @@ test('mtd: erase ranges, out-of-band buffers, write requests', () => {
   assert.equal(ioctl(0xc0104d04, 0x7ffc, { entry: le(0x10, 0x20, 0x7000, 0) }), 'MEMREADOOB, {start=0x10, length=0x20, ptr=0x7000}');
   assert.equal(ioctl(0xc0304d18, 0x7ffc, { entry: [...le(1, 0, 2, 0, 3, 0, 4, 0, 5, 0), 1, 0, 0, 0, 0, 0, 0, 0] }), 'MEMWRITE, {start=0x1, len=0x2, ooblen=0x3, usr_data=0x4, usr_oob=0x5, mode=MTD_OPS_AUTO_OOB}');
 });
+
+test('evdev: force-feedback effects and keymap entries abbreviated', () => {
+  const ff = [0x52, 0, 0x82, 0x83, 0x84, 0x85, ...new Array(42).fill(0)];
+  assert.equal(ioctl(0x40304580, 0x7ffc, { exit: ff }), 'EVIOCSFF, {type=FF_CONSTANT, id=-31870, direction=34180, ...}');
+  assert.equal(ioctl(0x40284504, 0x7ffc, { exit: [128, 129, ...new Array(38).fill(0)] }), 'EVIOCSKEYCODE_V2, {flags=128, len=129, ...}');
+});

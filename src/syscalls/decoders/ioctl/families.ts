@@ -35,7 +35,7 @@ const UINT_OUTPUTS = ['LIRC_GET_REC_RESOLUTION', 'LIRC_GET_MIN_TIMEOUT', 'LIRC_G
 /** Pointers to structs strace decodes (by family). */
 const POINTERS = [
   // evdev
-  'EVIOCGVERSION', 'EVIOCGEFFECTS', 'EVIOCGID', 'EVIOCGREP', 'EVIOCGKEYCODE', 'EVIOCGKEYCODE_V2', 'EVIOCSKEYCODE', 'EVIOCSKEYCODE_V2', 'EVIOCSFF',
+  'EVIOCGVERSION', 'EVIOCGEFFECTS', 'EVIOCGID', 'EVIOCGREP', 'EVIOCGKEYCODE', 'EVIOCGKEYCODE_V2', 'EVIOCSKEYCODE',
   // ptp
   'PTP_CLOCK_GETCAPS', 'PTP_CLOCK_GETCAPS2', 'PTP_EXTTS_REQUEST', 'PTP_EXTTS_REQUEST2', 'PTP_PEROUT_REQUEST', 'PTP_PEROUT_REQUEST2', 'PTP_SYS_OFFSET',
   'PTP_SYS_OFFSET2', 'PTP_PIN_GETFUNC', 'PTP_PIN_GETFUNC2', 'PTP_PIN_SETFUNC', 'PTP_PIN_SETFUNC2', 'PTP_SYS_OFFSET_PRECISE', 'PTP_SYS_OFFSET_PRECISE2',
@@ -138,6 +138,12 @@ export function familyShapes(ctx: ShapeContext): void {
     kind: 'value',
     format: (arg) => styled(BigInt.asUintN(32, arg), formatFlags(BigInt.asUintN(32, arg), PERF_IOC_FLAGS, 'PERF_IOC_FLAG_???'), style),
   });
+  // struct ff_effect and input_keymap_entry, abbreviated as strace abbreviates them (in full they need the key names).
+  const FF_TYPES = fixedXlat(['RUMBLE', 'PERIODIC', 'CONSTANT', 'SPRING', 'FRICTION', 'DAMPER', 'INERTIA', 'RAMP', 'SQUARE', 'TRIANGLE', 'SINE', 'SAW_UP', 'SAW_DOWN', 'CUSTOM']
+    .map((n, i) => [`FF_${n}`, 0x50 + i] as const).concat([['FF_GAIN', 0x60], ['FF_AUTOCENTER', 0x61]]));
+  const abbreviated = (size: number, text: (v: DataView) => string) => ({ kind: 'struct' as const, output: false, size, format: (v: DataView) => (ctx.verbose ? '' : text(v)) });
+  set(['EVIOCSFF'], abbreviated(48, (v) => `{type=${value(v.getUint16(0, true), FF_TYPES, 'FF_???')}, id=${v.getInt16(2, true)}, direction=${v.getUint16(4, true)}, ...}`));
+  set(['EVIOCSKEYCODE_V2'], abbreviated(40, (v) => `{flags=${v.getUint8(0)}, len=${v.getUint8(1)}, ...}`));
   set(['UBI_IOCVOLUP'], { kind: 'int', output: false, bytes: 8 });
   set(['EVIOCSREP'], { kind: 'struct', output: false, size: 8, format: (v) => `[${v.getUint32(0, true)}, ${v.getUint32(4, true)}]` });
   set(['PERF_EVENT_IOC_PERIOD'], { kind: 'int', output: false, unsigned: true, bytes: 8 });
