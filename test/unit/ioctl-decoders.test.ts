@@ -158,3 +158,9 @@ test('evdev: force-feedback effects and keymap entries abbreviated', () => {
   assert.equal(ioctl(0x40304580, 0x7ffc, { exit: ff }), 'EVIOCSFF, {type=FF_CONSTANT, id=-31870, direction=34180, ...}');
   assert.equal(ioctl(0x40284504, 0x7ffc, { exit: [128, 129, ...new Array(38).fill(0)] }), 'EVIOCSKEYCODE_V2, {flags=128, len=129, ...}');
 });
+
+test('hdio: nice bits and bus states as values', () => {
+  assert.equal(ioctl(0x329, 0x1f | 0x100), 'HDIO_SET_NICE, 1 << IDE_NICE_DSC_OVERLAP|1 << IDE_NICE_ATAPI_OVERLAP|1 << IDE_NICE_1|1 << IDE_NICE_0|1 << IDE_NICE_2|0x100');
+  assert.equal(ioctl(0x32d, 2), 'HDIO_SET_BUSSTATE, BUSSTATE_TRISTATE');
+  assert.equal(ioctl(0x32d, 7), 'HDIO_SET_BUSSTATE, 0x7 /* BUSSTATE_??? */');
+});

@@ -144,6 +144,11 @@ export function familyShapes(ctx: ShapeContext): void {
   const abbreviated = (size: number, text: (v: DataView) => string) => ({ kind: 'struct' as const, output: false, size, format: (v: DataView) => (ctx.verbose ? '' : text(v)) });
   set(['EVIOCSFF'], abbreviated(48, (v) => `{type=${value(v.getUint16(0, true), FF_TYPES, 'FF_???')}, id=${v.getInt16(2, true)}, direction=${v.getUint16(4, true)}, ...}`));
   set(['EVIOCSKEYCODE_V2'], abbreviated(40, (v) => `{flags=${v.getUint8(0)}, len=${v.getUint8(1)}, ...}`));
+  // linux/hdreg.h's IDE_NICE_* bits and bus states.
+  const IDE_NICE = fixedXlat([['1 << IDE_NICE_DSC_OVERLAP', 1], ['1 << IDE_NICE_ATAPI_OVERLAP', 2], ['1 << IDE_NICE_1', 8], ['1 << IDE_NICE_0', 4], ['1 << IDE_NICE_2', 16]]);
+  const BUSSTATES = fixedXlat([['BUSSTATE_OFF', 0], ['BUSSTATE_ON', 1], ['BUSSTATE_TRISTATE', 2]]);
+  set(['HDIO_SET_NICE'], { kind: 'value', format: (arg) => styled(arg, formatFlags(arg, IDE_NICE, 'IDE_NICE_???'), style) });
+  set(['HDIO_SET_BUSSTATE'], { kind: 'value', format: (arg) => styled(arg, formatValue(arg, BUSSTATES, 'BUSSTATE_???'), style) });
   set(['UBI_IOCVOLUP'], { kind: 'int', output: false, bytes: 8 });
   set(['EVIOCSREP'], { kind: 'struct', output: false, size: 8, format: (v) => `[${v.getUint32(0, true)}, ${v.getUint32(4, true)}]` });
   set(['PERF_EVENT_IOC_PERIOD'], { kind: 'int', output: false, unsigned: true, bytes: 8 });
