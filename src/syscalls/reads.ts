@@ -286,6 +286,8 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   getdents64: [retSized('dirent'), { kind: ReadKind.DIRENTS, arg: 'dirent', max: READ_CAP }],
   getdents: [retSized('dirent'), { kind: ReadKind.DIRENTS, arg: 'dirent', max: READ_CAP }],
   add_key: [argSized('_payload', 'plen')],
+  // union bpf_attr at the size the caller gave (decoders/bpf.ts prints what that size reaches).
+  bpf: [argSized('uattr', 'size')],
   sethostname: [argSized('name', 'len')],
   setdomainname: [argSized('name', 'len')],
   // ARCH_GET_FS/ARCH_GET_GS's output; other options pass no pointer and the read fails harmlessly.

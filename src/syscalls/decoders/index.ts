@@ -2,7 +2,9 @@
  * Every symbolic-argument decoder module, registered once. A new module adds its register
  * function to the list in defaultDecoders.
  */
+import { registerBpfDecoders } from './bpf';
 import { registerEventDecoders } from './events';
+import { registerFanotifyDecoders } from './fanotify';
 import { registerFdDecoders } from './fd';
 import { registerFileDecoders } from './files';
 import { registerIdDecoders } from './ids';
@@ -39,6 +41,8 @@ export function defaultDecoders(): DecoderRegistry {
   registerIoctlDecoders(registry);
   registerSockoptDecoders(registry);
   registerMiscDecoders(registry);
+  registerFanotifyDecoders(registry);
+  registerBpfDecoders(registry);
   registerMsghdrDecoders(registry, sockaddrFormatter, SOCKET_LEVELS);
   return registry;
 }

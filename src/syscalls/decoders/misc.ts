@@ -1,7 +1,6 @@
 /**
  * The long tail of strace's decoders: key management (add_key, request_key, keyctl's commands
- * with the arguments each takes), bpf commands, io_uring_register opcodes, landlock and
- * fanotify flags, arch_prctl's outputs, kcmp types, syslog actions, quotactl's QCMD, memory
+ * with the arguments each takes), io_uring_register opcodes, landlock flags, arch_prctl's outputs, kcmp types, syslog actions, quotactl's QCMD, memory
  * policies, seccomp operations, userfaultfd flags, membarrier commands, reboot magic, ptrace
  * requests, process_madvise advice, sethostname's name, rseq's area.
  */
@@ -24,15 +23,6 @@ const KEY_SPECS = [
   'KEY_SPEC_THREAD_KEYRING', 'KEY_SPEC_PROCESS_KEYRING', 'KEY_SPEC_SESSION_KEYRING', 'KEY_SPEC_USER_KEYRING',
   'KEY_SPEC_USER_SESSION_KEYRING', 'KEY_SPEC_GROUP_KEYRING', 'KEY_SPEC_REQKEY_AUTH_KEY', 'KEY_SPEC_REQUESTOR_KEYRING',
 ];
-const BPF_CMDS = [
-  'BPF_MAP_CREATE', 'BPF_MAP_LOOKUP_ELEM', 'BPF_MAP_UPDATE_ELEM', 'BPF_MAP_DELETE_ELEM', 'BPF_MAP_GET_NEXT_KEY', 'BPF_PROG_LOAD',
-  'BPF_OBJ_PIN', 'BPF_OBJ_GET', 'BPF_PROG_ATTACH', 'BPF_PROG_DETACH', 'BPF_PROG_TEST_RUN', 'BPF_PROG_GET_NEXT_ID',
-  'BPF_MAP_GET_NEXT_ID', 'BPF_PROG_GET_FD_BY_ID', 'BPF_MAP_GET_FD_BY_ID', 'BPF_OBJ_GET_INFO_BY_FD', 'BPF_PROG_QUERY',
-  'BPF_RAW_TRACEPOINT_OPEN', 'BPF_BTF_LOAD', 'BPF_BTF_GET_FD_BY_ID', 'BPF_TASK_FD_QUERY', 'BPF_MAP_LOOKUP_AND_DELETE_ELEM',
-  'BPF_MAP_FREEZE', 'BPF_BTF_GET_NEXT_ID', 'BPF_MAP_LOOKUP_BATCH', 'BPF_MAP_LOOKUP_AND_DELETE_BATCH', 'BPF_MAP_UPDATE_BATCH',
-  'BPF_MAP_DELETE_BATCH', 'BPF_LINK_CREATE', 'BPF_LINK_UPDATE', 'BPF_LINK_GET_FD_BY_ID', 'BPF_LINK_GET_NEXT_ID', 'BPF_ENABLE_STATS',
-  'BPF_ITER_CREATE', 'BPF_LINK_DETACH', 'BPF_PROG_BIND_MAP',
-];
 const URING_REGISTER = [
   'IORING_REGISTER_BUFFERS', 'IORING_UNREGISTER_BUFFERS', 'IORING_REGISTER_FILES', 'IORING_UNREGISTER_FILES', 'IORING_REGISTER_EVENTFD',
   'IORING_UNREGISTER_EVENTFD', 'IORING_REGISTER_FILES_UPDATE', 'IORING_REGISTER_EVENTFD_ASYNC', 'IORING_REGISTER_PROBE',
@@ -41,8 +31,6 @@ const URING_REGISTER = [
   'IORING_REGISTER_IOWQ_AFF', 'IORING_UNREGISTER_IOWQ_AFF', 'IORING_REGISTER_IOWQ_MAX_WORKERS', 'IORING_REGISTER_RING_FDS',
   'IORING_UNREGISTER_RING_FDS', 'IORING_REGISTER_PBUF_RING', 'IORING_UNREGISTER_PBUF_RING',
 ];
-const FAN_INIT = ['FAN_CLOEXEC', 'FAN_NONBLOCK', 'FAN_UNLIMITED_QUEUE', 'FAN_UNLIMITED_MARKS', 'FAN_ENABLE_AUDIT', 'FAN_REPORT_PIDFD', 'FAN_REPORT_TID', 'FAN_REPORT_FID', 'FAN_REPORT_DIR_FID', 'FAN_REPORT_NAME', 'FAN_REPORT_TARGET_FID'];
-const FAN_CLASSES = ['FAN_CLASS_NOTIF', 'FAN_CLASS_CONTENT', 'FAN_CLASS_PRE_CONTENT'];
 const KCMP_TYPES = ['KCMP_FILE', 'KCMP_VM', 'KCMP_FILES', 'KCMP_FS', 'KCMP_SIGHAND', 'KCMP_IO', 'KCMP_SYSVSEM', 'KCMP_EPOLL_TFD'];
 /** strace's syslog_action_type (values of include/linux/syslog.h). */
 const SYSLOG_ACTIONS = fixedXlat([
@@ -145,25 +133,8 @@ function named(group: string, names: string[], unknown: string) {
 /** Registers the decoders of this module. */
 export function registerMiscDecoders(registry: DecoderRegistry): void {
   registerKeys(registry);
-  registry.register('bpf', 'cmd', named('BPF', BPF_CMDS, 'BPF_???'));
   registry.register('io_uring_register', 'opcode', named('IORING', URING_REGISTER, 'IORING_REGISTER_???'));
   registry.register('landlock_create_ruleset', 'flags', (ctx) => flagsArg(ctx.argIndex, xlat(ctx.tables, 'LANDLOCK', ['LANDLOCK_CREATE_RULESET_VERSION']), 'LANDLOCK_CREATE_RULESET_???'));
-  registry.register('fanotify_init', 'flags', (ctx) => {
-    const classes = xlat(ctx.tables, 'FAN', FAN_CLASSES);
-    const flags = xlat(ctx.tables, 'FAN', FAN_INIT);
-    const classMask = 0xcn;
-    const render = cached((v) => {
-      const cls = formatValue(v & classMask, classes, 'FAN_CLASS_???');
-      const rest = v & ~classMask;
-      return rest === 0n ? cls : `${cls}|${formatFlags(rest, flags, 'FAN_???')}`;
-    });
-    return (args) => render(u32(args[ctx.argIndex]));
-  });
-  registry.register('fanotify_init', 'event_f_flags', (ctx) => {
-    const o = ctx.tables.openFlags;
-    const access = fixedXlat([['O_RDONLY', o.O_RDONLY], ['O_WRONLY', o.O_WRONLY], ['O_RDWR', o.O_RDWR]]);
-    return (args) => formatValue(u32(args[ctx.argIndex]) & BigInt(o.O_ACCMODE), access, 'O_???');
-  });
   registry.register('kcmp', 'type', named('KCMP', KCMP_TYPES, 'KCMP_???'));
   // syslog: the action as a number with its name, and only the arguments the action reads.
   registry.register('syslog', 'type', (ctx) => (args) => {
