@@ -1,5 +1,5 @@
 /**
- * Table-driven struct printing for the kernel-object decoders (bpf_attr, io_uring's register
+ * Table-driven struct printing (and 64-bit flag arguments) for the kernel-object decoders (bpf_attr, io_uring's register
  * structs): a struct is a list of fields at fixed offsets, printed `{name=value, ...}` from the
  * bytes the kernel side read, as strace's PRINT_FIELD_* macros print them. A field may be a
  * version gate (`since`): strace stops before it when the caller's size does not reach it.
@@ -7,7 +7,8 @@
 import { interfaceName } from './net';
 import { quoteBytes } from './quote';
 import { viewOf } from './registry';
-import { formatFlags, formatValue, hexValue, pointer, type Xlat } from './xlat';
+import type { ArgDecoder } from './registry';
+import { cached, currentBindingStyle, formatFlags, formatValue, hexValue, pointer, styled, type Xlat } from './xlat';
 
 /** How one field prints. */
 export type FieldKind =
@@ -132,4 +133,11 @@ export function extraData(data: Uint8Array, attrSize: number, verbose: boolean):
   if (rest.every((b) => b === 0)) return '';
   if (!verbose) return ', ...';
   return `, extra_data=${quoteBytes(rest, { hex: true })} /* bytes ${attrSize}..${attrSize + rest.length - 1} */`;
+}
+
+/** A flags argument the kernel takes as an unsigned long (all 64 bits; flagsArg takes 32). */
+export function flags64Arg(argIndex: number, table: Xlat, unknown: string): ArgDecoder {
+  const style = currentBindingStyle();
+  const render = cached((v) => styled(v, formatFlags(v, table, unknown), style));
+  return (args) => render(BigInt.asUintN(64, args[argIndex] ?? 0n));
 }

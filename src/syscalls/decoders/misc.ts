@@ -1,7 +1,5 @@
 /**
- * The long tail of strace's decoders: key management (add_key, request_key, keyctl's commands
- * with the arguments each takes), io_uring_register opcodes, landlock flags, arch_prctl's outputs, kcmp types, syslog actions, quotactl's QCMD, memory
- * policies, seccomp operations, userfaultfd flags, membarrier commands, reboot magic, ptrace
+ * The long tail of strace's decoders: landlock flags, arch_prctl's outputs, kcmp types, syslog actions, quotactl's QCMD, seccomp operations, userfaultfd flags, membarrier commands, reboot magic, ptrace
  * requests, process_madvise advice, sethostname's name, rseq's area.
  */
 import type { ArchTables } from '../arch';
@@ -11,26 +9,6 @@ import { quoteShown } from './quote';
 import { argIndexOf, type ArgDecoder, type DecoderContext, type DecoderRegistry } from './registry';
 import { cached, fixedXlat, formatFlags, formatValue, hexValue, pointer, s32, u32, xlat, type Xlat } from './xlat';
 
-const KEYCTL_NAMES = [
-  'KEYCTL_GET_KEYRING_ID', 'KEYCTL_JOIN_SESSION_KEYRING', 'KEYCTL_UPDATE', 'KEYCTL_REVOKE', 'KEYCTL_CHOWN', 'KEYCTL_SETPERM',
-  'KEYCTL_DESCRIBE', 'KEYCTL_CLEAR', 'KEYCTL_LINK', 'KEYCTL_UNLINK', 'KEYCTL_SEARCH', 'KEYCTL_READ', 'KEYCTL_INSTANTIATE',
-  'KEYCTL_NEGATE', 'KEYCTL_SET_REQKEY_KEYRING', 'KEYCTL_SET_TIMEOUT', 'KEYCTL_ASSUME_AUTHORITY', 'KEYCTL_GET_SECURITY',
-  'KEYCTL_SESSION_TO_PARENT', 'KEYCTL_REJECT', 'KEYCTL_INSTANTIATE_IOV', 'KEYCTL_INVALIDATE', 'KEYCTL_GET_PERSISTENT',
-  'KEYCTL_DH_COMPUTE', 'KEYCTL_PKEY_QUERY', 'KEYCTL_PKEY_ENCRYPT', 'KEYCTL_PKEY_DECRYPT', 'KEYCTL_PKEY_SIGN', 'KEYCTL_PKEY_VERIFY',
-  'KEYCTL_RESTRICT_KEYRING', 'KEYCTL_MOVE', 'KEYCTL_CAPABILITIES', 'KEYCTL_WATCH_KEY',
-];
-const KEY_SPECS = [
-  'KEY_SPEC_THREAD_KEYRING', 'KEY_SPEC_PROCESS_KEYRING', 'KEY_SPEC_SESSION_KEYRING', 'KEY_SPEC_USER_KEYRING',
-  'KEY_SPEC_USER_SESSION_KEYRING', 'KEY_SPEC_GROUP_KEYRING', 'KEY_SPEC_REQKEY_AUTH_KEY', 'KEY_SPEC_REQUESTOR_KEYRING',
-];
-const URING_REGISTER = [
-  'IORING_REGISTER_BUFFERS', 'IORING_UNREGISTER_BUFFERS', 'IORING_REGISTER_FILES', 'IORING_UNREGISTER_FILES', 'IORING_REGISTER_EVENTFD',
-  'IORING_UNREGISTER_EVENTFD', 'IORING_REGISTER_FILES_UPDATE', 'IORING_REGISTER_EVENTFD_ASYNC', 'IORING_REGISTER_PROBE',
-  'IORING_REGISTER_PERSONALITY', 'IORING_UNREGISTER_PERSONALITY', 'IORING_REGISTER_RESTRICTIONS', 'IORING_REGISTER_ENABLE_RINGS',
-  'IORING_REGISTER_FILES2', 'IORING_REGISTER_FILES_UPDATE2', 'IORING_REGISTER_BUFFERS2', 'IORING_REGISTER_BUFFERS_UPDATE',
-  'IORING_REGISTER_IOWQ_AFF', 'IORING_UNREGISTER_IOWQ_AFF', 'IORING_REGISTER_IOWQ_MAX_WORKERS', 'IORING_REGISTER_RING_FDS',
-  'IORING_UNREGISTER_RING_FDS', 'IORING_REGISTER_PBUF_RING', 'IORING_UNREGISTER_PBUF_RING',
-];
 const KCMP_TYPES = ['KCMP_FILE', 'KCMP_VM', 'KCMP_FILES', 'KCMP_FS', 'KCMP_SIGHAND', 'KCMP_IO', 'KCMP_SYSVSEM', 'KCMP_EPOLL_TFD'];
 /** strace's syslog_action_type (values of include/linux/syslog.h). */
 const SYSLOG_ACTIONS = fixedXlat([
@@ -40,7 +18,6 @@ const SYSLOG_ACTIONS = fixedXlat([
 ]);
 const QUOTA_CMDS = ['Q_SYNC', 'Q_QUOTAON', 'Q_QUOTAOFF', 'Q_GETFMT', 'Q_GETINFO', 'Q_SETINFO', 'Q_GETQUOTA', 'Q_SETQUOTA', 'Q_GETNEXTQUOTA'];
 const QUOTA_TYPES = fixedXlat([['USRQUOTA', 0], ['GRPQUOTA', 1], ['PRJQUOTA', 2]]);
-const MPOL_MODES = ['MPOL_DEFAULT', 'MPOL_PREFERRED', 'MPOL_BIND', 'MPOL_INTERLEAVE', 'MPOL_LOCAL', 'MPOL_PREFERRED_MANY'];
 const SECCOMP_OPS = ['SECCOMP_SET_MODE_STRICT', 'SECCOMP_SET_MODE_FILTER', 'SECCOMP_GET_ACTION_AVAIL', 'SECCOMP_GET_NOTIF_SIZES'];
 const MEMBARRIER_CMDS = [
   'MEMBARRIER_CMD_QUERY', 'MEMBARRIER_CMD_GLOBAL', 'MEMBARRIER_CMD_GLOBAL_EXPEDITED', 'MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED',
@@ -65,66 +42,6 @@ export function membarrierCommands(tables: ArchTables): Xlat {
   return xlat(tables, 'MEMBARRIER', MEMBARRIER_CMDS);
 }
 
-/** A key serial: a KEY_SPEC_* name for the special negative ones, else the number. */
-function keySerial(tables: ArchTables): (reg: bigint | undefined) => string {
-  const specs = xlat(tables, 'KEY', KEY_SPECS);
-  return (reg) => {
-    const v = s32(reg);
-    return specs.find(([, n]) => n === v)?.[0] ?? v.toString();
-  };
-}
-
-/** How keyctl shows its arguments after the command (strace's SYS_FUNC(keyctl)), by command name. */
-const KEYCTL_SHAPES: Readonly<Record<string, string>> = {
-  KEYCTL_GET_KEYRING_ID: 'kd', KEYCTL_JOIN_SESSION_KEYRING: 's', KEYCTL_REVOKE: 'k', KEYCTL_CLEAR: 'k', KEYCTL_INVALIDATE: 'k',
-  KEYCTL_ASSUME_AUTHORITY: 'k', KEYCTL_LINK: 'kk', KEYCTL_UNLINK: 'kk', KEYCTL_DESCRIBE: 'kpu', KEYCTL_READ: 'kpu',
-  KEYCTL_GET_SECURITY: 'kpu', KEYCTL_SET_TIMEOUT: 'ku', KEYCTL_SESSION_TO_PARENT: '', KEYCTL_SETPERM: 'kx', KEYCTL_CHOWN: 'kdd',
-};
-
-function registerKeys(registry: DecoderRegistry): void {
-  for (const syscall of ['add_key', 'request_key']) {
-    registry.register(syscall, syscall === 'add_key' ? 'ringid' : 'destringid', (ctx) => {
-      const serial = keySerial(ctx.tables);
-      return (args) => serial(args[ctx.argIndex]);
-    });
-  }
-  registry.register('add_key', '_payload', (ctx) => (_args, call) => {
-    const b = bytesOf(call.blobs, ctx.argIndex);
-    return b ? quoteShown(b, call.options.stringMax) : '';
-  });
-  registry.register('keyctl', 'option', (ctx) => valueArg(ctx.argIndex, xlat(ctx.tables, 'KEY', KEYCTL_NAMES), 'KEYCTL_???'));
-  const shapes = (tables: ArchTables) => new Map(xlat(tables, 'KEY', KEYCTL_NAMES).map(([name, v]) => [v, KEYCTL_SHAPES[name]]));
-  ['arg2', 'arg3', 'arg4', 'arg5'].forEach((name, position) => {
-    registry.register('keyctl', name, (ctx) => {
-      const option = argIndexOf(ctx, 'option');
-      const byCmd = shapes(ctx.tables);
-      const serial = keySerial(ctx.tables);
-      return (args) => {
-        const shape = byCmd.get(u32(args[option]));
-        const reg = args[ctx.argIndex] ?? 0n;
-        if (shape === undefined) return hexValue(reg);
-        const letter = shape[position];
-        switch (letter) {
-          case undefined:
-            return null;
-          case 'k':
-            return serial(reg);
-          case 'd':
-            return s32(reg).toString();
-          case 'u':
-            return u32(reg).toString();
-          case 'p':
-            return pointer(reg);
-          case 'x':
-            return hexValue(u32(reg));
-          default:
-            return '';
-        }
-      };
-    });
-  });
-}
-
 /** A value argument, for a name list looked up in constant group `group`. */
 function named(group: string, names: string[], unknown: string) {
   return (ctx: DecoderContext) => valueArg(ctx.argIndex, xlat(ctx.tables, group, names), unknown);
@@ -132,8 +49,6 @@ function named(group: string, names: string[], unknown: string) {
 
 /** Registers the decoders of this module. */
 export function registerMiscDecoders(registry: DecoderRegistry): void {
-  registerKeys(registry);
-  registry.register('io_uring_register', 'opcode', named('IORING', URING_REGISTER, 'IORING_REGISTER_???'));
   registry.register('landlock_create_ruleset', 'flags', (ctx) => flagsArg(ctx.argIndex, xlat(ctx.tables, 'LANDLOCK', ['LANDLOCK_CREATE_RULESET_VERSION']), 'LANDLOCK_CREATE_RULESET_???'));
   registry.register('kcmp', 'type', named('KCMP', KCMP_TYPES, 'KCMP_???'));
   // syslog: the action as a number with its name, and only the arguments the action reads.
@@ -161,10 +76,6 @@ export function registerMiscDecoders(registry: DecoderRegistry): void {
       return `QCMD(${cmd}, ${formatValue(v & 0xffn, QUOTA_TYPES, '???QUOTA')})`;
     };
   });
-  for (const [syscall, arg] of [['set_mempolicy', 'mode'], ['mbind', 'mode'], ['get_mempolicy', 'flags']] as const) {
-    if (syscall === 'get_mempolicy') continue;
-    registry.register(syscall, arg, named('MPOL', MPOL_MODES, 'MPOL_???'));
-  }
   registry.register('seccomp', 'op', named('SECCOMP', SECCOMP_OPS, 'SECCOMP_SET_MODE_???'));
   registry.register('userfaultfd', 'flags', (ctx) => {
     const o = ctx.tables.openFlags;
