@@ -24,6 +24,11 @@ const FORMATS: Record<string, string[]> = {
   get_mempolicy: ['int * policy', 'unsigned long * nmask', 'unsigned long maxnode', 'unsigned long addr', 'unsigned long flags'],
   pkey_alloc: ['unsigned long flags', 'unsigned long init_val'],
   perf_event_open: ['struct perf_event_attr * attr_uptr', 'pid_t pid', 'int cpu', 'int group_fd', 'unsigned long flags'],
+  msgget: ['key_t key', 'int msgflg'],
+  shmget: ['key_t key', 'size_t size', 'int shmflg'],
+  semctl: ['int semid', 'int semnum', 'int cmd', 'unsigned long arg'],
+  mq_open: ['const char * u_name', 'int oflag', 'umode_t mode', 'struct mq_attr * u_attr'],
+  kcmp: ['pid_t pid1', 'pid_t pid2', 'int type', 'unsigned long idx1', 'unsigned long idx2'],
 };
 
 const catalog = SyscallCatalog.fromFormats(
@@ -153,4 +158,16 @@ test('syscalls tracefs does not describe get their declared arguments (module sy
   assert.equal(render('finit_module', [0xbefefeed, 0x1000, 2], { strings: { 1: 'x=1' } }), '-1090584851, "x=1", MODULE_INIT_IGNORE_VERMAGIC');
   assert.equal(render('init_module', [0, 0xffffffff00000000n, 0]), 'NULL, 18446744069414584320, NULL');
   assert.equal(catalog.byName('init_module')?.tracepoint, undefined, 'no tracepoint: traced through raw_syscalls');
+});
+
+test('System V IPC keys, flags and commands; mq_open; kcmp indexes', () => {
+  assert.equal(render('msgget', [0, 0o600]), 'IPC_PRIVATE, 0600');
+  assert.equal(render('msgget', [0xfdb9f531, 0xface1000 | 0o6000 | 0o125]), '0xfdb9f531, IPC_EXCL|IPC_NOWAIT|0xface1000|0125');
+  assert.equal(render('shmget', [0xfdb97531, 1, 21 << 26]), '0xfdb97531, 1, 21<<SHM_HUGE_SHIFT|000');
+  assert.equal(render('semctl', [0, 0, 19, 0x7ffd1000]), '0, 0, SEM_INFO, 0x7ffd1000');
+  assert.equal(render('mq_open', [0, 0, 0o177355, 0]), 'NULL, O_RDONLY');
+  assert.equal(render('mq_open', [0, 0o103, 0o177355, 0]), 'NULL, O_ACCMODE|O_CREAT, 0177355, NULL');
+  assert.equal(render('kcmp', [-1, -1, 0, 3, 4]), '-1, -1, KCMP_FILE, 3, 4');
+  assert.equal(render('kcmp', [-1, -1, 1, 3, 4]), '-1, -1, KCMP_VM');
+  assert.equal(render('kcmp', [-1, -1, 0xda7adead, 3, 4]), '-1, -1, 0xda7adead /* KCMP_??? */, 0x3, 0x4');
 });

@@ -11,6 +11,7 @@ import { registerIdDecoders } from './ids';
 import { registerIoDecoders } from './io';
 import { registerIoUringDecoders } from './io_uring';
 import { registerIoctlDecoders } from './ioctl';
+import { registerIpcDecoders } from './ipc';
 import { registerKeyDecoders } from './keys';
 import { registerMempolicyDecoders } from './mempolicy';
 import { registerMiscDecoders } from './misc';
@@ -53,6 +54,7 @@ export function defaultDecoders(): DecoderRegistry {
   registerIoUringDecoders(registry);
   registerPerfDecoders(registry);
   registerModuleDecoders(registry);
+  registerIpcDecoders(registry);
   registerMsghdrDecoders(registry, sockaddrFormatter, SOCKET_LEVELS);
   return registry;
 }

@@ -51,6 +51,27 @@ function named(group: string, names: string[], unknown: string) {
 export function registerMiscDecoders(registry: DecoderRegistry): void {
   registry.register('landlock_create_ruleset', 'flags', (ctx) => flagsArg(ctx.argIndex, xlat(ctx.tables, 'LANDLOCK', ['LANDLOCK_CREATE_RULESET_VERSION']), 'LANDLOCK_CREATE_RULESET_???'));
   registry.register('kcmp', 'type', named('KCMP', KCMP_TYPES, 'KCMP_???'));
+  // kcmp's indexes: two fds for KCMP_FILE, an fd and a slot for KCMP_EPOLL_TFD, none for the
+  // other known types, both in hex for an unknown one.
+  for (const arg of ['idx1', 'idx2']) {
+    registry.register('kcmp', arg, (ctx) => {
+      const type = argIndexOf(ctx, 'type');
+      const kcmp = ctx.tables.constants.KCMP ?? {};
+      const known = new Set(Object.values(kcmp).map(BigInt));
+      const file = BigInt(kcmp.KCMP_FILE ?? 0);
+      const epoll = BigInt(kcmp.KCMP_EPOLL_TFD ?? 7);
+      return (args) => {
+        const t = u32(args[type]);
+        const reg = args[ctx.argIndex] ?? 0n;
+        if (t === file || (t === epoll && arg === 'idx1')) return s32(reg).toString();
+        if (t === epoll) return pointer(reg);
+        return known.has(t) ? null : hexValue(BigInt.asUintN(64, reg));
+      };
+    });
+  }
+  registry.register('landlock_add_rule', 'rule_type', (ctx) => valueArg(ctx.argIndex, fixedXlat([['LANDLOCK_RULE_PATH_BENEATH', 1]]), 'LANDLOCK_RULE_???'));
+  registry.register('landlock_add_rule', 'flags', (ctx) => (args) => hexValue(u32(args[ctx.argIndex])));
+  registry.register('landlock_restrict_self', 'flags', (ctx) => (args) => hexValue(u32(args[ctx.argIndex])));
   // syslog: the action as a number with its name, and only the arguments the action reads.
   registry.register('syslog', 'type', (ctx) => (args) => {
     const v = s32(args[ctx.argIndex]);
