@@ -23,6 +23,7 @@ const FORMATS: Record<string, string[]> = {
   mbind: ['unsigned long start', 'unsigned long len', 'unsigned long mode', 'const unsigned long * nmask', 'unsigned long maxnode', 'unsigned int flags'],
   get_mempolicy: ['int * policy', 'unsigned long * nmask', 'unsigned long maxnode', 'unsigned long addr', 'unsigned long flags'],
   pkey_alloc: ['unsigned long flags', 'unsigned long init_val'],
+  move_pages: ['pid_t pid', 'unsigned long nr_pages', 'const void * * pages', 'const int * nodes', 'int * status', 'int flags'],
   perf_event_open: ['struct perf_event_attr * attr_uptr', 'pid_t pid', 'int cpu', 'int group_fd', 'unsigned long flags'],
   msgget: ['key_t key', 'int msgflg'],
   shmget: ['key_t key', 'size_t size', 'int shmflg'],
@@ -149,6 +150,7 @@ test('memory policies, pkeys and perf flags', () => {
   assert.equal(render('mbind', [0x1000, 4096, 0x8000, 0, 0, 0]), '0x1000, 4096, MPOL_DEFAULT|MPOL_F_STATIC_NODES, NULL, 0, 0');
   assert.equal(render('mbind', [0x1000, 4096, 1, 0, 0, 0xffffffff]), '0x1000, 4096, MPOL_PREFERRED, NULL, 0, MPOL_MF_STRICT|MPOL_MF_MOVE|MPOL_MF_MOVE_ALL|0xfffffff8');
   assert.equal(render('get_mempolicy', [0x1000, 0, 0, 0x2000, 2], { blobs: { 0: le([0, 4]) } }), '[MPOL_DEFAULT], NULL, 0, 0x2000, MPOL_F_ADDR');
+  assert.equal(render('move_pages', [1, 0, 0x1000, 0, 0x2000, 2]), '1, 0, [], NULL, [], MPOL_MF_MOVE');
   assert.equal(render('pkey_alloc', [0, 7]), '0, PKEY_DISABLE_ACCESS|PKEY_DISABLE_WRITE|PKEY_DISABLE_EXECUTE');
   assert.equal(render('perf_event_open', [0, -1, -1, 1, 15]), 'NULL, -1, -1, 1, PERF_FLAG_FD_NO_GROUP|PERF_FLAG_FD_OUTPUT|PERF_FLAG_PID_CGROUP|PERF_FLAG_FD_CLOEXEC');
 });

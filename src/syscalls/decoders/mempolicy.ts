@@ -1,10 +1,10 @@
 /**
  * NUMA memory policies and protection keys: mbind's and set_mempolicy's mode (a policy with its
  * MPOL_F_* mode flags), mbind's, get_mempolicy's and move_pages' flags, get_mempolicy's policy
- * output (`[MPOL_DEFAULT]`), pkey_alloc's access rights, as strace prints them.
+ * output (`[MPOL_DEFAULT]`), move_pages' empty arrays, pkey_alloc's access rights, as strace prints them.
  */
 import type { ArchTables } from '../arch';
-import { bytesOf, viewOf, type DecoderRegistry } from './registry';
+import { argIndexOf, bytesOf, viewOf, type DecoderRegistry } from './registry';
 import { flags64Arg } from './fields';
 import { cached, currentBindingStyle, fixedXlat, flagsArg, formatFlags, formatValue, pointer, styled, xlat } from './xlat';
 
@@ -57,5 +57,15 @@ export function registerMempolicyDecoders(registry: DecoderRegistry): void {
       return `[${formatValue(BigInt(viewOf(b.data).getInt32(0, true)), modes, 'MPOL_???')}]`;
     };
   });
+  // move_pages' arrays: empty ones print as [] (their elements are not read yet: KERNEL_NEEDS.md §12).
+  for (const arg of ['pages', 'nodes', 'status']) {
+    registry.register('move_pages', arg, (ctx) => {
+      const count = argIndexOf(ctx, 'nr_pages');
+      return (args) => {
+        const reg = args[ctx.argIndex] ?? 0n;
+        return reg !== 0n && BigInt.asUintN(64, args[count] ?? 0n) === 0n ? '[]' : pointer(reg);
+      };
+    });
+  }
   registry.register('pkey_alloc', 'init_val', (ctx) => flags64Arg(ctx.argIndex, PKEY_ACCESS, 'PKEY_???'));
 }
