@@ -292,6 +292,9 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   // The policy, read whether or not the call failed (strace prints what is there).
   get_mempolicy: [bytes('policy', S.int)],
   io_uring_setup: [bytes('params', S.io_uring_params)],
+  // handled_access_fs, and struct landlock_path_beneath_attr (packed: u64 and an fd).
+  landlock_create_ruleset: [bytes('attr', 8)],
+  landlock_add_rule: [bytes('rule_attr', 12)],
   io_uring_enter: [argSized('argp', 'argsz')],
   // Sized by nr_args for the opcodes whose struct size it is (FILES2 ...), and at two fixed sizes
   // for those with a fixed struct (PROBE's head, FILES_UPDATE's 16 bytes, PBUF_RING's 40).

@@ -29,6 +29,8 @@ const FORMATS: Record<string, string[]> = {
   shmget: ['key_t key', 'size_t size', 'int shmflg'],
   semctl: ['int semid', 'int semnum', 'int cmd', 'unsigned long arg'],
   mq_open: ['const char * u_name', 'int oflag', 'umode_t mode', 'struct mq_attr * u_attr'],
+  landlock_create_ruleset: ['const struct landlock_ruleset_attr *const attr', 'const size_t size', 'const __u32 flags'],
+  landlock_add_rule: ['const int ruleset_fd', 'const enum landlock_rule_type rule_type', 'const void *const rule_attr', 'const __u32 flags'],
   kcmp: ['pid_t pid1', 'pid_t pid2', 'int type', 'unsigned long idx1', 'unsigned long idx2'],
 };
 
@@ -173,4 +175,11 @@ test('System V IPC keys, flags and commands; mq_open; kcmp indexes', () => {
   assert.equal(render('kcmp', [-1, -1, 0, 3, 4]), '-1, -1, KCMP_FILE, 3, 4');
   assert.equal(render('kcmp', [-1, -1, 1, 3, 4]), '-1, -1, KCMP_VM');
   assert.equal(render('kcmp', [-1, -1, 0xda7adead, 3, 4]), '-1, -1, 0xda7adead /* KCMP_??? */, 0x3, 0x4');
+});
+
+test('landlock: ruleset attr, path-beneath attr, flags in hex', () => {
+  assert.equal(render('landlock_create_ruleset', [0x1000, 12, 0], { blobs: { 0: le([1, 8]) } }), '{handled_access_fs=LANDLOCK_ACCESS_FS_EXECUTE, ...}, 12, 0');
+  assert.equal(render('landlock_create_ruleset', [0x1000, 4, 0]), '0x1000, 4, 0');
+  assert.equal(render('landlock_add_rule', [-1, 1, 0x1000, 0], { blobs: { 2: le([1, 8], [-1, 4]) } }), '-1, LANDLOCK_RULE_PATH_BENEATH, {allowed_access=LANDLOCK_ACCESS_FS_EXECUTE, parent_fd=-1}, 0');
+  assert.equal(render('landlock_add_rule', [0, 0xfacebeef, 0x1000, 1]), '0, 0xfacebeef /* LANDLOCK_RULE_??? */, 0x1000, 0x1');
 });

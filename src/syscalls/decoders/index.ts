@@ -13,6 +13,7 @@ import { registerIoUringDecoders } from './io_uring';
 import { registerIoctlDecoders } from './ioctl';
 import { registerIpcDecoders } from './ipc';
 import { registerKeyDecoders } from './keys';
+import { registerLandlockDecoders } from './landlock';
 import { registerMempolicyDecoders } from './mempolicy';
 import { registerMiscDecoders } from './misc';
 import { registerModuleDecoders } from './module';
@@ -55,6 +56,7 @@ export function defaultDecoders(): DecoderRegistry {
   registerPerfDecoders(registry);
   registerModuleDecoders(registry);
   registerIpcDecoders(registry);
+  registerLandlockDecoders(registry);
   registerMsghdrDecoders(registry, sockaddrFormatter, SOCKET_LEVELS);
   return registry;
 }

@@ -1,5 +1,5 @@
 /**
- * The long tail of strace's decoders: landlock flags, arch_prctl's outputs, kcmp types, syslog actions, quotactl's QCMD, seccomp operations, userfaultfd flags, membarrier commands, reboot magic, ptrace
+ * The long tail of strace's decoders: arch_prctl's outputs, kcmp types, syslog actions, quotactl's QCMD, seccomp operations, userfaultfd flags, membarrier commands, reboot magic, ptrace
  * requests, process_madvise advice, sethostname's name, rseq's area.
  */
 import type { ArchTables } from '../arch';
@@ -49,7 +49,6 @@ function named(group: string, names: string[], unknown: string) {
 
 /** Registers the decoders of this module. */
 export function registerMiscDecoders(registry: DecoderRegistry): void {
-  registry.register('landlock_create_ruleset', 'flags', (ctx) => flagsArg(ctx.argIndex, xlat(ctx.tables, 'LANDLOCK', ['LANDLOCK_CREATE_RULESET_VERSION']), 'LANDLOCK_CREATE_RULESET_???'));
   registry.register('kcmp', 'type', named('KCMP', KCMP_TYPES, 'KCMP_???'));
   // kcmp's indexes: two fds for KCMP_FILE, an fd and a slot for KCMP_EPOLL_TFD, none for the
   // other known types, both in hex for an unknown one.
@@ -69,9 +68,6 @@ export function registerMiscDecoders(registry: DecoderRegistry): void {
       };
     });
   }
-  registry.register('landlock_add_rule', 'rule_type', (ctx) => valueArg(ctx.argIndex, fixedXlat([['LANDLOCK_RULE_PATH_BENEATH', 1]]), 'LANDLOCK_RULE_???'));
-  registry.register('landlock_add_rule', 'flags', (ctx) => (args) => hexValue(u32(args[ctx.argIndex])));
-  registry.register('landlock_restrict_self', 'flags', (ctx) => (args) => hexValue(u32(args[ctx.argIndex])));
   // syslog: the action as a number with its name, and only the arguments the action reads.
   registry.register('syslog', 'type', (ctx) => (args) => {
     const v = s32(args[ctx.argIndex]);
