@@ -162,6 +162,9 @@ test('syscalls tracefs does not describe get their declared arguments (module sy
   assert.equal(render('delete_module', [0x1000, 0x800], { strings: { 0: 'mod' } }), '"mod", O_NONBLOCK');
   assert.equal(render('finit_module', [0xbefefeed, 0x1000, 2], { strings: { 1: 'x=1' } }), '-1090584851, "x=1", MODULE_INIT_IGNORE_VERMAGIC');
   assert.equal(render('init_module', [0, 0xffffffff00000000n, 0]), 'NULL, 18446744069414584320, NULL');
+  assert.equal(render('kexec_load', [0, 17, 0x1000, 0x2a0003]), 'NULL, 17, 0x1000, KEXEC_ARCH_SH|KEXEC_ON_CRASH|KEXEC_PRESERVE_CONTEXT');
+  assert.equal(render('kexec_load', [0, 0, 0, 0xda7a0000]), 'NULL, 0, NULL, 0xda7a0000 /* KEXEC_ARCH_??? */');
+  assert.equal(render('kexec_file_load', [-1, -1, 0, 0, 0x13]), '-1, -1, 0, NULL, KEXEC_FILE_UNLOAD|KEXEC_FILE_ON_CRASH|0x10');
   assert.equal(catalog.byName('init_module')?.tracepoint, undefined, 'no tracepoint: traced through raw_syscalls');
 });
 
