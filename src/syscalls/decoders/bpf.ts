@@ -82,6 +82,7 @@ function layouts(tables: ArchTables): Map<string, AttrLayout> {
   const attachType = xval(ATTACH_TYPES, 'BPF_???');
   const fileFlags = flags(FILE_MODE_FLAGS, 'BPF_F_???');
   const numaFlag = BigInt(tables.constants.BPF?.BPF_F_NUMA_NODE ?? 4);
+  const replaceFlag = BigInt(tables.constants.BPF?.BPF_F_REPLACE ?? 4);
   const mapCreate: Field[] = [
     f('map_type', 0, xval(MAP_TYPES, 'BPF_MAP_TYPE_???')),
     f('key_size', 4, U32),
@@ -176,6 +177,37 @@ function layouts(tables: ArchTables): Map<string, AttrLayout> {
         ],
         size: 76,
         wrap: 'test',
+      },
+    ],
+    [
+      'BPF_LINK_UPDATE',
+      {
+        fields: [
+          f('link_fd', 0, s32),
+          f('new_prog_fd', 4, s32),
+          f('flags', 8, flags(ATTACH_FLAGS, 'BPF_F_???')),
+          { ...f('old_prog_fd', 12, s32), when: (v) => (BigInt(v.getUint32(8, true)) & replaceFlag) !== 0n },
+        ],
+        size: 16,
+        wrap: 'link_update',
+      },
+    ],
+    [
+      'BPF_TASK_FD_QUERY',
+      {
+        fields: [
+          f('pid', 0, U32),
+          f('fd', 4, s32),
+          f('flags', 8, U32),
+          f('buf_len', 12, U32),
+          f('buf', 16, addr),
+          f('prog_id', 24, U32),
+          f('fd_type', 28, xval(['BPF_FD_TYPE_RAW_TRACEPOINT', 'BPF_FD_TYPE_TRACEPOINT', 'BPF_FD_TYPE_KPROBE', 'BPF_FD_TYPE_KRETPROBE', 'BPF_FD_TYPE_UPROBE', 'BPF_FD_TYPE_URETPROBE'], 'BPF_FD_TYPE_???')),
+          f('probe_offset', 32, { t: 'x64' }),
+          f('probe_addr', 40, { t: 'x64' }),
+        ],
+        size: 48,
+        wrap: 'task_fd_query',
       },
     ],
     ['BPF_RAW_TRACEPOINT_OPEN', { fields: [f('name', 0, addr), f('prog_fd', 8, s32)], size: 12, wrap: 'raw_tracepoint' }],
