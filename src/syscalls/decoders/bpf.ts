@@ -210,6 +210,21 @@ function layouts(tables: ArchTables): Map<string, AttrLayout> {
         wrap: 'task_fd_query',
       },
     ],
+    [
+      'BPF_PROG_QUERY',
+      {
+        fields: [
+          f('target_fd', 0, s32),
+          f('attach_type', 4, attachType),
+          f('query_flags', 8, flags(['BPF_F_QUERY_EFFECTIVE'], 'BPF_F_QUERY_???')),
+          f('attach_flags', 12, flags(ATTACH_FLAGS, 'BPF_F_???')),
+          f('prog_ids', 16, { t: 'array', countAt: 24 }),
+          f('prog_cnt', 24, U32),
+        ],
+        size: 28,
+        wrap: 'query',
+      },
+    ],
     ['BPF_RAW_TRACEPOINT_OPEN', { fields: [f('name', 0, addr), f('prog_fd', 8, s32)], size: 12, wrap: 'raw_tracepoint' }],
     ['BPF_PROG_GET_NEXT_ID', { fields: nextId, size: 12 }],
     ['BPF_MAP_GET_NEXT_ID', { fields: nextId, size: 12 }],

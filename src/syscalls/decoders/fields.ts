@@ -24,7 +24,9 @@ export type FieldKind =
   /** A char array of `size` bytes (PRINT_FIELD_CSTRING_SZ). */
   | { t: 'cstr'; size: number }
   | { t: 'ifindex' }
-  | { t: 'kver' };
+  | { t: 'kver' }
+  /** A pointer to an array of the u32 count at `countAt`: NULL, `[]` when empty, else its address (elements not read). */
+  | { t: 'array'; countAt: number };
 
 export interface Field {
   name: string;
@@ -42,6 +44,7 @@ function width(kind: FieldKind): number {
     case 'u64':
     case 'x64':
     case 'addr':
+    case 'array':
       return 8;
     case 'xval':
       return (kind.width ?? 32) / 8;
@@ -105,6 +108,8 @@ export function fieldValue(v: DataView, f: Field, len: number): string {
     }
     case 'kver':
       return `KERNEL_VERSION(${n >> 16n}, ${(n >> 8n) & 0xffn}, ${n & 0xffn})`;
+    case 'array':
+      return n !== 0n && readUint(v, k.countAt, 4) === 0n ? '[]' : pointer(n);
   }
 }
 
