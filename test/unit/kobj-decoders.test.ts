@@ -106,6 +106,7 @@ test('bpf: attr per command as far as the size reaches, address when unread or s
   assert.equal(render('bpf', [20, 0x1000, 4], { blobs: { 1: le([1735928559, 4]) } }), 'BPF_TASK_FD_QUERY, {task_fd_query={pid=1735928559, fd=0, flags=0, buf_len=0, buf=NULL, prog_id=0, fd_type=BPF_FD_TYPE_RAW_TRACEPOINT, probe_offset=0, probe_addr=0}}, 4');
   assert.equal(render('bpf', [29, 0x1000, 16], { blobs: { 1: le([-1, 4], [3, 4], [4, 4], [5, 4]) } }), 'BPF_LINK_UPDATE, {link_update={link_fd=-1, new_prog_fd=3, flags=BPF_F_REPLACE, old_prog_fd=5}}, 16');
   assert.equal(render('bpf', [16, 0x1000, 28], { blobs: { 1: le([-1, 4], [0, 4], [1, 4], [3, 4], [0x2000, 8], [0, 4]) } }), 'BPF_PROG_QUERY, {query={target_fd=-1, attach_type=BPF_CGROUP_INET_INGRESS, query_flags=BPF_F_QUERY_EFFECTIVE, attach_flags=BPF_F_ALLOW_OVERRIDE|BPF_F_ALLOW_MULTI, prog_ids=[], prog_cnt=0}}, 28');
+  assert.equal(render('bpf', [11, 0x1000, 1], { blobs: { 1: le([239, 1]) } }), 'BPF_PROG_GET_NEXT_ID, {start_id=239, next_id=0}, 1');
   assert.equal(render('bpf', [0, 0x7f00, 0]), 'BPF_MAP_CREATE, 0x7f00, 0');
   assert.equal(render('bpf', [28, 0x7ff9, 8]), 'BPF_LINK_CREATE, 0x7ff9, 8');
 });

@@ -280,7 +280,10 @@ export function registerBpfDecoders(registry: DecoderRegistry): void {
       if (!entry || size === 0 || size > PAGE_SIZE || !b || b.data.length < size) return pointer(reg);
       const [cmd, layout] = entry;
       const data = b.data.subarray(0, size);
-      const body = formatFields(data, layout.fields, size);
+      // strace copies what the size covers into a zeroed struct: a field the size cuts keeps its low bytes.
+      const padded = size >= layout.size ? data : new Uint8Array(layout.size);
+      if (padded !== data) padded.set(data);
+      const body = formatFields(padded, layout.fields, size);
       const extra = extraData(data, knownSize(cmd, layout, data, size), verbose);
       return layout.wrap ? `{${layout.wrap}={${body}}${extra}}` : `{${body}${extra}}`;
     };
