@@ -110,6 +110,7 @@ const X86_64_SIZES = {
   /** struct user_msghdr. */
   msghdr: 56,
   io_uring_params: 120,
+  mq_attr: 64,
 } as const;
 
 /** A read described by names, resolved against a syscall's arguments. */
@@ -294,6 +295,8 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   io_uring_setup: [bytes('params', S.io_uring_params)],
   // handled_access_fs, and struct landlock_path_beneath_attr (packed: u64 and an fd).
   landlock_create_ruleset: [bytes('attr', 8)],
+  mq_open: [bytes('u_attr', S.mq_attr)],
+  mq_getsetattr: [bytes('u_mqstat', S.mq_attr), output('u_omqstat', S.mq_attr)],
   landlock_add_rule: [bytes('rule_attr', 12)],
   io_uring_enter: [argSized('argp', 'argsz')],
   // Sized by nr_args for the opcodes whose struct size it is (FILES2 ...), and at two fixed sizes

@@ -31,6 +31,7 @@ const FORMATS: Record<string, string[]> = {
   mq_open: ['const char * u_name', 'int oflag', 'umode_t mode', 'struct mq_attr * u_attr'],
   landlock_create_ruleset: ['const struct landlock_ruleset_attr *const attr', 'const size_t size', 'const __u32 flags'],
   landlock_add_rule: ['const int ruleset_fd', 'const enum landlock_rule_type rule_type', 'const void *const rule_attr', 'const __u32 flags'],
+  mq_getsetattr: ['mqd_t mqdes', 'const struct mq_attr * u_mqstat', 'struct mq_attr * u_omqstat'],
   kcmp: ['pid_t pid1', 'pid_t pid2', 'int type', 'unsigned long idx1', 'unsigned long idx2'],
 };
 
@@ -179,6 +180,7 @@ test('System V IPC keys, flags and commands; mq_open; kcmp indexes', () => {
   assert.equal(render('semctl', [0, 0, 19, 0x7ffd1000]), '0, 0, SEM_INFO, 0x7ffd1000');
   assert.equal(render('mq_open', [0, 0, 0o177355, 0]), 'NULL, O_RDONLY');
   assert.equal(render('mq_open', [0, 0o103, 0o177355, 0]), 'NULL, O_ACCMODE|O_CREAT, 0177355, NULL');
+  assert.equal(render('mq_getsetattr', [0, 0, 0x1000], { blobs: { 2: le([0, 8], [10, 8], [8192, 8], [0, 8], [0, 8], [0, 8], [0, 8], [0, 8]) } }), '0, NULL, {mq_flags=0, mq_maxmsg=10, mq_msgsize=8192, mq_curmsgs=0}');
   assert.equal(render('kcmp', [-1, -1, 0, 3, 4]), '-1, -1, KCMP_FILE, 3, 4');
   assert.equal(render('kcmp', [-1, -1, 1, 3, 4]), '-1, -1, KCMP_VM');
   assert.equal(render('kcmp', [-1, -1, 0xda7adead, 3, 4]), '-1, -1, 0xda7adead /* KCMP_??? */, 0x3, 0x4');

@@ -2,11 +2,12 @@
  * System V IPC and POSIX message queues as strace prints them: msgget/semget/shmget keys
  * (IPC_PRIVATE, else hex) and flags (IPC_CREAT|IPC_EXCL|... then the permission bits in octal,
  * shmget's huge page size as `21<<SHM_HUGE_SHIFT`), the msgctl/semctl/shmctl commands, semctl's
- * argument as an address, mq_open's flags and its mode only with O_CREAT.
+ * argument as an address, mq_open's flags and its mode and attr only with O_CREAT, mq_getsetattr's
+ * attrs.
  */
 import { formatMode, openFlagsDecoder } from './open';
-import { argIndexOf, type DecoderRegistry } from './registry';
-import { cached, fixedXlat, formatFlags, hexValue, u32, valueArg, type Xlat } from './xlat';
+import { argIndexOf, bytesOf, viewOf, type CallView, type DecoderRegistry } from './registry';
+import { cached, fixedXlat, formatFlags, hexValue, pointer, u32, valueArg, type Xlat } from './xlat';
 
 /** include/uapi/linux/ipc.h: IPC_PRIVATE and the resource flags (not in the generated tables). */
 const IPC_PRIVATE = 0n;
@@ -64,7 +65,29 @@ export function registerIpcDecoders(registry: DecoderRegistry): void {
     registry.register('mq_open', arg, (ctx) => {
       const flags = argIndexOf(ctx, 'oflag');
       const creat = BigInt(ctx.tables.openFlags.O_CREAT);
-      return (args) => ((u32(args[flags]) & creat) === 0n ? null : arg === 'mode' ? formatMode(Number(u32(args[ctx.argIndex]))) : '');
+      return (args, call) => {
+        if ((u32(args[flags]) & creat) === 0n) return null;
+        return arg === 'mode' ? formatMode(Number(u32(args[ctx.argIndex]))) : mqAttr(args[ctx.argIndex], call, ctx.argIndex, null);
+      };
     });
   }
+  for (const arg of ['u_mqstat', 'u_omqstat']) {
+    registry.register('mq_getsetattr', arg, (ctx) => {
+      const nonblock = fixedXlat([['O_NONBLOCK', ctx.tables.openFlags.O_NONBLOCK]]);
+      return (args, call) => mqAttr(args[ctx.argIndex], call, ctx.argIndex, nonblock);
+    });
+  }
+}
+
+/** sizeof(struct mq_attr): four longs and four reserved ones. */
+const MQ_ATTR_SIZE = 64;
+
+/** A struct mq_attr as strace prints it: mq_flags as flags (`flags`) or in hex, the rest signed. */
+function mqAttr(reg: bigint | undefined, call: CallView, argIndex: number, flags: Xlat | null): string {
+  const b = bytesOf(call.blobs, argIndex);
+  if (!b || b.data.length < MQ_ATTR_SIZE) return pointer(reg);
+  const v = viewOf(b.data);
+  const mqFlags = v.getBigUint64(0, true);
+  const first = flags ? formatFlags(mqFlags, flags, 'O_???') : hexValue(mqFlags);
+  return `{mq_flags=${first}, mq_maxmsg=${v.getBigInt64(8, true)}, mq_msgsize=${v.getBigInt64(16, true)}, mq_curmsgs=${v.getBigInt64(24, true)}}`;
 }
