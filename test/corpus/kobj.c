@@ -94,8 +94,8 @@ int main(int argc, char **argv)
 	b->ring_entries = 8;
 	b->bgid = 2;
 	syscall(SYS_io_uring_register, 0, IORING_REGISTER_PBUF_RING, b, 1);
-	int *fds = tail(3 * sizeof(int), 0xff);
-	fds[0] = 3;
+	/* Not at a page end: the kernel side reads fd arrays at fixed sizes (KERNEL_NEEDS.md §12). */
+	int fds[16] = { 3, -1, -2 };
 	syscall(SYS_io_uring_register, 0, IORING_REGISTER_FILES, fds, 3);
 	syscall(SYS_io_uring_register, 0, IORING_REGISTER_RESTRICTIONS, fds, 0);
 
@@ -111,7 +111,7 @@ int main(int argc, char **argv)
 	/* System V IPC on keys and ids that do not exist, message queues at a bad name, kcmp. */
 	syscall(SYS_msgget, 0xfdb9f531, 0xface1000 | IPC_EXCL | 0125);
 	syscall(SYS_semget, 0xfdb97531, 1, 0);
-	syscall(SYS_shmget, 0xfdb97531, 4096, SHM_HUGETLB | (21 << 26) | 0600);
+	syscall(SYS_shmget, 0x5c7ace01, 4096, SHM_HUGETLB | (21 << 26) | 0600);
 	syscall(SYS_msgctl, -1, IPC_STAT, NULL);
 	syscall(SYS_semctl, -1, 0, IPC_RMID, 0);
 	syscall(SYS_shmctl, -1, IPC_SET, NULL);

@@ -2,7 +2,7 @@
  * System V IPC and POSIX message queues as strace prints them: msgget/semget/shmget keys
  * (IPC_PRIVATE, else hex) and flags (IPC_CREAT|IPC_EXCL|... then the permission bits in octal,
  * shmget's huge page size as `21<<SHM_HUGE_SHIFT`), the msgctl/semctl/shmctl commands, semctl's
- * argument as an address, mq_open's flags and its mode and attr only with O_CREAT, mq_getsetattr's
+ * argument as an address (its structs are not read yet), mq_open's flags and its mode and attr only with O_CREAT, mq_getsetattr's
  * attrs.
  */
 import { formatMode, openFlagsDecoder } from './open';
@@ -59,7 +59,7 @@ export function registerIpcDecoders(registry: DecoderRegistry): void {
   registry.register('msgctl', 'cmd', (ctx) => valueArg(ctx.argIndex, MSGCTL, 'MSG_???'));
   registry.register('semctl', 'cmd', (ctx) => valueArg(ctx.argIndex, SEMCTL, 'SEM_???'));
   registry.register('shmctl', 'cmd', (ctx) => valueArg(ctx.argIndex, SHMCTL, 'SHM_???'));
-  registry.register('semctl', 'arg', (ctx) => (args) => hexValue(BigInt.asUintN(64, args[ctx.argIndex] ?? 0n)));
+  registry.register('semctl', 'arg', (ctx) => (args) => pointer(args[ctx.argIndex]));
   registry.register('mq_open', 'oflag', (ctx) => openFlagsDecoder(ctx.argIndex, ctx.tables.openFlags));
   for (const arg of ['mode', 'u_attr']) {
     registry.register('mq_open', arg, (ctx) => {
