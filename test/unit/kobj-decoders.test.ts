@@ -183,6 +183,8 @@ test('System V IPC keys, flags and commands; mq_open; kcmp indexes', () => {
   assert.equal(render('mq_getsetattr', [0, 0, 0x1000], { blobs: { 2: le([0, 8], [10, 8], [8192, 8], [0, 8], [0, 8], [0, 8], [0, 8], [0, 8]) } }), '0, NULL, {mq_flags=0, mq_maxmsg=10, mq_msgsize=8192, mq_curmsgs=0}');
   assert.equal(render('kcmp', [-1, -1, 0, 3, 4]), '-1, -1, KCMP_FILE, 3, 4');
   assert.equal(render('kcmp', [-1, -1, 1, 3, 4]), '-1, -1, KCMP_VM');
+  assert.equal(render('kcmp', [-1, -1, 7, 3, 0]), '-1, -1, KCMP_EPOLL_TFD, 3, NULL');
+  assert.equal(render('kcmp', [0, 0, 8, 0, 0]), '0, 0, 0x8 /* KCMP_??? */, 0, 0');
   assert.equal(render('kcmp', [-1, -1, 0xda7adead, 3, 4]), '-1, -1, 0xda7adead /* KCMP_??? */, 0x3, 0x4');
 });
 

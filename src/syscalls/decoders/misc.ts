@@ -37,6 +37,17 @@ const REBOOT_MAGIC1 = ['LINUX_REBOOT_MAGIC1'];
 const REBOOT_MAGIC2 = ['LINUX_REBOOT_MAGIC2', 'LINUX_REBOOT_MAGIC2A', 'LINUX_REBOOT_MAGIC2B', 'LINUX_REBOOT_MAGIC2C'];
 const REBOOT_CMDS = ['LINUX_REBOOT_CMD_RESTART', 'LINUX_REBOOT_CMD_HALT', 'LINUX_REBOOT_CMD_CAD_ON', 'LINUX_REBOOT_CMD_CAD_OFF', 'LINUX_REBOOT_CMD_POWER_OFF', 'LINUX_REBOOT_CMD_RESTART2', 'LINUX_REBOOT_CMD_SW_SUSPEND', 'LINUX_REBOOT_CMD_KEXEC'];
 
+/**
+ * kcmp's types. KCMP_EPOLL_TFD is the enum member after KCMP_SYSVSEM, which the generated
+ * tables miss (an enum value without an explicit number): by position when they lack it.
+ */
+function kcmpTypes(tables: ArchTables): Xlat {
+  const types = xlat(tables, 'KCMP', KCMP_TYPES);
+  const sysvsem = types.find(([n]) => n === 'KCMP_SYSVSEM')?.[1];
+  if (sysvsem === undefined || types.some(([n]) => n === 'KCMP_EPOLL_TFD')) return types;
+  return [...types, ['KCMP_EPOLL_TFD', sysvsem + 1n] as const];
+}
+
 /** membarrier's commands, which MEMBARRIER_CMD_QUERY also answers as a set. */
 export function membarrierCommands(tables: ArchTables): Xlat {
   return xlat(tables, 'MEMBARRIER', MEMBARRIER_CMDS);
@@ -49,16 +60,16 @@ function named(group: string, names: string[], unknown: string) {
 
 /** Registers the decoders of this module. */
 export function registerMiscDecoders(registry: DecoderRegistry): void {
-  registry.register('kcmp', 'type', named('KCMP', KCMP_TYPES, 'KCMP_???'));
+  registry.register('kcmp', 'type', (ctx) => valueArg(ctx.argIndex, kcmpTypes(ctx.tables), 'KCMP_???'));
   // kcmp's indexes: two fds for KCMP_FILE, an fd and a slot for KCMP_EPOLL_TFD, none for the
   // other known types, both in hex for an unknown one.
   for (const arg of ['idx1', 'idx2']) {
     registry.register('kcmp', arg, (ctx) => {
       const type = argIndexOf(ctx, 'type');
-      const kcmp = ctx.tables.constants.KCMP ?? {};
-      const known = new Set(Object.values(kcmp).map(BigInt));
-      const file = BigInt(kcmp.KCMP_FILE ?? 0);
-      const epoll = BigInt(kcmp.KCMP_EPOLL_TFD ?? 7);
+      const types = kcmpTypes(ctx.tables);
+      const known = new Set(types.map(([, v]) => v));
+      const file = types.find(([n]) => n === 'KCMP_FILE')?.[1] ?? 0n;
+      const epoll = types.find(([n]) => n === 'KCMP_EPOLL_TFD')?.[1] ?? 7n;
       return (args) => {
         const t = u32(args[type]);
         const reg = args[ctx.argIndex] ?? 0n;
