@@ -51,6 +51,8 @@ export const READS_MAX = 3;
 const READ_CAP = 4096;
 /** sizeof(struct sockaddr_storage). */
 const SOCKADDR_MAX = 128;
+/** sizeof(struct sockaddr_in). */
+const SOCKADDR_IN = 16;
 /** SCT_FDSET_MAX: bytes of one fd_set (FD_SETSIZE bits). */
 const FDSET_MAX = 128;
 
@@ -80,6 +82,7 @@ const X86_64_SIZES = {
   timespec: 16,
   clone_args: 88,
   open_how: 24,
+  mount_attr: 32,
   /** struct statx up to stx_size: what strace's abbreviated form prints. */
   statx_head: 48,
   /** struct new_utsname's sysname and nodename (65 bytes each), strace's abbreviated form. */
@@ -134,6 +137,11 @@ const buffer = (arg: string, lenFrom: number, lenArg?: string): ReadSpec => ({
 const netlinkOr = (read: ReadSpec): ReadSpec => ({ ...read, flags: (read.flags ?? 0) | ReadFlag.NETLINK });
 const pathOutput = (arg: string): ReadSpec => ({ kind: ReadKind.BYTES, arg, lenFrom: ReadLen.RET, max: READ_CAP, flags: ReadFlag.SUCCESS | ReadFlag.STRING });
 const sized = (arg: string, lenArg: string, max: number): ReadSpec => ({ kind: ReadKind.BYTES, arg, lenFrom: ReadLen.ARG, lenArg, max });
+/**
+ * An extensible struct (decoders/extensible.ts): the struct, and the whole size its caller passed
+ * up to a page; the longer readable is kept, so the decoder tells an unreadable tail (`???`).
+ */
+const extensible = (arg: string, lenArg: string, max: number): ReadSpec[] => [sized(arg, lenArg, max), sized(arg, lenArg, READ_CAP)];
 const argv = (arg: string, env = false): ReadSpec => ({ kind: ReadKind.STRV, arg, max: READ_CAP, flags: ReadFlag.ENTRY | (env ? ReadFlag.ENV : 0) });
 /** Bytes whose length is the argument `lenArg` (an input) or the return value (an output). */
 const argSized = (arg: string, lenArg: string): ReadSpec => ({ kind: ReadKind.BYTES, arg, lenFrom: ReadLen.ARG, lenArg, max: READ_CAP });
@@ -206,14 +214,21 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   rt_sigreturn: [{ kind: ReadKind.SIGMASK, arg: '', max: S.sigset }],
   rt_sigqueueinfo: [bytes('uinfo', S.siginfo)],
   rt_tgsigqueueinfo: [bytes('uinfo', S.siginfo)],
+  pidfd_send_signal: [bytes('info', S.siginfo)],
   timer_create: [bytes('timer_event_spec', S.sigevent), output('created_timer_id', S.int)],
   statx: [output('buffer', S.statx_head)],
   uname: [output('name', S.utsname_head)],
   sysinfo: [output('info', S.sysinfo)],
-  clone3: [sized('uargs', 'size', S.clone_args), { kind: ReadKind.CLONE3, arg: 'uargs', max: 4 }],
-  openat2: [sized('how', 'usize', S.open_how)],
-  nanosleep: [bytes('rqtp', S.timespec)],
-  clock_nanosleep: [bytes('rqtp', S.timespec)],
+  clone3: [...extensible('uargs', 'size', S.clone_args), { kind: ReadKind.CLONE3, arg: 'uargs', max: 4 }],
+  openat2: extensible('how', 'usize', S.open_how),
+  mount_setattr: extensible('uattr', 'usize', S.mount_attr),
+  // FSCONFIG_SET_BINARY's value (aux bytes) at -s's default and whole, the longer readable
+  // kept (a value at a page's end); the other commands' values are strings (argtypes.ts).
+  fsconfig: [sized('_value', 'aux', 32), argSized('_value', 'aux')],
+  nanosleep: [bytes('rqtp', S.timespec), bytes('rmtp', S.timespec)],
+  // The timeout of the waiting commands; for the requeue ones the argument is a number, not read usefully.
+  futex: [bytes('utime', S.timespec)],
+  clock_nanosleep: [bytes('rqtp', S.timespec), bytes('rmtp', S.timespec)],
   clock_gettime: [output('tp', S.timespec)],
   utimensat: [bytes('utimes', 2 * S.timespec)],
   utimes: [bytes('utimes', 2 * S.timeval)],
@@ -313,6 +328,10 @@ function sockaddrReads(args: readonly SyscallArgInfo[]): ReadSpec[] {
     } else if (len?.type === 'int *') {
       out.push({ kind: ReadKind.BYTES, arg: a.name, lenFrom: ReadLen.ARG_PTR, lenArg: len.name, max: SOCKADDR_MAX, flags: ReadFlag.SUCCESS });
       out.push({ kind: ReadKind.INOUT, arg: len.name, max: 4 });
+      // The length at exit may exceed the buffer (a unix address longer than it: `[16 => 24]`),
+      // then that read faults where strace reads the smaller entry length: a sockaddr_in's
+      // worth too, the longer readable kept (where READS_MAX leaves room).
+      out.push({ kind: ReadKind.BYTES, arg: a.name, lenFrom: ReadLen.FIXED, max: SOCKADDR_IN, flags: ReadFlag.SUCCESS });
     }
   });
   return out;

@@ -262,7 +262,7 @@ test('process: clone, clone3, execve argv and env, wait4, prlimit64, arch_prctl,
     formatArgs(thread).join(', '),
     'child_stack=0x7f00001000, flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID, parent_tid=0x7f00002000, tls=0x7f00003000, child_tidptr=0x7f00002000',
   );
-  const args3 = words([0x200000 | 0x1000000, 0, 0x7f0000aa10n, 0, 17, 0, 0, 0]);
+  const args3 = words([0x200000 | 0x1000000, 0, 0x7f0000aa10n, 0, 17, 0, 0, 0, 0, 0, 0]);
   assert.equal(render('clone3', { args: [0x7ffc, 88], blobs: { 0: bytes(args3) }, ret: 5 }), '{flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID, child_tid=0x7f0000aa10, exit_signal=SIGCHLD, stack=NULL, stack_size=0}, 88');
   const argv: RawBlob = { kind: 'strv', items: ['true', 'one arg', 'two\targ'], cut: [false, false, false], truncated: false, unreadable: false };
   const env: RawBlob = { kind: 'count', count: 35, truncated: false, unreadable: false };

@@ -258,13 +258,13 @@ const DIRENTS_PART_COUNT = 0;
 /** Registers the file syscall decoders. */
 export function registerFileDecoders(registry: DecoderRegistry): void {
   for (const syscall of ['access', 'faccessat', 'faccessat2']) {
-    registry.register(syscall, 'mode', (ctx) => flagsArg(ctx.argIndex, ACCESS_MODES, 'F_???'));
+    registry.register(syscall, 'mode', (ctx) => flagsArg(ctx.argIndex, ACCESS_MODES, '?_OK'));
   }
   registry.register('faccessat2', 'flags', (ctx) => flagsArg(ctx.argIndex, xlat(ctx.tables, 'AT', FACCESSAT_FLAG_NAMES), 'AT_???'));
   const atFlags = (ctx: DecoderContext) => flagsArg(ctx.argIndex, xlat(ctx.tables, 'AT', AT_FLAG_NAMES), 'AT_???');
   for (const [syscall, arg] of [
     ['newfstatat', 'flag'], ['unlinkat', 'flag'], ['fchownat', 'flag'], ['linkat', 'flags'], ['utimensat', 'flags'],
-    ['execveat', 'flags'], ['name_to_handle_at', 'flag'], ['fchmodat2', 'flags'], ['open_tree', 'flags'],
+    ['execveat', 'flags'], ['name_to_handle_at', 'flag'], ['fchmodat2', 'flags'],
   ] as const) {
     registry.register(syscall, arg, atFlags);
   }

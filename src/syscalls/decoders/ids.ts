@@ -12,7 +12,7 @@ import { argIndexOf, type ArgDecoder, type CallView, type DecoderRegistry } from
 import { SIGINFO_FIELD_BYTES, siginfoDecoder } from './siginfo';
 import { signalFormatter } from './signal';
 import { formatTimeval, structArg } from './time';
-import { cached, constant, fixedXlat, formatFlags, formatValue, hexValue, u32, xlat } from './xlat';
+import { cached, constant, fixedXlat, formatFlags, formatValue, hexValue, pointer, u32, xlat } from './xlat';
 
 /** An id argument as strace prints uid_t/gid_t: -1 for all ones, else unsigned. */
 export function formatId(value: bigint): string {
@@ -69,10 +69,16 @@ function cpuMask(data: Uint8Array): string {
 }
 
 /** An array of 32-bit ids: the first `count`, `[0, 27]`. */
+/** NGROUPS_MAX (include/uapi/linux/limits.h), what sysconf(_SC_NGROUPS_MAX) gives strace. */
+const NGROUPS_MAX = 65536;
+
 function idArray(argIndex: number, countOf: (call: CallView, args: readonly bigint[]) => number): ArgDecoder {
   return (args, call) => {
     const b = bytesOf(call.blobs, argIndex);
     const count = countOf(call, args);
+    // An empty array needs no memory; strace shows no array beyond NGROUPS_MAX.
+    if (count === 0) return '[]';
+    if (count > NGROUPS_MAX) return pointer(args[argIndex]);
     if (!b || count < 0 || b.data.length < 4 * count) return '';
     const v = viewOf(b.data);
     return `[${Array.from({ length: count }, (_, i) => formatId(BigInt(v.getUint32(4 * i, true)))).join(', ')}]`;
@@ -95,11 +101,10 @@ export function registerIdDecoders(registry: DecoderRegistry): void {
   for (const [syscall, names] of [['getresuid', ['ruidp', 'euidp', 'suidp']], ['getresgid', ['rgidp', 'egidp', 'sgidp']]] as const) {
     for (const name of names) registry.register(syscall, name, (ctx) => idOut(ctx.argIndex));
   }
-  // getgroups(0, list) only counts: strace shows the empty array.
-  registry.register('getgroups', 'grouplist', (ctx) =>
-    idArray(ctx.argIndex, (call, args) => (call.ret < 0n ? -1 : BigInt.asIntN(32, args[argIndexOf(ctx, 'gidsetsize')] ?? 0n) === 0n ? 0 : Number(call.ret))),
-  );
-  registry.register('setgroups', 'grouplist', (ctx) => idArray(ctx.argIndex, (_call, args) => Number(BigInt.asIntN(32, args[argIndexOf(ctx, 'gidsetsize')] ?? 0n))));
+  // As strace: getgroups' list has as many ids as the call returned (its count, as unsigned:
+  // a failure is beyond NGROUPS_MAX), setgroups' as its size says.
+  registry.register('getgroups', 'grouplist', (ctx) => idArray(ctx.argIndex, (call) => Number(u32(call.ret))));
+  registry.register('setgroups', 'grouplist', (ctx) => idArray(ctx.argIndex, (_call, args) => Number(u32(args[argIndexOf(ctx, 'gidsetsize')]))));
   for (const syscall of ['getpriority', 'setpriority']) {
     registry.register(syscall, 'which', (ctx) => valueArg(ctx.argIndex, xlat(ctx.tables, 'PRIO', PRIO_NAMES), 'PRIO_???'));
   }

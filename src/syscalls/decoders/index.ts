@@ -11,6 +11,7 @@ import { registerIoctlDecoders } from './ioctl';
 import { registerMiscDecoders } from './misc';
 import { registerMsghdrDecoders } from './msghdr';
 import { registerMemoryDecoders } from './mman';
+import { registerMountDecoders } from './mount';
 import { registerNetDecoders, sockaddrFormatter } from './net';
 import { registerOpenDecoders } from './open';
 import { registerProcessDecoders } from './process';
@@ -28,6 +29,7 @@ export function defaultDecoders(): DecoderRegistry {
   registerFdDecoders(registry);
   registerOpenDecoders(registry);
   registerFileDecoders(registry);
+  registerMountDecoders(registry);
   registerMemoryDecoders(registry);
   registerProcessDecoders(registry);
   registerSignalDecoders(registry);

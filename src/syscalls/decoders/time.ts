@@ -21,14 +21,17 @@ const ITIMER_NAMES = ['ITIMER_REAL', 'ITIMER_VIRTUAL', 'ITIMER_PROF'];
 /** TIMER_ABSTIME (include/uapi/linux/time.h), the one flag of clock_nanosleep and timer_settime. */
 const TIMER_FLAGS = fixedXlat([['TIMER_ABSTIME', 1]]);
 
-/** `{tv_sec=S, tv_nsec=N}` of the 16 bytes at `at` (struct __kernel_timespec). */
+/**
+ * `{tv_sec=S, tv_nsec=N}` of the 16 bytes at `at` (struct __kernel_timespec); strace prints the
+ * fraction unsigned, so an invalid negative one shows as its 64-bit two's complement.
+ */
 export function formatTimespec(v: DataView, at = 0): string {
-  return `{tv_sec=${v.getBigInt64(at, true)}, tv_nsec=${v.getBigInt64(at + 8, true)}}`;
+  return `{tv_sec=${v.getBigInt64(at, true)}, tv_nsec=${v.getBigUint64(at + 8, true)}}`;
 }
 
-/** `{tv_sec=S, tv_usec=U}` of the 16 bytes at `at` (struct __kernel_old_timeval). */
+/** `{tv_sec=S, tv_usec=U}` of the 16 bytes at `at` (struct __kernel_old_timeval), the fraction unsigned. */
 export function formatTimeval(v: DataView, at = 0): string {
-  return `{tv_sec=${v.getBigInt64(at, true)}, tv_usec=${v.getBigInt64(at + 8, true)}}`;
+  return `{tv_sec=${v.getBigInt64(at, true)}, tv_usec=${v.getBigUint64(at + 8, true)}}`;
 }
 
 /** A struct behind pointer `argIndex`, `size` bytes, rendered by `format`; outputs only after success. */
@@ -108,6 +111,19 @@ export function registerTimeDecoders(registry: DecoderRegistry): void {
   timespecIn('clock_settime', 'tp');
   timespecIn('nanosleep', 'rqtp');
   timespecIn('clock_nanosleep', 'rqtp');
+  // The time left, significant only when a signal interrupted the sleep (and, for
+  // clock_nanosleep, a relative one): strace's do_nanosleep.
+  for (const syscall of ['nanosleep', 'clock_nanosleep']) {
+    registry.register(syscall, 'rmtp', (ctx) => {
+      const flags = ctx.args.findIndex((a) => a.name === 'flags');
+      return (args, call) => {
+        const b = bytesOf(call.blobs, ctx.argIndex);
+        const interrupted = call.ret <= -512n && call.ret >= -516n && call.ret !== -515n;
+        if (!interrupted || (flags >= 0 && (args[flags] ?? 0n) !== 0n)) return '';
+        return b && b.data.length >= 16 ? formatTimespec(viewOf(b.data)) : '';
+      };
+    });
+  }
   registry.register('clock_nanosleep', 'flags', (ctx) => flagsArg(ctx.argIndex, TIMER_FLAGS, 'TIMER_???'));
   registry.register('timer_settime', 'flags', (ctx) => flagsArg(ctx.argIndex, TIMER_FLAGS, 'TIMER_???'));
   registry.register('gettimeofday', 'tv', (ctx) => structArg(ctx.argIndex, 16, true, (v) => formatTimeval(v)));
