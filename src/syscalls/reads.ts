@@ -80,8 +80,10 @@ const X86_64_SIZES = {
   sigaction: 32,
   sigset: 8,
   timespec: 16,
+  timex: 208,
   clone_args: 88,
   open_how: 24,
+  flock: 32,
   mount_attr: 32,
   /** struct statx up to stx_size: what strace's abbreviated form prints. */
   statx_head: 48,
@@ -235,6 +237,8 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   futimesat: [bytes('utimes', 2 * S.timeval)],
   clock_getres: [output('tp', S.timespec)],
   clock_settime: [bytes('tp', S.timespec)],
+  adjtimex: [bytes('txc_p', S.timex)],
+  clock_adjtime: [bytes('utx', S.timex)],
   gettimeofday: [output('tv', S.timeval), output('tz', S.timezone)],
   settimeofday: [bytes('tv', S.timeval), bytes('tz', S.timezone)],
   timerfd_settime: [bytes('utmr', S.itimerspec), output('otmr', S.itimerspec)],
@@ -266,6 +270,12 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   splice: [atEntry('off_in', 8), atEntry('off_out', 8)],
   copy_file_range: [atEntry('off_in', 8), atEntry('off_out', 8)],
   epoll_ctl: [bytes('event', S.epoll_event)],
+  // struct f_owner_ex and struct flock (F_SETOWN_EX, F_SETLK...), the longer readable kept; for
+  // the other commands the argument is no pointer and the reads fail harmlessly.
+  fcntl: [bytes('arg', 8), bytes('arg', S.flock)],
+  // struct file_handle's header at entry and at exit (`{handle_bytes=0 => 8}`), the handle
+  // itself at exit (at most MAX_HANDLE_SZ), and the mount id.
+  name_to_handle_at: [both('handle', 8), bytes('handle', 8 + 128), output('mnt_id', S.int)],
   epoll_wait: sizes('events', S.epoll_event, [1, 4, 16], output),
   epoll_pwait: [...sizes('events', S.epoll_event, [1, 8], output), bytes('sigmask', S.sigset)], // READS_MAX: two sizes and the mask
   signalfd: [bytes('user_mask', S.sigset)],
@@ -290,9 +300,12 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   llistxattr: [retSized('list')],
   flistxattr: [retSized('list')],
   // PR_SET_NAME's and PR_GET_NAME's string; for other options arg2 is no pointer and the read fails harmlessly.
-  prctl: [bytes('arg2', S.comm)],
-  capget: [bytes('header', S.cap_header), output('dataptr', S.cap_data)],
-  capset: [bytes('header', S.cap_header), bytes('data', S.cap_data)],
+  // At an int's size and at TASK_COMM_LEN (the int outputs, PR_GET_TID_ADDRESS's pointer and the
+  // names), the longer readable kept; PR_SCHED_CORE_GET's cookie behind arg5.
+  prctl: [bytes('arg2', S.int), bytes('arg2', S.comm), output('arg5', 8)],
+  // The data at version 3's size and at version 1's (one struct), the longer readable kept.
+  capget: [bytes('header', S.cap_header), output('dataptr', S.cap_data), output('dataptr', S.cap_data / 2)],
+  capset: [bytes('header', S.cap_header), bytes('data', S.cap_data), bytes('data', S.cap_data / 2)],
   getcpu: [output('cpup', S.int), output('nodep', S.int)],
   // The argument, sized by the request in the kernel (SCT_READ_IOCTL).
   ioctl: [{ kind: ReadKind.IOCTL, arg: 'arg', lenArg: 'cmd', max: READ_CAP }],

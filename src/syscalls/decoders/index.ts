@@ -2,6 +2,7 @@
  * Every symbolic-argument decoder module, registered once. A new module adds its register
  * function to the list in defaultDecoders.
  */
+import { registerCapDecoders } from './caps';
 import { registerEventDecoders } from './events';
 import { registerFdDecoders } from './fd';
 import { registerFileDecoders } from './files';
@@ -14,6 +15,7 @@ import { registerMemoryDecoders } from './mman';
 import { registerMountDecoders } from './mount';
 import { registerNetDecoders, sockaddrFormatter } from './net';
 import { registerOpenDecoders } from './open';
+import { registerPrctlDecoders } from './prctl';
 import { registerProcessDecoders } from './process';
 import { DecoderRegistry } from './registry';
 import { registerSignalDecoders } from './signal';
@@ -37,6 +39,8 @@ export function defaultDecoders(): DecoderRegistry {
   registerIoDecoders(registry);
   registerTimeDecoders(registry);
   registerIdDecoders(registry);
+  registerPrctlDecoders(registry);
+  registerCapDecoders(registry);
   registerEventDecoders(registry);
   registerIoctlDecoders(registry);
   registerSockoptDecoders(registry);
