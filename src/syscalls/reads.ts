@@ -280,7 +280,9 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   epoll_pwait: [...sizes('events', S.epoll_event, [1, 8], output), bytes('sigmask', S.sigset)], // READS_MAX: two sizes and the mask
   signalfd: [bytes('user_mask', S.sigset)],
   signalfd4: [bytes('user_mask', S.sigset)],
-  setsockopt: [argSized('optval', 'optlen')],
+  // The value at its length (at most a page), and at the sizes of struct ip_mreq and group_req:
+  // a length beyond the buffer (strace reads only the struct) faults the first read.
+  setsockopt: [argSized('optval', 'optlen'), bytes('optval', 8), bytes('optval', 136)],
   getsockopt: [
     { kind: ReadKind.BYTES, arg: 'optval', lenFrom: ReadLen.ARG_PTR, lenArg: 'optlen', max: READ_CAP, flags: ReadFlag.SUCCESS },
     { kind: ReadKind.INOUT, arg: 'optlen', max: 4 },

@@ -835,3 +835,17 @@ test('credentials, priorities, clocks and events: prctl-era decoders', () => {
   const sun = bytes(Buffer.concat([Buffer.from([1, 0]), Buffer.from('kernelapi.socket.path')]).subarray(0, 16));
   assert.equal(render('getpeername', { args: [4, 0x7000, 0x7100], blobs: { 1: sun, 2: { kind: 'inout', before: 16, after: 24, unreadable: false } } }), '4, {sa_family=AF_UNIX, sun_path="kernelapi.sock"}, [16 => 24]');
 });
+
+test('setsockopt: multicast memberships as structs, a length short of the struct as the address', () => {
+  const mreq = bytes(Buffer.from([224, 0, 0, 3, 127, 0, 0, 1]));
+  assert.equal(render('setsockopt', { args: [0, 0, 35, 0x7000, 8], blobs: { 3: mreq } }), '0, SOL_IP, IP_ADD_MEMBERSHIP, {imr_multiaddr=inet_addr("224.0.0.3"), imr_interface=inet_addr("127.0.0.1")}, 8');
+  assert.equal(render('setsockopt', { args: [0, 0, 35, 0x7000, 7], blobs: { 3: mreq }, ret: -22 }), '0, SOL_IP, IP_ADD_MEMBERSHIP, 0x7000, 7');
+  assert.equal(render('setsockopt', { args: [0, 0, 35, 0x7000, 0x7fffffff], blobs: { 3: mreq }, ret: -14 }).split(', ')[3], '{imr_multiaddr=inet_addr("224.0.0.3")');
+  const greq = new Uint8Array(136);
+  greq.set([0xff, 0x7f, 0, 0], 0); // an index no interface has
+  greq.set([2, 0, 0, 80, 224, 0, 0, 3], 8);
+  assert.equal(
+    render('setsockopt', { args: [0, 0, 42, 0x7000, 136], blobs: { 3: bytes(greq) } }),
+    '0, SOL_IP, MCAST_JOIN_GROUP, {gr_interface=32767, gr_group={sa_family=AF_INET, sin_port=htons(80), sin_addr=inet_addr("224.0.0.3")}}, 136',
+  );
+});

@@ -6,9 +6,10 @@
  */
 import type { ArchTables } from '../arch';
 import { bytesOf, viewOf } from './registry';
-import { quoteShown } from './quote';
+import { interfaceName, ipv6Text, sockaddrFormatter } from './net';
+import { quoteShown, quoteText } from './quote';
 import { argIndexOf, type CallView, type DecoderRegistry } from './registry';
-import { fixedXlat, formatValue, u32, xlat, type Xlat } from './xlat';
+import { fixedXlat, formatValue, pointer, u32, xlat, type Xlat } from './xlat';
 
 /** strace's socketlayers with their values (include/linux/socket.h, the same everywhere). */
 export const SOCKET_LEVELS = fixedXlat([
@@ -97,6 +98,38 @@ function optionValue(tables: ArchTables, errno: (n: number) => string): (level: 
   };
 }
 
+/** SOL_IP's and SOL_IPV6's membership options (linux/in.h, linux/in6.h: the same everywhere). */
+const IP_MEMBERSHIP = new Set([35n, 36n]); // IP_ADD_MEMBERSHIP, IP_DROP_MEMBERSHIP
+const IPV6_MEMBERSHIP = new Set([20n, 21n, 27n, 28n]); // IPV6_ADD/DROP_MEMBERSHIP, IPV6_JOIN/LEAVE_ANYCAST
+const MCAST_GROUP = new Set([42n, 45n]); // MCAST_JOIN_GROUP, MCAST_LEAVE_GROUP
+/** sizeof(struct ip_mreq), struct ipv6_mreq, struct group_req on x86_64. */
+const MREQ_SIZE = 8;
+const MREQ6_SIZE = 20;
+const GROUP_REQ_SIZE = 136;
+
+/** An interface index as strace's print_ifindex: `if_nametoindex("lo")`, or the number. */
+function ifindexText(index: number): string {
+  const name = interfaceName(index);
+  return name === undefined ? String(index) : `if_nametoindex(${quoteText(name)})`;
+}
+
+/**
+ * setsockopt's structs strace decodes (print_setsockopt): the multicast memberships; undefined
+ * for other options. A length shorter than the struct is the address; a longer one shows the struct.
+ */
+function setsockoptStruct(level: bigint, name: bigint, data: Uint8Array, len: number, sockaddr: (data: Uint8Array, len: number) => string): string | null | undefined {
+  const need = level === SOL.IP && IP_MEMBERSHIP.has(name) ? MREQ_SIZE
+    : level === SOL.IPV6 && IPV6_MEMBERSHIP.has(name) ? MREQ6_SIZE
+      : (level === SOL.IP || level === SOL.IPV6) && MCAST_GROUP.has(name) ? GROUP_REQ_SIZE
+        : 0;
+  if (need === 0) return undefined;
+  if (len < need || data.length < need) return null;
+  const v = viewOf(data);
+  if (need === MREQ_SIZE) return `{imr_multiaddr=inet_addr("${data.subarray(0, 4).join('.')}"), imr_interface=inet_addr("${data.subarray(4, 8).join('.')}")}`;
+  if (need === MREQ6_SIZE) return `{inet_pton(AF_INET6, "${ipv6Text(data.subarray(0, 16))}", &ipv6mr_multiaddr), ipv6mr_interface=${ifindexText(v.getUint32(16, true))}}`;
+  return `{gr_interface=${ifindexText(v.getUint32(0, true))}, gr_group=${sockaddr(data.subarray(8, GROUP_REQ_SIZE), GROUP_REQ_SIZE - 8)}}`;
+}
+
 /** Registers the getsockopt and setsockopt decoders. */
 export function registerSockoptDecoders(registry: DecoderRegistry): void {
   const errno = (tables: ArchTables) => {
@@ -117,10 +150,19 @@ export function registerSockoptDecoders(registry: DecoderRegistry): void {
   }
   registry.register('setsockopt', 'optval', (ctx) => {
     const value = optionValue(ctx.tables, errno(ctx.tables));
+    const sockaddr = sockaddrFormatter(ctx.tables);
     const [level, name, len] = ['level', 'optname', 'optlen'].map((n) => argIndexOf(ctx, n));
     return (args, call) => {
       const b = bytesOf(call.blobs, ctx.argIndex);
-      return b ? value(u32(args[level]), u32(args[name]), b, Number(BigInt.asIntN(32, args[len] ?? 0n)), call, false) : '';
+      const l = u32(args[level]);
+      const n = u32(args[name]);
+      const length = Number(BigInt.asIntN(32, args[len] ?? 0n));
+      if ((args[ctx.argIndex] ?? 0n) === 0n) return '';
+      const known = setsockoptStruct(l, n, b?.data ?? new Uint8Array(0), length, sockaddr);
+      if (known !== undefined) return known ?? pointer(args[ctx.argIndex]);
+      // strace reads no more than the length; a length it cannot read whole is the address.
+      if (!b || b.data.length < Math.min(length, call.options.stringMax)) return '';
+      return value(l, n, b, length, call, false);
     };
   });
   registry.register('getsockopt', 'optval', (ctx) => {
