@@ -67,7 +67,22 @@ const TCP_NAMES = [
 ];
 const UDP_NAMES = fixedXlat([['UDP_CORK', 1], ['UDP_ENCAP', 100], ['UDP_NO_CHECK6_TX', 101], ['UDP_NO_CHECK6_RX', 102], ['UDP_SEGMENT', 103], ['UDP_GRO', 104]]);
 
-const SOL = { IP: 0n, SOCKET: 1n, TCP: 6n, UDP: 17n, IPV6: 41n, NETLINK: 270n } as const;
+/** strace's sock_raw_options, sock_packet_options and sock_netlink_options (linux/icmp.h, if_packet.h, netlink.h). */
+const RAW_NAMES = fixedXlat([['ICMP_FILTER', 1]]);
+const PACKET_NAMES = fixedXlat([
+  ['PACKET_ADD_MEMBERSHIP', 1], ['PACKET_DROP_MEMBERSHIP', 2], ['PACKET_RECV_OUTPUT', 3], ['PACKET_RX_RING', 5], ['PACKET_STATISTICS', 6],
+  ['PACKET_COPY_THRESH', 7], ['PACKET_AUXDATA', 8], ['PACKET_ORIGDEV', 9], ['PACKET_VERSION', 10], ['PACKET_HDRLEN', 11],
+  ['PACKET_RESERVE', 12], ['PACKET_TX_RING', 13], ['PACKET_LOSS', 14], ['PACKET_VNET_HDR', 15], ['PACKET_TX_TIMESTAMP', 16],
+  ['PACKET_TIMESTAMP', 17], ['PACKET_FANOUT', 18], ['PACKET_TX_HAS_OFF', 19], ['PACKET_QDISC_BYPASS', 20], ['PACKET_ROLLOVER_STATS', 21],
+  ['PACKET_FANOUT_DATA', 22], ['PACKET_IGNORE_OUTGOING', 23],
+]);
+const NETLINK_OPTION_NAMES = [
+  'NETLINK_ADD_MEMBERSHIP', 'NETLINK_DROP_MEMBERSHIP', 'NETLINK_PKTINFO', 'NETLINK_BROADCAST_ERROR', 'NETLINK_NO_ENOBUFS',
+  'NETLINK_RX_RING', 'NETLINK_TX_RING', 'NETLINK_LISTEN_ALL_NSID', 'NETLINK_LIST_MEMBERSHIPS', 'NETLINK_CAP_ACK', 'NETLINK_EXT_ACK',
+  'NETLINK_GET_STRICT_CHK',
+];
+
+const SOL = { IP: 0n, SOCKET: 1n, TCP: 6n, UDP: 17n, IPV6: 41n, RAW: 255n, PACKET: 263n, NETLINK: 270n } as const;
 
 /** The option names of each level, and the unknown-name text. */
 function optionNames(tables: ArchTables): Map<bigint, [Xlat, string]> {
@@ -77,6 +92,9 @@ function optionNames(tables: ArchTables): Map<bigint, [Xlat, string]> {
     [SOL.IPV6, [xlat(tables, 'IP', IPV6_NAMES), 'IPV6_???']],
     [SOL.TCP, [xlat(tables, 'TCP', TCP_NAMES), 'TCP_???']],
     [SOL.UDP, [UDP_NAMES, 'UDP_???']],
+    [SOL.RAW, [RAW_NAMES, 'RAW_???']],
+    [SOL.PACKET, [PACKET_NAMES, 'PACKET_???']],
+    [SOL.NETLINK, [xlat(tables, 'NETLINK', NETLINK_OPTION_NAMES), 'NETLINK_???']],
   ]);
 }
 
