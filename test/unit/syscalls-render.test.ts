@@ -460,6 +460,25 @@ test('iovec arrays and msghdrs from their derived blobs, the data cut per view t
     '4, {msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base="hello", iov_len=5}], msg_iovlen=1, msg_control=[{cmsg_len=20, cmsg_level=SOL_SOCKET, cmsg_type=SCM_RIGHTS, cmsg_data=[3]}], msg_controllen=24, msg_flags=0}, 0',
   );
   assert.equal(render('sendmsg', { ...sendmsg, blobs: { 1: bytes(msg) } }), '4, 0x7ffc, 0', 'without what its pointers point to: the address');
+  // recvmsg's SOL_IP messages: packet info, TTL, TOS bytes; strace leaves msg_control out with no control length.
+  const ip = Buffer.alloc(32 + 24);
+  ip.writeBigUInt64LE(28n, 0);
+  ip.writeInt32LE(0, 8); // SOL_IP
+  ip.writeInt32LE(8, 12); // IP_PKTINFO
+  ip.writeUInt32LE(0x7fff, 16);
+  Buffer.from([127, 0, 0, 1, 127, 0, 0, 2]).copy(ip, 20);
+  ip.writeBigUInt64LE(20n, 32);
+  ip.writeInt32LE(0, 40);
+  ip.writeInt32LE(2, 44); // IP_TTL
+  ip.writeUInt32LE(64, 48);
+  const withIp = { ...sendmsg, blobs: { ...sendmsg.blobs, [derivedKey(1, 7)]: bytes(ip) } };
+  assert.equal(
+    render('sendmsg', withIp).split('msg_control=')[1].split(', msg_controllen')[0],
+    '[{cmsg_len=28, cmsg_level=SOL_IP, cmsg_type=IP_PKTINFO, cmsg_data={ipi_ifindex=32767, ipi_spec_dst=inet_addr("127.0.0.1"), ipi_addr=inet_addr("127.0.0.2")}}, {cmsg_len=20, cmsg_level=SOL_IP, cmsg_type=IP_TTL, cmsg_data=[64]}]',
+  );
+  const bare = Buffer.from(msg);
+  bare.writeBigUInt64LE(0n, 40);
+  assert.equal(render('sendmsg', { ...sendmsg, blobs: { ...sendmsg.blobs, 1: bytes(bare) } }).includes('msg_control='), false, 'no msg_control without a control length');
 });
 
 test('-s cuts strings that are not paths and string arrays, never paths', () => {

@@ -164,6 +164,12 @@ export function interfaceName(index: number): string | undefined {
   return interfaces.names.get(index);
 }
 
+/** An interface index as strace's print_ifindex: `if_nametoindex("lo")`, or the number. */
+export function ifindexText(index: number): string {
+  const name = interfaceName(index);
+  return name === undefined ? String(index) : `if_nametoindex(${quoteBytes(Buffer.from(name))})`;
+}
+
 /** The sockaddr an input call passed (connect, bind, sendto): length from the next argument. */
 function sockaddrInDecoder(argIndex: number, lenIndex: number, tables: ArchTables): ArgDecoder {
   const format = sockaddrFormatter(tables);

@@ -6,8 +6,8 @@
  */
 import type { ArchTables } from '../arch';
 import { bytesOf, viewOf } from './registry';
-import { interfaceName, ipv6Text, sockaddrFormatter } from './net';
-import { quoteShown, quoteText } from './quote';
+import { ifindexText, ipv6Text, sockaddrFormatter } from './net';
+import { quoteShown } from './quote';
 import { argIndexOf, type CallView, type DecoderRegistry } from './registry';
 import { fixedXlat, formatValue, pointer, u32, xlat, type Xlat } from './xlat';
 
@@ -124,12 +124,6 @@ const MCAST_GROUP = new Set([42n, 45n]); // MCAST_JOIN_GROUP, MCAST_LEAVE_GROUP
 const MREQ_SIZE = 8;
 const MREQ6_SIZE = 20;
 const GROUP_REQ_SIZE = 136;
-
-/** An interface index as strace's print_ifindex: `if_nametoindex("lo")`, or the number. */
-function ifindexText(index: number): string {
-  const name = interfaceName(index);
-  return name === undefined ? String(index) : `if_nametoindex(${quoteText(name)})`;
-}
 
 /**
  * setsockopt's structs strace decodes (print_setsockopt): the multicast memberships; undefined
