@@ -236,6 +236,7 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   utimes: [bytes('utimes', 2 * S.timeval)],
   futimesat: [bytes('utimes', 2 * S.timeval)],
   clock_getres: [output('tp', S.timespec)],
+  sched_rr_get_interval: [output('interval', S.timespec)],
   clock_settime: [bytes('tp', S.timespec)],
   adjtimex: [bytes('txc_p', S.timex)],
   clock_adjtime: [bytes('utx', S.timex)],

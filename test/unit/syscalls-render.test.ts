@@ -108,6 +108,9 @@ const FORMATS: Record<string, string[]> = {
   getcpu: ['unsigned * cpup', 'unsigned * nodep', 'struct getcpu_cache * unused'],
   adjtimex: ['struct __kernel_timex * txc_p'],
   getpeername: ['int fd', 'struct sockaddr * usockaddr', 'int * usockaddr_len'],
+  swapon: ['const char * specialfile', 'int swap_flags'],
+  sync_file_range: ['int fd', 'loff_t offset', 'loff_t nbytes', 'unsigned int flags'],
+  sched_rr_get_interval: ['pid_t pid', 'struct __kernel_timespec * interval'],
 };
 
 const catalog = SyscallCatalog.fromFormats(
@@ -839,6 +842,10 @@ test('credentials, priorities, clocks and events: prctl-era decoders', () => {
   assert.equal(render('ioprio_set', { args: [2, 7, (2 << 13) | 4], ret: -3 }), 'IOPRIO_WHO_PGRP, 7, IOPRIO_PRIO_VALUE(IOPRIO_CLASS_BE, 4)');
   assert.equal(formatSyscall(decode('ioprio_get', { args: [1, 0], ret: 0 })).replace(/ <.*/, '').replace(/ +=/, ' ='), 'ioprio_get(IOPRIO_WHO_PROCESS, 0) = 0 (IOPRIO_PRIO_VALUE(IOPRIO_CLASS_NONE, 0))');
   assert.equal(render('getgroups', { args: [0, 0x7000], ret: 0 }), '0, []');
+  assert.equal(render('swapon', { args: [1, 0x8000 | 42], strings: { 0: 's' }, ret: -2 }), '"s", SWAP_FLAG_PREFER|42');
+  assert.equal(render('swapon', { args: [1, 0], strings: { 0: 's' }, ret: -2 }), '"s", 0');
+  assert.equal(render('sync_file_range', { args: [3, 0, 0, 0xffffffffn], ret: -9 }), '3, 0, 0, SYNC_FILE_RANGE_WAIT_BEFORE|SYNC_FILE_RANGE_WRITE|SYNC_FILE_RANGE_WAIT_AFTER|0xfffffff8');
+  assert.equal(render('sched_rr_get_interval', { args: [0, 0x7000], blobs: { 1: bytes(words([0, 100000000])) } }), '0, {tv_sec=0, tv_nsec=100000000}');
   assert.equal(render('getcpu', { args: [0x7000, 0x7004, 0], blobs: { 0: bytes(words([1], 4)), 1: bytes(words([0], 4)) } }), '[1], [0], NULL');
   assert.equal(render('inotify_init1', { args: [0o2004000], ret: 3 }), 'IN_NONBLOCK|IN_CLOEXEC');
   assert.equal(render('epoll_ctl', { args: [4, 2, 3, 0x7000], blobs: { 3: bytes(words([1, 0, 0], 4)) } }), '4, EPOLL_CTL_DEL, 3, 0x7000');

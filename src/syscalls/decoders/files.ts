@@ -38,6 +38,10 @@ const FALLOC_NAMES = [
   'FALLOC_FL_KEEP_SIZE', 'FALLOC_FL_PUNCH_HOLE', 'FALLOC_FL_NO_HIDE_STALE', 'FALLOC_FL_COLLAPSE_RANGE', 'FALLOC_FL_ZERO_RANGE',
   'FALLOC_FL_INSERT_RANGE', 'FALLOC_FL_UNSHARE_RANGE',
 ];
+/** strace's sync_file_range_flags and swap_flags (linux/fs.h, linux/swap.h), swapon's priority bits. */
+const SYNC_FILE_RANGE_FLAGS = fixedXlat([['SYNC_FILE_RANGE_WAIT_BEFORE', 1], ['SYNC_FILE_RANGE_WRITE', 2], ['SYNC_FILE_RANGE_WAIT_AFTER', 4]]);
+const SWAP_FLAGS = fixedXlat([['SWAP_FLAG_PREFER', 0x8000], ['SWAP_FLAG_DISCARD', 0x10000], ['SWAP_FLAG_DISCARD_ONCE', 0x20000], ['SWAP_FLAG_DISCARD_PAGES', 0x40000]]);
+const SWAP_FLAG_PRIO_MASK = 0x7fffn;
 /** strace's whence_codes. */
 const WHENCE_NAMES = ['SEEK_SET', 'SEEK_CUR', 'SEEK_END', 'SEEK_DATA', 'SEEK_HOLE'];
 /** strace's fcntlcmds. */
@@ -345,6 +349,12 @@ export function registerFileDecoders(registry: DecoderRegistry): void {
   }
   registry.register('name_to_handle_at', 'handle', (ctx) => fileHandleDecoder(ctx.argIndex));
   registry.register('name_to_handle_at', 'mnt_id', (ctx) => structArg(ctx.argIndex, 4, true, (v) => `[${v.getInt32(0, true)}]`));
+  registry.register('sync_file_range', 'flags', (ctx) => flagsArg(ctx.argIndex, SYNC_FILE_RANGE_FLAGS, 'SYNC_FILE_RANGE_???'));
+  registry.register('swapon', 'swap_flags', (ctx) => (args) => {
+    const v = u32(args[ctx.argIndex]);
+    const rest = v & ~SWAP_FLAG_PRIO_MASK;
+    return `${rest ? `${formatFlags(rest, SWAP_FLAGS, 'SWAP_FLAG_???')}|` : ''}${v & SWAP_FLAG_PRIO_MASK}`;
+  });
   registry.register('fallocate', 'mode', (ctx) => flagsArg(ctx.argIndex, xlat(ctx.tables, 'FALLOC', FALLOC_NAMES), 'FALLOC_FL_???'));
   registry.register('statx', 'flags', (ctx) => statxFlagsDecoder(ctx.argIndex, ctx.tables));
   registry.register('statx', 'mask', (ctx) => flagsArg(ctx.argIndex, xlat(ctx.tables, 'STATX', STATX_MASK_NAMES), 'STATX_???'));

@@ -135,6 +135,7 @@ export function registerTimeDecoders(registry: DecoderRegistry): void {
   const timespecIn = (syscall: string, arg: string) => registry.register(syscall, arg, (ctx) => structArg(ctx.argIndex, 16, false, (v) => formatTimespec(v)));
   timespecOut('clock_gettime', 'tp');
   timespecOut('clock_getres', 'tp');
+  timespecOut('sched_rr_get_interval', 'interval');
   timespecIn('clock_settime', 'tp');
   timespecIn('nanosleep', 'rqtp');
   timespecIn('clock_nanosleep', 'rqtp');
