@@ -10,7 +10,7 @@ import { bytesOf } from './registry';
 import { flagsArg, valueArg } from './xlat';
 import { quoteBytes } from './quote';
 import { argIndexOf, type ArgDecoder, type CallView, type DecoderRegistry } from './registry';
-import { cached, constant, fixedXlat, formatFlags, formatValue, u32, xlat, type Xlat } from './xlat';
+import { cached, constant, fixedXlat, formatFlags, formatValue, hexValue, u32, xlat, type Xlat } from './xlat';
 
 /** strace's addrfams. */
 const AF_NAMES = [
@@ -107,6 +107,14 @@ export function addressFamilies(tables: ArchTables): Xlat {
   return xlat(tables, 'AF', AF_NAMES);
 }
 
+/** sizeof(struct sockaddr_un). */
+const SOCKADDR_UN_SIZE = 110;
+
+/** nl_groups as strace's `%#08x`: `0x0000ffff`-style for small values, `00000000` for none. */
+function formatGroups(groups: number): string {
+  return groups === 0 ? '00000000' : `0x${groups.toString(16).padStart(6, '0')}`;
+}
+
 /** A sockaddr of `len` bytes, as strace's print_sockaddr prints it. */
 export function sockaddrFormatter(tables: ArchTables): (data: Uint8Array, len: number) => string {
   const families = xlat(tables, 'AF', AF_NAMES);
@@ -122,7 +130,8 @@ export function sockaddrFormatter(tables: ArchTables): (data: Uint8Array, len: n
     let out = `{sa_family=${formatValue(BigInt(family), families, 'AF_???')}`;
     if (bytes.length > 2) {
       if (family === AF_UNIX) {
-        const path = bytes.subarray(2);
+        // sun_path is 108 bytes: strace shows no more of a longer address.
+        const path = bytes.subarray(2, SOCKADDR_UN_SIZE);
         out += path[0] === 0 ? `, sun_path=@${quoteBytes(path.subarray(1))}` : `, sun_path=${quoteBytes(path, { stopAtNul: true })}`;
       } else if (family === AF_INET && bytes.length >= 16) {
         out += `, sin_port=htons(${view.getUint16(2, false)}), sin_addr=inet_addr("${bytes[4]}.${bytes[5]}.${bytes[6]}.${bytes[7]}")`;
@@ -135,7 +144,8 @@ export function sockaddrFormatter(tables: ArchTables): (data: Uint8Array, len: n
           out += `, sin6_scope_id=${name === undefined ? scope : `if_nametoindex(${quoteBytes(Buffer.from(name))})`}`;
         }
       } else if (family === AF_NETLINK && bytes.length >= 12) {
-        out += `, nl_pid=${view.getInt32(4, true)}, nl_groups=${view.getUint32(8, true).toString(16).padStart(8, '0')}`;
+        const pad = view.getUint16(2, true);
+        out += `${pad ? `, nl_pad=${hexValue(BigInt(pad))}` : ''}, nl_pid=${view.getInt32(4, true)}, nl_groups=${formatGroups(view.getUint32(8, true))}`;
       } else {
         out += `, sa_data=${quoteBytes(bytes.subarray(2))}`;
       }
