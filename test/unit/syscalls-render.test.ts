@@ -859,6 +859,26 @@ test('credentials, priorities, clocks and events: prctl-era decoders', () => {
   assert.equal(formatSyscall(decode('adjtimex', { args: [0x7000], blobs: { 0: bytes(timex) }, ret: 5 })).replace(/ <.*/, '').replace(/ +=/, ' =').replace(/\{modes.*tai=0\}/, 'TIMEX'), 'adjtimex(TIMEX) = 5 (TIME_ERROR)');
   // A unix address longer than the 16 bytes asked for: the 16 that fit.
   const sun = bytes(Buffer.concat([Buffer.from([1, 0]), Buffer.from('kernelapi.socket.path')]).subarray(0, 16));
+  const rx = Buffer.alloc(36);
+  rx.writeUInt16LE(33, 0); // AF_RXRPC
+  rx.writeUInt16LE(0x8382, 2);
+  rx.writeUInt16LE(0x8584, 4);
+  rx.writeUInt16LE(0x8786, 6);
+  for (let i = 10; i < 36; i++) rx[i] = 0x80 + i;
+  assert.equal(
+    render('connect', { args: [0xffffffffn, 0x7000, 36], blobs: { 1: bytes(rx) }, ret: -9 }),
+    '-1, {sa_family=AF_RXRPC, srx_service=0x8382 /* ???_SERVICE */, transport_type=0x8584 /* SOCK_??? */, transport_len=34694, transport={family=AF_UNSPEC, "\\212\\213\\214\\215\\216\\217\\220\\221\\222\\223\\224\\225\\226\\227\\230\\231\\232\\233\\234\\235\\236\\237\\240\\241\\242\\243"}}, 36',
+  );
+  rx.writeUInt16LE(1, 2);
+  rx.writeUInt16LE(2, 4);
+  rx.writeUInt16LE(16, 6);
+  rx.writeUInt16LE(2, 8); // AF_INET
+  rx.writeUInt16BE(80, 10);
+  Buffer.from([127, 0, 0, 1]).copy(rx, 12);
+  assert.equal(
+    render('connect', { args: [0xffffffffn, 0x7000, 36], blobs: { 1: bytes(rx) }, ret: -9 }).split('srx_service=')[1],
+    '0x1 /* CM_SERVICE */, transport_type=SOCK_DGRAM, transport_len=16, transport={sin={sin_family=AF_INET, sin_port=htons(80), sin_addr=inet_addr("127.0.0.1")}}}, 36',
+  );
   assert.equal(render('getpeername', { args: [4, 0x7000, 0x7100], blobs: { 1: sun, 2: { kind: 'inout', before: 16, after: 24, unreadable: false } } }), '4, {sa_family=AF_UNIX, sun_path="kernelapi.sock"}, [16 => 24]');
 });
 
