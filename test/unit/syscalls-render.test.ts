@@ -887,6 +887,9 @@ test('setsockopt: multicast memberships as structs, a length short of the struct
   assert.equal(render('setsockopt', { args: [0, 0, 35, 0x7000, 8], blobs: { 3: mreq } }), '0, SOL_IP, IP_ADD_MEMBERSHIP, {imr_multiaddr=inet_addr("224.0.0.3"), imr_interface=inet_addr("127.0.0.1")}, 8');
   assert.equal(render('setsockopt', { args: [0, 0, 35, 0x7000, 7], blobs: { 3: mreq }, ret: -22 }), '0, SOL_IP, IP_ADD_MEMBERSHIP, 0x7000, 7');
   assert.equal(render('setsockopt', { args: [0, 0, 35, 0x7000, 0x7fffffff], blobs: { 3: mreq }, ret: -14 }).split(', ')[3], '{imr_multiaddr=inet_addr("224.0.0.3")');
+  const linger = bytes(words([0xfffffff1, 0xffffffd6], 4));
+  assert.equal(render('setsockopt', { args: [3, 1, 13, 0x7000, 9], blobs: { 3: linger } }), '3, SOL_SOCKET, SO_LINGER, {l_onoff=-15, l_linger=-42}, 9');
+  assert.equal(render('setsockopt', { args: [3, 1, 13, 0x7000, 4], blobs: { 3: linger }, ret: -22 }), '3, SOL_SOCKET, SO_LINGER, 0x7000, 4');
   const greq = new Uint8Array(136);
   greq.set([0xff, 0x7f, 0, 0], 0); // an index no interface has
   greq.set([2, 0, 0, 80, 224, 0, 0, 3], 8);

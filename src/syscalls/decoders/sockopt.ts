@@ -163,6 +163,7 @@ export function registerSockoptDecoders(registry: DecoderRegistry): void {
   registry.register('setsockopt', 'optval', (ctx) => {
     const value = optionValue(ctx.tables, errno(ctx.tables));
     const sockaddr = sockaddrFormatter(ctx.tables);
+    const linger = BigInt(ctx.tables.constants.SO?.SO_LINGER ?? -1);
     const [level, name, len] = ['level', 'optname', 'optlen'].map((n) => argIndexOf(ctx, n));
     return (args, call) => {
       const b = bytesOf(call.blobs, ctx.argIndex);
@@ -172,6 +173,11 @@ export function registerSockoptDecoders(registry: DecoderRegistry): void {
       if ((args[ctx.argIndex] ?? 0n) === 0n) return '';
       const known = setsockoptStruct(l, n, b?.data ?? new Uint8Array(0), length, sockaddr);
       if (known !== undefined) return known ?? pointer(args[ctx.argIndex]);
+      // struct linger: the address for a shorter length, the struct (and no more) for a longer one.
+      if (l === SOL.SOCKET && n === linger) {
+        if (length < 8 || !b || b.data.length < 8) return pointer(args[ctx.argIndex]);
+        return value(l, n, b, 8, call, false);
+      }
       // strace reads no more than the length; a length it cannot read whole is the address.
       if (!b || b.data.length < Math.min(length, call.options.stringMax)) return '';
       return value(l, n, b, length, call, false);
@@ -184,7 +190,10 @@ export function registerSockoptDecoders(registry: DecoderRegistry): void {
       const b = bytesOf(call.blobs, ctx.argIndex);
       const lens = call.blobs.get(lenIndex);
       if (!b || call.ret < 0n || lens?.kind !== 'inout' || lens.unreadable) return '';
-      return value(u32(args[level]), u32(args[name]), b, Math.min(lens.before, lens.after), call, true);
+      const length = Math.min(lens.before, lens.after);
+      // Nothing written: strace shows the address.
+      if (length === 0) return pointer(args[ctx.argIndex]);
+      return value(u32(args[level]), u32(args[name]), b, length, call, true);
     };
   });
   registry.register('getsockopt', 'optlen', (ctx) => (_args, call) => {
