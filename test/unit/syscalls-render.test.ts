@@ -890,6 +890,8 @@ test('setsockopt: multicast memberships as structs, a length short of the struct
   const linger = bytes(words([0xfffffff1, 0xffffffd6], 4));
   assert.equal(render('setsockopt', { args: [3, 1, 13, 0x7000, 9], blobs: { 3: linger } }), '3, SOL_SOCKET, SO_LINGER, {l_onoff=-15, l_linger=-42}, 9');
   assert.equal(render('setsockopt', { args: [3, 1, 13, 0x7000, 4], blobs: { 3: linger }, ret: -22 }), '3, SOL_SOCKET, SO_LINGER, 0x7000, 4');
+  assert.equal(render('setsockopt', { args: [3, 1, 2, 0x7000, 3], blobs: { 3: bytes(words([1], 4)) }, ret: -22 }), '3, SOL_SOCKET, SO_REUSEADDR, 0x7000, 3');
+  assert.equal(render('setsockopt', { args: [3, 1, 2, 0x7000, 8], blobs: { 3: bytes(words([1, 2], 4)) } }), '3, SOL_SOCKET, SO_REUSEADDR, [1], 8');
   const greq = new Uint8Array(136);
   greq.set([0xff, 0x7f, 0, 0], 0); // an index no interface has
   greq.set([2, 0, 0, 80, 224, 0, 0, 3], 8);

@@ -34,6 +34,15 @@ const SO_NAMES = [
   'SO_RCVTIMEO_NEW', 'SO_SNDTIMEO_NEW', 'SO_DETACH_REUSEPORT_BPF', 'SO_PREFER_BUSY_POLL', 'SO_BUSY_POLL_BUDGET', 'SO_NETNS_COOKIE',
   'SO_BUF_LOCK', 'SO_RESERVE_MEM', 'SO_TXREHASH', 'SO_RCVMARK',
 ];
+/** The SOL_SOCKET options strace's print_setsockopt shows as an int. */
+const SO_INT_NAMES = [
+  'SO_DEBUG', 'SO_REUSEADDR', 'SO_DONTROUTE', 'SO_BROADCAST', 'SO_SNDBUF', 'SO_RCVBUF', 'SO_KEEPALIVE', 'SO_OOBINLINE', 'SO_NO_CHECK',
+  'SO_PRIORITY', 'SO_BSDCOMPAT', 'SO_REUSEPORT', 'SO_PASSCRED', 'SO_RCVLOWAT', 'SO_SNDLOWAT', 'SO_DETACH_FILTER', 'SO_TIMESTAMP_OLD',
+  'SO_ACCEPTCONN', 'SO_SNDBUFFORCE', 'SO_RCVBUFFORCE', 'SO_PASSSEC', 'SO_TIMESTAMPNS_OLD', 'SO_MARK', 'SO_TIMESTAMPING_OLD',
+  'SO_RXQ_OVFL', 'SO_WIFI_STATUS', 'SO_PEEK_OFF', 'SO_NOFCS', 'SO_LOCK_FILTER', 'SO_SELECT_ERR_QUEUE', 'SO_BUSY_POLL',
+  'SO_INCOMING_CPU', 'SO_CNX_ADVICE', 'SO_INCOMING_NAPI_ID', 'SO_ZEROCOPY', 'SO_TIMESTAMP_NEW', 'SO_TIMESTAMPNS_NEW',
+  'SO_TIMESTAMPING_NEW', 'SO_DETACH_REUSEPORT_BPF', 'SO_PREFER_BUSY_POLL', 'SO_BUSY_POLL_BUDGET', 'SO_RESERVE_MEM', 'SO_RCVMARK',
+];
 /** strace's sock_ip_options, sock_ipv6_options, sock_tcp_options and sock_udp_options. */
 const IP_NAMES = [
   'IP_TOS', 'IP_TTL', 'IP_HDRINCL', 'IP_OPTIONS', 'IP_ROUTER_ALERT', 'IP_RECVOPTS', 'IP_RETOPTS', 'IP_PKTINFO', 'IP_PKTOPTIONS',
@@ -164,6 +173,7 @@ export function registerSockoptDecoders(registry: DecoderRegistry): void {
     const value = optionValue(ctx.tables, errno(ctx.tables));
     const sockaddr = sockaddrFormatter(ctx.tables);
     const linger = BigInt(ctx.tables.constants.SO?.SO_LINGER ?? -1);
+    const intOptions = new Set(xlat(ctx.tables, 'SO', SO_INT_NAMES).map(([, v]) => v));
     const [level, name, len] = ['level', 'optname', 'optlen'].map((n) => argIndexOf(ctx, n));
     return (args, call) => {
       const b = bytesOf(call.blobs, ctx.argIndex);
@@ -173,6 +183,11 @@ export function registerSockoptDecoders(registry: DecoderRegistry): void {
       if ((args[ctx.argIndex] ?? 0n) === 0n) return '';
       const known = setsockoptStruct(l, n, b?.data ?? new Uint8Array(0), length, sockaddr);
       if (known !== undefined) return known ?? pointer(args[ctx.argIndex]);
+      // The int options: the address for a shorter length, the int for any longer one.
+      if ((l === SOL.SOCKET && intOptions.has(n)) || l === SOL.NETLINK) {
+        if (length < 4 || !b || b.data.length < 4) return pointer(args[ctx.argIndex]);
+        return `[${viewOf(b.data).getInt32(0, true)}]`;
+      }
       // struct linger: the address for a shorter length, the struct (and no more) for a longer one.
       if (l === SOL.SOCKET && n === linger) {
         if (length < 8 || !b || b.data.length < 8) return pointer(args[ctx.argIndex]);
