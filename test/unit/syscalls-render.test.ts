@@ -842,6 +842,7 @@ test('credentials, priorities, clocks and events: prctl-era decoders', () => {
   assert.equal(render('ioprio_set', { args: [2, 7, (2 << 13) | 4], ret: -3 }), 'IOPRIO_WHO_PGRP, 7, IOPRIO_PRIO_VALUE(IOPRIO_CLASS_BE, 4)');
   assert.equal(formatSyscall(decode('ioprio_get', { args: [1, 0], ret: 0 })).replace(/ <.*/, '').replace(/ +=/, ' ='), 'ioprio_get(IOPRIO_WHO_PROCESS, 0) = 0 (IOPRIO_PRIO_VALUE(IOPRIO_CLASS_NONE, 0))');
   assert.equal(render('getgroups', { args: [0, 0x7000], ret: 0 }), '0, []');
+  assert.equal(render('getgroups', { args: [0, 0], ret: 0 }), '0, NULL');
   assert.equal(render('swapon', { args: [1, 0x8000 | 42], strings: { 0: 's' }, ret: -2 }), '"s", SWAP_FLAG_PREFER|42');
   assert.equal(render('swapon', { args: [1, 0], strings: { 0: 's' }, ret: -2 }), '"s", 0');
   assert.equal(render('sync_file_range', { args: [3, 0, 0, 0xffffffffn], ret: -9 }), '3, 0, 0, SYNC_FILE_RANGE_WAIT_BEFORE|SYNC_FILE_RANGE_WRITE|SYNC_FILE_RANGE_WAIT_AFTER|0xfffffff8');

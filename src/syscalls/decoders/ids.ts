@@ -76,7 +76,8 @@ function idArray(argIndex: number, countOf: (call: CallView, args: readonly bigi
   return (args, call) => {
     const b = bytesOf(call.blobs, argIndex);
     const count = countOf(call, args);
-    // An empty array needs no memory; strace shows no array beyond NGROUPS_MAX.
+    // An empty array needs no memory (but NULL is NULL); strace shows no array beyond NGROUPS_MAX.
+    if ((args[argIndex] ?? 0n) === 0n) return '';
     if (count === 0) return '[]';
     if (count > NGROUPS_MAX) return pointer(args[argIndex]);
     if (!b || count < 0 || b.data.length < 4 * count) return '';
