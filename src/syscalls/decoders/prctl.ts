@@ -113,7 +113,8 @@ function prctlArguments(tables: ArchTables): (args: readonly bigint[], call: Cal
     if (reg === 0n || !b) return pointer(reg);
     const nul = b.data.indexOf(0);
     const end = nul >= 0 && nul <= max ? nul : Math.min(max, b.data.length);
-    return quoteBytes(b.data.subarray(0, end), { truncated: nul < 0 || nul > max });
+    // No NUL before memory ends short of the limit: strace shows what it read, uncut.
+    return quoteBytes(b.data.subarray(0, end), { truncated: (nul < 0 && b.data.length > max) || nul > max });
   };
   return (args, call) => {
     const [, a2 = 0n, a3 = 0n, a4 = 0n, a5 = 0n] = args;
@@ -195,7 +196,7 @@ function prctlArguments(tables: ArchTables): (args: readonly bigint[], call: Cal
         return [xval(a2, SUD_CMDS, 'PR_SYS_DISPATCH_???'), hex(a3), hex(a4), pointer(a5)];
       case 'PR_SCHED_CORE': {
         const type = u32(a4);
-        const pidType = style === 'raw' ? hexValue(type) : styled(type, formatValue(type, PIDTYPES, 'PIDTYPE_???'), 'verbose', true);
+        const pidType = style === 'raw' ? hexValue(type) : styled(type, formatValue(type, PIDTYPES, 'PIDTYPE_???'), 'verbose');
         let cookie = pointer(a5);
         if (u32(a2) === 0n && !failed && a5 !== 0n) {
           const b = bytesOf(call.blobs, 4);

@@ -223,10 +223,13 @@ function registerFutex(registry: DecoderRegistry): void {
     const cmds = xlat(ctx.tables, 'FUTEX', FUTEX_CMD_NAMES);
     const priv = BigInt(constant(ctx.tables, 'FUTEX', 'FUTEX_PRIVATE_FLAG'));
     const realtime = BigInt(constant(ctx.tables, 'FUTEX', 'FUTEX_CLOCK_REALTIME'));
+    // strace's futexops names FUTEX_CLOCK_REALTIME only with the waiting commands, FUTEX_FD's private form apart.
+    const timed = new Set(['FUTEX_WAIT', 'FUTEX_WAIT_BITSET', 'FUTEX_WAIT_REQUEUE_PI']);
     const render = cached((op) => {
       const cmd = op & ~(priv | realtime);
       const name = cmds.find(([, v]) => v === cmd)?.[0];
-      if (name === undefined) return formatValue(op, [], 'FUTEX_???');
+      if (name === undefined || (op & realtime && !timed.has(name))) return formatValue(op, [], 'FUTEX_???');
+      if (name === 'FUTEX_FD' && op & priv) return 'FUTEX_FD|FUTEX_PRIVATE_FLAG';
       return `${name}${op & priv ? '_PRIVATE' : ''}${op & realtime ? '|FUTEX_CLOCK_REALTIME' : ''}`;
     });
     return (args) => render(u32(args[ctx.argIndex]));
