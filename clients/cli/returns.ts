@@ -7,9 +7,11 @@
 import type { SyscallEvent__Output } from '../../src/api/generated/sctrace/v1/SyscallEvent';
 import { archTables, type ArchTables } from '../../src/syscalls/arch';
 import { formatMode, formatOpenFlags } from '../../src/syscalls/decoders/open';
-import { personalityFormatter } from '../../src/syscalls/decoders/ids';
+import { formatIoprio, personalityFormatter } from '../../src/syscalls/decoders/ids';
 import { membarrierCommands } from '../../src/syscalls/decoders/misc';
+import { prctlReturn } from '../../src/syscalls/decoders/prctl';
 import { signalFormatter } from '../../src/syscalls/decoders/signal';
+import { TIME_STATES } from '../../src/syscalls/decoders/time';
 import { fixedXlat, formatFlags, xlat } from '../../src/syscalls/decoders/xlat';
 import { errnoMessage, errnoName, isRestartErrno } from '../../src/syscalls/strerror';
 import { hex } from './values';
@@ -36,11 +38,13 @@ const SEAL_NAMES = ['F_SEAL_SEAL', 'F_SEAL_SHRINK', 'F_SEAL_GROW', 'F_SEAL_WRITE
 class Renderers {
   readonly signal: (sig: number) => string;
   readonly personality: (value: bigint) => string;
+  readonly prctl: ReturnType<typeof prctlReturn>;
   private readonly F: Readonly<Record<string, number>>;
 
   constructor(readonly tables: ArchTables) {
     this.signal = signalFormatter(tables);
     this.personality = personalityFormatter(tables);
+    this.prctl = prctlReturn(tables);
     this.F = tables.constants.F ?? {};
   }
 
@@ -66,14 +70,15 @@ class Renderers {
         return name === undefined ? { hex: false } : { hex: false, note: name };
       }
       case 'prctl':
-        if (Number(arg(0)) === this.tables.constants.PR?.PR_GET_DUMPABLE) {
-          const name = ['SUID_DUMP_DISABLE', 'SUID_DUMP_USER', 'SUID_DUMP_ROOT'][Number(ret)];
-          return name === undefined ? { hex: false } : { hex: false, note: name };
-        }
-        return { hex: false };
+        return this.prctl(call.args.map((a) => BigInt(a)), ret) ?? { hex: false };
       case 'membarrier':
         // MEMBARRIER_CMD_QUERY answers with the commands the kernel supports.
         return Number(arg(0)) === 0 && ret > 0n ? { hex: true, note: formatFlags(ret, membarrierCommands(this.tables), '') } : { hex: false };
+      case 'ioprio_get':
+        return { hex: false, note: formatIoprio(ret) };
+      case 'adjtimex':
+      case 'clock_adjtime':
+        return { hex: false, note: TIME_STATES.find(([, v]) => v === ret)?.[0] };
       case 'personality':
         return { hex: true, note: this.personality(BigInt.asUintN(32, ret)) };
       case 'rt_sigtimedwait':

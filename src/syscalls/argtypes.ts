@@ -73,6 +73,14 @@ const NOT_STRING_ARG_NAMES: ReadonlySet<string> = new Set(['buf', 'ubuf', 'list'
 const NOT_STRING_ARGS: ReadonlySet<string> = new Set(['sethostname.name', 'setdomainname.name']);
 
 /**
+ * `void *` arguments that strace prints as strings: mount's data (a filesystem's option string)
+ * and fsconfig's value (FSCONFIG_SET_STRING's string, SET_PATH's path; decoders/mount.ts shows
+ * the address for the commands that take none).
+ */
+// fsconfig's value is read as a path (whole): decoders/mount.ts cuts FSCONFIG_SET_STRING's at -s.
+const VOID_STRING_ARGS: ReadonlySet<string> = new Set(['mount.data', 'fsconfig._value']);
+
+/**
  * The string-argument rule: an argument is a user-space NUL-terminated input string when its
  * type is exactly `const char *` or `char *` (not `const char *const *` arrays such as execve's
  * argv, which the exec record carries, and not `unsigned char *`), and it is not one of the
@@ -81,6 +89,7 @@ const NOT_STRING_ARGS: ReadonlySet<string> = new Set(['sethostname.name', 'setdo
  * types and descriptions, fsopen/fsconfig names.
  */
 export function isStringArg(syscall: string, argName: string, type: string): boolean {
+  if (VOID_STRING_ARGS.has(`${syscall}.${argName}`)) return true;
   if (type !== 'const char *' && type !== 'char *') return false;
   return !NOT_STRING_ARG_NAMES.has(argName) && !NOT_STRING_ARGS.has(`${syscall}.${argName}`);
 }
@@ -105,7 +114,7 @@ const NOT_PATH_STRINGS: ReadonlySet<string> = new Set([
   ...['setxattr', 'lsetxattr', 'fsetxattr', 'getxattr', 'lgetxattr', 'fgetxattr', 'removexattr', 'lremovexattr', 'fremovexattr',
     'setxattrat', 'getxattrat', 'removexattrat'].map((s) => `${s}.name`),
   'add_key._type', 'add_key._description', 'request_key._type', 'request_key._description', 'request_key._callout_info',
-  'mount.type', 'fsconfig._key', 'fsopen._fs_name', 'memfd_create.uname',
+  'mount.type', 'mount.data', 'fsconfig._key', 'fsopen._fs_name', 'memfd_create.uname',
   'init_module.uargs', 'finit_module.uargs', 'delete_module.name_user', 'kexec_file_load.cmdline_ptr',
 ]);
 

@@ -51,6 +51,8 @@ export const READS_MAX = 3;
 const READ_CAP = 4096;
 /** sizeof(struct sockaddr_storage). */
 const SOCKADDR_MAX = 128;
+/** sizeof(struct sockaddr_in). */
+const SOCKADDR_IN = 16;
 /** SCT_FDSET_MAX: bytes of one fd_set (FD_SETSIZE bits). */
 const FDSET_MAX = 128;
 
@@ -78,8 +80,11 @@ const X86_64_SIZES = {
   sigaction: 32,
   sigset: 8,
   timespec: 16,
+  timex: 208,
   clone_args: 88,
   open_how: 24,
+  flock: 32,
+  mount_attr: 32,
   /** struct statx up to stx_size: what strace's abbreviated form prints. */
   statx_head: 48,
   /** struct new_utsname's sysname and nodename (65 bytes each), strace's abbreviated form. */
@@ -136,6 +141,11 @@ const buffer = (arg: string, lenFrom: number, lenArg?: string): ReadSpec => ({
 const netlinkOr = (read: ReadSpec): ReadSpec => ({ ...read, flags: (read.flags ?? 0) | ReadFlag.NETLINK });
 const pathOutput = (arg: string): ReadSpec => ({ kind: ReadKind.BYTES, arg, lenFrom: ReadLen.RET, max: READ_CAP, flags: ReadFlag.SUCCESS | ReadFlag.STRING });
 const sized = (arg: string, lenArg: string, max: number): ReadSpec => ({ kind: ReadKind.BYTES, arg, lenFrom: ReadLen.ARG, lenArg, max });
+/**
+ * An extensible struct (decoders/extensible.ts): the struct, and the whole size its caller passed
+ * up to a page; the longer readable is kept, so the decoder tells an unreadable tail (`???`).
+ */
+const extensible = (arg: string, lenArg: string, max: number): ReadSpec[] => [sized(arg, lenArg, max), sized(arg, lenArg, READ_CAP)];
 const argv = (arg: string, env = false): ReadSpec => ({ kind: ReadKind.STRV, arg, max: READ_CAP, flags: ReadFlag.ENTRY | (env ? ReadFlag.ENV : 0) });
 /** Bytes whose length is the argument `lenArg` (an input) or the return value (an output). */
 const argSized = (arg: string, lenArg: string): ReadSpec => ({ kind: ReadKind.BYTES, arg, lenFrom: ReadLen.ARG, lenArg, max: READ_CAP });
@@ -208,20 +218,30 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   rt_sigreturn: [{ kind: ReadKind.SIGMASK, arg: '', max: S.sigset }],
   rt_sigqueueinfo: [bytes('uinfo', S.siginfo)],
   rt_tgsigqueueinfo: [bytes('uinfo', S.siginfo)],
+  pidfd_send_signal: [bytes('info', S.siginfo)],
   timer_create: [bytes('timer_event_spec', S.sigevent), output('created_timer_id', S.int)],
   statx: [output('buffer', S.statx_head)],
   uname: [output('name', S.utsname_head)],
   sysinfo: [output('info', S.sysinfo)],
-  clone3: [sized('uargs', 'size', S.clone_args), { kind: ReadKind.CLONE3, arg: 'uargs', max: 4 }],
-  openat2: [sized('how', 'usize', S.open_how)],
-  nanosleep: [bytes('rqtp', S.timespec)],
-  clock_nanosleep: [bytes('rqtp', S.timespec)],
+  clone3: [...extensible('uargs', 'size', S.clone_args), { kind: ReadKind.CLONE3, arg: 'uargs', max: 4 }],
+  openat2: extensible('how', 'usize', S.open_how),
+  mount_setattr: extensible('uattr', 'usize', S.mount_attr),
+  // FSCONFIG_SET_BINARY's value (aux bytes) at -s's default and whole, the longer readable
+  // kept (a value at a page's end); the other commands' values are strings (argtypes.ts).
+  fsconfig: [sized('_value', 'aux', 32), argSized('_value', 'aux')],
+  nanosleep: [bytes('rqtp', S.timespec), bytes('rmtp', S.timespec)],
+  // The timeout of the waiting commands; for the requeue ones the argument is a number, not read usefully.
+  futex: [bytes('utime', S.timespec)],
+  clock_nanosleep: [bytes('rqtp', S.timespec), bytes('rmtp', S.timespec)],
   clock_gettime: [output('tp', S.timespec)],
   utimensat: [bytes('utimes', 2 * S.timespec)],
   utimes: [bytes('utimes', 2 * S.timeval)],
   futimesat: [bytes('utimes', 2 * S.timeval)],
   clock_getres: [output('tp', S.timespec)],
+  sched_rr_get_interval: [output('interval', S.timespec)],
   clock_settime: [bytes('tp', S.timespec)],
+  adjtimex: [bytes('txc_p', S.timex)],
+  clock_adjtime: [bytes('utx', S.timex)],
   gettimeofday: [output('tv', S.timeval), output('tz', S.timezone)],
   settimeofday: [bytes('tv', S.timeval), bytes('tz', S.timezone)],
   timerfd_settime: [bytes('utmr', S.itimerspec), output('otmr', S.itimerspec)],
@@ -253,11 +273,19 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   splice: [atEntry('off_in', 8), atEntry('off_out', 8)],
   copy_file_range: [atEntry('off_in', 8), atEntry('off_out', 8)],
   epoll_ctl: [bytes('event', S.epoll_event)],
+  // struct f_owner_ex and struct flock (F_SETOWN_EX, F_SETLK...), the longer readable kept; for
+  // the other commands the argument is no pointer and the reads fail harmlessly.
+  fcntl: [bytes('arg', 8), bytes('arg', S.flock)],
+  // struct file_handle's header at entry and at exit (`{handle_bytes=0 => 8}`), the handle
+  // itself at exit (at most MAX_HANDLE_SZ), and the mount id.
+  name_to_handle_at: [both('handle', 8), bytes('handle', 8 + 128), output('mnt_id', S.int)],
   epoll_wait: sizes('events', S.epoll_event, [1, 4, 16], output),
   epoll_pwait: [...sizes('events', S.epoll_event, [1, 8], output), bytes('sigmask', S.sigset)], // READS_MAX: two sizes and the mask
   signalfd: [bytes('user_mask', S.sigset)],
   signalfd4: [bytes('user_mask', S.sigset)],
-  setsockopt: [argSized('optval', 'optlen')],
+  // The value at its length (at most a page), and at the sizes of struct ip_mreq and group_req:
+  // a length beyond the buffer (strace reads only the struct) faults the first read.
+  setsockopt: [argSized('optval', 'optlen'), bytes('optval', 8), bytes('optval', 136)],
   getsockopt: [
     { kind: ReadKind.BYTES, arg: 'optval', lenFrom: ReadLen.ARG_PTR, lenArg: 'optlen', max: READ_CAP, flags: ReadFlag.SUCCESS },
     { kind: ReadKind.INOUT, arg: 'optlen', max: 4 },
@@ -277,9 +305,12 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   llistxattr: [retSized('list')],
   flistxattr: [retSized('list')],
   // PR_SET_NAME's and PR_GET_NAME's string; for other options arg2 is no pointer and the read fails harmlessly.
-  prctl: [bytes('arg2', S.comm)],
-  capget: [bytes('header', S.cap_header), output('dataptr', S.cap_data)],
-  capset: [bytes('header', S.cap_header), bytes('data', S.cap_data)],
+  // At an int's size and at TASK_COMM_LEN (the int outputs, PR_GET_TID_ADDRESS's pointer and the
+  // names), the longer readable kept; PR_SCHED_CORE_GET's cookie behind arg5.
+  prctl: [bytes('arg2', S.int), bytes('arg2', S.comm), output('arg5', 8)],
+  // The data at version 3's size and at version 1's (one struct), the longer readable kept.
+  capget: [bytes('header', S.cap_header), output('dataptr', S.cap_data), output('dataptr', S.cap_data / 2)],
+  capset: [bytes('header', S.cap_header), bytes('data', S.cap_data), bytes('data', S.cap_data / 2)],
   getcpu: [output('cpup', S.int), output('nodep', S.int)],
   // The argument, sized by the request in the kernel (SCT_READ_IOCTL).
   ioctl: [{ kind: ReadKind.IOCTL, arg: 'arg', lenArg: 'cmd', max: READ_CAP }],
@@ -329,6 +360,10 @@ function sockaddrReads(args: readonly SyscallArgInfo[]): ReadSpec[] {
     } else if (len?.type === 'int *') {
       out.push({ kind: ReadKind.BYTES, arg: a.name, lenFrom: ReadLen.ARG_PTR, lenArg: len.name, max: SOCKADDR_MAX, flags: ReadFlag.SUCCESS });
       out.push({ kind: ReadKind.INOUT, arg: len.name, max: 4 });
+      // The length at exit may exceed the buffer (a unix address longer than it: `[16 => 24]`),
+      // then that read faults where strace reads the smaller entry length: a sockaddr_in's
+      // worth too, the longer readable kept (where READS_MAX leaves room).
+      out.push({ kind: ReadKind.BYTES, arg: a.name, lenFrom: ReadLen.FIXED, max: SOCKADDR_IN, flags: ReadFlag.SUCCESS });
     }
   });
   return out;

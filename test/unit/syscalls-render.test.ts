@@ -91,6 +91,26 @@ const FORMATS: Record<string, string[]> = {
   setsockopt: ['int fd', 'int level', 'int optname', 'char * optval', 'int optlen'],
   epoll_ctl: ['int epfd', 'int op', 'int fd', 'struct epoll_event * event'],
   mremap: ['unsigned long addr', 'unsigned long old_len', 'unsigned long new_len', 'unsigned long flags', 'unsigned long new_addr'],
+  faccessat: ['int dfd', 'const char * filename', 'int mode'],
+  mount: ['char * dev_name', 'char * dir_name', 'char * type', 'unsigned long flags', 'void * data'],
+  fsconfig: ['int fd', 'unsigned int cmd', 'const char * _key', 'const void * _value', 'int aux'],
+  fsmount: ['int fs_fd', 'unsigned int flags', 'unsigned int attr_flags'],
+  open_tree: ['int dfd', 'const char * filename', 'unsigned flags'],
+  mount_setattr: ['int dfd', 'const char * path', 'unsigned int flags', 'struct mount_attr * uattr', 'size_t usize'],
+  name_to_handle_at: ['int dfd', 'const char * name', 'struct file_handle * handle', 'void * mnt_id', 'int flag'],
+  capget: ['cap_user_header_t header', 'cap_user_data_t dataptr'],
+  capset: ['cap_user_header_t header', 'const cap_user_data_t data'],
+  ioprio_set: ['int which', 'int who', 'int ioprio'],
+  ioprio_get: ['int which', 'int who'],
+  nanosleep: ['struct __kernel_timespec * rqtp', 'struct __kernel_timespec * rmtp'],
+  inotify_init1: ['int flags'],
+  getgroups: ['int gidsetsize', 'gid_t * grouplist'],
+  getcpu: ['unsigned * cpup', 'unsigned * nodep', 'struct getcpu_cache * unused'],
+  adjtimex: ['struct __kernel_timex * txc_p'],
+  getpeername: ['int fd', 'struct sockaddr * usockaddr', 'int * usockaddr_len'],
+  swapon: ['const char * specialfile', 'int swap_flags'],
+  sync_file_range: ['int fd', 'loff_t offset', 'loff_t nbytes', 'unsigned int flags'],
+  sched_rr_get_interval: ['pid_t pid', 'struct __kernel_timespec * interval'],
 };
 
 const catalog = SyscallCatalog.fromFormats(
@@ -262,7 +282,7 @@ test('process: clone, clone3, execve argv and env, wait4, prlimit64, arch_prctl,
     formatArgs(thread).join(', '),
     'child_stack=0x7f00001000, flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID, parent_tid=0x7f00002000, tls=0x7f00003000, child_tidptr=0x7f00002000',
   );
-  const args3 = words([0x200000 | 0x1000000, 0, 0x7f0000aa10n, 0, 17, 0, 0, 0]);
+  const args3 = words([0x200000 | 0x1000000, 0, 0x7f0000aa10n, 0, 17, 0, 0, 0, 0, 0, 0]);
   assert.equal(render('clone3', { args: [0x7ffc, 88], blobs: { 0: bytes(args3) }, ret: 5 }), '{flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID, child_tid=0x7f0000aa10, exit_signal=SIGCHLD, stack=NULL, stack_size=0}, 88');
   const argv: RawBlob = { kind: 'strv', items: ['true', 'one arg', 'two\targ'], cut: [false, false, false], truncated: false, unreadable: false };
   const env: RawBlob = { kind: 'count', count: 35, truncated: false, unreadable: false };
@@ -443,6 +463,25 @@ test('iovec arrays and msghdrs from their derived blobs, the data cut per view t
     '4, {msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base="hello", iov_len=5}], msg_iovlen=1, msg_control=[{cmsg_len=20, cmsg_level=SOL_SOCKET, cmsg_type=SCM_RIGHTS, cmsg_data=[3]}], msg_controllen=24, msg_flags=0}, 0',
   );
   assert.equal(render('sendmsg', { ...sendmsg, blobs: { 1: bytes(msg) } }), '4, 0x7ffc, 0', 'without what its pointers point to: the address');
+  // recvmsg's SOL_IP messages: packet info, TTL, TOS bytes; strace leaves msg_control out with no control length.
+  const ip = Buffer.alloc(32 + 24);
+  ip.writeBigUInt64LE(28n, 0);
+  ip.writeInt32LE(0, 8); // SOL_IP
+  ip.writeInt32LE(8, 12); // IP_PKTINFO
+  ip.writeUInt32LE(0x7fff, 16);
+  Buffer.from([127, 0, 0, 1, 127, 0, 0, 2]).copy(ip, 20);
+  ip.writeBigUInt64LE(20n, 32);
+  ip.writeInt32LE(0, 40);
+  ip.writeInt32LE(2, 44); // IP_TTL
+  ip.writeUInt32LE(64, 48);
+  const withIp = { ...sendmsg, blobs: { ...sendmsg.blobs, [derivedKey(1, 7)]: bytes(ip) } };
+  assert.equal(
+    render('sendmsg', withIp).split('msg_control=')[1].split(', msg_controllen')[0],
+    '[{cmsg_len=28, cmsg_level=SOL_IP, cmsg_type=IP_PKTINFO, cmsg_data={ipi_ifindex=32767, ipi_spec_dst=inet_addr("127.0.0.1"), ipi_addr=inet_addr("127.0.0.2")}}, {cmsg_len=20, cmsg_level=SOL_IP, cmsg_type=IP_TTL, cmsg_data=[64]}]',
+  );
+  const bare = Buffer.from(msg);
+  bare.writeBigUInt64LE(0n, 40);
+  assert.equal(render('sendmsg', { ...sendmsg, blobs: { ...sendmsg.blobs, 1: bytes(bare) } }).includes('msg_control='), false, 'no msg_control without a control length');
 });
 
 test('-s cuts strings that are not paths and string arrays, never paths', () => {
@@ -749,4 +788,116 @@ test('ioctl size table: requests whose number does not say what the decoder show
   assert.equal(sizes.has(0x80045430), false, 'TIOCGPTN: _IOR(T, 0x30, int) says it all');
   assert.equal(sizes.get(0x80086601)?.size, 4, 'FS_IOC_GETFLAGS: encoded as a long, the kernel writes an int');
   assert.ok(sizes.size <= 64, `${sizes.size} entries, the kernel table holds 64`);
+});
+
+test('mount API, extensible structs, locks, handles: what strace prints for them', () => {
+  assert.equal(render('faccessat', { args: [AT_FDCWD, 1, 8], strings: { 1: '.' }, ret: -22 }), 'AT_FDCWD, ".", 0x8 /* ?_OK */');
+  // mount's type and data as strings, or their addresses when MS_BIND makes the kernel ignore them.
+  const mountArgs = { 0: 'src', 1: 'dst', 2: 'tmpfs', 4: 'size=1m' };
+  assert.equal(render('mount', { args: [1, 2, 0x5000, 0x200003, 0x6000], strings: mountArgs, ret: -2 }), '"src", "dst", "tmpfs", MS_RDONLY|MS_NOSUID|MS_RELATIME, "size=1m"');
+  assert.equal(render('mount', { args: [1, 2, 0x5000, 0x5000, 0x6000], strings: mountArgs, ret: -2 }), '"src", "dst", 0x5000, MS_BIND|MS_REC, 0x6000');
+  assert.equal(render('mount', { args: [1, 2, 0x5000, 0xc0ed0020n, 0x6000], strings: mountArgs, ret: -2 }), '"src", "dst", 0x5000, MS_MGC_VAL|MS_REMOUNT, "size=1m"');
+  assert.equal(render('fsmount', { args: [0xffffffffn, 1, 0x40], ret: -22 }), '-1, FSMOUNT_CLOEXEC, 0x40 /* MOUNT_ATTR_??? */');
+  assert.equal(render('open_tree', { args: [0xffffffffn, 1, 0x80001 | 0x8000], strings: { 1: 'x' }, ret: -9 }), '-1, "x", OPEN_TREE_CLONE|OPEN_TREE_CLOEXEC|AT_RECURSIVE');
+  // fsconfig: the key for the SET_ commands only, the value as each command takes it, aux as a dirfd for paths.
+  assert.equal(render('fsconfig', { args: [3, 3, 0x100, 0x200, AT_FDCWD], strings: { 2: 'source', 3: '/dev/sda1' }, ret: -22 }), '3, FSCONFIG_SET_PATH, "source", "/dev/sda1", AT_FDCWD');
+  assert.equal(render('fsconfig', { args: [3, 2, 0x100, 0x200, 3], strings: { 2: 'k' }, blobs: { 3: bytes('\x01\x02\x03') }, ret: -22 }), '3, FSCONFIG_SET_BINARY, "k", "\\x01\\x02\\x03", 3');
+  assert.equal(render('fsconfig', { args: [3, 8, 0x100, 0, 0], strings: { 2: 'k' }, ret: -22 }), '3, 0x8 /* FSCONFIG_??? */, 0x100, NULL, 0');
+  // An extensible struct longer than the kernel's: zero tail bytes hidden, others shown in hex, unreadable ones ???.
+  const attr = new Uint8Array(40);
+  attr.set(words([2, 4, 0x80000, 0]));
+  const setattr = (size: number, data: Uint8Array) => render('mount_setattr', { args: [0xffffffffn, 1, 0x1000, 0x7000, size], strings: { 1: '' }, blobs: { 3: bytes(data) }, ret: -9 });
+  assert.equal(setattr(40, attr), '-1, "", AT_EMPTY_PATH, {attr_set=MOUNT_ATTR_NOSUID, attr_clr=MOUNT_ATTR_NODEV, propagation=MS_SLAVE, userns_fd=0}, 40');
+  attr[36] = 7;
+  assert.equal(setattr(40, attr).split('userns_fd=0')[1], ', /* bytes 32..39 */ "\\x00\\x00\\x00\\x00\\x07\\x00\\x00\\x00"}, 40');
+  assert.equal(setattr(48, attr).split('userns_fd=0')[1], ', ???}, 48', 'fewer bytes delivered than the size: the tail was unreadable');
+  const how = words([0x80000000_00000000n | 0o200n, 0, 0, 0]);
+  assert.equal(
+    render('openat2', { args: [AT_FDCWD, 1, 0x7000, 32], strings: { 1: 'f' }, blobs: { 2: bytes(how) }, ret: -22 }),
+    'AT_FDCWD, "f", {flags=O_RDONLY|O_EXCL|0x8000000000000000, resolve=0}, 32',
+  );
+  const fh = (handleBytes: number) => bytes(words([handleBytes, 0], 4));
+  assert.equal(
+    render('name_to_handle_at', { args: [AT_FDCWD, 1, 0x7000, 0x7100, 0], strings: { 1: '.' }, blobs: { 2: fh(8), [derivedKey(2, 0)]: fh(0) }, ret: -75 }),
+    'AT_FDCWD, ".", {handle_bytes=0 => 8}, 0x7100, 0',
+  );
+});
+
+test('credentials, priorities, clocks and events: prctl-era decoders', () => {
+  const hdr = bytes(words([0x20080522, 0], 4));
+  const data = bytes(words([1, 0, 0, 1, 0, 0], 4));
+  assert.equal(render('capget', { args: [0x7000, 0x7100], blobs: { 0: hdr, 1: data } }), '{version=_LINUX_CAPABILITY_VERSION_3, pid=0}, {effective=1<<CAP_CHOWN|1<<CAP_MAC_OVERRIDE, permitted=0, inheritable=0}');
+  assert.equal(render('capget', { args: [0x7000, 0x7100], blobs: { 0: hdr }, ret: -14 }), '{version=_LINUX_CAPABILITY_VERSION_3, pid=0}, 0x7100');
+  assert.equal(render('capset', { args: [0, 0] , ret: -14 }), 'NULL, NULL');
+  assert.equal(render('prctl', { args: [1, 10] }), 'PR_SET_PDEATHSIG, SIGUSR1');
+  assert.equal(render('prctl', { args: [2, 0x7000], blobs: { 1: bytes(words([10], 4)) } }), 'PR_GET_PDEATHSIG, [SIGUSR1]');
+  assert.equal(render('prctl', { args: [2, 0], ret: -14 }), 'PR_GET_PDEATHSIG, NULL');
+  assert.equal(render('prctl', { args: [23, 13, 5, 6, 7] }), 'PR_CAPBSET_READ, CAP_NET_RAW');
+  assert.equal(render('prctl', { args: [47, 2, 13, 0, 0], ret: -1 }), 'PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_NET_RAW, 0, 0');
+  assert.equal(formatSyscall(decode('prctl', { args: [27], ret: 0xff })).replace(/ <.*/, '').replace(/ +=/, ' ='), 'prctl(PR_GET_SECUREBITS) = 0xff (SECBIT_NOROOT|SECBIT_NOROOT_LOCKED|SECBIT_NO_SETUID_FIXUP|SECBIT_NO_SETUID_FIXUP_LOCKED|SECBIT_KEEP_CAPS|SECBIT_KEEP_CAPS_LOCKED|SECBIT_NO_CAP_AMBIENT_RAISE|SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED)');
+  assert.equal(render('prctl', { args: [0x7fffffff, 1, 2, 3, 4], ret: -22 }), '0x7fffffff /* PR_??? */, 0x1, 0x2, 0x3, 0x4');
+  assert.equal(render('arch_prctl', { args: [0x1011, 0] }), 'ARCH_GET_CPUID');
+  assert.equal(render('arch_prctl', { args: [0x1001, 0] }), 'ARCH_SET_GS, 0');
+  assert.equal(render('arch_prctl', { args: [0x1021, 0x7000], blobs: { 1: bytes(words([0xe7])) } }), 'ARCH_GET_XCOMP_SUPP, [0xe7 /* XFEATURE_MASK_FPSSE|XFEATURE_MASK_YMM|XFEATURE_MASK_AVX512 */]');
+  assert.equal(render('ioprio_set', { args: [2, 7, (2 << 13) | 4], ret: -3 }), 'IOPRIO_WHO_PGRP, 7, IOPRIO_PRIO_VALUE(IOPRIO_CLASS_BE, 4)');
+  assert.equal(formatSyscall(decode('ioprio_get', { args: [1, 0], ret: 0 })).replace(/ <.*/, '').replace(/ +=/, ' ='), 'ioprio_get(IOPRIO_WHO_PROCESS, 0) = 0 (IOPRIO_PRIO_VALUE(IOPRIO_CLASS_NONE, 0))');
+  assert.equal(render('getgroups', { args: [0, 0x7000], ret: 0 }), '0, []');
+  assert.equal(render('getgroups', { args: [0, 0], ret: 0 }), '0, NULL');
+  assert.equal(render('swapon', { args: [1, 0x8000 | 42], strings: { 0: 's' }, ret: -2 }), '"s", SWAP_FLAG_PREFER|42');
+  assert.equal(render('swapon', { args: [1, 0], strings: { 0: 's' }, ret: -2 }), '"s", 0');
+  assert.equal(render('sync_file_range', { args: [3, 0, 0, 0xffffffffn], ret: -9 }), '3, 0, 0, SYNC_FILE_RANGE_WAIT_BEFORE|SYNC_FILE_RANGE_WRITE|SYNC_FILE_RANGE_WAIT_AFTER|0xfffffff8');
+  assert.equal(render('sched_rr_get_interval', { args: [0, 0x7000], blobs: { 1: bytes(words([0, 100000000])) } }), '0, {tv_sec=0, tv_nsec=100000000}');
+  assert.equal(render('getcpu', { args: [0x7000, 0x7004, 0], blobs: { 0: bytes(words([1], 4)), 1: bytes(words([0], 4)) } }), '[1], [0], NULL');
+  assert.equal(render('inotify_init1', { args: [0o2004000], ret: 3 }), 'IN_NONBLOCK|IN_CLOEXEC');
+  assert.equal(render('epoll_ctl', { args: [4, 2, 3, 0x7000], blobs: { 3: bytes(words([1, 0, 0], 4)) } }), '4, EPOLL_CTL_DEL, 3, 0x7000');
+  const bad = bytes(words([-1n & 0xffffffffffffffffn, -1n & 0xffffffffffffffffn]));
+  assert.equal(render('nanosleep', { args: [0x7000, 0], blobs: { 0: bad }, ret: -22 }), '{tv_sec=-1, tv_nsec=18446744073709551615}, NULL');
+  const left = bytes(words([0, 888]));
+  assert.equal(render('nanosleep', { args: [0x7000, 0x7100], blobs: { 0: bytes(words([1, 0])), 1: left }, ret: -516 }), '{tv_sec=1, tv_nsec=0}, {tv_sec=0, tv_nsec=888}');
+  assert.equal(render('nanosleep', { args: [0x7000, 0x7100], blobs: { 0: bytes(words([1, 0])), 1: left }, ret: 0 }), '{tv_sec=1, tv_nsec=0}, 0x7100', 'the time left only after an interrupt');
+  const timex = new Uint8Array(208);
+  new DataView(timex.buffer).setUint32(40, 0x40, true);
+  assert.equal(formatSyscall(decode('adjtimex', { args: [0x7000], blobs: { 0: bytes(timex) }, ret: 5 })).replace(/ <.*/, '').replace(/ +=/, ' =').replace(/\{modes.*tai=0\}/, 'TIMEX'), 'adjtimex(TIMEX) = 5 (TIME_ERROR)');
+  // A unix address longer than the 16 bytes asked for: the 16 that fit.
+  const sun = bytes(Buffer.concat([Buffer.from([1, 0]), Buffer.from('kernelapi.socket.path')]).subarray(0, 16));
+  const rx = Buffer.alloc(36);
+  rx.writeUInt16LE(33, 0); // AF_RXRPC
+  rx.writeUInt16LE(0x8382, 2);
+  rx.writeUInt16LE(0x8584, 4);
+  rx.writeUInt16LE(0x8786, 6);
+  for (let i = 10; i < 36; i++) rx[i] = 0x80 + i;
+  assert.equal(
+    render('connect', { args: [0xffffffffn, 0x7000, 36], blobs: { 1: bytes(rx) }, ret: -9 }),
+    '-1, {sa_family=AF_RXRPC, srx_service=0x8382 /* ???_SERVICE */, transport_type=0x8584 /* SOCK_??? */, transport_len=34694, transport={family=AF_UNSPEC, "\\212\\213\\214\\215\\216\\217\\220\\221\\222\\223\\224\\225\\226\\227\\230\\231\\232\\233\\234\\235\\236\\237\\240\\241\\242\\243"}}, 36',
+  );
+  rx.writeUInt16LE(1, 2);
+  rx.writeUInt16LE(2, 4);
+  rx.writeUInt16LE(16, 6);
+  rx.writeUInt16LE(2, 8); // AF_INET
+  rx.writeUInt16BE(80, 10);
+  Buffer.from([127, 0, 0, 1]).copy(rx, 12);
+  assert.equal(
+    render('connect', { args: [0xffffffffn, 0x7000, 36], blobs: { 1: bytes(rx) }, ret: -9 }).split('srx_service=')[1],
+    '0x1 /* CM_SERVICE */, transport_type=SOCK_DGRAM, transport_len=16, transport={sin={sin_family=AF_INET, sin_port=htons(80), sin_addr=inet_addr("127.0.0.1")}}}, 36',
+  );
+  assert.equal(render('getpeername', { args: [4, 0x7000, 0x7100], blobs: { 1: sun, 2: { kind: 'inout', before: 16, after: 24, unreadable: false } } }), '4, {sa_family=AF_UNIX, sun_path="kernelapi.sock"}, [16 => 24]');
+});
+
+test('setsockopt: multicast memberships as structs, a length short of the struct as the address', () => {
+  const mreq = bytes(Buffer.from([224, 0, 0, 3, 127, 0, 0, 1]));
+  assert.equal(render('setsockopt', { args: [0, 0, 35, 0x7000, 8], blobs: { 3: mreq } }), '0, SOL_IP, IP_ADD_MEMBERSHIP, {imr_multiaddr=inet_addr("224.0.0.3"), imr_interface=inet_addr("127.0.0.1")}, 8');
+  assert.equal(render('setsockopt', { args: [0, 0, 35, 0x7000, 7], blobs: { 3: mreq }, ret: -22 }), '0, SOL_IP, IP_ADD_MEMBERSHIP, 0x7000, 7');
+  assert.equal(render('setsockopt', { args: [0, 0, 35, 0x7000, 0x7fffffff], blobs: { 3: mreq }, ret: -14 }).split(', ')[3], '{imr_multiaddr=inet_addr("224.0.0.3")');
+  const linger = bytes(words([0xfffffff1, 0xffffffd6], 4));
+  assert.equal(render('setsockopt', { args: [3, 1, 13, 0x7000, 9], blobs: { 3: linger } }), '3, SOL_SOCKET, SO_LINGER, {l_onoff=-15, l_linger=-42}, 9');
+  assert.equal(render('setsockopt', { args: [3, 1, 13, 0x7000, 4], blobs: { 3: linger }, ret: -22 }), '3, SOL_SOCKET, SO_LINGER, 0x7000, 4');
+  assert.equal(render('setsockopt', { args: [3, 1, 2, 0x7000, 3], blobs: { 3: bytes(words([1], 4)) }, ret: -22 }), '3, SOL_SOCKET, SO_REUSEADDR, 0x7000, 3');
+  assert.equal(render('setsockopt', { args: [3, 1, 2, 0x7000, 8], blobs: { 3: bytes(words([1, 2], 4)) } }), '3, SOL_SOCKET, SO_REUSEADDR, [1], 8');
+  const greq = new Uint8Array(136);
+  greq.set([0xff, 0x7f, 0, 0], 0); // an index no interface has
+  greq.set([2, 0, 0, 80, 224, 0, 0, 3], 8);
+  assert.equal(
+    render('setsockopt', { args: [0, 0, 42, 0x7000, 136], blobs: { 3: bytes(greq) } }),
+    '0, SOL_IP, MCAST_JOIN_GROUP, {gr_interface=32767, gr_group={sa_family=AF_INET, sin_port=htons(80), sin_addr=inet_addr("224.0.0.3")}}, 136',
+  );
 });

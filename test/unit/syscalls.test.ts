@@ -167,8 +167,8 @@ test('kernelMeta carries string masks and entry reads for the kernel table', (t)
   assert.equal(all[257].pathMask, 0b10, 'a path: read whole whatever string_max says');
   assert.equal(all[1].strMask, 0); // write: buf is not a string
   assert.equal(all[c.byName('renameat2')!.nr].strMask, 0b1010);
-  assert.equal(all[c.byName('mount')!.nr].strMask, 0b111);
-  assert.equal(all[c.byName('mount')!.nr].pathMask, 0b011, "mount's dev_name and dir_name are paths, its type is not");
+  assert.equal(all[c.byName('mount')!.nr].strMask, 0b10111, "mount's data is a string too (a void *)");
+  assert.equal(all[c.byName('mount')!.nr].pathMask, 0b011, "mount's dev_name and dir_name are paths, its type and data are not");
   // execve: filename at entry, argv read at entry, envp counted (or read with exec_env).
   assert.deepEqual(all[59], {
     nr: 59,
@@ -183,10 +183,12 @@ test('kernelMeta carries string masks and entry reads for the kernel table', (t)
   });
   // connect: the sockaddr, its length from addrlen's value.
   assert.deepEqual(all[c.byName('connect')!.nr].reads, [{ kind: ReadKind.BYTES, arg: 1, lenFrom: ReadLen.ARG, lenArg: 2, max: 128, flags: 0 }]);
-  // accept4: the sockaddr it fills, sized by *addrlen, and *addrlen before and after.
+  // accept4: the sockaddr it fills, sized by *addrlen, *addrlen before and after, and the
+  // sockaddr at a sockaddr_in's size (for an address longer than the buffer).
   assert.deepEqual(all[c.byName('accept4')!.nr].reads, [
     { kind: ReadKind.BYTES, arg: 1, lenFrom: ReadLen.ARG_PTR, lenArg: 2, max: 128, flags: ReadFlag.SUCCESS },
     { kind: ReadKind.INOUT, arg: 2, lenFrom: ReadLen.FIXED, lenArg: 0, max: 4 },
+    { kind: ReadKind.BYTES, arg: 1, lenFrom: ReadLen.FIXED, lenArg: 0, max: 16, flags: ReadFlag.SUCCESS },
   ].map((r) => ({ flags: 0, ...r })));
   // recvfrom: the data buffer (opt-in), the source sockaddr and its length: three reads.
   assert.equal(all[c.byName('recvfrom')!.nr].reads.length, 3);

@@ -10,7 +10,7 @@ import { bytesOf, entryBytesOf, viewOf } from './registry';
 import { formatTimespec, formatTimeval } from './time';
 import { flagsArg, valueArg } from './xlat';
 import { argIndexOf, type ArgDecoder, type DecoderRegistry } from './registry';
-import { cached, fixedXlat, formatFlags, u32, xlat, type Xlat } from './xlat';
+import { cached, constant, fixedXlat, formatFlags, u32, xlat, type Xlat } from './xlat';
 
 /** strace's pollflags. */
 const POLL_NAMES = ['POLLIN', 'POLLPRI', 'POLLOUT', 'POLLERR', 'POLLHUP', 'POLLNVAL', 'POLLRDNORM', 'POLLRDBAND', 'POLLWRNORM', 'POLLWRBAND', 'POLLMSG', 'POLLREMOVE', 'POLLRDHUP'];
@@ -165,9 +165,15 @@ export function registerEventDecoders(registry: DecoderRegistry): void {
   registry.register('eventfd2', 'flags', (ctx) => flagsArg(ctx.argIndex, fdFlags(ctx.tables, 'EFD', [['EFD_SEMAPHORE', 1]]), 'EFD_???'));
   registry.register('epoll_create1', 'flags', (ctx) => flagsArg(ctx.argIndex, xlat(ctx.tables, 'EPOLL', ['EPOLL_CLOEXEC']), 'EPOLL_???'));
   registry.register('epoll_ctl', 'op', (ctx) => valueArg(ctx.argIndex, xlat(ctx.tables, 'EPOLL', EPOLL_CTL_NAMES), 'EPOLL_CTL_???'));
-  registry.register('epoll_ctl', 'event', (ctx) => (_args, call) => {
-    const b = bytesOf(call.blobs, ctx.argIndex);
-    return b && b.data.length >= 12 ? formatEpollEvent(viewOf(b.data), 0) : '';
+  registry.register('epoll_ctl', 'event', (ctx) => {
+    const op = argIndexOf(ctx, 'op');
+    const del = BigInt(constant(ctx.tables, 'EPOLL', 'EPOLL_CTL_DEL'));
+    // EPOLL_CTL_DEL ignores the event: strace shows its address.
+    return (args, call) => {
+      if (u32(args[op]) === del) return '';
+      const b = bytesOf(call.blobs, ctx.argIndex);
+      return b && b.data.length >= 12 ? formatEpollEvent(viewOf(b.data), 0) : '';
+    };
   });
   for (const syscall of ['epoll_wait', 'epoll_pwait']) {
     registry.register(syscall, 'events', (ctx) => (_args, call) => {
@@ -177,7 +183,8 @@ export function registerEventDecoders(registry: DecoderRegistry): void {
       return `[${Array.from({ length: Number(call.ret) }, (_, i) => formatEpollEvent(v, 12 * i)).join(', ')}]`;
     });
   }
-  registry.register('inotify_init1', 'flags', (ctx) => flagsArg(ctx.argIndex, fdFlags(ctx.tables, 'IN'), 'IN_???'));
+  // strace's inotify_init_flags name IN_NONBLOCK first (eventfd's and signalfd's CLOEXEC first).
+  registry.register('inotify_init1', 'flags', (ctx) => flagsArg(ctx.argIndex, [...fdFlags(ctx.tables, 'IN')].reverse(), 'IN_???'));
   registry.register('inotify_add_watch', 'mask', (ctx) => flagsArg(ctx.argIndex, xlat(ctx.tables, 'IN', INOTIFY_NAMES), 'IN_???'));
   registry.register('memfd_create', 'flags', (ctx) => {
     const names = xlat(ctx.tables, 'MFD', MFD_NAMES);

@@ -8,9 +8,9 @@
 import type { ArchTables } from '../arch';
 import type { RawBlob } from '../types';
 import { formatMode, formatOpenFlags } from './open';
-import { formatTimeComment } from './time';
+import { formatTimeComment, structArg } from './time';
 import { quoteBytes, quoteShown } from './quote';
-import { argIndexOf, bytesOf, derivedKey, viewOf, type ArgDecoder, type CallView, type DecoderContext, type DecoderRegistry } from './registry';
+import { argIndexOf, bytesOf, derivedKey, entryBytesOf, viewOf, type ArgDecoder, type CallView, type DecoderContext, type DecoderRegistry } from './registry';
 import { signalFormatter } from './signal';
 import { cached, constant, fixedXlat, flagsArg, formatFlags, formatValue, hexValue, pointer, s32, u32, valueArg, xlat, type Xlat } from './xlat';
 
@@ -33,6 +33,15 @@ const STATX_MASK_NAMES = [
   'STATX_ALL', 'STATX_BASIC_STATS', 'STATX_TYPE', 'STATX_MODE', 'STATX_NLINK', 'STATX_UID', 'STATX_GID', 'STATX_ATIME',
   'STATX_MTIME', 'STATX_CTIME', 'STATX_INO', 'STATX_SIZE', 'STATX_BLOCKS', 'STATX_BTIME', 'STATX_MNT_ID', 'STATX_DIOALIGN',
 ];
+/** strace's falloc_flags. */
+const FALLOC_NAMES = [
+  'FALLOC_FL_KEEP_SIZE', 'FALLOC_FL_PUNCH_HOLE', 'FALLOC_FL_NO_HIDE_STALE', 'FALLOC_FL_COLLAPSE_RANGE', 'FALLOC_FL_ZERO_RANGE',
+  'FALLOC_FL_INSERT_RANGE', 'FALLOC_FL_UNSHARE_RANGE',
+];
+/** strace's sync_file_range_flags and swap_flags (linux/fs.h, linux/swap.h), swapon's priority bits. */
+const SYNC_FILE_RANGE_FLAGS = fixedXlat([['SYNC_FILE_RANGE_WAIT_BEFORE', 1], ['SYNC_FILE_RANGE_WRITE', 2], ['SYNC_FILE_RANGE_WAIT_AFTER', 4]]);
+const SWAP_FLAGS = fixedXlat([['SWAP_FLAG_PREFER', 0x8000], ['SWAP_FLAG_DISCARD', 0x10000], ['SWAP_FLAG_DISCARD_ONCE', 0x20000], ['SWAP_FLAG_DISCARD_PAGES', 0x40000]]);
+const SWAP_FLAG_PRIO_MASK = 0x7fffn;
 /** strace's whence_codes. */
 const WHENCE_NAMES = ['SEEK_SET', 'SEEK_CUR', 'SEEK_END', 'SEEK_DATA', 'SEEK_HOLE'];
 /** strace's fcntlcmds. */
@@ -214,24 +223,65 @@ function statxFlagsDecoder(argIndex: number, tables: ArchTables): ArgDecoder {
   return (args) => render(u32(args[argIndex]));
 }
 
+/** strace's notifyflags (F_NOTIFY's DN_*: include/uapi/linux/fcntl.h, not in the generated group). */
+const DN_FLAGS = fixedXlat([
+  ['DN_ACCESS', 0x1], ['DN_MODIFY', 0x2], ['DN_CREATE', 0x4], ['DN_DELETE', 0x8], ['DN_RENAME', 0x10], ['DN_ATTRIB', 0x20],
+  ['DN_MULTISHOT', 0x80000000],
+]);
+/** strace's lockfcmds and f_owner_types. */
+const LOCK_TYPE_NAMES = ['F_RDLCK', 'F_WRLCK', 'F_UNLCK', 'F_EXLCK', 'F_SHLCK'];
+const OWNER_TYPE_NAMES = ['F_OWNER_TID', 'F_OWNER_PID', 'F_OWNER_PGRP'];
+/** sizeof(struct flock) on x86_64 (= struct flock64), sizeof(struct f_owner_ex). */
+const FLOCK_SIZE = 32;
+const OWNER_EX_SIZE = 8;
+
+/** fcntl's struct flock: `{l_type=F_RDLCK, l_whence=SEEK_SET, l_start=0, l_len=4096}`, l_pid too for F_GETLK. */
+function flockFormatter(tables: ArchTables): (v: DataView, getlk: boolean) => string {
+  const types = xlat(tables, 'F', LOCK_TYPE_NAMES);
+  const whence = xlat(tables, 'SEEK', WHENCE_NAMES);
+  return (v, getlk) =>
+    `{l_type=${formatValue(BigInt(v.getUint16(0, true)), types, 'F_???')}, l_whence=${formatValue(BigInt(v.getUint16(2, true)), whence, 'SEEK_???')}, ` +
+    `l_start=${v.getBigInt64(8, true)}, l_len=${v.getBigInt64(16, true)}${getlk ? `, l_pid=${v.getInt32(24, true)}` : ''}}`;
+}
+
 /** fcntl's third argument, as the command uses it; ignored by commands that take none. */
 function fcntlArgDecoder(cmdIndex: number, argIndex: number, tables: ArchTables): ArgDecoder {
   const c = (name: string) => BigInt(constant(tables, 'F', name));
-  const [SETFD, SETFL, DUPFD, DUPFD_CLOEXEC, SETPIPE_SZ, ADD_SEALS, SETOWN, SETSIG] = ['F_SETFD', 'F_SETFL', 'F_DUPFD', 'F_DUPFD_CLOEXEC', 'F_SETPIPE_SZ', 'F_ADD_SEALS', 'F_SETOWN', 'F_SETSIG'].map(c);
+  const [SETFD, SETFL, DUPFD, DUPFD_CLOEXEC, SETPIPE_SZ, ADD_SEALS, SETOWN, SETSIG, NOTIFY, SETLEASE] = [
+    'F_SETFD', 'F_SETFL', 'F_DUPFD', 'F_DUPFD_CLOEXEC', 'F_SETPIPE_SZ', 'F_ADD_SEALS', 'F_SETOWN', 'F_SETSIG', 'F_NOTIFY', 'F_SETLEASE',
+  ].map(c);
   const signal = signalFormatter(tables);
   const noArg = new Set(['F_GETFD', 'F_GETFL', 'F_GETOWN', 'F_GETSIG', 'F_GETPIPE_SZ', 'F_GET_SEALS', 'F_GETLEASE'].map(c));
   const fdFlags = xlat(tables, 'F', ['FD_CLOEXEC']);
   const seals = xlat(tables, 'F', SEAL_NAMES);
-  return (args) => {
+  const lockTypes = xlat(tables, 'F', LOCK_TYPE_NAMES);
+  const ownerTypes = xlat(tables, 'F', OWNER_TYPE_NAMES);
+  const flock = flockFormatter(tables);
+  // [struct size, an output (shown at exit after success), l_pid shown] by command.
+  const structs = new Map<bigint, readonly [number, boolean, boolean]>([
+    [c('F_SETLK'), [FLOCK_SIZE, false, false]], [c('F_SETLKW'), [FLOCK_SIZE, false, false]], [c('F_OFD_SETLK'), [FLOCK_SIZE, false, false]],
+    [c('F_OFD_SETLKW'), [FLOCK_SIZE, false, false]], [c('F_GETLK'), [FLOCK_SIZE, true, true]], [c('F_OFD_GETLK'), [FLOCK_SIZE, true, true]],
+    [c('F_SETOWN_EX'), [OWNER_EX_SIZE, false, false]], [c('F_GETOWN_EX'), [OWNER_EX_SIZE, true, false]],
+  ]);
+  return (args, call) => {
     const cmd = u32(args[cmdIndex]);
     const arg = args[argIndex] ?? 0n;
     if (noArg.has(cmd)) return null;
     if (cmd === SETFD) return formatFlags(u32(arg), fdFlags, 'FD_???');
     if (cmd === SETFL) return formatOpenFlags(Number(u32(arg)), tables.openFlags);
     if (cmd === DUPFD || cmd === DUPFD_CLOEXEC || cmd === SETPIPE_SZ || cmd === SETOWN) return BigInt.asIntN(32, arg).toString();
-    if (cmd === ADD_SEALS) return formatFlags(u32(arg), seals, 'F_SEAL_???');
+    if (cmd === ADD_SEALS) return formatFlags(arg, seals, 'F_SEAL_???');
+    if (cmd === NOTIFY) return formatFlags(arg, DN_FLAGS, 'DN_???');
+    if (cmd === SETLEASE) return formatValue(arg, lockTypes, 'F_???');
     if (cmd === SETSIG) return signal(Number(s32(arg)));
-    return pointer(arg);
+    const shape = structs.get(cmd);
+    if (!shape) return pointer(arg);
+    const [size, output, getlk] = shape;
+    const b = bytesOf(call.blobs, argIndex);
+    if (!b || b.data.length < size || (output && call.ret < 0n)) return pointer(arg);
+    const v = viewOf(b.data);
+    if (size === FLOCK_SIZE) return flock(v, getlk);
+    return `{type=${formatValue(BigInt(v.getUint32(0, true)), ownerTypes, 'F_OWNER_???')}, pid=${v.getInt32(4, true)}}`;
   };
 }
 
@@ -255,19 +305,57 @@ function direntCount(call: CallView, argIndex: number): number | undefined {
 /** SCT_DIRENTS_PART_COUNT: the derived part of the kernel's entry count. */
 const DIRENTS_PART_COUNT = 0;
 
+/** MAX_HANDLE_SZ (include/linux/exportfs.h): the most of f_handle strace shows. */
+const MAX_HANDLE_SZ = 128;
+
+/**
+ * name_to_handle_at's struct file_handle: the handle_bytes asked for, ` => ` the size needed when
+ * the kernel changed it (EOVERFLOW), and after success the type and the handle in hex.
+ */
+function fileHandleDecoder(argIndex: number): ArgDecoder {
+  return (_args, call) => {
+    const entry = entryBytesOf(call.blobs, argIndex);
+    const exit = bytesOf(call.blobs, argIndex);
+    if (!entry || entry.data.length < 8) return '';
+    const asked = viewOf(entry.data).getUint32(0, true);
+    let out = `{handle_bytes=${asked}`;
+    const eoverflow = -75n;
+    if ((call.ret >= 0n || call.ret === eoverflow) && exit && exit.data.length >= 8) {
+      const v = viewOf(exit.data);
+      const size = v.getUint32(0, true);
+      if (size !== asked) out += ` => ${size}`;
+      if (call.ret >= 0n) {
+        const len = Math.min(size, MAX_HANDLE_SZ);
+        const handle = exit.data.length >= 8 + len ? quoteBytes(exit.data.subarray(8, 8 + len), { hex: true, truncated: size > len }) : '???';
+        out += `, handle_type=${v.getInt32(4, true)}, f_handle=${handle}`;
+      }
+    }
+    return `${out}}`;
+  };
+}
+
 /** Registers the file syscall decoders. */
 export function registerFileDecoders(registry: DecoderRegistry): void {
   for (const syscall of ['access', 'faccessat', 'faccessat2']) {
-    registry.register(syscall, 'mode', (ctx) => flagsArg(ctx.argIndex, ACCESS_MODES, 'F_???'));
+    registry.register(syscall, 'mode', (ctx) => flagsArg(ctx.argIndex, ACCESS_MODES, '?_OK'));
   }
   registry.register('faccessat2', 'flags', (ctx) => flagsArg(ctx.argIndex, xlat(ctx.tables, 'AT', FACCESSAT_FLAG_NAMES), 'AT_???'));
   const atFlags = (ctx: DecoderContext) => flagsArg(ctx.argIndex, xlat(ctx.tables, 'AT', AT_FLAG_NAMES), 'AT_???');
   for (const [syscall, arg] of [
     ['newfstatat', 'flag'], ['unlinkat', 'flag'], ['fchownat', 'flag'], ['linkat', 'flags'], ['utimensat', 'flags'],
-    ['execveat', 'flags'], ['name_to_handle_at', 'flag'], ['fchmodat2', 'flags'], ['open_tree', 'flags'],
+    ['execveat', 'flags'], ['name_to_handle_at', 'flag'], ['fchmodat2', 'flags'],
   ] as const) {
     registry.register(syscall, arg, atFlags);
   }
+  registry.register('name_to_handle_at', 'handle', (ctx) => fileHandleDecoder(ctx.argIndex));
+  registry.register('name_to_handle_at', 'mnt_id', (ctx) => structArg(ctx.argIndex, 4, true, (v) => `[${v.getInt32(0, true)}]`));
+  registry.register('sync_file_range', 'flags', (ctx) => flagsArg(ctx.argIndex, SYNC_FILE_RANGE_FLAGS, 'SYNC_FILE_RANGE_???'));
+  registry.register('swapon', 'swap_flags', (ctx) => (args) => {
+    const v = u32(args[ctx.argIndex]);
+    const rest = v & ~SWAP_FLAG_PRIO_MASK;
+    return `${rest ? `${formatFlags(rest, SWAP_FLAGS, 'SWAP_FLAG_???')}|` : ''}${v & SWAP_FLAG_PRIO_MASK}`;
+  });
+  registry.register('fallocate', 'mode', (ctx) => flagsArg(ctx.argIndex, xlat(ctx.tables, 'FALLOC', FALLOC_NAMES), 'FALLOC_FL_???'));
   registry.register('statx', 'flags', (ctx) => statxFlagsDecoder(ctx.argIndex, ctx.tables));
   registry.register('statx', 'mask', (ctx) => flagsArg(ctx.argIndex, xlat(ctx.tables, 'STATX', STATX_MASK_NAMES), 'STATX_???'));
   registry.register('statx', 'buffer', (ctx) => statxDecoder(ctx.argIndex, ctx.tables));

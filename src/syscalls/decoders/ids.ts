@@ -1,8 +1,8 @@
 /**
- * Credentials, priorities, scheduling, personalities and prctl as strace prints them: user and
+ * Credentials, priorities, scheduling and personalities as strace prints them: user and
  * group ids (-1 for "unchanged", as strace shows uid_t), the id arrays of getresuid, getgroups,
  * priorities' `which`, scheduling policies and parameters, CPU masks, waitid's id types and
- * siginfo, rusage, personality types, and prctl's options with the arguments each one takes.
+ * siginfo, rusage and personality types.
  */
 import type { ArchTables } from '../arch';
 import { bytesOf, viewOf } from './registry';
@@ -12,7 +12,7 @@ import { argIndexOf, type ArgDecoder, type CallView, type DecoderRegistry } from
 import { SIGINFO_FIELD_BYTES, siginfoDecoder } from './siginfo';
 import { signalFormatter } from './signal';
 import { formatTimeval, structArg } from './time';
-import { cached, constant, fixedXlat, formatFlags, formatValue, hexValue, u32, xlat } from './xlat';
+import { cached, constant, fixedXlat, formatFlags, formatValue, hexValue, pointer, u32, xlat } from './xlat';
 
 /** An id argument as strace prints uid_t/gid_t: -1 for all ones, else unsigned. */
 export function formatId(value: bigint): string {
@@ -69,10 +69,17 @@ function cpuMask(data: Uint8Array): string {
 }
 
 /** An array of 32-bit ids: the first `count`, `[0, 27]`. */
+/** NGROUPS_MAX (include/uapi/linux/limits.h), what sysconf(_SC_NGROUPS_MAX) gives strace. */
+const NGROUPS_MAX = 65536;
+
 function idArray(argIndex: number, countOf: (call: CallView, args: readonly bigint[]) => number): ArgDecoder {
   return (args, call) => {
     const b = bytesOf(call.blobs, argIndex);
     const count = countOf(call, args);
+    // An empty array needs no memory (but NULL is NULL); strace shows no array beyond NGROUPS_MAX.
+    if ((args[argIndex] ?? 0n) === 0n) return '';
+    if (count === 0) return '[]';
+    if (count > NGROUPS_MAX) return pointer(args[argIndex]);
     if (!b || count < 0 || b.data.length < 4 * count) return '';
     const v = viewOf(b.data);
     return `[${Array.from({ length: count }, (_, i) => formatId(BigInt(v.getUint32(4 * i, true)))).join(', ')}]`;
@@ -84,7 +91,20 @@ export function formatRusage(v: DataView): string {
   return `{ru_utime=${formatTimeval(v, 0)}, ru_stime=${formatTimeval(v, 16)}, ...}`;
 }
 
-/** Registers the id, priority, scheduling and personality decoders (prctl: registerPrctl). */
+/** strace's ioprio_who and ioprio_class (linux/ioprio.h). */
+const IOPRIO_WHO = fixedXlat([['IOPRIO_WHO_PROCESS', 1], ['IOPRIO_WHO_PGRP', 2], ['IOPRIO_WHO_USER', 3]]);
+const IOPRIO_CLASSES = fixedXlat([['IOPRIO_CLASS_NONE', 0], ['IOPRIO_CLASS_RT', 1], ['IOPRIO_CLASS_BE', 2], ['IOPRIO_CLASS_IDLE', 3]]);
+/** IOPRIO_CLASS_SHIFT: the class above the priority data. */
+const IOPRIO_CLASS_SHIFT = 13n;
+
+/** An I/O priority as strace's sprint_ioprio: `IOPRIO_PRIO_VALUE(IOPRIO_CLASS_BE, 4)`. */
+export function formatIoprio(value: bigint): string {
+  const v = u32(value);
+  const data = v & ((1n << IOPRIO_CLASS_SHIFT) - 1n);
+  return `IOPRIO_PRIO_VALUE(${formatValue(v >> IOPRIO_CLASS_SHIFT, IOPRIO_CLASSES, 'IOPRIO_CLASS_???')}, ${data})`;
+}
+
+/** Registers the id, priority, scheduling and personality decoders. */
 export function registerIdDecoders(registry: DecoderRegistry): void {
   const ids: Array<[string, string[]]> = [
     ['setuid', ['uid']], ['setgid', ['gid']], ['setfsuid', ['uid']], ['setfsgid', ['gid']], ['setreuid', ['ruid', 'euid']],
@@ -95,14 +115,15 @@ export function registerIdDecoders(registry: DecoderRegistry): void {
   for (const [syscall, names] of [['getresuid', ['ruidp', 'euidp', 'suidp']], ['getresgid', ['rgidp', 'egidp', 'sgidp']]] as const) {
     for (const name of names) registry.register(syscall, name, (ctx) => idOut(ctx.argIndex));
   }
-  // getgroups(0, list) only counts: strace shows the empty array.
-  registry.register('getgroups', 'grouplist', (ctx) =>
-    idArray(ctx.argIndex, (call, args) => (call.ret < 0n ? -1 : BigInt.asIntN(32, args[argIndexOf(ctx, 'gidsetsize')] ?? 0n) === 0n ? 0 : Number(call.ret))),
-  );
-  registry.register('setgroups', 'grouplist', (ctx) => idArray(ctx.argIndex, (_call, args) => Number(BigInt.asIntN(32, args[argIndexOf(ctx, 'gidsetsize')] ?? 0n))));
+  // As strace: getgroups' list has as many ids as the call returned (its count, as unsigned:
+  // a failure is beyond NGROUPS_MAX), setgroups' as its size says.
+  registry.register('getgroups', 'grouplist', (ctx) => idArray(ctx.argIndex, (call) => Number(u32(call.ret))));
+  registry.register('setgroups', 'grouplist', (ctx) => idArray(ctx.argIndex, (_call, args) => Number(u32(args[argIndexOf(ctx, 'gidsetsize')]))));
   for (const syscall of ['getpriority', 'setpriority']) {
     registry.register(syscall, 'which', (ctx) => valueArg(ctx.argIndex, xlat(ctx.tables, 'PRIO', PRIO_NAMES), 'PRIO_???'));
   }
+  for (const syscall of ['ioprio_get', 'ioprio_set']) registry.register(syscall, 'which', (ctx) => valueArg(ctx.argIndex, IOPRIO_WHO, 'IOPRIO_WHO_???'));
+  registry.register('ioprio_set', 'ioprio', (ctx) => (args) => formatIoprio(args[ctx.argIndex] ?? 0n));
   for (const syscall of ['sched_get_priority_max', 'sched_get_priority_min']) registry.register(syscall, 'policy', (ctx) => valueArg(ctx.argIndex, SCHEDULERS, 'SCHED_???'));
   registry.register('sched_setscheduler', 'policy', (ctx) => valueArg(ctx.argIndex, SCHEDULERS, 'SCHED_???'));
   const param = (output: boolean) => (ctx: { argIndex: number }) => structArg(ctx.argIndex, 4, output, (v) => `[${v.getInt32(0, true)}]`);
@@ -128,118 +149,4 @@ export function registerIdDecoders(registry: DecoderRegistry): void {
     const format = personalityFormatter(ctx.tables);
     return (args) => format(u32(args[ctx.argIndex]));
   });
-  registerPrctl(registry);
-}
-
-/** How prctl prints its arguments after the option, per option (strace's SYS_FUNC(prctl)). */
-type PrctlShape =
-  /** Only the option. */
-  | 'none'
-  /** The option, then every other argument in hex. */
-  | 'all'
-  /** arg2 unsigned, no more. */
-  | 'u'
-  /** arg2 unsigned, then arg3..arg5 in hex. */
-  | 'u+'
-  /** arg2 decimal. */
-  | 'd'
-  /** arg2 a signal. */
-  | 'sig'
-  /** arg2 a name string (PR_SET_NAME), or the name the call wrote (PR_GET_NAME). */
-  | 'name'
-  /** arg2 a pointer the call fills with an int (`[N]`) or a signal (`[SIGTERM]`). */
-  | 'int*'
-  | 'sig*'
-  /** arg2 a value of `xlat`. */
-  | 'x';
-
-/** The prctl options whose arguments strace decodes, with how (other known options: 'all'). */
-const PRCTL_SHAPES: Readonly<Record<string, PrctlShape>> = {
-  PR_GET_KEEPCAPS: 'none', PR_GET_SECCOMP: 'none', PR_GET_TIMERSLACK: 'none', PR_GET_TIMING: 'none', PR_GET_DUMPABLE: 'none',
-  PR_GET_SECUREBITS: 'none', PR_GET_FP_MODE: 'none', PR_TASK_PERF_EVENTS_DISABLE: 'none', PR_TASK_PERF_EVENTS_ENABLE: 'none',
-  PR_GET_CHILD_SUBREAPER: 'int*', PR_GET_ENDIAN: 'int*', PR_GET_FPEMU: 'int*', PR_GET_FPEXC: 'int*',
-  PR_GET_PDEATHSIG: 'sig*', PR_GET_NAME: 'name', PR_SET_NAME: 'name',
-  PR_SET_CHILD_SUBREAPER: 'u', PR_SET_ENDIAN: 'u', PR_SET_FPEMU: 'u', PR_SET_FPEXC: 'u', PR_SET_KEEPCAPS: 'u', PR_SET_TIMING: 'u',
-  PR_SET_NO_NEW_PRIVS: 'u+', PR_SET_THP_DISABLE: 'u+', PR_SET_IO_FLUSHER: 'u+',
-  PR_SET_PDEATHSIG: 'sig', PR_SET_TIMERSLACK: 'd', PR_SET_DUMPABLE: 'x',
-};
-
-/** strace's pr_dumpable. */
-const DUMPABLE = fixedXlat([['SUID_DUMP_DISABLE', 0], ['SUID_DUMP_USER', 1], ['SUID_DUMP_ROOT', 2]]);
-
-/** strace's prctl_options (include/uapi/linux/prctl.h names), in its order. */
-const PRCTL_OPTION_NAMES = [
-  'PR_SET_PDEATHSIG', 'PR_GET_PDEATHSIG', 'PR_GET_DUMPABLE', 'PR_SET_DUMPABLE', 'PR_GET_UNALIGN', 'PR_SET_UNALIGN', 'PR_GET_KEEPCAPS',
-  'PR_SET_KEEPCAPS', 'PR_GET_FPEMU', 'PR_SET_FPEMU', 'PR_GET_FPEXC', 'PR_SET_FPEXC', 'PR_GET_TIMING', 'PR_SET_TIMING', 'PR_SET_NAME',
-  'PR_GET_NAME', 'PR_GET_ENDIAN', 'PR_SET_ENDIAN', 'PR_GET_SECCOMP', 'PR_SET_SECCOMP', 'PR_CAPBSET_READ', 'PR_CAPBSET_DROP',
-  'PR_GET_TSC', 'PR_SET_TSC', 'PR_GET_SECUREBITS', 'PR_SET_SECUREBITS', 'PR_SET_TIMERSLACK', 'PR_GET_TIMERSLACK',
-  'PR_TASK_PERF_EVENTS_DISABLE', 'PR_TASK_PERF_EVENTS_ENABLE', 'PR_MCE_KILL', 'PR_MCE_KILL_GET', 'PR_SET_MM',
-  'PR_SET_CHILD_SUBREAPER', 'PR_GET_CHILD_SUBREAPER', 'PR_SET_NO_NEW_PRIVS', 'PR_GET_NO_NEW_PRIVS', 'PR_GET_TID_ADDRESS',
-  'PR_SET_THP_DISABLE', 'PR_GET_THP_DISABLE', 'PR_MPX_ENABLE_MANAGEMENT', 'PR_MPX_DISABLE_MANAGEMENT', 'PR_SET_FP_MODE',
-  'PR_GET_FP_MODE', 'PR_CAP_AMBIENT', 'PR_SVE_SET_VL', 'PR_SVE_GET_VL', 'PR_GET_SPECULATION_CTRL', 'PR_SET_SPECULATION_CTRL',
-  'PR_PAC_RESET_KEYS', 'PR_SET_TAGGED_ADDR_CTRL', 'PR_GET_TAGGED_ADDR_CTRL', 'PR_SET_IO_FLUSHER', 'PR_GET_IO_FLUSHER',
-  'PR_SET_SYSCALL_USER_DISPATCH', 'PR_PAC_SET_ENABLED_KEYS', 'PR_PAC_GET_ENABLED_KEYS', 'PR_SCHED_CORE', 'PR_SME_SET_VL',
-  'PR_SME_GET_VL', 'PR_SET_VMA', 'PR_SET_PTRACER',
-];
-
-function registerPrctl(registry: DecoderRegistry): void {
-  /** Option value → shape; options strace decodes further than 'all' are listed in PRCTL_SHAPES. */
-  const shapes = (tables: ArchTables) => {
-    const byValue = new Map<bigint, PrctlShape>();
-    for (const [name, value] of xlat(tables, 'PR', PRCTL_OPTION_NAMES)) byValue.set(value, PRCTL_SHAPES[name] ?? 'all');
-    return byValue;
-  };
-  registry.register('prctl', 'option', (ctx) => valueArg(ctx.argIndex, xlat(ctx.tables, 'PR', PRCTL_OPTION_NAMES), 'PR_???'));
-  registry.register('prctl', 'arg2', (ctx) => {
-    const known = shapes(ctx.tables);
-    const signal = signalFormatter(ctx.tables);
-    const option = argIndexOf(ctx, 'option');
-    return (args, call) => {
-      const arg = args[ctx.argIndex] ?? 0n;
-      const shape = known.get(u32(args[option]));
-      switch (shape) {
-        case undefined:
-        case 'all':
-          return hexValue(arg);
-        case 'none':
-          return null;
-        case 'u':
-        case 'u+':
-          return arg.toString();
-        case 'd':
-          return BigInt.asIntN(64, arg).toString();
-        case 'sig':
-          return arg > 128n ? arg.toString() : signal(Number(arg));
-        case 'x':
-          return formatValue(arg, DUMPABLE, 'SUID_DUMP_???');
-        case 'name': {
-          const b = bytesOf(call.blobs, ctx.argIndex);
-          const getName = u32(args[option]) === BigInt(ctx.tables.constants.PR?.PR_GET_NAME ?? -1);
-          if (!b || (getName && call.ret < 0n)) return '';
-          // PR_SET_NAME shows at most TASK_COMM_LEN - 1 bytes, cut with `...`; PR_GET_NAME what was written.
-          const nul = b.data.indexOf(0);
-          const limit = getName ? 16 : 15;
-          const end = nul >= 0 && nul <= limit ? nul : limit;
-          return quoteBytes(b.data.subarray(0, end), { truncated: nul < 0 || nul > limit });
-        }
-        case 'int*':
-        case 'sig*': {
-          const b = bytesOf(call.blobs, ctx.argIndex);
-          if (!b || b.data.length < 4 || call.ret < 0n) return hexValue(arg);
-          const n = viewOf(b.data).getUint32(0, true);
-          return `[${shape === 'sig*' ? signal(n) : n}]`;
-        }
-      }
-    };
-  });
-  for (const arg of ['arg3', 'arg4', 'arg5']) {
-    registry.register('prctl', arg, (ctx) => {
-      const known = shapes(ctx.tables);
-      const option = argIndexOf(ctx, 'option');
-      return (args) => {
-        const shape = known.get(u32(args[option]));
-        return shape === undefined || shape === 'all' || shape === 'u+' ? hexValue(args[ctx.argIndex] ?? 0n) : null;
-      };
-    });
-  }
 }

@@ -3,6 +3,7 @@
  * function to the list in defaultDecoders.
  */
 import { registerBpfDecoders } from './bpf';
+import { registerCapDecoders } from './caps';
 import { registerEventDecoders } from './events';
 import { registerFanotifyDecoders } from './fanotify';
 import { registerFdDecoders } from './fd';
@@ -19,9 +20,11 @@ import { registerMiscDecoders } from './misc';
 import { registerModuleDecoders } from './module';
 import { registerMsghdrDecoders } from './msghdr';
 import { registerMemoryDecoders } from './mman';
+import { registerMountDecoders } from './mount';
 import { registerNetDecoders, sockaddrFormatter } from './net';
 import { registerOpenDecoders } from './open';
 import { registerPerfDecoders } from './perf';
+import { registerPrctlDecoders } from './prctl';
 import { registerProcessDecoders } from './process';
 import { DecoderRegistry } from './registry';
 import { registerSignalDecoders } from './signal';
@@ -37,6 +40,7 @@ export function defaultDecoders(): DecoderRegistry {
   registerFdDecoders(registry);
   registerOpenDecoders(registry);
   registerFileDecoders(registry);
+  registerMountDecoders(registry);
   registerMemoryDecoders(registry);
   registerProcessDecoders(registry);
   registerSignalDecoders(registry);
@@ -44,6 +48,8 @@ export function defaultDecoders(): DecoderRegistry {
   registerIoDecoders(registry);
   registerTimeDecoders(registry);
   registerIdDecoders(registry);
+  registerPrctlDecoders(registry);
+  registerCapDecoders(registry);
   registerEventDecoders(registry);
   registerIoctlDecoders(registry);
   registerSockoptDecoders(registry);

@@ -136,19 +136,4 @@ export function registerMiscDecoders(registry: DecoderRegistry): void {
     const b = bytesOf(call.blobs, ctx.argIndex);
     return b ? quoteShown(b, call.options.stringMax) : '';
   });
-  registry.register('arch_prctl', 'arg2', (ctx) => {
-    const option = argIndexOf(ctx, 'option');
-    const arch = ctx.tables.constants.ARCH ?? {};
-    const getters = new Set([arch.ARCH_GET_FS, arch.ARCH_GET_GS].filter((v) => v !== undefined).map(BigInt));
-    const known = new Set(Object.values(arch).map(BigInt));
-    return (args, call) => {
-      const op = u32(args[option]);
-      const reg = args[ctx.argIndex] ?? 0n;
-      if (getters.has(op)) {
-        const b = bytesOf(call.blobs, ctx.argIndex);
-        return b && b.data.length >= 8 && call.ret >= 0n ? `[${pointer(viewOf(b.data).getBigUint64(0, true))}]` : pointer(reg);
-      }
-      return known.has(op) ? pointer(reg) : hexValue(reg);
-    };
-  });
 }

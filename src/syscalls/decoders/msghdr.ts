@@ -13,9 +13,10 @@
 import type { ArchTables } from '../arch';
 import type { RawBlob } from '../types';
 import { bytesOf, derivedKey, viewOf } from './registry';
+import { ifindexText } from './net';
 import { quoteBytes } from './quote';
 import type { ArgDecoder, CallView, DecoderRegistry } from './registry';
-import { fixedXlat, formatFlags, formatValue, pointer, type Xlat } from './xlat';
+import { fixedXlat, formatFlags, formatValue, hexValue, pointer, type Xlat } from './xlat';
 
 export { derivedKey };
 
@@ -64,8 +65,61 @@ export function formatIovec(array: Uint8Array, count: number, data: ReadonlyArra
   return `[${out.join(', ')}]`;
 }
 
+/** strace's ip_cmsg_types (linux/in.h). */
+const IP_CMSG_TYPES = fixedXlat([
+  ['IP_TOS', 1], ['IP_TTL', 2], ['IP_RECVOPTS', 6], ['IP_RETOPTS', 7], ['IP_PKTINFO', 8], ['IP_RECVERR', 11], ['IP_ORIGDSTADDR', 20],
+  ['IP_CHECKSUM', 23], ['SCM_SECURITY', 3],
+]);
+const SOL_IP = 0;
+
+/** Elements as strace's print_local_array: at most `max`, then `...`. */
+function shownArray(count: number, max: number, element: (i: number) => string): string {
+  const out = Array.from({ length: Math.min(count, max) }, (_, i) => element(i));
+  if (count > max) out.push('...');
+  return `[${out.join(', ')}]`;
+}
+
+/**
+ * A control message's payload as strace's print_cmsg_type_data shows it: SOL_SOCKET's fds and
+ * credentials, SOL_IP's packet info, TTL, TOS and options, error and original destination;
+ * nothing when it is shorter than its printer needs or of another kind.
+ */
+function cmsgData(level: number, type: number, payload: Uint8Array, max: number, sockaddr: (data: Uint8Array, len: number) => string): string {
+  const pv = viewOf(payload);
+  const ints = (signed: boolean) => shownArray(Math.floor(payload.length / 4), max, (i) => String(signed ? pv.getInt32(4 * i, true) : pv.getUint32(4 * i, true)));
+  const ipv4 = (at: number) => `inet_addr("${payload.subarray(at, at + 4).join('.')}")`;
+  if (level === SOL_SOCKET) {
+    if (type === 1 && payload.length >= 4) return ints(true);
+    if (type === 2 && payload.length >= 12) return `{pid=${pv.getInt32(0, true)}, uid=${pv.getUint32(4, true)}, gid=${pv.getUint32(8, true)}}`;
+    return '';
+  }
+  if (level !== SOL_IP) return '';
+  switch (type) {
+    case 8: // IP_PKTINFO: struct in_pktinfo
+      if (payload.length < 12) return '';
+      return `{ipi_ifindex=${ifindexText(pv.getUint32(0, true))}, ipi_spec_dst=${ipv4(4)}, ipi_addr=${ipv4(8)}}`;
+    case 2: // IP_TTL
+    case 23: // IP_CHECKSUM
+      return payload.length >= 4 ? ints(false) : '';
+    case 1: // IP_TOS
+    case 6: // IP_RECVOPTS
+    case 7: // IP_RETOPTS
+      return payload.length >= 1 ? shownArray(payload.length, max, (i) => hexValue(BigInt(payload[i]))) : '';
+    case 11: // IP_RECVERR: struct sock_extended_err and the offender
+      if (payload.length < 32) return '';
+      return (
+        `{ee_errno=${pv.getUint32(0, true)}, ee_origin=${payload[4]}, ee_type=${payload[5]}, ee_code=${payload[6]}, ` +
+        `ee_info=${pv.getUint32(8, true)}, ee_data=${pv.getUint32(12, true)}, offender=${sockaddr(payload.subarray(16, 32), 16)}}`
+      );
+    case 20: // IP_ORIGDSTADDR
+      return payload.length >= 16 ? sockaddr(payload, Math.min(payload.length, 128)) : '';
+    default:
+      return '';
+  }
+}
+
 /** Control messages: `[{cmsg_len=20, cmsg_level=SOL_SOCKET, cmsg_type=SCM_RIGHTS, cmsg_data=[3]}]`. */
-export function formatControl(data: Uint8Array, levels: Xlat): string {
+export function formatControl(data: Uint8Array, levels: Xlat, max = Infinity, sockaddr: (data: Uint8Array, len: number) => string = () => '{...}'): string {
   const v = viewOf(data);
   const out: string[] = [];
   let at = 0;
@@ -75,16 +129,11 @@ export function formatControl(data: Uint8Array, levels: Xlat): string {
     const type = v.getInt32(at + 12, true);
     let text = `{cmsg_len=${len}, cmsg_level=${formatValue(BigInt(level), levels, 'SOL_???')}, cmsg_type=`;
     const payload = data.subarray(at + 16, at + Math.min(len, data.length - at));
-    if (level === SOL_SOCKET) {
-      text += formatValue(BigInt(type), SCM_TYPES, 'SCM_???');
-      const pv = viewOf(payload);
-      if (type === 1) text += `, cmsg_data=[${Array.from({ length: Math.floor(payload.length / 4) }, (_, i) => pv.getInt32(4 * i, true)).join(', ')}]`;
-      else if (type === 2 && payload.length >= 12) text += `, cmsg_data={pid=${pv.getInt32(0, true)}, uid=${pv.getUint32(4, true)}, gid=${pv.getUint32(8, true)}}`;
-      else if (payload.length > 0) text += `, cmsg_data=${quoteBytes(payload, { hex: true })}`;
-    } else {
-      text += `${type}`;
-      if (payload.length > 0) text += `, cmsg_data=${quoteBytes(payload, { hex: true })}`;
-    }
+    if (level === SOL_SOCKET) text += formatValue(BigInt(type), SCM_TYPES, 'SCM_???');
+    else if (level === SOL_IP) text += formatValue(BigInt(type), IP_CMSG_TYPES, 'IP_???');
+    else text += hexValue(BigInt(type >>> 0));
+    const shown = cmsgData(level, type, payload, max, sockaddr);
+    if (shown) text += `, cmsg_data=${shown}`;
     out.push(`${text}}`);
     if (len < 16) break;
     at += (len + 7) & ~7;
@@ -111,9 +160,11 @@ export function msghdrDecoder(argIndex: number, output: boolean, sockaddr: (data
     const data = Array.from({ length: PART.DATA_MAX }, (_, i) => part(PART.DATA + i));
     const budget = output ? (call.ret > 0n ? call.ret : 0n) : 1n << 62n;
     const iovText = iov === 0n ? 'NULL' : iovBlob?.kind === 'bytes' && !iovBlob.unreadable ? formatIovec(iovBlob.data, Number(iovlen), data, call.options.stringMax, budget) : undefined;
-    const controlText = control === 0n ? 'NULL' : derivedText(part(PART.CONTROL), (d) => formatControl(d, levels));
+    // strace leaves msg_control out when msg_controllen is 0.
+    const controlText = controllen === 0n ? '' : control === 0n ? 'NULL' : derivedText(part(PART.CONTROL), (d) => formatControl(d, levels, call.options.stringMax, sockaddr));
     if (nameText === undefined || iovText === undefined || controlText === undefined) return '';
-    return `{msg_name=${nameText}, msg_namelen=${namelen}, msg_iov=${iovText}, msg_iovlen=${iovlen}, msg_control=${controlText}, msg_controllen=${controllen}, msg_flags=${formatFlags(BigInt(flags), MSG_FLAGS, 'MSG_???')}}`;
+    const controlField = controllen === 0n ? '' : `msg_control=${controlText}, `;
+    return `{msg_name=${nameText}, msg_namelen=${namelen}, msg_iov=${iovText}, msg_iovlen=${iovlen}, ${controlField}msg_controllen=${controllen}, msg_flags=${formatFlags(BigInt(flags), MSG_FLAGS, 'MSG_???')}}`;
   };
 }
 

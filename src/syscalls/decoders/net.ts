@@ -10,7 +10,7 @@ import { bytesOf } from './registry';
 import { flagsArg, valueArg } from './xlat';
 import { quoteBytes } from './quote';
 import { argIndexOf, type ArgDecoder, type CallView, type DecoderRegistry } from './registry';
-import { cached, constant, fixedXlat, formatFlags, formatValue, u32, xlat, type Xlat } from './xlat';
+import { cached, constant, fixedXlat, formatFlags, formatValue, hexValue, u32, xlat, type Xlat } from './xlat';
 
 /** strace's addrfams. */
 const AF_NAMES = [
@@ -107,6 +107,19 @@ export function addressFamilies(tables: ArchTables): Xlat {
   return xlat(tables, 'AF', AF_NAMES);
 }
 
+/** sizeof(struct sockaddr_rxrpc); strace's rxrpc_services and socktypes (x86 values). */
+const SOCKADDR_RXRPC_SIZE = 36;
+const RXRPC_SERVICES = fixedXlat([['CM_SERVICE', 1], ['YFS_FS_SERVICE', 2500], ['YFS_CM_SERVICE', 2501], ['YFS_VL_SERVICE', 2503]]);
+const SOCKET_TYPE_NAMES = ['SOCK_STREAM', 'SOCK_DGRAM', 'SOCK_RAW', 'SOCK_RDM', 'SOCK_SEQPACKET', 'SOCK_DCCP', 'SOCK_PACKET'];
+
+/** sizeof(struct sockaddr_un). */
+const SOCKADDR_UN_SIZE = 110;
+
+/** nl_groups as strace's `%#08x`: `0x0000ffff`-style for small values, `00000000` for none. */
+function formatGroups(groups: number): string {
+  return groups === 0 ? '00000000' : `0x${groups.toString(16).padStart(6, '0')}`;
+}
+
 /** A sockaddr of `len` bytes, as strace's print_sockaddr prints it. */
 export function sockaddrFormatter(tables: ArchTables): (data: Uint8Array, len: number) => string {
   const families = xlat(tables, 'AF', AF_NAMES);
@@ -114,7 +127,9 @@ export function sockaddrFormatter(tables: ArchTables): (data: Uint8Array, len: n
   const AF_INET = constant(tables, 'AF', 'AF_INET');
   const AF_INET6 = constant(tables, 'AF', 'AF_INET6');
   const AF_NETLINK = constant(tables, 'AF', 'AF_NETLINK');
-  return (data, len) => {
+  const AF_RXRPC = constant(tables, 'AF', 'AF_RXRPC');
+  const socketTypes = xlat(tables, 'SOCK', SOCKET_TYPE_NAMES);
+  const format = (data: Uint8Array, len: number): string => {
     const bytes = data.subarray(0, Math.min(len, data.length));
     if (bytes.length < 2) return '';
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -122,7 +137,8 @@ export function sockaddrFormatter(tables: ArchTables): (data: Uint8Array, len: n
     let out = `{sa_family=${formatValue(BigInt(family), families, 'AF_???')}`;
     if (bytes.length > 2) {
       if (family === AF_UNIX) {
-        const path = bytes.subarray(2);
+        // sun_path is 108 bytes: strace shows no more of a longer address.
+        const path = bytes.subarray(2, SOCKADDR_UN_SIZE);
         out += path[0] === 0 ? `, sun_path=@${quoteBytes(path.subarray(1))}` : `, sun_path=${quoteBytes(path, { stopAtNul: true })}`;
       } else if (family === AF_INET && bytes.length >= 16) {
         out += `, sin_port=htons(${view.getUint16(2, false)}), sin_addr=inet_addr("${bytes[4]}.${bytes[5]}.${bytes[6]}.${bytes[7]}")`;
@@ -135,13 +151,38 @@ export function sockaddrFormatter(tables: ArchTables): (data: Uint8Array, len: n
           out += `, sin6_scope_id=${name === undefined ? scope : `if_nametoindex(${quoteBytes(Buffer.from(name))})`}`;
         }
       } else if (family === AF_NETLINK && bytes.length >= 12) {
-        out += `, nl_pid=${view.getInt32(4, true)}, nl_groups=${view.getUint32(8, true).toString(16).padStart(8, '0')}`;
+        const pad = view.getUint16(2, true);
+        out += `${pad ? `, nl_pad=${hexValue(BigInt(pad))}` : ''}, nl_pid=${view.getInt32(4, true)}, nl_groups=${formatGroups(view.getUint32(8, true))}`;
+      } else if (family === AF_RXRPC && bytes.length >= SOCKADDR_RXRPC_SIZE) {
+        out += `, ${rxrpc(bytes, view)}`;
       } else {
         out += `, sa_data=${quoteBytes(bytes.subarray(2))}`;
       }
     }
     return `${out}}`;
   };
+  return format;
+  /** struct sockaddr_rxrpc: the service, the transport's socket type and length, and the transport (INET or INET6 decoded). */
+  function rxrpc(bytes: Uint8Array, view: DataView): string {
+    const service = BigInt(view.getUint16(2, true));
+    const declared = view.getUint16(6, true);
+    const transportLen = Math.min(declared, bytes.length - 8);
+    const rest = bytes.subarray(10, 10 + Math.max(0, transportLen - 2));
+    const transportFamily = view.getUint16(8, true);
+    const familyName = formatValue(BigInt(transportFamily), families, 'AF_???');
+    const decoded = (field: string, min: number) => {
+      if (declared >= min) return `${field}=${format(bytes.subarray(8, 8 + transportLen), transportLen).replace(/^\{sa_family=/, `{${field}_family=`)}`;
+      return `${field}={${field}_family=${familyName}${rest.length > 0 ? `, ${quoteBytes(rest)}` : ''}}`;
+    };
+    let transport: string;
+    if (transportFamily === AF_INET) transport = decoded('sin', 16);
+    else if (transportFamily === AF_INET6) transport = decoded('sin6', 24);
+    else transport = `family=${familyName}${rest.length > 0 ? `, ${quoteBytes(rest)}` : ''}`;
+    return (
+      `srx_service=${hexValue(service)} /* ${formatValue(service, RXRPC_SERVICES, '???_SERVICE').replace(/^0x[0-9a-f]+ \/\* (.*) \*\/$/, '$1')} */, ` +
+      `transport_type=${formatValue(BigInt(view.getUint16(4, true)), socketTypes, 'SOCK_???')}, transport_len=${declared}, transport={${transport}}`
+    );
+  }
 }
 
 /** Interface names by index, from /sys/class/net (the service's network namespace), re-read on a miss at most every 10 s. */
@@ -162,6 +203,12 @@ export function interfaceName(index: number): string | undefined {
     }
   }
   return interfaces.names.get(index);
+}
+
+/** An interface index as strace's print_ifindex: `if_nametoindex("lo")`, or the number. */
+export function ifindexText(index: number): string {
+  const name = interfaceName(index);
+  return name === undefined ? String(index) : `if_nametoindex(${quoteBytes(Buffer.from(name))})`;
 }
 
 /** The sockaddr an input call passed (connect, bind, sendto): length from the next argument. */
@@ -187,7 +234,9 @@ function sockaddrOutDecoder(argIndex: number, lenIndex: number, tables: ArchTabl
     const b = bytesOf(call.blobs, argIndex);
     const lens = inout(call, lenIndex);
     if (!b || !lens || call.ret < 0n) return '';
-    return format(b.data, Math.min(lens.before, lens.after));
+    const len = Math.min(lens.before, lens.after);
+    // A read shorter than what strace shows (reads.ts reads at two sizes) is not shown.
+    return b.data.length >= len ? format(b.data, len) : '';
   };
 }
 

@@ -4,6 +4,7 @@
  * before O_DIRECTORY), unknown bits as one hex number; mode in octal, only when the flags make
  * the kernel use it (O_CREAT or O_TMPFILE), as strace's decode_open does.
  */
+import { extensibleTail } from './extensible';
 import type { OpenFlagValues } from '../arch';
 import { argIndexOf, type ArgDecoder, type DecoderContext, type DecoderRegistry } from './registry';
 import { currentBindingStyle, fixedXlat, formatFlags, styled } from './xlat';
@@ -86,6 +87,15 @@ const RESOLVE_FLAGS = fixedXlat([
   ['RESOLVE_CACHED', 0x20],
 ]);
 
+/** open_how's u64 flags: the open flags of the low half, unknown high bits joined to the leftover hex. */
+function formatOpenFlags64(flags: bigint, values: OpenFlagValues): string {
+  const low = formatOpenFlags(Number(BigInt.asUintN(32, flags)), values);
+  const high = (flags >> 32n) << 32n;
+  if (high === 0n) return low;
+  const rest = /\|0x([0-9a-f]+)$/.exec(low);
+  return `${rest ? low.slice(0, rest.index) : low}|0x${(high | (rest ? BigInt(`0x${rest[1]}`) : 0n)).toString(16)}`;
+}
+
 /** The smallest struct open_how (OPEN_HOW_SIZE_VER0). */
 const OPEN_HOW_MIN = 24;
 
@@ -101,9 +111,11 @@ export function openHowDecoder(argIndex: number, sizeIndex: number, values: Open
     const view = new DataView(blob.data.buffer, blob.data.byteOffset, blob.data.byteLength);
     const flags = view.getBigUint64(0, true);
     const mode = view.getBigUint64(8, true);
-    let out = `{flags=${formatOpenFlags(Number(BigInt.asUintN(32, flags)), values)}`;
-    if ((flags & usesMode) !== 0n || mode !== 0n) out += `, mode=${formatMode(Number(mode))}`;
-    return `${out}, resolve=${formatFlags(view.getBigUint64(16, true), RESOLVE_FLAGS, 'RESOLVE_???')}}`;
+    let out = `{flags=${formatOpenFlags64(flags, values)}`;
+    // A u64: an invalid mode beyond 2^53 must keep its low bits.
+    if ((flags & usesMode) !== 0n || mode !== 0n) out += `, mode=${mode <= 0o7777n ? formatMode(Number(mode)) : `0${mode.toString(8)}`}`;
+    const tail = extensibleTail(blob, OPEN_HOW_MIN, args[sizeIndex] ?? 0n, call.options.stringMax);
+    return `${out}, resolve=${formatFlags(view.getBigUint64(16, true), RESOLVE_FLAGS, 'RESOLVE_???')}${tail}}`;
   };
 }
 

@@ -7,6 +7,7 @@
  */
 import type { ArchTables } from '../arch';
 import type { RawBlob } from '../types';
+import { extensibleTail } from './extensible';
 import { bytesOf, derivedKey, viewOf } from './registry';
 import { flagsArg, valueArg } from './xlat';
 import { bufferDecoder } from './io';
@@ -14,7 +15,8 @@ import { textBytes } from '../text';
 import { quoteBytes } from './quote';
 import { argIndexOf, type ArgDecoder, type CallView, type DecoderRegistry } from './registry';
 import { signalFormatter } from './signal';
-import { cached, constant, fixedXlat, formatFlags, formatValue, hexValue, pointer, s32, u32, xlat } from './xlat';
+import { cached, constant, currentBindingStyle, fixedXlat, formatFlags, formatValue, hexValue, pointer, s32, styled, u32, xlat } from './xlat';
+import { formatTimespec, structArg } from './time';
 
 /** strace's clone_flags. */
 const CLONE_NAMES = [
@@ -24,7 +26,7 @@ const CLONE_NAMES = [
   'CLONE_NEWNET', 'CLONE_IO',
 ];
 /** strace's clone3_flags (the 64-bit ones clone3 added). */
-const CLONE3_NAMES = ['CLONE_CLEAR_SIGHAND', 'CLONE_INTO_CGROUP', 'CLONE_NEWTIME'];
+const CLONE3_NAMES = ['CLONE_NEWTIME', 'CLONE_CLEAR_SIGHAND', 'CLONE_INTO_CGROUP'];
 /** strace's wait4_options. */
 const WAIT_NAMES = ['WNOHANG', 'WUNTRACED', 'WEXITED', 'WTRAPPED', 'WSTOPPED', 'WCONTINUED', 'WNOWAIT', '__WCLONE', '__WALL', '__WNOTHREAD'];
 /** strace's resources (generic order). */
@@ -89,19 +91,25 @@ function registerClone(registry: DecoderRegistry): void {
 }
 
 /** struct clone_args (include/uapi/linux/sched.h) field offsets. */
-const CLONE_ARGS = { flags: 0, pidfd: 8, child_tid: 16, parent_tid: 24, exit_signal: 32, stack: 40, stack_size: 48, tls: 56, MIN: 64 } as const;
+const CLONE_ARGS = {
+  flags: 0, pidfd: 8, child_tid: 16, parent_tid: 24, exit_signal: 32, stack: 40, stack_size: 48, tls: 56, set_tid: 64,
+  set_tid_size: 72, cgroup: 80, MIN: 64, SIZE: 88,
+} as const;
 
 /** clone3's struct clone_args: `{flags=..., exit_signal=SIGCHLD, stack=NULL, stack_size=0x0}`. */
-function cloneArgsDecoder(argIndex: number, tables: ArchTables): ArgDecoder {
+function cloneArgsDecoder(argIndex: number, sizeIndex: number, tables: ArchTables): ArgDecoder {
   const names = [...xlat(tables, 'CLONE', CLONE_NAMES), ...xlat(tables, 'CLONE', CLONE3_NAMES)];
   const flagsText = cached((v) => formatFlags(v, names, 'CLONE_???'));
   const c = (n: string) => BigInt(constant(tables, 'CLONE', n));
   const signal = withSignal(tables);
-  return (_args, call) => {
+  return (args, call) => {
     const b = bytesOf(call.blobs, argIndex);
-    if (!b || b.data.length < CLONE_ARGS.MIN) return '';
+    const size = args[sizeIndex] ?? 0n;
+    const fetched = size < BigInt(CLONE_ARGS.SIZE) ? Number(size) : CLONE_ARGS.SIZE;
+    if (!b || fetched < CLONE_ARGS.MIN || b.data.length < fetched) return '';
     const v = viewOf(b.data);
-    const u64 = (at: number) => v.getBigUint64(at, true);
+    // Fields beyond the size passed are zero, as strace's zeroed struct has them.
+    const u64 = (at: number) => (at + 8 <= fetched ? v.getBigUint64(at, true) : 0n);
     const flags = u64(CLONE_ARGS.flags);
     let out = `{flags=${flagsText(flags)}`;
     if (flags & c('CLONE_PIDFD')) out += `, pidfd=${pointer(u64(CLONE_ARGS.pidfd))}`;
@@ -111,6 +119,13 @@ function cloneArgsDecoder(argIndex: number, tables: ArchTables): ArgDecoder {
     out += `, exit_signal=${exitSignal < 0x7fffffffn ? signal(Number(exitSignal)) : exitSignal.toString()}`;
     out += `, stack=${pointer(u64(CLONE_ARGS.stack))}, stack_size=${hexValue(u64(CLONE_ARGS.stack_size))}`;
     if (flags & c('CLONE_SETTLS')) out += `, tls=${pointer(u64(CLONE_ARGS.tls))}`;
+    const setTid = u64(CLONE_ARGS.set_tid);
+    const setTidSize = u64(CLONE_ARGS.set_tid_size);
+    // strace prints a plausible set_tid array's pids; the kernel side does not read them (yet): its address.
+    if (setTid || setTidSize) out += `, set_tid=${pointer(setTid)}, set_tid_size=${setTidSize}`;
+    const cgroup = u64(CLONE_ARGS.cgroup);
+    if (fetched > CLONE_ARGS.cgroup && (cgroup || flags & c('CLONE_INTO_CGROUP'))) out += `, cgroup=${cgroup}`;
+    out += extensibleTail(b, fetched, size, call.options.stringMax);
     return `${out}}${cloneOutputs(call, argIndex, flags, c('CLONE_PIDFD'), c('CLONE_PARENT_SETTID'), u64)}`;
   };
 }
@@ -208,10 +223,13 @@ function registerFutex(registry: DecoderRegistry): void {
     const cmds = xlat(ctx.tables, 'FUTEX', FUTEX_CMD_NAMES);
     const priv = BigInt(constant(ctx.tables, 'FUTEX', 'FUTEX_PRIVATE_FLAG'));
     const realtime = BigInt(constant(ctx.tables, 'FUTEX', 'FUTEX_CLOCK_REALTIME'));
+    // strace's futexops names FUTEX_CLOCK_REALTIME only with the waiting commands, FUTEX_FD's private form apart.
+    const timed = new Set(['FUTEX_WAIT', 'FUTEX_WAIT_BITSET', 'FUTEX_WAIT_REQUEUE_PI']);
     const render = cached((op) => {
       const cmd = op & ~(priv | realtime);
       const name = cmds.find(([, v]) => v === cmd)?.[0];
-      if (name === undefined) return formatValue(op, [], 'FUTEX_???');
+      if (name === undefined || (op & realtime && !timed.has(name))) return formatValue(op, [], 'FUTEX_???');
+      if (name === 'FUTEX_FD' && op & priv) return 'FUTEX_FD|FUTEX_PRIVATE_FLAG';
       return `${name}${op & priv ? '_PRIVATE' : ''}${op & realtime ? '|FUTEX_CLOCK_REALTIME' : ''}`;
     });
     return (args) => render(u32(args[ctx.argIndex]));
@@ -241,10 +259,13 @@ function registerFutex(registry: DecoderRegistry): void {
   registry.register('futex', 'utime', (ctx) => {
     const opIndex = argIndexOf(ctx, 'op');
     const table = uses(ctx.tables);
-    return (args) => {
+    return (args, call) => {
       const letters = table.get(u32(args[opIndex]) & 127n);
       if (letters === undefined) return '';
-      if (letters.includes('t')) return pointer(args[ctx.argIndex]);
+      if (letters.includes('t')) {
+        const b = bytesOf(call.blobs, ctx.argIndex);
+        return b && b.data.length >= 16 ? formatTimespec(viewOf(b.data)) : pointer(args[ctx.argIndex]);
+      }
       if (letters.includes('2')) return u32(args[ctx.argIndex]).toString();
       return null;
     };
@@ -282,11 +303,51 @@ function sysinfoDecoder(argIndex: number): ArgDecoder {
   };
 }
 
+/** x86's XFEATURE_MASK_* (arch/x86/include/asm/fpu/types.h: not in a UAPI header), strace's x86_xfeatures order. */
+const XFEATURE_MASKS = fixedXlat([
+  ['XFEATURE_MASK_FPSSE', 0x3], ['XFEATURE_MASK_FP', 0x1], ['XFEATURE_MASK_SSE', 0x2], ['XFEATURE_MASK_YMM', 0x4],
+  ['XFEATURE_MASK_BNDREGS', 0x8], ['XFEATURE_MASK_BNDCSR', 0x10], ['XFEATURE_MASK_AVX512', 0xe0], ['XFEATURE_MASK_OPMASK', 0x20],
+  ['XFEATURE_MASK_ZMM_Hi256', 0x40], ['XFEATURE_MASK_Hi16_ZMM', 0x80], ['XFEATURE_MASK_PT', 0x100], ['XFEATURE_MASK_PKRU', 0x200],
+  ['XFEATURE_MASK_PASID', 0x400], ['XFEATURE_MASK_LBR', 0x8000], ['XFEATURE_MASK_XTILE', 0x60000], ['XFEATURE_MASK_XTILE_CFG', 0x20000],
+  ['XFEATURE_MASK_XTILE_DATA', 0x40000],
+]);
+/** x86's XFEATURE_* bit numbers (strace's x86_xfeature_bits). */
+const XFEATURE_BITS = fixedXlat([
+  ['XFEATURE_FP', 0], ['XFEATURE_SSE', 1], ['XFEATURE_YMM', 2], ['XFEATURE_BNDREGS', 3], ['XFEATURE_BNDCSR', 4], ['XFEATURE_OPMASK', 5],
+  ['XFEATURE_ZMM_Hi256', 6], ['XFEATURE_Hi16_ZMM', 7], ['XFEATURE_PT_UNIMPLEMENTED_SO_FAR', 8], ['XFEATURE_PKRU', 9], ['XFEATURE_PASID', 10],
+  ['XFEATURE_LBR', 15], ['XFEATURE_XTILE_CFG', 17], ['XFEATURE_XTILE_DATA', 18],
+]);
+
+/**
+ * arch_prctl's second argument, by option (strace's arch_prctl): the address ARCH_GET_FS/GS
+ * wrote (`[0x7f...]`), the XFEATURE mask the XCOMP getters wrote (always with its names in a
+ * comment), the feature ARCH_REQ_XCOMP_PERM asks for, nothing for ARCH_GET_CPUID, else hex.
+ */
+function archPrctlArgDecoder(argIndex: number, optionIndex: number, tables: ArchTables): ArgDecoder {
+  const c = (n: string) => BigInt(tables.constants.ARCH?.[n] ?? -1);
+  const pointers = new Set([c('ARCH_GET_FS'), c('ARCH_GET_GS')]);
+  const masks = new Set([c('ARCH_GET_XCOMP_SUPP'), c('ARCH_GET_XCOMP_PERM'), c('ARCH_GET_XCOMP_GUEST_PERM')]);
+  const requests = new Set([c('ARCH_REQ_XCOMP_PERM'), c('ARCH_REQ_XCOMP_GUEST_PERM')]);
+  const cpuid = c('ARCH_GET_CPUID');
+  const style = currentBindingStyle() === 'raw' ? 'raw' : 'verbose';
+  return (args, call) => {
+    const op = u32(args[optionIndex]);
+    const reg = args[argIndex] ?? 0n;
+    if (op === cpuid) return null;
+    if (requests.has(op)) return styled(reg, formatValue(reg, XFEATURE_BITS, 'XFEATURE_???'), style);
+    if (!pointers.has(op) && !masks.has(op)) return hexValue(reg);
+    const b = bytesOf(call.blobs, argIndex);
+    if (!b || b.data.length < 8 || call.ret < 0n) return pointer(reg);
+    const value = viewOf(b.data).getBigUint64(0, true);
+    return `[${pointers.has(op) ? pointer(value) : styled(value, formatFlags(value, XFEATURE_MASKS, 'XFEATURE_MASK_???'), style)}]`;
+  };
+}
+
 /** Registers the process decoders. */
 export function registerProcessDecoders(registry: DecoderRegistry): void {
   registerClone(registry);
   registerFutex(registry);
-  registry.register('clone3', 'uargs', (ctx) => cloneArgsDecoder(ctx.argIndex, ctx.tables));
+  registry.register('clone3', 'uargs', (ctx) => cloneArgsDecoder(ctx.argIndex, argIndexOf(ctx, 'size'), ctx.tables));
   for (const syscall of ['execve', 'execveat']) {
     registry.register(syscall, 'argv', (ctx) => strvDecoder(ctx.argIndex));
     registry.register(syscall, 'envp', (ctx) => strvDecoder(ctx.argIndex));
@@ -303,6 +364,14 @@ export function registerProcessDecoders(registry: DecoderRegistry): void {
     registry.register(syscall, 'rlim', (ctx) => rlimitDecoder(ctx.argIndex, syscall === 'getrlimit'));
   }
   registry.register('arch_prctl', 'option', (ctx) => valueArg(ctx.argIndex, xlat(ctx.tables, 'ARCH', ARCH_NAMES), 'ARCH_???'));
+  registry.register('arch_prctl', 'arg2', (ctx) => archPrctlArgDecoder(ctx.argIndex, argIndexOf(ctx, 'option'), ctx.tables));
+  // strace prints these flags words in hex (no flags are defined).
+  for (const [syscall, arg] of [['pidfd_getfd', 'flags'], ['pidfd_send_signal', 'flags'], ['process_mrelease', 'flags']]) {
+    registry.register(syscall, arg, (ctx) => (args) => hexValue(u32(args[ctx.argIndex])));
+  }
+  registry.register('pidfd_open', 'flags', (ctx) => flagsArg(ctx.argIndex, fixedXlat([['PIDFD_NONBLOCK', ctx.tables.openFlags.O_NONBLOCK]]), 'PIDFD_???'));
+  registry.register('getcpu', 'cpup', (ctx) => structArg(ctx.argIndex, 4, true, (v) => `[${v.getUint32(0, true)}]`));
+  registry.register('getcpu', 'nodep', (ctx) => structArg(ctx.argIndex, 4, true, (v) => `[${v.getUint32(0, true)}]`));
   registry.register('rseq', 'rseq_len', (ctx) => (args) => hexValue(u32(args[ctx.argIndex])));
   registry.register('rseq', 'sig', (ctx) => (args) => hexValue(u32(args[ctx.argIndex])));
   registry.register('getrandom', 'flags', (ctx) => flagsArg(ctx.argIndex, xlat(ctx.tables, 'GRND', GRND_NAMES), 'GRND_???'));

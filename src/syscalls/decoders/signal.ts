@@ -158,8 +158,8 @@ function sigeventFormatter(tables: ArchTables): (v: DataView) => string {
 export function registerSignalDecoders(registry: DecoderRegistry): void {
   registry.register('timer_create', 'timer_event_spec', (ctx) => structArg(ctx.argIndex, 64, false, sigeventFormatter(ctx.tables)));
   registry.register('timer_create', 'created_timer_id', (ctx) => structArg(ctx.argIndex, 4, true, (v) => `[${v.getInt32(0, true)}]`));
-  for (const syscall of ['rt_sigqueueinfo', 'rt_tgsigqueueinfo']) {
-    registry.register(syscall, 'uinfo', (ctx) => {
+  for (const [syscall, arg] of [['rt_sigqueueinfo', 'uinfo'], ['rt_tgsigqueueinfo', 'uinfo'], ['pidfd_send_signal', 'info']]) {
+    registry.register(syscall, arg, (ctx) => {
       const decode = siginfoDecoder(ctx.tables);
       return structArg(ctx.argIndex, SIGINFO_FIELD_BYTES, false, (v) => decode(new Uint8Array(v.buffer, v.byteOffset, v.byteLength)).symbolic);
     });

@@ -6,9 +6,10 @@
  */
 import type { ArchTables } from '../arch';
 import { bytesOf, viewOf } from './registry';
+import { ifindexText, ipv6Text, sockaddrFormatter } from './net';
 import { quoteShown } from './quote';
 import { argIndexOf, type CallView, type DecoderRegistry } from './registry';
-import { fixedXlat, formatValue, u32, xlat, type Xlat } from './xlat';
+import { fixedXlat, formatValue, pointer, u32, xlat, type Xlat } from './xlat';
 
 /** strace's socketlayers with their values (include/linux/socket.h, the same everywhere). */
 export const SOCKET_LEVELS = fixedXlat([
@@ -32,6 +33,15 @@ const SO_NAMES = [
   'SO_PEERGROUPS', 'SO_ZEROCOPY', 'SO_TXTIME', 'SO_BINDTOIFINDEX', 'SO_TIMESTAMP_NEW', 'SO_TIMESTAMPNS_NEW', 'SO_TIMESTAMPING_NEW',
   'SO_RCVTIMEO_NEW', 'SO_SNDTIMEO_NEW', 'SO_DETACH_REUSEPORT_BPF', 'SO_PREFER_BUSY_POLL', 'SO_BUSY_POLL_BUDGET', 'SO_NETNS_COOKIE',
   'SO_BUF_LOCK', 'SO_RESERVE_MEM', 'SO_TXREHASH', 'SO_RCVMARK',
+];
+/** The SOL_SOCKET options strace's print_setsockopt shows as an int. */
+const SO_INT_NAMES = [
+  'SO_DEBUG', 'SO_REUSEADDR', 'SO_DONTROUTE', 'SO_BROADCAST', 'SO_SNDBUF', 'SO_RCVBUF', 'SO_KEEPALIVE', 'SO_OOBINLINE', 'SO_NO_CHECK',
+  'SO_PRIORITY', 'SO_BSDCOMPAT', 'SO_REUSEPORT', 'SO_PASSCRED', 'SO_RCVLOWAT', 'SO_SNDLOWAT', 'SO_DETACH_FILTER', 'SO_TIMESTAMP_OLD',
+  'SO_ACCEPTCONN', 'SO_SNDBUFFORCE', 'SO_RCVBUFFORCE', 'SO_PASSSEC', 'SO_TIMESTAMPNS_OLD', 'SO_MARK', 'SO_TIMESTAMPING_OLD',
+  'SO_RXQ_OVFL', 'SO_WIFI_STATUS', 'SO_PEEK_OFF', 'SO_NOFCS', 'SO_LOCK_FILTER', 'SO_SELECT_ERR_QUEUE', 'SO_BUSY_POLL',
+  'SO_INCOMING_CPU', 'SO_CNX_ADVICE', 'SO_INCOMING_NAPI_ID', 'SO_ZEROCOPY', 'SO_TIMESTAMP_NEW', 'SO_TIMESTAMPNS_NEW',
+  'SO_TIMESTAMPING_NEW', 'SO_DETACH_REUSEPORT_BPF', 'SO_PREFER_BUSY_POLL', 'SO_BUSY_POLL_BUDGET', 'SO_RESERVE_MEM', 'SO_RCVMARK',
 ];
 /** strace's sock_ip_options, sock_ipv6_options, sock_tcp_options and sock_udp_options. */
 const IP_NAMES = [
@@ -66,7 +76,22 @@ const TCP_NAMES = [
 ];
 const UDP_NAMES = fixedXlat([['UDP_CORK', 1], ['UDP_ENCAP', 100], ['UDP_NO_CHECK6_TX', 101], ['UDP_NO_CHECK6_RX', 102], ['UDP_SEGMENT', 103], ['UDP_GRO', 104]]);
 
-const SOL = { IP: 0n, SOCKET: 1n, TCP: 6n, UDP: 17n, IPV6: 41n, NETLINK: 270n } as const;
+/** strace's sock_raw_options, sock_packet_options and sock_netlink_options (linux/icmp.h, if_packet.h, netlink.h). */
+const RAW_NAMES = fixedXlat([['ICMP_FILTER', 1]]);
+const PACKET_NAMES = fixedXlat([
+  ['PACKET_ADD_MEMBERSHIP', 1], ['PACKET_DROP_MEMBERSHIP', 2], ['PACKET_RECV_OUTPUT', 3], ['PACKET_RX_RING', 5], ['PACKET_STATISTICS', 6],
+  ['PACKET_COPY_THRESH', 7], ['PACKET_AUXDATA', 8], ['PACKET_ORIGDEV', 9], ['PACKET_VERSION', 10], ['PACKET_HDRLEN', 11],
+  ['PACKET_RESERVE', 12], ['PACKET_TX_RING', 13], ['PACKET_LOSS', 14], ['PACKET_VNET_HDR', 15], ['PACKET_TX_TIMESTAMP', 16],
+  ['PACKET_TIMESTAMP', 17], ['PACKET_FANOUT', 18], ['PACKET_TX_HAS_OFF', 19], ['PACKET_QDISC_BYPASS', 20], ['PACKET_ROLLOVER_STATS', 21],
+  ['PACKET_FANOUT_DATA', 22], ['PACKET_IGNORE_OUTGOING', 23],
+]);
+const NETLINK_OPTION_NAMES = [
+  'NETLINK_ADD_MEMBERSHIP', 'NETLINK_DROP_MEMBERSHIP', 'NETLINK_PKTINFO', 'NETLINK_BROADCAST_ERROR', 'NETLINK_NO_ENOBUFS',
+  'NETLINK_RX_RING', 'NETLINK_TX_RING', 'NETLINK_LISTEN_ALL_NSID', 'NETLINK_LIST_MEMBERSHIPS', 'NETLINK_CAP_ACK', 'NETLINK_EXT_ACK',
+  'NETLINK_GET_STRICT_CHK',
+];
+
+const SOL = { IP: 0n, SOCKET: 1n, TCP: 6n, UDP: 17n, IPV6: 41n, RAW: 255n, PACKET: 263n, NETLINK: 270n } as const;
 
 /** The option names of each level, and the unknown-name text. */
 function optionNames(tables: ArchTables): Map<bigint, [Xlat, string]> {
@@ -76,6 +101,9 @@ function optionNames(tables: ArchTables): Map<bigint, [Xlat, string]> {
     [SOL.IPV6, [xlat(tables, 'IP', IPV6_NAMES), 'IPV6_???']],
     [SOL.TCP, [xlat(tables, 'TCP', TCP_NAMES), 'TCP_???']],
     [SOL.UDP, [UDP_NAMES, 'UDP_???']],
+    [SOL.RAW, [RAW_NAMES, 'RAW_???']],
+    [SOL.PACKET, [PACKET_NAMES, 'PACKET_???']],
+    [SOL.NETLINK, [xlat(tables, 'NETLINK', NETLINK_OPTION_NAMES), 'NETLINK_???']],
   ]);
 }
 
@@ -95,6 +123,32 @@ function optionValue(tables: ArchTables, errno: (n: number) => string): (level: 
     if (len === 4 && data.length >= 4) return `[${v.getInt32(0, true)}]`;
     return quoteShown(b.data.length > len ? { data, truncated: false } : b, call.options.stringMax);
   };
+}
+
+/** SOL_IP's and SOL_IPV6's membership options (linux/in.h, linux/in6.h: the same everywhere). */
+const IP_MEMBERSHIP = new Set([35n, 36n]); // IP_ADD_MEMBERSHIP, IP_DROP_MEMBERSHIP
+const IPV6_MEMBERSHIP = new Set([20n, 21n, 27n, 28n]); // IPV6_ADD/DROP_MEMBERSHIP, IPV6_JOIN/LEAVE_ANYCAST
+const MCAST_GROUP = new Set([42n, 45n]); // MCAST_JOIN_GROUP, MCAST_LEAVE_GROUP
+/** sizeof(struct ip_mreq), struct ipv6_mreq, struct group_req on x86_64. */
+const MREQ_SIZE = 8;
+const MREQ6_SIZE = 20;
+const GROUP_REQ_SIZE = 136;
+
+/**
+ * setsockopt's structs strace decodes (print_setsockopt): the multicast memberships; undefined
+ * for other options. A length shorter than the struct is the address; a longer one shows the struct.
+ */
+function setsockoptStruct(level: bigint, name: bigint, data: Uint8Array, len: number, sockaddr: (data: Uint8Array, len: number) => string): string | null | undefined {
+  const need = level === SOL.IP && IP_MEMBERSHIP.has(name) ? MREQ_SIZE
+    : level === SOL.IPV6 && IPV6_MEMBERSHIP.has(name) ? MREQ6_SIZE
+      : (level === SOL.IP || level === SOL.IPV6) && MCAST_GROUP.has(name) ? GROUP_REQ_SIZE
+        : 0;
+  if (need === 0) return undefined;
+  if (len < need || data.length < need) return null;
+  const v = viewOf(data);
+  if (need === MREQ_SIZE) return `{imr_multiaddr=inet_addr("${data.subarray(0, 4).join('.')}"), imr_interface=inet_addr("${data.subarray(4, 8).join('.')}")}`;
+  if (need === MREQ6_SIZE) return `{inet_pton(AF_INET6, "${ipv6Text(data.subarray(0, 16))}", &ipv6mr_multiaddr), ipv6mr_interface=${ifindexText(v.getUint32(16, true))}}`;
+  return `{gr_interface=${ifindexText(v.getUint32(0, true))}, gr_group=${sockaddr(data.subarray(8, GROUP_REQ_SIZE), GROUP_REQ_SIZE - 8)}}`;
 }
 
 /** Registers the getsockopt and setsockopt decoders. */
@@ -117,10 +171,31 @@ export function registerSockoptDecoders(registry: DecoderRegistry): void {
   }
   registry.register('setsockopt', 'optval', (ctx) => {
     const value = optionValue(ctx.tables, errno(ctx.tables));
+    const sockaddr = sockaddrFormatter(ctx.tables);
+    const linger = BigInt(ctx.tables.constants.SO?.SO_LINGER ?? -1);
+    const intOptions = new Set(xlat(ctx.tables, 'SO', SO_INT_NAMES).map(([, v]) => v));
     const [level, name, len] = ['level', 'optname', 'optlen'].map((n) => argIndexOf(ctx, n));
     return (args, call) => {
       const b = bytesOf(call.blobs, ctx.argIndex);
-      return b ? value(u32(args[level]), u32(args[name]), b, Number(BigInt.asIntN(32, args[len] ?? 0n)), call, false) : '';
+      const l = u32(args[level]);
+      const n = u32(args[name]);
+      const length = Number(BigInt.asIntN(32, args[len] ?? 0n));
+      if ((args[ctx.argIndex] ?? 0n) === 0n) return '';
+      const known = setsockoptStruct(l, n, b?.data ?? new Uint8Array(0), length, sockaddr);
+      if (known !== undefined) return known ?? pointer(args[ctx.argIndex]);
+      // The int options: the address for a shorter length, the int for any longer one.
+      if ((l === SOL.SOCKET && intOptions.has(n)) || l === SOL.NETLINK) {
+        if (length < 4 || !b || b.data.length < 4) return pointer(args[ctx.argIndex]);
+        return `[${viewOf(b.data).getInt32(0, true)}]`;
+      }
+      // struct linger: the address for a shorter length, the struct (and no more) for a longer one.
+      if (l === SOL.SOCKET && n === linger) {
+        if (length < 8 || !b || b.data.length < 8) return pointer(args[ctx.argIndex]);
+        return value(l, n, b, 8, call, false);
+      }
+      // strace reads no more than the length; a length it cannot read whole is the address.
+      if (!b || b.data.length < Math.min(length, call.options.stringMax)) return '';
+      return value(l, n, b, length, call, false);
     };
   });
   registry.register('getsockopt', 'optval', (ctx) => {
@@ -130,7 +205,10 @@ export function registerSockoptDecoders(registry: DecoderRegistry): void {
       const b = bytesOf(call.blobs, ctx.argIndex);
       const lens = call.blobs.get(lenIndex);
       if (!b || call.ret < 0n || lens?.kind !== 'inout' || lens.unreadable) return '';
-      return value(u32(args[level]), u32(args[name]), b, Math.min(lens.before, lens.after), call, true);
+      const length = Math.min(lens.before, lens.after);
+      // Nothing written: strace shows the address.
+      if (length === 0) return pointer(args[ctx.argIndex]);
+      return value(u32(args[level]), u32(args[name]), b, length, call, true);
     };
   });
   registry.register('getsockopt', 'optlen', (ctx) => (_args, call) => {

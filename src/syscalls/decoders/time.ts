@@ -8,7 +8,7 @@ import type { ArchTables } from '../arch';
 import { bytesOf, viewOf } from './registry';
 import { flagsArg, valueArg } from './xlat';
 import type { ArgDecoder, DecoderRegistry } from './registry';
-import { fixedXlat, xlat, type Xlat } from './xlat';
+import { fixedXlat, formatFlags, xlat, type Xlat } from './xlat';
 
 /** strace's clocknames. */
 const CLOCK_NAMES = [
@@ -21,14 +21,17 @@ const ITIMER_NAMES = ['ITIMER_REAL', 'ITIMER_VIRTUAL', 'ITIMER_PROF'];
 /** TIMER_ABSTIME (include/uapi/linux/time.h), the one flag of clock_nanosleep and timer_settime. */
 const TIMER_FLAGS = fixedXlat([['TIMER_ABSTIME', 1]]);
 
-/** `{tv_sec=S, tv_nsec=N}` of the 16 bytes at `at` (struct __kernel_timespec). */
+/**
+ * `{tv_sec=S, tv_nsec=N}` of the 16 bytes at `at` (struct __kernel_timespec); strace prints the
+ * fraction unsigned, so an invalid negative one shows as its 64-bit two's complement.
+ */
 export function formatTimespec(v: DataView, at = 0): string {
-  return `{tv_sec=${v.getBigInt64(at, true)}, tv_nsec=${v.getBigInt64(at + 8, true)}}`;
+  return `{tv_sec=${v.getBigInt64(at, true)}, tv_nsec=${v.getBigUint64(at + 8, true)}}`;
 }
 
-/** `{tv_sec=S, tv_usec=U}` of the 16 bytes at `at` (struct __kernel_old_timeval). */
+/** `{tv_sec=S, tv_usec=U}` of the 16 bytes at `at` (struct __kernel_old_timeval), the fraction unsigned. */
 export function formatTimeval(v: DataView, at = 0): string {
-  return `{tv_sec=${v.getBigInt64(at, true)}, tv_usec=${v.getBigInt64(at + 8, true)}}`;
+  return `{tv_sec=${v.getBigInt64(at, true)}, tv_usec=${v.getBigUint64(at + 8, true)}}`;
 }
 
 /** A struct behind pointer `argIndex`, `size` bytes, rendered by `format`; outputs only after success. */
@@ -94,6 +97,33 @@ function timerfdFlags(tables: ArchTables): Xlat {
   return fixedXlat([['TFD_CLOEXEC', tables.openFlags.O_CLOEXEC], ['TFD_NONBLOCK', tables.openFlags.O_NONBLOCK]]);
 }
 
+/** strace's adjtimex_modes (ADJ_OFFSET_SS_READ first: it contains ADJ_OFFSET_SINGLESHOT) and adjtimex_status (linux/timex.h). */
+const ADJ_MODES = fixedXlat([
+  ['ADJ_OFFSET_SS_READ', 0xa001], ['ADJ_OFFSET_SINGLESHOT', 0x8001], ['ADJ_OFFSET', 0x1], ['ADJ_FREQUENCY', 0x2], ['ADJ_MAXERROR', 0x4],
+  ['ADJ_ESTERROR', 0x8], ['ADJ_STATUS', 0x10], ['ADJ_TIMECONST', 0x20], ['ADJ_TAI', 0x80], ['ADJ_SETOFFSET', 0x100], ['ADJ_MICRO', 0x1000],
+  ['ADJ_NANO', 0x2000], ['ADJ_TICK', 0x4000],
+]);
+const STA_FLAGS = fixedXlat([
+  ['STA_PLL', 0x1], ['STA_PPSFREQ', 0x2], ['STA_PPSTIME', 0x4], ['STA_FLL', 0x8], ['STA_INS', 0x10], ['STA_DEL', 0x20], ['STA_UNSYNC', 0x40],
+  ['STA_FREQHOLD', 0x80], ['STA_PPSSIGNAL', 0x100], ['STA_PPSJITTER', 0x200], ['STA_PPSWANDER', 0x400], ['STA_PPSERROR', 0x800],
+  ['STA_CLOCKERR', 0x1000], ['STA_NANO', 0x2000], ['STA_MODE', 0x4000], ['STA_CLK', 0x8000],
+]);
+/** strace's adjtimex_state: the clock state adjtimex returns (its note after the value). */
+export const TIME_STATES = fixedXlat([['TIME_OK', 0], ['TIME_INS', 1], ['TIME_DEL', 2], ['TIME_OOP', 3], ['TIME_WAIT', 4], ['TIME_ERROR', 5]]);
+/** sizeof(struct __kernel_timex). */
+export const TIMEX_SIZE = 208;
+
+/** struct __kernel_timex (x86_64 offsets), every field as strace prints it. */
+function formatTimex(v: DataView): string {
+  const d = (at: number) => v.getBigInt64(at, true).toString();
+  return (
+    `{modes=${formatFlags(BigInt(v.getUint32(0, true)), ADJ_MODES, 'ADJ_???')}, offset=${d(8)}, freq=${d(16)}, maxerror=${d(24)}, ` +
+    `esterror=${d(32)}, status=${formatFlags(BigInt(v.getUint32(40, true)), STA_FLAGS, 'STA_???')}, constant=${d(48)}, precision=${d(56)}, ` +
+    `tolerance=${d(64)}, time={tv_sec=${d(72)}, tv_usec=${v.getBigUint64(80, true)}}, tick=${d(88)}, ppsfreq=${d(96)}, jitter=${d(104)}, ` +
+    `shift=${v.getInt32(112, true)}, stabil=${d(120)}, jitcnt=${d(128)}, calcnt=${d(136)}, errcnt=${d(144)}, stbcnt=${d(152)}, tai=${v.getInt32(160, true)}}`
+  );
+}
+
 /** Registers the clock and timer decoders. */
 export function registerTimeDecoders(registry: DecoderRegistry): void {
   const clock = (syscall: string, arg: string) => registry.register(syscall, arg, (ctx) => valueArg(ctx.argIndex, clockXlat(ctx.tables), 'CLOCK_???'));
@@ -105,9 +135,23 @@ export function registerTimeDecoders(registry: DecoderRegistry): void {
   const timespecIn = (syscall: string, arg: string) => registry.register(syscall, arg, (ctx) => structArg(ctx.argIndex, 16, false, (v) => formatTimespec(v)));
   timespecOut('clock_gettime', 'tp');
   timespecOut('clock_getres', 'tp');
+  timespecOut('sched_rr_get_interval', 'interval');
   timespecIn('clock_settime', 'tp');
   timespecIn('nanosleep', 'rqtp');
   timespecIn('clock_nanosleep', 'rqtp');
+  // The time left, significant only when a signal interrupted the sleep (and, for
+  // clock_nanosleep, a relative one): strace's do_nanosleep.
+  for (const syscall of ['nanosleep', 'clock_nanosleep']) {
+    registry.register(syscall, 'rmtp', (ctx) => {
+      const flags = ctx.args.findIndex((a) => a.name === 'flags');
+      return (args, call) => {
+        const b = bytesOf(call.blobs, ctx.argIndex);
+        const interrupted = call.ret <= -512n && call.ret >= -516n && call.ret !== -515n;
+        if (!interrupted || (flags >= 0 && (args[flags] ?? 0n) !== 0n)) return '';
+        return b && b.data.length >= 16 ? formatTimespec(viewOf(b.data)) : '';
+      };
+    });
+  }
   registry.register('clock_nanosleep', 'flags', (ctx) => flagsArg(ctx.argIndex, TIMER_FLAGS, 'TIMER_???'));
   registry.register('timer_settime', 'flags', (ctx) => flagsArg(ctx.argIndex, TIMER_FLAGS, 'TIMER_???'));
   registry.register('gettimeofday', 'tv', (ctx) => structArg(ctx.argIndex, 16, true, (v) => formatTimeval(v)));
@@ -139,6 +183,9 @@ export function registerTimeDecoders(registry: DecoderRegistry): void {
   for (const syscall of ['setitimer', 'getitimer']) {
     registry.register(syscall, 'which', (ctx) => valueArg(ctx.argIndex, xlat(ctx.tables, 'ITIMER', ITIMER_NAMES), 'ITIMER_???'));
   }
+  // Shown at exit, as the kernel left it (strace prints it then, the address after a failure).
+  registry.register('adjtimex', 'txc_p', (ctx) => structArg(ctx.argIndex, TIMEX_SIZE, true, formatTimex));
+  registry.register('clock_adjtime', 'utx', (ctx) => structArg(ctx.argIndex, TIMEX_SIZE, true, formatTimex));
   registry.register('times', 'tbuf', (ctx) =>
     structArg(ctx.argIndex, 32, true, (v) => {
       const f = (i: number) => v.getBigInt64(8 * i, true);
