@@ -1,0 +1,285 @@
+/**
+ * rtnetlink payloads as strace prints them (its netlink_route.c and rtnl_*.c): each message
+ * type's family header (ifinfomsg, ifaddrmsg, rtmsg, ndmsg, fib_rule_hdr, tcmsg, ...), then its
+ * attributes; a type strace has no header for shows `{family=AF_INET, data="\x..."}`.
+ */
+import type { ArchTables } from '../../arch';
+import { formatFlags, formatValue, xlat, type Xlat } from '../xlat';
+import {
+  align4, attrs, attrSpec, fields, flags, hex, hwaddr, ifindex, ifindexText, in6Addr, indexedArray, inetAddr, nested, obj, s32, seq, str, u16, u32, u64, u8, xval,
+  type AttrSpec, type Ctx, type NlaDecoder,
+} from './nlattr';
+import * as T from './tables';
+
+/** strace's nl_route_types, in its order (values from the headers). */
+const ROUTE_TYPES = [
+  'RTM_NEWLINK', 'RTM_DELLINK', 'RTM_GETLINK', 'RTM_SETLINK', 'RTM_NEWADDR', 'RTM_DELADDR', 'RTM_GETADDR', 'RTM_NEWROUTE',
+  'RTM_DELROUTE', 'RTM_GETROUTE', 'RTM_NEWNEIGH', 'RTM_DELNEIGH', 'RTM_GETNEIGH', 'RTM_NEWRULE', 'RTM_DELRULE', 'RTM_GETRULE',
+  'RTM_NEWQDISC', 'RTM_DELQDISC', 'RTM_GETQDISC', 'RTM_NEWTCLASS', 'RTM_DELTCLASS', 'RTM_GETTCLASS', 'RTM_NEWTFILTER',
+  'RTM_DELTFILTER', 'RTM_GETTFILTER', 'RTM_NEWACTION', 'RTM_DELACTION', 'RTM_GETACTION', 'RTM_NEWPREFIX', 'RTM_GETMULTICAST',
+  'RTM_GETANYCAST', 'RTM_NEWNEIGHTBL', 'RTM_GETNEIGHTBL', 'RTM_SETNEIGHTBL', 'RTM_NEWNDUSEROPT', 'RTM_NEWADDRLABEL',
+  'RTM_DELADDRLABEL', 'RTM_GETADDRLABEL', 'RTM_GETDCB', 'RTM_SETDCB', 'RTM_NEWNETCONF', 'RTM_DELNETCONF', 'RTM_GETNETCONF',
+  'RTM_NEWMDB', 'RTM_DELMDB', 'RTM_GETMDB', 'RTM_NEWNSID', 'RTM_DELNSID', 'RTM_GETNSID', 'RTM_NEWSTATS', 'RTM_GETSTATS',
+  'RTM_NEWCACHEREPORT', 'RTM_NEWCHAIN', 'RTM_DELCHAIN', 'RTM_GETCHAIN', 'RTM_NEWNEXTHOP', 'RTM_DELNEXTHOP', 'RTM_GETNEXTHOP',
+  'RTM_NEWLINKPROP', 'RTM_DELLINKPROP', 'RTM_GETLINKPROP', 'RTM_NEWVLAN', 'RTM_DELVLAN', 'RTM_GETVLAN',
+];
+
+const LINK_ATTRS = [
+  'IFLA_UNSPEC', 'IFLA_ADDRESS', 'IFLA_BROADCAST', 'IFLA_IFNAME', 'IFLA_MTU', 'IFLA_LINK', 'IFLA_QDISC', 'IFLA_STATS', 'IFLA_COST',
+  'IFLA_PRIORITY', 'IFLA_MASTER', 'IFLA_WIRELESS', 'IFLA_PROTINFO', 'IFLA_TXQLEN', 'IFLA_MAP', 'IFLA_WEIGHT', 'IFLA_OPERSTATE',
+  'IFLA_LINKMODE', 'IFLA_LINKINFO', 'IFLA_NET_NS_PID', 'IFLA_IFALIAS', 'IFLA_NUM_VF', 'IFLA_VFINFO_LIST', 'IFLA_STATS64',
+  'IFLA_VF_PORTS', 'IFLA_PORT_SELF', 'IFLA_AF_SPEC', 'IFLA_GROUP', 'IFLA_NET_NS_FD', 'IFLA_EXT_MASK', 'IFLA_PROMISCUITY',
+  'IFLA_NUM_TX_QUEUES', 'IFLA_NUM_RX_QUEUES', 'IFLA_CARRIER', 'IFLA_PHYS_PORT_ID', 'IFLA_CARRIER_CHANGES', 'IFLA_PHYS_SWITCH_ID',
+  'IFLA_LINK_NETNSID', 'IFLA_PHYS_PORT_NAME', 'IFLA_PROTO_DOWN', 'IFLA_GSO_MAX_SEGS', 'IFLA_GSO_MAX_SIZE', 'IFLA_PAD', 'IFLA_XDP',
+  'IFLA_EVENT', 'IFLA_NEW_NETNSID', 'IFLA_IF_NETNSID', 'IFLA_CARRIER_UP_COUNT', 'IFLA_CARRIER_DOWN_COUNT', 'IFLA_NEW_IFINDEX',
+  'IFLA_MIN_MTU', 'IFLA_MAX_MTU', 'IFLA_PROP_LIST', 'IFLA_ALT_IFNAME', 'IFLA_PERM_ADDRESS', 'IFLA_PROTO_DOWN_REASON',
+  'IFLA_PARENT_DEV_NAME', 'IFLA_PARENT_DEV_BUS_NAME', 'IFLA_GRO_MAX_SIZE', 'IFLA_TSO_MAX_SIZE', 'IFLA_TSO_MAX_SEGS', 'IFLA_ALLMULTI',
+];
+const ADDR_ATTRS = ['IFA_UNSPEC', 'IFA_ADDRESS', 'IFA_LOCAL', 'IFA_LABEL', 'IFA_BROADCAST', 'IFA_ANYCAST', 'IFA_CACHEINFO', 'IFA_MULTICAST', 'IFA_FLAGS', 'IFA_RT_PRIORITY', 'IFA_TARGET_NETNSID', 'IFA_PROTO'];
+const ROUTE_ATTRS = [
+  'RTA_UNSPEC', 'RTA_DST', 'RTA_SRC', 'RTA_IIF', 'RTA_OIF', 'RTA_GATEWAY', 'RTA_PRIORITY', 'RTA_PREFSRC', 'RTA_METRICS', 'RTA_MULTIPATH',
+  'RTA_PROTOINFO', 'RTA_FLOW', 'RTA_CACHEINFO', 'RTA_SESSION', 'RTA_MP_ALGO', 'RTA_TABLE', 'RTA_MARK', 'RTA_MFC_STATS', 'RTA_VIA',
+  'RTA_NEWDST', 'RTA_PREF', 'RTA_ENCAP_TYPE', 'RTA_ENCAP', 'RTA_EXPIRES', 'RTA_PAD', 'RTA_UID', 'RTA_TTL_PROPAGATE', 'RTA_IP_PROTO',
+  'RTA_SPORT', 'RTA_DPORT', 'RTA_NH_ID',
+];
+const IFF_NAMES = ['IFF_UP', 'IFF_BROADCAST', 'IFF_DEBUG', 'IFF_LOOPBACK', 'IFF_POINTOPOINT', 'IFF_NOTRAILERS', 'IFF_RUNNING', 'IFF_NOARP', 'IFF_PROMISC', 'IFF_ALLMULTI', 'IFF_MASTER', 'IFF_SLAVE', 'IFF_MULTICAST', 'IFF_PORTSEL', 'IFF_AUTOMEDIA', 'IFF_DYNAMIC', 'IFF_LOWER_UP', 'IFF_DORMANT', 'IFF_ECHO'];
+const IFA_FLAGS = ['IFA_F_SECONDARY', 'IFA_F_NODAD', 'IFA_F_OPTIMISTIC', 'IFA_F_DADFAILED', 'IFA_F_HOMEADDRESS', 'IFA_F_DEPRECATED', 'IFA_F_TENTATIVE', 'IFA_F_PERMANENT', 'IFA_F_MANAGETEMPADDR', 'IFA_F_NOPREFIXROUTE', 'IFA_F_MCAUTOJOIN', 'IFA_F_STABLE_PRIVACY'];
+const SCOPES = ['RT_SCOPE_UNIVERSE', 'RT_SCOPE_SITE', 'RT_SCOPE_LINK', 'RT_SCOPE_HOST', 'RT_SCOPE_NOWHERE'];
+const TABLES_IDS = ['RT_TABLE_UNSPEC', 'RT_TABLE_COMPAT', 'RT_TABLE_DEFAULT', 'RT_TABLE_MAIN', 'RT_TABLE_LOCAL'];
+const RTPROTOS = ['RTPROT_UNSPEC', 'RTPROT_REDIRECT', 'RTPROT_KERNEL', 'RTPROT_BOOT', 'RTPROT_STATIC', 'RTPROT_GATED', 'RTPROT_RA', 'RTPROT_MRT', 'RTPROT_ZEBRA', 'RTPROT_BIRD', 'RTPROT_DNROUTED', 'RTPROT_XORP', 'RTPROT_NTK', 'RTPROT_DHCP', 'RTPROT_MROUTED', 'RTPROT_KEEPALIVED', 'RTPROT_BABEL', 'RTPROT_OPENR', 'RTPROT_BGP', 'RTPROT_ISIS', 'RTPROT_OSPF', 'RTPROT_RIP', 'RTPROT_EIGRP'];
+const RTN_TYPES = ['RTN_UNSPEC', 'RTN_UNICAST', 'RTN_LOCAL', 'RTN_BROADCAST', 'RTN_ANYCAST', 'RTN_MULTICAST', 'RTN_BLACKHOLE', 'RTN_UNREACHABLE', 'RTN_PROHIBIT', 'RTN_THROW', 'RTN_NAT', 'RTN_XRESOLVE'];
+const ARPHRD = [
+  'ARPHRD_NETROM', 'ARPHRD_ETHER', 'ARPHRD_EETHER', 'ARPHRD_AX25', 'ARPHRD_PRONET', 'ARPHRD_CHAOS', 'ARPHRD_IEEE802', 'ARPHRD_ARCNET',
+  'ARPHRD_APPLETLK', 'ARPHRD_DLCI', 'ARPHRD_ATM', 'ARPHRD_METRICOM', 'ARPHRD_IEEE1394', 'ARPHRD_EUI64', 'ARPHRD_INFINIBAND',
+  'ARPHRD_SLIP', 'ARPHRD_CSLIP', 'ARPHRD_SLIP6', 'ARPHRD_CSLIP6', 'ARPHRD_RSRVD', 'ARPHRD_ADAPT', 'ARPHRD_ROSE', 'ARPHRD_X25',
+  'ARPHRD_HWX25', 'ARPHRD_CAN', 'ARPHRD_MCTP', 'ARPHRD_PPP', 'ARPHRD_CISCO', 'ARPHRD_LAPB', 'ARPHRD_DDCMP', 'ARPHRD_RAWHDLC',
+  'ARPHRD_RAWIP', 'ARPHRD_TUNNEL', 'ARPHRD_TUNNEL6', 'ARPHRD_FRAD', 'ARPHRD_SKIP', 'ARPHRD_LOOPBACK', 'ARPHRD_LOCALTLK', 'ARPHRD_FDDI',
+  'ARPHRD_BIF', 'ARPHRD_SIT', 'ARPHRD_IPDDP', 'ARPHRD_IPGRE', 'ARPHRD_PIMREG', 'ARPHRD_HIPPI', 'ARPHRD_ASH', 'ARPHRD_ECONET',
+  'ARPHRD_IRDA', 'ARPHRD_FCPP', 'ARPHRD_FCAL', 'ARPHRD_FCPL', 'ARPHRD_FCFABRIC', 'ARPHRD_IEEE802_TR', 'ARPHRD_IEEE80211',
+  'ARPHRD_IEEE80211_PRISM', 'ARPHRD_IEEE80211_RADIOTAP', 'ARPHRD_IEEE802154', 'ARPHRD_IEEE802154_MONITOR', 'ARPHRD_PHONET',
+  'ARPHRD_PHONET_PIPE', 'ARPHRD_CAIF', 'ARPHRD_IP6GRE', 'ARPHRD_NETLINK', 'ARPHRD_6LOWPAN', 'ARPHRD_VSOCKMON', 'ARPHRD_NONE', 'ARPHRD_VOID',
+];
+
+/** struct rtnl_link_stats64 (u64 fields) and rtnl_link_stats (u32, without the last), in order. */
+const LINK_STATS = [
+  'rx_packets', 'tx_packets', 'rx_bytes', 'tx_bytes', 'rx_errors', 'tx_errors', 'rx_dropped', 'tx_dropped', 'multicast', 'collisions',
+  'rx_length_errors', 'rx_over_errors', 'rx_crc_errors', 'rx_frame_errors', 'rx_fifo_errors', 'rx_missed_errors', 'tx_aborted_errors',
+  'tx_carrier_errors', 'tx_fifo_errors', 'tx_heartbeat_errors', 'tx_window_errors', 'rx_compressed', 'tx_compressed', 'rx_nohandler',
+  'rx_otherhost_dropped',
+];
+
+const RTM_BASE = 16;
+/** Families of RTM_NEWCACHEREPORT (strace's rtnl_family): multicast routing's, before addrfams. */
+const RTNL_FAMILY_IPMR = 128;
+const RTNL_FAMILY_IP6MR = 129;
+
+/** The rtnetlink decoder of one architecture's constants. */
+export class RouteDecoder {
+  private readonly types: Xlat;
+  private readonly delAction: number;
+  private readonly x: (group: string, names: readonly string[]) => Xlat;
+  private readonly link: AttrSpec;
+  private readonly addr: AttrSpec;
+  private readonly route: AttrSpec;
+  private readonly neigh: AttrSpec;
+  private readonly rule: AttrSpec;
+  private readonly tc: AttrSpec;
+  private readonly specs: Record<string, AttrSpec>;
+  private readonly afSpec: ReadonlyMap<number, AttrSpec>;
+
+  constructor(private readonly tables: ArchTables, private readonly families: Xlat) {
+    this.x = (group, names) => xlat(tables, group, names);
+    this.types = this.x('RTM', ROUTE_TYPES);
+    this.delAction = Number(tables.constants.RTM?.RTM_DELACTION ?? -1);
+    const af = (name: string) => Number(tables.constants.AF?.[name] ?? -1);
+    const rtTable: NlaDecoder = (c, at, len) => (len < 4 ? undefined : obj(c, at, 4, () => formatValue(BigInt(c.mem.u32(at)), this.x('RTM', TABLES_IDS), '')));
+    const ifaFlags = flags(this.x('IFLA', IFA_FLAGS), 'IFA_F_???', 4);
+    const inet: AttrSpec = attrSpec(T.RTNL_IFLA_AF_SPEC_INET_ATTRS, 'IFLA_INET_???', {
+      IFLA_INET_CONF: indexedArray(4, T.INET_DEVCONF_INDICES, 'IPV4_DEVCONF_???', true),
+    });
+    const inet6: AttrSpec = attrSpec(T.RTNL_IFLA_AF_SPEC_INET6_ATTRS, 'IFLA_INET6_???', {
+      IFLA_INET6_FLAGS: flags(T.INET6_IF_FLAGS, 'IF_???', 4),
+      IFLA_INET6_CONF: indexedArray(4, T.INET6_DEVCONF_INDICES, 'DEVCONF_???', true),
+      IFLA_INET6_STATS: indexedArray(8, T.SNMP_IP_STATS, 'IPSTATS_MIB_???'),
+      IFLA_INET6_CACHEINFO: fields(['max_reasm_len', 'tstamp', 'reachable_time', 'retrans_time'], 4),
+      IFLA_INET6_ICMP6STATS: indexedArray(8, T.SNMP_ICMP6_STATS, 'ICMP6_MIB_???'),
+      IFLA_INET6_TOKEN: in6Addr,
+      IFLA_INET6_ADDR_GEN_MODE: xval(T.IN6_ADDR_GEN_MODE, 'IN6_ADDR_GEN_MODE_???', 1),
+      IFLA_INET6_RA_MTU: u32,
+    });
+    const mctp: AttrSpec = attrSpec(T.RTNL_IFLA_AF_SPEC_MCTP_ATTRS, 'IFLA_MCTP_???', { IFLA_MCTP_NET: u32 });
+    this.afSpec = new Map([[af('AF_INET'), inet], [af('AF_INET6'), inet6], [af('AF_MCTP'), mctp]]);
+    // IFLA_AF_SPEC: attributes named by address family, each holding that family's attributes.
+    const perFamily: AttrSpec = { names: families, unknown: 'AF_???', all: (c, at, len, type) => this.bySpec(c, at, len, this.afSpec.get(type & 0x3fff)) };
+    const linkStats = (names: readonly string[], size: 4 | 8): NlaDecoder => (c, at, len) => {
+      const n = Math.min(names.length, Math.floor(len / size));
+      if (n === 0) return undefined;
+      return obj(c, at, n * size, () => `{${names.slice(0, n).map((name, i) => `${name}=${size === 8 ? c.mem.u64(at + 8 * i) : c.mem.u32(at + 4 * i)}`).join(', ')}}`);
+    };
+    this.link = attrSpec(this.x('IFLA', LINK_ATTRS), 'IFLA_???', {
+      IFLA_ADDRESS: hwaddr, IFLA_BROADCAST: hwaddr, IFLA_PERM_ADDRESS: hwaddr, IFLA_IFNAME: str, IFLA_QDISC: str, IFLA_IFALIAS: str,
+      IFLA_ALT_IFNAME: str, IFLA_PHYS_PORT_NAME: str, IFLA_PARENT_DEV_NAME: str, IFLA_PARENT_DEV_BUS_NAME: str, IFLA_OPERSTATE: u8,
+      IFLA_LINKMODE: u8, IFLA_CARRIER: u8, IFLA_PROTO_DOWN: u8, IFLA_STATS64: linkStats(LINK_STATS, 8), IFLA_STATS: linkStats(LINK_STATS.slice(0, -1), 4),
+      IFLA_LINK_NETNSID: s32, IFLA_NEW_NETNSID: s32, IFLA_IF_NETNSID: s32, IFLA_NEW_IFINDEX: ifindex,
+      IFLA_AF_SPEC: (c, at, len, family) => (family === af('AF_BRIDGE') ? undefined : attrs(c, at, len, perFamily)),
+      ...Object.fromEntries(['IFLA_MTU', 'IFLA_LINK', 'IFLA_MASTER', 'IFLA_TXQLEN', 'IFLA_WEIGHT', 'IFLA_NET_NS_PID', 'IFLA_NUM_VF', 'IFLA_GROUP',
+        'IFLA_PROMISCUITY', 'IFLA_NUM_TX_QUEUES', 'IFLA_NUM_RX_QUEUES', 'IFLA_CARRIER_CHANGES', 'IFLA_GSO_MAX_SEGS', 'IFLA_GSO_MAX_SIZE',
+        'IFLA_CARRIER_UP_COUNT', 'IFLA_CARRIER_DOWN_COUNT', 'IFLA_MIN_MTU', 'IFLA_MAX_MTU', 'IFLA_GRO_MAX_SIZE', 'IFLA_TSO_MAX_SIZE',
+        'IFLA_TSO_MAX_SEGS', 'IFLA_ALLMULTI'].map((n) => [n, u32])),
+    });
+    this.addr = attrSpec(this.x('IFLA', ADDR_ATTRS), 'IFA_???', {
+      IFA_ADDRESS: inetAddr, IFA_LOCAL: inetAddr, IFA_BROADCAST: inetAddr, IFA_ANYCAST: inetAddr, IFA_MULTICAST: inetAddr,
+      IFA_LABEL: str, IFA_RT_PRIORITY: u32, IFA_TARGET_NETNSID: s32, IFA_PROTO: u8, IFA_FLAGS: ifaFlags,
+      IFA_CACHEINFO: fields(['ifa_prefered', 'ifa_valid', 'cstamp', 'tstamp'], 4),
+    });
+    this.route = attrSpec(this.x('RTM', ROUTE_ATTRS), 'RTA_???', {
+      RTA_DST: inetAddr, RTA_SRC: inetAddr, RTA_GATEWAY: inetAddr, RTA_PREFSRC: inetAddr, RTA_NEWDST: inetAddr,
+      RTA_IIF: ifindex, RTA_OIF: ifindex, RTA_PRIORITY: u32, RTA_PROTOINFO: u32, RTA_FLOW: u32, RTA_MP_ALGO: u32, RTA_MARK: u32, RTA_UID: u32,
+      RTA_PREF: u8, RTA_TTL_PROPAGATE: u8, RTA_IP_PROTO: u8, RTA_SPORT: u16, RTA_DPORT: u16, RTA_NH_ID: u32, RTA_EXPIRES: u64, RTA_TABLE: rtTable,
+    });
+    this.neigh = attrSpec(T.RTNL_NEIGH_ATTRS, 'NDA_???', {
+      NDA_DST: inetAddr, NDA_LLADDR: hwaddr, NDA_PROBES: u32, NDA_VLAN: u16, NDA_VNI: u32, NDA_IFINDEX: ifindex, NDA_MASTER: ifindex,
+      NDA_LINK_NETNSID: u32, NDA_SRC_VNI: u32, NDA_NH_ID: u32,
+      NDA_CACHEINFO: fields(['ndm_confirmed', 'ndm_used', 'ndm_updated', 'ndm_refcnt'], 4),
+      NDA_NDM_STATE_MASK: flags(T.NEIGHBOR_CACHE_ENTRY_STATES, 'NUD_???', 2),
+      NDA_NDM_FLAGS_MASK: flags(T.NEIGHBOR_CACHE_ENTRY_FLAGS, 'NTF_???', 1),
+    });
+    this.rule = attrSpec(T.RTNL_RULE_ATTRS, 'FRA_???', {
+      FRA_DST: inetAddr, FRA_SRC: inetAddr, FRA_IIFNAME: str, FRA_GOTO: u32, FRA_PRIORITY: u32, FRA_FWMARK: u32, FRA_FLOW: u32,
+      FRA_TUN_ID: u64, FRA_SUPPRESS_IFGROUP: u32, FRA_SUPPRESS_PREFIXLEN: u32, FRA_TABLE: rtTable, FRA_FWMASK: u32, FRA_OIFNAME: str,
+      FRA_L3MDEV: u8, FRA_PROTOCOL: xval(this.x('RTM', RTPROTOS), 'RTPROT_???', 1), FRA_IP_PROTO: u8,
+    });
+    this.tc = attrSpec(T.RTNL_TC_ATTRS, 'TCA_???', { TCA_KIND: str, TCA_CHAIN: u32, TCA_INGRESS_BLOCK: u32, TCA_EGRESS_BLOCK: u32, TCA_DUMP_FLAGS: u32 });
+    this.specs = {
+      tca: attrSpec(T.RTNL_TC_ACTION_ATTRS, 'TCA_ACT_???', {}),
+      ndt: attrSpec(T.RTNL_NEIGHTBL_ATTRS, 'NDTA_???', { NDTA_NAME: str, NDTA_THRESH1: u32, NDTA_THRESH2: u32, NDTA_THRESH3: u32, NDTA_GC_INTERVAL: u64 }),
+      mdb: attrSpec(T.RTNL_MDB_ATTRS, 'MDBA_???', {}),
+      netconf: attrSpec(T.RTNL_NETCONF_ATTRS, 'NETCONFA_???', {
+        NETCONFA_IFINDEX: s32, NETCONFA_FORWARDING: s32, NETCONFA_RP_FILTER: s32, NETCONFA_MC_FORWARDING: s32, NETCONFA_PROXY_NEIGH: s32,
+        NETCONFA_IGNORE_ROUTES_WITH_LINKDOWN: s32, NETCONFA_INPUT: s32, NETCONFA_BC_FORWARDING: s32,
+      }),
+      dcb: attrSpec(T.RTNL_DCB_ATTRS, 'DCB_ATTR_???'),
+      addrlabel: attrSpec(T.RTNL_ADDRLABEL_ATTRS, 'IFAL_???', { IFAL_ADDRESS: inetAddr, IFAL_LABEL: u32 }),
+      nh: attrSpec(T.RTNL_NEXTHOP_ATTRS, 'NHA_???', { NHA_ID: u32, NHA_OIF: ifindex, NHA_GATEWAY: inetAddr, NHA_GROUP_TYPE: u16, NHA_MASTER: ifindex }),
+      stats: attrSpec(T.IFSTATS_ATTRS, 'IFLA_STATS_???', { IFLA_STATS_LINK_64: linkStats(LINK_STATS, 8) }),
+      nsid: attrSpec(T.RTNL_NSID_ATTRS, 'NETNSA_???', { NETNSA_NSID: s32, NETNSA_PID: u32, NETNSA_FD: u32, NETNSA_TARGET_NSID: s32, NETNSA_CURRENT_NSID: s32 }),
+      ipmr: attrSpec(T.RTNL_IPMRA_CREPORT_ATTR, 'IPMRA_CREPORT_???', {
+        IPMRA_CREPORT_MSGTYPE: u8, IPMRA_CREPORT_VIF_ID: u32, IPMRA_CREPORT_SRC_ADDR: inetAddr, IPMRA_CREPORT_DST_ADDR: inetAddr,
+      }),
+      ip6mr: attrSpec(T.RTNL_IP6MRA_CREPORT_ATTR, 'IP6MRA_CREPORT_???', {
+        IP6MRA_CREPORT_MSGTYPE: u8, IP6MRA_CREPORT_MIF_ID: u32, IP6MRA_CREPORT_SRC_ADDR: in6Addr, IP6MRA_CREPORT_DST_ADDR: in6Addr,
+      }),
+    };
+  }
+
+  typeText(type: number): string {
+    return formatValue(BigInt(type), this.types, 'RTM_???');
+  }
+
+  /** The flags of a request of `type`: by its kind (new, delete, get); RTM_DELACTION takes get's. */
+  flagTable(type: number, news: Xlat, deletes: Xlat, gets: Xlat): Xlat {
+    if (type === this.delAction) return gets;
+    return [news, deletes, gets, []][type & 3];
+  }
+
+  /** decode_nla_af_spec: attributes of `spec`, or the bytes in hex for a family without one. */
+  private bySpec(c: Ctx, at: number, len: number, spec: AttrSpec | undefined): string {
+    return spec ? attrs(c, at, len, spec) : hex(c, at, len);
+  }
+
+  private fam(family: number): string {
+    return formatValue(BigInt(family), this.families, 'AF_???');
+  }
+
+  /** The payload of rtnetlink message `type`: `len` bytes at `at`. */
+  payload(c: Ctx, at: number, len: number, type: number): string {
+    if (!c.mem.has(at, 1)) return c.mem.addr(at);
+    const family = c.mem.u8(at);
+    const name = ROUTE_TYPES[type - RTM_BASE] ?? '';
+    const kind = name.replace(/^RTM_(NEW|DEL|GET|SET)/, '');
+    const m = c.mem;
+    const x = (names: readonly string[], v: number, unknown: string, group = 'RTM') => formatValue(BigInt(v), this.x(group, names), unknown);
+    // A family header: `{X_family=F, fields...}` when the payload holds `size` bytes, then attributes.
+    const header = (prefix: string, size: number, body: (() => string) | undefined, spec: AttrSpec | undefined, opaque = family) => {
+      const fam = `${prefix}family=${this.fam(family)}`;
+      if (!body) {
+        const head = `{${fam}}`;
+        return len > align4(size) && spec ? `${head}, ${attrs(c, at + align4(size), len - align4(size), spec, opaque)}` : head;
+      }
+      if (len < size) return `{${fam}, ...}`;
+      if (!m.has(at + 1, size - 1)) return `{${fam}, ${m.addr(at + 1)}}`;
+      const head = `{${fam}, ${body()}}`;
+      return len > align4(size) && spec ? `${head}, ${attrs(c, at + align4(size), len - align4(size), spec, opaque)}` : head;
+    };
+    const tos = (v: number) => formatFlags(BigInt(v), T.IP_TYPE_OF_SERVICES, 'IPTOS_TOS_???');
+    const ifinfo = () => header('ifi_', 16, () =>
+      `ifi_type=${x(ARPHRD, m.u16(at + 2), 'ARPHRD_???', 'ARPHRD')}, ifi_index=${ifindexText(m.u32(at + 4))}, ` +
+      `ifi_flags=${formatFlags(BigInt(m.u32(at + 8)), this.x('IFF', IFF_NAMES), 'IFF_???')}, ifi_change=${hexOf(m.u32(at + 12))}`, this.link);
+    switch (kind) {
+      case 'LINK':
+        return ifinfo();
+      case 'ADDR':
+      case 'MULTICAST':
+      case 'ANYCAST':
+        return header('ifa_', 8, () =>
+          `ifa_prefixlen=${m.u8(at + 1)}, ifa_flags=${formatFlags(BigInt(m.u8(at + 2)), this.x('IFLA', IFA_FLAGS), 'IFA_F_???')}, ` +
+          `ifa_scope=${x(SCOPES, m.u8(at + 3), '')}, ifa_index=${ifindexText(m.u32(at + 4))}`, this.addr);
+      case 'ROUTE':
+        return header('rtm_', 12, () =>
+          `rtm_dst_len=${m.u8(at + 1)}, rtm_src_len=${m.u8(at + 2)}, rtm_tos=${tos(m.u8(at + 3))}, rtm_table=${x(TABLES_IDS, m.u8(at + 4), '')}, ` +
+          `rtm_protocol=${x(RTPROTOS, m.u8(at + 5), 'RTPROT_???')}, rtm_scope=${x(SCOPES, m.u8(at + 6), '')}, rtm_type=${x(RTN_TYPES, m.u8(at + 7), 'RTN_???')}, ` +
+          `rtm_flags=${formatFlags(BigInt(m.u32(at + 8)), T.ROUTING_FLAGS, 'RTM_F_???')}`, this.route);
+      case 'NEIGH':
+        if (name === 'RTM_GETNEIGH' && family === Number(this.tables.constants.AF?.AF_BRIDGE ?? -1)) return ifinfo();
+        return header('ndm_', 12, () =>
+          `ndm_ifindex=${ifindexText(m.u32(at + 4))}, ndm_state=${formatFlags(BigInt(m.u16(at + 8)), T.NEIGHBOR_CACHE_ENTRY_STATES, 'NUD_???')}, ` +
+          `ndm_flags=${formatFlags(BigInt(m.u8(at + 10)), T.NEIGHBOR_CACHE_ENTRY_FLAGS, 'NTF_???')}, ndm_type=${x(RTN_TYPES, m.u8(at + 11), 'RTN_???')}`, this.neigh);
+      case 'RULE':
+        return header('', 12, () =>
+          `dst_len=${m.u8(at + 1)}, src_len=${m.u8(at + 2)}, tos=${tos(m.u8(at + 3))}, table=${x(TABLES_IDS, m.u8(at + 4), 'RT_TABLE_???')}, ` +
+          `action=${formatValue(BigInt(m.u8(at + 7)), T.FIB_RULE_ACTIONS, 'FR_ACT_???')}, flags=${formatFlags(BigInt(m.u32(at + 8)), T.FIB_RULE_FLAGS, 'FIB_RULE_???')}`, this.rule);
+      case 'QDISC':
+      case 'TCLASS':
+      case 'TFILTER':
+      case 'CHAIN':
+        return header('tcm_', 20, () => `tcm_ifindex=${ifindexText(m.u32(at + 4))}, tcm_handle=${m.u32(at + 8)}, tcm_parent=${m.u32(at + 12)}, tcm_info=${m.u32(at + 16)}`, this.tc, 0);
+      case 'ACTION':
+        return header('tca_', 4, undefined, this.specs.tca, 0);
+      case 'NEIGHTBL':
+        return header('ndtm_', 4, undefined, this.specs.ndt, 0);
+      case 'ADDRLABEL':
+        return header('ifal_', 12, () => `ifal_prefixlen=${m.u8(at + 2)}, ifal_flags=${m.u8(at + 3)}, ifal_index=${ifindexText(m.u32(at + 4))}, ifal_seq=${m.u32(at + 8)}`, this.specs.addrlabel);
+      case 'DCB':
+        return header('dcb_', 4, () => `cmd=${formatValue(BigInt(m.u8(at + 1)), T.DCB_COMMANDS, 'DCB_CMD_???')}`, this.specs.dcb);
+      case 'NETCONF':
+        return header('ncm_', 1, undefined, this.specs.netconf, 0);
+      case 'MDB':
+        return header('', 8, () => `ifindex=${ifindexText(m.u32(at + 4))}`, this.specs.mdb, 0);
+      case 'NSID':
+        return header('rtgen_', 1, undefined, this.specs.nsid, 0);
+      case 'STATS':
+        return header('', 12, () => {
+          const pads = `${m.u8(at + 1) ? `pad1=${hexOf(m.u8(at + 1))}, ` : ''}${m.u16(at + 2) ? `pad2=${hexOf(m.u16(at + 2))}, ` : ''}`;
+          return `${pads}ifindex=${ifindexText(m.u32(at + 4))}, filter_mask=${formatFlags(BigInt(m.u32(at + 8)), T.IFSTATS_ATTR_FLAGS, '1<<IFLA_STATS_???')}`;
+        }, this.specs.stats);
+      case 'CACHEREPORT': {
+        const famName = family === RTNL_FAMILY_IPMR ? 'RTNL_FAMILY_IPMR' : family === RTNL_FAMILY_IP6MR ? 'RTNL_FAMILY_IP6MR' : this.fam(family).replace('AF_???', 'RTNL_FAMILY_???');
+        const head = `{rtgen_family=${famName}}`;
+        if (len <= 4) return head;
+        const spec = family === RTNL_FAMILY_IPMR ? this.specs.ipmr : family === RTNL_FAMILY_IP6MR ? this.specs.ip6mr : undefined;
+        return `${head}, ${this.bySpec(c, at + 4, len - 4, spec)}`;
+      }
+      case 'NEXTHOP':
+        return header('nh_', 8, () =>
+          `nh_scope=${x(SCOPES, m.u8(at + 1), '')}, nh_protocol=${x(RTPROTOS, m.u8(at + 2), 'RTPROT_???')}, ${m.u8(at + 3) ? `resvd=${hexOf(m.u8(at + 3))}, ` : ''}` +
+          `nh_flags=${formatFlags(BigInt(m.u32(at + 4)), T.ROUTE_NEXTHOP_FLAGS, 'RTNH_F_???')}`, this.specs.nh);
+      default: {
+        const head = `family=${this.fam(family)}`;
+        return len > 1 ? `{${head}, data=${hex(c, at + 1, len - 1)}}` : `{${head}}`;
+      }
+    }
+  }
+}
+
+/** strace's print_xlat_val of a field: hex, plain 0. */
+const hexOf = (v: number) => (v === 0 ? '0' : `0x${v.toString(16)}`);
