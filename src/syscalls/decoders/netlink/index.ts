@@ -13,7 +13,7 @@
  * prints as its address, as strace prints what it could not read.
  */
 import type { ArchTables } from '../../arch';
-import { fixedXlat, formatFlags, formatValue, type Xlat } from '../xlat';
+import { currentBindingStyle, fixedXlat, formatFlags, formatValue, type Xlat } from '../xlat';
 import { diagPayload } from './diag';
 import { attrSpec, attrs, hex, Mem, obj, str, u32, type Ctx } from './nlattr';
 import { RouteDecoder } from './route';
@@ -70,6 +70,9 @@ export class NetlinkDecoder {
   /** XFRM, crypto and netfilter request types by the flag table they take (strace's decode_nlmsg_flags_*). */
   private readonly typeFlags: Map<number, Map<number, Xlat>>;
 
+  /** -X of the decoders being bound (xlat.ts's currentBindingStyle). */
+  private readonly style = currentBindingStyle();
+
   constructor(private readonly tables: ArchTables, private readonly families: Xlat) {
     this.route = new RouteDecoder(tables, families);
     const byNames = (table: Xlat, groups: Array<[Xlat, string[]]>, shift = 0) => {
@@ -109,7 +112,7 @@ export class NetlinkDecoder {
    * `protocol`; `max` is -s.
    */
   decode(data: Uint8Array, len: number, protocol: number, max: number, addr = 0n): string {
-    const c: Ctx = { mem: new Mem(data, addr), max, tables: this.tables, families: this.families };
+    const c: Ctx = { mem: new Mem(data, addr), max, tables: this.tables, families: this.families, style: this.style };
     const out: string[] = [];
     let at = 0;
     let array = false;

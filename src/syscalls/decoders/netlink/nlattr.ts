@@ -11,7 +11,7 @@
 import type { ArchTables } from '../../arch';
 import { interfaceName, ipv6Text } from '../net';
 import { quoteBytes } from '../quote';
-import { fixedXlat, formatFlags, formatValue, hexValue, type Xlat } from '../xlat';
+import { fixedXlat, formatFlags, formatValue, hexValue, type ConstantStyle, type Xlat } from '../xlat';
 
 export const NLA_HDRLEN = 4;
 export const align4 = (n: number) => (n + 3) & ~3;
@@ -64,6 +64,8 @@ export interface Ctx {
   tables: ArchTables;
   /** strace's addrfams. */
   families: Xlat;
+  /** -X: how constants are shown. */
+  style: ConstantStyle;
 }
 
 /**
@@ -263,5 +265,44 @@ export function fields(names: readonly string[], size: 4 | 8, minLen = names.len
   return (c, at, len) => {
     if (len < minLen) return undefined;
     return obj(c, at, names.length * size, () => `{${names.map((name, i) => `${name}=${size === 8 ? c.mem.u64(at + 8 * i) : c.mem.u32(at + 4 * i)}`).join(', ')}}`);
+  };
+}
+
+/** decode_nla_clock_t: clock ticks (at most 8 bytes), with the seconds in a comment at USER_HZ 100. */
+export const clockT: NlaDecoder = (c, at, len) => {
+  if (len > 8) return undefined;
+  return obj(c, at, len, () => {
+    const v = uintOf(c, at, len);
+    if (v === 0n || c.style === 'raw') return String(v);
+    return `${v} /* ${v / 100n}.${String(v % 100n).padStart(2, '0')} s */`;
+  });
+};
+
+/** struct rtnl_link_stats64 (u64 fields) and rtnl_link_stats (u32, without the last), in order. */
+const LINK_STATS = [
+  'rx_packets', 'tx_packets', 'rx_bytes', 'tx_bytes', 'rx_errors', 'tx_errors', 'rx_dropped', 'tx_dropped', 'multicast', 'collisions',
+  'rx_length_errors', 'rx_over_errors', 'rx_crc_errors', 'rx_frame_errors', 'rx_fifo_errors', 'rx_missed_errors', 'tx_aborted_errors',
+  'tx_carrier_errors', 'tx_fifo_errors', 'tx_heartbeat_errors', 'tx_window_errors', 'rx_compressed', 'tx_compressed', 'rx_nohandler',
+  'rx_otherhost_dropped',
+];
+/**
+ * Link statistics of `size`-byte fields: the struct of an older kernel (up to tx_compressed, or
+ * rx_nohandler) when the payload is exactly that long, the whole struct when it is at least as long.
+ */
+export function linkStats(size: 4 | 8): NlaDecoder {
+  const all = size === 8 ? 25 : 24;
+  return (c, at, len) => {
+    const n = len >= all * size ? all : len === 24 * size ? 24 : len === 23 * size ? 23 : 0;
+    if (n === 0) return undefined;
+    return obj(c, at, n * size, () => `{${LINK_STATS.slice(0, n).map((name, i) => `${name}=${size === 8 ? c.mem.u64(at + 8 * i) : c.mem.u32(at + 4 * i)}`).join(', ')}}`);
+  };
+}
+
+/** A struct of `size` bytes (`show` at its offset), then what follows it in hex; undefined when shorter. */
+export function structThenHex(size: number, show: (c: Ctx, at: number) => string): NlaDecoder {
+  return (c, at, len) => {
+    if (len < size) return undefined;
+    const head = obj(c, at, size, () => show(c, at));
+    return len > size ? `${head}, ${hex(c, at + size, len - size)}` : head;
   };
 }

@@ -6,7 +6,7 @@
 import type { ArchTables } from '../../arch';
 import { formatFlags, formatValue, xlat, type Xlat } from '../xlat';
 import {
-  align4, attrs, attrSpec, fields, flags, hex, hwaddr, ifindex, ifindexText, in6Addr, indexedArray, inetAddr, nested, obj, s32, seq, str, u16, u32, u64, u8, xval,
+  align4, attrs, attrSpec, clockT, fields, linkStats, structThenHex, x16, flags, hex, hwaddr, ifindex, ifindexText, in6Addr, indexedArray, inetAddr, nested, obj, s32, seq, str, u16, u32, u64, u8, xval,
   type AttrSpec, type Ctx, type NlaDecoder,
 } from './nlattr';
 import * as T from './tables';
@@ -60,15 +60,7 @@ const ARPHRD = [
   'ARPHRD_PHONET_PIPE', 'ARPHRD_CAIF', 'ARPHRD_IP6GRE', 'ARPHRD_NETLINK', 'ARPHRD_6LOWPAN', 'ARPHRD_VSOCKMON', 'ARPHRD_NONE', 'ARPHRD_VOID',
 ];
 
-/** struct rtnl_link_stats64 (u64 fields) and rtnl_link_stats (u32, without the last), in order. */
-const LINK_STATS = [
-  'rx_packets', 'tx_packets', 'rx_bytes', 'tx_bytes', 'rx_errors', 'tx_errors', 'rx_dropped', 'tx_dropped', 'multicast', 'collisions',
-  'rx_length_errors', 'rx_over_errors', 'rx_crc_errors', 'rx_frame_errors', 'rx_fifo_errors', 'rx_missed_errors', 'tx_aborted_errors',
-  'tx_carrier_errors', 'tx_fifo_errors', 'tx_heartbeat_errors', 'tx_window_errors', 'rx_compressed', 'tx_compressed', 'rx_nohandler',
-  'rx_otherhost_dropped',
-];
 
-const RTM_BASE = 16;
 /** Families of RTM_NEWCACHEREPORT (strace's rtnl_family): multicast routing's, before addrfams. */
 const RTNL_FAMILY_IPMR = 128;
 const RTNL_FAMILY_IP6MR = 129;
@@ -108,20 +100,17 @@ export class RouteDecoder {
       IFLA_INET6_RA_MTU: u32,
     });
     const mctp: AttrSpec = attrSpec(T.RTNL_IFLA_AF_SPEC_MCTP_ATTRS, 'IFLA_MCTP_???', { IFLA_MCTP_NET: u32 });
+    const brport = this.brport();
     this.afSpec = new Map([[af('AF_INET'), inet], [af('AF_INET6'), inet6], [af('AF_MCTP'), mctp]]);
     // IFLA_AF_SPEC: attributes named by address family, each holding that family's attributes.
     const perFamily: AttrSpec = { names: families, unknown: 'AF_???', all: (c, at, len, type) => this.bySpec(c, at, len, this.afSpec.get(type & 0x3fff)) };
-    const linkStats = (names: readonly string[], size: 4 | 8): NlaDecoder => (c, at, len) => {
-      const n = Math.min(names.length, Math.floor(len / size));
-      if (n === 0) return undefined;
-      return obj(c, at, n * size, () => `{${names.slice(0, n).map((name, i) => `${name}=${size === 8 ? c.mem.u64(at + 8 * i) : c.mem.u32(at + 4 * i)}`).join(', ')}}`);
-    };
     this.link = attrSpec(this.x('IFLA', LINK_ATTRS), 'IFLA_???', {
       IFLA_ADDRESS: hwaddr, IFLA_BROADCAST: hwaddr, IFLA_PERM_ADDRESS: hwaddr, IFLA_IFNAME: str, IFLA_QDISC: str, IFLA_IFALIAS: str,
       IFLA_ALT_IFNAME: str, IFLA_PHYS_PORT_NAME: str, IFLA_PARENT_DEV_NAME: str, IFLA_PARENT_DEV_BUS_NAME: str, IFLA_OPERSTATE: u8,
-      IFLA_LINKMODE: u8, IFLA_CARRIER: u8, IFLA_PROTO_DOWN: u8, IFLA_STATS64: linkStats(LINK_STATS, 8), IFLA_STATS: linkStats(LINK_STATS.slice(0, -1), 4),
+      IFLA_LINKMODE: u8, IFLA_CARRIER: u8, IFLA_PROTO_DOWN: u8, IFLA_STATS64: linkStats(8), IFLA_STATS: linkStats(4),
       IFLA_LINK_NETNSID: s32, IFLA_NEW_NETNSID: s32, IFLA_IF_NETNSID: s32, IFLA_NEW_IFINDEX: ifindex,
       IFLA_AF_SPEC: (c, at, len, family) => (family === af('AF_BRIDGE') ? undefined : attrs(c, at, len, perFamily)),
+      IFLA_PROTINFO: (c, at, len, family) => this.bySpec(c, at, len, family === af('AF_BRIDGE') ? brport : family === af('AF_INET6') ? inet6 : undefined),
       ...Object.fromEntries(['IFLA_MTU', 'IFLA_LINK', 'IFLA_MASTER', 'IFLA_TXQLEN', 'IFLA_WEIGHT', 'IFLA_NET_NS_PID', 'IFLA_NUM_VF', 'IFLA_GROUP',
         'IFLA_PROMISCUITY', 'IFLA_NUM_TX_QUEUES', 'IFLA_NUM_RX_QUEUES', 'IFLA_CARRIER_CHANGES', 'IFLA_GSO_MAX_SEGS', 'IFLA_GSO_MAX_SIZE',
         'IFLA_CARRIER_UP_COUNT', 'IFLA_CARRIER_DOWN_COUNT', 'IFLA_MIN_MTU', 'IFLA_MAX_MTU', 'IFLA_GRO_MAX_SIZE', 'IFLA_TSO_MAX_SIZE',
@@ -161,7 +150,7 @@ export class RouteDecoder {
       dcb: attrSpec(T.RTNL_DCB_ATTRS, 'DCB_ATTR_???'),
       addrlabel: attrSpec(T.RTNL_ADDRLABEL_ATTRS, 'IFAL_???', { IFAL_ADDRESS: inetAddr, IFAL_LABEL: u32 }),
       nh: attrSpec(T.RTNL_NEXTHOP_ATTRS, 'NHA_???', { NHA_ID: u32, NHA_OIF: ifindex, NHA_GATEWAY: inetAddr, NHA_GROUP_TYPE: u16, NHA_MASTER: ifindex }),
-      stats: attrSpec(T.IFSTATS_ATTRS, 'IFLA_STATS_???', { IFLA_STATS_LINK_64: linkStats(LINK_STATS, 8) }),
+      stats: this.ifstats(),
       nsid: attrSpec(T.RTNL_NSID_ATTRS, 'NETNSA_???', { NETNSA_NSID: s32, NETNSA_PID: u32, NETNSA_FD: u32, NETNSA_TARGET_NSID: s32, NETNSA_CURRENT_NSID: s32 }),
       ipmr: attrSpec(T.RTNL_IPMRA_CREPORT_ATTR, 'IPMRA_CREPORT_???', {
         IPMRA_CREPORT_MSGTYPE: u8, IPMRA_CREPORT_VIF_ID: u32, IPMRA_CREPORT_SRC_ADDR: inetAddr, IPMRA_CREPORT_DST_ADDR: inetAddr,
@@ -170,6 +159,48 @@ export class RouteDecoder {
         IP6MRA_CREPORT_MSGTYPE: u8, IP6MRA_CREPORT_MIF_ID: u32, IP6MRA_CREPORT_SRC_ADDR: in6Addr, IP6MRA_CREPORT_DST_ADDR: in6Addr,
       }),
     };
+  }
+
+  /** if_stats_msg's attributes: link statistics, extended ones by link type, per-family ones. */
+  private ifstats(): AttrSpec {
+    const u64s = Object.fromEntries(T.IFSTATS_XSTATS_BOND_3AD_ATTRS.map(([n]) => [n, u64]));
+    delete u64s.BOND_3AD_STAT_PAD;
+    const bond3ad = attrSpec(T.IFSTATS_XSTATS_BOND_3AD_ATTRS, 'BOND_XSTATS_???', u64s);
+    const bond = attrSpec(T.IFSTATS_XSTATS_BOND_ATTRS, 'BOND_XSTATS_???', { BOND_XSTATS_3AD: nested(bond3ad) });
+    const bridgeVlan = structThenHex(40, (c, at) => {
+      const m = c.mem;
+      const pad2 = m.u32(at + 36);
+      return `{rx_bytes=${m.u64(at)}, rx_packets=${m.u64(at + 8)}, tx_bytes=${m.u64(at + 16)}, tx_packets=${m.u64(at + 24)}, vid=${m.u16(at + 32)}, ` +
+        `flags=${formatFlags(BigInt(m.u16(at + 34)), T.NL_BRIDGE_VLAN_FLAGS, 'BRIDGE_VLAN_INFO_???')}${pad2 ? `, pad2=${hexOf(pad2)}` : ''}}`;
+    });
+    const stp = structThenHex(48, (c, at) =>
+      `{${['transition_blk', 'transition_fwd', 'rx_bpdu', 'tx_bpdu', 'rx_tcn', 'tx_tcn'].map((n, i) => `${n}=${c.mem.u64(at + 8 * i)}`).join(', ')}}`);
+    const bridge = attrSpec(T.IFSTATS_XSTATS_BRIDGE_ATTRS, 'BRIDGE_XSTATS_???', { BRIDGE_XSTATS_VLAN: bridgeVlan, BRIDGE_XSTATS_STP: stp });
+    const xstats = nested(attrSpec(T.IFSTATS_XSTATS_TYPE_ATTRS, 'LINK_XSTATS_TYPE_???', { LINK_XSTATS_TYPE_BRIDGE: nested(bridge), LINK_XSTATS_TYPE_BOND: nested(bond) }));
+    const offload = attrSpec(T.IFSTATS_OFFLOAD_ATTRS, 'IFLA_OFFLOAD_XSTATS_???', { IFLA_OFFLOAD_XSTATS_CPU_HIT: linkStats(8) });
+    const mplsLink = structThenHex(72, (c, at) =>
+      `{${['rx_packets', 'tx_packets', 'rx_bytes', 'tx_bytes', 'rx_errors', 'tx_errors', 'rx_dropped', 'tx_dropped', 'rx_noroute'].map((n, i) => `${n}=${c.mem.u64(at + 8 * i)}`).join(', ')}}`);
+    const mpls = attrSpec(T.IFSTATS_AF_SPEC_MPLS_ATTRS, 'MPLS_STATS_???', { MPLS_STATS_LINK: mplsLink });
+    const AF_MPLS = Number(this.tables.constants.AF?.AF_MPLS ?? -1);
+    const perFamily: AttrSpec = { names: this.families, unknown: 'AF_???', all: (c, at, len, type) => this.bySpec(c, at, len, (type & 0x3fff) === AF_MPLS ? mpls : undefined) };
+    return attrSpec(T.IFSTATS_ATTRS, 'IFLA_STATS_???', {
+      IFLA_STATS_LINK_64: linkStats(8), IFLA_STATS_LINK_XSTATS: xstats, IFLA_STATS_LINK_XSTATS_SLAVE: xstats,
+      IFLA_STATS_LINK_OFFLOAD_XSTATS: nested(offload), IFLA_STATS_AF_SPEC: (c, at, len) => attrs(c, at, len, perFamily),
+    });
+  }
+
+  /** IFLA_PROTINFO's attributes for AF_BRIDGE (bridge port options). */
+  private brport(): AttrSpec {
+    const bridgeId: NlaDecoder = (c, at, len) =>
+      len < 8 ? undefined : obj(c, at, 8, () => `{prio=[${c.mem.u8(at)}, ${c.mem.u8(at + 1)}], addr=${Array.from(c.mem.bytes.subarray(at + 2, at + 8), (b) => b.toString(16).padStart(2, '0')).join(':')}}`);
+    const d: Record<string, NlaDecoder> = { IFLA_BRPORT_PRIORITY: u16, IFLA_BRPORT_COST: u32, IFLA_BRPORT_ROOT_ID: bridgeId, IFLA_BRPORT_BRIDGE_ID: bridgeId,
+      IFLA_BRPORT_DESIGNATED_PORT: u16, IFLA_BRPORT_DESIGNATED_COST: u16, IFLA_BRPORT_ID: u16, IFLA_BRPORT_NO: u16,
+      IFLA_BRPORT_MESSAGE_AGE_TIMER: clockT, IFLA_BRPORT_FORWARD_DELAY_TIMER: clockT, IFLA_BRPORT_HOLD_TIMER: clockT,
+      IFLA_BRPORT_GROUP_FWD_MASK: x16, IFLA_BRPORT_BACKUP_PORT: ifindex, IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT: u32, IFLA_BRPORT_MCAST_EHT_HOSTS_CNT: u32 };
+    for (const n of ['STATE', 'MODE', 'GUARD', 'PROTECT', 'FAST_LEAVE', 'LEARNING', 'UNICAST_FLOOD', 'PROXYARP', 'LEARNING_SYNC', 'PROXYARP_WIFI',
+      'TOPOLOGY_CHANGE_ACK', 'CONFIG_PENDING', 'MULTICAST_ROUTER', 'MCAST_FLOOD', 'MCAST_TO_UCAST', 'VLAN_TUNNEL', 'BCAST_FLOOD', 'NEIGH_SUPPRESS',
+      'ISOLATED', 'MRP_RING_OPEN', 'MRP_IN_OPEN', 'LOCKED']) d[`IFLA_BRPORT_${n}`] = u8;
+    return attrSpec(T.RTNL_IFLA_BRPORT_ATTRS, 'IFLA_BRPORT_???', d);
   }
 
   typeText(type: number): string {
@@ -195,7 +226,7 @@ export class RouteDecoder {
   payload(c: Ctx, at: number, len: number, type: number): string {
     if (!c.mem.has(at, 1)) return c.mem.addr(at);
     const family = c.mem.u8(at);
-    const name = ROUTE_TYPES[type - RTM_BASE] ?? '';
+    const name = this.types.find(([, v]) => v === BigInt(type))?.[0] ?? '';
     const kind = name.replace(/^RTM_(NEW|DEL|GET|SET)/, '');
     const m = c.mem;
     const x = (names: readonly string[], v: number, unknown: string, group = 'RTM') => formatValue(BigInt(v), this.x(group, names), unknown);
