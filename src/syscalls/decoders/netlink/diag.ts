@@ -3,12 +3,16 @@
  * requests (NLM_F_REQUEST) and replies by the socket family in their first byte; a family
  * strace has no decoder for shows `{family=AF_INET, data="\x..."}`.
  */
-import { formatFlags, formatValue, fixedXlat } from '../xlat';
-import { attrs, hex, obj, seq, u32, u8, type AttrSpec, attrSpec, type Ctx, type NlaDecoder } from './nlattr';
+import type { ArchTables } from '../../arch';
+import { IPPROTO_NAMES, ipv6Text } from '../net';
 import { quoteBytes } from '../quote';
+import { fixedXlat, formatFlags, formatValue, hexValue, xlat, type Xlat } from '../xlat';
+import { align4, attrs, attrSpec, fields, hex, ifindexText, indexedArray, obj, seq, str, u32, u64, u8, uid, uintOf, type AttrSpec, type Ctx, type NlaDecoder } from './nlattr';
+import * as T from './tables';
 
 const AF_UNIX = 1;
-const SOCK_DIAG_BY_FAMILY = 20;
+const TCPDIAG_GETSOCK = 18;
+const DCCPDIAG_GETSOCK = 19;
 const NLM_F_REQUEST = 1;
 
 const UDIAG_SHOW = fixedXlat([['UDIAG_SHOW_NAME', 1], ['UDIAG_SHOW_VFS', 2], ['UDIAG_SHOW_PEER', 4], ['UDIAG_SHOW_ICONS', 8], ['UDIAG_SHOW_RQLEN', 16], ['UDIAG_SHOW_MEMINFO', 32], ['UDIAG_SHOW_UID', 64]]);
@@ -37,25 +41,138 @@ const UNIX_ATTRS: AttrSpec = attrSpec(UNIX_DIAG_ATTRS, 'UNIX_DIAG_???', {
   UNIX_DIAG_VFS: pair('udiag_vfs_ino', 'udiag_vfs_dev'), UNIX_DIAG_RQLEN: pair('udiag_rqueue', 'udiag_wqueue'),
 });
 
-/** A sock_diag message of `type` (`len` bytes at `at`), a request when `flags` has NLM_F_REQUEST. */
-export function diagPayload(c: Ctx, at: number, len: number, type: number, flags: number, families: (f: number) => string): string {
-  if (!c.mem.has(at, 1)) return c.mem.addr(at);
-  const family = c.mem.u8(at);
-  const m = c.mem;
-  if (type === SOCK_DIAG_BY_FAMILY && len > 1 && family === AF_UNIX) {
-    const fam = families(family);
-    if (flags & NLM_F_REQUEST) {
-      if (len < 24) return `{sdiag_family=${fam}, ...}`;
-      return obj(c, at + 1, 23, () =>
-        `{sdiag_family=${fam}, sdiag_protocol=${m.u8(at + 1)}, udiag_states=${states(m.u32(at + 4))}, udiag_ino=${m.u32(at + 8)}, ` +
-        `udiag_show=${formatFlags(BigInt(m.u32(at + 12)), UDIAG_SHOW, 'UDIAG_SHOW_???')}, udiag_cookie=[${m.u32(at + 16)}, ${m.u32(at + 20)}]}`);
+/** The sock_diag decoder of one architecture's constants. */
+export class DiagDecoder {
+  private readonly inet: AttrSpec;
+  private readonly inetReq: AttrSpec;
+  private readonly netlink: AttrSpec;
+  private readonly packet: AttrSpec;
+  private readonly smc: AttrSpec;
+  private readonly ipproto: Xlat;
+  private readonly af: (name: string) => number;
+
+  constructor(private readonly tables: ArchTables, private readonly families: Xlat, netlinkProtocols: Xlat) {
+    this.netlinkProtocols = netlinkProtocols;
+    this.ipproto = xlat(tables, 'IPPROTO', IPPROTO_NAMES);
+    this.af = (name) => Number(tables.constants.AF?.[name] ?? -1);
+    const ipProto: NlaDecoder = (c, at, len) => (len > 8 ? undefined : obj(c, at, len, () => formatValue(uintOf(c, at, len), this.ipproto, 'IPPROTO_???')));
+    const meminfo = indexedArray(4, T.NETLINK_SK_MEMINFO_INDICES, 'SK_MEMINFO_???');
+    const struct = (names: string[], size: 4 | 8) => fields(names, size);
+    this.inet = attrSpec(T.INET_DIAG_ATTRS, 'INET_DIAG_???', {
+      INET_DIAG_MEMINFO: struct(['idiag_rmem', 'idiag_wmem', 'idiag_fmem', 'idiag_tmem'], 4),
+      INET_DIAG_VEGASINFO: struct(['tcpv_enabled', 'tcpv_rttcnt', 'tcpv_rtt', 'tcpv_minrtt'], 4),
+      INET_DIAG_CONG: str, INET_DIAG_TOS: u8, INET_DIAG_TCLASS: u8, INET_DIAG_SKMEMINFO: meminfo,
+      INET_DIAG_SHUTDOWN: (c, at, len) => (len > 8 || len < 1 ? undefined : obj(c, at, 1, () => {
+        const v = BigInt(c.mem.u8(at));
+        const names = formatFlags(v, T.INET_DIAG_SHUTDOWN_FLAGS, '???_SHUTDOWN');
+        // RCV_SHUTDOWN and SEND_SHUTDOWN are not UAPI: strace shows the number with the names in a comment.
+        return c.style === 'raw' || v === 0n ? hexValue(v) : names.includes('/*') ? names : `${hexValue(v)} /* ${names} */`;
+      })),
+      INET_DIAG_DCTCPINFO: (c, at, len) => (len < 16 ? undefined : obj(c, at, 16, () =>
+        `{dctcp_enabled=${c.mem.u16(at)}, dctcp_ce_state=${c.mem.u16(at + 2)}, dctcp_alpha=${c.mem.u32(at + 4)}, dctcp_ab_ecn=${c.mem.u32(at + 8)}, dctcp_ab_tot=${c.mem.u32(at + 12)}}`)),
+      INET_DIAG_PROTOCOL: ipProto, INET_DIAG_SKV6ONLY: u8, INET_DIAG_MARK: u32, INET_DIAG_CLASS_ID: u32, INET_DIAG_CGROUP_ID: u64,
+      INET_DIAG_BBRINFO: (c, at, len) => (len < 20 ? undefined : obj(c, at, 20, () =>
+        `{bbr_bw_lo=${hexValue(BigInt(c.mem.u32(at)))}, bbr_bw_hi=${hexValue(BigInt(c.mem.u32(at + 4)))}, bbr_min_rtt=${c.mem.u32(at + 8)}, bbr_pacing_gain=${c.mem.u32(at + 12)}, bbr_cwnd_gain=${c.mem.u32(at + 16)}}`)),
+    });
+    this.inetReq = attrSpec(T.INET_DIAG_REQ_ATTRS, 'INET_DIAG_REQ_???', { INET_DIAG_REQ_PROTOCOL: ipProto });
+    this.netlink = attrSpec(T.NETLINK_DIAG_ATTRS, 'NETLINK_DIAG_???', { NETLINK_DIAG_MEMINFO: meminfo });
+    this.packet = attrSpec(T.PACKET_DIAG_ATTRS, 'PACKET_DIAG_???', { PACKET_DIAG_FANOUT: u32, PACKET_DIAG_UID: uid, PACKET_DIAG_MEMINFO: meminfo });
+    this.smc = attrSpec(T.SMC_DIAG_ATTRS, 'SMC_DIAG_???', {});
+  }
+  private readonly netlinkProtocols: Xlat;
+
+  /** A sock_diag message of `type` (`len` bytes at `at`), a request when `flags` has NLM_F_REQUEST. */
+  payload(c: Ctx, at: number, len: number, type: number, flags: number): string {
+    if (!c.mem.has(at, 1)) return c.mem.addr(at);
+    const family = c.mem.u8(at);
+    const fam = formatValue(BigInt(family), this.families, 'AF_???');
+    const request = (flags & NLM_F_REQUEST) !== 0;
+    const m = c.mem;
+    if (len > 1) {
+      // A family header of `size` bytes (`{prefix_family=F, body}`), then attributes of `spec`.
+      const header = (prefix: string, size: number, body: () => string, spec?: AttrSpec) => {
+        const head = `${prefix}family=${fam}`;
+        if (len < size) return `{${head}, ...}`;
+        if (!m.has(at + 1, size - 1)) return `{${head}, ${m.addr(at + 1)}}`;
+        const text = `{${head}, ${body()}}`;
+        return spec && len > align4(size) ? `${text}, ${attrs(c, at + align4(size), len - align4(size), spec)}` : text;
+      };
+      if (family === AF_UNIX) return request ? this.unixReq(c, at, len, fam) : this.unixMsg(c, at, len, fam);
+      if (family === this.af('AF_INET') || family === this.af('AF_INET6')) {
+        if (request && (type === TCPDIAG_GETSOCK || type === DCCPDIAG_GETSOCK)) {
+          return header('idiag_', 60, () =>
+            `idiag_src_len=${m.u8(at + 1)}, idiag_dst_len=${m.u8(at + 2)}, idiag_ext=${formatFlags(BigInt(m.u8(at + 3)), T.INET_DIAG_EXTENDED_FLAGS, '1<<INET_DIAG_???-1')}, ` +
+            `id=${this.sockid(c, at + 4, family)}, idiag_states=${states(m.u32(at + 52))}, idiag_dbs=${m.u32(at + 56)}`, this.inetReq);
+        }
+        if (request) {
+          return header('sdiag_', 56, () =>
+            `sdiag_protocol=${formatValue(BigInt(m.u8(at + 1)), this.ipproto, 'IPPROTO_???')}, idiag_ext=${formatFlags(BigInt(m.u8(at + 2)), T.INET_DIAG_EXTENDED_FLAGS, '1<<INET_DIAG_???-1')}, ` +
+            `idiag_states=${states(m.u32(at + 4))}, id=${this.sockid(c, at + 8, family)}`, this.inetReq);
+        }
+        return header('idiag_', 72, () =>
+          `idiag_state=${formatValue(BigInt(m.u8(at + 1)), TCP_STATE_VALUES, 'TCP_???')}, idiag_timer=${m.u8(at + 2)}, idiag_retrans=${m.u8(at + 3)}, ` +
+          `id=${this.sockid(c, at + 4, family)}, idiag_expires=${m.u32(at + 52)}, idiag_rqueue=${m.u32(at + 56)}, idiag_wqueue=${m.u32(at + 60)}, idiag_uid=${m.u32(at + 64)}, idiag_inode=${m.u32(at + 68)}`, this.inet);
+      }
+      if (family === this.af('AF_NETLINK')) {
+        if (request) {
+          return header('sdiag_', 20, () => {
+            const proto = m.u8(at + 1);
+            const protoText = proto === 255 ? 'NDIAG_PROTO_ALL' : formatValue(BigInt(proto), this.netlinkProtocols, 'NETLINK_???');
+            return `sdiag_protocol=${protoText}, ndiag_ino=${m.u32(at + 4)}, ndiag_show=${formatFlags(BigInt(m.u32(at + 8)), T.NETLINK_DIAG_SHOW, 'NDIAG_SHOW_???')}, ndiag_cookie=[${m.u32(at + 12)}, ${m.u32(at + 16)}]`;
+          });
+        }
+        return header('ndiag_', 28, () =>
+          `ndiag_type=${formatValue(BigInt(m.u8(at + 1)), SOCK_TYPES, 'SOCK_???')}, ndiag_protocol=${formatValue(BigInt(m.u8(at + 2)), this.netlinkProtocols, 'NETLINK_???')}, ` +
+          `ndiag_state=${formatValue(BigInt(m.u8(at + 3)), T.NETLINK_STATES, 'NETLINK_???')}, ndiag_portid=${m.u32(at + 4)}, ndiag_dst_portid=${m.u32(at + 8)}, ` +
+          `ndiag_dst_group=${m.u32(at + 12)}, ndiag_ino=${m.u32(at + 16)}, ndiag_cookie=[${m.u32(at + 20)}, ${m.u32(at + 24)}]`, this.netlink);
+      }
+      if (family === this.af('AF_PACKET')) {
+        if (request) {
+          return header('sdiag_', 20, () =>
+            `sdiag_protocol=${hexValue(BigInt(m.u8(at + 1)))}, pdiag_ino=${m.u32(at + 4)}, pdiag_show=${formatFlags(BigInt(m.u32(at + 8)), T.PACKET_DIAG_SHOW, 'PACKET_SHOW_???')}, pdiag_cookie=[${m.u32(at + 12)}, ${m.u32(at + 16)}]`);
+        }
+        return header('pdiag_', 16, () =>
+          `pdiag_type=${formatValue(BigInt(m.u8(at + 1)), SOCK_TYPES, 'SOCK_???')}, pdiag_num=${formatValue(BigInt(m.u16(at + 2)), T.ETHERNET_PROTOCOLS, 'ETH_P_???')}, ` +
+          `pdiag_ino=${m.u32(at + 4)}, pdiag_cookie=[${m.u32(at + 8)}, ${m.u32(at + 12)}]`, this.packet);
+      }
+      if (family === this.af('AF_SMC')) {
+        if (request) {
+          return header('diag_', 52, () =>
+            `diag_ext=${formatFlags(BigInt(m.u8(at + 1)), T.SMC_DIAG_EXTENDED_FLAGS, '1<<SMC_DIAG_???-1')}, id=${this.sockid(c, at + 4, this.af('AF_INET'))}`);
+        }
+        return header('diag_', 64, () =>
+          `diag_state=${formatValue(BigInt(m.u8(at + 1)), T.SMC_STATES, 'SMC_???')}, diag_fallback=${formatValue(BigInt(m.u8(at + 2)), T.SMC_DIAG_MODE, 'SMC_DIAG_MODE_???')}, ` +
+          `diag_shutdown=${m.u8(at + 3)}, id=${this.sockid(c, at + 4, this.af('AF_INET'))}, diag_uid=${m.u32(at + 52)}, diag_inode=${m.view.getBigUint64(at + 56, true)}`, this.smc);
+      }
     }
+    const head = `family=${fam}`;
+    return len > 1 ? `{${head}, data=${hex(c, at + 1, len - 1)}}` : `{${head}}`;
+  }
+
+  /** struct inet_diag_sockid at `at` (48 bytes), its addresses by `family`. */
+  private sockid(c: Ctx, at: number, family: number): string {
+    const m = c.mem;
+    const addr = (p: number) =>
+      family === this.af('AF_INET') ? `inet_addr("${Array.from(m.bytes.subarray(p, p + 4)).join('.')}")`
+        : family === this.af('AF_INET6') ? `inet_pton(AF_INET6, "${ipv6Text(m.bytes.subarray(p, p + 16))}")` : quoteBytes(m.bytes.subarray(p, p + 16), { hex: true });
+    return `{idiag_sport=htons(${m.view.getUint16(at, false)}), idiag_dport=htons(${m.view.getUint16(at + 2, false)}), idiag_src=${addr(at + 4)}, idiag_dst=${addr(at + 20)}, ` +
+      `idiag_if=${ifindexText(m.u32(at + 36))}, idiag_cookie=[${m.u32(at + 40)}, ${m.u32(at + 44)}]}`;
+  }
+
+  private unixReq(c: Ctx, at: number, len: number, fam: string): string {
+    const m = c.mem;
+    if (len < 24) return `{sdiag_family=${fam}, ...}`;
+    return obj(c, at + 1, 23, () =>
+      `{sdiag_family=${fam}, sdiag_protocol=${m.u8(at + 1)}, udiag_states=${states(m.u32(at + 4))}, udiag_ino=${m.u32(at + 8)}, ` +
+      `udiag_show=${formatFlags(BigInt(m.u32(at + 12)), UDIAG_SHOW, 'UDIAG_SHOW_???')}, udiag_cookie=[${m.u32(at + 16)}, ${m.u32(at + 20)}]}`);
+  }
+
+  private unixMsg(c: Ctx, at: number, len: number, fam: string): string {
+    const m = c.mem;
     if (len < 16) return `{udiag_family=${fam}, ...}`;
     const head = obj(c, at + 1, 15, () =>
       `{udiag_family=${fam}, udiag_type=${formatValue(BigInt(m.u8(at + 1)), SOCK_TYPES, 'SOCK_???')}, ` +
       `udiag_state=${formatValue(BigInt(m.u8(at + 2)), TCP_STATE_VALUES, 'TCP_???')}, udiag_ino=${m.u32(at + 4)}, udiag_cookie=[${m.u32(at + 8)}, ${m.u32(at + 12)}]}`);
     return len > 16 ? `${head}, ${attrs(c, at + 16, len - 16, UNIX_ATTRS)}` : head;
   }
-  const head = `family=${families(family)}`;
-  return len > 1 ? `{${head}, data=${hex(c, at + 1, len - 1)}}` : `{${head}}`;
 }

@@ -13,8 +13,9 @@
  * prints as its address, as strace prints what it could not read.
  */
 import type { ArchTables } from '../../arch';
-import { currentBindingStyle, fixedXlat, formatFlags, formatValue, type Xlat } from '../xlat';
-import { diagPayload } from './diag';
+import { NETLINK_PROTOCOLS } from '../net';
+import { currentBindingStyle, fixedXlat, formatFlags, formatValue, xlat, type Xlat } from '../xlat';
+import { DiagDecoder } from './diag';
 import { attrSpec, attrs, hex, Mem, obj, str, u32, type Ctx } from './nlattr';
 import { RouteDecoder } from './route';
 import * as T from './tables';
@@ -67,6 +68,7 @@ const valueOf = (table: Xlat, name: string) => Number(table.find(([n]) => n === 
 /** The netlink decoder of one architecture's constants. */
 export class NetlinkDecoder {
   private readonly route: RouteDecoder;
+  private readonly diag: DiagDecoder;
   /** XFRM, crypto and netfilter request types by the flag table they take (strace's decode_nlmsg_flags_*). */
   private readonly typeFlags: Map<number, Map<number, Xlat>>;
 
@@ -75,6 +77,7 @@ export class NetlinkDecoder {
 
   constructor(private readonly tables: ArchTables, private readonly families: Xlat) {
     this.route = new RouteDecoder(tables, families);
+    this.diag = new DiagDecoder(tables, families, xlat(tables, 'NETLINK', NETLINK_PROTOCOLS));
     const byNames = (table: Xlat, groups: Array<[Xlat, string[]]>, shift = 0) => {
       const m = new Map<number, Xlat>();
       for (const [flags, names] of groups) for (const n of names) m.set(valueOf(table, n) + shift, flags);
@@ -183,7 +186,7 @@ export class NetlinkDecoder {
   private payload(c: Ctx, at: number, len: number, type: number, flags: number, protocol: number): string {
     if (type === NLMSG_ERROR) return this.error(c, at, len, (flags & 0x100) !== 0, protocol);
     if (type >= 0x10 && protocol === PROTO.ROUTE) return this.route.payload(c, at, len, type);
-    if (type >= 0x10 && protocol === PROTO.SOCK_DIAG) return diagPayload(c, at, len, type, flags, (f) => formatValue(BigInt(f), this.families, 'AF_???'));
+    if (type >= 0x10 && protocol === PROTO.SOCK_DIAG) return this.diag.payload(c, at, len, type, flags);
     if (type >= 0x10 && protocol === PROTO.NETFILTER) return this.netfilter(c, at, len, type);
     if (type >= 0x10 && protocol === PROTO.SELINUX) {
       const selinux = this.selinux(c, at, len, type);

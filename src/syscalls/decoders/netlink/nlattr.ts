@@ -176,7 +176,7 @@ export const be32 = integer(4, (c, at) => `htonl(${c.mem.view.getUint32(at, fals
 export const be64 = integer(8, (c, at) => `htobe64(${c.mem.view.getBigUint64(at, false)})`);
 
 /** An unsigned value of `size` bytes (or of the payload's length up to 8 when size is 0), little-endian. */
-function uintOf(c: Ctx, at: number, size: number): bigint {
+export function uintOf(c: Ctx, at: number, size: number): bigint {
   let v = 0n;
   for (let i = size - 1; i >= 0; i--) v = (v << 8n) | BigInt(c.mem.u8(at + i));
   return v;
@@ -200,11 +200,28 @@ export function flags(table: Xlat, unknown: string, size = 0): NlaDecoder {
   };
 }
 
-/** decode_nla_str: a string up to its NUL, cut at -s. */
+/**
+ * decode_nla_str: the first -s bytes as a string, a NUL in the last shown byte left out; `...`
+ * after it unless it ended with that NUL (strace expects one).
+ */
 export const str: NlaDecoder = (c, at, len) => {
-  const shown = Math.min(len, c.max);
-  if (!c.mem.has(at, shown)) return c.mem.addr(at);
-  return quoteBytes(c.mem.bytes.subarray(at, at + shown), { stopAtNul: true, truncated: len > c.max && !c.mem.bytes.subarray(at, at + shown).includes(0) });
+  const size = Math.min(len, c.max);
+  if (!c.mem.has(at, size)) return c.mem.addr(at);
+  const bytes = c.mem.bytes.subarray(at, at + size);
+  const nul = size > 0 && bytes[size - 1] === 0;
+  return quoteBytes(nul ? bytes.subarray(0, size - 1) : bytes, { truncated: !nul && len > 0 });
+};
+
+/** printstr with QUOTE_0_TERMINATED: up to the first NUL of the first -s bytes, `...` when none ends it there. */
+export const cstr: NlaDecoder = (c, at, len) => {
+  const size = Math.min(len, c.max);
+  if (!c.mem.has(at, size)) return c.mem.addr(at);
+  const bytes = c.mem.bytes.subarray(at, at + size);
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) return quoteBytes(bytes.subarray(0, nul));
+  // A NUL right after the -s bytes still ends the string.
+  const ended = len > c.max && c.mem.has(at + size, 1) && c.mem.u8(at + size) === 0;
+  return quoteBytes(bytes, { truncated: len > 0 && !ended });
 };
 
 /** printstrn: `len` bytes as a string, cut at -s. */
@@ -306,3 +323,6 @@ export function structThenHex(size: number, show: (c: Ctx, at: number) => string
     return len > size ? `${head}, ${hex(c, at + size, len - size)}` : head;
   };
 }
+
+/** decode_nla_uid: a uid or gid, -1 for the all-ones value. */
+export const uid = integer(4, (c, at) => (c.mem.u32(at) === 0xffffffff ? '-1' : String(c.mem.u32(at))));

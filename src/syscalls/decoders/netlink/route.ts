@@ -6,9 +6,10 @@
 import type { ArchTables } from '../../arch';
 import { formatFlags, formatValue, xlat, type Xlat } from '../xlat';
 import {
-  align4, attrs, attrSpec, clockT, fields, linkStats, structThenHex, x16, flags, hex, hwaddr, ifindex, ifindexText, in6Addr, indexedArray, inetAddr, nested, obj, s32, seq, str, u16, u32, u64, u8, xval,
+  align4, attrs, attrSpec, clockT, cstr, fields, inAddr, linkStats, structThenHex, uid, x16, x32, flags, hex, hwaddr, ifindex, ifindexText, in6Addr, indexedArray, inetAddr, nested, obj, s32, seq, str, u16, u32, u64, u8, xval,
   type AttrSpec, type Ctx, type NlaDecoder,
 } from './nlattr';
+import { quoteBytes } from '../quote';
 import * as T from './tables';
 
 /** strace's nl_route_types, in its order (values from the headers). */
@@ -110,6 +111,7 @@ export class RouteDecoder {
       IFLA_LINKMODE: u8, IFLA_CARRIER: u8, IFLA_PROTO_DOWN: u8, IFLA_STATS64: linkStats(8), IFLA_STATS: linkStats(4),
       IFLA_LINK_NETNSID: s32, IFLA_NEW_NETNSID: s32, IFLA_IF_NETNSID: s32, IFLA_NEW_IFINDEX: ifindex,
       IFLA_AF_SPEC: (c, at, len, family) => (family === af('AF_BRIDGE') ? undefined : attrs(c, at, len, perFamily)),
+      ...this.linkNested(brport),
       IFLA_PROTINFO: (c, at, len, family) => this.bySpec(c, at, len, family === af('AF_BRIDGE') ? brport : family === af('AF_INET6') ? inet6 : undefined),
       ...Object.fromEntries(['IFLA_MTU', 'IFLA_LINK', 'IFLA_MASTER', 'IFLA_TXQLEN', 'IFLA_WEIGHT', 'IFLA_NET_NS_PID', 'IFLA_NUM_VF', 'IFLA_GROUP',
         'IFLA_PROMISCUITY', 'IFLA_NUM_TX_QUEUES', 'IFLA_NUM_RX_QUEUES', 'IFLA_CARRIER_CHANGES', 'IFLA_GSO_MAX_SEGS', 'IFLA_GSO_MAX_SIZE',
@@ -201,6 +203,103 @@ export class RouteDecoder {
       'TOPOLOGY_CHANGE_ACK', 'CONFIG_PENDING', 'MULTICAST_ROUTER', 'MCAST_FLOOD', 'MCAST_TO_UCAST', 'VLAN_TUNNEL', 'BCAST_FLOOD', 'NEIGH_SUPPRESS',
       'ISOLATED', 'MRP_RING_OPEN', 'MRP_IN_OPEN', 'LOCKED']) d[`IFLA_BRPORT_${n}`] = u8;
     return attrSpec(T.RTNL_IFLA_BRPORT_ATTRS, 'IFLA_BRPORT_???', d);
+  }
+
+  /** The IFLA_* attributes strace decodes inside others: IFLA_LINKINFO by link kind, VF lists, XDP, ports, reasons. */
+  private linkNested(brport: AttrSpec): Record<string, NlaDecoder> {
+    const mac = (c: Ctx, at: number) => Array.from(c.mem.bytes.subarray(at, at + 32), (b) => b.toString(16).padStart(2, '0')).join(':');
+    const vfStruct = (size: number, show: (c: Ctx, at: number) => string): NlaDecoder => (c, at, len) => (len < size ? undefined : obj(c, at, size, () => show(c, at)));
+    const vfPair = (b: string) => vfStruct(8, (c, at) => `{vf=${c.mem.u32(at)}, ${b}=${c.mem.u32(at + 4)}}`);
+    const vfGuid: NlaDecoder = (c, at, len) => {
+      if (len !== 12 && len !== 16) return undefined;
+      return obj(c, at, len, () => `{vf=${c.mem.u32(at)}, guid=0x${c.mem.view.getBigUint64(at + len - 8, true).toString(16)}}`);
+    };
+    const vfStats = attrSpec(T.RTNL_IFLA_VF_STATS_ATTRS, 'IFLA_VF_STATS_???', Object.fromEntries(
+      ['RX_PACKETS', 'TX_PACKETS', 'RX_BYTES', 'TX_BYTES', 'BROADCAST', 'MULTICAST', 'RX_DROPPED', 'TX_DROPPED'].map((n) => [`IFLA_VF_STATS_${n}`, u64])));
+    const vlanInfo = vfStruct(16, (c, at) =>
+      `{vf=${c.mem.u32(at)}, vlan=${c.mem.u32(at + 4)}, qos=${c.mem.u32(at + 8)}, vlan_proto=htons(${formatValue(BigInt(c.mem.view.getUint16(at + 12, false)), T.ETHERNET_PROTOCOLS, 'ETH_P_???')})}`);
+    const vfInfo = attrSpec(T.RTNL_IFLA_VF_INFO_ATTRS, 'IFLA_VF_???', {
+      IFLA_VF_MAC: vfStruct(36, (c, at) => `{vf=${c.mem.u32(at)}, mac=${mac(c, at + 4)}}`),
+      IFLA_VF_VLAN: vfStruct(12, (c, at) => `{vf=${c.mem.u32(at)}, vlan=${c.mem.u32(at + 4)}, qos=${c.mem.u32(at + 8)}}`),
+      IFLA_VF_TX_RATE: vfPair('rate'), IFLA_VF_SPOOFCHK: vfPair('setting'),
+      IFLA_VF_LINK_STATE: vfStruct(8, (c, at) => `{vf=${c.mem.u32(at)}, link_state=${formatValue(BigInt(c.mem.u32(at + 4)), T.RTNL_IFLA_VF_LINK_STATES, 'IFLA_VF_LINK_STATE_???')}}`),
+      IFLA_VF_RATE: vfStruct(12, (c, at) => `{vf=${c.mem.u32(at)}, min_tx_rate=${c.mem.u32(at + 4)}, max_tx_rate=${c.mem.u32(at + 8)}}`),
+      IFLA_VF_RSS_QUERY_EN: vfPair('setting'), IFLA_VF_STATS: nested(vfStats), IFLA_VF_TRUST: vfPair('setting'),
+      IFLA_VF_IB_NODE_GUID: vfGuid, IFLA_VF_IB_PORT_GUID: vfGuid,
+      IFLA_VF_VLAN_LIST: nested(attrSpec(T.RTNL_IFLA_VF_VLAN_LIST_ATTRS, 'IFLA_VF_VLAN_INFO_???', { IFLA_VF_VLAN_INFO: vlanInfo })),
+      IFLA_VF_BROADCAST: vfStruct(32, (c, at) => `{broadcast=${mac(c, at)}}`),
+    });
+    const vsi = vfStruct(8, (c, at) => {
+      const pad = c.mem.bytes.subarray(at + 5, at + 8);
+      const padText = pad.some((b) => b !== 0) ? `, pad=${quoteBytes(pad, { hex: true })}` : '';
+      return `{vsi_mgr_id=${c.mem.u8(at)}, vsi_type_id=${quoteBytes(c.mem.bytes.subarray(at + 1, at + 4), { hex: true })}, vsi_type_version=${c.mem.u8(at + 4)}${padText}}`;
+    });
+    const port = attrSpec(T.RTNL_IFLA_PORT_ATTRS, 'IFLA_VF_PORT_???', {
+      IFLA_PORT_VF: u32, IFLA_PORT_PROFILE: str, IFLA_PORT_VSI_TYPE: vsi, IFLA_PORT_REQUEST: u8, IFLA_PORT_RESPONSE: u16,
+    });
+    const xdp = attrSpec(T.RTNL_IFLA_XDP_ATTRS, 'IFLA_XDP_???', {
+      IFLA_XDP_FD: s32, IFLA_XDP_EXPECTED_FD: s32, IFLA_XDP_ATTACHED: xval(T.RTNL_IFLA_XDP_ATTACHED_MODE, 'XDP_ATTACHED_???', 1),
+      IFLA_XDP_FLAGS: (c, at, len) => (len < 4 ? undefined : obj(c, at, 4, () => formatFlags(BigInt(c.mem.u32(at)), T.XDP_FLAGS, 'XDP_FLAGS_???'))),
+      IFLA_XDP_PROG_ID: u32, IFLA_XDP_DRV_PROG_ID: u32, IFLA_XDP_SKB_PROG_ID: u32, IFLA_XDP_HW_PROG_ID: u32,
+    });
+    const querier = attrSpec(T.RTNL_IFLA_BR_MCAST_QUERIER_ATTRS, 'BRIDGE_QUERIER_???', {
+      BRIDGE_QUERIER_IP_ADDRESS: inAddr, BRIDGE_QUERIER_IP_PORT: ifindex, BRIDGE_QUERIER_IP_OTHER_TIMER: clockT,
+      BRIDGE_QUERIER_IPV6_ADDRESS: in6Addr, BRIDGE_QUERIER_IPV6_PORT: ifindex, BRIDGE_QUERIER_IPV6_OTHER_TIMER: clockT,
+    });
+    const bridgeId: NlaDecoder = (c, at, len) =>
+      len < 8 ? undefined : obj(c, at, 8, () => `{prio=[${c.mem.u8(at)}, ${c.mem.u8(at + 1)}], addr=${Array.from(c.mem.bytes.subarray(at + 2, at + 8), (b) => b.toString(16).padStart(2, '0')).join(':')}}`);
+    const brData: Record<string, NlaDecoder> = {
+      IFLA_BR_STP_STATE: u32, IFLA_BR_PRIORITY: u16, IFLA_BR_VLAN_PROTOCOL: (c, at, len) => (len < 2 ? undefined : obj(c, at, 2, () => `htons(${formatValue(BigInt(c.mem.view.getUint16(at, false)), T.ETHERNET_PROTOCOLS, 'ETHER_P_???')})`)),
+      IFLA_BR_GROUP_FWD_MASK: x16, IFLA_BR_ROOT_ID: bridgeId, IFLA_BR_BRIDGE_ID: bridgeId, IFLA_BR_ROOT_PORT: u16, IFLA_BR_ROOT_PATH_COST: u32,
+      IFLA_BR_GROUP_ADDR: hwaddr, IFLA_BR_VLAN_DEFAULT_PVID: u16, IFLA_BR_MCAST_QUERIER_STATE: nested(querier),
+      IFLA_BR_MULTI_BOOLOPT: vfStruct(8, (c, at) => `{optval=${formatFlags(BigInt(c.mem.u32(at)), T.RTNL_IFLA_BR_BOOLOPT_FLAGS, '1<<BR_BOOLOPT_???')}, optmask=${formatFlags(BigInt(c.mem.u32(at + 4)), T.RTNL_IFLA_BR_BOOLOPT_FLAGS, '1<<BR_BOOLOPT_???')}}`),
+    };
+    for (const n of ['FORWARD_DELAY', 'HELLO_TIME', 'MAX_AGE', 'AGEING_TIME', 'HELLO_TIMER', 'TCN_TIMER', 'TOPOLOGY_CHANGE_TIMER', 'GC_TIMER', 'MCAST_LAST_MEMBER_INTVL',
+      'MCAST_MEMBERSHIP_INTVL', 'MCAST_QUERIER_INTVL', 'MCAST_QUERY_INTVL', 'MCAST_QUERY_RESPONSE_INTVL', 'MCAST_STARTUP_QUERY_INTVL']) brData[`IFLA_BR_${n}`] = clockT;
+    for (const n of ['VLAN_FILTERING', 'TOPOLOGY_CHANGE', 'TOPOLOGY_CHANGE_DETECTED', 'MCAST_ROUTER', 'MCAST_SNOOPING', 'MCAST_QUERY_USE_IFADDR', 'MCAST_QUERIER',
+      'NF_CALL_IPTABLES', 'NF_CALL_IP6TABLES', 'NF_CALL_ARPTABLES', 'VLAN_STATS_ENABLED', 'MCAST_STATS_ENABLED', 'MCAST_IGMP_VERSION', 'MCAST_MLD_VERSION',
+      'VLAN_STATS_PER_PORT']) brData[`IFLA_BR_${n}`] = u8;
+    for (const n of ['MCAST_HASH_ELASTICITY', 'MCAST_HASH_MAX', 'MCAST_LAST_MEMBER_CNT', 'MCAST_STARTUP_QUERY_CNT']) brData[`IFLA_BR_${n}`] = u32;
+    const bridge = attrSpec(T.RTNL_IFLA_INFO_DATA_BRIDGE_ATTRS, 'IFLA_BR_???', brData);
+    const tun = attrSpec(T.RTNL_IFLA_INFO_DATA_TUN_ATTRS, 'IFLA_TUN_???', {
+      IFLA_TUN_OWNER: uid, IFLA_TUN_GROUP: uid, IFLA_TUN_TYPE: xval(T.TUN_DEVICE_TYPES, 'IFF_???', 1), IFLA_TUN_PI: u8, IFLA_TUN_VNET_HDR: u8,
+      IFLA_TUN_PERSIST: u8, IFLA_TUN_MULTI_QUEUE: u8, IFLA_TUN_NUM_QUEUES: u32, IFLA_TUN_NUM_DISABLED_QUEUES: u32,
+    });
+    const canStats = vfStruct(24, (c, at) => `{${['bus_error', 'error_warning', 'error_passive', 'bus_off', 'arbitration_lost', 'restarts'].map((n, i) => `${n}=${c.mem.u32(at + 4 * i)}`).join(', ')}}`);
+    // The kind a link's IFLA_INFO_KIND names (at most 15 bytes and a NUL), which IFLA_INFO_DATA and IFLA_INFO_XSTATS depend on.
+    const kindOf = (c: Ctx, at: number, len: number) => {
+      if (len >= 16 || !c.mem.has(at, len)) return '';
+      const b = c.mem.bytes.subarray(at, at + len);
+      const nul = b.indexOf(0);
+      return nul < 0 ? '' : Buffer.from(b.subarray(0, nul)).toString('latin1');
+    };
+    const linkinfo: NlaDecoder = (c, at, len) => {
+      const ctx = { kind: '', slave: '' };
+      return attrs(c, at, len, attrSpec(T.RTNL_IFLA_INFO_ATTRS, 'IFLA_INFO_???', {
+        IFLA_INFO_KIND: (c2, a, l) => ((ctx.kind = kindOf(c2, a, l)), cstr(c2, a, l, 0)),
+        IFLA_INFO_SLAVE_KIND: (c2, a, l) => ((ctx.slave = kindOf(c2, a, l)), cstr(c2, a, l, 0)),
+        IFLA_INFO_DATA: (c2, a, l) => (ctx.kind === 'bridge' ? attrs(c2, a, l, bridge) : ctx.kind === 'tun' ? attrs(c2, a, l, tun) : undefined),
+        IFLA_INFO_XSTATS: (c2, a, l) => (ctx.kind === 'can' ? canStats(c2, a, l, 0) : undefined),
+        IFLA_INFO_SLAVE_DATA: (c2, a, l) => (ctx.slave === 'bridge' ? attrs(c2, a, l, brport) : undefined),
+      }));
+    };
+    const altName: AttrSpec = { names: this.x('IFLA', LINK_ATTRS), unknown: 'IFLA_???', all: (c, at, len, type) => ((type & 0x3fff) === Number(this.tables.constants.IFLA?.IFLA_ALT_IFNAME ?? -1) ? str(c, at, len, 0) : undefined) };
+    return {
+      IFLA_LINKINFO: linkinfo,
+      IFLA_VFINFO_LIST: nested(attrSpec(T.RTNL_IFLA_VFINFO_LIST_ATTRS, 'IFLA_VF_INFO_???', { IFLA_VF_INFO: nested(vfInfo) })),
+      IFLA_VF_PORTS: nested(attrSpec(T.RTNL_IFLA_VF_PORT_ATTRS, 'IFLA_VF_PORT_???', { IFLA_VF_PORT: nested(port) })),
+      IFLA_PORT_SELF: nested(port),
+      IFLA_XDP: nested(xdp),
+      IFLA_EXT_MASK: flags(T.RTNL_IFLA_EXT_FILTER_FLAGS, 'RTEXT_FILTER_???', 4),
+      IFLA_EVENT: (c, at, len) => (len < 4 ? undefined : obj(c, at, 4, () => formatValue(BigInt(c.mem.u32(at)), T.RTNL_IFLA_EVENTS, 'IFLA_EVENT_???'))),
+      IFLA_PROTO_DOWN_REASON: nested(attrSpec(T.RTNL_IFLA_PROTO_DOWN_REASON_ATTRS, 'IFLA_PROTO_DOWN_REASON_???', { IFLA_PROTO_DOWN_REASON_MASK: x32, IFLA_PROTO_DOWN_REASON_VALUE: x32 })),
+      IFLA_PROP_LIST: (c, at, len) => attrs(c, at, len, altName),
+      IFLA_NET_NS_FD: s32,
+      IFLA_MAP: (c, at, len) => (len < 28 ? undefined : obj(c, at, 28, () => {
+        const m = c.mem;
+        return `{mem_start=0x${m.u64(at).toString(16)}, mem_end=0x${m.u64(at + 8).toString(16)}, base_addr=0x${m.u64(at + 16).toString(16)}, irq=${m.u16(at + 24)}, dma=${m.u8(at + 26)}, port=${m.u8(at + 27)}}`.replace(/=0x0([,}])/g, '=0$1');
+      })),
+    };
   }
 
   typeText(type: number): string {
