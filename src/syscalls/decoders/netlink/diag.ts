@@ -7,7 +7,7 @@ import type { ArchTables } from '../../arch';
 import { IPPROTO_NAMES, ipv6Text } from '../net';
 import { quoteBytes } from '../quote';
 import { fixedXlat, formatFlags, formatValue, hexValue, xlat, type Xlat } from '../xlat';
-import { align4, attrs, attrSpec, fields, hex, ifindexText, indexedArray, obj, seq, str, u32, u64, u8, uid, uintOf, type AttrSpec, type Ctx, type NlaDecoder } from './nlattr';
+import { align4, attrs, attrSpec, fields, flags, hex, ifindexText, indexedArray, nested, obj, seq, str, u16, u32, u64, u8, uid, uintOf, x16, x32, x64, x8, xval, type AttrSpec, type Ctx, type NlaDecoder } from './nlattr';
 import * as T from './tables';
 
 const AF_UNIX = 1;
@@ -44,6 +44,7 @@ const UNIX_ATTRS: AttrSpec = attrSpec(UNIX_DIAG_ATTRS, 'UNIX_DIAG_???', {
 /** The sock_diag decoder of one architecture's constants. */
 export class DiagDecoder {
   private readonly inet: AttrSpec;
+  private readonly inet0: Record<string, NlaDecoder>;
   private readonly inetReq: AttrSpec;
   private readonly netlink: AttrSpec;
   private readonly packet: AttrSpec;
@@ -58,7 +59,7 @@ export class DiagDecoder {
     const ipProto: NlaDecoder = (c, at, len) => (len > 8 ? undefined : obj(c, at, len, () => formatValue(uintOf(c, at, len), this.ipproto, 'IPPROTO_???')));
     const meminfo = indexedArray(4, T.NETLINK_SK_MEMINFO_INDICES, 'SK_MEMINFO_???');
     const struct = (names: string[], size: 4 | 8) => fields(names, size);
-    this.inet = attrSpec(T.INET_DIAG_ATTRS, 'INET_DIAG_???', {
+    this.inet0 = {
       INET_DIAG_MEMINFO: struct(['idiag_rmem', 'idiag_wmem', 'idiag_fmem', 'idiag_tmem'], 4),
       INET_DIAG_VEGASINFO: struct(['tcpv_enabled', 'tcpv_rttcnt', 'tcpv_rtt', 'tcpv_minrtt'], 4),
       INET_DIAG_CONG: str, INET_DIAG_TOS: u8, INET_DIAG_TCLASS: u8, INET_DIAG_SKMEMINFO: meminfo,
@@ -73,7 +74,21 @@ export class DiagDecoder {
       INET_DIAG_PROTOCOL: ipProto, INET_DIAG_SKV6ONLY: u8, INET_DIAG_MARK: u32, INET_DIAG_CLASS_ID: u32, INET_DIAG_CGROUP_ID: u64,
       INET_DIAG_BBRINFO: (c, at, len) => (len < 20 ? undefined : obj(c, at, 20, () =>
         `{bbr_bw_lo=${hexValue(BigInt(c.mem.u32(at)))}, bbr_bw_hi=${hexValue(BigInt(c.mem.u32(at + 4)))}, bbr_min_rtt=${c.mem.u32(at + 8)}, bbr_pacing_gain=${c.mem.u32(at + 12)}, bbr_cwnd_gain=${c.mem.u32(at + 16)}}`)),
+    };
+    const tls = attrSpec(T.INET_DIAG_ULP_INFO_TLS_ATTRS, 'TLS_INFO_???', {
+      TLS_INFO_VERSION: xval(T.TLS_INFO_VERSIONS, 'TLS_???_VERSION', 2), TLS_INFO_CIPHER: xval(T.TLS_INFO_CIPHERS, 'TLS_CIPHER_???', 2),
+      TLS_INFO_TXCONF: xval(T.TLS_INFO_CONFIGS, 'TLS_CONF_???', 2), TLS_INFO_RXCONF: xval(T.TLS_INFO_CONFIGS, 'TLS_CONF_???', 2),
     });
+    const mptcp = attrSpec(T.INET_DIAG_ULP_INFO_MPTCP_ATTRS, 'MPTCP_SUBFLOW_ATTR_???', {
+      MPTCP_SUBFLOW_ATTR_TOKEN_REM: x32, MPTCP_SUBFLOW_ATTR_TOKEN_LOC: x32, MPTCP_SUBFLOW_ATTR_RELWRITE_SEQ: u32, MPTCP_SUBFLOW_ATTR_MAP_SEQ: u64,
+      MPTCP_SUBFLOW_ATTR_MAP_SFSEQ: u32, MPTCP_SUBFLOW_ATTR_SSN_OFFSET: u32, MPTCP_SUBFLOW_ATTR_MAP_DATALEN: u16,
+      MPTCP_SUBFLOW_ATTR_FLAGS: flags(T.MPTCP_SUBFLOW_FLAGS, 'MPTCP_SUBFLOW_FLAG_???', 4), MPTCP_SUBFLOW_ATTR_ID_REM: u8, MPTCP_SUBFLOW_ATTR_ID_LOC: u8,
+    });
+    const ulp = attrSpec(T.INET_DIAG_ULP_INFO_ATTRS, 'INET_ULP_INFO_???', { INET_ULP_INFO_NAME: str, INET_ULP_INFO_TLS: nested(tls), INET_ULP_INFO_MPTCP: nested(mptcp) });
+    const xint: NlaDecoder = (c, at, len) => (len === 1 ? x8 : len === 2 ? x16 : len === 4 ? x32 : len === 8 ? x64 : () => undefined)(c, at, len, 0);
+    const storage = attrSpec(T.INET_DIAG_BPF_STORAGE_ATTRS, 'SK_DIAG_BPF_STORAGE_???', { SK_DIAG_BPF_STORAGE_MAP_ID: u32, SK_DIAG_BPF_STORAGE_MAP_VALUE: xint });
+    const storages = attrSpec(T.INET_DIAG_BPF_STORAGES_ATTRS, 'SK_DIAG_BPF_STORAGE_???', { SK_DIAG_BPF_STORAGE: nested(storage) });
+    this.inet = attrSpec(T.INET_DIAG_ATTRS, 'INET_DIAG_???', { ...this.inet0, INET_DIAG_ULP_INFO: nested(ulp), INET_DIAG_SK_BPF_STORAGES: nested(storages) });
     this.inetReq = attrSpec(T.INET_DIAG_REQ_ATTRS, 'INET_DIAG_REQ_???', { INET_DIAG_REQ_PROTOCOL: ipProto });
     this.netlink = attrSpec(T.NETLINK_DIAG_ATTRS, 'NETLINK_DIAG_???', { NETLINK_DIAG_MEMINFO: meminfo });
     this.packet = attrSpec(T.PACKET_DIAG_ATTRS, 'PACKET_DIAG_???', { PACKET_DIAG_FANOUT: u32, PACKET_DIAG_UID: uid, PACKET_DIAG_MEMINFO: meminfo });

@@ -247,8 +247,19 @@ export const hwaddr: NlaDecoder = (c, at, len) => {
 export const inAddr = integer(4, (c, at) => `inet_addr("${Array.from(c.mem.bytes.subarray(at, at + 4)).join('.')}")`);
 export const in6Addr: NlaDecoder = (c, at, len) =>
   len < 16 ? undefined : obj(c, at, 16, () => `inet_pton(AF_INET6, "${ipv6Text(c.mem.bytes.subarray(at, at + 16))}")`);
-/** An address whose family is in `opaque` (the message's), or told by its length. */
-export const inetAddr: NlaDecoder = (c, at, len) => (len === 4 ? inAddr(c, at, len, 0) : len === 16 ? in6Addr(c, at, len, 0) : undefined);
+/** decode_inet_addr: an address of the message's family (`opaque`), in hex for other families or when short. */
+export function familyAddr(inet: number, inet6: number): NlaDecoder {
+  return (c, at, len, family) => {
+    const size = family === inet ? 4 : family === inet6 ? 16 : 0;
+    if (!size || len < size) return hex(c, at, len);
+    return size === 4 ? inAddr(c, at, len, 0) : in6Addr(c, at, len, 0);
+  };
+}
+
+/** printxval: the name of `value`, its hex with the `unknown` comment, or bare hex when there is no comment. */
+export function named(value: number | bigint, table: Xlat, unknown: string): string {
+  return unknown === '' ? (table.find(([, v]) => v === BigInt(value))?.[0] ?? hexValue(BigInt(value))) : formatValue(BigInt(value), table, unknown);
+}
 
 /**
  * An array of `size`-byte elements as strace's print_array with indices: `[[IDX_A] = 1, ...]`,
@@ -271,7 +282,7 @@ export function indexedArray(size: 4 | 8, table: Xlat, unknown: string, signed =
         break;
       }
       const v = size === 8 ? String(c.mem.u64(p)) : signed ? String(c.mem.s32(p)) : String(c.mem.u32(p));
-      out.push(`[${formatValue(BigInt(i), table, unknown)}] = ${v}`);
+      out.push(`[${table.find(([, x]) => x === BigInt(i))?.[0] ?? `${i} /* ${unknown} */`}]=${v}`);
     }
     return `[${out.join(', ')}]`;
   };

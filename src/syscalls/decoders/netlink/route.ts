@@ -6,7 +6,7 @@
 import type { ArchTables } from '../../arch';
 import { formatFlags, formatValue, xlat, type Xlat } from '../xlat';
 import {
-  align4, attrs, attrSpec, clockT, cstr, fields, inAddr, linkStats, structThenHex, uid, x16, x32, flags, hex, hwaddr, ifindex, ifindexText, in6Addr, indexedArray, inetAddr, nested, obj, s32, seq, str, u16, u32, u64, u8, xval,
+  align4, attrs, attrSpec, clockT, cstr, fields, inAddr, linkStats, structThenHex, uid, x16, x32, flags, hex, hwaddr, ifindex, ifindexText, familyAddr, in6Addr, indexedArray, named, nested, obj, s32, seq, str, u16, u32, u64, u8, xval,
   type AttrSpec, type Ctx, type NlaDecoder,
 } from './nlattr';
 import { quoteBytes } from '../quote';
@@ -85,7 +85,8 @@ export class RouteDecoder {
     this.types = this.x('RTM', ROUTE_TYPES);
     this.delAction = Number(tables.constants.RTM?.RTM_DELACTION ?? -1);
     const af = (name: string) => Number(tables.constants.AF?.[name] ?? -1);
-    const rtTable: NlaDecoder = (c, at, len) => (len < 4 ? undefined : obj(c, at, 4, () => formatValue(BigInt(c.mem.u32(at)), this.x('RTM', TABLES_IDS), '')));
+    const addr = familyAddr(af('AF_INET'), af('AF_INET6'));
+    const rtTable: NlaDecoder = (c, at, len) => (len < 4 ? undefined : obj(c, at, 4, () => named(c.mem.u32(at), this.x('RTM', TABLES_IDS), '')));
     const ifaFlags = flags(this.x('IFLA', IFA_FLAGS), 'IFA_F_???', 4);
     const inet: AttrSpec = attrSpec(T.RTNL_IFLA_AF_SPEC_INET_ATTRS, 'IFLA_INET_???', {
       IFLA_INET_CONF: indexedArray(4, T.INET_DEVCONF_INDICES, 'IPV4_DEVCONF_???', true),
@@ -102,6 +103,15 @@ export class RouteDecoder {
     });
     const mctp: AttrSpec = attrSpec(T.RTNL_IFLA_AF_SPEC_MCTP_ATTRS, 'IFLA_MCTP_???', { IFLA_MCTP_NET: u32 });
     const brport = this.brport();
+    const vlanFlags = flags(T.NL_BRIDGE_VLAN_FLAGS, 'BRIDGE_VLAN_INFO_???', 2);
+    const bridgeSpec = attrSpec(T.RTNL_IFLA_AF_SPEC_BRIDGE_ATTRS, 'IFLA_BRIDGE_???', {
+      IFLA_BRIDGE_FLAGS: flags(T.RTNL_IFLA_BRIDGE_FLAGS, 'BRIDGE_FLAGS_???', 2),
+      IFLA_BRIDGE_MODE: xval(T.RTNL_IFLA_BRIDGE_MODES, 'BRIDGE_MODE_???', 2),
+      IFLA_BRIDGE_VLAN_INFO: structThenHex(4, (c, at) => `{flags=${formatFlags(BigInt(c.mem.u16(at)), T.NL_BRIDGE_VLAN_FLAGS, 'BRIDGE_VLAN_INFO_???')}, vid=${c.mem.u16(at + 2)}}`),
+      IFLA_BRIDGE_VLAN_TUNNEL_INFO: nested(attrSpec(T.RTNL_IFLA_AF_SPEC_BRIDGE_VLAN_TUNNEL_INFO_ATTRS, 'IFLA_BRIDGE_VLAN_TUNNEL_???', {
+        IFLA_BRIDGE_VLAN_TUNNEL_ID: u32, IFLA_BRIDGE_VLAN_TUNNEL_VID: u16, IFLA_BRIDGE_VLAN_TUNNEL_FLAGS: vlanFlags,
+      })),
+    });
     this.afSpec = new Map([[af('AF_INET'), inet], [af('AF_INET6'), inet6], [af('AF_MCTP'), mctp]]);
     // IFLA_AF_SPEC: attributes named by address family, each holding that family's attributes.
     const perFamily: AttrSpec = { names: families, unknown: 'AF_???', all: (c, at, len, type) => this.bySpec(c, at, len, this.afSpec.get(type & 0x3fff)) };
@@ -110,7 +120,7 @@ export class RouteDecoder {
       IFLA_ALT_IFNAME: str, IFLA_PHYS_PORT_NAME: str, IFLA_PARENT_DEV_NAME: str, IFLA_PARENT_DEV_BUS_NAME: str, IFLA_OPERSTATE: u8,
       IFLA_LINKMODE: u8, IFLA_CARRIER: u8, IFLA_PROTO_DOWN: u8, IFLA_STATS64: linkStats(8), IFLA_STATS: linkStats(4),
       IFLA_LINK_NETNSID: s32, IFLA_NEW_NETNSID: s32, IFLA_IF_NETNSID: s32, IFLA_NEW_IFINDEX: ifindex,
-      IFLA_AF_SPEC: (c, at, len, family) => (family === af('AF_BRIDGE') ? undefined : attrs(c, at, len, perFamily)),
+      IFLA_AF_SPEC: (c, at, len, family) => attrs(c, at, len, family === af('AF_BRIDGE') ? bridgeSpec : perFamily),
       ...this.linkNested(brport),
       IFLA_PROTINFO: (c, at, len, family) => this.bySpec(c, at, len, family === af('AF_BRIDGE') ? brport : family === af('AF_INET6') ? inet6 : undefined),
       ...Object.fromEntries(['IFLA_MTU', 'IFLA_LINK', 'IFLA_MASTER', 'IFLA_TXQLEN', 'IFLA_WEIGHT', 'IFLA_NET_NS_PID', 'IFLA_NUM_VF', 'IFLA_GROUP',
@@ -119,24 +129,25 @@ export class RouteDecoder {
         'IFLA_TSO_MAX_SEGS', 'IFLA_ALLMULTI'].map((n) => [n, u32])),
     });
     this.addr = attrSpec(this.x('IFLA', ADDR_ATTRS), 'IFA_???', {
-      IFA_ADDRESS: inetAddr, IFA_LOCAL: inetAddr, IFA_BROADCAST: inetAddr, IFA_ANYCAST: inetAddr, IFA_MULTICAST: inetAddr,
+      IFA_ADDRESS: addr, IFA_LOCAL: addr, IFA_BROADCAST: addr, IFA_ANYCAST: addr, IFA_MULTICAST: addr,
       IFA_LABEL: str, IFA_RT_PRIORITY: u32, IFA_TARGET_NETNSID: s32, IFA_PROTO: u8, IFA_FLAGS: ifaFlags,
       IFA_CACHEINFO: fields(['ifa_prefered', 'ifa_valid', 'cstamp', 'tstamp'], 4),
     });
     this.route = attrSpec(this.x('RTM', ROUTE_ATTRS), 'RTA_???', {
-      RTA_DST: inetAddr, RTA_SRC: inetAddr, RTA_GATEWAY: inetAddr, RTA_PREFSRC: inetAddr, RTA_NEWDST: inetAddr,
+      RTA_DST: addr, RTA_SRC: addr, RTA_GATEWAY: addr, RTA_PREFSRC: addr, RTA_NEWDST: addr,
       RTA_IIF: ifindex, RTA_OIF: ifindex, RTA_PRIORITY: u32, RTA_PROTOINFO: u32, RTA_FLOW: u32, RTA_MP_ALGO: u32, RTA_MARK: u32, RTA_UID: u32,
       RTA_PREF: u8, RTA_TTL_PROPAGATE: u8, RTA_IP_PROTO: u8, RTA_SPORT: u16, RTA_DPORT: u16, RTA_NH_ID: u32, RTA_EXPIRES: u64, RTA_TABLE: rtTable,
+      RTA_METRICS: nested(attrSpec(T.RTNL_RTA_METRICS_ATTRS, 'RTAX_???', { ...Object.fromEntries(T.RTNL_RTA_METRICS_ATTRS.filter(([n]) => n !== 'RTAX_UNSPEC').map(([n]) => [n, u32])), RTAX_CC_ALGO: str })),
     });
     this.neigh = attrSpec(T.RTNL_NEIGH_ATTRS, 'NDA_???', {
-      NDA_DST: inetAddr, NDA_LLADDR: hwaddr, NDA_PROBES: u32, NDA_VLAN: u16, NDA_VNI: u32, NDA_IFINDEX: ifindex, NDA_MASTER: ifindex,
+      NDA_DST: addr, NDA_LLADDR: hwaddr, NDA_PROBES: u32, NDA_VLAN: u16, NDA_VNI: u32, NDA_IFINDEX: ifindex, NDA_MASTER: ifindex,
       NDA_LINK_NETNSID: u32, NDA_SRC_VNI: u32, NDA_NH_ID: u32,
       NDA_CACHEINFO: fields(['ndm_confirmed', 'ndm_used', 'ndm_updated', 'ndm_refcnt'], 4),
       NDA_NDM_STATE_MASK: flags(T.NEIGHBOR_CACHE_ENTRY_STATES, 'NUD_???', 2),
       NDA_NDM_FLAGS_MASK: flags(T.NEIGHBOR_CACHE_ENTRY_FLAGS, 'NTF_???', 1),
     });
     this.rule = attrSpec(T.RTNL_RULE_ATTRS, 'FRA_???', {
-      FRA_DST: inetAddr, FRA_SRC: inetAddr, FRA_IIFNAME: str, FRA_GOTO: u32, FRA_PRIORITY: u32, FRA_FWMARK: u32, FRA_FLOW: u32,
+      FRA_DST: addr, FRA_SRC: addr, FRA_IIFNAME: str, FRA_GOTO: u32, FRA_PRIORITY: u32, FRA_FWMARK: u32, FRA_FLOW: u32,
       FRA_TUN_ID: u64, FRA_SUPPRESS_IFGROUP: u32, FRA_SUPPRESS_PREFIXLEN: u32, FRA_TABLE: rtTable, FRA_FWMASK: u32, FRA_OIFNAME: str,
       FRA_L3MDEV: u8, FRA_PROTOCOL: xval(this.x('RTM', RTPROTOS), 'RTPROT_???', 1), FRA_IP_PROTO: u8,
     });
@@ -150,15 +161,15 @@ export class RouteDecoder {
         NETCONFA_IGNORE_ROUTES_WITH_LINKDOWN: s32, NETCONFA_INPUT: s32, NETCONFA_BC_FORWARDING: s32,
       }),
       dcb: attrSpec(T.RTNL_DCB_ATTRS, 'DCB_ATTR_???'),
-      addrlabel: attrSpec(T.RTNL_ADDRLABEL_ATTRS, 'IFAL_???', { IFAL_ADDRESS: inetAddr, IFAL_LABEL: u32 }),
-      nh: attrSpec(T.RTNL_NEXTHOP_ATTRS, 'NHA_???', { NHA_ID: u32, NHA_OIF: ifindex, NHA_GATEWAY: inetAddr, NHA_GROUP_TYPE: u16, NHA_MASTER: ifindex }),
+      addrlabel: attrSpec(T.RTNL_ADDRLABEL_ATTRS, 'IFAL_???', { IFAL_ADDRESS: addr, IFAL_LABEL: u32 }),
+      nh: attrSpec(T.RTNL_NEXTHOP_ATTRS, 'NHA_???', { NHA_ID: u32, NHA_OIF: ifindex, NHA_GATEWAY: addr, NHA_GROUP_TYPE: u16, NHA_MASTER: ifindex }),
       stats: this.ifstats(),
       nsid: attrSpec(T.RTNL_NSID_ATTRS, 'NETNSA_???', { NETNSA_NSID: s32, NETNSA_PID: u32, NETNSA_FD: u32, NETNSA_TARGET_NSID: s32, NETNSA_CURRENT_NSID: s32 }),
       ipmr: attrSpec(T.RTNL_IPMRA_CREPORT_ATTR, 'IPMRA_CREPORT_???', {
-        IPMRA_CREPORT_MSGTYPE: u8, IPMRA_CREPORT_VIF_ID: u32, IPMRA_CREPORT_SRC_ADDR: inetAddr, IPMRA_CREPORT_DST_ADDR: inetAddr,
+        IPMRA_CREPORT_MSGTYPE: xval(T.RTNL_IPMRA_MSG_TYPES, 'IGMPMSG_???', 1), IPMRA_CREPORT_TABLE: u32, IPMRA_CREPORT_VIF_ID: u32, IPMRA_CREPORT_SRC_ADDR: inAddr, IPMRA_CREPORT_DST_ADDR: inAddr,
       }),
       ip6mr: attrSpec(T.RTNL_IP6MRA_CREPORT_ATTR, 'IP6MRA_CREPORT_???', {
-        IP6MRA_CREPORT_MSGTYPE: u8, IP6MRA_CREPORT_MIF_ID: u32, IP6MRA_CREPORT_SRC_ADDR: in6Addr, IP6MRA_CREPORT_DST_ADDR: in6Addr,
+        IP6MRA_CREPORT_MSGTYPE: xval(T.RTNL_IP6MRA_MSG_TYPES, 'MRT6MSG_???', 1), IP6MRA_CREPORT_MIF_ID: u32, IP6MRA_CREPORT_SRC_ADDR: in6Addr, IP6MRA_CREPORT_DST_ADDR: in6Addr,
       }),
     };
   }
@@ -328,7 +339,7 @@ export class RouteDecoder {
     const name = this.types.find(([, v]) => v === BigInt(type))?.[0] ?? '';
     const kind = name.replace(/^RTM_(NEW|DEL|GET|SET)/, '');
     const m = c.mem;
-    const x = (names: readonly string[], v: number, unknown: string, group = 'RTM') => formatValue(BigInt(v), this.x(group, names), unknown);
+    const x = (names: readonly string[], v: number, unknown: string, group = 'RTM') => named(v, this.x(group, names), unknown);
     // A family header: `{X_family=F, fields...}` when the payload holds `size` bytes, then attributes.
     const header = (prefix: string, size: number, body: (() => string) | undefined, spec: AttrSpec | undefined, opaque = family) => {
       const fam = `${prefix}family=${this.fam(family)}`;
