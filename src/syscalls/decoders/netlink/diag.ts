@@ -4,6 +4,7 @@
  * strace has no decoder for shows `{family=AF_INET, data="\x..."}`.
  */
 import type { ArchTables } from '../../arch';
+import { makedev } from '../files';
 import { IPPROTO_NAMES, ipv6Text } from '../net';
 import { quoteBytes } from '../quote';
 import { fixedXlat, formatFlags, formatValue, hexValue, xlat, type Xlat } from '../xlat';
@@ -38,7 +39,8 @@ const unixName: NlaDecoder = (c, at, len) =>
 const pair = (a: string, b: string): NlaDecoder => (c, at, len) => (len < 8 ? undefined : obj(c, at, 8, () => `{${a}=${c.mem.u32(at)}, ${b}=${c.mem.u32(at + 4)}}`));
 const UNIX_ATTRS: AttrSpec = attrSpec(UNIX_DIAG_ATTRS, 'UNIX_DIAG_???', {
   UNIX_DIAG_NAME: unixName, UNIX_DIAG_PEER: u32, UNIX_DIAG_SHUTDOWN: u8, UNIX_DIAG_UID: u32,
-  UNIX_DIAG_VFS: pair('udiag_vfs_ino', 'udiag_vfs_dev'), UNIX_DIAG_RQLEN: pair('udiag_rqueue', 'udiag_wqueue'),
+  UNIX_DIAG_VFS: (c, at, len) => (len < 8 ? undefined : obj(c, at, 8, () => `{udiag_vfs_dev=${makedev(BigInt(c.mem.u32(at + 4)))}, udiag_vfs_ino=${c.mem.u32(at)}}`)),
+  UNIX_DIAG_ICONS: (c, at, len) => (len < 4 ? undefined : obj(c, at, len - (len % 4), () => `[${Array.from({ length: Math.floor(len / 4) }, (_, i) => c.mem.u32(at + 4 * i)).join(', ')}]`)), UNIX_DIAG_RQLEN: pair('udiag_rqueue', 'udiag_wqueue'),
 });
 
 /** The sock_diag decoder of one architecture's constants. */
@@ -167,10 +169,11 @@ export class DiagDecoder {
   /** struct inet_diag_sockid at `at` (48 bytes), its addresses by `family`. */
   private sockid(c: Ctx, at: number, family: number): string {
     const m = c.mem;
-    const addr = (p: number) =>
-      family === this.af('AF_INET') ? `inet_addr("${Array.from(m.bytes.subarray(p, p + 4)).join('.')}")`
-        : family === this.af('AF_INET6') ? `inet_pton(AF_INET6, "${ipv6Text(m.bytes.subarray(p, p + 16))}")` : quoteBytes(m.bytes.subarray(p, p + 16), { hex: true });
-    return `{idiag_sport=htons(${m.view.getUint16(at, false)}), idiag_dport=htons(${m.view.getUint16(at + 2, false)}), idiag_src=${addr(at + 4)}, idiag_dst=${addr(at + 20)}, ` +
+    // PRINT_FIELD_INET_ADDR: an IPv6 address is `inet_pton(AF_INET6, "::1", &field)`.
+    const addr = (p: number, field: string) =>
+      family === this.af('AF_INET') ? `${field}=inet_addr("${Array.from(m.bytes.subarray(p, p + 4)).join('.')}")`
+        : family === this.af('AF_INET6') ? `inet_pton(AF_INET6, "${ipv6Text(m.bytes.subarray(p, p + 16))}", &${field})` : `${field}=${quoteBytes(m.bytes.subarray(p, p + 16), { hex: true })}`;
+    return `{idiag_sport=htons(${m.view.getUint16(at, false)}), idiag_dport=htons(${m.view.getUint16(at + 2, false)}), ${addr(at + 4, 'idiag_src')}, ${addr(at + 20, 'idiag_dst')}, ` +
       `idiag_if=${ifindexText(m.u32(at + 36))}, idiag_cookie=[${m.u32(at + 40)}, ${m.u32(at + 44)}]}`;
   }
 

@@ -6,9 +6,10 @@
 import type { ArchTables } from '../../arch';
 import { formatFlags, formatValue, xlat, type Xlat } from '../xlat';
 import {
-  align4, attrs, attrSpec, clockT, cstr, fields, inAddr, linkStats, structThenHex, uid, x16, x32, flags, hex, hwaddr, ifindex, ifindexText, familyAddr, in6Addr, indexedArray, named, nested, obj, s32, seq, str, u16, u32, u64, u8, xval,
+  align4, attrs, attrSpec, be16, be64, clockT, cstr, fields, inAddr, linkStats, structThenHex, uid, x16, x32, flags, hex, hwaddr, ifindex, ifindexText, familyAddr, in6Addr, indexedArray, named, nested, obj, s32, seq, str, u16, u32, u64, u8, xval,
   type AttrSpec, type Ctx, type NlaDecoder,
 } from './nlattr';
+import { IPPROTO_NAMES } from '../net';
 import { quoteBytes } from '../quote';
 import * as T from './tables';
 
@@ -22,7 +23,8 @@ const ROUTE_TYPES = [
   'RTM_DELADDRLABEL', 'RTM_GETADDRLABEL', 'RTM_GETDCB', 'RTM_SETDCB', 'RTM_NEWNETCONF', 'RTM_DELNETCONF', 'RTM_GETNETCONF',
   'RTM_NEWMDB', 'RTM_DELMDB', 'RTM_GETMDB', 'RTM_NEWNSID', 'RTM_DELNSID', 'RTM_GETNSID', 'RTM_NEWSTATS', 'RTM_GETSTATS',
   'RTM_NEWCACHEREPORT', 'RTM_NEWCHAIN', 'RTM_DELCHAIN', 'RTM_GETCHAIN', 'RTM_NEWNEXTHOP', 'RTM_DELNEXTHOP', 'RTM_GETNEXTHOP',
-  'RTM_NEWLINKPROP', 'RTM_DELLINKPROP', 'RTM_GETLINKPROP', 'RTM_NEWVLAN', 'RTM_DELVLAN', 'RTM_GETVLAN',
+  'RTM_NEWLINKPROP', 'RTM_DELLINKPROP', 'RTM_GETLINKPROP', 'RTM_NEWVLAN', 'RTM_DELVLAN', 'RTM_GETVLAN', 'RTM_NEWNEXTHOPBUCKET',
+  'RTM_DELNEXTHOPBUCKET', 'RTM_GETNEXTHOPBUCKET',
 ];
 
 const LINK_ATTRS = [
@@ -86,6 +88,9 @@ export class RouteDecoder {
     this.delAction = Number(tables.constants.RTM?.RTM_DELACTION ?? -1);
     const af = (name: string) => Number(tables.constants.AF?.[name] ?? -1);
     const addr = familyAddr(af('AF_INET'), af('AF_INET6'));
+    const ipProto = xval(xlat(tables, 'IPPROTO', IPPROTO_NAMES), 'IPPROTO_???');
+    const range = structThenHex(8, (c, at) => `{start=${c.mem.u32(at)}, end=${c.mem.u32(at + 4)}}`);
+    const portRange = structThenHex(4, (c, at) => `{start=${c.mem.u16(at)}, end=${c.mem.u16(at + 2)}}`);
     const rtTable: NlaDecoder = (c, at, len) => (len < 4 ? undefined : obj(c, at, 4, () => named(c.mem.u32(at), this.x('RTM', TABLES_IDS), '')));
     const ifaFlags = flags(this.x('IFLA', IFA_FLAGS), 'IFA_F_???', 4);
     const inet: AttrSpec = attrSpec(T.RTNL_IFLA_AF_SPEC_INET_ATTRS, 'IFLA_INET_???', {
@@ -141,15 +146,16 @@ export class RouteDecoder {
     });
     this.neigh = attrSpec(T.RTNL_NEIGH_ATTRS, 'NDA_???', {
       NDA_DST: addr, NDA_LLADDR: hwaddr, NDA_PROBES: u32, NDA_VLAN: u16, NDA_VNI: u32, NDA_IFINDEX: ifindex, NDA_MASTER: ifindex,
-      NDA_LINK_NETNSID: u32, NDA_SRC_VNI: u32, NDA_NH_ID: u32,
+      NDA_LINK_NETNSID: u32, NDA_SRC_VNI: u32, NDA_NH_ID: u32, NDA_PORT: be16, NDA_PROTOCOL: ipProto,
+      NDA_FDB_EXT_ATTRS: nested(attrSpec(T.RTNL_NEIGH_FDB_EXT_ATTRS, 'NFEA_???', { NFEA_ACTIVITY_NOTIFY: flags(T.FDB_NOTIFY_FLAGS, 'FDB_NOTIFY_???', 1) })),
       NDA_CACHEINFO: fields(['ndm_confirmed', 'ndm_used', 'ndm_updated', 'ndm_refcnt'], 4),
       NDA_NDM_STATE_MASK: flags(T.NEIGHBOR_CACHE_ENTRY_STATES, 'NUD_???', 2),
       NDA_NDM_FLAGS_MASK: flags(T.NEIGHBOR_CACHE_ENTRY_FLAGS, 'NTF_???', 1),
     });
     this.rule = attrSpec(T.RTNL_RULE_ATTRS, 'FRA_???', {
       FRA_DST: addr, FRA_SRC: addr, FRA_IIFNAME: str, FRA_GOTO: u32, FRA_PRIORITY: u32, FRA_FWMARK: u32, FRA_FLOW: u32,
-      FRA_TUN_ID: u64, FRA_SUPPRESS_IFGROUP: u32, FRA_SUPPRESS_PREFIXLEN: u32, FRA_TABLE: rtTable, FRA_FWMASK: u32, FRA_OIFNAME: str,
-      FRA_L3MDEV: u8, FRA_PROTOCOL: xval(this.x('RTM', RTPROTOS), 'RTPROT_???', 1), FRA_IP_PROTO: u8,
+      FRA_TUN_ID: be64, FRA_UID_RANGE: range, FRA_SPORT_RANGE: portRange, FRA_DPORT_RANGE: portRange, FRA_SUPPRESS_IFGROUP: u32, FRA_SUPPRESS_PREFIXLEN: u32, FRA_TABLE: rtTable, FRA_FWMASK: u32, FRA_OIFNAME: str,
+      FRA_L3MDEV: u8, FRA_PROTOCOL: xval(this.x('RTM', RTPROTOS), 'RTPROT_???', 1), FRA_IP_PROTO: ipProto,
     });
     this.tc = attrSpec(T.RTNL_TC_ATTRS, 'TCA_???', { TCA_KIND: str, TCA_CHAIN: u32, TCA_INGRESS_BLOCK: u32, TCA_EGRESS_BLOCK: u32, TCA_DUMP_FLAGS: u32 });
     this.specs = {
