@@ -79,6 +79,8 @@ export class RouteDecoder {
   private readonly neigh: AttrSpec;
   private readonly rule: AttrSpec;
   private readonly tc: AttrSpec;
+  private readonly tcAct: AttrSpec;
+  private readonly mdb: AttrSpec;
   private readonly specs: Record<string, AttrSpec>;
   private readonly afSpec: ReadonlyMap<number, AttrSpec>;
 
@@ -157,11 +159,47 @@ export class RouteDecoder {
       FRA_TUN_ID: be64, FRA_UID_RANGE: range, FRA_SPORT_RANGE: portRange, FRA_DPORT_RANGE: portRange, FRA_SUPPRESS_IFGROUP: u32, FRA_SUPPRESS_PREFIXLEN: u32, FRA_TABLE: rtTable, FRA_FWMASK: u32, FRA_OIFNAME: str,
       FRA_L3MDEV: u8, FRA_PROTOCOL: xval(this.x('RTM', RTPROTOS), 'RTPROT_???', 1), FRA_IP_PROTO: ipProto,
     });
-    this.tc = attrSpec(T.RTNL_TC_ATTRS, 'TCA_???', { TCA_KIND: str, TCA_CHAIN: u32, TCA_INGRESS_BLOCK: u32, TCA_EGRESS_BLOCK: u32, TCA_DUMP_FLAGS: u32 });
+    // Traffic control statistics (struct tc_stats, gnet_stats_*), estimators and size tables.
+    const fieldList = (c: Ctx, at: number, list: Array<[string, 's8' | 'u8' | 'u16' | 's16' | 'u32' | 's32' | 'u64', number]>) =>
+      `{${list.map(([n, t, o]) => `${n}=${t === 'u64' ? c.mem.u64(at + o) : t === 'u32' ? c.mem.u32(at + o) : t === 's32' ? c.mem.s32(at + o) : t === 'u16' ? c.mem.u16(at + o) : t === 's16' ? c.mem.view.getInt16(at + o, true) : t === 's8' ? c.mem.view.getInt8(at + o) : c.mem.u8(at + o)}`).join(', ')}}`;
+    const struct = (size: number, list: Array<[string, 's8' | 'u8' | 'u16' | 's16' | 'u32' | 's32' | 'u64', number]>): NlaDecoder =>
+      (c, at, len) => (len < size ? undefined : obj(c, at, size, () => fieldList(c, at, list)));
+    const tcStats = struct(36, [['bytes', 'u64', 0], ['packets', 'u32', 8], ['drops', 'u32', 12], ['overlimits', 'u32', 16], ['bps', 'u32', 20], ['pps', 'u32', 24], ['qlen', 'u32', 28], ['backlog', 'u32', 32]]);
+    const basic = struct(12, [['bytes', 'u64', 0], ['packets', 'u32', 8]]);
+    const stats2 = nested(attrSpec(T.RTNL_TCA_STATS_ATTRS, 'TCA_STATS_???', {
+      TCA_STATS_BASIC: basic, TCA_STATS_BASIC_HW: basic, TCA_STATS_PKT64: u64,
+      TCA_STATS_RATE_EST: struct(8, [['bps', 'u32', 0], ['pps', 'u32', 4]]),
+      TCA_STATS_QUEUE: struct(20, [['qlen', 'u32', 0], ['backlog', 'u32', 4], ['drops', 'u32', 8], ['requeues', 'u32', 12], ['overlimits', 'u32', 16]]),
+      TCA_STATS_RATE_EST64: struct(16, [['bps', 'u64', 0], ['pps', 'u64', 8]]),
+    }));
+    const stab = nested(attrSpec(T.RTNL_TCA_STAB_ATTRS, 'TCA_STAB_???', {
+      TCA_STAB_BASE: struct(24, [['cell_log', 'u8', 0], ['size_log', 'u8', 1], ['cell_align', 's16', 2], ['overhead', 's32', 4], ['linklayer', 'u32', 8], ['mpu', 'u32', 12], ['mtu', 'u32', 16], ['tsize', 'u32', 20]]),
+      TCA_STAB_DATA: (c, at, len) => (len < 2 ? undefined : obj(c, at, 2, () => `[${Array.from({ length: Math.min(Math.floor(len / 2), c.max) }, (_, i) => c.mem.u16(at + 2 * i)).join(', ')}${Math.floor(len / 2) > c.max ? ', ...' : ''}]`)),
+    }));
+    this.tc = attrSpec(T.RTNL_TC_ATTRS, 'TCA_???', {
+      TCA_KIND: str, TCA_STATS: tcStats, TCA_RATE: struct(2, [['interval', 's8', 0], ['ewma_log', 'u8', 1]]), TCA_FCNT: u32, TCA_STATS2: stats2, TCA_STAB: stab,
+      TCA_CHAIN: u32, TCA_HW_OFFLOAD: u8, TCA_INGRESS_BLOCK: u32, TCA_EGRESS_BLOCK: u32, TCA_DUMP_FLAGS: u32,
+    });
+    this.tcAct = attrSpec(T.RTNL_TC_ACTION_ATTRS, 'TCA_ACT_???', {
+      TCA_ACT_KIND: str, TCA_ACT_INDEX: u32, TCA_ACT_STATS: stats2, TCA_ACT_FLAGS: flags(T.RTNL_TCA_ACT_FLAGS, 'TCA_ACT_FLAGS_???', 4),
+      TCA_ACT_HW_STATS: flags(T.RTNL_TCA_ACT_HW_STATS, 'TCA_ACT_HW_STATS_???', 4), TCA_ACT_USED_HW_STATS: flags(T.RTNL_TCA_ACT_HW_STATS, 'TCA_ACT_HW_STATS_???', 4),
+      TCA_ACT_IN_HW_COUNT: u32,
+    });
+    // Bridge multicast database: router ports (an ifindex, then its attributes) and entries.
+    const routerPort: NlaDecoder = (c, at, len) => {
+      if (len < 4) return undefined;
+      const head = obj(c, at, 4, () => ifindexText(c.mem.u32(at)));
+      return len > 4 ? `${head}, ${attrs(c, at + 4, len - 4, attrSpec(T.RTNL_MDBA_ROUTER_PATTR_ATTRS, 'MDBA_ROUTER_PATTR_???', {
+        MDBA_ROUTER_PATTR_TIMER: clockT, MDBA_ROUTER_PATTR_INET_TIMER: clockT, MDBA_ROUTER_PATTR_INET6_TIMER: clockT,
+        MDBA_ROUTER_PATTR_TYPE: (c2, a) => obj(c2, a, 1, () => formatValue(BigInt(c2.mem.u8(a)), T.MULTICAST_ROUTER_TYPES, 'MDB_RTR_TYPE_???')),
+      }))}` : head;
+    };
+    this.mdb = attrSpec(T.RTNL_MDB_ATTRS, 'MDBA_???', {
+      MDBA_MDB: nested(attrSpec(T.RTNL_MDBA_MDB_ATTRS, 'MDBA_MDB_???', { MDBA_MDB_ENTRY: nested(attrSpec(T.RTNL_MDBA_MDB_ENTRY_ATTRS, 'MDBA_MDB_ENTRY_???')) })),
+      MDBA_ROUTER: nested(attrSpec(T.RTNL_MDBA_ROUTER_ATTRS, 'MDBA_ROUTER_???', { MDBA_ROUTER_PORT: routerPort })),
+    });
     this.specs = {
-      tca: attrSpec(T.RTNL_TC_ACTION_ATTRS, 'TCA_ACT_???', {}),
       ndt: attrSpec(T.RTNL_NEIGHTBL_ATTRS, 'NDTA_???', { NDTA_NAME: str, NDTA_THRESH1: u32, NDTA_THRESH2: u32, NDTA_THRESH3: u32, NDTA_GC_INTERVAL: u64 }),
-      mdb: attrSpec(T.RTNL_MDB_ATTRS, 'MDBA_???', {}),
       netconf: attrSpec(T.RTNL_NETCONF_ATTRS, 'NETCONFA_???', {
         NETCONFA_IFINDEX: s32, NETCONFA_FORWARDING: s32, NETCONFA_RP_FILTER: s32, NETCONFA_MC_FORWARDING: s32, NETCONFA_PROXY_NEIGH: s32,
         NETCONFA_IGNORE_ROUTES_WITH_LINKDOWN: s32, NETCONFA_INPUT: s32, NETCONFA_BC_FORWARDING: s32,
@@ -391,7 +429,7 @@ export class RouteDecoder {
       case 'CHAIN':
         return header('tcm_', 20, () => `tcm_ifindex=${ifindexText(m.u32(at + 4))}, tcm_handle=${m.u32(at + 8)}, tcm_parent=${m.u32(at + 12)}, tcm_info=${m.u32(at + 16)}`, this.tc, 0);
       case 'ACTION':
-        return header('tca_', 4, undefined, this.specs.tca, 0);
+        return header('tca_', 4, undefined, this.tcAct, 0);
       case 'NEIGHTBL':
         return header('ndtm_', 4, undefined, this.specs.ndt, 0);
       case 'ADDRLABEL':
@@ -401,7 +439,7 @@ export class RouteDecoder {
       case 'NETCONF':
         return header('ncm_', 1, undefined, this.specs.netconf, 0);
       case 'MDB':
-        return header('', 8, () => `ifindex=${ifindexText(m.u32(at + 4))}`, this.specs.mdb, 0);
+        return header('', 8, () => `ifindex=${ifindexText(m.u32(at + 4))}`, this.mdb, 0);
       case 'NSID':
         return header('rtgen_', 1, undefined, this.specs.nsid, 0);
       case 'STATS':
