@@ -91,7 +91,39 @@ export class DiagDecoder {
     const storage = attrSpec(T.INET_DIAG_BPF_STORAGE_ATTRS, 'SK_DIAG_BPF_STORAGE_???', { SK_DIAG_BPF_STORAGE_MAP_ID: u32, SK_DIAG_BPF_STORAGE_MAP_VALUE: xint });
     const storages = attrSpec(T.INET_DIAG_BPF_STORAGES_ATTRS, 'SK_DIAG_BPF_STORAGE_???', { SK_DIAG_BPF_STORAGE: nested(storage) });
     this.inet = attrSpec(T.INET_DIAG_ATTRS, 'INET_DIAG_???', { ...this.inet0, INET_DIAG_ULP_INFO: nested(ulp), INET_DIAG_SK_BPF_STORAGES: nested(storages) });
-    this.inetReq = attrSpec(T.INET_DIAG_REQ_ATTRS, 'INET_DIAG_REQ_???', { INET_DIAG_REQ_PROTOCOL: ipProto });
+    // INET_DIAG_REQ_BYTECODE: an inet_diag_bc_op, then what its code takes.
+    const bc = (v: number) => formatValue(BigInt(v), T.INET_DIAG_BYTECODES, 'INET_DIAG_BC_???');
+    const op = (c: Ctx, at: number) => `{code=${bc(c.mem.u8(at))}, yes=${c.mem.u8(at + 1)}, no=${c.mem.u16(at + 2)}}`;
+    const code = (name: string) => Number(T.INET_DIAG_BYTECODES.find(([n]) => n === name)?.[1] ?? -1);
+    const operand = (c: Ctx, at: number, len: number, opcode: number): string => {
+      const m = c.mem;
+      if (opcode === code('INET_DIAG_BC_S_COND') || opcode === code('INET_DIAG_BC_D_COND')) {
+        if (len < 8) return hex(c, at, len);
+        return obj(c, at, 8, () => {
+          const family = m.u8(at);
+          const head = `family=${formatValue(BigInt(family), this.families, 'AF_???')}, prefix_len=${m.u8(at + 1)}, port=${m.s32(at + 4)}`;
+          if (len === 8) return `{${head}}`;
+          const size = family === this.af('AF_INET') ? 4 : family === this.af('AF_INET6') ? 16 : 0;
+          const rest = len - 8;
+          const address = !size || rest < size ? `addr=${hex(c, at + 8, rest)}`
+            : !m.has(at + 8, size) ? `addr=${m.addr(at + 8)}`
+              : size === 4 ? `addr=inet_addr("${Array.from(m.bytes.subarray(at + 8, at + 12)).join('.')}")` : `inet_pton(AF_INET6, "${ipv6Text(m.bytes.subarray(at + 8, at + 24))}", &addr)`;
+          return `{${head}, ${address}}`;
+        });
+      }
+      if (opcode === code('INET_DIAG_BC_DEV_COND')) return len < 4 ? hex(c, at, len) : obj(c, at, 4, () => ifindexText(m.u32(at)));
+      if ([code('INET_DIAG_BC_S_GE'), code('INET_DIAG_BC_S_LE'), code('INET_DIAG_BC_D_GE'), code('INET_DIAG_BC_D_LE')].includes(opcode)) {
+        return len < 4 ? hex(c, at, len) : obj(c, at, 4, () => op(c, at));
+      }
+      if (opcode === code('INET_DIAG_BC_MARK_COND')) return len < 8 ? hex(c, at, len) : obj(c, at, 8, () => `{mark=${m.u32(at)}, mask=${m.u32(at + 4)}}`);
+      return hex(c, at, len);
+    };
+    const bytecode: NlaDecoder = (c, at, len) => {
+      if (len < 4) return undefined;
+      if (!c.mem.has(at, 4)) return c.mem.addr(at);
+      return len > 4 ? `${op(c, at)}, ${operand(c, at + 4, len - 4, c.mem.u8(at))}` : op(c, at);
+    };
+    this.inetReq = attrSpec(T.INET_DIAG_REQ_ATTRS, 'INET_DIAG_REQ_???', { INET_DIAG_REQ_PROTOCOL: ipProto, INET_DIAG_REQ_BYTECODE: bytecode });
     this.netlink = attrSpec(T.NETLINK_DIAG_ATTRS, 'NETLINK_DIAG_???', { NETLINK_DIAG_MEMINFO: meminfo });
     this.packet = attrSpec(T.PACKET_DIAG_ATTRS, 'PACKET_DIAG_???', { PACKET_DIAG_FANOUT: u32, PACKET_DIAG_UID: uid, PACKET_DIAG_MEMINFO: meminfo });
     this.smc = attrSpec(T.SMC_DIAG_ATTRS, 'SMC_DIAG_???', {});

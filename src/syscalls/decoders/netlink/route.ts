@@ -232,7 +232,22 @@ export class RouteDecoder {
     });
     const stp = structThenHex(48, (c, at) =>
       `{${['transition_blk', 'transition_fwd', 'rx_bpdu', 'tx_bpdu', 'rx_tcn', 'tx_tcn'].map((n, i) => `${n}=${c.mem.u64(at + 8 * i)}`).join(', ')}}`);
-    const bridge = attrSpec(T.IFSTATS_XSTATS_BRIDGE_ATTRS, 'BRIDGE_XSTATS_???', { BRIDGE_XSTATS_VLAN: bridgeVlan, BRIDGE_XSTATS_STP: stp });
+    // struct br_mcast_stats: per-direction counters (`[[BR_MCAST_DIR_RX]=1, [BR_MCAST_DIR_TX]=2]`) and two totals.
+    const mcastFields = ['igmp_v1queries', 'igmp_v2queries', 'igmp_v3queries', 'igmp_leaves', 'igmp_v1reports', 'igmp_v2reports', 'igmp_v3reports', '=igmp_parse_errors',
+      'mld_v1queries', 'mld_v2queries', 'mld_leaves', 'mld_v1reports', 'mld_v2reports', '=mld_parse_errors', 'mcast_bytes', 'mcast_packets'];
+    const mcast = structThenHex(240, (c, at) => {
+      let o = at;
+      const parts = mcastFields.map((f) => {
+        if (f.startsWith('=')) {
+          o += 8;
+          return `${f.slice(1)}=${c.mem.u64(o - 8)}`;
+        }
+        o += 16;
+        return `${f}=[[BR_MCAST_DIR_RX]=${c.mem.u64(o - 16)}, [BR_MCAST_DIR_TX]=${c.mem.u64(o - 8)}]`;
+      });
+      return `{${parts.join(', ')}}`;
+    });
+    const bridge = attrSpec(T.IFSTATS_XSTATS_BRIDGE_ATTRS, 'BRIDGE_XSTATS_???', { BRIDGE_XSTATS_VLAN: bridgeVlan, BRIDGE_XSTATS_MCAST: mcast, BRIDGE_XSTATS_STP: stp });
     const xstats = nested(attrSpec(T.IFSTATS_XSTATS_TYPE_ATTRS, 'LINK_XSTATS_TYPE_???', { LINK_XSTATS_TYPE_BRIDGE: nested(bridge), LINK_XSTATS_TYPE_BOND: nested(bond) }));
     const offload = attrSpec(T.IFSTATS_OFFLOAD_ATTRS, 'IFLA_OFFLOAD_XSTATS_???', { IFLA_OFFLOAD_XSTATS_CPU_HIT: linkStats(8) });
     const mplsLink = structThenHex(72, (c, at) =>
