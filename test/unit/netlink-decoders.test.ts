@@ -99,3 +99,50 @@ test('message type names of netfilter, selinux and sock_diag, and their payloads
   assert.equal(decode(nlmsg(0xffff, 1, u32(1)), SELINUX), `[${HDR(20, '0xffff /* SELNL_MSG_??? */')}, "\\x01\\x00\\x00\\x00"]`);
   assert.equal(decode(nlmsg(20, 1, Buffer.from([0xff])), SOCK_DIAG), `[${HDR(17, 'SOCK_DIAG_BY_FAMILY')}, {family=0xff /* AF_??? */}]`);
 });
+
+test('IFLA_LINKINFO: the kind names how IFLA_INFO_DATA is decoded', () => {
+  const kind = attr(1, Buffer.from('tun\0'));
+  const data = attr(2, attr(3, Buffer.from([1]))); // IFLA_TUN_TYPE = IFF_TUN
+  const msg = nlmsg(18, 0x300, Buffer.concat([IFINFO, attr(18, Buffer.concat([kind, data]))]));
+  assert.equal(
+    decode(msg),
+    `[${HDR(msg.length, 'RTM_GETLINK', 'NLM_F_DUMP')}, {ifi_family=AF_UNSPEC, ifi_type=ARPHRD_LOOPBACK, ifi_index=0, ifi_flags=IFF_UP, ifi_change=0}, ` +
+      '[{nla_len=24, nla_type=IFLA_LINKINFO}, [[{nla_len=8, nla_type=IFLA_INFO_KIND}, "tun"], [{nla_len=12, nla_type=IFLA_INFO_DATA}, [{nla_len=5, nla_type=IFLA_TUN_TYPE}, IFF_TUN]]]]]',
+  );
+});
+
+test('sock_diag: inet_diag_req_v2 with its bytecode, inet_diag_msg with meminfo arrays', () => {
+  const req = Buffer.alloc(56);
+  req.set([2, 6, 0, 0]); // AF_INET, IPPROTO_TCP
+  req.writeUInt32LE(1 << 10, 4); // 1<<TCP_LISTEN
+  req.writeUInt16BE(80, 8);
+  req.set([127, 0, 0, 1], 12);
+  const bc = attr(1, Buffer.from([7, 4, 8, 0])); // INET_DIAG_BC_S_COND, yes=4, no=8
+  const sent = decode(nlmsg(20, 0x301, Buffer.concat([req, bc])), SOCK_DIAG);
+  assert.equal(
+    sent,
+    `[${HDR(80, 'SOCK_DIAG_BY_FAMILY', 'NLM_F_REQUEST|NLM_F_DUMP')}, {sdiag_family=AF_INET, sdiag_protocol=IPPROTO_TCP, idiag_ext=0, idiag_states=1<<TCP_LISTEN, ` +
+      'id={idiag_sport=htons(80), idiag_dport=htons(0), idiag_src=inet_addr("127.0.0.1"), idiag_dst=inet_addr("0.0.0.0"), idiag_if=0, idiag_cookie=[0, 0]}}, ' +
+      '[{nla_len=8, nla_type=INET_DIAG_REQ_BYTECODE}, {code=INET_DIAG_BC_S_COND, yes=4, no=8}]]',
+  );
+  const msg = Buffer.alloc(72);
+  msg.set([10, 10]); // AF_INET6, TCP_LISTEN
+  const mem = attr(7, Buffer.concat([u32(1), u32(2)])); // INET_DIAG_SKMEMINFO
+  assert.match(
+    decode(nlmsg(20, 2, Buffer.concat([msg, mem])), SOCK_DIAG),
+    /inet_pton\(AF_INET6, "::", &idiag_src\).*\[\{nla_len=12, nla_type=INET_DIAG_SKMEMINFO\}, \[\[SK_MEMINFO_RMEM_ALLOC\]=1, \[SK_MEMINFO_RCVBUF\]=2\]\]\]$/,
+  );
+});
+
+test('traffic control: TCA_STATS2 nested statistics', () => {
+  const tcm = Buffer.alloc(20);
+  const basic = Buffer.alloc(12);
+  basic.writeBigUInt64LE(5n);
+  basic.writeUInt32LE(6, 8);
+  const msg = nlmsg(38, 0x300, Buffer.concat([tcm, attr(7, attr(1, basic))]));
+  assert.equal(
+    decode(msg),
+    `[${HDR(msg.length, 'RTM_GETQDISC', 'NLM_F_DUMP')}, {tcm_family=AF_UNSPEC, tcm_ifindex=0, tcm_handle=0, tcm_parent=0, tcm_info=0}, ` +
+      '[{nla_len=20, nla_type=TCA_STATS2}, [{nla_len=16, nla_type=TCA_STATS_BASIC}, {bytes=5, packets=6}]]]',
+  );
+});
