@@ -124,8 +124,53 @@ export class DiagDecoder {
       return len > 4 ? `${op(c, at)}, ${operand(c, at + 4, len - 4, c.mem.u8(at))}` : op(c, at);
     };
     this.inetReq = attrSpec(T.INET_DIAG_REQ_ATTRS, 'INET_DIAG_REQ_???', { INET_DIAG_REQ_PROTOCOL: ipProto, INET_DIAG_REQ_BYTECODE: bytecode });
-    this.netlink = attrSpec(T.NETLINK_DIAG_ATTRS, 'NETLINK_DIAG_???', { NETLINK_DIAG_MEMINFO: meminfo });
-    this.packet = attrSpec(T.PACKET_DIAG_ATTRS, 'PACKET_DIAG_???', { PACKET_DIAG_FANOUT: u32, PACKET_DIAG_UID: uid, PACKET_DIAG_MEMINFO: meminfo });
+    const u32s = (names: string[]) => (c: Ctx, at: number) => `{${names.map((n, i) => `${n}=${c.mem.u32(at + 4 * i)}`).join(', ')}}`;
+    const sized = (size: number, show: (c: Ctx, at: number) => string): NlaDecoder => (c, at, len) => (len < size ? undefined : obj(c, at, size, () => show(c, at)));
+    // NETLINK_DIAG_GROUPS: the group bitmap in words of the traced process (x86_64: 8 bytes).
+    const groups: NlaDecoder = (c, at, len) => {
+      const n = Math.floor(len / 8);
+      if (n === 0) return undefined;
+      const out: string[] = [];
+      for (let i = 0; i < n && i < c.max; i++) {
+        if (!c.mem.has(at + 8 * i, 8)) {
+          out.push(i === 0 ? c.mem.addr(at) : `... /* ${c.mem.addr(at + 8 * i)} */`);
+          break;
+        }
+        out.push(hexValue(c.mem.u64(at + 8 * i)));
+      }
+      if (n > c.max && out.length === c.max) out.push('...');
+      return n > 0 && !c.mem.has(at, 8) ? out[0] : `[${out.join(', ')}]`;
+    };
+    this.netlink = attrSpec(T.NETLINK_DIAG_ATTRS, 'NETLINK_DIAG_???', {
+      NETLINK_DIAG_MEMINFO: meminfo, NETLINK_DIAG_GROUPS: groups,
+      NETLINK_DIAG_RX_RING: sized(16, u32s(['ndr_block_size', 'ndr_block_nr', 'ndr_frame_size', 'ndr_frame_nr'])),
+      NETLINK_DIAG_TX_RING: sized(16, u32s(['ndr_block_size', 'ndr_block_nr', 'ndr_frame_size', 'ndr_frame_nr'])),
+      NETLINK_DIAG_FLAGS: sized(4, (c, at) => formatFlags(BigInt(c.mem.u32(at)), T.NETLINK_SOCKET_FLAGS, 'NDIAG_FLAG_???')),
+    });
+    const ring = sized(28, u32s(['pdr_block_size', 'pdr_block_nr', 'pdr_frame_size', 'pdr_frame_nr', 'pdr_retire_tmo', 'pdr_sizeof_priv', 'pdr_features']));
+    this.packet = attrSpec(T.PACKET_DIAG_ATTRS, 'PACKET_DIAG_???', {
+      PACKET_DIAG_FANOUT: u32, PACKET_DIAG_UID: uid, PACKET_DIAG_MEMINFO: meminfo, PACKET_DIAG_RX_RING: ring, PACKET_DIAG_TX_RING: ring,
+      PACKET_DIAG_INFO: sized(24, (c, at) =>
+        `{pdi_index=${ifindexText(c.mem.u32(at))}, pdi_version=${formatValue(BigInt(c.mem.u32(at + 4)), T.AF_PACKET_VERSIONS, 'TPACKET_???')}, pdi_reserve=${c.mem.u32(at + 8)}, ` +
+        `pdi_copy_thresh=${c.mem.u32(at + 12)}, pdi_tstamp=${c.mem.u32(at + 16)}, pdi_flags=${formatFlags(BigInt(c.mem.u32(at + 20)), T.PACKET_DIAG_INFO_FLAGS, 'PDI_???')}}`),
+      PACKET_DIAG_MCLIST: (c, at, len) => {
+        const n = Math.floor(len / 44);
+        if (n === 0) return undefined;
+        const items: string[] = [];
+        for (let i = 0; i < n && i < c.max; i++) {
+          const p = at + 44 * i;
+          if (!c.mem.has(p, 44)) {
+            items.push(i === 0 ? c.mem.addr(p) : `... /* ${c.mem.addr(p)} */`);
+            break;
+          }
+          const alen = Math.min(c.mem.u16(p + 10), 32);
+          items.push(`{pdmc_index=${ifindexText(c.mem.u32(p))}, pdmc_count=${c.mem.u32(p + 4)}, pdmc_type=${c.mem.u16(p + 8)}, pdmc_alen=${c.mem.u16(p + 10)}, ` +
+            `pdmc_addr=${quoteBytes(c.mem.bytes.subarray(p + 12, p + 12 + alen), { hex: true })}}`);
+        }
+        if (n > c.max && items.length === c.max) items.push('...');
+        return !c.mem.has(at, 44) ? items[0] : `[${items.join(', ')}]`;
+      },
+    });
     this.smc = attrSpec(T.SMC_DIAG_ATTRS, 'SMC_DIAG_???', {});
   }
   private readonly netlinkProtocols: Xlat;

@@ -256,3 +256,9 @@ export const INET_DIAG_BPF_STORAGE_ATTRS = seq(['SK_DIAG_BPF_STORAGE_NONE', 'SK_
 export const FDB_NOTIFY_FLAGS = fixedXlat([['FDB_NOTIFY_BIT', 1], ['FDB_NOTIFY_INACTIVE_BIT', 2]]);
 /** strace's rtnl_neigh_fdb_ext_attrs. */
 export const RTNL_NEIGH_FDB_EXT_ATTRS = seq(['NFEA_UNSPEC', 'NFEA_ACTIVITY_NOTIFY', 'NFEA_DONT_REFRESH']);
+/** strace's netlink_socket_flags. */
+export const NETLINK_SOCKET_FLAGS = fixedXlat([['NDIAG_FLAG_CB_RUNNING', 1], ['NDIAG_FLAG_PKTINFO', 2], ['NDIAG_FLAG_BROADCAST_ERROR', 4], ['NDIAG_FLAG_NO_ENOBUFS', 8], ['NDIAG_FLAG_LISTEN_ALL_NSID', 0x10], ['NDIAG_FLAG_CAP_ACK', 0x20]]);
+/** strace's af_packet_versions. */
+export const AF_PACKET_VERSIONS = seq(['TPACKET_V1', 'TPACKET_V2', 'TPACKET_V3']);
+/** strace's packet_diag_info_flags. */
+export const PACKET_DIAG_INFO_FLAGS = fixedXlat([['PDI_RUNNING', 1], ['PDI_AUXDATA', 2], ['PDI_ORIGDEV', 4], ['PDI_VNETHDR', 8], ['PDI_LOSS', 0x10]]);
