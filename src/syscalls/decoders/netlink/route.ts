@@ -149,6 +149,7 @@ export class RouteDecoder {
     this.neigh = attrSpec(T.RTNL_NEIGH_ATTRS, 'NDA_???', {
       NDA_DST: addr, NDA_LLADDR: hwaddr, NDA_PROBES: u32, NDA_VLAN: u16, NDA_VNI: u32, NDA_IFINDEX: ifindex, NDA_MASTER: ifindex,
       NDA_LINK_NETNSID: u32, NDA_SRC_VNI: u32, NDA_NH_ID: u32, NDA_PORT: be16, NDA_PROTOCOL: ipProto,
+      NDA_FLAGS_EXT: flags(T.NEIGHBOR_CACHE_ENTRY_EXT_FLAGS, 'NTF_EXT_???', 4),
       NDA_FDB_EXT_ATTRS: nested(attrSpec(T.RTNL_NEIGH_FDB_EXT_ATTRS, 'NFEA_???', { NFEA_ACTIVITY_NOTIFY: flags(T.FDB_NOTIFY_FLAGS, 'FDB_NOTIFY_???', 1) })),
       NDA_CACHEINFO: fields(['ndm_confirmed', 'ndm_used', 'ndm_updated', 'ndm_refcnt'], 4),
       NDA_NDM_STATE_MASK: flags(T.NEIGHBOR_CACHE_ENTRY_STATES, 'NUD_???', 2),
@@ -199,7 +200,23 @@ export class RouteDecoder {
       MDBA_ROUTER: nested(attrSpec(T.RTNL_MDBA_ROUTER_ATTRS, 'MDBA_ROUTER_???', { MDBA_ROUTER_PORT: routerPort })),
     });
     this.specs = {
-      ndt: attrSpec(T.RTNL_NEIGHTBL_ATTRS, 'NDTA_???', { NDTA_NAME: str, NDTA_THRESH1: u32, NDTA_THRESH2: u32, NDTA_THRESH3: u32, NDTA_GC_INTERVAL: u64 }),
+      ndt: attrSpec(T.RTNL_NEIGHTBL_ATTRS, 'NDTA_???', {
+        NDTA_NAME: str, NDTA_THRESH1: u32, NDTA_THRESH2: u32, NDTA_THRESH3: u32, NDTA_GC_INTERVAL: u64,
+        NDTA_CONFIG: (c, at, len) => (len < 32 ? undefined : obj(c, at, 32, () => {
+          const m = c.mem;
+          return `{ndtc_key_len=${m.u16(at)}, ndtc_entry_size=${m.u16(at + 2)}, ndtc_entries=${m.u32(at + 4)}, ndtc_last_flush=${m.u32(at + 8)}, ndtc_last_rand=${m.u32(at + 12)}, ` +
+            `ndtc_hash_rnd=${m.u32(at + 16)}, ndtc_hash_mask=${hexOf(m.u32(at + 20))}, ndtc_hash_chain_gc=${m.u32(at + 24)}, ndtc_proxy_qlen=${m.u32(at + 28)}}`;
+        })),
+        NDTA_PARMS: nested(attrSpec(T.RTNL_NEIGHTBL_PARMS_ATTRS, 'NDTPA_???', {
+          NDTPA_IFINDEX: ifindex, ...Object.fromEntries(['REFCNT', 'QUEUE_LEN', 'APP_PROBES', 'UCAST_PROBES', 'MCAST_PROBES', 'PROXY_QLEN', 'QUEUE_LENBYTES', 'MCAST_REPROBES'].map((n) => [`NDTPA_${n}`, u32])),
+          ...Object.fromEntries(['REACHABLE_TIME', 'BASE_REACHABLE_TIME', 'RETRANS_TIME', 'GC_STALETIME', 'DELAY_PROBE_TIME', 'ANYCAST_DELAY', 'PROXY_DELAY', 'LOCKTIME', 'INTERVAL_PROBE_TIME_MS'].map((n) => [`NDTPA_${n}`, u64])),
+        })),
+        NDTA_STATS: (c, at, len) => {
+          const names = ['ndts_allocs', 'ndts_destroys', 'ndts_hash_grows', 'ndts_res_failed', 'ndts_lookups', 'ndts_hits', 'ndts_rcv_probes_mcast', 'ndts_rcv_probes_ucast', 'ndts_periodic_gc_runs', 'ndts_forced_gc_runs', 'ndts_table_fulls'];
+          const n = len >= 88 ? 11 : len === 80 ? 10 : 0;
+          return n === 0 ? undefined : obj(c, at, 8 * n, () => `{${names.slice(0, n).map((f, i) => `${f}=${c.mem.u64(at + 8 * i)}`).join(', ')}}`);
+        },
+      }),
       netconf: attrSpec(T.RTNL_NETCONF_ATTRS, 'NETCONFA_???', {
         NETCONFA_IFINDEX: s32, NETCONFA_FORWARDING: s32, NETCONFA_RP_FILTER: s32, NETCONFA_MC_FORWARDING: s32, NETCONFA_PROXY_NEIGH: s32,
         NETCONFA_IGNORE_ROUTES_WITH_LINKDOWN: s32, NETCONFA_INPUT: s32, NETCONFA_BC_FORWARDING: s32,
