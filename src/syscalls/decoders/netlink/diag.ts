@@ -171,7 +171,7 @@ export class DiagDecoder {
         return !c.mem.has(at, 44) ? items[0] : `[${items.join(', ')}]`;
       },
     });
-    this.smc = attrSpec(T.SMC_DIAG_ATTRS, 'SMC_DIAG_???', {});
+    this.smc = attrSpec(T.SMC_DIAG_ATTRS, 'SMC_DIAG_???', { SMC_DIAG_SHUTDOWN: flags(T.SOCK_SHUTDOWN_FLAGS, '???_SHUTDOWN', 1) });
   }
   private readonly netlinkProtocols: Xlat;
 
