@@ -16,7 +16,7 @@ import type { ArchTables } from '../../arch';
 import { NETLINK_PROTOCOLS } from '../net';
 import { currentBindingStyle, fixedXlat, formatFlags, formatValue, xlat, type Xlat } from '../xlat';
 import { DiagDecoder } from './diag';
-import { attrSpec, attrs, hex, Mem, obj, str, u32, type Ctx } from './nlattr';
+import { attrSpec, attrs, hex, Mem, obj, str, u32, walk, type Ctx } from './nlattr';
 import { RouteDecoder } from './route';
 import * as T from './tables';
 
@@ -25,7 +25,6 @@ const PROTO = { ROUTE: 0, SOCK_DIAG: 4, XFRM: 6, SELINUX: 7, AUDIT: 9, NETFILTER
 const NLMSG_HDRLEN = 16;
 const NLMSG_ERROR = 2;
 const NLMSG_DONE = 3;
-const align4 = (n: number) => (n + 3) & ~3;
 
 /** strace's netlink_types, netlink_flags and the per-type flag tables. */
 const NLMSG_TYPES = fixedXlat([['NLMSG_NOOP', 1], ['NLMSG_ERROR', 2], ['NLMSG_DONE', 3], ['NLMSG_OVERRUN', 4]]);
@@ -116,32 +115,7 @@ export class NetlinkDecoder {
    */
   decode(data: Uint8Array, len: number, protocol: number, max: number, addr = 0n): string {
     const c: Ctx = { mem: new Mem(data, addr), max, tables: this.tables, families: this.families, style: this.style };
-    const out: string[] = [];
-    let at = 0;
-    let array = false;
-    for (;;) {
-      if (len < NLMSG_HDRLEN) {
-        out.push(hex(c, at, len));
-        break;
-      }
-      if (!c.mem.has(at, NLMSG_HDRLEN)) {
-        out.push(array ? `... /* ${c.mem.addr(at)} */` : c.mem.addr(at));
-        break;
-      }
-      if (out.length === max) {
-        out.push('...');
-        break;
-      }
-      const msgLen = c.mem.u32(at);
-      let next = 0;
-      if (msgLen >= NLMSG_HDRLEN) next = len >= align4(msgLen) ? len - align4(msgLen) : 0;
-      if (next) array = true;
-      out.push(this.message(c, at, len, protocol));
-      if (!next) break;
-      at += align4(msgLen);
-      len = next;
-    }
-    return array ? `[${out.join(', ')}]` : out[0];
+    return walk(c, 0, len, NLMSG_HDRLEN, (at) => c.mem.u32(at), (at, rest) => this.message(c, at, rest, protocol));
   }
 
   /** decode_nlmsghdr_with_payload: the header at `at` and its payload within `len` bytes. */

@@ -106,16 +106,20 @@ export function obj(c: Ctx, at: number, size: number, show: () => string): strin
   return c.mem.has(at, size) ? show() : c.mem.addr(at);
 }
 
-/** decode_nlattr: the attributes in `len` bytes at `at`. */
-export function attrs(c: Ctx, at: number, len: number, spec: AttrSpec, opaque = 0): string {
+/**
+ * The walk strace makes over messages and attributes alike (decode_netlink, decode_nlattr): one
+ * `item` per header of `hdrLen` bytes whose length field (`lengthAt`) fits, an array when there
+ * are several, at most -s of them, a short tail in hex and an unreadable one as its address.
+ */
+export function walk(c: Ctx, at: number, len: number, hdrLen: number, lengthAt: (at: number) => number, item: (at: number, len: number) => string): string {
   const out: string[] = [];
   let array = false;
   for (;;) {
-    if (len < NLA_HDRLEN) {
+    if (len < hdrLen) {
       out.push(hex(c, at, len));
       break;
     }
-    if (!c.mem.has(at, NLA_HDRLEN)) {
+    if (!c.mem.has(at, hdrLen)) {
       out.push(array ? `... /* ${c.mem.addr(at)} */` : c.mem.addr(at));
       break;
     }
@@ -123,17 +127,20 @@ export function attrs(c: Ctx, at: number, len: number, spec: AttrSpec, opaque = 
       out.push('...');
       break;
     }
-    const nlaLen = c.mem.u16(at);
-    const rawType = c.mem.u16(at + 2);
-    let next = 0;
-    if (nlaLen >= NLA_HDRLEN) next = len >= align4(nlaLen) ? len - align4(nlaLen) : 0;
+    const itemLen = lengthAt(at);
+    const next = itemLen >= hdrLen && len >= align4(itemLen) ? len - align4(itemLen) : 0;
     if (next) array = true;
-    out.push(attr(c, at, Math.min(nlaLen, len), nlaLen, rawType, spec, opaque));
+    out.push(item(at, len));
     if (!next) break;
-    at += align4(nlaLen);
+    at += align4(itemLen);
     len = next;
   }
   return array ? `[${out.join(', ')}]` : out[0];
+}
+
+/** decode_nlattr: the attributes in `len` bytes at `at`. */
+export function attrs(c: Ctx, at: number, len: number, spec: AttrSpec, opaque = 0): string {
+  return walk(c, at, len, NLA_HDRLEN, (a) => c.mem.u16(a), (a, rest) => attr(c, a, Math.min(c.mem.u16(a), rest), c.mem.u16(a), c.mem.u16(a + 2), spec, opaque));
 }
 
 function attr(c: Ctx, at: number, shownLen: number, nlaLen: number, rawType: number, spec: AttrSpec, opaque: number): string {
