@@ -146,3 +146,17 @@ test('traffic control: TCA_STATS2 nested statistics', () => {
       '[{nla_len=20, nla_type=TCA_STATS2}, [{nla_len=16, nla_type=TCA_STATS_BASIC}, {bytes=5, packets=6}]]]',
   );
 });
+
+test('NETLINK_KOBJECT_UEVENT: udev monitor header, or the bytes as a string when the call failed', () => {
+  const h = Buffer.alloc(40);
+  h.write('libudev\0');
+  h.writeUInt32BE(0xfeedcafe, 8);
+  h.writeUInt32LE(40, 12);
+  const msg = Buffer.concat([h, Buffer.from('ACTION=add')]);
+  assert.equal(
+    nl.decode(msg, msg.length, 15, 32, 0x1000n),
+    '[{prefix="libudev", magic=htonl(0xfeedcafe), header_size=40, properties_off=0, properties_len=0, filter_subsystem_hash=htonl(0), ' +
+      'filter_devtype_hash=htonl(0), filter_tag_bloom_hi=htonl(0), filter_tag_bloom_lo=htonl(0)}, "ACTION=add"]',
+  );
+  assert.equal(nl.decode(msg.subarray(0, 4), 50, 15, 32, 0x1000n, true), '0x1000');
+});

@@ -73,7 +73,7 @@ export function registerIoDecoders(registry: DecoderRegistry): void {
         // A message longer than the kernel side reads whole is shown as bytes (KERNEL_NEEDS.md).
         if (b.data.length < len && !b.whole) return plain(args, call);
         if (b.data.length < len && b.truncated) return plain(args, call);
-        return netlink.decode(b.data, len, socket.protocol, call.options.stringMax, args[ctx.argIndex] ?? 0n);
+        return netlink.decode(b.data, len, socket.protocol, call.options.stringMax, args[ctx.argIndex] ?? 0n, call.ret < 0n);
       };
     });
   }

@@ -16,12 +16,12 @@ import type { ArchTables } from '../../arch';
 import { NETLINK_PROTOCOLS } from '../net';
 import { currentBindingStyle, fixedXlat, formatFlags, formatValue, xlat, type Xlat } from '../xlat';
 import { DiagDecoder } from './diag';
-import { attrSpec, attrs, hex, Mem, obj, str, u32, walk, type Ctx } from './nlattr';
+import { attrSpec, attrs, hex, Mem, obj, str, strn, u32, walk, type Ctx } from './nlattr';
 import { RouteDecoder } from './route';
 import * as T from './tables';
 
 /** NETLINK_* protocol numbers (include/uapi/linux/netlink.h). */
-const PROTO = { ROUTE: 0, SOCK_DIAG: 4, XFRM: 6, SELINUX: 7, AUDIT: 9, NETFILTER: 12, GENERIC: 16, CRYPTO: 21 } as const;
+const PROTO = { ROUTE: 0, SOCK_DIAG: 4, XFRM: 6, SELINUX: 7, AUDIT: 9, NETFILTER: 12, KOBJECT_UEVENT: 15, GENERIC: 16, CRYPTO: 21 } as const;
 const NLMSG_HDRLEN = 16;
 const NLMSG_ERROR = 2;
 const NLMSG_DONE = 3;
@@ -113,9 +113,24 @@ export class NetlinkDecoder {
    * could be read (all of them, or a prefix when the rest was unreadable), on a socket of netlink
    * `protocol`; `max` is -s.
    */
-  decode(data: Uint8Array, len: number, protocol: number, max: number, addr = 0n): string {
+  decode(data: Uint8Array, len: number, protocol: number, max: number, addr = 0n, failed = false): string {
     const c: Ctx = { mem: new Mem(data, addr), max, tables: this.tables, families: this.families, style: this.style };
+    if (protocol === PROTO.KOBJECT_UEVENT) return this.uevent(c, len, failed);
     return walk(c, 0, len, NLMSG_HDRLEN, (at) => c.mem.u32(at), (at, rest) => this.message(c, at, rest, protocol));
+  }
+
+  /**
+   * A uevent (not netlink messages): udev's monitor header (`{prefix="libudev", magic=htonl(0xfeedcafe),
+   * ...}`) and the properties after it, or the bytes as a string when it is not one or the call failed.
+   */
+  private uevent(c: Ctx, len: number, failed: boolean): string {
+    const m = c.mem;
+    const prefix = m.bytes.subarray(0, 8);
+    if (failed || len < 40 || !m.has(0, 40) || Buffer.from(prefix).toString('latin1') !== 'libudev\0') return strn(c, 0, len, 0) ?? '';
+    const be = (at: number) => `htonl(0x${m.view.getUint32(at, false).toString(16)})`.replace('(0x0)', '(0)');
+    const head = `{prefix="libudev", magic=${be(8)}, header_size=${m.u32(12)}, properties_off=${m.u32(16)}, properties_len=${m.u32(20)}, ` +
+      `filter_subsystem_hash=${be(24)}, filter_devtype_hash=${be(28)}, filter_tag_bloom_hi=${be(32)}, filter_tag_bloom_lo=${be(36)}}`;
+    return len > 40 ? `[${head}, ${strn(c, 40, len - 40, 0)}]` : head;
   }
 
   /** decode_nlmsghdr_with_payload: the header at `at` and its payload within `len` bytes. */
