@@ -54,7 +54,7 @@ export class DiagDecoder {
   private readonly ipproto: Xlat;
   private readonly af: (name: string) => number;
 
-  constructor(private readonly tables: ArchTables, private readonly families: Xlat, netlinkProtocols: Xlat) {
+  constructor(tables: ArchTables, private readonly families: Xlat, netlinkProtocols: Xlat) {
     this.netlinkProtocols = netlinkProtocols;
     this.ipproto = xlat(tables, 'IPPROTO', IPPROTO_NAMES);
     this.af = (name) => Number(tables.constants.AF?.[name] ?? -1);

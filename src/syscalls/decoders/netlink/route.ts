@@ -6,7 +6,7 @@
 import type { ArchTables } from '../../arch';
 import { formatFlags, formatValue, xlat, type Xlat } from '../xlat';
 import {
-  align4, attrs, attrSpec, be16, be64, clockT, cstr, fields, inAddr, linkStats, structThenHex, uid, x16, x32, flags, hex, hwaddr, ifindex, ifindexText, familyAddr, in6Addr, indexedArray, named, nested, obj, s32, seq, str, u16, u32, u64, u8, xval,
+  align4, attrs, attrSpec, be16, be64, clockT, cstr, fields, inAddr, linkStats, structThenHex, uid, x16, x32, flags, hex, hwaddr, ifindex, ifindexText, familyAddr, in6Addr, indexedArray, named, nested, obj, s32, str, u16, u32, u64, u8, xval,
   type AttrSpec, type Ctx, type NlaDecoder,
 } from './nlattr';
 import { IPPROTO_NAMES } from '../net';
