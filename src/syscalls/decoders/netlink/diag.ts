@@ -5,7 +5,7 @@
  */
 import type { ArchTables } from '../../arch';
 import { makedev } from '../files';
-import { IPPROTO_NAMES, ipv6Text } from '../net';
+import { IPPROTO_NAMES, ipv6Text, sockaddrFormatter } from '../net';
 import { quoteBytes } from '../quote';
 import { fixedXlat, formatFlags, formatValue, hexValue, xlat, type Xlat } from '../xlat';
 import { align4, attrs, attrSpec, fields, flags, hex, ifindexText, indexedArray, nested, obj, seq, str, u16, u32, u64, u8, uid, uintOf, x16, x32, x64, x8, xval, type AttrSpec, type Ctx, type NlaDecoder } from './nlattr';
@@ -90,7 +90,61 @@ export class DiagDecoder {
     const xint: NlaDecoder = (c, at, len) => (len === 1 ? x8 : len === 2 ? x16 : len === 4 ? x32 : len === 8 ? x64 : () => undefined)(c, at, len, 0);
     const storage = attrSpec(T.INET_DIAG_BPF_STORAGE_ATTRS, 'SK_DIAG_BPF_STORAGE_???', { SK_DIAG_BPF_STORAGE_MAP_ID: u32, SK_DIAG_BPF_STORAGE_MAP_VALUE: xint });
     const storages = attrSpec(T.INET_DIAG_BPF_STORAGES_ATTRS, 'SK_DIAG_BPF_STORAGE_???', { SK_DIAG_BPF_STORAGE: nested(storage) });
-    this.inet = attrSpec(T.INET_DIAG_ATTRS, 'INET_DIAG_???', { ...this.inet0, INET_DIAG_ULP_INFO: nested(ulp), INET_DIAG_SK_BPF_STORAGES: nested(storages) });
+    // INET_DIAG_MD5SIG: an array of struct tcp_diag_md5sig (100 bytes each).
+    const md5sig: NlaDecoder = (c, at, len) => {
+      const n = Math.floor(len / 100);
+      if (n === 0) return undefined;
+      const items: string[] = [];
+      for (let i = 0; i < n && i < c.max; i++) {
+        const p = at + 100 * i;
+        if (!c.mem.has(p, 100)) {
+          items.push(i === 0 ? c.mem.addr(p) : `... /* ${c.mem.addr(p)} */`);
+          break;
+        }
+        const m = c.mem;
+        const family = m.u8(p);
+        const keylen = Math.min(m.u16(p + 2), 80);
+        items.push(`{tcpm_family=${formatValue(BigInt(family), this.families, 'AF_???')}, tcpm_prefixlen=${m.u8(p + 1)}, tcpm_keylen=${m.u16(p + 2)}, ` +
+          `${this.inetField(c, p + 4, family, 'tcpm_addr')}, tcpm_key=${quoteBytes(m.bytes.subarray(p + 20, p + 20 + keylen), { hex: true })}}`);
+      }
+      if (n > c.max && items.length === c.max) items.push('...');
+      return !c.mem.has(at, 100) ? items[0] : `[${items.join(', ')}]`;
+    };
+    // INET_DIAG_LOCALS/PEERS: an array of struct sockaddr_storage (128 bytes each).
+    const sockaddr = sockaddrFormatter(tables);
+    const sockaddrs: NlaDecoder = (c, at, len) => {
+      const n = Math.floor(len / 128);
+      if (n === 0) return undefined;
+      if (!c.mem.has(at, 128)) return c.mem.addr(at);
+      const items: string[] = [];
+      for (let i = 0; i < n && i < c.max; i++) {
+        const p = at + 128 * i;
+        if (!c.mem.has(p, 128)) {
+          items.push(`... /* ${c.mem.addr(p)} */`);
+          break;
+        }
+        items.push(sockaddr(c.mem.bytes.subarray(p, p + 128), 128));
+      }
+      if (n > c.max && items.length === c.max) items.push('...');
+      return `[${items.join(', ')}]`;
+    };
+    // INET_DIAG_SOCKOPT: struct inet_diag_sockopt's bit fields, the set ones only (strace's abbreviated form).
+    const sockopt: NlaDecoder = (c, at, len) => {
+      if (len < 2) return undefined;
+      return obj(c, at, 2, () => {
+        const bits = c.mem.u16(at);
+        const names = ['recverr', 'is_icsk', 'freebind', 'hdrincl', 'mc_loop', 'transparent', 'mc_all', 'nodefrag', 'bind_address_no_port', 'recverr_rfc4884', 'defer_connect'];
+        const parts = names.filter((_, i) => bits & (1 << i)).map((n) => `${n}=1`);
+        const unused = bits >> 11;
+        if (unused) parts.push(`unused=${hexValue(BigInt(unused))} /* bits 3..8 */`);
+        const rest = c.mem.bytes.subarray(at + 2, at + Math.min(len, 4096));
+        const tail = rest.some((b) => b !== 0) ? `, /* bytes 2..${Math.min(len, 4096) - 1} */ ${hex(c, at + 2, Math.min(len, 4096) - 2)}` : '';
+        return `{${parts.join(', ')}}${tail}`;
+      });
+    };
+    this.inet = attrSpec(T.INET_DIAG_ATTRS, 'INET_DIAG_???', {
+      ...this.inet0, INET_DIAG_LOCALS: sockaddrs, INET_DIAG_PEERS: sockaddrs, INET_DIAG_ULP_INFO: nested(ulp), INET_DIAG_SK_BPF_STORAGES: nested(storages), INET_DIAG_MD5SIG: md5sig, INET_DIAG_SOCKOPT: sockopt,
+    });
     // INET_DIAG_REQ_BYTECODE: an inet_diag_bc_op, then what its code takes.
     const bc = (v: number) => formatValue(BigInt(v), T.INET_DIAG_BYTECODES, 'INET_DIAG_BC_???');
     const op = (c: Ctx, at: number) => `{code=${bc(c.mem.u8(at))}, yes=${c.mem.u8(at + 1)}, no=${c.mem.u16(at + 2)}}`;
@@ -246,12 +300,16 @@ export class DiagDecoder {
   /** struct inet_diag_sockid at `at` (48 bytes), its addresses by `family`. */
   private sockid(c: Ctx, at: number, family: number): string {
     const m = c.mem;
-    // PRINT_FIELD_INET_ADDR: an IPv6 address is `inet_pton(AF_INET6, "::1", &field)`.
-    const addr = (p: number, field: string) =>
-      family === this.af('AF_INET') ? `${field}=inet_addr("${Array.from(m.bytes.subarray(p, p + 4)).join('.')}")`
-        : family === this.af('AF_INET6') ? `inet_pton(AF_INET6, "${ipv6Text(m.bytes.subarray(p, p + 16))}", &${field})` : `${field}=${quoteBytes(m.bytes.subarray(p, p + 16), { hex: true })}`;
-    return `{idiag_sport=htons(${m.view.getUint16(at, false)}), idiag_dport=htons(${m.view.getUint16(at + 2, false)}), ${addr(at + 4, 'idiag_src')}, ${addr(at + 20, 'idiag_dst')}, ` +
+    return `{idiag_sport=htons(${m.view.getUint16(at, false)}), idiag_dport=htons(${m.view.getUint16(at + 2, false)}), ${this.inetField(c, at + 4, family, 'idiag_src')}, ${this.inetField(c, at + 20, family, 'idiag_dst')}, ` +
       `idiag_if=${ifindexText(m.u32(at + 36))}, idiag_cookie=[${m.u32(at + 40)}, ${m.u32(at + 44)}]}`;
+  }
+
+  /** PRINT_FIELD_INET_ADDR of a 16-byte field at `p`: `field=inet_addr("1.2.3.4")`, `inet_pton(AF_INET6, "::1", &field)`, or hex. */
+  private inetField(c: Ctx, p: number, family: number, field: string): string {
+    const b = c.mem.bytes;
+    if (family === this.af('AF_INET')) return `${field}=inet_addr("${Array.from(b.subarray(p, p + 4)).join('.')}")`;
+    if (family === this.af('AF_INET6')) return `inet_pton(AF_INET6, "${ipv6Text(b.subarray(p, p + 16))}", &${field})`;
+    return `${field}=${quoteBytes(b.subarray(p, p + 16), { hex: true })}`;
   }
 
   private unixReq(c: Ctx, at: number, len: number, fam: string): string {
