@@ -129,6 +129,16 @@ static void others(void)
 	tell(NETLINK_XFRM, buf, message(buf, XFRM_MSG_GETSA, NLM_F_REQUEST | NLM_F_DUMP, NULL, 0, NULL, 0));
 	struct selnl_msg_setenforce se = { 1 };
 	tell(NETLINK_SELINUX, buf, message(buf, SELNL_MSG_SETENFORCE, NLM_F_REQUEST, &se, sizeof(se), NULL, 0));
+	/*
+	 * A message whose last attribute's payload lies in an unmapped page: the call fails with
+	 * EFAULT, and strace prints what it could read, the rest as its address.
+	 */
+	n = message(buf, RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP, &ifi, sizeof(ifi), NULL, 0);
+	k = attr(buf + n, IFLA_MTU, &u, 4);
+	((struct nlmsghdr *)buf)->nlmsg_len = n + k;
+	char *end = tail(n + k - 4, 0);
+	memcpy(end, buf, n + k - 4);
+	tell(NETLINK_ROUTE, end, n + k);
 }
 
 int main(int argc, char **argv)
