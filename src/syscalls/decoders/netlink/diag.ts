@@ -315,6 +315,7 @@ export class DiagDecoder {
   private unixReq(c: Ctx, at: number, len: number, fam: string): string {
     const m = c.mem;
     if (len < 24) return `{sdiag_family=${fam}, ...}`;
+    if (!m.has(at + 1, 23)) return `{sdiag_family=${fam}, ${m.addr(at + 1)}}`;
     return obj(c, at + 1, 23, () =>
       `{sdiag_family=${fam}, sdiag_protocol=${m.u8(at + 1)}, udiag_states=${states(m.u32(at + 4))}, udiag_ino=${m.u32(at + 8)}, ` +
       `udiag_show=${formatFlags(BigInt(m.u32(at + 12)), UDIAG_SHOW, 'UDIAG_SHOW_???')}, udiag_cookie=[${m.u32(at + 16)}, ${m.u32(at + 20)}]}`);
@@ -323,6 +324,7 @@ export class DiagDecoder {
   private unixMsg(c: Ctx, at: number, len: number, fam: string): string {
     const m = c.mem;
     if (len < 16) return `{udiag_family=${fam}, ...}`;
+    if (!m.has(at + 1, 15)) return `{udiag_family=${fam}, ${m.addr(at + 1)}}`;
     const head = obj(c, at + 1, 15, () =>
       `{udiag_family=${fam}, udiag_type=${formatValue(BigInt(m.u8(at + 1)), SOCK_TYPES, 'SOCK_???')}, ` +
       `udiag_state=${formatValue(BigInt(m.u8(at + 2)), TCP_STATE_VALUES, 'TCP_???')}, udiag_ino=${m.u32(at + 4)}, udiag_cookie=[${m.u32(at + 8)}, ${m.u32(at + 12)}]}`);

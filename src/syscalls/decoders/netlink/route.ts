@@ -144,6 +144,19 @@ export class RouteDecoder {
       RTA_DST: addr, RTA_SRC: addr, RTA_GATEWAY: addr, RTA_PREFSRC: addr, RTA_NEWDST: addr,
       RTA_IIF: ifindex, RTA_OIF: ifindex, RTA_PRIORITY: u32, RTA_PROTOINFO: u32, RTA_FLOW: u32, RTA_MP_ALGO: u32, RTA_MARK: u32, RTA_UID: u32,
       RTA_PREF: u8, RTA_TTL_PROPAGATE: u8, RTA_IP_PROTO: u8, RTA_SPORT: u16, RTA_DPORT: u16, RTA_NH_ID: u32, RTA_EXPIRES: u64, RTA_TABLE: rtTable,
+      RTA_CACHEINFO: (c, at, len) => (len < 32 ? undefined : obj(c, at, 32, () => {
+        const f = (i: number) => c.mem.u32(at + 4 * i);
+        return `{rta_clntref=${f(0)}, rta_lastuse=${f(1)}, rta_expires=${f(2)}, rta_error=${f(3)}, rta_used=${f(4)}, rta_id=${hexOf(f(5))}, rta_ts=${f(6)}, rta_tsage=${f(7)}}`;
+      })),
+      RTA_MFC_STATS: (c, at, len) => (len < 24 ? undefined : obj(c, at, 24, () => `{mfcs_packets=${c.mem.u64(at)}, mfcs_bytes=${c.mem.u64(at + 8)}, mfcs_wrong_if=${c.mem.u64(at + 16)}}`)),
+      RTA_VIA: (c, at, len) => (len < 2 ? undefined : obj(c, at, 2, () => {
+        const family = c.mem.u16(at);
+        const fam = `rtvia_family=${this.fam(family)}`;
+        if (len <= 2) return `{${fam}}`;
+        const via = addr(c, at + 2, len - 2, family) ?? '';
+        return `{${fam}, ${via.startsWith('inet_pton') ? via.replace(/\)$/, ', &rtvia_addr)') : `rtvia_addr=${via}`}}`;
+      })),
+      RTA_ENCAP_TYPE: (c, at, len) => (len < 2 ? undefined : obj(c, at, 2, () => formatValue(BigInt(c.mem.u16(at)), T.LWTUNNEL_ENCAP_TYPES, 'LWTUNNEL_ENCAP_???'))),
       RTA_METRICS: nested(attrSpec(T.RTNL_RTA_METRICS_ATTRS, 'RTAX_???', { ...Object.fromEntries(T.RTNL_RTA_METRICS_ATTRS.filter(([n]) => n !== 'RTAX_UNSPEC').map(([n]) => [n, u32])), RTAX_CC_ALGO: str })),
     });
     this.neigh = attrSpec(T.RTNL_NEIGH_ATTRS, 'NDA_???', {
