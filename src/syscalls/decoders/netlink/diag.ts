@@ -8,7 +8,7 @@ import { makedev } from '../files';
 import { IPPROTO_NAMES, ipv6Text, sockaddrFormatter } from '../net';
 import { quoteBytes } from '../quote';
 import { fixedXlat, formatFlags, formatValue, hexValue, xlat, type Xlat } from '../xlat';
-import { align4, attrs, attrSpec, fields, flags, hex, ifindexText, indexedArray, nested, obj, seq, str, u16, u32, u64, u8, uid, uintOf, x16, x32, x64, x8, xval, type AttrSpec, type Ctx, type NlaDecoder } from './nlattr';
+import { align4, array, attrs, attrSpec, fields, flags, hex, ifindexText, indexedArray, nested, obj, seq, str, u16, u32, u64, u8, uid, uintOf, x16, x32, x64, x8, xval, type AttrSpec, type Ctx, type NlaDecoder } from './nlattr';
 import * as T from './tables';
 
 const AF_UNIX = 1;
@@ -40,7 +40,7 @@ const pair = (a: string, b: string): NlaDecoder => (c, at, len) => (len < 8 ? un
 const UNIX_ATTRS: AttrSpec = attrSpec(UNIX_DIAG_ATTRS, 'UNIX_DIAG_???', {
   UNIX_DIAG_NAME: unixName, UNIX_DIAG_PEER: u32, UNIX_DIAG_SHUTDOWN: u8, UNIX_DIAG_UID: u32,
   UNIX_DIAG_VFS: (c, at, len) => (len < 8 ? undefined : obj(c, at, 8, () => `{udiag_vfs_dev=${makedev(BigInt(c.mem.u32(at + 4)))}, udiag_vfs_ino=${c.mem.u32(at)}}`)),
-  UNIX_DIAG_ICONS: (c, at, len) => (len < 4 ? undefined : obj(c, at, len - (len % 4), () => `[${Array.from({ length: Math.floor(len / 4) }, (_, i) => c.mem.u32(at + 4 * i)).join(', ')}]`)), UNIX_DIAG_RQLEN: pair('udiag_rqueue', 'udiag_wqueue'),
+  UNIX_DIAG_ICONS: array(4, (c, at) => String(c.mem.u32(at))), UNIX_DIAG_RQLEN: pair('udiag_rqueue', 'udiag_wqueue'),
 });
 
 /** The sock_diag decoder of one architecture's constants. */
@@ -91,43 +91,16 @@ export class DiagDecoder {
     const storage = attrSpec(T.INET_DIAG_BPF_STORAGE_ATTRS, 'SK_DIAG_BPF_STORAGE_???', { SK_DIAG_BPF_STORAGE_MAP_ID: u32, SK_DIAG_BPF_STORAGE_MAP_VALUE: xint });
     const storages = attrSpec(T.INET_DIAG_BPF_STORAGES_ATTRS, 'SK_DIAG_BPF_STORAGE_???', { SK_DIAG_BPF_STORAGE: nested(storage) });
     // INET_DIAG_MD5SIG: an array of struct tcp_diag_md5sig (100 bytes each).
-    const md5sig: NlaDecoder = (c, at, len) => {
-      const n = Math.floor(len / 100);
-      if (n === 0) return undefined;
-      const items: string[] = [];
-      for (let i = 0; i < n && i < c.max; i++) {
-        const p = at + 100 * i;
-        if (!c.mem.has(p, 100)) {
-          items.push(i === 0 ? c.mem.addr(p) : `... /* ${c.mem.addr(p)} */`);
-          break;
-        }
-        const m = c.mem;
-        const family = m.u8(p);
-        const keylen = Math.min(m.u16(p + 2), 80);
-        items.push(`{tcpm_family=${formatValue(BigInt(family), this.families, 'AF_???')}, tcpm_prefixlen=${m.u8(p + 1)}, tcpm_keylen=${m.u16(p + 2)}, ` +
-          `${this.inetField(c, p + 4, family, 'tcpm_addr')}, tcpm_key=${quoteBytes(m.bytes.subarray(p + 20, p + 20 + keylen), { hex: true })}}`);
-      }
-      if (n > c.max && items.length === c.max) items.push('...');
-      return !c.mem.has(at, 100) ? items[0] : `[${items.join(', ')}]`;
-    };
+    const md5sig = array(100, (c, p) => {
+      const m = c.mem;
+      const family = m.u8(p);
+      const keylen = Math.min(m.u16(p + 2), 80);
+      return `{tcpm_family=${formatValue(BigInt(family), this.families, 'AF_???')}, tcpm_prefixlen=${m.u8(p + 1)}, tcpm_keylen=${m.u16(p + 2)}, ` +
+        `${this.inetField(c, p + 4, family, 'tcpm_addr')}, tcpm_key=${quoteBytes(m.bytes.subarray(p + 20, p + 20 + keylen), { hex: true })}}`;
+    });
     // INET_DIAG_LOCALS/PEERS: an array of struct sockaddr_storage (128 bytes each).
     const sockaddr = sockaddrFormatter(tables);
-    const sockaddrs: NlaDecoder = (c, at, len) => {
-      const n = Math.floor(len / 128);
-      if (n === 0) return undefined;
-      if (!c.mem.has(at, 128)) return c.mem.addr(at);
-      const items: string[] = [];
-      for (let i = 0; i < n && i < c.max; i++) {
-        const p = at + 128 * i;
-        if (!c.mem.has(p, 128)) {
-          items.push(`... /* ${c.mem.addr(p)} */`);
-          break;
-        }
-        items.push(sockaddr(c.mem.bytes.subarray(p, p + 128), 128));
-      }
-      if (n > c.max && items.length === c.max) items.push('...');
-      return `[${items.join(', ')}]`;
-    };
+    const sockaddrs = array(128, (c, p) => sockaddr(c.mem.bytes.subarray(p, p + 128), 128));
     // INET_DIAG_SOCKOPT: struct inet_diag_sockopt's bit fields, the set ones only (strace's abbreviated form).
     const sockopt: NlaDecoder = (c, at, len) => {
       if (len < 2) return undefined;
@@ -181,20 +154,7 @@ export class DiagDecoder {
     const u32s = (names: string[]) => (c: Ctx, at: number) => `{${names.map((n, i) => `${n}=${c.mem.u32(at + 4 * i)}`).join(', ')}}`;
     const sized = (size: number, show: (c: Ctx, at: number) => string): NlaDecoder => (c, at, len) => (len < size ? undefined : obj(c, at, size, () => show(c, at)));
     // NETLINK_DIAG_GROUPS: the group bitmap in words of the traced process (x86_64: 8 bytes).
-    const groups: NlaDecoder = (c, at, len) => {
-      const n = Math.floor(len / 8);
-      if (n === 0) return undefined;
-      const out: string[] = [];
-      for (let i = 0; i < n && i < c.max; i++) {
-        if (!c.mem.has(at + 8 * i, 8)) {
-          out.push(i === 0 ? c.mem.addr(at) : `... /* ${c.mem.addr(at + 8 * i)} */`);
-          break;
-        }
-        out.push(hexValue(c.mem.u64(at + 8 * i)));
-      }
-      if (n > c.max && out.length === c.max) out.push('...');
-      return n > 0 && !c.mem.has(at, 8) ? out[0] : `[${out.join(', ')}]`;
-    };
+    const groups = array(8, (c, at) => hexValue(c.mem.u64(at)));
     this.netlink = attrSpec(T.NETLINK_DIAG_ATTRS, 'NETLINK_DIAG_???', {
       NETLINK_DIAG_MEMINFO: meminfo, NETLINK_DIAG_GROUPS: groups,
       NETLINK_DIAG_RX_RING: sized(16, u32s(['ndr_block_size', 'ndr_block_nr', 'ndr_frame_size', 'ndr_frame_nr'])),
@@ -207,23 +167,11 @@ export class DiagDecoder {
       PACKET_DIAG_INFO: sized(24, (c, at) =>
         `{pdi_index=${ifindexText(c.mem.u32(at))}, pdi_version=${formatValue(BigInt(c.mem.u32(at + 4)), T.AF_PACKET_VERSIONS, 'TPACKET_???')}, pdi_reserve=${c.mem.u32(at + 8)}, ` +
         `pdi_copy_thresh=${c.mem.u32(at + 12)}, pdi_tstamp=${c.mem.u32(at + 16)}, pdi_flags=${formatFlags(BigInt(c.mem.u32(at + 20)), T.PACKET_DIAG_INFO_FLAGS, 'PDI_???')}}`),
-      PACKET_DIAG_MCLIST: (c, at, len) => {
-        const n = Math.floor(len / 44);
-        if (n === 0) return undefined;
-        const items: string[] = [];
-        for (let i = 0; i < n && i < c.max; i++) {
-          const p = at + 44 * i;
-          if (!c.mem.has(p, 44)) {
-            items.push(i === 0 ? c.mem.addr(p) : `... /* ${c.mem.addr(p)} */`);
-            break;
-          }
-          const alen = Math.min(c.mem.u16(p + 10), 32);
-          items.push(`{pdmc_index=${ifindexText(c.mem.u32(p))}, pdmc_count=${c.mem.u32(p + 4)}, pdmc_type=${c.mem.u16(p + 8)}, pdmc_alen=${c.mem.u16(p + 10)}, ` +
-            `pdmc_addr=${quoteBytes(c.mem.bytes.subarray(p + 12, p + 12 + alen), { hex: true })}}`);
-        }
-        if (n > c.max && items.length === c.max) items.push('...');
-        return !c.mem.has(at, 44) ? items[0] : `[${items.join(', ')}]`;
-      },
+      PACKET_DIAG_MCLIST: array(44, (c, p) => {
+        const alen = Math.min(c.mem.u16(p + 10), 32);
+        return `{pdmc_index=${ifindexText(c.mem.u32(p))}, pdmc_count=${c.mem.u32(p + 4)}, pdmc_type=${c.mem.u16(p + 8)}, pdmc_alen=${c.mem.u16(p + 10)}, ` +
+          `pdmc_addr=${quoteBytes(c.mem.bytes.subarray(p + 12, p + 12 + alen), { hex: true })}}`;
+      }),
     });
     this.smc = attrSpec(T.SMC_DIAG_ATTRS, 'SMC_DIAG_???', { SMC_DIAG_SHUTDOWN: flags(T.SOCK_SHUTDOWN_FLAGS, '???_SHUTDOWN', 1) });
   }

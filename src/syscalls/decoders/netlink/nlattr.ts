@@ -268,31 +268,12 @@ export function named(value: number | bigint, table: Xlat, unknown: string): str
   return unknown === '' ? (table.find(([, v]) => v === BigInt(value))?.[0] ?? hexValue(BigInt(value))) : formatValue(BigInt(value), table, unknown);
 }
 
-/**
- * An array of `size`-byte elements as strace's print_array with indices: `[[IDX_A] = 1, ...]`,
- * at most -s of them; undefined for less than one element.
- */
+/** print_array with indices: `[[IDX_A]=1, [IDX_B]=2]` (`array`'s rules), unknown indices in decimal. */
 export function indexedArray(size: 4 | 8, table: Xlat, unknown: string, signed = false): NlaDecoder {
-  return (c, at, len) => {
-    const n = Math.floor(len / size);
-    if (n === 0) return undefined;
-    const out: string[] = [];
-    for (let i = 0; i < n; i++) {
-      if (i === c.max) {
-        out.push('...');
-        break;
-      }
-      const p = at + i * size;
-      if (!c.mem.has(p, size)) {
-        out.push(i === 0 ? c.mem.addr(p) : `... /* ${c.mem.addr(p)} */`);
-        if (i === 0) return out[0];
-        break;
-      }
-      const v = size === 8 ? String(c.mem.u64(p)) : signed ? String(c.mem.s32(p)) : String(c.mem.u32(p));
-      out.push(`[${table.find(([, x]) => x === BigInt(i))?.[0] ?? `${i} /* ${unknown} */`}]=${v}`);
-    }
-    return `[${out.join(', ')}]`;
-  };
+  return array(size, (c, p, i) => {
+    const v = size === 8 ? String(c.mem.u64(p)) : signed ? String(c.mem.s32(p)) : String(c.mem.u32(p));
+    return `[${table.find(([, x]) => x === BigInt(i))?.[0] ?? `${i} /* ${unknown} */`}]=${v}`;
+  });
 }
 
 /** A struct of unsigned fields of one size, as many as its size when the payload holds it whole. */
@@ -344,3 +325,30 @@ export function structThenHex(size: number, show: (c: Ctx, at: number) => string
 
 /** decode_nla_uid: a uid or gid, -1 for the all-ones value. */
 export const uid = integer(4, (c, at) => (c.mem.u32(at) === 0xffffffff ? '-1' : String(c.mem.u32(at))));
+
+/**
+ * print_array of `size`-byte elements (`show` each): `[1, 2]`, at most -s of them, an element
+ * past the readable bytes as `... /* address *\/` (the whole as its address when the first is);
+ * undefined for less than one element.
+ */
+export function array(size: number, show: (c: Ctx, at: number, index: number) => string): NlaDecoder {
+  return (c, at, len) => {
+    const n = Math.floor(len / size);
+    if (n === 0) return undefined;
+    if (!c.mem.has(at, size)) return c.mem.addr(at);
+    const out: string[] = [];
+    for (let i = 0; i < n; i++) {
+      if (i === c.max) {
+        out.push('...');
+        break;
+      }
+      const p = at + i * size;
+      if (!c.mem.has(p, size)) {
+        out.push(`... /* ${c.mem.addr(p)} */`);
+        break;
+      }
+      out.push(show(c, p, i));
+    }
+    return `[${out.join(', ')}]`;
+  };
+}

@@ -6,7 +6,7 @@
 import type { ArchTables } from '../../arch';
 import { formatFlags, formatValue, xlat, type Xlat } from '../xlat';
 import {
-  align4, attrs, attrSpec, be16, be64, clockT, cstr, fields, inAddr, linkStats, structThenHex, uid, x16, x32, flags, hex, hwaddr, ifindex, ifindexText, familyAddr, in6Addr, indexedArray, named, nested, obj, s32, str, u16, u32, u64, u8, xval,
+  align4, array, attrs, attrSpec, be16, be64, clockT, cstr, fields, inAddr, linkStats, structThenHex, uid, x16, x32, flags, hex, hwaddr, ifindex, ifindexText, familyAddr, in6Addr, indexedArray, named, nested, obj, s32, str, u16, u32, u64, u8, xval,
   type AttrSpec, type Ctx, type NlaDecoder,
 } from './nlattr';
 import { IPPROTO_NAMES } from '../net';
@@ -188,7 +188,7 @@ export class RouteDecoder {
     }));
     const stab = nested(attrSpec(T.RTNL_TCA_STAB_ATTRS, 'TCA_STAB_???', {
       TCA_STAB_BASE: struct(24, [['cell_log', 'u8', 0], ['size_log', 'u8', 1], ['cell_align', 's16', 2], ['overhead', 's32', 4], ['linklayer', 'u32', 8], ['mpu', 'u32', 12], ['mtu', 'u32', 16], ['tsize', 'u32', 20]]),
-      TCA_STAB_DATA: (c, at, len) => (len < 2 ? undefined : obj(c, at, 2, () => `[${Array.from({ length: Math.min(Math.floor(len / 2), c.max) }, (_, i) => c.mem.u16(at + 2 * i)).join(', ')}${Math.floor(len / 2) > c.max ? ', ...' : ''}]`)),
+      TCA_STAB_DATA: array(2, (c, at) => String(c.mem.u16(at))),
     }));
     this.tc = attrSpec(T.RTNL_TC_ATTRS, 'TCA_???', {
       TCA_KIND: str, TCA_STATS: tcStats, TCA_RATE: struct(2, [['interval', 's8', 0], ['ewma_log', 'u8', 1]]), TCA_FCNT: u32, TCA_STATS2: stats2, TCA_STAB: stab,
