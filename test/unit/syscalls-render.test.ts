@@ -641,12 +641,12 @@ test('netlink replies read whole: address cache info, unix sock_diag replies, li
       '[[{nla_len=38, nla_type=UNIX_DIAG_NAME}, "/tmp/sctraced-hWwrrG/sctrace.soc"...], [{nla_len=5, nla_type=UNIX_DIAG_SHUTDOWN}, 0]]]',
   );
   // A link with statistics and more attributes than -s (here 4): the first four, then "...".
-  const stats = Buffer.from(words([7, 8], 8));
+  const stats = Buffer.from(words([7, 8, ...new Array<number>(23).fill(0)], 8)); // struct rtnl_link_stats64, whole
   const link = nlmsg(16, 2, Buffer.concat([Buffer.alloc(16), attr(23, stats), ...[1, 2, 3, 4].map((n) => attr(4, Buffer.from(words([n], 4))))]));
   const four = traceOf([], { stringMax: 4 });
   decode('socket', { pid: 100, args: [16, 3, 0], ret: 3 }, four);
   const linkText = formatArgs(decode('recvfrom', { pid: 100, args: [3, 0x7ffc, 32768, 0, 0, 0], blobs: { 1: whole(link) }, ret: link.length }, four))[1];
-  assert.match(linkText, /\[\{nla_len=20, nla_type=IFLA_STATS64\}, \{rx_packets=7, tx_packets=8\}\], \[\{nla_len=8, nla_type=IFLA_MTU\}, 1\], .*, \.\.\.\]\]$/);
+  assert.match(linkText, /\[\{nla_len=204, nla_type=IFLA_STATS64\}, \{rx_packets=7, tx_packets=8, rx_bytes=0, [^}]*, rx_otherhost_dropped=0\}\], \[\{nla_len=8, nla_type=IFLA_MTU\}, 1\], .*, \.\.\.\]\]$/);
   assert.equal(linkText.match(/nla_type=IFLA_MTU/g)?.length, 3, 'four attributes, then ...');
 });
 

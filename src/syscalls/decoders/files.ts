@@ -94,7 +94,7 @@ export function symbolicModeFormatter(tables: ArchTables): (mode: number) => str
 const STAT = { mode: 24, rdev: 40, size: 48, SIZE: 144 } as const;
 
 /** glibc's major()/minor() of a dev_t. */
-function makedev(dev: bigint): string {
+export function makedev(dev: bigint): string {
   const major = ((dev >> 8n) & 0xfffn) | ((dev >> 32n) & ~0xfffn);
   const minor = (dev & 0xffn) | ((dev >> 12n) & ~0xffn);
   return `makedev(${hexValue(major)}, ${hexValue(minor)})`;

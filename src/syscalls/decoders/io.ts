@@ -70,7 +70,10 @@ export function registerIoDecoders(registry: DecoderRegistry): void {
         if (socket?.family !== AF_NETLINK || !b || (output && call.ret < 0n)) return plain(args, call);
         // strace decodes what was sent (the length asked) and what was received (the return value).
         const len = output ? Number(call.ret) : Number(u32(args[lenIndex]));
-        return netlink.decode(b.data, len, socket.protocol, call.options.stringMax) ?? plain(args, call);
+        // A message longer than the kernel side reads whole is shown as bytes (KERNEL_NEEDS.md).
+        if (b.data.length < len && !b.whole) return plain(args, call);
+        if (b.data.length < len && b.truncated) return plain(args, call);
+        return netlink.decode(b.data, len, socket.protocol, call.options.stringMax, args[ctx.argIndex] ?? 0n, call.ret < 0n);
       };
     });
   }
