@@ -462,7 +462,12 @@ test('iovec arrays and msghdrs from their derived blobs, the data cut per view t
     render('sendmsg', sendmsg),
     '4, {msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base="hello", iov_len=5}], msg_iovlen=1, msg_control=[{cmsg_len=20, cmsg_level=SOL_SOCKET, cmsg_type=SCM_RIGHTS, cmsg_data=[3]}], msg_controllen=24, msg_flags=0}, 0',
   );
-  assert.equal(render('sendmsg', { ...sendmsg, blobs: { 1: bytes(msg) } }), '4, 0x7ffc, 0', 'without what its pointers point to: the address');
+  assert.equal(
+    render('sendmsg', { ...sendmsg, blobs: { 1: bytes(msg) } }),
+    '4, {msg_name=NULL, msg_namelen=0, msg_iov=0x3000, msg_iovlen=1, msg_control=0x4000, msg_controllen=24, msg_flags=0}, 0',
+    'what its pointers point to could not be read: their addresses, as strace prints them',
+  );
+  assert.equal(render('sendmsg', { ...sendmsg, blobs: {} }), '4, 0x7ffc, 0', 'without the struct: its address');
   // recvmsg's SOL_IP messages: packet info, TTL, TOS bytes; strace leaves msg_control out with no control length.
   const ip = Buffer.alloc(32 + 24);
   ip.writeBigUInt64LE(28n, 0);
@@ -474,7 +479,9 @@ test('iovec arrays and msghdrs from their derived blobs, the data cut per view t
   ip.writeInt32LE(0, 40);
   ip.writeInt32LE(2, 44); // IP_TTL
   ip.writeUInt32LE(64, 48);
-  const withIp = { ...sendmsg, blobs: { ...sendmsg.blobs, [derivedKey(1, 7)]: bytes(ip) } };
+  const ipMsg = Buffer.from(msg);
+  ipMsg.writeBigUInt64LE(BigInt(ip.length), 40); // msg_controllen: both messages
+  const withIp = { ...sendmsg, blobs: { ...sendmsg.blobs, 1: bytes(ipMsg), [derivedKey(1, 7)]: bytes(ip) } };
   assert.equal(
     render('sendmsg', withIp).split('msg_control=')[1].split(', msg_controllen')[0],
     '[{cmsg_len=28, cmsg_level=SOL_IP, cmsg_type=IP_PKTINFO, cmsg_data={ipi_ifindex=32767, ipi_spec_dst=inet_addr("127.0.0.1"), ipi_addr=inet_addr("127.0.0.2")}}, {cmsg_len=20, cmsg_level=SOL_IP, cmsg_type=IP_TTL, cmsg_data=[64]}]',
@@ -482,6 +489,43 @@ test('iovec arrays and msghdrs from their derived blobs, the data cut per view t
   const bare = Buffer.from(msg);
   bare.writeBigUInt64LE(0n, 40);
   assert.equal(render('sendmsg', { ...sendmsg, blobs: { ...sendmsg.blobs, 1: bytes(bare) } }).includes('msg_control='), false, 'no msg_control without a control length');
+});
+
+test('msg_control as strace prints it: short, empty, cut, several messages, other levels', () => {
+  const sent = (controllen: bigint, control: Buffer | undefined, state = traceOf([], {})) => {
+    const msg = Buffer.alloc(56);
+    msg.writeBigUInt64LE(0x4000n, 32);
+    msg.writeBigUInt64LE(controllen, 40);
+    const blobs: Call['blobs'] = { 1: bytes(msg), ...(control ? { [derivedKey(1, 7)]: bytes(control) } : {}) };
+    const text = render('sendmsg', { args: [-1, 0x7ffc, 0], ret: -9, blobs }, state);
+    return /msg_iovlen=0(.*), msg_controllen/.exec(text)?.[1] ?? text;
+  };
+  const cmsg = (len: number, level: number, type: number, payload: number[] = [], room = len) => {
+    const b = Buffer.alloc(Math.max(16, (room + 7) & ~7));
+    b.writeBigUInt64LE(BigInt(len), 0);
+    b.writeInt32LE(level, 8);
+    b.writeInt32LE(type, 12);
+    payload.forEach((v, i) => b.writeInt32LE(v, 16 + 4 * i));
+    return b;
+  };
+  assert.equal(sent(0n, undefined), '', 'a zero length leaves msg_control out');
+  assert.equal(sent(1n, Buffer.alloc(1)), ', msg_control=0x4000', 'shorter than a cmsghdr: the address');
+  assert.equal(sent(16n, undefined), ', msg_control=0x4000', 'unreadable: the address');
+  assert.equal(sent(16n, cmsg(0, 1, 1)), ', msg_control=[{cmsg_len=0, cmsg_level=SOL_SOCKET, cmsg_type=SCM_RIGHTS}]', 'no data in a cmsg_len below the header');
+  const fds = cmsg(16 + 4 * 40, 1, 1, Array.from({ length: 40 }, () => -1));
+  assert.equal(
+    sent(BigInt(fds.length), fds, traceOf([], { stringMax: 4 })),
+    ', msg_control=[{cmsg_len=176, cmsg_level=SOL_SOCKET, cmsg_type=SCM_RIGHTS, cmsg_data=[-1, -1, -1, -1, ...]}]',
+    'at most -s elements',
+  );
+  const two = Buffer.concat([cmsg(20, 1, 1, [3]), cmsg(16, 0, 8, [], 24)]);
+  assert.equal(
+    sent(BigInt(two.length), two),
+    ', msg_control=[{cmsg_len=20, cmsg_level=SOL_SOCKET, cmsg_type=SCM_RIGHTS, cmsg_data=[3]}, {cmsg_len=16, cmsg_level=SOL_IP, cmsg_type=IP_PKTINFO}, ... /* 0x4028 */]',
+    'each message aligned to 8 bytes; what is left after the last one: its address',
+  );
+  const odd = cmsg(20, 41, 50, [7]);
+  assert.equal(sent(24n, odd), ', msg_control=[{cmsg_len=20, cmsg_level=SOL_IPV6, cmsg_type=0x32}]', 'another level: the type in hex, no data');
 });
 
 test('-s cuts strings that are not paths and string arrays, never paths', () => {

@@ -10,13 +10,14 @@
  * first iovecs, 7 the control data; an iovec argument's part 0 is the array, 1..7 the data).
  * Without the derived blobs the whole argument is its address.
  */
+import fs from 'node:fs';
 import type { ArchTables } from '../arch';
 import type { RawBlob } from '../types';
 import { bytesOf, derivedKey, viewOf } from './registry';
-import { ifindexText } from './net';
 import { quoteBytes } from './quote';
 import type { ArgDecoder, CallView, DecoderRegistry } from './registry';
-import { fixedXlat, formatFlags, formatValue, hexValue, pointer, type Xlat } from './xlat';
+import { ifindexText } from './net';
+import { fixedXlat, formatFlags, formatValue, pointer, type Xlat } from './xlat';
 
 export { derivedKey };
 
@@ -34,9 +35,6 @@ export const MSG_FLAGS: Xlat = fixedXlat([
   ['MSG_WAITFORONE', 0x10000], ['MSG_SENDPAGE_NOTLAST', 0x20000], ['MSG_BATCH', 0x40000], ['MSG_NO_SHARED_FRAGS', 0x80000],
   ['MSG_ZEROCOPY', 0x4000000], ['MSG_FASTOPEN', 0x20000000], ['MSG_CMSG_CLOEXEC', 0x40000000], ['MSG_CMSG_COMPAT', 0x80000000],
 ]);
-/** SOL_SOCKET's control message types strace names (scm_types). */
-const SCM_TYPES = fixedXlat([['SCM_RIGHTS', 1], ['SCM_CREDENTIALS', 2], ['SCM_SECURITY', 3], ['SCM_PIDFD', 4]]);
-const SOL_SOCKET = 1;
 
 /** An iovec array with each element's delivered data: `[{iov_base="...", iov_len=N}, ...]`. */
 export function formatIovec(array: Uint8Array, count: number, data: ReadonlyArray<RawBlob | undefined>, max: number, budget: bigint): string | undefined {
@@ -65,79 +63,112 @@ export function formatIovec(array: Uint8Array, count: number, data: ReadonlyArra
   return `[${out.join(', ')}]`;
 }
 
-/** strace's ip_cmsg_types (linux/in.h). */
-const IP_CMSG_TYPES = fixedXlat([
-  ['IP_TOS', 1], ['IP_TTL', 2], ['IP_RECVOPTS', 6], ['IP_RETOPTS', 7], ['IP_PKTINFO', 8], ['IP_RECVERR', 11], ['IP_ORIGDSTADDR', 20],
-  ['IP_CHECKSUM', 23], ['SCM_SECURITY', 3],
+/**
+ * strace 6.1's scmvals (SOL_SOCKET control message types; asm-generic/socket.h values, the ones
+ * of x86_64).
+ */
+const SCM_TYPES = fixedXlat([
+  ['SCM_RIGHTS', 1], ['SCM_CREDENTIALS', 2], ['SCM_SECURITY', 3], ['SO_TIMESTAMP_OLD', 29], ['SO_TIMESTAMPNS_OLD', 35],
+  ['SO_TIMESTAMPING_OLD', 37], ['SO_WIFI_STATUS', 41], ['SCM_TIMESTAMPING_OPT_STATS', 0x36], ['SCM_TIMESTAMPING_PKTINFO', 0x3a],
+  ['SO_TXTIME', 61], ['SO_TIMESTAMP_NEW', 63], ['SO_TIMESTAMPNS_NEW', 64], ['SO_TIMESTAMPING_NEW', 65],
 ]);
+/** strace 6.1's ip_cmsg_types. */
+const IP_CMSG_TYPES = fixedXlat([
+  ['IP_TOS', 1], ['IP_TTL', 2], ['IP_RECVOPTS', 6], ['IP_RETOPTS', 7], ['IP_PKTINFO', 8], ['IP_RECVERR', 11], ['IP_ORIGDSTADDR', 20], ['IP_CHECKSUM', 23],
+]);
+const SOL_SOCKET = 1;
 const SOL_IP = 0;
+/** sizeof(struct cmsghdr) on a 64-bit ABI. */
+const CMSG_HDR = 16;
 
-/** Elements as strace's print_local_array: at most `max`, then `...`. */
-function shownArray(count: number, max: number, element: (i: number) => string): string {
-  const out = Array.from({ length: Math.min(count, max) }, (_, i) => element(i));
-  if (count > max) out.push('...');
+/**
+ * What strace reads of msg_control at most: net.core.optmem_max rounded up to 8 bytes, read
+ * once (strace's get_optmem_max, on the same host as the traced process); its fallback when
+ * the file cannot be read.
+ */
+let optmem: number | undefined;
+function optmemMax(): number {
+  if (optmem === undefined) {
+    optmem = 8 * (2 * 1024 + 512);
+    try {
+      const n = Number.parseInt(fs.readFileSync('/proc/sys/net/core/optmem_max', 'utf8'), 10);
+      if (n > 0) optmem = (n + 7) & ~7;
+    } catch {
+      // strace's fallback above.
+    }
+  }
+  return optmem;
+}
+
+/** `[a, b, ...]`: at most `max` elements (strace's print_local_array_ex under -s), then `...`. */
+function elements(count: number, max: number, element: (i: number) => string): string {
+  const shown = Math.min(count, max);
+  const out = Array.from({ length: shown }, (_, i) => element(i));
+  if (shown < count) out.push('...');
   return `[${out.join(', ')}]`;
 }
 
-/**
- * A control message's payload as strace's print_cmsg_type_data shows it: SOL_SOCKET's fds and
- * credentials, SOL_IP's packet info, TTL, TOS and options, error and original destination;
- * nothing when it is shorter than its printer needs or of another kind.
- */
-function cmsgData(level: number, type: number, payload: Uint8Array, max: number, sockaddr: (data: Uint8Array, len: number) => string): string {
-  const pv = viewOf(payload);
-  const ints = (signed: boolean) => shownArray(Math.floor(payload.length / 4), max, (i) => String(signed ? pv.getInt32(4 * i, true) : pv.getUint32(4 * i, true)));
-  const ipv4 = (at: number) => `inet_addr("${payload.subarray(at, at + 4).join('.')}")`;
+/** One control message's payload as strace's print_cmsg_type_data prints it (after `cmsg_type=`). */
+function cmsgTypeData(level: number, type: number, payload: Uint8Array, sockaddr: (data: Uint8Array, len: number) => string, max: number): string {
+  const v = viewOf(payload);
+  const n = payload.length;
+  const data = (text: string) => `, cmsg_data=${text}`;
   if (level === SOL_SOCKET) {
-    if (type === 1 && payload.length >= 4) return ints(true);
-    if (type === 2 && payload.length >= 12) return `{pid=${pv.getInt32(0, true)}, uid=${pv.getUint32(4, true)}, gid=${pv.getUint32(8, true)}}`;
-    return '';
+    let text = formatValue(BigInt(type), SCM_TYPES, 'SCM_???');
+    if (type === 1 && n >= 4) text += data(elements(Math.floor(n / 4), max, (i) => String(v.getInt32(4 * i, true))));
+    else if (type === 2 && n >= 12) text += data(`{pid=${v.getInt32(0, true)}, uid=${v.getUint32(4, true)}, gid=${v.getUint32(8, true)}}`);
+    else if (type === 3 && n >= 1) text += data(quoteBytes(payload));
+    return text;
   }
-  if (level !== SOL_IP) return '';
-  switch (type) {
-    case 8: // IP_PKTINFO: struct in_pktinfo
-      if (payload.length < 12) return '';
-      return `{ipi_ifindex=${ifindexText(pv.getUint32(0, true))}, ipi_spec_dst=${ipv4(4)}, ipi_addr=${ipv4(8)}}`;
-    case 2: // IP_TTL
-    case 23: // IP_CHECKSUM
-      return payload.length >= 4 ? ints(false) : '';
-    case 1: // IP_TOS
-    case 6: // IP_RECVOPTS
-    case 7: // IP_RETOPTS
-      return payload.length >= 1 ? shownArray(payload.length, max, (i) => hexValue(BigInt(payload[i]))) : '';
-    case 11: // IP_RECVERR: struct sock_extended_err and the offender
-      if (payload.length < 32) return '';
-      return (
-        `{ee_errno=${pv.getUint32(0, true)}, ee_origin=${payload[4]}, ee_type=${payload[5]}, ee_code=${payload[6]}, ` +
-        `ee_info=${pv.getUint32(8, true)}, ee_data=${pv.getUint32(12, true)}, offender=${sockaddr(payload.subarray(16, 32), 16)}}`
-      );
-    case 20: // IP_ORIGDSTADDR
-      return payload.length >= 16 ? sockaddr(payload, Math.min(payload.length, 128)) : '';
-    default:
-      return '';
+  if (level === SOL_IP) {
+    let text = formatValue(BigInt(type), IP_CMSG_TYPES, 'IP_???');
+    const inet = (at: number) => `inet_addr("${payload[at]}.${payload[at + 1]}.${payload[at + 2]}.${payload[at + 3]}")`;
+    if (type === 8 && n >= 12) {
+      text += data(`{ipi_ifindex=${ifindexText(v.getUint32(0, true))}, ipi_spec_dst=${inet(4)}, ipi_addr=${inet(8)}}`);
+    } else if ((type === 2 || type === 23) && n >= 4) text += data(elements(Math.floor(n / 4), max, (i) => String(v.getUint32(4 * i, true))));
+    else if ((type === 1 || type === 6 || type === 7) && n >= 1) text += data(elements(n, max, (i) => `0x${payload[i].toString(16)}`));
+    else if (type === 11 && n >= 32) {
+      text += data(`{ee_errno=${v.getUint32(0, true)}, ee_origin=${payload[4]}, ee_type=${payload[5]}, ee_code=${payload[6]}, ee_info=${v.getUint32(8, true)}, ee_data=${v.getUint32(12, true)}, offender=${sockaddr(payload.subarray(16, 32), 16)}}`);
+    } else if (type === 20 && n >= 16) text += data(sockaddr(payload, Math.min(n, 128)));
+    return text;
   }
+  return `0x${(type >>> 0).toString(16)}`;
 }
 
-/** Control messages: `[{cmsg_len=20, cmsg_level=SOL_SOCKET, cmsg_type=SCM_RIGHTS, cmsg_data=[3]}]`. */
-export function formatControl(data: Uint8Array, levels: Xlat, max = Infinity, sockaddr: (data: Uint8Array, len: number) => string = () => '{...}'): string {
+/**
+ * msg_control as strace's decode_msg_control prints it: its address when shorter than one
+ * cmsghdr or unreadable, else the messages in the first `controlLen` bytes (at most
+ * optmem_max), each cut to what is there, `...` and the address of what was left when the last
+ * one does not end the buffer, `...` alone when optmem_max cut the buffer. `data` is what the
+ * kernel side read (SCT_MSG_CONTROL_MAX bytes at most): messages beyond it are not shown.
+ */
+export function formatControl(data: Uint8Array, controlLen: bigint, address: bigint, levels: Xlat, sockaddr: (data: Uint8Array, len: number) => string, max: number): string {
+  const limit = Number(controlLen > BigInt(optmemMax()) ? BigInt(optmemMax()) : controlLen);
+  if (limit < CMSG_HDR) return pointer(address);
   const v = viewOf(data);
   const out: string[] = [];
   let at = 0;
-  while (at + 16 <= data.length) {
-    const len = Number(v.getBigUint64(at, true));
+  let left = limit;
+  while (left >= CMSG_HDR && at + CMSG_HDR <= data.length) {
+    const cmsgLen = v.getBigUint64(at, true);
+    const len = cmsgLen > BigInt(left) ? left : Number(cmsgLen);
+    const payload = data.subarray(at + CMSG_HDR, Math.min(data.length, at + Math.max(len, CMSG_HDR)));
     const level = v.getInt32(at + 8, true);
-    const type = v.getInt32(at + 12, true);
-    let text = `{cmsg_len=${len}, cmsg_level=${formatValue(BigInt(level), levels, 'SOL_???')}, cmsg_type=`;
-    const payload = data.subarray(at + 16, at + Math.min(len, data.length - at));
-    if (level === SOL_SOCKET) text += formatValue(BigInt(type), SCM_TYPES, 'SCM_???');
-    else if (level === SOL_IP) text += formatValue(BigInt(type), IP_CMSG_TYPES, 'IP_???');
-    else text += hexValue(BigInt(type >>> 0));
-    const shown = cmsgData(level, type, payload, max, sockaddr);
-    if (shown) text += `, cmsg_data=${shown}`;
-    out.push(`${text}}`);
-    if (len < 16) break;
-    at += (len + 7) & ~7;
+    out.push(`{cmsg_len=${cmsgLen}, cmsg_level=${formatValue(BigInt(level), levels, 'SOL_???')}, cmsg_type=${cmsgTypeData(level, v.getInt32(at + 12, true), payload, sockaddr, max)}}`);
+    if (len < CMSG_HDR) {
+      left -= CMSG_HDR;
+      break;
+    }
+    const step = (cmsgLen + 7n) & ~7n;
+    if (step >= BigInt(left)) {
+      left = 0;
+      break;
+    }
+    at += Number(step);
+    left -= Number(step);
   }
+  if (left > 0) out.push(`... /* ${pointer(address + BigInt(limit - left))} */`);
+  else if (BigInt(limit) < controlLen) out.push('...');
   return `[${out.join(', ')}]`;
 }
 
@@ -155,16 +186,16 @@ export function msghdrDecoder(argIndex: number, output: boolean, sockaddr: (data
     const controllen = v.getBigUint64(40, true);
     const flags = v.getUint32(48, true);
     const part = (p: number) => call.blobs.get(derivedKey(argIndex, p));
-    const nameText = name === 0n ? 'NULL' : derivedText(part(PART.NAME), (d) => sockaddr(d, namelen));
+    // What cannot be read prints as its address, as strace's decoders of each field do.
+    const nameText = name === 0n ? 'NULL' : (derivedText(part(PART.NAME), (d) => sockaddr(d, namelen)) ?? pointer(name));
     const iovBlob = part(PART.IOV);
     const data = Array.from({ length: PART.DATA_MAX }, (_, i) => part(PART.DATA + i));
     const budget = output ? (call.ret > 0n ? call.ret : 0n) : 1n << 62n;
     const iovText = iov === 0n ? 'NULL' : iovBlob?.kind === 'bytes' && !iovBlob.unreadable ? formatIovec(iovBlob.data, Number(iovlen), data, call.options.stringMax, budget) : undefined;
-    // strace leaves msg_control out when msg_controllen is 0.
-    const controlText = controllen === 0n ? '' : control === 0n ? 'NULL' : derivedText(part(PART.CONTROL), (d) => formatControl(d, levels, call.options.stringMax, sockaddr));
-    if (nameText === undefined || iovText === undefined || controlText === undefined) return '';
-    const controlField = controllen === 0n ? '' : `msg_control=${controlText}, `;
-    return `{msg_name=${nameText}, msg_namelen=${namelen}, msg_iov=${iovText}, msg_iovlen=${iovlen}, ${controlField}msg_controllen=${controllen}, msg_flags=${formatFlags(BigInt(flags), MSG_FLAGS, 'MSG_???')}}`;
+    // strace leaves msg_control out when its length is 0, and prints its address when unreadable.
+    const controlText = controllen === 0n ? undefined : (derivedText(part(PART.CONTROL), (d) => formatControl(d, controllen, control, levels, sockaddr, call.options.stringMax)) ?? pointer(control));
+    const controlField = controlText === undefined ? '' : `, msg_control=${controlText}`;
+    return `{msg_name=${nameText}, msg_namelen=${namelen}, msg_iov=${iovText ?? pointer(iov)}, msg_iovlen=${iovlen}${controlField}, msg_controllen=${controllen}, msg_flags=${formatFlags(BigInt(flags), MSG_FLAGS, 'MSG_???')}}`;
   };
 }
 
