@@ -12,6 +12,10 @@
  * --no-ts-client: skip the throughput search with the TypeScript client library (bench/ts-client.ts).
  * --no-sched: skip the context-switch tracing costs (bench/sched.ts, a pipe ping-pong).
  * --no-reads: skip the cost of the kernel reads by syscall family (bench/reads.ts).
+ * --only a,b: run only these sections (overhead, concurrency, throughput, sched, reads, decode,
+ * export; throughput includes its Python and TypeScript client searches unless --no-python or
+ * --no-ts-client), e.g. `--only concurrency` for the concurrent-traces table alone.
+ * --counts a,b: the concurrency section's trace counts (default 1,4,16,32).
  * --smoke: small sizes, sctrace only, one short throughput check; exits 1 only on unannounced
  * loss (an event neither delivered nor covered by an EventsLost notice), never on timings.
  */
@@ -58,15 +62,23 @@ async function main(): Promise<number> {
       out: { type: 'string' },
       decode: { type: 'string' },
       render: { type: 'string' },
+      only: { type: 'string' },
+      counts: { type: 'string' },
     },
   });
+  const SECTIONS = ['overhead', 'concurrency', 'throughput', 'sched', 'reads', 'decode', 'export'];
+  const only = values.only?.split(',');
+  for (const s of only ?? []) if (!SECTIONS.includes(s)) throw new Error(`unknown section ${s}; sections: ${SECTIONS.join(', ')}`);
+  /** Whether a section runs: named by --only (when given) and not turned off by its --no-X. */
+  const wanted = (section: string, off?: boolean) => !off && (only === undefined || only.includes(section));
   if (values.render) return render(values.render);
   const smoke = values.smoke ?? false;
   const runs = Number(values.runs ?? (smoke ? 1 : 5));
   const toolNames = (values.tools?.split(',') ?? (smoke ? ['untraced', 'sctrace', 'sctrace-filtered'] : TOOLS.map((t) => t.name))) as ToolName[];
   for (const t of toolNames) if (!TOOLS.some((i) => i.name === t)) throw new Error(`unknown tool ${t}; tools: ${TOOLS.map((i) => i.name).join(', ')}`);
   if (!toolNames.includes('untraced')) toolNames.unshift('untraced');
-  const outDir = values.out ?? (smoke ? path.join(os.tmpdir(), 'sctrace-bench-smoke') : path.join(ROOT, 'bench/results'));
+  // A partial run (--smoke, --only) does not overwrite the full results in bench/results.
+  const outDir = values.out ?? (smoke ? path.join(os.tmpdir(), 'sctrace-bench-smoke') : only ? path.join(os.tmpdir(), 'sctrace-bench-only') : path.join(ROOT, 'bench/results'));
   const seconds = Number(values.seconds ?? (smoke ? 1 : 5));
 
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sctrace-bench-'));
@@ -99,7 +111,7 @@ async function main(): Promise<number> {
       niceService: niceService ?? null,
       clientArgs: values.decode ? ['--decode', values.decode] : smoke ? ['--decode', 'full'] : [],
     };
-    if (!values['no-overhead']) {
+    if (wanted('overhead', values['no-overhead'])) {
       for (const w of selected) {
         log(`[bench] ${w.title}`);
         const rows = await measureWorkload(ctx, w, { runs, tools: toolNames, scale: smoke ? 0.05 : 1, log });
@@ -108,10 +120,10 @@ async function main(): Promise<number> {
       }
     }
     const getppid = all.find((w) => w.name === 'getppid');
-    if (!values['no-concurrency'] && getppid) {
+    if (wanted('concurrency', values['no-concurrency']) && getppid) {
       log('[bench] concurrent traces (one kernel pass)');
       concurrency = await measureConcurrency(ctx, getppid, {
-        counts: smoke ? [1, 4] : [1, 4, 16, 32],
+        counts: values.counts ? values.counts.split(',').map(Number) : smoke ? [1, 4] : [1, 4, 16, 32],
         runs: smoke ? 1 : Math.min(runs, 3),
         size: smoke ? 200_000 : getppid.sizes.full,
         // One identity (the local socket's) starts every trace: as many as the service allows.
@@ -119,7 +131,7 @@ async function main(): Promise<number> {
         log,
       });
     }
-    if (!values['no-throughput']) {
+    if (wanted('throughput', values['no-throughput'])) {
       log('[bench] throughput to one gRPC client');
       throughput = await measureThroughput(ctx, {
         seconds,
@@ -169,19 +181,19 @@ async function main(): Promise<number> {
         }
       }
     }
-    if (!values['no-sched']) {
+    if (wanted('sched', values['no-sched'])) {
       log('[bench] context switches: pipe ping-pong');
       sched = await measureSched({ root: ROOT, workDir, service, runs: smoke ? 1 : Math.min(runs, 5), rounds: smoke ? 20_000 : 100_000, log });
     }
-    if (!values['no-reads']) {
+    if (wanted('reads', values['no-reads'])) {
       log('[bench] kernel reads by syscall family');
       reads = await measureReads({ root: ROOT, workDir, service, runs: smoke ? 1 : Math.min(runs, 5), calls: smoke ? 20_000 : 100_000, log });
     }
-    if (!values['no-ts-client']) {
+    if (wanted('decode', values['no-ts-client'])) {
       log('[bench] decode rate of the TypeScript client library, one core');
       decode = measureDecode(smoke ? 3 : 7, smoke ? 100 : 500);
     }
-    if (!values['no-export']) {
+    if (wanted('export', values['no-export'])) {
       log('[bench] export into NATS JetStream');
       exported = await measureExport({
         root: ROOT,
