@@ -43,6 +43,8 @@ export interface TraceOptions {
 
 /** A trace. Created by TraceManager; `attach` happens right after the capture session opens. */
 export class Trace implements CaptureSink {
+  /** events() numbers and encodes the batch before it returns and keeps no event object. */
+  readonly borrowsEvents = true;
   readonly startedNs = BigInt(Date.now()) * 1_000_000n;
   private session: CaptureSession | undefined;
   private readonly subscribers = new Map<string, Subscriber>();
