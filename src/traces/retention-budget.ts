@@ -1,9 +1,11 @@
 /**
  * The service-wide bound on retained events (sctraced --retention-total-mb). Each trace's window
  * has its own limit (TraceSpec.retention_bytes, or --retention-mb); together they could ask for
- * tens of gigabytes (64 traces × 64 MiB), so their sum is bounded too. When a window's append
- * takes the total over the budget, windows of stopped traces (kept a while for a client coming
- * back) give way first, then the oldest chunks of the window holding the most bytes are dropped,
+ * tens of gigabytes (64 traces × 64 MiB), so their sum is bounded too. What is counted is memory:
+ * the slabs of the one pool the windows share (slabs.ts), whole, the free ones included, and
+ * chunks in buffers of their own. When a window needs memory the total does not have, free
+ * slabs go first, then windows of stopped traces (kept a while for a client coming back) give
+ * way, then the oldest chunks of the window holding the most are dropped,
  * until the total fits: a quiet trace keeps its few events, busy traces converge to equal
  * shares, and a subscriber whose unsent events go is told as for its own window's overflow
  * (EventsLost "subscriber", or "retention" when resuming).

@@ -7,9 +7,9 @@
  * generation): on the reference VM a 64 MiB window of per-chunk buffers raised the service's peak
  * RSS by about 250 MB at 750k events/s. Why one pool for every window (RetentionBudget owns it):
  * under the service-wide budget a busy window grows by the slabs another window gives up, so the
- * memory is reused instead of freed by one window and allocated again by another (each window
- * keeping spare slabs of its own held 2 MiB per window beyond what the budget counted: 32 traces
- * and their stopped predecessors peaked at 430 MB, bench/results/concurrency.json).
+ * memory is reused instead of freed by one window and allocated again by another (windows with
+ * slabs of their own held up to two per window beyond what the budget counted: see README's
+ * concurrency notes).
  *
  * A chunk's bytes are views into a slab, so a slab goes back to the pool only when every chunk in
  * it has been released (the window releases a chunk when it drops it) and no message written
