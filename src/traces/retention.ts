@@ -215,7 +215,8 @@ export class RetentionWindow implements BudgetedWindow, EncodedEventsStore, Slab
 
   /** SlabHolder: a slab's last chunk was dropped and its last write is done. */
   slabUnused(slab: Slab): void {
-    if (slab === this.current && !this.released) return;
+    // The current slab takes the next chunks, unless nothing will be appended or read again.
+    if (slab === this.current && !this.released && !(this.retired && this.chunks.length === this.head)) return;
     if (!this.slabs.delete(slab)) return;
     if (slab === this.current) this.current = undefined;
     this.pool.give(slab);
@@ -363,11 +364,7 @@ export class RetentionWindow implements BudgetedWindow, EncodedEventsStore, Slab
     const slab = chunk.slab;
     if (slab !== undefined) {
       slab.live--;
-      // The current slab goes back too once an ended trace's window is emptied.
-      if (slab.unused && (slab !== this.current || (this.retired && this.chunks.length === this.head))) {
-        if (slab === this.current) this.current = undefined;
-        this.slabUnused(slab);
-      }
+      if (slab.unused) this.slabUnused(slab);
     }
     if (chunk.notice) this.kept.add(chunk.firstSequence, chunk.notice, chunk.timeMs);
     if (this.head > 1024 && this.head * 2 > this.chunks.length) {
