@@ -4,7 +4,7 @@
  * trace, bpftrace), and how many events per second sctrace delivers to one gRPC client without
  * loss. Run through `npm run bench` (bench/run.sh installs the peers and builds first).
  *
- * usage: node dist/bench/main.js [--smoke] [--runs N] [--workloads a,b] [--tools a,b]
+ * usage: node dist/bench/main.js [--smoke] [--only a,b] [--runs N] [--workloads a,b] [--tools a,b]
  *          [--no-throughput] [--no-export] [--seconds S] [--out DIR] [-- sctraced flags]
  *        node dist/bench/main.js --render DIR   (rewrite DIR's results.md and chart.svg from its JSON)
  *
@@ -12,12 +12,13 @@
  * --no-ts-client: skip the throughput search with the TypeScript client library (bench/ts-client.ts).
  * --no-sched: skip the context-switch tracing costs (bench/sched.ts, a pipe ping-pong).
  * --no-reads: skip the cost of the kernel reads by syscall family (bench/reads.ts).
- * --only a,b: run only these sections (overhead, concurrency, throughput, sched, reads, decode,
- * export; throughput includes its Python and TypeScript client searches unless --no-python or
- * --no-ts-client), e.g. `--only concurrency` for the concurrent-traces table alone.
  * --counts a,b: the concurrency section's trace counts (default 1,4,16,32).
  * --smoke: small sizes, sctrace only, one short throughput check; exits 1 only on unannounced
  * loss (an event neither delivered nor covered by an EventsLost notice), never on timings.
+ * --only a,b: run only these sections (overhead, concurrency, throughput [the stock grpc-js
+ * client], python, ts-client [its throughput search and the decode rate], sched, reads, export);
+ * the other sections of the output directory's results.json are kept as they were, and
+ * `sections` in it says which run (commit, date) measured each section measured apart.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -66,20 +67,28 @@ async function main(): Promise<number> {
       counts: { type: 'string' },
     },
   });
-  const SECTIONS = ['overhead', 'concurrency', 'throughput', 'sched', 'reads', 'decode', 'export'];
-  const only = values.only?.split(',');
-  for (const s of only ?? []) if (!SECTIONS.includes(s)) throw new Error(`unknown section ${s}; sections: ${SECTIONS.join(', ')}`);
-  /** Whether a section runs: named by --only (when given) and not turned off by its --no-X. */
-  const wanted = (section: string, off?: boolean) => !off && (only === undefined || only.includes(section));
   if (values.render) return render(values.render);
   const smoke = values.smoke ?? false;
   const runs = Number(values.runs ?? (smoke ? 1 : 5));
   const toolNames = (values.tools?.split(',') ?? (smoke ? ['untraced', 'sctrace', 'sctrace-filtered'] : TOOLS.map((t) => t.name))) as ToolName[];
   for (const t of toolNames) if (!TOOLS.some((i) => i.name === t)) throw new Error(`unknown tool ${t}; tools: ${TOOLS.map((i) => i.name).join(', ')}`);
   if (!toolNames.includes('untraced')) toolNames.unshift('untraced');
-  // A partial run (--smoke, --only) does not overwrite the full results in bench/results.
-  const outDir = values.out ?? (smoke ? path.join(os.tmpdir(), 'sctrace-bench-smoke') : only ? path.join(os.tmpdir(), 'sctrace-bench-only') : path.join(ROOT, 'bench/results'));
+  const outDir = values.out ?? (smoke ? path.join(os.tmpdir(), 'sctrace-bench-smoke') : path.join(ROOT, 'bench/results'));
   const seconds = Number(values.seconds ?? (smoke ? 1 : 5));
+  const only = values.only?.split(',');
+  for (const name of only ?? []) if (!SECTIONS.includes(name as Section)) throw new Error(`unknown section ${name}; sections: ${SECTIONS.join(', ')}`);
+  /** Whether section `name` runs: named by --only, or not turned off by its --no-NAME. */
+  const enabled = (name: Section, off: boolean | undefined) => (only ? only.includes(name) : !off);
+  const run = {
+    overhead: enabled('overhead', values['no-overhead']),
+    concurrency: enabled('concurrency', values['no-concurrency']),
+    throughput: enabled('throughput', values['no-throughput']),
+    python: enabled('python', values['no-throughput'] || values['no-python']),
+    tsClient: enabled('ts-client', values['no-throughput'] || values['no-ts-client']),
+    sched: enabled('sched', values['no-sched']),
+    reads: enabled('reads', values['no-reads']),
+    export: enabled('export', values['no-export']),
+  };
 
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sctrace-bench-'));
   log(`[bench] building workloads in ${workDir}`);
@@ -111,7 +120,7 @@ async function main(): Promise<number> {
       niceService: niceService ?? null,
       clientArgs: values.decode ? ['--decode', values.decode] : smoke ? ['--decode', 'full'] : [],
     };
-    if (wanted('overhead', values['no-overhead'])) {
+    if (run.overhead) {
       for (const w of selected) {
         log(`[bench] ${w.title}`);
         const rows = await measureWorkload(ctx, w, { runs, tools: toolNames, scale: smoke ? 0.05 : 1, log });
@@ -120,7 +129,7 @@ async function main(): Promise<number> {
       }
     }
     const getppid = all.find((w) => w.name === 'getppid');
-    if (wanted('concurrency', values['no-concurrency']) && getppid) {
+    if (run.concurrency && getppid) {
       log('[bench] concurrent traces (one kernel pass)');
       concurrency = await measureConcurrency(ctx, getppid, {
         counts: values.counts ? values.counts.split(',').map(Number) : smoke ? [1, 4] : [1, 4, 16, 32],
@@ -131,7 +140,7 @@ async function main(): Promise<number> {
         log,
       });
     }
-    if (wanted('throughput', values['no-throughput'])) {
+    if (run.throughput) {
       log('[bench] throughput to one gRPC client');
       throughput = await measureThroughput(ctx, {
         seconds,
@@ -144,56 +153,56 @@ async function main(): Promise<number> {
       for (const r of [...throughput.ladder, ...throughput.confirm, ...throughput.at_2x]) {
         if (r.unannounced) failures.push(`throughput at ${r.offered || 'flat out'}/s: ${r.unannounced} events lost without an EventsLost notice`);
       }
-      if (!values['no-python']) {
-        // The same search with bench/client.py, a consumer written with the Python client library.
-        log('[bench] throughput to one Python client (clients/python)');
-        throughputPython = await measureThroughput(
-          { ...ctx, clientCommand: pythonClient(ROOT), clientArgs: [] },
-          {
-            seconds,
-            runs: smoke ? 1 : Math.min(runs, 3),
-            ladder: smoke ? [50_000] : [50_000, 100_000, 150_000, 200_000, 250_000, 300_000, 400_000, 500_000, 750_000, 1_000_000, 0],
-            refine: smoke ? 0 : 2,
-            fresh: () => startService(path.join(workDir, 'load'), positionals),
-            log,
-          },
-        );
-        for (const r of [...throughputPython.ladder, ...throughputPython.confirm, ...throughputPython.at_2x]) {
-          if (r.unannounced) failures.push(`Python client at ${r.offered || 'flat out'}/s: ${r.unannounced} events lost without an EventsLost notice`);
-        }
-      }
-      if (!values['no-ts-client']) {
-        // The same search with bench/ts-client.ts, a consumer written with the TypeScript client library.
-        log('[bench] throughput to one TypeScript client (clients/ts)');
-        throughputTsClient = await measureThroughput(
-          { ...ctx, clientCommand: tsLibraryClient(ROOT), clientArgs: [] },
-          {
-            seconds,
-            runs: smoke ? 1 : Math.min(runs, 3),
-            ladder: smoke ? [100_000] : [100_000, 250_000, 400_000, 500_000, 600_000, 750_000, 1_000_000, 1_250_000, 0],
-            refine: smoke ? 0 : 2,
-            fresh: () => startService(path.join(workDir, 'load'), positionals),
-            log,
-          },
-        );
-        for (const r of [...throughputTsClient.ladder, ...throughputTsClient.confirm, ...throughputTsClient.at_2x]) {
-          if (r.unannounced) failures.push(`TypeScript client at ${r.offered || 'flat out'}/s: ${r.unannounced} events lost without an EventsLost notice`);
-        }
+    }
+    if (run.python) {
+      // The same search with bench/client.py, a consumer written with the Python client library.
+      log('[bench] throughput to one Python client (clients/python)');
+      throughputPython = await measureThroughput(
+        { ...ctx, clientCommand: pythonClient(ROOT), clientArgs: [] },
+        {
+          seconds,
+          runs: smoke ? 1 : Math.min(runs, 3),
+          ladder: smoke ? [50_000] : [50_000, 100_000, 150_000, 200_000, 250_000, 300_000, 400_000, 500_000, 750_000, 1_000_000, 0],
+          refine: smoke ? 0 : 2,
+          fresh: () => startService(path.join(workDir, 'load'), positionals),
+          log,
+        },
+      );
+      for (const r of [...throughputPython.ladder, ...throughputPython.confirm, ...throughputPython.at_2x]) {
+        if (r.unannounced) failures.push(`Python client at ${r.offered || 'flat out'}/s: ${r.unannounced} events lost without an EventsLost notice`);
       }
     }
-    if (wanted('sched', values['no-sched'])) {
+    if (run.tsClient) {
+      // The same search with bench/ts-client.ts, a consumer written with the TypeScript client library.
+      log('[bench] throughput to one TypeScript client (clients/ts)');
+      throughputTsClient = await measureThroughput(
+        { ...ctx, clientCommand: tsLibraryClient(ROOT), clientArgs: [] },
+        {
+          seconds,
+          runs: smoke ? 1 : Math.min(runs, 3),
+          ladder: smoke ? [100_000] : [100_000, 250_000, 400_000, 500_000, 600_000, 750_000, 1_000_000, 1_250_000, 0],
+          refine: smoke ? 0 : 2,
+          fresh: () => startService(path.join(workDir, 'load'), positionals),
+          log,
+        },
+      );
+      for (const r of [...throughputTsClient.ladder, ...throughputTsClient.confirm, ...throughputTsClient.at_2x]) {
+        if (r.unannounced) failures.push(`TypeScript client at ${r.offered || 'flat out'}/s: ${r.unannounced} events lost without an EventsLost notice`);
+      }
+    }
+    if (run.sched) {
       log('[bench] context switches: pipe ping-pong');
       sched = await measureSched({ root: ROOT, workDir, service, runs: smoke ? 1 : Math.min(runs, 5), rounds: smoke ? 20_000 : 100_000, log });
     }
-    if (wanted('reads', values['no-reads'])) {
+    if (run.reads) {
       log('[bench] kernel reads by syscall family');
       reads = await measureReads({ root: ROOT, workDir, service, runs: smoke ? 1 : Math.min(runs, 5), calls: smoke ? 20_000 : 100_000, log });
     }
-    if (wanted('decode', values['no-ts-client'])) {
+    if (run.tsClient) {
       log('[bench] decode rate of the TypeScript client library, one core');
       decode = measureDecode(smoke ? 3 : 7, smoke ? 100 : 500);
     }
-    if (wanted('export', values['no-export'])) {
+    if (run.export) {
       log('[bench] export into NATS JetStream');
       exported = await measureExport({
         root: ROOT,
@@ -216,8 +225,9 @@ async function main(): Promise<number> {
     fs.rmSync(workDir, { recursive: true, force: true });
   }
 
-  const results: Results = {
-    machine: describeMachine(ROOT),
+  const machine = describeMachine(ROOT);
+  let results: Results = {
+    machine,
     options: { smoke, runs, tools: toolNames, seconds, sctraced: positionals, workloads: selected.map((w) => ({ name: w.name, sizes: w.sizes, unit: w.unit })) },
     overhead,
     concurrency,
@@ -231,11 +241,52 @@ async function main(): Promise<number> {
     failures,
   };
   fs.mkdirSync(outDir, { recursive: true });
+  if (only) results = mergeSections(path.join(outDir, 'results.json'), results, only as Section[]);
   fs.writeFileSync(path.join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   fs.writeFileSync(path.join(outDir, 'results.md'), `${markdownReport(results, titles)}\n`);
   fs.writeFileSync(path.join(outDir, 'chart.svg'), renderChart(results, titles));
   process.stdout.write(`${textReport(results, titles)}\n\n[bench] results in ${outDir}/{results.json,results.md,chart.svg}\n`);
   return failures.length ? 1 : 0;
+}
+
+/** The sections --only selects from, and the results.json keys each one fills. */
+const SECTIONS = ['overhead', 'concurrency', 'throughput', 'python', 'ts-client', 'sched', 'reads', 'export'] as const;
+type Section = (typeof SECTIONS)[number];
+const SECTION_KEYS: Record<Section, (keyof Results)[]> = {
+  overhead: ['overhead'],
+  concurrency: ['concurrency'],
+  throughput: ['throughput'],
+  python: ['throughput_python'],
+  'ts-client': ['throughput_ts_client', 'decode'],
+  sched: ['sched'],
+  reads: ['reads'],
+  export: ['export'],
+};
+
+/**
+ * The results at `file` (a previous full run) with the sections of `fresh` named in `only`
+ * replaced, and the run that measured them recorded under `sections`; just `fresh` when there is
+ * no previous file. Failures of the previous run are kept, those of the replaced sections dropped.
+ */
+function mergeSections(file: string, fresh: Results, only: Section[]): Results {
+  if (!fs.existsSync(file)) return fresh;
+  const previous = JSON.parse(fs.readFileSync(file, 'utf8')) as Results;
+  const merged: Results = { ...previous, sections: { ...previous.sections } };
+  for (const section of only) {
+    for (const key of SECTION_KEYS[section]) (merged as unknown as Record<string, unknown>)[key] = fresh[key];
+    merged.sections![section] = { commit: fresh.machine.commit, date: fresh.machine.date, options: fresh.options };
+  }
+  merged.failures = [...fresh.failures, ...previous.failures.filter((f) => !only.some((s) => failureOf(f) === s))];
+  return merged;
+}
+
+/** Which section a failure line of main() belongs to, by its wording there. */
+function failureOf(line: string): Section {
+  if (line.startsWith('throughput at')) return 'throughput';
+  if (line.startsWith('Python client')) return 'python';
+  if (line.startsWith('TypeScript client')) return 'ts-client';
+  if (line.startsWith('export at')) return 'export';
+  return 'overhead';
 }
 
 /** Rewrites results.md and chart.svg of `dir` from its results.json (after a change to the report). */

@@ -45,6 +45,8 @@ export interface Results {
   reads?: ReadsRow[] | null;
   /** Checks that failed (unannounced loss); empty on a clean run. */
   failures: string[];
+  /** Sections measured by a later run than `machine`'s (bench --only), by section: which commit, when, with which options. */
+  sections?: Record<string, { commit: string; date: string; options: Record<string, unknown> }>;
 }
 
 export function describeMachine(root: string): Machine {
@@ -213,7 +215,10 @@ export function markdownReport(results: Results, titles: Record<string, string>)
   }
   const ts = results.throughput_ts_client;
   if (ts) {
-    const title = '**Throughput to one TypeScript client** (`bench/ts-client.ts`: the TypeScript client library, `for await` over every event, each decoded to an object)';
+    const apart = results.sections?.['ts-client'];
+    const title =
+      '**Throughput to one TypeScript client** (`bench/ts-client.ts`: the TypeScript client library, `for await` over every event, each decoded to an object)' +
+      (apart ? `, measured apart at ${apart.commit} (${apart.date.slice(0, 10)}, \`--only ts-client\`)` : '');
     out.push(...ladderTable(title, ts, ['client CPU'], (r) => [`${fmt(r.client_cpu_pct)}%`]));
     out.push(
       '',

@@ -105,9 +105,16 @@ function hexRequests(includeDir, archDir) {
   return out;
 }
 
-/** The macro-form request names of a header. */
+/**
+ * Requests strace leaves out of its table: v4l2-subdev.h's aliases of videodev2.h requests (the
+ * same numbers), so that strace prints VIDIOC_G_EDID alone, not "VIDIOC_G_EDID or VIDIOC_SUBDEV_G_EDID".
+ */
+const OMITTED = new Set(['DV_TIMINGS_CAP', 'ENUM_DV_TIMINGS', 'ENUMSTD', 'G_DV_TIMINGS', 'G_EDID', 'G_STD', 'QUERY_DV_TIMINGS', 'QUERYSTD', 'S_DV_TIMINGS', 'S_EDID', 'S_STD'].map((n) => `VIDIOC_SUBDEV_${n}`));
+
+/** The macro-form request names of a header (a definition may continue on the next line: PTP_SYS_OFFSET_PRECISE). */
 function macroNames(text) {
-  return [...new Set([...text.matchAll(MACRO_RE)].map((m) => m[1]))];
+  const joined = text.replace(/\\\n/g, ' ');
+  return [...new Set([...joined.matchAll(MACRO_RE)].map((m) => m[1]))].filter((n) => !OMITTED.has(n));
 }
 
 /** Runs a program printing `names` after the first preamble with which `header` compiles; null when none does. */

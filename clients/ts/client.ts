@@ -16,7 +16,7 @@ import type { StreamEventsResponse__Output } from '../../src/api/generated/sctra
 import type { TraceSpec } from '../../src/api/generated/sctrace/v1/TraceSpec';
 import { decodersFromDescriptors, type DecodeFn } from './decoder';
 import { RpcError, connectionHint, type FailureCause, type FailureHint } from './errors';
-import { TraceEvents } from './events';
+import { RunOpener, TraceEvents } from './events';
 import { EventSubscription, type StreamOpener, type SubscribeOptions } from './subscription';
 
 /** TLS material as PEM (file contents, not paths). */
@@ -166,7 +166,8 @@ export class SctraceClient implements StreamOpener {
    * or failed (ABORTED), when the server refuses the stream, or when reconnecting gave up.
    */
   events(traceId: string, options: EventsOptions = {}): TraceEvents {
-    return new TraceEvents(this.subscribe(traceId, options), options.highWaterMark);
+    const opener = new RunOpener(this, this.decodeResponseFn);
+    return new TraceEvents(new EventSubscription(opener, traceId, options), opener, options.highWaterMark);
   }
 
   /** Closes the channel; calls in flight fail with CANCELLED or UNAVAILABLE. */

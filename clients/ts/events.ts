@@ -4,15 +4,67 @@
  * sequence order, across reconnects; EventsLost events say what was lost and where. A consumer
  * slower than the trace pauses the stream once `highWaterMark` events are waiting, so the
  * server holds the backlog (in its retention window) instead of this process's memory.
+ *
+ * Messages wait here as bytes (event-run.ts) and are decoded when the loop reaches them, so the
+ * only decoded events alive are those of the message in hand; `batchesOf()` hands out the rest of
+ * a message at a time, for a consumer that would rather pay one promise per batch than one per
+ * event.
  */
+import * as grpc from '@grpc/grpc-js';
 import type { Event__Output } from '../../src/api/generated/sctrace/v1/Event';
-import type { EventSubscription } from './subscription';
+import type { DecodeFn } from './decoder';
+import type { FailureCause, RpcError } from './errors';
+import { EventRun, locateEvents } from './event-run';
+import type { EventSubscription, StreamMessage, StreamOpener } from './subscription';
 
 /** Default number of events buffered before the stream is paused. */
 const HIGH_WATER_MARK = 16_384;
 
+/** A StreamEventsResponse whose events are still bytes (heartbeats are decoded in full). */
+export interface RunMessage extends StreamMessage {
+  events: EventRun;
+}
+
+/** What the iterator decodes with, and how it reports a message it cannot decode. */
+export interface RunCodec {
+  /** sctrace.v1.StreamEventsResponse's decoder. */
+  decodeMessage: DecodeFn;
+  rpcError(rpc: string, cause: FailureCause): RpcError;
+}
+
+/** A client's streams as RunMessages. */
+export class RunOpener implements StreamOpener<RunMessage>, RunCodec {
+  constructor(
+    private readonly client: StreamOpener & { renew(): void },
+    readonly decodeMessage: DecodeFn,
+  ) {}
+
+  get address(): string {
+    return this.client.address;
+  }
+
+  openStream(traceId: string, fromSequence: number): grpc.ClientReadableStream<Buffer> {
+    return this.client.openStream(traceId, fromSequence);
+  }
+
+  decodeResponse(bytes: Buffer): RunMessage {
+    const events = locateEvents(bytes);
+    if (events.length === 0) return { ...this.client.decodeResponse(bytes), events };
+    return { events, latest_sequence: 0, queued_events: 0, first_retained_sequence: 0, server_time_ns: '0', heartbeat_interval_ms: 0 };
+  }
+
+  renew(): void {
+    this.client.renew();
+  }
+
+  rpcError(rpc: string, cause: FailureCause): RpcError {
+    return this.client.rpcError(rpc, cause);
+  }
+}
+
 export class TraceEvents implements AsyncIterableIterator<Event__Output> {
-  private batches: Event__Output[][] = [];
+  private runs: EventRun[] = [];
+  /** The message in hand, decoded, and the next of its events to hand out. */
   private batch: Event__Output[] = [];
   private index = 0;
   private buffered = 0;
@@ -24,10 +76,11 @@ export class TraceEvents implements AsyncIterableIterator<Event__Output> {
 
   constructor(
     /** The subscription underneath: its lastSequence, pause(), 'reconnecting' and 'heartbeat' events. */
-    readonly subscription: EventSubscription,
+    readonly subscription: EventSubscription<RunMessage>,
+    private readonly codec: RunCodec,
     private readonly highWaterMark = HIGH_WATER_MARK,
   ) {
-    subscription.on('data', ({ events }: { events: Event__Output[] }) => this.push(events));
+    subscription.on('data', ({ events }: RunMessage) => this.push(events));
     subscription.on('end', () => this.finish(undefined));
     subscription.on('error', (err: Error) => this.finish(this.returned ? undefined : err));
   }
@@ -38,7 +91,11 @@ export class TraceEvents implements AsyncIterableIterator<Event__Output> {
 
   next(): Promise<IteratorResult<Event__Output>> {
     if (this.index < this.batch.length) return Promise.resolve({ value: this.batch[this.index++], done: false });
-    if (this.takeBatch()) return Promise.resolve({ value: this.batch[this.index++], done: false });
+    try {
+      if (this.takeRun()) return Promise.resolve({ value: this.batch[this.index++], done: false });
+    } catch (err) {
+      return Promise.reject(err);
+    }
     if (this.failure) return Promise.reject(this.failure);
     if (this.done) return Promise.resolve({ value: undefined, done: true });
     return new Promise((resolve, reject) => (this.waiter = { resolve, reject }));
@@ -48,52 +105,79 @@ export class TraceEvents implements AsyncIterableIterator<Event__Output> {
   return(): Promise<IteratorResult<Event__Output>> {
     this.returned = true;
     this.subscription.cancel();
-    this.batches = [];
-    this.batch = [];
+    this.drop();
     this.done = true;
     return Promise.resolve({ value: undefined, done: true });
   }
 
-  /** The events as they arrive, a batch at a time (fewer promises for a fast consumer). */
+  /**
+   * The events as they arrive, the rest of a message at a time (one promise per batch instead of
+   * one per event); leaving the loop cancels the subscription, as with the events one by one.
+   */
   async *batchesOf(): AsyncGenerator<Event__Output[]> {
-    for (;;) {
-      const first = await this.next();
-      if (first.done) return;
-      const rest = this.batch.slice(this.index);
-      this.index = this.batch.length;
-      yield rest.length ? [first.value, ...rest] : [first.value];
+    try {
+      for (;;) {
+        const first = await this.next();
+        if (first.done) return;
+        // `first` is batch[index - 1], whichever way next() got it.
+        const batch = this.batch.slice(this.index - 1);
+        this.index = this.batch.length;
+        yield batch;
+      }
+    } finally {
+      if (!this.done) await this.return();
     }
   }
 
-  private push(events: Event__Output[]): void {
-    if (this.done) return;
-    if (this.waiter) {
-      const waiter = this.waiter;
-      this.waiter = undefined;
-      this.batch = events;
-      this.index = 1;
-      waiter.resolve({ value: events[0], done: false });
-      return;
-    }
-    this.batches.push(events);
-    this.buffered += events.length;
-    if (this.buffered > this.highWaterMark && !this.pausedForBacklog) {
-      this.pausedForBacklog = true;
-      this.subscription.pause();
-    }
-  }
-
-  private takeBatch(): boolean {
-    const next = this.batches.shift();
+  /** The next message, decoded (false when none waits); one that does not decode ends the iteration. */
+  private takeRun(): boolean {
+    const next = this.runs.shift();
     if (next === undefined) return false;
     this.buffered -= next.length;
     if (this.pausedForBacklog && this.buffered <= this.highWaterMark >> 1) {
       this.pausedForBacklog = false;
       this.subscription.resume();
     }
-    this.batch = next;
+    try {
+      this.batch = next.decode(this.codec.decodeMessage);
+    } catch (err) {
+      const error = this.codec.rpcError('StreamEvents', { code: grpc.status.INTERNAL, details: (err as Error).message, message: '' });
+      this.failure = error;
+      this.returned = true;
+      this.subscription.cancel();
+      this.drop();
+      this.done = true;
+      throw error;
+    }
     this.index = 0;
-    return true;
+    return this.batch.length > 0 || this.takeRun();
+  }
+
+  private drop(): void {
+    this.runs = [];
+    this.batch = [];
+    this.index = 0;
+  }
+
+  private push(events: EventRun): void {
+    if (this.done) return;
+    this.runs.push(events);
+    this.buffered += events.length;
+    if (this.waiter) {
+      const waiter = this.waiter;
+      this.waiter = undefined;
+      try {
+        if (this.takeRun()) waiter.resolve({ value: this.batch[this.index++], done: false });
+        else this.waiter = waiter;
+      } catch (err) {
+        waiter.reject(err as Error);
+      }
+      return;
+    }
+    if (this.buffered > this.highWaterMark && !this.pausedForBacklog) {
+      this.pausedForBacklog = true;
+      this.subscription.pause();
+    }
   }
 
   private finish(error: Error | undefined): void {

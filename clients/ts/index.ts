@@ -9,8 +9,9 @@
  * See README.md ("TypeScript client") for TLS, tokens, resuming and the decoder.
  */
 export { connect, normalizeAddress, decodeStreamEventsResponse, SctraceClient, type ConnectOptions, type EventsOptions, type TlsOptions } from './client';
-export { EventSubscription, type Heartbeat, type Reconnect, type RetryOptions, type StreamMessage, type StreamOpener, type SubscribeOptions } from './subscription';
-export { TraceEvents } from './events';
+export { EventSubscription, type Heartbeat, type Reconnect, type RetryOptions, type SequencedRun, type StreamMessage, type StreamOpener, type SubscribeOptions } from './subscription';
+export { TraceEvents, RunOpener, type RunCodec, type RunMessage } from './events';
+export { EventRun, locateEvents } from './event-run';
 export { RpcError, connectionHint, isTransient, type FailureCause, type FailureHint } from './errors';
 export { launchStopped, LaunchError, processState, type ChildExit, type LaunchOptions, type StoppedCommand } from './launch';
 export { compileDecoders, decodersFromDescriptors, type DecodeFn } from './decoder';

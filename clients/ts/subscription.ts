@@ -56,12 +56,25 @@ export interface Reconnect {
 }
 
 /**
+ * Events left as bytes until read (clients/ts/event-run.ts, what the event iterator queues):
+ * counted and cut by their sequence numbers without an object per event.
+ */
+export interface SequencedRun {
+  readonly length: number;
+  readonly firstSequence: number;
+  readonly lastSequence: number;
+  /** The events numbered `sequence` or more. */
+  from(sequence: number): SequencedRun;
+}
+
+/**
  * What the subscription reads of a message: its events' sequence numbers, and the heartbeat
  * fields of a message without events. A StreamEventsResponse decoded in full is one; a relay
- * (sctrace export) gives a lighter form that keeps the message's bytes.
+ * (sctrace export) gives a lighter form that keeps the message's bytes, the event iterator one
+ * whose events are a SequencedRun.
  */
 export interface StreamMessage {
-  events: { sequence: string | number }[];
+  events: { sequence: string | number }[] | SequencedRun;
   latest_sequence: string | number;
   queued_events: string | number;
   first_retained_sequence: string | number;
@@ -196,14 +209,14 @@ export class EventSubscription<M extends StreamMessage = StreamEventsResponse__O
       this.emit('heartbeat', beat);
       return;
     }
-    let fresh = events as M['events'];
-    if (this.next > 0 && Number(events[0].sequence) < this.next) {
+    let fresh = events;
+    if (this.next > 0 && firstSequence(events) < this.next) {
       // A resumed stream repeating what was delivered (it cannot, by the contract; kept safe).
-      fresh = events.filter((e) => Number(e.sequence) >= this.next);
+      fresh = from(events, this.next);
       if (fresh.length === 0) return;
     }
-    this.next = Number(fresh[fresh.length - 1].sequence) + 1;
-    message.events = fresh;
+    this.next = lastSequence(fresh) + 1;
+    message.events = fresh as M['events'];
     this.emit('data', message);
   }
 
@@ -273,6 +286,18 @@ export class EventSubscription<M extends StreamMessage = StreamEventsResponse__O
     this.clearTimers();
     this.emit('error', error);
   }
+}
+
+function firstSequence(events: StreamMessage['events']): number {
+  return Array.isArray(events) ? Number(events[0].sequence) : events.firstSequence;
+}
+
+function lastSequence(events: StreamMessage['events']): number {
+  return Array.isArray(events) ? Number(events[events.length - 1].sequence) : events.lastSequence;
+}
+
+function from(events: StreamMessage['events'], sequence: number): StreamMessage['events'] {
+  return Array.isArray(events) ? events.filter((e) => Number(e.sequence) >= sequence) : events.from(sequence);
 }
 
 function heartbeatOf(message: StreamMessage): Heartbeat {

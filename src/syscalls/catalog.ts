@@ -22,6 +22,7 @@ import { longValue } from '../util/longs';
 import { ioctlArgSizes, type IoctlArgSize } from './decoders/ioctl';
 import { encodeReads, EnterBit, readsAtEntry, syscallReads, type KernelRead } from './reads';
 import { decodeText, textBytes } from './text';
+import { fallbackSignature } from './fallback';
 import { ensureTracefs, loadSyscallFormats, type SyscallFormat } from './tracefs';
 import {
   DEFAULT_DECODE_OPTIONS,
@@ -149,17 +150,19 @@ export class SyscallCatalog implements SyscallResolver {
     for (const [name, nr] of tables.syscallNumbers) {
       const eventName = formats.has(name) ? name : EVENT_NAME_ALIASES[name];
       const format = eventName === undefined ? undefined : formats.get(eventName);
+      // Without an event (a subsystem the kernel was built without), the declared signature.
+      const declared = format?.args ?? fallbackSignature(name);
       const info: SyscallInfo = {
         nr,
         name,
-        args: format ? format.args.slice(0, MAX_ARGS).map((f) => argInfo(name, f.name, f.type)) : [],
+        args: declared ? declared.slice(0, MAX_ARGS).map((f) => argInfo(name, f.name, f.type)) : [],
         readStringsAtEntry: readsStringsAtEntry(name),
       };
       if (format) info.tracepoint = eventName;
       this.infos.push(info);
       this.numberIndex[nr] = info;
       this.nameIndex.set(name, info);
-      if (format) this.hasMetadata.add(nr);
+      if (declared) this.hasMetadata.add(nr);
     }
     this.buildPlans(this.plans, DEFAULT_DECODE_OPTIONS);
     for (const cls of Object.keys(SYSCALL_CLASSES)) {

@@ -109,6 +109,8 @@ const X86_64_SIZES = {
   winsize: 8,
   /** struct user_msghdr. */
   msghdr: 56,
+  io_uring_params: 120,
+  mq_attr: 64,
 } as const;
 
 /** A read described by names, resolved against a syscall's arguments. */
@@ -286,6 +288,20 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   getdents64: [retSized('dirent'), { kind: ReadKind.DIRENTS, arg: 'dirent', max: READ_CAP }],
   getdents: [retSized('dirent'), { kind: ReadKind.DIRENTS, arg: 'dirent', max: READ_CAP }],
   add_key: [argSized('_payload', 'plen')],
+  // union bpf_attr at the size the caller gave (decoders/bpf.ts prints what that size reaches).
+  bpf: [argSized('uattr', 'size')],
+  // The policy, read whether or not the call failed (strace prints what is there).
+  get_mempolicy: [bytes('policy', S.int)],
+  io_uring_setup: [bytes('params', S.io_uring_params)],
+  // handled_access_fs, and struct landlock_path_beneath_attr (packed: u64 and an fd).
+  landlock_create_ruleset: [bytes('attr', 8)],
+  mq_open: [bytes('u_attr', S.mq_attr)],
+  mq_getsetattr: [bytes('u_mqstat', S.mq_attr), output('u_omqstat', S.mq_attr)],
+  landlock_add_rule: [bytes('rule_attr', 12)],
+  io_uring_enter: [argSized('argp', 'argsz')],
+  // Sized by nr_args for the opcodes whose struct size it is (FILES2 ...), and at two fixed sizes
+  // for those with a fixed struct (PROBE's head, FILES_UPDATE's 16 bytes, PBUF_RING's 40).
+  io_uring_register: [argSized('arg', 'nr_args'), bytes('arg', 16), bytes('arg', 40)],
   sethostname: [argSized('name', 'len')],
   setdomainname: [argSized('name', 'len')],
   // ARCH_GET_FS/ARCH_GET_GS's output; other options pass no pointer and the read fails harmlessly.

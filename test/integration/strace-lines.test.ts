@@ -110,7 +110,7 @@ function floorCheck(family: string): void {
   assert.ok(pct >= floor, `${family}: ${linesText(c)} is below its floor of ${floor}%`);
 }
 
-const CORPUS_PROGRAMS = ['files', 'strings', 'io', 'memory', 'process', 'signals', 'deliveries', 'net', 'ioctl', 'time', 'netlink', 'misc'];
+const CORPUS_PROGRAMS = ['files', 'strings', 'io', 'memory', 'process', 'signals', 'deliveries', 'net', 'ioctl', 'ioctl-dev', 'time', 'netlink', 'misc', 'kobj'];
 
 for (const name of CORPUS_PROGRAMS) {
   test(`corpus: ${name}`, async (t) => {

@@ -2,17 +2,26 @@
  * Every symbolic-argument decoder module, registered once. A new module adds its register
  * function to the list in defaultDecoders.
  */
+import { registerBpfDecoders } from './bpf';
 import { registerEventDecoders } from './events';
+import { registerFanotifyDecoders } from './fanotify';
 import { registerFdDecoders } from './fd';
 import { registerFileDecoders } from './files';
 import { registerIdDecoders } from './ids';
 import { registerIoDecoders } from './io';
+import { registerIoUringDecoders } from './io_uring';
 import { registerIoctlDecoders } from './ioctl';
+import { registerIpcDecoders } from './ipc';
+import { registerKeyDecoders } from './keys';
+import { registerLandlockDecoders } from './landlock';
+import { registerMempolicyDecoders } from './mempolicy';
 import { registerMiscDecoders } from './misc';
+import { registerModuleDecoders } from './module';
 import { registerMsghdrDecoders } from './msghdr';
 import { registerMemoryDecoders } from './mman';
 import { registerNetDecoders, sockaddrFormatter } from './net';
 import { registerOpenDecoders } from './open';
+import { registerPerfDecoders } from './perf';
 import { registerProcessDecoders } from './process';
 import { DecoderRegistry } from './registry';
 import { registerSignalDecoders } from './signal';
@@ -39,6 +48,15 @@ export function defaultDecoders(): DecoderRegistry {
   registerIoctlDecoders(registry);
   registerSockoptDecoders(registry);
   registerMiscDecoders(registry);
+  registerFanotifyDecoders(registry);
+  registerBpfDecoders(registry);
+  registerKeyDecoders(registry);
+  registerMempolicyDecoders(registry);
+  registerIoUringDecoders(registry);
+  registerPerfDecoders(registry);
+  registerModuleDecoders(registry);
+  registerIpcDecoders(registry);
+  registerLandlockDecoders(registry);
   registerMsghdrDecoders(registry, sockaddrFormatter, SOCKET_LEVELS);
   return registry;
 }

@@ -10,9 +10,19 @@
  * input is unchanged by then), and the value at entry too when the argument is read and written.
  */
 import type { ArchTables } from '../arch';
-import { bytesOf, viewOf } from './registry';
-import { argIndexOf, type ArgDecoder, type CallView, type DecoderRegistry } from './registry';
-import { cached, constant, currentBindingStyle, fixedXlat, formatFlags, formatValue, hexValue, styled, u32, xlat, type Xlat } from './xlat';
+import { evdevNumbered } from './ioctl/evdev';
+import { familyShapes } from './ioctl/families';
+import { kdShapes } from './ioctl/kd';
+import { fsShapes } from './ioctl/fs';
+import { gpioShapes } from './ioctl/gpio';
+import { mtdShapes } from './ioctl/mtd';
+import { ptpShapes } from './ioctl/ptp';
+import { rtcShapes } from './ioctl/rtc';
+import type { ArgShape } from './ioctl/shape';
+import { v4l2Shapes } from './ioctl/v4l2';
+import { bytesOf, entryBytesOf, viewOf } from './registry';
+import { argIndexOf, type CallView, type DecoderRegistry } from './registry';
+import { cached, constant, currentBindingStyle, fixedXlat, formatFlags, formatValue, hexValue, styled, u32, xlat, type ConstantStyle } from './xlat';
 
 /** _IOC field layout of x86_64 (asm-generic/ioctl.h). */
 const IOC = { NRBITS: 8, TYPEBITS: 8, SIZEBITS: 14, DIRSHIFT: 30, NONE: 0, WRITE: 1, READ: 2 } as const;
@@ -29,13 +39,16 @@ function iocText(code: number): string {
 }
 
 /** strace's evdev and hiddev requests whose number carries a length or an event type. */
-function numberedRequest(code: number): string | undefined {
+function numberedRequest(code: number, verbose: boolean): string | undefined {
   const type = String.fromCharCode(iocType(code));
   const nr = iocNr(code);
   const dir = iocDir(code);
   const size = iocSize(code);
+  if (type === 'E' && (dir === IOC.READ || dir === IOC.WRITE)) {
+    const numbered = evdevNumbered(nr, size, dir === IOC.READ, verbose);
+    if (numbered) return numbered;
+  }
   if (type === 'E' && dir === IOC.READ) {
-    if (nr >= 0x20 && nr < 0x40) return `EVIOCGBIT(${nr - 0x20}, ${size})`;
     const named: Record<number, string> = { 0x06: 'EVIOCGNAME', 0x07: 'EVIOCGPHYS', 0x08: 'EVIOCGUNIQ', 0x09: 'EVIOCGPROP', 0x0a: 'EVIOCGMTSLOTS', 0x18: 'EVIOCGKEY', 0x19: 'EVIOCGLED', 0x1a: 'EVIOCGSND', 0x1b: 'EVIOCGSW' };
     if (named[nr]) return `${named[nr]}(${size})`;
   }
@@ -56,7 +69,7 @@ function numberedRequest(code: number): string | undefined {
 }
 
 /** The request's names as strace prints them. */
-export function requestFormatter(tables: ArchTables): (code: number) => string {
+export function requestFormatter(tables: ArchTables, style: ConstantStyle = 'abbrev'): (code: number) => string {
   const names = new Map<number, string[]>();
   for (const [code, name] of tables.ioctls) {
     const list = names.get(code);
@@ -64,20 +77,12 @@ export function requestFormatter(tables: ArchTables): (code: number) => string {
     else names.set(code, [name]);
   }
   return (code) => {
-    const numbered = numberedRequest(code);
+    const numbered = numberedRequest(code, style === 'verbose');
     const known = names.get(code);
     if (known) return numbered ? `${numbered} or ${known.join(' or ')}` : known.join(' or ');
     return numbered ?? iocText(code);
   };
 }
-
-/** How the argument of a known request is shown. */
-type ArgShape =
-  | { kind: 'none' }
-  | { kind: 'value'; xlat?: Xlat; unknown?: string; signed?: boolean }
-  | { kind: 'int'; output: boolean; unsigned?: boolean; bytes?: 2 | 4 | 8 }
-  | { kind: 'flags'; output: boolean; xlat: Xlat; unknown: string }
-  | { kind: 'struct'; output: boolean; size: number; format: (v: DataView, call: CallView) => string };
 
 /** strace's term_iflags, term_lflags, term_cflags and the delay fields of term_oflags. */
 const TERM_IFLAGS = ['IGNBRK', 'BRKINT', 'IGNPAR', 'PARMRK', 'INPCK', 'ISTRIP', 'INLCR', 'IGNCR', 'ICRNL', 'IUCLC', 'IXON', 'IXANY', 'IXOFF', 'IMAXBEL', 'IUTF8'];
@@ -99,7 +104,11 @@ const BAUDS = [
 ];
 const TERMIOS_CC = ['VINTR', 'VQUIT', 'VERASE', 'VKILL', 'VEOF', 'VTIME', 'VMIN', 'VSWTC', 'VSTART', 'VSTOP', 'VSUSP', 'VEOL', 'VREPRINT', 'VDISCARD', 'VWERASE', 'VLNEXT', 'VEOL2'];
 const LINE_DISCS = ['N_TTY', 'N_SLIP', 'N_MOUSE', 'N_PPP', 'N_STRIP', 'N_AX25', 'N_X25', 'N_6PACK', 'N_MASC', 'N_R3964', 'N_PROFIBUS_FDL', 'N_IRDA', 'N_SMSBLOCK', 'N_HDLC', 'N_SYNC_PPP', 'N_HCI', 'N_GIGASET_M101', 'N_SLCAN', 'N_PPS', 'N_V253', 'N_CAIF', 'N_GSM0710', 'N_TI_WL', 'N_TRACESINK', 'N_TRACEROUTER', 'N_NCI', 'N_SPEAKUP', 'N_NULL'];
-const MODEM = ['TIOCM_LE', 'TIOCM_DTR', 'TIOCM_RTS', 'TIOCM_ST', 'TIOCM_SR', 'TIOCM_CTS', 'TIOCM_CAR', 'TIOCM_RNG', 'TIOCM_DSR', 'TIOCM_OUT1', 'TIOCM_OUT2', 'TIOCM_LOOP'];
+/** strace's modem_flags (asm-generic/termios.h; not all in the generated constants). */
+const MODEM = fixedXlat([
+  ['TIOCM_LE', 0x1], ['TIOCM_DTR', 0x2], ['TIOCM_RTS', 0x4], ['TIOCM_ST', 0x8], ['TIOCM_SR', 0x10], ['TIOCM_CTS', 0x20], ['TIOCM_CAR', 0x40],
+  ['TIOCM_RNG', 0x80], ['TIOCM_DSR', 0x100], ['TIOCM_OUT1', 0x2000], ['TIOCM_OUT2', 0x4000], ['TIOCM_LOOP', 0x8000],
+]);
 /** strace's fs_ioc_flags. */
 const FS_FLAGS = [
   'FS_SECRM_FL', 'FS_UNRM_FL', 'FS_COMPR_FL', 'FS_SYNC_FL', 'FS_IMMUTABLE_FL', 'FS_APPEND_FL', 'FS_NODUMP_FL', 'FS_NOATIME_FL',
@@ -109,7 +118,7 @@ const FS_FLAGS = [
 ];
 
 /** strace's decode_termios (abbreviated, or in full with -v). */
-function termiosFormatter(tables: ArchTables, verbose: boolean): (v: DataView) => string {
+function termiosFormatter(tables: ArchTables, verbose: boolean, termio = false): (v: DataView) => string {
   const t = (name: string) => BigInt(constant(tables, 'TERM', name));
   const iflags = xlat(tables, 'TERM', TERM_IFLAGS);
   const oflags = xlat(tables, 'TERM', TERM_OFLAGS);
@@ -139,13 +148,16 @@ function termiosFormatter(tables: ArchTables, verbose: boolean): (v: DataView) =
     parts.push(formatFlags(value & ~(CBAUD | CIBAUD | CSIZE), cflags, ''));
     return parts.join('|');
   });
+  // struct termios (and termios2, which adds speeds strace shows only in full) has int flags and
+  // 19 control characters; the old struct termio (TCGETA) short flags and 8.
+  const [word, ncc] = termio ? [2, 8] : [4, 19];
   return (v) => {
-    const f = (at: number) => BigInt(v.getUint32(at, true));
-    let out = `{c_iflag=${formatFlags(f(0), iflags, '')}, c_oflag=${oflag(f(4))}, c_cflag=${cflag(f(8))}, c_lflag=${formatFlags(f(12), lflags, '')}, `;
+    const f = (i: number) => BigInt(word === 2 ? v.getUint16(i * 2, true) : v.getUint32(i * 4, true));
+    let out = `{c_iflag=${formatFlags(f(0), iflags, '')}, c_oflag=${oflag(f(1))}, c_cflag=${cflag(f(2))}, c_lflag=${formatFlags(f(3), lflags, '')}, `;
     if (!verbose) return `${out}...}`;
-    out += `c_line=${formatValue(BigInt(v.getUint8(16)), discs, 'N_???')}, c_cc=[`;
+    out += `c_line=${formatValue(BigInt(v.getUint8(4 * word)), discs, 'N_???')}, c_cc=[`;
     const chars: string[] = [];
-    for (let i = 0; i < 19; i++) chars.push(`[${cc.find(([, n]) => n === BigInt(i))?.[0] ?? i}] = ${hexValue(BigInt(v.getUint8(17 + i)))}`);
+    for (let i = 0; i < ncc; i++) chars.push(`[${cc.find(([, n]) => n === BigInt(i))?.[0] ?? i}] = ${hexValue(BigInt(v.getUint8(4 * word + 1 + i)))}`);
     return `${out}${chars.join(', ')}]}`;
   };
 }
@@ -153,25 +165,38 @@ function termiosFormatter(tables: ArchTables, verbose: boolean): (v: DataView) =
 const winsize = (v: DataView) => `{ws_row=${v.getUint16(0, true)}, ws_col=${v.getUint16(2, true)}, ws_xpixel=${v.getUint16(4, true)}, ws_ypixel=${v.getUint16(6, true)}}`;
 
 /** How each request strace decodes shows its argument, by request number. */
-function argShapes(tables: ArchTables, verbose: boolean): Map<number, ArgShape> {
+function argShapes(tables: ArchTables, verbose: boolean, style: ConstantStyle): Map<number, ArgShape> {
   const byName = new Map<string, number>();
   for (const [code, name] of tables.ioctls) byName.set(name, code);
   const shapes = new Map<number, ArgShape>();
-  const set = (names: string[], shape: ArgShape) => {
+  const set = (names: readonly string[], shape: ArgShape) => {
     for (const n of names) {
       const code = byName.get(n);
       if (code !== undefined) shapes.set(code, shape);
     }
   };
+  familyShapes({ set, tables, style, verbose });
+  kdShapes({ set, tables, style, verbose });
+  v4l2Shapes({ set, tables, style, verbose });
+  fsShapes({ set, tables, style, verbose });
+  ptpShapes({ set, tables, style, verbose });
+  gpioShapes({ set, tables, style, verbose });
+  rtcShapes({ set, tables, style, verbose });
+  mtdShapes({ set, tables, style, verbose });
   const termios = termiosFormatter(tables, verbose);
   set(['TCGETS', 'TIOCGLCKTRMIOS'], { kind: 'struct', output: true, size: 36, format: termios });
   set(['TCSETS', 'TCSETSW', 'TCSETSF', 'TIOCSLCKTRMIOS'], { kind: 'struct', output: false, size: 36, format: termios });
+  set(['TCGETS2'], { kind: 'struct', output: true, size: 44, format: termios });
+  set(['TCSETS2', 'TCSETSW2', 'TCSETSF2'], { kind: 'struct', output: false, size: 44, format: termios });
+  const termio = termiosFormatter(tables, verbose, true);
+  set(['TCGETA'], { kind: 'struct', output: true, size: 18, format: termio });
+  set(['TCSETA', 'TCSETAW', 'TCSETAF'], { kind: 'struct', output: false, size: 18, format: termio });
   set(['TIOCGWINSZ'], { kind: 'struct', output: true, size: 8, format: winsize });
   set(['TIOCSWINSZ'], { kind: 'struct', output: false, size: 8, format: winsize });
   set(['TCXONC'], { kind: 'value', xlat: xlat(tables, 'TERM', ['TCOOFF', 'TCOON', 'TCIOFF', 'TCION']), unknown: 'TC???' });
   set(['TCFLSH'], { kind: 'value', xlat: xlat(tables, 'TERM', ['TCIFLUSH', 'TCOFLUSH', 'TCIOFLUSH']), unknown: 'TC???' });
   set(['TCSBRK', 'TCSBRKP', 'TIOCSCTTY'], { kind: 'value', signed: true });
-  const modem = xlat(tables, 'TERM', MODEM);
+  const modem = MODEM;
   set(['TIOCMGET'], { kind: 'flags', output: true, xlat: modem, unknown: 'TIOCM_???' });
   set(['TIOCMBIS', 'TIOCMBIC', 'TIOCMSET'], { kind: 'flags', output: false, xlat: modem, unknown: 'TIOCM_???' });
   set(['TIOCGPGRP', 'TIOCGSID', 'TIOCGETD', 'TIOCGSOFTCAR', 'TIOCGPTN', 'FIONREAD', 'TIOCOUTQ', 'TIOCGEXCL', 'TIOCGDEV'], { kind: 'int', output: true });
@@ -195,24 +220,44 @@ function argShapes(tables: ArchTables, verbose: boolean): Map<number, ArgShape> 
   return shapes;
 }
 
-/** The argument of one request as its shape says, '' when it cannot be shown (then: its value in hex). */
+/** Bytes of what an int, flags or struct shape points to. */
+function pointedSize(shape: ArgShape): number {
+  if (shape.kind === 'struct') return shape.size;
+  if (shape.kind === 'int') return shape.bytes ?? 4;
+  return shape.kind === 'flags' ? 4 : 0;
+}
+
+/**
+ * The argument of one request as its shape says: null when strace shows none, '' when it cannot
+ * be shown (then: its value in hex). A pointer strace decodes shows as NULL when it is one.
+ */
 function renderArg(shape: ArgShape, arg: bigint, argIndex: number, call: CallView): string | null {
   switch (shape.kind) {
     case 'none':
       return null;
     case 'value':
+      if (shape.format) return shape.format(arg);
       if (shape.xlat) return formatValue(arg, shape.xlat, shape.unknown ?? '???');
       return shape.signed ? BigInt.asIntN(32, arg).toString() : arg.toString();
+    case 'ptr':
+      return arg === 0n ? 'NULL' : '';
     default: {
-      const b = bytesOf(call.blobs, argIndex);
-      const size = shape.kind === 'struct' ? shape.size : shape.kind === 'int' ? (shape.bytes ?? 4) : 4;
-      if (!b || b.data.length < size || (shape.output && call.ret < 0n)) return '';
+      if (arg === 0n) return 'NULL';
+      const size = pointedSize(shape);
+      // An input read and written is there at entry too (a failed call has no exit read).
+      const outputOnly = shape.output && !(shape.kind === 'struct' && shape.inout);
+      const exit = outputOnly && call.ret < 0n ? undefined : bytesOf(call.blobs, argIndex);
+      const b = exit ?? (outputOnly ? undefined : entryBytesOf(call.blobs, argIndex));
+      if (!b || b.data.length < size) return '';
       const v = viewOf(b.data);
-      if (shape.kind === 'struct') return shape.format(v, call);
+      if (shape.kind === 'struct') return shape.format(v, call, b !== exit);
       if (shape.kind === 'flags') return `[${formatFlags(BigInt(v.getUint32(0, true)), shape.xlat, shape.unknown)}]`;
-      if (size === 2) return `[${v.getUint16(0, true)}]`;
-      if (size === 8) return `[${shape.unsigned ? v.getBigUint64(0, true) : v.getBigInt64(0, true)}]`;
-      return `[${shape.unsigned ? v.getUint32(0, true) : v.getInt32(0, true)}]`;
+      let n: bigint;
+      if (size === 1) n = BigInt(v.getUint8(0));
+      else if (size === 2) n = BigInt(v.getUint16(0, true));
+      else if (size === 8) n = shape.unsigned ? v.getBigUint64(0, true) : v.getBigInt64(0, true);
+      else n = BigInt(shape.unsigned ? v.getUint32(0, true) : v.getInt32(0, true));
+      return `[${shape.xlat ? formatFlags(n, shape.xlat, shape.unknown ?? '???') : n}]`;
     }
   }
 }
@@ -236,34 +281,44 @@ export const IOCTL_SIZES_MAX = 64;
  */
 export function ioctlArgSizes(tables: ArchTables): IoctlArgSize[] {
   const out: IoctlArgSize[] = [];
-  for (const [request, shape] of argShapes(tables, false)) {
-    let size = 0;
+  const unread: IoctlArgSize[] = [];
+  for (const [request, shape] of argShapes(tables, false, 'abbrev')) {
+    // A pointer not shown is read as its number says (harmless; a decoder of it will need it).
+    if (shape.kind === 'ptr') continue;
+    const size = pointedSize(shape);
     let dir: number = IOC.NONE;
     if (shape.kind === 'struct' || shape.kind === 'int' || shape.kind === 'flags') {
-      size = shape.kind === 'struct' ? shape.size : shape.kind === 'int' ? (shape.bytes ?? 4) : 4;
-      dir = shape.output ? IOC.READ : IOC.WRITE;
+      dir = shape.kind === 'struct' && shape.inout ? IOC.READ | IOC.WRITE : shape.output ? IOC.READ : IOC.WRITE;
     }
     const encoded = iocDir(request) === IOC.NONE ? 0 : iocSize(request);
     if (size === 0 && encoded === 0) continue;
-    if (size !== encoded || dir !== iocDir(request)) out.push({ request, size, dir });
+    // What the number encodes serves when it is the size and covers the direction (an input
+    // that is also written is read at entry too).
+    if (size === encoded && (iocDir(request) & dir) === dir && (dir !== IOC.NONE || iocDir(request) === IOC.NONE)) continue;
+    (size === 0 ? unread : out).push({ request, size, dir });
   }
-  return out.slice(0, IOCTL_SIZES_MAX);
+  // Requests whose argument is no pointer are not read at all, as far as the table has room.
+  return [...out, ...unread].slice(0, IOCTL_SIZES_MAX);
 }
+
+/** The input requests numbered by a length, an event type or an axis (EVIOCGNAME(64)) take a pointer. */
+const EVDEV_NUMBERED: ArgShape = { kind: 'ptr' };
 
 /** Registers ioctl's request and argument decoders. */
 export function registerIoctlDecoders(registry: DecoderRegistry): void {
   registry.register('ioctl', 'cmd', (ctx) => {
-    const format = requestFormatter(ctx.tables);
     const style = currentBindingStyle();
+    const format = requestFormatter(ctx.tables, style);
     const render = cached((v) => styled(v, format(Number(v)), style));
     return (args) => render(u32(args[ctx.argIndex]));
   });
   registry.register('ioctl', 'arg', (ctx) => {
-    const shapes = argShapes(ctx.tables, ctx.style.verbose);
+    const shapes = argShapes(ctx.tables, ctx.style.verbose, currentBindingStyle());
     const cmd = argIndexOf(ctx, 'cmd');
     return (args, call) => {
       const arg = args[ctx.argIndex] ?? 0n;
-      const shape = shapes.get(Number(u32(args[cmd])));
+      const code = Number(u32(args[cmd]));
+      const shape = shapes.get(code) ?? (iocType(code) === 0x45 && numberedRequest(code, false) ? EVDEV_NUMBERED : undefined);
       const shown = shape ? renderArg(shape, arg, ctx.argIndex, call) : '';
       // What strace does not decode it prints as the value in hex (0 as "0"), pointer or not.
       return shown === '' ? hexValue(arg) : shown;

@@ -1,8 +1,5 @@
 /**
- * The long tail of strace's decoders: key management (add_key, request_key, keyctl's commands
- * with the arguments each takes), bpf commands, io_uring_register opcodes, landlock and
- * fanotify flags, arch_prctl's outputs, kcmp types, syslog actions, quotactl's QCMD, memory
- * policies, seccomp operations, userfaultfd flags, membarrier commands, reboot magic, ptrace
+ * The long tail of strace's decoders: arch_prctl's outputs, kcmp types, syslog actions, quotactl's QCMD, seccomp operations, userfaultfd flags, membarrier commands, reboot magic, ptrace
  * requests, process_madvise advice, sethostname's name, rseq's area.
  */
 import type { ArchTables } from '../arch';
@@ -12,37 +9,6 @@ import { quoteShown } from './quote';
 import { argIndexOf, type ArgDecoder, type DecoderContext, type DecoderRegistry } from './registry';
 import { cached, fixedXlat, formatFlags, formatValue, hexValue, pointer, s32, u32, xlat, type Xlat } from './xlat';
 
-const KEYCTL_NAMES = [
-  'KEYCTL_GET_KEYRING_ID', 'KEYCTL_JOIN_SESSION_KEYRING', 'KEYCTL_UPDATE', 'KEYCTL_REVOKE', 'KEYCTL_CHOWN', 'KEYCTL_SETPERM',
-  'KEYCTL_DESCRIBE', 'KEYCTL_CLEAR', 'KEYCTL_LINK', 'KEYCTL_UNLINK', 'KEYCTL_SEARCH', 'KEYCTL_READ', 'KEYCTL_INSTANTIATE',
-  'KEYCTL_NEGATE', 'KEYCTL_SET_REQKEY_KEYRING', 'KEYCTL_SET_TIMEOUT', 'KEYCTL_ASSUME_AUTHORITY', 'KEYCTL_GET_SECURITY',
-  'KEYCTL_SESSION_TO_PARENT', 'KEYCTL_REJECT', 'KEYCTL_INSTANTIATE_IOV', 'KEYCTL_INVALIDATE', 'KEYCTL_GET_PERSISTENT',
-  'KEYCTL_DH_COMPUTE', 'KEYCTL_PKEY_QUERY', 'KEYCTL_PKEY_ENCRYPT', 'KEYCTL_PKEY_DECRYPT', 'KEYCTL_PKEY_SIGN', 'KEYCTL_PKEY_VERIFY',
-  'KEYCTL_RESTRICT_KEYRING', 'KEYCTL_MOVE', 'KEYCTL_CAPABILITIES', 'KEYCTL_WATCH_KEY',
-];
-const KEY_SPECS = [
-  'KEY_SPEC_THREAD_KEYRING', 'KEY_SPEC_PROCESS_KEYRING', 'KEY_SPEC_SESSION_KEYRING', 'KEY_SPEC_USER_KEYRING',
-  'KEY_SPEC_USER_SESSION_KEYRING', 'KEY_SPEC_GROUP_KEYRING', 'KEY_SPEC_REQKEY_AUTH_KEY', 'KEY_SPEC_REQUESTOR_KEYRING',
-];
-const BPF_CMDS = [
-  'BPF_MAP_CREATE', 'BPF_MAP_LOOKUP_ELEM', 'BPF_MAP_UPDATE_ELEM', 'BPF_MAP_DELETE_ELEM', 'BPF_MAP_GET_NEXT_KEY', 'BPF_PROG_LOAD',
-  'BPF_OBJ_PIN', 'BPF_OBJ_GET', 'BPF_PROG_ATTACH', 'BPF_PROG_DETACH', 'BPF_PROG_TEST_RUN', 'BPF_PROG_GET_NEXT_ID',
-  'BPF_MAP_GET_NEXT_ID', 'BPF_PROG_GET_FD_BY_ID', 'BPF_MAP_GET_FD_BY_ID', 'BPF_OBJ_GET_INFO_BY_FD', 'BPF_PROG_QUERY',
-  'BPF_RAW_TRACEPOINT_OPEN', 'BPF_BTF_LOAD', 'BPF_BTF_GET_FD_BY_ID', 'BPF_TASK_FD_QUERY', 'BPF_MAP_LOOKUP_AND_DELETE_ELEM',
-  'BPF_MAP_FREEZE', 'BPF_BTF_GET_NEXT_ID', 'BPF_MAP_LOOKUP_BATCH', 'BPF_MAP_LOOKUP_AND_DELETE_BATCH', 'BPF_MAP_UPDATE_BATCH',
-  'BPF_MAP_DELETE_BATCH', 'BPF_LINK_CREATE', 'BPF_LINK_UPDATE', 'BPF_LINK_GET_FD_BY_ID', 'BPF_LINK_GET_NEXT_ID', 'BPF_ENABLE_STATS',
-  'BPF_ITER_CREATE', 'BPF_LINK_DETACH', 'BPF_PROG_BIND_MAP',
-];
-const URING_REGISTER = [
-  'IORING_REGISTER_BUFFERS', 'IORING_UNREGISTER_BUFFERS', 'IORING_REGISTER_FILES', 'IORING_UNREGISTER_FILES', 'IORING_REGISTER_EVENTFD',
-  'IORING_UNREGISTER_EVENTFD', 'IORING_REGISTER_FILES_UPDATE', 'IORING_REGISTER_EVENTFD_ASYNC', 'IORING_REGISTER_PROBE',
-  'IORING_REGISTER_PERSONALITY', 'IORING_UNREGISTER_PERSONALITY', 'IORING_REGISTER_RESTRICTIONS', 'IORING_REGISTER_ENABLE_RINGS',
-  'IORING_REGISTER_FILES2', 'IORING_REGISTER_FILES_UPDATE2', 'IORING_REGISTER_BUFFERS2', 'IORING_REGISTER_BUFFERS_UPDATE',
-  'IORING_REGISTER_IOWQ_AFF', 'IORING_UNREGISTER_IOWQ_AFF', 'IORING_REGISTER_IOWQ_MAX_WORKERS', 'IORING_REGISTER_RING_FDS',
-  'IORING_UNREGISTER_RING_FDS', 'IORING_REGISTER_PBUF_RING', 'IORING_UNREGISTER_PBUF_RING',
-];
-const FAN_INIT = ['FAN_CLOEXEC', 'FAN_NONBLOCK', 'FAN_UNLIMITED_QUEUE', 'FAN_UNLIMITED_MARKS', 'FAN_ENABLE_AUDIT', 'FAN_REPORT_PIDFD', 'FAN_REPORT_TID', 'FAN_REPORT_FID', 'FAN_REPORT_DIR_FID', 'FAN_REPORT_NAME', 'FAN_REPORT_TARGET_FID'];
-const FAN_CLASSES = ['FAN_CLASS_NOTIF', 'FAN_CLASS_CONTENT', 'FAN_CLASS_PRE_CONTENT'];
 const KCMP_TYPES = ['KCMP_FILE', 'KCMP_VM', 'KCMP_FILES', 'KCMP_FS', 'KCMP_SIGHAND', 'KCMP_IO', 'KCMP_SYSVSEM', 'KCMP_EPOLL_TFD'];
 /** strace's syslog_action_type (values of include/linux/syslog.h). */
 const SYSLOG_ACTIONS = fixedXlat([
@@ -52,7 +18,6 @@ const SYSLOG_ACTIONS = fixedXlat([
 ]);
 const QUOTA_CMDS = ['Q_SYNC', 'Q_QUOTAON', 'Q_QUOTAOFF', 'Q_GETFMT', 'Q_GETINFO', 'Q_SETINFO', 'Q_GETQUOTA', 'Q_SETQUOTA', 'Q_GETNEXTQUOTA'];
 const QUOTA_TYPES = fixedXlat([['USRQUOTA', 0], ['GRPQUOTA', 1], ['PRJQUOTA', 2]]);
-const MPOL_MODES = ['MPOL_DEFAULT', 'MPOL_PREFERRED', 'MPOL_BIND', 'MPOL_INTERLEAVE', 'MPOL_LOCAL', 'MPOL_PREFERRED_MANY'];
 const SECCOMP_OPS = ['SECCOMP_SET_MODE_STRICT', 'SECCOMP_SET_MODE_FILTER', 'SECCOMP_GET_ACTION_AVAIL', 'SECCOMP_GET_NOTIF_SIZES'];
 const MEMBARRIER_CMDS = [
   'MEMBARRIER_CMD_QUERY', 'MEMBARRIER_CMD_GLOBAL', 'MEMBARRIER_CMD_GLOBAL_EXPEDITED', 'MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED',
@@ -72,69 +37,20 @@ const REBOOT_MAGIC1 = ['LINUX_REBOOT_MAGIC1'];
 const REBOOT_MAGIC2 = ['LINUX_REBOOT_MAGIC2', 'LINUX_REBOOT_MAGIC2A', 'LINUX_REBOOT_MAGIC2B', 'LINUX_REBOOT_MAGIC2C'];
 const REBOOT_CMDS = ['LINUX_REBOOT_CMD_RESTART', 'LINUX_REBOOT_CMD_HALT', 'LINUX_REBOOT_CMD_CAD_ON', 'LINUX_REBOOT_CMD_CAD_OFF', 'LINUX_REBOOT_CMD_POWER_OFF', 'LINUX_REBOOT_CMD_RESTART2', 'LINUX_REBOOT_CMD_SW_SUSPEND', 'LINUX_REBOOT_CMD_KEXEC'];
 
+/**
+ * kcmp's types. KCMP_EPOLL_TFD is the enum member after KCMP_SYSVSEM, which the generated
+ * tables miss (an enum value without an explicit number): by position when they lack it.
+ */
+function kcmpTypes(tables: ArchTables): Xlat {
+  const types = xlat(tables, 'KCMP', KCMP_TYPES);
+  const sysvsem = types.find(([n]) => n === 'KCMP_SYSVSEM')?.[1];
+  if (sysvsem === undefined || types.some(([n]) => n === 'KCMP_EPOLL_TFD')) return types;
+  return [...types, ['KCMP_EPOLL_TFD', sysvsem + 1n] as const];
+}
+
 /** membarrier's commands, which MEMBARRIER_CMD_QUERY also answers as a set. */
 export function membarrierCommands(tables: ArchTables): Xlat {
   return xlat(tables, 'MEMBARRIER', MEMBARRIER_CMDS);
-}
-
-/** A key serial: a KEY_SPEC_* name for the special negative ones, else the number. */
-function keySerial(tables: ArchTables): (reg: bigint | undefined) => string {
-  const specs = xlat(tables, 'KEY', KEY_SPECS);
-  return (reg) => {
-    const v = s32(reg);
-    return specs.find(([, n]) => n === v)?.[0] ?? v.toString();
-  };
-}
-
-/** How keyctl shows its arguments after the command (strace's SYS_FUNC(keyctl)), by command name. */
-const KEYCTL_SHAPES: Readonly<Record<string, string>> = {
-  KEYCTL_GET_KEYRING_ID: 'kd', KEYCTL_JOIN_SESSION_KEYRING: 's', KEYCTL_REVOKE: 'k', KEYCTL_CLEAR: 'k', KEYCTL_INVALIDATE: 'k',
-  KEYCTL_ASSUME_AUTHORITY: 'k', KEYCTL_LINK: 'kk', KEYCTL_UNLINK: 'kk', KEYCTL_DESCRIBE: 'kpu', KEYCTL_READ: 'kpu',
-  KEYCTL_GET_SECURITY: 'kpu', KEYCTL_SET_TIMEOUT: 'ku', KEYCTL_SESSION_TO_PARENT: '', KEYCTL_SETPERM: 'kx', KEYCTL_CHOWN: 'kdd',
-};
-
-function registerKeys(registry: DecoderRegistry): void {
-  for (const syscall of ['add_key', 'request_key']) {
-    registry.register(syscall, syscall === 'add_key' ? 'ringid' : 'destringid', (ctx) => {
-      const serial = keySerial(ctx.tables);
-      return (args) => serial(args[ctx.argIndex]);
-    });
-  }
-  registry.register('add_key', '_payload', (ctx) => (_args, call) => {
-    const b = bytesOf(call.blobs, ctx.argIndex);
-    return b ? quoteShown(b, call.options.stringMax) : '';
-  });
-  registry.register('keyctl', 'option', (ctx) => valueArg(ctx.argIndex, xlat(ctx.tables, 'KEY', KEYCTL_NAMES), 'KEYCTL_???'));
-  const shapes = (tables: ArchTables) => new Map(xlat(tables, 'KEY', KEYCTL_NAMES).map(([name, v]) => [v, KEYCTL_SHAPES[name]]));
-  ['arg2', 'arg3', 'arg4', 'arg5'].forEach((name, position) => {
-    registry.register('keyctl', name, (ctx) => {
-      const option = argIndexOf(ctx, 'option');
-      const byCmd = shapes(ctx.tables);
-      const serial = keySerial(ctx.tables);
-      return (args) => {
-        const shape = byCmd.get(u32(args[option]));
-        const reg = args[ctx.argIndex] ?? 0n;
-        if (shape === undefined) return hexValue(reg);
-        const letter = shape[position];
-        switch (letter) {
-          case undefined:
-            return null;
-          case 'k':
-            return serial(reg);
-          case 'd':
-            return s32(reg).toString();
-          case 'u':
-            return u32(reg).toString();
-          case 'p':
-            return pointer(reg);
-          case 'x':
-            return hexValue(u32(reg));
-          default:
-            return '';
-        }
-      };
-    });
-  });
 }
 
 /** A value argument, for a name list looked up in constant group `group`. */
@@ -144,27 +60,25 @@ function named(group: string, names: string[], unknown: string) {
 
 /** Registers the decoders of this module. */
 export function registerMiscDecoders(registry: DecoderRegistry): void {
-  registerKeys(registry);
-  registry.register('bpf', 'cmd', named('BPF', BPF_CMDS, 'BPF_???'));
-  registry.register('io_uring_register', 'opcode', named('IORING', URING_REGISTER, 'IORING_REGISTER_???'));
-  registry.register('landlock_create_ruleset', 'flags', (ctx) => flagsArg(ctx.argIndex, xlat(ctx.tables, 'LANDLOCK', ['LANDLOCK_CREATE_RULESET_VERSION']), 'LANDLOCK_CREATE_RULESET_???'));
-  registry.register('fanotify_init', 'flags', (ctx) => {
-    const classes = xlat(ctx.tables, 'FAN', FAN_CLASSES);
-    const flags = xlat(ctx.tables, 'FAN', FAN_INIT);
-    const classMask = 0xcn;
-    const render = cached((v) => {
-      const cls = formatValue(v & classMask, classes, 'FAN_CLASS_???');
-      const rest = v & ~classMask;
-      return rest === 0n ? cls : `${cls}|${formatFlags(rest, flags, 'FAN_???')}`;
+  registry.register('kcmp', 'type', (ctx) => valueArg(ctx.argIndex, kcmpTypes(ctx.tables), 'KCMP_???'));
+  // kcmp's indexes: two fds for KCMP_FILE, an fd and a slot for KCMP_EPOLL_TFD, none for the
+  // other known types, both in hex for an unknown one.
+  for (const arg of ['idx1', 'idx2']) {
+    registry.register('kcmp', arg, (ctx) => {
+      const type = argIndexOf(ctx, 'type');
+      const types = kcmpTypes(ctx.tables);
+      const known = new Set(types.map(([, v]) => v));
+      const file = types.find(([n]) => n === 'KCMP_FILE')?.[1] ?? 0n;
+      const epoll = types.find(([n]) => n === 'KCMP_EPOLL_TFD')?.[1] ?? 7n;
+      return (args) => {
+        const t = u32(args[type]);
+        const reg = args[ctx.argIndex] ?? 0n;
+        if (t === file || (t === epoll && arg === 'idx1')) return s32(reg).toString();
+        if (t === epoll) return pointer(reg);
+        return known.has(t) ? null : hexValue(BigInt.asUintN(64, reg));
+      };
     });
-    return (args) => render(u32(args[ctx.argIndex]));
-  });
-  registry.register('fanotify_init', 'event_f_flags', (ctx) => {
-    const o = ctx.tables.openFlags;
-    const access = fixedXlat([['O_RDONLY', o.O_RDONLY], ['O_WRONLY', o.O_WRONLY], ['O_RDWR', o.O_RDWR]]);
-    return (args) => formatValue(u32(args[ctx.argIndex]) & BigInt(o.O_ACCMODE), access, 'O_???');
-  });
-  registry.register('kcmp', 'type', named('KCMP', KCMP_TYPES, 'KCMP_???'));
+  }
   // syslog: the action as a number with its name, and only the arguments the action reads.
   registry.register('syslog', 'type', (ctx) => (args) => {
     const v = s32(args[ctx.argIndex]);
@@ -190,10 +104,6 @@ export function registerMiscDecoders(registry: DecoderRegistry): void {
       return `QCMD(${cmd}, ${formatValue(v & 0xffn, QUOTA_TYPES, '???QUOTA')})`;
     };
   });
-  for (const [syscall, arg] of [['set_mempolicy', 'mode'], ['mbind', 'mode'], ['get_mempolicy', 'flags']] as const) {
-    if (syscall === 'get_mempolicy') continue;
-    registry.register(syscall, arg, named('MPOL', MPOL_MODES, 'MPOL_???'));
-  }
   registry.register('seccomp', 'op', named('SECCOMP', SECCOMP_OPS, 'SECCOMP_SET_MODE_???'));
   registry.register('userfaultfd', 'flags', (ctx) => {
     const o = ctx.tables.openFlags;

@@ -1,0 +1,176 @@
+/*
+ * ioctl-dev: the device families' requests (console, input, PTP clocks, watchdogs, random, loop,
+ * network block devices, perf events, RTCs, infrared, counters, inotify), on fd -1 and on real
+ * files: values with their comments, LEDs and modes by name, no argument, ints behind pointers,
+ * NULL pointers, struct kbentry, request numbers that carry an event type or an axis.
+ */
+#include "corpus.h"
+#include <linux/counter.h>
+#include <linux/fiemap.h>
+#include <linux/fs.h>
+#include <linux/gpio.h>
+#include <linux/input.h>
+#include <linux/kd.h>
+#include <linux/keyboard.h>
+#include <linux/lirc.h>
+#include <linux/loop.h>
+#include <linux/nbd.h>
+#include <linux/perf_event.h>
+#include <linux/ptp_clock.h>
+#include <linux/random.h>
+#include <linux/rtc.h>
+#include <linux/videodev2.h>
+#include <linux/watchdog.h>
+#include <signal.h>
+#include <sys/inotify.h>
+#include <asm/termbits.h>
+#include <sys/ioctl.h>
+
+#ifndef INOTIFY_IOC_SETNEXTWD
+#define INOTIFY_IOC_SETNEXTWD _IOW('I', 0, __s32)
+#endif
+
+int main(int argc, char **argv)
+{
+	enter_dir(argc, argv);
+	int fd = open("f", O_RDWR | O_CREAT | O_TRUNC, 0600);
+	int null = open("/dev/null", O_RDWR);
+	int fds[] = { -1, fd, null };
+	struct kbentry kbe = { .kb_table = K_SHIFTTAB, .kb_index = 30, .kb_value = K(KT_LATIN, 'a') };
+	struct kbentry kbg = { .kb_table = (1 << KG_CTRL) | (1 << KG_ALT), .kb_index = 2 };
+	int n = 123;
+	struct fiemap fm = { .fm_start = 16, .fm_length = 4096, .fm_flags = FIEMAP_FLAG_SYNC, .fm_extent_count = 0 };
+	struct fstrim_range trim = { .start = 0x1000, .len = 1 << 20, .minlen = 512 };
+	struct fsxattr fsx = { .fsx_xflags = FS_XFLAG_APPEND | FS_XFLAG_NODUMP, .fsx_extsize = 4096, .fsx_projid = 0xcafe };
+	struct counter_watch cw = { .component = { .type = COUNTER_COMPONENT_COUNT, .scope = COUNTER_SCOPE_COUNT, .parent = 2, .id = 3 }, .event = COUNTER_EVENT_INDEX, .channel = 1 };
+	struct ptp_extts_request extts = { .index = 1, .flags = PTP_ENABLE_FEATURE | PTP_RISING_EDGE };
+	struct ptp_perout_request perout = { .start = { .sec = 1700000000, .nsec = 5 }, .period = { .sec = 1 }, .index = 2, .flags = PTP_PEROUT_ONE_SHOT };
+	struct ptp_sys_offset so = { .n_samples = 5 };
+	struct ptp_pin_desc pd = { .index = 3, .func = PTP_PF_PEROUT, .chan = 1 };
+	struct gpioline_info gli = { .line_offset = 7 };
+	struct gpio_v2_line_config glc = { .flags = GPIO_V2_LINE_FLAG_INPUT | GPIO_V2_LINE_FLAG_EDGE_RISING };
+	struct v4l2_format vf = { .type = V4L2_BUF_TYPE_VIDEO_CAPTURE };
+	struct v4l2_requestbuffers rb = { .count = 4, .type = V4L2_BUF_TYPE_VIDEO_CAPTURE, .memory = V4L2_MEMORY_MMAP };
+	struct v4l2_crop crop = { .type = V4L2_BUF_TYPE_VIDEO_OUTPUT, .c = { .left = -1, .top = 2, .width = 640, .height = 480 } };
+	int buftype = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+	struct kbkeycode kc = { .scancode = 0x1e, .keycode = 30 };
+	struct kbd_repeat rep = { .delay = 250, .period = 33 };
+	struct unimapinit umi = { .advised_hashsize = 1, .advised_hashstep = 2, .advised_hashlevel = 3 };
+	struct unimapdesc umd = { .entry_ct = 0, .entries = NULL };
+	struct consolefontdesc cfd = { .charcount = 256, .charheight = 16, .chardata = NULL };
+	struct console_font_op cfo = { .op = KD_FONT_OP_GET, .flags = KD_FONT_FLAG_DONT_RECALC, .width = 8, .height = 16, .charcount = 256 };
+	unsigned int reps[2] = { 250, 33 }, mode = LIRC_MODE_MODE2, modem = TIOCM_DTR | TIOCM_RTS;
+
+	for (unsigned i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
+		int d = fds[i];
+		/* Values: a divisor, a tone, LEDs, modes, a signal, a port. */
+		ioctl(d, KIOCSOUND, 0);
+		ioctl(d, KIOCSOUND, 440);
+		ioctl(d, KDMKTONE, (100 << 16) | 1193);
+		ioctl(d, KDMKTONE, 1193);
+		ioctl(d, KDSETLED, LED_SCR | LED_CAP);
+		ioctl(d, KDSETLED, 0xf9);
+		ioctl(d, KDSKBLED, LED_NUM << 4 | LED_SCR);
+		ioctl(d, KDSETMODE, KD_GRAPHICS);
+		ioctl(d, KDSETMODE, 7);
+		ioctl(d, KDSKBMODE, K_UNICODE);
+		ioctl(d, KDSKBMODE, -1);
+		ioctl(d, KDSKBMETA, K_METABIT);
+		ioctl(d, KDSKBMETA, 1);
+		ioctl(d, KDSIGACCEPT, SIGUSR1);
+		ioctl(d, KDSIGACCEPT, (unsigned long)-1);
+		ioctl(d, KDADDIO, 0x3c0);
+		ioctl(d, KDADDIO, 0x80);
+		/* No argument; pointers that are NULL; ints and structs behind pointers. */
+		ioctl(d, KDENABIO);
+		ioctl(d, PIO_FONTRESET);
+		ioctl(d, KDGETLED, NULL);
+		ioctl(d, KDGKBMODE, NULL);
+		ioctl(d, KDGKBENT, NULL);
+		ioctl(d, KDGKBENT, &kbg);
+		ioctl(d, KDSKBENT, &kbe);
+		ioctl(d, KDFONTOP, NULL);
+		ioctl(d, EVIOCSFF, NULL);
+		ioctl(d, EVIOCGBIT(EV_KEY, 16), NULL);
+		ioctl(d, EVIOCGBIT(0, 4), NULL);
+		ioctl(d, EVIOCGBIT(9, 4), NULL);
+		ioctl(d, EVIOCGABS(ABS_Y), NULL);
+		ioctl(d, EVIOCSABS(ABS_MT_SLOT), NULL);
+		ioctl(d, EVIOCGRAB, 1);
+		ioctl(d, EVIOCRMFF, -2);
+		ioctl(d, PTP_SYS_OFFSET_PRECISE, NULL);
+		ioctl(d, PTP_SYS_OFFSET_EXTENDED2, NULL);
+		ioctl(d, PTP_PIN_GETFUNC, NULL);
+		ioctl(d, WDIOC_SETTIMEOUT, &n);
+		ioctl(d, WDIOC_GETTIMEOUT, NULL);
+		ioctl(d, WDIOC_KEEPALIVE);
+		ioctl(d, RNDADDTOENTCNT, &n);
+		ioctl(d, RNDCLEARPOOL);
+		ioctl(d, RNDADDENTROPY, NULL);
+		ioctl(d, LOOP_SET_FD, -1);
+		ioctl(d, LOOP_CLR_FD);
+		ioctl(d, LOOP_SET_BLOCK_SIZE, 4096);
+		ioctl(d, LOOP_GET_STATUS64, NULL);
+		ioctl(d, NBD_SET_SOCK, 3);
+		ioctl(d, NBD_DISCONNECT);
+		ioctl(d, PERF_EVENT_IOC_ENABLE, PERF_IOC_FLAG_GROUP);
+		ioctl(d, PERF_EVENT_IOC_SET_OUTPUT, -1);
+		ioctl(d, RTC_AIE_ON);
+		ioctl(d, RTC_IRQP_SET, 64);
+		ioctl(d, RTC_RD_TIME, NULL);
+		ioctl(d, FS_IOC_GETFLAGS, NULL);
+		ioctl(d, TIOCGWINSZ, NULL);
+		ioctl(d, TIOCMGET, NULL);
+		ioctl(d, INOTIFY_IOC_SETNEXTWD, -5);
+		/* Structs as given (not to the file: FITRIM would trim its file system). */
+		if (d == fd)
+			continue;
+		ioctl(d, FS_IOC_FIEMAP, &fm);
+		ioctl(d, FITRIM, &trim);
+		ioctl(d, FS_IOC_FSSETXATTR, &fsx);
+		ioctl(d, COUNTER_ADD_WATCH_IOCTL, &cw);
+		ioctl(d, PTP_EXTTS_REQUEST2, &extts);
+		ioctl(d, PTP_PEROUT_REQUEST, &perout);
+		ioctl(d, PTP_SYS_OFFSET, &so);
+		ioctl(d, PTP_PIN_GETFUNC, &pd);
+		ioctl(d, PTP_PIN_SETFUNC, &pd);
+		ioctl(d, GPIO_GET_LINEINFO_IOCTL, &gli);
+		ioctl(d, GPIO_V2_LINE_SET_CONFIG_IOCTL, &glc);
+		ioctl(d, VIDIOC_G_FMT, &vf);
+		ioctl(d, VIDIOC_REQBUFS, &rb);
+		ioctl(d, VIDIOC_S_CROP, &crop);
+		ioctl(d, VIDIOC_STREAMON, &buftype);
+		ioctl(d, KDGETKEYCODE, &kc);
+		ioctl(d, KDSETKEYCODE, &kc);
+		ioctl(d, KDKBDREP, &rep);
+		ioctl(d, PIO_UNIMAPCLR, &umi);
+		ioctl(d, GIO_UNIMAP, &umd);
+		ioctl(d, PIO_UNIMAP, &umd);
+		ioctl(d, GIO_FONTX, &cfd);
+		ioctl(d, KDFONTOP, &cfo);
+		ioctl(d, EVIOCSREP, reps);
+		ioctl(d, LIRC_SET_REC_MODE, &mode);
+		ioctl(d, TIOCMBIS, &modem);
+	}
+	/* The old and the new terminal structs on a pseudo-terminal. */
+	int m = posix_openpt(O_RDWR | O_NOCTTY);
+	grantpt(m);
+	unlockpt(m);
+	int s = open(ptsname(m), O_RDWR | O_NOCTTY);
+	struct termio tio;
+	struct termios2 t2;
+	ioctl(s, TCGETA, &tio);
+	ioctl(s, TCSETA, &tio);
+	ioctl(s, TCGETS2, &t2);
+	ioctl(s, TCSETSW2, &t2);
+	ioctl(s, TIOCMGET, &n);
+	close(s);
+	close(m);
+	int in = inotify_init1(IN_CLOEXEC);
+	ioctl(in, INOTIFY_IOC_SETNEXTWD, 7);
+	close(in);
+	close(null);
+	close(fd);
+	unlink("f");
+	return 0;
+}

@@ -1,0 +1,131 @@
+/* Kernel objects with known arguments, mostly invalid fds and sizes so each call fails the same
+ * way anywhere as root: fanotify, bpf attrs, keyctl commands, io_uring, memory policies, pkeys,
+ * perf flags, module syscalls (ENOSYS on a kernel without modules). */
+#include "corpus.h"
+#include <linux/bpf.h>
+#include <linux/io_uring.h>
+#include <linux/keyctl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/ipc.h>
+#include <sys/shm.h>
+
+int main(int argc, char **argv)
+{
+	enter_dir(argc, argv);
+	/* fanotify_mark on no fanotify fd: flags, a 64-bit mask with unknown bits, FAN_NOFD. */
+	syscall(SYS_fanotify_mark, -1, 0, 0ULL, -1, NULL);
+	syscall(SYS_fanotify_mark, -1, 0x11, 0xffffffff00000003ULL, AT_FDCWD, ".");
+	syscall(SYS_fanotify_mark, -1, 0xeface800, 0x80000ULL, 1, NULL);
+	syscall(SYS_fanotify_init, 0, 0x80000001);
+
+	/* bpf: attrs cut at their size, at the end of a page, on fds that do not exist. */
+	union bpf_attr *a = tail(sizeof(*a), 0);
+	a->map_type = BPF_MAP_TYPE_ARRAY;
+	syscall(SYS_bpf, BPF_MAP_CREATE, a, 4);
+	a->map_type = 0xdeadf00d;
+	a->key_size = 4;
+	a->value_size = 8;
+	a->max_entries = 256;
+	a->map_flags = BPF_F_NUMA_NODE | BPF_F_RDONLY;
+	a->inner_map_fd = -1;
+	a->numa_node = 7;
+	memcpy(a->map_name, "12345678", 8);
+	syscall(SYS_bpf, BPF_MAP_CREATE, a, 36);
+	memset(a, 0, sizeof(*a));
+	a->map_fd = -1;
+	a->key = 0xdeadbeef;
+	a->value = 0xbadc0ded;
+	a->flags = BPF_F_LOCK;
+	syscall(SYS_bpf, BPF_MAP_LOOKUP_ELEM, a, 32);
+	syscall(SYS_bpf, BPF_MAP_UPDATE_ELEM, a, 4);
+	syscall(SYS_bpf, BPF_MAP_DELETE_ELEM, a, 16);
+	syscall(SYS_bpf, BPF_MAP_GET_NEXT_KEY, a, 24);
+	memset(a, 0, sizeof(*a));
+	a->prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
+	syscall(SYS_bpf, BPF_PROG_LOAD, a, 4);
+	memset(a, 0, sizeof(*a));
+	a->bpf_fd = -1;
+	syscall(SYS_bpf, BPF_OBJ_PIN, a, 12);
+	syscall(SYS_bpf, BPF_OBJ_GET, a, 16);
+	memset(a, 0, sizeof(*a));
+	a->target_fd = -1;
+	a->attach_bpf_fd = -1;
+	a->attach_type = BPF_CGROUP_INET_EGRESS;
+	a->attach_flags = BPF_F_ALLOW_MULTI;
+	syscall(SYS_bpf, BPF_PROG_ATTACH, a, 16);
+	syscall(SYS_bpf, BPF_PROG_DETACH, a, 12);
+	memset(a, 0, sizeof(*a));
+	a->link_create.prog_fd = -1;
+	a->link_create.target_fd = -1;
+	a->link_create.attach_type = BPF_CGROUP_INET_EGRESS;
+	syscall(SYS_bpf, BPF_LINK_CREATE, a, 16);
+	syscall(SYS_bpf, BPF_LINK_CREATE, a, 0);
+	syscall(SYS_bpf, BPF_LINK_CREATE, (char *)a + sizeof(*a) - 7, 8);
+
+	/* keyctl: each command's own arguments, on keys that do not exist. */
+	syscall(SYS_keyctl, KEYCTL_UPDATE, KEY_SPEC_REQUESTOR_KEYRING, NULL, 0, 0x1234);
+	syscall(SYS_keyctl, KEYCTL_CHOWN, 0xdeadf00d, -1, -1);
+	syscall(SYS_keyctl, KEYCTL_SETPERM, 0xdeadf00d, 0xc0c0c0c0);
+	syscall(SYS_keyctl, KEYCTL_DESCRIBE, 0xdeadf00d, NULL, 0xfeedfacebadc0dedULL);
+	syscall(SYS_keyctl, KEYCTL_SEARCH, KEY_SPEC_REQUESTOR_KEYRING, NULL, NULL, 0);
+	syscall(SYS_keyctl, KEYCTL_REJECT, 0xdeadf00d, 3, ENODEV, 0xdeadf00d);
+	syscall(SYS_keyctl, KEYCTL_MOVE, 0xdeadf00d, KEY_SPEC_THREAD_KEYRING, 0xdeadf00d, 0xfffffffe);
+	syscall(SYS_keyctl, KEYCTL_NEGATE, 0xdeadf00d, 10, KEY_SPEC_THREAD_KEYRING);
+
+	/* io_uring: params rejected for their flags, enter on no ring, register on fd 0. */
+	struct io_uring_params *p = tail(sizeof(*p), 0);
+	p->flags = IORING_SETUP_ATTACH_WQ;
+	p->wq_fd = -1;
+	syscall(SYS_io_uring_setup, 2, p);
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	syscall(SYS_io_uring_enter, -1, 1, 0, IORING_ENTER_GETEVENTS | 0x100, &set, 8);
+	struct io_uring_rsrc_register *r = tail(sizeof(*r), 0);
+	r->tags = (uintptr_t)r;
+	syscall(SYS_io_uring_register, 0, IORING_REGISTER_FILES2, r, sizeof(*r));
+	r->flags = IORING_RSRC_REGISTER_SPARSE;
+	syscall(SYS_io_uring_register, 0, IORING_REGISTER_BUFFERS2, r, sizeof(*r));
+	struct io_uring_rsrc_update2 *u = tail(sizeof(*u), 0);
+	u->offset = 3;
+	syscall(SYS_io_uring_register, 0, IORING_REGISTER_FILES_UPDATE2, u, sizeof(*u));
+	struct io_uring_buf_reg *b = tail(sizeof(*b), 0);
+	b->ring_entries = 8;
+	b->bgid = 2;
+	syscall(SYS_io_uring_register, 0, IORING_REGISTER_PBUF_RING, b, 1);
+	/* Not at a page end: the kernel side reads fd arrays at fixed sizes (KERNEL_NEEDS.md §12). */
+	int fds[16] = { 3, -1, -2 };
+	syscall(SYS_io_uring_register, 0, IORING_REGISTER_FILES, fds, 3);
+	syscall(SYS_io_uring_register, 0, IORING_REGISTER_RESTRICTIONS, fds, 0);
+
+	/* Memory policies on a page that is not ours to bind, pkeys with bits the kernel refuses. */
+	syscall(SYS_mbind, 0, 4096, 0x8001, NULL, 0, 0xffffffff);
+	syscall(SYS_set_mempolicy, 0x4002, NULL, 0);
+	int *pol = tail(sizeof(int), 0);
+	syscall(SYS_get_mempolicy, pol, NULL, 0, NULL, 0);
+	syscall(SYS_get_mempolicy, NULL, NULL, 0, NULL, 0xfULL);
+	syscall(SYS_pkey_alloc, 0, 0xdec0de8ULL | 5);
+	syscall(SYS_perf_event_open, NULL, -1, -1, -1, 0xfULL);
+
+	/* System V IPC on keys and ids that do not exist, message queues at a bad name, kcmp. */
+	syscall(SYS_msgget, 0xfdb9f531, 0xface1000 | IPC_EXCL | 0125);
+	syscall(SYS_semget, 0xfdb97531, 1, 0);
+	syscall(SYS_shmget, 0x5c7ace01, 4096, SHM_HUGETLB | (21 << 26) | 0600);
+	syscall(SYS_msgctl, -1, IPC_STAT, NULL);
+	syscall(SYS_semctl, -1, 0, IPC_RMID, 0);
+	syscall(SYS_shmctl, -1, IPC_SET, NULL);
+	syscall(SYS_mq_open, NULL, O_RDONLY, 0, NULL);
+	syscall(SYS_mq_open, NULL, O_RDWR | O_CREAT, 0600, NULL);
+	syscall(SYS_kcmp, -1, -1, 0, 3, 4);
+	syscall(SYS_kcmp, -1, -1, 1, 3, 4);
+	syscall(SYS_landlock_add_rule, -1, 1, NULL, 0);
+	syscall(SYS_landlock_restrict_self, -1, 1);
+
+	/* Module syscalls: ENOSYS without CONFIG_MODULES, EFAULT/EINVAL/ENOENT with it. */
+	syscall(SYS_delete_module, NULL, 0);
+	syscall(SYS_delete_module, "no_such_module_corpus", O_NONBLOCK | O_TRUNC);
+	syscall(SYS_finit_module, -1, "x=1", 2);
+	syscall(SYS_init_module, NULL, 0, NULL);
+	return 0;
+}

@@ -1,0 +1,196 @@
+/**
+ * The kernel-object decoders (bpf, io_uring, fanotify, keyctl, memory policies, perf flags,
+ * module syscalls) on hand-made registers and kernel reads, rendered by the CLI printer, against
+ * what strace 6.1 prints for the same values (lines of strace's own test programs on this machine).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { formatArgs } from '../../clients/cli/printer';
+import type { SyscallEvent__Output } from '../../src/api/generated/sctrace/v1/SyscallEvent';
+import { SyscallCatalog } from '../../src/syscalls/catalog';
+import type { SyscallFormat } from '../../src/syscalls/tracefs';
+import type { RawBlob, RawSyscall } from '../../src/syscalls/types';
+
+/** This kernel's sys_enter_* declarations of the calls under test (module syscalls have none). */
+const FORMATS: Record<string, string[]> = {
+  bpf: ['int cmd', 'union bpf_attr * uattr', 'unsigned int size'],
+  fanotify_mark: ['int fanotify_fd', 'unsigned int flags', '__u64 mask', 'int dfd', 'const char * pathname'],
+  fanotify_init: ['unsigned int flags', 'unsigned int event_f_flags'],
+  keyctl: ['int option', 'unsigned long arg2', 'unsigned long arg3', 'unsigned long arg4', 'unsigned long arg5'],
+  io_uring_setup: ['u32 entries', 'struct io_uring_params * params'],
+  io_uring_enter: ['unsigned int fd', 'u32 to_submit', 'u32 min_complete', 'u32 flags', 'const void * argp', 'size_t argsz'],
+  io_uring_register: ['unsigned int fd', 'unsigned int opcode', 'void * arg', 'unsigned int nr_args'],
+  mbind: ['unsigned long start', 'unsigned long len', 'unsigned long mode', 'const unsigned long * nmask', 'unsigned long maxnode', 'unsigned int flags'],
+  get_mempolicy: ['int * policy', 'unsigned long * nmask', 'unsigned long maxnode', 'unsigned long addr', 'unsigned long flags'],
+  pkey_alloc: ['unsigned long flags', 'unsigned long init_val'],
+  move_pages: ['pid_t pid', 'unsigned long nr_pages', 'const void * * pages', 'const int * nodes', 'int * status', 'int flags'],
+  perf_event_open: ['struct perf_event_attr * attr_uptr', 'pid_t pid', 'int cpu', 'int group_fd', 'unsigned long flags'],
+  msgget: ['key_t key', 'int msgflg'],
+  shmget: ['key_t key', 'size_t size', 'int shmflg'],
+  semctl: ['int semid', 'int semnum', 'int cmd', 'unsigned long arg'],
+  mq_open: ['const char * u_name', 'int oflag', 'umode_t mode', 'struct mq_attr * u_attr'],
+  landlock_create_ruleset: ['const struct landlock_ruleset_attr *const attr', 'const size_t size', 'const __u32 flags'],
+  landlock_add_rule: ['const int ruleset_fd', 'const enum landlock_rule_type rule_type', 'const void *const rule_attr', 'const __u32 flags'],
+  mq_getsetattr: ['mqd_t mqdes', 'const struct mq_attr * u_mqstat', 'struct mq_attr * u_omqstat'],
+  kcmp: ['pid_t pid1', 'pid_t pid2', 'int type', 'unsigned long idx1', 'unsigned long idx2'],
+};
+
+const catalog = SyscallCatalog.fromFormats(
+  new Map(
+    Object.entries(FORMATS).map(([name, decls]): [string, SyscallFormat] => [
+      name,
+      { name, id: 0, args: decls.map((d) => ({ name: d.slice(d.lastIndexOf(' ') + 1), type: d.slice(0, d.lastIndexOf(' ')), signed: false, offset: 0, size: 8 })) },
+    ]),
+  ),
+  { arch: 'x86_64' },
+);
+
+/** Little-endian bytes of [value, size] pairs. */
+function le(...fields: Array<[bigint | number, 1 | 2 | 4 | 8]>): Uint8Array {
+  const out = new Uint8Array(fields.reduce((n, [, s]) => n + s, 0));
+  const v = new DataView(out.buffer);
+  let at = 0;
+  for (const [value, size] of fields) {
+    const n = BigInt(value);
+    if (size === 8) v.setBigUint64(at, BigInt.asUintN(64, n), true);
+    else if (size === 4) v.setUint32(at, Number(BigInt.asUintN(32, n)), true);
+    else if (size === 2) v.setUint16(at, Number(n), true);
+    else v.setUint8(at, Number(n));
+    at += size;
+  }
+  return out;
+}
+
+const blob = (data: Uint8Array): RawBlob => ({ kind: 'bytes', data, truncated: false, unreadable: false });
+
+/** The argument list of one call as the CLI prints it. */
+function render(name: string, args: Array<bigint | number>, options: { ret?: number; blobs?: Record<number, Uint8Array>; strings?: Record<number, string> } = {}): string {
+  const info = catalog.byName(name);
+  assert.ok(info, name);
+  const regs = args.map(BigInt);
+  while (regs.length < 6) regs.push(0n);
+  const raw: RawSyscall = {
+    nr: info.nr,
+    args: regs,
+    ret: BigInt(options.ret ?? 0),
+    durationNs: 1n,
+    noReturn: false,
+    strings: new Map(Object.entries(options.strings ?? {}).map(([i, text]) => [Number(i), { text, truncated: false, unreadable: false }])),
+    blobs: new Map(Object.entries(options.blobs ?? {}).map(([i, d]) => [Number(i), blob(d)])),
+  };
+  const ev = catalog.decode(raw);
+  const decoded = (ev.decoded ?? []).map((a) => ({ truncated: false, unreadable: false, symbolic: '', fd_path: '', ignored: false, buffer: Buffer.alloc(0), items: [], str_bytes: Buffer.alloc(0), items_bytes: [], return_note: '', ...a }));
+  return formatArgs({ ret_fd_path: '', ...ev, decoded } as unknown as SyscallEvent__Output, false).join(', ');
+}
+
+test('fanotify_mark: flags, the 64-bit event mask with unknown bits, FAN_NOFD', () => {
+  assert.equal(render('fanotify_mark', [0x12345678, 0, 0, 0xffffffff, 0]), '305419896, 0, 0, FAN_NOFD, NULL');
+  assert.equal(render('fanotify_mark', [3, 0x11, 0xffffffff00000001n, 0xffffff9c, 0]), '3, FAN_MARK_ADD|FAN_MARK_MOUNT, FAN_ACCESS|0xffffffff00000000, AT_FDCWD, NULL');
+  assert.equal(render('fanotify_mark', [3, 0xeface800, 0x80000, 1, 0]), '3, 0xeface800 /* FAN_MARK_??? */, FAN_DIR_MODIFY, 1, NULL');
+  assert.equal(render('fanotify_init', [0, 0x80000001]), 'FAN_CLASS_NOTIF, O_WRONLY|0x80000000');
+});
+
+test('bpf: attr per command as far as the size reaches, address when unread or size 0', () => {
+  assert.equal(render('bpf', [0, 0x1000, 4], { blobs: { 1: le([2, 4]) } }), 'BPF_MAP_CREATE, {map_type=BPF_MAP_TYPE_ARRAY, key_size=0, value_size=0, max_entries=0}, 4');
+  const create = le([0xdeadf00d, 4], [4, 4], [8, 4], [256, 4], [0x4, 4], [0xffffffff, 4], [7, 4], [0x34333231, 4], [0x38373635, 4]);
+  assert.equal(
+    render('bpf', [0, 0x1000, 36], { blobs: { 1: create } }),
+    'BPF_MAP_CREATE, {map_type=0xdeadf00d /* BPF_MAP_TYPE_??? */, key_size=4, value_size=8, max_entries=256, map_flags=BPF_F_NUMA_NODE, inner_map_fd=-1, numa_node=7, map_name="1234567"...}, 36',
+  );
+  assert.equal(render('bpf', [1, 0x1000, 32], { blobs: { 1: le([0xffffffff, 8], [0xdeadbeef, 8], [0xbadc0ded, 8], [4, 8]) } }), 'BPF_MAP_LOOKUP_ELEM, {map_fd=-1, key=0xdeadbeef, value=0xbadc0ded, flags=BPF_F_LOCK}, 32');
+  assert.equal(render('bpf', [2, 0x1000, 4], { blobs: { 1: le([0xffffffff, 4]) } }), 'BPF_MAP_UPDATE_ELEM, {map_fd=-1, key=NULL, value=NULL, flags=BPF_ANY}, 4');
+  assert.equal(render('bpf', [6, 0x1000, 12], { blobs: { 1: le([0, 8], [0xffffffff, 4]) } }), 'BPF_OBJ_PIN, {pathname=NULL, bpf_fd=-1}, 12');
+  // Non-zero bytes past the struct strace knows: `...`.
+  assert.equal(render('bpf', [9, 0x1000, 16], { blobs: { 1: le([3, 4], [0, 4], [1, 4], [9, 4]) } }), 'BPF_PROG_DETACH, {target_fd=3, attach_type=BPF_CGROUP_INET_EGRESS, ...}, 16');
+  assert.equal(render('bpf', [28, 0x1000, 16], { blobs: { 1: le([-1, 4], [-559038737, 4], [1, 4], [4, 4]) } }), 'BPF_LINK_CREATE, {link_create={prog_fd=-1, target_fd=-559038737, attach_type=BPF_CGROUP_INET_EGRESS, flags=0x4}}, 16');
+  assert.equal(render('bpf', [10, 0x1000, 4], { blobs: { 1: le([-1, 4]) } }), 'BPF_PROG_TEST_RUN, {test={prog_fd=-1, retval=0, data_size_in=0, data_size_out=0, data_in=NULL, data_out=NULL, repeat=0, duration=0}}, 4');
+  assert.equal(render('bpf', [20, 0x1000, 4], { blobs: { 1: le([1735928559, 4]) } }), 'BPF_TASK_FD_QUERY, {task_fd_query={pid=1735928559, fd=0, flags=0, buf_len=0, buf=NULL, prog_id=0, fd_type=BPF_FD_TYPE_RAW_TRACEPOINT, probe_offset=0, probe_addr=0}}, 4');
+  assert.equal(render('bpf', [29, 0x1000, 16], { blobs: { 1: le([-1, 4], [3, 4], [4, 4], [5, 4]) } }), 'BPF_LINK_UPDATE, {link_update={link_fd=-1, new_prog_fd=3, flags=BPF_F_REPLACE, old_prog_fd=5}}, 16');
+  assert.equal(render('bpf', [16, 0x1000, 28], { blobs: { 1: le([-1, 4], [0, 4], [1, 4], [3, 4], [0x2000, 8], [0, 4]) } }), 'BPF_PROG_QUERY, {query={target_fd=-1, attach_type=BPF_CGROUP_INET_INGRESS, query_flags=BPF_F_QUERY_EFFECTIVE, attach_flags=BPF_F_ALLOW_OVERRIDE|BPF_F_ALLOW_MULTI, prog_ids=[], prog_cnt=0}}, 28');
+  assert.equal(render('bpf', [11, 0x1000, 1], { blobs: { 1: le([239, 1]) } }), 'BPF_PROG_GET_NEXT_ID, {start_id=239, next_id=0}, 1');
+  assert.equal(render('bpf', [0, 0x7f00, 0]), 'BPF_MAP_CREATE, 0x7f00, 0');
+  assert.equal(render('bpf', [28, 0x7ff9, 8]), 'BPF_LINK_CREATE, 0x7ff9, 8');
+});
+
+test('keyctl: each command prints the arguments it takes', () => {
+  assert.equal(render('keyctl', [2, 0xfffffff8, 0, 0, 0x1234]), 'KEYCTL_UPDATE, KEY_SPEC_REQUESTOR_KEYRING, NULL, 0');
+  assert.equal(render('keyctl', [4, 0xdeadf00d, 0xffffffff, 0xffffffff]), 'KEYCTL_CHOWN, -559026163, -1, -1');
+  assert.equal(render('keyctl', [5, 0xdeadf00d, 0xc0c0c0c0]), 'KEYCTL_SETPERM, -559026163, 0xc0c0c0c0 /* KEY_??? */');
+  assert.equal(render('keyctl', [5, 1, 0x3f010000]), 'KEYCTL_SETPERM, 1, KEY_POS_VIEW|KEY_POS_READ|KEY_POS_WRITE|KEY_POS_SEARCH|KEY_POS_LINK|KEY_POS_SETATTR|KEY_USR_VIEW');
+  assert.equal(render('keyctl', [6, 0xdeadf00d, 0, 0xfeedfacebadc0dedn]), 'KEYCTL_DESCRIBE, -559026163, NULL, 18369614220919311853');
+  assert.equal(render('keyctl', [14, 0xffffffff]), 'KEYCTL_SET_REQKEY_KEYRING, KEY_REQKEY_DEFL_NO_CHANGE');
+  assert.equal(render('keyctl', [19, 7, 3, 19, 7]), 'KEYCTL_REJECT, 7, 3, ENODEV, 7');
+  assert.equal(render('keyctl', [30, 1, 0xffffffff, 1, 0xfffffffe]), 'KEYCTL_MOVE, 1, KEY_SPEC_THREAD_KEYRING, 1, 0xfffffffe /* KEYCTL_MOVE_??? */');
+  assert.equal(render('keyctl', [18]), 'KEYCTL_SESSION_TO_PARENT');
+  assert.equal(render('keyctl', [0xbadc0ded, 1, 2, 3, 4]), '0xbadc0ded /* KEYCTL_??? */, 0x1, 0x2, 0x3, 0x4');
+});
+
+test('io_uring: setup params, enter flags and mask, register structs sized by nr_args', () => {
+  const params = new Uint8Array(120);
+  const pv = new DataView(params.buffer);
+  pv.setUint32(0, 2, true);
+  pv.setUint32(4, 4, true);
+  pv.setUint32(20, 0x3, true);
+  [0, 64, 256, 260, 268, 264, 320].forEach((n, i) => pv.setUint32(40 + 4 * i, n, true));
+  [0, 64, 256, 260, 284, 320, 280].forEach((n, i) => pv.setUint32(80 + 4 * i, n, true));
+  assert.equal(
+    render('io_uring_setup', [2, 0x1000], { ret: 4, blobs: { 1: params } }),
+    '2, {flags=0, sq_thread_cpu=0, sq_thread_idle=0, sq_entries=2, cq_entries=4, features=IORING_FEAT_SINGLE_MMAP|IORING_FEAT_NODROP, sq_off={head=0, tail=64, ring_mask=256, ring_entries=260, flags=268, dropped=264, array=320}, cq_off={head=0, tail=64, ring_mask=256, ring_entries=260, overflow=284, cqes=320, flags=280}}',
+  );
+  pv.setUint32(8, 0x20, true);
+  pv.setUint32(24, 3, true);
+  assert.equal(render('io_uring_setup', [2, 0x1000], { ret: -22, blobs: { 1: params } }), '2, {flags=IORING_SETUP_ATTACH_WQ, sq_thread_cpu=0, sq_thread_idle=0, wq_fd=3}');
+  assert.equal(
+    render('io_uring_enter', [3, 0xdeadbeef, 0xcafef00d, 0xffffffff, 0x1000, 8], { blobs: { 4: le([~((1n << 0n) | (1n << 8n) | (1n << 18n)), 8]) } }),
+    '3, 3735928559, 3405705229, IORING_ENTER_GETEVENTS|IORING_ENTER_SQ_WAKEUP|IORING_ENTER_SQ_WAIT|IORING_ENTER_EXT_ARG|IORING_ENTER_REGISTERED_RING|0xffffffe0, ~[HUP KILL STOP], 8',
+  );
+  assert.equal(render('io_uring_register', [0, 13, 0x1000, 32], { blobs: { 2: le([0, 4], [0, 4], [0, 8], [0, 8], [0x2000, 8]) } }), '0, IORING_REGISTER_FILES2, {nr=0, flags=0, data=NULL, tags=[]}, 32');
+  const tail = le([0, 4], [1, 4], [0, 8], [0x2000, 8], [0, 8], [0xa7a6a5a4a3a2a1a0n, 8]);
+  assert.equal(render('io_uring_register', [0, 13, 0x1000, 40], { blobs: { 2: tail } }), '0, IORING_REGISTER_FILES2, {nr=0, flags=IORING_RSRC_REGISTER_SPARSE, data=[], tags=NULL, /* bytes 32..39 */ "\\xa0\\xa1\\xa2\\xa3\\xa4\\xa5\\xa6\\xa7"}, 40');
+  assert.equal(render('io_uring_register', [0, 22, 0x1000, 66], { blobs: { 2: new Uint8Array(40) } }), '0, IORING_REGISTER_PBUF_RING, {ring_addr=NULL, ring_entries=0, bgid=0}, 66');
+  assert.equal(render('io_uring_register', [0, 2, 0x1000, 5], { blobs: { 2: le([3, 4], [0, 4], [-1, 4], [-2, 4], [-3, 4]) } }), '0, IORING_REGISTER_FILES, [3, 0, -1, -2, -3], 5');
+  assert.equal(render('io_uring_register', [0, 11, 0x1000, 1], { blobs: { 2: le([0, 2], [0, 1], [0, 1], [0, 4], [0, 4], [0, 4]) } }), '0, IORING_REGISTER_RESTRICTIONS, [{opcode=IORING_RESTRICTION_REGISTER_OP, register_op=IORING_REGISTER_BUFFERS}], 1');
+  assert.equal(render('io_uring_register', [0, 11, 0x1000, 0]), '0, IORING_REGISTER_RESTRICTIONS, [], 0');
+});
+
+test('memory policies, pkeys and perf flags', () => {
+  assert.equal(render('mbind', [0x1000, 4096, 0x8000, 0, 0, 0]), '0x1000, 4096, MPOL_DEFAULT|MPOL_F_STATIC_NODES, NULL, 0, 0');
+  assert.equal(render('mbind', [0x1000, 4096, 1, 0, 0, 0xffffffff]), '0x1000, 4096, MPOL_PREFERRED, NULL, 0, MPOL_MF_STRICT|MPOL_MF_MOVE|MPOL_MF_MOVE_ALL|0xfffffff8');
+  assert.equal(render('get_mempolicy', [0x1000, 0, 0, 0x2000, 2], { blobs: { 0: le([0, 4]) } }), '[MPOL_DEFAULT], NULL, 0, 0x2000, MPOL_F_ADDR');
+  assert.equal(render('move_pages', [1, 0, 0x1000, 0, 0x2000, 2]), '1, 0, [], NULL, [], MPOL_MF_MOVE');
+  assert.equal(render('pkey_alloc', [0, 7]), '0, PKEY_DISABLE_ACCESS|PKEY_DISABLE_WRITE|PKEY_DISABLE_EXECUTE');
+  assert.equal(render('perf_event_open', [0, -1, -1, 1, 15]), 'NULL, -1, -1, 1, PERF_FLAG_FD_NO_GROUP|PERF_FLAG_FD_OUTPUT|PERF_FLAG_PID_CGROUP|PERF_FLAG_FD_CLOEXEC');
+});
+
+test('syscalls tracefs does not describe get their declared arguments (module syscalls)', () => {
+  assert.equal(render('delete_module', [0, 0]), 'NULL, 0');
+  assert.equal(render('delete_module', [0x1000, 0x800], { strings: { 0: 'mod' } }), '"mod", O_NONBLOCK');
+  assert.equal(render('finit_module', [0xbefefeed, 0x1000, 2], { strings: { 1: 'x=1' } }), '-1090584851, "x=1", MODULE_INIT_IGNORE_VERMAGIC');
+  assert.equal(render('init_module', [0, 0xffffffff00000000n, 0]), 'NULL, 18446744069414584320, NULL');
+  assert.equal(render('kexec_load', [0, 17, 0x1000, 0x2a0003]), 'NULL, 17, 0x1000, KEXEC_ARCH_SH|KEXEC_ON_CRASH|KEXEC_PRESERVE_CONTEXT');
+  assert.equal(render('kexec_load', [0, 0, 0, 0xda7a0000]), 'NULL, 0, NULL, 0xda7a0000 /* KEXEC_ARCH_??? */');
+  assert.equal(render('kexec_file_load', [-1, -1, 0, 0, 0x13]), '-1, -1, 0, NULL, KEXEC_FILE_UNLOAD|KEXEC_FILE_ON_CRASH|0x10');
+  assert.equal(catalog.byName('init_module')?.tracepoint, undefined, 'no tracepoint: traced through raw_syscalls');
+});
+
+test('System V IPC keys, flags and commands; mq_open; kcmp indexes', () => {
+  assert.equal(render('msgget', [0, 0o600]), 'IPC_PRIVATE, 0600');
+  assert.equal(render('msgget', [0xfdb9f531, 0xface1000 | 0o6000 | 0o125]), '0xfdb9f531, IPC_EXCL|IPC_NOWAIT|0xface1000|0125');
+  assert.equal(render('shmget', [0xfdb97531, 1, 21 << 26]), '0xfdb97531, 1, 21<<SHM_HUGE_SHIFT|000');
+  assert.equal(render('semctl', [0, 0, 19, 0x7ffd1000]), '0, 0, SEM_INFO, 0x7ffd1000');
+  assert.equal(render('mq_open', [0, 0, 0o177355, 0]), 'NULL, O_RDONLY');
+  assert.equal(render('mq_open', [0, 0o103, 0o177355, 0]), 'NULL, O_ACCMODE|O_CREAT, 0177355, NULL');
+  assert.equal(render('mq_getsetattr', [0, 0, 0x1000], { blobs: { 2: le([0, 8], [10, 8], [8192, 8], [0, 8], [0, 8], [0, 8], [0, 8], [0, 8]) } }), '0, NULL, {mq_flags=0, mq_maxmsg=10, mq_msgsize=8192, mq_curmsgs=0}');
+  assert.equal(render('kcmp', [-1, -1, 0, 3, 4]), '-1, -1, KCMP_FILE, 3, 4');
+  assert.equal(render('kcmp', [-1, -1, 1, 3, 4]), '-1, -1, KCMP_VM');
+  assert.equal(render('kcmp', [-1, -1, 7, 3, 0]), '-1, -1, KCMP_EPOLL_TFD, 3, NULL');
+  assert.equal(render('kcmp', [0, 0, 8, 0, 0]), '0, 0, 0x8 /* KCMP_??? */, 0, 0');
+  assert.equal(render('kcmp', [-1, -1, 0xda7adead, 3, 4]), '-1, -1, 0xda7adead /* KCMP_??? */, 0x3, 0x4');
+});
+
+test('landlock: ruleset attr, path-beneath attr, flags in hex', () => {
+  assert.equal(render('landlock_create_ruleset', [0x1000, 12, 0], { blobs: { 0: le([1, 8]) } }), '{handled_access_fs=LANDLOCK_ACCESS_FS_EXECUTE, ...}, 12, 0');
+  assert.equal(render('landlock_create_ruleset', [0x1000, 4, 0]), '0x1000, 4, 0');
+  assert.equal(render('landlock_add_rule', [-1, 1, 0x1000, 0], { blobs: { 2: le([1, 8], [-1, 4]) } }), '-1, LANDLOCK_RULE_PATH_BENEATH, {allowed_access=LANDLOCK_ACCESS_FS_EXECUTE, parent_fd=-1}, 0');
+  assert.equal(render('landlock_add_rule', [0, 0xfacebeef, 0x1000, 1]), '0, 0xfacebeef /* LANDLOCK_RULE_??? */, 0x1000, 0x1');
+});
