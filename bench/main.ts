@@ -12,6 +12,7 @@
  * --no-ts-client: skip the throughput search with the TypeScript client library (bench/ts-client.ts).
  * --no-sched: skip the context-switch tracing costs (bench/sched.ts, a pipe ping-pong).
  * --no-reads: skip the cost of the kernel reads by syscall family (bench/reads.ts).
+ * --counts a,b: the concurrency section's trace counts (default 1,4,16,32).
  * --smoke: small sizes, sctrace only, one short throughput check; exits 1 only on unannounced
  * loss (an event neither delivered nor covered by an EventsLost notice), never on timings.
  * --only a,b: run only these sections (overhead, concurrency, throughput [the stock grpc-js
@@ -63,6 +64,7 @@ async function main(): Promise<number> {
       decode: { type: 'string' },
       render: { type: 'string' },
       only: { type: 'string' },
+      counts: { type: 'string' },
     },
   });
   if (values.render) return render(values.render);
@@ -130,7 +132,7 @@ async function main(): Promise<number> {
     if (run.concurrency && getppid) {
       log('[bench] concurrent traces (one kernel pass)');
       concurrency = await measureConcurrency(ctx, getppid, {
-        counts: smoke ? [1, 4] : [1, 4, 16, 32],
+        counts: values.counts ? values.counts.split(',').map(Number) : smoke ? [1, 4] : [1, 4, 16, 32],
         runs: smoke ? 1 : Math.min(runs, 3),
         size: smoke ? 200_000 : getppid.sizes.full,
         // One identity (the local socket's) starts every trace: as many as the service allows.

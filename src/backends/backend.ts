@@ -68,11 +68,18 @@ export type LossSite = 'kernel' | 'decode';
 
 /**
  * Receives what a capture session produces. Calls come on the main thread, in order. Events carry
- * no `sequence`: the trace numbers them. The sink owns the event objects it is given.
+ * no `sequence`: the trace numbers them. The sink owns the event objects it is given, unless it
+ * says it only borrows them (`borrowsEvents`).
  */
 export interface CaptureSink {
   /** A batch of decoded events, oldest first. */
   events(batch: Event[]): void;
+  /**
+   * Set when events() reads its events only until it returns and sets nothing on them but
+   * `sequence` (optional): a kernel pass then hands every such sink the same objects instead of
+   * a copy of each event per sink (32 traces wanting a record made 31 copies of it).
+   */
+  readonly borrowsEvents?: boolean;
   /** `count` events were lost at `site` since the last call. */
   lost(count: number, site: LossSite): void;
   /** The session cannot go on (e.g. corrupt records); it has already detached itself. */

@@ -90,12 +90,12 @@ export const OPTIONS = [
   option({ key: 'maxBufferBytes', name: 'max-buffer-bytes', arg: 'N', kind: int(0, 4096), default: 4096, group: 'limits', help: 'largest buffer_bytes a trace may ask for (at most 4096)' }),
   option({
     key: 'retentionBytes', name: 'retention-mb', arg: 'N', kind: int(1, 65_536, MiB), default: 64, group: 'limits',
-    help: 'encoded events each trace keeps for late and reconnecting clients (StreamEvents from_sequence), MiB; a subscriber may fall this far behind before it loses events (announced)',
+    help: 'memory each trace keeps its encoded events in for late and reconnecting clients (StreamEvents from_sequence), MiB, counted in whole slabs; a subscriber may fall this far behind before it loses events (announced)',
   }),
   option({ key: 'maxRetentionBytes', name: 'max-retention-mb', arg: 'N', kind: int(1, 65_536, MiB), default: 1024, group: 'limits', help: 'largest TraceSpec.retention_bytes a client may ask for, MiB' }),
   option({
     key: 'retentionTotalBytes', name: 'retention-total-mb', arg: 'N', kind: int(1, 65_536, MiB), default: 128, group: 'limits',
-    help: "encoded events all traces keep together, MiB; past it the largest window gives up its oldest events first",
+    help: "memory all traces keep their encoded events in together (slabs of a 512th of it, free ones included), MiB; past it a stopped trace's window gives way first, then the largest window gives up its oldest events",
   }),
   option({
     key: 'treeMaxNodes', name: 'tree-max-nodes', arg: 'N', kind: int(1, 1_000_000), default: 10_000, group: 'limits',

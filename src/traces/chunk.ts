@@ -4,8 +4,8 @@
  * window, and subscribers send byte slices of it.
  */
 import type { Event } from '../api/generated/sctrace/v1/Event';
-import { eventEncoder } from '../api/wire/events';
-import type { Slab, SlabPool, SlabEncoded } from './slabs';
+import { eventEncoder, type EncodedEventsStore } from '../api/wire/events';
+import type { Slab, SlabEncoded } from './slabs';
 
 /** What an EventsLost notice of the trace says: how many were lost, and where. */
 export interface LossNotice {
@@ -14,7 +14,7 @@ export interface LossNotice {
 }
 
 /** Bytes a chunk costs besides its encoded events and offsets (objects, typed array headers). */
-const CHUNK_OVERHEAD_BYTES = 160;
+export const CHUNK_OVERHEAD_BYTES = 160;
 
 export class EventChunk {
   /** Framed events, back to back: a valid StreamEventsResponse as a whole and in any run. */
@@ -39,15 +39,19 @@ export class EventChunk {
     this.slab = slab;
   }
 
-  /** Encodes `events`, which carry consecutive sequence numbers, into `pool`'s memory if given. */
-  static of(events: readonly Event[], pool?: SlabPool): EventChunk {
-    const first = events.length ? Number(events[0].sequence) : 0;
-    if (!pool) {
-      const { bytes, ends } = eventEncoder().encodeEvents(events);
-      return new EventChunk(bytes, ends, first);
-    }
-    const { bytes, ends, slab } = eventEncoder().encodeEvents(events, pool) as SlabEncoded;
-    return new EventChunk(bytes, ends, first, undefined, 0, slab);
+  /** Encodes `events`, which carry consecutive sequence numbers, into `store`'s memory if given. */
+  static of(events: readonly Event[], store?: EncodedEventsStore): EventChunk {
+    return EventChunk.run(events, 0, Infinity, store).chunk;
+  }
+
+  /**
+   * Encodes events[from..] into one chunk of at most about `maxBytes` (at least one event), into
+   * `store`'s memory if given; `next` is the index of the first event left out.
+   */
+  static run(events: readonly Event[], from: number, maxBytes: number, store?: EncodedEventsStore): { chunk: EventChunk; next: number } {
+    const first = events.length > from ? Number(events[from].sequence) : 0;
+    const { bytes, ends, slab, next } = eventEncoder().encodeEvents(events, store, from, maxBytes) as SlabEncoded & { next: number };
+    return { chunk: new EventChunk(bytes, ends, first, undefined, 0, slab), next };
   }
 
   /**

@@ -1,33 +1,45 @@
 /**
  * The service-wide bound on retained events (sctraced --retention-total-mb). Each trace's window
  * has its own limit (TraceSpec.retention_bytes, or --retention-mb); together they could ask for
- * tens of gigabytes (64 traces × 64 MiB), so their sum is bounded too. When a window's append
- * takes the total over the budget, windows of stopped traces (kept a while for a client coming
- * back) give way first, then the oldest chunks of the window holding the most bytes are dropped,
+ * tens of gigabytes (64 traces × 64 MiB), so their sum is bounded too. What is counted is memory:
+ * the slabs of the one pool the windows share (slabs.ts), whole, the free ones included, and
+ * chunks in buffers of their own. When a window needs memory the total does not have, free
+ * slabs go first, then windows of stopped traces (kept a while for a client coming back) give
+ * way, then the oldest chunks of the window holding the most are dropped,
  * until the total fits: a quiet trace keeps its few events, busy traces converge to equal
  * shares, and a subscriber whose unsent events go is told as for its own window's overflow
  * (EventsLost "subscriber", or "retention" when resuming).
  */
 
+import { SlabPool, slabBytesFor } from './slabs';
+
 /** What the budget needs of a window. */
 export interface BudgetedWindow {
-  /** Bytes held now. */
+  /** Memory held now: its slabs, whole, and its chunks in buffers of their own. */
   readonly retainedBytes: number;
   /** Its trace has stopped: nothing more is appended, it is kept only for a client coming back. */
   readonly retired: boolean;
-  /** Drops the window's oldest chunk if it holds more than one; whether it did. */
+  /** Drops the window's oldest chunk if it holds more than one (or any, retired); whether it did. */
   evictForBudget(): boolean;
 }
 
 export class RetentionBudget {
   private readonly windows = new Set<BudgetedWindow>();
+  /** Bytes the windows hold (their slabs, whole, and their chunks in buffers of their own). */
   private total = 0;
+  /** The slabs every window's chunks go into: what one window gives up, another reuses. */
+  readonly pool: SlabPool;
 
-  constructor(readonly limitBytes: number) {}
+  constructor(readonly limitBytes: number) {
+    const slab = slabBytesFor(limitBytes);
+    // Free slabs are kept (and counted) up to a sixteenth of the budget: enough for windows that
+    // grow while others shrink, without holding memory nobody uses after traces end.
+    this.pool = new SlabPool(slab, Math.max(2, Math.floor(limitBytes / 16 / slab)));
+  }
 
-  /** Bytes held by every window together. */
+  /** Bytes held by every window together, and the pool's free slabs. */
   get retainedBytes(): number {
-    return this.total;
+    return this.total + this.pool.freeBytes;
   }
 
   /** A window starts counting (before its first append). */
@@ -46,19 +58,40 @@ export class RetentionBudget {
   }
 
   /**
-   * Drops chunks until the total fits: stopped traces' windows first, then the largest window's
-   * (each window keeps its newest chunk).
+   * Drops chunks until the total fits: free slabs first, then stopped traces' windows' chunks,
+   * then the largest window's (each window of a running trace keeps its newest chunk).
    */
   enforce(): void {
-    while (this.total > this.limitBytes) {
-      let pick: BudgetedWindow | undefined;
-      for (const w of this.windows) if (pick === undefined || before(w, pick)) pick = w;
-      if (pick === undefined || !pick.evictForBudget()) {
-        // That one holds a single chunk: try the others in the same order.
-        const rest = [...this.windows].sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
-        if (!rest.some((w) => w.evictForBudget())) return;
-      }
+    while (this.retainedBytes > this.limitBytes) {
+      if (this.pool.dropFree()) continue;
+      if (!this.evictOne()) return;
     }
+  }
+
+  /**
+   * Before a window takes a slab of `bytes`: unless the pool has a free one, or a new one fits in
+   * the budget, drops chunks (in enforce's order) until some slab is free. Past that (every slab
+   * pinned by writes, every window down to its newest chunk) the slab is allocated anyway.
+   */
+  makeRoom(bytes: number): void {
+    while (!this.pool.hasFree && this.retainedBytes + bytes > this.limitBytes) {
+      if (!this.evictOne()) return;
+    }
+  }
+
+  /** Drops free slabs beyond what the budget allows, after a window gave its memory back. */
+  trim(): void {
+    while (this.retainedBytes > this.limitBytes && this.pool.dropFree());
+  }
+
+  /** Drops one chunk of the first window in the order of `before`; whether one was dropped. */
+  private evictOne(): boolean {
+    let pick: BudgetedWindow | undefined;
+    for (const w of this.windows) if (pick === undefined || before(w, pick)) pick = w;
+    if (pick !== undefined && pick.evictForBudget()) return true;
+    // That one holds a single chunk: try the others in the same order.
+    const rest = [...this.windows].sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
+    return rest.some((w) => w.evictForBudget());
   }
 
   /**

@@ -10,9 +10,10 @@
  * dropped range still receives them and its counts stay exact: what it is told it lost is what
  * the range held.
  */
-import { EventChunk, type LossNotice } from './chunk';
+import type { EncodedEventsStore } from '../api/wire/events';
+import { CHUNK_OVERHEAD_BYTES, EventChunk, type LossNotice } from './chunk';
 import type { BudgetedWindow, RetentionBudget } from './retention-budget';
-import { SlabPool, slabBytesFor } from './slabs';
+import { MIN_SLABS_PER_WINDOW, SlabPool, slabBytesFor, type Slab, type SlabEncoded, type SlabHolder } from './slabs';
 
 /** Where a stream stands in the window: the next chunk (by ordinal) and event within it. */
 export interface Position {
@@ -123,7 +124,7 @@ class KeptNotices {
 /** Most dropped loss notices remembered one by one (17 bytes each) before the older half is folded. */
 const KEPT_NOTICES = 65_536;
 
-export class RetentionWindow implements BudgetedWindow {
+export class RetentionWindow implements BudgetedWindow, EncodedEventsStore, SlabHolder {
   private chunks: EventChunk[] = [];
   /** offsets[i]: bytes appended before chunks[i], over the trace's life. */
   private offsets: number[] = [];
@@ -131,20 +132,29 @@ export class RetentionWindow implements BudgetedWindow {
   private head = 0;
   /** Ordinal (count of chunks ever appended before it) of chunks[head]. */
   private baseOrdinal = 0;
+  /** Memory held: the slabs it holds, whole, and the chunks in buffers of their own. */
   private bytes = 0;
   private events = 0;
   private readonly kept: KeptNotices;
+  /** The slab new chunks go to, and every slab holding its chunks (the current one included). */
+  private current: Slab | undefined;
+  private readonly slabs = new Set<Slab>();
+  /** Its memory was given back: slabs still pinned by a write go to the pool when it is done. */
+  private released = false;
   /** Sequence number of the newest event; 0 before the first. */
   latest = 0;
   /** Its trace has ended (set by the trace): the budget takes from it first. */
   retired = false;
-  /** Memory for the window's chunks (EventChunk.of). */
+  /** Memory for the window's chunks: the budget's (shared by every window), or its own. */
   readonly pool: SlabPool;
+  /** Whether chunks go into slabs (else each gets a buffer of its own: a window of a few slabs). */
+  private readonly inSlabs: boolean;
 
   /**
-   * `limitBytes`: most bytes kept; the newest chunk is kept whatever its size. `budget`: the
-   * service-wide bound this window shares with the others (release() leaves it). `keptNotices`:
-   * most dropped loss notices remembered one by one.
+   * `limitBytes`: most memory held (encoded events, and the slack of the slabs holding them); the
+   * newest chunk is kept whatever its size. `budget`: the service-wide bound this window shares
+   * with the others (release() leaves it). `keptNotices`: most dropped loss notices remembered
+   * one by one.
    */
   constructor(
     readonly limitBytes: number,
@@ -153,10 +163,69 @@ export class RetentionWindow implements BudgetedWindow {
   ) {
     budget?.add(this);
     this.kept = new KeptNotices(keptNotices);
-    const slabBytes = slabBytesFor(limitBytes);
-    // One free slab suffices to reuse memory as the window turns over (the oldest slab empties
-    // before the newest is full); more would keep memory the service-wide budget does not count.
-    this.pool = new SlabPool(slabBytes, 1);
+    // Alone, one free slab suffices to reuse memory as the window turns over (the oldest slab
+    // empties before the newest is full).
+    this.pool = budget?.pool ?? new SlabPool(slabBytesFor(limitBytes), 1);
+    this.inSlabs = limitBytes >= MIN_SLABS_PER_WINDOW * this.pool.slabBytes;
+  }
+
+  /**
+   * Most bytes of one chunk (Trace.events cuts its batches to it): a slab holds several, so the
+   * end of a slab too small for the next chunk wastes little.
+   */
+  get chunkBytes(): number {
+    return this.inSlabs ? this.pool.slabBytes >> 2 : Math.max(4096, this.limitBytes >> 4);
+  }
+
+  /** EncodedEventsStore: room for the next chunk's bytes, in the current slab or a new one. */
+  allocate(bytes: number, events: number): SlabEncoded {
+    const endsAt = (bytes + 3) & ~3;
+    const total = endsAt + events * 4;
+    if (!this.inSlabs || total > this.pool.slabBytes >> 1) {
+      const own = Buffer.allocUnsafeSlow(total);
+      return { bytes: own.subarray(0, bytes), ends: new Uint32Array(own.buffer, own.byteOffset + endsAt, events), slab: undefined };
+    }
+    let slab = this.current;
+    if (slab === undefined || slab.used + total > this.pool.slabBytes) {
+      this.current = undefined;
+      if (slab !== undefined && slab.unused) this.slabUnused(slab);
+      slab = this.newSlab();
+      this.current = slab;
+    }
+    const at = slab.used;
+    slab.used += total;
+    slab.live++;
+    const buf = slab.buf;
+    return { bytes: buf.subarray(at, at + bytes), ends: new Uint32Array(buf.buffer, buf.byteOffset + at + endsAt, events), slab };
+  }
+
+  /**
+   * A slab for the next chunks: first the window drops its own oldest chunks while one more slab
+   * would take it over its limit, then the budget makes room (RetentionBudget.makeRoom).
+   */
+  private newSlab(): Slab {
+    const size = this.pool.slabBytes;
+    while (this.bytes + size > this.limitBytes && this.chunks.length - this.head > 1) this.evictOldest();
+    this.budget?.makeRoom(size);
+    const slab = this.pool.take(this);
+    this.slabs.add(slab);
+    this.grow(size);
+    return slab;
+  }
+
+  /** SlabHolder: a slab's last chunk was dropped and its last write is done. */
+  slabUnused(slab: Slab): void {
+    // The current slab takes the next chunks, unless nothing will be appended or read again.
+    if (slab === this.current && !this.released && !(this.retired && this.chunks.length === this.head)) return;
+    if (!this.slabs.delete(slab)) return;
+    if (slab === this.current) this.current = undefined;
+    this.pool.give(slab);
+    if (!this.released) this.grow(-this.pool.slabBytes);
+  }
+
+  private grow(delta: number): void {
+    this.bytes += delta;
+    this.budget?.changed(this, delta);
   }
 
   /** Appends a chunk that continues the sequence, then drops the oldest chunks over the limit. */
@@ -167,17 +236,19 @@ export class RetentionWindow implements BudgetedWindow {
     this.chunks.push(chunk);
     this.offsets.push(this.appended);
     this.appended += chunk.footprint;
-    this.bytes += chunk.footprint;
-    this.budget?.changed(this, chunk.footprint);
+    this.grow(heldBytes(chunk));
     this.events += chunk.count;
     this.latest = chunk.lastSequence;
     while (this.bytes > this.limitBytes && this.chunks.length - this.head > 1) this.evictOldest();
     this.budget?.enforce();
   }
 
-  /** BudgetedWindow: the service-wide budget drops this window's oldest chunk (never the newest). */
+  /**
+   * BudgetedWindow: the service-wide budget drops this window's oldest chunk (never the newest,
+   * unless the trace has ended: then the window may be emptied).
+   */
   evictForBudget(): boolean {
-    if (this.chunks.length - this.head <= 1) return false;
+    if (this.chunks.length - this.head <= (this.retired ? 0 : 1)) return false;
     this.evictOldest();
     return true;
   }
@@ -190,9 +261,20 @@ export class RetentionWindow implements BudgetedWindow {
     return this.budget ? Math.min(this.limitBytes, this.budget.roomFor(this)) : this.limitBytes;
   }
 
-  /** Gives the window's bytes back to the service-wide budget; the trace is being forgotten. */
+  /**
+   * Gives the window's memory back (its slabs to the pool, as soon as no write holds them) and
+   * leaves the service-wide budget; the trace is being forgotten: nothing reads the window again.
+   */
   release(): void {
+    if (this.released) return;
+    this.released = true;
     this.budget?.remove(this);
+    this.current = undefined;
+    for (const slab of [...this.slabs]) if (slab.pins === 0) this.slabUnused(slab);
+    this.chunks = [];
+    this.offsets = [];
+    this.head = 0;
+    this.budget?.trim();
   }
 
   /** The oldest sequence number retained; latest + 1 when nothing is. */
@@ -200,14 +282,19 @@ export class RetentionWindow implements BudgetedWindow {
     return this.head < this.chunks.length ? this.chunks[this.head].firstSequence : this.latest + 1;
   }
 
-  /** Bytes held (what the limit bounds). */
+  /** Memory held (what the limit bounds): whole slabs, and chunks in buffers of their own. */
   get retainedBytes(): number {
     return this.bytes;
   }
 
-  /** Bytes per retained event, on average (a guess of 64 before the first). */
+  /** Memory per retained event, on average (a guess of 64 before the first). */
   averageEventBytes(): number {
     return this.events > 0 ? this.bytes / this.events : 64;
+  }
+
+  /** Bytes of the slabs it fills: what the memory held exceeds the chunks in it by, at most about twice. */
+  get slabBytes(): number {
+    return this.inSlabs ? this.pool.slabBytes : 0;
   }
 
   /** The ordinal the next appended chunk will get. */
@@ -272,10 +359,13 @@ export class RetentionWindow implements BudgetedWindow {
     const chunk = this.chunks[this.head];
     this.chunks[this.head++] = RELEASED;
     this.baseOrdinal++;
-    this.bytes -= chunk.footprint;
-    this.budget?.changed(this, -chunk.footprint);
+    this.grow(-heldBytes(chunk));
     this.events -= chunk.count;
-    this.pool.release(chunk.slab);
+    const slab = chunk.slab;
+    if (slab !== undefined) {
+      slab.live--;
+      if (slab.unused) this.slabUnused(slab);
+    }
     if (chunk.notice) this.kept.add(chunk.firstSequence, chunk.notice, chunk.timeMs);
     if (this.head > 1024 && this.head * 2 > this.chunks.length) {
       this.chunks = this.chunks.slice(this.head);
@@ -283,6 +373,11 @@ export class RetentionWindow implements BudgetedWindow {
       this.head = 0;
     }
   }
+}
+
+/** Memory a chunk holds besides its slab's: its objects, and its bytes when they are not in a slab. */
+function heldBytes(chunk: EventChunk): number {
+  return chunk.slab === undefined ? chunk.footprint : CHUNK_OVERHEAD_BYTES;
 }
 
 /** What a dropped slot of the chunk array holds until the array is compacted. */

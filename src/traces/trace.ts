@@ -43,6 +43,8 @@ export interface TraceOptions {
 
 /** A trace. Created by TraceManager; `attach` happens right after the capture session opens. */
 export class Trace implements CaptureSink {
+  /** events() numbers and encodes the batch before it returns and keeps no event object. */
+  readonly borrowsEvents = true;
   readonly startedNs = BigInt(Date.now()) * 1_000_000n;
   private session: CaptureSession | undefined;
   private readonly subscribers = new Map<string, Subscriber>();
@@ -62,6 +64,8 @@ export class Trace implements CaptureSink {
   /** Stopped with nobody subscribed, and not for idleness: a client may be about to come back. */
   private awaitedAtStop = false;
   private idleStop = false;
+  /** release() was called: the window goes as soon as no stream reads it. */
+  private forgotten = false;
   private failure: Error | undefined;
   private readonly tree: ProcessTree;
 
@@ -134,8 +138,15 @@ export class Trace implements CaptureSink {
     let seq = this.window.latest;
     for (const event of batch) event.sequence = ++seq;
     this.tree.observe(batch);
-    // Encoded once here; every subscriber sends slices of the same bytes.
-    this.append(EventChunk.of(batch, this.window.pool));
+    // Encoded once here; every subscriber sends slices of the same bytes. Chunks of a bounded
+    // size fill the window's slabs with little left over (RetentionWindow.chunkBytes).
+    const max = this.window.chunkBytes;
+    for (let i = 0; i < batch.length; ) {
+      const { chunk, next } = EventChunk.run(batch, i, max, this.window);
+      this.window.append(chunk);
+      i = next;
+    }
+    for (const s of this.subscribers.values()) s.wake();
   }
 
   /**
@@ -150,10 +161,11 @@ export class Trace implements CaptureSink {
     if (this.subscribers.size === 0) return Infinity;
     let behind = Infinity;
     for (const s of this.subscribers.values()) behind = Math.min(behind, s.bytesBehind());
-    // A sixteenth of the window is kept in reserve: chunks are dropped whole, and a batch of
-    // larger than average events must not push out the chunk that subscriber is reading.
+    // A sixteenth of the window (at least two slabs: memory is counted in whole slabs) is kept
+    // in reserve: chunks are dropped whole, and a batch of larger than average events must not
+    // push out the chunk that subscriber is reading.
     const window = this.window.roomBytes;
-    const room = window - (window >> 4) - behind;
+    const room = window - Math.max(window >> 4, 2 * this.window.slabBytes) - behind;
     if (room <= 0) return 0;
     return Math.floor(room / this.window.averageEventBytes());
   }
@@ -262,15 +274,17 @@ export class Trace implements CaptureSink {
   }
 
   /**
-   * Gives the window's bytes back to the service-wide budget: the trace has ended and no stream
-   * will read it again (TraceManager calls it when a stopped trace's linger time is over).
+   * Gives the window's memory back: the trace has ended and no new stream will read it
+   * (TraceManager calls it when a stopped trace's linger time is over). Streams still sending
+   * the end of it keep it until they leave (it stays counted, and gives way first, in the budget).
    */
   release(): void {
-    this.window.release();
+    this.forgotten = true;
+    if (this.subscribers.size === 0) this.window.release();
   }
 
   private releaseIfDone(): void {
-    if (this.ended && this.subscribers.size === 0 && !this.awaitedAtStop) this.release();
+    if (this.ended && this.subscribers.size === 0 && (!this.awaitedAtStop || this.forgotten)) this.window.release();
   }
 
   private retire(subscriber: Subscriber): void {

@@ -147,6 +147,42 @@ test('a record goes once decoded to every trace of its mask, cut to each one', a
   assert.notEqual(sinks[0].got[0], sinks[1].got[0], 'each trace owns its event object');
 });
 
+test('sinks that borrow their events share one object per record; a sink that owns them gets one nobody else has', async () => {
+  /** Reads its batch only during events(), numbering it as a trace does. */
+  class Borrower extends Sink {
+    readonly borrowsEvents = true;
+    sequences: number[] = [];
+    override events(batch: Event[]): void {
+      for (const e of batch) {
+        e.sequence = this.sequences.length + 1;
+        this.sequences.push(e.sequence);
+      }
+      super.events(batch);
+    }
+  }
+  const source = new ArraySource([
+    syscallRecord({ pid: 5, traces: 0b1111n }, { nr: 319, args: [1n, 0n], ret: 4n, enterNs: 10n, strings: strings('x', 0) }),
+    syscallRecord({ pid: 5, traces: 0b1101n }, { nr: 319, args: [1n, 0n], ret: 5n, enterNs: 20n, strings: strings('y', 0) }),
+  ]);
+  const pipeline = new Pipeline(source, new RecordDecoder(catalog, 0n), new Counters(), { pollIntervalMs: 1 }, (e) => assert.fail(e));
+  // Slot 1 owns its events, between borrowers (slots 0, 2, 3).
+  const sinks = [new Borrower(), new Sink(), new Borrower(), new Borrower()];
+  const limits = { stringMax: 256, bufferBytes: 0, execEnv: false };
+  for (const [i, s] of sinks.entries()) pipeline.attach(new TraceTap(slot(i), s, limits, 1n));
+  pipeline.regroup();
+  pipeline.start();
+  await new Promise((r) => setTimeout(r, 30));
+  pipeline.stop();
+  assert.deepEqual(sinks.map((s) => s.got.length), [2, 1, 2, 2]);
+  for (let i = 0; i < 2; i++) {
+    assert.equal(sinks[0].got[i], sinks[2].got[i], 'borrowers share the decoded object');
+    assert.equal(sinks[0].got[i], sinks[3].got[i]);
+  }
+  assert.notEqual(sinks[1].got[0], sinks[0].got[0], 'the owner has an object of its own');
+  assert.equal(sinks[1].got[0].sequence, undefined, "the borrowers' numbering did not reach the owner's event");
+  assert.deepEqual((sinks[2] as Borrower).sequences, [1, 2], 'each borrower numbered the shared events in its own call');
+});
+
 test('kernel losses are announced to the trace whose counter moved, after its events', async () => {
   const source = new ArraySource([]);
   const counters = new Counters();

@@ -102,7 +102,7 @@ class Feed {
       kind: 'syscall',
       syscall: { name: 'getpid', decoded: payload ? [{ name: 'buf', str: 'x'.repeat(payload), value: 'str' }] : [] },
     }));
-    this.window.append(EventChunk.of(batch, this.window.pool));
+    this.window.append(EventChunk.of(batch, this.window));
   }
   lost(count: number, where: 'kernel' | 'decode' = 'kernel'): void {
     this.window.append(EventChunk.lost(this.window.latest + 1, { count, where }));
@@ -186,28 +186,81 @@ test('a paused stream that the window leaves behind is told exactly what it lost
   const resumed = seen.findIndex((e) => e.lost?.where === 'subscriber') + 1;
   assert.equal(seqs[resumed], feed.window.first, 'after the notice, the oldest retained event');
   assert.deepEqual(seqs.slice(resumed), Array.from({ length: feed.window.latest - feed.window.first + 1 }, (_, i) => feed.window.first + i));
-  // Pause again and turn the window over: its slabs are reused, but not those holding messages
-  // the transport still has: what was written must not change.
-  stream.full = true;
-  for (let i = 0; i < 20; i++) {
+});
+
+test("a window's slabs are reused as it turns over, but not while a transport holds a message written from them", async () => {
+  const limit = 1 << 20;
+  const feed = new Feed(limit);
+  const slabBytes = feed.window.pool.slabBytes;
+  assert.ok(limit >= 16 * slabBytes, 'a window this size fills slabs');
+  const stream = new ControlledStream();
+  const sub = new Subscriber('s1', 'test', stream, { ...LIMITS, batchEvents: 50 }, feed.window, 1);
+  sub.start();
+  // Paused: the window turns over, but the slabs of what was written stay as they are.
+  for (let i = 0; i < 10; i++) {
     feed.events(50, 100);
     sub.wake();
+    await tick();
   }
-  await ticks();
+  stream.full = true;
+  for (let i = 0; i < 300; i++) feed.events(50, 100); // ~2.5 MB through a 1 MiB window
+  assert.ok(feed.window.first > 500, 'the window turned over');
   assert.deepEqual(stream.raw.map(decodeResponse), stream.written, 'written messages did not change');
-  // Once the transport lets go, the slabs are reused: turning the window over many more times
-  // takes no new memory.
+  assert.ok(feed.window.retainedBytes <= limit, `${feed.window.retainedBytes} bytes held, the limit is ${limit}`);
+  assert.equal(feed.window.retainedBytes % slabBytes, (feed.window.latest - feed.window.first + 1) / 50 * 160 % slabBytes, 'memory is counted in whole slabs (and each chunk\'s objects)');
+  // Once the transport lets go, turning the window over many more times takes no new memory.
   stream.release();
   stream.done();
   const slabs = feed.window.pool.slabCount;
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 300; i++) {
     feed.events(50, 100);
     sub.wake();
     await tick();
     stream.done();
   }
   assert.ok(feed.window.pool.slabCount <= slabs + 1, `${feed.window.pool.slabCount} slabs, ${slabs} before`);
-  assert.ok(feed.window.pool.slabCount <= (64 << 10) / feed.window.pool.slabBytes + 3, 'bounded by the window');
+  assert.ok(feed.window.pool.slabCount <= limit / slabBytes + 1, 'bounded by the window');
+});
+
+test('the budget bounds the memory of every window together: whole slabs, the free ones included; an ended trace gives way first and its slabs serve the others', () => {
+  const limit = 4 << 20;
+  const budget = new RetentionBudget(limit);
+  const { slabBytes } = budget.pool;
+  const allocated = () => budget.pool.slabCount * slabBytes;
+  // Each may hold 3 MiB: together they would hold more than the budget.
+  const [a, b] = [new Feed(3 << 20, undefined, budget), new Feed(3 << 20, undefined, budget)];
+  const quiet = new Feed(3 << 20, undefined, budget);
+  quiet.events(5, 100);
+  for (let i = 0; i < 800; i++) {
+    (i % 2 ? a : b).events(50, 100); // ~8 KB each
+    assert.ok(allocated() <= limit, `${allocated()} bytes of slabs after append ${i}, the budget is ${limit}`);
+    assert.ok(budget.retainedBytes <= limit, `${budget.retainedBytes} bytes counted, the budget is ${limit}`);
+  }
+  assert.equal(budget.retainedBytes, a.window.retainedBytes + b.window.retainedBytes + quiet.window.retainedBytes + budget.pool.freeBytes);
+  // Besides whole slabs, a window counts 160 bytes of objects per chunk (of 50 events here).
+  const inSlabs = (f: Feed) => f.window.retainedBytes - ((f.window.latest - f.window.first + 1) / 50) * 160;
+  assert.equal((inSlabs(a) + inSlabs(b)) % slabBytes, 0);
+  assert.ok(allocated() >= inSlabs(a) + inSlabs(b), 'what the windows count is memory they hold');
+  assert.equal(quiet.window.first, 1, 'the quiet window kept its events');
+  assert.ok(a.window.first > 1 && b.window.first > 1, 'the busy windows gave up their oldest');
+  // An ended trace's window gives way first, down to nothing; its slabs go to the windows that grow.
+  a.window.retired = true;
+  const slabs = budget.pool.slabCount;
+  const aFirst = a.window.first;
+  for (let i = 0; i < 200; i++) b.events(50, 100);
+  assert.ok(a.window.first > aFirst, "the ended trace's window gave way");
+  assert.ok(b.window.retainedBytes > (3 << 20) - 4 * slabBytes, `the growing window has about its limit (${b.window.retainedBytes})`);
+  assert.ok(budget.pool.slabCount <= slabs, `no new slab: ${budget.pool.slabCount}, ${slabs} before`);
+  // Under more pressure it is emptied, its last slab included.
+  const c = new Feed(4 << 20, undefined, budget);
+  for (let i = 0; i < 300; i++) c.events(50, 100);
+  assert.equal(a.window.retainedBytes, 0, "the ended trace's window was emptied");
+  assert.equal(a.window.first, a.window.latest + 1);
+  assert.ok(allocated() <= limit);
+  // A forgotten window gives its slabs back; at most a sixteenth of the budget stays free.
+  b.window.release();
+  assert.ok(budget.pool.freeBytes <= Math.max(2 * slabBytes, limit / 16), `${budget.pool.freeBytes} bytes free`);
+  assert.equal(budget.retainedBytes, quiet.window.retainedBytes + a.window.retainedBytes + c.window.retainedBytes + budget.pool.freeBytes);
 });
 
 test('windows share the service-wide budget: the largest gives up its oldest chunks first, a quiet one keeps its events, a released one stops counting', async () => {

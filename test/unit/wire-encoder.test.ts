@@ -127,6 +127,19 @@ test('framed events concatenate to the response and ends mark each event', () =>
     assert.equal(decoded.events.length, 1);
     assert.equal(decoded.events[0].sequence, String(i + 1));
   }
+  // Cut into runs of at most 400 bytes (an event larger than that alone): the same bytes.
+  const runs: Buffer[] = [];
+  for (let from = 0; from < events.length; ) {
+    const run = encoder.encodeEvents(events, undefined, from, 400);
+    assert.ok(run.next > from, 'every run takes at least one event');
+    assert.ok(run.bytes.length <= 400 || run.next === from + 1, `run [${from}, ${run.next}) of ${run.bytes.length} bytes`);
+    assert.ok(run.next === events.length || run.bytes.length + (ends[run.next] - ends[run.next - 1]) > 400, 'each run is as long as fits');
+    assert.equal(run.ends.length, run.next - from);
+    runs.push(run.bytes);
+    from = run.next;
+  }
+  assert.ok(runs.length > 2);
+  assert.deepEqual(Buffer.concat(runs), bytes);
   const chunk = new EventChunk(bytes, ends, 50);
   assert.equal(chunk.endWithin(0, 50, bytes.length), 50);
   assert.equal(chunk.endWithin(10, 20, 0), 11, 'an oversized event goes out alone');

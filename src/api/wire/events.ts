@@ -45,29 +45,40 @@ export class EventEncoder {
     this.response = encoders.get(RESPONSE)!;
   }
 
-  /** Frames each event as a StreamEventsResponse field, all in one buffer (from `store` if given). */
-  encodeEvents(events: readonly Event[], store?: EncodedEventsStore): EncodedEvents {
+  /**
+   * Frames each event as a StreamEventsResponse field, all in one buffer (from `store` if given).
+   * With `maxBytes`, only events[from..next) are encoded, as many as fit in about that many bytes
+   * (at least one, however large): `next` says where the next run starts.
+   */
+  encodeEvents(events: readonly Event[], store?: EncodedEventsStore, from = 0, maxBytes = Infinity): EncodedEvents & { next: number } {
     const w = this.w;
     w.reset();
-    if (this.ends.length < events.length) this.ends = new Uint32Array(Math.max(events.length, this.ends.length * 2));
+    if (this.ends.length < events.length - from) this.ends = new Uint32Array(Math.max(events.length - from, this.ends.length * 2));
     const ends = this.ends;
-    for (let i = 0; i < events.length; i++) {
+    let n = 0;
+    let i = from;
+    for (; i < events.length; i++) {
+      const start = w.pos;
       w.byte(EVENTS_TAG);
       const mark = w.reserve();
       this.event(events[i], w);
       w.finish(mark);
-      ends[i] = w.pos;
+      if (w.pos > maxBytes && n > 0) {
+        w.pos = start;
+        break;
+      }
+      ends[n++] = w.pos;
     }
     let out: EncodedEvents;
     if (store) {
-      out = store.allocate(w.pos, events.length);
+      out = store.allocate(w.pos, n);
       w.buf.copy(out.bytes, 0, 0, w.pos);
-      out.ends.set(ends.subarray(0, events.length));
+      out.ends.set(ends.subarray(0, n));
     } else {
-      out = { bytes: w.copy(), ends: ends.slice(0, events.length) };
+      out = { bytes: w.copy(), ends: ends.slice(0, n) };
     }
     this.shrink();
-    return out;
+    return Object.assign(out, { next: i });
   }
 
   /** One StreamEventsResponse from its object form. */

@@ -280,7 +280,10 @@ export class Pipeline {
       return;
     }
     if (!events) return;
-    const given = new Set<Event>();
+    const lent = this.lent;
+    const owned = this.owned;
+    lent.length = 0;
+    owned.length = 0;
     this.forTaps(lo, hi, view, off, (tap) => {
       if (tap.undecodable > 0) {
         tap.batch.flush();
@@ -288,12 +291,18 @@ export class Pipeline {
         tap.undecodable = 0;
       }
       const event = picked ? events![picked === this.views ? tap.view : bitIndex(wanted, tap.view)] : events![0];
-      // Each trace owns its event object (it numbers it); the first one takes the decoded one.
-      const own = given.has(event) ? { ...event } : event;
-      given.add(event);
-      tap.batch.pending.push(own);
+      // Sinks that borrow their events (traces: they encode the batch at once) share the decoded
+      // object; one that owns them (it may keep them) gets it only if no other sink has it.
+      let given = event;
+      if (owned.includes(event) || (!tap.sink.borrowsEvents && lent.includes(event))) given = { ...event };
+      else (tap.sink.borrowsEvents ? lent : owned).push(event);
+      tap.batch.pending.push(given);
     });
   };
+
+  /** The decoded events of the current record lent to borrowing sinks and given to owning ones (reused). */
+  private readonly lent: Event[] = [];
+  private readonly owned: Event[] = [];
 
   /** The first tap the record at `off` is for, or undefined. */
   private firstTap(lo: number, hi: number, view: DataView, off: number): TraceTap | undefined {
