@@ -282,7 +282,8 @@ type TraceSpec struct {
 	// trace asked for. The guaranteed shares together are at most 3/8 of the ring (sctraced
 	// --ring-mb); a request beyond what is left is RESOURCE_EXHAUSTED.
 	RingBytes uint64 `protobuf:"varint,12,opt,name=ring_bytes,json=ringBytes,proto3" json:"ring_bytes,omitempty"`
-	// Bytes of encoded events the trace keeps for late and reconnecting subscribers
+	// Bytes of memory (encoded events, counted in the whole slabs holding them) the trace keeps
+	// for late and reconnecting subscribers
 	// (StreamEventsRequest.from_sequence), also while no subscriber is attached; when the window is
 	// full the oldest events are dropped first. Stream subscribers are served from this window too:
 	// a subscriber that falls behind it loses the events dropped before it read them (announced as
