@@ -4,7 +4,7 @@
  * bytes the kernel side read, as strace's PRINT_FIELD_* macros print them. A field may be a
  * version gate (`since`): strace stops before it when the caller's size does not reach it.
  */
-import { interfaceName } from './net';
+import { ifindexText } from './net';
 import { quoteBytes } from './quote';
 import { viewOf } from './registry';
 import type { ArgDecoder } from './registry';
@@ -102,10 +102,8 @@ export function fieldValue(v: DataView, f: Field, len: number): string {
       return formatValue(n, k.table, k.unknown);
     case 'flags':
       return formatFlags(n, k.table, k.unknown);
-    case 'ifindex': {
-      const name = n === 0n ? undefined : interfaceName(Number(n));
-      return name === undefined ? n.toString() : `if_nametoindex(${quoteBytes(Buffer.from(name))})`;
-    }
+    case 'ifindex':
+      return ifindexText(Number(n));
     case 'kver':
       return `KERNEL_VERSION(${n >> 16n}, ${(n >> 8n) & 0xffn}, ${n & 0xffn})`;
     case 'array':

@@ -146,9 +146,7 @@ export function sockaddrFormatter(tables: ArchTables): (data: Uint8Array, len: n
         out += `, sin6_port=htons(${view.getUint16(2, false)}), sin6_flowinfo=htonl(${view.getUint32(4, false)})`;
         out += `, inet_pton(AF_INET6, "${ipv6Text(bytes.subarray(8, 24))}", &sin6_addr)`;
         if (bytes.length > 24 && bytes.length >= 28) {
-          const scope = view.getUint32(24, true);
-          const name = scope === 0 ? undefined : interfaceName(scope);
-          out += `, sin6_scope_id=${name === undefined ? scope : `if_nametoindex(${quoteBytes(Buffer.from(name))})`}`;
+          out += `, sin6_scope_id=${ifindexText(view.getUint32(24, true))}`;
         }
       } else if (family === AF_NETLINK && bytes.length >= 12) {
         const pad = view.getUint16(2, true);
@@ -207,7 +205,8 @@ export function interfaceName(index: number): string | undefined {
 
 /** An interface index as strace's print_ifindex: `if_nametoindex("lo")`, or the number. */
 export function ifindexText(index: number): string {
-  const name = interfaceName(index);
+  // No interface has index 0: no lookup (a miss rescans /sys/class/net every 10 s).
+  const name = index === 0 ? undefined : interfaceName(index);
   return name === undefined ? String(index) : `if_nametoindex(${quoteBytes(Buffer.from(name))})`;
 }
 

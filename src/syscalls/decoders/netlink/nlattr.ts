@@ -9,7 +9,7 @@
  * address (`0x7f...`), the rest as usual. The kernel side delivers the readable bytes.
  */
 import type { ArchTables } from '../../arch';
-import { interfaceName, ipv6Text } from '../net';
+import { ifindexText, ipv6Text } from '../net';
 import { quoteBytes } from '../quote';
 import { fixedXlat, formatFlags, formatValue, hexValue, type ConstantStyle, type Xlat } from '../xlat';
 
@@ -238,11 +238,7 @@ export const strn: NlaDecoder = (c, at, len) => {
   return quoteBytes(c.mem.bytes.subarray(at, at + shown), { truncated: len > c.max });
 };
 
-/** An interface index: `if_nametoindex("lo")` when the index names an interface here. */
-export function ifindexText(n: number): string {
-  const name = interfaceName(n);
-  return name === undefined ? String(n) : `if_nametoindex(${quoteBytes(Buffer.from(name))})`;
-}
+export { ifindexText };
 export const ifindex = integer(4, (c, at) => ifindexText(c.mem.u32(at)));
 
 /** A hardware address: `xx:xx:...` (at most MAX_ADDR_LEN, 32 bytes). */
