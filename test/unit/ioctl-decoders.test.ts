@@ -209,6 +209,8 @@ test('socket requests: struct ifconf lengths and buffer, owner and queue ints', 
   assert.equal(ioctl(0x8903, 0x7ffc, { ret: -9n, exit: le(7) }), 'FIOGETOWN, [7]', 'read at exit, failure or not');
   assert.equal(ioctl(0x8901, 0x7ffc, { ret: 0n, exit: le(0) }), 'FIOSETOWN, [0]');
   assert.equal(ioctl(0x8906, 0x7ffc, { ret: -2n }), 'SIOCGSTAMP_OLD, 0x7ffc');
+  assert.equal(ioctl(0x89a0, 0x7ffc, { ret: -1n, exit: [...Buffer.from('sct-br0'), ...new Array(9).fill(0)] }), 'SIOCBRADDBR, "sct-br0"');
+  assert.equal(ioctl(0x89a1, 0x7ffc, { ret: -1n, exit: [...Buffer.from('0123456789abcdef')] }), 'SIOCBRDELBR, "0123456789abcdef"...', 'IFNAMSIZ bytes and no NUL');
 });
 
 test('the socket requests are in the kernel size table, in ascending order for the module', () => {

@@ -125,6 +125,16 @@ export function sockShapes(ctx: ShapeContext): void {
     set([request], shape);
   }
   set(['SIOCBRADDIF', 'SIOCBRDELIF'], { kind: 'struct', output: false, size: IFREQ_SIZE, format: (v) => `{ifr_ifindex=${ifindexText(v.getUint32(IFNAMSIZ, true))}}` });
+  // A bridge's name (strace's printstr_ex of IFNAMSIZ bytes: cut with `...` when no NUL ends them).
+  set(['SIOCBRADDBR', 'SIOCBRDELBR'], {
+    kind: 'struct',
+    output: false,
+    size: IFNAMSIZ,
+    format: (v) => {
+      const bytes = new Uint8Array(v.buffer, v.byteOffset, IFNAMSIZ);
+      return quoteBytes(bytes, { stopAtNul: true, truncated: !bytes.includes(0) });
+    },
+  });
   set(['SIOCGIFCONF'], { kind: 'struct', output: false, inout: true, size: IFCONF_SIZE, format: ifconf });
   // Read at exit whether the call failed or not, as strace does.
   set(['FIOGETOWN', 'SIOCATMARK', 'SIOCGIFENCAP', 'SIOCGPGRP', 'SIOCOUTQNSD'], { kind: 'struct', output: false, size: 4, format: (v) => `[${v.getInt32(0, true)}]` });
