@@ -238,6 +238,10 @@ static SCT_INLINE bool sct_read_len(const struct sct_read *r, const struct sct_i
 		*want = sct_arg_value(fl, len_arg);
 		*want = *want > SCT_STR_MAX * 8 ? *want : (*want + 62) / 64 * 8;
 		return true;
+	case SCT_LEN_ARG_HDR:
+		*want = sct_arg_value(fl, len_arg);
+		*want = *want > SCT_STR_MAX ? *want : *want + r->elem;
+		return true;
 	default:
 		return false;
 	}

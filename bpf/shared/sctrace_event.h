@@ -350,7 +350,12 @@ enum sct_read_len {
 	 * (mm/mempolicy.c get_nodes): (maxnode + 62) / 64 longs, as strace reads it.
 	 */
 	SCT_LEN_NODEMASK = 4,
-	SCT_LEN_LAST = SCT_LEN_NODEMASK,
+	/*
+	 * The value of argument `len_arg` plus elem bytes: a payload of that length after a header
+	 * of elem bytes (msgsnd's and msgrcv's struct msgbuf: the mtype long, then msgsz bytes).
+	 */
+	SCT_LEN_ARG_HDR = 5,
+	SCT_LEN_LAST = SCT_LEN_ARG_HDR,
 };
 
 /* sct_read.flags */
@@ -379,7 +384,8 @@ struct sct_read {
 	__u8 len_arg;  /* the length argument of SCT_LEN_ARG and SCT_LEN_ARG_PTR */
 	__u16 max;     /* byte cap (SCT_LEN_FIXED: the size); at most SCT_STR_MAX */
 	__u8 flags;    /* enum sct_read_flags */
-	__u8 elem;     /* SCT_LEN_ARG, SCT_LEN_RET: bytes per element counted (0: the count is bytes) */
+	__u8 elem;     /* SCT_LEN_ARG, SCT_LEN_RET: bytes per element counted (0: the count is bytes);
+			* SCT_LEN_ARG_HDR: the header's bytes */
 };
 
 /*

@@ -34,7 +34,7 @@ import type { SyscallArgInfo } from './types';
 /** enum sct_read_kind. */
 export const ReadKind = { BYTES: 1, STRV: 2, INOUT: 3, IOVEC: 4, MSGHDR: 5, SIGMASK: 6, IOCTL: 7, FDSETS: 8, CLONE3: 9, DIRENTS: 10 } as const;
 /** enum sct_read_len. */
-export const ReadLen = { FIXED: 0, ARG: 1, ARG_PTR: 2, RET: 3, NODEMASK: 4 } as const;
+export const ReadLen = { FIXED: 0, ARG: 1, ARG_PTR: 2, RET: 3, NODEMASK: 4, ARG_HDR: 5 } as const;
 /** enum sct_enter: sct_syscall_meta.enter_str's bits. */
 export const EnterBit = { STRINGS: 1, READS: 2 } as const;
 /** enum sct_read_flags. */
@@ -67,7 +67,7 @@ export interface KernelRead {
   /** Byte cap; ReadLen.FIXED's size. */
   max: number;
   flags: number;
-  /** ReadLen.ARG, ReadLen.RET: the length counts elements of this many bytes (absent: bytes). */
+  /** ReadLen.ARG, ReadLen.RET: the length counts elements of this many bytes (absent: bytes); ReadLen.ARG_HDR: the header's bytes. */
   elem?: number;
 }
 
@@ -160,6 +160,8 @@ const retSized = (arg: string): ReadSpec => ({ kind: ReadKind.BYTES, arg, lenFro
 const elems = (arg: string, lenArg: string, elem: number, flags = 0): ReadSpec => ({ kind: ReadKind.BYTES, arg, lenFrom: ReadLen.ARG, lenArg, max: READ_CAP, flags, elem });
 /** An output array of as many `elem`-byte elements as the call returned (epoll_wait's events). */
 const retElems = (arg: string, elem: number): ReadSpec => ({ kind: ReadKind.BYTES, arg, lenFrom: ReadLen.RET, max: READ_CAP, flags: ReadFlag.SUCCESS, elem });
+/** A struct msgbuf: the mtype long and `msgsz` bytes of text (ReadLen.ARG_HDR). */
+const msgbuf = (arg: string, msgsz: string, flags = 0): ReadSpec => ({ kind: ReadKind.BYTES, arg, lenFrom: ReadLen.ARG_HDR, lenArg: msgsz, max: READ_CAP, flags, elem: 8 });
 /** A NUMA node mask of `maxnode` bits, in longs as strace reads it (ReadLen.NODEMASK). */
 const nodemask = (arg: string, maxnode: string): ReadSpec => ({ kind: ReadKind.BYTES, arg, lenFrom: ReadLen.NODEMASK, lenArg: maxnode, max: READ_CAP });
 /**
@@ -344,6 +346,9 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   // handled_access_fs, and struct landlock_path_beneath_attr (packed: u64 and an fd).
   landlock_create_ruleset: [bytes('attr', 8)],
   mq_open: [bytes('u_attr', S.mq_attr)],
+  // The message sent, and the one received (after success: msgsz bytes of it, as strace prints).
+  msgsnd: [msgbuf('msgp', 'msgsz')],
+  msgrcv: [msgbuf('msgp', 'msgsz', ReadFlag.SUCCESS)],
   mq_getsetattr: [bytes('u_mqstat', S.mq_attr), output('u_omqstat', S.mq_attr)],
   landlock_add_rule: [bytes('rule_attr', 12)],
   io_uring_enter: [argSized('argp', 'argsz')],

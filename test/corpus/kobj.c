@@ -137,6 +137,12 @@ int main(int argc, char **argv)
 	syscall(SYS_semget, 0xfdb97531, 1, 0);
 	syscall(SYS_shmget, 0x5c7ace01, 4096, SHM_HUGETLB | (21 << 26) | 0600);
 	syscall(SYS_msgctl, -1, IPC_STAT, NULL);
+	/* A struct msgbuf: its mtype and msgsz bytes of text, shown whether the call failed or not. */
+	struct { long mtype; char mtext[64]; } mb = { 5, "hello\0msg queue, a text longer than strace's default -s of 32" };
+	syscall(SYS_msgsnd, -1, &mb, 10, IPC_NOWAIT);
+	syscall(SYS_msgsnd, -1, &mb, 60, 0);
+	syscall(SYS_msgrcv, -1, &mb, 4, -2L, IPC_NOWAIT | 010000 /* MSG_NOERROR */);
+	syscall(SYS_msgsnd, -1, tail(4, 0), 0, 0);
 	syscall(SYS_semctl, -1, 0, IPC_RMID, 0);
 	syscall(SYS_shmctl, -1, IPC_SET, NULL);
 	syscall(SYS_mq_open, NULL, O_RDONLY, 0, NULL);
