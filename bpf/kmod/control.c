@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The control file's language (control protocol 2, README.md): one line per setting or change,
+ * The control file's language (control protocol 3, README.md): one line per setting or change,
  * applied in order. The pass is configured (protocol, exclusions, ring, per-syscall tables), then
  * `start` registers the probes; from then on the lines are the changes a trace coming or going
  * makes: filter table entries, control block fields, pauses. A rejected line leaves its reason in
@@ -135,22 +135,23 @@ static int parse_syscall(struct sct_pass *p, char **rest)
 }
 
 /*
- * read NR KIND ARG LEN_FROM LEN_ARG MAX FLAGS: appends one extra read (struct sct_read) to the
- * syscall's list, at most SCT_READS_MAX, and marks the syscall as having reads.
+ * read NR KIND ARG LEN_FROM LEN_ARG MAX FLAGS ELEM: appends one extra read (struct sct_read) to
+ * the syscall's list, at most SCT_READS_MAX, and marks the syscall as having reads.
  */
 static int parse_read(struct sct_pass *p, char **rest)
 {
-	u64 nr, kind, arg, len_from, len_arg, max, flags;
+	u64 nr, kind, arg, len_from, len_arg, max, flags, elem;
 	struct sct_read *r;
 	int err, i;
 
 	err = parse_u64(p, "read", next_word(rest), SCT_NR_MAX - 1, &nr);
 	err = err ?: parse_u64(p, "read", next_word(rest), SCT_READ_LAST, &kind);
 	err = err ?: parse_u64(p, "read", next_word(rest), SCT_MAX_ARGS - 1, &arg);
-	err = err ?: parse_u64(p, "read", next_word(rest), SCT_LEN_RET, &len_from);
+	err = err ?: parse_u64(p, "read", next_word(rest), SCT_LEN_LAST, &len_from);
 	err = err ?: parse_u64(p, "read", next_word(rest), SCT_MAX_ARGS - 1, &len_arg);
 	err = err ?: parse_u64(p, "read", next_word(rest), SCT_STR_MAX, &max);
 	err = err ?: parse_u64(p, "read", next_word(rest), 0xff, &flags);
+	err = err ?: parse_u64(p, "read", next_word(rest), 0xff, &elem);
 	if (err)
 		return err;
 	if (kind == SCT_READ_NONE)
@@ -166,6 +167,7 @@ static int parse_read(struct sct_pass *p, char **rest)
 	r->len_arg = len_arg;
 	r->max = max;
 	r->flags = flags;
+	r->elem = elem;
 	sct_meta[nr].reads = 1;
 	return 0;
 }

@@ -28,9 +28,9 @@
 /*
  * Version of the control language (README.md): sctraced says which one it speaks in its first
  * line, and the module refuses another. 1 was one trace per opener; 2 is one kernel pass with
- * trace slots.
+ * trace slots; 3 adds a read's element size to `read` lines.
  */
-#define SCT_CONTROL_PROTOCOL 2
+#define SCT_CONTROL_PROTOCOL 3
 
 /* Thread groups never traced (the service itself). */
 #define SCT_EXCLUDE_MAX 8

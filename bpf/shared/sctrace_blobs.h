@@ -200,6 +200,15 @@ static SCT_INLINE __u64 sct_arg_value(const struct sct_inflight *fl, __u32 i)
 }
 
 /*
+ * The bytes of `count` elements of `elem` bytes each (elem 0: count is bytes). A count beyond any
+ * cap stays as it is (it is cut at the cap and flagged truncated), so the product cannot wrap.
+ */
+static SCT_INLINE __u64 sct_elems(__u64 count, __u8 elem)
+{
+	return elem && count <= SCT_STR_MAX ? count * elem : count;
+}
+
+/*
  * How many bytes read r of the call in fl (which returned ret) takes, before the caps: the length
  * choice of enum sct_read_len. Returns false when the read does not apply.
  */
@@ -214,7 +223,7 @@ static SCT_INLINE bool sct_read_len(const struct sct_read *r, const struct sct_i
 		*want = r->max;
 		return true;
 	case SCT_LEN_ARG:
-		*want = sct_arg_value(fl, len_arg);
+		*want = sct_elems(sct_arg_value(fl, len_arg), r->elem);
 		return true;
 	case SCT_LEN_ARG_PTR:
 		if (!sct_arg_value(fl, len_arg) || sct_read_user(&v, sizeof(v), sct_arg_value(fl, len_arg)))
@@ -222,7 +231,16 @@ static SCT_INLINE bool sct_read_len(const struct sct_read *r, const struct sct_i
 		*want = v;
 		return true;
 	case SCT_LEN_RET:
-		*want = ret > 0 ? ret : 0;
+		*want = sct_elems(ret > 0 ? ret : 0, r->elem);
+		return true;
+	case SCT_LEN_NODEMASK:
+		/* maxnode - 1 bits in whole longs; a maxnode the sum would wrap reads nothing useful. */
+		*want = sct_arg_value(fl, len_arg);
+		*want = *want > SCT_STR_MAX * 8 ? *want : (*want + 62) / 64 * 8;
+		return true;
+	case SCT_LEN_ARG_HDR:
+		*want = sct_arg_value(fl, len_arg);
+		*want = *want > SCT_STR_MAX ? *want : *want + r->elem;
 		return true;
 	default:
 		return false;

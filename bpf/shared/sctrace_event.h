@@ -335,12 +335,27 @@ enum sct_derived {
 	SCT_DIRENTS_PART_COUNT = 0,
 };
 
-/* sct_read.len_from: how many bytes an SCT_READ_BYTES takes (never more than `max`). */
+/*
+ * sct_read.len_from: how many bytes an SCT_READ_BYTES takes (never more than `max`). ARG and RET
+ * count elements of sct_read.elem bytes when elem is set (move_pages' `count` pages, ppoll's
+ * `nfds` pollfds, epoll_wait's returned events), bytes otherwise.
+ */
 enum sct_read_len {
 	SCT_LEN_FIXED = 0,   /* exactly `max` */
-	SCT_LEN_ARG = 1,     /* the value of argument `len_arg` */
+	SCT_LEN_ARG = 1,     /* the value of argument `len_arg` (times elem) */
 	SCT_LEN_ARG_PTR = 2, /* the __u32 that argument `len_arg` points to, at exit */
-	SCT_LEN_RET = 3,     /* the return value (bytes the call transferred) */
+	SCT_LEN_RET = 3,     /* the return value (times elem): bytes or elements transferred */
+	/*
+	 * A node mask of argument `len_arg` (maxnode) bits, of which the kernel takes maxnode - 1
+	 * (mm/mempolicy.c get_nodes): (maxnode + 62) / 64 longs, as strace reads it.
+	 */
+	SCT_LEN_NODEMASK = 4,
+	/*
+	 * The value of argument `len_arg` plus elem bytes: a payload of that length after a header
+	 * of elem bytes (msgsnd's and msgrcv's struct msgbuf: the mtype long, then msgsz bytes).
+	 */
+	SCT_LEN_ARG_HDR = 5,
+	SCT_LEN_LAST = SCT_LEN_ARG_HDR,
 };
 
 /* sct_read.flags */
@@ -369,7 +384,8 @@ struct sct_read {
 	__u8 len_arg;  /* the length argument of SCT_LEN_ARG and SCT_LEN_ARG_PTR */
 	__u16 max;     /* byte cap (SCT_LEN_FIXED: the size); at most SCT_STR_MAX */
 	__u8 flags;    /* enum sct_read_flags */
-	__u8 pad;
+	__u8 elem;     /* SCT_LEN_ARG, SCT_LEN_RET: bytes per element counted (0: the count is bytes);
+			* SCT_LEN_ARG_HDR: the header's bytes */
 };
 
 /*

@@ -34,7 +34,7 @@ import type { SyscallArgInfo } from './types';
 /** enum sct_read_kind. */
 export const ReadKind = { BYTES: 1, STRV: 2, INOUT: 3, IOVEC: 4, MSGHDR: 5, SIGMASK: 6, IOCTL: 7, FDSETS: 8, CLONE3: 9, DIRENTS: 10 } as const;
 /** enum sct_read_len. */
-export const ReadLen = { FIXED: 0, ARG: 1, ARG_PTR: 2, RET: 3 } as const;
+export const ReadLen = { FIXED: 0, ARG: 1, ARG_PTR: 2, RET: 3, NODEMASK: 4, ARG_HDR: 5 } as const;
 /** enum sct_enter: sct_syscall_meta.enter_str's bits. */
 export const EnterBit = { STRINGS: 1, READS: 2 } as const;
 /** enum sct_read_flags. */
@@ -67,6 +67,8 @@ export interface KernelRead {
   /** Byte cap; ReadLen.FIXED's size. */
   max: number;
   flags: number;
+  /** ReadLen.ARG, ReadLen.RET: the length counts elements of this many bytes (absent: bytes); ReadLen.ARG_HDR: the header's bytes. */
+  elem?: number;
 }
 
 /**
@@ -126,6 +128,7 @@ interface ReadSpec {
   lenArg?: string;
   max: number;
   flags?: number;
+  elem?: number;
 }
 
 const bytes = (arg: string, max: number, flags = 0): ReadSpec => ({ kind: ReadKind.BYTES, arg, lenFrom: ReadLen.FIXED, max, flags });
@@ -151,10 +154,16 @@ const argv = (arg: string, env = false): ReadSpec => ({ kind: ReadKind.STRV, arg
 const argSized = (arg: string, lenArg: string): ReadSpec => ({ kind: ReadKind.BYTES, arg, lenFrom: ReadLen.ARG, lenArg, max: READ_CAP });
 const retSized = (arg: string): ReadSpec => ({ kind: ReadKind.BYTES, arg, lenFrom: ReadLen.RET, max: READ_CAP, flags: ReadFlag.SUCCESS });
 /**
- * An array whose byte length the kernel side cannot compute (a count of elements, not bytes):
- * read at up to three sizes, and the record decoder keeps the longest that was readable, so an
- * array at the end of a mapped page is still read at a size that fits.
+ * An array of `lenArg` elements of `elem` bytes (move_pages' pages, ppoll's pollfds): an input's,
+ * or with `flags` SUCCESS an output's; at most a page of it (strace shows -s elements).
  */
+const elems = (arg: string, lenArg: string, elem: number, flags = 0): ReadSpec => ({ kind: ReadKind.BYTES, arg, lenFrom: ReadLen.ARG, lenArg, max: READ_CAP, flags, elem });
+/** An output array of as many `elem`-byte elements as the call returned (epoll_wait's events). */
+const retElems = (arg: string, elem: number): ReadSpec => ({ kind: ReadKind.BYTES, arg, lenFrom: ReadLen.RET, max: READ_CAP, flags: ReadFlag.SUCCESS, elem });
+/** A struct msgbuf: the mtype long and `msgsz` bytes of text (ReadLen.ARG_HDR). */
+const msgbuf = (arg: string, msgsz: string, flags = 0): ReadSpec => ({ kind: ReadKind.BYTES, arg, lenFrom: ReadLen.ARG_HDR, lenArg: msgsz, max: READ_CAP, flags, elem: 8 });
+/** A NUMA node mask of `maxnode` bits, in longs as strace reads it (ReadLen.NODEMASK). */
+const nodemask = (arg: string, maxnode: string): ReadSpec => ({ kind: ReadKind.BYTES, arg, lenFrom: ReadLen.NODEMASK, lenArg: maxnode, max: READ_CAP });
 /**
  * An iovec array of `lenArg` elements and their data (derived blobs, sctrace_iov.h): an output's
  * data (readv) at most the return value, after success; an input's (writev) all of it.
@@ -181,6 +190,11 @@ const both = (arg: string, max: number): ReadSpec => bytes(arg, max, ReadFlag.BO
 const atEntry = (arg: string, max: number): ReadSpec => bytes(arg, max, ReadFlag.ENTRY);
 /** select's three fd sets (arguments `first`..+2), sized by nfds, at entry and at exit. */
 const fdsets = (first: string, nfds: string): ReadSpec => ({ kind: ReadKind.FDSETS, arg: first, lenArg: nfds, max: FDSET_MAX });
+/**
+ * An array whose length the kernel side cannot compute (mincore's, of the pages of a length):
+ * read at up to three sizes, and the record decoder keeps the longest that was readable, so an
+ * array at the end of a mapped page is still read at a size that fits.
+ */
 const sizes = (arg: string, elem: number, counts: readonly number[], make: (arg: string, max: number) => ReadSpec): ReadSpec[] => counts.map((n) => make(arg, elem * n));
 
 const S = X86_64_SIZES;
@@ -256,8 +270,8 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   sigaltstack: [bytes('uss', S.stack_t), output('uoss', S.stack_t)],
   getresuid: [output('ruidp', S.int), output('euidp', S.int), output('suidp', S.int)],
   getresgid: [output('rgidp', S.int), output('egidp', S.int), output('sgidp', S.int)],
-  getgroups: sizes('grouplist', S.int, [1, 8, 64], output),
-  setgroups: sizes('grouplist', S.int, [1, 8, 64], bytes),
+  getgroups: [retElems('grouplist', S.int)],
+  setgroups: [elems('grouplist', 'gidsetsize', S.int)],
   sched_getaffinity: [retSized('user_mask_ptr')],
   sched_setaffinity: [argSized('user_mask_ptr', 'len')],
   sched_getparam: [output('param', S.sched_param)],
@@ -265,8 +279,8 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   sched_setscheduler: [bytes('param', S.sched_param)],
   mincore: sizes('vec', 1, [1, 4, 16], output),
   // Read at exit, where struct pollfd holds the events asked for and the revents returned.
-  poll: sizes('ufds', S.pollfd, [1, 4, 16], bytes),
-  ppoll: [bytes('ufds', S.pollfd * 8), both('tsp', S.timespec), bytes('sigmask', S.sigset)],
+  poll: [elems('ufds', 'nfds', S.pollfd)],
+  ppoll: [elems('ufds', 'nfds', S.pollfd), both('tsp', S.timespec), bytes('sigmask', S.sigset)],
   select: [fdsets('inp', 'n'), both('tvp', S.timeval)],
   pselect6: [fdsets('inp', 'n'), both('tsp', S.timespec)],
   sendfile: [both('offset', 8)],
@@ -279,8 +293,8 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   // struct file_handle's header at entry and at exit (`{handle_bytes=0 => 8}`), the handle
   // itself at exit (at most MAX_HANDLE_SZ), and the mount id.
   name_to_handle_at: [both('handle', 8), bytes('handle', 8 + 128), output('mnt_id', S.int)],
-  epoll_wait: sizes('events', S.epoll_event, [1, 4, 16], output),
-  epoll_pwait: [...sizes('events', S.epoll_event, [1, 8], output), bytes('sigmask', S.sigset)], // READS_MAX: two sizes and the mask
+  epoll_wait: [retElems('events', S.epoll_event)],
+  epoll_pwait: [retElems('events', S.epoll_event), bytes('sigmask', S.sigset)],
   signalfd: [bytes('user_mask', S.sigset)],
   signalfd4: [bytes('user_mask', S.sigset)],
   // The value at its length (at most a page), and at the sizes of struct ip_mreq and group_req:
@@ -321,18 +335,27 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   add_key: [argSized('_payload', 'plen')],
   // union bpf_attr at the size the caller gave (decoders/bpf.ts prints what that size reaches).
   bpf: [argSized('uattr', 'size')],
-  // The policy, read whether or not the call failed (strace prints what is there).
-  get_mempolicy: [bytes('policy', S.int)],
+  // The policy and the node mask, read whether or not the call failed (strace prints what is there).
+  get_mempolicy: [bytes('policy', S.int), nodemask('nmask', 'maxnode')],
+  mbind: [nodemask('nmask', 'maxnode')],
+  set_mempolicy: [nodemask('nmask', 'maxnode')],
+  migrate_pages: [nodemask('old_nodes', 'maxnode'), nodemask('new_nodes', 'maxnode')],
+  // The pages and nodes asked for, and the status of each page at exit, failed or not (as strace).
+  move_pages: [elems('pages', 'nr_pages', 8), elems('nodes', 'nr_pages', S.int), elems('status', 'nr_pages', S.int)],
   io_uring_setup: [bytes('params', S.io_uring_params)],
   // handled_access_fs, and struct landlock_path_beneath_attr (packed: u64 and an fd).
   landlock_create_ruleset: [bytes('attr', 8)],
   mq_open: [bytes('u_attr', S.mq_attr)],
+  // The message sent, and the one received (after success: msgsz bytes of it, as strace prints).
+  msgsnd: [msgbuf('msgp', 'msgsz')],
+  msgrcv: [msgbuf('msgp', 'msgsz', ReadFlag.SUCCESS)],
   mq_getsetattr: [bytes('u_mqstat', S.mq_attr), output('u_omqstat', S.mq_attr)],
   landlock_add_rule: [bytes('rule_attr', 12)],
   io_uring_enter: [argSized('argp', 'argsz')],
-  // Sized by nr_args for the opcodes whose struct size it is (FILES2 ...), and at two fixed sizes
-  // for those with a fixed struct (PROBE's head, FILES_UPDATE's 16 bytes, PBUF_RING's 40).
-  io_uring_register: [argSized('arg', 'nr_args'), bytes('arg', 16), bytes('arg', 40)],
+  // nr_args elements of 16 bytes (BUFFERS' iovecs, RESTRICTIONS, and 4-byte fds: FILES, EVENTFD;
+  // FILES_UPDATE's struct), nr_args bytes for the opcodes whose struct size it is (FILES2 ...),
+  // and 40 for PBUF_RING's struct; the longest readable kept.
+  io_uring_register: [elems('arg', 'nr_args', 16), argSized('arg', 'nr_args'), bytes('arg', 40)],
   sethostname: [argSized('name', 'len')],
   setdomainname: [argSized('name', 'len')],
   // ARCH_GET_FS/ARCH_GET_GS's output; other options pass no pointer and the read fails harmlessly.
@@ -381,7 +404,9 @@ export function syscallReads(syscall: string, args: readonly SyscallArgInfo[]): 
     const arg = spec.kind === ReadKind.SIGMASK ? 0 : index(spec.arg);
     const lenArg = spec.lenArg === undefined ? 0 : index(spec.lenArg);
     if (arg < 0 || lenArg < 0 || out.length >= READS_MAX) continue;
-    out.push({ kind: spec.kind, arg, lenFrom: spec.lenFrom ?? ReadLen.FIXED, lenArg, max: spec.max, flags: spec.flags ?? 0 });
+    const read: KernelRead = { kind: spec.kind, arg, lenFrom: spec.lenFrom ?? ReadLen.FIXED, lenArg, max: spec.max, flags: spec.flags ?? 0 };
+    if (spec.elem) read.elem = spec.elem;
+    out.push(read);
   }
   return out;
 }
@@ -402,6 +427,7 @@ export function encodeReads(reads: readonly KernelRead[]): Uint8Array {
     view.setUint8(at + 3, r.lenArg);
     view.setUint16(at + 4, r.max, true);
     view.setUint8(at + 6, r.flags);
+    view.setUint8(at + 7, r.elem ?? 0);
   });
   return out;
 }

@@ -95,6 +95,12 @@ int main(int argc, char **argv)
 	struct timespec ts0 = { 0, 0 };
 	one.fd = q[0];
 	ppoll(&one, 1, &ts0, NULL);
+	/* An array of nfds elements, negative fds (ignored: no events shown) among them. */
+	struct pollfd many[12];
+	for (int i = 0; i < 12; i++)
+		many[i] = (struct pollfd){ i == 5 ? q[0] : -1, POLLIN, 0 };
+	ppoll(many, 12, &ts0, NULL);
+	poll(many, 12, 0);
 	ev = eventfd(3, EFD_CLOEXEC | EFD_NONBLOCK);
 	uint64_t v;
 	read(ev, &v, sizeof(v));

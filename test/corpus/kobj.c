@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <sys/ipc.h>
+#include <sys/uio.h>
 #include <sys/shm.h>
 
 int main(int argc, char **argv)
@@ -94,10 +95,16 @@ int main(int argc, char **argv)
 	b->ring_entries = 8;
 	b->bgid = 2;
 	syscall(SYS_io_uring_register, 0, IORING_REGISTER_PBUF_RING, b, 1);
-	/* Not at a page end: the kernel side reads fd arrays at fixed sizes (KERNEL_NEEDS.md §12). */
+	/*
+	 * Arrays of nr_args elements: fds, iovecs. Not at a page end: the kernel side reads them at
+	 * 16 bytes an element (the largest element), so a shorter array must not end at a page.
+	 */
 	int fds[16] = { 3, -1, -2 };
 	syscall(SYS_io_uring_register, 0, IORING_REGISTER_FILES, fds, 3);
+	syscall(SYS_io_uring_register, 0, IORING_REGISTER_EVENTFD, fds, 1);
 	syscall(SYS_io_uring_register, 0, IORING_REGISTER_RESTRICTIONS, fds, 0);
+	struct iovec iov[2] = { { fds, 12 }, { NULL, 0 } };
+	syscall(SYS_io_uring_register, 0, IORING_REGISTER_BUFFERS, iov, 2);
 
 	/* Memory policies on a page that is not ours to bind, pkeys with bits the kernel refuses. */
 	syscall(SYS_mbind, 0, 4096, 0x8001, NULL, 0, 0xffffffff);
@@ -105,6 +112,23 @@ int main(int argc, char **argv)
 	int *pol = tail(sizeof(int), 0);
 	syscall(SYS_get_mempolicy, pol, NULL, 0, NULL, 0);
 	syscall(SYS_get_mempolicy, NULL, NULL, 0, NULL, 0xfULL);
+	/* Node masks of maxnode - 1 bits, in longs; move_pages' arrays of nr_pages elements. */
+	unsigned long nodes[2] = { 1, 0 };
+	char *page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	page[0] = 1;
+	syscall(SYS_mbind, page, 4096, 2 /* MPOL_BIND */, nodes, 3, 0);
+	syscall(SYS_mbind, page, 4096, 0 /* MPOL_DEFAULT */, nodes, 70, 0);
+	syscall(SYS_mbind, page, 4096, 2, nodes, 1, 0);
+	syscall(SYS_set_mempolicy, 1 /* MPOL_PREFERRED */, nodes, 2);
+	syscall(SYS_set_mempolicy, 0, NULL, 0);
+	unsigned long got[2] = { ~0UL, ~0UL };
+	syscall(SYS_get_mempolicy, pol, got, 65, NULL, 0);
+	syscall(SYS_migrate_pages, 0, 3, nodes, nodes);
+	void *pages[2] = { page, NULL };
+	int to[2] = { 0, 0 }, status[2] = { 7, 7 };
+	syscall(SYS_move_pages, 0, 2, pages, NULL, status, 0);
+	syscall(SYS_move_pages, 0, 2, pages, to, status, 2 /* MPOL_MF_MOVE */);
+	syscall(SYS_move_pages, 0, 2, pages, NULL, tail(sizeof(int), 0), 0);
 	syscall(SYS_pkey_alloc, 0, 0xdec0de8ULL | 5);
 	syscall(SYS_perf_event_open, NULL, -1, -1, -1, 0xfULL);
 
@@ -113,6 +137,12 @@ int main(int argc, char **argv)
 	syscall(SYS_semget, 0xfdb97531, 1, 0);
 	syscall(SYS_shmget, 0x5c7ace01, 4096, SHM_HUGETLB | (21 << 26) | 0600);
 	syscall(SYS_msgctl, -1, IPC_STAT, NULL);
+	/* A struct msgbuf: its mtype and msgsz bytes of text, shown whether the call failed or not. */
+	struct { long mtype; char mtext[64]; } mb = { 5, "hello\0msg queue, a text longer than strace's default -s of 32" };
+	syscall(SYS_msgsnd, -1, &mb, 10, IPC_NOWAIT);
+	syscall(SYS_msgsnd, -1, &mb, 60, 0);
+	syscall(SYS_msgrcv, -1, &mb, 4, -2L, IPC_NOWAIT | 010000 /* MSG_NOERROR */);
+	syscall(SYS_msgsnd, -1, tail(4, 0), 0, 0);
 	syscall(SYS_semctl, -1, 0, IPC_RMID, 0);
 	syscall(SYS_shmctl, -1, IPC_SET, NULL);
 	syscall(SYS_mq_open, NULL, O_RDONLY, 0, NULL);

@@ -26,6 +26,8 @@ const FORMATS: Record<string, string[]> = {
   move_pages: ['pid_t pid', 'unsigned long nr_pages', 'const void * * pages', 'const int * nodes', 'int * status', 'int flags'],
   perf_event_open: ['struct perf_event_attr * attr_uptr', 'pid_t pid', 'int cpu', 'int group_fd', 'unsigned long flags'],
   msgget: ['key_t key', 'int msgflg'],
+  msgsnd: ['int msqid', 'struct msgbuf * msgp', 'size_t msgsz', 'int msgflg'],
+  msgrcv: ['int msqid', 'struct msgbuf * msgp', 'size_t msgsz', 'long msgtyp', 'int msgflg'],
   shmget: ['key_t key', 'size_t size', 'int shmflg'],
   semctl: ['int semid', 'int semnum', 'int cmd', 'unsigned long arg'],
   mq_open: ['const char * u_name', 'int oflag', 'umode_t mode', 'struct mq_attr * u_attr'],
@@ -151,6 +153,9 @@ test('io_uring: setup params, enter flags and mask, register structs sized by nr
   assert.equal(render('io_uring_register', [0, 2, 0x1000, 5], { blobs: { 2: le([3, 4], [0, 4], [-1, 4], [-2, 4], [-3, 4]) } }), '0, IORING_REGISTER_FILES, [3, 0, -1, -2, -3], 5');
   assert.equal(render('io_uring_register', [0, 11, 0x1000, 1], { blobs: { 2: le([0, 2], [0, 1], [0, 1], [0, 4], [0, 4], [0, 4]) } }), '0, IORING_REGISTER_RESTRICTIONS, [{opcode=IORING_RESTRICTION_REGISTER_OP, register_op=IORING_REGISTER_BUFFERS}], 1');
   assert.equal(render('io_uring_register', [0, 11, 0x1000, 0]), '0, IORING_REGISTER_RESTRICTIONS, [], 0');
+  // BUFFERS: nr_args iovecs, their bases as addresses.
+  assert.equal(render('io_uring_register', [0, 0, 0x1000, 2], { blobs: { 2: le([0x5000, 8], [10, 8], [0, 8], [20, 8]) } }), '0, IORING_REGISTER_BUFFERS, [{iov_base=0x5000, iov_len=10}, {iov_base=NULL, iov_len=20}], 2');
+  assert.equal(render('io_uring_register', [0, 0, 0x1000, 2]), '0, IORING_REGISTER_BUFFERS, 0x1000, 2');
 });
 
 test('memory policies, pkeys and perf flags', () => {
@@ -158,6 +163,18 @@ test('memory policies, pkeys and perf flags', () => {
   assert.equal(render('mbind', [0x1000, 4096, 1, 0, 0, 0xffffffff]), '0x1000, 4096, MPOL_PREFERRED, NULL, 0, MPOL_MF_STRICT|MPOL_MF_MOVE|MPOL_MF_MOVE_ALL|0xfffffff8');
   assert.equal(render('get_mempolicy', [0x1000, 0, 0, 0x2000, 2], { blobs: { 0: le([0, 4]) } }), '[MPOL_DEFAULT], NULL, 0, 0x2000, MPOL_F_ADDR');
   assert.equal(render('move_pages', [1, 0, 0x1000, 0, 0x2000, 2]), '1, 0, [], NULL, [], MPOL_MF_MOVE');
+  // The arrays of nr_pages elements: addresses, nodes, statuses (a node or a negated errno).
+  assert.equal(
+    render('move_pages', [0, 3, 0x1000, 0x2000, 0x3000, 0], { blobs: { 2: le([0x7f0000001000n, 8], [0, 8], [0x10, 8]), 3: le([0, 4], [1, 4], [-1, 4]), 4: le([0, 4], [-14, 4], [-2, 4]) } }),
+    '0, 3, [0x7f0000001000, NULL, 0x10], [0, 1, -1], [0, -EFAULT, -ENOENT], 0',
+  );
+  // Unread arrays print as their address; more than -s elements end in `...`.
+  // (at the decoding default's 256).
+  assert.equal(render('move_pages', [0, 300, 0x1000, 0, 0x3000, 0], { blobs: { 4: new Uint8Array(1200) } }), `0, 300, 0x1000, NULL, [${new Array(256).fill('0').join(', ')}, ...], 0`);
+  // Node masks: maxnode - 1 bits in longs, printed as strace's %#016lx; a zero long without 0x.
+  assert.equal(render('mbind', [0x1000, 4096, 2, 0x2000, 70, 0], { blobs: { 3: le([5, 8], [0, 8]) } }), '0x1000, 4096, MPOL_BIND, [0x00000000000005, 0000000000000000], 70, 0');
+  assert.equal(render('mbind', [0x1000, 4096, 2, 0x2000, 1, 0]), '0x1000, 4096, MPOL_BIND, 0x2000, 1, 0');
+  assert.equal(render('get_mempolicy', [0x1000, 0x2000, 65, 0, 0], { blobs: { 0: le([2, 4]), 1: le([0xffffffffffffffffn, 8]) } }), '[MPOL_BIND], [0xffffffffffffffff], 65, NULL, 0');
   assert.equal(render('pkey_alloc', [0, 7]), '0, PKEY_DISABLE_ACCESS|PKEY_DISABLE_WRITE|PKEY_DISABLE_EXECUTE');
   assert.equal(render('perf_event_open', [0, -1, -1, 1, 15]), 'NULL, -1, -1, 1, PERF_FLAG_FD_NO_GROUP|PERF_FLAG_FD_OUTPUT|PERF_FLAG_PID_CGROUP|PERF_FLAG_FD_CLOEXEC');
 });
@@ -186,6 +203,17 @@ test('System V IPC keys, flags and commands; mq_open; kcmp indexes', () => {
   assert.equal(render('kcmp', [-1, -1, 7, 3, 0]), '-1, -1, KCMP_EPOLL_TFD, 3, NULL');
   assert.equal(render('kcmp', [0, 0, 8, 0, 0]), '0, 0, 0x8 /* KCMP_??? */, 0, 0');
   assert.equal(render('kcmp', [-1, -1, 0xda7adead, 3, 4]), '-1, -1, 0xda7adead /* KCMP_??? */, 0x3, 0x4');
+});
+
+test('msgsnd and msgrcv: the msgbuf (mtype, then msgsz bytes of text cut at -s) and the flags', () => {
+  const text = Buffer.from('hello\0world');
+  const mb = new Uint8Array([...le([5, 8]), ...text]);
+  assert.equal(render('msgsnd', [-1, 0x1000, 11, 0o4000], { blobs: { 1: mb } }), '-1, {mtype=5, mtext="hello\\0world"}, 11, IPC_NOWAIT');
+  assert.equal(render('msgsnd', [-1, 0x1000, 300, 0], { blobs: { 1: new Uint8Array([...le([1, 8]), ...new Uint8Array(300).fill(0x61)]) } }), `-1, {mtype=1, mtext="${'a'.repeat(256)}"...}, 300, 0`);
+  // The text could not be read with the mtype: its address, as strace's separate read shows it.
+  assert.equal(render('msgsnd', [-1, 0x1000, 11, 0], { blobs: { 1: le([5, 8]) } }), '-1, {mtype=5, mtext=0x1008}, 11, 0');
+  assert.equal(render('msgsnd', [-1, 0x1000, 11, 0]), '-1, 0x1000, 11, 0');
+  assert.equal(render('msgrcv', [3, 0x1000, 5, -2, 0o14000], { ret: 5, blobs: { 1: mb.subarray(0, 13) } }), '3, {mtype=5, mtext="hello"}, 5, -2, MSG_NOERROR|IPC_NOWAIT');
 });
 
 test('landlock: ruleset attr, path-beneath attr, flags in hex', () => {

@@ -615,6 +615,10 @@ test('clocks, timers, poll, prctl, ids, mknod, socket options and epoll as strac
   const poll = decode('poll', { args: [0x7ffc, 2, 0], blobs: { 0: bytes(fds) }, ret: 2 });
   assert.equal(formatSyscall(poll), 'poll([{fd=6, events=POLLIN}, {fd=5, events=POLLOUT}], 2, 0) = 2 ([{fd=6, revents=POLLIN}, {fd=5, revents=POLLOUT}])');
   assert.equal(formatSyscall(decode('poll', { args: [0, 0, 1], ret: 0 })), 'poll(NULL, 0, 1)                        = 0 (Timeout)');
+  // A negative fd is ignored by the kernel: strace prints it without events.
+  fds.writeInt32LE(-1, 8);
+  fds.writeUInt16LE(0, 14);
+  assert.equal(formatSyscall(decode('poll', { args: [0x7ffc, 2, 0], blobs: { 0: bytes(fds) }, ret: 1 })), 'poll([{fd=6, events=POLLIN}, {fd=-1}], 2, 0) = 1 ([{fd=6, revents=POLLIN}])');
   const name = Buffer.alloc(16);
   name.write('corpus-proc');
   assert.equal(render('prctl', { args: [15, 0x7ffc, 96, 0x7f12, 128], blobs: { 1: bytes(name) } }), 'PR_SET_NAME, "corpus-proc"');

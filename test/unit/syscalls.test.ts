@@ -205,6 +205,15 @@ test('kernelMeta carries string masks and entry reads for the kernel table', (t)
   assert.equal(c.byName('stat')!.args.length, 2);
   assert.deepEqual([...encodeSyscallReads(all[c.byName('connect')!.nr])], [1, 1, 1, 2, 128, 0, 0, 0, ...new Array(16).fill(0)]);
   assert.equal(all[322].enterStr, true); // execveat
+  // Arrays counted in elements (sct_read.elem) and node masks counted in bits.
+  assert.deepEqual(all[c.byName('move_pages')!.nr].reads, [
+    { kind: ReadKind.BYTES, arg: 2, lenFrom: ReadLen.ARG, lenArg: 1, max: 4096, flags: 0, elem: 8 },
+    { kind: ReadKind.BYTES, arg: 3, lenFrom: ReadLen.ARG, lenArg: 1, max: 4096, flags: 0, elem: 4 },
+    { kind: ReadKind.BYTES, arg: 4, lenFrom: ReadLen.ARG, lenArg: 1, max: 4096, flags: 0, elem: 4 },
+  ]);
+  assert.deepEqual(all[c.byName('epoll_wait')!.nr].reads, [{ kind: ReadKind.BYTES, arg: 1, lenFrom: ReadLen.RET, lenArg: 0, max: 4096, flags: ReadFlag.SUCCESS, elem: 12 }]);
+  assert.deepEqual(all[c.byName('mbind')!.nr].reads, [{ kind: ReadKind.BYTES, arg: 3, lenFrom: ReadLen.NODEMASK, lenArg: 4, max: 4096, flags: 0 }]);
+  assert.deepEqual([...encodeSyscallReads(all[c.byName('poll')!.nr])], [1, 0, 1, 1, 0, 16, 0, 8, ...new Array(16).fill(0)]);
 });
 
 test('spec validation: renderings, -s, trace=none, and whether a trace lets the fd table follow the events', async () => {

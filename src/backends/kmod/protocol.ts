@@ -1,5 +1,5 @@
 /**
- * The module's /proc interface as text and bytes (bpf/kmod/README.md): control protocol 2 (the
+ * The module's /proc interface as text and bytes (bpf/kmod/README.md): control protocol 3 (the
  * lines that configure the one kernel pass and then add and remove traces by writing masks), the
  * "name value" lines of the stats file and the layout of the binary counters file. Pure
  * functions, so the protocol is tested without the module.
@@ -16,7 +16,7 @@ export const KMOD_PROC_DIR = '/proc/sctrace';
 export const ProcFile = { control: 'control', events: 'events', counters: 'counters', stats: 'stats' } as const;
 
 /** The control language this build speaks (SCT_CONTROL_PROTOCOL in bpf/kmod/sctrace_kmod.h). */
-export const CONTROL_PROTOCOL = 2;
+export const CONTROL_PROTOCOL = 3;
 
 /** Ring size bounds the module accepts (SCT_RING_MIN, SCT_RING_MAX). */
 export const RING_MIN = 64 << 10;
@@ -60,7 +60,7 @@ export function setupText(setup: PassSetup, meta: readonly KernelSyscallMeta[], 
   for (const m of meta) {
     if (!m.strMask && !m.pathMask && !m.enterStr && m.reads.length === 0) continue;
     lines.push(`syscall ${m.nr} ${m.strMask} ${m.pathMask} ${enterBits(m)}`);
-    for (const r of m.reads) lines.push(`read ${m.nr} ${r.kind} ${r.arg} ${r.lenFrom} ${r.lenArg} ${r.max} ${r.flags}`);
+    for (const r of m.reads) lines.push(`read ${m.nr} ${r.kind} ${r.arg} ${r.lenFrom} ${r.lenArg} ${r.max} ${r.flags} ${r.elem ?? 0}`);
   }
   for (const t of ioctls) lines.push(`ioctl ${t.request} ${t.size} ${t.dir}`);
   lines.push('start');

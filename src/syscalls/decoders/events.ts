@@ -63,7 +63,9 @@ function pollfdsDecoder(argIndex: number, nfdsIndex: number, flags: Xlat): ArgDe
         shown.push('...');
         break;
       }
-      shown.push(`{fd=${v.getInt32(8 * i, true)}, events=${formatFlags(BigInt(v.getUint16(8 * i + 4, true)), flags, 'POLL???')}}`);
+      // A negative fd is ignored by the kernel: strace shows no events for it.
+      const fd = v.getInt32(8 * i, true);
+      shown.push(fd < 0 ? `{fd=${fd}}` : `{fd=${fd}, events=${formatFlags(BigInt(v.getUint16(8 * i + 4, true)), flags, 'POLL???')}}`);
     }
     return `[${shown.join(', ')}]`;
   };

@@ -144,3 +144,21 @@ export function flags64Arg(argIndex: number, table: Xlat, unknown: string): ArgD
   const render = cached((v) => styled(v, formatFlags(v, table, unknown), style));
   return (args) => render(BigInt.asUintN(64, args[argIndex] ?? 0n));
 }
+
+/**
+ * An array behind a pointer as strace's print_array prints it: NULL, `[]` when it has no
+ * elements, its address when the kernel side did not deliver the elements shown (`data`, the
+ * array's bytes from its start) or when its size wraps, else at most `max` elements (-s) and
+ * `...` for the rest.
+ */
+export function arrayText(ptr: bigint, count: bigint, elem: number, data: Uint8Array | undefined, max: number, render: (v: DataView, at: number) => string): string {
+  if (ptr === 0n) return 'NULL';
+  if (count === 0n) return '[]';
+  const shown = count < BigInt(max) ? Number(count) : max;
+  if (!data || data.length < shown * elem || count * BigInt(elem) + ptr > 0xffffffffffffffffn) return pointer(ptr);
+  const v = viewOf(data);
+  const items: string[] = [];
+  for (let i = 0; i < shown; i++) items.push(render(v, i * elem));
+  if (BigInt(shown) < count) items.push('...');
+  return `[${items.join(', ')}]`;
+}

@@ -5,7 +5,8 @@
  * inside a struct are not read by the kernel side: they print as their address unless empty.
  */
 import type { ArchTables } from '../arch';
-import { formatFields, type Field } from './fields';
+import { arrayText, formatFields, type Field } from './fields';
+import { formatIovec } from './msghdr';
 import { quoteBytes } from './quote';
 import { argIndexOf, bytesOf, viewOf, type DecoderRegistry } from './registry';
 import { sigsetFormatter } from './signal';
@@ -81,18 +82,9 @@ function formatParams(data: Uint8Array, ok: boolean, tables: ArchTables): string
   return `${out}}`;
 }
 
-/**
- * An array strace's print_array prints: NULL, `[]` when empty, the elements when their bytes
- * were read (`data` is the array itself), else the address.
- */
+/** arrayText of a u32 count (the register arguments and struct fields io_uring takes). */
 function array(ptr: bigint, count: number, elem: number, data: Uint8Array | undefined, render: (v: DataView, at: number) => string, max: number): string {
-  if (ptr === 0n) return 'NULL';
-  if (count === 0) return '[]';
-  if (!data || data.length < count * elem) return pointer(ptr);
-  const v = viewOf(data);
-  const items: string[] = [];
-  for (let i = 0; i < count && i < max; i++) items.push(render(v, i * elem));
-  return `[${items.join(', ')}${count > max ? ', ...' : ''}]`;
+  return arrayText(ptr, BigInt(count), elem, data, max, render);
 }
 
 /** The tables io_uring_register's argument decoding needs, bound once. */
@@ -143,6 +135,10 @@ function rsrcTail(data: Uint8Array, size: number): string {
 function formatRegisterArg(t: RegisterTables, opcode: string | undefined, ptr: bigint, nargs: number, data: Uint8Array | undefined, max: number): string {
   const fd = (v: DataView, at: number) => v.getInt32(at, true).toString();
   switch (opcode) {
+    case 'IORING_REGISTER_BUFFERS':
+      if (ptr === 0n) return 'NULL';
+      if (nargs === 0) return '[]';
+      return (data && formatIovec(data, nargs, [], max, 0n)) ?? pointer(ptr);
     case 'IORING_REGISTER_FILES':
     case 'IORING_REGISTER_EVENTFD':
     case 'IORING_REGISTER_EVENTFD_ASYNC':

@@ -2,12 +2,14 @@
  * System V IPC and POSIX message queues as strace prints them: msgget/semget/shmget keys
  * (IPC_PRIVATE, else hex) and flags (IPC_CREAT|IPC_EXCL|... then the permission bits in octal,
  * shmget's huge page size as `21<<SHM_HUGE_SHIFT`), the msgctl/semctl/shmctl commands, semctl's
- * argument as an address (its structs are not read yet), mq_open's flags and its mode and attr only with O_CREAT, mq_getsetattr's
- * attrs.
+ * argument as an address (its structs are not read yet), msgsnd's and msgrcv's struct msgbuf
+ * (`{mtype=1, mtext="hello"}`) and flags, mq_open's flags and its mode and attr only with
+ * O_CREAT, mq_getsetattr's attrs.
  */
 import { formatMode, openFlagsDecoder } from './open';
+import { quoteShown } from './quote';
 import { argIndexOf, bytesOf, viewOf, type CallView, type DecoderRegistry } from './registry';
-import { cached, fixedXlat, formatFlags, hexValue, pointer, u32, valueArg, type Xlat } from './xlat';
+import { cached, fixedXlat, flagsArg, formatFlags, hexValue, pointer, u32, valueArg, type Xlat } from './xlat';
 
 /** include/uapi/linux/ipc.h: IPC_PRIVATE and the resource flags (not in the generated tables). */
 const IPC_PRIVATE = 0n;
@@ -22,6 +24,10 @@ const SEMCTL = fixedXlat([
   ...IPC_CMDS, ['GETPID', 11], ['GETVAL', 12], ['GETALL', 13], ['GETNCNT', 14], ['GETZCNT', 15], ['SETVAL', 16], ['SETALL', 17],
   ['SEM_STAT', 18], ['SEM_INFO', 19], ['SEM_STAT_ANY', 20],
 ]);
+/** strace's ipc_msg_flags. */
+const MSG_FLAGS = fixedXlat([['MSG_NOERROR', 0o10000], ['MSG_EXCEPT', 0o20000], ['MSG_COPY', 0o40000], ['IPC_NOWAIT', 0o4000]]);
+/** sizeof(long): struct msgbuf's mtype, before the text. */
+const MTYPE_SIZE = 8;
 const SHMCTL = fixedXlat([...IPC_CMDS, ['SHM_LOCK', 11], ['SHM_UNLOCK', 12], ['SHM_STAT', 13], ['SHM_INFO', 14], ['SHM_STAT_ANY', 15]]);
 
 /** A key: IPC_PRIVATE or the key in hex. */
@@ -60,6 +66,23 @@ export function registerIpcDecoders(registry: DecoderRegistry): void {
   registry.register('semctl', 'cmd', (ctx) => valueArg(ctx.argIndex, SEMCTL, 'SEM_???'));
   registry.register('shmctl', 'cmd', (ctx) => valueArg(ctx.argIndex, SHMCTL, 'SHM_???'));
   registry.register('semctl', 'arg', (ctx) => (args) => pointer(args[ctx.argIndex]));
+  for (const syscall of ['msgsnd', 'msgrcv']) {
+    registry.register(syscall, 'msgflg', (ctx) => flagsArg(ctx.argIndex, MSG_FLAGS, 'MSG_???'));
+    // mtype, then msgsz bytes of text cut at -s (strace reads the text apart: unreadable, its address).
+    registry.register(syscall, 'msgp', (ctx) => {
+      const size = argIndexOf(ctx, 'msgsz');
+      return (args, call) => {
+        const b = bytesOf(call.blobs, ctx.argIndex);
+        if (!b || b.data.length < MTYPE_SIZE) return '';
+        const count = BigInt.asUintN(64, args[size] ?? 0n);
+        const max = call.options.stringMax;
+        const text = b.data.subarray(MTYPE_SIZE);
+        const shown = count < BigInt(max) ? Number(count) : max;
+        const mtext = text.length < shown ? pointer((args[ctx.argIndex] ?? 0n) + BigInt(MTYPE_SIZE)) : quoteShown({ data: text.subarray(0, shown), truncated: count > BigInt(shown) }, max);
+        return `{mtype=${viewOf(b.data).getBigInt64(0, true)}, mtext=${mtext}}`;
+      };
+    });
+  }
   registry.register('mq_open', 'oflag', (ctx) => openFlagsDecoder(ctx.argIndex, ctx.tables.openFlags));
   for (const arg of ['mode', 'u_attr']) {
     registry.register('mq_open', arg, (ctx) => {

@@ -1,11 +1,13 @@
 /**
  * NUMA memory policies and protection keys: mbind's and set_mempolicy's mode (a policy with its
  * MPOL_F_* mode flags), mbind's, get_mempolicy's and move_pages' flags, get_mempolicy's policy
- * output (`[MPOL_DEFAULT]`), move_pages' empty arrays, pkey_alloc's access rights, as strace prints them.
+ * output (`[MPOL_DEFAULT]`), node masks (`[0x00000000000005]`), move_pages' arrays (`[0x7f..., NULL]`,
+ * `[0, 1]`, status `[0, -EFAULT]`), pkey_alloc's access rights, as strace prints them.
  */
 import type { ArchTables } from '../arch';
-import { argIndexOf, bytesOf, viewOf, type DecoderRegistry } from './registry';
-import { flags64Arg } from './fields';
+import { ErrnoTable } from '../errno';
+import { argIndexOf, bytesOf, viewOf, type ArgDecoder, type DecoderRegistry } from './registry';
+import { arrayText, flags64Arg } from './fields';
 import { cached, currentBindingStyle, fixedXlat, flagsArg, formatFlags, formatValue, pointer, styled, xlat } from './xlat';
 
 const MPOL_MODES = ['MPOL_DEFAULT', 'MPOL_PREFERRED', 'MPOL_BIND', 'MPOL_INTERLEAVE', 'MPOL_LOCAL', 'MPOL_PREFERRED_MANY'];
@@ -35,6 +37,26 @@ function modeFormatter(tables: ArchTables): (mode: bigint) => string {
   });
 }
 
+/** A node mask word as strace prints it (PRINT_VAL_0X of a long: `%#016lx`, so 0 has no `0x`). */
+function nodeWord(v: DataView, at: number): string {
+  const w = v.getBigUint64(at, true);
+  return w === 0n ? '0'.repeat(16) : `0x${w.toString(16).padStart(14, '0')}`;
+}
+
+/**
+ * A node mask of `maxnode` bits (read by ReadLen.NODEMASK): its longs, or its address when
+ * maxnode's longs cannot be counted (strace's print_nodemask).
+ */
+function nodemaskDecoder(argIndex: number, maxnodeIndex: number): ArgDecoder {
+  return (args, call) => {
+    const maxnode = BigInt.asUintN(64, args[maxnodeIndex] ?? 0n);
+    const longs = (maxnode + 62n) / 64n;
+    const ptr = args[argIndex] ?? 0n;
+    if (longs < maxnode / 64n || (maxnode !== 0n && longs === 0n)) return pointer(ptr);
+    return arrayText(ptr, longs, 8, bytesOf(call.blobs, argIndex)?.data, call.options.stringMax, nodeWord);
+  };
+}
+
 /** Registers the decoders of this module. */
 export function registerMempolicyDecoders(registry: DecoderRegistry): void {
   registry.register('mbind', 'mode', (ctx) => {
@@ -57,14 +79,29 @@ export function registerMempolicyDecoders(registry: DecoderRegistry): void {
       return `[${formatValue(BigInt(viewOf(b.data).getInt32(0, true)), modes, 'MPOL_???')}]`;
     };
   });
-  // move_pages' arrays: empty ones print as [] (their elements are not read yet: KERNEL_NEEDS.md §12).
-  for (const arg of ['pages', 'nodes', 'status']) {
+  for (const [syscall, arg] of [['mbind', 'nmask'], ['set_mempolicy', 'nmask'], ['get_mempolicy', 'nmask'], ['migrate_pages', 'old_nodes'], ['migrate_pages', 'new_nodes']]) {
+    registry.register(syscall, arg, (ctx) => nodemaskDecoder(ctx.argIndex, argIndexOf(ctx, 'maxnode')));
+  }
+  // move_pages' arrays of nr_pages elements: addresses, nodes, and each page's status (a node, or
+  // a negated errno: `-ENOENT`).
+  const moveArrays: ReadonlyArray<readonly [string, number, (ctx: { tables: ArchTables }) => (v: DataView, at: number) => string]> = [
+    ['pages', 8, () => (v, at) => pointer(v.getBigUint64(at, true))],
+    ['nodes', 4, () => (v, at) => String(v.getInt32(at, true))],
+    ['status', 4, ({ tables }) => {
+      const errnos = new ErrnoTable(tables.errnos);
+      return (v, at) => {
+        const s = v.getInt32(at, true);
+        const name = s < 0 ? errnos.name(-s) : undefined;
+        return name ? `-${name}` : String(s);
+      };
+    }],
+  ];
+  for (const [arg, elem, renderer] of moveArrays) {
     registry.register('move_pages', arg, (ctx) => {
       const count = argIndexOf(ctx, 'nr_pages');
-      return (args) => {
-        const reg = args[ctx.argIndex] ?? 0n;
-        return reg !== 0n && BigInt.asUintN(64, args[count] ?? 0n) === 0n ? '[]' : pointer(reg);
-      };
+      const render = renderer(ctx);
+      return (args, call) =>
+        arrayText(args[ctx.argIndex] ?? 0n, BigInt.asUintN(64, args[count] ?? 0n), elem, bytesOf(call.blobs, ctx.argIndex)?.data, call.options.stringMax, render);
     });
   }
   registry.register('pkey_alloc', 'init_val', (ctx) => flags64Arg(ctx.argIndex, PKEY_ACCESS, 'PKEY_???'));
