@@ -120,7 +120,7 @@ build_initramfs() {
   # takes them from $SCTRACE_FIXTURES, which guest-init.sh sets). Dynamically linked: node's libc
   # is in the initramfs already.
   mkdir -p "$root/app/fixtures"
-  for name in lifecycle signals reads; do
+  for name in lifecycle signals reads netlink; do
     gcc -O1 -Wall -pthread -o "$root/app/fixtures/$name" "test/fixtures/$name.c" || die "building the test fixture test/fixtures/$name.c failed"
   done
   tar -C "$ROOT" --exclude=node_modules/typescript --exclude=node_modules/@types -chf - node_modules | tar -C "$root/app" -xf -

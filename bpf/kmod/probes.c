@@ -253,22 +253,22 @@ static inline bool sct_count_lost_mask(u64 traces, enum sct_loss cause)
 	return false;
 }
 
-/* Whether fd of the current task is an AF_NETLINK socket (SCT_RD_NETLINK). */
-static bool sct_fd_is_netlink(u64 fd)
+/* The protocol of fd of the current task when it is an AF_NETLINK socket, else -1 (SCT_RD_NETLINK). */
+static int sct_fd_netlink_protocol(u64 fd)
 {
 	struct socket *sock;
 	struct file *file;
-	bool netlink = false;
+	int protocol = -1;
 
 	if (fd > INT_MAX || !current->files)
-		return false;
+		return -1;
 	rcu_read_lock();
 	file = files_lookup_fd_rcu(current->files, fd);
 	sock = file ? sock_from_file(file) : NULL;
-	if (sock && sock->sk)
-		netlink = sock->sk->sk_family == AF_NETLINK;
+	if (sock && sock->sk && sock->sk->sk_family == AF_NETLINK)
+		protocol = sock->sk->sk_protocol;
 	rcu_read_unlock();
-	return netlink;
+	return protocol;
 }
 
 /* What ../shared/sctrace_signal.h asks for (rt_sigreturn's frame, a signal's target task). */

@@ -29,7 +29,8 @@
  *   sct_now()                            __u64: CLOCK_MONOTONIC nanoseconds
  *   sct_header_task(h)                   fills the current task's fields of a struct sct_header
  *                                        (pid, tid, ppid, uid, gid, cgroup_id, comm)
- *   sct_fd_is_netlink(fd)                bool: fd (u64) of the current task is an AF_NETLINK socket
+ *   sct_fd_netlink_protocol(fd)          int: the protocol (sk_protocol, NETLINK_*) of fd (u64) of
+ *                                        the current task when it is an AF_NETLINK socket, else -1
  *   sct_user_sp(), SCT_SIGFRAME_MASK_OFF see sctrace_signal.h
  *
  * The caps come from the control block: the largest of the running traces; user space cuts per
@@ -89,7 +90,7 @@ static SCT_INLINE __u32 sct_finish_blob(__u8 *buf, __u32 off, __u8 arg, __u8 fla
 	h->arg = arg;
 	h->flags = flags;
 	h->len = len;
-	h->pad = 0;
+	h->aux = 0;
 	sct_zero_pad((__u8 *)(h + 1), len);
 	return off + sizeof(*h) + ((len + 7) & ~7u);
 }
@@ -256,7 +257,8 @@ static SCT_INLINE __u32 sct_put_bytes(__u8 *buf, __u32 off, const struct sct_rea
 {
 	__u8 arg = r->arg, len_arg = r->len_arg, flags = 0;
 	__u64 want = 0, cap = r->max, ptr;
-	__u32 len;
+	__u32 len, next;
+	int protocol = -1;
 
 	if (arg >= SCT_MAX_ARGS || len_arg >= SCT_MAX_ARGS || off > SCT_BLOB_OFF_MAX)
 		return off;
@@ -268,8 +270,14 @@ static SCT_INLINE __u32 sct_put_bytes(__u8 *buf, __u32 off, const struct sct_rea
 
 		if (bcap == 0)
 			return off;
-		/* A netlink message is decoded whole (sct_fd_is_netlink: each backend's). */
-		if ((r->flags & SCT_RD_NETLINK) && sct_fd_is_netlink(sct_arg_value(fl, 0))) {
+		/*
+		 * A netlink message is decoded whole, by its socket's protocol, which is recorded here
+		 * (sct_fd_netlink_protocol: each backend's): by decode time a short-lived process and
+		 * its fds may be gone, and a trace that selects no socket() call never saw it.
+		 */
+		if (r->flags & SCT_RD_NETLINK)
+			protocol = sct_fd_netlink_protocol(sct_arg_value(fl, 0));
+		if (protocol >= 0) {
 			bcap = cap;
 			flags = SCT_BLOB_WHOLE;
 		}
@@ -302,7 +310,10 @@ static SCT_INLINE __u32 sct_put_bytes(__u8 *buf, __u32 off, const struct sct_rea
 		}
 	}
 	*nblob += 1;
-	return sct_finish_blob(buf, off, arg, flags | (SCT_BLOB_BYTES << SCT_BLOB_KIND_SHIFT), len);
+	next = sct_finish_blob(buf, off, arg, flags | (SCT_BLOB_BYTES << SCT_BLOB_KIND_SHIFT), len);
+	if (flags & SCT_BLOB_WHOLE)
+		((struct sct_blob *)(buf + off))->aux = protocol;
+	return next;
 }
 
 /* Appends the SCT_BLOB_INOUT blob of read r: fl's entry value, then the value now. */

@@ -28,13 +28,14 @@
  * (SCT_KIND_SIGNAL, struct sct_signal, sct_control.signals) and SCT_READ_SIGMASK; version 9 added
  * the reads of issue 10 (SCT_READ_IOCTL, SCT_READ_FDSETS, SCT_READ_CLONE3, SCT_READ_DIRENTS, the
  * SCT_RD_BOTH flag and the entry-value blobs, sct_syscall_meta.enter_str's SCT_ENTER_READS) and
- * the ioctl size table (struct sct_ioctl_size).
+ * the ioctl size table (struct sct_ioctl_size); version 10 added sct_blob.aux (a netlink read's
+ * socket protocol, so a socket whose process is gone by decode time still decodes).
  */
 #ifndef SCTRACE_EVENT_H
 #define SCTRACE_EVENT_H
 
 enum sct_limits {
-	SCT_ABI_VERSION = 9,
+	SCT_ABI_VERSION = 10,
 	SCT_COMM_LEN = 16,
 	SCT_MAX_ARGS = 6,
 	/* Trace slots: one bit each in every mask. */
@@ -121,7 +122,8 @@ enum sct_blob_flags {
 	SCT_BLOB_DATA = 1 << 2,       /* BYTES: data a call transferred (an iovec element's):
 				      * user space cuts it to each trace's buffer_bytes */
 	SCT_BLOB_WHOLE = 1 << 3,      /* BYTES: a netlink message read whole (SCT_RD_NETLINK), not
-				      * cut to buffer_bytes for decoding */
+				      * cut to buffer_bytes for decoding; sct_blob.aux holds the
+				      * socket's protocol */
 	SCT_BLOB_KIND_SHIFT = 4,
 };
 
@@ -140,7 +142,8 @@ struct sct_blob {
 	__u8 arg;   /* SYSCALL: argument index 0-5. EXEC: 0 filename, 1 argument area */
 	__u8 flags; /* enum sct_blob_flags | kind << SCT_BLOB_KIND_SHIFT */
 	__u16 len;
-	__u32 pad;
+	__u32 aux;  /* BYTES with SCT_BLOB_WHOLE: the netlink socket's protocol (sk_protocol, NETLINK_*),
+		     * which the call's fd had when it was made; 0 otherwise */
 };
 
 /*
@@ -371,7 +374,8 @@ enum sct_read_flags {
 				  * `max`, like path arguments */
 	SCT_RD_NETLINK = 1 << 5, /* BUFFER: when the fd in argument 0 is an AF_NETLINK socket, read
 				  * up to `max` whatever buffer_bytes says (a netlink message is
-				  * decoded whole, as strace does) and flag the blob SCT_BLOB_WHOLE */
+				  * decoded whole, as strace does), flag the blob SCT_BLOB_WHOLE and
+				  * put the socket's protocol in its aux */
 	SCT_RD_BOTH = 1 << 6,    /* BYTES: also at entry, into the entry-value blob (select's
 				  * timeout, sendfile's offset: `[0] => [100]`) */
 };

@@ -243,11 +243,11 @@ export class RecordDecoder {
     const nblob = view.getUint16(off + L.nblob, true);
     const strings = new Map<number, RawString>();
     let blobs: Map<number, RawBlob> | undefined;
-    readBlobs(view, bytes, off + L.SIZE, off + size, nblob, (arg, flags, start, len) => {
+    readBlobs(view, bytes, off + L.SIZE, off + size, nblob, (arg, flags, start, len, aux) => {
       const kind = flags >> BlobFlag.KIND_SHIFT;
       if (kind === BlobKind.STR) strings.set(arg, rawString(bytes, flags, start, len));
       else {
-        const blob = rawBlob(view, bytes, kind, flags, start, len);
+        const blob = rawBlob(view, bytes, kind, flags, start, len, aux);
         const kept = (blobs ??= new Map()).get(arg);
         if (kept === undefined || preferred(blob, kept)) blobs.set(arg, blob);
       }
@@ -303,13 +303,13 @@ function preferred(blob: RawBlob, kept: RawBlob): boolean {
  * A non-string blob. A bytes blob aliases the record's memory (the ring's), valid only while the
  * record is decoded; whoever keeps bytes copies them (the catalog copies data buffers).
  */
-function rawBlob(view: DataView, bytes: Uint8Array, kind: number, flags: number, start: number, len: number): RawBlob {
+function rawBlob(view: DataView, bytes: Uint8Array, kind: number, flags: number, start: number, len: number, aux: number): RawBlob {
   const truncated = (flags & BlobFlag.TRUNCATED) !== 0;
   const unreadable = (flags & BlobFlag.UNREADABLE) !== 0;
   switch (kind) {
     case BlobKind.BYTES:
       if (flags & BlobFlag.DATA) return { kind: 'bytes', data: bytes.subarray(start, start + len), truncated, unreadable, transferred: true };
-      if (flags & BlobFlag.WHOLE) return { kind: 'bytes', data: bytes.subarray(start, start + len), truncated, unreadable, whole: true };
+      if (flags & BlobFlag.WHOLE) return { kind: 'bytes', data: bytes.subarray(start, start + len), truncated, unreadable, whole: true, protocol: aux };
       return { kind: 'bytes', data: bytes.subarray(start, start + len), truncated, unreadable };
     case BlobKind.STRV:
       return { kind: 'strv', ...splitStrv(bytes, start, len), truncated, unreadable };
@@ -401,7 +401,7 @@ function cString(bytes: Uint8Array, start: number, max: number): string {
 
 /**
  * Walks `count` blobs from `pos` to `end`, checking every length against the record, and hands
- * each one's argument, flags and data range (offsets into `bytes`) to `sink`.
+ * each one's argument, flags, data range (offsets into `bytes`) and aux word to `sink`.
  */
 function readBlobs(
   view: DataView,
@@ -409,7 +409,7 @@ function readBlobs(
   pos: number,
   end: number,
   count: number,
-  sink: (arg: number, flags: number, start: number, len: number) => void,
+  sink: (arg: number, flags: number, start: number, len: number, aux: number) => void,
 ): void {
   const S = Layout.blob;
   for (let i = 0; i < count; i++) {
@@ -417,7 +417,7 @@ function readBlobs(
     const len = view.getUint16(pos + S.len, true);
     const start = pos + S.SIZE;
     if (start + len > end) throw new CorruptRecordError(`blob ${i} of ${len} bytes runs past the record`);
-    sink(view.getUint8(pos + S.arg), view.getUint8(pos + S.flags), start, len);
+    sink(view.getUint8(pos + S.arg), view.getUint8(pos + S.flags), start, len, view.getUint32(pos + S.aux, true));
     pos = start + ((len + 7) & ~7);
   }
 }

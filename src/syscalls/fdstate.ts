@@ -223,9 +223,17 @@ export class FdState {
     return details.describe(pid, fd, p, this.proc(pid).fds.get(fd)?.socket) ?? p;
   }
 
-  /** Reads fd's target from /proc and keeps the answer (or the miss). */
+  /**
+   * Reads fd's target from /proc and keeps the answer (or the miss). What a socket() call said
+   * of the fd stays while /proc shows the same socket, and when /proc shows nothing (refresh
+   * mode, the process already gone): the call is the better evidence then.
+   */
   private lookup(pid: number, proc: ProcFds, fd: number, old: FdEntry | undefined): string {
     const link = this.system.readlink(`/proc/${pid}/fd/${fd}`);
+    if (link === undefined && old?.socket) {
+      old.readAt = this.refresh ? this.now() : undefined;
+      return old.path;
+    }
     if (link === undefined) {
       proc.fds.delete(fd);
       if (!this.refresh) {
@@ -235,7 +243,8 @@ export class FdState {
       }
       return '';
     }
-    proc.fds.set(fd, { path: link, cloexec: old?.cloexec ?? false, readAt: this.refresh ? this.now() : undefined });
+    const socket = old?.socket && (old.path === link || (old.path === '' && link.startsWith('socket:'))) ? old.socket : undefined;
+    proc.fds.set(fd, { path: link, cloexec: old?.cloexec ?? false, readAt: this.refresh ? this.now() : undefined, ...(socket && { socket }) });
     return link;
   }
 

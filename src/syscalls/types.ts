@@ -54,7 +54,8 @@ export interface RawString {
  *   call moved that is not an argument's data buffer (an iovec element's, behind a pointer:
  *   a derived blob, keyed 0x80 | arg << 3 | part), cut per trace like a data buffer; `whole`
  *   for a data buffer read whole because it is a netlink message (decoded whole; its
- *   SyscallArg.buffer is still cut to the trace's buffer_bytes).
+ *   SyscallArg.buffer is still cut to the trace's buffer_bytes), with `protocol`, the
+ *   socket's NETLINK_* protocol when the call was made (the fd may be gone by decode time).
  * - strv: a string array (execve's argv); `cut[i]` when element i was cut at string_max,
  *   truncated when elements were left out; `itemBytes` (one per item) only when an item is not
  *   valid UTF-8.
@@ -62,7 +63,7 @@ export interface RawString {
  * - inout: a length the call reads and writes (accept's *addrlen): its value before and after.
  */
 export type RawBlob =
-  | { kind: 'bytes'; data: Uint8Array; truncated: boolean; unreadable: boolean; transferred?: boolean; whole?: boolean }
+  | { kind: 'bytes'; data: Uint8Array; truncated: boolean; unreadable: boolean; transferred?: boolean; whole?: boolean; protocol?: number }
   | { kind: 'strv'; items: string[]; itemBytes?: Uint8Array[]; cut: boolean[]; truncated: boolean; unreadable: boolean }
   | { kind: 'count'; count: number; truncated: boolean; unreadable: boolean }
   | { kind: 'inout'; before: number; after: number; unreadable: boolean };

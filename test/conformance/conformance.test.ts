@@ -8,8 +8,9 @@
  *
  * Workloads use only /bin/sh, /bin/cat and /bin/echo, so they run the same on a Debian host and in
  * the busybox guest (whose cat may move the bytes with sendfile instead of read), and the C
- * fixture test/fixtures/reads.c (built for the guest by scripts/kmod-test.sh) for the kernel
- * reads whose size or timing depends on the call (bpf/shared/sctrace_reads.h).
+ * fixtures test/fixtures/reads.c and netlink.c (built for the guest by scripts/kmod-test.sh) for
+ * the kernel reads whose size or timing depends on the call (bpf/shared/sctrace_reads.h) and
+ * the netlink reads.
  */
 import { test, describe, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
@@ -193,6 +194,26 @@ for (const backend of BACKENDS) {
       assert.equal(arg(failed, 'filename')?.str, '/nonexistent/program');
       assert.equal(arg(failed, 'filename')?.unreadable, false);
       assert.deepEqual(arg(failed, 'argv')?.items, ['nope']);
+      assert.equal(counters?.lost_kernel, '0');
+      assert.equal(counters?.decode_errors, '0');
+    });
+
+    // Netlink messages of a process gone before its records are decoded, traced with sendto
+    // alone (its socket() unseen, /proc/PID no longer there): decoded by the protocol the kernel
+    // side recorded with the read. The message ends at the end of a mapped page; the second send
+    // claims twice its length and fails, its header decoded and the rest shown as its address.
+    test('netlink messages decoded by the protocol recorded in the kernel, at a page end, of a process already gone', async (t) => {
+      if (skipped(t, backend) || skipUnlessPossible(t, fixtureUnavailableReason('netlink'))) return;
+      const { events, result, counters } = await traceRun(backend, [fixture('netlink')], { syscalls: ['sendto'], buffer_bytes: 8 });
+      assert.equal(result.code, 0, `the fixture exits 0 (3: no NETLINK_AUDIT socket here); stderr: ${result.stderr}`);
+      const sent = syscalls(events, 'sendto');
+      assert.equal(sent.length, 2, 'two sendto');
+      const header = '{nlmsg_len=LEN, nlmsg_type=AUDIT_GET, nlmsg_flags=NLM_F_REQUEST, nlmsg_seq=7, nlmsg_pid=0}';
+      assert.equal(sent[0].syscall?.ret, '16');
+      assert.equal(arg(sent[0], 'buff')?.symbolic, header.replace('LEN', '16'), 'read whole although buffer_bytes is 8');
+      assert.equal(sent[1].syscall?.errno_name, 'EFAULT');
+      const past = `0x${(BigInt(sent[1].syscall?.args[1] ?? 0) + 16n).toString(16)}`;
+      assert.equal(arg(sent[1], 'buff')?.symbolic, `[${header.replace('LEN', '32')}, ${past}]`, 'the readable header, then the address of the unmapped rest');
       assert.equal(counters?.lost_kernel, '0');
       assert.equal(counters?.decode_errors, '0');
     });

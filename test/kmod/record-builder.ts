@@ -20,11 +20,13 @@ export interface TaskFields {
   traces?: bigint;
 }
 
-/** One string blob. */
+/** One blob (a string unless flags give another kind). */
 export interface BlobSpec {
   arg: number;
   text: string | Uint8Array;
   flags?: number;
+  /** sct_blob.aux (a whole netlink read's socket protocol). */
+  aux?: number;
 }
 
 const H = Layout.header;
@@ -38,6 +40,7 @@ export function blobBytes(blobs: BlobSpec[]): Buffer {
     blob.writeUInt8(b.arg, Layout.blob.arg);
     blob.writeUInt8(b.flags ?? 0, Layout.blob.flags);
     blob.writeUInt16LE(text.length, Layout.blob.len);
+    blob.writeUInt32LE(b.aux ?? 0, Layout.blob.aux);
     text.copy(blob, Layout.blob.SIZE);
     parts.push(blob);
   }

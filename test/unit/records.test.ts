@@ -29,6 +29,7 @@ function recordingResolver(): { resolver: SyscallResolver; seen: RawSyscall[] } 
 interface Blob {
   arg: number;
   flags?: number;
+  aux?: number;
   /** Text, or raw bytes as latin1. */
   text: string;
 }
@@ -273,6 +274,10 @@ test('blob kinds: bytes, string arrays, counts and in-out values reach the decod
   const derived = syscallRecord([{ arg: 0x80 | (1 << 3) | 1, flags: kind(BlobKind.BYTES) | BlobFlag.DATA, text: 'vec' }]);
   new RecordDecoder(resolver, 0n).decode(derived.view, derived.bytes, 0, derived.size);
   assert.deepEqual(seen[1].blobs?.get(0x89), { kind: 'bytes', data: Uint8Array.from(Buffer.from('vec')), truncated: false, unreadable: false, transferred: true });
+  // A netlink message read whole carries its socket's protocol (NETLINK_AUDIT: 9) in the blob's aux word.
+  const netlink = syscallRecord([{ arg: 1, flags: kind(BlobKind.BYTES) | BlobFlag.WHOLE, aux: 9, text: '\x10\x00\x00\x00' }]);
+  new RecordDecoder(resolver, 0n).decode(netlink.view, netlink.bytes, 0, netlink.size);
+  assert.deepEqual(seen[2].blobs?.get(1), { kind: 'bytes', data: Uint8Array.from([16, 0, 0, 0]), truncated: false, unreadable: false, whole: true, protocol: 9 });
   assert.equal(raw.tid, 101);
   // A blob of a kind this reader does not know is a corrupt record, not a silent skip.
   const unknown = syscallRecord([{ arg: 1, flags: kind(9), text: 'x' }]);

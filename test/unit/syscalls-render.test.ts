@@ -652,6 +652,29 @@ test('netlink messages sent to a netlink socket are decoded as strace does', () 
   assert.match(formatArgs(cut)[1], /^" \\0\\0\\0/, 'a message longer than what was delivered stays bytes');
 });
 
+test('netlink messages of a process already gone: the protocol the kernel side recorded, or the socket() seen', () => {
+  const get = Buffer.alloc(16);
+  get.writeUInt32LE(16, 0);
+  get.writeUInt16LE(1000, 4); // AUDIT_GET in NETLINK_AUDIT; no RTM_ type in NETLINK_ROUTE
+  get.writeUInt16LE(1, 6);
+  const audit = '{nlmsg_len=16, nlmsg_type=AUDIT_GET, nlmsg_flags=NLM_F_REQUEST, nlmsg_seq=0, nlmsg_pid=0}';
+  const sendto = (blob: RawBlob) => ({ pid: 100, args: [3, 0x7ffc, 16, 0x40, 0, 0], blobs: { 1: blob }, ret: 16 });
+  const read: RawBlob = { kind: 'bytes', data: get, truncated: false, unreadable: false, whole: true, protocol: 9 };
+  // Only sendto traced and /proc/100 gone: the read's protocol is all there is.
+  const gone = traceOf([], {}, fakeFs({}), false);
+  assert.equal(formatArgs(decode('sendto', sendto(read), gone))[1], audit);
+  assert.match(formatArgs(decode('sendto', sendto(bytes(get)), gone))[1], /^"\\20\\0/, 'nothing says it is netlink: bytes');
+  // What the kernel side saw at the call wins over an fd table that may be stale (fd 3 reused).
+  const stale = traceOf([], {}, fakeFs({}));
+  decode('socket', { pid: 100, args: [16, 3, 0], ret: 3 }, stale); // NETLINK_ROUTE
+  assert.equal(formatArgs(decode('sendto', sendto(read), stale))[1], audit);
+  // socket() traced but not every fd-changing call (answers from /proc, which no longer has the
+  // process): the call's family and protocol stay known.
+  const partial = traceOf([], {}, fakeFs({}), false);
+  decode('socket', { pid: 100, args: [16, 3, 9], ret: 3 }, partial);
+  assert.equal(formatArgs(decode('sendto', sendto(bytes(get)), partial))[1], audit);
+});
+
 test('netlink replies read whole: address cache info, unix sock_diag replies, link statistics, at most -s attributes', () => {
   const state = traceOf([100], { stringMax: 32 }, fakeFs({ '/proc/100/cwd': '/' }));
   decode('socket', { pid: 100, args: [16, 3, 0], ret: 3 }, state); // NETLINK_ROUTE

@@ -65,8 +65,10 @@ export function registerIoDecoders(registry: DecoderRegistry): void {
       const netlink = new NetlinkDecoder(ctx.tables, addressFamilies(ctx.tables));
       const AF_NETLINK = constant(ctx.tables, 'AF', 'AF_NETLINK');
       return (args, call) => {
-        const socket = call.socketOf?.(Number(BigInt.asIntN(32, args[fdIndex] ?? 0n)));
         const b = bytesOf(call.blobs, ctx.argIndex);
+        // The protocol the kernel side saw at the call; else what the fd table knows (the
+        // process and its fds may be gone by decode time, and socket() need not be traced).
+        const socket = b?.whole && b.protocol !== undefined ? { family: AF_NETLINK, protocol: b.protocol } : call.socketOf?.(Number(BigInt.asIntN(32, args[fdIndex] ?? 0n)));
         if (socket?.family !== AF_NETLINK || !b || (output && call.ret < 0n)) return plain(args, call);
         // strace decodes what was sent (the length asked) and what was received (the return value).
         const len = output ? Number(call.ret) : Number(u32(args[lenIndex]));
