@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { archTables } from '../../src/syscalls/arch';
 import { addressFamilies } from '../../src/syscalls/decoders/net';
 import { NetlinkDecoder } from '../../src/syscalls/decoders/netlink';
+import { withBindingStyle } from '../../src/syscalls/decoders/xlat';
 
 const tables = archTables('x86_64');
 const nl = new NetlinkDecoder(tables, addressFamilies(tables));
@@ -159,4 +160,29 @@ test('NETLINK_KOBJECT_UEVENT: udev monitor header, or the bytes as a string when
       'filter_devtype_hash=htonl(0), filter_tag_bloom_hi=htonl(0), filter_tag_bloom_lo=htonl(0)}, "ACTION=add"]',
   );
   assert.equal(nl.decode(msg.subarray(0, 4), 50, 15, 32, 0x1000n, true), '0x1000');
+});
+
+test('-X raw and -X verbose: message types, flags, families, struct fields, attribute types, indices and addresses', () => {
+  const raw = withBindingStyle('raw', () => new NetlinkDecoder(tables, addressFamilies(tables)));
+  const verbose = withBindingStyle('verbose', () => new NetlinkDecoder(tables, addressFamilies(tables)));
+  const bridge = Buffer.from([7, 0, 0x04, 0x03, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0]); // AF_BRIDGE, ARPHRD_LOOPBACK, index 0, IFF_UP
+  const rootId = attr(12, attr(13, Buffer.from([0xab, 0xcd, 0xab, 0xcd, 0xef, 0xac, 0xbc, 0xcd]))); // IFLA_PROTINFO: IFLA_BRPORT_ROOT_ID
+  const msg = nlmsg(18, 0x300, Buffer.concat([bridge, rootId]));
+  assert.equal(
+    raw.decode(msg, msg.length, ROUTE, 32),
+    '[{nlmsg_len=48, nlmsg_type=0x12, nlmsg_flags=0x300, nlmsg_seq=0, nlmsg_pid=0}, {ifi_family=0x7, ifi_type=0x304, ifi_index=0, ifi_flags=0x1, ifi_change=0}, ' +
+      '[{nla_len=16, nla_type=0xc}, [{nla_len=12, nla_type=0xd}, {prio=[171, 205], addr="\\xab\\xcd\\xef\\xac\\xbc\\xcd"}]]]',
+  );
+  assert.equal(
+    verbose.decode(msg, msg.length, ROUTE, 32),
+    '[{nlmsg_len=48, nlmsg_type=0x12 /* RTM_GETLINK */, nlmsg_flags=0x300 /* NLM_F_DUMP */, nlmsg_seq=0, nlmsg_pid=0}, ' +
+      '{ifi_family=0x7 /* AF_BRIDGE */, ifi_type=0x304 /* ARPHRD_LOOPBACK */, ifi_index=0, ifi_flags=0x1 /* IFF_UP */, ifi_change=0}, ' +
+      '[{nla_len=16, nla_type=0xc /* IFLA_PROTINFO */}, [{nla_len=12, nla_type=0xd /* IFLA_BRPORT_ROOT_ID */}, {prio=[171, 205], addr="\\xab\\xcd\\xef\\xac\\xbc\\xcd" /* ab:cd:ef:ac:bc:cd */}]]]',
+  );
+  // IFLA_INET6_CONF's indices print as numbers, with their names in verbose; an unknown attribute type keeps its comment there.
+  const inet6 = Buffer.from([10, 0, 0x04, 0x03, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0]);
+  const conf = nlmsg(18, 0x300, Buffer.concat([inet6, attr(12, Buffer.concat([attr(2, Buffer.concat([u32(5), u32(6)])), attr(0x3ff, Buffer.alloc(0))]))]));
+  const tail = (d: NetlinkDecoder) => d.decode(conf, conf.length, ROUTE, 32).replace(/^.*IFLA_INET6_CONF \*\/\}|^.*nla_type=0x2\}/, '');
+  assert.equal(tail(raw), ', [[0]=5, [1]=6]], {nla_len=4, nla_type=0x3ff}]]]');
+  assert.equal(tail(verbose), ', [[0 /* DEVCONF_FORWARDING */]=5, [1 /* DEVCONF_HOPLIMIT */]=6]], {nla_len=4, nla_type=0x3ff /* IFLA_INET6_??? */}]]]');
 });

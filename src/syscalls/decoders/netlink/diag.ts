@@ -7,8 +7,8 @@ import type { ArchTables } from '../../arch';
 import { makedev } from '../files';
 import { IPPROTO_NAMES, ipv6Text, sockaddrFormatter } from '../net';
 import { quoteBytes } from '../quote';
-import { fixedXlat, formatFlags, formatValue, hexValue, xlat, type Xlat } from '../xlat';
-import { align4, array, attrs, attrSpec, fields, flags, hex, ifindexText, indexedArray, nested, obj, seq, str, u16, u32, u64, u8, uid, uintOf, x16, x32, x64, x8, xval, type AttrSpec, type Ctx, type NlaDecoder } from './nlattr';
+import { fixedXlat, hexValue, xlat, type Xlat } from '../xlat';
+import { align4, array, attrs, attrSpec, fields, flags, hex, indexedArray, nlFlags, nlIfindex, nlValue, nested, obj, seq, str, u16, u32, u64, u8, uid, uintOf, x16, x32, x64, x8, xval, type AttrSpec, type Ctx, type NlaDecoder } from './nlattr';
 import * as T from './tables';
 
 const AF_UNIX = 1;
@@ -26,7 +26,7 @@ const UNIX_DIAG_ATTRS = seq(['UNIX_DIAG_NAME', 'UNIX_DIAG_VFS', 'UNIX_DIAG_PEER'
 
 /** A state mask: `1<<TCP_ESTABLISHED|1<<TCP_SYN_SENT|...`. */
 function states(mask: number): string {
-  return formatFlags(BigInt(mask >>> 0), TCP_STATES.map((name, i) => [`1<<${name}`, 1n << BigInt(i + 1)] as const), '');
+  return nlFlags(BigInt(mask >>> 0), TCP_STATES.map((name, i) => [`1<<${name}`, 1n << BigInt(i + 1)] as const), '');
 }
 
 /** The unix socket name, cut at -s. */
@@ -58,7 +58,7 @@ export class DiagDecoder {
     this.netlinkProtocols = netlinkProtocols;
     this.ipproto = xlat(tables, 'IPPROTO', IPPROTO_NAMES);
     this.af = (name) => Number(tables.constants.AF?.[name] ?? -1);
-    const ipProto: NlaDecoder = (c, at, len) => (len > 8 ? undefined : obj(c, at, len, () => formatValue(uintOf(c, at, len), this.ipproto, 'IPPROTO_???')));
+    const ipProto: NlaDecoder = (c, at, len) => (len > 8 ? undefined : obj(c, at, len, () => nlValue(uintOf(c, at, len), this.ipproto, 'IPPROTO_???')));
     const meminfo = indexedArray(4, T.NETLINK_SK_MEMINFO_INDICES, 'SK_MEMINFO_???');
     const struct = (names: string[], size: 4 | 8) => fields(names, size);
     this.inet0 = {
@@ -67,7 +67,7 @@ export class DiagDecoder {
       INET_DIAG_CONG: str, INET_DIAG_TOS: u8, INET_DIAG_TCLASS: u8, INET_DIAG_SKMEMINFO: meminfo,
       INET_DIAG_SHUTDOWN: (c, at, len) => (len > 8 || len < 1 ? undefined : obj(c, at, 1, () => {
         const v = BigInt(c.mem.u8(at));
-        const names = formatFlags(v, T.INET_DIAG_SHUTDOWN_FLAGS, '???_SHUTDOWN');
+        const names = nlFlags(v, T.INET_DIAG_SHUTDOWN_FLAGS, '???_SHUTDOWN');
         // RCV_SHUTDOWN and SEND_SHUTDOWN are not UAPI: strace shows the number with the names in a comment.
         return c.style === 'raw' || v === 0n ? hexValue(v) : names.includes('/*') ? names : `${hexValue(v)} /* ${names} */`;
       })),
@@ -95,7 +95,7 @@ export class DiagDecoder {
       const m = c.mem;
       const family = m.u8(p);
       const keylen = Math.min(m.u16(p + 2), 80);
-      return `{tcpm_family=${formatValue(BigInt(family), this.families, 'AF_???')}, tcpm_prefixlen=${m.u8(p + 1)}, tcpm_keylen=${m.u16(p + 2)}, ` +
+      return `{tcpm_family=${nlValue(BigInt(family), this.families, 'AF_???')}, tcpm_prefixlen=${m.u8(p + 1)}, tcpm_keylen=${m.u16(p + 2)}, ` +
         `${this.inetField(c, p + 4, family, 'tcpm_addr')}, tcpm_key=${quoteBytes(m.bytes.subarray(p + 20, p + 20 + keylen), { hex: true })}}`;
     });
     // INET_DIAG_LOCALS/PEERS: an array of struct sockaddr_storage (128 bytes each).
@@ -119,7 +119,7 @@ export class DiagDecoder {
       ...this.inet0, INET_DIAG_LOCALS: sockaddrs, INET_DIAG_PEERS: sockaddrs, INET_DIAG_ULP_INFO: nested(ulp), INET_DIAG_SK_BPF_STORAGES: nested(storages), INET_DIAG_MD5SIG: md5sig, INET_DIAG_SOCKOPT: sockopt,
     });
     // INET_DIAG_REQ_BYTECODE: an inet_diag_bc_op, then what its code takes.
-    const bc = (v: number) => formatValue(BigInt(v), T.INET_DIAG_BYTECODES, 'INET_DIAG_BC_???');
+    const bc = (v: number) => nlValue(BigInt(v), T.INET_DIAG_BYTECODES, 'INET_DIAG_BC_???');
     const op = (c: Ctx, at: number) => `{code=${bc(c.mem.u8(at))}, yes=${c.mem.u8(at + 1)}, no=${c.mem.u16(at + 2)}}`;
     const code = (name: string) => Number(T.INET_DIAG_BYTECODES.find(([n]) => n === name)?.[1] ?? -1);
     const operand = (c: Ctx, at: number, len: number, opcode: number): string => {
@@ -128,7 +128,7 @@ export class DiagDecoder {
         if (len < 8) return hex(c, at, len);
         return obj(c, at, 8, () => {
           const family = m.u8(at);
-          const head = `family=${formatValue(BigInt(family), this.families, 'AF_???')}, prefix_len=${m.u8(at + 1)}, port=${m.s32(at + 4)}`;
+          const head = `family=${nlValue(BigInt(family), this.families, 'AF_???')}, prefix_len=${m.u8(at + 1)}, port=${m.s32(at + 4)}`;
           if (len === 8) return `{${head}}`;
           const size = family === this.af('AF_INET') ? 4 : family === this.af('AF_INET6') ? 16 : 0;
           const rest = len - 8;
@@ -138,7 +138,7 @@ export class DiagDecoder {
           return `{${head}, ${address}}`;
         });
       }
-      if (opcode === code('INET_DIAG_BC_DEV_COND')) return len < 4 ? hex(c, at, len) : obj(c, at, 4, () => ifindexText(m.u32(at)));
+      if (opcode === code('INET_DIAG_BC_DEV_COND')) return len < 4 ? hex(c, at, len) : obj(c, at, 4, () => nlIfindex(m.u32(at)));
       if ([code('INET_DIAG_BC_S_GE'), code('INET_DIAG_BC_S_LE'), code('INET_DIAG_BC_D_GE'), code('INET_DIAG_BC_D_LE')].includes(opcode)) {
         return len < 4 ? hex(c, at, len) : obj(c, at, 4, () => op(c, at));
       }
@@ -159,17 +159,17 @@ export class DiagDecoder {
       NETLINK_DIAG_MEMINFO: meminfo, NETLINK_DIAG_GROUPS: groups,
       NETLINK_DIAG_RX_RING: sized(16, u32s(['ndr_block_size', 'ndr_block_nr', 'ndr_frame_size', 'ndr_frame_nr'])),
       NETLINK_DIAG_TX_RING: sized(16, u32s(['ndr_block_size', 'ndr_block_nr', 'ndr_frame_size', 'ndr_frame_nr'])),
-      NETLINK_DIAG_FLAGS: sized(4, (c, at) => formatFlags(BigInt(c.mem.u32(at)), T.NETLINK_SOCKET_FLAGS, 'NDIAG_FLAG_???')),
+      NETLINK_DIAG_FLAGS: sized(4, (c, at) => nlFlags(BigInt(c.mem.u32(at)), T.NETLINK_SOCKET_FLAGS, 'NDIAG_FLAG_???')),
     });
     const ring = sized(28, u32s(['pdr_block_size', 'pdr_block_nr', 'pdr_frame_size', 'pdr_frame_nr', 'pdr_retire_tmo', 'pdr_sizeof_priv', 'pdr_features']));
     this.packet = attrSpec(T.PACKET_DIAG_ATTRS, 'PACKET_DIAG_???', {
       PACKET_DIAG_FANOUT: u32, PACKET_DIAG_UID: uid, PACKET_DIAG_MEMINFO: meminfo, PACKET_DIAG_RX_RING: ring, PACKET_DIAG_TX_RING: ring,
       PACKET_DIAG_INFO: sized(24, (c, at) =>
-        `{pdi_index=${ifindexText(c.mem.u32(at))}, pdi_version=${formatValue(BigInt(c.mem.u32(at + 4)), T.AF_PACKET_VERSIONS, 'TPACKET_???')}, pdi_reserve=${c.mem.u32(at + 8)}, ` +
-        `pdi_copy_thresh=${c.mem.u32(at + 12)}, pdi_tstamp=${c.mem.u32(at + 16)}, pdi_flags=${formatFlags(BigInt(c.mem.u32(at + 20)), T.PACKET_DIAG_INFO_FLAGS, 'PDI_???')}}`),
+        `{pdi_index=${nlIfindex(c.mem.u32(at))}, pdi_version=${nlValue(BigInt(c.mem.u32(at + 4)), T.AF_PACKET_VERSIONS, 'TPACKET_???')}, pdi_reserve=${c.mem.u32(at + 8)}, ` +
+        `pdi_copy_thresh=${c.mem.u32(at + 12)}, pdi_tstamp=${c.mem.u32(at + 16)}, pdi_flags=${nlFlags(BigInt(c.mem.u32(at + 20)), T.PACKET_DIAG_INFO_FLAGS, 'PDI_???')}}`),
       PACKET_DIAG_MCLIST: array(44, (c, p) => {
         const alen = Math.min(c.mem.u16(p + 10), 32);
-        return `{pdmc_index=${ifindexText(c.mem.u32(p))}, pdmc_count=${c.mem.u32(p + 4)}, pdmc_type=${c.mem.u16(p + 8)}, pdmc_alen=${c.mem.u16(p + 10)}, ` +
+        return `{pdmc_index=${nlIfindex(c.mem.u32(p))}, pdmc_count=${c.mem.u32(p + 4)}, pdmc_type=${c.mem.u16(p + 8)}, pdmc_alen=${c.mem.u16(p + 10)}, ` +
           `pdmc_addr=${quoteBytes(c.mem.bytes.subarray(p + 12, p + 12 + alen), { hex: true })}}`;
       }),
     });
@@ -181,7 +181,7 @@ export class DiagDecoder {
   payload(c: Ctx, at: number, len: number, type: number, flags: number): string {
     if (!c.mem.has(at, 1)) return c.mem.addr(at);
     const family = c.mem.u8(at);
-    const fam = formatValue(BigInt(family), this.families, 'AF_???');
+    const fam = nlValue(BigInt(family), this.families, 'AF_???');
     const request = (flags & NLM_F_REQUEST) !== 0;
     const m = c.mem;
     if (len > 1) {
@@ -197,47 +197,47 @@ export class DiagDecoder {
       if (family === this.af('AF_INET') || family === this.af('AF_INET6')) {
         if (request && (type === TCPDIAG_GETSOCK || type === DCCPDIAG_GETSOCK)) {
           return header('idiag_', 60, () =>
-            `idiag_src_len=${m.u8(at + 1)}, idiag_dst_len=${m.u8(at + 2)}, idiag_ext=${formatFlags(BigInt(m.u8(at + 3)), T.INET_DIAG_EXTENDED_FLAGS, '1<<INET_DIAG_???-1')}, ` +
+            `idiag_src_len=${m.u8(at + 1)}, idiag_dst_len=${m.u8(at + 2)}, idiag_ext=${nlFlags(BigInt(m.u8(at + 3)), T.INET_DIAG_EXTENDED_FLAGS, '1<<INET_DIAG_???-1')}, ` +
             `id=${this.sockid(c, at + 4, family)}, idiag_states=${states(m.u32(at + 52))}, idiag_dbs=${m.u32(at + 56)}`, this.inetReq);
         }
         if (request) {
           return header('sdiag_', 56, () =>
-            `sdiag_protocol=${formatValue(BigInt(m.u8(at + 1)), this.ipproto, 'IPPROTO_???')}, idiag_ext=${formatFlags(BigInt(m.u8(at + 2)), T.INET_DIAG_EXTENDED_FLAGS, '1<<INET_DIAG_???-1')}, ` +
+            `sdiag_protocol=${nlValue(BigInt(m.u8(at + 1)), this.ipproto, 'IPPROTO_???')}, idiag_ext=${nlFlags(BigInt(m.u8(at + 2)), T.INET_DIAG_EXTENDED_FLAGS, '1<<INET_DIAG_???-1')}, ` +
             `idiag_states=${states(m.u32(at + 4))}, id=${this.sockid(c, at + 8, family)}`, this.inetReq);
         }
         return header('idiag_', 72, () =>
-          `idiag_state=${formatValue(BigInt(m.u8(at + 1)), TCP_STATE_VALUES, 'TCP_???')}, idiag_timer=${m.u8(at + 2)}, idiag_retrans=${m.u8(at + 3)}, ` +
+          `idiag_state=${nlValue(BigInt(m.u8(at + 1)), TCP_STATE_VALUES, 'TCP_???')}, idiag_timer=${m.u8(at + 2)}, idiag_retrans=${m.u8(at + 3)}, ` +
           `id=${this.sockid(c, at + 4, family)}, idiag_expires=${m.u32(at + 52)}, idiag_rqueue=${m.u32(at + 56)}, idiag_wqueue=${m.u32(at + 60)}, idiag_uid=${m.u32(at + 64)}, idiag_inode=${m.u32(at + 68)}`, this.inet);
       }
       if (family === this.af('AF_NETLINK')) {
         if (request) {
           return header('sdiag_', 20, () => {
             const proto = m.u8(at + 1);
-            const protoText = proto === 255 ? 'NDIAG_PROTO_ALL' : formatValue(BigInt(proto), this.netlinkProtocols, 'NETLINK_???');
-            return `sdiag_protocol=${protoText}, ndiag_ino=${m.u32(at + 4)}, ndiag_show=${formatFlags(BigInt(m.u32(at + 8)), T.NETLINK_DIAG_SHOW, 'NDIAG_SHOW_???')}, ndiag_cookie=[${m.u32(at + 12)}, ${m.u32(at + 16)}]`;
+            const protoText = proto === 255 ? 'NDIAG_PROTO_ALL' : nlValue(BigInt(proto), this.netlinkProtocols, 'NETLINK_???');
+            return `sdiag_protocol=${protoText}, ndiag_ino=${m.u32(at + 4)}, ndiag_show=${nlFlags(BigInt(m.u32(at + 8)), T.NETLINK_DIAG_SHOW, 'NDIAG_SHOW_???')}, ndiag_cookie=[${m.u32(at + 12)}, ${m.u32(at + 16)}]`;
           });
         }
         return header('ndiag_', 28, () =>
-          `ndiag_type=${formatValue(BigInt(m.u8(at + 1)), SOCK_TYPES, 'SOCK_???')}, ndiag_protocol=${formatValue(BigInt(m.u8(at + 2)), this.netlinkProtocols, 'NETLINK_???')}, ` +
-          `ndiag_state=${formatValue(BigInt(m.u8(at + 3)), T.NETLINK_STATES, 'NETLINK_???')}, ndiag_portid=${m.u32(at + 4)}, ndiag_dst_portid=${m.u32(at + 8)}, ` +
+          `ndiag_type=${nlValue(BigInt(m.u8(at + 1)), SOCK_TYPES, 'SOCK_???')}, ndiag_protocol=${nlValue(BigInt(m.u8(at + 2)), this.netlinkProtocols, 'NETLINK_???')}, ` +
+          `ndiag_state=${nlValue(BigInt(m.u8(at + 3)), T.NETLINK_STATES, 'NETLINK_???')}, ndiag_portid=${m.u32(at + 4)}, ndiag_dst_portid=${m.u32(at + 8)}, ` +
           `ndiag_dst_group=${m.u32(at + 12)}, ndiag_ino=${m.u32(at + 16)}, ndiag_cookie=[${m.u32(at + 20)}, ${m.u32(at + 24)}]`, this.netlink);
       }
       if (family === this.af('AF_PACKET')) {
         if (request) {
           return header('sdiag_', 20, () =>
-            `sdiag_protocol=${hexValue(BigInt(m.u8(at + 1)))}, pdiag_ino=${m.u32(at + 4)}, pdiag_show=${formatFlags(BigInt(m.u32(at + 8)), T.PACKET_DIAG_SHOW, 'PACKET_SHOW_???')}, pdiag_cookie=[${m.u32(at + 12)}, ${m.u32(at + 16)}]`);
+            `sdiag_protocol=${hexValue(BigInt(m.u8(at + 1)))}, pdiag_ino=${m.u32(at + 4)}, pdiag_show=${nlFlags(BigInt(m.u32(at + 8)), T.PACKET_DIAG_SHOW, 'PACKET_SHOW_???')}, pdiag_cookie=[${m.u32(at + 12)}, ${m.u32(at + 16)}]`);
         }
         return header('pdiag_', 16, () =>
-          `pdiag_type=${formatValue(BigInt(m.u8(at + 1)), SOCK_TYPES, 'SOCK_???')}, pdiag_num=${formatValue(BigInt(m.u16(at + 2)), T.ETHERNET_PROTOCOLS, 'ETH_P_???')}, ` +
+          `pdiag_type=${nlValue(BigInt(m.u8(at + 1)), SOCK_TYPES, 'SOCK_???')}, pdiag_num=${nlValue(BigInt(m.u16(at + 2)), T.ETHERNET_PROTOCOLS, 'ETH_P_???')}, ` +
           `pdiag_ino=${m.u32(at + 4)}, pdiag_cookie=[${m.u32(at + 8)}, ${m.u32(at + 12)}]`, this.packet);
       }
       if (family === this.af('AF_SMC')) {
         if (request) {
           return header('diag_', 52, () =>
-            `diag_ext=${formatFlags(BigInt(m.u8(at + 1)), T.SMC_DIAG_EXTENDED_FLAGS, '1<<SMC_DIAG_???-1')}, id=${this.sockid(c, at + 4, this.af('AF_INET'))}`);
+            `diag_ext=${nlFlags(BigInt(m.u8(at + 1)), T.SMC_DIAG_EXTENDED_FLAGS, '1<<SMC_DIAG_???-1')}, id=${this.sockid(c, at + 4, this.af('AF_INET'))}`);
         }
         return header('diag_', 64, () =>
-          `diag_state=${formatValue(BigInt(m.u8(at + 1)), T.SMC_STATES, 'SMC_???')}, diag_fallback=${formatValue(BigInt(m.u8(at + 2)), T.SMC_DIAG_MODE, 'SMC_DIAG_MODE_???')}, ` +
+          `diag_state=${nlValue(BigInt(m.u8(at + 1)), T.SMC_STATES, 'SMC_???')}, diag_fallback=${nlValue(BigInt(m.u8(at + 2)), T.SMC_DIAG_MODE, 'SMC_DIAG_MODE_???')}, ` +
           `diag_shutdown=${m.u8(at + 3)}, id=${this.sockid(c, at + 4, this.af('AF_INET'))}, diag_uid=${m.u32(at + 52)}, diag_inode=${m.view.getBigUint64(at + 56, true)}`, this.smc);
       }
     }
@@ -249,7 +249,7 @@ export class DiagDecoder {
   private sockid(c: Ctx, at: number, family: number): string {
     const m = c.mem;
     return `{idiag_sport=htons(${m.view.getUint16(at, false)}), idiag_dport=htons(${m.view.getUint16(at + 2, false)}), ${this.inetField(c, at + 4, family, 'idiag_src')}, ${this.inetField(c, at + 20, family, 'idiag_dst')}, ` +
-      `idiag_if=${ifindexText(m.u32(at + 36))}, idiag_cookie=[${m.u32(at + 40)}, ${m.u32(at + 44)}]}`;
+      `idiag_if=${nlIfindex(m.u32(at + 36))}, idiag_cookie=[${m.u32(at + 40)}, ${m.u32(at + 44)}]}`;
   }
 
   /** PRINT_FIELD_INET_ADDR of a 16-byte field at `p`: `field=inet_addr("1.2.3.4")`, `inet_pton(AF_INET6, "::1", &field)`, or hex. */
@@ -266,7 +266,7 @@ export class DiagDecoder {
     if (!m.has(at + 1, 23)) return `{sdiag_family=${fam}, ${m.addr(at + 1)}}`;
     return obj(c, at + 1, 23, () =>
       `{sdiag_family=${fam}, sdiag_protocol=${m.u8(at + 1)}, udiag_states=${states(m.u32(at + 4))}, udiag_ino=${m.u32(at + 8)}, ` +
-      `udiag_show=${formatFlags(BigInt(m.u32(at + 12)), UDIAG_SHOW, 'UDIAG_SHOW_???')}, udiag_cookie=[${m.u32(at + 16)}, ${m.u32(at + 20)}]}`);
+      `udiag_show=${nlFlags(BigInt(m.u32(at + 12)), UDIAG_SHOW, 'UDIAG_SHOW_???')}, udiag_cookie=[${m.u32(at + 16)}, ${m.u32(at + 20)}]}`);
   }
 
   private unixMsg(c: Ctx, at: number, len: number, fam: string): string {
@@ -274,8 +274,8 @@ export class DiagDecoder {
     if (len < 16) return `{udiag_family=${fam}, ...}`;
     if (!m.has(at + 1, 15)) return `{udiag_family=${fam}, ${m.addr(at + 1)}}`;
     const head = obj(c, at + 1, 15, () =>
-      `{udiag_family=${fam}, udiag_type=${formatValue(BigInt(m.u8(at + 1)), SOCK_TYPES, 'SOCK_???')}, ` +
-      `udiag_state=${formatValue(BigInt(m.u8(at + 2)), TCP_STATE_VALUES, 'TCP_???')}, udiag_ino=${m.u32(at + 4)}, udiag_cookie=[${m.u32(at + 8)}, ${m.u32(at + 12)}]}`);
+      `{udiag_family=${fam}, udiag_type=${nlValue(BigInt(m.u8(at + 1)), SOCK_TYPES, 'SOCK_???')}, ` +
+      `udiag_state=${nlValue(BigInt(m.u8(at + 2)), TCP_STATE_VALUES, 'TCP_???')}, udiag_ino=${m.u32(at + 4)}, udiag_cookie=[${m.u32(at + 8)}, ${m.u32(at + 12)}]}`);
     return len > 16 ? `${head}, ${attrs(c, at + 16, len - 16, UNIX_ATTRS)}` : head;
   }
 }

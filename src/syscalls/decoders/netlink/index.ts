@@ -14,9 +14,9 @@
  */
 import type { ArchTables } from '../../arch';
 import { NETLINK_PROTOCOLS } from '../net';
-import { currentBindingStyle, fixedXlat, formatFlags, formatValue, xlat, type Xlat } from '../xlat';
+import { currentBindingStyle, fixedXlat, formatFlags, formatValue, withBindingStyle, xlat, type Xlat } from '../xlat';
 import { DiagDecoder } from './diag';
-import { attrSpec, attrs, hex, Mem, obj, str, strn, u32, walk, type Ctx } from './nlattr';
+import { attrSpec, attrs, hex, Mem, nlValue, obj, str, strn, styledNl, u32, walk, type Ctx } from './nlattr';
 import { RouteDecoder } from './route';
 import * as T from './tables';
 
@@ -116,7 +116,7 @@ export class NetlinkDecoder {
   decode(data: Uint8Array, len: number, protocol: number, max: number, addr = 0n, failed = false): string {
     const c: Ctx = { mem: new Mem(data, addr), max, tables: this.tables, families: this.families, style: this.style };
     if (protocol === PROTO.KOBJECT_UEVENT) return this.uevent(c, len, failed);
-    return walk(c, 0, len, NLMSG_HDRLEN, (at) => c.mem.u32(at), (at, rest) => this.message(c, at, rest, protocol));
+    return withBindingStyle(this.style, () => walk(c, 0, len, NLMSG_HDRLEN, (at) => c.mem.u32(at), (at, rest) => this.message(c, at, rest, protocol)));
   }
 
   /**
@@ -144,9 +144,14 @@ export class NetlinkDecoder {
     return `[${header}, ${this.payload(c, at + NLMSG_HDRLEN, shown - NLMSG_HDRLEN, type, flags, protocol)}]`;
   }
 
+  /** nlmsg_type as -X shows it (the netfilter subsystem and message together, as one number). */
   private typeText(type: number, protocol: number): string {
+    return styledNl(type, this.typeName(type, protocol));
+  }
+
+  private typeName(type: number, protocol: number): string {
     if (type < 0x10) return formatValue(BigInt(type), NLMSG_TYPES, 'NLMSG_???');
-    if (protocol === PROTO.ROUTE) return this.route.typeText(type);
+    if (protocol === PROTO.ROUTE) return this.route.typeName(type);
     const plain = PLAIN_TYPES.get(protocol);
     if (plain) return formatValue(BigInt(type), plain[0], plain[1]);
     if (protocol === PROTO.NETFILTER) {
@@ -168,7 +173,7 @@ export class NetlinkDecoder {
     else if (protocol === PROTO.SOCK_DIAG) table = GET_FLAGS;
     else if (protocol === PROTO.ROUTE) table = this.route.flagTable(type, NEW_FLAGS, DELETE_FLAGS, GET_FLAGS);
     else table = this.typeFlags.get(protocol)?.get(type) ?? [];
-    return formatFlags(BigInt(flags), [...NLM_FLAGS, ...table], 'NLM_F_???');
+    return styledNl(flags, formatFlags(BigInt(flags), [...NLM_FLAGS, ...table], 'NLM_F_???'));
   }
 
   /** decode_payload: `len` bytes at `at` of a message of `type`. */
@@ -209,7 +214,7 @@ export class NetlinkDecoder {
       const nftables = type >> 8 === 10;
       // strace works around kernels that sent res_id in host order (Linux v4.3's nf_tables).
       const res = nftables && resId === 10 ? 'htons(NFNL_SUBSYS_NFTABLES)' : nftables && m.u16(at + 2) === 10 ? 'NFNL_SUBSYS_NFTABLES' : `htons(${resId})`;
-      const head = `{nfgen_family=${formatValue(BigInt(m.u8(at)), this.families, 'AF_???')}, version=${formatValue(BigInt(m.u8(at + 1)), NFNETLINK_VERSIONS, 'NFNETLINK_???')}, res_id=${res}}`;
+      const head = `{nfgen_family=${nlValue(BigInt(m.u8(at)), this.families, 'AF_???')}, version=${nlValue(BigInt(m.u8(at + 1)), NFNETLINK_VERSIONS, 'NFNETLINK_???')}, res_id=${res}}`;
       if (len <= 4) return head;
       const batch = type === valueOf(T.NL_NETFILTER_MSG_TYPES, 'NFNL_MSG_BATCH_BEGIN') || type === valueOf(T.NL_NETFILTER_MSG_TYPES, 'NFNL_MSG_BATCH_END');
       return `${head}, ${batch ? hex(c, at + 4, len - 4) : attrs(c, at + 4, len - 4, UNNAMED_ATTRS)}`;

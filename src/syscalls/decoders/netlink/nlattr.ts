@@ -11,7 +11,7 @@
 import type { ArchTables } from '../../arch';
 import { hwaddrText, ifindexText, ipv6Text } from '../net';
 import { quoteBytes } from '../quote';
-import { fixedXlat, formatFlags, formatValue, hexValue, type ConstantStyle, type Xlat } from '../xlat';
+import { currentBindingStyle, fixedXlat, formatFlags, formatValue, hexValue, styled, type ConstantStyle, type Xlat } from '../xlat';
 
 export const NLA_HDRLEN = 4;
 export const align4 = (n: number) => (n + 3) & ~3;
@@ -66,6 +66,47 @@ export interface Ctx {
   families: Xlat;
   /** -X: how constants are shown. */
   style: ConstantStyle;
+}
+
+/*
+ * A netlink message's constants are rendered as it is walked, not bound ahead: NetlinkDecoder.decode
+ * runs the walk under withBindingStyle with the style it was bound with (-X), which these read.
+ */
+
+/** A constant's text `abbrev` for `value`, as -X shows it (xlat.ts styled). */
+export function styledNl(value: number | bigint, abbrev: string, decimal = false): string {
+  return styled(BigInt(value), abbrev, currentBindingStyle(), decimal);
+}
+
+/** printxval as -X shows it. */
+export function nlValue(value: bigint, table: Xlat, unknown: string): string {
+  return styledNl(value, formatValue(value, table, unknown));
+}
+
+/** printflags as -X shows it. */
+export function nlFlags(value: bigint, table: Xlat, unknown: string): string {
+  return styledNl(value, formatFlags(value, table, unknown));
+}
+
+/** An interface index (`if_nametoindex("lo")`) as -X shows it: the number, or it with the name. */
+export function nlIfindex(index: number): string {
+  return styledNl(index, ifindexText(index), true);
+}
+
+/**
+ * Bytes shown as `text` (an address), as -X shows them (print_mac_addr, print_inet_addr): the
+ * text, the bytes in hex as a string, or both.
+ */
+export function nlBytesAs(bytes: Uint8Array, text: string): string {
+  const style = currentBindingStyle();
+  if (style === 'abbrev') return text;
+  const quoted = quoteBytes(bytes, { hex: true });
+  return style === 'raw' ? quoted : `${quoted} /* ${text} */`;
+}
+
+/** A hardware address (`xx:xx:...`) as -X shows it. */
+export function nlHwaddr(bytes: Uint8Array): string {
+  return nlBytesAs(bytes, hwaddrText(bytes));
 }
 
 /**
@@ -146,7 +187,7 @@ export function attrs(c: Ctx, at: number, len: number, spec: AttrSpec, opaque = 
 function attr(c: Ctx, at: number, shownLen: number, nlaLen: number, rawType: number, spec: AttrSpec, opaque: number): string {
   const flags = `${rawType & 0x8000 ? 'NLA_F_NESTED|' : ''}${rawType & 0x4000 ? 'NLA_F_NET_BYTEORDER|' : ''}`;
   const type = rawType & 0x3fff;
-  const name = spec.unknown === '' ? hexValue(BigInt(type)) : formatValue(BigInt(type), spec.names, spec.unknown);
+  const name = spec.unknown === '' ? hexValue(BigInt(type)) : nlValue(BigInt(type), spec.names, spec.unknown);
   const head = `{nla_len=${nlaLen}, nla_type=${flags}${name}}`;
   if (shownLen <= NLA_HDRLEN) return head;
   const dataLen = shownLen - NLA_HDRLEN;
@@ -194,7 +235,7 @@ export function xval(table: Xlat, unknown: string, size = 0): NlaDecoder {
   return (c, at, len) => {
     if (len > 8 || len < size) return undefined;
     const n = size ? Math.min(len, size) : len;
-    return obj(c, at, n, () => formatValue(uintOf(c, at, n), table, unknown));
+    return obj(c, at, n, () => nlValue(uintOf(c, at, n), table, unknown));
   };
 }
 
@@ -203,7 +244,7 @@ export function flags(table: Xlat, unknown: string, size = 0): NlaDecoder {
   return (c, at, len) => {
     if (len > 8 || len < size) return undefined;
     const n = size ? Math.min(len, size) : len;
-    return obj(c, at, n, () => formatFlags(uintOf(c, at, n), table, unknown));
+    return obj(c, at, n, () => nlFlags(uintOf(c, at, n), table, unknown));
   };
 }
 
@@ -238,18 +279,17 @@ export const strn: NlaDecoder = (c, at, len) => {
   return quoteBytes(c.mem.bytes.subarray(at, at + shown), { truncated: len > c.max });
 };
 
-export { ifindexText };
-export const ifindex = integer(4, (c, at) => ifindexText(c.mem.u32(at)));
+export const ifindex = integer(4, (c, at) => nlIfindex(c.mem.u32(at)));
 
 /** A hardware address: `xx:xx:...` (at most MAX_ADDR_LEN, 32 bytes). */
 export const hwaddr: NlaDecoder = (c, at, len) => {
   if (len > 32) return undefined;
-  return obj(c, at, len, () => hwaddrText(c.mem.bytes.subarray(at, at + len)));
+  return obj(c, at, len, () => nlHwaddr(c.mem.bytes.subarray(at, at + len)));
 };
 
-export const inAddr = integer(4, (c, at) => `inet_addr("${Array.from(c.mem.bytes.subarray(at, at + 4)).join('.')}")`);
+export const inAddr = integer(4, (c, at) => nlBytesAs(c.mem.bytes.subarray(at, at + 4), `inet_addr("${Array.from(c.mem.bytes.subarray(at, at + 4)).join('.')}")`));
 export const in6Addr: NlaDecoder = (c, at, len) =>
-  len < 16 ? undefined : obj(c, at, 16, () => `inet_pton(AF_INET6, "${ipv6Text(c.mem.bytes.subarray(at, at + 16))}")`);
+  len < 16 ? undefined : obj(c, at, 16, () => nlBytesAs(c.mem.bytes.subarray(at, at + 16), `inet_pton(AF_INET6, "${ipv6Text(c.mem.bytes.subarray(at, at + 16))}")`));
 /** decode_inet_addr: an address of the message's family (`opaque`), in hex for other families or when short. */
 export function familyAddr(inet: number, inet6: number): NlaDecoder {
   return (c, at, len, family) => {
@@ -261,14 +301,14 @@ export function familyAddr(inet: number, inet6: number): NlaDecoder {
 
 /** printxval: the name of `value`, its hex with the `unknown` comment, or bare hex when there is no comment. */
 export function named(value: number | bigint, table: Xlat, unknown: string): string {
-  return unknown === '' ? (table.find(([, v]) => v === BigInt(value))?.[0] ?? hexValue(BigInt(value))) : formatValue(BigInt(value), table, unknown);
+  return styledNl(value, unknown === '' ? (table.find(([, v]) => v === BigInt(value))?.[0] ?? hexValue(BigInt(value))) : formatValue(BigInt(value), table, unknown));
 }
 
 /** print_array with indices: `[[IDX_A]=1, [IDX_B]=2]` (`array`'s rules), unknown indices in decimal. */
 export function indexedArray(size: 4 | 8, table: Xlat, unknown: string, signed = false): NlaDecoder {
   return array(size, (c, p, i) => {
     const v = size === 8 ? String(c.mem.u64(p)) : signed ? String(c.mem.s32(p)) : String(c.mem.u32(p));
-    return `[${table.find(([, x]) => x === BigInt(i))?.[0] ?? `${i} /* ${unknown} */`}]=${v}`;
+    return `[${styledNl(i, table.find(([, x]) => x === BigInt(i))?.[0] ?? `${i} /* ${unknown} */`, true)}]=${v}`;
   });
 }
 

@@ -4,9 +4,9 @@
  * attributes; a type strace has no header for shows `{family=AF_INET, data="\x..."}`.
  */
 import type { ArchTables } from '../../arch';
-import { formatFlags, formatValue, xlat, type Xlat } from '../xlat';
+import { formatValue, xlat, type Xlat } from '../xlat';
 import {
-  align4, array, attrs, attrSpec, be16, be64, clockT, cstr, fields, inAddr, linkStats, structThenHex, uid, x16, x32, flags, hex, hwaddr, ifindex, ifindexText, familyAddr, in6Addr, indexedArray, named, nested, obj, s32, str, u16, u32, u64, u8, xval,
+  align4, array, attrs, nlFlags, nlHwaddr, nlIfindex, nlValue, styledNl, attrSpec, be16, be64, clockT, cstr, fields, inAddr, linkStats, structThenHex, uid, x16, x32, flags, hex, hwaddr, ifindex, familyAddr, in6Addr, indexedArray, named, nested, obj, s32, str, u16, u32, u64, u8, xval,
   type AttrSpec, type Ctx, type NlaDecoder,
 } from './nlattr';
 import { ARPHRD_NAMES as ARPHRD, IFF_NAMES, IPPROTO_NAMES } from '../net';
@@ -102,7 +102,7 @@ export class RouteDecoder {
     const bridgeSpec = attrSpec(T.RTNL_IFLA_AF_SPEC_BRIDGE_ATTRS, 'IFLA_BRIDGE_???', {
       IFLA_BRIDGE_FLAGS: flags(T.RTNL_IFLA_BRIDGE_FLAGS, 'BRIDGE_FLAGS_???', 2),
       IFLA_BRIDGE_MODE: xval(T.RTNL_IFLA_BRIDGE_MODES, 'BRIDGE_MODE_???', 2),
-      IFLA_BRIDGE_VLAN_INFO: structThenHex(4, (c, at) => `{flags=${formatFlags(BigInt(c.mem.u16(at)), T.NL_BRIDGE_VLAN_FLAGS, 'BRIDGE_VLAN_INFO_???')}, vid=${c.mem.u16(at + 2)}}`),
+      IFLA_BRIDGE_VLAN_INFO: structThenHex(4, (c, at) => `{flags=${nlFlags(BigInt(c.mem.u16(at)), T.NL_BRIDGE_VLAN_FLAGS, 'BRIDGE_VLAN_INFO_???')}, vid=${c.mem.u16(at + 2)}}`),
       IFLA_BRIDGE_VLAN_TUNNEL_INFO: nested(attrSpec(T.RTNL_IFLA_AF_SPEC_BRIDGE_VLAN_TUNNEL_INFO_ATTRS, 'IFLA_BRIDGE_VLAN_TUNNEL_???', {
         IFLA_BRIDGE_VLAN_TUNNEL_ID: u32, IFLA_BRIDGE_VLAN_TUNNEL_VID: u16, IFLA_BRIDGE_VLAN_TUNNEL_FLAGS: vlanFlags,
       })),
@@ -144,7 +144,7 @@ export class RouteDecoder {
         const via = addr(c, at + 2, len - 2, family) ?? '';
         return `{${fam}, ${via.startsWith('inet_pton') ? via.replace(/\)$/, ', &rtvia_addr)') : `rtvia_addr=${via}`}}`;
       })),
-      RTA_ENCAP_TYPE: (c, at, len) => (len < 2 ? undefined : obj(c, at, 2, () => formatValue(BigInt(c.mem.u16(at)), T.LWTUNNEL_ENCAP_TYPES, 'LWTUNNEL_ENCAP_???'))),
+      RTA_ENCAP_TYPE: (c, at, len) => (len < 2 ? undefined : obj(c, at, 2, () => nlValue(BigInt(c.mem.u16(at)), T.LWTUNNEL_ENCAP_TYPES, 'LWTUNNEL_ENCAP_???'))),
       RTA_METRICS: nested(attrSpec(T.RTNL_RTA_METRICS_ATTRS, 'RTAX_???', { ...Object.fromEntries(T.RTNL_RTA_METRICS_ATTRS.filter(([n]) => n !== 'RTAX_UNSPEC').map(([n]) => [n, u32])), RTAX_CC_ALGO: str })),
     });
     this.neigh = attrSpec(T.RTNL_NEIGH_ATTRS, 'NDA_???', {
@@ -190,10 +190,10 @@ export class RouteDecoder {
     // Bridge multicast database: router ports (an ifindex, then its attributes) and entries.
     const routerPort: NlaDecoder = (c, at, len) => {
       if (len < 4) return undefined;
-      const head = obj(c, at, 4, () => ifindexText(c.mem.u32(at)));
+      const head = obj(c, at, 4, () => nlIfindex(c.mem.u32(at)));
       return len > 4 ? `${head}, ${attrs(c, at + 4, len - 4, attrSpec(T.RTNL_MDBA_ROUTER_PATTR_ATTRS, 'MDBA_ROUTER_PATTR_???', {
         MDBA_ROUTER_PATTR_TIMER: clockT, MDBA_ROUTER_PATTR_INET_TIMER: clockT, MDBA_ROUTER_PATTR_INET6_TIMER: clockT,
-        MDBA_ROUTER_PATTR_TYPE: (c2, a) => obj(c2, a, 1, () => formatValue(BigInt(c2.mem.u8(a)), T.MULTICAST_ROUTER_TYPES, 'MDB_RTR_TYPE_???')),
+        MDBA_ROUTER_PATTR_TYPE: (c2, a) => obj(c2, a, 1, () => nlValue(BigInt(c2.mem.u8(a)), T.MULTICAST_ROUTER_TYPES, 'MDB_RTR_TYPE_???')),
       }))}` : head;
     };
     this.mdb = attrSpec(T.RTNL_MDB_ATTRS, 'MDBA_???', {
@@ -246,7 +246,7 @@ export class RouteDecoder {
       const m = c.mem;
       const pad2 = m.u32(at + 36);
       return `{rx_bytes=${m.u64(at)}, rx_packets=${m.u64(at + 8)}, tx_bytes=${m.u64(at + 16)}, tx_packets=${m.u64(at + 24)}, vid=${m.u16(at + 32)}, ` +
-        `flags=${formatFlags(BigInt(m.u16(at + 34)), T.NL_BRIDGE_VLAN_FLAGS, 'BRIDGE_VLAN_INFO_???')}${pad2 ? `, pad2=${hexOf(pad2)}` : ''}}`;
+        `flags=${nlFlags(BigInt(m.u16(at + 34)), T.NL_BRIDGE_VLAN_FLAGS, 'BRIDGE_VLAN_INFO_???')}${pad2 ? `, pad2=${hexOf(pad2)}` : ''}}`;
     });
     const stp = structThenHex(48, (c, at) =>
       `{${['transition_blk', 'transition_fwd', 'rx_bpdu', 'tx_bpdu', 'rx_tcn', 'tx_tcn'].map((n, i) => `${n}=${c.mem.u64(at + 8 * i)}`).join(', ')}}`);
@@ -261,7 +261,7 @@ export class RouteDecoder {
           return `${f.slice(1)}=${c.mem.u64(o - 8)}`;
         }
         o += 16;
-        return `${f}=[[BR_MCAST_DIR_RX]=${c.mem.u64(o - 16)}, [BR_MCAST_DIR_TX]=${c.mem.u64(o - 8)}]`;
+        return `${f}=[[${styledNl(0, 'BR_MCAST_DIR_RX', true)}]=${c.mem.u64(o - 16)}, [${styledNl(1, 'BR_MCAST_DIR_TX', true)}]=${c.mem.u64(o - 8)}]`;
       });
       return `{${parts.join(', ')}}`;
     });
@@ -282,7 +282,7 @@ export class RouteDecoder {
   /** IFLA_PROTINFO's attributes for AF_BRIDGE (bridge port options). */
   private brport(): AttrSpec {
     const bridgeId: NlaDecoder = (c, at, len) =>
-      len < 8 ? undefined : obj(c, at, 8, () => `{prio=[${c.mem.u8(at)}, ${c.mem.u8(at + 1)}], addr=${Array.from(c.mem.bytes.subarray(at + 2, at + 8), (b) => b.toString(16).padStart(2, '0')).join(':')}}`);
+      len < 8 ? undefined : obj(c, at, 8, () => `{prio=[${c.mem.u8(at)}, ${c.mem.u8(at + 1)}], addr=${nlHwaddr(c.mem.bytes.subarray(at + 2, at + 8))}}`);
     const d: Record<string, NlaDecoder> = { IFLA_BRPORT_PRIORITY: u16, IFLA_BRPORT_COST: u32, IFLA_BRPORT_ROOT_ID: bridgeId, IFLA_BRPORT_BRIDGE_ID: bridgeId,
       IFLA_BRPORT_DESIGNATED_PORT: u16, IFLA_BRPORT_DESIGNATED_COST: u16, IFLA_BRPORT_ID: u16, IFLA_BRPORT_NO: u16,
       IFLA_BRPORT_MESSAGE_AGE_TIMER: clockT, IFLA_BRPORT_FORWARD_DELAY_TIMER: clockT, IFLA_BRPORT_HOLD_TIMER: clockT,
@@ -295,7 +295,7 @@ export class RouteDecoder {
 
   /** The IFLA_* attributes strace decodes inside others: IFLA_LINKINFO by link kind, VF lists, XDP, ports, reasons. */
   private linkNested(brport: AttrSpec): Record<string, NlaDecoder> {
-    const mac = (c: Ctx, at: number) => Array.from(c.mem.bytes.subarray(at, at + 32), (b) => b.toString(16).padStart(2, '0')).join(':');
+    const mac = (c: Ctx, at: number) => nlHwaddr(c.mem.bytes.subarray(at, at + 32));
     const vfStruct = (size: number, show: (c: Ctx, at: number) => string): NlaDecoder => (c, at, len) => (len < size ? undefined : obj(c, at, size, () => show(c, at)));
     const vfPair = (b: string) => vfStruct(8, (c, at) => `{vf=${c.mem.u32(at)}, ${b}=${c.mem.u32(at + 4)}}`);
     const vfGuid: NlaDecoder = (c, at, len) => {
@@ -305,12 +305,12 @@ export class RouteDecoder {
     const vfStats = attrSpec(T.RTNL_IFLA_VF_STATS_ATTRS, 'IFLA_VF_STATS_???', Object.fromEntries(
       ['RX_PACKETS', 'TX_PACKETS', 'RX_BYTES', 'TX_BYTES', 'BROADCAST', 'MULTICAST', 'RX_DROPPED', 'TX_DROPPED'].map((n) => [`IFLA_VF_STATS_${n}`, u64])));
     const vlanInfo = vfStruct(16, (c, at) =>
-      `{vf=${c.mem.u32(at)}, vlan=${c.mem.u32(at + 4)}, qos=${c.mem.u32(at + 8)}, vlan_proto=htons(${formatValue(BigInt(c.mem.view.getUint16(at + 12, false)), T.ETHERNET_PROTOCOLS, 'ETH_P_???')})}`);
+      `{vf=${c.mem.u32(at)}, vlan=${c.mem.u32(at + 4)}, qos=${c.mem.u32(at + 8)}, vlan_proto=htons(${nlValue(BigInt(c.mem.view.getUint16(at + 12, false)), T.ETHERNET_PROTOCOLS, 'ETH_P_???')})}`);
     const vfInfo = attrSpec(T.RTNL_IFLA_VF_INFO_ATTRS, 'IFLA_VF_???', {
       IFLA_VF_MAC: vfStruct(36, (c, at) => `{vf=${c.mem.u32(at)}, mac=${mac(c, at + 4)}}`),
       IFLA_VF_VLAN: vfStruct(12, (c, at) => `{vf=${c.mem.u32(at)}, vlan=${c.mem.u32(at + 4)}, qos=${c.mem.u32(at + 8)}}`),
       IFLA_VF_TX_RATE: vfPair('rate'), IFLA_VF_SPOOFCHK: vfPair('setting'),
-      IFLA_VF_LINK_STATE: vfStruct(8, (c, at) => `{vf=${c.mem.u32(at)}, link_state=${formatValue(BigInt(c.mem.u32(at + 4)), T.RTNL_IFLA_VF_LINK_STATES, 'IFLA_VF_LINK_STATE_???')}}`),
+      IFLA_VF_LINK_STATE: vfStruct(8, (c, at) => `{vf=${c.mem.u32(at)}, link_state=${nlValue(BigInt(c.mem.u32(at + 4)), T.RTNL_IFLA_VF_LINK_STATES, 'IFLA_VF_LINK_STATE_???')}}`),
       IFLA_VF_RATE: vfStruct(12, (c, at) => `{vf=${c.mem.u32(at)}, min_tx_rate=${c.mem.u32(at + 4)}, max_tx_rate=${c.mem.u32(at + 8)}}`),
       IFLA_VF_RSS_QUERY_EN: vfPair('setting'), IFLA_VF_STATS: nested(vfStats), IFLA_VF_TRUST: vfPair('setting'),
       IFLA_VF_IB_NODE_GUID: vfGuid, IFLA_VF_IB_PORT_GUID: vfGuid,
@@ -327,7 +327,7 @@ export class RouteDecoder {
     });
     const xdp = attrSpec(T.RTNL_IFLA_XDP_ATTRS, 'IFLA_XDP_???', {
       IFLA_XDP_FD: s32, IFLA_XDP_EXPECTED_FD: s32, IFLA_XDP_ATTACHED: xval(T.RTNL_IFLA_XDP_ATTACHED_MODE, 'XDP_ATTACHED_???', 1),
-      IFLA_XDP_FLAGS: (c, at, len) => (len < 4 ? undefined : obj(c, at, 4, () => formatFlags(BigInt(c.mem.u32(at)), T.XDP_FLAGS, 'XDP_FLAGS_???'))),
+      IFLA_XDP_FLAGS: (c, at, len) => (len < 4 ? undefined : obj(c, at, 4, () => nlFlags(BigInt(c.mem.u32(at)), T.XDP_FLAGS, 'XDP_FLAGS_???'))),
       IFLA_XDP_PROG_ID: u32, IFLA_XDP_DRV_PROG_ID: u32, IFLA_XDP_SKB_PROG_ID: u32, IFLA_XDP_HW_PROG_ID: u32,
     });
     const querier = attrSpec(T.RTNL_IFLA_BR_MCAST_QUERIER_ATTRS, 'BRIDGE_QUERIER_???', {
@@ -335,12 +335,12 @@ export class RouteDecoder {
       BRIDGE_QUERIER_IPV6_ADDRESS: in6Addr, BRIDGE_QUERIER_IPV6_PORT: ifindex, BRIDGE_QUERIER_IPV6_OTHER_TIMER: clockT,
     });
     const bridgeId: NlaDecoder = (c, at, len) =>
-      len < 8 ? undefined : obj(c, at, 8, () => `{prio=[${c.mem.u8(at)}, ${c.mem.u8(at + 1)}], addr=${Array.from(c.mem.bytes.subarray(at + 2, at + 8), (b) => b.toString(16).padStart(2, '0')).join(':')}}`);
+      len < 8 ? undefined : obj(c, at, 8, () => `{prio=[${c.mem.u8(at)}, ${c.mem.u8(at + 1)}], addr=${nlHwaddr(c.mem.bytes.subarray(at + 2, at + 8))}}`);
     const brData: Record<string, NlaDecoder> = {
-      IFLA_BR_STP_STATE: u32, IFLA_BR_PRIORITY: u16, IFLA_BR_VLAN_PROTOCOL: (c, at, len) => (len < 2 ? undefined : obj(c, at, 2, () => `htons(${formatValue(BigInt(c.mem.view.getUint16(at, false)), T.ETHERNET_PROTOCOLS, 'ETHER_P_???')})`)),
+      IFLA_BR_STP_STATE: u32, IFLA_BR_PRIORITY: u16, IFLA_BR_VLAN_PROTOCOL: (c, at, len) => (len < 2 ? undefined : obj(c, at, 2, () => `htons(${nlValue(BigInt(c.mem.view.getUint16(at, false)), T.ETHERNET_PROTOCOLS, 'ETHER_P_???')})`)),
       IFLA_BR_GROUP_FWD_MASK: x16, IFLA_BR_ROOT_ID: bridgeId, IFLA_BR_BRIDGE_ID: bridgeId, IFLA_BR_ROOT_PORT: u16, IFLA_BR_ROOT_PATH_COST: u32,
       IFLA_BR_GROUP_ADDR: hwaddr, IFLA_BR_VLAN_DEFAULT_PVID: u16, IFLA_BR_MCAST_QUERIER_STATE: nested(querier),
-      IFLA_BR_MULTI_BOOLOPT: vfStruct(8, (c, at) => `{optval=${formatFlags(BigInt(c.mem.u32(at)), T.RTNL_IFLA_BR_BOOLOPT_FLAGS, '1<<BR_BOOLOPT_???')}, optmask=${formatFlags(BigInt(c.mem.u32(at + 4)), T.RTNL_IFLA_BR_BOOLOPT_FLAGS, '1<<BR_BOOLOPT_???')}}`),
+      IFLA_BR_MULTI_BOOLOPT: vfStruct(8, (c, at) => `{optval=${nlFlags(BigInt(c.mem.u32(at)), T.RTNL_IFLA_BR_BOOLOPT_FLAGS, '1<<BR_BOOLOPT_???')}, optmask=${nlFlags(BigInt(c.mem.u32(at + 4)), T.RTNL_IFLA_BR_BOOLOPT_FLAGS, '1<<BR_BOOLOPT_???')}}`),
     };
     for (const n of ['FORWARD_DELAY', 'HELLO_TIME', 'MAX_AGE', 'AGEING_TIME', 'HELLO_TIMER', 'TCN_TIMER', 'TOPOLOGY_CHANGE_TIMER', 'GC_TIMER', 'MCAST_LAST_MEMBER_INTVL',
       'MCAST_MEMBERSHIP_INTVL', 'MCAST_QUERIER_INTVL', 'MCAST_QUERY_INTVL', 'MCAST_QUERY_RESPONSE_INTVL', 'MCAST_STARTUP_QUERY_INTVL']) brData[`IFLA_BR_${n}`] = clockT;
@@ -379,7 +379,7 @@ export class RouteDecoder {
       IFLA_PORT_SELF: nested(port),
       IFLA_XDP: nested(xdp),
       IFLA_EXT_MASK: flags(T.RTNL_IFLA_EXT_FILTER_FLAGS, 'RTEXT_FILTER_???', 4),
-      IFLA_EVENT: (c, at, len) => (len < 4 ? undefined : obj(c, at, 4, () => formatValue(BigInt(c.mem.u32(at)), T.RTNL_IFLA_EVENTS, 'IFLA_EVENT_???'))),
+      IFLA_EVENT: (c, at, len) => (len < 4 ? undefined : obj(c, at, 4, () => nlValue(BigInt(c.mem.u32(at)), T.RTNL_IFLA_EVENTS, 'IFLA_EVENT_???'))),
       IFLA_PROTO_DOWN_REASON: nested(attrSpec(T.RTNL_IFLA_PROTO_DOWN_REASON_ATTRS, 'IFLA_PROTO_DOWN_REASON_???', { IFLA_PROTO_DOWN_REASON_MASK: x32, IFLA_PROTO_DOWN_REASON_VALUE: x32 })),
       IFLA_PROP_LIST: (c, at, len) => attrs(c, at, len, altName),
       IFLA_NET_NS_FD: s32,
@@ -390,7 +390,8 @@ export class RouteDecoder {
     };
   }
 
-  typeText(type: number): string {
+  /** The name of message `type` (-X applied by the caller, to the whole nlmsg_type). */
+  typeName(type: number): string {
     return formatValue(BigInt(type), this.types, 'RTM_???');
   }
 
@@ -406,7 +407,7 @@ export class RouteDecoder {
   }
 
   private fam(family: number): string {
-    return formatValue(BigInt(family), this.families, 'AF_???');
+    return nlValue(BigInt(family), this.families, 'AF_???');
   }
 
   /** The payload of rtnetlink message `type`: `len` bytes at `at`. */
@@ -429,10 +430,10 @@ export class RouteDecoder {
       const head = `{${fam}, ${body()}}`;
       return len > align4(size) && spec ? `${head}, ${attrs(c, at + align4(size), len - align4(size), spec, opaque)}` : head;
     };
-    const tos = (v: number) => formatFlags(BigInt(v), T.IP_TYPE_OF_SERVICES, 'IPTOS_TOS_???');
+    const tos = (v: number) => nlFlags(BigInt(v), T.IP_TYPE_OF_SERVICES, 'IPTOS_TOS_???');
     const ifinfo = () => header('ifi_', 16, () =>
-      `ifi_type=${x(ARPHRD, m.u16(at + 2), 'ARPHRD_???', 'ARPHRD')}, ifi_index=${ifindexText(m.u32(at + 4))}, ` +
-      `ifi_flags=${formatFlags(BigInt(m.u32(at + 8)), this.x('IFF', IFF_NAMES), 'IFF_???')}, ifi_change=${hexOf(m.u32(at + 12))}`, this.link);
+      `ifi_type=${x(ARPHRD, m.u16(at + 2), 'ARPHRD_???', 'ARPHRD')}, ifi_index=${nlIfindex(m.u32(at + 4))}, ` +
+      `ifi_flags=${nlFlags(BigInt(m.u32(at + 8)), this.x('IFF', IFF_NAMES), 'IFF_???')}, ifi_change=${hexOf(m.u32(at + 12))}`, this.link);
     switch (kind) {
       case 'LINK':
         return ifinfo();
@@ -440,48 +441,48 @@ export class RouteDecoder {
       case 'MULTICAST':
       case 'ANYCAST':
         return header('ifa_', 8, () =>
-          `ifa_prefixlen=${m.u8(at + 1)}, ifa_flags=${formatFlags(BigInt(m.u8(at + 2)), this.x('IFLA', IFA_FLAGS), 'IFA_F_???')}, ` +
-          `ifa_scope=${x(SCOPES, m.u8(at + 3), '')}, ifa_index=${ifindexText(m.u32(at + 4))}`, this.addr);
+          `ifa_prefixlen=${m.u8(at + 1)}, ifa_flags=${nlFlags(BigInt(m.u8(at + 2)), this.x('IFLA', IFA_FLAGS), 'IFA_F_???')}, ` +
+          `ifa_scope=${x(SCOPES, m.u8(at + 3), '')}, ifa_index=${nlIfindex(m.u32(at + 4))}`, this.addr);
       case 'ROUTE':
         return header('rtm_', 12, () =>
           `rtm_dst_len=${m.u8(at + 1)}, rtm_src_len=${m.u8(at + 2)}, rtm_tos=${tos(m.u8(at + 3))}, rtm_table=${x(TABLES_IDS, m.u8(at + 4), '')}, ` +
           `rtm_protocol=${x(RTPROTOS, m.u8(at + 5), 'RTPROT_???')}, rtm_scope=${x(SCOPES, m.u8(at + 6), '')}, rtm_type=${x(RTN_TYPES, m.u8(at + 7), 'RTN_???')}, ` +
-          `rtm_flags=${formatFlags(BigInt(m.u32(at + 8)), T.ROUTING_FLAGS, 'RTM_F_???')}`, this.route);
+          `rtm_flags=${nlFlags(BigInt(m.u32(at + 8)), T.ROUTING_FLAGS, 'RTM_F_???')}`, this.route);
       case 'NEIGH':
         if (name === 'RTM_GETNEIGH' && family === Number(this.tables.constants.AF?.AF_BRIDGE ?? -1)) return ifinfo();
         return header('ndm_', 12, () =>
-          `ndm_ifindex=${ifindexText(m.u32(at + 4))}, ndm_state=${formatFlags(BigInt(m.u16(at + 8)), T.NEIGHBOR_CACHE_ENTRY_STATES, 'NUD_???')}, ` +
-          `ndm_flags=${formatFlags(BigInt(m.u8(at + 10)), T.NEIGHBOR_CACHE_ENTRY_FLAGS, 'NTF_???')}, ndm_type=${x(RTN_TYPES, m.u8(at + 11), 'RTN_???')}`, this.neigh);
+          `ndm_ifindex=${nlIfindex(m.u32(at + 4))}, ndm_state=${nlFlags(BigInt(m.u16(at + 8)), T.NEIGHBOR_CACHE_ENTRY_STATES, 'NUD_???')}, ` +
+          `ndm_flags=${nlFlags(BigInt(m.u8(at + 10)), T.NEIGHBOR_CACHE_ENTRY_FLAGS, 'NTF_???')}, ndm_type=${x(RTN_TYPES, m.u8(at + 11), 'RTN_???')}`, this.neigh);
       case 'RULE':
         return header('', 12, () =>
           `dst_len=${m.u8(at + 1)}, src_len=${m.u8(at + 2)}, tos=${tos(m.u8(at + 3))}, table=${x(TABLES_IDS, m.u8(at + 4), 'RT_TABLE_???')}, ` +
-          `action=${formatValue(BigInt(m.u8(at + 7)), T.FIB_RULE_ACTIONS, 'FR_ACT_???')}, flags=${formatFlags(BigInt(m.u32(at + 8)), T.FIB_RULE_FLAGS, 'FIB_RULE_???')}`, this.rule);
+          `action=${nlValue(BigInt(m.u8(at + 7)), T.FIB_RULE_ACTIONS, 'FR_ACT_???')}, flags=${nlFlags(BigInt(m.u32(at + 8)), T.FIB_RULE_FLAGS, 'FIB_RULE_???')}`, this.rule);
       case 'QDISC':
       case 'TCLASS':
       case 'TFILTER':
       case 'CHAIN':
-        return header('tcm_', 20, () => `tcm_ifindex=${ifindexText(m.u32(at + 4))}, tcm_handle=${m.u32(at + 8)}, tcm_parent=${m.u32(at + 12)}, tcm_info=${m.u32(at + 16)}`, this.tc, 0);
+        return header('tcm_', 20, () => `tcm_ifindex=${nlIfindex(m.u32(at + 4))}, tcm_handle=${m.u32(at + 8)}, tcm_parent=${m.u32(at + 12)}, tcm_info=${m.u32(at + 16)}`, this.tc, 0);
       case 'ACTION':
         return header('tca_', 4, undefined, this.tcAct, 0);
       case 'NEIGHTBL':
         return header('ndtm_', 4, undefined, this.specs.ndt, 0);
       case 'ADDRLABEL':
-        return header('ifal_', 12, () => `ifal_prefixlen=${m.u8(at + 2)}, ifal_flags=${m.u8(at + 3)}, ifal_index=${ifindexText(m.u32(at + 4))}, ifal_seq=${m.u32(at + 8)}`, this.specs.addrlabel);
+        return header('ifal_', 12, () => `ifal_prefixlen=${m.u8(at + 2)}, ifal_flags=${m.u8(at + 3)}, ifal_index=${nlIfindex(m.u32(at + 4))}, ifal_seq=${m.u32(at + 8)}`, this.specs.addrlabel);
       case 'DCB':
-        return header('dcb_', 4, () => `cmd=${formatValue(BigInt(m.u8(at + 1)), T.DCB_COMMANDS, 'DCB_CMD_???')}`, this.specs.dcb);
+        return header('dcb_', 4, () => `cmd=${nlValue(BigInt(m.u8(at + 1)), T.DCB_COMMANDS, 'DCB_CMD_???')}`, this.specs.dcb);
       case 'NETCONF':
         return header('ncm_', 1, undefined, this.specs.netconf, 0);
       case 'MDB':
-        return header('', 8, () => `ifindex=${ifindexText(m.u32(at + 4))}`, this.mdb, 0);
+        return header('', 8, () => `ifindex=${nlIfindex(m.u32(at + 4))}`, this.mdb, 0);
       case 'NSID':
         return header('rtgen_', 1, undefined, this.specs.nsid, 0);
       case 'STATS':
         return header('', 12, () => {
           const pads = `${m.u8(at + 1) ? `pad1=${hexOf(m.u8(at + 1))}, ` : ''}${m.u16(at + 2) ? `pad2=${hexOf(m.u16(at + 2))}, ` : ''}`;
-          return `${pads}ifindex=${ifindexText(m.u32(at + 4))}, filter_mask=${formatFlags(BigInt(m.u32(at + 8)), T.IFSTATS_ATTR_FLAGS, '1<<IFLA_STATS_???')}`;
+          return `${pads}ifindex=${nlIfindex(m.u32(at + 4))}, filter_mask=${nlFlags(BigInt(m.u32(at + 8)), T.IFSTATS_ATTR_FLAGS, '1<<IFLA_STATS_???')}`;
         }, this.specs.stats);
       case 'CACHEREPORT': {
-        const famName = family === RTNL_FAMILY_IPMR ? 'RTNL_FAMILY_IPMR' : family === RTNL_FAMILY_IP6MR ? 'RTNL_FAMILY_IP6MR' : this.fam(family).replace('AF_???', 'RTNL_FAMILY_???');
+        const famName = styledNl(family, family === RTNL_FAMILY_IPMR ? 'RTNL_FAMILY_IPMR' : family === RTNL_FAMILY_IP6MR ? 'RTNL_FAMILY_IP6MR' : formatValue(BigInt(family), this.families, 'RTNL_FAMILY_???'));
         const head = `{rtgen_family=${famName}}`;
         if (len <= 4) return head;
         const spec = family === RTNL_FAMILY_IPMR ? this.specs.ipmr : family === RTNL_FAMILY_IP6MR ? this.specs.ip6mr : undefined;
@@ -490,7 +491,7 @@ export class RouteDecoder {
       case 'NEXTHOP':
         return header('nh_', 8, () =>
           `nh_scope=${x(SCOPES, m.u8(at + 1), '')}, nh_protocol=${x(RTPROTOS, m.u8(at + 2), 'RTPROT_???')}, ${m.u8(at + 3) ? `resvd=${hexOf(m.u8(at + 3))}, ` : ''}` +
-          `nh_flags=${formatFlags(BigInt(m.u32(at + 4)), T.ROUTE_NEXTHOP_FLAGS, 'RTNH_F_???')}`, this.specs.nh);
+          `nh_flags=${nlFlags(BigInt(m.u32(at + 4)), T.ROUTE_NEXTHOP_FLAGS, 'RTNH_F_???')}`, this.specs.nh);
       default: {
         const head = `family=${this.fam(family)}`;
         return len > 1 ? `{${head}, data=${hex(c, at + 1, len - 1)}}` : `{${head}}`;
