@@ -186,3 +186,19 @@ test('-X raw and -X verbose: message types, flags, families, struct fields, attr
   assert.equal(tail(raw), ', [[0]=5, [1]=6]], {nla_len=4, nla_type=0x3ff}]]]');
   assert.equal(tail(verbose), ', [[0 /* DEVCONF_FORWARDING */]=5, [1 /* DEVCONF_HOPLIMIT */]=6]], {nla_len=4, nla_type=0x3ff /* IFLA_INET6_??? */}]]]');
 });
+
+test('RTA_MULTIPATH: next hops with the route attributes each covers, several in an array', () => {
+  const rtmsg = Buffer.from([2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]); // AF_INET, the rest zero
+  const nh = (len: number, attrs: Buffer) => Buffer.concat([Buffer.from([len, 0, 1, 171, 0, 0, 0, 0]), attrs]); // RTNH_F_DEAD, 171 hops, ifindex 0
+  const gateway = attr(5, Buffer.from([222, 173, 190, 239])); // RTA_GATEWAY
+  const one = nlmsg(26, 0x300, Buffer.concat([rtmsg, attr(9, nh(8, Buffer.alloc(0)))])); // RTM_GETROUTE
+  const head = (len: number) => `{rtnh_len=${len}, rtnh_flags=RTNH_F_DEAD, rtnh_hops=171, rtnh_ifindex=0}`;
+  const rt = (len: number) =>
+    `[${HDR(len, 'RTM_GETROUTE', 'NLM_F_DUMP')}, {rtm_family=AF_INET, rtm_dst_len=0, rtm_src_len=0, rtm_tos=0, rtm_table=RT_TABLE_UNSPEC, rtm_protocol=RTPROT_UNSPEC, rtm_scope=RT_SCOPE_UNIVERSE, rtm_type=RTN_UNSPEC, rtm_flags=0}`;
+  assert.equal(decode(one), `${rt(one.length)}, [{nla_len=12, nla_type=RTA_MULTIPATH}, ${head(8)}]]`);
+  const two = nlmsg(26, 0x300, Buffer.concat([rtmsg, attr(9, Buffer.concat([nh(16, gateway), nh(8, Buffer.alloc(0))]))]));
+  assert.equal(
+    decode(two),
+    `${rt(two.length)}, [{nla_len=28, nla_type=RTA_MULTIPATH}, [[${head(16)}, [{nla_len=8, nla_type=RTA_GATEWAY}, inet_addr("222.173.190.239")]], ${head(8)}]]]`,
+  );
+});

@@ -144,6 +144,7 @@ export class RouteDecoder {
         const via = addr(c, at + 2, len - 2, family) ?? '';
         return `{${fam}, ${via.startsWith('inet_pton') ? via.replace(/\)$/, ', &rtvia_addr)') : `rtvia_addr=${via}`}}`;
       })),
+      RTA_MULTIPATH: (c, at, len, family) => this.multipath(c, at, len, family),
       RTA_ENCAP_TYPE: (c, at, len) => (len < 2 ? undefined : obj(c, at, 2, () => nlValue(BigInt(c.mem.u16(at)), T.LWTUNNEL_ENCAP_TYPES, 'LWTUNNEL_ENCAP_???'))),
       RTA_METRICS: nested(attrSpec(T.RTNL_RTA_METRICS_ATTRS, 'RTAX_???', { ...Object.fromEntries(T.RTNL_RTA_METRICS_ATTRS.filter(([n]) => n !== 'RTAX_UNSPEC').map(([n]) => [n, u32])), RTAX_CC_ALGO: str })),
     });
@@ -399,6 +400,34 @@ export class RouteDecoder {
   flagTable(type: number, news: Xlat, deletes: Xlat, gets: Xlat): Xlat {
     if (type === this.delAction) return gets;
     return [news, deletes, gets, []][type & 3];
+  }
+
+  /**
+   * RTA_MULTIPATH: struct rtnexthop headers (8 bytes), each with the route attributes its
+   * rtnh_len covers after it (`[{rtnh_len=16, ...}, [{nla_len=8, nla_type=RTA_GATEWAY}, ...]]`);
+   * several in an array, an unreadable one as its address; at least one header's worth, else hex.
+   */
+  private multipath(c: Ctx, at: number, len: number, family: number): string | undefined {
+    if (len < 8) return undefined;
+    const m = c.mem;
+    const out: string[] = [];
+    let array = false;
+    for (let cur = at, left = len; ; ) {
+      if (!m.has(cur, 8)) {
+        out.push(m.addr(cur));
+        break;
+      }
+      const nhLen = m.u16(cur);
+      const shown = Math.min(left, nhLen);
+      if (cur === at && nhLen < len) array = true;
+      const head = `{rtnh_len=${nhLen}, rtnh_flags=${nlFlags(BigInt(m.u8(cur + 2)), T.ROUTE_NEXTHOP_FLAGS, 'RTNH_F_???')}, rtnh_hops=${m.u8(cur + 3)}, rtnh_ifindex=${nlIfindex(m.u32(cur + 4))}}`;
+      out.push(shown > 8 ? `[${head}, ${attrs(c, cur + 8, shown - 8, this.route, family)}]` : head);
+      // A zero rtnh_len would not move on: the rest is not walked.
+      if (align4(shown) >= left || shown === 0) break;
+      cur += align4(shown);
+      left -= align4(shown);
+    }
+    return array ? `[${out.join(', ')}]` : out[0];
   }
 
   /** decode_nla_af_spec: attributes of `spec`, or the bytes in hex for a family without one. */
