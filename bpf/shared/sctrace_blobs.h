@@ -375,6 +375,8 @@ static long sct_exit_read(__u64 i, void *data)
 		w->off = sct_put_clone3(w->buf, w->off, r, w->fl, w->ret, &w->nblob);
 	else if (r->kind == SCT_READ_DIRENTS)
 		w->off = sct_put_dirents(w->buf, w->off, r, w->fl, w->ret, &w->nblob);
+	else if (r->kind == SCT_READ_INNER)
+		w->off = sct_put_inner(w->buf, w->off, r, w->fl, w->ret, &w->nblob);
 	else if (r->kind == SCT_READ_SIGMASK)
 		w->off = sct_put_sigmask(w->buf, w->off, r, w->fl, &w->nblob);
 	w->off = sct_forget(&((struct sct_header *)w->buf)->size, w->off);

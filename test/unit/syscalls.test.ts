@@ -213,6 +213,12 @@ test('kernelMeta carries string masks and entry reads for the kernel table', (t)
   ]);
   assert.deepEqual(all[c.byName('epoll_wait')!.nr].reads, [{ kind: ReadKind.BYTES, arg: 1, lenFrom: ReadLen.RET, lenArg: 0, max: 4096, flags: ReadFlag.SUCCESS, elem: 12 }]);
   assert.deepEqual(all[c.byName('mbind')!.nr].reads, [{ kind: ReadKind.BYTES, arg: 3, lenFrom: ReadLen.NODEMASK, lenArg: 4, max: 4096, flags: 0 }]);
+  // bpf: the attr, and the strings behind its pointers at bytes 0 (a path) and 16 (at string_max).
+  assert.deepEqual(all[c.byName('bpf')!.nr].reads.slice(1), [
+    { kind: ReadKind.INNER, arg: 1, lenFrom: ReadLen.FIXED, lenArg: 0, max: 4096, flags: ReadFlag.STRING },
+    { kind: ReadKind.INNER, arg: 1, lenFrom: ReadLen.FIXED, lenArg: 2, max: 0, flags: ReadFlag.STRING },
+  ]);
+  assert.deepEqual(all[c.byName('msgsnd')!.nr].reads, [{ kind: ReadKind.BYTES, arg: 1, lenFrom: ReadLen.ARG_HDR, lenArg: 2, max: 4096, flags: 0, elem: 8 }]);
   assert.deepEqual([...encodeSyscallReads(all[c.byName('poll')!.nr])], [1, 0, 1, 1, 0, 16, 0, 8, ...new Array(16).fill(0)]);
 });
 

@@ -6,7 +6,7 @@
  */
 import type { ArchTables } from '../arch';
 import { extensibleTail } from './extensible';
-import { textBytes } from '../text';
+import { stringText } from './fields';
 import { dirfdDecoder } from './fd';
 import { quoteBytes, quoteShown } from './quote';
 import { argIndexOf, bytesOf, viewOf, type ArgDecoder, type CallView, type DecoderRegistry } from './registry';
@@ -60,9 +60,7 @@ function mergedXlat(tables: ArchTables, names: readonly string[], groups: readon
  */
 function shownString(call: CallView, argIndex: number, max: number): string {
   const s = call.strings.get(argIndex);
-  if (!s || s.unreadable) return '';
-  const bytes = textBytes(s.text, s.bytes);
-  return bytes.length > max ? quoteBytes(bytes.subarray(0, max), { truncated: true }) : quoteBytes(bytes, { truncated: s.truncated });
+  return !s || s.unreadable ? '' : stringText(s, max);
 }
 
 /** mount(2): the flags, and which of type and data the kernel ignores with them (strace's ignore_type/ignore_data). */
