@@ -21,7 +21,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 KVER=${SCTRACE_KMOD_KVER:-6.1.0-56-amd64}
 CACHE=$ROOT/.cache/kmod
-TIMEOUT=${SCTRACE_KMOD_TIMEOUT:-900}
+TIMEOUT=${SCTRACE_KMOD_TIMEOUT:-1080}
 TESTS=${SCTRACE_KMOD_TESTS:-dist/test/kmod/in-guest.js dist/test/conformance/conformance.test.js dist/test/conformance/concurrent.test.js dist/test/conformance/lifecycle.test.js dist/test/conformance/signals.test.js}
 HEADERS=/usr/src/linux-headers-$KVER
 

@@ -187,6 +187,10 @@ static int parse_ioctl(struct sct_pass *p, char **rest)
 		return err;
 	if (sct_nioctls == SCT_IOCTL_SIZES_MAX)
 		return fail(p, -E2BIG, "ioctl: the table holds %d requests already", SCT_IOCTL_SIZES_MAX);
+	/* probes.c searches the table by halves. */
+	if (sct_nioctls > 0 && request <= sct_ioctls[sct_nioctls - 1].request)
+		return fail(p, -EINVAL, "ioctl: request %#llx is not above the previous one (%#x): give them in ascending order",
+			    request, sct_ioctls[sct_nioctls - 1].request);
 	e = &sct_ioctls[sct_nioctls];
 	e->request = request;
 	e->size = size;

@@ -143,14 +143,24 @@ static long kstr_copy(void *dst, u64 ptr, long count)
 #define sct_signal_read(s, field) ((s)->field)
 #define SCT_PAGE_KB (PAGE_SIZE / 1024)
 
-/* The ioctl size table's entry of a request: a few dozen entries, searched only for ioctl reads. */
+/*
+ * The ioctl size table's entry of a request, searched only for ioctl reads: a binary search
+ * (at most 8 steps of SCT_IOCTL_SIZES_MAX 256), as control.c keeps the entries in ascending order.
+ */
 static const struct sct_ioctl_size *ioctl_size_of(u32 request)
 {
-	u32 i, n = READ_ONCE(sct_nioctls);
+	u32 lo = 0, hi = min_t(u32, READ_ONCE(sct_nioctls), SCT_IOCTL_SIZES_MAX);
 
-	for (i = 0; i < n && i < SCT_IOCTL_SIZES_MAX; i++)
-		if (sct_ioctls[i].request == request)
-			return &sct_ioctls[i];
+	while (lo < hi) {
+		u32 mid = lo + (hi - lo) / 2;
+
+		if (sct_ioctls[mid].request == request)
+			return &sct_ioctls[mid];
+		if (sct_ioctls[mid].request < request)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
 }
 

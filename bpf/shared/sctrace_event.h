@@ -54,8 +54,8 @@ enum sct_limits {
 	SCT_COUNT_MAX = 1024,
 	/* Default string_max (TraceSpec.string_max_bytes 0). */
 	SCT_STR_DEFAULT = 256,
-	/* Entries of the ioctl size table (struct sct_ioctl_size). */
-	SCT_IOCTL_SIZES_MAX = 64,
+	/* Entries of the ioctl size table (struct sct_ioctl_size), given in ascending request order. */
+	SCT_IOCTL_SIZES_MAX = 256,
 	/* Bytes of one fd_set an SCT_READ_FDSETS reads: FD_SETSIZE (1024) bits. */
 	SCT_FDSET_MAX = 128,
 	/* Directory entries an SCT_READ_DIRENTS counts before it stops (and is marked truncated). */

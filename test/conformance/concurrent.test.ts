@@ -27,6 +27,7 @@ import { parseStats } from '../../src/backends/kmod/protocol';
 import { api, collect, connect, settle, type Collector } from '../helpers/client';
 import { skipUnlessBackend } from '../helpers/privileges';
 import { spawnService, spawnStopped, type ServiceProcess } from '../helpers/service-process';
+import { patience } from '../helpers/patience';
 
 const BACKENDS = ['ebpf', 'kmod'] as const;
 const rootReason = process.getuid?.() !== 0 ? 'needs root to load a capture backend and read tracefs' : null;
@@ -234,9 +235,11 @@ for (const backend of BACKENDS) {
       const client = connect(service.address);
       const rpc = api(client);
       // Runs dd after dd (50 one-byte reads and writes each) until the test is done starting and
-      // stopping other traces.
+      // stopping other traces. The pause is stretched with the tests' waits: on a slower machine
+      // the starts and stops take longer, and a fixed pause would make ever more events to drain.
       const stopFile = path.join(workdir, `stop-streaming-${backend}`);
-      const script = `while [ ! -e ${stopFile} ]; do /bin/dd if=/dev/zero of=/dev/null bs=1 count=50 2>/dev/null; /bin/sleep 0.02; done`;
+      const pause = (patience(20) / 1000).toFixed(2);
+      const script = `while [ ! -e ${stopFile} ]; do /bin/dd if=/dev/zero of=/dev/null bs=1 count=50 2>/dev/null; /bin/sleep ${pause}; done`;
       const child = await spawnStopped(['/bin/sh', '-c', script]);
       const startMs: number[] = [];
       const stopMs: number[] = [];

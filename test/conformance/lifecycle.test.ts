@@ -23,6 +23,7 @@ import { fixture, fixtureUnavailableReason, stateOf } from '../helpers/fixtures'
 import { skipUnlessBackend, skipUnlessPossible } from '../helpers/privileges';
 import { connect as connectLib, type ProcessTree } from '../../clients/ts';
 import { liveService } from '../helpers/live-service';
+import { patience } from '../helpers/patience';
 
 const BACKENDS = ['ebpf', 'kmod'] as const;
 
@@ -68,7 +69,7 @@ async function launch(args: string[]): Promise<Launched> {
   proc.stdout.on('data', (d) => (out += d));
   proc.stderr.on('data', (d) => (err += d));
   const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + patience(10_000);
   let child = 0;
   while (!child || stateOf(child) !== 'T') {
     if (Date.now() > deadline) {

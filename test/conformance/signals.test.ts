@@ -16,6 +16,7 @@ import { collect, settle } from '../helpers/client';
 import { fixture, fixtureUnavailableReason, stateOf } from '../helpers/fixtures';
 import { skipUnlessBackend, skipUnlessPossible } from '../helpers/privileges';
 import { liveService } from '../helpers/live-service';
+import { patience } from '../helpers/patience';
 
 const BACKENDS = ['ebpf', 'kmod'] as const;
 
@@ -35,7 +36,7 @@ async function traceFixture(backend: string, spec: Partial<TraceSpec>) {
   proc.stderr.on('data', (d) => (err += d));
   const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
   const pid = proc.pid!;
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + patience(10_000);
   while (stateOf(pid) !== 'T') {
     if (Date.now() > deadline) {
       proc.kill('SIGKILL');

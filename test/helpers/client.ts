@@ -10,6 +10,7 @@ import type { TraceInfo__Output } from '../../src/api/generated/sctrace/v1/Trace
 import type { TraceCounters__Output } from '../../src/api/generated/sctrace/v1/TraceCounters';
 import type { StreamEventsResponse__Output } from '../../src/api/generated/sctrace/v1/StreamEventsResponse';
 import type { GetCapabilitiesResponse__Output } from '../../src/api/generated/sctrace/v1/GetCapabilitiesResponse';
+import { patience } from './patience';
 
 /** Connects to `address` (unix:/path or host:port), in plaintext unless given `channel` credentials. */
 export function connect(address: string, channel: ChannelCredentials = credentials.createInsecure()): TracerClient {
@@ -36,7 +37,7 @@ export interface Collector {
   heartbeats: StreamEventsResponse__Output[];
   /** Resolves when the stream ends: null on OK, the error otherwise. */
   done: Promise<ServiceError | null>;
-  /** Resolves once `predicate` holds for the events so far (polled), or rejects after `timeoutMs`. */
+  /** Resolves once `predicate` holds for the events so far (polled), or rejects after `timeoutMs` (scaled by patience()). */
   until(predicate: (events: Event__Output[]) => boolean, timeoutMs?: number): Promise<void>;
   cancel(): void;
 }
@@ -55,9 +56,10 @@ export function collect(client: TracerClient, traceId: string, fromSequence = 0)
     call.on('end', () => resolve(null));
   });
   const until = async (predicate: (events: Event__Output[]) => boolean, timeoutMs = 10_000) => {
-    const deadline = Date.now() + timeoutMs;
+    const wait = patience(timeoutMs);
+    const deadline = Date.now() + wait;
     while (!predicate(events)) {
-      if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; ${events.length} events received`);
+      if (Date.now() > deadline) throw new Error(`condition not met within ${wait} ms; ${events.length} events received`);
       await new Promise((r) => setTimeout(r, 20));
     }
   };

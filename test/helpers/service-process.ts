@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { launchStopped } from '../../clients/ts/launch';
+import { patience } from './patience';
 
 /** Package root, from dist/test/helpers. */
 export const ROOT = path.resolve(__dirname, '../../..');
@@ -49,12 +50,13 @@ export async function spawnService(args: string[] = [], options: SpawnOptions = 
   );
   const listeners = 1 + args.filter((a) => a === '--listen' || a.startsWith('--listen=')).length;
   const listening = () => [...output.matchAll(/listening on (\S+)/g)].map((m) => m[1]);
-  const deadline = Date.now() + 20_000;
+  const wait = patience(20_000);
+  const deadline = Date.now() + wait;
   while (listening().length < listeners) {
     if (child.exitCode !== null) throw new Error(`sctraced exited with ${child.exitCode}:\n${output}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`sctraced did not listen within 20 s:\n${output}`);
+      throw new Error(`sctraced did not listen within ${wait / 1000} s:\n${output}`);
     }
     await new Promise((r) => setTimeout(r, 50));
   }

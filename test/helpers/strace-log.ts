@@ -23,7 +23,8 @@ export interface StraceCall {
 }
 
 const UNFINISHED = ' <unfinished ...>';
-const RESUMED_RE = /^<\.\.\. ([A-Za-z0-9_?]+) resumed>\s?(.*)$/;
+// strace prints the rest right after `resumed>`: a space there is the call's own (clone3's ` => {...}`).
+const RESUMED_RE = /^<\.\.\. ([A-Za-z0-9_?]+) resumed>(.*)$/;
 
 /**
  * Parses the text of a strace -f log. Lines that are not syscalls (signals `--- ... ---`, exits

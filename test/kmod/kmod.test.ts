@@ -21,10 +21,30 @@ test('kmod backend in a qemu guest: module, sctraced, gRPC client, real workload
     const reason = /SKIP: (.*)/.exec(output)?.[1] ?? 'scripts/kmod-test.sh cannot run here';
     if (skipUnlessPossible(t, reason)) return;
   }
-  assert.equal(code, 0, `scripts/kmod-test.sh failed:\n${output}`);
+  assert.equal(code, 0, `scripts/kmod-test.sh failed; the failing guest tests first:\n${failures(output)}\n\nthe whole output:\n${output}`);
   const summary = output.split('\n').filter((l) => /^[✔✖﹣ℹ]|\[kmod-test\] PASS/.test(l.trim()));
   process.stderr.write(`${summary.map((l) => `# ${l}`).join('\n')}\n`);
 });
+
+/**
+ * The guest's failing tests with their errors (the spec reporter's ✖ lines and what is indented
+ * under them), so a failure's cause leads the message even where the output is cut.
+ */
+function failures(output: string): string {
+  const lines = output.split('\n');
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const at = lines[i].indexOf('✖');
+    if (at < 0 || lines[i].slice(0, at).trim() !== '') continue;
+    out.push(lines[i]);
+    for (let j = i + 1; j < lines.length && j < i + 30; j++) {
+      const indent = lines[j].length - lines[j].trimStart().length;
+      if (lines[j].trim() !== '' && indent <= at) break;
+      out.push(lines[j]);
+    }
+  }
+  return out.length ? out.join('\n') : '(no ✖ line: see the end of the output)';
+}
 
 /** Runs `cmd`; an aborted test (timeout) sends it SIGTERM, which also ends its qemu. */
 function run(cmd: string, args: string[], env: Record<string, string>, signal: AbortSignal): Promise<{ code: number | null; output: string }> {

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { formatArgs } from '../../clients/cli/printer';
 import type { SyscallEvent__Output } from '../../src/api/generated/sctrace/v1/SyscallEvent';
 import { SyscallCatalog } from '../../src/syscalls/catalog';
-import { ioctlArgSizes } from '../../src/syscalls/decoders/ioctl';
+import { ENUMS } from '../../src/backends/ebpf/generated/bpf';
+import { IOCTL_SIZES_MAX, ioctlArgSizes } from '../../src/syscalls/decoders/ioctl';
 import { derivedKey } from '../../src/syscalls/decoders/registry';
 import { archTables } from '../../src/syscalls/arch';
 import type { RawBlob } from '../../src/syscalls/types';
@@ -93,7 +94,7 @@ test('v4l2: what a request is given, as a failed call shows it', () => {
 
 test('the kernel size table holds every request whose number does not give what is shown', () => {
   const sizes = ioctlArgSizes(archTables('x86_64'));
-  assert.ok(sizes.filter((s) => s.size > 0).length < 64, 'every request read at a size of its own has a place in the table');
+  assert.ok(sizes.length < IOCTL_SIZES_MAX, 'every request read at a size of its own, or not read, has a place in the table');
   assert.deepEqual(sizes.find((s) => s.request === 0x4b46), { request: 0x4b46, size: 4, dir: 3 }, 'KDGKBENT: read at entry and exit');
   assert.deepEqual(sizes.find((s) => s.request === 0x4b31), { request: 0x4b31, size: 1, dir: 2 }, 'KDGETLED: one byte out');
   assert.equal(sizes.find((s) => s.request === 0xc0045706), undefined, 'WDIOC_SETTIMEOUT: its number says it');
@@ -163,4 +164,61 @@ test('hdio: nice bits and bus states as values', () => {
   assert.equal(ioctl(0x329, 0x1f | 0x100), 'HDIO_SET_NICE, 1 << IDE_NICE_DSC_OVERLAP|1 << IDE_NICE_ATAPI_OVERLAP|1 << IDE_NICE_1|1 << IDE_NICE_0|1 << IDE_NICE_2|0x100');
   assert.equal(ioctl(0x32d, 2), 'HDIO_SET_BUSSTATE, BUSSTATE_TRISTATE');
   assert.equal(ioctl(0x32d, 7), 'HDIO_SET_BUSSTATE, 0x7 /* BUSSTATE_??? */');
+});
+
+test('socket requests: struct ifreq by request, input at entry, output after success (strace 6.1 on lo)', () => {
+  const le = (...w: number[]) => w.flatMap((x) => [x & 0xff, (x >>> 8) & 0xff, (x >>> 16) & 0xff, x >>> 24]);
+  const ifreq = (name: string, union: number[] = []) => [...Buffer.from(name.padEnd(16, '\0')), ...union, ...new Array(24 - union.length).fill(0)];
+  const ok = { ret: 0n };
+  assert.equal(ioctl(0x8933, 0x7ffc, { ...ok, entry: ifreq('lo'), exit: ifreq('lo', le(1)) }), 'SIOCGIFINDEX, {ifr_name="lo", ifr_ifindex=1}');
+  assert.equal(ioctl(0x8933, 0x7ffc, { ret: -19n, entry: ifreq('sct-none0'), exit: ifreq('sct-none0') }), 'SIOCGIFINDEX, {ifr_name="sct-none0"}', 'a failure: the input only');
+  assert.equal(ioctl(0x8933, 0x7ffc, { ret: -14n }), 'SIOCGIFINDEX, 0x7ffc', 'unreadable: the address');
+  assert.equal(ioctl(0x8910, 0x7ffc, { ...ok, entry: ifreq('', le(1)), exit: ifreq('lo', le(1)) }), 'SIOCGIFNAME, {ifr_ifindex=1, ifr_name="lo"}', 'the index in, the name out');
+  assert.equal(ioctl(0x8910, 0x7ffc, { ret: -19n, entry: ifreq('', le(0x7fffffff)), exit: ifreq('', le(0x7fffffff)) }), 'SIOCGIFNAME, {ifr_ifindex=2147483647}');
+  assert.equal(ioctl(0x8913, 0x7ffc, { ...ok, entry: ifreq('lo'), exit: ifreq('lo', [0x49, 0]) }), 'SIOCGIFFLAGS, {ifr_name="lo", ifr_flags=IFF_UP|IFF_LOOPBACK|IFF_RUNNING}');
+  assert.equal(ioctl(0x8921, 0x7ffc, { ...ok, entry: ifreq('lo'), exit: ifreq('lo', le(65536)) }), 'SIOCGIFMTU, {ifr_name="lo", ifr_mtu=65536}');
+  assert.equal(ioctl(0x8942, 0x7ffc, { ...ok, entry: ifreq('lo'), exit: ifreq('lo', le(1000)) }), 'SIOCGIFTXQLEN, {ifr_name="lo", ifr_qlen=1000}');
+  assert.equal(ioctl(0x8927, 0x7ffc, { ...ok, entry: ifreq('lo'), exit: ifreq('lo', [0x04, 0x03]) }), 'SIOCGIFHWADDR, {ifr_name="lo", ifr_hwaddr={sa_family=ARPHRD_LOOPBACK, sa_data=00:00:00:00:00:00}}');
+  const inet = (a: number[]) => [2, 0, 0, 0, ...a];
+  assert.equal(
+    ioctl(0x891b, 0x7ffc, { ...ok, entry: ifreq('lo'), exit: ifreq('lo', inet([255, 0, 0, 0])) }),
+    'SIOCGIFNETMASK, {ifr_name="lo", ifr_netmask={sa_family=AF_INET, sin_port=htons(0), sin_addr=inet_addr("255.0.0.0")}}',
+  );
+  assert.equal(ioctl(0x8970, 0x7ffc, { ...ok, entry: ifreq('lo'), exit: ifreq('lo', [0x10, ...new Array(15).fill(0), 0x20, 0, 5]) }), 'SIOCGIFMAP, {ifr_name="lo", ifr_map={mem_start=0x10, mem_end=0, base_addr=0x20, irq=0x5, dma=0, port=0}}');
+  // Sets: everything is an input, shown after a failure too.
+  assert.equal(ioctl(0x8922, 0x7ffc, { ret: -19n, exit: ifreq('sct-none0', le(1500)) }), 'SIOCSIFMTU, {ifr_name="sct-none0", ifr_mtu=1500}');
+  assert.equal(ioctl(0x8923, 0x7ffc, { ret: -19n, exit: [...Buffer.from('sct-none0'.padEnd(16, '\0')), ...Buffer.from('sct-new0'.padEnd(24, '\0'))] }), 'SIOCSIFNAME, {ifr_name="sct-none0", ifr_newname="sct-new0"}');
+  assert.equal(
+    ioctl(0x8924, 0x7ffc, { ret: -19n, exit: ifreq('sct-none0', [1, 0, 2, 0, 0x5e, 0x10, 0x20, 0x30]) }),
+    'SIOCSIFHWADDR, {ifr_name="sct-none0", ifr_hwaddr={sa_family=ARPHRD_ETHER, sa_data=02:00:5e:10:20:30}}',
+    "an Ethernet address: ETH_ALEN bytes of sa_data",
+  );
+  assert.equal(ioctl(0x8931, 0x7ffc, { ret: -19n, exit: ifreq('x', [0xff, 0xff, 1, 2]) }), 'SIOCADDMULTI, {ifr_name="x", ifr_hwaddr={sa_family=ARPHRD_VOID, sa_data=01:02:00:00:00:00:00:00:00:00:00:00:00:00}}', 'a type without a size: all of sa_data');
+  assert.equal(ioctl(0x8914, 0x7ffc, { ret: -19n, exit: ifreq('0123456789abcdef', [3, 0]) }), 'SIOCSIFFLAGS, {ifr_name="0123456789abcde"..., ifr_flags=IFF_UP|IFF_BROADCAST}', 'a name without its NUL');
+  assert.equal(ioctl(0x89a2, 0x7ffc, { ret: -19n, exit: ifreq('', le(0)) }), 'SIOCBRADDIF, {ifr_ifindex=0}');
+});
+
+test('socket requests: struct ifconf lengths and buffer, owner and queue ints', () => {
+  const le = (...w: number[]) => w.flatMap((x) => [x & 0xff, (x >>> 8) & 0xff, (x >>> 16) & 0xff, x >>> 24]);
+  const ifconf = (len: number, buf: number) => [...le(len, 0), ...le(buf, 0)];
+  assert.equal(ioctl(0x8912, 0x7ffc, { ret: 0n, entry: ifconf(0, 0), exit: ifconf(80, 0) }), 'SIOCGIFCONF, {ifc_len=80 /* 2 * sizeof(struct ifreq) */, ifc_buf=NULL}');
+  assert.equal(ioctl(0x8912, 0x7ffc, { ret: -14n, entry: ifconf(160, 0x7000), exit: ifconf(160, 0x7000) }), 'SIOCGIFCONF, {ifc_len=160 /* 4 * sizeof(struct ifreq) */, ifc_buf=0x7000}');
+  assert.equal(ioctl(0x8912, 0x7ffc, { ret: 0n, entry: ifconf(320, 0x7000), exit: ifconf(80, 0x7000) }), 'SIOCGIFCONF, 0x7ffc', 'the ifreqs written are not read: the address');
+  assert.equal(ioctl(0x8912, 0x7ffc, { ret: -14n, entry: ifconf(7, 0x7000), exit: ifconf(7, 0x7000) }), 'SIOCGIFCONF, {ifc_len=7, ifc_buf=0x7000}');
+  assert.equal(ioctl(0x8905, 0x7ffc, { ret: 0n, exit: le(0) }), 'SIOCATMARK, [0]');
+  assert.equal(ioctl(0x8903, 0x7ffc, { ret: -9n, exit: le(7) }), 'FIOGETOWN, [7]', 'read at exit, failure or not');
+  assert.equal(ioctl(0x8901, 0x7ffc, { ret: 0n, exit: le(0) }), 'FIOSETOWN, [0]');
+  assert.equal(ioctl(0x8906, 0x7ffc, { ret: -2n }), 'SIOCGSTAMP_OLD, 0x7ffc');
+  assert.equal(ioctl(0x89a0, 0x7ffc, { ret: -1n, exit: [...Buffer.from('sct-br0'), ...new Array(9).fill(0)] }), 'SIOCBRADDBR, "sct-br0"');
+  assert.equal(ioctl(0x89a1, 0x7ffc, { ret: -1n, exit: [...Buffer.from('0123456789abcdef')] }), 'SIOCBRDELBR, "0123456789abcdef"...', 'IFNAMSIZ bytes and no NUL');
+});
+
+test('the socket requests are in the kernel size table, in ascending order for the module', () => {
+  const sizes = ioctlArgSizes(archTables('x86_64'));
+  assert.deepEqual(sizes.find((s) => s.request === 0x8933), { request: 0x8933, size: 40, dir: 3 }, 'SIOCGIFINDEX: an ifreq read at entry and exit');
+  assert.deepEqual(sizes.find((s) => s.request === 0x8922), { request: 0x8922, size: 40, dir: 1 }, 'SIOCSIFMTU: an input ifreq');
+  assert.deepEqual(sizes.find((s) => s.request === 0x8912), { request: 0x8912, size: 16, dir: 3 }, 'SIOCGIFCONF: struct ifconf both ways');
+  assert.ok(sizes.every((s, i) => i === 0 || sizes[i - 1].request < s.request), 'ascending, no request twice');
+  assert.ok(sizes.length < IOCTL_SIZES_MAX, `${sizes.length} entries: every request has room in the ${IOCTL_SIZES_MAX} of the table`);
+  assert.equal(IOCTL_SIZES_MAX, ENUMS.sct_limits.SCT_IOCTL_SIZES_MAX, "the table's size is the kernel's");
 });

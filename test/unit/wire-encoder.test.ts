@@ -167,3 +167,19 @@ test('malformed 64-bit strings are refused', () => {
   const w = new ProtoWriter();
   for (const bad of ['', '-', '12a', '1.5', '123456789012345678901']) assert.throws(() => w.set64(bad), TypeError, bad);
 });
+
+test('a frozen Task shared by consecutive events is written as encoded the first time; an unfrozen one is encoded each time', () => {
+  const frozen = Object.freeze({ pid: 7, tid: 8, ppid: 1, uid: 1000, gid: 1000, comm: 'shared', cgroup_id: '12345678901234567' });
+  const other = Object.freeze({ pid: 9, tid: 9, comm: 'other', cgroup_id: '1' });
+  const events: Event[] = [1, 2, 3].map((sequence) => ({ sequence, task: sequence === 2 ? other : frozen, kind: 'fork', fork: { child_pid: sequence } }));
+  assertSameAsReference({ events }, 'frozen tasks, one of them twice around another');
+  // A mutable task changed between two encodings is encoded as it is now.
+  const mutable = { pid: 1, comm: 'before' };
+  encoder.encodeEvents([{ sequence: 1, task: mutable, kind: 'fork', fork: {} }]);
+  mutable.comm = 'after';
+  const decoded = decode(encoder.encodeEvents([{ sequence: 2, task: mutable, kind: 'fork', fork: {} }]).bytes) as { events: Event[] };
+  assert.equal(decoded.events[0].task?.comm, 'after');
+  // A long task (its bytes need more than the memo's first buffer) round-trips too.
+  const long = Object.freeze({ pid: 1, comm: 'é'.repeat(200) });
+  assertSameAsReference({ events: [1, 2].map((sequence) => ({ sequence, task: long, kind: 'fork' as const, fork: {} })) }, 'a long frozen task twice');
+});

@@ -91,13 +91,34 @@ function notDefaultCode(type: number, enumRef: string): string {
   }
 }
 
-function fieldCode(f: FieldSchema, messageIndex: Map<string, number>, enumIndex: Map<string, number>): string {
+/**
+ * The last frozen object of one message type that was encoded, and its bytes (length prefix and
+ * body): a frozen object cannot have changed since, so the same one is written by copying them.
+ */
+interface Memo {
+  m: object | undefined;
+  b: Buffer;
+  n: number;
+}
+
+/** Source that writes the nested message `x` of type `f.typeName` (its tag already written). */
+function nestedCode(f: FieldSchema, messageIndex: Map<string, number>, memoIndex: Map<string, number>): string {
+  const enc = `E[${messageIndex.get(f.typeName)}]`;
+  const k = memoIndex.get(f.typeName);
+  if (k === undefined) return `at = w.reserve(); ${enc}(x, w); w.finish(at);`;
+  return (
+    `const c = C[${k}]; if (x === c.m) w.raw(c.b, c.n); ` +
+    `else { const s = w.pos; at = w.reserve(); ${enc}(x, w); w.finish(at); ` +
+    `if (Object.isFrozen(x)) { c.n = w.pos - s; if (c.b.length < c.n) c.b = Buffer.allocUnsafe(2 * c.n); w.buf.copy(c.b, 0, s, w.pos); c.m = x; } }`
+  );
+}
+
+function fieldCode(f: FieldSchema, messageIndex: Map<string, number>, enumIndex: Map<string, number>, memoIndex: Map<string, number>): string {
   const read = `v = m[${JSON.stringify(f.name)}];`;
   const enumRef = f.type === FieldType.ENUM ? `N[${enumIndex.get(f.typeName)}]` : '';
   const is64 = SIXTY_FOUR.has(f.type);
   if (f.type === FieldType.MESSAGE) {
-    const enc = `E[${messageIndex.get(f.typeName)}]`;
-    const one = `${tagCode(f.number, WIRE_LEN)} at = w.reserve(); ${enc}(x, w); w.finish(at);`;
+    const one = `${tagCode(f.number, WIRE_LEN)} ${nestedCode(f, messageIndex, memoIndex)}`;
     if (f.repeated) return `${read} if (v != null) for (let i = 0; i < v.length; i++) { const x = v[i]; ${one} }`;
     return `${read} if (v != null) { const x = v; ${one} }`;
   }
@@ -118,20 +139,30 @@ function fieldCode(f: FieldSchema, messageIndex: Map<string, number>, enumIndex:
 }
 
 /** Generated source of one message's encoder. */
-function messageSource(schema: MessageSchema, messageIndex: Map<string, number>, enumIndex: Map<string, number>): string {
-  const lines = schema.fields.map((f) => `  ${fieldCode(f, messageIndex, enumIndex)}`);
+function messageSource(schema: MessageSchema, messageIndex: Map<string, number>, enumIndex: Map<string, number>, memoIndex: Map<string, number>): string {
+  const lines = schema.fields.map((f) => `  ${fieldCode(f, messageIndex, enumIndex, memoIndex)}`);
   return `return function encode_${schema.fullName.replace(/\W/g, '_')}(m, w) {\n  let v; let at;\n${lines.join('\n')}\n};`;
 }
 
-/** Encoders for every message reachable from `roots`, by full name. */
-export function compileEncoders(schemas: Schemas, roots: string[]): Map<string, EncodeFn> {
+/**
+ * Encoders for every message reachable from `roots`, by full name. Nested messages of the types
+ * in `memoized` that are frozen objects are encoded once while the same object comes again
+ * (e.g. the record decoder's Task, shared by the consecutive events of a thread).
+ */
+export function compileEncoders(schemas: Schemas, roots: string[], memoized: readonly string[] = []): Map<string, EncodeFn> {
   const { messages: order, messageIndex, enums, enumIndex } = reachableFrom(schemas, roots, 'encoder');
   const enumTables = enums.map((e) => e.values);
+  const memoIndex = new Map(memoized.map((name, i) => [name, i]));
+  const memos: Memo[] = memoized.map(() => ({ m: undefined, b: Buffer.allocUnsafe(256), n: 0 }));
   const encoders: EncodeFn[] = [];
   for (const schema of order) {
     // Source generated above from the proto's own descriptors, never from input.
-    const factory = new Function('E', 'N', messageSource(schema, messageIndex, enumIndex)) as (e: EncodeFn[], n: Map<string, number>[]) => EncodeFn;
-    encoders.push(factory(encoders, enumTables));
+    const factory = new Function('E', 'N', 'C', messageSource(schema, messageIndex, enumIndex, memoIndex)) as (
+      e: EncodeFn[],
+      n: Map<string, number>[],
+      c: Memo[],
+    ) => EncodeFn;
+    encoders.push(factory(encoders, enumTables, memos));
   }
   return new Map(order.map((s, i) => [s.fullName, encoders[i]]));
 }

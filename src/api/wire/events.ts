@@ -26,6 +26,8 @@ export interface EncodedEventsStore {
 
 const EVENT = 'sctrace.v1.Event';
 const RESPONSE = 'sctrace.v1.StreamEventsResponse';
+/** Memoized: the record decoder hands consecutive events of a thread one frozen Task (records.ts). */
+const TASK = 'sctrace.v1.Task';
 /** Tag of StreamEventsResponse.events (field 1, length-delimited). */
 const EVENTS_TAG = 0x0a;
 
@@ -40,7 +42,7 @@ export class EventEncoder {
   constructor(definition: PackageDefinition = tracerPackageDefinition()) {
     const files = (definition[EVENT] as { fileDescriptorProtos?: Buffer[] }).fileDescriptorProtos;
     if (!files) throw new Error(`encoder: the package definition has no descriptors for ${EVENT}`);
-    const encoders = compileEncoders(readSchemas(files), [RESPONSE]);
+    const encoders = compileEncoders(readSchemas(files), [RESPONSE], [TASK]);
     this.event = encoders.get(EVENT)!;
     this.response = encoders.get(RESPONSE)!;
   }

@@ -239,6 +239,19 @@ export class ProtoWriter {
     this.pos += this.buf.write(s, this.pos, bytes, 'utf8');
   }
 
+  /** The first `n` bytes of `data`, as they are (already encoded). */
+  raw(data: Uint8Array, n: number): void {
+    this.ensure(n);
+    const buf = this.buf;
+    let pos = this.pos;
+    if (n <= 64) for (let i = 0; i < n; i++) buf[pos++] = data[i];
+    else {
+      buf.set(data.subarray(0, n), pos);
+      pos += n;
+    }
+    this.pos = pos;
+  }
+
   /** A length-prefixed byte string; a string is taken as base64, as protobufjs's fromObject does. */
   bytes(value: Uint8Array | string): void {
     const data = typeof value === 'string' ? Buffer.from(value, 'base64') : value;

@@ -21,7 +21,7 @@ import type { Event } from '../../api/generated/sctrace/v1/Event';
 import type { CaptureSink, CaptureStats } from '../backend';
 import { DrainLoop, EventBatch, type DrainOutcome } from '../drain-loop';
 import { BackendError, CorruptRecordError } from '../errors';
-import { HeaderFlag, Kind, Layout, recordTraces, type RecordDecoder } from '../records';
+import { HeaderFlag, Kind, Layout, type RecordDecoder } from '../records';
 import { ENUMS } from '../ebpf/generated/bpf';
 import type { RecordHandler } from '../ebpf/ringbuf';
 import { DEFAULT_RENDERING, sameView, type Rendering, type TraceView, type ViewLimits } from '../../syscalls/types';
@@ -79,6 +79,10 @@ export class TraceTap {
   view = 0;
   /** Its limits and renderings: the key its view is shared by. */
   readonly decodeView: TraceView;
+  /** activeSinceNs is set, and its 32-bit halves (compared per record without a bigint). */
+  readonly activeSince: boolean;
+  readonly activeSinceHi: number;
+  readonly activeSinceLo: number;
 
   constructor(
     readonly trace: TraceSlot,
@@ -92,6 +96,9 @@ export class TraceTap {
   ) {
     this.batch = new EventBatch(sink);
     this.decodeView = { ...limits, ...rendering };
+    this.activeSince = activeSinceNs > 0n;
+    this.activeSinceHi = Number(BigInt.asUintN(64, activeSinceNs) >> 32n);
+    this.activeSinceLo = Number(BigInt.asUintN(32, activeSinceNs));
   }
 
   /** Counter values by cause at activation. */
@@ -245,77 +252,97 @@ export class Pipeline {
     if (this.failure) return;
     // A record too short for its header is corrupt: the decoder says so. Otherwise a record no
     // open trace takes (its trace stopped, or the call began before its trace) is not decoded.
-    const { lo, hi } = len >= Layout.header.SIZE ? recordTraces(view, off) : { lo: 0, hi: 0 };
-    if (len >= Layout.header.SIZE && view.getUint32(off + Layout.header.flags, true) & HeaderFlag.CHARGED) this.creditRecord(lo, hi, len);
-    if (len >= Layout.header.SIZE && !this.firstTap(lo, hi, view, off)) return;
+    let n = 0;
+    if (len >= Layout.header.SIZE) {
+      const lo = view.getUint32(off + Layout.header.traces, true);
+      const hi = view.getUint32(off + Layout.header.traces + 4, true);
+      if (view.getUint32(off + Layout.header.flags, true) & HeaderFlag.CHARGED) this.creditRecord(lo, hi, len);
+      n = this.collectTaps(lo, hi, view, off);
+      if (n === 0) return;
+    }
+    const taps = this.matched;
     // The views this record's traces take (almost always just the first), and whether one of
     // them keeps the fd table from events.
     let wanted = 0;
     let fdChangesTraced = this.allFdChangesTraced;
     if (this.views.length > 1 || !fdChangesTraced) {
-      this.forTaps(lo, hi, view, off, (tap) => {
+      for (let i = 0; i < n; i++) {
+        const tap = taps[i];
         wanted |= tap.view < 31 ? 1 << tap.view : -1;
         fdChangesTraced ||= tap.fdChangesTraced;
-      });
+      }
     }
     let events: Event[] | null;
+    let event: Event | null = null;
     // More than 31 distinct views: every view is decoded (rare; each tap finds its own by index).
     const picked = wanted < 0 ? this.views : wanted > 1 ? this.views.filter((_, i) => wanted & (1 << i)) : undefined;
     try {
       if (picked) events = this.decoder.decodeViews(view, bytes, off, len, picked, fdChangesTraced);
       else {
-        const event = this.decoder.decode(view, bytes, off, len, this.views[0], fdChangesTraced);
-        events = event ? [event] : null;
+        event = this.decoder.decode(view, bytes, off, len, this.views[0], fdChangesTraced);
+        events = null;
       }
     } catch (err) {
       if (err instanceof CorruptRecordError) {
         this.fail(new BackendError(`corrupt record from the kernel: ${err.message}`, { cause: err }));
         return;
       }
-      this.forTaps(lo, hi, view, off, (tap) => {
+      for (let i = 0; i < n; i++) {
+        const tap = taps[i];
         if (tap.undecodable === 0) tap.batch.flush();
         tap.undecodable++;
         tap.decodeErrors++;
-      });
+      }
       return;
     }
-    if (!events) return;
+    if (events === null && event === null) return;
+    if (n === 1) {
+      // One trace (the usual case): it gets the decoded object, whatever kind of sink it is.
+      const tap = taps[0];
+      this.announceUndecodable(tap);
+      tap.batch.pending.push(event ?? events![picked === this.views ? tap.view : bitIndex(wanted, tap.view)]);
+      return;
+    }
     const lent = this.lent;
     const owned = this.owned;
     lent.length = 0;
     owned.length = 0;
-    this.forTaps(lo, hi, view, off, (tap) => {
-      if (tap.undecodable > 0) {
-        tap.batch.flush();
-        tap.sink.lost(tap.undecodable, 'decode');
-        tap.undecodable = 0;
-      }
-      const event = picked ? events![picked === this.views ? tap.view : bitIndex(wanted, tap.view)] : events![0];
+    for (let i = 0; i < n; i++) {
+      const tap = taps[i];
+      this.announceUndecodable(tap);
+      const one = event ?? events![picked === this.views ? tap.view : bitIndex(wanted, tap.view)];
       // Sinks that borrow their events (traces: they encode the batch at once) share the decoded
       // object; one that owns them (it may keep them) gets it only if no other sink has it.
-      let given = event;
-      if (owned.includes(event) || (!tap.sink.borrowsEvents && lent.includes(event))) given = { ...event };
-      else (tap.sink.borrowsEvents ? lent : owned).push(event);
+      let given = one;
+      if (owned.includes(one) || (!tap.sink.borrowsEvents && lent.includes(one))) given = { ...one };
+      else (tap.sink.borrowsEvents ? lent : owned).push(one);
       tap.batch.pending.push(given);
-    });
+    }
   };
+
+  /** Before `tap`'s next event: the notice for the records it could not decode since its last one. */
+  private announceUndecodable(tap: TraceTap): void {
+    if (tap.undecodable === 0) return;
+    tap.batch.flush();
+    tap.sink.lost(tap.undecodable, 'decode');
+    tap.undecodable = 0;
+  }
 
   /** The decoded events of the current record lent to borrowing sinks and given to owning ones (reused). */
   private readonly lent: Event[] = [];
   private readonly owned: Event[] = [];
+  /** The taps the current record is for: the first collectTaps() entries (reused, never shrunk). */
+  private readonly matched: TraceTap[] = [];
 
-  /** The first tap the record at `off` is for, or undefined. */
-  private firstTap(lo: number, hi: number, view: DataView, off: number): TraceTap | undefined {
-    let found: TraceTap | undefined;
-    this.forTaps(lo, hi, view, off, (tap) => {
-      found ??= tap;
-    });
-    return found;
-  }
-
-  /** Calls `fn` for each open tap whose bit is set and that the record belongs to. */
-  private forTaps(lo: number, hi: number, view: DataView, off: number, fn: (tap: TraceTap) => void): void {
-    let enterNs: bigint | undefined;
+  /**
+   * Fills `matched` with the open taps whose bit is set in lo/hi and that the record at `off`
+   * belongs to (a syscall that entered before a tap was activated is not its); returns how many.
+   */
+  private collectTaps(lo: number, hi: number, view: DataView, off: number): number {
+    let n = 0;
+    // enter_ns as two 32-bit halves, read once the first tap needs it (no bigint per record).
+    let enterHi = -1;
+    let enterLo = 0;
     for (let half = 0; half < 2; half++) {
       let bits = half === 0 ? lo : hi;
       while (bits !== 0) {
@@ -323,13 +350,17 @@ export class Pipeline {
         bits &= bits - 1;
         const tap = this.taps[half * 32 + bit];
         if (!tap || tap.closed) continue;
-        if (tap.activeSinceNs > 0n && view.getUint16(off + Layout.header.kind, true) === Kind.SYSCALL) {
-          enterNs ??= view.getBigUint64(off + Layout.syscall.enter_ns, true);
-          if (enterNs < tap.activeSinceNs) continue;
+        if (tap.activeSince && view.getUint16(off + Layout.header.kind, true) === Kind.SYSCALL) {
+          if (enterHi < 0) {
+            enterLo = view.getUint32(off + Layout.syscall.enter_ns, true);
+            enterHi = view.getUint32(off + Layout.syscall.enter_ns + 4, true);
+          }
+          if (enterHi < tap.activeSinceHi || (enterHi === tap.activeSinceHi && enterLo < tap.activeSinceLo)) continue;
         }
-        fn(tap);
+        this.matched[n++] = tap;
       }
     }
+    return n;
   }
 
   /** Reads the kernel's per-trace loss counters; announces what moved, after what was decoded. */

@@ -18,6 +18,7 @@ import { gpioShapes } from './ioctl/gpio';
 import { mtdShapes } from './ioctl/mtd';
 import { ptpShapes } from './ioctl/ptp';
 import { rtcShapes } from './ioctl/rtc';
+import { sockShapes } from './ioctl/sock';
 import type { ArgShape } from './ioctl/shape';
 import { v4l2Shapes } from './ioctl/v4l2';
 import { bytesOf, entryBytesOf, viewOf } from './registry';
@@ -183,6 +184,7 @@ function argShapes(tables: ArchTables, verbose: boolean, style: ConstantStyle): 
   gpioShapes({ set, tables, style, verbose });
   rtcShapes({ set, tables, style, verbose });
   mtdShapes({ set, tables, style, verbose });
+  sockShapes({ set, tables, style, verbose });
   const termios = termiosFormatter(tables, verbose);
   set(['TCGETS', 'TIOCGLCKTRMIOS'], { kind: 'struct', output: true, size: 36, format: termios });
   set(['TCSETS', 'TCSETSW', 'TCSETSF', 'TIOCSLCKTRMIOS'], { kind: 'struct', output: false, size: 36, format: termios });
@@ -247,10 +249,11 @@ function renderArg(shape: ArgShape, arg: bigint, argIndex: number, call: CallVie
       // An input read and written is there at entry too (a failed call has no exit read).
       const outputOnly = shape.output && !(shape.kind === 'struct' && shape.inout);
       const exit = outputOnly && call.ret < 0n ? undefined : bytesOf(call.blobs, argIndex);
-      const b = exit ?? (outputOnly ? undefined : entryBytesOf(call.blobs, argIndex));
+      const entry = outputOnly ? undefined : entryBytesOf(call.blobs, argIndex);
+      const b = exit ?? entry;
       if (!b || b.data.length < size) return '';
       const v = viewOf(b.data);
-      if (shape.kind === 'struct') return shape.format(v, call, b !== exit);
+      if (shape.kind === 'struct') return shape.format(v, call, b !== exit, entry && entry.data.length >= size ? viewOf(entry.data) : undefined);
       if (shape.kind === 'flags') return `[${formatFlags(BigInt(v.getUint32(0, true)), shape.xlat, shape.unknown)}]`;
       let n: bigint;
       if (size === 1) n = BigInt(v.getUint8(0));
@@ -271,8 +274,11 @@ export interface IoctlArgSize {
   dir: number;
 }
 
-/** SCT_IOCTL_SIZES_MAX: entries of the kernel's ioctl size table. */
-export const IOCTL_SIZES_MAX = 64;
+/**
+ * SCT_IOCTL_SIZES_MAX: entries of the kernel's ioctl size table (an eBPF hash map; the module
+ * searches its array by halves, so the entries go to it in ascending request order).
+ */
+export const IOCTL_SIZES_MAX = 256;
 
 /**
  * The ioctl size table for the kernel side: each request this decoder shows whose number does
@@ -298,7 +304,7 @@ export function ioctlArgSizes(tables: ArchTables): IoctlArgSize[] {
     (size === 0 ? unread : out).push({ request, size, dir });
   }
   // Requests whose argument is no pointer are not read at all, as far as the table has room.
-  return [...out, ...unread].slice(0, IOCTL_SIZES_MAX);
+  return [...out, ...unread].slice(0, IOCTL_SIZES_MAX).sort((a, b) => a.request - b.request);
 }
 
 /** The input requests numbered by a length, an event type or an axis (EVIOCGNAME(64)) take a pointer. */

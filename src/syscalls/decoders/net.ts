@@ -23,6 +23,21 @@ const AF_NAMES = [
 /** strace's socktypes and sock_type_flags. */
 const SOCK_TYPE_NAMES = ['SOCK_STREAM', 'SOCK_DGRAM', 'SOCK_RAW', 'SOCK_RDM', 'SOCK_SEQPACKET', 'SOCK_DCCP', 'SOCK_PACKET'];
 const SOCK_FLAG_NAMES = ['SOCK_CLOEXEC', 'SOCK_NONBLOCK'];
+/** strace's iffflags (net/if.h). */
+export const IFF_NAMES = ['IFF_UP', 'IFF_BROADCAST', 'IFF_DEBUG', 'IFF_LOOPBACK', 'IFF_POINTOPOINT', 'IFF_NOTRAILERS', 'IFF_RUNNING', 'IFF_NOARP', 'IFF_PROMISC', 'IFF_ALLMULTI', 'IFF_MASTER', 'IFF_SLAVE', 'IFF_MULTICAST', 'IFF_PORTSEL', 'IFF_AUTOMEDIA', 'IFF_DYNAMIC', 'IFF_LOWER_UP', 'IFF_DORMANT', 'IFF_ECHO'];
+/** strace's arp_hardware_types, in its order. */
+export const ARPHRD_NAMES = [
+  'ARPHRD_NETROM', 'ARPHRD_ETHER', 'ARPHRD_EETHER', 'ARPHRD_AX25', 'ARPHRD_PRONET', 'ARPHRD_CHAOS', 'ARPHRD_IEEE802', 'ARPHRD_ARCNET',
+  'ARPHRD_APPLETLK', 'ARPHRD_DLCI', 'ARPHRD_ATM', 'ARPHRD_METRICOM', 'ARPHRD_IEEE1394', 'ARPHRD_EUI64', 'ARPHRD_INFINIBAND',
+  'ARPHRD_SLIP', 'ARPHRD_CSLIP', 'ARPHRD_SLIP6', 'ARPHRD_CSLIP6', 'ARPHRD_RSRVD', 'ARPHRD_ADAPT', 'ARPHRD_ROSE', 'ARPHRD_X25',
+  'ARPHRD_HWX25', 'ARPHRD_CAN', 'ARPHRD_MCTP', 'ARPHRD_PPP', 'ARPHRD_CISCO', 'ARPHRD_LAPB', 'ARPHRD_DDCMP', 'ARPHRD_RAWHDLC',
+  'ARPHRD_RAWIP', 'ARPHRD_TUNNEL', 'ARPHRD_TUNNEL6', 'ARPHRD_FRAD', 'ARPHRD_SKIP', 'ARPHRD_LOOPBACK', 'ARPHRD_LOCALTLK', 'ARPHRD_FDDI',
+  'ARPHRD_BIF', 'ARPHRD_SIT', 'ARPHRD_IPDDP', 'ARPHRD_IPGRE', 'ARPHRD_PIMREG', 'ARPHRD_HIPPI', 'ARPHRD_ASH', 'ARPHRD_ECONET',
+  'ARPHRD_IRDA', 'ARPHRD_FCPP', 'ARPHRD_FCAL', 'ARPHRD_FCPL', 'ARPHRD_FCFABRIC', 'ARPHRD_IEEE802_TR', 'ARPHRD_IEEE80211',
+  'ARPHRD_IEEE80211_PRISM', 'ARPHRD_IEEE80211_RADIOTAP', 'ARPHRD_IEEE802154', 'ARPHRD_IEEE802154_MONITOR', 'ARPHRD_PHONET',
+  'ARPHRD_PHONET_PIPE', 'ARPHRD_CAIF', 'ARPHRD_IP6GRE', 'ARPHRD_NETLINK', 'ARPHRD_6LOWPAN', 'ARPHRD_VSOCKMON', 'ARPHRD_NONE', 'ARPHRD_VOID',
+];
+
 /** strace's inet_protocols. */
 export const IPPROTO_NAMES = [
   'IPPROTO_IP', 'IPPROTO_ICMP', 'IPPROTO_IGMP', 'IPPROTO_IPIP', 'IPPROTO_TCP', 'IPPROTO_EGP', 'IPPROTO_PUP', 'IPPROTO_UDP',
@@ -208,6 +223,11 @@ export function ifindexText(index: number): string {
   // No interface has index 0: no lookup (a miss rescans /sys/class/net every 10 s).
   const name = index === 0 ? undefined : interfaceName(index);
   return name === undefined ? String(index) : `if_nametoindex(${quoteBytes(Buffer.from(name))})`;
+}
+
+/** A hardware address as strace's print_mac_addr shows it abbreviated: `xx:xx:...`. */
+export function hwaddrText(bytes: Uint8Array): string {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(':');
 }
 
 /** The sockaddr an input call passed (connect, bind, sendto): length from the next argument. */

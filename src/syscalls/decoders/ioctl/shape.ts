@@ -18,8 +18,10 @@ export type ArgShape =
   /**
    * A struct of `size` bytes: an output (after success), an input, or (`inout`) both, whose
    * value at entry is shown after a failure (strace's KDGKBENT `{kb_table=..., kb_index=...}`).
+   * `v` is the value at exit, or at entry (`entry`) when there is none; `given` is the value at
+   * entry of an inout struct when it was read besides (struct ifconf's `ifc_len=160 => 80`).
    */
-  | { kind: 'struct'; output: boolean; inout?: boolean; size: number; format: (v: DataView, call: CallView, entry: boolean) => string };
+  | { kind: 'struct'; output: boolean; inout?: boolean; size: number; format: (v: DataView, call: CallView, entry: boolean, given?: DataView) => string };
 
 /** What a family module gets to declare its requests' shapes with. */
 export interface ShapeContext {

@@ -9,7 +9,7 @@
  * address (`0x7f...`), the rest as usual. The kernel side delivers the readable bytes.
  */
 import type { ArchTables } from '../../arch';
-import { ifindexText, ipv6Text } from '../net';
+import { hwaddrText, ifindexText, ipv6Text } from '../net';
 import { quoteBytes } from '../quote';
 import { fixedXlat, formatFlags, formatValue, hexValue, type ConstantStyle, type Xlat } from '../xlat';
 
@@ -244,7 +244,7 @@ export const ifindex = integer(4, (c, at) => ifindexText(c.mem.u32(at)));
 /** A hardware address: `xx:xx:...` (at most MAX_ADDR_LEN, 32 bytes). */
 export const hwaddr: NlaDecoder = (c, at, len) => {
   if (len > 32) return undefined;
-  return obj(c, at, len, () => Array.from(c.mem.bytes.subarray(at, at + len), (b) => b.toString(16).padStart(2, '0')).join(':'));
+  return obj(c, at, len, () => hwaddrText(c.mem.bytes.subarray(at, at + len)));
 };
 
 export const inAddr = integer(4, (c, at) => `inet_addr("${Array.from(c.mem.bytes.subarray(at, at + 4)).join('.')}")`);
