@@ -16,7 +16,7 @@ import { RecordDecoder } from '../src/backends/records';
 import { SyscallCatalog } from '../src/syscalls/catalog';
 import { RetentionBudget } from '../src/traces/retention-budget';
 import { Trace } from '../src/traces/trace';
-import type { Logger } from '../src/util/log';
+import { SilentLogger } from '../src/util/log';
 import { syscallRecord } from '../test/kmod/record-builder';
 
 const NR_GETPPID = 110;
@@ -55,7 +55,6 @@ class ReplaySource implements RecordSource {
 }
 
 const noLoss: LossCounters = { lost: () => 0, lostByCause: () => [0, 0, 0, 0], setPaused: () => {}, credit: () => {} };
-const quiet: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {}, child: () => quiet };
 
 function main(): void {
   const rounds = Number(process.argv[2] ?? 5);
@@ -73,7 +72,7 @@ function main(): void {
     retentionBytes: 64 << 20,
     budget: new RetentionBudget(128 << 20),
     limits: { batchEvents: 1024, batchBytes: 1 << 20, heartbeatMs: 3_600_000 },
-    log: quiet,
+    log: new SilentLogger(),
     onEnded: () => {},
   });
   pipeline.attach(new TraceTap({ slot: 0, bit: 1n, spec: {} as CaptureSpec, budget: 0 }, trace, { stringMax: 256, bufferBytes: 0, execEnv: false }, 1n));

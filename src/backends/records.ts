@@ -90,14 +90,6 @@ const H = Layout.header;
 const COMM_LEN = E.sct_limits.SCT_COMM_LEN;
 
 /**
- * The trace mask of the record at `off` (sct_header.traces) as two 32-bit halves: bit s of the
- * 64-bit mask is bit s of `lo` for s < 32, bit s - 32 of `hi` otherwise.
- */
-export function recordTraces(view: DataView, off: number): { lo: number; hi: number } {
-  return { lo: view.getUint32(off + H.traces, true), hi: view.getUint32(off + H.traces + 4, true) };
-}
-
-/**
  * Turns records into events. `monoToEpochNs` converts the kernel's CLOCK_MONOTONIC timestamps to
  * Unix epoch nanoseconds (it is realtime minus monotonic, measured when the capture started).
  *

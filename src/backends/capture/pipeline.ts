@@ -254,6 +254,8 @@ export class Pipeline {
     // open trace takes (its trace stopped, or the call began before its trace) is not decoded.
     let n = 0;
     if (len >= Layout.header.SIZE) {
+      // The trace mask (sct_header.traces) as two 32-bit halves: bit s is bit s of lo for s < 32,
+      // bit s - 32 of hi otherwise.
       const lo = view.getUint32(off + Layout.header.traces, true);
       const hi = view.getUint32(off + Layout.header.traces + 4, true);
       if (view.getUint32(off + Layout.header.flags, true) & HeaderFlag.CHARGED) this.creditRecord(lo, hi, len);

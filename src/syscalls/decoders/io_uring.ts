@@ -82,11 +82,6 @@ function formatParams(data: Uint8Array, ok: boolean, tables: ArchTables): string
   return `${out}}`;
 }
 
-/** arrayText of a u32 count (the register arguments and struct fields io_uring takes). */
-function array(ptr: bigint, count: number, elem: number, data: Uint8Array | undefined, render: (v: DataView, at: number) => string, max: number): string {
-  return arrayText(ptr, BigInt(count), elem, data, max, render);
-}
-
 /** The tables io_uring_register's argument decoding needs, bound once. */
 interface RegisterTables {
   opcodes: Xlat;
@@ -142,9 +137,9 @@ function formatRegisterArg(t: RegisterTables, opcode: string | undefined, ptr: b
     case 'IORING_REGISTER_FILES':
     case 'IORING_REGISTER_EVENTFD':
     case 'IORING_REGISTER_EVENTFD_ASYNC':
-      return array(ptr, nargs, 4, data, fd, max);
+      return arrayText(ptr, BigInt(nargs), 4, data, max, fd);
     case 'IORING_REGISTER_RESTRICTIONS':
-      return array(ptr, nargs, 16, data, (v, at) => restriction(t, v, at), max);
+      return arrayText(ptr, BigInt(nargs), 16, data, max, (v, at) => restriction(t, v, at));
     case 'IORING_REGISTER_FILES2':
     case 'IORING_REGISTER_BUFFERS2':
     case 'IORING_REGISTER_FILES_UPDATE2':
@@ -155,7 +150,7 @@ function formatRegisterArg(t: RegisterTables, opcode: string | undefined, ptr: b
       const nr = update ? v.getUint32(24, true) : v.getUint32(0, true);
       const dataPtr = v.getBigUint64(update ? 8 : 16, true);
       const tags = v.getBigUint64(update ? 16 : 24, true);
-      const nested = (p: bigint) => array(p, nr, 1, undefined, () => '', max);
+      const nested = (p: bigint) => arrayText(p, BigInt(nr), 1, undefined, max, () => '');
       let out = '{';
       if (update) {
         out += `offset=${v.getUint32(0, true)}`;
@@ -176,7 +171,7 @@ function formatRegisterArg(t: RegisterTables, opcode: string | undefined, ptr: b
       const v = viewOf(data);
       let out = `{offset=${v.getUint32(0, true)}`;
       if (v.getUint32(4, true) !== 0) out += `, resv=${hexValue(BigInt(v.getUint32(4, true)))}`;
-      return `${out}, fds=${array(v.getBigUint64(8, true), nargs, 4, undefined, fd, max)}}`;
+      return `${out}, fds=${arrayText(v.getBigUint64(8, true), BigInt(nargs), 4, undefined, max, fd)}}`;
     }
     case 'IORING_REGISTER_PBUF_RING':
     case 'IORING_UNREGISTER_PBUF_RING': {

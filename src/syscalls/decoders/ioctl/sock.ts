@@ -11,7 +11,7 @@ import { ARPHRD_NAMES, hwaddrText, IFF_NAMES, ifindexText, sockaddrFormatter } f
 import { fixedCString } from '../fields';
 import { quoteBytes } from '../quote';
 import type { CallView } from '../registry';
-import { constant, formatFlags, formatValue, hexValue, styled, xlat } from '../xlat';
+import { constant, formatFlags, formatValue, hexValue, pointer, styled, xlat } from '../xlat';
 import type { ArgShape, ShapeContext } from './shape';
 
 /** sizeof(struct ifreq) on x86_64; IFNAMSIZ, where its union starts. */
@@ -51,8 +51,6 @@ const SETS = [
 function ifcLen(len: number): string {
   return len > 0 && len % IFREQ_SIZE === 0 ? `${len} /* ${len / IFREQ_SIZE} * sizeof(struct ifreq) */` : String(len);
 }
-
-const addr = (p: bigint) => (p === 0n ? 'NULL' : hexValue(p));
 
 export function sockShapes(ctx: ShapeContext): void {
   const { set, tables, style } = ctx;
@@ -150,7 +148,7 @@ function ifconf(v: DataView, call: CallView, entry: boolean, given?: DataView): 
   const before = given ?? v;
   const len = before.getInt32(0, true);
   const buf = before.getBigUint64(8, true);
-  if (entry) return `{ifc_len=${ifcLen(len)}, ifc_buf=${addr(buf)}}`;
+  if (entry) return `{ifc_len=${ifcLen(len)}, ifc_buf=${pointer(buf)}}`;
   const after = v.getInt32(0, true);
   const afterBuf = v.getBigUint64(8, true);
   let out = '{ifc_len=';
@@ -158,7 +156,7 @@ function ifconf(v: DataView, call: CallView, entry: boolean, given?: DataView): 
   if (buf !== 0n && len !== after) out += ' => ';
   if (buf === 0n || len !== after) out += ifcLen(after);
   if (buf !== 0n && call.ret >= 0n) return '';
-  out += `, ifc_buf=${addr(buf)}`;
-  if (afterBuf !== buf) out += ` => ${addr(afterBuf)}`;
+  out += `, ifc_buf=${pointer(buf)}`;
+  if (afterBuf !== buf) out += ` => ${pointer(afterBuf)}`;
   return `${out}}`;
 }
