@@ -243,6 +243,11 @@ static SCT_INLINE __u32 sct_put_inner(__u8 *buf, __u32 off, const struct sct_rea
 	if (!base || sct_read_user(&ptr, sizeof(ptr), base + 8 * (__u64)r->len_arg) || !ptr)
 		return off;
 	key = sct_derived_key(arg, SCT_INNER_PART + (r->len_arg & 3));
+	/*
+	 * Restated for the verifier (checked above, so no change): Linux 6.1 loses off's bound when
+	 * clang keeps it across the reads, and refuses the string read into buf + off.
+	 */
+	sct_clamp_max(off, SCT_BLOB_OFF_MAX);
 	if (r->flags & SCT_RD_STRING) {
 		next = sct_put_str(buf, off, key, ptr, false, r->max == SCT_STR_MAX ? SCT_STR_MAX : sct_string_cap(&sct_ctl));
 	} else {
