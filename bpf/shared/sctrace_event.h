@@ -385,6 +385,10 @@ enum sct_read_flags {
 				  * decoded whole, as strace does) and flag the blob SCT_BLOB_WHOLE */
 	SCT_RD_BOTH = 1 << 6,    /* BYTES: also at entry, into the entry-value blob (select's
 				  * timeout, sendfile's offset: `[0] => [100]`) */
+	SCT_RD_HEAD = 1 << 7,    /* BYTES: when the length reaches unreadable memory, the bytes up to
+				  * the end of the first page instead (setsockopt's value at a length
+				  * past its struct, getsockopt's at a returned length past the
+				  * buffer: strace reads only what it shows) */
 };
 
 /* One extra read: 8 bytes. */

@@ -38,7 +38,7 @@ export const ReadLen = { FIXED: 0, ARG: 1, ARG_PTR: 2, RET: 3, NODEMASK: 4, ARG_
 /** enum sct_enter: sct_syscall_meta.enter_str's bits. */
 export const EnterBit = { STRINGS: 1, READS: 2 } as const;
 /** enum sct_read_flags. */
-export const ReadFlag = { SUCCESS: 1, BUFFER: 2, ENTRY: 4, ENV: 8, STRING: 16, NETLINK: 32, BOTH: 64 } as const;
+export const ReadFlag = { SUCCESS: 1, BUFFER: 2, ENTRY: 4, ENV: 8, STRING: 16, NETLINK: 32, BOTH: 64, HEAD: 128 } as const;
 
 /** The kinds and flags of reads that need a value at entry (sct_syscall_meta.enter_str's SCT_ENTER_READS). */
 export function readsAtEntry(reads: readonly KernelRead[]): boolean {
@@ -304,11 +304,13 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   epoll_pwait: [retElems('events', S.epoll_event), bytes('sigmask', S.sigset)],
   signalfd: [bytes('user_mask', S.sigset)],
   signalfd4: [bytes('user_mask', S.sigset)],
-  // The value at its length (at most a page), and at the sizes of struct ip_mreq and group_req:
-  // a length beyond the buffer (strace reads only the struct) faults the first read.
-  setsockopt: [argSized('optval', 'optlen'), bytes('optval', 8), bytes('optval', 136)],
+  // The value at its length (at most a page), or when that reaches unreadable memory the bytes up
+  // to the end of its page: a length past a struct at a page's end (strace reads only the struct).
+  setsockopt: [{ ...argSized('optval', 'optlen'), flags: ReadFlag.HEAD }],
+  // The value at the length returned, or up to the end of its page when that is longer than the
+  // buffer (NETLINK_LIST_MEMBERSHIPS returns the length it needs: strace reads what was given).
   getsockopt: [
-    { kind: ReadKind.BYTES, arg: 'optval', lenFrom: ReadLen.ARG_PTR, lenArg: 'optlen', max: READ_CAP, flags: ReadFlag.SUCCESS },
+    { kind: ReadKind.BYTES, arg: 'optval', lenFrom: ReadLen.ARG_PTR, lenArg: 'optlen', max: READ_CAP, flags: ReadFlag.SUCCESS | ReadFlag.HEAD },
     { kind: ReadKind.INOUT, arg: 'optlen', max: 4 },
   ],
   statfs: [output('buf', S.statfs)],

@@ -90,6 +90,7 @@ const FORMATS: Record<string, string[]> = {
   chown: ['const char * filename', 'uid_t user', 'gid_t group'],
   mknodat: ['int dfd', 'const char * filename', 'umode_t mode', 'unsigned int dev'],
   setsockopt: ['int fd', 'int level', 'int optname', 'char * optval', 'int optlen'],
+  getsockopt: ['int fd', 'int level', 'int optname', 'char * optval', 'int * optlen'],
   epoll_ctl: ['int epfd', 'int op', 'int fd', 'struct epoll_event * event'],
   mremap: ['unsigned long addr', 'unsigned long old_len', 'unsigned long new_len', 'unsigned long flags', 'unsigned long new_addr'],
   faccessat: ['int dfd', 'const char * filename', 'int mode'],
@@ -930,6 +931,74 @@ test('credentials, priorities, clocks and events: prctl-era decoders', () => {
     '0x1 /* CM_SERVICE */, transport_type=SOCK_DGRAM, transport_len=16, transport={sin={sin_family=AF_INET, sin_port=htons(80), sin_addr=inet_addr("127.0.0.1")}}}, 36',
   );
   assert.equal(render('getpeername', { args: [4, 0x7000, 0x7100], blobs: { 1: sun, 2: { kind: 'inout', before: 16, after: 24, unreadable: false } } }), '4, {sa_family=AF_UNIX, sun_path="kernelapi.sock"}, [16 => 24]');
+});
+
+test('setsockopt: ints, packet memberships and rings, the ICMP filter; a length past the struct reads only the struct', () => {
+  // The value at page end read up to there (SCT_RD_HEAD): 4 bytes for a length of 5.
+  assert.equal(render('setsockopt', { args: [3, 1, 1, 0x7ffc, 5], blobs: { 3: bytes(words([1234567890], 4)) } }), '3, SOL_SOCKET, SO_DEBUG, [1234567890], 5');
+  assert.equal(render('setsockopt', { args: [3, 270, 3, 0x7ffc, 5], blobs: { 3: bytes(words([-1], 4)) } }), '3, SOL_NETLINK, NETLINK_PKTINFO, [-1], 5');
+  assert.equal(render('setsockopt', { args: [3, 270, 3, 0x7ffc, 3], blobs: { 3: bytes(words([1], 4)) }, ret: -22 }), '3, SOL_NETLINK, NETLINK_PKTINFO, 0x7ffc, 3');
+  assert.equal(render('setsockopt', { args: [3, 1, 1, 0x7ffc, 5] }), '3, SOL_SOCKET, SO_DEBUG, 0x7ffc, 5');
+  const mreq6 = new Uint8Array(20);
+  mreq6.set([0xff, 0x01], 0);
+  mreq6[15] = 0x0c;
+  mreq6.set([0xff, 0x7f, 0, 0], 16);
+  assert.equal(
+    render('setsockopt', { args: [0, 41, 20, 0x7000, 0x7fffffff], blobs: { 3: bytes(mreq6) }, ret: -92 }),
+    '0, SOL_IPV6, IPV6_ADD_MEMBERSHIP, {inet_pton(AF_INET6, "ff01::c", &ipv6mr_multiaddr), ipv6mr_interface=32767}, 2147483647',
+  );
+  const pmreq = Uint8Array.from([0, 0, 0, 0, 0xff, 0xff, 9, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe]);
+  assert.equal(
+    render('setsockopt', { args: [-1, 263, 1, 0x7000, 16], blobs: { 3: bytes(pmreq) }, ret: -9 }),
+    '-1, SOL_PACKET, PACKET_ADD_MEMBERSHIP, {mr_ifindex=0, mr_type=0xffff /* PACKET_MR_??? */, mr_alen=9, mr_address=ff:ff:ff:ff:ff:ff:ff:fe}, 16',
+  );
+  pmreq.set([1, 0, 2, 0], 4);
+  assert.equal(render('setsockopt', { args: [-1, 263, 2, 0x7000, 16], blobs: { 3: bytes(pmreq) }, ret: -9 }).split(', mr_alen')[0], '-1, SOL_PACKET, PACKET_DROP_MEMBERSHIP, {mr_ifindex=0, mr_type=PACKET_MR_PROMISC');
+  assert.equal(render('setsockopt', { args: [-1, 263, 2, 0x7000, 16], blobs: { 3: bytes(pmreq) }, ret: -9 }).split('mr_alen=')[1], '2, mr_address=ff:ff}, 16');
+  // packet_mreq and tpacket_req only at their exact size.
+  assert.equal(render('setsockopt', { args: [-1, 263, 1, 0x7000, 17], blobs: { 3: bytes(pmreq) }, ret: -9 }), '-1, SOL_PACKET, PACKET_ADD_MEMBERSHIP, 0x7000, 17');
+  const ring = bytes(words([0xffffffff, 1, 2, 3], 4));
+  assert.equal(render('setsockopt', { args: [-1, 263, 5, 0x7000, 16], blobs: { 3: ring }, ret: -9 }), '-1, SOL_PACKET, PACKET_RX_RING, {tp_block_size=4294967295, tp_block_nr=1, tp_frame_size=2, tp_frame_nr=3}, 16');
+  assert.equal(render('setsockopt', { args: [-1, 263, 13, 0x7000, 15], blobs: { 3: ring }, ret: -9 }), '-1, SOL_PACKET, PACKET_TX_RING, 0x7000, 15');
+  // The ICMP filter: the set bits' types, or `~` and the clear ones' when more than half are set.
+  const icmp = (v: number, len: number) => render('setsockopt', { args: [-1, 255, 1, 0x7000, len], blobs: { 3: bytes(words([v], 4)) }, ret: -9 }).split(', ').slice(3, -1).join(', ');
+  assert.equal(icmp(-1, 4), '~[]');
+  assert.equal(icmp(0, 4), '[]');
+  assert.equal(icmp(0x1839, 4), '[ICMP_ECHOREPLY ICMP_DEST_UNREACH ICMP_SOURCE_QUENCH ICMP_REDIRECT ICMP_TIME_EXCEEDED ICMP_PARAMETERPROB]');
+  assert.equal(icmp(~0x1839, 8), '~[ICMP_ECHOREPLY ICMP_DEST_UNREACH ICMP_SOURCE_QUENCH ICMP_REDIRECT ICMP_TIME_EXCEEDED ICMP_PARAMETERPROB]');
+  assert.equal(icmp(0x2, 4), '[0x1 /* ICMP_??? */]');
+  // One byte over a filter of all ones: the other 24 bits stay set.
+  assert.equal(icmp(0, 1), '~[ICMP_ECHOREPLY 0x1 /* ICMP_??? */ 0x2 /* ICMP_??? */ ICMP_DEST_UNREACH ICMP_SOURCE_QUENCH ICMP_REDIRECT 0x6 /* ICMP_??? */ 0x7 /* ICMP_??? */]');
+  assert.equal(icmp(0, 0), '0x7000');
+});
+
+test('getsockopt: structs as far as the returned length reaches, short ints in hex, netlink groups as an array', () => {
+  const lens = (before: number, after: number): RawBlob => ({ kind: 'inout', before, after, unreadable: false });
+  const get = (level: number, name: number, value: Uint8Array | undefined, before: number, after: number, ret = 0) =>
+    render('getsockopt', { args: [3, level, name, 0x7000, 0x7100], blobs: value ? { 3: bytes(value), 4: lens(before, after) } : { 4: lens(before, after) }, ret });
+  const linger = words([1, 0xdeadbeef], 4);
+  assert.equal(get(1, 13, linger, 8, 8), '3, SOL_SOCKET, SO_LINGER, {l_onoff=1, l_linger=-559038737}, [8]');
+  assert.equal(get(1, 13, linger.subarray(0, 3), 3, 3), '3, SOL_SOCKET, SO_LINGER, {l_onoff="\\x01\\x00\\x00"}, [3]');
+  assert.equal(get(1, 13, linger.subarray(0, 4), 4, 4), '3, SOL_SOCKET, SO_LINGER, {l_onoff=1}, [4]');
+  assert.equal(get(1, 13, linger.subarray(0, 7), 7, 7), '3, SOL_SOCKET, SO_LINGER, {l_onoff=1, l_linger="\\xef\\xbe\\xad"}, [7]');
+  assert.equal(get(1, 13, linger, 9, 8), '3, SOL_SOCKET, SO_LINGER, {l_onoff=1, l_linger=-559038737}, [9 => 8]');
+  assert.equal(get(1, 13, undefined, 0, 0), '3, SOL_SOCKET, SO_LINGER, 0x7000, [0]');
+  const cred = words([27697, 0, 0xffffffff], 4);
+  assert.equal(get(1, 17, cred, 12, 12), '3, SOL_SOCKET, SO_PEERCRED, {pid=27697, uid=0, gid=-1}, [12]');
+  assert.equal(get(1, 17, cred.subarray(0, 8), 8, 8), '3, SOL_SOCKET, SO_PEERCRED, {pid=27697, uid=0}, [8]');
+  assert.equal(get(1, 17, cred.subarray(0, 11), 11, 11), '3, SOL_SOCKET, SO_PEERCRED, {pid=27697, uid=0, gid="\\xff\\xff\\xff"}, [11]');
+  const err = words([111], 4);
+  assert.equal(get(1, 4, err, 4, 4), '3, SOL_SOCKET, SO_ERROR, [ECONNREFUSED], [4]');
+  assert.equal(get(1, 4, err, 5, 4), '3, SOL_SOCKET, SO_ERROR, [ECONNREFUSED], [5 => 4]');
+  assert.equal(get(1, 4, err.subarray(0, 1), 1, 1), '3, SOL_SOCKET, SO_ERROR, "\\x6f", [1]');
+  assert.equal(get(1, 2, words([0x034000], 4).subarray(0, 3), 3, 3), '3, SOL_SOCKET, SO_REUSEADDR, "\\x00\\x40\\x03", [3]');
+  assert.equal(get(1, 2, words([1], 4), 4, 4), '3, SOL_SOCKET, SO_REUSEADDR, [1], [4]');
+  assert.equal(get(1, 2, undefined, 4, 4, -14), '3, SOL_SOCKET, SO_REUSEADDR, 0x7000, [4]');
+  assert.equal(get(263, 6, words([5, 1, 0], 4), 12, 12), '3, SOL_PACKET, PACKET_STATISTICS, {tp_packets=5, tp_drops=1, tp_freeze_q_cnt=0}, [12]');
+  assert.equal(get(270, 9, words([0, 0], 4), 4, 8), '3, SOL_NETLINK, NETLINK_LIST_MEMBERSHIPS, [0], [4 => 8]');
+  assert.equal(get(270, 9, words([0, 0], 4), 3, 8), '3, SOL_NETLINK, NETLINK_LIST_MEMBERSHIPS, [], [3 => 8]');
+  assert.equal(get(270, 3, words([1], 4), 4, 4), '3, SOL_NETLINK, NETLINK_PKTINFO, [1], [4]');
+  assert.equal(get(255, 1, words([0x1839], 4), 4, 4), '3, SOL_RAW, ICMP_FILTER, [ICMP_ECHOREPLY ICMP_DEST_UNREACH ICMP_SOURCE_QUENCH ICMP_REDIRECT ICMP_TIME_EXCEEDED ICMP_PARAMETERPROB], [4]');
 });
 
 test('setsockopt: multicast memberships as structs, a length short of the struct as the address', () => {
