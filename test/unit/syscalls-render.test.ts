@@ -841,6 +841,9 @@ test('select and pselect6: fd sets and timeout at entry, ready sets and time lef
   assert.equal(formatSyscall(decode('pselect6', pselect)), 'pselect6(5, [], NULL, NULL, {tv_sec=0, tv_nsec=1000}, NULL) = 0 (Timeout)');
   // Not delivered (the parking table was full): addresses, as before.
   assert.equal(render('select', { args: [5, 0x7ffc0100, 0, 0, 0x7ffc0200], ret: 0 }), '5, 0x7ffc0100, NULL, NULL, 0x7ffc0200');
+  // One fd_set for all three: the kernel wrote except (empty) last, so strace finds no fd and prints `()`.
+  const shared: Call = { args: [5, 0x7ffc0100, 0x7ffc0100, 0x7ffc0100, 0], ret: 1, blobs: { ...atEntry(1, set(3, 4)), ...atEntry(2, set(3, 4)), ...atEntry(3, set(3, 4)), 1: set(), 2: set(), 3: set() } };
+  assert.equal(formatSyscall(decode('select', shared)), 'select(5, [3 4], [3 4], [3 4], NULL)    = 1 ()');
 });
 
 test('ppoll: the timeout given, the time left; sendfile, splice and copy_file_range offsets', () => {
