@@ -898,6 +898,14 @@ test('mount API, extensible structs, locks, handles: what strace prints for them
   assert.equal(render('fsconfig', { args: [3, 3, 0x100, 0x200, AT_FDCWD], strings: { 2: 'source', 3: '/dev/sda1' }, ret: -22 }), '3, FSCONFIG_SET_PATH, "source", "/dev/sda1", AT_FDCWD');
   assert.equal(render('fsconfig', { args: [3, 2, 0x100, 0x200, 3], strings: { 2: 'k' }, blobs: { 3: bytes('\x01\x02\x03') }, ret: -22 }), '3, FSCONFIG_SET_BINARY, "k", "\\x01\\x02\\x03", 3');
   assert.equal(render('fsconfig', { args: [3, 8, 0x100, 0, 0], strings: { 2: 'k' }, ret: -22 }), '3, 0x8 /* FSCONFIG_??? */, 0x100, NULL, 0');
+  // The key and a string value: at most -s bytes, and at most 256 (strace reads no more): `...` from 256 on.
+  const keyed = (key: string, max: number) =>
+    render('fsconfig', { args: [3, 1, 0x100, 0x200, 0], strings: { 2: key, 3: key }, ret: -22 }, traceOf([], { stringMax: max }));
+  const a = (n: number) => 'a'.repeat(n);
+  assert.equal(keyed(a(255), 300), `3, FSCONFIG_SET_STRING, "${a(255)}", "${a(255)}", 0`);
+  assert.equal(keyed(a(256), 300), `3, FSCONFIG_SET_STRING, "${a(256)}"..., "${a(256)}"..., 0`);
+  assert.equal(keyed(a(32), 32), `3, FSCONFIG_SET_STRING, "${a(32)}", "${a(32)}", 0`);
+  assert.equal(keyed(a(33), 32), `3, FSCONFIG_SET_STRING, "${a(32)}"..., "${a(32)}"..., 0`);
   // An extensible struct longer than the kernel's: zero tail bytes hidden, others shown in hex, unreadable ones ???.
   const attr = new Uint8Array(40);
   attr.set(words([2, 4, 0x80000, 0]));
