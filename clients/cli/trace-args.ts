@@ -488,7 +488,7 @@ function buildSpec(values: TraceValues, exprs: Expressions, pids: number[], disp
     signal_events: !display.signals.isNone,
     backend: parseBackend(values.backend),
     cgroup_ids: (values['cgroup-id'] ?? []).map((id) => parseUint64(NAME, '--cgroup-id', id)),
-    rendering: { constants, verbose, fd_details: display.fdPaths === 2 },
+    rendering: { constants, verbose, fd_details: display.fdPaths === 2, fd_paths: display.fdPaths > 0 },
   };
 }
 

@@ -91,9 +91,10 @@ export class KernelPass {
 
   private async add(spec: CaptureSpec, sink: CaptureSink): Promise<CaptureSession> {
     const loaded = this.loaded ?? (await this.load());
-    // The kernel also captures the fd-changing calls the trace does not select (fdeffects.ts
-    // fdTrackingSyscalls); its tap decodes them into the fd table and delivers none of them.
-    const tracking = fdTrackingSyscalls(spec.syscalls, this.syscalls);
+    // With exact fd paths (-y) the kernel also captures the fd-changing calls the trace does not
+    // select (fdeffects.ts fdTrackingSyscalls); its tap decodes them into the fd table and
+    // delivers none of them.
+    const tracking = spec.trackFds ? fdTrackingSyscalls(spec.syscalls, this.syscalls) : [];
     const kernelSpec = tracking.length === 0 ? spec : { ...spec, syscalls: [...(spec.syscalls ?? []), ...tracking] };
     try {
       await this.side.reconcile([...[...loaded.taps].map((t) => t.trace.spec), kernelSpec]);
