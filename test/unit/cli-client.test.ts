@@ -338,6 +338,10 @@ test('trace: strace options become the spec; unknown and unsupported options are
   const none = await runCli(['--server', address, 'trace', '-e', 'trace=none', '--', 'sh', '-c', 'exit 0']);
   assert.equal(none.code, 0, none.stderr);
   assert.equal(seen.starts.at(-1)!.request.spec!.no_syscalls, true);
+  assert.equal(seen.starts.at(-1)!.request.spec!.rendering!.fd_paths, false, 'without -y or -P the fd table is not kept exact');
+  const byPath = await runCli(['--server', address, 'trace', '-P', '/dev/null', '--', 'sh', '-c', 'exit 0']);
+  assert.equal(byPath.code, 0, byPath.stderr);
+  assert.equal(seen.starts.at(-1)!.request.spec!.rendering!.fd_paths, true, '-P matches fds by their paths: as exact as -y');
   for (const [args, message] of [
     [['-c'], /-c is not supported: the syscall summary/],
     [['-k'], /-k is not supported: stack traces/],
