@@ -152,6 +152,7 @@ async function main(): Promise<number> {
       });
       for (const r of [...throughput.ladder, ...throughput.confirm, ...throughput.at_2x]) {
         if (r.unannounced) failures.push(`throughput at ${r.offered || 'flat out'}/s: ${r.unannounced} events lost without an EventsLost notice`);
+        if (r.stream_error) failures.push(`throughput at ${r.offered || 'flat out'}/s: the stream failed: ${r.stream_error}`);
       }
     }
     if (run.python) {
@@ -170,6 +171,7 @@ async function main(): Promise<number> {
       );
       for (const r of [...throughputPython.ladder, ...throughputPython.confirm, ...throughputPython.at_2x]) {
         if (r.unannounced) failures.push(`Python client at ${r.offered || 'flat out'}/s: ${r.unannounced} events lost without an EventsLost notice`);
+        if (r.stream_error) failures.push(`Python client at ${r.offered || 'flat out'}/s: the stream failed: ${r.stream_error}`);
       }
     }
     if (run.tsClient) {
@@ -188,6 +190,7 @@ async function main(): Promise<number> {
       );
       for (const r of [...throughputTsClient.ladder, ...throughputTsClient.confirm, ...throughputTsClient.at_2x]) {
         if (r.unannounced) failures.push(`TypeScript client at ${r.offered || 'flat out'}/s: ${r.unannounced} events lost without an EventsLost notice`);
+        if (r.stream_error) failures.push(`TypeScript client at ${r.offered || 'flat out'}/s: the stream failed: ${r.stream_error}`);
       }
     }
     if (run.sched) {

@@ -24,9 +24,15 @@ export interface LoadRun {
   delivered_rate: number;
   lost_kernel: number;
   lost_subscriber: number;
+  /**
+   * Events lost without a notice: the larger of the two views of one shortfall (the service's
+   * counters against what the client was told, and the calls made against it); not their sum.
+   */
   unannounced: number;
   /** Received getppid events + announced losses fall short of the calls made. */
   missing: number;
+  /** The client's stream ended with an error instead of OK (its events after that are missing). */
+  stream_error?: string | null;
   zero_loss: boolean;
   service_cpu_pct: number;
   client_cpu_pct: number;
@@ -82,7 +88,7 @@ async function measureLoad(ctx: RunContext, service: Service, rate: number, seco
   const c = r.client!.counts;
   const lost = c.lostKernel + c.lostSubscriber + c.lostDecode;
   const missing = Math.max(0, gen.calls - c.watched - lost);
-  const unannounced = unannouncedLoss(r.client!) + missing;
+  const unannounced = Math.max(unannouncedLoss(r.client!), missing);
   const wallS = r.wallNs / 1e9;
   return {
     offered: rate,
@@ -95,7 +101,8 @@ async function measureLoad(ctx: RunContext, service: Service, rate: number, seco
     lost_subscriber: c.lostSubscriber,
     unannounced,
     missing,
-    zero_loss: c.watched === gen.calls && lost === 0 && unannounced === 0,
+    stream_error: r.client!.stream_error,
+    zero_loss: c.watched === gen.calls && lost === 0 && unannounced === 0 && !r.client!.stream_error,
     // Service CPU over the workload's wall time (the drain after it is included, so this errs high).
     service_cpu_pct: (100 * serviceCpu) / r.wallNs,
     client_cpu_pct: r.tracerCpuNs === null ? NaN : (100 * (r.tracerCpuNs - serviceCpu)) / r.wallNs,
@@ -121,7 +128,8 @@ function describe(r: LoadRun): string {
   return (
     `offered ${offered}: made ${(r.achieved_rate / 1e3).toFixed(0)}k/s, delivered ${(r.delivered_rate / 1e3).toFixed(0)}k/s, ` +
     `lost kernel ${r.lost_kernel} subscriber ${r.lost_subscriber}, unannounced ${r.unannounced}, ` +
-    `service ${r.service_cpu_pct.toFixed(0)}% CPU, peak RSS ${r.service_peak_rss_mb.toFixed(0)} MB`
+    `service ${r.service_cpu_pct.toFixed(0)}% CPU, peak RSS ${r.service_peak_rss_mb.toFixed(0)} MB` +
+    (r.stream_error ? `, the stream failed: ${r.stream_error}` : '')
   );
 }
 

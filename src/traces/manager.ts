@@ -1,8 +1,9 @@
 /**
  * The running traces of this service: starts them on a backend, finds them by id, stops them,
- * and stops them all at shutdown. A trace stopped while no stream was attached stays streamable
- * for a short while (STOPPED_LINGER_MS), so a client whose connection dropped just before the
- * stop can still resume and receive the end of it; its window's memory is kept that long.
+ * and stops them all at shutdown. A stopped trace (other than by the idle timeout) stays
+ * streamable for a short while (STOPPED_LINGER_MS), so a client whose connection dropped around
+ * the stop can still resume and receive the end of it; its window's memory is kept that long
+ * (and gives way first in the retention budget).
  */
 import { randomBytes } from 'node:crypto';
 import type { TraceCounters } from '../api/generated/sctrace/v1/TraceCounters';
@@ -80,7 +81,8 @@ export class TraceManager {
       onEnded: (t) => {
         this.traces.delete(t.id);
         log.info(`trace ${t.id} stopped${lossSummary(t)}`);
-        if (this.closed || !t.awaitedAfterStop) return;
+        // Kept for the linger time while its window is there (streamable() asks).
+        if (this.closed || t.stoppedIdle) return;
         this.stopped.set(t.id, t);
         setTimeout(() => {
           this.stopped.delete(t.id);
@@ -116,7 +118,8 @@ export class TraceManager {
 
   /** A running trace, or a stopped one whose window is still available, to stream from. */
   streamable(id: string): Trace {
-    const trace = this.traces.get(id) ?? this.stopped.get(id);
+    const stopped = this.stopped.get(id);
+    const trace = this.traces.get(id) ?? (stopped?.resumable ? stopped : undefined);
     if (!trace) throw new TraceNotFoundError(id);
     return trace;
   }

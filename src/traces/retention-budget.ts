@@ -95,12 +95,20 @@ export class RetentionBudget {
   }
 
   /**
-   * What `window` may hold without making the budget drop anything: the budget less what the
-   * others hold, and never less than an even share (what the others shrink to under pressure).
+   * What `window` may hold without making the budget drop anything of a running trace: the budget
+   * less what the other running traces' windows hold, and never less than an even share among
+   * them (what they shrink to under pressure). Stopped traces' windows do not count: they give
+   * way first, so their lingering never slows a running trace.
    */
   roomFor(window: BudgetedWindow): number {
-    const others = this.total - (this.windows.has(window) ? window.retainedBytes : 0);
-    const share = Math.floor(this.limitBytes / Math.max(1, this.windows.size));
+    let others = 0;
+    let running = 1;
+    for (const w of this.windows) {
+      if (w === window || w.retired) continue;
+      others += w.retainedBytes;
+      running++;
+    }
+    const share = Math.floor(this.limitBytes / running);
     return Math.max(share, this.limitBytes - others);
   }
 }

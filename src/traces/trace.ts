@@ -61,11 +61,19 @@ export class Trace implements CaptureSink {
   private stopping: Promise<TraceCounters> | undefined;
   /** The capture session has closed: no event comes after the window's last. */
   private ended = false;
-  /** Stopped with nobody subscribed, and not for idleness: a client may be about to come back. */
-  private awaitedAtStop = false;
+  /**
+   * A client may come back for the end of the stopped trace: it was not stopped for idleness. A
+   * stream that was written the end may not have received it (it sat in the transport's buffers
+   * when the connection dropped, e.g. when a client's stall timer fired while the stop drained
+   * the kernel buffer): its client reconnects and must find the window, not NOT_FOUND with the
+   * end of its trace unsent. The window then lingers (TraceManager) and gives way first in the
+   * retention budget.
+   */
+  private awaited = false;
   private idleStop = false;
   /** release() was called: the window goes as soon as no stream reads it. */
   private forgotten = false;
+  private windowReleased = false;
   private failure: Error | undefined;
   private readonly tree: ProcessTree;
 
@@ -114,7 +122,20 @@ export class Trace implements CaptureSink {
     if (fromSequence > latest + 1) throw new SequenceOutOfRangeError(this.id, fromSequence, latest);
     const id = `s${this.nextSubscriber++}`;
     const start = fromSequence === 0 ? latest + 1 : fromSequence;
-    const subscriber = new Subscriber(id, peer, stream, this.options.limits, this.window, start);
+    // A stream that ended leaves the trace (its client is told the status; no cancel follows).
+    const ending: EventStream = {
+      write: (message, written) => stream.write(message, written),
+      once: (event, listener) => stream.once(event, listener),
+      end: () => {
+        stream.end();
+        this.retire(subscriber);
+      },
+      fail: (error) => {
+        stream.fail(error);
+        this.retire(subscriber);
+      },
+    };
+    const subscriber: Subscriber = new Subscriber(id, peer, ending, this.options.limits, this.window, start);
     this.subscribers.set(id, subscriber);
     this.disarmIdleTimer();
     const from = fromSequence === 0 ? '' : ` from sequence ${fromSequence}`;
@@ -189,12 +210,17 @@ export class Trace implements CaptureSink {
   }
 
   /**
-   * Whether the stopped trace's window is worth keeping for a while: it stopped while no stream
-   * was attached (a client reconnecting, or one that has not subscribed yet), other than by the
-   * idle timeout. A trace stopped under its subscribers has sent them everything.
+   * Whether the stopped trace can still be streamed from its window: it is not released yet. It
+   * goes once no stream reads it unless a client may be coming back (see `awaited`), so a stream
+   * whose cancel the server has not processed yet keeps it for its reconnecting client too.
    */
-  get awaitedAfterStop(): boolean {
-    return this.awaitedAtStop;
+  get resumable(): boolean {
+    return this.ended && !this.windowReleased;
+  }
+
+  /** Stopped by the idle timeout (nobody subscribed for that long: nobody is coming back). */
+  get stoppedIdle(): boolean {
+    return this.idleStop;
   }
 
   /** Why the trace ended early, if it failed. */
@@ -265,7 +291,7 @@ export class Trace implements CaptureSink {
     }
     this.ended = true;
     this.window.retired = true;
-    this.awaitedAtStop = this.subscribers.size === 0 && !this.idleStop;
+    this.awaited = !this.idleStop;
     const counters = this.counters();
     for (const s of this.subscribers.values()) s.finish(this.failure);
     this.options.onEnded(this);
@@ -280,14 +306,20 @@ export class Trace implements CaptureSink {
    */
   release(): void {
     this.forgotten = true;
-    if (this.subscribers.size === 0) this.window.release();
+    if (this.subscribers.size === 0) this.releaseWindow();
   }
 
   private releaseIfDone(): void {
-    if (this.ended && this.subscribers.size === 0 && (!this.awaitedAtStop || this.forgotten)) this.window.release();
+    if (this.ended && this.subscribers.size === 0 && (!this.awaited || this.forgotten)) this.releaseWindow();
+  }
+
+  private releaseWindow(): void {
+    this.windowReleased = true;
+    this.window.release();
   }
 
   private retire(subscriber: Subscriber): void {
+    if (this.subscribers.get(subscriber.id) !== subscriber) return;
     const c = subscriber.counts();
     this.pastDelivered += c.delivered;
     this.pastLost += c.lost;

@@ -228,7 +228,7 @@ for (const backend of BACKENDS) {
 
     test('a sched trace started after another on the same process gets no interval begun before it', async (t) => {
       if (skipped(t, backend)) return;
-      const run = await launch(['sleep', '60', '30']);
+      const run = await launch(['sleep', '60', String(patience(30))]);
       // A trace that outlives both keeps the kernel pass (and the tasks' switch state) in place,
       // and the second sched trace may take the first one's slot.
       const anchor = await live.rpc.start({ syscalls: ['getppid'], pids: [run.parent], backend });
@@ -253,7 +253,9 @@ for (const backend of BACKENDS) {
 
     test('a second sched trace without a pid filter, started while another runs, gets the switches too', async (t) => {
       if (skipped(t, backend)) return;
-      const run = await launch(['sleep', '30', '20']);
+      // 1.8 s of sleeps (more in the slow guest): the second trace, started 150 ms in, must see
+      // at least 10 of them however long its StartTrace takes there.
+      const run = await launch(['sleep', '30', String(patience(60))]);
       // A comm filter moves no pid verdict: the task's cached verdict must still take the new trace.
       const comms = [path.basename(fixture('lifecycle')).slice(0, 15)];
       const first = await live.rpc.start({ sched_events: true, syscalls: ['getppid'], comms, backend });

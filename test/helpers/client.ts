@@ -40,6 +40,8 @@ export interface Collector {
   /** Resolves once `predicate` holds for the events so far (polled), or rejects after `timeoutMs` (scaled by patience()). */
   until(predicate: (events: Event__Output[]) => boolean, timeoutMs?: number): Promise<void>;
   cancel(): void;
+  /** Stops reading the stream (flow control then holds the server's writes back). */
+  pause(): void;
 }
 
 /** Subscribes to `traceId` (from `fromSequence`, 0: new events only) and collects its events. */
@@ -63,7 +65,7 @@ export function collect(client: TracerClient, traceId: string, fromSequence = 0)
       await new Promise((r) => setTimeout(r, 20));
     }
   };
-  return { events, heartbeats, done, until, cancel: () => call.cancel() };
+  return { events, heartbeats, done, until, cancel: () => call.cancel(), pause: () => call.pause() };
 }
 
 /** Waits until the server has registered the subscription (the stream's headers arrived). */

@@ -187,6 +187,11 @@ test('memory policies, pkeys and perf flags', () => {
   assert.equal(render('mbind', [0x1000, 4096, 2, 0x2000, 70, 0], { blobs: { 3: le([5, 8], [0, 8]) } }), '0x1000, 4096, MPOL_BIND, [0x00000000000005, 0000000000000000], 70, 0');
   assert.equal(render('mbind', [0x1000, 4096, 2, 0x2000, 1, 0]), '0x1000, 4096, MPOL_BIND, 0x2000, 1, 0');
   assert.equal(render('get_mempolicy', [0x1000, 0x2000, 65, 0, 0], { blobs: { 0: le([2, 4]), 1: le([0xffffffffffffffffn, 8]) } }), '[MPOL_BIND], [0xffffffffffffffff], 65, NULL, 0');
+  // A failed get_mempolicy stored nothing: strace prints its outputs' addresses, whatever memory holds.
+  assert.equal(
+    render('get_mempolicy', [0x1000, 0x2000, 32770, 0, 0], { ret: -22, blobs: { 0: le([2, 4]), 1: le([0xffffffffffffffffn, 8], [0xffffffffffffffffn, 8]) } }),
+    '0x1000, 0x2000, 32770, NULL, 0',
+  );
   assert.equal(render('pkey_alloc', [0, 7]), '0, PKEY_DISABLE_ACCESS|PKEY_DISABLE_WRITE|PKEY_DISABLE_EXECUTE');
   assert.equal(render('perf_event_open', [0, -1, -1, 1, 15]), 'NULL, -1, -1, 1, PERF_FLAG_FD_NO_GROUP|PERF_FLAG_FD_OUTPUT|PERF_FLAG_PID_CGROUP|PERF_FLAG_FD_CLOEXEC');
 });

@@ -16,6 +16,7 @@ import { ipv6Text } from '../../src/syscalls/decoders/net';
 import { quoteBytes } from '../../src/syscalls/decoders/quote';
 import { fixedXlat, formatFlags, formatValue } from '../../src/syscalls/decoders/xlat';
 import { FdDetails } from '../../src/syscalls/fddetails';
+import { fdTrackingSyscalls } from '../../src/syscalls/fdeffects';
 import { FdState, type FdSystem } from '../../src/syscalls/fdstate';
 import type { SyscallFormat } from '../../src/syscalls/tracefs';
 import { DEFAULT_DECODE_OPTIONS, type RawBlob, type RawString, type RawSyscall, type TraceState, type TraceView } from '../../src/syscalls/types';
@@ -113,6 +114,10 @@ const FORMATS: Record<string, string[]> = {
   swapon: ['const char * specialfile', 'int swap_flags'],
   sync_file_range: ['int fd', 'loff_t offset', 'loff_t nbytes', 'unsigned int flags'],
   sched_rr_get_interval: ['pid_t pid', 'struct __kernel_timespec * interval'],
+  io_uring_setup: ['u32 entries', 'struct io_uring_params * params'],
+  io_uring_enter: ['unsigned int fd', 'u32 to_submit', 'u32 min_complete', 'u32 flags', 'const void * argp', 'size_t argsz'],
+  fspick: ['int dfd', 'const char * path', 'unsigned int flags'],
+  move_mount: ['int from_dfd', 'const char * from_pathname', 'int to_dfd', 'const char * to_pathname', 'unsigned int flags'],
 };
 
 const catalog = SyscallCatalog.fromFormats(
@@ -414,6 +419,44 @@ test('fd paths: opens, dups, closes, exec, fork, chdir, and the pre-trace table'
   at('openat', { args: [AT_FDCWD, 1, 0, 0], strings: { 1: 'x' }, ret: 5 });
   assert.equal(at('read', { args: [5, 0, 0] }).decoded[0].fd_path, '/tmp/x');
   state.onExit(100);
+});
+
+test('-y as strace prints it: AT_FDCWD names the cwd only as a dirfd, fsconfig aux by command, open_tree and io_uring fds', () => {
+  const long = `/${'d'.repeat(4095)}`;
+  // /proc has nothing of fd 3, 5, 6 (the process exited before its records were decoded).
+  const state = catalog.newTraceState([100], fakeFs({ '/proc/100/fd/4': '/dev/full', '/proc/100/cwd': '/home/me' }));
+  const at = (name: string, call: Call) => render(name, { pid: 100, ...call }, state, true);
+  assert.equal(at('fsmount', { args: [AT_FDCWD, 0, 0], ret: -9 }), '-100, 0, 0', 'fs_fd is a plain fd: -100 names nothing');
+  assert.equal(at('fspick', { args: [AT_FDCWD, 1, 0], strings: { 1: 'x' }, ret: -2 }), 'AT_FDCWD</home/me>, "x", 0');
+  assert.equal(at('fspick', { args: [0xdefaced00000004n, 1, 8], strings: { 1: '' }, ret: -22 }), '4</dev/full>, "", FSPICK_EMPTY_PATH', 'an int: the upper half ignored');
+  assert.equal(
+    at('move_mount', { args: [4, 1, AT_FDCWD, 3, 0], strings: { 1: 'a', 3: '' }, ret: -2 }),
+    '4</dev/full>, "a", AT_FDCWD</home/me>, "", 0',
+  );
+  // fsconfig's aux: a dirfd for FSCONFIG_SET_PATH (3), an fd for FSCONFIG_SET_FD (5), a number otherwise.
+  const aux = (cmd: number, value: number | bigint) => decode('fsconfig', { pid: 100, args: [4, cmd, 0, 0, value], ret: -22 }, state).decoded[4].fd_path;
+  assert.deepEqual([aux(3, AT_FDCWD), aux(5, 4), aux(0, 4), aux(5, AT_FDCWD)], ['/home/me', '/dev/full', '', '']);
+  // open_tree's fd names its path (relative to the dirfd when empty); a clone is asked of /proc.
+  const tree = decode('open_tree', { pid: 100, args: [4, 1, 0x1000], strings: { 1: '' }, ret: 5 }, state);
+  assert.equal(tree.ret_fd_path, '/dev/full');
+  // io_uring's fd keeps the kernel's fixed name when /proc is gone.
+  assert.equal(decode('io_uring_setup', { pid: 100, args: [2, 0x7ffc], ret: 6 }, state).ret_fd_path, 'anon_inode:[io_uring]');
+  assert.match(at('io_uring_enter', { args: [6, 0, 0, 0, 0, 0], ret: -22 }), /^6<anon_inode:\[io_uring\]>, /);
+  // A cwd of PATH_MAX bytes or more: strace's readlink fills its buffer and it prints no path.
+  decode('chdir', { pid: 100, args: [1], strings: { 0: long }, ret: 0 }, state);
+  assert.equal(at('openat', { args: [AT_FDCWD, 1, 0, 0], strings: { 1: 's' }, ret: -2 }), 'AT_FDCWD, "s", O_RDONLY');
+  decode('chdir', { pid: 100, args: [1], strings: { 0: long.slice(0, -1) }, ret: 0 }, state);
+  assert.equal(at('openat', { args: [AT_FDCWD, 1, 0, 0], strings: { 1: 's' }, ret: -2 }), `AT_FDCWD<${long.slice(0, -1)}>, "s", O_RDONLY`);
+});
+
+test('a trace of some calls also captures the fd- and cwd-changing calls it does not select (for -y), none of them twice', () => {
+  const nr = (name: string) => catalog.byName(name)!.nr;
+  const extra = fdTrackingSyscalls([nr('fspick'), nr('openat')], catalog).map((n) => catalog.byNumber(n)!.name);
+  for (const name of ['close', 'dup2', 'chdir', 'fchdir', 'io_uring_setup', 'open_tree']) assert.ok(extra.includes(name), name);
+  assert.ok(!extra.includes('openat') && !extra.includes('fspick'), 'what it selects stays delivered');
+  assert.equal(new Set(extra).size, extra.length);
+  assert.deepEqual(fdTrackingSyscalls(null, catalog), [], 'every call: nothing to add');
+  assert.deepEqual(fdTrackingSyscalls([], catalog), [], 'no call (trace=none): nothing to name');
 });
 
 test('strings keep bytes that are not UTF-8 (str_bytes) and print them as strace does; unreadable ones print their address', () => {
@@ -799,6 +842,9 @@ test('select and pselect6: fd sets and timeout at entry, ready sets and time lef
   assert.equal(formatSyscall(decode('pselect6', pselect)), 'pselect6(5, [], NULL, NULL, {tv_sec=0, tv_nsec=1000}, NULL) = 0 (Timeout)');
   // Not delivered (the parking table was full): addresses, as before.
   assert.equal(render('select', { args: [5, 0x7ffc0100, 0, 0, 0x7ffc0200], ret: 0 }), '5, 0x7ffc0100, NULL, NULL, 0x7ffc0200');
+  // One fd_set for all three: the kernel wrote except (empty) last, so strace finds no fd and prints `()`.
+  const shared: Call = { args: [5, 0x7ffc0100, 0x7ffc0100, 0x7ffc0100, 0], ret: 1, blobs: { ...atEntry(1, set(3, 4)), ...atEntry(2, set(3, 4)), ...atEntry(3, set(3, 4)), 1: set(), 2: set(), 3: set() } };
+  assert.equal(formatSyscall(decode('select', shared)), 'select(5, [3 4], [3 4], [3 4], NULL)    = 1 ()');
 });
 
 test('ppoll: the timeout given, the time left; sendfile, splice and copy_file_range offsets', () => {
@@ -853,6 +899,14 @@ test('mount API, extensible structs, locks, handles: what strace prints for them
   assert.equal(render('fsconfig', { args: [3, 3, 0x100, 0x200, AT_FDCWD], strings: { 2: 'source', 3: '/dev/sda1' }, ret: -22 }), '3, FSCONFIG_SET_PATH, "source", "/dev/sda1", AT_FDCWD');
   assert.equal(render('fsconfig', { args: [3, 2, 0x100, 0x200, 3], strings: { 2: 'k' }, blobs: { 3: bytes('\x01\x02\x03') }, ret: -22 }), '3, FSCONFIG_SET_BINARY, "k", "\\x01\\x02\\x03", 3');
   assert.equal(render('fsconfig', { args: [3, 8, 0x100, 0, 0], strings: { 2: 'k' }, ret: -22 }), '3, 0x8 /* FSCONFIG_??? */, 0x100, NULL, 0');
+  // The key and a string value: at most -s bytes, and at most 256 (strace reads no more): `...` from 256 on.
+  const keyed = (key: string, max: number) =>
+    render('fsconfig', { args: [3, 1, 0x100, 0x200, 0], strings: { 2: key, 3: key }, ret: -22 }, traceOf([], { stringMax: max }));
+  const a = (n: number) => 'a'.repeat(n);
+  assert.equal(keyed(a(255), 300), `3, FSCONFIG_SET_STRING, "${a(255)}", "${a(255)}", 0`);
+  assert.equal(keyed(a(256), 300), `3, FSCONFIG_SET_STRING, "${a(256)}"..., "${a(256)}"..., 0`);
+  assert.equal(keyed(a(32), 32), `3, FSCONFIG_SET_STRING, "${a(32)}", "${a(32)}", 0`);
+  assert.equal(keyed(a(33), 32), `3, FSCONFIG_SET_STRING, "${a(32)}"..., "${a(32)}"..., 0`);
   // An extensible struct longer than the kernel's: zero tail bytes hidden, others shown in hex, unreadable ones ???.
   const attr = new Uint8Array(40);
   attr.set(words([2, 4, 0x80000, 0]));

@@ -231,10 +231,14 @@ test('spec validation: renderings, -s, trace=none, and whether a trace lets the 
   assert.equal(all.stringMaxBytes, 32, 'strings that are not paths are read at -s (paths whole, by the kernel side)');
   assert.deepEqual(all.rendering, { constants: 'abbrev', verbose: false, fdDetails: false });
   assert.equal(tracesFdChanges(all.syscalls, catalog), true, 'every syscall: the fd table follows the events');
-  const reads = validateSpec({ ...base, syscalls: ['read'], rendering: { constants: 'CONSTANT_STYLE_VERBOSE', verbose: true, fd_details: true } }, catalog, 1).capture;
+  assert.equal(all.trackFds, false, 'no fd_paths: the fd-changing calls a trace leaves out are not captured');
+  const reads = validateSpec({ ...base, syscalls: ['read'], rendering: { constants: 'CONSTANT_STYLE_VERBOSE', verbose: true, fd_details: true, fd_paths: false } }, catalog, 1).capture;
   assert.deepEqual(reads.rendering, { constants: 'verbose', verbose: true, fdDetails: true });
+  assert.equal(reads.trackFds, true, 'fd_details implies fd_paths');
   assert.equal(tracesFdChanges(reads.syscalls, catalog), false, 'read alone: fd paths from /proc');
-  assert.throws(() => validateSpec({ ...base, rendering: { constants: 'CONSTANT_STYLE_BOLD' as 'CONSTANT_STYLE_RAW', verbose: false, fd_details: false } }, catalog, 1), /spec.rendering.constants "CONSTANT_STYLE_BOLD" is not a ConstantStyle/);
+  const paths = validateSpec({ ...base, syscalls: ['read'], rendering: { constants: 'CONSTANT_STYLE_ABBREV', verbose: false, fd_details: false, fd_paths: true } }, catalog, 1).capture;
+  assert.deepEqual([paths.trackFds, paths.rendering?.fdDetails], [true, false], 'fd_paths alone: the table kept exact, paths without details');
+  assert.throws(() => validateSpec({ ...base, rendering: { constants: 'CONSTANT_STYLE_BOLD' as 'CONSTANT_STYLE_RAW', verbose: false, fd_details: false, fd_paths: false } }, catalog, 1), /spec.rendering.constants "CONSTANT_STYLE_BOLD" is not a ConstantStyle/);
   assert.deepEqual(validateSpec({ ...base, no_syscalls: true }, catalog, 1).capture.syscalls, []);
   assert.throws(() => validateSpec({ ...base, no_syscalls: true, syscalls: ['read'] }, catalog, 1), /no_syscalls is set but spec.syscalls names 1/);
 });
