@@ -6,6 +6,7 @@
  */
 import type { ArchTables } from '../arch';
 import { extensibleTail } from './extensible';
+import { textBytes } from '../text';
 import { stringText } from './fields';
 import { dirfdDecoder } from './fd';
 import { quoteBytes, quoteShown } from './quote';
