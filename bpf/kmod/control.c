@@ -147,8 +147,9 @@ static int parse_read(struct sct_pass *p, char **rest)
 	err = parse_u64(p, "read", next_word(rest), SCT_NR_MAX - 1, &nr);
 	err = err ?: parse_u64(p, "read", next_word(rest), SCT_READ_LAST, &kind);
 	err = err ?: parse_u64(p, "read", next_word(rest), SCT_MAX_ARGS - 1, &arg);
-	err = err ?: parse_u64(p, "read", next_word(rest), SCT_LEN_LAST, &len_from);
-	err = err ?: parse_u64(p, "read", next_word(rest), SCT_MAX_ARGS - 1, &len_arg);
+	/* SCT_READ_INNER takes struct offsets in these two; each reader checks what it uses. */
+	err = err ?: parse_u64(p, "read", next_word(rest), 0xff, &len_from);
+	err = err ?: parse_u64(p, "read", next_word(rest), 0xff, &len_arg);
 	err = err ?: parse_u64(p, "read", next_word(rest), SCT_STR_MAX, &max);
 	err = err ?: parse_u64(p, "read", next_word(rest), 0xff, &flags);
 	err = err ?: parse_u64(p, "read", next_word(rest), 0xff, &elem);

@@ -294,12 +294,12 @@ static SCT_INLINE __u32 sct_put_bytes(__u8 *buf, __u32 off, const struct sct_rea
 	/* max is at most SCT_STR_MAX by contract; the verifier must see it (see sct_clamp_max). */
 	sct_clamp_max(len, SCT_STR_MAX);
 	if (len && sct_read_user(buf + off + sizeof(struct sct_blob), len, ptr)) {
-		__u32 head = (flags & SCT_BLOB_WHOLE) ? 4096 - (ptr & 4095) : 0;
+		__u32 head = (flags & SCT_BLOB_WHOLE) || (r->flags & SCT_RD_HEAD) ? 4096 - (ptr & 4095) : 0;
 
 		/*
 		 * A netlink message whose end lies in an unmapped page: strace prints what it could
 		 * read, so keep the bytes up to that page (a WHOLE blob shorter than the call's length,
-		 * not TRUNCATED, says the rest was unreadable).
+		 * not TRUNCATED, says the rest was unreadable); so for SCT_RD_HEAD.
 		 */
 		sct_clamp_max(head, SCT_STR_MAX);
 		if (head && head < len && !sct_read_user(buf + off + sizeof(struct sct_blob), head, ptr)) {
@@ -386,6 +386,8 @@ static long sct_exit_read(__u64 i, void *data)
 		w->off = sct_put_clone3(w->buf, w->off, r, w->fl, w->ret, &w->nblob);
 	else if (r->kind == SCT_READ_DIRENTS)
 		w->off = sct_put_dirents(w->buf, w->off, r, w->fl, w->ret, &w->nblob);
+	else if (r->kind == SCT_READ_INNER)
+		w->off = sct_put_inner(w->buf, w->off, r, w->fl, w->ret, &w->nblob);
 	else if (r->kind == SCT_READ_SIGMASK)
 		w->off = sct_put_sigmask(w->buf, w->off, r, w->fl, &w->nblob);
 	w->off = sct_forget(&((struct sct_header *)w->buf)->size, w->off);

@@ -305,8 +305,17 @@ enum sct_read_kind {
 	 * (user space counts those itself): an SCT_BLOB_COUNT in derived part SCT_DIRENTS_PART_COUNT.
 	 */
 	SCT_READ_DIRENTS = 10,
+	/*
+	 * What a pointer inside the struct at `arg` points to, at exit (bpf_attr's pathname and
+	 * license, clone_args' set_tid): the pointer is the __u64 at byte 8 * `len_arg` of the struct.
+	 * With SCT_RD_STRING a string, whole up to PATH_MAX when `max` is SCT_STR_MAX (a path), else
+	 * cut at string_max (an SCT_BLOB_STR); otherwise the __u32 count at byte 4 * `len_from` of
+	 * the struct times `elem` bytes, at most `max` (an SCT_BLOB_BYTES). In derived part
+	 * SCT_INNER_PART + `len_arg` % 4 of `arg`, so two such reads of one call differ there.
+	 */
+	SCT_READ_INNER = 11,
 	/* The highest kind, which readers of read tables accept (a new kind moves it). */
-	SCT_READ_LAST = SCT_READ_DIRENTS,
+	SCT_READ_LAST = SCT_READ_INNER,
 };
 
 /*
@@ -336,6 +345,8 @@ enum sct_derived {
 	SCT_CLONE3_PART_PARENT_TID = 1,
 	/* SCT_READ_DIRENTS: the entry count. */
 	SCT_DIRENTS_PART_COUNT = 0,
+	/* SCT_READ_INNER: parts 4..7, by the pointer's offset in the struct (in longs, modulo 4). */
+	SCT_INNER_PART = 4,
 };
 
 /*
@@ -378,14 +389,19 @@ enum sct_read_flags {
 				  * put the socket's protocol in its aux */
 	SCT_RD_BOTH = 1 << 6,    /* BYTES: also at entry, into the entry-value blob (select's
 				  * timeout, sendfile's offset: `[0] => [100]`) */
+	SCT_RD_HEAD = 1 << 7,    /* BYTES: when the length reaches unreadable memory, the bytes up to
+				  * the end of the first page instead (setsockopt's value at a length
+				  * past its struct, getsockopt's at a returned length past the
+				  * buffer: strace reads only what it shows) */
 };
 
 /* One extra read: 8 bytes. */
 struct sct_read {
 	__u8 kind;     /* enum sct_read_kind; SCT_READ_NONE ends the list */
 	__u8 arg;      /* the pointer argument, 0-5 */
-	__u8 len_from; /* enum sct_read_len */
-	__u8 len_arg;  /* the length argument of SCT_LEN_ARG and SCT_LEN_ARG_PTR */
+	__u8 len_from; /* enum sct_read_len (SCT_READ_INNER: the count's offset in the struct / 4) */
+	__u8 len_arg;  /* the length argument of SCT_LEN_ARG, SCT_LEN_ARG_PTR, SCT_LEN_NODEMASK and
+			* SCT_LEN_ARG_HDR (SCT_READ_INNER: the pointer's offset in the struct / 8) */
 	__u16 max;     /* byte cap (SCT_LEN_FIXED: the size); at most SCT_STR_MAX */
 	__u8 flags;    /* enum sct_read_flags */
 	__u8 elem;     /* SCT_LEN_ARG, SCT_LEN_RET: bytes per element counted (0: the count is bytes);

@@ -4,7 +4,8 @@
  * sctrace_blobs.h, whose helpers and caps it uses): ioctl's argument sized by its request
  * (SCT_READ_IOCTL), select's fd sets at entry and at exit (SCT_READ_FDSETS), entry values of
  * arguments the call also writes (SCT_RD_BOTH: select's timeout, sendfile's offset), clone3's
- * outputs behind its struct (SCT_READ_CLONE3) and getdents' entry count (SCT_READ_DIRENTS). Each
+ * outputs behind its struct (SCT_READ_CLONE3), getdents' entry count (SCT_READ_DIRENTS) and what
+ * pointers inside a struct point to (SCT_READ_INNER: bpf_attr's strings). Each
  * runs only for the syscalls whose table entry names it, and only for calls some trace wants.
  *
  * Entry values are written into the parked blobs (struct sct_enter_strs, sctrace_kernel.h) and
@@ -222,6 +223,40 @@ static SCT_INLINE __u32 sct_put_clone3(__u8 *buf, __u32 off, const struct sct_re
 	off = sct_forget(&((struct sct_header *)buf)->size, off);
 	return sct_put_clone3_out(buf, off, SCT_CLONE3_PART_PARENT_TID, a.flags, SCT_CLONE_PARENT_SETTID, a.parent_tid,
 				  nblob);
+}
+
+/*
+ * SCT_READ_INNER: at exit, what the pointer at byte 8 * len_arg of the struct at argument `arg`
+ * points to: a string (SCT_RD_STRING), or the struct's u32 count at byte 4 * len_from times elem
+ * bytes. The struct is read again here (its own read may be cut or at another size).
+ */
+static SCT_INLINE __u32 sct_put_inner(__u8 *buf, __u32 off, const struct sct_read *r, const struct sct_inflight *fl,
+				      __s64 ret, __u16 *nblob)
+{
+	__u8 arg = r->arg, key;
+	__u64 base, ptr = 0;
+	__u32 count = 0, next;
+
+	if (arg >= SCT_MAX_ARGS || off > SCT_BLOB_OFF_MAX || ((r->flags & SCT_RD_SUCCESS) && ret < 0))
+		return off;
+	base = sct_arg_value(fl, arg);
+	if (!base || sct_read_user(&ptr, sizeof(ptr), base + 8 * (__u64)r->len_arg) || !ptr)
+		return off;
+	key = sct_derived_key(arg, SCT_INNER_PART + (r->len_arg & 3));
+	/*
+	 * Restated for the verifier (checked above, so no change): Linux 6.1 loses off's bound when
+	 * clang keeps it across the reads, and refuses the string read into buf + off.
+	 */
+	sct_clamp_max(off, SCT_BLOB_OFF_MAX);
+	if (r->flags & SCT_RD_STRING) {
+		next = sct_put_str(buf, off, key, ptr, false, r->max == SCT_STR_MAX ? SCT_STR_MAX : sct_string_cap(&sct_ctl));
+	} else {
+		if (sct_read_user(&count, sizeof(count), base + 4 * (__u64)r->len_from))
+			return off;
+		next = sct_put_user_blob(buf, off, key, 0, ptr, sct_elems(count, r->elem), r->max);
+	}
+	*nblob += next != off;
+	return next;
 }
 
 /* State of one walk over returned directory entries (SCT_LOOP callback sct_dirent_step). */

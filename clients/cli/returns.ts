@@ -25,6 +25,13 @@ const ADDRESS_RETURNING = new Set(['mmap', 'mmap2', 'mremap', 'brk', 'shmat']);
 /** Syscalls that return 0 on a timeout, which strace notes as `(Timeout)`. */
 const TIMEOUT_RETURNING = new Set(['poll', 'ppoll', 'select', 'pselect6']);
 
+/**
+ * Calls whose positive return strace always notes, even when the note is empty: select's ready
+ * sets as read back after the call (`= 1 ()` when the sets share memory and the last one the
+ * kernel wrote, except, is empty).
+ */
+const ALWAYS_NOTED = new Set(['select', 'pselect6']);
+
 /** strace's schedulers (the kernel calls SCHED_OTHER SCHED_NORMAL; values of linux/sched.h). */
 const SCHEDULERS = fixedXlat([
   ['SCHED_OTHER', 0], ['SCHED_FIFO', 1], ['SCHED_RR', 2], ['SCHED_BATCH', 3], ['SCHED_ISO', 4], ['SCHED_IDLE', 5], ['SCHED_DEADLINE', 6],
@@ -122,7 +129,7 @@ export function formatReturn(call: SyscallEvent__Output, fdPath = '', argNotes: 
   const r = renderersFor(call.arch);
   const decided = r ? r.note(call, ret) : { hex: ADDRESS_RETURNING.has(call.name), note: undefined };
   // What the call wrote into its arguments (poll's revents) is strace's note when there is one.
-  const note = argNotes.length > 0 ? argNotes.join(', ') : decided.note;
+  const note = argNotes.length > 0 ? argNotes.join(', ') : ALWAYS_NOTED.has(call.name) && ret > 0n ? '' : decided.note;
   const value = decided.hex && ret !== 0n ? hex(call.ret) : ret.toString();
   return `${value}${fdPath}${note === undefined ? '' : ` (${note})`}`;
 }

@@ -488,7 +488,8 @@ function buildSpec(values: TraceValues, exprs: Expressions, pids: number[], disp
     signal_events: !display.signals.isNone,
     backend: parseBackend(values.backend),
     cgroup_ids: (values['cgroup-id'] ?? []).map((id) => parseUint64(NAME, '--cgroup-id', id)),
-    rendering: { constants, verbose, fd_details: display.fdPaths === 2 },
+    // -P matches fds by what they name too: it needs the fd table as exact as -y does.
+    rendering: { constants, verbose, fd_details: display.fdPaths === 2, fd_paths: display.fdPaths > 0 || display.paths.length > 0 },
   };
 }
 

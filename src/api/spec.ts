@@ -123,7 +123,7 @@ export function validateSpec(
     cgroup_ids: cgroupIds.map(String),
     buffer_bytes: spec.buffer_bytes,
     exec_env: spec.exec_env,
-    rendering: spec.rendering ?? { constants: 'CONSTANT_STYLE_ABBREV', verbose: false, fd_details: false },
+    rendering: spec.rendering ?? { constants: 'CONSTANT_STYLE_ABBREV', verbose: false, fd_details: false, fd_paths: false },
     no_syscalls: spec.no_syscalls,
     ring_bytes: String(ringBytes),
     retention_bytes: retentionBytes,
@@ -148,6 +148,7 @@ export function validateSpec(
       excludePids: [selfPid],
       ringBytes,
       rendering: renderingOf(spec),
+      trackFds: (spec.rendering?.fd_paths ?? false) || (spec.rendering?.fd_details ?? false),
     },
   };
 }

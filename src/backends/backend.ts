@@ -61,6 +61,11 @@ export interface CaptureSpec {
   ringBytes: number;
   /** How the trace's values render (TraceSpec.rendering); strace's defaults when absent. */
   rendering?: Rendering;
+  /**
+   * Keep the fd table exact (Rendering.fd_paths, fd_details): also capture the fd- and
+   * cwd-changing calls `syscalls` leaves out, for the table only (fdeffects.ts fdTrackingSyscalls).
+   */
+  trackFds?: boolean;
 }
 
 /** Where events were lost before they reached the trace. */

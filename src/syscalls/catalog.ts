@@ -12,7 +12,7 @@ import { canonicalClass, SYSCALL_CLASSES } from './classes';
 import { defaultDecoders, type ArgDecoder, type BindStyle, type CallView, type DecoderRegistry } from './decoders';
 import { DATA_BUFFERS } from './decoders/io';
 import { ErrnoTable } from './errno';
-import { fdPlan, isFdArg, isFdTarget, type FdPlan } from './fdeffects';
+import { fdPlan, fdRoleOf, isDirfdArg, isFdArg, isFdTarget, type FdPlan, type FdRole } from './fdeffects';
 import { FdDetails } from './fddetails';
 import { FdState, type FdSystem } from './fdstate';
 import { NETLINK_PROTOCOLS } from './decoders/net';
@@ -68,6 +68,10 @@ interface ArgPlan {
   note: ArgDecoder | null;
   /** A file descriptor: rendered signed, with SyscallArg.fd_path from the trace's FdState. */
   fd: boolean;
+  /** ...a directory fd: AT_FDCWD gets the working directory as its fd_path. */
+  dirfd: boolean;
+  /** An fd only for some values of the other arguments (fsconfig's aux): which, per call. */
+  fdRole: ((regs: readonly bigint[]) => FdRole) | null;
   /** An fd the call itself (re)defines: named from the trace's table only, never from /proc. */
   fdTarget: boolean;
   /** A data buffer: its delivered bytes go to SyscallArg.buffer. */
@@ -423,6 +427,8 @@ function buildPlan(info: SyscallInfo, hasMetadata: boolean, tables: ArchTables, 
       symbolic: decoders.bind({ syscall: info.name, argIndex: index, args: declared, tables, style }),
       note: decoders.bindNote({ syscall: info.name, argIndex: index, args: declared, tables, style }),
       fd,
+      dirfd: fd && isDirfdArg(info.name, a.name),
+      fdRole: fdRoleOf(info.name, a.name, declared, tables),
       fdTarget: fd && isFdTarget(info.name, a.name),
       dataBuffer: DATA_BUFFER_ARGS.has(`${info.name}.${a.name}`),
       path: a.isPath,
@@ -500,10 +506,11 @@ function decodeArg(p: ArgPlan, call: CallView, fds: FdState | undefined, pid: nu
     const note = p.note(call.args, call);
     if (note) arg.return_note = note;
   }
-  if (p.fd && fds) {
+  const role: FdRole = p.fd ? (p.dirfd ? 'dirfd' : 'fd') : p.fdRole === null ? null : p.fdRole(call.args);
+  if (role !== null && fds) {
     const fd = Number(BigInt.asIntN(32, reg));
-    // AT_FDCWD names the working directory (strace -y prints AT_FDCWD</home/me>).
-    const path = fd === AT_FDCWD ? fds.cwdPath(pid) : fds.shown(pid, fd, !p.fdTarget, details);
+    // A dirfd's AT_FDCWD names the working directory (strace -y prints AT_FDCWD</home/me>).
+    const path = fd === AT_FDCWD ? (role === 'dirfd' ? fds.cwdPath(pid) : '') : fds.shown(pid, fd, !p.fdTarget, details);
     if (path !== '') arg.fd_path = path;
   }
   if (call.blobs.size > 0) {

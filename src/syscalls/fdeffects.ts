@@ -25,22 +25,28 @@ const AT_FDCWD = -100;
 const NONE: FdPlan = { effect: null, returnsFd: null };
 const always = () => true;
 
-/** Calls returning an fd that /proc shows as `prefix...`, with their close-on-exec flag (0: none). */
-const ANON_FDS: Readonly<Record<string, { prefix: string; flags?: string; bit?: 'O_CLOEXEC' | 'MFD_CLOEXEC' | 'PERF' | 'ALWAYS' }>> = {
-  eventfd: { prefix: 'anon_inode:' },
-  eventfd2: { prefix: 'anon_inode:', flags: 'flags', bit: 'O_CLOEXEC' },
-  epoll_create: { prefix: 'anon_inode:' },
-  epoll_create1: { prefix: 'anon_inode:', flags: 'flags', bit: 'O_CLOEXEC' },
-  signalfd: { prefix: 'anon_inode:' },
-  signalfd4: { prefix: 'anon_inode:', flags: 'flags', bit: 'O_CLOEXEC' },
-  timerfd_create: { prefix: 'anon_inode:', flags: 'flags', bit: 'O_CLOEXEC' },
-  inotify_init: { prefix: 'anon_inode:' },
-  inotify_init1: { prefix: 'anon_inode:', flags: 'flags', bit: 'O_CLOEXEC' },
-  fanotify_init: { prefix: 'anon_inode:', flags: 'flags', bit: 'O_CLOEXEC' },
-  userfaultfd: { prefix: 'anon_inode:', flags: 'flags', bit: 'O_CLOEXEC' },
+/**
+ * Calls returning an fd that /proc shows as `prefix...`, with their close-on-exec flag (none when
+ * absent). `name` is what /proc always shows for it (the kernel's fixed anon-inode name): kept
+ * when /proc cannot be read any more (the process already exited when the call is decoded).
+ */
+const ANON_FDS: Readonly<Record<string, { prefix: string; name?: string; flags?: string; bit?: 'O_CLOEXEC' | 'MFD_CLOEXEC' | 'PERF' | 'FS' | 'ALWAYS' }>> = {
+  eventfd: { prefix: 'anon_inode:', name: 'anon_inode:[eventfd]' },
+  eventfd2: { prefix: 'anon_inode:', name: 'anon_inode:[eventfd]', flags: 'flags', bit: 'O_CLOEXEC' },
+  epoll_create: { prefix: 'anon_inode:', name: 'anon_inode:[eventpoll]' },
+  epoll_create1: { prefix: 'anon_inode:', name: 'anon_inode:[eventpoll]', flags: 'flags', bit: 'O_CLOEXEC' },
+  signalfd: { prefix: 'anon_inode:', name: 'anon_inode:[signalfd]' },
+  signalfd4: { prefix: 'anon_inode:', name: 'anon_inode:[signalfd]', flags: 'flags', bit: 'O_CLOEXEC' },
+  timerfd_create: { prefix: 'anon_inode:', name: 'anon_inode:[timerfd]', flags: 'flags', bit: 'O_CLOEXEC' },
+  inotify_init: { prefix: 'anon_inode:', name: 'anon_inode:inotify' },
+  inotify_init1: { prefix: 'anon_inode:', name: 'anon_inode:inotify', flags: 'flags', bit: 'O_CLOEXEC' },
+  fanotify_init: { prefix: 'anon_inode:', name: 'anon_inode:[fanotify]', flags: 'flags', bit: 'O_CLOEXEC' },
+  userfaultfd: { prefix: 'anon_inode:', name: 'anon_inode:[userfaultfd]', flags: 'flags', bit: 'O_CLOEXEC' },
   pidfd_open: { prefix: 'anon_inode:', bit: 'ALWAYS' },
-  perf_event_open: { prefix: 'anon_inode:', flags: 'flags', bit: 'PERF' },
-  io_uring_setup: { prefix: 'anon_inode:' },
+  perf_event_open: { prefix: 'anon_inode:', name: 'anon_inode:[perf_event]', flags: 'flags', bit: 'PERF' },
+  io_uring_setup: { prefix: 'anon_inode:', name: 'anon_inode:[io_uring]' },
+  fsopen: { prefix: 'anon_inode:', name: 'anon_inode:[fscontext]', flags: 'flags', bit: 'FS' },
+  fspick: { prefix: 'anon_inode:', name: 'anon_inode:[fscontext]', flags: 'flags', bit: 'FS' },
   memfd_create: { prefix: '/memfd:', flags: 'flags', bit: 'MFD_CLOEXEC' },
   memfd_secret: { prefix: '/secretmem', flags: 'flags', bit: 'O_CLOEXEC' },
   open_by_handle_at: { prefix: '/', flags: 'flags', bit: 'O_CLOEXEC' },
@@ -70,10 +76,10 @@ export function fdPlan(syscall: string, args: readonly SyscallArgInfo[], tables:
       else state.opened(pid, Number(call.ret), dirfd, name, (flags(call) & cloexec) !== 0n);
     },
   });
-  const created = (prefix: string, isCloexec: (call: CallView) => boolean): FdPlan => ({
+  const created = (prefix: string, isCloexec: (call: CallView) => boolean, name?: string): FdPlan => ({
     returnsFd: always,
     effect: (call, pid, state) => {
-      if (ok(call)) state.created(pid, Number(call.ret), prefix, isCloexec(call));
+      if (ok(call)) state.created(pid, Number(call.ret), prefix, isCloexec(call), name);
     },
   });
   const pair = (arrayIndex: number, prefix: string, isCloexec: (call: CallView) => boolean): FdPlan => ({
@@ -103,6 +109,14 @@ export function fdPlan(syscall: string, args: readonly SyscallArgInfo[], tables:
         const b = bytesOf(c.blobs, how);
         return b && b.data.length >= 8 ? viewOf(b.data).getBigUint64(0, true) : 0n;
       });
+    }
+    case 'open_tree': {
+      // A clone (OPEN_TREE_CLONE) is a detached copy of the mount: /proc names it, not the path.
+      const flags = at('flags');
+      const CLONE = BigInt(constant(tables, 'MOUNT', 'OPEN_TREE_CLONE'));
+      const path = openAt(at('dfd'), at('filename'), (c) => c.args[flags] ?? 0n);
+      const clone = created('', (c) => ((c.args[flags] ?? 0n) & cloexec) !== 0n);
+      return { returnsFd: always, effect: (c, pid, s) => (((c.args[flags] ?? 0n) & CLONE) !== 0n ? clone : path).effect?.(c, pid, s) };
     }
     case 'socket': {
       const plan = created('socket:', flagBit('type', BigInt(constant(tables, 'SOCK', 'SOCK_CLOEXEC'))));
@@ -213,8 +227,12 @@ export function fdPlan(syscall: string, args: readonly SyscallArgInfo[], tables:
   const anon = ANON_FDS[syscall];
   if (anon) {
     const flags = anon.flags === undefined ? -1 : at(anon.flags);
-    const bit = anon.bit === 'MFD_CLOEXEC' ? BigInt(constant(tables, 'MFD', 'MFD_CLOEXEC')) : anon.bit === 'PERF' ? PERF_FLAG_FD_CLOEXEC : cloexec;
-    return created(anon.prefix, (c) => anon.bit === 'ALWAYS' || (flags >= 0 && ((c.args[flags] ?? 0n) & bit) !== 0n));
+    const bit =
+      anon.bit === 'MFD_CLOEXEC' ? BigInt(constant(tables, 'MFD', 'MFD_CLOEXEC'))
+      : anon.bit === 'PERF' ? PERF_FLAG_FD_CLOEXEC
+      : anon.bit === 'FS' ? BigInt(constant(tables, 'MOUNT', 'FSOPEN_CLOEXEC'))
+      : cloexec;
+    return created(anon.prefix, (c) => anon.bit === 'ALWAYS' || (flags >= 0 && ((c.args[flags] ?? 0n) & bit) !== 0n), anon.name);
   }
   return NONE;
 }
@@ -225,8 +243,30 @@ export function fdPlan(syscall: string, args: readonly SyscallArgInfo[], tables:
  */
 export const FD_CHANGING_SYSCALLS: readonly string[] = [
   'open', 'creat', 'openat', 'openat2', 'socket', 'accept', 'accept4', 'socketpair', 'pipe', 'pipe2', 'dup', 'dup2', 'dup3',
-  'fcntl', 'close', 'close_range', 'execve', 'execveat', 'fork', 'vfork', 'clone', 'clone3', ...Object.keys(ANON_FDS),
+  'fcntl', 'close', 'close_range', 'execve', 'execveat', 'fork', 'vfork', 'clone', 'clone3', 'open_tree', ...Object.keys(ANON_FDS),
 ];
+
+/** The calls that move a process's working directory (what AT_FDCWD names). */
+const CWD_CHANGING_SYSCALLS: readonly string[] = ['chdir', 'fchdir'];
+
+/**
+ * The fd- and cwd-changing calls (FD_CHANGING_SYSCALLS, chdir, fchdir) a trace of `traced`
+ * (syscall numbers; null: every syscall) does not select: the kernel pass captures them too,
+ * only to keep the trace's fd table, and delivers none of them. strace -y reads /proc/PID/fd
+ * while the tracee is stopped; the service decodes a few milliseconds later, when a short-lived
+ * process (or its fd) may be gone, so without them an fd opened by a call the trace does not
+ * select would often print bare. Empty for a trace of every call, or of none.
+ */
+export function fdTrackingSyscalls(traced: readonly number[] | null, syscalls: SyscallResolver): number[] {
+  if (traced === null || traced.length === 0) return [];
+  const set = new Set(traced);
+  const extra: number[] = [];
+  for (const name of [...FD_CHANGING_SYSCALLS, ...CWD_CHANGING_SYSCALLS]) {
+    const nr = syscalls.byName(name)?.nr;
+    if (nr !== undefined && !set.has(nr) && !extra.includes(nr)) extra.push(nr);
+  }
+  return extra;
+}
 
 /**
  * Whether a trace of `traced` (syscall numbers; null: every syscall) selects every call that
@@ -247,7 +287,36 @@ export const FD_ARG_NAMES: ReadonlySet<string> = new Set([
   'fanotify_fd', 'fs_fd', 'ruleset_fd', 'mountdirfd', 'dfd', 'dirfd', 'olddfd', 'newdfd', 'from_dfd', 'to_dfd',
 ]);
 
-/** Whether argument `name` of `syscall` is a file descriptor. */
+/**
+ * Argument names of directory fds, which strace prints with print_dirfd: AT_FDCWD as
+ * `AT_FDCWD</cwd>` under -y. Other fd arguments equal to -100 are just -100 (fsmount(-100, ...)).
+ */
+const DIRFD_ARG_NAMES: ReadonlySet<string> = new Set(['dfd', 'dirfd', 'olddfd', 'newdfd', 'from_dfd', 'to_dfd']);
+
+/** Whether fd argument `name` of `syscall` is a directory fd (AT_FDCWD names the cwd); execveat calls its `fd`. */
+export function isDirfdArg(syscall: string, name: string): boolean {
+  return DIRFD_ARG_NAMES.has(name) || (syscall === 'execveat' && name === 'fd');
+}
+
+/** What an fd-like argument is in one call: a plain fd, a directory fd, or no fd at all. */
+export type FdRole = 'fd' | 'dirfd' | null;
+
+/**
+ * Arguments that are an fd only for some values of another argument: fsconfig's aux is the
+ * dirfd of FSCONFIG_SET_PATH(_EMPTY)'s path and the fd of FSCONFIG_SET_FD, a number otherwise.
+ * Null for an argument that is always or never an fd.
+ */
+export function fdRoleOf(syscall: string, name: string, args: readonly SyscallArgInfo[], tables: ArchTables): ((regs: readonly bigint[]) => FdRole) | null {
+  if (syscall !== 'fsconfig' || name !== 'aux') return null;
+  const cmdIndex = args.findIndex((a) => a.name === 'cmd');
+  const C = (n: string) => BigInt(constant(tables, 'MOUNT', n));
+  const [setPath, setPathEmpty, setFd] = [C('FSCONFIG_SET_PATH'), C('FSCONFIG_SET_PATH_EMPTY'), C('FSCONFIG_SET_FD')];
+  return (regs) => {
+    const cmd = BigInt.asUintN(32, regs[cmdIndex] ?? 0n);
+    return cmd === setPath || cmd === setPathEmpty ? 'dirfd' : cmd === setFd ? 'fd' : null;
+  };
+}
+
 /**
  * fd arguments a call itself (re)defines: /proc, read after the call, shows what they name after
  * it, not before (dup2(3</dev/null>, 1) with fd 1 closed before: strace prints a bare `1`), so
@@ -260,6 +329,7 @@ export function isFdTarget(syscall: string, name: string): boolean {
   return FD_TARGETS[syscall] === name;
 }
 
+/** Whether argument `name` of `syscall` is a file descriptor. */
 export function isFdArg(syscall: string, name: string, type: string): boolean {
   // pipe's `int * fildes` is an array, and close_range's `fd` is the first of a range.
   if (type.includes('*') || syscall === 'close_range') return false;

@@ -108,6 +108,8 @@ const MAX_PROCESSES = 32768;
 const REALPATH_CACHE_LIMIT = 8192;
 /** AT_FDCWD. */
 const AT_FDCWD = -100;
+/** PATH_MAX (include/uapi/linux/limits.h). */
+const PATH_MAX = 4096;
 /** Unknown fds remembered per process as absent from /proc (EBADF probes, closed fds). */
 const MISSES_MAX = 256;
 /** In refresh mode, how long an answer from /proc is reused. */
@@ -248,9 +250,14 @@ export class FdState {
     return link;
   }
 
-  /** The working directory of process pid, or '' when unknown. */
+  /**
+   * The working directory of process pid, or '' when unknown or when it is PATH_MAX bytes or
+   * longer: strace reads /proc/PID/cwd into a PATH_MAX buffer and prints nothing when it fills.
+   */
   cwdPath(pid: number): string {
-    return this.proc(pid).cwd ?? '';
+    const cwd = this.proc(pid).cwd ?? '';
+    // Under PATH_MAX / 3 UTF-16 units it is under PATH_MAX bytes: no need to count them.
+    return cwd.length >= PATH_MAX / 3 && Buffer.byteLength(cwd) >= PATH_MAX ? '' : cwd;
   }
 
   /** A successful open of `name` relative to `dirfd` returned `fd`. */
@@ -266,11 +273,13 @@ export class FdState {
 
   /**
    * A call returned a new fd that is not a path (a socket, a pipe end, an eventfd): what
-   * /proc/PID/fd/N says now, if it starts with `kind` ("socket:", "pipe:", "anon_inode:").
+   * /proc/PID/fd/N says now, if it starts with `kind` ("socket:", "pipe:", "anon_inode:"), or
+   * `name` (what /proc always says for it) when /proc cannot be read (the process is gone).
    */
-  created(pid: number, fd: number, kind: string, cloexec: boolean): void {
+  created(pid: number, fd: number, kind: string, cloexec: boolean, name?: string): void {
     const link = this.system.readlink(`/proc/${pid}/fd/${fd}`);
     if (link !== undefined && link.startsWith(kind)) this.set(pid, fd, link, cloexec);
+    else if (link === undefined && name !== undefined) this.set(pid, fd, name, cloexec);
     else this.proc(pid).fds.delete(fd);
   }
 

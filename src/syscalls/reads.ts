@@ -32,13 +32,13 @@
 import type { SyscallArgInfo } from './types';
 
 /** enum sct_read_kind. */
-export const ReadKind = { BYTES: 1, STRV: 2, INOUT: 3, IOVEC: 4, MSGHDR: 5, SIGMASK: 6, IOCTL: 7, FDSETS: 8, CLONE3: 9, DIRENTS: 10 } as const;
+export const ReadKind = { BYTES: 1, STRV: 2, INOUT: 3, IOVEC: 4, MSGHDR: 5, SIGMASK: 6, IOCTL: 7, FDSETS: 8, CLONE3: 9, DIRENTS: 10, INNER: 11 } as const;
 /** enum sct_read_len. */
 export const ReadLen = { FIXED: 0, ARG: 1, ARG_PTR: 2, RET: 3, NODEMASK: 4, ARG_HDR: 5 } as const;
 /** enum sct_enter: sct_syscall_meta.enter_str's bits. */
 export const EnterBit = { STRINGS: 1, READS: 2 } as const;
 /** enum sct_read_flags. */
-export const ReadFlag = { SUCCESS: 1, BUFFER: 2, ENTRY: 4, ENV: 8, STRING: 16, NETLINK: 32, BOTH: 64 } as const;
+export const ReadFlag = { SUCCESS: 1, BUFFER: 2, ENTRY: 4, ENV: 8, STRING: 16, NETLINK: 32, BOTH: 64, HEAD: 128 } as const;
 
 /** The kinds and flags of reads that need a value at entry (sct_syscall_meta.enter_str's SCT_ENTER_READS). */
 export function readsAtEntry(reads: readonly KernelRead[]): boolean {
@@ -129,6 +129,8 @@ interface ReadSpec {
   max: number;
   flags?: number;
   elem?: number;
+  /** ReadKind.INNER: the pointer's offset in the struct, in longs (struct sct_read's len_arg). */
+  at?: number;
 }
 
 const bytes = (arg: string, max: number, flags = 0): ReadSpec => ({ kind: ReadKind.BYTES, arg, lenFrom: ReadLen.FIXED, max, flags });
@@ -160,6 +162,11 @@ const retSized = (arg: string): ReadSpec => ({ kind: ReadKind.BYTES, arg, lenFro
 const elems = (arg: string, lenArg: string, elem: number, flags = 0): ReadSpec => ({ kind: ReadKind.BYTES, arg, lenFrom: ReadLen.ARG, lenArg, max: READ_CAP, flags, elem });
 /** An output array of as many `elem`-byte elements as the call returned (epoll_wait's events). */
 const retElems = (arg: string, elem: number): ReadSpec => ({ kind: ReadKind.BYTES, arg, lenFrom: ReadLen.RET, max: READ_CAP, flags: ReadFlag.SUCCESS, elem });
+/**
+ * The string behind the pointer at byte `at` (a multiple of 8) of the struct at `arg`
+ * (ReadKind.INNER): whole when a path, else cut at string_max; derived part 4 + (at / 8) % 4.
+ */
+const innerString = (arg: string, at: number, path: boolean): ReadSpec => ({ kind: ReadKind.INNER, arg, at: at / 8, max: path ? READ_CAP : 0, flags: ReadFlag.STRING });
 /** A struct msgbuf: the mtype long and `msgsz` bytes of text (ReadLen.ARG_HDR). */
 const msgbuf = (arg: string, msgsz: string, flags = 0): ReadSpec => ({ kind: ReadKind.BYTES, arg, lenFrom: ReadLen.ARG_HDR, lenArg: msgsz, max: READ_CAP, flags, elem: 8 });
 /** A NUMA node mask of `maxnode` bits, in longs as strace reads it (ReadLen.NODEMASK). */
@@ -297,11 +304,13 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   epoll_pwait: [retElems('events', S.epoll_event), bytes('sigmask', S.sigset)],
   signalfd: [bytes('user_mask', S.sigset)],
   signalfd4: [bytes('user_mask', S.sigset)],
-  // The value at its length (at most a page), and at the sizes of struct ip_mreq and group_req:
-  // a length beyond the buffer (strace reads only the struct) faults the first read.
-  setsockopt: [argSized('optval', 'optlen'), bytes('optval', 8), bytes('optval', 136)],
+  // The value at its length (at most a page), or when that reaches unreadable memory the bytes up
+  // to the end of its page: a length past a struct at a page's end (strace reads only the struct).
+  setsockopt: [{ ...argSized('optval', 'optlen'), flags: ReadFlag.HEAD }],
+  // The value at the length returned, or up to the end of its page when that is longer than the
+  // buffer (NETLINK_LIST_MEMBERSHIPS returns the length it needs: strace reads what was given).
   getsockopt: [
-    { kind: ReadKind.BYTES, arg: 'optval', lenFrom: ReadLen.ARG_PTR, lenArg: 'optlen', max: READ_CAP, flags: ReadFlag.SUCCESS },
+    { kind: ReadKind.BYTES, arg: 'optval', lenFrom: ReadLen.ARG_PTR, lenArg: 'optlen', max: READ_CAP, flags: ReadFlag.SUCCESS | ReadFlag.HEAD },
     { kind: ReadKind.INOUT, arg: 'optlen', max: 4 },
   ],
   statfs: [output('buf', S.statfs)],
@@ -333,8 +342,11 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   getdents64: [retSized('dirent'), { kind: ReadKind.DIRENTS, arg: 'dirent', max: READ_CAP }],
   getdents: [retSized('dirent'), { kind: ReadKind.DIRENTS, arg: 'dirent', max: READ_CAP }],
   add_key: [argSized('_payload', 'plen')],
-  // union bpf_attr at the size the caller gave (decoders/bpf.ts prints what that size reaches).
-  bpf: [argSized('uattr', 'size')],
+  // union bpf_attr at the size the caller gave (decoders/bpf.ts prints what that size reaches),
+  // and the strings behind its pointers at byte 0 (OBJ_PIN's and OBJ_GET's pathname, read as a
+  // path; RAW_TRACEPOINT_OPEN's name) and 16 (PROG_LOAD's license). For the other commands those
+  // bytes are no pointer and the reads fail harmlessly.
+  bpf: [argSized('uattr', 'size'), innerString('uattr', 0, true), innerString('uattr', 16, false)],
   // The policy and the node mask, read whether or not the call failed (strace prints what is there).
   get_mempolicy: [bytes('policy', S.int), nodemask('nmask', 'maxnode')],
   mbind: [nodemask('nmask', 'maxnode')],
@@ -402,7 +414,7 @@ export function syscallReads(syscall: string, args: readonly SyscallArgInfo[]): 
   const out: KernelRead[] = [];
   for (const spec of [...(BY_SYSCALL[syscall] ?? []), ...sockaddrReads(args)]) {
     const arg = spec.kind === ReadKind.SIGMASK ? 0 : index(spec.arg);
-    const lenArg = spec.lenArg === undefined ? 0 : index(spec.lenArg);
+    const lenArg = spec.at ?? (spec.lenArg === undefined ? 0 : index(spec.lenArg));
     if (arg < 0 || lenArg < 0 || out.length >= READS_MAX) continue;
     const read: KernelRead = { kind: spec.kind, arg, lenFrom: spec.lenFrom ?? ReadLen.FIXED, lenArg, max: spec.max, flags: spec.flags ?? 0 };
     if (spec.elem) read.elem = spec.elem;

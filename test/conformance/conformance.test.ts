@@ -173,10 +173,11 @@ for (const backend of BACKENDS) {
     // An ioctl argument read at the size its request gives (an int at the end of a mapped page, for
     // a request without the _IOC encoding: the size table user space fills), select's fd sets and
     // timeout at entry and at exit, and a forked child's failed execve, whose strings are read
-    // again at exit (at entry their pages were not mapped in the child).
-    test('ioctl sized by its request, select sets and timeout at entry and exit, a failed execve read at exit', async (t) => {
+    // again at exit (at entry their pages were not mapped in the child), and the strings behind
+    // pointers inside bpf()'s attr (a path whole, a license).
+    test('ioctl sized by its request, select sets and timeout at entry and exit, a failed execve read at exit, strings inside a struct', async (t) => {
       if (skipped(t, backend) || skipUnlessPossible(t, fixtureUnavailableReason('reads'))) return;
-      const { pid, events, result, counters } = await traceRun(backend, [fixture('reads')], { follow_children: true, syscalls: ['ioctl', 'select', 'execve'] });
+      const { pid, events, result, counters } = await traceRun(backend, [fixture('reads')], { follow_children: true, syscalls: ['ioctl', 'select', 'execve', 'bpf'] });
       assert.equal(result.code, 0);
       const fionread = syscalls(events, 'ioctl').find((e) => arg(e, 'cmd')?.symbolic === 'FIONREAD');
       assert.ok(fionread, `an ioctl FIONREAD; saw ${syscalls(events, 'ioctl').map((e) => arg(e, 'cmd')?.symbolic).join(' ')}`);
@@ -194,6 +195,10 @@ for (const backend of BACKENDS) {
       assert.equal(arg(failed, 'filename')?.str, '/nonexistent/program');
       assert.equal(arg(failed, 'filename')?.unreadable, false);
       assert.deepEqual(arg(failed, 'argv')?.items, ['nope']);
+      const bpf = syscalls(events, 'bpf');
+      assert.equal(bpf.length, 2, `two bpf calls; saw ${bpf.map((e) => arg(e, 'cmd')?.symbolic).join(' ')}`);
+      assert.match(arg(bpf[0], 'uattr')?.symbolic ?? '', /^\{pathname="\/sys\/fs\/bpf\/sctrace-no-such-object", bpf_fd=0, file_flags=0\}$/, 'OBJ_GET: the path behind the attr');
+      assert.match(arg(bpf[1], 'uattr')?.symbolic ?? '', /^\{prog_type=BPF_PROG_TYPE_SOCKET_FILTER, insn_cnt=0, insns=NULL, license="GPL", /, 'PROG_LOAD: the license behind the attr');
       assert.equal(counters?.lost_kernel, '0');
       assert.equal(counters?.decode_errors, '0');
     });

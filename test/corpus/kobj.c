@@ -49,6 +49,27 @@ int main(int argc, char **argv)
 	a->bpf_fd = -1;
 	syscall(SYS_bpf, BPF_OBJ_PIN, a, 12);
 	syscall(SYS_bpf, BPF_OBJ_GET, a, 16);
+	/*
+	 * Strings behind the attr's pointers, in written memory (a string in a page the program has
+	 * not touched yet cannot be read from the kernel side: KERNEL_NEEDS.md).
+	 */
+	char text[3][64];
+	strcpy(text[0], "/sys/fs/bpf/no-such-corpus-object");
+	strcpy(text[1], "GPL");
+	strcpy(text[2], "a license string longer than strace's -s of 32");
+	a->pathname = (uintptr_t)text[0];
+	syscall(SYS_bpf, BPF_OBJ_PIN, a, 12);
+	syscall(SYS_bpf, BPF_OBJ_GET, a, 16);
+	memset(a, 0, sizeof(*a));
+	a->prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
+	a->license = (uintptr_t)text[1];
+	syscall(SYS_bpf, BPF_PROG_LOAD, a, 48);
+	a->license = (uintptr_t)text[2];
+	syscall(SYS_bpf, BPF_PROG_LOAD, a, 48);
+	memset(a, 0, sizeof(*a));
+	a->raw_tracepoint.name = (uintptr_t)text[1];
+	a->raw_tracepoint.prog_fd = -1;
+	syscall(SYS_bpf, BPF_RAW_TRACEPOINT_OPEN, a, 16);
 	memset(a, 0, sizeof(*a));
 	a->target_fd = -1;
 	a->attach_bpf_fd = -1;

@@ -77,5 +77,34 @@ int main(int argc, char **argv)
 	syscall(SYS_chroot, "/nonexistent");
 	syscall(SYS_acct, NULL);
 	syscall(SYS_ptrace, 9999, 0, 0, 0);
+	/* A failed get_mempolicy: strace prints its outputs' addresses. */
+	static unsigned long mask[513];
+	int policy;
+	syscall(SYS_get_mempolicy, &policy, mask, 32770, NULL, 0);
+	/* One fd_set for all three: the kernel writes except (empty) last, strace prints `= 1 ()`. */
+	int pp[2];
+	if (pipe(pp) == 0) {
+		fd_set s;
+		FD_ZERO(&s);
+		FD_SET(pp[0], &s);
+		FD_SET(pp[1], &s);
+		syscall(SYS_select, pp[1] + 1, &s, &s, &s, NULL);
+		close(pp[0]);
+		close(pp[1]);
+	}
+	syscall(447 /* memfd_secret */, O_CLOEXEC);
+	syscall(447 /* memfd_secret */, O_CLOEXEC | 0xde97face);
+	syscall(SYS_ioperm, 0xdefaced0badcafeUL, 1, 0);
+	/* si_errno -1 has no errno name: strace prints it unsigned. */
+	int pidfd = syscall(SYS_pidfd_open, getpid(), 0);
+	siginfo_t info;
+	memset(&info, 0, sizeof(info));
+	info.si_signo = SIGUSR1;
+	info.si_code = SI_QUEUE;
+	info.si_errno = -1;
+	info.si_pid = getpid();
+	info.si_uid = -1;
+	info.si_value.sival_int = -1;
+	syscall(SYS_pidfd_send_signal, pidfd, SIGUSR2, &info, 0xffffffff);
 	return 0;
 }

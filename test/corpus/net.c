@@ -1,6 +1,10 @@
 /* Sockets: unix, IPv4, IPv6, datagrams, options, messages with iovecs and control data. */
 #include "corpus.h"
 #include <arpa/inet.h>
+#include <linux/filter.h>
+#include <linux/icmp.h>
+#include <linux/if_packet.h>
+#include <linux/netlink.h>
 #include <stddef.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -110,6 +114,74 @@ static void inet6(void)
 	close(s);
 }
 
+/*
+ * Option values strace decodes as structs, at lengths short of them, exact and past them, in
+ * values that end where the mapped memory does (strace reads only what it shows).
+ */
+static void sockopt_values(void)
+{
+	int sv[2], u = socket(AF_INET, SOCK_DGRAM, 0), nl = socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
+	int *i = tail(sizeof(int), 0);
+	struct linger *l = tail(sizeof(*l), 0);
+	socklen_t *len = tail(sizeof(*len), 0);
+	struct ipv6_mreq *m6 = tail(sizeof(*m6), 0);
+	struct packet_mreq *pm = tail(sizeof(*pm), 0xff);
+	struct tpacket_req *ring = tail(sizeof(*ring), 0xff);
+	struct icmp_filter *f = tail(sizeof(*f), 0);
+	__u32 *groups = tail(sizeof(*groups), 0);
+
+	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+	*i = 7;
+	setsockopt(sv[0], SOL_SOCKET, SO_RCVLOWAT, i, sizeof(*i) + 1);
+	setsockopt(sv[0], SOL_SOCKET, SO_RCVLOWAT, i, sizeof(*i) - 1);
+	setsockopt(nl, SOL_NETLINK, NETLINK_NO_ENOBUFS, i, sizeof(*i) + 1);
+	*len = sizeof(*i) - 1;
+	getsockopt(sv[0], SOL_SOCKET, SO_RCVLOWAT, i, len);
+	l->l_onoff = 1;
+	l->l_linger = 5;
+	setsockopt(sv[0], SOL_SOCKET, SO_LINGER, l, sizeof(*l) + 1);
+	for (socklen_t n = 3; n <= sizeof(*l); n++) {
+		*len = n;
+		getsockopt(sv[0], SOL_SOCKET, SO_LINGER, l, len);
+	}
+	struct ucred *cred = tail(sizeof(*cred), 0);
+	for (socklen_t n = 2; n <= sizeof(*cred) + 1; n += 3) {
+		*len = n;
+		getsockopt(sv[0], SOL_SOCKET, SO_PEERCRED, cred, len);
+	}
+	*len = 2;
+	getsockopt(u, SOL_SOCKET, SO_ERROR, i, len);
+	inet_pton(AF_INET6, "ff02::5", &m6->ipv6mr_multiaddr);
+	m6->ipv6mr_interface = 1;
+	setsockopt(u, SOL_IPV6, IPV6_ADD_MEMBERSHIP, m6, 0x7fff);
+	setsockopt(u, SOL_IPV6, IPV6_ADD_MEMBERSHIP, m6, sizeof(*m6) - 1);
+	pm->mr_type = PACKET_MR_PROMISC;
+	pm->mr_alen = 6;
+	setsockopt(-1, SOL_PACKET, PACKET_ADD_MEMBERSHIP, pm, sizeof(*pm));
+	pm->mr_type = 9;
+	pm->mr_alen = 12;
+	setsockopt(-1, SOL_PACKET, PACKET_DROP_MEMBERSHIP, pm, sizeof(*pm));
+	setsockopt(-1, SOL_PACKET, PACKET_DROP_MEMBERSHIP, pm, sizeof(*pm) - 2);
+	ring->tp_block_nr = 2;
+	setsockopt(-1, SOL_PACKET, PACKET_RX_RING, ring, sizeof(*ring));
+	setsockopt(-1, SOL_PACKET, PACKET_TX_RING, ring, sizeof(*ring) + 4);
+	f->data = 1 << ICMP_ECHO | 1 << ICMP_TIMESTAMP | 1 << 20;
+	setsockopt(-1, SOL_RAW, ICMP_FILTER, f, sizeof(*f));
+	f->data = ~f->data;
+	setsockopt(-1, SOL_RAW, ICMP_FILTER, f, sizeof(*f) * 2);
+	setsockopt(-1, SOL_RAW, ICMP_FILTER, f, 2);
+	*i = 1; /* RTNLGRP_LINK: the list has a group now, and the length it needs is past the buffer */
+	setsockopt(nl, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, i, sizeof(*i));
+	for (socklen_t n = 3; n <= 4; n++) {
+		*len = n;
+		getsockopt(nl, SOL_NETLINK, NETLINK_LIST_MEMBERSHIPS, groups, len);
+	}
+	close(nl);
+	close(u);
+	close(sv[0]);
+	close(sv[1]);
+}
+
 int main(int argc, char **argv)
 {
 	enter_dir(argc, argv);
@@ -117,6 +189,7 @@ int main(int argc, char **argv)
 	unix_stream();
 	inet();
 	inet6();
+	sockopt_values();
 	connect(-1, NULL, 0);
 	accept(-1, NULL, NULL);
 	return 0;

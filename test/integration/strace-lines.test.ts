@@ -61,8 +61,8 @@ after(async () => {
   fs.rmSync(workdir, { recursive: true, force: true });
 });
 
-/** Runs `argv` in a fresh `dir` under both tracers; returns both logs' comparison. */
-async function compareProgram(family: string, label: string, argv: (dir: string) => string[]): Promise<void> {
+/** Runs `argv` in a fresh `dir` under both tracers (with `options` besides -f -o); returns both logs' comparison. */
+async function compareProgram(family: string, label: string, argv: (dir: string) => string[], options: string[] = []): Promise<void> {
   const dir = path.join(workdir, 'run');
   const fresh = () => {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -73,9 +73,9 @@ async function compareProgram(family: string, label: string, argv: (dir: string)
   const straceLog = path.join(workdir, 'strace.log');
   const sctraceLog = path.join(workdir, 'sctrace.log');
   fresh();
-  const s = await runTracer('strace', ['-f', '-o', straceLog], w, straceLog);
+  const s = await runTracer('strace', ['-f', ...options, '-o', straceLog], w, straceLog);
   fresh();
-  const cli = [path.join(ROOT, 'dist/clients/cli/main.js'), '--server', service!.address, 'trace', '-f', '-o', sctraceLog];
+  const cli = [path.join(ROOT, 'dist/clients/cli/main.js'), '--server', service!.address, 'trace', '-f', ...options, '-o', sctraceLog];
   const t = await runTracer(process.execPath, cli, w, sctraceLog);
   assert.equal(t.output.code, s.output.code, `${label}: the same exit code under both (sctrace stderr: ${t.output.stderr})`);
   const mine = linesRun(t.log, t.stracePid);
@@ -116,6 +116,22 @@ for (const name of CORPUS_PROGRAMS) {
   test(`corpus: ${name}`, async (t) => {
     if (skipUnlessPossible(t, reason)) return;
     await compareProgram(name, name, (dir) => [path.join(bin, name), dir]);
+    floorCheck(name);
+  });
+}
+
+/**
+ * Corpus programs run with options: fdpaths with -y on a trace of some calls (the fds they use
+ * were opened by calls it does not select).
+ */
+const OPTION_PROGRAMS: Array<[string, string[]]> = [
+  ['fdpaths', ['-y', '-e', 'trace=execve,fspick,open_tree,move_mount,fsmount,fsconfig,io_uring_setup,io_uring_enter,openat']],
+];
+
+for (const [name, options] of OPTION_PROGRAMS) {
+  test(`corpus: ${name} (${options.join(' ')})`, async (t) => {
+    if (skipUnlessPossible(t, reason)) return;
+    await compareProgram(name, name, (dir) => [path.join(bin, name), dir], options);
     floorCheck(name);
   });
 }

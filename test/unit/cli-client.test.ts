@@ -333,11 +333,15 @@ test('trace: strace options become the spec; unknown and unsupported options are
   assert.ok(names.includes('openat') && !names.includes('read') && !names.includes('write'), 'a negated set is the other syscalls');
   assert.equal(spec.follow_children, true);
   assert.equal(spec.exec_env, true, '-v shows environments');
-  assert.deepEqual(spec.rendering, { constants: 'CONSTANT_STYLE_RAW', verbose: true, fd_details: true });
+  assert.deepEqual(spec.rendering, { constants: 'CONSTANT_STYLE_RAW', verbose: true, fd_details: true, fd_paths: true });
   assert.equal(spec.string_max_bytes, 32, "strace's default -s");
   const none = await runCli(['--server', address, 'trace', '-e', 'trace=none', '--', 'sh', '-c', 'exit 0']);
   assert.equal(none.code, 0, none.stderr);
   assert.equal(seen.starts.at(-1)!.request.spec!.no_syscalls, true);
+  assert.equal(seen.starts.at(-1)!.request.spec!.rendering!.fd_paths, false, 'without -y or -P the fd table is not kept exact');
+  const byPath = await runCli(['--server', address, 'trace', '-P', '/dev/null', '--', 'sh', '-c', 'exit 0']);
+  assert.equal(byPath.code, 0, byPath.stderr);
+  assert.equal(seen.starts.at(-1)!.request.spec!.rendering!.fd_paths, true, '-P matches fds by their paths: as exact as -y');
   for (const [args, message] of [
     [['-c'], /-c is not supported: the syscall summary/],
     [['-k'], /-k is not supported: stack traces/],

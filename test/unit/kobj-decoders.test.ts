@@ -102,6 +102,18 @@ test('bpf: attr per command as far as the size reaches, address when unread or s
   assert.equal(render('bpf', [1, 0x1000, 32], { blobs: { 1: le([0xffffffff, 8], [0xdeadbeef, 8], [0xbadc0ded, 8], [4, 8]) } }), 'BPF_MAP_LOOKUP_ELEM, {map_fd=-1, key=0xdeadbeef, value=0xbadc0ded, flags=BPF_F_LOCK}, 32');
   assert.equal(render('bpf', [2, 0x1000, 4], { blobs: { 1: le([0xffffffff, 4]) } }), 'BPF_MAP_UPDATE_ELEM, {map_fd=-1, key=NULL, value=NULL, flags=BPF_ANY}, 4');
   assert.equal(render('bpf', [6, 0x1000, 12], { blobs: { 1: le([0, 8], [0xffffffff, 4]) } }), 'BPF_OBJ_PIN, {pathname=NULL, bpf_fd=-1}, 12');
+  // Strings behind the attr's pointers (SCT_READ_INNER, derived parts 4 + offset / 8 of argument 1):
+  // a path whole, a license cut at -s; unread ones as their address.
+  const long = `/sys/fs/bpf/${'p'.repeat(300)}`;
+  assert.equal(render('bpf', [7, 0x1000, 12], { blobs: { 1: le([0x5000, 8], [3, 4]) }, strings: { [0x8c]: long } }), `BPF_OBJ_GET, {pathname="${long}", bpf_fd=3}, 12`);
+  assert.equal(render('bpf', [7, 0x1000, 12], { blobs: { 1: le([0x5000, 8], [3, 4]) } }), 'BPF_OBJ_GET, {pathname=0x5000, bpf_fd=3}, 12');
+  const load = le([1, 4], [0, 4], [0, 8], [0x6000, 8], [0, 4], [0, 4], [0, 8]);
+  assert.equal(render('bpf', [5, 0x1000, 40], { blobs: { 1: load }, strings: { [0x8e]: 'GPL' } }), 'BPF_PROG_LOAD, {prog_type=BPF_PROG_TYPE_SOCKET_FILTER, insn_cnt=0, insns=NULL, license="GPL", log_level=0, log_size=0, log_buf=NULL}, 40');
+  assert.equal(
+    render('bpf', [5, 0x1000, 40], { blobs: { 1: load }, strings: { [0x8e]: 'L'.repeat(300) } }),
+    `BPF_PROG_LOAD, {prog_type=BPF_PROG_TYPE_SOCKET_FILTER, insn_cnt=0, insns=NULL, license="${'L'.repeat(256)}"..., log_level=0, log_size=0, log_buf=NULL}, 40`,
+  );
+  assert.equal(render('bpf', [17, 0x1000, 12], { blobs: { 1: le([0x7000, 8], [-1, 4]) }, strings: { [0x8c]: 'sys_enter' } }), 'BPF_RAW_TRACEPOINT_OPEN, {raw_tracepoint={name="sys_enter", prog_fd=-1}}, 12');
   // Non-zero bytes past the struct strace knows: `...`.
   assert.equal(render('bpf', [9, 0x1000, 16], { blobs: { 1: le([3, 4], [0, 4], [1, 4], [9, 4]) } }), 'BPF_PROG_DETACH, {target_fd=3, attach_type=BPF_CGROUP_INET_EGRESS, ...}, 16');
   assert.equal(render('bpf', [28, 0x1000, 16], { blobs: { 1: le([-1, 4], [-559038737, 4], [1, 4], [4, 4]) } }), 'BPF_LINK_CREATE, {link_create={prog_fd=-1, target_fd=-559038737, attach_type=BPF_CGROUP_INET_EGRESS, flags=0x4}}, 16');
@@ -175,6 +187,11 @@ test('memory policies, pkeys and perf flags', () => {
   assert.equal(render('mbind', [0x1000, 4096, 2, 0x2000, 70, 0], { blobs: { 3: le([5, 8], [0, 8]) } }), '0x1000, 4096, MPOL_BIND, [0x00000000000005, 0000000000000000], 70, 0');
   assert.equal(render('mbind', [0x1000, 4096, 2, 0x2000, 1, 0]), '0x1000, 4096, MPOL_BIND, 0x2000, 1, 0');
   assert.equal(render('get_mempolicy', [0x1000, 0x2000, 65, 0, 0], { blobs: { 0: le([2, 4]), 1: le([0xffffffffffffffffn, 8]) } }), '[MPOL_BIND], [0xffffffffffffffff], 65, NULL, 0');
+  // A failed get_mempolicy stored nothing: strace prints its outputs' addresses, whatever memory holds.
+  assert.equal(
+    render('get_mempolicy', [0x1000, 0x2000, 32770, 0, 0], { ret: -22, blobs: { 0: le([2, 4]), 1: le([0xffffffffffffffffn, 8], [0xffffffffffffffffn, 8]) } }),
+    '0x1000, 0x2000, 32770, NULL, 0',
+  );
   assert.equal(render('pkey_alloc', [0, 7]), '0, PKEY_DISABLE_ACCESS|PKEY_DISABLE_WRITE|PKEY_DISABLE_EXECUTE');
   assert.equal(render('perf_event_open', [0, -1, -1, 1, 15]), 'NULL, -1, -1, 1, PERF_FLAG_FD_NO_GROUP|PERF_FLAG_FD_OUTPUT|PERF_FLAG_PID_CGROUP|PERF_FLAG_FD_CLOEXEC');
 });

@@ -260,3 +260,35 @@ test('the fd table is trusted for a record when one of its traces selects every 
   const paths = sinks[0].got.filter((e) => e.syscall?.name === 'read').map((e) => e.syscall!.decoded![0].fd_path);
   assert.deepEqual(paths, ['/etc/hostname', '/what/proc/says'], 'with the full trace: from the events; alone: from /proc');
 });
+
+test('calls a trace captures only for its fd table are decoded into it and delivered to no trace', async () => {
+  const withRead = SyscallCatalog.fromFormats(
+    new Map<string, SyscallFormat>([
+      ['openat', { name: 'openat', id: 0, args: fields(['int dfd', 'const char * filename', 'int flags', 'umode_t mode']) }],
+      ['read', { name: 'read', id: 0, args: fields(['unsigned int fd', 'char * buf', 'size_t count']) }],
+    ]),
+    { arch: 'x86_64' },
+  );
+  // /proc no longer has the process (it exited before its records were decoded).
+  const state = withRead.newTraceState([], { readlink: () => undefined, realpath: (f) => f, readdir: () => [] });
+  const source = new ArraySource([
+    syscallRecord({ pid: 5, traces: 0b01n }, { nr: 257, args: [0xffffff9cn, 1n, 0n, 0n], ret: 3n, enterNs: 10n, strings: strings('/etc/hostname') }),
+    syscallRecord({ pid: 5, traces: 0b11n }, { nr: 257, args: [0xffffff9cn, 1n, 0n, 0n], ret: 4n, enterNs: 15n, strings: strings('/etc/passwd') }),
+    syscallRecord({ pid: 5, traces: 0b11n }, { nr: 0, args: [3n, 0n, 1n], ret: 1n, enterNs: 20n }),
+    syscallRecord({ pid: 5, traces: 0b11n }, { nr: 0, args: [4n, 0n, 1n], ret: 1n, enterNs: 30n }),
+  ]);
+  const pipeline = new Pipeline(source, new RecordDecoder(withRead, 0n, state), new Counters(), { pollIntervalMs: 1 }, (e) => assert.fail(e));
+  const sinks = [new Sink(), new Sink()];
+  const limits = { stringMax: 256, bufferBytes: 0, execEnv: false };
+  // Slot 0 selects read alone and captures openat for its table; slot 1 selects both.
+  const taps = [new TraceTap(slot(0), sinks[0], limits, 1n, undefined, true, new Set([257])), new TraceTap(slot(1), sinks[1], limits, 1n)];
+  for (const t of taps) pipeline.attach(t);
+  pipeline.regroup();
+  pipeline.start();
+  await new Promise((r) => setTimeout(r, 30));
+  pipeline.stop();
+  const shown = (s: Sink) => s.got.map((e) => `${e.syscall!.name}(${e.syscall!.decoded![0].fd_path ?? ''})`);
+  assert.deepEqual(shown(sinks[0]), ['read(/etc/hostname)', 'read(/etc/passwd)'], 'no openat delivered; its fds named');
+  assert.deepEqual(shown(sinks[1]), ['openat()', 'read(/etc/hostname)', 'read(/etc/passwd)']);
+  assert.equal(sinks[0].got.length, 2);
+});

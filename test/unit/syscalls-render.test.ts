@@ -16,6 +16,7 @@ import { ipv6Text } from '../../src/syscalls/decoders/net';
 import { quoteBytes } from '../../src/syscalls/decoders/quote';
 import { fixedXlat, formatFlags, formatValue } from '../../src/syscalls/decoders/xlat';
 import { FdDetails } from '../../src/syscalls/fddetails';
+import { fdTrackingSyscalls } from '../../src/syscalls/fdeffects';
 import { FdState, type FdSystem } from '../../src/syscalls/fdstate';
 import type { SyscallFormat } from '../../src/syscalls/tracefs';
 import { DEFAULT_DECODE_OPTIONS, type RawBlob, type RawString, type RawSyscall, type TraceState, type TraceView } from '../../src/syscalls/types';
@@ -90,6 +91,7 @@ const FORMATS: Record<string, string[]> = {
   chown: ['const char * filename', 'uid_t user', 'gid_t group'],
   mknodat: ['int dfd', 'const char * filename', 'umode_t mode', 'unsigned int dev'],
   setsockopt: ['int fd', 'int level', 'int optname', 'char * optval', 'int optlen'],
+  getsockopt: ['int fd', 'int level', 'int optname', 'char * optval', 'int * optlen'],
   epoll_ctl: ['int epfd', 'int op', 'int fd', 'struct epoll_event * event'],
   mremap: ['unsigned long addr', 'unsigned long old_len', 'unsigned long new_len', 'unsigned long flags', 'unsigned long new_addr'],
   faccessat: ['int dfd', 'const char * filename', 'int mode'],
@@ -112,6 +114,10 @@ const FORMATS: Record<string, string[]> = {
   swapon: ['const char * specialfile', 'int swap_flags'],
   sync_file_range: ['int fd', 'loff_t offset', 'loff_t nbytes', 'unsigned int flags'],
   sched_rr_get_interval: ['pid_t pid', 'struct __kernel_timespec * interval'],
+  io_uring_setup: ['u32 entries', 'struct io_uring_params * params'],
+  io_uring_enter: ['unsigned int fd', 'u32 to_submit', 'u32 min_complete', 'u32 flags', 'const void * argp', 'size_t argsz'],
+  fspick: ['int dfd', 'const char * path', 'unsigned int flags'],
+  move_mount: ['int from_dfd', 'const char * from_pathname', 'int to_dfd', 'const char * to_pathname', 'unsigned int flags'],
 };
 
 const catalog = SyscallCatalog.fromFormats(
@@ -413,6 +419,44 @@ test('fd paths: opens, dups, closes, exec, fork, chdir, and the pre-trace table'
   at('openat', { args: [AT_FDCWD, 1, 0, 0], strings: { 1: 'x' }, ret: 5 });
   assert.equal(at('read', { args: [5, 0, 0] }).decoded[0].fd_path, '/tmp/x');
   state.onExit(100);
+});
+
+test('-y as strace prints it: AT_FDCWD names the cwd only as a dirfd, fsconfig aux by command, open_tree and io_uring fds', () => {
+  const long = `/${'d'.repeat(4095)}`;
+  // /proc has nothing of fd 3, 5, 6 (the process exited before its records were decoded).
+  const state = catalog.newTraceState([100], fakeFs({ '/proc/100/fd/4': '/dev/full', '/proc/100/cwd': '/home/me' }));
+  const at = (name: string, call: Call) => render(name, { pid: 100, ...call }, state, true);
+  assert.equal(at('fsmount', { args: [AT_FDCWD, 0, 0], ret: -9 }), '-100, 0, 0', 'fs_fd is a plain fd: -100 names nothing');
+  assert.equal(at('fspick', { args: [AT_FDCWD, 1, 0], strings: { 1: 'x' }, ret: -2 }), 'AT_FDCWD</home/me>, "x", 0');
+  assert.equal(at('fspick', { args: [0xdefaced00000004n, 1, 8], strings: { 1: '' }, ret: -22 }), '4</dev/full>, "", FSPICK_EMPTY_PATH', 'an int: the upper half ignored');
+  assert.equal(
+    at('move_mount', { args: [4, 1, AT_FDCWD, 3, 0], strings: { 1: 'a', 3: '' }, ret: -2 }),
+    '4</dev/full>, "a", AT_FDCWD</home/me>, "", 0',
+  );
+  // fsconfig's aux: a dirfd for FSCONFIG_SET_PATH (3), an fd for FSCONFIG_SET_FD (5), a number otherwise.
+  const aux = (cmd: number, value: number | bigint) => decode('fsconfig', { pid: 100, args: [4, cmd, 0, 0, value], ret: -22 }, state).decoded[4].fd_path;
+  assert.deepEqual([aux(3, AT_FDCWD), aux(5, 4), aux(0, 4), aux(5, AT_FDCWD)], ['/home/me', '/dev/full', '', '']);
+  // open_tree's fd names its path (relative to the dirfd when empty); a clone is asked of /proc.
+  const tree = decode('open_tree', { pid: 100, args: [4, 1, 0x1000], strings: { 1: '' }, ret: 5 }, state);
+  assert.equal(tree.ret_fd_path, '/dev/full');
+  // io_uring's fd keeps the kernel's fixed name when /proc is gone.
+  assert.equal(decode('io_uring_setup', { pid: 100, args: [2, 0x7ffc], ret: 6 }, state).ret_fd_path, 'anon_inode:[io_uring]');
+  assert.match(at('io_uring_enter', { args: [6, 0, 0, 0, 0, 0], ret: -22 }), /^6<anon_inode:\[io_uring\]>, /);
+  // A cwd of PATH_MAX bytes or more: strace's readlink fills its buffer and it prints no path.
+  decode('chdir', { pid: 100, args: [1], strings: { 0: long }, ret: 0 }, state);
+  assert.equal(at('openat', { args: [AT_FDCWD, 1, 0, 0], strings: { 1: 's' }, ret: -2 }), 'AT_FDCWD, "s", O_RDONLY');
+  decode('chdir', { pid: 100, args: [1], strings: { 0: long.slice(0, -1) }, ret: 0 }, state);
+  assert.equal(at('openat', { args: [AT_FDCWD, 1, 0, 0], strings: { 1: 's' }, ret: -2 }), `AT_FDCWD<${long.slice(0, -1)}>, "s", O_RDONLY`);
+});
+
+test('a trace of some calls also captures the fd- and cwd-changing calls it does not select (for -y), none of them twice', () => {
+  const nr = (name: string) => catalog.byName(name)!.nr;
+  const extra = fdTrackingSyscalls([nr('fspick'), nr('openat')], catalog).map((n) => catalog.byNumber(n)!.name);
+  for (const name of ['close', 'dup2', 'chdir', 'fchdir', 'io_uring_setup', 'open_tree']) assert.ok(extra.includes(name), name);
+  assert.ok(!extra.includes('openat') && !extra.includes('fspick'), 'what it selects stays delivered');
+  assert.equal(new Set(extra).size, extra.length);
+  assert.deepEqual(fdTrackingSyscalls(null, catalog), [], 'every call: nothing to add');
+  assert.deepEqual(fdTrackingSyscalls([], catalog), [], 'no call (trace=none): nothing to name');
 });
 
 test('strings keep bytes that are not UTF-8 (str_bytes) and print them as strace does; unreadable ones print their address', () => {
@@ -821,6 +865,9 @@ test('select and pselect6: fd sets and timeout at entry, ready sets and time lef
   assert.equal(formatSyscall(decode('pselect6', pselect)), 'pselect6(5, [], NULL, NULL, {tv_sec=0, tv_nsec=1000}, NULL) = 0 (Timeout)');
   // Not delivered (the parking table was full): addresses, as before.
   assert.equal(render('select', { args: [5, 0x7ffc0100, 0, 0, 0x7ffc0200], ret: 0 }), '5, 0x7ffc0100, NULL, NULL, 0x7ffc0200');
+  // One fd_set for all three: the kernel wrote except (empty) last, so strace finds no fd and prints `()`.
+  const shared: Call = { args: [5, 0x7ffc0100, 0x7ffc0100, 0x7ffc0100, 0], ret: 1, blobs: { ...atEntry(1, set(3, 4)), ...atEntry(2, set(3, 4)), ...atEntry(3, set(3, 4)), 1: set(), 2: set(), 3: set() } };
+  assert.equal(formatSyscall(decode('select', shared)), 'select(5, [3 4], [3 4], [3 4], NULL)    = 1 ()');
 });
 
 test('ppoll: the timeout given, the time left; sendfile, splice and copy_file_range offsets', () => {
@@ -875,6 +922,14 @@ test('mount API, extensible structs, locks, handles: what strace prints for them
   assert.equal(render('fsconfig', { args: [3, 3, 0x100, 0x200, AT_FDCWD], strings: { 2: 'source', 3: '/dev/sda1' }, ret: -22 }), '3, FSCONFIG_SET_PATH, "source", "/dev/sda1", AT_FDCWD');
   assert.equal(render('fsconfig', { args: [3, 2, 0x100, 0x200, 3], strings: { 2: 'k' }, blobs: { 3: bytes('\x01\x02\x03') }, ret: -22 }), '3, FSCONFIG_SET_BINARY, "k", "\\x01\\x02\\x03", 3');
   assert.equal(render('fsconfig', { args: [3, 8, 0x100, 0, 0], strings: { 2: 'k' }, ret: -22 }), '3, 0x8 /* FSCONFIG_??? */, 0x100, NULL, 0');
+  // The key and a string value: at most -s bytes, and at most 256 (strace reads no more): `...` from 256 on.
+  const keyed = (key: string, max: number) =>
+    render('fsconfig', { args: [3, 1, 0x100, 0x200, 0], strings: { 2: key, 3: key }, ret: -22 }, traceOf([], { stringMax: max }));
+  const a = (n: number) => 'a'.repeat(n);
+  assert.equal(keyed(a(255), 300), `3, FSCONFIG_SET_STRING, "${a(255)}", "${a(255)}", 0`);
+  assert.equal(keyed(a(256), 300), `3, FSCONFIG_SET_STRING, "${a(256)}"..., "${a(256)}"..., 0`);
+  assert.equal(keyed(a(32), 32), `3, FSCONFIG_SET_STRING, "${a(32)}", "${a(32)}", 0`);
+  assert.equal(keyed(a(33), 32), `3, FSCONFIG_SET_STRING, "${a(32)}"..., "${a(32)}"..., 0`);
   // An extensible struct longer than the kernel's: zero tail bytes hidden, others shown in hex, unreadable ones ???.
   const attr = new Uint8Array(40);
   attr.set(words([2, 4, 0x80000, 0]));
@@ -953,6 +1008,74 @@ test('credentials, priorities, clocks and events: prctl-era decoders', () => {
     '0x1 /* CM_SERVICE */, transport_type=SOCK_DGRAM, transport_len=16, transport={sin={sin_family=AF_INET, sin_port=htons(80), sin_addr=inet_addr("127.0.0.1")}}}, 36',
   );
   assert.equal(render('getpeername', { args: [4, 0x7000, 0x7100], blobs: { 1: sun, 2: { kind: 'inout', before: 16, after: 24, unreadable: false } } }), '4, {sa_family=AF_UNIX, sun_path="kernelapi.sock"}, [16 => 24]');
+});
+
+test('setsockopt: ints, packet memberships and rings, the ICMP filter; a length past the struct reads only the struct', () => {
+  // The value at page end read up to there (SCT_RD_HEAD): 4 bytes for a length of 5.
+  assert.equal(render('setsockopt', { args: [3, 1, 1, 0x7ffc, 5], blobs: { 3: bytes(words([1234567890], 4)) } }), '3, SOL_SOCKET, SO_DEBUG, [1234567890], 5');
+  assert.equal(render('setsockopt', { args: [3, 270, 3, 0x7ffc, 5], blobs: { 3: bytes(words([-1], 4)) } }), '3, SOL_NETLINK, NETLINK_PKTINFO, [-1], 5');
+  assert.equal(render('setsockopt', { args: [3, 270, 3, 0x7ffc, 3], blobs: { 3: bytes(words([1], 4)) }, ret: -22 }), '3, SOL_NETLINK, NETLINK_PKTINFO, 0x7ffc, 3');
+  assert.equal(render('setsockopt', { args: [3, 1, 1, 0x7ffc, 5] }), '3, SOL_SOCKET, SO_DEBUG, 0x7ffc, 5');
+  const mreq6 = new Uint8Array(20);
+  mreq6.set([0xff, 0x01], 0);
+  mreq6[15] = 0x0c;
+  mreq6.set([0xff, 0x7f, 0, 0], 16);
+  assert.equal(
+    render('setsockopt', { args: [0, 41, 20, 0x7000, 0x7fffffff], blobs: { 3: bytes(mreq6) }, ret: -92 }),
+    '0, SOL_IPV6, IPV6_ADD_MEMBERSHIP, {inet_pton(AF_INET6, "ff01::c", &ipv6mr_multiaddr), ipv6mr_interface=32767}, 2147483647',
+  );
+  const pmreq = Uint8Array.from([0, 0, 0, 0, 0xff, 0xff, 9, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe]);
+  assert.equal(
+    render('setsockopt', { args: [-1, 263, 1, 0x7000, 16], blobs: { 3: bytes(pmreq) }, ret: -9 }),
+    '-1, SOL_PACKET, PACKET_ADD_MEMBERSHIP, {mr_ifindex=0, mr_type=0xffff /* PACKET_MR_??? */, mr_alen=9, mr_address=ff:ff:ff:ff:ff:ff:ff:fe}, 16',
+  );
+  pmreq.set([1, 0, 2, 0], 4);
+  assert.equal(render('setsockopt', { args: [-1, 263, 2, 0x7000, 16], blobs: { 3: bytes(pmreq) }, ret: -9 }).split(', mr_alen')[0], '-1, SOL_PACKET, PACKET_DROP_MEMBERSHIP, {mr_ifindex=0, mr_type=PACKET_MR_PROMISC');
+  assert.equal(render('setsockopt', { args: [-1, 263, 2, 0x7000, 16], blobs: { 3: bytes(pmreq) }, ret: -9 }).split('mr_alen=')[1], '2, mr_address=ff:ff}, 16');
+  // packet_mreq and tpacket_req only at their exact size.
+  assert.equal(render('setsockopt', { args: [-1, 263, 1, 0x7000, 17], blobs: { 3: bytes(pmreq) }, ret: -9 }), '-1, SOL_PACKET, PACKET_ADD_MEMBERSHIP, 0x7000, 17');
+  const ring = bytes(words([0xffffffff, 1, 2, 3], 4));
+  assert.equal(render('setsockopt', { args: [-1, 263, 5, 0x7000, 16], blobs: { 3: ring }, ret: -9 }), '-1, SOL_PACKET, PACKET_RX_RING, {tp_block_size=4294967295, tp_block_nr=1, tp_frame_size=2, tp_frame_nr=3}, 16');
+  assert.equal(render('setsockopt', { args: [-1, 263, 13, 0x7000, 15], blobs: { 3: ring }, ret: -9 }), '-1, SOL_PACKET, PACKET_TX_RING, 0x7000, 15');
+  // The ICMP filter: the set bits' types, or `~` and the clear ones' when more than half are set.
+  const icmp = (v: number, len: number) => render('setsockopt', { args: [-1, 255, 1, 0x7000, len], blobs: { 3: bytes(words([v], 4)) }, ret: -9 }).split(', ').slice(3, -1).join(', ');
+  assert.equal(icmp(-1, 4), '~[]');
+  assert.equal(icmp(0, 4), '[]');
+  assert.equal(icmp(0x1839, 4), '[ICMP_ECHOREPLY ICMP_DEST_UNREACH ICMP_SOURCE_QUENCH ICMP_REDIRECT ICMP_TIME_EXCEEDED ICMP_PARAMETERPROB]');
+  assert.equal(icmp(~0x1839, 8), '~[ICMP_ECHOREPLY ICMP_DEST_UNREACH ICMP_SOURCE_QUENCH ICMP_REDIRECT ICMP_TIME_EXCEEDED ICMP_PARAMETERPROB]');
+  assert.equal(icmp(0x2, 4), '[0x1 /* ICMP_??? */]');
+  // One byte over a filter of all ones: the other 24 bits stay set.
+  assert.equal(icmp(0, 1), '~[ICMP_ECHOREPLY 0x1 /* ICMP_??? */ 0x2 /* ICMP_??? */ ICMP_DEST_UNREACH ICMP_SOURCE_QUENCH ICMP_REDIRECT 0x6 /* ICMP_??? */ 0x7 /* ICMP_??? */]');
+  assert.equal(icmp(0, 0), '0x7000');
+});
+
+test('getsockopt: structs as far as the returned length reaches, short ints in hex, netlink groups as an array', () => {
+  const lens = (before: number, after: number): RawBlob => ({ kind: 'inout', before, after, unreadable: false });
+  const get = (level: number, name: number, value: Uint8Array | undefined, before: number, after: number, ret = 0) =>
+    render('getsockopt', { args: [3, level, name, 0x7000, 0x7100], blobs: value ? { 3: bytes(value), 4: lens(before, after) } : { 4: lens(before, after) }, ret });
+  const linger = words([1, 0xdeadbeef], 4);
+  assert.equal(get(1, 13, linger, 8, 8), '3, SOL_SOCKET, SO_LINGER, {l_onoff=1, l_linger=-559038737}, [8]');
+  assert.equal(get(1, 13, linger.subarray(0, 3), 3, 3), '3, SOL_SOCKET, SO_LINGER, {l_onoff="\\x01\\x00\\x00"}, [3]');
+  assert.equal(get(1, 13, linger.subarray(0, 4), 4, 4), '3, SOL_SOCKET, SO_LINGER, {l_onoff=1}, [4]');
+  assert.equal(get(1, 13, linger.subarray(0, 7), 7, 7), '3, SOL_SOCKET, SO_LINGER, {l_onoff=1, l_linger="\\xef\\xbe\\xad"}, [7]');
+  assert.equal(get(1, 13, linger, 9, 8), '3, SOL_SOCKET, SO_LINGER, {l_onoff=1, l_linger=-559038737}, [9 => 8]');
+  assert.equal(get(1, 13, undefined, 0, 0), '3, SOL_SOCKET, SO_LINGER, 0x7000, [0]');
+  const cred = words([27697, 0, 0xffffffff], 4);
+  assert.equal(get(1, 17, cred, 12, 12), '3, SOL_SOCKET, SO_PEERCRED, {pid=27697, uid=0, gid=-1}, [12]');
+  assert.equal(get(1, 17, cred.subarray(0, 8), 8, 8), '3, SOL_SOCKET, SO_PEERCRED, {pid=27697, uid=0}, [8]');
+  assert.equal(get(1, 17, cred.subarray(0, 11), 11, 11), '3, SOL_SOCKET, SO_PEERCRED, {pid=27697, uid=0, gid="\\xff\\xff\\xff"}, [11]');
+  const err = words([111], 4);
+  assert.equal(get(1, 4, err, 4, 4), '3, SOL_SOCKET, SO_ERROR, [ECONNREFUSED], [4]');
+  assert.equal(get(1, 4, err, 5, 4), '3, SOL_SOCKET, SO_ERROR, [ECONNREFUSED], [5 => 4]');
+  assert.equal(get(1, 4, err.subarray(0, 1), 1, 1), '3, SOL_SOCKET, SO_ERROR, "\\x6f", [1]');
+  assert.equal(get(1, 2, words([0x034000], 4).subarray(0, 3), 3, 3), '3, SOL_SOCKET, SO_REUSEADDR, "\\x00\\x40\\x03", [3]');
+  assert.equal(get(1, 2, words([1], 4), 4, 4), '3, SOL_SOCKET, SO_REUSEADDR, [1], [4]');
+  assert.equal(get(1, 2, undefined, 4, 4, -14), '3, SOL_SOCKET, SO_REUSEADDR, 0x7000, [4]');
+  assert.equal(get(263, 6, words([5, 1, 0], 4), 12, 12), '3, SOL_PACKET, PACKET_STATISTICS, {tp_packets=5, tp_drops=1, tp_freeze_q_cnt=0}, [12]');
+  assert.equal(get(270, 9, words([0, 0], 4), 4, 8), '3, SOL_NETLINK, NETLINK_LIST_MEMBERSHIPS, [0], [4 => 8]');
+  assert.equal(get(270, 9, words([0, 0], 4), 3, 8), '3, SOL_NETLINK, NETLINK_LIST_MEMBERSHIPS, [], [3 => 8]');
+  assert.equal(get(270, 3, words([1], 4), 4, 4), '3, SOL_NETLINK, NETLINK_PKTINFO, [1], [4]');
+  assert.equal(get(255, 1, words([0x1839], 4), 4, 4), '3, SOL_RAW, ICMP_FILTER, [ICMP_ECHOREPLY ICMP_DEST_UNREACH ICMP_SOURCE_QUENCH ICMP_REDIRECT ICMP_TIME_EXCEEDED ICMP_PARAMETERPROB], [4]');
 });
 
 test('setsockopt: multicast memberships as structs, a length short of the struct as the address', () => {

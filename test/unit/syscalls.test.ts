@@ -213,6 +213,12 @@ test('kernelMeta carries string masks and entry reads for the kernel table', (t)
   ]);
   assert.deepEqual(all[c.byName('epoll_wait')!.nr].reads, [{ kind: ReadKind.BYTES, arg: 1, lenFrom: ReadLen.RET, lenArg: 0, max: 4096, flags: ReadFlag.SUCCESS, elem: 12 }]);
   assert.deepEqual(all[c.byName('mbind')!.nr].reads, [{ kind: ReadKind.BYTES, arg: 3, lenFrom: ReadLen.NODEMASK, lenArg: 4, max: 4096, flags: 0 }]);
+  // bpf: the attr, and the strings behind its pointers at bytes 0 (a path) and 16 (at string_max).
+  assert.deepEqual(all[c.byName('bpf')!.nr].reads.slice(1), [
+    { kind: ReadKind.INNER, arg: 1, lenFrom: ReadLen.FIXED, lenArg: 0, max: 4096, flags: ReadFlag.STRING },
+    { kind: ReadKind.INNER, arg: 1, lenFrom: ReadLen.FIXED, lenArg: 2, max: 0, flags: ReadFlag.STRING },
+  ]);
+  assert.deepEqual(all[c.byName('msgsnd')!.nr].reads, [{ kind: ReadKind.BYTES, arg: 1, lenFrom: ReadLen.ARG_HDR, lenArg: 2, max: 4096, flags: 0, elem: 8 }]);
   assert.deepEqual([...encodeSyscallReads(all[c.byName('poll')!.nr])], [1, 0, 1, 1, 0, 16, 0, 8, ...new Array(16).fill(0)]);
 });
 
@@ -225,10 +231,14 @@ test('spec validation: renderings, -s, trace=none, and whether a trace lets the 
   assert.equal(all.stringMaxBytes, 32, 'strings that are not paths are read at -s (paths whole, by the kernel side)');
   assert.deepEqual(all.rendering, { constants: 'abbrev', verbose: false, fdDetails: false });
   assert.equal(tracesFdChanges(all.syscalls, catalog), true, 'every syscall: the fd table follows the events');
-  const reads = validateSpec({ ...base, syscalls: ['read'], rendering: { constants: 'CONSTANT_STYLE_VERBOSE', verbose: true, fd_details: true } }, catalog, 1).capture;
+  assert.equal(all.trackFds, false, 'no fd_paths: the fd-changing calls a trace leaves out are not captured');
+  const reads = validateSpec({ ...base, syscalls: ['read'], rendering: { constants: 'CONSTANT_STYLE_VERBOSE', verbose: true, fd_details: true, fd_paths: false } }, catalog, 1).capture;
   assert.deepEqual(reads.rendering, { constants: 'verbose', verbose: true, fdDetails: true });
+  assert.equal(reads.trackFds, true, 'fd_details implies fd_paths');
   assert.equal(tracesFdChanges(reads.syscalls, catalog), false, 'read alone: fd paths from /proc');
-  assert.throws(() => validateSpec({ ...base, rendering: { constants: 'CONSTANT_STYLE_BOLD' as 'CONSTANT_STYLE_RAW', verbose: false, fd_details: false } }, catalog, 1), /spec.rendering.constants "CONSTANT_STYLE_BOLD" is not a ConstantStyle/);
+  const paths = validateSpec({ ...base, syscalls: ['read'], rendering: { constants: 'CONSTANT_STYLE_ABBREV', verbose: false, fd_details: false, fd_paths: true } }, catalog, 1).capture;
+  assert.deepEqual([paths.trackFds, paths.rendering?.fdDetails], [true, false], 'fd_paths alone: the table kept exact, paths without details');
+  assert.throws(() => validateSpec({ ...base, rendering: { constants: 'CONSTANT_STYLE_BOLD' as 'CONSTANT_STYLE_RAW', verbose: false, fd_details: false, fd_paths: false } }, catalog, 1), /spec.rendering.constants "CONSTANT_STYLE_BOLD" is not a ConstantStyle/);
   assert.deepEqual(validateSpec({ ...base, no_syscalls: true }, catalog, 1).capture.syscalls, []);
   assert.throws(() => validateSpec({ ...base, no_syscalls: true, syscalls: ['read'] }, catalog, 1), /no_syscalls is set but spec.syscalls names 1/);
 });

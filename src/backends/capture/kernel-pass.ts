@@ -13,7 +13,7 @@
 import type { CaptureSession, CaptureSink, CaptureSpec, CaptureStats, RingFill } from '../backend';
 import { monotonicToEpochOffsetNs } from '../drain-loop';
 import { RecordDecoder } from '../records';
-import { tracesFdChanges } from '../../syscalls/fdeffects';
+import { fdTrackingSyscalls, tracesFdChanges } from '../../syscalls/fdeffects';
 import type { SyscallResolver } from '../../syscalls/types';
 import { Pipeline, TraceTap, type LossCounters, type RecordSource } from './pipeline';
 import { TraceSet, type KernelFilters, type TraceSlot } from './trace-set';
@@ -91,17 +91,23 @@ export class KernelPass {
 
   private async add(spec: CaptureSpec, sink: CaptureSink): Promise<CaptureSession> {
     const loaded = this.loaded ?? (await this.load());
+    // With exact fd paths (-y) the kernel also captures the fd-changing calls the trace does not
+    // select (fdeffects.ts fdTrackingSyscalls); its tap decodes them into the fd table and
+    // delivers none of them.
+    const tracking = spec.trackFds ? fdTrackingSyscalls(spec.syscalls, this.syscalls) : [];
+    const kernelSpec = tracking.length === 0 ? spec : { ...spec, syscalls: [...(spec.syscalls ?? []), ...tracking] };
     try {
-      await this.side.reconcile([...[...loaded.taps].map((t) => t.trace.spec), spec]);
+      await this.side.reconcile([...[...loaded.taps].map((t) => t.trace.spec), kernelSpec]);
       for (const pid of spec.pids) loaded.pipeline.track(pid);
-      const trace = loaded.traces.add(spec);
+      const trace = loaded.traces.add(kernelSpec);
       const tap = new TraceTap(
         trace,
         sink,
         { stringMax: spec.stringMaxBytes, bufferBytes: spec.bufferBytes, execEnv: spec.execEnv },
         process.hrtime.bigint(),
         spec.rendering,
-        tracesFdChanges(spec.syscalls, this.syscalls),
+        tracesFdChanges(kernelSpec.syscalls, this.syscalls),
+        tracking.length === 0 ? null : new Set(tracking),
       );
       loaded.pipeline.attach(tap);
       loaded.pipeline.regroup();

@@ -13,7 +13,9 @@
  * - Traces with the same limits and renderings (a TraceView) share one decoding of each record;
  *   a record several views want is decoded once per view, with the decode state updated once.
  * - The fd table is kept from events for a record when one of its traces selects every call that
- *   changes fds; otherwise its fd paths come from /proc (src/syscalls/fdstate.ts).
+ *   changes fds; otherwise its fd paths come from /proc (src/syscalls/fdstate.ts). A trace of
+ *   some calls also captures the fd-changing ones it did not select (TraceTap.trackingOnly):
+ *   they are decoded for the table and delivered to no trace.
  * - A trace whose consumers can take nothing (CaptureSink.demand() is 0) is paused in the kernel:
  *   its records are dropped there, counted, at no decoding cost, and the other traces go on.
  */
@@ -93,6 +95,11 @@ export class TraceTap {
     rendering: Rendering = DEFAULT_RENDERING,
     /** It selects every call that changes fds (src/syscalls/fdeffects.ts tracesFdChanges). */
     readonly fdChangesTraced = true,
+    /**
+     * Syscall numbers its kernel filter captures only to keep the fd table (fdeffects.ts
+     * fdTrackingSyscalls): decoded, never delivered to it.
+     */
+    readonly trackingOnly: ReadonlySet<number> | null = null,
   ) {
     this.batch = new EventBatch(sink);
     this.decodeView = { ...limits, ...rendering };
@@ -260,13 +267,17 @@ export class Pipeline {
       const hi = view.getUint32(off + Layout.header.traces + 4, true);
       if (view.getUint32(off + Layout.header.flags, true) & HeaderFlag.CHARGED) this.creditRecord(lo, hi, len);
       n = this.collectTaps(lo, hi, view, off);
-      if (n === 0) return;
+      if (n === 0) {
+        // Only captured to keep the fd table: decoded for its effect on it, delivered to nobody.
+        if (this.tracking) this.decodeForState(view, bytes, off, len);
+        return;
+      }
     }
     const taps = this.matched;
     // The views this record's traces take (almost always just the first), and whether one of
     // them keeps the fd table from events.
     let wanted = 0;
-    let fdChangesTraced = this.allFdChangesTraced;
+    let fdChangesTraced = this.allFdChangesTraced || this.tracking;
     if (this.views.length > 1 || !fdChangesTraced) {
       for (let i = 0; i < n; i++) {
         const tap = taps[i];
@@ -322,6 +333,16 @@ export class Pipeline {
     }
   };
 
+  /** Decodes a record no tap takes but one keeps its fd table by (TraceTap.trackingOnly). */
+  private decodeForState(view: DataView, bytes: Uint8Array, off: number, len: number): void {
+    try {
+      this.decoder.decode(view, bytes, off, len, this.views[0], true);
+    } catch (err) {
+      if (err instanceof CorruptRecordError) this.fail(new BackendError(`corrupt record from the kernel: ${err.message}`, { cause: err }));
+      // Otherwise the fd table may miss this call; it delivers nothing, so no trace loses an event.
+    }
+  }
+
   /** Before `tap`'s next event: the notice for the records it could not decode since its last one. */
   private announceUndecodable(tap: TraceTap): void {
     if (tap.undecodable === 0) return;
@@ -335,6 +356,8 @@ export class Pipeline {
   private readonly owned: Event[] = [];
   /** The taps the current record is for: the first collectTaps() entries (reused, never shrunk). */
   private readonly matched: TraceTap[] = [];
+  /** The current record is one a matched trace captures only for its fd table (set by collectTaps). */
+  private tracking = false;
 
   /**
    * Fills `matched` with the open taps whose bit is set in lo/hi and that the record at `off`
@@ -342,6 +365,8 @@ export class Pipeline {
    */
   private collectTaps(lo: number, hi: number, view: DataView, off: number): number {
     let n = 0;
+    this.tracking = false;
+    let nr = -1;
     // enter_ns as two 32-bit halves, read once the first tap needs it (no bigint per record).
     let enterHi = -1;
     let enterLo = 0;
@@ -358,6 +383,13 @@ export class Pipeline {
             enterHi = view.getUint32(off + Layout.syscall.enter_ns + 4, true);
           }
           if (enterHi < tap.activeSinceHi || (enterHi === tap.activeSinceHi && enterLo < tap.activeSinceLo)) continue;
+        }
+        if (tap.trackingOnly !== null && view.getUint16(off + Layout.header.kind, true) === Kind.SYSCALL) {
+          if (nr < 0) nr = view.getUint32(off + Layout.syscall.nr, true);
+          if (tap.trackingOnly.has(nr)) {
+            this.tracking = true;
+            continue;
+          }
         }
         this.matched[n++] = tap;
       }

@@ -2,13 +2,18 @@
  * bpf(2): the command, and `union bpf_attr` as strace prints it for the common commands, only
  * as far as the size the caller gave reaches (strace stops at the first field a released
  * version of the struct did not have yet), with `...` for non-zero bytes past the struct it knows.
- * The attr is read in the kernel at the call's size (src/syscalls/reads.ts); strace prints the
- * address instead for a size of 0 or above a page, and for memory it cannot read.
+ * The attr is read in the kernel at the call's size (src/syscalls/reads.ts), and the strings its
+ * pointers at bytes 0 and 16 point to (OBJ_PIN's pathname, RAW_TRACEPOINT_OPEN's name,
+ * PROG_LOAD's license); strace prints the address instead for a size of 0 or above a page, and
+ * for memory it cannot read.
  */
 import type { ArchTables } from '../arch';
 import { extraData, formatFields, type Field, type FieldKind } from './fields';
-import { argIndexOf, bytesOf, type DecoderRegistry } from './registry';
+import { argIndexOf, bytesOf, derivedKey, type DecoderRegistry } from './registry';
 import { pointer, u32, valueArg, xlat, type Xlat } from './xlat';
+
+/** SCT_INNER_PART: the strings behind the attr's pointers (src/syscalls/reads.ts) are derived parts 4.. by offset. */
+const INNER_PART = 4;
 
 const BPF_CMDS = [
   'BPF_MAP_CREATE', 'BPF_MAP_LOOKUP_ELEM', 'BPF_MAP_UPDATE_ELEM', 'BPF_MAP_DELETE_ELEM', 'BPF_MAP_GET_NEXT_KEY', 'BPF_PROG_LOAD',
@@ -109,7 +114,7 @@ function layouts(tables: ArchTables): Map<string, AttrLayout> {
     f('prog_type', 0, xval(PROG_TYPES, 'BPF_PROG_TYPE_???')),
     f('insn_cnt', 4, U32),
     f('insns', 8, addr),
-    f('license', 16, addr),
+    f('license', 16, { t: 'str' }),
     f('log_level', 24, U32, true),
     f('log_size', 28, U32),
     f('log_buf', 32, addr),
@@ -129,7 +134,7 @@ function layouts(tables: ArchTables): Map<string, AttrLayout> {
     f('attach_prog_fd', 112, s32, true),
     f('fd_array', 120, addr, true),
   ];
-  const objPin: Field[] = [f('pathname', 0, addr), f('bpf_fd', 8, s32), f('file_flags', 12, fileFlags, true)];
+  const objPin: Field[] = [f('pathname', 0, { t: 'str', path: true }), f('bpf_fd', 8, s32), f('file_flags', 12, fileFlags, true)];
   const nextId: Field[] = [f('start_id', 0, U32), f('next_id', 4, U32), f('open_flags', 8, fileFlags, true)];
   const byId = (id: string): Field[] => [f(id, 0, U32), f('next_id', 4, U32), f('open_flags', 8, fileFlags, true)];
   return new Map<string, AttrLayout>([
@@ -225,7 +230,7 @@ function layouts(tables: ArchTables): Map<string, AttrLayout> {
         wrap: 'query',
       },
     ],
-    ['BPF_RAW_TRACEPOINT_OPEN', { fields: [f('name', 0, addr), f('prog_fd', 8, s32)], size: 12, wrap: 'raw_tracepoint' }],
+    ['BPF_RAW_TRACEPOINT_OPEN', { fields: [f('name', 0, { t: 'str' }), f('prog_fd', 8, s32)], size: 12, wrap: 'raw_tracepoint' }],
     ['BPF_PROG_GET_NEXT_ID', { fields: nextId, size: 12 }],
     ['BPF_MAP_GET_NEXT_ID', { fields: nextId, size: 12 }],
     ['BPF_BTF_GET_NEXT_ID', { fields: nextId, size: 12 }],
@@ -283,7 +288,8 @@ export function registerBpfDecoders(registry: DecoderRegistry): void {
       // strace copies what the size covers into a zeroed struct: a field the size cuts keeps its low bytes.
       const padded = size >= layout.size ? data : new Uint8Array(layout.size);
       if (padded !== data) padded.set(data);
-      const body = formatFields(padded, layout.fields, size);
+      const inner = (at: number) => call.strings.get(derivedKey(ctx.argIndex, INNER_PART + ((at / 8) & 3)));
+      const body = formatFields(padded, layout.fields, size, inner, call.options.stringMax);
       const extra = extraData(data, knownSize(cmd, layout, data, size), verbose);
       return layout.wrap ? `{${layout.wrap}={${body}}${extra}}` : `{${body}${extra}}`;
     };

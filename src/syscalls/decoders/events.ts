@@ -188,6 +188,8 @@ export function registerEventDecoders(registry: DecoderRegistry): void {
   // strace's inotify_init_flags name IN_NONBLOCK first (eventfd's and signalfd's CLOEXEC first).
   registry.register('inotify_init1', 'flags', (ctx) => flagsArg(ctx.argIndex, [...fdFlags(ctx.tables, 'IN')].reverse(), 'IN_???'));
   registry.register('inotify_add_watch', 'mask', (ctx) => flagsArg(ctx.argIndex, xlat(ctx.tables, 'IN', INOTIFY_NAMES), 'IN_???'));
+  // strace's memfd_secret_flags: O_CLOEXEC, unknown bits in bare hex (printflags with no default).
+  registry.register('memfd_secret', 'flags', (ctx) => flagsArg(ctx.argIndex, fixedXlat([['O_CLOEXEC', ctx.tables.openFlags.O_CLOEXEC]]), ''));
   registry.register('memfd_create', 'flags', (ctx) => {
     const names = xlat(ctx.tables, 'MFD', MFD_NAMES);
     const hugeShift = 26n;

@@ -4,6 +4,8 @@
  * bytes the kernel side read, as strace's PRINT_FIELD_* macros print them. A field may be a
  * version gate (`since`): strace stops before it when the caller's size does not reach it.
  */
+import type { RawString } from '../types';
+import { textBytes } from '../text';
 import { ifindexText } from './net';
 import { quoteBytes } from './quote';
 import { viewOf } from './registry';
@@ -26,7 +28,15 @@ export type FieldKind =
   | { t: 'ifindex' }
   | { t: 'kver' }
   /** A pointer to an array of the u32 count at `countAt`: NULL, `[]` when empty, else its address (elements not read). */
-  | { t: 'array'; countAt: number };
+  | { t: 'array'; countAt: number }
+  /**
+   * A pointer to a string the kernel side read behind it (SCT_READ_INNER): the string, cut at
+   * -s unless a path, else the address.
+   */
+  | { t: 'str'; path?: boolean };
+
+/** The string the kernel side read behind the pointer field at byte `at`, when it did. */
+export type InnerStrings = (at: number) => RawString | undefined;
 
 export interface Field {
   name: string;
@@ -45,6 +55,7 @@ function width(kind: FieldKind): number {
     case 'x64':
     case 'addr':
     case 'array':
+    case 'str':
       return 8;
     case 'xval':
       return (kind.width ?? 32) / 8;
@@ -79,8 +90,15 @@ export function fixedCString(data: Uint8Array): string {
   return `${quoteBytes(data.subarray(0, Math.max(0, data.length - 1)))}...`;
 }
 
+/** A string the kernel side read, as strace's printstr (cut at `max`) or printpath (`max` Infinity) shows it. */
+export function stringText(s: RawString, max: number): string {
+  const bytes = textBytes(s.text, s.bytes);
+  const cut = bytes.length > max;
+  return quoteBytes(cut ? bytes.subarray(0, max) : bytes, { truncated: cut || s.truncated });
+}
+
 /** One field's value; `len` is how many bytes of the struct the caller supplied. */
-export function fieldValue(v: DataView, f: Field, len: number): string {
+export function fieldValue(v: DataView, f: Field, len: number, inner?: InnerStrings, max = Infinity): string {
   const k = f.kind;
   if (k.t === 'cstr') {
     const size = Math.min(k.size, Math.max(0, len - f.at), v.byteLength - f.at);
@@ -108,6 +126,10 @@ export function fieldValue(v: DataView, f: Field, len: number): string {
       return `KERNEL_VERSION(${n >> 16n}, ${(n >> 8n) & 0xffn}, ${n & 0xffn})`;
     case 'array':
       return n !== 0n && readUint(v, k.countAt, 4) === 0n ? '[]' : pointer(n);
+    case 'str': {
+      const s = n === 0n ? undefined : inner?.(f.at);
+      return s && !s.unreadable ? stringText(s, k.path ? Infinity : max) : pointer(n);
+    }
   }
 }
 
@@ -115,13 +137,13 @@ export function fieldValue(v: DataView, f: Field, len: number): string {
  * `name=value, ...` of the fields a caller supplying `len` bytes reaches (the fields before the
  * first `since` gate at or past `len` are all printed, from zeroes where `len` is short).
  */
-export function formatFields(data: Uint8Array, fields: readonly Field[], len: number): string {
+export function formatFields(data: Uint8Array, fields: readonly Field[], len: number, inner?: InnerStrings, max?: number): string {
   const v = viewOf(data);
   const parts: string[] = [];
   for (const f of fields) {
     if (f.since && len <= f.at) break;
     if (f.when && !f.when(v)) continue;
-    parts.push(`${f.name}=${fieldValue(v, f, len)}`);
+    parts.push(`${f.name}=${fieldValue(v, f, len, inner, max)}`);
   }
   return parts.join(', ');
 }

@@ -45,14 +45,15 @@ function nodeWord(v: DataView, at: number): string {
 
 /**
  * A node mask of `maxnode` bits (read by ReadLen.NODEMASK): its longs, or its address when
- * maxnode's longs cannot be counted (strace's print_nodemask).
+ * maxnode's longs cannot be counted (strace's print_nodemask), or when it is an `output` of a
+ * call that failed (strace fetches outputs only after a success).
  */
-function nodemaskDecoder(argIndex: number, maxnodeIndex: number): ArgDecoder {
+function nodemaskDecoder(argIndex: number, maxnodeIndex: number, output: boolean): ArgDecoder {
   return (args, call) => {
     const maxnode = BigInt.asUintN(64, args[maxnodeIndex] ?? 0n);
     const longs = (maxnode + 62n) / 64n;
     const ptr = args[argIndex] ?? 0n;
-    if (longs < maxnode / 64n || (maxnode !== 0n && longs === 0n)) return pointer(ptr);
+    if (longs < maxnode / 64n || (maxnode !== 0n && longs === 0n) || (output && call.ret < 0n)) return pointer(ptr);
     return arrayText(ptr, longs, 8, bytesOf(call.blobs, argIndex)?.data, call.options.stringMax, nodeWord);
   };
 }
@@ -70,17 +71,17 @@ export function registerMempolicyDecoders(registry: DecoderRegistry): void {
   registry.register('mbind', 'flags', (ctx) => flagsArg(ctx.argIndex, xlat(ctx.tables, 'MPOL', MBIND_FLAGS), 'MPOL_???'));
   registry.register('get_mempolicy', 'flags', (ctx) => flags64Arg(ctx.argIndex, xlat(ctx.tables, 'MPOL', GET_FLAGS), 'MPOL_???'));
   registry.register('move_pages', 'flags', (ctx) => flagsArg(ctx.argIndex, xlat(ctx.tables, 'MPOL', MOVE_PAGES_FLAGS), 'MPOL_???'));
-  // The policy the call stored (read at exit, as strace reads it whether the call failed or not).
+  // The policy the call stored (read at exit; its address when the call failed, as strace's umove_or_printaddr).
   registry.register('get_mempolicy', 'policy', (ctx) => {
     const modes = xlat(ctx.tables, 'MPOL', MPOL_MODES);
     return (args, call) => {
       const b = bytesOf(call.blobs, ctx.argIndex);
-      if (!b || b.data.length < 4) return pointer(args[ctx.argIndex]);
+      if (!b || b.data.length < 4 || call.ret < 0n) return pointer(args[ctx.argIndex]);
       return `[${formatValue(BigInt(viewOf(b.data).getInt32(0, true)), modes, 'MPOL_???')}]`;
     };
   });
   for (const [syscall, arg] of [['mbind', 'nmask'], ['set_mempolicy', 'nmask'], ['get_mempolicy', 'nmask'], ['migrate_pages', 'old_nodes'], ['migrate_pages', 'new_nodes']]) {
-    registry.register(syscall, arg, (ctx) => nodemaskDecoder(ctx.argIndex, argIndexOf(ctx, 'maxnode')));
+    registry.register(syscall, arg, (ctx) => nodemaskDecoder(ctx.argIndex, argIndexOf(ctx, 'maxnode'), syscall === 'get_mempolicy'));
   }
   // move_pages' arrays of nr_pages elements: addresses, nodes, and each page's status (a node, or
   // a negated errno: `-ENOENT`).

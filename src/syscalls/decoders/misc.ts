@@ -116,6 +116,8 @@ export function registerMiscDecoders(registry: DecoderRegistry): void {
     return (args) => ((u32(args[flags]) & 1n) === 0n ? null : s32(args[ctx.argIndex]).toString());
   });
   registry.register('rseq', 'rseq', (ctx) => (args) => hexValue(args[ctx.argIndex] ?? 0n));
+  // ioperm's port range in hex, as strace's PRINT_VAL_X.
+  for (const arg of ['from', 'num']) registry.register('ioperm', arg, (ctx) => (args) => hexValue(args[ctx.argIndex] ?? 0n));
   registry.register('process_madvise', 'behavior', (ctx) =>
     valueArg(ctx.argIndex, xlat(ctx.tables, 'MADV', ['MADV_NORMAL', 'MADV_RANDOM', 'MADV_SEQUENTIAL', 'MADV_WILLNEED', 'MADV_DONTNEED', 'MADV_FREE', 'MADV_REMOVE', 'MADV_DONTFORK', 'MADV_DOFORK', 'MADV_MERGEABLE', 'MADV_UNMERGEABLE', 'MADV_HUGEPAGE', 'MADV_NOHUGEPAGE', 'MADV_DONTDUMP', 'MADV_DODUMP', 'MADV_WIPEONFORK', 'MADV_KEEPONFORK', 'MADV_COLD', 'MADV_PAGEOUT', 'MADV_POPULATE_READ', 'MADV_POPULATE_WRITE', 'MADV_DONTNEED_LOCKED', 'MADV_COLLAPSE', 'MADV_HWPOISON', 'MADV_SOFT_OFFLINE']), 'MADV_???'),
   );

@@ -7,6 +7,7 @@
 import type { ArchTables } from '../arch';
 import { extensibleTail } from './extensible';
 import { textBytes } from '../text';
+import { stringText } from './fields';
 import { dirfdDecoder } from './fd';
 import { quoteBytes, quoteShown } from './quote';
 import { argIndexOf, bytesOf, viewOf, type ArgDecoder, type CallView, type DecoderRegistry } from './registry';
@@ -60,9 +61,21 @@ function mergedXlat(tables: ArchTables, names: readonly string[], groups: readon
  */
 function shownString(call: CallView, argIndex: number, max: number): string {
   const s = call.strings.get(argIndex);
+  return !s || s.unreadable ? '' : stringText(s, max);
+}
+
+/**
+ * A string strace prints with printstr_ex(addr, 256, QUOTE_0_TERMINATED) (fsconfig's key and
+ * string value): at most -s bytes, and a string of 256 bytes or more (no NUL within the 256 it
+ * reads) is cut there with `...`.
+ */
+function shownString256(call: CallView, argIndex: number): string {
+  const LIMIT = 256;
+  if (call.options.stringMax < LIMIT) return shownString(call, argIndex, call.options.stringMax);
+  const s = call.strings.get(argIndex);
   if (!s || s.unreadable) return '';
   const bytes = textBytes(s.text, s.bytes);
-  return bytes.length > max ? quoteBytes(bytes.subarray(0, max), { truncated: true }) : quoteBytes(bytes, { truncated: s.truncated });
+  return bytes.length >= LIMIT ? quoteBytes(bytes.subarray(0, LIMIT), { truncated: true }) : quoteBytes(bytes, { truncated: s.truncated });
 }
 
 /** mount(2): the flags, and which of type and data the kernel ignores with them (strace's ignore_type/ignore_data). */
@@ -110,7 +123,7 @@ function registerFsconfig(registry: DecoderRegistry): void {
     const k = commands(ctx.tables);
     const named = new Set([k.flag, k.string, k.binary, k.path, k.pathEmpty, k.fd]);
     const cmd = argIndexOf(ctx, 'cmd');
-    return (args) => (named.has(u32(args[cmd])) ? '' : pointer(args[ctx.argIndex]));
+    return (args, call) => (named.has(u32(args[cmd])) ? shownString256(call, ctx.argIndex) : pointer(args[ctx.argIndex]));
   });
   registry.register('fsconfig', 'aux', (ctx) => fsconfigAuxDecoder(ctx.argIndex, argIndexOf(ctx, 'cmd'), ctx.tables));
   registry.register('fsconfig', '_value', (ctx) => {
@@ -120,7 +133,7 @@ function registerFsconfig(registry: DecoderRegistry): void {
     return (args, call) => {
       const c = u32(args[cmd]);
       if (c === k.path || c === k.pathEmpty) return shownString(call, ctx.argIndex, Infinity);
-      if (c === k.string) return shownString(call, ctx.argIndex, call.options.stringMax);
+      if (c === k.string) return shownString256(call, ctx.argIndex);
       const n = Number(s32(args[aux]));
       if (c === k.binary && n >= 0 && n <= 1 << 20 && (args[ctx.argIndex] ?? 0n) !== 0n) {
         // Read at -s's default and whole (reads.ts): what strace shows must have been readable.

@@ -126,7 +126,8 @@ export function siginfoDecoder(tables: ArchTables): (bytes: Uint8Array) => Decod
     if (signo === 0) return d;
     const parts = [`si_signo=${name}`, `si_code=${d.code_name || String(code)}`];
     if (code !== SI_NOINFO) {
-      if (d.si_errno !== 0) parts.push(`si_errno=${errnos.name(d.si_errno) ?? d.si_errno}`);
+      // An errno name, else the number unsigned (strace's PRINT_FIELD_ERR_U: -1 is 4294967295).
+      if (d.si_errno !== 0) parts.push(`si_errno=${errnos.name(d.si_errno) ?? d.si_errno >>> 0}`);
       const source = () => {
         d.pid = v.getInt32(16, true);
         d.uid = v.getUint32(20, true);

@@ -1,14 +1,16 @@
 /**
  * getsockopt and setsockopt as strace prints them: the level (`SOL_SOCKET`), the option name of
  * that level (`SO_REUSEADDR`, `IP_TOS`, `TCP_NODELAY`), and the value: an int in brackets
- * (`[1]`), an errno for SO_ERROR, struct linger and ucred, or the bytes; getsockopt's length as
- * `[4]` or `[16 => 4]`.
+ * (`[1]`), an errno for SO_ERROR, the structs strace knows (linger, ucred, the multicast and
+ * packet memberships, packet rings and statistics, the ICMP filter, netlink's group list), or
+ * the bytes; getsockopt's length as `[4]` or `[16 => 4]`. A getsockopt struct is shown as far as
+ * the returned length reaches (a field it cuts in hex); a value too short for an int in hex.
  */
 import type { ArchTables } from '../arch';
-import { bytesOf, viewOf } from './registry';
-import { ifindexText, ipv6Text, sockaddrFormatter } from './net';
-import { quoteShown } from './quote';
-import { argIndexOf, type CallView, type DecoderRegistry } from './registry';
+import { arrayText } from './fields';
+import { hwaddrText, ifindexText, ipv6Text, sockaddrFormatter } from './net';
+import { quoteBytes, quoteShown } from './quote';
+import { argIndexOf, bytesOf, viewOf, type DecoderRegistry } from './registry';
 import { fixedXlat, formatValue, pointer, u32, xlat, type Xlat } from './xlat';
 
 /** strace's socketlayers with their values (include/linux/socket.h, the same everywhere). */
@@ -107,56 +109,159 @@ function optionNames(tables: ArchTables): Map<bigint, [Xlat, string]> {
   ]);
 }
 
-/** The option value as strace prints it, from `len` delivered bytes. */
-function optionValue(tables: ArchTables, errno: (n: number) => string): (level: bigint, name: bigint, b: { data: Uint8Array; truncated: boolean }, len: number, call: CallView, get: boolean) => string {
-  const so = (n: string) => BigInt(tables.constants.SO?.[n] ?? -1);
-  const [LINGER, PEERCRED, ERROR] = [so('SO_LINGER'), so('SO_PEERCRED'), so('SO_ERROR')];
-  return (level, name, b, len, call, get) => {
-    const data = b.data.subarray(0, Math.max(0, Math.min(len, b.data.length)));
-    const v = viewOf(data);
-    if (level === SOL.SOCKET && name === LINGER && data.length >= 8) return `{l_onoff=${v.getInt32(0, true)}, l_linger=${v.getInt32(4, true)}}`;
-    if (level === SOL.SOCKET && name === PEERCRED && get && data.length >= 12) return `{pid=${v.getInt32(0, true)}, uid=${v.getUint32(4, true)}, gid=${v.getUint32(8, true)}}`;
-    if (level === SOL.SOCKET && name === ERROR && get && data.length >= 4) {
-      const e = v.getUint32(0, true);
-      return `[${e === 0 ? 0 : errno(e)}]`;
-    }
-    if (len === 4 && data.length >= 4) return `[${v.getInt32(0, true)}]`;
-    return quoteShown(b.data.length > len ? { data, truncated: false } : b, call.options.stringMax);
-  };
-}
+/** linux/icmp.h's ICMP types, as strace names the bits of struct icmp_filter. */
+const ICMP_FILTER_FLAGS = fixedXlat([
+  ['ICMP_ECHOREPLY', 0], ['ICMP_DEST_UNREACH', 3], ['ICMP_SOURCE_QUENCH', 4], ['ICMP_REDIRECT', 5], ['ICMP_ECHO', 8],
+  ['ICMP_TIME_EXCEEDED', 11], ['ICMP_PARAMETERPROB', 12], ['ICMP_TIMESTAMP', 13], ['ICMP_TIMESTAMPREPLY', 14],
+  ['ICMP_INFO_REQUEST', 15], ['ICMP_INFO_REPLY', 16], ['ICMP_ADDRESS', 17], ['ICMP_ADDRESSREPLY', 18],
+]);
+/** struct packet_mreq's mr_type (linux/if_packet.h). */
+const PACKET_MR_TYPES = fixedXlat([['PACKET_MR_MULTICAST', 0], ['PACKET_MR_PROMISC', 1], ['PACKET_MR_ALLMULTI', 2], ['PACKET_MR_UNICAST', 3]]);
+/** SO_TXREHASH's values (linux/socket.h). */
+const TXREHASH_VALUES = fixedXlat([['SOCK_TXREHASH_DISABLED', 0], ['SOCK_TXREHASH_ENABLED', 1], ['SOCK_TXREHASH_DEFAULT', 255]]);
 
 /** SOL_IP's and SOL_IPV6's membership options (linux/in.h, linux/in6.h: the same everywhere). */
 const IP_MEMBERSHIP = new Set([35n, 36n]); // IP_ADD_MEMBERSHIP, IP_DROP_MEMBERSHIP
 const IPV6_MEMBERSHIP = new Set([20n, 21n, 27n, 28n]); // IPV6_ADD/DROP_MEMBERSHIP, IPV6_JOIN/LEAVE_ANYCAST
 const MCAST_GROUP = new Set([42n, 45n]); // MCAST_JOIN_GROUP, MCAST_LEAVE_GROUP
-/** sizeof(struct ip_mreq), struct ipv6_mreq, struct group_req on x86_64. */
+/** SOL_PACKET's options with a struct (linux/if_packet.h). */
+const PACKET = { ADD_MEMBERSHIP: 1n, DROP_MEMBERSHIP: 2n, RX_RING: 5n, STATISTICS: 6n, TX_RING: 13n } as const;
+const ICMP_FILTER = 1n;
+const NETLINK_LIST_MEMBERSHIPS = 9n;
+/** sizeof(struct ip_mreq), struct ipv6_mreq, struct group_req, struct packet_mreq and struct tpacket_req on x86_64. */
 const MREQ_SIZE = 8;
 const MREQ6_SIZE = 20;
 const GROUP_REQ_SIZE = 136;
+const PACKET_MREQ_SIZE = 16;
+const TPACKET_REQ_SIZE = 16;
+
+/** The first `len` bytes of the value, when the kernel side read that many (strace's umoven succeeded). */
+function readable(b: { data: Uint8Array } | undefined, len: number): Uint8Array | undefined {
+  return b && len >= 0 && b.data.length >= len ? b.data.subarray(0, len) : undefined;
+}
+
+/** A uid or gid as strace's PRINT_VAL_ID prints it: -1 for (uid_t) -1. */
+function idText(v: DataView, at: number): string {
+  const id = v.getUint32(at, true);
+  return id === 0xffffffff ? '-1' : id.toString();
+}
+
+/** One 4-byte field of a struct strace prints as far as the length reaches. */
+type Part = readonly [name: string, render: (v: DataView, at: number) => string];
+const int32 = (v: DataView, at: number) => v.getInt32(at, true).toString();
+const uint32 = (v: DataView, at: number) => v.getUint32(at, true).toString();
+const LINGER_FIELDS: readonly Part[] = [['l_onoff', int32], ['l_linger', int32]];
+const UCRED_FIELDS: readonly Part[] = [['pid', int32], ['uid', idText], ['gid', idText]];
+const TPACKET_STATS_FIELDS: readonly Part[] = [['tp_packets', uint32], ['tp_drops', uint32], ['tp_freeze_q_cnt', uint32]];
 
 /**
- * setsockopt's structs strace decodes (print_setsockopt): the multicast memberships; undefined
- * for other options. A length shorter than the struct is the address; a longer one shows the struct.
+ * A struct of 4-byte fields as strace's MAYBE_PRINT_FIELD_LEN shows `data`, its bytes the kernel
+ * returned: the fields they cover whole, a field they cover in part as its bytes in hex, none past them.
  */
-function setsockoptStruct(level: bigint, name: bigint, data: Uint8Array, len: number, sockaddr: (data: Uint8Array, len: number) => string): string | null | undefined {
-  const need = level === SOL.IP && IP_MEMBERSHIP.has(name) ? MREQ_SIZE
-    : level === SOL.IPV6 && IPV6_MEMBERSHIP.has(name) ? MREQ6_SIZE
-      : (level === SOL.IP || level === SOL.IPV6) && MCAST_GROUP.has(name) ? GROUP_REQ_SIZE
-        : 0;
-  if (need === 0) return undefined;
-  if (len < need || data.length < need) return null;
+function partialStruct(data: Uint8Array, parts: readonly Part[]): string {
   const v = viewOf(data);
-  if (need === MREQ_SIZE) return `{imr_multiaddr=inet_addr("${data.subarray(0, 4).join('.')}"), imr_interface=inet_addr("${data.subarray(4, 8).join('.')}")}`;
-  if (need === MREQ6_SIZE) return `{inet_pton(AF_INET6, "${ipv6Text(data.subarray(0, 16))}", &ipv6mr_multiaddr), ipv6mr_interface=${ifindexText(v.getUint32(16, true))}}`;
-  return `{gr_interface=${ifindexText(v.getUint32(0, true))}, gr_group=${sockaddr(data.subarray(8, GROUP_REQ_SIZE), GROUP_REQ_SIZE - 8)}}`;
+  const out: string[] = [];
+  parts.forEach(([name, render], i) => {
+    const at = 4 * i;
+    if (data.length <= at) return;
+    out.push(`${name}=${data.length >= at + 4 ? render(v, at) : quoteBytes(data.subarray(at), { hex: true })}`);
+  });
+  return `{${out.join(', ')}}`;
+}
+
+/**
+ * struct icmp_filter as strace prints it from the first `len` bytes (at most 4, over a filter of
+ * all ones): the ICMP types of its set bits, or `~` and those of its clear bits when more than
+ * half are set.
+ */
+function icmpFilterText(b: { data: Uint8Array } | undefined, len: number, ptr: bigint): string {
+  const data = len > 0 ? readable(b, Math.min(len, 4)) : undefined;
+  if (!data) return pointer(ptr);
+  const word = new Uint8Array([0xff, 0xff, 0xff, 0xff]);
+  word.set(data);
+  let bits = viewOf(word).getUint32(0, true);
+  let set = 0;
+  for (let i = 0; i < 32; i++) set += (bits >>> i) & 1;
+  const invert = set > 16;
+  if (invert) bits = ~bits >>> 0;
+  const names: string[] = [];
+  for (let i = 0; i < 32; i++) if ((bits >>> i) & 1) names.push(formatValue(BigInt(i), ICMP_FILTER_FLAGS, 'ICMP_???'));
+  return `${invert ? '~' : ''}[${names.join(' ')}]`;
+}
+
+/** struct ip_mreq. */
+function mreqText(d: Uint8Array): string {
+  return `{imr_multiaddr=inet_addr("${d.subarray(0, 4).join('.')}"), imr_interface=inet_addr("${d.subarray(4, 8).join('.')}")}`;
+}
+
+/** struct ipv6_mreq. */
+function mreq6Text(d: Uint8Array): string {
+  return `{inet_pton(AF_INET6, "${ipv6Text(d.subarray(0, 16))}", &ipv6mr_multiaddr), ipv6mr_interface=${ifindexText(viewOf(d).getUint32(16, true))}}`;
+}
+
+/** struct group_req: the interface and the sockaddr_storage at byte 8. */
+function groupReqText(d: Uint8Array, sockaddr: (data: Uint8Array, len: number) => string): string {
+  return `{gr_interface=${ifindexText(viewOf(d).getUint32(0, true))}, gr_group=${sockaddr(d.subarray(8, GROUP_REQ_SIZE), GROUP_REQ_SIZE - 8)}}`;
+}
+
+/** struct tpacket_req. */
+function tpacketReqText(d: Uint8Array): string {
+  const v = viewOf(d);
+  const names = ['tp_block_size', 'tp_block_nr', 'tp_frame_size', 'tp_frame_nr'];
+  return `{${names.map((name, i) => `${name}=${v.getUint32(4 * i, true)}`).join(', ')}}`;
+}
+
+/** struct packet_mreq: the interface, the type, and as many bytes of the address as mr_alen says (at most its 8). */
+function packetMreqText(d: Uint8Array): string {
+  const v = viewOf(d);
+  const alen = v.getUint16(6, true);
+  return `{mr_ifindex=${ifindexText(v.getUint32(0, true))}, mr_type=${formatValue(BigInt(v.getUint16(4, true)), PACKET_MR_TYPES, 'PACKET_MR_???')}, mr_alen=${alen}, mr_address=${hwaddrText(d.subarray(8, 8 + Math.min(alen, 8)))}}`;
+}
+
+/** SO_TXREHASH's int by name, or the address when unread. */
+function txrehashText(b: { data: Uint8Array } | undefined, ptr: bigint): string {
+  const data = readable(b, 4);
+  return data ? `[${decimalValue(viewOf(data).getInt32(0, true), TXREHASH_VALUES, 'SOCK_TXREHASH_???')}]` : pointer(ptr);
+}
+
+/** printxval_d: the name, or the value in decimal with an "unknown" comment. */
+function decimalValue(value: number, table: Xlat, unknown: string): string {
+  const name = table.find(([, v]) => v === BigInt(value));
+  return name ? name[0] : `${value} /* ${unknown} */`;
+}
+
+/** The int at the value's start in brackets, or the address when the kernel side could not read it. */
+function intText(b: { data: Uint8Array } | undefined, ptr: bigint): string {
+  const data = readable(b, 4);
+  return data ? `[${viewOf(data).getInt32(0, true)}]` : pointer(ptr);
+}
+
+/** A short value's bytes in hex (strace's QUOTE_FORCE_HEX), or the address when unread. */
+function hexText(b: { data: Uint8Array } | undefined, len: number, ptr: bigint): string {
+  const data = readable(b, len);
+  return data ? quoteBytes(data, { hex: true }) : pointer(ptr);
+}
+
+/**
+ * strace's default for a value it does not decode: an int when the length is one, else the bytes
+ * up to -s (`...` past it); the address when the kernel side could not read what is shown.
+ */
+function defaultValue(b: { data: Uint8Array; truncated: boolean } | undefined, len: number, ptr: bigint, max: number): string {
+  if (ptr === 0n) return pointer(ptr);
+  if (len === 4) return intText(b, ptr);
+  if (len < 0 || !b || b.data.length < Math.min(len, max)) return pointer(ptr);
+  const data = b.data.subarray(0, Math.min(len, b.data.length));
+  return quoteShown({ data, truncated: b.truncated || len > data.length }, max);
+}
+
+/** The errno name of `n`, or the number when it has none. */
+function errnoName(tables: ArchTables): (n: number) => string {
+  const names = new Map(tables.errnos.filter((e) => e.aliasOf === undefined).map((e) => [e.number, e.name]));
+  return (n) => names.get(n) ?? String(n);
 }
 
 /** Registers the getsockopt and setsockopt decoders. */
 export function registerSockoptDecoders(registry: DecoderRegistry): void {
-  const errno = (tables: ArchTables) => {
-    const names = new Map(tables.errnos.filter((e) => e.aliasOf === undefined).map((e) => [e.number, e.name]));
-    return (n: number) => names.get(n) ?? String(n);
-  };
   for (const syscall of ['setsockopt', 'getsockopt']) {
     registry.register(syscall, 'level', (ctx) => (args) => formatValue(u32(args[ctx.argIndex]), SOCKET_LEVELS, 'SOL_??'));
     registry.register(syscall, 'optname', (ctx) => {
@@ -170,45 +275,75 @@ export function registerSockoptDecoders(registry: DecoderRegistry): void {
     });
   }
   registry.register('setsockopt', 'optval', (ctx) => {
-    const value = optionValue(ctx.tables, errno(ctx.tables));
     const sockaddr = sockaddrFormatter(ctx.tables);
-    const linger = BigInt(ctx.tables.constants.SO?.SO_LINGER ?? -1);
+    const so = (n: string) => BigInt(ctx.tables.constants.SO?.[n] ?? -1);
+    const [LINGER, TXREHASH] = [so('SO_LINGER'), so('SO_TXREHASH')];
     const intOptions = new Set(xlat(ctx.tables, 'SO', SO_INT_NAMES).map(([, v]) => v));
-    const [level, name, len] = ['level', 'optname', 'optlen'].map((n) => argIndexOf(ctx, n));
+    const [level, name, lenIndex] = ['level', 'optname', 'optlen'].map((n) => argIndexOf(ctx, n));
+    // strace's print_setsockopt: each struct read at its size (a longer length reads no more, a
+    // shorter one, or one other than the size where strace wants it exact, is the address).
     return (args, call) => {
+      const ptr = args[ctx.argIndex] ?? 0n;
       const b = bytesOf(call.blobs, ctx.argIndex);
       const l = u32(args[level]);
       const n = u32(args[name]);
-      const length = Number(BigInt.asIntN(32, args[len] ?? 0n));
-      if ((args[ctx.argIndex] ?? 0n) === 0n) return '';
-      const known = setsockoptStruct(l, n, b?.data ?? new Uint8Array(0), length, sockaddr);
-      if (known !== undefined) return known ?? pointer(args[ctx.argIndex]);
-      // The int options: the address for a shorter length, the int for any longer one.
-      if ((l === SOL.SOCKET && intOptions.has(n)) || l === SOL.NETLINK) {
-        if (length < 4 || !b || b.data.length < 4) return pointer(args[ctx.argIndex]);
-        return `[${viewOf(b.data).getInt32(0, true)}]`;
-      }
-      // struct linger: the address for a shorter length, the struct (and no more) for a longer one.
-      if (l === SOL.SOCKET && n === linger) {
-        if (length < 8 || !b || b.data.length < 8) return pointer(args[ctx.argIndex]);
-        return value(l, n, b, 8, call, false);
-      }
-      // strace reads no more than the length; a length it cannot read whole is the address.
-      if (!b || b.data.length < Math.min(length, call.options.stringMax)) return '';
-      return value(l, n, b, length, call, false);
+      const len = Number(BigInt.asIntN(32, args[lenIndex] ?? 0n));
+      const struct = (size: number, exact: boolean, render: (d: Uint8Array) => string) => {
+        const data = (exact ? len === size : len >= size) ? readable(b, size) : undefined;
+        return data ? render(data) : pointer(ptr);
+      };
+      if (ptr === 0n) return pointer(ptr);
+      if (l === SOL.SOCKET && n === LINGER) return struct(8, false, (d) => partialStruct(d, LINGER_FIELDS));
+      if (l === SOL.SOCKET && n === TXREHASH) return len < 4 ? pointer(ptr) : txrehashText(b, ptr);
+      if ((l === SOL.SOCKET && intOptions.has(n)) || l === SOL.NETLINK) return len < 4 ? pointer(ptr) : intText(b, ptr);
+      if (l === SOL.IP && IP_MEMBERSHIP.has(n)) return struct(MREQ_SIZE, false, mreqText);
+      if (l === SOL.IPV6 && IPV6_MEMBERSHIP.has(n)) return struct(MREQ6_SIZE, false, mreq6Text);
+      if ((l === SOL.IP || l === SOL.IPV6) && MCAST_GROUP.has(n)) return struct(GROUP_REQ_SIZE, false, (d) => groupReqText(d, sockaddr));
+      if (l === SOL.PACKET && (n === PACKET.RX_RING || n === PACKET.TX_RING)) return struct(TPACKET_REQ_SIZE, true, tpacketReqText);
+      if (l === SOL.PACKET && (n === PACKET.ADD_MEMBERSHIP || n === PACKET.DROP_MEMBERSHIP)) return struct(PACKET_MREQ_SIZE, true, packetMreqText);
+      if (l === SOL.RAW && n === ICMP_FILTER) return icmpFilterText(b, len, ptr);
+      return defaultValue(b, len, ptr, call.options.stringMax);
     };
   });
   registry.register('getsockopt', 'optval', (ctx) => {
-    const value = optionValue(ctx.tables, errno(ctx.tables));
+    const errno = errnoName(ctx.tables);
+    const so = (n: string) => BigInt(ctx.tables.constants.SO?.[n] ?? -1);
+    const [LINGER, PEERCRED, ERROR, TXREHASH] = [so('SO_LINGER'), so('SO_PEERCRED'), so('SO_ERROR'), so('SO_TXREHASH')];
+    const intOptions = new Set(xlat(ctx.tables, 'SO', SO_INT_NAMES).map(([, v]) => v));
     const [level, name, lenIndex] = ['level', 'optname', 'optlen'].map((n) => argIndexOf(ctx, n));
+    // strace's print_getsockopt, from the length given (ulen) and the length returned (rlen, how
+    // many bytes the kernel side read at exit).
     return (args, call) => {
+      const ptr = args[ctx.argIndex] ?? 0n;
       const b = bytesOf(call.blobs, ctx.argIndex);
       const lens = call.blobs.get(lenIndex);
-      if (!b || call.ret < 0n || lens?.kind !== 'inout' || lens.unreadable) return '';
-      const length = Math.min(lens.before, lens.after);
-      // Nothing written: strace shows the address.
-      if (length === 0) return pointer(args[ctx.argIndex]);
-      return value(u32(args[level]), u32(args[name]), b, length, call, true);
+      if (call.ret < 0n || lens?.kind !== 'inout' || lens.unreadable) return '';
+      const [ulen, rlen] = [lens.before | 0, lens.after | 0];
+      if (ulen <= 0 || rlen <= 0 || ptr === 0n) return pointer(ptr);
+      const l = u32(args[level]);
+      const n = u32(args[name]);
+      const upTo = (size: number, parts: readonly Part[]) => {
+        const data = readable(b, Math.min(rlen, size));
+        return data ? partialStruct(data, parts) : pointer(ptr);
+      };
+      if (l === SOL.SOCKET && n === LINGER) return upTo(8, LINGER_FIELDS);
+      if (l === SOL.SOCKET && n === PEERCRED) return upTo(12, UCRED_FIELDS);
+      if (l === SOL.SOCKET && n === ERROR) {
+        if (rlen < 4) return hexText(b, rlen, ptr);
+        const data = readable(b, 4);
+        if (!data) return pointer(ptr);
+        const e = viewOf(data).getUint32(0, true);
+        return `[${e === 0 ? 0 : errno(e)}]`;
+      }
+      if (l === SOL.SOCKET && n === TXREHASH) return rlen < 4 ? hexText(b, rlen, ptr) : txrehashText(b, ptr);
+      if (l === SOL.SOCKET && intOptions.has(n)) return rlen < 4 ? hexText(b, rlen, ptr) : intText(b, ptr);
+      if (l === SOL.PACKET && n === PACKET.STATISTICS) return upTo(12, TPACKET_STATS_FIELDS);
+      if (l === SOL.RAW && n === ICMP_FILTER) return icmpFilterText(b, rlen, ptr);
+      if (l === SOL.NETLINK && n === NETLINK_LIST_MEMBERSHIPS) {
+        return arrayText(ptr, BigInt(Math.floor(Math.min(ulen, rlen) / 4)), 4, b?.data, call.options.stringMax, uint32);
+      }
+      if (l === SOL.NETLINK) return intText(b, ptr);
+      return defaultValue(b, rlen, ptr, call.options.stringMax);
     };
   });
   registry.register('getsockopt', 'optlen', (ctx) => (_args, call) => {

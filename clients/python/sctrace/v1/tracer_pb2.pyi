@@ -211,14 +211,16 @@ class ProcessNode(_message.Message):
     def __init__(self, pid: _Optional[int] = ..., ppid: _Optional[int] = ..., comm: _Optional[str] = ..., exec_filename: _Optional[str] = ..., threads: _Optional[_Iterable[_Union[ThreadNode, _Mapping]]] = ..., start_ns: _Optional[int] = ..., clone_flags: _Optional[int] = ..., exited: bool = ..., exit_ns: _Optional[int] = ..., exit_code: _Optional[int] = ..., signal: _Optional[int] = ...) -> None: ...
 
 class Rendering(_message.Message):
-    __slots__ = ["constants", "fd_details", "verbose"]
+    __slots__ = ["constants", "fd_details", "fd_paths", "verbose"]
     CONSTANTS_FIELD_NUMBER: _ClassVar[int]
     FD_DETAILS_FIELD_NUMBER: _ClassVar[int]
+    FD_PATHS_FIELD_NUMBER: _ClassVar[int]
     VERBOSE_FIELD_NUMBER: _ClassVar[int]
     constants: ConstantStyle
     fd_details: bool
+    fd_paths: bool
     verbose: bool
-    def __init__(self, constants: _Optional[_Union[ConstantStyle, str]] = ..., verbose: bool = ..., fd_details: bool = ...) -> None: ...
+    def __init__(self, constants: _Optional[_Union[ConstantStyle, str]] = ..., verbose: bool = ..., fd_details: bool = ..., fd_paths: bool = ...) -> None: ...
 
 class ResourceUsage(_message.Message):
     __slots__ = ["involuntary_switches", "major_faults", "max_rss_kb", "minor_faults", "system_time_ns", "user_time_ns", "voluntary_switches"]
