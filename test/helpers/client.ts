@@ -65,7 +65,12 @@ export function collect(client: TracerClient, traceId: string, fromSequence = 0)
       await new Promise((r) => setTimeout(r, 20));
     }
   };
-  return { events, heartbeats, done, until, cancel: () => call.cancel(), pause: () => call.pause() };
+  const cancel = () => {
+    call.cancel();
+    // grpc-js gives the status only once the messages it holds are read: a paused call would never end.
+    call.resume();
+  };
+  return { events, heartbeats, done, until, cancel, pause: () => call.pause() };
 }
 
 /** Waits until the server has registered the subscription (the stream's headers arrived). */
