@@ -6,7 +6,9 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 sock_dir=$(mktemp -d /tmp/sctrace-demo.XXXXXX)
 sock="unix:$sock_dir/sctrace.sock"
-node dist/src/main.js --listen "$sock" &
+# Its own session: Ctrl-C reaches the client only, which stops its trace while sctraced still
+# listens; the EXIT trap then shuts sctraced down.
+setsid node dist/src/main.js --listen "$sock" &
 service=$!
 cleanup() { kill -INT "$service" 2>/dev/null || true; wait "$service" 2>/dev/null || true; rm -rf "$sock_dir"; }
 trap cleanup EXIT
