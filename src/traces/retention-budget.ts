@@ -27,6 +27,9 @@ export class RetentionBudget {
   private readonly windows = new Set<BudgetedWindow>();
   /** Bytes the windows hold (their slabs, whole, and their chunks in buffers of their own). */
   private total = 0;
+  /** The part of `total` stopped traces' windows hold, and how many those are (roomFor is O(1)). */
+  private retiredBytes = 0;
+  private retiredCount = 0;
   /** The slabs every window's chunks go into: what one window gives up, another reuses. */
   readonly pool: SlabPool;
 
@@ -49,12 +52,26 @@ export class RetentionBudget {
 
   /** A window's memory is given up (its trace is forgotten): its bytes no longer count. */
   remove(window: BudgetedWindow): void {
-    if (this.windows.delete(window)) this.total -= window.retainedBytes;
+    if (!this.windows.delete(window)) return;
+    this.total -= window.retainedBytes;
+    if (window.retired) {
+      this.retiredBytes -= window.retainedBytes;
+      this.retiredCount--;
+    }
+  }
+
+  /** A registered window's trace stopped (its `retired` just became true). */
+  retire(window: BudgetedWindow): void {
+    if (!this.windows.has(window)) return;
+    this.retiredBytes += window.retainedBytes;
+    this.retiredCount++;
   }
 
   /** A registered window's bytes changed by `delta` (its own appends and evictions). */
   changed(window: BudgetedWindow, delta: number): void {
-    if (this.windows.has(window)) this.total += delta;
+    if (!this.windows.has(window)) return;
+    this.total += delta;
+    if (window.retired) this.retiredBytes += delta;
   }
 
   /**
@@ -101,13 +118,9 @@ export class RetentionBudget {
    * way first, so their lingering never slows a running trace.
    */
   roomFor(window: BudgetedWindow): number {
-    let others = 0;
-    let running = 1;
-    for (const w of this.windows) {
-      if (w === window || w.retired) continue;
-      others += w.retainedBytes;
-      running++;
-    }
+    const mine = this.windows.has(window) && !window.retired;
+    const others = this.total - this.retiredBytes - (mine ? window.retainedBytes : 0);
+    const running = this.windows.size - this.retiredCount + (mine ? 0 : 1);
     const share = Math.floor(this.limitBytes / running);
     return Math.max(share, this.limitBytes - others);
   }

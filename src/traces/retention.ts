@@ -143,8 +143,16 @@ export class RetentionWindow implements BudgetedWindow, EncodedEventsStore, Slab
   private released = false;
   /** Sequence number of the newest event; 0 before the first. */
   latest = 0;
-  /** Its trace has ended (set by the trace): the budget takes from it first. */
-  retired = false;
+  /** Its trace has ended (set by the trace, once): the budget takes from it first. */
+  get retired(): boolean {
+    return this.isRetired;
+  }
+  set retired(value: boolean) {
+    if (!value || this.isRetired) return;
+    this.isRetired = true;
+    this.budget?.retire(this);
+  }
+  private isRetired = false;
   /** Memory for the window's chunks: the budget's (shared by every window), or its own. */
   readonly pool: SlabPool;
   /** Whether chunks go into slabs (else each gets a buffer of its own: a window of a few slabs). */
