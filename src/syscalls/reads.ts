@@ -342,6 +342,10 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   getdents64: [retSized('dirent'), { kind: ReadKind.DIRENTS, arg: 'dirent', max: READ_CAP }],
   getdents: [retSized('dirent'), { kind: ReadKind.DIRENTS, arg: 'dirent', max: READ_CAP }],
   add_key: [argSized('_payload', 'plen')],
+  // arg4 bytes at arg3: UPDATE's and INSTANTIATE's payload, and at exit DESCRIBE's, READ's and
+  // GET_SECURITY's output (decoders/keys.ts shows the return value's length of it); up to the end
+  // of its page when arg4 overshoots the buffer. Other commands pass numbers there: the read fails.
+  keyctl: [{ ...argSized('arg3', 'arg4'), flags: ReadFlag.HEAD }],
   // union bpf_attr at the size the caller gave (decoders/bpf.ts prints what that size reaches),
   // and the strings behind its pointers at byte 0 (OBJ_PIN's and OBJ_GET's pathname, read as a
   // path; RAW_TRACEPOINT_OPEN's name) and 16 (PROG_LOAD's license). For the other commands those

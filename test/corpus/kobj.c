@@ -94,6 +94,24 @@ int main(int argc, char **argv)
 	syscall(SYS_keyctl, KEYCTL_REJECT, 0xdeadf00d, 3, ENODEV, 0xdeadf00d);
 	syscall(SYS_keyctl, KEYCTL_MOVE, 0xdeadf00d, KEY_SPEC_THREAD_KEYRING, 0xdeadf00d, 0xfffffffe);
 	syscall(SYS_keyctl, KEYCTL_NEGATE, 0xdeadf00d, 10, KEY_SPEC_THREAD_KEYRING);
+	/* keyctl's strings and payloads, chosen by the command, and its outputs at the length returned. */
+	static char longname[5000];
+	memset(longname, 'k', sizeof(longname) - 1);
+	syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, longname);
+	syscall(SYS_keyctl, KEYCTL_UPDATE, 0xdeadf00d, "new-payload", 11);
+	syscall(SYS_keyctl, KEYCTL_UPDATE, 0xdeadf00d, "a payload longer than thirty-two bytes", 38);
+	syscall(SYS_keyctl, KEYCTL_UPDATE, 0xdeadf00d, tail(4, 'p'), 4);
+	syscall(SYS_keyctl, KEYCTL_UPDATE, 0xdeadf00d, tail(4, 'p'), 5);
+	syscall(SYS_keyctl, KEYCTL_INSTANTIATE, 0xdeadf00d, "pay\0load", 8, KEY_SPEC_PROCESS_KEYRING);
+	syscall(SYS_keyctl, KEYCTL_SEARCH, KEY_SPEC_PROCESS_KEYRING, "user", "no-such-key", 0);
+	syscall(SYS_keyctl, KEYCTL_RESTRICT_KEYRING, 0xdeadf00d, "asymmetric", "builtin_trusted");
+	syscall(SYS_add_key, "user", "corpus-key", "secret", 6, KEY_SPEC_PROCESS_KEYRING);
+	char *desc = tail(64, 0);
+	syscall(SYS_keyctl, KEYCTL_DESCRIBE, KEY_SPEC_PROCESS_KEYRING, desc, 64);
+	syscall(SYS_keyctl, KEYCTL_DESCRIBE, KEY_SPEC_PROCESS_KEYRING, desc, 8);
+	syscall(SYS_keyctl, KEYCTL_DESCRIBE, KEY_SPEC_PROCESS_KEYRING, desc, 4096);
+	syscall(SYS_keyctl, KEYCTL_GET_SECURITY, KEY_SPEC_PROCESS_KEYRING, desc, 64);
+	syscall(SYS_keyctl, KEYCTL_READ, 0xdeadf00d, desc, 64);
 
 	/* io_uring: params rejected for their flags, enter on no ring, register on fd 0. */
 	struct io_uring_params *p = tail(sizeof(*p), 0);

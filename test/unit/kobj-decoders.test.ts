@@ -139,6 +139,38 @@ test('keyctl: each command prints the arguments it takes', () => {
   assert.equal(render('keyctl', [0xbadc0ded, 1, 2, 3, 4]), '0xbadc0ded /* KEYCTL_??? */, 0x1, 0x2, 0x3, 0x4');
 });
 
+const text = (s: string) => new TextEncoder().encode(s);
+
+test('keyctl: the strings the command takes, its payload at its length, the address when unread', () => {
+  assert.equal(render('keyctl', [1, 0x1000], { strings: { 1: 'ses' } }), 'KEYCTL_JOIN_SESSION_KEYRING, "ses"');
+  assert.equal(render('keyctl', [1, 0x1000]), 'KEYCTL_JOIN_SESSION_KEYRING, 0x1000');
+  assert.equal(render('keyctl', [1, 0x1000], { strings: { 1: 'k'.repeat(300) } }), `KEYCTL_JOIN_SESSION_KEYRING, "${'k'.repeat(256)}"...`);
+  assert.equal(render('keyctl', [10, 0xfffffffe, 0x1000, 0x2000, 0], { strings: { 2: 'user', 3: 'no-such-key' } }), 'KEYCTL_SEARCH, KEY_SPEC_PROCESS_KEYRING, "user", "no-such-key", 0');
+  assert.equal(render('keyctl', [29, 7, 0x1000, 0x2000], { strings: { 2: 'asymmetric', 3: 'builtin_trusted' } }), 'KEYCTL_RESTRICT_KEYRING, 7, "asymmetric", "builtin_trusted"');
+  // A string read of a register that held a number is not shown: the key serial is.
+  assert.equal(render('keyctl', [10, 7, 0x1000, 0x2000, 0xfffffffd], { strings: { 2: 'user', 3: 'd', 4: 'x' } }), 'KEYCTL_SEARCH, 7, "user", "d", KEY_SPEC_SESSION_KEYRING');
+  assert.equal(render('keyctl', [2, 7, 0x1000, 8], { blobs: { 2: text('pay\0load') } }), 'KEYCTL_UPDATE, 7, "pay\\0load", 8');
+  assert.equal(render('keyctl', [2, 7, 0x1000, 300], { blobs: { 2: text('p'.repeat(300)) } }), `KEYCTL_UPDATE, 7, "${'p'.repeat(256)}"..., 300`);
+  // strace reads -s + 1 bytes of it: fewer readable, the address.
+  assert.equal(render('keyctl', [2, 7, 0x1000, 300], { blobs: { 2: text('p'.repeat(256)) } }), 'KEYCTL_UPDATE, 7, 0x1000, 300');
+  assert.equal(render('keyctl', [2, 7, 0x1000, 5], { blobs: { 2: text('pppp') } }), 'KEYCTL_UPDATE, 7, 0x1000, 5');
+  assert.equal(render('keyctl', [2, 7, 0x1000, 0]), 'KEYCTL_UPDATE, 7, "", 0');
+  assert.equal(render('keyctl', [12, 7, 0x1000, 3, 0xfffffffe], { blobs: { 2: text('abc') } }), 'KEYCTL_INSTANTIATE, 7, "abc", 3, KEY_SPEC_PROCESS_KEYRING');
+});
+
+test('keyctl: DESCRIBE, GET_SECURITY and READ outputs at the length returned, at most the buffer', () => {
+  const desc = text('keyring;0;0;3f010000;_pid\0\0\0\0\0\0');
+  assert.equal(render('keyctl', [6, 0xfffffffe, 0x1000, 64], { ret: 26, blobs: { 2: desc } }), 'KEYCTL_DESCRIBE, KEY_SPEC_PROCESS_KEYRING, "keyring;0;0;3f010000;_pid", 64');
+  assert.equal(render('keyctl', [6, 0xfffffffe, 0x1000, 8], { ret: 26, blobs: { 2: desc.subarray(0, 8) } }), 'KEYCTL_DESCRIBE, KEY_SPEC_PROCESS_KEYRING, "keyring;", 8');
+  assert.equal(render('keyctl', [6, 0xdeadf00d, 0x1000, 64], { ret: -126 }), 'KEYCTL_DESCRIBE, -559026163, 0x1000, 64');
+  assert.equal(render('keyctl', [17, 0xfffffffe, 0x1000, 64], { ret: 1, blobs: { 2: new Uint8Array(64) } }), 'KEYCTL_GET_SECURITY, KEY_SPEC_PROCESS_KEYRING, "", 64');
+  // READ's payload is bytes: a trailing NUL is shown.
+  assert.equal(render('keyctl', [11, 7, 0x1000, 64], { ret: 3, blobs: { 2: text('ab\0') } }), 'KEYCTL_READ, 7, "ab\\0", 64');
+  const long = text('x'.repeat(400));
+  assert.equal(render('keyctl', [11, 7, 0x1000, 300], { ret: 400, blobs: { 2: long } }), `KEYCTL_READ, 7, "${'x'.repeat(256)}"..., 300`);
+  assert.equal(render('keyctl', [11, 7, 0, 0], { ret: 40 }), 'KEYCTL_READ, 7, NULL, 0');
+});
+
 test('io_uring: setup params, enter flags and mask, register structs sized by nr_args', () => {
   const params = new Uint8Array(120);
   const pv = new DataView(params.buffer);
