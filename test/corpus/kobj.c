@@ -5,6 +5,7 @@
 #include <linux/bpf.h>
 #include <linux/io_uring.h>
 #include <linux/keyctl.h>
+#include <linux/perf_event.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/ipc.h>
@@ -112,6 +113,42 @@ int main(int argc, char **argv)
 	syscall(SYS_keyctl, KEYCTL_DESCRIBE, KEY_SPEC_PROCESS_KEYRING, desc, 4096);
 	syscall(SYS_keyctl, KEYCTL_GET_SECURITY, KEY_SPEC_PROCESS_KEYRING, desc, 64);
 	syscall(SYS_keyctl, KEYCTL_READ, 0xdeadf00d, desc, 64);
+
+	/* perf_event_open's attr, as strace prints it without -v, for each type; EINVAL/ENOENT/E2BIG/EFAULT. */
+	struct perf_event_attr *pa = tail(sizeof(*pa), 0);
+	pa->type = PERF_TYPE_SOFTWARE;
+	pa->size = PERF_ATTR_SIZE_VER5;
+	pa->config = 0xdead;
+	pa->sample_type = PERF_SAMPLE_IP | PERF_SAMPLE_TID | (1ULL << 40);
+	pa->read_format = PERF_FORMAT_ID | PERF_FORMAT_GROUP;
+	pa->disabled = 1;
+	pa->exclude_kernel = 1;
+	pa->precise_ip = 2;
+	pa->sigtrap = 1;
+	syscall(SYS_perf_event_open, pa, -1, -1, -1, 0);
+	pa->type = PERF_TYPE_HARDWARE;
+	pa->config = 0x500000007ULL;
+	pa->freq = 1;
+	pa->sample_freq = 4000;
+	pa->size = 0;
+	syscall(SYS_perf_event_open, pa, 0x7fffffff, -1, -1, 0);
+	pa->type = PERF_TYPE_HW_CACHE;
+	pa->config = 0x3000000ULL | (PERF_COUNT_HW_CACHE_RESULT_MISS << 16) | (PERF_COUNT_HW_CACHE_OP_WRITE << 8) | PERF_COUNT_HW_CACHE_DTLB;
+	/* A size past the kernel's struct with a non-zero byte there: E2BIG, the kernel's size written back. */
+	struct perf_event_attr *big = tail(256, 0);
+	memcpy(big, pa, sizeof(*pa));
+	big->size = 200;
+	((char *)big)[199] = 1;
+	syscall(SYS_perf_event_open, big, 0x7fffffff, -1, -1, 0);
+	pa->type = PERF_TYPE_TRACEPOINT;
+	pa->size = 32;
+	syscall(SYS_perf_event_open, pa, -1, -1, -1, 0);
+	pa->type = 0x77;
+	pa->size = PERF_ATTR_SIZE_VER0;
+	pa->config = 0x1234;
+	*((uint64_t *)pa + 5) |= 0xffffc00000000000ULL;
+	syscall(SYS_perf_event_open, pa, -1, -1, -1, 0);
+	syscall(SYS_perf_event_open, (char *)tail(40, 0), -1, -1, -1, 0);
 
 	/* io_uring: params rejected for their flags, enter on no ring, register on fd 0. */
 	struct io_uring_params *p = tail(sizeof(*p), 0);

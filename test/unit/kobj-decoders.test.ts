@@ -228,6 +228,34 @@ test('memory policies, pkeys and perf flags', () => {
   assert.equal(render('perf_event_open', [0, -1, -1, 1, 15]), 'NULL, -1, -1, 1, PERF_FLAG_FD_NO_GROUP|PERF_FLAG_FD_OUTPUT|PERF_FLAG_PID_CGROUP|PERF_FLAG_FD_CLOEXEC');
 });
 
+test('perf_event_open: the attr as strace prints it without -v, the size the kernel wrote back after E2BIG', () => {
+  // type, size, config, sample_period, sample_type, read_format, the flags bitfield.
+  const attr = (type: number, size: number, config: bigint, flags: bigint, period = 0) =>
+    le([type, 4], [size, 4], [config, 8], [period, 8], [0x10000000003n, 8], [0xc, 8], [flags, 8]);
+  const flags = 1n | (1n << 5n) | (2n << 15n) | (1n << 37n);
+  assert.equal(
+    render('perf_event_open', [0x1000, -1, -1, -1, 0], { blobs: { 0: attr(1, 112, 0xdeadn, flags) } }),
+    '{type=PERF_TYPE_SOFTWARE, size=PERF_ATTR_SIZE_VER5, config=0xdead /* PERF_COUNT_SW_??? */, sample_period=0, ' +
+      'sample_type=PERF_SAMPLE_IP|PERF_SAMPLE_TID|0x10000000000, read_format=PERF_FORMAT_ID|PERF_FORMAT_GROUP, disabled=1, ' +
+      'exclude_kernel=1, precise_ip=2 /* requested to have 0 skid */, sigtrap=1, ...}, -1, -1, -1, 0',
+  );
+  assert.match(
+    render('perf_event_open', [0x1000, -1, -1, -1, 0], { blobs: { 0: attr(0, 0, 0x500000007n, 1n << 10n, 4000) } }),
+    /^\{type=PERF_TYPE_HARDWARE, size=0 \/\* PERF_ATTR_SIZE_\?\?\? \*\/, config=0x5<<32\|PERF_COUNT_HW_STALLED_CYCLES_FRONTEND, sample_freq=4000, .*, freq=1, precise_ip=0 \/\* arbitrary skid \*\/, \.\.\.\}/,
+  );
+  // E2BIG: the entry value's size, then the one the kernel wrote (the exit value).
+  const cache = 0x3000000n | (1n << 16n) | (1n << 8n) | 3n;
+  assert.match(
+    render('perf_event_open', [0x1000, -1, -1, -1, 0], { ret: -7, blobs: { 0x80: attr(3, 200, cache, 0n), 0: attr(3, 136, cache, 0n) } }),
+    /^\{type=PERF_TYPE_HW_CACHE, size=0xc8 \/\* PERF_ATTR_SIZE_\?\?\? \*\/ => 0x88 \/\* PERF_ATTR_SIZE_\?\?\? \*\/, config=0x3<<24\|PERF_COUNT_HW_CACHE_RESULT_MISS<<16\|PERF_COUNT_HW_CACHE_OP_WRITE<<8\|PERF_COUNT_HW_CACHE_DTLB, /,
+  );
+  assert.match(render('perf_event_open', [0x1000, -1, -1, -1, 0], { blobs: { 0: attr(0x77, 64, 0x1234n, 0xffffc00000000000n) } }), /config=0x1234, .*, __reserved_1=0x3ffff00 \/\* Bits 63..38 \*\/, \.\.\.\}/);
+  // A size below PERF_ATTR_SIZE_VER0, or a head that could not be read: the address.
+  assert.equal(render('perf_event_open', [0x1000, -1, -1, -1, 0], { blobs: { 0: attr(2, 32, 0n, 0n) } }), '0x1000, -1, -1, -1, 0');
+  assert.equal(render('perf_event_open', [0x1000, -1, -1, -1, 0], { blobs: { 0: attr(2, 64, 0n, 0n).subarray(0, 40) } }), '0x1000, -1, -1, -1, 0');
+  assert.match(render('perf_event_open', [0x1000, -1, -1, -1, 0], { blobs: { 0: attr(2, 64, 7n, 0n) } }), /^\{type=PERF_TYPE_TRACEPOINT, size=PERF_ATTR_SIZE_VER0, config=7, /);
+});
+
 test('syscalls tracefs does not describe get their declared arguments (module syscalls)', () => {
   assert.equal(render('delete_module', [0, 0]), 'NULL, 0');
   assert.equal(render('delete_module', [0x1000, 0x800], { strings: { 0: 'mod' } }), '"mod", O_NONBLOCK');
