@@ -312,6 +312,8 @@ enum sct_read_kind {
 	 * cut at string_max (an SCT_BLOB_STR); otherwise the __u32 count at byte 4 * `len_from` of
 	 * the struct times `elem` bytes, at most `max` (an SCT_BLOB_BYTES). In derived part
 	 * SCT_INNER_PART + `len_arg` % 4 of `arg`, so two such reads of one call differ there.
+	 * With SCT_RD_HEAD also the struct itself through its count read as a __u64 (4 * `len_from`
+	 * + 8 bytes, at most SCT_INNER_HEAD_MAX), as `arg`'s own blob (pselect6's sigmask pair).
 	 */
 	SCT_READ_INNER = 11,
 	/* The highest kind, which readers of read tables accept (a new kind moves it). */
@@ -347,6 +349,8 @@ enum sct_derived {
 	SCT_DIRENTS_PART_COUNT = 0,
 	/* SCT_READ_INNER: parts 4..7, by the pointer's offset in the struct (in longs, modulo 4). */
 	SCT_INNER_PART = 4,
+	/* SCT_READ_INNER with SCT_RD_HEAD: the most of the struct delivered as the argument's blob. */
+	SCT_INNER_HEAD_MAX = 64,
 };
 
 /*
@@ -392,7 +396,7 @@ enum sct_read_flags {
 	SCT_RD_HEAD = 1 << 7,    /* BYTES: when the length reaches unreadable memory, the bytes up to
 				  * the end of the first page instead (setsockopt's value at a length
 				  * past its struct, getsockopt's at a returned length past the
-				  * buffer: strace reads only what it shows) */
+				  * buffer: strace reads only what it shows); INNER: the struct too */
 };
 
 /* One extra read: 8 bytes. */

@@ -228,7 +228,9 @@ static SCT_INLINE __u32 sct_put_clone3(__u8 *buf, __u32 off, const struct sct_re
 /*
  * SCT_READ_INNER: at exit, what the pointer at byte 8 * len_arg of the struct at argument `arg`
  * points to: a string (SCT_RD_STRING), or the struct's u32 count at byte 4 * len_from times elem
- * bytes. The struct is read again here (its own read may be cut or at another size).
+ * bytes. The struct is read again here (its own read may be cut or at another size). With
+ * SCT_RD_HEAD the struct through its count, as a 64-bit one (4 * len_from + 8 bytes), is the
+ * argument's own blob first (pselect6's sigmask pair, which has no other read to spare).
  */
 static SCT_INLINE __u32 sct_put_inner(__u8 *buf, __u32 off, const struct sct_read *r, const struct sct_inflight *fl,
 				      __s64 ret, __u16 *nblob)
@@ -240,7 +242,16 @@ static SCT_INLINE __u32 sct_put_inner(__u8 *buf, __u32 off, const struct sct_rea
 	if (arg >= SCT_MAX_ARGS || off > SCT_BLOB_OFF_MAX || ((r->flags & SCT_RD_SUCCESS) && ret < 0))
 		return off;
 	base = sct_arg_value(fl, arg);
-	if (!base || sct_read_user(&ptr, sizeof(ptr), base + 8 * (__u64)r->len_arg) || !ptr)
+	if (!base)
+		return off;
+	if (r->flags & SCT_RD_HEAD) {
+		next = sct_put_user_blob(buf, off, arg, 0, base, 4 * (__u64)r->len_from + 8, SCT_INNER_HEAD_MAX);
+		*nblob += next != off;
+		off = sct_forget(&((struct sct_header *)buf)->size, next);
+		if (off > SCT_BLOB_OFF_MAX)
+			return off;
+	}
+	if (sct_read_user(&ptr, sizeof(ptr), base + 8 * (__u64)r->len_arg) || !ptr)
 		return off;
 	key = sct_derived_key(arg, SCT_INNER_PART + (r->len_arg & 3));
 	/*

@@ -291,7 +291,9 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   poll: [elems('ufds', 'nfds', S.pollfd)],
   ppoll: [elems('ufds', 'nfds', S.pollfd), both('tsp', S.timespec), bytes('sigmask', S.sigset)],
   select: [fdsets('inp', 'n'), both('tvp', S.timeval)],
-  pselect6: [fdsets('inp', 'n'), both('tsp', S.timespec)],
+  // The sigmask pair { sigset_t *, size_t } and (derived part 4) the mask behind it, at most a
+  // sigset_t (strace prints the address of any other size): one INNER read with HEAD.
+  pselect6: [fdsets('inp', 'n'), both('tsp', S.timespec), { kind: ReadKind.INNER, arg: 'sig', at: 0, lenFrom: 2, max: S.sigset, elem: 1, flags: ReadFlag.HEAD }],
   sendfile: [both('offset', 8)],
   splice: [atEntry('off_in', 8), atEntry('off_out', 8)],
   copy_file_range: [atEntry('off_in', 8), atEntry('off_out', 8)],

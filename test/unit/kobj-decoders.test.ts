@@ -34,6 +34,7 @@ const FORMATS: Record<string, string[]> = {
   landlock_create_ruleset: ['const struct landlock_ruleset_attr *const attr', 'const size_t size', 'const __u32 flags'],
   landlock_add_rule: ['const int ruleset_fd', 'const enum landlock_rule_type rule_type', 'const void *const rule_attr', 'const __u32 flags'],
   mq_getsetattr: ['mqd_t mqdes', 'const struct mq_attr * u_mqstat', 'struct mq_attr * u_omqstat'],
+  pselect6: ['int n', 'fd_set * inp', 'fd_set * outp', 'fd_set * exp', 'struct __kernel_timespec * tsp', 'void * sig'],
   kcmp: ['pid_t pid1', 'pid_t pid2', 'int type', 'unsigned long idx1', 'unsigned long idx2'],
 };
 
@@ -254,6 +255,20 @@ test('perf_event_open: the attr as strace prints it without -v, the size the ker
   assert.equal(render('perf_event_open', [0x1000, -1, -1, -1, 0], { blobs: { 0: attr(2, 32, 0n, 0n) } }), '0x1000, -1, -1, -1, 0');
   assert.equal(render('perf_event_open', [0x1000, -1, -1, -1, 0], { blobs: { 0: attr(2, 64, 0n, 0n).subarray(0, 40) } }), '0x1000, -1, -1, -1, 0');
   assert.match(render('perf_event_open', [0x1000, -1, -1, -1, 0], { blobs: { 0: attr(2, 64, 7n, 0n) } }), /^\{type=PERF_TYPE_TRACEPOINT, size=PERF_ATTR_SIZE_VER0, config=7, /);
+});
+
+test('pselect6: the sigmask pair and the mask behind it (SCT_READ_INNER with its struct)', () => {
+  const call = (pair: Uint8Array, mask?: Uint8Array) => {
+    const blobs: Record<number, Uint8Array> = { 5: pair };
+    if (mask) blobs[0xac] = mask; // derived part 4 of argument 5
+    return render('pselect6', [0, 0, 0, 0, 0, 0x2000], { blobs });
+  };
+  assert.equal(call(le([0x1000, 8], [8, 8]), le([1, 8])), '0, NULL, NULL, NULL, NULL, {sigmask=[HUP], sigsetsize=8}');
+  assert.equal(call(le([0x1000, 8], [8, 8]), le([0, 8])), '0, NULL, NULL, NULL, NULL, {sigmask=[], sigsetsize=8}');
+  assert.equal(call(le([0x1000, 8], [16, 8]), le([1, 8])), '0, NULL, NULL, NULL, NULL, {sigmask=0x1000, sigsetsize=16}');
+  assert.equal(call(le([0, 8], [8, 8])), '0, NULL, NULL, NULL, NULL, {sigmask=NULL, sigsetsize=8}');
+  assert.equal(call(le([0x1000, 8], [8, 8])), '0, NULL, NULL, NULL, NULL, {sigmask=0x1000, sigsetsize=8}');
+  assert.equal(call(le([0x1000, 8])), '0, NULL, NULL, NULL, NULL, 0x2000');
 });
 
 test('syscalls tracefs does not describe get their declared arguments (module syscalls)', () => {
