@@ -296,7 +296,9 @@ enum sct_read_kind {
 	/*
 	 * clone3's outputs behind pointers in its struct clone_args at `arg`, at exit in the parent
 	 * (ret > 0): the pidfd (CLONE_PIDFD) and the parent's copy of the child's tid
-	 * (CLONE_PARENT_SETTID), 4 bytes each (derived parts SCT_CLONE3_PART_*).
+	 * (CLONE_PARENT_SETTID), 4 bytes each; and whatever it returned (not in the child), the
+	 * set_tid array of set_tid_size ints, at most SCT_CLONE3_SET_TID_MAX (derived parts
+	 * SCT_CLONE3_PART_*).
 	 */
 	SCT_READ_CLONE3 = 9,
 	/*
@@ -342,9 +344,12 @@ enum sct_derived {
 	SCT_MSG_CONTROL_MAX = 1024,
 	/* An argument's value at entry, of a read made at entry and at exit (SCT_RD_BOTH, FDSETS, IOCTL). */
 	SCT_PART_ENTRY = 0,
-	/* SCT_READ_CLONE3 (behind argument 0): the pidfd, the parent_tid. */
+	/* SCT_READ_CLONE3 (behind argument 0): the pidfd, the parent_tid, the set_tid array. */
 	SCT_CLONE3_PART_PIDFD = 0,
 	SCT_CLONE3_PART_PARENT_TID = 1,
+	SCT_CLONE3_PART_SET_TID = 2,
+	/* The most set_tid elements the kernel takes (MAX_PID_NS_LEVEL), and strace prints. */
+	SCT_CLONE3_SET_TID_MAX = 32,
 	/* SCT_READ_DIRENTS: the entry count. */
 	SCT_DIRENTS_PART_COUNT = 0,
 	/* SCT_READ_INNER: parts 4..7, by the pointer's offset in the struct (in longs, modulo 4). */

@@ -42,6 +42,13 @@ struct sct_clone_args_head {
 	__u64 parent_tid;
 };
 
+/* struct clone_args' set_tid array and its length (CLONE_ARGS_SIZE_VER1), at byte 64. */
+enum { SCT_CLONE_ARGS_SET_TID = 64 };
+struct sct_clone_args_tids {
+	__u64 set_tid;
+	__u64 set_tid_size;
+};
+
 /*
  * Appends an entry-value blob (key) of `want` bytes at uaddr, cut at cap, to the parked blobs in
  * buf: the bound keeps it inside struct sct_enter_strs, which the module parks in directly.
@@ -209,20 +216,37 @@ static SCT_INLINE __u32 sct_put_clone3_out(__u8 *buf, __u32 off, __u8 part, __u6
 	return next;
 }
 
-/* SCT_READ_CLONE3: in the parent after success, the pidfd and parent_tid clone3 wrote. */
+/*
+ * SCT_READ_CLONE3: in the parent after success, the pidfd and parent_tid clone3 wrote; in the
+ * parent whatever the call returned (not in the child), the set_tid array, an input, when its
+ * size is one the kernel accepts (1..SCT_CLONE3_SET_TID_MAX: strace prints others' address).
+ */
 static SCT_INLINE __u32 sct_put_clone3(__u8 *buf, __u32 off, const struct sct_read *r, const struct sct_inflight *fl,
 				       __s64 ret, __u16 *nblob)
 {
 	struct sct_clone_args_head a;
+	struct sct_clone_args_tids t;
 	__u8 arg = r->arg;
+	__u64 base;
+	__u32 next;
 
-	if (arg >= SCT_MAX_ARGS || ret <= 0 || !sct_arg_value(fl, arg) ||
-	    sct_read_user(&a, sizeof(a), sct_arg_value(fl, arg)))
+	if (arg >= SCT_MAX_ARGS || ret == 0 || !sct_arg_value(fl, arg))
 		return off;
-	off = sct_put_clone3_out(buf, off, SCT_CLONE3_PART_PIDFD, a.flags, SCT_CLONE_PIDFD, a.pidfd, nblob);
-	off = sct_forget(&((struct sct_header *)buf)->size, off);
-	return sct_put_clone3_out(buf, off, SCT_CLONE3_PART_PARENT_TID, a.flags, SCT_CLONE_PARENT_SETTID, a.parent_tid,
-				  nblob);
+	base = sct_arg_value(fl, arg);
+	if (ret > 0 && !sct_read_user(&a, sizeof(a), base)) {
+		off = sct_put_clone3_out(buf, off, SCT_CLONE3_PART_PIDFD, a.flags, SCT_CLONE_PIDFD, a.pidfd, nblob);
+		off = sct_forget(&((struct sct_header *)buf)->size, off);
+		off = sct_put_clone3_out(buf, off, SCT_CLONE3_PART_PARENT_TID, a.flags, SCT_CLONE_PARENT_SETTID,
+					 a.parent_tid, nblob);
+		off = sct_forget(&((struct sct_header *)buf)->size, off);
+	}
+	if (sct_read_user(&t, sizeof(t), base + SCT_CLONE_ARGS_SET_TID) || !t.set_tid || !t.set_tid_size ||
+	    t.set_tid_size > SCT_CLONE3_SET_TID_MAX)
+		return off;
+	next = sct_put_user_blob(buf, off, sct_derived_key(0, SCT_CLONE3_PART_SET_TID), 0, t.set_tid,
+				 sizeof(__u32) * t.set_tid_size, sizeof(__u32) * SCT_CLONE3_SET_TID_MAX);
+	*nblob += next != off;
+	return next;
 }
 
 /*

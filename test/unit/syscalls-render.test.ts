@@ -892,6 +892,13 @@ test('clone3 outputs in the parent, getdents entry counts from the kernel', () =
   );
   assert.equal(render('clone3', { args: [0x7ffc0000, 88], ret: 826, blobs: { 0: bytes(args3) } }).split(' => ')[1], '{pidfd=0x7ffc0260, parent_tid=0x7f44e24beffc}, 88', 'an output not delivered is its address');
   assert.equal(render('clone3', { args: [0x7ffc0000, 88], ret: -11, blobs: outs }).includes('=>'), false, 'nothing was written after a failure');
+  // set_tid: the array behind the struct's pointer (derived part 2), its address when too long or unread.
+  const tids = (size: number, ptr = 0x7ffc0400n) => bytes(words([0, 0, 0, 0, 0x100, 0, 0, 0, ptr, BigInt(size), 0]));
+  const withTids = (size: number, ptr?: bigint) => ({ args: [0x7ffc0000, 88], ret: -22, blobs: { 0: tids(size, ptr), [derivedKey(0, 2)]: bytes(words([1, 2], 4)) } });
+  assert.equal(render('clone3', withTids(2)), '{flags=0, exit_signal=256, stack=NULL, stack_size=0, set_tid=[1, 2], set_tid_size=2}, 88');
+  assert.equal(render('clone3', withTids(33)), '{flags=0, exit_signal=256, stack=NULL, stack_size=0, set_tid=0x7ffc0400, set_tid_size=33}, 88');
+  assert.equal(render('clone3', withTids(1, 0n)), '{flags=0, exit_signal=256, stack=NULL, stack_size=0, set_tid=NULL, set_tid_size=1}, 88');
+  assert.equal(render('clone3', { ...withTids(3), blobs: { 0: tids(3) } }), '{flags=0, exit_signal=256, stack=NULL, stack_size=0, set_tid=0x7ffc0400, set_tid_size=3}, 88');
   const count = (n: number, truncated = false): RawBlob => ({ kind: 'count', count: n, truncated, unreadable: false });
   // 16384 bytes returned, 4096 delivered: the kernel's count of the whole buffer.
   const big: Call = { args: [3, 0x7ffc0000, 16384], ret: 16384, blobs: { 1: bytes(new Uint8Array(4096), true), [derivedKey(1, 0)]: count(512) } };
