@@ -318,8 +318,14 @@ enum sct_read_kind {
 	 * + 8 bytes, at most SCT_INNER_HEAD_MAX), as `arg`'s own blob (pselect6's sigmask pair).
 	 */
 	SCT_READ_INNER = 11,
+	/*
+	 * io_uring_register's argument `arg` (`max` bytes), and for the opcode in argument `len_arg`
+	 * the arrays its struct points to (FILES_UPDATE's fds, the rsrc structs' data and tags), at
+	 * exit, in derived parts SCT_URING_PART_*.
+	 */
+	SCT_READ_URING_RSRC = 12,
 	/* The highest kind, which readers of read tables accept (a new kind moves it). */
-	SCT_READ_LAST = SCT_READ_INNER,
+	SCT_READ_LAST = SCT_READ_URING_RSRC,
 };
 
 /*
@@ -354,6 +360,9 @@ enum sct_derived {
 	SCT_DIRENTS_PART_COUNT = 0,
 	/* SCT_READ_INNER: parts 4..7, by the pointer's offset in the struct (in longs, modulo 4). */
 	SCT_INNER_PART = 4,
+	/* SCT_READ_URING_RSRC: the data array (fds, iovecs), the tags. */
+	SCT_URING_PART_DATA = 0,
+	SCT_URING_PART_TAGS = 1,
 	/* SCT_READ_INNER with SCT_RD_HEAD: the most of the struct delivered as the argument's blob. */
 	SCT_INNER_HEAD_MAX = 64,
 };

@@ -32,7 +32,7 @@
 import type { SyscallArgInfo } from './types';
 
 /** enum sct_read_kind. */
-export const ReadKind = { BYTES: 1, STRV: 2, INOUT: 3, IOVEC: 4, MSGHDR: 5, SIGMASK: 6, IOCTL: 7, FDSETS: 8, CLONE3: 9, DIRENTS: 10, INNER: 11 } as const;
+export const ReadKind = { BYTES: 1, STRV: 2, INOUT: 3, IOVEC: 4, MSGHDR: 5, SIGMASK: 6, IOCTL: 7, FDSETS: 8, CLONE3: 9, DIRENTS: 10, INNER: 11, URING_RSRC: 12 } as const;
 /** enum sct_read_len. */
 export const ReadLen = { FIXED: 0, ARG: 1, ARG_PTR: 2, RET: 3, NODEMASK: 4, ARG_HDR: 5 } as const;
 /** enum sct_enter: sct_syscall_meta.enter_str's bits. */
@@ -377,8 +377,9 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   io_uring_enter: [argSized('argp', 'argsz')],
   // nr_args elements of 16 bytes (BUFFERS' iovecs, RESTRICTIONS, and 4-byte fds: FILES, EVENTFD;
   // FILES_UPDATE's struct), nr_args bytes for the opcodes whose struct size it is (FILES2 ...),
-  // and 40 for PBUF_RING's struct; the longest readable kept.
-  io_uring_register: [elems('arg', 'nr_args', 16), argSized('arg', 'nr_args'), bytes('arg', 40)],
+  // and 40 for PBUF_RING's struct, the longest readable kept; with the last, the arrays behind
+  // FILES_UPDATE's and the rsrc structs' pointers (SCT_READ_URING_RSRC, by the opcode).
+  io_uring_register: [elems('arg', 'nr_args', 16), argSized('arg', 'nr_args'), { kind: ReadKind.URING_RSRC, arg: 'arg', lenArg: 'opcode', max: 40 }],
   sethostname: [argSized('name', 'len')],
   setdomainname: [argSized('name', 'len')],
   // ARCH_GET_FS/ARCH_GET_GS's output; other options pass no pointer and the read fails harmlessly.

@@ -181,6 +181,20 @@ int main(int argc, char **argv)
 	syscall(SYS_io_uring_register, 0, IORING_REGISTER_RESTRICTIONS, fds, 0);
 	struct iovec iov[2] = { { fds, 12 }, { NULL, 0 } };
 	syscall(SYS_io_uring_register, 0, IORING_REGISTER_BUFFERS, iov, 2);
+	/* The arrays behind the register structs' pointers: fds (IORING_REGISTER_FILES_SKIP), iovecs, tags. */
+	__u64 tags[3] = { 0, 0x1234, 7 };
+	struct io_uring_files_update fu = { .offset = 1, .fds = (uintptr_t)fds };
+	syscall(SYS_io_uring_register, 0, IORING_REGISTER_FILES_UPDATE, &fu, 3);
+	struct io_uring_rsrc_register rr = { .nr = 3, .data = (uintptr_t)fds, .tags = (uintptr_t)tags };
+	syscall(SYS_io_uring_register, 0, IORING_REGISTER_FILES2, &rr, sizeof(rr));
+	rr.nr = 2;
+	rr.data = (uintptr_t)iov;
+	syscall(SYS_io_uring_register, 0, IORING_REGISTER_BUFFERS2, &rr, sizeof(rr));
+	struct io_uring_rsrc_update2 ru = { .offset = 2, .data = (uintptr_t)fds, .tags = (uintptr_t)tags, .nr = 3 };
+	syscall(SYS_io_uring_register, 0, IORING_REGISTER_FILES_UPDATE2, &ru, sizeof(ru));
+	ru.data = (uintptr_t)iov;
+	ru.nr = 2;
+	syscall(SYS_io_uring_register, 0, IORING_REGISTER_BUFFERS_UPDATE, &ru, sizeof(ru));
 
 	/* Memory policies on a page that is not ours to bind, pkeys with bits the kernel refuses. */
 	syscall(SYS_mbind, 0, 4096, 0x8001, NULL, 0, 0xffffffff);

@@ -203,6 +203,35 @@ test('io_uring: setup params, enter flags and mask, register structs sized by nr
   assert.equal(render('io_uring_register', [0, 0, 0x1000, 2]), '0, IORING_REGISTER_BUFFERS, 0x1000, 2');
 });
 
+test('io_uring_register: the arrays behind the register structs (SCT_READ_URING_RSRC, derived parts 0 and 1 of arg)', () => {
+  const DATA = 0x80 | (2 << 3);
+  const TAGS = DATA | 1;
+  const fds = le([3, 4], [-1, 4], [-2, 4]);
+  const tags = le([0, 8], [0x1234, 8], [7, 8]);
+  const iovs = le([0x5000, 8], [12, 8], [0, 8], [0, 8]);
+  assert.equal(
+    render('io_uring_register', [0, 6, 0x1000, 3], { blobs: { 2: le([1, 4], [0, 4], [0x2000, 8]), [DATA]: fds } }),
+    '0, IORING_REGISTER_FILES_UPDATE, {offset=1, fds=[3, -1, IORING_REGISTER_FILES_SKIP]}, 3',
+  );
+  assert.equal(render('io_uring_register', [0, 6, 0x1000, 3], { blobs: { 2: le([1, 4], [0, 4], [0x2000, 8]) } }), '0, IORING_REGISTER_FILES_UPDATE, {offset=1, fds=0x2000}, 3');
+  const register = (nr: number) => le([nr, 4], [0, 4], [0, 8], [0x2000, 8], [0x3000, 8]);
+  assert.equal(render('io_uring_register', [0, 13, 0x1000, 32], { blobs: { 2: register(3), [DATA]: fds, [TAGS]: tags } }), '0, IORING_REGISTER_FILES2, {nr=3, flags=0, data=[3, -1, -2], tags=[0, 0x1234, 0x7]}, 32');
+  assert.equal(
+    render('io_uring_register', [0, 15, 0x1000, 32], { blobs: { 2: register(2), [DATA]: iovs, [TAGS]: tags } }),
+    '0, IORING_REGISTER_BUFFERS2, {nr=2, flags=0, data=[{iov_base=0x5000, iov_len=12}, {iov_base=NULL, iov_len=0}], tags=[0, 0x1234]}, 32',
+  );
+  const update = (nr: number) => le([2, 4], [0, 4], [0x2000, 8], [0x3000, 8], [nr, 4], [0, 4]);
+  assert.equal(
+    render('io_uring_register', [0, 14, 0x1000, 32], { blobs: { 2: update(3), [DATA]: fds, [TAGS]: tags } }),
+    '0, IORING_REGISTER_FILES_UPDATE2, {offset=2, data=[3, -1, IORING_REGISTER_FILES_SKIP], tags=[0, 0x1234, 0x7], nr=3}, 32',
+  );
+  assert.equal(
+    render('io_uring_register', [0, 16, 0x1000, 32], { blobs: { 2: update(2), [TAGS]: tags } }),
+    '0, IORING_REGISTER_BUFFERS_UPDATE, {offset=2, data=0x2000, tags=[0, 0x1234], nr=2}, 32',
+    'an array not delivered is its address',
+  );
+});
+
 test('memory policies, pkeys and perf flags', () => {
   assert.equal(render('mbind', [0x1000, 4096, 0x8000, 0, 0, 0]), '0x1000, 4096, MPOL_DEFAULT|MPOL_F_STATIC_NODES, NULL, 0, 0');
   assert.equal(render('mbind', [0x1000, 4096, 1, 0, 0, 0xffffffff]), '0x1000, 4096, MPOL_PREFERRED, NULL, 0, MPOL_MF_STRICT|MPOL_MF_MOVE|MPOL_MF_MOVE_ALL|0xfffffff8');
