@@ -7,7 +7,7 @@
  */
 import { median, resetPeakRss, statusKb } from './lib/proc';
 import type { Service } from './lib/service';
-import { runQuiet, unannouncedLoss, type RunContext } from './tools';
+import { brokeGuarantee, runQuiet, unannouncedLoss, type RunContext, type RunResult } from './tools';
 
 /** x86_64 __NR_getppid. */
 export const NR_GETPPID = 110;
@@ -81,13 +81,14 @@ async function measureLoad(ctx: RunContext, service: Service, rate: number, seco
   // Flat out, a traced getppid takes well over 0.3 us: this many calls last about `seconds`.
   const calls = rate > 0 ? Math.round(rate * seconds) : Math.round(3_000_000 * seconds);
   resetPeakRss(service.pid);
-  const r = await runQuiet(ctx, 'sctrace', [ctxBin(ctx, 'getppid'), String(calls), String(rate)], ['--watch-nr', String(NR_GETPPID)]);
+  const argv = [ctxBin(ctx, 'getppid'), String(calls), String(rate)];
+  const r = await runQuiet(ctx, 'sctrace', argv, ['--watch-nr', String(NR_GETPPID)], undefined, (a) => brokeGuarantee(a) || missingOf(a) > 0);
   const serviceCpu = r.serviceCpuNs ?? NaN;
   const peak = statusKb(service.pid, 'VmHWM');
   const gen = parseGenerator(r.workloadStderr);
   const c = r.client!.counts;
   const lost = c.lostKernel + c.lostSubscriber + c.lostDecode;
-  const missing = Math.max(0, gen.calls - c.watched - lost);
+  const missing = missingOf(r);
   const unannounced = Math.max(unannouncedLoss(r.client!), missing);
   const wallS = r.wallNs / 1e9;
   return {
@@ -108,6 +109,12 @@ async function measureLoad(ctx: RunContext, service: Service, rate: number, seco
     client_cpu_pct: r.tracerCpuNs === null ? NaN : (100 * (r.tracerCpuNs - serviceCpu)) / r.wallNs,
     service_peak_rss_mb: peak / 1024,
   };
+}
+
+/** getppid calls the generator made that the client neither received nor was told it lost. */
+function missingOf(r: RunResult): number {
+  const c = r.client!.counts;
+  return Math.max(0, parseGenerator(r.workloadStderr).calls - c.watched - c.lostKernel - c.lostSubscriber - c.lostDecode);
 }
 
 function ctxBin(ctx: RunContext, name: string): string {

@@ -176,12 +176,21 @@ export class Subscriber {
       }
       if (!this.writeBatch()) break;
     }
-    if (!this.ended && this.ending && this.notices.length === 0 && this.window.at(this.ordinal) === undefined) {
+    if (!this.ended && this.ending && this.sentAll()) {
       this.ended = true;
       this.stopHeartbeats();
       if (this.failure) this.stream.fail(this.failure);
       else this.stream.end();
     }
+  }
+
+  /**
+   * Nothing is left to send: no notice waits and the cursor is past the window's end. A dropped
+   * chunk is not there either, but its notice is still owed: a stream paused when StopTrace's
+   * final drain pushed its unsent events out of the window must not end before it is written.
+   */
+  private sentAll(): boolean {
+    return this.notices.length === 0 && !this.window.dropped(this.ordinal) && this.window.at(this.ordinal) === undefined;
   }
 
   private write(message: Buffer, slab?: Slab): void {

@@ -188,6 +188,29 @@ test('a paused stream that the window leaves behind is told exactly what it lost
   assert.deepEqual(seqs.slice(resumed), Array.from({ length: feed.window.latest - feed.window.first + 1 }, (_, i) => feed.window.first + i));
 });
 
+test('a trace stopped while its stream is paused and left behind by the window ends the stream only after the loss notice and the rest of the window', async () => {
+  const feed = new Feed(64 << 10);
+  const stream = new ControlledStream();
+  const sub = new Subscriber('s1', 'test', stream, { ...LIMITS, batchEvents: 50 }, feed.window, 1);
+  stream.full = true; // the client holds the stream paused from its first message on
+  sub.start();
+  for (let i = 0; i < 20; i++) {
+    feed.events(50, 100);
+    sub.wake();
+  }
+  await ticks();
+  assert.ok(feed.window.dropped(0), 'the window dropped the chunk the stream was reading');
+  sub.finish(); // StopTrace while the client holds the stream paused
+  await ticks();
+  assert.ok(!stream.ended, 'the stream does not end with the notice and the window unsent');
+  stream.release();
+  await ticks();
+  assert.ok(stream.ended, 'the stream ends once it has sent them');
+  const seen = stream.all();
+  assert.equal(accounted(seen), 20 * 50, 'received + announced = produced');
+  assert.equal(sequences(seen).at(-1), feed.window.latest, 'the last event of the window was sent');
+});
+
 test("a window's slabs are reused as it turns over, but not while a transport holds a message written from them", async () => {
   const limit = 1 << 20;
   const feed = new Feed(limit);

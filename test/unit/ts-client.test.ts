@@ -161,3 +161,36 @@ test('breaking out of the loop cancels the stream; the trace keeps running', asy
   assert.equal(listed?.subscribers, 0, 'the server saw the stream go');
   await client.stopTrace(trace_id);
 });
+
+test('a trace stopped while its consumer is paused a window behind still delivers or announces every event', async () => {
+  // Straight to the service: the proxy's buffers would hold more of what the window drops.
+  const direct = connect(service.address);
+  try {
+    const { trace_id } = await direct.startTrace({ retention_bytes: String(1 << 20) });
+    const session = engine.sessions.at(-1)!;
+    const stream = direct.events(trace_id, { fromSequence: 1, highWaterMark: 256 });
+    emit(session, 1);
+    const first = await stream.next(); // the stream is up; nothing more is read until the trace stops
+    assert.equal(first.done, false);
+    // The client pauses, the server's transport fills, and the window (1 MiB) moves on past the
+    // chunk the stream was about to send: more events than it and the transports' buffers hold.
+    for (let i = 0; i < 40; i++) {
+      emit(session, 10_000);
+      await sleep(10);
+    }
+    await direct.stopTrace(trace_id);
+    let received = 1;
+    let announced = 0;
+    let last = 0;
+    for await (const e of stream) {
+      if (e.kind === 'lost') announced += Number(e.lost!.count);
+      else received++;
+      last = Number(e.sequence);
+    }
+    assert.ok(announced > 0, 'the window did leave the stream behind');
+    assert.equal(received + announced, 400_001, 'received + announced = produced');
+    assert.equal(last, 400_001, 'the stream ends with the last event of the window');
+  } finally {
+    direct.close();
+  }
+});
