@@ -119,6 +119,9 @@ const X86_64_SIZES = {
   io_uring_params: 120,
   /** struct perf_event_attr up to wakeup_events: what strace's abbreviated form reads. */
   perf_attr_head: 48,
+  /** sizeof(struct perf_event_attr) as strace 6.1 knows it (PERF_ATTR_SIZE_VER7), and VER0. */
+  perf_attr: 128,
+  perf_attr_ver0: 64,
   mq_attr: 64,
 } as const;
 
@@ -363,8 +366,9 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   // The pages and nodes asked for, and the status of each page at exit, failed or not (as strace).
   move_pages: [elems('pages', 'nr_pages', 8), elems('nodes', 'nr_pages', S.int), elems('status', 'nr_pages', S.int)],
   // struct perf_event_attr's head, what strace's abbreviated form prints (decoders/perf.ts), at
-  // entry and at exit (E2BIG writes the kernel's size back into it).
-  perf_event_open: [both('attr_uptr', S.perf_attr_head)],
+  // entry and at exit (E2BIG writes the kernel's size back into it); the whole struct for -v at
+  // strace 6.1's size and at PERF_ATTR_SIZE_VER0, the longer readable kept.
+  perf_event_open: [both('attr_uptr', S.perf_attr_head), bytes('attr_uptr', S.perf_attr), bytes('attr_uptr', S.perf_attr_ver0)],
   io_uring_setup: [bytes('params', S.io_uring_params)],
   // handled_access_fs, and struct landlock_path_beneath_attr (packed: u64 and an fd).
   landlock_create_ruleset: [bytes('attr', 8)],

@@ -50,6 +50,7 @@ const FORMATS: Record<string, string[]> = {
   madvise: ['unsigned long start', 'size_t len_in', 'int behavior'],
   clone: ['unsigned long clone_flags', 'unsigned long newsp', 'int * parent_tidptr', 'int * child_tidptr', 'unsigned long tls'],
   clone3: ['struct clone_args * uargs', 'size_t size'],
+  perf_event_open: ['struct perf_event_attr * attr_uptr', 'pid_t pid', 'int cpu', 'int group_fd', 'unsigned long flags'],
   execve: ['const char * filename', 'const char *const * argv', 'const char *const * envp'],
   wait4: ['pid_t upid', 'int * stat_addr', 'int options', 'struct rusage * ru'],
   prlimit64: ['pid_t pid', 'unsigned int resource', 'const struct rlimit64 * new_rlim', 'struct rlimit64 * old_rlim'],
@@ -881,6 +882,29 @@ test('ppoll: the timeout given, the time left; sendfile, splice and copy_file_ra
   assert.equal(render('sendfile', { args: [7, 3, 0, 8], ret: 8 }), '7, 3, NULL, 8');
   assert.equal(render('copy_file_range', { args: [3, 0x7ffc0000, 3, 0x7ffc0008, 4, 0], ret: 4, blobs: { ...atEntry(1, off(0)), ...atEntry(3, off(100)) } }), '3, [0], 3, [100], 4, 0');
   assert.equal(render('splice', { args: [4, 0, 3, 0x7ffc0000, 2, 0], ret: 2, blobs: atEntry(3, off(1)) }), '4, NULL, 3, [1], 2, 0');
+});
+
+test('perf_event_open with -v: every flag, and the fields the size reaches (strace 6.1 reads at most 128 bytes)', () => {
+  // type SOFTWARE, size, config, period, sample_type (IP|TID|STACK_USER|BRANCH_STACK), read_format, flags (disabled, use_clockid).
+  const attr = (size: number) =>
+    words([1n | (BigInt(size) << 32n), 9, 0, 0x2803, 0, 1n | (1n << 25n), 5n | (0n << 32n), 0x11, 0x22, 0x3, 0x44, 0x1000n | (1n << 32n), 0x55, 7n | (9n << 32n) | (0x3n << 48n), 8n, 0x66]);
+  const verbose = traceOf([], { verbose: true });
+  const call = (size: number, ret = -22) => ({ args: [0x1000, -1, -1, -1, 0], ret, blobs: { 0: bytes(attr(size)) } });
+  const head =
+    '{type=PERF_TYPE_SOFTWARE, size=PERF_ATTR_SIZE_VER7, config=PERF_COUNT_SW_DUMMY, sample_period=0, ' +
+    'sample_type=PERF_SAMPLE_IP|PERF_SAMPLE_TID|PERF_SAMPLE_BRANCH_STACK|PERF_SAMPLE_STACK_USER, read_format=0, disabled=1, inherit=0, pinned=0';
+  const line = render('perf_event_open', call(128), verbose);
+  assert.ok(line.startsWith(head), line);
+  assert.match(line, /, watermark=0, precise_ip=0 \/\* arbitrary skid \*\/, mmap_data=0, .*, use_clockid=1, .*, sigtrap=0, wakeup_events=5, config1=0x11, config2=0x22, /);
+  assert.match(
+    line,
+    /, branch_sample_type=PERF_SAMPLE_BRANCH_USER\|PERF_SAMPLE_BRANCH_KERNEL, sample_regs_user=0x44, sample_stack_user=0x1000, clockid=CLOCK_MONOTONIC, sample_regs_intr=0x55, aux_watermark=7, sample_max_stack=9 \/\* bytes 110..111: 0x3 \*\/, aux_sample_size=8, sig_data=0x66\}, -1, -1, -1, 0$/,
+  );
+  // A size of VER0 stops after config1; one past strace's struct ends in `...`.
+  assert.match(render('perf_event_open', call(64), verbose), /, wakeup_events=5, config1=0x11\}, -1, -1, -1, 0$/);
+  assert.match(render('perf_event_open', call(200), verbose), /, sig_data=0x66, \.\.\.\}, -1, -1, -1, 0$/);
+  // Without -v: the flags set and `...`.
+  assert.match(render('perf_event_open', call(128)), /, disabled=1, precise_ip=0 \/\* arbitrary skid \*\/, use_clockid=1, \.\.\.\}, -1/);
 });
 
 test('clone3 outputs in the parent, getdents entry counts from the kernel', () => {
