@@ -390,6 +390,8 @@ static long sct_exit_read(__u64 i, void *data)
 		w->off = sct_put_inner(w->buf, w->off, r, w->fl, w->ret, &w->nblob);
 	else if (r->kind == SCT_READ_SIGMASK)
 		w->off = sct_put_sigmask(w->buf, w->off, r, w->fl, &w->nblob);
+	else if (r->kind == SCT_READ_URING_RSRC)
+		w->off = sct_put_uring_rsrc(w->buf, w->off, r, w->fl, &w->nblob);
 	w->off = sct_forget(&((struct sct_header *)w->buf)->size, w->off);
 	return 0;
 }

@@ -296,7 +296,9 @@ enum sct_read_kind {
 	/*
 	 * clone3's outputs behind pointers in its struct clone_args at `arg`, at exit in the parent
 	 * (ret > 0): the pidfd (CLONE_PIDFD) and the parent's copy of the child's tid
-	 * (CLONE_PARENT_SETTID), 4 bytes each (derived parts SCT_CLONE3_PART_*).
+	 * (CLONE_PARENT_SETTID), 4 bytes each; and whatever it returned (not in the child), the
+	 * set_tid array of set_tid_size ints, at most SCT_CLONE3_SET_TID_MAX (derived parts
+	 * SCT_CLONE3_PART_*).
 	 */
 	SCT_READ_CLONE3 = 9,
 	/*
@@ -312,10 +314,18 @@ enum sct_read_kind {
 	 * cut at string_max (an SCT_BLOB_STR); otherwise the __u32 count at byte 4 * `len_from` of
 	 * the struct times `elem` bytes, at most `max` (an SCT_BLOB_BYTES). In derived part
 	 * SCT_INNER_PART + `len_arg` % 4 of `arg`, so two such reads of one call differ there.
+	 * With SCT_RD_HEAD also the struct itself through its count read as a __u64 (4 * `len_from`
+	 * + 8 bytes, at most SCT_INNER_HEAD_MAX), as `arg`'s own blob (pselect6's sigmask pair).
 	 */
 	SCT_READ_INNER = 11,
+	/*
+	 * io_uring_register's argument `arg` (`max` bytes), and for the opcode in argument `len_arg`
+	 * the arrays its struct points to (FILES_UPDATE's fds, the rsrc structs' data and tags), at
+	 * exit, in derived parts SCT_URING_PART_*.
+	 */
+	SCT_READ_URING_RSRC = 12,
 	/* The highest kind, which readers of read tables accept (a new kind moves it). */
-	SCT_READ_LAST = SCT_READ_INNER,
+	SCT_READ_LAST = SCT_READ_URING_RSRC,
 };
 
 /*
@@ -340,13 +350,21 @@ enum sct_derived {
 	SCT_MSG_CONTROL_MAX = 1024,
 	/* An argument's value at entry, of a read made at entry and at exit (SCT_RD_BOTH, FDSETS, IOCTL). */
 	SCT_PART_ENTRY = 0,
-	/* SCT_READ_CLONE3 (behind argument 0): the pidfd, the parent_tid. */
+	/* SCT_READ_CLONE3 (behind argument 0): the pidfd, the parent_tid, the set_tid array. */
 	SCT_CLONE3_PART_PIDFD = 0,
 	SCT_CLONE3_PART_PARENT_TID = 1,
+	SCT_CLONE3_PART_SET_TID = 2,
+	/* The most set_tid elements the kernel takes (MAX_PID_NS_LEVEL), and strace prints. */
+	SCT_CLONE3_SET_TID_MAX = 32,
 	/* SCT_READ_DIRENTS: the entry count. */
 	SCT_DIRENTS_PART_COUNT = 0,
 	/* SCT_READ_INNER: parts 4..7, by the pointer's offset in the struct (in longs, modulo 4). */
 	SCT_INNER_PART = 4,
+	/* SCT_READ_URING_RSRC: the data array (fds, iovecs), the tags. */
+	SCT_URING_PART_DATA = 0,
+	SCT_URING_PART_TAGS = 1,
+	/* SCT_READ_INNER with SCT_RD_HEAD: the most of the struct delivered as the argument's blob. */
+	SCT_INNER_HEAD_MAX = 64,
 };
 
 /*
@@ -392,7 +410,7 @@ enum sct_read_flags {
 	SCT_RD_HEAD = 1 << 7,    /* BYTES: when the length reaches unreadable memory, the bytes up to
 				  * the end of the first page instead (setsockopt's value at a length
 				  * past its struct, getsockopt's at a returned length past the
-				  * buffer: strace reads only what it shows) */
+				  * buffer: strace reads only what it shows); INNER: the struct too */
 };
 
 /* One extra read: 8 bytes. */

@@ -54,6 +54,11 @@ static SCT_INLINE __u32 sct_put_user_blob(__u8 *buf, __u32 off, __u8 key, __u8 f
 	}
 	len = want;
 	sct_clamp_max(len, SCT_STR_MAX);
+	/*
+	 * Restated for the verifier (checked above): Linux 6.1 loses off's bound when clang keeps it
+	 * spilled since the caller's check (pselect6's SCT_READ_INNER head read), here as below.
+	 */
+	sct_clamp_max(off, SCT_BLOB_OFF_MAX);
 	if (len && sct_read_user(buf + off + sizeof(struct sct_blob), len, uaddr)) {
 		len = 0;
 		flags |= SCT_BLOB_UNREADABLE;

@@ -5,7 +5,8 @@
  * (SCT_READ_IOCTL), select's fd sets at entry and at exit (SCT_READ_FDSETS), entry values of
  * arguments the call also writes (SCT_RD_BOTH: select's timeout, sendfile's offset), clone3's
  * outputs behind its struct (SCT_READ_CLONE3), getdents' entry count (SCT_READ_DIRENTS) and what
- * pointers inside a struct point to (SCT_READ_INNER: bpf_attr's strings). Each
+ * pointers inside a struct point to (SCT_READ_INNER: bpf_attr's strings; SCT_READ_URING_RSRC:
+ * io_uring_register's resource arrays). Each
  * runs only for the syscalls whose table entry names it, and only for calls some trace wants.
  *
  * Entry values are written into the parked blobs (struct sct_enter_strs, sctrace_kernel.h) and
@@ -40,6 +41,13 @@ struct sct_clone_args_head {
 	__u64 pidfd;
 	__u64 child_tid;
 	__u64 parent_tid;
+};
+
+/* struct clone_args' set_tid array and its length (CLONE_ARGS_SIZE_VER1), at byte 64. */
+enum { SCT_CLONE_ARGS_SET_TID = 64 };
+struct sct_clone_args_tids {
+	__u64 set_tid;
+	__u64 set_tid_size;
 };
 
 /*
@@ -209,26 +217,45 @@ static SCT_INLINE __u32 sct_put_clone3_out(__u8 *buf, __u32 off, __u8 part, __u6
 	return next;
 }
 
-/* SCT_READ_CLONE3: in the parent after success, the pidfd and parent_tid clone3 wrote. */
+/*
+ * SCT_READ_CLONE3: in the parent after success, the pidfd and parent_tid clone3 wrote; in the
+ * parent whatever the call returned (not in the child), the set_tid array, an input, when its
+ * size is one the kernel accepts (1..SCT_CLONE3_SET_TID_MAX: strace prints others' address).
+ */
 static SCT_INLINE __u32 sct_put_clone3(__u8 *buf, __u32 off, const struct sct_read *r, const struct sct_inflight *fl,
 				       __s64 ret, __u16 *nblob)
 {
 	struct sct_clone_args_head a;
+	struct sct_clone_args_tids t;
 	__u8 arg = r->arg;
+	__u64 base;
+	__u32 next;
 
-	if (arg >= SCT_MAX_ARGS || ret <= 0 || !sct_arg_value(fl, arg) ||
-	    sct_read_user(&a, sizeof(a), sct_arg_value(fl, arg)))
+	if (arg >= SCT_MAX_ARGS || ret == 0 || !sct_arg_value(fl, arg))
 		return off;
-	off = sct_put_clone3_out(buf, off, SCT_CLONE3_PART_PIDFD, a.flags, SCT_CLONE_PIDFD, a.pidfd, nblob);
-	off = sct_forget(&((struct sct_header *)buf)->size, off);
-	return sct_put_clone3_out(buf, off, SCT_CLONE3_PART_PARENT_TID, a.flags, SCT_CLONE_PARENT_SETTID, a.parent_tid,
-				  nblob);
+	base = sct_arg_value(fl, arg);
+	if (ret > 0 && !sct_read_user(&a, sizeof(a), base)) {
+		off = sct_put_clone3_out(buf, off, SCT_CLONE3_PART_PIDFD, a.flags, SCT_CLONE_PIDFD, a.pidfd, nblob);
+		off = sct_forget(&((struct sct_header *)buf)->size, off);
+		off = sct_put_clone3_out(buf, off, SCT_CLONE3_PART_PARENT_TID, a.flags, SCT_CLONE_PARENT_SETTID,
+					 a.parent_tid, nblob);
+		off = sct_forget(&((struct sct_header *)buf)->size, off);
+	}
+	if (sct_read_user(&t, sizeof(t), base + SCT_CLONE_ARGS_SET_TID) || !t.set_tid || !t.set_tid_size ||
+	    t.set_tid_size > SCT_CLONE3_SET_TID_MAX)
+		return off;
+	next = sct_put_user_blob(buf, off, sct_derived_key(0, SCT_CLONE3_PART_SET_TID), 0, t.set_tid,
+				 sizeof(__u32) * t.set_tid_size, sizeof(__u32) * SCT_CLONE3_SET_TID_MAX);
+	*nblob += next != off;
+	return next;
 }
 
 /*
  * SCT_READ_INNER: at exit, what the pointer at byte 8 * len_arg of the struct at argument `arg`
  * points to: a string (SCT_RD_STRING), or the struct's u32 count at byte 4 * len_from times elem
- * bytes. The struct is read again here (its own read may be cut or at another size).
+ * bytes. The struct is read again here (its own read may be cut or at another size). With
+ * SCT_RD_HEAD the struct through its count, as a 64-bit one (4 * len_from + 8 bytes), is the
+ * argument's own blob first (pselect6's sigmask pair, which has no other read to spare).
  */
 static SCT_INLINE __u32 sct_put_inner(__u8 *buf, __u32 off, const struct sct_read *r, const struct sct_inflight *fl,
 				      __s64 ret, __u16 *nblob)
@@ -240,7 +267,16 @@ static SCT_INLINE __u32 sct_put_inner(__u8 *buf, __u32 off, const struct sct_rea
 	if (arg >= SCT_MAX_ARGS || off > SCT_BLOB_OFF_MAX || ((r->flags & SCT_RD_SUCCESS) && ret < 0))
 		return off;
 	base = sct_arg_value(fl, arg);
-	if (!base || sct_read_user(&ptr, sizeof(ptr), base + 8 * (__u64)r->len_arg) || !ptr)
+	if (!base)
+		return off;
+	if (r->flags & SCT_RD_HEAD) {
+		next = sct_put_user_blob(buf, off, arg, 0, base, 4 * (__u64)r->len_from + 8, SCT_INNER_HEAD_MAX);
+		*nblob += next != off;
+		off = sct_forget(&((struct sct_header *)buf)->size, next);
+		if (off > SCT_BLOB_OFF_MAX)
+			return off;
+	}
+	if (sct_read_user(&ptr, sizeof(ptr), base + 8 * (__u64)r->len_arg) || !ptr)
 		return off;
 	key = sct_derived_key(arg, SCT_INNER_PART + (r->len_arg & 3));
 	/*
@@ -257,6 +293,80 @@ static SCT_INLINE __u32 sct_put_inner(__u8 *buf, __u32 off, const struct sct_rea
 	}
 	*nblob += next != off;
 	return next;
+}
+
+/* io_uring_register's opcodes whose struct points to arrays (include/uapi/linux/io_uring.h). */
+enum sct_uring_register {
+	SCT_IORING_REGISTER_FILES_UPDATE = 6,
+	SCT_IORING_REGISTER_FILES2 = 13,
+	SCT_IORING_REGISTER_FILES_UPDATE2 = 14,
+	SCT_IORING_REGISTER_BUFFERS2 = 15,
+	SCT_IORING_REGISTER_BUFFERS_UPDATE = 16,
+};
+
+/*
+ * The 32 bytes of struct io_uring_files_update (offset, resv, fds), io_uring_rsrc_register (nr,
+ * flags, resv2, data, tags) and io_uring_rsrc_update2 (offset, resv, data, tags, nr, resv2).
+ */
+struct sct_uring_rsrc {
+	__u64 w[4];
+};
+
+/* Appends `count` elements of `elem` bytes at uaddr as derived part `part` of argument `arg`. */
+static SCT_INLINE __u32 sct_put_uring_array(__u8 *buf, __u32 off, __u8 arg, __u8 part, __u64 uaddr, __u32 count,
+					    __u32 elem, __u16 *nblob)
+{
+	__u32 next;
+
+	if (!uaddr || !count || off > SCT_BLOB_OFF_MAX)
+		return off;
+	next = sct_put_user_blob(buf, off, sct_derived_key(arg, part), 0, uaddr, sct_elems(count, elem), SCT_STR_MAX);
+	*nblob += next != off;
+	return sct_forget(&((struct sct_header *)buf)->size, next);
+}
+
+/*
+ * SCT_READ_URING_RSRC: io_uring_register's argument `arg` at exit, `max` bytes of it (the
+ * argument's own blob: PBUF_RING's struct), and for the opcode in argument `len_arg` the arrays
+ * its struct points to, in derived parts SCT_URING_PART_DATA and SCT_URING_PART_TAGS of `arg`:
+ * FILES_UPDATE's fds (nr_args, argument `arg` + 1, ints), FILES2's and BUFFERS2's data (fds or
+ * iovecs) and tags, FILES_UPDATE2's and BUFFERS_UPDATE's, `nr` of each, at most a page.
+ */
+static SCT_INLINE __u32 sct_put_uring_rsrc(__u8 *buf, __u32 off, const struct sct_read *r, const struct sct_inflight *fl,
+					   __u16 *nblob)
+{
+	struct sct_uring_rsrc s;
+	__u8 arg = r->arg;
+	__u64 base, data = 0, tags = 0;
+	__u32 op, nr = 0, elem = sizeof(__u32), next;
+
+	if (arg >= SCT_MAX_ARGS - 1 || r->len_arg >= SCT_MAX_ARGS || off > SCT_BLOB_OFF_MAX)
+		return off;
+	base = sct_arg_value(fl, arg);
+	if (!base)
+		return off;
+	next = sct_put_user_blob(buf, off, arg, 0, base, r->max, r->max);
+	*nblob += next != off;
+	off = sct_forget(&((struct sct_header *)buf)->size, next);
+	op = sct_arg_value(fl, r->len_arg);
+	if (sct_read_user(&s, sizeof(s), base))
+		return off;
+	if (op == SCT_IORING_REGISTER_BUFFERS2 || op == SCT_IORING_REGISTER_BUFFERS_UPDATE)
+		elem = 16;
+	if (op == SCT_IORING_REGISTER_FILES_UPDATE) {
+		data = s.w[1];
+		nr = sct_arg_value(fl, arg + 1);
+	} else if (op == SCT_IORING_REGISTER_FILES2 || op == SCT_IORING_REGISTER_BUFFERS2) {
+		nr = (__u32)s.w[0];
+		data = s.w[2];
+		tags = s.w[3];
+	} else if (op == SCT_IORING_REGISTER_FILES_UPDATE2 || op == SCT_IORING_REGISTER_BUFFERS_UPDATE) {
+		data = s.w[1];
+		tags = s.w[2];
+		nr = (__u32)s.w[3];
+	}
+	off = sct_put_uring_array(buf, off, arg, SCT_URING_PART_DATA, data, nr, elem, nblob);
+	return sct_put_uring_array(buf, off, arg, SCT_URING_PART_TAGS, tags, nr, sizeof(__u64), nblob);
 }
 
 /* State of one walk over returned directory entries (SCT_LOOP callback sct_dirent_step). */

@@ -73,12 +73,14 @@ const NOT_STRING_ARG_NAMES: ReadonlySet<string> = new Set(['buf', 'ubuf', 'list'
 const NOT_STRING_ARGS: ReadonlySet<string> = new Set(['sethostname.name', 'setdomainname.name']);
 
 /**
- * `void *` arguments that strace prints as strings: mount's data (a filesystem's option string)
- * and fsconfig's value (FSCONFIG_SET_STRING's string, SET_PATH's path; decoders/mount.ts shows
- * the address for the commands that take none).
+ * Arguments not typed as strings that strace prints as strings for some calls: mount's data (a
+ * filesystem's option string), fsconfig's value (FSCONFIG_SET_STRING's string, SET_PATH's path),
+ * and keyctl's arg2..arg4 (the strings JOIN_SESSION_KEYRING, SEARCH, RESTRICT_KEYRING and the
+ * PKEY commands take). The decoders (mount.ts, keys.ts) show the address or the number for the
+ * commands that take none; a string read of a register holding a number fails harmlessly.
  */
 // fsconfig's value is read as a path (whole): decoders/mount.ts cuts FSCONFIG_SET_STRING's at -s.
-const VOID_STRING_ARGS: ReadonlySet<string> = new Set(['mount.data', 'fsconfig._value']);
+const VOID_STRING_ARGS: ReadonlySet<string> = new Set(['mount.data', 'fsconfig._value', 'keyctl.arg2', 'keyctl.arg3', 'keyctl.arg4']);
 
 /**
  * The string-argument rule: an argument is a user-space NUL-terminated input string when its
@@ -114,7 +116,7 @@ const NOT_PATH_STRINGS: ReadonlySet<string> = new Set([
   ...['setxattr', 'lsetxattr', 'fsetxattr', 'getxattr', 'lgetxattr', 'fgetxattr', 'removexattr', 'lremovexattr', 'fremovexattr',
     'setxattrat', 'getxattrat', 'removexattrat'].map((s) => `${s}.name`),
   'add_key._type', 'add_key._description', 'request_key._type', 'request_key._description', 'request_key._callout_info',
-  'mount.type', 'mount.data', 'fsconfig._key', 'fsopen._fs_name', 'memfd_create.uname',
+  'mount.type', 'mount.data', 'fsconfig._key', 'keyctl.arg2', 'keyctl.arg3', 'keyctl.arg4', 'fsopen._fs_name', 'memfd_create.uname',
   'init_module.uargs', 'finit_module.uargs', 'delete_module.name_user', 'kexec_file_load.cmdline_ptr',
 ]);
 

@@ -481,8 +481,9 @@ function decodeArg(p: ArgPlan, call: CallView, fds: FdState | undefined, pid: nu
         arg = { name: p.name, type: p.type, str: s.text, value: 'str', truncated: s.truncated, unreadable: s.unreadable, symbolic };
         if (s.bytes !== undefined) arg.str_bytes = s.bytes;
       } else {
-        // Not captured (NULL, or the string budget ran out): the pointer is all there is.
-        arg = { name: p.name, type: p.type, uint: reg.toString(), value: 'uint', truncated: false, unreadable: false, symbolic: reg === 0n ? 'NULL' : symbolic };
+        // Not captured (NULL, or the string budget ran out): the pointer is all there is (or
+        // the decoder's rendering: keyctl's arg4 is a length for some commands).
+        arg = { name: p.name, type: p.type, uint: reg.toString(), value: 'uint', truncated: false, unreadable: false, symbolic: reg === 0n && !symbolic ? 'NULL' : symbolic };
       }
       break;
     }

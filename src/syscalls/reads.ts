@@ -32,7 +32,7 @@
 import type { SyscallArgInfo } from './types';
 
 /** enum sct_read_kind. */
-export const ReadKind = { BYTES: 1, STRV: 2, INOUT: 3, IOVEC: 4, MSGHDR: 5, SIGMASK: 6, IOCTL: 7, FDSETS: 8, CLONE3: 9, DIRENTS: 10, INNER: 11 } as const;
+export const ReadKind = { BYTES: 1, STRV: 2, INOUT: 3, IOVEC: 4, MSGHDR: 5, SIGMASK: 6, IOCTL: 7, FDSETS: 8, CLONE3: 9, DIRENTS: 10, INNER: 11, URING_RSRC: 12 } as const;
 /** enum sct_read_len. */
 export const ReadLen = { FIXED: 0, ARG: 1, ARG_PTR: 2, RET: 3, NODEMASK: 4, ARG_HDR: 5 } as const;
 /** enum sct_enter: sct_syscall_meta.enter_str's bits. */
@@ -117,6 +117,11 @@ const X86_64_SIZES = {
   /** struct user_msghdr. */
   msghdr: 56,
   io_uring_params: 120,
+  /** struct perf_event_attr up to wakeup_events: what strace's abbreviated form reads. */
+  perf_attr_head: 48,
+  /** sizeof(struct perf_event_attr) as strace 6.1 knows it (PERF_ATTR_SIZE_VER7), and VER0. */
+  perf_attr: 128,
+  perf_attr_ver0: 64,
   mq_attr: 64,
 } as const;
 
@@ -289,7 +294,9 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   poll: [elems('ufds', 'nfds', S.pollfd)],
   ppoll: [elems('ufds', 'nfds', S.pollfd), both('tsp', S.timespec), bytes('sigmask', S.sigset)],
   select: [fdsets('inp', 'n'), both('tvp', S.timeval)],
-  pselect6: [fdsets('inp', 'n'), both('tsp', S.timespec)],
+  // The sigmask pair { sigset_t *, size_t } and (derived part 4) the mask behind it, at most a
+  // sigset_t (strace prints the address of any other size): one INNER read with HEAD.
+  pselect6: [fdsets('inp', 'n'), both('tsp', S.timespec), { kind: ReadKind.INNER, arg: 'sig', at: 0, lenFrom: 2, max: S.sigset, elem: 1, flags: ReadFlag.HEAD }],
   sendfile: [both('offset', 8)],
   splice: [atEntry('off_in', 8), atEntry('off_out', 8)],
   copy_file_range: [atEntry('off_in', 8), atEntry('off_out', 8)],
@@ -342,6 +349,10 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   getdents64: [retSized('dirent'), { kind: ReadKind.DIRENTS, arg: 'dirent', max: READ_CAP }],
   getdents: [retSized('dirent'), { kind: ReadKind.DIRENTS, arg: 'dirent', max: READ_CAP }],
   add_key: [argSized('_payload', 'plen')],
+  // arg4 bytes at arg3: UPDATE's and INSTANTIATE's payload, and at exit DESCRIBE's, READ's and
+  // GET_SECURITY's output (decoders/keys.ts shows the return value's length of it); up to the end
+  // of its page when arg4 overshoots the buffer. Other commands pass numbers there: the read fails.
+  keyctl: [{ ...argSized('arg3', 'arg4'), flags: ReadFlag.HEAD }],
   // union bpf_attr at the size the caller gave (decoders/bpf.ts prints what that size reaches),
   // and the strings behind its pointers at byte 0 (OBJ_PIN's and OBJ_GET's pathname, read as a
   // path; RAW_TRACEPOINT_OPEN's name) and 16 (PROG_LOAD's license). For the other commands those
@@ -354,6 +365,10 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   migrate_pages: [nodemask('old_nodes', 'maxnode'), nodemask('new_nodes', 'maxnode')],
   // The pages and nodes asked for, and the status of each page at exit, failed or not (as strace).
   move_pages: [elems('pages', 'nr_pages', 8), elems('nodes', 'nr_pages', S.int), elems('status', 'nr_pages', S.int)],
+  // struct perf_event_attr's head, what strace's abbreviated form prints (decoders/perf.ts), at
+  // entry and at exit (E2BIG writes the kernel's size back into it); the whole struct for -v at
+  // strace 6.1's size and at PERF_ATTR_SIZE_VER0, the longer readable kept.
+  perf_event_open: [both('attr_uptr', S.perf_attr_head), bytes('attr_uptr', S.perf_attr), bytes('attr_uptr', S.perf_attr_ver0)],
   io_uring_setup: [bytes('params', S.io_uring_params)],
   // handled_access_fs, and struct landlock_path_beneath_attr (packed: u64 and an fd).
   landlock_create_ruleset: [bytes('attr', 8)],
@@ -366,8 +381,9 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   io_uring_enter: [argSized('argp', 'argsz')],
   // nr_args elements of 16 bytes (BUFFERS' iovecs, RESTRICTIONS, and 4-byte fds: FILES, EVENTFD;
   // FILES_UPDATE's struct), nr_args bytes for the opcodes whose struct size it is (FILES2 ...),
-  // and 40 for PBUF_RING's struct; the longest readable kept.
-  io_uring_register: [elems('arg', 'nr_args', 16), argSized('arg', 'nr_args'), bytes('arg', 40)],
+  // and 40 for PBUF_RING's struct, the longest readable kept; with the last, the arrays behind
+  // FILES_UPDATE's and the rsrc structs' pointers (SCT_READ_URING_RSRC, by the opcode).
+  io_uring_register: [elems('arg', 'nr_args', 16), argSized('arg', 'nr_args'), { kind: ReadKind.URING_RSRC, arg: 'arg', lenArg: 'opcode', max: 40 }],
   sethostname: [argSized('name', 'len')],
   setdomainname: [argSized('name', 'len')],
   // ARCH_GET_FS/ARCH_GET_GS's output; other options pass no pointer and the read fails harmlessly.

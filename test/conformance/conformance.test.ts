@@ -203,6 +203,32 @@ for (const backend of BACKENDS) {
       assert.equal(counters?.decode_errors, '0');
     });
 
+    // The reads of issue 10's nested pointers: pselect6's sigmask pair and the mask behind it
+    // (SCT_READ_INNER with its struct), clone3's set_tid array (SCT_READ_CLONE3), keyctl's strings
+    // chosen by the command and DESCRIBE's output at the length returned, perf's attr head,
+    // io_uring_register's rsrc arrays (SCT_READ_URING_RSRC).
+    test('pselect6 sigmask pair, clone3 set_tid, keyctl strings and output, perf_event_open attr, io_uring rsrc arrays', async (t) => {
+      if (skipped(t, backend) || skipUnlessPossible(t, fixtureUnavailableReason('reads'))) return;
+      const { result, events, counters } = await traceRun(backend, [fixture('reads')], { syscalls: ['pselect6', 'clone3', 'keyctl', 'perf_event_open', 'io_uring_register'] });
+      assert.equal(result.code, 0);
+      const [pselect] = syscalls(events, 'pselect6');
+      assert.equal(arg(pselect, 'sig')?.symbolic, '{sigmask=[HUP], sigsetsize=8}');
+      const [clone3] = syscalls(events, 'clone3');
+      assert.match(arg(clone3, 'uargs')?.symbolic ?? '', /, set_tid=\[1, 2\], set_tid_size=2\}$/);
+      const keyctl = syscalls(events, 'keyctl');
+      assert.equal(keyctl.length, 2, 'SEARCH and DESCRIBE');
+      assert.equal(arg(keyctl[0], 'arg3')?.symbolic, '"user"');
+      assert.equal(arg(keyctl[0], 'arg4')?.symbolic, '"sctrace-no-such-key"');
+      // A kernel without keys (ENOSYS) wrote none: then the buffer's address.
+      if (Number(keyctl[1].syscall?.ret) > 0) assert.match(arg(keyctl[1], 'arg3')?.symbolic ?? '', /^"keyring;\d+;\d+;[0-9a-f]{8};_pid"$/, 'the output at the length returned, its NUL not shown');
+      const [perf] = syscalls(events, 'perf_event_open');
+      assert.match(arg(perf, 'attr_uptr')?.symbolic ?? '', /^\{type=PERF_TYPE_SOFTWARE, size=PERF_ATTR_SIZE_VER5, config=0xdead \/\* PERF_COUNT_SW_\?\?\? \*\/, sample_period=0, .*disabled=1, precise_ip=0 \/\* arbitrary skid \*\/, \.\.\.\}$/);
+      const [uring] = syscalls(events, 'io_uring_register');
+      assert.equal(arg(uring, 'arg')?.symbolic, '{nr=3, flags=0, data=[3, -1, -2], tags=[0, 0x1234, 0x7]}', 'the arrays behind the struct (SCT_READ_URING_RSRC)');
+      assert.equal(counters?.lost_kernel, '0');
+      assert.equal(counters?.decode_errors, '0');
+    });
+
     // Netlink messages of a process gone before its records are decoded, traced with sendto
     // alone (its socket() unseen, /proc/PID no longer there): decoded by the protocol the kernel
     // side recorded with the read. The message ends at the end of a mapped page; the second send

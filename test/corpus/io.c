@@ -1,6 +1,7 @@
 /* Data transfer: read/write families, vectors, pipes, splicing, polling, eventfd, epoll. */
 #include "corpus.h"
 #include <poll.h>
+#include <signal.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/select.h>
@@ -89,6 +90,23 @@ int main(int argc, char **argv)
 	syscall(SYS_select, p[0] + 1, &rd, NULL, NULL, &tv1);
 	struct timespec ts1 = { 0, 1000 };
 	syscall(SYS_pselect6, p[0] + 1, &rd, NULL, NULL, &ts1, NULL);
+	/* pselect6's sigmask pair: a mask, an empty one, a size the kernel refuses, no mask, an unreadable pair. */
+	sigset_t hup;
+	sigemptyset(&hup);
+	sigaddset(&hup, SIGHUP);
+	struct { const sigset_t *ss; size_t len; } sm = { &hup, 8 };
+	struct timespec tz = { 0, 0 };
+	syscall(SYS_pselect6, 0, NULL, NULL, NULL, &tz, &sm);
+	sigset_t none;
+	sigemptyset(&none);
+	sm.ss = &none;
+	syscall(SYS_pselect6, 0, NULL, NULL, NULL, &tz, &sm);
+	sm.len = 16;
+	syscall(SYS_pselect6, 0, NULL, NULL, NULL, &tz, &sm);
+	sm.ss = NULL;
+	sm.len = 8;
+	syscall(SYS_pselect6, 0, NULL, NULL, NULL, &tz, &sm);
+	syscall(SYS_pselect6, 0, NULL, NULL, NULL, &tz, (char *)tail(8, 0));
 	struct pollfd one = { p[0], POLLIN, 0 };
 	ts1.tv_nsec = 1000;
 	ppoll(&one, 1, &ts1, NULL);

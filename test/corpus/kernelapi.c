@@ -68,6 +68,20 @@ int main(int argc, char **argv)
 	ca->cgroup = -1;
 	syscall(SYS_clone3, ca, 88);
 	syscall(SYS_clone3, ca, 104);
+	/* clone3's set_tid array (an exit signal the kernel refuses: EINVAL before any fork). */
+	struct clone_args *ct = tail(88, 0);
+	pid_t tids[3] = { 1, 2, 3 };
+	ct->exit_signal = 0x100;
+	ct->set_tid = (uintptr_t)tids;
+	ct->set_tid_size = 2;
+	syscall(SYS_clone3, ct, 88);
+	ct->set_tid_size = 33;
+	syscall(SYS_clone3, ct, 88);
+	ct->set_tid = 0;
+	ct->set_tid_size = 1;
+	syscall(SYS_clone3, ct, 88);
+	ct->set_tid = (uintptr_t)tail(4, 0);
+	syscall(SYS_clone3, ct, 88);
 
 	/* fcntl's lock structs, on a file of our own. */
 	int fd = open("locked", O_RDWR | O_CREAT, 0600);

@@ -5,6 +5,7 @@
 #include <linux/bpf.h>
 #include <linux/io_uring.h>
 #include <linux/keyctl.h>
+#include <linux/perf_event.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/ipc.h>
@@ -94,6 +95,60 @@ int main(int argc, char **argv)
 	syscall(SYS_keyctl, KEYCTL_REJECT, 0xdeadf00d, 3, ENODEV, 0xdeadf00d);
 	syscall(SYS_keyctl, KEYCTL_MOVE, 0xdeadf00d, KEY_SPEC_THREAD_KEYRING, 0xdeadf00d, 0xfffffffe);
 	syscall(SYS_keyctl, KEYCTL_NEGATE, 0xdeadf00d, 10, KEY_SPEC_THREAD_KEYRING);
+	/* keyctl's strings and payloads, chosen by the command, and its outputs at the length returned. */
+	static char longname[5000];
+	memset(longname, 'k', sizeof(longname) - 1);
+	syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, longname);
+	syscall(SYS_keyctl, KEYCTL_UPDATE, 0xdeadf00d, "new-payload", 11);
+	syscall(SYS_keyctl, KEYCTL_UPDATE, 0xdeadf00d, "a payload longer than thirty-two bytes", 38);
+	syscall(SYS_keyctl, KEYCTL_UPDATE, 0xdeadf00d, tail(4, 'p'), 4);
+	syscall(SYS_keyctl, KEYCTL_UPDATE, 0xdeadf00d, tail(4, 'p'), 5);
+	syscall(SYS_keyctl, KEYCTL_INSTANTIATE, 0xdeadf00d, "pay\0load", 8, KEY_SPEC_PROCESS_KEYRING);
+	syscall(SYS_keyctl, KEYCTL_SEARCH, KEY_SPEC_PROCESS_KEYRING, "user", "no-such-key", 0);
+	syscall(SYS_keyctl, KEYCTL_RESTRICT_KEYRING, 0xdeadf00d, "asymmetric", "builtin_trusted");
+	syscall(SYS_add_key, "user", "corpus-key", "secret", 6, KEY_SPEC_PROCESS_KEYRING);
+	char *desc = tail(64, 0);
+	syscall(SYS_keyctl, KEYCTL_DESCRIBE, KEY_SPEC_PROCESS_KEYRING, desc, 64);
+	syscall(SYS_keyctl, KEYCTL_DESCRIBE, KEY_SPEC_PROCESS_KEYRING, desc, 8);
+	syscall(SYS_keyctl, KEYCTL_DESCRIBE, KEY_SPEC_PROCESS_KEYRING, desc, 4096);
+	syscall(SYS_keyctl, KEYCTL_GET_SECURITY, KEY_SPEC_PROCESS_KEYRING, desc, 64);
+	syscall(SYS_keyctl, KEYCTL_READ, 0xdeadf00d, desc, 64);
+
+	/* perf_event_open's attr, as strace prints it without -v, for each type; EINVAL/ENOENT/E2BIG/EFAULT. */
+	struct perf_event_attr *pa = tail(sizeof(*pa), 0);
+	pa->type = PERF_TYPE_SOFTWARE;
+	pa->size = PERF_ATTR_SIZE_VER5;
+	pa->config = 0xdead;
+	pa->sample_type = PERF_SAMPLE_IP | PERF_SAMPLE_TID | (1ULL << 40);
+	pa->read_format = PERF_FORMAT_ID | PERF_FORMAT_GROUP;
+	pa->disabled = 1;
+	pa->exclude_kernel = 1;
+	pa->precise_ip = 2;
+	pa->sigtrap = 1;
+	syscall(SYS_perf_event_open, pa, -1, -1, -1, 0);
+	pa->type = PERF_TYPE_HARDWARE;
+	pa->config = 0x500000007ULL;
+	pa->freq = 1;
+	pa->sample_freq = 4000;
+	pa->size = 0;
+	syscall(SYS_perf_event_open, pa, 0x7fffffff, -1, -1, 0);
+	pa->type = PERF_TYPE_HW_CACHE;
+	pa->config = 0x3000000ULL | (PERF_COUNT_HW_CACHE_RESULT_MISS << 16) | (PERF_COUNT_HW_CACHE_OP_WRITE << 8) | PERF_COUNT_HW_CACHE_DTLB;
+	/* A size past the kernel's struct with a non-zero byte there: E2BIG, the kernel's size written back. */
+	struct perf_event_attr *big = tail(256, 0);
+	memcpy(big, pa, sizeof(*pa));
+	big->size = 200;
+	((char *)big)[199] = 1;
+	syscall(SYS_perf_event_open, big, 0x7fffffff, -1, -1, 0);
+	pa->type = PERF_TYPE_TRACEPOINT;
+	pa->size = 32;
+	syscall(SYS_perf_event_open, pa, -1, -1, -1, 0);
+	pa->type = 0x77;
+	pa->size = PERF_ATTR_SIZE_VER0;
+	pa->config = 0x1234;
+	*((uint64_t *)pa + 5) |= 0xffffc00000000000ULL;
+	syscall(SYS_perf_event_open, pa, -1, -1, -1, 0);
+	syscall(SYS_perf_event_open, (char *)tail(40, 0), -1, -1, -1, 0);
 
 	/* io_uring: params rejected for their flags, enter on no ring, register on fd 0. */
 	struct io_uring_params *p = tail(sizeof(*p), 0);
@@ -126,6 +181,20 @@ int main(int argc, char **argv)
 	syscall(SYS_io_uring_register, 0, IORING_REGISTER_RESTRICTIONS, fds, 0);
 	struct iovec iov[2] = { { fds, 12 }, { NULL, 0 } };
 	syscall(SYS_io_uring_register, 0, IORING_REGISTER_BUFFERS, iov, 2);
+	/* The arrays behind the register structs' pointers: fds (IORING_REGISTER_FILES_SKIP), iovecs, tags. */
+	__u64 tags[3] = { 0, 0x1234, 7 };
+	struct io_uring_files_update fu = { .offset = 1, .fds = (uintptr_t)fds };
+	syscall(SYS_io_uring_register, 0, IORING_REGISTER_FILES_UPDATE, &fu, 3);
+	struct io_uring_rsrc_register rr = { .nr = 3, .data = (uintptr_t)fds, .tags = (uintptr_t)tags };
+	syscall(SYS_io_uring_register, 0, IORING_REGISTER_FILES2, &rr, sizeof(rr));
+	rr.nr = 2;
+	rr.data = (uintptr_t)iov;
+	syscall(SYS_io_uring_register, 0, IORING_REGISTER_BUFFERS2, &rr, sizeof(rr));
+	struct io_uring_rsrc_update2 ru = { .offset = 2, .data = (uintptr_t)fds, .tags = (uintptr_t)tags, .nr = 3 };
+	syscall(SYS_io_uring_register, 0, IORING_REGISTER_FILES_UPDATE2, &ru, sizeof(ru));
+	ru.data = (uintptr_t)iov;
+	ru.nr = 2;
+	syscall(SYS_io_uring_register, 0, IORING_REGISTER_BUFFERS_UPDATE, &ru, sizeof(ru));
 
 	/* Memory policies on a page that is not ours to bind, pkeys with bits the kernel refuses. */
 	syscall(SYS_mbind, 0, 4096, 0x8001, NULL, 0, 0xffffffff);

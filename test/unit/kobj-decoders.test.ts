@@ -34,6 +34,7 @@ const FORMATS: Record<string, string[]> = {
   landlock_create_ruleset: ['const struct landlock_ruleset_attr *const attr', 'const size_t size', 'const __u32 flags'],
   landlock_add_rule: ['const int ruleset_fd', 'const enum landlock_rule_type rule_type', 'const void *const rule_attr', 'const __u32 flags'],
   mq_getsetattr: ['mqd_t mqdes', 'const struct mq_attr * u_mqstat', 'struct mq_attr * u_omqstat'],
+  pselect6: ['int n', 'fd_set * inp', 'fd_set * outp', 'fd_set * exp', 'struct __kernel_timespec * tsp', 'void * sig'],
   kcmp: ['pid_t pid1', 'pid_t pid2', 'int type', 'unsigned long idx1', 'unsigned long idx2'],
 };
 
@@ -139,6 +140,38 @@ test('keyctl: each command prints the arguments it takes', () => {
   assert.equal(render('keyctl', [0xbadc0ded, 1, 2, 3, 4]), '0xbadc0ded /* KEYCTL_??? */, 0x1, 0x2, 0x3, 0x4');
 });
 
+const text = (s: string) => new TextEncoder().encode(s);
+
+test('keyctl: the strings the command takes, its payload at its length, the address when unread', () => {
+  assert.equal(render('keyctl', [1, 0x1000], { strings: { 1: 'ses' } }), 'KEYCTL_JOIN_SESSION_KEYRING, "ses"');
+  assert.equal(render('keyctl', [1, 0x1000]), 'KEYCTL_JOIN_SESSION_KEYRING, 0x1000');
+  assert.equal(render('keyctl', [1, 0x1000], { strings: { 1: 'k'.repeat(300) } }), `KEYCTL_JOIN_SESSION_KEYRING, "${'k'.repeat(256)}"...`);
+  assert.equal(render('keyctl', [10, 0xfffffffe, 0x1000, 0x2000, 0], { strings: { 2: 'user', 3: 'no-such-key' } }), 'KEYCTL_SEARCH, KEY_SPEC_PROCESS_KEYRING, "user", "no-such-key", 0');
+  assert.equal(render('keyctl', [29, 7, 0x1000, 0x2000], { strings: { 2: 'asymmetric', 3: 'builtin_trusted' } }), 'KEYCTL_RESTRICT_KEYRING, 7, "asymmetric", "builtin_trusted"');
+  // A string read of a register that held a number is not shown: the key serial is.
+  assert.equal(render('keyctl', [10, 7, 0x1000, 0x2000, 0xfffffffd], { strings: { 2: 'user', 3: 'd', 4: 'x' } }), 'KEYCTL_SEARCH, 7, "user", "d", KEY_SPEC_SESSION_KEYRING');
+  assert.equal(render('keyctl', [2, 7, 0x1000, 8], { blobs: { 2: text('pay\0load') } }), 'KEYCTL_UPDATE, 7, "pay\\0load", 8');
+  assert.equal(render('keyctl', [2, 7, 0x1000, 300], { blobs: { 2: text('p'.repeat(300)) } }), `KEYCTL_UPDATE, 7, "${'p'.repeat(256)}"..., 300`);
+  // strace reads -s + 1 bytes of it: fewer readable, the address.
+  assert.equal(render('keyctl', [2, 7, 0x1000, 300], { blobs: { 2: text('p'.repeat(256)) } }), 'KEYCTL_UPDATE, 7, 0x1000, 300');
+  assert.equal(render('keyctl', [2, 7, 0x1000, 5], { blobs: { 2: text('pppp') } }), 'KEYCTL_UPDATE, 7, 0x1000, 5');
+  assert.equal(render('keyctl', [2, 7, 0x1000, 0]), 'KEYCTL_UPDATE, 7, "", 0');
+  assert.equal(render('keyctl', [12, 7, 0x1000, 3, 0xfffffffe], { blobs: { 2: text('abc') } }), 'KEYCTL_INSTANTIATE, 7, "abc", 3, KEY_SPEC_PROCESS_KEYRING');
+});
+
+test('keyctl: DESCRIBE, GET_SECURITY and READ outputs at the length returned, at most the buffer', () => {
+  const desc = text('keyring;0;0;3f010000;_pid\0\0\0\0\0\0');
+  assert.equal(render('keyctl', [6, 0xfffffffe, 0x1000, 64], { ret: 26, blobs: { 2: desc } }), 'KEYCTL_DESCRIBE, KEY_SPEC_PROCESS_KEYRING, "keyring;0;0;3f010000;_pid", 64');
+  assert.equal(render('keyctl', [6, 0xfffffffe, 0x1000, 8], { ret: 26, blobs: { 2: desc.subarray(0, 8) } }), 'KEYCTL_DESCRIBE, KEY_SPEC_PROCESS_KEYRING, "keyring;", 8');
+  assert.equal(render('keyctl', [6, 0xdeadf00d, 0x1000, 64], { ret: -126 }), 'KEYCTL_DESCRIBE, -559026163, 0x1000, 64');
+  assert.equal(render('keyctl', [17, 0xfffffffe, 0x1000, 64], { ret: 1, blobs: { 2: new Uint8Array(64) } }), 'KEYCTL_GET_SECURITY, KEY_SPEC_PROCESS_KEYRING, "", 64');
+  // READ's payload is bytes: a trailing NUL is shown.
+  assert.equal(render('keyctl', [11, 7, 0x1000, 64], { ret: 3, blobs: { 2: text('ab\0') } }), 'KEYCTL_READ, 7, "ab\\0", 64');
+  const long = text('x'.repeat(400));
+  assert.equal(render('keyctl', [11, 7, 0x1000, 300], { ret: 400, blobs: { 2: long } }), `KEYCTL_READ, 7, "${'x'.repeat(256)}"..., 300`);
+  assert.equal(render('keyctl', [11, 7, 0, 0], { ret: 40 }), 'KEYCTL_READ, 7, NULL, 0');
+});
+
 test('io_uring: setup params, enter flags and mask, register structs sized by nr_args', () => {
   const params = new Uint8Array(120);
   const pv = new DataView(params.buffer);
@@ -170,6 +203,35 @@ test('io_uring: setup params, enter flags and mask, register structs sized by nr
   assert.equal(render('io_uring_register', [0, 0, 0x1000, 2]), '0, IORING_REGISTER_BUFFERS, 0x1000, 2');
 });
 
+test('io_uring_register: the arrays behind the register structs (SCT_READ_URING_RSRC, derived parts 0 and 1 of arg)', () => {
+  const DATA = 0x80 | (2 << 3);
+  const TAGS = DATA | 1;
+  const fds = le([3, 4], [-1, 4], [-2, 4]);
+  const tags = le([0, 8], [0x1234, 8], [7, 8]);
+  const iovs = le([0x5000, 8], [12, 8], [0, 8], [0, 8]);
+  assert.equal(
+    render('io_uring_register', [0, 6, 0x1000, 3], { blobs: { 2: le([1, 4], [0, 4], [0x2000, 8]), [DATA]: fds } }),
+    '0, IORING_REGISTER_FILES_UPDATE, {offset=1, fds=[3, -1, IORING_REGISTER_FILES_SKIP]}, 3',
+  );
+  assert.equal(render('io_uring_register', [0, 6, 0x1000, 3], { blobs: { 2: le([1, 4], [0, 4], [0x2000, 8]) } }), '0, IORING_REGISTER_FILES_UPDATE, {offset=1, fds=0x2000}, 3');
+  const register = (nr: number) => le([nr, 4], [0, 4], [0, 8], [0x2000, 8], [0x3000, 8]);
+  assert.equal(render('io_uring_register', [0, 13, 0x1000, 32], { blobs: { 2: register(3), [DATA]: fds, [TAGS]: tags } }), '0, IORING_REGISTER_FILES2, {nr=3, flags=0, data=[3, -1, -2], tags=[0, 0x1234, 0x7]}, 32');
+  assert.equal(
+    render('io_uring_register', [0, 15, 0x1000, 32], { blobs: { 2: register(2), [DATA]: iovs, [TAGS]: tags } }),
+    '0, IORING_REGISTER_BUFFERS2, {nr=2, flags=0, data=[{iov_base=0x5000, iov_len=12}, {iov_base=NULL, iov_len=0}], tags=[0, 0x1234]}, 32',
+  );
+  const update = (nr: number) => le([2, 4], [0, 4], [0x2000, 8], [0x3000, 8], [nr, 4], [0, 4]);
+  assert.equal(
+    render('io_uring_register', [0, 14, 0x1000, 32], { blobs: { 2: update(3), [DATA]: fds, [TAGS]: tags } }),
+    '0, IORING_REGISTER_FILES_UPDATE2, {offset=2, data=[3, -1, IORING_REGISTER_FILES_SKIP], tags=[0, 0x1234, 0x7], nr=3}, 32',
+  );
+  assert.equal(
+    render('io_uring_register', [0, 16, 0x1000, 32], { blobs: { 2: update(2), [TAGS]: tags } }),
+    '0, IORING_REGISTER_BUFFERS_UPDATE, {offset=2, data=0x2000, tags=[0, 0x1234], nr=2}, 32',
+    'an array not delivered is its address',
+  );
+});
+
 test('memory policies, pkeys and perf flags', () => {
   assert.equal(render('mbind', [0x1000, 4096, 0x8000, 0, 0, 0]), '0x1000, 4096, MPOL_DEFAULT|MPOL_F_STATIC_NODES, NULL, 0, 0');
   assert.equal(render('mbind', [0x1000, 4096, 1, 0, 0, 0xffffffff]), '0x1000, 4096, MPOL_PREFERRED, NULL, 0, MPOL_MF_STRICT|MPOL_MF_MOVE|MPOL_MF_MOVE_ALL|0xfffffff8');
@@ -194,6 +256,48 @@ test('memory policies, pkeys and perf flags', () => {
   );
   assert.equal(render('pkey_alloc', [0, 7]), '0, PKEY_DISABLE_ACCESS|PKEY_DISABLE_WRITE|PKEY_DISABLE_EXECUTE');
   assert.equal(render('perf_event_open', [0, -1, -1, 1, 15]), 'NULL, -1, -1, 1, PERF_FLAG_FD_NO_GROUP|PERF_FLAG_FD_OUTPUT|PERF_FLAG_PID_CGROUP|PERF_FLAG_FD_CLOEXEC');
+});
+
+test('perf_event_open: the attr as strace prints it without -v, the size the kernel wrote back after E2BIG', () => {
+  // type, size, config, sample_period, sample_type, read_format, the flags bitfield.
+  const attr = (type: number, size: number, config: bigint, flags: bigint, period = 0) =>
+    le([type, 4], [size, 4], [config, 8], [period, 8], [0x10000000003n, 8], [0xc, 8], [flags, 8]);
+  const flags = 1n | (1n << 5n) | (2n << 15n) | (1n << 37n);
+  assert.equal(
+    render('perf_event_open', [0x1000, -1, -1, -1, 0], { blobs: { 0: attr(1, 112, 0xdeadn, flags) } }),
+    '{type=PERF_TYPE_SOFTWARE, size=PERF_ATTR_SIZE_VER5, config=0xdead /* PERF_COUNT_SW_??? */, sample_period=0, ' +
+      'sample_type=PERF_SAMPLE_IP|PERF_SAMPLE_TID|0x10000000000, read_format=PERF_FORMAT_ID|PERF_FORMAT_GROUP, disabled=1, ' +
+      'exclude_kernel=1, precise_ip=2 /* requested to have 0 skid */, sigtrap=1, ...}, -1, -1, -1, 0',
+  );
+  assert.match(
+    render('perf_event_open', [0x1000, -1, -1, -1, 0], { blobs: { 0: attr(0, 0, 0x500000007n, 1n << 10n, 4000) } }),
+    /^\{type=PERF_TYPE_HARDWARE, size=0 \/\* PERF_ATTR_SIZE_\?\?\? \*\/, config=0x5<<32\|PERF_COUNT_HW_STALLED_CYCLES_FRONTEND, sample_freq=4000, .*, freq=1, precise_ip=0 \/\* arbitrary skid \*\/, \.\.\.\}/,
+  );
+  // E2BIG: the entry value's size, then the one the kernel wrote (the exit value).
+  const cache = 0x3000000n | (1n << 16n) | (1n << 8n) | 3n;
+  assert.match(
+    render('perf_event_open', [0x1000, -1, -1, -1, 0], { ret: -7, blobs: { 0x80: attr(3, 200, cache, 0n), 0: attr(3, 136, cache, 0n) } }),
+    /^\{type=PERF_TYPE_HW_CACHE, size=0xc8 \/\* PERF_ATTR_SIZE_\?\?\? \*\/ => 0x88 \/\* PERF_ATTR_SIZE_\?\?\? \*\/, config=0x3<<24\|PERF_COUNT_HW_CACHE_RESULT_MISS<<16\|PERF_COUNT_HW_CACHE_OP_WRITE<<8\|PERF_COUNT_HW_CACHE_DTLB, /,
+  );
+  assert.match(render('perf_event_open', [0x1000, -1, -1, -1, 0], { blobs: { 0: attr(0x77, 64, 0x1234n, 0xffffc00000000000n) } }), /config=0x1234, .*, __reserved_1=0x3ffff00 \/\* Bits 63..38 \*\/, \.\.\.\}/);
+  // A size below PERF_ATTR_SIZE_VER0, or a head that could not be read: the address.
+  assert.equal(render('perf_event_open', [0x1000, -1, -1, -1, 0], { blobs: { 0: attr(2, 32, 0n, 0n) } }), '0x1000, -1, -1, -1, 0');
+  assert.equal(render('perf_event_open', [0x1000, -1, -1, -1, 0], { blobs: { 0: attr(2, 64, 0n, 0n).subarray(0, 40) } }), '0x1000, -1, -1, -1, 0');
+  assert.match(render('perf_event_open', [0x1000, -1, -1, -1, 0], { blobs: { 0: attr(2, 64, 7n, 0n) } }), /^\{type=PERF_TYPE_TRACEPOINT, size=PERF_ATTR_SIZE_VER0, config=7, /);
+});
+
+test('pselect6: the sigmask pair and the mask behind it (SCT_READ_INNER with its struct)', () => {
+  const call = (pair: Uint8Array, mask?: Uint8Array) => {
+    const blobs: Record<number, Uint8Array> = { 5: pair };
+    if (mask) blobs[0xac] = mask; // derived part 4 of argument 5
+    return render('pselect6', [0, 0, 0, 0, 0, 0x2000], { blobs });
+  };
+  assert.equal(call(le([0x1000, 8], [8, 8]), le([1, 8])), '0, NULL, NULL, NULL, NULL, {sigmask=[HUP], sigsetsize=8}');
+  assert.equal(call(le([0x1000, 8], [8, 8]), le([0, 8])), '0, NULL, NULL, NULL, NULL, {sigmask=[], sigsetsize=8}');
+  assert.equal(call(le([0x1000, 8], [16, 8]), le([1, 8])), '0, NULL, NULL, NULL, NULL, {sigmask=0x1000, sigsetsize=16}');
+  assert.equal(call(le([0, 8], [8, 8])), '0, NULL, NULL, NULL, NULL, {sigmask=NULL, sigsetsize=8}');
+  assert.equal(call(le([0x1000, 8], [8, 8])), '0, NULL, NULL, NULL, NULL, {sigmask=0x1000, sigsetsize=8}');
+  assert.equal(call(le([0x1000, 8])), '0, NULL, NULL, NULL, NULL, 0x2000');
 });
 
 test('syscalls tracefs does not describe get their declared arguments (module syscalls)', () => {

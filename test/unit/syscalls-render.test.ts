@@ -50,6 +50,7 @@ const FORMATS: Record<string, string[]> = {
   madvise: ['unsigned long start', 'size_t len_in', 'int behavior'],
   clone: ['unsigned long clone_flags', 'unsigned long newsp', 'int * parent_tidptr', 'int * child_tidptr', 'unsigned long tls'],
   clone3: ['struct clone_args * uargs', 'size_t size'],
+  perf_event_open: ['struct perf_event_attr * attr_uptr', 'pid_t pid', 'int cpu', 'int group_fd', 'unsigned long flags'],
   execve: ['const char * filename', 'const char *const * argv', 'const char *const * envp'],
   wait4: ['pid_t upid', 'int * stat_addr', 'int options', 'struct rusage * ru'],
   prlimit64: ['pid_t pid', 'unsigned int resource', 'const struct rlimit64 * new_rlim', 'struct rlimit64 * old_rlim'],
@@ -883,6 +884,29 @@ test('ppoll: the timeout given, the time left; sendfile, splice and copy_file_ra
   assert.equal(render('splice', { args: [4, 0, 3, 0x7ffc0000, 2, 0], ret: 2, blobs: atEntry(3, off(1)) }), '4, NULL, 3, [1], 2, 0');
 });
 
+test('perf_event_open with -v: every flag, and the fields the size reaches (strace 6.1 reads at most 128 bytes)', () => {
+  // type SOFTWARE, size, config, period, sample_type (IP|TID|STACK_USER|BRANCH_STACK), read_format, flags (disabled, use_clockid).
+  const attr = (size: number) =>
+    words([1n | (BigInt(size) << 32n), 9, 0, 0x2803, 0, 1n | (1n << 25n), 5n | (0n << 32n), 0x11, 0x22, 0x3, 0x44, 0x1000n | (1n << 32n), 0x55, 7n | (9n << 32n) | (0x3n << 48n), 8n, 0x66]);
+  const verbose = traceOf([], { verbose: true });
+  const call = (size: number, ret = -22) => ({ args: [0x1000, -1, -1, -1, 0], ret, blobs: { 0: bytes(attr(size)) } });
+  const head =
+    '{type=PERF_TYPE_SOFTWARE, size=PERF_ATTR_SIZE_VER7, config=PERF_COUNT_SW_DUMMY, sample_period=0, ' +
+    'sample_type=PERF_SAMPLE_IP|PERF_SAMPLE_TID|PERF_SAMPLE_BRANCH_STACK|PERF_SAMPLE_STACK_USER, read_format=0, disabled=1, inherit=0, pinned=0';
+  const line = render('perf_event_open', call(128), verbose);
+  assert.ok(line.startsWith(head), line);
+  assert.match(line, /, watermark=0, precise_ip=0 \/\* arbitrary skid \*\/, mmap_data=0, .*, use_clockid=1, .*, sigtrap=0, wakeup_events=5, config1=0x11, config2=0x22, /);
+  assert.match(
+    line,
+    /, branch_sample_type=PERF_SAMPLE_BRANCH_USER\|PERF_SAMPLE_BRANCH_KERNEL, sample_regs_user=0x44, sample_stack_user=0x1000, clockid=CLOCK_MONOTONIC, sample_regs_intr=0x55, aux_watermark=7, sample_max_stack=9 \/\* bytes 110..111: 0x3 \*\/, aux_sample_size=8, sig_data=0x66\}, -1, -1, -1, 0$/,
+  );
+  // A size of VER0 stops after config1; one past strace's struct ends in `...`.
+  assert.match(render('perf_event_open', call(64), verbose), /, wakeup_events=5, config1=0x11\}, -1, -1, -1, 0$/);
+  assert.match(render('perf_event_open', call(200), verbose), /, sig_data=0x66, \.\.\.\}, -1, -1, -1, 0$/);
+  // Without -v: the flags set and `...`.
+  assert.match(render('perf_event_open', call(128)), /, disabled=1, precise_ip=0 \/\* arbitrary skid \*\/, use_clockid=1, \.\.\.\}, -1/);
+});
+
 test('clone3 outputs in the parent, getdents entry counts from the kernel', () => {
   const args3 = words([0x1000n | 0x100000n, 0x7ffc0260n, 0, 0x7f44e24beffcn, 17, 0, 0, 0, 0, 0, 0]);
   const outs = { 0: bytes(args3), [derivedKey(0, 0)]: bytes(words([3], 4)), [derivedKey(0, 1)]: bytes(words([826], 4)) };
@@ -892,6 +916,13 @@ test('clone3 outputs in the parent, getdents entry counts from the kernel', () =
   );
   assert.equal(render('clone3', { args: [0x7ffc0000, 88], ret: 826, blobs: { 0: bytes(args3) } }).split(' => ')[1], '{pidfd=0x7ffc0260, parent_tid=0x7f44e24beffc}, 88', 'an output not delivered is its address');
   assert.equal(render('clone3', { args: [0x7ffc0000, 88], ret: -11, blobs: outs }).includes('=>'), false, 'nothing was written after a failure');
+  // set_tid: the array behind the struct's pointer (derived part 2), its address when too long or unread.
+  const tids = (size: number, ptr = 0x7ffc0400n) => bytes(words([0, 0, 0, 0, 0x100, 0, 0, 0, ptr, BigInt(size), 0]));
+  const withTids = (size: number, ptr?: bigint) => ({ args: [0x7ffc0000, 88], ret: -22, blobs: { 0: tids(size, ptr), [derivedKey(0, 2)]: bytes(words([1, 2], 4)) } });
+  assert.equal(render('clone3', withTids(2)), '{flags=0, exit_signal=256, stack=NULL, stack_size=0, set_tid=[1, 2], set_tid_size=2}, 88');
+  assert.equal(render('clone3', withTids(33)), '{flags=0, exit_signal=256, stack=NULL, stack_size=0, set_tid=0x7ffc0400, set_tid_size=33}, 88');
+  assert.equal(render('clone3', withTids(1, 0n)), '{flags=0, exit_signal=256, stack=NULL, stack_size=0, set_tid=NULL, set_tid_size=1}, 88');
+  assert.equal(render('clone3', { ...withTids(3), blobs: { 0: tids(3) } }), '{flags=0, exit_signal=256, stack=NULL, stack_size=0, set_tid=0x7ffc0400, set_tid_size=3}, 88');
   const count = (n: number, truncated = false): RawBlob => ({ kind: 'count', count: n, truncated, unreadable: false });
   // 16384 bytes returned, 4096 delivered: the kernel's count of the whole buffer.
   const big: Call = { args: [3, 0x7ffc0000, 16384], ret: 16384, blobs: { 1: bytes(new Uint8Array(4096), true), [derivedKey(1, 0)]: count(512) } };

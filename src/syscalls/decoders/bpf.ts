@@ -9,11 +9,9 @@
  */
 import type { ArchTables } from '../arch';
 import { extraData, formatFields, type Field, type FieldKind } from './fields';
-import { argIndexOf, bytesOf, derivedKey, type DecoderRegistry } from './registry';
+import { argIndexOf, bytesOf, derivedKey, INNER_PART, type DecoderRegistry } from './registry';
 import { pointer, u32, valueArg, xlat, type Xlat } from './xlat';
 
-/** SCT_INNER_PART: the strings behind the attr's pointers (src/syscalls/reads.ts) are derived parts 4.. by offset. */
-const INNER_PART = 4;
 
 const BPF_CMDS = [
   'BPF_MAP_CREATE', 'BPF_MAP_LOOKUP_ELEM', 'BPF_MAP_UPDATE_ELEM', 'BPF_MAP_DELETE_ELEM', 'BPF_MAP_GET_NEXT_KEY', 'BPF_PROG_LOAD',

@@ -9,7 +9,7 @@ import { textBytes } from '../text';
 import { ifindexText } from './net';
 import { quoteBytes } from './quote';
 import { viewOf } from './registry';
-import type { ArgDecoder } from './registry';
+import type { ArgDecoder, CallView } from './registry';
 import { cached, currentBindingStyle, formatFlags, formatValue, hexValue, pointer, styled, type Xlat } from './xlat';
 
 /** How one field prints. */
@@ -95,6 +95,15 @@ export function stringText(s: RawString, max: number): string {
   const bytes = textBytes(s.text, s.bytes);
   const cut = bytes.length > max;
   return quoteBytes(cut ? bytes.subarray(0, max) : bytes, { truncated: cut || s.truncated });
+}
+
+/**
+ * The string argument `argIndex` as strace shows it, cut at `max` bytes like printstr, or ''
+ * (the default rendering) when it was not read.
+ */
+export function shownString(call: CallView, argIndex: number, max: number): string {
+  const s = call.strings.get(argIndex);
+  return !s || s.unreadable ? '' : stringText(s, max);
 }
 
 /** One field's value; `len` is how many bytes of the struct the caller supplied. */

@@ -8,7 +8,7 @@ import type { ArchTables } from '../arch';
 import { arrayText, formatFields, type Field } from './fields';
 import { formatIovec } from './msghdr';
 import { quoteBytes } from './quote';
-import { argIndexOf, bytesOf, viewOf, type DecoderRegistry } from './registry';
+import { argIndexOf, bytesOf, derivedKey, viewOf, type DecoderRegistry } from './registry';
 import { sigsetFormatter } from './signal';
 import { fixedXlat, flagsArg, formatFlags, formatValue, hexValue, pointer, u32, valueArg, xlat, type Xlat } from './xlat';
 
@@ -126,8 +126,30 @@ function rsrcTail(data: Uint8Array, size: number): string {
   return rest.every((b) => b === 0) ? '' : `, /* bytes 32..${size - 1} */ ${quoteBytes(rest, { hex: true })}`;
 }
 
-/** io_uring_register's argument for `opcode`, or '' for opcodes that take none it decodes. */
-function formatRegisterArg(t: RegisterTables, opcode: string | undefined, ptr: bigint, nargs: number, data: Uint8Array | undefined, max: number): string {
+/** SCT_URING_PART_*: the arrays the register structs point to (reads.ts' SCT_READ_URING_RSRC). */
+const URING_PART = { DATA: 0, TAGS: 1 } as const;
+/** IORING_REGISTER_FILES_SKIP: an fd an update leaves as it is. */
+const FILES_SKIP = -2;
+
+/** An fd of an update: IORING_REGISTER_FILES_SKIP by name, strace's print_files_update_array_member. */
+const updateFd = (v: DataView, at: number) => {
+  const fd = v.getInt32(at, true);
+  return fd === FILES_SKIP ? 'IORING_REGISTER_FILES_SKIP' : fd.toString();
+};
+
+/**
+ * io_uring_register's argument for `opcode`, or '' for opcodes that take none it decodes;
+ * `inner` gives the arrays behind its struct's pointers (derived parts URING_PART).
+ */
+function formatRegisterArg(
+  t: RegisterTables,
+  opcode: string | undefined,
+  ptr: bigint,
+  nargs: number,
+  data: Uint8Array | undefined,
+  max: number,
+  inner: (part: number) => Uint8Array | undefined,
+): string {
   const fd = (v: DataView, at: number) => v.getInt32(at, true).toString();
   switch (opcode) {
     case 'IORING_REGISTER_BUFFERS':
@@ -150,7 +172,12 @@ function formatRegisterArg(t: RegisterTables, opcode: string | undefined, ptr: b
       const nr = update ? v.getUint32(24, true) : v.getUint32(0, true);
       const dataPtr = v.getBigUint64(update ? 8 : 16, true);
       const tags = v.getBigUint64(update ? 16 : 24, true);
-      const nested = (p: bigint) => arrayText(p, BigInt(nr), 1, undefined, max, () => '');
+      const buffers = opcode === 'IORING_REGISTER_BUFFERS2' || opcode === 'IORING_REGISTER_BUFFERS_UPDATE';
+      const items = inner(URING_PART.DATA);
+      const dataText = buffers
+        ? dataPtr === 0n ? 'NULL' : nr === 0 ? '[]' : (items && formatIovec(items, nr, [], max, 0n)) ?? pointer(dataPtr)
+        : arrayText(dataPtr, BigInt(nr), 4, items, max, update ? updateFd : fd);
+      const tagsText = arrayText(tags, BigInt(nr), 8, inner(URING_PART.TAGS), max, (w, at) => hexValue(w.getBigUint64(at, true)));
       let out = '{';
       if (update) {
         out += `offset=${v.getUint32(0, true)}`;
@@ -159,7 +186,7 @@ function formatRegisterArg(t: RegisterTables, opcode: string | undefined, ptr: b
         out += `nr=${nr}, flags=${formatFlags(BigInt(v.getUint32(4, true)), t.rsrcFlags, 'IORING_RSRC_REGISTER_???')}`;
         if (v.getBigUint64(8, true) !== 0n) out += `, resv2=${hexValue(v.getBigUint64(8, true))}`;
       }
-      out += `, data=${nested(dataPtr)}, tags=${nested(tags)}`;
+      out += `, data=${dataText}, tags=${tagsText}`;
       if (update) {
         out += `, nr=${nr}`;
         if (v.getUint32(28, true) !== 0) out += `, resv2=${hexValue(BigInt(v.getUint32(28, true)))}`;
@@ -171,7 +198,7 @@ function formatRegisterArg(t: RegisterTables, opcode: string | undefined, ptr: b
       const v = viewOf(data);
       let out = `{offset=${v.getUint32(0, true)}`;
       if (v.getUint32(4, true) !== 0) out += `, resv=${hexValue(BigInt(v.getUint32(4, true)))}`;
-      return `${out}, fds=${arrayText(v.getBigUint64(8, true), BigInt(nargs), 4, undefined, max, fd)}}`;
+      return `${out}, fds=${arrayText(v.getBigUint64(8, true), BigInt(nargs), 4, inner(URING_PART.DATA), max, updateFd)}}`;
     }
     case 'IORING_REGISTER_PBUF_RING':
     case 'IORING_UNREGISTER_PBUF_RING': {
@@ -203,7 +230,8 @@ export function registerIoUringDecoders(registry: DecoderRegistry): void {
     const nIndex = argIndexOf(ctx, 'nr_args');
     return (args, call) => {
       const data = bytesOf(call.blobs, ctx.argIndex)?.data;
-      return formatRegisterArg(t, t.byValue.get(u32(args[opIndex])), args[ctx.argIndex] ?? 0n, Number(u32(args[nIndex])), data, call.options.stringMax);
+      const inner = (part: number) => bytesOf(call.blobs, derivedKey(ctx.argIndex, part))?.data;
+      return formatRegisterArg(t, t.byValue.get(u32(args[opIndex])), args[ctx.argIndex] ?? 0n, Number(u32(args[nIndex])), data, call.options.stringMax, inner);
     };
   });
   registry.register('io_uring_setup', 'params', (ctx) => (args, call) => {

@@ -6,8 +6,9 @@
  * the command reads (keyctl's arity is per command, not five registers).
  */
 import type { ArchTables } from '../arch';
-import { quoteShown } from './quote';
-import { argIndexOf, bytesOf, type DecoderRegistry } from './registry';
+import { shownString } from './fields';
+import { quoteBytes, quoteShown } from './quote';
+import { argIndexOf, bytesOf, type CallView, type DecoderRegistry } from './registry';
 import { fixedXlat, formatFlags, hexValue, pointer, s32, u32, valueArg, xlat, type Xlat } from './xlat';
 
 const KEYCTL_NAMES = [
@@ -48,27 +49,30 @@ export function keySerial(tables: ArchTables): (reg: bigint | undefined) => stri
 
 /**
  * How keyctl prints arguments 2..5 per command, one letter each: k key serial, d int, u unsigned
- * int, U unsigned long (lengths), i uid (-1 for all ones), p pointer (strings and structs the
- * kernel side does not read for keyctl), P permission mask, R KEY_REQKEY_DEFL_ value, e errno,
- * M KEYCTL_MOVE flags, x hex (commands strace does not decode).
+ * int, U unsigned long (lengths), i uid (-1 for all ones), s string (printstr, cut at -s), b the
+ * next argument's count of bytes (UPDATE's payload), o and O the output at exit, the return
+ * value's length of it at most the next argument (DESCRIBE's and GET_SECURITY's end in a NUL
+ * that is not shown, o; READ's need not, O), p pointer (structs the kernel side does not read
+ * for keyctl), P permission mask, R KEY_REQKEY_DEFL_ value, e errno, M KEYCTL_MOVE flags, x hex
+ * (commands strace does not decode).
  */
 const SHAPES: Readonly<Record<string, string>> = {
   KEYCTL_GET_KEYRING_ID: 'kd',
-  KEYCTL_JOIN_SESSION_KEYRING: 'p',
-  KEYCTL_UPDATE: 'kpU',
+  KEYCTL_JOIN_SESSION_KEYRING: 's',
+  KEYCTL_UPDATE: 'kbU',
   KEYCTL_REVOKE: 'k',
   KEYCTL_CLEAR: 'k',
   KEYCTL_INVALIDATE: 'k',
   KEYCTL_ASSUME_AUTHORITY: 'k',
   KEYCTL_LINK: 'kk',
   KEYCTL_UNLINK: 'kk',
-  KEYCTL_DESCRIBE: 'kpU',
-  KEYCTL_READ: 'kpU',
-  KEYCTL_GET_SECURITY: 'kpU',
-  KEYCTL_SEARCH: 'kppk',
+  KEYCTL_DESCRIBE: 'koU',
+  KEYCTL_READ: 'kOU',
+  KEYCTL_GET_SECURITY: 'koU',
+  KEYCTL_SEARCH: 'kssk',
   KEYCTL_CHOWN: 'kii',
   KEYCTL_SETPERM: 'kP',
-  KEYCTL_INSTANTIATE: 'kpUk',
+  KEYCTL_INSTANTIATE: 'kbUk',
   KEYCTL_NEGATE: 'kuk',
   KEYCTL_SET_REQKEY_KEYRING: 'R',
   KEYCTL_SET_TIMEOUT: 'ku',
@@ -77,24 +81,52 @@ const SHAPES: Readonly<Record<string, string>> = {
   KEYCTL_INSTANTIATE_IOV: 'kpUk',
   KEYCTL_GET_PERSISTENT: 'ik',
   KEYCTL_DH_COMPUTE: 'ppUp',
-  KEYCTL_PKEY_QUERY: 'kxpp',
-  KEYCTL_PKEY_ENCRYPT: 'pppp',
-  KEYCTL_PKEY_DECRYPT: 'pppp',
-  KEYCTL_PKEY_SIGN: 'pppp',
-  KEYCTL_PKEY_VERIFY: 'pppp',
-  KEYCTL_RESTRICT_KEYRING: 'kpp',
+  KEYCTL_PKEY_QUERY: 'kxsp',
+  KEYCTL_PKEY_ENCRYPT: 'pspp',
+  KEYCTL_PKEY_DECRYPT: 'pspp',
+  KEYCTL_PKEY_SIGN: 'pspp',
+  KEYCTL_PKEY_VERIFY: 'pspp',
+  KEYCTL_RESTRICT_KEYRING: 'kss',
   KEYCTL_MOVE: 'kkkM',
   KEYCTL_CAPABILITIES: 'pU',
 };
 
-/** The bound renderer of one shape letter. */
-function letterRenderer(tables: ArchTables): (letter: string, reg: bigint) => string {
+/**
+ * strace's printstr_ex of `n` bytes at argument `index` (keyctl's payloads and outputs, read at
+ * arg4's length): at most -s of them, `...` when `n` is more; a last shown NUL dropped with
+ * `omitNul` (QUOTE_OMIT_TRAILING_0). The address when strace's read of min(n, -s + 1) bytes
+ * would have failed.
+ */
+function countedBytes(call: CallView, index: number, n: bigint, omitNul: boolean): string {
+  const addr = call.args[index] ?? 0n;
+  if (addr === 0n) return 'NULL';
+  const max = call.options.stringMax;
+  const b = bytesOf(call.blobs, index);
+  const need = n < BigInt(max + 1) ? Number(n) : max + 1;
+  if (need > 0 && (!b || b.data.length < need)) return pointer(addr);
+  let shown = b ? b.data.subarray(0, Math.min(need, max)) : new Uint8Array(0);
+  if (omitNul && shown.length > 0 && shown[shown.length - 1] === 0) shown = shown.subarray(0, shown.length - 1);
+  return quoteBytes(shown, { truncated: n > BigInt(max) });
+}
+
+/** The bound renderer of one shape letter: argument `index` of the call. */
+function letterRenderer(tables: ArchTables): (letter: string, call: CallView, index: number) => string {
   const serial = keySerial(tables);
   const reqkeys = xlat(tables, 'KEY', REQKEY_DEFAULTS);
   const move = xlat(tables, 'KEY', ['KEYCTL_MOVE_EXCL']);
   const errnos = new Map(tables.errnos.filter((e) => e.aliasOf === undefined).map((e) => [e.number, e.name]));
-  return (letter, reg) => {
+  return (letter, call, index) => {
+    const reg = call.args[index] ?? 0n;
+    const next = BigInt.asUintN(64, call.args[index + 1] ?? 0n);
     switch (letter) {
+      case 's':
+        return shownString(call, index, call.options.stringMax) || pointer(reg);
+      case 'b':
+        return countedBytes(call, index, next, false);
+      case 'o':
+      case 'O':
+        if (call.ret < 0n) return pointer(reg);
+        return countedBytes(call, index, call.ret < next ? call.ret : next, letter === 'o');
       case 'k':
         return serial(reg);
       case 'd':
@@ -141,10 +173,10 @@ export function registerKeyDecoders(registry: DecoderRegistry): void {
       const option = argIndexOf(ctx, 'option');
       const byCmd = new Map(xlat(ctx.tables, 'KEY', KEYCTL_NAMES).map(([cmd, v]) => [v, SHAPES[cmd]]));
       const render = letterRenderer(ctx.tables);
-      return (args) => {
+      return (args, call) => {
         const shape = byCmd.get(u32(args[option])) ?? 'xxxx';
         const letter = shape[position];
-        return letter === undefined ? null : render(letter, args[ctx.argIndex] ?? 0n);
+        return letter === undefined ? null : render(letter, call, ctx.argIndex);
       };
     });
   });

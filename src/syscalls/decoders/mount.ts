@@ -7,7 +7,7 @@
 import type { ArchTables } from '../arch';
 import { extensibleTail } from './extensible';
 import { textBytes } from '../text';
-import { stringText } from './fields';
+import { shownString } from './fields';
 import { dirfdDecoder } from './fd';
 import { quoteBytes, quoteShown } from './quote';
 import { argIndexOf, bytesOf, viewOf, type ArgDecoder, type CallView, type DecoderRegistry } from './registry';
@@ -53,15 +53,6 @@ function mergedXlat(tables: ArchTables, names: readonly string[], groups: readon
     const v = parts.find((p) => p.has(n))?.get(n);
     return v === undefined ? [] : [[n, v] as const];
   });
-}
-
-/**
- * The string argument `argIndex` (read as a path: whole) as strace shows it, cut at `max` bytes
- * like printstr, or '' (the default rendering) when it was not read.
- */
-function shownString(call: CallView, argIndex: number, max: number): string {
-  const s = call.strings.get(argIndex);
-  return !s || s.unreadable ? '' : stringText(s, max);
 }
 
 /**

@@ -8,6 +8,7 @@
 import type { ArchTables } from '../arch';
 import type { RawBlob } from '../types';
 import { extensibleTail } from './extensible';
+import { arrayText } from './fields';
 import { bytesOf, derivedKey, viewOf } from './registry';
 import { flagsArg, valueArg } from './xlat';
 import { bufferDecoder } from './io';
@@ -121,8 +122,7 @@ function cloneArgsDecoder(argIndex: number, sizeIndex: number, tables: ArchTable
     if (flags & c('CLONE_SETTLS')) out += `, tls=${pointer(u64(CLONE_ARGS.tls))}`;
     const setTid = u64(CLONE_ARGS.set_tid);
     const setTidSize = u64(CLONE_ARGS.set_tid_size);
-    // strace prints a plausible set_tid array's pids; the kernel side does not read them (yet): its address.
-    if (setTid || setTidSize) out += `, set_tid=${pointer(setTid)}, set_tid_size=${setTidSize}`;
+    if (setTid || setTidSize) out += `, set_tid=${setTidText(call, argIndex, setTid, setTidSize)}, set_tid_size=${setTidSize}`;
     const cgroup = u64(CLONE_ARGS.cgroup);
     if (fetched > CLONE_ARGS.cgroup && (cgroup || flags & c('CLONE_INTO_CGROUP'))) out += `, cgroup=${cgroup}`;
     out += extensibleTail(b, fetched, size, call.options.stringMax);
@@ -147,8 +147,17 @@ function cloneOutputs(call: CallView, argIndex: number, flags: bigint, pidfdFlag
   return ` => {${parts.join(', ')}}`;
 }
 
-/** SCT_CLONE3_PART_*: the derived parts of clone3's outputs. */
-const CLONE3_PART = { PIDFD: 0, PARENT_TID: 1 } as const;
+/** SCT_CLONE3_PART_*: the derived parts of clone3's outputs and of its set_tid array. */
+const CLONE3_PART = { PIDFD: 0, PARENT_TID: 1, SET_TID: 2 } as const;
+/** SCT_CLONE3_SET_TID_MAX: the longest set_tid array strace prints (MAX_PID_NS_LEVEL). */
+const SET_TID_MAX = 32n;
+
+/** clone3's set_tid: `[1, 2]` (at most -s pids), its address when empty, too long or unread. */
+function setTidText(call: CallView, argIndex: number, ptr: bigint, count: bigint): string {
+  if (ptr === 0n || count === 0n || count > SET_TID_MAX) return pointer(ptr);
+  const data = bytesOf(call.blobs, derivedKey(argIndex, CLONE3_PART.SET_TID))?.data;
+  return arrayText(ptr, count, 4, data, call.options.stringMax, (v, at) => String(v.getInt32(at, true)));
+}
 
 /**
  * A string array: `["cat", "/etc/hostname"]` (elements cut at string_max end in `...`, a cut

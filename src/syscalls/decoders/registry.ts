@@ -115,6 +115,9 @@ export function derivedKey(arg: number, part: number): number {
   return 0x80 | (arg << 3) | part;
 }
 
+/** SCT_INNER_PART: what SCT_READ_INNER finds behind the pointer at byte 8 * n of a struct is derived part INNER_PART + n % 4. */
+export const INNER_PART = 4;
+
 /** SCT_PART_ENTRY: an argument's value at entry, of a read made at entry (and at exit). */
 const PART_ENTRY = 0;
 

@@ -5,7 +5,7 @@
  * sa_restorer=0x...}`, and rt_sigprocmask's how.
  */
 import type { ArchTables } from '../arch';
-import { bytesOf, viewOf } from './registry';
+import { bytesOf, derivedKey, INNER_PART, viewOf } from './registry';
 import { valueArg } from './xlat';
 import { argIndexOf, type ArgDecoder, type DecoderRegistry } from './registry';
 import { formatTimespec, structArg } from './time';
@@ -87,6 +87,26 @@ function sigsetArg(argIndex: number, sizeIndex: number, output: boolean, tables:
     const b = bytesOf(call.blobs, argIndex);
     if (!b || b.data.length < 8 || (args[sizeIndex] ?? 0n) !== 8n || (output && call.ret < 0n)) return '';
     return format(viewOf(b.data).getBigUint64(0, true));
+  };
+}
+
+/**
+ * pselect6's sixth argument, a pointer to { const sigset_t *ss; size_t ss_len; } (strace's
+ * print_kernel_sigset): `{sigmask=[HUP], sigsetsize=8}`, the mask's address when its size is not
+ * 8 or it could not be read. The pair is the argument's blob, the mask the derived part
+ * SCT_INNER_PART of its pointer at byte 0 (reads.ts).
+ */
+function sigmaskPairArg(argIndex: number, tables: ArchTables): ArgDecoder {
+  const format = sigsetFormatter(tables);
+  return (_args, call) => {
+    const pair = bytesOf(call.blobs, argIndex);
+    if (!pair || pair.data.length < 16) return '';
+    const v = viewOf(pair.data);
+    const ptr = v.getBigUint64(0, true);
+    const size = v.getBigUint64(8, true);
+    const mask = bytesOf(call.blobs, derivedKey(argIndex, INNER_PART));
+    const shown = ptr === 0n || size !== 8n || !mask || mask.data.length < 8 ? pointer(ptr) : format(viewOf(mask.data).getBigUint64(0, true));
+    return `{sigmask=${shown}, sigsetsize=${size}}`;
   };
 }
 
@@ -174,6 +194,7 @@ export function registerSignalDecoders(registry: DecoderRegistry): void {
   for (const [syscall, arg, size] of [['ppoll', 'sigmask', 'sigsetsize'], ['epoll_pwait', 'sigmask', 'sigsetsize'], ['signalfd', 'user_mask', 'sizemask'], ['signalfd4', 'user_mask', 'sizemask']]) {
     registry.register(syscall, arg, (ctx) => sigsetArg(ctx.argIndex, argIndexOf(ctx, size), false, ctx.tables));
   }
+  registry.register('pselect6', 'sig', (ctx) => sigmaskPairArg(ctx.argIndex, ctx.tables));
   registry.register('rt_sigtimedwait', 'uts', (ctx) => structArg(ctx.argIndex, 16, false, (v) => formatTimespec(v)));
   for (const [syscall, arg] of [
     ['kill', 'sig'], ['tkill', 'sig'], ['tgkill', 'sig'], ['rt_sigaction', 'sig'], ['rt_sigqueueinfo', 'sig'],
