@@ -44,7 +44,8 @@ let inherited: number[] = [];
 
 /**
  * Records which descriptors from 3 up this process inherited, so CMD inherits them too (strace
- * passes its own on: `sctrace trace -- CMD 9>>log` must give CMD its fd 9). Call it first thing,
+ * passes its own on: `sctrace trace -- CMD 9>>log` must give CMD its fd 9). Call it first thing
+ * (fds-at-start.ts, main.ts's first import),
  * before anything opens a descriptor. The close-on-exec flag cannot tell them apart from Node's
  * own: Node marks inherited descriptors close-on-exec at start-up (libuv's
  * uv_disable_stdio_inheritance). What Node opens by then is libuv's event loop plumbing: epoll,

@@ -3,9 +3,10 @@
  * sctrace: the command-line client of sctraced. Parses the global options and the subcommand
  * name, runs the subcommand, prints any error once (report.ts) and exits with its code.
  */
+// First: what this process inherited, before loading the rest opens descriptors of Node's own.
+import './fds-at-start';
 import { capsCommand } from './caps';
 import { exportCommand } from './export';
-import { snapshotInheritedFds } from './child';
 import { COMMON_HELP, EXIT_USAGE, UsageError, type Command, type GlobalOptions } from './command';
 import { listCommand } from './list';
 import { reportError } from './report';
@@ -80,9 +81,6 @@ function printHelp(name: string | undefined): number {
 // A closed stdout (`sctrace list | head -0`) must not crash the one-shot commands; the streaming
 // ones watch their own output and stop the trace cleanly.
 process.stdout.on('error', () => undefined);
-
-// Before anything opens a descriptor: `trace -- CMD` passes the inherited ones on to CMD.
-snapshotInheritedFds();
 
 main(process.argv.slice(2))
   .catch(reportError)

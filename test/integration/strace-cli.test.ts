@@ -81,10 +81,17 @@ test('trace -e openat -- cat shows cat\'s openat of the file', async (t) => {
 
 test('CMD inherits the descriptors the CLI inherited from 3 up', async (t) => {
   if (skipUnlessPossible(t, reason)) return;
-  const script = `exec 9>>/dev/full; exec "${process.execPath}" "${path.join(ROOT, 'dist/clients/cli/main.js')}" --server "${service!.address}" trace -e execve -- /bin/sh -c 'ls -l /proc/self/fd/'`;
+  const script = `exec 9>>/dev/full; ls /proc/$$/fd >caller-fds; exec "${process.execPath}" "${path.join(ROOT, 'dist/clients/cli/main.js')}" --server "${service!.address}" trace -e execve -- /bin/sh -c 'ls -l /proc/self/fd/' </dev/null`;
   const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
     execFile('/bin/bash', ['-c', script], { cwd: workdir }, (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr })),
   );
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stdout, / 9 -> \/dev\/full$/m, run.stdout);
+  // Exactly those: with stdin /dev/null as here, Node opens a /dev/null of its own while the CLI's
+  // modules load, which CMD must not get (strace's test programs count /proc/self/fd).
+  const caller = fs.readFileSync(path.join(workdir, 'caller-fds'), 'utf8').split('\n').filter(Boolean).map(Number);
+  const fds = [...run.stdout.matchAll(/ (\d+) -> /g)].map((m) => Number(m[1]));
+  const extra = fds.filter((fd) => !caller.includes(fd));
+  assert.ok(caller.every((fd) => fds.includes(fd)), `every descriptor of the caller (${caller.join(' ')}): ${run.stdout}`);
+  assert.equal(extra.length, 1, `only ls's own directory fd besides the caller's (${caller.join(' ')}): ${run.stdout}`);
 });
