@@ -642,6 +642,29 @@ test('ioctl: request names from the headers (" or " for shared numbers), _IOC fo
   assert.equal(render('ioctl', { args: [3, 0x80404506, 0x7ffc], ret: -9 }), '3, EVIOCGNAME(64), 0x7ffc');
 });
 
+test('ioctl: btrfs and nsfs requests that take nothing, their u64s and flags, the owner uid', () => {
+  const arg = (data: Buffer) => ({ 2: bytes(data) });
+  const u64 = (n: bigint) => {
+    const b = Buffer.alloc(8);
+    b.writeBigUInt64LE(n);
+    return b;
+  };
+  // Numbered as taking a vol_args (BTRFS_IOC_DEFRAG, _IOW(0x94, 2, 4096 bytes)) or nothing: no argument shown.
+  assert.equal(render('ioctl', { args: [0xffffffffn, 0x9406, 0x7ffc], ret: -9 }), '-1, BTRFS_IOC_TRANS_START');
+  assert.equal(render('ioctl', { args: [0xffffffffn, 0x50009402, 0x7ffc], ret: -9 }), '-1, BTRFS_IOC_DEFRAG');
+  assert.equal(render('ioctl', { args: [0xffffffffn, 0x40049421, 2], ret: -9 }), '-1, BTRFS_IOC_BALANCE_CTL, BTRFS_BALANCE_CTL_CANCEL');
+  assert.equal(render('ioctl', { args: [0xffffffffn, 0x40089416, 0x7ffc], blobs: arg(u64(16045690984232390125n)), ret: -9 }), '-1, BTRFS_IOC_WAIT_SYNC, [16045690984232390125]');
+  assert.equal(render('ioctl', { args: [0xffffffffn, 0x4008941a, 0x7ffc], blobs: arg(u64(0xfn)), ret: -9 }),
+    '-1, BTRFS_IOC_SUBVOL_SETFLAGS, BTRFS_SUBVOL_CREATE_ASYNC|BTRFS_SUBVOL_RDONLY|BTRFS_SUBVOL_QGROUP_INHERIT|0x8', 'flags shown bare');
+  assert.equal(render('ioctl', { args: [3, 0xb701, 0], ret: 5 }), '3, NS_GET_USERNS');
+  assert.equal(render('ioctl', { args: [5, 0xb703, 0], ret: 0x10000000 }), '5, NS_GET_NSTYPE');
+  assert.equal(render('ioctl', { args: [5, 0xb704, 0x7ffc], blobs: arg(Buffer.from([0, 0, 0, 0])) }), '5, NS_GET_OWNER_UID, [0]');
+  assert.equal(render('ioctl', { args: [0xffffffffn, 0xb704, 0], ret: -9 }), '-1, NS_GET_OWNER_UID, NULL');
+  const sizes = new Map(catalog.ioctlArgSizes().map((t) => [t.request, t]));
+  assert.deepEqual(sizes.get(0xb704), { request: 0xb704, size: 4, dir: 2 }, 'NS_GET_OWNER_UID: _IO, yet the kernel writes a uid');
+  assert.deepEqual(sizes.get(0x50009402), { request: 0x50009402, size: 0, dir: 0 }, 'BTRFS_IOC_DEFRAG: its 4096 bytes are not read');
+});
+
 test('clocks, timers, poll, prctl, ids, mknod, socket options and epoll as strace prints them', () => {
   const ts = Buffer.alloc(16);
   ts.writeBigInt64LE(5n, 0);

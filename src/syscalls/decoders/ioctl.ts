@@ -10,12 +10,14 @@
  * input is unchanged by then), and the value at entry too when the argument is read and written.
  */
 import type { ArchTables } from '../arch';
+import { btrfsShapes } from './ioctl/btrfs';
 import { evdevNumbered } from './ioctl/evdev';
 import { familyShapes } from './ioctl/families';
 import { kdShapes } from './ioctl/kd';
 import { fsShapes } from './ioctl/fs';
 import { gpioShapes } from './ioctl/gpio';
 import { mtdShapes } from './ioctl/mtd';
+import { nsfsShapes } from './ioctl/nsfs';
 import { ptpShapes } from './ioctl/ptp';
 import { rtcShapes } from './ioctl/rtc';
 import { sockShapes } from './ioctl/sock';
@@ -185,6 +187,8 @@ function argShapes(tables: ArchTables, verbose: boolean, style: ConstantStyle): 
   rtcShapes({ set, tables, style, verbose });
   mtdShapes({ set, tables, style, verbose });
   sockShapes({ set, tables, style, verbose });
+  btrfsShapes({ set, tables, style, verbose });
+  nsfsShapes({ set, tables, style, verbose });
   const termios = termiosFormatter(tables, verbose);
   set(['TCGETS', 'TIOCGLCKTRMIOS'], { kind: 'struct', output: true, size: 36, format: termios });
   set(['TCSETS', 'TCSETSW', 'TCSETSF', 'TIOCSLCKTRMIOS'], { kind: 'struct', output: false, size: 36, format: termios });
