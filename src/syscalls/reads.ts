@@ -277,7 +277,8 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   setitimer: [bytes('value', S.itimerval), output('ovalue', S.itimerval)],
   getitimer: [output('value', S.itimerval)],
   rt_sigtimedwait: [bytes('uthese', S.sigset), bytes('uts', S.timespec), output('uinfo', S.siginfo)],
-  rt_sigpending: [output('uset', S.sigset)],
+  // sigsetsize bytes (1 to 8, the kernel writes no more): a smaller set at a page's end stays readable.
+  rt_sigpending: [{ ...sized('uset', 'sigsetsize', S.sigset), flags: ReadFlag.SUCCESS }],
   rt_sigsuspend: [bytes('unewset', S.sigset)],
   sigaltstack: [bytes('uss', S.stack_t), output('uoss', S.stack_t)],
   getresuid: [output('ruidp', S.int), output('euidp', S.int), output('suidp', S.int)],

@@ -62,6 +62,7 @@ const FORMATS: Record<string, string[]> = {
   kill: ['pid_t pid', 'int sig'],
   rt_sigaction: ['int sig', 'const struct sigaction * act', 'struct sigaction * oact', 'size_t sigsetsize'],
   rt_sigprocmask: ['int how', 'sigset_t * nset', 'sigset_t * oset', 'size_t sigsetsize'],
+  rt_sigpending: ['sigset_t * uset', 'size_t sigsetsize'],
   socket: ['int family', 'int type', 'int protocol'],
   socketpair: ['int family', 'int type', 'int protocol', 'int * usockvec'],
   connect: ['int fd', 'struct sockaddr * uservaddr', 'int addrlen'],
@@ -332,6 +333,11 @@ test('signals: names, sets (inverted past two thirds), sigaction, sigprocmask', 
   assert.equal(render('rt_sigprocmask', { args: [0, 0x7ffc, 0, 8], blobs: { 1: set } }), 'SIG_BLOCK, [USR2 TERM], NULL, 8');
   const all = bytes(words([~((1n << 8n) | (1n << 18n) | (1n << 31n) | (1n << 32n)) & 0xffffffffffffffffn]));
   assert.equal(render('rt_sigprocmask', { args: [2, 0x7ffc, 0x7ffd, 8], blobs: { 1: bytes(words([0])), 2: all } }), 'SIG_SETMASK, [], ~[KILL STOP RTMIN RT_1], 8');
+  // rt_sigpending: the set in as many bytes as its size says (1 to 8), the address otherwise.
+  assert.equal(render('rt_sigpending', { args: [0x7fff, 2], blobs: { 0: bytes(new Uint8Array([3, 0])) } }), '[HUP INT], 2');
+  assert.equal(render('rt_sigpending', { args: [0x7fff, 1], blobs: { 0: bytes(new Uint8Array([0])) } }), '[], 1');
+  assert.equal(render('rt_sigpending', { args: [0x7fff, 0], blobs: { 0: bytes(new Uint8Array([])) } }), '0x7fff, 0');
+  assert.equal(render('rt_sigpending', { args: [0x7ff0, 16], ret: -22 }), '0x7ff0, 16');
 });
 
 test('sockets: family, type, protocol, sockaddrs, lengths, flags', () => {

@@ -91,6 +91,22 @@ function sigsetArg(argIndex: number, sizeIndex: number, output: boolean, tables:
 }
 
 /**
+ * rt_sigpending's set: any size from 1 to 8 bytes (the kernel fills that many, the old sigpending
+ * reuses it with fewer), the signals of those bytes; strace's print_sigset_addr_len_limit with 1.
+ */
+function pendingArg(argIndex: number, sizeIndex: number, tables: ArchTables): ArgDecoder {
+  const format = sigsetFormatter(tables);
+  return (args, call) => {
+    const size = Number(args[sizeIndex] ?? 0n);
+    const b = bytesOf(call.blobs, argIndex);
+    if (!b || size < 1 || size > 8 || b.data.length < size || call.ret < 0n) return '';
+    let mask = 0n;
+    for (let i = size - 1; i >= 0; i--) mask = (mask << 8n) | BigInt(b.data[i]);
+    return format(mask);
+  };
+}
+
+/**
  * pselect6's sixth argument, a pointer to { const sigset_t *ss; size_t ss_len; } (strace's
  * print_kernel_sigset): `{sigmask=[HUP], sigsetsize=8}`, the mask's address when its size is not
  * 8 or it could not be read. The pair is the argument's blob, the mask the derived part
@@ -187,7 +203,7 @@ export function registerSignalDecoders(registry: DecoderRegistry): void {
   registry.register('rt_sigreturn', 'frame', (ctx) => frameMaskArg(ctx.tables));
   registry.register('sigaltstack', 'uss', (ctx) => stackArg(ctx.argIndex, false));
   registry.register('sigaltstack', 'uoss', (ctx) => stackArg(ctx.argIndex, true));
-  registry.register('rt_sigpending', 'uset', (ctx) => sigsetArg(ctx.argIndex, argIndexOf(ctx, 'sigsetsize'), true, ctx.tables));
+  registry.register('rt_sigpending', 'uset', (ctx) => pendingArg(ctx.argIndex, argIndexOf(ctx, 'sigsetsize'), ctx.tables));
   registry.register('rt_sigsuspend', 'unewset', (ctx) => sigsetArg(ctx.argIndex, argIndexOf(ctx, 'sigsetsize'), false, ctx.tables));
   registry.register('rt_sigtimedwait', 'uthese', (ctx) => sigsetArg(ctx.argIndex, argIndexOf(ctx, 'sigsetsize'), false, ctx.tables));
   // Masks these calls take as input (unchanged at exit, where they are read).
