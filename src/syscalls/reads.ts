@@ -302,6 +302,8 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   splice: [atEntry('off_in', 8), atEntry('off_out', 8)],
   copy_file_range: [atEntry('off_in', 8), atEntry('off_out', 8)],
   epoll_ctl: [bytes('event', S.epoll_event)],
+  // SECCOMP_GET_ACTION_AVAIL's u32 action (other operations' arguments are not shown).
+  seccomp: [bytes('uargs', 4)],
   // struct f_owner_ex and struct flock (F_SETOWN_EX, F_SETLK...), the longer readable kept; for
   // the other commands the argument is no pointer and the reads fail harmlessly.
   fcntl: [bytes('arg', 8), bytes('arg', S.flock)],

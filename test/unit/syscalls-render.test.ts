@@ -63,6 +63,7 @@ const FORMATS: Record<string, string[]> = {
   rt_sigaction: ['int sig', 'const struct sigaction * act', 'struct sigaction * oact', 'size_t sigsetsize'],
   rt_sigprocmask: ['int how', 'sigset_t * nset', 'sigset_t * oset', 'size_t sigsetsize'],
   rt_sigpending: ['sigset_t * uset', 'size_t sigsetsize'],
+  seccomp: ['unsigned int op', 'unsigned int flags', 'void * uargs'],
   socket: ['int family', 'int type', 'int protocol'],
   socketpair: ['int family', 'int type', 'int protocol', 'int * usockvec'],
   connect: ['int fd', 'struct sockaddr * uservaddr', 'int addrlen'],
@@ -333,6 +334,14 @@ test('signals: names, sets (inverted past two thirds), sigaction, sigprocmask', 
   assert.equal(render('rt_sigprocmask', { args: [0, 0x7ffc, 0, 8], blobs: { 1: set } }), 'SIG_BLOCK, [USR2 TERM], NULL, 8');
   const all = bytes(words([~((1n << 8n) | (1n << 18n) | (1n << 31n) | (1n << 32n)) & 0xffffffffffffffffn]));
   assert.equal(render('rt_sigprocmask', { args: [2, 0x7ffc, 0x7ffd, 8], blobs: { 1: bytes(words([0])), 2: all } }), 'SIG_SETMASK, [], ~[KILL STOP RTMIN RT_1], 8');
+  // seccomp: SECCOMP_GET_ACTION_AVAIL's action behind the pointer, named.
+  const action = (n: number) => ({ 2: bytes(new Uint8Array(new Uint32Array([n]).buffer)) });
+  assert.equal(render('seccomp', { args: [2, 0, 0x7ffc], blobs: action(0) }), 'SECCOMP_GET_ACTION_AVAIL, 0, [SECCOMP_RET_KILL_THREAD]');
+  assert.equal(render('seccomp', { args: [2, 0, 0x7ffc], blobs: action(0x7fff0000), ret: 0 }), 'SECCOMP_GET_ACTION_AVAIL, 0, [SECCOMP_RET_ALLOW]');
+  assert.equal(render('seccomp', { args: [2, 0, 0x7ffc], blobs: action(0xffffffff), ret: -95 }), 'SECCOMP_GET_ACTION_AVAIL, 0, [0xffffffff /* SECCOMP_RET_??? */]');
+  assert.equal(render('seccomp', { args: [2, 0xcafef00d, 0], ret: -22 }), 'SECCOMP_GET_ACTION_AVAIL, 0xcafef00d, NULL');
+  assert.equal(render('seccomp', { args: [1, 0, 0x7ffc], blobs: action(0) }), 'SECCOMP_SET_MODE_FILTER, 0, 0x7ffc', 'a filter stays its address');
+  assert.equal(render('seccomp', { args: [1, 0x41, 0x7ffc], ret: -22 }), 'SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC|0x40, 0x7ffc');
   // rt_sigpending: the set in as many bytes as its size says (1 to 8), the address otherwise.
   assert.equal(render('rt_sigpending', { args: [0x7fff, 2], blobs: { 0: bytes(new Uint8Array([3, 0])) } }), '[HUP INT], 2');
   assert.equal(render('rt_sigpending', { args: [0x7fff, 1], blobs: { 0: bytes(new Uint8Array([0])) } }), '[], 1');

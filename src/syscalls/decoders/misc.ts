@@ -7,7 +7,7 @@ import { bytesOf, viewOf } from './registry';
 import { flagsArg, valueArg } from './xlat';
 import { quoteShown } from './quote';
 import { argIndexOf, type ArgDecoder, type DecoderContext, type DecoderRegistry } from './registry';
-import { cached, fixedXlat, formatFlags, formatValue, hexValue, pointer, s32, u32, xlat, type Xlat } from './xlat';
+import { cached, constant, fixedXlat, formatFlags, formatValue, hexValue, pointer, s32, u32, xlat, type Xlat } from './xlat';
 
 const KCMP_TYPES = ['KCMP_FILE', 'KCMP_VM', 'KCMP_FILES', 'KCMP_FS', 'KCMP_SIGHAND', 'KCMP_IO', 'KCMP_SYSVSEM', 'KCMP_EPOLL_TFD'];
 /** strace's syslog_action_type (values of include/linux/syslog.h). */
@@ -19,6 +19,10 @@ const SYSLOG_ACTIONS = fixedXlat([
 const QUOTA_CMDS = ['Q_SYNC', 'Q_QUOTAON', 'Q_QUOTAOFF', 'Q_GETFMT', 'Q_GETINFO', 'Q_SETINFO', 'Q_GETQUOTA', 'Q_SETQUOTA', 'Q_GETNEXTQUOTA'];
 const QUOTA_TYPES = fixedXlat([['USRQUOTA', 0], ['GRPQUOTA', 1], ['PRJQUOTA', 2]]);
 const SECCOMP_OPS = ['SECCOMP_SET_MODE_STRICT', 'SECCOMP_SET_MODE_FILTER', 'SECCOMP_GET_ACTION_AVAIL', 'SECCOMP_GET_NOTIF_SIZES'];
+/** linux/seccomp.h's SECCOMP_FILTER_FLAG_* (strace's seccomp_filter_flags). */
+const SECCOMP_FILTER_FLAGS = fixedXlat(['TSYNC', 'LOG', 'SPEC_ALLOW', 'NEW_LISTENER', 'TSYNC_ESRCH', 'WAIT_KILLABLE_RECV'].map((n, i) => [`SECCOMP_FILTER_FLAG_${n}`, 1 << i]));
+/** strace's seccomp_ret_action, in its order (KILL_THREAD before its alias KILL). */
+const SECCOMP_RET_ACTIONS = ['SECCOMP_RET_KILL_PROCESS', 'SECCOMP_RET_KILL_THREAD', 'SECCOMP_RET_TRAP', 'SECCOMP_RET_ERRNO', 'SECCOMP_RET_USER_NOTIF', 'SECCOMP_RET_TRACE', 'SECCOMP_RET_LOG', 'SECCOMP_RET_ALLOW'];
 const MEMBARRIER_CMDS = [
   'MEMBARRIER_CMD_QUERY', 'MEMBARRIER_CMD_GLOBAL', 'MEMBARRIER_CMD_GLOBAL_EXPEDITED', 'MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED',
   'MEMBARRIER_CMD_PRIVATE_EXPEDITED', 'MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED', 'MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE',
@@ -105,6 +109,27 @@ export function registerMiscDecoders(registry: DecoderRegistry): void {
     };
   });
   registry.register('seccomp', 'op', named('SECCOMP', SECCOMP_OPS, 'SECCOMP_SET_MODE_???'));
+  // The flags: SECCOMP_SET_MODE_FILTER's named, the other operations' in hex.
+  registry.register('seccomp', 'flags', (ctx) => {
+    const op = argIndexOf(ctx, 'op');
+    const filter = BigInt(constant(ctx.tables, 'SECCOMP', 'SECCOMP_SET_MODE_FILTER'));
+    return (args) => {
+      const flags = u32(args[ctx.argIndex]);
+      return u32(args[op]) === filter ? formatFlags(flags, SECCOMP_FILTER_FLAGS, 'SECCOMP_FILTER_FLAG_???') : hexValue(flags);
+    };
+  });
+  // SECCOMP_GET_ACTION_AVAIL's action, an input behind the pointer (`[SECCOMP_RET_KILL_THREAD]`);
+  // the other operations' arguments stay addresses.
+  registry.register('seccomp', 'uargs', (ctx) => {
+    const op = argIndexOf(ctx, 'op');
+    const actions = xlat(ctx.tables, 'SECCOMP', SECCOMP_RET_ACTIONS);
+    const getActionAvail = BigInt(constant(ctx.tables, 'SECCOMP', 'SECCOMP_GET_ACTION_AVAIL'));
+    return (args, call) => {
+      const b = u32(args[op]) === getActionAvail ? bytesOf(call.blobs, ctx.argIndex) : undefined;
+      if (!b || b.data.length < 4) return '';
+      return `[${formatValue(BigInt(viewOf(b.data).getUint32(0, true)), actions, 'SECCOMP_RET_???')}]`;
+    };
+  });
   registry.register('userfaultfd', 'flags', (ctx) => {
     const o = ctx.tables.openFlags;
     return flagsArg(ctx.argIndex, fixedXlat([['UFFD_USER_MODE_ONLY', 1], ['O_NONBLOCK', o.O_NONBLOCK], ['O_CLOEXEC', o.O_CLOEXEC]]), 'UFFD_???');
