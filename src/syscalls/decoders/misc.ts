@@ -6,6 +6,8 @@ import type { ArchTables } from '../arch';
 import { bytesOf, viewOf } from './registry';
 import { flagsArg, valueArg } from './xlat';
 import { quoteShown } from './quote';
+import { formatId } from './ids';
+import { clockXlat } from './time';
 import { argIndexOf, type ArgDecoder, type DecoderContext, type DecoderRegistry } from './registry';
 import { cached, fixedXlat, formatFlags, formatValue, hexValue, pointer, s32, u32, xlat, type Xlat } from './xlat';
 
@@ -17,6 +19,11 @@ const SYSLOG_ACTIONS = fixedXlat([
   ['SYSLOG_ACTION_SIZE_UNREAD', 9], ['SYSLOG_ACTION_SIZE_BUFFER', 10],
 ]);
 const QUOTA_CMDS = ['Q_SYNC', 'Q_QUOTAON', 'Q_QUOTAOFF', 'Q_GETFMT', 'Q_GETINFO', 'Q_SETINFO', 'Q_GETQUOTA', 'Q_SETQUOTA', 'Q_GETNEXTQUOTA'];
+const QUOTA_FORMATS = fixedXlat([['QFMT_VFS_OLD', 1], ['QFMT_VFS_V0', 2], ['QFMT_OCFS2', 3], ['QFMT_VFS_V1', 4]]);
+/** strace's setns_types, in its order. */
+const SETNS_TYPES = ['CLONE_NEWTIME', 'CLONE_NEWNS', 'CLONE_NEWCGROUP', 'CLONE_NEWUTS', 'CLONE_NEWIPC', 'CLONE_NEWUSER', 'CLONE_NEWPID', 'CLONE_NEWNET'];
+/** The aio calls, whose aio_context_t strace prints as an address. */
+const AIO_CTX_CALLS = ['io_destroy', 'io_submit', 'io_cancel', 'io_getevents', 'io_pgetevents'];
 const QUOTA_TYPES = fixedXlat([['USRQUOTA', 0], ['GRPQUOTA', 1], ['PRJQUOTA', 2]]);
 const SECCOMP_OPS = ['SECCOMP_SET_MODE_STRICT', 'SECCOMP_SET_MODE_FILTER', 'SECCOMP_GET_ACTION_AVAIL', 'SECCOMP_GET_NOTIF_SIZES'];
 const MEMBARRIER_CMDS = [
@@ -104,6 +111,20 @@ export function registerMiscDecoders(registry: DecoderRegistry): void {
       return `QCMD(${cmd}, ${formatValue(v & 0xffn, QUOTA_TYPES, '???QUOTA')})`;
     };
   });
+  // quotactl's id: Q_QUOTAON's quota format, else a uid/gid/project id (-1 for 0xffffffff).
+  registry.register('quotactl', 'id', (ctx) => {
+    const cmd = argIndexOf(ctx, 'cmd');
+    const quotaOn = BigInt(ctx.tables.constants.QUOTA?.Q_QUOTAON ?? 0x800002);
+    return (args) => {
+      const id = u32(args[ctx.argIndex]);
+      return u32(args[cmd]) >> 8n === quotaOn ? formatValue(id, QUOTA_FORMATS, 'QFMT_VFS_???') : formatId(id);
+    };
+  });
+  registry.register('setns', 'flags', (ctx) => flagsArg(ctx.argIndex, xlat(ctx.tables, 'CLONE', SETNS_TYPES), 'CLONE_NEW???'));
+  registry.register('close_range', 'flags', (ctx) => flagsArg(ctx.argIndex, xlat(ctx.tables, 'CLOSE_RANGE', ['CLOSE_RANGE_UNSHARE', 'CLOSE_RANGE_CLOEXEC']), 'CLOSE_RANGE_???'));
+  registry.register('futex_waitv', 'flags', (ctx) => (args) => hexValue(u32(args[ctx.argIndex])));
+  registry.register('futex_waitv', 'clockid', (ctx) => valueArg(ctx.argIndex, clockXlat(ctx.tables), 'CLOCK_???'));
+  for (const syscall of AIO_CTX_CALLS) registry.register(syscall, 'ctx_id', (ctx) => (args) => pointer(args[ctx.argIndex]));
   registry.register('seccomp', 'op', named('SECCOMP', SECCOMP_OPS, 'SECCOMP_SET_MODE_???'));
   registry.register('userfaultfd', 'flags', (ctx) => {
     const o = ctx.tables.openFlags;
@@ -133,6 +154,8 @@ export function registerMiscDecoders(registry: DecoderRegistry): void {
     const names: Xlat = xlat(ctx.tables, 'PTRACE', PTRACE_CMDS);
     return (args) => formatValue(BigInt.asUintN(64, args[ctx.argIndex] ?? 0n), names, 'PTRACE_???');
   });
+  // The kernel's ptrace takes the pid as a long but uses it as a pid_t, and strace prints it as an int.
+  registry.register('ptrace', 'pid', (ctx) => (args) => s32(args[ctx.argIndex]).toString());
   registry.register('ptrace', 'data', (ctx) => (args) => pointer(args[ctx.argIndex]));
   registry.register('sethostname', 'name', (ctx) => (_args, call) => {
     const b = bytesOf(call.blobs, ctx.argIndex);
