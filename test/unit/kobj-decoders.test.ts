@@ -44,6 +44,7 @@ const FORMATS: Record<string, string[]> = {
   execveat: ['int fd', 'const char * filename', 'const char *const * argv', 'const char *const * envp', 'int flags'],
   io_submit: ['aio_context_t ctx_id', 'long nr', 'struct iocb * * iocbpp'],
   wait4: ['pid_t upid', 'int * stat_addr', 'int options', 'struct rusage * ru'],
+  pkey_mprotect: ['unsigned long start', 'size_t len', 'unsigned long prot', 'int pkey'],
   futex: ['u32 * uaddr', 'int op', 'u32 val', 'const struct __kernel_timespec * utime', 'u32 * uaddr2', 'u32 val3'],
 };
 
@@ -370,8 +371,14 @@ test('constants and signedness strace prints for process, namespace, futex, quot
   assert.equal(render('quotactl', [0, 0, 0xffffffff, 0]), 'QCMD(0 /* Q_??? */, USRQUOTA), NULL, -1, NULL');
   assert.equal(render('quotactl', [0x80000200, 0, 1, 0]), 'QCMD(Q_QUOTAON, USRQUOTA), NULL, QFMT_VFS_OLD, NULL');
   assert.equal(render('quotactl', [0x80000200, 0, 0xca7faced, 0]), 'QCMD(Q_QUOTAON, USRQUOTA), NULL, 0xca7faced /* QFMT_VFS_??? */, NULL');
+  assert.equal(render('quotactl', [0x80000300, 0x1000, 0xffffffff, 0]), 'QCMD(Q_QUOTAOFF, USRQUOTA), 0x1000');
+  assert.equal(render('quotactl', [0x80000401, 0, 7, 0x2000]), 'QCMD(Q_GETFMT, GRPQUOTA), NULL, 0x2000');
+  assert.equal(render('quotactl', [0x80000700, 0, 1000, 0x2000]), 'QCMD(Q_GETQUOTA, USRQUOTA), NULL, 1000, 0x2000');
   assert.equal(render('execveat', [-100, 0, 0, 0, 0x100], { strings: { 1: 'x' } }).split(', ')[0], 'AT_FDCWD');
   assert.equal(render('io_submit', [0xfacefeedcafebeefn, 2, 0]), '0xfacefeedcafebeef, 2, NULL');
+  // prot is an unsigned long: unknown bits above 32 stay visible.
+  assert.equal(render('pkey_mprotect', [0, 0, 0xdeadfeed00ca7500n, -1]), 'NULL, 0, 0xdeadfeed00ca7500 /* PROT_??? */, -1');
+  assert.equal(render('pkey_mprotect', [0, 0, 0x100000003n, 0]), 'NULL, 0, PROT_READ|PROT_WRITE|0x100000000, 0');
   // Bit 2 is WSTOPPED (strace names WUNTRACED only where WSTOPPED is not defined).
   assert.equal(render('wait4', [-1, 0, 2, 0]), '-1, NULL, WSTOPPED, NULL');
   // FUTEX_WAKE_OP's val3 is FUTEX_OP(op, oparg, cmp, cmparg).

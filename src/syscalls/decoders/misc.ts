@@ -111,14 +111,25 @@ export function registerMiscDecoders(registry: DecoderRegistry): void {
       return `QCMD(${cmd}, ${formatValue(v & 0xffn, QUOTA_TYPES, '???QUOTA')})`;
     };
   });
-  // quotactl's id: Q_QUOTAON's quota format, else a uid/gid/project id (-1 for 0xffffffff).
+  // quotactl's id and addr as strace's decode_cmd_data prints them: Q_QUOTAOFF and Q_SYNC take
+  // neither, Q_GETFMT/Q_GETINFO/Q_SETINFO no id, Q_QUOTAON a quota format, the others a
+  // uid/gid/project id (-1 for 0xffffffff).
+  const quotaCmds = (ctx: DecoderContext) => {
+    const c = (name: string) => BigInt(ctx.tables.constants.QUOTA?.[name] ?? -1);
+    return { cmd: argIndexOf(ctx, 'cmd'), on: c('Q_QUOTAON'), none: [c('Q_QUOTAOFF'), c('Q_SYNC')], noId: [c('Q_GETFMT'), c('Q_GETINFO'), c('Q_SETINFO')] };
+  };
   registry.register('quotactl', 'id', (ctx) => {
-    const cmd = argIndexOf(ctx, 'cmd');
-    const quotaOn = BigInt(ctx.tables.constants.QUOTA?.Q_QUOTAON ?? 0x800002);
+    const q = quotaCmds(ctx);
     return (args) => {
+      const sub = u32(args[q.cmd]) >> 8n;
       const id = u32(args[ctx.argIndex]);
-      return u32(args[cmd]) >> 8n === quotaOn ? formatValue(id, QUOTA_FORMATS, 'QFMT_VFS_???') : formatId(id);
+      if (q.none.includes(sub) || q.noId.includes(sub)) return null;
+      return sub === q.on ? formatValue(id, QUOTA_FORMATS, 'QFMT_VFS_???') : formatId(id);
     };
+  });
+  registry.register('quotactl', 'addr', (ctx) => {
+    const q = quotaCmds(ctx);
+    return (args) => (q.none.includes(u32(args[q.cmd]) >> 8n) ? null : '');
   });
   registry.register('setns', 'flags', (ctx) => flagsArg(ctx.argIndex, xlat(ctx.tables, 'CLONE', SETNS_TYPES), 'CLONE_NEW???'));
   registry.register('close_range', 'flags', (ctx) => flagsArg(ctx.argIndex, xlat(ctx.tables, 'CLOSE_RANGE', ['CLOSE_RANGE_UNSHARE', 'CLOSE_RANGE_CLOEXEC']), 'CLOSE_RANGE_???'));
