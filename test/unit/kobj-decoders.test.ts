@@ -381,8 +381,11 @@ test('constants and signedness strace prints for process, namespace, futex, quot
   assert.equal(render('pkey_mprotect', [0, 0, 0x100000003n, 0]), 'NULL, 0, PROT_READ|PROT_WRITE|0x100000000, 0');
   // Bit 2 is WSTOPPED (strace names WUNTRACED only where WSTOPPED is not defined).
   assert.equal(render('wait4', [-1, 0, 2, 0]), '-1, NULL, WSTOPPED, NULL');
+  // The rusage only when a child was reaped; after WNOHANG's 0 its address.
+  assert.equal(render('wait4', [5, 0, 1, 0x3000], { blobs: { 3: new Uint8Array(144).fill(0xff) } }), '5, NULL, WNOHANG, 0x3000');
   // FUTEX_WAKE_OP's val3 is FUTEX_OP(op, oparg, cmp, cmparg).
   assert.equal(render('futex', [0x1000, 5, 1, 0, 0x2000, 0]), '0x1000, FUTEX_WAKE_OP, 1, 0, 0x2000, FUTEX_OP_SET<<28|0<<12|FUTEX_OP_CMP_EQ<<24|0');
   assert.equal(render('futex', [0x1000, 5, 1, 2, 0x2000, 0xfffffffan]), '0x1000, FUTEX_WAKE_OP, 1, 2, 0x2000, FUTEX_OP_OPARG_SHIFT<<28|0x7<<28 /* FUTEX_OP_??? */|0xfff<<12|0xf<<24 /* FUTEX_OP_CMP_??? */|0xffa');
+  assert.equal(render('futex', [0x1000, 14, 1, 0x3000, 0x2000, 0x9caffee1]), '0x1000, 0xe /* FUTEX_??? */, 1, 0x3000, 0x2000, 0x9caffee1');
   assert.equal(render('futex', [0x1000, 5 | 128, 1, 2, 0x2000, 0x1ffffff]), '0x1000, FUTEX_WAKE_OP_PRIVATE, 1, 2, 0x2000, FUTEX_OP_SET<<28|0xfff<<12|FUTEX_OP_CMP_NE<<24|0xfff');
 });

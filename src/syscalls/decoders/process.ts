@@ -271,13 +271,14 @@ function registerFutex(registry: DecoderRegistry): void {
       [c('FUTEX_WAIT_BITSET'), 'vt3'], [c('FUTEX_WAKE_BITSET'), 'v3'], [c('FUTEX_WAIT_REQUEUE_PI'), 'vta'],
     ]);
   };
-  const part = (arg: string, letter: string, render: (reg: bigint, letters: string) => string) =>
+  // An unknown command prints every argument; `unknown` renders this one then (strace's default case).
+  const part = (arg: string, letter: string, render: (reg: bigint, letters: string) => string, unknown?: (reg: bigint) => string) =>
     registry.register('futex', arg, (ctx) => {
       const opIndex = argIndexOf(ctx, 'op');
       const table = uses(ctx.tables);
       return (args) => {
         const letters = table.get(u32(args[opIndex]) & 127n);
-        if (letters === undefined) return '';
+        if (letters === undefined) return unknown ? unknown(args[ctx.argIndex] ?? 0n) : '';
         return letters.includes(letter) ? render(args[ctx.argIndex] ?? 0n, letters) : null;
       };
     });
@@ -303,7 +304,7 @@ function registerFutex(registry: DecoderRegistry): void {
     if (letters.includes('t') || letters === 'v3') return v === 0xffffffffn ? 'FUTEX_BITSET_MATCH_ANY' : hexValue(v);
     if (letters.includes('w')) return wakeOp(v);
     return letters === 'v2a3' ? v.toString() : hexValue(v);
-  });
+  }, (reg) => hexValue(u32(reg)));
 }
 
 /** uname's struct new_utsname, abbreviated like strace: `{sysname="Linux", nodename="vm", ...}`. */
