@@ -386,6 +386,7 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   io_uring_register: [elems('arg', 'nr_args', 16), argSized('arg', 'nr_args'), { kind: ReadKind.URING_RSRC, arg: 'arg', lenArg: 'opcode', max: 40 }],
   sethostname: [argSized('name', 'len')],
   setdomainname: [argSized('name', 'len')],
+  kexec_file_load: [argSized('cmdline_ptr', 'cmdline_len')],
   // ARCH_GET_FS/ARCH_GET_GS's output; other options pass no pointer and the read fails harmlessly.
   arch_prctl: [output('arg2', 8)],
   // The struct itself, then what its pointers point to (at exit: recvmsg's answers are there).

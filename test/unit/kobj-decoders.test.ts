@@ -322,6 +322,10 @@ test('syscalls tracefs does not describe get their declared arguments (module sy
   assert.equal(render('kexec_load', [0, 17, 0x1000, 0x2a0003]), 'NULL, 17, 0x1000, KEXEC_ARCH_SH|KEXEC_ON_CRASH|KEXEC_PRESERVE_CONTEXT');
   assert.equal(render('kexec_load', [0, 0, 0, 0xda7a0000]), 'NULL, 0, NULL, 0xda7a0000 /* KEXEC_ARCH_??? */');
   assert.equal(render('kexec_file_load', [-1, -1, 0, 0, 0x13]), '-1, -1, 0, NULL, KEXEC_FILE_UNLOAD|KEXEC_FILE_ON_CRASH|0x10');
+  // The cmdline's cmdline_len bytes, its NUL among them (strace's printstrn); its address when unread.
+  const cmdline = new TextEncoder().encode('abcdef\0');
+  assert.equal(render('kexec_file_load', [3, 4, 7, 0x1000, 0], { blobs: { 3: cmdline } }), '3, 4, 7, "abcdef\\0", 0');
+  assert.equal(render('kexec_file_load', [3, 4, 8, 0x1000, 0]), '3, 4, 8, 0x1000, 0');
   assert.equal(catalog.byName('init_module')?.tracepoint, undefined, 'no tracepoint: traced through raw_syscalls');
 });
 
