@@ -365,6 +365,10 @@ test('landlock: ruleset attr, path-beneath attr, flags in hex', () => {
 test('constants and signedness strace prints for process, namespace, futex, quota and aio arguments', () => {
   // ptrace's pid is a long register the kernel uses as a pid_t.
   assert.equal(render('ptrace', [2, 0xdefaced00003ea7n, 0x1000, 0x2000]), 'PTRACE_PEEKDATA, 16039, 0x1000, 0x2000');
+  assert.equal(render('ptrace', [3, 5, 0x1000, 0x2000]), 'PTRACE_PEEKUSER, 5, 0x1000, 0x2000');
+  assert.equal(render('ptrace', [0, 5, 0x1000, 0x2000]), 'PTRACE_TRACEME');
+  assert.equal(render('ptrace', [16, 0xffffffff00000005n, 0x1000, 0x2000]), 'PTRACE_ATTACH, 5');
+  assert.equal(render('ptrace', [0x420a, 5, 8, 0x2000]), 'PTRACE_GETSIGMASK, 5, 8, 0x2000');
   assert.equal(render('setns', [-559038242, 0x80]), '-559038242, CLONE_NEWTIME');
   assert.equal(render('setns', [3, 0x40000000 | 0x1]), '3, CLONE_NEWNET|0x1');
   assert.equal(render('setns', [3, 0]), '3, 0');

@@ -60,6 +60,12 @@ export function membarrierCommands(tables: ArchTables): Xlat {
   return xlat(tables, 'MEMBARRIER', MEMBARRIER_CMDS);
 }
 
+/** ptrace's requests as strace names them: PTRACE_PEEKUSER and PTRACE_POKEUSER for the headers' PEEKUSR/POKEUSR. */
+function ptraceRequests(tables: ArchTables): Xlat {
+  const spelled: Record<string, string> = { PTRACE_PEEKUSR: 'PTRACE_PEEKUSER', PTRACE_POKEUSR: 'PTRACE_POKEUSER' };
+  return xlat(tables, 'PTRACE', PTRACE_CMDS).map(([name, value]) => [spelled[name] ?? name, value] as const);
+}
+
 /** A value argument, for a name list looked up in constant group `group`. */
 function named(group: string, names: string[], unknown: string) {
   return (ctx: DecoderContext) => valueArg(ctx.argIndex, xlat(ctx.tables, group, names), unknown);
@@ -162,12 +168,31 @@ export function registerMiscDecoders(registry: DecoderRegistry): void {
     return (args) => (u32(args[cmd]) === restart2 ? '' : null);
   });
   registry.register('ptrace', 'request', (ctx) => {
-    const names: Xlat = xlat(ctx.tables, 'PTRACE', PTRACE_CMDS);
+    const names: Xlat = ptraceRequests(ctx.tables);
     return (args) => formatValue(BigInt.asUintN(64, args[ctx.argIndex] ?? 0n), names, 'PTRACE_???');
   });
+  // Which arguments strace's decode_ptrace_entering prints after the request: none for
+  // PTRACE_TRACEME, only the pid for the requests that ignore addr and data, addr in decimal
+  // for those that take a count or an index there.
+  const ptraceArg = (arg: 'pid' | 'addr' | 'data', render: (reg: bigint) => string) =>
+    registry.register('ptrace', arg, (ctx) => {
+      const request = argIndexOf(ctx, 'request');
+      const c = (name: string) => BigInt(ctx.tables.constants.PTRACE?.[name] ?? -1);
+      const traceme = c('PTRACE_TRACEME');
+      const pidOnly = ['PTRACE_ATTACH', 'PTRACE_INTERRUPT', 'PTRACE_KILL', 'PTRACE_LISTEN'].map(c);
+      const countAddr = ['PTRACE_GETSIGMASK', 'PTRACE_SETSIGMASK', 'PTRACE_SECCOMP_GET_FILTER', 'PTRACE_SECCOMP_GET_METADATA', 'PTRACE_GET_SYSCALL_INFO'].map(c);
+      return (args) => {
+        const r = BigInt.asUintN(64, args[request] ?? 0n);
+        const reg = args[ctx.argIndex] ?? 0n;
+        if (r === traceme || (arg !== 'pid' && pidOnly.includes(r))) return null;
+        if (arg === 'addr' && countAddr.includes(r)) return BigInt.asUintN(64, reg).toString();
+        return render(reg);
+      };
+    });
   // The kernel's ptrace takes the pid as a long but uses it as a pid_t, and strace prints it as an int.
-  registry.register('ptrace', 'pid', (ctx) => (args) => s32(args[ctx.argIndex]).toString());
-  registry.register('ptrace', 'data', (ctx) => (args) => pointer(args[ctx.argIndex]));
+  ptraceArg('pid', (reg) => s32(reg).toString());
+  ptraceArg('addr', (reg) => pointer(reg));
+  ptraceArg('data', (reg) => pointer(reg));
   registry.register('sethostname', 'name', (ctx) => (_args, call) => {
     const b = bytesOf(call.blobs, ctx.argIndex);
     return b ? quoteShown(b, call.options.stringMax) : '';
