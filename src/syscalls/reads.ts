@@ -370,6 +370,8 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   // strace 6.1's size and at PERF_ATTR_SIZE_VER0, the longer readable kept.
   perf_event_open: [both('attr_uptr', S.perf_attr_head), bytes('attr_uptr', S.perf_attr), bytes('attr_uptr', S.perf_attr_ver0)],
   io_uring_setup: [bytes('params', S.io_uring_params)],
+  // The aio_context_t io_setup stored (after success).
+  io_setup: [output('ctxp', 8)],
   // handled_access_fs, and struct landlock_path_beneath_attr (packed: u64 and an fd).
   landlock_create_ruleset: [bytes('attr', 8)],
   mq_open: [bytes('u_attr', S.mq_attr)],

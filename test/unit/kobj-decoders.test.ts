@@ -42,6 +42,7 @@ const FORMATS: Record<string, string[]> = {
   close_range: ['unsigned int fd', 'unsigned int max_fd', 'unsigned int flags'],
   quotactl: ['unsigned int cmd', 'const char * special', 'qid_t id', 'void * addr'],
   execveat: ['int fd', 'const char * filename', 'const char *const * argv', 'const char *const * envp', 'int flags'],
+  io_setup: ['unsigned nr_events', 'aio_context_t * ctxp'],
   io_submit: ['aio_context_t ctx_id', 'long nr', 'struct iocb * * iocbpp'],
   wait4: ['pid_t upid', 'int * stat_addr', 'int options', 'struct rusage * ru'],
   pkey_mprotect: ['unsigned long start', 'size_t len', 'unsigned long prot', 'int pkey'],
@@ -384,6 +385,8 @@ test('constants and signedness strace prints for process, namespace, futex, quot
   assert.equal(render('quotactl', [0x80000700, 0, 1000, 0x2000]), 'QCMD(Q_GETQUOTA, USRQUOTA), NULL, 1000, 0x2000');
   assert.equal(render('execveat', [-100, 0, 0, 0, 0x100], { strings: { 1: 'x' } }).split(', ')[0], 'AT_FDCWD');
   assert.equal(render('io_submit', [0xfacefeedcafebeefn, 2, 0]), '0xfacefeedcafebeef, 2, NULL');
+  assert.equal(render('io_setup', [2, 0x1000], { blobs: { 1: le([0x7f0000001000n, 8]) } }), '2, [0x7f0000001000]');
+  assert.equal(render('io_setup', [2, 0x1000], { ret: -22, blobs: { 1: le([0x7f0000001000n, 8]) } }), '2, 0x1000');
   // prot is an unsigned long: unknown bits above 32 stay visible.
   assert.equal(render('pkey_mprotect', [0, 0, 0xdeadfeed00ca7500n, -1]), 'NULL, 0, 0xdeadfeed00ca7500 /* PROT_??? */, -1');
   assert.equal(render('pkey_mprotect', [0, 0, 0x100000003n, 0]), 'NULL, 0, PROT_READ|PROT_WRITE|0x100000000, 0');

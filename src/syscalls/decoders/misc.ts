@@ -7,7 +7,7 @@ import { bytesOf, viewOf } from './registry';
 import { flagsArg, valueArg } from './xlat';
 import { quoteShown } from './quote';
 import { formatId } from './ids';
-import { clockXlat } from './time';
+import { clockXlat, structArg } from './time';
 import { argIndexOf, type ArgDecoder, type DecoderContext, type DecoderRegistry } from './registry';
 import { cached, fixedXlat, formatFlags, formatValue, hexValue, pointer, s32, u32, xlat, type Xlat } from './xlat';
 
@@ -142,6 +142,7 @@ export function registerMiscDecoders(registry: DecoderRegistry): void {
   registry.register('futex_waitv', 'flags', (ctx) => (args) => hexValue(u32(args[ctx.argIndex])));
   registry.register('futex_waitv', 'clockid', (ctx) => valueArg(ctx.argIndex, clockXlat(ctx.tables), 'CLOCK_???'));
   for (const syscall of AIO_CTX_CALLS) registry.register(syscall, 'ctx_id', (ctx) => (args) => pointer(args[ctx.argIndex]));
+  registry.register('io_setup', 'ctxp', (ctx) => structArg(ctx.argIndex, 8, true, (v) => `[${pointer(v.getBigUint64(0, true))}]`));
   registry.register('seccomp', 'op', named('SECCOMP', SECCOMP_OPS, 'SECCOMP_SET_MODE_???'));
   registry.register('userfaultfd', 'flags', (ctx) => {
     const o = ctx.tables.openFlags;
