@@ -372,6 +372,7 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   io_uring_setup: [bytes('params', S.io_uring_params)],
   // The aio_context_t io_setup stored (after success).
   io_setup: [output('ctxp', 8)],
+  io_getevents: [bytes('timeout', S.timespec)],
   // handled_access_fs, and struct landlock_path_beneath_attr (packed: u64 and an fd).
   landlock_create_ruleset: [bytes('attr', 8)],
   mq_open: [bytes('u_attr', S.mq_attr)],

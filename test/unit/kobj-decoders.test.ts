@@ -42,7 +42,9 @@ const FORMATS: Record<string, string[]> = {
   close_range: ['unsigned int fd', 'unsigned int max_fd', 'unsigned int flags'],
   quotactl: ['unsigned int cmd', 'const char * special', 'qid_t id', 'void * addr'],
   execveat: ['int fd', 'const char * filename', 'const char *const * argv', 'const char *const * envp', 'int flags'],
+  io_destroy: ['aio_context_t ctx'],
   io_setup: ['unsigned nr_events', 'aio_context_t * ctxp'],
+  io_getevents: ['aio_context_t ctx_id', 'long min_nr', 'long nr', 'struct io_event * events', 'struct __kernel_timespec * timeout'],
   io_submit: ['aio_context_t ctx_id', 'long nr', 'struct iocb * * iocbpp'],
   wait4: ['pid_t upid', 'int * stat_addr', 'int options', 'struct rusage * ru'],
   pkey_mprotect: ['unsigned long start', 'size_t len', 'unsigned long prot', 'int pkey'],
@@ -386,6 +388,8 @@ test('constants and signedness strace prints for process, namespace, futex, quot
   assert.equal(render('execveat', [-100, 0, 0, 0, 0x100], { strings: { 1: 'x' } }).split(', ')[0], 'AT_FDCWD');
   assert.equal(render('io_submit', [0xfacefeedcafebeefn, 2, 0]), '0xfacefeedcafebeef, 2, NULL');
   assert.equal(render('io_setup', [2, 0x1000], { blobs: { 1: le([0x7f0000001000n, 8]) } }), '2, [0x7f0000001000]');
+  assert.equal(render('io_getevents', [0x1000, 0, 0, 0, 0x2000], { ret: -22, blobs: { 4: le([1, 8], [2, 8]) } }), '0x1000, 0, 0, NULL, {tv_sec=1, tv_nsec=2}');
+  assert.equal(render('io_destroy', [0xfacefeedcafebeefn]), '0xfacefeedcafebeef');
   assert.equal(render('io_setup', [2, 0x1000], { ret: -22, blobs: { 1: le([0x7f0000001000n, 8]) } }), '2, 0x1000');
   // prot is an unsigned long: unknown bits above 32 stay visible.
   assert.equal(render('pkey_mprotect', [0, 0, 0xdeadfeed00ca7500n, -1]), 'NULL, 0, 0xdeadfeed00ca7500 /* PROT_??? */, -1');

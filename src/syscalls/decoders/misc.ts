@@ -22,8 +22,8 @@ const QUOTA_CMDS = ['Q_SYNC', 'Q_QUOTAON', 'Q_QUOTAOFF', 'Q_GETFMT', 'Q_GETINFO'
 const QUOTA_FORMATS = fixedXlat([['QFMT_VFS_OLD', 1], ['QFMT_VFS_V0', 2], ['QFMT_OCFS2', 3], ['QFMT_VFS_V1', 4]]);
 /** strace's setns_types, in its order. */
 const SETNS_TYPES = ['CLONE_NEWTIME', 'CLONE_NEWNS', 'CLONE_NEWCGROUP', 'CLONE_NEWUTS', 'CLONE_NEWIPC', 'CLONE_NEWUSER', 'CLONE_NEWPID', 'CLONE_NEWNET'];
-/** The aio calls, whose aio_context_t strace prints as an address. */
-const AIO_CTX_CALLS = ['io_destroy', 'io_submit', 'io_cancel', 'io_getevents', 'io_pgetevents'];
+/** The aio calls' aio_context_t arguments (io_destroy's is `ctx`), which strace prints as an address. */
+const AIO_CTX_ARGS = [['io_destroy', 'ctx'], ['io_submit', 'ctx_id'], ['io_cancel', 'ctx_id'], ['io_getevents', 'ctx_id'], ['io_pgetevents', 'ctx_id']];
 const QUOTA_TYPES = fixedXlat([['USRQUOTA', 0], ['GRPQUOTA', 1], ['PRJQUOTA', 2]]);
 const SECCOMP_OPS = ['SECCOMP_SET_MODE_STRICT', 'SECCOMP_SET_MODE_FILTER', 'SECCOMP_GET_ACTION_AVAIL', 'SECCOMP_GET_NOTIF_SIZES'];
 const MEMBARRIER_CMDS = [
@@ -141,7 +141,7 @@ export function registerMiscDecoders(registry: DecoderRegistry): void {
   registry.register('close_range', 'flags', (ctx) => flagsArg(ctx.argIndex, xlat(ctx.tables, 'CLOSE_RANGE', ['CLOSE_RANGE_UNSHARE', 'CLOSE_RANGE_CLOEXEC']), 'CLOSE_RANGE_???'));
   registry.register('futex_waitv', 'flags', (ctx) => (args) => hexValue(u32(args[ctx.argIndex])));
   registry.register('futex_waitv', 'clockid', (ctx) => valueArg(ctx.argIndex, clockXlat(ctx.tables), 'CLOCK_???'));
-  for (const syscall of AIO_CTX_CALLS) registry.register(syscall, 'ctx_id', (ctx) => (args) => pointer(args[ctx.argIndex]));
+  for (const [syscall, arg] of AIO_CTX_ARGS) registry.register(syscall, arg, (ctx) => (args) => pointer(args[ctx.argIndex]));
   registry.register('io_setup', 'ctxp', (ctx) => structArg(ctx.argIndex, 8, true, (v) => `[${pointer(v.getBigUint64(0, true))}]`));
   registry.register('seccomp', 'op', named('SECCOMP', SECCOMP_OPS, 'SECCOMP_SET_MODE_???'));
   registry.register('userfaultfd', 'flags', (ctx) => {
