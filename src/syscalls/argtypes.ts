@@ -68,9 +68,10 @@ const NOT_STRING_ARG_NAMES: ReadonlySet<string> = new Set(['buf', 'ubuf', 'list'
 /**
  * Exceptions that need the syscall too: sethostname/setdomainname take `char *name` with a
  * length and copy exactly that many bytes, so the name is not NUL-terminated in user memory and
- * a string read would run past it.
+ * a string read would run past it. kexec_file_load's cmdline is cmdline_len bytes, its NUL included,
+ * which strace prints whole (printstrn).
  */
-const NOT_STRING_ARGS: ReadonlySet<string> = new Set(['sethostname.name', 'setdomainname.name']);
+const NOT_STRING_ARGS: ReadonlySet<string> = new Set(['sethostname.name', 'setdomainname.name', 'kexec_file_load.cmdline_ptr']);
 
 /**
  * Arguments not typed as strings that strace prints as strings for some calls: mount's data (a
@@ -117,7 +118,7 @@ const NOT_PATH_STRINGS: ReadonlySet<string> = new Set([
     'setxattrat', 'getxattrat', 'removexattrat'].map((s) => `${s}.name`),
   'add_key._type', 'add_key._description', 'request_key._type', 'request_key._description', 'request_key._callout_info',
   'mount.type', 'mount.data', 'fsconfig._key', 'keyctl.arg2', 'keyctl.arg3', 'keyctl.arg4', 'fsopen._fs_name', 'memfd_create.uname',
-  'init_module.uargs', 'finit_module.uargs', 'delete_module.name_user', 'kexec_file_load.cmdline_ptr',
+  'init_module.uargs', 'finit_module.uargs', 'delete_module.name_user',
 ]);
 
 /** Whether string argument `argName` of `syscall` is a path (SyscallArgInfo.isPath: never cut, as strace prints it). */

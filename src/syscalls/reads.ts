@@ -373,6 +373,9 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   // strace 6.1's size and at PERF_ATTR_SIZE_VER0, the longer readable kept.
   perf_event_open: [both('attr_uptr', S.perf_attr_head), bytes('attr_uptr', S.perf_attr), bytes('attr_uptr', S.perf_attr_ver0)],
   io_uring_setup: [bytes('params', S.io_uring_params)],
+  // The aio_context_t io_setup stored (after success).
+  io_setup: [output('ctxp', 8)],
+  io_getevents: [bytes('timeout', S.timespec)],
   // handled_access_fs, and struct landlock_path_beneath_attr (packed: u64 and an fd).
   landlock_create_ruleset: [bytes('attr', 8)],
   mq_open: [bytes('u_attr', S.mq_attr)],
@@ -389,6 +392,7 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   io_uring_register: [elems('arg', 'nr_args', 16), argSized('arg', 'nr_args'), { kind: ReadKind.URING_RSRC, arg: 'arg', lenArg: 'opcode', max: 40 }],
   sethostname: [argSized('name', 'len')],
   setdomainname: [argSized('name', 'len')],
+  kexec_file_load: [argSized('cmdline_ptr', 'cmdline_len')],
   // ARCH_GET_FS/ARCH_GET_GS's output; other options pass no pointer and the read fails harmlessly.
   arch_prctl: [output('arg2', 8)],
   // The struct itself, then what its pointers point to (at exit: recvmsg's answers are there).

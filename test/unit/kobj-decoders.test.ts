@@ -36,6 +36,19 @@ const FORMATS: Record<string, string[]> = {
   mq_getsetattr: ['mqd_t mqdes', 'const struct mq_attr * u_mqstat', 'struct mq_attr * u_omqstat'],
   pselect6: ['int n', 'fd_set * inp', 'fd_set * outp', 'fd_set * exp', 'struct __kernel_timespec * tsp', 'void * sig'],
   kcmp: ['pid_t pid1', 'pid_t pid2', 'int type', 'unsigned long idx1', 'unsigned long idx2'],
+  ptrace: ['long request', 'long pid', 'unsigned long addr', 'unsigned long data'],
+  setns: ['int fd', 'int flags'],
+  futex_waitv: ['struct futex_waitv * waiters', 'unsigned int nr_futexes', 'unsigned int flags', 'struct __kernel_timespec * timeout', 'clockid_t clockid'],
+  close_range: ['unsigned int fd', 'unsigned int max_fd', 'unsigned int flags'],
+  quotactl: ['unsigned int cmd', 'const char * special', 'qid_t id', 'void * addr'],
+  execveat: ['int fd', 'const char * filename', 'const char *const * argv', 'const char *const * envp', 'int flags'],
+  io_destroy: ['aio_context_t ctx'],
+  io_setup: ['unsigned nr_events', 'aio_context_t * ctxp'],
+  io_getevents: ['aio_context_t ctx_id', 'long min_nr', 'long nr', 'struct io_event * events', 'struct __kernel_timespec * timeout'],
+  io_submit: ['aio_context_t ctx_id', 'long nr', 'struct iocb * * iocbpp'],
+  wait4: ['pid_t upid', 'int * stat_addr', 'int options', 'struct rusage * ru'],
+  pkey_mprotect: ['unsigned long start', 'size_t len', 'unsigned long prot', 'int pkey'],
+  futex: ['u32 * uaddr', 'int op', 'u32 val', 'const struct __kernel_timespec * utime', 'u32 * uaddr2', 'u32 val3'],
 };
 
 const catalog = SyscallCatalog.fromFormats(
@@ -123,6 +136,9 @@ test('bpf: attr per command as far as the size reaches, address when unread or s
   assert.equal(render('bpf', [29, 0x1000, 16], { blobs: { 1: le([-1, 4], [3, 4], [4, 4], [5, 4]) } }), 'BPF_LINK_UPDATE, {link_update={link_fd=-1, new_prog_fd=3, flags=BPF_F_REPLACE, old_prog_fd=5}}, 16');
   assert.equal(render('bpf', [16, 0x1000, 28], { blobs: { 1: le([-1, 4], [0, 4], [1, 4], [3, 4], [0x2000, 8], [0, 4]) } }), 'BPF_PROG_QUERY, {query={target_fd=-1, attach_type=BPF_CGROUP_INET_INGRESS, query_flags=BPF_F_QUERY_EFFECTIVE, attach_flags=BPF_F_ALLOW_OVERRIDE|BPF_F_ALLOW_MULTI, prog_ids=[], prog_cnt=0}}, 28');
   assert.equal(render('bpf', [11, 0x1000, 1], { blobs: { 1: le([239, 1]) } }), 'BPF_PROG_GET_NEXT_ID, {start_id=239, next_id=0}, 1');
+  // NUMA_NO_NODE is no UAPI constant: strace names it in a comment.
+  const noNode = le([1, 4], [4, 4], [8, 4], [1, 4], [0x4, 4], [0, 4], [0xffffffff, 4]);
+  assert.equal(render('bpf', [0, 0x1000, 28], { blobs: { 1: noNode } }), 'BPF_MAP_CREATE, {map_type=BPF_MAP_TYPE_HASH, key_size=4, value_size=8, max_entries=1, map_flags=BPF_F_NUMA_NODE, inner_map_fd=0, numa_node=4294967295 /* NUMA_NO_NODE */}, 28');
   assert.equal(render('bpf', [0, 0x7f00, 0]), 'BPF_MAP_CREATE, 0x7f00, 0');
   assert.equal(render('bpf', [28, 0x7ff9, 8]), 'BPF_LINK_CREATE, 0x7ff9, 8');
 });
@@ -255,6 +271,7 @@ test('memory policies, pkeys and perf flags', () => {
     '0x1000, 0x2000, 32770, NULL, 0',
   );
   assert.equal(render('pkey_alloc', [0, 7]), '0, PKEY_DISABLE_ACCESS|PKEY_DISABLE_WRITE|PKEY_DISABLE_EXECUTE');
+  assert.equal(render('pkey_alloc', [0xbadc0ded00000000n, 2]), '0xbadc0ded00000000, PKEY_DISABLE_WRITE');
   assert.equal(render('perf_event_open', [0, -1, -1, 1, 15]), 'NULL, -1, -1, 1, PERF_FLAG_FD_NO_GROUP|PERF_FLAG_FD_OUTPUT|PERF_FLAG_PID_CGROUP|PERF_FLAG_FD_CLOEXEC');
 });
 
@@ -308,6 +325,10 @@ test('syscalls tracefs does not describe get their declared arguments (module sy
   assert.equal(render('kexec_load', [0, 17, 0x1000, 0x2a0003]), 'NULL, 17, 0x1000, KEXEC_ARCH_SH|KEXEC_ON_CRASH|KEXEC_PRESERVE_CONTEXT');
   assert.equal(render('kexec_load', [0, 0, 0, 0xda7a0000]), 'NULL, 0, NULL, 0xda7a0000 /* KEXEC_ARCH_??? */');
   assert.equal(render('kexec_file_load', [-1, -1, 0, 0, 0x13]), '-1, -1, 0, NULL, KEXEC_FILE_UNLOAD|KEXEC_FILE_ON_CRASH|0x10');
+  // The cmdline's cmdline_len bytes, its NUL among them (strace's printstrn); its address when unread.
+  const cmdline = new TextEncoder().encode('abcdef\0');
+  assert.equal(render('kexec_file_load', [3, 4, 7, 0x1000, 0], { blobs: { 3: cmdline } }), '3, 4, 7, "abcdef\\0", 0');
+  assert.equal(render('kexec_file_load', [3, 4, 8, 0x1000, 0]), '3, 4, 8, 0x1000, 0');
   assert.equal(catalog.byName('init_module')?.tracepoint, undefined, 'no tracepoint: traced through raw_syscalls');
 });
 
@@ -342,4 +363,44 @@ test('landlock: ruleset attr, path-beneath attr, flags in hex', () => {
   assert.equal(render('landlock_create_ruleset', [0x1000, 4, 0]), '0x1000, 4, 0');
   assert.equal(render('landlock_add_rule', [-1, 1, 0x1000, 0], { blobs: { 2: le([1, 8], [-1, 4]) } }), '-1, LANDLOCK_RULE_PATH_BENEATH, {allowed_access=LANDLOCK_ACCESS_FS_EXECUTE, parent_fd=-1}, 0');
   assert.equal(render('landlock_add_rule', [0, 0xfacebeef, 0x1000, 1]), '0, 0xfacebeef /* LANDLOCK_RULE_??? */, 0x1000, 0x1');
+});
+
+test('constants and signedness strace prints for process, namespace, futex, quota and aio arguments', () => {
+  // ptrace's pid is a long register the kernel uses as a pid_t.
+  assert.equal(render('ptrace', [2, 0xdefaced00003ea7n, 0x1000, 0x2000]), 'PTRACE_PEEKDATA, 16039, 0x1000, 0x2000');
+  assert.equal(render('ptrace', [3, 5, 0x1000, 0x2000]), 'PTRACE_PEEKUSER, 5, 0x1000, 0x2000');
+  assert.equal(render('ptrace', [0, 5, 0x1000, 0x2000]), 'PTRACE_TRACEME');
+  assert.equal(render('ptrace', [16, 0xffffffff00000005n, 0x1000, 0x2000]), 'PTRACE_ATTACH, 5');
+  assert.equal(render('ptrace', [0x420a, 5, 8, 0x2000]), 'PTRACE_GETSIGMASK, 5, 8, 0x2000');
+  assert.equal(render('setns', [-559038242, 0x80]), '-559038242, CLONE_NEWTIME');
+  assert.equal(render('setns', [3, 0x40000000 | 0x1]), '3, CLONE_NEWNET|0x1');
+  assert.equal(render('setns', [3, 0]), '3, 0');
+  assert.equal(render('futex_waitv', [0, 1, 0xffffffff, 0, 1]), 'NULL, 1, 0xffffffff, NULL, CLOCK_MONOTONIC');
+  assert.equal(render('futex_waitv', [0, 1, 0, 0, 0xffffffff]), 'NULL, 1, 0, NULL, 0xffffffff /* CLOCK_??? */');
+  assert.equal(render('close_range', [4294967294, 4294967295, 1]), '4294967294, 4294967295, 0x1 /* CLOSE_RANGE_??? */');
+  assert.equal(render('close_range', [0, 4294967292, 0xffffffff]), '0, 4294967292, CLOSE_RANGE_UNSHARE|CLOSE_RANGE_CLOEXEC|0xfffffff9');
+  assert.equal(render('quotactl', [0, 0, 0xffffffff, 0]), 'QCMD(0 /* Q_??? */, USRQUOTA), NULL, -1, NULL');
+  assert.equal(render('quotactl', [0x80000200, 0, 1, 0]), 'QCMD(Q_QUOTAON, USRQUOTA), NULL, QFMT_VFS_OLD, NULL');
+  assert.equal(render('quotactl', [0x80000200, 0, 0xca7faced, 0]), 'QCMD(Q_QUOTAON, USRQUOTA), NULL, 0xca7faced /* QFMT_VFS_??? */, NULL');
+  assert.equal(render('quotactl', [0x80000300, 0x1000, 0xffffffff, 0]), 'QCMD(Q_QUOTAOFF, USRQUOTA), 0x1000');
+  assert.equal(render('quotactl', [0x80000401, 0, 7, 0x2000]), 'QCMD(Q_GETFMT, GRPQUOTA), NULL, 0x2000');
+  assert.equal(render('quotactl', [0x80000700, 0, 1000, 0x2000]), 'QCMD(Q_GETQUOTA, USRQUOTA), NULL, 1000, 0x2000');
+  assert.equal(render('execveat', [-100, 0, 0, 0, 0x100], { strings: { 1: 'x' } }).split(', ')[0], 'AT_FDCWD');
+  assert.equal(render('io_submit', [0xfacefeedcafebeefn, 2, 0]), '0xfacefeedcafebeef, 2, NULL');
+  assert.equal(render('io_setup', [2, 0x1000], { blobs: { 1: le([0x7f0000001000n, 8]) } }), '2, [0x7f0000001000]');
+  assert.equal(render('io_getevents', [0x1000, 0, 0, 0, 0x2000], { ret: -22, blobs: { 4: le([1, 8], [2, 8]) } }), '0x1000, 0, 0, NULL, {tv_sec=1, tv_nsec=2}');
+  assert.equal(render('io_destroy', [0xfacefeedcafebeefn]), '0xfacefeedcafebeef');
+  assert.equal(render('io_setup', [2, 0x1000], { ret: -22, blobs: { 1: le([0x7f0000001000n, 8]) } }), '2, 0x1000');
+  // prot is an unsigned long: unknown bits above 32 stay visible.
+  assert.equal(render('pkey_mprotect', [0, 0, 0xdeadfeed00ca7500n, -1]), 'NULL, 0, 0xdeadfeed00ca7500 /* PROT_??? */, -1');
+  assert.equal(render('pkey_mprotect', [0, 0, 0x100000003n, 0]), 'NULL, 0, PROT_READ|PROT_WRITE|0x100000000, 0');
+  // Bit 2 is WSTOPPED (strace names WUNTRACED only where WSTOPPED is not defined).
+  assert.equal(render('wait4', [-1, 0, 2, 0]), '-1, NULL, WSTOPPED, NULL');
+  // The rusage only when a child was reaped; after WNOHANG's 0 its address.
+  assert.equal(render('wait4', [5, 0, 1, 0x3000], { blobs: { 3: new Uint8Array(144).fill(0xff) } }), '5, NULL, WNOHANG, 0x3000');
+  // FUTEX_WAKE_OP's val3 is FUTEX_OP(op, oparg, cmp, cmparg).
+  assert.equal(render('futex', [0x1000, 5, 1, 0, 0x2000, 0]), '0x1000, FUTEX_WAKE_OP, 1, 0, 0x2000, FUTEX_OP_SET<<28|0<<12|FUTEX_OP_CMP_EQ<<24|0');
+  assert.equal(render('futex', [0x1000, 5, 1, 2, 0x2000, 0xfffffffan]), '0x1000, FUTEX_WAKE_OP, 1, 2, 0x2000, FUTEX_OP_OPARG_SHIFT<<28|0x7<<28 /* FUTEX_OP_??? */|0xfff<<12|0xf<<24 /* FUTEX_OP_CMP_??? */|0xffa');
+  assert.equal(render('futex', [0x1000, 14, 1, 0x3000, 0x2000, 0x9caffee1]), '0x1000, 0xe /* FUTEX_??? */, 1, 0x3000, 0x2000, 0x9caffee1');
+  assert.equal(render('futex', [0x1000, 5 | 128, 1, 2, 0x2000, 0x1ffffff]), '0x1000, FUTEX_WAKE_OP_PRIVATE, 1, 2, 0x2000, FUTEX_OP_SET<<28|0xfff<<12|FUTEX_OP_CMP_NE<<24|0xfff');
 });

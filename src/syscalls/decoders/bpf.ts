@@ -10,7 +10,7 @@
 import type { ArchTables } from '../arch';
 import { extraData, formatFields, type Field, type FieldKind } from './fields';
 import { argIndexOf, bytesOf, derivedKey, INNER_PART, type DecoderRegistry } from './registry';
-import { pointer, u32, valueArg, xlat, type Xlat } from './xlat';
+import { fixedXlat, pointer, u32, valueArg, xlat, type Xlat } from './xlat';
 
 
 const BPF_CMDS = [
@@ -86,6 +86,8 @@ function layouts(tables: ArchTables): Map<string, AttrLayout> {
   const fileFlags = flags(FILE_MODE_FLAGS, 'BPF_F_???');
   const numaFlag = BigInt(tables.constants.BPF?.BPF_F_NUMA_NODE ?? 4);
   const replaceFlag = BigInt(tables.constants.BPF?.BPF_F_REPLACE ?? 4);
+  // The kernel's NUMA_NO_NODE (-1) is no UAPI constant: strace names it in a comment beside the number.
+  const NUMA_NODE: FieldKind = { t: 'uverbose', table: fixedXlat([['NUMA_NO_NODE', 0xffffffff]]) };
   const mapCreate: Field[] = [
     f('map_type', 0, xval(MAP_TYPES, 'BPF_MAP_TYPE_???')),
     f('key_size', 4, U32),
@@ -93,7 +95,7 @@ function layouts(tables: ArchTables): Map<string, AttrLayout> {
     f('max_entries', 12, U32),
     f('map_flags', 16, flags(MAP_FLAGS, 'BPF_F_???'), true),
     f('inner_map_fd', 20, s32, true),
-    { ...f('numa_node', 24, U32, true), when: (v) => (BigInt(v.getUint32(16, true)) & numaFlag) !== 0n },
+    { ...f('numa_node', 24, NUMA_NODE, true), when: (v) => (BigInt(v.getUint32(16, true)) & numaFlag) !== 0n },
     f('map_name', 28, { t: 'cstr', size: 16 }, true),
     f('map_ifindex', 44, { t: 'ifindex' }, true),
     f('btf_fd', 48, s32, true),

@@ -23,4 +23,6 @@ export function dirfdDecoder(argIndex: number): ArgDecoder {
 /** Registers the dirfd decoder for every DIRFD_ARG_NAMES argument of any syscall. */
 export function registerFdDecoders(registry: DecoderRegistry): void {
   for (const name of DIRFD_ARG_NAMES) registry.register(ANY_SYSCALL, name, (ctx) => dirfdDecoder(ctx.argIndex));
+  // execveat's SYSCALL_DEFINE names its dirfd plain `fd`.
+  registry.register('execveat', 'fd', (ctx) => dirfdDecoder(ctx.argIndex));
 }

@@ -25,6 +25,8 @@ export type FieldKind =
   | { t: 'flags'; table: Xlat; unknown: string; width?: 32 | 64 }
   /** A char array of `size` bytes (PRINT_FIELD_CSTRING_SZ). */
   | { t: 'cstr'; size: number }
+  /** An unsigned 32-bit value in decimal with its name in a comment when it has one (PRINT_FIELD_XVAL_U_VERBOSE). */
+  | { t: 'uverbose'; table: Xlat }
   | { t: 'ifindex' }
   | { t: 'kver' }
   /** A pointer to an array of the u32 count at `countAt`: NULL, `[]` when empty, else its address (elements not read). */
@@ -127,6 +129,10 @@ export function fieldValue(v: DataView, f: Field, len: number, inner?: InnerStri
       return pointer(n);
     case 'xval':
       return formatValue(n, k.table, k.unknown);
+    case 'uverbose': {
+      const name = k.table.find(([, value]) => value === n)?.[0];
+      return name === undefined ? n.toString() : `${n} /* ${name} */`;
+    }
     case 'flags':
       return formatFlags(n, k.table, k.unknown);
     case 'ifindex':

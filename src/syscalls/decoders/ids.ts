@@ -143,7 +143,12 @@ export function registerIdDecoders(registry: DecoderRegistry): void {
     const decode = siginfoDecoder(ctx.tables);
     return structArg(ctx.argIndex, SIGINFO_FIELD_BYTES, true, (v) => decode(new Uint8Array(v.buffer, v.byteOffset, v.byteLength)).symbolic);
   });
-  for (const syscall of ['wait4', 'waitid', 'getrusage']) registry.register(syscall, 'ru', (ctx) => structArg(ctx.argIndex, 32, true, formatRusage));
+  for (const syscall of ['waitid', 'getrusage']) registry.register(syscall, 'ru', (ctx) => structArg(ctx.argIndex, 32, true, formatRusage));
+  // wait4 fills the rusage only when it reaped a child (ret > 0): WNOHANG's 0 leaves it alone.
+  registry.register('wait4', 'ru', (ctx) => {
+    const ru = structArg(ctx.argIndex, 32, true, formatRusage);
+    return (args, call) => (call.ret > 0n ? ru(args, call) : '');
+  });
   registry.register('getrusage', 'who', (ctx) => valueArg(ctx.argIndex, xlat(ctx.tables, 'RUSAGE', ['RUSAGE_SELF', 'RUSAGE_CHILDREN', 'RUSAGE_BOTH', 'RUSAGE_THREAD']), 'RUSAGE_???'));
   registry.register('personality', 'personality', (ctx) => {
     const format = personalityFormatter(ctx.tables);

@@ -8,7 +8,7 @@ import type { ArchTables } from '../arch';
 import { ErrnoTable } from '../errno';
 import { argIndexOf, bytesOf, viewOf, type ArgDecoder, type DecoderRegistry } from './registry';
 import { arrayText, flags64Arg } from './fields';
-import { cached, currentBindingStyle, fixedXlat, flagsArg, formatFlags, formatValue, pointer, styled, xlat } from './xlat';
+import { cached, currentBindingStyle, fixedXlat, flagsArg, formatFlags, formatValue, hexValue, pointer, styled, xlat } from './xlat';
 
 const MPOL_MODES = ['MPOL_DEFAULT', 'MPOL_PREFERRED', 'MPOL_BIND', 'MPOL_INTERLEAVE', 'MPOL_LOCAL', 'MPOL_PREFERRED_MANY'];
 const MODE_FLAGS = ['MPOL_F_STATIC_NODES', 'MPOL_F_RELATIVE_NODES', 'MPOL_F_NUMA_BALANCING'];
@@ -105,5 +105,7 @@ export function registerMempolicyDecoders(registry: DecoderRegistry): void {
         arrayText(args[ctx.argIndex] ?? 0n, BigInt.asUintN(64, args[count] ?? 0n), elem, bytesOf(call.blobs, ctx.argIndex)?.data, call.options.stringMax, render);
     });
   }
+  // pkey_alloc's flags (reserved, must be 0) in hex, as strace's PRINT_VAL_X.
+  registry.register('pkey_alloc', 'flags', (ctx) => (args) => hexValue(BigInt.asUintN(64, args[ctx.argIndex] ?? 0n)));
   registry.register('pkey_alloc', 'init_val', (ctx) => flags64Arg(ctx.argIndex, PKEY_ACCESS, 'PKEY_???'));
 }

@@ -6,6 +6,8 @@ import type { ArchTables } from '../arch';
 import { bytesOf, viewOf } from './registry';
 import { flagsArg, valueArg } from './xlat';
 import { quoteShown } from './quote';
+import { formatId } from './ids';
+import { clockXlat, structArg } from './time';
 import { argIndexOf, type ArgDecoder, type DecoderContext, type DecoderRegistry } from './registry';
 import { cached, constant, fixedXlat, formatFlags, formatValue, hexValue, pointer, s32, u32, xlat, type Xlat } from './xlat';
 
@@ -17,6 +19,11 @@ const SYSLOG_ACTIONS = fixedXlat([
   ['SYSLOG_ACTION_SIZE_UNREAD', 9], ['SYSLOG_ACTION_SIZE_BUFFER', 10],
 ]);
 const QUOTA_CMDS = ['Q_SYNC', 'Q_QUOTAON', 'Q_QUOTAOFF', 'Q_GETFMT', 'Q_GETINFO', 'Q_SETINFO', 'Q_GETQUOTA', 'Q_SETQUOTA', 'Q_GETNEXTQUOTA'];
+const QUOTA_FORMATS = fixedXlat([['QFMT_VFS_OLD', 1], ['QFMT_VFS_V0', 2], ['QFMT_OCFS2', 3], ['QFMT_VFS_V1', 4]]);
+/** strace's setns_types, in its order. */
+const SETNS_TYPES = ['CLONE_NEWTIME', 'CLONE_NEWNS', 'CLONE_NEWCGROUP', 'CLONE_NEWUTS', 'CLONE_NEWIPC', 'CLONE_NEWUSER', 'CLONE_NEWPID', 'CLONE_NEWNET'];
+/** The aio calls' aio_context_t arguments (io_destroy's is `ctx`), which strace prints as an address. */
+const AIO_CTX_ARGS = [['io_destroy', 'ctx'], ['io_submit', 'ctx_id'], ['io_cancel', 'ctx_id'], ['io_getevents', 'ctx_id'], ['io_pgetevents', 'ctx_id']];
 const QUOTA_TYPES = fixedXlat([['USRQUOTA', 0], ['GRPQUOTA', 1], ['PRJQUOTA', 2]]);
 const SECCOMP_OPS = ['SECCOMP_SET_MODE_STRICT', 'SECCOMP_SET_MODE_FILTER', 'SECCOMP_GET_ACTION_AVAIL', 'SECCOMP_GET_NOTIF_SIZES'];
 /** linux/seccomp.h's SECCOMP_FILTER_FLAG_* (strace's seccomp_filter_flags). */
@@ -55,6 +62,12 @@ function kcmpTypes(tables: ArchTables): Xlat {
 /** membarrier's commands, which MEMBARRIER_CMD_QUERY also answers as a set. */
 export function membarrierCommands(tables: ArchTables): Xlat {
   return xlat(tables, 'MEMBARRIER', MEMBARRIER_CMDS);
+}
+
+/** ptrace's requests as strace names them: PTRACE_PEEKUSER and PTRACE_POKEUSER for the headers' PEEKUSR/POKEUSR. */
+function ptraceRequests(tables: ArchTables): Xlat {
+  const spelled: Record<string, string> = { PTRACE_PEEKUSR: 'PTRACE_PEEKUSER', PTRACE_POKEUSR: 'PTRACE_POKEUSER' };
+  return xlat(tables, 'PTRACE', PTRACE_CMDS).map(([name, value]) => [spelled[name] ?? name, value] as const);
 }
 
 /** A value argument, for a name list looked up in constant group `group`. */
@@ -108,6 +121,32 @@ export function registerMiscDecoders(registry: DecoderRegistry): void {
       return `QCMD(${cmd}, ${formatValue(v & 0xffn, QUOTA_TYPES, '???QUOTA')})`;
     };
   });
+  // quotactl's id and addr as strace's decode_cmd_data prints them: Q_QUOTAOFF and Q_SYNC take
+  // neither, Q_GETFMT/Q_GETINFO/Q_SETINFO no id, Q_QUOTAON a quota format, the others a
+  // uid/gid/project id (-1 for 0xffffffff).
+  const quotaCmds = (ctx: DecoderContext) => {
+    const c = (name: string) => BigInt(ctx.tables.constants.QUOTA?.[name] ?? -1);
+    return { cmd: argIndexOf(ctx, 'cmd'), on: c('Q_QUOTAON'), none: [c('Q_QUOTAOFF'), c('Q_SYNC')], noId: [c('Q_GETFMT'), c('Q_GETINFO'), c('Q_SETINFO')] };
+  };
+  registry.register('quotactl', 'id', (ctx) => {
+    const q = quotaCmds(ctx);
+    return (args) => {
+      const sub = u32(args[q.cmd]) >> 8n;
+      const id = u32(args[ctx.argIndex]);
+      if (q.none.includes(sub) || q.noId.includes(sub)) return null;
+      return sub === q.on ? formatValue(id, QUOTA_FORMATS, 'QFMT_VFS_???') : formatId(id);
+    };
+  });
+  registry.register('quotactl', 'addr', (ctx) => {
+    const q = quotaCmds(ctx);
+    return (args) => (q.none.includes(u32(args[q.cmd]) >> 8n) ? null : '');
+  });
+  registry.register('setns', 'flags', (ctx) => flagsArg(ctx.argIndex, xlat(ctx.tables, 'CLONE', SETNS_TYPES), 'CLONE_NEW???'));
+  registry.register('close_range', 'flags', (ctx) => flagsArg(ctx.argIndex, xlat(ctx.tables, 'CLOSE_RANGE', ['CLOSE_RANGE_UNSHARE', 'CLOSE_RANGE_CLOEXEC']), 'CLOSE_RANGE_???'));
+  registry.register('futex_waitv', 'flags', (ctx) => (args) => hexValue(u32(args[ctx.argIndex])));
+  registry.register('futex_waitv', 'clockid', (ctx) => valueArg(ctx.argIndex, clockXlat(ctx.tables), 'CLOCK_???'));
+  for (const [syscall, arg] of AIO_CTX_ARGS) registry.register(syscall, arg, (ctx) => (args) => pointer(args[ctx.argIndex]));
+  registry.register('io_setup', 'ctxp', (ctx) => structArg(ctx.argIndex, 8, true, (v) => `[${pointer(v.getBigUint64(0, true))}]`));
   registry.register('seccomp', 'op', named('SECCOMP', SECCOMP_OPS, 'SECCOMP_SET_MODE_???'));
   // The flags: SECCOMP_SET_MODE_FILTER's named, the other operations' in hex.
   registry.register('seccomp', 'flags', (ctx) => {
@@ -155,10 +194,31 @@ export function registerMiscDecoders(registry: DecoderRegistry): void {
     return (args) => (u32(args[cmd]) === restart2 ? '' : null);
   });
   registry.register('ptrace', 'request', (ctx) => {
-    const names: Xlat = xlat(ctx.tables, 'PTRACE', PTRACE_CMDS);
+    const names: Xlat = ptraceRequests(ctx.tables);
     return (args) => formatValue(BigInt.asUintN(64, args[ctx.argIndex] ?? 0n), names, 'PTRACE_???');
   });
-  registry.register('ptrace', 'data', (ctx) => (args) => pointer(args[ctx.argIndex]));
+  // Which arguments strace's decode_ptrace_entering prints after the request: none for
+  // PTRACE_TRACEME, only the pid for the requests that ignore addr and data, addr in decimal
+  // for those that take a count or an index there.
+  const ptraceArg = (arg: 'pid' | 'addr' | 'data', render: (reg: bigint) => string) =>
+    registry.register('ptrace', arg, (ctx) => {
+      const request = argIndexOf(ctx, 'request');
+      const c = (name: string) => BigInt(ctx.tables.constants.PTRACE?.[name] ?? -1);
+      const traceme = c('PTRACE_TRACEME');
+      const pidOnly = ['PTRACE_ATTACH', 'PTRACE_INTERRUPT', 'PTRACE_KILL', 'PTRACE_LISTEN'].map(c);
+      const countAddr = ['PTRACE_GETSIGMASK', 'PTRACE_SETSIGMASK', 'PTRACE_SECCOMP_GET_FILTER', 'PTRACE_SECCOMP_GET_METADATA', 'PTRACE_GET_SYSCALL_INFO'].map(c);
+      return (args) => {
+        const r = BigInt.asUintN(64, args[request] ?? 0n);
+        const reg = args[ctx.argIndex] ?? 0n;
+        if (r === traceme || (arg !== 'pid' && pidOnly.includes(r))) return null;
+        if (arg === 'addr' && countAddr.includes(r)) return BigInt.asUintN(64, reg).toString();
+        return render(reg);
+      };
+    });
+  // The kernel's ptrace takes the pid as a long but uses it as a pid_t, and strace prints it as an int.
+  ptraceArg('pid', (reg) => s32(reg).toString());
+  ptraceArg('addr', (reg) => pointer(reg));
+  ptraceArg('data', (reg) => pointer(reg));
   registry.register('sethostname', 'name', (ctx) => (_args, call) => {
     const b = bytesOf(call.blobs, ctx.argIndex);
     return b ? quoteShown(b, call.options.stringMax) : '';

@@ -4,6 +4,7 @@
  * madvise advice.
  */
 import { bytesOf } from './registry';
+import { flags64Arg } from './fields';
 import { flagsArg, valueArg } from './xlat';
 import { argIndexOf, type ArgDecoder, type DecoderRegistry } from './registry';
 import { cached, constant, fixedXlat, formatFlags, formatValue, hexValue, xlat } from './xlat';
@@ -50,7 +51,8 @@ export function mmapFlagsDecoder(argIndex: number, tables: Parameters<typeof xla
 /** Registers the memory syscall decoders. */
 export function registerMemoryDecoders(registry: DecoderRegistry): void {
   for (const syscall of ['mmap', 'mprotect', 'pkey_mprotect']) {
-    registry.register(syscall, 'prot', (ctx) => flagsArg(ctx.argIndex, xlat(ctx.tables, 'PROT', PROT_NAMES), 'PROT_???'));
+    // The kernel takes prot as an unsigned long and strace prints all 64 bits (printflags64).
+    registry.register(syscall, 'prot', (ctx) => flags64Arg(ctx.argIndex, xlat(ctx.tables, 'PROT', PROT_NAMES), 'PROT_???'));
   }
   registry.register('mmap', 'flags', (ctx) => mmapFlagsDecoder(ctx.argIndex, ctx.tables));
   registry.register('mmap', 'off', (ctx) => (args) => hexValue(args[ctx.argIndex] ?? 0n));

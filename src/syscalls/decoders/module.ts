@@ -4,7 +4,8 @@
  * strings and lengths need no decoder).
  */
 import { flags64Arg } from './fields';
-import type { DecoderRegistry } from './registry';
+import { bytesOf, type DecoderRegistry } from './registry';
+import { quoteShown } from './quote';
 import { cached, fixedXlat, flagsArg, formatFlags, formatValue, pointer } from './xlat';
 
 /** KEXEC_ARCH_* of linux/kexec.h: ELF machine numbers in the top half of the low word. */
@@ -35,5 +36,10 @@ export function registerModuleDecoders(registry: DecoderRegistry): void {
   });
   registry.register('kexec_load', 'entry', (ctx) => (args) => pointer(args[ctx.argIndex]));
   registry.register('kexec_load', 'flags', (ctx) => (args) => kexecFlags(BigInt.asUintN(64, args[ctx.argIndex] ?? 0n)));
+  // The cmdline_len bytes of the command line, its terminating NUL among them; the address when unreadable.
+  registry.register('kexec_file_load', 'cmdline_ptr', (ctx) => (args, call) => {
+    const b = bytesOf(call.blobs, ctx.argIndex);
+    return b ? quoteShown(b, call.options.stringMax) : pointer(args[ctx.argIndex]);
+  });
   registry.register('kexec_file_load', 'flags', (ctx) => flags64Arg(ctx.argIndex, KEXEC_FILE_FLAGS, 'KEXEC_FILE_???'));
 }

@@ -16,7 +16,7 @@ import { textBytes } from '../text';
 import { quoteBytes } from './quote';
 import { argIndexOf, type ArgDecoder, type CallView, type DecoderRegistry } from './registry';
 import { signalFormatter } from './signal';
-import { cached, constant, currentBindingStyle, fixedXlat, formatFlags, formatValue, hexValue, pointer, s32, styled, u32, xlat } from './xlat';
+import { cached, constant, currentBindingStyle, fixedXlat, formatFlags, formatValue, hexValue, pointer, s32, styled, u32, xlat, type Xlat } from './xlat';
 import { formatTimespec, structArg } from './time';
 
 /** strace's clone_flags. */
@@ -29,7 +29,8 @@ const CLONE_NAMES = [
 /** strace's clone3_flags (the 64-bit ones clone3 added). */
 const CLONE3_NAMES = ['CLONE_NEWTIME', 'CLONE_CLEAR_SIGHAND', 'CLONE_INTO_CGROUP'];
 /** strace's wait4_options. */
-const WAIT_NAMES = ['WNOHANG', 'WUNTRACED', 'WEXITED', 'WTRAPPED', 'WSTOPPED', 'WCONTINUED', 'WNOWAIT', '__WCLONE', '__WALL', '__WNOTHREAD'];
+// strace names bit 2 WSTOPPED only (its WUNTRACED is for headers without WSTOPPED).
+const WAIT_NAMES = ['WNOHANG', 'WEXITED', 'WTRAPPED', 'WSTOPPED', 'WCONTINUED', 'WNOWAIT', '__WCLONE', '__WALL', '__WNOTHREAD'];
 /** strace's resources (generic order). */
 const RLIMIT_NAMES = [
   'RLIMIT_CPU', 'RLIMIT_FSIZE', 'RLIMIT_DATA', 'RLIMIT_STACK', 'RLIMIT_CORE', 'RLIMIT_RSS', 'RLIMIT_NPROC', 'RLIMIT_NOFILE',
@@ -226,6 +227,23 @@ function rlimitDecoder(argIndex: number, output: boolean): ArgDecoder {
   };
 }
 
+const FUTEX_WAKE_OPS = fixedXlat([['FUTEX_OP_SET', 0], ['FUTEX_OP_ADD', 1], ['FUTEX_OP_OR', 2], ['FUTEX_OP_ANDN', 3], ['FUTEX_OP_XOR', 4]]);
+const FUTEX_WAKE_CMPS = fixedXlat([['FUTEX_OP_CMP_EQ', 0], ['FUTEX_OP_CMP_NE', 1], ['FUTEX_OP_CMP_LT', 2], ['FUTEX_OP_CMP_LE', 3], ['FUTEX_OP_CMP_GT', 4], ['FUTEX_OP_CMP_GE', 5]]);
+
+/**
+ * FUTEX_WAKE_OP's encoded operation (FUTEX_OP(op, oparg, cmp, cmparg) of linux/futex.h) as
+ * strace spells it: op<<28|oparg<<12|cmp<<24|cmparg, with FUTEX_OP_OPARG_SHIFT<<28 first when set.
+ */
+export function wakeOp(v: bigint): string {
+  const part = (value: bigint, table: Xlat, unknown: string, shift: number) => {
+    const name = table.find(([, n]) => n === value)?.[0];
+    return name === undefined ? `${hexValue(value)}<<${shift} /* ${unknown} */` : `${name}<<${shift}`;
+  };
+  const shift = (v >> 28n) & 8n ? 'FUTEX_OP_OPARG_SHIFT<<28|' : '';
+  return `${shift}${part((v >> 28n) & 7n, FUTEX_WAKE_OPS, 'FUTEX_OP_???', 28)}|${hexValue((v >> 12n) & 0xfffn)}<<12|` +
+    `${part((v >> 24n) & 0xfn, FUTEX_WAKE_CMPS, 'FUTEX_OP_CMP_???', 24)}|${hexValue(v & 0xfffn)}`;
+}
+
 /** futex: the operation, and which of the other arguments it uses (strace's do_futex). */
 function registerFutex(registry: DecoderRegistry): void {
   registry.register('futex', 'op', (ctx) => {
@@ -248,18 +266,19 @@ function registerFutex(registry: DecoderRegistry): void {
     const c = (n: string) => BigInt(constant(tables, 'FUTEX', n));
     return new Map([
       [c('FUTEX_WAIT'), 'vt'], [c('FUTEX_WAKE'), 'v'], [c('FUTEX_FD'), 'v'], [c('FUTEX_REQUEUE'), 'v2a'],
-      [c('FUTEX_CMP_REQUEUE'), 'v2a3'], [c('FUTEX_CMP_REQUEUE_PI'), 'v2a3'], [c('FUTEX_WAKE_OP'), 'v2a3'],
+      [c('FUTEX_CMP_REQUEUE'), 'v2a3'], [c('FUTEX_CMP_REQUEUE_PI'), 'v2a3'], [c('FUTEX_WAKE_OP'), 'v2a3w'],
       [c('FUTEX_LOCK_PI'), 't'], [c('FUTEX_LOCK_PI2'), 't'], [c('FUTEX_UNLOCK_PI'), ''], [c('FUTEX_TRYLOCK_PI'), ''],
       [c('FUTEX_WAIT_BITSET'), 'vt3'], [c('FUTEX_WAKE_BITSET'), 'v3'], [c('FUTEX_WAIT_REQUEUE_PI'), 'vta'],
     ]);
   };
-  const part = (arg: string, letter: string, render: (reg: bigint, letters: string) => string) =>
+  // An unknown command prints every argument; `unknown` renders this one then (strace's default case).
+  const part = (arg: string, letter: string, render: (reg: bigint, letters: string) => string, unknown?: (reg: bigint) => string) =>
     registry.register('futex', arg, (ctx) => {
       const opIndex = argIndexOf(ctx, 'op');
       const table = uses(ctx.tables);
       return (args) => {
         const letters = table.get(u32(args[opIndex]) & 127n);
-        if (letters === undefined) return '';
+        if (letters === undefined) return unknown ? unknown(args[ctx.argIndex] ?? 0n) : '';
         return letters.includes(letter) ? render(args[ctx.argIndex] ?? 0n, letters) : null;
       };
     });
@@ -283,8 +302,9 @@ function registerFutex(registry: DecoderRegistry): void {
   part('val3', '3', (reg, letters) => {
     const v = u32(reg);
     if (letters.includes('t') || letters === 'v3') return v === 0xffffffffn ? 'FUTEX_BITSET_MATCH_ANY' : hexValue(v);
+    if (letters.includes('w')) return wakeOp(v);
     return letters === 'v2a3' ? v.toString() : hexValue(v);
-  });
+  }, (reg) => hexValue(u32(reg)));
 }
 
 /** uname's struct new_utsname, abbreviated like strace: `{sysname="Linux", nodename="vm", ...}`. */

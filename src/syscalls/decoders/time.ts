@@ -137,6 +137,7 @@ export function registerTimeDecoders(registry: DecoderRegistry): void {
   timespecOut('clock_getres', 'tp');
   timespecOut('sched_rr_get_interval', 'interval');
   timespecIn('clock_settime', 'tp');
+  timespecIn('io_getevents', 'timeout');
   timespecIn('nanosleep', 'rqtp');
   timespecIn('clock_nanosleep', 'rqtp');
   // The time left, significant only when a signal interrupted the sleep (and, for
