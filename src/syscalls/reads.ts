@@ -263,6 +263,8 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   clock_nanosleep: [bytes('rqtp', S.timespec), bytes('rmtp', S.timespec)],
   clock_gettime: [output('tp', S.timespec)],
   time: [output('tloc', 8)],
+  // KCMP_EPOLL_TFD's struct kcmp_epoll_slot behind idx2 (for the other types idx2 is no pointer and the read fails).
+  kcmp: [bytes('idx2', 12)],
   utime: [bytes('times', 16)],
   ustat: [output('ubuf', S.ustat)],
   utimensat: [bytes('utimes', 2 * S.timespec)],

@@ -115,5 +115,11 @@ int main(int argc, char **argv)
 	syscall(SYS_utime, "/nonexistent", &ub);
 	syscall(SYS_ustat, -1, NULL);
 	syscall(SYS_unshare, 0xbadc0ded00000000UL | CLONE_NEWUSER | 0x1);
+	/* kcmp's epoll slot, syslog's console level, quotactl_fd's QCMD, remap_file_pages' prot and flags. */
+	unsigned int slot[3] = { 23, 42, 0 };
+	syscall(SYS_kcmp, getpid(), -1, 7 /* KCMP_EPOLL_TFD */, 23, slot);
+	syscall(SYS_syslog, 8, NULL, -1);
+	syscall(443 /* quotactl_fd */, -1, 0x80000400 /* QCMD(Q_GETFMT, USRQUOTA) */, 0, NULL);
+	syscall(SYS_remap_file_pages, 0, 0, PROT_READ | PROT_WRITE, 0, MAP_PRIVATE | MAP_ANONYMOUS);
 	return 0;
 }

@@ -143,11 +143,11 @@ export function pointer(reg: bigint | undefined): string {
   return v === 0n ? 'NULL' : `0x${v.toString(16)}`;
 }
 
-/** A flags argument (the kernel's int: low 32 bits; `wide`: its unsigned long) rendered with `table`. */
-export function flagsArg(argIndex: number, table: Xlat, unknown: string, wide = false): ArgDecoder {
+/** A flags argument (the kernel's int: low 32 bits) rendered with `table`. */
+export function flagsArg(argIndex: number, table: Xlat, unknown: string): ArgDecoder {
   const style = currentBindingStyle();
   const render = cached((v) => styled(v, formatFlags(v, table, unknown), style));
-  return (args) => render(wide ? (args[argIndex] ?? 0n) : u32(args[argIndex]));
+  return (args) => render(u32(args[argIndex]));
 }
 
 /** A value argument (low 32 bits) rendered with `table`. */
