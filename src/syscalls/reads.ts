@@ -13,7 +13,9 @@
  *   socketpair fd pairs, wait4's status, old rlimits, sigactions and signal masks, uname's
  *   sysname and nodename, sysinfo; readlink's and getcwd's paths.
  * - inputs strace prints: new rlimits, sigactions and masks, clone3's and openat2's structs,
- *   nanosleep's timespec.
+ *   nanosleep's timespec, sched_setattr's struct sched_attr, semop's sembufs and futex_waitv's
+ *   waiters (as far as readable: SCT_RD_HEAD), the System V ctl structs (IPC_SET's; the STAT and
+ *   INFO commands' outputs).
  * - data buffers (read, write, pread64, pwrite64, recvfrom, sendto, getrandom): only when the
  *   trace asks for buffer bytes (TraceSpec.buffer_bytes), and at most that many.
  * - execve/execveat argv, read at entry (a successful exec replaces the address space), and envp:

@@ -439,9 +439,10 @@ test('System V IPC structs as strace prints them: by command, IPC_SET as input, 
   assert.equal(render('shmctl', [4, 3, 0x1000], { blobs: { 2: le([-1, 8], [1, 8], [4096, 8], [4096, 8], [9, 8], [0, 8], [0, 8], [0, 8], [0, 8]) } }), '4, IPC_INFO, {shmmax=18446744073709551615, shmmin=1, shmmni=4096, shmseg=4096, shmall=9}');
   assert.equal(render('shmctl', [4, 14, 0x1000], { blobs: { 2: le([2, 4], [0, 4], [3, 8], [1, 8], [0, 8], [0, 8], [0, 8]) } }), '4, SHM_INFO, {used_ids=2, shm_tot=3, shm_rss=1, shm_swp=0, swap_attempts=0, swap_successes=0}');
   assert.equal(render('shmctl', [4, 11, 0x1000]), '4, SHM_LOCK, 0x1000');
-  // semctl's semid_ds is shown also after a failure (strace's tfetch_mem); its seminfo is not.
   const semid = le(...perm(0, 0o600), [0, 8], [0, 8], [9, 8], [0, 8], [1, 8], [0, 8], [0, 8]);
-  assert.equal(render('semctl', [5, 0, 0x102, 0x1000], { ret: -22, blobs: { 3: semid } }), '5, 0, IPC_64|IPC_STAT, {sem_perm={uid=0, gid=1000, mode=0600, key=0, cuid=-1, cgid=0}, sem_otime=0, sem_ctime=9, sem_nsems=1}');
+  assert.equal(render('semctl', [5, 0, 18, 0x1000], { ret: 5, blobs: { 3: semid } }), '5, 0, SEM_STAT, {sem_perm={uid=0, gid=1000, mode=0600, key=0, cuid=-1, cgid=0}, sem_otime=0, sem_ctime=9, sem_nsems=1}');
+  assert.equal(render('semctl', [5, 0, 0x102, 0x1000], { ret: -22, blobs: { 3: semid } }), '5, 0, IPC_64|IPC_STAT, 0x1000');
+  assert.equal(render('semctl', [5, 0, 0x101, 0x1000], { ret: -22, blobs: { 3: semid } }), '5, 0, IPC_64|IPC_SET, {sem_perm={uid=0, gid=1000, mode=0600}}');
   const seminfo = le(...Array.from({ length: 10 }, (_, i) => [i, 4] as [number, 4]));
   assert.equal(render('semctl', [5, 0, 3, 0x1000], { ret: 5, blobs: { 3: seminfo } }), '5, 0, IPC_INFO, {semmap=0, semmni=1, semmns=2, semmnu=3, semmsl=4, semopm=5, semume=6, semusz=7, semvmx=8, semaem=9}');
   assert.equal(render('semctl', [5, 0, 3, 0x1000], { ret: -14, blobs: { 3: seminfo } }), '5, 0, IPC_INFO, 0x1000');

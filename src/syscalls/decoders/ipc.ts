@@ -129,12 +129,11 @@ function seminfo(v: DataView): string {
   return ints(v, ['semmap', 'semmni', 'semmns', 'semmnu', 'semmsl', 'semopm', 'semume', 'semusz', 'semvmx', 'semaem']).replace(/^/, '{') + '}';
 }
 
-/** How one command's struct prints: its size, its formatter, and whether a failed call still shows it. */
+/** How one command's struct prints: its size and its formatter; `input`: IPC_SET's, shown whatever the call returned. */
 interface CtlStruct {
   size: number;
   format: (v: DataView) => string;
-  /** strace's tfetch_mem (semctl's semid_ds) rather than umove_or_printaddr, which shows a failed call's address. */
-  evenFailed?: boolean;
+  input?: boolean;
 }
 
 /**
@@ -146,20 +145,20 @@ function ctlStruct(argIndex: number, cmdIndex: number, structOf: (cmd: bigint) =
   return (args, call) => {
     const s = structOf(u32(args[cmdIndex]) & ~IPC_64);
     if (!s || (args[argIndex] ?? 0n) === 0n) return '';
-    if (!s.evenFailed && (call.ret < 0n || call.noReturn)) return '';
+    if (!s.input && (call.ret < 0n || call.noReturn)) return '';
     const b = bytesOf(call.blobs, argIndex);
     return b && b.data.length >= s.size ? s.format(viewOf(b.data)) : '';
   };
 }
 
-const inputOr = (cmd: bigint, output: CtlStruct | undefined, set: CtlStruct): CtlStruct | undefined => (cmd === IPC_SET ? { ...set, evenFailed: true } : output);
+const inputOr = (cmd: bigint, output: CtlStruct | undefined, set: CtlStruct): CtlStruct | undefined => (cmd === IPC_SET ? { ...set, input: true } : output);
 
 const MSG_DS = { size: SIZES.msqid, format: (v: DataView) => msqidDs(v, false) };
 const MSG_SET = { size: SIZES.msqid, format: (v: DataView) => msqidDs(v, true) };
 const MSG_INFO_S = { size: SIZES.msginfo, format: msginfo };
 const SHM_DS = { size: SIZES.shmid, format: (v: DataView) => shmidDs(v, false) };
 const SHM_SET = { size: SIZES.shmid, format: (v: DataView) => shmidDs(v, true) };
-const SEM_DS = { size: SIZES.semid, format: (v: DataView) => semidDs(v, false), evenFailed: true };
+const SEM_DS = { size: SIZES.semid, format: (v: DataView) => semidDs(v, false) };
 const SEM_SET = { size: SIZES.semid, format: (v: DataView) => semidDs(v, true) };
 
 function msgStruct(cmd: bigint): CtlStruct | undefined {
