@@ -144,6 +144,8 @@ export function registerTimeDecoders(registry: DecoderRegistry): void {
   timespecOut('sched_rr_get_interval', 'interval');
   timespecIn('clock_settime', 'tp');
   timespecIn('io_getevents', 'timeout');
+  timespecIn('semtimedop', 'timeout');
+  timespecIn('futex_waitv', 'timeout');
   timespecIn('nanosleep', 'rqtp');
   timespecIn('clock_nanosleep', 'rqtp');
   // The time left, significant only when a signal interrupted the sleep (and, for
