@@ -273,6 +273,9 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   clock_nanosleep: [bytes('rqtp', S.timespec), bytes('rmtp', S.timespec)],
   clock_gettime: [output('tp', S.timespec)],
   time: [output('tloc', 8)],
+  // The struct behind addr, by command: if_dqinfo, if_dqblk or if_nextdqblk (the longest readable is kept).
+  quotactl: sizes('addr', 1, [24, 72, 80], bytes),
+  quotactl_fd: sizes('addr', 1, [24, 72, 80], bytes),
   // KCMP_EPOLL_TFD's struct kcmp_epoll_slot behind idx2 (for the other types idx2 is no pointer and the read fails).
   kcmp: [bytes('idx2', 12)],
   utime: [bytes('times', 16)],

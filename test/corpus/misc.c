@@ -121,5 +121,11 @@ int main(int argc, char **argv)
 	syscall(SYS_syslog, 8, NULL, -1);
 	syscall(443 /* quotactl_fd */, -1, 0x80000400 /* QCMD(Q_GETFMT, USRQUOTA) */, 0, NULL);
 	syscall(SYS_remap_file_pages, 0, 0, PROT_READ | PROT_WRITE, 0, MAP_PRIVATE | MAP_ANONYMOUS);
+	/* quotactl: Q_QUOTAON's path, Q_SETINFO's if_dqinfo, Q_SETQUOTA's if_dqblk; reboot's RESTART2 command. */
+	unsigned long long dq[9] = { 1, 2, 3, 4, 5, 6, 7, 8, 0x3f };
+	syscall(SYS_quotactl, 0x80000200 /* QCMD(Q_QUOTAON, USRQUOTA) */, "/dev/bogus", 1, "/tmp/bogus");
+	syscall(SYS_quotactl, 0x80000600 /* QCMD(Q_SETINFO, USRQUOTA) */, "/dev/bogus", 0, dq);
+	syscall(SYS_quotactl, 0x80000801 /* QCMD(Q_SETQUOTA, GRPQUOTA) */, "/dev/bogus", 1000, dq);
+	syscall(SYS_reboot, 0xfee1dead, 0x13111992, 0xa1b2c3d4 /* RESTART2 */, "reboot");
 	return 0;
 }

@@ -98,6 +98,32 @@ function futexWaiter(v: DataView, at: number): string {
   return `{val=${hexValue(v.getBigUint64(at, true))}, uaddr=${pointer(v.getBigUint64(at + 8, true))}, flags=${flags}${reserved ? `, __reserved=${hexValue(BigInt(reserved))}` : ''}}`;
 }
 
+/** sizeof struct if_dqinfo, if_dqblk, if_nextdqblk (include/uapi/linux/quota.h). */
+const DQINFO_SIZE = 24;
+const DQBLK_SIZE = 72;
+const NEXTDQBLK_SIZE = 80;
+const DQF_FLAGS = fixedXlat([['DQF_ROOT_SQUASH', 1], ['DQF_SYS_FILE', 1 << 16]]);
+const IIF_FLAGS = fixedXlat([['IIF_BGRACE', 1], ['IIF_IGRACE', 2], ['IIF_FLAGS', 4]]);
+const QIF_FLAGS = fixedXlat([['QIF_BLIMITS', 1], ['QIF_SPACE', 2], ['QIF_ILIMITS', 4], ['QIF_INODES', 8], ['QIF_BTIME', 16], ['QIF_ITIME', 32]]);
+
+/** struct if_dqinfo as strace's decode_cmd_data prints it. */
+function formatDqinfo(v: DataView): string {
+  const u64 = (at: number) => v.getBigUint64(at, true);
+  const u32v = (at: number) => BigInt(v.getUint32(at, true));
+  return `{dqi_bgrace=${u64(0)}, dqi_igrace=${u64(8)}, dqi_flags=${formatFlags(u32v(16), DQF_FLAGS, 'DQF_???')}, dqi_valid=${formatFlags(u32v(20), IIF_FLAGS, 'IIF_???')}}`;
+}
+
+/** struct if_dqblk (and if_nextdqblk, with its dqb_id): six limits and usages, the rest with -v. */
+function formatDqblk(v: DataView, verbose: boolean, next: boolean): string {
+  const u64 = (at: number) => v.getBigUint64(at, true);
+  const names = ['dqb_bhardlimit', 'dqb_bsoftlimit', 'dqb_curspace', 'dqb_ihardlimit', 'dqb_isoftlimit', 'dqb_curinodes'];
+  let out = `{${names.map((n, i) => `${n}=${u64(8 * i)}`).join(', ')}`;
+  const id = next ? `, dqb_id=${v.getUint32(68, true)}` : '';
+  if (verbose) out += `, dqb_btime=${u64(48)}, dqb_itime=${u64(56)}, dqb_valid=${formatFlags(BigInt(v.getUint32(64, true)), QIF_FLAGS, 'QIF_???')}${id}`;
+  else out += `${id}, ...`;
+  return `${out}}`;
+}
+
 /** Registers the decoders of this module. */
 export function registerMiscDecoders(registry: DecoderRegistry): void {
   registry.register('kcmp', 'type', (ctx) => valueArg(ctx.argIndex, kcmpTypes(ctx.tables), 'KCMP_???'));
@@ -175,7 +201,25 @@ export function registerMiscDecoders(registry: DecoderRegistry): void {
     });
     registry.register(syscall, 'addr', (ctx) => {
       const q = quotaCmds(ctx);
-      return (args) => (q.none.includes(u32(args[q.cmd]) >> 8n) ? null : '');
+      const c = (name: string) => BigInt(ctx.tables.constants.QUOTA?.[name] ?? -1);
+      const [getQuota, setQuota, getNext, getInfo, setInfo] = ['Q_GETQUOTA', 'Q_SETQUOTA', 'Q_GETNEXTQUOTA', 'Q_GETINFO', 'Q_SETINFO'].map(c);
+      const verbose = ctx.style.verbose;
+      return (args, call) => {
+        const sub = u32(args[q.cmd]) >> 8n;
+        if (q.none.includes(sub)) return null;
+        // Q_QUOTAON's addr is the quota file's path (read as a string, argtypes.ts).
+        if (sub === q.on) return '';
+        // The GET commands' structs are outputs: the address after a failure.
+        const output = sub === getQuota || sub === getNext || sub === getInfo;
+        const b = bytesOf(call.blobs, ctx.argIndex);
+        const reg = args[ctx.argIndex];
+        if (!b || (output && call.ret < 0n)) return pointer(reg);
+        const v = viewOf(b.data);
+        if (sub === getInfo || sub === setInfo) return b.data.length >= DQINFO_SIZE ? formatDqinfo(v) : pointer(reg);
+        if (sub === getQuota || sub === setQuota) return b.data.length >= DQBLK_SIZE ? formatDqblk(v, verbose, false) : pointer(reg);
+        if (sub === getNext) return b.data.length >= NEXTDQBLK_SIZE ? formatDqblk(v, verbose, true) : pointer(reg);
+        return pointer(reg);
+      };
     });
   }
   // unshare's flags are an unsigned long: strace names bits of all 64.
