@@ -32,7 +32,7 @@
 import type { SyscallArgInfo } from './types';
 
 /** enum sct_read_kind. */
-export const ReadKind = { BYTES: 1, STRV: 2, INOUT: 3, IOVEC: 4, MSGHDR: 5, SIGMASK: 6, IOCTL: 7, FDSETS: 8, CLONE3: 9, DIRENTS: 10, INNER: 11, URING_RSRC: 12 } as const;
+export const ReadKind = { BYTES: 1, STRV: 2, INOUT: 3, IOVEC: 4, MSGHDR: 5, SIGMASK: 6, IOCTL: 7, FDSETS: 8, CLONE3: 9, DIRENTS: 10, INNER: 11, URING_RSRC: 12, AIO: 13 } as const;
 /** enum sct_read_len. */
 export const ReadLen = { FIXED: 0, ARG: 1, ARG_PTR: 2, RET: 3, NODEMASK: 4, ARG_HDR: 5 } as const;
 /** enum sct_enter: sct_syscall_meta.enter_str's bits. */
@@ -123,6 +123,8 @@ const X86_64_SIZES = {
   perf_attr: 128,
   perf_attr_ver0: 64,
   mq_attr: 64,
+  iocb: 64,
+  io_event: 32,
 } as const;
 
 /** A read described by names, resolved against a syscall's arguments. */
@@ -375,7 +377,12 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   io_uring_setup: [bytes('params', S.io_uring_params)],
   // The aio_context_t io_setup stored (after success).
   io_setup: [output('ctxp', 8)],
-  io_getevents: [bytes('timeout', S.timespec)],
+  // The events returned, the timeout; io_pgetevents' sigmask pair and the mask behind it (as pselect6's).
+  io_getevents: [retElems('events', S.io_event), bytes('timeout', S.timespec)],
+  io_pgetevents: [retElems('events', S.io_event), bytes('timeout', S.timespec), { kind: ReadKind.INNER, arg: 'usig', at: 0, lenFrom: 2, max: S.sigset, elem: 1, flags: ReadFlag.HEAD }],
+  // The pointer array, the iocbs and what they point to (SCT_READ_AIO); io_cancel's iocb and the event it returned.
+  io_submit: [{ kind: ReadKind.AIO, arg: 'iocbpp', lenArg: 'nr', max: 33 * 8 }],
+  io_cancel: [bytes('iocb', S.iocb), output('result', S.io_event)],
   // handled_access_fs, and struct landlock_path_beneath_attr (packed: u64 and an fd).
   landlock_create_ruleset: [bytes('attr', 8)],
   mq_open: [bytes('u_attr', S.mq_attr)],

@@ -7,7 +7,7 @@ import { bytesOf, viewOf } from './registry';
 import { flagsArg, valueArg } from './xlat';
 import { quoteShown } from './quote';
 import { formatId } from './ids';
-import { clockXlat, structArg } from './time';
+import { clockXlat } from './time';
 import { argIndexOf, type ArgDecoder, type DecoderContext, type DecoderRegistry } from './registry';
 import { cached, constant, fixedXlat, formatFlags, formatValue, hexValue, pointer, s32, u32, xlat, type Xlat } from './xlat';
 
@@ -22,8 +22,6 @@ const QUOTA_CMDS = ['Q_SYNC', 'Q_QUOTAON', 'Q_QUOTAOFF', 'Q_GETFMT', 'Q_GETINFO'
 const QUOTA_FORMATS = fixedXlat([['QFMT_VFS_OLD', 1], ['QFMT_VFS_V0', 2], ['QFMT_OCFS2', 3], ['QFMT_VFS_V1', 4]]);
 /** strace's setns_types, in its order. */
 const SETNS_TYPES = ['CLONE_NEWTIME', 'CLONE_NEWNS', 'CLONE_NEWCGROUP', 'CLONE_NEWUTS', 'CLONE_NEWIPC', 'CLONE_NEWUSER', 'CLONE_NEWPID', 'CLONE_NEWNET'];
-/** The aio calls' aio_context_t arguments (io_destroy's is `ctx`), which strace prints as an address. */
-const AIO_CTX_ARGS = [['io_destroy', 'ctx'], ['io_submit', 'ctx_id'], ['io_cancel', 'ctx_id'], ['io_getevents', 'ctx_id'], ['io_pgetevents', 'ctx_id']];
 const QUOTA_TYPES = fixedXlat([['USRQUOTA', 0], ['GRPQUOTA', 1], ['PRJQUOTA', 2]]);
 const SECCOMP_OPS = ['SECCOMP_SET_MODE_STRICT', 'SECCOMP_SET_MODE_FILTER', 'SECCOMP_GET_ACTION_AVAIL', 'SECCOMP_GET_NOTIF_SIZES'];
 /** linux/seccomp.h's SECCOMP_FILTER_FLAG_* (strace's seccomp_filter_flags). */
@@ -145,8 +143,6 @@ export function registerMiscDecoders(registry: DecoderRegistry): void {
   registry.register('close_range', 'flags', (ctx) => flagsArg(ctx.argIndex, xlat(ctx.tables, 'CLOSE_RANGE', ['CLOSE_RANGE_UNSHARE', 'CLOSE_RANGE_CLOEXEC']), 'CLOSE_RANGE_???'));
   registry.register('futex_waitv', 'flags', (ctx) => (args) => hexValue(u32(args[ctx.argIndex])));
   registry.register('futex_waitv', 'clockid', (ctx) => valueArg(ctx.argIndex, clockXlat(ctx.tables), 'CLOCK_???'));
-  for (const [syscall, arg] of AIO_CTX_ARGS) registry.register(syscall, arg, (ctx) => (args) => pointer(args[ctx.argIndex]));
-  registry.register('io_setup', 'ctxp', (ctx) => structArg(ctx.argIndex, 8, true, (v) => `[${pointer(v.getBigUint64(0, true))}]`));
   registry.register('seccomp', 'op', named('SECCOMP', SECCOMP_OPS, 'SECCOMP_SET_MODE_???'));
   // The flags: SECCOMP_SET_MODE_FILTER's named, the other operations' in hex.
   registry.register('seccomp', 'flags', (ctx) => {

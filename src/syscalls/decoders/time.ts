@@ -138,6 +138,7 @@ export function registerTimeDecoders(registry: DecoderRegistry): void {
   timespecOut('sched_rr_get_interval', 'interval');
   timespecIn('clock_settime', 'tp');
   timespecIn('io_getevents', 'timeout');
+  timespecIn('io_pgetevents', 'timeout');
   timespecIn('nanosleep', 'rqtp');
   timespecIn('clock_nanosleep', 'rqtp');
   // The time left, significant only when a signal interrupted the sleep (and, for
