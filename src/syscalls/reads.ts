@@ -304,8 +304,9 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   splice: [atEntry('off_in', 8), atEntry('off_out', 8)],
   copy_file_range: [atEntry('off_in', 8), atEntry('off_out', 8)],
   epoll_ctl: [bytes('event', S.epoll_event)],
-  // SECCOMP_GET_ACTION_AVAIL's u32 action (other operations' arguments are not shown).
-  seccomp: [bytes('uargs', 4)],
+  // SECCOMP_SET_MODE_FILTER's struct sock_fprog, GET_ACTION_AVAIL's u32 action, GET_NOTIF_SIZES'
+  // three u16s: up to the page's end when the 16 bytes are not all readable (a u32 at a page's end).
+  seccomp: [bytes('uargs', 16, ReadFlag.HEAD)],
   // struct f_owner_ex and struct flock (F_SETOWN_EX, F_SETLK...), the longer readable kept; for
   // the other commands the argument is no pointer and the reads fail harmlessly.
   fcntl: [bytes('arg', 8), bytes('arg', S.flock)],
