@@ -93,6 +93,8 @@ const X86_64_SIZES = {
   utsname_head: 130,
   sysinfo: 112,
   timeval: 16,
+  /** struct ustat: f_tfree, f_tinode, f_fname[6], f_fpack[6]. */
+  ustat: 32,
   itimerspec: 32,
   itimerval: 32,
   timezone: 8,
@@ -262,6 +264,11 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   futex: [bytes('utime', S.timespec)],
   clock_nanosleep: [bytes('rqtp', S.timespec), bytes('rmtp', S.timespec)],
   clock_gettime: [output('tp', S.timespec)],
+  time: [output('tloc', 8)],
+  // KCMP_EPOLL_TFD's struct kcmp_epoll_slot behind idx2 (for the other types idx2 is no pointer and the read fails).
+  kcmp: [bytes('idx2', 12)],
+  utime: [bytes('times', 16)],
+  ustat: [output('ubuf', S.ustat)],
   utimensat: [bytes('utimes', 2 * S.timespec)],
   utimes: [bytes('utimes', 2 * S.timeval)],
   futimesat: [bytes('utimes', 2 * S.timeval)],

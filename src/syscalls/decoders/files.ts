@@ -347,6 +347,11 @@ export function registerFileDecoders(registry: DecoderRegistry): void {
   ] as const) {
     registry.register(syscall, arg, atFlags);
   }
+  // ustat's dev is the kernel's unsigned int, its struct ustat an output.
+  registry.register('ustat', 'dev', (ctx) => (args) => makedev(u32(args[ctx.argIndex])));
+  registry.register('ustat', 'ubuf', (ctx) =>
+    structArg(ctx.argIndex, 16, true, (v) => `{f_tfree=${v.getUint32(0, true)}, f_tinode=${v.getBigUint64(8, true)}}`),
+  );
   registry.register('name_to_handle_at', 'handle', (ctx) => fileHandleDecoder(ctx.argIndex));
   registry.register('name_to_handle_at', 'mnt_id', (ctx) => structArg(ctx.argIndex, 4, true, (v) => `[${v.getInt32(0, true)}]`));
   registry.register('sync_file_range', 'flags', (ctx) => flagsArg(ctx.argIndex, SYNC_FILE_RANGE_FLAGS, 'SYNC_FILE_RANGE_???'));
