@@ -13,7 +13,9 @@
  *   socketpair fd pairs, wait4's status, old rlimits, sigactions and signal masks, uname's
  *   sysname and nodename, sysinfo; readlink's and getcwd's paths.
  * - inputs strace prints: new rlimits, sigactions and masks, clone3's and openat2's structs,
- *   nanosleep's timespec.
+ *   nanosleep's timespec, sched_setattr's struct sched_attr, semop's sembufs and futex_waitv's
+ *   waiters (as far as readable: SCT_RD_HEAD), the System V ctl structs (IPC_SET's; the STAT and
+ *   INFO commands' outputs).
  * - data buffers (read, write, pread64, pwrite64, recvfrom, sendto, getrandom): only when the
  *   trace asks for buffer bytes (TraceSpec.buffer_bytes), and at most that many.
  * - execve/execveat argv, read at entry (a successful exec replaces the address space), and envp:
@@ -48,7 +50,7 @@ export function readsAtEntry(reads: readonly KernelRead[]): boolean {
 /** SCT_READS_MAX: reads per syscall. */
 export const READS_MAX = 3;
 /** SCT_STR_MAX: the largest cap of one read. */
-const READ_CAP = 4096;
+export const READ_CAP = 4096;
 /** sizeof(struct sockaddr_storage). */
 const SOCKADDR_MAX = 128;
 /** sizeof(struct sockaddr_in). */
@@ -127,6 +129,14 @@ const X86_64_SIZES = {
   mq_attr: 64,
   iocb: 64,
   io_event: 32,
+  /** struct sched_attr at SCHED_ATTR_SIZE_VER1, strace 6.1's. */
+  sched_attr: 56,
+  /** The largest of each command's struct (x86_64 msqid64_ds, shmid64_ds, semid64_ds). */
+  msqid_ds: 120,
+  shmid_ds: 112,
+  semid_ds: 104,
+  sembuf: 6,
+  futex_waitv: 24,
 } as const;
 
 /** A read described by names, resolved against a syscall's arguments. */
@@ -299,6 +309,11 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   sched_getparam: [output('param', S.sched_param)],
   sched_setparam: [bytes('param', S.sched_param)],
   sched_setscheduler: [bytes('param', S.sched_param)],
+  // The size field at entry and exit (E2BIG writes the kernel's size back: `{size=1} => {size=56}`),
+  // and the struct (the kernel does not change it otherwise), up to its page's end when shorter.
+  sched_setattr: [both('uattr', 4), bytes('uattr', S.sched_attr, ReadFlag.HEAD)],
+  // What the kernel wrote, at the size the caller gave (at most strace's struct).
+  sched_getattr: [{ ...sized('uattr', 'usize', S.sched_attr), flags: ReadFlag.SUCCESS | ReadFlag.HEAD }],
   mincore: sizes('vec', 1, [1, 4, 16], output),
   // Read at exit, where struct pollfd holds the events asked for and the revents returned.
   poll: [elems('ufds', 'nfds', S.pollfd)],
@@ -397,6 +412,17 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   // The message sent, and the one received (after success: msgsz bytes of it, as strace prints).
   msgsnd: [msgbuf('msgp', 'msgsz')],
   msgrcv: [msgbuf('msgp', 'msgsz', ReadFlag.SUCCESS)],
+  // The command's struct (IPC_SET's input, the STAT and INFO outputs), read at exit at the
+  // largest command's size or up to its page's end; for the other commands (semctl's values)
+  // the argument is no pointer and the read fails harmlessly.
+  msgctl: [bytes('buf', S.msqid_ds, ReadFlag.HEAD)],
+  shmctl: [bytes('buf', S.shmid_ds, ReadFlag.HEAD)],
+  semctl: [bytes('arg', S.semid_ds, ReadFlag.HEAD)],
+  // The struct sembuf and struct futex_waitv arrays, as far as they are readable (strace prints
+  // the elements it could read, then `... /* ADDR */`).
+  semop: [{ ...elems('tsops', 'nsops', S.sembuf), flags: ReadFlag.HEAD }],
+  semtimedop: [{ ...elems('tsops', 'nsops', S.sembuf), flags: ReadFlag.HEAD }, bytes('timeout', S.timespec)],
+  futex_waitv: [{ ...elems('waiters', 'nr_futexes', S.futex_waitv), flags: ReadFlag.HEAD }, bytes('timeout', S.timespec)],
   mq_getsetattr: [bytes('u_mqstat', S.mq_attr), output('u_omqstat', S.mq_attr)],
   landlock_add_rule: [bytes('rule_attr', 12)],
   io_uring_enter: [argSized('argp', 'argsz')],

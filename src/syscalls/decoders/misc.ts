@@ -3,6 +3,8 @@
  * requests, process_madvise advice, sethostname's name, rseq's area.
  */
 import type { ArchTables } from '../arch';
+import { READ_CAP } from '../reads';
+import { arrayText } from './fields';
 import { bytesOf, viewOf } from './registry';
 import { flagsArg, valueArg } from './xlat';
 import { flags64Arg } from './fields';
@@ -80,6 +82,19 @@ function ptraceRequests(tables: ArchTables): Xlat {
 /** A value argument, for a name list looked up in constant group `group`. */
 function named(group: string, names: string[], unknown: string) {
   return (ctx: DecoderContext) => valueArg(ctx.argIndex, xlat(ctx.tables, group, names), unknown);
+}
+
+/** sizeof(struct futex_waitv), and FUTEX_WAITV_MAX: strace prints no more waiters than the kernel takes. */
+const FUTEX_WAITV_SIZE = 24;
+const FUTEX_WAITV_MAX = 128;
+/** strace's futex_waiter_flags (linux/futex.h FUTEX_32, FUTEX_PRIVATE_FLAG). */
+const FUTEX_WAITER_FLAGS = fixedXlat([['FUTEX_32', 2], ['FUTEX_PRIVATE_FLAG', 128]]);
+
+/** A struct futex_waitv: `{val=0x1, uaddr=0x..., flags=FUTEX_32}`, __reserved only when set. */
+function futexWaiter(v: DataView, at: number): string {
+  const reserved = v.getUint32(at + 20, true);
+  const flags = formatFlags(BigInt(v.getUint32(at + 16, true)), FUTEX_WAITER_FLAGS, 'FUTEX_???');
+  return `{val=${hexValue(v.getBigUint64(at, true))}, uaddr=${pointer(v.getBigUint64(at + 8, true))}, flags=${flags}${reserved ? `, __reserved=${hexValue(BigInt(reserved))}` : ''}}`;
 }
 
 /** Registers the decoders of this module. */
@@ -166,6 +181,11 @@ export function registerMiscDecoders(registry: DecoderRegistry): void {
   registry.register('unshare', 'unshare_flags', (ctx) => flags64Arg(ctx.argIndex, xlat(ctx.tables, 'CLONE', UNSHARE_FLAGS), 'CLONE_???'));
   registry.register('setns', 'flags', (ctx) => flagsArg(ctx.argIndex, xlat(ctx.tables, 'CLONE', SETNS_TYPES), 'CLONE_NEW???'));
   registry.register('close_range', 'flags', (ctx) => flagsArg(ctx.argIndex, xlat(ctx.tables, 'CLOSE_RANGE', ['CLOSE_RANGE_UNSHARE', 'CLOSE_RANGE_CLOEXEC']), 'CLOSE_RANGE_???'));
+  registry.register('futex_waitv', 'waiters', (ctx) => {
+    const count = argIndexOf(ctx, 'nr_futexes');
+    return (args, call) =>
+      arrayText(args[ctx.argIndex] ?? 0n, u32(args[count]), FUTEX_WAITV_SIZE, bytesOf(call.blobs, ctx.argIndex)?.data, Math.min(call.options.stringMax, FUTEX_WAITV_MAX), futexWaiter, READ_CAP);
+  });
   registry.register('futex_waitv', 'flags', (ctx) => (args) => hexValue(u32(args[ctx.argIndex])));
   registry.register('futex_waitv', 'clockid', (ctx) => valueArg(ctx.argIndex, clockXlat(ctx.tables), 'CLOCK_???'));
   registry.register('seccomp', 'op', named('SECCOMP', SECCOMP_OPS, 'SECCOMP_SET_MODE_???'));

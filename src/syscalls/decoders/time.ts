@@ -145,6 +145,8 @@ export function registerTimeDecoders(registry: DecoderRegistry): void {
   timespecIn('clock_settime', 'tp');
   timespecIn('io_getevents', 'timeout');
   timespecIn('io_pgetevents', 'timeout');
+  timespecIn('semtimedop', 'timeout');
+  timespecIn('futex_waitv', 'timeout');
   timespecIn('nanosleep', 'rqtp');
   timespecIn('clock_nanosleep', 'rqtp');
   // The time left, significant only when a signal interrupted the sleep (and, for
