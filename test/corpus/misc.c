@@ -1,6 +1,8 @@
 /* The rest of the list: random bytes, system info, keys, bpf, perf, io_uring, landlock, memfd,
  * inotify, fanotify, openat2, faccessat2, clone3, arch_prctl, kcmp, syslog, quotactl, mempolicy. */
 #include "corpus.h"
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <linux/openat2.h>
 #include <linux/sched.h>
 #include <sys/inotify.h>
@@ -66,6 +68,12 @@ int main(int argc, char **argv)
 	syscall(SYS_sethostname, "x", 0);
 	syscall(SYS_capget, NULL, NULL);
 	syscall(SYS_seccomp, 99, 0, NULL);
+	/* A filter program refused for its unknown flag (never installed), the notification sizes. */
+	struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	struct sock_fprog sprog = { 1, &allow };
+	syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0x80000000, &sprog);
+	unsigned short *sizes = tail(3 * sizeof(*sizes), 0);
+	syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, sizes);
 	syscall(SYS_pidfd_open, getpid(), 0);
 	syscall(SYS_userfaultfd, 0x99);
 	syscall(SYS_membarrier, 0, 0, 0);
