@@ -10,6 +10,7 @@
 #include <linux/fs.h>
 #include <linux/gpio.h>
 #include <linux/input.h>
+#include <linux/hdreg.h>
 #include <linux/kd.h>
 #include <linux/keyboard.h>
 #include <linux/lirc.h>
@@ -96,6 +97,11 @@ int main(int argc, char **argv)
 		ioctl(d, EVIOCGBIT(9, 4), NULL);
 		ioctl(d, EVIOCGABS(ABS_Y), NULL);
 		ioctl(d, EVIOCSABS(ABS_MT_SLOT), NULL);
+		unsigned long long range[2] = { 4096, 1ULL << 40 };
+		ioctl(d, BLKDISCARD, range);
+		ioctl(d, BLKZEROOUT, range);
+		int hwif[3] = { 0x1f0, 0x3f6, 14 };
+		ioctl(d, HDIO_SCAN_HWIF, hwif);
 		unsigned int keycode[2] = { 30, KEY_A };
 		ioctl(d, EVIOCSKEYCODE, keycode);
 		keycode[1] = BTN_LEFT;

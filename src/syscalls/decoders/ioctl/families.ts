@@ -57,7 +57,7 @@ const POINTERS = [
   'FS_IOC_FIEMAP', 'FITRIM', 'FS_IOC_FSGETXATTR', 'FS_IOC_FSSETXATTR', 'FICLONERANGE', 'FIDEDUPERANGE', 'FS_IOC_GETFSLABEL', 'FS_IOC_SETFSLABEL',
   // loop, block, hdio
   'LOOP_GET_STATUS', 'LOOP_SET_STATUS', 'LOOP_GET_STATUS64', 'LOOP_SET_STATUS64', 'LOOP_CONFIGURE',
-  'BLKDISCARD', 'BLKSECDISCARD', 'BLKZEROOUT', 'BLKPG', 'BLKTRACESETUP', 'HDIO_GETGEO', 'HDIO_DRIVE_CMD', 'HDIO_DRIVE_RESET', 'HDIO_SCAN_HWIF',
+  'BLKPG', 'BLKTRACESETUP', 'HDIO_GETGEO', 'HDIO_DRIVE_CMD',
   'HDIO_OBSOLETE_IDENTITY', 'HDIO_GET_IDENTITY',
   // lirc, mtd, rtc
   'LIRC_GET_FEATURES', 'LIRC_GET_SEND_MODE', 'LIRC_GET_REC_MODE',
@@ -161,6 +161,11 @@ export function familyShapes(ctx: ShapeContext): void {
   // linux/hdreg.h's IDE_NICE_* bits and bus states.
   const IDE_NICE = fixedXlat([['1 << IDE_NICE_DSC_OVERLAP', 1], ['1 << IDE_NICE_ATAPI_OVERLAP', 2], ['1 << IDE_NICE_1', 8], ['1 << IDE_NICE_0', 4], ['1 << IDE_NICE_2', 16]]);
   const BUSSTATES = fixedXlat([['BUSSTATE_OFF', 0], ['BUSSTATE_ON', 1], ['BUSSTATE_TRISTATE', 2]]);
+  // BLKDISCARD's and friends' uint64_t range [start, length]; HDIO_DRIVE_RESET's and
+  // HDIO_SCAN_HWIF's three ints, in hex as strace's generated HDIO printer shows them.
+  set(['BLKDISCARD', 'BLKSECDISCARD', 'BLKZEROOUT'], { kind: 'struct', output: false, size: 16, format: (v) => `[${v.getBigUint64(0, true)}, ${v.getBigUint64(8, true)}]` });
+  const ints3 = (v: DataView) => `[${[0, 4, 8].map((at) => hexValue(BigInt(v.getUint32(at, true)))).join(', ')}]`;
+  set(['HDIO_DRIVE_RESET', 'HDIO_SCAN_HWIF'], { kind: 'struct', output: false, size: 12, format: ints3 });
   set(['HDIO_SET_NICE'], { kind: 'value', format: (arg) => styled(arg, formatFlags(arg, IDE_NICE, 'IDE_NICE_???'), style) });
   set(['HDIO_SET_BUSSTATE'], { kind: 'value', format: (arg) => styled(arg, formatValue(arg, BUSSTATES, 'BUSSTATE_???'), style) });
   set(['UBI_IOCVOLUP'], { kind: 'int', output: false, bytes: 8 });
