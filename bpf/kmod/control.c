@@ -157,6 +157,9 @@ static int parse_read(struct sct_pass *p, char **rest)
 		return err;
 	if (kind == SCT_READ_NONE)
 		return fail(p, -EINVAL, "read: kind 0 is not a read");
+	if (kind == SCT_READ_BYTES && len_from > SCT_LEN_LAST)
+		return fail(p, -EINVAL, "read: length choice %llu is not one this module knows (at most %d)", len_from,
+			    SCT_LEN_LAST);
 	for (i = 0; i < SCT_READS_MAX && sct_reads[nr].read[i].kind != SCT_READ_NONE; i++)
 		;
 	if (i == SCT_READS_MAX)

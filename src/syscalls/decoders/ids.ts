@@ -80,9 +80,17 @@ function idArray(argIndex: number, countOf: (call: CallView, args: readonly bigi
     if ((args[argIndex] ?? 0n) === 0n) return '';
     if (count === 0) return '[]';
     if (count > NGROUPS_MAX) return pointer(args[argIndex]);
-    if (!b || count < 0 || b.data.length < 4 * count) return '';
+    if (!b || count < 0) return '';
+    // strace's print_array: at most -s ids unless -v, and where the ids run into unmapped
+    // memory (the kernel side read up to the page's end), those before it and the address.
+    const shown = call.options.verbose ? count : Math.min(count, call.options.stringMax);
+    const readable = Math.floor(b.data.length / 4);
+    if (readable === 0 && shown > 0) return '';
     const v = viewOf(b.data);
-    return `[${Array.from({ length: count }, (_, i) => formatId(BigInt(v.getUint32(4 * i, true)))).join(', ')}]`;
+    const ids = Array.from({ length: Math.min(shown, readable) }, (_, i) => formatId(BigInt(v.getUint32(4 * i, true))));
+    if (readable < shown) ids.push(`... /* ${pointer((args[argIndex] ?? 0n) + 4n * BigInt(readable))} */`);
+    else if (shown < count) ids.push('...');
+    return `[${ids.join(', ')}]`;
   };
 }
 
