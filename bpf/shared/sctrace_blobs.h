@@ -308,6 +308,8 @@ static SCT_INLINE __u32 sct_put_bytes(__u8 *buf, __u32 off, const struct sct_rea
 	len = want;
 	/* max is at most SCT_STR_MAX by contract; the verifier must see it (see sct_clamp_max). */
 	sct_clamp_max(len, SCT_STR_MAX);
+	/* Restated for the verifier (checked above): Linux 6.1 loses off's bound when clang spills it across the length's reads. */
+	sct_clamp_max(off, SCT_BLOB_OFF_MAX);
 	if (len && sct_read_user(buf + off + sizeof(struct sct_blob), len, ptr)) {
 		__u32 head = (flags & SCT_BLOB_WHOLE) || (r->flags & SCT_RD_HEAD) ? 4096 - (ptr & 4095) : 0;
 

@@ -234,7 +234,7 @@ for (const backend of BACKENDS) {
     // failed calls and cut by the unmapped page.
     test('ppoll nfds at 32 bits, a string cut at a page end, iovec arrays of failed preadv calls', async (t) => {
       if (skipped(t, backend) || skipUnlessPossible(t, fixtureUnavailableReason('reads'))) return;
-      const { result, events, counters } = await traceRun(backend, [fixture('reads')], { syscalls: ['ppoll', 'delete_module', 'preadv'], buffer_bytes: 32 });
+      const { result, events, counters } = await traceRun(backend, [fixture('reads')], { syscalls: ['ppoll', 'delete_module', 'preadv'], buffer_bytes: 32, string_max_bytes: 32 });
       assert.equal(result.code, 0);
       const [ppoll] = syscalls(events, 'ppoll');
       assert.match(arg(ppoll, 'ufds')?.symbolic ?? '', /^\[\{fd=\d+, events=POLLIN\}\]$/, 'the one pollfd before the unmapped page');
