@@ -11,7 +11,7 @@ import { formatIoprio, personalityFormatter } from '../../src/syscalls/decoders/
 import { membarrierCommands } from '../../src/syscalls/decoders/misc';
 import { prctlReturn } from '../../src/syscalls/decoders/prctl';
 import { signalFormatter } from '../../src/syscalls/decoders/signal';
-import { TIME_STATES } from '../../src/syscalls/decoders/time';
+import { TIME_STATES, formatTimeComment } from '../../src/syscalls/decoders/time';
 import { fixedXlat, formatFlags, xlat } from '../../src/syscalls/decoders/xlat';
 import { errnoMessage, errnoName, isRestartErrno } from '../../src/syscalls/strerror';
 import { hex } from './values';
@@ -88,6 +88,9 @@ class Renderers {
         return { hex: false, note: TIME_STATES.find(([, v]) => v === ret)?.[0] };
       case 'personality':
         return { hex: true, note: this.personality(BigInt.asUintN(32, ret)) };
+      case 'time':
+        // strace's auxstr: the time returned, as a date.
+        return { hex: false, note: formatTimeComment(ret, 0n, 0) };
       case 'rt_sigtimedwait':
         return ret === 0n ? { hex: false } : { hex: false, note: this.signal(Number(ret)) };
       default:

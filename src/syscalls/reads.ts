@@ -13,7 +13,9 @@
  *   socketpair fd pairs, wait4's status, old rlimits, sigactions and signal masks, uname's
  *   sysname and nodename, sysinfo; readlink's and getcwd's paths.
  * - inputs strace prints: new rlimits, sigactions and masks, clone3's and openat2's structs,
- *   nanosleep's timespec.
+ *   nanosleep's timespec, sched_setattr's struct sched_attr, semop's sembufs and futex_waitv's
+ *   waiters (as far as readable: SCT_RD_HEAD), the System V ctl structs (IPC_SET's; the STAT and
+ *   INFO commands' outputs).
  * - data buffers (read, write, pread64, pwrite64, recvfrom, sendto, getrandom): only when the
  *   trace asks for buffer bytes (TraceSpec.buffer_bytes), and at most that many.
  * - execve/execveat argv, read at entry (a successful exec replaces the address space), and envp:
@@ -48,7 +50,7 @@ export function readsAtEntry(reads: readonly KernelRead[]): boolean {
 /** SCT_READS_MAX: reads per syscall. */
 export const READS_MAX = 3;
 /** SCT_STR_MAX: the largest cap of one read. */
-const READ_CAP = 4096;
+export const READ_CAP = 4096;
 /** sizeof(struct sockaddr_storage). */
 const SOCKADDR_MAX = 128;
 /** sizeof(struct sockaddr_in). */
@@ -93,6 +95,8 @@ const X86_64_SIZES = {
   utsname_head: 130,
   sysinfo: 112,
   timeval: 16,
+  /** struct ustat: f_tfree, f_tinode, f_fname[6], f_fpack[6]. */
+  ustat: 32,
   itimerspec: 32,
   itimerval: 32,
   timezone: 8,
@@ -123,6 +127,14 @@ const X86_64_SIZES = {
   perf_attr: 128,
   perf_attr_ver0: 64,
   mq_attr: 64,
+  /** struct sched_attr at SCHED_ATTR_SIZE_VER1, strace 6.1's. */
+  sched_attr: 56,
+  /** The largest of each command's struct (x86_64 msqid64_ds, shmid64_ds, semid64_ds). */
+  msqid_ds: 120,
+  shmid_ds: 112,
+  semid_ds: 104,
+  sembuf: 6,
+  futex_waitv: 24,
 } as const;
 
 /** A read described by names, resolved against a syscall's arguments. */
@@ -263,6 +275,11 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   futex: [bytes('utime', S.timespec)],
   clock_nanosleep: [bytes('rqtp', S.timespec), bytes('rmtp', S.timespec)],
   clock_gettime: [output('tp', S.timespec)],
+  time: [output('tloc', 8)],
+  // KCMP_EPOLL_TFD's struct kcmp_epoll_slot behind idx2 (for the other types idx2 is no pointer and the read fails).
+  kcmp: [bytes('idx2', 12)],
+  utime: [bytes('times', 16)],
+  ustat: [output('ubuf', S.ustat)],
   utimensat: [bytes('utimes', 2 * S.timespec)],
   utimes: [bytes('utimes', 2 * S.timeval)],
   futimesat: [bytes('utimes', 2 * S.timeval)],
@@ -294,6 +311,11 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   sched_getparam: [output('param', S.sched_param)],
   sched_setparam: [bytes('param', S.sched_param)],
   sched_setscheduler: [bytes('param', S.sched_param)],
+  // The size field at entry and exit (E2BIG writes the kernel's size back: `{size=1} => {size=56}`),
+  // and the struct (the kernel does not change it otherwise), up to its page's end when shorter.
+  sched_setattr: [both('uattr', 4), bytes('uattr', S.sched_attr, ReadFlag.HEAD)],
+  // What the kernel wrote, at the size the caller gave (at most strace's struct).
+  sched_getattr: [{ ...sized('uattr', 'usize', S.sched_attr), flags: ReadFlag.SUCCESS | ReadFlag.HEAD }],
   mincore: sizes('vec', 1, [1, 4, 16], output),
   // Read at exit, where struct pollfd holds the events asked for and the revents returned.
   // Up to the end of its page when the pollfds run into unmapped memory (strace shows those before it).
@@ -387,6 +409,17 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   // The message sent, and the one received (after success: msgsz bytes of it, as strace prints).
   msgsnd: [msgbuf('msgp', 'msgsz')],
   msgrcv: [msgbuf('msgp', 'msgsz', ReadFlag.SUCCESS)],
+  // The command's struct (IPC_SET's input, the STAT and INFO outputs), read at exit at the
+  // largest command's size or up to its page's end; for the other commands (semctl's values)
+  // the argument is no pointer and the read fails harmlessly.
+  msgctl: [bytes('buf', S.msqid_ds, ReadFlag.HEAD)],
+  shmctl: [bytes('buf', S.shmid_ds, ReadFlag.HEAD)],
+  semctl: [bytes('arg', S.semid_ds, ReadFlag.HEAD)],
+  // The struct sembuf and struct futex_waitv arrays, as far as they are readable (strace prints
+  // the elements it could read, then `... /* ADDR */`).
+  semop: [{ ...elems('tsops', 'nsops', S.sembuf), flags: ReadFlag.HEAD }],
+  semtimedop: [{ ...elems('tsops', 'nsops', S.sembuf), flags: ReadFlag.HEAD }, bytes('timeout', S.timespec)],
+  futex_waitv: [{ ...elems('waiters', 'nr_futexes', S.futex_waitv), flags: ReadFlag.HEAD }, bytes('timeout', S.timespec)],
   mq_getsetattr: [bytes('u_mqstat', S.mq_attr), output('u_omqstat', S.mq_attr)],
   landlock_add_rule: [bytes('rule_attr', 12)],
   io_uring_enter: [argSized('argp', 'argsz')],

@@ -98,6 +98,10 @@ int main(int argc, char **argv)
 	setxattr("a.txt", "user.x", "1", 1, 0);
 	getxattr("a.txt", "user.nope", buf, sizeof(buf));
 	listxattr("a.txt", buf, sizeof(buf));
+	/* A value's trailing NUL is not shown, one beyond XATTR_SIZE_MAX is an address; a zero-size list too. */
+	setxattr("a.txt", "user.y", "foo\0bar", 8, XATTR_CREATE);
+	syscall(SYS_setxattr, "a.txt", "user.z", buf, 65537, XATTR_CREATE);
+	listxattr("a.txt", buf, 0);
 	/* odd names: bytes that are not UTF-8, escapes, a long path */
 	chdir("/tmp/hi~\222");
 	open("tab\there\nnewline\"quote\\", O_RDONLY);

@@ -1,15 +1,22 @@
 /* Kernel objects with known arguments, mostly invalid fds and sizes so each call fails the same
  * way anywhere as root: fanotify, bpf attrs, keyctl commands, io_uring, memory policies, pkeys,
- * perf flags, module syscalls (ENOSYS on a kernel without modules). */
+ * perf flags, System V IPC structs, futex_waitv, sched_attr, module syscalls (ENOSYS on a kernel
+ * without modules). */
 #include "corpus.h"
 #include <linux/bpf.h>
 #include <linux/io_uring.h>
 #include <linux/keyctl.h>
+#include <linux/futex.h>
 #include <linux/perf_event.h>
+#include <linux/sched.h>
+#include <linux/sched/types.h>
 #include <signal.h>
+#include <time.h>
 #include <stdint.h>
 #include <sys/ipc.h>
 #include <sys/uio.h>
+#include <sys/msg.h>
+#include <sys/sem.h>
 #include <sys/shm.h>
 
 int main(int argc, char **argv)
@@ -235,6 +242,68 @@ int main(int argc, char **argv)
 	syscall(SYS_msgsnd, -1, tail(4, 0), 0, 0);
 	syscall(SYS_semctl, -1, 0, IPC_RMID, 0);
 	syscall(SYS_shmctl, -1, IPC_SET, NULL);
+	/* The ctl structs: IPC_SET's input even on a bad id, semctl's semid_ds even after a failure,
+	 * IPC_64 before a command, the limits IPC_INFO returns (the same on every run). */
+	struct msqid_ds *mq = tail(sizeof(*mq), 0);
+	mq->msg_perm.uid = 1000;
+	mq->msg_perm.gid = -1;
+	mq->msg_perm.mode = 0640;
+	mq->msg_qbytes = 4096;
+	syscall(SYS_msgctl, -1, IPC_SET, mq);
+	syscall(SYS_msgctl, -1, IPC_STAT, mq);
+	syscall(SYS_msgctl, -1, 0x100 | IPC_STAT, mq);
+	struct shmid_ds *sd = tail(sizeof(*sd), 0);
+	sd->shm_perm.mode = 01600;
+	syscall(SYS_shmctl, -1, IPC_SET, sd);
+	syscall(SYS_shmctl, -1, SHM_LOCK, sd);
+	struct semid_ds *sm = tail(sizeof(*sm), 0);
+	sm->sem_perm.__key = 0x1234;
+	sm->sem_nsems = 3;
+	syscall(SYS_semctl, -1, 0, IPC_STAT, sm);
+	syscall(SYS_semctl, -1, 0, 0x100 | IPC_SET, sm);
+	syscall(SYS_semctl, -1, 0, IPC_STAT, NULL);
+	syscall(SYS_msgctl, 0, IPC_INFO, tail(sizeof(struct msginfo), 0));
+	syscall(SYS_shmctl, 0, IPC_INFO, tail(sizeof(struct shminfo), 0));
+	syscall(SYS_semctl, 0, 0, IPC_INFO, tail(sizeof(struct seminfo), 0));
+	/* struct sembuf arrays: whole, cut at the page's end, past -s. */
+	struct sembuf *sb = tail(2 * sizeof(*sb), 0);
+	sb[0] = (struct sembuf){ 0, -1, SEM_UNDO };
+	sb[1] = (struct sembuf){ 0xface, 0x7fff, IPC_NOWAIT | 0xa000 };
+	syscall(SYS_semop, -1, sb, 2);
+	syscall(SYS_semop, -1, sb + 1, 2);
+	syscall(SYS_semop, -1, NULL, 1);
+	struct timespec *ts = tail(sizeof(*ts), 0);
+	ts->tv_sec = 1;
+	ts->tv_nsec = 2;
+	syscall(SYS_semtimedop, -1, sb, 2, ts);
+	struct sembuf many[40] = { 0 };
+	syscall(SYS_semtimedop, -1, many, 40, NULL);
+	syscall(SYS_shmat, -1, NULL, SHM_RDONLY | SHM_RND | 0x1);
+	syscall(SYS_shmdt, NULL);
+	/* futex_waitv's waiters (bad flags and a cut array: EINVAL, EFAULT). */
+	struct futex_waitv *wv = tail(2 * sizeof(*wv), 0);
+	wv[0] = (struct futex_waitv){ .val = 1, .uaddr = 0, .flags = FUTEX_32 | FUTEX_PRIVATE_FLAG };
+	wv[1] = (struct futex_waitv){ .val = 0xfeedface, .uaddr = (uintptr_t)wv, .flags = 0xf0, .__reserved = 7 };
+	syscall(SYS_futex_waitv, wv, 2, 0, NULL, CLOCK_MONOTONIC);
+	syscall(SYS_futex_waitv, wv + 1, 2, 0, ts, CLOCK_REALTIME);
+	syscall(SYS_futex_waitv, wv, 0, 0, NULL, CLOCK_MONOTONIC);
+	/* struct sched_attr: this thread's, set back as it was, at the sizes the kernel refuses. */
+	struct sched_attr *sa = tail(sizeof(*sa), 0);
+	syscall(SYS_sched_getattr, 0, sa, sizeof(*sa), 0);
+	syscall(SYS_sched_getattr, 0, sa, SCHED_ATTR_SIZE_VER0, 0);
+	syscall(SYS_sched_getattr, 0, sa, 0, 0);
+	sa->size = SCHED_ATTR_SIZE_VER1;
+	sa->sched_flags = SCHED_FLAG_KEEP_POLICY;
+	syscall(SYS_sched_setattr, 0, sa, 0);
+	sa->sched_flags = SCHED_FLAG_KEEP_PARAMS | SCHED_FLAG_KEEP_POLICY;
+	syscall(SYS_sched_setattr, 0, sa, 0);
+	sa->size = 1;
+	syscall(SYS_sched_setattr, 0, sa, 0);
+	sa->sched_policy = 0xca7faced;
+	sa->sched_flags = 0x100;
+	sa->size = 0;
+	syscall(SYS_sched_setattr, -1, sa, 1);
+	syscall(SYS_sched_setattr, 0, tail(SCHED_ATTR_SIZE_VER0, 0), 0);
 	syscall(SYS_mq_open, NULL, O_RDONLY, 0, NULL);
 	syscall(SYS_mq_open, NULL, O_RDWR | O_CREAT, 0600, NULL);
 	syscall(SYS_kcmp, -1, -1, 0, 3, 4);

@@ -7,6 +7,7 @@
 #include <sys/sysinfo.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <utime.h>
 #include <asm/prctl.h>
 
 int main(int argc, char **argv)
@@ -106,5 +107,19 @@ int main(int argc, char **argv)
 	info.si_uid = -1;
 	info.si_value.sival_int = -1;
 	syscall(SYS_pidfd_send_signal, pidfd, SIGUSR2, &info, 0xffffffff);
+	/* time's output and return value as dates, utime's utimbuf, ustat's dev_t, unshare's 64-bit flags. */
+	time_t now;
+	syscall(SYS_time, NULL);
+	syscall(SYS_time, &now);
+	struct utimbuf ub = { .actime = 1492350678, .modtime = 0 };
+	syscall(SYS_utime, "/nonexistent", &ub);
+	syscall(SYS_ustat, -1, NULL);
+	syscall(SYS_unshare, 0xbadc0ded00000000UL | CLONE_NEWUSER | 0x1);
+	/* kcmp's epoll slot, syslog's console level, quotactl_fd's QCMD, remap_file_pages' prot and flags. */
+	unsigned int slot[3] = { 23, 42, 0 };
+	syscall(SYS_kcmp, getpid(), -1, 7 /* KCMP_EPOLL_TFD */, 23, slot);
+	syscall(SYS_syslog, 8, NULL, -1);
+	syscall(443 /* quotactl_fd */, -1, 0x80000400 /* QCMD(Q_GETFMT, USRQUOTA) */, 0, NULL);
+	syscall(SYS_remap_file_pages, 0, 0, PROT_READ | PROT_WRITE, 0, MAP_PRIVATE | MAP_ANONYMOUS);
 	return 0;
 }

@@ -30,6 +30,13 @@ const FORMATS: Record<string, string[]> = {
   msgrcv: ['int msqid', 'struct msgbuf * msgp', 'size_t msgsz', 'long msgtyp', 'int msgflg'],
   shmget: ['key_t key', 'size_t size', 'int shmflg'],
   semctl: ['int semid', 'int semnum', 'int cmd', 'unsigned long arg'],
+  msgctl: ['int msqid', 'int cmd', 'struct msqid_ds * buf'],
+  shmctl: ['int shmid', 'int cmd', 'struct shmid_ds * buf'],
+  semop: ['int semid', 'struct sembuf * tsops', 'unsigned nsops'],
+  semtimedop: ['int semid', 'struct sembuf * tsops', 'unsigned int nsops', 'const struct __kernel_timespec * timeout'],
+  shmat: ['int shmid', 'char * shmaddr', 'int shmflg'],
+  sched_setattr: ['pid_t pid', 'struct sched_attr * uattr', 'unsigned int flags'],
+  sched_getattr: ['pid_t pid', 'struct sched_attr * uattr', 'unsigned int usize', 'unsigned int flags'],
   mq_open: ['const char * u_name', 'int oflag', 'umode_t mode', 'struct mq_attr * u_attr'],
   landlock_create_ruleset: ['const struct landlock_ruleset_attr *const attr', 'const size_t size', 'const __u32 flags'],
   landlock_add_rule: ['const int ruleset_fd', 'const enum landlock_rule_type rule_type', 'const void *const rule_attr', 'const __u32 flags'],
@@ -403,4 +410,86 @@ test('constants and signedness strace prints for process, namespace, futex, quot
   assert.equal(render('futex', [0x1000, 5, 1, 2, 0x2000, 0xfffffffan]), '0x1000, FUTEX_WAKE_OP, 1, 2, 0x2000, FUTEX_OP_OPARG_SHIFT<<28|0x7<<28 /* FUTEX_OP_??? */|0xfff<<12|0xf<<24 /* FUTEX_OP_CMP_??? */|0xffa');
   assert.equal(render('futex', [0x1000, 14, 1, 0x3000, 0x2000, 0x9caffee1]), '0x1000, 0xe /* FUTEX_??? */, 1, 0x3000, 0x2000, 0x9caffee1');
   assert.equal(render('futex', [0x1000, 5 | 128, 1, 2, 0x2000, 0x1ffffff]), '0x1000, FUTEX_WAKE_OP_PRIVATE, 1, 2, 0x2000, FUTEX_OP_SET<<28|0xfff<<12|FUTEX_OP_CMP_NE<<24|0xfff');
+});
+
+/** struct ipc64_perm: key, uid, gid, cuid, cgid, mode, seq and padding. */
+const perm = (key: number, mode: number): Array<[number | bigint, 1 | 2 | 4 | 8]> => [[key, 4], [0, 4], [1000, 4], [0xffffffff, 4], [0, 4], [mode, 4], [0, 8], [0, 8], [0, 8]];
+
+test('System V IPC structs as strace prints them: by command, IPC_SET as input, the outputs after success', () => {
+  const msqid = le(...perm(0x1234, 0o600), [5, 8], [6, 8], [7, 8], [0, 8], [2, 8], [16384, 8], [41, 4], [-1, 4], [0, 8], [0, 8]);
+  assert.equal(msqid.length, 120);
+  assert.equal(
+    render('msgctl', [3, 2, 0x1000], { blobs: { 2: msqid } }),
+    '3, IPC_STAT, {msg_perm={uid=0, gid=1000, mode=0600, key=4660, cuid=-1, cgid=0}, msg_stime=5, msg_rtime=6, msg_ctime=7, msg_qnum=2, msg_qbytes=16384, msg_lspid=41, msg_lrpid=-1}',
+  );
+  assert.equal(render('msgctl', [3, 2, 0x1000], { ret: -14, blobs: { 2: msqid } }), '3, IPC_STAT, 0x1000');
+  assert.equal(render('msgctl', [3, 1, 0x1000], { ret: -1, blobs: { 2: msqid } }), '3, IPC_SET, {msg_perm={uid=0, gid=1000, mode=0600}, msg_qbytes=16384}');
+  // IPC_64 is shown, then the command decoded without it; a struct shorter than the command's is its address.
+  assert.equal(render('msgctl', [3, 0x102, 0x1000], { ret: -22 }), '3, IPC_64|IPC_STAT, 0x1000');
+  assert.equal(render('msgctl', [3, 0x1ff, 0x1000], { ret: -22 }), '3, IPC_64|0xff /* MSG_??? */, 0x1000');
+  assert.equal(render('msgctl', [3, 2, 0x1000], { blobs: { 2: msqid.subarray(0, 100) } }), '3, IPC_STAT, 0x1000');
+  const msginfo = le([1, 4], [2, 4], [8192, 4], [16384, 4], [32000, 4], [16, 4], [0, 4], [65535, 2], [0, 2]);
+  assert.equal(render('msgctl', [3, 12, 0x1000], { ret: 3, blobs: { 2: msginfo } }), '3, MSG_INFO, {msgpool=1, msgmap=2, msgmax=8192, msgmnb=16384, msgmni=32000, msgssz=16, msgtql=0, msgseg=65535}');
+  const shmid = le(...perm(0, 0o1600), [4096, 8], [1, 8], [2, 8], [3, 8], [77, 4], [0, 4], [1, 8], [0, 8], [0, 8]);
+  assert.equal(
+    render('shmctl', [4, 13, 0x1000], { ret: 4, blobs: { 2: shmid } }),
+    '4, SHM_STAT, {shm_perm={uid=0, gid=1000, mode=01600, key=0, cuid=-1, cgid=0}, shm_segsz=4096, shm_cpid=77, shm_lpid=0, shm_nattch=1, shm_atime=1, shm_dtime=2, shm_ctime=3}',
+  );
+  assert.equal(render('shmctl', [4, 1, 0x1000], { blobs: { 2: shmid } }), '4, IPC_SET, {shm_perm={uid=0, gid=1000, mode=01600}}');
+  assert.equal(render('shmctl', [4, 3, 0x1000], { blobs: { 2: le([-1, 8], [1, 8], [4096, 8], [4096, 8], [9, 8], [0, 8], [0, 8], [0, 8], [0, 8]) } }), '4, IPC_INFO, {shmmax=18446744073709551615, shmmin=1, shmmni=4096, shmseg=4096, shmall=9}');
+  assert.equal(render('shmctl', [4, 14, 0x1000], { blobs: { 2: le([2, 4], [0, 4], [3, 8], [1, 8], [0, 8], [0, 8], [0, 8]) } }), '4, SHM_INFO, {used_ids=2, shm_tot=3, shm_rss=1, shm_swp=0, swap_attempts=0, swap_successes=0}');
+  assert.equal(render('shmctl', [4, 11, 0x1000]), '4, SHM_LOCK, 0x1000');
+  const semid = le(...perm(0, 0o600), [0, 8], [0, 8], [9, 8], [0, 8], [1, 8], [0, 8], [0, 8]);
+  assert.equal(render('semctl', [5, 0, 18, 0x1000], { ret: 5, blobs: { 3: semid } }), '5, 0, SEM_STAT, {sem_perm={uid=0, gid=1000, mode=0600, key=0, cuid=-1, cgid=0}, sem_otime=0, sem_ctime=9, sem_nsems=1}');
+  assert.equal(render('semctl', [5, 0, 0x102, 0x1000], { ret: -22, blobs: { 3: semid } }), '5, 0, IPC_64|IPC_STAT, 0x1000');
+  assert.equal(render('semctl', [5, 0, 0x101, 0x1000], { ret: -22, blobs: { 3: semid } }), '5, 0, IPC_64|IPC_SET, {sem_perm={uid=0, gid=1000, mode=0600}}');
+  const seminfo = le(...Array.from({ length: 10 }, (_, i) => [i, 4] as [number, 4]));
+  assert.equal(render('semctl', [5, 0, 3, 0x1000], { ret: 5, blobs: { 3: seminfo } }), '5, 0, IPC_INFO, {semmap=0, semmni=1, semmns=2, semmnu=3, semmsl=4, semopm=5, semume=6, semusz=7, semvmx=8, semaem=9}');
+  assert.equal(render('semctl', [5, 0, 3, 0x1000], { ret: -14, blobs: { 3: seminfo } }), '5, 0, IPC_INFO, 0x1000');
+  assert.equal(render('semctl', [5, 0, 16, 1]), '5, 0, SETVAL, 0x1');
+  assert.equal(render('shmat', [4, 0, 0o110000]), '4, NULL, SHM_RDONLY|SHM_EXEC');
+  assert.equal(render('shmat', [4, 0, -1330]), '4, NULL, SHM_RDONLY|SHM_RND|SHM_REMAP|SHM_EXEC|0xffff0ace');
+});
+
+test('semop, semtimedop and futex_waitv arrays: the elements readable, -s of them, `... /* ADDR */` where memory ends', () => {
+  const sb = (num: number, op: number, flg: number): Array<[number, 2]> => [[num, 2], [op & 0xffff, 2], [flg, 2]];
+  assert.equal(render('semop', [1, 0x1000, 1], { blobs: { 1: le(...sb(0, -1, 0x1000)) } }), '1, [{sem_num=0, sem_op=-1, sem_flg=SEM_UNDO}], 1');
+  // Two asked, one readable (a HEAD read that stopped at the page's end).
+  assert.equal(render('semop', [1, 0xffa, 2], { blobs: { 1: le(...sb(64206, -4083, 0xbeef)) } }), '1, [{sem_num=64206, sem_op=-4083, sem_flg=SEM_UNDO|IPC_NOWAIT|0xa6ef}, ... /* 0x1000 */], 2');
+  assert.equal(render('semop', [1, 0xffa, 2], { blobs: { 1: new Uint8Array(0) } }), '1, 0xffa, 2');
+  assert.equal(render('semtimedop', [1, 0x1000, 1, 0x2000], { blobs: { 1: le(...sb(0, 1, 0)), 3: le([1, 8], [2, 8]) } }), '1, [{sem_num=0, sem_op=1, sem_flg=0}], 1, {tv_sec=1, tv_nsec=2}');
+  const w = (val: number, addr: number, flags: number, reserved = 0): Array<[number, 4 | 8]> => [[val, 8], [addr, 8], [flags, 4], [reserved, 4]];
+  assert.equal(render('futex_waitv', [0x1000, 0, 0, 0, 0]), '[], 0, 0, NULL, CLOCK_REALTIME');
+  assert.equal(render('futex_waitv', [0x1000, 1, 0, 0, 1], { blobs: { 0: le(...w(0, 0, -1, -1)) } }), '[{val=0, uaddr=NULL, flags=FUTEX_32|FUTEX_PRIVATE_FLAG|0xffffff7d, __reserved=0xffffffff}], 1, 0, NULL, CLOCK_MONOTONIC');
+  // At most FUTEX_WAITV_MAX (128) shown (the service's -s is 256): 129 of 130 readable, the 129th
+  // fetched, so `...`; with only 128 readable the comment at the 129th.
+  const many = (n: number) => le(...Array.from({ length: n }, (_, i) => w(i, 0x5000, 130)).flat());
+  assert.match(render('futex_waitv', [0x1000, 130, 0, 0, 1], { blobs: { 0: many(129) } }), /^\[\{val=0, uaddr=0x5000, flags=FUTEX_32\|FUTEX_PRIVATE_FLAG\}, .*\{val=0x7f, [^}]*\}, \.\.\.\], 130,/);
+  assert.match(render('futex_waitv', [0x1000, 130, 0, 0, 1], { blobs: { 0: many(128) } }), /\{val=0x7f, [^}]*\}, \.\.\. \/\* 0x1c00 \*\/\], 130,/);
+  assert.equal(render('futex_waitv', [0x1000, 2, 0, 0, 1], { blobs: { 0: many(1) } }), '[{val=0, uaddr=0x5000, flags=FUTEX_32|FUTEX_PRIVATE_FLAG}, ... /* 0x1018 */], 2, 0, NULL, CLOCK_MONOTONIC');
+});
+
+test('struct sched_attr as strace prints it: sched_setattr at entry with E2BIG\'s size, sched_getattr after success', () => {
+  const attr = (size: number, policy: number, flags: bigint, util = true) =>
+    le([size, 4], [policy, 4], [flags, 8], [-5, 4], [0, 4], [1400000, 8], [0, 8], [0, 8], ...(util ? ([[0, 4], [1024, 4]] as Array<[number, 4]>) : []));
+  const entry = (size: number) => ({ 136: le([size, 4]) });
+  assert.equal(
+    render('sched_setattr', [0, 0x1000, 0], { blobs: { ...entry(56), 1: attr(56, 0, 1n) } }),
+    '0, {size=56, sched_policy=SCHED_OTHER, sched_flags=SCHED_FLAG_RESET_ON_FORK, sched_nice=-5, sched_priority=0, sched_runtime=1400000, sched_deadline=0, sched_period=0, sched_util_min=0, sched_util_max=1024}, 0',
+  );
+  // Size 0 is VER0's; KEEP_PARAMS drops the parameters, KEEP_POLICY a non-negative policy.
+  assert.equal(
+    render('sched_setattr', [0, 0x1000, 0], { blobs: { ...entry(0), 1: attr(0, 1, 0x18n, false) } }),
+    '0, {size=0, sched_flags=SCHED_FLAG_KEEP_POLICY|SCHED_FLAG_KEEP_PARAMS}, 0',
+  );
+  assert.equal(render('sched_setattr', [0, 0x1000, 0], { ret: -7, blobs: { ...entry(47), 1: le([56, 4]) } }), '0, {size=47} => {size=56}, 0');
+  assert.match(render('sched_setattr', [0, 0x1000, 0], { ret: -7, blobs: { ...entry(64), 1: attr(56, 0xca7faced, 1n << 40n) } }), /^0, \{size=64, sched_policy=0xca7faced \/\* SCHED_\?\?\? \*\/, sched_flags=0x10000000000 \/\* SCHED_FLAG_\?\?\? \*\/, .*sched_util_max=1024, \.\.\.\} => \{size=56\}, 0$/);
+  // Readable head, struct not: the address.
+  assert.equal(render('sched_setattr', [0, 0x1000, 0], { blobs: { ...entry(56), 1: le([56, 4]) } }), '0, 0x1000, 0');
+  assert.equal(
+    render('sched_getattr', [0, 0x1000, 48, 0], { blobs: { 1: attr(48, 0, 0n, false) } }),
+    '0, {size=48, sched_policy=SCHED_OTHER, sched_flags=0, sched_nice=-5, sched_priority=0, sched_runtime=1400000, sched_deadline=0, sched_period=0}, 48, 0',
+  );
+  assert.equal(render('sched_getattr', [0, 0x1000, 56, 0], { ret: -22, blobs: { 1: attr(56, 0, 0n) } }), '0, 0x1000, 56, 0');
+  assert.equal(render('sched_getattr', [0, 0x1000, 0, 0], { ret: -22 }), '0, 0x1000, 0, 0');
 });

@@ -186,16 +186,32 @@ export function flags64Arg(argIndex: number, table: Xlat, unknown: string): ArgD
  * An array behind a pointer as strace's print_array prints it: NULL, `[]` when it has no
  * elements, its address when the kernel side did not deliver the elements shown (`data`, the
  * array's bytes from its start) or when its size wraps, else at most `max` elements (-s) and
- * `...` for the rest.
+ * `...` for the rest. `headCap`: the read was made with SCT_RD_HEAD at most that many bytes, so
+ * data shorter than asked for ends where the memory did: the elements before it are shown, then
+ * `... /* ADDR *\/` at the first unreadable one (also when it is the one past `max`, which
+ * print_array fetches before it prints `...`).
  */
-export function arrayText(ptr: bigint, count: bigint, elem: number, data: Uint8Array | undefined, max: number, render: (v: DataView, at: number) => string): string {
+export function arrayText(
+  ptr: bigint,
+  count: bigint,
+  elem: number,
+  data: Uint8Array | undefined,
+  max: number,
+  render: (v: DataView, at: number) => string,
+  headCap?: number,
+): string {
   if (ptr === 0n) return 'NULL';
   if (count === 0n) return '[]';
   const shown = count < BigInt(max) ? Number(count) : max;
-  if (!data || data.length < shown * elem || count * BigInt(elem) + ptr > 0xffffffffffffffffn) return pointer(ptr);
+  if (count * BigInt(elem) + ptr > 0xffffffffffffffffn) return pointer(ptr);
+  const asked = headCap === undefined ? 0 : Number(count * BigInt(elem) < BigInt(headCap) ? count * BigInt(elem) : BigInt(headCap));
+  const memoryEnds = data !== undefined && headCap !== undefined && data.length < asked;
+  const readable = memoryEnds ? Math.floor(data.length / elem) : shown;
+  if (!data || readable === 0 || (!memoryEnds && data.length < shown * elem)) return pointer(ptr);
   const v = viewOf(data);
   const items: string[] = [];
-  for (let i = 0; i < shown; i++) items.push(render(v, i * elem));
-  if (BigInt(shown) < count) items.push('...');
+  for (let i = 0; i < Math.min(shown, readable); i++) items.push(render(v, i * elem));
+  if (readable < shown || (readable === shown && BigInt(shown) < count && memoryEnds)) items.push(`... /* ${pointer(ptr + BigInt(readable * elem))} */`);
+  else if (BigInt(shown) < count) items.push('...');
   return `[${items.join(', ')}]`;
 }

@@ -90,6 +90,9 @@ export function symbolicModeFormatter(tables: ArchTables): (mode: number) => str
   };
 }
 
+/** include/uapi/linux/limits.h: the largest extended attribute value. */
+const XATTR_SIZE_MAX = 65536n;
+
 /** Offsets in x86_64's struct stat (arch/x86/include/uapi/asm/stat.h). */
 const STAT = { mode: 24, rdev: 40, size: 48, SIZE: 144 } as const;
 
@@ -347,6 +350,11 @@ export function registerFileDecoders(registry: DecoderRegistry): void {
   ] as const) {
     registry.register(syscall, arg, atFlags);
   }
+  // ustat's dev is the kernel's unsigned int, its struct ustat an output.
+  registry.register('ustat', 'dev', (ctx) => (args) => makedev(u32(args[ctx.argIndex])));
+  registry.register('ustat', 'ubuf', (ctx) =>
+    structArg(ctx.argIndex, 16, true, (v) => `{f_tfree=${v.getUint32(0, true)}, f_tinode=${v.getBigUint64(8, true)}}`),
+  );
   registry.register('name_to_handle_at', 'handle', (ctx) => fileHandleDecoder(ctx.argIndex));
   registry.register('name_to_handle_at', 'mnt_id', (ctx) => structArg(ctx.argIndex, 4, true, (v) => `[${v.getInt32(0, true)}]`));
   registry.register('sync_file_range', 'flags', (ctx) => flagsArg(ctx.argIndex, SYNC_FILE_RANGE_FLAGS, 'SYNC_FILE_RANGE_???'));
@@ -399,18 +407,36 @@ export function registerFileDecoders(registry: DecoderRegistry): void {
       return count === undefined ? '' : `${pointer(args[ctx.argIndex])} /* ${count} entr${count === 1 ? 'y' : 'ies'} */`;
     });
   }
-  // Extended attribute values: what was set (as many bytes as the size says), what was got.
+  // Extended attribute values as strace's print_xattr_val: the address beyond XATTR_SIZE_MAX,
+  // else the bytes without a trailing NUL (QUOTE_OMIT_TRAILING_0); lists as strace's
+  // print_xattr_list: the address for a zero size or a failure.
+  const xattrValue = (b: ReturnType<typeof bytesOf>, size: bigint, reg: bigint | undefined, max: number) => {
+    if (size > XATTR_SIZE_MAX) return pointer(reg);
+    if (!b) return '';
+    const whole = !b.truncated && b.data.length <= max;
+    const data = whole && b.data.length > 0 && b.data[b.data.length - 1] === 0 ? b.data.subarray(0, -1) : b.data;
+    return quoteShown({ data, truncated: b.truncated }, max);
+  };
   for (const syscall of ['setxattr', 'lsetxattr', 'fsetxattr']) {
-    registry.register(syscall, 'value', (ctx) => (_args, call) => {
-      const b = bytesOf(call.blobs, ctx.argIndex);
-      return b ? quoteShown(b, call.options.stringMax) : '';
+    registry.register(syscall, 'value', (ctx) => {
+      const size = argIndexOf(ctx, 'size');
+      return (args, call) => xattrValue(bytesOf(call.blobs, ctx.argIndex), args[size] ?? 0n, args[ctx.argIndex], call.options.stringMax);
     });
     registry.register(syscall, 'flags', (ctx) => flagsArg(ctx.argIndex, fixedXlat([['XATTR_CREATE', 1], ['XATTR_REPLACE', 2]]), 'XATTR_???'));
   }
-  for (const [syscall, arg] of [['getxattr', 'value'], ['lgetxattr', 'value'], ['fgetxattr', 'value'], ['listxattr', 'list'], ['llistxattr', 'list'], ['flistxattr', 'list']] as const) {
-    registry.register(syscall, arg, (ctx) => (_args, call) => {
-      const b = bytesOf(call.blobs, ctx.argIndex);
-      return b && call.ret >= 0n ? quoteShown(b, call.options.stringMax) : '';
+  for (const syscall of ['getxattr', 'lgetxattr', 'fgetxattr']) {
+    registry.register(syscall, 'value', (ctx) => (args, call) =>
+      call.ret >= 0n ? xattrValue(bytesOf(call.blobs, ctx.argIndex), call.ret, args[ctx.argIndex], call.options.stringMax) : '',
+    );
+  }
+  for (const syscall of ['listxattr', 'llistxattr', 'flistxattr']) {
+    registry.register(syscall, 'list', (ctx) => {
+      const size = argIndexOf(ctx, 'size');
+      return (args, call) => {
+        const b = bytesOf(call.blobs, ctx.argIndex);
+        if ((args[size] ?? 0n) === 0n || call.ret < 0n) return pointer(args[ctx.argIndex]);
+        return b ? quoteShown(b, call.options.stringMax) : '';
+      };
     });
   }
   const octalMode = (ctx: DecoderContext): ArgDecoder => (args) => formatMode(Number(BigInt.asUintN(16, args[ctx.argIndex] ?? 0n)));

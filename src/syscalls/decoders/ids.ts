@@ -5,7 +5,7 @@
  * siginfo, rusage and personality types.
  */
 import type { ArchTables } from '../arch';
-import { bytesOf, viewOf } from './registry';
+import { bytesOf, entryBytesOf, viewOf } from './registry';
 import { valueArg } from './xlat';
 import { quoteBytes } from './quote';
 import { argIndexOf, type ArgDecoder, type CallView, type DecoderRegistry } from './registry';
@@ -112,6 +112,76 @@ export function formatIoprio(value: bigint): string {
   return `IOPRIO_PRIO_VALUE(${formatValue(v >> IOPRIO_CLASS_SHIFT, IOPRIO_CLASSES, 'IOPRIO_CLASS_???')}, ${data})`;
 }
 
+/** linux/sched/types.h: SCHED_ATTR_SIZE_VER0 and VER1 (strace 6.1 knows no later one). */
+const SCHED_ATTR_VER0 = 48;
+const SCHED_ATTR_VER1 = 56;
+/** strace's sched_flags (linux/sched.h SCHED_FLAG_*). */
+const SCHED_FLAGS = fixedXlat([
+  ['SCHED_FLAG_RESET_ON_FORK', 0x01], ['SCHED_FLAG_RECLAIM', 0x02], ['SCHED_FLAG_DL_OVERRUN', 0x04], ['SCHED_FLAG_KEEP_POLICY', 0x08],
+  ['SCHED_FLAG_KEEP_PARAMS', 0x10], ['SCHED_FLAG_UTIL_CLAMP_MIN', 0x20], ['SCHED_FLAG_UTIL_CLAMP_MAX', 0x40],
+]);
+const SCHED_FLAG_KEEP_POLICY = 0x08n;
+const SCHED_FLAG_KEEP_PARAMS = 0x10n;
+/** E2BIG: sched_setattr wrote the kernel's size back into the struct. */
+const E2BIG = 7n;
+
+/**
+ * struct sched_attr as strace's print_sched_attr: `size` (the caller's for sched_setattr, else
+ * the kernel's), then from VER0's size on the policy and flags and, unless sched_setattr keeps
+ * them, the parameters; the utilization clamps from VER1's; `...` when the caller's size goes
+ * past strace's struct. sched_setattr drops the policy it keeps (a non-negative one).
+ */
+function formatSchedAttr(data: Uint8Array, size: number, usize: number, set: boolean): string {
+  const v = viewOf(data);
+  const u32At = (at: number) => (at + 4 <= data.length ? v.getUint32(at, true) : 0);
+  const u64At = (at: number) => (at + 8 <= data.length ? v.getBigUint64(at, true) : 0n);
+  const parts = [`size=${set ? usize : u32At(0)}`];
+  if (size >= SCHED_ATTR_VER0) {
+    const policy = u32At(4);
+    const flags = u64At(8);
+    if (!set || policy >= 0x80000000 || (flags & (SCHED_FLAG_KEEP_POLICY | SCHED_FLAG_KEEP_PARAMS)) === 0n) {
+      parts.push(`sched_policy=${formatValue(BigInt(policy), SCHEDULERS, 'SCHED_???')}`);
+    }
+    parts.push(`sched_flags=${formatFlags(flags, SCHED_FLAGS, 'SCHED_FLAG_???')}`);
+    if (!set || (flags & SCHED_FLAG_KEEP_PARAMS) === 0n) {
+      parts.push(`sched_nice=${u32At(16) | 0}`, `sched_priority=${u32At(20)}`);
+      parts.push(`sched_runtime=${u64At(24)}`, `sched_deadline=${u64At(32)}`, `sched_period=${u64At(40)}`);
+    }
+    if (size >= SCHED_ATTR_VER1) parts.push(`sched_util_min=${u32At(48)}`, `sched_util_max=${u32At(52)}`);
+  }
+  if (usize > size) parts.push('...');
+  return `{${parts.join(', ')}}`;
+}
+
+/** sched_setattr's attr: read at entry as strace does (its size first), and the size E2BIG wrote back. */
+function schedSetattr(argIndex: number): ArgDecoder {
+  return (_args, call) => {
+    const head = entryBytesOf(call.blobs, argIndex);
+    const b = bytesOf(call.blobs, argIndex);
+    if (!head || head.data.length < 4) return '';
+    const given = viewOf(head.data).getUint32(0, true);
+    const usize = given === 0 ? SCHED_ATTR_VER0 : given;
+    const size = Math.min(usize, SCHED_ATTR_VER1);
+    if (size >= SCHED_ATTR_VER0 && (!b || b.data.length < size)) return '';
+    const text = formatSchedAttr(size >= SCHED_ATTR_VER0 && b ? b.data.subarray(0, size) : head.data, size, given, true);
+    const changed = call.ret === -E2BIG && b && b.data.length >= 4 ? ` => {size=${viewOf(b.data).getUint32(0, true)}}` : '';
+    return text + changed;
+  };
+}
+
+/** sched_getattr's attr after success, at the size the caller gave (at most strace's struct). */
+function schedGetattr(argIndex: number, usizeIndex: number): ArgDecoder {
+  return (args, call) => {
+    const usize = Number(u32(args[usizeIndex]));
+    const b = bytesOf(call.blobs, argIndex);
+    const want = Math.min(usize, SCHED_ATTR_VER1);
+    if (usize < 4 || call.ret < 0n || call.noReturn || !b || b.data.length < want) return '';
+    const data = b.data.subarray(0, want);
+    const size = viewOf(data).getUint32(0, true);
+    return formatSchedAttr(data, size, size, false);
+  };
+}
+
 /** Registers the id, priority, scheduling and personality decoders. */
 export function registerIdDecoders(registry: DecoderRegistry): void {
   const ids: Array<[string, string[]]> = [
@@ -138,6 +208,8 @@ export function registerIdDecoders(registry: DecoderRegistry): void {
   registry.register('sched_getparam', 'param', param(true));
   registry.register('sched_setparam', 'param', param(false));
   registry.register('sched_setscheduler', 'param', param(false));
+  registry.register('sched_setattr', 'uattr', (ctx) => schedSetattr(ctx.argIndex));
+  registry.register('sched_getattr', 'uattr', (ctx) => schedGetattr(ctx.argIndex, argIndexOf(ctx, 'usize')));
   registry.register('sched_getaffinity', 'user_mask_ptr', (ctx) => (_args, call) => {
     const b = bytesOf(call.blobs, ctx.argIndex);
     return b && call.ret > 0n ? cpuMask(b.data.subarray(0, Number(call.ret))) : '';

@@ -3,8 +3,11 @@
  * requests, process_madvise advice, sethostname's name, rseq's area.
  */
 import type { ArchTables } from '../arch';
+import { READ_CAP } from '../reads';
+import { arrayText } from './fields';
 import { bytesOf, viewOf } from './registry';
 import { flagsArg, valueArg } from './xlat';
+import { flags64Arg } from './fields';
 import { quoteShown } from './quote';
 import { formatId } from './ids';
 import { clockXlat, structArg } from './time';
@@ -18,10 +21,17 @@ const SYSLOG_ACTIONS = fixedXlat([
   ['SYSLOG_ACTION_CLEAR', 5], ['SYSLOG_ACTION_CONSOLE_OFF', 6], ['SYSLOG_ACTION_CONSOLE_ON', 7], ['SYSLOG_ACTION_CONSOLE_LEVEL', 8],
   ['SYSLOG_ACTION_SIZE_UNREAD', 9], ['SYSLOG_ACTION_SIZE_BUFFER', 10],
 ]);
+/** strace's syslog_console_levels by value (kern_levels.h's LOGLEVEL_*, and its entry for 8). */
+const LOG_LEVELS = ['LOGLEVEL_EMERG', 'LOGLEVEL_ALERT', 'LOGLEVEL_CRIT', 'LOGLEVEL_ERR', 'LOGLEVEL_WARNING', 'LOGLEVEL_NOTICE', 'LOGLEVEL_INFO', 'LOGLEVEL_DEBUG', 'LOGLEVEL_DEBUG+1'];
 const QUOTA_CMDS = ['Q_SYNC', 'Q_QUOTAON', 'Q_QUOTAOFF', 'Q_GETFMT', 'Q_GETINFO', 'Q_SETINFO', 'Q_GETQUOTA', 'Q_SETQUOTA', 'Q_GETNEXTQUOTA'];
 const QUOTA_FORMATS = fixedXlat([['QFMT_VFS_OLD', 1], ['QFMT_VFS_V0', 2], ['QFMT_OCFS2', 3], ['QFMT_VFS_V1', 4]]);
 /** strace's setns_types, in its order. */
 const SETNS_TYPES = ['CLONE_NEWTIME', 'CLONE_NEWNS', 'CLONE_NEWCGROUP', 'CLONE_NEWUTS', 'CLONE_NEWIPC', 'CLONE_NEWUSER', 'CLONE_NEWPID', 'CLONE_NEWNET'];
+/** strace's unshare_flags, in its order. */
+const UNSHARE_FLAGS = [
+  'CLONE_NEWTIME', 'CLONE_VM', 'CLONE_FS', 'CLONE_FILES', 'CLONE_SIGHAND', 'CLONE_THREAD', 'CLONE_NEWNS', 'CLONE_SYSVSEM',
+  'CLONE_NEWCGROUP', 'CLONE_NEWUTS', 'CLONE_NEWIPC', 'CLONE_NEWUSER', 'CLONE_NEWPID', 'CLONE_NEWNET',
+];
 /** The aio calls' aio_context_t arguments (io_destroy's is `ctx`), which strace prints as an address. */
 const AIO_CTX_ARGS = [['io_destroy', 'ctx'], ['io_submit', 'ctx_id'], ['io_cancel', 'ctx_id'], ['io_getevents', 'ctx_id'], ['io_pgetevents', 'ctx_id']];
 const QUOTA_TYPES = fixedXlat([['USRQUOTA', 0], ['GRPQUOTA', 1], ['PRJQUOTA', 2]]);
@@ -75,6 +85,19 @@ function named(group: string, names: string[], unknown: string) {
   return (ctx: DecoderContext) => valueArg(ctx.argIndex, xlat(ctx.tables, group, names), unknown);
 }
 
+/** sizeof(struct futex_waitv), and FUTEX_WAITV_MAX: strace prints no more waiters than the kernel takes. */
+const FUTEX_WAITV_SIZE = 24;
+const FUTEX_WAITV_MAX = 128;
+/** strace's futex_waiter_flags (linux/futex.h FUTEX_32, FUTEX_PRIVATE_FLAG). */
+const FUTEX_WAITER_FLAGS = fixedXlat([['FUTEX_32', 2], ['FUTEX_PRIVATE_FLAG', 128]]);
+
+/** A struct futex_waitv: `{val=0x1, uaddr=0x..., flags=FUTEX_32}`, __reserved only when set. */
+function futexWaiter(v: DataView, at: number): string {
+  const reserved = v.getUint32(at + 20, true);
+  const flags = formatFlags(BigInt(v.getUint32(at + 16, true)), FUTEX_WAITER_FLAGS, 'FUTEX_???');
+  return `{val=${hexValue(v.getBigUint64(at, true))}, uaddr=${pointer(v.getBigUint64(at + 8, true))}, flags=${flags}${reserved ? `, __reserved=${hexValue(BigInt(reserved))}` : ''}}`;
+}
+
 /** Registers the decoders of this module. */
 export function registerMiscDecoders(registry: DecoderRegistry): void {
   registry.register('kcmp', 'type', (ctx) => valueArg(ctx.argIndex, kcmpTypes(ctx.tables), 'KCMP_???'));
@@ -87,11 +110,17 @@ export function registerMiscDecoders(registry: DecoderRegistry): void {
       const known = new Set(types.map(([, v]) => v));
       const file = types.find(([n]) => n === 'KCMP_FILE')?.[1] ?? 0n;
       const epoll = types.find(([n]) => n === 'KCMP_EPOLL_TFD')?.[1] ?? 7n;
-      return (args) => {
+      return (args, call) => {
         const t = u32(args[type]);
         const reg = args[ctx.argIndex] ?? 0n;
         if (t === file || (t === epoll && arg === 'idx1')) return s32(reg).toString();
-        if (t === epoll) return pointer(reg);
+        if (t === epoll) {
+          // struct kcmp_epoll_slot { __u32 efd, tfd, toff; }, read at entry whatever the type.
+          const b = bytesOf(call.blobs, ctx.argIndex);
+          if (!b || b.data.length < 12) return pointer(reg);
+          const v = viewOf(b.data);
+          return `{efd=${v.getInt32(0, true)}, tfd=${v.getInt32(4, true)}, toff=${v.getUint32(8, true)}}`;
+        }
         return known.has(t) ? null : hexValue(BigInt.asUintN(64, reg));
       };
     });
@@ -102,25 +131,21 @@ export function registerMiscDecoders(registry: DecoderRegistry): void {
     const name = SYSLOG_ACTIONS.find(([, n]) => n === v)?.[0];
     return `${v} /* ${name ?? 'SYSLOG_ACTION_???'} */`;
   });
-  for (const [arg, reads] of [['buf', [2, 3, 4]], ['len', [2, 3, 4, 8]]] as const) {
+  // SYSLOG_ACTION_CONSOLE_LEVEL's len is a log level, which strace names in a comment.
+  const consoleLevel = SYSLOG_ACTIONS.find(([n]) => n === 'SYSLOG_ACTION_CONSOLE_LEVEL')![1];
+  for (const arg of ['buf', 'len'] as const) {
     registry.register('syslog', arg, (ctx) => {
       const type = argIndexOf(ctx, 'type');
       return (args) => {
         const t = Number(s32(args[type]));
-        if (!(reads as readonly number[]).includes(t) && !(t > 10 || t < 0)) return null;
-        return arg === 'buf' ? pointer(args[ctx.argIndex]) : s32(args[ctx.argIndex]).toString();
+        if (![2, 3, 4, 8].includes(t) && !(t > 10 || t < 0)) return null;
+        if (arg === 'buf') return pointer(args[ctx.argIndex]);
+        const len = s32(args[ctx.argIndex]);
+        if (BigInt(t) !== BigInt(consoleLevel)) return len.toString();
+        return `${len} /* ${LOG_LEVELS[Number(len)] ?? 'LOGLEVEL_???'} */`;
       };
     });
   }
-  registry.register('quotactl', 'cmd', (ctx) => {
-    const cmds = xlat(ctx.tables, 'QUOTA', QUOTA_CMDS);
-    return (args) => {
-      const v = u32(args[ctx.argIndex]);
-      const sub = v >> 8n;
-      const cmd = cmds.find(([, n]) => n === sub)?.[0] ?? `${hexValue(sub)} /* Q_??? */`;
-      return `QCMD(${cmd}, ${formatValue(v & 0xffn, QUOTA_TYPES, '???QUOTA')})`;
-    };
-  });
   // quotactl's id and addr as strace's decode_cmd_data prints them: Q_QUOTAOFF and Q_SYNC take
   // neither, Q_GETFMT/Q_GETINFO/Q_SETINFO no id, Q_QUOTAON a quota format, the others a
   // uid/gid/project id (-1 for 0xffffffff).
@@ -128,21 +153,40 @@ export function registerMiscDecoders(registry: DecoderRegistry): void {
     const c = (name: string) => BigInt(ctx.tables.constants.QUOTA?.[name] ?? -1);
     return { cmd: argIndexOf(ctx, 'cmd'), on: c('Q_QUOTAON'), none: [c('Q_QUOTAOFF'), c('Q_SYNC')], noId: [c('Q_GETFMT'), c('Q_GETINFO'), c('Q_SETINFO')] };
   };
-  registry.register('quotactl', 'id', (ctx) => {
-    const q = quotaCmds(ctx);
-    return (args) => {
-      const sub = u32(args[q.cmd]) >> 8n;
-      const id = u32(args[ctx.argIndex]);
-      if (q.none.includes(sub) || q.noId.includes(sub)) return null;
-      return sub === q.on ? formatValue(id, QUOTA_FORMATS, 'QFMT_VFS_???') : formatId(id);
-    };
-  });
-  registry.register('quotactl', 'addr', (ctx) => {
-    const q = quotaCmds(ctx);
-    return (args) => (q.none.includes(u32(args[q.cmd]) >> 8n) ? null : '');
-  });
+  // quotactl_fd(fd, cmd, id, addr) takes quotactl's cmd, id and addr.
+  for (const syscall of ['quotactl', 'quotactl_fd']) {
+    registry.register(syscall, 'cmd', (ctx) => {
+      const cmds = xlat(ctx.tables, 'QUOTA', QUOTA_CMDS);
+      return (args) => {
+        const v = u32(args[ctx.argIndex]);
+        const sub = v >> 8n;
+        const cmd = cmds.find(([, n]) => n === sub)?.[0] ?? `${hexValue(sub)} /* Q_??? */`;
+        return `QCMD(${cmd}, ${formatValue(v & 0xffn, QUOTA_TYPES, '???QUOTA')})`;
+      };
+    });
+    registry.register(syscall, 'id', (ctx) => {
+      const q = quotaCmds(ctx);
+      return (args) => {
+        const sub = u32(args[q.cmd]) >> 8n;
+        const id = u32(args[ctx.argIndex]);
+        if (q.none.includes(sub) || q.noId.includes(sub)) return null;
+        return sub === q.on ? formatValue(id, QUOTA_FORMATS, 'QFMT_VFS_???') : formatId(id);
+      };
+    });
+    registry.register(syscall, 'addr', (ctx) => {
+      const q = quotaCmds(ctx);
+      return (args) => (q.none.includes(u32(args[q.cmd]) >> 8n) ? null : '');
+    });
+  }
+  // unshare's flags are an unsigned long: strace names bits of all 64.
+  registry.register('unshare', 'unshare_flags', (ctx) => flags64Arg(ctx.argIndex, xlat(ctx.tables, 'CLONE', UNSHARE_FLAGS), 'CLONE_???'));
   registry.register('setns', 'flags', (ctx) => flagsArg(ctx.argIndex, xlat(ctx.tables, 'CLONE', SETNS_TYPES), 'CLONE_NEW???'));
   registry.register('close_range', 'flags', (ctx) => flagsArg(ctx.argIndex, xlat(ctx.tables, 'CLOSE_RANGE', ['CLOSE_RANGE_UNSHARE', 'CLOSE_RANGE_CLOEXEC']), 'CLOSE_RANGE_???'));
+  registry.register('futex_waitv', 'waiters', (ctx) => {
+    const count = argIndexOf(ctx, 'nr_futexes');
+    return (args, call) =>
+      arrayText(args[ctx.argIndex] ?? 0n, u32(args[count]), FUTEX_WAITV_SIZE, bytesOf(call.blobs, ctx.argIndex)?.data, Math.min(call.options.stringMax, FUTEX_WAITV_MAX), futexWaiter, READ_CAP);
+  });
   registry.register('futex_waitv', 'flags', (ctx) => (args) => hexValue(u32(args[ctx.argIndex])));
   registry.register('futex_waitv', 'clockid', (ctx) => valueArg(ctx.argIndex, clockXlat(ctx.tables), 'CLOCK_???'));
   for (const [syscall, arg] of AIO_CTX_ARGS) registry.register(syscall, arg, (ctx) => (args) => pointer(args[ctx.argIndex]));

@@ -50,11 +50,12 @@ export function mmapFlagsDecoder(argIndex: number, tables: Parameters<typeof xla
 
 /** Registers the memory syscall decoders. */
 export function registerMemoryDecoders(registry: DecoderRegistry): void {
-  for (const syscall of ['mmap', 'mprotect', 'pkey_mprotect']) {
+  for (const syscall of ['mmap', 'mprotect', 'pkey_mprotect', 'remap_file_pages']) {
     // The kernel takes prot as an unsigned long and strace prints all 64 bits (printflags64).
     registry.register(syscall, 'prot', (ctx) => flags64Arg(ctx.argIndex, xlat(ctx.tables, 'PROT', PROT_NAMES), 'PROT_???'));
   }
   registry.register('mmap', 'flags', (ctx) => mmapFlagsDecoder(ctx.argIndex, ctx.tables));
+  registry.register('remap_file_pages', 'flags', (ctx) => mmapFlagsDecoder(ctx.argIndex, ctx.tables));
   registry.register('mmap', 'off', (ctx) => (args) => hexValue(args[ctx.argIndex] ?? 0n));
   registry.register('mremap', 'flags', (ctx) => flagsArg(ctx.argIndex, xlat(ctx.tables, 'MREMAP', MREMAP_NAMES), 'MREMAP_???'));
   // The new address is only read with MREMAP_MAYMOVE|MREMAP_FIXED (strace's SYS_FUNC(mremap)).

@@ -59,6 +59,12 @@ export function formatTimeComment(sec: bigint, fraction: bigint, digits: 0 | 6 |
   return `${out}${offset < 0 ? '-' : '+'}${p(Math.floor(Math.abs(offset) / 60))}${p(Math.abs(offset) % 60)}`;
 }
 
+/** A time_t as strace prints one: `1492350678 /* 2017-04-16T13:51:18+0000 *\/` (no comment for 0). */
+export function secondsWithComment(sec: bigint): string {
+  const comment = formatTimeComment(sec, 0n, 0);
+  return comment ? `${sec} /* ${comment} */` : `${sec}`;
+}
+
 /** UTIME_NOW and UTIME_OMIT (include/uapi/linux/stat.h). */
 const UTIME_NOW = (1n << 30n) - 1n;
 const UTIME_OMIT = (1n << 30n) - 2n;
@@ -138,6 +144,8 @@ export function registerTimeDecoders(registry: DecoderRegistry): void {
   timespecOut('sched_rr_get_interval', 'interval');
   timespecIn('clock_settime', 'tp');
   timespecIn('io_getevents', 'timeout');
+  timespecIn('semtimedop', 'timeout');
+  timespecIn('futex_waitv', 'timeout');
   timespecIn('nanosleep', 'rqtp');
   timespecIn('clock_nanosleep', 'rqtp');
   // The time left, significant only when a signal interrupted the sleep (and, for
@@ -178,6 +186,10 @@ export function registerTimeDecoders(registry: DecoderRegistry): void {
     ['utimes', 'utimes', 32, false, timevalPair],
     ['futimesat', 'utimes', 32, false, timevalPair],
   ];
+  registry.register('time', 'tloc', (ctx) => structArg(ctx.argIndex, 8, true, (v) => `[${secondsWithComment(v.getBigInt64(0, true))}]`));
+  registry.register('utime', 'times', (ctx) =>
+    structArg(ctx.argIndex, 16, false, (v) => `{actime=${secondsWithComment(v.getBigInt64(0, true))}, modtime=${secondsWithComment(v.getBigInt64(8, true))}}`),
+  );
   for (const [syscall, arg, size, out, format] of structs) {
     registry.register(syscall, arg, (ctx) => structArg(ctx.argIndex, size, out, format));
   }
