@@ -10,7 +10,9 @@ import { bytesOf, entryBytesOf, viewOf } from './registry';
 import { formatTimespec, formatTimeval } from './time';
 import { flagsArg, valueArg } from './xlat';
 import { argIndexOf, type ArgDecoder, type DecoderRegistry } from './registry';
-import { cached, constant, fixedXlat, formatFlags, pointer, u32, xlat, type Xlat } from './xlat';
+import { arrayText } from './fields';
+import { READ_CAP } from '../reads';
+import { cached, constant, fixedXlat, formatFlags, u32, xlat, type Xlat } from './xlat';
 
 /** strace's pollflags. */
 const POLL_NAMES = ['POLLIN', 'POLLPRI', 'POLLOUT', 'POLLERR', 'POLLHUP', 'POLLNVAL', 'POLLRDNORM', 'POLLRDBAND', 'POLLWRNORM', 'POLLWRBAND', 'POLLMSG', 'POLLREMOVE', 'POLLRDHUP'];
@@ -55,26 +57,13 @@ function pollfdsDecoder(argIndex: number, nfdsIndex: number, flags: Xlat): ArgDe
     const n = Number(u32(args[nfdsIndex]));
     // strace abbreviates arrays at -s elements.
     const max = call.options.stringMax;
-    // pollfds that run into unmapped memory were read up to the page's end (ReadFlag.HEAD):
-    // those before it, then the address of the first one not (strace's print_array).
-    const readable = Math.floor((b?.data.length ?? 0) / 8);
-    if (!b || (readable === 0 && n > 0)) return '';
-    const v = viewOf(b.data);
-    const shown: string[] = [];
-    for (let i = 0; i < n; i++) {
-      if (i >= max) {
-        shown.push('...');
-        break;
-      }
-      if (i >= readable) {
-        shown.push(`... /* ${pointer((args[argIndex] ?? 0n) + 8n * BigInt(i))} */`);
-        break;
-      }
-      // A negative fd is ignored by the kernel: strace shows no events for it.
-      const fd = v.getInt32(8 * i, true);
-      shown.push(fd < 0 ? `{fd=${fd}}` : `{fd=${fd}, events=${formatFlags(BigInt(v.getUint16(8 * i + 4, true)), flags, 'POLL???')}}`);
-    }
-    return `[${shown.join(', ')}]`;
+    // Read with SCT_RD_HEAD: pollfds that run into unmapped memory show up to it.
+    if (!b) return '';
+    // A negative fd is ignored by the kernel: strace shows no events for it.
+    return arrayText(args[argIndex] ?? 0n, BigInt(n), 8, b.data, max, (v, at) => {
+      const fd = v.getInt32(at, true);
+      return fd < 0 ? `{fd=${fd}}` : `{fd=${fd}, events=${formatFlags(BigInt(v.getUint16(at + 4, true)), flags, 'POLL???')}}`;
+    }, READ_CAP);
   };
 }
 

@@ -12,6 +12,8 @@ import { argIndexOf, type ArgDecoder, type CallView, type DecoderRegistry } from
 import { SIGINFO_FIELD_BYTES, siginfoDecoder } from './siginfo';
 import { signalFormatter } from './signal';
 import { formatTimeval, structArg } from './time';
+import { arrayText } from './fields';
+import { READ_CAP } from '../reads';
 import { cached, constant, fixedXlat, formatFlags, formatValue, hexValue, pointer, u32, xlat } from './xlat';
 
 /** An id argument as strace prints uid_t/gid_t: -1 for all ones, else unsigned. */
@@ -81,16 +83,10 @@ function idArray(argIndex: number, countOf: (call: CallView, args: readonly bigi
     if (count === 0) return '[]';
     if (count > NGROUPS_MAX) return pointer(args[argIndex]);
     if (!b || count < 0) return '';
-    // strace's print_array: at most -s ids unless -v, and where the ids run into unmapped
-    // memory (the kernel side read up to the page's end), those before it and the address.
-    const shown = call.options.verbose ? count : Math.min(count, call.options.stringMax);
-    const readable = Math.floor(b.data.length / 4);
-    if (readable === 0 && shown > 0) return '';
-    const v = viewOf(b.data);
-    const ids = Array.from({ length: Math.min(shown, readable) }, (_, i) => formatId(BigInt(v.getUint32(4 * i, true))));
-    if (readable < shown) ids.push(`... /* ${pointer((args[argIndex] ?? 0n) + 4n * BigInt(readable))} */`);
-    else if (shown < count) ids.push('...');
-    return `[${ids.join(', ')}]`;
+    // At most -s ids unless -v; read with SCT_RD_HEAD (setgroups), so ids that run into unmapped
+    // memory show up to it.
+    const max = call.options.verbose ? count : call.options.stringMax;
+    return arrayText(args[argIndex] ?? 0n, BigInt(count), 4, b.data, max, (v, at) => formatId(BigInt(v.getUint32(at, true))), READ_CAP);
   };
 }
 
