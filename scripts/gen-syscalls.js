@@ -53,6 +53,7 @@ const ARCHES = {
       'linux/falloc.h', 'linux/mount.h', 'linux/xattr.h', 'linux/io_uring.h', 'linux/landlock.h', 'linux/bpf.h',
       'linux/perf_event.h', 'linux/quota.h', 'linux/ptrace.h', 'linux/sched.h', 'linux/termios.h',
       'x86_64-linux-gnu/asm/termbits.h', 'asm-generic/termbits-common.h', 'asm-generic/termbits.h',
+      'linux/input-event-codes.h',
     ],
   },
 };
@@ -130,6 +131,9 @@ const CONSTANT_GROUPS = {
   BPF: /^(BPF_[A-Z0-9_]+)$/,
   PERF: /^(PERF_[A-Z0-9_]+)$/,
   QUOTA: /^(Q_[A-Z]+|USRQUOTA|GRPQUOTA|PRJQUOTA)$/,
+  // Key and button codes (evdev's EVIOCGKEYCODE/EVIOCSKEYCODE); not keyctl's KEY_SPEC_/KEY_REQKEY_, and
+  // not the range markers (KEY_MAX, BTN_MOUSE: strace names the first code of a range, BTN_LEFT).
+  KEYCODE: /^(KEY_(?!MAX$|CNT$|MIN_INTERESTING$|SPEC_|REQKEY_)[A-Z0-9_]+|BTN_(?!MISC$|MOUSE$|JOYSTICK$|GAMEPAD$|DIGI$|WHEEL$|TRIGGER_HAPPY$)[A-Z0-9_]+)$/,
   PTRACE: /^(PTRACE_[A-Z_]+)$/,
   SCHED: /^(SCHED_[A-Z_]+)$/,
   TERM: /^(IGNBRK|BRKINT|IGNPAR|PARMRK|INPCK|ISTRIP|INLCR|IGNCR|ICRNL|IUCLC|IXON|IXANY|IXOFF|IMAXBEL|IUTF8|OPOST|OLCUC|ONLCR|OCRNL|ONOCR|ONLRET|OFILL|OFDEL|NLDLY|NL0|NL1|CRDLY|CR[0-3]|TABDLY|TAB[0-3]|XTABS|BSDLY|BS[01]|VTDLY|VT[01]|FFDLY|FF[01]|CBAUD|CBAUDEX|B[0-9]+|CSIZE|CS[5-8]|CSTOPB|CREAD|PARENB|PARODD|HUPCL|CLOCAL|CIBAUD|CMSPAR|CRTSCTS|ISIG|ICANON|XCASE|ECHO|ECHOE|ECHOK|ECHONL|NOFLSH|TOSTOP|ECHOCTL|ECHOPRT|ECHOKE|FLUSHO|PENDIN|IEXTEN|EXTPROC|V[A-Z]+|TC[IO]+FLUSH|TCO(ON|OFF)|TCI(ON|OFF)|TCSA[A-Z]+|TIOCM_[A-Z]+|TIOCPKT_[A-Z]+|N_[A-Z0-9]+)$/,

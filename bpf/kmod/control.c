@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The control file's language (control protocol 4, README.md): one line per setting or change,
+ * The control file's language (control protocol 6, README.md): one line per setting or change,
  * applied in order. The pass is configured (protocol, exclusions, ring, per-syscall tables), then
  * `start` registers the probes; from then on the lines are the changes a trace coming or going
  * makes: filter table entries, control block fields, pauses. A rejected line leaves its reason in

@@ -352,6 +352,7 @@ static SCT_INLINE __u32 sct_put_inout(__u8 *buf, __u32 off, const struct sct_rea
 
 #include "sctrace_iov.h"
 #include "sctrace_reads.h"
+#include "sctrace_aio.h"
 #include "sctrace_signal.h"
 
 /*
@@ -409,6 +410,8 @@ static long sct_exit_read(__u64 i, void *data)
 		w->off = sct_put_sigmask(w->buf, w->off, r, w->fl, &w->nblob);
 	else if (r->kind == SCT_READ_URING_RSRC)
 		w->off = sct_put_uring_rsrc(w->buf, w->off, r, w->fl, &w->nblob);
+	else if (r->kind == SCT_READ_AIO)
+		w->off = sct_put_aio(w->buf, w->off, r, w->fl, &w->nblob);
 	w->off = sct_forget(&((struct sct_header *)w->buf)->size, w->off);
 	return 0;
 }

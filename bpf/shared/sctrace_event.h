@@ -324,8 +324,17 @@ enum sct_read_kind {
 	 * exit, in derived parts SCT_URING_PART_*.
 	 */
 	SCT_READ_URING_RSRC = 12,
+	/*
+	 * io_submit's iocb pointer array at `arg`, argument `len_arg` (nr) of them, at most
+	 * SCT_AIO_PTRS_MAX + 1 (the argument's own blob; up to its page's end when the array runs
+	 * into unreadable memory), at exit; the struct iocb behind each of the first SCT_AIO_IOCBS
+	 * (derived part i of `arg`), and what it points to, in derived part i of the pseudo-argument
+	 * SCT_AIO_DATA_ARG: IOCB_CMD_PWRITE's buffer (at most string_max bytes), IOCB_CMD_PREADV's
+	 * and IOCB_CMD_PWRITEV's iovec array (at most SCT_AIO_IOVS_MAX + 1 elements).
+	 */
+	SCT_READ_AIO = 13,
 	/* The highest kind, which readers of read tables accept (a new kind moves it). */
-	SCT_READ_LAST = SCT_READ_URING_RSRC,
+	SCT_READ_LAST = SCT_READ_AIO,
 };
 
 /*
@@ -365,6 +374,15 @@ enum sct_derived {
 	SCT_URING_PART_TAGS = 1,
 	/* SCT_READ_INNER with SCT_RD_HEAD: the most of the struct delivered as the argument's blob. */
 	SCT_INNER_HEAD_MAX = 64,
+	/*
+	 * SCT_READ_AIO: iocb pointers delivered (strace shows -s's default of them), iocbs read,
+	 * the pseudo-argument (no syscall has a seventh) whose parts hold what they point to, and
+	 * the iovecs of each delivered.
+	 */
+	SCT_AIO_PTRS_MAX = 32,
+	SCT_AIO_IOCBS = 8,
+	SCT_AIO_DATA_ARG = 6,
+	SCT_AIO_IOVS_MAX = 32,
 };
 
 /*

@@ -8,7 +8,7 @@ import type { SyscallEvent__Output } from '../../src/api/generated/sctrace/v1/Sy
 import { archTables, type ArchTables } from '../../src/syscalls/arch';
 import { formatMode, formatOpenFlags } from '../../src/syscalls/decoders/open';
 import { formatIoprio, personalityFormatter } from '../../src/syscalls/decoders/ids';
-import { membarrierCommands } from '../../src/syscalls/decoders/misc';
+import { membarrierCommands, SETNS_TYPES } from '../../src/syscalls/decoders/misc';
 import { prctlReturn } from '../../src/syscalls/decoders/prctl';
 import { signalFormatter } from '../../src/syscalls/decoders/signal';
 import { TIME_STATES, formatTimeComment } from '../../src/syscalls/decoders/time';
@@ -41,6 +41,9 @@ const LEASE_NAMES = ['F_RDLCK', 'F_WRLCK', 'F_UNLCK', 'F_EXLCK', 'F_SHLCK'];
 /** strace's f_seals. */
 const SEAL_NAMES = ['F_SEAL_SEAL', 'F_SEAL_SHRINK', 'F_SEAL_GROW', 'F_SEAL_WRITE', 'F_SEAL_FUTURE_WRITE'];
 
+/** linux/nsfs.h's NS_GET_NSTYPE, _IO(0xb7, 0x3): the namespace type is its return value. */
+const NS_GET_NSTYPE = 0xb703n;
+
 /** Per-architecture renderers of return values, built on first use. */
 class Renderers {
   readonly signal: (sig: number) => string;
@@ -71,6 +74,11 @@ class Renderers {
         if (cmd === this.F.F_GET_SEALS) return ret === 0n ? { hex: false } : { hex: true, note: `seals ${formatFlags(ret, xlat(t, 'F', SEAL_NAMES), 'F_SEAL_???')}` };
         if (cmd === this.F.F_GETSIG) return ret === 0n ? { hex: false } : { hex: false, note: this.signal(Number(ret)) };
         return { hex: false };
+      }
+      case 'ioctl': {
+        // strace's nsfs decoder names the type NS_GET_NSTYPE returns (`= 268435456 (CLONE_NEWUSER)`).
+        if (arg(1) !== NS_GET_NSTYPE) return { hex: false };
+        return { hex: false, note: xlat(this.tables, 'CLONE', SETNS_TYPES).find(([, v]) => v === ret)?.[0] };
       }
       case 'sched_getscheduler': {
         const name = SCHEDULERS.find(([, v]) => v === ret)?.[0];

@@ -76,12 +76,13 @@ const NOT_STRING_ARGS: ReadonlySet<string> = new Set(['sethostname.name', 'setdo
 /**
  * Arguments not typed as strings that strace prints as strings for some calls: mount's data (a
  * filesystem's option string), fsconfig's value (FSCONFIG_SET_STRING's string, SET_PATH's path),
- * and keyctl's arg2..arg4 (the strings JOIN_SESSION_KEYRING, SEARCH, RESTRICT_KEYRING and the
- * PKEY commands take). The decoders (mount.ts, keys.ts) show the address or the number for the
+ * keyctl's arg2..arg4 (the strings JOIN_SESSION_KEYRING, SEARCH, RESTRICT_KEYRING and the
+ * PKEY commands take), reboot's arg (LINUX_REBOOT_CMD_RESTART2's command) and quotactl's addr
+ * (Q_QUOTAON's quota file path, also quotactl_fd's). The decoders (mount.ts, keys.ts) show the address or the number for the
  * commands that take none; a string read of a register holding a number fails harmlessly.
  */
 // fsconfig's value is read as a path (whole): decoders/mount.ts cuts FSCONFIG_SET_STRING's at -s.
-const VOID_STRING_ARGS: ReadonlySet<string> = new Set(['mount.data', 'fsconfig._value', 'keyctl.arg2', 'keyctl.arg3', 'keyctl.arg4']);
+const VOID_STRING_ARGS: ReadonlySet<string> = new Set(['mount.data', 'fsconfig._value', 'keyctl.arg2', 'keyctl.arg3', 'keyctl.arg4', 'reboot.arg', 'quotactl.addr', 'quotactl_fd.addr']);
 
 /**
  * The string-argument rule: an argument is a user-space NUL-terminated input string when its
@@ -118,7 +119,7 @@ const NOT_PATH_STRINGS: ReadonlySet<string> = new Set([
     'setxattrat', 'getxattrat', 'removexattrat'].map((s) => `${s}.name`),
   'add_key._type', 'add_key._description', 'request_key._type', 'request_key._description', 'request_key._callout_info',
   'mount.type', 'mount.data', 'fsconfig._key', 'keyctl.arg2', 'keyctl.arg3', 'keyctl.arg4', 'fsopen._fs_name', 'memfd_create.uname',
-  'init_module.uargs', 'finit_module.uargs', 'delete_module.name_user',
+  'init_module.uargs', 'finit_module.uargs', 'delete_module.name_user', 'reboot.arg',
 ]);
 
 /** Whether string argument `argName` of `syscall` is a path (SyscallArgInfo.isPath: never cut, as strace prints it). */

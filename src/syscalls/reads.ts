@@ -34,7 +34,7 @@
 import type { SyscallArgInfo } from './types';
 
 /** enum sct_read_kind. */
-export const ReadKind = { BYTES: 1, STRV: 2, INOUT: 3, IOVEC: 4, MSGHDR: 5, SIGMASK: 6, IOCTL: 7, FDSETS: 8, CLONE3: 9, DIRENTS: 10, INNER: 11, URING_RSRC: 12 } as const;
+export const ReadKind = { BYTES: 1, STRV: 2, INOUT: 3, IOVEC: 4, MSGHDR: 5, SIGMASK: 6, IOCTL: 7, FDSETS: 8, CLONE3: 9, DIRENTS: 10, INNER: 11, URING_RSRC: 12, AIO: 13 } as const;
 /** enum sct_read_len. */
 export const ReadLen = { FIXED: 0, ARG: 1, ARG_PTR: 2, RET: 3, NODEMASK: 4, ARG_HDR: 5, ARG32: 6 } as const;
 /** enum sct_enter: sct_syscall_meta.enter_str's bits. */
@@ -127,6 +127,8 @@ const X86_64_SIZES = {
   perf_attr: 128,
   perf_attr_ver0: 64,
   mq_attr: 64,
+  iocb: 64,
+  io_event: 32,
   /** struct sched_attr at SCHED_ATTR_SIZE_VER1, strace 6.1's. */
   sched_attr: 56,
   /** The largest of each command's struct (x86_64 msqid64_ds, shmid64_ds, semid64_ds). */
@@ -276,6 +278,9 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   clock_nanosleep: [bytes('rqtp', S.timespec), bytes('rmtp', S.timespec)],
   clock_gettime: [output('tp', S.timespec)],
   time: [output('tloc', 8)],
+  // The struct behind addr, by command: if_dqinfo, if_dqblk or if_nextdqblk (the longest readable is kept).
+  quotactl: sizes('addr', 1, [24, 72, 80], bytes),
+  quotactl_fd: sizes('addr', 1, [24, 72, 80], bytes),
   // KCMP_EPOLL_TFD's struct kcmp_epoll_slot behind idx2 (for the other types idx2 is no pointer and the read fails).
   kcmp: [bytes('idx2', 12)],
   utime: [bytes('times', 16)],
@@ -329,8 +334,9 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   splice: [atEntry('off_in', 8), atEntry('off_out', 8)],
   copy_file_range: [atEntry('off_in', 8), atEntry('off_out', 8)],
   epoll_ctl: [bytes('event', S.epoll_event)],
-  // SECCOMP_GET_ACTION_AVAIL's u32 action (other operations' arguments are not shown).
-  seccomp: [bytes('uargs', 4)],
+  // SECCOMP_SET_MODE_FILTER's struct sock_fprog, GET_ACTION_AVAIL's u32 action, GET_NOTIF_SIZES'
+  // three u16s: up to the page's end when the 16 bytes are not all readable (a u32 at a page's end).
+  seccomp: [bytes('uargs', 16, ReadFlag.HEAD)],
   // struct f_owner_ex and struct flock (F_SETOWN_EX, F_SETLK...), the longer readable kept; for
   // the other commands the argument is no pointer and the reads fail harmlessly.
   fcntl: [bytes('arg', 8), bytes('arg', S.flock)],
@@ -402,7 +408,12 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   io_uring_setup: [bytes('params', S.io_uring_params)],
   // The aio_context_t io_setup stored (after success).
   io_setup: [output('ctxp', 8)],
-  io_getevents: [bytes('timeout', S.timespec)],
+  // The events returned, the timeout; io_pgetevents' sigmask pair and the mask behind it (as pselect6's).
+  io_getevents: [retElems('events', S.io_event), bytes('timeout', S.timespec)],
+  io_pgetevents: [retElems('events', S.io_event), bytes('timeout', S.timespec), { kind: ReadKind.INNER, arg: 'usig', at: 0, lenFrom: 2, max: S.sigset, elem: 1, flags: ReadFlag.HEAD }],
+  // The pointer array, the iocbs and what they point to (SCT_READ_AIO); io_cancel's iocb and the event it returned.
+  io_submit: [{ kind: ReadKind.AIO, arg: 'iocbpp', lenArg: 'nr', max: 33 * 8 }],
+  io_cancel: [bytes('iocb', S.iocb), output('result', S.io_event)],
   // handled_access_fs, and struct landlock_path_beneath_attr (packed: u64 and an fd).
   landlock_create_ruleset: [bytes('attr', 8)],
   mq_open: [bytes('u_attr', S.mq_attr)],

@@ -96,6 +96,10 @@ int main(int argc, char **argv)
 		ioctl(d, EVIOCGBIT(9, 4), NULL);
 		ioctl(d, EVIOCGABS(ABS_Y), NULL);
 		ioctl(d, EVIOCSABS(ABS_MT_SLOT), NULL);
+		unsigned int keycode[2] = { 30, KEY_A };
+		ioctl(d, EVIOCSKEYCODE, keycode);
+		keycode[1] = BTN_LEFT;
+		ioctl(d, EVIOCSKEYCODE, keycode);
 		ioctl(d, EVIOCGRAB, 1);
 		ioctl(d, EVIOCRMFF, -2);
 		ioctl(d, PTP_SYS_OFFSET_PRECISE, NULL);

@@ -3,6 +3,7 @@
  * perf flags, System V IPC structs, futex_waitv, sched_attr, module syscalls (ENOSYS on a kernel
  * without modules). */
 #include "corpus.h"
+#include <linux/aio_abi.h>
 #include <linux/bpf.h>
 #include <linux/io_uring.h>
 #include <linux/keyctl.h>
@@ -319,5 +320,48 @@ int main(int argc, char **argv)
 	syscall(SYS_finit_module, -1, tail(40, 'u'), 0);
 	syscall(SYS_finit_module, -1, "x=1", 2);
 	syscall(SYS_init_module, NULL, 0, NULL);
+	/*
+	 * aio: iocbs of the kinds strace decodes (a read of /dev/zero, vectored, a write to no fd
+	 * that ends the submission), a pointer array running into unmapped memory, the events.
+	 */
+	aio_context_t ctx = 0;
+	if (syscall(SYS_io_setup, 4, &ctx) == 0) {
+		static char abuf[2][64];
+		char wbuf[48];
+		strcpy(wbuf, "an aio write longer than strace's -s of 32");
+		struct iovec aiov[2] = { { abuf[0], 16 }, { abuf[1], 32 } };
+		struct iocb cbs[3];
+		memset(cbs, 0, sizeof(cbs));
+		cbs[0].aio_data = 0xfeedface;
+		cbs[0].aio_lio_opcode = IOCB_CMD_PREAD;
+		cbs[0].aio_fildes = open("/dev/zero", O_RDONLY);
+		cbs[0].aio_buf = (uintptr_t)abuf[0];
+		cbs[0].aio_nbytes = sizeof(abuf[0]);
+		cbs[0].aio_reqprio = 3;
+		cbs[1] = cbs[0];
+		cbs[1].aio_data = 2;
+		cbs[1].aio_lio_opcode = IOCB_CMD_PREADV;
+		cbs[1].aio_buf = (uintptr_t)aiov;
+		cbs[1].aio_nbytes = 2;
+		cbs[1].aio_offset = 8;
+		cbs[2].aio_lio_opcode = IOCB_CMD_PWRITE;
+		cbs[2].aio_fildes = -1;
+		cbs[2].aio_buf = (uintptr_t)wbuf;
+		cbs[2].aio_nbytes = strlen(wbuf);
+		struct iocb *cbp[3] = { &cbs[0], &cbs[1], &cbs[2] };
+		syscall(SYS_io_submit, ctx, 3, cbp);
+		struct iocb **edge = tail(2 * sizeof(*edge), 0);
+		edge[0] = NULL;
+		edge[1] = &cbs[2];
+		syscall(SYS_io_submit, ctx, 3, edge);
+		syscall(SYS_io_submit, ctx, -1L, edge);
+		struct io_event ev[4];
+		struct timespec ts = { 1, 0 };
+		syscall(SYS_io_getevents, ctx, 2, 4, ev, &ts);
+		syscall(SYS_io_cancel, ctx, &cbs[0], &ev[0]);
+		ts.tv_sec = 0;
+		syscall(SYS_io_pgetevents, ctx, 0, 1, ev, &ts, NULL);
+		syscall(SYS_io_destroy, ctx);
+	}
 	return 0;
 }

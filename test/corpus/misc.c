@@ -1,6 +1,8 @@
 /* The rest of the list: random bytes, system info, keys, bpf, perf, io_uring, landlock, memfd,
  * inotify, fanotify, openat2, faccessat2, clone3, arch_prctl, kcmp, syslog, quotactl, mempolicy. */
 #include "corpus.h"
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <linux/openat2.h>
 #include <linux/sched.h>
 #include <sys/inotify.h>
@@ -66,6 +68,12 @@ int main(int argc, char **argv)
 	syscall(SYS_sethostname, "x", 0);
 	syscall(SYS_capget, NULL, NULL);
 	syscall(SYS_seccomp, 99, 0, NULL);
+	/* A filter program refused for its unknown flag (never installed), the notification sizes. */
+	struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	struct sock_fprog sprog = { 1, &allow };
+	syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0x80000000, &sprog);
+	unsigned short *sizes = tail(3 * sizeof(*sizes), 0);
+	syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, sizes);
 	syscall(SYS_pidfd_open, getpid(), 0);
 	syscall(SYS_userfaultfd, 0x99);
 	syscall(SYS_membarrier, 0, 0, 0);
@@ -121,5 +129,11 @@ int main(int argc, char **argv)
 	syscall(SYS_syslog, 8, NULL, -1);
 	syscall(443 /* quotactl_fd */, -1, 0x80000400 /* QCMD(Q_GETFMT, USRQUOTA) */, 0, NULL);
 	syscall(SYS_remap_file_pages, 0, 0, PROT_READ | PROT_WRITE, 0, MAP_PRIVATE | MAP_ANONYMOUS);
+	/* quotactl: Q_QUOTAON's path, Q_SETINFO's if_dqinfo, Q_SETQUOTA's if_dqblk; reboot's RESTART2 command. */
+	unsigned long long dq[9] = { 1, 2, 3, 4, 5, 6, 7, 8, 0x3f };
+	syscall(SYS_quotactl, 0x80000200 /* QCMD(Q_QUOTAON, USRQUOTA) */, "/dev/bogus", 1, "/tmp/bogus");
+	syscall(SYS_quotactl, 0x80000600 /* QCMD(Q_SETINFO, USRQUOTA) */, "/dev/bogus", 0, dq);
+	syscall(SYS_quotactl, 0x80000801 /* QCMD(Q_SETQUOTA, GRPQUOTA) */, "/dev/bogus", 1000, dq);
+	syscall(SYS_reboot, 0xfee1dead, 0x13111992, 0xa1b2c3d4 /* RESTART2 */, "reboot");
 	return 0;
 }

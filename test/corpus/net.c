@@ -151,6 +151,16 @@ static void sockopt_values(void)
 	}
 	*len = 2;
 	getsockopt(u, SOL_SOCKET, SO_ERROR, i, len);
+	/* A classic BPF program as its struct sock_fprog (the instructions only under -v), read back. */
+	struct sock_filter accept = BPF_STMT(BPF_RET | BPF_K, 0xffff);
+	struct sock_fprog *prog = tail(sizeof(*prog), 0);
+	prog->len = 1;
+	prog->filter = &accept;
+	setsockopt(u, SOL_SOCKET, SO_ATTACH_FILTER, prog, sizeof(*prog));
+	setsockopt(u, SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF, prog, sizeof(*prog) - 4);
+	*len = 0;
+	getsockopt(u, SOL_SOCKET, SO_GET_FILTER, NULL, len);
+	setsockopt(u, SOL_SOCKET, SO_DETACH_FILTER, NULL, 0);
 	inet_pton(AF_INET6, "ff02::5", &m6->ipv6mr_multiaddr);
 	m6->ipv6mr_interface = 1;
 	setsockopt(u, SOL_IPV6, IPV6_ADD_MEMBERSHIP, m6, 0x7fff);

@@ -73,6 +73,11 @@ test('return values: hex addresses, octal umask, strace\'s notes', () => {
   assert.equal(fcntl('1', '1'), '0x1 (flags FD_CLOEXEC)');
   assert.equal(fcntl('1', '0'), '0');
   assert.equal(text().format(syscall({ name: 'poll', ret: '0' })), 'poll()                                  = 0 (Timeout)');
+  // NS_GET_NSTYPE's namespace type; another request's value stays bare.
+  const ioctl = (cmd: string, ret: string) => text().format(syscall({ name: 'ioctl', args: ['5', cmd, '0'], ret })).replace(/^.*= /, '');
+  assert.equal(ioctl(String(0xb703), '268435456'), '268435456 (CLONE_NEWUSER)');
+  assert.equal(ioctl(String(0xb703), '7'), '7');
+  assert.equal(ioctl(String(0xb701), '268435456'), '268435456');
 });
 
 test('strings: escapes, cut strings, bytes that are not UTF-8; -x and -xx', () => {

@@ -53,6 +53,8 @@ const FORMATS: Record<string, string[]> = {
   io_setup: ['unsigned nr_events', 'aio_context_t * ctxp'],
   io_getevents: ['aio_context_t ctx_id', 'long min_nr', 'long nr', 'struct io_event * events', 'struct __kernel_timespec * timeout'],
   io_submit: ['aio_context_t ctx_id', 'long nr', 'struct iocb * * iocbpp'],
+  io_cancel: ['aio_context_t ctx_id', 'struct iocb * iocb', 'struct io_event * result'],
+  io_pgetevents: ['aio_context_t ctx_id', 'long min_nr', 'long nr', 'struct io_event * events', 'struct __kernel_timespec * timeout', 'const struct __aio_sigset * usig'],
   wait4: ['pid_t upid', 'int * stat_addr', 'int options', 'struct rusage * ru'],
   pkey_mprotect: ['unsigned long start', 'size_t len', 'unsigned long prot', 'int pkey'],
   futex: ['u32 * uaddr', 'int op', 'u32 val', 'const struct __kernel_timespec * utime', 'u32 * uaddr2', 'u32 val3'],
@@ -370,6 +372,47 @@ test('landlock: ruleset attr, path-beneath attr, flags in hex', () => {
   assert.equal(render('landlock_create_ruleset', [0x1000, 4, 0]), '0x1000, 4, 0');
   assert.equal(render('landlock_add_rule', [-1, 1, 0x1000, 0], { blobs: { 2: le([1, 8], [-1, 4]) } }), '-1, LANDLOCK_RULE_PATH_BENEATH, {allowed_access=LANDLOCK_ACCESS_FS_EXECUTE, parent_fd=-1}, 0');
   assert.equal(render('landlock_add_rule', [0, 0xfacebeef, 0x1000, 1]), '0, 0xfacebeef /* LANDLOCK_RULE_??? */, 0x1000, 0x1');
+});
+
+/** A struct iocb: aio_data, key, rw_flags, opcode, reqprio, fildes, buf, nbytes, offset, reserved2, flags, resfd. */
+function iocb(f: { data?: bigint; key?: number; op: number; prio?: number; fd?: number; buf?: bigint; nbytes?: bigint; offset?: bigint; flags?: number; resfd?: number }): Uint8Array {
+  return le([f.data ?? 0n, 8], [f.key ?? 0, 4], [0, 4], [f.op, 2], [f.prio ?? 0, 2], [f.fd ?? 0, 4], [f.buf ?? 0n, 8], [f.nbytes ?? 0n, 8], [f.offset ?? 0n, 8], [0, 8], [f.flags ?? 0, 4], [f.resfd ?? 0, 4]);
+}
+
+test('aio: io_submit\'s iocbs and what they point to (SCT_READ_AIO), io_cancel\'s header and event, the events returned', () => {
+  const d = (arg: number, part: number) => 0x80 | (arg << 3) | part;
+  const pread = iocb({ data: 0xfeedn, op: 0, prio: 11, buf: 0x5000n, nbytes: 4096n, offset: 7n });
+  const pwrite = iocb({ op: 1, fd: 3, buf: 0x6000n, nbytes: 40n, flags: 3, resfd: 9, prio: (2 << 13) | 4 });
+  const preadv = iocb({ op: 7, buf: 0x7000n, nbytes: 2n });
+  const blobs = {
+    2: le([0x1000, 8], [0x2000, 8], [0, 8], [0x3000, 8], [0x4000, 8]),
+    [d(2, 0)]: pread,
+    [d(2, 1)]: pwrite,
+    [d(6, 1)]: new TextEncoder().encode('0123456789abcdef0123456789abcdef01234567'),
+    [d(2, 3)]: preadv,
+    [d(6, 3)]: le([0x7100, 8], [16, 8], [0x7200, 8], [32, 8]),
+  };
+  assert.equal(
+    render('io_submit', [0x10, 6, 0x9000], { blobs, ret: -9 }),
+    '0x10, 6, [{aio_data=0xfeed, aio_lio_opcode=IOCB_CMD_PREAD, aio_reqprio=11, aio_fildes=0, aio_buf=0x5000, aio_nbytes=4096, aio_offset=7}, ' +
+      '{aio_data=0, aio_lio_opcode=IOCB_CMD_PWRITE, aio_reqprio=IOPRIO_PRIO_VALUE(IOPRIO_CLASS_BE, 4), aio_fildes=3, aio_buf="0123456789abcdef0123456789abcdef01234567", aio_nbytes=40, aio_offset=0, aio_flags=IOCB_FLAG_RESFD|IOCB_FLAG_IOPRIO, aio_resfd=9}, ' +
+      'NULL, {aio_data=0, aio_lio_opcode=IOCB_CMD_PREADV, aio_fildes=0, aio_buf=[{iov_base=0x7100, iov_len=16}, {iov_base=0x7200, iov_len=32}], aio_offset=0}, 0x4000, ... /* 0x9028 */]',
+  );
+  // An unknown command prints the header alone; an invalid size the buffer in hex.
+  assert.equal(
+    render('io_submit', [0x10, 2, 0x9000], { blobs: { 2: le([0x1000, 8], [0x2000, 8]), [d(2, 0)]: iocb({ op: 61453, key: 5, fd: -1 }), [d(2, 1)]: iocb({ op: 8, buf: 0x10n, nbytes: 1n << 63n }) } }),
+    '0x10, 2, [{aio_data=0, aio_key=5, aio_lio_opcode=61453 /* IOCB_CMD_??? */, aio_fildes=-1}, {aio_data=0, aio_lio_opcode=IOCB_CMD_PWRITEV, aio_fildes=0, aio_buf=0x10, aio_nbytes=9223372036854775808, aio_offset=0}]',
+  );
+  assert.equal(render('io_submit', [0x10, 2, 0x9000], { ret: -14 }), '0x10, 2, 0x9000');
+  assert.equal(render('io_submit', [0x10, -1, 0x9000]), '0x10, -1, 0x9000');
+  assert.equal(
+    render('io_cancel', [0x10, 0x1000, 0x2000], { ret: -22, blobs: { 1: iocb({ data: 0xdeadn, op: 0, prio: 99, fd: -42 }), 2: le([1, 8], [2, 8], [3, 8], [4, 8]) } }),
+    '0x10, {aio_data=0xdead, aio_lio_opcode=IOCB_CMD_PREAD, aio_reqprio=99, aio_fildes=-42}, 0x2000',
+  );
+  assert.equal(render('io_cancel', [0x10, 0, 0x2000], { blobs: { 2: le([1, 8], [2, 8], [3, 8], [-4, 8]) } }), '0x10, NULL, {data=0x1, obj=0x2, res=3, res2=-4}');
+  const events = le([0xaa, 8], [0x100, 8], [4096, 8], [0, 8], [0xbb, 8], [0x200, 8], [-5, 8], [0, 8]);
+  assert.equal(render('io_getevents', [0x10, 1, 2, 0x3000, 0], { ret: 2, blobs: { 3: events } }), '0x10, 1, 2, [{data=0xaa, obj=0x100, res=4096, res2=0}, {data=0xbb, obj=0x200, res=-5, res2=0}], NULL');
+  assert.equal(render('io_pgetevents', [0x10, 1, 2, 0x3000, 0, 0], { ret: -22 }), '0x10, 1, 2, 0x3000, NULL, NULL');
 });
 
 test('constants and signedness strace prints for process, namespace, futex, quota and aio arguments', () => {

@@ -340,7 +340,13 @@ test('signals: names, sets (inverted past two thirds), sigaction, sigprocmask', 
   assert.equal(render('seccomp', { args: [2, 0, 0x7ffc], blobs: action(0x7fff0000), ret: 0 }), 'SECCOMP_GET_ACTION_AVAIL, 0, [SECCOMP_RET_ALLOW]');
   assert.equal(render('seccomp', { args: [2, 0, 0x7ffc], blobs: action(0xffffffff), ret: -95 }), 'SECCOMP_GET_ACTION_AVAIL, 0, [0xffffffff /* SECCOMP_RET_??? */]');
   assert.equal(render('seccomp', { args: [2, 0xcafef00d, 0], ret: -22 }), 'SECCOMP_GET_ACTION_AVAIL, 0xcafef00d, NULL');
-  assert.equal(render('seccomp', { args: [1, 0, 0x7ffc], blobs: action(0) }), 'SECCOMP_SET_MODE_FILTER, 0, 0x7ffc', 'a filter stays its address');
+  assert.equal(render('seccomp', { args: [1, 0, 0x7ffc], blobs: action(0) }), 'SECCOMP_SET_MODE_FILTER, 0, 0x7ffc', 'a struct sock_fprog cut short is its address');
+  // The filter program's struct (its instructions' address), the notification sizes after success.
+  const fprog = { 2: bytes(words([0xffff0007n, 0x7f00n])) };
+  assert.equal(render('seccomp', { args: [1, 0, 0x7ffc], blobs: fprog, ret: -22 }), 'SECCOMP_SET_MODE_FILTER, 0, {len=7, filter=0x7f00}');
+  const notif = { 2: bytes(Buffer.from([80, 0, 24, 0, 64, 0])) };
+  assert.equal(render('seccomp', { args: [3, 0, 0x7ffc], blobs: notif, ret: 0 }), 'SECCOMP_GET_NOTIF_SIZES, 0, {seccomp_notif=80, seccomp_notif_resp=24, seccomp_data=64}');
+  assert.equal(render('seccomp', { args: [3, 0, 0x7ffc], blobs: notif, ret: -14 }), 'SECCOMP_GET_NOTIF_SIZES, 0, 0x7ffc');
   assert.equal(render('seccomp', { args: [1, 0x41, 0x7ffc], ret: -22 }), 'SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC|0x40, 0x7ffc');
   // rt_sigpending: the set in as many bytes as its size says (1 to 8), the address otherwise.
   assert.equal(render('rt_sigpending', { args: [0x7fff, 2], blobs: { 0: bytes(new Uint8Array([3, 0])) } }), '[HUP INT], 2');
@@ -676,6 +682,19 @@ test('ioctl: btrfs and nsfs requests that take nothing, their u64s and flags, th
   assert.equal(render('ioctl', { args: [0xffffffffn, 0x40089416, 0x7ffc], blobs: arg(u64(16045690984232390125n)), ret: -9 }), '-1, BTRFS_IOC_WAIT_SYNC, [16045690984232390125]');
   assert.equal(render('ioctl', { args: [0xffffffffn, 0x4008941a, 0x7ffc], blobs: arg(u64(0xfn)), ret: -9 }),
     '-1, BTRFS_IOC_SUBVOL_SETFLAGS, BTRFS_SUBVOL_CREATE_ASYNC|BTRFS_SUBVOL_RDONLY|BTRFS_SUBVOL_QGROUP_INHERIT|0x8', 'flags shown bare');
+  // struct btrfs_ioctl_vol_args and, at entry, _v2 (the qgroup_inherit pointer as an address).
+  const vol = Buffer.alloc(4096);
+  vol.writeBigInt64LE(-1n, 0);
+  vol.write('subvol-name', 8);
+  assert.equal(render('ioctl', { args: [0xffffffffn, 0x5000940e, 0x7ffc], blobs: arg(vol), ret: -9 }), '-1, BTRFS_IOC_SUBVOL_CREATE, {fd=-1, name="subvol-name"}');
+  const v2 = Buffer.alloc(4096);
+  v2.writeBigInt64LE(2n, 0);
+  v2.writeBigUInt64LE(0xcn, 16);
+  v2.writeBigUInt64LE(136n, 24);
+  v2.writeBigUInt64LE(0x7f00n, 32);
+  v2.write('snap', 56);
+  assert.equal(render('ioctl', { args: [0xffffffffn, 0x50009417, 0x7ffc], blobs: arg(v2), ret: -9 }),
+    '-1, BTRFS_IOC_SNAP_CREATE_V2, {fd=2, flags=BTRFS_SUBVOL_QGROUP_INHERIT|0x8, size=136, qgroup_inherit=0x7f00, name="snap"}');
   assert.equal(render('ioctl', { args: [3, 0xb701, 0], ret: 5 }), '3, NS_GET_USERNS');
   assert.equal(render('ioctl', { args: [5, 0xb703, 0], ret: 0x10000000 }), '5, NS_GET_NSTYPE');
   assert.equal(render('ioctl', { args: [5, 0xb704, 0x7ffc], blobs: arg(Buffer.from([0, 0, 0, 0])) }), '5, NS_GET_OWNER_UID, [0]');
@@ -719,6 +738,11 @@ test('clocks, timers, poll, prctl, ids, mknod, socket options and epoll as strac
   assert.equal(render('mknodat', { args: [AT_FDCWD, 1, 0o20600, 0x103], strings: { 1: 'null' } }), 'AT_FDCWD, "null", S_IFCHR|0600, makedev(0x1, 0x3)');
   assert.equal(render('setsockopt', { args: [3, 1, 2, 0x7ffc, 4], blobs: { 3: bytes(words([1], 4)) } }), '3, SOL_SOCKET, SO_REUSEADDR, [1], 4');
   assert.equal(render('setsockopt', { args: [3, 6, 1, 0x7ffc, 4], blobs: { 3: bytes(words([1], 4)) } }), '3, SOL_TCP, TCP_NODELAY, [1], 4');
+  // struct sock_fprog at exactly its size, else its address; getsockopt reads it back as SO_GET_FILTER.
+  const prog = { 3: bytes(words([10, 0x7f00n])) };
+  assert.equal(render('setsockopt', { args: [3, 1, 26, 0x7ffc, 16], blobs: prog }), '3, SOL_SOCKET, SO_ATTACH_FILTER, {len=10, filter=0x7f00}, 16');
+  assert.equal(render('setsockopt', { args: [3, 1, 51, 0x7ffc, 12], blobs: prog, ret: -22 }), '3, SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF, 0x7ffc, 12');
+  assert.equal(render('getsockopt', { args: [3, 1, 26, 0, 0], ret: -14 }), '3, SOL_SOCKET, SO_GET_FILTER, NULL, NULL');
   const ev = Buffer.alloc(12);
   ev.writeUInt32LE(0x80000001, 0);
   ev.writeBigUInt64LE(42n, 4);

@@ -15,7 +15,7 @@ import { READ_CAP } from '../reads';
 import { cached, constant, fixedXlat, formatFlags, u32, xlat, type Xlat } from './xlat';
 
 /** strace's pollflags. */
-const POLL_NAMES = ['POLLIN', 'POLLPRI', 'POLLOUT', 'POLLERR', 'POLLHUP', 'POLLNVAL', 'POLLRDNORM', 'POLLRDBAND', 'POLLWRNORM', 'POLLWRBAND', 'POLLMSG', 'POLLREMOVE', 'POLLRDHUP'];
+export const POLL_NAMES = ['POLLIN', 'POLLPRI', 'POLLOUT', 'POLLERR', 'POLLHUP', 'POLLNVAL', 'POLLRDNORM', 'POLLRDBAND', 'POLLWRNORM', 'POLLWRBAND', 'POLLMSG', 'POLLREMOVE', 'POLLRDHUP'];
 /** strace's epollevents (include/uapi/linux/eventpoll.h). */
 const EPOLL_EVENTS = fixedXlat([
   ['EPOLLIN', 0x1], ['EPOLLPRI', 0x2], ['EPOLLOUT', 0x4], ['EPOLLERR', 0x8], ['EPOLLHUP', 0x10], ['EPOLLNVAL', 0x20],

@@ -17,6 +17,7 @@ import { registerKeyDecoders } from './keys';
 import { registerLandlockDecoders } from './landlock';
 import { registerMempolicyDecoders } from './mempolicy';
 import { registerMiscDecoders } from './misc';
+import { registerAioDecoders } from './aio';
 import { registerModuleDecoders } from './module';
 import { registerMsghdrDecoders } from './msghdr';
 import { registerMemoryDecoders } from './mman';
@@ -54,6 +55,7 @@ export function defaultDecoders(): DecoderRegistry {
   registerIoctlDecoders(registry);
   registerSockoptDecoders(registry);
   registerMiscDecoders(registry);
+  registerAioDecoders(registry);
   registerFanotifyDecoders(registry);
   registerBpfDecoders(registry);
   registerKeyDecoders(registry);

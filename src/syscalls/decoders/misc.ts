@@ -9,8 +9,9 @@ import { bytesOf, viewOf } from './registry';
 import { flagsArg, valueArg } from './xlat';
 import { flags64Arg } from './fields';
 import { quoteShown } from './quote';
+import { sockFprogText } from './bpf_filter';
 import { formatId } from './ids';
-import { clockXlat, structArg } from './time';
+import { clockXlat } from './time';
 import { argIndexOf, type ArgDecoder, type DecoderContext, type DecoderRegistry } from './registry';
 import { cached, constant, fixedXlat, formatFlags, formatValue, hexValue, pointer, s32, u32, xlat, type Xlat } from './xlat';
 
@@ -26,14 +27,12 @@ const LOG_LEVELS = ['LOGLEVEL_EMERG', 'LOGLEVEL_ALERT', 'LOGLEVEL_CRIT', 'LOGLEV
 const QUOTA_CMDS = ['Q_SYNC', 'Q_QUOTAON', 'Q_QUOTAOFF', 'Q_GETFMT', 'Q_GETINFO', 'Q_SETINFO', 'Q_GETQUOTA', 'Q_SETQUOTA', 'Q_GETNEXTQUOTA'];
 const QUOTA_FORMATS = fixedXlat([['QFMT_VFS_OLD', 1], ['QFMT_VFS_V0', 2], ['QFMT_OCFS2', 3], ['QFMT_VFS_V1', 4]]);
 /** strace's setns_types, in its order. */
-const SETNS_TYPES = ['CLONE_NEWTIME', 'CLONE_NEWNS', 'CLONE_NEWCGROUP', 'CLONE_NEWUTS', 'CLONE_NEWIPC', 'CLONE_NEWUSER', 'CLONE_NEWPID', 'CLONE_NEWNET'];
+export const SETNS_TYPES = ['CLONE_NEWTIME', 'CLONE_NEWNS', 'CLONE_NEWCGROUP', 'CLONE_NEWUTS', 'CLONE_NEWIPC', 'CLONE_NEWUSER', 'CLONE_NEWPID', 'CLONE_NEWNET'];
 /** strace's unshare_flags, in its order. */
 const UNSHARE_FLAGS = [
   'CLONE_NEWTIME', 'CLONE_VM', 'CLONE_FS', 'CLONE_FILES', 'CLONE_SIGHAND', 'CLONE_THREAD', 'CLONE_NEWNS', 'CLONE_SYSVSEM',
   'CLONE_NEWCGROUP', 'CLONE_NEWUTS', 'CLONE_NEWIPC', 'CLONE_NEWUSER', 'CLONE_NEWPID', 'CLONE_NEWNET',
 ];
-/** The aio calls' aio_context_t arguments (io_destroy's is `ctx`), which strace prints as an address. */
-const AIO_CTX_ARGS = [['io_destroy', 'ctx'], ['io_submit', 'ctx_id'], ['io_cancel', 'ctx_id'], ['io_getevents', 'ctx_id'], ['io_pgetevents', 'ctx_id']];
 const QUOTA_TYPES = fixedXlat([['USRQUOTA', 0], ['GRPQUOTA', 1], ['PRJQUOTA', 2]]);
 const SECCOMP_OPS = ['SECCOMP_SET_MODE_STRICT', 'SECCOMP_SET_MODE_FILTER', 'SECCOMP_GET_ACTION_AVAIL', 'SECCOMP_GET_NOTIF_SIZES'];
 /** linux/seccomp.h's SECCOMP_FILTER_FLAG_* (strace's seccomp_filter_flags). */
@@ -96,6 +95,32 @@ function futexWaiter(v: DataView, at: number): string {
   const reserved = v.getUint32(at + 20, true);
   const flags = formatFlags(BigInt(v.getUint32(at + 16, true)), FUTEX_WAITER_FLAGS, 'FUTEX_???');
   return `{val=${hexValue(v.getBigUint64(at, true))}, uaddr=${pointer(v.getBigUint64(at + 8, true))}, flags=${flags}${reserved ? `, __reserved=${hexValue(BigInt(reserved))}` : ''}}`;
+}
+
+/** sizeof struct if_dqinfo, if_dqblk, if_nextdqblk (include/uapi/linux/quota.h). */
+const DQINFO_SIZE = 24;
+const DQBLK_SIZE = 72;
+const NEXTDQBLK_SIZE = 80;
+const DQF_FLAGS = fixedXlat([['DQF_ROOT_SQUASH', 1], ['DQF_SYS_FILE', 1 << 16]]);
+const IIF_FLAGS = fixedXlat([['IIF_BGRACE', 1], ['IIF_IGRACE', 2], ['IIF_FLAGS', 4]]);
+const QIF_FLAGS = fixedXlat([['QIF_BLIMITS', 1], ['QIF_SPACE', 2], ['QIF_ILIMITS', 4], ['QIF_INODES', 8], ['QIF_BTIME', 16], ['QIF_ITIME', 32]]);
+
+/** struct if_dqinfo as strace's decode_cmd_data prints it. */
+function formatDqinfo(v: DataView): string {
+  const u64 = (at: number) => v.getBigUint64(at, true);
+  const u32v = (at: number) => BigInt(v.getUint32(at, true));
+  return `{dqi_bgrace=${u64(0)}, dqi_igrace=${u64(8)}, dqi_flags=${formatFlags(u32v(16), DQF_FLAGS, 'DQF_???')}, dqi_valid=${formatFlags(u32v(20), IIF_FLAGS, 'IIF_???')}}`;
+}
+
+/** struct if_dqblk (and if_nextdqblk, with its dqb_id): six limits and usages, the rest with -v. */
+function formatDqblk(v: DataView, verbose: boolean, next: boolean): string {
+  const u64 = (at: number) => v.getBigUint64(at, true);
+  const names = ['dqb_bhardlimit', 'dqb_bsoftlimit', 'dqb_curspace', 'dqb_ihardlimit', 'dqb_isoftlimit', 'dqb_curinodes'];
+  let out = `{${names.map((n, i) => `${n}=${u64(8 * i)}`).join(', ')}`;
+  const id = next ? `, dqb_id=${v.getUint32(68, true)}` : '';
+  if (verbose) out += `, dqb_btime=${u64(48)}, dqb_itime=${u64(56)}, dqb_valid=${formatFlags(BigInt(v.getUint32(64, true)), QIF_FLAGS, 'QIF_???')}${id}`;
+  else out += `${id}, ...`;
+  return `${out}}`;
 }
 
 /** Registers the decoders of this module. */
@@ -175,7 +200,25 @@ export function registerMiscDecoders(registry: DecoderRegistry): void {
     });
     registry.register(syscall, 'addr', (ctx) => {
       const q = quotaCmds(ctx);
-      return (args) => (q.none.includes(u32(args[q.cmd]) >> 8n) ? null : '');
+      const c = (name: string) => BigInt(ctx.tables.constants.QUOTA?.[name] ?? -1);
+      const [getQuota, setQuota, getNext, getInfo, setInfo] = ['Q_GETQUOTA', 'Q_SETQUOTA', 'Q_GETNEXTQUOTA', 'Q_GETINFO', 'Q_SETINFO'].map(c);
+      const verbose = ctx.style.verbose;
+      return (args, call) => {
+        const sub = u32(args[q.cmd]) >> 8n;
+        if (q.none.includes(sub)) return null;
+        // Q_QUOTAON's addr is the quota file's path (read as a string, argtypes.ts).
+        if (sub === q.on) return '';
+        // The GET commands' structs are outputs: the address after a failure.
+        const output = sub === getQuota || sub === getNext || sub === getInfo;
+        const b = bytesOf(call.blobs, ctx.argIndex);
+        const reg = args[ctx.argIndex];
+        if (!b || (output && call.ret < 0n)) return pointer(reg);
+        const v = viewOf(b.data);
+        if (sub === getInfo || sub === setInfo) return b.data.length >= DQINFO_SIZE ? formatDqinfo(v) : pointer(reg);
+        if (sub === getQuota || sub === setQuota) return b.data.length >= DQBLK_SIZE ? formatDqblk(v, verbose, false) : pointer(reg);
+        if (sub === getNext) return b.data.length >= NEXTDQBLK_SIZE ? formatDqblk(v, verbose, true) : pointer(reg);
+        return pointer(reg);
+      };
     });
   }
   // unshare's flags are an unsigned long: strace names bits of all 64.
@@ -189,8 +232,6 @@ export function registerMiscDecoders(registry: DecoderRegistry): void {
   });
   registry.register('futex_waitv', 'flags', (ctx) => (args) => hexValue(u32(args[ctx.argIndex])));
   registry.register('futex_waitv', 'clockid', (ctx) => valueArg(ctx.argIndex, clockXlat(ctx.tables), 'CLOCK_???'));
-  for (const [syscall, arg] of AIO_CTX_ARGS) registry.register(syscall, arg, (ctx) => (args) => pointer(args[ctx.argIndex]));
-  registry.register('io_setup', 'ctxp', (ctx) => structArg(ctx.argIndex, 8, true, (v) => `[${pointer(v.getBigUint64(0, true))}]`));
   registry.register('seccomp', 'op', named('SECCOMP', SECCOMP_OPS, 'SECCOMP_SET_MODE_???'));
   // The flags: SECCOMP_SET_MODE_FILTER's named, the other operations' in hex.
   registry.register('seccomp', 'flags', (ctx) => {
@@ -206,10 +247,17 @@ export function registerMiscDecoders(registry: DecoderRegistry): void {
   registry.register('seccomp', 'uargs', (ctx) => {
     const op = argIndexOf(ctx, 'op');
     const actions = xlat(ctx.tables, 'SECCOMP', SECCOMP_RET_ACTIONS);
-    const getActionAvail = BigInt(constant(ctx.tables, 'SECCOMP', 'SECCOMP_GET_ACTION_AVAIL'));
+    const [getActionAvail, setModeFilter, getNotifSizes] = ['SECCOMP_GET_ACTION_AVAIL', 'SECCOMP_SET_MODE_FILTER', 'SECCOMP_GET_NOTIF_SIZES'].map((n) => BigInt(constant(ctx.tables, 'SECCOMP', n)));
     return (args, call) => {
-      const b = u32(args[op]) === getActionAvail ? bytesOf(call.blobs, ctx.argIndex) : undefined;
-      if (!b || b.data.length < 4) return '';
+      const o = u32(args[op]);
+      const b = bytesOf(call.blobs, ctx.argIndex);
+      if (o === setModeFilter) return sockFprogText(b?.data, args[ctx.argIndex] ?? 0n);
+      // The three struct sizes the kernel wrote (u16 each), after success.
+      if (o === getNotifSizes && b && b.data.length >= 6 && call.ret >= 0n) {
+        const v = viewOf(b.data);
+        return `{seccomp_notif=${v.getUint16(0, true)}, seccomp_notif_resp=${v.getUint16(2, true)}, seccomp_data=${v.getUint16(4, true)}}`;
+      }
+      if (o !== getActionAvail || !b || b.data.length < 4) return '';
       return `[${formatValue(BigInt(viewOf(b.data).getUint32(0, true)), actions, 'SECCOMP_RET_???')}]`;
     };
   });

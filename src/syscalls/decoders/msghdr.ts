@@ -228,7 +228,7 @@ export function registerMsghdrDecoders(registry: DecoderRegistry, sockaddr: (tab
 }
 
 /** strace's rwf_flags (include/uapi/linux/fs.h). */
-const RWF_FLAGS = fixedXlat([['RWF_HIPRI', 1], ['RWF_DSYNC', 2], ['RWF_SYNC', 4], ['RWF_NOWAIT', 8], ['RWF_APPEND', 16]]);
+export const RWF_FLAGS = fixedXlat([['RWF_HIPRI', 1], ['RWF_DSYNC', 2], ['RWF_SYNC', 4], ['RWF_NOWAIT', 8], ['RWF_APPEND', 16]]);
 
 /**
  * preadv/pwritev and their v2 forms: the offset comes in two registers (low and high halves on

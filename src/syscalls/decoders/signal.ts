@@ -112,7 +112,7 @@ function pendingArg(argIndex: number, sizeIndex: number, tables: ArchTables): Ar
  * 8 or it could not be read. The pair is the argument's blob, the mask the derived part
  * SCT_INNER_PART of its pointer at byte 0 (reads.ts).
  */
-function sigmaskPairArg(argIndex: number, tables: ArchTables): ArgDecoder {
+export function sigmaskPairArg(argIndex: number, tables: ArchTables): ArgDecoder {
   const format = sigsetFormatter(tables);
   return (_args, call) => {
     const pair = bytesOf(call.blobs, argIndex);

@@ -7,6 +7,7 @@
  * the returned length reaches (a field it cuts in hex); a value too short for an int in hex.
  */
 import type { ArchTables } from '../arch';
+import { sockFprogText, SOCK_FPROG_SIZE } from './bpf_filter';
 import { arrayText } from './fields';
 import { hwaddrText, ifindexText, ipv6Text, sockaddrFormatter } from './net';
 import { quoteBytes, quoteShown } from './quote';
@@ -267,9 +268,12 @@ export function registerSockoptDecoders(registry: DecoderRegistry): void {
     registry.register(syscall, 'optname', (ctx) => {
       const names = optionNames(ctx.tables);
       const level = argIndexOf(ctx, 'level');
+      // strace's getsock_options: getsockopt reads SO_ATTACH_FILTER's program back as SO_GET_FILTER.
+      const getFilter = syscall === 'getsockopt' ? BigInt(ctx.tables.constants.SO?.SO_ATTACH_FILTER ?? -1) : -1n;
       return (args) => {
         const l = names.get(u32(args[level]));
         const v = u32(args[ctx.argIndex]);
+        if (u32(args[level]) === SOL.SOCKET && v === getFilter) return 'SO_GET_FILTER';
         return l === undefined ? v.toString() : formatValue(v, l[0], l[1]);
       };
     });
@@ -278,6 +282,7 @@ export function registerSockoptDecoders(registry: DecoderRegistry): void {
     const sockaddr = sockaddrFormatter(ctx.tables);
     const so = (n: string) => BigInt(ctx.tables.constants.SO?.[n] ?? -1);
     const [LINGER, TXREHASH] = [so('SO_LINGER'), so('SO_TXREHASH')];
+    const fprogOptions = new Set([so('SO_ATTACH_FILTER'), so('SO_ATTACH_REUSEPORT_CBPF')]);
     const intOptions = new Set(xlat(ctx.tables, 'SO', SO_INT_NAMES).map(([, v]) => v));
     const [level, name, lenIndex] = ['level', 'optname', 'optlen'].map((n) => argIndexOf(ctx, n));
     // strace's print_setsockopt: each struct read at its size (a longer length reads no more, a
@@ -295,6 +300,7 @@ export function registerSockoptDecoders(registry: DecoderRegistry): void {
       if (ptr === 0n) return pointer(ptr);
       if (l === SOL.SOCKET && n === LINGER) return struct(8, false, (d) => partialStruct(d, LINGER_FIELDS));
       if (l === SOL.SOCKET && n === TXREHASH) return len < 4 ? pointer(ptr) : txrehashText(b, ptr);
+      if (l === SOL.SOCKET && fprogOptions.has(n)) return len === SOCK_FPROG_SIZE ? sockFprogText(readable(b, len), ptr) : pointer(ptr);
       if ((l === SOL.SOCKET && intOptions.has(n)) || l === SOL.NETLINK) return len < 4 ? pointer(ptr) : intText(b, ptr);
       if (l === SOL.IP && IP_MEMBERSHIP.has(n)) return struct(MREQ_SIZE, false, mreqText);
       if (l === SOL.IPV6 && IPV6_MEMBERSHIP.has(n)) return struct(MREQ6_SIZE, false, mreq6Text);
@@ -308,7 +314,7 @@ export function registerSockoptDecoders(registry: DecoderRegistry): void {
   registry.register('getsockopt', 'optval', (ctx) => {
     const errno = errnoName(ctx.tables);
     const so = (n: string) => BigInt(ctx.tables.constants.SO?.[n] ?? -1);
-    const [LINGER, PEERCRED, ERROR, TXREHASH] = [so('SO_LINGER'), so('SO_PEERCRED'), so('SO_ERROR'), so('SO_TXREHASH')];
+    const [LINGER, PEERCRED, ERROR, TXREHASH, GET_FILTER] = [so('SO_LINGER'), so('SO_PEERCRED'), so('SO_ERROR'), so('SO_TXREHASH'), so('SO_ATTACH_FILTER')];
     const intOptions = new Set(xlat(ctx.tables, 'SO', SO_INT_NAMES).map(([, v]) => v));
     const [level, name, lenIndex] = ['level', 'optname', 'optlen'].map((n) => argIndexOf(ctx, n));
     // strace's print_getsockopt, from the length given (ulen) and the length returned (rlen, how
@@ -336,6 +342,8 @@ export function registerSockoptDecoders(registry: DecoderRegistry): void {
         return `[${e === 0 ? 0 : errno(e)}]`;
       }
       if (l === SOL.SOCKET && n === TXREHASH) return rlen < 4 ? hexText(b, rlen, ptr) : txrehashText(b, ptr);
+      // SO_GET_FILTER's instructions: strace shows them only under -v.
+      if (l === SOL.SOCKET && n === GET_FILTER) return pointer(ptr);
       if (l === SOL.SOCKET && intOptions.has(n)) return rlen < 4 ? hexText(b, rlen, ptr) : intText(b, ptr);
       if (l === SOL.PACKET && n === PACKET.STATISTICS) return upTo(12, TPACKET_STATS_FIELDS);
       if (l === SOL.RAW && n === ICMP_FILTER) return icmpFilterText(b, rlen, ptr);

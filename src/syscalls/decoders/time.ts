@@ -144,6 +144,7 @@ export function registerTimeDecoders(registry: DecoderRegistry): void {
   timespecOut('sched_rr_get_interval', 'interval');
   timespecIn('clock_settime', 'tp');
   timespecIn('io_getevents', 'timeout');
+  timespecIn('io_pgetevents', 'timeout');
   timespecIn('semtimedop', 'timeout');
   timespecIn('futex_waitv', 'timeout');
   timespecIn('nanosleep', 'rqtp');

@@ -6,7 +6,8 @@
  * not spell out yet, which strace shows as NULL or as the struct, and this decoder as NULL or
  * the address.
  */
-import { fixedXlat, formatFlags, formatValue, hexValue, styled } from '../xlat';
+import type { ArchTables } from '../../arch';
+import { fixedXlat, formatFlags, formatValue, hexValue, styled, type Xlat } from '../xlat';
 import { givenStruct, type ShapeContext } from './shape';
 
 /** Requests whose argument strace prints as a signed int. */
@@ -35,7 +36,7 @@ const UINT_OUTPUTS = ['LIRC_GET_REC_RESOLUTION', 'LIRC_GET_MIN_TIMEOUT', 'LIRC_G
 /** Pointers to structs strace decodes (by family). */
 const POINTERS = [
   // evdev
-  'EVIOCGVERSION', 'EVIOCGEFFECTS', 'EVIOCGID', 'EVIOCGREP', 'EVIOCGKEYCODE', 'EVIOCGKEYCODE_V2', 'EVIOCSKEYCODE',
+  'EVIOCGVERSION', 'EVIOCGEFFECTS', 'EVIOCGID', 'EVIOCGREP', 'EVIOCGKEYCODE_V2',
   // ptp
   'PTP_CLOCK_GETCAPS', 'PTP_CLOCK_GETCAPS2', 'PTP_EXTTS_REQUEST', 'PTP_EXTTS_REQUEST2', 'PTP_PEROUT_REQUEST', 'PTP_PEROUT_REQUEST2', 'PTP_SYS_OFFSET',
   'PTP_SYS_OFFSET2', 'PTP_PIN_GETFUNC', 'PTP_PIN_GETFUNC2', 'PTP_PIN_SETFUNC', 'PTP_PIN_SETFUNC2', 'PTP_SYS_OFFSET_PRECISE', 'PTP_SYS_OFFSET_PRECISE2',
@@ -119,6 +120,18 @@ const COUNTER_COMPONENTS = fixedXlat(['NONE', 'SIGNAL', 'COUNT', 'FUNCTION', 'SY
 const COUNTER_SCOPES = fixedXlat(['DEVICE', 'SIGNAL', 'COUNT'].map((n, i) => [`COUNTER_SCOPE_${n}`, i]));
 const COUNTER_EVENTS = fixedXlat(['OVERFLOW', 'UNDERFLOW', 'OVERFLOW_UNDERFLOW', 'THRESHOLD', 'INDEX', 'CHANGE_OF_STATE', 'CAPTURE'].map((n, i) => [`COUNTER_EVENT_${n}`, i]));
 
+/** linux/input-event-codes.h's key and button codes, the first name of each value (aliases follow their key). */
+function keyNames(tables: ArchTables): Xlat {
+  const seen = new Set<number>();
+  const pairs: Array<[string, number]> = [];
+  for (const [name, v] of Object.entries(tables.constants.KEYCODE ?? {})) {
+    if (seen.has(v)) continue;
+    seen.add(v);
+    pairs.push([name, v]);
+  }
+  return fixedXlat(pairs);
+}
+
 export function familyShapes(ctx: ShapeContext): void {
   const { set, style } = ctx;
   set(INT_VALUES, { kind: 'value', signed: true });
@@ -139,6 +152,11 @@ export function familyShapes(ctx: ShapeContext): void {
     .map((n, i) => [`FF_${n}`, 0x50 + i] as const).concat([['FF_GAIN', 0x60], ['FF_AUTOCENTER', 0x61]]));
   const abbreviated = (size: number, text: (v: DataView) => string) => ({ kind: 'struct' as const, output: false, size, format: (v: DataView) => (ctx.verbose ? '' : text(v)) });
   set(['EVIOCSFF'], abbreviated(48, (v) => `{type=${value(v.getUint16(0, true), FF_TYPES, 'FF_???')}, id=${v.getInt16(2, true)}, direction=${v.getUint16(4, true)}, ...}`));
+  // EVIOCGKEYCODE/EVIOCSKEYCODE's unsigned int pair: a scancode and a key code (`[30, KEY_A]`).
+  const keys = keyNames(ctx.tables);
+  const keycode = (v: DataView) => `[${v.getUint32(0, true)}, ${value(v.getUint32(4, true), keys, 'KEY_???')}]`;
+  set(['EVIOCSKEYCODE'], { kind: 'struct', output: false, size: 8, format: keycode });
+  set(['EVIOCGKEYCODE'], { kind: 'struct', output: true, size: 8, format: keycode });
   set(['EVIOCSKEYCODE_V2'], abbreviated(40, (v) => `{flags=${v.getUint8(0)}, len=${v.getUint8(1)}, ...}`));
   // linux/hdreg.h's IDE_NICE_* bits and bus states.
   const IDE_NICE = fixedXlat([['1 << IDE_NICE_DSC_OVERLAP', 1], ['1 << IDE_NICE_ATAPI_OVERLAP', 2], ['1 << IDE_NICE_1', 8], ['1 << IDE_NICE_0', 4], ['1 << IDE_NICE_2', 16]]);
