@@ -277,6 +277,8 @@ export function registerMiscDecoders(registry: DecoderRegistry): void {
   registry.register('process_madvise', 'behavior', (ctx) =>
     valueArg(ctx.argIndex, xlat(ctx.tables, 'MADV', ['MADV_NORMAL', 'MADV_RANDOM', 'MADV_SEQUENTIAL', 'MADV_WILLNEED', 'MADV_DONTNEED', 'MADV_FREE', 'MADV_REMOVE', 'MADV_DONTFORK', 'MADV_DOFORK', 'MADV_MERGEABLE', 'MADV_UNMERGEABLE', 'MADV_HUGEPAGE', 'MADV_NOHUGEPAGE', 'MADV_DONTDUMP', 'MADV_DODUMP', 'MADV_WIPEONFORK', 'MADV_KEEPONFORK', 'MADV_COLD', 'MADV_PAGEOUT', 'MADV_POPULATE_READ', 'MADV_POPULATE_WRITE', 'MADV_DONTNEED_LOCKED', 'MADV_COLLAPSE', 'MADV_HWPOISON', 'MADV_SOFT_OFFLINE']), 'MADV_???'),
   );
+  // process_madvise's flags (none defined yet) in hex, as strace's PRINT_VAL_X.
+  registry.register('process_madvise', 'flags', (ctx) => (args) => hexValue(u32(args[ctx.argIndex])));
   registry.register('reboot', 'magic1', named('REBOOT', REBOOT_MAGIC1, 'LINUX_REBOOT_MAGIC_???'));
   registry.register('reboot', 'magic2', named('REBOOT', REBOOT_MAGIC2, 'LINUX_REBOOT_MAGIC_???'));
   registry.register('reboot', 'cmd', named('REBOOT', REBOOT_CMDS, 'LINUX_REBOOT_CMD_???'));

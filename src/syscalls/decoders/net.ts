@@ -192,7 +192,7 @@ export function sockaddrFormatter(tables: ArchTables): (data: Uint8Array, len: n
     else if (transportFamily === AF_INET6) transport = decoded('sin6', 24);
     else transport = `family=${familyName}${rest.length > 0 ? `, ${quoteBytes(rest)}` : ''}`;
     return (
-      `srx_service=${hexValue(service)} /* ${formatValue(service, RXRPC_SERVICES, '???_SERVICE').replace(/^0x[0-9a-f]+ \/\* (.*) \*\/$/, '$1')} */, ` +
+      `srx_service=${hexValue(service)} /* ${formatValue(service, RXRPC_SERVICES, '???_SERVICE').replace(/^(?:0x[0-9a-f]+|0) \/\* (.*) \*\/$/, '$1')} */, ` +
       `transport_type=${formatValue(BigInt(view.getUint16(4, true)), socketTypes, 'SOCK_???')}, transport_len=${declared}, transport={${transport}}`
     );
   }
