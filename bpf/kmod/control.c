@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The control file's language (control protocol 5, README.md): one line per setting or change,
+ * The control file's language (control protocol 6, README.md): one line per setting or change,
  * applied in order. The pass is configured (protocol, exclusions, ring, per-syscall tables), then
  * `start` registers the probes; from then on the lines are the changes a trace coming or going
  * makes: filter table entries, control block fields, pauses. A rejected line leaves its reason in
@@ -157,6 +157,9 @@ static int parse_read(struct sct_pass *p, char **rest)
 		return err;
 	if (kind == SCT_READ_NONE)
 		return fail(p, -EINVAL, "read: kind 0 is not a read");
+	if (kind == SCT_READ_BYTES && len_from > SCT_LEN_LAST)
+		return fail(p, -EINVAL, "read: length choice %llu is not one this module knows (at most %d)", len_from,
+			    SCT_LEN_LAST);
 	for (i = 0; i < SCT_READS_MAX && sct_reads[nr].read[i].kind != SCT_READ_NONE; i++)
 		;
 	if (i == SCT_READS_MAX)

@@ -29,9 +29,10 @@
  * Version of the control language (README.md): sctraced says which one it speaks in its first
  * line, and the module refuses another. 1 was one trace per opener; 2 is one kernel pass with
  * trace slots; 3 adds a read's element size to `read` lines; 4 adds read kind 12
- * (SCT_READ_URING_RSRC), which a module of 3 refuses; 5 adds read kind 13 (SCT_READ_AIO).
+ * (SCT_READ_URING_RSRC), which a module of 3 refuses; 5 adds read kind 13 (SCT_READ_AIO); 6 adds
+ * length choice 6 (SCT_LEN_ARG32), which a module of 5 would take for a read that never applies.
  */
-#define SCT_CONTROL_PROTOCOL 5
+#define SCT_CONTROL_PROTOCOL 6
 
 /* Thread groups never traced (the service itself). */
 #define SCT_EXCLUDE_MAX 8

@@ -147,16 +147,28 @@ static SCT_INLINE __u32 sct_put_str(__u8 *buf, __u32 off, __u8 arg, __u64 ptr, b
 		sct_clamp_max(cap, SCT_STR_MAX);
 		if (cap == SCT_STR_MAX && !kernel)
 			return sct_put_path(buf, off, arg, ptr);
-		/* One byte past the cap tells a cut string from one of exactly cap bytes. */
+		/*
+		 * A user string is read as strace reads one (printstr: string_max + 1 bytes, so a
+		 * string cut at the end of a mapped page is shown cut, not unreadable): the read
+		 * touches exactly cap + 1 bytes, and when it found no NUL in the first cap, the byte
+		 * after them (which the read overwrote with its NUL) tells a cut string from one of
+		 * exactly cap bytes. A kernel string reads one byte further instead.
+		 */
 		if (kernel)
 			n = sct_read_kernel_str(text, cap + 2, ptr);
 		else
-			n = sct_read_user_str(text, cap + 2, ptr);
+			n = sct_read_user_str(text, cap + 1, ptr);
 		if (n <= 0) {
 			flags = SCT_BLOB_UNREADABLE;
 		} else if ((__u64)n - 1 > cap) {
 			len = cap;
 			flags = SCT_BLOB_TRUNCATED;
+		} else if (!kernel && (__u64)n - 1 == cap) {
+			char next = 0;
+
+			len = cap;
+			if (sct_read_user(&next, 1, ptr + cap) || next)
+				flags = SCT_BLOB_TRUNCATED;
 		} else {
 			len = n - 1;
 		}
@@ -226,6 +238,9 @@ static SCT_INLINE bool sct_read_len(const struct sct_read *r, const struct sct_i
 	case SCT_LEN_ARG:
 		*want = sct_elems(sct_arg_value(fl, len_arg), r->elem);
 		return true;
+	case SCT_LEN_ARG32:
+		*want = sct_elems((__u32)sct_arg_value(fl, len_arg), r->elem);
+		return true;
 	case SCT_LEN_ARG_PTR:
 		if (!sct_arg_value(fl, len_arg) || sct_read_user(&v, sizeof(v), sct_arg_value(fl, len_arg)))
 			return false;
@@ -293,6 +308,8 @@ static SCT_INLINE __u32 sct_put_bytes(__u8 *buf, __u32 off, const struct sct_rea
 	len = want;
 	/* max is at most SCT_STR_MAX by contract; the verifier must see it (see sct_clamp_max). */
 	sct_clamp_max(len, SCT_STR_MAX);
+	/* Restated for the verifier (checked above): Linux 6.1 loses off's bound when clang spills it across the length's reads. */
+	sct_clamp_max(off, SCT_BLOB_OFF_MAX);
 	if (len && sct_read_user(buf + off + sizeof(struct sct_blob), len, ptr)) {
 		__u32 head = (flags & SCT_BLOB_WHOLE) || (r->flags & SCT_RD_HEAD) ? 4096 - (ptr & 4095) : 0;
 

@@ -405,7 +405,13 @@ enum sct_read_len {
 	 * of elem bytes (msgsnd's and msgrcv's struct msgbuf: the mtype long, then msgsz bytes).
 	 */
 	SCT_LEN_ARG_HDR = 5,
-	SCT_LEN_LAST = SCT_LEN_ARG_HDR,
+	/*
+	 * SCT_LEN_ARG of an `int` or `unsigned int` length (poll's nfds, setgroups' size, an
+	 * addrlen): its low 32 bits, as the kernel takes it; the upper half of the register may hold
+	 * anything (strace's tests fill it with garbage).
+	 */
+	SCT_LEN_ARG32 = 6,
+	SCT_LEN_LAST = SCT_LEN_ARG32,
 };
 
 /* sct_read.flags */
@@ -436,11 +442,11 @@ struct sct_read {
 	__u8 kind;     /* enum sct_read_kind; SCT_READ_NONE ends the list */
 	__u8 arg;      /* the pointer argument, 0-5 */
 	__u8 len_from; /* enum sct_read_len (SCT_READ_INNER: the count's offset in the struct / 4) */
-	__u8 len_arg;  /* the length argument of SCT_LEN_ARG, SCT_LEN_ARG_PTR, SCT_LEN_NODEMASK and
+	__u8 len_arg;  /* the length argument of SCT_LEN_ARG(32), SCT_LEN_ARG_PTR, SCT_LEN_NODEMASK and
 			* SCT_LEN_ARG_HDR (SCT_READ_INNER: the pointer's offset in the struct / 8) */
 	__u16 max;     /* byte cap (SCT_LEN_FIXED: the size); at most SCT_STR_MAX */
 	__u8 flags;    /* enum sct_read_flags */
-	__u8 elem;     /* SCT_LEN_ARG, SCT_LEN_RET: bytes per element counted (0: the count is bytes);
+	__u8 elem;     /* SCT_LEN_ARG(32), SCT_LEN_RET: bytes per element counted (0: the count is bytes);
 			* SCT_LEN_ARG_HDR: the header's bytes */
 };
 

@@ -117,7 +117,9 @@ static SCT_INLINE __u32 sct_put_iov(__u8 *buf, __u32 off, __u8 arg, __u8 array_p
 	__u64 want = (count > SCT_IOV_ELEMS ? SCT_IOV_ELEMS + 1 : count) * sizeof(struct sct_uiovec);
 	__u32 next;
 
-	if (!uiov)
+	__u64 head;
+
+	if (!uiov || off > SCT_BLOB_OFF_MAX)
 		return off;
 	if (count < parts)
 		w.parts = count;
@@ -125,9 +127,18 @@ static SCT_INLINE __u32 sct_put_iov(__u8 *buf, __u32 off, __u8 arg, __u8 array_p
 				 SCT_IOV_ELEMS * sizeof(struct sct_uiovec));
 	if (next == off)
 		return off;
+	/*
+	 * An array whose end lies in an unmapped page: the whole elements before that page, in a
+	 * blob shorter than the count says (strace prints them, then `...` and the address of the rest).
+	 */
+	sct_clamp_max(off, SCT_BLOB_OFF_MAX);
+	head = (4096 - (uiov & 4095)) & ~(__u64)(sizeof(struct sct_uiovec) - 1);
+	if ((((struct sct_blob *)(buf + off))->flags & SCT_BLOB_UNREADABLE) && head && head < want)
+		next = sct_put_user_blob(buf, off, sct_derived_key(arg, array_part), 0, uiov, head,
+					 SCT_IOV_ELEMS * sizeof(struct sct_uiovec));
 	*nblob += 1;
 	w.cap = sct_buffer_cap(&sct_ctl, traces);
-	if (w.cap == 0 || count == 0)
+	if (w.cap == 0 || count == 0 || parts == 0)
 		return next;
 	sct_clamp_max(w.cap, SCT_STR_MAX);
 	w.off = sct_forget(&((struct sct_header *)buf)->size, next);
@@ -145,16 +156,23 @@ static SCT_INLINE __u64 sct_iov_budget(const struct sct_read *r, __s64 ret)
 	return ~0ull;
 }
 
-/* SCT_READ_IOVEC: the iovec array at argument r->arg, r->len_arg elements, and their data. */
+/*
+ * SCT_READ_IOVEC: the iovec array at argument r->arg, r->len_arg elements, whether or not the
+ * call failed (strace prints a failed readv's array, without data), and their data: with
+ * SCT_RD_BUFFER only (process_vm_readv's remote array is addresses in another process), and
+ * with SCT_RD_SUCCESS only after success.
+ */
 static SCT_INLINE __u32 sct_put_iovec_read(__u8 *buf, __u32 off, const struct sct_read *r,
 					   const struct sct_inflight *fl, __s64 ret, __u16 *nblob)
 {
-	__u8 arg = r->arg, len_arg = r->len_arg;
+	__u8 arg = r->arg, len_arg = r->len_arg, parts = SCT_IOV_DATA_PARTS;
 
-	if (arg >= SCT_MAX_ARGS || len_arg >= SCT_MAX_ARGS || ((r->flags & SCT_RD_SUCCESS) && ret < 0))
+	if (arg >= SCT_MAX_ARGS || len_arg >= SCT_MAX_ARGS)
 		return off;
+	if (!(r->flags & SCT_RD_BUFFER) || ((r->flags & SCT_RD_SUCCESS) && ret < 0))
+		parts = 0;
 	return sct_put_iov(buf, off, arg, SCT_IOV_PART_ARRAY, sct_arg_value(fl, arg), sct_arg_value(fl, len_arg),
-			   sct_iov_budget(r, ret), fl->traces, SCT_IOV_DATA_PARTS, nblob);
+			   sct_iov_budget(r, ret), fl->traces, parts, nblob);
 }
 
 /*

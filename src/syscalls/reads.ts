@@ -36,7 +36,7 @@ import type { SyscallArgInfo } from './types';
 /** enum sct_read_kind. */
 export const ReadKind = { BYTES: 1, STRV: 2, INOUT: 3, IOVEC: 4, MSGHDR: 5, SIGMASK: 6, IOCTL: 7, FDSETS: 8, CLONE3: 9, DIRENTS: 10, INNER: 11, URING_RSRC: 12, AIO: 13 } as const;
 /** enum sct_read_len. */
-export const ReadLen = { FIXED: 0, ARG: 1, ARG_PTR: 2, RET: 3, NODEMASK: 4, ARG_HDR: 5 } as const;
+export const ReadLen = { FIXED: 0, ARG: 1, ARG_PTR: 2, RET: 3, NODEMASK: 4, ARG_HDR: 5, ARG32: 6 } as const;
 /** enum sct_enter: sct_syscall_meta.enter_str's bits. */
 export const EnterBit = { STRINGS: 1, READS: 2 } as const;
 /** enum sct_read_flags. */
@@ -64,12 +64,12 @@ export interface KernelRead {
   /** The pointer argument. */
   arg: number;
   lenFrom: number;
-  /** The argument holding the length (ReadLen.ARG, ReadLen.ARG_PTR); 0 otherwise. */
+  /** The argument holding the length (ReadLen.ARG, ReadLen.ARG32, ReadLen.ARG_PTR); 0 otherwise. */
   lenArg: number;
   /** Byte cap; ReadLen.FIXED's size. */
   max: number;
   flags: number;
-  /** ReadLen.ARG, ReadLen.RET: the length counts elements of this many bytes (absent: bytes); ReadLen.ARG_HDR: the header's bytes. */
+  /** ReadLen.ARG(32), ReadLen.RET: the length counts elements of this many bytes (absent: bytes); ReadLen.ARG_HDR: the header's bytes. */
   elem?: number;
 }
 
@@ -191,8 +191,9 @@ const msgbuf = (arg: string, msgsz: string, flags = 0): ReadSpec => ({ kind: Rea
 /** A NUMA node mask of `maxnode` bits, in longs as strace reads it (ReadLen.NODEMASK). */
 const nodemask = (arg: string, maxnode: string): ReadSpec => ({ kind: ReadKind.BYTES, arg, lenFrom: ReadLen.NODEMASK, lenArg: maxnode, max: READ_CAP });
 /**
- * An iovec array of `lenArg` elements and their data (derived blobs, sctrace_iov.h): an output's
- * data (readv) at most the return value, after success; an input's (writev) all of it.
+ * An iovec array of `lenArg` elements and their data (derived blobs, sctrace_iov.h): the array
+ * whether or not the call failed; an output's data (readv) at most the return value, after
+ * success; an input's (writev) all of it.
  */
 const iovec = (arg: string, lenArg: string, output: boolean): ReadSpec => ({
   kind: ReadKind.IOVEC,
@@ -202,6 +203,8 @@ const iovec = (arg: string, lenArg: string, output: boolean): ReadSpec => ({
   max: READ_CAP,
   flags: ReadFlag.BUFFER | (output ? ReadFlag.SUCCESS : 0),
 });
+/** An iovec array alone, no data (process_madvise's ranges, process_vm_readv's remote ones). */
+const iovecArray = (arg: string, lenArg: string): ReadSpec => ({ kind: ReadKind.IOVEC, arg, lenArg, lenFrom: ReadLen.FIXED, max: READ_CAP });
 /** What a struct user_msghdr points to: name, iovecs and their data, control data. */
 const msghdrPointers = (arg: string, output: boolean): ReadSpec => ({
   kind: ReadKind.MSGHDR,
@@ -306,7 +309,8 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   getresuid: [output('ruidp', S.int), output('euidp', S.int), output('suidp', S.int)],
   getresgid: [output('rgidp', S.int), output('egidp', S.int), output('sgidp', S.int)],
   getgroups: [retElems('grouplist', S.int)],
-  setgroups: [elems('grouplist', 'gidsetsize', S.int)],
+  // Up to the end of its page when the ids run into unmapped memory (strace shows those before it).
+  setgroups: [{ ...elems('grouplist', 'gidsetsize', S.int), flags: ReadFlag.HEAD }],
   sched_getaffinity: [retSized('user_mask_ptr')],
   sched_setaffinity: [argSized('user_mask_ptr', 'len')],
   sched_getparam: [output('param', S.sched_param)],
@@ -319,8 +323,9 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   sched_getattr: [{ ...sized('uattr', 'usize', S.sched_attr), flags: ReadFlag.SUCCESS | ReadFlag.HEAD }],
   mincore: sizes('vec', 1, [1, 4, 16], output),
   // Read at exit, where struct pollfd holds the events asked for and the revents returned.
-  poll: [elems('ufds', 'nfds', S.pollfd)],
-  ppoll: [elems('ufds', 'nfds', S.pollfd), both('tsp', S.timespec), bytes('sigmask', S.sigset)],
+  // Up to the end of its page when the pollfds run into unmapped memory (strace shows those before it).
+  poll: [{ ...elems('ufds', 'nfds', S.pollfd), flags: ReadFlag.HEAD }],
+  ppoll: [{ ...elems('ufds', 'nfds', S.pollfd), flags: ReadFlag.HEAD }, both('tsp', S.timespec), bytes('sigmask', S.sigset)],
   select: [fdsets('inp', 'n'), both('tvp', S.timeval)],
   // The sigmask pair { sigset_t *, size_t } and (derived part 4) the mask behind it, at most a
   // sigset_t (strace prints the address of any other size): one INNER read with HEAD.
@@ -449,6 +454,9 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   pwritev: [iovec('vec', 'vlen', false)],
   pwritev2: [iovec('vec', 'vlen', false)],
   vmsplice: [iovec('uiov', 'nr_segs', false)],
+  process_vm_readv: [iovec('lvec', 'liovcnt', true), iovecArray('rvec', 'riovcnt')],
+  process_vm_writev: [iovec('lvec', 'liovcnt', false), iovecArray('rvec', 'riovcnt')],
+  process_madvise: [iovecArray('vec', 'vlen')],
 };
 
 /** The sockaddr reads of a syscall: one per `struct sockaddr *` argument, sized by the next. */
@@ -471,6 +479,18 @@ function sockaddrReads(args: readonly SyscallArgInfo[]): ReadSpec[] {
   return out;
 }
 
+/** tracefs types of 32-bit integer arguments. */
+const INT32_TYPES = new Set(['int', 'unsigned int', 'unsigned', 'u32', 's32', '__u32', '__s32', 'uid_t', 'gid_t', 'pid_t']);
+
+/**
+ * The length choice of a read whose length is argument `lenArg`'s value: the kernel takes an
+ * `int` or `unsigned int` length at 32 bits whatever the register's upper half holds, and so
+ * must the read (ppoll's nfds of 0xffffffff00000004 is 4 pollfds, not a capped read past them).
+ */
+function lenChoice(lenFrom: number, lenArg: SyscallArgInfo | undefined): number {
+  return lenFrom === ReadLen.ARG && lenArg !== undefined && INT32_TYPES.has(lenArg.type) ? ReadLen.ARG32 : lenFrom;
+}
+
 /**
  * The extra reads of one syscall, argument names resolved to indexes. Specs naming an argument
  * the kernel's metadata lacks are dropped (another kernel may name it differently), and so are
@@ -483,7 +503,8 @@ export function syscallReads(syscall: string, args: readonly SyscallArgInfo[]): 
     const arg = spec.kind === ReadKind.SIGMASK ? 0 : index(spec.arg);
     const lenArg = spec.at ?? (spec.lenArg === undefined ? 0 : index(spec.lenArg));
     if (arg < 0 || lenArg < 0 || out.length >= READS_MAX) continue;
-    const read: KernelRead = { kind: spec.kind, arg, lenFrom: spec.lenFrom ?? ReadLen.FIXED, lenArg, max: spec.max, flags: spec.flags ?? 0 };
+    const lenFrom = spec.kind === ReadKind.INNER ? (spec.lenFrom ?? ReadLen.FIXED) : lenChoice(spec.lenFrom ?? ReadLen.FIXED, args[index(spec.lenArg)]);
+    const read: KernelRead = { kind: spec.kind, arg, lenFrom, lenArg, max: spec.max, flags: spec.flags ?? 0 };
     if (spec.elem) read.elem = spec.elem;
     out.push(read);
   }

@@ -229,6 +229,26 @@ for (const backend of BACKENDS) {
       assert.equal(counters?.decode_errors, '0');
     });
 
+    // Reads at the end of a mapped page that strace's tests make: a 32-bit count with garbage in
+    // the register's upper half (SCT_LEN_ARG32), a string read at -s + 1 bytes, iovec arrays of
+    // failed calls and cut by the unmapped page.
+    test('ppoll nfds at 32 bits, a string cut at a page end, iovec arrays of failed preadv calls', async (t) => {
+      if (skipped(t, backend) || skipUnlessPossible(t, fixtureUnavailableReason('reads'))) return;
+      const { result, events, counters } = await traceRun(backend, [fixture('reads')], { syscalls: ['ppoll', 'delete_module', 'preadv'], buffer_bytes: 32, string_max_bytes: 32 });
+      assert.equal(result.code, 0);
+      const [ppoll] = syscalls(events, 'ppoll');
+      assert.match(arg(ppoll, 'ufds')?.symbolic ?? '', /^\[\{fd=\d+, events=POLLIN\}\]$/, 'the one pollfd before the unmapped page');
+      const [del] = syscalls(events, 'delete_module');
+      assert.equal(arg(del, 'name_user')?.str, 'M'.repeat(32));
+      assert.equal(arg(del, 'name_user')?.truncated, true);
+      const preadv = syscalls(events, 'preadv');
+      assert.equal(preadv.length, 2);
+      assert.match(arg(preadv[0], 'vec')?.symbolic ?? '', /^\[\{iov_base=0x[0-9a-f]+, iov_len=8\}\]$/, 'the array of a failed call, without data');
+      assert.match(arg(preadv[1], 'vec')?.symbolic ?? '', /^\[\{iov_base=0x[0-9a-f]+, iov_len=8\}, \.\.\. \/\* 0x[0-9a-f]+000 \*\/\]$/, 'the element before the unmapped page');
+      assert.equal(counters?.lost_kernel, '0');
+      assert.equal(counters?.decode_errors, '0');
+    });
+
     // Netlink messages of a process gone before its records are decoded, traced with sendto
     // alone (its socket() unseen, /proc/PID no longer there): decoded by the protocol the kernel
     // side recorded with the read. The message ends at the end of a mapped page; the second send

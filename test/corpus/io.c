@@ -30,6 +30,22 @@ int main(int argc, char **argv)
 	pread(fd, buf, 4, 1000);
 	readv(fd, iov, 2);
 	preadv(fd, iov, 2, 0);
+	/* A failed output call's array (no data), an empty one, and one whose end is unmapped. */
+	preadv(fd, iov, 1, -1);
+	preadv(fd, iov, 0, -3);
+	struct iovec *half = tail(sizeof(*half), 0);
+	*half = (struct iovec){ buf, 8 };
+	preadv(fd, half, 2, 0);
+	/* Local iovecs with data, remote ones as addresses; process_madvise's ranges. */
+	char remote[16] = "remote bytes";
+	struct iovec rv[2] = { { remote, 6 }, { remote + 6, 6 } };
+	struct iovec lv[1] = { { buf, 12 } };
+	syscall(SYS_process_vm_readv, getpid(), lv, 1, rv, 2, 0);
+	syscall(SYS_process_vm_writev, getpid(), out, 2, rv, 2, 0);
+	syscall(SYS_process_vm_readv, getpid(), lv, 0, rv, 0, 0);
+	syscall(SYS_process_vm_readv, getpid(), half, 2, rv, 2, 0);
+	syscall(SYS_process_madvise, -1, rv, 2, MADV_NORMAL, 0);
+	syscall(SYS_process_madvise, -1, rv, 0, MADV_NORMAL, 0);
 	read(-1, buf, 1);
 	read(fd, unmapped(), 10);
 	write(fd, unmapped(), 10);
@@ -119,6 +135,15 @@ int main(int argc, char **argv)
 		many[i] = (struct pollfd){ i == 5 ? q[0] : -1, POLLIN, 0 };
 	ppoll(many, 12, &ts0, NULL);
 	poll(many, 12, 0);
+	/*
+	 * nfds is an unsigned int: the kernel ignores the register's upper half, and so must the
+	 * read of the pollfds, here at the end of a mapped page.
+	 */
+	struct pollfd *edge = tail(2 * sizeof(*edge), 0);
+	edge[0] = (struct pollfd){ p[0], POLLIN, 0 };
+	edge[1] = (struct pollfd){ q[0], POLLIN | POLLPRI, 0 };
+	syscall(SYS_ppoll, edge, 0xffffffff00000002ULL, &ts0, NULL, 8);
+	syscall(SYS_poll, edge, 0xbadc0ded00000002ULL, 0);
 	ev = eventfd(3, EFD_CLOEXEC | EFD_NONBLOCK);
 	uint64_t v;
 	read(ev, &v, sizeof(v));

@@ -315,6 +315,9 @@ int main(int argc, char **argv)
 	/* Module syscalls: ENOSYS without CONFIG_MODULES, EFAULT/EINVAL/ENOENT with it. */
 	syscall(SYS_delete_module, NULL, 0);
 	syscall(SYS_delete_module, "no_such_module_corpus", O_NONBLOCK | O_TRUNC);
+	/* 33 bytes without a NUL before an unmapped page: strace reads -s + 1 of them and cuts. */
+	syscall(SYS_delete_module, tail(33, 'M'), 0);
+	syscall(SYS_finit_module, -1, tail(40, 'u'), 0);
 	syscall(SYS_finit_module, -1, "x=1", 2);
 	syscall(SYS_init_module, NULL, 0, NULL);
 	/*

@@ -2,7 +2,7 @@
  * Runs inside the kmod test guest only (scripts/kmod-test.sh boots a Debian kernel with the module
  * loaded and runs this file with `node --test`; the name does not end in .test.ts, so the host's
  * test run never picks it up). Two layers:
- * - the module's /proc interface used directly (control protocol 5): one opener, protocol
+ * - the module's /proc interface used directly (control protocol 6): one opener, protocol
  *   versions checked with both named, rejected lines with reasons, trace masks in every record,
  *   follow_children copying the parent's bits, poll wakeups, whole-record bounded reads, a full
  *   ring that drops and counts per trace;

@@ -1,6 +1,6 @@
 /**
  * The kmod backend without the module: record framing on good and deliberately corrupted reads,
- * control protocol 5 and the stats text, and the one kernel pass (KmodEngine → KernelPass →
+ * control protocol 6 and the stats text, and the one kernel pass (KmodEngine → KernelPass →
  * KmodKernelSide → capture pipeline) against a stand-in /proc/sctrace: a temporary directory with
  * a regular control file that collects what the service writes, stats and counters files the test
  * rewrites, and a FIFO as the events file, which the service polls and reads exactly as it does
@@ -202,7 +202,7 @@ test('recorded output corrupted at every record: the records before it survive, 
   }
 });
 
-// ---- control protocol 5 and the stats text ----
+// ---- control protocol 6 and the stats text ----
 
 test('the setup text names the protocol, the exclusions, the ring, the per-syscall and ioctl tables, and ends with start', () => {
   const execve = { nr: 59, strMask: 1, pathMask: 1, enterStr: true, enterReads: false, reads: [{ kind: 2, arg: 1, lenFrom: 0, lenArg: 0, max: 4096, flags: 4 }] };

@@ -508,7 +508,12 @@ test('iovec arrays and msghdrs from their derived blobs, the data cut per view t
   // readv: what the call read, at most its return value per element in order.
   const readv: Call = { args: [3, 0x7ffc, 2], ret: 0, blobs: { [derivedKey(1, 0)]: iovs([0x1000, 5], [0x2000, 64]), [derivedKey(1, 1)]: data(''), [derivedKey(1, 2)]: data('') } };
   assert.equal(render('readv', readv), '3, [{iov_base="", iov_len=5}, {iov_base="", iov_len=64}], 2');
-  assert.equal(render('readv', { ...readv, ret: -14 }), '3, 0x7ffc, 2', 'a failed read shows the address');
+  assert.equal(render('readv', { ...readv, ret: -14 }), '3, [{iov_base=0x1000, iov_len=5}, {iov_base=0x2000, iov_len=64}], 2', 'a failed read shows the array without data');
+  assert.equal(render('readv', { args: [3, 0x7ffc, 0], ret: -22, blobs: { [derivedKey(1, 0)]: iovs() } }), '3, [], 0', 'an empty array');
+  // An array whose end is unmapped: the elements read, then the address of the first one not.
+  const cut2: Call = { args: [3, 0x7ffc, 2], ret: -14, blobs: { [derivedKey(1, 0)]: iovs([0x1000, 8]) } };
+  assert.equal(render('readv', cut2), '3, [{iov_base=0x1000, iov_len=8}, ... /* 0x800c */], 2');
+  assert.equal(render('readv', { ...cut2, blobs: { [derivedKey(1, 0)]: iovs() } }), '3, 0x7ffc, 2', 'no element readable: the address');
   // sendmsg: the struct, its iovecs and an SCM_RIGHTS control message.
   const msg = Buffer.alloc(56);
   msg.writeBigUInt64LE(0x3000n, 16); // msg_iov
@@ -897,6 +902,9 @@ test('signal masks given to ppoll and signalfd4', () => {
   assert.equal(render('signalfd4', { args: [-1, 0x7ffc0000, 8, 0o2000000], ret: 3, blobs: { 1: mask } }), '-1, [INT TERM], 8, SFD_CLOEXEC');
   assert.equal(render('ppoll', { args: [0, 0, 0, 0x7ffc0000, 8], ret: 0, blobs: { 3: mask } }).split(', ').slice(3).join(', '), '[INT TERM], 8');
   assert.equal(render('ppoll', { args: [0, 0, 0, 0, 8], ret: 0 }).split(', ').slice(3).join(', '), 'NULL, 8');
+  // pollfds: none (an address still reads as `[]`), and two of which the second is unmapped.
+  assert.equal(render('poll', { args: [0x7000, 0, 42], ret: 0, blobs: { 0: bytes('') } }), '[], 0, 42');
+  assert.equal(render('poll', { args: [0x7ff8, 0xffffffff00000002n, 0], ret: -14, blobs: { 0: bytes(words([0xfffffffb], 8)) } }), '[{fd=-5}, ... /* 0x8000 */], 2, 0');
 });
 
 test('getrlimit prints the limits as prlimit64 does', () => {
@@ -1063,6 +1071,8 @@ test('credentials, priorities, clocks and events: prctl-era decoders', () => {
   assert.equal(formatSyscall(decode('ioprio_get', { args: [1, 0], ret: 0 })).replace(/ <.*/, '').replace(/ +=/, ' ='), 'ioprio_get(IOPRIO_WHO_PROCESS, 0) = 0 (IOPRIO_PRIO_VALUE(IOPRIO_CLASS_NONE, 0))');
   assert.equal(render('getgroups', { args: [0, 0x7000], ret: 0 }), '0, []');
   assert.equal(render('getgroups', { args: [0, 0], ret: 0 }), '0, NULL');
+  // Ids read up to an unmapped page: those before it, then the address of the first one not.
+  assert.equal(render('getgroups', { args: [3, 0x7000], ret: 3, blobs: { 1: bytes(words([0, 0xffffffff], 4)) } }), '3, [0, -1, ... /* 0x7008 */]');
   assert.equal(render('swapon', { args: [1, 0x8000 | 42], strings: { 0: 's' }, ret: -2 }), '"s", SWAP_FLAG_PREFER|42');
   assert.equal(render('swapon', { args: [1, 0], strings: { 0: 's' }, ret: -2 }), '"s", 0');
   assert.equal(render('sync_file_range', { args: [3, 0, 0, 0xffffffffn], ret: -9 }), '3, 0, 0, SYNC_FILE_RANGE_WAIT_BEFORE|SYNC_FILE_RANGE_WRITE|SYNC_FILE_RANGE_WAIT_AFTER|0xfffffff8');

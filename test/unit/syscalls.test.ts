@@ -181,8 +181,10 @@ test('kernelMeta carries string masks and entry reads for the kernel table', (t)
       { kind: ReadKind.STRV, arg: 2, lenFrom: ReadLen.FIXED, lenArg: 0, max: 4096, flags: ReadFlag.ENTRY | ReadFlag.ENV },
     ],
   });
-  // connect: the sockaddr, its length from addrlen's value.
-  assert.deepEqual(all[c.byName('connect')!.nr].reads, [{ kind: ReadKind.BYTES, arg: 1, lenFrom: ReadLen.ARG, lenArg: 2, max: 128, flags: 0 }]);
+  // connect: the sockaddr, its length from addrlen's value (an int: its low 32 bits).
+  assert.deepEqual(all[c.byName('connect')!.nr].reads, [{ kind: ReadKind.BYTES, arg: 1, lenFrom: ReadLen.ARG32, lenArg: 2, max: 128, flags: 0 }]);
+  // poll's and ppoll's pollfds and setgroups' gids: counts of 32-bit arguments, taken at 32 bits.
+  for (const name of ['poll', 'ppoll', 'setgroups']) assert.equal(all[c.byName(name)!.nr].reads[0]!.lenFrom, ReadLen.ARG32, name);
   // accept4: the sockaddr it fills, sized by *addrlen, *addrlen before and after, and the
   // sockaddr at a sockaddr_in's size (for an address longer than the buffer).
   assert.deepEqual(all[c.byName('accept4')!.nr].reads, [
@@ -203,7 +205,7 @@ test('kernelMeta carries string masks and entry reads for the kernel table', (t)
   assert.equal(c.byName('openat')!.tracepoint, 'openat');
   assert.equal(c.byName('stat')!.tracepoint, 'newstat');
   assert.equal(c.byName('stat')!.args.length, 2);
-  assert.deepEqual([...encodeSyscallReads(all[c.byName('connect')!.nr])], [1, 1, 1, 2, 128, 0, 0, 0, ...new Array(16).fill(0)]);
+  assert.deepEqual([...encodeSyscallReads(all[c.byName('connect')!.nr])], [1, 1, 6, 2, 128, 0, 0, 0, ...new Array(16).fill(0)]);
   assert.equal(all[322].enterStr, true); // execveat
   // Arrays counted in elements (sct_read.elem) and node masks counted in bits.
   assert.deepEqual(all[c.byName('move_pages')!.nr].reads, [
@@ -219,7 +221,7 @@ test('kernelMeta carries string masks and entry reads for the kernel table', (t)
     { kind: ReadKind.INNER, arg: 1, lenFrom: ReadLen.FIXED, lenArg: 2, max: 0, flags: ReadFlag.STRING },
   ]);
   assert.deepEqual(all[c.byName('msgsnd')!.nr].reads, [{ kind: ReadKind.BYTES, arg: 1, lenFrom: ReadLen.ARG_HDR, lenArg: 2, max: 4096, flags: 0, elem: 8 }]);
-  assert.deepEqual([...encodeSyscallReads(all[c.byName('poll')!.nr])], [1, 0, 1, 1, 0, 16, 0, 8, ...new Array(16).fill(0)]);
+  assert.deepEqual([...encodeSyscallReads(all[c.byName('poll')!.nr])], [1, 0, 6, 1, 0, 16, 128, 8, ...new Array(16).fill(0)]);
 });
 
 test('spec validation: renderings, -s, trace=none, and whether a trace lets the fd table follow the events', async () => {

@@ -1,7 +1,7 @@
 /**
  * The kmod backend's kernel side of the one kernel pass (src/backends/capture/kernel-pass.ts):
  * the module's one set of probes and one ring for every trace of the service. The service is the
- * module's single long-lived opener of /proc/sctrace/control (control protocol 5,
+ * module's single long-lived opener of /proc/sctrace/control (control protocol 6,
  * bpf/kmod/README.md): open() configures the pass and starts it (the probes are registered),
  * traces then come and go as mask writes on that file, and close() closes it (the probes are
  * unregistered; the module waits until none runs).

@@ -1,5 +1,5 @@
 /**
- * The module's /proc interface as text and bytes (bpf/kmod/README.md): control protocol 5 (the
+ * The module's /proc interface as text and bytes (bpf/kmod/README.md): control protocol 6 (the
  * lines that configure the one kernel pass and then add and remove traces by writing masks), the
  * "name value" lines of the stats file and the layout of the binary counters file. Pure
  * functions, so the protocol is tested without the module.
@@ -16,7 +16,7 @@ export const KMOD_PROC_DIR = '/proc/sctrace';
 export const ProcFile = { control: 'control', events: 'events', counters: 'counters', stats: 'stats' } as const;
 
 /** The control language this build speaks (SCT_CONTROL_PROTOCOL in bpf/kmod/sctrace_kmod.h). */
-export const CONTROL_PROTOCOL = 5;
+export const CONTROL_PROTOCOL = 6;
 
 /** Ring size bounds the module accepts (SCT_RING_MIN, SCT_RING_MAX). */
 export const RING_MIN = 64 << 10;

@@ -10,6 +10,8 @@ import { bytesOf, entryBytesOf, viewOf } from './registry';
 import { formatTimespec, formatTimeval } from './time';
 import { flagsArg, valueArg } from './xlat';
 import { argIndexOf, type ArgDecoder, type DecoderRegistry } from './registry';
+import { arrayText } from './fields';
+import { READ_CAP } from '../reads';
 import { cached, constant, fixedXlat, formatFlags, u32, xlat, type Xlat } from './xlat';
 
 /** strace's pollflags. */
@@ -55,19 +57,13 @@ function pollfdsDecoder(argIndex: number, nfdsIndex: number, flags: Xlat): ArgDe
     const n = Number(u32(args[nfdsIndex]));
     // strace abbreviates arrays at -s elements.
     const max = call.options.stringMax;
-    if (!b || n === 0 || b.data.length < 8 * Math.min(n, max)) return '';
-    const v = viewOf(b.data);
-    const shown: string[] = [];
-    for (let i = 0; i < n; i++) {
-      if (i >= max) {
-        shown.push('...');
-        break;
-      }
-      // A negative fd is ignored by the kernel: strace shows no events for it.
-      const fd = v.getInt32(8 * i, true);
-      shown.push(fd < 0 ? `{fd=${fd}}` : `{fd=${fd}, events=${formatFlags(BigInt(v.getUint16(8 * i + 4, true)), flags, 'POLL???')}}`);
-    }
-    return `[${shown.join(', ')}]`;
+    // Read with SCT_RD_HEAD: pollfds that run into unmapped memory show up to it.
+    if (!b) return '';
+    // A negative fd is ignored by the kernel: strace shows no events for it.
+    return arrayText(args[argIndex] ?? 0n, BigInt(n), 8, b.data, max, (v, at) => {
+      const fd = v.getInt32(at, true);
+      return fd < 0 ? `{fd=${fd}}` : `{fd=${fd}, events=${formatFlags(BigInt(v.getUint16(at + 4, true)), flags, 'POLL???')}}`;
+    }, READ_CAP);
   };
 }
 

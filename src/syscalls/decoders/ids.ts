@@ -12,6 +12,8 @@ import { argIndexOf, type ArgDecoder, type CallView, type DecoderRegistry } from
 import { SIGINFO_FIELD_BYTES, siginfoDecoder } from './siginfo';
 import { signalFormatter } from './signal';
 import { formatTimeval, structArg } from './time';
+import { arrayText } from './fields';
+import { READ_CAP } from '../reads';
 import { cached, constant, fixedXlat, formatFlags, formatValue, hexValue, pointer, u32, xlat } from './xlat';
 
 /** An id argument as strace prints uid_t/gid_t: -1 for all ones, else unsigned. */
@@ -80,9 +82,11 @@ function idArray(argIndex: number, countOf: (call: CallView, args: readonly bigi
     if ((args[argIndex] ?? 0n) === 0n) return '';
     if (count === 0) return '[]';
     if (count > NGROUPS_MAX) return pointer(args[argIndex]);
-    if (!b || count < 0 || b.data.length < 4 * count) return '';
-    const v = viewOf(b.data);
-    return `[${Array.from({ length: count }, (_, i) => formatId(BigInt(v.getUint32(4 * i, true)))).join(', ')}]`;
+    if (!b || count < 0) return '';
+    // At most -s ids unless -v; read with SCT_RD_HEAD (setgroups), so ids that run into unmapped
+    // memory show up to it.
+    const max = call.options.verbose ? count : call.options.stringMax;
+    return arrayText(args[argIndex] ?? 0n, BigInt(count), 4, b.data, max, (v, at) => formatId(BigInt(v.getUint32(at, true))), READ_CAP);
   };
 }
 

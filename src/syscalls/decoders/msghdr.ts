@@ -36,15 +36,24 @@ export const MSG_FLAGS: Xlat = fixedXlat([
   ['MSG_ZEROCOPY', 0x4000000], ['MSG_FASTOPEN', 0x20000000], ['MSG_CMSG_CLOEXEC', 0x40000000], ['MSG_CMSG_COMPAT', 0x80000000],
 ]);
 
-/** An iovec array with each element's delivered data: `[{iov_base="...", iov_len=N}, ...]`. */
-export function formatIovec(array: Uint8Array, count: number, data: ReadonlyArray<RawBlob | undefined>, max: number, budget: bigint): string | undefined {
-  if (array.length < 16 * Math.min(count, max)) return undefined;
+/**
+ * An iovec array with each element's delivered data: `[{iov_base="...", iov_len=N}, ...]`. Given
+ * the array's address, an array the kernel side read only the first elements of (its end in an
+ * unmapped page) prints as strace's print_array does: those elements, then `... /* address *\/`.
+ */
+export function formatIovec(array: Uint8Array, count: number, data: ReadonlyArray<RawBlob | undefined>, max: number, budget: bigint, addr?: bigint): string | undefined {
+  const readable = Math.floor(array.length / 16);
+  if (readable < Math.min(count, max) && (addr === undefined || readable === 0)) return undefined;
   const v = viewOf(array);
   const out: string[] = [];
   let left = budget;
   for (let i = 0; i < count; i++) {
     if (i === max) {
       out.push('...');
+      break;
+    }
+    if (i === readable) {
+      out.push(`... /* ${pointer((addr ?? 0n) + 16n * BigInt(i))} */`);
       break;
     }
     const base = v.getBigUint64(16 * i, true);
@@ -212,6 +221,10 @@ export function registerMsghdrDecoders(registry: DecoderRegistry, sockaddr: (tab
     const output = syscall.startsWith('read') || syscall.startsWith('pread');
     registry.register(syscall, syscall === 'vmsplice' ? 'uiov' : 'vec', (ctx) => iovecArg(ctx.argIndex, output));
   }
+  registry.register('process_vm_readv', 'lvec', (ctx) => iovecArg(ctx.argIndex, true));
+  registry.register('process_vm_writev', 'lvec', (ctx) => iovecArg(ctx.argIndex, false));
+  for (const syscall of ['process_vm_readv', 'process_vm_writev']) registry.register(syscall, 'rvec', (ctx) => iovecArg(ctx.argIndex, 'none'));
+  registry.register('process_madvise', 'vec', (ctx) => iovecArg(ctx.argIndex, 'none'));
 }
 
 /** strace's rwf_flags (include/uapi/linux/fs.h). */
@@ -230,13 +243,19 @@ export function registerVectorOffsets(registry: DecoderRegistry): void {
   for (const syscall of ['preadv2', 'pwritev2']) registry.register(syscall, 'flags', (ctx) => (args) => formatFlags(BigInt.asUintN(32, args[ctx.argIndex] ?? 0n), RWF_FLAGS, 'RWF_???'));
 }
 
-/** An iovec array argument from derived blobs (part 0 the array, 1.. the data). */
-function iovecArg(argIndex: number, output: boolean): ArgDecoder {
+/**
+ * An iovec array argument from derived blobs (part 0 the array, 1.. the data): an output's
+ * (`true`: data after success, at most the return value), an input's, or one shown without data
+ * (`'none'`: addresses in another process, or ranges).
+ */
+function iovecArg(argIndex: number, output: boolean | 'none'): ArgDecoder {
   return (args, call: CallView) => {
     const array = call.blobs.get(derivedKey(argIndex, 0));
-    if (array?.kind !== 'bytes' || array.unreadable || (output && call.ret < 0n)) return '';
+    if (array?.kind !== 'bytes' || array.unreadable) return '';
     const count = Number(BigInt.asUintN(32, args[argIndex + 1] ?? 0n));
-    const data = Array.from({ length: IOV_DATA_PARTS }, (_, i) => call.blobs.get(derivedKey(argIndex, i + 1)));
-    return formatIovec(array.data, count, data, call.options.stringMax, output ? (call.ret > 0n ? call.ret : 0n) : 1n << 62n) ?? '';
+    // A failed output call's array shows no data (strace's iov_decode_addr); nor does one the
+    // kernel side read without its data (the plan's iovec arrays alone).
+    const data = output === 'none' || (output && call.ret < 0n) ? [] : Array.from({ length: IOV_DATA_PARTS }, (_, i) => call.blobs.get(derivedKey(argIndex, i + 1)));
+    return formatIovec(array.data, count, data, call.options.stringMax, output === true ? (call.ret > 0n ? call.ret : 0n) : 1n << 62n, args[argIndex]) ?? '';
   };
 }
