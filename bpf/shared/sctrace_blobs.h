@@ -157,18 +157,12 @@ static SCT_INLINE __u32 sct_put_str(__u8 *buf, __u32 off, __u8 arg, __u64 ptr, b
 		if (kernel)
 			n = sct_read_kernel_str(text, cap + 2, ptr);
 		else
-			n = sct_read_user_str(text, cap + 1, ptr);
+			n = sct_read_user_str(text, cap + 2, ptr);
 		if (n <= 0) {
 			flags = SCT_BLOB_UNREADABLE;
 		} else if ((__u64)n - 1 > cap) {
 			len = cap;
 			flags = SCT_BLOB_TRUNCATED;
-		} else if (!kernel && (__u64)n - 1 == cap) {
-			char next = 0;
-
-			len = cap;
-			if (sct_read_user(&next, 1, ptr + cap) || next)
-				flags = SCT_BLOB_TRUNCATED;
 		} else {
 			len = n - 1;
 		}
