@@ -1,5 +1,5 @@
 /*
- * ioctl-dev: the device families' requests (console, input, PTP clocks, watchdogs, random, loop,
+ * ioctl-dev: the device families' requests (console, input, PTP clocks, watchdogs, random, loop (struct loop_info, loop_info64, loop_config),
  * network block devices, perf events, RTCs, infrared, counters, inotify), on fd -1 and on real
  * files: values with their comments, LEDs and modes by name, no argument, ints behind pointers,
  * NULL pointers, struct kbentry, request numbers that carry an event type or an axis.
@@ -54,6 +54,10 @@ int main(int argc, char **argv)
 	struct v4l2_requestbuffers rb = { .count = 4, .type = V4L2_BUF_TYPE_VIDEO_CAPTURE, .memory = V4L2_MEMORY_MMAP };
 	struct v4l2_crop crop = { .type = V4L2_BUF_TYPE_VIDEO_OUTPUT, .c = { .left = -1, .top = 2, .width = 640, .height = 480 } };
 	int buftype = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+	struct loop_info li = { .lo_number = 3, .lo_offset = 0x200, .lo_flags = LO_FLAGS_READ_ONLY | LO_FLAGS_AUTOCLEAR, .lo_name = "img" };
+	struct loop_info64 li64 = { .lo_offset = 0x10000, .lo_number = 7, .lo_encrypt_type = LO_CRYPT_XOR, .lo_encrypt_key_size = 3,
+				    .lo_encrypt_key = "k\0y", .lo_flags = LO_FLAGS_PARTSCAN, .lo_file_name = "/tmp/disk.img", .lo_crypt_name = "xor" };
+	struct loop_config lc = { .fd = 5, .block_size = 4096, .info = { .lo_flags = LO_FLAGS_DIRECT_IO }, .__reserved = { [2] = 9 } };
 	struct kbkeycode kc = { .scancode = 0x1e, .keycode = 30 };
 	struct kbd_repeat rep = { .delay = 250, .period = 33 };
 	struct unimapinit umi = { .advised_hashsize = 1, .advised_hashstep = 2, .advised_hashlevel = 3 };
@@ -150,6 +154,12 @@ int main(int argc, char **argv)
 		ioctl(d, VIDIOC_REQBUFS, &rb);
 		ioctl(d, VIDIOC_S_CROP, &crop);
 		ioctl(d, VIDIOC_STREAMON, &buftype);
+		ioctl(d, LOOP_SET_STATUS, &li);
+		ioctl(d, LOOP_GET_STATUS, &li);
+		ioctl(d, LOOP_SET_STATUS64, &li64);
+		ioctl(d, LOOP_CONFIGURE, &lc);
+		lc.__reserved[2] = 0;
+		ioctl(d, LOOP_CONFIGURE, &lc);
 		ioctl(d, KDGETKEYCODE, &kc);
 		ioctl(d, KDSETKEYCODE, &kc);
 		ioctl(d, KDKBDREP, &rep);
