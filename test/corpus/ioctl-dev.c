@@ -1,5 +1,5 @@
 /*
- * ioctl-dev: the device families' requests (console, input, PTP clocks, watchdogs, random, loop (struct loop_info, loop_info64, loop_config),
+ * ioctl-dev: the device families' requests (console, input, PTP clocks, watchdogs, random, loop (struct loop_info, loop_info64, loop_config), UBI volumes,
  * network block devices, perf events, RTCs, infrared, counters, inotify), on fd -1 and on real
  * files: values with their comments, LEDs and modes by name, no argument, ints behind pointers,
  * NULL pointers, struct kbentry, request numbers that carry an event type or an axis.
@@ -22,6 +22,7 @@
 #include <linux/rtc.h>
 #include <linux/videodev2.h>
 #include <linux/watchdog.h>
+#include <mtd/ubi-user.h>
 #include <signal.h>
 #include <sys/inotify.h>
 #include <asm/termbits.h>
@@ -58,6 +59,13 @@ int main(int argc, char **argv)
 	struct loop_info64 li64 = { .lo_offset = 0x10000, .lo_number = 7, .lo_encrypt_type = LO_CRYPT_XOR, .lo_encrypt_key_size = 3,
 				    .lo_encrypt_key = "k\0y", .lo_flags = LO_FLAGS_PARTSCAN, .lo_file_name = "/tmp/disk.img", .lo_crypt_name = "xor" };
 	struct loop_config lc = { .fd = 5, .block_size = 4096, .info = { .lo_flags = LO_FLAGS_DIRECT_IO }, .__reserved = { [2] = 9 } };
+	struct ubi_attach_req att = { .ubi_num = UBI_DEV_NUM_AUTO, .mtd_num = 2, .vid_hdr_offset = 512, .max_beb_per1024 = 20 };
+	struct ubi_mkvol_req mkv = { .vol_id = UBI_VOL_NUM_AUTO, .alignment = 1, .bytes = 1 << 20, .vol_type = UBI_DYNAMIC_VOLUME,
+				     .flags = UBI_VOL_SKIP_CRC_CHECK_FLG, .name_len = 4, .name = "data" };
+	struct ubi_leb_change_req lebc = { .lnum = 5, .bytes = 2048, .dtype = 3 };
+	struct ubi_map_req map = { .lnum = 6, .dtype = 1 };
+	struct ubi_rsvol_req rsv = { .bytes = 1 << 21, .vol_id = 1 };
+	struct ubi_set_vol_prop_req prop = { .property = UBI_VOL_PROP_DIRECT_WRITE, .value = 1 };
 	struct kbkeycode kc = { .scancode = 0x1e, .keycode = 30 };
 	struct kbd_repeat rep = { .delay = 250, .period = 33 };
 	struct unimapinit umi = { .advised_hashsize = 1, .advised_hashstep = 2, .advised_hashlevel = 3 };
@@ -160,6 +168,14 @@ int main(int argc, char **argv)
 		ioctl(d, LOOP_CONFIGURE, &lc);
 		lc.__reserved[2] = 0;
 		ioctl(d, LOOP_CONFIGURE, &lc);
+		ioctl(d, UBI_IOCATT, &att);
+		ioctl(d, UBI_IOCMKVOL, &mkv);
+		mkv.name_len = 2;
+		ioctl(d, UBI_IOCMKVOL, &mkv);
+		ioctl(d, UBI_IOCEBCH, &lebc);
+		ioctl(d, UBI_IOCEBMAP, &map);
+		ioctl(d, UBI_IOCRSVOL, &rsv);
+		ioctl(d, UBI_IOCSETVOLPROP, &prop);
 		ioctl(d, KDGETKEYCODE, &kc);
 		ioctl(d, KDSETKEYCODE, &kc);
 		ioctl(d, KDKBDREP, &rep);

@@ -19,6 +19,7 @@ import { gpioShapes } from './ioctl/gpio';
 import { mtdShapes } from './ioctl/mtd';
 import { nsfsShapes } from './ioctl/nsfs';
 import { loopShapes } from './ioctl/loop';
+import { ubiShapes } from './ioctl/ubi';
 import { ptpShapes } from './ioctl/ptp';
 import { rtcShapes } from './ioctl/rtc';
 import { sockShapes } from './ioctl/sock';
@@ -191,6 +192,7 @@ function argShapes(tables: ArchTables, verbose: boolean, style: ConstantStyle): 
   btrfsShapes({ set, tables, style, verbose });
   nsfsShapes({ set, tables, style, verbose });
   loopShapes({ set, tables, style, verbose });
+  ubiShapes({ set, tables, style, verbose });
   const termios = termiosFormatter(tables, verbose);
   set(['TCGETS', 'TIOCGLCKTRMIOS'], { kind: 'struct', output: true, size: 36, format: termios });
   set(['TCSETS', 'TCSETSW', 'TCSETSF', 'TIOCSLCKTRMIOS'], { kind: 'struct', output: false, size: 36, format: termios });
