@@ -32,6 +32,14 @@ export interface ArchTables {
   readonly ioctls: ReadonlyArray<readonly [number, string]>;
 }
 
+/**
+ * Requests the headers no longer define that the kernel still takes and strace names: seccomp's
+ * first SECCOMP_IOCTL_NOTIF_ID_VALID, numbered as an output (kernel/seccomp.c keeps it).
+ */
+const RETIRED_IOCTLS: ReadonlyArray<readonly [number, string]> = [[0x80082102, 'SECCOMP_IOCTL_NOTIF_ID_VALID_WRONG_DIR']];
+
+const byRequest = (a: readonly [number, string], b: readonly [number, string]) => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0);
+
 const TABLES: Readonly<Record<string, ArchTables>> = {
   x86_64: {
     arch: x86_64.ARCH,
@@ -39,7 +47,7 @@ const TABLES: Readonly<Record<string, ArchTables>> = {
     errnos: x86_64.ERRNOS,
     openFlags: x86_64.OPEN_FLAGS,
     constants: x86_64.CONSTANTS,
-    ioctls: x86_64Ioctls.IOCTLS,
+    ioctls: [...x86_64Ioctls.IOCTLS, ...RETIRED_IOCTLS].sort(byRequest),
   },
 };
 

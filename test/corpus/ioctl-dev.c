@@ -1,10 +1,12 @@
 /*
- * ioctl-dev: the device families' requests (console, input, PTP clocks, watchdogs, random, loop (struct loop_info, loop_info64, loop_config), UBI volumes,
+ * ioctl-dev: the device families' requests (console, input, PTP clocks, watchdogs, random, loop (struct loop_info, loop_info64, loop_config), UBI volumes, ATA drive commands, seccomp listeners, GPIO lines,
  * network block devices, perf events, RTCs, infrared, counters, inotify), on fd -1 and on real
  * files: values with their comments, LEDs and modes by name, no argument, ints behind pointers,
  * NULL pointers, struct kbentry, request numbers that carry an event type or an axis.
  */
 #include "corpus.h"
+#include <linux/blkpg.h>
+#include <linux/blktrace_api.h>
 #include <linux/counter.h>
 #include <linux/fiemap.h>
 #include <linux/fs.h>
@@ -20,6 +22,7 @@
 #include <linux/ptp_clock.h>
 #include <linux/random.h>
 #include <linux/rtc.h>
+#include <linux/seccomp.h>
 #include <linux/videodev2.h>
 #include <linux/watchdog.h>
 #include <mtd/ubi-user.h>
@@ -66,6 +69,25 @@ int main(int argc, char **argv)
 	struct ubi_map_req map = { .lnum = 6, .dtype = 1 };
 	struct ubi_rsvol_req rsv = { .bytes = 1 << 21, .vol_id = 1 };
 	struct ubi_set_vol_prop_req prop = { .property = UBI_VOL_PROP_DIRECT_WRITE, .value = 1 };
+	struct hd_drive_cmd_hdr dcmd = { .command = 0xec, .sector_number = 1, .feature = 0, .sector_count = 1 };
+	struct hd_drive_cmd_hdr dcmd2 = { .command = 0x80, .sector_number = 2, .feature = 3, .sector_count = 0 };
+	struct hd_geometry geo;
+	struct seccomp_notif notif = { .id = 0x1234, .pid = 1, .data = { .nr = 39, .arch = 0xc000003e, .args = { 1, 0, 0xff } } };
+	struct seccomp_notif notif0 = { 0 };
+	struct seccomp_notif_resp resp = { .id = 0x1234, .val = -1, .error = -EPERM, .flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE };
+	struct seccomp_notif_addfd addfd = { .id = 7, .flags = SECCOMP_ADDFD_FLAG_SEND, .srcfd = 3, .newfd = 0, .newfd_flags = O_CLOEXEC };
+	unsigned long long notif_id = 0xabcd;
+	struct blkpg_ioctl_arg bpg = { .op = BLKPG_RESIZE_PARTITION, .flags = 0, .datalen = 0, .data = (void *) 8 };
+	struct blk_user_trace_setup buts = { .act_mask = 0xffff, .buf_size = 4096, .buf_nr = 4, .start_lba = 0, .end_lba = 1 << 20, .pid = 1 };
+	struct gpiohandle_request ghr = { .lineoffsets = { 3, 5 }, .flags = GPIOHANDLE_REQUEST_OUTPUT | GPIOHANDLE_REQUEST_ACTIVE_LOW, .default_values = { 1, 0 },
+					  .consumer_label = "corpus", .lines = 2 };
+	struct gpioevent_request ger = { .lineoffset = 9, .handleflags = GPIOHANDLE_REQUEST_INPUT, .eventflags = GPIOEVENT_REQUEST_BOTH_EDGES, .consumer_label = "ev" };
+	struct gpiohandle_data ghd = { .values = { 1, 1, 0, 1 } };
+	struct gpio_v2_line_request glr = { .offsets = { 4 }, .consumer = "v2", .num_lines = 1, .event_buffer_size = 16,
+					    .config = { .flags = GPIO_V2_LINE_FLAG_OUTPUT, .num_attrs = 2,
+							.attrs = { { .attr = { .id = GPIO_V2_LINE_ATTR_ID_OUTPUT_VALUES, .values = 1 }, .mask = 1 },
+								   { .attr = { .id = GPIO_V2_LINE_ATTR_ID_DEBOUNCE, .debounce_period_us = 500 }, .mask = 3 } } } };
+	struct gpio_v2_line_values glv = { .bits = 0x5, .mask = 0xf };
 	struct kbkeycode kc = { .scancode = 0x1e, .keycode = 30 };
 	struct kbd_repeat rep = { .delay = 250, .period = 33 };
 	struct unimapinit umi = { .advised_hashsize = 1, .advised_hashstep = 2, .advised_hashlevel = 3 };
@@ -176,6 +198,23 @@ int main(int argc, char **argv)
 		ioctl(d, UBI_IOCEBMAP, &map);
 		ioctl(d, UBI_IOCRSVOL, &rsv);
 		ioctl(d, UBI_IOCSETVOLPROP, &prop);
+		ioctl(d, HDIO_DRIVE_CMD, &dcmd);
+		ioctl(d, HDIO_DRIVE_CMD, &dcmd2);
+		ioctl(d, HDIO_GETGEO, &geo);
+		ioctl(d, SECCOMP_IOCTL_NOTIF_RECV, &notif);
+		ioctl(d, SECCOMP_IOCTL_NOTIF_RECV, &notif0);
+		ioctl(d, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+		ioctl(d, SECCOMP_IOCTL_NOTIF_ID_VALID, &notif_id);
+		ioctl(d, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd);
+		ioctl(d, BLKPG, &bpg);
+		ioctl(d, BLKTRACESETUP, &buts);
+		ioctl(d, GPIO_GET_LINEHANDLE_IOCTL, &ghr);
+		ioctl(d, GPIO_GET_LINEEVENT_IOCTL, &ger);
+		ioctl(d, GPIOHANDLE_SET_LINE_VALUES_IOCTL, &ghd);
+		ioctl(d, GPIO_V2_GET_LINE_IOCTL, &glr);
+		ioctl(d, GPIO_V2_LINE_SET_CONFIG_IOCTL, &glr.config);
+		ioctl(d, GPIO_V2_LINE_SET_VALUES_IOCTL, &glv);
+		ioctl(d, GPIO_V2_LINE_GET_VALUES_IOCTL, &glv);
 		ioctl(d, KDGETKEYCODE, &kc);
 		ioctl(d, KDSETKEYCODE, &kc);
 		ioctl(d, KDKBDREP, &rep);

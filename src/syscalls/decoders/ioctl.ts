@@ -20,14 +20,17 @@ import { mtdShapes } from './ioctl/mtd';
 import { nsfsShapes } from './ioctl/nsfs';
 import { loopShapes } from './ioctl/loop';
 import { ubiShapes } from './ioctl/ubi';
+import { hdioShapes } from './ioctl/hdio';
+import { seccompShapes } from './ioctl/seccomp';
 import { ptpShapes } from './ioctl/ptp';
 import { rtcShapes } from './ioctl/rtc';
 import { sockShapes } from './ioctl/sock';
 import type { ArgShape } from './ioctl/shape';
 import { v4l2Shapes } from './ioctl/v4l2';
+import { fixedCString } from './fields';
 import { bytesOf, entryBytesOf, viewOf } from './registry';
 import { argIndexOf, type CallView, type DecoderRegistry } from './registry';
-import { cached, constant, currentBindingStyle, fixedXlat, formatFlags, formatValue, hexValue, styled, u32, xlat, type ConstantStyle } from './xlat';
+import { cached, constant, currentBindingStyle, fixedXlat, formatFlags, formatValue, hexValue, pointer, styled, u32, xlat, type ConstantStyle } from './xlat';
 
 /** _IOC field layout of x86_64 (asm-generic/ioctl.h). */
 const IOC = { NRBITS: 8, TYPEBITS: 8, SIZEBITS: 14, DIRSHIFT: 30, NONE: 0, WRITE: 1, READ: 2 } as const;
@@ -193,6 +196,8 @@ function argShapes(tables: ArchTables, verbose: boolean, style: ConstantStyle): 
   nsfsShapes({ set, tables, style, verbose });
   loopShapes({ set, tables, style, verbose });
   ubiShapes({ set, tables, style, verbose });
+  hdioShapes({ set, tables, style, verbose });
+  seccompShapes({ set, tables, style, verbose });
   const termios = termiosFormatter(tables, verbose);
   set(['TCGETS', 'TIOCGLCKTRMIOS'], { kind: 'struct', output: true, size: 36, format: termios });
   set(['TCSETS', 'TCSETSW', 'TCSETSF', 'TIOCSLCKTRMIOS'], { kind: 'struct', output: false, size: 36, format: termios });
@@ -223,6 +228,30 @@ function argShapes(tables: ArchTables, verbose: boolean, style: ConstantStyle): 
   set(['BLKPBSZGET', 'BLKIOMIN', 'BLKIOOPT', 'BLKDISCARDZEROES', 'BLKGETZONESZ', 'BLKGETNRZONES'], { kind: 'int', output: true, unsigned: true });
   set(['BLKRAGET', 'BLKFRAGET'], { kind: 'int', output: true, bytes: 8 });
   set(['BLKGETSIZE', 'BLKGETSIZE64', 'BLKGETDISKSEQ'], { kind: 'int', output: true, unsigned: true, bytes: 8 });
+  // struct blkpg_ioctl_arg: op, flags, datalen, and data's address (strace shows the partition
+  // behind it when it can read it, which the kernel side does not read).
+  const BLKPG_OPS = fixedXlat([['BLKPG_ADD_PARTITION', 1], ['BLKPG_DEL_PARTITION', 2], ['BLKPG_RESIZE_PARTITION', 3]]);
+  set(['BLKPG'], {
+    kind: 'struct',
+    output: false,
+    size: 24,
+    format: (v) =>
+      `{op=${styled(BigInt(v.getInt32(0, true)), formatValue(BigInt(v.getInt32(0, true)), BLKPG_OPS, 'BLKPG_???'), style)}, flags=${v.getInt32(4, true)}, ` +
+      `datalen=${v.getInt32(8, true)}, data=${pointer(v.getBigUint64(16, true))}}`,
+  });
+  // struct blk_user_trace_setup as given, and the name the kernel gave the trace after a success.
+  set(['BLKTRACESETUP'], {
+    kind: 'struct',
+    output: false,
+    inout: true,
+    size: 72,
+    format: (v, call, atEntry, given) => {
+      const g = given ?? v;
+      const name = !atEntry && call.ret >= 0n ? `, name=${fixedCString(new Uint8Array(v.buffer, v.byteOffset, 32))}` : '';
+      return `{act_mask=${g.getUint16(32, true)}, buf_size=${g.getUint32(36, true)}, buf_nr=${g.getUint32(40, true)}, start_lba=${g.getBigUint64(48, true)}, ` +
+        `end_lba=${g.getBigUint64(56, true)}, pid=${g.getUint32(64, true)}${name}}`;
+    },
+  });
   // FICLONE takes the source file descriptor as its argument.
   set(['FICLONE'], { kind: 'value', signed: true });
   set(['BLKFLSBUF', 'BLKRRPART', 'BLKTRACESTART', 'BLKTRACESTOP', 'BLKTRACETEARDOWN', 'FIFREEZE', 'FITHAW'], { kind: 'none' });

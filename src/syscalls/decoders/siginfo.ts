@@ -82,7 +82,7 @@ const CODES_BY_SIGNAL: Readonly<Record<string, Xlat>> = {
 };
 
 /** strace's audit_arch names this ABI can see. */
-const AUDIT_ARCHES = fixedXlat([['AUDIT_ARCH_X86_64', 0xc000003e], ['AUDIT_ARCH_I386', 0x40000003]]);
+export const AUDIT_ARCHES = fixedXlat([['AUDIT_ARCH_X86_64', 0xc000003e], ['AUDIT_ARCH_I386', 0x40000003]]);
 
 /** The code's name: a generic code first, then the signal's own (strace's print_si_code). */
 function codeName(code: number, signal: string): string {

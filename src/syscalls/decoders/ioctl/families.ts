@@ -41,10 +41,6 @@ const POINTERS = [
   'PTP_CLOCK_GETCAPS', 'PTP_CLOCK_GETCAPS2', 'PTP_EXTTS_REQUEST', 'PTP_EXTTS_REQUEST2', 'PTP_PEROUT_REQUEST', 'PTP_PEROUT_REQUEST2', 'PTP_SYS_OFFSET',
   'PTP_SYS_OFFSET2', 'PTP_PIN_GETFUNC', 'PTP_PIN_GETFUNC2', 'PTP_PIN_SETFUNC', 'PTP_PIN_SETFUNC2', 'PTP_SYS_OFFSET_PRECISE', 'PTP_SYS_OFFSET_PRECISE2',
   'PTP_SYS_OFFSET_EXTENDED', 'PTP_SYS_OFFSET_EXTENDED2',
-  // gpio
-  'GPIO_GET_CHIPINFO_IOCTL', 'GPIO_GET_LINEINFO_UNWATCH_IOCTL', 'GPIO_V2_GET_LINEINFO_IOCTL', 'GPIO_V2_GET_LINEINFO_WATCH_IOCTL', 'GPIO_V2_GET_LINE_IOCTL',
-  'GPIO_V2_LINE_SET_CONFIG_IOCTL', 'GPIO_V2_LINE_GET_VALUES_IOCTL', 'GPIO_V2_LINE_SET_VALUES_IOCTL', 'GPIO_GET_LINEINFO_IOCTL', 'GPIO_GET_LINEINFO_WATCH_IOCTL',
-  'GPIO_GET_LINEHANDLE_IOCTL', 'GPIO_GET_LINEEVENT_IOCTL', 'GPIOHANDLE_GET_LINE_VALUES_IOCTL', 'GPIOHANDLE_SET_LINE_VALUES_IOCTL', 'GPIOHANDLE_SET_CONFIG_IOCTL',
   // v4l2
   'VIDIOC_QUERYCAP', 'VIDIOC_ENUM_FMT', 'VIDIOC_G_FMT', 'VIDIOC_S_FMT', 'VIDIOC_TRY_FMT', 'VIDIOC_REQBUFS', 'VIDIOC_QUERYBUF', 'VIDIOC_QBUF', 'VIDIOC_DQBUF',
   'VIDIOC_G_FBUF', 'VIDIOC_S_FBUF', 'VIDIOC_STREAMON', 'VIDIOC_STREAMOFF', 'VIDIOC_G_PARM', 'VIDIOC_S_PARM', 'VIDIOC_G_STD', 'VIDIOC_S_STD', 'VIDIOC_ENUMSTD',
@@ -55,8 +51,7 @@ const POINTERS = [
   'WDIOC_GETSUPPORT', 'WDIOC_GETSTATUS', 'WDIOC_GETBOOTSTATUS', 'WDIOC_GETTEMP', 'WDIOC_SETOPTIONS', 'RNDADDENTROPY',
   // fs
   'FS_IOC_FIEMAP', 'FITRIM', 'FS_IOC_FSGETXATTR', 'FS_IOC_FSSETXATTR', 'FICLONERANGE', 'FIDEDUPERANGE', 'FS_IOC_GETFSLABEL', 'FS_IOC_SETFSLABEL',
-  // block, hdio (ioctl/loop.ts shapes the loop structs)
-  'BLKPG', 'BLKTRACESETUP', 'HDIO_GETGEO', 'HDIO_DRIVE_CMD',
+  // block, hdio (ioctl/loop.ts and ioctl/hdio.ts shape the others)
   'HDIO_OBSOLETE_IDENTITY', 'HDIO_GET_IDENTITY',
   // lirc, mtd, rtc
   'LIRC_GET_FEATURES', 'LIRC_GET_SEND_MODE', 'LIRC_GET_REC_MODE',
@@ -157,16 +152,8 @@ export function familyShapes(ctx: ShapeContext): void {
   set(['EVIOCSKEYCODE'], { kind: 'struct', output: false, size: 8, format: keycode });
   set(['EVIOCGKEYCODE'], { kind: 'struct', output: true, size: 8, format: keycode });
   set(['EVIOCSKEYCODE_V2'], abbreviated(40, (v) => `{flags=${v.getUint8(0)}, len=${v.getUint8(1)}, ...}`));
-  // linux/hdreg.h's IDE_NICE_* bits and bus states.
-  const IDE_NICE = fixedXlat([['1 << IDE_NICE_DSC_OVERLAP', 1], ['1 << IDE_NICE_ATAPI_OVERLAP', 2], ['1 << IDE_NICE_1', 8], ['1 << IDE_NICE_0', 4], ['1 << IDE_NICE_2', 16]]);
-  const BUSSTATES = fixedXlat([['BUSSTATE_OFF', 0], ['BUSSTATE_ON', 1], ['BUSSTATE_TRISTATE', 2]]);
-  // BLKDISCARD's and friends' uint64_t range [start, length]; HDIO_DRIVE_RESET's and
-  // HDIO_SCAN_HWIF's three ints, in hex as strace's generated HDIO printer shows them.
+  // BLKDISCARD's and friends' uint64_t range [start, length].
   set(['BLKDISCARD', 'BLKSECDISCARD', 'BLKZEROOUT'], { kind: 'struct', output: false, size: 16, format: (v) => `[${v.getBigUint64(0, true)}, ${v.getBigUint64(8, true)}]` });
-  const ints3 = (v: DataView) => `[${[0, 4, 8].map((at) => hexValue(BigInt(v.getUint32(at, true)))).join(', ')}]`;
-  set(['HDIO_DRIVE_RESET', 'HDIO_SCAN_HWIF'], { kind: 'struct', output: false, size: 12, format: ints3 });
-  set(['HDIO_SET_NICE'], { kind: 'value', format: (arg) => styled(arg, formatFlags(arg, IDE_NICE, 'IDE_NICE_???'), style) });
-  set(['HDIO_SET_BUSSTATE'], { kind: 'value', format: (arg) => styled(arg, formatValue(arg, BUSSTATES, 'BUSSTATE_???'), style) });
   set(['UBI_IOCVOLUP'], { kind: 'int', output: false, bytes: 8 });
   set(['EVIOCSREP'], { kind: 'struct', output: false, size: 8, format: (v) => `[${v.getUint32(0, true)}, ${v.getUint32(4, true)}]` });
   set(['PERF_EVENT_IOC_PERIOD'], { kind: 'int', output: false, unsigned: true, bytes: 8 });
