@@ -1,9 +1,14 @@
-/* Sockets: unix, IPv4, IPv6, datagrams, options, messages with iovecs and control data. */
+/* Sockets: unix, IPv4, IPv6, datagrams, options, messages with iovecs and control data; packet, vsock, QRTR, XDP, MCTP and crypto API addresses. */
 #include "corpus.h"
 #include <arpa/inet.h>
 #include <linux/filter.h>
 #include <linux/icmp.h>
+#include <linux/if_alg.h>
 #include <linux/if_packet.h>
+#include <linux/if_xdp.h>
+#include <linux/mctp.h>
+#include <linux/qrtr.h>
+#include <linux/vm_sockets.h>
 #include <linux/netlink.h>
 #include <stddef.h>
 #include <netinet/in.h>
@@ -192,6 +197,34 @@ static void sockopt_values(void)
 	close(sv[1]);
 }
 
+/* Addresses of the other families strace spells out, given to connect on fd -1. */
+static void families(void)
+{
+	struct sockaddr_ll ll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_IP), .sll_ifindex = 1, .sll_hatype = 1,
+				  .sll_pkttype = PACKET_BROADCAST, .sll_halen = 6, .sll_addr = { 0xde, 0xad, 0, 1, 2, 3 } };
+	connect(-1, (struct sockaddr *) &ll, sizeof(ll));
+	connect(-1, (struct sockaddr *) &ll, 14);
+	struct sockaddr_vm vm = { .svm_family = AF_VSOCK, .svm_port = 1024, .svm_cid = VMADDR_CID_HOST };
+	connect(-1, (struct sockaddr *) &vm, sizeof(vm));
+	vm.svm_cid = 42;
+	vm.svm_port = VMADDR_PORT_ANY;
+	vm.svm_flags = VMADDR_FLAG_TO_HOST;
+	connect(-1, (struct sockaddr *) &vm, sizeof(vm));
+	struct sockaddr_qrtr qr = { .sq_family = AF_QIPCRTR, .sq_node = 7, .sq_port = QRTR_PORT_CTRL };
+	connect(-1, (struct sockaddr *) &qr, sizeof(qr));
+	struct sockaddr_xdp xdp = { .sxdp_family = AF_XDP, .sxdp_flags = XDP_ZEROCOPY | XDP_USE_NEED_WAKEUP, .sxdp_ifindex = 1, .sxdp_queue_id = 3 };
+	connect(-1, (struct sockaddr *) &xdp, sizeof(xdp));
+	xdp.sxdp_flags = XDP_SHARED_UMEM;
+	xdp.sxdp_shared_umem_fd = 5;
+	connect(-1, (struct sockaddr *) &xdp, sizeof(xdp));
+	struct sockaddr_mctp mctp = { .smctp_family = AF_MCTP, .smctp_network = MCTP_NET_ANY, .smctp_addr = { .s_addr = 9 }, .smctp_type = 1, .smctp_tag = MCTP_TAG_OWNER };
+	connect(-1, (struct sockaddr *) &mctp, sizeof(mctp));
+	struct sockaddr_alg alg = { .salg_family = AF_ALG, .salg_type = "hash", .salg_name = "sha256" };
+	connect(-1, (struct sockaddr *) &alg, sizeof(alg));
+	alg.salg_feat = 0x1000;
+	connect(-1, (struct sockaddr *) &alg, 30);
+}
+
 int main(int argc, char **argv)
 {
 	enter_dir(argc, argv);
@@ -201,6 +234,7 @@ int main(int argc, char **argv)
 	inet6();
 	sockopt_values();
 	connect(-1, NULL, 0);
+	families();
 	accept(-1, NULL, NULL);
 	return 0;
 }

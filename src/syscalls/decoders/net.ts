@@ -9,6 +9,7 @@ import { fdPairDecoder } from './files';
 import { bytesOf } from './registry';
 import { flagsArg, valueArg } from './xlat';
 import { quoteBytes } from './quote';
+import { familyPrinters } from './sockaddr-families';
 import { argIndexOf, type ArgDecoder, type CallView, type DecoderRegistry } from './registry';
 import { cached, constant, fixedXlat, formatFlags, formatValue, hexValue, u32, xlat, type Xlat } from './xlat';
 
@@ -144,6 +145,7 @@ export function sockaddrFormatter(tables: ArchTables): (data: Uint8Array, len: n
   const AF_NETLINK = constant(tables, 'AF', 'AF_NETLINK');
   const AF_RXRPC = constant(tables, 'AF', 'AF_RXRPC');
   const socketTypes = xlat(tables, 'SOCK', SOCKET_TYPE_NAMES);
+  const others = familyPrinters((name) => constant(tables, 'AF', name), xlat(tables, 'ARPHRD', ARPHRD_NAMES), ifindexText);
   const format = (data: Uint8Array, len: number): string => {
     const bytes = data.subarray(0, Math.min(len, data.length));
     if (bytes.length < 2) return '';
@@ -168,6 +170,8 @@ export function sockaddrFormatter(tables: ArchTables): (data: Uint8Array, len: n
         out += `${pad ? `, nl_pad=${hexValue(BigInt(pad))}` : ''}, nl_pid=${view.getInt32(4, true)}, nl_groups=${formatGroups(view.getUint32(8, true))}`;
       } else if (family === AF_RXRPC && bytes.length >= SOCKADDR_RXRPC_SIZE) {
         out += `, ${rxrpc(bytes, view)}`;
+      } else if ((others.get(family)?.minLen ?? Infinity) <= bytes.length) {
+        out += `, ${others.get(family)!.print(view, bytes, bytes.length)}`;
       } else {
         out += `, sa_data=${quoteBytes(bytes.subarray(2))}`;
       }

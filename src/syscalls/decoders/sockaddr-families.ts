@@ -1,0 +1,104 @@
+/**
+ * The address families whose sockaddr strace spells out beyond the common ones (net.ts has
+ * UNIX, INET, INET6, NETLINK and RXRPC): packet, vsock, Qualcomm IPC router, XDP, MCTP and the
+ * kernel crypto API, as strace's print_sockaddr_data_* print them. Each is shown when the
+ * address is at least its struct's size (strace's min_len), else as sa_data.
+ */
+import { ETHERNET_PROTOCOLS } from './ethernet';
+import { fixedCString } from './fields';
+import { quoteBytes } from './quote';
+import { fixedXlat, formatFlags, formatValue, hexValue, type Xlat } from './xlat';
+
+/** A family's printer: the fields after sa_family, from the address's bytes (zero beyond `len`). */
+export interface FamilyPrinter {
+  minLen: number;
+  print(v: DataView, bytes: Uint8Array, len: number): string;
+}
+
+const PACKET_TYPES = fixedXlat(['HOST', 'BROADCAST', 'MULTICAST', 'OTHERHOST', 'OUTGOING', 'LOOPBACK', 'USER', 'KERNEL'].map((n, i) => [`PACKET_${n}`, i]));
+const VSOCK_CIDS = fixedXlat([['VMADDR_CID_ANY', 0xffffffff], ['VMADDR_CID_HYPERVISOR', 0], ['VMADDR_CID_LOCAL', 1], ['VMADDR_CID_HOST', 2]]);
+const VSOCK_PORTS = fixedXlat([['VMADDR_PORT_ANY', 0xffffffff]]);
+const VSOCK_FLAGS = fixedXlat([['VMADDR_FLAG_TO_HOST', 1]]);
+const QRTR_NODES = fixedXlat([['QRTR_NODE_BCAST', 0xffffffff]]);
+const QRTR_PORTS = fixedXlat([['QRTR_PORT_CTRL', 0xfffffffe]]);
+const XDP_FLAGS = fixedXlat([['XDP_SHARED_UMEM', 1], ['XDP_COPY', 2], ['XDP_ZEROCOPY', 4], ['XDP_USE_NEED_WAKEUP', 8]]);
+const MCTP_NETS = fixedXlat([['MCTP_NET_ANY', 0]]);
+const MCTP_ADDRS = fixedXlat([['MCTP_ADDR_NULL', 0], ['MCTP_ADDR_ANY', 0xff]]);
+/** The CRYPTO_ALG_* bits a sockaddr_alg's feat and mask may carry that strace names. */
+const ALG_FLAGS = fixedXlat([['CRYPTO_ALG_KERN_DRIVER_ONLY', 0x1000]]);
+
+/** A value by name, or in hex with no comment (strace's PRINT_FIELD_XVAL without a default). */
+const named = (n: number, table: Xlat) => table.find(([, v]) => v === BigInt(n))?.[0] ?? hexValue(BigInt(n));
+/** PRINT_FIELD_FLAGS_VERBOSE: 0, or the hex value with the names in a comment. */
+const verboseFlags = (n: number, table: Xlat, unknown: string) => {
+  if (n === 0) return '0';
+  const names = formatFlags(BigInt(n), table, unknown);
+  return names.includes('/*') ? names : `${hexValue(BigInt(n))} /* ${names} */`;
+};
+
+export function familyPrinters(af: (name: string) => number, arphrd: Xlat, ifindex: (n: number) => string): Map<number, FamilyPrinter> {
+  const printers = new Map<number, FamilyPrinter>();
+  // struct sockaddr_ll: protocol (big-endian), ifindex, hardware type, packet type, address.
+  printers.set(af('AF_PACKET'), {
+    minLen: 20,
+    print: (v, bytes, len) => {
+      const halen = v.getUint8(11);
+      let out = `sll_protocol=htons(${formatValue(BigInt(v.getUint16(2, false)), ETHERNET_PROTOCOLS, 'ETH_P_???')}), sll_ifindex=${ifindex(v.getUint32(4, true))}, ` +
+        `sll_hatype=${formatValue(BigInt(v.getUint16(8, true)), arphrd, 'ARPHRD_???')}, sll_pkttype=${formatValue(BigInt(v.getUint8(10)), PACKET_TYPES, 'PACKET_???')}, sll_halen=${halen}`;
+      if (halen) {
+        const items: string[] = [];
+        for (let i = 0; i < halen; i++) {
+          // What lies past the address's length is not shown.
+          if (12 + i >= len) {
+            items.push('...');
+            break;
+          }
+          // PRINT_VAL_0X, printf's %#02x: 00 for zero, 0x1 for one.
+          const b = bytes[12 + i] ?? 0;
+          items.push(b === 0 ? '00' : `0x${b.toString(16)}`);
+        }
+        out += `, sll_addr=[${items.join(', ')}]`;
+      }
+      return out;
+    },
+  });
+  // struct sockaddr_vm: reserved1 when set, cid, port, flags, the zero bytes when set.
+  printers.set(af('AF_VSOCK'), {
+    minLen: 16,
+    print: (v, bytes) => {
+      const reserved = v.getUint16(2, true);
+      const zero = bytes.subarray(13, 16);
+      return `${reserved ? `svm_reserved1=${hexValue(BigInt(reserved))}, ` : ''}svm_cid=${named(v.getUint32(8, true), VSOCK_CIDS)}, svm_port=${named(v.getUint32(4, true), VSOCK_PORTS)}, ` +
+        `svm_flags=${formatFlags(BigInt(v.getUint8(12)), VSOCK_FLAGS, 'VMADDR_FLAG_???')}${zero.some((b) => b !== 0) ? `, svm_zero=${quoteBytes(zero, { hex: true })}` : ''}`;
+    },
+  });
+  printers.set(af('AF_QIPCRTR'), { minLen: 12, print: (v) => `sq_node=${named(v.getUint32(4, true), QRTR_NODES)}, sq_port=${named(v.getUint32(8, true), QRTR_PORTS)}` });
+  // struct sockaddr_xdp: flags, ifindex, queue, and the shared umem's fd (in hex unless XDP_SHARED_UMEM).
+  printers.set(af('AF_XDP'), {
+    minLen: 16,
+    print: (v) => {
+      const flags = v.getUint16(2, true);
+      const fd = v.getUint32(12, true);
+      const umem = flags & 1 ? `, sxdp_shared_umem_fd=${fd | 0}` : fd ? `, sxdp_shared_umem_fd=${hexValue(BigInt(fd))}` : '';
+      return `sxdp_flags=${formatFlags(BigInt(flags), XDP_FLAGS, 'XDP_???')}, sxdp_ifindex=${ifindex(v.getUint32(4, true))}, sxdp_queue_id=${v.getUint32(8, true)}${umem}`;
+    },
+  });
+  // struct sockaddr_mctp: the paddings only when set.
+  printers.set(af('AF_MCTP'), {
+    minLen: 12,
+    print: (v) => {
+      const pad0 = v.getUint16(2, true);
+      const pad1 = v.getUint8(11);
+      return `${pad0 ? `__smctp_pad0=${hexValue(BigInt(pad0))}, ` : ''}smctp_network=${named(v.getUint32(4, true), MCTP_NETS)}, smctp_addr={s_addr=${named(v.getUint8(8), MCTP_ADDRS)}}, ` +
+        `smctp_type=${hexValue(BigInt(v.getUint8(9)))}, smctp_tag=${hexValue(BigInt(v.getUint8(10)))}${pad1 ? `, __smctp_pad1=${hexValue(BigInt(pad1))}` : ''}`;
+    },
+  });
+  // struct sockaddr_alg_new: type, feat, mask, and the name to the address's end.
+  printers.set(af('AF_ALG'), {
+    minLen: 25,
+    print: (v, bytes, len) =>
+      `salg_type=${fixedCString(bytes.subarray(2, 16))}, salg_feat=${verboseFlags(v.getUint32(16, true), ALG_FLAGS, 'CRYPTO_ALG_???')}, ` +
+      `salg_mask=${verboseFlags(v.getUint32(20, true), ALG_FLAGS, 'CRYPTO_ALG_???')}, salg_name=${fixedCString(bytes.subarray(24, len))}`,
+  });
+  return printers;
+}
