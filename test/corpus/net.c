@@ -1,4 +1,4 @@
-/* Sockets: unix, IPv4, IPv6, datagrams, options, messages with iovecs and control data; packet, vsock, QRTR, XDP, MCTP and crypto API addresses. */
+/* Sockets: unix, IPv4, IPv6, datagrams, options, messages with iovecs and control data; packet, vsock, QRTR, XDP, MCTP, crypto API, IEEE 802.15.4, NFC, IPX and X.25 addresses. */
 #include "corpus.h"
 #include <arpa/inet.h>
 #include <linux/filter.h>
@@ -221,6 +221,21 @@ static void families(void)
 	connect(-1, (struct sockaddr *) &mctp, sizeof(mctp));
 	struct sockaddr_alg alg = { .salg_family = AF_ALG, .salg_type = "hash", .salg_name = "sha256" };
 	connect(-1, (struct sockaddr *) &alg, sizeof(alg));
+	struct { unsigned short family; int addr_type; unsigned short pan_id; unsigned char a[10]; } ieee = { .family = AF_IEEE802154, .addr_type = 2, .pan_id = 0xffff, .a = { 0xfe, 0xff } };
+	connect(-1, (struct sockaddr *) &ieee, 20);
+	ieee.addr_type = 3;
+	ieee.pan_id = 0x1234;
+	connect(-1, (struct sockaddr *) &ieee, 20);
+	struct { unsigned short family; unsigned int dev, target, proto; unsigned char dsap, ssap; char name[63]; unsigned long long len; } nfc =
+		{ .family = AF_NFC, .dev = 1, .target = 2, .proto = 5, .dsap = 1, .ssap = 0x20, .name = "urn:nfc:sn:snep", .len = 15 };
+	connect(-1, (struct sockaddr *) &nfc, 16);
+	connect(-1, (struct sockaddr *) &nfc, 40);
+	connect(-1, (struct sockaddr *) &nfc, 96);
+	struct { unsigned short family; unsigned short port; unsigned int net; unsigned char node[6], type, zero; } ipx =
+		{ .family = AF_IPX, .port = htons(0x451), .net = htonl(0xc0ffee), .node = { 0, 1, 0xaa }, .type = 4 };
+	connect(-1, (struct sockaddr *) &ipx, 16);
+	struct { unsigned short family; char addr[16]; } x25 = { .family = AF_X25, .addr = "31337" };
+	connect(-1, (struct sockaddr *) &x25, sizeof(x25));
 	alg.salg_feat = 0x1000;
 	connect(-1, (struct sockaddr *) &alg, 30);
 }

@@ -145,7 +145,7 @@ export function sockaddrFormatter(tables: ArchTables): (data: Uint8Array, len: n
   const AF_NETLINK = constant(tables, 'AF', 'AF_NETLINK');
   const AF_RXRPC = constant(tables, 'AF', 'AF_RXRPC');
   const socketTypes = xlat(tables, 'SOCK', SOCKET_TYPE_NAMES);
-  const others = familyPrinters((name) => constant(tables, 'AF', name), xlat(tables, 'ARPHRD', ARPHRD_NAMES), ifindexText);
+  const others = familyPrinters((name) => constant(tables, 'AF', name), xlat(tables, 'ARPHRD', ARPHRD_NAMES), ifindexText, hwaddrText);
   const format = (data: Uint8Array, len: number): string => {
     const bytes = data.subarray(0, Math.min(len, data.length));
     if (bytes.length < 2) return '';

@@ -1,7 +1,8 @@
 /**
  * The address families whose sockaddr strace spells out beyond the common ones (net.ts has
- * UNIX, INET, INET6, NETLINK and RXRPC): packet, vsock, Qualcomm IPC router, XDP, MCTP and the
- * kernel crypto API, as strace's print_sockaddr_data_* print them. Each is shown when the
+ * UNIX, INET, INET6, NETLINK and RXRPC): packet, vsock, Qualcomm IPC router, XDP, MCTP, the
+ * kernel crypto API, IEEE 802.15.4, NFC, IPX and X.25, as strace's print_sockaddr_data_* print
+ * them (AX.25's callsigns are not decoded: sa_data). Each is shown when the
  * address is at least its struct's size (strace's min_len), else as sa_data.
  */
 import { ETHERNET_PROTOCOLS } from './ethernet';
@@ -24,11 +25,21 @@ const QRTR_PORTS = fixedXlat([['QRTR_PORT_CTRL', 0xfffffffe]]);
 const XDP_FLAGS = fixedXlat([['XDP_SHARED_UMEM', 1], ['XDP_COPY', 2], ['XDP_ZEROCOPY', 4], ['XDP_USE_NEED_WAKEUP', 8]]);
 const MCTP_NETS = fixedXlat([['MCTP_NET_ANY', 0]]);
 const MCTP_ADDRS = fixedXlat([['MCTP_ADDR_NULL', 0], ['MCTP_ADDR_ANY', 0xff]]);
+const IEEE802154_ADDR_TYPES = fixedXlat([['IEEE802154_ADDR_NONE', 0], ['IEEE802154_ADDR_SHORT', 2], ['IEEE802154_ADDR_LONG', 3]]);
+const IEEE802154_PAN_IDS = fixedXlat([['IEEE802154_PANID_BROADCAST', 0xffff]]);
+const IEEE802154_ADDRS = fixedXlat([['IEEE802154_ADDR_UNDEF', 0xfffe], ['IEEE802154_ADDR_BROADCAST', 0xffff]]);
+const NFC_PROTOCOLS = fixedXlat(['JEWEL', 'MIFARE', 'FELICA', 'ISO14443', 'NFC_DEP', 'ISO14443_B', 'ISO15693'].map((n, i) => [`NFC_PROTO_${n}`, i + 1]));
+const NFC_SAPS = fixedXlat([['LLCP_SAP_SDP', 1], ['LLCP_SAP_IP', 2], ['LLCP_SAP_OBEX', 3], ['LLCP_SAP_SNEP', 4], ['LLCP_SAP_MAX', 0xff]]);
 /** The CRYPTO_ALG_* bits a sockaddr_alg's feat and mask may carry that strace names. */
 const ALG_FLAGS = fixedXlat([['CRYPTO_ALG_KERN_DRIVER_ONLY', 0x1000]]);
 
 /** A value by name, or in hex with no comment (strace's PRINT_FIELD_XVAL without a default). */
 const named = (n: number, table: Xlat) => table.find(([, v]) => v === BigInt(n))?.[0] ?? hexValue(BigInt(n));
+/** PRINT_FIELD_XVAL_VERBOSE: the value in hex, its name (or `unknown`, when given) in a comment. */
+const xvalVerbose = (n: number, table: Xlat, unknown?: string) => {
+  const name = table.find(([, v]) => v === BigInt(n))?.[0] ?? unknown;
+  return name ? `${hexValue(BigInt(n))} /* ${name} */` : hexValue(BigInt(n));
+};
 /** PRINT_FIELD_FLAGS_VERBOSE: 0, or the hex value with the names in a comment. */
 const verboseFlags = (n: number, table: Xlat, unknown: string) => {
   if (n === 0) return '0';
@@ -36,8 +47,41 @@ const verboseFlags = (n: number, table: Xlat, unknown: string) => {
   return names.includes('/*') ? names : `${hexValue(BigInt(n))} /* ${names} */`;
 };
 
-export function familyPrinters(af: (name: string) => number, arphrd: Xlat, ifindex: (n: number) => string): Map<number, FamilyPrinter> {
+export function familyPrinters(af: (name: string) => number, arphrd: Xlat, ifindex: (n: number) => string, hwaddr: (b: Uint8Array) => string): Map<number, FamilyPrinter> {
   const printers = new Map<number, FamilyPrinter>();
+  // struct sockaddr_ieee802154: the address type, PAN id, and a short or a long (hardware) address.
+  printers.set(af('AF_IEEE802154'), {
+    minLen: 20,
+    print: (v, bytes) => {
+      const type = v.getInt32(4, true);
+      let out = `addr={addr_type=${xvalVerbose(type >>> 0, IEEE802154_ADDR_TYPES, 'IEEE802154_ADDR_???')}, pan_id=${xvalVerbose(v.getUint16(8, true), IEEE802154_PAN_IDS)}`;
+      if (type === 2) out += `, short_addr=${xvalVerbose(v.getUint16(10, true), IEEE802154_ADDRS)}`;
+      else if (type !== 0) out += `, hwaddr=${hwaddr(bytes.subarray(10, 18))}`;
+      return `${out}}`;
+    },
+  });
+  // struct sockaddr_nfc, and sockaddr_nfc_llcp's service access points and name when the address is that long (96 bytes).
+  printers.set(af('AF_NFC'), {
+    minLen: 16,
+    print: (v, bytes, len) => {
+      const out = `dev_idx=${ifindex(v.getUint32(4, true))}, target_idx=${hexValue(BigInt(v.getUint32(8, true)))}, nfc_protocol=${formatValue(BigInt(v.getUint32(12, true)), NFC_PROTOCOLS, 'NFC_PROTO_???')}`;
+      if (len < 96) return len > 16 ? `${out}, ...` : out;
+      const nameLen = v.getBigUint64(88, true);
+      const shown = nameLen < 63n ? Number(nameLen) : 63;
+      return `${out}, dsap=${xvalVerbose(v.getUint8(16), NFC_SAPS)}, ssap=${xvalVerbose(v.getUint8(17), NFC_SAPS)}, service_name=${quoteBytes(bytes.subarray(18, 18 + shown))}, service_name_len=${nameLen}`;
+    },
+  });
+  // struct sockaddr_ipx: port, network (big-endian), node, type, and sipx_zero when set.
+  printers.set(af('AF_IPX'), {
+    minLen: 16,
+    print: (v, bytes) => {
+      const x0 = (b: number) => (b === 0 ? '00' : `0x${b.toString(16)}`);
+      const zero = v.getUint8(15);
+      return `sipx_port=htons(${v.getUint16(2, false)}), sipx_network=htonl(${hexValue(BigInt(v.getUint32(4, false)))}), sipx_node=[${Array.from(bytes.subarray(8, 14), x0).join(', ')}], ` +
+        `sipx_type=${x0(v.getUint8(14))}${zero ? `, sipx_zero=${hexValue(BigInt(zero))}` : ''}`;
+    },
+  });
+  printers.set(af('AF_X25'), { minLen: 18, print: (_v, bytes) => `sx25_addr={x25_addr=${fixedCString(bytes.subarray(2, 18))}}` });
   // struct sockaddr_ll: protocol (big-endian), ifindex, hardware type, packet type, address.
   printers.set(af('AF_PACKET'), {
     minLen: 20,
