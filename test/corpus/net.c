@@ -236,6 +236,13 @@ static void families(void)
 	connect(-1, (struct sockaddr *) &ipx, 16);
 	struct { unsigned short family; char addr[16]; } x25 = { .family = AF_X25, .addr = "31337" };
 	connect(-1, (struct sockaddr *) &x25, sizeof(x25));
+	/* AX.25: "N0CALL" shifted left, SSID 5; a digipeater, then an empty one. */
+	unsigned char ax25[72] = { AF_AX25, 0, 'N' << 1, '0' << 1, 'C' << 1, 'A' << 1, 'L' << 1, 'L' << 1, 5 << 1 };
+	connect(-1, (struct sockaddr *) ax25, 16);
+	ax25[12] = 2;
+	memcpy(ax25 + 16, (unsigned char[]) { 'R' << 1, 'E' << 1, 'L' << 1, 'A' << 1, 'Y' << 1, ' ' << 1, 1 << 1 }, 7);
+	connect(-1, (struct sockaddr *) ax25, 30);
+	connect(-1, (struct sockaddr *) ax25, 26);
 	alg.salg_feat = 0x1000;
 	connect(-1, (struct sockaddr *) &alg, 30);
 }

@@ -1,8 +1,8 @@
 /**
  * The address families whose sockaddr strace spells out beyond the common ones (net.ts has
  * UNIX, INET, INET6, NETLINK and RXRPC): packet, vsock, Qualcomm IPC router, XDP, MCTP, the
- * kernel crypto API, IEEE 802.15.4, NFC, IPX and X.25, as strace's print_sockaddr_data_* print
- * them (AX.25's callsigns are not decoded: sa_data). Each is shown when the
+ * kernel crypto API, IEEE 802.15.4, NFC, IPX, X.25 and AX.25, as strace's print_sockaddr_data_*
+ * print them. Each is shown when the
  * address is at least its struct's size (strace's min_len), else as sa_data.
  */
 import { ETHERNET_PROTOCOLS } from './ethernet';
@@ -47,6 +47,38 @@ const verboseFlags = (n: number, table: Xlat, unknown: string) => {
   return names.includes('/*') ? names : `${hexValue(BigInt(n))} /* ${names} */`;
 };
 
+/**
+ * An AX.25 address (7 bytes: a callsign of six shifted characters, then the SSID) as strace's
+ * print_ax25_addr shows it: `VALID-13`, `*` for an empty one, the raw bytes with the reading in
+ * a comment when it is not a well-formed callsign, only the raw bytes when it cannot be read.
+ */
+function ax25Address(call: Uint8Array): string {
+  let style: 'abbrev' | 'verbose' | 'raw' = 'abbrev';
+  let spaceSeen = false;
+  let charSeen = false;
+  for (let i = 0; i < 6; i++) {
+    if (call[i] & 1) style = 'verbose';
+    const c = call[i] >> 1;
+    if (c === 0x20) spaceSeen = true;
+    else charSeen = true;
+    const sane = (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || c === 0x20;
+    if (!sane || (c !== 0x20 && spaceSeen)) style = 'verbose';
+    if (c < 0x20 || c > 0x7e || c === 0x2a || c === 0x2f) {
+      style = 'raw';
+      break;
+    }
+  }
+  if (style !== 'raw' && ((call[6] & ~0x1e) || (!charSeen && call[6]))) style = 'verbose';
+  const raw = `{ax25_call=${quoteBytes(call, { hex: true })}}`;
+  if (style === 'raw') return raw;
+  let end = 6;
+  while (end > 0 && call[end - 1] >> 1 === 0x20) end--;
+  const ssid = (call[6] >> 1) & 0xf;
+  const text = `${String.fromCharCode(...Array.from(call.subarray(0, end), (b) => b >> 1))}-${ssid}`;
+  const shown = text === '-0' ? '*' : text;
+  return style === 'verbose' ? `${raw} /* ${shown} */` : shown;
+}
+
 export function familyPrinters(af: (name: string) => number, arphrd: Xlat, ifindex: (n: number) => string, hwaddr: (b: Uint8Array) => string): Map<number, FamilyPrinter> {
   const printers = new Map<number, FamilyPrinter>();
   // struct sockaddr_ieee802154: the address type, PAN id, and a short or a long (hardware) address.
@@ -79,6 +111,25 @@ export function familyPrinters(af: (name: string) => number, arphrd: Xlat, ifind
       const zero = v.getUint8(15);
       return `sipx_port=htons(${v.getUint16(2, false)}), sipx_network=htonl(${hexValue(BigInt(v.getUint32(4, false)))}), sipx_node=[${Array.from(bytes.subarray(8, 14), x0).join(', ')}], ` +
         `sipx_type=${x0(v.getUint8(14))}${zero ? `, sipx_zero=${hexValue(BigInt(zero))}` : ''}`;
+    },
+  });
+  // struct full_sockaddr_ax25: the callsign and digipeater count, then (when there are any, or the
+  // address is longer) as many digipeaters as both the count and the length allow.
+  printers.set(af('AF_AX25'), {
+    minLen: 16,
+    print: (v, bytes, len) => {
+      const ndigis = v.getInt32(12, true);
+      const head = `sax25_call=${ax25Address(bytes.subarray(2, 9))}, sax25_ndigis=${ndigis}`;
+      if (ndigis === 0 && len <= 16) return head;
+      const has = Math.min(Math.floor((len - 16) / 7), 8);
+      const want = Math.min(Math.max(ndigis, 0), 8);
+      let out = `fsa_ax25={${head}}`;
+      if (want) {
+        const items = Array.from({ length: Math.min(has, want) }, (_, i) => ax25Address(bytes.subarray(16 + 7 * i, 23 + 7 * i)));
+        if (want > has) items.push('...');
+        out += `, fsa_digipeater=[${items.join(', ')}]`;
+      }
+      return len > has * 7 + 16 ? `${out}, ...` : out;
     },
   });
   printers.set(af('AF_X25'), { minLen: 18, print: (_v, bytes) => `sx25_addr={x25_addr=${fixedCString(bytes.subarray(2, 18))}}` });
