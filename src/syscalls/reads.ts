@@ -189,7 +189,8 @@ const innerString = (arg: string, at: number, path: boolean): ReadSpec => ({ kin
 /** A struct msgbuf: the mtype long and `msgsz` bytes of text (ReadLen.ARG_HDR). */
 const msgbuf = (arg: string, msgsz: string, flags = 0): ReadSpec => ({ kind: ReadKind.BYTES, arg, lenFrom: ReadLen.ARG_HDR, lenArg: msgsz, max: READ_CAP, flags, elem: 8 });
 /** A NUMA node mask of `maxnode` bits, in longs as strace reads it (ReadLen.NODEMASK). */
-const nodemask = (arg: string, maxnode: string): ReadSpec => ({ kind: ReadKind.BYTES, arg, lenFrom: ReadLen.NODEMASK, lenArg: maxnode, max: READ_CAP });
+/** A node mask of `maxnode` bits, as far as readable (strace prints the words before an unreadable one). */
+const nodemask = (arg: string, maxnode: string): ReadSpec => ({ kind: ReadKind.BYTES, arg, lenFrom: ReadLen.NODEMASK, lenArg: maxnode, max: READ_CAP, flags: ReadFlag.HEAD });
 /**
  * An iovec array of `lenArg` elements and their data (derived blobs, sctrace_iov.h): the array
  * whether or not the call failed; an output's data (readv) at most the return value, after

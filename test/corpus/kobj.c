@@ -219,6 +219,11 @@ int main(int argc, char **argv)
 	syscall(SYS_mbind, page, 4096, 2, nodes, 1, 0);
 	syscall(SYS_set_mempolicy, 1 /* MPOL_PREFERRED */, nodes, 2);
 	syscall(SYS_set_mempolicy, 0, NULL, 0);
+	/* Masks that end at an unmapped page: the words before it, then its address. */
+	unsigned long *end = tail(16, 0);
+	syscall(SYS_set_mempolicy, 0, end, 130);
+	syscall(SYS_set_mempolicy, 0, end, 300);
+	syscall(SYS_set_mempolicy, 0, end + 1, 66);
 	unsigned long got[2] = { ~0UL, ~0UL };
 	syscall(SYS_get_mempolicy, pol, got, 65, NULL, 0);
 	syscall(SYS_migrate_pages, 0, 3, nodes, nodes);

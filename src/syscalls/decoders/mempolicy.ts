@@ -6,6 +6,7 @@
  */
 import type { ArchTables } from '../arch';
 import { ErrnoTable } from '../errno';
+import { READ_CAP } from '../reads';
 import { argIndexOf, bytesOf, viewOf, type ArgDecoder, type DecoderRegistry } from './registry';
 import { arrayText, flags64Arg } from './fields';
 import { cached, currentBindingStyle, fixedXlat, flagsArg, formatFlags, formatValue, hexValue, pointer, styled, xlat } from './xlat';
@@ -54,7 +55,7 @@ function nodemaskDecoder(argIndex: number, maxnodeIndex: number, output: boolean
     const longs = (maxnode + 62n) / 64n;
     const ptr = args[argIndex] ?? 0n;
     if (longs < maxnode / 64n || (maxnode !== 0n && longs === 0n) || (output && call.ret < 0n)) return pointer(ptr);
-    return arrayText(ptr, longs, 8, bytesOf(call.blobs, argIndex)?.data, call.options.stringMax, nodeWord);
+    return arrayText(ptr, longs, 8, bytesOf(call.blobs, argIndex)?.data, call.options.stringMax, nodeWord, READ_CAP);
   };
 }
 
