@@ -33,10 +33,11 @@ export interface ArchTables {
 }
 
 /**
- * Requests the headers no longer define that the kernel still takes and strace names: seccomp's
- * first SECCOMP_IOCTL_NOTIF_ID_VALID, numbered as an output (kernel/seccomp.c keeps it).
+ * Requests the UAPI headers do not define that the kernel takes and strace names: seccomp's
+ * first SECCOMP_IOCTL_NOTIF_ID_VALID, numbered as an output (kernel/seccomp.c keeps it), and
+ * SG_GET_ACCESS_COUNT (the kernel's own include/scsi/sg.h).
  */
-const RETIRED_IOCTLS: ReadonlyArray<readonly [number, string]> = [[0x80082102, 'SECCOMP_IOCTL_NOTIF_ID_VALID_WRONG_DIR']];
+const OTHER_IOCTLS: ReadonlyArray<readonly [number, string]> = [[0x80082102, 'SECCOMP_IOCTL_NOTIF_ID_VALID_WRONG_DIR'], [0x2289, 'SG_GET_ACCESS_COUNT']];
 
 const byRequest = (a: readonly [number, string], b: readonly [number, string]) => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0);
 
@@ -47,7 +48,7 @@ const TABLES: Readonly<Record<string, ArchTables>> = {
     errnos: x86_64.ERRNOS,
     openFlags: x86_64.OPEN_FLAGS,
     constants: x86_64.CONSTANTS,
-    ioctls: [...x86_64Ioctls.IOCTLS, ...RETIRED_IOCTLS].sort(byRequest),
+    ioctls: [...x86_64Ioctls.IOCTLS, ...OTHER_IOCTLS].sort(byRequest),
   },
 };
 

@@ -1,5 +1,5 @@
 /*
- * ioctl-dev: the device families' requests (console, input, PTP clocks, watchdogs, random, loop (struct loop_info, loop_info64, loop_config), UBI volumes, ATA drive commands, seccomp listeners, GPIO lines,
+ * ioctl-dev: the device families' requests (console, input, PTP clocks, watchdogs, random, loop (struct loop_info, loop_info64, loop_config), UBI volumes, ATA drive commands, seccomp listeners, GPIO lines, SCSI generic devices,
  * network block devices, perf events, RTCs, infrared, counters, inotify), on fd -1 and on real
  * files: values with their comments, LEDs and modes by name, no argument, ints behind pointers,
  * NULL pointers, struct kbentry, request numbers that carry an event type or an axis.
@@ -26,6 +26,7 @@
 #include <linux/videodev2.h>
 #include <linux/watchdog.h>
 #include <mtd/ubi-user.h>
+#include <scsi/sg.h>
 #include <signal.h>
 #include <sys/inotify.h>
 #include <asm/termbits.h>
@@ -215,6 +216,13 @@ int main(int argc, char **argv)
 		ioctl(d, GPIO_V2_LINE_SET_CONFIG_IOCTL, &glr.config);
 		ioctl(d, GPIO_V2_LINE_SET_VALUES_IOCTL, &glv);
 		ioctl(d, GPIO_V2_LINE_GET_VALUES_IOCTL, &glv);
+		ioctl(d, SG_SET_TIMEOUT, &n);
+		ioctl(d, SG_GET_VERSION_NUM, &n);
+		ioctl(d, 0x2289 /* SG_GET_ACCESS_COUNT */, &n);
+		int reset = 0x100 /* SG_SCSI_RESET_NO_ESCALATE */ | SG_SCSI_RESET_BUS;
+		ioctl(d, SG_SCSI_RESET, &reset);
+		ioctl(d, SG_SET_TRANSFORM, 0x1234);
+		ioctl(d, SG_GET_SCSI_ID, &kc);
 		ioctl(d, KDGETKEYCODE, &kc);
 		ioctl(d, KDSETKEYCODE, &kc);
 		ioctl(d, KDKBDREP, &rep);

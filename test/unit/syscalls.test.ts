@@ -214,7 +214,7 @@ test('kernelMeta carries string masks and entry reads for the kernel table', (t)
     { kind: ReadKind.BYTES, arg: 4, lenFrom: ReadLen.ARG, lenArg: 1, max: 4096, flags: 0, elem: 4 },
   ]);
   assert.deepEqual(all[c.byName('epoll_wait')!.nr].reads, [{ kind: ReadKind.BYTES, arg: 1, lenFrom: ReadLen.RET, lenArg: 0, max: 4096, flags: ReadFlag.SUCCESS, elem: 12 }]);
-  assert.deepEqual(all[c.byName('mbind')!.nr].reads, [{ kind: ReadKind.BYTES, arg: 3, lenFrom: ReadLen.NODEMASK, lenArg: 4, max: 4096, flags: 0 }]);
+  assert.deepEqual(all[c.byName('mbind')!.nr].reads, [{ kind: ReadKind.BYTES, arg: 3, lenFrom: ReadLen.NODEMASK, lenArg: 4, max: 4096, flags: ReadFlag.HEAD }]);
   // bpf: the attr, and the strings behind its pointers at bytes 0 (a path) and 16 (at string_max).
   assert.deepEqual(all[c.byName('bpf')!.nr].reads.slice(1), [
     { kind: ReadKind.INNER, arg: 1, lenFrom: ReadLen.FIXED, lenArg: 0, max: 4096, flags: ReadFlag.STRING },

@@ -22,6 +22,7 @@ import { loopShapes } from './ioctl/loop';
 import { ubiShapes } from './ioctl/ubi';
 import { hdioShapes } from './ioctl/hdio';
 import { seccompShapes } from './ioctl/seccomp';
+import { scsiShapes } from './ioctl/scsi';
 import { ptpShapes } from './ioctl/ptp';
 import { rtcShapes } from './ioctl/rtc';
 import { sockShapes } from './ioctl/sock';
@@ -198,6 +199,7 @@ function argShapes(tables: ArchTables, verbose: boolean, style: ConstantStyle): 
   ubiShapes({ set, tables, style, verbose });
   hdioShapes({ set, tables, style, verbose });
   seccompShapes({ set, tables, style, verbose });
+  scsiShapes({ set, tables, style, verbose });
   const termios = termiosFormatter(tables, verbose);
   set(['TCGETS', 'TIOCGLCKTRMIOS'], { kind: 'struct', output: true, size: 36, format: termios });
   set(['TCSETS', 'TCSETSW', 'TCSETSF', 'TIOCSLCKTRMIOS'], { kind: 'struct', output: false, size: 36, format: termios });
