@@ -418,6 +418,10 @@ const BY_SYSCALL: Readonly<Record<string, readonly ReadSpec[]>> = {
   // handled_access_fs, and struct landlock_path_beneath_attr (packed: u64 and an fd).
   landlock_create_ruleset: [bytes('attr', 8)],
   mq_open: [bytes('u_attr', S.mq_attr)],
+  // The message as a buffer (sent: msg_len bytes; received: what the call returned), the timeout, the priority received.
+  mq_timedsend: [buffer('u_msg_ptr', ReadLen.ARG, 'msg_len'), bytes('u_abs_timeout', S.timespec)],
+  mq_timedreceive: [buffer('u_msg_ptr', ReadLen.RET), output('u_msg_prio', S.int), bytes('u_abs_timeout', S.timespec)],
+  mq_notify: [bytes('u_notification', S.sigevent)],
   // The message sent, and the one received (after success: msgsz bytes of it, as strace prints).
   msgsnd: [msgbuf('msgp', 'msgsz')],
   msgrcv: [msgbuf('msgp', 'msgsz', ReadFlag.SUCCESS)],

@@ -11,6 +11,7 @@
 #include <linux/perf_event.h>
 #include <linux/sched.h>
 #include <linux/sched/types.h>
+#include <mqueue.h>
 #include <signal.h>
 #include <time.h>
 #include <stdint.h>
@@ -312,6 +313,21 @@ int main(int argc, char **argv)
 	syscall(SYS_sched_setattr, 0, tail(SCHED_ATTR_SIZE_VER0, 0), 0);
 	syscall(SYS_mq_open, NULL, O_RDONLY, 0, NULL);
 	syscall(SYS_mq_open, NULL, O_RDWR | O_CREAT, 0600, NULL);
+	syscall(SYS_mq_open, NULL, O_RDWR | O_CREAT, 0xfacefeed, NULL);
+	/* A queue: a message sent and received with their timeouts and priority, a notification. */
+	struct mq_attr qa = { .mq_maxmsg = 2, .mq_msgsize = 16 };
+	int q = syscall(SYS_mq_open, "sctrace-corpus", O_RDWR | O_CREAT, 0600, &qa);
+	struct timespec qt = { .tv_sec = 4102444800, .tv_nsec = 5 };
+	syscall(SYS_mq_timedsend, q, "queued\0x", 8, 3, &qt);
+	char qbuf[16];
+	unsigned int qprio = 0;
+	syscall(SYS_mq_timedreceive, q, qbuf, sizeof(qbuf), &qprio, &qt);
+	syscall(SYS_mq_timedreceive, q, qbuf, 4, &qprio, &qt);
+	struct sigevent qev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGUSR1 };
+	syscall(SYS_mq_notify, q, &qev);
+	syscall(SYS_mq_notify, q, NULL);
+	close(q);
+	syscall(SYS_mq_unlink, "sctrace-corpus");
 	syscall(SYS_kcmp, -1, -1, 0, 3, 4);
 	syscall(SYS_kcmp, -1, -1, 1, 3, 4);
 	syscall(SYS_landlock_add_rule, -1, 1, NULL, 0);

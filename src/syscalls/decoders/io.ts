@@ -18,6 +18,8 @@ export const DATA_BUFFERS: ReadonlyArray<readonly [string, string, boolean]> = [
   ['write', 'buf', false],
   ['pwrite64', 'buf', false],
   ['sendto', 'buff', false],
+  ['mq_timedsend', 'u_msg_ptr', false],
+  ['mq_timedreceive', 'u_msg_ptr', true],
 ];
 
 /** The quoted first bytes of a data buffer, at most the trace's string length (strace -s). */

@@ -228,7 +228,8 @@ export function registerIpcDecoders(registry: DecoderRegistry): void {
       const creat = BigInt(ctx.tables.openFlags.O_CREAT);
       return (args, call) => {
         if ((u32(args[flags]) & creat) === 0n) return null;
-        return arg === 'mode' ? formatMode(Number(u32(args[ctx.argIndex]))) : mqAttr(args[ctx.argIndex], call, ctx.argIndex, null);
+        // The mode is a umode_t: strace prints its 16 bits.
+        return arg === 'mode' ? formatMode(Number(u32(args[ctx.argIndex]) & 0xffffn)) : mqAttr(args[ctx.argIndex], call, ctx.argIndex, null);
       };
     });
   }

@@ -193,6 +193,7 @@ function sigeventFormatter(tables: ArchTables): (v: DataView) => string {
 /** Registers the signal decoders. */
 export function registerSignalDecoders(registry: DecoderRegistry): void {
   registry.register('timer_create', 'timer_event_spec', (ctx) => structArg(ctx.argIndex, 64, false, sigeventFormatter(ctx.tables)));
+  registry.register('mq_notify', 'u_notification', (ctx) => structArg(ctx.argIndex, 64, false, sigeventFormatter(ctx.tables)));
   registry.register('timer_create', 'created_timer_id', (ctx) => structArg(ctx.argIndex, 4, true, (v) => `[${v.getInt32(0, true)}]`));
   for (const [syscall, arg] of [['rt_sigqueueinfo', 'uinfo'], ['rt_tgsigqueueinfo', 'uinfo'], ['pidfd_send_signal', 'info']]) {
     registry.register(syscall, arg, (ctx) => {

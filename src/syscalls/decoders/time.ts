@@ -149,6 +149,10 @@ export function registerTimeDecoders(registry: DecoderRegistry): void {
   timespecIn('futex_waitv', 'timeout');
   timespecIn('nanosleep', 'rqtp');
   timespecIn('clock_nanosleep', 'rqtp');
+  timespecIn('mq_timedsend', 'u_abs_timeout');
+  timespecIn('mq_timedreceive', 'u_abs_timeout');
+  // The priority of the message received (`[0]`), after a success.
+  registry.register('mq_timedreceive', 'u_msg_prio', (ctx) => structArg(ctx.argIndex, 4, true, (v) => `[${v.getUint32(0, true)}]`));
   // The time left, significant only when a signal interrupted the sleep (and, for
   // clock_nanosleep, a relative one): strace's do_nanosleep.
   for (const syscall of ['nanosleep', 'clock_nanosleep']) {
