@@ -35,6 +35,8 @@ const ALG_FLAGS = fixedXlat([['CRYPTO_ALG_KERN_DRIVER_ONLY', 0x1000]]);
 
 /** A value by name, or in hex with no comment (strace's PRINT_FIELD_XVAL without a default). */
 const named = (n: number, table: Xlat) => table.find(([, v]) => v === BigInt(n))?.[0] ?? hexValue(BigInt(n));
+/** A byte as strace's PRINT_VAL_0X (printf's %#02x): 00 for zero, 0x1 for one. */
+const byte0x = (b: number) => (b === 0 ? '00' : `0x${b.toString(16)}`);
 /** PRINT_FIELD_XVAL_VERBOSE: the value in hex, its name (or `unknown`, when given) in a comment. */
 const xvalVerbose = (n: number, table: Xlat, unknown?: string) => {
   const name = table.find(([, v]) => v === BigInt(n))?.[0] ?? unknown;
@@ -107,7 +109,7 @@ export function familyPrinters(af: (name: string) => number, arphrd: Xlat, ifind
   printers.set(af('AF_IPX'), {
     minLen: 16,
     print: (v, bytes) => {
-      const x0 = (b: number) => (b === 0 ? '00' : `0x${b.toString(16)}`);
+      const x0 = byte0x;
       const zero = v.getUint8(15);
       return `sipx_port=htons(${v.getUint16(2, false)}), sipx_network=htonl(${hexValue(BigInt(v.getUint32(4, false)))}), sipx_node=[${Array.from(bytes.subarray(8, 14), x0).join(', ')}], ` +
         `sipx_type=${x0(v.getUint8(14))}${zero ? `, sipx_zero=${hexValue(BigInt(zero))}` : ''}`;
@@ -148,9 +150,7 @@ export function familyPrinters(af: (name: string) => number, arphrd: Xlat, ifind
             items.push('...');
             break;
           }
-          // PRINT_VAL_0X, printf's %#02x: 00 for zero, 0x1 for one.
-          const b = bytes[12 + i] ?? 0;
-          items.push(b === 0 ? '00' : `0x${b.toString(16)}`);
+          items.push(byte0x(bytes[12 + i] ?? 0));
         }
         out += `, sll_addr=[${items.join(', ')}]`;
       }
